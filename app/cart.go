@@ -1,0 +1,198 @@
+package app
+
+import (
+	"fmt"
+	"sort"
+
+	"checkout/app/money"
+)
+
+// maxLineTotal bounds one line (10 billion in major units) so a cart's sums cannot overflow.
+const maxLineTotal = 1_000_000_000_000
+
+// Discount on a line: a fixed amount off, or a percentage in basis points (1000 = 10%). At most one is set.
+type Discount struct {
+	Amount    money.Amount
+	PercentBP int64
+}
+
+// IsZero reports whether the discount takes nothing off.
+func (d Discount) IsZero() bool { return d.Amount.IsZero() && d.PercentBP == 0 }
+
+// Line is one product in the cart with its computed money.
+type Line struct {
+	Product  Product
+	Qty      Quantity
+	Discount Discount
+
+	Gross          money.Amount // price × quantity, rounded half to even
+	DiscountAmount money.Amount // what the discount takes off, never more than Gross
+	Total          money.Amount // Gross − DiscountAmount: what the shopper pays for the line
+	TaxRateBP      int64
+	Tax            money.Amount // tax contained in (inclusive) or added to (exclusive) Total
+}
+
+// Totals of a cart.
+type Totals struct {
+	Subtotal  money.Amount // sum of line totals
+	Discount  money.Amount // sum of line discounts
+	Tax       money.Amount
+	Total     money.Amount // what is due: Subtotal, plus Tax when prices exclude tax
+	ItemCount int64        // pieces, plus one per weighed line
+	Lines     int
+	TaxBands  []TaxBand // by rate, ascending
+}
+
+// Cart holds the lines of the sale in progress. Its zero value is unusable; make it with NewCart.
+type Cart struct {
+	settings Settings
+	lines    []Line
+}
+
+// NewCart returns an empty cart priced by settings.
+func NewCart(s Settings) *Cart { return &Cart{settings: s} }
+
+// Lines returns a copy of the lines.
+func (c *Cart) Lines() []Line { return append([]Line(nil), c.lines...) }
+
+// Len returns the number of lines.
+func (c *Cart) Len() int { return len(c.lines) }
+
+// Add puts qty of p in the cart and returns the index of its line. A piece product already in the cart
+// has its line incremented; each weighing of a product sold by weight is a line of its own.
+func (c *Cart) Add(p Product, qty Quantity) (int, error) {
+	if !p.Active {
+		return -1, fmt.Errorf("%w: %s", ErrInactiveProduct, p.SKU)
+	}
+	if p.Unit == UnitPiece {
+		for i, l := range c.lines {
+			if l.Product.ID == p.ID && l.Product.Unit == UnitPiece {
+				return i, c.SetQuantity(i, l.Qty+qty)
+			}
+		}
+	}
+	line, err := c.price(Line{Product: p, Qty: qty})
+	if err != nil {
+		return -1, err
+	}
+	c.lines = append(c.lines, line)
+	return len(c.lines) - 1, nil
+}
+
+// SetQuantity changes the quantity of line i.
+func (c *Cart) SetQuantity(i int, qty Quantity) error {
+	if i < 0 || i >= len(c.lines) {
+		return fmt.Errorf("%w: %d", ErrNoSuchLine, i+1)
+	}
+	l := c.lines[i]
+	if l.Product.Unit == UnitPiece && qty%1000 != 0 {
+		return fmt.Errorf("%w: pieces are whole", ErrInvalidQuantity)
+	}
+	l.Qty = qty
+	priced, err := c.price(l)
+	if err != nil {
+		return err
+	}
+	c.lines[i] = priced
+	return nil
+}
+
+// Remove deletes line i.
+func (c *Cart) Remove(i int) error {
+	if i < 0 || i >= len(c.lines) {
+		return fmt.Errorf("%w: %d", ErrNoSuchLine, i+1)
+	}
+	c.lines = append(c.lines[:i], c.lines[i+1:]...)
+	return nil
+}
+
+// SetDiscount gives line i a discount; the zero Discount removes it. An amount above the line's gross,
+// a negative amount or a percentage outside 0–100% is refused.
+func (c *Cart) SetDiscount(i int, d Discount) error {
+	if i < 0 || i >= len(c.lines) {
+		return fmt.Errorf("%w: %d", ErrNoSuchLine, i+1)
+	}
+	l := c.lines[i]
+	switch {
+	case !d.Amount.IsZero() && d.PercentBP != 0:
+		return fmt.Errorf("%w: amount or percentage, not both", ErrInvalidDiscount)
+	case d.Amount.IsNegative() || d.PercentBP < 0 || d.PercentBP > 10000:
+		return fmt.Errorf("%w: out of range", ErrInvalidDiscount)
+	case !d.Amount.IsZero() && d.Amount.Currency() != c.settings.Currency:
+		return fmt.Errorf("%w: currency %s", ErrInvalidDiscount, d.Amount.Currency().Code)
+	case d.Amount.Minor() > l.Gross.Minor():
+		return fmt.Errorf("%w: %s is more than the line's %s", ErrInvalidDiscount, d.Amount, l.Gross)
+	}
+	l.Discount = d
+	priced, err := c.price(l)
+	if err != nil {
+		return err
+	}
+	c.lines[i] = priced
+	return nil
+}
+
+// price computes a line's money from its product, quantity and discount.
+func (c *Cart) price(l Line) (Line, error) {
+	if err := l.Qty.check(); err != nil {
+		return Line{}, fmt.Errorf("%w: %s", err, l.Qty.Format(l.Product.Unit))
+	}
+	rate, ok := c.settings.TaxRates[l.Product.TaxClass]
+	if !ok {
+		return Line{}, fmt.Errorf("%w: %q (%s)", ErrUnknownTaxClass, l.Product.TaxClass, l.Product.SKU)
+	}
+	cur := c.settings.Currency
+	gross, ok := money.MulDiv(l.Product.Price.Minor(), int64(l.Qty), 1000)
+	if !ok || gross > maxLineTotal || gross < 0 {
+		return Line{}, fmt.Errorf("%w: line total too large", ErrInvalidQuantity)
+	}
+	l.Gross = money.New(gross, cur)
+	off := l.Discount.Amount.Minor()
+	if l.Discount.PercentBP != 0 {
+		off, _ = money.MulDiv(gross, l.Discount.PercentBP, 10000)
+	}
+	// An amount discount given at a higher quantity is capped when the quantity drops.
+	off = min(off, gross)
+	l.DiscountAmount = money.New(off, cur)
+	l.Total = money.New(gross-off, cur)
+	l.TaxRateBP = rate
+	l.Tax = lineTax(l.Total, rate, c.settings.TaxMode)
+	return l, nil
+}
+
+// Totals sums the cart.
+func (c *Cart) Totals() Totals {
+	cur := c.settings.Currency
+	t := Totals{Subtotal: money.Zero(cur), Discount: money.Zero(cur), Tax: money.Zero(cur), Lines: len(c.lines)}
+	bands := map[int64]*TaxBand{}
+	for _, l := range c.lines {
+		t.Subtotal = t.Subtotal.Add(l.Total)
+		t.Discount = t.Discount.Add(l.DiscountAmount)
+		t.Tax = t.Tax.Add(l.Tax)
+		if l.Product.Unit == UnitPiece {
+			t.ItemCount += int64(l.Qty) / 1000
+		} else {
+			t.ItemCount++
+		}
+		b := bands[l.TaxRateBP]
+		if b == nil {
+			b = &TaxBand{RateBP: l.TaxRateBP, Base: money.Zero(cur), Tax: money.Zero(cur)}
+			bands[l.TaxRateBP] = b
+		}
+		base := l.Total
+		if c.settings.TaxMode == TaxInclusive {
+			base = base.Sub(l.Tax)
+		}
+		b.Base = b.Base.Add(base)
+		b.Tax = b.Tax.Add(l.Tax)
+	}
+	t.Total = t.Subtotal
+	if c.settings.TaxMode == TaxExclusive {
+		t.Total = t.Total.Add(t.Tax)
+	}
+	for _, b := range bands {
+		t.TaxBands = append(t.TaxBands, *b)
+	}
+	sort.Slice(t.TaxBands, func(i, j int) bool { return t.TaxBands[i].RateBP < t.TaxBands[j].RateBP })
+	return t
+}

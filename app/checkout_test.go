@@ -1,0 +1,264 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"checkout/app/money"
+)
+
+// shelf is a Catalog over a map: the store's real catalog is tested in store/.
+type shelf map[string]Product
+
+func (s shelf) ProductByBarcode(_ context.Context, code string) (Product, error) {
+	p, ok := s[code]
+	if !ok {
+		return Product{}, fmt.Errorf("%w: %s", ErrUnknownBarcode, code)
+	}
+	return p, nil
+}
+
+func (s shelf) SearchProducts(context.Context, string, int) ([]Product, error) { return nil, nil }
+
+// ledger records what a SaleLog was given, and fails while failing is set.
+type ledger struct {
+	sales   []*Sale
+	voids   []Void
+	failing bool
+}
+
+func (l *ledger) CommitSale(_ context.Context, s *Sale) error {
+	if l.failing {
+		return errors.New("disk full")
+	}
+	s.Number = int64(len(l.sales) + 1)
+	s.ReceiptNo = ReceiptNo(s.Till, s.Number)
+	l.sales = append(l.sales, s)
+	return nil
+}
+
+func (l *ledger) RecordVoid(_ context.Context, v Void) error {
+	if l.failing {
+		return errors.New("disk full")
+	}
+	l.voids = append(l.voids, v)
+	return nil
+}
+
+var testShelf = shelf{"6900000000011": cola, "6900000000028": chips, "2000101000003": banana}
+
+func newTestCheckout(t *testing.T, s Settings) (*Checkout, *ledger) {
+	t.Helper()
+	log := &ledger{}
+	clock := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	c, err := NewCheckout(s, testShelf, log, func() time.Time { clock = clock.Add(time.Second); return clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, log
+}
+
+func TestCheckoutSaleEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	for _, code := range []string{"6900000000011", " 6900000000028\r\n", "6900000000011", "3*6900000000028", "0.455*2000101000003"} {
+		if _, err := c.Scan(ctx, code); err != nil {
+			t.Fatalf("Scan(%q): %v", code, err)
+		}
+	}
+	lines := c.Lines()
+	if len(lines) != 3 || lines[0].Qty != Pieces(2) || lines[1].Qty != Pieces(4) || lines[2].Qty != Grams(455) {
+		t.Fatalf("lines = %+v", lines)
+	}
+	// 6.00 + 26.00 + 6.98×0.455 (3.1759 → 3.18)
+	total := c.Totals().Total
+	if total.Minor() != 3518 {
+		t.Fatalf("total = %v, want 35.18", total)
+	}
+	if _, err := c.Complete(ctx); !errors.Is(err, ErrNotPaid) {
+		t.Fatalf("Complete before paying = %v", err)
+	}
+	if _, err := c.Pay(TenderCash, cny(3000)); !errors.Is(err, ErrUnderpaid) {
+		t.Fatalf("Pay 30.00 = %v, want ErrUnderpaid", err)
+	}
+	tender, err := c.Pay(TenderCash, cny(5000))
+	if err != nil || tender.Change.Minor() != 1482 {
+		t.Fatalf("Pay 50.00 = %+v, %v; want change 14.82", tender, err)
+	}
+	if _, err := c.Scan(ctx, "6900000000011"); !errors.Is(err, ErrPaymentStarted) {
+		t.Errorf("Scan after payment = %v, want ErrPaymentStarted", err)
+	}
+	sale, err := c.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sale.ReceiptNo != "T01-000001" || sale.Paid().Minor() != 3518 || sale.Change().Minor() != 1482 || !sale.Rounding.IsZero() {
+		t.Errorf("sale = %s paid %v change %v rounding %v", sale.ReceiptNo, sale.Paid(), sale.Change(), sale.Rounding)
+	}
+	if sale.ID == "" || !sale.OpenedAt.Before(sale.CompletedAt) || len(log.sales) != 1 {
+		t.Errorf("sale ID %q opened %v completed %v, %d logged", sale.ID, sale.OpenedAt, sale.CompletedAt, len(log.sales))
+	}
+	if c.Totals().Lines != 0 || !c.CashDue().IsZero() {
+		t.Error("cart not cleared after Complete")
+	}
+}
+
+func TestCheckoutScanErrorsChangeNothing(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newTestCheckout(t, DefaultSettings())
+	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		input string
+		want  error
+	}{
+		{"6999999999999", ErrUnknownBarcode},
+		{"", ErrInvalidBarcode},
+		{"   ", ErrInvalidBarcode},
+		{"690000\x07000011", ErrInvalidBarcode},
+		{"条码", ErrInvalidBarcode},
+		{"2000101000003", ErrWeightRequired},
+		{"1.5*6900000000011", ErrInvalidQuantity},
+		{"0*6900000000011", ErrInvalidQuantity},
+		{"x*6900000000011", ErrInvalidQuantity},
+		{"3*", ErrInvalidBarcode},
+	}
+	for _, tt := range tests {
+		added, err := c.Scan(ctx, tt.input)
+		if !errors.Is(err, tt.want) {
+			t.Errorf("Scan(%q) = %v, want %v", tt.input, err, tt.want)
+		}
+		if errors.Is(tt.want, ErrWeightRequired) && added.Product.SKU != banana.SKU {
+			t.Errorf("weight required did not name the product: %+v", added)
+		}
+		if ErrorCode(err) == "" {
+			t.Errorf("Scan(%q) error %v has no code for the UI", tt.input, err)
+		}
+	}
+	if lines := c.Lines(); len(lines) != 1 || lines[0].Qty != Pieces(1) {
+		t.Errorf("bad scans changed the cart: %+v", lines)
+	}
+}
+
+func TestCheckoutCashRounding(t *testing.T) {
+	ctx := context.Background()
+	s := DefaultSettings()
+	s.CashRounding = 10
+	c, _ := newTestCheckout(t, s)
+	if _, err := c.Scan(ctx, "0.455*2000101000003"); err != nil { // 3.18
+		t.Fatal(err)
+	}
+	if due := c.CashDue(); due.Minor() != 320 {
+		t.Fatalf("cash due = %v, want 3.20", due)
+	}
+	tender, err := c.Pay(TenderCash, cny(1000))
+	if err != nil || tender.Change.Minor() != 680 {
+		t.Fatalf("Pay = %+v, %v", tender, err)
+	}
+	sale, err := c.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sale.Rounding.Minor() != 2 || sale.Totals.Total.Minor() != 318 || sale.Paid().Minor() != 320 {
+		t.Errorf("rounding %v total %v paid %v", sale.Rounding, sale.Totals.Total, sale.Paid())
+	}
+}
+
+func TestCheckoutPayRefusesBadAmounts(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newTestCheckout(t, DefaultSettings())
+	if _, err := c.Pay(TenderCash, cny(100)); !errors.Is(err, ErrEmptyCart) {
+		t.Errorf("Pay on empty cart = %v", err)
+	}
+	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		kind TenderKind
+		amt  money.Amount
+		want error
+	}{
+		{TenderCash, cny(0), ErrInvalidAmount},
+		{TenderCash, cny(-500), ErrInvalidAmount},
+		{TenderCash, money.New(500, money.USD), ErrInvalidAmount},
+		{TenderCash, cny(690_000_000), ErrInvalidAmount}, // a barcode in the amount field
+		{"card", cny(300), ErrUnsupportedTender},
+	} {
+		if _, err := c.Pay(tt.kind, tt.amt); !errors.Is(err, tt.want) {
+			t.Errorf("Pay(%s, %v) = %v, want %v", tt.kind, tt.amt, err, tt.want)
+		}
+	}
+	if c.CashDue().Minor() != 300 {
+		t.Errorf("refused payments changed what is due: %v", c.CashDue())
+	}
+}
+
+func TestCheckoutCompleteRetriesWithSameSaleAfterStoreFailure(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Pay(TenderCash, cny(500)); err != nil {
+		t.Fatal(err)
+	}
+	log.failing = true
+	if _, err := c.Complete(ctx); err == nil {
+		t.Fatal("Complete reported success while the store failed")
+	}
+	if c.Totals().Lines != 1 {
+		t.Fatal("failed Complete lost the cart")
+	}
+	log.failing = false
+	first, err := c.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.sales) != 1 || first.Change().Minor() != 200 {
+		t.Errorf("retry stored %d sales, change %v", len(log.sales), first.Change())
+	}
+	// The next sale gets a new identity.
+	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Pay(TenderCash, cny(300)); err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.Complete(ctx)
+	if err != nil || second.ID == first.ID {
+		t.Errorf("second sale ID %q = first %q (%v)", second.ID, first.ID, err)
+	}
+}
+
+func TestCheckoutVoid(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	if err := c.Void(ctx); err != nil || len(log.voids) != 0 {
+		t.Fatalf("void of nothing = %v, %d journaled", err, len(log.voids))
+	}
+	if _, err := c.Scan(ctx, "6900000000028"); err != nil {
+		t.Fatal(err)
+	}
+	log.failing = true
+	if err := c.Void(ctx); err == nil || c.Totals().Lines != 1 {
+		t.Fatal("a void that could not be journaled cleared the cart")
+	}
+	log.failing = false
+	if err := c.Void(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.voids) != 1 || log.voids[0].Total.Minor() != 650 || c.Totals().Lines != 0 {
+		t.Errorf("voids = %+v", log.voids)
+	}
+}
+
+func TestNewIDIsUUIDv4(t *testing.T) {
+	a, b := NewID(), NewID()
+	if len(a) != 36 || a[14] != '4' || a == b {
+		t.Errorf("NewID = %q, %q", a, b)
+	}
+}

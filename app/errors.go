@@ -1,0 +1,39 @@
+package app
+
+import "errors"
+
+// Error is a domain error with a stable code that the UI maps to a translated message.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Sentinel errors for bad input. Wrap them with detail (fmt.Errorf("...: %w", ErrX)); compare with errors.Is.
+var (
+	ErrInvalidBarcode    = &Error{"invalid_barcode", "not a barcode"}
+	ErrUnknownBarcode    = &Error{"unknown_barcode", "unknown barcode"}
+	ErrInactiveProduct   = &Error{"inactive_product", "product is not for sale"}
+	ErrUnknownTaxClass   = &Error{"unknown_tax_class", "product has an unknown tax class"}
+	ErrWeightRequired    = &Error{"weight_required", "weighed product needs a weight"}
+	ErrInvalidQuantity   = &Error{"invalid_quantity", "invalid quantity"}
+	ErrNoSuchLine        = &Error{"no_such_line", "no such line"}
+	ErrInvalidDiscount   = &Error{"invalid_discount", "invalid discount"}
+	ErrEmptyCart         = &Error{"empty_cart", "the cart is empty"}
+	ErrInvalidAmount     = &Error{"invalid_amount", "invalid amount"}
+	ErrUnderpaid         = &Error{"underpaid", "amount tendered is less than due"}
+	ErrNotPaid           = &Error{"not_paid", "the sale is not fully paid"}
+	ErrPaymentStarted    = &Error{"payment_started", "payment has started: the cart cannot change"}
+	ErrUnsupportedTender = &Error{"unsupported_tender", "this tender is not supported"}
+	ErrInvalidSetting    = &Error{"invalid_setting", "invalid setting"}
+)
+
+// ErrorCode returns the code of the first *Error in err's chain, or "" for other errors (storage, I/O).
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}

@@ -1,0 +1,246 @@
+// Package money holds amounts of money as int64 minor units together with their currency, and the exact
+// rounding rules the till applies. There is no floating point anywhere in this package.
+package money
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// Currency is an ISO 4217 currency with its number of minor digits and its display symbol.
+type Currency struct {
+	Code     string
+	Exponent int // minor digits: CNY 2 (fen), JPY 0
+	Symbol   string
+}
+
+// Currencies the till knows by code.
+var (
+	CNY = Currency{Code: "CNY", Exponent: 2, Symbol: "¥"}
+	USD = Currency{Code: "USD", Exponent: 2, Symbol: "$"}
+	EUR = Currency{Code: "EUR", Exponent: 2, Symbol: "€"}
+	GBP = Currency{Code: "GBP", Exponent: 2, Symbol: "£"}
+	HKD = Currency{Code: "HKD", Exponent: 2, Symbol: "HK$"}
+	JPY = Currency{Code: "JPY", Exponent: 0, Symbol: "¥"}
+)
+
+var byCode = map[string]Currency{"CNY": CNY, "USD": USD, "EUR": EUR, "GBP": GBP, "HKD": HKD, "JPY": JPY}
+
+// Errors returned for bad input.
+var (
+	ErrUnknownCurrency = errors.New("unknown currency")
+	ErrSyntax          = errors.New("not an amount")
+	ErrPrecision       = errors.New("more decimals than the currency has")
+	ErrOverflow        = errors.New("amount out of range")
+)
+
+// Lookup returns the currency with the ISO code (case-insensitive).
+func Lookup(code string) (Currency, error) {
+	c, ok := byCode[strings.ToUpper(strings.TrimSpace(code))]
+	if !ok {
+		return Currency{}, fmt.Errorf("%w %q", ErrUnknownCurrency, code)
+	}
+	return c, nil
+}
+
+// MaxMinor bounds every amount the till accepts (10^15 minor units, 10 trillion yuan), so sums and
+// products with bounded quantities cannot overflow int64.
+const MaxMinor = 1_000_000_000_000_000
+
+// Amount is a sum of money in minor units of its currency. The zero Amount has no currency; build
+// amounts with New, Zero or Parse.
+type Amount struct {
+	minor    int64
+	currency Currency
+}
+
+// New returns minor units of c.
+func New(minor int64, c Currency) Amount { return Amount{minor: minor, currency: c} }
+
+// Zero returns nothing of c.
+func Zero(c Currency) Amount { return Amount{currency: c} }
+
+// Minor returns the amount in minor units.
+func (a Amount) Minor() int64 { return a.minor }
+
+// Currency returns the amount's currency.
+func (a Amount) Currency() Currency { return a.currency }
+
+// IsZero reports whether the amount is nothing.
+func (a Amount) IsZero() bool { return a.minor == 0 }
+
+// IsNegative reports whether the amount is below zero.
+func (a Amount) IsNegative() bool { return a.minor < 0 }
+
+// Add returns a+b. Amounts of different currencies are never added: that is a programming error.
+func (a Amount) Add(b Amount) Amount {
+	a.mustMatch(b)
+	return Amount{minor: a.minor + b.minor, currency: a.currency}
+}
+
+// Sub returns a-b.
+func (a Amount) Sub(b Amount) Amount {
+	a.mustMatch(b)
+	return Amount{minor: a.minor - b.minor, currency: a.currency}
+}
+
+// Neg returns -a.
+func (a Amount) Neg() Amount { return Amount{minor: -a.minor, currency: a.currency} }
+
+// Cmp returns -1, 0 or +1 as a is less than, equal to or greater than b.
+func (a Amount) Cmp(b Amount) int {
+	a.mustMatch(b)
+	switch {
+	case a.minor < b.minor:
+		return -1
+	case a.minor > b.minor:
+		return 1
+	}
+	return 0
+}
+
+func (a Amount) mustMatch(b Amount) {
+	// A zero-value Amount (no currency yet) combines with anything.
+	if a.currency != b.currency && a.currency.Code != "" && b.currency.Code != "" {
+		panic(fmt.Sprintf("money: %s and %s mixed", a.currency.Code, b.currency.Code))
+	}
+}
+
+// Parse reads a decimal amount such as "12", "12.5" or "-0.30" in currency c. It refuses more decimals
+// than the currency has rather than rounding what a person typed.
+func Parse(s string, c Currency) (Amount, error) {
+	t := strings.TrimSpace(s)
+	neg := false
+	if strings.HasPrefix(t, "-") {
+		neg, t = true, t[1:]
+	}
+	whole, frac, _ := strings.Cut(t, ".")
+	if whole == "" && frac == "" || !allDigits(whole) || !allDigits(frac) {
+		return Amount{}, fmt.Errorf("%w: %q", ErrSyntax, s)
+	}
+	if len(frac) > c.Exponent {
+		return Amount{}, fmt.Errorf("%w: %q has %d, %s has %d", ErrPrecision, s, len(frac), c.Code, c.Exponent)
+	}
+	digits := whole + frac + strings.Repeat("0", c.Exponent-len(frac))
+	digits = strings.TrimLeft(digits, "0")
+	if len(digits) > 18 {
+		return Amount{}, fmt.Errorf("%w: %q", ErrOverflow, s)
+	}
+	var minor int64
+	for _, d := range digits {
+		minor = minor*10 + int64(d-'0')
+	}
+	if minor > MaxMinor {
+		return Amount{}, fmt.Errorf("%w: %q", ErrOverflow, s)
+	}
+	if neg {
+		minor = -minor
+	}
+	return Amount{minor: minor, currency: c}, nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Decimal returns the plain decimal form with the currency's digits, e.g. "-1234.50": the form used in
+// files and journals.
+func (a Amount) Decimal() string { return a.format(".", "") }
+
+// String returns the amount with its ISO code, e.g. "12.50 CNY".
+func (a Amount) String() string { return a.Decimal() + " " + a.currency.Code }
+
+func (a Amount) format(point, group string) string {
+	m := a.minor
+	sign := ""
+	if m < 0 {
+		sign, m = "-", -m
+	}
+	digits := fmt.Sprintf("%0*d", a.currency.Exponent+1, m)
+	whole, frac := digits[:len(digits)-a.currency.Exponent], digits[len(digits)-a.currency.Exponent:]
+	if group != "" {
+		var b strings.Builder
+		for i, r := range whole {
+			if i > 0 && (len(whole)-i)%3 == 0 {
+				b.WriteString(group)
+			}
+			b.WriteRune(r)
+		}
+		whole = b.String()
+	}
+	if frac == "" {
+		return sign + whole
+	}
+	return sign + whole + point + frac
+}
+
+// Format returns the amount as a shopper reads it in the locale: "¥1,234.50" for en and zh, "1.234,50 €"
+// for de, fr, es and it. Unknown locales get the English form.
+func Format(a Amount, locale string) string {
+	lang, _, _ := strings.Cut(strings.ReplaceAll(locale, "_", "-"), "-")
+	switch strings.ToLower(lang) {
+	case "de", "fr", "es", "it", "nl", "pt":
+		return a.format(",", ".") + " " + a.currency.Symbol
+	default:
+		s := a.format(".", ",")
+		if strings.HasPrefix(s, "-") {
+			return "-" + a.currency.Symbol + s[1:]
+		}
+		return a.currency.Symbol + s
+	}
+}
+
+// MulDiv returns x*num/den rounded half to even, computed without overflow; ok is false when the result
+// does not fit in int64 or den is zero.
+func MulDiv(x, num, den int64) (result int64, ok bool) {
+	if den == 0 {
+		return 0, false
+	}
+	p := new(big.Int).Mul(big.NewInt(x), big.NewInt(num))
+	d := big.NewInt(den)
+	q, r := new(big.Int).QuoRem(p, d, new(big.Int))
+	// Compare 2|r| with |den| to decide which way to round.
+	twice := new(big.Int).Abs(r)
+	twice.Lsh(twice, 1)
+	switch twice.Cmp(new(big.Int).Abs(d)) {
+	case 1:
+		q.Add(q, big.NewInt(int64(p.Sign()*d.Sign())))
+	case 0:
+		if q.Bit(0) == 1 {
+			q.Add(q, big.NewInt(int64(p.Sign()*d.Sign())))
+		}
+	}
+	if !q.IsInt64() {
+		return 0, false
+	}
+	return q.Int64(), true
+}
+
+// RoundToIncrement rounds a to the nearest multiple of increment minor units, halves away from zero,
+// as shops round cash (0.05, 0.10, 1.00). An increment of 0 or 1 leaves a unchanged.
+func RoundToIncrement(a Amount, increment int64) Amount {
+	if increment <= 1 {
+		return a
+	}
+	m := a.minor
+	neg := m < 0
+	if neg {
+		m = -m
+	}
+	q, r := m/increment, m%increment
+	if 2*r >= increment {
+		q++
+	}
+	m = q * increment
+	if neg {
+		m = -m
+	}
+	return Amount{minor: m, currency: a.currency}
+}

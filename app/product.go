@@ -1,0 +1,52 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"checkout/app/money"
+)
+
+// Unit is how a product is sold.
+type Unit string
+
+// Units.
+const (
+	UnitPiece Unit = "piece"
+	UnitKg    Unit = "kg" // priced per kilogram, quantity in grams
+)
+
+// Valid reports whether u is a known unit.
+func (u Unit) Valid() bool { return u == UnitPiece || u == UnitKg }
+
+// Product is an item the shop sells. Price is per piece, or per kilogram for UnitKg.
+type Product struct {
+	ID       int64
+	SKU      string
+	Name     string // Latin-script name
+	NameZH   string // Chinese name, may be empty
+	Category string
+	Price    money.Amount
+	Unit     Unit
+	TaxClass string
+	Active   bool
+}
+
+// DisplayName returns the product's name in the UI language (a BCP 47 tag such as "zh-Hans" or "en").
+func (p Product) DisplayName(language string) string {
+	if strings.HasPrefix(language, "zh") && p.NameZH != "" {
+		return p.NameZH
+	}
+	if p.Name == "" {
+		return p.NameZH
+	}
+	return p.Name
+}
+
+// Catalog finds products. The store implements it with indexed queries.
+type Catalog interface {
+	// ProductByBarcode returns the product with the code, or an error wrapping ErrUnknownBarcode.
+	ProductByBarcode(ctx context.Context, code string) (Product, error)
+	// SearchProducts returns up to limit active products whose name, SKU or barcode matches query.
+	SearchProducts(ctx context.Context, query string, limit int) ([]Product, error)
+}

@@ -1,0 +1,75 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"checkout/app/money"
+)
+
+// Sale is a completed sale as it is stored: a snapshot of the lines and money at the moment of payment.
+type Sale struct {
+	ID          string // UUID, the idempotency key when the sale is synced
+	Till        string
+	Number      int64  // per-till, gap-free; set by SaleLog.CommitSale
+	ReceiptNo   string // e.g. "T01-000123"; set by SaleLog.CommitSale
+	OpenedAt    time.Time
+	CompletedAt time.Time
+	Currency    money.Currency
+	TaxMode     TaxMode
+	Lines       []Line
+	Totals      Totals
+	Rounding    money.Amount // cash rounding: what was paid − Totals.Total
+	Tenders     []Tender
+}
+
+// Paid returns what the tenders pay of the sale.
+func (s *Sale) Paid() money.Amount {
+	sum := money.Zero(s.Currency)
+	for _, t := range s.Tenders {
+		sum = sum.Add(t.Amount)
+	}
+	return sum
+}
+
+// Change returns the change handed back.
+func (s *Sale) Change() money.Amount {
+	sum := money.Zero(s.Currency)
+	for _, t := range s.Tenders {
+		sum = sum.Add(t.Change)
+	}
+	return sum
+}
+
+// Void records a sale abandoned before it was paid, for the journal.
+type Void struct {
+	SaleID string
+	Till   string
+	At     time.Time
+	Lines  int
+	Total  money.Amount
+}
+
+// SaleLog is where completed sales go. The store implements it.
+type SaleLog interface {
+	// CommitSale stores the sale in one durable transaction (header, lines, tenders, journal entry, outbox
+	// row), assigning s.Number and s.ReceiptNo inside it. When it returns nil the sale is on disk; when it
+	// returns an error nothing of it is.
+	CommitSale(ctx context.Context, s *Sale) error
+	// RecordVoid journals an abandoned sale.
+	RecordVoid(ctx context.Context, v Void) error
+}
+
+// ReceiptNo formats a till's receipt number n as printed: "T01-000123".
+func ReceiptNo(till string, n int64) string { return fmt.Sprintf("%s-%06d", till, n) }
+
+// NewID returns a random UUID (version 4).
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

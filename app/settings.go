@@ -1,0 +1,75 @@
+package app
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+
+	"checkout/app/money"
+)
+
+// TaxMode says whether shelf prices include tax (China, EU) or tax is added at the till (US).
+type TaxMode string
+
+// Tax modes.
+const (
+	TaxInclusive TaxMode = "inclusive"
+	TaxExclusive TaxMode = "exclusive"
+)
+
+// Settings are the shop's rules for a sale. They are read once when the till starts.
+type Settings struct {
+	Till     string // till identifier printed in receipt numbers, e.g. "T01"
+	Currency money.Currency
+	TaxMode  TaxMode
+	// TaxRates maps a product's tax class to its rate in basis points (1300 = 13%).
+	TaxRates map[string]int64
+	// CashRounding is the smallest cash step in minor units: 0 (none), 5, 10 or 100. Only cash is rounded.
+	CashRounding int64
+}
+
+// DefaultSettings are those of a till in mainland China: CNY, prices include VAT at 13% (standard) or
+// 9% (reduced: fresh produce), no cash rounding.
+func DefaultSettings() Settings {
+	return Settings{
+		Till:     "T01",
+		Currency: money.CNY,
+		TaxMode:  TaxInclusive,
+		TaxRates: map[string]int64{"standard": 1300, "reduced": 900, "zero": 0},
+	}
+}
+
+var tillPattern = regexp.MustCompile(`^[A-Z0-9]{1,8}$`)
+
+// Validate reports the first setting a sale cannot be computed with.
+func (s Settings) Validate() error {
+	switch {
+	case !tillPattern.MatchString(s.Till):
+		return fmt.Errorf("%w: till %q: 1-8 capital letters or digits", ErrInvalidSetting, s.Till)
+	case s.Currency.Code == "":
+		return fmt.Errorf("%w: no currency", ErrInvalidSetting)
+	case s.TaxMode != TaxInclusive && s.TaxMode != TaxExclusive:
+		return fmt.Errorf("%w: tax mode %q: inclusive or exclusive", ErrInvalidSetting, s.TaxMode)
+	}
+	switch s.CashRounding {
+	case 0, 1, 5, 10, 100:
+	default:
+		return fmt.Errorf("%w: cash rounding %d: 0, 5, 10 or 100 minor units", ErrInvalidSetting, s.CashRounding)
+	}
+	for class, bp := range s.TaxRates {
+		if bp < 0 || bp > 10000 {
+			return fmt.Errorf("%w: tax rate %s = %d basis points", ErrInvalidSetting, class, bp)
+		}
+	}
+	return nil
+}
+
+// TaxClasses returns the configured classes in order.
+func (s Settings) TaxClasses() []string {
+	classes := make([]string, 0, len(s.TaxRates))
+	for c := range s.TaxRates {
+		classes = append(classes, c)
+	}
+	sort.Strings(classes)
+	return classes
+}
