@@ -45,7 +45,7 @@ type Added struct {
 const maxCodeLen = 96
 
 // Scan adds what the cashier scanned or typed: a barcode adds one piece; "QTY*CODE" adds QTY of it
-// ("3*6901234567890", or "0.455*2000101000003" for 455 g). A product sold by weight scanned without a
+// ("3*6901234567890", or "0.455*2000101000006" for 455 g). A product sold by weight scanned without a
 // weight returns its Product with an error wrapping ErrWeightRequired, and adds nothing.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	qtyText, code, hasQty := strings.Cut(strings.TrimSpace(input), "*")

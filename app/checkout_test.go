@@ -48,7 +48,7 @@ func (l *ledger) RecordVoid(_ context.Context, v Void) error {
 	return nil
 }
 
-var testShelf = shelf{"6900000000011": cola, "6900000000028": chips, "2000101000003": banana}
+var testShelf = shelf{"6900000000014": cola, "6900000000021": chips, "2000101000006": banana}
 
 func newTestCheckout(t *testing.T, s Settings) (*Checkout, *ledger) {
 	t.Helper()
@@ -64,7 +64,7 @@ func newTestCheckout(t *testing.T, s Settings) (*Checkout, *ledger) {
 func TestCheckoutSaleEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	c, log := newTestCheckout(t, DefaultSettings())
-	for _, code := range []string{"6900000000011", " 6900000000028\r\n", "6900000000011", "3*6900000000028", "0.455*2000101000003"} {
+	for _, code := range []string{"6900000000014", " 6900000000021\r\n", "6900000000014", "3*6900000000021", "0.455*2000101000006"} {
 		if _, err := c.Scan(ctx, code); err != nil {
 			t.Fatalf("Scan(%q): %v", code, err)
 		}
@@ -88,7 +88,7 @@ func TestCheckoutSaleEndToEnd(t *testing.T) {
 	if err != nil || tender.Change.Minor() != 1482 {
 		t.Fatalf("Pay 50.00 = %+v, %v; want change 14.82", tender, err)
 	}
-	if _, err := c.Scan(ctx, "6900000000011"); !errors.Is(err, ErrPaymentStarted) {
+	if _, err := c.Scan(ctx, "6900000000014"); !errors.Is(err, ErrPaymentStarted) {
 		t.Errorf("Scan after payment = %v, want ErrPaymentStarted", err)
 	}
 	sale, err := c.Complete(ctx)
@@ -109,7 +109,7 @@ func TestCheckoutSaleEndToEnd(t *testing.T) {
 func TestCheckoutScanErrorsChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	c, _ := newTestCheckout(t, DefaultSettings())
-	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -121,10 +121,10 @@ func TestCheckoutScanErrorsChangeNothing(t *testing.T) {
 		{"   ", ErrInvalidBarcode},
 		{"690000\x07000011", ErrInvalidBarcode},
 		{"条码", ErrInvalidBarcode},
-		{"2000101000003", ErrWeightRequired},
-		{"1.5*6900000000011", ErrInvalidQuantity},
-		{"0*6900000000011", ErrInvalidQuantity},
-		{"x*6900000000011", ErrInvalidQuantity},
+		{"2000101000006", ErrWeightRequired},
+		{"1.5*6900000000014", ErrInvalidQuantity},
+		{"0*6900000000014", ErrInvalidQuantity},
+		{"x*6900000000014", ErrInvalidQuantity},
 		{"3*", ErrInvalidBarcode},
 	}
 	for _, tt := range tests {
@@ -149,7 +149,7 @@ func TestCheckoutCashRounding(t *testing.T) {
 	s := DefaultSettings()
 	s.CashRounding = 10
 	c, _ := newTestCheckout(t, s)
-	if _, err := c.Scan(ctx, "0.455*2000101000003"); err != nil { // 3.18
+	if _, err := c.Scan(ctx, "0.455*2000101000006"); err != nil { // 3.18
 		t.Fatal(err)
 	}
 	if due := c.CashDue(); due.Minor() != 320 {
@@ -174,7 +174,7 @@ func TestCheckoutPayRefusesBadAmounts(t *testing.T) {
 	if _, err := c.Pay(TenderCash, cny(100)); !errors.Is(err, ErrEmptyCart) {
 		t.Errorf("Pay on empty cart = %v", err)
 	}
-	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -200,7 +200,7 @@ func TestCheckoutPayRefusesBadAmounts(t *testing.T) {
 func TestCheckoutCompleteRetriesWithSameSaleAfterStoreFailure(t *testing.T) {
 	ctx := context.Background()
 	c, log := newTestCheckout(t, DefaultSettings())
-	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Pay(TenderCash, cny(500)); err != nil {
@@ -222,7 +222,7 @@ func TestCheckoutCompleteRetriesWithSameSaleAfterStoreFailure(t *testing.T) {
 		t.Errorf("retry stored %d sales, change %v", len(log.sales), first.Change())
 	}
 	// The next sale gets a new identity.
-	if _, err := c.Scan(ctx, "6900000000011"); err != nil {
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Pay(TenderCash, cny(300)); err != nil {
@@ -240,7 +240,7 @@ func TestCheckoutVoid(t *testing.T) {
 	if err := c.Void(ctx); err != nil || len(log.voids) != 0 {
 		t.Fatalf("void of nothing = %v, %d journaled", err, len(log.voids))
 	}
-	if _, err := c.Scan(ctx, "6900000000028"); err != nil {
+	if _, err := c.Scan(ctx, "6900000000021"); err != nil {
 		t.Fatal(err)
 	}
 	log.failing = true

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"checkout/app/money"
 )
@@ -72,4 +73,59 @@ func (s Settings) TaxClasses() []string {
 	}
 	sort.Strings(classes)
 	return classes
+}
+
+// Set changes one setting by name from text, as the `checkout set` command takes it:
+// till (T01), currency (CNY), tax_mode (inclusive|exclusive), cash_rounding (0, 0.05, 0.10 or 1.00 in
+// the currency) and tax_rate.CLASS (a percentage: 13, 8.25). The result is validated; on error s is
+// unchanged.
+func (s *Settings) Set(key, value string) error {
+	next := *s
+	next.TaxRates = make(map[string]int64, len(s.TaxRates))
+	for k, v := range s.TaxRates {
+		next.TaxRates[k] = v
+	}
+	value = strings.TrimSpace(value)
+	switch {
+	case key == "till":
+		next.Till = strings.ToUpper(value)
+	case key == "currency":
+		c, err := money.Lookup(value)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrInvalidSetting, err)
+		}
+		next.Currency = c
+	case key == "tax_mode":
+		next.TaxMode = TaxMode(value)
+	case key == "cash_rounding":
+		a, err := money.Parse(value, next.Currency)
+		if err != nil {
+			return fmt.Errorf("%w: cash_rounding: %v", ErrInvalidSetting, err)
+		}
+		next.CashRounding = a.Minor()
+	case strings.HasPrefix(key, "tax_rate.") && len(key) > len("tax_rate."):
+		// A percentage with up to two decimals is a whole number of basis points.
+		bp, err := money.Parse(value, money.Currency{Code: "%", Exponent: 2})
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInvalidSetting, key, err)
+		}
+		next.TaxRates[strings.TrimPrefix(key, "tax_rate.")] = bp.Minor()
+	default:
+		return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
+	}
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	*s = next
+	return nil
+}
+
+// Values returns every setting as Set takes it, keys sorted.
+func (s Settings) Values() [][2]string {
+	rounding := money.New(s.CashRounding, s.Currency).Decimal()
+	v := [][2]string{{"cash_rounding", rounding}, {"currency", s.Currency.Code}}
+	for _, class := range s.TaxClasses() {
+		v = append(v, [2]string{"tax_rate." + class, money.New(s.TaxRates[class], money.Currency{Exponent: 2}).Decimal()})
+	}
+	return append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 }

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+const productColumns = `p.id, p.sku, p.name, p.name_zh, p.category, p.price, p.unit, p.tax_class, p.active`
+
+func scanProduct(row interface{ Scan(...any) error }, c money.Currency) (app.Product, error) {
+	var p app.Product
+	var price int64
+	var unit string
+	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.NameZH, &p.Category, &price, &unit, &p.TaxClass, &p.Active)
+	p.Price, p.Unit = money.New(price, c), app.Unit(unit)
+	return p, err
+}
+
+// ProductByBarcode returns the product a barcode is on. An unknown code wraps app.ErrUnknownBarcode.
+func (s *Store) ProductByBarcode(ctx context.Context, code string) (app.Product, error) {
+	row := s.r.QueryRowContext(ctx, `SELECT `+productColumns+` FROM barcodes b JOIN products p ON p.id = b.product_id
+		WHERE b.code = ?`, code)
+	p, err := scanProduct(row, s.currency())
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Product{}, fmt.Errorf("%w: %s", app.ErrUnknownBarcode, code)
+	}
+	return p, err
+}
+
+// SearchProducts returns up to limit active products whose SKU or barcode is query, or whose name
+// contains it (Latin names ignore case), exact code matches first.
+//
+// The LIKE scan suits a shop-sized catalog; an indexed full-text search replaces it for large ones.
+func (s *Store) SearchProducts(ctx context.Context, query string, limit int) ([]app.Product, error) {
+	query = strings.TrimSpace(query)
+	if query == "" || limit <= 0 {
+		return nil, nil
+	}
+	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(query) + "%"
+	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p
+		WHERE p.active = 1 AND (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1)
+			OR p.name LIKE ?2 ESCAPE '\' OR p.name_zh LIKE ?2 ESCAPE '\')
+		ORDER BY p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1) DESC, p.name
+		LIMIT ?3`, query, pattern, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []app.Product
+	for rows.Next() {
+		p, err := scanProduct(rows, s.currency())
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, p)
+	}
+	return found, rows.Err()
+}
+
+// CountProducts returns how many products the catalog has.
+func (s *Store) CountProducts(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM products`).Scan(&n)
+	return n, err
+}
+
+// AddProducts adds catalog entries whose SKU is new, with their barcodes, in one transaction, and
+// returns how many it added. Entries whose SKU is already there are left as they are. A barcode already
+// on another product fails the whole call and adds nothing.
+func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (int, error) {
+	added := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		insProduct, err := tx.PrepareContext(ctx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer insProduct.Close()
+		insCode, err := tx.PrepareContext(ctx, `INSERT INTO barcodes (code, product_id) VALUES (?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insCode.Close()
+		for _, e := range entries {
+			p := e.Product
+			var id int64
+			err := insProduct.QueryRowContext(ctx, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
+				p.TaxClass, p.Active).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // SKU already in the catalog
+			}
+			if err != nil {
+				return fmt.Errorf("product %s: %w", p.SKU, err)
+			}
+			for _, code := range e.Barcodes {
+				if _, err := insCode.ExecContext(ctx, code, id); err != nil {
+					if isConstraint(err) {
+						return fmt.Errorf("product %s: barcode %s is already on another product", p.SKU, code)
+					}
+					return fmt.Errorf("product %s barcode %s: %w", p.SKU, code, err)
+				}
+			}
+			added++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
+}

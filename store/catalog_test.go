@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+func TestProductByBarcode(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	p, err := s.ProductByBarcode(ctx, "6924743915770") // the second code of the chips
+	if err != nil || p.SKU != "SNK-001" || p.Price != cny(650) || p.NameZH != "乐事原味薯片 70g" || !p.Active {
+		t.Errorf("ProductByBarcode = %+v, %v", p, err)
+	}
+	if _, err := s.ProductByBarcode(ctx, "4006381333931"); !errors.Is(err, app.ErrUnknownBarcode) {
+		t.Errorf("unknown code: %v", err)
+	}
+	if p, err := s.ProductByBarcode(ctx, "6900000000014"); err != nil || p.Active {
+		t.Errorf("inactive product = %+v, %v", p, err)
+	}
+}
+
+func TestSearchProducts(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"cola", []string{"DRK-001"}}, // the discontinued cola is not offered
+		{"COLA", []string{"DRK-001"}},
+		{"薯片", []string{"SNK-001"}},
+		{"香", []string{"PRO-001"}},
+		{"SNK-001", []string{"SNK-001"}},
+		{"2000101000006", []string{"PRO-001"}},
+		{"a", []string{"PRO-001", "DRK-001", "SNK-001"}}, // by name
+		{"100%", nil},
+		{"_", nil},
+		{"  ", nil},
+	}
+	for _, tt := range tests {
+		got, err := s.SearchProducts(ctx, tt.query, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var skus []string
+		for _, p := range got {
+			skus = append(skus, p.SKU)
+		}
+		if len(skus) != len(tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.query, skus, tt.want)
+			continue
+		}
+		for i := range skus {
+			if skus[i] != tt.want[i] {
+				t.Errorf("Search(%q) = %v, want %v", tt.query, skus, tt.want)
+				break
+			}
+		}
+	}
+	if got, _ := s.SearchProducts(ctx, "a", 1); len(got) != 1 {
+		t.Errorf("limit 1 gave %d", len(got))
+	}
+}
+
+func TestAddProducts(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	// Seeding again adds nothing and fails nothing.
+	if n, err := s.AddProducts(ctx, testCatalog); err != nil || n != 0 {
+		t.Errorf("re-adding the catalog: %d, %v", n, err)
+	}
+	clash := []app.CatalogEntry{
+		{Product: app.Product{SKU: "NEW-001", Name: "New", Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"4006381333931"}},
+		{Product: app.Product{SKU: "NEW-002", Name: "Clash", Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"5449000000996"}},
+	}
+	if _, err := s.AddProducts(ctx, clash); err == nil {
+		t.Fatal("a barcode already on another product was accepted")
+	}
+	if n, _ := s.CountProducts(ctx); n != int64(len(testCatalog)) {
+		t.Errorf("failed add left %d products, want %d", n, len(testCatalog))
+	}
+	if n, err := s.AddProducts(ctx, clash[:1]); err != nil || n != 1 {
+		t.Errorf("add = %d, %v", n, err)
+	}
+}
+
+func TestSettings(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	set, err := s.Settings(ctx)
+	if err != nil || set.Till != "T01" || set.TaxMode != app.TaxInclusive || set.Currency != money.CNY {
+		t.Fatalf("defaults = %+v, %v", set, err)
+	}
+	now := time.Now()
+	if _, err := s.SetSetting(ctx, "cash_rounding", "0.10", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetSetting(ctx, "tax_rate.standard", "6", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetSetting(ctx, "cash_rounding", "0.03", now); !errors.Is(err, app.ErrInvalidSetting) {
+		t.Errorf("rounding 0.03: %v", err)
+	}
+	if _, err := s.SetSetting(ctx, "colour", "red", now); !errors.Is(err, app.ErrInvalidSetting) {
+		t.Errorf("unknown key: %v", err)
+	}
+	sellCash(t, s, "5449000000996")
+	if _, err := s.SetSetting(ctx, "currency", "USD", now); !errors.Is(err, app.ErrInvalidSetting) {
+		t.Errorf("currency after a sale: %v", err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	set, err = s.Settings(ctx)
+	if err != nil || set.CashRounding != 10 || set.TaxRates["standard"] != 600 {
+		t.Errorf("after reopen: %+v, %v", set, err)
+	}
+	// Two accepted changes and one sale, each journaled.
+	if n, err := s.VerifyJournal(ctx); err != nil || n != 3 {
+		t.Errorf("journal: %d rows, %v", n, err)
+	}
+}

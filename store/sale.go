@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// ErrNotFound is returned when a looked-up record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// saleDoc is a completed sale as the journal records it and the outbox uploads it. Money is decimal text
+// in the sale's currency, so the document is exact and readable.
+type saleDoc struct {
+	ID          string      `json:"id"`
+	Till        string      `json:"till"`
+	Number      int64       `json:"number"`
+	ReceiptNo   string      `json:"receipt_no"`
+	OpenedAt    string      `json:"opened_at"`
+	CompletedAt string      `json:"completed_at"`
+	Currency    string      `json:"currency"`
+	TaxMode     string      `json:"tax_mode"`
+	Subtotal    string      `json:"subtotal"`
+	Discount    string      `json:"discount"`
+	Tax         string      `json:"tax"`
+	Total       string      `json:"total"`
+	Rounding    string      `json:"rounding"`
+	Paid        string      `json:"paid"`
+	Change      string      `json:"change"`
+	Lines       []lineDoc   `json:"lines"`
+	Tenders     []tenderDoc `json:"tenders"`
+}
+
+type lineDoc struct {
+	SKU       string `json:"sku"`
+	Name      string `json:"name"`
+	Qty       string `json:"qty"`
+	Unit      string `json:"unit"`
+	UnitPrice string `json:"unit_price"`
+	Discount  string `json:"discount"`
+	Total     string `json:"total"`
+	TaxRateBP int64  `json:"tax_rate_bp"`
+	Tax       string `json:"tax"`
+}
+
+type tenderDoc struct {
+	Kind     string `json:"kind"`
+	Amount   string `json:"amount"`
+	Tendered string `json:"tendered"`
+	Change   string `json:"change"`
+}
+
+func newSaleDoc(s *app.Sale) saleDoc {
+	d := saleDoc{
+		ID: s.ID, Till: s.Till, Number: s.Number, ReceiptNo: s.ReceiptNo,
+		OpenedAt: timestamp(s.OpenedAt), CompletedAt: timestamp(s.CompletedAt),
+		Currency: s.Currency.Code, TaxMode: string(s.TaxMode),
+		Subtotal: s.Totals.Subtotal.Decimal(), Discount: s.Totals.Discount.Decimal(), Tax: s.Totals.Tax.Decimal(),
+		Total: s.Totals.Total.Decimal(), Rounding: s.Rounding.Decimal(), Paid: s.Paid().Decimal(), Change: s.Change().Decimal(),
+	}
+	for _, l := range s.Lines {
+		d.Lines = append(d.Lines, lineDoc{
+			SKU: l.Product.SKU, Name: l.Product.Name, Qty: l.Qty.Format(l.Product.Unit), Unit: string(l.Product.Unit),
+			UnitPrice: l.Product.Price.Decimal(), Discount: l.DiscountAmount.Decimal(), Total: l.Total.Decimal(),
+			TaxRateBP: l.TaxRateBP, Tax: l.Tax.Decimal(),
+		})
+	}
+	for _, t := range s.Tenders {
+		d.Tenders = append(d.Tenders, tenderDoc{Kind: string(t.Kind), Amount: t.Amount.Decimal(), Tendered: t.Tendered.Decimal(), Change: t.Change.Decimal()})
+	}
+	return d
+}
+
+// CommitSale stores a completed sale in one transaction: receipt number, header, lines, tenders, journal
+// entry and outbox row. It sets s.Number and s.ReceiptNo only once the transaction has committed.
+func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
+	if sale.ID == "" || len(sale.Lines) == 0 {
+		return fmt.Errorf("commit sale: incomplete sale (id %q, %d lines)", sale.ID, len(sale.Lines))
+	}
+	stored := *sale
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO receipt_counters (till, last) VALUES (?, 1)
+			ON CONFLICT (till) DO UPDATE SET last = last + 1 RETURNING last`, stored.Till).Scan(&stored.Number); err != nil {
+			return fmt.Errorf("receipt number: %w", err)
+		}
+		stored.ReceiptNo = app.ReceiptNo(stored.Till, stored.Number)
+		saleID, err := insertSale(ctx, tx, &stored)
+		if err != nil {
+			return err
+		}
+		if err := insertLines(ctx, tx, saleID, stored.Lines); err != nil {
+			return err
+		}
+		if err := insertTenders(ctx, tx, saleID, stored.Tenders); err != nil {
+			return err
+		}
+		doc, err := json.Marshal(newSaleDoc(&stored))
+		if err != nil {
+			return err
+		}
+		if err := appendJournalJSON(ctx, tx, stored.CompletedAt, "sale", string(doc)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, 'sale', ?, ?)`,
+			stored.ID, string(doc), timestamp(stored.CompletedAt)); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("commit sale %s: %w", sale.ID, err)
+	}
+	sale.Number, sale.ReceiptNo = stored.Number, stored.ReceiptNo
+	return nil
+}
+
+func insertSale(ctx context.Context, tx *sql.Tx, s *app.Sale) (int64, error) {
+	t := s.Totals
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO sales (uuid, till, number, receipt_no, opened_at, completed_at, currency,
+		tax_mode, subtotal, discount, tax, total, rounding, paid, change, item_count)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.ID, s.Till, s.Number, s.ReceiptNo, timestamp(s.OpenedAt), timestamp(s.CompletedAt), s.Currency.Code,
+		string(s.TaxMode), t.Subtotal.Minor(), t.Discount.Minor(), t.Tax.Minor(), t.Total.Minor(), s.Rounding.Minor(),
+		s.Paid().Minor(), s.Change().Minor(), t.ItemCount).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("sale header: %w", err)
+	}
+	return id, nil
+}
+
+func insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines []app.Line) error {
+	for i, l := range lines {
+		p := l.Product
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, name_zh, qty,
+			unit, unit_price, gross, discount, total, tax_class, tax_rate_bp, tax)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			saleID, i+1, p.ID, p.SKU, p.Name, p.NameZH, int64(l.Qty), string(p.Unit), p.Price.Minor(), l.Gross.Minor(),
+			l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor()); err != nil {
+			return fmt.Errorf("sale line %d (%s): %w", i+1, p.SKU, err)
+		}
+	}
+	return nil
+}
+
+func insertTenders(ctx context.Context, tx *sql.Tx, saleID int64, tenders []app.Tender) error {
+	for i, t := range tenders {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tenders (sale_id, seq, kind, amount, tendered, change) VALUES (?, ?, ?, ?, ?, ?)`,
+			saleID, i+1, string(t.Kind), t.Amount.Minor(), t.Tendered.Minor(), t.Change.Minor()); err != nil {
+			return fmt.Errorf("tender %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// voidDoc is an abandoned sale as the journal records it.
+type voidDoc struct {
+	SaleID   string `json:"sale_id"`
+	Till     string `json:"till"`
+	Lines    int    `json:"lines"`
+	Total    string `json:"total"`
+	Currency string `json:"currency"`
+}
+
+// RecordVoid journals a sale abandoned before payment.
+func (s *Store) RecordVoid(ctx context.Context, v app.Void) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return appendJournal(ctx, tx, v.At, "void", voidDoc{SaleID: v.SaleID, Till: v.Till, Lines: v.Lines,
+			Total: v.Total.Decimal(), Currency: v.Total.Currency().Code})
+	})
+}
+
+// SaleByReceipt reads a stored sale back by its receipt number.
+func (s *Store) SaleByReceipt(ctx context.Context, receiptNo string) (*app.Sale, error) {
+	var sale app.Sale
+	var id int64
+	var opened, completed, cur, mode string
+	var sub, disc, tax, total, rounding, items int64
+	err := s.r.QueryRowContext(ctx, `SELECT id, uuid, till, number, receipt_no, opened_at, completed_at, currency, tax_mode,
+		subtotal, discount, tax, total, rounding, item_count FROM sales WHERE receipt_no = ?`, receiptNo).Scan(
+		&id, &sale.ID, &sale.Till, &sale.Number, &sale.ReceiptNo, &opened, &completed, &cur, &mode,
+		&sub, &disc, &tax, &total, &rounding, &items)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sale %s: %w", receiptNo, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sale.Currency, err = money.Lookup(cur); err != nil {
+		return nil, err
+	}
+	c := sale.Currency
+	sale.TaxMode = app.TaxMode(mode)
+	sale.OpenedAt, _ = parseTimestamp(opened)
+	sale.CompletedAt, _ = parseTimestamp(completed)
+	sale.Totals = app.Totals{Subtotal: money.New(sub, c), Discount: money.New(disc, c), Tax: money.New(tax, c),
+		Total: money.New(total, c), ItemCount: items}
+	sale.Rounding = money.New(rounding, c)
+	if sale.Lines, err = s.saleLines(ctx, id, c); err != nil {
+		return nil, err
+	}
+	sale.Totals.Lines = len(sale.Lines)
+	if sale.Tenders, err = s.saleTenders(ctx, id, c); err != nil {
+		return nil, err
+	}
+	return &sale, nil
+}
+
+func (s *Store) saleLines(ctx context.Context, saleID int64, c money.Currency) ([]app.Line, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
+		tax_class, tax_rate_bp, tax FROM sale_lines WHERE sale_id = ? ORDER BY line_no`, saleID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var lines []app.Line
+	for rows.Next() {
+		var l app.Line
+		var unit string
+		var qty, price, gross, disc, total, tax int64
+		if err := rows.Scan(&l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &qty, &unit, &price,
+			&gross, &disc, &total, &l.Product.TaxClass, &l.TaxRateBP, &tax); err != nil {
+			return nil, err
+		}
+		l.Qty, l.Product.Unit, l.Product.Price, l.Product.Active = app.Quantity(qty), app.Unit(unit), money.New(price, c), true
+		l.Gross, l.DiscountAmount, l.Total, l.Tax = money.New(gross, c), money.New(disc, c), money.New(total, c), money.New(tax, c)
+		lines = append(lines, l)
+	}
+	return lines, rows.Err()
+}
+
+func (s *Store) saleTenders(ctx context.Context, saleID int64, c money.Currency) ([]app.Tender, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, amount, tendered, change FROM tenders WHERE sale_id = ? ORDER BY seq`, saleID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var tenders []app.Tender
+	for rows.Next() {
+		var kind string
+		var amount, tendered, change int64
+		if err := rows.Scan(&kind, &amount, &tendered, &change); err != nil {
+			return nil, err
+		}
+		tenders = append(tenders, app.Tender{Kind: app.TenderKind(kind), Amount: money.New(amount, c),
+			Tendered: money.New(tendered, c), Change: money.New(change, c)})
+	}
+	return tenders, rows.Err()
+}
+
+// SalesSummary is a count of stored sales and their total.
+type SalesSummary struct {
+	Count int64
+	Total int64 // minor units
+}
+
+// SummariseSales counts the sales completed in [from, to).
+func (s *Store) SummariseSales(ctx context.Context, from, to time.Time) (SalesSummary, error) {
+	var sum SalesSummary
+	err := s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(total), 0) FROM sales WHERE completed_at >= ? AND completed_at < ?`,
+		timestamp(from), timestamp(to)).Scan(&sum.Count, &sum.Total)
+	return sum, err
+}

@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+func cny(minor int64) money.Amount { return money.New(minor, money.CNY) }
+
+var testCatalog = []app.CatalogEntry{
+	{Product: app.Product{SKU: "DRK-001", Name: "Coca-Cola 330ml can", NameZH: "可口可乐 330ml罐装", Category: "drinks", Price: cny(300), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"5449000000996"}},
+	{Product: app.Product{SKU: "SNK-001", Name: "Lay's chips original 70g", NameZH: "乐事原味薯片 70g", Category: "snacks", Price: cny(650), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6924743915763", "6924743915770"}},
+	{Product: app.Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Category: "produce", Price: cny(698), Unit: app.UnitKg, TaxClass: "reduced", Active: true}, Barcodes: []string{"2000101000006"}},
+	{Product: app.Product{SKU: "OLD-001", Name: "Discontinued cola", Price: cny(250), Unit: app.UnitPiece, TaxClass: "standard", Active: false}, Barcodes: []string{"6900000000014"}},
+}
+
+func openTestStore(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "till.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.AddProducts(context.Background(), testCatalog); err != nil {
+		t.Fatal(err)
+	}
+	return s, path
+}
+
+// sellCash rings up codes through the real use case and pays exactly in cash.
+func sellCash(t testing.TB, s *Store, codes ...string) *app.Sale {
+	t.Helper()
+	ctx := context.Background()
+	set, err := s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := app.NewCheckout(set, s, s, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range codes {
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatalf("scan %s: %v", code, err)
+		}
+	}
+	if _, err := co.Pay(app.TenderCash, co.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := co.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sale
+}
+
+func count(t testing.TB, s *Store, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.r.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestSaleRoundTrip(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	sale := sellCash(t, s, "5449000000996", "6924743915770", "5449000000996", "0.455*2000101000006")
+	if sale.ReceiptNo != "T01-000001" {
+		t.Errorf("receipt = %s", sale.ReceiptNo)
+	}
+	got, err := s.SaleByReceipt(ctx, sale.ReceiptNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != sale.ID || got.Totals.Total != sale.Totals.Total || got.Totals.Tax != sale.Totals.Tax ||
+		got.Totals.ItemCount != 4 || got.Paid() != sale.Paid() || !got.CompletedAt.Equal(sale.CompletedAt.UTC().Truncate(time.Microsecond)) {
+		t.Errorf("stored sale differs:\n got %+v\nwant %+v", got, sale)
+	}
+	if len(got.Lines) != 3 {
+		t.Fatalf("stored %d lines", len(got.Lines))
+	}
+	for i, l := range got.Lines {
+		w := sale.Lines[i]
+		if l.Product.SKU != w.Product.SKU || l.Qty != w.Qty || l.Total != w.Total || l.Tax != w.Tax || l.TaxRateBP != w.TaxRateBP {
+			t.Errorf("line %d = %+v, want %+v", i+1, l, w)
+		}
+	}
+	if n := count(t, s, "outbox WHERE kind = 'sale' AND sent_at IS NULL AND id = '"+sale.ID+"'"); n != 1 {
+		t.Errorf("outbox rows for the sale = %d", n)
+	}
+	if n, err := s.VerifyJournal(ctx); err != nil || n != 1 {
+		t.Errorf("journal = %d rows, %v", n, err)
+	}
+	if next := sellCash(t, s, "5449000000996"); next.ReceiptNo != "T01-000002" {
+		t.Errorf("second receipt = %s", next.ReceiptNo)
+	}
+	if _, err := s.SaleByReceipt(ctx, "T01-999999"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing receipt: %v", err)
+	}
+}
+
+func TestFailedSaleLeavesNoTrace(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	sellCash(t, s, "5449000000996")
+	tables := []string{"sales", "sale_lines", "tenders", "journal", "outbox"}
+	before := map[string]int64{}
+	for _, tb := range tables {
+		before[tb] = count(t, s, tb)
+	}
+	// The third line names a product the catalog never had: its INSERT fails on the foreign key after the
+	// receipt number, the header and two lines were written.
+	good := sellCash(t, s, "5449000000996", "6924743915763")
+	bad := *good
+	bad.ID, bad.Number, bad.ReceiptNo = app.NewID(), 0, ""
+	ghost := bad.Lines[0]
+	ghost.Product.ID = 424242
+	bad.Lines = append(append([]app.Line(nil), bad.Lines...), ghost)
+	before["sales"]++
+	before["sale_lines"] += 2
+	before["tenders"]++
+	before["journal"]++
+	before["outbox"]++
+
+	if err := s.CommitSale(ctx, &bad); err == nil {
+		t.Fatal("a sale with a line for an unknown product committed")
+	}
+	if bad.ReceiptNo != "" || bad.Number != 0 {
+		t.Errorf("failed commit handed out receipt %q", bad.ReceiptNo)
+	}
+	for _, tb := range tables {
+		if n := count(t, s, tb); n != before[tb] {
+			t.Errorf("%s: %d rows after the failed sale, want %d", tb, n, before[tb])
+		}
+	}
+	// The failed sale used no receipt number: numbering stays gap-free.
+	if next := sellCash(t, s, "5449000000996"); next.ReceiptNo != "T01-000003" {
+		t.Errorf("receipt after failure = %s, want T01-000003", next.ReceiptNo)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestSameSaleIsNeverStoredTwice(t *testing.T) {
+	s, _ := openTestStore(t)
+	sale := sellCash(t, s, "5449000000996")
+	again := *sale
+	if err := s.CommitSale(context.Background(), &again); err == nil {
+		t.Fatal("the same sale ID committed twice")
+	}
+	if n := count(t, s, "sales"); n != 1 {
+		t.Errorf("%d sales", n)
+	}
+}
+
+func TestJournalDetectsTampering(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	sellCash(t, s, "5449000000996")
+	sellCash(t, s, "6924743915763", "6924743915763")
+	if err := s.RecordVoid(ctx, app.Void{SaleID: app.NewID(), Till: "T01", At: time.Now(), Lines: 1, Total: cny(300)}); err != nil {
+		t.Fatal(err)
+	}
+	sellCash(t, s, "5449000000996")
+	if n, err := s.VerifyJournal(ctx); err != nil || n != 4 {
+		t.Fatalf("clean journal: %d rows, %v", n, err)
+	}
+	if _, err := s.w.Exec(`UPDATE journal SET kind = 'x' WHERE seq = 2`); err == nil {
+		t.Fatal("journal row updated despite the append-only trigger")
+	}
+	if _, err := s.w.Exec(`DELETE FROM journal WHERE seq = 4`); err == nil {
+		t.Fatal("journal row deleted despite the append-only trigger")
+	}
+	// Someone with the file and sqlite3 drops the trigger and lowers a total.
+	if _, err := s.w.Exec(`DROP TRIGGER journal_append_only_update`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.Exec(`UPDATE journal SET payload = replace(payload, '"total":"13.00"', '"total":"1.30"') WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.VerifyJournal(ctx)
+	var je *JournalError
+	if !errors.As(err, &je) || je.Seq != 2 || n != 1 {
+		t.Fatalf("VerifyJournal after tampering = %d, %v; want row 2 named", n, err)
+	}
+}
+
+func TestJournalDetectsRemovedRow(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	for range 3 {
+		sellCash(t, s, "5449000000996")
+	}
+	if _, err := s.w.Exec(`DROP TRIGGER journal_append_only_delete`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.Exec(`DELETE FROM journal WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.VerifyJournal(ctx)
+	var je *JournalError
+	if !errors.As(err, &je) || je.Seq != 3 {
+		t.Fatalf("VerifyJournal after a deletion = %v; want row 3 named", err)
+	}
+}
+
+func TestReopenShowsEveryCompletedSale(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	var receipts []string
+	for range 5 {
+		receipts = append(receipts, sellCash(t, s, "5449000000996", "6924743915763").ReceiptNo)
+	}
+	var mode string
+	var sync int
+	if err := s.w.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v", mode, err)
+	}
+	if err := s.w.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != 2 {
+		t.Errorf("synchronous = %d (want 2, FULL), %v", sync, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	reopened, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reopened.Close()
+	sum, err := reopened.SummariseSales(ctx, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil || sum.Count != 5 || sum.Total != 5*950 {
+		t.Errorf("after reopen: %+v, %v", sum, err)
+	}
+	for _, r := range receipts {
+		if _, err := reopened.SaleByReceipt(ctx, r); err != nil {
+			t.Errorf("%s after reopen: %v", r, err)
+		}
+	}
+	if n, err := reopened.VerifyJournal(ctx); err != nil || n != 5 {
+		t.Errorf("journal after reopen: %d, %v", n, err)
+	}
+	if next := sellCash(t, reopened, "5449000000996"); next.ReceiptNo != "T01-000006" {
+		t.Errorf("numbering after reopen: %s", next.ReceiptNo)
+	}
+}

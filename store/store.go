@@ -1,0 +1,182 @@
+// Package store keeps the till's data in one SQLite file (modernc.org/sqlite, no cgo) and implements the
+// repository interfaces that app declares. Writes go through a single connection in WAL mode with
+// synchronous=FULL, so a sale that Commit returned for survives a power cut.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync/atomic"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the till's database. It is safe for concurrent use.
+type Store struct {
+	path string
+	w    *sql.DB // the one writer connection
+	r    *sql.DB // readers; WAL lets them run beside the writer
+
+	cur atomic.Pointer[money.Currency] // the shop's currency, in which every stored price is kept
+}
+
+var (
+	_ app.Catalog = (*Store)(nil)
+	_ app.SaleLog = (*Store)(nil)
+)
+
+// Open opens (creating if needed) the database at path and brings its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{path: path, w: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
+	s.r = r
+	set, err := s.Settings(ctx)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: settings: %w", path, err)
+	}
+	s.cur.Store(&set.Currency)
+	return s, nil
+}
+
+// dsn returns the connection string. Pragmas go in the DSN so every pooled connection gets them.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// Take the write lock at BEGIN, so a transaction never fails half-way on a busy upgrade.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+func (s *Store) currency() money.Currency { return *s.cur.Load() }
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database. Every committed transaction is already on disk.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	return errors.Join(errs...)
+}
+
+// migrate applies the embedded migrations not yet recorded in schema_migrations, each in a transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with its number", name)
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := s.apply(ctx, version, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, version int, body string) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, timestamp(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// write runs fn in one write transaction and commits it. The writer connection is single and BEGINs
+// IMMEDIATE, so write transactions never interleave.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// timeLayout is fixed-width so that text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func timestamp(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTimestamp(s string) (time.Time, error) { return time.Parse(timeLayout, s) }
+
+// isConstraint reports whether err is SQLite refusing a row (UNIQUE, FOREIGN KEY, CHECK, NOT NULL).
+func isConstraint(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
