@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -27,28 +28,29 @@ func journalHash(prevHash string, seq int64, at, kind, payload string) string {
 
 // appendJournal adds a row to the journal inside tx. payload is marshalled to canonical JSON
 // (encoding/json: struct fields in declaration order, map keys sorted).
-func appendJournal(ctx context.Context, tx *sql.Tx, at time.Time, kind string, payload any) error {
+func (s *Store) appendJournal(ctx context.Context, tx *sql.Tx, at time.Time, kind string, payload any) error {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", kind, err)
 	}
-	return appendJournalJSON(ctx, tx, at, kind, string(body))
+	_, err = s.appendJournalJSON(ctx, tx, at, kind, string(body))
+	return err
 }
 
-func appendJournalJSON(ctx context.Context, tx *sql.Tx, at time.Time, kind, payload string) error {
+// appendJournalJSON adds a row with an already-encoded payload and returns its sequence number.
+func (s *Store) appendJournalJSON(ctx context.Context, tx *sql.Tx, at time.Time, kind, payload string) (int64, error) {
 	seq, prev := int64(0), genesisHash
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
-	if err != nil && err != sql.ErrNoRows {
-		return fmt.Errorf("journal head: %w", err)
+	err := tx.StmtContext(ctx, s.q.journalHead).QueryRowContext(ctx).Scan(&seq, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("journal head: %w", err)
 	}
 	seq++
 	ts := timestamp(at)
-	_, err = tx.ExecContext(ctx, `INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`,
-		seq, ts, kind, payload, prev, journalHash(prev, seq, ts, kind, payload))
+	_, err = tx.StmtContext(ctx, s.q.insertJournal).ExecContext(ctx, seq, ts, kind, payload, prev, journalHash(prev, seq, ts, kind, payload))
 	if err != nil {
-		return fmt.Errorf("journal %s: %w", kind, err)
+		return 0, fmt.Errorf("journal %s: %w", kind, err)
 	}
-	return nil
+	return seq, nil
 }
 
 // JournalError names the first journal row that does not verify.

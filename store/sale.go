@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"checkout/app"
@@ -77,38 +79,37 @@ func newSaleDoc(s *app.Sale) saleDoc {
 	return d
 }
 
-// CommitSale stores a completed sale in one transaction: receipt number, header, lines, tenders, journal
-// entry and outbox row. It sets s.Number and s.ReceiptNo only once the transaction has committed.
+// CommitSale stores a completed sale in one transaction: header (its id is the receipt number), lines,
+// tenders, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction
+// has committed.
 func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 	if sale.ID == "" || len(sale.Lines) == 0 {
 		return fmt.Errorf("commit sale: incomplete sale (id %q, %d lines)", sale.ID, len(sale.Lines))
 	}
 	stored := *sale
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO receipt_counters (till, last) VALUES (?, 1)
-			ON CONFLICT (till) DO UPDATE SET last = last + 1 RETURNING last`, stored.Till).Scan(&stored.Number); err != nil {
+		if err := tx.StmtContext(ctx, s.q.nextReceipt).QueryRowContext(ctx).Scan(&stored.Number); err != nil {
 			return fmt.Errorf("receipt number: %w", err)
 		}
 		stored.ReceiptNo = app.ReceiptNo(stored.Till, stored.Number)
-		saleID, err := insertSale(ctx, tx, &stored)
-		if err != nil {
+		if err := s.insertSale(ctx, tx, &stored); err != nil {
 			return err
 		}
-		if err := insertLines(ctx, tx, saleID, stored.Lines); err != nil {
+		if err := s.insertLines(ctx, tx, stored.Number, stored.Lines); err != nil {
 			return err
 		}
-		if err := insertTenders(ctx, tx, saleID, stored.Tenders); err != nil {
+		if err := s.insertTenders(ctx, tx, stored.Number, stored.Tenders); err != nil {
 			return err
 		}
 		doc, err := json.Marshal(newSaleDoc(&stored))
 		if err != nil {
 			return err
 		}
-		if err := appendJournalJSON(ctx, tx, stored.CompletedAt, "sale", string(doc)); err != nil {
+		seq, err := s.appendJournalJSON(ctx, tx, stored.CompletedAt, "sale", string(doc))
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, 'sale', ?, ?)`,
-			stored.ID, string(doc), timestamp(stored.CompletedAt)); err != nil {
+		if _, err := tx.StmtContext(ctx, s.q.insertOutbox).ExecContext(ctx, stored.ID, "sale", seq, timestamp(stored.CompletedAt)); err != nil {
 			return fmt.Errorf("outbox: %w", err)
 		}
 		return nil
@@ -120,39 +121,39 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 	return nil
 }
 
-func insertSale(ctx context.Context, tx *sql.Tx, s *app.Sale) (int64, error) {
+func (st *Store) insertSale(ctx context.Context, tx *sql.Tx, s *app.Sale) error {
 	t := s.Totals
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO sales (uuid, till, number, receipt_no, opened_at, completed_at, currency,
-		tax_mode, subtotal, discount, tax, total, rounding, paid, change, item_count)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		s.ID, s.Till, s.Number, s.ReceiptNo, timestamp(s.OpenedAt), timestamp(s.CompletedAt), s.Currency.Code,
+	_, err := tx.StmtContext(ctx, st.q.insertSale).ExecContext(ctx,
+		s.Number, s.ID, s.Till, s.ReceiptNo, timestamp(s.OpenedAt), timestamp(s.CompletedAt), s.Currency.Code,
 		string(s.TaxMode), t.Subtotal.Minor(), t.Discount.Minor(), t.Tax.Minor(), t.Total.Minor(), s.Rounding.Minor(),
-		s.Paid().Minor(), s.Change().Minor(), t.ItemCount).Scan(&id)
+		s.Paid().Minor(), s.Change().Minor(), t.ItemCount)
 	if err != nil {
-		return 0, fmt.Errorf("sale header: %w", err)
+		return fmt.Errorf("sale header: %w", err)
 	}
-	return id, nil
+	return nil
 }
 
-func insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines []app.Line) error {
-	for i, l := range lines {
-		p := l.Product
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, name_zh, qty,
-			unit, unit_price, gross, discount, total, tax_class, tax_rate_bp, tax)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			saleID, i+1, p.ID, p.SKU, p.Name, p.NameZH, int64(l.Qty), string(p.Unit), p.Price.Minor(), l.Gross.Minor(),
-			l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor()); err != nil {
-			return fmt.Errorf("sale line %d (%s): %w", i+1, p.SKU, err)
+// insertLines writes the lines lineBatch at a time.
+func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines []app.Line) error {
+	for first := 0; first < len(lines); first += lineBatch {
+		batch := lines[first:min(first+lineBatch, len(lines))]
+		args := make([]any, 0, 15*len(batch))
+		for i, l := range batch {
+			p := l.Product
+			args = append(args, saleID, first+i+1, p.ID, p.SKU, p.Name, p.NameZH, int64(l.Qty), string(p.Unit), p.Price.Minor(),
+				l.Gross.Minor(), l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor())
+		}
+		if _, err := tx.StmtContext(ctx, s.q.insertLines[len(batch)-1]).ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("sale lines %d–%d: %w", first+1, first+len(batch), err)
 		}
 	}
 	return nil
 }
 
-func insertTenders(ctx context.Context, tx *sql.Tx, saleID int64, tenders []app.Tender) error {
+func (s *Store) insertTenders(ctx context.Context, tx *sql.Tx, saleID int64, tenders []app.Tender) error {
+	insert := tx.StmtContext(ctx, s.q.insertTender)
 	for i, t := range tenders {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tenders (sale_id, seq, kind, amount, tendered, change) VALUES (?, ?, ?, ?, ?, ?)`,
-			saleID, i+1, string(t.Kind), t.Amount.Minor(), t.Tendered.Minor(), t.Change.Minor()); err != nil {
+		if _, err := insert.ExecContext(ctx, saleID, i+1, string(t.Kind), t.Amount.Minor(), t.Tendered.Minor(), t.Change.Minor()); err != nil {
 			return fmt.Errorf("tender %d: %w", i+1, err)
 		}
 	}
@@ -171,20 +172,24 @@ type voidDoc struct {
 // RecordVoid journals a sale abandoned before payment.
 func (s *Store) RecordVoid(ctx context.Context, v app.Void) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		return appendJournal(ctx, tx, v.At, "void", voidDoc{SaleID: v.SaleID, Till: v.Till, Lines: v.Lines,
+		return s.appendJournal(ctx, tx, v.At, "void", voidDoc{SaleID: v.SaleID, Till: v.Till, Lines: v.Lines,
 			Total: v.Total.Decimal(), Currency: v.Total.Currency().Code})
 	})
 }
 
 // SaleByReceipt reads a stored sale back by its receipt number.
 func (s *Store) SaleByReceipt(ctx context.Context, receiptNo string) (*app.Sale, error) {
+	i := strings.LastIndexByte(receiptNo, '-')
+	number, err := strconv.ParseInt(receiptNo[i+1:], 10, 64)
+	if i < 0 || err != nil {
+		return nil, fmt.Errorf("sale %s: %w", receiptNo, ErrNotFound)
+	}
 	var sale app.Sale
-	var id int64
 	var opened, completed, cur, mode string
 	var sub, disc, tax, total, rounding, items int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, uuid, till, number, receipt_no, opened_at, completed_at, currency, tax_mode,
-		subtotal, discount, tax, total, rounding, item_count FROM sales WHERE receipt_no = ?`, receiptNo).Scan(
-		&id, &sale.ID, &sale.Till, &sale.Number, &sale.ReceiptNo, &opened, &completed, &cur, &mode,
+	err = s.r.QueryRowContext(ctx, `SELECT id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode,
+		subtotal, discount, tax, total, rounding, item_count FROM sales WHERE id = ? AND receipt_no = ?`, number, receiptNo).Scan(
+		&sale.Number, &sale.ID, &sale.Till, &sale.ReceiptNo, &opened, &completed, &cur, &mode,
 		&sub, &disc, &tax, &total, &rounding, &items)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sale %s: %w", receiptNo, ErrNotFound)
@@ -202,11 +207,11 @@ func (s *Store) SaleByReceipt(ctx context.Context, receiptNo string) (*app.Sale,
 	sale.Totals = app.Totals{Subtotal: money.New(sub, c), Discount: money.New(disc, c), Tax: money.New(tax, c),
 		Total: money.New(total, c), ItemCount: items}
 	sale.Rounding = money.New(rounding, c)
-	if sale.Lines, err = s.saleLines(ctx, id, c); err != nil {
+	if sale.Lines, err = s.saleLines(ctx, sale.Number, c); err != nil {
 		return nil, err
 	}
 	sale.Totals.Lines = len(sale.Lines)
-	if sale.Tenders, err = s.saleTenders(ctx, id, c); err != nil {
+	if sale.Tenders, err = s.saleTenders(ctx, sale.Number, c); err != nil {
 		return nil, err
 	}
 	return &sale, nil

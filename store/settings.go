@@ -64,7 +64,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string, at time.Time)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, stored); err != nil {
 			return err
 		}
-		return appendJournal(ctx, tx, at, "setting", settingDoc{Key: key, Old: old, New: stored})
+		return s.appendJournal(ctx, tx, at, "setting", settingDoc{Key: key, Old: old, New: stored})
 	})
 	if err != nil {
 		return app.Settings{}, fmt.Errorf("set %s: %w", key, err)

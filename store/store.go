@@ -37,6 +37,10 @@ type Store struct {
 	r    *sql.DB // readers; WAL lets them run beside the writer
 
 	cur atomic.Pointer[money.Currency] // the shop's currency, in which every stored price is kept
+
+	// Statements of the sale path, prepared once on the writer connection: parsing SQL was a fifth of a
+	// sale's commit time.
+	q statements
 }
 
 var (
@@ -58,6 +62,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := s.q.prepare(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -100,7 +108,7 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the database. Every committed transaction is already on disk.
 func (s *Store) Close() error {
-	var errs []error
+	errs := []error{s.q.close()}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

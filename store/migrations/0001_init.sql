@@ -25,18 +25,13 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 
--- Receipt numbers are taken inside the sale's transaction, so a rolled-back sale leaves no gap.
-CREATE TABLE receipt_counters (
-    till TEXT    PRIMARY KEY,
-    last INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
-
+-- One database belongs to one till. A sale's id is its receipt number: the highest id + 1, taken inside
+-- the sale's transaction, so a rolled-back sale leaves no gap. receipt_no is the number as printed.
 CREATE TABLE sales (
     id           INTEGER PRIMARY KEY,
     uuid         TEXT    NOT NULL UNIQUE,
     till         TEXT    NOT NULL,
-    number       INTEGER NOT NULL,
-    receipt_no   TEXT    NOT NULL UNIQUE,
+    receipt_no   TEXT    NOT NULL,
     opened_at    TEXT    NOT NULL,
     completed_at TEXT    NOT NULL,
     currency     TEXT    NOT NULL,
@@ -48,8 +43,7 @@ CREATE TABLE sales (
     rounding     INTEGER NOT NULL,
     paid         INTEGER NOT NULL,
     change       INTEGER NOT NULL,
-    item_count   INTEGER NOT NULL,
-    UNIQUE (till, number)
+    item_count   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX sales_completed_at ON sales (completed_at);
 
@@ -96,12 +90,13 @@ BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 CREATE TRIGGER journal_append_only_delete BEFORE DELETE ON journal
 BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 
--- Documents waiting for the head office; id is the idempotency key of the upload.
+-- Documents waiting for the head office; id is the idempotency key of the upload. The document itself is
+-- the journal row's payload, kept once. Rows are removed once the head office has them, so the table
+-- stays small and needs no index on sent_at.
 CREATE TABLE outbox (
-    id         TEXT PRIMARY KEY,
-    kind       TEXT NOT NULL,
-    payload    TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    sent_at    TEXT
+    id          TEXT    PRIMARY KEY,
+    kind        TEXT    NOT NULL,
+    journal_seq INTEGER NOT NULL REFERENCES journal (seq),
+    created_at  TEXT    NOT NULL,
+    sent_at     TEXT
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX outbox_unsent ON outbox (created_at) WHERE sent_at IS NULL;

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"checkout/app"
+	"checkout/app/barcode"
+)
+
+// latencies collects per-operation durations and reports their median and 99th percentile.
+type latencies []time.Duration
+
+func (l latencies) quantile(q float64) time.Duration {
+	s := slices.Clone(l)
+	slices.Sort(s)
+	return s[int(q*float64(len(s)-1))]
+}
+
+func micros(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+
+// BenchmarkSaleCommit measures the durable commit of a 5-line, 1-tender sale against one bare single-row
+// INSERT transaction on a file with the same settings, in the same run. Target: median ratio ≤ 1.5.
+func BenchmarkSaleCommit(b *testing.B) {
+	s, _ := openTestStore(b)
+	ctx := context.Background()
+	template := sellCash(b, s, "5449000000996", "6924743915763", "6924743915770", "5449000000996", "0.455*2000101000006", "0.300*2000101000006")
+	if len(template.Lines) != 4 {
+		// two piece lines merged: add a fifth line so the sale has 5
+		b.Fatalf("template has %d lines", len(template.Lines))
+	}
+	template.Lines = append(template.Lines, template.Lines[3])
+
+	bare, err := sql.Open("sqlite", dsn(filepath.Join(b.TempDir(), "bare.db"), false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bare.Close()
+	bare.SetMaxOpenConns(1)
+	if _, err := bare.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+
+	sales, inserts := make(latencies, 0, b.N), make(latencies, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sale := *template
+		sale.ID = app.NewID()
+		start := time.Now()
+		if err := s.CommitSale(ctx, &sale); err != nil {
+			b.Fatal(err)
+		}
+		sales = append(sales, time.Since(start))
+
+		b.StopTimer()
+		start = time.Now()
+		tx, err := bare.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO t (v) VALUES (?)`, sale.ID); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		inserts = append(inserts, time.Since(start))
+		b.StartTimer()
+	}
+	b.ReportMetric(micros(sales.quantile(0.5)), "sale-p50-µs")
+	b.ReportMetric(micros(sales.quantile(0.99)), "sale-p99-µs")
+	b.ReportMetric(micros(inserts.quantile(0.5)), "bare-p50-µs")
+	b.ReportMetric(micros(inserts.quantile(0.99)), "bare-p99-µs")
+	b.ReportMetric(float64(sales.quantile(0.5))/float64(inserts.quantile(0.5)), "ratio-p50")
+}
+
+const bigCatalog = 1_000_000
+
+var (
+	bigOnce sync.Once
+	bigDir  string
+	bigErr  error
+)
+
+// bigCatalogStore returns a store holding a generated 1,000,000-product catalog, built once per run.
+func bigCatalogStore(b *testing.B) *Store {
+	bigOnce.Do(func() {
+		bigDir, bigErr = os.MkdirTemp("", "checkout-bench-")
+		if bigErr != nil {
+			return
+		}
+		var s *Store
+		if s, bigErr = Open(context.Background(), filepath.Join(bigDir, "big.db")); bigErr != nil {
+			return
+		}
+		defer s.Close()
+		start := time.Now()
+		batch := make([]app.CatalogEntry, 0, 10_000)
+		for i := range bigCatalog {
+			batch = append(batch, app.CatalogEntry{
+				Product: app.Product{SKU: fmt.Sprintf("GEN-%07d", i), Name: fmt.Sprintf("Generated product %d", i),
+					Price: cny(int64(100 + i%9900)), Unit: app.UnitPiece, TaxClass: "standard", Active: true},
+				Barcodes: []string{benchCode(i)},
+			})
+			if len(batch) == cap(batch) {
+				if _, bigErr = s.AddProducts(context.Background(), batch); bigErr != nil {
+					return
+				}
+				batch = batch[:0]
+			}
+		}
+		fmt.Fprintf(os.Stderr, "generated %d products in %v\n", bigCatalog, time.Since(start).Round(time.Millisecond))
+	})
+	if bigErr != nil {
+		b.Fatal(bigErr)
+	}
+	s, err := Open(context.Background(), filepath.Join(bigDir, "big.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// benchCode returns the i-th generated EAN-13: 69 + ten digits + check digit.
+func benchCode(i int) string {
+	data := fmt.Sprintf("69%010d", i)
+	return data + string(barcode.CheckDigit(data))
+}
+
+// BenchmarkBarcodeLookup measures barcode → product over a 1,000,000-product catalog, random codes.
+// Target: p99 < 1 ms.
+func BenchmarkBarcodeLookup(b *testing.B) {
+	s := bigCatalogStore(b)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	lat := make(latencies, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		code := benchCode(rng.IntN(bigCatalog))
+		start := time.Now()
+		p, err := s.ProductByBarcode(ctx, code)
+		lat = append(lat, time.Since(start))
+		if err != nil || p.ID == 0 {
+			b.Fatalf("lookup %s: %+v, %v", code, p, err)
+		}
+	}
+	b.ReportMetric(micros(lat.quantile(0.5)), "p50-µs")
+	b.ReportMetric(micros(lat.quantile(0.99)), "p99-µs")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bigDir != "" {
+		os.RemoveAll(bigDir)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+)
+
+// lineBatch is how many sale lines one INSERT writes: one statement for a typical basket, not one per line.
+const lineBatch = 8
+
+// statements are the writes of the sale path, prepared once on the writer connection. A transaction
+// uses them through tx.StmtContext, which reuses the preparation on that same connection.
+type statements struct {
+	nextReceipt, insertSale, insertTender, journalHead, insertJournal, insertOutbox *sql.Stmt
+	// insertLines[n-1] inserts n lines.
+	insertLines [lineBatch]*sql.Stmt
+}
+
+const lineColumns = `(sale_id, line_no, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
+	tax_class, tax_rate_bp, tax)`
+
+func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
+	queries := []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&q.nextReceipt, `SELECT coalesce(max(id), 0) + 1 FROM sales`},
+		{&q.insertSale, `INSERT INTO sales (id, uuid, till, receipt_no, opened_at, completed_at, currency,
+			tax_mode, subtotal, discount, tax, total, rounding, paid, change, item_count)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&q.insertTender, `INSERT INTO tenders (sale_id, seq, kind, amount, tendered, change) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&q.journalHead, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`},
+		{&q.insertJournal, `INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&q.insertOutbox, `INSERT INTO outbox (id, kind, journal_seq, created_at) VALUES (?, ?, ?, ?)`},
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 15), ", ") + ")"
+	for n := 1; n <= lineBatch; n++ {
+		values := strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+		queries = append(queries, struct {
+			dst   **sql.Stmt
+			query string
+		}{&q.insertLines[n-1], `INSERT INTO sale_lines ` + lineColumns + ` VALUES ` + values})
+	}
+	for _, p := range queries {
+		st, err := db.PrepareContext(ctx, p.query)
+		if err != nil {
+			q.close()
+			return err
+		}
+		*p.dst = st
+	}
+	return nil
+}
+
+func (q *statements) close() error {
+	all := append([]*sql.Stmt{q.nextReceipt, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox},
+		q.insertLines[:]...)
+	var errs []error
+	for _, st := range all {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
