@@ -15,9 +15,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync/atomic"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
