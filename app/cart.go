@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"checkout/app/money"
 )
@@ -18,6 +19,30 @@ type Discount struct {
 
 // IsZero reports whether the discount takes nothing off.
 func (d Discount) IsZero() bool { return d.Amount.IsZero() && d.PercentBP == 0 }
+
+// ParseDiscount reads a discount as a cashier types it: "10%" or "12.5%" takes a percentage off, "1.50"
+// an amount in currency c; "" or "0" is no discount.
+func ParseDiscount(text string, c money.Currency) (Discount, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Discount{}, nil
+	}
+	if pct, ok := strings.CutSuffix(text, "%"); ok {
+		bp, err := money.Parse(pct, money.Currency{Code: "%", Exponent: 2}) // hundredths of a percent
+		if err != nil {
+			return Discount{}, fmt.Errorf("%w: %v", ErrInvalidDiscount, err)
+		}
+		return Discount{PercentBP: bp.Minor()}, nil
+	}
+	a, err := money.Parse(text, c)
+	if err != nil {
+		return Discount{}, fmt.Errorf("%w: %v", ErrInvalidDiscount, err)
+	}
+	if a.IsZero() {
+		return Discount{}, nil
+	}
+	return Discount{Amount: a}, nil
+}
 
 // Line is one product in the cart with its computed money.
 type Line struct {

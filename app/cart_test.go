@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"checkout/app/money"
@@ -245,5 +246,67 @@ func mustOK(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSuggestedTenders(t *testing.T) {
+	tests := []struct {
+		due  int64
+		want []int64
+	}{
+		{3518, []int64{3518, 3600, 4000, 5000, 10000}},
+		{300, []int64{300, 400, 500, 1000, 2000}},
+		{10000, []int64{10000, 10100, 10500, 11000, 12000}},
+		{5, []int64{5, 100, 500, 1000, 2000}},
+		{0, nil},
+	}
+	for _, tt := range tests {
+		var got []int64
+		for _, a := range SuggestedTenders(cny(tt.due)) {
+			got = append(got, a.Minor())
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("SuggestedTenders(%d) = %v, want %v", tt.due, got, tt.want)
+		}
+	}
+	if c, err := ChangeFor(cny(3518), cny(5000)); err != nil || c.Minor() != 1482 {
+		t.Errorf("ChangeFor = %v, %v", c, err)
+	}
+	if _, err := ChangeFor(cny(3518), cny(3000)); !errors.Is(err, ErrUnderpaid) {
+		t.Errorf("ChangeFor short = %v", err)
+	}
+}
+
+func TestFormatRate(t *testing.T) {
+	for bp, want := range map[int64]string{1300: "13", 825: "8.25", 900: "9", 1250: "12.5", 0: "0", 10000: "100"} {
+		if got := FormatRate(bp); got != want {
+			t.Errorf("FormatRate(%d) = %q, want %q", bp, got, want)
+		}
+	}
+}
+
+func TestParseDiscount(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Discount
+		err  bool
+	}{
+		{"10%", Discount{PercentBP: 1000}, false},
+		{" 12.5% ", Discount{PercentBP: 1250}, false},
+		{"1.50", Discount{Amount: cny(150)}, false},
+		{"", Discount{}, false},
+		{"0", Discount{}, false},
+		{"abc", Discount{}, true},
+		{"%", Discount{}, true},
+		{"1.505", Discount{}, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseDiscount(tt.in, money.CNY)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("ParseDiscount(%q) = %+v, %v", tt.in, got, err)
+		}
+		if err != nil && !errors.Is(err, ErrInvalidDiscount) {
+			t.Errorf("ParseDiscount(%q) error %v is not ErrInvalidDiscount", tt.in, err)
+		}
 	}
 }

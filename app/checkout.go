@@ -100,6 +100,11 @@ func (c *Checkout) AddProduct(p Product, qty Quantity) (Added, error) {
 	return Added{Line: i, Product: p}, nil
 }
 
+// Search finds products by name, SKU or barcode for the cashier to pick.
+func (c *Checkout) Search(ctx context.Context, query string, limit int) ([]Product, error) {
+	return c.catalog.SearchProducts(ctx, query, limit)
+}
+
 // SetQuantity changes the quantity of line i (0-based).
 func (c *Checkout) SetQuantity(i int, qty Quantity) error {
 	if err := c.mutable(); err != nil {

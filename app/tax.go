@@ -1,6 +1,10 @@
 package app
 
-import "checkout/app/money"
+import (
+	"strings"
+
+	"checkout/app/money"
+)
 
 // lineTax returns the tax in a line's total at rate basis points.
 //
@@ -20,4 +24,11 @@ type TaxBand struct {
 	RateBP int64        // basis points: 1300 = 13%
 	Base   money.Amount // the taxed amount without tax
 	Tax    money.Amount
+}
+
+// FormatRate returns a rate in basis points as a percentage without trailing zeros: 1300 → "13", 825 → "8.25".
+func FormatRate(bp int64) string {
+	s := money.New(bp, money.Currency{Exponent: 2}).Decimal()
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
 }

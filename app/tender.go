@@ -1,6 +1,10 @@
 package app
 
-import "checkout/app/money"
+import (
+	"fmt"
+
+	"checkout/app/money"
+)
 
 // TenderKind is how a shopper pays.
 type TenderKind string
@@ -35,4 +39,42 @@ func maxChangeMinor(c money.Currency) int64 {
 		m *= 10
 	}
 	return m
+}
+
+// ChangeFor returns the change for tendered cash against due, or an error wrapping ErrUnderpaid.
+func ChangeFor(due, tendered money.Amount) (money.Amount, error) {
+	if tendered.Cmp(due) < 0 {
+		return money.Amount{}, fmt.Errorf("%w: %s short", ErrUnderpaid, due.Sub(tendered))
+	}
+	return tendered.Sub(due), nil
+}
+
+// noteSteps are the cash amounts, in major units, a shopper commonly hands over above the amount due.
+var noteSteps = []int64{1, 5, 10, 20, 50, 100}
+
+// SuggestedTenders returns the amounts a cashier most likely receives for due, smallest first: the exact
+// amount, then the next round note amounts above it (¥35.18 → 35.18, 36, 40, 50, 100). At most five.
+func SuggestedTenders(due money.Amount) []money.Amount {
+	if due.Minor() <= 0 {
+		return nil
+	}
+	unit := int64(1)
+	for range due.Currency().Exponent {
+		unit *= 10
+	}
+	out := []money.Amount{due}
+	for _, step := range noteSteps {
+		s := step * unit
+		next := (due.Minor()/s + 1) * s
+		if due.Minor()%s == 0 {
+			next = due.Minor() + s
+		}
+		if last := out[len(out)-1].Minor(); next > last && next <= 20*max(due.Minor(), 100*unit) {
+			out = append(out, money.New(next, due.Currency()))
+		}
+		if len(out) == 5 {
+			break
+		}
+	}
+	return out
 }

@@ -1,0 +1,55 @@
+# Checkout: `make run` to start the till, `make test` to check it. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+GO ?= go
+
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS := -X main.version=$(VERSION)
+BIN := bin/checkout
+# The packaging tool, pinned.
+FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
+
+# Build: cgo toolchain, OpenGL/X11/Wayland headers for Fyne (GLFW 3.4 compiles both back ends), libusb
+# for card readers. Run: CJK fonts so the Chinese UI has glyphs. Checked on Debian 12 / Ubuntu 24.04.
+BUILD_PACKAGES := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libusb-1.0-0-dev
+RUN_PACKAGES := fonts-noto-cjk
+
+.PHONY: deps deps-run build run test bench package-linux clean
+
+# deps installs the missing build packages, and only those, with apt (sudo when not root).
+deps:
+	@./.ci/apt-install $(BUILD_PACKAGES)
+
+deps-run:
+	@./.ci/apt-install $(RUN_PACKAGES)
+
+build: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# run starts the till on the default database (created with the demo catalog on first run).
+run: build deps-run
+	./$(BIN) $(ARGS)
+
+test: deps
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	$(GO) test -race -count=1 ./...
+
+# bench prints the figures the issues name: durable sale commit vs a bare insert, and barcode lookup
+# over a generated 1,000,000-product catalog.
+bench: deps
+	$(GO) test -run '^$$' -bench 'SaleCommit' -benchtime 3000x -count 3 ./store/
+	$(GO) test -run '^$$' -bench 'BarcodeLookup' -benchtime 200000x ./store/
+
+# package-linux builds dist/Checkout.tar.xz (binary, icon, .desktop file, Makefile installer).
+# fyne package bumps Build in FyneApp.toml: it is put back afterwards.
+package-linux: deps
+	cp FyneApp.toml .FyneApp.toml.keep
+	$(FYNE) package --os linux --release --app-version $(VERSION) || { mv .FyneApp.toml.keep FyneApp.toml; exit 1; }
+	mv .FyneApp.toml.keep FyneApp.toml
+	mkdir -p dist && mv Checkout.tar.xz dist/
+	@echo "dist/Checkout.tar.xz: unpack and run 'sudo make install' inside"
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,228 @@
+// Command checkout is a shop's till: the sale screen and customer display when run without a command, and
+// commands for owners, scripts and support (checkout -h lists them).
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+
+	"checkout/app"
+	"checkout/assets"
+	"checkout/store"
+	"checkout/ui"
+)
+
+// version is set at build time by the Makefile from FyneApp.toml.
+var version = "dev"
+
+// appID matches FyneApp.toml; Fyne keys the app's preferences and storage on it.
+const appID = "com.checkout.till"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// Config is what the flags set.
+type Config struct {
+	DBPath   string // the database file
+	Language string // "en", "zh-Hans", or "" for the system's
+	Demo     bool   // load the demo catalog even into a database that already has one
+}
+
+const usage = `Usage: checkout [flags] [command]
+
+With no command, checkout starts the till: the sale screen and the customer display.
+
+Commands:
+  version          print the version
+  seed-demo        add the demo corner-shop catalog (products already there are kept)
+  verify-journal   recompute the journal's hash chain; exit 1 naming the first bad row
+  settings         print the shop's settings
+  set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS
+
+Flags:
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("checkout", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	defaultDB, err := store.DefaultPath()
+	if err != nil {
+		defaultDB = "checkout.db"
+	}
+	var cfg Config
+	fs.StringVar(&cfg.DBPath, "db", defaultDB, "database `file`")
+	fs.StringVar(&cfg.Language, "lang", "", "user interface `language`: en or zh-Hans (default: the system's)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo catalog at start even if the catalog is not empty")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := setLanguage(cfg.Language); err != nil {
+		fmt.Fprintln(stderr, "checkout:", err)
+		return 2
+	}
+	ctx := context.Background()
+	command, rest := fs.Arg(0), fs.Args()[min(1, fs.NArg()):]
+	switch command {
+	case "":
+		return runTill(ctx, cfg, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "checkout", version)
+		return 0
+	case "help":
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	case "seed-demo", "verify-journal", "settings", "set":
+		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
+			fmt.Fprintln(stderr, "checkout:", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stderr, "checkout: unknown command %q (checkout -h lists them)\n", command)
+	return 2
+}
+
+func runCommand(ctx context.Context, cfg Config, command string, args []string, stdout io.Writer) error {
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch command {
+	case "seed-demo":
+		n, err := seedDemo(ctx, st)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added %d demo products to %s\n", n, st.Path())
+	case "verify-journal":
+		n, err := st.VerifyJournal(ctx)
+		if err != nil {
+			return fmt.Errorf("verify-journal: %w (%d rows before it verified)", err, n)
+		}
+		fmt.Fprintf(stdout, "journal OK: %d rows verified\n", n)
+	case "settings":
+		set, err := st.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		for _, kv := range set.Values() {
+			fmt.Fprintf(stdout, "%s = %s\n", kv[0], kv[1])
+		}
+	case "set":
+		if len(args) != 2 {
+			return errors.New("set takes KEY VALUE, e.g. checkout set cash_rounding 0.10")
+		}
+		if _, err := st.SetSetting(ctx, args[0], args[1], time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s = %s (takes effect when the till next starts)\n", args[0], args[1])
+	}
+	return nil
+}
+
+// seedDemo adds the embedded demo catalog.
+func seedDemo(ctx context.Context, st *store.Store) (int, error) {
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	entries, err := app.ReadCatalogCSV(bytes.NewReader(assets.DemoCatalog), set)
+	if err != nil {
+		return 0, fmt.Errorf("demo catalog: %w", err)
+	}
+	return st.AddProducts(ctx, entries)
+}
+
+// setLanguage makes Fyne's translations and the locale follow -lang. Fyne reads the locale from the
+// environment, so the flag sets it before the translations load.
+func setLanguage(language string) error {
+	switch language {
+	case "":
+	case "en", "zh-Hans":
+		os.Setenv("LANGUAGE", language)
+		os.Setenv("LC_ALL", strings.ReplaceAll(language, "-", "_"))
+	default:
+		return fmt.Errorf("-lang %q: en or zh-Hans", language)
+	}
+	return lang.AddTranslationsFS(assets.Translations, "translations")
+}
+
+// Main is the whole till wired together: the store, the checkout and, once started, its screens.
+type Main struct {
+	Store    *store.Store
+	Checkout *app.Checkout
+	Till     *ui.Till
+}
+
+// Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
+// checkout.
+func Open(ctx context.Context, cfg Config) (*Main, error) {
+	_, statErr := os.Stat(cfg.DBPath)
+	firstRun := errors.Is(statErr, os.ErrNotExist)
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	if firstRun || cfg.Demo {
+		if _, err := seedDemo(ctx, st); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	set, err := st.Settings(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	co, err := app.NewCheckout(set, st, st, time.Now)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &Main{Store: st, Checkout: co}, nil
+}
+
+// Start builds the screens on a.
+func (m *Main) Start(a fyne.App) {
+	m.Till = ui.NewTill(a, m.Checkout, ui.Options{
+		Language:     lang.SystemLocale().LanguageString(),
+		DeviceStatus: lang.L("Scanner: keyboard"),
+	})
+}
+
+// Close closes the database; every completed sale is already on disk.
+func (m *Main) Close() error { return m.Store.Close() }
+
+func runTill(ctx context.Context, cfg Config, stderr io.Writer) int {
+	m, err := Open(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "checkout:", err)
+		return 1
+	}
+	defer m.Close()
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	m.Start(a)
+	m.Till.Show()
+	a.Run()
+	return 0
+}

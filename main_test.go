@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	_ "modernc.org/sqlite"
+)
+
+// cli runs the checkout command line and returns its exit code and output.
+func cli(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestTillEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "shop", "checkout.db")
+
+	m, err := Open(ctx, Config{DBPath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := m.Store.CountProducts(ctx)
+	if err != nil || n < 150 {
+		t.Fatalf("first run loaded %d demo products, %v", n, err)
+	}
+	test.NewTempApp(t)
+	m.Start(fyne.CurrentApp())
+	w := m.Till.Window()
+	for _, r := range "5449000000996" { // Coca-Cola in the demo catalog
+		w.Canvas().Focused().TypedRune(r)
+	}
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyF12})
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // exact cash
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second start is not a first run: the catalog is not loaded again.
+	m, err = Open(ctx, Config{DBPath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := m.Store.CountProducts(ctx); again != n {
+		t.Errorf("restart changed the catalog from %d to %d products", n, again)
+	}
+	if sale, err := m.Store.SaleByReceipt(ctx, "T01-000001"); err != nil || len(sale.Lines) != 1 || sale.Lines[0].Product.SKU == "" {
+		t.Errorf("the sale rung up on screen is not in the store after a restart: %+v, %v", sale, err)
+	}
+	m.Close()
+
+	code, out, _ := cli("-db", db, "verify-journal")
+	if code != 0 || !strings.Contains(out, "journal OK: 1 rows verified") {
+		t.Errorf("verify-journal = %d %q", code, out)
+	}
+	code, out, _ = cli("-db", db, "seed-demo")
+	if code != 0 || !strings.Contains(out, "added 0 demo products") {
+		t.Errorf("seed-demo on a seeded catalog = %d %q", code, out)
+	}
+
+	// Someone edits the journal with sqlite3: verify-journal names the row and fails.
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER journal_append_only_update`, `UPDATE journal SET payload = replace(payload, '"paid":"3.00"', '"paid":"0.30"') WHERE seq = 1`} {
+		if res, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		} else if n, _ := res.RowsAffected(); q[0] == 'U' && n != 1 {
+			t.Fatal("tampering changed no row")
+		}
+	}
+	raw.Close()
+	code, _, errOut := cli("-db", db, "verify-journal")
+	if code != 1 || !strings.Contains(errOut, "journal row 1:") {
+		t.Errorf("verify-journal after tampering = %d %q", code, errOut)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	tests := []struct {
+		args     []string
+		code     int
+		stdout   string
+		stderr   string
+		describe string
+	}{
+		{[]string{"version"}, 0, "checkout ", "", "version"},
+		{[]string{"-h"}, 0, "", "verify-journal", "help lists commands"},
+		{[]string{"help"}, 0, "seed-demo", "", "help command"},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`, "unknown command"},
+		{[]string{"-lang", "fr", "version"}, 2, "", `-lang "fr"`, "unsupported language"},
+		{[]string{"-db", db, "seed-demo"}, 0, "added ", "", "seed into an empty database"},
+		{[]string{"-db", db, "set", "cash_rounding", "0.10"}, 0, "cash_rounding = 0.10", "", "set"},
+		{[]string{"-db", db, "set", "cash_rounding", "0.03"}, 1, "", "cash rounding", "bad setting"},
+		{[]string{"-db", db, "set", "till"}, 1, "", "set takes KEY VALUE", "set without value"},
+		{[]string{"-db", db, "settings"}, 0, "cash_rounding = 0.10", "", "settings"},
+		{[]string{"-db", db, "verify-journal"}, 0, "journal OK: 1 rows verified", "", "the setting change is journaled"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := cli(tt.args...)
+		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+			t.Errorf("%s: checkout %v = %d\nstdout %q\nstderr %q", tt.describe, tt.args, code, out, errOut)
+		}
+	}
+}

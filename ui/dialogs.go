@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// openModal shows content as the till's one dialog and gives focus to focus. Closing it hands the keys
+// back to the scan field. While a dialog is open no other opens.
+func (t *Till) openModal(title string, content fyne.CanvasObject, focus fyne.Focusable) dialog.Dialog {
+	d := dialog.NewCustomWithoutButtons(title, content, t.win)
+	d.SetOnClosed(func() {
+		t.modal = nil
+		t.focusScan()
+	})
+	t.modal = d
+	d.Show()
+	t.win.Canvas().Focus(focus)
+	return d
+}
+
+// dialogKeys gives a dialog field the dialog's keys: Enter submits, Esc closes.
+func dialogKeys(e *KeyEntry, d func() dialog.Dialog, submit func()) {
+	e.OnKey = func(k *fyne.KeyEvent) bool {
+		switch k.Name {
+		case fyne.KeyReturn, fyne.KeyEnter:
+			submit()
+		case fyne.KeyEscape:
+			d().Hide()
+		default:
+			return false
+		}
+		return true
+	}
+}
+
+// hotkeys is an invisible focus target for dialogs that have no field: it only hears keys.
+type hotkeys struct {
+	widget.BaseWidget
+	onKey func(*fyne.KeyEvent)
+}
+
+var _ fyne.Focusable = (*hotkeys)(nil)
+
+func newHotkeys(onKey func(*fyne.KeyEvent)) *hotkeys {
+	h := &hotkeys{onKey: onKey}
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+func (h *hotkeys) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack())
+}
+func (h *hotkeys) FocusGained()              {}
+func (h *hotkeys) FocusLost()                {}
+func (h *hotkeys) TypedRune(rune)            {}
+func (h *hotkeys) TypedKey(k *fyne.KeyEvent) { h.onKey(k) }
+
+// confirm asks a yes/no question: Enter or the Yes button runs yes, Esc or No closes.
+func (t *Till) confirm(title, question string, yes func()) {
+	var d dialog.Dialog
+	accept := func() { d.Hide(); yes() }
+	keys := newHotkeys(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyReturn, fyne.KeyEnter:
+			accept()
+		case fyne.KeyEscape:
+			d.Hide()
+		}
+	})
+	yesButton := widget.NewButtonWithIcon(lang.L("Yes")+" (Enter)", theme.ConfirmIcon(), accept)
+	yesButton.Importance = widget.DangerImportance
+	noButton := widget.NewButtonWithIcon(lang.L("No")+" (Esc)", theme.CancelIcon(), func() { d.Hide() })
+	content := container.NewVBox(widget.NewLabel(question), container.NewGridWithColumns(2, noButton, yesButton), keys)
+	d = t.openModal(title, content, keys)
+}

@@ -1,0 +1,324 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// Options configure the till's screens.
+type Options struct {
+	Language     string           // BCP 47 tag of the UI language ("en", "zh-Hans"): product names and money
+	DeviceStatus string           // shown in the status bar, e.g. "Scanner: keyboard"
+	Now          func() time.Time // the clock in the status bar
+}
+
+// Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
+// Fyne's goroutine.
+type Till struct {
+	co      *app.Checkout
+	opt     Options
+	win     fyne.Window
+	display *CustomerDisplay
+
+	scan     *KeyEntry
+	message  *widget.Label
+	cart     *cartView
+	selected int // index of the selected line, -1 for none
+
+	subtotal, discount, tax, items *widget.Label
+	taxBands                       *widget.Label
+	total                          *canvas.Text
+	clock, status                  *widget.Label
+
+	modal dialog.Dialog // the open dialog; nil while the sale screen has the keys
+}
+
+// NewTill builds the sale screen and the customer display for co.
+func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	t := &Till{co: co, opt: opt, selected: -1}
+	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
+	t.display = newCustomerDisplay(a, opt.Language)
+	t.win.SetContent(t.build())
+	t.win.Resize(fyne.NewSize(1024, 700))
+	t.win.SetMaster()
+	// Keys typed while nothing has focus still reach the scan field, or close the open dialog.
+	t.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch {
+		case t.modal == nil:
+			t.focusScan()
+			t.scan.TypedKey(k)
+		case k.Name == fyne.KeyEscape:
+			t.modal.Hide()
+		}
+	})
+	t.win.Canvas().SetOnTypedRune(func(r rune) {
+		if t.modal == nil {
+			t.focusScan()
+			t.scan.TypedRune(r)
+		}
+	})
+	t.refresh()
+	t.focusScan()
+	return t
+}
+
+// Window returns the sale screen's window.
+func (t *Till) Window() fyne.Window { return t.win }
+
+// Display returns the customer display.
+func (t *Till) Display() *CustomerDisplay { return t.display }
+
+// Show shows both windows and keeps the status bar clock running until the sale screen closes.
+func (t *Till) Show() {
+	t.display.win.Show()
+	t.win.Show()
+	t.focusScan()
+	done := make(chan struct{})
+	t.win.SetOnClosed(func() { close(done) })
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				fyne.Do(t.showClock)
+			}
+		}
+	}()
+}
+
+func (t *Till) build() fyne.CanvasObject {
+	t.scan = NewKeyEntry()
+	t.scan.SetPlaceHolder(lang.L("Scan or type a barcode, then Enter"))
+	t.scan.OnKey = t.scanKey
+	t.scan.OnRune = t.scanRune
+	t.message = widget.NewLabel("")
+	t.message.Wrapping = fyne.TextWrapWord
+
+	t.cart = newCartView(t.opt.Language, func(i int) {
+		t.selected = i
+		t.focusScan()
+	})
+
+	t.subtotal, t.discount, t.tax, t.items = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	for _, l := range []*widget.Label{t.subtotal, t.discount, t.tax, t.items} {
+		l.Alignment = fyne.TextAlignTrailing
+	}
+	t.taxBands = widget.NewLabel("")
+	t.taxBands.Alignment = fyne.TextAlignTrailing
+	t.taxBands.Importance = widget.LowImportance
+	t.total = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	t.total.TextSize = theme.TextSize() * 2.5
+	t.total.TextStyle.Bold = true
+	t.total.Alignment = fyne.TextAlignTrailing
+	row := func(label string, value fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, value)
+	}
+	pay := widget.NewButtonWithIcon(lang.L("Pay")+" (F12)", theme.ConfirmIcon(), t.openPayment)
+	pay.Importance = widget.HighImportance
+	totals := container.NewVBox(
+		row(lang.L("Subtotal"), t.subtotal),
+		row(lang.L("Discount"), t.discount),
+		row(lang.L("Tax"), t.tax),
+		t.taxBands,
+		row(lang.L("Items"), t.items),
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle(lang.L("Total"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.total,
+		layoutSpacer(),
+		pay,
+	)
+
+	keys := container.NewGridWithColumns(5,
+		t.keyButton(lang.L("Quantity")+" (F2)", theme.ContentAddIcon(), t.editQuantity),
+		t.keyButton(lang.L("Search")+" (F3)", theme.SearchIcon(), t.openSearch),
+		t.keyButton(lang.L("Discount")+" (F5)", theme.ContentCutIcon(), t.editDiscount),
+		t.keyButton(lang.L("Remove line")+" (Del)", theme.DeleteIcon(), t.removeSelected),
+		t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid),
+	)
+	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
+	t.status.Importance = widget.LowImportance
+	statusBar := container.NewHBox(
+		widget.NewLabelWithStyle(lang.L("Till")+" "+t.co.Settings().Till, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.status, layoutSpacer(), t.clock)
+	t.showClock()
+
+	top := container.NewVBox(t.scan, t.message)
+	bottom := container.NewVBox(keys, statusBar)
+	side := container.NewPadded(totals)
+	return container.NewBorder(top, bottom, nil, side, t.cart.content())
+}
+
+func layoutSpacer() fyne.CanvasObject { return container.NewStack() }
+
+// keyButton is a touch-sized button for an action that also has a key; tapping hands the keys back.
+func (t *Till) keyButton(label string, icon fyne.Resource, action func()) *widget.Button {
+	return widget.NewButtonWithIcon(label, icon, func() {
+		action()
+		if t.modal == nil {
+			t.focusScan()
+		}
+	})
+}
+
+func (t *Till) focusScan() {
+	if t.modal == nil {
+		t.win.Canvas().Focus(t.scan)
+	}
+}
+
+func (t *Till) showClock() {
+	t.clock.SetText(t.opt.Now().Format("2006-01-02 15:04:05"))
+	t.status.SetText(t.opt.DeviceStatus)
+}
+
+// scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
+func (t *Till) scanKey(k *fyne.KeyEvent) bool {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		t.submitScan()
+	case fyne.KeyF2:
+		t.editQuantity()
+	case fyne.KeyF3:
+		t.openSearch()
+	case fyne.KeyF5:
+		t.editDiscount()
+	case fyne.KeyF9:
+		t.confirmVoid()
+	case fyne.KeyF12:
+		t.openPayment()
+	case fyne.KeyUp:
+		t.moveSelection(-1)
+	case fyne.KeyDown:
+		t.moveSelection(+1)
+	case fyne.KeyEscape:
+		t.scan.SetText("")
+		t.say("", widget.MediumImportance)
+	case fyne.KeyDelete:
+		if t.scan.Text != "" {
+			return false
+		}
+		t.removeSelected()
+	default:
+		return false
+	}
+	return true
+}
+
+// scanRune makes '+' pay and '*' on an empty field set the quantity; "3*CODE" still types through.
+func (t *Till) scanRune(r rune) bool {
+	switch {
+	case r == '+':
+		t.openPayment()
+		return true
+	case r == '*' && t.scan.Text == "":
+		t.editQuantity()
+		return true
+	}
+	return false
+}
+
+func (t *Till) submitScan() {
+	input := t.scan.Text
+	t.scan.SetText("")
+	if strings.TrimSpace(input) == "" {
+		return
+	}
+	added, err := t.co.Scan(context.Background(), input)
+	switch {
+	case errors.Is(err, app.ErrWeightRequired):
+		t.askWeight(added.Product)
+	case err != nil:
+		t.fail(err)
+	default:
+		t.selected = added.Line
+		t.refresh()
+		t.say(added.Product.DisplayName(t.opt.Language), widget.MediumImportance)
+	}
+}
+
+func (t *Till) moveSelection(delta int) {
+	n := len(t.co.Lines())
+	if n == 0 {
+		return
+	}
+	t.selected = min(max(t.selected+delta, 0), n-1)
+	t.cart.show(t.co.Lines(), t.selected)
+	t.focusScan()
+}
+
+func (t *Till) removeSelected() {
+	if err := t.co.RemoveLine(t.selected); err != nil {
+		t.fail(err)
+		return
+	}
+	t.selected = min(t.selected, len(t.co.Lines())-1)
+	t.refresh()
+	t.say(lang.L("Line removed."), widget.MediumImportance)
+}
+
+func (t *Till) confirmVoid() {
+	if len(t.co.Lines()) == 0 {
+		t.fail(app.ErrEmptyCart)
+		return
+	}
+	t.confirm(lang.L("Void sale"), lang.L("Void this sale? Enter: yes · Esc: no"), func() {
+		if err := t.co.Void(context.Background()); err != nil {
+			t.fail(err)
+			return
+		}
+		t.selected = -1
+		t.refresh()
+		t.say(lang.L("Sale voided."), widget.WarningImportance)
+	})
+}
+
+// refresh shows the checkout's state on both screens.
+func (t *Till) refresh() {
+	lines, tot := t.co.Lines(), t.co.Totals()
+	if t.selected >= len(lines) {
+		t.selected = len(lines) - 1
+	}
+	t.cart.show(lines, t.selected)
+	f := func(a money.Amount) string { return money.Format(a, t.opt.Language) }
+	t.subtotal.SetText(f(tot.Subtotal))
+	t.discount.SetText(f(tot.Discount.Neg()))
+	t.tax.SetText(f(tot.Tax))
+	var bands []string
+	for _, b := range tot.TaxBands {
+		bands = append(bands, lang.L("VAT {{.Rate}}%: {{.Tax}}", map[string]any{
+			"Rate": app.FormatRate(b.RateBP),
+			"Tax":  f(b.Tax)}))
+	}
+	t.taxBands.SetText(strings.Join(bands, "\n"))
+	t.items.SetText(lang.L("{{.Count}} ({{.Lines}} lines)", map[string]any{"Count": tot.ItemCount, "Lines": tot.Lines}))
+	t.total.Text = f(tot.Total)
+	t.total.Refresh()
+	t.display.showCart(lines, tot)
+}
+
+// say shows a line of feedback under the scan field.
+func (t *Till) say(text string, importance widget.Importance) {
+	t.message.Importance = importance
+	t.message.SetText(text)
+}
+
+func (t *Till) fail(err error) { t.say(errorMessage(err), widget.DangerImportance) }

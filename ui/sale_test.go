@@ -1,0 +1,254 @@
+package ui_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"checkout/app"
+	"checkout/app/money"
+	"checkout/store"
+	"checkout/ui"
+)
+
+func cny(minor int64) money.Amount { return money.New(minor, money.CNY) }
+
+var shelf = []app.CatalogEntry{
+	{Product: app.Product{SKU: "DRK-001", Name: "Coca-Cola 330ml can", NameZH: "可口可乐 330ml罐装", Price: cny(300), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"5449000000996"}},
+	{Product: app.Product{SKU: "SNK-001", Name: "Lay's chips 70g", NameZH: "乐事薯片 70g", Price: cny(650), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6924743915763"}},
+	{Product: app.Product{SKU: "DRK-002", Name: "Nongfu Spring water 550ml", NameZH: "农夫山泉 550ml", Price: cny(200), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6921168509256"}},
+	{Product: app.Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Price: cny(698), Unit: app.UnitKg, TaxClass: "reduced", Active: true}, Barcodes: []string{"2000101000006"}},
+}
+
+// newTill starts the sale screen on a fresh temp-file store holding shelf.
+func newTill(t *testing.T) (*ui.Till, *store.Store) {
+	t.Helper()
+	test.NewTempApp(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "till.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.AddProducts(ctx, shelf); err != nil {
+		t.Fatal(err)
+	}
+	set, err := st.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := app.NewCheckout(set, st, st, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard"})
+	return till, st
+}
+
+// screen returns every piece of text drawn in w, dialogs included, in drawing order.
+func screen(w fyne.Window) []string {
+	var out []string
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *canvas.Text:
+			if strings.TrimSpace(x.Text) != "" {
+				out = append(out, x.Text)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Canvas().Content())
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(o)
+	}
+	return out
+}
+
+// shows reports whether some text drawn in w contains want.
+func shows(w fyne.Window, want string) bool {
+	return slices.ContainsFunc(screen(w), func(s string) bool { return strings.Contains(s, want) })
+}
+
+func mustShow(t *testing.T, w fyne.Window, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !shows(w, want) {
+			t.Errorf("screen does not show %q; it shows:\n%s", want, strings.Join(screen(w), " | "))
+		}
+	}
+}
+
+// typeIn types text into whatever has focus, as a keyboard or wedge scanner would.
+func typeIn(w fyne.Window, text string) {
+	for _, r := range text {
+		w.Canvas().Focused().TypedRune(r)
+	}
+}
+
+// press sends a key to whatever has focus.
+func press(w fyne.Window, key fyne.KeyName) {
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: key})
+}
+
+func scan(w fyne.Window, code string) {
+	typeIn(w, code)
+	press(w, fyne.KeyReturn)
+}
+
+func TestSaleScreenSellsForCash(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	mustShow(t, w, "Till T01", "Scanner: keyboard", "¥0.00")
+
+	scan(w, "5449000000996") // cola ¥3.00
+	scan(w, "6924743915763") // chips ¥6.50
+	scan(w, "6921168509256") // water ¥2.00
+	mustShow(t, w, "Coca-Cola 330ml can", "Lay's chips 70g", "Nongfu Spring water 550ml", "¥11.50")
+
+	// Select the chips (one line up from the water) and make it three: type 3, press F2.
+	press(w, fyne.KeyUp)
+	typeIn(w, "3")
+	press(w, fyne.KeyF2)
+	mustShow(t, w, "¥19.50", "¥24.50") // chips line 3 × 6.50; total 3 + 19.50 + 2
+	if shows(w, "¥11.50") {
+		t.Error("old total still shown after the quantity change")
+	}
+
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "Cash payment", "Amount due (cash)", "Exact ¥24.50", "¥30.00", "¥50.00")
+	typeIn(w, "50")
+	mustShow(t, w, "Change: ¥25.50")
+	press(w, fyne.KeyReturn)
+
+	mustShow(t, w, "Paid. Change ¥25.50 · receipt T01-000001")
+	if shows(w, "Cash payment") {
+		t.Error("payment dialog still open after paying")
+	}
+	mustShow(t, till.Display().Window(), "Thank you!", "Your change: ¥25.50")
+
+	sale, err := st.SaleByReceipt(context.Background(), "T01-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sale.Totals.Total != cny(2450) || sale.Change() != cny(2550) || len(sale.Lines) != 3 || sale.Lines[1].Qty != app.Pieces(3) {
+		t.Errorf("stored sale: total %v change %v lines %+v", sale.Totals.Total, sale.Change(), sale.Lines)
+	}
+	// The screen is ready for the next shopper.
+	mustShow(t, w, "¥0.00")
+	scan(w, "5449000000996")
+	mustShow(t, w, "Coca-Cola 330ml can", "¥3.00")
+}
+
+func TestUnknownBarcodeShowsMessageAndAddsNothing(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	scan(w, "4006381333931")
+	mustShow(t, w, "Unknown barcode: nothing was added.", "¥3.00")
+	if shows(w, "¥6.00") {
+		t.Error("the unknown code changed the total")
+	}
+	scan(w, "abc\x07")
+	mustShow(t, w, "That is not a barcode.")
+	press(w, fyne.KeyEscape)
+	if shows(w, "That is not a barcode.") {
+		t.Error("Esc did not clear the message")
+	}
+}
+
+func TestWeighedProductAsksForWeight(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "2000101000006")
+	mustShow(t, w, "Weight of Banana (kg)")
+	typeIn(w, "abc")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Invalid quantity.")
+	press(w, fyne.KeyEscape) // leave the weight dialog: nothing added
+	mustShow(t, w, "¥0.00")
+
+	scan(w, "2000101000006")
+	typeIn(w, "0.455")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "0.455 kg", "¥6.98/kg", "¥3.18") // 6.98 × 0.455 = 3.1759
+
+	// "QTY*CODE" typed in the scan field skips the dialog.
+	scan(w, "1.2*2000101000006")
+	mustShow(t, w, "1.200 kg", "¥8.38", "¥11.56")
+}
+
+func TestEscLeavesPaymentAndVoidClearsTheSale(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	scan(w, "6924743915763")
+	typeIn(w, "+") // '+' opens payment like F12
+	mustShow(t, w, "Cash payment")
+	typeIn(w, "5")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Not enough")
+	press(w, fyne.KeyEscape)
+	if shows(w, "Cash payment") {
+		t.Fatal("Esc did not close the payment dialog")
+	}
+	sum, _ := st.SummariseSales(context.Background(), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if sum.Count != 0 {
+		t.Fatalf("an unpaid sale was stored: %+v", sum)
+	}
+
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "Void this sale?")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Sale voided.", "¥0.00")
+	if n, err := st.VerifyJournal(context.Background()); err != nil || n != 1 {
+		t.Errorf("void journaled %d rows, %v", n, err)
+	}
+}
+
+func TestSearchAddsAProduct(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	press(w, fyne.KeyF3)
+	mustShow(t, w, "Find a product")
+	typeIn(w, "water")
+	mustShow(t, w, "Nongfu Spring water 550ml  ·  DRK-002")
+	press(w, fyne.KeyReturn)
+	if shows(w, "Find a product") {
+		t.Fatal("search stayed open after choosing")
+	}
+	mustShow(t, w, "Nongfu Spring water 550ml", "¥2.00")
+}
+
+func TestDeleteRemovesSelectedLineAndDiscountApplies(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	scan(w, "6924743915763")
+	press(w, fyne.KeyF5) // discount on the selected (last) line
+	typeIn(w, "10%")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "-¥0.65", "¥5.85", "¥8.85")
+	press(w, fyne.KeyUp)
+	press(w, fyne.KeyDelete)
+	mustShow(t, w, "Line removed.", "¥5.85")
+	if shows(w, "Coca-Cola 330ml can") {
+		t.Error("Del did not remove the selected line")
+	}
+}

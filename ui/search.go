@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// searchLimit is how many matches the search list shows: the first page only.
+const searchLimit = 20
+
+// openSearch finds a product by name, SKU or code as the cashier types. Up/Down pick a match, Enter adds
+// it (asking the weight of goods sold by the kilogram), Esc closes.
+func (t *Till) openSearch() {
+	if t.modal != nil {
+		return
+	}
+	var d dialog.Dialog
+	var found []app.Product
+	selected := -1
+	query := NewKeyEntry()
+	query.SetPlaceHolder(lang.L("Name, SKU or barcode"))
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	results := widget.NewList(
+		func() int { return len(found) },
+		func() fyne.CanvasObject {
+			name, price := widget.NewLabel(""), widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, nil, price, name)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(found) {
+				return
+			}
+			p := found[id]
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Label).SetText(p.DisplayName(t.opt.Language) + "  ·  " + p.SKU)
+			price := money.Format(p.Price, t.opt.Language)
+			if p.Unit == app.UnitKg {
+				price += "/" + lang.L("kg")
+			}
+			row.Objects[1].(*widget.Label).SetText(price)
+		})
+	choose := func(i int) {
+		if i < 0 || i >= len(found) {
+			return
+		}
+		p := found[i]
+		d.Hide()
+		if p.Unit == app.UnitKg {
+			t.askWeight(p)
+			return
+		}
+		added, err := t.co.AddProduct(p, app.Pieces(1))
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		t.selected = added.Line
+		t.refresh()
+		t.say(p.DisplayName(t.opt.Language), widget.MediumImportance)
+	}
+	results.OnSelected = func(id widget.ListItemID) { selected = id }
+	query.OnChanged = func(text string) {
+		var err error
+		found, err = t.co.Search(context.Background(), text, searchLimit)
+		problem.SetText("")
+		if err != nil {
+			problem.SetText(errorMessage(err))
+		}
+		selected = -1
+		results.UnselectAll()
+		if len(found) > 0 {
+			selected = 0
+			results.Select(0)
+		}
+		results.Refresh()
+	}
+	query.OnKey = func(k *fyne.KeyEvent) bool {
+		switch k.Name {
+		case fyne.KeyDown:
+			if selected+1 < len(found) {
+				results.Select(selected + 1)
+				results.ScrollTo(selected)
+			}
+		case fyne.KeyUp:
+			if selected > 0 {
+				results.Select(selected - 1)
+				results.ScrollTo(selected)
+			}
+		case fyne.KeyReturn, fyne.KeyEnter:
+			choose(selected)
+		case fyne.KeyEscape:
+			d.Hide()
+		default:
+			return false
+		}
+		return true
+	}
+	hint := widget.NewLabel(lang.L("↑↓: choose · Enter: add · Esc: close"))
+	hint.Importance = widget.LowImportance
+	content := container.NewBorder(container.NewVBox(query, problem), hint, nil, nil, results)
+	d = t.openModal(lang.L("Find a product"), container.NewGridWrap(fyne.NewSize(640, 420), content), query)
+}
