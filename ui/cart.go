@@ -128,18 +128,24 @@ func newCartView(language string, onSelect func(int)) *cartView {
 // cells returns the texts of line i as the row shows them.
 func (v *cartView) cells(i int) [6]string {
 	l := v.lines[i]
-	qty := l.Qty.Format(l.Product.Unit)
 	price := money.Format(l.Product.Price, v.language)
 	if l.Product.Unit == app.UnitKg {
-		qty += " " + lang.L("kg")
 		price += "/" + lang.L("kg")
 	}
 	discount := ""
 	if !l.DiscountAmount.IsZero() {
 		discount = money.Format(l.DiscountAmount.Neg(), v.language)
 	}
-	return [6]string{strconv.Itoa(i + 1), l.Product.DisplayName(v.language), qty, price, discount,
+	return [6]string{strconv.Itoa(i + 1), l.Product.DisplayName(v.language), quantityText(l), price, discount,
 		money.Format(l.Total, v.language)}
+}
+
+// quantityText is a line's quantity as screens show it: "3", or "0.455 kg" for weighed goods.
+func quantityText(l app.Line) string {
+	if l.Product.Unit == app.UnitKg {
+		return l.Qty.Format(app.UnitKg) + " " + lang.L("kg")
+	}
+	return l.Qty.Format(l.Product.Unit)
 }
 
 // show replaces the lines and selects line selected (-1 for none).

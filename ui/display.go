@@ -41,7 +41,7 @@ func newCustomerDisplay(a fyne.App, language string) *CustomerDisplay {
 			}
 			l := d.lines[id]
 			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Label).SetText(l.Product.DisplayName(d.language) + "  ×" + l.Qty.Format(l.Product.Unit))
+			row.Objects[0].(*widget.Label).SetText(l.Product.DisplayName(d.language) + "  × " + quantityText(l))
 			row.Objects[1].(*widget.Label).SetText(money.Format(l.Total, d.language))
 		})
 	d.total = canvas.NewText("", theme.Color(theme.ColorNameForeground))

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"fyne.io/fyne/v2"
+
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -34,7 +36,7 @@ func (t *Till) askValue(title, prompt, initial string, apply func(string) error)
 	hint := widget.NewLabel(lang.L("Enter: OK · Esc: cancel"))
 	hint.Importance = widget.LowImportance
 	content := container.NewVBox(widget.NewLabel(prompt), field, problem, hint)
-	d = t.openModal(title, content, field)
+	d = t.openModal(title, container.NewGridWrap(fyne.NewSize(440, content.MinSize().Height), content), field)
 }
 
 // editQuantity sets the selected line's quantity: at once when the cashier typed a number before F2,
