@@ -29,6 +29,7 @@ func (t *Till) openSearch() {
 	query.SetPlaceHolder(lang.L("Name, SKU or barcode"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
+	problem.Hide()
 	results := widget.NewList(
 		func() int { return len(found) },
 		func() fyne.CanvasObject {
@@ -72,9 +73,11 @@ func (t *Till) openSearch() {
 	query.OnChanged = func(text string) {
 		var err error
 		found, err = t.co.Search(context.Background(), text, searchLimit)
-		problem.SetText("")
 		if err != nil {
 			problem.SetText(errorMessage(err))
+			problem.Show()
+		} else {
+			problem.Hide()
 		}
 		selected = -1
 		results.UnselectAll()
