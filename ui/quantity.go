@@ -39,15 +39,23 @@ func (t *Till) askValue(title, prompt, initial string, apply func(string) error)
 	d = t.openModal(title, container.NewGridWrap(fyne.NewSize(440, content.MinSize().Height), content), field)
 }
 
-// editQuantity sets the selected line's quantity: at once when the cashier typed a number before F2,
-// else in a dialog.
-func (t *Till) editQuantity() {
+// selectedLine returns the selected line and its index, or tells the cashier to select one.
+func (t *Till) selectedLine() (app.Line, int, bool) {
 	lines := t.co.Lines()
 	if t.selected < 0 || t.selected >= len(lines) {
 		t.fail(app.ErrNoSuchLine)
+		return app.Line{}, -1, false
+	}
+	return lines[t.selected], t.selected, true
+}
+
+// editQuantity sets the selected line's quantity: at once when the cashier typed a number before F2,
+// else in a dialog.
+func (t *Till) editQuantity() {
+	line, i, ok := t.selectedLine()
+	if !ok {
 		return
 	}
-	line, i := lines[t.selected], t.selected
 	set := func(text string) error {
 		q, err := app.ParseQuantity(text, line.Product.Unit)
 		if err != nil {
@@ -89,12 +97,10 @@ func (t *Till) askWeight(p app.Product) {
 
 // editDiscount discounts the selected line: "10%" takes a percentage off, "1.50" an amount, 0 removes it.
 func (t *Till) editDiscount() {
-	lines := t.co.Lines()
-	if t.selected < 0 || t.selected >= len(lines) {
-		t.fail(app.ErrNoSuchLine)
+	line, i, ok := t.selectedLine()
+	if !ok {
 		return
 	}
-	line, i := lines[t.selected], t.selected
 	cur := t.co.Settings().Currency
 	initial := ""
 	switch {
