@@ -262,3 +262,33 @@ func TestNewIDIsUUIDv4(t *testing.T) {
 		t.Errorf("NewID = %q, %q", a, b)
 	}
 }
+
+func TestCheckoutCompletesAFreeSaleWithoutTender(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	if _, err := c.Scan(ctx, "6900000000021"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetDiscount(0, Discount{PercentBP: 10000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Pay(TenderCash, cny(100)); !errors.Is(err, ErrInvalidAmount) {
+		t.Errorf("paying for a free sale = %v", err)
+	}
+	sale, err := c.Complete(ctx)
+	if err != nil || len(sale.Tenders) != 0 || !sale.Totals.Total.IsZero() || len(log.sales) != 1 {
+		t.Fatalf("free sale = %+v, %v", sale, err)
+	}
+
+	// Cash rounding can take a small total to nothing.
+	s := DefaultSettings()
+	s.CashRounding = 10
+	c, _ = newTestCheckout(t, s)
+	if _, err := c.Scan(ctx, "0.005*2000101000006"); err != nil { // 6.98 × 0.005 = 0.0349 → 0.03
+		t.Fatal(err)
+	}
+	sale, err = c.Complete(ctx)
+	if err != nil || sale.Rounding.Minor() != -3 || !sale.Paid().IsZero() {
+		t.Fatalf("rounded-away sale = %+v, %v", sale, err)
+	}
+}

@@ -252,3 +252,19 @@ func TestDeleteRemovesSelectedLineAndDiscountApplies(t *testing.T) {
 		t.Error("Del did not remove the selected line")
 	}
 }
+
+func TestFailedCommitNeverSaysPaid(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	st.Close() // the disk is gone
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Cash payment", "The sale is NOT saved. Press Enter to try again.")
+	if shows(w, "Paid.") || shows(till.Display().Window(), "Thank you!") {
+		t.Error("a sale that was not stored was shown as paid")
+	}
+	// The cashier can still see the sale: nothing was cleared.
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "Coca-Cola 330ml can", "¥3.00")
+}
