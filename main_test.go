@@ -72,7 +72,7 @@ func TestTillEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TRIGGER journal_append_only_update`, `UPDATE journal SET payload = replace(payload, '"paid":"3.00"', '"paid":"0.30"') WHERE seq = 1`} {
+	for _, q := range []string{`DROP TRIGGER journal_append_only_update`, `UPDATE journal SET payload = replace(payload, '"total":"3.00"', '"total":"0.30"') WHERE seq = 1`} {
 		if res, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		} else if n, _ := res.RowsAffected(); q[0] == 'U' && n != 1 {

@@ -61,8 +61,9 @@ type JournalError struct {
 
 func (e *JournalError) Error() string { return fmt.Sprintf("journal row %d: %s", e.Seq, e.Reason) }
 
-// VerifyJournal recomputes the hash chain from the first row and returns how many rows verified, or a
-// *JournalError naming the first row that was changed, removed or inserted out of place.
+// VerifyJournal recomputes the hash chain from the first row and, for every sale, rebuilds the sale's
+// document from its stored rows and compares it with the hash the journal holds. It returns how many rows
+// verified, or an error naming the first row (*JournalError) or sale that was changed, removed or added.
 func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, kind, payload, prev_hash, hash FROM journal ORDER BY seq`)
 	if err != nil {
@@ -71,6 +72,7 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 	defer rows.Close()
 	var n int64
 	prev := genesisHash
+	journaled := map[string]bool{} // sale IDs with a journal entry
 	for rows.Next() {
 		var seq int64
 		var at, kind, payload, prevHash, hash string
@@ -85,8 +87,56 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 		case journalHash(prevHash, seq, at, kind, payload) != hash:
 			return n, &JournalError{Seq: seq, Reason: "contents do not match the row's hash"}
 		}
+		if kind == "sale" {
+			id, err := s.verifySale(ctx, payload)
+			if err != nil {
+				return n, &JournalError{Seq: seq, Reason: err.Error()}
+			}
+			journaled[id] = true
+		}
 		prev = hash
 		n++
 	}
-	return n, rows.Err()
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	return n, s.verifyEverySaleJournaled(ctx, journaled)
+}
+
+// verifySale checks that the sale a journal entry names still has exactly the rows it was committed with.
+func (s *Store) verifySale(ctx context.Context, payload string) (string, error) {
+	var e saleEntry
+	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
+		return "", fmt.Errorf("unreadable sale entry")
+	}
+	sale, err := s.readSale(ctx, e.ReceiptNo, `uuid = ?`, e.ID)
+	if errors.Is(err, ErrNotFound) {
+		return "", fmt.Errorf("sale %s is missing from the sales table", e.ReceiptNo)
+	}
+	if err != nil {
+		return "", err
+	}
+	if saleDocHash(sale) != e.DocSHA256 {
+		return "", fmt.Errorf("sale %s: its stored rows differ from what was journaled", e.ReceiptNo)
+	}
+	return e.ID, nil
+}
+
+// verifyEverySaleJournaled finds sales that were added behind the journal's back.
+func (s *Store) verifyEverySaleJournaled(ctx context.Context, journaled map[string]bool) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT uuid, receipt_no FROM sales ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, receipt string
+		if err := rows.Scan(&id, &receipt); err != nil {
+			return err
+		}
+		if !journaled[id] {
+			return fmt.Errorf("sale %s has no journal entry", receipt)
+		}
+	}
+	return rows.Err()
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +19,9 @@ import (
 // ErrNotFound is returned when a looked-up record does not exist.
 var ErrNotFound = errors.New("not found")
 
-// saleDoc is a completed sale as the journal records it and the outbox uploads it. Money is decimal text
-// in the sale's currency, so the document is exact and readable.
+// saleDoc is a completed sale as the outbox uploads it. Money is decimal text in the sale's currency, so
+// the document is exact and readable. It holds every stored column of the sale, its lines and tenders:
+// the journal records its SHA-256, and VerifyJournal rebuilds it from the rows to prove them unchanged.
 type saleDoc struct {
 	ID          string      `json:"id"`
 	Till        string      `json:"till"`
@@ -33,6 +36,7 @@ type saleDoc struct {
 	Tax         string      `json:"tax"`
 	Total       string      `json:"total"`
 	Rounding    string      `json:"rounding"`
+	ItemCount   int64       `json:"item_count"`
 	Paid        string      `json:"paid"`
 	Change      string      `json:"change"`
 	Lines       []lineDoc   `json:"lines"`
@@ -40,13 +44,17 @@ type saleDoc struct {
 }
 
 type lineDoc struct {
+	ProductID int64  `json:"product_id"`
 	SKU       string `json:"sku"`
 	Name      string `json:"name"`
+	NameZH    string `json:"name_zh,omitempty"`
 	Qty       string `json:"qty"`
 	Unit      string `json:"unit"`
 	UnitPrice string `json:"unit_price"`
+	Gross     string `json:"gross"`
 	Discount  string `json:"discount"`
 	Total     string `json:"total"`
+	TaxClass  string `json:"tax_class"`
 	TaxRateBP int64  `json:"tax_rate_bp"`
 	Tax       string `json:"tax"`
 }
@@ -64,19 +72,44 @@ func newSaleDoc(s *app.Sale) saleDoc {
 		OpenedAt: timestamp(s.OpenedAt), CompletedAt: timestamp(s.CompletedAt),
 		Currency: s.Currency.Code, TaxMode: string(s.TaxMode),
 		Subtotal: s.Totals.Subtotal.Decimal(), Discount: s.Totals.Discount.Decimal(), Tax: s.Totals.Tax.Decimal(),
-		Total: s.Totals.Total.Decimal(), Rounding: s.Rounding.Decimal(), Paid: s.Paid().Decimal(), Change: s.Change().Decimal(),
+		Total: s.Totals.Total.Decimal(), Rounding: s.Rounding.Decimal(), ItemCount: s.Totals.ItemCount,
+		Paid: s.Paid().Decimal(), Change: s.Change().Decimal(), Lines: []lineDoc{}, Tenders: []tenderDoc{},
 	}
 	for _, l := range s.Lines {
+		p := l.Product
 		d.Lines = append(d.Lines, lineDoc{
-			SKU: l.Product.SKU, Name: l.Product.Name, Qty: l.Qty.Format(l.Product.Unit), Unit: string(l.Product.Unit),
-			UnitPrice: l.Product.Price.Decimal(), Discount: l.DiscountAmount.Decimal(), Total: l.Total.Decimal(),
-			TaxRateBP: l.TaxRateBP, Tax: l.Tax.Decimal(),
+			ProductID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Qty: l.Qty.Format(p.Unit), Unit: string(p.Unit),
+			UnitPrice: p.Price.Decimal(), Gross: l.Gross.Decimal(), Discount: l.DiscountAmount.Decimal(), Total: l.Total.Decimal(),
+			TaxClass: p.TaxClass, TaxRateBP: l.TaxRateBP, Tax: l.Tax.Decimal(),
 		})
 	}
 	for _, t := range s.Tenders {
 		d.Tenders = append(d.Tenders, tenderDoc{Kind: string(t.Kind), Amount: t.Amount.Decimal(), Tendered: t.Tendered.Decimal(), Change: t.Change.Decimal()})
 	}
 	return d
+}
+
+// saleEntry is what the journal records of a sale: enough to read at a glance, and the SHA-256 of the
+// sale's document, which binds every stored row of it to the hash chain.
+type saleEntry struct {
+	ID        string `json:"id"`
+	ReceiptNo string `json:"receipt_no"`
+	Total     string `json:"total"`
+	Currency  string `json:"currency"`
+	Lines     int    `json:"lines"`
+	DocSHA256 string `json:"doc_sha256"`
+}
+
+func newSaleEntry(s *app.Sale) saleEntry {
+	return saleEntry{ID: s.ID, ReceiptNo: s.ReceiptNo, Total: s.Totals.Total.Decimal(), Currency: s.Currency.Code,
+		Lines: len(s.Lines), DocSHA256: saleDocHash(s)}
+}
+
+// saleDocHash returns the hex SHA-256 of the sale's canonical JSON document.
+func saleDocHash(s *app.Sale) string {
+	doc, _ := json.Marshal(newSaleDoc(s)) // plain strings and numbers: cannot fail
+	sum := sha256.Sum256(doc)
+	return hex.EncodeToString(sum[:])
 }
 
 // CommitSale stores a completed sale in one transaction: header (its id is the receipt number), lines,
@@ -101,11 +134,11 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 		if err := s.insertTenders(ctx, tx, stored.Number, stored.Tenders); err != nil {
 			return err
 		}
-		doc, err := json.Marshal(newSaleDoc(&stored))
+		entry, err := json.Marshal(newSaleEntry(&stored))
 		if err != nil {
 			return err
 		}
-		seq, err := s.appendJournalJSON(ctx, tx, stored.CompletedAt, "sale", string(doc))
+		seq, err := s.appendJournalJSON(ctx, tx, stored.CompletedAt, "sale", string(entry))
 		if err != nil {
 			return err
 		}
@@ -126,7 +159,7 @@ func (st *Store) insertSale(ctx context.Context, tx *sql.Tx, s *app.Sale) error 
 	_, err := tx.StmtContext(ctx, st.q.insertSale).ExecContext(ctx,
 		s.Number, s.ID, s.Till, s.ReceiptNo, timestamp(s.OpenedAt), timestamp(s.CompletedAt), s.Currency.Code,
 		string(s.TaxMode), t.Subtotal.Minor(), t.Discount.Minor(), t.Tax.Minor(), t.Total.Minor(), s.Rounding.Minor(),
-		s.Paid().Minor(), s.Change().Minor(), t.ItemCount)
+		t.ItemCount)
 	if err != nil {
 		return fmt.Errorf("sale header: %w", err)
 	}
@@ -184,15 +217,20 @@ func (s *Store) SaleByReceipt(ctx context.Context, receiptNo string) (*app.Sale,
 	if i < 0 || err != nil {
 		return nil, fmt.Errorf("sale %s: %w", receiptNo, ErrNotFound)
 	}
+	return s.readSale(ctx, receiptNo, `id = ? AND receipt_no = ?`, number, receiptNo)
+}
+
+// readSale reads the one sale matching where, with its lines and tenders; name says which for errors.
+func (s *Store) readSale(ctx context.Context, name, where string, args ...any) (*app.Sale, error) {
 	var sale app.Sale
 	var opened, completed, cur, mode string
 	var sub, disc, tax, total, rounding, items int64
-	err = s.r.QueryRowContext(ctx, `SELECT id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode,
-		subtotal, discount, tax, total, rounding, item_count FROM sales WHERE id = ? AND receipt_no = ?`, number, receiptNo).Scan(
+	err := s.r.QueryRowContext(ctx, `SELECT id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode,
+		subtotal, discount, tax, total, rounding, item_count FROM sales WHERE `+where, args...).Scan(
 		&sale.Number, &sale.ID, &sale.Till, &sale.ReceiptNo, &opened, &completed, &cur, &mode,
 		&sub, &disc, &tax, &total, &rounding, &items)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sale %s: %w", receiptNo, ErrNotFound)
+		return nil, fmt.Errorf("sale %s: %w", name, ErrNotFound)
 	}
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,5 +255,47 @@ func TestReopenShowsEveryCompletedSale(t *testing.T) {
 	}
 	if next := sellCash(t, reopened, "5449000000996"); next.ReceiptNo != "T01-000006" {
 		t.Errorf("numbering after reopen: %s", next.ReceiptNo)
+	}
+}
+
+func TestJournalBindsTheSaleRows(t *testing.T) {
+	ctx := context.Background()
+	tamper := []struct {
+		name  string
+		sql   []string
+		wantJ int64  // journal row named, 0 for none
+		want  string // in the error
+	}{
+		{"a line's total lowered", []string{`UPDATE sale_lines SET total = 1 WHERE sale_id = 2 AND line_no = 1`}, 2, "T01-000002: its stored rows differ"},
+		{"a tender changed", []string{`UPDATE tenders SET amount = amount - 100 WHERE sale_id = 1`}, 1, "T01-000001: its stored rows differ"},
+		{"a header changed", []string{`UPDATE sales SET total = 0 WHERE id = 3`}, 3, "T01-000003: its stored rows differ"},
+		{"a sale deleted", []string{`PRAGMA foreign_keys = OFF`, `DELETE FROM sale_lines WHERE sale_id = 2`, `DELETE FROM tenders WHERE sale_id = 2`, `DELETE FROM sales WHERE id = 2`}, 2, "T01-000002 is missing"},
+		{"a sale slipped in", []string{`INSERT INTO sales (id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode,
+			subtotal, discount, tax, total, rounding, item_count) SELECT 4, 'x', till, 'T01-000004', opened_at, completed_at,
+			currency, tax_mode, subtotal, discount, tax, total, rounding, item_count FROM sales WHERE id = 1`}, 0, "T01-000004 has no journal entry"},
+	}
+	for _, tt := range tamper {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openTestStore(t)
+			sellCash(t, s, "5449000000996")
+			sellCash(t, s, "6924743915763", "0.250*2000101000006")
+			sellCash(t, s, "5449000000996", "5449000000996")
+			if n, err := s.VerifyJournal(ctx); err != nil || n != 3 {
+				t.Fatalf("before tampering: %d, %v", n, err)
+			}
+			for _, q := range tt.sql {
+				if _, err := s.w.Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := s.VerifyJournal(ctx)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("VerifyJournal = %v, want %q", err, tt.want)
+			}
+			var je *JournalError
+			if tt.wantJ != 0 && (!errors.As(err, &je) || je.Seq != tt.wantJ) {
+				t.Errorf("error %v does not name journal row %d", err, tt.wantJ)
+			}
+		})
 	}
 }

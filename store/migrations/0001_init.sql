@@ -41,8 +41,6 @@ CREATE TABLE sales (
     tax          INTEGER NOT NULL,
     total        INTEGER NOT NULL,
     rounding     INTEGER NOT NULL,
-    paid         INTEGER NOT NULL,
-    change       INTEGER NOT NULL,
     item_count   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX sales_completed_at ON sales (completed_at);
@@ -76,7 +74,8 @@ CREATE TABLE tenders (
     PRIMARY KEY (sale_id, seq)
 ) STRICT, WITHOUT ROWID;
 
--- Every money-changing action, chained: hash = SHA-256(prev_hash, seq, at, kind, payload).
+-- Every money-changing action, chained: hash = SHA-256(prev_hash, seq, at, kind, payload). A sale's
+-- payload carries the SHA-256 of the sale's full document, so its rows above are bound to the chain too.
 CREATE TABLE journal (
     seq       INTEGER PRIMARY KEY,
     at        TEXT    NOT NULL,
