@@ -4,9 +4,8 @@ SHELL := /bin/bash
 GO ?= go
 
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
-LDFLAGS := -X main.version=$(VERSION)
 BIN := bin/checkout
-# The packaging tool, pinned.
+# The packaging tool, pinned. The version is read from FyneApp.toml (also embedded in the binary).
 FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 
 # Build: cgo toolchain, OpenGL/X11/Wayland headers for Fyne (GLFW 3.4 compiles both back ends), libusb
@@ -25,7 +24,7 @@ deps-run:
 	@./.ci/apt-install $(RUN_PACKAGES)
 
 build: deps
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -o $(BIN) .
 
 # run starts the till on the default database (created with the demo catalog on first run).
 run: build deps-run

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,8 +24,23 @@ import (
 	"checkout/ui"
 )
 
-// version is set at build time by the Makefile from FyneApp.toml.
-var version = "dev"
+// fyneAppTOML is the app's metadata, which the fyne packaging tool reads too: the one place the version is kept.
+//
+//go:embed FyneApp.toml
+var fyneAppTOML string
+
+var version = metadataValue(fyneAppTOML, "Version")
+
+// metadataValue returns the quoted value of key in FyneApp.toml's simple `Key = "value"` lines.
+func metadataValue(toml, key string) string {
+	for _, line := range strings.Split(toml, "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok && strings.TrimSpace(k) == key {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	return "unknown"
+}
 
 // appID matches FyneApp.toml; Fyne keys the app's preferences and storage on it.
 const appID = "com.checkout.till"

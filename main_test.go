@@ -95,7 +95,7 @@ func TestCommandLine(t *testing.T) {
 		stderr   string
 		describe string
 	}{
-		{[]string{"version"}, 0, "checkout ", "", "version"},
+		{[]string{"version"}, 0, "checkout 0.", "", "version from FyneApp.toml"},
 		{[]string{"-h"}, 0, "", "verify-journal", "help lists commands"},
 		{[]string{"help"}, 0, "seed-demo", "", "help command"},
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`, "unknown command"},
