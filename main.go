@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -229,6 +230,10 @@ func (m *Main) Start(a fyne.App) {
 func (m *Main) Close() error { return m.Store.Close() }
 
 func runTill(ctx context.Context, cfg Config, stderr io.Writer) int {
+	if err := checkDisplay(); err != nil {
+		fmt.Fprintln(stderr, "checkout:", err)
+		return 1
+	}
 	m, err := Open(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "checkout:", err)
@@ -241,4 +246,16 @@ func runTill(ctx context.Context, cfg Config, stderr io.Writer) int {
 	m.Till.Show()
 	a.Run()
 	return 0
+}
+
+// checkDisplay explains what the graphics library would otherwise answer with a panic: on Linux and the
+// BSDs the till needs an X11 or Wayland session.
+func checkDisplay() error {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd":
+		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+			return errors.New("no display: start the till from a desktop session (DISPLAY or WAYLAND_DISPLAY unset); commands such as verify-journal work without one")
+		}
+	}
+	return nil
 }

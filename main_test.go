@@ -86,6 +86,15 @@ func TestTillEndToEnd(t *testing.T) {
 	}
 }
 
+func TestTillWithoutDisplayExplains(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	code, _, errOut := cli("-db", filepath.Join(t.TempDir(), "x.db"))
+	if code != 1 || !strings.Contains(errOut, "no display") {
+		t.Errorf("till without a display = %d %q", code, errOut)
+	}
+}
+
 func TestCommandLine(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "c.db")
 	tests := []struct {
