@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	_ "modernc.org/sqlite"
 )
@@ -83,6 +84,22 @@ func TestTillEndToEnd(t *testing.T) {
 	code, _, errOut := cli("-db", db, "verify-journal")
 	if code != 1 || !strings.Contains(errOut, "journal row 1:") {
 		t.Errorf("verify-journal after tampering = %d %q", code, errOut)
+	}
+}
+
+func TestLangFlagSelectsChinese(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	if code, _, errOut := cli("-lang", "zh-Hans", "version"); code != 0 {
+		t.Fatal(errOut)
+	}
+	defer setLanguage("en")
+	if got := lang.L("Pay"); got != "付款" {
+		t.Errorf(`after -lang zh-Hans, lang.L("Pay") = %q`, got)
+	}
+	// Product names follow the locale's language.
+	if got := lang.SystemLocale().LanguageString(); !strings.HasPrefix(got, "zh") {
+		t.Errorf("locale language = %q, want zh", got)
 	}
 }
 

@@ -22,7 +22,6 @@ func (t *Till) askValue(title, prompt, initial string, apply func(string) error)
 	var d dialog.Dialog
 	field := NewKeyEntry()
 	field.SetText(initial)
-	field.CursorColumn = len([]rune(initial))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	dialogKeys(field, func() dialog.Dialog { return d }, func() {
@@ -37,6 +36,8 @@ func (t *Till) askValue(title, prompt, initial string, apply func(string) error)
 	hint.Importance = widget.LowImportance
 	content := container.NewVBox(widget.NewLabel(prompt), field, problem, hint)
 	d = t.openModal(title, container.NewGridWrap(fyne.NewSize(440, content.MinSize().Height), content), field)
+	// The current value is selected, so typing replaces it and Enter keeps it.
+	field.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 // selectedLine returns the selected line and its index, or tells the cashier to select one.

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -143,7 +144,7 @@ func (t *Till) build() fyne.CanvasObject {
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("Total"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.total,
-		layoutSpacer(),
+		layout.NewSpacer(),
 		pay,
 	)
 
@@ -158,7 +159,7 @@ func (t *Till) build() fyne.CanvasObject {
 	t.status.Importance = widget.LowImportance
 	statusBar := container.NewHBox(
 		widget.NewLabelWithStyle(lang.L("Till")+" "+t.co.Settings().Till, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		t.status, layoutSpacer(), t.clock)
+		t.status, layout.NewSpacer(), t.clock)
 	t.showClock()
 
 	top := container.NewVBox(t.scan, t.message)
@@ -166,8 +167,6 @@ func (t *Till) build() fyne.CanvasObject {
 	side := container.NewPadded(totals)
 	return container.NewBorder(top, bottom, nil, side, t.cart.content())
 }
-
-func layoutSpacer() fyne.CanvasObject { return container.NewStack() }
 
 // keyButton is a touch-sized button for an action that also has a key; tapping hands the keys back.
 func (t *Till) keyButton(label string, icon fyne.Resource, action func()) *widget.Button {

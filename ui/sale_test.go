@@ -268,3 +268,23 @@ func TestFailedCommitNeverSaysPaid(t *testing.T) {
 	press(w, fyne.KeyEscape)
 	mustShow(t, w, "Coca-Cola 330ml can", "¥3.00")
 }
+
+func TestStarKeySetsQuantityInADialog(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "6924743915763")
+	typeIn(w, "*") // on an empty scan field: the quantity of the selected line
+	mustShow(t, w, "Quantity of Lay's chips 70g")
+	typeIn(w, "4") // replaces the selected current value
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "¥26.00", "4 (1 lines)")
+	if shows(w, "Quantity of") {
+		t.Error("quantity dialog stayed open")
+	}
+	typeIn(w, "*")
+	typeIn(w, "0")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Quantity of", "Invalid quantity.")
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "¥26.00")
+}
