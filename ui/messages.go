@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2/lang"
 
 	"checkout/app"
@@ -11,11 +9,9 @@ import (
 // errorMessage turns an error into what the cashier reads. Domain errors map by code to a translated
 // sentence; anything else is a fault of the till, shown with its detail so support can act on it.
 func errorMessage(err error) string {
-	var de *app.Error
-	if !errors.As(err, &de) {
+	switch app.ErrorCode(err) {
+	case "":
 		return lang.L("The till could not do that: {{.Detail}}", map[string]any{"Detail": err.Error()})
-	}
-	switch de.Code {
 	case app.ErrInvalidBarcode.Code:
 		return lang.L("That is not a barcode. Scan again or type the digits.")
 	case app.ErrUnknownBarcode.Code:
@@ -43,5 +39,5 @@ func errorMessage(err error) string {
 	case app.ErrPaymentStarted.Code:
 		return lang.L("Payment has started: the cart cannot change.")
 	}
-	return de.Message
+	return err.Error()
 }
