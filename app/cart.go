@@ -28,11 +28,11 @@ func ParseDiscount(text string, c money.Currency) (Discount, error) {
 		return Discount{}, nil
 	}
 	if pct, ok := strings.CutSuffix(text, "%"); ok {
-		bp, err := money.Parse(pct, money.Currency{Code: "%", Exponent: 2}) // hundredths of a percent
+		bp, err := ParsePercent(pct)
 		if err != nil {
 			return Discount{}, fmt.Errorf("%w: %v", ErrInvalidDiscount, err)
 		}
-		return Discount{PercentBP: bp.Minor()}, nil
+		return Discount{PercentBP: bp}, nil
 	}
 	a, err := money.Parse(text, c)
 	if err != nil {

@@ -310,3 +310,16 @@ func TestParseDiscount(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePercent(t *testing.T) {
+	for in, want := range map[string]int64{"13": 1300, " 8.25 ": 825, "0": 0, "100": 10000} {
+		if got, err := ParsePercent(in); err != nil || got != want {
+			t.Errorf("ParsePercent(%q) = %d, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"8.255", "x", ""} {
+		if _, err := ParsePercent(in); err == nil {
+			t.Errorf("ParsePercent(%q) accepted", in)
+		}
+	}
+}

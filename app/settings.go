@@ -104,12 +104,11 @@ func (s *Settings) Set(key, value string) error {
 		}
 		next.CashRounding = a.Minor()
 	case strings.HasPrefix(key, "tax_rate.") && len(key) > len("tax_rate."):
-		// A percentage with up to two decimals is a whole number of basis points.
-		bp, err := money.Parse(value, money.Currency{Code: "%", Exponent: 2})
+		bp, err := ParsePercent(value)
 		if err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrInvalidSetting, key, err)
 		}
-		next.TaxRates[strings.TrimPrefix(key, "tax_rate.")] = bp.Minor()
+		next.TaxRates[strings.TrimPrefix(key, "tax_rate.")] = bp
 	default:
 		return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
 	}
@@ -125,7 +124,7 @@ func (s Settings) Values() [][2]string {
 	rounding := money.New(s.CashRounding, s.Currency).Decimal()
 	v := [][2]string{{"cash_rounding", rounding}, {"currency", s.Currency.Code}}
 	for _, class := range s.TaxClasses() {
-		v = append(v, [2]string{"tax_rate." + class, money.New(s.TaxRates[class], money.Currency{Exponent: 2}).Decimal()})
+		v = append(v, [2]string{"tax_rate." + class, money.FormatFixed(s.TaxRates[class], 2)})
 	}
 	return append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 }

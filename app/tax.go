@@ -26,9 +26,13 @@ type TaxBand struct {
 	Tax    money.Amount
 }
 
+// ParsePercent reads a percentage with up to two decimals ("13", "8.25") as basis points (1300, 825).
+func ParsePercent(s string) (int64, error) {
+	return money.ParseFixed(strings.TrimSpace(s), 2)
+}
+
 // FormatRate returns a rate in basis points as a percentage without trailing zeros: 1300 → "13", 825 → "8.25".
 func FormatRate(bp int64) string {
-	s := money.New(bp, money.Currency{Exponent: 2}).Decimal()
-	s = strings.TrimRight(s, "0")
+	s := strings.TrimRight(money.FormatFixed(bp, 2), "0")
 	return strings.TrimSuffix(s, ".")
 }

@@ -33,13 +33,7 @@ func CashDue(total money.Amount, increment int64) (due, rounding money.Amount) {
 // almost certainly a barcode or a slip of the finger in the amount field.
 const maxChange = 10_000
 
-func maxChangeMinor(c money.Currency) int64 {
-	m := int64(maxChange)
-	for range c.Exponent {
-		m *= 10
-	}
-	return m
-}
+func maxChangeMinor(c money.Currency) int64 { return maxChange * c.MinorPerMajor() }
 
 // ChangeFor returns the change for tendered cash against due, or an error wrapping ErrUnderpaid.
 func ChangeFor(due, tendered money.Amount) (money.Amount, error) {
@@ -58,10 +52,7 @@ func SuggestedTenders(due money.Amount) []money.Amount {
 	if due.Minor() <= 0 {
 		return nil
 	}
-	unit := int64(1)
-	for range due.Currency().Exponent {
-		unit *= 10
-	}
+	unit := due.Currency().MinorPerMajor()
 	out := []money.Amount{due}
 	for _, step := range noteSteps {
 		s := step * unit

@@ -111,43 +111,14 @@ func (a Amount) mustMatch(b Amount) {
 // Parse reads a decimal amount such as "12", "12.5" or "-0.30" in currency c. It refuses more decimals
 // than the currency has rather than rounding what a person typed.
 func Parse(s string, c Currency) (Amount, error) {
-	t := strings.TrimSpace(s)
-	neg := false
-	if strings.HasPrefix(t, "-") {
-		neg, t = true, t[1:]
+	minor, err := ParseFixed(s, c.Exponent)
+	if err != nil {
+		return Amount{}, fmt.Errorf("%s amount: %w", c.Code, err)
 	}
-	whole, frac, _ := strings.Cut(t, ".")
-	if whole == "" && frac == "" || !allDigits(whole) || !allDigits(frac) {
-		return Amount{}, fmt.Errorf("%w: %q", ErrSyntax, s)
-	}
-	if len(frac) > c.Exponent {
-		return Amount{}, fmt.Errorf("%w: %q has %d, %s has %d", ErrPrecision, s, len(frac), c.Code, c.Exponent)
-	}
-	digits := whole + frac + strings.Repeat("0", c.Exponent-len(frac))
-	digits = strings.TrimLeft(digits, "0")
-	if len(digits) > 18 {
+	if minor > MaxMinor || minor < -MaxMinor {
 		return Amount{}, fmt.Errorf("%w: %q", ErrOverflow, s)
-	}
-	var minor int64
-	for _, d := range digits {
-		minor = minor*10 + int64(d-'0')
-	}
-	if minor > MaxMinor {
-		return Amount{}, fmt.Errorf("%w: %q", ErrOverflow, s)
-	}
-	if neg {
-		minor = -minor
 	}
 	return Amount{minor: minor, currency: c}, nil
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Decimal returns the plain decimal form with the currency's digits, e.g. "-1234.50": the form used in
@@ -157,14 +128,14 @@ func (a Amount) Decimal() string { return a.format(".", "") }
 // String returns the amount with its ISO code, e.g. "12.50 CNY".
 func (a Amount) String() string { return a.Decimal() + " " + a.currency.Code }
 
+// format writes the decimal form with the given decimal point and, if group is set, thousands groups.
 func (a Amount) format(point, group string) string {
-	m := a.minor
+	s := FormatFixed(a.minor, a.currency.Exponent)
 	sign := ""
-	if m < 0 {
-		sign, m = "-", -m
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
 	}
-	digits := fmt.Sprintf("%0*d", a.currency.Exponent+1, m)
-	whole, frac := digits[:len(digits)-a.currency.Exponent], digits[len(digits)-a.currency.Exponent:]
+	whole, frac, hasFrac := strings.Cut(s, ".")
 	if group != "" {
 		var b strings.Builder
 		for i, r := range whole {
@@ -175,7 +146,7 @@ func (a Amount) format(point, group string) string {
 		}
 		whole = b.String()
 	}
-	if frac == "" {
+	if !hasFrac {
 		return sign + whole
 	}
 	return sign + whole + point + frac

@@ -177,3 +177,37 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseAndFormatFixed(t *testing.T) {
+	tests := []struct {
+		in     string
+		places int
+		want   int64
+		out    string // FormatFixed(want, places)
+		err    error
+	}{
+		{"0.455", 3, 455, "0.455", nil},
+		{"2", 3, 2000, "2.000", nil},
+		{"8.25", 2, 825, "8.25", nil},
+		{"-1.5", 2, -150, "-1.50", nil},
+		{"1250", 0, 1250, "1250", nil},
+		{"0.0005", 3, 0, "", ErrPrecision},
+		{"1,5", 2, 0, "", ErrSyntax},
+		{"9999999999999999999", 0, 0, "", ErrOverflow},
+	}
+	for _, tt := range tests {
+		got, err := ParseFixed(tt.in, tt.places)
+		if !errors.Is(err, tt.err) || got != tt.want {
+			t.Errorf("ParseFixed(%q, %d) = %d, %v; want %d, %v", tt.in, tt.places, got, err, tt.want, tt.err)
+		}
+		if err == nil && FormatFixed(got, tt.places) != tt.out {
+			t.Errorf("FormatFixed(%d, %d) = %q, want %q", got, tt.places, FormatFixed(got, tt.places), tt.out)
+		}
+	}
+	if got := FormatFixed(math.MinInt64, 2); got != "-92233720368547758.08" {
+		t.Errorf("FormatFixed(MinInt64) = %q", got)
+	}
+	if CNY.MinorPerMajor() != 100 || JPY.MinorPerMajor() != 1 {
+		t.Error("MinorPerMajor wrong")
+	}
+}
