@@ -177,6 +177,18 @@ func (c *Checkout) Pay(kind TenderKind, tendered money.Amount) (Tender, error) {
 	return t, nil
 }
 
+// SettleCash is the cash counter's one step: it takes tendered cash for what is due and stores the sale.
+// If an earlier attempt already took the cash and only its commit failed, it does not take it again: it
+// retries the commit. Errors from storing are not *Error; the sale is then still open.
+func (c *Checkout) SettleCash(ctx context.Context, tendered money.Amount) (*Sale, error) {
+	if c.CashDue().Minor() > 0 {
+		if _, err := c.Pay(TenderCash, tendered); err != nil {
+			return nil, err
+		}
+	}
+	return c.Complete(ctx)
+}
+
 // Complete commits the paid sale and starts a new one. It returns the stored sale with its receipt
 // number. If storing fails, the sale stays as it is and Complete may be called again: the sale keeps its
 // ID, so a retry can never store it twice.

@@ -292,3 +292,26 @@ func TestCheckoutCompletesAFreeSaleWithoutTender(t *testing.T) {
 		t.Fatalf("rounded-away sale = %+v, %v", sale, err)
 	}
 }
+
+func TestSettleCashNeverTakesCashTwice(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	if _, err := c.Scan(ctx, "6900000000021"); err != nil { // 6.50
+		t.Fatal(err)
+	}
+	if _, err := c.SettleCash(ctx, cny(500)); !errors.Is(err, ErrUnderpaid) || ErrorCode(err) == "" {
+		t.Fatalf("underpaid settle = %v", err)
+	}
+	log.failing = true
+	if _, err := c.SettleCash(ctx, cny(1000)); err == nil || ErrorCode(err) != "" {
+		t.Fatalf("settle with a failing store = %v, want a storage error", err)
+	}
+	log.failing = false
+	sale, err := c.SettleCash(ctx, cny(2000)) // the retry: the 10.00 already taken stands
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sale.Tenders) != 1 || sale.Tenders[0].Tendered != cny(1000) || sale.Change() != cny(350) || len(log.sales) != 1 {
+		t.Errorf("tenders %+v change %v, %d stored", sale.Tenders, sale.Change(), len(log.sales))
+	}
+}

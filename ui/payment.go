@@ -115,18 +115,16 @@ func (p *cashPayment) submit() {
 }
 
 // pay takes the cash and stores the sale. The screen says "paid" only once the store has committed; if
-// the commit fails the tender stays taken and Enter tries the commit again.
+// the commit fails the dialog stays open and Enter tries the commit again.
 func (p *cashPayment) pay(tendered money.Amount) {
 	t := p.till
-	if t.co.CashDue().Minor() > 0 { // not yet taken (a failed commit leaves it taken)
-		if _, err := t.co.Pay(app.TenderCash, tendered); err != nil {
-			p.problem.SetText(errorMessage(err))
-			return
-		}
-	}
-	sale, err := t.co.Complete(context.Background())
-	if err != nil {
+	sale, err := t.co.SettleCash(context.Background(), tendered)
+	switch {
+	case err != nil && app.ErrorCode(err) == "": // storing failed: the sale is open, the cash taken
 		p.problem.SetText(errorMessage(err) + "\n" + lang.L("The sale is NOT saved. Press Enter to try again."))
+		return
+	case err != nil:
+		p.problem.SetText(errorMessage(err))
 		return
 	}
 	p.dialog.Hide()
