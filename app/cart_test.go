@@ -215,6 +215,9 @@ func TestSettingsValidate(t *testing.T) {
 	if err := DefaultSettings().Validate(); err != nil {
 		t.Fatal(err)
 	}
+	if v := DefaultSettings().Value("tax_rate.standard"); v != "13.00" {
+		t.Errorf(`Value("tax_rate.standard") = %q`, v)
+	}
 	for name, mutate := range map[string]func(*Settings){
 		"till":     func(s *Settings) { s.Till = "till 1" },
 		"mode":     func(s *Settings) { s.TaxMode = "both" },

@@ -128,3 +128,13 @@ func (s Settings) Values() [][2]string {
 	}
 	return append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 }
+
+// Value returns one setting as Set takes it, or "" for an unknown key.
+func (s Settings) Value(key string) string {
+	for _, kv := range s.Values() {
+		if kv[0] == key {
+			return kv[1]
+		}
+	}
+	return ""
+}

@@ -46,7 +46,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string, at time.Time)
 		if next, err = s.Settings(ctx); err != nil {
 			return err
 		}
-		old := settingValue(next, key)
+		old := next.Value(key)
 		if err := next.Set(key, value); err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string, at time.Time)
 				return fmt.Errorf("%w: the currency cannot change after the first sale", app.ErrInvalidSetting)
 			}
 		}
-		stored := settingValue(next, key)
+		stored := next.Value(key)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, stored); err != nil {
 			return err
@@ -71,13 +71,4 @@ func (s *Store) SetSetting(ctx context.Context, key, value string, at time.Time)
 	}
 	s.cur.Store(&next.Currency)
 	return next, nil
-}
-
-func settingValue(set app.Settings, key string) string {
-	for _, kv := range set.Values() {
-		if kv[0] == key {
-			return kv[1]
-		}
-	}
-	return ""
 }

@@ -234,6 +234,20 @@ func TestSearchAddsAProduct(t *testing.T) {
 		t.Fatal("search stayed open after choosing")
 	}
 	mustShow(t, w, "Nongfu Spring water 550ml", "¥2.00")
+
+	// "a" matches four names, by name: Banana, Coca-Cola, Lay's, Nongfu. ↓↓↑ picks the second.
+	press(w, fyne.KeyF3)
+	typeIn(w, "a")
+	press(w, fyne.KeyDown)
+	press(w, fyne.KeyDown)
+	press(w, fyne.KeyUp)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Coca-Cola 330ml can", "¥5.00")
+	press(w, fyne.KeyF3)
+	press(w, fyne.KeyEscape)
+	if shows(w, "Find a product") {
+		t.Error("Esc did not close the search")
+	}
 }
 
 func TestDeleteRemovesSelectedLineAndDiscountApplies(t *testing.T) {

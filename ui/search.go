@@ -87,25 +87,19 @@ func (t *Till) openSearch() {
 		}
 		results.Refresh()
 	}
+	dialogKeys(query, func() dialog.Dialog { return d }, func() { choose(selected) })
+	enterEsc := query.OnKey
 	query.OnKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyDown:
-			if selected+1 < len(found) {
-				results.Select(selected + 1)
-				results.ScrollTo(selected)
-			}
-		case fyne.KeyUp:
-			if selected > 0 {
-				results.Select(selected - 1)
-				results.ScrollTo(selected)
-			}
-		case fyne.KeyReturn, fyne.KeyEnter:
-			choose(selected)
-		case fyne.KeyEscape:
-			d.Hide()
+		switch {
+		case k.Name == fyne.KeyDown && selected+1 < len(found):
+			results.Select(selected + 1)
+		case k.Name == fyne.KeyUp && selected > 0:
+			results.Select(selected - 1)
+		case k.Name == fyne.KeyUp || k.Name == fyne.KeyDown:
 		default:
-			return false
+			return enterEsc(k)
 		}
+		results.ScrollTo(selected)
 		return true
 	}
 	hint := widget.NewLabel(lang.L("↑↓: choose · Enter: add · Esc: close"))
