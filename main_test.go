@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,6 +102,18 @@ func TestLangFlagSelectsChinese(t *testing.T) {
 	// Product names follow the locale's language.
 	if got := lang.SystemLocale().LanguageString(); !strings.HasPrefix(got, "zh") {
 		t.Errorf("locale language = %q, want zh", got)
+	}
+}
+
+func TestDepsWithoutAptExplains(t *testing.T) {
+	// A system with neither dpkg nor apt: make deps must say what to install instead of failing obscurely.
+	cmd := exec.Command("/bin/bash", ".ci/apt-install", "libusb-1.0-0-dev", "pkg-config")
+	cmd.Env = []string{"PATH=" + t.TempDir()}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "No apt-get on this system") ||
+		!strings.Contains(string(out), "libusb-1.0-0-dev pkg-config") {
+		t.Errorf("apt-install without apt = %v\n%s", err, out)
 	}
 }
 

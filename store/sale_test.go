@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,5 +298,46 @@ func TestJournalBindsTheSaleRows(t *testing.T) {
 				t.Errorf("error %v does not name journal row %d", err, tt.wantJ)
 			}
 		})
+	}
+}
+
+func TestConcurrentSalesAreSerialisedGapFree(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	template := sellCash(t, s, "5449000000996", "6924743915763")
+	const workers, each = 8, 25
+	errs := make(chan error, workers*each)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				sale := *template
+				sale.ID = app.NewID()
+				errs <- s.CommitSale(ctx, &sale)
+			}
+		}()
+	}
+	// Readers run beside the writer.
+	for range 50 {
+		if _, err := s.ProductByBarcode(ctx, "5449000000996"); err != nil {
+			t.Error(err)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	const total = workers*each + 1
+	var n, maxID int64
+	if err := s.r.QueryRow(`SELECT count(*), max(id) FROM sales`).Scan(&n, &maxID); err != nil || n != total || maxID != total {
+		t.Errorf("%d sales, highest receipt %d, want %d and %d (gap-free), %v", n, maxID, total, total, err)
+	}
+	if v, err := s.VerifyJournal(ctx); err != nil || v != total {
+		t.Errorf("journal: %d rows, %v", v, err)
 	}
 }

@@ -122,6 +122,7 @@ func TestSaleScreenSellsForCash(t *testing.T) {
 	scan(w, "6924743915763") // chips ¥6.50
 	scan(w, "6921168509256") // water ¥2.00
 	mustShow(t, w, "Coca-Cola 330ml can", "Lay's chips 70g", "Nongfu Spring water 550ml", "¥11.50")
+	mustShow(t, till.Display().Window(), "Your items", "Coca-Cola 330ml can  × 1", "Lay's chips 70g  × 1", "Total ¥11.50", "Items: 3")
 
 	// Select the chips (one line up from the water) and make it three: type 3, press F2.
 	press(w, fyne.KeyUp)
@@ -193,6 +194,7 @@ func TestWeighedProductAsksForWeight(t *testing.T) {
 	// "QTY*CODE" typed in the scan field skips the dialog.
 	scan(w, "1.2*2000101000006")
 	mustShow(t, w, "1.200 kg", "¥8.38", "¥11.56")
+	mustShow(t, till.Display().Window(), "Banana  × 0.455 kg", "Banana  × 1.200 kg", "Total ¥11.56")
 }
 
 func TestEscLeavesPaymentAndVoidClearsTheSale(t *testing.T) {
