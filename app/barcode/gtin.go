@@ -1,16 +1,11 @@
-// Package barcode holds the exact rules of the codes a till scans: GTIN check digits for now.
+// Package barcode holds the exact rules of the codes a till scans: GTIN check digits and normalisation,
+// UPC-E expansion, in-store variable-measure codes, GS1 element strings, AIM symbology identifiers and the
+// classification of codes that are not products (wallet pay codes, member cards, receipts).
 package barcode
 
 import (
-	"errors"
 	"fmt"
-)
-
-// Errors for codes that are not valid GTINs.
-var (
-	ErrNotDigits  = errors.New("not all digits")
-	ErrLength     = errors.New("not 8, 12, 13 or 14 digits long")
-	ErrCheckDigit = errors.New("wrong check digit")
+	"strings"
 )
 
 // CheckDigit returns the GS1 check digit for data digits (GS1 General Specifications §7.9.1: weights
@@ -29,18 +24,79 @@ func CheckDigit(data string) byte {
 
 // ValidateGTIN checks that code is a GTIN-8, -12 (UPC-A), -13 (EAN-13) or -14 with a correct check digit.
 func ValidateGTIN(code string) error {
-	for i := range len(code) {
-		if code[i] < '0' || code[i] > '9' {
-			return fmt.Errorf("%q: %w", code, ErrNotDigits)
-		}
+	if !isDigits(code) {
+		return fmt.Errorf("%q: %w", code, ErrNotDigits)
 	}
 	switch len(code) {
 	case 8, 12, 13, 14:
 	default:
 		return fmt.Errorf("%q: %w", code, ErrLength)
 	}
+	return checkDigitOf(code)
+}
+
+// checkDigitOf verifies the last digit of an all-digit code.
+func checkDigitOf(code string) error {
 	if want := CheckDigit(code[:len(code)-1]); code[len(code)-1] != want {
 		return fmt.Errorf("%q: %w (should be %c)", code, ErrCheckDigit, want)
 	}
 	return nil
+}
+
+// GTIN14 returns a valid GTIN-8, -12, -13 or -14 as the 14-digit form GS1 keys databases by, so one
+// product is found whether it was scanned as UPC-A or as the EAN-13 with a leading 0.
+func GTIN14(code string) (string, error) {
+	if err := ValidateGTIN(code); err != nil {
+		return "", err
+	}
+	return strings.Repeat("0", 14-len(code)) + code, nil
+}
+
+// NormalizeGTIN returns the GTIN-14 form of code when it is a valid GTIN, and code unchanged otherwise
+// (an internal code, a SKU printed as Code 128). Catalog imports and lookups both go through it.
+func NormalizeGTIN(code string) string {
+	if g, err := GTIN14(code); err == nil {
+		return g
+	}
+	return code
+}
+
+// ExpandUPCE expands an 8-digit UPC-E (number system 0 or 1, six digits, check digit) to its 12-digit
+// UPC-A, checking the check digit, which UPC-E carries over from the UPC-A.
+func ExpandUPCE(code string) (string, error) {
+	if !isDigits(code) {
+		return "", fmt.Errorf("UPC-E %q: %w", code, ErrNotDigits)
+	}
+	if len(code) != 8 {
+		return "", fmt.Errorf("UPC-E %q: %w", code, ErrLength)
+	}
+	ns, d, check := code[0], code[1:7], code[7]
+	if ns != '0' && ns != '1' {
+		return "", fmt.Errorf("UPC-E %q: %w", code, ErrNumberSystem)
+	}
+	var body string // the 10 digits between number system and check digit
+	switch last := d[5]; last {
+	case '0', '1', '2':
+		body = d[0:2] + string(last) + "0000" + d[2:5]
+	case '3':
+		body = d[0:3] + "00000" + d[3:5]
+	case '4':
+		body = d[0:4] + "00000" + d[4:5]
+	default:
+		body = d[0:5] + "0000" + string(last)
+	}
+	upca := string(ns) + body + string(check)
+	if err := checkDigitOf(upca); err != nil {
+		return "", fmt.Errorf("UPC-E %q: %w", code, ErrCheckDigit)
+	}
+	return upca, nil
+}
+
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
