@@ -49,6 +49,9 @@ type Line struct {
 	Product  Product
 	Qty      Quantity
 	Discount Discount
+	// Label is the price printed on an in-store or GS1 label; when set the line charges it as Gross,
+	// whatever the product's price, and its quantity cannot change.
+	Label *money.Amount
 
 	Gross          money.Amount // price × quantity, rounded half to even
 	DiscountAmount money.Amount // what the discount takes off, never more than Gross
@@ -85,18 +88,24 @@ func (c *Cart) Len() int { return len(c.lines) }
 
 // Add puts qty of p in the cart and returns the index of its line. A piece product already in the cart
 // has its line incremented; each weighing of a product sold by weight is a line of its own.
-func (c *Cart) Add(p Product, qty Quantity) (int, error) {
+func (c *Cart) Add(p Product, qty Quantity) (int, error) { return c.add(p, qty, nil) }
+
+// add is Add with an optional label price. A labelled line is never merged: each label is its own item.
+func (c *Cart) add(p Product, qty Quantity, label *money.Amount) (int, error) {
 	if !p.Active {
 		return -1, fmt.Errorf("%w: %s", ErrInactiveProduct, p.SKU)
 	}
-	if p.Unit == UnitPiece {
+	if label != nil && (label.Currency() != c.settings.Currency || label.IsNegative()) {
+		return -1, fmt.Errorf("%w: label price %s", ErrInvalidAmount, label)
+	}
+	if p.Unit == UnitPiece && label == nil {
 		for i, l := range c.lines {
-			if l.Product.ID == p.ID && l.Product.Unit == UnitPiece {
+			if l.Product.ID == p.ID && l.Product.Unit == UnitPiece && l.Label == nil {
 				return i, c.SetQuantity(i, l.Qty+qty)
 			}
 		}
 	}
-	line, err := c.price(Line{Product: p, Qty: qty})
+	line, err := c.price(Line{Product: p, Qty: qty, Label: label})
 	if err != nil {
 		return -1, err
 	}
@@ -112,6 +121,9 @@ func (c *Cart) SetQuantity(i int, qty Quantity) error {
 	l := c.lines[i]
 	if l.Product.Unit == UnitPiece && qty%1000 != 0 {
 		return fmt.Errorf("%w: pieces are whole", ErrInvalidQuantity)
+	}
+	if l.Label != nil && qty != l.Qty {
+		return fmt.Errorf("%w: the label sets this line's quantity; remove it and scan again", ErrInvalidQuantity)
 	}
 	l.Qty = qty
 	priced, err := c.price(l)
@@ -168,6 +180,9 @@ func (c *Cart) price(l Line) (Line, error) {
 	}
 	cur := c.settings.Currency
 	gross, ok := money.MulDiv(l.Product.Price.Minor(), int64(l.Qty), 1000)
+	if l.Label != nil {
+		gross = l.Label.Minor()
+	}
 	if !ok || gross > maxLineTotal || gross < 0 {
 		return Line{}, fmt.Errorf("%w: line total too large", ErrInvalidQuantity)
 	}

@@ -14,6 +14,9 @@ var (
 	cola   = Product{ID: 1, SKU: "DRK-001", Name: "Cola 330ml", Price: cny(300), Unit: UnitPiece, TaxClass: "standard", Active: true}
 	chips  = Product{ID: 2, SKU: "SNK-001", Name: "Chips 70g", Price: cny(650), Unit: UnitPiece, TaxClass: "standard", Active: true}
 	banana = Product{ID: 3, SKU: "PRO-001", Name: "Banana", Price: cny(698), Unit: UnitKg, TaxClass: "reduced", Active: true}
+	// upcItem is stored under its UPC-A; cake is sold by priced labels with prefix 22.
+	upcItem = Product{ID: 4, SKU: "IMP-001", Name: "Imported soup", Price: cny(350), Unit: UnitPiece, TaxClass: "standard", Active: true}
+	cake    = Product{ID: 5, SKU: "BAK-001", Name: "Cake slice", Price: cny(0), Unit: UnitPiece, TaxClass: "standard", Active: true}
 )
 
 func TestCartAddMergesPiecesNotWeighings(t *testing.T) {

@@ -2,11 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
+	"checkout/app/barcode"
 	"checkout/app/money"
 )
 
@@ -17,6 +18,7 @@ type Checkout struct {
 	catalog  Catalog
 	log      SaleLog
 	now      func() time.Time
+	rules    barcode.Rules
 
 	cart     *Cart
 	tenders  []Tender
@@ -29,75 +31,140 @@ func NewCheckout(s Settings, catalog Catalog, log SaleLog, now func() time.Time)
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return &Checkout{settings: s, catalog: catalog, log: log, now: now, cart: NewCart(s)}, nil
+	return &Checkout{settings: s, catalog: catalog, log: log, now: now, rules: s.BarcodeRules(), cart: NewCart(s)}, nil
 }
 
 // Settings returns the rules the checkout prices with.
 func (c *Checkout) Settings() Settings { return c.settings }
 
-// Added tells which line a scan went to.
+// Added tells which line a scan went to, and what the code said.
 type Added struct {
 	Line    int
 	Product Product
+	Code    barcode.Code
+	// Expired is set when the code's GS1 expiry date (AI 17) is past: the item is added, and the
+	// cashier is warned.
+	Expired bool
 }
 
-// maxCodeLen is longer than any GS1 element string a scanner sends.
-const maxCodeLen = 96
-
 // Scan adds what the cashier scanned or typed: a barcode adds one piece; "QTY*CODE" adds QTY of it
-// ("3*6901234567890", or "0.455*2000101000006" for 455 g). A product sold by weight scanned without a
-// weight returns its Product with an error wrapping ErrWeightRequired, and adds nothing.
+// (pieces or kilograms); a weighed or priced label adds what the label says. A product sold by weight
+// without a weight returns ErrWeightRequired with the product, for the caller to ask the weight. Codes
+// that are not products (pay codes, member cards, receipts) are classified, never looked up.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
-	qtyText, code, hasQty := strings.Cut(strings.TrimSpace(input), "*")
+	qtyText, raw, hasQty := strings.Cut(strings.TrimSpace(input), "*")
 	if !hasQty {
-		code, qtyText = qtyText, ""
+		raw, qtyText = qtyText, ""
 	}
-	code = strings.TrimSpace(code)
-	if err := checkCode(code); err != nil {
-		return Added{}, err
-	}
-	p, err := c.catalog.ProductByBarcode(ctx, code)
+	code, err := c.rules.Parse(raw)
 	if err != nil {
-		return Added{}, err
+		return Added{}, fmt.Errorf("%w: %v", ErrInvalidBarcode, err)
+	}
+	added := Added{Code: code, Expired: code.Expired(c.now())}
+	switch code.Kind {
+	case barcode.PayCode:
+		return added, fmt.Errorf("%w: %s", ErrPayCodeScanned, barcode.LogSafe(raw))
+	case barcode.Member:
+		return added, ErrMemberScanned
+	case barcode.Receipt:
+		return added, fmt.Errorf("%w: %s", ErrReceiptScanned, code.Data)
+	}
+	p, err := c.lookup(ctx, code)
+	if err != nil {
+		return added, err
+	}
+	added.Product = p
+	// A label with zero weight and price is the product's template code, as typed or printed on a shelf.
+	measured := code.Grams > 0 || code.Price > 0 || code.Count > 0
+	if hasQty && measured {
+		return added, fmt.Errorf("%w: the label sets the quantity", ErrInvalidQuantity)
 	}
 	qty := Pieces(1)
 	switch {
 	case hasQty:
 		if qty, err = ParseQuantity(qtyText, p.Unit); err != nil {
-			return Added{}, err
+			return added, err
 		}
+	case measured:
+		return c.addLabelled(added, code)
 	case p.Unit == UnitKg:
-		return Added{Product: p}, fmt.Errorf("%w: %s", ErrWeightRequired, p.SKU)
+		return added, fmt.Errorf("%w: %s", ErrWeightRequired, p.SKU)
 	}
-	return c.AddProduct(p, qty)
+	added.Line, err = c.addLine(p, qty, nil)
+	return added, err
 }
 
-func checkCode(code string) error {
-	if code == "" || len(code) > maxCodeLen {
-		return fmt.Errorf("%w: %d characters", ErrInvalidBarcode, len(code))
+// lookup finds the product a code names: by its GTIN-14 (the template code of an in-store label), the
+// second reading of an ambiguous 8-digit code, or an internal code as scanned.
+func (c *Checkout) lookup(ctx context.Context, code barcode.Code) (Product, error) {
+	if code.Kind == barcode.Internal {
+		return c.catalog.ProductByBarcode(ctx, code.Data)
 	}
-	for _, r := range code {
-		// GS (0x1D) separates GS1 element strings; every other control character is line noise.
-		if r > unicode.MaxASCII || (r < 0x20 && r != 0x1d) || r == 0x7f {
-			return fmt.Errorf("%w: %q", ErrInvalidBarcode, code)
+	p, err := c.catalog.ProductByBarcode(ctx, code.GTIN)
+	if errors.Is(err, ErrUnknownBarcode) && code.AltGTIN != "" {
+		return c.catalog.ProductByBarcode(ctx, code.AltGTIN)
+	}
+	return p, err
+}
+
+// addLabelled adds what a scale or GS1 label measured: a weight for a product sold by weight, a count of
+// pieces, and a price that the line then charges whatever the quantity.
+func (c *Checkout) addLabelled(added Added, code barcode.Code) (Added, error) {
+	p := added.Product
+	var qty Quantity
+	switch {
+	case code.HasWeight && code.Grams > 0:
+		if p.Unit != UnitKg {
+			return added, fmt.Errorf("%w: a weight for %s, sold by the piece", ErrLabelMismatch, p.SKU)
 		}
+		qty = Quantity(code.Grams)
+	case code.Count > 0:
+		if p.Unit != UnitPiece {
+			return added, fmt.Errorf("%w: a count for %s, sold by weight", ErrLabelMismatch, p.SKU)
+		}
+		qty = Pieces(code.Count)
+	case code.HasPrice && p.Unit == UnitKg && p.Price.Minor() > 0:
+		// A price-only label on a weighed product: the weight is what that price buys.
+		grams, ok := money.MulDiv(code.Price, 1000, p.Price.Minor())
+		if !ok || grams <= 0 {
+			return added, fmt.Errorf("%w: %s", ErrInvalidQuantity, p.SKU)
+		}
+		qty = Quantity(grams)
+	case code.HasPrice && p.Unit == UnitPiece:
+		qty = Pieces(1)
+	default:
+		// A template code, weight zero: the cashier weighs it.
+		return added, fmt.Errorf("%w: %s", ErrWeightRequired, p.SKU)
 	}
-	return nil
+	var label *money.Amount
+	if code.HasPrice {
+		a := money.New(code.Price, c.settings.Currency)
+		label = &a
+	}
+	var err error
+	added.Line, err = c.addLine(p, qty, label)
+	return added, err
 }
 
 // AddProduct adds qty of p (a product found by search or scanned), returning its line.
 func (c *Checkout) AddProduct(p Product, qty Quantity) (Added, error) {
+	i, err := c.addLine(p, qty, nil)
+	return Added{Line: i, Product: p}, err
+}
+
+// addLine puts a line in the cart, at a label's price when label is not nil; the first line opens the sale.
+func (c *Checkout) addLine(p Product, qty Quantity, label *money.Amount) (int, error) {
 	if err := c.mutable(); err != nil {
-		return Added{}, err
+		return -1, err
 	}
-	i, err := c.cart.Add(p, qty)
+	i, err := c.cart.add(p, qty, label)
 	if err != nil {
-		return Added{}, err
+		return -1, err
 	}
 	if c.saleID == "" {
 		c.saleID, c.openedAt = NewID(), c.now()
 	}
-	return Added{Line: i, Product: p}, nil
+	return i, nil
 }
 
 // Search finds products by name, SKU or barcode for the cashier to pick.

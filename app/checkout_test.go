@@ -1,6 +1,7 @@
 package app
 
 import (
+	"checkout/app/barcode"
 	"context"
 	"errors"
 	"fmt"
@@ -14,11 +15,12 @@ import (
 type shelf map[string]Product
 
 func (s shelf) ProductByBarcode(_ context.Context, code string) (Product, error) {
-	p, ok := s[code]
-	if !ok {
-		return Product{}, fmt.Errorf("%w: %s", ErrUnknownBarcode, code)
+	for k, p := range s {
+		if barcode.NormalizeGTIN(k) == barcode.NormalizeGTIN(code) {
+			return p, nil
+		}
 	}
-	return p, nil
+	return Product{}, fmt.Errorf("%w: %s", ErrUnknownBarcode, code)
 }
 
 func (s shelf) SearchProducts(context.Context, string, int) ([]Product, error) { return nil, nil }
@@ -48,7 +50,8 @@ func (l *ledger) RecordVoid(_ context.Context, v Void) error {
 	return nil
 }
 
-var testShelf = shelf{"6900000000014": cola, "6900000000021": chips, "2000101000006": banana}
+var testShelf = shelf{"6900000000014": cola, "6900000000021": chips, "2000101000006": banana,
+	"036000291452": upcItem, gs1("220012300000"): cake, gs1("260010100000"): banana}
 
 func newTestCheckout(t *testing.T, s Settings) (*Checkout, *ledger) {
 	t.Helper()
@@ -116,7 +119,7 @@ func TestCheckoutScanErrorsChangeNothing(t *testing.T) {
 		input string
 		want  error
 	}{
-		{"6999999999999", ErrUnknownBarcode},
+		{"6999999999997", ErrUnknownBarcode},
 		{"", ErrInvalidBarcode},
 		{"   ", ErrInvalidBarcode},
 		{"690000\x07000011", ErrInvalidBarcode},
@@ -126,6 +129,13 @@ func TestCheckoutScanErrorsChangeNothing(t *testing.T) {
 		{"0*6900000000014", ErrInvalidQuantity},
 		{"x*6900000000014", ErrInvalidQuantity},
 		{"3*", ErrInvalidBarcode},
+		{"6900000000015", ErrInvalidBarcode},                     // wrong check digit: never looked up
+		{"134567890123456789", ErrPayCodeScanned},                // WeChat pay code
+		{"M00012345", ErrMemberScanned},                          // member card
+		{"T01-000042", ErrReceiptScanned},                        // a receipt
+		{"2*" + gs1("200010101234"), ErrInvalidQuantity},         // the label sets the quantity
+		{"]C10106900000000014" + "3103000500", ErrLabelMismatch}, // a weight for cola, sold by the piece
+		{"(01)02000101000006(37)2", ErrLabelMismatch},            // a count for bananas, sold by weight
 	}
 	for _, tt := range tests {
 		added, err := c.Scan(ctx, tt.input)
@@ -315,3 +325,66 @@ func TestSettleCashNeverTakesCashTwice(t *testing.T) {
 		t.Errorf("tenders %+v change %v, %d stored", sale.Tenders, sale.Change(), len(log.sales))
 	}
 }
+
+func TestCheckoutScansLabelsAndEveryGTINForm(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newTestCheckout(t, DefaultSettings())
+	scans := []struct {
+		code    string
+		sku     string
+		qty     Quantity
+		gross   int64
+		expired bool
+	}{
+		{"0036000291452", upcItem.SKU, Pieces(1), 350, false},                // stored as UPC-A, scanned as EAN-13
+		{"]E00036000291452", upcItem.SKU, Pieces(2), 700, false},             // with its AIM identifier: merges
+		{gs1("200010101234"), banana.SKU, Grams(1234), 861, false},           // 1.234 kg × 6.98 = 8.61332
+		{gs1("220012300599"), cake.SKU, Pieces(1), 599, false},               // priced label
+		{gs1("220012300599"), cake.SKU, Pieces(1), 599, false},               // each label its own line
+		{gs1("26001010069802000"), banana.SKU, Grams(2000), 698, false},      // scale: 2 kg, label says 6.98
+		{"(01)02000101000006(3922)0349", banana.SKU, Grams(500), 349, false}, // price only: the weight it buys
+		{"]C10106900000000014" + "17261122" + "10L42", cola.SKU, Pieces(1), 300, true},
+	}
+	for i, s := range scans {
+		added, err := c.Scan(ctx, s.code)
+		if err != nil {
+			t.Fatalf("Scan(%q): %v", s.code, err)
+		}
+		l := c.Lines()[added.Line]
+		if l.Product.SKU != s.sku || l.Qty != s.qty || l.Gross.Minor() != s.gross || added.Expired != s.expired {
+			t.Errorf("scan %d %q: line %s qty %d gross %d expired %v; want %s %d %d %v",
+				i, s.code, l.Product.SKU, l.Qty, l.Gross.Minor(), added.Expired, s.sku, s.qty, s.gross, s.expired)
+		}
+	}
+	if n := len(c.Lines()); n != 7 {
+		t.Errorf("%d lines, want 7", n)
+	}
+	// A labelled line keeps its label: the quantity cannot change, a discount can.
+	if err := c.SetQuantity(2, Grams(2000)); !errors.Is(err, ErrInvalidQuantity) {
+		t.Errorf("SetQuantity on a label = %v", err)
+	}
+	if err := c.SetDiscount(3, Discount{PercentBP: 5000}); err != nil || c.Lines()[3].Total.Minor() != 299 {
+		t.Errorf("discount on a label: %v %+v", err, c.Lines()[3])
+	}
+}
+
+func TestCheckoutBarcodeLayoutsFromSettings(t *testing.T) {
+	s := DefaultSettings()
+	if err := s.Set("barcode_layout.20", "none"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := newTestCheckout(t, s)
+	// With prefix 20 read as plain GTINs, a weighed banana label is an unknown product.
+	if _, err := c.Scan(context.Background(), gs1("200010101234")); !errors.Is(err, ErrUnknownBarcode) {
+		t.Errorf("without the layout: %v", err)
+	}
+	if err := s.Set("barcode_layout.20", "PPIIIIIWWWWW"); !errors.Is(err, ErrInvalidSetting) {
+		t.Errorf("a layout without a check digit was accepted: %v", err)
+	}
+	if got := s.Value("barcode_layout.22"); got != "PPIIIIIMMMMMC" {
+		t.Errorf("Value(barcode_layout.22) = %q", got)
+	}
+}
+
+// gs1 appends the GS1 check digit.
+func gs1(data string) string { return data + string(barcode.CheckDigit(data)) }

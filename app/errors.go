@@ -27,6 +27,10 @@ var (
 	ErrPaymentStarted    = &Error{"payment_started", "payment has started: the cart cannot change"}
 	ErrUnsupportedTender = &Error{"unsupported_tender", "this tender is not supported"}
 	ErrInvalidSetting    = &Error{"invalid_setting", "invalid setting"}
+	ErrPayCodeScanned    = &Error{"pay_code_scanned", "a customer's payment code is not a product"}
+	ErrMemberScanned     = &Error{"member_scanned", "a member card is not a product"}
+	ErrReceiptScanned    = &Error{"receipt_scanned", "a receipt is not a product"}
+	ErrLabelMismatch     = &Error{"label_mismatch", "the label's measure does not fit how the product is sold"}
 )
 
 // ErrorCode returns the code of the first *Error in err's chain, or "" for other errors (storage, I/O).

@@ -45,7 +45,8 @@ func (p Product) DisplayName(language string) string {
 
 // Catalog finds products. The store implements it with indexed queries.
 type Catalog interface {
-	// ProductByBarcode returns the product with the code, or an error wrapping ErrUnknownBarcode.
+	// ProductByBarcode returns the product with the code, or an error wrapping ErrUnknownBarcode. A GTIN
+	// matches in any of its lengths (barcode.NormalizeGTIN); any other code matches exactly.
 	ProductByBarcode(ctx context.Context, code string) (Product, error)
 	// SearchProducts returns up to limit active products whose name, SKU or barcode matches query.
 	SearchProducts(ctx context.Context, query string, limit int) ([]Product, error)

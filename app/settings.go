@@ -2,10 +2,12 @@ package app
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strings"
 
+	"checkout/app/barcode"
 	"checkout/app/money"
 )
 
@@ -27,6 +29,10 @@ type Settings struct {
 	TaxRates map[string]int64
 	// CashRounding is the smallest cash step in minor units: 0 (none), 5, 10 or 100. Only cash is rounded.
 	CashRounding int64
+	// BarcodeLayouts maps an in-store code prefix ("20") to its variable-measure layout (barcode.Layout).
+	BarcodeLayouts map[string]string
+	// MemberPrefix starts the codes on this shop's member cards.
+	MemberPrefix string
 }
 
 // DefaultSettings are those of a till in mainland China: CNY, prices include VAT at 13% (standard) or
@@ -37,7 +43,34 @@ func DefaultSettings() Settings {
 		Currency: money.CNY,
 		TaxMode:  TaxInclusive,
 		TaxRates: map[string]int64{"standard": 1300, "reduced": 900, "zero": 0},
+		BarcodeLayouts: func() map[string]string {
+			m := map[string]string{}
+			for _, l := range barcode.DefaultLayouts() {
+				m[l.Prefix] = l.Pattern
+			}
+			return m
+		}(),
+		MemberPrefix: "M",
 	}
+}
+
+// BarcodeRules returns how this shop reads scanned codes: its layouts and member prefix, the default
+// wallet pay-code rules, and its currency's minor units for GS1 prices.
+func (s Settings) BarcodeRules() barcode.Rules {
+	r := barcode.Rules{PayCodes: barcode.DefaultPayCodes(), MemberPrefix: s.MemberPrefix, Exponent: s.Currency.Exponent}
+	for _, prefix := range sortedKeys(s.BarcodeLayouts) {
+		r.Layouts = append(r.Layouts, barcode.Layout{Prefix: prefix, Pattern: s.BarcodeLayouts[prefix]})
+	}
+	return r
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 var tillPattern = regexp.MustCompile(`^[A-Z0-9]{1,8}$`)
@@ -62,28 +95,26 @@ func (s Settings) Validate() error {
 			return fmt.Errorf("%w: tax rate %s = %d basis points", ErrInvalidSetting, class, bp)
 		}
 	}
+	if err := s.BarcodeRules().Validate(); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidSetting, err)
+	}
 	return nil
 }
 
 // TaxClasses returns the configured classes in order.
-func (s Settings) TaxClasses() []string {
-	classes := make([]string, 0, len(s.TaxRates))
-	for c := range s.TaxRates {
-		classes = append(classes, c)
-	}
-	sort.Strings(classes)
-	return classes
-}
+func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 
 // Set changes one setting by name from text, as the `checkout set` command takes it:
 // till (T01), currency (CNY), tax_mode (inclusive|exclusive), cash_rounding (0, 0.05, 0.10 or 1.00 in
-// the currency) and tax_rate.CLASS (a percentage: 13, 8.25). The result is validated; on error s is
-// unchanged.
+// the currency), tax_rate.CLASS (a percentage: 13, 8.25), barcode_layout.PREFIX (a barcode.Layout
+// pattern such as PPIIIIIWWWWWC, or "none" to read that prefix as ordinary GTINs) and member_prefix.
+// The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
-	next.TaxRates = make(map[string]int64, len(s.TaxRates))
-	for k, v := range s.TaxRates {
-		next.TaxRates[k] = v
+	next.TaxRates = maps.Clone(s.TaxRates)
+	next.BarcodeLayouts = maps.Clone(s.BarcodeLayouts)
+	if next.BarcodeLayouts == nil {
+		next.BarcodeLayouts = map[string]string{}
 	}
 	value = strings.TrimSpace(value)
 	switch {
@@ -109,6 +140,15 @@ func (s *Settings) Set(key, value string) error {
 			return fmt.Errorf("%w: %s: %v", ErrInvalidSetting, key, err)
 		}
 		next.TaxRates[strings.TrimPrefix(key, "tax_rate.")] = bp
+	case strings.HasPrefix(key, "barcode_layout.") && len(key) > len("barcode_layout."):
+		prefix := strings.TrimPrefix(key, "barcode_layout.")
+		if value == "none" || value == "" {
+			delete(next.BarcodeLayouts, prefix)
+		} else {
+			next.BarcodeLayouts[prefix] = strings.ToUpper(value)
+		}
+	case key == "member_prefix":
+		next.MemberPrefix = value
 	default:
 		return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
 	}
@@ -123,6 +163,10 @@ func (s *Settings) Set(key, value string) error {
 func (s Settings) Values() [][2]string {
 	rounding := money.New(s.CashRounding, s.Currency).Decimal()
 	v := [][2]string{{"cash_rounding", rounding}, {"currency", s.Currency.Code}}
+	for _, prefix := range sortedKeys(s.BarcodeLayouts) {
+		v = append(v, [2]string{"barcode_layout." + prefix, s.BarcodeLayouts[prefix]})
+	}
+	v = append(v, [2]string{"member_prefix", s.MemberPrefix})
 	for _, class := range s.TaxClasses() {
 		v = append(v, [2]string{"tax_rate." + class, money.FormatFixed(s.TaxRates[class], 2)})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"checkout/app"
+	"checkout/app/barcode"
 	"checkout/app/money"
 )
 
@@ -22,8 +23,10 @@ func scanProduct(row interface{ Scan(...any) error }, c money.Currency) (app.Pro
 	return p, err
 }
 
-// ProductByBarcode returns the product a barcode is on. An unknown code wraps app.ErrUnknownBarcode.
+// ProductByBarcode returns the product a barcode is on, matching a GTIN in any of its lengths. An unknown
+// code wraps app.ErrUnknownBarcode.
 func (s *Store) ProductByBarcode(ctx context.Context, code string) (app.Product, error) {
+	code = barcode.NormalizeGTIN(code)
 	row := s.r.QueryRowContext(ctx, `SELECT `+productColumns+` FROM barcodes b JOIN products p ON p.id = b.product_id
 		WHERE b.code = ?`, code)
 	p, err := scanProduct(row, s.currency())
@@ -44,10 +47,10 @@ func (s *Store) SearchProducts(ctx context.Context, query string, limit int) ([]
 	}
 	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(query) + "%"
 	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p
-		WHERE p.active = 1 AND (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1)
+		WHERE p.active = 1 AND (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?4)
 			OR p.name LIKE ?2 ESCAPE '\' OR p.name_zh LIKE ?2 ESCAPE '\')
-		ORDER BY p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1) DESC, p.name
-		LIMIT ?3`, query, pattern, limit)
+		ORDER BY p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?4) DESC, p.name
+		LIMIT ?3`, query, pattern, limit, barcode.NormalizeGTIN(query))
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +102,7 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 				return fmt.Errorf("product %s: %w", p.SKU, err)
 			}
 			for _, code := range e.Barcodes {
-				if _, err := insCode.ExecContext(ctx, code, id); err != nil {
+				if _, err := insCode.ExecContext(ctx, barcode.NormalizeGTIN(code), id); err != nil {
 					if isConstraint(err) {
 						return fmt.Errorf("product %s: barcode %s is already on another product", p.SKU, code)
 					}

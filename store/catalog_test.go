@@ -25,6 +25,50 @@ func TestProductByBarcode(t *testing.T) {
 	}
 }
 
+// A GTIN is found in any of its lengths, however it was imported.
+func TestProductByBarcodeGTINForms(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	soup := app.CatalogEntry{Product: app.Product{SKU: "IMP-001", Name: "Soup", Price: cny(350), Unit: app.UnitPiece,
+		TaxClass: "standard", Active: true}, Barcodes: []string{"036000291452", "96385074"}}
+	if _, err := s.AddProducts(ctx, []app.CatalogEntry{soup}); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"036000291452", "0036000291452", "00036000291452", "96385074", "00000096385074"} {
+		if p, err := s.ProductByBarcode(ctx, code); err != nil || p.SKU != "IMP-001" {
+			t.Errorf("ProductByBarcode(%q) = %+v, %v", code, p, err)
+		}
+	}
+	if found, err := s.SearchProducts(ctx, "0036000291452", 5); err != nil || len(found) != 1 || found[0].SKU != "IMP-001" {
+		t.Errorf("search by EAN-13 form = %+v, %v", found, err)
+	}
+	// A same GTIN in another length is the same barcode.
+	dup := soup
+	dup.Product.SKU, dup.Barcodes = "IMP-002", []string{"0036000291452"}
+	if _, err := s.AddProducts(ctx, []app.CatalogEntry{dup}); err == nil {
+		t.Error("the EAN-13 form of a stored UPC-A was added to another product")
+	}
+
+	// A database from before migration 0002 has its codes as imported; the migration normalises them.
+	if _, err := s.w.ExecContext(ctx, `UPDATE barcodes SET code = '036000291452' WHERE code = '00036000291452'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var stored string
+	if err := s.r.QueryRowContext(ctx, `SELECT code FROM barcodes b JOIN products p ON p.id = b.product_id
+		WHERE p.sku = 'IMP-001' AND length(code) = 14 AND code LIKE '%291452'`).Scan(&stored); err != nil || stored != "00036000291452" {
+		t.Errorf("after migration: %q, %v", stored, err)
+	}
+}
+
 func TestSearchProducts(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
