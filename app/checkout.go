@@ -58,7 +58,7 @@ func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	}
 	code, err := c.rules.Parse(raw)
 	if err != nil {
-		return Added{}, fmt.Errorf("%w: %v", ErrInvalidBarcode, err)
+		return Added{}, fmt.Errorf("%w: %w", ErrInvalidBarcode, err)
 	}
 	added := Added{Code: code, Expired: code.Expired(c.now())}
 	switch code.Kind {

@@ -33,7 +33,13 @@ type Settings struct {
 	BarcodeLayouts map[string]string
 	// MemberPrefix starts the codes on this shop's member cards.
 	MemberPrefix string
+	// Devices holds the hardware settings ("scanner.ports", "scanner.baud", …) as text: the device
+	// packages read and check them, the domain only keeps them.
+	Devices map[string]string
 }
+
+// Device returns a hardware setting, or "" when it is not set.
+func (s Settings) Device(key string) string { return s.Devices[key] }
 
 // DefaultSettings are those of a till in mainland China: CNY, prices include VAT at 13% (standard) or
 // 9% (reduced: fresh produce), no cash rounding.
@@ -116,6 +122,10 @@ func (s *Settings) Set(key, value string) error {
 	if next.BarcodeLayouts == nil {
 		next.BarcodeLayouts = map[string]string{}
 	}
+	next.Devices = maps.Clone(s.Devices)
+	if next.Devices == nil {
+		next.Devices = map[string]string{}
+	}
 	value = strings.TrimSpace(value)
 	switch {
 	case key == "till":
@@ -149,6 +159,12 @@ func (s *Settings) Set(key, value string) error {
 		}
 	case key == "member_prefix":
 		next.MemberPrefix = value
+	case isDeviceKey(key):
+		if value == "" {
+			delete(next.Devices, key)
+		} else {
+			next.Devices[key] = value
+		}
 	default:
 		return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
 	}
@@ -159,6 +175,11 @@ func (s *Settings) Set(key, value string) error {
 	return nil
 }
 
+// deviceKeyPattern matches hardware settings: a device kind and an option, "scanner.ports".
+var deviceKeyPattern = regexp.MustCompile(`^(scanner|keyboard)\.[a-z_]+$`)
+
+func isDeviceKey(key string) bool { return deviceKeyPattern.MatchString(key) }
+
 // Values returns every setting as Set takes it, keys sorted.
 func (s Settings) Values() [][2]string {
 	rounding := money.New(s.CashRounding, s.Currency).Decimal()
@@ -167,10 +188,15 @@ func (s Settings) Values() [][2]string {
 		v = append(v, [2]string{"barcode_layout." + prefix, s.BarcodeLayouts[prefix]})
 	}
 	v = append(v, [2]string{"member_prefix", s.MemberPrefix})
+	for _, key := range sortedKeys(s.Devices) {
+		v = append(v, [2]string{key, s.Devices[key]})
+	}
 	for _, class := range s.TaxClasses() {
 		v = append(v, [2]string{"tax_rate." + class, money.FormatFixed(s.TaxRates[class], 2)})
 	}
-	return append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
+	v = append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
+	sort.Slice(v, func(i, j int) bool { return v[i][0] < v[j][0] })
+	return v
 }
 
 // Value returns one setting as Set takes it, or "" for an unknown key.

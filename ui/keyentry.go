@@ -4,12 +4,16 @@
 package ui
 
 import (
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
 
 // KeyEntry is a one-line entry that offers keys to its owner before editing with them: the sale screen's
-// scan field and every dialog field use it so that F-keys, Enter and Esc work wherever focus is.
+// scan field and every dialog field use it so that F-keys, Enter and Esc work wherever focus is. With a
+// wedge it also tells a keyboard-wedge scanner's burst from typing.
 type KeyEntry struct {
 	widget.Entry
 
@@ -17,6 +21,17 @@ type KeyEntry struct {
 	OnKey func(*fyne.KeyEvent) bool
 	// OnRune is offered every typed character first; returning true consumes it.
 	OnRune func(rune) bool
+	// OnScan receives a code a wedge scanner typed into this field, which is left as it was before.
+	// Without it, a scan is typed text like any other and its Enter goes to OnKey.
+	OnScan func(code string)
+
+	wedge *wedge
+	// hold lists the characters bound to actions (such as '+' to pay) that wait for the wedge's gap before
+	// acting: if more characters follow at scanner speed they were the start of a code.
+	hold  string
+	after func(time.Duration, func())
+	held  rune
+	holds int // counts holds, so a stale timer does not act on a newer one
 }
 
 var (
@@ -31,18 +46,75 @@ func NewKeyEntry() *KeyEntry {
 	return e
 }
 
-// TypedKey offers the key to OnKey, then to the entry.
+// TypedKey offers the key to OnScan when it ends a scan, then to OnKey, then to the entry.
 func (e *KeyEntry) TypedKey(k *fyne.KeyEvent) {
+	if e.wedge != nil {
+		e.settleHeld(e.wedge.following())
+		if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+			if code, before, ok := e.wedge.enter(e); ok && e.OnScan != nil {
+				e.SetText(before)
+				e.OnScan(strings.TrimSpace(code))
+				return
+			}
+		} else {
+			e.wedge.reset()
+		}
+	}
 	if e.OnKey != nil && e.OnKey(k) {
 		return
 	}
 	e.Entry.TypedKey(k)
 }
 
-// TypedRune offers the character to OnRune, then to the entry.
+// TypedRune offers the character to OnRune, then to the entry; inside a scan burst it is only text.
 func (e *KeyEntry) TypedRune(r rune) {
+	if e.wedge == nil {
+		e.offer(r)
+		return
+	}
+	inBurst := e.wedge.typed(e, r)
+	e.settleHeld(inBurst)
+	switch {
+	case inBurst:
+		e.Entry.TypedRune(r)
+	case strings.ContainsRune(e.hold, r):
+		e.held = r
+		e.holds++
+		n := e.holds
+		e.after(e.wedge.maxGap+5*time.Millisecond, func() {
+			if e.holds == n {
+				e.settleHeld(false)
+			}
+		})
+	default:
+		e.offer(r)
+	}
+}
+
+// settleHeld types the held character as text when a key followed it at scanner speed, or offers it for
+// its action when none did.
+func (e *KeyEntry) settleHeld(followed bool) {
+	r := e.held
+	if r == 0 {
+		return
+	}
+	e.held = 0
+	if followed {
+		e.Entry.TypedRune(r)
+		return
+	}
+	e.offer(r)
+}
+
+func (e *KeyEntry) offer(r rune) {
 	if e.OnRune != nil && e.OnRune(r) {
 		return
 	}
 	e.Entry.TypedRune(r)
+}
+
+// useWedge makes the entry time its keys with w. Characters in hold wait for w's gap before acting;
+// after runs a function on the UI goroutine after a delay.
+func (e *KeyEntry) useWedge(w *wedge, hold string, after func(time.Duration, func())) {
+	e.wedge, e.hold, e.after = w, hold, after
 }

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2/lang"
 
 	"checkout/app"
+	"checkout/app/barcode"
 )
 
 // errorMessage turns an error into what the cashier reads. Domain errors map by code to a translated
@@ -13,7 +16,15 @@ func errorMessage(err error) string {
 	case "":
 		return lang.L("The till could not do that: {{.Detail}}", map[string]any{"Detail": err.Error()})
 	case app.ErrInvalidBarcode.Code:
-		return lang.L("That is not a barcode. Scan again or type the digits.")
+		return barcodeMessage(err)
+	case app.ErrPayCodeScanned.Code:
+		return lang.L("This is a customer's payment code. Scan it when taking payment.")
+	case app.ErrMemberScanned.Code:
+		return lang.L("This is a member card, not a product.")
+	case app.ErrReceiptScanned.Code:
+		return lang.L("This is a receipt, not a product.")
+	case app.ErrLabelMismatch.Code:
+		return lang.L("The label does not fit how this product is sold. Ask the owner to check the product.")
 	case app.ErrUnknownBarcode.Code:
 		return lang.L("Unknown barcode: nothing was added.")
 	case app.ErrInactiveProduct.Code:
@@ -40,4 +51,17 @@ func errorMessage(err error) string {
 		return lang.L("Payment has started: the cart cannot change.")
 	}
 	return err.Error()
+}
+
+// barcodeMessage says why a code was refused, so the cashier knows whether scanning again can help.
+func barcodeMessage(err error) string {
+	switch {
+	case errors.Is(err, barcode.ErrCheckDigit):
+		return lang.L("Wrong check digit: the barcode was misread or mistyped. Scan again.")
+	case errors.Is(err, barcode.ErrPriceCheck):
+		return lang.L("The price on this label fails its check digit. Scan again or weigh the item.")
+	case errors.Is(err, barcode.ErrUnknownAI), errors.Is(err, barcode.ErrAIValue), errors.Is(err, barcode.ErrNoGTIN):
+		return lang.L("This GS1 code cannot be read: {{.Detail}}", map[string]any{"Detail": err.Error()})
+	}
+	return lang.L("That is not a barcode. Scan again or type the digits.")
 }

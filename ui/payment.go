@@ -44,7 +44,9 @@ func (t *Till) openPayment() {
 	due.TextStyle.Bold = true
 	due.Alignment = fyne.TextAlignCenter
 
-	p.tendered = NewKeyEntry()
+	p.tendered = t.field()
+	// A scan during payment is not an amount; the cart cannot change now.
+	p.tendered.OnScan = func(string) { p.problem.SetText(errorMessage(app.ErrPaymentStarted)) }
 	p.tendered.SetPlaceHolder(p.due.Decimal())
 	p.tendered.OnChanged = func(string) { p.showChange() }
 	dialogKeys(p.tendered, func() dialog.Dialog { return p.dialog }, p.submit)
@@ -78,6 +80,7 @@ func (t *Till) openPayment() {
 		widget.NewLabelWithStyle(lang.L("Enter: pay · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}),
 	))
 	p.dialog = t.openModal(lang.L("Cash payment"), container.NewGridWrap(fyne.NewSize(560, content.MinSize().Height), content), p.tendered)
+	t.modalScan = p.tendered.OnScan
 }
 
 // amount reads the tendered field: empty means the exact amount.

@@ -20,7 +20,7 @@ func (t *Till) askValue(title, prompt, initial string, apply func(string) error)
 		return
 	}
 	var d dialog.Dialog
-	field := NewKeyEntry()
+	field := t.field()
 	field.SetText(initial)
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance

@@ -22,8 +22,21 @@ import (
 // Options configure the till's screens.
 type Options struct {
 	Language     string           // BCP 47 tag of the UI language ("en", "zh-Hans"): product names and money
-	DeviceStatus string           // shown in the status bar, e.g. "Scanner: keyboard"
+	DeviceStatus string           // shown in the status bar until a device reports, e.g. "Scanner: keyboard"
 	Now          func() time.Time // the clock in the status bar
+
+	// WedgeGap is the longest gap between the keys of a keyboard-wedge scan (default 30 ms; Bluetooth
+	// scanners may need up to 150 ms).
+	WedgeGap time.Duration
+	// KeyClock times keys (default time.Now) and After runs f on the UI goroutine after d (default a
+	// timer and fyne.Do): tests replace both to type like a person or a scanner.
+	KeyClock func() time.Time
+	After    func(d time.Duration, f func())
+
+	// Ports lists the serial ports a scanner could be on, for the devices screen; SetSetting saves a
+	// setting (see app.Settings.Set) for the next start. Either may be nil.
+	Ports      func() []string
+	SetSetting func(key, value string) error
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -44,7 +57,12 @@ type Till struct {
 	total                          *canvas.Text
 	clock, status                  *widget.Label
 
-	modal dialog.Dialog // the open dialog; nil while the sale screen has the keys
+	modal     dialog.Dialog     // the open dialog; nil while the sale screen has the keys
+	modalScan func(code string) // where the open dialog wants scans; nil: close it and sell
+
+	wedge       *wedge
+	devices     *deviceBoard
+	devicesOpen *devicesView // the devices screen while it is open
 }
 
 // NewTill builds the sale screen and the customer display for co.
@@ -52,7 +70,17 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	t := &Till{co: co, opt: opt, selected: -1}
+	if opt.KeyClock == nil {
+		opt.KeyClock = time.Now
+	}
+	if opt.After == nil {
+		opt.After = func(d time.Duration, f func()) { time.AfterFunc(d, func() { onUI(f) }) }
+	}
+	if opt.WedgeGap <= 0 {
+		opt.WedgeGap = defaultWedgeGap
+	}
+	t := &Till{co: co, opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
+	t.wedge = &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
 	t.display = newCustomerDisplay(a, opt.Language)
 	t.win.SetContent(t.build())
@@ -100,7 +128,7 @@ func (t *Till) Show() {
 			case <-done:
 				return
 			case <-tick.C:
-				fyne.Do(t.showClock)
+				onUI(t.showClock)
 			}
 		}
 	}()
@@ -111,6 +139,8 @@ func (t *Till) build() fyne.CanvasObject {
 	t.scan.SetPlaceHolder(lang.L("Scan or type a barcode, then Enter"))
 	t.scan.OnKey = t.scanKey
 	t.scan.OnRune = t.scanRune
+	// '+' and '*' act only when no scan follows them: codes such as HIBC's start with '+'.
+	t.scan.useWedge(t.wedge, "+*", t.opt.After)
 	t.message = widget.NewLabel("")
 	t.message.Wrapping = fyne.TextWrapWord
 
@@ -186,7 +216,7 @@ func (t *Till) focusScan() {
 
 func (t *Till) showClock() {
 	t.clock.SetText(t.opt.Now().Format("2006-01-02 15:04:05"))
-	t.status.SetText(t.opt.DeviceStatus)
+	t.status.SetText(t.devices.summary())
 }
 
 // scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
@@ -204,6 +234,8 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 		t.confirmVoid()
 	case fyne.KeyF12:
 		t.openPayment()
+	case fyne.KeyF10:
+		t.openDevices()
 	case fyne.KeyUp:
 		t.moveSelection(-1)
 	case fyne.KeyDown:
@@ -241,6 +273,11 @@ func (t *Till) submitScan() {
 	if strings.TrimSpace(input) == "" {
 		return
 	}
+	t.sell(input)
+}
+
+// sell adds what a scan or the scan field names.
+func (t *Till) sell(input string) {
 	added, err := t.co.Scan(context.Background(), input)
 	switch {
 	case errors.Is(err, app.ErrWeightRequired):
@@ -250,9 +287,39 @@ func (t *Till) submitScan() {
 	default:
 		t.selected = added.Line
 		t.refresh()
-		t.say(added.Product.DisplayName(t.opt.Language), widget.MediumImportance)
+		name := added.Product.DisplayName(t.opt.Language)
+		if expiry, ok := added.Code.ExpiryDate(t.opt.Now()); ok && added.Expired {
+			t.say(lang.L("{{.Name}} expired on {{.Date}}. Check it before selling.",
+				map[string]any{"Name": name, "Date": expiry.Format(time.DateOnly)}), widget.WarningImportance)
+			return
+		}
+		t.say(name, widget.MediumImportance)
 	}
 }
+
+// field returns a dialog field on which a wedge scanner's codes are scans, not typing.
+func (t *Till) field() *KeyEntry {
+	e := NewKeyEntry()
+	e.useWedge(t.wedge, "", t.opt.After)
+	e.OnScan = t.routeScan
+	return e
+}
+
+// routeScan takes a code from a scanner, wherever the keys were: the open dialog gets it if it wants
+// scans; otherwise the dialog closes and the code is sold.
+func (t *Till) routeScan(code string) {
+	if t.modal != nil {
+		if t.modalScan != nil {
+			t.modalScan(code)
+			return
+		}
+		t.modal.Hide()
+	}
+	t.sell(code)
+}
+
+// ScanFromDevice sells a code framed by a serial scanner. It may be called from any goroutine.
+func (t *Till) ScanFromDevice(code string) { onUI(func() { t.routeScan(code) }) }
 
 func (t *Till) moveSelection(delta int) {
 	n := len(t.co.Lines())

@@ -48,8 +48,44 @@ func newTill(t *testing.T) (*ui.Till, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard"})
+	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
+	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard",
+		KeyClock: keys.now, After: keys.after})
 	return till, st
+}
+
+// humanKeyGap is how fast the tests' cashier types; scannerKeyGap how fast a wedge scanner does.
+const (
+	humanKeyGap   = 150 * time.Millisecond
+	scannerKeyGap = 2 * time.Millisecond
+)
+
+// keyboard is the till's key clock in tests: each reading advances it by step. Timers wait until the
+// typist pauses, on the test's goroutine.
+type keyboard struct {
+	at     time.Time
+	step   time.Duration
+	timers []func()
+}
+
+// keys is the keyboard of the till the running test made.
+var keys *keyboard
+
+func (k *keyboard) now() time.Time {
+	k.at = k.at.Add(k.step)
+	return k.at
+}
+
+func (k *keyboard) after(_ time.Duration, f func()) { k.timers = append(k.timers, f) }
+
+// pause lets time pass with no key: held keys act.
+func (k *keyboard) pause() {
+	k.at = k.at.Add(time.Second)
+	timers := k.timers
+	k.timers = nil
+	for _, f := range timers {
+		f()
+	}
 }
 
 // screen returns every piece of text drawn in w, dialogs included, in drawing order.
@@ -96,11 +132,22 @@ func mustShow(t *testing.T, w fyne.Window, wants ...string) {
 	}
 }
 
-// typeIn types text into whatever has focus, as a keyboard or wedge scanner would.
+// typeIn types text into whatever has focus, as a person would, then pauses.
 func typeIn(w fyne.Window, text string) {
 	for _, r := range text {
 		w.Canvas().Focused().TypedRune(r)
 	}
+	keys.pause()
+}
+
+// wedgeScan types code and Enter into whatever has focus at a keyboard-wedge scanner's speed.
+func wedgeScan(w fyne.Window, code string) {
+	keys.step = scannerKeyGap
+	defer func() { keys.step = humanKeyGap }()
+	for _, r := range code {
+		w.Canvas().Focused().TypedRune(r)
+	}
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 }
 
 // press sends a key to whatever has focus.

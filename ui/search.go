@@ -25,7 +25,7 @@ func (t *Till) openSearch() {
 	var d dialog.Dialog
 	var found []app.Product
 	selected := -1
-	query := NewKeyEntry()
+	query := t.field()
 	query.SetPlaceHolder(lang.L("Name, SKU or barcode"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
