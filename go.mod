@@ -4,6 +4,8 @@ go 1.26.0
 
 require (
 	fyne.io/fyne/v2 v2.8.1
+	github.com/creack/pty v1.1.24
+	go.bug.st/serial v1.8.0
 	modernc.org/sqlite v1.62.0
 )
 

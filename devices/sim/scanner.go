@@ -1,0 +1,57 @@
+// Package sim holds simulated devices for demo mode, so a till with no hardware still shows what the
+// hardware does.
+package sim
+
+import (
+	"sync"
+	"time"
+
+	"checkout/devices/scanner"
+)
+
+// Scanner is a simulated barcode scanner: Scan makes it read a code as a serial scanner would.
+type Scanner struct {
+	name   string
+	mu     sync.Mutex
+	closed bool
+	events chan scanner.Event
+}
+
+// NewScanner returns a connected simulated scanner called name.
+func NewScanner(name string) *Scanner {
+	s := &Scanner{name: name, events: make(chan scanner.Event, 64)}
+	s.send(scanner.Event{Kind: scanner.StatusChange, Status: scanner.Connected})
+	return s
+}
+
+// Scan reads code. A scan after Close, or while 64 earlier scans are still unread, is ignored.
+func (s *Scanner) Scan(code string) {
+	s.send(scanner.Event{Kind: scanner.Scan, Code: code})
+}
+
+func (s *Scanner) send(ev scanner.Event) {
+	ev.Scanner, ev.At = s.name, time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	select {
+	case s.events <- ev:
+	default:
+	}
+}
+
+// Events delivers the scanner's events; it is closed after Close.
+func (s *Scanner) Events() <-chan scanner.Event { return s.events }
+
+// Close closes the event channel.
+func (s *Scanner) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.events)
+	}
+	return nil
+}
