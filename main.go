@@ -21,6 +21,8 @@ import (
 
 	"checkout/app"
 	"checkout/assets"
+	"checkout/devices/scanner"
+	"checkout/devices/sim"
 	"checkout/store"
 	"checkout/ui"
 )
@@ -53,6 +55,7 @@ type Config struct {
 	DBPath   string // the database file
 	Language string // "en", "zh-Hans", or "" for the system's
 	Demo     bool   // load the demo catalog even into a database that already has one
+	Scanners string // serial scanner ports, comma-separated; overrides the scanner.ports setting
 }
 
 const usage = `Usage: checkout [flags] [command]
@@ -64,7 +67,10 @@ Commands:
   seed-demo        add the demo corner-shop catalog (products already there are kept)
   verify-journal   recompute the journal's hash chain; exit 1 naming the first bad row
   settings         print the shop's settings
-  set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS
+  set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS,
+                   barcode_layout.PREFIX (e.g. 20 PPIIIIIWWWWWC, or none), member_prefix,
+                   scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
+                   scanner.prefix, keyboard.wedge_gap_ms
 
 Flags:
 `
@@ -80,6 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.DBPath, "db", defaultDB, "database `file`")
 	fs.StringVar(&cfg.Language, "lang", "", "user interface `language`: en or zh-Hans (default: the system's)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo catalog at start even if the catalog is not empty")
+	fs.StringVar(&cfg.Scanners, "scanner", "", "serial scanner `ports`, comma-separated (default: the scanner.ports setting, else USB scanners found)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -148,6 +155,9 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		if len(args) != 2 {
 			return errors.New("set takes KEY VALUE, e.g. checkout set cash_rounding 0.10")
 		}
+		if err := checkDeviceSetting(args[0], args[1]); err != nil {
+			return err
+		}
 		if _, err := st.SetSetting(ctx, args[0], args[1], time.Now()); err != nil {
 			return err
 		}
@@ -183,11 +193,17 @@ func setLanguage(language string) error {
 	return lang.AddTranslationsFS(assets.Translations, "translations")
 }
 
-// Main is the whole till wired together: the store, the checkout and, once started, its screens.
+// Main is the whole till wired together: the store, the checkout, the scanners and, once started, its
+// screens.
 type Main struct {
 	Store    *store.Store
 	Checkout *app.Checkout
 	Till     *ui.Till
+	// Sim is the simulated scanner, when no serial scanner is configured or found.
+	Sim *sim.Scanner
+
+	settings app.Settings
+	scanners scannerSource
 }
 
 // Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
@@ -215,19 +231,69 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	return &Main{Store: st, Checkout: co}, nil
+	configs, err := scannerConfigs(cfg.Scanners, set)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	scanners, simulated, err := openScanners(configs, true)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &Main{Store: st, Checkout: co, Sim: simulated, settings: set, scanners: scanners}, nil
 }
 
-// Start builds the screens on a.
+// Start builds the screens on a; Serve then feeds them the scanners' codes.
 func (m *Main) Start(a fyne.App) {
-	m.Till = ui.NewTill(a, m.Checkout, ui.Options{
+	opt := ui.Options{
 		Language:     lang.SystemLocale().LanguageString(),
 		DeviceStatus: lang.L("Scanner: keyboard"),
-	})
+		WedgeGap:     wedgeGap(m.settings),
+		Ports:        listPorts,
+		SetSetting: func(key, value string) error {
+			if err := checkDeviceSetting(key, value); err != nil {
+				return err
+			}
+			_, err := m.Store.SetSetting(context.Background(), key, value, time.Now())
+			return err
+		},
+	}
+	if m.Sim != nil {
+		next := 0
+		opt.SimulateScan = func() {
+			m.Sim.Scan(demoCodes[next%len(demoCodes)])
+			next++
+		}
+	}
+	m.Till = ui.NewTill(a, m.Checkout, opt)
 }
 
-// Close closes the database; every completed sale is already on disk.
-func (m *Main) Close() error { return m.Store.Close() }
+// ScannerEvents delivers the scanners' events (nil with no scanner); Serve hands them to the screens.
+func (m *Main) ScannerEvents() <-chan scanner.Event {
+	if m.scanners == nil {
+		return nil
+	}
+	return m.scanners.Events()
+}
+
+// Serve feeds the scanners' codes and status to the screens until the scanners close.
+func (m *Main) Serve() {
+	if m.scanners == nil {
+		return
+	}
+	for ev := range m.ScannerEvents() {
+		showScannerEvent(ev, m.Till)
+	}
+}
+
+// Close stops the scanners and closes the database; every completed sale is already on disk.
+func (m *Main) Close() error {
+	if m.scanners != nil {
+		m.scanners.Close()
+	}
+	return m.Store.Close()
+}
 
 func runTill(ctx context.Context, cfg Config, stderr io.Writer) int {
 	if err := checkDisplay(); err != nil {
@@ -243,6 +309,7 @@ func runTill(ctx context.Context, cfg Config, stderr io.Writer) int {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	m.Start(a)
+	go m.Serve()
 	m.Till.Show()
 	a.Run()
 	return 0

@@ -9,11 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"github.com/creack/pty"
 	_ "modernc.org/sqlite"
+
+	"checkout/devices/scanner"
 )
 
 // cli runs the checkout command line and returns its exit code and output.
@@ -89,6 +93,72 @@ func TestTillEndToEnd(t *testing.T) {
 	}
 }
 
+// TestSerialScannerSellsThroughTill: a code framed on a serial port (a pty here) becomes a line in the
+// cart — the way a USB-CDC scanner at the counter works.
+func TestSerialScannerSellsThroughTill(t *testing.T) {
+	ctx := context.Background()
+	scannerEnd, tillEnd, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scannerEnd.Close()
+	port := tillEnd.Name()
+	tillEnd.Close()
+
+	db := filepath.Join(t.TempDir(), "checkout.db")
+	if code, _, errOut := cli("-db", db, "set", "scanner.terminator", "crlf"); code != 0 {
+		t.Fatal(errOut)
+	}
+	m, err := Open(ctx, Config{DBPath: db, Scanners: port, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.Sim != nil {
+		t.Fatal("a simulated scanner was opened beside a serial one")
+	}
+	test.NewTempApp(t)
+	m.Start(fyne.CurrentApp())
+
+	// The events are handed over here rather than by Serve, so the test's goroutine is the UI's.
+	await := func(kind scanner.EventKind) scanner.Event {
+		t.Helper()
+		for {
+			select {
+			case ev := <-m.ScannerEvents():
+				showScannerEvent(ev, m.Till)
+				if ev.Kind == kind {
+					return ev
+				}
+			case <-time.After(3 * time.Second):
+				t.Fatalf("no scanner event of kind %v", kind)
+			}
+		}
+	}
+	if ev := await(scanner.StatusChange); ev.Status != scanner.Connected || ev.Scanner != port {
+		t.Fatalf("first status %+v", ev)
+	}
+	banana := withCheck("200010100750") // the demo scale label: bananas, 0.750 kg
+	if _, err := scannerEnd.Write([]byte("]E05449000000996\r\n" + banana + "\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	await(scanner.Scan)
+	await(scanner.Scan)
+	lines := m.Checkout.Lines()
+	if len(lines) != 2 || !strings.Contains(lines[0].Product.Name, "Coca") || lines[1].Qty.Format(lines[1].Product.Unit) != "0.750" {
+		t.Fatalf("cart after two serial scans: %+v", lines)
+	}
+	if _, err := scannerEnd.Write([]byte("54490\x0700000996\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if ev := await(scanner.FrameError); !errors.Is(ev.Err, scanner.ErrControlByte) {
+		t.Fatalf("garbled frame: %+v", ev)
+	}
+	if n := len(m.Checkout.Lines()); n != 2 {
+		t.Fatalf("a garbled frame changed the cart to %d lines", n)
+	}
+}
+
 func TestLangFlagSelectsChinese(t *testing.T) {
 	t.Setenv("LANGUAGE", "")
 	t.Setenv("LC_ALL", "")
@@ -146,6 +216,11 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-db", db, "set", "till"}, 1, "", "set takes KEY VALUE", "set without value"},
 		{[]string{"-db", db, "settings"}, 0, "cash_rounding = 0.10", "", "settings"},
 		{[]string{"-db", db, "verify-journal"}, 0, "journal OK: 1 rows verified", "", "the setting change is journaled"},
+		{[]string{"-db", db, "set", "scanner.terminator", "semicolon"}, 1, "", "scanner terminator", "bad terminator"},
+		{[]string{"-db", db, "set", "scanner.baud", "fast"}, 1, "", "scanner.baud", "bad baud"},
+		{[]string{"-db", db, "set", "keyboard.wedge_gap_ms", "500"}, 1, "", "10 to 150", "wedge gap out of range"},
+		{[]string{"-db", db, "set", "scanner.terminator", "crlf"}, 0, "scanner.terminator = crlf", "", "terminator"},
+		{[]string{"-db", db, "set", "barcode_layout.25", "PPIIIIIMMMMMC"}, 0, "barcode_layout.25", "", "layout"},
 	}
 	for _, tt := range tests {
 		code, out, errOut := cli(tt.args...)

@@ -164,6 +164,9 @@ func (t *Till) openDevices() {
 	}
 	content.Add(widget.NewLabelWithStyle(lang.L("Test"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	content.Add(test)
+	if t.opt.SimulateScan != nil {
+		content.Add(widget.NewButton(lang.L("Simulate a scan"), t.opt.SimulateScan))
+	}
 	content.Add(result)
 	content.Add(widget.NewLabelWithStyle(lang.L("Live input"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	scroll := container.NewVScroll(v.log)

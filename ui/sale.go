@@ -37,6 +37,8 @@ type Options struct {
 	// setting (see app.Settings.Set) for the next start. Either may be nil.
 	Ports      func() []string
 	SetSetting func(key, value string) error
+	// SimulateScan makes the simulated scanner scan a demo code; nil when the till has real scanners.
+	SimulateScan func()
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -236,6 +238,11 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 		t.openPayment()
 	case fyne.KeyF10:
 		t.openDevices()
+	case fyne.KeyF11:
+		if t.opt.SimulateScan == nil {
+			return false
+		}
+		t.opt.SimulateScan()
 	case fyne.KeyUp:
 		t.moveSelection(-1)
 	case fyne.KeyDown:

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -27,8 +28,8 @@ var shelf = []app.CatalogEntry{
 	{Product: app.Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Price: cny(698), Unit: app.UnitKg, TaxClass: "reduced", Active: true}, Barcodes: []string{"2000101000006"}},
 }
 
-// newTill starts the sale screen on a fresh temp-file store holding shelf.
-func newTill(t *testing.T) (*ui.Till, *store.Store) {
+// newTill starts the sale screen on a fresh temp-file store holding shelf; options adjust its Options.
+func newTill(t *testing.T, options ...func(*ui.Options)) (*ui.Till, *store.Store) {
 	t.Helper()
 	test.NewTempApp(t)
 	ctx := context.Background()
@@ -49,8 +50,11 @@ func newTill(t *testing.T) (*ui.Till, *store.Store) {
 		t.Fatal(err)
 	}
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
-	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard",
-		KeyClock: keys.now, After: keys.after})
+	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after}
+	for _, o := range options {
+		o(&opt)
+	}
+	till := ui.NewTill(fyne.CurrentApp(), co, opt)
 	return till, st
 }
 
@@ -88,19 +92,15 @@ func (k *keyboard) pause() {
 	}
 }
 
-// screen returns every piece of text drawn in w, dialogs included, in drawing order.
-func screen(w fyne.Window) []string {
-	var out []string
+// visit calls f on every visible object drawn in w, dialogs included, in drawing order.
+func visit(w fyne.Window, f func(fyne.CanvasObject)) {
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if o == nil || !o.Visible() {
 			return
 		}
+		f(o)
 		switch x := o.(type) {
-		case *canvas.Text:
-			if strings.TrimSpace(x.Text) != "" {
-				out = append(out, x.Text)
-			}
 		case fyne.Widget:
 			for _, c := range test.WidgetRenderer(x).Objects() {
 				walk(c)
@@ -115,7 +115,32 @@ func screen(w fyne.Window) []string {
 	for _, o := range w.Canvas().Overlays().List() {
 		walk(o)
 	}
+}
+
+// screen returns every piece of text drawn in w, dialogs included, in drawing order.
+func screen(w fyne.Window) []string {
+	var out []string
+	visit(w, func(o fyne.CanvasObject) {
+		if x, ok := o.(*canvas.Text); ok && strings.TrimSpace(x.Text) != "" {
+			out = append(out, x.Text)
+		}
+	})
 	return out
+}
+
+// findButton returns the button labelled text that w shows.
+func findButton(t *testing.T, w fyne.Window, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	visit(w, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q on screen: %s", text, strings.Join(screen(w), " | "))
+	}
+	return found
 }
 
 // shows reports whether some text drawn in w contains want.

@@ -4,8 +4,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"checkout/app/barcode"
+	"checkout/ui"
 )
 
 // A wedge scanner types into whatever field has focus; the till tells its burst from typing and sells it.
@@ -126,6 +128,34 @@ func TestDeviceScansAndStatus(t *testing.T) {
 	press(w, fyne.KeyEscape)
 	if shows(w, "Devices") || shows(w, "¥9.50") {
 		t.Error("the scanner test sold something or stayed open")
+	}
+}
+
+func TestSimulatedScannerInDemoMode(t *testing.T) {
+	var till *ui.Till
+	codes := []string{"5449000000996", "6924743915763"}
+	till, _ = newTill(t, func(o *ui.Options) {
+		o.SimulateScan = func() {
+			till.ScanFromDevice(codes[0])
+			codes = codes[1:]
+		}
+	})
+	w := till.Window()
+	press(w, fyne.KeyF11)
+	mustShow(t, w, "Coca-Cola 330ml can", "¥3.00")
+	press(w, fyne.KeyF10) // on the devices screen a simulated scan is a test: shown, not sold
+	test.Tap(findButton(t, w, "Simulate a scan"))
+	mustShow(t, w, "6924743915763 → trade item GTIN 06924743915763")
+	press(w, fyne.KeyEscape)
+	if shows(w, "Lay's chips 70g") {
+		t.Error("a scan on the devices screen was sold")
+	}
+
+	// Without a simulated scanner F11 does nothing.
+	plain, _ := newTill(t)
+	press(plain.Window(), fyne.KeyF11)
+	if shows(plain.Window(), "Coca-Cola") {
+		t.Error("F11 sold something on a till without a simulated scanner")
 	}
 }
 
