@@ -149,6 +149,7 @@ func (t *Till) openDevices() {
 	test := t.field()
 	test.SetPlaceHolder(lang.L("Scan a code to test the scanner"))
 	result := widget.NewLabel("")
+	result.TextStyle.Monospace = true // as the live input, so a test and a scan line up; and it has the → glyph
 	result.Wrapping = fyne.TextWrapBreak
 	show := func(code string) {
 		result.SetText(describeCode(t.co.Settings().BarcodeRules(), code))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -56,7 +57,7 @@ func (e *KeyEntry) TypedKey(k *fyne.KeyEvent) {
 				e.OnScan(strings.TrimSpace(code))
 				return
 			}
-		} else {
+		} else if !typingKey(k.Name) {
 			e.wedge.reset()
 		}
 	}
@@ -64,6 +65,17 @@ func (e *KeyEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// typingKey reports whether a key press is part of typing a character. The desktop driver sends every
+// press to TypedKey before the character reaches TypedRune, Shift included, so these must not break a
+// scanner's burst; arrows, function keys, Escape and the like do.
+func typingKey(name fyne.KeyName) bool {
+	switch name {
+	case fyne.KeySpace, desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		return true
+	}
+	return len(name) == 1 // digits, letters and punctuation are named by their character
 }
 
 // TypedRune offers the character to OnRune, then to the entry; inside a scan burst it is only text.

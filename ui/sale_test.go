@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -160,9 +162,26 @@ func mustShow(t *testing.T, w fyne.Window, wants ...string) {
 // typeIn types text into whatever has focus, as a person would, then pauses.
 func typeIn(w fyne.Window, text string) {
 	for _, r := range text {
-		w.Canvas().Focused().TypedRune(r)
+		typeRune(w, r)
 	}
 	keys.pause()
+}
+
+// typeRune types r as the desktop driver delivers it: a key press to TypedKey (Shift first where the US
+// layout needs it), then the character to TypedRune.
+func typeRune(w fyne.Window, r rune) {
+	name, shifted := fyne.KeyName(strings.ToUpper(string(r))), unicode.IsUpper(r)
+	switch r {
+	case '+':
+		name, shifted = fyne.KeyEqual, true
+	case '*':
+		name, shifted = fyne.Key8, true
+	}
+	if shifted {
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	}
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: name})
+	w.Canvas().Focused().TypedRune(r)
 }
 
 // wedgeScan types code and Enter into whatever has focus at a keyboard-wedge scanner's speed.
@@ -170,7 +189,7 @@ func wedgeScan(w fyne.Window, code string) {
 	keys.step = scannerKeyGap
 	defer func() { keys.step = humanKeyGap }()
 	for _, r := range code {
-		w.Canvas().Focused().TypedRune(r)
+		typeRune(w, r)
 	}
 	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 }

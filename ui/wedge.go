@@ -3,9 +3,11 @@ package ui
 import "time"
 
 // Keyboard-wedge defaults (PROTOCOL-NOTES, Scanners): scanners type a code with gaps of a few
-// milliseconds, people 100–300 ms apart; the shortest code a shop scans is an EAN-8.
+// milliseconds, people 100–300 ms apart; the shortest code a shop scans is an EAN-8. Keys are timed when
+// Fyne hands them over, so a frame being drawn mid-scan shows up as a gap of a few tens of ms: 50 ms
+// leaves room for it and is still half a fast typist's gap.
 const (
-	defaultWedgeGap = 30 * time.Millisecond
+	defaultWedgeGap = 50 * time.Millisecond
 	wedgeMinLen     = 6
 )
 
