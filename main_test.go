@@ -17,6 +17,7 @@ import (
 	"github.com/creack/pty"
 	_ "modernc.org/sqlite"
 
+	"checkout/app"
 	"checkout/devices/scanner"
 )
 
@@ -227,5 +228,23 @@ func TestCommandLine(t *testing.T) {
 		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
 			t.Errorf("%s: checkout %v = %d\nstdout %q\nstderr %q", tt.describe, tt.args, code, out, errOut)
 		}
+	}
+}
+
+func TestScannerConfigs(t *testing.T) {
+	set := app.DefaultSettings()
+	for k, v := range map[string]string{"scanner.ports": "/dev/ttyACM0, /dev/ttyACM1", "scanner.baud": "115200", "scanner.terminator": "crlf", "scanner.prefix": "S:"} {
+		if err := set.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := scannerConfigs("", set)
+	if err != nil || len(got) != 2 || got[1] != (scanner.Config{Name: "/dev/ttyACM1", Port: "/dev/ttyACM1", Baud: 115200, Terminator: scanner.TermCRLF, Prefix: "S:"}) {
+		t.Fatalf("from settings: %+v, %v", got, err)
+	}
+	// -scanner overrides the saved ports.
+	got, err = scannerConfigs("/dev/ttyUSB3", set)
+	if err != nil || len(got) != 1 || got[0].Port != "/dev/ttyUSB3" || got[0].Baud != 115200 {
+		t.Fatalf("with -scanner: %+v, %v", got, err)
 	}
 }
