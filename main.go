@@ -236,7 +236,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	scanners, simulated, err := openScanners(configs, true)
+	scanners, simulated, err := openScanners(configs)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -269,19 +269,11 @@ func (m *Main) Start(a fyne.App) {
 	m.Till = ui.NewTill(a, m.Checkout, opt)
 }
 
-// ScannerEvents delivers the scanners' events (nil with no scanner); Serve hands them to the screens.
-func (m *Main) ScannerEvents() <-chan scanner.Event {
-	if m.scanners == nil {
-		return nil
-	}
-	return m.scanners.Events()
-}
+// ScannerEvents delivers the scanners' events; Serve hands them to the screens.
+func (m *Main) ScannerEvents() <-chan scanner.Event { return m.scanners.Events() }
 
 // Serve feeds the scanners' codes and status to the screens until the scanners close.
 func (m *Main) Serve() {
-	if m.scanners == nil {
-		return
-	}
 	for ev := range m.ScannerEvents() {
 		showScannerEvent(ev, m.Till)
 	}
@@ -289,9 +281,7 @@ func (m *Main) Serve() {
 
 // Close stops the scanners and closes the database; every completed sale is already on disk.
 func (m *Main) Close() error {
-	if m.scanners != nil {
-		m.scanners.Close()
-	}
+	m.scanners.Close()
 	return m.Store.Close()
 }
 

@@ -41,19 +41,20 @@ func scannerConfigs(flagPorts string, set app.Settings) ([]scanner.Config, error
 	if len(ports) == 0 {
 		ports = splitList(set.Device("scanner.ports"))
 	}
-	var configs []scanner.Config
+	var found []scanner.Config
+	for _, p := range ports {
+		found = append(found, scanner.Config{Name: p, Port: p})
+	}
 	if len(ports) == 0 {
-		found, err := scanner.Discover()
-		if err != nil {
+		var err error
+		if found, err = scanner.Discover(); err != nil {
 			slog.Warn("scanner discovery", "err", err)
 		}
-		for _, c := range found {
-			ports = append(ports, c.Port)
-		}
 	}
-	for _, p := range ports {
+	configs := make([]scanner.Config, 0, len(found))
+	for _, f := range found {
 		c := base
-		c.Port, c.Name = p, p
+		c.Name, c.Port = f.Name, f.Port
 		configs = append(configs, c)
 	}
 	return configs, nil
@@ -103,15 +104,12 @@ type scannerSource interface {
 	Close() error
 }
 
-// openScanners opens the configured serial scanners; with none configured or found, demo mode gets a
-// simulated scanner and otherwise the keyboard wedge is the only scanner.
-func openScanners(configs []scanner.Config, demo bool) (scannerSource, *sim.Scanner, error) {
+// openScanners opens the configured serial scanners; with none configured or found, a simulated scanner
+// stands in beside the keyboard wedge, so a till without hardware still shows what a scanner does.
+func openScanners(configs []scanner.Config) (scannerSource, *sim.Scanner, error) {
 	if len(configs) > 0 {
 		set, err := scanner.OpenAll(configs)
 		return set, nil, err
-	}
-	if !demo {
-		return nil, nil, nil
 	}
 	s := sim.NewScanner("simulated")
 	return s, s, nil
