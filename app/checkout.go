@@ -22,6 +22,7 @@ type Checkout struct {
 
 	cart     *Cart
 	tenders  []Tender
+	attempts int // QR and wallet payment attempts, numbering their references
 	saleID   string
 	openedAt time.Time
 }
@@ -209,39 +210,120 @@ func (c *Checkout) Lines() []Line { return c.cart.Lines() }
 // Totals returns the cart's totals.
 func (c *Checkout) Totals() Totals { return c.cart.Totals() }
 
-// CashDue returns what remains to pay in cash, after cash rounding.
-func (c *Checkout) CashDue() money.Amount {
-	due, _ := CashDue(c.cart.Totals().Total, c.settings.CashRounding)
+// Due returns what remains to pay of the sale: the total less every tender so far.
+func (c *Checkout) Due() money.Amount {
+	due := c.cart.Totals().Total
 	for _, t := range c.tenders {
 		due = due.Sub(t.Amount)
 	}
 	return due
 }
 
-// Pay takes a tender of the given kind. Cash must cover what is due; the difference is change.
-func (c *Checkout) Pay(kind TenderKind, tendered money.Amount) (Tender, error) {
-	if c.cart.Len() == 0 {
-		return Tender{}, ErrEmptyCart
+// CashDue returns what remains to pay in cash: the part not paid otherwise, rounded to the shop's cash
+// rounding, less the cash already taken. Only cash is rounded.
+func (c *Checkout) CashDue() money.Amount {
+	rest, cash := c.cart.Totals().Total, money.Zero(c.settings.Currency)
+	for _, t := range c.tenders {
+		if t.Kind == TenderCash {
+			cash = cash.Add(t.Amount)
+		} else {
+			rest = rest.Sub(t.Amount)
+		}
 	}
-	if kind != TenderCash {
-		return Tender{}, fmt.Errorf("%w: %s", ErrUnsupportedTender, kind)
-	}
+	due, _ := CashDue(rest, c.settings.CashRounding)
+	return due.Sub(cash)
+}
+
+// Tenders returns the payments taken so far for the sale in progress.
+func (c *Checkout) Tenders() []Tender { return append([]Tender(nil), c.tenders...) }
+
+// PayCash takes cash covering what is due; the difference is change.
+func (c *Checkout) PayCash(tendered money.Amount) (Tender, error) {
 	due := c.CashDue()
+	if err := c.checkTender(tendered, due); err != nil {
+		return Tender{}, err
+	}
 	switch {
-	case tendered.Currency() != c.settings.Currency:
-		return Tender{}, fmt.Errorf("%w: currency %s", ErrInvalidAmount, tendered.Currency().Code)
-	case tendered.Minor() <= 0:
-		return Tender{}, fmt.Errorf("%w: %s", ErrInvalidAmount, tendered)
-	case due.Minor() <= 0:
-		return Tender{}, fmt.Errorf("%w: nothing is due", ErrInvalidAmount)
 	case tendered.Cmp(due) < 0:
 		return Tender{}, fmt.Errorf("%w: %s tendered, %s due", ErrUnderpaid, tendered, due)
 	case tendered.Sub(due).Minor() > maxChangeMinor(c.settings.Currency):
 		return Tender{}, fmt.Errorf("%w: %s tendered for %s due", ErrInvalidAmount, tendered, due)
 	}
-	t := Tender{Kind: kind, Amount: due, Tendered: tendered, Change: tendered.Sub(due)}
+	return c.take(Tender{Kind: TenderCash, Amount: due, Tendered: tendered, Change: tendered.Sub(due)}), nil
+}
+
+// PayCashPart takes cash for part of what is due, in a split payment; the rest is paid another way.
+func (c *Checkout) PayCashPart(amount money.Amount) (Tender, error) {
+	due := c.CashDue()
+	if err := c.checkTender(amount, due); err != nil {
+		return Tender{}, err
+	}
+	if amount.Cmp(due) >= 0 {
+		return Tender{}, fmt.Errorf("%w: %s covers the %s due: take it as the cash payment", ErrInvalidAmount, amount, due)
+	}
+	return c.take(Tender{Kind: TenderCash, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency())}), nil
+}
+
+// PayCard records a payment approved on the shop's card terminal. Only the approval code and the
+// card's last four digits are kept. A card cannot pay more than is due.
+func (c *Checkout) PayCard(amount money.Amount, approval, last4 string) (Tender, error) {
+	if err := c.checkNonCash(amount); err != nil {
+		return Tender{}, err
+	}
+	approval = strings.ToUpper(strings.TrimSpace(approval))
+	if !validApproval(approval) {
+		return Tender{}, fmt.Errorf("%w: approval code %q: 2 to 12 letters or digits", ErrInvalidCardDetails, approval)
+	}
+	if len(last4) != 4 || strings.Trim(last4, "0123456789") != "" {
+		return Tender{}, fmt.Errorf("%w: last four digits %q", ErrInvalidCardDetails, last4)
+	}
+	return c.take(Tender{Kind: TenderCard, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
+		Approval: approval, CardLast4: last4}), nil
+}
+
+func validApproval(s string) bool {
+	if len(s) < 2 || len(s) > 12 {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTender refuses an amount that is not a positive sum in the shop's currency, or a tender when
+// nothing is due.
+func (c *Checkout) checkTender(amount, due money.Amount) error {
+	switch {
+	case c.cart.Len() == 0:
+		return ErrEmptyCart
+	case amount.Currency() != c.settings.Currency:
+		return fmt.Errorf("%w: currency %s", ErrInvalidAmount, amount.Currency().Code)
+	case amount.Minor() <= 0:
+		return fmt.Errorf("%w: %s", ErrInvalidAmount, amount)
+	case due.Minor() <= 0:
+		return fmt.Errorf("%w: nothing is due", ErrInvalidAmount)
+	}
+	return nil
+}
+
+// checkNonCash refuses what checkTender refuses, and any overpayment: only cash has change.
+func (c *Checkout) checkNonCash(amount money.Amount) error {
+	due := c.Due()
+	if err := c.checkTender(amount, due); err != nil {
+		return err
+	}
+	if amount.Cmp(due) > 0 {
+		return fmt.Errorf("%w: %s for %s due", ErrOverpaid, amount, due)
+	}
+	return nil
+}
+
+func (c *Checkout) take(t Tender) Tender {
 	c.tenders = append(c.tenders, t)
-	return t, nil
+	return t
 }
 
 // SettleCash is the cash counter's one step: it takes tendered cash for what is due and stores the sale.
@@ -249,7 +331,7 @@ func (c *Checkout) Pay(kind TenderKind, tendered money.Amount) (Tender, error) {
 // retries the commit. Errors from storing are not *Error; the sale is then still open.
 func (c *Checkout) SettleCash(ctx context.Context, tendered money.Amount) (*Sale, error) {
 	if c.CashDue().Minor() > 0 {
-		if _, err := c.Pay(TenderCash, tendered); err != nil {
+		if _, err := c.PayCash(tendered); err != nil {
 			return nil, err
 		}
 	}
@@ -304,5 +386,6 @@ func (c *Checkout) Void(ctx context.Context) error {
 func (c *Checkout) reset() {
 	c.cart = NewCart(c.settings)
 	c.tenders = nil
+	c.attempts = 0
 	c.saleID = ""
 }

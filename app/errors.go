@@ -12,25 +12,30 @@ func (e *Error) Error() string { return e.Message }
 
 // Sentinel errors for bad input. Wrap them with detail (fmt.Errorf("...: %w", ErrX)); compare with errors.Is.
 var (
-	ErrInvalidBarcode    = &Error{"invalid_barcode", "not a barcode"}
-	ErrUnknownBarcode    = &Error{"unknown_barcode", "unknown barcode"}
-	ErrInactiveProduct   = &Error{"inactive_product", "product is not for sale"}
-	ErrUnknownTaxClass   = &Error{"unknown_tax_class", "product has an unknown tax class"}
-	ErrWeightRequired    = &Error{"weight_required", "weighed product needs a weight"}
-	ErrInvalidQuantity   = &Error{"invalid_quantity", "invalid quantity"}
-	ErrNoSuchLine        = &Error{"no_such_line", "no such line"}
-	ErrInvalidDiscount   = &Error{"invalid_discount", "invalid discount"}
-	ErrEmptyCart         = &Error{"empty_cart", "the cart is empty"}
-	ErrInvalidAmount     = &Error{"invalid_amount", "invalid amount"}
-	ErrUnderpaid         = &Error{"underpaid", "amount tendered is less than due"}
-	ErrNotPaid           = &Error{"not_paid", "the sale is not fully paid"}
-	ErrPaymentStarted    = &Error{"payment_started", "payment has started: the cart cannot change"}
-	ErrUnsupportedTender = &Error{"unsupported_tender", "this tender is not supported"}
-	ErrInvalidSetting    = &Error{"invalid_setting", "invalid setting"}
-	ErrPayCodeScanned    = &Error{"pay_code_scanned", "a customer's payment code is not a product"}
-	ErrMemberScanned     = &Error{"member_scanned", "a member card is not a product"}
-	ErrReceiptScanned    = &Error{"receipt_scanned", "a receipt is not a product"}
-	ErrLabelMismatch     = &Error{"label_mismatch", "the label's measure does not fit how the product is sold"}
+	ErrInvalidBarcode     = &Error{"invalid_barcode", "not a barcode"}
+	ErrUnknownBarcode     = &Error{"unknown_barcode", "unknown barcode"}
+	ErrInactiveProduct    = &Error{"inactive_product", "product is not for sale"}
+	ErrUnknownTaxClass    = &Error{"unknown_tax_class", "product has an unknown tax class"}
+	ErrWeightRequired     = &Error{"weight_required", "weighed product needs a weight"}
+	ErrInvalidQuantity    = &Error{"invalid_quantity", "invalid quantity"}
+	ErrNoSuchLine         = &Error{"no_such_line", "no such line"}
+	ErrInvalidDiscount    = &Error{"invalid_discount", "invalid discount"}
+	ErrEmptyCart          = &Error{"empty_cart", "the cart is empty"}
+	ErrInvalidAmount      = &Error{"invalid_amount", "invalid amount"}
+	ErrUnderpaid          = &Error{"underpaid", "amount tendered is less than due"}
+	ErrNotPaid            = &Error{"not_paid", "the sale is not fully paid"}
+	ErrPaymentStarted     = &Error{"payment_started", "payment has started: the cart cannot change"}
+	ErrInvalidSetting     = &Error{"invalid_setting", "invalid setting"}
+	ErrPayCodeScanned     = &Error{"pay_code_scanned", "a customer's payment code is not a product"}
+	ErrMemberScanned      = &Error{"member_scanned", "a member card is not a product"}
+	ErrReceiptScanned     = &Error{"receipt_scanned", "a receipt is not a product"}
+	ErrLabelMismatch      = &Error{"label_mismatch", "the label's measure does not fit how the product is sold"}
+	ErrOverpaid           = &Error{"overpaid", "only cash can pay more than is due"}
+	ErrInvalidCardDetails = &Error{"invalid_card_details", "invalid card approval code or last four digits"}
+	ErrNotAPayCode        = &Error{"not_a_pay_code", "not a wallet payment code"}
+	ErrPaymentDeclined    = &Error{"payment_declined", "the payment was declined"}
+	ErrPaymentReversed    = &Error{"payment_reversed", "no answer from the payment provider: the payment was cancelled"}
+	ErrPaymentUnknown     = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 
 // ErrorCode returns the code of the first *Error in err's chain, or "" for other errors (storage, I/O).

@@ -9,9 +9,16 @@ import (
 // TenderKind is how a shopper pays.
 type TenderKind string
 
-// Tender kinds. Card, QR and prepaid arrive with the payments work.
+// Tender kinds.
 const (
 	TenderCash TenderKind = "cash"
+	// TenderCard is a bank card on the shop's own card terminal: the till knows the approval code and the
+	// card's last four digits, never the card number.
+	TenderCard TenderKind = "card"
+	// TenderQR is the shop's merchant-presented QR code, scanned by the shopper's phone.
+	TenderQR TenderKind = "qr"
+	// TenderWallet is the shopper's wallet pay code, scanned by the till and charged through the gateway.
+	TenderWallet TenderKind = "wallet"
 )
 
 // Tender is one payment towards a sale.
@@ -19,7 +26,14 @@ type Tender struct {
 	Kind     TenderKind
 	Amount   money.Amount // what it pays of the sale
 	Tendered money.Amount // what the shopper handed over
-	Change   money.Amount // Tendered − Amount, handed back
+	Change   money.Amount // Tendered − Amount, handed back; only cash has change
+	// Reference is the till's reference for a QR or wallet payment, unique per attempt: the provider
+	// charges it at most once.
+	Reference string
+	// Approval is the card terminal's approval code or the provider's transaction ID.
+	Approval  string
+	CardLast4 string
+	Wallet    string // "wechat", "alipay", "unionpay"; for wallet pay codes
 }
 
 // CashDue returns what a shopper paying total in cash hands over after the shop's cash rounding, and the

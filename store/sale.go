@@ -59,11 +59,17 @@ type lineDoc struct {
 	Tax       string `json:"tax"`
 }
 
+// tenderDoc's payment details are omitted when empty, so a cash tender reads as it did before they
+// existed and older sales keep their document hash.
 type tenderDoc struct {
-	Kind     string `json:"kind"`
-	Amount   string `json:"amount"`
-	Tendered string `json:"tendered"`
-	Change   string `json:"change"`
+	Kind      string `json:"kind"`
+	Amount    string `json:"amount"`
+	Tendered  string `json:"tendered"`
+	Change    string `json:"change"`
+	Reference string `json:"reference,omitempty"`
+	Approval  string `json:"approval,omitempty"`
+	CardLast4 string `json:"card_last4,omitempty"`
+	Wallet    string `json:"wallet,omitempty"`
 }
 
 func newSaleDoc(s *app.Sale) saleDoc {
@@ -84,7 +90,8 @@ func newSaleDoc(s *app.Sale) saleDoc {
 		})
 	}
 	for _, t := range s.Tenders {
-		d.Tenders = append(d.Tenders, tenderDoc{Kind: string(t.Kind), Amount: t.Amount.Decimal(), Tendered: t.Tendered.Decimal(), Change: t.Change.Decimal()})
+		d.Tenders = append(d.Tenders, tenderDoc{Kind: string(t.Kind), Amount: t.Amount.Decimal(), Tendered: t.Tendered.Decimal(),
+			Change: t.Change.Decimal(), Reference: t.Reference, Approval: t.Approval, CardLast4: t.CardLast4, Wallet: t.Wallet})
 	}
 	return d
 }
@@ -186,7 +193,8 @@ func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines
 func (s *Store) insertTenders(ctx context.Context, tx *sql.Tx, saleID int64, tenders []app.Tender) error {
 	insert := tx.StmtContext(ctx, s.q.insertTender)
 	for i, t := range tenders {
-		if _, err := insert.ExecContext(ctx, saleID, i+1, string(t.Kind), t.Amount.Minor(), t.Tendered.Minor(), t.Change.Minor()); err != nil {
+		if _, err := insert.ExecContext(ctx, saleID, i+1, string(t.Kind), t.Amount.Minor(), t.Tendered.Minor(), t.Change.Minor(),
+			t.Reference, t.Approval, t.CardLast4, t.Wallet); err != nil {
 			return fmt.Errorf("tender %d: %w", i+1, err)
 		}
 	}
@@ -279,7 +287,8 @@ func (s *Store) saleLines(ctx context.Context, saleID int64, c money.Currency) (
 }
 
 func (s *Store) saleTenders(ctx context.Context, saleID int64, c money.Currency) ([]app.Tender, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, amount, tendered, change FROM tenders WHERE sale_id = ? ORDER BY seq`, saleID)
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, amount, tendered, change, reference, approval, card_last4, wallet
+		FROM tenders WHERE sale_id = ? ORDER BY seq`, saleID)
 	if err != nil {
 		return nil, err
 	}
@@ -288,11 +297,12 @@ func (s *Store) saleTenders(ctx context.Context, saleID int64, c money.Currency)
 	for rows.Next() {
 		var kind string
 		var amount, tendered, change int64
-		if err := rows.Scan(&kind, &amount, &tendered, &change); err != nil {
+		var t app.Tender
+		if err := rows.Scan(&kind, &amount, &tendered, &change, &t.Reference, &t.Approval, &t.CardLast4, &t.Wallet); err != nil {
 			return nil, err
 		}
-		tenders = append(tenders, app.Tender{Kind: app.TenderKind(kind), Amount: money.New(amount, c),
-			Tendered: money.New(tendered, c), Change: money.New(change, c)})
+		t.Kind, t.Amount, t.Tendered, t.Change = app.TenderKind(kind), money.New(amount, c), money.New(tendered, c), money.New(change, c)
+		tenders = append(tenders, t)
 	}
 	return tenders, rows.Err()
 }

@@ -53,7 +53,7 @@ func sellCash(t testing.TB, s *Store, codes ...string) *app.Sale {
 			t.Fatalf("scan %s: %v", code, err)
 		}
 	}
-	if _, err := co.Pay(app.TenderCash, co.CashDue()); err != nil {
+	if _, err := co.PayCash(co.CashDue()); err != nil {
 		t.Fatal(err)
 	}
 	sale, err := co.Complete(ctx)
@@ -339,5 +339,54 @@ func TestConcurrentSalesAreSerialisedGapFree(t *testing.T) {
 	}
 	if v, err := s.VerifyJournal(ctx); err != nil || v != total {
 		t.Errorf("journal: %d rows, %v", v, err)
+	}
+}
+
+func TestSplitTenderRoundTrip(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	set, err := s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := app.NewCheckout(set, s, s, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"5449000000996", "5449000000996", "5449000000996"} {
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	third := money.New(co.Due().Minor()/3, set.Currency)
+	if _, err := co.PayCard(third, "884211", "0005"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.PayQR(third, co.PaymentReference(), "4200009999"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.PayCash(co.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := co.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SaleByReceipt(ctx, sale.ReceiptNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Tenders) != 3 || got.Tenders[0] != sale.Tenders[0] || got.Tenders[1] != sale.Tenders[1] || got.Tenders[2] != sale.Tenders[2] {
+		t.Fatalf("stored tenders %+v\nwant %+v", got.Tenders, sale.Tenders)
+	}
+	if got.Tenders[0].CardLast4 != "0005" || got.Tenders[1].Reference == "" || got.Tenders[1].Approval != "4200009999" {
+		t.Errorf("tender details lost: %+v", got.Tenders)
+	}
+	if n, err := s.VerifyJournal(ctx); err != nil || n != 1 {
+		t.Errorf("journal = %d rows, %v", n, err)
+	}
+	// The schema itself refuses a whole card number, whatever writes it.
+	if _, err := s.w.Exec(`UPDATE tenders SET card_last4 = '4111111111111111' WHERE kind = 'card'`); err == nil {
+		t.Error("a whole card number was stored")
 	}
 }

@@ -30,7 +30,8 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&q.insertSale, `INSERT INTO sales (id, uuid, till, receipt_no, opened_at, completed_at, currency,
 			tax_mode, subtotal, discount, tax, total, rounding, item_count)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&q.insertTender, `INSERT INTO tenders (sale_id, seq, kind, amount, tendered, change) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&q.insertTender, `INSERT INTO tenders (sale_id, seq, kind, amount, tendered, change, reference, approval, card_last4, wallet)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&q.journalHead, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`},
 		{&q.insertJournal, `INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&q.insertOutbox, `INSERT INTO outbox (id, kind, journal_seq, created_at) VALUES (?, ?, ?, ?)`},

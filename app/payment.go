@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app/barcode"
+	"checkout/app/money"
+)
+
+// PaymentStatus is where a provider says a payment stands.
+type PaymentStatus int
+
+const (
+	// PaymentPending: the provider has the order and waits for the shopper (to confirm on the phone).
+	PaymentPending PaymentStatus = iota
+	PaymentPaid
+	PaymentDeclined
+	// PaymentNotFound: the provider has no order with the reference (a charge that never reached it).
+	PaymentNotFound
+)
+
+func (s PaymentStatus) String() string {
+	return [...]string{"pending", "paid", "declined", "not found"}[s]
+}
+
+// PaymentResult is a provider's answer about one reference.
+type PaymentResult struct {
+	Status        PaymentStatus
+	TransactionID string // the provider's ID for a paid order
+	Message       string // the provider's reason for a decline, for the cashier
+}
+
+// ChargeRequest asks a provider to charge a shopper's pay code.
+type ChargeRequest struct {
+	Reference string // unique per attempt; a provider charges one reference at most once
+	Amount    money.Amount
+	Code      string // the wallet pay code: a bearer token, never logged whole
+	Wallet    string
+}
+
+// PaymentGateway is a wallet payment provider. An error from Charge or Query means the outcome is
+// unknown (timeout, lost connection), not that the payment failed: CollectPayment resolves it.
+type PaymentGateway interface {
+	Charge(ctx context.Context, req ChargeRequest) (PaymentResult, error)
+	Query(ctx context.Context, reference string) (PaymentResult, error)
+	// Reverse cancels the order with the reference, refunding it if it was paid.
+	Reverse(ctx context.Context, reference string) error
+}
+
+// PaymentWait is how long CollectPayment waits for a payment to settle.
+type PaymentWait struct {
+	Poll    time.Duration // between queries; 2 s when 0
+	Timeout time.Duration // from the charge to giving up and reversing; 60 s when 0
+	// Call bounds each call to the provider; 10 s when 0.
+	Call time.Duration
+	// Waiting is told, on the caller's goroutine, each time the provider says the payment is still
+	// pending or does not answer, so the cashier sees that the till is waiting for the shopper.
+	Waiting func(PaymentStatus, error)
+}
+
+func (w PaymentWait) withDefaults() PaymentWait {
+	if w.Poll <= 0 {
+		w.Poll = 2 * time.Second
+	}
+	if w.Timeout <= 0 {
+		w.Timeout = 60 * time.Second
+	}
+	if w.Call <= 0 {
+		w.Call = 10 * time.Second
+	}
+	return w
+}
+
+// CollectPayment charges req and follows it to an outcome: paid, declined, or — when the provider stays
+// silent or pending past the timeout — reversed, so the shopper is never charged for a sale the till
+// did not complete. A paid result returns nil. Otherwise the error wraps ErrPaymentDeclined,
+// ErrPaymentReversed, or ErrPaymentUnknown when even the reversal could not be confirmed.
+func CollectPayment(ctx context.Context, gw PaymentGateway, req ChargeRequest, wait PaymentWait) (PaymentResult, error) {
+	wait = wait.withDefaults()
+	deadline := time.Now().Add(wait.Timeout)
+	call := func(f func(context.Context) (PaymentResult, error)) (PaymentResult, error) {
+		cctx, cancel := context.WithTimeout(ctx, wait.Call)
+		defer cancel()
+		return f(cctx)
+	}
+	res, err := call(func(cctx context.Context) (PaymentResult, error) { return gw.Charge(cctx, req) })
+	for {
+		if err == nil {
+			switch res.Status {
+			case PaymentPaid:
+				return res, nil
+			case PaymentDeclined:
+				return res, fmt.Errorf("%w: %s", ErrPaymentDeclined, res.Message)
+			}
+		}
+		if wait.Waiting != nil {
+			wait.Waiting(res.Status, err)
+		}
+		if ctx.Err() != nil || !time.Now().Add(wait.Poll).Before(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait.Poll):
+		}
+		res, err = call(func(cctx context.Context) (PaymentResult, error) { return gw.Query(cctx, req.Reference) })
+		if err == nil && res.Status == PaymentNotFound {
+			// The charge never reached the provider: nothing to reverse, nothing paid.
+			return res, fmt.Errorf("%w: the provider never received the charge", ErrPaymentDeclined)
+		}
+	}
+	// Out of time or cancelled: reverse, on a context of its own so a cancelled sale still reverses.
+	for attempt := 0; attempt < 3; attempt++ {
+		rctx, cancel := context.WithTimeout(context.Background(), wait.Call)
+		err = gw.Reverse(rctx, req.Reference)
+		cancel()
+		if err == nil {
+			return PaymentResult{Status: PaymentDeclined}, fmt.Errorf("%w (reference %s)", ErrPaymentReversed, req.Reference)
+		}
+	}
+	return PaymentResult{}, fmt.Errorf("%w (reference %s): %v", ErrPaymentUnknown, req.Reference, err)
+}
+
+// PaymentReference returns the reference for the next QR or wallet payment attempt of the sale in
+// progress: the sale's ID shortened, and the attempt number. It fits EMVCo's 25-character reference.
+func (c *Checkout) PaymentReference() string {
+	if c.saleID == "" {
+		c.saleID, c.openedAt = NewID(), c.now()
+	}
+	c.attempts++
+	return fmt.Sprintf("%s-%d", strings.ReplaceAll(c.saleID, "-", "")[:16], c.attempts)
+}
+
+// PayQR records a merchant-presented QR payment for amount: confirmed by the provider (transaction set)
+// or, for the shop's static code, by the cashier looking at the shopper's phone.
+func (c *Checkout) PayQR(amount money.Amount, reference, transaction string) (Tender, error) {
+	if err := c.checkNonCash(amount); err != nil {
+		return Tender{}, err
+	}
+	if c.hasReference(reference) {
+		return Tender{}, fmt.Errorf("%w: payment %s is already taken", ErrInvalidAmount, reference)
+	}
+	return c.take(Tender{Kind: TenderQR, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
+		Reference: reference, Approval: transaction}), nil
+}
+
+// PayWithCode charges a shopper's wallet pay code for amount through gw and, once paid, takes it as a
+// tender. It blocks until the payment settles (see CollectPayment); call it off the UI goroutine. The
+// code is checked to be a pay code first, so a product barcode is never sent to a provider.
+func (c *Checkout) PayWithCode(ctx context.Context, gw PaymentGateway, code string, amount money.Amount, wait PaymentWait) (Tender, error) {
+	if err := c.checkNonCash(amount); err != nil {
+		return Tender{}, err
+	}
+	parsed, err := c.rules.Parse(code)
+	if err != nil || parsed.Kind != barcode.PayCode {
+		return Tender{}, fmt.Errorf("%w: %s", ErrNotAPayCode, barcode.LogSafe(code))
+	}
+	req := ChargeRequest{Reference: c.PaymentReference(), Amount: amount, Code: parsed.Data, Wallet: parsed.Wallet}
+	res, err := CollectPayment(ctx, gw, req, wait)
+	if err != nil {
+		return Tender{}, err
+	}
+	return c.take(Tender{Kind: TenderWallet, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
+		Reference: req.Reference, Approval: res.TransactionID, Wallet: parsed.Wallet}), nil
+}
+
+func (c *Checkout) hasReference(ref string) bool {
+	for _, t := range c.tenders {
+		if ref != "" && t.Reference == ref {
+			return true
+		}
+	}
+	return false
+}
+
+// IsPaymentUnresolved reports whether err leaves money in doubt: the cashier must check with the provider.
+func IsPaymentUnresolved(err error) bool { return errors.Is(err, ErrPaymentUnknown) }
