@@ -259,6 +259,10 @@ func (m *Main) Start(a fyne.App) {
 			return err
 		},
 	}
+	// No provider account is configured yet: the simulated one takes wallet pay codes (shoppers confirm
+	// after 1.5 s; codes ending 0000 decline, 9999 lose the first reply).
+	opt.Gateway = sim.NewGateway(1500 * time.Millisecond)
+	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
 	if m.Sim != nil {
 		next := 0
 		opt.SimulateScan = func() {

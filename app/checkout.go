@@ -369,11 +369,17 @@ func (c *Checkout) Complete(ctx context.Context) (*Sale, error) {
 	return s, nil
 }
 
-// Void abandons the sale in progress and journals it. Nothing to void is not an error.
+// Void abandons the sale in progress and journals it; cash taken is handed back. A sale with a card, QR
+// or wallet payment cannot be voided: that money must be refunded first. Nothing to void is not an error.
 func (c *Checkout) Void(ctx context.Context) error {
 	if c.cart.Len() == 0 && len(c.tenders) == 0 {
 		c.reset()
 		return nil
+	}
+	for _, t := range c.tenders {
+		if t.Kind != TenderCash {
+			return fmt.Errorf("%w: %s %s", ErrPaidElectronically, t.Kind, t.Amount)
+		}
 	}
 	v := Void{SaleID: c.saleID, Till: c.settings.Till, At: c.now(), Lines: c.cart.Len(), Total: c.cart.Totals().Total}
 	if err := c.log.RecordVoid(ctx, v); err != nil {

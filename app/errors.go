@@ -35,6 +35,7 @@ var (
 	ErrNotAPayCode        = &Error{"not_a_pay_code", "not a wallet payment code"}
 	ErrPaymentDeclined    = &Error{"payment_declined", "the payment was declined"}
 	ErrPaymentReversed    = &Error{"payment_reversed", "no answer from the payment provider: the payment was cancelled"}
+	ErrPaidElectronically = &Error{"paid_electronically", "a card, QR or wallet payment was taken: it must be refunded first"}
 	ErrPaymentUnknown     = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

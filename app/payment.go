@@ -149,23 +149,46 @@ func (c *Checkout) PayQR(amount money.Amount, reference, transaction string) (Te
 }
 
 // PayWithCode charges a shopper's wallet pay code for amount through gw and, once paid, takes it as a
-// tender. It blocks until the payment settles (see CollectPayment); call it off the UI goroutine. The
-// code is checked to be a pay code first, so a product barcode is never sent to a provider.
+// tender: StartCodePayment, CollectPayment and TakeCodePayment in one call. It blocks until the payment
+// settles; a UI runs CollectPayment on a goroutine of its own and the other two on its own goroutine.
 func (c *Checkout) PayWithCode(ctx context.Context, gw PaymentGateway, code string, amount money.Amount, wait PaymentWait) (Tender, error) {
-	if err := c.checkNonCash(amount); err != nil {
+	req, err := c.StartCodePayment(code, amount)
+	if err != nil {
 		return Tender{}, err
 	}
-	parsed, err := c.rules.Parse(code)
-	if err != nil || parsed.Kind != barcode.PayCode {
-		return Tender{}, fmt.Errorf("%w: %s", ErrNotAPayCode, barcode.LogSafe(code))
-	}
-	req := ChargeRequest{Reference: c.PaymentReference(), Amount: amount, Code: parsed.Data, Wallet: parsed.Wallet}
 	res, err := CollectPayment(ctx, gw, req, wait)
 	if err != nil {
 		return Tender{}, err
 	}
-	return c.take(Tender{Kind: TenderWallet, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
-		Reference: req.Reference, Approval: res.TransactionID, Wallet: parsed.Wallet}), nil
+	return c.TakeCodePayment(req, res)
+}
+
+// StartCodePayment checks that code is a wallet pay code and amount can be paid with it, and returns the
+// charge to send, under a new reference. A product barcode is never sent to a provider.
+func (c *Checkout) StartCodePayment(code string, amount money.Amount) (ChargeRequest, error) {
+	if err := c.checkNonCash(amount); err != nil {
+		return ChargeRequest{}, err
+	}
+	parsed, err := c.rules.Parse(code)
+	if err != nil || parsed.Kind != barcode.PayCode {
+		return ChargeRequest{}, fmt.Errorf("%w: %s", ErrNotAPayCode, barcode.LogSafe(code))
+	}
+	return ChargeRequest{Reference: c.PaymentReference(), Amount: amount, Code: parsed.Data, Wallet: parsed.Wallet}, nil
+}
+
+// TakeCodePayment takes a paid charge as a tender, once: a second report of the same reference is refused.
+func (c *Checkout) TakeCodePayment(req ChargeRequest, res PaymentResult) (Tender, error) {
+	if res.Status != PaymentPaid {
+		return Tender{}, fmt.Errorf("%w: %s", ErrPaymentDeclined, res.Status)
+	}
+	if c.hasReference(req.Reference) {
+		return Tender{}, fmt.Errorf("%w: payment %s is already taken", ErrInvalidAmount, req.Reference)
+	}
+	if err := c.checkNonCash(req.Amount); err != nil {
+		return Tender{}, err
+	}
+	return c.take(Tender{Kind: TenderWallet, Amount: req.Amount, Tendered: req.Amount, Change: money.Zero(req.Amount.Currency()),
+		Reference: req.Reference, Approval: res.TransactionID, Wallet: req.Wallet}), nil
 }
 
 func (c *Checkout) hasReference(ref string) bool {

@@ -231,6 +231,9 @@ func TestSplitTender(t *testing.T) {
 	if _, err := c.Complete(ctx); !errors.Is(err, ErrNotPaid) {
 		t.Fatalf("completed with 1.18 still due: %v", err)
 	}
+	if err := c.Void(ctx); !errors.Is(err, ErrPaidElectronically) || len(log.voids) != 0 {
+		t.Fatalf("voided a sale the card has paid part of: %v", err)
+	}
 	// 1.18 left: cash rounds it to 1.20; 2.00 handed over gives 0.80 change.
 	if due, cash := c.Due(), c.CashDue(); due.Minor() != 118 || cash.Minor() != 120 {
 		t.Fatalf("due %v, cash due %v", due, cash)

@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"image"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -23,7 +27,15 @@ type CustomerDisplay struct {
 	items    *widget.Label
 	greeting *canvas.Text
 	change   *widget.Label
+	due      *widget.Label
+	qr       *canvas.Image
+	// QRPayload is the payload of the payment QR code on show; "" when none is.
+	QRPayload string
 }
+
+// qrSide is the payment QR code's side on the display: at ~96 dpi about 9 cm, which a phone reads from
+// well beyond 40 cm even for a long EMVCo payload.
+const qrSide = 340
 
 func newCustomerDisplay(a fyne.App, language string) *CustomerDisplay {
 	d := &CustomerDisplay{language: language, win: a.NewWindow(lang.L("Customer display"))}
@@ -54,10 +66,17 @@ func newCustomerDisplay(a fyne.App, language string) *CustomerDisplay {
 	d.greeting.Alignment = fyne.TextAlignCenter
 	d.change = widget.NewLabel("")
 	d.change.Alignment = fyne.TextAlignCenter
-	top := container.NewVBox(d.greeting, d.change)
+	d.change.Wrapping = fyne.TextWrapWord
+	d.due = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	d.qr = canvas.NewImageFromImage(nil)
+	d.qr.FillMode = canvas.ImageFillContain
+	d.qr.ScaleMode = canvas.ImageScalePixels // crisp modules, no smoothing between them
+	d.qr.SetMinSize(fyne.NewSize(qrSide, qrSide))
+	d.qr.Hide()
+	top := container.NewVBox(d.greeting, d.change, d.due, d.qr)
 	bottom := container.NewBorder(nil, nil, d.items, nil, d.total)
 	d.win.SetContent(container.NewBorder(top, bottom, nil, nil, d.list))
-	d.win.Resize(fyne.NewSize(480, 640))
+	d.win.Resize(fyne.NewSize(480, 760))
 	return d
 }
 
@@ -66,6 +85,8 @@ func (d *CustomerDisplay) Window() fyne.Window { return d.win }
 
 // showCart shows the sale in progress.
 func (d *CustomerDisplay) showCart(lines []app.Line, t app.Totals) {
+	d.hideQR()
+	d.due.SetText("")
 	d.lines = lines
 	d.list.Refresh()
 	if len(lines) > 0 {
@@ -79,8 +100,61 @@ func (d *CustomerDisplay) showCart(lines []app.Line, t app.Totals) {
 	d.items.SetText(lang.L("Items: {{.Count}}", map[string]any{"Count": t.ItemCount}))
 }
 
+// showDue shows the cart with the payments taken so far and what is still to pay.
+func (d *CustomerDisplay) showDue(lines []app.Line, t app.Totals, tenders []app.Tender, due money.Amount) {
+	d.showCart(lines, t)
+	var paid []string
+	for _, tn := range tenders {
+		paid = append(paid, tenderName(tn)+" "+money.Format(tn.Amount, d.language))
+	}
+	if len(paid) > 0 {
+		d.change.SetText(lang.L("Paid") + ": " + strings.Join(paid, " · "))
+	}
+	d.due.SetText(lang.L("To pay: {{.Amount}}", map[string]any{"Amount": money.Format(due, d.language)}))
+}
+
+// showQR shows the payment QR code for amount, large, for the customer's phone.
+func (d *CustomerDisplay) showQR(payload string, amount money.Amount) error {
+	code, err := qrcode.New(payload, qrcode.Medium)
+	if err != nil {
+		return err
+	}
+	d.QRPayload = payload
+	d.qr.Image = code.Image(2 * qrSide)
+	d.qr.Show()
+	d.qr.Refresh()
+	d.greeting.Text = lang.L("Scan to pay")
+	d.greeting.Refresh()
+	d.due.SetText(money.Format(amount, d.language))
+	return nil
+}
+
+func (d *CustomerDisplay) hideQR() {
+	d.QRPayload = ""
+	d.qr.Image = nil
+	d.qr.Hide()
+}
+
+// QRImage returns the payment QR code on show, or nil.
+func (d *CustomerDisplay) QRImage() image.Image {
+	if d.qr.Visible() {
+		return d.qr.Image
+	}
+	return nil
+}
+
+// declined tells the customer their payment did not go through.
+func (d *CustomerDisplay) declined(reason string) {
+	d.hideQR()
+	d.greeting.Text = lang.L("Payment not completed")
+	d.greeting.Refresh()
+	d.change.SetText(reason)
+}
+
 // thankYou shows the paid sale until the next one starts.
 func (d *CustomerDisplay) thankYou(s *app.Sale) {
+	d.hideQR()
+	d.due.SetText("")
 	d.lines = nil
 	d.list.Refresh()
 	d.greeting.Text = lang.L("Thank you!")

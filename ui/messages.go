@@ -49,6 +49,20 @@ func errorMessage(err error) string {
 		return lang.L("The sale is not fully paid.")
 	case app.ErrPaymentStarted.Code:
 		return lang.L("Payment has started: the cart cannot change.")
+	case app.ErrOverpaid.Code:
+		return lang.L("Only cash can pay more than is due.")
+	case app.ErrInvalidCardDetails.Code:
+		return lang.L("Check the approval code (letters and digits) and the last four digits of the card.")
+	case app.ErrNotAPayCode.Code:
+		return lang.L("That is not a customer's payment code.")
+	case app.ErrPaymentDeclined.Code:
+		return lang.L("The payment was declined. Ask the customer for another way to pay.")
+	case app.ErrPaymentReversed.Code:
+		return lang.L("The payment provider did not answer in time, so the payment was cancelled. Try again or take another way to pay.")
+	case app.ErrPaymentUnknown.Code:
+		return lang.L("The payment's outcome is unknown. Check with the payment provider before taking payment again.")
+	case app.ErrPaidElectronically.Code:
+		return lang.L("A card, QR or wallet payment was taken: refund it before voiding the sale.")
 	}
 	return err.Error()
 }

@@ -25,13 +25,16 @@ type Options struct {
 	DeviceStatus string           // shown in the status bar until a device reports, e.g. "Scanner: keyboard"
 	Now          func() time.Time // the clock in the status bar
 
-	// WedgeGap is the longest gap between the keys of a keyboard-wedge scan (default 30 ms; Bluetooth
+	// WedgeGap is the longest gap between the keys of a keyboard-wedge scan (default 50 ms; Bluetooth
 	// scanners may need up to 150 ms).
 	WedgeGap time.Duration
 	// KeyClock times keys (default time.Now) and After runs f on the UI goroutine after d (default a
 	// timer and fyne.Do): tests replace both to type like a person or a scanner.
 	KeyClock func() time.Time
 	After    func(d time.Duration, f func())
+	// Background runs slow work such as waiting for a payment provider (default: a new goroutine); what it
+	// hands back goes through fyne.Do. Tests run it in place.
+	Background func(func())
 
 	// Ports lists the serial ports a scanner could be on, for the devices screen; SetSetting saves a
 	// setting (see app.Settings.Set) for the next start. Either may be nil.
@@ -39,6 +42,13 @@ type Options struct {
 	SetSetting func(key, value string) error
 	// SimulateScan makes the simulated scanner scan a demo code; nil when the till has real scanners.
 	SimulateScan func()
+
+	// Gateway charges customers' wallet pay codes, waiting as PaymentWait says; nil: pay codes are refused.
+	Gateway     app.PaymentGateway
+	PaymentWait app.PaymentWait
+	// MerchantQR returns the EMVCo payload for the shop's payment QR code for amount under reference;
+	// nil when the shop has none set up.
+	MerchantQR func(amount money.Amount, reference string) (string, error)
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -77,6 +87,9 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	}
 	if opt.After == nil {
 		opt.After = func(d time.Duration, f func()) { time.AfterFunc(d, func() { onUI(f) }) }
+	}
+	if opt.Background == nil {
+		opt.Background = func(f func()) { go f() }
 	}
 	if opt.WedgeGap <= 0 {
 		opt.WedgeGap = defaultWedgeGap

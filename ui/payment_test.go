@@ -1,0 +1,147 @@
+package ui_test
+
+import (
+	"context"
+	"errors"
+	"image"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"checkout/app"
+	"checkout/app/money"
+	"checkout/devices/sim"
+	"checkout/store"
+	"checkout/ui"
+)
+
+// withGateway gives the till the simulated wallet provider, answering at once, and runs the wait for it
+// in place so the test's goroutine stays the UI's.
+func withGateway(o *ui.Options) {
+	o.Gateway = sim.NewGateway(0)
+	o.PaymentWait = app.PaymentWait{Poll: time.Millisecond, Timeout: 50 * time.Millisecond}
+	o.Background = func(f func()) { f() }
+}
+
+func storedSale(t *testing.T, st *store.Store, receipt string) *app.Sale {
+	t.Helper()
+	sale, err := st.SaleByReceipt(context.Background(), receipt)
+	if err != nil {
+		t.Fatalf("sale %s: %v", receipt, err)
+	}
+	return sale
+}
+
+func TestSplitPaymentCashThenCard(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996") // cola ¥3.00
+	scan(w, "6924743915763") // chips ¥6.50
+	press(w, fyne.KeyF12)
+	typeIn(w, "5")
+	press(w, fyne.KeyF4) // ¥5.00 in cash now, the rest by card
+	mustShow(t, w, "Paid: Cash ¥5.00", "¥4.50")
+
+	press(w, fyne.KeyF6)
+	mustShow(t, w, "Card payment", "Charge ¥4.50 on the card terminal")
+	typeIn(w, "884211")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "42")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "last four digits of the card.") // refused: not four digits; nothing taken
+	typeIn(w, "42")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+
+	sale := storedSale(t, st, "T01-000001")
+	if len(sale.Tenders) != 2 || sale.Tenders[0].Kind != app.TenderCash || sale.Tenders[0].Amount.Minor() != 500 ||
+		sale.Tenders[1].Kind != app.TenderCard || sale.Tenders[1].Amount.Minor() != 450 || sale.Tenders[1].CardLast4 != "4242" ||
+		sale.Tenders[1].Approval != "884211" {
+		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
+}
+
+func TestWalletPayCodeCompletesTheSale(t *testing.T) {
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	wedgeScan(w, "134567890123456789") // the customer's WeChat pay code
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	mustShow(t, till.Display().Window(), "Thank you!")
+	if shows(w, "134567890123456789") {
+		t.Error("the pay code is on screen whole")
+	}
+	sale := storedSale(t, st, "T01-000001")
+	if len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderWallet || sale.Tenders[0].Wallet != "wechat" ||
+		sale.Tenders[0].Approval == "" || sale.Tenders[0].Reference == "" {
+		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
+}
+
+func TestDeclinedPayCodeLeavesTheSaleUnpaid(t *testing.T) {
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	till.ScanFromDevice("134567890123450000") // the simulated provider declines codes ending 0000
+	mustShow(t, w, "The payment was declined.", "Cash payment")
+	mustShow(t, till.Display().Window(), "Payment not completed")
+	if _, err := st.SaleByReceipt(context.Background(), "T01-000001"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a declined payment stored a sale: %v", err)
+	}
+	press(w, fyne.KeyReturn) // the customer pays cash instead
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+}
+
+func TestMerchantQROnTheCustomerDisplay(t *testing.T) {
+	const payload = "00020101021226280012com.demo.pay0108DEMO00015204541153031565406" // the till's payload up to the amount
+	var gotRef string
+	till, st := newTill(t, func(o *ui.Options) {
+		o.MerchantQR = func(amount money.Amount, ref string) (string, error) {
+			gotRef = ref
+			return payload + amount.Decimal() + "|" + ref, nil
+		}
+	})
+	w := till.Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "QR code payment", "¥3.00")
+	mustShow(t, till.Display().Window(), "Scan to pay", "¥3.00")
+	img := till.Display().QRImage()
+	if img == nil {
+		t.Fatal("no QR code on the customer display")
+	}
+	if got := decodeQR(t, img); got != payload+"3.00|"+gotRef {
+		t.Fatalf("the QR code reads %q", got)
+	}
+	if b := img.Bounds(); b.Dx() < 340 {
+		t.Errorf("QR image %d px wide: too small to scan from 40 cm", b.Dx())
+	}
+	press(w, fyne.KeyReturn) // the customer's phone shows it paid
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	if sale := storedSale(t, st, "T01-000001"); sale.Tenders[0].Kind != app.TenderQR || sale.Tenders[0].Reference != gotRef {
+		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
+	if till.Display().QRImage() != nil {
+		t.Error("the QR code stayed on the display after the sale")
+	}
+}
+
+// decodeQR reads a QR code image as a phone's camera would.
+func decodeQR(t *testing.T, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode QR: %v", err)
+	}
+	return res.GetText()
+}
