@@ -29,7 +29,18 @@ func (s shelf) SearchProducts(context.Context, string, int) ([]Product, error) {
 type ledger struct {
 	sales   []*Sale
 	voids   []Void
+	refunds []*Refund
 	failing bool
+}
+
+func (l *ledger) CommitRefund(_ context.Context, r *Refund) error {
+	if l.failing {
+		return errors.New("disk full")
+	}
+	r.Number = int64(len(l.refunds) + 1)
+	r.ReceiptNo = RefundNo(r.Till, r.Number)
+	l.refunds = append(l.refunds, r)
+	return nil
 }
 
 func (l *ledger) CommitSale(_ context.Context, s *Sale) error {

@@ -36,6 +36,8 @@ var (
 	ErrPaymentDeclined    = &Error{"payment_declined", "the payment was declined"}
 	ErrPaymentReversed    = &Error{"payment_reversed", "no answer from the payment provider: the payment was cancelled"}
 	ErrPaidElectronically = &Error{"paid_electronically", "a card, QR or wallet payment was taken: it must be refunded first"}
+	ErrRefundTooLarge     = &Error{"refund_too_large", "a refund cannot give back more than was sold and paid"}
+	ErrRefundTender       = &Error{"refund_tender", "the refund cannot go back that way"}
 	ErrPaymentUnknown     = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

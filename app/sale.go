@@ -60,6 +60,10 @@ type SaleLog interface {
 	CommitSale(ctx context.Context, s *Sale) error
 	// RecordVoid journals an abandoned sale.
 	RecordVoid(ctx context.Context, v Void) error
+	// CommitRefund stores a refund in one durable transaction (header, lines, journal entry, outbox row),
+	// assigning r.Number and r.ReceiptNo. It refuses, storing nothing, a refund that together with the
+	// sale's earlier refunds gives back more of a line than was sold or more than was paid.
+	CommitRefund(ctx context.Context, r *Refund) error
 }
 
 // ReceiptNo formats a till's receipt number n as printed: "T01-000123".

@@ -87,8 +87,9 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 		case journalHash(prevHash, seq, at, kind, payload) != hash:
 			return n, &JournalError{Seq: seq, Reason: "contents do not match the row's hash"}
 		}
-		if kind == "sale" {
-			id, err := s.verifySale(ctx, payload)
+		verify := map[string]func(context.Context, string) (string, error){"sale": s.verifySale, "refund": s.verifyRefund}[kind]
+		if verify != nil {
+			id, err := verify(ctx, payload)
 			if err != nil {
 				return n, &JournalError{Seq: seq, Reason: err.Error()}
 			}
@@ -122,9 +123,9 @@ func (s *Store) verifySale(ctx context.Context, payload string) (string, error) 
 	return e.ID, nil
 }
 
-// verifyEverySaleJournaled finds sales that were added behind the journal's back.
+// verifyEverySaleJournaled finds sales and refunds that were added behind the journal's back.
 func (s *Store) verifyEverySaleJournaled(ctx context.Context, journaled map[string]bool) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT uuid, receipt_no FROM sales ORDER BY id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT uuid, receipt_no FROM sales UNION ALL SELECT uuid, receipt_no FROM refunds`)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (s *Store) verifyEverySaleJournaled(ctx context.Context, journaled map[stri
 			return err
 		}
 		if !journaled[id] {
-			return fmt.Errorf("sale %s has no journal entry", receipt)
+			return fmt.Errorf("%s has no journal entry", receipt)
 		}
 	}
 	return rows.Err()

@@ -1,0 +1,203 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app/money"
+)
+
+// Refund gives money back against a stored sale: some or all of its lines, to cash or to the card that
+// paid. It is stored whole, once, like a sale.
+type Refund struct {
+	ID          string // UUID
+	Till        string
+	Number      int64  // per-till, gap-free; set by SaleLog.CommitRefund
+	ReceiptNo   string // "T01-R000007"; set by SaleLog.CommitRefund
+	SaleID      string // the original sale's UUID
+	SaleReceipt string // the original sale's receipt number
+	At          time.Time
+	Currency    money.Currency
+	Reason      string
+	Lines       []RefundLine
+	Total       money.Amount // what the lines give back, tax included
+	Tax         money.Amount // the tax in Total
+	Rounding    money.Amount // cash rounding: Tender amount − Total
+	Tender      Tender       // how the money went back; Amount is what left the till
+}
+
+// RefundLine is part or all of one line of the original sale.
+type RefundLine struct {
+	LineNo  int // 1-based line number in the original sale
+	Product Product
+	Qty     Quantity
+	Total   money.Amount // given back for this line, tax included
+	Tax     money.Amount
+}
+
+// RefundNo formats a till's refund number n as printed: "T01-R000007".
+func RefundNo(till string, n int64) string { return fmt.Sprintf("%s-R%06d", till, n) }
+
+// RefundPick asks to refund qty of the original sale's line LineNo.
+type RefundPick struct {
+	LineNo int
+	Qty    Quantity
+}
+
+// RefundableLine is what is left to refund of one line of a sale.
+type RefundableLine struct {
+	LineNo int
+	Line   Line     // as sold
+	Qty    Quantity // not yet refunded
+	Total  money.Amount
+	Tax    money.Amount
+}
+
+// Refundable is what is left to refund of a sale after its earlier refunds.
+type Refundable struct {
+	Sale  *Sale
+	Lines []RefundableLine
+	Total money.Amount // all that may still be refunded
+}
+
+// linePaid is what the shopper paid for a line: its total, plus its tax when prices exclude tax.
+func linePaid(l Line, mode TaxMode) money.Amount {
+	if mode == TaxExclusive {
+		return l.Total.Add(l.Tax)
+	}
+	return l.Total
+}
+
+// RefundableOf works out what is left to refund of sale after the refunds already made against it.
+func RefundableOf(sale *Sale, earlier []Refund) Refundable {
+	r := Refundable{Sale: sale, Total: money.Zero(sale.Currency)}
+	for i, l := range sale.Lines {
+		rl := RefundableLine{LineNo: i + 1, Line: l, Qty: l.Qty, Total: linePaid(l, sale.TaxMode), Tax: l.Tax}
+		for _, e := range earlier {
+			for _, el := range e.Lines {
+				if el.LineNo == rl.LineNo {
+					rl.Qty -= el.Qty
+					rl.Total = rl.Total.Sub(el.Total)
+					rl.Tax = rl.Tax.Sub(el.Tax)
+				}
+			}
+		}
+		r.Lines = append(r.Lines, rl)
+		r.Total = r.Total.Add(rl.Total)
+	}
+	return r
+}
+
+// lines turns picks into refund lines. A part of a line gets its share of the line's amount, rounded half
+// to even; the last part of a line gets exactly what is left, so parts always add up to what was paid.
+func (r Refundable) lines(picks []RefundPick) ([]RefundLine, error) {
+	seen := map[int]bool{}
+	var out []RefundLine
+	for _, p := range picks {
+		if p.LineNo < 1 || p.LineNo > len(r.Lines) {
+			return nil, fmt.Errorf("%w: line %d", ErrNoSuchLine, p.LineNo)
+		}
+		if seen[p.LineNo] {
+			return nil, fmt.Errorf("%w: line %d picked twice", ErrInvalidQuantity, p.LineNo)
+		}
+		seen[p.LineNo] = true
+		rl := r.Lines[p.LineNo-1]
+		switch {
+		case p.Qty <= 0:
+			return nil, fmt.Errorf("%w: %d", ErrInvalidQuantity, p.Qty)
+		case p.Qty > rl.Qty:
+			return nil, fmt.Errorf("%w: line %d has %s left to refund", ErrRefundTooLarge, p.LineNo, rl.Qty.Format(rl.Line.Product.Unit))
+		}
+		total, tax := rl.Total, rl.Tax
+		if p.Qty < rl.Qty {
+			// Line amounts are bounded (maxLineTotal), so these products fit and ok is always true.
+			sold := int64(rl.Line.Qty)
+			t, _ := money.MulDiv(linePaid(rl.Line, r.Sale.TaxMode).Minor(), int64(p.Qty), sold)
+			x, _ := money.MulDiv(rl.Line.Tax.Minor(), int64(p.Qty), sold)
+			total = minAmount(money.New(t, r.Sale.Currency), rl.Total)
+			tax = minAmount(money.New(x, r.Sale.Currency), rl.Tax)
+		}
+		out = append(out, RefundLine{LineNo: p.LineNo, Product: rl.Line.Product, Qty: p.Qty, Total: total, Tax: tax})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no line picked", ErrNoSuchLine)
+	}
+	return out, nil
+}
+
+func minAmount(a, b money.Amount) money.Amount {
+	if a.Cmp(b) > 0 {
+		return b
+	}
+	return a
+}
+
+// RefundTo is where a refund's money goes.
+type RefundTo struct {
+	Kind     TenderKind // TenderCash, or TenderCard when the sale was paid by card
+	Approval string     // the card terminal's approval code for the refund
+}
+
+// RefundSale refunds picks of sale, given the refunds already made against it, to cash or to the card
+// that paid, and stores the refund. A refund can never give back more of a line than was sold, more in
+// all than was paid, or to a card more than the card paid; the store checks again inside its transaction.
+func (c *Checkout) RefundSale(ctx context.Context, sale *Sale, earlier []Refund, picks []RefundPick, to RefundTo, reason string) (*Refund, error) {
+	refundable := RefundableOf(sale, earlier)
+	lines, err := refundable.lines(picks)
+	if err != nil {
+		return nil, err
+	}
+	ref := &Refund{ID: NewID(), Till: c.settings.Till, SaleID: sale.ID, SaleReceipt: sale.ReceiptNo, At: c.now(),
+		Currency: sale.Currency, Reason: strings.TrimSpace(reason), Lines: lines, Total: money.Zero(sale.Currency), Tax: money.Zero(sale.Currency)}
+	for _, l := range lines {
+		ref.Total, ref.Tax = ref.Total.Add(l.Total), ref.Tax.Add(l.Tax)
+	}
+	switch to.Kind {
+	case TenderCash:
+		handed, rounding := CashDue(ref.Total, c.settings.CashRounding)
+		ref.Rounding = rounding
+		ref.Tender = Tender{Kind: TenderCash, Amount: handed, Tendered: handed, Change: money.Zero(sale.Currency)}
+	case TenderCard:
+		card, ok := cardOf(sale)
+		if !ok {
+			return nil, fmt.Errorf("%w: the sale was not paid by card", ErrRefundTender)
+		}
+		if card.Amount.Sub(refundedTo(earlier, TenderCard, sale.Currency)).Cmp(ref.Total) < 0 {
+			return nil, fmt.Errorf("%w: more than the card paid", ErrRefundTooLarge)
+		}
+		approval := strings.ToUpper(strings.TrimSpace(to.Approval))
+		if !validApproval(approval) {
+			return nil, fmt.Errorf("%w: approval code %q", ErrInvalidCardDetails, approval)
+		}
+		ref.Rounding = money.Zero(sale.Currency)
+		ref.Tender = Tender{Kind: TenderCard, Amount: ref.Total, Tendered: ref.Total, Change: money.Zero(sale.Currency),
+			Approval: approval, CardLast4: card.CardLast4}
+	default:
+		return nil, fmt.Errorf("%w: to %s", ErrRefundTender, to.Kind)
+	}
+	if err := c.log.CommitRefund(ctx, ref); err != nil {
+		return nil, fmt.Errorf("store refund: %w", err)
+	}
+	return ref, nil
+}
+
+func cardOf(s *Sale) (Tender, bool) {
+	for _, t := range s.Tenders {
+		if t.Kind == TenderCard {
+			return t, true
+		}
+	}
+	return Tender{}, false
+}
+
+func refundedTo(refunds []Refund, kind TenderKind, c money.Currency) money.Amount {
+	sum := money.Zero(c)
+	for _, r := range refunds {
+		if r.Tender.Kind == kind {
+			sum = sum.Add(r.Tender.Amount)
+		}
+	}
+	return sum
+}

@@ -1,0 +1,126 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// soldSale rings up codes, pays by card for cardMinor and the rest in cash, and returns the stored sale.
+func soldSale(t *testing.T, c *Checkout, cardMinor int64, codes ...string) *Sale {
+	t.Helper()
+	ctx := context.Background()
+	for _, code := range codes {
+		if _, err := c.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cardMinor > 0 {
+		if _, err := c.PayCard(cny(cardMinor), "777001", "1234"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.CashDue().Minor() > 0 {
+		if _, err := c.PayCash(c.CashDue()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sale, err := c.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sale
+}
+
+func TestRefundPartsAddUpToWhatWasPaid(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	// Seven of a 6.50 item with a line discount of 0.01: 45.49 does not split into sevenths, so the parts
+	// round and the last one takes what is left.
+	for _, code := range []string{"7*6900000000021"} {
+		if _, err := c.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.SetDiscount(0, Discount{Amount: cny(1)}); err != nil {
+		t.Fatal(err)
+	}
+	sale := soldSale(t, c, 0)
+	if sale.Totals.Total.Minor() != 4549 {
+		t.Fatalf("sale total %v", sale.Totals.Total)
+	}
+	var earlier []Refund
+	var given int64
+	for _, qty := range []Quantity{Pieces(2), Pieces(3), Pieces(2)} {
+		r, err := c.RefundSale(ctx, sale, earlier, []RefundPick{{LineNo: 1, Qty: qty}}, RefundTo{Kind: TenderCash}, "customer returned")
+		if err != nil {
+			t.Fatal(err)
+		}
+		earlier = append(earlier, *r)
+		given += r.Total.Minor()
+	}
+	if given != sale.Totals.Total.Minor() {
+		t.Fatalf("three partial refunds gave back %d of %d paid", given, sale.Totals.Total.Minor())
+	}
+	if _, err := c.RefundSale(ctx, sale, earlier, []RefundPick{{LineNo: 1, Qty: Pieces(1)}}, RefundTo{Kind: TenderCash}, ""); !errors.Is(err, ErrRefundTooLarge) {
+		t.Fatalf("a fourth refund of a fully refunded line = %v", err)
+	}
+	if len(log.refunds) != 3 || log.refunds[0].ReceiptNo != "T01-R000001" || log.refunds[0].SaleReceipt != sale.ReceiptNo {
+		t.Fatalf("stored refunds %+v", log.refunds)
+	}
+}
+
+func TestRefundRules(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	sale := soldSale(t, c, 500, "6900000000014", "6900000000021") // 3.00 + 6.50: 5.00 card, 4.50 cash
+	for _, tt := range []struct {
+		name  string
+		picks []RefundPick
+		to    RefundTo
+		want  error
+	}{
+		{"no line", nil, RefundTo{Kind: TenderCash}, ErrNoSuchLine},
+		{"line 3 of 2", []RefundPick{{3, Pieces(1)}}, RefundTo{Kind: TenderCash}, ErrNoSuchLine},
+		{"more than sold", []RefundPick{{1, Pieces(2)}}, RefundTo{Kind: TenderCash}, ErrRefundTooLarge},
+		{"zero", []RefundPick{{1, 0}}, RefundTo{Kind: TenderCash}, ErrInvalidQuantity},
+		{"same line twice", []RefundPick{{1, Pieces(1)}, {1, Pieces(1)}}, RefundTo{Kind: TenderCash}, ErrInvalidQuantity},
+		{"card without approval", []RefundPick{{1, Pieces(1)}}, RefundTo{Kind: TenderCard}, ErrInvalidCardDetails},
+		{"card more than it paid", []RefundPick{{1, Pieces(1)}, {2, Pieces(1)}}, RefundTo{Kind: TenderCard, Approval: "R1"}, ErrRefundTooLarge},
+		{"to a wallet", []RefundPick{{1, Pieces(1)}}, RefundTo{Kind: TenderWallet}, ErrRefundTender},
+	} {
+		if _, err := c.RefundSale(ctx, sale, nil, tt.picks, tt.to, ""); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if len(log.refunds) != 0 {
+		t.Fatalf("refused refunds were stored: %+v", log.refunds)
+	}
+	r, err := c.RefundSale(ctx, sale, nil, []RefundPick{{1, Pieces(1)}}, RefundTo{Kind: TenderCard, Approval: "r9"}, "")
+	if err != nil || r.Tender.Kind != TenderCard || r.Tender.CardLast4 != "1234" || r.Tender.Approval != "R9" || r.Total.Minor() != 300 {
+		t.Fatalf("card refund %+v, %v", r, err)
+	}
+	// The card paid 5.00 and has had 3.00 back: line 2 (6.50) cannot go to it, but can go in cash.
+	earlier := []Refund{*r}
+	if _, err := c.RefundSale(ctx, sale, earlier, []RefundPick{{2, Pieces(1)}}, RefundTo{Kind: TenderCard, Approval: "R10"}, ""); !errors.Is(err, ErrRefundTooLarge) {
+		t.Fatalf("second card refund = %v", err)
+	}
+	if _, err := c.RefundSale(ctx, sale, earlier, []RefundPick{{2, Pieces(1)}}, RefundTo{Kind: TenderCash}, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCashRefundIsRoundedLikeCash(t *testing.T) {
+	ctx := context.Background()
+	s := DefaultSettings()
+	s.CashRounding = 10
+	c, _ := newTestCheckout(t, s)
+	sale := soldSale(t, c, 0, "0.455*2000101000006") // 3.18, paid 3.20 in cash
+	r, err := c.RefundSale(ctx, sale, nil, []RefundPick{{1, Grams(455)}}, RefundTo{Kind: TenderCash}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total.Minor() != 318 || r.Tender.Amount.Minor() != 320 || r.Rounding.Minor() != 2 {
+		t.Fatalf("refund total %v handed %v rounding %v", r.Total, r.Tender.Amount, r.Rounding)
+	}
+}

@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// refundDoc is a refund's canonical document: every stored column of it and its lines. Its hash in the
+// journal binds the rows to the chain, as saleDoc does for a sale.
+type refundDoc struct {
+	ID          string          `json:"id"`
+	Till        string          `json:"till"`
+	Number      int64           `json:"number"`
+	ReceiptNo   string          `json:"receipt_no"`
+	SaleReceipt string          `json:"sale_receipt_no"`
+	At          string          `json:"at"`
+	Currency    string          `json:"currency"`
+	Reason      string          `json:"reason"`
+	Total       string          `json:"total"`
+	Tax         string          `json:"tax"`
+	Rounding    string          `json:"rounding"`
+	Tender      tenderDoc       `json:"tender"`
+	Lines       []refundLineDoc `json:"lines"`
+}
+
+type refundLineDoc struct {
+	LineNo int    `json:"line_no"`
+	Qty    int64  `json:"qty"`
+	Total  string `json:"total"`
+	Tax    string `json:"tax"`
+}
+
+func refundDocHash(r *app.Refund) string {
+	d := refundDoc{ID: r.ID, Till: r.Till, Number: r.Number, ReceiptNo: r.ReceiptNo, SaleReceipt: r.SaleReceipt,
+		At: timestamp(r.At), Currency: r.Currency.Code, Reason: r.Reason, Total: r.Total.Decimal(), Tax: r.Tax.Decimal(),
+		Rounding: r.Rounding.Decimal(), Lines: []refundLineDoc{},
+		Tender: tenderDoc{Kind: string(r.Tender.Kind), Amount: r.Tender.Amount.Decimal(), Tendered: r.Tender.Tendered.Decimal(),
+			Change: r.Tender.Change.Decimal(), Approval: r.Tender.Approval, CardLast4: r.Tender.CardLast4}}
+	for _, l := range r.Lines {
+		d.Lines = append(d.Lines, refundLineDoc{LineNo: l.LineNo, Qty: int64(l.Qty), Total: l.Total.Decimal(), Tax: l.Tax.Decimal()})
+	}
+	doc, _ := json.Marshal(d) // plain strings and numbers: cannot fail
+	sum := sha256.Sum256(doc)
+	return hex.EncodeToString(sum[:])
+}
+
+// refundEntry is what the journal records of a refund.
+type refundEntry struct {
+	ID          string `json:"id"`
+	ReceiptNo   string `json:"receipt_no"`
+	SaleReceipt string `json:"sale_receipt_no"`
+	Total       string `json:"total"`
+	Tender      string `json:"tender"`
+	Currency    string `json:"currency"`
+	DocSHA256   string `json:"doc_sha256"`
+}
+
+// CommitRefund stores a refund in one transaction — header, lines, journal entry, outbox row — after
+// checking against what is stored that it gives back no more of any line than was sold and no more of the
+// sale than was paid. It sets r.Number and r.ReceiptNo once committed.
+func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
+	if r.ID == "" || len(r.Lines) == 0 || r.Total.Minor() <= 0 {
+		return fmt.Errorf("commit refund: incomplete refund (id %q, %d lines, total %s)", r.ID, len(r.Lines), r.Total)
+	}
+	stored := *r
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var saleNo, saleTotal, refunded int64
+		err := tx.QueryRowContext(ctx, `SELECT id, total, (SELECT coalesce(sum(total), 0) FROM refunds WHERE sale_id = sales.id)
+			FROM sales WHERE uuid = ?`, r.SaleID).Scan(&saleNo, &saleTotal, &refunded)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: sale %s", ErrNotFound, r.SaleReceipt)
+		}
+		if err != nil {
+			return err
+		}
+		if refunded+r.Total.Minor() > saleTotal {
+			return fmt.Errorf("%w: %s refunded of %s paid", app.ErrRefundTooLarge,
+				money.New(refunded, r.Currency), money.New(saleTotal, r.Currency))
+		}
+		for _, l := range r.Lines {
+			var sold, done int64
+			err := tx.QueryRowContext(ctx, `SELECT qty, (SELECT coalesce(sum(qty), 0) FROM refund_lines WHERE sale_id = ? AND line_no = ?)
+				FROM sale_lines WHERE sale_id = ? AND line_no = ?`, saleNo, l.LineNo, saleNo, l.LineNo).Scan(&sold, &done)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%w: line %d", app.ErrNoSuchLine, l.LineNo)
+			}
+			if err != nil {
+				return err
+			}
+			if done+int64(l.Qty) > sold {
+				return fmt.Errorf("%w: line %d", app.ErrRefundTooLarge, l.LineNo)
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM refunds`).Scan(&stored.Number); err != nil {
+			return err
+		}
+		stored.ReceiptNo = app.RefundNo(stored.Till, stored.Number)
+		t := stored.Tender
+		if _, err := tx.ExecContext(ctx, `INSERT INTO refunds (id, uuid, till, receipt_no, sale_id, at, currency, reason, total, tax,
+			rounding, tender_kind, tender_amount, approval, card_last4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			stored.Number, stored.ID, stored.Till, stored.ReceiptNo, saleNo, timestamp(stored.At), stored.Currency.Code, stored.Reason,
+			stored.Total.Minor(), stored.Tax.Minor(), stored.Rounding.Minor(), string(t.Kind), t.Amount.Minor(), t.Approval, t.CardLast4); err != nil {
+			return fmt.Errorf("refund header: %w", err)
+		}
+		for _, l := range stored.Lines {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO refund_lines (refund_id, sale_id, line_no, qty, total, tax) VALUES (?, ?, ?, ?, ?, ?)`,
+				stored.Number, saleNo, l.LineNo, int64(l.Qty), l.Total.Minor(), l.Tax.Minor()); err != nil {
+				return fmt.Errorf("refund line %d: %w", l.LineNo, err)
+			}
+		}
+		entry, err := json.Marshal(refundEntry{ID: stored.ID, ReceiptNo: stored.ReceiptNo, SaleReceipt: stored.SaleReceipt,
+			Total: stored.Total.Decimal(), Tender: string(t.Kind), Currency: stored.Currency.Code, DocSHA256: refundDocHash(&stored)})
+		if err != nil {
+			return err
+		}
+		seq, err := s.appendJournalJSON(ctx, tx, stored.At, "refund", string(entry))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.StmtContext(ctx, s.q.insertOutbox).ExecContext(ctx, stored.ID, "refund", seq, timestamp(stored.At)); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("commit refund against %s: %w", r.SaleReceipt, err)
+	}
+	r.Number, r.ReceiptNo = stored.Number, stored.ReceiptNo
+	return nil
+}
+
+// RefundsOfSale returns the refunds made against the sale with the UUID saleID, oldest first.
+func (s *Store) RefundsOfSale(ctx context.Context, saleID string) ([]app.Refund, error) {
+	return s.readRefunds(ctx, `r.sale_id = (SELECT id FROM sales WHERE uuid = ?)`, saleID)
+}
+
+// readRefunds reads the refunds matching where (over refunds r), with their lines.
+func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]app.Refund, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.uuid, r.till, r.receipt_no, sa.uuid, sa.receipt_no, r.at, r.currency, r.reason,
+		r.total, r.tax, r.rounding, r.tender_kind, r.tender_amount, r.approval, r.card_last4
+		FROM refunds r JOIN sales sa ON sa.id = r.sale_id WHERE `+where+` ORDER BY r.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Refund
+	for rows.Next() {
+		var r app.Refund
+		var at, cur, kind string
+		var total, tax, rounding, amount int64
+		if err := rows.Scan(&r.Number, &r.ID, &r.Till, &r.ReceiptNo, &r.SaleID, &r.SaleReceipt, &at, &cur, &r.Reason,
+			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4); err != nil {
+			return nil, err
+		}
+		if r.At, err = parseTimestamp(at); err != nil {
+			return nil, err
+		}
+		if r.Currency, err = money.Lookup(cur); err != nil {
+			return nil, err
+		}
+		c := r.Currency
+		r.Total, r.Tax, r.Rounding = money.New(total, c), money.New(tax, c), money.New(rounding, c)
+		r.Tender.Kind, r.Tender.Amount, r.Tender.Tendered, r.Tender.Change = app.TenderKind(kind), money.New(amount, c), money.New(amount, c), money.Zero(c)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].Lines, err = s.refundLines(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) refundLines(ctx context.Context, r *app.Refund) ([]app.RefundLine, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT rl.line_no, rl.qty, rl.total, rl.tax, sl.product_id, sl.sku, sl.name, sl.name_zh, sl.unit
+		FROM refund_lines rl JOIN sale_lines sl ON sl.sale_id = rl.sale_id AND sl.line_no = rl.line_no
+		WHERE rl.refund_id = ? ORDER BY rl.line_no`, r.Number)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var lines []app.RefundLine
+	for rows.Next() {
+		var l app.RefundLine
+		var qty, total, tax int64
+		var unit string
+		if err := rows.Scan(&l.LineNo, &qty, &total, &tax, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &unit); err != nil {
+			return nil, err
+		}
+		l.Qty, l.Total, l.Tax, l.Product.Unit = app.Quantity(qty), money.New(total, r.Currency), money.New(tax, r.Currency), app.Unit(unit)
+		lines = append(lines, l)
+	}
+	return lines, rows.Err()
+}
+
+// verifyRefund checks that the refund a journal entry names still has exactly the rows it was committed with.
+func (s *Store) verifyRefund(ctx context.Context, payload string) (string, error) {
+	var e refundEntry
+	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
+		return "", fmt.Errorf("unreadable refund entry")
+	}
+	refunds, err := s.readRefunds(ctx, `r.uuid = ?`, e.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(refunds) != 1 {
+		return "", fmt.Errorf("refund %s is missing from the refunds table", e.ReceiptNo)
+	}
+	if refundDocHash(&refunds[0]) != e.DocSHA256 {
+		return "", fmt.Errorf("refund %s: its stored rows differ from what was journaled", e.ReceiptNo)
+	}
+	return e.ID, nil
+}
