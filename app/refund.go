@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,6 +89,55 @@ func RefundableOf(sale *Sale, earlier []Refund) Refundable {
 		r.Total = r.Total.Add(rl.Total)
 	}
 	return r
+}
+
+// SaleHistory finds stored sales and their refunds; the store implements it.
+type SaleHistory interface {
+	SaleByReceipt(ctx context.Context, receiptNo string) (*Sale, error)
+	RefundsOfSale(ctx context.Context, saleID string) ([]Refund, error)
+}
+
+// ParsePicks reads which lines to refund as a cashier types them: "1, 3x2" is all that is left of line 1
+// and 2 of line 3 ("3*0.5" for half a kilogram); an empty text is everything left to refund.
+func (r Refundable) ParsePicks(text string) ([]RefundPick, error) {
+	fields := strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ' ' || c == '，' })
+	var picks []RefundPick
+	if len(fields) == 0 {
+		for _, l := range r.Lines {
+			if l.Qty > 0 {
+				picks = append(picks, RefundPick{LineNo: l.LineNo, Qty: l.Qty})
+			}
+		}
+		return picks, nil
+	}
+	for _, f := range fields {
+		lineText, qtyText, partial := strings.Cut(strings.ReplaceAll(strings.ToLower(f), "*", "x"), "x")
+		n, err := strconv.Atoi(lineText)
+		if err != nil || n < 1 || n > len(r.Lines) {
+			return nil, fmt.Errorf("%w: %q", ErrNoSuchLine, f)
+		}
+		pick := RefundPick{LineNo: n, Qty: r.Lines[n-1].Qty}
+		if partial {
+			if pick.Qty, err = ParseQuantity(qtyText, r.Lines[n-1].Line.Product.Unit); err != nil {
+				return nil, err
+			}
+		}
+		picks = append(picks, pick)
+	}
+	return picks, nil
+}
+
+// Pick turns picks into refund lines and their total, as RefundSale would refund them.
+func (r Refundable) Pick(picks []RefundPick) ([]RefundLine, money.Amount, error) {
+	lines, err := r.lines(picks)
+	if err != nil {
+		return nil, money.Amount{}, err
+	}
+	total := money.Zero(r.Sale.Currency)
+	for _, l := range lines {
+		total = total.Add(l.Total)
+	}
+	return lines, total, nil
 }
 
 // lines turns picks into refund lines. A part of a line gets its share of the line's amount, rounded half

@@ -124,3 +124,33 @@ func TestCashRefundIsRoundedLikeCash(t *testing.T) {
 		t.Fatalf("refund total %v handed %v rounding %v", r.Total, r.Tender.Amount, r.Rounding)
 	}
 }
+
+func TestParsePicks(t *testing.T) {
+	c, _ := newTestCheckout(t, DefaultSettings())
+	sale := soldSale(t, c, 0, "3*6900000000014", "6900000000021", "0.455*2000101000006")
+	r := RefundableOf(sale, nil)
+	for _, tt := range []struct {
+		text string
+		want []RefundPick
+		err  error
+	}{
+		{"", []RefundPick{{1, Pieces(3)}, {2, Pieces(1)}, {3, Grams(455)}}, nil},
+		{"2", []RefundPick{{2, Pieces(1)}}, nil},
+		{"1x2, 3*0.2", []RefundPick{{1, Pieces(2)}, {3, Grams(200)}}, nil},
+		{"1X1，2", []RefundPick{{1, Pieces(1)}, {2, Pieces(1)}}, nil},
+		{"4", nil, ErrNoSuchLine},
+		{"a", nil, ErrNoSuchLine},
+		{"1x1.5", nil, ErrInvalidQuantity},
+	} {
+		got, err := r.ParsePicks(tt.text)
+		if !errors.Is(err, tt.err) || len(got) != len(tt.want) {
+			t.Errorf("ParsePicks(%q) = %v, %v; want %v, %v", tt.text, got, err, tt.want, tt.err)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Errorf("ParsePicks(%q)[%d] = %v, want %v", tt.text, i, got[i], tt.want[i])
+			}
+		}
+	}
+}

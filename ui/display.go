@@ -151,6 +151,20 @@ func (d *CustomerDisplay) declined(reason string) {
 	d.change.SetText(reason)
 }
 
+// refunded shows the money given back.
+func (d *CustomerDisplay) refunded(r *app.Refund) {
+	d.hideQR()
+	d.lines = nil
+	d.list.Refresh()
+	d.due.SetText("")
+	d.greeting.Text = lang.L("Refund")
+	d.greeting.Refresh()
+	d.total.Text = lang.L("Refunded") + " " + money.Format(r.Tender.Amount, d.language)
+	d.total.Refresh()
+	d.items.SetText(r.ReceiptNo)
+	d.change.SetText("")
+}
+
 // thankYou shows the paid sale until the next one starts.
 func (d *CustomerDisplay) thankYou(s *app.Sale) {
 	d.hideQR()

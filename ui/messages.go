@@ -61,6 +61,10 @@ func errorMessage(err error) string {
 		return lang.L("The payment provider did not answer in time, so the payment was cancelled. Try again or take another way to pay.")
 	case app.ErrPaymentUnknown.Code:
 		return lang.L("The payment's outcome is unknown. Check with the payment provider before taking payment again.")
+	case app.ErrRefundTooLarge.Code:
+		return lang.L("That is more than is left to refund of this sale.")
+	case app.ErrRefundTender.Code:
+		return lang.L("This refund cannot go back that way: the sale was not paid by card. Refund in cash.")
 	case app.ErrPaidElectronically.Code:
 		return lang.L("A card, QR or wallet payment was taken: refund it before voiding the sale.")
 	}

@@ -49,6 +49,8 @@ type Options struct {
 	// MerchantQR returns the EMVCo payload for the shop's payment QR code for amount under reference;
 	// nil when the shop has none set up.
 	MerchantQR func(amount money.Amount, reference string) (string, error)
+	// Sales finds stored sales for refunds (F8, or scanning a receipt); nil: no refunds at this till.
+	Sales app.SaleHistory
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -193,13 +195,17 @@ func (t *Till) build() fyne.CanvasObject {
 		pay,
 	)
 
-	keys := container.NewGridWithColumns(5,
+	buttons := []fyne.CanvasObject{
 		t.keyButton(lang.L("Quantity")+" (F2)", theme.ContentAddIcon(), t.editQuantity),
 		t.keyButton(lang.L("Search")+" (F3)", theme.SearchIcon(), t.openSearch),
 		t.keyButton(lang.L("Discount")+" (F5)", theme.ContentCutIcon(), t.editDiscount),
 		t.keyButton(lang.L("Remove line")+" (Del)", theme.DeleteIcon(), t.removeSelected),
-		t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid),
-	)
+	}
+	if t.opt.Sales != nil {
+		buttons = append(buttons, t.keyButton(lang.L("Refund")+" (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }))
+	}
+	buttons = append(buttons, t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid))
+	keys := container.NewGridWithColumns(len(buttons), buttons...)
 	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
 	t.status.Importance = widget.LowImportance
 	statusBar := container.NewHBox(
@@ -245,6 +251,8 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 		t.openSearch()
 	case fyne.KeyF5:
 		t.editDiscount()
+	case fyne.KeyF8:
+		t.openRefund("")
 	case fyne.KeyF9:
 		t.confirmVoid()
 	case fyne.KeyF12:
@@ -302,6 +310,8 @@ func (t *Till) sell(input string) {
 	switch {
 	case errors.Is(err, app.ErrWeightRequired):
 		t.askWeight(added.Product)
+	case errors.Is(err, app.ErrReceiptScanned) && t.opt.Sales != nil && len(t.co.Lines()) == 0:
+		t.openRefund(input) // a receipt scanned at an idle till: the customer is bringing something back
 	case err != nil:
 		t.fail(err)
 	default:

@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+	"checkout/app/barcode"
+)
+
+// refundView is the open refund screen: find the sale by its receipt (typed or scanned), say which lines
+// go back, and give the money back in cash (Enter) or to the card that paid (F6, with the terminal's
+// approval code).
+type refundView struct {
+	till       *Till
+	receipt    *KeyEntry
+	picks      *KeyEntry
+	approval   *KeyEntry
+	sale       *widget.Label
+	lines      *widget.Label
+	preview    *widget.Label
+	problem    *widget.Label
+	dialog     dialog.Dialog
+	refundable *app.Refundable
+}
+
+// openRefund opens the refund screen, on the sale with receiptNo when it is not "".
+func (t *Till) openRefund(receiptNo string) {
+	if t.modal != nil || t.opt.Sales == nil {
+		return
+	}
+	if len(t.co.Lines()) > 0 {
+		t.say(lang.L("Finish or void the sale in progress before a refund."), widget.WarningImportance)
+		return
+	}
+	v := &refundView{till: t, receipt: t.field(), picks: t.field(), approval: t.field()}
+	v.receipt.SetPlaceHolder(lang.L("Scan or type the receipt number"))
+	v.picks.SetPlaceHolder(lang.L("Lines to refund, e.g. 1, 3x2 (empty: everything left)"))
+	v.approval.SetPlaceHolder(lang.L("Card terminal approval code for the refund"))
+	v.sale, v.preview = widget.NewLabel(""), widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.lines = widget.NewLabel("")
+	v.lines.TextStyle.Monospace = true
+	v.problem = widget.NewLabel("")
+	v.problem.Importance = widget.DangerImportance
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.receipt.OnScan = v.load
+	v.receipt.OnKey = v.keys(func() { v.load(v.receipt.Text) })
+	v.picks.OnScan = v.load
+	v.picks.OnChanged = func(string) { v.showPreview() }
+	v.picks.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCash}) })
+	v.approval.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCard, Approval: v.approval.Text}) })
+	v.approval.Hide()
+	content := container.NewVBox(v.receipt, v.sale, v.lines, v.picks, v.approval, v.preview, v.problem,
+		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: refund to the card · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
+	v.dialog = t.openModal(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
+	t.modalScan = v.load
+	if receiptNo != "" {
+		v.load(receiptNo)
+	}
+}
+
+func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
+	return func(k *fyne.KeyEvent) bool {
+		switch k.Name {
+		case fyne.KeyReturn, fyne.KeyEnter:
+			enter()
+		case fyne.KeyEscape:
+			v.dialog.Hide()
+		case fyne.KeyF6:
+			v.toCard()
+		default:
+			return false
+		}
+		return true
+	}
+}
+
+// load finds the sale a receipt number (typed, or scanned from the printed receipt) names.
+func (v *refundView) load(code string) {
+	t := v.till
+	receiptNo := strings.ToUpper(strings.TrimSpace(code))
+	if parsed, err := t.co.Settings().BarcodeRules().Parse(code); err == nil && parsed.Kind == barcode.Receipt {
+		receiptNo = parsed.Data
+	}
+	ctx := context.Background()
+	sale, err := t.opt.Sales.SaleByReceipt(ctx, receiptNo)
+	if err != nil {
+		v.problem.SetText(lang.L("No sale with receipt {{.Receipt}}.", map[string]any{"Receipt": receiptNo}))
+		return
+	}
+	earlier, err := t.opt.Sales.RefundsOfSale(ctx, sale.ID)
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	r := app.RefundableOf(sale, earlier)
+	v.refundable = &r
+	v.receipt.SetText(sale.ReceiptNo)
+	var paid []string
+	for _, tn := range sale.Tenders {
+		paid = append(paid, tenderName(tn)+" "+t.money(tn.Amount))
+	}
+	v.sale.SetText(lang.L("Receipt {{.Receipt}} · {{.When}} · paid {{.Paid}}", map[string]any{
+		"Receipt": sale.ReceiptNo, "When": sale.CompletedAt.Local().Format("2006-01-02 15:04"), "Paid": strings.Join(paid, " · ")}))
+	var rows []string
+	for _, l := range r.Lines {
+		unit := l.Line.Product.Unit
+		rows = append(rows, fmt.Sprintf("%2d  %-28.28s %8s  %s %8s  %10s", l.LineNo, l.Line.Product.DisplayName(t.opt.Language),
+			l.Line.Qty.Format(unit), lang.L("left"), l.Qty.Format(unit), t.money(l.Total)))
+	}
+	v.lines.SetText(strings.Join(rows, "\n"))
+	v.problem.SetText("")
+	v.picks.SetText("")
+	v.showPreview()
+	t.win.Canvas().Focus(v.picks)
+}
+
+func (v *refundView) showPreview() {
+	if v.refundable == nil {
+		return
+	}
+	picks, err := v.refundable.ParsePicks(v.picks.Text)
+	if err == nil {
+		lines, total, perr := v.refundable.Pick(picks)
+		if err = perr; err == nil {
+			v.preview.SetText(lang.L("Refund {{.Amount}} for {{.Lines}} line(s)", map[string]any{"Amount": v.till.money(total), "Lines": len(lines)}))
+			v.problem.SetText("")
+			return
+		}
+	}
+	v.preview.SetText("")
+	v.problem.SetText(errorMessage(err))
+}
+
+// toCard asks for the card terminal's approval code, when the sale was paid by card.
+func (v *refundView) toCard() {
+	if v.refundable == nil {
+		return
+	}
+	for _, tn := range v.refundable.Sale.Tenders {
+		if tn.Kind == app.TenderCard {
+			v.approval.Show()
+			v.till.win.Canvas().Focus(v.approval)
+			return
+		}
+	}
+	v.problem.SetText(errorMessage(app.ErrRefundTender))
+}
+
+func (v *refundView) refund(to app.RefundTo) {
+	t := v.till
+	if v.refundable == nil {
+		v.load(v.receipt.Text)
+		return
+	}
+	picks, err := v.refundable.ParsePicks(v.picks.Text)
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	earlier, err := t.opt.Sales.RefundsOfSale(context.Background(), v.refundable.Sale.ID)
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	r, err := t.co.RefundSale(context.Background(), v.refundable.Sale, earlier, picks, to, "")
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.dialog.Hide()
+	t.display.refunded(r)
+	how := lang.L("in cash")
+	if r.Tender.Kind == app.TenderCard {
+		how = lang.L("to card ···{{.Last4}}", map[string]any{"Last4": r.Tender.CardLast4})
+	}
+	t.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
+		"Amount": t.money(r.Tender.Amount), "How": how, "Receipt": r.ReceiptNo}), widget.SuccessImportance)
+}

@@ -1,0 +1,45 @@
+package ui_test
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2"
+)
+
+func TestRefundOneLineInCash(t *testing.T) {
+	till, st := newTill(t) // its store is the till's sale history
+	w := till.Window()
+	scan(w, "5449000000996")
+	scan(w, "5449000000996")
+	scan(w, "6924743915763") // 3.00 × 2 + 6.50 = 12.50
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "receipt T01-000001")
+
+	press(w, fyne.KeyF8)
+	mustShow(t, w, "Refund", "Scan or type the receipt number")
+	typeIn(w, "t01-000001")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Receipt T01-000001", "Coca-Cola 330ml can", "Refund ¥12.50 for 2 line(s)")
+	typeIn(w, "1x3")
+	mustShow(t, w, "That is more than is left to refund of this sale.")
+	press(w, fyne.KeyBackspace)
+	typeIn(w, "1")
+	mustShow(t, w, "Refund ¥3.00 for 1 line(s)")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Refunded ¥3.00 in cash · T01-R000001")
+	mustShow(t, till.Display().Window(), "Refunded ¥3.00")
+
+	refunds, err := st.RefundsOfSale(context.Background(), storedSale(t, st, "T01-000001").ID)
+	if err != nil || len(refunds) != 1 || refunds[0].Lines[0].LineNo != 1 || refunds[0].Total.Minor() != 300 {
+		t.Fatalf("stored refunds %+v, %v", refunds, err)
+	}
+
+	// Scanning the receipt at an idle till opens the refund on it: one can is left on line 1.
+	wedgeScan(w, "T01-000001")
+	mustShow(t, w, "Receipt T01-000001", "Refund ¥9.50 for 2 line(s)")
+	press(w, fyne.KeyF6) // paid in cash: it cannot go to a card
+	mustShow(t, w, "the sale was not paid by card")
+	press(w, fyne.KeyEscape)
+}
