@@ -261,7 +261,7 @@ func (m *Main) Start(a fyne.App) {
 	}
 	// No provider account is configured yet: the simulated one takes wallet pay codes (shoppers confirm
 	// after 1.5 s; codes ending 0000 decline, 9999 lose the first reply).
-	opt.Sales = m.Store
+	opt.Sales, opt.Parked = m.Store, m.Store
 	opt.Gateway = sim.NewGateway(1500 * time.Millisecond)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
 	if m.Sim != nil {

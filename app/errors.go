@@ -38,6 +38,8 @@ var (
 	ErrPaidElectronically = &Error{"paid_electronically", "a card, QR or wallet payment was taken: it must be refunded first"}
 	ErrRefundTooLarge     = &Error{"refund_too_large", "a refund cannot give back more than was sold and paid"}
 	ErrRefundTender       = &Error{"refund_tender", "the refund cannot go back that way"}
+	ErrCartNotEmpty       = &Error{"cart_not_empty", "the cart is not empty"}
+	ErrNotParked          = &Error{"not_parked", "no such parked cart"}
 	ErrPaymentUnknown     = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

@@ -65,6 +65,10 @@ func errorMessage(err error) string {
 		return lang.L("That is more than is left to refund of this sale.")
 	case app.ErrRefundTender.Code:
 		return lang.L("This refund cannot go back that way: the sale was not paid by card. Refund in cash.")
+	case app.ErrCartNotEmpty.Code:
+		return lang.L("Park or finish the sale in progress first.")
+	case app.ErrNotParked.Code:
+		return lang.L("That cart is no longer parked.")
 	case app.ErrPaidElectronically.Code:
 		return lang.L("A card, QR or wallet payment was taken: refund it before voiding the sale.")
 	}

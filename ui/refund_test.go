@@ -43,3 +43,30 @@ func TestRefundOneLineInCash(t *testing.T) {
 	mustShow(t, w, "the sale was not paid by card")
 	press(w, fyne.KeyEscape)
 }
+
+func TestParkServeAnotherAndResume(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	scan(w, "6924743915763")
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "Cart parked (¥9.50)")
+	if shows(w, "Lay's chips 70g") {
+		t.Error("the parked cart is still on screen")
+	}
+	scan(w, "6921168509256") // the next customer: water
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "receipt T01-000001")
+
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "Parked carts", "¥9.50", "Coca-Cola 330ml can, Lay's chips 70g")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Parked cart resumed.", "Lay's chips 70g", "¥9.50")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "receipt T01-000002")
+	if sale := storedSale(t, st, "T01-000002"); len(sale.Lines) != 2 {
+		t.Fatalf("resumed sale stored %d lines", len(sale.Lines))
+	}
+}

@@ -51,6 +51,8 @@ type Options struct {
 	MerchantQR func(amount money.Amount, reference string) (string, error)
 	// Sales finds stored sales for refunds (F8, or scanning a receipt); nil: no refunds at this till.
 	Sales app.SaleHistory
+	// Parked keeps parked carts (F7); nil: carts cannot be parked.
+	Parked app.ParkedCarts
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -201,6 +203,9 @@ func (t *Till) build() fyne.CanvasObject {
 		t.keyButton(lang.L("Discount")+" (F5)", theme.ContentCutIcon(), t.editDiscount),
 		t.keyButton(lang.L("Remove line")+" (Del)", theme.DeleteIcon(), t.removeSelected),
 	}
+	if t.opt.Parked != nil {
+		buttons = append(buttons, t.keyButton(lang.L("Park / resume")+" (F7)", theme.MediaPauseIcon(), t.parkOrResume))
+	}
 	if t.opt.Sales != nil {
 		buttons = append(buttons, t.keyButton(lang.L("Refund")+" (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }))
 	}
@@ -251,6 +256,8 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 		t.openSearch()
 	case fyne.KeyF5:
 		t.editDiscount()
+	case fyne.KeyF7:
+		t.parkOrResume()
 	case fyne.KeyF8:
 		t.openRefund("")
 	case fyne.KeyF9:

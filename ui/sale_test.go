@@ -52,7 +52,7 @@ func newTill(t *testing.T, options ...func(*ui.Options)) (*ui.Till, *store.Store
 		t.Fatal(err)
 	}
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
-	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st}
+	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st, Parked: st}
 	for _, o := range options {
 		o(&opt)
 	}

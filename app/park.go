@@ -1,0 +1,73 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"checkout/app/money"
+)
+
+// ParkedCart is a cart put aside (the shopper went back for something) so the till can serve the next
+// one. Its lines keep the prices they had when parked.
+type ParkedCart struct {
+	ID       string
+	Till     string
+	ParkedAt time.Time
+	Lines    []Line
+	Total    money.Amount
+}
+
+// ParkedCarts keeps parked carts across restarts; the store implements it.
+type ParkedCarts interface {
+	Park(ctx context.Context, p ParkedCart) error
+	// ParkedAt lists the till's parked carts, oldest first.
+	ParkedAt(ctx context.Context, till string) ([]ParkedCart, error)
+	// Unpark removes the parked cart and returns it, or an error wrapping ErrNotParked.
+	Unpark(ctx context.Context, id string) (ParkedCart, error)
+}
+
+// Park puts the sale in progress aside and starts a new one. A cart with payments taken cannot be parked:
+// its money belongs to a sale that must complete or be refunded.
+func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, error) {
+	if c.cart.Len() == 0 {
+		return ParkedCart{}, ErrEmptyCart
+	}
+	if err := c.mutable(); err != nil {
+		return ParkedCart{}, err
+	}
+	p := ParkedCart{ID: c.saleID, Till: c.settings.Till, ParkedAt: c.now(), Lines: c.cart.Lines(), Total: c.cart.Totals().Total}
+	if err := parked.Park(ctx, p); err != nil {
+		return ParkedCart{}, fmt.Errorf("park: %w", err)
+	}
+	c.reset()
+	return p, nil
+}
+
+// Resume brings a parked cart back as the sale in progress; the till's cart must be empty. Lines are
+// re-priced at the parked prices, with the shop's current tax rates.
+func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string) error {
+	if c.cart.Len() > 0 || len(c.tenders) > 0 {
+		return fmt.Errorf("%w: park or finish the sale in progress first", ErrCartNotEmpty)
+	}
+	p, err := parked.Unpark(ctx, id)
+	if err != nil {
+		return err
+	}
+	cart := NewCart(c.settings)
+	for _, l := range p.Lines {
+		i, err := cart.add(l.Product, l.Qty, l.Label)
+		if err == nil && !l.Discount.IsZero() {
+			err = cart.SetDiscount(i, l.Discount)
+		}
+		if err != nil {
+			// The cart is lost to the till only if it cannot be put back: park it again unchanged.
+			if perr := parked.Park(ctx, p); perr != nil {
+				return fmt.Errorf("resume %s: %w (and parking it again failed: %v)", id, err, perr)
+			}
+			return fmt.Errorf("resume %s: %w", id, err)
+		}
+	}
+	c.cart, c.saleID, c.openedAt = cart, p.ID, p.ParkedAt
+	return nil
+}
