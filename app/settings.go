@@ -33,9 +33,50 @@ type Settings struct {
 	BarcodeLayouts map[string]string
 	// MemberPrefix starts the codes on this shop's member cards.
 	MemberPrefix string
+	// Shop is who the shop is, for the customer display and the payment QR code.
+	Shop Shop
+	// PaymentQR is the shop's account for merchant-presented QR payments; its GUID is "" when it has none.
+	PaymentQR PaymentQR
+	// SecondCurrency, when set, is shown beside totals (see InSecondCurrency); its Code is "" when the
+	// shop shows one currency.
+	SecondCurrency money.Currency
+	// SecondRate is how much 1 unit of Currency buys of SecondCurrency, in millionths (0.1380 → 138000).
+	SecondRate int64
 	// Devices holds the hardware settings ("scanner.ports", "scanner.baud", …) as text: the device
 	// packages read and check them, the domain only keeps them.
 	Devices map[string]string
+}
+
+// Shop names the shop.
+type Shop struct {
+	Name    string // ≤ 25 characters on the payment QR code; prefer Latin letters there
+	City    string // ≤ 15 characters
+	Country string // ISO 3166 alpha-2, "CN"
+}
+
+// PaymentQR is the merchant account a payment QR code pays into (EMVCo merchant account template).
+type PaymentQR struct {
+	GUID       string // globally unique ID of the payment network or acquirer (reverse domain or AID)
+	MerchantID string // the shop's ID with that network
+	MCC        string // merchant category code, "5411" (grocery)
+}
+
+// rateScale is SecondRate's unit: millionths.
+const rateScale = 1_000_000
+
+// InSecondCurrency converts a to the second currency at SecondRate, rounded half to even; ok is false
+// when no second currency is set.
+func (s Settings) InSecondCurrency(a money.Amount) (money.Amount, bool) {
+	if s.SecondCurrency.Code == "" || s.SecondRate <= 0 {
+		return money.Amount{}, false
+	}
+	num := s.SecondRate * s.SecondCurrency.MinorPerMajor()
+	den := int64(rateScale) * a.Currency().MinorPerMajor()
+	v, ok := money.MulDiv(a.Minor(), num, den)
+	if !ok {
+		return money.Amount{}, false
+	}
+	return money.New(v, s.SecondCurrency), true
 }
 
 // Device returns a hardware setting, or "" when it is not set.
@@ -57,6 +98,8 @@ func DefaultSettings() Settings {
 			return m
 		}(),
 		MemberPrefix: "M",
+		Shop:         Shop{Country: "CN"},
+		PaymentQR:    PaymentQR{MCC: "5411"},
 	}
 }
 
@@ -104,8 +147,25 @@ func (s Settings) Validate() error {
 	if err := s.BarcodeRules().Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidSetting, err)
 	}
+	switch {
+	case len([]rune(s.Shop.Name)) > 25:
+		return fmt.Errorf("%w: shop_name: at most 25 characters (it goes on the payment QR code)", ErrInvalidSetting)
+	case len([]rune(s.Shop.City)) > 15:
+		return fmt.Errorf("%w: shop_city: at most 15 characters", ErrInvalidSetting)
+	case !countryPattern.MatchString(s.Shop.Country):
+		return fmt.Errorf("%w: shop_country %q: two capital letters such as CN", ErrInvalidSetting, s.Shop.Country)
+	case !mccPattern.MatchString(s.PaymentQR.MCC):
+		return fmt.Errorf("%w: qr_mcc %q: four digits", ErrInvalidSetting, s.PaymentQR.MCC)
+	case len(s.PaymentQR.GUID) > 32 || len(s.PaymentQR.MerchantID) > 32:
+		return fmt.Errorf("%w: qr_guid and qr_merchant_id: at most 32 characters each", ErrInvalidSetting)
+	}
 	return nil
 }
+
+var (
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	mccPattern     = regexp.MustCompile(`^[0-9]{4}$`)
+)
 
 // TaxClasses returns the configured classes in order.
 func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
@@ -113,7 +173,9 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 // Set changes one setting by name from text, as the `checkout set` command takes it:
 // till (T01), currency (CNY), tax_mode (inclusive|exclusive), cash_rounding (0, 0.05, 0.10 or 1.00 in
 // the currency), tax_rate.CLASS (a percentage: 13, 8.25), barcode_layout.PREFIX (a barcode.Layout
-// pattern such as PPIIIIIWWWWWC, or "none" to read that prefix as ordinary GTINs) and member_prefix.
+// pattern such as PPIIIIIWWWWWC, or "none" to read that prefix as ordinary GTINs), member_prefix,
+// shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc (the payment QR account),
+// second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380).
 // The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
@@ -159,6 +221,34 @@ func (s *Settings) Set(key, value string) error {
 		}
 	case key == "member_prefix":
 		next.MemberPrefix = value
+	case key == "shop_name":
+		next.Shop.Name = value
+	case key == "shop_city":
+		next.Shop.City = value
+	case key == "shop_country":
+		next.Shop.Country = strings.ToUpper(value)
+	case key == "qr_guid":
+		next.PaymentQR.GUID = value
+	case key == "qr_merchant_id":
+		next.PaymentQR.MerchantID = value
+	case key == "qr_mcc":
+		next.PaymentQR.MCC = value
+	case key == "second_currency":
+		if value == "none" || value == "" {
+			next.SecondCurrency, next.SecondRate = money.Currency{}, 0
+			break
+		}
+		c, err := money.Lookup(value)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrInvalidSetting, err)
+		}
+		next.SecondCurrency = c
+	case key == "second_rate":
+		r, err := money.ParseFixed(value, 6)
+		if err != nil || r <= 0 {
+			return fmt.Errorf("%w: second_rate %q: a positive number such as 0.1380", ErrInvalidSetting, value)
+		}
+		next.SecondRate = r
 	case isDeviceKey(key):
 		if value == "" {
 			delete(next.Devices, key)
@@ -187,7 +277,12 @@ func (s Settings) Values() [][2]string {
 	for _, prefix := range sortedKeys(s.BarcodeLayouts) {
 		v = append(v, [2]string{"barcode_layout." + prefix, s.BarcodeLayouts[prefix]})
 	}
-	v = append(v, [2]string{"member_prefix", s.MemberPrefix})
+	v = append(v, [2]string{"member_prefix", s.MemberPrefix},
+		[2]string{"shop_name", s.Shop.Name}, [2]string{"shop_city", s.Shop.City}, [2]string{"shop_country", s.Shop.Country},
+		[2]string{"qr_guid", s.PaymentQR.GUID}, [2]string{"qr_merchant_id", s.PaymentQR.MerchantID}, [2]string{"qr_mcc", s.PaymentQR.MCC})
+	if s.SecondCurrency.Code != "" {
+		v = append(v, [2]string{"second_currency", s.SecondCurrency.Code}, [2]string{"second_rate", money.FormatFixed(s.SecondRate, 6)})
+	}
 	for _, key := range sortedKeys(s.Devices) {
 		v = append(v, [2]string{key, s.Devices[key]})
 	}

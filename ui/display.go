@@ -20,6 +20,7 @@ import (
 // once the sale is stored, thanks and the change.
 type CustomerDisplay struct {
 	language string
+	settings app.Settings // the shop's name and second currency
 	win      fyne.Window
 	lines    []app.Line
 	list     *widget.List
@@ -37,8 +38,8 @@ type CustomerDisplay struct {
 // well beyond 40 cm even for a long EMVCo payload.
 const qrSide = 340
 
-func newCustomerDisplay(a fyne.App, language string) *CustomerDisplay {
-	d := &CustomerDisplay{language: language, win: a.NewWindow(lang.L("Customer display"))}
+func newCustomerDisplay(a fyne.App, language string, settings app.Settings) *CustomerDisplay {
+	d := &CustomerDisplay{language: language, settings: settings, win: a.NewWindow(lang.L("Customer display"))}
 	d.list = widget.NewList(
 		func() int { return len(d.lines) },
 		func() fyne.CanvasObject {
@@ -61,7 +62,7 @@ func newCustomerDisplay(a fyne.App, language string) *CustomerDisplay {
 	d.total.TextStyle.Bold = true
 	d.total.Alignment = fyne.TextAlignTrailing
 	d.items = widget.NewLabel("")
-	d.greeting = canvas.NewText(lang.L("Welcome"), theme.Color(theme.ColorNamePrimary))
+	d.greeting = canvas.NewText(d.welcome(), theme.Color(theme.ColorNamePrimary))
 	d.greeting.TextSize = theme.TextSize() * 2
 	d.greeting.Alignment = fyne.TextAlignCenter
 	d.change = widget.NewLabel("")
@@ -80,6 +81,14 @@ func newCustomerDisplay(a fyne.App, language string) *CustomerDisplay {
 	return d
 }
 
+// welcome is the idle screen's greeting: the shop's name when it has one.
+func (d *CustomerDisplay) welcome() string {
+	if d.settings.Shop.Name != "" {
+		return lang.L("Welcome to {{.Shop}}", map[string]any{"Shop": d.settings.Shop.Name})
+	}
+	return lang.L("Welcome")
+}
+
 // Window returns the display's window.
 func (d *CustomerDisplay) Window() fyne.Window { return d.win }
 
@@ -96,8 +105,14 @@ func (d *CustomerDisplay) showCart(lines []app.Line, t app.Totals) {
 	}
 	d.total.Text = lang.L("Total") + " " + money.Format(t.Total, d.language)
 	d.total.Refresh()
+	if len(lines) == 0 {
+		d.greeting.Text = d.welcome()
+	}
 	d.greeting.Refresh()
 	d.items.SetText(lang.L("Items: {{.Count}}", map[string]any{"Count": t.ItemCount}))
+	if v, ok := d.settings.InSecondCurrency(t.Total); ok && len(lines) > 0 {
+		d.items.SetText(d.items.Text + "   ≈ " + money.Format(v, d.language))
+	}
 }
 
 // showDue shows the cart with the payments taken so far and what is still to pay.

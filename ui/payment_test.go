@@ -145,3 +145,15 @@ func decodeQR(t *testing.T, img image.Image) string {
 	}
 	return res.GetText()
 }
+
+func TestShopNameAndSecondCurrency(t *testing.T) {
+	till, _ := newShopTill(t, [][2]string{{"shop_name", "Lin's Corner Shop"}, {"second_currency", "USD"}, {"second_rate", "0.1380"}})
+	d := till.Display().Window()
+	mustShow(t, d, "Welcome to Lin's Corner Shop")
+	w := till.Window()
+	scan(w, "5449000000996")
+	scan(w, "5449000000996")
+	scan(w, "6924743915763") // ¥12.50 ≈ $1.72 (1.725, half to even)
+	mustShow(t, w, "¥12.50", "≈ $1.72")
+	mustShow(t, d, "Total ¥12.50", "≈ $1.72")
+}

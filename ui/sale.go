@@ -71,6 +71,7 @@ type Till struct {
 	subtotal, discount, tax, items *widget.Label
 	taxBands                       *widget.Label
 	total                          *canvas.Text
+	secondTotal                    *widget.Label // the total in the shop's second currency, if it has one
 	clock, status                  *widget.Label
 
 	modal     dialog.Dialog     // the open dialog; nil while the sale screen has the keys
@@ -101,7 +102,7 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	t := &Till{co: co, opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
 	t.wedge = &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
-	t.display = newCustomerDisplay(a, opt.Language)
+	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
 	t.win.SetContent(t.build())
 	t.win.Resize(fyne.NewSize(1024, 700))
 	t.win.SetMaster()
@@ -179,6 +180,7 @@ func (t *Till) build() fyne.CanvasObject {
 	t.total.TextSize = theme.TextSize() * 2.5
 	t.total.TextStyle.Bold = true
 	t.total.Alignment = fyne.TextAlignTrailing
+	t.secondTotal = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	row := func(label string, value fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, value)
 	}
@@ -193,6 +195,7 @@ func (t *Till) build() fyne.CanvasObject {
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("Total"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.total,
+		t.secondTotal,
 		layout.NewSpacer(),
 		pay,
 	)
@@ -415,7 +418,16 @@ func (t *Till) refresh() {
 	t.items.SetText(lang.L("{{.Count}} ({{.Lines}} lines)", map[string]any{"Count": tot.ItemCount, "Lines": tot.Lines}))
 	t.total.Text = f(tot.Total)
 	t.total.Refresh()
+	t.secondTotal.SetText(t.inSecond(tot.Total))
 	t.display.showCart(lines, tot)
+}
+
+// inSecond is "≈ $1.72" for an amount in the shop's second currency, or "" when it has none.
+func (t *Till) inSecond(a money.Amount) string {
+	if v, ok := t.co.Settings().InSecondCurrency(a); ok {
+		return "≈ " + money.Format(v, t.opt.Language)
+	}
+	return ""
 }
 
 // say shows a line of feedback under the scan field.

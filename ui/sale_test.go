@@ -33,6 +33,12 @@ var shelf = []app.CatalogEntry{
 // newTill starts the sale screen on a fresh temp-file store holding shelf; options adjust its Options.
 func newTill(t *testing.T, options ...func(*ui.Options)) (*ui.Till, *store.Store) {
 	t.Helper()
+	return newShopTill(t, nil, options...)
+}
+
+// newShopTill is newTill for a shop with the settings given as key, value pairs.
+func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options)) (*ui.Till, *store.Store) {
+	t.Helper()
 	test.NewTempApp(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "till.db"))
@@ -42,6 +48,11 @@ func newTill(t *testing.T, options ...func(*ui.Options)) (*ui.Till, *store.Store
 	t.Cleanup(func() { st.Close() })
 	if _, err := st.AddProducts(ctx, shelf); err != nil {
 		t.Fatal(err)
+	}
+	for _, kv := range settings {
+		if _, err := st.SetSetting(ctx, kv[0], kv[1], time.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	set, err := st.Settings(ctx)
 	if err != nil {
