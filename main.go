@@ -69,6 +69,8 @@ Commands:
   settings         print the shop's settings
   set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS,
                    barcode_layout.PREFIX (e.g. 20 PPIIIIIWWWWWC, or none), member_prefix,
+                   shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc,
+                   second_currency (USD, or none), second_rate (0.1380),
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
                    scanner.prefix, keyboard.wedge_gap_ms
 
