@@ -95,7 +95,7 @@ func (t *Till) openPayment() {
 			label.Wrapping = fyne.TextWrapWord
 		}
 	}
-	p.dialog = t.openModal(lang.L("Cash payment"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+40), content), p.amount)
+	p.dialog = t.openModal(lang.L("Take payment"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+40), content), p.amount)
 	t.modalScan = p.scanned
 	t.display.showDue(t.co.Lines(), t.co.Totals(), t.co.Tenders(), p.due)
 }

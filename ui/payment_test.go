@@ -88,7 +88,7 @@ func TestDeclinedPayCodeLeavesTheSaleUnpaid(t *testing.T) {
 	scan(w, "5449000000996")
 	press(w, fyne.KeyF12)
 	till.ScanFromDevice("134567890123450000") // the simulated provider declines codes ending 0000
-	mustShow(t, w, "The payment was declined.", "Cash payment")
+	mustShow(t, w, "The payment was declined.", "Take payment")
 	mustShow(t, till.Display().Window(), "Payment not completed")
 	if _, err := st.SaleByReceipt(context.Background(), "T01-000001"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a declined payment stored a sale: %v", err)

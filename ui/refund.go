@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+	"github.com/mattn/go-runewidth"
 
 	"checkout/app"
 	"checkout/app/barcode"
@@ -66,6 +67,11 @@ func (t *Till) openRefund(receiptNo string) {
 	}
 }
 
+// column fits s to cols terminal columns of a monospace font, where a Chinese character takes two.
+func column(s string, cols int) string {
+	return runewidth.FillRight(runewidth.Truncate(s, cols, "…"), cols)
+}
+
 func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 	return func(k *fyne.KeyEvent) bool {
 		switch k.Name {
@@ -112,7 +118,7 @@ func (v *refundView) load(code string) {
 	var rows []string
 	for _, l := range r.Lines {
 		unit := l.Line.Product.Unit
-		rows = append(rows, fmt.Sprintf("%2d  %-28.28s %8s  %s %8s  %10s", l.LineNo, l.Line.Product.DisplayName(t.opt.Language),
+		rows = append(rows, fmt.Sprintf("%2d  %s %8s  %s %8s  %10s", l.LineNo, column(l.Line.Product.DisplayName(t.opt.Language), 28),
 			l.Line.Qty.Format(unit), lang.L("left"), l.Qty.Format(unit), t.money(l.Total)))
 	}
 	v.lines.SetText(strings.Join(rows, "\n"))

@@ -213,7 +213,7 @@ func (t *Till) build() fyne.CanvasObject {
 		buttons = append(buttons, t.keyButton(lang.L("Refund")+" (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }))
 	}
 	buttons = append(buttons, t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid))
-	keys := container.NewGridWithColumns(len(buttons), buttons...)
+	keys := container.NewGridWithColumns(min(len(buttons), 4), buttons...) // two rows fit a 1024-pixel screen
 	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
 	t.status.Importance = widget.LowImportance
 	statusBar := container.NewHBox(
@@ -424,7 +424,7 @@ func (t *Till) refresh() {
 
 // inSecond is "≈ $1.72" for an amount in the shop's second currency, or "" when it has none.
 func (t *Till) inSecond(a money.Amount) string {
-	if v, ok := t.co.Settings().InSecondCurrency(a); ok {
+	if v, ok := t.co.Settings().InSecondCurrency(a); ok && !a.IsZero() {
 		return "≈ " + money.Format(v, t.opt.Language)
 	}
 	return ""

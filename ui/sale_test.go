@@ -236,13 +236,13 @@ func TestSaleScreenSellsForCash(t *testing.T) {
 	}
 
 	press(w, fyne.KeyF12)
-	mustShow(t, w, "Cash payment", "Amount due (cash)", "Exact ¥24.50", "¥30.00", "¥50.00")
+	mustShow(t, w, "Take payment", "Amount due (cash)", "Exact ¥24.50", "¥30.00", "¥50.00")
 	typeIn(w, "50")
 	mustShow(t, w, "Change: ¥25.50")
 	press(w, fyne.KeyReturn)
 
 	mustShow(t, w, "Paid. Change ¥25.50 · receipt T01-000001")
-	if shows(w, "Cash payment") {
+	if shows(w, "Take payment") {
 		t.Error("payment dialog still open after paying")
 	}
 	mustShow(t, till.Display().Window(), "Thank you!", "Your change: ¥25.50")
@@ -304,12 +304,12 @@ func TestEscLeavesPaymentAndVoidClearsTheSale(t *testing.T) {
 	w := till.Window()
 	scan(w, "6924743915763")
 	typeIn(w, "+") // '+' opens payment like F12
-	mustShow(t, w, "Cash payment")
+	mustShow(t, w, "Take payment")
 	typeIn(w, "5")
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "Not enough")
 	press(w, fyne.KeyEscape)
-	if shows(w, "Cash payment") {
+	if shows(w, "Take payment") {
 		t.Fatal("Esc did not close the payment dialog")
 	}
 	sum, _ := st.SummariseSales(context.Background(), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
@@ -378,7 +378,7 @@ func TestFailedCommitNeverSaysPaid(t *testing.T) {
 	press(w, fyne.KeyF12)
 	st.Close() // the disk is gone
 	press(w, fyne.KeyReturn)
-	mustShow(t, w, "Cash payment", "The sale is NOT saved. Press Enter to try again.")
+	mustShow(t, w, "Take payment", "The sale is NOT saved. Press Enter to try again.")
 	if shows(w, "Paid.") || shows(till.Display().Window(), "Thank you!") {
 		t.Error("a sale that was not stored was shown as paid")
 	}

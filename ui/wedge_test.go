@@ -48,7 +48,7 @@ func TestWedgeScanNeverTriggersKeyActions(t *testing.T) {
 	scan(w, "5449000000996")
 	wedgeScan(w, "+A123BJC5D6E71")
 	keys.pause()
-	if shows(w, "Cash payment") {
+	if shows(w, "Take payment") {
 		t.Fatal("a scanned '+' opened payment")
 	}
 	mustShow(t, w, "Unknown barcode: nothing was added.")
@@ -59,11 +59,11 @@ func TestWedgeScanNeverTriggersKeyActions(t *testing.T) {
 	}
 	// Typed by a person, '+' still pays.
 	typeIn(w, "+")
-	mustShow(t, w, "Cash payment")
+	mustShow(t, w, "Take payment")
 
 	// During payment a scan is refused in the dialog, not typed as an amount.
 	wedgeScan(w, "6924743915763")
-	mustShow(t, w, "Cash payment", "Payment has started: the cart cannot change.")
+	mustShow(t, w, "Take payment", "Payment has started: the cart cannot change.")
 	if shows(w, "6924743915763") {
 		t.Error("the scan landed in the amount field")
 	}
