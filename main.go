@@ -20,6 +20,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"checkout/app"
+	"checkout/app/emvqr"
+	"checkout/app/money"
 	"checkout/assets"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
@@ -181,6 +183,28 @@ func seedDemo(ctx context.Context, st *store.Store) (int, error) {
 	return st.AddProducts(ctx, entries)
 }
 
+// nameDemoShop gives a first-run till a shop name and a clearly fake QR account, so the customer display
+// and QR payments can be tried before the owner sets the real ones (checkout set shop_name …).
+func nameDemoShop(ctx context.Context, st *store.Store) error {
+	for _, kv := range [][2]string{{"shop_name", "Demo Corner Shop"}, {"shop_city", "Shanghai"},
+		{"qr_guid", "com.example.demo"}, {"qr_merchant_id", "DEMO0001"}} {
+		if _, err := st.SetSetting(ctx, kv[0], kv[1], time.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// merchantQR builds the shop's dynamic payment QR payloads, or is nil when no QR account is set.
+func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
+	if set.PaymentQR.GUID == "" {
+		return nil
+	}
+	m := emvqr.Merchant{GUID: set.PaymentQR.GUID, MerchantID: set.PaymentQR.MerchantID, MCC: set.PaymentQR.MCC,
+		Country: set.Shop.Country, Name: set.Shop.Name, City: set.Shop.City}
+	return func(amount money.Amount, reference string) (string, error) { return emvqr.Dynamic(m, amount, reference) }
+}
+
 // setLanguage makes Fyne's translations and the locale follow -lang. Fyne reads the locale from the
 // environment, so the flag sets it before the translations load.
 func setLanguage(language string) error {
@@ -219,6 +243,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	}
 	if firstRun || cfg.Demo {
 		if _, err := seedDemo(ctx, st); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	if firstRun {
+		if err := nameDemoShop(ctx, st); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -264,6 +294,7 @@ func (m *Main) Start(a fyne.App) {
 	// No provider account is configured yet: the simulated one takes wallet pay codes (shoppers confirm
 	// after 1.5 s; codes ending 0000 decline, 9999 lose the first reply).
 	opt.Sales, opt.Parked = m.Store, m.Store
+	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = sim.NewGateway(1500 * time.Millisecond)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
 	if m.Sim != nil {

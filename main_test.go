@@ -15,9 +15,13 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"github.com/creack/pty"
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	_ "modernc.org/sqlite"
 
 	"checkout/app"
+	"checkout/app/emvqr"
+	"checkout/app/money"
 	"checkout/devices/scanner"
 )
 
@@ -67,7 +71,8 @@ func TestTillEndToEnd(t *testing.T) {
 	m.Close()
 
 	code, out, _ := cli("-db", db, "verify-journal")
-	if code != 0 || !strings.Contains(out, "journal OK: 1 rows verified") {
+	// Four demo shop settings, then the sale.
+	if code != 0 || !strings.Contains(out, "journal OK: 5 rows verified") {
 		t.Errorf("verify-journal = %d %q", code, out)
 	}
 	code, out, _ = cli("-db", db, "seed-demo")
@@ -80,7 +85,7 @@ func TestTillEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TRIGGER journal_append_only_update`, `UPDATE journal SET payload = replace(payload, '"total":"3.00"', '"total":"0.30"') WHERE seq = 1`} {
+	for _, q := range []string{`DROP TRIGGER journal_append_only_update`, `UPDATE journal SET payload = replace(payload, '"total":"3.00"', '"total":"0.30"') WHERE kind = 'sale'`} {
 		if res, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		} else if n, _ := res.RowsAffected(); q[0] == 'U' && n != 1 {
@@ -89,7 +94,7 @@ func TestTillEndToEnd(t *testing.T) {
 	}
 	raw.Close()
 	code, _, errOut := cli("-db", db, "verify-journal")
-	if code != 1 || !strings.Contains(errOut, "journal row 1:") {
+	if code != 1 || !strings.Contains(errOut, "journal row 5:") {
 		t.Errorf("verify-journal after tampering = %d %q", code, errOut)
 	}
 }
@@ -246,5 +251,44 @@ func TestScannerConfigs(t *testing.T) {
 	got, err = scannerConfigs("/dev/ttyUSB3", set)
 	if err != nil || len(got) != 1 || got[0].Port != "/dev/ttyUSB3" || got[0].Baud != 115200 {
 		t.Fatalf("with -scanner: %+v, %v", got, err)
+	}
+}
+
+// TestDemoTillShowsAPayableQR: on a first-run till, F7 puts an EMVCo payload on the customer display that
+// a wallet can read: the sale's amount, its reference, the shop's name, a valid CRC.
+func TestDemoTillShowsAPayableQR(t *testing.T) {
+	m, err := Open(context.Background(), Config{DBPath: filepath.Join(t.TempDir(), "checkout.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	test.NewTempApp(t)
+	m.Start(fyne.CurrentApp())
+	w := m.Till.Window()
+	for _, r := range "5449000000996" {
+		w.Canvas().Focused().TypedRune(r)
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyF12, fyne.KeyF7} {
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	img := m.Till.Display().QRImage()
+	if img == nil {
+		t.Fatal("no QR code on the customer display")
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := emvqr.Parse(read.GetText())
+	if err != nil {
+		t.Fatalf("the QR code is not a valid EMVCo payload: %v\n%s", err, read.GetText())
+	}
+	amount, err := p.AmountIn(money.CNY)
+	if err != nil || amount.Minor() != 300 || !p.Dynamic || p.Reference == "" || p.Name != "Demo Corner Shop" {
+		t.Fatalf("payload %+v, amount %v, %v", p, amount, err)
 	}
 }

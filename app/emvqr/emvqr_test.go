@@ -1,0 +1,151 @@
+package emvqr
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"checkout/app/money"
+)
+
+// specExample is the example payload in the EMVCo MPM specification's appendix (a Beijing transport
+// merchant with a Chinese template 64). Its published CRC is A13A; a separate Python CRC loop agrees.
+const specExample = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A"
+
+// Thai PromptPay payloads as published in open-source PromptPay generators' tests (CRCs 8956, 3045,
+// D086, each re-checked with a separate Python CRC loop). PromptPay leaves out 52, 59 and 60.
+var promptPay = []string{
+	"00020101021129370016A000000677010111011300660000000005802TH530376463048956",
+	"00020101021129370016A000000677010111011300668123456785802TH53037645406123.4563043045",
+	"00020101021129390016A000000677010111031500499901223315053037645802TH5406100.006304D086",
+}
+
+func TestCRC16CheckValue(t *testing.T) {
+	if got := CRC16([]byte("123456789")); got != 0x29B1 {
+		t.Fatalf("CRC16(123456789) = %04X, want 29B1", got)
+	}
+}
+
+func TestSpecExample(t *testing.T) {
+	p, err := Parse(specExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.String() != specExample {
+		t.Fatalf("re-encoded:\n%s\nwant\n%s", p.String(), specExample)
+	}
+	if !p.Dynamic || p.Name != "BEST TRANSPORT" || p.City != "BEIJING" || p.AltName != "最佳运输" || p.AltCity != "北京" ||
+		p.MCC != "4111" || p.Currency != "156" || p.Country != "CN" || len(p.Accounts) != 2 || p.Accounts[0].GUID != "D15600000000" {
+		t.Fatalf("parsed %+v", p)
+	}
+	amount, err := p.AmountIn(money.CNY)
+	if err != nil || amount.Minor() != 2372 {
+		t.Fatalf("amount %v, %v", amount, err)
+	}
+	if _, err := p.AmountIn(money.USD); !errors.Is(err, ErrAmount) {
+		t.Errorf("amount in USD of a CNY payload = %v", err)
+	}
+	// Real payloads carry lower-case CRCs too.
+	if _, err := Parse(strings.TrimSuffix(specExample, "A13A") + "a13a"); err != nil {
+		t.Errorf("lower-case CRC: %v", err)
+	}
+}
+
+func TestPromptPayPayloadsDecodeAndReencode(t *testing.T) {
+	for _, s := range promptPay {
+		objs, err := Decode(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := Encode(objs[:len(objs)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withCRC(body) != s {
+			t.Errorf("re-encoded %s, want %s", withCRC(body), s)
+		}
+		// Without a merchant name, city and category they are not complete EMVCo payloads.
+		if _, err := Parse(s); !errors.Is(err, ErrMissing) {
+			t.Errorf("Parse(%s) = %v, want ErrMissing", s, err)
+		}
+	}
+}
+
+func TestRejections(t *testing.T) {
+	body := func(s string) string { return withCRC(strings.TrimSuffix(s, "6304")) }
+	valid := strings.TrimSuffix(specExample, "A13A")
+	for _, tt := range []struct {
+		name, payload string
+		want          error
+	}{
+		{"bad CRC", valid + "A13B", ErrCRC},
+		{"truncated", specExample[:40], ErrLength},
+		{"length beyond the end", "0002010102120", ErrLength},
+		{"no merchant name", body(strings.Replace(valid, "5914BEST TRANSPORT", "", 1)), ErrMissing},
+		{"no merchant account", body("000201010211520441115303156580" + "2CN5902AB6002CD6304"), ErrMissing},
+		{"non-numeric amount", body(strings.Replace(valid, "540523.72", "540512a.0", 1)), ErrAmount},
+		{"zero amount", body(strings.Replace(valid, "540523.72", "54040.00", 1)), ErrAmount},
+		{"00 not first", body(strings.Replace(strings.Replace(valid, "000201", "", 1), "010212", "010212000201", 1)), ErrOrder},
+		{"63 not last", body(valid) + "9902AB", ErrOrder},
+		{"duplicate field", body(strings.Replace(valid, "5802CN", "5802CN5802CN", 1)), ErrDuplicate},
+		{"template that does not parse", body(strings.Replace(valid, "29300012D156000000000510A93FO3230Q", "2930XX12D156000000000510A93FO3230Q", 1)), ErrTemplate},
+		{"name over 25", body(strings.Replace(valid, "5914BEST TRANSPORT", "5926ABCDEFGHIJKLMNOPQRSTUVWXYZ", 1)), ErrTooLong},
+	} {
+		if _, err := Parse(tt.payload); !errors.Is(err, tt.want) {
+			t.Errorf("%s: Parse = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if _, err := Encode([]Object{{"59", strings.Repeat("x", 100)}}); !errors.Is(err, ErrTooLong) {
+		t.Errorf("Encode of a 100-character value = %v", err)
+	}
+}
+
+func TestDynamicRoundTrip(t *testing.T) {
+	m := Merchant{GUID: "com.example.pay", MerchantID: "SHOP0001", Country: "CN", Name: "LIN CORNER SHOP", City: "SHANGHAI", AltName: "林记小店", AltCity: "上海"}
+	payload, err := Dynamic(m, money.New(1250, money.CNY), "ceb674db54ed4af1-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	amount, err := p.AmountIn(money.CNY)
+	if err != nil || amount.Minor() != 1250 || p.Reference != "ceb674db54ed4af1-2" || !p.Dynamic || p.AltName != "林记小店" ||
+		p.Accounts[0].ID != "26" || p.Accounts[0].GUID != "com.example.pay" || p.MCC != "5411" {
+		t.Fatalf("parsed %+v (amount %v, %v)", p, amount, err)
+	}
+	if _, err := Dynamic(m, money.New(0, money.CNY), "r"); !errors.Is(err, ErrAmount) {
+		t.Errorf("zero amount: %v", err)
+	}
+	if _, err := Dynamic(m, money.New(100, money.CNY), ""); !errors.Is(err, ErrMissing) {
+		t.Errorf("no reference: %v", err)
+	}
+	if _, err := Dynamic(Merchant{Country: "CN", Name: "X", City: "Y"}, money.New(100, money.CNY), "r"); !errors.Is(err, ErrMissing) {
+		t.Errorf("no account: %v", err)
+	}
+	static, err := Static(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Parse(static); err != nil || p.Dynamic || p.Amount != "" {
+		t.Fatalf("static %+v, %v", p, err)
+	}
+}
+
+// FuzzParse: nothing panics, and whatever parses re-encodes to itself (up to the CRC's letter case).
+func FuzzParse(f *testing.F) {
+	f.Add(specExample)
+	for _, s := range promptPay {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := Parse(s)
+		if err != nil {
+			return
+		}
+		if got := p.String(); !strings.EqualFold(got, s) || got[:len(got)-4] != s[:len(s)-4] {
+			t.Fatalf("Parse(%q).String() = %q", s, got)
+		}
+	})
+}
