@@ -28,7 +28,7 @@ type CustomerDisplay struct {
 	items    *widget.Label
 	greeting *canvas.Text
 	change   *widget.Label
-	due      *widget.Label
+	due      *canvas.Text
 	qr       *canvas.Image
 	// QRPayload is the payload of the payment QR code on show; "" when none is.
 	QRPayload string
@@ -68,7 +68,10 @@ func newCustomerDisplay(a fyne.App, language string, settings app.Settings) *Cus
 	d.change = widget.NewLabel("")
 	d.change.Alignment = fyne.TextAlignCenter
 	d.change.Wrapping = fyne.TextWrapWord
-	d.due = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	d.due = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	d.due.TextSize = theme.TextSize() * 2 // the amount a shopper checks on their phone before paying
+	d.due.TextStyle.Bold = true
+	d.due.Alignment = fyne.TextAlignCenter
 	d.qr = canvas.NewImageFromImage(nil)
 	d.qr.FillMode = canvas.ImageFillContain
 	d.qr.ScaleMode = canvas.ImageScalePixels // crisp modules, no smoothing between them
@@ -79,6 +82,11 @@ func newCustomerDisplay(a fyne.App, language string, settings app.Settings) *Cus
 	d.win.SetContent(container.NewBorder(top, bottom, nil, nil, d.list))
 	d.win.Resize(fyne.NewSize(480, 760))
 	return d
+}
+
+func (d *CustomerDisplay) setDue(text string) {
+	d.due.Text = text
+	d.due.Refresh()
 }
 
 // welcome is the idle screen's greeting: the shop's name when it has one.
@@ -95,7 +103,7 @@ func (d *CustomerDisplay) Window() fyne.Window { return d.win }
 // showCart shows the sale in progress.
 func (d *CustomerDisplay) showCart(lines []app.Line, t app.Totals) {
 	d.hideQR()
-	d.due.SetText("")
+	d.setDue("")
 	d.lines = lines
 	d.list.Refresh()
 	if len(lines) > 0 {
@@ -125,7 +133,7 @@ func (d *CustomerDisplay) showDue(lines []app.Line, t app.Totals, tenders []app.
 	if len(paid) > 0 {
 		d.change.SetText(lang.L("Paid") + ": " + strings.Join(paid, " · "))
 	}
-	d.due.SetText(lang.L("To pay: {{.Amount}}", map[string]any{"Amount": money.Format(due, d.language)}))
+	d.setDue(lang.L("To pay: {{.Amount}}", map[string]any{"Amount": money.Format(due, d.language)}))
 }
 
 // showQR shows the payment QR code for amount, large, for the customer's phone.
@@ -140,7 +148,7 @@ func (d *CustomerDisplay) showQR(payload string, amount money.Amount) error {
 	d.qr.Refresh()
 	d.greeting.Text = lang.L("Scan to pay")
 	d.greeting.Refresh()
-	d.due.SetText(money.Format(amount, d.language))
+	d.setDue(money.Format(amount, d.language))
 	return nil
 }
 
@@ -171,7 +179,7 @@ func (d *CustomerDisplay) refunded(r *app.Refund) {
 	d.hideQR()
 	d.lines = nil
 	d.list.Refresh()
-	d.due.SetText("")
+	d.setDue("")
 	d.greeting.Text = lang.L("Refund")
 	d.greeting.Refresh()
 	d.total.Text = lang.L("Refunded") + " " + money.Format(r.Tender.Amount, d.language)
@@ -183,7 +191,7 @@ func (d *CustomerDisplay) refunded(r *app.Refund) {
 // thankYou shows the paid sale until the next one starts.
 func (d *CustomerDisplay) thankYou(s *app.Sale) {
 	d.hideQR()
-	d.due.SetText("")
+	d.setDue("")
 	d.lines = nil
 	d.list.Refresh()
 	d.greeting.Text = lang.L("Thank you!")
