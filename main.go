@@ -23,6 +23,7 @@ import (
 	"checkout/app/emvqr"
 	"checkout/app/money"
 	"checkout/assets"
+	"checkout/devices/paygate"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
 	"checkout/store"
@@ -72,6 +73,7 @@ Commands:
   set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS,
                    barcode_layout.PREFIX (e.g. 20 PPIIIIIWWWWWC, or none), member_prefix,
                    shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc,
+                   payment_url, payment_merchant_id (the secret comes from $CHECKOUT_PAY_SECRET),
                    second_currency (USD, or none), second_rate (0.1380),
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
                    scanner.prefix, keyboard.wedge_gap_ms
@@ -195,6 +197,16 @@ func nameDemoShop(ctx context.Context, st *store.Store) error {
 	return nil
 }
 
+// paymentGateway is the shop's wallet payment provider (payment_url, payment_merchant_id, and the signing
+// secret from $CHECKOUT_PAY_SECRET, kept out of the database), or, until one is set up, a simulated one:
+// shoppers confirm after 1.5 s, pay codes ending 0000 are declined and 9999 lose the first reply.
+func paymentGateway(set app.Settings) app.PaymentGateway {
+	if set.Provider.URL == "" {
+		return sim.NewGateway(1500 * time.Millisecond)
+	}
+	return paygate.New(set.Provider.URL, set.Provider.MerchantID, []byte(os.Getenv("CHECKOUT_PAY_SECRET")), 10*time.Second)
+}
+
 // merchantQR builds the shop's dynamic payment QR payloads, or is nil when no QR account is set.
 func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
 	if set.PaymentQR.GUID == "" {
@@ -202,7 +214,9 @@ func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
 	}
 	m := emvqr.Merchant{GUID: set.PaymentQR.GUID, MerchantID: set.PaymentQR.MerchantID, MCC: set.PaymentQR.MCC,
 		Country: set.Shop.Country, Name: set.Shop.Name, City: set.Shop.City}
-	return func(amount money.Amount, reference string) (string, error) { return emvqr.Dynamic(m, amount, reference) }
+	return func(amount money.Amount, reference string) (string, error) {
+		return emvqr.Dynamic(m, amount, reference)
+	}
 }
 
 // setLanguage makes Fyne's translations and the locale follow -lang. Fyne reads the locale from the
@@ -291,11 +305,9 @@ func (m *Main) Start(a fyne.App) {
 			return err
 		},
 	}
-	// No provider account is configured yet: the simulated one takes wallet pay codes (shoppers confirm
-	// after 1.5 s; codes ending 0000 decline, 9999 lose the first reply).
 	opt.Sales, opt.Parked = m.Store, m.Store
 	opt.MerchantQR = merchantQR(m.settings)
-	opt.Gateway = sim.NewGateway(1500 * time.Millisecond)
+	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
 	if m.Sim != nil {
 		next := 0

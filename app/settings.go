@@ -37,6 +37,9 @@ type Settings struct {
 	Shop Shop
 	// PaymentQR is the shop's account for merchant-presented QR payments; its GUID is "" when it has none.
 	PaymentQR PaymentQR
+	// Provider is the wallet payment provider's endpoint and this shop's ID with it; URL is "" until one is
+	// set up. Its signing secret is not a setting: it stays out of the database and the journal.
+	Provider Provider
 	// SecondCurrency, when set, is shown beside totals (see InSecondCurrency); its Code is "" when the
 	// shop shows one currency.
 	SecondCurrency money.Currency
@@ -59,6 +62,12 @@ type PaymentQR struct {
 	GUID       string // globally unique ID of the payment network or acquirer (reverse domain or AID)
 	MerchantID string // the shop's ID with that network
 	MCC        string // merchant category code, "5411" (grocery)
+}
+
+// Provider is where wallet pay codes are charged.
+type Provider struct {
+	URL        string // "https://pay.example.com"
+	MerchantID string
 }
 
 // rateScale is SecondRate's unit: millionths.
@@ -233,6 +242,13 @@ func (s *Settings) Set(key, value string) error {
 		next.PaymentQR.MerchantID = value
 	case key == "qr_mcc":
 		next.PaymentQR.MCC = value
+	case key == "payment_url":
+		if value != "" && !strings.HasPrefix(value, "https://") && !strings.HasPrefix(value, "http://localhost") && !strings.HasPrefix(value, "http://127.0.0.1") {
+			return fmt.Errorf("%w: payment_url %q: https:// (plain http only to this machine)", ErrInvalidSetting, value)
+		}
+		next.Provider.URL = value
+	case key == "payment_merchant_id":
+		next.Provider.MerchantID = value
 	case key == "second_currency":
 		if value == "none" || value == "" {
 			next.SecondCurrency, next.SecondRate = money.Currency{}, 0
@@ -279,6 +295,7 @@ func (s Settings) Values() [][2]string {
 	}
 	v = append(v, [2]string{"member_prefix", s.MemberPrefix},
 		[2]string{"shop_name", s.Shop.Name}, [2]string{"shop_city", s.Shop.City}, [2]string{"shop_country", s.Shop.Country},
+		[2]string{"payment_url", s.Provider.URL}, [2]string{"payment_merchant_id", s.Provider.MerchantID},
 		[2]string{"qr_guid", s.PaymentQR.GUID}, [2]string{"qr_merchant_id", s.PaymentQR.MerchantID}, [2]string{"qr_mcc", s.PaymentQR.MCC})
 	if s.SecondCurrency.Code != "" {
 		v = append(v, [2]string{"second_currency", s.SecondCurrency.Code}, [2]string{"second_rate", money.FormatFixed(s.SecondRate, 6)})

@@ -31,7 +31,7 @@ func TestSecondCurrency(t *testing.T) {
 	if got, _ := s.InSecondCurrency(cny(1250)); got.Minor() != 269 { // 268.75 yen
 		t.Errorf("¥12.50 in JPY = %v", got)
 	}
-	for _, bad := range [][2]string{{"second_rate", "-1"}, {"second_rate", "abc"}, {"second_currency", "XXX"}, {"shop_name", strings.Repeat("店", 26)}, {"qr_mcc", "54"}, {"shop_country", "China"}} {
+	for _, bad := range [][2]string{{"second_rate", "-1"}, {"second_rate", "abc"}, {"second_currency", "XXX"}, {"shop_name", strings.Repeat("店", 26)}, {"qr_mcc", "54"}, {"shop_country", "China"}, {"payment_url", "http://pay.example.com"}} {
 		if err := s.Set(bad[0], bad[1]); !errors.Is(err, ErrInvalidSetting) {
 			t.Errorf("Set(%q, %q) = %v", bad[0], bad[1], err)
 		}
