@@ -72,7 +72,7 @@ Commands:
   settings         print the shop's settings
   set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS,
                    barcode_layout.PREFIX (e.g. 20 PPIIIIIWWWWWC, or none), member_prefix,
-                   shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc,
+                   shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc, qr_static,
                    payment_url, payment_merchant_id (the secret comes from $CHECKOUT_PAY_SECRET),
                    second_currency (USD, or none), second_rate (0.1380),
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
@@ -207,9 +207,13 @@ func paymentGateway(set app.Settings) app.PaymentGateway {
 	return paygate.New(set.Provider.URL, set.Provider.MerchantID, []byte(os.Getenv("CHECKOUT_PAY_SECRET")), 10*time.Second)
 }
 
-// merchantQR builds the shop's dynamic payment QR payloads, or is nil when no QR account is set.
+// merchantQR builds the shop's dynamic payment QR payloads; with no QR account it shows the shop's static
+// collection code (qr_static), and with neither it is nil.
 func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
 	if set.PaymentQR.GUID == "" {
+		if static := set.PaymentQR.Static; static != "" {
+			return func(money.Amount, string) (string, error) { return static, nil }
+		}
 		return nil
 	}
 	m := emvqr.Merchant{GUID: set.PaymentQR.GUID, MerchantID: set.PaymentQR.MerchantID, MCC: set.PaymentQR.MCC,

@@ -62,6 +62,9 @@ type PaymentQR struct {
 	GUID       string // globally unique ID of the payment network or acquirer (reverse domain or AID)
 	MerchantID string // the shop's ID with that network
 	MCC        string // merchant category code, "5411" (grocery)
+	// Static is the shop's fixed collection code as printed by its wallet provider (an EMVCo payload or
+	// a wallet's URL), used when there is no GUID: the shopper types the amount, the cashier confirms.
+	Static string
 }
 
 // Provider is where wallet pay codes are charged.
@@ -242,6 +245,11 @@ func (s *Settings) Set(key, value string) error {
 		next.PaymentQR.MerchantID = value
 	case key == "qr_mcc":
 		next.PaymentQR.MCC = value
+	case key == "qr_static":
+		if len(value) > 512 {
+			return fmt.Errorf("%w: qr_static: at most 512 characters", ErrInvalidSetting)
+		}
+		next.PaymentQR.Static = value
 	case key == "payment_url":
 		if value != "" && !strings.HasPrefix(value, "https://") && !strings.HasPrefix(value, "http://localhost") && !strings.HasPrefix(value, "http://127.0.0.1") {
 			return fmt.Errorf("%w: payment_url %q: https:// (plain http only to this machine)", ErrInvalidSetting, value)
@@ -296,7 +304,7 @@ func (s Settings) Values() [][2]string {
 	v = append(v, [2]string{"member_prefix", s.MemberPrefix},
 		[2]string{"shop_name", s.Shop.Name}, [2]string{"shop_city", s.Shop.City}, [2]string{"shop_country", s.Shop.Country},
 		[2]string{"payment_url", s.Provider.URL}, [2]string{"payment_merchant_id", s.Provider.MerchantID},
-		[2]string{"qr_guid", s.PaymentQR.GUID}, [2]string{"qr_merchant_id", s.PaymentQR.MerchantID}, [2]string{"qr_mcc", s.PaymentQR.MCC})
+		[2]string{"qr_guid", s.PaymentQR.GUID}, [2]string{"qr_merchant_id", s.PaymentQR.MerchantID}, [2]string{"qr_mcc", s.PaymentQR.MCC}, [2]string{"qr_static", s.PaymentQR.Static})
 	if s.SecondCurrency.Code != "" {
 		v = append(v, [2]string{"second_currency", s.SecondCurrency.Code}, [2]string{"second_rate", money.FormatFixed(s.SecondRate, 6)})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,4 +157,28 @@ func TestShopNameAndSecondCurrency(t *testing.T) {
 	scan(w, "6924743915763") // ¥12.50 ≈ $1.72 (1.725, half to even)
 	mustShow(t, w, "¥12.50", "≈ $1.72")
 	mustShow(t, d, "Total ¥12.50", "≈ $1.72")
+}
+
+func TestSplitPaymentCashThenQR(t *testing.T) {
+	till, st := newTill(t, func(o *ui.Options) {
+		o.MerchantQR = func(amount money.Amount, ref string) (string, error) {
+			return "PAY " + amount.Decimal() + " " + ref, nil
+		}
+	})
+	w := till.Window()
+	scan(w, "6924743915763") // ¥6.50
+	press(w, fyne.KeyF12)
+	typeIn(w, "2")
+	press(w, fyne.KeyF4) // ¥2.00 in cash
+	press(w, fyne.KeyF7) // the rest, ¥4.50, by QR
+	mustShow(t, till.Display().Window(), "Scan to pay", "¥4.50")
+	if got := decodeQR(t, till.Display().QRImage()); !strings.HasPrefix(got, "PAY 4.50 ") {
+		t.Fatalf("QR reads %q", got)
+	}
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	sale := storedSale(t, st, "T01-000001")
+	if len(sale.Tenders) != 2 || sale.Tenders[0].Kind != app.TenderCash || sale.Tenders[1].Kind != app.TenderQR || sale.Tenders[1].Amount.Minor() != 450 {
+		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
 }
