@@ -37,6 +37,7 @@ var (
 	ErrPaymentReversed    = &Error{"payment_reversed", "no answer from the payment provider: the payment was cancelled"}
 	ErrPaidElectronically = &Error{"paid_electronically", "a card, QR or wallet payment was taken: it must be refunded first"}
 	ErrRefundTooLarge     = &Error{"refund_too_large", "a refund cannot give back more than was sold and paid"}
+	ErrRefundFailed       = &Error{"refund_failed", "the payment provider did not confirm the refund"}
 	ErrRefundTender       = &Error{"refund_tender", "the refund cannot go back that way"}
 	ErrCartNotEmpty       = &Error{"cart_not_empty", "the cart is not empty"}
 	ErrNotParked          = &Error{"not_parked", "no such parked cart"}

@@ -186,14 +186,39 @@ func minAmount(a, b money.Amount) money.Amount {
 
 // RefundTo is where a refund's money goes.
 type RefundTo struct {
-	Kind     TenderKind // TenderCash, or TenderCard when the sale was paid by card
+	Kind     TenderKind // TenderCash; TenderCard or TenderWallet when the sale was paid that way
 	Approval string     // the card terminal's approval code for the refund
+	// Refunder gives a wallet payment back through its provider; needed for TenderWallet.
+	Refunder PaymentRefunder
 }
 
-// RefundSale refunds picks of sale, given the refunds already made against it, to cash or to the card
-// that paid, and stores the refund. A refund can never give back more of a line than was sold, more in
-// all than was paid, or to a card more than the card paid; the store checks again inside its transaction.
+// PaymentRefunder is a payment provider that can refund a paid order, in part or whole. A refund
+// reference is refunded at most once, so a retry after a lost reply is safe.
+type PaymentRefunder interface {
+	Refund(ctx context.Context, req RefundRequest) error
+}
+
+// RefundRequest asks a provider to give back Amount of the order Reference.
+type RefundRequest struct {
+	Reference       string // the original charge's reference
+	RefundReference string // unique per refund: the refund's ID
+	Amount          money.Amount
+}
+
+// RefundSale refunds picks of sale, given the refunds already made against it, and stores the refund:
+// PrepareRefund then CompleteRefund.
 func (c *Checkout) RefundSale(ctx context.Context, sale *Sale, earlier []Refund, picks []RefundPick, to RefundTo, reason string) (*Refund, error) {
+	r, err := c.PrepareRefund(sale, earlier, picks, to, reason)
+	if err != nil {
+		return nil, err
+	}
+	return r, c.CompleteRefund(ctx, r, to)
+}
+
+// PrepareRefund works out a refund of picks of sale to cash, to the card or to the wallet that paid. A
+// refund can never give back more of a line than was sold, more in all than was paid, or to a card or
+// wallet more than it paid; the store checks again inside its transaction. Nothing moves yet.
+func (c *Checkout) PrepareRefund(sale *Sale, earlier []Refund, picks []RefundPick, to RefundTo, reason string) (*Refund, error) {
 	refundable := RefundableOf(sale, earlier)
 	lines, err := refundable.lines(picks)
 	if err != nil {
@@ -204,38 +229,62 @@ func (c *Checkout) RefundSale(ctx context.Context, sale *Sale, earlier []Refund,
 	for _, l := range lines {
 		ref.Total, ref.Tax = ref.Total.Add(l.Total), ref.Tax.Add(l.Tax)
 	}
+	zero := money.Zero(sale.Currency)
 	switch to.Kind {
 	case TenderCash:
 		handed, rounding := CashDue(ref.Total, c.settings.CashRounding)
 		ref.Rounding = rounding
-		ref.Tender = Tender{Kind: TenderCash, Amount: handed, Tendered: handed, Change: money.Zero(sale.Currency)}
-	case TenderCard:
-		card, ok := cardOf(sale)
-		if !ok {
-			return nil, fmt.Errorf("%w: the sale was not paid by card", ErrRefundTender)
-		}
-		if card.Amount.Sub(refundedTo(earlier, TenderCard, sale.Currency)).Cmp(ref.Total) < 0 {
-			return nil, fmt.Errorf("%w: more than the card paid", ErrRefundTooLarge)
-		}
+		ref.Tender = Tender{Kind: TenderCash, Amount: handed, Tendered: handed, Change: zero}
+		return ref, nil
+	case TenderCard, TenderWallet:
+	default:
+		return nil, fmt.Errorf("%w: to %s", ErrRefundTender, to.Kind)
+	}
+	paid, ok := tenderOf(sale, to.Kind)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("%w: the sale was not paid by %s", ErrRefundTender, to.Kind)
+	case paid.Amount.Sub(refundedTo(earlier, to.Kind, sale.Currency)).Cmp(ref.Total) < 0:
+		return nil, fmt.Errorf("%w: more than the %s paid", ErrRefundTooLarge, to.Kind)
+	}
+	ref.Rounding = zero
+	ref.Tender = Tender{Kind: to.Kind, Amount: ref.Total, Tendered: ref.Total, Change: zero}
+	if to.Kind == TenderCard {
 		approval := strings.ToUpper(strings.TrimSpace(to.Approval))
 		if !validApproval(approval) {
 			return nil, fmt.Errorf("%w: approval code %q", ErrInvalidCardDetails, approval)
 		}
-		ref.Rounding = money.Zero(sale.Currency)
-		ref.Tender = Tender{Kind: TenderCard, Amount: ref.Total, Tendered: ref.Total, Change: money.Zero(sale.Currency),
-			Approval: approval, CardLast4: card.CardLast4}
-	default:
-		return nil, fmt.Errorf("%w: to %s", ErrRefundTender, to.Kind)
+		ref.Tender.Approval, ref.Tender.CardLast4 = approval, paid.CardLast4
+		return ref, nil
 	}
-	if err := c.log.CommitRefund(ctx, ref); err != nil {
-		return nil, fmt.Errorf("store refund: %w", err)
+	if to.Refunder == nil {
+		return nil, fmt.Errorf("%w: no payment provider to refund through", ErrRefundTender)
 	}
+	ref.Tender.Reference, ref.Tender.Wallet = paid.Reference, paid.Wallet
 	return ref, nil
 }
 
-func cardOf(s *Sale) (Tender, bool) {
+// CompleteRefund gives the money back — through the provider for a wallet — and stores the refund. If
+// storing fails it may be called again with the same refund: the provider refunds a refund ID once.
+func (c *Checkout) CompleteRefund(ctx context.Context, r *Refund, to RefundTo) error {
+	if r.Tender.Kind == TenderWallet {
+		if to.Refunder == nil {
+			return fmt.Errorf("%w: no payment provider to refund through", ErrRefundTender)
+		}
+		err := to.Refunder.Refund(ctx, RefundRequest{Reference: r.Tender.Reference, RefundReference: r.ID, Amount: r.Total})
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrRefundFailed, err)
+		}
+	}
+	if err := c.log.CommitRefund(ctx, r); err != nil {
+		return fmt.Errorf("store refund: %w", err)
+	}
+	return nil
+}
+
+func tenderOf(s *Sale, kind TenderKind) (Tender, bool) {
 	for _, t := range s.Tenders {
-		if t.Kind == TenderCard {
+		if t.Kind == kind {
 			return t, true
 		}
 	}

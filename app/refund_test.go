@@ -154,3 +154,57 @@ func TestParsePicks(t *testing.T) {
 		}
 	}
 }
+
+// walletRefunds records refunds as a provider sees them.
+type walletRefunds struct {
+	calls []RefundRequest
+	fail  error
+}
+
+func (w *walletRefunds) Refund(_ context.Context, req RefundRequest) error {
+	w.calls = append(w.calls, req)
+	return w.fail
+}
+
+func TestRefundToTheWallet(t *testing.T) {
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
+		t.Fatal(err)
+	}
+	gw := &scriptedGateway{charges: []PaymentResult{{Status: PaymentPaid, TransactionID: "T1"}}}
+	paid, err := c.PayWithCode(ctx, gw, wechatCode, cny(300), quickWait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sale, err := c.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &walletRefunds{fail: errors.New("provider busy")}
+	to := RefundTo{Kind: TenderWallet, Refunder: w}
+	if _, err := c.RefundSale(ctx, sale, nil, []RefundPick{{1, Pieces(1)}}, to, ""); !errors.Is(err, ErrRefundFailed) || len(log.refunds) != 0 {
+		t.Fatalf("a refund the provider refused = %v, stored %d", err, len(log.refunds))
+	}
+	w.fail = nil
+	r, err := c.PrepareRefund(sale, nil, []RefundPick{{1, Pieces(1)}}, to, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.failing = true // the provider refunds, then the store fails: the retry must not refund again
+	if err := c.CompleteRefund(ctx, r, to); err == nil {
+		t.Fatal("CompleteRefund reported success while the store failed")
+	}
+	log.failing = false
+	if err := c.CompleteRefund(ctx, r, to); err != nil {
+		t.Fatal(err)
+	}
+	last := w.calls[len(w.calls)-1]
+	if last.Reference != paid.Reference || last.RefundReference != r.ID || w.calls[len(w.calls)-2].RefundReference != r.ID ||
+		last.Amount.Minor() != 300 || r.Tender.Wallet != "wechat" || len(log.refunds) != 1 {
+		t.Fatalf("provider saw %+v; refund %+v", w.calls, r)
+	}
+	if _, err := c.RefundSale(ctx, sale, []Refund{*r}, []RefundPick{{1, Pieces(1)}}, to, ""); !errors.Is(err, ErrRefundTooLarge) {
+		t.Fatalf("second refund of the same can = %v", err)
+	}
+}

@@ -43,7 +43,8 @@ func refundDocHash(r *app.Refund) string {
 		At: timestamp(r.At), Currency: r.Currency.Code, Reason: r.Reason, Total: r.Total.Decimal(), Tax: r.Tax.Decimal(),
 		Rounding: r.Rounding.Decimal(), Lines: []refundLineDoc{},
 		Tender: tenderDoc{Kind: string(r.Tender.Kind), Amount: r.Tender.Amount.Decimal(), Tendered: r.Tender.Tendered.Decimal(),
-			Change: r.Tender.Change.Decimal(), Approval: r.Tender.Approval, CardLast4: r.Tender.CardLast4}}
+			Change: r.Tender.Change.Decimal(), Reference: r.Tender.Reference, Approval: r.Tender.Approval,
+			CardLast4: r.Tender.CardLast4, Wallet: r.Tender.Wallet}}
 	for _, l := range r.Lines {
 		d.Lines = append(d.Lines, refundLineDoc{LineNo: l.LineNo, Qty: int64(l.Qty), Total: l.Total.Decimal(), Tax: l.Tax.Decimal()})
 	}
@@ -105,9 +106,10 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 		stored.ReceiptNo = app.RefundNo(stored.Till, stored.Number)
 		t := stored.Tender
 		if _, err := tx.ExecContext(ctx, `INSERT INTO refunds (id, uuid, till, receipt_no, sale_id, at, currency, reason, total, tax,
-			rounding, tender_kind, tender_amount, approval, card_last4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			rounding, tender_kind, tender_amount, approval, card_last4, reference, wallet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			stored.Number, stored.ID, stored.Till, stored.ReceiptNo, saleNo, timestamp(stored.At), stored.Currency.Code, stored.Reason,
-			stored.Total.Minor(), stored.Tax.Minor(), stored.Rounding.Minor(), string(t.Kind), t.Amount.Minor(), t.Approval, t.CardLast4); err != nil {
+			stored.Total.Minor(), stored.Tax.Minor(), stored.Rounding.Minor(), string(t.Kind), t.Amount.Minor(), t.Approval, t.CardLast4,
+			t.Reference, t.Wallet); err != nil {
 			return fmt.Errorf("refund header: %w", err)
 		}
 		for _, l := range stored.Lines {
@@ -145,7 +147,7 @@ func (s *Store) RefundsOfSale(ctx context.Context, saleID string) ([]app.Refund,
 // readRefunds reads the refunds matching where (over refunds r), with their lines.
 func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]app.Refund, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.uuid, r.till, r.receipt_no, sa.uuid, sa.receipt_no, r.at, r.currency, r.reason,
-		r.total, r.tax, r.rounding, r.tender_kind, r.tender_amount, r.approval, r.card_last4
+		r.total, r.tax, r.rounding, r.tender_kind, r.tender_amount, r.approval, r.card_last4, r.reference, r.wallet
 		FROM refunds r JOIN sales sa ON sa.id = r.sale_id WHERE `+where+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, err
@@ -157,7 +159,7 @@ func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]a
 		var at, cur, kind string
 		var total, tax, rounding, amount int64
 		if err := rows.Scan(&r.Number, &r.ID, &r.Till, &r.ReceiptNo, &r.SaleID, &r.SaleReceipt, &at, &cur, &r.Reason,
-			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4); err != nil {
+			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4, &r.Tender.Reference, &r.Tender.Wallet); err != nil {
 			return nil, err
 		}
 		if r.At, err = parseTimestamp(at); err != nil {

@@ -64,7 +64,9 @@ func errorMessage(err error) string {
 	case app.ErrRefundTooLarge.Code:
 		return lang.L("That is more than is left to refund of this sale.")
 	case app.ErrRefundTender.Code:
-		return lang.L("This refund cannot go back that way: the sale was not paid by card. Refund in cash.")
+		return lang.L("This refund cannot go back that way: the sale was not paid like that. Refund in cash.")
+	case app.ErrRefundFailed.Code:
+		return lang.L("The payment provider did not confirm the refund. Nothing was refunded; try again or refund in cash.")
 	case app.ErrCartNotEmpty.Code:
 		return lang.L("Park or finish the sale in progress first.")
 	case app.ErrNotParked.Code:

@@ -19,12 +19,10 @@ import (
 	"checkout/ui"
 )
 
-// withGateway gives the till the simulated wallet provider, answering at once, and runs the wait for it
-// in place so the test's goroutine stays the UI's.
+// withGateway gives the till the simulated wallet provider, answering at once.
 func withGateway(o *ui.Options) {
 	o.Gateway = sim.NewGateway(0)
 	o.PaymentWait = app.PaymentWait{Poll: time.Millisecond, Timeout: 50 * time.Millisecond}
-	o.Background = func(f func()) { f() }
 }
 
 func storedSale(t *testing.T, st *store.Store, receipt string) *app.Sale {

@@ -30,6 +30,10 @@ type refundView struct {
 	problem    *widget.Label
 	dialog     dialog.Dialog
 	refundable *app.Refundable
+	// pending is a refund whose storing failed after its money moved: Enter retries it, never a new one.
+	pending   *app.Refund
+	pendingTo app.RefundTo
+	busy      bool // the provider is refunding a wallet payment
 }
 
 // openRefund opens the refund screen, on the sale with receiptNo when it is not "".
@@ -59,7 +63,7 @@ func (t *Till) openRefund(receiptNo string) {
 	v.approval.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCard, Approval: v.approval.Text}) })
 	v.approval.Hide()
 	content := container.NewVBox(v.receipt, v.sale, v.lines, v.picks, v.approval, v.preview, v.problem,
-		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: refund to the card · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
+		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: to the card · F7: to the wallet · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
 	v.dialog = t.openModal(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
 	t.modalScan = v.load
 	if receiptNo != "" {
@@ -74,6 +78,9 @@ func column(s string, cols int) string {
 
 func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 	return func(k *fyne.KeyEvent) bool {
+		if v.busy {
+			return true // the provider has not answered yet
+		}
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
 			enter()
@@ -81,6 +88,12 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 			v.dialog.Hide()
 		case fyne.KeyF6:
 			v.toCard()
+		case fyne.KeyF7:
+			if refunder, ok := v.till.opt.Gateway.(app.PaymentRefunder); ok {
+				v.refund(app.RefundTo{Kind: app.TenderWallet, Refunder: refunder})
+			} else {
+				v.problem.SetText(errorMessage(app.ErrRefundTender))
+			}
 		default:
 			return false
 		}
@@ -162,6 +175,10 @@ func (v *refundView) toCard() {
 
 func (v *refundView) refund(to app.RefundTo) {
 	t := v.till
+	if v.pending != nil {
+		v.complete(v.pending, v.pendingTo)
+		return
+	}
 	if v.refundable == nil {
 		v.load(v.receipt.Text)
 		return
@@ -176,16 +193,50 @@ func (v *refundView) refund(to app.RefundTo) {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
-	r, err := t.co.RefundSale(context.Background(), v.refundable.Sale, earlier, picks, to, "")
+	r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
+	v.complete(r, to)
+}
+
+// complete gives the money back and stores the refund; a wallet refund waits for its provider off the
+// UI goroutine.
+func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
+	t := v.till
+	v.busy = true
+	if r.Tender.Kind == app.TenderWallet {
+		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Total), "Wallet": walletName(r.Tender.Wallet)}))
+	}
+	t.opt.Background(func() {
+		err := t.co.CompleteRefund(context.Background(), r, to)
+		onUI(func() {
+			v.busy = false
+			if err != nil {
+				msg := errorMessage(err)
+				if app.ErrorCode(err) == "" { // the money moved but the refund is not stored: retry the same one
+					v.pending, v.pendingTo = r, to
+					msg += "\n" + lang.L("The refund is NOT saved. Press Enter to try again.")
+				}
+				v.problem.SetText(msg)
+				return
+			}
+			v.done(r)
+		})
+	})
+}
+
+func (v *refundView) done(r *app.Refund) {
+	t := v.till
 	v.dialog.Hide()
 	t.display.refunded(r)
 	how := lang.L("in cash")
-	if r.Tender.Kind == app.TenderCard {
+	switch r.Tender.Kind {
+	case app.TenderCard:
 		how = lang.L("to card ···{{.Last4}}", map[string]any{"Last4": r.Tender.CardLast4})
+	case app.TenderWallet:
+		how = walletName(r.Tender.Wallet)
 	}
 	t.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
 		"Amount": t.money(r.Tender.Amount), "How": how, "Receipt": r.ReceiptNo}), widget.SuccessImportance)

@@ -40,7 +40,7 @@ func TestRefundOneLineInCash(t *testing.T) {
 	wedgeScan(w, "T01-000001")
 	mustShow(t, w, "Receipt T01-000001", "Refund ¥9.50 for 2 line(s)")
 	press(w, fyne.KeyF6) // paid in cash: it cannot go to a card
-	mustShow(t, w, "the sale was not paid by card")
+	mustShow(t, w, "the sale was not paid like that")
 	press(w, fyne.KeyEscape)
 }
 
@@ -68,5 +68,23 @@ func TestParkServeAnotherAndResume(t *testing.T) {
 	mustShow(t, w, "receipt T01-000002")
 	if sale := storedSale(t, st, "T01-000002"); len(sale.Lines) != 2 {
 		t.Fatalf("resumed sale stored %d lines", len(sale.Lines))
+	}
+}
+
+func TestRefundToTheWalletThatPaid(t *testing.T) {
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	wedgeScan(w, "134567890123456789")
+	mustShow(t, w, "receipt T01-000001")
+	press(w, fyne.KeyF8)
+	typeIn(w, "T01-000001")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "Refunded ¥3.00 WeChat Pay · T01-R000001")
+	refunds, err := st.RefundsOfSale(context.Background(), storedSale(t, st, "T01-000001").ID)
+	if err != nil || len(refunds) != 1 || refunds[0].Tender.Wallet != "wechat" || refunds[0].Tender.Reference == "" {
+		t.Fatalf("stored refunds %+v, %v", refunds, err)
 	}
 }

@@ -63,7 +63,8 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options
 		t.Fatal(err)
 	}
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
-	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st, Parked: st}
+	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st, Parked: st,
+		Background: func(f func()) { f() }} // slow work runs in place: the test goroutine stays the UI's
 	for _, o := range options {
 		o(&opt)
 	}

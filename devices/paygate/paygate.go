@@ -27,6 +27,11 @@
 // → 200 {"reference":"…","status":"reversed"}; reversing twice, or an order the provider does not have
 // (404), is success: either way no money stays taken.
 //
+// Refund part or all of a paid order: POST /v1/charges/{reference}/refunds
+// {"refund_reference":"<refund id>","amount_minor":200,"currency":"CNY"} → 200 {"reference":"…",
+// "status":"refunded"}. The refund reference is the idempotency key: repeating it refunds nothing more.
+// A 400 or 422 means the provider refused (more than is left, not paid).
+//
 // Any other status, a timeout, a lost connection or an unreadable reply is an unknown outcome, returned
 // as an error: app.CollectPayment then queries, and reverses if it cannot find out. A reply naming another
 // reference is never trusted.
@@ -133,6 +138,32 @@ func (c *Client) Reverse(ctx context.Context, reference string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: reverse %s: %s", ErrUnknownOutcome, reference, message(reply, status))
+}
+
+type refundBody struct {
+	RefundReference string `json:"refund_reference"`
+	AmountMinor     int64  `json:"amount_minor"`
+	Currency        string `json:"currency"`
+}
+
+// Refund gives back req.Amount of a paid order, once per refund reference.
+func (c *Client) Refund(ctx context.Context, req app.RefundRequest) error {
+	body, err := json.Marshal(refundBody{RefundReference: req.RefundReference, AmountMinor: req.Amount.Minor(), Currency: req.Amount.Currency().Code})
+	if err != nil {
+		return err
+	}
+	status, reply, err := c.do(ctx, http.MethodPost, "/v1/charges/"+url.PathEscape(req.Reference)+"/refunds", body)
+	if err != nil {
+		return err
+	}
+	if status == http.StatusOK {
+		var o orderBody
+		if json.Unmarshal(reply, &o) != nil || o.Reference != req.Reference || o.Status != "refunded" {
+			return fmt.Errorf("%w: refund %s: unexpected reply", ErrUnknownOutcome, req.RefundReference)
+		}
+		return nil
+	}
+	return fmt.Errorf("refund %s of %s refused: %s", req.RefundReference, req.Reference, message(reply, status))
 }
 
 // do sends a signed request and reads the reply. A transport failure is an unknown outcome.

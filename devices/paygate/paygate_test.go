@@ -25,6 +25,7 @@ type provider struct {
 	orders  map[string]*orderBody
 	charges map[string]int // reference → charges acted on
 	queries map[string]int
+	refunds map[string]int64 // refund reference → amount (all against the one 3.00 order the test refunds)
 	slow    time.Duration
 }
 
@@ -96,6 +97,29 @@ func (p *provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			o.Status, o.TransactionID = "paid", "TX-"+ref
 		}
 		reply(http.StatusOK, *o)
+	case r.Method == http.MethodPost && strings.HasSuffix(path, "/refunds"):
+		ref := strings.TrimSuffix(strings.TrimPrefix(path, "/v1/charges/"), "/refunds")
+		var rb refundBody
+		o, ok := p.orders[ref]
+		if json.Unmarshal(body, &rb) != nil || !ok || o.Status != "paid" {
+			reply(http.StatusUnprocessableEntity, orderBody{Message: "nothing to refund"})
+			return
+		}
+		if p.refunds == nil {
+			p.refunds = map[string]int64{}
+		}
+		if _, done := p.refunds[rb.RefundReference]; !done {
+			var left int64 = 300
+			for _, a := range p.refunds {
+				left -= a
+			}
+			if rb.AmountMinor > left {
+				reply(http.StatusUnprocessableEntity, orderBody{Message: "more than is left"})
+				return
+			}
+			p.refunds[rb.RefundReference] = rb.AmountMinor
+		}
+		reply(http.StatusOK, orderBody{Reference: ref, Status: "refunded"})
 	case r.Method == http.MethodPost && strings.HasSuffix(path, "/reverse"):
 		ref := strings.TrimSuffix(strings.TrimPrefix(path, "/v1/charges/"), "/reverse")
 		o, ok := p.orders[ref]
@@ -137,6 +161,15 @@ func TestChargeOutcomes(t *testing.T) {
 	}
 	if r, err := c.Query(ctx, "nobody"); err != nil || r.Status != app.PaymentNotFound {
 		t.Fatalf("unknown reference: %+v, %v", r, err)
+	}
+	// Refunds of r1 (3.00): a refund reference counts once; more than is left is refused.
+	for range 2 {
+		if err := c.Refund(ctx, app.RefundRequest{Reference: "r1", RefundReference: "f1", Amount: money.New(200, money.CNY)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Refund(ctx, app.RefundRequest{Reference: "r1", RefundReference: "f2", Amount: money.New(200, money.CNY)}); err == nil || !strings.Contains(err.Error(), "more than is left") {
+		t.Fatalf("refund beyond the order = %v", err)
 	}
 	if err := c.Reverse(ctx, "r1"); err != nil {
 		t.Fatal(err)

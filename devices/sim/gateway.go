@@ -26,10 +26,12 @@ type Gateway struct {
 }
 
 type order struct {
-	amount money.Amount
-	at     time.Time
-	state  app.PaymentStatus
-	txn    string
+	amount   money.Amount
+	at       time.Time
+	state    app.PaymentStatus
+	txn      string
+	refunds  map[string]money.Amount // refund reference → amount
+	refunded money.Amount
 }
 
 // ErrNoAnswer is the simulated gateway's silence.
@@ -46,7 +48,8 @@ func (g *Gateway) Charge(ctx context.Context, req app.ChargeRequest) (app.Paymen
 	if o, ok := g.orders[req.Reference]; ok { // a retried charge: the same order, never a second one
 		return g.result(o), nil
 	}
-	o := &order{amount: req.Amount, at: g.now(), state: app.PaymentPending, txn: fmt.Sprintf("SIM%016d", len(g.orders)+1)}
+	o := &order{amount: req.Amount, at: g.now(), state: app.PaymentPending, txn: fmt.Sprintf("SIM%016d", len(g.orders)+1),
+		refunds: map[string]money.Amount{}, refunded: money.Zero(req.Amount.Currency())}
 	g.orders[req.Reference] = o
 	switch {
 	case strings.HasSuffix(req.Code, "0000"):
@@ -74,6 +77,25 @@ func (g *Gateway) Reverse(ctx context.Context, reference string) error {
 	if o, ok := g.orders[reference]; ok {
 		o.state = app.PaymentDeclined
 	}
+	return nil
+}
+
+// Refund gives back part or all of a paid order, once per refund reference.
+func (g *Gateway) Refund(ctx context.Context, req app.RefundRequest) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	o, ok := g.orders[req.Reference]
+	if !ok || g.result(o).Status != app.PaymentPaid {
+		return fmt.Errorf("simulated provider: no paid order %s", req.Reference)
+	}
+	if _, done := o.refunds[req.RefundReference]; done {
+		return nil
+	}
+	if o.refunded.Add(req.Amount).Cmp(o.amount) > 0 {
+		return fmt.Errorf("simulated provider: refund of %s exceeds what is left of %s", req.Amount, o.amount)
+	}
+	o.refunds[req.RefundReference] = req.Amount
+	o.refunded = o.refunded.Add(req.Amount)
 	return nil
 }
 

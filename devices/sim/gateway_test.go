@@ -33,6 +33,19 @@ func TestSimulatedGatewayThroughCollectPayment(t *testing.T) {
 	if err != nil || again != first || len(g.orders) != 3 {
 		t.Fatalf("duplicate charge: %+v (first %+v), %v, %d orders", again, first, err, len(g.orders))
 	}
+	// Refunds: once per refund reference, never beyond what was paid.
+	for _, r := range []app.RefundRequest{{Reference: "r1", RefundReference: "f1", Amount: money.New(200, money.CNY)},
+		{Reference: "r1", RefundReference: "f1", Amount: money.New(200, money.CNY)}} {
+		if err := g.Refund(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.Refund(ctx, app.RefundRequest{Reference: "r1", RefundReference: "f2", Amount: money.New(200, money.CNY)}); err == nil {
+		t.Fatal("refunded 4.00 of a 3.00 order")
+	}
+	if err := g.Refund(ctx, app.RefundRequest{Reference: "r2", RefundReference: "f3", Amount: money.New(100, money.CNY)}); err == nil {
+		t.Fatal("refunded a declined order")
+	}
 	// Too slow a shopper: the till gives up and the order is reversed.
 	g.Confirm = time.Hour
 	if _, err := app.CollectPayment(ctx, g, app.ChargeRequest{Reference: "r4", Amount: amount, Code: "134567890123456788"},

@@ -13,9 +13,11 @@ CREATE TABLE refunds (
     total         INTEGER NOT NULL CHECK (total > 0),
     tax           INTEGER NOT NULL,
     rounding      INTEGER NOT NULL,
-    tender_kind   TEXT    NOT NULL CHECK (tender_kind IN ('cash', 'card')),
+    tender_kind   TEXT    NOT NULL CHECK (tender_kind IN ('cash', 'card', 'wallet')),
     tender_amount INTEGER NOT NULL,
     approval      TEXT    NOT NULL DEFAULT '',
+    reference     TEXT    NOT NULL DEFAULT '', -- a wallet refund: the original charge's reference
+    wallet        TEXT    NOT NULL DEFAULT '',
     card_last4    TEXT    NOT NULL DEFAULT '' CHECK (card_last4 = '' OR (length(card_last4) = 4 AND card_last4 NOT GLOB '*[^0-9]*'))
 ) STRICT;
 CREATE INDEX refunds_by_sale ON refunds (sale_id);
