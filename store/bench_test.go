@@ -163,14 +163,7 @@ func BenchmarkBarcodeLookup(b *testing.B) {
 func BenchmarkScanToCart(b *testing.B) {
 	s := bigCatalogStore(b)
 	ctx := context.Background()
-	set, err := s.Settings(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	co, err := app.NewCheckout(set, s, s, time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
+	co := newCheckout(b, s)
 	framer := scanner.NewFramer(scanner.FrameConfig{})
 	rng := rand.New(rand.NewPCG(3, 4))
 	lat := make(latencies, 0, b.N)

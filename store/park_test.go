@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"checkout/app"
 )
@@ -12,14 +11,8 @@ import (
 func TestParkAndResumeAcrossRestart(t *testing.T) {
 	s, path := openTestStore(t)
 	ctx := context.Background()
-	set, err := s.Settings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	co, err := app.NewCheckout(set, s, s, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	co := newCheckout(t, s)
+	till := co.Settings().Till
 	for _, code := range []string{"3*5449000000996", "0.455*2000101000006"} {
 		if _, err := co.Scan(ctx, code); err != nil {
 			t.Fatal(err)
@@ -43,14 +36,11 @@ func TestParkAndResumeAcrossRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	list, err := s2.ParkedAt(ctx, set.Till)
+	list, err := s2.ParkedAt(ctx, till)
 	if err != nil || len(list) != 1 || list[0].ID != parked.ID || list[0].Total != before.Total {
 		t.Fatalf("parked after restart: %+v, %v", list, err)
 	}
-	co2, err := app.NewCheckout(set, s2, s2, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	co2 := newCheckout(t, s2)
 	if err := co2.Resume(ctx, s2, parked.ID); err != nil {
 		t.Fatal(err)
 	}

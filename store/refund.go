@@ -118,19 +118,9 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 				return fmt.Errorf("refund line %d: %w", l.LineNo, err)
 			}
 		}
-		entry, err := json.Marshal(refundEntry{ID: stored.ID, ReceiptNo: stored.ReceiptNo, SaleReceipt: stored.SaleReceipt,
-			Total: stored.Total.Decimal(), Tender: string(t.Kind), Currency: stored.Currency.Code, DocSHA256: refundDocHash(&stored)})
-		if err != nil {
-			return err
-		}
-		seq, err := s.appendJournalJSON(ctx, tx, stored.At, "refund", string(entry))
-		if err != nil {
-			return err
-		}
-		if _, err := tx.StmtContext(ctx, s.q.insertOutbox).ExecContext(ctx, stored.ID, "refund", seq, timestamp(stored.At)); err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
-		return nil
+		return s.journalAndSend(ctx, tx, stored.At, "refund", stored.ID, refundEntry{ID: stored.ID, ReceiptNo: stored.ReceiptNo,
+			SaleReceipt: stored.SaleReceipt, Total: stored.Total.Decimal(), Tender: string(t.Kind), Currency: stored.Currency.Code,
+			DocSHA256: refundDocHash(&stored)})
 	})
 	if err != nil {
 		return fmt.Errorf("commit refund against %s: %w", r.SaleReceipt, err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"checkout/app"
 )
@@ -14,14 +13,7 @@ func TestRefundRoundTripAndLimits(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
 	sale := sellCash(t, s, "5449000000996", "5449000000996", "0.455*2000101000006")
-	set, err := s.Settings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	co, err := app.NewCheckout(set, s, s, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	co := newCheckout(t, s)
 	stored, err := s.SaleByReceipt(ctx, sale.ReceiptNo)
 	if err != nil {
 		t.Fatal(err)

@@ -141,23 +141,29 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 		if err := s.insertTenders(ctx, tx, stored.Number, stored.Tenders); err != nil {
 			return err
 		}
-		entry, err := json.Marshal(newSaleEntry(&stored))
-		if err != nil {
-			return err
-		}
-		seq, err := s.appendJournalJSON(ctx, tx, stored.CompletedAt, "sale", string(entry))
-		if err != nil {
-			return err
-		}
-		if _, err := tx.StmtContext(ctx, s.q.insertOutbox).ExecContext(ctx, stored.ID, "sale", seq, timestamp(stored.CompletedAt)); err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
-		return nil
+		return s.journalAndSend(ctx, tx, stored.CompletedAt, "sale", stored.ID, newSaleEntry(&stored))
 	})
 	if err != nil {
 		return fmt.Errorf("commit sale %s: %w", sale.ID, err)
 	}
 	sale.Number, sale.ReceiptNo = stored.Number, stored.ReceiptNo
+	return nil
+}
+
+// journalAndSend records a committed document in the journal and queues it for sync under id, inside the
+// transaction that stores it.
+func (s *Store) journalAndSend(ctx context.Context, tx *sql.Tx, at time.Time, kind, id string, entry any) error {
+	payload, err := json.Marshal(entry)
+	if err != nil {
+		return err
+	}
+	seq, err := s.appendJournalJSON(ctx, tx, at, kind, string(payload))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.StmtContext(ctx, s.q.insertOutbox).ExecContext(ctx, id, kind, seq, timestamp(at)); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
 	return nil
 }
 

@@ -36,11 +36,10 @@ func openTestStore(t testing.TB) (*Store, string) {
 	return s, path
 }
 
-// sellCash rings up codes through the real use case and pays exactly in cash.
-func sellCash(t testing.TB, s *Store, codes ...string) *app.Sale {
+// newCheckout returns the till's use case on s, with the settings stored in s.
+func newCheckout(t testing.TB, s *Store) *app.Checkout {
 	t.Helper()
-	ctx := context.Background()
-	set, err := s.Settings(ctx)
+	set, err := s.Settings(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +47,14 @@ func sellCash(t testing.TB, s *Store, codes ...string) *app.Sale {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return co
+}
+
+// sellCash rings up codes through the real use case and pays exactly in cash.
+func sellCash(t testing.TB, s *Store, codes ...string) *app.Sale {
+	t.Helper()
+	ctx := context.Background()
+	co := newCheckout(t, s)
 	for _, code := range codes {
 		if _, err := co.Scan(ctx, code); err != nil {
 			t.Fatalf("scan %s: %v", code, err)
@@ -345,20 +352,13 @@ func TestConcurrentSalesAreSerialisedGapFree(t *testing.T) {
 func TestSplitTenderRoundTrip(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
-	set, err := s.Settings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	co, err := app.NewCheckout(set, s, s, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	co := newCheckout(t, s)
 	for _, code := range []string{"5449000000996", "5449000000996", "5449000000996"} {
 		if _, err := co.Scan(ctx, code); err != nil {
 			t.Fatal(err)
 		}
 	}
-	third := money.New(co.Due().Minor()/3, set.Currency)
+	third := money.New(co.Due().Minor()/3, co.Settings().Currency)
 	if _, err := co.PayCard(third, "884211", "0005"); err != nil {
 		t.Fatal(err)
 	}
