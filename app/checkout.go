@@ -267,7 +267,7 @@ func (c *Checkout) PayCashPart(amount money.Amount) (Tender, error) {
 // PayCard records a payment approved on the shop's card terminal. Only the approval code and the
 // card's last four digits are kept. A card cannot pay more than is due.
 func (c *Checkout) PayCard(amount money.Amount, approval, last4 string) (Tender, error) {
-	if err := c.checkNonCash(amount); err != nil {
+	if err := c.CheckNonCash(amount); err != nil {
 		return Tender{}, err
 	}
 	approval = strings.ToUpper(strings.TrimSpace(approval))
@@ -309,8 +309,9 @@ func (c *Checkout) checkTender(amount, due money.Amount) error {
 	return nil
 }
 
-// checkNonCash refuses what checkTender refuses, and any overpayment: only cash has change.
-func (c *Checkout) checkNonCash(amount money.Amount) error {
+// CheckNonCash says whether a card, QR or wallet payment of amount could be taken now: what checkTender
+// refuses, and any overpayment, since only cash has change.
+func (c *Checkout) CheckNonCash(amount money.Amount) error {
 	due := c.Due()
 	if err := c.checkTender(amount, due); err != nil {
 		return err

@@ -138,7 +138,7 @@ func (c *Checkout) PaymentReference() string {
 // PayQR records a merchant-presented QR payment for amount: confirmed by the provider (transaction set)
 // or, for the shop's static code, by the cashier looking at the shopper's phone.
 func (c *Checkout) PayQR(amount money.Amount, reference, transaction string) (Tender, error) {
-	if err := c.checkNonCash(amount); err != nil {
+	if err := c.CheckNonCash(amount); err != nil {
 		return Tender{}, err
 	}
 	if c.hasReference(reference) {
@@ -166,7 +166,7 @@ func (c *Checkout) PayWithCode(ctx context.Context, gw PaymentGateway, code stri
 // StartCodePayment checks that code is a wallet pay code and amount can be paid with it, and returns the
 // charge to send, under a new reference. A product barcode is never sent to a provider.
 func (c *Checkout) StartCodePayment(code string, amount money.Amount) (ChargeRequest, error) {
-	if err := c.checkNonCash(amount); err != nil {
+	if err := c.CheckNonCash(amount); err != nil {
 		return ChargeRequest{}, err
 	}
 	parsed, err := c.rules.Parse(code)
@@ -184,7 +184,7 @@ func (c *Checkout) TakeCodePayment(req ChargeRequest, res PaymentResult) (Tender
 	if c.hasReference(req.Reference) {
 		return Tender{}, fmt.Errorf("%w: payment %s is already taken", ErrInvalidAmount, req.Reference)
 	}
-	if err := c.checkNonCash(req.Amount); err != nil {
+	if err := c.CheckNonCash(req.Amount); err != nil {
 		return Tender{}, err
 	}
 	return c.take(Tender{Kind: TenderWallet, Amount: req.Amount, Tendered: req.Amount, Change: money.Zero(req.Amount.Currency()),

@@ -381,8 +381,8 @@ func (p *payment) qr() {
 	if !ok {
 		return
 	}
-	if amount.Cmp(p.due) > 0 {
-		p.problem.SetText(errorMessage(app.ErrOverpaid))
+	if err := t.co.CheckNonCash(amount); err != nil { // before the shopper is shown a code that cannot be taken
+		p.problem.SetText(errorMessage(err))
 		return
 	}
 	ref := t.co.PaymentReference()
