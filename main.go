@@ -70,6 +70,14 @@ Commands:
   seed-demo        add the demo corner-shop catalog (products already there are kept)
   verify-journal   recompute the journal's hash chain; exit 1 naming the first bad row
   settings         print the shop's settings
+  stock CODE       a product's stock (CODE: barcode or SKU)
+  low-stock        products at or below their reorder point, with a suggested order
+  receive CODE QTY UNIT_COST [SUPPLIER]
+                   goods in from a supplier
+  adjust CODE DELTA REASON
+                   correct stock (-2 damage); REASON: damage, theft, expiry, found, correction
+  reorder-point CODE QTY
+                   the stock at which a product is low
   set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS,
                    barcode_layout.PREFIX (e.g. 20 PPIIIIIWWWWWC, or none), member_prefix,
                    shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc, qr_static,
@@ -119,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return 0
-	case "seed-demo", "verify-journal", "settings", "set":
+	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "reorder-point":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -136,6 +144,9 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		return err
 	}
 	defer st.Close()
+	if stockCommands[command] {
+		return runStockCommand(ctx, st, command, args, stdout)
+	}
 	switch command {
 	case "seed-demo":
 		n, err := seedDemo(ctx, st)
@@ -147,6 +158,9 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		n, err := st.VerifyJournal(ctx)
 		if err != nil {
 			return fmt.Errorf("verify-journal: %w (%d rows before it verified)", err, n)
+		}
+		if err := st.VerifyStock(ctx); err != nil {
+			return fmt.Errorf("verify-journal: %w", err)
 		}
 		fmt.Fprintf(stdout, "journal OK: %d rows verified\n", n)
 	case "settings":

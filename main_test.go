@@ -305,3 +305,28 @@ func TestMerchantQRFallsBackToTheStaticCode(t *testing.T) {
 		t.Fatalf("static code = %q, %v", got, err)
 	}
 }
+
+func TestStockCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	for _, tt := range []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"-db", db, "seed-demo"}, 0, "added ", ""},
+		{[]string{"-db", db, "receive", "5449000000996", "24", "1.50", "Acme"}, 0, "24 on hand", ""},
+		{[]string{"-db", db, "receive", "5449000000996", "2.5", "1.50"}, 1, "", "pieces are whole"},
+		{[]string{"-db", db, "adjust", "5449000000996", "-2", "damage"}, 0, "22 on hand", ""},
+		{[]string{"-db", db, "adjust", "5449000000996", "-2", "borrowed"}, 1, "", "reason"},
+		{[]string{"-db", db, "reorder-point", "5449000000996", "30"}, 0, "reorder at 30", ""},
+		{[]string{"-db", db, "low-stock"}, 0, "order       38\n1 products low", ""},
+		{[]string{"-db", db, "stock", "0000000000000"}, 1, "", "no product"},
+		{[]string{"-db", db, "verify-journal"}, 0, "journal OK", ""},
+	} {
+		code, out, errOut := cli(tt.args...)
+		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+			t.Errorf("checkout %v = %d\nstdout %q\nstderr %q", tt.args[2:], code, out, errOut)
+		}
+	}
+}

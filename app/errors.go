@@ -41,6 +41,7 @@ var (
 	ErrRefundTender       = &Error{"refund_tender", "the refund cannot go back that way"}
 	ErrCartNotEmpty       = &Error{"cart_not_empty", "the cart is not empty"}
 	ErrNotParked          = &Error{"not_parked", "no such parked cart"}
+	ErrInvalidStockMove   = &Error{"invalid_stock_move", "invalid stock movement"}
 	ErrPaymentUnknown     = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

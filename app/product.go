@@ -30,6 +30,11 @@ type Product struct {
 	Unit     Unit
 	TaxClass string
 	Active   bool
+	Cost     money.Amount // what one unit costs the shop, last received
+	// ReorderPoint is the stock at or below which the product is low (0: never).
+	ReorderPoint Quantity
+	// OnHand is the stock when the product was read: the stock ledger's sum, kept by the store.
+	OnHand Quantity
 }
 
 // DisplayName returns the product's name in the UI language (a BCP 47 tag such as "zh-Hans" or "en").

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"checkout/app/money"
 )
@@ -35,6 +36,23 @@ func ParseQuantity(s string, u Unit) (Quantity, error) {
 		return 0, fmt.Errorf("%w: %q", err, s)
 	}
 	return q, nil
+}
+
+// ParseSignedQuantity reads a stock change: ParseQuantity with an optional sign ("-2", "+0.5").
+func ParseSignedQuantity(s string, u Unit) (Quantity, error) {
+	t := strings.TrimSpace(s)
+	sign := Quantity(1)
+	switch {
+	case strings.HasPrefix(t, "-"):
+		sign, t = -1, t[1:]
+	case strings.HasPrefix(t, "+"):
+		t = t[1:]
+	}
+	if t == "0" {
+		return 0, nil
+	}
+	q, err := ParseQuantity(t, u)
+	return sign * q, err
 }
 
 func (q Quantity) check() error {

@@ -12,14 +12,16 @@ import (
 	"checkout/app/money"
 )
 
-const productColumns = `p.id, p.sku, p.name, p.name_zh, p.category, p.price, p.unit, p.tax_class, p.active`
+const productColumns = `p.id, p.sku, p.name, p.name_zh, p.category, p.price, p.unit, p.tax_class, p.active,
+	p.cost, p.reorder_point, p.on_hand`
 
 func scanProduct(row interface{ Scan(...any) error }, c money.Currency) (app.Product, error) {
 	var p app.Product
-	var price int64
+	var price, cost int64
 	var unit string
-	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.NameZH, &p.Category, &price, &unit, &p.TaxClass, &p.Active)
-	p.Price, p.Unit = money.New(price, c), app.Unit(unit)
+	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.NameZH, &p.Category, &price, &unit, &p.TaxClass, &p.Active,
+		&cost, &p.ReorderPoint, &p.OnHand)
+	p.Price, p.Cost, p.Unit = money.New(price, c), money.New(cost, c), app.Unit(unit)
 	return p, err
 }
 
@@ -79,8 +81,8 @@ func (s *Store) CountProducts(ctx context.Context) (int64, error) {
 func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (int, error) {
 	added := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		insProduct, err := tx.PrepareContext(ctx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id`)
+		insProduct, err := tx.PrepareContext(ctx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active,
+			cost, reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -94,7 +96,7 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 			p := e.Product
 			var id int64
 			err := insProduct.QueryRowContext(ctx, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
-				p.TaxClass, p.Active).Scan(&id)
+				p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint)).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // SKU already in the catalog
 			}

@@ -14,9 +14,11 @@ const lineBatch = 8
 // uses them through tx.StmtContext, which reuses the preparation on that same connection.
 type statements struct {
 	nextReceipt, insertSale, insertTender, journalHead, insertJournal, insertOutbox *sql.Stmt
-	// insertLines[n-1] inserts n lines.
-	insertLines [lineBatch]*sql.Stmt
+	// insertLines[n-1] inserts n lines; insertMoves[n-1] n stock movements.
+	insertLines, insertMoves [lineBatch]*sql.Stmt
 }
+
+const moveColumns = `(product_id, at, kind, qty, reason, user, ref, unit_cost)`
 
 const lineColumns = `(sale_id, line_no, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
 	tax_class, tax_rate_bp, tax)`
@@ -36,13 +38,19 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&q.insertJournal, `INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&q.insertOutbox, `INSERT INTO outbox (id, kind, journal_seq, created_at) VALUES (?, ?, ?, ?)`},
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 15), ", ") + ")"
+	values := func(columns, n int) string {
+		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", columns), ", ") + ")"
+		return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	}
 	for n := 1; n <= lineBatch; n++ {
-		values := strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 		queries = append(queries, struct {
 			dst   **sql.Stmt
 			query string
-		}{&q.insertLines[n-1], `INSERT INTO sale_lines ` + lineColumns + ` VALUES ` + values})
+		}{&q.insertLines[n-1], `INSERT INTO sale_lines ` + lineColumns + ` VALUES ` + values(15, n)},
+			struct {
+				dst   **sql.Stmt
+				query string
+			}{&q.insertMoves[n-1], `INSERT INTO stock_moves ` + moveColumns + ` VALUES ` + values(8, n)})
 	}
 	for _, p := range queries {
 		st, err := db.PrepareContext(ctx, p.query)
@@ -58,6 +66,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 func (q *statements) close() error {
 	all := append([]*sql.Stmt{q.nextReceipt, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox},
 		q.insertLines[:]...)
+	all = append(all, q.insertMoves[:]...)
 	var errs []error
 	for _, st := range all {
 		if st != nil {

@@ -3,8 +3,11 @@ package ui_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+
+	"checkout/app"
 )
 
 func TestRefundOneLineInCash(t *testing.T) {
@@ -86,5 +89,33 @@ func TestRefundToTheWalletThatPaid(t *testing.T) {
 	refunds, err := st.RefundsOfSale(context.Background(), storedSale(t, st, "T01-000001").ID)
 	if err != nil || len(refunds) != 1 || refunds[0].Tender.Wallet != "wechat" || refunds[0].Tender.Reference == "" {
 		t.Fatalf("stored refunds %+v, %v", refunds, err)
+	}
+}
+
+func TestSellingBelowZeroIsFlagged(t *testing.T) {
+	till, st := newTill(t)
+	ctx := context.Background()
+	cola, err := st.ProductByBarcode(ctx, "5449000000996")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.NewInventory(st, time.Now).Receive(ctx, "", "owner", []app.ReceiveLine{{Product: cola, Qty: app.Pieces(1), UnitCost: cny(150)}}); err != nil {
+		t.Fatal(err)
+	}
+	w := till.Window()
+	scan(w, "5449000000996")
+	if shows(w, "stock records show none left") {
+		t.Fatal("flagged the one can in stock")
+	}
+	scan(w, "5449000000996")
+	mustShow(t, w, "Coca-Cola 330ml can: the stock records show none left.", "¥6.00")
+	scan(w, "6924743915763") // never stocked: the shop does not track it
+	if shows(w, "Lay's chips 70g: the stock records") {
+		t.Error("flagged an untracked product")
+	}
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyReturn)
+	if p, _ := st.ProductByBarcode(ctx, "5449000000996"); p.OnHand != app.Pieces(-1) {
+		t.Errorf("on hand after selling 2 of 1: %d", p.OnHand)
 	}
 }

@@ -333,6 +333,11 @@ func (t *Till) sell(input string) {
 				map[string]any{"Name": name, "Date": expiry.Format(time.DateOnly)}), widget.WarningImportance)
 			return
 		}
+		if t.co.BelowZero(added.Product) {
+			t.say(lang.L("{{.Name}}: the stock records show none left. Sold anyway; count the shelf when you can.",
+				map[string]any{"Name": name}), widget.WarningImportance)
+			return
+		}
 		t.say(name, widget.MediumImportance)
 	}
 }

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+	"checkout/store"
+)
+
+// stockCommands are the stock commands: see usage.
+var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive": true, "adjust": true, "reorder-point": true}
+
+// runStockCommand looks stock up and records deliveries and adjustments from the command line.
+func runStockCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
+	inv := app.NewInventory(st, time.Now)
+	user := os.Getenv("USER")
+	product := func(code string) (app.Product, error) { return findProduct(ctx, st, code) }
+	switch command {
+	case "stock":
+		if len(args) != 1 {
+			return errors.New("stock takes a barcode or SKU")
+		}
+		p, err := product(args[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s %s: %s on hand, reorder at %s\n", p.SKU, p.Name, p.OnHand.Format(p.Unit), p.ReorderPoint.Format(p.Unit))
+	case "low-stock":
+		low, err := st.LowStock(ctx, 1000)
+		if err != nil {
+			return err
+		}
+		for _, l := range low {
+			u := l.Product.Unit
+			flag := ""
+			if l.Negative() {
+				flag = "  (below zero: count it)"
+			}
+			fmt.Fprintf(stdout, "%-12s %-32s on hand %8s  reorder at %8s  order %8s%s\n", l.Product.SKU, l.Product.Name,
+				l.OnHand.Format(u), l.ReorderPoint.Format(u), l.SuggestedOrder().Format(u), flag)
+		}
+		fmt.Fprintf(stdout, "%d products low\n", len(low))
+	case "receive":
+		if len(args) < 3 || len(args) > 4 {
+			return errors.New("receive takes CODE QTY UNIT_COST [SUPPLIER], e.g. receive 5449000000996 24 1.50 Acme")
+		}
+		p, err := product(args[0])
+		if err != nil {
+			return err
+		}
+		qty, err := app.ParseQuantity(args[1], p.Unit)
+		if err != nil {
+			return err
+		}
+		cost, err := money.Parse(args[2], p.Price.Currency())
+		if err != nil {
+			return fmt.Errorf("unit cost %q: %w", args[2], err)
+		}
+		supplier := ""
+		if len(args) == 4 {
+			supplier = args[3]
+		}
+		if err := inv.Receive(ctx, supplier, user, []app.ReceiveLine{{Product: p, Qty: qty, UnitCost: cost}}); err != nil {
+			return err
+		}
+		return printStock(ctx, st, p, stdout)
+	case "adjust":
+		if len(args) != 3 {
+			return fmt.Errorf("adjust takes CODE DELTA REASON (%s), e.g. adjust 5449000000996 -2 damage", strings.Join(app.AdjustmentReasons, ", "))
+		}
+		p, err := product(args[0])
+		if err != nil {
+			return err
+		}
+		delta, err := app.ParseSignedQuantity(args[1], p.Unit)
+		if err != nil {
+			return err
+		}
+		if err := inv.Adjust(ctx, p, delta, args[2], user); err != nil {
+			return err
+		}
+		return printStock(ctx, st, p, stdout)
+	case "reorder-point":
+		if len(args) != 2 {
+			return errors.New("reorder-point takes CODE QTY, e.g. reorder-point 5449000000996 12")
+		}
+		p, err := product(args[0])
+		if err != nil {
+			return err
+		}
+		qty, err := app.ParseSignedQuantity(args[1], p.Unit)
+		if err != nil || qty < 0 {
+			return fmt.Errorf("reorder point %q: a quantity of 0 or more", args[1])
+		}
+		if err := st.SetReorderPoint(ctx, p.ID, qty); err != nil {
+			return err
+		}
+		return printStock(ctx, st, p, stdout)
+	}
+	return nil
+}
+
+func printStock(ctx context.Context, st *store.Store, p app.Product, stdout io.Writer) error {
+	levels, err := st.StockLevels(ctx, []int64{p.ID})
+	if err != nil || len(levels) != 1 {
+		return err
+	}
+	l := levels[0]
+	fmt.Fprintf(stdout, "%s %s: %s on hand, reorder at %s\n", p.SKU, p.Name, l.OnHand.Format(p.Unit), l.ReorderPoint.Format(p.Unit))
+	return nil
+}
+
+// findProduct finds a product by barcode, else by exact SKU.
+func findProduct(ctx context.Context, st *store.Store, code string) (app.Product, error) {
+	p, err := st.ProductByBarcode(ctx, code)
+	if err == nil || !errors.Is(err, app.ErrUnknownBarcode) {
+		return p, err
+	}
+	found, serr := st.SearchProducts(ctx, code, 5)
+	if serr != nil {
+		return app.Product{}, serr
+	}
+	for _, f := range found {
+		if strings.EqualFold(f.SKU, code) {
+			return f, nil
+		}
+	}
+	return app.Product{}, fmt.Errorf("no product with barcode or SKU %q", code)
+}

@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app"
+)
+
+// insertMoves writes stock movements at at inside tx, lineBatch to a statement; the ledger's trigger keeps
+// products.on_hand.
+func (s *Store) insertMoves(ctx context.Context, tx *sql.Tx, at time.Time, moves []app.StockMove) error {
+	when := timestamp(at)
+	for first := 0; first < len(moves); first += lineBatch {
+		batch := moves[first:min(first+lineBatch, len(moves))]
+		args := make([]any, 0, 8*len(batch))
+		for _, m := range batch {
+			var cost any
+			if m.Kind == app.MoveReceiving {
+				cost = m.UnitCost.Minor()
+			}
+			args = append(args, m.ProductID, when, string(m.Kind), int64(m.Qty), m.Reason, m.User, m.Ref, cost)
+		}
+		if _, err := tx.StmtContext(ctx, s.q.insertMoves[len(batch)-1]).ExecContext(ctx, args...); err != nil {
+			if isConstraint(err) {
+				return fmt.Errorf("%w: %v", app.ErrInvalidStockMove, err)
+			}
+			return fmt.Errorf("stock moves %d–%d: %w", first+1, first+len(batch), err)
+		}
+	}
+	return nil
+}
+
+// stockEntry is what the journal records of a receiving, adjustment or count.
+type stockEntry struct {
+	Kind      string `json:"kind"`
+	Ref       string `json:"ref"`
+	Moves     int    `json:"moves"`
+	DocSHA256 string `json:"doc_sha256"`
+}
+
+// RecordStock writes moves in one transaction with one journal entry: a delivery, an adjustment or a
+// count is applied whole or not at all. A receiving also sets each product's cost to what it cost now.
+func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind, ref string, moves []app.StockMove) error {
+	if len(moves) == 0 {
+		return fmt.Errorf("%w: no movements", app.ErrInvalidStockMove)
+	}
+	doc, err := json.Marshal(moves)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(doc)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.insertMoves(ctx, tx, at, moves); err != nil {
+			return err
+		}
+		if kind == app.MoveReceiving {
+			for _, m := range moves {
+				if _, err := tx.ExecContext(ctx, `UPDATE products SET cost = ? WHERE id = ?`, m.UnitCost.Minor(), m.ProductID); err != nil {
+					return err
+				}
+			}
+		}
+		entry, err := json.Marshal(stockEntry{Kind: string(kind), Ref: ref, Moves: len(moves), DocSHA256: hex.EncodeToString(sum[:])})
+		if err != nil {
+			return err
+		}
+		_, err = s.appendJournalJSON(ctx, tx, at, "stock", string(entry))
+		return err
+	})
+}
+
+// StockLevels returns the stock of the products with the ids given.
+func (s *Store) StockLevels(ctx context.Context, ids []int64) ([]app.StockLevel, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return s.stockLevels(ctx, `p.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`) ORDER BY p.sku`, args...)
+}
+
+// LowStock lists products at or below their reorder point, least stock against their point first.
+func (s *Store) LowStock(ctx context.Context, limit int) ([]app.StockLevel, error) {
+	return s.stockLevels(ctx, `p.reorder_point > 0 AND p.on_hand <= p.reorder_point AND p.active = 1
+		ORDER BY p.on_hand * 1.0 / p.reorder_point, p.sku LIMIT ?`, limit)
+}
+
+func (s *Store) stockLevels(ctx context.Context, where string, args ...any) ([]app.StockLevel, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.StockLevel
+	for rows.Next() {
+		p, err := scanProduct(rows, s.currency())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, app.StockLevel{Product: p, OnHand: p.OnHand, ReorderPoint: p.ReorderPoint})
+	}
+	return out, rows.Err()
+}
+
+// SetReorderPoint sets the stock at or below which the product is low (0: never).
+func (s *Store) SetReorderPoint(ctx context.Context, productID int64, qty app.Quantity) error {
+	if qty < 0 {
+		return fmt.Errorf("%w: reorder point %d", app.ErrInvalidQuantity, qty)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE products SET reorder_point = ? WHERE id = ?`, int64(qty), productID)
+		return err
+	})
+}
+
+// VerifyStock checks that every product's cached on-hand equals the sum of its ledger, and returns the
+// first product where it does not.
+func (s *Store) VerifyStock(ctx context.Context) error {
+	var sku string
+	var cached, ledger int64
+	err := s.r.QueryRowContext(ctx, `SELECT p.sku, p.on_hand, coalesce(m.total, 0) FROM products p
+		LEFT JOIN (SELECT product_id, sum(qty) AS total FROM stock_ledger GROUP BY product_id) m ON m.product_id = p.id
+		WHERE p.on_hand <> coalesce(m.total, 0) LIMIT 1`).Scan(&sku, &cached, &ledger)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("stock of %s: on hand says %d, the ledger sums to %d", sku, cached, ledger)
+}
