@@ -106,8 +106,9 @@ func bigCatalogStore(b *testing.B) *Store {
 		start := time.Now()
 		batch := make([]app.CatalogEntry, 0, 10_000)
 		for i := range bigCatalog {
+			name, nameZH := benchName(i)
 			batch = append(batch, app.CatalogEntry{
-				Product: app.Product{SKU: fmt.Sprintf("GEN-%07d", i), Name: fmt.Sprintf("Generated product %d", i),
+				Product: app.Product{SKU: fmt.Sprintf("GEN-%07d", i), Name: name, NameZH: nameZH,
 					Price: cny(int64(100 + i%9900)), Unit: app.UnitPiece, TaxClass: "standard", Active: true},
 				Barcodes: []string{benchCode(i)},
 			})
@@ -129,6 +130,23 @@ func bigCatalogStore(b *testing.B) *Store {
 	}
 	b.Cleanup(func() { s.Close() })
 	return s
+}
+
+// Words of generated product names: a supermarket's brands, goods and sizes, in English and Chinese.
+var (
+	benchBrands   = []string{"Master Kong", "Uni-President", "Nongfu", "Wahaha", "Yili", "Mengniu", "Bright", "Coca-Cola", "Pepsi", "Lay's", "Oreo", "Dove", "Nestle", "Haitian", "Lee Kum Kee", "Want Want", "Dali", "Three Squirrels", "Liangpin", "Bestore"}
+	benchBrandsZH = []string{"康师傅", "统一", "农夫山泉", "娃哈哈", "伊利", "蒙牛", "光明", "可口可乐", "百事", "乐事", "奥利奥", "德芙", "雀巢", "海天", "李锦记", "旺旺", "达利园", "三只松鼠", "良品铺子", "百草味"}
+	benchGoods    = []string{"green tea", "jasmine tea", "milk", "yoghurt", "cola", "orange juice", "instant noodles", "soy sauce", "oyster sauce", "biscuits", "chocolate", "potato chips", "cashews", "walnuts", "bread", "cake", "rice", "vinegar", "mineral water", "coffee", "sparkling water", "dried mango", "beef jerky", "sunflower seeds", "rice crackers", "sausage", "candy", "gum", "ice tea", "soda water"}
+	benchGoodsZH  = []string{"绿茶", "茉莉花茶", "纯牛奶", "酸奶", "可乐", "橙汁", "方便面", "酱油", "蚝油", "饼干", "巧克力", "薯片", "腰果", "核桃", "面包", "蛋糕", "大米", "香醋", "矿泉水", "咖啡", "苏打水", "芒果干", "牛肉干", "瓜子", "米饼", "香肠", "糖果", "口香糖", "冰红茶", "汽水"}
+	benchSizes    = []string{"250ml", "330ml", "500ml", "1L", "1.5L", "70g", "100g", "200g", "500g", "1kg"}
+	benchFlavours = []string{"original", "spicy", "sweet", "light", "classic", "family pack", "mini", "extra", "lemon", "honey"}
+)
+
+// benchName returns the i-th generated product's English and Chinese names.
+func benchName(i int) (string, string) {
+	b, g, sz, f := i%len(benchBrands), (i/len(benchBrands))%len(benchGoods), (i/600)%len(benchSizes), (i/6000)%len(benchFlavours)
+	return fmt.Sprintf("%s %s %s %s", benchBrands[b], benchGoods[g], benchFlavours[f], benchSizes[sz]),
+		fmt.Sprintf("%s%s %s", benchBrandsZH[b], benchGoodsZH[g], benchSizes[sz])
 }
 
 // benchCode returns the i-th generated EAN-13: 69 + ten digits + check digit.
@@ -192,6 +210,28 @@ func BenchmarkScanToCart(b *testing.B) {
 		}
 	}
 	b.ReportMetric(micros(lat.quantile(0.5)), "p50-µs")
+	b.ReportMetric(micros(lat.quantile(0.99)), "p99-µs")
+}
+
+// BenchmarkNameSearch measures search as the cashier types, over 1,000,000 products: word and pinyin
+// prefixes, Chinese pieces and substrings, SKU and code prefixes. Target: p95 < 20 ms.
+func BenchmarkNameSearch(b *testing.B) {
+	s := bigCatalogStore(b)
+	ctx := context.Background()
+	queries := []string{"mas", "master kong gr", "nongfu min", "可乐", "薯片", "康师傅绿", "奶", "ksf", "nfsq", "kekou", "hunter",
+		"jasmine", "ter kon", "GEN-00123", "6900001", "spicy cash", "zzzz", "三只松鼠腰果", "walnuts 1kg", "lemon"}
+	lat := make(latencies, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := queries[i%len(queries)]
+		start := time.Now()
+		if _, err := s.SearchProducts(ctx, q, 20); err != nil {
+			b.Fatalf("search %q: %v", q, err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.ReportMetric(micros(lat.quantile(0.5)), "p50-µs")
+	b.ReportMetric(micros(lat.quantile(0.95)), "p95-µs")
 	b.ReportMetric(micros(lat.quantile(0.99)), "p99-µs")
 }
 

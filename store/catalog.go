@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"checkout/app"
 	"checkout/app/barcode"
@@ -38,36 +37,6 @@ func (s *Store) ProductByBarcode(ctx context.Context, code string) (app.Product,
 	return p, err
 }
 
-// SearchProducts returns up to limit active products whose SKU or barcode is query, or whose name
-// contains it (Latin names ignore case), exact code matches first.
-//
-// The LIKE scan suits a shop-sized catalog; an indexed full-text search replaces it for large ones.
-func (s *Store) SearchProducts(ctx context.Context, query string, limit int) ([]app.Product, error) {
-	query = strings.TrimSpace(query)
-	if query == "" || limit <= 0 {
-		return nil, nil
-	}
-	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(query) + "%"
-	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p
-		WHERE p.active = 1 AND (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?4)
-			OR p.name LIKE ?2 ESCAPE '\' OR p.name_zh LIKE ?2 ESCAPE '\')
-		ORDER BY p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?4) DESC, p.name
-		LIMIT ?3`, query, pattern, limit, barcode.NormalizeGTIN(query))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var found []app.Product
-	for rows.Next() {
-		p, err := scanProduct(rows, s.currency())
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, p)
-	}
-	return found, rows.Err()
-}
-
 // CountProducts returns how many products the catalog has.
 func (s *Store) CountProducts(ctx context.Context) (int64, error) {
 	var n int64
@@ -92,6 +61,11 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 			return err
 		}
 		defer insCode.Close()
+		ix, err := newIndexer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
 		for _, e := range entries {
 			p := e.Product
 			var id int64
@@ -102,6 +76,9 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 			}
 			if err != nil {
 				return fmt.Errorf("product %s: %w", p.SKU, err)
+			}
+			if err := ix.add(ctx, id, p.SKU, p.Name, p.NameZH); err != nil {
+				return fmt.Errorf("product %s: search index: %w", p.SKU, err)
 			}
 			for _, code := range e.Barcodes {
 				if _, err := insCode.ExecContext(ctx, barcode.NormalizeGTIN(code), id); err != nil {

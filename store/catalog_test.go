@@ -78,13 +78,27 @@ func TestSearchProducts(t *testing.T) {
 	}{
 		{"cola", []string{"DRK-001"}}, // the discontinued cola is not offered
 		{"COLA", []string{"DRK-001"}},
-		{"薯片", []string{"SNK-001"}},
-		{"香", []string{"PRO-001"}},
-		{"SNK-001", []string{"SNK-001"}},
-		{"2000101000006", []string{"PRO-001"}},
-		{"a", []string{"PRO-001", "DRK-001", "SNK-001"}}, // by name
-		{"100%", nil},
+		{"CoCa-c", []string{"DRK-001"}},        // mixed case, punctuation
+		{"ola 33", []string{"DRK-001"}},        // a substring and a word prefix
+		{"hips orig", []string{"SNK-001"}},     // a substring across words
+		{"薯片", []string{"SNK-001"}},            // two Chinese characters: trigrams cannot, pieces can
+		{"香", []string{"PRO-001"}},             // one
+		{"可口可", []string{"DRK-001"}},           // a Chinese substring
+		{"原味薯", []string{"SNK-001"}},           // inside the name
+		{"kkkl", []string{"DRK-001"}},          // pinyin initials of 可口可乐
+		{"kk", []string{"DRK-001"}},            // their start
+		{"xiangjiao", []string{"PRO-001"}},     // full pinyin of 香蕉
+		{"xiang jiao", []string{"PRO-001"}},    // syllable by syllable
+		{"SNK-001", []string{"SNK-001"}},       // SKU
+		{"snk", []string{"SNK-001"}},           // SKU prefix, any case
+		{"2000101000006", []string{"PRO-001"}}, // barcode
+		{"692474", []string{"SNK-001"}},        // barcode prefix
+		{"ba", []string{"PRO-001"}},            // word prefix
+		{"zzzz", nil},                          // nothing
+		{"100%", nil},                          // LIKE wildcards are text
 		{"_", nil},
+		{`"cola" OR NEAR(x) *`, nil},            // FTS5 syntax is text, and no error
+		{"cola'; DROP TABLE products; --", nil}, // so is SQL
 		{"  ", nil},
 	}
 	for _, tt := range tests {
@@ -107,7 +121,10 @@ func TestSearchProducts(t *testing.T) {
 			}
 		}
 	}
-	if got, _ := s.SearchProducts(ctx, "a", 1); len(got) != 1 {
+	if got, _ := s.SearchProducts(ctx, "69", 1); len(got) != 0 {
+		t.Errorf("a two-digit code prefix searched codes: %d", len(got))
+	}
+	if got, _ := s.SearchProducts(ctx, "c", 1); len(got) != 1 {
 		t.Errorf("limit 1 gave %d", len(got))
 	}
 }
@@ -171,5 +188,24 @@ func TestSettings(t *testing.T) {
 	// Two accepted changes and one sale, each journaled.
 	if n, err := s.VerifyJournal(ctx); err != nil || n != 3 {
 		t.Errorf("journal: %d rows, %v", n, err)
+	}
+}
+
+func TestCatalogFromBeforeSearchGetsIndexed(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	for _, q := range []string{`DELETE FROM product_trigrams`, `DELETE FROM product_words`} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := s.SearchProducts(ctx, "kkkl", 5); len(got) != 0 {
+		t.Fatalf("found %d products with no index", len(got))
+	}
+	if err := s.indexMissing(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.SearchProducts(ctx, "kkkl", 5); len(got) != 1 || got[0].SKU != "DRK-001" {
+		t.Fatalf("after indexing: %+v", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,8 @@ type Store struct {
 	// Statements of the sale path, prepared once on the writer connection: parsing SQL was a fifth of a
 	// sale's commit time.
 	q statements
+
+	applied []int // migrations applied by this Open
 }
 
 var (
@@ -82,8 +85,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: settings: %w", path, err)
 	}
 	s.cur.Store(&set.Currency)
+	if slices.Contains(s.applied, searchMigration) {
+		if err := s.indexMissing(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
 	return s, nil
 }
+
+// searchMigration creates the search tables; the catalog already there is indexed once it has run.
+const searchMigration = 7
 
 // dsn returns the connection string. Pragmas go in the DSN so every pooled connection gets them.
 func dsn(path string, readOnly bool) string {
@@ -136,30 +148,35 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := s.apply(ctx, version, string(body)); err != nil {
+		applied, err := s.apply(ctx, version, string(body))
+		if err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if applied {
+			s.applied = append(s.applied, version)
 		}
 	}
 	return nil
 }
 
-func (s *Store) apply(ctx context.Context, version int, body string) error {
+// apply runs one migration unless it has run; applied says whether it ran now.
+func (s *Store) apply(ctx context.Context, version int, body string) (applied bool, err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
-		return err
+		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, body); err != nil {
-		return err
+		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, timestamp(time.Now())); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	return true, tx.Commit()
 }
 
 // write runs fn in one write transaction and commits it. The writer connection is single and BEGINs

@@ -340,9 +340,10 @@ func TestSearchAddsAProduct(t *testing.T) {
 	}
 	mustShow(t, w, "Nongfu Spring water 550ml", "¥2.00")
 
-	// "a" matches four names, by name: Banana, Coca-Cola, Lay's, Nongfu. ↓↓↑ picks the second.
+	// "drk" starts two SKUs, DRK-001 (cola) and DRK-002 (water): ↓ goes to the water, ↓ stays on the last,
+	// ↑ comes back to the cola.
 	press(w, fyne.KeyF3)
-	typeIn(w, "a")
+	typeIn(w, "drk")
 	press(w, fyne.KeyDown)
 	press(w, fyne.KeyDown)
 	press(w, fyne.KeyUp)

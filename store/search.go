@@ -1,0 +1,294 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-pinyin"
+
+	"checkout/app"
+	"checkout/app/barcode"
+)
+
+// searchWords are the words a product is found by: its Latin name and SKU, and for its Chinese name the
+// pinyin syllables, the syllables run together, the initials, and every one- and two-character piece.
+func searchWords(sku, name, nameZH string) string {
+	words := []string{strings.ToLower(name), strings.ToLower(sku)}
+	var han []rune
+	for _, r := range nameZH {
+		if unicode.Is(unicode.Han, r) {
+			han = append(han, r)
+		} else if len(han) > 0 && han[len(han)-1] != ' ' {
+			han = append(han, ' ')
+		}
+	}
+	for _, run := range strings.Fields(string(han)) {
+		syllables := pinyin.LazyPinyin(run, pinyin.NewArgs())
+		if len(syllables) > 0 {
+			initials := make([]byte, 0, len(syllables))
+			for _, s := range syllables {
+				initials = append(initials, s[0])
+			}
+			words = append(words, strings.Join(syllables, " "), strings.Join(syllables, ""), string(initials))
+		}
+		rs := []rune(run)
+		for i := range rs {
+			words = append(words, string(rs[i]))
+			if i+1 < len(rs) {
+				words = append(words, string(rs[i:i+2]))
+			}
+		}
+	}
+	// Latin words inside the Chinese name ("330ml") are found too.
+	words = append(words, strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Han, r) {
+			return ' '
+		}
+		return r
+	}, nameZH)))
+	return strings.Join(words, " ")
+}
+
+// indexer writes products' search rows inside one transaction, with its statements prepared once.
+type indexer struct {
+	trigrams, words *sql.Stmt
+}
+
+func newIndexer(ctx context.Context, tx *sql.Tx) (*indexer, error) {
+	tri, err := tx.PrepareContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh) VALUES (?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	words, err := tx.PrepareContext(ctx, `INSERT INTO product_words (rowid, words) VALUES (?, ?)`)
+	if err != nil {
+		tri.Close()
+		return nil, err
+	}
+	return &indexer{trigrams: tri, words: words}, nil
+}
+
+func (ix *indexer) Close() {
+	ix.trigrams.Close()
+	ix.words.Close()
+}
+
+// add writes the search rows of a product that has none.
+func (ix *indexer) add(ctx context.Context, id int64, sku, name, nameZH string) error {
+	if _, err := ix.trigrams.ExecContext(ctx, id, name, nameZH); err != nil {
+		return err
+	}
+	_, err := ix.words.ExecContext(ctx, id, searchWords(sku, name, nameZH))
+	return err
+}
+
+// indexMissing fills the search tables for products that have no search rows (a catalog from before
+// them), a batch per transaction.
+func (s *Store) indexMissing(ctx context.Context) error {
+	for {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, sku, name, name_zh FROM products
+			WHERE id NOT IN (SELECT rowid FROM product_trigrams) ORDER BY id LIMIT 5000`)
+		if err != nil {
+			return err
+		}
+		var batch []struct {
+			id                int64
+			sku, name, nameZH string
+		}
+		for rows.Next() {
+			var r struct {
+				id                int64
+				sku, name, nameZH string
+			}
+			if err := rows.Scan(&r.id, &r.sku, &r.name, &r.nameZH); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			ix, err := newIndexer(ctx, tx)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			for _, r := range batch {
+				if err := ix.add(ctx, r.id, r.sku, r.name, r.nameZH); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+}
+
+// searchCandidates is how many matches each way of matching offers for ranking: enough to rank a first
+// page well, few enough that a broad query over a million products stays fast.
+const searchCandidates = 60
+
+// SearchProducts returns the first page (up to limit) of active products matching query: exact SKU or
+// barcode first, then barcode and SKU prefixes, then names — word and pinyin prefixes, Chinese pieces and
+// any substring of three or more characters — ranked by how well the name matches.
+func (s *Store) SearchProducts(ctx context.Context, query string, limit int) ([]app.Product, error) {
+	q := strings.TrimSpace(query)
+	if q == "" || limit <= 0 {
+		return nil, nil
+	}
+	var ids []int64
+	seen := map[int64]bool{}
+	add := func(sqlText string, args ...any) error {
+		rows, err := s.r.QueryContext(ctx, sqlText, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		return rows.Err()
+	}
+	upper := strings.ToUpper(q)
+	// Exact codes first, then code and SKU prefixes: what a cashier types from a label.
+	steps := []struct {
+		query string
+		args  []any
+	}{
+		{`SELECT id FROM products WHERE sku = ?`, []any{upper}},
+		{`SELECT product_id FROM barcodes WHERE code = ?`, []any{barcode.NormalizeGTIN(q)}},
+	}
+	if isDigits(q) && len(q) >= 4 {
+		for _, prefix := range []string{q, "0" + q} { // as typed, and as the GTIN-14 an EAN-13 is kept as
+			steps = append(steps, struct {
+				query string
+				args  []any
+			}{`SELECT product_id FROM barcodes WHERE code >= ? AND code < ? ORDER BY code LIMIT ?`, []any{prefix, prefix + "\xff", searchCandidates}})
+		}
+	}
+	steps = append(steps, struct {
+		query string
+		args  []any
+	}{`SELECT id FROM products WHERE sku >= ? AND sku < ? ORDER BY sku LIMIT ?`, []any{upper, upper + "\xff", searchCandidates}})
+	for _, st := range steps {
+		if err := add(st.query, st.args...); err != nil {
+			return nil, err
+		}
+	}
+	exact := len(ids)
+	if words := wordsQuery(q); words != "" {
+		if err := add(`SELECT rowid FROM product_words WHERE product_words MATCH ? LIMIT ?`, words, searchCandidates); err != nil {
+			return nil, err
+		}
+	}
+	// Substrings inside words, only when word prefixes did not fill the page: a broad trigram phrase over
+	// a million names costs milliseconds, and a page of prefix matches is what the cashier wants first.
+	if utf8.RuneCountInString(q) >= 3 && len(ids)-exact < limit {
+		phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
+		if err := add(`SELECT rowid FROM product_trigrams WHERE product_trigrams MATCH ? LIMIT ?`, phrase, searchCandidates); err != nil {
+			return nil, err
+		}
+	}
+	products, err := s.productsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	// Codes keep their order; names are ranked: starts with the query, then a word does, then the rest,
+	// shorter names first within each.
+	names := products[min(exact, len(products)):]
+	lq := strings.ToLower(q)
+	score := func(p app.Product) int {
+		n, z := strings.ToLower(p.Name), p.NameZH
+		switch {
+		case strings.HasPrefix(n, lq) || strings.HasPrefix(z, q):
+			return 0
+		case strings.Contains(n, " "+lq) || strings.Contains(z, q):
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(names, func(i, j int) bool {
+		si, sj := score(names[i]), score(names[j])
+		if si != sj {
+			return si < sj
+		}
+		return len(names[i].Name) < len(names[j].Name)
+	})
+	var out []app.Product
+	for _, p := range products {
+		if p.Active && len(out) < limit {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// productsByID reads products keeping the order of ids.
+func (s *Store) productsByID(ctx context.Context, ids []int64) ([]app.Product, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p WHERE p.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]app.Product{}
+	for rows.Next() {
+		p, err := scanProduct(rows, s.currency())
+		if err != nil {
+			return nil, err
+		}
+		byID[p.ID] = p
+	}
+	out := make([]app.Product, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
+}
+
+// wordsQuery turns what the cashier typed into an FTS5 query on product_words: every word typed must
+// start a word of the product. Words are split as the table's tokenizer splits them and quoted, so FTS5's
+// operators and punctuation in the query are only text.
+func wordsQuery(q string) string {
+	var terms []string
+	for _, t := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		terms = append(terms, `"`+t+`"*`)
+	}
+	return strings.Join(terms, " AND ")
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
