@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"checkout/app"
@@ -76,16 +75,17 @@ func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind
 	})
 }
 
-// StockLevels returns the stock of the products with the ids given.
+// StockLevels returns the stock of the products with the ids given, in that order.
 func (s *Store) StockLevels(ctx context.Context, ids []int64) ([]app.StockLevel, error) {
-	if len(ids) == 0 {
-		return nil, nil
+	products, err := s.productsByID(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	levels := make([]app.StockLevel, 0, len(products))
+	for _, p := range products {
+		levels = append(levels, app.StockLevel{Product: p, OnHand: p.OnHand, ReorderPoint: p.ReorderPoint})
 	}
-	return s.stockLevels(ctx, `p.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`) ORDER BY p.sku`, args...)
+	return levels, nil
 }
 
 // LowStock lists products at or below their reorder point, least stock against their point first.
