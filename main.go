@@ -68,6 +68,11 @@ With no command, checkout starts the till: the sale screen and the customer disp
 Commands:
   version          print the version
   seed-demo        add the demo corner-shop catalog (products already there are kept)
+  import-catalog [-apply] FILE
+                   check a catalog CSV (UTF-8 or GB18030), listing every bad row; -apply adds the good
+                   rows in batches (products whose SKU is there are kept; run again to resume)
+  export-catalog [FILE]
+                   the catalog as UTF-8 CSV, to FILE or standard output
   verify-journal   recompute the journal's hash chain; exit 1 naming the first bad row
   settings         print the shop's settings
   stock CODE       a product's stock (CODE: barcode or SKU)
@@ -127,7 +132,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return 0
-	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "reorder-point":
+	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "reorder-point",
+		"import-catalog", "export-catalog":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -144,8 +150,13 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		return err
 	}
 	defer st.Close()
-	if stockCommands[command] {
+	switch {
+	case stockCommands[command]:
 		return runStockCommand(ctx, st, command, args, stdout)
+	case command == "import-catalog":
+		return importCatalog(ctx, st, args, stdout)
+	case command == "export-catalog":
+		return exportCatalog(ctx, st, args, stdout)
 	}
 	switch command {
 	case "seed-demo":

@@ -1,11 +1,16 @@
 package app
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 
 	"checkout/app/barcode"
 	"checkout/app/money"
@@ -43,18 +48,47 @@ func (e *CatalogFileError) Error() string {
 var catalogColumns = map[string]string{
 	"sku": "sku", "barcode": "barcode", "barcodes": "barcode", "name": "name", "name_en": "name",
 	"name_zh": "name_zh", "category": "category", "unit": "unit", "price": "price", "tax_class": "tax_class",
+	"cost": "cost", "reorder_point": "reorder_point", "active": "active",
 }
 
-// ReadCatalogCSV reads a catalog file: UTF-8 (a BOM is skipped), a header row naming the columns in any
-// order (sku, barcode, name or name_en, name_zh, category, unit, price, tax_class), then one product a
-// row. Several barcodes go in one cell separated by '|'. Prices are decimals in the shop's currency. It
-// returns every entry, or a *CatalogFileError naming every bad row and nothing else.
+// CatalogColumns is the header export writes and import reads first.
+var CatalogColumns = []string{"sku", "barcode", "name", "name_zh", "category", "unit", "price", "cost", "reorder_point", "tax_class", "active"}
+
+// ReadCatalogCSV reads a whole catalog file and returns every entry, or a *CatalogFileError naming every
+// bad row and nothing else. See ScanCatalogCSV for the format.
 func ReadCatalogCSV(r io.Reader, s Settings) ([]CatalogEntry, error) {
-	cr := csv.NewReader(r)
+	var entries []CatalogEntry
+	var bad []RowError
+	err := ScanCatalogCSV(r, s, func(e CatalogEntry, _ int) error { entries = append(entries, e); return nil },
+		func(re RowError) { bad = append(bad, re) })
+	if err != nil {
+		return nil, err
+	}
+	if len(bad) > 0 {
+		return nil, &CatalogFileError{Rows: bad}
+	}
+	return entries, nil
+}
+
+// ScanCatalogCSV reads a catalog file row by row, so a million-row file never sits in memory: good rows
+// go to entry, bad ones (with their line number and why) to reject. The file is UTF-8, with or without a
+// BOM, or GB18030/GBK as spreadsheets in China save it; its header names the columns in any order (sku,
+// barcode, name or name_en, name_zh, category, unit, price, tax_class, and optionally cost, reorder_point
+// and active), then one product a row. Several barcodes go in one cell separated by '|'. Prices are
+// decimals in the shop's currency. A barcode twice in the file is a bad row the second time. entry gets
+// each good row with its line number; an error from it stops the scan and is returned. An unreadable
+// header is an error.
+func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
+	text, err := decodeSpreadsheetText(r)
+	if err != nil {
+		return err
+	}
+	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("catalog header: %w", err)
+		return fmt.Errorf("catalog header: %w", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -65,20 +99,18 @@ func ReadCatalogCSV(r io.Reader, s Settings) ([]CatalogEntry, error) {
 	}
 	for _, need := range []string{"sku", "barcode", "name", "unit", "price", "tax_class"} {
 		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("catalog header: no %q column", need)
+			return fmt.Errorf("catalog header: no %q column", need)
 		}
 	}
-	var entries []CatalogEntry
-	var bad []RowError
 	seen := map[string]int{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		line, _ := cr.FieldPos(0)
 		if err != nil {
-			bad = append(bad, RowError{Line: line, Reason: err.Error()})
+			reject(RowError{Line: line, Reason: err.Error()})
 			continue
 		}
 		get := func(field string) string {
@@ -89,23 +121,49 @@ func ReadCatalogCSV(r io.Reader, s Settings) ([]CatalogEntry, error) {
 		}
 		e, reason := catalogEntry(get, s)
 		for _, code := range e.Barcodes {
-			if first, dup := seen[code]; dup && reason == "" {
+			if first, dup := seen[barcode.NormalizeGTIN(code)]; dup && reason == "" {
 				reason = fmt.Sprintf("barcode %s is also on line %d", code, first)
 			}
 		}
 		if reason != "" {
-			bad = append(bad, RowError{Line: line, Reason: reason})
+			reject(RowError{Line: line, Reason: reason})
 			continue
 		}
 		for _, code := range e.Barcodes {
-			seen[code] = line
+			seen[barcode.NormalizeGTIN(code)] = line
 		}
-		entries = append(entries, e)
+		if err := entry(e, line); err != nil {
+			return err
+		}
 	}
-	if len(bad) > 0 {
-		return nil, &CatalogFileError{Rows: bad}
+}
+
+// decodeSpreadsheetText returns r as UTF-8: as it is when its start is UTF-8, else decoded from GB18030
+// (which includes GBK and GB2312). The first 64 KiB decide.
+func decodeSpreadsheetText(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(64 << 10)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("catalog file: %w", err)
 	}
-	return entries, nil
+	// A rune cut at the end of the peek is not a reason to think the file is not UTF-8.
+	if utf8.Valid(trimPartialRune(head)) {
+		return br, nil
+	}
+	return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), nil
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of b.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			break
+		}
+	}
+	return b
 }
 
 func catalogEntry(get func(string) string, s Settings) (CatalogEntry, string) {
@@ -130,6 +188,27 @@ func catalogEntry(get func(string) string, s Settings) (CatalogEntry, string) {
 		return CatalogEntry{}, "negative price"
 	}
 	p.Price = price
+	if c := get("cost"); c != "" {
+		cost, err := money.Parse(c, s.Currency)
+		if err != nil || cost.IsNegative() {
+			return CatalogEntry{}, fmt.Sprintf("cost %q: a price of 0 or more", c)
+		}
+		p.Cost = cost
+	}
+	if rp := get("reorder_point"); rp != "" && rp != "0" {
+		q, err := ParseQuantity(rp, p.Unit)
+		if err != nil {
+			return CatalogEntry{}, fmt.Sprintf("reorder_point %q: %v", rp, err)
+		}
+		p.ReorderPoint = q
+	}
+	switch strings.ToLower(get("active")) {
+	case "", "1", "yes", "true":
+	case "0", "no", "false":
+		p.Active = false
+	default:
+		return CatalogEntry{}, fmt.Sprintf("active %q: yes or no", get("active"))
+	}
 	var codes []string
 	for _, code := range strings.Split(get("barcode"), "|") {
 		if code = strings.TrimSpace(code); code == "" {

@@ -1,9 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 )
 
 func TestReadCatalogCSV(t *testing.T) {
@@ -48,4 +53,61 @@ func TestReadCatalogCSV(t *testing.T) {
 	if _, err := ReadCatalogCSV(strings.NewReader("sku,name\n"), DefaultSettings()); err == nil {
 		t.Error("a header without barcode, unit, price and tax_class was accepted")
 	}
+}
+
+func TestScanCatalogCSVEveryBadRowAndGB18030(t *testing.T) {
+	text := "sku,barcode,name,name_zh,unit,price,tax_class,cost,reorder_point,active\n" +
+		"DRK-001,5449000000996,Cola,可口可乐,piece,3.00,standard,1.50,12,yes\n" + // 2: good
+		"DRK-002,5449000000997,Cola 2,,piece,3.00,standard,,,\n" + // 3: check digit
+		"DRK-003,5449000000996,Cola 3,,piece,3.00,standard,,,\n" + // 4: barcode also on line 2
+		"DRK-004,4006381333931,Pen,,piece,-1.00,standard,,,\n" + // 5: negative price
+		"DRK-005,96385074,Gum,,piece,1.00,luxury,,,\n" + // 6: unknown tax class
+		"DRK-006,12345670,Tea,,box,1.00,standard,,,\n" + // 7: unit
+		",12345670,No SKU,,piece,1.00,standard,,,\n" + // 8: no sku
+		"DRK-008,,No code,,piece,1.00,standard,,,\n" + // 9: no barcode
+		"DRK-009,12345670,Old tea,茶,piece,1.00,standard,0.50,0,no\n" // 10: good, inactive
+	wantBad := map[int]string{3: "check digit", 4: "also on line 2", 5: "negative price", 6: "unknown tax class", 7: "unit", 8: "no sku", 9: "no barcode"}
+	for _, enc := range []struct {
+		name string
+		data []byte
+	}{
+		{"UTF-8", []byte(text)},
+		{"UTF-8 with BOM", append([]byte("\ufeff"), text...)},
+		{"GB18030", gb18030(t, text)},
+	} {
+		var good []CatalogEntry
+		var lines []int
+		bad := map[int]string{}
+		err := ScanCatalogCSV(bytes.NewReader(enc.data), DefaultSettings(), func(e CatalogEntry, line int) error {
+			good, lines = append(good, e), append(lines, line)
+			return nil
+		}, func(r RowError) { bad[r.Line] = r.Reason })
+		if err != nil {
+			t.Fatalf("%s: %v", enc.name, err)
+		}
+		if len(good) != 2 || lines[0] != 2 || lines[1] != 10 || good[0].Product.NameZH != "可口可乐" || good[1].Product.NameZH != "茶" ||
+			good[0].Product.Cost != cny(150) || good[0].Product.ReorderPoint != Pieces(12) || good[1].Product.Active {
+			t.Errorf("%s: good rows %+v at lines %v", enc.name, good, lines)
+		}
+		for line, want := range wantBad {
+			if !strings.Contains(bad[line], want) {
+				t.Errorf("%s: line %d: %q, want %q", enc.name, line, bad[line], want)
+			}
+		}
+		if len(bad) != len(wantBad) {
+			t.Errorf("%s: bad rows %v", enc.name, bad)
+		}
+	}
+}
+
+func gb18030(t *testing.T, s string) []byte {
+	t.Helper()
+	out, _, err := transform.Bytes(simplifiedchinese.GB18030.NewEncoder(), []byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if utf8.Valid(out) {
+		t.Fatal("the GB18030 test file is also valid UTF-8: it would not test decoding")
+	}
+	return out
 }

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"checkout/app"
 	"checkout/app/barcode"
@@ -97,3 +100,86 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 	}
 	return added, nil
 }
+
+// BarcodesInUse returns which of codes are already on a product, code → that product's SKU. Codes are
+// compared in their stored GTIN-14 form.
+func (s *Store) BarcodesInUse(ctx context.Context, codes []string) (map[string]string, error) {
+	inUse := map[string]string{}
+	for first := 0; first < len(codes); first += 500 {
+		batch := codes[first:min(first+500, len(codes))]
+		args := make([]any, len(batch))
+		for i, c := range batch {
+			args[i] = barcode.NormalizeGTIN(c)
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT b.code, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
+			WHERE b.code IN (?`+strings.Repeat(`, ?`, len(batch)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var code, sku string
+			if err := rows.Scan(&code, &sku); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			inUse[code] = sku
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return inUse, nil
+}
+
+// ExportCatalog writes the whole catalog as CSV in app.CatalogColumns order, a product a row, streaming
+// so a million products never sit in memory.
+func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+`, (SELECT group_concat(code, '|') FROM barcodes WHERE product_id = p.id)
+		FROM products p ORDER BY p.sku`)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cw := csv.NewWriter(w)
+	if err := cw.Write(app.CatalogColumns); err != nil {
+		return 0, err
+	}
+	n := 0
+	for rows.Next() {
+		var codes sql.NullString
+		p, err := scanProduct(scanWith(rows, &codes), s.currency())
+		if err != nil {
+			return n, err
+		}
+		var out []string
+		for _, c := range strings.Split(codes.String, "|") {
+			if c != "" {
+				out = append(out, barcode.DisplayGTIN(c))
+			}
+		}
+		active := "yes"
+		if !p.Active {
+			active = "no"
+		}
+		if err := cw.Write([]string{p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, string(p.Unit), p.Price.Decimal(),
+			p.Cost.Decimal(), p.ReorderPoint.Format(p.Unit), p.TaxClass, active}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return n, err
+	}
+	return n, rows.Err()
+}
+
+// scanWith scans a row's product columns and then extra columns into dest.
+func scanWith(row interface{ Scan(...any) error }, extra ...any) interface{ Scan(...any) error } {
+	return scanFunc(func(dest ...any) error { return row.Scan(append(dest, extra...)...) })
+}
+
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }

@@ -333,3 +333,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDisplayGTIN(t *testing.T) {
+	for _, tt := range [][2]string{
+		{"05449000000996", "5449000000996"}, {"00000096385074", "96385074"}, {"00036000291452", "0036000291452"},
+		{"15449000000993", "15449000000993"}, {"M0001", "M0001"}, {"05449000000997", "05449000000997"},
+	} {
+		got := DisplayGTIN(tt[0])
+		if got != tt[1] {
+			t.Errorf("DisplayGTIN(%s) = %s, want %s", tt[0], got, tt[1])
+		}
+		if NormalizeGTIN(got) != tt[0] && ValidateGTIN(tt[0]) == nil {
+			t.Errorf("DisplayGTIN(%s) does not read back", tt[0])
+		}
+	}
+}

@@ -61,6 +61,22 @@ func NormalizeGTIN(code string) string {
 	return code
 }
 
+// DisplayGTIN returns a stored GTIN-14 the way it is printed on the pack: an EAN-8 as 8 digits, other
+// retail codes as 13 (EAN-13, or a UPC-A with its leading 0), a GTIN-14 that needs all 14 as it is. A code
+// that is not a GTIN comes back unchanged. NormalizeGTIN reads every form back to the same GTIN-14.
+func DisplayGTIN(code string) string {
+	if len(code) != 14 || ValidateGTIN(code) != nil {
+		return code
+	}
+	switch {
+	case strings.HasPrefix(code, "000000"):
+		return code[6:]
+	case code[0] == '0':
+		return code[1:]
+	}
+	return code
+}
+
 // ExpandUPCE expands an 8-digit UPC-E (number system 0 or 1, six digits, check digit) to its 12-digit
 // UPC-A, checking the check digit, which UPC-E carries over from the UPC-A.
 func ExpandUPCE(code string) (string, error) {
