@@ -41,7 +41,7 @@ test: deps
 # cart and name search over a generated 1,000,000-product catalog.
 bench: deps
 	$(GO) test -run '^$$' -bench 'SaleCommit' -benchtime 3000x -count 3 ./store/
-	$(GO) test -run '^$$' -bench 'BarcodeLookup|ScanToCart|NameSearch' -benchtime 20000x ./store/
+	$(GO) test -run '^$$' -bench 'BarcodeLookup|ScanToCart|NameSearch|ProductListPage' -benchtime 20000x ./store/
 
 # package-linux builds dist/Checkout.tar.xz (binary, icon, .desktop file, Makefile installer).
 # fyne package bumps Build in FyneApp.toml: it is put back afterwards.

@@ -83,6 +83,8 @@ Commands:
                    correct stock (-2 damage); REASON: damage, theft, expiry, found, correction
   reorder-point CODE QTY
                    the stock at which a product is low
+  set-price CODE PRICE
+                   change a product's price (journaled with the old price)
   set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS,
                    barcode_layout.PREFIX (e.g. 20 PPIIIIIWWWWWC, or none), member_prefix,
                    shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc, qr_static,
@@ -132,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return 0
-	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "reorder-point",
+	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "reorder-point", "set-price",
 		"import-catalog", "export-catalog":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)

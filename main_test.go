@@ -325,6 +325,8 @@ func TestStockCommands(t *testing.T) {
 		{[]string{"-db", db, "reorder-point", "5449000000996", "30"}, 0, "reorder at 30", ""},
 		{[]string{"-db", db, "low-stock"}, 0, "order       38\n1 products low", ""},
 		{[]string{"-db", db, "stock", "0000000000000"}, 1, "", "no product"},
+		{[]string{"-db", db, "set-price", "DRK-001", "3.50"}, 0, "3.00 → 3.50 (journaled)", ""},
+		{[]string{"-db", db, "set-price", "DRK-001", "-1"}, 1, "", "invalid amount"},
 		{[]string{"-db", db, "verify-journal"}, 0, "journal OK", ""},
 	} {
 		code, out, errOut := cli(tt.args...)

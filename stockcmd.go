@@ -14,8 +14,8 @@ import (
 	"checkout/store"
 )
 
-// stockCommands are the stock commands: see usage.
-var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive": true, "adjust": true, "reorder-point": true}
+// stockCommands are the stock and price commands: see usage.
+var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive": true, "adjust": true, "reorder-point": true, "set-price": true}
 
 // runStockCommand looks stock up and records deliveries and adjustments from the command line.
 func runStockCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
@@ -87,6 +87,22 @@ func runStockCommand(ctx context.Context, st *store.Store, command string, args 
 			return err
 		}
 		return printStock(ctx, st, p, stdout)
+	case "set-price":
+		if len(args) != 2 {
+			return errors.New("set-price takes CODE PRICE, e.g. set-price 5449000000996 3.50")
+		}
+		p, err := product(args[0])
+		if err != nil {
+			return err
+		}
+		price, err := money.Parse(args[1], p.Price.Currency())
+		if err != nil {
+			return fmt.Errorf("price %q: %w", args[1], err)
+		}
+		if err := st.SetPrice(ctx, p.ID, price, user, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s %s: %s → %s (journaled)\n", p.SKU, p.Name, p.Price.Decimal(), price.Decimal())
 	case "reorder-point":
 		if len(args) != 2 {
 			return errors.New("reorder-point takes CODE QTY, e.g. reorder-point 5449000000996 12")

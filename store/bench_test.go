@@ -235,6 +235,32 @@ func BenchmarkNameSearch(b *testing.B) {
 	b.ReportMetric(micros(lat.quantile(0.99)), "p99-µs")
 }
 
+// BenchmarkProductListPage measures opening the product list at 1,000,000 products — the first page — and
+// paging deep into it. Target: first page < 100 ms.
+func BenchmarkProductListPage(b *testing.B) {
+	s := bigCatalogStore(b)
+	ctx := context.Background()
+	first, deep := make(latencies, 0, b.N), make(latencies, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		page, err := s.ProductPage(ctx, "", 50)
+		first = append(first, time.Since(start))
+		if err != nil || len(page) != 50 {
+			b.Fatalf("first page: %d, %v", len(page), err)
+		}
+		start = time.Now()
+		page, err = s.ProductPage(ctx, fmt.Sprintf("GEN-%07d", (i*7919)%(bigCatalog-100)), 50)
+		deep = append(deep, time.Since(start))
+		if err != nil || len(page) != 50 {
+			b.Fatalf("deep page: %d, %v", len(page), err)
+		}
+	}
+	b.ReportMetric(micros(first.quantile(0.5)), "first-p50-µs")
+	b.ReportMetric(micros(first.quantile(0.99)), "first-p99-µs")
+	b.ReportMetric(micros(deep.quantile(0.99)), "deep-p99-µs")
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if bigDir != "" {

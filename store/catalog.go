@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"checkout/app"
 	"checkout/app/barcode"
@@ -183,3 +184,57 @@ func scanWith(row interface{ Scan(...any) error }, extra ...any) interface{ Scan
 type scanFunc func(dest ...any) error
 
 func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// ProductPage returns up to limit products after the SKU after (all when after is ""), in SKU order: a
+// page of the product list, read by key so page 1,000 costs what page 1 does.
+func (s *Store) ProductPage(ctx context.Context, after string, limit int) ([]app.Product, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p WHERE p.sku > ? ORDER BY p.sku LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Product
+	for rows.Next() {
+		p, err := scanProduct(rows, s.currency())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// priceEntry is what the journal records of a price change.
+type priceEntry struct {
+	SKU      string `json:"sku"`
+	Old      string `json:"old"`
+	New      string `json:"new"`
+	Currency string `json:"currency"`
+	User     string `json:"user,omitempty"`
+}
+
+// SetPrice changes a product's price and journals the old and new price in the same transaction.
+func (s *Store) SetPrice(ctx context.Context, productID int64, price money.Amount, user string, at time.Time) error {
+	if price.IsNegative() || price.Currency() != s.currency() {
+		return fmt.Errorf("%w: price %s", app.ErrInvalidAmount, price)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var sku string
+		var old int64
+		err := tx.QueryRowContext(ctx, `SELECT sku, price FROM products WHERE id = ?`, productID).Scan(&sku, &old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: product %d", ErrNotFound, productID)
+		}
+		if err != nil {
+			return err
+		}
+		if old == price.Minor() {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE products SET price = ? WHERE id = ?`, price.Minor(), productID); err != nil {
+			return err
+		}
+		return s.appendJournal(ctx, tx, at, "price", priceEntry{SKU: sku, Old: money.New(old, price.Currency()).Decimal(),
+			New: price.Decimal(), Currency: price.Currency().Code, User: user})
+	})
+}

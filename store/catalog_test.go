@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,5 +208,48 @@ func TestCatalogFromBeforeSearchGetsIndexed(t *testing.T) {
 	}
 	if got, _ := s.SearchProducts(ctx, "kkkl", 5); len(got) != 1 || got[0].SKU != "DRK-001" {
 		t.Fatalf("after indexing: %+v", got)
+	}
+}
+
+func TestProductPagesAndJournaledPriceChange(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	var skus []string
+	for after := ""; ; {
+		page, err := s.ProductPage(ctx, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, p := range page {
+			skus = append(skus, p.SKU)
+		}
+		after = page[len(page)-1].SKU
+	}
+	if got := strings.Join(skus, ","); got != "DRK-001,OLD-001,PRO-001,SNK-001" {
+		t.Fatalf("paged two at a time through %s", got)
+	}
+	cola, err := s.ProductByBarcode(ctx, "5449000000996")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPrice(ctx, cola.ID, cny(350), "owner", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPrice(ctx, cola.ID, cny(-1), "owner", time.Now()); err == nil {
+		t.Error("a negative price was set")
+	}
+	if p, _ := s.ProductByBarcode(ctx, "5449000000996"); p.Price != cny(350) {
+		t.Fatalf("price after change: %v", p.Price)
+	}
+	var payload string
+	if err := s.r.QueryRowContext(ctx, `SELECT payload FROM journal WHERE kind = 'price'`).Scan(&payload); err != nil ||
+		!strings.Contains(payload, `"old":"3.00"`) || !strings.Contains(payload, `"new":"3.50"`) || !strings.Contains(payload, `"sku":"DRK-001"`) {
+		t.Fatalf("price journal entry %q, %v", payload, err)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
