@@ -12,6 +12,31 @@ import (
 // merchant with a Chinese template 64). Its published CRC is A13A; a separate Python CRC loop agrees.
 const specExample = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A"
 
+// Further complete payloads from other national schemes, their published CRCs re-checked with a
+// separate Python CRC loop.
+const (
+	// The SGQR specification's sample payload (Singapore), as used in the test suite of
+	// @rationally-app/payment-qr-parser: card-network primitives 02, 04, 11, 15, a dozen account
+	// templates, SGQR's own 51 and a payment system template 62/50. CRC 5E8D.
+	sgqrExample = "00020101021102164761360000000*1704155123456789123451110123456789012153123456789012341531250003" +
+		"440001034450003445311000126330015SG.COM.DASH.WWW0110000005550127670014A00000076200010120COM.LQDPALLIANCE.WWW" +
+		"021512345678901234503020028660011SG.COM.OCBC0147OCBCP2P629A358D-ECE7-4554-AD56-EBD12D84CA7E4F73295000" +
+		"06SG.EZI013603600006-76bb-4a5a-aa1a-fbcb64d6ecf530850013SG.COM.EZLINK01201234567890123456-1230204SGQR" +
+		"0324A123456,B123456,C12345670404A23X31260008COM.GRAB0110A93FO3230Q32390007COM.DBS0110123456789002101234" +
+		"56789033900011SG.COM.NETS01230201401832831128823590002150001118703240000308885872010901199084E5DC3D8344" +
+		"30017COM.QQ.WEIXIN.PAY011012345678900204123435660010SG.COM.UOB014845D233507F5E8C306E3871A4E9FACA601A80" +
+		"C114B5645E5D36840009SG.PAYNOW010120216+621234567890123030100408209912310525123456789012345678901234537" +
+		"270009SG.AIRPAY0110A11BC0000X51860007SG.SGQR0112180307510317020701.0003030608100604020205031380609Counte" +
+		"r010708201804075204581453037025802SG5916FOOD XYZ PTE LTD6009SINGAPORE6106081006626001081234567R06078765" +
+		"43050330015SG.COM.DASH.WWW0110000005550263045E8D"
+
+	// A dynamic QRIS payload (Indonesia) issued by Xendit for DANA, published in the tests of an open-source
+	// TypeScript EMVCo parser (emvco-qr.test.ts): IDR 10000 and a payment system template 62/60. CRC B00A.
+	qrisExample = "00020101021226570011ID.DANA.WWW011893600915015706056102091570605610303UME51440014ID.CO.QRIS.WWW" +
+		"0215ID20210807329890303UME5204893153033605405100005802ID5906XENDIT6015Kota Jakarta Se61051219062720115" +
+		"SzW8BPHhw35i1vT60490011ID.DANA.WWW0425MER2021071400774509608641050116304B00A"
+)
+
 // Thai PromptPay payloads as published in open-source PromptPay generators' tests (CRCs 8956, 3045,
 // D086, each re-checked with a separate Python CRC loop). PromptPay leaves out 52, 59 and 60.
 var promptPay = []string{
@@ -48,6 +73,22 @@ func TestSpecExample(t *testing.T) {
 	// Real payloads carry lower-case CRCs too.
 	if _, err := Parse(strings.TrimSuffix(specExample, "A13A") + "a13a"); err != nil {
 		t.Errorf("lower-case CRC: %v", err)
+	}
+}
+
+func TestNationalSchemePayloads(t *testing.T) {
+	for name, s := range map[string]string{"SGQR": sgqrExample, "QRIS": qrisExample} {
+		p, err := Parse(s)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.String() != s {
+			t.Errorf("%s re-encoded differently", name)
+		}
+	}
+	p, _ := Parse(qrisExample)
+	if p.Name != "XENDIT" || p.Amount != "10000" || p.Country != "ID" {
+		t.Errorf("QRIS parsed as %+v", p)
 	}
 }
 
