@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,9 +46,7 @@ func refundDocHash(r *app.Refund) string {
 	for _, l := range r.Lines {
 		d.Lines = append(d.Lines, refundLineDoc{LineNo: l.LineNo, Qty: int64(l.Qty), Total: l.Total.Decimal(), Tax: l.Tax.Decimal()})
 	}
-	doc, _ := json.Marshal(d) // plain strings and numbers: cannot fail
-	sum := sha256.Sum256(doc)
-	return hex.EncodeToString(sum[:])
+	return docSHA256(d)
 }
 
 // refundEntry is what the journal records of a refund.

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -113,11 +111,7 @@ func newSaleEntry(s *app.Sale) saleEntry {
 }
 
 // saleDocHash returns the hex SHA-256 of the sale's canonical JSON document.
-func saleDocHash(s *app.Sale) string {
-	doc, _ := json.Marshal(newSaleDoc(s)) // plain strings and numbers: cannot fail
-	sum := sha256.Sum256(doc)
-	return hex.EncodeToString(sum[:])
-}
+func saleDocHash(s *app.Sale) string { return docSHA256(newSaleDoc(s)) }
 
 // CommitSale stores a completed sale in one transaction: header (its id is the receipt number), lines,
 // tenders, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction

@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"checkout/app"
@@ -50,11 +48,12 @@ func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind
 	if len(moves) == 0 {
 		return fmt.Errorf("%w: no movements", app.ErrInvalidStockMove)
 	}
-	doc, err := json.Marshal(moves)
-	if err != nil {
-		return err
+	// The document lists every field of every movement as text, so the unit cost is covered too.
+	doc := make([][]string, 0, len(moves))
+	for _, m := range moves {
+		doc = append(doc, []string{strconv.FormatInt(m.ProductID, 10), string(m.Kind), strconv.FormatInt(int64(m.Qty), 10),
+			m.Reason, m.User, m.Ref, m.UnitCost.Decimal()})
 	}
-	sum := sha256.Sum256(doc)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := s.insertMoves(ctx, tx, at, moves); err != nil {
 			return err
@@ -66,12 +65,7 @@ func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind
 				}
 			}
 		}
-		entry, err := json.Marshal(stockEntry{Kind: string(kind), Ref: ref, Moves: len(moves), DocSHA256: hex.EncodeToString(sum[:])})
-		if err != nil {
-			return err
-		}
-		_, err = s.appendJournalJSON(ctx, tx, at, "stock", string(entry))
-		return err
+		return s.appendJournal(ctx, tx, at, "stock", stockEntry{Kind: string(kind), Ref: ref, Moves: len(moves), DocSHA256: docSHA256(doc)})
 	})
 }
 
