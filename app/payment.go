@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -199,6 +198,3 @@ func (c *Checkout) hasReference(ref string) bool {
 	}
 	return false
 }
-
-// IsPaymentUnresolved reports whether err leaves money in doubt: the cashier must check with the provider.
-func IsPaymentUnresolved(err error) bool { return errors.Is(err, ErrPaymentUnknown) }

@@ -114,9 +114,6 @@ func Open(cfg Config) (*Scanner, error) {
 // Events delivers the scanner's events; it is closed after Close.
 func (s *Scanner) Events() <-chan Event { return s.events }
 
-// Name is the scanner's name in events.
-func (s *Scanner) Name() string { return s.cfg.Name }
-
 // Stats returns the frame counts so far.
 func (s *Scanner) Stats() Stats {
 	return Stats{Frames: s.frames.Load(), Dropped: s.dropped.Load()}

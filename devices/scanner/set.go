@@ -34,9 +34,6 @@ func OpenAll(configs []Config) (*Set, error) {
 // Events delivers every scanner's events; it is closed after Close.
 func (set *Set) Events() <-chan Event { return set.events }
 
-// Scanners lists the scanners in the set.
-func (set *Set) Scanners() []*Scanner { return set.scanners }
-
 // Close closes every scanner, then the merged channel. Events not yet received are discarded.
 func (set *Set) Close() error {
 	set.once.Do(func() {
