@@ -1,12 +1,16 @@
 package ui_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"checkout/app/barcode"
+	"checkout/store"
 	"checkout/ui"
 )
 
@@ -164,3 +168,33 @@ var errFrame = frameError("frame longer than 256 bytes")
 type frameError string
 
 func (e frameError) Error() string { return string(e) }
+
+func TestDevicesScreenSavesTheScannerPorts(t *testing.T) {
+	var st *store.Store
+	till, st := newTill(t, func(o *ui.Options) {
+		o.Ports = func() []string { return []string{"/dev/ttyACM0", "/dev/ttyUSB0"} }
+		o.SetSetting = func(key, value string) error {
+			_, err := st.SetSetting(context.Background(), key, value, time.Now())
+			return err
+		}
+	})
+	w := till.Window()
+	press(w, fyne.KeyF10)
+	mustShow(t, w, "Serial ports", "/dev/ttyACM0", "/dev/ttyUSB0")
+	var usb *widget.Check
+	visit(w, func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "/dev/ttyUSB0" {
+			usb = c
+		}
+	})
+	if usb == nil {
+		t.Fatal("no check box for /dev/ttyUSB0")
+	}
+	test.Tap(usb)
+	test.Tap(findButton(t, w, "Save ports"))
+	mustShow(t, w, "Saved. The scanners change at the next start.")
+	set, err := st.Settings(context.Background())
+	if err != nil || set.Device("scanner.ports") != "/dev/ttyUSB0" {
+		t.Fatalf("scanner.ports = %q, %v", set.Device("scanner.ports"), err)
+	}
+}
