@@ -10,17 +10,12 @@ import (
 	"os"
 
 	"checkout/app"
-	"checkout/app/barcode"
 	"checkout/store"
 )
 
-// importBatch is how many products one import transaction adds: a failed or stopped import keeps the
-// batches before it, and running it again skips the SKUs already in (resumable, never half a batch).
-const importBatch = 10_000
-
-// importCatalog checks a catalog file and, with -apply, adds its good rows. Without -apply it is a dry
-// run: every bad row is listed with its line and reason and nothing changes. With bad rows, -apply adds
-// only the good ones; it never adds half a file silently.
+// importCatalog checks a catalog file and, with -apply, adds its good rows (app.CheckCatalog). Without
+// -apply it is a dry run: every bad row is listed with its line and reason and nothing changes. With bad
+// rows, -apply adds only the good ones; it never adds half a file silently.
 func importCatalog(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import-catalog", flag.ContinueOnError)
 	apply := fs.Bool("apply", false, "add the good rows (without it: check only)")
@@ -32,83 +27,37 @@ func importCatalog(ctx context.Context, st *store.Store, args []string, stdout i
 	if err != nil {
 		return err
 	}
-	// First pass: check every row, against the file and against the catalog already there.
-	var bad []app.RowError
-	var good int
-	var codes []string
-	var codeLines []int
-	err = scanFile(fs.Arg(0), set, func(e app.CatalogEntry, line int) error {
-		good++
-		for _, c := range e.Barcodes {
-			codes, codeLines = append(codes, c), append(codeLines, line)
-		}
-		return nil
-	}, func(r app.RowError) { bad = append(bad, r) })
+	file, err := catalogFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	inUse, err := st.BarcodesInUse(ctx, codes)
+	check, err := app.CheckCatalog(ctx, st, set, file, nil)
 	if err != nil {
 		return err
 	}
-	skipLines := map[int]bool{}
-	for i, c := range codes {
-		if sku, ok := inUse[barcode.NormalizeGTIN(c)]; ok {
-			bad = append(bad, app.RowError{Line: codeLines[i], Reason: fmt.Sprintf("barcode %s is already on product %s", c, sku)})
-			if !skipLines[codeLines[i]] {
-				skipLines[codeLines[i]] = true
-				good--
-			}
-		}
-	}
-	for _, r := range bad {
+	for _, r := range check.Bad {
 		fmt.Fprintf(stdout, "line %d: %s\n", r.Line, r.Reason)
 	}
-	fmt.Fprintf(stdout, "%d good rows, %d bad\n", good, len(bad))
+	fmt.Fprintf(stdout, "%d good rows, %d bad\n", check.Good, len(check.Bad))
 	if !*apply {
-		if len(bad) > 0 {
-			return fmt.Errorf("nothing imported: fix the bad rows, or run with -apply to import the %d good ones", good)
+		if len(check.Bad) > 0 {
+			return fmt.Errorf("nothing imported: fix the bad rows, or run with -apply to import the %d good ones", check.Good)
 		}
 		fmt.Fprintln(stdout, "nothing imported (a check): run with -apply to import")
 		return nil
 	}
-	// Second pass: add the good rows in batches; products whose SKU is already there are kept as they are.
-	added := 0
-	batch := make([]app.CatalogEntry, 0, importBatch)
-	flush := func() error {
-		n, err := st.AddProducts(ctx, batch)
-		added += n
-		batch = batch[:0]
-		return err
-	}
-	err = scanFile(fs.Arg(0), set, func(e app.CatalogEntry, line int) error {
-		if skipLines[line] {
-			return nil
-		}
-		batch = append(batch, e)
-		if len(batch) == importBatch {
-			return flush()
-		}
-		return nil
-	}, func(app.RowError) {})
-	if err == nil && len(batch) > 0 {
-		err = flush()
-	}
-	fmt.Fprintf(stdout, "imported %d products (%d already there were kept)\n", added, good-added)
-	if err != nil {
-		return fmt.Errorf("import stopped after %d products: %w (run it again to continue)", added, err)
-	}
-	return nil
+	added, err := check.Apply(ctx, nil)
+	fmt.Fprintf(stdout, "imported %d products (%d already there were kept)\n", added, check.Good-added)
+	return err
 }
 
-// scanFile reads a catalog file with app.ScanCatalogCSV, telling entry each good row's line.
-func scanFile(path string, set app.Settings, entry func(app.CatalogEntry, int) error, reject func(app.RowError)) error {
-	f, err := os.Open(path)
+// catalogFile is the catalog file at path, to be read in passes.
+func catalogFile(path string) (app.CatalogFile, error) {
+	info, err := os.Stat(path)
 	if err != nil {
-		return err
+		return app.CatalogFile{}, err
 	}
-	defer f.Close()
-	return app.ScanCatalogCSV(bufio.NewReaderSize(f, 1<<20), set, entry, reject)
+	return app.CatalogFile{Open: func() (io.ReadCloser, error) { return os.Open(path) }, Size: info.Size()}, nil
 }
 
 // exportCatalog writes the catalog as UTF-8 CSV to the file named, or to stdout.

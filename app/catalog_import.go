@@ -1,0 +1,183 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"sync/atomic"
+
+	"checkout/app/barcode"
+)
+
+// ImportBatch is how many products one import transaction adds: a failed or cancelled import keeps the
+// batches before it, and importing the file again skips the SKUs already in (resumable, never half a
+// batch).
+const ImportBatch = 10_000
+
+// CatalogWriter is the catalog an import checks against and adds to; the store implements it.
+type CatalogWriter interface {
+	// BarcodesInUse returns which of codes are already on a product: code (GTIN-14) → that product's SKU.
+	BarcodesInUse(ctx context.Context, codes []string) (map[string]string, error)
+	// AddProducts adds the entries whose SKU is new in one transaction and returns how many it added.
+	AddProducts(ctx context.Context, entries []CatalogEntry) (int, error)
+}
+
+// ImportProgress is how far an import has read its file.
+type ImportProgress struct {
+	Applying   bool  // false while checking, true while adding
+	Read, Size int64 // bytes of the file read, of Size (0 when not known)
+	Rows       int   // rows read so far in this pass
+	Added      int   // products added so far
+}
+
+// Fraction is how much of the current pass is done, 0 to 1.
+func (p ImportProgress) Fraction() float64 {
+	if p.Size <= 0 {
+		return 0
+	}
+	return min(float64(p.Read)/float64(p.Size), 1)
+}
+
+// CatalogFile is a catalog file to import: Open reads it from the start, each pass anew; Size is its
+// length in bytes, for progress (0 if unknown).
+type CatalogFile struct {
+	Open func() (io.ReadCloser, error)
+	Size int64
+}
+
+// CatalogCheck is a checked catalog file: every bad row with its line and reason, against the file itself
+// and against the catalog already there, and how many rows are good.
+type CatalogCheck struct {
+	Good int
+	Bad  []RowError
+
+	file     CatalogFile
+	settings Settings
+	catalog  CatalogWriter
+	skip     map[int]bool // lines whose rows are good on their own but clash with the catalog
+}
+
+// CheckCatalog reads the whole file once and changes nothing: the dry run an import starts with.
+// progress, if not nil, is told how far it got every few thousand rows; cancelling ctx stops it.
+func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file CatalogFile, progress func(ImportProgress)) (*CatalogCheck, error) {
+	c := &CatalogCheck{file: file, settings: s, catalog: catalog, skip: map[int]bool{}}
+	var codes []string
+	var codeLines []int
+	err := c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
+		c.Good++
+		for _, code := range e.Barcodes {
+			codes, codeLines = append(codes, code), append(codeLines, line)
+		}
+		return nil
+	}, func(r RowError) { c.Bad = append(c.Bad, r) })
+	if err != nil {
+		return nil, err
+	}
+	inUse, err := catalog.BarcodesInUse(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	for i, code := range codes {
+		if sku, ok := inUse[barcode.NormalizeGTIN(code)]; ok {
+			c.Bad = append(c.Bad, RowError{Line: codeLines[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
+			if !c.skip[codeLines[i]] {
+				c.skip[codeLines[i]] = true
+				c.Good--
+			}
+		}
+	}
+	return c, nil
+}
+
+// Apply adds the good rows, ImportBatch to a transaction, and returns how many products it added;
+// products whose SKU is already there are kept as they are. Cancelling ctx stops it after the batch in
+// hand is committed or rolled back whole: what was added stays, and applying the file again resumes.
+func (c *CatalogCheck) Apply(ctx context.Context, progress func(ImportProgress)) (int, error) {
+	added := 0
+	batch := make([]CatalogEntry, 0, ImportBatch)
+	flush := func() error {
+		n, err := c.catalog.AddProducts(ctx, batch)
+		added += n
+		batch = batch[:0]
+		return err
+	}
+	err := c.scan(ctx, true, func(p ImportProgress) {
+		if progress != nil {
+			p.Added = added
+			progress(p)
+		}
+	}, func(e CatalogEntry, line int) error {
+		if c.skip[line] {
+			return nil
+		}
+		batch = append(batch, e)
+		if len(batch) == ImportBatch {
+			return flush()
+		}
+		return nil
+	}, func(RowError) {})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return added, fmt.Errorf("import stopped after %d products: %w (import the file again to continue)", added, err)
+	}
+	return added, nil
+}
+
+// progressEvery is how many rows pass between progress reports.
+const progressEvery = 5_000
+
+func (c *CatalogCheck) scan(ctx context.Context, applying bool, progress func(ImportProgress), entry func(CatalogEntry, int) error, reject func(RowError)) error {
+	f, err := c.file.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	counted := &countingReader{r: f}
+	rows := 0
+	report := func() {
+		if progress != nil {
+			progress(ImportProgress{Applying: applying, Read: counted.n.Load(), Size: c.file.Size, Rows: rows})
+		}
+	}
+	tick := func() error {
+		rows++
+		if rows%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			report()
+		}
+		return nil
+	}
+	err = ScanCatalogCSV(bufio.NewReaderSize(counted, 1<<20), c.settings, func(e CatalogEntry, line int) error {
+		if err := tick(); err != nil {
+			return err
+		}
+		return entry(e, line)
+	}, func(r RowError) {
+		rows++
+		reject(r)
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		report()
+	}
+	return err
+}
+
+// countingReader counts the bytes read through it; the count may be read from another goroutine.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"checkout/app"
+	"checkout/app/barcode"
+)
+
+// genCatalog is a catalog file of n valid products, GEN-000000 upwards.
+func genCatalog(n int) string {
+	var b strings.Builder
+	b.WriteString("sku,barcode,name,name_zh,unit,price,tax_class\n")
+	for i := range n {
+		data := fmt.Sprintf("68%010d", i) // a prefix the test catalog does not use
+		fmt.Fprintf(&b, "GEN-%06d,%s,Product %d,商品%d,piece,%d.%02d,standard\n", i, data+string(barcode.CheckDigit(data)), i, i, 1+i%90, i%100)
+	}
+	return b.String()
+}
+
+func textFile(s string) app.CatalogFile {
+	return app.CatalogFile{Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(s)), nil }, Size: int64(len(s))}
+}
+
+// A cancelled import keeps whole batches only, and importing the file again adds the rest.
+func TestCatalogImportCancelsBetweenBatchesAndResumes(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	set, err := s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.CountProducts(ctx)
+	n := 2*app.ImportBatch + 5_000
+	file := textFile(genCatalog(n))
+	var reports []app.ImportProgress
+	check, err := app.CheckCatalog(ctx, s, set, file, func(p app.ImportProgress) { reports = append(reports, p) })
+	if err != nil || check.Good != n || len(check.Bad) != 0 {
+		t.Fatalf("check: %+v, %v", check, err)
+	}
+	last := reports[len(reports)-1]
+	if last.Applying || last.Rows != n || last.Fraction() != 1 || reports[0].Fraction() >= 1 {
+		t.Errorf("check progress: first %+v, last %+v", reports[0], last)
+	}
+	if got, _ := s.CountProducts(ctx); got != before {
+		t.Fatalf("the check added %d products", got-before)
+	}
+
+	stop, cancel := context.WithCancel(ctx)
+	added, err := check.Apply(stop, func(p app.ImportProgress) {
+		if p.Added >= app.ImportBatch {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || added != app.ImportBatch {
+		t.Fatalf("cancelled apply = %d, %v", added, err)
+	}
+	if got, _ := s.CountProducts(ctx); got != before+int64(app.ImportBatch) {
+		t.Fatalf("after cancelling %d products are in, want the first batch (%d)", got-before, app.ImportBatch)
+	}
+
+	added, err = check.Apply(ctx, nil)
+	if err != nil || added != n-app.ImportBatch {
+		t.Fatalf("resumed apply = %d, %v", added, err)
+	}
+	if got, _ := s.CountProducts(ctx); got != before+int64(n) {
+		t.Fatalf("after resuming: %d products added of %d", got-before, n)
+	}
+	if found, err := s.SearchProducts(ctx, "GEN-024999", 1); err != nil || len(found) != 1 {
+		t.Errorf("the last row is not searchable: %v %v", found, err)
+	}
+}
+
+// The check lists rows that clash with the catalog, and applying skips them.
+func TestCatalogImportSkipsRowsClashingWithTheCatalog(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	set, _ := s.Settings(ctx)
+	file := textFile("sku,barcode,name,unit,price,tax_class\n" +
+		"NEW-001,6901234567892,Pen,piece,1.00,standard\n" +
+		"NEW-002,5449000000996,Cola again,piece,3.00,standard\n" + // the demo cola's code
+		"NEW-003,96385074,Gum,piece,-1,standard\n")
+	check, err := app.CheckCatalog(ctx, s, set, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad []string
+	for _, r := range check.Bad {
+		bad = append(bad, fmt.Sprintf("%d %s", r.Line, r.Reason))
+	}
+	if check.Good != 1 || strings.Join(bad, "; ") != "4 negative price; 3 barcode 5449000000996 is already on product DRK-001" {
+		t.Fatalf("check = %d good, bad %q", check.Good, bad)
+	}
+	if added, err := check.Apply(ctx, nil); err != nil || added != 1 {
+		t.Fatalf("apply = %d, %v", added, err)
+	}
+	if p, _ := s.ProductByBarcode(ctx, "5449000000996"); p.SKU != "DRK-001" {
+		t.Errorf("the cola's code moved to %s", p.SKU)
+	}
+}
