@@ -42,6 +42,7 @@ var (
 	ErrCartNotEmpty       = &Error{"cart_not_empty", "the cart is not empty"}
 	ErrNotParked          = &Error{"not_parked", "no such parked cart"}
 	ErrInvalidStockMove   = &Error{"invalid_stock_move", "invalid stock movement"}
+	ErrInvalidProduct     = &Error{"invalid_product", "invalid product"}
 	ErrPaymentUnknown     = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

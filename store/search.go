@@ -144,6 +144,10 @@ const searchCandidates = 60
 // barcode first, then barcode and SKU prefixes, then names — word and pinyin prefixes, Chinese pieces and
 // any substring of three or more characters — ranked by how well the name matches.
 func (s *Store) SearchProducts(ctx context.Context, query string, limit int) ([]app.Product, error) {
+	return s.search(ctx, query, limit, true)
+}
+
+func (s *Store) search(ctx context.Context, query string, limit int, activeOnly bool) ([]app.Product, error) {
 	q := strings.TrimSpace(query)
 	if q == "" || limit <= 0 {
 		return nil, nil
@@ -235,7 +239,7 @@ func (s *Store) SearchProducts(ctx context.Context, query string, limit int) ([]
 	})
 	var out []app.Product
 	for _, p := range products {
-		if p.Active && len(out) < limit {
+		if (p.Active || !activeOnly) && len(out) < limit {
 			out = append(out, p)
 		}
 	}

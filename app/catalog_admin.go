@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app/barcode"
+)
+
+// ProductForm is a product as the owner edits it, every field as typed. It is checked by the same rules
+// as a catalog file's row, so the screen and an import can never disagree on what a valid product is.
+type ProductForm struct {
+	ID                                             int64 // 0 for a new product
+	SKU, Name, NameZH, Category, Unit, Price, Cost string
+	ReorderPoint, TaxClass                         string
+	Barcodes                                       []string
+	Active                                         bool
+}
+
+// FormOf is the form showing an existing product and its barcodes.
+func FormOf(e CatalogEntry) ProductForm {
+	p := e.Product
+	rp := ""
+	if p.ReorderPoint != 0 {
+		rp = p.ReorderPoint.Format(p.Unit)
+	}
+	return ProductForm{ID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Category: p.Category, Unit: string(p.Unit),
+		Price: p.Price.Decimal(), Cost: p.Cost.Decimal(), ReorderPoint: rp, TaxClass: p.TaxClass,
+		Barcodes: append([]string(nil), e.Barcodes...), Active: p.Active}
+}
+
+// Entry checks the form and returns the product it describes, or an error wrapping ErrInvalidProduct that
+// says what is wrong.
+func (f ProductForm) Entry(s Settings) (CatalogEntry, error) {
+	active := "no"
+	if f.Active {
+		active = "yes"
+	}
+	fields := map[string]string{"sku": f.SKU, "name": f.Name, "name_zh": f.NameZH, "category": f.Category, "unit": f.Unit,
+		"price": f.Price, "cost": f.Cost, "reorder_point": f.ReorderPoint, "tax_class": f.TaxClass, "active": active,
+		"barcode": strings.Join(f.Barcodes, "|")}
+	e, reason := catalogEntry(func(k string) string { return strings.TrimSpace(fields[k]) }, s)
+	if reason != "" {
+		return CatalogEntry{}, fmt.Errorf("%w: %s", ErrInvalidProduct, reason)
+	}
+	seen := map[string]bool{}
+	for _, code := range e.Barcodes {
+		gtin := barcode.NormalizeGTIN(code)
+		if seen[gtin] {
+			return CatalogEntry{}, fmt.Errorf("%w: barcode %s is listed twice", ErrInvalidProduct, code)
+		}
+		seen[gtin] = true
+	}
+	e.Product.ID = f.ID
+	return e, nil
+}
+
+// CatalogEditor is where the owner's product changes are kept; the store implements it.
+type CatalogEditor interface {
+	// SaveProduct creates the product (ID 0) or replaces every field and barcode of it, journaling a
+	// changed price with the old and the new, and returns its ID. A SKU or barcode another product has
+	// fails it with ErrInvalidProduct, changing nothing.
+	SaveProduct(ctx context.Context, e CatalogEntry, user string, at time.Time) (int64, error)
+}
+
+// SaveProduct checks form and saves it as user; it returns the product as saved.
+func SaveProduct(ctx context.Context, editor CatalogEditor, s Settings, form ProductForm, user string, at time.Time) (Product, error) {
+	e, err := form.Entry(s)
+	if err != nil {
+		return Product{}, err
+	}
+	id, err := editor.SaveProduct(ctx, e, user, at)
+	if err != nil {
+		return Product{}, err
+	}
+	e.Product.ID = id
+	return e.Product, nil
+}

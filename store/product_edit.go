@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app"
+	"checkout/app/barcode"
+	"checkout/app/money"
+)
+
+// ProductDetail returns a product with its barcodes as printed (EAN-13, UPC-A, … rather than GTIN-14).
+func (s *Store) ProductDetail(ctx context.Context, id int64) (app.CatalogEntry, error) {
+	var codes sql.NullString
+	p, err := scanProduct(scanWith(s.r.QueryRowContext(ctx, `SELECT `+productColumns+`,
+		(SELECT group_concat(code, '|') FROM barcodes WHERE product_id = p.id) FROM products p WHERE p.id = ?`, id), &codes), s.currency())
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.CatalogEntry{}, fmt.Errorf("%w: product %d", ErrNotFound, id)
+	}
+	if err != nil {
+		return app.CatalogEntry{}, err
+	}
+	e := app.CatalogEntry{Product: p}
+	for _, c := range strings.Split(codes.String, "|") {
+		if c != "" {
+			e.Barcodes = append(e.Barcodes, barcode.DisplayGTIN(c))
+		}
+	}
+	return e, nil
+}
+
+// Categories lists the categories products are in, in order.
+func (s *Store) Categories(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT category FROM products WHERE category <> '' ORDER BY category`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveProduct creates e's product (ID 0) or replaces all its fields and barcodes, and its search rows, in
+// one transaction; a new or changed price is journaled with the old and the new. Stock is never set here:
+// it moves only through the ledger. A SKU or barcode that another product has fails with
+// app.ErrInvalidProduct and changes nothing.
+func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string, at time.Time) (int64, error) {
+	p := e.Product
+	if p.Price.Currency() != s.currency() {
+		return 0, fmt.Errorf("%w: price %s", app.ErrInvalidAmount, p.Price)
+	}
+	id := p.ID
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var other int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ? AND id <> ?`, p.SKU, id).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("%w: SKU %s is already another product's", app.ErrInvalidProduct, p.SKU)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		old := sql.NullInt64{}
+		if id == 0 {
+			err = tx.QueryRowContext(ctx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active, cost, reorder_point)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
+				p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint)).Scan(&id)
+			if err != nil {
+				return err
+			}
+		} else {
+			if err := tx.QueryRowContext(ctx, `SELECT price FROM products WHERE id = ?`, id).Scan(&old); errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%w: product %d", ErrNotFound, id)
+			} else if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, name_zh = ?, category = ?, price = ?, unit = ?, tax_class = ?,
+				active = ?, cost = ?, reorder_point = ? WHERE id = ?`, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
+				p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint), id)
+			if err != nil {
+				return err
+			}
+			for _, table := range []string{"barcodes WHERE product_id", "product_trigrams WHERE rowid", "product_words WHERE rowid"} {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` = ?`, id); err != nil {
+					return err
+				}
+			}
+		}
+		for _, code := range e.Barcodes {
+			var owner string
+			err := tx.QueryRowContext(ctx, `SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?`,
+				barcode.NormalizeGTIN(code)).Scan(&owner)
+			if err == nil {
+				return fmt.Errorf("%w: barcode %s is already on product %s", app.ErrInvalidProduct, code, owner)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO barcodes (code, product_id) VALUES (?, ?)`, barcode.NormalizeGTIN(code), id); err != nil {
+				return err
+			}
+		}
+		ix, err := newIndexer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		if err := ix.add(ctx, id, p.SKU, p.Name, p.NameZH); err != nil {
+			return err
+		}
+		if old.Valid && old.Int64 == p.Price.Minor() {
+			return nil
+		}
+		oldPrice := ""
+		if old.Valid {
+			oldPrice = money.New(old.Int64, p.Price.Currency()).Decimal()
+		}
+		return s.appendJournal(ctx, tx, at, "price", priceEntry{SKU: p.SKU, Old: oldPrice, New: p.Price.Decimal(),
+			Currency: p.Price.Currency().Code, User: user})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// SearchCatalog is SearchProducts for the product manager: inactive products are found too.
+func (s *Store) SearchCatalog(ctx context.Context, query string, limit int) ([]app.Product, error) {
+	return s.search(ctx, query, limit, false)
+}
