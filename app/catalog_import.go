@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"sync/atomic"
 
 	"checkout/app/barcode"
@@ -87,6 +88,8 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 			}
 		}
 	}
+	// The clashes were found after the file's own faults: list every bad row in file order.
+	sort.SliceStable(c.Bad, func(i, j int) bool { return c.Bad[i].Line < c.Bad[j].Line })
 	return c, nil
 }
 

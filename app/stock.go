@@ -103,6 +103,24 @@ type ReceiveLine struct {
 	UnitCost money.Amount
 }
 
+// Value is what the line cost: unit cost × quantity, rounded half to even.
+func (l ReceiveLine) Value() money.Amount {
+	v, _ := money.MulDiv(l.UnitCost.Minor(), int64(l.Qty), 1000) // a delivery line is far below overflow
+	return money.New(v, l.UnitCost.Currency())
+}
+
+// DeliveryCost is what a delivery cost: its lines' values summed.
+func DeliveryCost(lines []ReceiveLine) money.Amount {
+	if len(lines) == 0 {
+		return money.Amount{}
+	}
+	total := lines[0].Value()
+	for _, l := range lines[1:] {
+		total = total.Add(l.Value())
+	}
+	return total
+}
+
 // Receive records a delivery from supplier: every line in, with what a unit cost.
 func (inv *Inventory) Receive(ctx context.Context, supplier, user string, lines []ReceiveLine) error {
 	if len(lines) == 0 {

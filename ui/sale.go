@@ -53,6 +53,8 @@ type Options struct {
 	Sales app.SaleHistory
 	// Parked keeps parked carts (F7); nil: carts cannot be parked.
 	Parked app.ParkedCarts
+	// Manager is the catalog and stock the back office (F4) works on; nil: no back office at this till.
+	Manager CatalogManager
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -80,6 +82,7 @@ type Till struct {
 	wedge       *wedge
 	devices     *deviceBoard
 	devicesOpen *devicesView // the devices screen while it is open
+	office      *BackOffice  // the back office window while it is open
 }
 
 // NewTill builds the sale screen and the customer display for co.
@@ -213,6 +216,9 @@ func (t *Till) build() fyne.CanvasObject {
 		buttons = append(buttons, t.keyButton(lang.L("Refund")+" (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }))
 	}
 	buttons = append(buttons, t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid))
+	if t.opt.Manager != nil {
+		buttons = append(buttons, t.keyButton(lang.L("Products and stock")+" (F4)", theme.StorageIcon(), t.openBackOffice))
+	}
 	keys := container.NewGridWithColumns(min(len(buttons), 4), buttons...) // two rows fit a 1024-pixel screen
 	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
 	t.status.Importance = widget.LowImportance
@@ -257,6 +263,8 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 		t.editQuantity()
 	case fyne.KeyF3:
 		t.openSearch()
+	case fyne.KeyF4:
+		t.openBackOffice()
 	case fyne.KeyF5:
 		t.editDiscount()
 	case fyne.KeyF7:
@@ -363,8 +371,16 @@ func (t *Till) routeScan(code string) {
 	t.sell(code)
 }
 
-// ScanFromDevice sells a code framed by a serial scanner. It may be called from any goroutine.
-func (t *Till) ScanFromDevice(code string) { onUI(func() { t.routeScan(code) }) }
+// ScanFromDevice sells a code framed by a serial scanner, or gives it to the back office page that takes
+// scans while that window is open. It may be called from any goroutine.
+func (t *Till) ScanFromDevice(code string) {
+	onUI(func() {
+		if t.office != nil && t.office.scan(code) {
+			return
+		}
+		t.routeScan(code)
+	})
+}
 
 func (t *Till) moveSelection(delta int) {
 	n := len(t.co.Lines())

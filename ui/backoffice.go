@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+)
+
+// CatalogManager is what the back office reads and changes; the store implements it.
+type CatalogManager interface {
+	app.Catalog
+	app.CatalogEditor
+	app.CatalogWriter
+	app.StockLedger
+	// ProductPage is a page of the product list in SKU order, after the SKU after; SearchCatalog finds
+	// products as SearchProducts does, inactive ones too.
+	ProductPage(ctx context.Context, after string, limit int) ([]app.Product, error)
+	SearchCatalog(ctx context.Context, query string, limit int) ([]app.Product, error)
+	ProductDetail(ctx context.Context, id int64) (app.CatalogEntry, error)
+	Categories(ctx context.Context) ([]string, error)
+	CountProducts(ctx context.Context) (int64, error)
+}
+
+// backOfficeUser is who the back office acts as until the till has users and sign-in.
+const backOfficeUser = "back office"
+
+// BackOffice is the owner's window beside the till: the product list and editor, receiving, stock
+// adjustments, stock counts, the low-stock list and catalog import. Each page has an F-key, and a
+// scanner's codes go to the page that is open. Its methods run on Fyne's goroutine.
+type BackOffice struct {
+	till *Till
+	m    CatalogManager
+	inv  *app.Inventory
+	win  fyne.Window
+	tabs *container.AppTabs
+
+	products *productsPage
+	receive  *receivePage
+	adjust   *adjustPage
+	count    *countPage
+	low      *lowStockPage
+	imports  *importPage
+}
+
+// openBackOffice opens the back office window, or brings it to the front.
+func (t *Till) openBackOffice() {
+	if t.opt.Manager == nil {
+		return
+	}
+	if t.office != nil {
+		t.office.win.RequestFocus()
+		return
+	}
+	o := &BackOffice{till: t, m: t.opt.Manager, inv: app.NewInventory(t.opt.Manager, t.opt.Now)}
+	o.win = fyne.CurrentApp().NewWindow(lang.L("Products and stock") + " — " + t.co.Settings().Till)
+	o.products, o.receive, o.adjust = newProductsPage(o), newReceivePage(o), newAdjustPage(o)
+	o.count, o.low, o.imports = newCountPage(o), newLowStockPage(o), newImportPage(o)
+	o.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.L("Products")+" (F2)", o.products.content),
+		container.NewTabItem(lang.L("Receive")+" (F3)", o.receive.content),
+		container.NewTabItem(lang.L("Adjust")+" (F4)", o.adjust.content),
+		container.NewTabItem(lang.L("Count")+" (F5)", o.count.content),
+		container.NewTabItem(lang.L("Low stock")+" (F6)", o.low.content),
+		container.NewTabItem(lang.L("Import")+" (F7)", o.imports.content),
+	)
+	o.tabs.OnSelected = func(*container.TabItem) { o.focusPage() }
+	o.win.SetContent(o.tabs)
+	o.win.Resize(fyne.NewSize(1000, 680))
+	o.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { o.key(k) })
+	o.win.SetOnClosed(func() {
+		o.imports.cancel()
+		t.office = nil
+	})
+	t.office = o
+	o.win.Show()
+	o.products.reload()
+	o.focusPage()
+}
+
+// BackOffice returns the open back office window's screens, or nil while it is closed.
+func (t *Till) BackOffice() *BackOffice { return t.office }
+
+// Window returns the back office window.
+func (o *BackOffice) Window() fyne.Window { return o.win }
+
+// key switches pages with F2–F7 from any field, and F8 starts a new product; it reports whether it
+// used the key.
+func (o *BackOffice) key(k *fyne.KeyEvent) bool {
+	if k.Name == fyne.KeyF8 {
+		o.tabs.SelectIndex(0)
+		o.products.create()
+		return true
+	}
+	pages := map[fyne.KeyName]int{fyne.KeyF2: 0, fyne.KeyF3: 1, fyne.KeyF4: 2, fyne.KeyF5: 3, fyne.KeyF6: 4, fyne.KeyF7: 5}
+	i, ok := pages[k.Name]
+	if !ok {
+		return false
+	}
+	o.tabs.SelectIndex(i)
+	o.focusPage()
+	return true
+}
+
+func (o *BackOffice) focusPage() {
+	switch o.tabs.SelectedIndex() {
+	case 0:
+		o.win.Canvas().Focus(o.products.query)
+	case 1:
+		o.win.Canvas().Focus(o.receive.code)
+	case 2:
+		o.win.Canvas().Focus(o.adjust.code)
+	case 3:
+		o.win.Canvas().Focus(o.count.code)
+	case 4:
+		o.low.reload()
+		o.win.Canvas().Focus(o.low.keys)
+	case 5:
+		o.win.Canvas().Focus(o.imports.path)
+	}
+}
+
+// scan takes a scanner's code for the open page; it reports false when that page takes no scans.
+func (o *BackOffice) scan(code string) bool {
+	switch o.tabs.SelectedIndex() {
+	case 0:
+		o.products.scanned(code)
+	case 1:
+		o.receive.scanned(code)
+	case 2:
+		o.adjust.scanned(code)
+	case 3:
+		o.count.scanned(code)
+	default:
+		return false
+	}
+	return true
+}
+
+// field is a back office entry: F-keys switch pages, Enter runs enter, a wedge scanner's codes go to
+// the open page.
+func (o *BackOffice) field(placeholder string, enter func()) *KeyEntry {
+	e := NewKeyEntry()
+	e.SetPlaceHolder(placeholder)
+	e.useWedge(o.till.wedge, "", o.till.opt.After)
+	e.OnScan = func(code string) { o.scan(code) }
+	e.OnKey = func(k *fyne.KeyEvent) bool {
+		if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && enter != nil {
+			enter()
+			return true
+		}
+		return o.key(k)
+	}
+	return e
+}
+
+// find returns the product a code names: a barcode, else an SKU.
+func (o *BackOffice) find(code string) (app.Product, error) {
+	code = strings.TrimSpace(code)
+	ctx := context.Background()
+	p, err := o.m.ProductByBarcode(ctx, code)
+	if err == nil || !errors.Is(err, app.ErrUnknownBarcode) {
+		return p, err
+	}
+	found, ferr := o.m.SearchCatalog(ctx, code, 1)
+	if ferr != nil {
+		return app.Product{}, ferr
+	}
+	if len(found) == 1 && strings.EqualFold(found[0].SKU, code) {
+		return found[0], nil
+	}
+	return app.Product{}, err
+}
+
+// name is a product's name in the UI language.
+func (o *BackOffice) name(p app.Product) string { return p.DisplayName(o.till.opt.Language) }
+
+// quantity is q as the owner reads it: "3" pieces, "1.250 kg".
+func quantity(q app.Quantity, u app.Unit) string {
+	if u == app.UnitKg {
+		return q.Format(u) + " " + lang.L("kg")
+	}
+	return q.Format(u)
+}
+
+// notice is a page's one line of feedback.
+type notice struct{ *widget.Label }
+
+func newNotice() notice {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	return notice{l}
+}
+
+func (n notice) say(text string, importance widget.Importance) {
+	n.Importance = importance
+	n.SetText(text)
+}
+
+func (n notice) fail(err error) { n.say(errorMessage(err), widget.DangerImportance) }

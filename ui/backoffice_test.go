@@ -1,0 +1,234 @@
+package ui_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"checkout/app"
+	"checkout/store"
+	"checkout/ui"
+)
+
+// openBackOffice starts a till with a back office and opens it with F4 from the sale screen.
+func openBackOffice(t *testing.T) (*ui.Till, *store.Store, fyne.Window) {
+	t.Helper()
+	till, st := newTill(t, func(o *ui.Options) { o.Manager = managerOf(o) })
+	if till.BackOffice() != nil {
+		t.Fatal("the back office is open before F4")
+	}
+	press(till.Window(), fyne.KeyF4)
+	office := till.BackOffice()
+	if office == nil {
+		t.Fatal("F4 did not open the back office")
+	}
+	return till, st, office.Window()
+}
+
+// managerOf is the store the till's options were given for sales: the back office works on the same.
+func managerOf(o *ui.Options) ui.CatalogManager { return o.Sales.(*store.Store) }
+
+// entry returns the field w shows with the placeholder given.
+func entry(t *testing.T, w fyne.Window, placeholder string) *ui.KeyEntry {
+	t.Helper()
+	var found *ui.KeyEntry
+	visit(w, func(o fyne.CanvasObject) {
+		if e, ok := o.(*ui.KeyEntry); ok && e.PlaceHolder == placeholder && found == nil {
+			found = e
+		}
+	})
+	if found == nil {
+		t.Fatalf("no field %q on screen: %s", placeholder, strings.Join(screen(w), " | "))
+	}
+	return found
+}
+
+// retype focuses the field with placeholder, clears it and types text as a person would.
+func retype(t *testing.T, w fyne.Window, placeholder, text string) {
+	t.Helper()
+	e := entry(t, w, placeholder)
+	w.Canvas().Focus(e)
+	e.SetText("")
+	typeIn(w, text)
+}
+
+func product(t *testing.T, st *store.Store, code string) app.Product {
+	t.Helper()
+	p, err := st.ProductByBarcode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBackOfficeFindsAndEditsAProduct(t *testing.T) {
+	_, st, w := openBackOffice(t)
+	mustShow(t, w, "Products (F2)", "DRK-001", "Coca-Cola 330ml can", "SNK-001", "4 products in the catalog")
+
+	typeIn(w, "kkkl") // pinyin initials of 可口可乐
+	mustShow(t, w, "Coca-Cola 330ml can")
+	if shows(w, "Lay's chips") {
+		t.Error("the search still lists the chips")
+	}
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Edit DRK-001", "5449000000996", "Save (Enter)")
+	retype(t, w, "0.00", "3.50") // the price field, first of the two money fields
+	press(w, fyne.KeyReturn)
+	if shows(w, "Edit DRK-001") {
+		t.Fatalf("the editor stayed open: %s", strings.Join(screen(w), " | "))
+	}
+	mustShow(t, w, "Saved DRK-001 Coca-Cola 330ml can.")
+	if p := product(t, st, "5449000000996"); p.Price != cny(350) {
+		t.Errorf("price after editing: %v", p.Price)
+	}
+	if n, err := st.VerifyJournal(context.Background()); err != nil || n != 1 {
+		t.Errorf("journal after a price change: %d rows, %v", n, err)
+	}
+}
+
+func TestBackOfficeCreatesAProductFromAScan(t *testing.T) {
+	till, st, w := openBackOffice(t)
+	// An unknown code scanned on the product list starts a new product with it.
+	wedgeScan(w, "6901234567892")
+	mustShow(t, w, "New product")
+	if got := entry(t, w, "Scan or type; several separated by spaces").Text; got != "6901234567892" {
+		t.Fatalf("barcodes field = %q", got)
+	}
+	// A second code scanned into the barcodes field is added to it.
+	w.Canvas().Focus(entry(t, w, "Scan or type; several separated by spaces"))
+	wedgeScan(w, "96385074")
+	retype(t, w, "ABC-001", "TEA-001")
+	retype(t, w, "Name in English", "Jasmine tea")
+	retype(t, w, "Name in Chinese", "茉莉花茶")
+	// A bad price is refused with the reason and nothing is saved.
+	retype(t, w, "0.00", "-1")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Not saved: negative price")
+	if _, err := st.ProductByBarcode(context.Background(), "96385074"); err == nil {
+		t.Fatal("a refused product was saved")
+	}
+	retype(t, w, "0.00", "18.50")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Saved TEA-001 Jasmine tea.", "5 products in the catalog")
+	p := product(t, st, "96385074")
+	if p.SKU != "TEA-001" || p.Price != cny(1850) || p.NameZH != "茉莉花茶" || !p.Active || p.TaxClass == "" {
+		t.Errorf("created %+v", p)
+	}
+	// The till sells it at once.
+	press(till.Window(), fyne.KeyEscape)
+	scan(till.Window(), "6901234567892")
+	mustShow(t, till.Window(), "Jasmine tea", "¥18.50")
+}
+
+func TestBackOfficeReceivesADelivery(t *testing.T) {
+	_, st, w := openBackOffice(t)
+	press(w, fyne.KeyF3)
+	retype(t, w, "Supplier", "Swire")
+	press(w, fyne.KeyReturn)
+	wedgeScan(w, "5449000000996")
+	mustShow(t, w, "Coca-Cola 330ml can  ·  DRK-001  ·  on hand 0")
+	typeIn(w, "24")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "1.25")
+	press(w, fyne.KeyReturn)
+	wedgeScan(w, "6924743915763")
+	press(w, fyne.KeyReturn) // one bag,
+	press(w, fyne.KeyReturn) // at the cost it had
+	mustShow(t, w, "2 lines, cost ¥30.00")
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "Received 2 products into stock.")
+	if p := product(t, st, "5449000000996"); p.OnHand != app.Pieces(24) || p.Cost != cny(125) {
+		t.Errorf("cola after receiving: on hand %d, cost %v", p.OnHand, p.Cost)
+	}
+	if err := st.VerifyStock(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestBackOfficeCountsAdjustsAndListsLowStock(t *testing.T) {
+	_, st, w := openBackOffice(t)
+	ctx := context.Background()
+	cola := product(t, st, "5449000000996")
+	if err := app.NewInventory(st, time.Now).Receive(ctx, "", "owner", []app.ReceiveLine{{Product: cola, Qty: app.Pieces(5), UnitCost: cny(100)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetReorderPoint(ctx, cola.ID, app.Pieces(2)); err != nil {
+		t.Fatal(err)
+	}
+	// Count: three cans on the shelf, scanned one by one; the chips set by hand to 4.
+	press(w, fyne.KeyF5)
+	for range 3 {
+		wedgeScan(w, "5449000000996")
+	}
+	mustShow(t, w, "Coca-Cola 330ml can: 3 counted.")
+	wedgeScan(w, "6924743915763")
+	retype(t, w, "Found on the shelf (sets the last product)", "4")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "Variance report: 2 products counted.")
+	report := strings.Join(screen(w), "\n")
+	if !regexp.MustCompile(`SNK-001 +Lay's chips 70g +0 +4 +\+4\n`).MatchString(report) ||
+		!regexp.MustCompile(`DRK-001 +Coca-Cola 330ml can +5 +3 +-2\n`).MatchString(report) {
+		t.Errorf("variance report:\n%s", report)
+	}
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "Count applied: 2 of 2 products corrected.")
+	if p := product(t, st, "5449000000996"); p.OnHand != app.Pieces(3) {
+		t.Errorf("cola after the count: %d", p.OnHand)
+	}
+
+	// Adjust: two cans damaged, by SKU.
+	press(w, fyne.KeyF4)
+	typeIn(w, "drk-001")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "-2")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Stock of Coca-Cola 330ml can: 3 → 1 (damage).")
+	if p := product(t, st, "5449000000996"); p.OnHand != app.Pieces(1) {
+		t.Errorf("cola after the adjustment: %d", p.OnHand)
+	}
+
+	// Low stock: 1 can against a reorder point of 2: order 3 to be back at 4.
+	press(w, fyne.KeyF6)
+	mustShow(t, w, "1 products to reorder.")
+	low := strings.Join(screen(w), "\n")
+	if !regexp.MustCompile(`DRK-001 +Coca-Cola 330ml can +1 +2 +3\n`).MatchString(low) {
+		t.Errorf("low stock list (on hand 1, reorder at 2, order 3):\n%s", low)
+	}
+	if err := st.VerifyStock(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestBackOfficeImportsACatalogFile(t *testing.T) {
+	_, st, w := openBackOffice(t)
+	file := filepath.Join(t.TempDir(), "catalog.csv")
+	if err := os.WriteFile(file, []byte("sku,barcode,name,unit,price,tax_class\n"+
+		"NEW-001,6901234567892,Pen,piece,1.00,standard\n"+
+		"NEW-002,5449000000996,Cola again,piece,3.00,standard\n"+
+		"NEW-003,96385074,Gum,piece,-1,standard\n"+
+		"NEW-004,96385075,Mint,piece,1.00,standard\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF7)
+	typeIn(w, file)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "1 good rows, 3 bad. Nothing imported yet.", "line 3: barcode 5449000000996 is already on product DRK-001",
+		"line 4: negative price", `line 5: barcode "96385075": wrong check digit (should be 4)`)
+	if n, _ := st.CountProducts(context.Background()); n != 4 {
+		t.Fatalf("the check imported: %d products", n)
+	}
+	findButton(t, w, "Import good rows (1)").OnTapped()
+	mustShow(t, w, "Imported 1 products; 0 already in the catalog were kept.")
+	if p := product(t, st, "6901234567892"); p.SKU != "NEW-001" {
+		t.Errorf("imported %+v", p)
+	}
+	press(w, fyne.KeyF2)
+	mustShow(t, w, "5 products in the catalog", "NEW-001")
+}

@@ -1,0 +1,314 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// Product list paging: the list reads listPage products at a time by key, the next page when the owner
+// scrolls near the end, so a million-product catalog opens as fast as a small one. A search shows its
+// first, ranked page only.
+const (
+	listPage   = 100
+	searchPage = 50
+)
+
+// productsPage lists the catalog, searches it as the owner types, and opens the product editor.
+type productsPage struct {
+	office   *BackOffice
+	content  fyne.CanvasObject
+	query    *KeyEntry
+	list     *widget.List
+	count    *widget.Label
+	note     notice
+	items    []app.Product
+	more     bool // another page may follow the last one read
+	loading  bool
+	gen      int // bumps when the query changes: a page read for an older query is dropped
+	selected int
+}
+
+func newProductsPage(o *BackOffice) *productsPage {
+	pg := &productsPage{office: o, selected: -1, note: newNotice()}
+	pg.query = o.field(lang.L("Search by name, pinyin initials, SKU or barcode"), func() { pg.edit(pg.selected) })
+	pg.query.OnChanged = func(string) {
+		pg.note.say("", widget.MediumImportance)
+		pg.reload()
+	}
+	keys := pg.query.OnKey
+	pg.query.OnKey = func(k *fyne.KeyEvent) bool {
+		switch k.Name {
+		case fyne.KeyDown:
+			pg.move(+1)
+		case fyne.KeyUp:
+			pg.move(-1)
+		case fyne.KeyEscape:
+			pg.query.SetText("")
+		default:
+			return keys(k)
+		}
+		return true
+	}
+	pg.list = widget.NewList(func() int { return len(pg.items) }, pg.newRow, pg.showRow)
+	pg.list.OnSelected = func(id widget.ListItemID) { pg.selected = id }
+	pg.count = widget.NewLabel("")
+	pg.count.Importance = widget.LowImportance
+	newProduct := widget.NewButtonWithIcon(lang.L("New product")+" (F8)", theme.ContentAddIcon(), pg.create)
+	edit := widget.NewButtonWithIcon(lang.L("Edit")+" (Enter)", theme.DocumentCreateIcon(), func() { pg.edit(pg.selected) })
+	header := container.NewGridWithColumns(6, bold(lang.L("SKU")), bold(lang.L("Name")), bold(lang.L("Category")),
+		bold(lang.L("Price")), bold(lang.L("On hand")), bold(lang.L("Status")))
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(edit, newProduct), pg.query), pg.note, header)
+	pg.content = container.NewBorder(top, pg.count, nil, nil, pg.list)
+	return pg
+}
+
+func bold(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func (pg *productsPage) newRow() fyne.CanvasObject {
+	cells := make([]fyne.CanvasObject, 6)
+	for i := range cells {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		cells[i] = l
+	}
+	return container.NewGridWithColumns(6, cells...)
+}
+
+func (pg *productsPage) showRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(pg.items) {
+		return
+	}
+	if id >= len(pg.items)-listPage/4 {
+		pg.loadMore()
+	}
+	p := pg.items[id]
+	price := money.Format(p.Price, pg.office.till.opt.Language)
+	if p.Unit == app.UnitKg {
+		price += "/" + lang.L("kg")
+	}
+	status := lang.L("for sale")
+	if !p.Active {
+		status = lang.L("inactive")
+	} else if p.ReorderPoint > 0 && p.OnHand <= p.ReorderPoint {
+		status = lang.L("low stock")
+	}
+	cells := o.(*fyne.Container).Objects
+	for i, text := range []string{p.SKU, pg.office.name(p), p.Category, price, quantity(p.OnHand, p.Unit), status} {
+		cells[i].(*widget.Label).SetText(text)
+	}
+}
+
+// reload starts the list again from the first page for the query typed.
+func (pg *productsPage) reload() {
+	pg.gen++
+	pg.items, pg.more, pg.loading, pg.selected = nil, true, false, -1
+	pg.list.UnselectAll()
+	pg.list.Refresh()
+	pg.loadMore()
+	pg.showCount()
+}
+
+// loadMore reads the next page in the background; scrolling near the end asks for it.
+func (pg *productsPage) loadMore() {
+	if pg.loading || !pg.more {
+		return
+	}
+	pg.loading = true
+	q, gen, after := strings.TrimSpace(pg.query.Text), pg.gen, ""
+	if len(pg.items) > 0 {
+		after = pg.items[len(pg.items)-1].SKU
+	}
+	m := pg.office.m
+	pg.office.till.opt.Background(func() {
+		var page []app.Product
+		var err error
+		if q == "" {
+			page, err = m.ProductPage(context.Background(), after, listPage)
+		} else {
+			page, err = m.SearchCatalog(context.Background(), q, searchPage)
+		}
+		onUI(func() {
+			if gen != pg.gen {
+				return
+			}
+			pg.loading = false
+			if err != nil {
+				pg.more = false
+				pg.note.fail(err)
+				return
+			}
+			pg.items = append(pg.items, page...)
+			pg.more = q == "" && len(page) == listPage
+			if q != "" && len(page) == 0 {
+				pg.note.say(lang.L("No product matches “{{.Query}}”.", map[string]any{"Query": q}), widget.MediumImportance)
+			}
+			if pg.selected < 0 && len(pg.items) > 0 && q != "" {
+				pg.selected = 0
+				pg.list.Select(0)
+			}
+			pg.list.Refresh()
+		})
+	})
+}
+
+func (pg *productsPage) showCount() {
+	n, err := pg.office.m.CountProducts(context.Background())
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.count.SetText(lang.L("{{.Count}} products in the catalog", map[string]any{"Count": n}))
+}
+
+func (pg *productsPage) move(delta int) {
+	if len(pg.items) == 0 {
+		return
+	}
+	pg.selected = min(max(pg.selected+delta, 0), len(pg.items)-1)
+	pg.list.Select(pg.selected)
+	pg.list.ScrollTo(pg.selected)
+	pg.office.win.Canvas().Focus(pg.query)
+}
+
+// scanned finds the product a scanned code is on and opens it, or offers a new product with that code.
+func (pg *productsPage) scanned(code string) {
+	p, err := pg.office.find(code)
+	if err == nil {
+		pg.openProduct(p.ID)
+		return
+	}
+	if app.ErrorCode(err) == app.ErrUnknownBarcode.Code {
+		pg.open(app.ProductForm{Unit: string(app.UnitPiece), Active: true, Barcodes: []string{strings.TrimSpace(code)}})
+		return
+	}
+	pg.note.fail(err)
+}
+
+// create opens the editor on a new product.
+func (pg *productsPage) create() { pg.open(app.ProductForm{Unit: string(app.UnitPiece), Active: true}) }
+
+func (pg *productsPage) edit(i int) {
+	if i < 0 || i >= len(pg.items) {
+		return
+	}
+	pg.openProduct(pg.items[i].ID)
+}
+
+func (pg *productsPage) openProduct(id int64) {
+	e, err := pg.office.m.ProductDetail(context.Background(), id)
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.open(app.FormOf(e))
+}
+
+// open shows the product editor on form: Enter in any field or Save stores it, Esc closes.
+func (pg *productsPage) open(form app.ProductForm) {
+	o := pg.office
+	set := o.till.co.Settings()
+	var d dialog.Dialog
+	var save func()
+	field := func(placeholder, text string) *KeyEntry {
+		e := o.field(placeholder, func() { save() })
+		keys := e.OnKey
+		e.OnKey = func(k *fyne.KeyEvent) bool {
+			if k.Name == fyne.KeyEscape {
+				d.Hide()
+				return true
+			}
+			return keys(k)
+		}
+		e.SetText(text)
+		return e
+	}
+	sku := field("ABC-001", form.SKU)
+	name := field(lang.L("Name in English"), form.Name)
+	nameZH := field(lang.L("Name in Chinese"), form.NameZH)
+	price := field("0.00", form.Price)
+	cost := field("0.00", form.Cost)
+	reorder := field(lang.L("0: never low"), form.ReorderPoint)
+	codes := field(lang.L("Scan or type; several separated by spaces"), strings.Join(form.Barcodes, " "))
+	codes.OnScan = func(code string) { codes.SetText(strings.TrimSpace(codes.Text + " " + code)) }
+	categories, _ := o.m.Categories(context.Background())
+	category := widget.NewSelectEntry(categories)
+	category.SetText(form.Category)
+	unit := widget.NewSelect([]string{string(app.UnitPiece), string(app.UnitKg)}, nil)
+	unit.SetSelected(form.Unit)
+	tax := widget.NewSelect(set.TaxClasses(), nil)
+	tax.SetSelected(form.TaxClass)
+	if tax.Selected == "" && len(set.TaxClasses()) > 0 {
+		tax.SetSelected(set.TaxClasses()[0])
+	}
+	active := widget.NewCheck(lang.L("For sale"), nil)
+	active.SetChecked(form.Active)
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Hide()
+	save = func() {
+		f := app.ProductForm{ID: form.ID, SKU: sku.Text, Name: name.Text, NameZH: nameZH.Text, Category: category.Text,
+			Unit: unit.Selected, Price: price.Text, Cost: cost.Text, ReorderPoint: reorder.Text, TaxClass: tax.Selected,
+			Barcodes: strings.FieldsFunc(codes.Text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' }), Active: active.Checked}
+		p, err := app.SaveProduct(context.Background(), o.m, set, f, backOfficeUser, o.till.opt.Now())
+		if err != nil {
+			problem.SetText(productMessage(err))
+			problem.Show()
+			return
+		}
+		d.Hide()
+		pg.note.say(lang.L("Saved {{.SKU}} {{.Name}}.", map[string]any{"SKU": p.SKU, "Name": o.name(p)}), widget.SuccessImportance)
+		pg.reload()
+	}
+	form2 := widget.NewForm(
+		widget.NewFormItem(lang.L("SKU"), sku),
+		widget.NewFormItem(lang.L("Name"), name),
+		widget.NewFormItem(lang.L("Chinese name"), nameZH),
+		widget.NewFormItem(lang.L("Barcodes"), codes),
+		widget.NewFormItem(lang.L("Category"), category),
+		widget.NewFormItem(lang.L("Unit"), unit),
+		widget.NewFormItem(lang.L("Price"), price),
+		widget.NewFormItem(lang.L("Cost"), cost),
+		widget.NewFormItem(lang.L("Tax class"), tax),
+		widget.NewFormItem(lang.L("Reorder point"), reorder),
+		widget.NewFormItem("", active),
+	)
+	saveButton := widget.NewButtonWithIcon(lang.L("Save")+" (Enter)", theme.DocumentSaveIcon(), save)
+	saveButton.Importance = widget.HighImportance
+	closeButton := widget.NewButtonWithIcon(lang.L("Close")+" (Esc)", theme.CancelIcon(), func() { d.Hide() })
+	title := lang.L("New product")
+	if form.ID != 0 {
+		title = fmt.Sprintf("%s %s", lang.L("Edit"), form.SKU)
+	}
+	content := container.NewVBox(form2, problem, container.NewGridWithColumns(2, closeButton, saveButton))
+	d = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(620, 560), content), o.win)
+	d.SetOnClosed(func() { o.win.Canvas().Focus(pg.query) })
+	d.Show()
+	if form.SKU == "" {
+		o.win.Canvas().Focus(sku)
+	} else {
+		o.win.Canvas().Focus(price)
+	}
+}
+
+// productMessage says why a product was not saved.
+func productMessage(err error) string {
+	if app.ErrorCode(err) == app.ErrInvalidProduct.Code {
+		_, detail, _ := strings.Cut(err.Error(), ": ")
+		return lang.L("Not saved: {{.Detail}}", map[string]any{"Detail": detail})
+	}
+	return errorMessage(err)
+}
