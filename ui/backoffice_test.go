@@ -78,7 +78,7 @@ func TestBackOfficeFindsAndEditsAProduct(t *testing.T) {
 	}
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "Edit DRK-001", "5449000000996", "Save (Enter)")
-	retype(t, w, "0.00", "3.50") // the price field, first of the two money fields
+	typeIn(w, "3.50") // the editor opens on the price, selected
 	press(w, fyne.KeyReturn)
 	if shows(w, "Edit DRK-001") {
 		t.Fatalf("the editor stayed open: %s", strings.Join(screen(w), " | "))
@@ -178,6 +178,11 @@ func TestBackOfficeCountsAdjustsAndListsLowStock(t *testing.T) {
 		t.Errorf("variance report:\n%s", report)
 	}
 	press(w, fyne.KeyF12)
+	mustShow(t, w, "Set the stock of the 2 products counted to what was counted?")
+	if p := product(t, st, "5449000000996"); p.OnHand != app.Pieces(5) {
+		t.Fatalf("the count applied before the owner said yes: %d", p.OnHand)
+	}
+	press(w, fyne.KeyReturn)
 	mustShow(t, w, "Count applied: 2 of 2 products corrected.")
 	if p := product(t, st, "5449000000996"); p.OnHand != app.Pieces(3) {
 		t.Errorf("cola after the count: %d", p.OnHand)

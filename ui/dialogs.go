@@ -63,18 +63,32 @@ func (h *hotkeys) TypedKey(k *fyne.KeyEvent) { h.onKey(k) }
 // confirm asks a yes/no question: Enter or the Yes button runs yes, Esc or No closes.
 func (t *Till) confirm(title, question string, yes func()) {
 	var d dialog.Dialog
-	accept := func() { d.Hide(); yes() }
+	content, keys := yesNo(question, func() { d.Hide(); yes() }, func() { d.Hide() })
+	d = t.openModal(title, content, keys)
+}
+
+// confirm asks a yes/no question in the back office window, as Till.confirm does on the sale screen.
+func (o *BackOffice) confirm(title, question string, yes func(), done func()) {
+	var d dialog.Dialog
+	content, keys := yesNo(question, func() { d.Hide(); yes() }, func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(title, content, o.win)
+	d.SetOnClosed(done)
+	d.Show()
+	o.win.Canvas().Focus(keys)
+}
+
+// yesNo is a question with No (Esc) and Yes (Enter) buttons, and the key target that answers it.
+func yesNo(question string, yes, no func()) (fyne.CanvasObject, *hotkeys) {
 	keys := newHotkeys(func(k *fyne.KeyEvent) {
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
-			accept()
+			yes()
 		case fyne.KeyEscape:
-			d.Hide()
+			no()
 		}
 	})
-	yesButton := widget.NewButtonWithIcon(lang.L("Yes")+" (Enter)", theme.ConfirmIcon(), accept)
+	yesButton := widget.NewButtonWithIcon(lang.L("Yes")+" (Enter)", theme.ConfirmIcon(), yes)
 	yesButton.Importance = widget.DangerImportance
-	noButton := widget.NewButtonWithIcon(lang.L("No")+" (Esc)", theme.CancelIcon(), func() { d.Hide() })
-	content := container.NewVBox(widget.NewLabel(question), container.NewGridWithColumns(2, noButton, yesButton), keys)
-	d = t.openModal(title, content, keys)
+	noButton := widget.NewButtonWithIcon(lang.L("No")+" (Esc)", theme.CancelIcon(), no)
+	return container.NewVBox(widget.NewLabel(question), container.NewGridWithColumns(2, noButton, yesButton), keys), keys
 }

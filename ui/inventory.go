@@ -445,6 +445,18 @@ func (pg *countPage) apply() {
 		pg.note.say(lang.L("Nothing counted yet."), widget.WarningImportance)
 		return
 	}
+	vs, err := pg.office.inv.Variances(context.Background(), pg.count)
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.report.SetText(pg.varianceTable(vs))
+	question := lang.L("Set the stock of the {{.Count}} products counted to what was counted? Enter: yes · Esc: no",
+		map[string]any{"Count": len(vs)})
+	pg.office.confirm(lang.L("Apply count"), question, pg.applyNow, func() { pg.office.win.Canvas().Focus(pg.code) })
+}
+
+func (pg *countPage) applyNow() {
 	vs, err := pg.office.inv.ApplyCount(context.Background(), pg.count, backOfficeUser)
 	if err != nil {
 		pg.note.fail(err)

@@ -66,7 +66,7 @@ func newProductsPage(o *BackOffice) *productsPage {
 	pg.count.Importance = widget.LowImportance
 	newProduct := widget.NewButtonWithIcon(lang.L("New product")+" (F8)", theme.ContentAddIcon(), pg.create)
 	edit := widget.NewButtonWithIcon(lang.L("Edit")+" (Enter)", theme.DocumentCreateIcon(), func() { pg.edit(pg.selected) })
-	header := container.NewGridWithColumns(6, bold(lang.L("SKU")), bold(lang.L("Name")), bold(lang.L("Category")),
+	header := container.New(productColumns, bold(lang.L("SKU")), bold(lang.L("Name")), bold(lang.L("Category")),
 		bold(lang.L("Price")), bold(lang.L("On hand")), bold(lang.L("Status")))
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(edit, newProduct), pg.query), pg.note, header)
 	pg.content = container.NewBorder(top, pg.count, nil, nil, pg.list)
@@ -84,7 +84,37 @@ func (pg *productsPage) newRow() fyne.CanvasObject {
 		l.Truncation = fyne.TextTruncateEllipsis
 		cells[i] = l
 	}
-	return container.NewGridWithColumns(6, cells...)
+	return container.New(productColumns, cells...)
+}
+
+// productColumns are the list's column widths: SKU, name, category, price, on hand, status.
+var productColumns = weightedColumns{1.3, 4, 1.6, 1.3, 1.1, 1.1}
+
+// weightedColumns lays out a row of objects, each as wide as its share of the weights.
+type weightedColumns []float32
+
+func (w weightedColumns) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var size fyne.Size
+	for _, o := range objects {
+		m := o.MinSize()
+		size.Width += m.Width
+		size.Height = max(size.Height, m.Height)
+	}
+	return size
+}
+
+func (w weightedColumns) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	var total float32
+	for _, x := range w {
+		total += x
+	}
+	var at float32
+	for i, o := range objects {
+		width := size.Width * w[i%len(w)] / total
+		o.Move(fyne.NewPos(at, 0))
+		o.Resize(fyne.NewSize(width, size.Height))
+		at += width
+	}
 }
 
 func (pg *productsPage) showRow(id widget.ListItemID, o fyne.CanvasObject) {
@@ -300,7 +330,9 @@ func (pg *productsPage) open(form app.ProductForm) {
 	if form.SKU == "" {
 		o.win.Canvas().Focus(sku)
 	} else {
+		// Editing is mostly repricing: the price is selected, so typing replaces it.
 		o.win.Canvas().Focus(price)
+		price.TypedShortcut(&fyne.ShortcutSelectAll{})
 	}
 }
 
