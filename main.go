@@ -81,6 +81,8 @@ Commands:
                    goods in from a supplier
   adjust CODE DELTA REASON
                    correct stock (-2 damage); REASON: damage, theft, expiry, found, correction
+  transfer CODE DELTA SHOP
+                   stock sent to (-5) or received from (5) another of the owner's shops
   reorder-point CODE QTY
                    the stock at which a product is low
   set-price CODE PRICE
@@ -134,7 +136,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return 0
-	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "reorder-point", "set-price",
+	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
 		"import-catalog", "export-catalog":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)

@@ -15,7 +15,7 @@ import (
 )
 
 // stockCommands are the stock and price commands: see usage.
-var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive": true, "adjust": true, "reorder-point": true, "set-price": true}
+var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive": true, "adjust": true, "transfer": true, "reorder-point": true, "set-price": true}
 
 // runStockCommand looks stock up and records deliveries and adjustments from the command line.
 func runStockCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
@@ -84,6 +84,22 @@ func runStockCommand(ctx context.Context, st *store.Store, command string, args 
 			return err
 		}
 		if err := inv.Adjust(ctx, p, delta, args[2], user); err != nil {
+			return err
+		}
+		return printStock(ctx, st, p, stdout)
+	case "transfer":
+		if len(args) != 3 {
+			return errors.New("transfer takes CODE DELTA SHOP: -5 sent to SHOP, 5 received from it, e.g. transfer 5449000000996 -5 Riverside")
+		}
+		p, err := product(args[0])
+		if err != nil {
+			return err
+		}
+		delta, err := app.ParseSignedQuantity(args[1], p.Unit)
+		if err != nil {
+			return err
+		}
+		if err := inv.Transfer(ctx, p, delta, args[2], user); err != nil {
 			return err
 		}
 		return printStock(ctx, st, p, stdout)

@@ -22,6 +22,7 @@ const (
 	MoveReceiving  MoveKind = "receiving"
 	MoveAdjustment MoveKind = "adjustment"
 	MoveCount      MoveKind = "count"
+	MoveTransfer   MoveKind = "transfer"
 )
 
 // AdjustmentReasons are why stock is adjusted by hand.
@@ -36,6 +37,16 @@ type StockMove struct {
 	User      string
 	Ref       string       // the sale, refund, delivery or count it belongs to
 	UnitCost  money.Amount // receiving only
+}
+
+// LedgerEntry is a movement as the ledger shows it: sales and refunds too, by receipt.
+type LedgerEntry struct {
+	At     time.Time
+	Kind   MoveKind
+	Qty    Quantity
+	Reason string
+	User   string
+	Ref    string
 }
 
 // StockLevel is a product's stock: on hand (the ledger's sum) against its reorder point.
@@ -154,6 +165,24 @@ func (inv *Inventory) Adjust(ctx context.Context, p Product, delta Quantity, rea
 	ref := "adjustment " + NewID()[:8]
 	return inv.ledger.RecordStock(ctx, inv.now(), MoveAdjustment, ref,
 		[]StockMove{{ProductID: p.ID, Kind: MoveAdjustment, Qty: delta, Reason: reason, User: user, Ref: ref}})
+}
+
+// Transfer moves p's stock to (delta < 0) or from (delta > 0) another of the owner's shops.
+func (inv *Inventory) Transfer(ctx context.Context, p Product, delta Quantity, shop, user string) error {
+	shop = strings.TrimSpace(shop)
+	if shop == "" {
+		return fmt.Errorf("%w: a transfer names the other shop", ErrInvalidStockMove)
+	}
+	if delta == 0 {
+		return fmt.Errorf("%w: a transfer of nothing", ErrInvalidQuantity)
+	}
+	reason := "from " + shop
+	if delta < 0 {
+		reason = "to " + shop
+	}
+	ref := "transfer " + NewID()[:8] + " " + reason
+	return inv.ledger.RecordStock(ctx, inv.now(), MoveTransfer, ref,
+		[]StockMove{{ProductID: p.ID, Kind: MoveTransfer, Qty: delta, Reason: reason, User: user, Ref: ref}})
 }
 
 // Count is a stock count in progress: products scanned or typed with what was found on the shelf.

@@ -105,6 +105,30 @@ func (s *Store) stockLevels(ctx context.Context, where string, args ...any) ([]a
 	return out, rows.Err()
 }
 
+// StockHistory returns a product's latest stock movements, newest first: what the ledger says happened.
+func (s *Store) StockHistory(ctx context.Context, productID int64, limit int) ([]app.LedgerEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT at, kind, qty, reason, user, ref FROM stock_ledger WHERE product_id = ?
+		ORDER BY at DESC LIMIT ?`, productID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.LedgerEntry
+	for rows.Next() {
+		var e app.LedgerEntry
+		var at, kind string
+		if err := rows.Scan(&at, &kind, &e.Qty, &e.Reason, &e.User, &e.Ref); err != nil {
+			return nil, err
+		}
+		if e.At, err = parseTimestamp(at); err != nil {
+			return nil, err
+		}
+		e.Kind = app.MoveKind(kind)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
 // SetReorderPoint sets the stock at or below which the product is low (0: never).
 func (s *Store) SetReorderPoint(ctx context.Context, productID int64, qty app.Quantity) error {
 	if qty < 0 {

@@ -26,6 +26,8 @@ type CatalogManager interface {
 	ProductDetail(ctx context.Context, id int64) (app.CatalogEntry, error)
 	Categories(ctx context.Context) ([]string, error)
 	CountProducts(ctx context.Context) (int64, error)
+	// StockHistory is a product's latest stock movements, newest first.
+	StockHistory(ctx context.Context, productID int64, limit int) ([]app.LedgerEntry, error)
 }
 
 // backOfficeUser is who the back office acts as until the till has users and sign-in.

@@ -199,6 +199,30 @@ func TestBackOfficeCountsAdjustsAndListsLowStock(t *testing.T) {
 		t.Errorf("cola after the adjustment: %d", p.OnHand)
 	}
 
+	// Transfer: two cans in from the other shop (the last reason), then one back out.
+	typeIn(w, "DRK-001")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "+2")
+	for range 6 {
+		press(w, fyne.KeyDown)
+	}
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Name the other shop of the transfer.")
+	typeIn(w, "Riverside")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Stock of Coca-Cola 330ml can: 1 → 3 (Riverside).")
+	typeIn(w, "DRK-001")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "-2")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Stock of Coca-Cola 330ml can: 3 → 1 (Riverside).")
+	history, err := st.StockHistory(ctx, cola.ID, 3)
+	if err != nil || len(history) != 3 || history[0].Kind != app.MoveTransfer || history[0].Qty != app.Pieces(-2) ||
+		history[0].Reason != "to Riverside" || history[1].Qty != app.Pieces(2) || history[2].Kind != app.MoveAdjustment {
+		t.Errorf("the ledger's latest movements: %+v, %v", history, err)
+	}
+	mustShow(t, w, "transfer", "to Riverside")
+
 	// Low stock: 1 can against a reorder point of 2: order 3 to be back at 4.
 	press(w, fyne.KeyF6)
 	mustShow(t, w, "1 products to reorder.")
@@ -237,3 +261,4 @@ func TestBackOfficeImportsACatalogFile(t *testing.T) {
 	press(w, fyne.KeyF2)
 	mustShow(t, w, "5 products in the catalog", "NEW-001")
 }
+

@@ -206,20 +206,32 @@ type adjustPage struct {
 	code    *KeyEntry
 	delta   *KeyEntry
 	reason  *widget.Select
+	shop    *KeyEntry // the other shop of a transfer
 	current *widget.Label
+	history *widget.Label
 	note    notice
 	product *app.Product
 }
 
 func newAdjustPage(o *BackOffice) *adjustPage {
-	pg := &adjustPage{office: o, note: newNotice(), current: widget.NewLabel("")}
+	pg := &adjustPage{office: o, note: newNotice(), current: widget.NewLabel(""), history: table()}
 	pg.code = o.field(lang.L("Scan or type a barcode or SKU, then Enter"), func() { pg.scanned(pg.code.Text) })
 	pg.delta = o.field(lang.L("Change, e.g. -2 or +5"), pg.apply)
-	reasons := make([]string, len(app.AdjustmentReasons))
+	// The last choice is a transfer to or from another shop, which names the shop.
+	reasons := make([]string, len(app.AdjustmentReasons), len(app.AdjustmentReasons)+1)
 	for i, r := range app.AdjustmentReasons {
 		reasons[i] = reasonText(r)
 	}
-	pg.reason = widget.NewSelect(reasons, nil)
+	reasons = append(reasons, lang.L("transfer to or from another shop"))
+	pg.shop = o.field(lang.L("Other shop"), pg.apply)
+	pg.shop.Disable()
+	pg.reason = widget.NewSelect(reasons, func(string) {
+		if pg.transfer() {
+			pg.shop.Enable()
+		} else {
+			pg.shop.Disable()
+		}
+	})
 	pg.reason.SetSelectedIndex(0)
 	apply := widget.NewButtonWithIcon(lang.L("Adjust stock")+" (Enter)", theme.ConfirmIcon(), pg.apply)
 	apply.Importance = widget.HighImportance
@@ -236,9 +248,13 @@ func newAdjustPage(o *BackOffice) *adjustPage {
 		}
 		return true
 	}
-	pg.content = container.NewVBox(pg.code, pg.current, container.NewGridWithColumns(3, pg.delta, pg.reason, apply), hint, pg.note)
+	top := container.NewVBox(pg.code, pg.current, container.NewGridWithColumns(4, pg.delta, pg.reason, pg.shop, apply), hint, pg.note)
+	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(pg.history))
 	return pg
 }
+
+// transfer reports whether the change is a transfer rather than an adjustment.
+func (pg *adjustPage) transfer() bool { return pg.reason.SelectedIndex() == len(app.AdjustmentReasons) }
 
 // reasonText is an adjustment reason in the UI language.
 func reasonText(reason string) string {
@@ -268,8 +284,45 @@ func (pg *adjustPage) scanned(code string) {
 	pg.office.win.Canvas().Focus(pg.delta)
 }
 
+// historyLength is how many of a product's latest movements the adjust page shows.
+const historyLength = 15
+
 func (pg *adjustPage) showProduct(p app.Product) {
 	pg.current.SetText(pg.office.describe(p))
+	history, err := pg.office.m.StockHistory(context.Background(), p.ID, historyLength)
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	var b strings.Builder
+	for _, e := range history {
+		qty := quantity(e.Qty, p.Unit)
+		if e.Qty > 0 {
+			qty = "+" + qty
+		}
+		fmt.Fprintf(&b, "%s  %s %10s  %s  %s\n", e.At.Local().Format("2006-01-02 15:04"), column(kindText(e.Kind), 10), qty,
+			column(e.Reason, 20), e.Ref)
+	}
+	pg.history.SetText(b.String())
+}
+
+// kindText is a movement kind in the UI language.
+func kindText(k app.MoveKind) string {
+	switch k {
+	case app.MoveSale:
+		return lang.L("sale")
+	case app.MoveRefund:
+		return lang.L("refund")
+	case app.MoveReceiving:
+		return lang.L("receiving")
+	case app.MoveAdjustment:
+		return lang.L("adjustment")
+	case app.MoveCount:
+		return lang.L("count")
+	case app.MoveTransfer:
+		return lang.L("transfer")
+	}
+	return string(k)
 }
 
 func (pg *adjustPage) apply() {
@@ -286,8 +339,20 @@ func (pg *adjustPage) apply() {
 		pg.note.fail(err)
 		return
 	}
-	reason := app.AdjustmentReasons[pg.reason.SelectedIndex()]
-	if err := pg.office.inv.Adjust(context.Background(), p, delta, reason, backOfficeUser); err != nil {
+	var reason string
+	if pg.transfer() {
+		if strings.TrimSpace(pg.shop.Text) == "" {
+			pg.note.say(lang.L("Name the other shop of the transfer."), widget.WarningImportance)
+			pg.office.win.Canvas().Focus(pg.shop)
+			return
+		}
+		reason = pg.shop.Text
+		err = pg.office.inv.Transfer(context.Background(), p, delta, pg.shop.Text, backOfficeUser)
+	} else {
+		reason = reasonText(app.AdjustmentReasons[pg.reason.SelectedIndex()])
+		err = pg.office.inv.Adjust(context.Background(), p, delta, app.AdjustmentReasons[pg.reason.SelectedIndex()], backOfficeUser)
+	}
+	if err != nil {
 		pg.note.fail(err)
 		return
 	}
@@ -300,7 +365,7 @@ func (pg *adjustPage) apply() {
 	pg.delta.SetText("")
 	pg.showProduct(after)
 	pg.note.say(lang.L("Stock of {{.Name}}: {{.Before}} → {{.After}} ({{.Reason}}).", map[string]any{"Name": pg.office.name(p),
-		"Before": quantity(p.OnHand, p.Unit), "After": quantity(after.OnHand, p.Unit), "Reason": reasonText(reason)}), widget.SuccessImportance)
+		"Before": quantity(p.OnHand, p.Unit), "After": quantity(after.OnHand, p.Unit), "Reason": reason}), widget.SuccessImportance)
 	pg.office.products.reload()
 	pg.office.win.Canvas().Focus(pg.code)
 }
