@@ -148,7 +148,9 @@ func (pg *productsPage) reload() {
 	pg.list.UnselectAll()
 	pg.list.Refresh()
 	pg.loadMore()
-	pg.showCount()
+	if strings.TrimSpace(pg.query.Text) == "" {
+		pg.showCount()
+	}
 }
 
 // loadMore reads the next page in the background; scrolling near the end asks for it.
@@ -194,13 +196,20 @@ func (pg *productsPage) loadMore() {
 	})
 }
 
+// showCount shows how many products there are, counted in the background: at a million products the
+// count takes longer than the first page.
 func (pg *productsPage) showCount() {
-	n, err := pg.office.m.CountProducts(context.Background())
-	if err != nil {
-		pg.note.fail(err)
-		return
-	}
-	pg.count.SetText(lang.L("{{.Count}} products in the catalog", map[string]any{"Count": n}))
+	m := pg.office.m
+	pg.office.till.opt.Background(func() {
+		n, err := m.CountProducts(context.Background())
+		onUI(func() {
+			if err != nil {
+				pg.note.fail(err)
+				return
+			}
+			pg.count.SetText(lang.L("{{.Count}} products in the catalog", map[string]any{"Count": n}))
+		})
+	})
 }
 
 func (pg *productsPage) move(delta int) {
