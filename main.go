@@ -177,6 +177,9 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		if err := st.VerifyStock(ctx); err != nil {
 			return fmt.Errorf("verify-journal: %w", err)
 		}
+		if err := st.VerifyMembers(ctx); err != nil {
+			return fmt.Errorf("verify-journal: %w", err)
+		}
 		fmt.Fprintf(stdout, "journal OK: %d rows verified\n", n)
 	case "settings":
 		set, err := st.Settings(ctx)

@@ -25,6 +25,7 @@ type Checkout struct {
 	attempts int // QR and wallet payment attempts, numbering their references
 	saleID   string
 	openedAt time.Time
+	member   *Member // the member the sale is for, if any
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -363,6 +364,11 @@ func (c *Checkout) Complete(ctx context.Context) (*Sale, error) {
 		Tenders:     append([]Tender(nil), c.tenders...),
 	}
 	s.Rounding = s.Paid().Sub(totals.Total)
+	if m := c.member; m != nil {
+		_, redeemed := c.usedFromAccount()
+		s.Member = &MemberOnSale{ID: m.ID, Number: m.Number, PointsRedeemed: redeemed,
+			PointsEarned: PointsEarned(c.settings.Loyalty, m.Tier, s.Lines, s.Tenders)}
+	}
 	if err := c.log.CommitSale(ctx, s); err != nil {
 		return nil, fmt.Errorf("store sale: %w", err)
 	}
@@ -370,15 +376,16 @@ func (c *Checkout) Complete(ctx context.Context) (*Sale, error) {
 	return s, nil
 }
 
-// Void abandons the sale in progress and journals it; cash taken is handed back. A sale with a card, QR
-// or wallet payment cannot be voided: that money must be refunded first. Nothing to void is not an error.
+// Void abandons the sale in progress and journals it; cash taken is handed back, and a member's prepaid
+// value or points, only taken when the sale commits, were never spent. A sale with a card, QR or wallet
+// payment cannot be voided: that money must be refunded first. Nothing to void is not an error.
 func (c *Checkout) Void(ctx context.Context) error {
 	if c.cart.Len() == 0 && len(c.tenders) == 0 {
 		c.reset()
 		return nil
 	}
 	for _, t := range c.tenders {
-		if t.Kind != TenderCash {
+		if t.Kind != TenderCash && t.Kind != TenderPrepaid && t.Kind != TenderPoints {
 			return fmt.Errorf("%w: %s %s", ErrPaidElectronically, t.Kind, t.Amount)
 		}
 	}
@@ -395,4 +402,5 @@ func (c *Checkout) reset() {
 	c.tenders = nil
 	c.attempts = 0
 	c.saleID = ""
+	c.member = nil
 }

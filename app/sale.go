@@ -23,6 +23,8 @@ type Sale struct {
 	Totals      Totals
 	Rounding    money.Amount // cash rounding: what was paid − Totals.Total
 	Tenders     []Tender
+	// Member is who the sale was for, with the points it earned and spent; nil for none.
+	Member *MemberOnSale
 }
 
 // Paid returns what the tenders pay of the sale.

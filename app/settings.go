@@ -45,6 +45,8 @@ type Settings struct {
 	SecondCurrency money.Currency
 	// SecondRate is how much 1 unit of Currency buys of SecondCurrency, in millionths (0.1380 → 138000).
 	SecondRate int64
+	// Loyalty is how members earn and spend points and the top-up bonus.
+	Loyalty Loyalty
 	// Devices holds the hardware settings ("scanner.ports", "scanner.baud", …) as text: the device
 	// packages read and check them, the domain only keeps them.
 	Devices map[string]string
@@ -110,6 +112,7 @@ func DefaultSettings() Settings {
 			return m
 		}(),
 		MemberPrefix: "M",
+		Loyalty:      DefaultLoyalty(),
 		Shop:         Shop{Country: "CN"},
 		PaymentQR:    PaymentQR{MCC: "5411"},
 	}
@@ -196,6 +199,10 @@ func (s *Settings) Set(key, value string) error {
 	if next.BarcodeLayouts == nil {
 		next.BarcodeLayouts = map[string]string{}
 	}
+	next.Loyalty.Tiers = maps.Clone(s.Loyalty.Tiers)
+	if next.Loyalty.Tiers == nil {
+		next.Loyalty.Tiers = map[string]int64{}
+	}
 	next.Devices = maps.Clone(s.Devices)
 	if next.Devices == nil {
 		next.Devices = map[string]string{}
@@ -273,6 +280,42 @@ func (s *Settings) Set(key, value string) error {
 			return fmt.Errorf("%w: second_rate %q: a positive number such as 0.1380", ErrInvalidSetting, value)
 		}
 		next.SecondRate = r
+	case key == "points_per_unit":
+		v, err := money.ParseFixed(value, 3)
+		if err != nil || v < 0 {
+			return fmt.Errorf("%w: points_per_unit %q: points earned per unit of currency, such as 1 or 0.5", ErrInvalidSetting, value)
+		}
+		next.Loyalty.PointsPerUnit = v
+	case key == "point_value":
+		a, err := money.Parse(value, next.Currency)
+		if err != nil || a.Minor() <= 0 {
+			return fmt.Errorf("%w: point_value %q: what a point pays, such as 0.01", ErrInvalidSetting, value)
+		}
+		next.Loyalty.PointValue = a.Minor()
+	case key == "points_exclude":
+		next.Loyalty.Exclude = nil
+		for _, c := range strings.Split(value, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				next.Loyalty.Exclude = append(next.Loyalty.Exclude, c)
+			}
+		}
+	case strings.HasPrefix(key, "tier.") && len(key) > len("tier."):
+		tier := strings.TrimPrefix(key, "tier.")
+		if value == "" || value == "none" {
+			delete(next.Loyalty.Tiers, tier)
+			break
+		}
+		v, err := money.ParseFixed(value, 0)
+		if err != nil || v <= 0 || v > 1000 {
+			return fmt.Errorf("%w: %s %q: the tier's earning rate in percent, such as 150", ErrInvalidSetting, key, value)
+		}
+		next.Loyalty.Tiers[tier] = v
+	case key == "topup_bonus":
+		steps, err := parseBonusSteps(value, next.Currency)
+		if err != nil {
+			return fmt.Errorf("%w: topup_bonus %q: %v (e.g. 100:10,500:80)", ErrInvalidSetting, value, err)
+		}
+		next.Loyalty.BonusSteps = steps
 	case isDeviceKey(key):
 		if value == "" {
 			delete(next.Devices, key)
@@ -311,6 +354,13 @@ func (s Settings) Values() [][2]string {
 	for _, key := range sortedKeys(s.Devices) {
 		v = append(v, [2]string{key, s.Devices[key]})
 	}
+	l := s.Loyalty
+	v = append(v, [2]string{"points_per_unit", strings.TrimSuffix(strings.TrimRight(money.FormatFixed(l.PointsPerUnit, 3), "0"), ".")},
+		[2]string{"point_value", money.New(l.PointValue, s.Currency).Decimal()},
+		[2]string{"points_exclude", strings.Join(l.Exclude, ",")}, [2]string{"topup_bonus", formatBonusSteps(l.BonusSteps, s.Currency)})
+	for _, tier := range sortedKeys(l.Tiers) {
+		v = append(v, [2]string{"tier." + tier, fmt.Sprint(l.Tiers[tier])})
+	}
 	for _, class := range s.TaxClasses() {
 		v = append(v, [2]string{"tax_rate." + class, money.FormatFixed(s.TaxRates[class], 2)})
 	}
@@ -327,4 +377,37 @@ func (s Settings) Value(key string) string {
 		}
 	}
 	return ""
+}
+
+// parseBonusSteps reads top-up bonus steps "100:10,500:80": a top-up of at least 100 gets 10 more.
+func parseBonusSteps(value string, c money.Currency) ([]BonusStep, error) {
+	var steps []BonusStep
+	for _, part := range strings.Split(value, ",") {
+		if part = strings.TrimSpace(part); part == "" || part == "none" {
+			continue
+		}
+		minText, bonusText, ok := strings.Cut(part, ":")
+		if !ok {
+			return nil, fmt.Errorf("%q is not TOPUP:BONUS", part)
+		}
+		lo, err := money.Parse(strings.TrimSpace(minText), c)
+		if err != nil || lo.Minor() <= 0 {
+			return nil, fmt.Errorf("top-up %q", minText)
+		}
+		bonus, err := money.Parse(strings.TrimSpace(bonusText), c)
+		if err != nil || bonus.Minor() < 0 {
+			return nil, fmt.Errorf("bonus %q", bonusText)
+		}
+		steps = append(steps, BonusStep{Min: lo.Minor(), Bonus: bonus.Minor()})
+	}
+	sort.Slice(steps, func(i, j int) bool { return steps[i].Min < steps[j].Min })
+	return steps, nil
+}
+
+func formatBonusSteps(steps []BonusStep, c money.Currency) string {
+	parts := make([]string, len(steps))
+	for i, s := range steps {
+		parts[i] = money.New(s.Min, c).Decimal() + ":" + money.New(s.Bonus, c).Decimal()
+	}
+	return strings.Join(parts, ",")
 }

@@ -34,6 +34,7 @@ type Tender struct {
 	Approval  string
 	CardLast4 string
 	Wallet    string // "wechat", "alipay", "unionpay"; for wallet pay codes
+	Points    int64  // the member's points a points tender spent
 }
 
 // CashDue returns what a shopper paying total in cash hands over after the shop's cash rounding, and the

@@ -39,6 +39,13 @@ type saleDoc struct {
 	Change      string      `json:"change"`
 	Lines       []lineDoc   `json:"lines"`
 	Tenders     []tenderDoc `json:"tenders"`
+	Member      *memberDoc  `json:"member,omitempty"` // omitted for no member, so older sales keep their hash
+}
+
+type memberDoc struct {
+	Number         string `json:"number"`
+	PointsEarned   int64  `json:"points_earned"`
+	PointsRedeemed int64  `json:"points_redeemed"`
 }
 
 type lineDoc struct {
@@ -91,6 +98,9 @@ func newSaleDoc(s *app.Sale) saleDoc {
 		d.Tenders = append(d.Tenders, tenderDoc{Kind: string(t.Kind), Amount: t.Amount.Decimal(), Tendered: t.Tendered.Decimal(),
 			Change: t.Change.Decimal(), Reference: t.Reference, Approval: t.Approval, CardLast4: t.CardLast4, Wallet: t.Wallet})
 	}
+	if m := s.Member; m != nil {
+		d.Member = &memberDoc{Number: m.Number, PointsEarned: m.PointsEarned, PointsRedeemed: m.PointsRedeemed}
+	}
 	return d
 }
 
@@ -133,6 +143,9 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 			return err
 		}
 		if err := s.insertTenders(ctx, tx, stored.Number, stored.Tenders); err != nil {
+			return err
+		}
+		if err := s.chargeMember(ctx, tx, &stored); err != nil {
 			return err
 		}
 		return s.journalAndSend(ctx, tx, stored.CompletedAt, "sale", stored.ID, newSaleEntry(&stored))
@@ -259,6 +272,17 @@ func (s *Store) readSale(ctx context.Context, name, where string, args ...any) (
 	sale.Totals.Lines = len(sale.Lines)
 	if sale.Tenders, err = s.saleTenders(ctx, sale.Number, c); err != nil {
 		return nil, err
+	}
+	var m app.MemberOnSale
+	var memberID sql.NullInt64
+	err = s.r.QueryRowContext(ctx, `SELECT member_id, member_number, points_earned, points_redeemed FROM sales WHERE id = ?`,
+		sale.Number).Scan(&memberID, &m.Number, &m.PointsEarned, &m.PointsRedeemed)
+	if err != nil {
+		return nil, err
+	}
+	if memberID.Valid {
+		m.ID = memberID.Int64
+		sale.Member = &m
 	}
 	return &sale, nil
 }

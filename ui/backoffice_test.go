@@ -261,4 +261,3 @@ func TestBackOfficeImportsACatalogFile(t *testing.T) {
 	press(w, fyne.KeyF2)
 	mustShow(t, w, "5 products in the catalog", "NEW-001")
 }
-

@@ -1,0 +1,289 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"checkout/app/money"
+)
+
+// Member is a shop's loyalty member: who they are, their points and their prepaid balance.
+type Member struct {
+	ID       int64
+	Number   string // printed on the member's barcode card: the shop's member prefix and digits, "M000123"
+	Name     string
+	Phone    string
+	Tier     string // "" is the standard tier; others earn points at Loyalty.Tiers' rate
+	Birthday string // YYYY-MM-DD or ""
+	Notes    string
+	Points   int64
+	Balance  money.Amount // prepaid stored value
+	Cards    []MemberCard
+}
+
+// MemberCard is a card that identifies a member. Token is what the store keys it by: a contactless card's
+// UID, or the keyed hash of a magnetic-stripe card's number (never the number). Label is what the owner
+// sees: the UID, or the masked number.
+type MemberCard struct {
+	Token   string
+	Label   string
+	Blocked bool
+}
+
+// Members keeps members, their cards and their ledger; the store implements it.
+type Members interface {
+	// MemberByCard finds the member a card belongs to: ErrUnknownMember if none, ErrCardBlocked if the
+	// card was blocked (lost or replaced).
+	MemberByCard(ctx context.Context, token string) (Member, error)
+	// MemberByNumber finds a member by the number on their barcode card.
+	MemberByNumber(ctx context.Context, number string) (Member, error)
+	// FindMembers finds members by phone (any part of it), name or number.
+	FindMembers(ctx context.Context, query string, limit int) ([]Member, error)
+	// SaveMember creates the member (ID 0, a number is assigned) or updates their details; points,
+	// balance and cards are never set here. It returns the member as stored.
+	SaveMember(ctx context.Context, m Member, at time.Time) (Member, error)
+	// AddCard gives the member a card; a card another member has fails with ErrCardInUse.
+	AddCard(ctx context.Context, memberID int64, card MemberCard, at time.Time) error
+	// BlockCard blocks a lost card: it no longer finds the member.
+	BlockCard(ctx context.Context, token string, at time.Time) error
+	// CommitTopUp stores a top-up with its ledger rows, journal entry and outbox row in one transaction.
+	CommitTopUp(ctx context.Context, t *TopUp) error
+}
+
+// CheckMember checks a member's details before they are saved.
+func CheckMember(m Member) (Member, error) {
+	m.Name, m.Phone = strings.TrimSpace(m.Name), strings.TrimSpace(m.Phone)
+	m.Tier, m.Birthday, m.Notes = strings.TrimSpace(m.Tier), strings.TrimSpace(m.Birthday), strings.TrimSpace(m.Notes)
+	if m.Name == "" {
+		return m, fmt.Errorf("%w: a member needs a name", ErrInvalidMember)
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		if r == ' ' || r == '-' || r == '+' {
+			return -1
+		}
+		return 'x'
+	}, m.Phone)
+	if strings.Contains(digits, "x") || (m.Phone != "" && (len(digits) < 5 || len(digits) > 15)) {
+		return m, fmt.Errorf("%w: phone %q: 5 to 15 digits", ErrInvalidMember, m.Phone)
+	}
+	m.Phone = digits
+	if m.Birthday != "" {
+		if _, err := time.Parse(time.DateOnly, m.Birthday); err != nil {
+			return m, fmt.Errorf("%w: birthday %q: YYYY-MM-DD", ErrInvalidMember, m.Birthday)
+		}
+	}
+	return m, nil
+}
+
+// Loyalty is how members earn and spend points, and the bonus on prepaid top-ups.
+type Loyalty struct {
+	// PointsPerUnit is the points a member earns per major unit of the currency spent, in thousandths
+	// (1000: a point per ¥1).
+	PointsPerUnit int64
+	// PointValue is what one point pays when redeemed, in minor units (1: ¥0.01).
+	PointValue int64
+	// Exclude lists the product categories that earn no points (tobacco, gift cards, …).
+	Exclude []string
+	// Tiers maps a member tier to its earning rate in percent (gold: 150).
+	Tiers map[string]int64
+	// BonusSteps give bonus stored value for a top-up of at least Min; the largest step reached applies.
+	BonusSteps []BonusStep
+}
+
+// BonusStep is a top-up bonus: a top-up of at least Min (minor units) gets Bonus more.
+type BonusStep struct{ Min, Bonus int64 }
+
+// DefaultLoyalty earns a point per unit of currency; a point pays a hundredth of one.
+func DefaultLoyalty() Loyalty { return Loyalty{PointsPerUnit: 1000, PointValue: 1} }
+
+// MemberOnSale is the member a sale was made for, with the points it earned and spent.
+type MemberOnSale struct {
+	ID             int64
+	Number         string
+	PointsEarned   int64
+	PointsRedeemed int64
+}
+
+// Tender kinds paid from a member's account.
+const (
+	// TenderPrepaid pays from the member's prepaid stored value.
+	TenderPrepaid TenderKind = "prepaid"
+	// TenderPoints pays with the member's points at Loyalty.PointValue.
+	TenderPoints TenderKind = "points"
+)
+
+// SetMember attaches a member to the sale in progress: they earn its points and may pay from their
+// account. Another member replaces them, unless their account already pays part of the sale.
+func (c *Checkout) SetMember(m Member) error {
+	if c.member != nil && c.member.ID != m.ID && c.paidFromAccount() {
+		return fmt.Errorf("%w: %s's account already pays part of this sale", ErrInvalidMember, c.member.Number)
+	}
+	c.member = &m
+	return nil
+}
+
+// Member returns the member on the sale in progress; ok is false when there is none.
+func (c *Checkout) Member() (m Member, ok bool) {
+	if c.member == nil {
+		return Member{}, false
+	}
+	return *c.member, true
+}
+
+func (c *Checkout) paidFromAccount() bool {
+	return slices.ContainsFunc(c.tenders, func(t Tender) bool { return t.Kind == TenderPrepaid || t.Kind == TenderPoints })
+}
+
+// usedFromAccount is what the sale's tenders already take of the member's balance and points.
+func (c *Checkout) usedFromAccount() (balance money.Amount, points int64) {
+	balance = money.Zero(c.settings.Currency)
+	for _, t := range c.tenders {
+		switch t.Kind {
+		case TenderPrepaid:
+			balance = balance.Add(t.Amount)
+		case TenderPoints:
+			points += t.Points
+		}
+	}
+	return balance, points
+}
+
+// PayPrepaid pays amount from the member's prepaid balance. The store checks the balance again when the
+// sale commits, so two tills can never spend the same money.
+func (c *Checkout) PayPrepaid(amount money.Amount) (Tender, error) {
+	if c.member == nil {
+		return Tender{}, ErrNoMember
+	}
+	if err := c.CheckNonCash(amount); err != nil {
+		return Tender{}, err
+	}
+	used, _ := c.usedFromAccount()
+	if left := c.member.Balance.Sub(used); amount.Cmp(left) > 0 {
+		return Tender{}, fmt.Errorf("%w: %s left, %s asked", ErrInsufficientBalance, left, amount)
+	}
+	return c.take(Tender{Kind: TenderPrepaid, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
+		Reference: c.member.Number}), nil
+}
+
+// RedeemPoints pays with up to points of the member's points, never more than is due: it returns the
+// tender with the points it used.
+func (c *Checkout) RedeemPoints(points int64) (Tender, error) {
+	if c.member == nil {
+		return Tender{}, ErrNoMember
+	}
+	value := c.settings.Loyalty.PointValue
+	_, used := c.usedFromAccount()
+	if left := c.member.Points - used; points > left {
+		return Tender{}, fmt.Errorf("%w: %d left, %d asked", ErrInsufficientPoints, left, points)
+	}
+	due := c.Due()
+	if points <= 0 || value <= 0 {
+		return Tender{}, fmt.Errorf("%w: %d points", ErrInvalidAmount, points)
+	}
+	// Only as many points as the amount due needs: a point is never split.
+	if need := (due.Minor() + value - 1) / value; points > need {
+		points = need
+	}
+	amount := money.New(min(points*value, due.Minor()), c.settings.Currency)
+	if err := c.CheckNonCash(amount); err != nil {
+		return Tender{}, err
+	}
+	return c.take(Tender{Kind: TenderPoints, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
+		Reference: c.member.Number, Points: points}), nil
+}
+
+// PointsEarned is what a sale earns its member: Loyalty.PointsPerUnit for each whole unit of currency
+// paid for products in earning categories, less what points paid, times the member's tier rate, rounded
+// down. Points paid with points earn nothing.
+func PointsEarned(l Loyalty, tier string, lines []Line, tenders []Tender) int64 {
+	var eligible int64
+	for _, line := range lines {
+		if !slices.Contains(l.Exclude, line.Product.Category) {
+			eligible += line.Total.Minor()
+		}
+	}
+	for _, t := range tenders {
+		if t.Kind == TenderPoints {
+			eligible -= t.Amount.Minor()
+		}
+	}
+	if eligible <= 0 || len(lines) == 0 {
+		return 0
+	}
+	rate := int64(100)
+	if r, ok := l.Tiers[tier]; ok && tier != "" {
+		rate = r
+	}
+	unit := lines[0].Total.Currency().MinorPerMajor()
+	// eligible/unit units × PointsPerUnit/1000 points × rate/100, floored once at the end.
+	points, ok := money.MulDiv(eligible, l.PointsPerUnit*rate, unit*1000*100)
+	if !ok {
+		return 0
+	}
+	// MulDiv rounds half to even; earning rounds down.
+	if points*unit*1000*100 > eligible*l.PointsPerUnit*rate {
+		points--
+	}
+	return max(points, 0)
+}
+
+// TopUp is prepaid value added to a member's account, paid for in cash, by card or by QR.
+type TopUp struct {
+	ID     string // UUID, the sync idempotency key
+	Till   string
+	Member Member
+	Amount money.Amount // what the customer paid
+	Bonus  money.Amount // added on top by the shop's bonus rule
+	PaidBy Tender
+	At     time.Time
+	User   string
+	// Receipt ("T01-P000007") and Balance, the member's prepaid balance after it, are set by CommitTopUp.
+	Receipt string
+	Balance money.Amount
+}
+
+// TopUpBonus is the bonus a top-up of amount earns by the shop's rule.
+func (l Loyalty) TopUpBonus(amount money.Amount) money.Amount {
+	bonus := int64(0)
+	for _, s := range l.BonusSteps {
+		if amount.Minor() >= s.Min && s.Bonus > bonus {
+			bonus = s.Bonus
+		}
+	}
+	return money.New(bonus, amount.Currency())
+}
+
+// maxTopUp is the largest single top-up, in major units: more is almost certainly a slip.
+const maxTopUp = 10_000
+
+// NewTopUp prepares a top-up of amount for m, paid by paidBy (cash, card or QR; a cash tender may hand
+// over more and get change). CommitTopUp stores it.
+func NewTopUp(s Settings, m Member, amount money.Amount, paidBy Tender, user string, at time.Time) (*TopUp, error) {
+	switch {
+	case m.ID == 0:
+		return nil, ErrNoMember
+	case amount.Currency() != s.Currency || amount.Minor() <= 0 || amount.Minor() > maxTopUp*s.Currency.MinorPerMajor():
+		return nil, fmt.Errorf("%w: top-up %s", ErrInvalidAmount, amount)
+	case paidBy.Kind != TenderCash && paidBy.Kind != TenderCard && paidBy.Kind != TenderQR:
+		return nil, fmt.Errorf("%w: a top-up is paid in cash, by card or by QR, not %s", ErrInvalidAmount, paidBy.Kind)
+	}
+	paidBy.Amount = amount
+	if paidBy.Tendered.IsZero() {
+		paidBy.Tendered = amount
+	}
+	change, err := ChangeFor(amount, paidBy.Tendered)
+	if err != nil {
+		return nil, err
+	}
+	if paidBy.Kind != TenderCash && !change.IsZero() {
+		return nil, fmt.Errorf("%w: only cash has change", ErrOverpaid)
+	}
+	paidBy.Change = change
+	return &TopUp{ID: NewID(), Till: s.Till, Member: m, Amount: amount, Bonus: s.Loyalty.TopUpBonus(amount), PaidBy: paidBy, At: at, User: user}, nil
+}

@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+const memberColumns = `m.id, m.number, m.name, m.phone, m.tier, m.birthday, m.notes, m.points, m.balance`
+
+func (s *Store) scanMember(row interface{ Scan(...any) error }) (app.Member, error) {
+	var m app.Member
+	var balance int64
+	err := row.Scan(&m.ID, &m.Number, &m.Name, &m.Phone, &m.Tier, &m.Birthday, &m.Notes, &m.Points, &balance)
+	m.Balance = money.New(balance, s.currency())
+	return m, err
+}
+
+// member reads one member matching where, with their cards.
+func (s *Store) member(ctx context.Context, what, where string, args ...any) (app.Member, error) {
+	m, err := s.scanMember(s.r.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Member{}, fmt.Errorf("%w: %s", app.ErrUnknownMember, what)
+	}
+	if err != nil {
+		return app.Member{}, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT token, label, blocked_at IS NOT NULL FROM member_cards WHERE member_id = ? ORDER BY added_at`, m.ID)
+	if err != nil {
+		return app.Member{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c app.MemberCard
+		if err := rows.Scan(&c.Token, &c.Label, &c.Blocked); err != nil {
+			return app.Member{}, err
+		}
+		m.Cards = append(m.Cards, c)
+	}
+	return m, rows.Err()
+}
+
+// MemberByCard finds the member a card belongs to.
+func (s *Store) MemberByCard(ctx context.Context, token string) (app.Member, error) {
+	var id int64
+	var blocked bool
+	err := s.r.QueryRowContext(ctx, `SELECT member_id, blocked_at IS NOT NULL FROM member_cards WHERE token = ?`, token).Scan(&id, &blocked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return app.Member{}, fmt.Errorf("%w: card %s", app.ErrUnknownMember, token)
+	case err != nil:
+		return app.Member{}, err
+	case blocked:
+		return app.Member{}, app.ErrCardBlocked
+	}
+	return s.member(ctx, "card", `m.id = ?`, id)
+}
+
+// MemberByNumber finds a member by the number on their barcode card.
+func (s *Store) MemberByNumber(ctx context.Context, number string) (app.Member, error) {
+	return s.member(ctx, number, `m.number = ?`, strings.ToUpper(strings.TrimSpace(number)))
+}
+
+// FindMembers finds members whose phone contains query's digits, whose name contains query, or whose
+// number is query; at most limit.
+func (s *Store) FindMembers(ctx context.Context, query string, limit int) ([]app.Member, error) {
+	q := strings.TrimSpace(query)
+	if q == "" {
+		return nil, nil
+	}
+	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
+	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+` FROM members m
+		WHERE m.number = ? OR m.phone LIKE ? ESCAPE '\' OR m.name LIKE ? ESCAPE '\'
+		ORDER BY m.number = ? DESC, m.name LIMIT ?`, strings.ToUpper(q), like, like, strings.ToUpper(q), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Member
+	for rows.Next() {
+		m, err := s.scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SaveMember creates the member, numbering them after the highest number so far, or updates their details.
+func (s *Store) SaveMember(ctx context.Context, m app.Member, at time.Time) (app.Member, error) {
+	m, err := app.CheckMember(m)
+	if err != nil {
+		return app.Member{}, err
+	}
+	set, err := s.Settings(ctx)
+	if err != nil {
+		return app.Member{}, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if m.ID != 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE members SET name = ?, phone = ?, tier = ?, birthday = ?, notes = ? WHERE id = ?`,
+				m.Name, m.Phone, m.Tier, m.Birthday, m.Notes, m.ID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("%w: member %d", app.ErrUnknownMember, m.ID)
+			}
+			return nil
+		}
+		var next int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM members`).Scan(&next); err != nil {
+			return err
+		}
+		m.Number = fmt.Sprintf("%s%06d", strings.ToUpper(set.MemberPrefix), next)
+		return tx.QueryRowContext(ctx, `INSERT INTO members (id, number, name, phone, tier, birthday, notes, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, next, m.Number, m.Name, m.Phone, m.Tier, m.Birthday, m.Notes, timestamp(at)).Scan(&m.ID)
+	})
+	if err != nil {
+		return app.Member{}, err
+	}
+	return s.member(ctx, m.Number, `m.id = ?`, m.ID)
+}
+
+// AddCard gives a member a card.
+func (s *Store) AddCard(ctx context.Context, memberID int64, card app.MemberCard, at time.Time) error {
+	if strings.TrimSpace(card.Token) == "" {
+		return fmt.Errorf("%w: a card with no identifier", app.ErrInvalidMember)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var owner string
+		err := tx.QueryRowContext(ctx, `SELECT m.number FROM member_cards c JOIN members m ON m.id = c.member_id WHERE c.token = ?`,
+			card.Token).Scan(&owner)
+		if err == nil {
+			return fmt.Errorf("%w: %s", app.ErrCardInUse, owner)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO member_cards (token, member_id, label, added_at) VALUES (?, ?, ?, ?)`,
+			card.Token, memberID, card.Label, timestamp(at))
+		if isConstraint(err) {
+			return fmt.Errorf("%w: member %d", app.ErrUnknownMember, memberID)
+		}
+		return err
+	})
+}
+
+// BlockCard blocks a lost card; blocking a blocked card changes nothing.
+func (s *Store) BlockCard(ctx context.Context, token string, at time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE member_cards SET blocked_at = coalesce(blocked_at, ?) WHERE token = ?`, timestamp(at), token)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("%w: card %s", app.ErrUnknownMember, token)
+		}
+		return nil
+	})
+}
+
+// ledgerRow is one change to a member's points or prepaid balance.
+type ledgerRow struct {
+	kind   string
+	points int64
+	amount int64
+}
+
+// postMember writes a member's ledger rows inside tx. A row that would take the points or the balance
+// below zero fails the transaction with ErrInsufficientPoints or ErrInsufficientBalance.
+func postMember(ctx context.Context, tx *sql.Tx, memberID int64, at time.Time, ref, user string, rows []ledgerRow) error {
+	for _, r := range rows {
+		if r.points == 0 && r.amount == 0 {
+			continue
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO member_ledger (member_id, at, kind, points, amount, ref, user) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			memberID, timestamp(at), r.kind, r.points, r.amount, ref, user)
+		switch {
+		case err == nil:
+		case isConstraint(err) && strings.Contains(err.Error(), "balance"):
+			return fmt.Errorf("%w: %v", app.ErrInsufficientBalance, err)
+		case isConstraint(err) && strings.Contains(err.Error(), "points"):
+			return fmt.Errorf("%w: %v", app.ErrInsufficientPoints, err)
+		default:
+			return fmt.Errorf("member ledger %s: %w", r.kind, err)
+		}
+	}
+	return nil
+}
+
+// chargeMember records a sale's member inside its transaction: what their prepaid balance and points
+// paid, and the points it earned.
+func (s *Store) chargeMember(ctx context.Context, tx *sql.Tx, sale *app.Sale) error {
+	m := sale.Member
+	if m == nil {
+		return nil
+	}
+	var prepaid int64
+	for _, t := range sale.Tenders {
+		if t.Kind == app.TenderPrepaid {
+			prepaid += t.Amount.Minor()
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE sales SET member_id = ?, member_number = ?, points_earned = ?, points_redeemed = ? WHERE id = ?`,
+		m.ID, m.Number, m.PointsEarned, m.PointsRedeemed, sale.Number); err != nil {
+		return fmt.Errorf("sale member: %w", err)
+	}
+	return postMember(ctx, tx, m.ID, sale.CompletedAt, sale.ReceiptNo, "", []ledgerRow{
+		{kind: "pay", amount: -prepaid}, {kind: "redeem", points: -m.PointsRedeemed}, {kind: "earn", points: m.PointsEarned}})
+}
+
+// topUpEntry is what the journal records of a top-up.
+type topUpEntry struct {
+	ID        string `json:"id"`
+	ReceiptNo string `json:"receipt_no"`
+	Member    string `json:"member"`
+	Amount    string `json:"amount"`
+	Bonus     string `json:"bonus"`
+	Currency  string `json:"currency"`
+	Tender    string `json:"tender"`
+	User      string `json:"user,omitempty"`
+}
+
+// CommitTopUp stores a top-up in one transaction: its row, the member's ledger rows (the value paid and
+// the bonus), a journal entry and an outbox row. It sets t.Balance to the balance after it.
+func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
+	var balance int64
+	var receipt string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM topups`).Scan(&n); err != nil {
+			return err
+		}
+		receipt = fmt.Sprintf("%s-P%06d", t.Till, n)
+		p := t.PaidBy
+		_, err := tx.ExecContext(ctx, `INSERT INTO topups (id, uuid, till, receipt_no, member_id, at, currency, amount, bonus, tender_kind,
+			tendered, change, approval, card_last4, reference, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n, t.ID, t.Till, receipt, t.Member.ID, timestamp(t.At), t.Amount.Currency().Code, t.Amount.Minor(), t.Bonus.Minor(),
+			string(p.Kind), p.Tendered.Minor(), p.Change.Minor(), p.Approval, p.CardLast4, p.Reference, t.User)
+		if err != nil {
+			return fmt.Errorf("top-up: %w", err)
+		}
+		if err := postMember(ctx, tx, t.Member.ID, t.At, receipt, t.User, []ledgerRow{
+			{kind: "topup", amount: t.Amount.Minor()}, {kind: "bonus", amount: t.Bonus.Minor()}}); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT balance FROM members WHERE id = ?`, t.Member.ID).Scan(&balance); err != nil {
+			return err
+		}
+		return s.journalAndSend(ctx, tx, t.At, "topup", t.ID, topUpEntry{ID: t.ID, ReceiptNo: receipt, Member: t.Member.Number,
+			Amount: t.Amount.Decimal(), Bonus: t.Bonus.Decimal(), Currency: t.Amount.Currency().Code, Tender: string(p.Kind), User: t.User})
+	})
+	if err != nil {
+		return err
+	}
+	t.Balance = money.New(balance, t.Amount.Currency())
+	t.Receipt = receipt
+	return nil
+}
+
+// VerifyMembers checks that every member's cached points and balance equal the sums of their ledger.
+func (s *Store) VerifyMembers(ctx context.Context) error {
+	var number string
+	var points, balance, lp, lb int64
+	err := s.r.QueryRowContext(ctx, `SELECT m.number, m.points, m.balance, coalesce(l.points, 0), coalesce(l.amount, 0) FROM members m
+		LEFT JOIN (SELECT member_id, sum(points) AS points, sum(amount) AS amount FROM member_ledger GROUP BY member_id) l ON l.member_id = m.id
+		WHERE m.points <> coalesce(l.points, 0) OR m.balance <> coalesce(l.amount, 0) LIMIT 1`).Scan(&number, &points, &balance, &lp, &lb)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("member %s: points %d and balance %d, the ledger sums to %d and %d", number, points, balance, lp, lb)
+}
