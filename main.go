@@ -341,7 +341,7 @@ func (m *Main) Start(a fyne.App) {
 			return err
 		},
 	}
-	opt.Sales, opt.Parked, opt.Manager = m.Store, m.Store, m.Store
+	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}

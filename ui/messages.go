@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -71,6 +72,23 @@ func errorMessage(err error) string {
 		return lang.L("Park or finish the sale in progress first.")
 	case app.ErrNotParked.Code:
 		return lang.L("That cart is no longer parked.")
+	case app.ErrInvalidMember.Code:
+		_, detail, _ := strings.Cut(err.Error(), ": ")
+		return lang.L("Check the member's details: {{.Detail}}", map[string]any{"Detail": detail})
+	case app.ErrUnknownMember.Code:
+		return lang.L("No member has this card or number.")
+	case app.ErrNoMember.Code:
+		return lang.L("Put a member on the sale first (F6, or tap their card).")
+	case app.ErrCardBlocked.Code:
+		return lang.L("This member card is blocked (reported lost). Find the member by phone instead.")
+	case app.ErrCardInUse.Code:
+		return lang.L("This card already belongs to a member.")
+	case app.ErrInsufficientBalance.Code:
+		return lang.L("The prepaid balance is too low for that.")
+	case app.ErrInsufficientPoints.Code:
+		return lang.L("The member does not have that many points.")
+	case app.ErrInvalidStockMove.Code:
+		return lang.L("That stock movement is not valid: {{.Detail}}", map[string]any{"Detail": err.Error()})
 	case app.ErrPaidElectronically.Code:
 		return lang.L("A card, QR or wallet payment was taken: refund it before voiding the sale.")
 	}

@@ -87,9 +87,13 @@ func (t *Till) openPayment() {
 	if len(quick) > 0 {
 		content.Add(container.NewGridWithColumns(len(quick), quick...))
 	}
+	hint := lang.L("Enter: cash · F4: part in cash · F6: card · F7: QR code · scan the customer's pay code · Esc: back")
+	if m, ok := t.co.Member(); ok {
+		hint += "\n" + lang.L("{{.Name}}: F8 prepaid ({{.Balance}}) · F9 points ({{.Points}})",
+			map[string]any{"Name": m.Name, "Balance": f(m.Balance), "Points": m.Points})
+	}
 	content.Add(container.NewVBox(p.change, p.status, p.problem,
-		widget.NewLabelWithStyle(lang.L("Enter: cash · F4: part in cash · F6: card · F7: QR code · scan the customer's pay code · Esc: back"),
-			fyne.TextAlignCenter, fyne.TextStyle{Italic: true})))
+		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})))
 	for _, l := range content.Objects {
 		if label, ok := l.(*widget.Label); ok {
 			label.Wrapping = fyne.TextWrapWord
@@ -122,6 +126,10 @@ func tenderName(tn app.Tender) string {
 		return lang.L("QR code")
 	case app.TenderWallet:
 		return walletName(tn.Wallet)
+	case app.TenderPrepaid:
+		return lang.L("Prepaid")
+	case app.TenderPoints:
+		return lang.L("{{.Points}} points", map[string]any{"Points": tn.Points})
 	}
 	return lang.L("Cash")
 }
@@ -153,10 +161,42 @@ func (p *payment) key(k *fyne.KeyEvent) bool {
 		p.card()
 	case fyne.KeyF7:
 		p.qr()
+	case fyne.KeyF8:
+		p.fromAccount(app.TenderPrepaid)
+	case fyne.KeyF9:
+		p.fromAccount(app.TenderPoints)
 	default:
 		return false
 	}
 	return true
+}
+
+// fromAccount pays from the member's account: their prepaid balance (the typed amount, or as much of
+// what is due as it covers) or their points (as many as what is due needs).
+func (p *payment) fromAccount(kind app.TenderKind) {
+	t := p.till
+	m, ok := t.co.Member()
+	if !ok {
+		p.problem.SetText(errorMessage(app.ErrNoMember))
+		return
+	}
+	var err error
+	if kind == app.TenderPoints {
+		_, err = t.co.RedeemPoints(m.Points)
+	} else {
+		var amount money.Amount
+		if amount, err = p.typed(p.due); err == nil {
+			if strings.TrimSpace(p.amount.Text) == "" && m.Balance.Cmp(amount) < 0 {
+				amount = m.Balance
+			}
+			_, err = t.co.PayPrepaid(amount)
+		}
+	}
+	if err != nil {
+		p.problem.SetText(errorMessage(err))
+		return
+	}
+	p.next()
 }
 
 // typed reads the amount field; empty means def.

@@ -55,6 +55,8 @@ type Options struct {
 	Parked app.ParkedCarts
 	// Manager is the catalog and stock the back office (F4) works on; nil: no back office at this till.
 	Manager CatalogManager
+	// Members finds members and keeps their accounts (F6); nil: the till has no members.
+	Members app.Members
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -83,6 +85,8 @@ type Till struct {
 	devices     *deviceBoard
 	devicesOpen *devicesView // the devices screen while it is open
 	office      *BackOffice  // the back office window while it is open
+	members     *memberView  // the member dialog while it is open
+	memberLine  *widget.Label
 }
 
 // NewTill builds the sale screen and the customer display for co.
@@ -166,6 +170,9 @@ func (t *Till) build() fyne.CanvasObject {
 	t.scan.useWedge(t.wedge, "+*", t.opt.After)
 	t.message = widget.NewLabel("")
 	t.message.Wrapping = fyne.TextWrapWord
+	t.memberLine = widget.NewLabel("")
+	t.memberLine.Importance = widget.HighImportance
+	t.memberLine.Hide()
 
 	t.cart = newCartView(t.opt.Language, func(i int) {
 		t.selected = i
@@ -209,6 +216,9 @@ func (t *Till) build() fyne.CanvasObject {
 		t.keyButton(lang.L("Discount")+" (F5)", theme.ContentCutIcon(), t.editDiscount),
 		t.keyButton(lang.L("Remove line")+" (Del)", theme.DeleteIcon(), t.removeSelected),
 	}
+	if t.opt.Members != nil {
+		buttons = append(buttons, t.keyButton(lang.L("Member")+" (F6)", theme.AccountIcon(), t.openMembers))
+	}
 	if t.opt.Parked != nil {
 		buttons = append(buttons, t.keyButton(lang.L("Park / resume")+" (F7)", theme.MediaPauseIcon(), t.parkOrResume))
 	}
@@ -227,7 +237,7 @@ func (t *Till) build() fyne.CanvasObject {
 		t.status, layout.NewSpacer(), t.clock)
 	t.showClock()
 
-	top := container.NewVBox(t.scan, t.message)
+	top := container.NewVBox(t.scan, t.message, t.memberLine)
 	bottom := container.NewVBox(keys, statusBar)
 	side := container.NewPadded(totals)
 	return container.NewBorder(top, bottom, nil, side, t.cart.content())
@@ -267,6 +277,8 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 		t.openBackOffice()
 	case fyne.KeyF5:
 		t.editDiscount()
+	case fyne.KeyF6:
+		t.openMembers()
 	case fyne.KeyF7:
 		t.parkOrResume()
 	case fyne.KeyF8:
@@ -328,6 +340,8 @@ func (t *Till) sell(input string) {
 	switch {
 	case errors.Is(err, app.ErrWeightRequired):
 		t.askWeight(added.Product)
+	case errors.Is(err, app.ErrMemberScanned) && t.opt.Members != nil:
+		t.memberScanned(input)
 	case errors.Is(err, app.ErrReceiptScanned) && t.opt.Sales != nil && len(t.co.Lines()) == 0:
 		t.openRefund(input) // a receipt scanned at an idle till: the customer is bringing something back
 	case err != nil:
@@ -440,6 +454,9 @@ func (t *Till) refresh() {
 	t.total.Text = f(tot.Total)
 	t.total.Refresh()
 	t.secondTotal.SetText(t.inSecond(tot.Total))
+	if _, ok := t.co.Member(); !ok {
+		t.memberLine.Hide()
+	}
 	t.display.showCart(lines, tot)
 }
 

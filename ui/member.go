@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// memberLimit is how many members a search lists.
+const memberLimit = 8
+
+// memberView is the open member dialog (F6): find a member by card, phone, name or number and put them on
+// the sale (Enter); add a member (F2); top up their prepaid balance (F3, cash; F6 by card); block their
+// lost cards (F4). A card tapped or swiped while it is open finds its member, or is given to the member
+// shown.
+type memberView struct {
+	till    *Till
+	query   *KeyEntry
+	list    *widget.Label
+	detail  *widget.Label
+	problem *widget.Label
+	dialog  dialog.Dialog
+	found   []app.Member
+	chosen  int
+	// A form below the list: adding a member or topping one up.
+	form     *fyne.Container
+	formKind string // "", "new", "topup"
+	name     *KeyEntry
+	phone    *KeyEntry
+	amount   *KeyEntry
+	approval *KeyEntry
+}
+
+// openMembers opens the member dialog.
+func (t *Till) openMembers() {
+	if t.modal != nil || t.opt.Members == nil {
+		return
+	}
+	v := &memberView{till: t, query: t.field(), list: table(), detail: widget.NewLabel(""), problem: widget.NewLabel("")}
+	v.query.SetPlaceHolder(lang.L("Tap or swipe the card, scan it, or type phone, name or member number"))
+	v.query.OnChanged = func(string) { v.search() }
+	v.query.OnScan = v.scanned
+	v.query.OnKey = v.key
+	v.problem.Importance = widget.DangerImportance
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.detail.Wrapping = fyne.TextWrapWord
+	v.name, v.phone, v.amount, v.approval = t.field(), t.field(), t.field(), t.field()
+	v.name.SetPlaceHolder(lang.L("Name"))
+	v.phone.SetPlaceHolder(lang.L("Phone"))
+	v.amount.SetPlaceHolder(lang.L("Top-up amount"))
+	v.approval.SetPlaceHolder(lang.L("Card terminal approval code and last four digits, e.g. A1B2C3 4242"))
+	for _, e := range []*KeyEntry{v.name, v.phone, v.amount, v.approval} {
+		e.OnKey = v.key
+	}
+	v.form = container.NewVBox()
+	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · ↑↓ choose · F2 new member · F3 top up in cash · F6 top up by card · F4 block the member's cards · Esc: close"),
+		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	hint.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
+	v.dialog = t.openModal(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 520), content), v.query)
+	t.modalScan = v.scanned
+	t.members = v
+	v.dialog.SetOnClosed(func() {
+		t.modal, t.modalScan, t.members = nil, nil, nil
+		t.focusScan()
+	})
+	if m, ok := t.co.Member(); ok {
+		v.found, v.chosen = []app.Member{m}, 0
+		v.show()
+	}
+}
+
+func (v *memberView) key(k *fyne.KeyEvent) bool {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		v.enter()
+	case fyne.KeyEscape:
+		if v.formKind != "" {
+			v.closeForm()
+			return true
+		}
+		v.dialog.Hide()
+	case fyne.KeyDown:
+		v.move(+1)
+	case fyne.KeyUp:
+		v.move(-1)
+	case fyne.KeyF2:
+		v.openForm("new")
+	case fyne.KeyF3:
+		v.openForm("topup")
+	case fyne.KeyF6:
+		v.openForm("card")
+	case fyne.KeyF4:
+		v.blockCards()
+	default:
+		return false
+	}
+	return true
+}
+
+func (v *memberView) search() {
+	q := strings.TrimSpace(v.query.Text)
+	if q == "" {
+		return
+	}
+	found, err := v.till.opt.Members.FindMembers(context.Background(), q, memberLimit)
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.found, v.chosen = found, 0
+	v.show()
+}
+
+func (v *memberView) move(delta int) {
+	if len(v.found) > 0 {
+		v.chosen = min(max(v.chosen+delta, 0), len(v.found)-1)
+		v.show()
+	}
+}
+
+// chosenMember is the member the dialog shows; ok is false when none.
+func (v *memberView) chosenMember() (app.Member, bool) {
+	if v.chosen < 0 || v.chosen >= len(v.found) {
+		return app.Member{}, false
+	}
+	return v.found[v.chosen], true
+}
+
+func (v *memberView) show() {
+	var b strings.Builder
+	for i, m := range v.found {
+		mark := "  "
+		if i == v.chosen {
+			mark = "▶ "
+		}
+		fmt.Fprintf(&b, "%s%s %s %s\n", mark, column(m.Number, 9), column(m.Name, 20), m.Phone)
+	}
+	if len(v.found) == 0 && strings.TrimSpace(v.query.Text) != "" {
+		b.WriteString(lang.L("No member matches."))
+	}
+	v.list.SetText(strings.TrimRight(b.String(), "\n"))
+	m, ok := v.chosenMember()
+	if !ok {
+		v.detail.SetText("")
+		return
+	}
+	cards := make([]string, 0, len(m.Cards))
+	for _, c := range m.Cards {
+		label := c.Label
+		if c.Blocked {
+			label += " (" + lang.L("blocked") + ")"
+		}
+		cards = append(cards, label)
+	}
+	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
+		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": v.till.money(m.Balance)})
+	if m.Tier != "" {
+		text += " · " + m.Tier
+	}
+	if len(cards) > 0 {
+		text += "\n" + lang.L("Cards") + ": " + strings.Join(cards, ", ")
+	}
+	v.detail.SetText(text)
+}
+
+// enter submits the open form, or puts the chosen member on the sale.
+func (v *memberView) enter() {
+	switch v.formKind {
+	case "new":
+		v.saveNew()
+		return
+	case "topup", "card":
+		v.topUp()
+		return
+	}
+	m, ok := v.chosenMember()
+	if !ok {
+		v.search()
+		return
+	}
+	v.attach(m)
+}
+
+// attach puts m on the sale in progress and closes the dialog.
+func (v *memberView) attach(m app.Member) {
+	if err := v.till.co.SetMember(m); err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.dialog.Hide()
+	v.till.showMember()
+}
+
+func (v *memberView) openForm(kind string) {
+	if kind != "new" {
+		if _, ok := v.chosenMember(); !ok {
+			v.problem.SetText(errorMessage(app.ErrNoMember))
+			return
+		}
+	}
+	v.formKind = kind
+	v.problem.SetText("")
+	switch kind {
+	case "new":
+		v.name.SetText("")
+		v.phone.SetText("")
+		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("New member")), v.name, v.phone}
+		v.form.Refresh()
+		v.till.win.Canvas().Focus(v.name)
+	default:
+		v.amount.SetText("")
+		v.approval.SetText("")
+		title := lang.L("Top up in cash")
+		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(title), v.amount}
+		if kind == "card" {
+			v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("Top up by card")), v.amount, v.approval}
+		}
+		v.form.Refresh()
+		v.till.win.Canvas().Focus(v.amount)
+	}
+}
+
+func (v *memberView) closeForm() {
+	v.formKind = ""
+	v.form.Objects = nil
+	v.form.Refresh()
+	v.till.win.Canvas().Focus(v.query)
+}
+
+func (v *memberView) saveNew() {
+	if v.till.win.Canvas().Focused() == v.name {
+		v.till.win.Canvas().Focus(v.phone)
+		return
+	}
+	m, err := v.till.opt.Members.SaveMember(context.Background(), app.Member{Name: v.name.Text, Phone: v.phone.Text}, v.till.opt.Now())
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.found, v.chosen = []app.Member{m}, 0
+	v.closeForm()
+	v.show()
+	v.detail.SetText(v.detail.Text + "\n" + lang.L("Added. Tap or swipe a card now to give it to them."))
+}
+
+// topUp adds prepaid value to the chosen member, paid in cash or by card.
+func (v *memberView) topUp() {
+	t := v.till
+	m, _ := v.chosenMember()
+	amount, err := money.Parse(strings.TrimSpace(v.amount.Text), t.co.Settings().Currency)
+	if err != nil {
+		v.problem.SetText(errorMessage(app.ErrInvalidAmount))
+		return
+	}
+	paidBy := app.Tender{Kind: app.TenderCash}
+	if v.formKind == "card" {
+		if t.win.Canvas().Focused() == v.amount {
+			t.win.Canvas().Focus(v.approval)
+			return
+		}
+		fields := strings.Fields(v.approval.Text)
+		if len(fields) != 2 || !cardDetailsOK(fields[0], fields[1]) {
+			v.problem.SetText(errorMessage(app.ErrInvalidCardDetails))
+			return
+		}
+		paidBy = app.Tender{Kind: app.TenderCard, Approval: strings.ToUpper(fields[0]), CardLast4: fields[1]}
+	}
+	tu, err := app.NewTopUp(t.co.Settings(), m, amount, paidBy, "", t.opt.Now())
+	if err == nil {
+		err = t.opt.Members.CommitTopUp(context.Background(), tu)
+	}
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.refreshChosen()
+	v.closeForm()
+	msg := lang.L("Topped up {{.Amount}} (bonus {{.Bonus}}) · receipt {{.Receipt}} · balance {{.Balance}}", map[string]any{
+		"Amount": t.money(tu.Amount), "Bonus": t.money(tu.Bonus), "Receipt": tu.Receipt, "Balance": t.money(tu.Balance)})
+	v.detail.SetText(v.detail.Text + "\n" + msg)
+	t.say(msg, widget.SuccessImportance)
+}
+
+// cardDetailsOK checks an approval code and last four digits as the card tender does.
+func cardDetailsOK(approval, last4 string) bool {
+	return len(approval) >= 2 && len(approval) <= 12 && len(last4) == 4 && strings.Trim(last4, "0123456789") == ""
+}
+
+// refreshChosen reads the chosen member again after a change.
+func (v *memberView) refreshChosen() {
+	m, ok := v.chosenMember()
+	if !ok {
+		return
+	}
+	if fresh, err := v.till.opt.Members.MemberByNumber(context.Background(), m.Number); err == nil {
+		v.found[v.chosen] = fresh
+	}
+	v.show()
+}
+
+// blockCards blocks every card of the chosen member, after asking: a lost card then finds nobody, and a
+// new card is tapped to replace it.
+func (v *memberView) blockCards() {
+	m, ok := v.chosenMember()
+	if !ok || len(m.Cards) == 0 {
+		return
+	}
+	for _, c := range m.Cards {
+		if c.Blocked {
+			continue
+		}
+		if err := v.till.opt.Members.BlockCard(context.Background(), c.Token, v.till.opt.Now()); err != nil {
+			v.problem.SetText(errorMessage(err))
+			return
+		}
+	}
+	v.refreshChosen()
+}
+
+// scanned takes a member barcode scanned into the dialog.
+func (v *memberView) scanned(code string) {
+	m, err := v.till.opt.Members.MemberByNumber(context.Background(), code)
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.found, v.chosen = []app.Member{m}, 0
+	v.show()
+}
+
+// card takes a card tapped or swiped while the dialog is open: its member is shown, or an unknown card
+// is given to the member shown.
+func (v *memberView) card(token, label string) {
+	ms := v.till.opt.Members
+	m, err := ms.MemberByCard(context.Background(), token)
+	if errors.Is(err, app.ErrUnknownMember) {
+		chosen, ok := v.chosenMember()
+		if !ok {
+			v.problem.SetText(lang.L("This card belongs to no member. Find or add the member first, then tap it again."))
+			return
+		}
+		if err := ms.AddCard(context.Background(), chosen.ID, app.MemberCard{Token: token, Label: label}, v.till.opt.Now()); err != nil {
+			v.problem.SetText(errorMessage(err))
+			return
+		}
+		v.refreshChosen()
+		return
+	}
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.found, v.chosen = []app.Member{m}, 0
+	v.problem.SetText("")
+	v.show()
+}
+
+// CardFromDevice takes a member card tapped on the card reader, or swiped. While the member dialog is open
+// it goes there; otherwise its member is put on the sale. Any goroutine may call it.
+func (t *Till) CardFromDevice(token, label string) {
+	onUI(func() {
+		if t.opt.Members == nil {
+			return
+		}
+		if t.members != nil {
+			t.members.card(token, label)
+			return
+		}
+		m, err := t.opt.Members.MemberByCard(context.Background(), token)
+		if err == nil {
+			err = t.co.SetMember(m)
+		}
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		t.showMember()
+	})
+}
+
+// memberScanned puts the member whose barcode card was scanned on the sale.
+func (t *Till) memberScanned(code string) {
+	m, err := t.opt.Members.MemberByNumber(context.Background(), code)
+	if err == nil {
+		err = t.co.SetMember(m)
+	}
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	t.showMember()
+}
+
+// showMember shows the sale's member on the sale screen and the customer display.
+func (t *Till) showMember() {
+	m, ok := t.co.Member()
+	if !ok {
+		t.memberLine.Hide()
+		return
+	}
+	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
+		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": t.money(m.Balance)})
+	t.memberLine.SetText(lang.L("Member") + ": " + text)
+	t.memberLine.Show()
+	t.say(lang.L("Member {{.Name}} is on this sale.", map[string]any{"Name": m.Name}), widget.SuccessImportance)
+}

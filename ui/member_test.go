@@ -1,0 +1,79 @@
+package ui_test
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"checkout/app"
+	"checkout/store"
+	"checkout/ui"
+)
+
+func withMembers(o *ui.Options) { o.Members = o.Sales.(*store.Store) }
+
+// A new customer joins, tops up ¥100 in cash, gets a card by tapping it, and pays for a can from their
+// prepaid balance; the next time, their card tap puts them on the sale and they pay part prepaid, the
+// rest in cash.
+func TestMemberJoinsTopsUpAndPaysPrepaid(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+
+	press(w, fyne.KeyF6)
+	mustShow(t, w, "Member")
+	press(w, fyne.KeyF2)
+	typeIn(w, "Wang Fang")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "13800138000")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Wang Fang · M000001 · 0 points · prepaid ¥0.00", "Added. Tap or swipe a card now")
+	till.CardFromDevice("04A1B2C3D4", "04A1B2C3D4") // the simulated reader's tap
+	mustShow(t, w, "Cards: 04A1B2C3D4")
+	press(w, fyne.KeyF3)
+	typeIn(w, "100")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Topped up ¥100.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥100.00")
+	press(w, fyne.KeyEscape)
+
+	scan(w, "5449000000996") // cola ¥3.00
+	till.CardFromDevice("04A1B2C3D4", "04A1B2C3D4")
+	mustShow(t, w, "Member: Wang Fang · M000001")
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "Wang Fang: F8 prepaid (¥100.00) · F9 points (0)")
+	press(w, fyne.KeyF8)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	if shows(w, "Member: Wang Fang") {
+		t.Error("the member stayed on the screen after the sale")
+	}
+	m, err := st.MemberByNumber(ctx, "M000001")
+	if err != nil || m.Balance != cny(9700) || m.Points != 3 {
+		t.Fatalf("after paying prepaid: %+v, %v", m, err)
+	}
+
+	// Next visit: the member card's barcode is scanned; ¥5.00 prepaid, the rest cash.
+	scan(w, "6924743915763") // chips ¥6.50
+	wedgeScan(w, "M000001")
+	mustShow(t, w, "Member: Wang Fang · M000001 · 3 points · prepaid ¥97.00")
+	press(w, fyne.KeyF12)
+	typeIn(w, "5")
+	press(w, fyne.KeyF8)
+	mustShow(t, w, "Paid: Prepaid ¥5.00")
+	typeIn(w, "2")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.50 · receipt T01-000002")
+	sale, err := st.SaleByReceipt(ctx, "T01-000002")
+	if err != nil || len(sale.Tenders) != 2 || sale.Tenders[0].Kind != app.TenderPrepaid || sale.Member == nil || sale.Member.PointsEarned != 6 {
+		t.Fatalf("stored sale %+v %+v, %v", sale.Tenders, sale.Member, err)
+	}
+	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(9200) || m.Points != 9 {
+		t.Errorf("after the second sale: %+v", m)
+	}
+	if err := st.VerifyMembers(ctx); err != nil {
+		t.Error(err)
+	}
+	if _, err := st.VerifyJournal(ctx); err != nil {
+		t.Error(err)
+	}
+}
