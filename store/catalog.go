@@ -52,7 +52,7 @@ func (s *Store) CountProducts(ctx context.Context) (int64, error) {
 // returns how many it added. Entries whose SKU is already there are left as they are. A barcode already
 // on another product fails the whole call and adds nothing.
 func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (int, error) {
-	added := 0
+	n := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		insProduct, err := tx.PrepareContext(ctx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active,
 			cost, reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id`)
@@ -65,12 +65,9 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 			return err
 		}
 		defer insCode.Close()
-		ix, err := newIndexer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer ix.Close()
-		for _, e := range entries {
+		var added []int
+		ids := make([]int64, len(entries))
+		for i, e := range entries {
 			p := e.Product
 			var id int64
 			err := insProduct.QueryRowContext(ctx, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
@@ -81,9 +78,6 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 			if err != nil {
 				return fmt.Errorf("product %s: %w", p.SKU, err)
 			}
-			if err := ix.add(ctx, id, p.SKU, p.Name, p.NameZH); err != nil {
-				return fmt.Errorf("product %s: search index: %w", p.SKU, err)
-			}
 			for _, code := range e.Barcodes {
 				if _, err := insCode.ExecContext(ctx, barcode.NormalizeGTIN(code), id); err != nil {
 					if isConstraint(err) {
@@ -92,14 +86,30 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 					return fmt.Errorf("product %s barcode %s: %w", p.SKU, code, err)
 				}
 			}
-			added++
+			ids[i] = id
+			added = append(added, i)
 		}
+		// Search rows last: every statement that may abort opens a savepoint, and FTS5 flushes its pending
+		// terms to a new segment at each savepoint, so interleaving them with the inserts above wrote a
+		// segment per product and spent most of the import merging them.
+		ix, err := newIndexer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		for _, i := range added {
+			p := entries[i].Product
+			if err := ix.add(ctx, ids[i], p.SKU, p.Name, p.NameZH); err != nil {
+				return fmt.Errorf("product %s: search index: %w", p.SKU, err)
+			}
+		}
+		n = len(added)
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	return added, nil
+	return n, nil
 }
 
 // BarcodesInUse returns which of codes are already on a product, code → that product's SKU. Codes are
