@@ -1,13 +1,19 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -267,4 +273,207 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(bigDir)
 	}
 	os.Exit(code)
+}
+
+// importRows is the size of BenchmarkCatalogImport: 1,000,000 rows as issue 6 names, 100,000 with -short,
+// or CHECKOUT_IMPORT_ROWS for a quick run at any size.
+func importRows(b *testing.B) int {
+	if v := os.Getenv("CHECKOUT_IMPORT_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			b.Fatalf("CHECKOUT_IMPORT_ROWS=%q: a row count", v)
+		}
+		return n
+	}
+	if testing.Short() {
+		return 100_000
+	}
+	return bigCatalog
+}
+
+// writeImportCSV writes an n-row catalog file as a shop would export it from a spreadsheet.
+func writeImportCSV(b *testing.B, path string, n int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	cw := csv.NewWriter(w)
+	if err := cw.Write(app.CatalogColumns); err != nil {
+		b.Fatal(err)
+	}
+	categories := []string{"drinks", "snacks", "dairy", "grocery", "household"}
+	for i := range n {
+		name, nameZH := benchName(i)
+		unit, tax := "piece", "standard"
+		if i%50 == 0 {
+			unit, tax = "kg", "reduced"
+		}
+		price := 100 + i%9900
+		if err := cw.Write([]string{fmt.Sprintf("IMP-%07d", i), benchCode(i), name, nameZH, categories[i%len(categories)], unit,
+			fmt.Sprintf("%d.%02d", price/100, price%100), fmt.Sprintf("%d.%02d", price*6/1000, price*6/10%100),
+			strconv.Itoa(i % 20), tax, "yes"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// memPeak samples the Go heap (live and not yet swept objects, runtime/metrics) and the process's
+// resident set (/proc/self/statm, which counts SQLite's page cache: modernc's libc allocates it outside
+// the Go heap) every 50 ms until stop, and returns both peaks in bytes.
+func memPeak() (stop func() (heap, rss uint64)) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var heap, rss uint64
+	read := func() {
+		metrics.Read(sample)
+		heap = max(heap, sample[0].Value.Uint64())
+		if statm, err := os.ReadFile("/proc/self/statm"); err == nil {
+			if f := strings.Fields(string(statm)); len(f) > 1 {
+				pages, _ := strconv.ParseUint(f[1], 10, 64)
+				rss = max(rss, pages*uint64(os.Getpagesize()))
+			}
+		}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			read()
+			select {
+			case <-done:
+				read()
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() (uint64, uint64) {
+		close(done)
+		<-finished
+		return heap, rss
+	}
+}
+
+// BenchmarkCatalogImport measures `checkout import-catalog -apply` of a generated 1,000,000-row CSV into an
+// empty till as the CLI adds it: app.ScanCatalogCSV, then AddProducts in batches of 10,000, until every
+// product is found by SearchProducts. Targets (issue 6): ≥ 50,000 rows/s, peak memory < 300 MB.
+// peak-heap-MB is the Go heap's peak, peak-rss-MB the process's resident set's (both sampled every 50 ms
+// during the import); maxrss-MB is getrusage's peak over the whole process, CSV generation included.
+func BenchmarkCatalogImport(b *testing.B) {
+	n := importRows(b)
+	ctx := context.Background()
+	dir := b.TempDir()
+	file := filepath.Join(dir, "catalog.csv")
+	writeImportCSV(b, file, n)
+	var elapsed time.Duration
+	var heap, rss uint64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := Open(ctx, filepath.Join(dir, fmt.Sprintf("import-%d.db", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		set, err := s.Settings(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		b.StartTimer()
+
+		stop := memPeak()
+		start := time.Now()
+		added := 0
+		batch := make([]app.CatalogEntry, 0, 10_000) // the CLI's importBatch
+		flush := func() error {
+			k, err := s.AddProducts(ctx, batch)
+			added += k
+			batch = batch[:0]
+			return err
+		}
+		err = app.ScanCatalogCSV(bufio.NewReaderSize(f, 1<<20), set, func(e app.CatalogEntry, _ int) error {
+			batch = append(batch, e)
+			if len(batch) == cap(batch) {
+				return flush()
+			}
+			return nil
+		}, func(r app.RowError) { b.Errorf("line %d: %s", r.Line, r.Reason) })
+		if err == nil && len(batch) > 0 {
+			err = flush()
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		h, r := stop()
+		heap, rss = max(heap, h), max(rss, r)
+
+		b.StopTimer()
+		f.Close()
+		if added != n {
+			b.Fatalf("added %d of %d", added, n)
+		}
+		checkImportSearch(b, s, n)
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "rows/s")
+	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
+	if m := maxRSS(); m > 0 {
+		b.ReportMetric(float64(m)/(1<<20), "maxrss-MB")
+	}
+}
+
+// checkImportSearch checks that the imported products are found as soon as the import returned: by SKU,
+// barcode, words, pinyin and Chinese pieces, the last product in particular.
+func checkImportSearch(b *testing.B, s *Store, n int) {
+	ctx := context.Background()
+	last := n - 1
+	name, nameZH := benchName(last)
+	sku := fmt.Sprintf("IMP-%07d", last)
+	found := func(q string, want string) {
+		ps, err := s.SearchProducts(ctx, q, 2000)
+		if err != nil {
+			b.Fatalf("search %q: %v", q, err)
+		}
+		for _, p := range ps {
+			if want == "" || p.SKU == want {
+				return
+			}
+		}
+		b.Fatalf("search %q: %d products, not %q", q, len(ps), want)
+	}
+	found(sku, sku)
+	found(benchCode(last), sku)
+	found(name, sku)
+	found(nameZH, "")
+	found("ksf", "")
+	found("康师傅绿", "")
+	var indexed int
+	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM product_words) + (SELECT count(*) FROM product_trigrams)`).Scan(&indexed); err != nil {
+		b.Fatal(err)
+	}
+	if indexed != 2*n {
+		b.Fatalf("%d search rows for %d products", indexed, n)
+	}
 }

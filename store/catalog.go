@@ -52,54 +52,37 @@ func (s *Store) CountProducts(ctx context.Context) (int64, error) {
 // returns how many it added. Entries whose SKU is already there are left as they are. A barcode already
 // on another product fails the whole call and adds nothing.
 func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (int, error) {
-	added := 0
+	wait := searchWordsAsync(entries)
+	defer wait() // the caller may reuse entries once this returns
+	n := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		insProduct, err := tx.PrepareContext(ctx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active,
-			cost, reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO NOTHING RETURNING id`)
+		ids, err := insertProducts(ctx, tx, entries)
 		if err != nil {
 			return err
 		}
-		defer insProduct.Close()
-		insCode, err := tx.PrepareContext(ctx, `INSERT INTO barcodes (code, product_id) VALUES (?, ?)`)
-		if err != nil {
+		if err := insertBarcodes(ctx, tx, entries, ids); err != nil {
 			return err
 		}
-		defer insCode.Close()
-		ix, err := newIndexer(ctx, tx)
-		if err != nil {
-			return err
+		// Search rows last: every statement that may abort opens a savepoint, and FTS5 flushes its pending
+		// terms to a new segment at each savepoint, so interleaving them with the inserts above wrote a
+		// segment per product and spent most of the import merging them.
+		words := wait()
+		rows := make([]searchRow, 0, len(entries))
+		for i, e := range entries {
+			if ids[i] != 0 {
+				rows = append(rows, searchRow{id: ids[i], name: e.Product.Name, nameZH: e.Product.NameZH, words: words[i]})
+			}
 		}
-		defer ix.Close()
-		for _, e := range entries {
-			p := e.Product
-			var id int64
-			err := insProduct.QueryRowContext(ctx, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
-				p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint)).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // SKU already in the catalog
-			}
-			if err != nil {
-				return fmt.Errorf("product %s: %w", p.SKU, err)
-			}
-			if err := ix.add(ctx, id, p.SKU, p.Name, p.NameZH); err != nil {
-				return fmt.Errorf("product %s: search index: %w", p.SKU, err)
-			}
-			for _, code := range e.Barcodes {
-				if _, err := insCode.ExecContext(ctx, barcode.NormalizeGTIN(code), id); err != nil {
-					if isConstraint(err) {
-						return fmt.Errorf("product %s: barcode %s is already on another product", p.SKU, code)
-					}
-					return fmt.Errorf("product %s barcode %s: %w", p.SKU, code, err)
-				}
-			}
-			added++
+		n = len(rows)
+		if err := insertSearchRows(ctx, tx, rows); err != nil {
+			return fmt.Errorf("search index: %w", err)
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	return added, nil
+	return n, nil
 }
 
 // BarcodesInUse returns which of codes are already on a product, code → that product's SKU. Codes are

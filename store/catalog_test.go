@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +253,66 @@ func TestProductPagesAndJournaledPriceChange(t *testing.T) {
 	}
 	if _, err := s.VerifyJournal(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAddProductsChunks: a batch spanning several multi-row INSERTs keeps each product's barcodes and
+// search rows, skips a SKU already there or repeated, and a failure names its product.
+func TestAddProductsChunks(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	var batch []app.CatalogEntry
+	for i := range 260 {
+		name, nameZH := benchName(i)
+		batch = append(batch, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("CHK-%03d", i), Name: name, NameZH: nameZH,
+			Price: cny(int64(100 + i)), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{benchCode(500_000 + i)}})
+	}
+	batch[70].Product.SKU = "CHK-003"                   // repeated within the batch: the first is kept
+	batch[130].Product.SKU = testCatalog[0].Product.SKU // already in the catalog
+	batch[200].Barcodes = append(batch[200].Barcodes, benchCode(501_000))
+	if n, err := s.AddProducts(ctx, batch); err != nil || n != 258 {
+		t.Fatalf("add = %d, %v", n, err)
+	}
+	for i, e := range batch {
+		p, err := s.ProductByBarcode(ctx, e.Barcodes[0])
+		switch {
+		case i == 70 || i == 130:
+			if err == nil {
+				t.Errorf("entry %d skipped, but its barcode is on %s", i, p.SKU)
+			}
+		case err != nil || p.SKU != e.Product.SKU || p.Name != e.Product.Name:
+			t.Errorf("barcode %s = %+v, %v; want %s", e.Barcodes[0], p, err, e.Product.SKU)
+		}
+	}
+	if p, err := s.ProductByBarcode(ctx, benchCode(501_000)); err != nil || p.SKU != "CHK-200" {
+		t.Errorf("second barcode = %s, %v", p.SKU, err)
+	}
+	for _, i := range []int{0, 49, 50, 199, 259} {
+		got, err := s.SearchProducts(ctx, batch[i].Product.Name, 50)
+		found := false
+		for _, p := range got {
+			found = found || p.SKU == batch[i].Product.SKU
+		}
+		if err != nil || !found {
+			t.Errorf("search %q: %d products, not %s (%v)", batch[i].Product.Name, len(got), batch[i].Product.SKU, err)
+		}
+	}
+
+	clash := slices.Clone(batch)
+	for i := range clash {
+		clash[i].Product.SKU = fmt.Sprintf("NEW-%03d", i)
+		clash[i].Barcodes = []string{benchCode(502_000 + i)}
+	}
+	clash[180].Barcodes = []string{benchCode(500_005)}
+	if _, err := s.AddProducts(ctx, clash); err == nil || !strings.Contains(err.Error(), "NEW-180") || !strings.Contains(err.Error(), benchCode(500_005)) {
+		t.Errorf("clash: %v", err)
+	}
+	clash[180].Barcodes = []string{benchCode(502_180)}
+	clash[120].Product.Price = cny(-1)
+	if _, err := s.AddProducts(ctx, clash); err == nil || !strings.Contains(err.Error(), "NEW-120") {
+		t.Errorf("negative price: %v", err)
+	}
+	if n, _ := s.CountProducts(ctx); n != int64(len(testCatalog)+258) {
+		t.Errorf("failed adds left %d products", n)
 	}
 }

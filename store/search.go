@@ -54,38 +54,6 @@ func searchWords(sku, name, nameZH string) string {
 	return strings.Join(words, " ")
 }
 
-// indexer writes products' search rows inside one transaction, with its statements prepared once.
-type indexer struct {
-	trigrams, words *sql.Stmt
-}
-
-func newIndexer(ctx context.Context, tx *sql.Tx) (*indexer, error) {
-	tri, err := tx.PrepareContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh) VALUES (?, ?, ?)`)
-	if err != nil {
-		return nil, err
-	}
-	words, err := tx.PrepareContext(ctx, `INSERT INTO product_words (rowid, words) VALUES (?, ?)`)
-	if err != nil {
-		tri.Close()
-		return nil, err
-	}
-	return &indexer{trigrams: tri, words: words}, nil
-}
-
-func (ix *indexer) Close() {
-	ix.trigrams.Close()
-	ix.words.Close()
-}
-
-// add writes the search rows of a product that has none.
-func (ix *indexer) add(ctx context.Context, id int64, sku, name, nameZH string) error {
-	if _, err := ix.trigrams.ExecContext(ctx, id, name, nameZH); err != nil {
-		return err
-	}
-	_, err := ix.words.ExecContext(ctx, id, searchWords(sku, name, nameZH))
-	return err
-}
-
 // indexMissing fills the search tables for products that have no search rows (a catalog from before
 // them), a batch per transaction.
 func (s *Store) indexMissing(ctx context.Context) error {
@@ -95,19 +63,15 @@ func (s *Store) indexMissing(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var batch []struct {
-			id                int64
-			sku, name, nameZH string
-		}
+		var batch []searchRow
 		for rows.Next() {
-			var r struct {
-				id                int64
-				sku, name, nameZH string
-			}
-			if err := rows.Scan(&r.id, &r.sku, &r.name, &r.nameZH); err != nil {
+			var r searchRow
+			var sku string
+			if err := rows.Scan(&r.id, &sku, &r.name, &r.nameZH); err != nil {
 				rows.Close()
 				return err
 			}
+			r.words = searchWords(sku, r.name, r.nameZH)
 			batch = append(batch, r)
 		}
 		rows.Close()
@@ -117,19 +81,7 @@ func (s *Store) indexMissing(ctx context.Context) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			ix, err := newIndexer(ctx, tx)
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			for _, r := range batch {
-				if err := ix.add(ctx, r.id, r.sku, r.name, r.nameZH); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		err = s.write(ctx, func(tx *sql.Tx) error { return insertSearchRows(ctx, tx, batch) })
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 )
 
 // lineBatch is how many sale lines one INSERT writes: one statement for a typical basket, not one per line.
@@ -37,10 +36,6 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&q.journalHead, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`},
 		{&q.insertJournal, `INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&q.insertOutbox, `INSERT INTO outbox (id, kind, journal_seq, created_at) VALUES (?, ?, ?, ?)`},
-	}
-	values := func(columns, n int) string {
-		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", columns), ", ") + ")"
-		return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 	}
 	for n := 1; n <= lineBatch; n++ {
 		queries = append(queries, struct {
