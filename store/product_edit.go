@@ -110,12 +110,8 @@ func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string
 				return err
 			}
 		}
-		ix, err := newIndexer(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer ix.Close()
-		if err := ix.add(ctx, id, p.SKU, p.Name, p.NameZH); err != nil {
+		if err := insertSearchRows(ctx, tx, []searchRow{{id: id, name: p.Name, nameZH: p.NameZH,
+			words: searchWords(p.SKU, p.Name, p.NameZH)}}); err != nil {
 			return err
 		}
 		if old.Valid && old.Int64 == p.Price.Minor() {
