@@ -27,6 +27,8 @@ type Refund struct {
 	Tax         money.Amount // the tax in Total
 	Rounding    money.Amount // cash rounding: Tender amount − Total
 	Tender      Tender       // how the money went back; Amount is what left the till
+	// Member is the sale's member, with the points this refund takes back; nil when the sale had none.
+	Member *MemberOnSale
 }
 
 // RefundLine is part or all of one line of the original sale.
@@ -186,7 +188,7 @@ func minAmount(a, b money.Amount) money.Amount {
 
 // RefundTo is where a refund's money goes.
 type RefundTo struct {
-	Kind     TenderKind // TenderCash; TenderCard or TenderWallet when the sale was paid that way
+	Kind     TenderKind // TenderCash; TenderCard, TenderWallet or TenderPrepaid when the sale was paid that way
 	Approval string     // the card terminal's approval code for the refund
 	// Refunder gives a wallet payment back through its provider; needed for TenderWallet.
 	Refunder PaymentRefunder
@@ -229,6 +231,14 @@ func (c *Checkout) PrepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 	for _, l := range lines {
 		ref.Total, ref.Tax = ref.Total.Add(l.Total), ref.Tax.Add(l.Tax)
 	}
+	if m := sale.Member; m != nil {
+		// The points the sale earned go back in proportion to what is refunded, rounded down.
+		back, _ := money.MulDiv(m.PointsEarned, ref.Total.Minor(), max(sale.Totals.Total.Minor(), 1))
+		if back*max(sale.Totals.Total.Minor(), 1) > m.PointsEarned*ref.Total.Minor() {
+			back--
+		}
+		ref.Member = &MemberOnSale{ID: m.ID, Number: m.Number, PointsEarned: -max(back, 0)}
+	}
 	zero := money.Zero(sale.Currency)
 	switch to.Kind {
 	case TenderCash:
@@ -236,7 +246,7 @@ func (c *Checkout) PrepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 		ref.Rounding = rounding
 		ref.Tender = Tender{Kind: TenderCash, Amount: handed, Tendered: handed, Change: zero}
 		return ref, nil
-	case TenderCard, TenderWallet:
+	case TenderCard, TenderWallet, TenderPrepaid:
 	default:
 		return nil, fmt.Errorf("%w: to %s", ErrRefundTender, to.Kind)
 	}
@@ -249,6 +259,10 @@ func (c *Checkout) PrepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 	}
 	ref.Rounding = zero
 	ref.Tender = Tender{Kind: to.Kind, Amount: ref.Total, Tendered: ref.Total, Change: zero}
+	if to.Kind == TenderPrepaid {
+		ref.Tender.Reference = paid.Reference // the member's number
+		return ref, nil
+	}
 	if to.Kind == TenderCard {
 		approval := strings.ToUpper(strings.TrimSpace(to.Approval))
 		if !validApproval(approval) {

@@ -281,3 +281,32 @@ func (s *Store) VerifyMembers(ctx context.Context) error {
 	}
 	return fmt.Errorf("member %s: points %d and balance %d, the ledger sums to %d and %d", number, points, balance, lp, lb)
 }
+
+// creditMember records a refund's member inside its transaction: prepaid value given back to their
+// balance, and the points the refund takes back. Points already spent cannot be taken back, so the
+// reversal stops at what the member has; the refund records what it took.
+func (s *Store) creditMember(ctx context.Context, tx *sql.Tx, r *app.Refund) error {
+	if r.Member == nil {
+		if r.Tender.Kind == app.TenderPrepaid {
+			return fmt.Errorf("%w: a prepaid refund with no member", app.ErrRefundTender)
+		}
+		return nil
+	}
+	m := new(app.MemberOnSale)
+	*m = *r.Member
+	r.Member = m
+	var have int64
+	if err := tx.QueryRowContext(ctx, `SELECT points FROM members WHERE id = ?`, m.ID).Scan(&have); err != nil {
+		return fmt.Errorf("refund member %s: %w", m.Number, err)
+	}
+	m.PointsEarned = -min(-m.PointsEarned, have)
+	var prepaid int64
+	if r.Tender.Kind == app.TenderPrepaid {
+		prepaid = r.Tender.Amount.Minor()
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE refunds SET member_id = ?, member_number = ?, points_reversed = ? WHERE id = ?`,
+		m.ID, m.Number, -m.PointsEarned, r.Number); err != nil {
+		return err
+	}
+	return postMember(ctx, tx, m.ID, r.At, r.ReceiptNo, "", []ledgerRow{{kind: "refund", amount: prepaid}, {kind: "reverse", points: m.PointsEarned}})
+}

@@ -265,3 +265,113 @@ func TestPrepaidBalanceIsTheLedgerSum(t *testing.T) {
 		t.Errorf("balance %v, want %d", after.Balance, want)
 	}
 }
+
+// A refund of a member's sale gives prepaid value back to their balance and takes back the points the
+// refunded part earned.
+func TestRefundToPrepaidReversesPoints(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	m := newMember(t, s, "Wang Fang", "")
+	topUp(t, s, m, 10000)
+	m, _ = s.MemberByNumber(ctx, m.Number)
+	co := newCheckout(t, s)
+	for _, code := range []string{"5449000000996", "6924743915763", "6924743915763"} { // 3.00 + 13.00
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = co.SetMember(m)
+	if _, err := co.PayPrepaid(co.Due()); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := co.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The chips (line 2, ¥13.00) go back to the prepaid balance: 13 of the 16 points go with them.
+	r, err := co.RefundSale(ctx, sale, nil, []app.RefundPick{{LineNo: 2, Qty: app.Pieces(2)}}, app.RefundTo{Kind: app.TenderPrepaid}, "stale")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Member == nil || r.Member.PointsEarned != -13 || r.Tender.Amount != cny(1300) {
+		t.Fatalf("refund member %+v tender %v", r.Member, r.Tender.Amount)
+	}
+	after, _ := s.MemberByNumber(ctx, m.Number)
+	if after.Balance != cny(10000-1600+1300) || after.Points != 3 {
+		t.Errorf("after the refund: balance %v points %d", after.Balance, after.Points)
+	}
+	stored, err := s.RefundsOfSale(ctx, sale.ID)
+	if err != nil || len(stored) != 1 || stored[0].Member == nil || stored[0].Member.PointsEarned != -13 {
+		t.Fatalf("stored refund %+v, %v", stored, err)
+	}
+	// The points are spent before the rest is refunded: the reversal stops at what is left.
+	co = newCheckout(t, s)
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	_ = co.SetMember(after)
+	if _, err := co.RedeemPoints(3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.PayPrepaid(co.Due()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.Complete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	earlier, _ := s.RefundsOfSale(ctx, sale.ID)
+	// 3 points left after the first refund, all spent; the new sale earned 2 (on ¥2.97 paid otherwise).
+	r, err = co.RefundSale(ctx, sale, earlier, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final, _ := s.MemberByNumber(ctx, m.Number); final.Points != 0 || r.Member.PointsEarned != -2 {
+		t.Errorf("after refunding the can: %d points, refund took %d", final.Points, -r.Member.PointsEarned)
+	}
+	if err := s.VerifyMembers(ctx); err != nil {
+		t.Error(err)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Error(err)
+	}
+	// A sale with no member cannot be refunded to prepaid.
+	plain := sellCash(t, s, "5449000000996")
+	if _, err := co.RefundSale(ctx, plain, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderPrepaid}, ""); !errors.Is(err, app.ErrRefundTender) {
+		t.Errorf("prepaid refund of a cash sale: %v", err)
+	}
+}
+
+// Migration 0011 rebuilds refunds: on a till that already has refunds and their lines, it keeps them
+// and what the journal binds.
+func TestRefundsRebuildKeepsEarlierRefunds(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	sale := sellCash(t, s, "5449000000996", "6924743915763")
+	co := newCheckout(t, s)
+	if _, err := co.RefundSale(ctx, sale, nil, []app.RefundPick{{LineNo: 2, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 11`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	refunds, err := s.RefundsOfSale(ctx, sale.ID)
+	if err != nil || len(refunds) != 1 || len(refunds[0].Lines) != 1 {
+		t.Fatalf("refunds after the rebuild: %+v, %v", refunds, err)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Error(err)
+	}
+	if err := s.VerifyStock(ctx); err != nil {
+		t.Error(err)
+	}
+	var fkProblems int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&fkProblems); err != nil || fkProblems != 0 {
+		t.Errorf("foreign key check: %d, %v", fkProblems, err)
+	}
+}

@@ -27,6 +27,7 @@ type refundDoc struct {
 	Rounding    string          `json:"rounding"`
 	Tender      tenderDoc       `json:"tender"`
 	Lines       []refundLineDoc `json:"lines"`
+	Member      *memberDoc      `json:"member,omitempty"` // the points taken back; omitted for no member
 }
 
 type refundLineDoc struct {
@@ -45,6 +46,9 @@ func refundDocHash(r *app.Refund) string {
 			CardLast4: r.Tender.CardLast4, Wallet: r.Tender.Wallet}}
 	for _, l := range r.Lines {
 		d.Lines = append(d.Lines, refundLineDoc{LineNo: l.LineNo, Qty: int64(l.Qty), Total: l.Total.Decimal(), Tax: l.Tax.Decimal()})
+	}
+	if m := r.Member; m != nil {
+		d.Member = &memberDoc{Number: m.Number, PointsEarned: m.PointsEarned}
 	}
 	return docSHA256(d)
 }
@@ -108,6 +112,9 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 			t.Reference, t.Wallet); err != nil {
 			return fmt.Errorf("refund header: %w", err)
 		}
+		if err := s.creditMember(ctx, tx, &stored); err != nil {
+			return err
+		}
 		for _, l := range stored.Lines {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO refund_lines (refund_id, sale_id, line_no, qty, total, tax) VALUES (?, ?, ?, ?, ?, ?)`,
 				stored.Number, saleNo, l.LineNo, int64(l.Qty), l.Total.Minor(), l.Tax.Minor()); err != nil {
@@ -121,7 +128,7 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 	if err != nil {
 		return fmt.Errorf("commit refund against %s: %w", r.SaleReceipt, err)
 	}
-	r.Number, r.ReceiptNo = stored.Number, stored.ReceiptNo
+	r.Number, r.ReceiptNo, r.Member = stored.Number, stored.ReceiptNo, stored.Member
 	return nil
 }
 
@@ -133,7 +140,8 @@ func (s *Store) RefundsOfSale(ctx context.Context, saleID string) ([]app.Refund,
 // readRefunds reads the refunds matching where (over refunds r), with their lines.
 func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]app.Refund, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.uuid, r.till, r.receipt_no, sa.uuid, sa.receipt_no, r.at, r.currency, r.reason,
-		r.total, r.tax, r.rounding, r.tender_kind, r.tender_amount, r.approval, r.card_last4, r.reference, r.wallet
+		r.total, r.tax, r.rounding, r.tender_kind, r.tender_amount, r.approval, r.card_last4, r.reference, r.wallet,
+		r.member_id, r.member_number, r.points_reversed
 		FROM refunds r JOIN sales sa ON sa.id = r.sale_id WHERE `+where+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, err
@@ -143,10 +151,16 @@ func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]a
 	for rows.Next() {
 		var r app.Refund
 		var at, cur, kind string
-		var total, tax, rounding, amount int64
+		var total, tax, rounding, amount, reversed int64
+		var memberID sql.NullInt64
+		var memberNumber string
 		if err := rows.Scan(&r.Number, &r.ID, &r.Till, &r.ReceiptNo, &r.SaleID, &r.SaleReceipt, &at, &cur, &r.Reason,
-			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4, &r.Tender.Reference, &r.Tender.Wallet); err != nil {
+			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4, &r.Tender.Reference, &r.Tender.Wallet,
+			&memberID, &memberNumber, &reversed); err != nil {
 			return nil, err
+		}
+		if memberID.Valid {
+			r.Member = &app.MemberOnSale{ID: memberID.Int64, Number: memberNumber, PointsEarned: -reversed}
 		}
 		if r.At, err = parseTimestamp(at); err != nil {
 			return nil, err

@@ -63,7 +63,7 @@ func (t *Till) openRefund(receiptNo string) {
 	v.approval.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCard, Approval: v.approval.Text}) })
 	v.approval.Hide()
 	content := container.NewVBox(v.receipt, v.sale, v.lines, v.picks, v.approval, v.preview, v.problem,
-		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: to the card · F7: to the wallet · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
+		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: to the card · F7: to the wallet · F9: to the member's prepaid balance · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
 	v.dialog = t.openModal(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
 	t.modalScan = v.load
 	if receiptNo != "" {
@@ -88,6 +88,8 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 			v.dialog.Hide()
 		case fyne.KeyF6:
 			v.toCard()
+		case fyne.KeyF9:
+			v.refund(app.RefundTo{Kind: app.TenderPrepaid})
 		case fyne.KeyF7:
 			if refunder, ok := v.till.opt.Gateway.(app.PaymentRefunder); ok {
 				v.refund(app.RefundTo{Kind: app.TenderWallet, Refunder: refunder})
