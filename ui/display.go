@@ -30,6 +30,7 @@ type CustomerDisplay struct {
 	change   *widget.Label
 	due      *canvas.Text
 	qr       *canvas.Image
+	member   *widget.Label // the member on the sale: their points and balance, not their name
 	// QRPayload is the payload of the payment QR code on show; "" when none is.
 	QRPayload string
 }
@@ -77,7 +78,11 @@ func newCustomerDisplay(a fyne.App, language string, settings app.Settings) *Cus
 	d.qr.ScaleMode = canvas.ImageScalePixels // crisp modules, no smoothing between them
 	d.qr.SetMinSize(fyne.NewSize(qrSide, qrSide))
 	d.qr.Hide()
-	top := container.NewVBox(d.greeting, d.change, d.due, d.qr)
+	d.member = widget.NewLabel("")
+	d.member.Alignment = fyne.TextAlignCenter
+	d.member.Importance = widget.HighImportance
+	d.member.Hide()
+	top := container.NewVBox(d.greeting, d.member, d.change, d.due, d.qr)
 	bottom := container.NewBorder(nil, nil, d.items, nil, d.total)
 	d.win.SetContent(container.NewBorder(top, bottom, nil, nil, d.list))
 	d.win.Resize(fyne.NewSize(480, 760))
@@ -121,6 +126,18 @@ func (d *CustomerDisplay) showCart(lines []app.Line, t app.Totals) {
 	if v, ok := d.settings.InSecondCurrency(t.Total); ok && len(lines) > 0 {
 		d.items.SetText(d.items.Text + "   ≈ " + money.Format(v, d.language))
 	}
+}
+
+// showMember shows the member on the sale, or hides the line for none. The shopper's name stays off the
+// screen the queue can read.
+func (d *CustomerDisplay) showMember(m *app.Member) {
+	if m == nil {
+		d.member.Hide()
+		return
+	}
+	d.member.SetText(lang.L("Member · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
+		"Points": m.Points, "Balance": money.Format(m.Balance, d.language)}))
+	d.member.Show()
 }
 
 // showDue shows the cart with the payments taken so far and what is still to pay.
@@ -200,4 +217,8 @@ func (d *CustomerDisplay) thankYou(s *app.Sale) {
 	d.total.Refresh()
 	d.items.SetText(s.ReceiptNo)
 	d.change.SetText(lang.L("Your change: {{.Amount}}", map[string]any{"Amount": money.Format(s.Change(), d.language)}))
+	if s.Member != nil && s.Member.PointsEarned > 0 {
+		d.member.SetText(lang.L("You earned {{.Points}} points", map[string]any{"Points": s.Member.PointsEarned}))
+		d.member.Show()
+	}
 }

@@ -407,11 +407,13 @@ func (t *Till) showMember() {
 	m, ok := t.co.Member()
 	if !ok {
 		t.memberLine.Hide()
+		t.display.showMember(nil)
 		return
 	}
 	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
 		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": t.money(m.Balance)})
 	t.memberLine.SetText(lang.L("Member") + ": " + text)
 	t.memberLine.Show()
+	t.display.showMember(&m)
 	t.say(lang.L("Member {{.Name}} is on this sale.", map[string]any{"Name": m.Name}), widget.SuccessImportance)
 }

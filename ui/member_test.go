@@ -40,10 +40,15 @@ func TestMemberJoinsTopsUpAndPaysPrepaid(t *testing.T) {
 	scan(w, "5449000000996") // cola ¥3.00
 	till.CardFromDevice("04A1B2C3D4", "04A1B2C3D4")
 	mustShow(t, w, "Member: Wang Fang · M000001")
+	mustShow(t, till.Display().Window(), "Member · 0 points · prepaid ¥100.00")
+	if shows(till.Display().Window(), "Wang") {
+		t.Error("the customer display shows the member's name")
+	}
 	press(w, fyne.KeyF12)
 	mustShow(t, w, "Wang Fang: F8 prepaid (¥100.00) · F9 points (0)")
 	press(w, fyne.KeyF8)
 	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	mustShow(t, till.Display().Window(), "You earned 3 points")
 	if shows(w, "Member: Wang Fang") {
 		t.Error("the member stayed on the screen after the sale")
 	}

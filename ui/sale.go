@@ -454,10 +454,15 @@ func (t *Till) refresh() {
 	t.total.Text = f(tot.Total)
 	t.total.Refresh()
 	t.secondTotal.SetText(t.inSecond(tot.Total))
-	if _, ok := t.co.Member(); !ok {
-		t.memberLine.Hide()
-	}
 	t.display.showCart(lines, tot)
+	if m, ok := t.co.Member(); ok {
+		t.display.showMember(&m)
+	} else {
+		t.memberLine.Hide()
+		if len(lines) > 0 {
+			t.display.showMember(nil)
+		}
+	}
 }
 
 // inSecond is "≈ $1.72" for an amount in the shop's second currency, or "" when it has none.
