@@ -224,14 +224,15 @@ func ParseReply(cmd, reply []byte) (Reply, error) {
 		Specific: reply[9],
 		Data:     reply[HeaderLen:],
 	}
-	if want, ok := replyType[MessageType(cmd[0])]; !ok || r.Type != want {
-		return r, fmt.Errorf("ccid: reply type 0x%02X to command 0x%02X: %w", reply[0], cmd[0], ErrUnexpectedType)
+	// The sequence number first: a stale reply to an earlier command is recognised whatever its type.
+	if r.Seq != cmd[6] {
+		return r, fmt.Errorf("ccid: reply seq %d, command seq %d: %w", r.Seq, cmd[6], ErrWrongSequence)
 	}
 	if r.Slot != cmd[5] {
 		return r, fmt.Errorf("ccid: reply for slot %d, command to slot %d: %w", r.Slot, cmd[5], ErrWrongSlot)
 	}
-	if r.Seq != cmd[6] {
-		return r, fmt.Errorf("ccid: reply seq %d, command seq %d: %w", r.Seq, cmd[6], ErrWrongSequence)
+	if want, ok := replyType[MessageType(cmd[0])]; !ok || r.Type != want {
+		return r, fmt.Errorf("ccid: reply type 0x%02X to command 0x%02X: %w", reply[0], cmd[0], ErrUnexpectedType)
 	}
 	switch r.Command {
 	case CommandOK:
