@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
+	"checkout/app/magstripe"
 	"checkout/app/money"
 )
 
@@ -328,8 +329,11 @@ func (v *memberView) blockCards() {
 	v.refreshChosen()
 }
 
-// scanned takes a member barcode scanned into the dialog.
+// scanned takes a member barcode scanned, or a card swiped, into the dialog.
 func (v *memberView) scanned(code string) {
+	if v.till.swiped(code) {
+		return
+	}
 	m, err := v.till.opt.Members.MemberByNumber(context.Background(), code)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
@@ -366,27 +370,45 @@ func (v *memberView) card(token, label string) {
 	v.show()
 }
 
+// swiped handles input that is a magnetic-stripe swipe: a member card read by a keyboard-mode reader.
+// It reports false for anything else. Only the card's keyed hash and masked number go further.
+func (t *Till) swiped(input string) bool {
+	if t.opt.Members == nil || !magstripe.LooksLikeSwipe(input) {
+		return false
+	}
+	card, err := magstripe.Parse(input)
+	switch {
+	case err != nil:
+		t.say(lang.L("The card could not be read. Swipe it again, steadily."), widget.WarningImportance)
+	case len(t.opt.CardKey) == 0:
+		t.say(lang.L("This till cannot take swiped cards."), widget.WarningImportance)
+	default:
+		t.takeCard(card.Token(t.opt.CardKey), card.Masked())
+	}
+	return true
+}
+
 // CardFromDevice takes a member card tapped on the card reader, or swiped. While the member dialog is open
 // it goes there; otherwise its member is put on the sale. Any goroutine may call it.
-func (t *Till) CardFromDevice(token, label string) {
-	onUI(func() {
-		if t.opt.Members == nil {
-			return
-		}
-		if t.members != nil {
-			t.members.card(token, label)
-			return
-		}
-		m, err := t.opt.Members.MemberByCard(context.Background(), token)
-		if err == nil {
-			err = t.co.SetMember(m)
-		}
-		if err != nil {
-			t.fail(err)
-			return
-		}
-		t.showMember()
-	})
+func (t *Till) CardFromDevice(token, label string) { onUI(func() { t.takeCard(token, label) }) }
+
+func (t *Till) takeCard(token, label string) {
+	if t.opt.Members == nil {
+		return
+	}
+	if t.members != nil {
+		t.members.card(token, label)
+		return
+	}
+	m, err := t.opt.Members.MemberByCard(context.Background(), token)
+	if err == nil {
+		err = t.co.SetMember(m)
+	}
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	t.showMember()
 }
 
 // memberScanned puts the member whose barcode card was scanned on the sale.

@@ -2,7 +2,9 @@ package ui_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -11,7 +13,10 @@ import (
 	"checkout/ui"
 )
 
-func withMembers(o *ui.Options) { o.Members = o.Sales.(*store.Store) }
+func withMembers(o *ui.Options) {
+	o.Members = o.Sales.(*store.Store)
+	o.CardKey = []byte("the till's card key")
+}
 
 // A new customer joins, tops up ¥100 in cash, gets a card by tapping it, and pays for a can from their
 // prepaid balance; the next time, their card tap puts them on the sale and they pay part prepaid, the
@@ -80,5 +85,32 @@ func TestMemberJoinsTopsUpAndPaysPrepaid(t *testing.T) {
 	}
 	if _, err := st.VerifyJournal(ctx); err != nil {
 		t.Error(err)
+	}
+}
+
+// A magnetic-stripe member card swiped into the member dialog is given to the member shown; swiped at
+// the sale screen later, it puts them on the sale. Only its masked number is shown or kept.
+func TestSwipedMemberCard(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+	m, err := st.SaveMember(ctx, app.Member{Name: "Li Lei", Phone: "13900139000"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const swipe = "%B6280000000000012^LI/LEI^2912101?;6280000000000012=2912101?"
+	press(w, fyne.KeyF6)
+	typeIn(w, "13900139000")
+	mustShow(t, w, "Li Lei · M000001")
+	wedgeScan(w, swipe)
+	mustShow(t, w, "Cards: 628000******0012")
+	press(w, fyne.KeyEscape)
+	wedgeScan(w, "%B62800^garbled")
+	mustShow(t, w, "The card could not be read. Swipe it again, steadily.")
+	wedgeScan(w, swipe)
+	mustShow(t, w, "Member: Li Lei · M000001")
+	stored, err := st.MemberByNumber(ctx, m.Number)
+	if err != nil || len(stored.Cards) != 1 || strings.Contains(stored.Cards[0].Token, "6280000000000012") || stored.Cards[0].Label != "628000******0012" {
+		t.Errorf("stored card %+v, %v", stored.Cards, err)
 	}
 }

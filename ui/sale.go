@@ -57,6 +57,9 @@ type Options struct {
 	Manager CatalogManager
 	// Members finds members and keeps their accounts (F6); nil: the till has no members.
 	Members app.Members
+	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the
+	// card number itself is never kept. nil: swiped cards are refused.
+	CardKey []byte
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -334,8 +337,11 @@ func (t *Till) submitScan() {
 	t.sell(input)
 }
 
-// sell adds what a scan or the scan field names.
+// sell adds what a scan or the scan field names; a swiped member card puts its member on the sale.
 func (t *Till) sell(input string) {
+	if t.swiped(input) {
+		return
+	}
 	added, err := t.co.Scan(context.Background(), input)
 	switch {
 	case errors.Is(err, app.ErrWeightRequired):
@@ -375,6 +381,9 @@ func (t *Till) field() *KeyEntry {
 // routeScan takes a code from a scanner, wherever the keys were: the open dialog gets it if it wants
 // scans; otherwise the dialog closes and the code is sold.
 func (t *Till) routeScan(code string) {
+	if t.swiped(code) {
+		return
+	}
 	if t.modal != nil {
 		if t.modalScan != nil {
 			t.modalScan(code)
