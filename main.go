@@ -280,6 +280,7 @@ type Main struct {
 
 	settings app.Settings
 	scanners scannerSource
+	cardKey  []byte
 }
 
 // Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
@@ -323,7 +324,13 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	return &Main{Store: st, Checkout: co, Sim: simulated, settings: set, scanners: scanners}, nil
+	key, err := cardKey(cfg.DBPath)
+	if err != nil {
+		scanners.Close()
+		st.Close()
+		return nil, err
+	}
+	return &Main{Store: st, Checkout: co, Sim: simulated, settings: set, scanners: scanners, cardKey: key}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -342,6 +349,7 @@ func (m *Main) Start(a fyne.App) {
 		},
 	}
 	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
+	opt.CardKey = m.cardKey
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}

@@ -411,3 +411,26 @@ func TestCatalogRoundTrip(t *testing.T) {
 		t.Fatalf("export has %d lines for %d products", lines, n)
 	}
 }
+
+// The card key is made once, kept beside the database for the till's user only, and read back the same.
+func TestCardKeyIsMadeOnceAndPrivate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "till.db")
+	first, err := cardKey(db)
+	if err != nil || len(first) != cardKeySize {
+		t.Fatalf("first key: %d bytes, %v", len(first), err)
+	}
+	info, err := os.Stat(filepath.Join(filepath.Dir(db), "card.key"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, %v", info.Mode(), err)
+	}
+	again, err := cardKey(db)
+	if err != nil || !bytes.Equal(first, again) {
+		t.Fatalf("the key changed: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(db), "card.key"), []byte("short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cardKey(db); err == nil {
+		t.Error("a damaged key was used")
+	}
+}
