@@ -64,11 +64,11 @@ func (t *Till) openMembers() {
 		e.OnKey = v.key
 	}
 	v.form = container.NewVBox()
-	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · ↑↓ choose · F2 new member · F3 top up in cash · F6 top up by card · F4 block the member's cards · Esc: close"),
+	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F3 top up in cash · F6 top up by card · F4 block the member's cards · Esc: close"),
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
-	v.dialog = t.openModal(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 520), content), v.query)
+	v.dialog = t.openModal(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 400), content), v.query)
 	t.modalScan = v.scanned
 	t.members = v
 	v.dialog.SetOnClosed(func() {
