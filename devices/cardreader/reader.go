@@ -186,12 +186,15 @@ func (r *Reader) run() {
 		r.send(Event{Kind: StatusChange, Status: st, Err: err})
 	}
 	backoff := firstBackoff
+	lastOpenErr := ""
 	for {
 		t, err := r.open()
 		if err != nil {
-			if !errors.Is(err, ErrNoReader) {
+			// Log a real failure (no permission, reader held by pcscd) once, not every retry.
+			if !errors.Is(err, ErrNoReader) && err.Error() != lastOpenErr {
 				slog.Warn("card reader open failed", "reader", r.cfg.Name, "err", err)
 			}
+			lastOpenErr = err.Error()
 			if status == Connected {
 				setStatus(Reconnecting, err)
 			} else if !reported {

@@ -1,0 +1,13 @@
+package cardreader
+
+import "errors"
+
+// USBConfig picks a USB CCID reader.
+type USBConfig struct {
+	// VID and PID name the reader; when both are 0 the first device with a smart-card (CCID, class
+	// 0x0B) interface is used. Naming it also allows readers whose CCID interface is vendor-specific.
+	VID, PID uint16
+}
+
+// ErrUSBUnsupported is OpenUSB's error in a build without cgo, which cannot reach libusb.
+var ErrUSBUnsupported = errors.New("cardreader: USB card readers need a build with cgo and libusb")
