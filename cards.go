@@ -1,11 +1,22 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"checkout/app"
+	"checkout/devices/cardreader"
+	"checkout/devices/sim"
+	"checkout/store"
+	"checkout/ui"
 )
 
 // cardKeySize is the length of the key that hashes swiped card numbers.
@@ -44,4 +55,60 @@ func cardKey(dbPath string) ([]byte, error) {
 		return nil, err
 	}
 	return key, f.Close()
+}
+
+// cardSource is where card reader events come from: the USB reader, or the simulated one.
+type cardSource interface {
+	Events() <-chan cardreader.Event
+	Close() error
+}
+
+// demoCardUID is the demo member's contactless card; the simulated reader taps it in the F11 sequence.
+const demoCardUID = "04D3E0A1B2C3D4"
+
+// openCardReader opens the USB card reader (cardreader.vid / cardreader.pid name one, else the first
+// CCID reader), which reports absent while none is plugged in and connects when one is. Where the USB
+// reader cannot be used at all (a build without cgo), or with cardreader.mode sim, the simulated reader
+// stands in.
+func openCardReader(set app.Settings) (cardSource, *sim.CardReader, error) {
+	usb := cardreader.USBConfig{}
+	for key, field := range map[string]*uint16{"cardreader.vid": &usb.VID, "cardreader.pid": &usb.PID} {
+		if v := set.Device(key); v != "" {
+			n, err := strconv.ParseUint(strings.TrimPrefix(v, "0x"), 16, 16)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s %q: a hexadecimal USB ID such as 072f", key, v)
+			}
+			*field = uint16(n)
+		}
+	}
+	if set.Device("cardreader.mode") != "sim" {
+		r, err := cardreader.OpenUSB(cardreader.Config{Name: "USB"}, usb)
+		if err == nil {
+			return r, nil, nil
+		}
+		slog.Warn("card reader", "err", err)
+	}
+	s := sim.NewCardReader("simulated")
+	return s, s, nil
+}
+
+// showCardEvent hands one card reader event to the till: a tapped card finds its member.
+func showCardEvent(ev cardreader.Event, till *ui.Till) {
+	switch ev.Kind {
+	case cardreader.CardPresent:
+		till.CardFromDevice(ev.UID, ev.UID)
+	case cardreader.ReadError:
+		till.RecordDeviceInput(ev.Reader, "", ev.Err)
+	case cardreader.StatusChange:
+		till.SetCardReaderState(ev.Reader, ev.Status.String())
+	}
+}
+
+// seedDemoMember gives a first-run till a member with the demo card, so tapping it (F11) shows a member.
+func seedDemoMember(ctx context.Context, st *store.Store) error {
+	m, err := st.SaveMember(ctx, app.Member{Name: "Demo Member", Phone: "13800000000"}, time.Now())
+	if err != nil {
+		return err
+	}
+	return st.AddCard(ctx, m.ID, app.MemberCard{Token: demoCardUID, Label: demoCardUID}, time.Now())
 }

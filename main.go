@@ -275,11 +275,14 @@ type Main struct {
 	Store    *store.Store
 	Checkout *app.Checkout
 	Till     *ui.Till
-	// Sim is the simulated scanner, when no serial scanner is configured or found.
-	Sim *sim.Scanner
+	// Sim is the simulated scanner, when no serial scanner is configured or found; SimCards the simulated
+	// card reader, when the USB one cannot be used.
+	Sim      *sim.Scanner
+	SimCards *sim.CardReader
 
 	settings app.Settings
 	scanners scannerSource
+	cards    cardSource
 	cardKey  []byte
 }
 
@@ -299,6 +302,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		}
 	}
 	if firstRun {
+		if err := seedDemoMember(ctx, st); err != nil {
+			st.Close()
+			return nil, err
+		}
 		if err := nameDemoShop(ctx, st); err != nil {
 			st.Close()
 			return nil, err
@@ -330,7 +337,14 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	return &Main{Store: st, Checkout: co, Sim: simulated, settings: set, scanners: scanners, cardKey: key}, nil
+	cards, simCards, err := openCardReader(set)
+	if err != nil {
+		scanners.Close()
+		st.Close()
+		return nil, err
+	}
+	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, settings: set, scanners: scanners,
+		cards: cards, cardKey: key}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -356,8 +370,19 @@ func (m *Main) Start(a fyne.App) {
 	if m.Sim != nil {
 		next := 0
 		opt.SimulateScan = func() {
-			m.Sim.Scan(demoCodes[next%len(demoCodes)])
+			// With the simulated card reader, the demo sequence ends with the demo member's card tapped.
+			steps := len(demoCodes)
+			if m.SimCards != nil {
+				steps++
+			}
+			i := next % steps
 			next++
+			if i == len(demoCodes) {
+				m.SimCards.Remove()
+				m.SimCards.Tap(demoCardUID)
+				return
+			}
+			m.Sim.Scan(demoCodes[i])
 		}
 	}
 	m.Till = ui.NewTill(a, m.Checkout, opt)
@@ -366,15 +391,22 @@ func (m *Main) Start(a fyne.App) {
 // ScannerEvents delivers the scanners' events; Serve hands them to the screens.
 func (m *Main) ScannerEvents() <-chan scanner.Event { return m.scanners.Events() }
 
-// Serve feeds the scanners' codes and status to the screens until the scanners close.
+// Serve feeds the scanners' codes, the card reader's taps and their status to the screens until the
+// devices close.
 func (m *Main) Serve() {
+	go func() {
+		for ev := range m.cards.Events() {
+			showCardEvent(ev, m.Till)
+		}
+	}()
 	for ev := range m.ScannerEvents() {
 		showScannerEvent(ev, m.Till)
 	}
 }
 
-// Close stops the scanners and closes the database; every completed sale is already on disk.
+// Close stops the devices and closes the database; every completed sale is already on disk.
 func (m *Main) Close() error {
+	m.cards.Close()
 	m.scanners.Close()
 	return m.Store.Close()
 }

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/creack/pty"
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
@@ -25,6 +26,7 @@ import (
 	"checkout/app/barcode"
 	"checkout/app/emvqr"
 	"checkout/app/money"
+	"checkout/devices/cardreader"
 	"checkout/devices/scanner"
 )
 
@@ -259,14 +261,21 @@ func TestScannerConfigs(t *testing.T) {
 
 // TestDemoTillShowsAPayableQR: on a first-run till, F7 puts an EMVCo payload on the customer display that
 // a wallet can read: the sale's amount, its reference, the shop's name, a valid CRC.
-func TestDemoTillShowsAPayableQR(t *testing.T) {
+// demoTill starts a first-run till on a temp database with Fyne's test driver.
+func demoTill(t *testing.T) *Main {
+	t.Helper()
 	m, err := Open(context.Background(), Config{DBPath: filepath.Join(t.TempDir(), "checkout.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
+	t.Cleanup(func() { m.Close() })
 	test.NewTempApp(t)
 	m.Start(fyne.CurrentApp())
+	return m
+}
+
+func TestDemoTillShowsAPayableQR(t *testing.T) {
+	m := demoTill(t)
 	w := m.Till.Window()
 	for _, r := range "5449000000996" {
 		w.Canvas().Focused().TypedRune(r)
@@ -432,5 +441,23 @@ func TestCardKeyIsMadeOnceAndPrivate(t *testing.T) {
 	}
 	if _, err := cardKey(db); err == nil {
 		t.Error("a damaged key was used")
+	}
+}
+
+// A first-run till has a demo member whose card, tapped on a reader, puts them on the sale; the reader's
+// state shows in the status bar.
+func TestDemoMemberCardTap(t *testing.T) {
+	m := demoTill(t)
+	showCardEvent(cardreader.Event{Reader: "USB", Kind: cardreader.StatusChange, Status: cardreader.Connected}, m.Till)
+	showCardEvent(cardreader.Event{Reader: "USB", Kind: cardreader.CardPresent, UID: demoCardUID}, m.Till)
+	var texts []string
+	for _, o := range test.LaidOutObjects(m.Till.Window().Canvas().Content()) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			texts = append(texts, l.Text)
+		}
+	}
+	all := strings.Join(texts, " | ")
+	if !strings.Contains(all, "Member: Demo Member · M000001") || !strings.Contains(all, "Card reader USB: connected") {
+		t.Fatalf("the till shows: %s", all)
 	}
 }

@@ -28,11 +28,12 @@ const deviceLogSize = 30
 type deviceBoard struct {
 	fallback string            // status shown while no device has reported
 	states   map[string]string // device name → state
+	labels   map[string]string // device name → what it is ("Scanner", "Card reader")
 	log      []string          // newest last
 }
 
 func newDeviceBoard(fallback string) *deviceBoard {
-	return &deviceBoard{fallback: fallback, states: map[string]string{}}
+	return &deviceBoard{fallback: fallback, states: map[string]string{}, labels: map[string]string{}}
 }
 
 // summary is the status bar's text, e.g. "Scanner /dev/ttyACM0: connected".
@@ -47,7 +48,7 @@ func (b *deviceBoard) summary() string {
 	slices.Sort(names)
 	parts := make([]string, len(names))
 	for i, n := range names {
-		parts[i] = lang.L("Scanner") + " " + n + ": " + stateText(b.states[n])
+		parts[i] = b.labels[n] + ": " + stateText(b.states[n])
 	}
 	return strings.Join(parts, " · ")
 }
@@ -71,9 +72,19 @@ func (b *deviceBoard) record(line string) {
 	}
 }
 
-// SetDeviceState shows a device's state (DeviceConnected, …) in the status bar. Any goroutine may call it.
+// SetDeviceState shows a scanner's state (DeviceConnected, …) in the status bar. Any goroutine may call it.
 func (t *Till) SetDeviceState(device, state string) {
+	t.setDeviceState(device, lang.L("Scanner")+" "+device, state)
+}
+
+// SetCardReaderState shows the card reader's state in the status bar. Any goroutine may call it.
+func (t *Till) SetCardReaderState(reader, state string) {
+	t.setDeviceState("card reader "+reader, lang.L("Card reader")+" "+reader, state)
+}
+
+func (t *Till) setDeviceState(device, label, state string) {
 	onUI(func() {
+		t.devices.labels[device] = label
 		if t.devices.states[device] != state {
 			t.devices.record(fmt.Sprintf("%s  %s  %s", t.opt.Now().Format("15:04:05"), device, stateText(state)))
 		}
