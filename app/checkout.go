@@ -26,6 +26,8 @@ type Checkout struct {
 	saleID   string
 	openedAt time.Time
 	member   *Member // the member the sale is for, if any
+	pinOK    bool    // the member's PIN was entered for this sale
+	pinTries int     // wrong PINs entered for this sale
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -402,5 +404,5 @@ func (c *Checkout) reset() {
 	c.tenders = nil
 	c.attempts = 0
 	c.saleID = ""
-	c.member = nil
+	c.member, c.pinOK, c.pinTries = nil, false, 0
 }

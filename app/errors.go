@@ -50,6 +50,10 @@ var (
 	ErrCardInUse           = &Error{"card_in_use", "this card already belongs to a member"}
 	ErrInsufficientBalance = &Error{"insufficient_balance", "the prepaid balance is too low"}
 	ErrInsufficientPoints  = &Error{"insufficient_points", "not enough points"}
+	ErrInvalidPIN          = &Error{"invalid_pin", "invalid PIN"}
+	ErrPINRequired         = &Error{"pin_required", "the member's PIN is needed to pay from their account"}
+	ErrWrongPIN            = &Error{"wrong_pin", "wrong PIN"}
+	ErrPINLocked           = &Error{"pin_locked", "too many wrong PINs: the account cannot pay this sale"}
 	ErrPaymentUnknown      = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

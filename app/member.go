@@ -22,6 +22,8 @@ type Member struct {
 	Points   int64
 	Balance  money.Amount // prepaid stored value
 	Cards    []MemberCard
+	// PINHash is the argon2id hash of the PIN that guards paying from the account (HashPIN); "" for none.
+	PINHash string
 }
 
 // MemberCard is a card that identifies a member. Token is what the store keys it by: a contactless card's
@@ -49,6 +51,8 @@ type Members interface {
 	AddCard(ctx context.Context, memberID int64, card MemberCard, at time.Time) error
 	// BlockCard blocks a lost card: it no longer finds the member.
 	BlockCard(ctx context.Context, token string, at time.Time) error
+	// SetPIN sets (or, with "", removes) the hash of the PIN that guards paying from the member's account.
+	SetPIN(ctx context.Context, memberID int64, pinHash string, at time.Time) error
 	// CommitTopUp stores a top-up with its ledger rows, journal entry and outbox row in one transaction.
 	CommitTopUp(ctx context.Context, t *TopUp) error
 }
@@ -124,7 +128,36 @@ func (c *Checkout) SetMember(m Member) error {
 	if c.member != nil && c.member.ID != m.ID && c.paidFromAccount() {
 		return fmt.Errorf("%w: %s's account already pays part of this sale", ErrInvalidMember, c.member.Number)
 	}
+	if c.member == nil || c.member.ID != m.ID {
+		c.pinOK, c.pinTries = false, 0
+	}
 	c.member = &m
+	return nil
+}
+
+// maxPINTries is how many wrong PINs a sale allows before the member's account cannot pay it.
+const maxPINTries = 3
+
+// NeedsPIN reports whether paying from the member's account still needs their PIN.
+func (c *Checkout) NeedsPIN() bool { return c.member != nil && c.member.PINHash != "" && !c.pinOK }
+
+// EnterPIN checks the member's PIN for paying from their account in this sale.
+func (c *Checkout) EnterPIN(pin string) error {
+	switch {
+	case c.member == nil:
+		return ErrNoMember
+	case c.pinTries >= maxPINTries:
+		return ErrPINLocked
+	case !c.NeedsPIN():
+		return nil
+	case !PINMatches(c.member.PINHash, pin):
+		c.pinTries++
+		if c.pinTries >= maxPINTries {
+			return ErrPINLocked
+		}
+		return fmt.Errorf("%w: %d tries left", ErrWrongPIN, maxPINTries-c.pinTries)
+	}
+	c.pinOK = true
 	return nil
 }
 
@@ -160,6 +193,9 @@ func (c *Checkout) PayPrepaid(amount money.Amount) (Tender, error) {
 	if c.member == nil {
 		return Tender{}, ErrNoMember
 	}
+	if c.NeedsPIN() {
+		return Tender{}, ErrPINRequired
+	}
 	if err := c.CheckNonCash(amount); err != nil {
 		return Tender{}, err
 	}
@@ -176,6 +212,9 @@ func (c *Checkout) PayPrepaid(amount money.Amount) (Tender, error) {
 func (c *Checkout) RedeemPoints(points int64) (Tender, error) {
 	if c.member == nil {
 		return Tender{}, ErrNoMember
+	}
+	if c.NeedsPIN() {
+		return Tender{}, ErrPINRequired
 	}
 	value := c.settings.Loyalty.PointValue
 	_, used := c.usedFromAccount()

@@ -12,12 +12,12 @@ import (
 	"checkout/app/money"
 )
 
-const memberColumns = `m.id, m.number, m.name, m.phone, m.tier, m.birthday, m.notes, m.points, m.balance`
+const memberColumns = `m.id, m.number, m.name, m.phone, m.tier, m.birthday, m.notes, m.points, m.balance, m.pin_hash`
 
 func (s *Store) scanMember(row interface{ Scan(...any) error }) (app.Member, error) {
 	var m app.Member
 	var balance int64
-	err := row.Scan(&m.ID, &m.Number, &m.Name, &m.Phone, &m.Tier, &m.Birthday, &m.Notes, &m.Points, &balance)
+	err := row.Scan(&m.ID, &m.Number, &m.Name, &m.Phone, &m.Tier, &m.Birthday, &m.Notes, &m.Points, &balance, &m.PINHash)
 	m.Balance = money.New(balance, s.currency())
 	return m, err
 }
@@ -162,6 +162,20 @@ func (s *Store) BlockCard(ctx context.Context, token string, at time.Time) error
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("%w: card %s", app.ErrUnknownMember, token)
+		}
+		return nil
+	})
+}
+
+// SetPIN sets or removes the hash of the member's account PIN.
+func (s *Store) SetPIN(ctx context.Context, memberID int64, pinHash string, at time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE members SET pin_hash = ? WHERE id = ?`, pinHash, memberID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("%w: member %d", app.ErrUnknownMember, memberID)
 		}
 		return nil
 	})

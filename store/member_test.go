@@ -375,3 +375,59 @@ func TestRefundsRebuildKeepsEarlierRefunds(t *testing.T) {
 		t.Errorf("foreign key check: %d, %v", fkProblems, err)
 	}
 }
+
+// A member with a PIN pays from their account only after it is entered; three wrong PINs lock the
+// account for the sale, and cash still pays it.
+func TestAccountPINGuardsPrepaid(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	m := newMember(t, s, "Wang Fang", "")
+	topUp(t, s, m, 10000)
+	hash, err := app.HashPIN("2468")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPIN(ctx, m.ID, hash, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = s.MemberByNumber(ctx, m.Number)
+	co := newCheckout(t, s)
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	_ = co.SetMember(m)
+	if _, err := co.PayPrepaid(cny(300)); !errors.Is(err, app.ErrPINRequired) {
+		t.Fatalf("prepaid without the PIN: %v", err)
+	}
+	if err := co.EnterPIN("1357"); !errors.Is(err, app.ErrWrongPIN) {
+		t.Fatalf("a wrong PIN: %v", err)
+	}
+	if err := co.EnterPIN("2468"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.PayPrepaid(cny(300)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.Complete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The next sale asks again; three wrong PINs lock the account for it.
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	_ = co.SetMember(m)
+	for i, want := range []error{app.ErrWrongPIN, app.ErrWrongPIN, app.ErrPINLocked, app.ErrPINLocked} {
+		if err := co.EnterPIN("0000"); !errors.Is(err, want) {
+			t.Fatalf("wrong PIN %d: %v, want %v", i+1, err, want)
+		}
+	}
+	if err := co.EnterPIN("2468"); !errors.Is(err, app.ErrPINLocked) {
+		t.Fatalf("the right PIN after the lock: %v", err)
+	}
+	if _, err := co.PayCash(co.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.Complete(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -40,6 +40,7 @@ type memberView struct {
 	phone    *KeyEntry
 	amount   *KeyEntry
 	approval *KeyEntry
+	pin      *KeyEntry
 }
 
 // openMembers opens the member dialog.
@@ -55,16 +56,18 @@ func (t *Till) openMembers() {
 	v.problem.Importance = widget.DangerImportance
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.detail.Wrapping = fyne.TextWrapWord
-	v.name, v.phone, v.amount, v.approval = t.field(), t.field(), t.field(), t.field()
+	v.name, v.phone, v.amount, v.approval, v.pin = t.field(), t.field(), t.field(), t.field(), t.field()
+	v.pin.Password = true
+	v.pin.SetPlaceHolder(lang.L("New PIN: 4 to 6 digits, typed by the customer (empty: no PIN)"))
 	v.name.SetPlaceHolder(lang.L("Name"))
 	v.phone.SetPlaceHolder(lang.L("Phone"))
 	v.amount.SetPlaceHolder(lang.L("Top-up amount"))
 	v.approval.SetPlaceHolder(lang.L("Card terminal approval code and last four digits, e.g. A1B2C3 4242"))
-	for _, e := range []*KeyEntry{v.name, v.phone, v.amount, v.approval} {
+	for _, e := range []*KeyEntry{v.name, v.phone, v.amount, v.approval, v.pin} {
 		e.OnKey = v.key
 	}
 	v.form = container.NewVBox()
-	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F3 top up in cash · F6 top up by card · F4 block the member's cards · Esc: close"),
+	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F3 top up in cash · F6 top up by card · F4 block the member's cards · F7 set their PIN · Esc: close"),
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
@@ -103,6 +106,8 @@ func (v *memberView) key(k *fyne.KeyEvent) bool {
 		v.openForm("card")
 	case fyne.KeyF4:
 		v.blockCards()
+	case fyne.KeyF7:
+		v.openForm("pin")
 	default:
 		return false
 	}
@@ -184,6 +189,9 @@ func (v *memberView) enter() {
 	case "topup", "card":
 		v.topUp()
 		return
+	case "pin":
+		v.setPIN()
+		return
 	}
 	m, ok := v.chosenMember()
 	if !ok {
@@ -219,6 +227,11 @@ func (v *memberView) openForm(kind string) {
 		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("New member")), v.name, v.phone}
 		v.form.Refresh()
 		v.till.win.Canvas().Focus(v.name)
+	case "pin":
+		v.pin.SetText("")
+		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("PIN for paying from the account")), v.pin}
+		v.form.Refresh()
+		v.till.win.Canvas().Focus(v.pin)
 	default:
 		v.amount.SetText("")
 		v.approval.SetText("")
@@ -291,6 +304,31 @@ func (v *memberView) topUp() {
 		"Amount": t.money(tu.Amount), "Bonus": t.money(tu.Bonus), "Receipt": tu.Receipt, "Balance": t.money(tu.Balance)})
 	v.detail.SetText(v.detail.Text + "\n" + msg)
 	t.say(msg, widget.SuccessImportance)
+}
+
+// setPIN sets the chosen member's PIN, or removes it when none is typed.
+func (v *memberView) setPIN() {
+	m, _ := v.chosenMember()
+	hash := ""
+	if v.pin.Text != "" {
+		var err error
+		if hash, err = app.HashPIN(v.pin.Text); err != nil {
+			v.pin.SetText("")
+			v.problem.SetText(errorMessage(err))
+			return
+		}
+	}
+	if err := v.till.opt.Members.SetPIN(context.Background(), m.ID, hash, v.till.opt.Now()); err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.refreshChosen()
+	v.closeForm()
+	if hash == "" {
+		v.detail.SetText(v.detail.Text + "\n" + lang.L("No PIN: the account pays without one."))
+	} else {
+		v.detail.SetText(v.detail.Text + "\n" + lang.L("PIN set: paying from the account asks for it."))
+	}
 }
 
 // cardDetailsOK checks an approval code and last four digits as the card tender does.

@@ -114,3 +114,46 @@ func TestSwipedMemberCard(t *testing.T) {
 		t.Errorf("stored card %+v, %v", stored.Cards, err)
 	}
 }
+
+// A member sets a PIN; paying from their account then asks for it, and a wrong one asks again.
+func TestPrepaidAsksTheMembersPIN(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+	m, err := st.SaveMember(ctx, app.Member{Name: "Li Lei"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := st.Settings(ctx)
+	tu, _ := app.NewTopUp(set, m, cny(5000), app.Tender{Kind: app.TenderCash}, "", time.Now())
+	if err := st.CommitTopUp(ctx, tu); err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF6)
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyF7)
+	typeIn(w, "12")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "A PIN is 4 to 6 digits.")
+	typeIn(w, "2468")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "PIN set: paying from the account asks for it.")
+	press(w, fyne.KeyReturn) // put Li Lei on the sale
+	if stored, _ := st.MemberByNumber(ctx, "M000001"); stored.PINHash == "" || strings.Contains(stored.PINHash, "2468") {
+		t.Fatalf("stored PIN hash %q", stored.PINHash)
+	}
+
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF8)
+	mustShow(t, w, "Member's PIN", "The customer types their PIN")
+	typeIn(w, "1111")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Wrong PIN. Try again.")
+	typeIn(w, "2468")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(4700) {
+		t.Errorf("balance after paying with the PIN: %v", m.Balance)
+	}
+}

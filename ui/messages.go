@@ -87,6 +87,14 @@ func errorMessage(err error) string {
 		return lang.L("The prepaid balance is too low for that.")
 	case app.ErrInsufficientPoints.Code:
 		return lang.L("The member does not have that many points.")
+	case app.ErrInvalidPIN.Code:
+		return lang.L("A PIN is 4 to 6 digits.")
+	case app.ErrPINRequired.Code:
+		return lang.L("The member's PIN is needed to pay from their account.")
+	case app.ErrWrongPIN.Code:
+		return lang.L("Wrong PIN. Try again.")
+	case app.ErrPINLocked.Code:
+		return lang.L("Too many wrong PINs: the account cannot pay this sale. Take another way to pay.")
 	case app.ErrInvalidStockMove.Code:
 		return lang.L("That stock movement is not valid: {{.Detail}}", map[string]any{"Detail": err.Error()})
 	case app.ErrPaidElectronically.Code:

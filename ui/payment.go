@@ -37,6 +37,7 @@ func (t *Till) openPayment() {
 	if t.modal != nil {
 		return
 	}
+	t.paying = nil
 	if len(t.co.Lines()) == 0 {
 		t.fail(app.ErrEmptyCart)
 		return
@@ -100,6 +101,7 @@ func (t *Till) openPayment() {
 		}
 	}
 	p.dialog = t.openModal(lang.L("Take payment"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+40), content), p.amount)
+	t.paying = p
 	t.modalScan = p.scanned
 	t.display.showDue(t.co.Lines(), t.co.Totals(), t.co.Tenders(), p.due)
 }
@@ -180,6 +182,10 @@ func (p *payment) fromAccount(kind app.TenderKind) {
 		p.problem.SetText(errorMessage(app.ErrNoMember))
 		return
 	}
+	if t.co.NeedsPIN() {
+		p.askPIN(kind)
+		return
+	}
 	var err error
 	if kind == app.TenderPoints {
 		_, err = t.co.RedeemPoints(m.Points)
@@ -197,6 +203,43 @@ func (p *payment) fromAccount(kind app.TenderKind) {
 		return
 	}
 	p.next()
+}
+
+// askPIN asks for the member's PIN (the customer types it), then pays from their account as asked. A
+// wrong PIN asks again; a locked account goes back to the payment dialog to pay another way.
+func (p *payment) askPIN(kind app.TenderKind) {
+	t := p.till
+	typed := p.amount.Text
+	p.dialog.Hide()
+	var d dialog.Dialog
+	pin := t.field()
+	pin.Password = true
+	pin.SetPlaceHolder(lang.L("Member's PIN"))
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	back := func(err error) {
+		d.Hide()
+		t.openPayment()
+		if t.paying != nil {
+			t.paying.amount.SetText(typed)
+			if err != nil {
+				t.paying.problem.SetText(errorMessage(err))
+				return
+			}
+			t.paying.fromAccount(kind)
+		}
+	}
+	dialogKeys(pin, func() dialog.Dialog { return d }, func() {
+		err := t.co.EnterPIN(pin.Text)
+		pin.SetText("")
+		if errors.Is(err, app.ErrWrongPIN) {
+			problem.SetText(errorMessage(err))
+			return
+		}
+		back(err)
+	})
+	hint := widget.NewLabelWithStyle(lang.L("The customer types their PIN, then Enter · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	d = t.openModal(lang.L("Member's PIN"), container.NewGridWrap(fyne.NewSize(420, 160), container.NewVBox(pin, problem, hint)), pin)
 }
 
 // typed reads the amount field; empty means def.

@@ -89,6 +89,7 @@ type Till struct {
 	devicesOpen *devicesView // the devices screen while it is open
 	office      *BackOffice  // the back office window while it is open
 	members     *memberView  // the member dialog while it is open
+	paying      *payment     // the payment dialog last opened
 	memberLine  *widget.Label
 }
 

@@ -13,6 +13,7 @@ CREATE TABLE members (
     notes      TEXT    NOT NULL DEFAULT '',
     points     INTEGER NOT NULL DEFAULT 0 CHECK (points >= 0),
     balance    INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),
+    pin_hash   TEXT    NOT NULL DEFAULT '',     -- argon2id of the PIN guarding account payments; '' for none
     created_at TEXT    NOT NULL
 ) STRICT;
 CREATE INDEX members_by_phone ON members (phone);
