@@ -35,9 +35,12 @@ type memberView struct {
 	chosen  int
 	// A form below the list: adding a member or topping one up.
 	form     *fyne.Container
-	formKind string // "", "new", "topup"
+	formKind string // "", "new", "edit", "topup", "card", "pin"
 	name     *KeyEntry
 	phone    *KeyEntry
+	tier     *KeyEntry
+	birthday *KeyEntry
+	notes    *KeyEntry
 	amount   *KeyEntry
 	approval *KeyEntry
 	pin      *KeyEntry
@@ -57,17 +60,21 @@ func (t *Till) openMembers() {
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.detail.Wrapping = fyne.TextWrapWord
 	v.name, v.phone, v.amount, v.approval, v.pin = t.field(), t.field(), t.field(), t.field(), t.field()
+	v.tier, v.birthday, v.notes = t.field(), t.field(), t.field()
+	v.tier.SetPlaceHolder(lang.L("Tier (empty: standard)"))
+	v.birthday.SetPlaceHolder(lang.L("Birthday, YYYY-MM-DD"))
+	v.notes.SetPlaceHolder(lang.L("Notes"))
 	v.pin.Password = true
 	v.pin.SetPlaceHolder(lang.L("New PIN: 4 to 6 digits, typed by the customer (empty: no PIN)"))
 	v.name.SetPlaceHolder(lang.L("Name"))
 	v.phone.SetPlaceHolder(lang.L("Phone"))
 	v.amount.SetPlaceHolder(lang.L("Top-up amount"))
 	v.approval.SetPlaceHolder(lang.L("Card terminal approval code and last four digits, e.g. A1B2C3 4242"))
-	for _, e := range []*KeyEntry{v.name, v.phone, v.amount, v.approval, v.pin} {
+	for _, e := range []*KeyEntry{v.name, v.phone, v.tier, v.birthday, v.notes, v.amount, v.approval, v.pin} {
 		e.OnKey = v.key
 	}
 	v.form = container.NewVBox()
-	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F3 top up in cash · F6 top up by card · F4 block the member's cards · F7 set their PIN · Esc: close"),
+	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F5 edit · F3 top up in cash · F6 top up by card · F4 block the member's cards · F7 set their PIN · Esc: close"),
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
@@ -100,6 +107,8 @@ func (v *memberView) key(k *fyne.KeyEvent) bool {
 		v.move(-1)
 	case fyne.KeyF2:
 		v.openForm("new")
+	case fyne.KeyF5:
+		v.openForm("edit")
 	case fyne.KeyF3:
 		v.openForm("topup")
 	case fyne.KeyF6:
@@ -183,8 +192,8 @@ func (v *memberView) show() {
 // enter submits the open form, or puts the chosen member on the sale.
 func (v *memberView) enter() {
 	switch v.formKind {
-	case "new":
-		v.saveNew()
+	case "new", "edit":
+		v.saveDetails()
 		return
 	case "topup", "card":
 		v.topUp()
@@ -221,10 +230,16 @@ func (v *memberView) openForm(kind string) {
 	v.formKind = kind
 	v.problem.SetText("")
 	switch kind {
-	case "new":
-		v.name.SetText("")
-		v.phone.SetText("")
-		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("New member")), v.name, v.phone}
+	case "new", "edit":
+		m, _ := v.chosenMember()
+		title := lang.L("Edit member")
+		if kind == "new" {
+			m, title = app.Member{}, lang.L("New member")
+		}
+		for e, text := range map[*KeyEntry]string{v.name: m.Name, v.phone: m.Phone, v.tier: m.Tier, v.birthday: m.Birthday, v.notes: m.Notes} {
+			e.SetText(text)
+		}
+		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(title), v.name, v.phone, container.NewGridWithColumns(2, v.tier, v.birthday), v.notes}
 		v.form.Refresh()
 		v.till.win.Canvas().Focus(v.name)
 	case "pin":
@@ -252,20 +267,33 @@ func (v *memberView) closeForm() {
 	v.till.win.Canvas().Focus(v.query)
 }
 
-func (v *memberView) saveNew() {
-	if v.till.win.Canvas().Focused() == v.name {
-		v.till.win.Canvas().Focus(v.phone)
-		return
+// saveDetails moves Enter through the member's fields, then saves them: a new member, or the chosen one's
+// edited details.
+func (v *memberView) saveDetails() {
+	fields := []*KeyEntry{v.name, v.phone, v.tier, v.birthday, v.notes}
+	for i, e := range fields[:len(fields)-1] {
+		if v.till.win.Canvas().Focused() == e {
+			v.till.win.Canvas().Focus(fields[i+1])
+			return
+		}
 	}
-	m, err := v.till.opt.Members.SaveMember(context.Background(), app.Member{Name: v.name.Text, Phone: v.phone.Text}, v.till.opt.Now())
+	m := app.Member{}
+	if v.formKind == "edit" {
+		m, _ = v.chosenMember()
+	}
+	m.Name, m.Phone, m.Tier, m.Birthday, m.Notes = v.name.Text, v.phone.Text, v.tier.Text, v.birthday.Text, v.notes.Text
+	saved, err := v.till.opt.Members.SaveMember(context.Background(), m, v.till.opt.Now())
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
-	v.found, v.chosen = []app.Member{m}, 0
+	added := v.formKind == "new"
+	v.found, v.chosen = []app.Member{saved}, 0
 	v.closeForm()
 	v.show()
-	v.detail.SetText(v.detail.Text + "\n" + lang.L("Added. Tap or swipe a card now to give it to them."))
+	if added {
+		v.detail.SetText(v.detail.Text + "\n" + lang.L("Added. Tap or swipe a card now to give it to them."))
+	}
 }
 
 // topUp adds prepaid value to the chosen member, paid in cash or by card.

@@ -33,7 +33,27 @@ func TestMemberJoinsTopsUpAndPaysPrepaid(t *testing.T) {
 	press(w, fyne.KeyReturn)
 	typeIn(w, "13800138000")
 	press(w, fyne.KeyReturn)
-	mustShow(t, w, "Wang Fang · M000001 · 0 points · prepaid ¥0.00", "Added. Tap or swipe a card now")
+	typeIn(w, "gold")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "1990-02-30")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyReturn) // no notes
+	mustShow(t, w, `Check the member's details: birthday "1990-02-30": YYYY-MM-DD`)
+	w.Canvas().Focus(entry(t, w, "Birthday, YYYY-MM-DD"))
+	entry(t, w, "Birthday, YYYY-MM-DD").SetText("")
+	typeIn(w, "1990-02-28")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Wang Fang · M000001 · 0 points · prepaid ¥0.00 · gold", "Added. Tap or swipe a card now")
+	press(w, fyne.KeyF5) // edit: Enter through name, phone, tier and birthday to the notes
+	for range 4 {
+		press(w, fyne.KeyReturn)
+	}
+	typeIn(w, "likes jasmine tea")
+	press(w, fyne.KeyReturn)
+	if m, err := st.MemberByNumber(ctx, "M000001"); err != nil || m.Notes != "likes jasmine tea" || m.Tier != "gold" || m.Birthday != "1990-02-28" {
+		t.Fatalf("after editing: %+v, %v", m, err)
+	}
 	till.CardFromDevice("04A1B2C3D4", "04A1B2C3D4") // the simulated reader's tap
 	mustShow(t, w, "Cards: 04A1B2C3D4")
 	press(w, fyne.KeyF3)
