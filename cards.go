@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"checkout/app"
@@ -67,10 +68,10 @@ type cardSource interface {
 const demoCardUID = "04D3E0A1B2C3D4"
 
 // openCardReader opens the USB card reader (cardreader.vid / cardreader.pid name one, else the first
-// CCID reader), which reports absent while none is plugged in and connects when one is. Where the USB
-// reader cannot be used at all (a build without cgo), or with cardreader.mode sim, the simulated reader
-// stands in.
-func openCardReader(set app.Settings) (cardSource, *sim.CardReader, error) {
+// CCID reader), which reports absent while none is plugged in and connects when one is. On a demo till
+// (no real scanner either) or with cardreader.mode sim, a simulated reader works beside it, so a tap can
+// be shown without hardware; where USB cannot be used at all (a build without cgo) it stands alone.
+func openCardReader(set app.Settings, demo bool) (cardSource, *sim.CardReader, error) {
 	usb := cardreader.USBConfig{}
 	for key, field := range map[string]*uint16{"cardreader.vid": &usb.VID, "cardreader.pid": &usb.PID} {
 		if v := set.Device(key); v != "" {
@@ -81,15 +82,57 @@ func openCardReader(set app.Settings) (cardSource, *sim.CardReader, error) {
 			*field = uint16(n)
 		}
 	}
+	var sources []cardSource
+	var simulated *sim.CardReader
 	if set.Device("cardreader.mode") != "sim" {
 		r, err := cardreader.OpenUSB(cardreader.Config{Name: "USB"}, usb)
-		if err == nil {
-			return r, nil, nil
+		if err != nil {
+			slog.Warn("card reader", "err", err)
+		} else {
+			sources = append(sources, r)
 		}
-		slog.Warn("card reader", "err", err)
 	}
-	s := sim.NewCardReader("simulated")
-	return s, s, nil
+	if demo || len(sources) == 0 || set.Device("cardreader.mode") == "sim" {
+		simulated = sim.NewCardReader("simulated")
+		sources = append(sources, simulated)
+	}
+	return mergeCards(sources), simulated, nil
+}
+
+// cardReaders is several card readers' events on one channel.
+type cardReaders struct {
+	sources []cardSource
+	events  chan cardreader.Event
+}
+
+func mergeCards(sources []cardSource) *cardReaders {
+	m := &cardReaders{sources: sources, events: make(chan cardreader.Event, 64)}
+	var wg sync.WaitGroup
+	for _, src := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ev := range src.Events() {
+				m.events <- ev
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(m.events)
+	}()
+	return m
+}
+
+func (m *cardReaders) Events() <-chan cardreader.Event { return m.events }
+
+// Close closes every reader; Events closes once they have.
+func (m *cardReaders) Close() error {
+	var errs []error
+	for _, src := range m.sources {
+		errs = append(errs, src.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // showCardEvent hands one card reader event to the till: a tapped card finds its member.

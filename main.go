@@ -337,7 +337,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	cards, simCards, err := openCardReader(set)
+	cards, simCards, err := openCardReader(set, simulated != nil)
 	if err != nil {
 		scanners.Close()
 		st.Close()

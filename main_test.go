@@ -28,6 +28,7 @@ import (
 	"checkout/app/money"
 	"checkout/devices/cardreader"
 	"checkout/devices/scanner"
+	"checkout/devices/sim"
 )
 
 // cli runs the checkout command line and returns its exit code and output.
@@ -459,5 +460,28 @@ func TestDemoMemberCardTap(t *testing.T) {
 	all := strings.Join(texts, " | ")
 	if !strings.Contains(all, "Member: Demo Member · M000001") || !strings.Contains(all, "Card reader USB: connected") {
 		t.Fatalf("the till shows: %s", all)
+	}
+}
+
+// Card readers' events arrive on one channel, and it closes once every reader has.
+func TestMergedCardReaders(t *testing.T) {
+	a, b := sim.NewCardReader("a"), sim.NewCardReader("b")
+	m := mergeCards([]cardSource{a, b})
+	a.Tap("04AA")
+	b.Tap("04BB")
+	seen := map[string]bool{}
+	for len(seen) < 2 {
+		ev := <-m.Events()
+		if ev.Kind == cardreader.CardPresent {
+			seen[ev.Reader+" "+ev.UID] = true
+		}
+	}
+	if !seen["a 04AA"] || !seen["b 04BB"] {
+		t.Errorf("taps seen: %v", seen)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range m.Events() {
 	}
 }
