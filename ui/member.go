@@ -44,6 +44,8 @@ type memberView struct {
 	amount   *KeyEntry
 	approval *KeyEntry
 	pin      *KeyEntry
+	qrRef    string       // the reference of the top-up QR code on the customer display; "" when none
+	qrAmount money.Amount // the amount that code asks for
 }
 
 // openMembers opens the member dialog.
@@ -74,7 +76,7 @@ func (t *Till) openMembers() {
 		e.OnKey = v.key
 	}
 	v.form = container.NewVBox()
-	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F5 edit · F3 top up in cash · F6 top up by card · F4 block the member's cards · F7 set their PIN · Esc: close"),
+	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F5 edit · F3 top up in cash · F6 top up by card · F8 top up by QR · F4 block the member's cards · F7 set their PIN · Esc: close"),
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
@@ -117,6 +119,12 @@ func (v *memberView) key(k *fyne.KeyEvent) bool {
 		v.blockCards()
 	case fyne.KeyF7:
 		v.openForm("pin")
+	case fyne.KeyF8:
+		if v.till.opt.MerchantQR == nil {
+			v.problem.SetText(lang.L("No payment QR code is set up."))
+			return true
+		}
+		v.openForm("qr")
 	default:
 		return false
 	}
@@ -195,7 +203,7 @@ func (v *memberView) enter() {
 	case "new", "edit":
 		v.saveDetails()
 		return
-	case "topup", "card":
+	case "topup", "card", "qr":
 		v.topUp()
 		return
 	case "pin":
@@ -250,10 +258,14 @@ func (v *memberView) openForm(kind string) {
 	default:
 		v.amount.SetText("")
 		v.approval.SetText("")
+		v.qrRef = ""
 		title := lang.L("Top up in cash")
 		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(title), v.amount}
-		if kind == "card" {
+		switch kind {
+		case "card":
 			v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("Top up by card")), v.amount, v.approval}
+		case "qr":
+			v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("Top up by QR: Enter shows the code on the customer display, Enter again once their phone shows it paid")), v.amount}
 		}
 		v.form.Refresh()
 		v.till.win.Canvas().Focus(v.amount)
@@ -261,6 +273,11 @@ func (v *memberView) openForm(kind string) {
 }
 
 func (v *memberView) closeForm() {
+	if v.qrRef != "" {
+		v.qrRef = ""
+		v.till.refresh() // the customer display goes back to the cart
+	}
+	v.problem.SetText("")
 	v.formKind = ""
 	v.form.Objects = nil
 	v.form.Refresh()
@@ -306,6 +323,25 @@ func (v *memberView) topUp() {
 		return
 	}
 	paidBy := app.Tender{Kind: app.TenderCash}
+	if v.formKind == "qr" {
+		if v.qrRef == "" || amount != v.qrAmount {
+			// First Enter: show the shop's QR code for the amount; the second takes it as paid. A changed
+			// amount shows a new code, so what is taken is what the customer's phone was asked for.
+			ref := "topup-" + app.NewID()[:12]
+			payload, err := t.opt.MerchantQR(amount, ref)
+			if err == nil {
+				err = t.display.showQR(payload, amount)
+			}
+			if err != nil {
+				v.problem.SetText(errorMessage(err))
+				return
+			}
+			v.qrRef, v.qrAmount = ref, amount
+			v.problem.SetText(lang.L("The customer scans the code on their display: {{.Amount}}", map[string]any{"Amount": t.money(amount)}))
+			return
+		}
+		paidBy = app.Tender{Kind: app.TenderQR, Reference: v.qrRef}
+	}
 	if v.formKind == "card" {
 		if t.win.Canvas().Focused() == v.amount {
 			t.win.Canvas().Focus(v.approval)

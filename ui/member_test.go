@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"checkout/app"
+	"checkout/app/money"
 	"checkout/store"
 	"checkout/ui"
 )
@@ -175,5 +176,35 @@ func TestPrepaidAsksTheMembersPIN(t *testing.T) {
 	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
 	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(4700) {
 		t.Errorf("balance after paying with the PIN: %v", m.Balance)
+	}
+}
+
+// A top-up paid by QR shows the shop's code for the amount on the customer display; the second Enter
+// takes it as paid.
+func TestTopUpByQR(t *testing.T) {
+	till, st := newTill(t, withMembers, func(o *ui.Options) {
+		o.MerchantQR = func(amount money.Amount, ref string) (string, error) { return "QR " + amount.Decimal() + " " + ref, nil }
+	})
+	w := till.Window()
+	ctx := context.Background()
+	if _, err := st.SaveMember(ctx, app.Member{Name: "Li Lei"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF6)
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyF8)
+	typeIn(w, "50")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "The customer scans the code on their display: ¥50.00")
+	if got := till.Display().QRPayload; !strings.HasPrefix(got, "QR 50.00 topup-") {
+		t.Fatalf("customer display QR %q", got)
+	}
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Topped up ¥50.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥50.00")
+	if till.Display().QRPayload != "" {
+		t.Error("the QR code stayed on the customer display")
+	}
+	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(5000) {
+		t.Errorf("balance %v", m.Balance)
 	}
 }
