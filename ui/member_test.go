@@ -183,7 +183,9 @@ func TestPrepaidAsksTheMembersPIN(t *testing.T) {
 // takes it as paid.
 func TestTopUpByQR(t *testing.T) {
 	till, st := newTill(t, withMembers, func(o *ui.Options) {
-		o.MerchantQR = func(amount money.Amount, ref string) (string, error) { return "QR " + amount.Decimal() + " " + ref, nil }
+		o.MerchantQR = func(amount money.Amount, ref string) (string, error) {
+			return "QR " + amount.Decimal() + " " + ref, nil
+		}
 	})
 	w := till.Window()
 	ctx := context.Background()
