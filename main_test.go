@@ -341,6 +341,9 @@ func TestStockCommands(t *testing.T) {
 		{[]string{"-db", db, "set-price", "DRK-001", "3.50"}, 0, "3.00 → 3.50 (journaled)", ""},
 		{[]string{"-db", db, "set-price", "DRK-001", "-1"}, 1, "", "invalid amount"},
 		{[]string{"-db", db, "verify-journal"}, 0, "journal OK", ""},
+		{[]string{"-db", db, "set", "cardreader.vid", "072f"}, 0, "cardreader.vid = 072f", ""},
+		{[]string{"-db", db, "set", "cardreader.vid", "acr"}, 1, "", "hexadecimal USB ID"},
+		{[]string{"-db", db, "set", "cardreader.mode", "bluetooth"}, 1, "", "usb or sim"},
 	} {
 		code, out, errOut := cli(tt.args...)
 		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {

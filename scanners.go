@@ -85,6 +85,18 @@ func checkDeviceSetting(key, value string) error {
 		if n, err := strconv.Atoi(value); err != nil || n < 10 || n > 150 {
 			return fmt.Errorf("%w: keyboard.wedge_gap_ms %q: 10 to 150", app.ErrInvalidSetting, value)
 		}
+	case "cardreader.vid", "cardreader.pid":
+		if _, err := strconv.ParseUint(strings.TrimPrefix(value, "0x"), 16, 16); err != nil && value != "" {
+			return fmt.Errorf("%w: %s %q: a hexadecimal USB ID such as 072f", app.ErrInvalidSetting, key, value)
+		}
+	case "cardreader.mode":
+		if value != "usb" && value != "sim" && value != "" {
+			return fmt.Errorf("%w: cardreader.mode %q: usb or sim", app.ErrInvalidSetting, value)
+		}
+	default:
+		if strings.HasPrefix(key, "cardreader.") {
+			return fmt.Errorf("%w: unknown setting %q (cardreader.vid, cardreader.pid, cardreader.mode)", app.ErrInvalidSetting, key)
+		}
 	}
 	return nil
 }
