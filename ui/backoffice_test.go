@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,8 +11,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
+	"checkout/app/barcode"
 	"checkout/store"
 	"checkout/ui"
 )
@@ -260,4 +263,50 @@ func TestBackOfficeImportsACatalogFile(t *testing.T) {
 	}
 	press(w, fyne.KeyF2)
 	mustShow(t, w, "5 products in the catalog", "NEW-001")
+}
+
+// The product list reads the catalog a page at a time: scrolling to the end reads the next page, and the
+// whole catalog is reachable without ever being read at once.
+func TestProductListPagesAsItScrolls(t *testing.T) {
+	_, st, w := openBackOffice(t)
+	var more []app.CatalogEntry
+	for i := range 250 {
+		data := fmt.Sprintf("68%010d", i)
+		more = append(more, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("ZZZ-%03d", i), Name: fmt.Sprintf("Item %d", i),
+			Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{data + string(barcode.CheckDigit(data))}})
+	}
+	if _, err := st.AddProducts(context.Background(), more); err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF2)
+	typeIn(w, "x")
+	press(w, fyne.KeyBackspace) // back to the whole list, read again
+	list := productList(t, w)
+	if n := list.Length(); n != 100 {
+		t.Fatalf("first page: %d rows", n)
+	}
+	mustShow(t, w, "254 products in the catalog")
+	for range 3 {
+		list.ScrollToBottom()
+		list.Refresh()
+	}
+	if n := list.Length(); n != 254 {
+		t.Fatalf("after scrolling to the end: %d rows of 254", n)
+	}
+	mustShow(t, w, "ZZZ-249")
+}
+
+// productList is the back office's product list.
+func productList(t *testing.T, w fyne.Window) *widget.List {
+	t.Helper()
+	var found *widget.List
+	visit(w, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.List); ok && found == nil {
+			found = l
+		}
+	})
+	if found == nil {
+		t.Fatal("no product list on screen")
+	}
+	return found
 }
