@@ -187,6 +187,15 @@ func (c *Checkout) usedFromAccount() (balance money.Amount, points int64) {
 	return balance, points
 }
 
+// AccountLeft is what the member's balance and points have left for this sale, after its tenders so far.
+func (c *Checkout) AccountLeft() (balance money.Amount, points int64) {
+	if c.member == nil {
+		return money.Zero(c.settings.Currency), 0
+	}
+	used, usedPoints := c.usedFromAccount()
+	return c.member.Balance.Sub(used), c.member.Points - usedPoints
+}
+
 // PayPrepaid pays amount from the member's prepaid balance. The store checks the balance again when the
 // sale commits, so two tills can never spend the same money.
 func (c *Checkout) PayPrepaid(amount money.Amount) (Tender, error) {

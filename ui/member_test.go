@@ -210,3 +210,33 @@ func TestTopUpByQR(t *testing.T) {
 		t.Errorf("balance %v", m.Balance)
 	}
 }
+
+// After part of a sale is paid from the balance, the payment dialog offers what is left of it, and F8 with
+// nothing typed takes all of that.
+func TestPrepaidPaysWhatIsLeftOfTheBalance(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+	m, _ := st.SaveMember(ctx, app.Member{Name: "Li Lei"}, time.Now())
+	set, _ := st.Settings(ctx)
+	tu, _ := app.NewTopUp(set, m, cny(1000), app.Tender{Kind: app.TenderCash}, "", time.Now())
+	if err := st.CommitTopUp(ctx, tu); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		scan(w, "5449000000996") // 5 × ¥3.00
+	}
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyF12)
+	typeIn(w, "4")
+	press(w, fyne.KeyF8)
+	mustShow(t, w, "Li Lei: F8 prepaid (¥6.00)")
+	press(w, fyne.KeyF8) // the ¥6.00 left of the ¥10.00
+	mustShow(t, w, "Paid: Prepaid ¥4.00 · Prepaid ¥6.00")
+	typeIn(w, "5")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	if m, _ := st.MemberByNumber(ctx, "M000001"); !m.Balance.IsZero() {
+		t.Errorf("balance left %v", m.Balance)
+	}
+}

@@ -90,8 +90,9 @@ func (t *Till) openPayment() {
 	}
 	hint := lang.L("Enter: cash · F4: part in cash · F6: card · F7: QR code · scan the customer's pay code · Esc: back")
 	if m, ok := t.co.Member(); ok {
+		balance, points := t.co.AccountLeft()
 		hint += "\n" + lang.L("{{.Name}}: F8 prepaid ({{.Balance}}) · F9 points ({{.Points}})",
-			map[string]any{"Name": m.Name, "Balance": f(m.Balance), "Points": m.Points})
+			map[string]any{"Name": m.Name, "Balance": f(balance), "Points": points})
 	}
 	content.Add(container.NewVBox(p.change, p.status, p.problem,
 		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})))
@@ -177,7 +178,7 @@ func (p *payment) key(k *fyne.KeyEvent) bool {
 // what is due as it covers) or their points (as many as what is due needs).
 func (p *payment) fromAccount(kind app.TenderKind) {
 	t := p.till
-	m, ok := t.co.Member()
+	_, ok := t.co.Member()
 	if !ok {
 		p.problem.SetText(errorMessage(app.ErrNoMember))
 		return
@@ -187,13 +188,14 @@ func (p *payment) fromAccount(kind app.TenderKind) {
 		return
 	}
 	var err error
+	balance, points := t.co.AccountLeft()
 	if kind == app.TenderPoints {
-		_, err = t.co.RedeemPoints(m.Points)
+		_, err = t.co.RedeemPoints(points)
 	} else {
 		var amount money.Amount
 		if amount, err = p.typed(p.due); err == nil {
-			if strings.TrimSpace(p.amount.Text) == "" && m.Balance.Cmp(amount) < 0 {
-				amount = m.Balance
+			if strings.TrimSpace(p.amount.Text) == "" && balance.Cmp(amount) < 0 {
+				amount = balance
 			}
 			_, err = t.co.PayPrepaid(amount)
 		}
