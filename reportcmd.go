@@ -176,15 +176,15 @@ func lastWeekValue(r reportRow, last []reportRow) string {
 // writeRows prints rows as aligned text, with last week's values beside them when last is not nil.
 func writeRows(w io.Writer, rows, last []reportRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := "figure\t\tvalue\t"
+	header := "figure\t\tvalue"
 	if last != nil {
-		header += "last week\t"
+		header += "\tlast week"
 	}
 	fmt.Fprintln(tw, header)
 	for _, r := range rows {
-		line := r.figure + "\t" + r.key + "\t" + r.value + "\t"
+		line := r.figure + "\t" + r.key + "\t" + r.value
 		if last != nil {
-			line += lastWeekValue(r, last) + "\t"
+			line += "\t" + lastWeekValue(r, last)
 		}
 		fmt.Fprintln(tw, line)
 	}
