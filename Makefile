@@ -39,11 +39,13 @@ test: deps
 
 # bench prints the figures the issues name: durable sale commit vs a bare insert; barcode lookup, scan to
 # cart and name search over a generated 1,000,000-product catalog; a 1,000,000-row CSV import (rows/s and
-# peak memory; CHECKOUT_IMPORT_ROWS=100000 or -short for a quick run).
+# peak memory; CHECKOUT_IMPORT_ROWS=100000 or -short for a quick run); the day summary and X/Z reports over
+# a generated year of 500,000 sales (CHECKOUT_BENCH_SALES=50000 for a quick run).
 bench: deps
 	$(GO) test -run '^$$' -bench 'SaleCommit' -benchtime 3000x -count 3 ./store/
 	$(GO) test -run '^$$' -bench 'BarcodeLookup|ScanToCart|NameSearch|ProductListPage' -benchtime 20000x ./store/
 	$(GO) test -run '^$$' -bench CatalogImport -benchtime 1x ./store/
+	$(GO) test -run '^$$' -bench 'DaySummary|ZReport' -benchtime 200x -timeout 30m ./store/
 
 # package-linux builds dist/Checkout.tar.xz (binary, icon, .desktop file, Makefile installer).
 # fyne package bumps Build in FyneApp.toml: it is put back afterwards.

@@ -74,6 +74,12 @@ Commands:
   export-catalog [FILE]
                    the catalog as UTF-8 CSV, to FILE or standard output
   verify-journal   recompute the journal's hash chain; exit 1 naming the first bad row
+  report [-day YYYY-MM-DD] [-csv]
+                   a day's figures (default today) beside the same weekday last week; -csv as CSV
+  export-sales -from YYYY-MM-DD -to YYYY-MM-DD [FILE]
+                   one CSV row per sold line of those days (both included), to FILE or standard output
+  x-report         the figures since the last Z report, nothing stored
+  z-report         close the day: the figures since the last Z report, stored and journaled (Z0001, …)
   settings         print the shop's settings
   stock CODE       a product's stock (CODE: barcode or SKU)
   low-stock        products at or below their reorder point, with a suggested order
@@ -137,7 +143,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
-		"import-catalog", "export-catalog":
+		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -157,6 +163,8 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 	switch {
 	case stockCommands[command]:
 		return runStockCommand(ctx, st, command, args, stdout)
+	case reportCommands[command]:
+		return runReportCommand(ctx, st, command, args, stdout)
 	case command == "import-catalog":
 		return importCatalog(ctx, st, args, stdout)
 	case command == "export-catalog":

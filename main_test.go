@@ -29,6 +29,7 @@ import (
 	"checkout/devices/cardreader"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
+	"checkout/store"
 )
 
 // cli runs the checkout command line and returns its exit code and output.
@@ -486,5 +487,67 @@ func TestMergedCardReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range m.Events() {
+	}
+}
+
+func TestReportCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := st.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		co, err := app.NewCheckout(set, st, st, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	today := time.Now().Format("2006-01-02")
+	file := filepath.Join(dir, "sales.csv")
+	for _, tt := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{[]string{"report"}, 0, "revenue new, sales new", ""},
+		{[]string{"report", "-day", today}, 0, "sales", ""},
+		{[]string{"report", "-csv"}, 0, "figure,key,value,same_weekday_last_week\nsales,,2,0\n", ""},
+		{[]string{"report", "-day", "2020-13-01"}, 1, "", "YYYY-MM-DD"},
+		{[]string{"report", "-day", "2020-01-01", "-csv"}, 0, "sales,,0,0\n", ""},
+		{[]string{"export-sales", "-from", today, "-to", today, file}, 0, "2 sale lines written", ""},
+		{[]string{"export-sales", "-from", today, "-to", today}, 0, "receipt,time,sku,name,qty,unit_price,total,tax,tenders\nT01-000001,", ""},
+		{[]string{"export-sales", "-from", today}, 1, "", "export-sales takes -from"},
+		{[]string{"export-sales", "-from", today, "-to", "2000-01-01"}, 1, "", "on or after -from"},
+		{[]string{"x-report"}, 0, "X report (nothing stored)", ""},
+		{[]string{"z-report"}, 0, "Z report T01-Z0001", ""},
+		{[]string{"z-report"}, 0, "Z report T01-Z0002", ""},
+		{[]string{"verify-journal"}, 0, "journal OK", ""},
+	} {
+		code, out, errOut := cli(append([]string{"-db", db}, tt.args...)...)
+		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+			t.Errorf("checkout %v = %d\nstdout %q\nstderr %q", tt.args, code, out, errOut)
+		}
+	}
+	body, err := os.ReadFile(file)
+	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); err != nil || len(lines) != 3 ||
+		!strings.HasSuffix(lines[1], ",1,3.00,3.00,0.35,cash") {
+		t.Errorf("exported file: %q, %v", body, err)
 	}
 }

@@ -70,8 +70,8 @@ type JournalError struct {
 
 func (e *JournalError) Error() string { return fmt.Sprintf("journal row %d: %s", e.Seq, e.Reason) }
 
-// VerifyJournal recomputes the hash chain from the first row and, for every sale, rebuilds the sale's
-// document from its stored rows and compares it with the hash the journal holds. It returns how many rows
+// VerifyJournal recomputes the hash chain from the first row and, for every sale, refund and Z report,
+// rebuilds its document from its stored rows and compares it with the hash the journal holds. It returns how many rows
 // verified, or an error naming the first row (*JournalError) or sale that was changed, removed or added.
 func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, kind, payload, prev_hash, hash FROM journal ORDER BY seq`)
@@ -96,7 +96,8 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 		case journalHash(prevHash, seq, at, kind, payload) != hash:
 			return n, &JournalError{Seq: seq, Reason: "contents do not match the row's hash"}
 		}
-		verify := map[string]func(context.Context, string) (string, error){"sale": s.verifySale, "refund": s.verifyRefund}[kind]
+		verify := map[string]func(context.Context, string) (string, error){"sale": s.verifySale, "refund": s.verifyRefund,
+			"zreport": s.verifyZReport}[kind]
 		if verify != nil {
 			id, err := verify(ctx, payload)
 			if err != nil {
@@ -132,9 +133,10 @@ func (s *Store) verifySale(ctx context.Context, payload string) (string, error) 
 	return e.ID, nil
 }
 
-// verifyEverySaleJournaled finds sales and refunds that were added behind the journal's back.
+// verifyEverySaleJournaled finds sales, refunds and Z reports that were added behind the journal's back.
 func (s *Store) verifyEverySaleJournaled(ctx context.Context, journaled map[string]bool) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT uuid, receipt_no FROM sales UNION ALL SELECT uuid, receipt_no FROM refunds`)
+	rows, err := s.r.QueryContext(ctx, `SELECT uuid, receipt_no FROM sales UNION ALL SELECT uuid, receipt_no FROM refunds
+		UNION ALL SELECT uuid, z_no FROM zreports`)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,240 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"checkout/app/money"
+)
+
+// DaySummary is what the till took in a period [From, To): the owner's daily dashboard and the body of
+// X and Z reports. Every sum is in minor units of Currency; nothing here is a float.
+type DaySummary struct {
+	From, To time.Time
+	Currency money.Currency
+
+	Sales     int64        // completed sales
+	Revenue   money.Amount // the sales' totals, tax included, before cash rounding
+	Items     int64        // pieces sold, plus one per weighed line (Totals.ItemCount)
+	Discounts money.Amount
+	Tax       money.Amount
+	Rounding  money.Amount // cash rounding: what cash tenders paid beyond (or short of) the totals
+	TaxByRate []RateTax    // lowest rate first
+
+	Tenders []TenderTotal // what each kind of tender paid of the sales, by kind
+
+	Refunds       int64
+	RefundTotal   money.Amount  // what left the till, all kinds
+	RefundsByKind []TenderTotal // by the kind the money went back to
+
+	Voids int64 // sales abandoned before payment (journal kind "void")
+
+	TopUps       int64        // prepaid top-ups sold
+	TopUpTotal   money.Amount // what the shoppers paid for them (bonus value excluded)
+	TopUpsByKind []TenderTotal
+
+	ByHour      [24]HourTotal // by the local hour of From's location
+	ByCategory  []CategoryTotal
+	TopProducts []ProductTotal // at most TopProductsLimit, by revenue
+
+	MemberSales   int64        // sales with a member on them
+	MemberRevenue money.Amount // their totals
+}
+
+// TopProductsLimit is how many products a summary ranks.
+const TopProductsLimit = 10
+
+// RateTax is the tax collected at one rate.
+type RateTax struct {
+	RateBP int64 // basis points: 1300 = 13%
+	Tax    money.Amount
+}
+
+// TenderTotal is how many payments of one kind there were and what they came to.
+type TenderTotal struct {
+	Kind   TenderKind
+	Count  int64
+	Amount money.Amount
+}
+
+// HourTotal is the sales completed in one hour of the day.
+type HourTotal struct {
+	Sales   int64
+	Revenue money.Amount
+}
+
+// CategoryTotal is the revenue of one product category (the product's category now, not when sold).
+type CategoryTotal struct {
+	Category string
+	Qty      Quantity
+	Revenue  money.Amount
+}
+
+// ProductTotal is how much of a product sold and what it brought in.
+type ProductTotal struct {
+	ProductID int64
+	SKU       string
+	Name      string
+	Unit      Unit
+	Qty       Quantity
+	Revenue   money.Amount
+}
+
+// NewDaySummary returns an empty summary of [from, to) in c, every amount zero in c.
+func NewDaySummary(from, to time.Time, c money.Currency) DaySummary {
+	z := money.Zero(c)
+	s := DaySummary{From: from, To: to, Currency: c, Revenue: z, Discounts: z, Tax: z, Rounding: z, RefundTotal: z,
+		TopUpTotal: z, MemberRevenue: z}
+	for h := range s.ByHour {
+		s.ByHour[h].Revenue = z
+	}
+	return s
+}
+
+// AverageBasket returns Revenue / Sales rounded half to even; zero when there were no sales.
+func (s DaySummary) AverageBasket() money.Amount {
+	if s.Sales == 0 {
+		return money.Zero(s.Currency)
+	}
+	avg, _ := money.MulDiv(s.Revenue.Minor(), 1, s.Sales) // cannot overflow: the quotient is below Revenue
+	return money.New(avg, s.Currency)
+}
+
+// ItemsPerBasket returns Items / Sales in hundredths (350 = 3.50 items), rounded half to even.
+func (s DaySummary) ItemsPerBasket() int64 { return ratio(s.Items, 100, s.Sales) }
+
+// MemberShareBP returns the share of sales that had a member on them, in basis points (2500 = 25%).
+func (s DaySummary) MemberShareBP() int64 { return ratio(s.MemberSales, 10_000, s.Sales) }
+
+// MemberRevenueShareBP returns the members' share of revenue in basis points.
+func (s DaySummary) MemberRevenueShareBP() int64 {
+	return ratio(s.MemberRevenue.Minor(), 10_000, s.Revenue.Minor())
+}
+
+// ratio returns x*scale/of rounded half to even, 0 when of is 0.
+func ratio(x, scale, of int64) int64 {
+	r, ok := money.MulDiv(x, scale, of)
+	if !ok {
+		return 0
+	}
+	return r
+}
+
+// Tender returns the total of one tender kind (zero with Count 0 when none was taken).
+func (s DaySummary) Tender(kind TenderKind) TenderTotal {
+	return findTender(s.Tenders, kind, s.Currency)
+}
+
+// RefundsTo returns the refunds that went back to one kind of tender.
+func (s DaySummary) RefundsTo(kind TenderKind) TenderTotal {
+	return findTender(s.RefundsByKind, kind, s.Currency)
+}
+
+func findTender(ts []TenderTotal, kind TenderKind, c money.Currency) TenderTotal {
+	for _, t := range ts {
+		if t.Kind == kind {
+			return t
+		}
+	}
+	return TenderTotal{Kind: kind, Amount: money.Zero(c)}
+}
+
+// CashExpected returns the cash the period put in the drawer: what cash tenders paid of sales (a cash
+// tender's Amount already leaves out the change handed back), plus cash top-ups, less cash refunds. The
+// opening float is not in it: it comes with shifts.
+func (s DaySummary) CashExpected() money.Amount {
+	cash := s.Tender(TenderCash).Amount
+	cash = cash.Add(findTender(s.TopUpsByKind, TenderCash, s.Currency).Amount)
+	return cash.Sub(s.RefundsTo(TenderCash).Amount)
+}
+
+// NetRevenue returns Revenue less what refunds gave back.
+func (s DaySummary) NetRevenue() money.Amount { return s.Revenue.Sub(s.RefundTotal) }
+
+// SameWeekdayLastWeek returns the period seven calendar days before [from, to), in from's location, so
+// a day across a daylight-saving change still starts at midnight.
+func SameWeekdayLastWeek(from, to time.Time) (time.Time, time.Time) {
+	return from.AddDate(0, 0, -7), to.AddDate(0, 0, -7)
+}
+
+// DayBounds returns the local day holding t: [midnight, next midnight) in t's location.
+func DayBounds(t time.Time) (time.Time, time.Time) {
+	y, m, d := t.Date()
+	from := time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	return from, from.AddDate(0, 0, 1)
+}
+
+// Change compares a figure with the one it is measured against.
+type Change struct {
+	Now, Then int64
+	Delta     int64 // Now − Then
+	// PercentBP is Delta / Then in basis points (1250 = +12.50%), rounded half to even; valid only when
+	// HasPercent (Then is not zero).
+	PercentBP  int64
+	HasPercent bool
+}
+
+// NewChange compares now with then.
+func NewChange(now, then int64) Change {
+	c := Change{Now: now, Then: then, Delta: now - then}
+	if then != 0 {
+		c.PercentBP, c.HasPercent = money.MulDiv(c.Delta, 10_000, then)
+	}
+	return c
+}
+
+// Comparison sets a summary's headline figures against another period's (same weekday last week).
+type Comparison struct {
+	Revenue, Sales, AverageBasket, Refunds Change
+}
+
+// Compare compares s with earlier.
+func (s DaySummary) Compare(earlier DaySummary) Comparison {
+	return Comparison{
+		Revenue:       NewChange(s.Revenue.Minor(), earlier.Revenue.Minor()),
+		Sales:         NewChange(s.Sales, earlier.Sales),
+		AverageBasket: NewChange(s.AverageBasket().Minor(), earlier.AverageBasket().Minor()),
+		Refunds:       NewChange(s.RefundTotal.Minor(), earlier.RefundTotal.Minor()),
+	}
+}
+
+// ZReport closes the till's day: the summary of everything since the previous Z report, stored once and
+// never changed. Its number runs per till.
+type ZReport struct {
+	ID      string // UUID, the outbox's idempotency key
+	Till    string
+	Number  int64  // 1, 2, … per till
+	No      string // "T01-Z0001"
+	At      time.Time
+	User    string
+	Summary DaySummary // From is the previous Z's To (or the first recorded sale); To is At
+}
+
+// ZNo formats a till's Z report number n as printed: "T01-Z0001".
+func ZNo(till string, n int64) string { return fmt.Sprintf("%s-Z%04d", till, n) }
+
+// ErrZBeforePrevious is returned for a Z report that would end before the previous one did.
+var ErrZBeforePrevious = &Error{"z_before_previous", "a Z report cannot end before the previous one"}
+
+// CheckPeriod refuses an empty or inverted period.
+func CheckPeriod(from, to time.Time) error {
+	if !from.Before(to) {
+		return errors.New("the period must end after it starts")
+	}
+	return nil
+}
+
+// SoldLine is one line of a stored sale as the sales export writes it.
+type SoldLine struct {
+	ReceiptNo string
+	At        time.Time
+	SKU       string
+	Name      string
+	Unit      Unit
+	Qty       Quantity
+	UnitPrice money.Amount
+	Total     money.Amount
+	Tax       money.Amount
+	Tenders   string // the sale's tender kinds in payment order, joined by "+": "cash", "prepaid+card"
+}

@@ -1,0 +1,95 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"checkout/app/money"
+)
+
+func TestDaySummaryRatios(t *testing.T) {
+	c := money.CNY
+	tests := []struct {
+		name                          string
+		sales, revenue, items         int64
+		members, memberRevenue        int64
+		avg, perBasket, share, rshare int64
+	}{
+		{"no sales", 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		{"exact", 4, 1000, 10, 1, 100, 250, 250, 2500, 1000},
+		{"half rounds to even, down", 4, 10, 1, 1, 5, 2, 25, 2500, 5000}, // 2.5 → 2; 0.25 items → 25
+		{"half rounds to even, up", 4, 14, 3, 3, 7, 4, 75, 7500, 5000},   // 3.5 → 4
+		{"thirds", 3, 1000, 10, 1, 333, 333, 333, 3333, 3330},            // 333.33 → 333
+		{"two thirds", 3, 2000, 2, 2, 1999, 667, 67, 6667, 9995},         // 666.67 → 667
+	}
+	for _, tt := range tests {
+		s := NewDaySummary(time.Time{}, time.Time{}, c)
+		s.Sales, s.Revenue, s.Items = tt.sales, money.New(tt.revenue, c), tt.items
+		s.MemberSales, s.MemberRevenue = tt.members, money.New(tt.memberRevenue, c)
+		if got := s.AverageBasket(); got != money.New(tt.avg, c) {
+			t.Errorf("%s: average basket = %s, want %d", tt.name, got, tt.avg)
+		}
+		if got := s.ItemsPerBasket(); got != tt.perBasket {
+			t.Errorf("%s: items per basket = %d, want %d", tt.name, got, tt.perBasket)
+		}
+		if got := s.MemberShareBP(); got != tt.share {
+			t.Errorf("%s: member share = %d, want %d", tt.name, got, tt.share)
+		}
+		if got := s.MemberRevenueShareBP(); got != tt.rshare {
+			t.Errorf("%s: member revenue share = %d, want %d", tt.name, got, tt.rshare)
+		}
+	}
+}
+
+func TestCashExpected(t *testing.T) {
+	c := money.CNY
+	s := NewDaySummary(time.Time{}, time.Time{}, c)
+	s.Tenders = []TenderTotal{{TenderCard, 3, money.New(9000, c)}, {TenderCash, 2, money.New(1950, c)}}
+	s.TopUpsByKind = []TenderTotal{{TenderCash, 1, money.New(10000, c)}, {TenderCard, 1, money.New(5000, c)}}
+	s.RefundsByKind = []TenderTotal{{TenderCash, 1, money.New(300, c)}, {TenderCard, 1, money.New(650, c)}}
+	if got := s.CashExpected(); got != money.New(1950+10000-300, c) {
+		t.Errorf("cash expected = %s", got)
+	}
+	if got := s.Tender(TenderWallet); got.Count != 0 || got.Amount != money.Zero(c) {
+		t.Errorf("no wallet tenders = %+v", got)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	c := money.CNY
+	now, then := NewDaySummary(time.Time{}, time.Time{}, c), NewDaySummary(time.Time{}, time.Time{}, c)
+	now.Sales, now.Revenue = 9, money.New(11250, c)
+	then.Sales, then.Revenue = 8, money.New(10000, c)
+	cmp := now.Compare(then)
+	if cmp.Revenue != (Change{Now: 11250, Then: 10000, Delta: 1250, PercentBP: 1250, HasPercent: true}) {
+		t.Errorf("revenue %+v", cmp.Revenue)
+	}
+	if cmp.Sales.PercentBP != 1250 || cmp.AverageBasket.Now != 1250 || cmp.AverageBasket.Then != 1250 || cmp.AverageBasket.Delta != 0 {
+		t.Errorf("sales %+v, basket %+v", cmp.Sales, cmp.AverageBasket)
+	}
+	if got := then.Compare(NewDaySummary(time.Time{}, time.Time{}, c)).Revenue; got.HasPercent || got.Delta != 10000 {
+		t.Errorf("against an empty day: %+v", got)
+	}
+	if got := NewChange(-5, 3); got.PercentBP != -26667 { // −8/3 = −266.67%
+		t.Errorf("fall: %+v", got)
+	}
+}
+
+func TestSameWeekdayLastWeekAcrossDST(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	// Sunday 2024-03-31 is 23 hours long in Berlin; the Sunday before is 24.
+	from, to := DayBounds(time.Date(2024, 3, 31, 15, 0, 0, 0, berlin))
+	if to.Sub(from) != 23*time.Hour {
+		t.Fatalf("DST day is %v long", to.Sub(from))
+	}
+	pf, pt := SameWeekdayLastWeek(from, to)
+	if pf != time.Date(2024, 3, 24, 0, 0, 0, 0, berlin) || pt != time.Date(2024, 3, 25, 0, 0, 0, 0, berlin) {
+		t.Errorf("last week = [%v, %v)", pf, pt)
+	}
+	if ZNo("T01", 7) != "T01-Z0007" {
+		t.Errorf("Z number %s", ZNo("T01", 7))
+	}
+}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+	"checkout/store"
+)
+
+// reportCommands are the reporting commands: see usage.
+var reportCommands = map[string]bool{"report": true, "export-sales": true, "x-report": true, "z-report": true}
+
+// dateLayout is how report days are typed: YYYY-MM-DD, local time.
+const dateLayout = "2006-01-02"
+
+// runReportCommand prints the day's figures, the X and Z reports, and exports sales.
+func runReportCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
+	switch command {
+	case "report":
+		return dayReport(ctx, st, args, stdout)
+	case "export-sales":
+		return exportSales(ctx, st, args, stdout)
+	case "x-report":
+		if len(args) != 0 {
+			return errors.New("x-report takes no arguments")
+		}
+		sum, err := st.XReport(ctx, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "X report (nothing stored), %s\n", period(sum))
+		return writeRows(stdout, summaryRows(sum), nil)
+	case "z-report":
+		if len(args) != 0 {
+			return errors.New("z-report takes no arguments")
+		}
+		z, err := st.CloseDay(ctx, time.Now(), os.Getenv("USER"))
+		if err != nil {
+			return err
+		}
+		by := ""
+		if z.User != "" {
+			by = " by " + z.User
+		}
+		fmt.Fprintf(stdout, "Z report %s (stored and journaled)%s, %s\n", z.No, by, period(z.Summary))
+		return writeRows(stdout, summaryRows(z.Summary), nil)
+	}
+	return nil
+}
+
+func period(s app.DaySummary) string {
+	return fmt.Sprintf("%s to %s", s.From.Local().Format(time.DateTime), s.To.Local().Format(time.DateTime))
+}
+
+// dayReport prints a day's summary beside the same weekday last week's, as text or CSV.
+func dayReport(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	day := fs.String("day", "", "the day, YYYY-MM-DD (default today)")
+	asCSV := fs.Bool("csv", false, "write CSV")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return errors.New("report takes [-day YYYY-MM-DD] [-csv]")
+	}
+	when := time.Now()
+	if *day != "" {
+		var err error
+		if when, err = time.ParseInLocation(dateLayout, *day, time.Local); err != nil {
+			return fmt.Errorf("-day %q: a date as YYYY-MM-DD", *day)
+		}
+	}
+	from, to := app.DayBounds(when)
+	sum, err := st.DaySummary(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	lastFrom, lastTo := app.SameWeekdayLastWeek(from, to)
+	last, err := st.DaySummary(ctx, lastFrom, lastTo)
+	if err != nil {
+		return err
+	}
+	rows, lastRows := summaryRows(sum), summaryRows(last)
+	if *asCSV {
+		return writeCSV(stdout, rows, lastRows)
+	}
+	fmt.Fprintf(stdout, "%s (%s), beside %s\n", from.Format(dateLayout), from.Weekday(), lastFrom.Format(dateLayout))
+	cmp := sum.Compare(last)
+	fmt.Fprintf(stdout, "revenue %s, sales %s, average basket %s, refunds %s against last week\n",
+		percent(cmp.Revenue), percent(cmp.Sales), percent(cmp.AverageBasket), percent(cmp.Refunds))
+	return writeRows(stdout, rows, lastRows)
+}
+
+// percent shows a change as a signed percentage, or "new" when there was nothing to compare with.
+func percent(c app.Change) string {
+	switch {
+	case c.HasPercent && c.PercentBP >= 0:
+		return "+" + money.FormatFixed(c.PercentBP, 2) + "%"
+	case c.HasPercent:
+		return money.FormatFixed(c.PercentBP, 2) + "%"
+	case c.Now == 0:
+		return "±0"
+	}
+	return "new"
+}
+
+// reportRow is one figure of a summary: "tender", "cash", "123.45".
+type reportRow struct{ figure, key, value string }
+
+// summaryRows lists a summary's figures in the order they are printed. Hours with no sales are left out.
+func summaryRows(s app.DaySummary) []reportRow {
+	rows := []reportRow{
+		{"sales", "", fmt.Sprint(s.Sales)},
+		{"revenue", "", s.Revenue.Decimal()},
+		{"net_revenue", "after refunds", s.NetRevenue().Decimal()},
+		{"average_basket", "", s.AverageBasket().Decimal()},
+		{"items_per_basket", "", money.FormatFixed(s.ItemsPerBasket(), 2)},
+		{"discounts", "", s.Discounts.Decimal()},
+		{"tax", "", s.Tax.Decimal()},
+	}
+	for _, r := range s.TaxByRate {
+		rows = append(rows, reportRow{"tax", money.FormatFixed(r.RateBP, 2) + "%", r.Tax.Decimal()})
+	}
+	rows = append(rows, reportRow{"cash_rounding", "", s.Rounding.Decimal()})
+	for _, t := range s.Tenders {
+		rows = append(rows, reportRow{"tender", string(t.Kind), t.Amount.Decimal()}, reportRow{"tender_count", string(t.Kind), fmt.Sprint(t.Count)})
+	}
+	rows = append(rows, reportRow{"refunds", "", fmt.Sprint(s.Refunds)}, reportRow{"refund_total", "", s.RefundTotal.Decimal()})
+	for _, t := range s.RefundsByKind {
+		rows = append(rows, reportRow{"refund", string(t.Kind), t.Amount.Decimal()})
+	}
+	rows = append(rows, reportRow{"voids", "", fmt.Sprint(s.Voids)},
+		reportRow{"topups", "", fmt.Sprint(s.TopUps)}, reportRow{"topup_total", "", s.TopUpTotal.Decimal()},
+		reportRow{"cash_expected", "", s.CashExpected().Decimal()},
+		reportRow{"member_share", "of sales", money.FormatFixed(s.MemberShareBP(), 2) + "%"},
+		reportRow{"member_share", "of revenue", money.FormatFixed(s.MemberRevenueShareBP(), 2) + "%"})
+	for h, t := range s.ByHour {
+		if t.Sales > 0 {
+			rows = append(rows, reportRow{"hour", fmt.Sprintf("%02d:00", h), t.Revenue.Decimal()})
+		}
+	}
+	for _, c := range s.ByCategory {
+		name := c.Category
+		if name == "" {
+			name = "(none)"
+		}
+		rows = append(rows, reportRow{"category", name, c.Revenue.Decimal()})
+	}
+	for i, p := range s.TopProducts {
+		rows = append(rows, reportRow{"top_product", fmt.Sprintf("%d %s %s × %s", i+1, p.SKU, p.Name, p.Qty.Format(p.Unit)), p.Revenue.Decimal()})
+	}
+	return rows
+}
+
+// lastWeekValue finds the same figure in last week's rows; top products are ranks, not comparable.
+func lastWeekValue(r reportRow, last []reportRow) string {
+	if r.figure == "top_product" {
+		return ""
+	}
+	for _, l := range last {
+		if l.figure == r.figure && l.key == r.key {
+			return l.value
+		}
+	}
+	return ""
+}
+
+// writeRows prints rows as aligned text, with last week's values beside them when last is not nil.
+func writeRows(w io.Writer, rows, last []reportRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := "figure\t\tvalue"
+	if last != nil {
+		header += "\tlast week"
+	}
+	fmt.Fprintln(tw, header)
+	for _, r := range rows {
+		line := r.figure + "\t" + r.key + "\t" + r.value
+		if last != nil {
+			line += "\t" + lastWeekValue(r, last)
+		}
+		fmt.Fprintln(tw, line)
+	}
+	return tw.Flush()
+}
+
+func writeCSV(w io.Writer, rows, last []reportRow) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"figure", "key", "value", "same_weekday_last_week"})
+	for _, r := range rows {
+		_ = cw.Write([]string{r.figure, r.key, r.value, lastWeekValue(r, last)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// exportSales writes one CSV row per sold line of the days -from to -to (both included), as it reads them.
+func exportSales(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export-sales", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fromDay := fs.String("from", "", "first day, YYYY-MM-DD")
+	toDay := fs.String("to", "", "last day, YYYY-MM-DD (included)")
+	const how = "export-sales takes -from YYYY-MM-DD -to YYYY-MM-DD [FILE]"
+	if err := fs.Parse(args); err != nil || fs.NArg() > 1 || *fromDay == "" || *toDay == "" {
+		return errors.New(how)
+	}
+	from, err := time.ParseInLocation(dateLayout, *fromDay, time.Local)
+	if err != nil {
+		return fmt.Errorf("-from %q: %s", *fromDay, how)
+	}
+	last, err := time.ParseInLocation(dateLayout, *toDay, time.Local)
+	if err != nil || last.Before(from) {
+		return fmt.Errorf("-to %q: a day on or after -from", *toDay)
+	}
+	_, to := app.DayBounds(last)
+
+	out, file := stdout, fs.Arg(0)
+	var f *os.File
+	if file != "" {
+		if f, err = os.Create(file); err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
+	}
+	bw := bufio.NewWriterSize(out, 1<<16)
+	cw := csv.NewWriter(bw)
+	_ = cw.Write([]string{"receipt", "time", "sku", "name", "qty", "unit_price", "total", "tax", "tenders"})
+	n := 0
+	err = st.EachSoldLine(ctx, from, to, func(l app.SoldLine) error {
+		n++
+		return cw.Write([]string{l.ReceiptNo, l.At.Local().Format(time.RFC3339), l.SKU, l.Name, l.Qty.Format(l.Unit),
+			l.UnitPrice.Decimal(), l.Total.Decimal(), l.Tax.Decimal(), l.Tenders})
+	})
+	if err != nil {
+		return fmt.Errorf("export-sales: %w", err)
+	}
+	cw.Flush()
+	if err := errors.Join(cw.Error(), bw.Flush()); err != nil {
+		return fmt.Errorf("export-sales: %w", err)
+	}
+	if f != nil {
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d sale lines written to %s\n", n, file)
+	}
+	return nil
+}
