@@ -49,6 +49,8 @@ type BackOffice struct {
 	count    *countPage
 	low      *lowStockPage
 	imports  *importPage
+	day      *dayPage // nil when the till has no reports
+	reports  Reports
 }
 
 // openBackOffice opens the back office window, or brings it to the front.
@@ -60,7 +62,7 @@ func (t *Till) openBackOffice() {
 		t.office.win.RequestFocus()
 		return
 	}
-	o := &BackOffice{till: t, m: t.opt.Manager, inv: app.NewInventory(t.opt.Manager, t.opt.Now)}
+	o := &BackOffice{till: t, m: t.opt.Manager, inv: app.NewInventory(t.opt.Manager, t.opt.Now), reports: t.opt.Reports}
 	o.win = fyne.CurrentApp().NewWindow(lang.L("Products and stock") + " — " + t.co.Settings().Till)
 	o.products, o.receive, o.adjust = newProductsPage(o), newReceivePage(o), newAdjustPage(o)
 	o.count, o.low, o.imports = newCountPage(o), newLowStockPage(o), newImportPage(o)
@@ -72,6 +74,10 @@ func (t *Till) openBackOffice() {
 		container.NewTabItem(lang.L("Low stock")+" (F6)", o.low.content),
 		container.NewTabItem(lang.L("Import")+" (F7)", o.imports.content),
 	)
+	if o.reports != nil {
+		o.day = newDayPage(o)
+		o.tabs.Append(container.NewTabItem(lang.L("Day")+" (F10)", o.day.content))
+	}
 	o.tabs.OnSelected = func(*container.TabItem) { o.focusPage() }
 	o.win.SetContent(o.tabs)
 	o.win.Resize(fyne.NewSize(1000, 680))
@@ -92,17 +98,17 @@ func (t *Till) BackOffice() *BackOffice { return t.office }
 // Window returns the back office window.
 func (o *BackOffice) Window() fyne.Window { return o.win }
 
-// key switches pages with F2–F7 from any field, and F8 starts a new product; it reports whether it
-// used the key.
+// key switches pages with F2–F7 and F10 from any field, and F8 starts a new product; it reports whether
+// it used the key.
 func (o *BackOffice) key(k *fyne.KeyEvent) bool {
 	if k.Name == fyne.KeyF8 {
 		o.tabs.SelectIndex(0)
 		o.products.create()
 		return true
 	}
-	pages := map[fyne.KeyName]int{fyne.KeyF2: 0, fyne.KeyF3: 1, fyne.KeyF4: 2, fyne.KeyF5: 3, fyne.KeyF6: 4, fyne.KeyF7: 5}
+	pages := map[fyne.KeyName]int{fyne.KeyF2: 0, fyne.KeyF3: 1, fyne.KeyF4: 2, fyne.KeyF5: 3, fyne.KeyF6: 4, fyne.KeyF7: 5, fyne.KeyF10: 6}
 	i, ok := pages[k.Name]
-	if !ok {
+	if !ok || i >= len(o.tabs.Items) {
 		return false
 	}
 	o.tabs.SelectIndex(i)
@@ -125,6 +131,11 @@ func (o *BackOffice) focusPage() {
 		o.win.Canvas().Focus(o.low.keys)
 	case 5:
 		o.win.Canvas().Focus(o.imports.path)
+	case 6:
+		if o.day.showing.IsZero() {
+			o.day.load()
+		}
+		o.win.Canvas().Focus(o.day.day)
 	}
 }
 

@@ -310,3 +310,36 @@ func productList(t *testing.T, w fyne.Window) *widget.List {
 	}
 	return found
 }
+
+// The day page shows today's figures beside last week's, the hours and the top products; F11 shows the X
+// report and F12 closes the day with a numbered Z report after asking.
+func TestDayPageAndZReport(t *testing.T) {
+	till, st := newTill(t, func(o *ui.Options) { o.Manager, o.Reports = managerOf(o), o.Sales.(*store.Store) })
+	w := till.Window()
+	scan(w, "5449000000996")
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyReturn) // ¥6.00 cash
+	scan(w, "6924743915763")
+	press(w, fyne.KeyF12)
+	typeIn(w, "10")
+	press(w, fyne.KeyReturn) // ¥6.50, change ¥3.50
+	press(w, fyne.KeyF4)
+	o := till.BackOffice().Window()
+	press(o, fyne.KeyF10)
+	text := strings.Join(screen(o), "\n")
+	for _, want := range []string{"Revenue", "¥12.50", "(none last week)", "Average basket", "¥6.25", "Coca-Cola 330ml can", "Cash expected"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the day page does not show %q:\n%s", want, text)
+		}
+	}
+	press(o, fyne.KeyF11)
+	mustShow(t, o, "X report (nothing stored)")
+	press(o, fyne.KeyF12)
+	mustShow(t, o, "Close the day? The Z report is numbered")
+	press(o, fyne.KeyReturn)
+	mustShow(t, o, "Z report T01-Z0001 stored")
+	if n, err := st.VerifyJournal(context.Background()); err != nil || n != 3 {
+		t.Errorf("journal after two sales and a Z: %d rows, %v", n, err)
+	}
+}

@@ -55,6 +55,8 @@ type Options struct {
 	Parked app.ParkedCarts
 	// Manager is the catalog and stock the back office (F4) works on; nil: no back office at this till.
 	Manager CatalogManager
+	// Reports sums up days for the back office's day page; nil: no reports at this till.
+	Reports Reports
 	// Members finds members and keeps their accounts (F6); nil: the till has no members.
 	Members app.Members
 	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the

@@ -1,0 +1,315 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// Reports sums up the till's days and closes them; the store implements it.
+type Reports interface {
+	DaySummary(ctx context.Context, from, to time.Time) (app.DaySummary, error)
+	// XReport sums up everything since the last Z report; CloseDay stores the next Z report.
+	XReport(ctx context.Context, at time.Time) (app.DaySummary, error)
+	CloseDay(ctx context.Context, at time.Time, user string) (*app.ZReport, error)
+}
+
+// dayPage is the owner's day at a glance: the headline figures against the same weekday last week, sales
+// by hour, by category, the top products and the tender mix, for a chosen day (today by default; PageUp
+// and PageDown step a day). F11 shows the X report, F12 closes the day with a Z report after asking.
+type dayPage struct {
+	office   *BackOffice
+	content  fyne.CanvasObject
+	day      *KeyEntry
+	figures  *widget.Label
+	hours    *barChart
+	cats     *widget.Label
+	top      *widget.Label
+	tenders  *widget.Label
+	note     notice
+	showing  time.Time // the first instant of the day shown
+	reportOf string    // "" for a day; "X" while the X report is shown
+}
+
+func newDayPage(o *BackOffice) *dayPage {
+	pg := &dayPage{office: o, note: newNotice(), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart()}
+	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
+	keys := pg.day.OnKey
+	pg.day.OnKey = func(k *fyne.KeyEvent) bool {
+		switch k.Name {
+		case fyne.KeyPageUp:
+			pg.step(-1)
+		case fyne.KeyPageDown:
+			pg.step(+1)
+		case fyne.KeyF11:
+			pg.xReport()
+		case fyne.KeyF12:
+			pg.closeDay()
+		default:
+			return keys(k)
+		}
+		return true
+	}
+	prev := widget.NewButtonWithIcon(lang.L("Day before")+" (PgUp)", theme.NavigateBackIcon(), func() { pg.step(-1) })
+	next := widget.NewButtonWithIcon(lang.L("Day after")+" (PgDn)", theme.NavigateNextIcon(), func() { pg.step(+1) })
+	x := widget.NewButtonWithIcon(lang.L("X report")+" (F11)", theme.DocumentIcon(), pg.xReport)
+	z := widget.NewButtonWithIcon(lang.L("Close the day: Z report")+" (F12)", theme.ConfirmIcon(), pg.closeDay)
+	z.Importance = widget.DangerImportance
+	top := container.NewVBox(container.NewBorder(nil, nil, prev, container.NewHBox(next, x, z), pg.day), pg.note)
+	left := container.NewVBox(pg.figures, widget.NewSeparator(), bold(lang.L("Sales by hour")), pg.hours)
+	right := container.NewVBox(bold(lang.L("By category")), pg.cats, bold(lang.L("Top products")), pg.top,
+		bold(lang.L("Tenders")), pg.tenders)
+	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewGridWithColumns(2, left, right)))
+	return pg
+}
+
+// step shows the day before or after the one shown.
+func (pg *dayPage) step(days int) {
+	if pg.showing.IsZero() {
+		pg.showing, _ = app.DayBounds(pg.office.till.opt.Now())
+	}
+	pg.day.SetText(pg.showing.AddDate(0, 0, days).Format(time.DateOnly))
+	pg.load()
+}
+
+// load shows the day typed, or today.
+func (pg *dayPage) load() {
+	now := pg.office.till.opt.Now()
+	day := now
+	if text := strings.TrimSpace(pg.day.Text); text != "" {
+		d, err := time.ParseInLocation(time.DateOnly, text, now.Location())
+		if err != nil {
+			pg.note.say(lang.L("Type a day as YYYY-MM-DD."), widget.WarningImportance)
+			return
+		}
+		day = d
+	}
+	from, to := app.DayBounds(day)
+	lastFrom, lastTo := app.SameWeekdayLastWeek(from, to)
+	ctx := context.Background()
+	sum, err := pg.office.reports.DaySummary(ctx, from, to)
+	var last app.DaySummary
+	if err == nil {
+		last, err = pg.office.reports.DaySummary(ctx, lastFrom, lastTo)
+	}
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.showing, pg.reportOf = from, ""
+	pg.day.SetText(from.Format(time.DateOnly))
+	pg.note.say(lang.L("{{.Day}}, beside {{.LastWeek}} (the same weekday last week)", map[string]any{
+		"Day": from.Format("2006-01-02 Mon"), "LastWeek": lastFrom.Format("2006-01-02")}), widget.MediumImportance)
+	pg.show(sum, &last)
+}
+
+// show fills the page with sum, compared with last when it is not nil.
+func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary) {
+	f := func(a money.Amount) string { return money.Format(a, pg.office.till.opt.Language) }
+	var cmp app.Comparison
+	if last != nil {
+		cmp = sum.Compare(*last)
+	}
+	change := func(c app.Change) string {
+		if last == nil {
+			return ""
+		}
+		if !c.HasPercent {
+			return lang.L("(none last week)")
+		}
+		sign := ""
+		if c.PercentBP > 0 {
+			sign = "+"
+		}
+		return "(" + sign + money.FormatFixed(c.PercentBP, 2) + "%)"
+	}
+	rows := [][3]string{
+		{lang.L("Revenue"), f(sum.Revenue), change(cmp.Revenue)},
+		{lang.L("Sales"), fmt.Sprint(sum.Sales), change(cmp.Sales)},
+		{lang.L("Average basket"), f(sum.AverageBasket()), change(cmp.AverageBasket)},
+		{lang.L("Items per basket"), money.FormatFixed(sum.ItemsPerBasket(), 2), ""},
+		{lang.L("Discounts"), f(sum.Discounts), ""},
+		{lang.L("Tax"), f(sum.Tax), ""},
+		{lang.L("Refunds"), fmt.Sprintf("%d · %s", sum.Refunds, f(sum.RefundTotal)), change(cmp.Refunds)},
+		{lang.L("Voids"), fmt.Sprint(sum.Voids), ""},
+		{lang.L("Top-ups"), fmt.Sprintf("%d · %s", sum.TopUps, f(sum.TopUpTotal)), ""},
+		{lang.L("Member sales"), money.FormatFixed(sum.MemberShareBP(), 2) + "%", ""},
+		{lang.L("Cash expected"), f(sum.CashExpected()), ""},
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s %12s  %s\n", column(r[0], 18), r[1], r[2])
+	}
+	pg.figures.SetText(strings.TrimRight(b.String(), "\n"))
+
+	bars := make([]bar, 24)
+	for h, t := range sum.ByHour {
+		label := ""
+		if h%3 == 0 {
+			label = fmt.Sprint(h)
+		}
+		bars[h] = bar{label: label, value: t.Revenue.Minor()}
+	}
+	pg.hours.set(bars)
+
+	b.Reset()
+	for i, c := range sum.ByCategory {
+		if i == 8 {
+			break
+		}
+		fmt.Fprintf(&b, "%s %12s  %s\n", column(c.Category, 16), f(c.Revenue), share(c.Revenue.Minor(), sum.Revenue.Minor()))
+	}
+	pg.cats.SetText(strings.TrimRight(b.String(), "\n"))
+
+	b.Reset()
+	for i, p := range sum.TopProducts {
+		fmt.Fprintf(&b, "%2d %s %8s %12s\n", i+1, column(p.Name, 24), quantity(p.Qty, p.Unit), f(p.Revenue))
+	}
+	pg.top.SetText(strings.TrimRight(b.String(), "\n"))
+
+	b.Reset()
+	paid := int64(0)
+	for _, t := range sum.Tenders {
+		paid += t.Amount.Minor()
+	}
+	for _, t := range sum.Tenders {
+		fmt.Fprintf(&b, "%s %4d %12s  %s\n", column(tenderName(app.Tender{Kind: t.Kind}), 14), t.Count, f(t.Amount), share(t.Amount.Minor(), paid))
+	}
+	pg.tenders.SetText(strings.TrimRight(b.String(), "\n"))
+}
+
+// share is part of whole as a percentage with one decimal, for display.
+func share(part, whole int64) string {
+	if whole <= 0 {
+		return ""
+	}
+	v, _ := money.MulDiv(part, 1000, whole)
+	return money.FormatFixed(v, 1) + "%"
+}
+
+// xReport shows everything since the last Z report; nothing is stored.
+func (pg *dayPage) xReport() {
+	sum, err := pg.office.reports.XReport(context.Background(), pg.office.till.opt.Now())
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.reportOf = "X"
+	pg.note.say(lang.L("X report (nothing stored): {{.From}} to {{.To}}", map[string]any{
+		"From": sum.From.Local().Format("2006-01-02 15:04"), "To": sum.To.Local().Format("2006-01-02 15:04")}), widget.MediumImportance)
+	pg.show(sum, nil)
+}
+
+// closeDay stores the day's Z report after asking: it is numbered and can never be changed.
+func (pg *dayPage) closeDay() {
+	o := pg.office
+	o.confirm(lang.L("Close the day: Z report"), lang.L("Close the day? The Z report is numbered and can never be changed. Enter: yes · Esc: no"),
+		func() {
+			z, err := o.reports.CloseDay(context.Background(), o.till.opt.Now(), backOfficeUser)
+			if err != nil {
+				pg.note.fail(err)
+				return
+			}
+			pg.reportOf = "Z"
+			pg.note.say(lang.L("Z report {{.No}} stored: {{.From}} to {{.To}}", map[string]any{"No": z.No,
+				"From": z.Summary.From.Local().Format("2006-01-02 15:04"), "To": z.Summary.To.Local().Format("2006-01-02 15:04")}), widget.SuccessImportance)
+			pg.show(z.Summary, nil)
+		}, func() { o.win.Canvas().Focus(pg.day) })
+}
+
+// bar is one bar of a chart.
+type bar struct {
+	label string
+	value int64
+}
+
+// barChart draws bars from a shared baseline, the tallest filling the chart, with labels beneath.
+type barChart struct {
+	widget.BaseWidget
+	bars []bar
+}
+
+func newBarChart() *barChart {
+	c := &barChart{}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *barChart) set(bars []bar) {
+	c.bars = bars
+	c.Refresh()
+}
+
+func (c *barChart) CreateRenderer() fyne.WidgetRenderer {
+	r := &barChartRenderer{chart: c}
+	r.Refresh()
+	return r
+}
+
+type barChartRenderer struct {
+	chart   *barChart
+	rects   []*canvas.Rectangle
+	labels  []*canvas.Text
+	objects []fyne.CanvasObject
+}
+
+const barChartHeight = 160
+
+func (r *barChartRenderer) MinSize() fyne.Size { return fyne.NewSize(240, barChartHeight) }
+
+func (r *barChartRenderer) Layout(size fyne.Size) {
+	n := len(r.rects)
+	if n == 0 {
+		return
+	}
+	var most int64
+	for _, b := range r.chart.bars {
+		most = max(most, b.value)
+	}
+	labelHeight := theme.TextSize() + 4
+	plot := size.Height - labelHeight
+	slot := size.Width / float32(n)
+	for i, b := range r.chart.bars {
+		h := float32(0)
+		if most > 0 {
+			h = plot * float32(b.value) / float32(most) // layout only: pixels, not money
+		}
+		r.rects[i].Move(fyne.NewPos(float32(i)*slot+slot*0.15, plot-h))
+		r.rects[i].Resize(fyne.NewSize(slot*0.7, h))
+		r.labels[i].Move(fyne.NewPos(float32(i)*slot, plot+2))
+		r.labels[i].Resize(fyne.NewSize(slot, labelHeight))
+	}
+}
+
+func (r *barChartRenderer) Refresh() {
+	if len(r.rects) != len(r.chart.bars) {
+		r.rects, r.labels, r.objects = nil, nil, nil
+		for range r.chart.bars {
+			rect := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+			label := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+			label.TextSize = theme.TextSize() * 0.8
+			r.rects, r.labels = append(r.rects, rect), append(r.labels, label)
+			r.objects = append(r.objects, rect, label)
+		}
+	}
+	for i, b := range r.chart.bars {
+		r.labels[i].Text = b.label
+		r.labels[i].Refresh()
+		r.rects[i].Refresh()
+	}
+	r.Layout(r.chart.Size())
+}
+
+func (r *barChartRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *barChartRenderer) Destroy()                     {}
