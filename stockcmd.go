@@ -71,24 +71,12 @@ func runStockCommand(ctx context.Context, st *store.Store, command string, args 
 			return err
 		}
 		return printStock(ctx, st, p, stdout)
-	case "adjust":
+	case "adjust", "transfer":
+		// Both move one product's stock by a signed quantity: for a reason, or to or from another shop.
 		if len(args) != 3 {
-			return fmt.Errorf("adjust takes CODE DELTA REASON (%s), e.g. adjust 5449000000996 -2 damage", strings.Join(app.AdjustmentReasons, ", "))
-		}
-		p, err := product(args[0])
-		if err != nil {
-			return err
-		}
-		delta, err := app.ParseSignedQuantity(args[1], p.Unit)
-		if err != nil {
-			return err
-		}
-		if err := inv.Adjust(ctx, p, delta, args[2], user); err != nil {
-			return err
-		}
-		return printStock(ctx, st, p, stdout)
-	case "transfer":
-		if len(args) != 3 {
+			if command == "adjust" {
+				return fmt.Errorf("adjust takes CODE DELTA REASON (%s), e.g. adjust 5449000000996 -2 damage", strings.Join(app.AdjustmentReasons, ", "))
+			}
 			return errors.New("transfer takes CODE DELTA SHOP: -5 sent to SHOP, 5 received from it, e.g. transfer 5449000000996 -5 Riverside")
 		}
 		p, err := product(args[0])
@@ -99,7 +87,11 @@ func runStockCommand(ctx context.Context, st *store.Store, command string, args 
 		if err != nil {
 			return err
 		}
-		if err := inv.Transfer(ctx, p, delta, args[2], user); err != nil {
+		move := inv.Adjust
+		if command == "transfer" {
+			move = inv.Transfer
+		}
+		if err := move(ctx, p, delta, args[2], user); err != nil {
 			return err
 		}
 		return printStock(ctx, st, p, stdout)
