@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mozillazg/go-pinyin"
+
 	"checkout/app"
 	"checkout/app/money"
 )
@@ -314,5 +316,15 @@ func TestAddProductsChunks(t *testing.T) {
 	}
 	if n, _ := s.CountProducts(ctx); n != int64(len(testCatalog)+258) {
 		t.Errorf("failed adds left %d products", n)
+	}
+}
+
+func TestRunPinyinIsLazyPinyin(t *testing.T) {
+	for _, run := range []string{"可口可乐", "康师傅绿茶", "乐乐", "重庆", "〇"} {
+		for range 2 { // the second time from the cache
+			if got, want := runPinyin(run), pinyin.LazyPinyin(run, pinyin.NewArgs()); !slices.Equal(got, want) {
+				t.Errorf("runPinyin(%q) = %q, want %q", run, got, want)
+			}
+		}
 	}
 }

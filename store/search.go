@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,7 +29,7 @@ func searchWords(sku, name, nameZH string) string {
 		}
 	}
 	for _, run := range strings.Fields(string(han)) {
-		syllables := pinyin.LazyPinyin(run, pinyin.NewArgs())
+		syllables := runPinyin(run)
 		if len(syllables) > 0 {
 			initials := make([]byte, 0, len(syllables))
 			for _, s := range syllables {
@@ -52,6 +53,29 @@ func searchWords(sku, name, nameZH string) string {
 		return r
 	}, nameZH)))
 	return strings.Join(words, " ")
+}
+
+// pinyinOf caches each character's pinyin ("" for none): go-pinyin reads a character at a time, and
+// styling its answer (a regexp) cost more than the rest of a product's search words.
+var pinyinOf sync.Map // rune → string
+
+// runPinyin is pinyin.LazyPinyin(run, pinyin.NewArgs()), a character at a time from pinyinOf.
+func runPinyin(run string) []string {
+	var out []string
+	for _, r := range run {
+		v, ok := pinyinOf.Load(r)
+		if !ok {
+			py := ""
+			if s := pinyin.LazyPinyin(string(r), pinyin.NewArgs()); len(s) > 0 {
+				py = s[0]
+			}
+			v, _ = pinyinOf.LoadOrStore(r, py)
+		}
+		if py := v.(string); py != "" {
+			out = append(out, py)
+		}
+	}
+	return out
 }
 
 // indexMissing fills the search tables for products that have no search rows (a catalog from before
