@@ -215,6 +215,35 @@ func TestCatalogFromBeforeSearchGetsIndexed(t *testing.T) {
 	}
 }
 
+// A till whose search tables predate migration 12 gets them made again and refilled when it opens.
+func TestSearchTablesRemadeForExistingCatalog(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 12`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for q, sku := range map[string]string{"kkkl": "DRK-001", "可口": "DRK-001", "ola": "DRK-001"} {
+		if got, err := s.SearchProducts(ctx, q, 5); err != nil || len(got) != 1 || got[0].SKU != sku {
+			t.Errorf("search %q: %+v, %v", q, got, err)
+		}
+	}
+	var n, words int
+	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM products), (SELECT count(*) FROM product_words)`).Scan(&n, &words); err != nil || n == 0 || words != n {
+		t.Errorf("%d products, %d with search words, %v", n, words, err)
+	}
+	for _, table := range []string{"product_trigrams", "product_words"} {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+			t.Errorf("%s: %v", table, err)
+		}
+	}
+}
+
 func TestProductPagesAndJournaledPriceChange(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()

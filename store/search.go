@@ -79,23 +79,24 @@ func runPinyin(run string) []string {
 }
 
 // indexMissing fills the search tables for products that have no search rows (a catalog from before
-// them), a batch per transaction.
+// them, or from before they were made again), a batch per transaction. product_words tells which:
+// product_trigrams reads its rows from products, so it seems to have every product's.
 func (s *Store) indexMissing(ctx context.Context) error {
 	for {
 		rows, err := s.r.QueryContext(ctx, `SELECT id, sku, name, name_zh FROM products
-			WHERE id NOT IN (SELECT rowid FROM product_trigrams) ORDER BY id LIMIT 5000`)
+			WHERE id NOT IN (SELECT rowid FROM product_words) ORDER BY id LIMIT 5000`)
 		if err != nil {
 			return err
 		}
 		var batch []searchRow
 		for rows.Next() {
 			var r searchRow
-			var sku string
-			if err := rows.Scan(&r.id, &sku, &r.name, &r.nameZH); err != nil {
+			var sku, name, nameZH string
+			if err := rows.Scan(&r.id, &sku, &name, &nameZH); err != nil {
 				rows.Close()
 				return err
 			}
-			r.words = searchWords(sku, r.name, r.nameZH)
+			r.words = searchWords(sku, name, nameZH)
 			batch = append(batch, r)
 		}
 		rows.Close()
