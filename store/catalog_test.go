@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/mozillazg/go-pinyin"
 
@@ -353,6 +354,52 @@ func TestRunPinyinIsLazyPinyin(t *testing.T) {
 		for range 2 { // the second time from the cache
 			if got, want := runPinyin(run), pinyin.LazyPinyin(run, pinyin.NewArgs()); !slices.Equal(got, want) {
 				t.Errorf("runPinyin(%q) = %q, want %q", run, got, want)
+			}
+		}
+	}
+}
+
+// searchWords leaves out words that start another, and nothing a prefix search finds is lost: each
+// syllable, the syllables run together, the initials and every one- and two-character piece of a Chinese
+// name starts one of its words.
+func TestSearchWordsFindEveryPiece(t *testing.T) {
+	for i := range 3000 {
+		sku, nameZH := fmt.Sprintf("GEN-%07d", i), ""
+		if i < 2000 {
+			_, nameZH = benchName(i * 7)
+		} else {
+			nameZH = []string{"可口可乐 330ml", "乐", "茶 500g 绿茶", "重庆火锅底料", "¥5 酸奶"}[i%5]
+		}
+		words := strings.Fields(searchWords(sku, "", nameZH))
+		starts := func(piece string) bool {
+			return slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, piece) })
+		}
+		var want []string
+		for run := range strings.FieldsSeq(strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Han, r) {
+				return r
+			}
+			return ' '
+		}, nameZH)) {
+			syllables := pinyin.LazyPinyin(run, pinyin.NewArgs())
+			want = append(want, syllables...)
+			want = append(want, strings.Join(syllables, ""))
+			var initials string
+			for _, s := range syllables {
+				initials += s[:1]
+			}
+			want = append(want, initials)
+			rs := []rune(run)
+			for i := range rs {
+				want = append(want, string(rs[i]))
+				if i+1 < len(rs) {
+					want = append(want, string(rs[i:i+2]))
+				}
+			}
+		}
+		for _, piece := range want {
+			if !starts(piece) {
+				t.Fatalf("%q: %q starts none of %q", nameZH, piece, words)
 			}
 		}
 	}
