@@ -176,7 +176,9 @@ func insertSearchRows(ctx context.Context, tx *sql.Tx, rows []searchRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	ids, words := []byte{'['}, []byte{'['}
+	// Ids as an array, words as an object id → words: json_each hands out an object's string members
+	// as text, where taking [id, words] pairs apart parsed each pair again per column.
+	ids, words := []byte{'['}, []byte{'{'}
 	for i, r := range rows {
 		if i > 0 {
 			ids, words = append(ids, ','), append(words, ',')
@@ -186,15 +188,15 @@ func insertSearchRows(ctx context.Context, tx *sql.Tx, rows []searchRow) error {
 		if err != nil {
 			return err
 		}
-		words = append(append(append(strconv.AppendInt(append(words, '['), r.id, 10), ','), w...), ']')
+		words = append(append(strconv.AppendInt(append(words, '"'), r.id, 10), '"', ':'), w...)
 	}
-	ids, words = append(ids, ']'), append(words, ']')
+	ids, words = append(ids, ']'), append(words, '}')
 	// CROSS JOIN keeps json_each outermost, so rows go in the ids' (ascending) order.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
 		SELECT p.id, p.name, p.name_zh FROM json_each(?) j CROSS JOIN products p ON p.id = j.value`, string(ids)); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO product_words (rowid, words) SELECT value->>0, value->>1 FROM json_each(?)`, string(words))
+	_, err := tx.ExecContext(ctx, `INSERT INTO product_words (rowid, words) SELECT CAST(key AS INTEGER), value FROM json_each(?)`, string(words))
 	return err
 }
 
