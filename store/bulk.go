@@ -64,7 +64,7 @@ const (
 // are. An error names the product it is about.
 func insertProducts(ctx context.Context, tx *sql.Tx, entries []app.CatalogEntry) ([]int64, error) {
 	m := newMultiRow(tx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active, cost, reorder_point)`,
-		10, productChunk, ` ON CONFLICT (sku) DO NOTHING RETURNING id, sku`)
+		10, productChunk, ` ON CONFLICT (sku) DO NOTHING`)
 	defer m.Close()
 	ids := make([]int64, len(entries))
 	first := map[string]int{}
@@ -84,7 +84,28 @@ func insertProducts(ctx context.Context, tx *sql.Tx, entries []app.CatalogEntry)
 		if err != nil {
 			return err
 		}
-		rows, err := st.QueryContext(ctx, m.args...)
+		res, err := st.ExecContext(ctx, m.args...)
+		if err != nil {
+			return err
+		}
+		added, err := res.RowsAffected()
+		if err != nil || added == 0 {
+			return err
+		}
+		last, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		// SQLite gives a new row the id after the largest, so the rows added have the ids up to the last,
+		// in order: when every entry was added, no need to read them back (RETURNING cost a tenth of an
+		// import in reading rows).
+		if int(added) == len(chunk) {
+			for i := range chunk {
+				ids[start+i] = last - added + 1 + int64(i)
+			}
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, sku FROM products WHERE id > ? AND id <= ?`, last-added, last)
 		if err != nil {
 			return err
 		}
