@@ -68,9 +68,9 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 		// segment per product and spent most of the import merging them.
 		words := wait()
 		rows := make([]searchRow, 0, len(entries))
-		for i, e := range entries {
+		for i := range entries {
 			if ids[i] != 0 {
-				rows = append(rows, searchRow{id: ids[i], name: e.Product.Name, nameZH: e.Product.NameZH, words: words[i]})
+				rows = append(rows, searchRow{id: ids[i], words: words[i]})
 			}
 		}
 		n = len(rows)

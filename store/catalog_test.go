@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"github.com/mozillazg/go-pinyin"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -213,6 +216,35 @@ func TestCatalogFromBeforeSearchGetsIndexed(t *testing.T) {
 	}
 }
 
+// A till whose search tables predate migration 12 gets them made again and refilled when it opens.
+func TestSearchTablesRemadeForExistingCatalog(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 12`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for q, sku := range map[string]string{"kkkl": "DRK-001", "可口": "DRK-001", "ola": "DRK-001"} {
+		if got, err := s.SearchProducts(ctx, q, 5); err != nil || len(got) != 1 || got[0].SKU != sku {
+			t.Errorf("search %q: %+v, %v", q, got, err)
+		}
+	}
+	var n, words int
+	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM products), (SELECT count(*) FROM product_words)`).Scan(&n, &words); err != nil || n == 0 || words != n {
+		t.Errorf("%d products, %d with search words, %v", n, words, err)
+	}
+	for _, table := range []string{"product_trigrams", "product_words"} {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+			t.Errorf("%s: %v", table, err)
+		}
+	}
+}
+
 func TestProductPagesAndJournaledPriceChange(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
@@ -314,5 +346,61 @@ func TestAddProductsChunks(t *testing.T) {
 	}
 	if n, _ := s.CountProducts(ctx); n != int64(len(testCatalog)+258) {
 		t.Errorf("failed adds left %d products", n)
+	}
+}
+
+func TestRunPinyinIsLazyPinyin(t *testing.T) {
+	for _, run := range []string{"可口可乐", "康师傅绿茶", "乐乐", "重庆", "〇"} {
+		for range 2 { // the second time from the cache
+			if got, want := runPinyin(run), pinyin.LazyPinyin(run, pinyin.NewArgs()); !slices.Equal(got, want) {
+				t.Errorf("runPinyin(%q) = %q, want %q", run, got, want)
+			}
+		}
+	}
+}
+
+// searchWords leaves out words that start another, and nothing a prefix search finds is lost: each
+// syllable, the syllables run together, the initials and every one- and two-character piece of a Chinese
+// name starts one of its words.
+func TestSearchWordsFindEveryPiece(t *testing.T) {
+	for i := range 3000 {
+		sku, nameZH := fmt.Sprintf("GEN-%07d", i), ""
+		if i < 2000 {
+			_, nameZH = benchName(i * 7)
+		} else {
+			nameZH = []string{"可口可乐 330ml", "乐", "茶 500g 绿茶", "重庆火锅底料", "¥5 酸奶"}[i%5]
+		}
+		words := strings.Fields(searchWords(sku, "", nameZH))
+		starts := func(piece string) bool {
+			return slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, piece) })
+		}
+		var want []string
+		for run := range strings.FieldsSeq(strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Han, r) {
+				return r
+			}
+			return ' '
+		}, nameZH)) {
+			syllables := pinyin.LazyPinyin(run, pinyin.NewArgs())
+			want = append(want, syllables...)
+			want = append(want, strings.Join(syllables, ""))
+			var initials string
+			for _, s := range syllables {
+				initials += s[:1]
+			}
+			want = append(want, initials)
+			rs := []rune(run)
+			for i := range rs {
+				want = append(want, string(rs[i]))
+				if i+1 < len(rs) {
+					want = append(want, string(rs[i:i+2]))
+				}
+			}
+		}
+		for _, piece := range want {
+			if !starts(piece) {
+				t.Fatalf("%q: %q starts none of %q", nameZH, piece, words)
+			}
+		}
 	}
 }

@@ -84,16 +84,18 @@ func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string
 			} else if err != nil {
 				return err
 			}
+			// Search rows go before the names change: product_trigrams finds the terms to delete in the
+			// product's names as they are.
+			for _, table := range []string{"barcodes WHERE product_id", "product_trigrams WHERE rowid", "product_words WHERE rowid"} {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` = ?`, id); err != nil {
+					return err
+				}
+			}
 			_, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, name_zh = ?, category = ?, price = ?, unit = ?, tax_class = ?,
 				active = ?, cost = ?, reorder_point = ? WHERE id = ?`, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
 				p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint), id)
 			if err != nil {
 				return err
-			}
-			for _, table := range []string{"barcodes WHERE product_id", "product_trigrams WHERE rowid", "product_words WHERE rowid"} {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` = ?`, id); err != nil {
-					return err
-				}
 			}
 		}
 		for _, code := range e.Barcodes {
@@ -110,8 +112,7 @@ func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string
 				return err
 			}
 		}
-		if err := insertSearchRows(ctx, tx, []searchRow{{id: id, name: p.Name, nameZH: p.NameZH,
-			words: searchWords(p.SKU, p.Name, p.NameZH)}}); err != nil {
+		if err := insertSearchRows(ctx, tx, []searchRow{{id: id, words: searchWords(p.SKU, p.Name, p.NameZH)}}); err != nil {
 			return err
 		}
 		if old.Valid && old.Int64 == p.Price.Minor() {

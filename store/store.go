@@ -85,7 +85,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: settings: %w", path, err)
 	}
 	s.cur.Store(&set.Currency)
-	if slices.Contains(s.applied, searchMigration) {
+	if slices.ContainsFunc(s.applied, func(v int) bool { return slices.Contains(searchMigrations, v) }) {
 		if err := s.indexMissing(ctx); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
@@ -94,8 +94,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// searchMigration creates the search tables; the catalog already there is indexed once it has run.
-const searchMigration = 7
+// searchMigrations create the search tables; the catalog already there is indexed once one has run.
+var searchMigrations = []int{7, 12}
 
 // dsn returns the connection string. Pragmas go in the DSN so every pooled connection gets them.
 func dsn(path string, readOnly bool) string {
