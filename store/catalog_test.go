@@ -216,11 +216,11 @@ func TestCatalogFromBeforeSearchGetsIndexed(t *testing.T) {
 	}
 }
 
-// A till whose search tables predate migration 12 gets them made again and refilled when it opens.
+// A till whose search tables predate migration 13 gets them made again and refilled when it opens.
 func TestSearchTablesRemadeForExistingCatalog(t *testing.T) {
 	s, path := openTestStore(t)
 	ctx := context.Background()
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 12`); err != nil {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 13`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

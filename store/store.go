@@ -95,7 +95,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 // searchMigrations create the search tables; the catalog already there is indexed once one has run.
-var searchMigrations = []int{7, 12}
+var searchMigrations = []int{7, 13}
 
 // dsn returns the connection string. Pragmas go in the DSN so every pooled connection gets them.
 func dsn(path string, readOnly bool) string {
