@@ -14,6 +14,27 @@ import (
 	"checkout/ui"
 )
 
+// newMember adds a member with a prepaid balance of balance fen, topped up in cash.
+func newMember(t *testing.T, st *store.Store, name string, balance int64) app.Member {
+	t.Helper()
+	ctx := context.Background()
+	m, err := st.SaveMember(ctx, app.Member{Name: name}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if balance > 0 {
+		set, _ := st.Settings(ctx)
+		tu, err := app.NewTopUp(set, m, cny(balance), app.Tender{Kind: app.TenderCash}, "", time.Now())
+		if err == nil {
+			err = st.CommitTopUp(ctx, tu)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
 func withMembers(o *ui.Options) {
 	o.Members = o.Sales.(*store.Store)
 	o.CardKey = []byte("the till's card key")
@@ -141,15 +162,7 @@ func TestPrepaidAsksTheMembersPIN(t *testing.T) {
 	till, st := newTill(t, withMembers)
 	w := till.Window()
 	ctx := context.Background()
-	m, err := st.SaveMember(ctx, app.Member{Name: "Li Lei"}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := st.Settings(ctx)
-	tu, _ := app.NewTopUp(set, m, cny(5000), app.Tender{Kind: app.TenderCash}, "", time.Now())
-	if err := st.CommitTopUp(ctx, tu); err != nil {
-		t.Fatal(err)
-	}
+	newMember(t, st, "Li Lei", 5000)
 	press(w, fyne.KeyF6)
 	wedgeScan(w, "M000001")
 	press(w, fyne.KeyF7)
@@ -189,9 +202,7 @@ func TestTopUpByQR(t *testing.T) {
 	})
 	w := till.Window()
 	ctx := context.Background()
-	if _, err := st.SaveMember(ctx, app.Member{Name: "Li Lei"}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	newMember(t, st, "Li Lei", 0)
 	press(w, fyne.KeyF6)
 	wedgeScan(w, "M000001")
 	press(w, fyne.KeyF8)
@@ -217,12 +228,7 @@ func TestPrepaidPaysWhatIsLeftOfTheBalance(t *testing.T) {
 	till, st := newTill(t, withMembers)
 	w := till.Window()
 	ctx := context.Background()
-	m, _ := st.SaveMember(ctx, app.Member{Name: "Li Lei"}, time.Now())
-	set, _ := st.Settings(ctx)
-	tu, _ := app.NewTopUp(set, m, cny(1000), app.Tender{Kind: app.TenderCash}, "", time.Now())
-	if err := st.CommitTopUp(ctx, tu); err != nil {
-		t.Fatal(err)
-	}
+	newMember(t, st, "Li Lei", 1000)
 	for range 5 {
 		scan(w, "5449000000996") // 5 × ¥3.00
 	}
