@@ -273,15 +273,25 @@ func (c *Checkout) PayCard(amount money.Amount, approval, last4 string) (Tender,
 	if err := c.CheckNonCash(amount); err != nil {
 		return Tender{}, err
 	}
-	approval = strings.ToUpper(strings.TrimSpace(approval))
-	if !validApproval(approval) {
-		return Tender{}, fmt.Errorf("%w: approval code %q: 2 to 12 letters or digits", ErrInvalidCardDetails, approval)
-	}
-	if len(last4) != 4 || strings.Trim(last4, "0123456789") != "" {
-		return Tender{}, fmt.Errorf("%w: last four digits %q", ErrInvalidCardDetails, last4)
+	approval, err := checkCardDetails(approval, last4)
+	if err != nil {
+		return Tender{}, err
 	}
 	return c.take(Tender{Kind: TenderCard, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
 		Approval: approval, CardLast4: last4}), nil
+}
+
+// checkCardDetails checks a card terminal's approval code and the card's last four digits, and returns
+// the code as kept (upper case).
+func checkCardDetails(approval, last4 string) (string, error) {
+	approval = strings.ToUpper(strings.TrimSpace(approval))
+	if !validApproval(approval) {
+		return "", fmt.Errorf("%w: approval code %q: 2 to 12 letters or digits", ErrInvalidCardDetails, approval)
+	}
+	if len(last4) != 4 || strings.Trim(last4, "0123456789") != "" {
+		return "", fmt.Errorf("%w: last four digits %q", ErrInvalidCardDetails, last4)
+	}
+	return approval, nil
 }
 
 func validApproval(s string) bool {

@@ -321,6 +321,13 @@ func NewTopUp(s Settings, m Member, amount money.Amount, paidBy Tender, user str
 	case paidBy.Kind != TenderCash && paidBy.Kind != TenderCard && paidBy.Kind != TenderQR:
 		return nil, fmt.Errorf("%w: a top-up is paid in cash, by card or by QR, not %s", ErrInvalidAmount, paidBy.Kind)
 	}
+	if paidBy.Kind == TenderCard {
+		approval, err := checkCardDetails(paidBy.Approval, paidBy.CardLast4)
+		if err != nil {
+			return nil, err
+		}
+		paidBy.Approval = approval
+	}
 	paidBy.Amount = amount
 	if paidBy.Tendered.IsZero() {
 		paidBy.Tendered = amount

@@ -63,11 +63,13 @@ func TestTopUpBonusAndChecks(t *testing.T) {
 		by     Tender
 		want   error
 	}{
-		"no member":        {Member{}, 10000, Tender{Kind: TenderCash}, ErrNoMember},
-		"nothing":          {m, 0, Tender{Kind: TenderCash}, ErrInvalidAmount},
-		"paid by prepaid":  {m, 100, Tender{Kind: TenderPrepaid}, ErrInvalidAmount},
-		"card with change": {m, 100, Tender{Kind: TenderCard, Tendered: money.New(200, money.CNY)}, ErrOverpaid},
-		"too little cash":  {m, 100, Tender{Kind: TenderCash, Tendered: money.New(50, money.CNY)}, ErrUnderpaid},
+		"no member":         {Member{}, 10000, Tender{Kind: TenderCash}, ErrNoMember},
+		"nothing":           {m, 0, Tender{Kind: TenderCash}, ErrInvalidAmount},
+		"paid by prepaid":   {m, 100, Tender{Kind: TenderPrepaid}, ErrInvalidAmount},
+		"card with change":  {m, 100, Tender{Kind: TenderCard, Approval: "A1B2", CardLast4: "4242", Tendered: money.New(200, money.CNY)}, ErrOverpaid},
+		"card, no approval": {m, 100, Tender{Kind: TenderCard, CardLast4: "4242"}, ErrInvalidCardDetails},
+		"card, bad last 4":  {m, 100, Tender{Kind: TenderCard, Approval: "A1B2", CardLast4: "42"}, ErrInvalidCardDetails},
+		"too little cash":   {m, 100, Tender{Kind: TenderCash, Tendered: money.New(50, money.CNY)}, ErrUnderpaid},
 	} {
 		if _, err := NewTopUp(s, tt.m, money.New(tt.amount, money.CNY), tt.by, "", time.Time{}); !errors.Is(err, tt.want) {
 			t.Errorf("%s: %v, want %v", name, err, tt.want)

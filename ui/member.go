@@ -347,12 +347,8 @@ func (v *memberView) topUp() {
 			t.win.Canvas().Focus(v.approval)
 			return
 		}
-		fields := strings.Fields(v.approval.Text)
-		if len(fields) != 2 || !cardDetailsOK(fields[0], fields[1]) {
-			v.problem.SetText(errorMessage(app.ErrInvalidCardDetails))
-			return
-		}
-		paidBy = app.Tender{Kind: app.TenderCard, Approval: strings.ToUpper(fields[0]), CardLast4: fields[1]}
+		approval, last4, _ := strings.Cut(strings.TrimSpace(v.approval.Text), " ")
+		paidBy = app.Tender{Kind: app.TenderCard, Approval: approval, CardLast4: strings.TrimSpace(last4)}
 	}
 	tu, err := app.NewTopUp(t.co.Settings(), m, amount, paidBy, "", t.opt.Now())
 	if err == nil {
@@ -393,11 +389,6 @@ func (v *memberView) setPIN() {
 	} else {
 		v.detail.SetText(v.detail.Text + "\n" + lang.L("PIN set: paying from the account asks for it."))
 	}
-}
-
-// cardDetailsOK checks an approval code and last four digits as the card tender does.
-func cardDetailsOK(approval, last4 string) bool {
-	return len(approval) >= 2 && len(approval) <= 12 && len(last4) == 4 && strings.Trim(last4, "0123456789") == ""
 }
 
 // refreshChosen reads the chosen member again after a change.

@@ -246,3 +246,22 @@ func TestPrepaidPaysWhatIsLeftOfTheBalance(t *testing.T) {
 		t.Errorf("balance left %v", m.Balance)
 	}
 }
+
+// A top-up by card needs the terminal's approval code and the card's last four digits.
+func TestTopUpByCard(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	newMember(t, st, "Li Lei", 0)
+	press(w, fyne.KeyF6)
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyF6)
+	typeIn(w, "200")
+	press(w, fyne.KeyReturn) // on to the card details
+	typeIn(w, "A1B2C3 42")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Check the approval code (letters and digits) and the last four digits of the card.")
+	entry(t, w, "Card terminal approval code and last four digits, e.g. A1B2C3 4242").SetText("")
+	typeIn(w, "a1b2c3 4242")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Topped up ¥200.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥200.00")
+}
