@@ -112,6 +112,9 @@ func (s DaySummary) MemberRevenueShareBP() int64 {
 	return ratio(s.MemberRevenue.Minor(), 10_000, s.Revenue.Minor())
 }
 
+// ShareBP is part's share of whole in basis points (1250 = 12.50%), rounded half to even; 0 when whole is 0.
+func ShareBP(part, whole int64) int64 { return ratio(part, 10_000, whole) }
+
 // ratio returns x*scale/of rounded half to even, 0 when of is 0.
 func ratio(x, scale, of int64) int64 {
 	r, ok := money.MulDiv(x, scale, of)

@@ -189,13 +189,12 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary) {
 	pg.tenders.SetText(strings.TrimRight(b.String(), "\n"))
 }
 
-// share is part of whole as a percentage with one decimal, for display.
+// share is part of whole as a percentage, for display.
 func share(part, whole int64) string {
 	if whole <= 0 {
 		return ""
 	}
-	v, _ := money.MulDiv(part, 1000, whole)
-	return money.FormatFixed(v, 1) + "%"
+	return money.FormatFixed(app.ShareBP(part, whole), 2) + "%"
 }
 
 // xReport shows everything since the last Z report; nothing is stored.
