@@ -449,21 +449,64 @@ func TestCardKeyIsMadeOnceAndPrivate(t *testing.T) {
 	}
 }
 
-// A first-run till has a demo member whose card, tapped on a reader, puts them on the sale; the reader's
-// state shows in the status bar.
-func TestDemoMemberCardTap(t *testing.T) {
+// A first-run till has a demo member whose card, tapped on the simulated reader, puts them on the sale;
+// they pay part from their prepaid balance and the rest in cash. The readers' states show in the status bar.
+func TestDemoMemberCardTapPaysPartPrepaid(t *testing.T) {
 	m := demoTill(t)
-	showCardEvent(cardreader.Event{Reader: "USB", Kind: cardreader.StatusChange, Status: cardreader.Connected}, m.Till)
-	showCardEvent(cardreader.Event{Reader: "USB", Kind: cardreader.CardPresent, UID: demoCardUID}, m.Till)
+	ctx := context.Background()
+	member, err := m.Store.MemberByNumber(ctx, "M000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := m.Store.Settings(ctx)
+	tu, _ := app.NewTopUp(set, member, money.New(500, money.CNY), app.Tender{Kind: app.TenderCash}, "", time.Now())
+	if err := m.Store.CommitTopUp(ctx, tu); err != nil {
+		t.Fatal(err)
+	}
+	if m.SimCards == nil {
+		t.Fatal("a demo till has no simulated card reader")
+	}
+	m.SimCards.Tap(demoCardUID)
+	// The events a Serve loop would hand over, here on the test's goroutine.
+	for ev := range m.cards.Events() {
+		showCardEvent(ev, m.Till)
+		if ev.Kind == cardreader.CardPresent {
+			break
+		}
+	}
+	w := m.Till.Window()
+	keys := func(names ...fyne.KeyName) {
+		for _, k := range names {
+			w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
+		}
+	}
+	typed := func(s string) {
+		for _, r := range s {
+			w.Canvas().Focused().TypedRune(r)
+		}
+	}
+	typed("2*5449000000996")
+	keys(fyne.KeyReturn, fyne.KeyF12)
+	typed("5")
+	keys(fyne.KeyF8)     // ¥5.00 of ¥6.00 from the prepaid balance
+	keys(fyne.KeyReturn) // the rest, ¥1.00, in cash
 	var texts []string
-	for _, o := range test.LaidOutObjects(m.Till.Window().Canvas().Content()) {
+	for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
 		if l, ok := o.(*widget.Label); ok && l.Visible() {
 			texts = append(texts, l.Text)
 		}
 	}
 	all := strings.Join(texts, " | ")
-	if !strings.Contains(all, "Member: Demo Member · M000001") || !strings.Contains(all, "Card reader USB: connected") {
+	if !strings.Contains(all, "Paid. Change ¥0.00 · receipt T01-000001") || !strings.Contains(all, "Card reader simulated: connected") {
 		t.Fatalf("the till shows: %s", all)
+	}
+	sale, err := m.Store.SaleByReceipt(ctx, "T01-000001")
+	if err != nil || sale.Member == nil || sale.Member.Number != "M000001" || len(sale.Tenders) != 2 ||
+		sale.Tenders[0].Kind != app.TenderPrepaid || sale.Tenders[0].Amount.Minor() != 500 || sale.Tenders[1].Kind != app.TenderCash {
+		t.Fatalf("stored sale: %+v, %v", sale, err)
+	}
+	if after, _ := m.Store.MemberByNumber(ctx, "M000001"); !after.Balance.IsZero() || after.Points != 6 {
+		t.Errorf("the demo member after paying: %+v", after)
 	}
 }
 
