@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"checkout/devices"
 )
 
 // Transport carries whole CCID messages to and from one reader: bulk-OUT and bulk-IN on USB.
@@ -65,25 +67,15 @@ func (k EventKind) String() string {
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
 
-// Status is where a reader's connection stands.
-type Status int
+// Status is where the device's connection stands (devices.Status).
+type Status = devices.Status
 
+// The statuses, as devices names them.
 const (
-	Absent       Status = iota // no reader has been found since Open
-	Connected                  // the reader is connected and polled
-	Reconnecting               // the reader was lost and is being looked for
+	Absent       = devices.Absent
+	Connected    = devices.Connected
+	Reconnecting = devices.Reconnecting
 )
-
-func (s Status) String() string {
-	switch s {
-	case Connected:
-		return "connected"
-	case Reconnecting:
-		return "reconnecting"
-	default:
-		return "absent"
-	}
-}
 
 // Event is what a reader reports, in the order it happened.
 type Event struct {

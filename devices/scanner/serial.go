@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.bug.st/serial"
+
+	"checkout/devices"
 )
 
 // Config is one serial scanner.
@@ -30,25 +32,15 @@ const (
 	StatusChange                  // the port was opened, lost or is missing
 )
 
-// Status is where a scanner's port stands.
-type Status int
+// Status is where the device's connection stands (devices.Status).
+type Status = devices.Status
 
+// The statuses, as devices names them.
 const (
-	Absent       Status = iota // the port is not there (never opened since Open)
-	Connected                  // the port is open and being read
-	Reconnecting               // the port was lost and is being reopened
+	Absent       = devices.Absent
+	Connected    = devices.Connected
+	Reconnecting = devices.Reconnecting
 )
-
-func (s Status) String() string {
-	switch s {
-	case Connected:
-		return "connected"
-	case Reconnecting:
-		return "reconnecting"
-	default:
-		return "absent"
-	}
-}
 
 // Event is what a scanner reports, in the order it happened.
 type Event struct {
