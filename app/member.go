@@ -270,13 +270,9 @@ func PointsEarned(l Loyalty, tier string, lines []Line, tenders []Tender) int64 
 	}
 	unit := lines[0].Total.Currency().MinorPerMajor()
 	// eligible/unit units × PointsPerUnit/1000 points × rate/100, floored once at the end.
-	points, ok := money.MulDiv(eligible, l.PointsPerUnit*rate, unit*1000*100)
+	points, ok := money.MulDivFloor(eligible, l.PointsPerUnit*rate, unit*1000*100)
 	if !ok {
 		return 0
-	}
-	// MulDiv rounds half to even; earning rounds down.
-	if points*unit*1000*100 > eligible*l.PointsPerUnit*rate {
-		points--
 	}
 	return max(points, 0)
 }

@@ -233,10 +233,7 @@ func (c *Checkout) PrepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 	}
 	if m := sale.Member; m != nil {
 		// The points the sale earned go back in proportion to what is refunded, rounded down.
-		back, _ := money.MulDiv(m.PointsEarned, ref.Total.Minor(), max(sale.Totals.Total.Minor(), 1))
-		if back*max(sale.Totals.Total.Minor(), 1) > m.PointsEarned*ref.Total.Minor() {
-			back--
-		}
+		back, _ := money.MulDivFloor(m.PointsEarned, ref.Total.Minor(), max(sale.Totals.Total.Minor(), 1))
 		ref.Member = &MemberOnSale{ID: m.ID, Number: m.Number, PointsEarned: -max(back, 0)}
 	}
 	zero := money.Zero(sale.Currency)

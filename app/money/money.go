@@ -194,6 +194,23 @@ func MulDiv(x, num, den int64) (result int64, ok bool) {
 	return q.Int64(), true
 }
 
+// MulDivFloor returns x*num/den rounded down (towards minus infinity), computed without overflow; ok is
+// false when the result does not fit in int64 or den is zero. Points are earned and taken back this way.
+func MulDivFloor(x, num, den int64) (result int64, ok bool) {
+	if den == 0 {
+		return 0, false
+	}
+	q := new(big.Int).Mul(big.NewInt(x), big.NewInt(num))
+	q.Div(q, big.NewInt(den)) // Euclidean: rounds down for a positive divisor
+	if den < 0 && new(big.Int).Mul(q, big.NewInt(den)).Cmp(new(big.Int).Mul(big.NewInt(x), big.NewInt(num))) != 0 {
+		q.Sub(q, big.NewInt(1))
+	}
+	if !q.IsInt64() {
+		return 0, false
+	}
+	return q.Int64(), true
+}
+
 // RoundToIncrement rounds a to the nearest multiple of increment minor units, halves away from zero,
 // as shops round cash (0.05, 0.10, 1.00). An increment of 0 or 1 leaves a unchanged.
 func RoundToIncrement(a Amount, increment int64) Amount {

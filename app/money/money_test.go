@@ -211,3 +211,20 @@ func TestParseAndFormatFixed(t *testing.T) {
 		t.Error("MinorPerMajor wrong")
 	}
 }
+
+func TestMulDivFloor(t *testing.T) {
+	for _, tt := range []struct{ x, num, den, want int64 }{
+		{1999, 1, 100, 19}, {2000, 1, 100, 20}, {-1, 1, 2, -1}, {-7, 1, 2, -4}, {7, 1, -2, -4}, {-8, 1, 2, -4},
+		{math.MaxInt64, 3, 3, math.MaxInt64}, // the product overflows int64; the result does not
+	} {
+		if got, ok := MulDivFloor(tt.x, tt.num, tt.den); !ok || got != tt.want {
+			t.Errorf("MulDivFloor(%d, %d, %d) = %d, %v; want %d", tt.x, tt.num, tt.den, got, ok, tt.want)
+		}
+	}
+	if _, ok := MulDivFloor(1, 1, 0); ok {
+		t.Error("division by zero")
+	}
+	if _, ok := MulDivFloor(math.MaxInt64, 2, 1); ok {
+		t.Error("an overflowing result")
+	}
+}
