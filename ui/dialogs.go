@@ -14,7 +14,7 @@ import (
 func (t *Till) openModal(title string, content fyne.CanvasObject, focus fyne.Focusable) dialog.Dialog {
 	d := dialog.NewCustomWithoutButtons(title, content, t.win)
 	d.SetOnClosed(func() {
-		t.modal, t.modalScan = nil, nil
+		t.modal, t.modalScan, t.members = nil, nil, nil
 		t.focusScan()
 	})
 	t.modal = d

@@ -83,10 +83,6 @@ func (t *Till) openMembers() {
 	v.dialog = t.openModal(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 400), content), v.query)
 	t.modalScan = v.scanned
 	t.members = v
-	v.dialog.SetOnClosed(func() {
-		t.modal, t.modalScan, t.members = nil, nil, nil
-		t.focusScan()
-	})
 	if m, ok := t.co.Member(); ok {
 		v.found, v.chosen = []app.Member{m}, 0
 		v.show()
