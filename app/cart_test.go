@@ -329,3 +329,19 @@ func TestParsePercent(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCounted(t *testing.T) {
+	for in, want := range map[string]Quantity{"0": 0, " 0 ": 0, "3": Pieces(3)} {
+		if got, err := ParseCounted(in, UnitPiece); err != nil || got != want {
+			t.Errorf("ParseCounted(%q) = %d, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"-1", "0.5", "", "x"} {
+		if _, err := ParseCounted(in, UnitPiece); err == nil {
+			t.Errorf("ParseCounted(%q) took it", in)
+		}
+	}
+	if got, err := ParseCounted("1.250", UnitKg); err != nil || got != Grams(1250) {
+		t.Errorf("1.250 kg = %d, %v", got, err)
+	}
+}

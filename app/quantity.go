@@ -38,6 +38,15 @@ func ParseQuantity(s string, u Unit) (Quantity, error) {
 	return q, nil
 }
 
+// ParseCounted reads what a stock count found: ParseQuantity, or "0" for none on the shelf.
+func ParseCounted(s string, u Unit) (Quantity, error) {
+	t := strings.TrimSpace(s)
+	if t == "0" {
+		return 0, nil
+	}
+	return ParseQuantity(t, u)
+}
+
 // ParseSignedQuantity reads a stock change: ParseQuantity with an optional sign ("-2", "+0.5").
 func ParseSignedQuantity(s string, u Unit) (Quantity, error) {
 	t := strings.TrimSpace(s)

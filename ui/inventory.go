@@ -47,13 +47,6 @@ func (o *BackOffice) describe(p app.Product) string {
 	return o.name(p) + "  ·  " + p.SKU + "  ·  " + lang.L("on hand {{.Qty}}", map[string]any{"Qty": quantity(p.OnHand, p.Unit)})
 }
 
-// parseCount reads a quantity that may be zero, as a count may find.
-func parseCount(s string, u app.Unit) (app.Quantity, error) {
-	if strings.TrimSpace(s) == "0" {
-		return 0, nil
-	}
-	return app.ParseQuantity(strings.TrimSpace(s), u)
-}
 
 // receivePage books a delivery: scan each product, say how many came and what one cost, then F12.
 type receivePage struct {
@@ -455,7 +448,7 @@ func (pg *countPage) setFound() {
 		return
 	}
 	p := *pg.last
-	q, err := parseCount(pg.found.Text, p.Unit)
+	q, err := app.ParseCounted(pg.found.Text, p.Unit)
 	if err == nil {
 		err = pg.count.Set(p, q)
 	}
