@@ -92,7 +92,7 @@ func openCardReader(set app.Settings, demo bool) (cardSource, *sim.CardReader, e
 			sources = append(sources, r)
 		}
 	}
-	if demo || len(sources) == 0 || set.Device("cardreader.mode") == "sim" {
+	if demo || len(sources) == 0 { // cardreader.mode sim opened no USB reader
 		simulated = sim.NewCardReader("simulated")
 		sources = append(sources, simulated)
 	}
