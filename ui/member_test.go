@@ -265,3 +265,31 @@ func TestTopUpByCard(t *testing.T) {
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "Topped up ¥200.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥200.00")
 }
+
+// A sale paid from the prepaid balance is refunded back to it (F9 on the refund screen), taking back the
+// points it earned.
+func TestRefundToThePrepaidBalance(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+	newMember(t, st, "Li Lei", 1000)
+	scan(w, "5449000000996")
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF8)
+	mustShow(t, w, "receipt T01-000001")
+	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(700) || m.Points != 3 {
+		t.Fatalf("after the sale: %+v", m)
+	}
+	press(w, fyne.KeyF8)
+	typeIn(w, "T01-000001")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "Refunded ¥3.00 to the member's prepaid balance · T01-R000001")
+	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(1000) || m.Points != 0 {
+		t.Errorf("after the refund: %+v", m)
+	}
+	if err := st.VerifyMembers(ctx); err != nil {
+		t.Error(err)
+	}
+}

@@ -239,6 +239,8 @@ func (v *refundView) done(r *app.Refund) {
 		how = lang.L("to card ···{{.Last4}}", map[string]any{"Last4": r.Tender.CardLast4})
 	case app.TenderWallet:
 		how = walletName(r.Tender.Wallet)
+	case app.TenderPrepaid:
+		how = lang.L("to the member's prepaid balance")
 	}
 	t.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
 		"Amount": t.money(r.Tender.Amount), "How": how, "Receipt": r.ReceiptNo}), widget.SuccessImportance)
