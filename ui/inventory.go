@@ -47,7 +47,6 @@ func (o *BackOffice) describe(p app.Product) string {
 	return o.name(p) + "  ·  " + p.SKU + "  ·  " + lang.L("on hand {{.Qty}}", map[string]any{"Qty": quantity(p.OnHand, p.Unit)})
 }
 
-
 // receivePage books a delivery: scan each product, say how many came and what one cost, then F12.
 type receivePage struct {
 	office   *BackOffice
