@@ -46,7 +46,7 @@ func importCatalog(ctx context.Context, st *store.Store, args []string, stdout i
 		fmt.Fprintln(stdout, "nothing imported (a check): run with -apply to import")
 		return nil
 	}
-	added, err := check.Apply(ctx, nil)
+	added, err := check.Apply(ctx, cliSession(), nil)
 	fmt.Fprintf(stdout, "imported %d products (%d already there were kept)\n", added, check.Good-added)
 	return err
 }

@@ -371,7 +371,9 @@ func (m *Main) Start(a fyne.App) {
 		},
 	}
 	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
-	opt.CardKey, opt.Reports = m.cardKey, m.Store
+	opt.CardKey = m.cardKey
+	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.settings.Security, time.Now)
+	opt.Reports = app.GuardedReports{Book: m.Store, Session: m.Checkout.Session}
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}

@@ -53,6 +53,7 @@ func TestTillEndToEnd(t *testing.T) {
 	}
 	test.NewTempApp(t)
 	m.Start(fyne.CurrentApp())
+	createOwner(t, m)
 	w := m.Till.Window()
 	for _, r := range "5449000000996" { // Coca-Cola in the demo catalog
 		w.Canvas().Focused().TypedRune(r)
@@ -72,14 +73,15 @@ func TestTillEndToEnd(t *testing.T) {
 	if again, _ := m.Store.CountProducts(ctx); again != n {
 		t.Errorf("restart changed the catalog from %d to %d products", n, again)
 	}
-	if sale, err := m.Store.SaleByReceipt(ctx, "T01-000001"); err != nil || len(sale.Lines) != 1 || sale.Lines[0].Product.SKU == "" {
+	if sale, err := m.Store.SaleByReceipt(ctx, "T01-000001"); err != nil || len(sale.Lines) != 1 || sale.Lines[0].Product.SKU == "" ||
+		sale.Cashier != "Olivia" {
 		t.Errorf("the sale rung up on screen is not in the store after a restart: %+v, %v", sale, err)
 	}
 	m.Close()
 
 	code, out, _ := cli("-db", db, "verify-journal")
-	// Four demo shop settings, then the sale.
-	if code != 0 || !strings.Contains(out, "journal OK: 5 rows verified") {
+	// Four demo shop settings, the owner made on first run, then the sale.
+	if code != 0 || !strings.Contains(out, "journal OK: 6 rows verified") {
 		t.Errorf("verify-journal = %d %q", code, out)
 	}
 	code, out, _ = cli("-db", db, "seed-demo")
@@ -101,7 +103,7 @@ func TestTillEndToEnd(t *testing.T) {
 	}
 	raw.Close()
 	code, _, errOut := cli("-db", db, "verify-journal")
-	if code != 1 || !strings.Contains(errOut, "journal row 5:") {
+	if code != 1 || !strings.Contains(errOut, "journal row 6:") {
 		t.Errorf("verify-journal after tampering = %d %q", code, errOut)
 	}
 }
@@ -132,6 +134,7 @@ func TestSerialScannerSellsThroughTill(t *testing.T) {
 	}
 	test.NewTempApp(t)
 	m.Start(fyne.CurrentApp())
+	createOwner(t, m)
 
 	// The events are handed over here rather than by Serve, so the test's goroutine is the UI's.
 	await := func(kind scanner.EventKind) scanner.Event {
@@ -273,6 +276,7 @@ func demoTill(t *testing.T) *Main {
 	t.Cleanup(func() { m.Close() })
 	test.NewTempApp(t)
 	m.Start(fyne.CurrentApp())
+	createOwner(t, m)
 	return m
 }
 
@@ -592,5 +596,21 @@ func TestReportCommands(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); err != nil || len(lines) != 3 ||
 		!strings.HasSuffix(lines[1], ",1,3.00,3.00,0.35,cash") {
 		t.Errorf("exported file: %q, %v", body, err)
+	}
+}
+
+// createOwner does what the first run asks of the shop: it types the owner's name and PIN twice into the
+// sign-in screen, which then gives way to the sale screen.
+func createOwner(t *testing.T, m *Main) {
+	t.Helper()
+	c := m.Till.Window().Canvas()
+	for _, step := range []string{"Olivia", "1234", "1234"} {
+		for _, r := range step {
+			c.Focused().TypedRune(r)
+		}
+		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+	if s := m.Checkout.Session(); s == nil || s.Name() != "Olivia" || s.User().Role != app.RoleOwner {
+		t.Fatalf("after creating the owner the session is %+v", s)
 	}
 }

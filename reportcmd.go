@@ -254,3 +254,13 @@ func exportSales(ctx context.Context, st *store.Store, args []string, stdout io.
 	}
 	return nil
 }
+
+// cliSession is who a command acts as: the operating-system user, with the owner's rights, because
+// whoever can run commands on the till's computer can open its database anyway (app.SystemSession).
+func cliSession() *app.Session {
+	name := os.Getenv("USER")
+	if name == "" {
+		name = os.Getenv("USERNAME") // Windows
+	}
+	return app.SystemSession(name)
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -20,7 +19,8 @@ var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive":
 // runStockCommand looks stock up and records deliveries and adjustments from the command line.
 func runStockCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
 	inv := app.NewInventory(st, time.Now)
-	user := os.Getenv("USER")
+	by := cliSession()
+	user := by.Name()
 	product := func(code string) (app.Product, error) { return findProduct(ctx, st, code) }
 	switch command {
 	case "stock":
@@ -67,7 +67,7 @@ func runStockCommand(ctx context.Context, st *store.Store, command string, args 
 		if len(args) == 4 {
 			supplier = args[3]
 		}
-		if err := inv.Receive(ctx, supplier, user, []app.ReceiveLine{{Product: p, Qty: qty, UnitCost: cost}}); err != nil {
+		if err := inv.Receive(ctx, supplier, by, []app.ReceiveLine{{Product: p, Qty: qty, UnitCost: cost}}); err != nil {
 			return err
 		}
 		return printStock(ctx, st, p, stdout)
@@ -91,7 +91,7 @@ func runStockCommand(ctx context.Context, st *store.Store, command string, args 
 		if command == "transfer" {
 			move = inv.Transfer
 		}
-		if err := move(ctx, p, delta, args[2], user); err != nil {
+		if err := move(ctx, p, delta, args[2], by); err != nil {
 			return err
 		}
 		return printStock(ctx, st, p, stdout)

@@ -52,6 +52,8 @@ type Line struct {
 	// Label is the price printed on an in-store or GS1 label; when set the line charges it as Gross,
 	// whatever the product's price, and its quantity cannot change.
 	Label *money.Amount
+	// ListPrice is the catalog's price when the cashier overrode Product.Price for this line; zero otherwise.
+	ListPrice money.Amount
 
 	Gross          money.Amount // price × quantity, rounded half to even
 	DiscountAmount money.Amount // what the discount takes off, never more than Gross
@@ -100,7 +102,7 @@ func (c *Cart) add(p Product, qty Quantity, label *money.Amount) (int, error) {
 	}
 	if p.Unit == UnitPiece && label == nil {
 		for i, l := range c.lines {
-			if l.Product.ID == p.ID && l.Product.Unit == UnitPiece && l.Label == nil {
+			if l.Product.ID == p.ID && l.Product.Unit == UnitPiece && l.Label == nil && !l.Overridden() {
 				return i, c.SetQuantity(i, l.Qty+qty)
 			}
 		}
@@ -161,6 +163,33 @@ func (c *Cart) SetDiscount(i int, d Discount) error {
 		return fmt.Errorf("%w: %s is more than the line's %s", ErrInvalidDiscount, d.Amount, l.Gross)
 	}
 	l.Discount = d
+	priced, err := c.price(l)
+	if err != nil {
+		return err
+	}
+	c.lines[i] = priced
+	return nil
+}
+
+// Overridden reports whether the cashier changed the line's price.
+func (l Line) Overridden() bool { return l.ListPrice.Currency().Code != "" }
+
+// SetPrice sells line i at price instead of the catalog's price.
+func (c *Cart) SetPrice(i int, price money.Amount) error {
+	if i < 0 || i >= len(c.lines) {
+		return fmt.Errorf("%w: %d", ErrNoSuchLine, i+1)
+	}
+	l := c.lines[i]
+	switch {
+	case l.Label != nil:
+		return fmt.Errorf("%w: the label sets this line's price", ErrInvalidAmount)
+	case price.Currency() != c.settings.Currency || price.IsNegative():
+		return fmt.Errorf("%w: price %s", ErrInvalidAmount, price)
+	}
+	if !l.Overridden() {
+		l.ListPrice = l.Product.Price
+	}
+	l.Product.Price = price
 	priced, err := c.price(l)
 	if err != nil {
 		return err

@@ -65,13 +65,16 @@ type CatalogEditor interface {
 	SaveProduct(ctx context.Context, e CatalogEntry, user string, at time.Time) (int64, error)
 }
 
-// SaveProduct checks form and saves it as user; it returns the product as saved.
-func SaveProduct(ctx context.Context, editor CatalogEditor, s Settings, form ProductForm, user string, at time.Time) (Product, error) {
+// SaveProduct checks form and saves it for by, who needs PermCatalogEdit; it returns the product as saved.
+func SaveProduct(ctx context.Context, editor CatalogEditor, s Settings, form ProductForm, by *Session, at time.Time) (Product, error) {
 	e, err := form.Entry(s)
 	if err != nil {
 		return Product{}, err
 	}
-	id, err := editor.SaveProduct(ctx, e, user, at)
+	if _, err := by.Allow(PermCatalogEdit); err != nil {
+		return Product{}, err
+	}
+	id, err := editor.SaveProduct(ctx, e, by.Name(), at)
 	if err != nil {
 		return Product{}, err
 	}

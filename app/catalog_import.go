@@ -95,8 +95,12 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 
 // Apply adds the good rows, ImportBatch to a transaction, and returns how many products it added;
 // products whose SKU is already there are kept as they are. Cancelling ctx stops it after the batch in
-// hand is committed or rolled back whole: what was added stays, and applying the file again resumes.
-func (c *CatalogCheck) Apply(ctx context.Context, progress func(ImportProgress)) (int, error) {
+// hand is committed or rolled back whole: what was added stays, and applying the file again resumes. It
+// needs PermCatalogEdit.
+func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(ImportProgress)) (int, error) {
+	if _, err := by.Allow(PermCatalogEdit); err != nil {
+		return 0, err
+	}
 	added := 0
 	batch := make([]CatalogEntry, 0, ImportBatch)
 	flush := func() error {

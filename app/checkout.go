@@ -25,9 +25,10 @@ type Checkout struct {
 	attempts int // QR and wallet payment attempts, numbering their references
 	saleID   string
 	openedAt time.Time
-	member   *Member // the member the sale is for, if any
-	pinOK    bool    // the member's PIN was entered for this sale
-	pinTries int     // wrong PINs entered for this sale
+	member   *Member  // the member the sale is for, if any
+	pinOK    bool     // the member's PIN was entered for this sale
+	pinTries int      // wrong PINs entered for this sale
+	session  *Session // who is signed in: sales name them, and sensitive actions check their role
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -37,6 +38,12 @@ func NewCheckout(s Settings, catalog Catalog, log SaleLog, now func() time.Time)
 	}
 	return &Checkout{settings: s, catalog: catalog, log: log, now: now, rules: s.BarcodeRules(), cart: NewCart(s)}, nil
 }
+
+// SetSession makes s the signed-in user for what follows; nil signs out (sensitive actions are refused).
+func (c *Checkout) SetSession(s *Session) { c.session = s }
+
+// Session returns who is signed in, or nil.
+func (c *Checkout) Session() *Session { return c.session }
 
 // Settings returns the rules the checkout prices with.
 func (c *Checkout) Settings() Settings { return c.settings }
@@ -181,7 +188,7 @@ func (c *Checkout) SetQuantity(i int, qty Quantity) error {
 	if err := c.mutable(); err != nil {
 		return err
 	}
-	return c.cart.SetQuantity(i, qty)
+	return c.guardDiscount(i, func() error { return c.cart.SetQuantity(i, qty) })
 }
 
 // RemoveLine deletes line i.
@@ -193,11 +200,51 @@ func (c *Checkout) RemoveLine(i int) error {
 }
 
 // SetDiscount discounts line i by an amount or a percentage.
+// A discount above the shop's limit (Security.DiscountLimitBP of the line's gross) needs PermDiscount.
 func (c *Checkout) SetDiscount(i int, d Discount) error {
 	if err := c.mutable(); err != nil {
 		return err
 	}
-	return c.cart.SetDiscount(i, d)
+	return c.guardDiscount(i, func() error { return c.cart.SetDiscount(i, d) })
+}
+
+// guardDiscount makes change to line i and undoes it when it leaves the line discounted beyond the
+// limit and the session may not allow that. A quantity cut that makes an amount discount a bigger share
+// of the line counts too.
+func (c *Checkout) guardDiscount(i int, change func() error) error {
+	before := c.cart.Lines()
+	if err := change(); err != nil {
+		return err
+	}
+	l := c.cart.lines[i]
+	if l.DiscountAmount.Minor()*10_000 <= l.Gross.Minor()*c.settings.Security.DiscountLimitBP {
+		return nil
+	}
+	if i < len(before) && before[i].DiscountAmount == l.DiscountAmount && before[i].Gross == l.Gross {
+		return nil // unchanged: already allowed
+	}
+	if _, err := c.session.Allow(PermDiscount); err != nil {
+		c.cart.lines = before
+		return err
+	}
+	return nil
+}
+
+// OverridePrice sells line i at price instead of the catalog's (the catalog is not changed); it needs
+// PermPriceOverride. A labelled line's price is the label's and cannot be overridden.
+func (c *Checkout) OverridePrice(i int, price money.Amount) error {
+	if err := c.mutable(); err != nil {
+		return err
+	}
+	before := c.cart.Lines()
+	if err := c.cart.SetPrice(i, price); err != nil {
+		return err
+	}
+	if _, err := c.session.Allow(PermPriceOverride); err != nil {
+		c.cart.lines = before
+		return err
+	}
+	return nil
 }
 
 func (c *Checkout) mutable() error {
@@ -374,6 +421,7 @@ func (c *Checkout) Complete(ctx context.Context) (*Sale, error) {
 		Lines:       c.cart.Lines(),
 		Totals:      totals,
 		Tenders:     append([]Tender(nil), c.tenders...),
+		Cashier:     c.session.Name(),
 	}
 	s.Rounding = s.Paid().Sub(totals.Total)
 	if m := c.member; m != nil {
@@ -401,11 +449,35 @@ func (c *Checkout) Void(ctx context.Context) error {
 			return fmt.Errorf("%w: %s %s", ErrPaidElectronically, t.Kind, t.Amount)
 		}
 	}
-	v := Void{SaleID: c.saleID, Till: c.settings.Till, At: c.now(), Lines: c.cart.Len(), Total: c.cart.Totals().Total}
+	v := Void{SaleID: c.saleID, Till: c.settings.Till, At: c.now(), Lines: c.cart.Len(), Total: c.cart.Totals().Total,
+		Cashier: c.session.Name()}
+	if len(c.tenders) > 0 {
+		approver, err := c.session.Allow(PermVoidPaid)
+		if err != nil {
+			return err
+		}
+		v.ApprovedBy = approver
+	}
 	if err := c.log.RecordVoid(ctx, v); err != nil {
 		return fmt.Errorf("record void: %w", err)
 	}
 	c.reset()
+	return nil
+}
+
+// NoSale opens the cash drawer outside a sale; it needs PermNoSale and is journaled with who did it.
+func (c *Checkout) NoSale(ctx context.Context, reason string) error {
+	if len(c.tenders) > 0 {
+		return ErrPaymentStarted
+	}
+	approver, err := c.session.Allow(PermNoSale)
+	if err != nil {
+		return err
+	}
+	n := NoSale{Till: c.settings.Till, At: c.now(), Cashier: c.session.Name(), ApprovedBy: approver, Reason: strings.TrimSpace(reason)}
+	if err := c.log.RecordNoSale(ctx, n); err != nil {
+		return fmt.Errorf("record no sale: %w", err)
+	}
 	return nil
 }
 

@@ -30,6 +30,7 @@ type ledger struct {
 	sales   []*Sale
 	voids   []Void
 	refunds []*Refund
+	noSales []NoSale
 	failing bool
 }
 
@@ -61,6 +62,11 @@ func (l *ledger) RecordVoid(_ context.Context, v Void) error {
 	return nil
 }
 
+func (l *ledger) RecordNoSale(_ context.Context, n NoSale) error {
+	l.noSales = append(l.noSales, n)
+	return nil
+}
+
 var testShelf = shelf{"6900000000014": cola, "6900000000021": chips, "2000101000006": banana,
 	"036000291452": upcItem, gs1("220012300000"): cake, gs1("260010100000"): banana}
 
@@ -72,6 +78,7 @@ func newTestCheckout(t *testing.T, s Settings) (*Checkout, *ledger) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.SetSession(SystemSession("Olivia")) // the owner: permissions are tested in auth_test.go
 	return c, log
 }
 

@@ -29,6 +29,8 @@ type Refund struct {
 	Tender      Tender       // how the money went back; Amount is what left the till
 	// Member is the sale's member, with the points this refund takes back; nil when the sale had none.
 	Member *MemberOnSale
+	// Cashier made the refund; ApprovedBy is the supervisor who approved it when the cashier's role may not.
+	Cashier, ApprovedBy string
 }
 
 // RefundLine is part or all of one line of the original sale.
@@ -220,7 +222,21 @@ func (c *Checkout) RefundSale(ctx context.Context, sale *Sale, earlier []Refund,
 // PrepareRefund works out a refund of picks of sale to cash, to the card or to the wallet that paid. A
 // refund can never give back more of a line than was sold, more in all than was paid, or to a card or
 // wallet more than it paid; the store checks again inside its transaction. Nothing moves yet.
+// A refund needs PermRefund: a cashier's needs a supervisor's approval, which the refund names.
 func (c *Checkout) PrepareRefund(sale *Sale, earlier []Refund, picks []RefundPick, to RefundTo, reason string) (*Refund, error) {
+	ref, err := c.prepareRefund(sale, earlier, picks, to, reason)
+	if err != nil {
+		return nil, err
+	}
+	approver, err := c.session.Allow(PermRefund)
+	if err != nil {
+		return nil, err
+	}
+	ref.Cashier, ref.ApprovedBy = c.session.Name(), approver
+	return ref, nil
+}
+
+func (c *Checkout) prepareRefund(sale *Sale, earlier []Refund, picks []RefundPick, to RefundTo, reason string) (*Refund, error) {
 	refundable := RefundableOf(sale, earlier)
 	lines, err := refundable.lines(picks)
 	if err != nil {

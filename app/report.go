@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -240,4 +241,45 @@ type SoldLine struct {
 	Total     money.Amount
 	Tax       money.Amount
 	Tenders   string // the sale's tender kinds in payment order, joined by "+": "cash", "prepaid+card"
+}
+
+// ReportBook is where the figures come from; the store implements it.
+type ReportBook interface {
+	DaySummary(ctx context.Context, from, to time.Time) (DaySummary, error)
+	// XReport sums up everything since the last Z report; CloseDay stores the next Z report.
+	XReport(ctx context.Context, at time.Time) (DaySummary, error)
+	CloseDay(ctx context.Context, at time.Time, user string) (*ZReport, error)
+}
+
+// GuardedReports hands the figures only to a session with PermReports, and closes the day in the
+// signed-in user's name. A supervisor's approval of reports for a cashier lasts until they sign out
+// (see Session.Allow): the day page reads several periods to show one day.
+type GuardedReports struct {
+	Book    ReportBook
+	Session func() *Session
+}
+
+// DaySummary sums up [from, to).
+func (g GuardedReports) DaySummary(ctx context.Context, from, to time.Time) (DaySummary, error) {
+	if _, err := g.Session().Allow(PermReports); err != nil {
+		return DaySummary{}, err
+	}
+	return g.Book.DaySummary(ctx, from, to)
+}
+
+// XReport sums up everything since the last Z report.
+func (g GuardedReports) XReport(ctx context.Context, at time.Time) (DaySummary, error) {
+	if _, err := g.Session().Allow(PermReports); err != nil {
+		return DaySummary{}, err
+	}
+	return g.Book.XReport(ctx, at)
+}
+
+// CloseDay stores the next Z report under the signed-in user's name (user is ignored).
+func (g GuardedReports) CloseDay(ctx context.Context, at time.Time, _ string) (*ZReport, error) {
+	s := g.Session()
+	if _, err := s.Allow(PermReports); err != nil {
+		return nil, err
+	}
+	return g.Book.CloseDay(ctx, at, s.Name())
 }

@@ -25,6 +25,8 @@ type Sale struct {
 	Tenders     []Tender
 	// Member is who the sale was for, with the points it earned and spent; nil for none.
 	Member *MemberOnSale
+	// Cashier is who was signed in when the sale completed; "" for sales before users existed.
+	Cashier string
 }
 
 // Paid returns what the tenders pay of the sale.
@@ -52,6 +54,17 @@ type Void struct {
 	At     time.Time
 	Lines  int
 	Total  money.Amount
+	// Cashier voided it; ApprovedBy is the supervisor who allowed voiding a sale already partly paid.
+	Cashier, ApprovedBy string
+}
+
+// NoSale is the cash drawer opened without a sale (to give change for a note, say), for the journal.
+type NoSale struct {
+	Till       string
+	At         time.Time
+	Cashier    string
+	ApprovedBy string
+	Reason     string
 }
 
 // SaleLog is where completed sales go. The store implements it.
@@ -62,6 +75,8 @@ type SaleLog interface {
 	CommitSale(ctx context.Context, s *Sale) error
 	// RecordVoid journals an abandoned sale.
 	RecordVoid(ctx context.Context, v Void) error
+	// RecordNoSale journals the cash drawer opened without a sale.
+	RecordNoSale(ctx context.Context, n NoSale) error
 	// CommitRefund stores a refund in one durable transaction (header, lines, journal entry, outbox row),
 	// assigning r.Number and r.ReceiptNo. It refuses, storing nothing, a refund that together with the
 	// sale's earlier refunds gives back more of a line than was sold or more than was paid.

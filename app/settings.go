@@ -5,7 +5,9 @@ import (
 	"maps"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"checkout/app/barcode"
 	"checkout/app/money"
@@ -47,6 +49,8 @@ type Settings struct {
 	SecondRate int64
 	// Loyalty is how members earn and spend points and the top-up bonus.
 	Loyalty Loyalty
+	// Security is how PINs, the idle lock and cashiers' discounts are guarded.
+	Security Security
 	// Devices holds the hardware settings ("scanner.ports", "scanner.baud", …) as text: the device
 	// packages read and check them, the domain only keeps them.
 	Devices map[string]string
@@ -113,6 +117,7 @@ func DefaultSettings() Settings {
 		}(),
 		MemberPrefix: "M",
 		Loyalty:      DefaultLoyalty(),
+		Security:     DefaultSecurity(),
 		Shop:         Shop{Country: "CN"},
 		PaymentQR:    PaymentQR{MCC: "5411"},
 	}
@@ -316,6 +321,25 @@ func (s *Settings) Set(key, value string) error {
 			return fmt.Errorf("%w: topup_bonus %q: %v (e.g. 100:10,500:80)", ErrInvalidSetting, value, err)
 		}
 		next.Loyalty.BonusSteps = steps
+	case key == "discount_limit":
+		bp, err := money.ParseFixed(strings.TrimSuffix(value, "%"), 2)
+		if err != nil || bp < 0 || bp > 10_000 {
+			return fmt.Errorf("%w: discount_limit %q: the percentage a cashier may take off a line, such as 10", ErrInvalidSetting, value)
+		}
+		next.Security.DiscountLimitBP = bp
+	case key == "idle_lock_minutes", key == "pin_lock_minutes", key == "pin_tries":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 || n > 1440 || key == "pin_tries" && n < 1 {
+			return fmt.Errorf("%w: %s %q: a whole number such as 5", ErrInvalidSetting, key, value)
+		}
+		switch key {
+		case "idle_lock_minutes":
+			next.Security.IdleLock = time.Duration(n) * time.Minute
+		case "pin_lock_minutes":
+			next.Security.PINLock = time.Duration(n) * time.Minute
+		default:
+			next.Security.PINTries = n
+		}
 	case isDeviceKey(key):
 		if value == "" {
 			delete(next.Devices, key)
@@ -358,6 +382,10 @@ func (s Settings) Values() [][2]string {
 	v = append(v, [2]string{"points_per_unit", strings.TrimSuffix(strings.TrimRight(money.FormatFixed(l.PointsPerUnit, 3), "0"), ".")},
 		[2]string{"point_value", money.New(l.PointValue, s.Currency).Decimal()},
 		[2]string{"points_exclude", strings.Join(l.Exclude, ",")}, [2]string{"topup_bonus", formatBonusSteps(l.BonusSteps, s.Currency)})
+	sec := s.Security
+	v = append(v, [2]string{"discount_limit", strings.TrimSuffix(strings.TrimRight(money.FormatFixed(sec.DiscountLimitBP, 2), "0"), ".")},
+		[2]string{"idle_lock_minutes", strconv.Itoa(int(sec.IdleLock / time.Minute))},
+		[2]string{"pin_lock_minutes", strconv.Itoa(int(sec.PINLock / time.Minute))}, [2]string{"pin_tries", strconv.Itoa(sec.PINTries)})
 	for _, tier := range sortedKeys(l.Tiers) {
 		v = append(v, [2]string{"tier." + tier, fmt.Sprint(l.Tiers[tier])})
 	}

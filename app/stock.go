@@ -132,8 +132,13 @@ func DeliveryCost(lines []ReceiveLine) money.Amount {
 	return total
 }
 
-// Receive records a delivery from supplier: every line in, with what a unit cost.
-func (inv *Inventory) Receive(ctx context.Context, supplier, user string, lines []ReceiveLine) error {
+// Receive records a delivery from supplier: every line in, with what a unit cost. Anyone signed in may
+// receive goods; the ledger names them.
+func (inv *Inventory) Receive(ctx context.Context, supplier string, by *Session, lines []ReceiveLine) error {
+	if by == nil {
+		return ErrNotSignedIn
+	}
+	user := by.Name()
 	if len(lines) == 0 {
 		return fmt.Errorf("%w: a delivery with no lines", ErrInvalidQuantity)
 	}
@@ -154,21 +159,26 @@ func (inv *Inventory) Receive(ctx context.Context, supplier, user string, lines 
 	return inv.ledger.RecordStock(ctx, inv.now(), MoveReceiving, ref, moves)
 }
 
-// Adjust moves p's stock by delta for one of AdjustmentReasons (damage, theft, …).
-func (inv *Inventory) Adjust(ctx context.Context, p Product, delta Quantity, reason, user string) error {
+// Adjust moves p's stock by delta for one of AdjustmentReasons (damage, theft, …); it needs PermCatalogEdit.
+func (inv *Inventory) Adjust(ctx context.Context, p Product, delta Quantity, reason string, by *Session) error {
 	if !slices.Contains(AdjustmentReasons, reason) {
 		return fmt.Errorf("%w: reason %q: one of %s", ErrInvalidStockMove, reason, strings.Join(AdjustmentReasons, ", "))
 	}
 	if delta == 0 {
 		return fmt.Errorf("%w: an adjustment of nothing", ErrInvalidQuantity)
 	}
+	if _, err := by.Allow(PermCatalogEdit); err != nil {
+		return err
+	}
+	user := by.Name()
 	ref := "adjustment " + NewID()[:8]
 	return inv.ledger.RecordStock(ctx, inv.now(), MoveAdjustment, ref,
 		[]StockMove{{ProductID: p.ID, Kind: MoveAdjustment, Qty: delta, Reason: reason, User: user, Ref: ref}})
 }
 
-// Transfer moves p's stock to (delta < 0) or from (delta > 0) another of the owner's shops.
-func (inv *Inventory) Transfer(ctx context.Context, p Product, delta Quantity, shop, user string) error {
+// Transfer moves p's stock to (delta < 0) or from (delta > 0) another of the owner's shops; it needs
+// PermCatalogEdit.
+func (inv *Inventory) Transfer(ctx context.Context, p Product, delta Quantity, shop string, by *Session) error {
 	shop = strings.TrimSpace(shop)
 	if shop == "" {
 		return fmt.Errorf("%w: a transfer names the other shop", ErrInvalidStockMove)
@@ -180,6 +190,10 @@ func (inv *Inventory) Transfer(ctx context.Context, p Product, delta Quantity, s
 	if delta < 0 {
 		reason = "to " + shop
 	}
+	if _, err := by.Allow(PermCatalogEdit); err != nil {
+		return err
+	}
+	user := by.Name()
 	ref := "transfer " + NewID()[:8] + " " + reason
 	return inv.ledger.RecordStock(ctx, inv.now(), MoveTransfer, ref,
 		[]StockMove{{ProductID: p.ID, Kind: MoveTransfer, Qty: delta, Reason: reason, User: user, Ref: ref}})
@@ -263,8 +277,12 @@ func abs(q Quantity) Quantity {
 }
 
 // ApplyCount sets every counted product's stock to what was counted, as one journaled action, and
-// returns the variances it applied. Products that matched need no movement.
-func (inv *Inventory) ApplyCount(ctx context.Context, c *Count, user string) ([]Variance, error) {
+// returns the variances it applied. Products that matched need no movement. It needs PermCatalogEdit.
+func (inv *Inventory) ApplyCount(ctx context.Context, c *Count, by *Session) ([]Variance, error) {
+	if _, err := by.Allow(PermCatalogEdit); err != nil {
+		return nil, err
+	}
+	user := by.Name()
 	vs, err := inv.Variances(ctx, c)
 	if err != nil {
 		return nil, err

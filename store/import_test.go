@@ -52,7 +52,7 @@ func TestCatalogImportCancelsBetweenBatchesAndResumes(t *testing.T) {
 	}
 
 	stop, cancel := context.WithCancel(ctx)
-	added, err := check.Apply(stop, func(p app.ImportProgress) {
+	added, err := check.Apply(stop, app.SystemSession("owner"), func(p app.ImportProgress) {
 		if p.Added >= app.ImportBatch {
 			cancel()
 		}
@@ -64,7 +64,7 @@ func TestCatalogImportCancelsBetweenBatchesAndResumes(t *testing.T) {
 		t.Fatalf("after cancelling %d products are in, want the first batch (%d)", got-before, app.ImportBatch)
 	}
 
-	added, err = check.Apply(ctx, nil)
+	added, err = check.Apply(ctx, app.SystemSession("owner"), nil)
 	if err != nil || added != n-app.ImportBatch {
 		t.Fatalf("resumed apply = %d, %v", added, err)
 	}
@@ -96,7 +96,7 @@ func TestCatalogImportSkipsRowsClashingWithTheCatalog(t *testing.T) {
 	if check.Good != 1 || strings.Join(bad, "; ") != "3 barcode 5449000000996 is already on product DRK-001; 4 negative price" {
 		t.Fatalf("check = %d good, bad %q", check.Good, bad)
 	}
-	if added, err := check.Apply(ctx, nil); err != nil || added != 1 {
+	if added, err := check.Apply(ctx, app.SystemSession("owner"), nil); err != nil || added != 1 {
 		t.Fatalf("apply = %d, %v", added, err)
 	}
 	if p, _ := s.ProductByBarcode(ctx, "5449000000996"); p.SKU != "DRK-001" {

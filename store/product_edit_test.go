@@ -17,7 +17,7 @@ func saveForm(t *testing.T, s *Store, f app.ProductForm) (app.Product, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.SaveProduct(context.Background(), s, set, f, "owner", time.Now())
+	return app.SaveProduct(context.Background(), s, set, f, app.SystemSession("owner"), time.Now())
 }
 
 func journalPayloads(t *testing.T, s *Store, kind string) []string {

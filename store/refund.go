@@ -27,7 +27,9 @@ type refundDoc struct {
 	Rounding    string          `json:"rounding"`
 	Tender      tenderDoc       `json:"tender"`
 	Lines       []refundLineDoc `json:"lines"`
-	Member      *memberDoc      `json:"member,omitempty"` // the points taken back; omitted for no member
+	Member      *memberDoc      `json:"member,omitempty"`      // the points taken back; omitted for no member
+	Cashier     string          `json:"cashier,omitempty"`     // omitted for refunds made before users
+	ApprovedBy  string          `json:"approved_by,omitempty"` // the supervisor who approved a cashier's refund
 }
 
 type refundLineDoc struct {
@@ -40,7 +42,7 @@ type refundLineDoc struct {
 func refundDocHash(r *app.Refund) string {
 	d := refundDoc{ID: r.ID, Till: r.Till, Number: r.Number, ReceiptNo: r.ReceiptNo, SaleReceipt: r.SaleReceipt,
 		At: timestamp(r.At), Currency: r.Currency.Code, Reason: r.Reason, Total: r.Total.Decimal(), Tax: r.Tax.Decimal(),
-		Rounding: r.Rounding.Decimal(), Lines: []refundLineDoc{},
+		Rounding: r.Rounding.Decimal(), Lines: []refundLineDoc{}, Cashier: r.Cashier, ApprovedBy: r.ApprovedBy,
 		Tender: tenderDoc{Kind: string(r.Tender.Kind), Amount: r.Tender.Amount.Decimal(), Tendered: r.Tender.Tendered.Decimal(),
 			Change: r.Tender.Change.Decimal(), Reference: r.Tender.Reference, Approval: r.Tender.Approval,
 			CardLast4: r.Tender.CardLast4, Wallet: r.Tender.Wallet}}
@@ -106,10 +108,11 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 		stored.ReceiptNo = app.RefundNo(stored.Till, stored.Number)
 		t := stored.Tender
 		if _, err := tx.ExecContext(ctx, `INSERT INTO refunds (id, uuid, till, receipt_no, sale_id, at, currency, reason, total, tax,
-			rounding, tender_kind, tender_amount, approval, card_last4, reference, wallet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			rounding, tender_kind, tender_amount, approval, card_last4, reference, wallet, cashier, approved_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			stored.Number, stored.ID, stored.Till, stored.ReceiptNo, saleNo, timestamp(stored.At), stored.Currency.Code, stored.Reason,
 			stored.Total.Minor(), stored.Tax.Minor(), stored.Rounding.Minor(), string(t.Kind), t.Amount.Minor(), t.Approval, t.CardLast4,
-			t.Reference, t.Wallet); err != nil {
+			t.Reference, t.Wallet, stored.Cashier, stored.ApprovedBy); err != nil {
 			return fmt.Errorf("refund header: %w", err)
 		}
 		if err := s.creditMember(ctx, tx, &stored); err != nil {
@@ -141,7 +144,7 @@ func (s *Store) RefundsOfSale(ctx context.Context, saleID string) ([]app.Refund,
 func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]app.Refund, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.uuid, r.till, r.receipt_no, sa.uuid, sa.receipt_no, r.at, r.currency, r.reason,
 		r.total, r.tax, r.rounding, r.tender_kind, r.tender_amount, r.approval, r.card_last4, r.reference, r.wallet,
-		r.member_id, r.member_number, r.points_reversed
+		r.member_id, r.member_number, r.points_reversed, r.cashier, r.approved_by
 		FROM refunds r JOIN sales sa ON sa.id = r.sale_id WHERE `+where+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, err
@@ -156,7 +159,7 @@ func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]a
 		var memberNumber string
 		if err := rows.Scan(&r.Number, &r.ID, &r.Till, &r.ReceiptNo, &r.SaleID, &r.SaleReceipt, &at, &cur, &r.Reason,
 			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4, &r.Tender.Reference, &r.Tender.Wallet,
-			&memberID, &memberNumber, &reversed); err != nil {
+			&memberID, &memberNumber, &reversed, &r.Cashier, &r.ApprovedBy); err != nil {
 			return nil, err
 		}
 		if memberID.Valid {

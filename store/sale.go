@@ -39,7 +39,8 @@ type saleDoc struct {
 	Change      string      `json:"change"`
 	Lines       []lineDoc   `json:"lines"`
 	Tenders     []tenderDoc `json:"tenders"`
-	Member      *memberDoc  `json:"member,omitempty"` // omitted for no member, so older sales keep their hash
+	Member      *memberDoc  `json:"member,omitempty"`  // omitted for no member, so older sales keep their hash
+	Cashier     string      `json:"cashier,omitempty"` // omitted for sales made before users, likewise
 }
 
 type memberDoc struct {
@@ -84,7 +85,7 @@ func newSaleDoc(s *app.Sale) saleDoc {
 		Currency: s.Currency.Code, TaxMode: string(s.TaxMode),
 		Subtotal: s.Totals.Subtotal.Decimal(), Discount: s.Totals.Discount.Decimal(), Tax: s.Totals.Tax.Decimal(),
 		Total: s.Totals.Total.Decimal(), Rounding: s.Rounding.Decimal(), ItemCount: s.Totals.ItemCount,
-		Paid: s.Paid().Decimal(), Change: s.Change().Decimal(), Lines: []lineDoc{}, Tenders: []tenderDoc{},
+		Paid: s.Paid().Decimal(), Change: s.Change().Decimal(), Lines: []lineDoc{}, Tenders: []tenderDoc{}, Cashier: s.Cashier,
 	}
 	for _, l := range s.Lines {
 		p := l.Product
@@ -179,7 +180,7 @@ func (st *Store) insertSale(ctx context.Context, tx *sql.Tx, s *app.Sale) error 
 	_, err := tx.StmtContext(ctx, st.q.insertSale).ExecContext(ctx,
 		s.Number, s.ID, s.Till, s.ReceiptNo, timestamp(s.OpenedAt), timestamp(s.CompletedAt), s.Currency.Code,
 		string(s.TaxMode), t.Subtotal.Minor(), t.Discount.Minor(), t.Tax.Minor(), t.Total.Minor(), s.Rounding.Minor(),
-		t.ItemCount)
+		t.ItemCount, s.Cashier)
 	if err != nil {
 		return fmt.Errorf("sale header: %w", err)
 	}
@@ -221,13 +222,30 @@ type voidDoc struct {
 	Lines    int    `json:"lines"`
 	Total    string `json:"total"`
 	Currency string `json:"currency"`
+	Cashier  string `json:"cashier,omitempty"`
+	Approver string `json:"approved_by,omitempty"` // the supervisor who let a paid sale be voided
 }
 
 // RecordVoid journals a sale abandoned before payment.
 func (s *Store) RecordVoid(ctx context.Context, v app.Void) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		return s.appendJournal(ctx, tx, v.At, "void", voidDoc{SaleID: v.SaleID, Till: v.Till, Lines: v.Lines,
-			Total: v.Total.Decimal(), Currency: v.Total.Currency().Code})
+			Total: v.Total.Decimal(), Currency: v.Total.Currency().Code, Cashier: v.Cashier, Approver: v.ApprovedBy})
+	})
+}
+
+// noSaleDoc is the drawer opened without a sale, as the journal records it.
+type noSaleDoc struct {
+	Till     string `json:"till"`
+	Cashier  string `json:"cashier"`
+	Approver string `json:"approved_by,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// RecordNoSale journals the drawer opened without a sale.
+func (s *Store) RecordNoSale(ctx context.Context, n app.NoSale) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return s.appendJournal(ctx, tx, n.At, "no_sale", noSaleDoc{Till: n.Till, Cashier: n.Cashier, Approver: n.ApprovedBy, Reason: n.Reason})
 	})
 }
 
@@ -247,9 +265,9 @@ func (s *Store) readSale(ctx context.Context, name, where string, args ...any) (
 	var opened, completed, cur, mode string
 	var sub, disc, tax, total, rounding, items int64
 	err := s.r.QueryRowContext(ctx, `SELECT id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode,
-		subtotal, discount, tax, total, rounding, item_count FROM sales WHERE `+where, args...).Scan(
+		subtotal, discount, tax, total, rounding, item_count, cashier FROM sales WHERE `+where, args...).Scan(
 		&sale.Number, &sale.ID, &sale.Till, &sale.ReceiptNo, &opened, &completed, &cur, &mode,
-		&sub, &disc, &tax, &total, &rounding, &items)
+		&sub, &disc, &tax, &total, &rounding, &items, &sale.Cashier)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sale %s: %w", name, ErrNotFound)
 	}

@@ -47,6 +47,7 @@ func newCheckout(t testing.TB, s *Store) *app.Checkout {
 	if err != nil {
 		t.Fatal(err)
 	}
+	co.SetSession(app.SystemSession("Olivia")) // the owner: permissions are tested in user_test.go
 	return co
 }
 

@@ -29,8 +29,8 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 	}{
 		{&q.nextReceipt, `SELECT coalesce(max(id), 0) + 1 FROM sales`},
 		{&q.insertSale, `INSERT INTO sales (id, uuid, till, receipt_no, opened_at, completed_at, currency,
-			tax_mode, subtotal, discount, tax, total, rounding, item_count)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			tax_mode, subtotal, discount, tax, total, rounding, item_count, cashier)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&q.insertTender, `INSERT INTO tenders (sale_id, seq, kind, amount, tendered, change, reference, approval, card_last4, wallet)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&q.journalHead, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`},

@@ -76,12 +76,12 @@ func TestStockLedgerInvariant(t *testing.T) {
 			}
 			model[stored.Lines[0].Product.SKU] += stored.Lines[0].Qty
 		case 2:
-			if err := inv.Receive(ctx, "Acme", "owner", []app.ReceiveLine{{Product: p, Qty: qty, UnitCost: money.New(120, money.CNY)}}); err != nil {
+			if err := inv.Receive(ctx, "Acme", app.SystemSession("owner"), []app.ReceiveLine{{Product: p, Qty: qty, UnitCost: money.New(120, money.CNY)}}); err != nil {
 				t.Fatal(err)
 			}
 			model[e.sku] += qty
 		case 3:
-			if err := inv.Adjust(ctx, p, -qty, "damage", "owner"); err != nil {
+			if err := inv.Adjust(ctx, p, -qty, "damage", app.SystemSession("owner")); err != nil {
 				t.Fatal(err)
 			}
 			model[e.sku] -= qty
@@ -91,7 +91,7 @@ func TestStockLedgerInvariant(t *testing.T) {
 			if err := c.Set(p, found); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := inv.ApplyCount(ctx, c, "owner"); err != nil {
+			if _, err := inv.ApplyCount(ctx, c, app.SystemSession("owner")); err != nil {
 				t.Fatal(err)
 			}
 			model[e.sku] = found
@@ -131,15 +131,15 @@ func TestReceivingCountsAndLowStock(t *testing.T) {
 	if _, err := s.w.Exec(`UPDATE products SET reorder_point = 6000 WHERE sku IN ('DRK-001', 'SNK-001')`); err != nil {
 		t.Fatal(err)
 	}
-	if err := inv.Receive(ctx, "Acme", "owner", []app.ReceiveLine{
+	if err := inv.Receive(ctx, "Acme", app.SystemSession("owner"), []app.ReceiveLine{
 		{Product: cola, Qty: app.Pieces(24), UnitCost: money.New(150, money.CNY)},
 		{Product: chips, Qty: app.Pieces(5), UnitCost: money.New(400, money.CNY)}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := inv.Receive(ctx, "Acme", "owner", []app.ReceiveLine{{Product: cola, Qty: -1}}); err == nil {
+	if err := inv.Receive(ctx, "Acme", app.SystemSession("owner"), []app.ReceiveLine{{Product: cola, Qty: -1}}); err == nil {
 		t.Error("received a negative quantity")
 	}
-	if err := inv.Adjust(ctx, cola, app.Pieces(-1), "borrowed", "owner"); err == nil {
+	if err := inv.Adjust(ctx, cola, app.Pieces(-1), "borrowed", app.SystemSession("owner")); err == nil {
 		t.Error("an adjustment without a known reason")
 	}
 	if p := productBySKU(t, s, "DRK-001"); p.OnHand != app.Pieces(24) || p.Cost.Minor() != 150 {
@@ -160,7 +160,7 @@ func TestReceivingCountsAndLowStock(t *testing.T) {
 	if err := c.Add(chips, app.Pieces(5)); err != nil {
 		t.Fatal(err)
 	}
-	vs, err := inv.ApplyCount(ctx, c, "owner")
+	vs, err := inv.ApplyCount(ctx, c, app.SystemSession("owner"))
 	if err != nil {
 		t.Fatal(err)
 	}

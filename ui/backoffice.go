@@ -30,9 +30,6 @@ type CatalogManager interface {
 	StockHistory(ctx context.Context, productID int64, limit int) ([]app.LedgerEntry, error)
 }
 
-// backOfficeUser is who the back office acts as until the till has users and sign-in.
-const backOfficeUser = "back office"
-
 // BackOffice is the owner's window beside the till: the product list and editor, receiving, stock
 // adjustments, stock counts, the low-stock list and catalog import. Each page has an F-key, and a
 // scanner's codes go to the page that is open. Its methods run on Fyne's goroutine.
@@ -203,12 +200,15 @@ func quantity(q app.Quantity, u app.Unit) string {
 }
 
 // notice is a page's one line of feedback.
-type notice struct{ *widget.Label }
+type notice struct {
+	*widget.Label
+	office *BackOffice
+}
 
-func newNotice() notice {
+func newNotice(o *BackOffice) notice {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
-	return notice{l}
+	return notice{l, o}
 }
 
 func (n notice) say(text string, importance widget.Importance) {
@@ -216,4 +216,17 @@ func (n notice) say(text string, importance widget.Importance) {
 	n.SetText(text)
 }
 
-func (n notice) fail(err error) { n.say(errorMessage(err), widget.DangerImportance) }
+// fail shows why an action failed. When it needs a supervisor, it asks for one; once approved, the
+// action is done by doing it again.
+func (n notice) fail(err error) {
+	n.say(errorMessage(err), widget.DangerImportance)
+	o := n.office
+	focused := o.win.Canvas().Focused()
+	askApproval(o.till, o.win, err, "", func() {
+		n.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
+	}, func() {
+		if focused != nil {
+			o.win.Canvas().Focus(focused)
+		}
+	})
+}

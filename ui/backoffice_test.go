@@ -158,7 +158,7 @@ func TestBackOfficeCountsAdjustsAndListsLowStock(t *testing.T) {
 	_, st, w := openBackOffice(t)
 	ctx := context.Background()
 	cola := product(t, st, "5449000000996")
-	if err := app.NewInventory(st, time.Now).Receive(ctx, "", "owner", []app.ReceiveLine{{Product: cola, Qty: app.Pieces(5), UnitCost: cny(100)}}); err != nil {
+	if err := app.NewInventory(st, time.Now).Receive(ctx, "", app.SystemSession("owner"), []app.ReceiveLine{{Product: cola, Qty: app.Pieces(5), UnitCost: cny(100)}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SetReorderPoint(ctx, cola.ID, app.Pieces(2)); err != nil {

@@ -37,7 +37,7 @@ type importPage struct {
 }
 
 func newImportPage(o *BackOffice) *importPage {
-	pg := &importPage{office: o, status: newNotice(), progress: widget.NewProgressBar()}
+	pg := &importPage{office: o, status: newNotice(o), progress: widget.NewProgressBar()}
 	pg.path = o.field(lang.L("Catalog file (CSV, UTF-8 or GB18030)"), pg.startCheck)
 	browse := widget.NewButtonWithIcon(lang.L("Browse…"), theme.FolderOpenIcon(), pg.browse)
 	pg.checkBtn = widget.NewButtonWithIcon(lang.L("Check file")+" (Enter)", theme.SearchIcon(), pg.startCheck)
@@ -176,8 +176,9 @@ func (pg *importPage) startApply() {
 	ctx, cancel := context.WithCancel(context.Background())
 	pg.cancelFn = cancel
 	pg.busy(true)
+	session := pg.office.till.co.Session()
 	pg.office.till.opt.Background(func() {
-		added, err := check.Apply(ctx, pg.report)
+		added, err := check.Apply(ctx, session, pg.report)
 		onUI(func() {
 			cancel()
 			pg.busy(false)

@@ -43,7 +43,7 @@ type dayPage struct {
 }
 
 func newDayPage(o *BackOffice) *dayPage {
-	pg := &dayPage{office: o, note: newNotice(), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart()}
+	pg := &dayPage{office: o, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart()}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
 	keys := pg.day.OnKey
 	pg.day.OnKey = func(k *fyne.KeyEvent) bool {
@@ -215,7 +215,7 @@ func (pg *dayPage) closeDay() {
 	o := pg.office
 	o.confirm(lang.L("Close the day: Z report"), lang.L("Close the day? The Z report is numbered and can never be changed. Enter: yes · Esc: no"),
 		func() {
-			z, err := o.reports.CloseDay(context.Background(), o.till.opt.Now(), backOfficeUser)
+			z, err := o.reports.CloseDay(context.Background(), o.till.opt.Now(), o.till.co.Session().Name())
 			if err != nil {
 				pg.note.fail(err)
 				return

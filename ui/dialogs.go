@@ -15,6 +15,7 @@ func (t *Till) openModal(title string, content fyne.CanvasObject, focus fyne.Foc
 	d := dialog.NewCustomWithoutButtons(title, content, t.win)
 	d.SetOnClosed(func() {
 		t.modal, t.modalScan, t.members = nil, nil, nil
+		t.lastKey = t.opt.KeyClock() // the dialog was in use: the idle time starts now
 		t.focusScan()
 	})
 	t.modal = d

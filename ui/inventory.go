@@ -63,7 +63,7 @@ type receivePage struct {
 }
 
 func newReceivePage(o *BackOffice) *receivePage {
-	pg := &receivePage{office: o, note: newNotice(), current: widget.NewLabel(""), lines: table()}
+	pg := &receivePage{office: o, note: newNotice(o), current: widget.NewLabel(""), lines: table()}
 	pg.supplier = o.field(lang.L("Supplier"), func() { o.win.Canvas().Focus(pg.code) })
 	pg.code = o.field(lang.L("Scan or type a barcode or SKU, then Enter"), func() { pg.scanned(pg.code.Text) })
 	pg.qty = o.field(lang.L("Quantity (empty: 1)"), func() { o.win.Canvas().Focus(pg.cost) })
@@ -170,7 +170,7 @@ func (pg *receivePage) book() {
 		return
 	}
 	supplier := strings.TrimSpace(pg.supplier.Text)
-	if err := pg.office.inv.Receive(context.Background(), supplier, backOfficeUser, pg.delivery); err != nil {
+	if err := pg.office.inv.Receive(context.Background(), supplier, pg.office.till.co.Session(), pg.delivery); err != nil {
 		pg.note.fail(err)
 		return
 	}
@@ -206,7 +206,7 @@ type adjustPage struct {
 }
 
 func newAdjustPage(o *BackOffice) *adjustPage {
-	pg := &adjustPage{office: o, note: newNotice(), current: widget.NewLabel(""), history: table()}
+	pg := &adjustPage{office: o, note: newNotice(o), current: widget.NewLabel(""), history: table()}
 	pg.code = o.field(lang.L("Scan or type a barcode or SKU, then Enter"), func() { pg.scanned(pg.code.Text) })
 	pg.delta = o.field(lang.L("Change, e.g. -2 or +5"), pg.apply)
 	// The last choice is a transfer to or from another shop, which names the shop.
@@ -339,10 +339,10 @@ func (pg *adjustPage) apply() {
 			return
 		}
 		reason = pg.shop.Text
-		err = pg.office.inv.Transfer(context.Background(), p, delta, pg.shop.Text, backOfficeUser)
+		err = pg.office.inv.Transfer(context.Background(), p, delta, pg.shop.Text, pg.office.till.co.Session())
 	} else {
 		reason = reasonText(app.AdjustmentReasons[pg.reason.SelectedIndex()])
-		err = pg.office.inv.Adjust(context.Background(), p, delta, app.AdjustmentReasons[pg.reason.SelectedIndex()], backOfficeUser)
+		err = pg.office.inv.Adjust(context.Background(), p, delta, app.AdjustmentReasons[pg.reason.SelectedIndex()], pg.office.till.co.Session())
 	}
 	if err != nil {
 		pg.note.fail(err)
@@ -378,7 +378,7 @@ type countPage struct {
 }
 
 func newCountPage(o *BackOffice) *countPage {
-	pg := &countPage{office: o, note: newNotice(), report: table()}
+	pg := &countPage{office: o, note: newNotice(o), report: table()}
 	pg.code = o.field(lang.L("Scan each item, or type a barcode or SKU and Enter"), func() { pg.scanned(pg.code.Text) })
 	pg.found = o.field(lang.L("Found on the shelf (sets the last product)"), pg.setFound)
 	for _, e := range []*KeyEntry{pg.code, pg.found} {
@@ -514,7 +514,7 @@ func (pg *countPage) apply() {
 }
 
 func (pg *countPage) applyNow() {
-	vs, err := pg.office.inv.ApplyCount(context.Background(), pg.count, backOfficeUser)
+	vs, err := pg.office.inv.ApplyCount(context.Background(), pg.count, pg.office.till.co.Session())
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -545,7 +545,7 @@ type lowStockPage struct {
 const lowStockLimit = 500
 
 func newLowStockPage(o *BackOffice) *lowStockPage {
-	pg := &lowStockPage{office: o, list: table(), note: newNotice()}
+	pg := &lowStockPage{office: o, list: table(), note: newNotice(o)}
 	pg.keys = newHotkeys(func(k *fyne.KeyEvent) { o.key(k) })
 	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), pg.reload)
 	pg.content = container.NewBorder(container.NewVBox(pg.note, pg.keys), refresh, nil, nil, container.NewVScroll(pg.list))

@@ -13,6 +13,13 @@ import (
 // errorMessage turns an error into what the cashier reads. Domain errors map by code to a translated
 // sentence; anything else is a fault of the till, shown with its detail so support can act on it.
 func errorMessage(err error) string {
+	var held errSaleHeld
+	switch {
+	case errors.Is(err, errPINsDiffer):
+		return lang.L("The two PINs differ. Type them again.")
+	case errors.As(err, &held):
+		return lang.L("{{.Name}}'s sale is on the till: only they or a supervisor may go on with it.", map[string]any{"Name": held.cashier})
+	}
 	switch app.ErrorCode(err) {
 	case "":
 		return lang.L("The till could not do that: {{.Detail}}", map[string]any{"Detail": err.Error()})
@@ -97,6 +104,29 @@ func errorMessage(err error) string {
 		return lang.L("Too many wrong PINs: the account cannot pay this sale. Take another way to pay.")
 	case app.ErrInvalidStockMove.Code:
 		return lang.L("That stock movement is not valid: {{.Detail}}", map[string]any{"Detail": err.Error()})
+	case app.ErrUserLocked.Code:
+		var locked *app.LockedError
+		if errors.As(err, &locked) {
+			return lang.L("Too many wrong PINs: locked until {{.Time}}. A supervisor can unlock it sooner.",
+				map[string]any{"Time": locked.Until.Local().Format("15:04")})
+		}
+	case app.ErrUserInactive.Code:
+		return lang.L("This user can no longer sign in.")
+	case app.ErrNotPermitted.Code:
+		var pe *app.PermissionError
+		if errors.As(err, &pe) {
+			return lang.L("{{.Action}} needs a supervisor.", map[string]any{"Action": permissionName(pe.Permission)})
+		}
+	case app.ErrCannotApprove.Code:
+		return lang.L("That user may not approve this.")
+	case app.ErrNotSignedIn.Code:
+		return lang.L("Nobody is signed in.")
+	case app.ErrUserExists.Code:
+		return lang.L("A user with that name exists.")
+	case app.ErrInvalidUser.Code:
+		return lang.L("A name is 1 to 40 characters; the role is cashier, supervisor or owner.")
+	case app.ErrLastOwner.Code:
+		return lang.L("The shop must keep one active owner.")
 	case app.ErrPaidElectronically.Code:
 		return lang.L("A card, QR or wallet payment was taken: refund it before voiding the sale.")
 	}

@@ -40,7 +40,7 @@ type productsPage struct {
 }
 
 func newProductsPage(o *BackOffice) *productsPage {
-	pg := &productsPage{office: o, selected: -1, note: newNotice()}
+	pg := &productsPage{office: o, selected: -1, note: newNotice(o)}
 	pg.query = o.field(lang.L("Search by name, pinyin initials, SKU or barcode"), func() { pg.edit(pg.selected) })
 	pg.query.OnChanged = func(string) {
 		pg.note.say("", widget.MediumImportance)
@@ -302,7 +302,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 		f := app.ProductForm{ID: form.ID, SKU: sku.Text, Name: name.Text, NameZH: nameZH.Text, Category: category.Text,
 			Unit: unit.Selected, Price: price.Text, Cost: cost.Text, ReorderPoint: reorder.Text, TaxClass: tax.Selected,
 			Barcodes: strings.FieldsFunc(codes.Text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' }), Active: active.Checked}
-		p, err := app.SaveProduct(context.Background(), o.m, set, f, backOfficeUser, o.till.opt.Now())
+		p, err := app.SaveProduct(context.Background(), o.m, set, f, o.till.co.Session(), o.till.opt.Now())
 		if err != nil {
 			problem.SetText(productMessage(err))
 			problem.Show()

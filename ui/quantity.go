@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
+	"checkout/app/money"
 )
 
 // askValue opens a one-field dialog. apply gets the text on Enter; an error keeps the dialog open and
@@ -25,7 +27,17 @@ func (t *Till) askValue(title, prompt, initial string, apply func(string) error)
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	dialogKeys(field, func() dialog.Dialog { return d }, func() {
-		if err := apply(field.Text); err != nil {
+		text := field.Text
+		err := apply(text)
+		if askApproval(t, t.win, err, "", func() {
+			if err := apply(text); err != nil {
+				t.fail(err)
+			}
+			t.refresh()
+		}, nil) {
+			return
+		}
+		if err != nil {
 			problem.SetText(errorMessage(err))
 			return
 		}
@@ -110,9 +122,16 @@ func (t *Till) editDiscount() {
 	case !line.Discount.Amount.IsZero():
 		initial = line.Discount.Amount.Decimal()
 	}
-	prompt := lang.L("Discount on {{.Name}}: an amount (1.50) or a percentage (10%)",
+	prompt := lang.L("Discount on {{.Name}}: an amount (1.50), a percentage (10%) or a new price (=9.90)",
 		map[string]any{"Name": line.Product.DisplayName(t.opt.Language)})
 	t.askValue(lang.L("Discount"), prompt, initial, func(text string) error {
+		if price, ok := strings.CutPrefix(strings.TrimSpace(text), "="); ok {
+			p, err := money.Parse(strings.TrimSpace(price), cur)
+			if err != nil {
+				return fmt.Errorf("%w: %v", app.ErrInvalidAmount, err)
+			}
+			return t.co.OverridePrice(i, p)
+		}
 		d, err := app.ParseDiscount(text, cur)
 		if err != nil {
 			return err

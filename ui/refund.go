@@ -196,6 +196,17 @@ func (v *refundView) refund(to app.RefundTo) {
 		return
 	}
 	r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
+	action := "refund " + v.refundable.Sale.ReceiptNo // for the journal, in the shop's own words
+	if askApproval(t, t.win, err, action, func() {
+		r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		v.complete(r, to)
+	}, nil) {
+		return
+	}
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return

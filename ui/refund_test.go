@@ -99,7 +99,7 @@ func TestSellingBelowZeroIsFlagged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.NewInventory(st, time.Now).Receive(ctx, "", "owner", []app.ReceiveLine{{Product: cola, Qty: app.Pieces(1), UnitCost: cny(150)}}); err != nil {
+	if err := app.NewInventory(st, time.Now).Receive(ctx, "", app.SystemSession("owner"), []app.ReceiveLine{{Product: cola, Qty: app.Pieces(1), UnitCost: cny(150)}}); err != nil {
 		t.Fatal(err)
 	}
 	w := till.Window()

@@ -59,6 +59,9 @@ type Options struct {
 	Reports Reports
 	// Members finds members and keeps their accounts (F6); nil: the till has no members.
 	Members app.Members
+	// Auth signs staff in: the till starts locked (on first run it creates the owner) unless the checkout
+	// already has a session, and locks again after the shop's idle time. nil: no sign-in at this till.
+	Auth *app.Auth
 	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the
 	// card number itself is never kept. nil: swiped cards are refused.
 	CardKey []byte
@@ -93,6 +96,11 @@ type Till struct {
 	members     *memberView  // the member dialog while it is open
 	paying      *payment     // the payment dialog last opened
 	memberLine  *widget.Label
+
+	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
+	locked   *signIn           // the sign-in screen while the till is locked
+	lastKey  time.Time         // the last key on the sale screen, for the idle lock
+	idleArms int               // counts idle-lock timers, so only the newest acts
 }
 
 // NewTill builds the sale screen and the customer display for co.
@@ -116,12 +124,15 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	t.wedge = &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
-	t.win.SetContent(t.build())
+	t.content = t.build()
+	t.win.SetContent(t.content)
 	t.win.Resize(fyne.NewSize(1024, 700))
 	t.win.SetMaster()
 	// Keys typed while nothing has focus still reach the scan field, or close the open dialog.
 	t.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		switch {
+		case t.locked != nil:
+			t.win.Canvas().Focus(t.locked.focus())
 		case t.modal == nil:
 			t.focusScan()
 			t.scan.TypedKey(k)
@@ -130,6 +141,12 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 		}
 	})
 	t.win.Canvas().SetOnTypedRune(func(r rune) {
+		if t.locked != nil {
+			f := t.locked.focus()
+			t.win.Canvas().Focus(f)
+			f.TypedRune(r)
+			return
+		}
 		if t.modal == nil {
 			t.focusScan()
 			t.scan.TypedRune(r)
@@ -137,6 +154,12 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	})
 	t.refresh()
 	t.focusScan()
+	t.lastKey = opt.KeyClock()
+	if opt.Auth != nil && co.Session() == nil {
+		t.lock()
+	} else {
+		t.armIdleLock()
+	}
 	return t
 }
 
@@ -260,7 +283,7 @@ func (t *Till) keyButton(label string, icon fyne.Resource, action func()) *widge
 }
 
 func (t *Till) focusScan() {
-	if t.modal == nil {
+	if t.modal == nil && t.locked == nil {
 		t.win.Canvas().Focus(t.scan)
 	}
 }
@@ -272,6 +295,7 @@ func (t *Till) showClock() {
 
 // scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
 func (t *Till) scanKey(k *fyne.KeyEvent) bool {
+	t.lastKey = t.opt.KeyClock()
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		t.submitScan()
@@ -320,6 +344,7 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 
 // scanRune makes '+' pay and '*' on an empty field set the quantity; "3*CODE" still types through.
 func (t *Till) scanRune(r rune) bool {
+	t.lastKey = t.opt.KeyClock()
 	switch {
 	case r == '+':
 		t.openPayment()
@@ -384,6 +409,10 @@ func (t *Till) field() *KeyEntry {
 // routeScan takes a code from a scanner, wherever the keys were: the open dialog gets it if it wants
 // scans; otherwise the dialog closes and the code is sold.
 func (t *Till) routeScan(code string) {
+	if t.locked != nil {
+		return // nobody is signed in to sell it
+	}
+	t.lastKey = t.opt.KeyClock()
 	if t.swiped(code) {
 		return
 	}
@@ -433,15 +462,21 @@ func (t *Till) confirmVoid() {
 		t.fail(app.ErrEmptyCart)
 		return
 	}
-	t.confirm(lang.L("Void sale"), lang.L("Void this sale? Enter: yes · Esc: no"), func() {
-		if err := t.co.Void(context.Background()); err != nil {
+	var void func()
+	void = func() {
+		err := t.co.Void(context.Background())
+		if askApproval(t, t.win, err, "", void, nil) {
+			return
+		}
+		if err != nil {
 			t.fail(err)
 			return
 		}
 		t.selected = -1
 		t.refresh()
 		t.say(lang.L("Sale voided."), widget.WarningImportance)
-	})
+	}
+	t.confirm(lang.L("Void sale"), lang.L("Void this sale? Enter: yes · Esc: no"), void)
 }
 
 // refresh shows the checkout's state on both screens.
@@ -491,4 +526,11 @@ func (t *Till) say(text string, importance widget.Importance) {
 	t.message.SetText(text)
 }
 
-func (t *Till) fail(err error) { t.say(errorMessage(err), widget.DangerImportance) }
+// fail shows why an action failed; when it needs a supervisor, it asks for one, and the cashier does it
+// again once approved.
+func (t *Till) fail(err error) {
+	t.say(errorMessage(err), widget.DangerImportance)
+	askApproval(t, t.win, err, "", func() {
+		t.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
+	}, nil)
+}

@@ -62,9 +62,12 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The owner is signed in (without a PIN check, which costs an argon2 hash); signin_test.go signs in for real.
+	co.SetSession(app.SystemSession("Olivia"))
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
 	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st, Parked: st,
-		Background: func(f func()) { f() }} // slow work runs in place: the test goroutine stays the UI's
+		Background: func(f func()) { f() }, // slow work runs in place: the test goroutine stays the UI's
+		Auth:       app.NewAuth(st, set.Till, set.Security, time.Now)}
 	for _, o := range options {
 		o(&opt)
 	}

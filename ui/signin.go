@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+)
+
+// signIn is the till's locked screen: the first run creates the owner; after that a user types their
+// name (↑↓ go through the list) and PIN. It replaces the sale screen in the till's window; the cart
+// stays as it was.
+type signIn struct {
+	t         *Till
+	users     []app.User
+	name, pin *KeyEntry
+	again     *KeyEntry // the PIN a second time, when creating the owner
+	message   *widget.Label
+	first     bool
+}
+
+// lock hides the sale screen behind the sign-in screen. A sale in progress stays for whoever signs in
+// next, if they may take it over (see signedIn).
+func (t *Till) lock() {
+	if t.opt.Auth == nil || t.locked != nil {
+		return
+	}
+	if t.modal != nil {
+		t.modal.Hide()
+	}
+	if t.office != nil {
+		t.office.win.Close()
+	}
+	ctx := context.Background()
+	first, err := t.opt.Auth.NeedsOwner(ctx)
+	users, uerr := t.opt.Auth.Users(ctx)
+	s := &signIn{t: t, users: users, first: first, message: widget.NewLabel("")}
+	s.message.Wrapping = fyne.TextWrapWord
+	t.locked = s
+	t.win.SetContent(s.build())
+	if err = errors.Join(err, uerr); err != nil {
+		s.fail(err)
+	}
+	t.win.Canvas().Focus(s.focus())
+}
+
+func (s *signIn) focus() fyne.Focusable {
+	if s.first || s.name.Text == "" {
+		return s.name
+	}
+	return s.pin
+}
+
+func (s *signIn) build() fyne.CanvasObject {
+	t := s.t
+	s.name, s.pin, s.again = NewKeyEntry(), NewKeyEntry(), NewKeyEntry()
+	s.name.SetPlaceHolder(lang.L("Name"))
+	s.pin.SetPlaceHolder(lang.L("PIN"))
+	s.pin.Password = true
+	s.again.SetPlaceHolder(lang.L("PIN again"))
+	s.again.Password = true
+	title := lang.L("Sign in")
+	hint := lang.L("↑↓: choose a name · type your PIN · Enter: sign in")
+	fields := []fyne.CanvasObject{s.name, s.pin}
+	if s.first {
+		title = lang.L("Welcome: create the owner's account")
+		hint = lang.L("The owner manages users, sees the reports and approves what cashiers may not do.")
+		fields = append(fields, s.again)
+	} else if prev := t.co.Session(); prev != nil {
+		s.name.SetText(prev.Name())
+	} else if len(s.users) == 1 {
+		s.name.SetText(s.users[0].Name)
+	}
+	for _, e := range []*KeyEntry{s.name, s.pin, s.again} {
+		e.OnKey = s.key
+	}
+	names := make([]string, 0, len(s.users))
+	for _, u := range s.users {
+		names = append(names, u.Name+" ("+roleName(u.Role)+")")
+	}
+	list := widget.NewLabel(strings.Join(names, " · "))
+	list.Wrapping = fyne.TextWrapWord
+	list.Importance = widget.LowImportance
+	help := widget.NewLabel(hint)
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	button := widget.NewButtonWithIcon(lang.L("Sign in")+" (Enter)", theme.LoginIcon(), s.submit)
+	button.Importance = widget.HighImportance
+	heading := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	till := widget.NewLabelWithStyle(lang.L("Till")+" "+t.co.Settings().Till, fyne.TextAlignCenter, fyne.TextStyle{})
+	form := container.NewVBox(append([]fyne.CanvasObject{till, heading}, append(fields, s.message, button, list, help)...)...)
+	if n := len(t.co.Lines()); n > 0 {
+		held := widget.NewLabel(lang.L("A sale of {{.Count}} lines is waiting.", map[string]any{"Count": n}))
+		held.Importance = widget.WarningImportance
+		form.Add(held)
+	}
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(460, form.MinSize().Height), form))
+}
+
+// key handles the sign-in screen's keys: Enter moves on or signs in, ↑↓ pick a name.
+func (s *signIn) key(k *fyne.KeyEvent) bool {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		switch {
+		case s.name.Text == "":
+			s.t.win.Canvas().Focus(s.name)
+		case s.t.win.Canvas().Focused() == s.name:
+			s.t.win.Canvas().Focus(s.pin)
+		case s.first && s.t.win.Canvas().Focused() == s.pin:
+			s.t.win.Canvas().Focus(s.again)
+		default:
+			s.submit()
+		}
+	case fyne.KeyUp:
+		s.step(-1)
+	case fyne.KeyDown:
+		s.step(+1)
+	default:
+		return false
+	}
+	return true
+}
+
+// step puts the previous or next user's name in the name field.
+func (s *signIn) step(delta int) {
+	if len(s.users) == 0 {
+		return
+	}
+	at := -1
+	for i, u := range s.users {
+		if strings.EqualFold(u.Name, strings.TrimSpace(s.name.Text)) {
+			at = i
+		}
+	}
+	at = (at + delta + len(s.users)) % len(s.users)
+	s.name.SetText(s.users[at].Name)
+	s.pin.SetText("")
+	s.t.win.Canvas().Focus(s.pin)
+}
+
+func (s *signIn) submit() {
+	ctx := context.Background()
+	auth := s.t.opt.Auth
+	var sess *app.Session
+	var err error
+	if s.first {
+		if s.pin.Text != s.again.Text {
+			s.fail(errPINsDiffer)
+			return
+		}
+		sess, err = auth.CreateOwner(ctx, s.name.Text, s.pin.Text)
+	} else {
+		sess, err = auth.SignIn(ctx, s.name.Text, s.pin.Text)
+	}
+	s.pin.SetText("")
+	s.again.SetText("")
+	if err != nil {
+		s.fail(err)
+		s.t.win.Canvas().Focus(s.pin)
+		return
+	}
+	if prev := s.t.co.Session(); len(s.t.co.Lines()) > 0 && prev != nil && !strings.EqualFold(prev.Name(), sess.Name()) &&
+		!sess.User().Role.Can(app.PermVoidPaid) {
+		s.fail(errSaleHeld{prev.Name()})
+		return
+	}
+	s.t.signedIn(sess)
+}
+
+func (s *signIn) fail(err error) {
+	s.message.Importance = widget.DangerImportance
+	s.message.SetText(errorMessage(err))
+}
+
+// errPINsDiffer: the owner's PIN was typed differently the second time.
+var errPINsDiffer = errors.New("the two PINs differ")
+
+// errSaleHeld: another cashier's sale is on the till; only they or a supervisor may take it over.
+type errSaleHeld struct{ cashier string }
+
+func (e errSaleHeld) Error() string { return e.cashier + "'s sale is waiting" }
+
+// signedIn puts the sale screen back for sess.
+func (t *Till) signedIn(sess *app.Session) {
+	t.co.SetSession(sess)
+	t.locked = nil
+	t.lastKey = t.opt.KeyClock()
+	t.win.SetContent(t.content)
+	t.refresh()
+	t.showClock()
+	t.say(lang.L("Signed in as {{.Name}} ({{.Role}}).", map[string]any{"Name": sess.Name(), "Role": roleName(sess.User().Role)}),
+		widget.MediumImportance)
+	t.focusScan()
+	t.armIdleLock()
+}
+
+// armIdleLock locks the till when no key was pressed for the shop's idle time. It checks again when the
+// time would be up, so a busy till never locks.
+func (t *Till) armIdleLock() {
+	idle := t.co.Settings().Security.IdleLock
+	if t.opt.Auth == nil || idle <= 0 {
+		return
+	}
+	t.idleArms++
+	arm := t.idleArms
+	wait := idle - t.opt.KeyClock().Sub(t.lastKey)
+	t.opt.After(max(wait, time.Second), func() {
+		if arm != t.idleArms || t.locked != nil {
+			return // re-armed since, or already locked
+		}
+		if t.opt.KeyClock().Sub(t.lastKey) >= idle && t.modal == nil {
+			t.lock()
+			return
+		}
+		t.armIdleLock()
+	})
+}
+
+// roleName is a role as the screen says it.
+func roleName(r app.Role) string {
+	switch r {
+	case app.RoleOwner:
+		return lang.L("owner")
+	case app.RoleSupervisor:
+		return lang.L("supervisor")
+	}
+	return lang.L("cashier")
+}
