@@ -216,4 +216,6 @@ func TestZReportFromBeforeShiftsStillVerifies(t *testing.T) {
 }
 
 // dc is count notes or coins of minor units each.
-func dc(minor, count int64) app.DenominationCount { return app.DenominationCount{Minor: minor, Count: count} }
+func dc(minor, count int64) app.DenominationCount {
+	return app.DenominationCount{Minor: minor, Count: count}
+}
