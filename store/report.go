@@ -208,7 +208,7 @@ func (s *Store) XReport(ctx context.Context, at time.Time) (app.DaySummary, erro
 }
 
 // zStart returns the last Z report's number and where the next one starts: the last one's end, or the
-// first sale, refund, void or top-up, or at when there has been none. It is in at's location.
+// first sale, refund, void, top-up or shift, or at when there has been none. It is in at's location.
 func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (last int64, from time.Time, err error) {
 	var end sql.NullString
 	err = q.QueryRowContext(ctx, `SELECT id, to_at FROM zreports ORDER BY id DESC LIMIT 1`).Scan(&last, &end)
@@ -218,7 +218,8 @@ func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (last int64
 	if !end.Valid {
 		err = q.QueryRowContext(ctx, `SELECT min(first) FROM (
 			SELECT min(completed_at) AS first FROM sales UNION ALL SELECT min(at) FROM refunds
-			UNION ALL SELECT min(at) FROM journal WHERE kind = 'void' UNION ALL SELECT min(at) FROM topups)`).Scan(&end)
+			UNION ALL SELECT min(at) FROM journal WHERE kind = 'void' UNION ALL SELECT min(at) FROM topups
+			UNION ALL SELECT min(opened_at) FROM shifts)`).Scan(&end)
 		if err != nil {
 			return 0, time.Time{}, fmt.Errorf("first sale: %w", err)
 		}
