@@ -381,7 +381,7 @@ func (m *Main) Start(a fyne.App) {
 		},
 	}
 	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
-	opt.CardKey, opt.Reports = m.cardKey, m.Store
+	opt.CardKey, opt.Reports, opt.Shifts = m.cardKey, m.Store, m.Store
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
