@@ -155,6 +155,10 @@ func (s *Store) openShift(ctx context.Context, q querier, till string, at time.T
 	}
 	sh, id := &rows[0].shift, rows[0].id
 	c := sh.Float.Currency()
+	if c != s.currency() {
+		// The shop's currency changed under an open shift: its drawer cannot be reckoned in either.
+		return nil, 0, fmt.Errorf("shift %d was opened in %s; the shop now counts in %s", sh.Number, c.Code, s.currency().Code)
+	}
 	var in, out int64
 	if err := q.QueryRowContext(ctx, `SELECT coalesce(sum(CASE WHEN kind = 'in' THEN amount END), 0),
 		coalesce(sum(CASE WHEN kind = 'out' THEN amount END), 0) FROM cash_moves WHERE shift_id = ?`, id).Scan(&in, &out); err != nil {
