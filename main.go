@@ -80,6 +80,14 @@ Commands:
                    one CSV row per sold line of those days (both included), to FILE or standard output
   x-report         the figures since the last Z report, nothing stored
   z-report         close the day: the figures since the last Z report, stored and journaled (Z0001, …)
+  shift            the open cashier shift and the cash its drawer should hold
+  shift-open FLOAT open a shift with FLOAT in the drawer (as $USER)
+  cash-in AMOUNT REASON, cash-out AMOUNT REASON
+                   cash into or out of the drawer; REASON: change, safe_drop, bank_deposit, supplier,
+                   petty_cash, or "other: …"
+  shift-close DENOMxCOUNT …
+                   close the shift with the drawer counted, e.g. 100x3 50x1 1x12 0.5x4: prints
+                   expected, counted and over/short
   settings         print the shop's settings
   stock CODE       a product's stock (CODE: barcode or SKU)
   low-stock        products at or below their reorder point, with a suggested order
@@ -143,7 +151,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
-		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report":
+		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -165,6 +173,8 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		return runStockCommand(ctx, st, command, args, stdout)
 	case reportCommands[command]:
 		return runReportCommand(ctx, st, command, args, stdout)
+	case shiftCommands[command]:
+		return runShiftCommand(ctx, st, command, args, stdout)
 	case command == "import-catalog":
 		return importCatalog(ctx, st, args, stdout)
 	case command == "export-catalog":
@@ -374,6 +384,7 @@ func (m *Main) Start(a fyne.App) {
 	opt.CardKey = m.cardKey
 	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.settings.Security, time.Now)
 	opt.Reports = app.GuardedReports{Book: m.Store, Session: m.Checkout.Session}
+	opt.Shifts = m.Store
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}

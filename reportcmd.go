@@ -139,7 +139,17 @@ func summaryRows(s app.DaySummary) []reportRow {
 	}
 	rows = append(rows, reportRow{"voids", "", fmt.Sprint(s.Voids)},
 		reportRow{"topups", "", fmt.Sprint(s.TopUps)}, reportRow{"topup_total", "", s.TopUpTotal.Decimal()},
-		reportRow{"cash_expected", "", s.CashExpected().Decimal()},
+		reportRow{"cash_expected", "", s.CashExpected().Decimal()})
+	if d := s.Drawer; d.Any() {
+		rows = append(rows, reportRow{"shifts_closed", "", fmt.Sprint(d.Shifts)}, reportRow{"drawer", "floats", d.Floats.Decimal()},
+			reportRow{"drawer", "cash in", d.CashIn.Decimal()}, reportRow{"drawer", "cash out", d.CashOut.Decimal()},
+			reportRow{"drawer", "expected", d.Expected.Decimal()}, reportRow{"drawer", "counted", d.Counted.Decimal()},
+			reportRow{"drawer", "over/short", d.OverShort.Decimal()})
+		if d.Open {
+			rows = append(rows, reportRow{"drawer", "open shift expected", d.OpenExpected.Decimal()})
+		}
+	}
+	rows = append(rows,
 		reportRow{"member_share", "of sales", money.FormatFixed(s.MemberShareBP(), 2) + "%"},
 		reportRow{"member_share", "of revenue", money.FormatFixed(s.MemberRevenueShareBP(), 2) + "%"})
 	for h, t := range s.ByHour {

@@ -41,6 +41,10 @@ type DaySummary struct {
 
 	MemberSales   int64        // sales with a member on them
 	MemberRevenue money.Amount // their totals
+
+	// Drawer reconciles the cash of the shifts closed in the period (and the one open at its end): filled
+	// in by X and Z reports only.
+	Drawer Drawer
 }
 
 // TopProductsLimit is how many products a summary ranks.

@@ -70,7 +70,7 @@ type JournalError struct {
 
 func (e *JournalError) Error() string { return fmt.Sprintf("journal row %d: %s", e.Seq, e.Reason) }
 
-// VerifyJournal recomputes the hash chain from the first row and, for every sale, refund and Z report,
+// VerifyJournal recomputes the hash chain from the first row and, for every sale, refund, Z report and shift close,
 // rebuilds its document from its stored rows and compares it with the hash the journal holds. It returns how many rows
 // verified, or an error naming the first row (*JournalError) or sale that was changed, removed or added.
 func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
@@ -97,7 +97,7 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 			return n, &JournalError{Seq: seq, Reason: "contents do not match the row's hash"}
 		}
 		verify := map[string]func(context.Context, string) (string, error){"sale": s.verifySale, "refund": s.verifyRefund,
-			"zreport": s.verifyZReport}[kind]
+			"zreport": s.verifyZReport, "shift_close": s.verifyShiftClose}[kind]
 		if verify != nil {
 			id, err := verify(ctx, payload)
 			if err != nil {

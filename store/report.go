@@ -187,20 +187,28 @@ func each(ctx context.Context, q querier, scan func(*sql.Rows) error, query stri
 // XReport returns the figures since the last Z report (or since the first recorded sale) up to at, as a
 // Z report would close them, without storing anything.
 func (s *Store) XReport(ctx context.Context, at time.Time) (app.DaySummary, error) {
+	set, err := s.Settings(ctx)
+	if err != nil {
+		return app.DaySummary{}, err
+	}
 	var sum app.DaySummary
-	err := s.readSnapshot(ctx, func(tx *sql.Tx) error {
+	err = s.readSnapshot(ctx, func(tx *sql.Tx) error {
 		_, from, err := s.zStart(ctx, tx, at)
 		if err != nil {
 			return err
 		}
 		sum, err = s.summary(ctx, tx, from, at)
+		if err != nil {
+			return err
+		}
+		sum.Drawer, err = s.drawer(ctx, tx, set.Till, from, at)
 		return err
 	})
 	return sum, err
 }
 
 // zStart returns the last Z report's number and where the next one starts: the last one's end, or the
-// first sale, refund, void or top-up, or at when there has been none. It is in at's location.
+// first sale, refund, void, top-up or shift, or at when there has been none. It is in at's location.
 func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (last int64, from time.Time, err error) {
 	var end sql.NullString
 	err = q.QueryRowContext(ctx, `SELECT id, to_at FROM zreports ORDER BY id DESC LIMIT 1`).Scan(&last, &end)
@@ -210,7 +218,8 @@ func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (last int64
 	if !end.Valid {
 		err = q.QueryRowContext(ctx, `SELECT min(first) FROM (
 			SELECT min(completed_at) AS first FROM sales UNION ALL SELECT min(at) FROM refunds
-			UNION ALL SELECT min(at) FROM journal WHERE kind = 'void' UNION ALL SELECT min(at) FROM topups)`).Scan(&end)
+			UNION ALL SELECT min(at) FROM journal WHERE kind = 'void' UNION ALL SELECT min(at) FROM topups
+			UNION ALL SELECT min(opened_at) FROM shifts)`).Scan(&end)
 		if err != nil {
 			return 0, time.Time{}, fmt.Errorf("first sale: %w", err)
 		}
@@ -284,6 +293,22 @@ type summaryDoc struct {
 	TopProducts   [][4]string       `json:"top_products"` // sku, name, qty (thousandths), revenue
 	MemberSales   int64             `json:"member_sales"`
 	MemberRevenue string            `json:"member_revenue"`
+	// Drawer is left out when the period had no shift, so a Z report's document reads as it did before
+	// shifts existed. (Stored Z reports keep their documents as text: their hashes never depend on this.)
+	Drawer *drawerDoc `json:"drawer,omitempty"`
+}
+
+// drawerDoc is a Drawer as the Z report keeps it.
+type drawerDoc struct {
+	Shifts       int64  `json:"shifts"`
+	Floats       string `json:"floats"`
+	CashIn       string `json:"cash_in"`
+	CashOut      string `json:"cash_out"`
+	Expected     string `json:"expected"`
+	Counted      string `json:"counted"`
+	OverShort    string `json:"over_short"`
+	Open         bool   `json:"open_shift"`
+	OpenExpected string `json:"open_expected"`
 }
 
 type tenderTotalDoc struct {
@@ -301,6 +326,11 @@ func newSummaryDoc(s app.DaySummary) summaryDoc {
 		ByCategory: [][3]string{}, TopProducts: [][4]string{}}
 	for _, r := range s.TaxByRate {
 		d.TaxByRate[fmt.Sprint(r.RateBP)] = r.Tax.Decimal()
+	}
+	if w := s.Drawer; w.Any() {
+		d.Drawer = &drawerDoc{Shifts: w.Shifts, Floats: w.Floats.Decimal(), CashIn: w.CashIn.Decimal(), CashOut: w.CashOut.Decimal(),
+			Expected: w.Expected.Decimal(), Counted: w.Counted.Decimal(), OverShort: w.OverShort.Decimal(), Open: w.Open,
+			OpenExpected: w.OpenExpected.Decimal()}
 	}
 	for h, t := range s.ByHour {
 		d.ByHourSales[h], d.ByHourRevenue[h] = t.Sales, t.Revenue.Decimal()
@@ -338,6 +368,9 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 		}
 		sum, err := s.summary(ctx, tx, from, at)
 		if err != nil {
+			return err
+		}
+		if sum.Drawer, err = s.drawer(ctx, tx, set.Till, from, at); err != nil {
 			return err
 		}
 		made := &app.ZReport{ID: app.NewID(), Till: set.Till, Number: last + 1, No: app.ZNo(set.Till, last+1), At: at,

@@ -65,6 +65,8 @@ type Options struct {
 	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the
 	// card number itself is never kept. nil: swiped cards are refused.
 	CardKey []byte
+	// Shifts keeps the cashiers' shifts and cash moves (F1); nil: no shifts at this till.
+	Shifts app.ShiftBook
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
@@ -159,6 +161,7 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 		t.lock()
 	} else {
 		t.armIdleLock()
+		t.startShift()
 	}
 	return t
 }
@@ -299,6 +302,8 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		t.submitScan()
+	case fyne.KeyF1:
+		t.openTillMenu()
 	case fyne.KeyF2:
 		t.editQuantity()
 	case fyne.KeyF3:

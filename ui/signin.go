@@ -200,6 +200,7 @@ func (t *Till) signedIn(sess *app.Session) {
 		widget.MediumImportance)
 	t.focusScan()
 	t.armIdleLock()
+	t.startShift()
 }
 
 // armIdleLock locks the till when no key was pressed for the shop's idle time. It checks again when the

@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// tillAction is one item of the till menu: what it says and what choosing it does. The menu closes
+// before run is called, so run may open a dialog of its own.
+type tillAction struct {
+	label string
+	run   func()
+}
+
+// tillActions lists what the till menu (F1) offers at this till, in order; each is picked by its
+// number. Add a feature's actions here.
+func (t *Till) tillActions() []tillAction {
+	var actions []tillAction
+	if t.opt.Shifts != nil {
+		actions = append(actions, t.shiftActions()...)
+	}
+	return actions
+}
+
+// openTillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
+func (t *Till) openTillMenu() {
+	if t.modal != nil {
+		return
+	}
+	actions := t.tillActions()
+	if len(actions) == 0 {
+		return
+	}
+	chosen := 0
+	rows := make([]*widget.Label, len(actions))
+	list := container.NewVBox()
+	for i, a := range actions {
+		rows[i] = widget.NewLabel(fmt.Sprintf("%d  %s", i+1, a.label))
+		list.Add(rows[i])
+	}
+	show := func() {
+		for i, r := range rows {
+			r.Importance = widget.MediumImportance
+			r.TextStyle.Bold = i == chosen
+			if i == chosen {
+				r.Importance = widget.HighImportance
+			}
+			r.Refresh()
+		}
+	}
+	var d dialog.Dialog
+	pick := func(i int) {
+		d.Hide()
+		actions[i].run()
+	}
+	keys := newMenuKeys(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyUp:
+			chosen = max(chosen-1, 0)
+			show()
+		case fyne.KeyDown:
+			chosen = min(chosen+1, len(actions)-1)
+			show()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			pick(chosen)
+		case fyne.KeyEscape:
+			d.Hide()
+		}
+	}, func(r rune) {
+		if n, err := strconv.Atoi(string(r)); err == nil && n >= 1 && n <= len(actions) {
+			pick(n - 1)
+		}
+	})
+	show()
+	hint := widget.NewLabelWithStyle(lang.L("Number or Up/Down and Enter: choose · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	d = t.openModal(lang.L("Till menu"), container.NewVBox(list, hint, keys), keys)
+}
+
+// menuKeys hears a menu's keys. A number picks on its character, not its key press: the driver sends the
+// press first, and the character would otherwise be typed into the dialog the pick opens.
+type menuKeys struct {
+	widget.BaseWidget
+	onKey  func(*fyne.KeyEvent)
+	onRune func(rune)
+}
+
+var _ fyne.Focusable = (*menuKeys)(nil)
+
+func newMenuKeys(onKey func(*fyne.KeyEvent), onRune func(rune)) *menuKeys {
+	m := &menuKeys{onKey: onKey, onRune: onRune}
+	m.ExtendBaseWidget(m)
+	return m
+}
+
+func (m *menuKeys) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack())
+}
+func (m *menuKeys) FocusGained()              {}
+func (m *menuKeys) FocusLost()                {}
+func (m *menuKeys) TypedRune(r rune)          { m.onRune(r) }
+func (m *menuKeys) TypedKey(k *fyne.KeyEvent) { m.onKey(k) }
