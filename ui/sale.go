@@ -261,6 +261,7 @@ func (t *Till) build() fyne.CanvasObject {
 	if t.opt.Manager != nil {
 		buttons = append(buttons, t.keyButton(lang.L("Products and stock")+" (F4)", theme.StorageIcon(), t.openBackOffice))
 	}
+	buttons = append(buttons, t.keyButton(lang.L("Till menu")+" (F1)", theme.MenuIcon(), t.openTillMenu))
 	keys := container.NewGridWithColumns(min(len(buttons), 4), buttons...) // two rows fit a 1024-pixel screen
 	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
 	t.status.Importance = widget.LowImportance

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -25,7 +26,29 @@ func (t *Till) tillActions() []tillAction {
 	if t.opt.Shifts != nil {
 		actions = append(actions, t.shiftActions()...)
 	}
+	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.noSale})
+	if t.opt.Auth != nil {
+		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock})
+	}
 	return actions
+}
+
+// noSale opens the cash drawer without a sale, after asking; it needs a supervisor for a cashier and is
+// journaled either way.
+func (t *Till) noSale() {
+	var open func()
+	open = func() {
+		err := t.co.NoSale(context.Background(), "")
+		if askApproval(t, t.win, err, "", open, nil) {
+			return
+		}
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		t.say(lang.L("Drawer opened: no sale, recorded."), widget.WarningImportance)
+	}
+	t.confirm(lang.L("No sale"), lang.L("Open the drawer without a sale? It is recorded. Enter: yes · Esc: no"), open)
 }
 
 // openTillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
