@@ -159,7 +159,7 @@ func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.D
 		return err
 	}
 	err = reportpdf.Write(f, reportpdf.Report{Shop: set.Shop.Name, Summary: sum, Compare: last,
-		Language: lang.SystemLocale().LanguageString(), Translate: func(key string) string { return lang.L(key) }, Font: font})
+		Language: lang.SystemLocale().LanguageString(), Translate: lang.L, Font: font})
 	if err = errors.Join(err, f.Close()); err != nil {
 		os.Remove(file)
 		return fmt.Errorf("PDF %s: %w", file, err)

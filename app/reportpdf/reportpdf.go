@@ -25,9 +25,9 @@ type Report struct {
 	Compare *app.DaySummary
 	// Language is the BCP 47 tag money is formatted for ("en", "zh-Hans").
 	Language string
-	// Translate turns an English label into the reader's language (the UI passes Fyne's lang.L; app
-	// packages cannot import Fyne). Nil prints the English.
-	Translate func(string) string
+	// Translate turns an English label into the reader's language: Fyne's lang.L, which the caller
+	// passes because app packages cannot import Fyne. Nil prints the English.
+	Translate func(key string, data ...any) string
 	// Font is a TrueType font (.ttf with TrueType outlines) holding every glyph printed, Chinese included.
 	Font []byte
 }

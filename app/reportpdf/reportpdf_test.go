@@ -40,7 +40,7 @@ func daySummary(day time.Time) app.DaySummary {
 }
 
 // zhHans translates with the till's own Chinese translations.
-func zhHans(t *testing.T) func(string) string {
+func zhHans(t *testing.T) func(string, ...any) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "assets", "translations", "zh-Hans.json"))
 	if err != nil {
@@ -50,7 +50,7 @@ func zhHans(t *testing.T) func(string) string {
 	if err := json.Unmarshal(data, &table); err != nil {
 		t.Fatal(err)
 	}
-	return func(key string) string {
+	return func(key string, _ ...any) string {
 		if v, ok := table[key]; ok {
 			return v
 		}
