@@ -139,16 +139,12 @@ func dayReport(ctx context.Context, st *store.Store, args []string, stdout io.Wr
 	return writeRows(stdout, rows, lastRows)
 }
 
-// writeReportPDF writes sum (beside last when not nil) to file in the -lang language, with the system's
-// CJK font. A file half written is removed.
+// writeReportPDF writes sum (beside last when not nil) to file in the -lang language, in the system's
+// fonts. A file half written is removed.
 func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.DaySummary, last *app.DaySummary) error {
-	fontPath, err := reportpdf.FindFont()
+	font, latin, err := reportpdf.LoadFonts()
 	if err != nil {
 		return err
-	}
-	font, err := os.ReadFile(fontPath)
-	if err != nil {
-		return fmt.Errorf("PDF font: %w", err)
 	}
 	set, err := st.Settings(ctx)
 	if err != nil {
@@ -159,7 +155,7 @@ func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.D
 		return err
 	}
 	err = reportpdf.Write(f, reportpdf.Report{Shop: set.Shop.Name, Summary: sum, Compare: last,
-		Language: lang.SystemLocale().LanguageString(), Translate: lang.L, Font: font})
+		Language: lang.SystemLocale().LanguageString(), Translate: lang.L, Font: font, LatinFont: latin})
 	if err = errors.Join(err, f.Close()); err != nil {
 		os.Remove(file)
 		return fmt.Errorf("PDF %s: %w", file, err)

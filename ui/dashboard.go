@@ -238,14 +238,11 @@ func (pg *dayPage) savePDF() {
 	})
 }
 
-// saveReportPDF writes r, with the system's CJK font, to the Documents folder and returns the file's path.
+// saveReportPDF writes r, in the system's fonts, to the Documents folder and returns the file's path.
 // A file half written is removed.
 func saveReportPDF(r reportpdf.Report) (string, error) {
-	fontPath, err := reportpdf.FindFont()
-	if err != nil {
-		return "", err
-	}
-	if r.Font, err = os.ReadFile(fontPath); err != nil {
+	var err error
+	if r.Font, r.LatinFont, err = reportpdf.LoadFonts(); err != nil {
 		return "", err
 	}
 	dir, err := reportpdf.DocumentsDir()

@@ -1,6 +1,7 @@
 package reportpdf
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,6 +53,55 @@ func fontCandidates() []string {
 		paths = append(paths, filepath.Join(windir, "Fonts", name))
 	}
 	return paths
+}
+
+// FindLatinFont returns the path of a TrueType font with Latin letters, digits and ¥, for the text a
+// Chinese font such as Droid Sans Fallback lacks.
+func FindLatinFont() (string, error) {
+	windir := os.Getenv("WINDIR")
+	if windir == "" {
+		windir = `C:\Windows`
+	}
+	for _, path := range []string{
+		"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", // Debian/Ubuntu fonts-dejavu-core
+		"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+		"/usr/share/fonts/TTF/DejaVuSans.ttf",
+		"/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+		"/System/Library/Fonts/Supplemental/Arial.ttf",
+		"/Library/Fonts/Arial.ttf",
+		filepath.Join(windir, "Fonts", "arial.ttf"),
+	} {
+		if checkFontFile(path) == nil {
+			return path, nil
+		}
+	}
+	return "", errors.New("no TrueType Latin font found for the PDF: install fonts-dejavu-core " +
+		"(Debian/Ubuntu: sudo apt install fonts-dejavu-core)")
+}
+
+// LoadFonts reads the fonts a report is set in (Report.Font and LatinFont): FindFont's Chinese font and,
+// when that one has no digits of its own, FindLatinFont's.
+func LoadFonts() (cjk, latin []byte, err error) {
+	path, err := FindFont()
+	if err != nil {
+		return nil, nil, err
+	}
+	if cjk, err = os.ReadFile(path); err != nil {
+		return nil, nil, err
+	}
+	if err := checkTrueType(cjk); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if newGlyphs(cjk).has('0') {
+		return cjk, nil, nil
+	}
+	if path, err = FindLatinFont(); err != nil {
+		return nil, nil, err
+	}
+	if latin, err = os.ReadFile(path); err != nil {
+		return nil, nil, err
+	}
+	return cjk, latin, nil
 }
 
 // checkFontFile reports why path cannot be embedded, reading only its first bytes.

@@ -28,8 +28,10 @@ type Report struct {
 	// Translate turns an English label into the reader's language: Fyne's lang.L, which the caller
 	// passes because app packages cannot import Fyne. Nil prints the English.
 	Translate func(key string, data ...any) string
-	// Font is a TrueType font (.ttf with TrueType outlines) holding every glyph printed, Chinese included.
-	Font []byte
+	// Font is a TrueType font (.ttf with TrueType outlines) with the Chinese glyphs; LatinFont one for the
+	// characters Font lacks (Droid Sans Fallback has no digits or Latin letters), or nil when Font has
+	// them all. See LoadFonts.
+	Font, LatinFont []byte
 }
 
 // Page geometry in millimetres, A4 portrait.
@@ -38,7 +40,8 @@ const (
 	lineH     = 6.0
 	fontSize  = 10.0
 	chartH    = 45.0
-	fontAlias = "cjk"
+	cjkFont   = "cjk"
+	latinFont = "latin"
 )
 
 // ErrNotTrueType is returned for a font fpdf cannot embed: a collection (.ttc), CFF outlines (.otf), or
@@ -50,17 +53,29 @@ func Write(w io.Writer, r Report) error {
 	if err := checkTrueType(r.Font); err != nil {
 		return err
 	}
+	if r.LatinFont != nil {
+		if err := checkTrueType(r.LatinFont); err != nil {
+			return fmt.Errorf("the Latin font: %w", err)
+		}
+	}
 	if err := app.CheckPeriod(r.Summary.From, r.Summary.To); err != nil {
 		return err
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(margin, margin, margin)
-	pdf.SetAutoPageBreak(true, margin)
-	pdf.AddUTF8FontFromBytes(fontAlias, "", r.Font)
+	// text breaks pages itself, before a line rather than between the runs of one.
+	pdf.SetAutoPageBreak(false, margin)
+	// Text is placed run by run (see text), so cells get no padding of their own.
+	pdf.SetCellMargin(0)
+	p := &page{pdf: pdf, r: r, cjk: newGlyphs(r.Font)}
+	pdf.AddUTF8FontFromBytes(cjkFont, "", r.Font)
+	if r.LatinFont != nil {
+		pdf.AddUTF8FontFromBytes(latinFont, "", r.LatinFont)
+		p.latin, p.hasLatin = newGlyphs(r.LatinFont), true
+	}
 	if pdf.Err() {
 		return fmt.Errorf("font: %w", pdf.Error())
 	}
-	p := &page{pdf: pdf, r: r}
 	title := p.tr("Sales report") + ": " + PeriodLabel(r.Summary.From, r.Summary.To)
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("checkout", true)
@@ -122,8 +137,77 @@ func wholeDays(from, to time.Time) bool {
 
 // page lays the report out top to bottom.
 type page struct {
-	pdf *fpdf.Fpdf
-	r   Report
+	pdf        *fpdf.Fpdf
+	r          Report
+	cjk, latin glyphs
+	hasLatin   bool
+	size       float64 // the font size in points
+}
+
+// run is a stretch of text set in one font.
+type run struct{ font, text string }
+
+// runs splits s into runs: what the Latin font draws in it, the rest in the Chinese font.
+func (p *page) runs(s string) []run {
+	var out []run
+	for _, r := range s {
+		font := cjkFont
+		if p.hasLatin && (p.latin.has(r) || !p.cjk.has(r)) {
+			font = latinFont
+		}
+		if n := len(out); n > 0 && out[n-1].font == font {
+			out[n-1].text += string(r)
+		} else {
+			out = append(out, run{font, string(r)})
+		}
+	}
+	return out
+}
+
+// setSize sets the font size for the text that follows.
+func (p *page) setSize(size float64) {
+	p.size = size
+	p.pdf.SetFont(cjkFont, "", size)
+}
+
+// text sets s in a cell w wide (0: to the right margin) and h high, aligned "L", "R" or "C", then moves
+// right of the cell (ln 0) or to the start of the next line (ln 1).
+func (p *page) text(w, h float64, s, align string, ln int) {
+	pdf := p.pdf
+	x, y := pdf.GetXY()
+	if _, ph := pdf.GetPageSize(); y+h > ph-margin {
+		pdf.AddPage()
+		y = pdf.GetY()
+	}
+	if w == 0 {
+		pw, _ := pdf.GetPageSize()
+		w = pw - margin - x
+	}
+	runs := p.runs(s)
+	widths := make([]float64, len(runs))
+	total := 0.0
+	for i, r := range runs {
+		pdf.SetFont(r.font, "", p.size)
+		widths[i] = pdf.GetStringWidth(r.text)
+		total += widths[i]
+	}
+	at := x
+	switch align {
+	case "R":
+		at = x + w - total
+	case "C":
+		at = x + (w-total)/2
+	}
+	pdf.SetXY(at, y)
+	for i, r := range runs {
+		pdf.SetFont(r.font, "", p.size)
+		pdf.CellFormat(widths[i], h, r.text, "", 0, "L", false, 0, "")
+	}
+	if ln == 1 {
+		pdf.SetXY(margin, y+h)
+	} else {
+		pdf.SetXY(x+w, y)
+	}
 }
 
 // tr translates a label. Its keys are in assets/translations, checked by the assets tests.
@@ -152,19 +236,19 @@ func (p *page) room(h float64) {
 
 func (p *page) write() {
 	s, pdf := p.r.Summary, p.pdf
-	pdf.SetFont(fontAlias, "", 18)
+	p.setSize(18)
 	title := p.tr("Sales report")
 	if p.r.Shop != "" {
 		title = p.r.Shop + " · " + title
 	}
-	pdf.CellFormat(0, 10, title, "", 1, "L", false, 0, "")
-	pdf.SetFont(fontAlias, "", 12)
+	p.text(0, 10, title, "L", 1)
+	p.setSize(12)
 	sub := PeriodLabel(s.From, s.To)
 	if p.r.Compare != nil {
 		sub += "   (" + p.tr("compared with") + " " + PeriodLabel(p.r.Compare.From, p.r.Compare.To) + ")"
 	}
-	pdf.CellFormat(0, 8, sub, "", 1, "L", false, 0, "")
-	pdf.SetFont(fontAlias, "", fontSize)
+	p.text(0, 8, sub, "L", 1)
+	p.setSize(fontSize)
 	pdf.Ln(2)
 
 	p.headline()
@@ -211,16 +295,19 @@ func (p *page) write() {
 func (p *page) section(title string) {
 	p.room(4 * lineH)
 	p.pdf.Ln(3)
-	p.pdf.SetFont(fontAlias, "", 12)
-	p.pdf.CellFormat(0, lineH+1, title, "B", 1, "L", false, 0, "")
-	p.pdf.SetFont(fontAlias, "", fontSize)
+	p.setSize(12)
+	p.text(0, lineH+1, title, "L", 1)
+	y := p.pdf.GetY()
+	p.pdf.SetDrawColor(0, 0, 0)
+	p.pdf.Line(margin, y, margin+p.width(), y)
+	p.setSize(fontSize)
 }
 
 // row prints a label and a value aligned right.
 func (p *page) row(label, value string) {
 	w := p.width()
-	p.pdf.CellFormat(w*0.6, lineH, label, "", 0, "L", false, 0, "")
-	p.pdf.CellFormat(w*0.4, lineH, value, "", 1, "R", false, 0, "")
+	p.text(w*0.6, lineH, label, "L", 0)
+	p.text(w*0.4, lineH, value, "R", 1)
 }
 
 // headline prints the headline figures, with the comparison period's and the change when there is one.
@@ -229,7 +316,7 @@ func (p *page) headline() {
 	cols := []float64{0.34, 0.22, 0.22, 0.22}
 	w := p.width()
 	cell := func(i int, text, align string, ln int) {
-		p.pdf.CellFormat(w*cols[i], lineH, text, "", ln, align, false, 0, "")
+		p.text(w*cols[i], lineH, text, align, ln)
 	}
 	if c != nil {
 		cell(0, "", "L", 0)
@@ -319,9 +406,9 @@ func (p *page) hourChart() {
 	x0, top := pdf.GetX(), pdf.GetY()+lineH
 	base := top + chartH
 	slot := p.width() / 24
-	pdf.SetFont(fontAlias, "", 8)
+	p.setSize(8)
 	if most.IsZero() {
-		pdf.CellFormat(0, lineH, p.tr("No sales"), "", 1, "L", false, 0, "")
+		p.text(0, lineH, p.tr("No sales"), "L", 1)
 	}
 	pdf.SetDrawColor(160, 160, 160)
 	pdf.Line(x0, base, x0+p.width(), base)
@@ -334,16 +421,16 @@ func (p *page) hourChart() {
 			pdf.Rect(x+slot*0.15, base-bh, slot*0.7, bh, "F")
 			if t.Revenue.Cmp(most) == 0 {
 				pdf.SetXY(x-slot, base-bh-lineH)
-				pdf.CellFormat(3*slot, lineH, p.money(t.Revenue), "", 0, "C", false, 0, "")
+				p.text(3*slot, lineH, p.money(t.Revenue), "C", 0)
 			}
 		}
 		if h%3 == 0 {
 			pdf.SetXY(x, base+1)
-			pdf.CellFormat(slot, 4, fmt.Sprintf("%02d", h), "", 0, "C", false, 0, "")
+			p.text(slot, 4, fmt.Sprintf("%02d", h), "C", 0)
 		}
 	}
 	pdf.SetXY(x0, base+6)
-	pdf.SetFont(fontAlias, "", fontSize)
+	p.setSize(fontSize)
 }
 
 // topProducts lists the top products: rank, name, quantity, revenue.
@@ -354,9 +441,9 @@ func (p *page) topProducts() {
 		if t.Unit == app.UnitKg {
 			qty += " kg"
 		}
-		p.pdf.CellFormat(w*0.06, lineH, fmt.Sprint(i+1), "", 0, "R", false, 0, "")
-		p.pdf.CellFormat(w*0.54, lineH, " "+t.Name, "", 0, "L", false, 0, "")
-		p.pdf.CellFormat(w*0.15, lineH, qty, "", 0, "R", false, 0, "")
-		p.pdf.CellFormat(w*0.25, lineH, p.money(t.Revenue), "", 1, "R", false, 0, "")
+		p.text(w*0.06, lineH, fmt.Sprint(i+1), "R", 0)
+		p.text(w*0.54, lineH, "  "+t.Name, "L", 0)
+		p.text(w*0.15, lineH, qty, "R", 0)
+		p.text(w*0.25, lineH, p.money(t.Revenue), "R", 1)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,18 +60,15 @@ func zhHans(t *testing.T) func(string, ...any) string {
 	}
 }
 
-// testFont is the font the tests print with: make test installs fonts-droid-fallback.
-func testFont(t *testing.T) []byte {
+// withFonts adds the fonts the tests print with to r: make test installs fonts-droid-fallback and
+// fonts-dejavu-core.
+func withFonts(t *testing.T, r Report) Report {
 	t.Helper()
-	path, err := FindFont()
-	if err != nil {
+	var err error
+	if r.Font, r.LatinFont, err = LoadFonts(); err != nil {
 		t.Fatal(err)
 	}
-	font, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return font
+	return r
 }
 
 // pdfText is the text of a PDF as pdftotext -layout reads it (make test installs poppler-utils).
@@ -96,7 +94,7 @@ func TestChineseReportWithComparison(t *testing.T) {
 	last := app.NewDaySummary(sum.From.AddDate(0, 0, -7), sum.To.AddDate(0, 0, -7), money.CNY)
 	last.Sales, last.Items, last.Revenue = 1, 2, cny(61728)
 	var buf bytes.Buffer
-	err := Write(&buf, Report{Shop: "街角小店", Summary: sum, Compare: &last, Language: "zh-Hans", Translate: zhHans(t), Font: testFont(t)})
+	err := Write(&buf, withFonts(t, Report{Shop: "街角小店", Summary: sum, Compare: &last, Language: "zh-Hans", Translate: zhHans(t)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +133,7 @@ func TestEnglishRangeWithoutComparison(t *testing.T) {
 	sum := daySummary(from)
 	sum.To = from.AddDate(0, 0, 7)
 	var buf bytes.Buffer
-	if err := Write(&buf, Report{Summary: sum, Language: "en", Font: testFont(t)}); err != nil {
+	if err := Write(&buf, withFonts(t, Report{Summary: sum, Language: "en"})); err != nil {
 		t.Fatal(err)
 	}
 	flat := spaces.ReplaceAllString(pdfText(t, buf.Bytes()), " ")
@@ -197,5 +195,48 @@ func TestFontFromTheEnvironment(t *testing.T) {
 	t.Setenv(FontEnv, path)
 	if got, err := FindFont(); got != path || err != nil {
 		t.Errorf("FindFont with $%s set = %q, %v", FontEnv, got, err)
+	}
+}
+
+// Droid Sans Fallback draws no digits or Latin letters: figures must be set in the Latin font, Chinese in
+// the Chinese one, and both embedded, or the PDF shows empty boxes (which pdftotext cannot notice).
+func TestFiguresAreSetInAFontThatHasThem(t *testing.T) {
+	r := withFonts(t, Report{})
+	cjk := newGlyphs(r.Font)
+	if !cjk.has('农') || !cjk.has('￥') {
+		t.Fatal("the Chinese font has no 农")
+	}
+	if cjk.has('0') {
+		t.Skip("this Chinese font has its own digits: no Latin font needed")
+	}
+	latin := newGlyphs(r.LatinFont)
+	if !latin.has('0') || !latin.has('¥') || latin.has('农') {
+		t.Fatal("the Latin font's coverage is not what the test expects")
+	}
+	p := &page{cjk: cjk, latin: latin, hasLatin: true}
+	got := p.runs("1 农夫山泉 550ml ¥1,000.00")
+	want := []run{{latinFont, "1 "}, {cjkFont, "农夫山泉"}, {latinFont, " 550ml ¥1,000.00"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("runs = %q, want %q", got, want)
+	}
+
+	var buf bytes.Buffer
+	r.Summary, r.Language = daySummary(time.Now()), "zh-Hans"
+	if err := Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdffonts", file).Output()
+	if err != nil {
+		t.Fatalf("pdffonts (from poppler-utils): %v", err)
+	}
+	// fpdf names the embedded fonts after their aliases.
+	for _, want := range []string{cjkFont, latinFont} {
+		if !regexp.MustCompile(`(?m)^utf8` + want + ` .* yes `).Match(out) {
+			t.Errorf("the PDF does not embed the %s font:\n%s", want, out)
+		}
 	}
 }
