@@ -1,6 +1,6 @@
 // Package reportpdf writes the owner's report of a day or a range of days as a PDF: the headline figures
 // (beside an earlier period's when given), tax, tenders, refunds, top-ups, sales by hour as a bar chart,
-// categories and the top products. Text is set in a TrueType CJK font the caller supplies (see FindFont),
+// categories and the top products. Text is set in the TrueType fonts the caller supplies (see LoadFonts),
 // so Chinese labels and product names print.
 package reportpdf
 
