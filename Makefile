@@ -9,10 +9,13 @@ BIN := bin/checkout
 FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 
 # Build: cgo toolchain, OpenGL/X11/Wayland headers for Fyne (GLFW 3.4 compiles both back ends), libusb
-# for card readers. Run: CJK fonts so the Chinese UI has glyphs. Checked on Debian 12 / Ubuntu 24.04.
+# for card readers. Run: CJK fonts so the Chinese UI has glyphs; for PDF reports a CJK TrueType .ttf
+# (fpdf cannot embed Noto's .ttc) and DejaVu for the digits and Latin letters Droid Sans Fallback lacks.
+# Test: those fonts and poppler-utils to read the PDFs back. Checked on Debian 12 / Ubuntu 24.04.
 BUILD_PACKAGES := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libusb-1.0-0-dev
-RUN_PACKAGES := fonts-noto-cjk
+RUN_PACKAGES := fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
+TEST_PACKAGES := fonts-droid-fallback fonts-dejavu-core poppler-utils
 
 .PHONY: deps deps-run build run test bench package-linux clean
 
@@ -31,6 +34,7 @@ run: build deps-run
 	./$(BIN) $(ARGS)
 
 test: deps
+	@./.ci/apt-install $(TEST_PACKAGES)
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) test -race -count=1 ./...

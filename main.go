@@ -74,8 +74,10 @@ Commands:
   export-catalog [FILE]
                    the catalog as UTF-8 CSV, to FILE or standard output
   verify-journal   recompute the journal's hash chain; exit 1 naming the first bad row
-  report [-day YYYY-MM-DD] [-csv]
-                   a day's figures (default today) beside the same weekday last week; -csv as CSV
+  report [-day YYYY-MM-DD | -from YYYY-MM-DD -to YYYY-MM-DD] [-csv | -pdf FILE]
+                   a day's figures (default today) beside the same weekday last week, or the days -from
+                   to -to (both included); -csv as CSV, -pdf as a PDF file (needs a Chinese TrueType
+                   font: fonts-droid-fallback, or $CHECKOUT_PDF_FONT)
   export-sales -from YYYY-MM-DD -to YYYY-MM-DD [FILE]
                    one CSV row per sold line of those days (both included), to FILE or standard output
   x-report         the figures since the last Z report, nothing stored

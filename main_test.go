@@ -537,6 +537,107 @@ func TestMergedCardReaders(t *testing.T) {
 	}
 }
 
+// report -pdf writes the day (in Chinese with -lang zh-Hans) or a range as a PDF that pdftotext reads back.
+func TestReportPDF(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	defer setLanguage("en")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	water := app.CatalogEntry{Product: app.Product{SKU: "DRK-002", Name: "农夫山泉 550ml", Price: money.New(200, money.CNY),
+		Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6921168509256"}}
+	if _, err := st.AddProducts(ctx, []app.CatalogEntry{water}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetSetting(ctx, "shop_name", "街角小店", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	set, err := st.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{2, 1} { // ¥4.00 and ¥2.00 in cash
+		co, err := app.NewCheckout(set, st, st, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range n {
+			if _, err := co.Scan(ctx, "6921168509256"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	today := time.Now().Format("2006-01-02")
+	dayFile, rangeFile := filepath.Join(dir, "day.pdf"), filepath.Join(dir, "range.pdf")
+	code, out, errOut := cli("-db", db, "-lang", "zh-Hans", "report", "-day", today, "-pdf", dayFile)
+	if code != 0 || !strings.Contains(out, "written to "+dayFile) {
+		t.Fatalf("report -pdf = %d\n%s\n%s", code, out, errOut)
+	}
+	text := pdfText(t, dayFile)
+	for _, want := range []string{"街角小店 · 销售报表", today, "营业额", "¥6.00", "客单价", "¥3.00", "农夫山泉 550ml", "应有现金", "变化"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the day's PDF does not say %q:\n%s", want, text)
+		}
+	}
+
+	setLanguage("en")
+	t.Setenv("LANGUAGE", "en")
+	t.Setenv("LC_ALL", "en_US")
+	weekAgo := time.Now().AddDate(0, 0, -6).Format("2006-01-02")
+	code, out, errOut = cli("-db", db, "report", "-from", weekAgo, "-to", today, "-pdf", rangeFile)
+	if code != 0 {
+		t.Fatalf("report -from -to -pdf = %d\n%s\n%s", code, out, errOut)
+	}
+	text = pdfText(t, rangeFile)
+	for _, want := range []string{"Sales report", weekAgo + " – " + today, "Revenue", "¥6.00", "农夫山泉 550ml"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the range's PDF does not say %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Change") {
+		t.Errorf("a range was compared with something:\n%s", text)
+	}
+
+	for _, tt := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{[]string{"report", "-from", weekAgo, "-to", today, "-csv"}, 0, "sales,,2,\nrevenue,,6.00,\n", ""},
+		{[]string{"report", "-from", weekAgo, "-to", today}, 0, weekAgo + " – " + today + "\nfigure", ""},
+		{[]string{"report", "-from", today}, 1, "", "report takes"},
+		{[]string{"report", "-day", today, "-from", today, "-to", today}, 1, "", "report takes"},
+		{[]string{"report", "-csv", "-pdf", rangeFile}, 1, "", "report takes"},
+		{[]string{"report", "-from", today, "-to", weekAgo}, 1, "", "on or after -from"},
+		{[]string{"report", "-pdf", filepath.Join(dir, "no such dir", "r.pdf")}, 1, "", "no such file or directory"},
+	} {
+		code, out, errOut := cli(append([]string{"-db", db}, tt.args...)...)
+		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+			t.Errorf("checkout %v = %d\nstdout %q\nstderr %q", tt.args, code, out, errOut)
+		}
+	}
+}
+
+// pdfText is a PDF file's text as pdftotext -layout reads it (make test installs poppler-utils).
+func pdfText(t *testing.T, file string) string {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", file, err)
+	}
+	return string(out)
+}
+
 func TestReportCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")

@@ -12,8 +12,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/reportpdf"
 	"checkout/store"
 )
 
@@ -62,41 +65,102 @@ func period(s app.DaySummary) string {
 	return fmt.Sprintf("%s to %s", s.From.Local().Format(time.DateTime), s.To.Local().Format(time.DateTime))
 }
 
-// dayReport prints a day's summary beside the same weekday last week's, as text or CSV.
+// dayReport prints a day's summary beside the same weekday last week's, or the days -from to -to (both
+// included) on their own, as text, CSV or a PDF file.
 func dayReport(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	day := fs.String("day", "", "the day, YYYY-MM-DD (default today)")
+	fromDay := fs.String("from", "", "first day, YYYY-MM-DD")
+	toDay := fs.String("to", "", "last day, YYYY-MM-DD (included)")
 	asCSV := fs.Bool("csv", false, "write CSV")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		return errors.New("report takes [-day YYYY-MM-DD] [-csv]")
+	pdfFile := fs.String("pdf", "", "write a PDF to this file")
+	const how = "report takes [-day YYYY-MM-DD | -from YYYY-MM-DD -to YYYY-MM-DD] [-csv | -pdf FILE]"
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || (*asCSV && *pdfFile != "") ||
+		(*day != "" && (*fromDay != "" || *toDay != "")) || ((*fromDay == "") != (*toDay == "")) {
+		return errors.New(how)
 	}
-	when := time.Now()
-	if *day != "" {
+	var from, to time.Time
+	var last *app.DaySummary
+	if *fromDay != "" {
 		var err error
-		if when, err = time.ParseInLocation(dateLayout, *day, time.Local); err != nil {
-			return fmt.Errorf("-day %q: a date as YYYY-MM-DD", *day)
+		if from, err = time.ParseInLocation(dateLayout, *fromDay, time.Local); err != nil {
+			return fmt.Errorf("-from %q: a date as YYYY-MM-DD", *fromDay)
 		}
+		lastDay, err := time.ParseInLocation(dateLayout, *toDay, time.Local)
+		if err != nil || lastDay.Before(from) {
+			return fmt.Errorf("-to %q: a day as YYYY-MM-DD on or after -from", *toDay)
+		}
+		// A range stands alone: a week earlier would overlap any range longer than a week.
+		_, to = app.DayBounds(lastDay)
+	} else {
+		when := time.Now()
+		if *day != "" {
+			var err error
+			if when, err = time.ParseInLocation(dateLayout, *day, time.Local); err != nil {
+				return fmt.Errorf("-day %q: a date as YYYY-MM-DD", *day)
+			}
+		}
+		from, to = app.DayBounds(when)
+		lastFrom, lastTo := app.SameWeekdayLastWeek(from, to)
+		sum, err := st.DaySummary(ctx, lastFrom, lastTo)
+		if err != nil {
+			return err
+		}
+		last = &sum
 	}
-	from, to := app.DayBounds(when)
 	sum, err := st.DaySummary(ctx, from, to)
 	if err != nil {
 		return err
 	}
-	lastFrom, lastTo := app.SameWeekdayLastWeek(from, to)
-	last, err := st.DaySummary(ctx, lastFrom, lastTo)
-	if err != nil {
-		return err
+	if *pdfFile != "" {
+		if err := writeReportPDF(ctx, st, *pdfFile, sum, last); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "PDF report of %s written to %s\n", reportpdf.PeriodLabel(from, to), *pdfFile)
+		return nil
 	}
-	rows, lastRows := summaryRows(sum), summaryRows(last)
+	rows := summaryRows(sum)
+	var lastRows []reportRow
+	if last != nil {
+		lastRows = summaryRows(*last)
+	}
 	if *asCSV {
 		return writeCSV(stdout, rows, lastRows)
 	}
-	fmt.Fprintf(stdout, "%s (%s), beside %s\n", from.Format(dateLayout), from.Weekday(), lastFrom.Format(dateLayout))
-	cmp := sum.Compare(last)
+	if last == nil {
+		fmt.Fprintln(stdout, reportpdf.PeriodLabel(from, to))
+		return writeRows(stdout, rows, nil)
+	}
+	fmt.Fprintf(stdout, "%s (%s), beside %s\n", from.Format(dateLayout), from.Weekday(), last.From.Format(dateLayout))
+	cmp := sum.Compare(*last)
 	fmt.Fprintf(stdout, "revenue %s, sales %s, average basket %s, refunds %s against last week\n",
 		percent(cmp.Revenue), percent(cmp.Sales), percent(cmp.AverageBasket), percent(cmp.Refunds))
 	return writeRows(stdout, rows, lastRows)
+}
+
+// writeReportPDF writes sum (beside last when not nil) to file in the -lang language, in the system's
+// fonts. A file half written is removed.
+func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.DaySummary, last *app.DaySummary) error {
+	font, latin, err := reportpdf.LoadFonts()
+	if err != nil {
+		return err
+	}
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	err = reportpdf.Write(f, reportpdf.Report{Shop: set.Shop.Name, Summary: sum, Compare: last,
+		Language: lang.SystemLocale().LanguageString(), Translate: lang.L, Font: font, LatinFont: latin})
+	if err = errors.Join(err, f.Close()); err != nil {
+		os.Remove(file)
+		return fmt.Errorf("PDF %s: %w", file, err)
+	}
+	return nil
 }
 
 // percent shows a change as a signed percentage, or "new" when there was nothing to compare with.

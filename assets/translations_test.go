@@ -7,16 +7,24 @@ import (
 	"go/token"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
 )
 
-// usedKeys returns every string literal passed to lang.L in the UI and main package.
+// usedKeys returns every string literal passed to lang.L in the UI and main package, and to the PDF
+// report's tr (app/reportpdf cannot import Fyne: its caller hands it lang.L).
 func usedKeys(t *testing.T) map[string]string {
 	t.Helper()
 	files, _ := filepath.Glob("../ui/*.go")
 	files = append(files, "../main.go")
+	pdf, _ := filepath.Glob("../app/reportpdf/*.go")
+	for _, f := range pdf {
+		if !strings.HasSuffix(f, "_test.go") {
+			files = append(files, f)
+		}
+	}
 	keys := map[string]string{}
 	fset := token.NewFileSet()
 	for _, f := range files {
@@ -30,10 +38,11 @@ func usedKeys(t *testing.T) map[string]string {
 				return true
 			}
 			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "L" {
+			if !ok {
 				return true
 			}
-			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "lang" {
+			pkg, isIdent := sel.X.(*ast.Ident)
+			if !(sel.Sel.Name == "L" && isIdent && pkg.Name == "lang") && sel.Sel.Name != "tr" {
 				return true
 			}
 			if lit, ok := call.Args[0].(*ast.BasicLit); ok {

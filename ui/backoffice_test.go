@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -341,5 +342,48 @@ func TestDayPageAndZReport(t *testing.T) {
 	mustShow(t, o, "Z report T01-Z0001 stored")
 	if n, err := st.VerifyJournal(context.Background()); err != nil || n != 3 {
 		t.Errorf("journal after two sales and a Z: %d rows, %v", n, err)
+	}
+}
+
+// F9 on the day page saves the day shown as a PDF in the Documents folder and says where; a font that
+// cannot be used is named in the message and leaves no file.
+func TestDayPageSavesAPDF(t *testing.T) {
+	home := t.TempDir()
+	docs := filepath.Join(home, "Documents")
+	if err := os.Mkdir(docs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DOCUMENTS_DIR", "")
+	till, _ := newTill(t, func(o *ui.Options) { o.Manager, o.Reports = managerOf(o), o.Sales.(*store.Store) })
+	w := till.Window()
+	scan(w, "5449000000996")
+	scan(w, "6924743915763")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyReturn) // ¥9.50 cash
+	press(w, fyne.KeyF4)
+	o := till.BackOffice().Window()
+	press(o, fyne.KeyF10)
+	mustShow(t, o, "Save PDF (F9)")
+
+	t.Setenv("CHECKOUT_PDF_FONT", filepath.Join(home, "missing.ttf"))
+	press(o, fyne.KeyF9)
+	mustShow(t, o, "The PDF was not saved: $CHECKOUT_PDF_FONT")
+	t.Setenv("CHECKOUT_PDF_FONT", "")
+
+	file := filepath.Join(docs, "checkout-"+time.Now().Format(time.DateOnly)+".pdf")
+	if _, err := os.Stat(file); err == nil {
+		t.Fatal("a failed save left a file")
+	}
+	press(o, fyne.KeyF9)
+	mustShow(t, o, "PDF saved: "+file)
+	out, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (poppler-utils) on the saved PDF: %v", err)
+	}
+	for _, want := range []string{"Sales report", "¥9.50", "Coca-Cola 330ml can", "Lay's chips 70g", "Cash expected"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the saved PDF does not say %q:\n%s", want, out)
+		}
 	}
 }

@@ -2,7 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/reportpdf"
 )
 
 // Reports sums up the till's days and closes them; the store implements it.
@@ -27,7 +31,8 @@ type Reports interface {
 
 // dayPage is the owner's day at a glance: the headline figures against the same weekday last week, sales
 // by hour, by category, the top products and the tender mix, for a chosen day (today by default; PageUp
-// and PageDown step a day). F11 shows the X report, F12 closes the day with a Z report after asking.
+// and PageDown step a day). F9 saves what is shown as a PDF, F11 shows the X report, F12 closes the day
+// with a Z report after asking.
 type dayPage struct {
 	office   *BackOffice
 	content  fyne.CanvasObject
@@ -40,6 +45,10 @@ type dayPage struct {
 	note     notice
 	showing  time.Time // the first instant of the day shown
 	reportOf string    // "" for a day; "X" while the X report is shown
+	// shown and shownLast are the figures on the page (shownLast nil when not compared), for the PDF.
+	shown     app.DaySummary
+	shownLast *app.DaySummary
+	saving    bool // a PDF is being written
 }
 
 func newDayPage(o *BackOffice) *dayPage {
@@ -52,6 +61,8 @@ func newDayPage(o *BackOffice) *dayPage {
 			pg.step(-1)
 		case fyne.KeyPageDown:
 			pg.step(+1)
+		case fyne.KeyF9:
+			pg.savePDF()
 		case fyne.KeyF11:
 			pg.xReport()
 		case fyne.KeyF12:
@@ -63,10 +74,11 @@ func newDayPage(o *BackOffice) *dayPage {
 	}
 	prev := widget.NewButtonWithIcon(lang.L("Day before")+" (PgUp)", theme.NavigateBackIcon(), func() { pg.step(-1) })
 	next := widget.NewButtonWithIcon(lang.L("Day after")+" (PgDn)", theme.NavigateNextIcon(), func() { pg.step(+1) })
+	save := widget.NewButtonWithIcon(lang.L("Save PDF")+" (F9)", theme.DocumentSaveIcon(), pg.savePDF)
 	x := widget.NewButtonWithIcon(lang.L("X report")+" (F11)", theme.DocumentIcon(), pg.xReport)
 	z := widget.NewButtonWithIcon(lang.L("Close the day: Z report")+" (F12)", theme.ConfirmIcon(), pg.closeDay)
 	z.Importance = widget.DangerImportance
-	top := container.NewVBox(container.NewBorder(nil, nil, prev, container.NewHBox(next, x, z), pg.day), pg.note)
+	top := container.NewVBox(container.NewBorder(nil, nil, prev, container.NewHBox(next, save, x, z), pg.day), pg.note)
 	left := container.NewVBox(pg.figures, widget.NewSeparator(), bold(lang.L("Sales by hour")), pg.hours)
 	right := container.NewVBox(bold(lang.L("By category")), pg.cats, bold(lang.L("Top products")), pg.top,
 		bold(lang.L("Tenders")), pg.tenders)
@@ -116,6 +128,7 @@ func (pg *dayPage) load() {
 
 // show fills the page with sum, compared with last when it is not nil.
 func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary) {
+	pg.shown, pg.shownLast = sum, last
 	f := func(a money.Amount) string { return money.Format(a, pg.office.till.opt.Language) }
 	var cmp app.Comparison
 	if last != nil {
@@ -195,6 +208,57 @@ func share(part, whole int64) string {
 		return ""
 	}
 	return money.FormatFixed(app.ShareBP(part, whole), 2) + "%"
+}
+
+// savePDF writes what the page shows as a PDF into the user's Documents folder, in the background (the
+// font alone is megabytes), and then says where it went.
+func (pg *dayPage) savePDF() {
+	if pg.saving {
+		return
+	}
+	if pg.shown.From.IsZero() {
+		pg.load()
+		if pg.shown.From.IsZero() {
+			return
+		}
+	}
+	pg.saving = true
+	r := reportpdf.Report{Shop: pg.office.till.co.Settings().Shop.Name, Summary: pg.shown, Compare: pg.shownLast,
+		Language: pg.office.till.opt.Language, Translate: lang.L}
+	pg.office.till.opt.Background(func() {
+		file, err := saveReportPDF(r)
+		onUI(func() {
+			pg.saving = false
+			if err != nil {
+				pg.note.say(lang.L("The PDF was not saved: {{.Detail}}", map[string]any{"Detail": err.Error()}), widget.DangerImportance)
+				return
+			}
+			pg.note.say(lang.L("PDF saved: {{.File}}", map[string]any{"File": file}), widget.SuccessImportance)
+		})
+	})
+}
+
+// saveReportPDF writes r, in the system's fonts, to the Documents folder and returns the file's path.
+// A file half written is removed.
+func saveReportPDF(r reportpdf.Report) (string, error) {
+	var err error
+	if r.Font, r.LatinFont, err = reportpdf.LoadFonts(); err != nil {
+		return "", err
+	}
+	dir, err := reportpdf.DocumentsDir()
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, reportpdf.FileName(r.Summary.From, r.Summary.To))
+	f, err := os.Create(file)
+	if err != nil {
+		return "", err
+	}
+	if err := errors.Join(reportpdf.Write(f, r), f.Close()); err != nil {
+		os.Remove(file)
+		return "", err
+	}
+	return file, nil
 }
 
 // xReport shows everything since the last Z report; nothing is stored.
