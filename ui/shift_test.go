@@ -109,7 +109,7 @@ func TestShiftOpenCashOutAndClose(t *testing.T) {
 	press(w, fyne.KeyF1)
 	mustShow(t, w, "1  Open shift")
 	press(w, fyne.KeyEscape)
-	if shows(w, "Till menu") {
+	if shows(w, "1  Open shift") {
 		t.Error("Esc did not close the till menu")
 	}
 }

@@ -27,8 +27,11 @@ type signIn struct {
 	first     bool
 }
 
+// Lock hides the sale screen behind the sign-in screen, as F1's "lock" and the idle time do.
+func (t *Till) Lock() { t.lock() }
+
 // lock hides the sale screen behind the sign-in screen. A sale in progress stays for whoever signs in
-// next, if they may take it over (see signedIn).
+// next, if they may take it over (see submit).
 func (t *Till) lock() {
 	if t.opt.Auth == nil || t.locked != nil {
 		return
@@ -153,7 +156,10 @@ func (s *signIn) submit() {
 	var err error
 	if s.first {
 		if s.pin.Text != s.again.Text {
+			s.pin.SetText("")
+			s.again.SetText("")
 			s.fail(errPINsDiffer)
+			s.t.win.Canvas().Focus(s.pin)
 			return
 		}
 		sess, err = auth.CreateOwner(ctx, s.name.Text, s.pin.Text)

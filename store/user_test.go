@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"checkout/app"
+)
+
+// staff makes the shop's owner (first run), a supervisor and a cashier, with real argon2id PINs.
+func staff(t *testing.T, s *Store, now func() time.Time) (*app.Auth, *app.Session) {
+	t.Helper()
+	ctx := context.Background()
+	auth := app.NewAuth(s, "T01", app.DefaultSecurity(), now)
+	owner, err := auth.CreateOwner(ctx, "Olivia", "1111")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.CreateOwner(ctx, "Mallory", "6666"); !errors.Is(err, app.ErrOwnerExists) {
+		t.Errorf("a second first-run owner: %v", err)
+	}
+	for _, u := range []struct {
+		name string
+		role app.Role
+		pin  string
+	}{{"Wang", app.RoleSupervisor, "2222"}, {"Li", app.RoleCashier, "3333"}} {
+		if _, err := auth.AddUser(ctx, owner, u.name, u.role, u.pin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return auth, owner
+}
+
+// journalOf returns the payloads of the journal's rows of kind, oldest first.
+func journalOf(t *testing.T, s *Store, kind string) []map[string]any {
+	t.Helper()
+	rows, err := s.r.Query(`SELECT payload FROM journal WHERE kind = ? ORDER BY seq`, kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []map[string]any
+	for rows.Next() {
+		var p string
+		var m map[string]any
+		if err := rows.Scan(&p); err != nil || json.Unmarshal([]byte(p), &m) != nil {
+			t.Fatal(p, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Every protected action is refused for a cashier, changing nothing; a supervisor's PIN lets exactly one
+// through, and the approval is journaled with both names. The owner needs no one.
+func TestCashierNeedsApprovalForEveryProtectedAction(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	auth, _ := staff(t, s, time.Now)
+	li, err := auth.SignIn(ctx, "li", "3333") // names ignore case
+	if err != nil || li.User().Role != app.RoleCashier {
+		t.Fatalf("cashier sign-in: %+v, %v", li.User(), err)
+	}
+	paid := sellCash(t, s, "5449000000996", "6924743915763")
+	cola, _ := s.ProductByBarcode(ctx, "5449000000996")
+	set, _ := s.Settings(ctx)
+	reports := app.GuardedReports{Book: s, Session: func() *app.Session { return li }}
+	inv := app.NewInventory(s, time.Now)
+	form := app.FormOf(app.CatalogEntry{Product: cola, Barcodes: []string{"5449000000996"}})
+	form.Price = "9.99"
+
+	// A checkout of Li's with a line in the cart, for the sale-screen actions.
+	co := newCheckout(t, s)
+	co.SetSession(li)
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	actions := []struct {
+		perm app.Permission
+		do   func() error
+	}{
+		{app.PermDiscount, func() error { return co.SetDiscount(0, app.Discount{PercentBP: 5000}) }},
+		{app.PermPriceOverride, func() error { return co.OverridePrice(0, cny(100)) }},
+		{app.PermNoSale, func() error { return co.NoSale(ctx, "change for a note") }},
+		{app.PermRefund, func() error {
+			_, err := co.RefundSale(ctx, paid, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, "")
+			return err
+		}},
+		{app.PermCatalogEdit, func() error {
+			_, err := app.SaveProduct(ctx, s, set, form, li, time.Now())
+			return err
+		}},
+		{app.PermCatalogEdit, func() error { return inv.Adjust(ctx, cola, app.Pieces(-1), "damage", li) }},
+		{app.PermReports, func() error { _, err := reports.DaySummary(ctx, time.Now().Add(-time.Hour), time.Now()); return err }},
+		{app.PermUsers, func() error { _, err := auth.AddUser(ctx, li, "Zhao", app.RoleCashier, "4444"); return err }},
+	}
+	journalBefore := count(t, s, "journal")
+	for _, a := range actions {
+		var pe *app.PermissionError
+		if err := a.do(); !errors.As(err, &pe) || pe.Permission != a.perm {
+			t.Errorf("%s by a cashier without approval = %v", a.perm, err)
+		}
+	}
+	// Refused, nothing changed: no journal row, the cart as it was, no refund, the price as it was.
+	if n := count(t, s, "journal"); n != journalBefore {
+		t.Errorf("refused actions wrote %d journal rows", n-journalBefore)
+	}
+	if l := co.Lines()[0]; !l.DiscountAmount.IsZero() || l.Product.Price != cola.Price || l.Overridden() {
+		t.Errorf("a refused discount or price stayed on the line: %+v", l)
+	}
+	if count(t, s, "refunds") != 0 {
+		t.Error("a refused refund was stored")
+	}
+	if p, _ := s.ProductByBarcode(ctx, "5449000000996"); p.Price != cola.Price {
+		t.Errorf("a refused price change was saved: %s", p.Price)
+	}
+
+	// Approvals: a wrong PIN, a cashier, and a supervisor for user management are refused.
+	if err := li.Approve(ctx, "Wang", "9999", app.PermDiscount, "discount"); !errors.Is(err, app.ErrWrongPIN) {
+		t.Errorf("approval with a wrong PIN = %v", err)
+	}
+	if err := li.Approve(ctx, "Li", "3333", app.PermDiscount, "discount"); !errors.Is(err, app.ErrCannotApprove) {
+		t.Errorf("a cashier approving herself = %v", err)
+	}
+	if err := li.Approve(ctx, "Wang", "2222", app.PermUsers, "add user"); !errors.Is(err, app.ErrCannotApprove) {
+		t.Errorf("a supervisor approving user management = %v", err)
+	}
+	for _, a := range actions {
+		approver, pin := "Wang", "2222"
+		if a.perm == app.PermUsers {
+			approver, pin = "Olivia", "1111"
+		}
+		if err := li.Approve(ctx, approver, pin, a.perm, string(a.perm)); err != nil {
+			t.Fatalf("%s approval: %v", a.perm, err)
+		}
+		if err := a.do(); err != nil {
+			t.Errorf("%s with approval: %v", a.perm, err)
+		}
+	}
+	// Each approval was for one action (reports last the session): a second discount needs another.
+	if _, err := co.Scan(ctx, "6924743915763"); err != nil {
+		t.Fatal(err)
+	}
+	if err := co.SetDiscount(1, app.Discount{PercentBP: 5000}); !errors.Is(err, app.ErrNotPermitted) {
+		t.Errorf("a second discount on one approval = %v", err)
+	}
+	if err := co.SetDiscount(1, app.Discount{PercentBP: 1000}); err != nil {
+		t.Errorf("a discount within the 10%% limit needs no one: %v", err)
+	}
+	if _, err := reports.XReport(ctx, time.Now()); err != nil {
+		t.Errorf("reports after an approval: %v", err)
+	}
+	overrides := journalOf(t, s, "override")
+	if len(overrides) != len(actions) {
+		t.Fatalf("%d overrides journaled, want %d", len(overrides), len(actions))
+	}
+	for i, o := range overrides {
+		want := "Wang"
+		if actions[i].perm == app.PermUsers {
+			want = "Olivia"
+		}
+		if o["user"] != "Li" || o["approved_by"] != want || o["permission"] != string(actions[i].perm) {
+			t.Errorf("override %d journaled as %v", i, o)
+		}
+	}
+	// What was done names who did it and who approved.
+	refunds, _ := s.RefundsOfSale(ctx, paid.ID)
+	if len(refunds) != 1 || refunds[0].Cashier != "Li" || refunds[0].ApprovedBy != "Wang" {
+		t.Errorf("the refund is stored as %+v", refunds)
+	}
+	if ns := journalOf(t, s, "no_sale"); len(ns) != 1 || ns[0]["cashier"] != "Li" || ns[0]["approved_by"] != "Wang" {
+		t.Errorf("no sale journaled as %v", ns)
+	}
+	if _, err := s.UserByName(ctx, "zhao"); err != nil {
+		t.Errorf("the approved new user: %v", err)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// A cashier's void of a sale with cash already taken needs a supervisor; the void names both.
+func TestVoidAfterPaymentNeedsASupervisor(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	auth, _ := staff(t, s, time.Now)
+	li, _ := auth.SignIn(ctx, "Li", "3333")
+	co := newCheckout(t, s)
+	co.SetSession(li)
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	if err := co.Void(ctx); err != nil {
+		t.Fatalf("voiding an unpaid sale needs no one: %v", err)
+	}
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.PayCashPart(cny(100)); err != nil {
+		t.Fatal(err)
+	}
+	if err := co.Void(ctx); !errors.Is(err, app.ErrNotPermitted) || len(co.Tenders()) != 1 {
+		t.Fatalf("a cashier's void after payment = %v, tenders %d", err, len(co.Tenders()))
+	}
+	if err := li.Approve(ctx, "Wang", "2222", app.PermVoidPaid, "void"); err != nil {
+		t.Fatal(err)
+	}
+	if err := co.Void(ctx); err != nil {
+		t.Fatal(err)
+	}
+	voids := journalOf(t, s, "void")
+	if len(voids) != 2 || voids[0]["cashier"] != "Li" || voids[0]["approved_by"] != nil || voids[1]["approved_by"] != "Wang" {
+		t.Errorf("voids journaled as %v", voids)
+	}
+	// The sale Li completes names her.
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := co.SettleCash(ctx, co.CashDue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := s.SaleByReceipt(ctx, sale.ReceiptNo)
+	if stored.Cashier != "Li" {
+		t.Errorf("the sale's cashier is %q", stored.Cashier)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// Five wrong PINs in a row lock a user for the shop's lock time, journaled; the right PIN is refused
+// meanwhile and works after it; a right PIN clears the count.
+func TestWrongPINsLockTheUser(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	auth, owner := staff(t, s, func() time.Time { return now })
+	for i := 0; i < 4; i++ {
+		if _, err := auth.SignIn(ctx, "Li", "0000"); !errors.Is(err, app.ErrWrongPIN) {
+			t.Fatalf("wrong PIN %d = %v", i+1, err)
+		}
+	}
+	if _, err := auth.SignIn(ctx, "Li", "3333"); err != nil {
+		t.Fatalf("the right PIN after 4 wrong ones: %v", err)
+	}
+	for i := 0; i < 4; i++ {
+		_, _ = auth.SignIn(ctx, "Li", "0000")
+	}
+	var locked *app.LockedError
+	if _, err := auth.SignIn(ctx, "Li", "0000"); !errors.As(err, &locked) || !locked.Until.Equal(now.Add(15*time.Minute)) {
+		t.Fatalf("the fifth wrong PIN in a row = %v", err)
+	}
+	if _, err := auth.SignIn(ctx, "Li", "3333"); !errors.Is(err, app.ErrUserLocked) {
+		t.Errorf("the right PIN while locked = %v", err)
+	}
+	if j := journalOf(t, s, "user_locked"); len(j) != 1 || j[0]["name"] != "Li" {
+		t.Errorf("lock journaled as %v", j)
+	}
+	now = now.Add(15 * time.Minute)
+	if _, err := auth.SignIn(ctx, "Li", "3333"); err != nil {
+		t.Errorf("after the lock time: %v", err)
+	}
+	// The owner can unlock sooner; an unknown name looks like a wrong PIN.
+	for i := 0; i < 5; i++ {
+		_, _ = auth.SignIn(ctx, "Li", "0000")
+	}
+	if _, err := auth.ChangeUser(ctx, owner, "Li", app.UserChange{Unlock: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.SignIn(ctx, "Li", "3333"); err != nil {
+		t.Errorf("after the owner unlocked: %v", err)
+	}
+	if _, err := auth.SignIn(ctx, "Nobody", "3333"); !errors.Is(err, app.ErrWrongPIN) {
+		t.Errorf("an unknown user = %v", err)
+	}
+	// The shop keeps an active owner; inactive users cannot sign in; users are never deleted.
+	cashier := app.RoleCashier
+	if _, err := auth.ChangeUser(ctx, owner, "Olivia", app.UserChange{Role: &cashier}); !errors.Is(err, app.ErrLastOwner) {
+		t.Errorf("demoting the only owner = %v", err)
+	}
+	off := false
+	if _, err := auth.ChangeUser(ctx, owner, "Li", app.UserChange{Active: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.SignIn(ctx, "Li", "3333"); !errors.Is(err, app.ErrUserInactive) {
+		t.Errorf("an inactive user signing in = %v", err)
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM users WHERE name = 'Li'`); err == nil {
+		t.Error("a user was deleted")
+	}
+	var hashes int
+	_ = s.r.QueryRow(`SELECT count(*) FROM journal WHERE payload LIKE '%argon2%'`).Scan(&hashes)
+	if hashes != 0 {
+		t.Error("a PIN hash is in the journal")
+	}
+}

@@ -1,0 +1,135 @@
+package ui_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"checkout/app"
+	"checkout/store"
+	"checkout/ui"
+)
+
+// The first run asks for the owner's name and PIN twice, then opens the sale screen signed in as them.
+func TestFirstRunCreatesTheOwner(t *testing.T) {
+	test.NewTempApp(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "till.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	set, _ := st.Settings(ctx)
+	co, err := app.NewCheckout(set, st, st, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
+	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", KeyClock: keys.now, After: keys.after,
+		Background: func(f func()) { f() }, Auth: app.NewAuth(st, set.Till, set.Security, time.Now)})
+	w := till.Window()
+	mustShow(t, w, "Welcome: create the owner's account")
+	for _, step := range []string{"Olivia", "1234", "4321"} {
+		typeIn(w, step)
+		press(w, fyne.KeyReturn)
+	}
+	mustShow(t, w, "The two PINs differ. Type them again.")
+	if co.Session() != nil {
+		t.Fatal("signed in with PINs that differ")
+	}
+	for _, step := range []string{"1234", "1234"} {
+		typeIn(w, step)
+		press(w, fyne.KeyReturn)
+	}
+	mustShow(t, w, "Signed in as Olivia (owner).")
+	if u, err := st.UserByName(ctx, "olivia"); err != nil || u.Role != app.RoleOwner || u.PINHash == "1234" {
+		t.Errorf("the owner is stored as %+v, %v", u, err)
+	}
+}
+
+// withStaff adds a supervisor (Wang, 2222) and a cashier (Li, 3333) and locks the till.
+func withStaff(t *testing.T, till *ui.Till, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	owner := app.SystemSession("Olivia")
+	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	if _, err := auth.AddUser(ctx, owner, "Wang", app.RoleSupervisor, "2222"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.AddUser(ctx, owner, "Li", app.RoleCashier, "3333"); err != nil {
+		t.Fatal(err)
+	}
+	till.Lock()
+}
+
+// A cashier signs in with her PIN; a discount above the limit asks for a supervisor, whose PIN applies it.
+func TestCashierDiscountNeedsASupervisorsPIN(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	withStaff(t, till, st)
+	mustShow(t, w, "Sign in", "Li (cashier)", "Wang (supervisor)")
+	retype(t, w, "Name", "Li") // the name field holds the last user's name
+	press(w, fyne.KeyReturn)
+	typeIn(w, "9999")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Wrong PIN. Try again.")
+	typeIn(w, "3333")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Signed in as Li (cashier).")
+
+	scan(w, "6924743915763")
+	press(w, fyne.KeyF5)
+	typeIn(w, "50%")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Supervisor approval", "A discount above the limit needs a supervisor.")
+	typeIn(w, "1111")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Wrong PIN. Try again.")
+	typeIn(w, "2222")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "¥3.25") // half of the ¥6.50 chips
+	if shows(w, "Supervisor approval") {
+		t.Error("the approval dialog stayed open")
+	}
+
+	// Esc out of an approval changes nothing.
+	press(w, fyne.KeyF5)
+	typeIn(w, "=0.50")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "A price change needs a supervisor.")
+	press(w, fyne.KeyEscape)
+	if shows(w, "¥0.50") {
+		t.Error("a price override went through without approval")
+	}
+}
+
+// The till locks itself after the shop's idle time; the same cashier's PIN lets her back to her sale.
+func TestIdleTillLocks(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	withStaff(t, till, st)
+	retype(t, w, "Name", "Li")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "3333")
+	press(w, fyne.KeyReturn)
+	scan(w, "6924743915763")
+	keys.at = keys.at.Add(4 * time.Minute)
+	keys.pause()
+	if shows(w, "Sign in") {
+		t.Fatal("locked before the idle time")
+	}
+	keys.at = keys.at.Add(2 * time.Minute)
+	keys.pause()
+	mustShow(t, w, "Sign in", "A sale of 1 lines is waiting.")
+	scan(w, "6924743915763") // scans while locked sell nothing
+	retype(t, w, "Name", "Wang")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "2222")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Signed in as Wang (supervisor).")
+	mustShow(t, w, "Lay's chips 70g", "¥6.50")
+}
