@@ -185,6 +185,15 @@ func (a *Auth) Users(ctx context.Context) ([]User, error) {
 	return active, err
 }
 
+// Staff returns every user, active or not, by name, for the users page; PIN hashes are left out.
+func (a *Auth) Staff(ctx context.Context) ([]User, error) {
+	all, err := a.staff.Users(ctx)
+	for i := range all {
+		all[i].PINHash = ""
+	}
+	return all, err
+}
+
 // NeedsOwner reports whether the shop has no users yet: the first run creates its owner.
 func (a *Auth) NeedsOwner(ctx context.Context) (bool, error) {
 	all, err := a.staff.Users(ctx)

@@ -46,7 +46,8 @@ type BackOffice struct {
 	count    *countPage
 	low      *lowStockPage
 	imports  *importPage
-	day      *dayPage // nil when the till has no reports
+	day      *dayPage   // nil when the till has no reports
+	users    *usersPage // nil when the till has no sign-in
 	reports  Reports
 }
 
@@ -74,6 +75,10 @@ func (t *Till) openBackOffice() {
 	if o.reports != nil {
 		o.day = newDayPage(o)
 		o.tabs.Append(container.NewTabItem(lang.L("Day")+" (F10)", o.day.content))
+	}
+	if t.opt.Auth != nil {
+		o.users = newUsersPage(o)
+		o.tabs.Append(container.NewTabItem(lang.L("Users")+" (F1)", o.users.content))
 	}
 	o.tabs.OnSelected = func(*container.TabItem) { o.focusPage() }
 	o.win.SetContent(o.tabs)
@@ -103,7 +108,13 @@ func (o *BackOffice) key(k *fyne.KeyEvent) bool {
 		o.products.create()
 		return true
 	}
-	pages := map[fyne.KeyName]int{fyne.KeyF2: 0, fyne.KeyF3: 1, fyne.KeyF4: 2, fyne.KeyF5: 3, fyne.KeyF6: 4, fyne.KeyF7: 5, fyne.KeyF10: 6}
+	pages := map[fyne.KeyName]int{fyne.KeyF2: 0, fyne.KeyF3: 1, fyne.KeyF4: 2, fyne.KeyF5: 3, fyne.KeyF6: 4, fyne.KeyF7: 5}
+	if o.day != nil {
+		pages[fyne.KeyF10] = 6
+	}
+	if o.users != nil {
+		pages[fyne.KeyF1] = len(o.tabs.Items) - 1
+	}
 	i, ok := pages[k.Name]
 	if !ok || i >= len(o.tabs.Items) {
 		return false
@@ -114,6 +125,11 @@ func (o *BackOffice) key(k *fyne.KeyEvent) bool {
 }
 
 func (o *BackOffice) focusPage() {
+	if o.users != nil && o.tabs.SelectedIndex() == len(o.tabs.Items)-1 {
+		o.users.reload()
+		o.win.Canvas().Focus(o.users.name)
+		return
+	}
 	switch o.tabs.SelectedIndex() {
 	case 0:
 		o.win.Canvas().Focus(o.products.query)

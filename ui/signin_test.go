@@ -133,3 +133,57 @@ func TestIdleTillLocks(t *testing.T) {
 	mustShow(t, w, "Signed in as Wang (supervisor).")
 	mustShow(t, w, "Lay's chips 70g", "¥6.50")
 }
+
+// The owner adds a cashier on the users page (F1 in the back office), makes her inactive, and she can
+// no longer sign in; a cashier on the same page is asked for an owner.
+func TestOwnerManagesUsers(t *testing.T) {
+	till, st, w := openBackOffice(t)
+	ctx := context.Background()
+	press(w, fyne.KeyF1)
+	mustShow(t, w, "Users (F1)", "Name", "Role")
+	typeIn(w, "Li")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "A new user: role and PIN, then F12.")
+	w.Canvas().Focus(entry(t, w, "New PIN (empty: keep)"))
+	typeIn(w, "12")
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "A PIN is 4 to 6 digits.")
+	typeIn(w, "34")
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "Li saved as cashier.", "Li                       cashier      active")
+	if u, err := st.UserByName(ctx, "Li"); err != nil || u.Role != app.RoleCashier || !u.Active {
+		t.Fatalf("Li is stored as %+v, %v", u, err)
+	}
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "Li changed.", "inactive")
+	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	if _, err := auth.SignIn(ctx, "Li", "1234"); err == nil {
+		t.Error("an inactive user signed in")
+	}
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "active")
+
+	// Li, a cashier, may not add users: the page asks for someone who may.
+	till.Lock()
+	if till.BackOffice() != nil {
+		t.Error("the back office stayed open while the till is locked")
+	}
+	tw := till.Window()
+	retype(t, tw, "Name", "Li")
+	press(tw, fyne.KeyReturn)
+	typeIn(tw, "1234")
+	press(tw, fyne.KeyReturn)
+	mustShow(t, tw, "Signed in as Li (cashier).")
+	press(tw, fyne.KeyF4)
+	w = till.BackOffice().Window()
+	press(w, fyne.KeyF1)
+	typeIn(w, "Zhao")
+	press(w, fyne.KeyReturn)
+	w.Canvas().Focus(entry(t, w, "New PIN (empty: keep)"))
+	typeIn(w, "5555")
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "Managing users needs a supervisor.", "Supervisor approval")
+	if _, err := st.UserByName(ctx, "Zhao"); err == nil {
+		t.Error("a cashier added a user")
+	}
+}

@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+)
+
+// usersPage is the owner's list of staff: add a user, change a role or PIN, make a user inactive or
+// active again, and unlock one locked out by wrong PINs. Every change goes through app.Auth, which
+// refuses it unless the signed-in user may manage users (or an owner approves it).
+type usersPage struct {
+	office          *BackOffice
+	content         fyne.CanvasObject
+	list            *widget.Label
+	name, role, pin *KeyEntry
+	note            notice
+	users           []app.User
+}
+
+func newUsersPage(o *BackOffice) *usersPage {
+	pg := &usersPage{office: o, list: table(), note: newNotice(o)}
+	pg.name = o.field(lang.L("Name"), pg.pick)
+	pg.role = o.field(lang.L("Role: cashier, supervisor or owner"), pg.save)
+	pg.pin = o.field(lang.L("New PIN (empty: keep)"), pg.save)
+	pg.pin.Password = true
+	for _, e := range []*KeyEntry{pg.name, pg.role, pg.pin} {
+		keys := e.OnKey
+		e.OnKey = func(k *fyne.KeyEvent) bool {
+			switch k.Name {
+			case fyne.KeyF12:
+				pg.save()
+			case fyne.KeyF9:
+				pg.toggleActive()
+			case fyne.KeyF11:
+				pg.unlock()
+			default:
+				return keys(k)
+			}
+			return true
+		}
+	}
+	save := widget.NewButtonWithIcon(lang.L("Save")+" (F12)", theme.DocumentSaveIcon(), pg.save)
+	save.Importance = widget.HighImportance
+	active := widget.NewButtonWithIcon(lang.L("Active / inactive")+" (F9)", theme.AccountIcon(), pg.toggleActive)
+	unlock := widget.NewButtonWithIcon(lang.L("Unlock")+" (F11)", theme.LoginIcon(), pg.unlock)
+	hint := widget.NewLabelWithStyle(lang.L("Type a name and Enter to change that user, or a new name to add one."),
+		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	form := container.NewGridWithColumns(3, pg.name, pg.role, pg.pin)
+	top := container.NewVBox(form, container.NewGridWithColumns(3, save, active, unlock), hint, pg.note)
+	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(pg.list))
+	return pg
+}
+
+// reload lists the users.
+func (pg *usersPage) reload() {
+	users, err := pg.office.till.opt.Auth.Staff(context.Background())
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.users = users
+	now := pg.office.till.opt.Now()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s\n", column(lang.L("Name"), 24), column(lang.L("Role"), 12), lang.L("State"))
+	for _, u := range users {
+		state := lang.L("active")
+		switch {
+		case !u.Active:
+			state = lang.L("inactive")
+		case u.Locked(now):
+			state = lang.L("locked until {{.Time}}", map[string]any{"Time": u.LockedUntil.Local().Format("15:04")})
+		}
+		fmt.Fprintf(&b, "%s %s %s\n", column(u.Name, 24), column(roleName(u.Role), 12), state)
+	}
+	pg.list.SetText(b.String())
+}
+
+// user returns the listed user with the typed name.
+func (pg *usersPage) user() (app.User, bool) {
+	for _, u := range pg.users {
+		if strings.EqualFold(u.Name, strings.TrimSpace(pg.name.Text)) {
+			return u, true
+		}
+	}
+	return app.User{}, false
+}
+
+// pick fills the form with the named user's role, or starts a new user.
+func (pg *usersPage) pick() {
+	w := pg.office.win.Canvas()
+	if u, ok := pg.user(); ok {
+		pg.name.SetText(u.Name)
+		pg.role.SetText(string(u.Role))
+		pg.note.say(lang.L("Changing {{.Name}}: a new role or PIN, then F12.", map[string]any{"Name": u.Name}), widget.MediumImportance)
+	} else {
+		pg.role.SetText(string(app.RoleCashier))
+		pg.note.say(lang.L("A new user: role and PIN, then F12."), widget.MediumImportance)
+	}
+	w.Focus(pg.role)
+}
+
+// parseRole reads a role as typed: its name in English or the UI language.
+func parseRole(text string) (app.Role, error) {
+	for _, r := range app.Roles {
+		if strings.EqualFold(strings.TrimSpace(text), roleName(r)) {
+			return r, nil
+		}
+	}
+	return app.ParseRole(text)
+}
+
+// save adds the typed user, or changes the role and PIN of the listed one.
+func (pg *usersPage) save() {
+	ctx := context.Background()
+	auth, session := pg.office.till.opt.Auth, pg.office.till.co.Session()
+	role, err := parseRole(pg.role.Text)
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	var saved app.User
+	if u, ok := pg.user(); ok {
+		change := app.UserChange{Role: &role}
+		if pin := pg.pin.Text; pin != "" {
+			change.PIN = &pin
+		}
+		saved, err = auth.ChangeUser(ctx, session, u.Name, change)
+	} else {
+		saved, err = auth.AddUser(ctx, session, pg.name.Text, role, pg.pin.Text)
+	}
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.pin.SetText("")
+	pg.reload()
+	pg.note.say(lang.L("{{.Name}} saved as {{.Role}}.", map[string]any{"Name": saved.Name, "Role": roleName(saved.Role)}), widget.SuccessImportance)
+}
+
+// toggleActive makes the listed user inactive (they can no longer sign in; their sales keep their name)
+// or active again.
+func (pg *usersPage) toggleActive() {
+	u, ok := pg.user()
+	if !ok {
+		pg.note.fail(app.ErrUnknownUser)
+		return
+	}
+	active := !u.Active
+	pg.change(u, app.UserChange{Active: &active})
+}
+
+// unlock lets a user locked out by wrong PINs try again at once.
+func (pg *usersPage) unlock() {
+	u, ok := pg.user()
+	if !ok {
+		pg.note.fail(app.ErrUnknownUser)
+		return
+	}
+	pg.change(u, app.UserChange{Unlock: true})
+}
+
+func (pg *usersPage) change(u app.User, c app.UserChange) {
+	if _, err := pg.office.till.opt.Auth.ChangeUser(context.Background(), pg.office.till.co.Session(), u.Name, c); err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.reload()
+	pg.note.say(lang.L("{{.Name}} changed.", map[string]any{"Name": u.Name}), widget.SuccessImportance)
+}
