@@ -90,6 +90,11 @@ Commands:
   shift-close DENOMxCOUNT …
                    close the shift with the drawer counted, e.g. 100x3 50x1 1x12 0.5x4: prints
                    expected, counted and over/short
+  users            the staff: name, role, active or locked
+  user-add NAME ROLE
+                   add a cashier, supervisor or owner; the PIN is read from standard input
+  user-set NAME role ROLE|pin|active|inactive|unlock
+                   change a user (pin: the new PIN from standard input)
   settings         print the shop's settings
   stock CODE       a product's stock (CODE: barcode or SKU)
   low-stock        products at or below their reorder point, with a suggested order
@@ -153,7 +158,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
-		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close":
+		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close",
+		"users", "user-add", "user-set":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -173,6 +179,8 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 	switch {
 	case stockCommands[command]:
 		return runStockCommand(ctx, st, command, args, stdout)
+	case userCommands[command]:
+		return runUserCommand(ctx, st, command, args, stdout)
 	case reportCommands[command]:
 		return runReportCommand(ctx, st, command, args, stdout)
 	case shiftCommands[command]:

@@ -715,3 +715,41 @@ func createOwner(t *testing.T, m *Main) {
 		t.Fatalf("after creating the owner the session is %+v", s)
 	}
 }
+
+// The owner's commands for staff: add with the PIN on standard input, list, change, and a wrong use.
+func TestUserCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	withStdin := func(text string) { stdin = strings.NewReader(text) }
+	t.Cleanup(func() { stdin = os.Stdin })
+	withStdin("1234\n")
+	if code, out, errOut := cli("-db", db, "user-add", "Wang", "supervisor"); code != 0 || out != "added Wang (supervisor)\n" {
+		t.Fatalf("user-add = %d %q %q", code, out, errOut)
+	}
+	withStdin("12\n")
+	if code, _, errOut := cli("-db", db, "user-add", "Li", "cashier"); code != 1 || !strings.Contains(errOut, "4 to 6 digits") {
+		t.Errorf("user-add with a short PIN = %d %q", code, errOut)
+	}
+	if code, _, errOut := cli("-db", db, "user-add", "Li", "boss"); code != 1 || !strings.Contains(errOut, "not cashier, supervisor or owner") {
+		t.Errorf("user-add with a bad role = %d %q", code, errOut)
+	}
+	if code, out, _ := cli("-db", db, "user-set", "wang", "inactive"); code != 0 || !strings.Contains(out, "Wang: supervisor, active false") {
+		t.Errorf("user-set inactive = %d %q", code, out)
+	}
+	withStdin("5678\n")
+	if code, _, errOut := cli("-db", db, "user-set", "Wang", "pin"); code != 0 {
+		t.Errorf("user-set pin = %d %q", code, errOut)
+	}
+	code, out, _ := cli("-db", db, "users")
+	if code != 0 || !strings.Contains(out, "Wang  supervisor  inactive") {
+		t.Errorf("users = %d %q", code, out)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, _ := st.UserByName(context.Background(), "Wang")
+	if !app.PINMatches(u.PINHash, "5678") || app.PINMatches(u.PINHash, "1234") {
+		t.Error("user-set pin did not change the PIN")
+	}
+}
