@@ -132,11 +132,18 @@ func (v *cartView) cells(i int) [6]string {
 	if l.Product.Unit == app.UnitKg {
 		price += "/" + lang.L("kg")
 	}
+	if l.Overridden() {
+		price = "*" + price // a changed price is marked; the name cell says what it was
+	}
 	discount := ""
 	if !l.DiscountAmount.IsZero() {
 		discount = money.Format(l.DiscountAmount.Neg(), v.language)
 	}
-	return [6]string{strconv.Itoa(i + 1), l.Product.DisplayName(v.language), quantityText(l), price, discount,
+	name := l.Product.DisplayName(v.language)
+	if l.Overridden() {
+		name += " " + lang.L("(price was {{.Price}})", map[string]any{"Price": money.Format(l.ListPrice, v.language)})
+	}
+	return [6]string{strconv.Itoa(i + 1), name, quantityText(l), price, discount,
 		money.Format(l.Total, v.language)}
 }
 

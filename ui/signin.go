@@ -95,7 +95,11 @@ func (s *signIn) build() fyne.CanvasObject {
 	help := widget.NewLabel(hint)
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
-	button := widget.NewButtonWithIcon(lang.L("Sign in")+" (Enter)", theme.LoginIcon(), s.submit)
+	label := lang.L("Sign in")
+	if s.first {
+		label = lang.L("Create the owner")
+	}
+	button := widget.NewButtonWithIcon(label+" (Enter)", theme.LoginIcon(), s.submit)
 	button.Importance = widget.HighImportance
 	heading := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	till := widget.NewLabelWithStyle(lang.L("Till")+" "+t.co.Settings().Till, fyne.TextAlignCenter, fyne.TextStyle{})
