@@ -95,6 +95,8 @@ Commands:
                    add a cashier, supervisor or owner; the PIN is read from standard input
   user-set NAME role ROLE|pin|active|inactive|unlock
                    change a user (pin: the new PIN from standard input)
+  z-reports [N | Z-NUMBER]
+                   the last N (30) Z reports, or one (T01-Z0001) exactly as it was stored
   settings         print the shop's settings
   stock CODE       a product's stock (CODE: barcode or SKU)
   low-stock        products at or below their reorder point, with a suggested order
@@ -159,7 +161,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
 		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close",
-		"users", "user-add", "user-set":
+		"users", "user-add", "user-set", "z-reports":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -179,6 +181,8 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 	switch {
 	case stockCommands[command]:
 		return runStockCommand(ctx, st, command, args, stdout)
+	case command == "z-reports":
+		return pastZReports(ctx, st, args, stdout)
 	case userCommands[command]:
 		return runUserCommand(ctx, st, command, args, stdout)
 	case reportCommands[command]:

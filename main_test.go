@@ -686,6 +686,9 @@ func TestReportCommands(t *testing.T) {
 		{[]string{"x-report"}, 0, "X report (nothing stored)", ""},
 		{[]string{"z-report"}, 0, "Z report T01-Z0001", ""},
 		{[]string{"z-report"}, 0, "Z report T01-Z0002", ""},
+		{[]string{"z-reports"}, 0, "T01-Z0002", ""},
+		{[]string{"z-reports", "T01-Z0001"}, 0, "\"sales\": 2,", ""},
+		{[]string{"z-reports", "T01-Z0009"}, 1, "", "not found"},
 		{[]string{"verify-journal"}, 0, "journal OK", ""},
 	} {
 		code, out, errOut := cli(append([]string{"-db", db}, tt.args...)...)
