@@ -116,7 +116,9 @@ Commands:
                    payment_url, payment_merchant_id (the secret comes from $CHECKOUT_PAY_SECRET),
                    second_currency (USD, or none), second_rate (0.1380),
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
-                   scanner.prefix, keyboard.wedge_gap_ms
+                   scanner.prefix, keyboard.wedge_gap_ms,
+                   discount_limit (10: the % a cashier may take off a line), idle_lock_minutes (5),
+                   pin_tries (5), pin_lock_minutes (15)
 
 Flags:
 `

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"checkout/app/money"
 )
@@ -41,5 +42,26 @@ func TestSecondCurrency(t *testing.T) {
 	}
 	if _, ok := s.InSecondCurrency(cny(1250)); ok {
 		t.Error("second currency still shown after none")
+	}
+}
+
+func TestSecuritySettings(t *testing.T) {
+	s := DefaultSettings()
+	for _, kv := range [][2]string{{"discount_limit", "12.5"}, {"idle_lock_minutes", "0"}, {"pin_tries", "3"}, {"pin_lock_minutes", "30"}} {
+		if err := s.Set(kv[0], kv[1]); err != nil {
+			t.Fatalf("set %s %s: %v", kv[0], kv[1], err)
+		}
+		if got := s.Value(kv[0]); got != kv[1] {
+			t.Errorf("%s reads back %q, want %q", kv[0], got, kv[1])
+		}
+	}
+	if s.Security != (Security{PINTries: 3, PINLock: 30 * time.Minute, IdleLock: 0, DiscountLimitBP: 1250}) {
+		t.Errorf("security = %+v", s.Security)
+	}
+	for _, kv := range [][2]string{{"discount_limit", "101"}, {"discount_limit", "ten"}, {"pin_tries", "0"}, {"idle_lock_minutes", "-1"}} {
+		before := s
+		if err := s.Set(kv[0], kv[1]); !errors.Is(err, ErrInvalidSetting) || s.Security != before.Security {
+			t.Errorf("set %s %q = %v, security %+v", kv[0], kv[1], err, s.Security)
+		}
 	}
 }
