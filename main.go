@@ -95,6 +95,9 @@ Commands:
                    add a cashier, supervisor or owner; the PIN is read from standard input
   user-set NAME role ROLE|pin|active|inactive|unlock
                    change a user (pin: the new PIN from standard input)
+  backup FILE      a consistent copy of the database, taken while the till runs, then checked
+  restore FILE     replace the database with a backup once it passes every check (the till must be
+                   closed); the database it replaces is kept beside it
   z-reports [N | Z-NUMBER]
                    the last N (30) Z reports, or one (T01-Z0001) exactly as it was stored
   settings         print the shop's settings
@@ -157,13 +160,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "checkout", version)
 		return 0
+	case "restore":
+		// Not through runCommand: the database to replace must not be open, by this process either.
+		if err := restoreCommand(ctx, cfg, rest, stdout); err != nil {
+			fmt.Fprintln(stderr, "checkout:", err)
+			return 1
+		}
+		return 0
 	case "help":
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
 		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close",
-		"users", "user-add", "user-set", "z-reports":
+		"users", "user-add", "user-set", "z-reports", "backup":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -183,6 +193,8 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 	switch {
 	case stockCommands[command]:
 		return runStockCommand(ctx, st, command, args, stdout)
+	case command == "backup":
+		return backupCommand(ctx, st, args, stdout)
 	case command == "z-reports":
 		return pastZReports(ctx, st, args, stdout)
 	case userCommands[command]:

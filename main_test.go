@@ -756,3 +756,30 @@ func TestUserCommands(t *testing.T) {
 		t.Error("user-set pin did not change the PIN")
 	}
 }
+
+// backup while the database is open elsewhere, restore refused while it is, then restored.
+func TestBackupAndRestoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "till.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	st, err := store.Open(context.Background(), db) // the till, running
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "b.db")
+	if code, out, errOut := cli("-db", db, "backup", backup); code != 0 || !strings.Contains(out, "backed up to "+backup+": 0 sales") {
+		t.Fatalf("backup = %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cli("-db", db, "restore", backup); code != 1 || !strings.Contains(errOut, "in use") {
+		t.Errorf("restore under a running till = %d %q", code, errOut)
+	}
+	st.Close()
+	if code, out, errOut := cli("-db", db, "restore", backup); code != 0 || !strings.Contains(out, "is kept as "+db+".before-restore-") {
+		t.Errorf("restore = %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cli("-db", db, "restore", filepath.Join(dir, "missing.db")); code != 1 || errOut == "" {
+		t.Errorf("restore of a missing file = %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Backup writes a consistent copy of the database to path while the till goes on selling: VACUUM INTO
+// reads one snapshot (WAL lets sales commit meanwhile) and writes a compact file. An existing path is
+// refused, so a backup never overwrites another. The copy is then checked like a file to restore.
+func (s *Store) Backup(ctx context.Context, path string) (Check, error) {
+	if _, err := os.Stat(path); err == nil {
+		return Check{}, fmt.Errorf("backup: %s exists: choose a new file name", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return Check{}, fmt.Errorf("backup: %w", err)
+	}
+	// Its own connection: VACUUM INTO holds a read snapshot for as long as it copies, and the reader
+	// pool's connections are query-only.
+	db, err := sql.Open("sqlite", dsn(s.path, false))
+	if err != nil {
+		return Check{}, err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
+		return Check{}, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return Check{}, err
+	}
+	return CheckFile(ctx, path)
+}
+
+// Check is what checking a database file found: how many sales and journal rows it holds, and until when.
+type Check struct {
+	Sales, JournalRows int64
+	LastSale           time.Time
+}
+
+// CheckFile opens a database file and checks it the way verify-journal does, on a temporary copy so the
+// file itself is never changed (opening brings an older schema up to date): SQLite's integrity_check,
+// the journal's hash chain with every sale, refund and Z report against it, the stock and member
+// ledgers against their balances.
+func CheckFile(ctx context.Context, path string) (Check, error) {
+	tmp, err := os.MkdirTemp("", "checkout-check-")
+	if err != nil {
+		return Check{}, err
+	}
+	defer os.RemoveAll(tmp)
+	copyPath := filepath.Join(tmp, "check.db")
+	if err := copyFile(path, copyPath); err != nil {
+		return Check{}, err
+	}
+	return checkCopy(ctx, copyPath)
+}
+
+func checkCopy(ctx context.Context, path string) (Check, error) {
+	if err := sqliteHeader(path); err != nil {
+		return Check{}, err
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		return Check{}, err
+	}
+	defer s.Close()
+	var result string
+	if err := s.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
+		return Check{}, fmt.Errorf("integrity check: %w", err)
+	}
+	if result != "ok" {
+		return Check{}, fmt.Errorf("integrity check: %s", result)
+	}
+	var c Check
+	if c.JournalRows, err = s.VerifyJournal(ctx); err != nil {
+		return Check{}, fmt.Errorf("journal: %w", err)
+	}
+	if err := s.VerifyStock(ctx); err != nil {
+		return Check{}, err
+	}
+	if err := s.VerifyMembers(ctx); err != nil {
+		return Check{}, err
+	}
+	var last sql.NullString
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*), max(completed_at) FROM sales`).Scan(&c.Sales, &last); err != nil {
+		return Check{}, err
+	}
+	if last.Valid {
+		c.LastSale, _ = parseTimestamp(last.String)
+	}
+	return c, nil
+}
+
+// sqliteHeader refuses a file that is not an SQLite database before SQLite would treat it as an empty one.
+func sqliteHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != "SQLite format 3\x00" {
+		return fmt.Errorf("%s is not a till database", path)
+	}
+	return nil
+}
+
+// Restore replaces the database at target with the backup at from, after checking a copy of it as
+// CheckFile does. It refuses while the till (or anything) has target open; the database it replaces is
+// kept beside it as TARGET.before-restore-YYYYMMDD-HHMMSS, so a restore can be undone.
+func Restore(ctx context.Context, from, target string) (Check, string, error) {
+	staged := target + ".restoring"
+	os.Remove(staged)
+	if err := copyFile(from, staged); err != nil {
+		return Check{}, "", err
+	}
+	defer os.Remove(staged)
+	c, err := checkCopy(ctx, staged)
+	if err != nil {
+		return Check{}, "", fmt.Errorf("restore refused: %w", err)
+	}
+	// checkCopy opened the staged copy, which may have brought its schema up to date: keep that copy, its
+	// WAL checkpointed into it by closing.
+	os.Remove(staged + "-wal")
+	os.Remove(staged + "-shm")
+	kept := ""
+	if _, err := os.Stat(target); err == nil {
+		unlock, err := lockExclusive(ctx, target)
+		if err != nil {
+			return Check{}, "", err
+		}
+		kept = target + ".before-restore-" + time.Now().Format("20060102-150405")
+		err = os.Rename(target, kept)
+		unlock()
+		if err != nil {
+			return Check{}, "", err
+		}
+		for _, side := range []string{"-wal", "-shm"} {
+			os.Remove(target + side)
+		}
+	}
+	if err := os.Rename(staged, target); err != nil {
+		return Check{}, "", err
+	}
+	return c, kept, nil
+}
+
+// lockExclusive takes target's file lock in SQLite's exclusive locking mode, refusing while any other
+// connection has the database open (the running till: in WAL mode every open connection keeps a shared
+// lock on the file); unlock releases it.
+func lockExclusive(ctx context.Context, target string) (unlock func(), err error) {
+	db, err := sql.Open("sqlite", "file:"+target+"?_pragma=busy_timeout(200)&_pragma=locking_mode(EXCLUSIVE)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	inUse := func(err error) (func(), error) {
+		db.Close()
+		return nil, fmt.Errorf("restore refused: %s is in use (close the till first): %w", target, err)
+	}
+	// A write takes the exclusive lock, which exclusive mode keeps until the connection closes.
+	if _, err := db.ExecContext(ctx, `BEGIN EXCLUSIVE; CREATE TEMP TABLE IF NOT EXISTS restore_lock (x); COMMIT`); err != nil {
+		return inUse(err)
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA main.user_version`); err != nil {
+		return inUse(err)
+	}
+	return func() { db.Close() }, nil
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return errors.Join(out.Sync(), out.Close())
+}
