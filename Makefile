@@ -3,8 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 GO ?= go
 
-VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+# The version: the git tag on HEAD (v1.2.3 → 1.2.3) when there is one, else FyneApp.toml's. It goes into the
+# binary (`checkout version`), the package names and the packaged app's metadata; FyneApp.toml is not edited.
+TAG_VERSION := $(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null | sed 's/^v//')
+VERSION := $(or $(TAG_VERSION),$(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml))
+LDFLAGS := -X main.versionTag=$(VERSION)
 BIN := bin/checkout
+DEB := dist/checkout_$(VERSION)_amd64.deb
 # The packaging tool, pinned. The version is read from FyneApp.toml (also embedded in the binary).
 FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 
@@ -17,7 +22,7 @@ BUILD_PACKAGES := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx1
 RUN_PACKAGES := fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
 TEST_PACKAGES := fonts-droid-fallback fonts-dejavu-core poppler-utils
 
-.PHONY: deps deps-run build run test bench package-linux clean
+.PHONY: deps deps-run build run test bench package-linux package-deb check-deb clean
 
 # deps installs the missing build packages, and only those, with apt (sudo when not root).
 deps:
@@ -27,7 +32,7 @@ deps-run:
 	@./.ci/apt-install $(RUN_PACKAGES)
 
 build: deps
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 # run starts the till on the default database (created with the demo catalog on first run).
 run: build deps-run
@@ -51,14 +56,43 @@ bench: deps
 	$(GO) test -run '^$$' -bench CatalogImport -benchtime 1x ./store/
 	$(GO) test -run '^$$' -bench 'DaySummary|ZReport' -benchtime 200x -timeout 30m ./store/
 
-# package-linux builds dist/Checkout.tar.xz (binary, icon, .desktop file, Makefile installer).
+# package-linux builds dist/Checkout.tar.xz (binary, icon, .desktop file, Makefile installer) and the .deb.
 # fyne package bumps Build in FyneApp.toml: it is put back afterwards.
-package-linux: deps
+package-linux: package-deb
 	cp FyneApp.toml .FyneApp.toml.keep
 	$(FYNE) package --os linux --release --app-version $(VERSION) || { mv .FyneApp.toml.keep FyneApp.toml; exit 1; }
 	mv .FyneApp.toml.keep FyneApp.toml
 	mkdir -p dist && mv Checkout.tar.xz dist/
 	@echo "dist/Checkout.tar.xz: unpack and run 'sudo make install' inside"
+
+# package-deb builds dist/checkout_VERSION_amd64.deb: the binary, desktop entry and icons, udev rules that
+# give the till's user its scanners, card readers and printers without root, and a modprobe file that keeps
+# the kernel's NFC driver off CCID readers.
+package-deb: deps
+	rm -rf dist/deb && mkdir -p dist/deb/DEBIAN
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/deb/usr/bin/checkout .
+	install -D -m 644 assets/linux/checkout.desktop dist/deb/usr/share/applications/checkout.desktop
+	install -D -m 644 assets/icon.png dist/deb/usr/share/icons/hicolor/512x512/apps/checkout.png
+	install -D -m 644 assets/icon.svg dist/deb/usr/share/icons/hicolor/scalable/apps/checkout.svg
+	install -D -m 644 assets/linux/60-checkout-devices.rules dist/deb/usr/lib/udev/rules.d/60-checkout-devices.rules
+	install -D -m 644 assets/linux/checkout-blacklist-pn533.conf dist/deb/usr/lib/modprobe.d/checkout-blacklist-pn533.conf
+	install -m 755 assets/linux/postinst assets/linux/postrm dist/deb/DEBIAN/
+	printf '%s\n' 'Package: checkout' 'Version: $(VERSION)' 'Architecture: amd64' 'Section: misc' 'Priority: optional' \
+		'Maintainer: Checkout <checkout@example.invalid>' \
+		'Depends: libc6, libgl1, libusb-1.0-0, libwayland-client0, libwayland-cursor0, libwayland-egl1, libxkbcommon0, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1' \
+		'Recommends: fonts-noto-cjk, fonts-droid-fallback, fonts-dejavu-core, udev' \
+		"Installed-Size: $$(du -sk dist/deb/usr | cut -f1)" \
+		'Description: shop till: scan, sell, take payment' \
+		' A point-of-sale checkout for a countertop PC: barcode scanners, member and prepaid cards,' \
+		' a customer display, an offline sales log that never loses a sale. English and Simplified Chinese.' \
+		> dist/deb/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build dist/deb $(DEB)
+	rm -rf dist/deb
+	@echo "$(DEB): sudo apt install ./$(DEB)"
+
+# check-deb lists the package and installs and removes it in a throwaway root, as CI does.
+check-deb: package-deb
+	./.ci/check-deb $(DEB) $(VERSION)
 
 clean:
 	rm -rf bin dist

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -35,7 +36,11 @@ import (
 //go:embed FyneApp.toml
 var fyneAppTOML string
 
-var version = metadataValue(fyneAppTOML, "Version")
+// versionTag is the release's git tag, set at link time by the Makefile (-X main.versionTag=1.2.3); a build
+// without it reports FyneApp.toml's version.
+var versionTag string
+
+var version = cmp.Or(versionTag, metadataValue(fyneAppTOML, "Version"))
 
 // metadataValue returns the quoted value of key in FyneApp.toml's simple `Key = "value"` lines.
 func metadataValue(toml, key string) string {
