@@ -64,6 +64,7 @@ type Config struct {
 	Language string // "en", "zh-Hans", or "" for the system's
 	Demo     bool   // load the demo catalog even into a database that already has one
 	Scanners string // serial scanner ports, comma-separated; overrides the scanner.ports setting
+	Kiosk    bool   // a dedicated till: both windows full screen, without window decorations
 }
 
 const usage = `Usage: checkout [flags] [command]
@@ -100,6 +101,7 @@ Commands:
                    add a cashier, supervisor or owner; the PIN is read from standard input
   user-set NAME role ROLE|pin|active|inactive|unlock
                    change a user (pin: the new PIN from standard input)
+  autostart on|off start the till full screen (-kiosk) when this user logs in, or no longer
   backup FILE      a consistent copy of the database, taken while the till runs, then checked
   restore FILE     replace the database with a backup once it passes every check (the till must be
                    closed); the database it replaces is kept beside it
@@ -142,6 +144,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.DBPath, "db", defaultDB, "database `file`")
 	fs.StringVar(&cfg.Language, "lang", "", "user interface `language`: en or zh-Hans (default: the system's)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo catalog at start even if the catalog is not empty")
+	fs.BoolVar(&cfg.Kiosk, "kiosk", false, "a dedicated till: the sale screen and customer display full screen")
 	fs.StringVar(&cfg.Scanners, "scanner", "", "serial scanner `ports`, comma-separated (default: the scanner.ports setting, else USB scanners found)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -164,6 +167,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runTill(ctx, cfg, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "checkout", version)
+		return 0
+	case "autostart":
+		if err := autostart(rest, stdout); err != nil {
+			fmt.Fprintln(stderr, "checkout:", err)
+			return 1
+		}
 		return 0
 	case "restore":
 		// Not through runCommand: the database to replace must not be open, by this process either.
@@ -481,6 +490,9 @@ func runTill(ctx context.Context, cfg Config, stderr io.Writer) int {
 	m.Start(a)
 	go m.Serve()
 	m.Till.Show()
+	if cfg.Kiosk {
+		m.Till.Kiosk()
+	}
 	a.Run()
 	return 0
 }

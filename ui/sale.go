@@ -166,6 +166,13 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	return t
 }
 
+// Kiosk shows both windows full screen, without decorations: a dedicated till. The customer display
+// goes full screen on the monitor its window is on (Fyne does not place windows on a monitor).
+func (t *Till) Kiosk() {
+	t.win.SetFullScreen(true)
+	t.display.win.SetFullScreen(true)
+}
+
 // Window returns the sale screen's window.
 func (t *Till) Window() fyne.Window { return t.win }
 

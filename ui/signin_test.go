@@ -194,3 +194,11 @@ func TestOwnerManagesUsers(t *testing.T) {
 		t.Error("a cashier added a user")
 	}
 }
+
+func TestKioskIsFullScreen(t *testing.T) {
+	till, _ := newTill(t)
+	till.Kiosk()
+	if !till.Window().FullScreen() || !till.Display().Window().FullScreen() {
+		t.Error("kiosk mode left a window in a frame")
+	}
+}
