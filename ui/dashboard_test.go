@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"checkout/app"
+	"checkout/app/money"
 	"checkout/store"
 	"checkout/ui"
 )
@@ -84,5 +85,18 @@ func TestDayPageShowsCashiersAndAnomalies(t *testing.T) {
 	}
 	if shows(o, "No anomalies") {
 		t.Error("the page says no anomalies")
+	}
+	if shows(o, "Floats") {
+		t.Error("a day's page shows drawer figures")
+	}
+
+	// The X report shows the drawer of the shift open at the till.
+	if _, err := st.OpenShift(ctx, time.Now(), "Olivia", money.New(20000, money.CNY)); err != nil {
+		t.Fatal(err)
+	}
+	press(o, fyne.KeyF11)
+	mustShow(t, o, "X report (nothing stored)", "Drawer", "Open shift expected", "By cashier")
+	if got := row("Floats"); got != "Floats ¥0.00" {
+		t.Errorf("floats of closed shifts: %q", got)
 	}
 }
