@@ -657,7 +657,7 @@ func BenchmarkDaySummary(b *testing.B) {
 func BenchmarkDaySummaryPage(b *testing.B) {
 	s := yearStore(b)
 	ctx := context.Background()
-	lat := make(latencies, 0, b.N)
+	lat, unusual := make(latencies, 0, b.N), make(latencies, 0, b.N)
 	var flagged int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -668,9 +668,11 @@ func BenchmarkDaySummaryPage(b *testing.B) {
 			_, err = s.DaySummary(ctx, from.AddDate(0, 0, -7), to.AddDate(0, 0, -7))
 		}
 		var anomalies []app.Anomaly
+		started := time.Now()
 		if err == nil {
 			anomalies, err = s.Anomalies(ctx, sum)
 		}
+		unusual = append(unusual, time.Since(started))
 		lat = append(lat, time.Since(start))
 		if err != nil || len(sum.ByCashier) != 4 || sum.ByCashier[0].Cashier != "Ann" {
 			b.Fatalf("day %v: %+v, %v", from, sum.ByCashier, err)
@@ -680,6 +682,8 @@ func BenchmarkDaySummaryPage(b *testing.B) {
 	b.ReportMetric(millis(lat.quantile(0.5)), "p50-ms")
 	b.ReportMetric(millis(lat.quantile(0.95)), "p95-ms")
 	b.ReportMetric(millis(lat.quantile(0.99)), "p99-ms")
+	b.ReportMetric(millis(unusual.quantile(0.5)), "anomalies-p50-ms")
+	b.ReportMetric(millis(unusual.quantile(0.95)), "anomalies-p95-ms")
 	b.ReportMetric(float64(flagged)/float64(b.N), "anomalies/day")
 }
 
