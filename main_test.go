@@ -661,8 +661,18 @@ func TestReportCommands(t *testing.T) {
 		if _, err := co.Scan(ctx, "5449000000996"); err != nil {
 			t.Fatal(err)
 		}
+		co.SetSession(app.SystemSession("Ann"))
 		if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
 			t.Fatal(err)
+		}
+		// Ann abandons two carts after each sale: four voids in two sales, and no history.
+		for range 2 {
+			if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+				t.Fatal(err)
+			}
+			if err := co.Void(ctx); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	st.Close()
@@ -677,6 +687,10 @@ func TestReportCommands(t *testing.T) {
 		{[]string{"report"}, 0, "revenue new, sales new", ""},
 		{[]string{"report", "-day", today}, 0, "sales", ""},
 		{[]string{"report", "-csv"}, 0, "figure,key,value,same_weekday_last_week\nsales,,2,0\n", ""},
+		{[]string{"report", "-csv"}, 0, "cashier_sales,Ann,2,\ncashier_revenue,Ann,6.00,\n", ""},
+		{[]string{"report", "-csv"}, 0, "cashier_voids,Ann,4,\n", ""},
+		{[]string{"report", "-csv"}, 0, "anomaly,Ann voids,\"4 in 2 sales: 200.00 per 100 sales, usually 0.00 (shop)\",\n", ""},
+		{[]string{"report", "-day", "2020-01-01", "-csv"}, 0, "anomalies,,none,\n", ""},
 		{[]string{"report", "-day", "2020-13-01"}, 1, "", "YYYY-MM-DD"},
 		{[]string{"report", "-day", "2020-01-01", "-csv"}, 0, "sales,,0,0\n", ""},
 		{[]string{"export-sales", "-from", today, "-to", today, file}, 0, "2 sale lines written", ""},
@@ -684,6 +698,7 @@ func TestReportCommands(t *testing.T) {
 		{[]string{"export-sales", "-from", today}, 1, "", "export-sales takes -from"},
 		{[]string{"export-sales", "-from", today, "-to", "2000-01-01"}, 1, "", "on or after -from"},
 		{[]string{"x-report"}, 0, "X report (nothing stored)", ""},
+		{[]string{"x-report"}, 0, "anomaly                      Ann voids", ""},
 		{[]string{"z-report"}, 0, "Z report T01-Z0001", ""},
 		{[]string{"z-report"}, 0, "Z report T01-Z0002", ""},
 		{[]string{"z-reports"}, 0, "T01-Z0002", ""},

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -42,7 +43,11 @@ func runReportCommand(ctx context.Context, st *store.Store, command string, args
 			return err
 		}
 		fmt.Fprintf(stdout, "X report (nothing stored), %s\n", period(sum))
-		return writeRows(stdout, summaryRows(sum), nil)
+		anomalies, err := st.Anomalies(ctx, sum)
+		if err != nil {
+			return err
+		}
+		return writeRows(stdout, append(summaryRows(sum), anomalyRows(anomalies)...), nil)
 	case "z-report":
 		if len(args) != 0 {
 			return errors.New("z-report takes no arguments")
@@ -56,7 +61,11 @@ func runReportCommand(ctx context.Context, st *store.Store, command string, args
 			by = " by " + z.User
 		}
 		fmt.Fprintf(stdout, "Z report %s (stored and journaled)%s, %s\n", z.No, by, period(z.Summary))
-		return writeRows(stdout, summaryRows(z.Summary), nil)
+		anomalies, err := st.Anomalies(ctx, z.Summary)
+		if err != nil {
+			return fmt.Errorf("the Z report is stored, but its anomalies: %w", err)
+		}
+		return writeRows(stdout, append(summaryRows(z.Summary), anomalyRows(anomalies)...), nil)
 	}
 	return nil
 }
@@ -113,14 +122,18 @@ func dayReport(ctx context.Context, st *store.Store, args []string, stdout io.Wr
 	if err != nil {
 		return err
 	}
+	anomalies, err := st.Anomalies(ctx, sum)
+	if err != nil {
+		return err
+	}
 	if *pdfFile != "" {
-		if err := writeReportPDF(ctx, st, *pdfFile, sum, last); err != nil {
+		if err := writeReportPDF(ctx, st, *pdfFile, sum, last, anomalies); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "PDF report of %s written to %s\n", reportpdf.PeriodLabel(from, to), *pdfFile)
 		return nil
 	}
-	rows := summaryRows(sum)
+	rows := append(summaryRows(sum), anomalyRows(anomalies)...)
 	var lastRows []reportRow
 	if last != nil {
 		lastRows = summaryRows(*last)
@@ -139,9 +152,9 @@ func dayReport(ctx context.Context, st *store.Store, args []string, stdout io.Wr
 	return writeRows(stdout, rows, lastRows)
 }
 
-// writeReportPDF writes sum (beside last when not nil) to file in the -lang language, in the system's
-// fonts. A file half written is removed.
-func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.DaySummary, last *app.DaySummary) error {
+// writeReportPDF writes sum (beside last when not nil) and its anomalies to file in the -lang language, in
+// the system's fonts. A file half written is removed.
+func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) error {
 	font, latin, err := reportpdf.LoadFonts()
 	if err != nil {
 		return err
@@ -154,7 +167,7 @@ func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.D
 	if err != nil {
 		return err
 	}
-	err = reportpdf.Write(f, reportpdf.Report{Shop: set.Shop.Name, Summary: sum, Compare: last,
+	err = reportpdf.Write(f, reportpdf.Report{Shop: set.Shop.Name, Summary: sum, Compare: last, Anomalies: anomalies,
 		Language: lang.SystemLocale().LanguageString(), Translate: lang.L, Font: font, LatinFont: latin})
 	if err = errors.Join(err, f.Close()); err != nil {
 		os.Remove(file)
@@ -213,6 +226,22 @@ func summaryRows(s app.DaySummary) []reportRow {
 			rows = append(rows, reportRow{"drawer", "open shift expected", d.OpenExpected.Decimal()})
 		}
 	}
+	for _, c := range s.ByCashier {
+		name := c.Cashier
+		if name == "" {
+			name = "(before users)"
+		}
+		rows = append(rows, reportRow{"cashier_sales", name, fmt.Sprint(c.Sales)},
+			reportRow{"cashier_revenue", name, c.Revenue.Decimal()},
+			reportRow{"cashier_refunds", name, fmt.Sprint(c.Refunds)},
+			reportRow{"cashier_refund_total", name, c.RefundTotal.Decimal()},
+			reportRow{"cashier_voids", name, fmt.Sprint(c.Voids)},
+			reportRow{"cashier_voids_after_payment", name, fmt.Sprint(c.VoidsPaid)},
+			reportRow{"cashier_no_sales", name, fmt.Sprint(c.NoSales)},
+			reportRow{"cashier_discounted_sales", name, fmt.Sprint(c.Discounted)},
+			reportRow{"cashier_discount_total", name, c.DiscountTotal.Decimal()},
+			reportRow{"cashier_approvals", name, fmt.Sprint(c.Approvals)})
+	}
 	rows = append(rows,
 		reportRow{"member_share", "of sales", money.FormatFixed(s.MemberShareBP(), 2) + "%"},
 		reportRow{"member_share", "of revenue", money.FormatFixed(s.MemberRevenueShareBP(), 2) + "%"})
@@ -234,9 +263,33 @@ func summaryRows(s app.DaySummary) []reportRow {
 	return rows
 }
 
-// lastWeekValue finds the same figure in last week's rows; top products are ranks, not comparable.
+// anomalyRows lists the anomalies (app.FindAnomalies): "anomaly", "Ann refunds", "3 in 6 sales: 50.00 per
+// 100 sales, usually 1.20", the usual rate marked "(shop)" when it is the whole shop's; one "anomalies",
+// "none" row when there are none.
+func anomalyRows(list []app.Anomaly) []reportRow {
+	if len(list) == 0 {
+		return []reportRow{{"anomalies", "", "none"}}
+	}
+	var rows []reportRow
+	for _, a := range list {
+		rate := "no sales"
+		if a.Sales > 0 {
+			rate = money.FormatFixed(a.Rate, 2) + " per 100 sales"
+		}
+		usual := "usually " + money.FormatFixed(a.UsualRate, 2)
+		if a.Shop {
+			usual += " (shop)"
+		}
+		rows = append(rows, reportRow{"anomaly", a.Cashier + " " + strings.ReplaceAll(string(a.Kind), "_", "-"),
+			fmt.Sprintf("%d in %d sales: %s, %s", a.Count, a.Sales, rate, usual)})
+	}
+	return rows
+}
+
+// lastWeekValue finds the same figure in last week's rows; top products are ranks and anomalies are the
+// day's own, neither comparable.
 func lastWeekValue(r reportRow, last []reportRow) string {
-	if r.figure == "top_product" {
+	if r.figure == "top_product" || r.figure == "anomaly" || r.figure == "anomalies" {
 		return ""
 	}
 	for _, l := range last {

@@ -42,6 +42,10 @@ type DaySummary struct {
 	MemberSales   int64        // sales with a member on them
 	MemberRevenue money.Amount // their totals
 
+	// ByCashier is each cashier's sales, refunds, voids, no-sales, discounts and approvals, by name
+	// (SortCashiers); "" is what was done before users existed.
+	ByCashier []CashierTotal
+
 	// Drawer reconciles the cash of the shifts closed in the period (and the one open at its end): filled
 	// in by X and Z reports only.
 	Drawer Drawer
@@ -253,6 +257,7 @@ type ReportBook interface {
 	// XReport sums up everything since the last Z report; CloseDay stores the next Z report.
 	XReport(ctx context.Context, at time.Time) (DaySummary, error)
 	CloseDay(ctx context.Context, at time.Time, user string) (*ZReport, error)
+	CashierBook
 }
 
 // GuardedReports hands the figures only to a session with PermReports, and closes the day in the
@@ -269,6 +274,20 @@ func (g GuardedReports) DaySummary(ctx context.Context, from, to time.Time) (Day
 		return DaySummary{}, err
 	}
 	return g.Book.DaySummary(ctx, from, to)
+}
+
+// CashierTotals returns each cashier's figures for [from, to).
+func (g GuardedReports) CashierTotals(ctx context.Context, from, to time.Time) ([]CashierTotal, error) {
+	if _, err := g.Session().Allow(PermReports); err != nil {
+		return nil, err
+	}
+	return g.Book.CashierTotals(ctx, from, to)
+}
+
+// Anomalies lists the cashiers doing something much more often than usual in sum's period (see
+// FindAnomalies).
+func (g GuardedReports) Anomalies(ctx context.Context, sum DaySummary) ([]Anomaly, error) {
+	return Anomalies(ctx, g, sum)
 }
 
 // XReport sums up everything since the last Z report.

@@ -534,10 +534,12 @@ func yearStore(b *testing.B) *Store {
 }
 
 // generateYear writes n sales spread evenly over benchDays shop days (8:00 to 22:00 local), about six
-// lines each, one tender each (half cash with change, card, wallet, prepaid), a refund of every 250th
-// sale and a void every 100th. Rows are made by SQLite itself from recursive counters, 20,000 sales to
-// a transaction: going through CommitSale would take an hour of fsyncs. The void journal rows are not
-// chained: the benchmark store's journal does not verify.
+// lines each, one tender each (half cash with change, card, wallet, prepaid), four cashiers
+// (benchCashier), a discount on every 10th sale, a refund of every 250th sale, a void every 100th (every
+// 5th of them approved after payment) and a no-sale every 300th (every other one an approval instead).
+// Rows are made by SQLite itself from recursive counters, 20,000 sales to a transaction: going through
+// CommitSale would take an hour of fsyncs. The journal rows are not chained: the benchmark store's
+// journal does not verify.
 func generateYear(ctx context.Context, s *Store, n int) error {
 	perDay := (n + benchDays - 1) / benchDays
 	epoch := yearStart.Unix()
@@ -560,10 +562,11 @@ func generateYear(ctx context.Context, s *Store, n int) error {
 		err := s.write(ctx, func(tx *sql.Tx) error {
 			for _, q := range []string{
 				`INSERT INTO sales (id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode, subtotal, discount, tax,
-					total, rounding, item_count, member_id, member_number)
+					total, rounding, item_count, member_id, member_number, cashier)
 				WITH RECURSIVE c(id) AS (SELECT ?1 UNION ALL SELECT id + 1 FROM c WHERE id < ?2)
-				SELECT id, 'bench-' || id, 'T01', printf('T01-%06d', id), ` + at + `, ` + at + `, 'CNY', 'inclusive', 0, 0, 0, 0, 0, 0,
-					CASE WHEN id % 5 = 0 THEN 1 END, CASE WHEN id % 5 = 0 THEN 'M0001' ELSE '' END FROM c`,
+				SELECT id, 'bench-' || id, 'T01', printf('T01-%06d', id), ` + at + `, ` + at + `, 'CNY', 'inclusive', 0,
+					CASE WHEN id % 10 = 0 THEN 50 ELSE 0 END, 0, 0, 0, 0,
+					CASE WHEN id % 5 = 0 THEN 1 END, CASE WHEN id % 5 = 0 THEN 'M0001' ELSE '' END, ` + benchCashier + ` FROM c`,
 				`INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
 					tax_class, tax_rate_bp, tax)
 				WITH RECURSIVE c(id) AS (SELECT ?1 UNION ALL SELECT id + 1 FROM c WHERE id < ?2),
@@ -583,16 +586,24 @@ func generateYear(ctx context.Context, s *Store, n int) error {
 					CASE k WHEN 'cash' THEN (total / 5000 + 1) * 5000 - total ELSE 0 END
 				FROM (SELECT id, total, CASE WHEN id % 20 < 10 THEN 'cash' WHEN id % 20 < 16 THEN 'card'
 					WHEN id % 20 < 19 THEN 'wallet' ELSE 'prepaid' END AS k FROM sales WHERE id BETWEEN ?1 AND ?2)`,
-				`INSERT INTO refunds (id, uuid, till, receipt_no, sale_id, at, currency, reason, total, tax, rounding, tender_kind, tender_amount)
+				`INSERT INTO refunds (id, uuid, till, receipt_no, sale_id, at, currency, reason, total, tax, rounding, tender_kind, tender_amount,
+					cashier)
 				SELECT s.id / 250, 'bench-r' || s.id, 'T01', printf('T01-R%06d', s.id / 250), s.id, s.completed_at, 'CNY', 'bench',
-					l.total, l.tax, 0, CASE WHEN s.id % 500 = 0 THEN 'card' ELSE 'cash' END, l.total
+					l.total, l.tax, 0, CASE WHEN s.id % 500 = 0 THEN 'card' ELSE 'cash' END, l.total, s.cashier
 				FROM sales s JOIN sale_lines l ON l.sale_id = s.id AND l.line_no = 1 WHERE s.id BETWEEN ?1 AND ?2 AND s.id % 250 = 0`,
 				`INSERT INTO refund_lines (refund_id, sale_id, line_no, qty, total, tax)
 				SELECT s.id / 250, s.id, 1, l.qty, l.total, l.tax
 				FROM sales s JOIN sale_lines l ON l.sale_id = s.id AND l.line_no = 1 WHERE s.id BETWEEN ?1 AND ?2 AND s.id % 250 = 0`,
 				`INSERT INTO journal (seq, at, kind, payload, prev_hash, hash)
-				SELECT coalesce((SELECT max(seq) FROM journal), 0) + row_number() OVER (ORDER BY id), completed_at, 'void', '{}', '', ''
+				SELECT coalesce((SELECT max(seq) FROM journal), 0) + row_number() OVER (ORDER BY id), completed_at, 'void',
+					json_object('cashier', cashier, 'approved_by', CASE WHEN id % 500 = 0 THEN 'Owner' END), '', ''
 				FROM sales WHERE id BETWEEN ?1 AND ?2 AND id % 100 = 0`,
+				`INSERT INTO journal (seq, at, kind, payload, prev_hash, hash)
+				SELECT coalesce((SELECT max(seq) FROM journal), 0) + row_number() OVER (ORDER BY id), completed_at,
+					CASE WHEN id % 600 = 0 THEN 'override' ELSE 'no_sale' END,
+					CASE WHEN id % 600 = 0 THEN json_object('user', cashier, 'approved_by', 'Owner')
+						ELSE json_object('cashier', cashier, 'reason', 'change') END, '', ''
+				FROM sales WHERE id BETWEEN ?1 AND ?2 AND id % 300 = 0`,
 			} {
 				if _, err := tx.ExecContext(ctx, q, lo, hi); err != nil {
 					return fmt.Errorf("%.60s…: %w", strings.TrimSpace(q), err)
@@ -607,6 +618,9 @@ func generateYear(ctx context.Context, s *Store, n int) error {
 	_, err := s.w.ExecContext(ctx, `ANALYZE`)
 	return err
 }
+
+// benchCashier names a generated sale's cashier: four, taking turns in runs of seven sales.
+const benchCashier = `'["Ann","Bob","Cai","Dee"]' ->> ((id / 7) % 4)`
 
 // benchDay returns the local bounds of the generated year's day d.
 func benchDay(d int) (time.Time, time.Time) { return app.DayBounds(yearStart.AddDate(0, 0, d)) }
@@ -635,6 +649,42 @@ func BenchmarkDaySummary(b *testing.B) {
 	b.ReportMetric(millis(lat.quantile(0.95)), "p95-ms")
 	b.ReportMetric(millis(lat.quantile(0.99)), "p99-ms")
 	b.ReportMetric(float64(sales)/float64(b.N), "sales/day")
+}
+
+// BenchmarkDaySummaryPage measures what the back office's day page loads for one day: the day's
+// summary (with its figures by cashier), the same weekday last week's, and the anomaly list (four weeks
+// of each cashier's figures). Target: p95 < 100 ms.
+func BenchmarkDaySummaryPage(b *testing.B) {
+	s := yearStore(b)
+	ctx := context.Background()
+	lat, unusual := make(latencies, 0, b.N), make(latencies, 0, b.N)
+	var flagged int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		from, to := benchDay(35 + (i*97)%(benchDays-35)) // days with four weeks of history
+		start := time.Now()
+		sum, err := s.DaySummary(ctx, from, to)
+		if err == nil {
+			_, err = s.DaySummary(ctx, from.AddDate(0, 0, -7), to.AddDate(0, 0, -7))
+		}
+		var anomalies []app.Anomaly
+		started := time.Now()
+		if err == nil {
+			anomalies, err = s.Anomalies(ctx, sum)
+		}
+		unusual = append(unusual, time.Since(started))
+		lat = append(lat, time.Since(start))
+		if err != nil || len(sum.ByCashier) != 4 || sum.ByCashier[0].Cashier != "Ann" {
+			b.Fatalf("day %v: %+v, %v", from, sum.ByCashier, err)
+		}
+		flagged += len(anomalies)
+	}
+	b.ReportMetric(millis(lat.quantile(0.5)), "p50-ms")
+	b.ReportMetric(millis(lat.quantile(0.95)), "p95-ms")
+	b.ReportMetric(millis(lat.quantile(0.99)), "p99-ms")
+	b.ReportMetric(millis(unusual.quantile(0.5)), "anomalies-p50-ms")
+	b.ReportMetric(millis(unusual.quantile(0.95)), "anomalies-p95-ms")
+	b.ReportMetric(float64(flagged)/float64(b.N), "anomalies/day")
 }
 
 // BenchmarkZReport closes the generated year day by day: the X report at the day's end (the Z's figures,

@@ -360,8 +360,9 @@ func TestRefundsRebuildKeepsEarlierRefunds(t *testing.T) {
 	if _, err := co.RefundSale(ctx, sale, nil, []app.RefundPick{{LineNo: 2, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, ""); err != nil {
 		t.Fatal(err)
 	}
-	// Back to the schema before 0011: undo the later migrations that touch refunds (0014's columns).
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version IN (11, 14);
+	// Back to the schema before 0011: undo the later migrations that touch refunds (0014's columns) and
+	// 0016's index on sales.cashier.
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version IN (11, 14, 16); DROP INDEX sales_cashier_at;
 		DROP TRIGGER users_no_delete; DROP TABLE users; DROP INDEX journal_staff_at; ALTER TABLE sales DROP COLUMN cashier;
 		ALTER TABLE refunds DROP COLUMN cashier; ALTER TABLE refunds DROP COLUMN approved_by`); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,8 @@ type querier interface {
 }
 
 // DaySummary sums up what the till took in [from, to): aggregate queries over the period's sales (found
-// through sales_completed_at), their lines and tenders, refunds, voids and top-ups, all in one read
+// through sales_completed_at), their lines and tenders, refunds, voids, top-ups and the figures by
+// cashier, all in one read
 // snapshot so the figures agree with each other. Hours are counted in from's location.
 func (s *Store) DaySummary(ctx context.Context, from, to time.Time) (app.DaySummary, error) {
 	if err := app.CheckPeriod(from, to); err != nil {
@@ -115,9 +116,11 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 		sum.TopUps += r.Count
 		sum.TopUpTotal = sum.TopUpTotal.Add(r.Amount)
 	}
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM journal WHERE kind = 'void' AND at >= ? AND at < ?`, f, t).
-		Scan(&sum.Voids); err != nil {
-		return sum, fmt.Errorf("voids: %w", err)
+	if sum.ByCashier, err = s.cashierTotals(ctx, q, from, to); err != nil {
+		return sum, err
+	}
+	for _, c := range sum.ByCashier {
+		sum.Voids += c.Voids
 	}
 
 	if err := each(ctx, q, func(rows *sql.Rows) error {
@@ -296,6 +299,23 @@ type summaryDoc struct {
 	// Drawer is left out when the period had no shift, so a Z report's document reads as it did before
 	// shifts existed. (Stored Z reports keep their documents as text: their hashes never depend on this.)
 	Drawer *drawerDoc `json:"drawer,omitempty"`
+	// ByCashier is left out when empty, for the same reason.
+	ByCashier []cashierDoc `json:"by_cashier,omitempty"`
+}
+
+// cashierDoc is a CashierTotal as the Z report keeps it.
+type cashierDoc struct {
+	Cashier       string `json:"cashier"`
+	Sales         int64  `json:"sales"`
+	Revenue       string `json:"revenue"`
+	Refunds       int64  `json:"refunds"`
+	RefundTotal   string `json:"refund_total"`
+	Voids         int64  `json:"voids"`
+	VoidsPaid     int64  `json:"voids_after_payment"`
+	NoSales       int64  `json:"no_sales"`
+	Discounted    int64  `json:"discounted_sales"`
+	DiscountTotal string `json:"discount_total"`
+	Approvals     int64  `json:"approvals"`
 }
 
 // drawerDoc is a Drawer as the Z report keeps it.
@@ -331,6 +351,11 @@ func newSummaryDoc(s app.DaySummary) summaryDoc {
 		d.Drawer = &drawerDoc{Shifts: w.Shifts, Floats: w.Floats.Decimal(), CashIn: w.CashIn.Decimal(), CashOut: w.CashOut.Decimal(),
 			Expected: w.Expected.Decimal(), Counted: w.Counted.Decimal(), OverShort: w.OverShort.Decimal(), Open: w.Open,
 			OpenExpected: w.OpenExpected.Decimal()}
+	}
+	for _, c := range s.ByCashier {
+		d.ByCashier = append(d.ByCashier, cashierDoc{Cashier: c.Cashier, Sales: c.Sales, Revenue: c.Revenue.Decimal(),
+			Refunds: c.Refunds, RefundTotal: c.RefundTotal.Decimal(), Voids: c.Voids, VoidsPaid: c.VoidsPaid, NoSales: c.NoSales,
+			Discounted: c.Discounted, DiscountTotal: c.DiscountTotal.Decimal(), Approvals: c.Approvals})
 	}
 	for h, t := range s.ByHour {
 		d.ByHourSales[h], d.ByHourRevenue[h] = t.Sales, t.Revenue.Decimal()

@@ -27,12 +27,14 @@ type Reports interface {
 	// XReport sums up everything since the last Z report; CloseDay stores the next Z report.
 	XReport(ctx context.Context, at time.Time) (app.DaySummary, error)
 	CloseDay(ctx context.Context, at time.Time, user string) (*app.ZReport, error)
+	// Anomalies lists the cashiers doing something much more often than usual in sum's period.
+	Anomalies(ctx context.Context, sum app.DaySummary) ([]app.Anomaly, error)
 }
 
 // dayPage is the owner's day at a glance: the headline figures against the same weekday last week, sales
-// by hour, by category, the top products and the tender mix, for a chosen day (today by default; PageUp
-// and PageDown step a day). F9 saves what is shown as a PDF, F11 shows the X report, F12 closes the day
-// with a Z report after asking.
+// by hour, by category, the top products, the tender mix, the figures by cashier and the anomaly list,
+// for a chosen day (today by default; PageUp and PageDown step a day). F9 saves what is shown as a PDF,
+// F11 shows the X report, F12 closes the day with a Z report after asking; those two show the drawer.
 type dayPage struct {
 	office   *BackOffice
 	content  fyne.CanvasObject
@@ -42,17 +44,23 @@ type dayPage struct {
 	cats     *widget.Label
 	top      *widget.Label
 	tenders  *widget.Label
+	cashiers *widget.Label
+	unusual  *widget.Label // the anomaly list
+	drawer   *fyne.Container
+	drawerOf *widget.Label
 	note     notice
 	showing  time.Time // the first instant of the day shown
 	reportOf string    // "" for a day; "X" while the X report is shown
 	// shown and shownLast are the figures on the page (shownLast nil when not compared), for the PDF.
 	shown     app.DaySummary
 	shownLast *app.DaySummary
+	anomalies []app.Anomaly
 	saving    bool // a PDF is being written
 }
 
 func newDayPage(o *BackOffice) *dayPage {
-	pg := &dayPage{office: o, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart()}
+	pg := &dayPage{office: o, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
+		cashiers: table(), unusual: table(), drawerOf: table()}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
 	keys := pg.day.OnKey
 	pg.day.OnKey = func(k *fyne.KeyEvent) bool {
@@ -82,7 +90,11 @@ func newDayPage(o *BackOffice) *dayPage {
 	left := container.NewVBox(pg.figures, widget.NewSeparator(), bold(lang.L("Sales by hour")), pg.hours)
 	right := container.NewVBox(bold(lang.L("By category")), pg.cats, bold(lang.L("Top products")), pg.top,
 		bold(lang.L("Tenders")), pg.tenders)
-	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewGridWithColumns(2, left, right)))
+	pg.drawer = container.NewVBox(bold(lang.L("Drawer")), pg.drawerOf)
+	pg.drawer.Hide()
+	body := container.NewVBox(container.NewGridWithColumns(2, left, right), bold(lang.L("By cashier")), pg.cashiers,
+		bold(lang.L("Anomalies")), pg.unusual, pg.drawer)
+	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
 	return pg
 }
 
@@ -115,6 +127,10 @@ func (pg *dayPage) load() {
 	if err == nil {
 		last, err = pg.office.reports.DaySummary(ctx, lastFrom, lastTo)
 	}
+	var anomalies []app.Anomaly
+	if err == nil {
+		anomalies, err = pg.office.reports.Anomalies(ctx, sum)
+	}
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -123,12 +139,12 @@ func (pg *dayPage) load() {
 	pg.day.SetText(from.Format(time.DateOnly))
 	pg.note.say(lang.L("{{.Day}}, beside {{.LastWeek}} (the same weekday last week)", map[string]any{
 		"Day": from.Format("2006-01-02 Mon"), "LastWeek": lastFrom.Format("2006-01-02")}), widget.MediumImportance)
-	pg.show(sum, &last)
+	pg.show(sum, &last, anomalies)
 }
 
-// show fills the page with sum, compared with last when it is not nil.
-func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary) {
-	pg.shown, pg.shownLast = sum, last
+// show fills the page with sum, compared with last when it is not nil, and its anomalies.
+func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) {
+	pg.shown, pg.shownLast, pg.anomalies = sum, last, anomalies
 	f := func(a money.Amount) string { return money.Format(a, pg.office.till.opt.Language) }
 	var cmp app.Comparison
 	if last != nil {
@@ -200,6 +216,15 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary) {
 		fmt.Fprintf(&b, "%s %4d %12s  %s\n", column(tenderName(app.Tender{Kind: t.Kind}), 14), t.Count, f(t.Amount), share(t.Amount.Minor(), paid))
 	}
 	pg.tenders.SetText(strings.TrimRight(b.String(), "\n"))
+
+	pg.cashiers.SetText(cashierTable(sum.ByCashier, f))
+	pg.unusual.SetText(anomalyTable(anomalies))
+	if d := drawerTable(sum.Drawer, f); d != "" {
+		pg.drawerOf.SetText(d)
+		pg.drawer.Show()
+	} else {
+		pg.drawer.Hide()
+	}
 }
 
 // share is part of whole as a percentage, for display.
@@ -223,7 +248,7 @@ func (pg *dayPage) savePDF() {
 		}
 	}
 	pg.saving = true
-	r := reportpdf.Report{Shop: pg.office.till.co.Settings().Shop.Name, Summary: pg.shown, Compare: pg.shownLast,
+	r := reportpdf.Report{Shop: pg.office.till.co.Settings().Shop.Name, Summary: pg.shown, Compare: pg.shownLast, Anomalies: pg.anomalies,
 		Language: pg.office.till.opt.Language, Translate: lang.L}
 	pg.office.till.opt.Background(func() {
 		file, err := saveReportPDF(r)
@@ -263,7 +288,12 @@ func saveReportPDF(r reportpdf.Report) (string, error) {
 
 // xReport shows everything since the last Z report; nothing is stored.
 func (pg *dayPage) xReport() {
-	sum, err := pg.office.reports.XReport(context.Background(), pg.office.till.opt.Now())
+	ctx := context.Background()
+	sum, err := pg.office.reports.XReport(ctx, pg.office.till.opt.Now())
+	var anomalies []app.Anomaly
+	if err == nil {
+		anomalies, err = pg.office.reports.Anomalies(ctx, sum)
+	}
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -271,7 +301,7 @@ func (pg *dayPage) xReport() {
 	pg.reportOf = "X"
 	pg.note.say(lang.L("X report (nothing stored): {{.From}} to {{.To}}", map[string]any{
 		"From": sum.From.Local().Format("2006-01-02 15:04"), "To": sum.To.Local().Format("2006-01-02 15:04")}), widget.MediumImportance)
-	pg.show(sum, nil)
+	pg.show(sum, nil, anomalies)
 }
 
 // closeDay stores the day's Z report after asking: it is numbered and can never be changed.
@@ -279,15 +309,22 @@ func (pg *dayPage) closeDay() {
 	o := pg.office
 	o.confirm(lang.L("Close the day: Z report"), lang.L("Close the day? The Z report is numbered and can never be changed. Enter: yes · Esc: no"),
 		func() {
-			z, err := o.reports.CloseDay(context.Background(), o.till.opt.Now(), o.till.co.Session().Name())
+			ctx := context.Background()
+			z, err := o.reports.CloseDay(ctx, o.till.opt.Now(), o.till.co.Session().Name())
 			if err != nil {
 				pg.note.fail(err)
 				return
 			}
+			// The Z report is stored whatever follows: a failed anomaly read is said after it, with the
+			// list left empty.
+			anomalies, aerr := o.reports.Anomalies(ctx, z.Summary)
 			pg.reportOf = "Z"
 			pg.note.say(lang.L("Z report {{.No}} stored: {{.From}} to {{.To}}", map[string]any{"No": z.No,
 				"From": z.Summary.From.Local().Format("2006-01-02 15:04"), "To": z.Summary.To.Local().Format("2006-01-02 15:04")}), widget.SuccessImportance)
-			pg.show(z.Summary, nil)
+			pg.show(z.Summary, nil, anomalies)
+			if aerr != nil {
+				pg.note.fail(aerr)
+			}
 		}, func() { o.win.Canvas().Focus(pg.day) })
 }
 

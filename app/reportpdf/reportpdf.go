@@ -23,6 +23,8 @@ type Report struct {
 	Summary app.DaySummary
 	// Compare is the period the summary is set against (the same weekday last week); nil for none.
 	Compare *app.DaySummary
+	// Anomalies are the summary's (app.FindAnomalies); the section says "No anomalies" when empty.
+	Anomalies []app.Anomaly
 	// Language is the BCP 47 tag money is formatted for ("en", "zh-Hans").
 	Language string
 	// Translate turns an English label into the reader's language: Fyne's lang.L, which the caller
@@ -287,8 +289,102 @@ func (p *page) write() {
 	p.section(p.tr("Top products"))
 	p.topProducts()
 
+	p.section(p.tr("By cashier"))
+	p.byCashier()
+	p.section(p.tr("Anomalies"))
+	p.anomalies()
+
 	p.section(p.tr("Cash expected"))
 	p.row(p.tr("Cash expected"), p.money(s.CashExpected()))
+}
+
+// cashierName is a cashier as the owner reads it: "" is what was done before users existed.
+func (p *page) cashierName(name string) string {
+	if name == "" {
+		return p.tr("(before users)")
+	}
+	return name
+}
+
+// cells prints one line of a table: each text in its share of the width, the first aligned left and
+// the rest right.
+func (p *page) cells(shares []float64, texts ...string) {
+	w := p.width()
+	for i, t := range texts {
+		align, ln := "R", 0
+		if i == 0 {
+			align = "L"
+		}
+		if i == len(texts)-1 {
+			ln = 1
+		}
+		p.text(w*shares[i], lineH, t, align, ln)
+	}
+}
+
+// byCashier lists each cashier's sales, revenue, refunds, voids (and those after payment), no-sales,
+// discounted sales and approvals asked for.
+func (p *page) byCashier() {
+	rows := p.r.Summary.ByCashier
+	if len(rows) == 0 {
+		p.text(0, lineH, p.tr("No sales"), "L", 1)
+		return
+	}
+	shares := []float64{0.18, 0.08, 0.14, 0.16, 0.07, 0.09, 0.08, 0.20}
+	p.setSize(8)
+	p.cells(shares, p.tr("Cashier"), p.tr("Sales"), p.tr("Revenue"), p.tr("Refunds"), p.tr("Voids"), p.tr("After payment"),
+		p.tr("No-sales"), p.tr("Discounts"))
+	p.setSize(fontSize)
+	for _, r := range rows {
+		p.cells(shares, p.cashierName(r.Cashier), fmt.Sprint(r.Sales), p.money(r.Revenue),
+			fmt.Sprintf("%d · %s", r.Refunds, p.money(r.RefundTotal)), fmt.Sprint(r.Voids), fmt.Sprint(r.VoidsPaid),
+			fmt.Sprint(r.NoSales), fmt.Sprintf("%d · %s", r.Discounted, p.money(r.DiscountTotal)))
+	}
+}
+
+// anomalyKind names what an anomaly counts.
+func (p *page) anomalyKind(k app.AnomalyKind) string {
+	switch k {
+	case app.AnomalyRefunds:
+		return p.tr("Refunds")
+	case app.AnomalyVoids:
+		return p.tr("Voids")
+	case app.AnomalyNoSales:
+		return p.tr("No-sales")
+	case app.AnomalyDiscounts:
+		return p.tr("Discounts")
+	}
+	return string(k)
+}
+
+// anomalies lists who did what much more often than usual: the count, the sales, the rate per 100
+// sales and the usual rate (marked * when it is the shop's).
+func (p *page) anomalies() {
+	list := p.r.Anomalies
+	if len(list) == 0 {
+		p.text(0, lineH, p.tr("No anomalies"), "L", 1)
+		return
+	}
+	shares := []float64{0.22, 0.18, 0.12, 0.12, 0.18, 0.18}
+	p.setSize(8)
+	p.cells(shares, p.tr("Cashier"), p.tr("What"), p.tr("Times"), p.tr("Sales"), p.tr("Per 100 sales"), p.tr("Usual"))
+	p.setSize(fontSize)
+	shop := false
+	for _, a := range list {
+		rate, usual := "—", money.FormatFixed(a.UsualRate, 2)
+		if a.Sales > 0 {
+			rate = money.FormatFixed(a.Rate, 2)
+		}
+		if a.Shop {
+			usual, shop = usual+"*", true
+		}
+		p.cells(shares, p.cashierName(a.Cashier), p.anomalyKind(a.Kind), fmt.Sprint(a.Count), fmt.Sprint(a.Sales), rate, usual)
+	}
+	if shop {
+		p.setSize(8)
+		p.text(0, lineH, p.tr("* the shop's usual rate: too little history of their own"), "L", 1)
+		p.setSize(fontSize)
+	}
 }
 
 // section starts a titled block, on a new page when the title and a few lines would not fit.

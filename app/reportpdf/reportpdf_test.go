@@ -37,6 +37,10 @@ func daySummary(day time.Time) app.DaySummary {
 	s.TopProducts = []app.ProductTotal{{SKU: "DRK-002", Name: "农夫山泉 550ml", Unit: app.UnitPiece, Qty: 4000, Revenue: cny(100000)},
 		{SKU: "PRO-001", Name: "Banana", Unit: app.UnitKg, Qty: 1250, Revenue: cny(23456)}}
 	s.MemberSales, s.MemberRevenue = 1, cny(100000)
+	before, wang := app.NewCashierTotal("", money.CNY), app.NewCashierTotal("王芳", money.CNY)
+	before.Sales, before.Revenue = 1, cny(23456)
+	wang.Sales, wang.Revenue, wang.Refunds, wang.RefundTotal, wang.Voids, wang.VoidsPaid = 1, cny(100000), 1, cny(200), 1, 1
+	s.ByCashier = []app.CashierTotal{before, wang}
 	return s
 }
 
@@ -94,7 +98,9 @@ func TestChineseReportWithComparison(t *testing.T) {
 	last := app.NewDaySummary(sum.From.AddDate(0, 0, -7), sum.To.AddDate(0, 0, -7), money.CNY)
 	last.Sales, last.Items, last.Revenue = 1, 2, cny(61728)
 	var buf bytes.Buffer
-	err := Write(&buf, withFonts(t, Report{Shop: "街角小店", Summary: sum, Compare: &last, Language: "zh-Hans", Translate: zhHans(t)}))
+	anomalies := []app.Anomaly{{Cashier: "王芳", Kind: app.AnomalyVoids, Count: 3, Sales: 1, Rate: 30000, Shop: true}}
+	err := Write(&buf, withFonts(t, Report{Shop: "街角小店", Summary: sum, Compare: &last, Anomalies: anomalies, Language: "zh-Hans",
+		Translate: zhHans(t)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +127,9 @@ func TestChineseReportWithComparison(t *testing.T) {
 		"1 农夫山泉 550ml 4 ¥1,000.00",
 		"2 Banana 1.250 kg ¥234.56",
 		"应有现金 ¥732.56", // 234.56 cash + 500.00 cash top-up − 2.00 cash refund
+		"按收银员", "（启用用户前） 1 ¥234.56 0 · ¥0.00 0 0 0 0 · ¥0.00",
+		"王芳 1 ¥1,000.00 1 · ¥2.00 1 1 0 0 · ¥0.00",
+		"异常", "王芳 作废 3 1 300.00 0.00*", "* 全店的平常比率",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the PDF does not say %q:\n%s", want, text)
@@ -138,7 +147,7 @@ func TestEnglishRangeWithoutComparison(t *testing.T) {
 	}
 	flat := spaces.ReplaceAllString(pdfText(t, buf.Bytes()), " ")
 	for _, want := range []string{"Sales report", "2026-11-01 – 2026-11-07", "Revenue ¥1,234.56", "Net revenue ¥1,232.56",
-		"1 农夫山泉 550ml 4 ¥1,000.00", "Cash expected ¥732.56"} {
+		"1 农夫山泉 550ml 4 ¥1,000.00", "Cash expected ¥732.56", "By cashier", "(before users) 1 ¥234.56", "No anomalies"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the PDF does not say %q:\n%s", want, flat)
 		}
