@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -347,4 +348,18 @@ func wrap(s string, cols int) []string {
 		lines = append(lines, strings.TrimRight(line, " "))
 	}
 	return lines
+}
+
+// Reprint is a receipt printed again (marked COPY), for the journal: who reprinted which sale's receipt.
+type Reprint struct {
+	ReceiptNo string
+	Till      string
+	Cashier   string
+	At        time.Time
+}
+
+// ReprintLog journals reprinted receipts. The store implements it.
+type ReprintLog interface {
+	// RecordReprint journals r; it fails, recording nothing, when no sale has r.ReceiptNo.
+	RecordReprint(ctx context.Context, r Reprint) error
 }
