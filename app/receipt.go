@@ -363,3 +363,12 @@ type ReprintLog interface {
 	// RecordReprint journals r; it fails, recording nothing, when no sale has r.ReceiptNo.
 	RecordReprint(ctx context.Context, r Reprint) error
 }
+
+// What stops a receipt printer, as the printer reports it. None of them loses a sale: it is stored before
+// anything is printed, and its receipt can be printed again.
+var (
+	ErrPrinterPaperOut  = &Error{"printer_paper_out", "printer: paper out"}
+	ErrPrinterCoverOpen = &Error{"printer_cover_open", "printer: cover open"}
+	ErrPrinterFault     = &Error{"printer_fault", "printer: error (cutter jam or overheated head)"}
+	ErrPrinterOffline   = &Error{"printer_offline", "printer: offline (unplugged, switched off or unreachable)"}
+)
