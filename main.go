@@ -24,6 +24,7 @@ import (
 	"checkout/app/money"
 	"checkout/assets"
 	"checkout/devices/paygate"
+	"checkout/devices/printer"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
 	"checkout/store"
@@ -109,7 +110,10 @@ Commands:
                    payment_url, payment_merchant_id (the secret comes from $CHECKOUT_PAY_SECRET),
                    second_currency (USD, or none), second_rate (0.1380),
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
-                   scanner.prefix, keyboard.wedge_gap_ms
+                   scanner.prefix, keyboard.wedge_gap_ms,
+                   printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),
+                   printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),
+                   printer.charset (gb18030 or ascii)
 
 Flags:
 `
@@ -299,8 +303,13 @@ type Main struct {
 	// card reader, when the USB one cannot be used.
 	Sim      *sim.Scanner
 	SimCards *sim.CardReader
+	// Printer prints the receipts (nil: none, receipts are shown on screen); SimPrinter is the simulated
+	// one, when it is.
+	Printer    *printer.Printer
+	SimPrinter *sim.Printer
 
 	settings app.Settings
+	dbPath   string
 	scanners scannerSource
 	cards    cardSource
 	cardKey  []byte
@@ -363,8 +372,15 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, settings: set, scanners: scanners,
-		cards: cards, cardKey: key}, nil
+	prn, simPrinter, err := openPrinter(set, cfg.DBPath, lang.SystemLocale().LanguageString(), simulated != nil)
+	if err != nil {
+		cards.Close()
+		scanners.Close()
+		st.Close()
+		return nil, err
+	}
+	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, Printer: prn, SimPrinter: simPrinter,
+		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -390,6 +406,7 @@ func (m *Main) Start(a fyne.App) {
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
+	m.receiptOptions(&opt, m.dbPath)
 	if m.Sim != nil {
 		next := 0
 		opt.SimulateScan = func() {

@@ -95,12 +95,8 @@ func CheckSetting(key, value string) error {
 		if value != "gb18030" && value != "ascii" {
 			return bad("gb18030 (Chinese-market printers) or ascii")
 		}
-	case "printer.drawer":
-		if value != "on" && value != "off" {
-			return bad("on or off")
-		}
 	default:
-		return fmt.Errorf("%w: unknown setting %q (printer.port, printer.baud, printer.width, printer.lang, printer.charset, printer.drawer)", app.ErrInvalidSetting, key)
+		return fmt.Errorf("%w: unknown setting %q (printer.port, printer.baud, printer.width, printer.lang, printer.charset)", app.ErrInvalidSetting, key)
 	}
 	return nil
 }

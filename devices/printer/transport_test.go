@@ -249,13 +249,13 @@ func TestConfigAndSettings(t *testing.T) {
 		t.Errorf("ParseConfig = %+v, %v", c, err)
 	}
 	for _, kv := range [][2]string{{"printer.width", "76"}, {"printer.lang", "fr"}, {"printer.baud", "fast"},
-		{"printer.charset", "latin1"}, {"printer.port", "usb:xyz"}, {"printer.colour", "red"}, {"printer.drawer", "maybe"}} {
+		{"printer.charset", "latin1"}, {"printer.port", "usb:xyz"}, {"printer.colour", "red"}} {
 		if err := CheckSetting(kv[0], kv[1]); !errors.Is(err, app.ErrInvalidSetting) {
 			t.Errorf("CheckSetting(%s, %s) = %v", kv[0], kv[1], err)
 		}
 	}
 	for _, kv := range [][2]string{{"printer.port", "/dev/ttyUSB0"}, {"printer.port", "usb:0416:5011"}, {"printer.port", "usb"},
-		{"printer.width", "80"}, {"printer.lang", "en"}, {"printer.drawer", "off"}} {
+		{"printer.width", "80"}, {"printer.lang", "en"}} {
 		if err := CheckSetting(kv[0], kv[1]); err != nil {
 			t.Errorf("CheckSetting(%s, %s) = %v", kv[0], kv[1], err)
 		}
