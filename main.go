@@ -307,6 +307,9 @@ type Main struct {
 	// one, when it is.
 	Printer    *printer.Printer
 	SimPrinter *sim.Printer
+	// Background runs the screens' slow work, such as printing (ui.Options.Background; nil: a goroutine
+	// each). Tests run it in place, since the test driver has no UI goroutine to hand results back to.
+	Background func(func())
 
 	settings app.Settings
 	dbPath   string
@@ -407,6 +410,7 @@ func (m *Main) Start(a fyne.App) {
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
 	m.receiptOptions(&opt, m.dbPath)
+	opt.Background = m.Background
 	if m.Sim != nil {
 		next := 0
 		opt.SimulateScan = func() {
@@ -434,6 +438,12 @@ func (m *Main) ScannerEvents() <-chan scanner.Event { return m.scanners.Events()
 // Serve feeds the scanners' codes, the card reader's taps and their status to the screens until the
 // devices close.
 func (m *Main) Serve() {
+	if m.Printer != nil {
+		go func() {
+			_, err := m.Printer.Status()
+			m.Till.SetPrinterState(err)
+		}()
+	}
 	go func() {
 		for ev := range m.cards.Events() {
 			showCardEvent(ev, m.Till)

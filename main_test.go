@@ -52,6 +52,7 @@ func TestTillEndToEnd(t *testing.T) {
 		t.Fatalf("first run loaded %d demo products, %v", n, err)
 	}
 	test.NewTempApp(t)
+	m.Background = func(f func()) { f() } // print in place
 	m.Start(fyne.CurrentApp())
 	createOwner(t, m)
 	w := m.Till.Window()
@@ -281,6 +282,7 @@ func demoTill(t *testing.T) *Main {
 	}
 	t.Cleanup(func() { m.Close() })
 	test.NewTempApp(t)
+	m.Background = func(f func()) { f() }
 	m.Start(fyne.CurrentApp())
 	createOwner(t, m)
 	return m
@@ -737,10 +739,6 @@ func TestDemoTillPrintsToTheSimulatedPrinter(t *testing.T) {
 		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
 	}
 	path := filepath.Join(filepath.Dir(m.Store.Path()), "receipts.escpos")
-	deadline := time.Now().Add(5 * time.Second)
-	for m.SimPrinter.Jobs() < 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -84,15 +84,23 @@ func (t *Till) afterSale(sale *app.Sale, paid string) {
 // printed shows how printing went: the status bar names the printer's state, and a problem is said
 // under the paid message, with how to get the receipt once it is fixed.
 func (t *Till) printed(err error, paid string) {
-	state := lang.L("ready")
-	if err != nil {
-		state = printerProblem(err)
-	}
-	t.setDeviceState("printer", lang.L("Printer"), state)
+	t.SetPrinterState(err)
 	if err != nil {
 		t.say(paid+"\n"+lang.L("Receipt not printed: {{.Problem}}. The sale is saved: reprint it from the till menu (F1).",
 			map[string]any{"Problem": printerProblem(err)}), widget.WarningImportance)
 	}
+}
+
+// SetPrinterState shows in the status bar how the printer answered a status request: err nil is ready.
+// Any goroutine may call it.
+func (t *Till) SetPrinterState(err error) {
+	onUI(func() {
+		state := lang.L("ready")
+		if err != nil {
+			state = printerProblem(err)
+		}
+		t.setDeviceState("printer", lang.L("Printer"), state)
+	})
 }
 
 // printerProblem names what stops the printer, in the cashier's language.
@@ -196,11 +204,7 @@ func (v *receiptView) printCopy() {
 	t.opt.Background(func() {
 		err := p.PrintReceipt(r)
 		onUI(func() {
-			state := lang.L("ready")
-			if err != nil {
-				state = printerProblem(err)
-			}
-			t.setDeviceState("printer", lang.L("Printer"), state)
+			t.SetPrinterState(err)
 			if err != nil {
 				v.note.SetText(lang.L("Receipt not printed: {{.Problem}}. Fix it and press Enter again.", map[string]any{"Problem": printerProblem(err)}))
 				return
