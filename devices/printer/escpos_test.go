@@ -222,3 +222,27 @@ func TestGoldenChineseReceiptCopy80mm(t *testing.T) {
 		t.Error("UTF-8 reached the printer")
 	}
 }
+
+// FuzzStatusAndEncode: any status byte parses or is refused without panicking, and any text encodes to
+// printable bytes only (no stray control byte can reach the printer as a command).
+func FuzzStatusAndEncode(f *testing.F) {
+	for _, seed := range []struct {
+		n, b byte
+		s    string
+	}{{1, 0x16, "Cola"}, {2, 0x32, "可乐 ¥3"}, {4, 0x72, "\x1b@\x1dV"}, {3, 0x00, "€\t\n"}} {
+		f.Add(seed.n, seed.b, seed.s)
+	}
+	f.Fuzz(func(t *testing.T, n, b byte, s string) {
+		var st Status
+		if err := ParseStatus(n, b, &st); err == nil && b&0x93 != 0x12 {
+			t.Errorf("ParseStatus(%d, %#02x) accepted a byte without the fixed bits", n, b)
+		}
+		for _, chinese := range []bool{false, true} {
+			for _, c := range Encode(s, chinese) {
+				if c < 0x20 || c == 0x7F {
+					t.Fatalf("Encode(%q, %v) lets control byte %#02x through", s, chinese, c)
+				}
+			}
+		}
+	})
+}
