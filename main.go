@@ -25,6 +25,7 @@ import (
 	"checkout/app/money"
 	"checkout/assets"
 	"checkout/devices/paygate"
+	"checkout/devices/printer"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
 	"checkout/store"
@@ -128,7 +129,10 @@ Commands:
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
                    scanner.prefix, keyboard.wedge_gap_ms,
                    discount_limit (10: the % a cashier may take off a line), idle_lock_minutes (5),
-                   pin_tries (5), pin_lock_minutes (15)
+                   pin_tries (5), pin_lock_minutes (15),
+                   printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),
+                   printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),
+                   printer.charset (gb18030 or ascii)
 
 Flags:
 `
@@ -339,8 +343,16 @@ type Main struct {
 	// card reader, when the USB one cannot be used.
 	Sim      *sim.Scanner
 	SimCards *sim.CardReader
+	// Printer prints the receipts (nil: none, receipts are shown on screen); SimPrinter is the simulated
+	// one, when it is.
+	Printer    *printer.Printer
+	SimPrinter *sim.Printer
+	// Background runs the screens' slow work, such as printing (ui.Options.Background; nil: a goroutine
+	// each). Tests run it in place, since the test driver has no UI goroutine to hand results back to.
+	Background func(func())
 
 	settings app.Settings
+	dbPath   string
 	scanners scannerSource
 	cards    cardSource
 	cardKey  []byte
@@ -403,8 +415,15 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, settings: set, scanners: scanners,
-		cards: cards, cardKey: key}, nil
+	prn, simPrinter, err := openPrinter(set, cfg.DBPath, lang.SystemLocale().LanguageString(), simulated != nil)
+	if err != nil {
+		cards.Close()
+		scanners.Close()
+		st.Close()
+		return nil, err
+	}
+	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, Printer: prn, SimPrinter: simPrinter,
+		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -430,6 +449,8 @@ func (m *Main) Start(a fyne.App) {
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
+	m.receiptOptions(&opt, m.dbPath)
+	opt.Background = m.Background
 	if m.Sim != nil {
 		next := 0
 		opt.SimulateScan = func() {
@@ -457,6 +478,12 @@ func (m *Main) ScannerEvents() <-chan scanner.Event { return m.scanners.Events()
 // Serve feeds the scanners' codes, the card reader's taps and their status to the screens until the
 // devices close.
 func (m *Main) Serve() {
+	if m.Printer != nil {
+		go func() {
+			_, err := m.Printer.Status()
+			m.Till.SetPrinterState(err)
+		}()
+	}
 	go func() {
 		for ev := range m.cards.Events() {
 			showCardEvent(ev, m.Till)

@@ -52,6 +52,7 @@ func TestTillEndToEnd(t *testing.T) {
 		t.Fatalf("first run loaded %d demo products, %v", n, err)
 	}
 	test.NewTempApp(t)
+	m.Background = func(f func()) { f() } // print in place
 	m.Start(fyne.CurrentApp())
 	createOwner(t, m)
 	w := m.Till.Window()
@@ -237,6 +238,12 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-db", db, "set", "keyboard.wedge_gap_ms", "500"}, 1, "", "10 to 150", "wedge gap out of range"},
 		{[]string{"-db", db, "set", "scanner.terminator", "crlf"}, 0, "scanner.terminator = crlf", "", "terminator"},
 		{[]string{"-db", db, "set", "barcode_layout.25", "PPIIIIIMMMMMC"}, 0, "barcode_layout.25", "", "layout"},
+		{[]string{"-db", db, "set", "printer.width", "76"}, 1, "", "58 or 80", "bad paper width"},
+		{[]string{"-db", db, "set", "printer.lang", "fr"}, 1, "", "en or zh-Hans", "bad receipt language"},
+		{[]string{"-db", db, "set", "printer.port", "usb:12"}, 1, "", "usb:VID:PID", "bad USB printer"},
+		{[]string{"-db", db, "set", "printer.paper", "thermal"}, 1, "", "unknown setting", "unknown printer setting"},
+		{[]string{"-db", db, "set", "printer.port", "tcp://192.168.1.50"}, 0, "printer.port = tcp://192.168.1.50", "", "network printer"},
+		{[]string{"-db", db, "set", "printer.width", "58"}, 0, "printer.width = 58", "", "58 mm paper"},
 	}
 	for _, tt := range tests {
 		code, out, errOut := cli(tt.args...)
@@ -275,6 +282,7 @@ func demoTill(t *testing.T) *Main {
 	}
 	t.Cleanup(func() { m.Close() })
 	test.NewTempApp(t)
+	m.Background = func(f func()) { f() }
 	m.Start(fyne.CurrentApp())
 	createOwner(t, m)
 	return m
@@ -817,5 +825,29 @@ func TestAutostart(t *testing.T) {
 	}
 	if code, _, errOut := cli("autostart", "maybe"); code != 1 || !strings.Contains(errOut, "on or off") {
 		t.Errorf("autostart maybe = %d %q", code, errOut)
+	}
+}
+
+// TestDemoTillPrintsToTheSimulatedPrinter: a demo till with no printer writes each receipt's ESC/POS bytes
+// to receipts.escpos beside the database, kicks the drawer for cash and shows the receipt on screen.
+func TestDemoTillPrintsToTheSimulatedPrinter(t *testing.T) {
+	m := demoTill(t)
+	if m.SimPrinter == nil || m.Printer == nil {
+		t.Fatal("a demo till has no simulated printer")
+	}
+	w := m.Till.Window()
+	for _, r := range "5449000000996" {
+		w.Canvas().Focused().TypedRune(r)
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyF12, fyne.KeyReturn} {
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	path := filepath.Join(filepath.Dir(m.Store.Path()), "receipts.escpos")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("T01-000001")) || !bytes.Contains(b, []byte("Demo Corner Shop")) || m.SimPrinter.DrawerKicks() != 1 {
+		t.Errorf("receipts.escpos: %d bytes, %d drawer kicks", len(b), m.SimPrinter.DrawerKicks())
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/barcode"
+	"checkout/devices/printer"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
 	"checkout/ui"
@@ -94,6 +95,9 @@ func checkDeviceSetting(key, value string) error {
 			return fmt.Errorf("%w: cardreader.mode %q: usb or sim", app.ErrInvalidSetting, value)
 		}
 	default:
+		if strings.HasPrefix(key, "printer.") {
+			return printer.CheckSetting(key, value)
+		}
 		if strings.HasPrefix(key, "cardreader.") {
 			return fmt.Errorf("%w: unknown setting %q (cardreader.vid, cardreader.pid, cardreader.mode)", app.ErrInvalidSetting, key)
 		}

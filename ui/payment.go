@@ -350,8 +350,10 @@ func (p *payment) settled(sale *app.Sale, err error) {
 	t.selected = -1
 	t.refresh()
 	t.display.thankYou(sale)
-	t.say(lang.L("Paid. Change {{.Change}} · receipt {{.Receipt}}", map[string]any{
-		"Change": t.money(sale.Change()), "Receipt": sale.ReceiptNo}), widget.SuccessImportance)
+	paid := lang.L("Paid. Change {{.Change}} · receipt {{.Receipt}}", map[string]any{
+		"Change": t.money(sale.Change()), "Receipt": sale.ReceiptNo})
+	t.say(paid, widget.SuccessImportance)
+	t.afterSale(sale, paid)
 }
 
 // scanned charges a customer's wallet pay code for the typed amount (or all that is due). The provider

@@ -17,6 +17,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/receiptimage"
 )
 
 // Options configure the till's screens.
@@ -67,6 +68,17 @@ type Options struct {
 	CardKey []byte
 	// Shifts keeps the cashiers' shifts and cash moves (F1); nil: no shifts at this till.
 	Shifts app.ShiftBook
+
+	// Printer prints each sale's receipt and opens the cash drawer on cash and no-sale; nil: no printer.
+	Printer ReceiptPrinter
+	// Reprints journals receipts printed again (F1: Reprint a receipt, with Sales); nil: not offered.
+	Reprints app.ReprintLog
+	// PreviewReceipt shows each sale's receipt on screen after payment (demo mode, a shop without a
+	// printer); ReceiptDir is where the preview saves receipts as PNG ("": no saving), drawn by
+	// ReceiptImage (nil: Go Mono, Chinese characters as boxes).
+	PreviewReceipt bool
+	ReceiptDir     string
+	ReceiptImage   *receiptimage.Renderer
 }
 
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on

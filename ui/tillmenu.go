@@ -27,6 +27,9 @@ func (t *Till) tillActions() []tillAction {
 		actions = append(actions, t.shiftActions()...)
 	}
 	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.noSale})
+	if t.opt.Sales != nil && t.opt.Reprints != nil {
+		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.openReprint})
+	}
 	if t.opt.Auth != nil {
 		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock})
 	}
@@ -46,7 +49,7 @@ func (t *Till) noSale() {
 			t.fail(err)
 			return
 		}
-		t.say(lang.L("Drawer opened: no sale, recorded."), widget.WarningImportance)
+		t.kickDrawer(lang.L("Drawer opened: no sale, recorded."))
 	}
 	t.confirm(lang.L("No sale"), lang.L("Open the drawer without a sale? It is recorded. Enter: yes · Esc: no"), open)
 }

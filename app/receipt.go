@@ -1,0 +1,374 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-runewidth"
+
+	"checkout/app/money"
+)
+
+// Receipt is what a sale's printed receipt says: the one model both the ESC/POS printer and the on-screen
+// preview (and its PNG) render, so they never disagree.
+type Receipt struct {
+	Sale *Sale
+	Shop Shop
+	// Lang is the receipt's language: "zh-Hans" (or any "zh…") prints Chinese labels and product names,
+	// anything else English.
+	Lang string
+	// Copy marks a reprint: the receipt says COPY at the top and bottom.
+	Copy bool
+	// Member is the member's account just after the sale, printed under the tenders; nil prints only the
+	// points the sale earned and spent (a reprint: the balance now is not the balance then).
+	Member *MemberAfterSale
+	// Footer is the shop's closing line; "" prints a thank-you.
+	Footer string
+	// OpenDrawer kicks the cash drawer once the receipt is printed (a sale paid partly in cash).
+	OpenDrawer bool
+}
+
+// MemberAfterSale is a member's account right after a sale, for the receipt.
+type MemberAfterSale struct {
+	Points  int64
+	Balance money.Amount
+}
+
+// ReceiptWidth is how many columns of the printer's standard font (Font A, 12×24 dots) a paper width
+// holds: 58 mm paper prints 32, 80 mm paper 48. A Chinese character takes two.
+func ReceiptWidth(paperMM int) (int, error) {
+	switch paperMM {
+	case 58:
+		return 32, nil
+	case 80:
+		return 48, nil
+	}
+	return 0, fmt.Errorf("%w: printer.width %d: 58 or 80 (mm)", ErrInvalidSetting, paperMM)
+}
+
+// Align is where a receipt row sits across the paper.
+type Align int
+
+// Alignments.
+const (
+	AlignLeft Align = iota
+	AlignCenter
+	AlignRight
+)
+
+// RowKind says what a receipt row is.
+type RowKind int
+
+// Row kinds.
+const (
+	RowText    RowKind = iota // Text, in Style
+	RowQR                     // a QR code of Text
+	RowBarcode                // a Code 128 barcode of Text
+	RowFeed                   // an empty line
+)
+
+// ReceiptRow is one line of a laid-out receipt. Text rows are already fitted to the width: a Wide row's
+// Text is at most half the columns, since every character prints twice as wide.
+type ReceiptRow struct {
+	Kind  RowKind
+	Text  string
+	Align Align
+	Bold  bool
+	Wide  bool // double width
+	Tall  bool // double height
+}
+
+// columns measures text as the printer lays it out: a Chinese character takes two columns, and so does
+// nothing else; fixed, not the locale's guess.
+var columns = &runewidth.Condition{EastAsianWidth: false}
+
+// ReceiptColumns is how many columns s takes on the paper.
+func ReceiptColumns(s string) int { return columns.StringWidth(s) }
+
+// receiptLabels are the receipt's words in its two languages. The receipt's language is the printer's
+// setting, not the screen's, so these are not the UI's translations.
+var receiptLabels = map[string]map[string]string{
+	"en": {
+		"receipt": "Receipt", "copy": "*** COPY ***", "cashier": "Cashier", "discount": "Discount",
+		"subtotal": "Subtotal", "total": "TOTAL", "rounding": "Rounding", "tax": "Tax", "tax_incl": "incl. tax",
+		"tax_excl": "plus tax", "on": "on", "change": "Change", "member": "Member", "points_earned": "Points earned",
+		"points_used": "Points used", "points": "Points balance", "balance": "Prepaid balance", "items": "Items",
+		"thanks": "Thank you for shopping with us!",
+		"cash":   "Cash", "card": "Card", "qr": "QR code", "wallet": "Wallet", "prepaid": "Prepaid", "pay_points": "Points",
+		"wechat": "WeChat Pay", "alipay": "Alipay", "unionpay": "UnionPay",
+	},
+	"zh": {
+		"receipt": "小票号", "copy": "*** 补打 ***", "cashier": "收银员", "discount": "折扣",
+		"subtotal": "小计", "total": "合计", "rounding": "抹零", "tax": "税", "tax_incl": "含税",
+		"tax_excl": "另加税", "on": "计税", "change": "找零", "member": "会员", "points_earned": "本次积分",
+		"points_used": "使用积分", "points": "积分余额", "balance": "储值余额", "items": "件数",
+		"thanks": "谢谢惠顾，欢迎再次光临！",
+		"cash":   "现金", "card": "银行卡", "qr": "扫码支付", "wallet": "付款码", "prepaid": "储值卡", "pay_points": "积分",
+		"wechat": "微信支付", "alipay": "支付宝", "unionpay": "云闪付",
+	},
+}
+
+// Chinese reports whether the receipt is in Chinese.
+func (r *Receipt) Chinese() bool { return strings.HasPrefix(r.Lang, "zh") }
+
+func (r *Receipt) label(key string) string {
+	if r.Chinese() {
+		return receiptLabels["zh"][key]
+	}
+	return receiptLabels["en"][key]
+}
+
+// amount is a as the receipt prints it: digits only ("12.50", "-0.70"), the currency named once by the
+// total.
+func (r *Receipt) amount(a money.Amount) string { return a.Decimal() }
+
+// currencySign is how the total names the currency. GBK, the printer's Chinese character set, has no
+// plain ¥ (U+00A5): a Chinese receipt prints the full-width ￥; an English one the ISO code, which every
+// code page has.
+func (r *Receipt) currencySign(c money.Currency) string {
+	if r.Chinese() && (c.Code == "CNY" || c.Code == "JPY") {
+		return "￥"
+	}
+	return c.Code + " "
+}
+
+// Layout lays the receipt out for a paper cols columns wide (ReceiptWidth): shop header, lines with their
+// discounts, totals, tax breakdown, tenders and change, the member's points and balance, the receipt
+// number as a QR code and a footer. It is pure: the same receipt always gives the same rows.
+func (r *Receipt) Layout(cols int) []ReceiptRow {
+	s := r.Sale
+	var rows []ReceiptRow
+	text := func(t string, a Align) { rows = append(rows, ReceiptRow{Text: fit(t, cols), Align: a}) }
+	pair := func(left, right string) { rows = append(rows, ReceiptRow{Text: spread(left, right, cols)}) }
+	rule := func() { rows = append(rows, ReceiptRow{Text: strings.Repeat("-", cols)}) }
+
+	if r.Shop.Name != "" {
+		rows = append(rows, ReceiptRow{Text: fit(r.Shop.Name, cols/2), Align: AlignCenter, Bold: true, Wide: true, Tall: true})
+	}
+	if r.Shop.City != "" {
+		text(r.Shop.City, AlignCenter)
+	}
+	if r.Copy {
+		rows = append(rows, ReceiptRow{Text: r.label("copy"), Align: AlignCenter, Bold: true, Tall: true})
+	}
+	rule()
+	pair(r.label("receipt"), s.ReceiptNo)
+	when := s.CompletedAt.In(time.Local).Format("2006-01-02 15:04:05")
+	if s.Cashier != "" {
+		pair(when, r.label("cashier")+" "+s.Cashier)
+	} else {
+		text(when, AlignLeft)
+	}
+	rule()
+	for _, l := range s.Lines {
+		text(l.Product.DisplayName(r.Lang), AlignLeft)
+		unit := l.Product.Price
+		if l.Label != nil {
+			unit = *l.Label
+		}
+		detail := "  " + l.Qty.Format(l.Product.Unit) + " x " + r.amount(unit)
+		if l.Label != nil {
+			detail = "  " + l.Qty.Format(l.Product.Unit)
+		}
+		pair(detail, r.amount(l.Gross))
+		if !l.DiscountAmount.IsZero() {
+			what := "  " + r.label("discount")
+			if l.Discount.PercentBP != 0 {
+				what += " " + FormatRate(l.Discount.PercentBP) + "%"
+			}
+			pair(what, r.amount(l.DiscountAmount.Neg()))
+		}
+	}
+	rule()
+	pair(r.label("items"), strconv.FormatInt(s.Totals.ItemCount, 10))
+	if !s.Totals.Discount.IsZero() {
+		pair(r.label("subtotal"), r.amount(s.Totals.Subtotal.Add(s.Totals.Discount)))
+		pair(r.label("discount"), r.amount(s.Totals.Discount.Neg()))
+	}
+	if s.TaxMode == TaxExclusive {
+		pair(r.label("subtotal"), r.amount(s.Totals.Subtotal))
+		pair(r.label("tax"), r.amount(s.Totals.Tax))
+	}
+	if !s.Rounding.IsZero() {
+		pair(r.label("rounding"), r.amount(s.Rounding))
+	}
+	total := s.Totals.Total.Add(s.Rounding)
+	rows = append(rows, ReceiptRow{Text: spread(r.label("total"), r.currencySign(s.Currency)+r.amount(total), cols), Bold: true, Tall: true})
+	for _, b := range s.Totals.TaxBands {
+		how := r.label("tax_incl")
+		if s.TaxMode == TaxExclusive {
+			how = r.label("tax_excl")
+		}
+		pair(fmt.Sprintf("%s %s%% %s %s", how, FormatRate(b.RateBP), r.label("on"), r.amount(b.Base)), r.amount(b.Tax))
+	}
+	rule()
+	for _, t := range s.Tenders {
+		pair(r.tenderName(t), r.amount(handed(t)))
+	}
+	if change := s.Change(); !change.IsZero() {
+		rows = append(rows, ReceiptRow{Text: spread(r.label("change"), r.amount(change), cols), Bold: true})
+	}
+	if m := s.Member; m != nil {
+		rule()
+		pair(r.label("member"), maskMember(m.Number))
+		if m.PointsEarned != 0 {
+			pair(r.label("points_earned"), "+"+strconv.FormatInt(m.PointsEarned, 10))
+		}
+		if m.PointsRedeemed != 0 {
+			pair(r.label("points_used"), "-"+strconv.FormatInt(m.PointsRedeemed, 10))
+		}
+		if r.Member != nil {
+			pair(r.label("points"), strconv.FormatInt(r.Member.Points, 10))
+			pair(r.label("balance"), r.amount(r.Member.Balance))
+		}
+	}
+	rows = append(rows, ReceiptRow{Kind: RowFeed})
+	rows = append(rows, ReceiptRow{Kind: RowQR, Text: s.ReceiptNo, Align: AlignCenter})
+	text(s.ReceiptNo, AlignCenter)
+	footer := r.Footer
+	if footer == "" {
+		footer = r.label("thanks")
+	}
+	for _, line := range wrap(footer, cols) {
+		text(line, AlignCenter)
+	}
+	if r.Copy {
+		rows = append(rows, ReceiptRow{Text: r.label("copy"), Align: AlignCenter, Bold: true})
+	}
+	return rows
+}
+
+// Text is the laid-out receipt as plain lines, aligned with spaces: the on-screen preview in a monospace
+// font, and what tests read. A QR row shows as [QR: text].
+func (r *Receipt) Text(cols int) string {
+	var b strings.Builder
+	for _, row := range r.Layout(cols) {
+		line := row.Text
+		switch row.Kind {
+		case RowQR, RowBarcode:
+			line = "[QR: " + row.Text + "]"
+		case RowFeed:
+			line = ""
+		}
+		w := columns.StringWidth(line)
+		if row.Wide {
+			w *= 2
+		}
+		switch row.Align {
+		case AlignCenter:
+			line = strings.Repeat(" ", max(cols-w, 0)/2) + line
+		case AlignRight:
+			line = strings.Repeat(" ", max(cols-w, 0)) + line
+		}
+		b.WriteString(strings.TrimRight(line, " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func (r *Receipt) tenderName(t Tender) string {
+	name := r.label(string(t.Kind))
+	switch t.Kind {
+	case TenderPoints:
+		name = r.label("pay_points") + " " + strconv.FormatInt(t.Points, 10)
+	case TenderCard:
+		if t.CardLast4 != "" {
+			name += " ****" + t.CardLast4
+		}
+	case TenderWallet:
+		if w := r.label(t.Wallet); w != "" {
+			name = w
+		}
+	}
+	if name == "" {
+		name = string(t.Kind)
+	}
+	return name
+}
+
+// handed is what a tender's shopper handed over: the cash given, or what a card or wallet paid.
+func handed(t Tender) money.Amount {
+	if t.Tendered.Currency().Code != "" && t.Tendered.Cmp(t.Amount) > 0 {
+		return t.Tendered
+	}
+	return t.Amount
+}
+
+// maskMember hides all but the last four characters of a member number: the receipt may be thrown away.
+func maskMember(number string) string {
+	rs := []rune(number)
+	if len(rs) <= 4 {
+		return number
+	}
+	return strings.Repeat("*", len(rs)-4) + string(rs[len(rs)-4:])
+}
+
+// fit cuts s to cols columns, a Chinese character counting two.
+func fit(s string, cols int) string {
+	if columns.StringWidth(s) <= cols {
+		return s
+	}
+	return columns.Truncate(s, cols, "")
+}
+
+// spread puts left at the left and right at the right of a cols-wide line; a left too long for both is cut.
+func spread(left, right string, cols int) string {
+	rw := columns.StringWidth(right)
+	left = fit(left, max(cols-rw-1, 0))
+	gap := cols - columns.StringWidth(left) - rw
+	return left + strings.Repeat(" ", max(gap, 1)) + right
+}
+
+// wrap breaks s into lines of at most cols columns, at spaces where it has them (Chinese text has none,
+// and breaks anywhere).
+func wrap(s string, cols int) []string {
+	var lines []string
+	line, w := "", 0
+	for _, word := range strings.SplitAfter(s, " ") {
+		for word != "" {
+			ww := columns.StringWidth(word)
+			if w+ww <= cols {
+				line, w = line+word, w+ww
+				break
+			}
+			if w > 0 {
+				lines = append(lines, strings.TrimRight(line, " "))
+				line, w = "", 0
+				continue
+			}
+			head := columns.Truncate(word, cols, "")
+			lines = append(lines, head)
+			word = word[len(head):]
+		}
+	}
+	if strings.TrimSpace(line) != "" {
+		lines = append(lines, strings.TrimRight(line, " "))
+	}
+	return lines
+}
+
+// Reprint is a receipt printed again (marked COPY), for the journal: who reprinted which sale's receipt.
+type Reprint struct {
+	ReceiptNo string
+	Till      string
+	Cashier   string
+	At        time.Time
+}
+
+// ReprintLog journals reprinted receipts. The store implements it.
+type ReprintLog interface {
+	// RecordReprint journals r; it fails, recording nothing, when no sale has r.ReceiptNo.
+	RecordReprint(ctx context.Context, r Reprint) error
+}
+
+// What stops a receipt printer, as the printer reports it. None of them loses a sale: it is stored before
+// anything is printed, and its receipt can be printed again.
+var (
+	ErrPrinterPaperOut  = &Error{"printer_paper_out", "printer: paper out"}
+	ErrPrinterCoverOpen = &Error{"printer_cover_open", "printer: cover open"}
+	ErrPrinterFault     = &Error{"printer_fault", "printer: error (cutter jam or overheated head)"}
+	ErrPrinterOffline   = &Error{"printer_offline", "printer: offline (unplugged, switched off or unreachable)"}
+)

@@ -1,0 +1,136 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"checkout/app/money"
+)
+
+// receiptSale is a sale of three lines (one discounted, one weighed at the reduced rate), paid part by
+// card and the rest in cash with change, by a member who earned points.
+func receiptSale(t *testing.T) *Sale {
+	t.Helper()
+	set := DefaultSettings()
+	c := NewCart(set)
+	cny := func(minor int64) money.Amount { return money.New(minor, money.CNY) }
+	add := func(p Product, q Quantity) int {
+		i, err := c.Add(p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return i
+	}
+	add(Product{ID: 1, Name: "Coca-Cola 330ml", NameZH: "可口可乐 330毫升", Price: cny(350), Unit: UnitPiece, TaxClass: "standard", Active: true}, 2000)
+	i := add(Product{ID: 2, Name: "Oolong tea 500ml", NameZH: "乌龙茶 500毫升", Price: cny(600), Unit: UnitPiece, TaxClass: "standard", Active: true}, 1000)
+	if err := c.SetDiscount(i, Discount{PercentBP: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	add(Product{ID: 3, Name: "Bananas", NameZH: "香蕉", Price: cny(598), Unit: UnitKg, TaxClass: "reduced", Active: true}, 750)
+	tot := c.Totals()
+	card := cny(1000)
+	cash := tot.Total.Sub(card)
+	at := time.Date(2026, 11, 30, 13, 45, 7, 0, time.Local)
+	return &Sale{ID: "0b7c0c53-4a0e-4d8e-9a43-1c9f0c7b9a01", Till: "T01", Number: 42, ReceiptNo: "T01-000042",
+		OpenedAt: at.Add(-time.Minute), CompletedAt: at, Currency: money.CNY, TaxMode: TaxInclusive,
+		Lines: c.Lines(), Totals: tot, Cashier: "Lin",
+		Tenders: []Tender{
+			{Kind: TenderCard, Amount: card, Tendered: card, CardLast4: "4242", Approval: "123456"},
+			{Kind: TenderCash, Amount: cash, Tendered: cny(2000), Change: cny(2000).Sub(cash)},
+		},
+		Member: &MemberOnSale{ID: 7, Number: "M000123", PointsEarned: 18},
+	}
+}
+
+func TestReceiptLayoutEnglish58mm(t *testing.T) {
+	r := Receipt{Sale: receiptSale(t), Shop: Shop{Name: "Lin's Corner Shop", City: "Shanghai"}, Lang: "en",
+		Member: &MemberAfterSale{Points: 118, Balance: money.New(5000, money.CNY)}}
+	want := `Lin's Corner Sho
+            Shanghai
+--------------------------------
+Receipt               T01-000042
+2026-11-30 13:45:07  Cashier Lin
+--------------------------------
+Coca-Cola 330ml
+  2 x 3.50                  7.00
+Oolong tea 500ml
+  1 x 6.00                  6.00
+  Discount 10%             -0.60
+Bananas
+  0.750 x 5.98              4.48
+--------------------------------
+Items                          4
+Subtotal                   17.48
+Discount                   -0.60
+TOTAL                  CNY 16.88
+incl. tax 9% on 4.11        0.37
+incl. tax 13% on 10.97      1.43
+--------------------------------
+Card ****4242              10.00
+Cash                       20.00
+Change                     13.12
+--------------------------------
+Member                   ***0123
+Points earned                +18
+Points balance               118
+Prepaid balance            50.00
+
+        [QR: T01-000042]
+           T01-000042
+Thank you for shopping with us!
+`
+	if got := r.Text(32); got != want {
+		t.Errorf("receipt:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestReceiptLayoutChineseCopy80mm(t *testing.T) {
+	r := Receipt{Sale: receiptSale(t), Shop: Shop{Name: "林记便利店", City: "上海"}, Lang: "zh-Hans", Copy: true}
+	rows := r.Layout(48)
+	text := r.Text(48)
+	for _, want := range []string{"林记便利店", "可口可乐 330毫升", "折扣 10%", "合计", "￥16.88", "找零", "银行卡 ****4242",
+		"本次积分", "[QR: T01-000042]", "谢谢惠顾"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "¥") {
+		t.Errorf("a Chinese receipt prints ￥, never ¥ (GBK has none):\n%s", text)
+	}
+	if n := strings.Count(text, "*** 补打 ***"); n != 2 {
+		t.Errorf("a copy says so twice, got %d:\n%s", n, text)
+	}
+	if strings.Contains(text, "积分余额") {
+		t.Errorf("a reprint without the account after the sale prints no balance:\n%s", text)
+	}
+	for _, row := range rows {
+		limit := 48
+		if row.Wide {
+			limit = 24
+		}
+		if w := ReceiptColumns(row.Text); row.Kind == RowText && w > limit {
+			t.Errorf("row %q is %d columns, more than %d", row.Text, w, limit)
+		}
+	}
+}
+
+func TestReceiptWidth(t *testing.T) {
+	for mm, cols := range map[int]int{58: 32, 80: 48} {
+		if got, err := ReceiptWidth(mm); err != nil || got != cols {
+			t.Errorf("ReceiptWidth(%d) = %d, %v; want %d", mm, got, err, cols)
+		}
+	}
+	if _, err := ReceiptWidth(76); err == nil {
+		t.Error("76 mm accepted")
+	}
+}
+
+func TestReceiptWrapsAndCutsToTheWidth(t *testing.T) {
+	if got := wrap("谢谢惠顾，欢迎再次光临！", 10); strings.Join(got, "|") != "谢谢惠顾，|欢迎再次光|临！" {
+		t.Errorf("wrap = %q", got)
+	}
+	if got := spread("一个很长很长的商品名称", "12.50", 16); got != "一个很长很 12.50" || ReceiptColumns(got) != 16 {
+		t.Errorf("spread = %q (%d columns)", got, ReceiptColumns(got))
+	}
+}

@@ -1,0 +1,161 @@
+//go:build cgo
+
+package printer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/gousb"
+)
+
+// This file is the only one that uses gousb (cgo, libusb): a USB printer-class interface (class 7)
+// with its bulk-OUT endpoint for the bytes and, when it has one, bulk-IN for the status answers.
+
+const usbWriteTimeout = 10 * time.Second // a long receipt at a slow printer's speed
+
+type usbConn struct {
+	ctx  *gousb.Context
+	dev  *gousb.Device
+	cfg  *gousb.Config
+	intf *gousb.Interface
+	out  *gousb.OutEndpoint
+	in   *gousb.InEndpoint // nil: the printer cannot answer
+	once sync.Once
+}
+
+// openUSB opens the USB printer vid:pid names, or the first printer-class device when both are 0.
+func openUSB(vid, pid uint16) (_ Conn, err error) {
+	// NewContext panics when libusb cannot start (no /dev/bus/usb): no USB means no printer.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("printer: libusb: %v", p)
+		}
+	}()
+	ctx := gousb.NewContext()
+	devs, listErr := ctx.OpenDevices(func(desc *gousb.DeviceDesc) bool {
+		if vid != 0 || pid != 0 {
+			return desc.Vendor == gousb.ID(vid) && desc.Product == gousb.ID(pid)
+		}
+		_, _, ok := findPrinter(desc)
+		return ok
+	})
+	if len(devs) == 0 {
+		ctx.Close()
+		if listErr != nil {
+			return nil, fmt.Errorf("printer: open USB printer: %w", listErr)
+		}
+		return nil, errors.New("printer: no USB printer found")
+	}
+	for _, d := range devs[1:] {
+		d.Close()
+	}
+	c := &usbConn{ctx: ctx, dev: devs[0]}
+	if err := c.claim(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// findPrinter finds a printer-class interface (or, for a named device, a vendor-specific one) with a
+// bulk-OUT endpoint.
+func findPrinter(desc *gousb.DeviceDesc) (config int, setting gousb.InterfaceSetting, ok bool) {
+	for num, cfg := range desc.Configs {
+		for _, intf := range cfg.Interfaces {
+			for _, alt := range intf.AltSettings {
+				if alt.Class != gousb.ClassPrinter && alt.Class != gousb.ClassVendorSpec {
+					continue
+				}
+				if _, out := bulkEndpoints(alt); out != 0 {
+					return num, alt, true
+				}
+			}
+		}
+	}
+	return 0, gousb.InterfaceSetting{}, false
+}
+
+func bulkEndpoints(alt gousb.InterfaceSetting) (in, out int) {
+	for _, ep := range alt.Endpoints {
+		if ep.TransferType != gousb.TransferTypeBulk {
+			continue
+		}
+		if ep.Direction == gousb.EndpointDirectionIn {
+			in = ep.Number
+		} else {
+			out = ep.Number
+		}
+	}
+	return in, out
+}
+
+func (c *usbConn) claim() error {
+	// Linux's usblp driver binds printer-class interfaces: take it.
+	if err := c.dev.SetAutoDetach(true); err != nil {
+		return fmt.Errorf("printer: USB auto-detach: %w", err)
+	}
+	cfgNum, alt, ok := findPrinter(c.dev.Desc)
+	if !ok {
+		return fmt.Errorf("printer: USB device %s:%s has no printer interface", c.dev.Desc.Vendor, c.dev.Desc.Product)
+	}
+	var err error
+	if c.cfg, err = c.dev.Config(cfgNum); err != nil {
+		return fmt.Errorf("printer: USB config %d: %w", cfgNum, err)
+	}
+	if c.intf, err = c.cfg.Interface(alt.Number, alt.Alternate); err != nil {
+		return fmt.Errorf("printer: claim USB interface %d: %w", alt.Number, err)
+	}
+	inNum, outNum := bulkEndpoints(alt)
+	if c.out, err = c.intf.OutEndpoint(outNum); err != nil {
+		return fmt.Errorf("printer: USB bulk-OUT: %w", err)
+	}
+	if inNum != 0 {
+		if c.in, err = c.intf.InEndpoint(inNum); err != nil {
+			return fmt.Errorf("printer: USB bulk-IN: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *usbConn) Write(p []byte) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), usbWriteTimeout)
+	defer cancel()
+	return c.out.WriteContext(ctx, p)
+}
+
+func (c *usbConn) Read(p []byte, timeout time.Duration) (int, error) {
+	if c.in == nil {
+		return 0, ErrNoReturn
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	buf := make([]byte, max(len(p), c.in.Desc.MaxPacketSize))
+	n, err := c.in.ReadContext(ctx, buf)
+	copy(p, buf[:n])
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return min(n, len(p)), nil
+	}
+	return min(n, len(p)), err
+}
+
+// OneWay reports a printer without bulk-IN: its status cannot be asked.
+func (c *usbConn) OneWay() bool { return c.in == nil }
+
+// Close releases the interface, the device and libusb; safe to call twice and half-opened.
+func (c *usbConn) Close() error {
+	c.once.Do(func() {
+		if c.intf != nil {
+			c.intf.Close()
+		}
+		if c.cfg != nil {
+			c.cfg.Close()
+		}
+		c.dev.Close()
+		c.ctx.Close()
+	})
+	return nil
+}
