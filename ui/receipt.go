@@ -180,8 +180,20 @@ func (t *Till) previewReceipt(r app.Receipt) {
 	if r.Copy {
 		title = lang.L("Copy of receipt {{.Receipt}}", map[string]any{"Receipt": r.Sale.ReceiptNo})
 	}
-	body := container.NewVScroll(container.NewVBox(text, container.NewCenter(qr)))
-	body.SetMinSize(fyne.NewSize(float32(cols)*9+40, 420))
+	receipt := container.NewVBox(text, container.NewCenter(qr))
+	width := float32(cols)*9 + 40
+	if t.opt.ReceiptImage != nil {
+		// The receipt as the printer draws it, cell for cell, where a proportional screen font would put
+		// Chinese and Latin text out of line.
+		printed := t.opt.ReceiptImage.Image(r.Layout(cols), cols)
+		img := canvas.NewImageFromImage(printed)
+		img.FillMode = canvas.ImageFillContain
+		width = float32(printed.Bounds().Dx())*0.75 + 40
+		img.SetMinSize(fyne.NewSize(width-40, float32(printed.Bounds().Dy())*0.75))
+		receipt = container.NewVBox(img)
+	}
+	body := container.NewVScroll(receipt)
+	body.SetMinSize(fyne.NewSize(width, 420))
 	content := container.NewBorder(nil, container.NewVBox(v.note,
 		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true}), keys), nil, nil, body)
 	v.dialog = t.openModal(title, content, keys)

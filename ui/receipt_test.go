@@ -10,10 +10,12 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"checkout/app"
+	"checkout/app/receiptimage"
 	"checkout/devices/printer"
 	"checkout/devices/sim"
 	"checkout/store"
@@ -256,4 +258,27 @@ func TestPreviewAfterEachSaleAndNoSaleOpensTheDrawer(t *testing.T) {
 	}
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "The drawer did not open: printer offline (unplugged or switched off).")
+}
+
+// With a receipt renderer the preview is the receipt as the printer draws it: one image, no text rows.
+func TestPreviewShowsThePrintedImage(t *testing.T) {
+	_, _, opt := withPrinter(t)
+	render, err := receiptimage.New(receiptimage.Fonts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	till, _ := newTill(t, opt, func(o *ui.Options) { o.PreviewReceipt, o.ReceiptImage = true, render })
+	w := till.Window()
+	scan(w, "5449000000996")
+	payCash(w, "3")
+	mustShow(t, w, "Receipt T01-000001")
+	var images []*canvas.Image
+	visit(w, func(o fyne.CanvasObject) {
+		if img, ok := o.(*canvas.Image); ok && img.Image != nil && img.Image.Bounds().Dx() >= 32*12 {
+			images = append(images, img)
+		}
+	})
+	if len(images) != 1 || shows(w, "Coca-Cola 330ml can") {
+		t.Errorf("the preview shows %d receipt images; texts %v", len(images), screen(w))
+	}
 }
