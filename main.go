@@ -103,6 +103,9 @@ Commands:
   user-set NAME role ROLE|pin|active|inactive|unlock
                    change a user (pin: the new PIN from standard input)
   autostart on|off start the till full screen (-kiosk) when this user logs in, or no longer
+  simulate [-sales N] [-rate R] [-seed S]
+                   ring up N random sales (cash, card, QR, prepaid, split; now and then a refund) through
+                   the real checkout, printing a JSON line after each commit; for demos, load and crash tests
   backup FILE      a consistent copy of the database, taken while the till runs, then checked
   restore FILE     replace the database with a backup once it passes every check (the till must be
                    closed); the database it replaces is kept beside it
@@ -191,7 +194,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
 		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close",
-		"users", "user-add", "user-set", "z-reports", "backup":
+		"users", "user-add", "user-set", "z-reports", "backup", "simulate":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -211,6 +214,8 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 	switch {
 	case stockCommands[command]:
 		return runStockCommand(ctx, st, command, args, stdout)
+	case command == "simulate":
+		return simulate(ctx, st, args, stdout, os.Stderr)
 	case command == "backup":
 		return backupCommand(ctx, st, args, stdout)
 	case command == "z-reports":
@@ -242,6 +247,9 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 			return fmt.Errorf("verify-journal: %w", err)
 		}
 		if err := st.VerifyMembers(ctx); err != nil {
+			return fmt.Errorf("verify-journal: %w", err)
+		}
+		if err := st.VerifyOutbox(ctx); err != nil {
 			return fmt.Errorf("verify-journal: %w", err)
 		}
 		fmt.Fprintf(stdout, "journal OK: %d rows verified\n", n)

@@ -70,12 +70,8 @@ func checkCopy(ctx context.Context, path string) (Check, error) {
 		return Check{}, err
 	}
 	defer s.Close()
-	var result string
-	if err := s.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
-		return Check{}, fmt.Errorf("integrity check: %w", err)
-	}
-	if result != "ok" {
-		return Check{}, fmt.Errorf("integrity check: %s", result)
+	if err := s.IntegrityCheck(ctx); err != nil {
+		return Check{}, err
 	}
 	var c Check
 	if c.JournalRows, err = s.VerifyJournal(ctx); err != nil {
@@ -87,6 +83,9 @@ func checkCopy(ctx context.Context, path string) (Check, error) {
 	if err := s.VerifyMembers(ctx); err != nil {
 		return Check{}, err
 	}
+	if err := s.VerifyOutbox(ctx); err != nil {
+		return Check{}, err
+	}
 	var last sql.NullString
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*), max(completed_at) FROM sales`).Scan(&c.Sales, &last); err != nil {
 		return Check{}, err
@@ -95,6 +94,33 @@ func checkCopy(ctx context.Context, path string) (Check, error) {
 		c.LastSale, _ = parseTimestamp(last.String)
 	}
 	return c, nil
+}
+
+// IntegrityCheck runs SQLite's own check of every page and index of the database.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	var result string
+	if err := s.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	if result != "ok" {
+		return fmt.Errorf("integrity check: %s", result)
+	}
+	return nil
+}
+
+// VerifyOutbox finds sales and refunds with no outbox row: each is queued for the head office in the
+// transaction that stores it, so one without is a sale that would never reach it.
+func (s *Store) VerifyOutbox(ctx context.Context) error {
+	var receipt string
+	err := s.r.QueryRowContext(ctx, `SELECT receipt_no FROM sales WHERE uuid NOT IN (SELECT id FROM outbox)
+		UNION ALL SELECT receipt_no FROM refunds WHERE uuid NOT IN (SELECT id FROM outbox) LIMIT 1`).Scan(&receipt)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return fmt.Errorf("%s has no outbox row: it would never reach the head office", receipt)
 }
 
 // sqliteHeader refuses a file that is not an SQLite database before SQLite would treat it as an empty one.

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+	"checkout/store"
+)
+
+// simulate drives the real checkout and store (not the screens) with random baskets and tenders — cash,
+// card, QR, prepaid, split — and now and then a refund, as a busy till would. After each COMMIT returns it
+// prints one JSON line naming what was stored, and nothing before: a line on stdout is a promise that
+// the sale is on disk, which the crash tests hold it to. A summary goes to stderr at the end.
+func simulate(ctx context.Context, st *store.Store, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sales := fs.Int("sales", 1000, "how many sales")
+	rate := fs.Float64("rate", 0, "sales per second (0: as fast as the till can)")
+	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed: the same seed gives the same baskets")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *sales < 0 || *rate < 0 || fs.NArg() != 0 {
+		return errors.New("simulate takes -sales N [-rate R] [-seed S]")
+	}
+	sim, err := newSimulator(ctx, st, *seed)
+	if err != nil {
+		return err
+	}
+	start, rssStart := time.Now(), maxRSS()
+	latencies := make([]time.Duration, 0, *sales)
+	for done := 0; done < *sales; {
+		if *rate > 0 {
+			if wait := time.Until(start.Add(time.Duration(float64(done) / *rate * float64(time.Second)))); wait > 0 {
+				time.Sleep(wait)
+			}
+		}
+		line, sale, took, err := sim.step(ctx)
+		if err != nil {
+			return err
+		}
+		if sale {
+			done++
+		}
+		latencies = append(latencies, took)
+		if _, err := fmt.Fprintln(stdout, line); err != nil {
+			return err
+		}
+	}
+	elapsed := time.Since(start)
+	slices.Sort(latencies)
+	pct := func(p float64) time.Duration {
+		if len(latencies) == 0 {
+			return 0
+		}
+		return latencies[min(len(latencies)-1, int(float64(len(latencies))*p))]
+	}
+	fmt.Fprintf(stderr, "simulated %d sales and %d refunds in %s: %.0f sales/s; commit p50 %s p99 %s; max RSS %d MB at start, %d MB at end\n",
+		*sales, sim.refunds, elapsed.Round(time.Millisecond), float64(*sales)/elapsed.Seconds(), pct(0.5), pct(0.99),
+		rssStart>>20, maxRSS()>>20)
+	return nil
+}
+
+// simulator is a till's day in fast forward.
+type simulator struct {
+	st       *store.Store
+	co       *app.Checkout
+	rng      *rand.Rand
+	products []app.Product
+	member   app.Member
+	sold     []*app.Sale // sales not refunded yet, to refund from
+	refunds  int
+}
+
+func newSimulator(ctx context.Context, st *store.Store, seed uint64) (*simulator, error) {
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	co, err := app.NewCheckout(set, st, st, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	co.SetSession(app.SystemSession("simulate"))
+	page, err := st.ProductPage(ctx, "", 500)
+	if err != nil {
+		return nil, err
+	}
+	s := &simulator{st: st, co: co, rng: rand.New(rand.NewPCG(seed, seed^0x5eed))}
+	for _, p := range page {
+		if p.Active {
+			s.products = append(s.products, p)
+		}
+	}
+	if len(s.products) == 0 {
+		return nil, errors.New("simulate needs a catalog: run seed-demo first")
+	}
+	if s.member, err = st.MemberByNumber(ctx, "M000001"); errors.Is(err, app.ErrUnknownMember) {
+		s.member, err = st.SaveMember(ctx, app.Member{Name: "Simulated shopper", Phone: "13900000000"}, time.Now())
+	}
+	return s, err
+}
+
+// step rings up one basket and pays it, or, now and then, refunds an earlier sale; it returns the JSON
+// line for what it stored, whether that was a sale, and how long the commit took.
+func (s *simulator) step(ctx context.Context) (line string, sale bool, took time.Duration, err error) {
+	if len(s.sold) > 0 && s.rng.IntN(100) < 3 {
+		line, took, err = s.refund(ctx)
+		return line, false, took, err
+	}
+	for range 1 + s.rng.IntN(8) {
+		p := s.products[s.rng.IntN(len(s.products))]
+		qty := app.Pieces(int64(1 + s.rng.IntN(3)))
+		if p.Unit == app.UnitKg {
+			qty = app.Grams(int64(100 + s.rng.IntN(1500)))
+		}
+		if _, err := s.co.AddProduct(p, qty); err != nil {
+			return "", false, 0, fmt.Errorf("add %s: %w", p.SKU, err)
+		}
+	}
+	if err := s.pay(ctx); err != nil {
+		return "", false, 0, err
+	}
+	start := time.Now()
+	stored, err := s.co.Complete(ctx)
+	took = time.Since(start)
+	if err != nil {
+		return "", false, 0, err
+	}
+	s.sold = append(s.sold, stored)
+	return fmt.Sprintf(`{"kind":"sale","receipt":%q,"total":%q}`, stored.ReceiptNo, stored.Totals.Total.Decimal()), true, took, nil
+}
+
+// pay takes tenders for what is due: cash (exact or a round note), card, QR, the member's prepaid
+// balance (topped up when low) or cash and card split.
+func (s *simulator) pay(ctx context.Context) error {
+	due := s.co.Due()
+	approval := fmt.Sprintf("A%05d", s.rng.IntN(100000))
+	last4 := fmt.Sprintf("%04d", s.rng.IntN(10000))
+	var err error
+	switch r := s.rng.IntN(100); {
+	case r < 45:
+		cash := s.co.CashDue()
+		if s.rng.IntN(2) == 0 { // a round note: the next multiple of 10 units
+			unit := 10 * cash.Currency().MinorPerMajor()
+			cash = money.New((cash.Minor()/unit+1)*unit, cash.Currency())
+		}
+		_, err = s.co.PayCash(cash)
+	case r < 70:
+		_, err = s.co.PayCard(due, approval, last4)
+	case r < 85:
+		_, err = s.co.PayQR(due, s.co.PaymentReference(), "TX"+approval)
+	case r < 93:
+		if err = s.topUpFor(ctx, due); err == nil {
+			if err = s.co.SetMember(s.member); err == nil {
+				_, err = s.co.PayPrepaid(due)
+			}
+		}
+	default:
+		half := money.New(due.Minor()/2, due.Currency())
+		if half.Minor() == 0 {
+			_, err = s.co.PayCash(s.co.CashDue())
+			break
+		}
+		if _, err = s.co.PayCashPart(half); err == nil {
+			_, err = s.co.PayCard(s.co.Due(), approval, last4)
+		}
+	}
+	return err
+}
+
+// topUpFor tops the simulated member's balance up with cash when it would not cover due.
+func (s *simulator) topUpFor(ctx context.Context, due money.Amount) error {
+	m, err := s.st.MemberByNumber(ctx, s.member.Number)
+	if err != nil {
+		return err
+	}
+	s.member = m
+	if m.Balance.Cmp(due) >= 0 {
+		return nil
+	}
+	set := s.co.Settings()
+	amount := money.New(max(due.Minor(), 500*set.Currency.MinorPerMajor()), set.Currency)
+	t, err := app.NewTopUp(set, m, amount, app.Tender{Kind: app.TenderCash}, "simulate", time.Now())
+	if err != nil {
+		return err
+	}
+	if err := s.st.CommitTopUp(ctx, t); err != nil {
+		return err
+	}
+	s.member, err = s.st.MemberByNumber(ctx, m.Number)
+	return err
+}
+
+// refund gives back the whole of a random earlier sale in cash.
+func (s *simulator) refund(ctx context.Context) (string, time.Duration, error) {
+	i := s.rng.IntN(len(s.sold))
+	sale := s.sold[i]
+	s.sold = slices.Delete(s.sold, i, i+1)
+	start := time.Now()
+	picks, _ := app.RefundableOf(sale, nil).ParsePicks("") // everything
+	r, err := s.co.RefundSale(ctx, sale, nil, picks, app.RefundTo{Kind: app.TenderCash}, "simulated return")
+	took := time.Since(start)
+	if err != nil {
+		return "", 0, fmt.Errorf("refund %s: %w", sale.ReceiptNo, err)
+	}
+	s.refunds++
+	return fmt.Sprintf(`{"kind":"refund","receipt":%q,"sale":%q,"total":%q}`, r.ReceiptNo, sale.ReceiptNo, r.Total.Decimal()), took, nil
+}
+
