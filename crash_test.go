@@ -159,4 +159,3 @@ func queryInt(t *testing.T, db, query string, args ...any) int64 {
 	}
 	return n
 }
-

@@ -215,4 +215,3 @@ func (s *simulator) refund(ctx context.Context) (string, time.Duration, error) {
 	s.refunds++
 	return fmt.Sprintf(`{"kind":"refund","receipt":%q,"sale":%q,"total":%q}`, r.ReceiptNo, sale.ReceiptNo, r.Total.Decimal()), took, nil
 }
-
