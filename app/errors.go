@@ -54,6 +54,7 @@ var (
 	ErrPINRequired         = &Error{"pin_required", "the member's PIN is needed to pay from their account"}
 	ErrWrongPIN            = &Error{"wrong_pin", "wrong PIN"}
 	ErrPINLocked           = &Error{"pin_locked", "too many wrong PINs: the account cannot pay this sale"}
+	ErrDiskWrite           = &Error{"disk_write", "the till could not write to its disk (full?): nothing was saved"}
 	ErrPaymentUnknown      = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

@@ -96,6 +96,12 @@ func checkCopy(ctx context.Context, path string) (Check, error) {
 	return c, nil
 }
 
+// Checkpoint copies the WAL into the database file and empties it.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	_, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}
+
 // IntegrityCheck runs SQLite's own check of every page and index of the database.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
 	var result string

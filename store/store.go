@@ -181,16 +181,33 @@ func (s *Store) apply(ctx context.Context, version int, body string) (applied bo
 
 // write runs fn in one write transaction and commits it. The writer connection is single and BEGINs
 // IMMEDIATE, so write transactions never interleave.
+// A write the disk refused is reported as app.ErrDiskWrite; the transaction is then rolled back whole.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return diskFull(err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
+		return diskFull(err)
+	}
+	return diskFull(tx.Commit())
+}
+
+// diskFull marks err as app.ErrDiskWrite when SQLite could not write its files: SQLITE_FULL (no space
+// left), or an error writing, syncing or growing them (a file-size limit, a failing disk). SQLite does not
+// say which, so the cashier is told to look at the disk.
+func diskFull(err error) error {
+	var se *sqlite.Error
+	if err == nil || !errors.As(err, &se) {
 		return err
 	}
-	return tx.Commit()
+	switch se.Code() {
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_DIR_FSYNC,
+		sqlite3.SQLITE_IOERR_TRUNCATE:
+		return fmt.Errorf("%w: %w", app.ErrDiskWrite, err)
+	}
+	return err
 }
 
 // timeLayout is fixed-width so that text order is time order.

@@ -110,6 +110,8 @@ func errorMessage(err error) string {
 			return lang.L("Too many wrong PINs: locked until {{.Time}}. A supervisor can unlock it sooner.",
 				map[string]any{"Time": locked.Until.Local().Format("15:04")})
 		}
+	case app.ErrDiskWrite.Code:
+		return lang.L("The till could not write to its disk: is it full? Free some space.")
 	case app.ErrUserInactive.Code:
 		return lang.L("This user can no longer sign in.")
 	case app.ErrNotPermitted.Code:

@@ -334,7 +334,7 @@ func (p *payment) settled(sale *app.Sale, err error) {
 	t := p.till
 	if err != nil {
 		msg := errorMessage(err)
-		if app.ErrorCode(err) == "" { // storing failed: the sale is open, the money taken
+		if code := app.ErrorCode(err); code == "" || code == app.ErrDiskWrite.Code { // storing failed: the sale is open, the money taken
 			msg += "\n" + lang.L("The sale is NOT saved. Press Enter to try again.")
 		}
 		if p.problem != nil && t.modal == p.dialog && p.dialog != nil {

@@ -1,0 +1,45 @@
+//go:build unix
+
+package ui_test
+
+import (
+	"context"
+	"os/signal"
+	"syscall"
+	"testing"
+
+	"fyne.io/fyne/v2"
+)
+
+// With the disk refusing writes the cashier is told the sale is not saved; the cart and the cash taken
+// stay, and Enter once there is room stores the same sale.
+func TestDiskFullSaleIsKeptAndRetried(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	if err := st.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	signal.Ignore(syscall.SIGXFSZ)
+	defer signal.Reset(syscall.SIGXFSZ)
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: 4096, Max: old.Max}); err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF12)
+	typeIn(w, "5")
+	press(w, fyne.KeyReturn)
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	mustShow(t, w, "The till could not write to its disk: is it full? Free some space.", "The sale is NOT saved. Press Enter to try again.")
+	mustShow(t, w, "Coca-Cola 330ml can")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥2.00 · receipt T01-000001")
+	if sale, err := st.SaleByReceipt(context.Background(), "T01-000001"); err != nil || len(sale.Tenders) != 1 {
+		t.Errorf("the retried sale: %+v, %v", sale, err)
+	}
+}
