@@ -22,7 +22,7 @@ BUILD_PACKAGES := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx1
 RUN_PACKAGES := fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
 TEST_PACKAGES := fonts-droid-fallback fonts-dejavu-core poppler-utils
 
-.PHONY: deps deps-run build run test bench soak package-linux package-deb check-deb clean
+.PHONY: deps deps-run build run test bench soak fuzz package-linux package-deb check-deb clean
 
 # deps installs the missing build packages, and only those, with apt (sudo when not root).
 deps:
@@ -55,6 +55,16 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'BarcodeLookup|ScanToCart|NameSearch|ProductListPage' -benchtime 20000x ./store/
 	$(GO) test -run '^$$' -bench CatalogImport -benchtime 1x ./store/
 	$(GO) test -run '^$$' -bench 'DaySummary|ZReport' -benchtime 200x -timeout 30m ./store/
+
+# fuzz runs every fuzz target for FUZZTIME each; a crasher is kept under the package's testdata/fuzz and
+# runs with the tests from then on.
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target"; $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
 
 # soak kills the simulated till 100 times mid-sale and checks every sale it printed, freezes it for
 # power-cut copies, then runs 100,000 simulated sales and prints their rate, commit p50/p99 and memory.

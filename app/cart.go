@@ -32,11 +32,17 @@ func ParseDiscount(text string, c money.Currency) (Discount, error) {
 		if err != nil {
 			return Discount{}, fmt.Errorf("%w: %v", ErrInvalidDiscount, err)
 		}
+		if bp < 0 || bp > 10_000 {
+			return Discount{}, fmt.Errorf("%w: %s is not between 0%% and 100%%", ErrInvalidDiscount, text)
+		}
 		return Discount{PercentBP: bp}, nil
 	}
 	a, err := money.Parse(text, c)
 	if err != nil {
 		return Discount{}, fmt.Errorf("%w: %v", ErrInvalidDiscount, err)
+	}
+	if a.IsNegative() {
+		return Discount{}, fmt.Errorf("%w: %s is below zero", ErrInvalidDiscount, text)
 	}
 	if a.IsZero() {
 		return Discount{}, nil

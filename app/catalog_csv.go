@@ -108,11 +108,17 @@ func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			reject(RowError{Line: line, Reason: err.Error()})
+			// A row csv cannot read has no fields to ask the position of: its error says where it is.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			reject(RowError{Line: max(line, 1), Reason: err.Error()})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(field string) string {
 			if i, ok := col[field]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
