@@ -1,33 +1,99 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"filippo.io/age"
 
 	"checkout/store"
 )
 
-// backupCommand copies the database to a new file while the till runs and checks the copy.
+// minPassphrase is the shortest passphrase an encrypted backup takes: the file leaves the shop, and
+// scrypt only slows guessing down.
+const minPassphrase = 12
+
+// backupCommand copies the database to a new file while the till runs and checks the copy; -encrypt
+// seals it with a passphrase read from standard input (age, scrypt), so the copy can travel.
 func backupCommand(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("backup takes FILE")
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	encrypt := fs.Bool("encrypt", false, "")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return errors.New("backup takes [-encrypt] FILE (with -encrypt, the passphrase is read from standard input)")
 	}
-	c, err := st.Backup(ctx, args[0])
+	path := fs.Arg(0)
+	if !*encrypt {
+		c, err := st.Backup(ctx, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backed up to %s: %d sales, %d journal rows verified%s\n", path, c.Sales, c.JournalRows, lastSale(c))
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s exists: choose a new file name", path)
+	}
+	passphrase, err := readPassphrase()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up to %s: %d sales, %d journal rows verified%s\n", args[0], c.Sales, c.JournalRows, lastSale(c))
+	if len([]rune(passphrase)) < minPassphrase {
+		return fmt.Errorf("backup: a passphrase of at least %d characters, please", minPassphrase)
+	}
+	tmp, err := os.MkdirTemp("", "checkout-backup-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	plain := filepath.Join(tmp, "backup.db")
+	c, err := st.Backup(ctx, plain)
+	if err != nil {
+		return err
+	}
+	if err := sealFile(plain, path, passphrase); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("backup: %w", err)
+	}
+	fmt.Fprintf(stdout, "backed up to %s, encrypted: %d sales, %d journal rows verified%s\n", path, c.Sales, c.JournalRows, lastSale(c))
 	return nil
 }
 
-// restoreCommand replaces the database with a checked backup.
+// restoreCommand replaces the database with a checked backup; an encrypted one is opened with the
+// passphrase from standard input first.
 func restoreCommand(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
-		return errors.New("restore takes FILE")
+		return errors.New("restore takes FILE (an encrypted backup's passphrase is read from standard input)")
 	}
-	c, kept, err := store.Restore(ctx, args[0], cfg.DBPath)
+	from := args[0]
+	sealed, err := isSealed(from)
+	if err != nil {
+		return err
+	}
+	if sealed {
+		passphrase, err := readPassphrase()
+		if err != nil {
+			return err
+		}
+		tmp, err := os.MkdirTemp("", "checkout-restore-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		plain := filepath.Join(tmp, "backup.db")
+		if err := openSealed(from, plain, passphrase); err != nil {
+			return fmt.Errorf("restore refused: %w", err)
+		}
+		from = plain
+	}
+	c, kept, err := store.Restore(ctx, from, cfg.DBPath)
 	if err != nil {
 		return err
 	}
@@ -43,4 +109,85 @@ func lastSale(c store.Check) string {
 		return ""
 	}
 	return ", last sale " + c.LastSale.Local().Format("2006-01-02 15:04")
+}
+
+// readPassphrase reads a passphrase from the first line of standard input.
+func readPassphrase() (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	p := strings.TrimRight(line, "\r\n")
+	if p == "" {
+		return "", errors.New("no passphrase on standard input")
+	}
+	return p, nil
+}
+
+// sealFile encrypts from into a new file to with the passphrase: age's format, its key from scrypt.
+func sealFile(from, to, passphrase string) error {
+	r, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	w, err := age.Encrypt(out, r)
+	if err == nil {
+		_, err = io.Copy(w, in)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	return errors.Join(err, out.Sync(), out.Close())
+}
+
+// sealedHeader starts every age file.
+const sealedHeader = "age-encryption.org/v1\n"
+
+// isSealed reports whether path is an encrypted backup.
+func isSealed(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	head := make([]byte, len(sealedHeader))
+	n, _ := io.ReadFull(f, head)
+	return string(head[:n]) == sealedHeader, nil
+}
+
+// openSealed decrypts an encrypted backup into a new file; a wrong passphrase or a changed file is an
+// error, and nothing of it is left behind.
+func openSealed(from, to, passphrase string) error {
+	id, err := age.NewScryptIdentity(passphrase)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	r, err := age.Decrypt(in, id)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: wrong passphrase, or not a backup (%w)", from, err)
+	}
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, r); err != nil {
+		out.Close()
+		os.Remove(to)
+		return fmt.Errorf("%s was changed or cut short: %w", from, err)
+	}
+	return out.Close()
 }

@@ -106,7 +106,9 @@ Commands:
   simulate [-sales N] [-rate R] [-seed S]
                    ring up N random sales (cash, card, QR, prepaid, split; now and then a refund) through
                    the real checkout, printing a JSON line after each commit; for demos, load and crash tests
-  backup FILE      a consistent copy of the database, taken while the till runs, then checked
+  backup [-encrypt] FILE
+                   a consistent copy of the database, taken while the till runs, then checked;
+                   -encrypt seals it with a passphrase read from standard input
   restore FILE     replace the database with a backup once it passes every check (the till must be
                    closed); the database it replaces is kept beside it
   z-reports [N | Z-NUMBER]

@@ -851,3 +851,43 @@ func TestDemoTillPrintsToTheSimulatedPrinter(t *testing.T) {
 		t.Errorf("receipts.escpos: %d bytes, %d drawer kicks", len(b), m.SimPrinter.DrawerKicks())
 	}
 }
+
+// An encrypted backup opens only with its passphrase, and a changed byte is refused.
+func TestEncryptedBackup(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "till.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	t.Cleanup(func() { stdin = os.Stdin })
+	sealed := filepath.Join(dir, "b.age")
+	stdin = strings.NewReader("short\n")
+	if code, _, errOut := cli("-db", db, "backup", "-encrypt", sealed); code != 1 || !strings.Contains(errOut, "at least 12") {
+		t.Errorf("a short passphrase = %d %q", code, errOut)
+	}
+	stdin = strings.NewReader("correct horse battery\n")
+	if code, out, errOut := cli("-db", db, "backup", "-encrypt", sealed); code != 0 || !strings.Contains(out, "encrypted") {
+		t.Fatalf("backup -encrypt = %d %q %q", code, out, errOut)
+	}
+	body, _ := os.ReadFile(sealed)
+	if bytes.Contains(body, []byte("SQLite format 3")) || bytes.Contains(body, []byte("Coca-Cola")) {
+		t.Error("the encrypted backup shows its contents")
+	}
+	stdin = strings.NewReader("wrong horse battery\n")
+	if code, _, errOut := cli("-db", db, "restore", sealed); code != 1 || !strings.Contains(errOut, "wrong passphrase") {
+		t.Errorf("restore with a wrong passphrase = %d %q", code, errOut)
+	}
+	tampered := filepath.Join(dir, "t.age")
+	body[len(body)-100] ^= 1
+	if err := os.WriteFile(tampered, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdin = strings.NewReader("correct horse battery\n")
+	if code, _, errOut := cli("-db", db, "restore", tampered); code != 1 || !strings.Contains(errOut, "changed or cut short") {
+		t.Errorf("restore of a changed file = %d %q", code, errOut)
+	}
+	stdin = strings.NewReader("correct horse battery\n")
+	if code, out, errOut := cli("-db", db, "restore", sealed); code != 0 || !strings.Contains(out, "restored") {
+		t.Errorf("restore = %d %q %q", code, out, errOut)
+	}
+}
