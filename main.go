@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
 	"strings"
@@ -100,7 +101,7 @@ Commands:
   users            the staff: name, role, active or locked
   user-add NAME ROLE
                    add a cashier, supervisor or owner; the PIN is read from standard input
-  user-set NAME role ROLE|pin|active|inactive|unlock
+  user-set NAME role ROLE|pin|active|inactive|unlock|two-factor-off
                    change a user (pin: the new PIN from standard input)
   autostart on|off start the till full screen (-kiosk) when this user logs in, or no longer
   simulate [-sales N] [-rate R] [-seed S]
@@ -454,6 +455,9 @@ func (m *Main) Start(a fyne.App) {
 	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
 	opt.CardKey = m.cardKey
 	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.settings.Security, time.Now)
+	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {
+		slog.Warn("two-factor sign-in unavailable", "err", err)
+	}
 	opt.Reports = app.GuardedReports{Book: m.Store, Session: m.Checkout.Session}
 	opt.Shifts = m.Store
 	opt.MerchantQR = merchantQR(m.settings)

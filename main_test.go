@@ -765,6 +765,9 @@ func TestUserCommands(t *testing.T) {
 	if code, _, errOut := cli("-db", db, "user-set", "Wang", "pin"); code != 0 {
 		t.Errorf("user-set pin = %d %q", code, errOut)
 	}
+	if code, out, _ := cli("-db", db, "user-set", "Wang", "two-factor-off"); code != 0 || !strings.Contains(out, "two-factor sign-in off") {
+		t.Errorf("user-set two-factor-off = %d %q", code, out)
+	}
 	code, out, _ := cli("-db", db, "users")
 	if code != 0 || !strings.Contains(out, "Wang  supervisor  inactive") {
 		t.Errorf("users = %d %q", code, out)

@@ -68,7 +68,7 @@ func runUserCommand(ctx context.Context, st *store.Store, command string, args [
 		return nil
 	case "user-set":
 		if len(args) < 2 {
-			return errors.New("user-set takes NAME role ROLE | pin | active | inactive | unlock")
+			return errors.New("user-set takes NAME role ROLE | pin | active | inactive | unlock | two-factor-off")
 		}
 		var c app.UserChange
 		switch what := args[1]; {
@@ -89,8 +89,15 @@ func runUserCommand(ctx context.Context, st *store.Store, command string, args [
 			c.Active = &active
 		case what == "unlock" && len(args) == 2:
 			c.Unlock = true
+		case what == "two-factor-off" && len(args) == 2:
+			// The owner's way back in after losing the phone with the authenticator app.
+			if err := auth.DisableTwoFactor(ctx, by, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: two-factor sign-in off\n", args[0])
+			return nil
 		default:
-			return fmt.Errorf("user-set %s: role ROLE, pin, active, inactive or unlock", strings.Join(args[1:], " "))
+			return fmt.Errorf("user-set %s: role ROLE, pin, active, inactive, unlock or two-factor-off", strings.Join(args[1:], " "))
 		}
 		u, err := auth.ChangeUser(ctx, by, args[0], c)
 		if err != nil {

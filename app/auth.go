@@ -70,9 +70,16 @@ type User struct {
 	Role        Role
 	PINHash     string // argon2id (HashPIN); the PIN itself is never kept
 	Active      bool   // an inactive user cannot sign in; users are never deleted, their sales name them
-	FailedPINs  int    // wrong PINs since the last right one
+	FailedPINs  int    // wrong PINs (and two-factor codes) since the last right one
 	LockedUntil time.Time
+	// TOTPSecret is the user's two-factor secret, sealed (see sealer); "" when two-factor sign-in is off.
+	// TOTPStep is the last code's time step, so no code is used twice.
+	TOTPSecret string
+	TOTPStep   int64
 }
+
+// TwoFactor reports whether the user's back office needs a code from their authenticator app.
+func (u User) TwoFactor() bool { return u.TOTPSecret != "" }
 
 // Locked reports whether too many wrong PINs keep the user out at now.
 func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
@@ -88,7 +95,7 @@ type Staff interface {
 	AddUser(ctx context.Context, u User, by string, at time.Time) (User, error)
 	// UpdateUser stores u's role, PIN hash and active flag, and clears its wrong PINs.
 	UpdateUser(ctx context.Context, u User, by string, at time.Time) error
-	// RecordPINs stores a user's count of wrong PINs and lock; a lock is journaled.
+	// RecordPINs stores a user's count of wrong PINs, lock and last two-factor step; a lock is journaled.
 	RecordPINs(ctx context.Context, u User, at time.Time) error
 	// RecordOverride journals a supervisor's approval of one action in another user's session.
 	RecordOverride(ctx context.Context, o Override) error
@@ -131,6 +138,9 @@ var (
 	ErrNotPermitted  = &Error{"not_permitted", "this needs a supervisor"}
 	ErrCannotApprove = &Error{"cannot_approve", "that user may not approve this"}
 	ErrLastOwner     = &Error{"last_owner", "the shop must keep one active owner"}
+	ErrSecondFactor  = &Error{"second_factor", "the code from the authenticator app is needed first"}
+	ErrWrongCode     = &Error{"wrong_code", "wrong code"}
+	ErrNoSealKey     = &Error{"no_seal_key", "two-factor sign-in is not set up on this till"}
 )
 
 // PermissionError says which permission an action needs; it wraps ErrNotPermitted. The UI asks a
@@ -160,6 +170,17 @@ type Auth struct {
 	till   string
 	policy Security
 	now    func() time.Time
+	sealer *sealer // seals two-factor secrets; nil: two-factor sign-in cannot be turned on
+}
+
+// SetSealKey gives the key two-factor secrets are sealed under in the database (the till's card.key).
+func (a *Auth) SetSealKey(key []byte) error {
+	s, err := newSealer(key)
+	if err != nil {
+		return err
+	}
+	a.sealer = s
+	return nil
 }
 
 // NewAuth returns the sign-in service of till over staff. now is the clock.
@@ -281,7 +302,14 @@ type Session struct {
 	auth     *Auth
 	user     User
 	approved map[Permission]string // permission → approver, each for one action
+	verified bool                  // the user gave their two-factor code in this session
 }
+
+// backOffice are the permissions two-factor sign-in guards: the back office's reports, catalog and users.
+func backOffice(p Permission) bool { return p == PermReports || p == PermCatalogEdit || p == PermUsers }
+
+// NeedsSecondFactor reports whether the back office waits for the user's authenticator code.
+func (s *Session) NeedsSecondFactor() bool { return s != nil && s.user.TwoFactor() && !s.verified }
 
 // User returns who is signed in.
 func (s *Session) User() User { return s.user }
@@ -312,6 +340,9 @@ func (s *Session) Allow(p Permission) (approver string, err error) {
 		return "", ErrNotSignedIn
 	}
 	if s.user.Role.Can(p) {
+		if backOffice(p) && s.NeedsSecondFactor() {
+			return "", ErrSecondFactor
+		}
 		return "", nil
 	}
 	if by, ok := s.approved[p]; ok {
@@ -460,4 +491,121 @@ func (a *Auth) keepsOwner(ctx context.Context, except int64) error {
 		}
 	}
 	return ErrLastOwner
+}
+
+// StartTwoFactor makes a new two-factor secret for the signed-in user and the otpauth:// address their
+// authenticator app reads from a QR code. Nothing is stored until EnableTwoFactor checks a code from it.
+// Only users with back office rights (supervisors, the owner) have it.
+func (a *Auth) StartTwoFactor(s *Session) (secret, uri string, err error) {
+	switch {
+	case s == nil:
+		return "", "", ErrNotSignedIn
+	case a.sealer == nil:
+		return "", "", ErrNoSealKey
+	case !s.user.Role.Can(PermReports):
+		return "", "", &PermissionError{Permission: PermReports}
+	}
+	if secret, err = NewTOTPSecret(); err != nil {
+		return "", "", err
+	}
+	return secret, TOTPURI("Checkout "+a.till, s.user.Name, secret), nil
+}
+
+// EnableTwoFactor turns two-factor sign-in on for the signed-in user once code shows their app has
+// secret; it is journaled. The session counts as verified.
+func (a *Auth) EnableTwoFactor(ctx context.Context, s *Session, secret, code string) error {
+	if _, _, err := a.StartTwoFactor(s); err != nil {
+		return err
+	}
+	step, ok := checkTOTP(secret, code, a.now(), 0)
+	if !ok {
+		return ErrWrongCode
+	}
+	sealed, err := a.sealer.seal(secret)
+	if err != nil {
+		return err
+	}
+	u, err := a.staff.UserByName(ctx, s.user.Name)
+	if err != nil {
+		return err
+	}
+	u.TOTPSecret, u.TOTPStep = sealed, step
+	if err := a.staff.UpdateUser(ctx, u, s.Name(), a.now()); err != nil {
+		return err
+	}
+	s.user, s.verified = u, true
+	return nil
+}
+
+// DisableTwoFactor turns two-factor sign-in off for name: the user themselves once verified in this
+// session, or the owner for anyone (a lost phone). It is journaled.
+func (a *Auth) DisableTwoFactor(ctx context.Context, s *Session, name string) error {
+	if s == nil {
+		return ErrNotSignedIn
+	}
+	if !strings.EqualFold(name, s.user.Name) || s.NeedsSecondFactor() {
+		if _, err := s.Allow(PermUsers); err != nil {
+			return err
+		}
+	}
+	u, err := a.staff.UserByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	u.TOTPSecret, u.TOTPStep = "", 0
+	if err := a.staff.UpdateUser(ctx, u, s.Name(), a.now()); err != nil {
+		return err
+	}
+	if u.ID == s.user.ID {
+		s.user = u
+	}
+	return nil
+}
+
+// VerifySecondFactor checks the code from the signed-in user's authenticator app and opens the back
+// office for the session. Wrong codes count with wrong PINs towards the lock; a code is never taken twice.
+func (s *Session) VerifySecondFactor(ctx context.Context, code string) error {
+	if s == nil || s.auth == nil {
+		return ErrNotSignedIn
+	}
+	a := s.auth
+	if a.sealer == nil {
+		return ErrNoSealKey
+	}
+	u, err := a.staff.UserByName(ctx, s.user.Name)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	if u.Locked(now) {
+		return &LockedError{Until: u.LockedUntil}
+	}
+	if !u.TwoFactor() {
+		s.user, s.verified = u, true
+		return nil
+	}
+	secret, err := a.sealer.open(u.TOTPSecret)
+	if err != nil {
+		return err
+	}
+	step, ok := checkTOTP(secret, code, now, u.TOTPStep)
+	if !ok {
+		u.FailedPINs++
+		if u.FailedPINs >= a.policy.PINTries {
+			u.FailedPINs, u.LockedUntil = 0, now.Add(a.policy.PINLock)
+		}
+		if err := a.staff.RecordPINs(ctx, u, now); err != nil {
+			return err
+		}
+		if u.Locked(now) {
+			return &LockedError{Until: u.LockedUntil}
+		}
+		return ErrWrongCode
+	}
+	u.FailedPINs, u.TOTPStep = 0, step
+	if err := a.staff.RecordPINs(ctx, u, now); err != nil {
+		return err
+	}
+	s.user, s.verified = u, true
+	return nil
 }

@@ -361,8 +361,8 @@ func TestRefundsRebuildKeepsEarlierRefunds(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Back to the schema before 0011: undo the later migrations that touch refunds (0014's columns) and
-	// 0016's index on sales.cashier.
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version IN (11, 14, 16); DROP INDEX sales_cashier_at;
+	// 0016's index on sales.cashier; users goes whole (0017 adds to it).
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version IN (11, 14, 16, 17); DROP INDEX sales_cashier_at;
 		DROP TRIGGER users_no_delete; DROP TABLE users; DROP INDEX journal_staff_at; ALTER TABLE sales DROP COLUMN cashier;
 		ALTER TABLE refunds DROP COLUMN cashier; ALTER TABLE refunds DROP COLUMN approved_by`); err != nil {
 		t.Fatal(err)

@@ -16,15 +16,16 @@ type userDoc struct {
 	Role       string `json:"role"`
 	Active     bool   `json:"active"`
 	PINChanged bool   `json:"pin_changed,omitempty"`
+	TwoFactor  bool   `json:"two_factor,omitempty"`
 	By         string `json:"by"`
 }
 
-const userColumns = `id, name, role, pin_hash, active, failed_pins, locked_until`
+const userColumns = `id, name, role, pin_hash, active, failed_pins, locked_until, totp_secret, totp_step`
 
 func scanUser(row interface{ Scan(...any) error }) (app.User, error) {
 	var u app.User
 	var role, locked string
-	if err := row.Scan(&u.ID, &u.Name, &role, &u.PINHash, &u.Active, &u.FailedPINs, &locked); err != nil {
+	if err := row.Scan(&u.ID, &u.Name, &role, &u.PINHash, &u.Active, &u.FailedPINs, &locked, &u.TOTPSecret, &u.TOTPStep); err != nil {
 		return app.User{}, err
 	}
 	u.Role = app.Role(role)
@@ -95,12 +96,13 @@ func (s *Store) UpdateUser(ctx context.Context, u app.User, by string, at time.T
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, pin_hash = ?, active = ?, failed_pins = ?, locked_until = ?
-			WHERE id = ?`, string(u.Role), u.PINHash, u.Active, u.FailedPINs, lockText(u), u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, pin_hash = ?, active = ?, failed_pins = ?, locked_until = ?,
+			totp_secret = ?, totp_step = ? WHERE id = ?`, string(u.Role), u.PINHash, u.Active, u.FailedPINs, lockText(u),
+			u.TOTPSecret, u.TOTPStep, u.ID); err != nil {
 			return fmt.Errorf("change user %s: %w", u.Name, err)
 		}
 		return s.appendJournal(ctx, tx, at, "user_change", userDoc{Name: u.Name, Role: string(u.Role), Active: u.Active,
-			PINChanged: oldHash != u.PINHash, By: by})
+			PINChanged: oldHash != u.PINHash, TwoFactor: u.TwoFactor(), By: by})
 	})
 }
 
@@ -120,8 +122,8 @@ type lockDoc struct {
 // RecordPINs stores a user's wrong-PIN count and lock; a new lock is journaled.
 func (s *Store) RecordPINs(ctx context.Context, u app.User, at time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_pins = ?, locked_until = ? WHERE id = ?`,
-			u.FailedPINs, lockText(u), u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_pins = ?, locked_until = ?, totp_step = ? WHERE id = ?`,
+			u.FailedPINs, lockText(u), u.TOTPStep, u.ID); err != nil {
 			return err
 		}
 		if u.Locked(at) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -297,4 +298,90 @@ func TestWrongPINsLockTheUser(t *testing.T) {
 	if hashes != 0 {
 		t.Error("a PIN hash is in the journal")
 	}
+}
+
+// The owner turns two-factor sign-in on: from then on the back office (reports, catalog, users) waits for
+// a code from the app in each session, a code is taken once, wrong codes lock like wrong PINs, and the
+// secret is in the database only sealed. The owner can turn it off for anyone.
+func TestTwoFactorGuardsTheBackOffice(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	auth, owner := staff(t, s, clock)
+	if _, _, err := auth.StartTwoFactor(owner); !errors.Is(err, app.ErrNoSealKey) {
+		t.Errorf("two-factor without a seal key = %v", err)
+	}
+	if err := auth.SetSealKey([]byte("the till's card.key")); err != nil {
+		t.Fatal(err)
+	}
+	li, _ := auth.SignIn(ctx, "Li", "3333")
+	if _, _, err := auth.StartTwoFactor(li); !errors.Is(err, app.ErrNotPermitted) {
+		t.Errorf("a cashier turning two-factor on = %v", err)
+	}
+	secret, uri, err := auth.StartTwoFactor(owner)
+	if err != nil || !strings.Contains(uri, secret) {
+		t.Fatal(uri, err)
+	}
+	if err := auth.EnableTwoFactor(ctx, owner, secret, "000000"); !errors.Is(err, app.ErrWrongCode) {
+		t.Errorf("enabling with a wrong code = %v", err)
+	}
+	code, _ := app.TOTPCode(secret, now)
+	if err := auth.EnableTwoFactor(ctx, owner, secret, code); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryCount(t, s, `SELECT count(*) FROM users WHERE totp_secret LIKE '%`+secret+`%'`); n != 0 {
+		t.Error("the two-factor secret is in the database in the clear")
+	}
+
+	// A new session of the owner: the sale screen works, the back office waits for the code.
+	now = now.Add(time.Minute)
+	olivia, err := auth.SignIn(ctx, "Olivia", "1111")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := olivia.Allow(app.PermRefund); err != nil {
+		t.Errorf("a refund needs no code: %v", err)
+	}
+	for _, p := range []app.Permission{app.PermReports, app.PermCatalogEdit, app.PermUsers} {
+		if _, err := olivia.Allow(p); !errors.Is(err, app.ErrSecondFactor) {
+			t.Errorf("%s before the code = %v", p, err)
+		}
+	}
+	if err := olivia.VerifySecondFactor(ctx, code); !errors.Is(err, app.ErrWrongCode) {
+		t.Errorf("the enrolment code again = %v", err)
+	}
+	code, _ = app.TOTPCode(secret, now)
+	if err := olivia.VerifySecondFactor(ctx, code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := olivia.Allow(app.PermReports); err != nil {
+		t.Errorf("reports after the code: %v", err)
+	}
+	// Five wrong codes lock the owner out like five wrong PINs.
+	other, _ := auth.SignIn(ctx, "Olivia", "1111")
+	for i := 0; i < 5; i++ {
+		_ = other.VerifySecondFactor(ctx, "123456")
+	}
+	if _, err := auth.SignIn(ctx, "Olivia", "1111"); !errors.Is(err, app.ErrUserLocked) {
+		t.Errorf("after five wrong codes = %v", err)
+	}
+	if j := journalOf(t, s, "user_change"); len(j) == 0 || j[len(j)-1]["two_factor"] != true {
+		t.Errorf("enabling two-factor journaled as %v", j)
+	}
+	if err := auth.DisableTwoFactor(ctx, olivia, "Olivia"); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.UserByName(ctx, "Olivia"); u.TwoFactor() {
+		t.Error("two-factor still on")
+	}
+}
+
+func queryCount(t *testing.T, s *Store, query string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.r.QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -60,6 +60,10 @@ func (t *Till) openBackOffice() {
 		t.office.win.RequestFocus()
 		return
 	}
+	if t.co.Session().NeedsSecondFactor() {
+		t.askSecondFactor(t.openBackOffice)
+		return
+	}
 	o := &BackOffice{till: t, m: t.opt.Manager, inv: app.NewInventory(t.opt.Manager, t.opt.Now), reports: t.opt.Reports}
 	o.win = fyne.CurrentApp().NewWindow(lang.L("Products and stock") + " — " + t.co.Settings().Till)
 	o.products, o.receive, o.adjust = newProductsPage(o), newReceivePage(o), newAdjustPage(o)

@@ -110,6 +110,12 @@ func errorMessage(err error) string {
 			return lang.L("Too many wrong PINs: locked until {{.Time}}. A supervisor can unlock it sooner.",
 				map[string]any{"Time": locked.Until.Local().Format("15:04")})
 		}
+	case app.ErrWrongCode.Code:
+		return lang.L("Wrong code. Type the 6 digits the app shows now.")
+	case app.ErrSecondFactor.Code:
+		return lang.L("The back office needs the code from your authenticator app: open it again (F4).")
+	case app.ErrNoSealKey.Code:
+		return lang.L("Two-factor sign-in is not set up on this till.")
 	case app.ErrDiskWrite.Code:
 		return lang.L("The till could not write to its disk: is it full? Free some space.")
 	case app.ErrUserInactive.Code:

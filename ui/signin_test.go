@@ -157,7 +157,7 @@ func TestOwnerManagesUsers(t *testing.T) {
 	mustShow(t, w, "A PIN is 4 to 6 digits.")
 	typeIn(w, "34")
 	press(w, fyne.KeyF12)
-	mustShow(t, w, "Li saved as cashier.", "Li                       cashier      active")
+	mustShow(t, w, "Li saved as cashier.", "Li                       cashier                 active")
 	if u, err := st.UserByName(ctx, "Li"); err != nil || u.Role != app.RoleCashier || !u.Active {
 		t.Fatalf("Li is stored as %+v, %v", u, err)
 	}
@@ -200,5 +200,70 @@ func TestKioskIsFullScreen(t *testing.T) {
 	till.Kiosk()
 	if !till.Window().FullScreen() || !till.Display().Window().FullScreen() {
 		t.Error("kiosk mode left a window in a frame")
+	}
+}
+
+// The owner turns two-factor sign-in on from the users page by scanning the QR code (here: reading the
+// key off the screen) and typing a code; at the next sign-in the back office asks for a fresh code.
+func TestTwoFactorSignInForTheBackOffice(t *testing.T) {
+	till, st := newTill(t, func(o *ui.Options) {
+		o.Manager = managerOf(o)
+		if err := o.Auth.SetSealKey([]byte("card key")); err != nil {
+			t.Fatal(err)
+		}
+	})
+	ctx := context.Background()
+	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	if _, err := auth.AddUser(ctx, app.SystemSession("setup"), "Olivia", app.RoleOwner, "1111"); err != nil {
+		t.Fatal(err)
+	}
+	w := till.Window()
+	signIn := func() {
+		till.Lock()
+		retype(t, w, "Name", "Olivia")
+		press(w, fyne.KeyReturn)
+		typeIn(w, "1111")
+		press(w, fyne.KeyReturn)
+		mustShow(t, w, "Signed in as Olivia (owner).")
+	}
+	signIn()
+	press(w, fyne.KeyF4)
+	ow := till.BackOffice().Window()
+	press(ow, fyne.KeyF1)
+	typeIn(ow, "Olivia")
+	press(ow, fyne.KeyReturn)
+	press(ow, fyne.KeyF11)
+	var secret string
+	texts := screen(ow)
+	for i, s := range texts[:len(texts)-1] {
+		if s == "Or type this key into the app:" {
+			secret = texts[i+1]
+		}
+	}
+	if secret == "" {
+		t.Fatalf("no key on screen: %v", screen(ow))
+	}
+	typeIn(ow, "000000")
+	press(ow, fyne.KeyReturn)
+	mustShow(t, ow, "Wrong code. Type the 6 digits the app shows now.")
+	code, _ := app.TOTPCode(secret, time.Now())
+	typeIn(ow, code)
+	press(ow, fyne.KeyReturn)
+	mustShow(t, ow, "Two-factor sign-in is on: the back office asks for a code once per sign-in.", "Olivia                   owner        on")
+
+	signIn() // locking closed the back office
+	press(w, fyne.KeyF4)
+	if till.BackOffice() != nil {
+		t.Fatal("the back office opened without the code")
+	}
+	mustShow(t, w, "The code from your authenticator app for the back office:")
+	typeIn(w, code) // used already
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Wrong code. Type the 6 digits the app shows now.")
+	next, _ := app.TOTPCode(secret, time.Now().Add(30*time.Second))
+	typeIn(w, next)
+	press(w, fyne.KeyReturn)
+	if till.BackOffice() == nil {
+		t.Fatalf("the right code did not open the back office: %v", screen(w))
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"checkout/app"
 )
 
-// usersPage is the owner's list of staff: add a user, change a role or PIN, make a user inactive or
-// active again, and unlock one locked out by wrong PINs. Every change goes through app.Auth, which
+// usersPage is the owner's list of staff: add a user, change a role or PIN (saving also lifts a lock from
+// wrong PINs), make a user inactive or active again, and turn two-factor sign-in on or off. Every change goes through app.Auth, which
 // refuses it unless the signed-in user may manage users (or an owner approves it).
 type usersPage struct {
 	office          *BackOffice
@@ -41,7 +41,7 @@ func newUsersPage(o *BackOffice) *usersPage {
 			case fyne.KeyF9:
 				pg.toggleActive()
 			case fyne.KeyF11:
-				pg.unlock()
+				pg.twoFactor()
 			default:
 				return keys(k)
 			}
@@ -51,11 +51,11 @@ func newUsersPage(o *BackOffice) *usersPage {
 	save := widget.NewButtonWithIcon(lang.L("Save")+" (F12)", theme.DocumentSaveIcon(), pg.save)
 	save.Importance = widget.HighImportance
 	active := widget.NewButtonWithIcon(lang.L("Active / inactive")+" (F9)", theme.AccountIcon(), pg.toggleActive)
-	unlock := widget.NewButtonWithIcon(lang.L("Unlock")+" (F11)", theme.LoginIcon(), pg.unlock)
+	twoFactor := widget.NewButtonWithIcon(lang.L("Two-factor sign-in")+" (F11)", theme.LoginIcon(), pg.twoFactor)
 	hint := widget.NewLabelWithStyle(lang.L("Type a name and Enter to change that user, or a new name to add one."),
 		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	form := container.NewGridWithColumns(3, pg.name, pg.role, pg.pin)
-	top := container.NewVBox(form, container.NewGridWithColumns(3, save, active, unlock), hint, pg.note)
+	top := container.NewVBox(form, container.NewGridWithColumns(3, save, active, twoFactor), hint, pg.note)
 	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(pg.list))
 	return pg
 }
@@ -70,7 +70,7 @@ func (pg *usersPage) reload() {
 	pg.users = users
 	now := pg.office.till.opt.Now()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s\n", column(lang.L("Name"), 24), column(lang.L("Role"), 12), lang.L("State"))
+	fmt.Fprintf(&b, "%s %s %s %s\n", column(lang.L("Name"), 24), column(lang.L("Role"), 12), column(lang.L("Two-factor"), 10), lang.L("State"))
 	for _, u := range users {
 		state := lang.L("active")
 		switch {
@@ -79,7 +79,11 @@ func (pg *usersPage) reload() {
 		case u.Locked(now):
 			state = lang.L("locked until {{.Time}}", map[string]any{"Time": u.LockedUntil.Local().Format("15:04")})
 		}
-		fmt.Fprintf(&b, "%s %s %s\n", column(u.Name, 24), column(roleName(u.Role), 12), state)
+		twoFactor := ""
+		if u.TwoFactor() {
+			twoFactor = lang.L("on")
+		}
+		fmt.Fprintf(&b, "%s %s %s %s\n", column(u.Name, 24), column(roleName(u.Role), 12), column(twoFactor, 10), state)
 	}
 	pg.list.SetText(b.String())
 }
@@ -129,7 +133,7 @@ func (pg *usersPage) save() {
 	}
 	var saved app.User
 	if u, ok := pg.user(); ok {
-		change := app.UserChange{Role: &role}
+		change := app.UserChange{Role: &role, Unlock: true}
 		if pin := pg.pin.Text; pin != "" {
 			change.PIN = &pin
 		}
@@ -156,16 +160,6 @@ func (pg *usersPage) toggleActive() {
 	}
 	active := !u.Active
 	pg.change(u, app.UserChange{Active: &active})
-}
-
-// unlock lets a user locked out by wrong PINs try again at once.
-func (pg *usersPage) unlock() {
-	u, ok := pg.user()
-	if !ok {
-		pg.note.fail(app.ErrUnknownUser)
-		return
-	}
-	pg.change(u, app.UserChange{Unlock: true})
 }
 
 func (pg *usersPage) change(u app.User, c app.UserChange) {
