@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/pem"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -58,6 +60,7 @@ func (h *HQ) start(addr string) {
 	// No session tickets: after the handshake the server writes only replies, which the fault proxy
 	// relies on to cut a reply (not a ticket).
 	hs.TLS = &tls.Config{SessionTicketsDisabled: true}
+	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshakes the fault proxy breaks
 	hs.StartTLS()
 	h.Server, h.http, h.Addr, h.URL = srv, hs, ln.Addr().String(), hs.URL
 	h.CAPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw})
