@@ -97,6 +97,11 @@ Commands:
                    change a user (pin: the new PIN from standard input)
   z-reports [N | Z-NUMBER]
                    the last N (30) Z reports, or one (T01-Z0001) exactly as it was stored
+  enrol [-ca FILE] URL CODE
+                   join the head office at URL with the one-time CODE from checkout-hq enrol-code;
+                   -ca trusts a head office certificate authority besides the system's
+  sync             upload the documents the head office has not acknowledged, once, and print counts
+                   (the till uploads by itself while it runs, once enrolled)
   settings         print the shop's settings
   stock CODE       a product's stock (CODE: barcode or SKU)
   low-stock        products at or below their reorder point, with a suggested order
@@ -161,7 +166,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
 		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close",
-		"users", "user-add", "user-set", "z-reports":
+		"users", "user-add", "user-set", "z-reports", "enrol", "sync":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -193,6 +198,10 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		return importCatalog(ctx, st, args, stdout)
 	case command == "export-catalog":
 		return exportCatalog(ctx, st, args, stdout)
+	case command == "enrol":
+		return enrol(ctx, st, args, stdout)
+	case command == "sync":
+		return syncOnce(ctx, st, stdout)
 	}
 	switch command {
 	case "seed-demo":
@@ -316,6 +325,7 @@ type Main struct {
 	scanners scannerSource
 	cards    cardSource
 	cardKey  []byte
+	stopSync func()
 }
 
 // Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
@@ -421,6 +431,13 @@ func (m *Main) Start(a fyne.App) {
 		}
 	}
 	m.Till = ui.NewTill(a, m.Checkout, opt)
+	stop, err := startSync(m.Store, m.Till.SetSyncStatus)
+	if err != nil {
+		// The till sells without the head office; the owner sees why in the status bar.
+		m.Till.SetSyncStatus(app.SyncStatus{Enrolled: true, LastError: err.Error()})
+		stop = func() {}
+	}
+	m.stopSync = stop
 }
 
 // ScannerEvents delivers the scanners' events; Serve hands them to the screens.
@@ -441,6 +458,9 @@ func (m *Main) Serve() {
 
 // Close stops the devices and closes the database; every completed sale is already on disk.
 func (m *Main) Close() error {
+	if m.stopSync != nil {
+		m.stopSync()
+	}
 	m.cards.Close()
 	m.scanners.Close()
 	return m.Store.Close()
