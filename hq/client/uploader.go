@@ -38,9 +38,10 @@ func (u *Uploader) init() {
 	u.once.Do(func() {
 		u.wake = make(chan struct{}, 1)
 		u.status.Enrolled = true
-		if u.Batch <= 0 || u.Batch > api.MaxBatch {
-			u.Batch = min(max(u.Batch, 500), api.MaxBatch)
+		if u.Batch <= 0 {
+			u.Batch = 500
 		}
+		u.Batch = min(u.Batch, api.MaxBatch)
 		if u.MinBackoff == 0 {
 			u.MinBackoff = time.Second
 		}
@@ -91,7 +92,13 @@ func (u *Uploader) Run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			// Full jitter over the upper half: never a tight loop, never all tills in step.
+			// A refusal (bad token, another shop's, a document the head office rejects) will not pass by
+			// itself: retry slowly until someone acts on the error shown.
+			var refused *api.Error
+			if errors.As(err, &refused) && refused.Permanent() {
+				backoff = u.MaxBackoff
+			}
+			// Jitter over the upper half: never a tight loop, never all tills in step.
 			wait = backoff/2 + rand.N(backoff/2+1)
 			backoff = min(2*backoff, u.MaxBackoff)
 		} else {
@@ -125,7 +132,9 @@ func (u *Uploader) UploadPending(ctx context.Context) (int, error) {
 		n, more, err := u.uploadBatch(ctx)
 		sent += n
 		if err != nil {
-			u.update(func(s *app.SyncStatus) { s.Online, s.LastError = false, err.Error() })
+			if ctx.Err() == nil { // stopping is not a failure to show
+				u.update(func(s *app.SyncStatus) { s.Online, s.LastError = false, err.Error() })
+			}
 			return sent, err
 		}
 		if !more {

@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
+	"checkout/hq/api"
 	"checkout/hq/client"
 	"checkout/hq/hqtest"
 	"checkout/store"
@@ -211,5 +213,26 @@ func TestUploadSurvivesTillRestarts(t *testing.T) {
 	checkExactlyOnce(t, h, "T01", tl, 320)
 	if _, err := tl.store.VerifyJournal(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A till whose token the head office refuses keeps its documents pending and shows why.
+func TestUploadRefusedKeepsDocumentsPending(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	tl := newTill(t, "T01")
+	tl.sell(t)
+	cfg := h.Enrol("north", "T01")
+	cfg.Token = "revoked"
+	u := uploader(t, cfg, tl.store, 0)
+	_, err := u.UploadPending(context.Background())
+	var refused *api.Error
+	if !errors.As(err, &refused) || refused.Status != 401 || !refused.Permanent() {
+		t.Fatalf("upload with a bad token: %v", err)
+	}
+	if st := u.Status(); st.Online || st.Pending != 1 || !strings.Contains(st.LastError, "unknown till token") {
+		t.Fatalf("status %+v", st)
+	}
+	if n, _ := tl.store.PendingCount(context.Background()); n != 1 {
+		t.Fatalf("%d pending, want the sale still pending", n)
 	}
 }

@@ -141,8 +141,11 @@ func validate(req *api.UploadRequest) *api.Error {
 		return &api.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
 			Message: fmt.Sprintf("%d documents, at most %d in one upload", len(req.Documents), api.MaxBatch)}
 	}
+	seen := make(map[string]bool, len(req.Documents))
 	for i, d := range req.Documents {
 		switch {
+		case seen[d.ID]:
+			return badRequest("document %s: twice in one upload", d.ID)
 		case !uuidPattern.MatchString(d.ID):
 			return badRequest("document %d: id %q is not a lower-case UUID", i, d.ID)
 		case !slices.Contains(api.Kinds, d.Kind):
@@ -164,6 +167,7 @@ func validate(req *api.UploadRequest) *api.Error {
 				return badRequest("sale %s: id, receipt_no, completed_at, currency or total missing or malformed", d.ID)
 			}
 		}
+		seen[d.ID] = true
 	}
 	return nil
 }

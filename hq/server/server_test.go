@@ -21,6 +21,14 @@ func saleDoc(id string, seq int64, total string) api.Document {
 	return api.Document{ID: id, Kind: "sale", Seq: seq, At: time.Now(), Body: body}
 }
 
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 const (
 	id1 = "0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a01"
 	id2 = "0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a02"
@@ -88,6 +96,8 @@ func TestUploadRefusesBadRequests(t *testing.T) {
 		{"bad id", "north", north.Token, []byte(`{"documents": [{"id": "x", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {}}]}`), 400, "not a lower-case UUID"},
 		{"unknown kind", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "gift", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {}}]}`), 400, "unknown kind"},
 		{"body not an object", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "topup", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": [1]}]}`), 400, "not a JSON object"},
+		{"same document twice", "north", north.Token, mustJSON(api.UploadRequest{Documents: []api.Document{saleDoc(id1, 1, "3.00"), saleDoc(id1, 2, "3.00")}}), 400, "twice in one upload"},
+		{"out of order", "north", north.Token, mustJSON(api.UploadRequest{Documents: []api.Document{saleDoc(id1, 2, "3.00"), saleDoc(id2, 1, "3.00")}}), 400, "out of the till's order"},
 		{"sale without total", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `"}}]}`), 400, "missing or malformed"},
 	}
 	for _, tt := range tests {
