@@ -133,34 +133,6 @@ func TestUploadExactlyOnceThroughFaults(t *testing.T) {
 	}
 }
 
-// The head office is killed and started again, three times, while a backlog uploads.
-func TestUploadSurvivesServerRestarts(t *testing.T) {
-	h := hqtest.StartHQ(t)
-	tl := newTill(t, "T01")
-	cfg := h.Enrol("north", "T01")
-	for range 300 {
-		tl.sell(t)
-	}
-	u := uploader(t, cfg, tl.store, 10)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { u.Run(ctx); close(done) }()
-	for i := range 3 {
-		// Kill it once some, but not all, of the backlog is there.
-		for {
-			if rows, _, _ := hqSales(t, h, "T01"); rows > int64(60*(i+1)) {
-				break
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-		h.Restart()
-	}
-	waitDrained(t, time.Minute, tl)
-	cancel()
-	<-done
-	checkExactlyOnce(t, h, "T01", tl, 300)
-}
-
 // dyingOutbox is a till that dies at a chosen moment: after the head office has acknowledged a batch but
 // before the till has marked it sent, or at once on its next read.
 type dyingOutbox struct {

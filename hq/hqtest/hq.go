@@ -16,8 +16,7 @@ import (
 	"checkout/hq/server"
 )
 
-// HQ is a head office for a test: the real server on a real PostgreSQL schema, over TLS on a fixed
-// address, so it can be killed and started again where the tills expect it.
+// HQ is a head office for a test: the real server on a real PostgreSQL schema, over TLS.
 type HQ struct {
 	URL    string // https://127.0.0.1:PORT
 	Addr   string
@@ -44,13 +43,7 @@ func (h *HQ) start(addr string) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var ln net.Listener
-	for i := 0; ; i++ { // the old listener's port may take a moment to be free again
-		if ln, err = net.Listen("tcp", addr); err == nil || i == 50 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -66,7 +59,7 @@ func (h *HQ) start(addr string) {
 	h.CAPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw})
 }
 
-// Kill stops the head office abruptly: open connections are cut, requests in flight are abandoned (their
+// Kill stops the head office: open connections are cut, requests in flight are abandoned (their
 // transactions roll back), and the pool is closed.
 func (h *HQ) Kill() {
 	if h.http == nil {
@@ -76,13 +69,6 @@ func (h *HQ) Kill() {
 	h.http.Close()
 	h.Server.Close()
 	h.http = nil
-}
-
-// Restart starts the head office again on the same address and database.
-func (h *HQ) Restart() {
-	h.t.Helper()
-	h.Kill()
-	h.start(h.Addr)
 }
 
 // Enrol adds shop (if new), makes an enrolment code for till and enrols it through the API, returning the
