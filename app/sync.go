@@ -6,11 +6,12 @@ import (
 	"time"
 )
 
-// OutboxDoc is one document waiting for the head office: a sale, refund, top-up, shift or cash movement,
-// or Z report, in the order the till committed it. ID is its UUID, the idempotency key of the upload.
+// OutboxDoc is one document waiting for the head office: a sale, refund, top-up, stock movement (receiving,
+// adjustment, count, transfer), shift or cash movement, or Z report, in the order the till committed it.
+// ID is its UUID, the idempotency key of the upload.
 type OutboxDoc struct {
 	ID   string
-	Kind string // "sale", "refund", "topup", "shift_open", "cash_in", "cash_out", "shift_close", "zreport"
+	Kind string // "sale", "refund", "topup", "stock", "shift_open", "cash_in", "cash_out", "shift_close", "zreport"
 	Seq  int64  // the journal row that recorded it: the till's order
 	At   time.Time
 	Body json.RawMessage // the full document, rebuilt from the stored rows

@@ -51,8 +51,8 @@ func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]app.OutboxDoc, 
 }
 
 // outboxDocument maps one outbox row to the JSON document the head office stores. Sales, refunds, top-ups
-// and Z reports are rebuilt from their tables; the journal entries of shift openings, closes and cash
-// movements already hold every column, so they are sent as journaled.
+// and Z reports are rebuilt from their tables; the journal entries of stock movements, shift openings,
+// closes and cash movements already hold every column, so they are sent as journaled.
 func (s *Store) outboxDocument(ctx context.Context, d app.OutboxDoc, payload string) (json.RawMessage, error) {
 	var doc any
 	switch d.Kind {

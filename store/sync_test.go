@@ -101,3 +101,42 @@ func TestSyncLink(t *testing.T) {
 		t.Fatalf("last sync %v", l.LastSync)
 	}
 }
+
+// A delivery goes to the head office as one document listing every movement by SKU.
+func TestOutboxStockMoves(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	inv := app.NewInventory(s, time.Now)
+	cola := productBySKU(t, s, "DRK-001")
+	if err := inv.Receive(ctx, "Acme", app.SystemSession("owner"), []app.ReceiveLine{
+		{Product: cola, Qty: app.Pieces(24), UnitCost: cny(150)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := inv.Adjust(ctx, cola, app.Pieces(-2), "damage", app.SystemSession("owner")); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.PendingOutbox(ctx, 10)
+	if err != nil || len(docs) != 2 {
+		t.Fatalf("pending %+v, %v", docs, err)
+	}
+	var got []stockEntry
+	for _, d := range docs {
+		var e stockEntry
+		if err := json.Unmarshal(d.Body, &e); err != nil || d.Kind != "stock" || e.ID != d.ID {
+			t.Fatalf("%s %s: %v", d.Kind, d.Body, err)
+		}
+		got = append(got, e)
+	}
+	if l := got[0].Lines; got[0].Kind != "receiving" || len(l) != 1 || l[0].SKU != "DRK-001" || l[0].Qty != 24000 || l[0].UnitCost != "1.50" {
+		t.Errorf("delivery %+v", got[0])
+	}
+	if l := got[1].Lines; got[1].Kind != "adjustment" || len(l) != 1 || l[0].Qty != -2000 || l[0].Reason != "damage" || l[0].UnitCost != "" {
+		t.Errorf("adjustment %+v", got[1])
+	}
+	if err := s.VerifyStock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

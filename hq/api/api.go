@@ -34,7 +34,8 @@ type EnrolReply struct {
 	Till  string `json:"till"`
 }
 
-// Document is one outbox row of a till: a sale, refund, top-up, shift or cash movement, or Z report. ID is
+// Document is one outbox row of a till: a sale, refund, top-up, stock movement, shift or cash movement, or
+// Z report. ID is
 // its UUID and the idempotency key: the head office stores each ID once per shop.
 type Document struct {
 	ID   string          `json:"id"`
@@ -45,7 +46,7 @@ type Document struct {
 }
 
 // Kinds are the document kinds the head office accepts.
-var Kinds = []string{"sale", "refund", "topup", "shift_open", "cash_in", "cash_out", "shift_close", "zreport"}
+var Kinds = []string{"sale", "refund", "topup", "stock", "shift_open", "cash_in", "cash_out", "shift_close", "zreport"}
 
 // UploadRequest is a batch of documents in the till's order. Pending is how many documents the till
 // holds unsent, this batch included: the head office shows it per till.
