@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -36,8 +37,12 @@ type Client struct {
 	http *http.Client
 }
 
-// New returns a client for cfg.
+// New returns a client for cfg. The URL must be https: the token and the shop's sales never cross the
+// network in the clear.
 func New(cfg Config) (*Client, error) {
+	if u, err := url.Parse(cfg.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("head office URL %q: want https://HOST[:PORT]", cfg.URL)
+	}
 	roots, err := x509.SystemCertPool()
 	if err != nil || roots == nil {
 		roots = x509.NewCertPool()
@@ -57,8 +62,8 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
 // Enrol trades a one-time code for the till's token.
-func Enrol(ctx context.Context, url, code string, caPEM []byte) (api.EnrolReply, error) {
-	c, err := New(Config{URL: url, CAPEM: caPEM})
+func Enrol(ctx context.Context, hqURL, code string, caPEM []byte) (api.EnrolReply, error) {
+	c, err := New(Config{URL: hqURL, CAPEM: caPEM})
 	if err != nil {
 		return api.EnrolReply{}, err
 	}

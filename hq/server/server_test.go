@@ -156,6 +156,9 @@ func TestEnrolCodeIsOneTime(t *testing.T) {
 	if _, err := h.Server.EnrolCode(ctx, "nowhere", "T01"); err == nil {
 		t.Fatal("a code for an unknown shop was made")
 	}
+	if _, err := client.Enrol(ctx, strings.Replace(h.URL, "https", "http", 1), "whatever", h.CAPEM); err == nil || !strings.Contains(err.Error(), "want https") {
+		t.Fatalf("enrol over plain HTTP: %v", err)
+	}
 	// Without the pinned certificate the till refuses the head office.
 	if _, err := client.Enrol(ctx, h.URL, "whatever", nil); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("enrol without the CA: %v", err)
