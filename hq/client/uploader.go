@@ -20,7 +20,7 @@ type Uploader struct {
 	Client *Client
 	Batch  int // documents per upload; 500 when zero
 
-	// Backoff after a failure grows from MinBackoff to MaxBackoff (1 s and 5 min when zero), with jitter so
+	// Backoff after a failure grows from MinBackoff to MaxBackoff (1 s and 1 min when zero), with jitter so
 	// a shop's tills do not all retry at once when the head office returns.
 	MinBackoff, MaxBackoff time.Duration
 	// Idle is how often an idle uploader looks for new documents without a Wake; 10 s when zero.
@@ -46,7 +46,7 @@ func (u *Uploader) init() {
 			u.MinBackoff = time.Second
 		}
 		if u.MaxBackoff == 0 {
-			u.MaxBackoff = 5 * time.Minute
+			u.MaxBackoff = time.Minute
 		}
 		if u.Idle == 0 {
 			u.Idle = 10 * time.Second
