@@ -123,13 +123,80 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 // decimalPattern is money as the till writes it: decimal text in the currency's minor units.
 var decimalPattern = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,4})?$`)
 
-// saleFields are what the sales table keeps of a sale's document.
-type saleFields struct {
-	ID          string `json:"id"`
-	ReceiptNo   string `json:"receipt_no"`
-	CompletedAt string `json:"completed_at"`
-	Currency    string `json:"currency"`
-	Total       string `json:"total"`
+// moneyFields are what the head office's tables take from a document: the sales table from a sale, the
+// member ledger from a sale or refund with a member, and from a top-up. validate checks them, so that
+// storing cannot fail on a malformed document.
+type moneyFields struct {
+	ID          string          `json:"id"`
+	ReceiptNo   string          `json:"receipt_no"`
+	CompletedAt string          `json:"completed_at"`
+	Currency    string          `json:"currency"`
+	Total       string          `json:"total"`
+	Amount      string          `json:"amount"` // top-up
+	Bonus       string          `json:"bonus"`  // top-up
+	Member      json.RawMessage `json:"member"` // a top-up's member number; a sale's or refund's member object
+	Tenders     []struct {
+		Amount string `json:"amount"`
+	} `json:"tenders"`
+	Tender json.RawMessage `json:"tender"` // a refund's tender object; a top-up's tender kind
+}
+
+// memberOnDocument is a sale's or refund's member.
+type memberOnDocument struct {
+	Number         string `json:"number"`
+	PointsEarned   *int64 `json:"points_earned"`
+	PointsRedeemed int64  `json:"points_redeemed"`
+}
+
+// checkMoney validates the fields the head office's tables take from a document of kind.
+func checkMoney(kind string, d api.Document) *api.Error {
+	var f moneyFields
+	if err := json.Unmarshal(d.Body, &f); err != nil {
+		return badRequest("%s %s: %v", kind, d.ID, err)
+	}
+	decimals := func(values ...string) bool {
+		for _, v := range values {
+			if !decimalPattern.MatchString(v) {
+				return false
+			}
+		}
+		return true
+	}
+	bad := func(what string) *api.Error { return badRequest("%s %s: %s missing or malformed", kind, d.ID, what) }
+	if f.ID != d.ID {
+		return bad("id")
+	}
+	switch kind {
+	case "sale":
+		if _, err := time.Parse(time.RFC3339Nano, f.CompletedAt); f.ReceiptNo == "" || f.Currency == "" || !decimals(f.Total) || err != nil {
+			return bad("receipt_no, completed_at, currency or total")
+		}
+		for _, t := range f.Tenders {
+			if !decimals(t.Amount) {
+				return bad("tender amount")
+			}
+		}
+	case "refund":
+		var t struct {
+			Amount string `json:"amount"`
+		}
+		if json.Unmarshal(f.Tender, &t) != nil || !decimals(t.Amount) {
+			return bad("tender amount")
+		}
+	case "topup":
+		var number string
+		if json.Unmarshal(f.Member, &number) != nil || number == "" || !decimals(f.Amount, f.Bonus) {
+			return bad("member, amount or bonus")
+		}
+		return nil
+	}
+	if f.Member != nil {
+		var m memberOnDocument
+		if json.Unmarshal(f.Member, &m) != nil || m.Number == "" || m.PointsEarned == nil {
+			return bad("member")
+		}
+	}
+	return nil
 }
 
 // validate checks a batch before anything is stored: a bad document refuses the whole batch.
@@ -157,14 +224,9 @@ func validate(req *api.UploadRequest) *api.Error {
 		case len(d.Body) == 0 || d.Body[0] != '{':
 			return badRequest("document %s: body is not a JSON object", d.ID)
 		}
-		if d.Kind == "sale" {
-			var f saleFields
-			if err := json.Unmarshal(d.Body, &f); err != nil {
-				return badRequest("sale %s: %v", d.ID, err)
-			}
-			if _, err := time.Parse(time.RFC3339Nano, f.CompletedAt); f.ID != d.ID || f.ReceiptNo == "" || f.Currency == "" ||
-				!decimalPattern.MatchString(f.Total) || err != nil {
-				return badRequest("sale %s: id, receipt_no, completed_at, currency or total missing or malformed", d.ID)
+		if d.Kind == "sale" || d.Kind == "refund" || d.Kind == "topup" {
+			if e := checkMoney(d.Kind, d); e != nil {
+				return e
 			}
 		}
 		seen[d.ID] = true
@@ -173,7 +235,8 @@ func validate(req *api.UploadRequest) *api.Error {
 }
 
 // upload stores a batch of a till's documents in one transaction and acknowledges each: new, or already
-// held. The unique key (shop, id) makes a retry after a lost reply store nothing twice.
+// held. A document's money goes into the sales table and the member ledger in the same statement, and
+// only when the document is new, so neither counts a retried document twice. The unique key (shop, id) makes a retry after a lost reply store nothing twice.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -209,11 +272,25 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 				INSERT INTO documents (shop_id, id, till_id, kind, till_seq, at, body)
 				SELECT $1, id, $2, kind, seq, at, body FROM input ORDER BY seq
 				ON CONFLICT (shop_id, id) DO NOTHING
-				RETURNING id, kind, body),
+				RETURNING id, kind, at, body),
 			sale AS (
 				INSERT INTO sales (shop_id, id, till_id, receipt_no, completed_at, currency, total)
 				SELECT $1, id, $2, body->>'receipt_no', (body->>'completed_at')::timestamptz, body->>'currency', (body->>'total')::numeric
-				FROM new WHERE kind = 'sale')
+				FROM new WHERE kind = 'sale'),
+			member AS (
+				INSERT INTO member_movements (shop_id, document_id, member, kind, prepaid, points, at)
+				SELECT $1, id, CASE kind WHEN 'topup' THEN body->>'member' ELSE body->'member'->>'number' END, kind,
+					CASE kind
+						WHEN 'sale' THEN -coalesce((SELECT sum((t->>'amount')::numeric) FROM jsonb_array_elements(body->'tenders') t
+							WHERE t->>'kind' = 'prepaid'), 0)
+						WHEN 'refund' THEN CASE WHEN body->'tender'->>'kind' = 'prepaid' THEN (body->'tender'->>'amount')::numeric ELSE 0 END
+						ELSE (body->>'amount')::numeric + (body->>'bonus')::numeric END,
+					CASE kind
+						WHEN 'sale' THEN (body->'member'->>'points_earned')::bigint - coalesce((body->'member'->>'points_redeemed')::bigint, 0)
+						WHEN 'refund' THEN (body->'member'->>'points_earned')::bigint
+						ELSE 0 END,
+					at
+				FROM new WHERE kind IN ('sale', 'refund') AND body ? 'member' OR kind = 'topup')
 			SELECT id::text FROM new`, t.shopID, t.id, ids, kinds, seqs, ats, bodies)
 		if err != nil {
 			return err

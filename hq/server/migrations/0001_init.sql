@@ -53,3 +53,18 @@ CREATE TABLE sales (
     total        numeric(20, 4) NOT NULL,
     PRIMARY KEY (shop_id, id)
 );
+
+-- Members' points and prepaid value, one movement per document that moved them (a sale paid from the
+-- balance or earning points, a refund giving them back, a top-up), written with the document: the head
+-- office's ledger of every card, each movement once however often its document was sent.
+CREATE TABLE member_movements (
+    shop_id     bigint         NOT NULL REFERENCES shops (id),
+    document_id uuid           NOT NULL,
+    member      text           NOT NULL,
+    kind        text           NOT NULL,
+    prepaid     numeric(20, 4) NOT NULL, -- + into the balance, − spent from it
+    points      bigint         NOT NULL,
+    at          timestamptz    NOT NULL,
+    PRIMARY KEY (shop_id, document_id)
+);
+CREATE INDEX member_movements_member ON member_movements (shop_id, member);
