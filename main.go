@@ -325,6 +325,7 @@ type Main struct {
 	scanners scannerSource
 	cards    cardSource
 	cardKey  []byte
+	sales    *wakingLog
 	stopSync func()
 }
 
@@ -358,7 +359,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	co, err := app.NewCheckout(set, st, st, time.Now)
+	sales := &wakingLog{SaleLog: st}
+	co, err := app.NewCheckout(set, st, sales, time.Now)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -386,7 +388,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, settings: set, scanners: scanners,
-		cards: cards, cardKey: key}, nil
+		cards: cards, cardKey: key, sales: sales}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -431,7 +433,7 @@ func (m *Main) Start(a fyne.App) {
 		}
 	}
 	m.Till = ui.NewTill(a, m.Checkout, opt)
-	stop, err := startSync(m.Store, m.Till.SetSyncStatus)
+	stop, err := startSync(m.Store, m.sales, m.Till.SetSyncStatus)
 	if err != nil {
 		// The till sells without the head office; the owner sees why in the status bar.
 		m.Till.SetSyncStatus(app.SyncStatus{Enrolled: true, LastError: err.Error()})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"checkout/app"
@@ -127,9 +128,40 @@ func syncOnce(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	return err
 }
 
+// wakingLog is the till's sale log that wakes the uploader after each committed sale or refund, so the
+// head office has it within moments rather than at the uploader's next idle look.
+type wakingLog struct {
+	app.SaleLog
+	wake atomic.Pointer[func()]
+}
+
+func (l *wakingLog) poke() {
+	if f := l.wake.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// CommitSale commits the sale, then wakes the uploader.
+func (l *wakingLog) CommitSale(ctx context.Context, s *app.Sale) error {
+	err := l.SaleLog.CommitSale(ctx, s)
+	if err == nil {
+		l.poke()
+	}
+	return err
+}
+
+// CommitRefund commits the refund, then wakes the uploader.
+func (l *wakingLog) CommitRefund(ctx context.Context, r *app.Refund) error {
+	err := l.SaleLog.CommitRefund(ctx, r)
+	if err == nil {
+		l.poke()
+	}
+	return err
+}
+
 // startSync runs the uploader of an enrolled till in the background until the returned stop is called,
-// reporting its status to show. A till not enrolled sells as before.
-func startSync(st *store.Store, show func(app.SyncStatus)) (stop func(), err error) {
+// reporting its status to show; sales wakes it. A till not enrolled sells as before.
+func startSync(st *store.Store, sales *wakingLog, show func(app.SyncStatus)) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	u, err := newUploader(ctx, st)
 	if errors.Is(err, store.ErrNotFound) {
@@ -141,12 +173,15 @@ func startSync(st *store.Store, show func(app.SyncStatus)) (stop func(), err err
 		return nil, err
 	}
 	u.OnStatus = show
+	wake := u.Wake
+	sales.wake.Store(&wake)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		u.Run(ctx)
 	}()
 	return func() {
+		sales.wake.Store(nil)
 		cancel()
 		<-done
 		u.Client.Close()

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
 	"checkout/app"
 	"checkout/hq/hqtest"
 	"checkout/store"
@@ -79,5 +82,30 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	// A code works once.
 	if c, _, errOut := cli("-db", db, "enrol", "-ca", ca, h.URL, code); c != 1 || !strings.Contains(errOut, "used or expired") {
 		t.Fatalf("enrol again: %d %s", c, errOut)
+	}
+
+	// The till running: its worker uploads each sale as it is made, well before its 10 s idle look. (No
+	// commands from here on: each sets the translations the running till's status bar reads.)
+	m, err := Open(ctx, Config{DBPath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	test.NewTempApp(t)
+	m.Start(fyne.CurrentApp())
+	m.Checkout.SetSession(app.SystemSession("Olivia"))
+	if _, err := m.Checkout.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Checkout.SettleCash(ctx, m.Checkout.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if sts, err := h.Server.Status(ctx); err == nil && sts[0].Sales == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the running till did not upload its sale")
+		}
 	}
 }
