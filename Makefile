@@ -21,8 +21,11 @@ BUILD_PACKAGES := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx1
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libusb-1.0-0-dev
 RUN_PACKAGES := fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
 TEST_PACKAGES := fonts-droid-fallback fonts-dejavu-core poppler-utils
+# The head office's tests and benchmarks run against a real PostgreSQL: .ci/with-postgres starts a
+# throwaway cluster from this package. `make test` alone skips them (CI=1 makes a skip a failure).
+PG_PACKAGES := postgresql
 
-.PHONY: deps deps-run build run test bench soak fuzz package-linux package-deb check-deb clean
+.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb clean
 
 # deps installs the missing build packages, and only those, with apt (sudo when not root).
 deps:
@@ -46,11 +49,19 @@ test: deps
 	# Large-file tests at full size: under the race detector SQLite is too slow for them.
 	$(GO) test -count=1 -run 'CatalogRoundTrip' .
 
+# test-pg is make test with the head office's PostgreSQL tests run on a throwaway cluster, as CI runs it.
+test-pg: deps
+	@./.ci/apt-install $(PG_PACKAGES)
+	./.ci/with-postgres $(MAKE) test
+
 # bench prints the figures the issues name: durable sale commit vs a bare insert; barcode lookup, scan to
 # cart and name search over a generated 1,000,000-product catalog; a 1,000,000-row CSV import (rows/s and
 # peak memory; CHECKOUT_IMPORT_ROWS=100000 or -short for a quick run); the day summary and X/Z reports over
-# a generated year of 500,000 sales (CHECKOUT_BENCH_SALES=50000 for a quick run).
+# a generated year of 500,000 sales (CHECKOUT_BENCH_SALES=50000 for a quick run); the upload of a
+# 10,000-sale backlog to a throwaway local PostgreSQL (sales/s), and the sale commit latency while it runs.
 bench: deps
+	@./.ci/apt-install $(PG_PACKAGES)
+	./.ci/with-postgres $(GO) test -run '^$$' -bench 'UploadBacklog|SaleCommitDuringUpload' -benchtime 1x ./hq/client/
 	$(GO) test -run '^$$' -bench 'SaleCommit' -benchtime 3000x -count 3 ./store/
 	$(GO) test -run '^$$' -bench 'BarcodeLookup|ScanToCart|NameSearch|ProductListPage' -benchtime 20000x ./store/
 	$(GO) test -run '^$$' -bench CatalogImport -benchtime 1x ./store/

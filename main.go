@@ -114,6 +114,11 @@ Commands:
                    closed); the database it replaces is kept beside it
   z-reports [N | Z-NUMBER]
                    the last N (30) Z reports, or one (T01-Z0001) exactly as it was stored
+  enrol [-ca FILE] URL CODE
+                   join the head office at URL with the one-time CODE from checkout-hq enrol-code;
+                   -ca trusts a head office certificate authority besides the system's
+  sync             upload the documents the head office has not acknowledged, once, and print counts
+                   (the till uploads by itself while it runs, once enrolled)
   settings         print the shop's settings
   stock CODE       a product's stock (CODE: barcode or SKU)
   low-stock        products at or below their reorder point, with a suggested order
@@ -197,7 +202,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "seed-demo", "verify-journal", "settings", "set", "stock", "low-stock", "receive", "adjust", "transfer", "reorder-point", "set-price",
 		"import-catalog", "export-catalog", "report", "export-sales", "x-report", "z-report", "shift", "shift-open", "cash-in", "cash-out", "shift-close",
-		"users", "user-add", "user-set", "z-reports", "backup", "simulate":
+		"users", "user-add", "user-set", "z-reports", "backup", "simulate", "enrol", "sync":
 		if err := runCommand(ctx, cfg, command, rest, stdout); err != nil {
 			fmt.Fprintln(stderr, "checkout:", err)
 			return 1
@@ -233,6 +238,10 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		return importCatalog(ctx, st, args, stdout)
 	case command == "export-catalog":
 		return exportCatalog(ctx, st, args, stdout)
+	case command == "enrol":
+		return enrol(ctx, st, args, stdout)
+	case command == "sync":
+		return syncOnce(ctx, st, stdout)
 	}
 	switch command {
 	case "seed-demo":
@@ -367,6 +376,8 @@ type Main struct {
 	scanners scannerSource
 	cards    cardSource
 	cardKey  []byte
+	sales    *wakingLog
+	stopSync func()
 }
 
 // Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
@@ -399,7 +410,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	co, err := app.NewCheckout(set, st, st, time.Now)
+	sales := &wakingLog{SaleLog: st}
+	co, err := app.NewCheckout(set, st, sales, time.Now)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -434,7 +446,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, Printer: prn, SimPrinter: simPrinter,
-		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key}, nil
+		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key, sales: sales}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -484,6 +496,13 @@ func (m *Main) Start(a fyne.App) {
 		}
 	}
 	m.Till = ui.NewTill(a, m.Checkout, opt)
+	stop, err := startSync(m.Store, m.sales, m.Till.SetSyncStatus)
+	if err != nil {
+		// The till sells without the head office; the owner sees why in the status bar.
+		m.Till.SetSyncStatus(app.SyncStatus{Enrolled: true, LastError: err.Error()})
+		stop = func() {}
+	}
+	m.stopSync = stop
 }
 
 // ScannerEvents delivers the scanners' events; Serve hands them to the screens.
@@ -510,6 +529,9 @@ func (m *Main) Serve() {
 
 // Close stops the devices and closes the database; every completed sale is already on disk.
 func (m *Main) Close() error {
+	if m.stopSync != nil {
+		m.stopSync()
+	}
 	m.cards.Close()
 	m.scanners.Close()
 	return m.Store.Close()

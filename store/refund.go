@@ -39,7 +39,10 @@ type refundLineDoc struct {
 	Tax    string `json:"tax"`
 }
 
-func refundDocHash(r *app.Refund) string {
+func refundDocHash(r *app.Refund) string { return docSHA256(newRefundDoc(r)) }
+
+// newRefundDoc builds a refund's document: what the journal hashes and the outbox uploads.
+func newRefundDoc(r *app.Refund) refundDoc {
 	d := refundDoc{ID: r.ID, Till: r.Till, Number: r.Number, ReceiptNo: r.ReceiptNo, SaleReceipt: r.SaleReceipt,
 		At: timestamp(r.At), Currency: r.Currency.Code, Reason: r.Reason, Total: r.Total.Decimal(), Tax: r.Tax.Decimal(),
 		Rounding: r.Rounding.Decimal(), Lines: []refundLineDoc{}, Cashier: r.Cashier, ApprovedBy: r.ApprovedBy,
@@ -52,7 +55,7 @@ func refundDocHash(r *app.Refund) string {
 	if m := r.Member; m != nil {
 		d.Member = &memberDoc{Number: m.Number, PointsEarned: m.PointsEarned}
 	}
-	return docSHA256(d)
+	return d
 }
 
 // refundEntry is what the journal records of a refund.

@@ -99,6 +99,7 @@ type Till struct {
 	total                          *canvas.Text
 	secondTotal                    *widget.Label // the total in the shop's second currency, if it has one
 	clock, status                  *widget.Label
+	sync                           *widget.Label // the head office link; hidden until the uploader reports
 
 	modal     dialog.Dialog     // the open dialog; nil while the sale screen has the keys
 	modalScan func(code string) // where the open dialog wants scans; nil: close it and sell
@@ -284,9 +285,12 @@ func (t *Till) build() fyne.CanvasObject {
 	keys := container.NewGridWithColumns(min(len(buttons), 4), buttons...) // two rows fit a 1024-pixel screen
 	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
 	t.status.Importance = widget.LowImportance
+	t.sync = widget.NewLabel("")
+	t.sync.Importance = widget.LowImportance
+	t.sync.Hide()
 	statusBar := container.NewHBox(
 		widget.NewLabelWithStyle(lang.L("Till")+" "+t.co.Settings().Till, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		t.status, layout.NewSpacer(), t.clock)
+		t.status, t.sync, layout.NewSpacer(), t.clock)
 	t.showClock()
 
 	top := container.NewVBox(t.scan, t.message, t.memberLine)

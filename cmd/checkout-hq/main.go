@@ -1,0 +1,145 @@
+// Command checkout-hq is the head office server: the tills of every shop upload to it over HTTPS, and it
+// keeps what they send in PostgreSQL. Pure Go, no GUI.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"checkout/hq/server"
+)
+
+const usage = `Usage: checkout-hq [-db URL] command
+
+Commands:
+  serve -listen ADDR -cert FILE -key FILE
+                      serve the tills over HTTPS (default -listen :8443)
+  shop-add CODE       add a shop (CODE: letters, digits, - and _; tills name it)
+  enrol-code SHOP TILL
+                      print a one-time code (valid 24 h) for: checkout enrol URL CODE
+  status              every till: last seen, documents it still held unsent, documents and sales stored
+
+The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
+
+Flags:
+`
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("checkout-hq", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", os.Getenv("CHECKOUT_HQ_DB"), "PostgreSQL `URL`")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	if *db == "" {
+		fmt.Fprintln(stderr, "checkout-hq: no database: -db URL or $CHECKOUT_HQ_DB")
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := command(ctx, *db, fs.Arg(0), fs.Args()[1:], stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "checkout-hq:", err)
+		return 1
+	}
+	return 0
+}
+
+func command(ctx context.Context, db, name string, args []string, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	switch name {
+	case "serve", "shop-add", "enrol-code", "status":
+	default:
+		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
+	}
+	srv, err := server.Open(ctx, db, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	switch name {
+	case "serve":
+		return serve(ctx, srv, args, log)
+	case "shop-add":
+		if len(args) != 1 {
+			return errors.New("shop-add takes CODE")
+		}
+		if err := srv.AddShop(ctx, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "shop %s added\n", args[0])
+	case "enrol-code":
+		if len(args) != 2 {
+			return errors.New("enrol-code takes SHOP TILL")
+		}
+		code, err := srv.EnrolCode(ctx, args[0], args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n(one use, valid for %v: on the till, checkout enrol https://THIS-SERVER:PORT %s)\n", code, server.EnrolCodeTTL, code)
+	case "status":
+		sts, err := srv.Status(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "SHOP\tTILL\tLAST SEEN\tPENDING\tDOCUMENTS\tSALES")
+		for _, st := range sts {
+			seen := "never"
+			if !st.LastSeen.IsZero() {
+				seen = st.LastSeen.Local().Format("2006-01-02 15:04:05")
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\n", st.Shop, st.Till, seen, st.Pending, st.Documents, st.Sales)
+		}
+		return w.Flush()
+	}
+	return nil
+}
+
+func serve(ctx context.Context, srv *server.Server, args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	listen := fs.String("listen", ":8443", "`address` to listen on")
+	cert := fs.String("cert", "", "TLS certificate `file` (PEM)")
+	key := fs.String("key", "", "TLS private key `file` (PEM)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cert == "" || *key == "" {
+		return errors.New("serve needs -cert and -key: the tills speak only HTTPS")
+	}
+	hs := &http.Server{Addr: *listen, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ListenAndServeTLS(*cert, *key) }()
+	log.Info("serving", "listen", *listen)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(shut)
+	}
+}

@@ -1,0 +1,80 @@
+// Package api holds the head office's HTTP/JSON wire types, shared by the server (hq/server) and the
+// till's client (hq/client). It imports only the standard library.
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Limits the server enforces; the client keeps its batches within them.
+const (
+	MaxBody  = 8 << 20 // bytes of one request body
+	MaxBatch = 1000    // documents in one upload
+)
+
+// EnrolPath is where a till trades its one-time enrolment code for its token.
+const EnrolPath = "/v1/enrol"
+
+// UploadPath returns the path a till of shop posts its outbox documents to.
+func UploadPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/upload" }
+
+// EnrolRequest carries the one-time code printed by `checkout-hq enrol-code`.
+type EnrolRequest struct {
+	Code string `json:"code"`
+}
+
+// EnrolReply is the till's identity at the head office. Token is shown once: the server keeps only its
+// SHA-256. It goes in the Authorization header as "Bearer TOKEN".
+type EnrolReply struct {
+	Token string `json:"token"`
+	Shop  string `json:"shop"`
+	Till  string `json:"till"`
+}
+
+// Document is one outbox row of a till: a sale, refund, top-up, stock movement, shift or cash movement, or
+// Z report. ID is
+// its UUID and the idempotency key: the head office stores each ID once per shop.
+type Document struct {
+	ID   string          `json:"id"`
+	Kind string          `json:"kind"`
+	Seq  int64           `json:"seq"` // the till's journal sequence: documents of a batch come in this order
+	At   time.Time       `json:"at"`
+	Body json.RawMessage `json:"body"`
+}
+
+// Kinds are the document kinds the head office accepts.
+var Kinds = []string{"sale", "refund", "topup", "stock", "shift_open", "cash_in", "cash_out", "shift_close", "zreport"}
+
+// UploadRequest is a batch of documents in the till's order. Pending is how many documents the till
+// holds unsent, this batch included: the head office shows it per till.
+type UploadRequest struct {
+	Pending   int64      `json:"pending"`
+	Documents []Document `json:"documents"`
+}
+
+// UploadReply acknowledges every document of the batch the head office now holds: Stored were new,
+// Duplicates were there already (a retry after a lost reply). Both are safe to mark sent.
+type UploadReply struct {
+	Stored     []string `json:"stored"`
+	Duplicates []string `json:"duplicates"`
+}
+
+// Error is the body of every non-2xx reply.
+type Error struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"` // stable: "unauthorized", "forbidden", "bad_request", "too_large", …
+	Message string `json:"error"`
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("head office: %s (%d %s)", e.Message, e.Status, e.Code)
+}
+
+// Permanent reports whether retrying the same request cannot succeed: the till must be fixed or
+// re-enrolled. Server errors and timeouts are worth retrying.
+func (e *Error) Permanent() bool {
+	return e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 429
+}

@@ -1,0 +1,192 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"checkout/app"
+	"checkout/hq/api"
+)
+
+// Uploader sends the till's outbox to the head office in journal order, in batches. A document is marked
+// sent only after the head office acknowledged it; a lost reply means the batch is sent again, and the
+// head office, keyed by each document's UUID, stores nothing twice.
+type Uploader struct {
+	Outbox app.Outbox
+	Client *Client
+	Batch  int // documents per upload; 500 when zero
+
+	// Backoff after a failure grows from MinBackoff to MaxBackoff (1 s and 1 min when zero), with jitter so
+	// a shop's tills do not all retry at once when the head office returns.
+	MinBackoff, MaxBackoff time.Duration
+	// Idle is how often an idle uploader looks for new documents without a Wake; 10 s when zero.
+	Idle time.Duration
+	// OnStatus, when set, is called with every change of status, from the uploader's goroutine.
+	OnStatus func(app.SyncStatus)
+
+	wake   chan struct{}
+	once   sync.Once
+	mu     sync.Mutex
+	status app.SyncStatus
+}
+
+func (u *Uploader) init() {
+	u.once.Do(func() {
+		u.wake = make(chan struct{}, 1)
+		u.status.Enrolled = true
+		if u.Batch <= 0 {
+			u.Batch = 500
+		}
+		u.Batch = min(u.Batch, api.MaxBatch)
+		if u.MinBackoff == 0 {
+			u.MinBackoff = time.Second
+		}
+		if u.MaxBackoff == 0 {
+			u.MaxBackoff = time.Minute
+		}
+		if u.Idle == 0 {
+			u.Idle = 10 * time.Second
+		}
+	})
+}
+
+// Wake asks a running uploader to look for new documents now (after a sale, say). It never blocks.
+func (u *Uploader) Wake() {
+	u.init()
+	select {
+	case u.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Status returns the latest status.
+func (u *Uploader) Status() app.SyncStatus {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.status
+}
+
+func (u *Uploader) update(fn func(*app.SyncStatus)) {
+	u.mu.Lock()
+	fn(&u.status)
+	st := u.status
+	u.mu.Unlock()
+	if u.OnStatus != nil {
+		u.OnStatus(st)
+	}
+}
+
+// Run uploads until ctx ends: everything pending, then waits for a Wake or the idle interval; after a
+// failure it backs off exponentially with jitter.
+func (u *Uploader) Run(ctx context.Context) {
+	u.init()
+	backoff := u.MinBackoff
+	for {
+		_, err := u.UploadPending(ctx)
+		wait := u.Idle
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			// A refusal (bad token, another shop's, a document the head office rejects) will not pass by
+			// itself: retry slowly until someone acts on the error shown.
+			var refused *api.Error
+			if errors.As(err, &refused) && refused.Permanent() {
+				backoff = u.MaxBackoff
+			}
+			// Jitter over the upper half: never a tight loop, never all tills in step.
+			wait = backoff/2 + rand.N(backoff/2+1)
+			backoff = min(2*backoff, u.MaxBackoff)
+		} else {
+			backoff = u.MinBackoff
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-u.wake:
+			if err != nil {
+				// A sale during backoff does not cut it short: the head office is still away.
+				select {
+				case <-ctx.Done():
+				case <-t.C:
+				}
+			}
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// UploadPending uploads batches until nothing is pending or an upload fails, and returns how many
+// documents the head office acknowledged.
+func (u *Uploader) UploadPending(ctx context.Context) (int, error) {
+	u.init()
+	sent := 0
+	for {
+		n, more, err := u.uploadBatch(ctx)
+		sent += n
+		if err != nil {
+			if ctx.Err() == nil { // stopping is not a failure to show
+				u.update(func(s *app.SyncStatus) { s.Online, s.LastError = false, err.Error() })
+			}
+			return sent, err
+		}
+		if !more {
+			return sent, nil
+		}
+	}
+}
+
+// uploadBatch sends the oldest pending batch; more says a full batch went, so more may wait.
+func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err error) {
+	pending, err := u.Outbox.PendingCount(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	u.update(func(s *app.SyncStatus) { s.Pending = pending })
+	if pending == 0 {
+		u.update(func(s *app.SyncStatus) { s.Online, s.LastError = true, "" })
+		return 0, false, nil
+	}
+	docs, err := u.Outbox.PendingOutbox(ctx, u.Batch)
+	if err != nil || len(docs) == 0 {
+		return 0, false, err
+	}
+	req := api.UploadRequest{Pending: pending, Documents: make([]api.Document, len(docs))}
+	asked := make(map[string]bool, len(docs))
+	for i, d := range docs {
+		req.Documents[i] = api.Document{ID: d.ID, Kind: d.Kind, Seq: d.Seq, At: d.At, Body: d.Body}
+		asked[d.ID] = true
+	}
+	reply, err := u.Client.Upload(ctx, req)
+	if err != nil {
+		return 0, false, err
+	}
+	acked := make([]string, 0, len(docs))
+	for _, id := range append(reply.Stored, reply.Duplicates...) {
+		if !asked[id] {
+			return 0, false, fmt.Errorf("head office acknowledged %s, which was not sent", id)
+		}
+		delete(asked, id) // each once
+		acked = append(acked, id)
+	}
+	now := time.Now()
+	// The head office holds them now; if the till stops before this commits, they go again and are
+	// acknowledged as duplicates.
+	if err := u.Outbox.MarkSent(ctx, acked, now); err != nil {
+		return 0, false, fmt.Errorf("mark sent: %w", err)
+	}
+	u.update(func(s *app.SyncStatus) {
+		s.Online, s.LastError, s.LastSync, s.Pending = true, "", now, pending-int64(len(acked))
+	})
+	if len(asked) > 0 {
+		return len(acked), false, errors.New("head office acknowledged only part of the batch")
+	}
+	return len(acked), len(docs) == u.Batch, nil
+}

@@ -1,0 +1,92 @@
+package hqtest
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/pem"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"checkout/hq/client"
+	"checkout/hq/server"
+)
+
+// HQ is a head office for a test: the real server on a real PostgreSQL schema, over TLS.
+type HQ struct {
+	URL    string // https://127.0.0.1:PORT
+	Addr   string
+	CAPEM  []byte // the test certificate, which tills pin at enrolment
+	DBURL  string
+	Server *server.Server
+
+	t    testing.TB
+	http *httptest.Server
+}
+
+// StartHQ starts a head office on a fresh schema; it stops with the test.
+func StartHQ(t testing.TB) *HQ {
+	t.Helper()
+	h := &HQ{t: t, DBURL: PostgresURL(t)}
+	h.start("127.0.0.1:0")
+	t.Cleanup(h.Kill)
+	return h
+}
+
+func (h *HQ) start(addr string) {
+	h.t.Helper()
+	srv, err := server.Open(context.Background(), h.DBURL, nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	hs.Listener.Close()
+	hs.Listener = ln
+	// No session tickets: after the handshake the server writes only replies, which the fault proxy
+	// relies on to cut a reply (not a ticket).
+	hs.TLS = &tls.Config{SessionTicketsDisabled: true}
+	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshakes the fault proxy breaks
+	hs.StartTLS()
+	h.Server, h.http, h.Addr, h.URL = srv, hs, ln.Addr().String(), hs.URL
+	h.CAPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw})
+}
+
+// Kill stops the head office: open connections are cut, requests in flight are abandoned (their
+// transactions roll back), and the pool is closed.
+func (h *HQ) Kill() {
+	if h.http == nil {
+		return
+	}
+	h.http.CloseClientConnections()
+	h.http.Close()
+	h.Server.Close()
+	h.http = nil
+}
+
+// Enrol adds shop (if new), makes an enrolment code for till and enrols it through the API, returning the
+// till's client configuration.
+func (h *HQ) Enrol(shop, till string) client.Config {
+	h.t.Helper()
+	ctx := context.Background()
+	h.Server.AddShop(ctx, shop) // already there is fine
+	code, err := h.Server.EnrolCode(ctx, shop, till)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	reply, err := client.Enrol(ctx, h.URL, code, h.CAPEM)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return client.Config{URL: h.URL, Shop: reply.Shop, Token: reply.Token, CAPEM: h.CAPEM, Timeout: 5 * time.Second}
+}
+
+// HTTPClient returns a plain HTTP client that trusts the test head office, for raw requests.
+func (h *HQ) HTTPClient() *http.Client { return h.http.Client() }

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"checkout/hq/api"
+)
+
+// EnrolCodeTTL is how long an enrolment code stays usable.
+const EnrolCodeTTL = 24 * time.Hour
+
+// randomText returns n random bytes as unpadded base32: easy to read aloud and type.
+func randomText(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+}
+
+// AddShop creates a shop; code names it in URLs and commands (letters, digits, - and _).
+func (s *Server) AddShop(ctx context.Context, code string) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO shops (code) VALUES ($1)`, code)
+	if err != nil {
+		return fmt.Errorf("add shop %s: %w", code, err)
+	}
+	return nil
+}
+
+// EnrolCode makes a one-time code that enrols a till named till in shop; it expires after EnrolCodeTTL.
+// Only its SHA-256 is stored.
+func (s *Server) EnrolCode(ctx context.Context, shop, till string) (string, error) {
+	if strings.TrimSpace(till) == "" {
+		return "", errors.New("enrol code: no till name")
+	}
+	code := randomText(10)
+	tag, err := s.db.Exec(ctx, `INSERT INTO enrol_codes (code_sha256, shop_id, till, expires_at)
+		SELECT $1, id, $3, now() + $4::interval FROM shops WHERE code = $2`, tokenHash(code), shop, till, EnrolCodeTTL.String())
+	if err != nil {
+		return "", fmt.Errorf("enrol code: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return "", fmt.Errorf("enrol code: no shop %q", shop)
+	}
+	return code, nil
+}
+
+// enrol trades a one-time code for a new till token. Enrolling a till name again replaces its token, so
+// a lost or stolen token is revoked by enrolling the till anew.
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
+	var req api.EnrolRequest
+	if e := decode(w, r, &req); e != nil {
+		writeError(w, e)
+		return
+	}
+	token := randomText(32)
+	var reply api.EnrolReply
+	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
+		var shopID int64
+		err := tx.QueryRow(r.Context(), `UPDATE enrol_codes c SET used_at = now() FROM shops s
+			WHERE c.code_sha256 = $1 AND c.used_at IS NULL AND c.expires_at > now() AND s.id = c.shop_id
+			RETURNING c.shop_id, s.code, c.till`, tokenHash(strings.TrimSpace(req.Code))).Scan(&shopID, &reply.Shop, &reply.Till)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(r.Context(), `INSERT INTO tills (shop_id, name, token_sha256, enrolled_at) VALUES ($1, $2, $3, now())
+			ON CONFLICT (shop_id, name) DO UPDATE SET token_sha256 = excluded.token_sha256, enrolled_at = excluded.enrolled_at`,
+			shopID, reply.Till, tokenHash(token))
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		writeError(w, &api.Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "unknown, used or expired enrolment code"})
+		return
+	}
+	if err != nil {
+		s.log.Error("enrol", "err", err)
+		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not enrol: retry"})
+		return
+	}
+	reply.Token = token
+	writeJSON(w, http.StatusOK, reply)
+}
+
+// TillStatus is what the owner sees of one till.
+type TillStatus struct {
+	Shop, Till string
+	LastSeen   time.Time // zero for never
+	Pending    int64     // documents the till held unsent at its last upload
+	Documents  int64     // documents stored from it
+	Sales      int64
+}
+
+// Status lists every till of every shop.
+func (s *Server) Status(ctx context.Context) ([]TillStatus, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, t.last_seen_at, t.last_pending,
+			(SELECT count(*) FROM documents d WHERE d.till_id = t.id), (SELECT count(*) FROM sales x WHERE x.till_id = t.id)
+		FROM tills t JOIN shops s ON s.id = t.shop_id ORDER BY s.code, t.name`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (TillStatus, error) {
+		var st TillStatus
+		var seen *time.Time
+		err := row.Scan(&st.Shop, &st.Till, &seen, &st.Pending, &st.Documents, &st.Sales)
+		if seen != nil {
+			st.LastSeen = *seen
+		}
+		return st, err
+	})
+}

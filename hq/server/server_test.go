@@ -1,0 +1,169 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"checkout/hq/api"
+	"checkout/hq/client"
+	"checkout/hq/hqtest"
+)
+
+func saleDoc(id string, seq int64, total string) api.Document {
+	body, _ := json.Marshal(map[string]any{"id": id, "receipt_no": "T01-000001", "completed_at": "2026-01-02T03:04:05.000000Z",
+		"currency": "CNY", "total": total})
+	return api.Document{ID: id, Kind: "sale", Seq: seq, At: time.Now(), Body: body}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+const (
+	id1 = "0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a01"
+	id2 = "0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a02"
+)
+
+// documents counts what the head office stores, over every till.
+func documents(t *testing.T, h *hqtest.HQ) int64 {
+	t.Helper()
+	sts, err := h.Server.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, st := range sts {
+		n += st.Documents
+	}
+	return n
+}
+
+// A document sent twice is stored once and acknowledged both times; the reply says which were new.
+func TestUploadIsIdempotent(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	c, err := client.New(h.Enrol("north", "T01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	reply, err := c.Upload(ctx, api.UploadRequest{Pending: 1, Documents: []api.Document{saleDoc(id1, 1, "3.00")}})
+	if err != nil || len(reply.Stored) != 1 || len(reply.Duplicates) != 0 {
+		t.Fatalf("first upload: %+v, %v", reply, err)
+	}
+	reply, err = c.Upload(ctx, api.UploadRequest{Pending: 2, Documents: []api.Document{saleDoc(id1, 1, "3.00"), saleDoc(id2, 2, "6.50")}})
+	if err != nil || len(reply.Stored) != 1 || reply.Stored[0] != id2 || len(reply.Duplicates) != 1 || reply.Duplicates[0] != id1 {
+		t.Fatalf("retry: %+v, %v", reply, err)
+	}
+	if n := documents(t, h); n != 2 {
+		t.Fatalf("%d documents stored, want 2", n)
+	}
+}
+
+// Every bad request is refused with a status and a message that say why, and stores nothing.
+func TestUploadRefusesBadRequests(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	north := h.Enrol("north", "T01")
+	south := h.Enrol("south", "T01")
+	good, _ := json.Marshal(api.UploadRequest{Pending: 1, Documents: []api.Document{saleDoc(id1, 1, "3.00")}})
+	huge := append([]byte(`{"pending":1,"documents":[{"id":"`+id1+`","kind":"sale","seq":1,"at":"2026-01-02T03:04:05Z","body":{"x":"`),
+		bytes.Repeat([]byte("a"), api.MaxBody)...)
+	huge = append(huge, `"}}]}`...)
+	tests := []struct {
+		name, shop, token string
+		body              []byte
+		status            int
+		want              string
+	}{
+		{"no token", "north", "", good, 401, "no till token"},
+		{"wrong token", "north", "not-a-token", good, 401, "unknown till token"},
+		{"another shop's token", "north", south.Token, good, 403, "belongs to shop south"},
+		{"unknown shop", "nowhere", north.Token, good, 403, "not nowhere"},
+		{"malformed JSON", "north", north.Token, []byte(`{"documents": [{"id": `), 400, "malformed JSON"},
+		{"unknown field", "north", north.Token, []byte(`{"docs": []}`), 400, "unknown field"},
+		{"trailing data", "north", north.Token, append(append([]byte{}, good...), `{}`...), 400, "data after"},
+		{"oversized body", "north", north.Token, huge, 413, "request body over"},
+		{"no documents", "north", north.Token, []byte(`{"documents": []}`), 400, "no documents"},
+		{"bad id", "north", north.Token, []byte(`{"documents": [{"id": "x", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {}}]}`), 400, "not a lower-case UUID"},
+		{"unknown kind", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "gift", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {}}]}`), 400, "unknown kind"},
+		{"body not an object", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "topup", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": [1]}]}`), 400, "not a JSON object"},
+		{"same document twice", "north", north.Token, mustJSON(api.UploadRequest{Documents: []api.Document{saleDoc(id1, 1, "3.00"), saleDoc(id1, 2, "3.00")}}), 400, "twice in one upload"},
+		{"out of order", "north", north.Token, mustJSON(api.UploadRequest{Documents: []api.Document{saleDoc(id1, 2, "3.00"), saleDoc(id2, 1, "3.00")}}), 400, "out of the till's order"},
+		{"top-up without amount", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "topup", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `", "member": "M1", "bonus": "0.00"}}]}`), 400, "member, amount or bonus missing"},
+		{"refund without tender", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "refund", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `"}}]}`), 400, "tender amount missing"},
+		{"sale with a bad member", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `", "receipt_no": "T01-000001", "completed_at": "2026-01-02T03:04:05.000000Z", "currency": "CNY", "total": "3.00", "member": {"number": "M1"}}}]}`), 400, "member missing"},
+		{"sale without total", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `"}}]}`), 400, "total missing or malformed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, h.URL+api.UploadPath(tt.shop), bytes.NewReader(tt.body))
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			c := h.HTTPClient()
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var e api.Error
+			if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
+				t.Fatalf("status %d, body not a JSON error: %v", resp.StatusCode, err)
+			}
+			if resp.StatusCode != tt.status || !strings.Contains(e.Message, tt.want) || e.Code == "" {
+				t.Errorf("status %d %+v, want %d and a message with %q", resp.StatusCode, e, tt.status, tt.want)
+			}
+		})
+	}
+	if n := documents(t, h); n != 0 {
+		t.Fatalf("%d documents stored from bad requests, want none", n)
+	}
+	// The same document, uploaded by each shop's till, is each shop's own.
+	for _, cfg := range []client.Config{north, south} {
+		c, _ := client.New(cfg)
+		if reply, err := c.Upload(context.Background(), api.UploadRequest{Documents: []api.Document{saleDoc(id1, 1, "3.00")}}); err != nil || len(reply.Stored) != 1 {
+			t.Fatalf("%s: %+v, %v", cfg.Shop, reply, err)
+		}
+	}
+}
+
+// An enrolment code works once; the client's error says why a second use fails.
+func TestEnrolCodeIsOneTime(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	if err := h.Server.AddShop(ctx, "north"); err != nil {
+		t.Fatal(err)
+	}
+	code, err := h.Server.EnrolCode(ctx, "north", "T01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := client.Enrol(ctx, h.URL, code, h.CAPEM)
+	if err != nil || first.Shop != "north" || first.Till != "T01" {
+		t.Fatalf("enrol: %+v, %v", first, err)
+	}
+	_, err = client.Enrol(ctx, h.URL, code, h.CAPEM)
+	var e *api.Error
+	if !errors.As(err, &e) || e.Status != 401 || !strings.Contains(e.Message, "used or expired") {
+		t.Fatalf("second use: %v", err)
+	}
+	if _, err := h.Server.EnrolCode(ctx, "nowhere", "T01"); err == nil {
+		t.Fatal("a code for an unknown shop was made")
+	}
+	if _, err := client.Enrol(ctx, strings.Replace(h.URL, "https", "http", 1), "whatever", h.CAPEM); err == nil || !strings.Contains(err.Error(), "want https") {
+		t.Fatalf("enrol over plain HTTP: %v", err)
+	}
+	// Without the pinned certificate the till refuses the head office.
+	if _, err := client.Enrol(ctx, h.URL, "whatever", nil); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("enrol without the CA: %v", err)
+	}
+}

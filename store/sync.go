@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+var _ app.Outbox = (*Store)(nil)
+
+// PendingOutbox returns up to limit documents the head office has not acknowledged, in journal order, each
+// rebuilt in full from its stored rows: the journal holds only a sale's or refund's hash.
+func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]app.OutboxDoc, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT o.id, o.kind, o.journal_seq, j.at, j.payload FROM outbox o
+		JOIN journal j ON j.seq = o.journal_seq WHERE o.sent_at IS NULL ORDER BY o.journal_seq LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbox: %w", err)
+	}
+	defer rows.Close()
+	var docs []app.OutboxDoc
+	var payloads []string
+	for rows.Next() {
+		var d app.OutboxDoc
+		var at, payload string
+		if err := rows.Scan(&d.ID, &d.Kind, &d.Seq, &at, &payload); err != nil {
+			return nil, err
+		}
+		if d.At, err = parseTimestamp(at); err != nil {
+			return nil, fmt.Errorf("outbox %s: %w", d.ID, err)
+		}
+		docs = append(docs, d)
+		payloads = append(payloads, payload)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range docs {
+		if docs[i].Body, err = s.outboxDocument(ctx, docs[i], payloads[i]); err != nil {
+			return nil, fmt.Errorf("outbox %s %s: %w", docs[i].Kind, docs[i].ID, err)
+		}
+	}
+	return docs, nil
+}
+
+// outboxDocument maps one outbox row to the JSON document the head office stores. Sales, refunds, top-ups
+// and Z reports are rebuilt from their tables; the journal entries of stock movements, shift openings,
+// closes and cash movements already hold every column, so they are sent as journaled.
+func (s *Store) outboxDocument(ctx context.Context, d app.OutboxDoc, payload string) (json.RawMessage, error) {
+	var doc any
+	switch d.Kind {
+	case "sale":
+		sale, err := s.readSale(ctx, d.ID, `uuid = ?`, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		doc = newSaleDoc(sale)
+	case "refund":
+		refunds, err := s.readRefunds(ctx, `r.uuid = ?`, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(refunds) != 1 {
+			return nil, ErrNotFound
+		}
+		doc = newRefundDoc(&refunds[0])
+	case "topup":
+		t, err := s.topUpDoc(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		doc = t
+	case "zreport":
+		var r zRow
+		if err := s.r.QueryRowContext(ctx, `SELECT uuid, id, till, z_no, from_at, to_at, user, currency, sales, revenue, tax, refunds,
+			refund_total, voids, cash_expected, summary FROM zreports WHERE uuid = ?`, d.ID).Scan(&r.ID, &r.Number, &r.Till, &r.No,
+			&r.From, &r.To, &r.User, &r.Currency, &r.Sales, &r.Revenue, &r.Tax, &r.Refunds, &r.RefundTotal, &r.Voids,
+			&r.CashExpected, &r.Summary); err != nil {
+			return nil, err
+		}
+		doc = r
+	default:
+		if !json.Valid([]byte(payload)) {
+			return nil, errors.New("journal payload is not JSON")
+		}
+		return json.RawMessage(payload), nil
+	}
+	return json.Marshal(doc)
+}
+
+// topUpDocument is a top-up as the head office receives it: every column of its row, money as decimals.
+type topUpDocument struct {
+	ID        string `json:"id"`
+	Till      string `json:"till"`
+	ReceiptNo string `json:"receipt_no"`
+	Member    string `json:"member"`
+	At        string `json:"at"`
+	Currency  string `json:"currency"`
+	Amount    string `json:"amount"`
+	Bonus     string `json:"bonus"`
+	Tender    string `json:"tender"`
+	Tendered  string `json:"tendered"`
+	Change    string `json:"change"`
+	Approval  string `json:"approval,omitempty"`
+	CardLast4 string `json:"card_last4,omitempty"`
+	Reference string `json:"reference,omitempty"`
+	User      string `json:"user,omitempty"`
+}
+
+func (s *Store) topUpDoc(ctx context.Context, id string) (topUpDocument, error) {
+	var d topUpDocument
+	var amount, bonus, tendered, change int64
+	err := s.r.QueryRowContext(ctx, `SELECT t.uuid, t.till, t.receipt_no, m.number, t.at, t.currency, t.amount, t.bonus, t.tender_kind,
+		t.tendered, t.change, t.approval, t.card_last4, t.reference, t.user FROM topups t JOIN members m ON m.id = t.member_id
+		WHERE t.uuid = ?`, id).Scan(&d.ID, &d.Till, &d.ReceiptNo, &d.Member, &d.At, &d.Currency, &amount, &bonus, &d.Tender,
+		&tendered, &change, &d.Approval, &d.CardLast4, &d.Reference, &d.User)
+	if err != nil {
+		return d, err
+	}
+	c, err := money.Lookup(d.Currency)
+	if err != nil {
+		return d, err
+	}
+	d.Amount, d.Bonus = money.New(amount, c).Decimal(), money.New(bonus, c).Decimal()
+	d.Tendered, d.Change = money.New(tendered, c).Decimal(), money.New(change, c).Decimal()
+	return d, nil
+}
+
+// MarkSent records the head office's acknowledgement of the documents with these IDs, and the time of it.
+// Rows stay in the outbox: it is the till's log.
+func (s *Store) MarkSent(ctx context.Context, ids []string, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ts := timestamp(at)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		// SQLite allows 32,766 parameters; an upload batch is far smaller, but chunk anyway.
+		for first := 0; first < len(ids); first += 500 {
+			chunk := ids[first:min(first+500, len(ids))]
+			args := make([]any, 0, len(chunk)+1)
+			args = append(args, ts)
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND id IN (?`+
+				strings.Repeat(", ?", len(chunk)-1)+`)`, args...); err != nil {
+				return fmt.Errorf("mark sent: %w", err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET last_sync_at = ?`, ts)
+		return err
+	})
+}
+
+// PendingCount returns how many outbox documents the head office has not acknowledged.
+func (s *Store) PendingCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// SyncLink is the till's enrolment at a head office.
+type SyncLink struct {
+	URL, Shop, Till string
+	EnrolledAt      time.Time
+	LastSync        time.Time // zero for never
+}
+
+// SyncLink returns the till's enrolment, or ErrNotFound when the till is not enrolled.
+func (s *Store) SyncLink(ctx context.Context) (SyncLink, error) {
+	var l SyncLink
+	var enrolled string
+	var last sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT hq_url, shop, till, enrolled_at, last_sync_at FROM sync_state`).Scan(
+		&l.URL, &l.Shop, &l.Till, &enrolled, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, fmt.Errorf("sync: not enrolled: %w", ErrNotFound)
+	}
+	if err != nil {
+		return l, err
+	}
+	l.EnrolledAt, _ = parseTimestamp(enrolled)
+	if last.Valid {
+		l.LastSync, _ = parseTimestamp(last.String)
+	}
+	return l, nil
+}
+
+// SetSyncLink records (or replaces) the till's enrolment.
+func (s *Store) SetSyncLink(ctx context.Context, l SyncLink) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sync_state (id, hq_url, shop, till, enrolled_at) VALUES (1, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET hq_url = excluded.hq_url, shop = excluded.shop, till = excluded.till,
+			enrolled_at = excluded.enrolled_at`, l.URL, l.Shop, l.Till, timestamp(l.EnrolledAt))
+		return err
+	})
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"checkout/app"
+)
+
+// The outbox hands out every document in the till's order, each rebuilt from its rows exactly as the
+// journal hashed it, and keeps the rows once they are marked sent.
+func TestOutboxPendingAndMarkSent(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.OpenShift(ctx, time.Now(), "li", cny(50000)); err != nil {
+		t.Fatal(err)
+	}
+	sale := sellCash(t, s, "5449000000996", "0.455*2000101000006")
+	stored, err := s.SaleByReceipt(ctx, sale.ReceiptNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newCheckout(t, s).RefundSale(ctx, stored, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, "dented")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.PendingOutbox(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 3 || docs[0].Kind != "shift_open" || docs[1].Kind != "sale" || docs[1].ID != sale.ID ||
+		docs[2].Kind != "refund" || docs[2].ID != r.ID || docs[0].Seq >= docs[1].Seq || docs[1].Seq >= docs[2].Seq {
+		t.Fatalf("pending: %+v", docs)
+	}
+	// The sale's and refund's documents are the very ones whose hash the journal holds.
+	for _, d := range docs[1:] {
+		var entry struct {
+			DocSHA256 string `json:"doc_sha256"`
+		}
+		var payload string
+		if err := s.r.QueryRow(`SELECT payload FROM journal WHERE seq = ?`, d.Seq).Scan(&payload); err != nil {
+			t.Fatal(err)
+		}
+		json.Unmarshal([]byte(payload), &entry)
+		sum := sha256.Sum256(d.Body)
+		if hex.EncodeToString(sum[:]) != entry.DocSHA256 {
+			t.Errorf("%s document differs from the journaled one:\n%s", d.Kind, d.Body)
+		}
+	}
+	var body struct {
+		Total string `json:"total"`
+		Lines []any  `json:"lines"`
+	}
+	if err := json.Unmarshal(docs[1].Body, &body); err != nil || body.Total != sale.Totals.Total.Decimal() || len(body.Lines) != 2 {
+		t.Fatalf("sale document %s: %v", docs[1].Body, err)
+	}
+
+	if first, _ := s.PendingOutbox(ctx, 1); len(first) != 1 || first[0].ID != docs[0].ID {
+		t.Fatalf("limit 1: %+v", first)
+	}
+	if err := s.MarkSent(ctx, []string{docs[0].ID, docs[1].ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PendingCount(ctx); err != nil || n != 1 {
+		t.Fatalf("pending count %d, %v; want 1", n, err)
+	}
+	if rest, _ := s.PendingOutbox(ctx, 10); len(rest) != 1 || rest[0].ID != r.ID {
+		t.Fatalf("after marking: %+v", rest)
+	}
+	if n := count(t, s, "outbox"); n != 3 {
+		t.Fatalf("%d outbox rows, want all 3 kept", n)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The enrolment is kept and replaced; a till never enrolled says so.
+func TestSyncLink(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.SyncLink(ctx); err == nil {
+		t.Fatal("a new till is enrolled")
+	}
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, shop := range []string{"north", "south"} {
+		if err := s.SetSyncLink(ctx, SyncLink{URL: "https://hq", Shop: shop, Till: "T01", EnrolledAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := s.SyncLink(ctx)
+	if err != nil || l.Shop != "south" || !l.EnrolledAt.Equal(at) || !l.LastSync.IsZero() {
+		t.Fatalf("%+v, %v", l, err)
+	}
+	s.MarkSent(ctx, []string{"none"}, at)
+	if l, _ := s.SyncLink(ctx); !l.LastSync.Equal(at) {
+		t.Fatalf("last sync %v", l.LastSync)
+	}
+}
+
+// A delivery goes to the head office as one document listing every movement by SKU.
+func TestOutboxStockMoves(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	inv := app.NewInventory(s, time.Now)
+	cola := productBySKU(t, s, "DRK-001")
+	if err := inv.Receive(ctx, "Acme", app.SystemSession("owner"), []app.ReceiveLine{
+		{Product: cola, Qty: app.Pieces(24), UnitCost: cny(150)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := inv.Adjust(ctx, cola, app.Pieces(-2), "damage", app.SystemSession("owner")); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.PendingOutbox(ctx, 10)
+	if err != nil || len(docs) != 2 {
+		t.Fatalf("pending %+v, %v", docs, err)
+	}
+	var got []stockEntry
+	for _, d := range docs {
+		var e stockEntry
+		if err := json.Unmarshal(d.Body, &e); err != nil || d.Kind != "stock" || e.ID != d.ID {
+			t.Fatalf("%s %s: %v", d.Kind, d.Body, err)
+		}
+		got = append(got, e)
+	}
+	if l := got[0].Lines; got[0].Kind != "receiving" || len(l) != 1 || l[0].SKU != "DRK-001" || l[0].Qty != 24000 || l[0].UnitCost != "1.50" {
+		t.Errorf("delivery %+v", got[0])
+	}
+	if l := got[1].Lines; got[1].Kind != "adjustment" || len(l) != 1 || l[0].Qty != -2000 || l[0].Reason != "damage" || l[0].UnitCost != "" {
+		t.Errorf("adjustment %+v", got[1])
+	}
+	if err := s.VerifyStock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"checkout/app"
+	"checkout/hq/client"
+	"checkout/store"
+)
+
+// The till's token and the head office's pinned CA live in files beside the database, readable by the
+// till's user only, like card.key: never in the settings table or the journal, which are copied and shown.
+const (
+	tokenFile = "sync.token"
+	caFile    = "hq-ca.pem"
+)
+
+// enrol trades a one-time code from `checkout-hq enrol-code` for the till's token and records the link.
+func enrol(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("enrol", flag.ContinueOnError)
+	ca := fs.String("ca", "", "a CA certificate `file` (PEM) to trust for the head office, besides the system's")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return errors.New("enrol takes [-ca FILE] URL CODE, e.g. checkout enrol https://hq.example.com:8443 ABCD2345EFGH")
+	}
+	url, code := fs.Arg(0), fs.Arg(1)
+	var pem []byte
+	if *ca != "" {
+		var err error
+		if pem, err = os.ReadFile(*ca); err != nil {
+			return fmt.Errorf("enrol: %w", err)
+		}
+	}
+	reply, err := client.Enrol(ctx, url, code, pem)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(st.Path())
+	if err := writeSecret(filepath.Join(dir, tokenFile), []byte(reply.Token)); err != nil {
+		return err
+	}
+	caPath := filepath.Join(dir, caFile)
+	if pem != nil {
+		err = writeSecret(caPath, pem)
+	} else if err = os.Remove(caPath); errors.Is(err, os.ErrNotExist) {
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := st.SetSyncLink(ctx, store.SyncLink{URL: url, Shop: reply.Shop, Till: reply.Till, EnrolledAt: time.Now()}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "enrolled as till %s of shop %s at %s\n", reply.Till, reply.Shop, url)
+	return nil
+}
+
+// writeSecret replaces path with data, readable by the till's user only, durably.
+func writeSecret(path string, data []byte) error {
+	tmp := path + ".new"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// newUploader returns the uploader of an enrolled till, or an error wrapping store.ErrNotFound.
+func newUploader(ctx context.Context, st *store.Store) (*client.Uploader, error) {
+	link, err := st.SyncLink(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(st.Path())
+	token, err := os.ReadFile(filepath.Join(dir, tokenFile))
+	if err != nil {
+		return nil, fmt.Errorf("sync: the till's token: %w (enrol again)", err)
+	}
+	pem, err := os.ReadFile(filepath.Join(dir, caFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	c, err := client.New(client.Config{URL: link.URL, Shop: link.Shop, Token: string(token), CAPEM: pem})
+	if err != nil {
+		return nil, err
+	}
+	u := &client.Uploader{Outbox: st, Client: c}
+	return u, nil
+}
+
+// syncOnce uploads everything pending once and prints what it did.
+func syncOnce(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	u, err := newUploader(ctx, st)
+	if errors.Is(err, store.ErrNotFound) {
+		return errors.New("sync: this till is not enrolled (checkout enrol URL CODE)")
+	}
+	if err != nil {
+		return err
+	}
+	defer u.Client.Close()
+	n, err := u.UploadPending(ctx)
+	pending, perr := st.PendingCount(ctx)
+	if perr != nil {
+		return perr
+	}
+	fmt.Fprintf(stdout, "uploaded %d documents; %d pending\n", n, pending)
+	return err
+}
+
+// wakingLog is the till's sale log that wakes the uploader after each committed sale or refund, so the
+// head office has it within moments rather than at the uploader's next idle look.
+type wakingLog struct {
+	app.SaleLog
+	wake atomic.Pointer[func()]
+}
+
+func (l *wakingLog) poke() {
+	if f := l.wake.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// CommitSale commits the sale, then wakes the uploader.
+func (l *wakingLog) CommitSale(ctx context.Context, s *app.Sale) error {
+	err := l.SaleLog.CommitSale(ctx, s)
+	if err == nil {
+		l.poke()
+	}
+	return err
+}
+
+// CommitRefund commits the refund, then wakes the uploader.
+func (l *wakingLog) CommitRefund(ctx context.Context, r *app.Refund) error {
+	err := l.SaleLog.CommitRefund(ctx, r)
+	if err == nil {
+		l.poke()
+	}
+	return err
+}
+
+// startSync runs the uploader of an enrolled till in the background until the returned stop is called,
+// reporting its status to show; sales wakes it. A till not enrolled sells as before.
+func startSync(st *store.Store, sales *wakingLog, show func(app.SyncStatus)) (stop func(), err error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	u, err := newUploader(ctx, st)
+	if errors.Is(err, store.ErrNotFound) {
+		cancel()
+		return func() {}, nil
+	}
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	u.OnStatus = show
+	wake := u.Wake
+	sales.wake.Store(&wake)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		u.Run(ctx)
+	}()
+	return func() {
+		sales.wake.Store(nil)
+		cancel()
+		<-done
+		u.Client.Close()
+	}, nil
+}

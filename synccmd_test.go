@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"checkout/app"
+	"checkout/hq/hqtest"
+	"checkout/store"
+)
+
+// A till enrols with a one-time code, keeps its token in a private file (not in its database), and
+// `checkout sync` uploads what it sold; the head office holds it once however often sync runs.
+func TestEnrolAndSyncCommands(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	if err := h.Server.AddShop(ctx, "north"); err != nil {
+		t.Fatal(err)
+	}
+	code, err := h.Server.EnrolCode(ctx, "north", "T01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, h.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, _, errOut := cli("-db", db, "sync"); c != 1 || !strings.Contains(errOut, "not enrolled") {
+		t.Fatalf("sync before enrolling: %d %s", c, errOut)
+	}
+	if c, out, errOut := cli("-db", db, "enrol", "-ca", ca, h.URL, code); c != 0 || !strings.Contains(out, "enrolled as till T01 of shop north") {
+		t.Fatalf("enrol: %d %s %s", c, out, errOut)
+	}
+	info, err := os.Stat(filepath.Join(dir, tokenFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", info, err)
+	}
+	token, _ := os.ReadFile(filepath.Join(dir, tokenFile))
+	dbBytes, _ := os.ReadFile(db)
+	if len(token) < 20 || strings.Contains(string(dbBytes), string(token)) {
+		t.Fatal("the token is missing, or kept in the database")
+	}
+	if c, _, errOut := cli("-db", db, "seed-demo"); c != 0 {
+		t.Fatal(errOut)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := st.Settings(ctx)
+	for range 3 {
+		co, err := app.NewCheckout(set, st, st, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	for _, want := range []string{"uploaded 3 documents; 0 pending", "uploaded 0 documents; 0 pending"} {
+		if c, out, errOut := cli("-db", db, "sync"); c != 0 || !strings.Contains(out, want) {
+			t.Fatalf("sync: %d %q %s, want %q", c, out, errOut, want)
+		}
+	}
+	sts, err := h.Server.Status(ctx)
+	if err != nil || len(sts) != 1 || sts[0].Sales != 3 || sts[0].Documents != 3 {
+		t.Fatalf("head office: %+v, %v", sts, err)
+	}
+	// A code works once.
+	if c, _, errOut := cli("-db", db, "enrol", "-ca", ca, h.URL, code); c != 1 || !strings.Contains(errOut, "used or expired") {
+		t.Fatalf("enrol again: %d %s", c, errOut)
+	}
+
+	// The till running: its worker uploads each sale as it is made, well before its 10 s idle look. (No
+	// commands from here on: each sets the translations the running till's status bar reads.)
+	m, err := Open(ctx, Config{DBPath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	test.NewTempApp(t)
+	m.Start(fyne.CurrentApp())
+	m.Checkout.SetSession(app.SystemSession("Olivia"))
+	if _, err := m.Checkout.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Checkout.SettleCash(ctx, m.Checkout.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if sts, err := h.Server.Status(ctx); err == nil && sts[0].Sales == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the running till did not upload its sale")
+		}
+	}
+}

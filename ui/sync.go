@@ -1,0 +1,39 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"checkout/app"
+)
+
+// SetSyncStatus shows the link to the head office in the status bar: online or offline, how many
+// documents wait, when it last synced and the last error. Any goroutine may call it.
+func (t *Till) SetSyncStatus(st app.SyncStatus) {
+	onUI(func() {
+		t.sync.SetText(syncText(st, t.opt.Now()))
+		t.sync.Show()
+	})
+}
+
+// syncText is the status bar's sync part, e.g. "Sync: online · 0 pending · last sync 14:02".
+func syncText(st app.SyncStatus, now time.Time) string {
+	parts := []string{lang.L("Sync: offline")}
+	if st.Online {
+		parts[0] = lang.L("Sync: online")
+	}
+	parts = append(parts, lang.L("{{.Count}} pending", map[string]any{"Count": st.Pending}))
+	if !st.LastSync.IsZero() {
+		layout := "2006-01-02 15:04"
+		if y, m, d := st.LastSync.Local().Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+			layout = "15:04"
+		}
+		parts = append(parts, lang.L("last sync {{.Time}}", map[string]any{"Time": st.LastSync.Local().Format(layout)}))
+	}
+	if st.LastError != "" {
+		parts = append(parts, st.LastError)
+	}
+	return strings.Join(parts, " · ")
+}
