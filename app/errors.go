@@ -55,6 +55,8 @@ var (
 	ErrWrongPIN            = &Error{"wrong_pin", "wrong PIN"}
 	ErrPINLocked           = &Error{"pin_locked", "too many wrong PINs: the account cannot pay this sale"}
 	ErrDiskWrite           = &Error{"disk_write", "the till could not write to its disk (full?): nothing was saved"}
+	ErrDatabaseBusy        = &Error{"database_busy", "another program is holding the till's database: nothing was saved"}
+	ErrDatabaseGone        = &Error{"database_gone", "the till's database file was deleted or replaced: nothing was saved"}
 	ErrPaymentUnknown      = &Error{"payment_unknown", "the payment's outcome is unknown: check with the provider before taking it again"}
 )
 

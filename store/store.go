@@ -34,8 +34,9 @@ var migrations embed.FS
 // Store is the till's database. It is safe for concurrent use.
 type Store struct {
 	path string
-	w    *sql.DB // the one writer connection
-	r    *sql.DB // readers; WAL lets them run beside the writer
+	file os.FileInfo // the database file as opened: a write checks it is still the file at path
+	w    *sql.DB     // the one writer connection
+	r    *sql.DB     // readers; WAL lets them run beside the writer
 
 	cur atomic.Pointer[money.Currency] // the shop's currency, in which every stored price is kept
 
@@ -66,7 +67,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{path: path, w: w}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
+		if isReadOnly(err) {
+			return nil, fmt.Errorf("open %s: the database file is read-only (check its permissions and the disk): %w", path, err)
+		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if s.file, err = os.Stat(path); err != nil {
+		w.Close()
+		return nil, err
 	}
 	if err := s.q.prepare(ctx, w); err != nil {
 		w.Close()
@@ -185,13 +193,43 @@ func (s *Store) apply(ctx context.Context, version int, body string) (applied bo
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return diskFull(err)
+		return writeError(err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return diskFull(err)
+		return writeError(err)
 	}
-	return diskFull(tx.Commit())
+	if err := s.stillThere(); err != nil {
+		return err
+	}
+	return writeError(tx.Commit())
+}
+
+// stillThere refuses to commit into a database file that was deleted or replaced while the till ran: on
+// Linux the till would go on writing into the unlinked file, and every sale from then on would be gone at
+// the next start.
+func (s *Store) stillThere() error {
+	now, err := os.Stat(s.path)
+	if err != nil || !os.SameFile(now, s.file) {
+		return fmt.Errorf("%w: %s", app.ErrDatabaseGone, s.path)
+	}
+	return nil
+}
+
+// writeError names what stopped a write: the disk (app.ErrDiskWrite), another program holding the database
+// (app.ErrDatabaseBusy, after the busy timeout), or anything else as it is.
+func writeError(err error) error {
+	var se *sqlite.Error
+	if err != nil && errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY {
+		return fmt.Errorf("%w: %w", app.ErrDatabaseBusy, err)
+	}
+	return diskFull(err)
+}
+
+// isReadOnly reports whether SQLite refused to write because the file or its folder is read-only.
+func isReadOnly(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_READONLY
 }
 
 // diskFull marks err as app.ErrDiskWrite when SQLite could not write its files: SQLITE_FULL (no space

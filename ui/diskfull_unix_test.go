@@ -4,6 +4,7 @@ package ui_test
 
 import (
 	"context"
+	"os"
 	"os/signal"
 	"syscall"
 	"testing"
@@ -42,4 +43,19 @@ func TestDiskFullSaleIsKeptAndRetried(t *testing.T) {
 	if sale, err := st.SaleByReceipt(context.Background(), "T01-000001"); err != nil || len(sale.Tenders) != 1 {
 		t.Errorf("the retried sale: %+v, %v", sale, err)
 	}
+}
+
+// The database file deleted under the running till: the cashier is told, and the sale is not written
+// into a file that is gone.
+func TestDeletedDatabaseIsSaid(t *testing.T) {
+	till, st := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	if err := os.Remove(st.Path()); err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF12)
+	typeIn(w, "5")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "The till's database file was deleted or replaced.", "The sale is NOT saved. Press Enter to try again.")
 }

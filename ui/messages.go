@@ -116,6 +116,10 @@ func errorMessage(err error) string {
 		return lang.L("The back office needs the code from your authenticator app: open it again (F4).")
 	case app.ErrNoSealKey.Code:
 		return lang.L("Two-factor sign-in is not set up on this till.")
+	case app.ErrDatabaseBusy.Code:
+		return lang.L("Another program is holding the till's database. Close it (a backup tool, sqlite3).")
+	case app.ErrDatabaseGone.Code:
+		return lang.L("The till's database file was deleted or replaced. Call support: restart the till after the file is back.")
 	case app.ErrDiskWrite.Code:
 		return lang.L("The till could not write to its disk: is it full? Free some space.")
 	case app.ErrUserInactive.Code:

@@ -330,11 +330,21 @@ func (p *payment) complete() {
 	p.settled(sale, err)
 }
 
+// storingFailed reports whether err is the store failing to keep a paid sale (rather than the sale being
+// refused): the sale stays open to be completed again.
+func storingFailed(err error) bool {
+	switch app.ErrorCode(err) {
+	case "", app.ErrDiskWrite.Code, app.ErrDatabaseBusy.Code, app.ErrDatabaseGone.Code:
+		return true
+	}
+	return false
+}
+
 func (p *payment) settled(sale *app.Sale, err error) {
 	t := p.till
 	if err != nil {
 		msg := errorMessage(err)
-		if code := app.ErrorCode(err); code == "" || code == app.ErrDiskWrite.Code { // storing failed: the sale is open, the money taken
+		if storingFailed(err) { // the sale is open, the money taken
 			msg += "\n" + lang.L("The sale is NOT saved. Press Enter to try again.")
 		}
 		if p.problem != nil && t.modal == p.dialog && p.dialog != nil {

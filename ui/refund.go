@@ -228,7 +228,7 @@ func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
 			v.busy = false
 			if err != nil {
 				msg := errorMessage(err)
-				if app.ErrorCode(err) == "" { // the money moved but the refund is not stored: retry the same one
+				if storingFailed(err) { // the money moved but the refund is not stored: retry the same one
 					v.pending, v.pendingTo = r, to
 					msg += "\n" + lang.L("The refund is NOT saved. Press Enter to try again.")
 				}
