@@ -1,0 +1,44 @@
+package server
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"checkout/hq/api"
+)
+
+// FuzzUpload: any body a till (or anyone) posts is either refused with a clear 4xx error before anything
+// is stored, or is a batch whose every document has a UUID, a known kind, a time and a rising sequence.
+func FuzzUpload(f *testing.F) {
+	f.Add([]byte(`{"documents":[{"id":"6f1c2b1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f","kind":"sale","seq":1,"at":"2026-11-30T09:00:00Z",` +
+		`"body":{"id":"6f1c2b1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f","receipt_no":"T01-000001","completed_at":"2026-11-30T09:00:00.000000Z",` +
+		`"currency":"CNY","total":"3.00","tenders":[{"kind":"cash","amount":"3.00"}]}}]}`))
+	f.Add([]byte(`{"documents":[]}`))
+	f.Add([]byte(`{"documents":[{"id":"x","kind":"zreport","seq":0}]} trailing`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", "/v1/upload", bytes.NewReader(body))
+		var req api.UploadRequest
+		if e := decode(w, r, &req); e != nil {
+			if e.Status < 400 || e.Status > 499 || e.Message == "" {
+				t.Fatalf("refusal %+v", e)
+			}
+			return
+		}
+		if e := validate(&req); e != nil {
+			if e.Status < 400 || e.Status > 499 || e.Message == "" {
+				t.Fatalf("refusal %+v", e)
+			}
+			return
+		}
+		for i, d := range req.Documents {
+			if !uuidPattern.MatchString(d.ID) || !slices.Contains(api.Kinds, d.Kind) || d.At.IsZero() ||
+				(i > 0 && d.Seq <= req.Documents[i-1].Seq) {
+				t.Fatalf("accepted document %d: %+v", i, d)
+			}
+		}
+	})
+}
