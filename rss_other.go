@@ -2,5 +2,5 @@
 
 package main
 
-// maxRSS is 0 where the system does not say: the simulate summary then shows no memory figures.
-func maxRSS() uint64 { return 0 }
+// residentRSS is 0 where the system does not say: the simulate summary then shows no memory figures.
+func residentRSS() uint64 { return 0 }
