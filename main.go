@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -378,6 +379,8 @@ type Main struct {
 	cardKey  []byte
 	sales    *wakingLog
 	stopSync func()
+	// syncStatus is the head office link's latest status; nil for a till not enrolled.
+	syncStatus atomic.Pointer[app.SyncStatus]
 }
 
 // Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
@@ -496,10 +499,19 @@ func (m *Main) Start(a fyne.App) {
 		}
 	}
 	m.Till = ui.NewTill(a, m.Checkout, opt)
-	stop, err := startSync(m.Store, m.sales, m.Till.SetSyncStatus)
+	show := func(st app.SyncStatus) {
+		m.syncStatus.Store(&st)
+		m.Till.SetSyncStatus(st)
+	}
+	// While the head office is out of reach, prepaid payments keep to the offline limit.
+	m.Checkout.SetOffline(func() bool {
+		st := m.syncStatus.Load()
+		return st != nil && st.Offline(time.Now())
+	})
+	stop, err := startSync(m.Store, m.sales, m.settings.Currency, show)
 	if err != nil {
 		// The till sells without the head office; the owner sees why in the status bar.
-		m.Till.SetSyncStatus(app.SyncStatus{Enrolled: true, LastError: err.Error()})
+		show(app.SyncStatus{Enrolled: true, LastError: err.Error()})
 		stop = func() {}
 	}
 	m.stopSync = stop

@@ -32,6 +32,9 @@ func syncText(st app.SyncStatus, now time.Time) string {
 		}
 		parts = append(parts, lang.L("last sync {{.Time}}", map[string]any{"Time": st.LastSync.Local().Format(layout)}))
 	}
+	if st.Conflicts > 0 {
+		parts = append(parts, lang.L("{{.Count}} cards overdrawn", map[string]any{"Count": st.Conflicts}))
+	}
 	if st.LastError != "" {
 		parts = append(parts, st.LastError)
 	}
