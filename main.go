@@ -142,6 +142,7 @@ Commands:
                    scanner.prefix, keyboard.wedge_gap_ms,
                    discount_limit (10: the % a cashier may take off a line), idle_lock_minutes (5),
                    pin_tries (5), pin_lock_minutes (15),
+                   prepaid_offline_limit (50: what a card may spend here while offline; 0: its balance),
                    printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),
                    printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),
                    printer.charset (gb18030 or ascii)
