@@ -469,6 +469,9 @@ func (m *Main) Start(a fyne.App) {
 		},
 	}
 	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
+	if _, err := m.Store.SyncLink(context.Background()); err == nil {
+		opt.Sync = m.Store // an enrolled till has a sync page
+	}
 	opt.CardKey = m.cardKey
 	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.settings.Security, time.Now)
 	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {

@@ -136,3 +136,21 @@ func (s *Store) applyMember(ctx context.Context, tx *sql.Tx, m app.HQMember, at 
 		hq_ledger_id = (SELECT coalesce(max(id), 0) FROM member_ledger) WHERE id = ?`, m.Balance.Minor(), m.Points, m.Seq, id)
 	return err
 }
+
+// OverdrawnMembers lists (up to 100 of) the members the head office last said were below zero.
+func (s *Store) OverdrawnMembers(ctx context.Context) ([]app.Member, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.hq_balance < 0 ORDER BY m.number LIMIT 100`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Member
+	for rows.Next() {
+		m, err := s.scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

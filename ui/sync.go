@@ -13,8 +13,12 @@ import (
 // documents wait, when it last synced and the last error. Any goroutine may call it.
 func (t *Till) SetSyncStatus(st app.SyncStatus) {
 	onUI(func() {
+		t.syncStatus = st
 		t.sync.SetText(syncText(st, t.opt.Now()))
 		t.sync.Show()
+		if t.office != nil && t.office.sync != nil && t.office.tabs.SelectedIndex() == t.office.syncIndex {
+			t.office.sync.reload()
+		}
 	})
 }
 
