@@ -333,3 +333,76 @@ func TestTwoTillsPrepaidOffline(t *testing.T) {
 		t.Fatalf("member number %s", m.Number)
 	}
 }
+
+// Prices change at the head office while a till pulls changes in small pages: the till never skips a
+// change committed behind its high-water mark, so once the writers stop, one more sync leaves every
+// price on the till as the head office has it.
+func TestDownSyncMissesNothingUnderConcurrentChanges(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	tl := newTill(t, "T01")
+	u := syncedTill(t, h, tl, "north", "T01", 5)
+	ctx := context.Background()
+	var entries []app.CatalogEntry
+	for i := range 20 {
+		entries = append(entries, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("GEN-%03d", i), Name: fmt.Sprintf("Thing %d", i),
+			Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}})
+	}
+	if _, err := h.Server.ImportCatalog(ctx, "north", entries); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := range 25 {
+				sku := fmt.Sprintf("GEN-%03d", (w*7+i)%20)
+				if err := h.Server.SetPrice(ctx, "north", sku, fmt.Sprintf("%d.%02d", 1+w, i)); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	writers := 4
+	for writers > 0 {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			writers--
+		default:
+			if _, err := u.Down.DownloadChanges(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	syncNow(t, u)
+	conn, err := pgx.Connect(ctx, h.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT sku, (price * 100)::bigint FROM products`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	for rows.Next() {
+		var sku string
+		var price int64
+		if err := rows.Scan(&sku, &price); err != nil {
+			t.Fatal(err)
+		}
+		want[sku] = price
+	}
+	if len(want) != 20 {
+		t.Fatalf("head office has %d products", len(want))
+	}
+	for sku, price := range want {
+		found, err := tl.store.SearchCatalog(ctx, sku, 1)
+		if err != nil || len(found) != 1 || found[0].Price.Minor() != price {
+			t.Fatalf("%s: till %+v, head office %d (%v)", sku, found, price, err)
+		}
+	}
+}
