@@ -222,7 +222,16 @@ func TestTwoTillsPrepaidOffline(t *testing.T) {
 		tl.open(t) // the checkout reads the limit
 		u := []*client.Uploader{u1, u2}[i]
 		u.Outbox, u.Down.Link = tl.store, tl.store
-		tl.co.SetOffline(func() bool { return true }) // both lose the head office
+		// Both lose the head office: their next sync fails, and the checkout asks the link's status.
+		nowhere, err := client.New(client.Config{URL: "https://127.0.0.1:1", Shop: "north", Token: "x", Timeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := &client.Uploader{Outbox: tl.store, Client: nowhere, Down: &client.Downloader{Link: tl.store, Client: nowhere, Currency: cnyCurrency}}
+		if _, _, err := off.Sync(ctx); err == nil {
+			t.Fatal("a sync to nowhere succeeded")
+		}
+		tl.co.SetOffline(func() bool { return off.Status().Offline(time.Now()) })
 		got, err := tl.store.MemberByNumber(ctx, m.Number)
 		if err != nil || got.Balance.Minor() != 10000 || !got.HQKnown || got.HQBalance.Minor() != 10000 {
 			t.Fatalf("%s: member %+v, %v", tl.path, got, err)
