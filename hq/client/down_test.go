@@ -415,3 +415,35 @@ func TestDownSyncMissesNothingUnderConcurrentChanges(t *testing.T) {
 		}
 	}
 }
+
+// The changes endpoint refuses a request without a till's token and malformed parameters.
+func TestChangesRefusals(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	token := tokenOf(t, h, "north", "T01")
+	for _, tc := range []struct {
+		query, token string
+		status       int
+	}{
+		{"?after=0", "", http.StatusUnauthorized},
+		{"?after=0", "wrong", http.StatusUnauthorized},
+		{"?after=abc", token, http.StatusBadRequest},
+		{"?after=-1", token, http.StatusBadRequest},
+		{"", token, http.StatusBadRequest},
+		{"?after=0&limit=1001", token, http.StatusBadRequest},
+		{"?after=0&limit=0", token, http.StatusBadRequest},
+		{"?after=0&limit=1000", token, http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, h.URL+api.ChangesPath("north")+tc.query, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := h.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s (token %q): %d, want %d", tc.query, tc.token, resp.StatusCode, tc.status)
+		}
+	}
+}
