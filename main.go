@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -141,6 +142,7 @@ Commands:
                    scanner.prefix, keyboard.wedge_gap_ms,
                    discount_limit (10: the % a cashier may take off a line), idle_lock_minutes (5),
                    pin_tries (5), pin_lock_minutes (15),
+                   prepaid_offline_limit (50: what a card may spend here while offline; 0: its balance),
                    printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),
                    printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),
                    printer.charset (gb18030 or ascii)
@@ -378,6 +380,8 @@ type Main struct {
 	cardKey  []byte
 	sales    *wakingLog
 	stopSync func()
+	// syncStatus is the head office link's latest status; nil for a till not enrolled.
+	syncStatus atomic.Pointer[app.SyncStatus]
 }
 
 // Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
@@ -465,6 +469,9 @@ func (m *Main) Start(a fyne.App) {
 		},
 	}
 	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
+	if _, err := m.Store.SyncLink(context.Background()); err == nil {
+		opt.Sync = m.Store // an enrolled till has a sync page
+	}
 	opt.CardKey = m.cardKey
 	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.settings.Security, time.Now)
 	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {
@@ -496,10 +503,19 @@ func (m *Main) Start(a fyne.App) {
 		}
 	}
 	m.Till = ui.NewTill(a, m.Checkout, opt)
-	stop, err := startSync(m.Store, m.sales, m.Till.SetSyncStatus)
+	show := func(st app.SyncStatus) {
+		m.syncStatus.Store(&st)
+		m.Till.SetSyncStatus(st)
+	}
+	// While the head office is out of reach, prepaid payments keep to the offline limit.
+	m.Checkout.SetOffline(func() bool {
+		st := m.syncStatus.Load()
+		return st != nil && st.Offline(time.Now())
+	})
+	stop, err := startSync(m.Store, m.sales, m.settings.Currency, show)
 	if err != nil {
 		// The till sells without the head office; the owner sees why in the status bar.
-		m.Till.SetSyncStatus(app.SyncStatus{Enrolled: true, LastError: err.Error()})
+		show(app.SyncStatus{Enrolled: true, LastError: err.Error()})
 		stop = func() {}
 	}
 	m.stopSync = stop

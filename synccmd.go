@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"checkout/app"
+	"checkout/app/money"
 	"checkout/hq/client"
 	"checkout/store"
 )
@@ -86,8 +88,9 @@ func writeSecret(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// newUploader returns the uploader of an enrolled till, or an error wrapping store.ErrNotFound.
-func newUploader(ctx context.Context, st *store.Store) (*client.Uploader, error) {
+// newUploader returns the uploader of an enrolled till, with its downloader of the head office's changes
+// in cur, the shop's currency, or an error wrapping store.ErrNotFound.
+func newUploader(ctx context.Context, st *store.Store, cur money.Currency) (*client.Uploader, error) {
 	link, err := st.SyncLink(ctx)
 	if err != nil {
 		return nil, err
@@ -105,13 +108,17 @@ func newUploader(ctx context.Context, st *store.Store) (*client.Uploader, error)
 	if err != nil {
 		return nil, err
 	}
-	u := &client.Uploader{Outbox: st, Client: c}
+	u := &client.Uploader{Outbox: st, Client: c, Down: &client.Downloader{Link: st, Client: c, Currency: cur}}
 	return u, nil
 }
 
-// syncOnce uploads everything pending once and prints what it did.
+// syncOnce uploads everything pending once, then applies the head office's changes, and prints what it did.
 func syncOnce(ctx context.Context, st *store.Store, stdout io.Writer) error {
-	u, err := newUploader(ctx, st)
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := newUploader(ctx, st, set.Currency)
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("sync: this till is not enrolled (checkout enrol URL CODE)")
 	}
@@ -119,12 +126,18 @@ func syncOnce(ctx context.Context, st *store.Store, stdout io.Writer) error {
 		return err
 	}
 	defer u.Client.Close()
-	n, err := u.UploadPending(ctx)
+	n, applied, err := u.Sync(ctx)
 	pending, perr := st.PendingCount(ctx)
 	if perr != nil {
 		return perr
 	}
 	fmt.Fprintf(stdout, "uploaded %d documents; %d pending\n", n, pending)
+	if err == nil {
+		fmt.Fprintf(stdout, "downloaded %d products and %d members\n", applied.Products, applied.Members)
+		if len(applied.Overdrawn) > 0 {
+			fmt.Fprintf(stdout, "overdrawn at the head office (spent offline at two tills): %s\n", strings.Join(applied.Overdrawn, ", "))
+		}
+	}
 	return err
 }
 
@@ -161,9 +174,9 @@ func (l *wakingLog) CommitRefund(ctx context.Context, r *app.Refund) error {
 
 // startSync runs the uploader of an enrolled till in the background until the returned stop is called,
 // reporting its status to show; sales wakes it. A till not enrolled sells as before.
-func startSync(st *store.Store, sales *wakingLog, show func(app.SyncStatus)) (stop func(), err error) {
+func startSync(st *store.Store, sales *wakingLog, cur money.Currency, show func(app.SyncStatus)) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	u, err := newUploader(ctx, st)
+	u, err := newUploader(ctx, st, cur)
 	if errors.Is(err, store.ErrNotFound) {
 		cancel()
 		return func() {}, nil

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"checkout/app"
+	"checkout/app/money"
 	"checkout/hq/hqtest"
 	"checkout/store"
 )
@@ -78,6 +79,26 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	sts, err := h.Server.Status(ctx)
 	if err != nil || len(sts) != 1 || sts[0].Sales != 3 || sts[0].Documents != 3 {
 		t.Fatalf("head office: %+v, %v", sts, err)
+	}
+	// `checkout sync` brings the head office's catalog down too: a product the owner priced there.
+	if _, err := h.Server.ImportCatalog(ctx, "north", []app.CatalogEntry{{Product: app.Product{SKU: "HQ-TEA", Name: "Head office tea",
+		Price: money.New(400, money.CNY), Unit: app.UnitPiece, TaxClass: "standard", Active: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Server.SetPrice(ctx, "north", "HQ-TEA", "4.20"); err != nil {
+		t.Fatal(err)
+	}
+	if c, out, errOut := cli("-db", db, "sync"); c != 0 || !strings.Contains(out, "downloaded 1 products and 0 members") {
+		t.Fatalf("sync down: %d %q %s", c, out, errOut)
+	}
+	st, err = store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := st.SearchCatalog(ctx, "Head office tea", 5)
+	st.Close()
+	if err != nil || len(found) != 1 || found[0].Price.Minor() != 420 {
+		t.Fatalf("the till's copy: %+v, %v", found, err)
 	}
 	// A code works once.
 	if c, _, errOut := cli("-db", db, "enrol", "-ca", ca, h.URL, code); c != 1 || !strings.Contains(errOut, "used or expired") {

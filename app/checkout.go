@@ -29,6 +29,7 @@ type Checkout struct {
 	pinOK    bool     // the member's PIN was entered for this sale
 	pinTries int      // wrong PINs entered for this sale
 	session  *Session // who is signed in: sales name them, and sensitive actions check their role
+	offline  func() bool
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -41,6 +42,10 @@ func NewCheckout(s Settings, catalog Catalog, log SaleLog, now func() time.Time)
 
 // SetSession makes s the signed-in user for what follows; nil signs out (sensitive actions are refused).
 func (c *Checkout) SetSession(s *Session) { c.session = s }
+
+// SetOffline gives the checkout a way to tell whether the till is offline from its head office; while it
+// is, prepaid payments are held to the offline limit (CheckOfflineSpend). nil: never offline.
+func (c *Checkout) SetOffline(offline func() bool) { c.offline = offline }
 
 // Session returns who is signed in, or nil.
 func (c *Checkout) Session() *Session { return c.session }

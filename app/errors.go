@@ -50,6 +50,7 @@ var (
 	ErrCardInUse           = &Error{"card_in_use", "this card already belongs to a member"}
 	ErrInsufficientBalance = &Error{"insufficient_balance", "the prepaid balance is too low"}
 	ErrInsufficientPoints  = &Error{"insufficient_points", "not enough points"}
+	ErrOfflineLimit        = &Error{"offline_limit", "the till is offline: the card may spend no more here until it reaches the head office"}
 	ErrInvalidPIN          = &Error{"invalid_pin", "invalid PIN"}
 	ErrPINRequired         = &Error{"pin_required", "the member's PIN is needed to pay from their account"}
 	ErrWrongPIN            = &Error{"wrong_pin", "wrong PIN"}

@@ -24,6 +24,13 @@ type Member struct {
 	Cards    []MemberCard
 	// PINHash is the argon2id hash of the PIN that guards paying from the account (HashPIN); "" for none.
 	PINHash string
+	// HQKnown says the head office has told this till of the member (a down-sync); HQBalance is the
+	// prepaid balance it said, negative when tills overdrew the card offline.
+	HQKnown   bool
+	HQBalance money.Amount
+	// SpentSinceHQ is the prepaid value this till took from the member since that down-sync (or ever,
+	// before the first): what the offline limit counts.
+	SpentSinceHQ money.Amount
 }
 
 // MemberCard is a card that identifies a member. Token is what the store keys it by: a contactless card's
@@ -98,6 +105,9 @@ type Loyalty struct {
 	Tiers map[string]int64
 	// BonusSteps give bonus stored value for a top-up of at least Min; the largest step reached applies.
 	BonusSteps []BonusStep
+	// OfflineLimit caps, in minor units, the prepaid value a card may spend at this till while the till
+	// is offline from its head office, counted since its last down-sync; 0: no cap beyond the balance.
+	OfflineLimit int64
 }
 
 // BonusStep is a top-up bonus: a top-up of at least Min (minor units) gets Bonus more.
@@ -211,6 +221,11 @@ func (c *Checkout) PayPrepaid(amount money.Amount) (Tender, error) {
 	used, _ := c.usedFromAccount()
 	if left := c.member.Balance.Sub(used); amount.Cmp(left) > 0 {
 		return Tender{}, fmt.Errorf("%w: %s left, %s asked", ErrInsufficientBalance, left, amount)
+	}
+	if c.offline != nil && c.offline() {
+		if err := CheckOfflineSpend(*c.member, used.Add(amount), c.settings.Loyalty.OfflineLimit); err != nil {
+			return Tender{}, err
+		}
 	}
 	return c.take(Tender{Kind: TenderPrepaid, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
 		Reference: c.member.Number}), nil

@@ -321,6 +321,12 @@ func (s *Settings) Set(key, value string) error {
 			return fmt.Errorf("%w: topup_bonus %q: %v (e.g. 100:10,500:80)", ErrInvalidSetting, value, err)
 		}
 		next.Loyalty.BonusSteps = steps
+	case key == "prepaid_offline_limit":
+		a, err := money.Parse(value, next.Currency)
+		if err != nil || a.Minor() < 0 {
+			return fmt.Errorf("%w: prepaid_offline_limit %q: what a card may spend at this till while offline, such as 50 (0: up to its balance)", ErrInvalidSetting, value)
+		}
+		next.Loyalty.OfflineLimit = a.Minor()
 	case key == "discount_limit":
 		bp, err := money.ParseFixed(strings.TrimSuffix(value, "%"), 2)
 		if err != nil || bp < 0 || bp > 10_000 {
@@ -381,7 +387,8 @@ func (s Settings) Values() [][2]string {
 	l := s.Loyalty
 	v = append(v, [2]string{"points_per_unit", strings.TrimSuffix(strings.TrimRight(money.FormatFixed(l.PointsPerUnit, 3), "0"), ".")},
 		[2]string{"point_value", money.New(l.PointValue, s.Currency).Decimal()},
-		[2]string{"points_exclude", strings.Join(l.Exclude, ",")}, [2]string{"topup_bonus", formatBonusSteps(l.BonusSteps, s.Currency)})
+		[2]string{"points_exclude", strings.Join(l.Exclude, ",")}, [2]string{"topup_bonus", formatBonusSteps(l.BonusSteps, s.Currency)},
+		[2]string{"prepaid_offline_limit", money.New(l.OfflineLimit, s.Currency).Decimal()})
 	sec := s.Security
 	v = append(v, [2]string{"discount_limit", strings.TrimSuffix(strings.TrimRight(money.FormatFixed(sec.DiscountLimitBP, 2), "0"), ".")},
 		[2]string{"idle_lock_minutes", strconv.Itoa(int(sec.IdleLock / time.Minute))},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"checkout/app/money"
 )
 
 // OutboxDoc is one document waiting for the head office: a sale, refund, top-up, stock movement (receiving,
@@ -35,4 +37,40 @@ type SyncStatus struct {
 	Pending   int64     // documents not yet acknowledged
 	LastSync  time.Time // the last acknowledged upload; zero for never
 	LastError string    // the last failure, "" once an upload succeeds
+	LastDown  time.Time // the last successful down-sync of the head office's catalog and members
+	Conflicts int       // members the last down-sync found overdrawn (negative at the head office)
+}
+
+// HQMember is a member as the head office knows them: Balance and Points are authoritative (every
+// till's uploaded documents summed); Balance is negative when tills overdrew the card offline.
+type HQMember struct {
+	Number, Name, Phone, Tier string
+	Balance                   money.Amount
+	Points                    int64
+	Seq                       int64
+}
+
+// HQChanges is one page of the head office's changes for this till's shop, in change-sequence order: the
+// products (matched by SKU) and members (by number) changed since the till's high-water mark, and Next,
+// the mark after this page.
+type HQChanges struct {
+	Products []CatalogEntry
+	Members  []HQMember
+	Next     int64
+}
+
+// HQApplied is what applying a page of changes did.
+type HQApplied struct {
+	Products, Members int
+	// Overdrawn lists the members the head office holds below zero: tills spent the same money offline.
+	Overdrawn []string
+}
+
+// Downlink is the till's side of the down-sync; the store implements it.
+type Downlink interface {
+	// DownSeq returns the highest change sequence applied (0 for none).
+	DownSeq(ctx context.Context) (int64, error)
+	// ApplyChanges applies one page in one transaction, with its new high-water mark and a journal entry;
+	// a page that fails changes nothing.
+	ApplyChanges(ctx context.Context, ch HQChanges, at time.Time) (HQApplied, error)
 }

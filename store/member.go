@@ -12,13 +12,19 @@ import (
 	"checkout/app/money"
 )
 
-const memberColumns = `m.id, m.number, m.name, m.phone, m.tier, m.birthday, m.notes, m.points, m.balance, m.pin_hash`
+// memberColumns ends with the head office's last word on the member and the prepaid value this till took
+// from them since (for the offline limit).
+const memberColumns = `m.id, m.number, m.name, m.phone, m.tier, m.birthday, m.notes, m.points, m.balance, m.pin_hash, m.hq_balance,
+	(SELECT -coalesce(sum(l.amount), 0) FROM member_ledger l WHERE l.member_id = m.id AND l.id > m.hq_ledger_id AND l.kind = 'pay')`
 
 func (s *Store) scanMember(row interface{ Scan(...any) error }) (app.Member, error) {
 	var m app.Member
-	var balance int64
-	err := row.Scan(&m.ID, &m.Number, &m.Name, &m.Phone, &m.Tier, &m.Birthday, &m.Notes, &m.Points, &balance, &m.PINHash)
+	var balance, spent int64
+	var hq sql.NullInt64
+	err := row.Scan(&m.ID, &m.Number, &m.Name, &m.Phone, &m.Tier, &m.Birthday, &m.Notes, &m.Points, &balance, &m.PINHash, &hq, &spent)
 	m.Balance = money.New(balance, s.currency())
+	m.HQKnown, m.HQBalance = hq.Valid, money.New(hq.Int64, s.currency())
+	m.SpentSinceHQ = money.New(spent, s.currency())
 	return m, err
 }
 

@@ -56,12 +56,26 @@ func (s *Store) Categories(ctx context.Context) ([]string, error) {
 // it moves only through the ledger. A SKU or barcode that another product has fails with
 // app.ErrInvalidProduct and changes nothing.
 func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string, at time.Time) (int64, error) {
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.saveProduct(ctx, tx, e, user, at)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// saveProduct is SaveProduct inside tx: the down-sync applies the head office's products with it.
+func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry, user string, at time.Time) (int64, error) {
 	p := e.Product
 	if p.Price.Currency() != s.currency() {
 		return 0, fmt.Errorf("%w: price %s", app.ErrInvalidAmount, p.Price)
 	}
 	id := p.ID
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		var other int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ? AND id <> ?`, p.SKU, id).Scan(&other)
 		if err == nil {
@@ -124,7 +138,7 @@ func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string
 		}
 		return s.appendJournal(ctx, tx, at, "price", priceEntry{SKU: p.SKU, Old: oldPrice, New: p.Price.Decimal(),
 			Currency: p.Price.Currency().Code, User: user})
-	})
+	}()
 	if err != nil {
 		return 0, err
 	}

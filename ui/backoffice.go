@@ -40,15 +40,17 @@ type BackOffice struct {
 	win  fyne.Window
 	tabs *container.AppTabs
 
-	products *productsPage
-	receive  *receivePage
-	adjust   *adjustPage
-	count    *countPage
-	low      *lowStockPage
-	imports  *importPage
-	day      *dayPage   // nil when the till has no reports
-	users    *usersPage // nil when the till has no sign-in
-	reports  Reports
+	products  *productsPage
+	receive   *receivePage
+	adjust    *adjustPage
+	count     *countPage
+	low       *lowStockPage
+	imports   *importPage
+	day       *dayPage   // nil when the till has no reports
+	sync      *syncPage  // nil when the till has no sync page
+	syncIndex int        // the sync page's tab; -1 without one
+	users     *usersPage // nil when the till has no sign-in
+	reports   Reports
 }
 
 // openBackOffice opens the back office window, or brings it to the front.
@@ -79,6 +81,11 @@ func (t *Till) openBackOffice() {
 	if o.reports != nil {
 		o.day = newDayPage(o)
 		o.tabs.Append(container.NewTabItem(lang.L("Day")+" (F10)", o.day.content))
+	}
+	o.syncIndex = -1
+	if t.opt.Sync != nil {
+		o.sync, o.syncIndex = newSyncPage(o), len(o.tabs.Items)
+		o.tabs.Append(container.NewTabItem(lang.L("Sync")+" (F9)", o.sync.content))
 	}
 	if t.opt.Auth != nil {
 		o.users = newUsersPage(o)
@@ -116,6 +123,9 @@ func (o *BackOffice) key(k *fyne.KeyEvent) bool {
 	if o.day != nil {
 		pages[fyne.KeyF10] = 6
 	}
+	if o.sync != nil {
+		pages[fyne.KeyF9] = o.syncIndex
+	}
 	if o.users != nil {
 		pages[fyne.KeyF1] = len(o.tabs.Items) - 1
 	}
@@ -132,6 +142,11 @@ func (o *BackOffice) focusPage() {
 	if o.users != nil && o.tabs.SelectedIndex() == len(o.tabs.Items)-1 {
 		o.users.reload()
 		o.win.Canvas().Focus(o.users.name)
+		return
+	}
+	if o.sync != nil && o.tabs.SelectedIndex() == o.syncIndex {
+		o.sync.reload()
+		o.win.Canvas().Focus(o.sync.keys)
 		return
 	}
 	switch o.tabs.SelectedIndex() {

@@ -92,6 +92,8 @@ func errorMessage(err error) string {
 		return lang.L("This card already belongs to a member.")
 	case app.ErrInsufficientBalance.Code:
 		return lang.L("The prepaid balance is too low for that.")
+	case app.ErrOfflineLimit.Code:
+		return lang.L("The till is offline: this card may not spend more here until the head office is back.")
 	case app.ErrInsufficientPoints.Code:
 		return lang.L("The member does not have that many points.")
 	case app.ErrInvalidPIN.Code:

@@ -58,6 +58,8 @@ type Options struct {
 	Manager CatalogManager
 	// Reports sums up days for the back office's day page; nil: no reports at this till.
 	Reports Reports
+	// Sync feeds the back office's sync page (F9); nil: no sync page at this till.
+	Sync SyncInfo
 	// Members finds members and keeps their accounts (F6); nil: the till has no members.
 	Members app.Members
 	// Auth signs staff in: the till starts locked (on first run it creates the owner) unless the checkout
@@ -99,7 +101,8 @@ type Till struct {
 	total                          *canvas.Text
 	secondTotal                    *widget.Label // the total in the shop's second currency, if it has one
 	clock, status                  *widget.Label
-	sync                           *widget.Label // the head office link; hidden until the uploader reports
+	sync                           *widget.Label  // the head office link; hidden until the uploader reports
+	syncStatus                     app.SyncStatus // the latest the uploader reported, for the sync page
 
 	modal     dialog.Dialog     // the open dialog; nil while the sale screen has the keys
 	modalScan func(code string) // where the open dialog wants scans; nil: close it and sell

@@ -13,8 +13,12 @@ import (
 // documents wait, when it last synced and the last error. Any goroutine may call it.
 func (t *Till) SetSyncStatus(st app.SyncStatus) {
 	onUI(func() {
+		t.syncStatus = st
 		t.sync.SetText(syncText(st, t.opt.Now()))
 		t.sync.Show()
+		if t.office != nil && t.office.sync != nil && t.office.tabs.SelectedIndex() == t.office.syncIndex {
+			t.office.sync.reload()
+		}
 	})
 }
 
@@ -31,6 +35,9 @@ func syncText(st app.SyncStatus, now time.Time) string {
 			layout = "15:04"
 		}
 		parts = append(parts, lang.L("last sync {{.Time}}", map[string]any{"Time": st.LastSync.Local().Format(layout)}))
+	}
+	if st.Conflicts > 0 {
+		parts = append(parts, lang.L("{{.Count}} cards overdrawn", map[string]any{"Count": st.Conflicts}))
 	}
 	if st.LastError != "" {
 		parts = append(parts, st.LastError)

@@ -1,10 +1,16 @@
 package ui_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"checkout/app"
+	"checkout/app/money"
+	"checkout/store"
+	"checkout/ui"
 )
 
 // The status bar says nothing of sync until the uploader reports, then shows what it reports.
@@ -19,4 +25,34 @@ func TestSyncStatusInStatusBar(t *testing.T) {
 	last := time.Now().Add(-time.Minute)
 	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: true, LastSync: last})
 	mustShow(t, w, "Sync: online · 0 pending · last sync "+last.Format("15:04"))
+}
+
+// The back office's sync page (F9) shows the link's latest status and the cards the head office holds
+// overdrawn, and follows the uploader's reports while it is open.
+func TestSyncPage(t *testing.T) {
+	till, st := newTill(t, func(o *ui.Options) {
+		o.Manager = managerOf(o)
+		o.Sync = o.Sales.(*store.Store)
+	})
+	ctx := context.Background()
+	if err := st.SetSyncLink(ctx, store.SyncLink{URL: "https://hq.example", Shop: "north", Till: "T01", EnrolledAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyChanges(ctx, app.HQChanges{Next: 3, Members: []app.HQMember{
+		{Number: "M000042", Name: "Wang Fang", Balance: money.New(-2000, money.CNY), Seq: 3}}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	last := time.Now().Add(-time.Minute)
+	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: false, Pending: 4, LastSync: last, LastDown: last,
+		LastError: "connection refused"})
+	press(till.Window(), fyne.KeyF4)
+	w := till.BackOffice().Window()
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "offline: prepaid cards keep to the offline limit", "4 documents", "connection refused",
+		"M000042 Wang Fang: -20.00", last.Local().Format("2006-01-02 15:04:05"))
+	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: true, LastSync: time.Now(), LastDown: time.Now()})
+	mustShow(t, w, "online", "0 documents")
+	if shows(w, "connection refused") {
+		t.Fatal("the page kept the old error")
+	}
 }

@@ -16,6 +16,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"checkout/app"
+	"checkout/app/money"
 	"checkout/hq/server"
 )
 
@@ -28,6 +30,14 @@ Commands:
   enrol-code SHOP TILL
                       print a one-time code (valid 24 h) for: checkout enrol URL CODE
   status              every till: last seen, documents it still held unsent, documents and sales stored
+  catalog-import [-currency CNY] SHOP FILE.csv
+                      add or replace the shop's products (the till's catalog file format); the tills
+                      copy them at their next sync
+  set-price SHOP SKU PRICE
+                      change a product's price for the shop's tills
+  member-set SHOP NUMBER NAME [PHONE [TIER]]
+                      add a member or change their details (never their balance or points)
+  conflicts           cards the tills overdrew offline: the spends the head office stored anyway
 
 The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
 
@@ -70,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func command(ctx context.Context, db, name string, args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	switch name {
-	case "serve", "shop-add", "enrol-code", "status":
+	case "serve", "shop-add", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts":
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
 	}
@@ -114,7 +124,80 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\n", st.Shop, st.Till, seen, st.Pending, st.Documents, st.Sales)
 		}
 		return w.Flush()
+	case "catalog-import":
+		return catalogImport(ctx, srv, args, stdout)
+	case "set-price":
+		if len(args) != 3 {
+			return errors.New("set-price takes SHOP SKU PRICE")
+		}
+		if err := srv.SetPrice(ctx, args[0], args[1], args[2]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s %s: price %s\n", args[0], args[1], args[2])
+	case "member-set":
+		if len(args) < 3 || len(args) > 5 {
+			return errors.New("member-set takes SHOP NUMBER NAME [PHONE [TIER]]")
+		}
+		args = append(args, "", "")
+		if err := srv.SetMember(ctx, args[0], args[1], args[2], args[3], args[4]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s member %s saved\n", args[0], args[1])
+	case "conflicts":
+		cs, err := srv.Conflicts(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "SHOP\tTILL\tMEMBER\tDOCUMENT\tSPENT\tOVER\tBALANCE AFTER\tAT")
+		for _, c := range cs {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Shop, c.Till, c.Member, c.Document, c.Spent, c.Over, c.Balance,
+				c.At.Local().Format("2006-01-02 15:04:05"))
+		}
+		return w.Flush()
 	}
+	return nil
+}
+
+// catalogImport reads a catalog file in the till's format and stores it for the shop's tills; a file
+// with bad rows stores nothing.
+func catalogImport(ctx context.Context, srv *server.Server, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("catalog-import", flag.ContinueOnError)
+	currency := fs.String("currency", "CNY", "the shop's currency `code`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return errors.New("catalog-import takes [-currency CODE] SHOP FILE.csv")
+	}
+	set := app.DefaultSettings()
+	cur, err := money.Lookup(*currency)
+	if err != nil {
+		return err
+	}
+	set.Currency = cur
+	f, err := os.Open(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var entries []app.CatalogEntry
+	var bad app.CatalogFileError
+	err = app.ScanCatalogCSV(f, set, func(e app.CatalogEntry, _ int) error {
+		entries = append(entries, e)
+		return nil
+	}, func(r app.RowError) { bad.Rows = append(bad.Rows, r) })
+	if err != nil {
+		return err
+	}
+	if len(bad.Rows) > 0 {
+		return fmt.Errorf("%s: %w (nothing imported)", fs.Arg(1), &bad)
+	}
+	n, err := srv.ImportCatalog(ctx, fs.Arg(0), entries)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d products for shop %s\n", n, fs.Arg(0))
 	return nil
 }
 

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"checkout/app"
 	"checkout/hq/hqtest"
 )
 
@@ -37,5 +40,38 @@ func TestCommands(t *testing.T) {
 	}
 	if c, _, errOut := hq("status"); c != 2 || !strings.Contains(errOut, "no database") {
 		t.Fatalf("no database: %d %s", c, errOut)
+	}
+}
+
+func TestCatalogCommands(t *testing.T) {
+	db := hqtest.PostgresURL(t)
+	hq("-db", db, "shop-add", "north")
+	file := filepath.Join(t.TempDir(), "catalog.csv")
+	csv := strings.Join(app.CatalogColumns, ",") + "\nDRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, out, errOut := hq("-db", db, "catalog-import", "north", file); c != 0 || !strings.Contains(out, "1 products for shop north") {
+		t.Fatalf("catalog-import: %d %s %s", c, out, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte(strings.Join(app.CatalogColumns, ",")+"\nX,,X,,,piece,abc,,,standard,yes\n"), 0o600)
+	if c, _, errOut := hq("-db", db, "catalog-import", "north", bad); c != 1 || !strings.Contains(errOut, "nothing imported") {
+		t.Fatalf("bad catalog: %d %s", c, errOut)
+	}
+	if c, out, errOut := hq("-db", db, "set-price", "north", "DRK-001", "3.50"); c != 0 || !strings.Contains(out, "price 3.50") {
+		t.Fatalf("set-price: %d %s %s", c, out, errOut)
+	}
+	if c, _, errOut := hq("-db", db, "set-price", "north", "DRK-001", "-1"); c != 1 || !strings.Contains(errOut, "not a price") {
+		t.Fatalf("negative price: %d %s", c, errOut)
+	}
+	if c, _, errOut := hq("-db", db, "set-price", "north", "NOPE", "1"); c != 1 || !strings.Contains(errOut, "no product") {
+		t.Fatalf("unknown SKU: %d %s", c, errOut)
+	}
+	if c, out, errOut := hq("-db", db, "member-set", "north", "M000001", "Wang Fang", "13800000000"); c != 0 || !strings.Contains(out, "saved") {
+		t.Fatalf("member-set: %d %s %s", c, out, errOut)
+	}
+	if c, out, _ := hq("-db", db, "conflicts"); c != 0 || !strings.Contains(out, "OVER") {
+		t.Fatalf("conflicts: %d %s", c, out)
 	}
 }

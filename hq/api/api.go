@@ -78,3 +78,49 @@ func (e *Error) Error() string {
 func (e *Error) Permanent() bool {
 	return e.Status >= 400 && e.Status < 500 && e.Status != 408 && e.Status != 429
 }
+
+// ChangesPath returns the path a till of shop gets the head office's changes from: GET
+// ChangesPath(shop)?after=N[&limit=M] returns the shop's products and members changed after sequence N.
+func ChangesPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/changes" }
+
+// MaxChanges is the most rows one page of changes holds (and the default page size).
+const MaxChanges = 1000
+
+// Product is a product of the head office's catalog for a shop, as the till's catalog file has it.
+// Money is decimal text in the shop's currency; ReorderPoint is in thousandths of the unit.
+type Product struct {
+	SKU          string   `json:"sku"`
+	Barcodes     []string `json:"barcodes"`
+	Name         string   `json:"name"`
+	NameZH       string   `json:"name_zh"`
+	Category     string   `json:"category"`
+	Unit         string   `json:"unit"`
+	Price        string   `json:"price"`
+	Cost         string   `json:"cost"`
+	ReorderPoint int64    `json:"reorder_point"`
+	TaxClass     string   `json:"tax_class"`
+	Active       bool     `json:"active"`
+	Seq          int64    `json:"seq"`
+}
+
+// Member is a member of a shop as the head office knows them. Prepaid (decimal text) and Points are
+// authoritative: what every till's documents sum to. Prepaid is negative when tills spent the same money
+// offline (a conflict the head office reports).
+type Member struct {
+	Number  string `json:"number"`
+	Name    string `json:"name"`
+	Phone   string `json:"phone"`
+	Tier    string `json:"tier"`
+	Prepaid string `json:"prepaid"`
+	Points  int64  `json:"points"`
+	Seq     int64  `json:"seq"`
+}
+
+// Changes is one page of a shop's changes, in sequence order. Next is the highest sequence the page
+// covers: the till asks for after=Next next time. More says the page was full, so more may wait.
+type Changes struct {
+	Products []Product `json:"products"`
+	Members  []Member  `json:"members"`
+	Next     int64     `json:"next"`
+	More     bool      `json:"more"`
+}

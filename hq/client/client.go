@@ -87,15 +87,27 @@ func (c *Client) Upload(ctx context.Context, req api.UploadRequest) (api.UploadR
 
 // post sends body as JSON and decodes a 200 reply into reply; any other status becomes an *api.Error.
 func (c *Client) post(ctx context.Context, path string, body, reply any) error {
-	b, err := json.Marshal(body)
+	return c.do(ctx, http.MethodPost, path, body, reply)
+}
+
+// do sends a request (with body as JSON unless nil) and decodes a 200 reply into reply; any other status
+// becomes an *api.Error.
+func (c *Client) do(ctx context.Context, method, path string, body, reply any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.cfg.URL, "/")+path, rd)
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.cfg.URL, "/")+path, bytes.NewReader(b))
-	if err != nil {
-		return err
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("Content-Type", "application/json")
 	if c.cfg.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
 	}

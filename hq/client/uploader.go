@@ -27,6 +27,9 @@ type Uploader struct {
 	Idle time.Duration
 	// OnStatus, when set, is called with every change of status, from the uploader's goroutine.
 	OnStatus func(app.SyncStatus)
+	// Down, when set, brings the head office's changes down after every upload that leaves nothing
+	// pending: the two directions share the loop, its backoff and its status.
+	Down *Downloader
 
 	wake   chan struct{}
 	once   sync.Once
@@ -86,7 +89,7 @@ func (u *Uploader) Run(ctx context.Context) {
 	u.init()
 	backoff := u.MinBackoff
 	for {
-		_, err := u.UploadPending(ctx)
+		_, _, err := u.Sync(ctx)
 		wait := u.Idle
 		if err != nil {
 			if ctx.Err() != nil {
@@ -121,6 +124,29 @@ func (u *Uploader) Run(ctx context.Context) {
 		}
 		t.Stop()
 	}
+}
+
+// Sync uploads everything pending and then, with a Downloader, applies the head office's changes.
+func (u *Uploader) Sync(ctx context.Context) (sent int, applied app.HQApplied, err error) {
+	u.init()
+	sent, err = u.UploadPending(ctx)
+	if err != nil || u.Down == nil {
+		return sent, applied, err
+	}
+	applied, err = u.Down.DownloadChanges(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			u.update(func(s *app.SyncStatus) { s.Online, s.LastError = false, "down-sync: "+err.Error() })
+		}
+		return sent, applied, err
+	}
+	u.update(func(s *app.SyncStatus) {
+		s.Online, s.LastError, s.LastDown = true, "", time.Now()
+		if applied.Members > 0 {
+			s.Conflicts = len(applied.Overdrawn)
+		}
+	})
+	return sent, applied, nil
 }
 
 // UploadPending uploads batches until nothing is pending or an upload fails, and returns how many

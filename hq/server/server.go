@@ -50,6 +50,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+api.EnrolPath, s.enrol)
 	mux.HandleFunc("POST /v1/shops/{shop}/upload", s.upload)
+	mux.HandleFunc("GET /v1/shops/{shop}/changes", s.changes)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
@@ -303,6 +304,9 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 			stored = append(stored, id)
 		}
 		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := updateMembers(r.Context(), tx, t.shopID, t.id, stored); err != nil {
 			return err
 		}
 		_, err = tx.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_pending = $2 WHERE id = $1`,

@@ -1,0 +1,261 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"checkout/app"
+	"checkout/hq/api"
+)
+
+// lockShopChanges takes the shop's change lock until tx ends. Every writer of a shop's products or members
+// takes it before it draws sequence numbers, so they commit in sequence order and a till that has applied
+// the changes up to N never misses a row numbered below N that commits later.
+func lockShopChanges(ctx context.Context, tx pgx.Tx, shopID int64) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(1, $1::int)`, shopID)
+	return err
+}
+
+// updateMembers brings the members touched by the new documents (ids) up to date with their ledger, in
+// the upload's transaction, and records a conflict for each spend that took a card below zero: the
+// documents were stored (a sale that happened is never refused), the owner is told.
+func updateMembers(ctx context.Context, tx pgx.Tx, shopID, tillID int64, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := lockShopChanges(ctx, tx, shopID); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `WITH mv AS (
+			SELECT m.member, m.document_id, m.prepaid, m.points, d.till_seq FROM member_movements m
+			JOIN documents d ON d.shop_id = m.shop_id AND d.id = m.document_id
+			WHERE m.shop_id = $1 AND m.document_id = ANY ($2::uuid[])),
+		agg AS (SELECT member, sum(prepaid) AS prepaid, sum(points) AS points FROM mv GROUP BY member),
+		up AS (
+			INSERT INTO members (shop_id, number, prepaid, points) SELECT $1, member, prepaid, points FROM agg
+			ON CONFLICT (shop_id, number) DO UPDATE SET prepaid = members.prepaid + excluded.prepaid,
+				points = members.points + excluded.points, seq = excluded.seq
+			RETURNING number, prepaid),
+		run AS (
+			SELECT mv.member, mv.document_id, mv.prepaid,
+				up.prepaid - agg.prepaid + sum(mv.prepaid) OVER (PARTITION BY mv.member ORDER BY mv.till_seq) AS balance
+			FROM mv JOIN agg ON agg.member = mv.member JOIN up ON up.number = mv.member)
+		INSERT INTO conflicts (shop_id, member, document_id, till_id, spent, over, balance)
+		SELECT $1, member, document_id, $3, -prepaid, least(-balance, -prepaid), balance FROM run
+		WHERE prepaid < 0 AND balance < 0`, shopID, ids, tillID)
+	return err
+}
+
+// changes returns the shop's products and members changed after the sequence in ?after=, at most
+// ?limit= (api.MaxChanges) rows in sequence order.
+func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
+	t, aerr := s.authenticate(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if shop := r.PathValue("shop"); shop != t.shop {
+		writeError(w, &api.Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: fmt.Sprintf("till %s belongs to shop %s, not %s", t.name, t.shop, shop)})
+		return
+	}
+	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	if err != nil || after < 0 {
+		writeError(w, badRequest("after: want the highest change sequence applied, 0 for none"))
+		return
+	}
+	limit := api.MaxChanges
+	if v := r.URL.Query().Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > api.MaxChanges {
+			writeError(w, badRequest("limit: 1 to %d", api.MaxChanges))
+			return
+		}
+	}
+	page, err := s.Changes(r.Context(), t.shopID, after, limit)
+	if err != nil {
+		s.log.Error("changes", "shop", t.shop, "till", t.name, "err", err)
+		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not read the changes: retry"})
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// Changes returns up to limit of the shop's rows changed after sequence after, in sequence order.
+func (s *Server) Changes(ctx context.Context, shopID, after int64, limit int) (api.Changes, error) {
+	page := api.Changes{Products: []api.Product{}, Members: []api.Member{}, Next: after}
+	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT sku, barcodes, name, name_zh, category, unit, trim_scale(price)::text, trim_scale(cost)::text, reorder_point,
+			tax_class, active, seq FROM products WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, shopID, after, limit)
+		if err != nil {
+			return err
+		}
+		products, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (api.Product, error) {
+			var p api.Product
+			err := row.Scan(&p.SKU, &p.Barcodes, &p.Name, &p.NameZH, &p.Category, &p.Unit, &p.Price, &p.Cost, &p.ReorderPoint,
+				&p.TaxClass, &p.Active, &p.Seq)
+			return p, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT number, name, phone, tier, trim_scale(prepaid)::text, points, seq FROM members
+			WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, shopID, after, limit)
+		if err != nil {
+			return err
+		}
+		members, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (api.Member, error) {
+			var m api.Member
+			err := row.Scan(&m.Number, &m.Name, &m.Phone, &m.Tier, &m.Prepaid, &m.Points, &m.Seq)
+			return m, err
+		})
+		if err != nil {
+			return err
+		}
+		// The page is the lowest limit sequence numbers of both lists.
+		seqs := make([]int64, 0, len(products)+len(members))
+		for _, p := range products {
+			seqs = append(seqs, p.Seq)
+		}
+		for _, m := range members {
+			seqs = append(seqs, m.Seq)
+		}
+		sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
+		if len(seqs) == 0 {
+			return nil
+		}
+		page.More = len(seqs) >= limit
+		page.Next = seqs[min(limit, len(seqs))-1]
+		for _, p := range products {
+			if p.Seq <= page.Next {
+				page.Products = append(page.Products, p)
+			}
+		}
+		for _, m := range members {
+			if m.Seq <= page.Next {
+				page.Members = append(page.Members, m)
+			}
+		}
+		return nil
+	})
+	return page, err
+}
+
+func (s *Server) shopID(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, shop string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM shops WHERE code = $1`, shop).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("no shop %q", shop)
+	}
+	return id, err
+}
+
+// ImportCatalog adds or replaces the shop's products (by SKU) in one transaction, each with a new change
+// sequence, and returns how many it wrote.
+func (s *Server) ImportCatalog(ctx context.Context, shop string, entries []app.CatalogEntry) (int, error) {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		id, err := s.shopID(ctx, tx, shop)
+		if err != nil {
+			return err
+		}
+		if err := lockShopChanges(ctx, tx, id); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			p := e.Product
+			barcodes := e.Barcodes
+			if barcodes == nil {
+				barcodes = []string{}
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO products (shop_id, sku, barcodes, name, name_zh, category, unit, price, cost,
+					reorder_point, tax_class, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, $10, $11, $12)
+				ON CONFLICT (shop_id, sku) DO UPDATE SET barcodes = excluded.barcodes, name = excluded.name, name_zh = excluded.name_zh,
+					category = excluded.category, unit = excluded.unit, price = excluded.price, cost = excluded.cost,
+					reorder_point = excluded.reorder_point, tax_class = excluded.tax_class, active = excluded.active, seq = excluded.seq`,
+				id, p.SKU, barcodes, p.Name, p.NameZH, p.Category, string(p.Unit), p.Price.Decimal(), p.Cost.Decimal(),
+				int64(p.ReorderPoint), p.TaxClass, p.Active); err != nil {
+				return fmt.Errorf("product %s: %w", p.SKU, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("catalog import: %w", err)
+	}
+	return len(entries), nil
+}
+
+// SetPrice changes the price of a product of shop; price is a decimal in the shop's currency.
+func (s *Server) SetPrice(ctx context.Context, shop, sku, price string) error {
+	if !decimalPattern.MatchString(price) || price[0] == '-' {
+		return fmt.Errorf("set price: %q is not a price such as 3.50", price)
+	}
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		id, err := s.shopID(ctx, tx, shop)
+		if err != nil {
+			return err
+		}
+		if err := lockShopChanges(ctx, tx, id); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE products SET price = $3::numeric, seq = nextval('change_seq') WHERE shop_id = $1 AND sku = $2`,
+			id, sku, price)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("set price: shop %s has no product %q (checkout-hq catalog-import)", shop, sku)
+		}
+		return nil
+	})
+}
+
+// SetMember adds or updates the details of a member of shop (never their balance or points, which only
+// the tills' documents move).
+func (s *Server) SetMember(ctx context.Context, shop, number, name, phone, tier string) error {
+	if number == "" {
+		return errors.New("set member: no number")
+	}
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		id, err := s.shopID(ctx, tx, shop)
+		if err != nil {
+			return err
+		}
+		if err := lockShopChanges(ctx, tx, id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO members (shop_id, number, name, phone, tier) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (shop_id, number) DO UPDATE SET name = excluded.name, phone = excluded.phone, tier = excluded.tier, seq = excluded.seq`,
+			id, number, name, phone, tier)
+		return err
+	})
+}
+
+// Conflict is a spend the head office stored although it took a card below zero.
+type Conflict struct {
+	Shop, Till, Member, Document string
+	Spent, Over, Balance         string // decimals
+	At                           time.Time
+}
+
+// Conflicts lists every conflict, oldest first.
+func (s *Server) Conflicts(ctx context.Context) ([]Conflict, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, c.member, c.document_id::text, trim_scale(c.spent)::text, trim_scale(c.over)::text, trim_scale(c.balance)::text, c.at
+		FROM conflicts c JOIN shops s ON s.id = c.shop_id JOIN tills t ON t.id = c.till_id ORDER BY c.id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Conflict, error) {
+		var c Conflict
+		err := row.Scan(&c.Shop, &c.Till, &c.Member, &c.Document, &c.Spent, &c.Over, &c.Balance, &c.At)
+		return c, err
+	})
+}

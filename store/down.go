@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkout/app"
+	"checkout/app/barcode"
+)
+
+var _ app.Downlink = (*Store)(nil)
+
+// DownSeq returns the highest head-office change sequence this till applied; 0 before the first
+// down-sync or when the till is not enrolled.
+func (s *Store) DownSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.r.QueryRowContext(ctx, `SELECT down_seq FROM sync_state`).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return seq, err
+}
+
+// catalogSyncEntry is what the journal records of one applied page of changes.
+type catalogSyncEntry struct {
+	From      int64    `json:"from"`
+	To        int64    `json:"to"`
+	Products  []string `json:"products,omitempty"` // SKUs
+	Members   []string `json:"members,omitempty"`  // numbers
+	Overdrawn []string `json:"overdrawn,omitempty"`
+}
+
+// unsentMemberMoves sums a member's ledger rows whose documents the head office does not hold yet: its
+// balance and points do not include them.
+const unsentMemberMoves = `SELECT coalesce(sum(l.amount), 0), coalesce(sum(l.points), 0) FROM member_ledger l
+	WHERE l.member_id = ? AND l.kind <> 'hq' AND l.ref IN (
+		SELECT x.receipt_no FROM outbox o JOIN sales x ON x.uuid = o.id WHERE o.sent_at IS NULL
+		UNION ALL SELECT x.receipt_no FROM outbox o JOIN refunds x ON x.uuid = o.id WHERE o.sent_at IS NULL
+		UNION ALL SELECT x.receipt_no FROM outbox o JOIN topups x ON x.uuid = o.id WHERE o.sent_at IS NULL)`
+
+// ApplyChanges applies one page of the head office's changes in one transaction: products upserted by SKU
+// with their barcodes and search rows (a barcode the head office moved to another product moves with it),
+// members upserted by number, their balance and points set to the head office's plus what this till has
+// not uploaded yet (a ledger row of kind 'hq' records the difference; a card the head office holds below
+// zero is left at zero here, so it spends no more), the new high-water mark, and one "catalog_sync"
+// journal entry. A page older than the mark changes nothing.
+func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time) (app.HQApplied, error) {
+	var done app.HQApplied
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		done = app.HQApplied{}
+		var from int64
+		if err := tx.QueryRowContext(ctx, `SELECT down_seq FROM sync_state`).Scan(&from); err != nil {
+			return fmt.Errorf("down-sync: %w", err)
+		}
+		if ch.Next <= from {
+			return nil
+		}
+		entry := catalogSyncEntry{From: from, To: ch.Next}
+		for _, e := range ch.Products {
+			if err := s.applyProduct(ctx, tx, e, at); err != nil {
+				return fmt.Errorf("down-sync product %s: %w", e.Product.SKU, err)
+			}
+			entry.Products = append(entry.Products, e.Product.SKU)
+		}
+		for _, m := range ch.Members {
+			if err := s.applyMember(ctx, tx, m, at); err != nil {
+				return fmt.Errorf("down-sync member %s: %w", m.Number, err)
+			}
+			entry.Members = append(entry.Members, m.Number)
+			if m.Balance.Minor() < 0 {
+				entry.Overdrawn = append(entry.Overdrawn, m.Number)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET down_seq = ?, last_down_at = ?`, ch.Next, timestamp(at)); err != nil {
+			return err
+		}
+		done = app.HQApplied{Products: len(entry.Products), Members: len(entry.Members), Overdrawn: entry.Overdrawn}
+		return s.appendJournal(ctx, tx, at, "catalog_sync", entry)
+	})
+	return done, err
+}
+
+func (s *Store) applyProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry, at time.Time) error {
+	err := tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ?`, e.Product.SKU).Scan(&e.Product.ID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	for _, code := range e.Barcodes {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM barcodes WHERE code = ? AND product_id <> ?`,
+			barcode.NormalizeGTIN(code), e.Product.ID); err != nil {
+			return err
+		}
+	}
+	_, err = s.saveProduct(ctx, tx, e, "hq", at)
+	return err
+}
+
+func (s *Store) applyMember(ctx context.Context, tx *sql.Tx, m app.HQMember, at time.Time) error {
+	if m.Balance.Currency() != s.currency() {
+		return fmt.Errorf("%w: balance %s", app.ErrInvalidAmount, m.Balance)
+	}
+	number := strings.ToUpper(strings.TrimSpace(m.Number))
+	var id, balance, points int64
+	err := tx.QueryRowContext(ctx, `SELECT id, balance, points FROM members WHERE number = ?`, number).Scan(&id, &balance, &points)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		name := m.Name
+		if name == "" {
+			name = number
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO members (number, name, phone, tier, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			number, name, m.Phone, m.Tier, timestamp(at)).Scan(&id); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case m.Name != "":
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET name = ?, phone = ?, tier = ? WHERE id = ?`, m.Name, m.Phone, m.Tier, id); err != nil {
+			return err
+		}
+	}
+	var unsent, unsentPoints int64
+	if err := tx.QueryRowContext(ctx, unsentMemberMoves, id).Scan(&unsent, &unsentPoints); err != nil {
+		return err
+	}
+	wantBalance, wantPoints := max(0, m.Balance.Minor()+unsent), max(0, m.Points+unsentPoints)
+	if err := postMember(ctx, tx, id, at, fmt.Sprintf("hq:%d", m.Seq), "hq", []ledgerRow{
+		{kind: "hq", amount: wantBalance - balance, points: wantPoints - points}}); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE members SET hq_balance = ?, hq_points = ?, hq_seq = ?,
+		hq_ledger_id = (SELECT coalesce(max(id), 0) FROM member_ledger) WHERE id = ?`, m.Balance.Minor(), m.Points, m.Seq, id)
+	return err
+}
+
+// OverdrawnMembers lists (up to 100 of) the members the head office last said were below zero.
+func (s *Store) OverdrawnMembers(ctx context.Context) ([]app.Member, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.hq_balance < 0 ORDER BY m.number LIMIT 100`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Member
+	for rows.Next() {
+		m, err := s.scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+)
+
+// SyncInfo is what the back office's sync page reads besides the link's status; the store implements it.
+type SyncInfo interface {
+	// OverdrawnMembers lists the members the head office last said were below zero: tills spent the
+	// same prepaid value offline.
+	OverdrawnMembers(ctx context.Context) ([]app.Member, error)
+}
+
+// syncPage shows the till's link to the head office: online or not, documents waiting, the last upload
+// and down-sync, the last error, and the cards two tills overdrew.
+type syncPage struct {
+	office                           *BackOffice
+	content                          fyne.CanvasObject
+	link, pending, up, down, lastErr *widget.Label
+	overdrawn                        *widget.Label
+	keys                             *KeyEntry // takes the F-keys while the page is open
+}
+
+func newSyncPage(o *BackOffice) *syncPage {
+	p := &syncPage{office: o}
+	label := func() *widget.Label {
+		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	p.link, p.pending, p.up, p.down, p.lastErr, p.overdrawn = label(), label(), label(), label(), label(), label()
+	p.keys = o.field(lang.L("Press Enter to refresh"), p.reload)
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Head office"), p.link),
+		widget.NewFormItem(lang.L("Pending"), p.pending),
+		widget.NewFormItem(lang.L("Last upload"), p.up),
+		widget.NewFormItem(lang.L("Last down-sync"), p.down),
+		widget.NewFormItem(lang.L("Last error"), p.lastErr),
+		widget.NewFormItem(lang.L("Overdrawn cards"), p.overdrawn),
+	)
+	p.content = container.NewBorder(p.keys, nil, nil, nil, container.NewVScroll(form))
+	return p
+}
+
+// reload shows the latest status the sync worker reported and the overdrawn cards.
+func (p *syncPage) reload() {
+	t := p.office.till
+	st := t.syncStatus
+	when := func(at time.Time) string {
+		if at.IsZero() {
+			return lang.L("never")
+		}
+		return at.Local().Format("2006-01-02 15:04:05")
+	}
+	switch {
+	case !st.Enrolled:
+		p.link.SetText(lang.L("not enrolled (checkout enrol URL CODE)"))
+	case st.Offline(t.opt.Now()):
+		p.link.SetText(lang.L("offline: prepaid cards keep to the offline limit"))
+	default:
+		p.link.SetText(lang.L("online"))
+	}
+	p.pending.SetText(lang.L("{{.Count}} documents", map[string]any{"Count": st.Pending}))
+	p.up.SetText(when(st.LastSync))
+	p.down.SetText(when(st.LastDown))
+	p.lastErr.SetText(st.LastError)
+	members, err := t.opt.Sync.OverdrawnMembers(context.Background())
+	if err != nil {
+		p.overdrawn.SetText(errorMessage(err))
+		return
+	}
+	if len(members) == 0 {
+		p.overdrawn.SetText(lang.L("none"))
+		return
+	}
+	lines := make([]string, len(members))
+	for i, m := range members {
+		lines[i] = m.Number + " " + m.Name + ": " + m.HQBalance.Decimal()
+	}
+	p.overdrawn.SetText(strings.Join(lines, "\n"))
+}
