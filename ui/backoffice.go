@@ -85,7 +85,8 @@ func (t *Till) openBackOffice() {
 	o.syncIndex = -1
 	if t.opt.Sync != nil {
 		o.sync, o.syncIndex = newSyncPage(o), len(o.tabs.Items)
-		o.tabs.Append(container.NewTabItem(lang.L("Sync")+" (F9)", o.sync.content))
+		// No F-key of its own (F9 acts on the count, day and users pages): the till menu (F1) opens it.
+		o.tabs.Append(container.NewTabItem(lang.L("Sync"), o.sync.content))
 	}
 	if t.opt.Auth != nil {
 		o.users = newUsersPage(o)
@@ -105,6 +106,15 @@ func (t *Till) openBackOffice() {
 	o.focusPage()
 }
 
+// openSyncPage opens the back office on its head-office sync page.
+func (t *Till) openSyncPage() {
+	t.openBackOffice()
+	if o := t.office; o != nil && o.sync != nil {
+		o.tabs.SelectIndex(o.syncIndex)
+		o.focusPage()
+	}
+}
+
 // BackOffice returns the open back office window's screens, or nil while it is closed.
 func (t *Till) BackOffice() *BackOffice { return t.office }
 
@@ -122,9 +132,6 @@ func (o *BackOffice) key(k *fyne.KeyEvent) bool {
 	pages := map[fyne.KeyName]int{fyne.KeyF2: 0, fyne.KeyF3: 1, fyne.KeyF4: 2, fyne.KeyF5: 3, fyne.KeyF6: 4, fyne.KeyF7: 5}
 	if o.day != nil {
 		pages[fyne.KeyF10] = 6
-	}
-	if o.sync != nil {
-		pages[fyne.KeyF9] = o.syncIndex
 	}
 	if o.users != nil {
 		pages[fyne.KeyF1] = len(o.tabs.Items) - 1

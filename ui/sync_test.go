@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +28,7 @@ func TestSyncStatusInStatusBar(t *testing.T) {
 	mustShow(t, w, "Sync: online · 0 pending · last sync "+last.Format("15:04"))
 }
 
-// The back office's sync page (F9) shows the link's latest status and the cards the head office holds
+// The back office's sync page (till menu F1 → Head office sync) shows the link's latest status and the cards the head office holds
 // overdrawn, and follows the uploader's reports while it is open.
 func TestSyncPage(t *testing.T) {
 	till, st := newTill(t, func(o *ui.Options) {
@@ -45,9 +46,14 @@ func TestSyncPage(t *testing.T) {
 	last := time.Now().Add(-time.Minute)
 	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: false, Pending: 4, LastSync: last, LastDown: last,
 		LastError: "connection refused"})
-	press(till.Window(), fyne.KeyF4)
+	tw := till.Window()
+	press(tw, fyne.KeyF1)
+	for _, label := range screen(tw) {
+		if n, rest, ok := strings.Cut(label, "  "); ok && rest == "Head office sync" {
+			typeIn(tw, n)
+		}
+	}
 	w := till.BackOffice().Window()
-	press(w, fyne.KeyF9)
 	mustShow(t, w, "offline: prepaid cards keep to the offline limit", "4 documents", "connection refused",
 		"M000042 Wang Fang: -20.00", last.Local().Format("2006-01-02 15:04:05"))
 	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: true, LastSync: time.Now(), LastDown: time.Now()})

@@ -27,6 +27,9 @@ func (t *Till) tillActions() []tillAction {
 		actions = append(actions, t.shiftActions()...)
 	}
 	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.noSale})
+	if t.opt.Sync != nil && t.opt.Manager != nil {
+		actions = append(actions, tillAction{lang.L("Head office sync"), t.openSyncPage})
+	}
 	if t.opt.Sales != nil && t.opt.Reprints != nil {
 		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.openReprint})
 	}
