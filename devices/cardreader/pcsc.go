@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 )
 
 // PCSC is the operating system's smart-card service as PCSCReader uses it: winscard.dll on Windows
@@ -317,6 +318,24 @@ func readPCSCUID(p PCSC, reader string) (string, error) {
 		return "", err
 	}
 	return strings.ToUpper(hex.EncodeToString(uid)), nil
+}
+
+// splitReaderList splits the reader list SCardListReaders returns: UTF-16 names each ended by a NUL, the
+// list by an empty name.
+func splitReaderList(buf []uint16) []string {
+	var names []string
+	for len(buf) > 0 {
+		end := 0
+		for end < len(buf) && buf[end] != 0 {
+			end++
+		}
+		if end == 0 {
+			break
+		}
+		names = append(names, string(utf16.Decode(buf[:end])))
+		buf = buf[min(end+1, len(buf)):]
+	}
+	return names
 }
 
 // send delivers an event unless the reader is closing: a consumer that stopped reading cannot wedge Close.

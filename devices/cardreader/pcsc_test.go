@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 // A fake PC/SC context's script: each call the reader must make, in order, and what it returns.
@@ -366,5 +367,23 @@ func TestPCSCCloseWhileWaiting(t *testing.T) {
 func TestOpenPCSCNeedsAnOpener(t *testing.T) {
 	if _, err := OpenPCSC(PCSCConfig{}); err == nil {
 		t.Fatal("OpenPCSC without PCSCConfig.Open succeeded")
+	}
+}
+
+func TestSplitReaderList(t *testing.T) {
+	list := func(s string) []uint16 { return utf16.Encode([]rune(s)) }
+	for _, tc := range []struct {
+		buf  []uint16
+		want []string
+	}{
+		{list("ACS ACR122 0\x00\x00"), []string{"ACS ACR122 0"}},
+		{list("读卡器 SAM 0\x00ACS ACR1252 1S CL Reader PICC 0\x00\x00"), []string{"读卡器 SAM 0", "ACS ACR1252 1S CL Reader PICC 0"}},
+		{list("\x00"), nil},
+		{nil, nil},
+		{list("no terminator"), []string{"no terminator"}},
+	} {
+		if got := splitReaderList(tc.buf); fmt.Sprint(got) != fmt.Sprint(tc.want) || len(got) != len(tc.want) {
+			t.Errorf("splitReaderList(%q) = %q, want %q", string(utf16.Decode(tc.buf)), got, tc.want)
+		}
 	}
 }

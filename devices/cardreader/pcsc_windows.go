@@ -162,26 +162,9 @@ func (c *winSCard) readers() ([]string, error) {
 		case err != nil:
 			return nil, fmt.Errorf("SCardListReaders: %w", err)
 		}
-		return splitMultiString(buf[:n]), nil
+		return splitReaderList(buf[:n]), nil
 	}
 	return nil, fmt.Errorf("SCardListReaders: %w", scardEInsufficientBuffer)
-}
-
-// splitMultiString splits a REG_MULTI_SZ-style list: strings ended by NUL, the list by an empty one.
-func splitMultiString(buf []uint16) []string {
-	var out []string
-	for start := 0; start < len(buf); {
-		end := start
-		for end < len(buf) && buf[end] != 0 {
-			end++
-		}
-		if end == start {
-			break
-		}
-		out = append(out, windows.UTF16ToString(buf[start:end]))
-		start = end + 1
-	}
-	return out
 }
 
 func (c *winSCard) WaitChange(timeout time.Duration) ([]ReaderState, error) {
