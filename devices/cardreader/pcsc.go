@@ -163,7 +163,8 @@ func (r *PCSCReader) run() {
 	lastOpenErr := ""
 	for {
 		p, err := r.open()
-		if err != nil {
+		switch {
+		case err != nil:
 			if !errors.Is(err, ErrNoReader) && err.Error() != lastOpenErr {
 				slog.Warn("PC/SC card reader: cannot reach the smart card service", "reader", r.cfg.Name, "err", err)
 			}
@@ -173,31 +174,40 @@ func (r *PCSCReader) run() {
 			} else if !w.reported {
 				w.setStatus(Absent, nil)
 			}
-			select {
-			case <-r.done:
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, maxBackoff)
-			continue
-		}
-		if p == nil {
+		case p == nil:
 			return // closed while opening
+		default:
+			lastOpenErr = ""
+			answered, err := r.watch(w, p)
+			r.mu.Lock()
+			r.pcsc = nil
+			r.mu.Unlock()
+			p.Close()
+			if r.closing() {
+				return
+			}
+			w.removed()
+			if w.status == Connected {
+				slog.Warn("PC/SC card reader: smart card service lost", "reader", r.cfg.Name, "err", err)
+				w.setStatus(Reconnecting, err)
+			} else {
+				// Windows stops the service while no reader is plugged in: a context then fails at once.
+				slog.Debug("PC/SC card reader: smart card service lost", "reader", r.cfg.Name, "err", err)
+				if !w.reported {
+					w.setStatus(Absent, nil)
+				}
+			}
+			if answered {
+				backoff = firstBackoff
+			}
 		}
-		backoff, lastOpenErr = firstBackoff, ""
-		err = r.watch(w, p)
-		r.mu.Lock()
-		r.pcsc = nil
-		r.mu.Unlock()
-		p.Close()
-		if r.closing() {
+		// Wait before trying again, longer each time it fails at once.
+		select {
+		case <-r.done:
 			return
+		case <-time.After(backoff):
 		}
-		w.removed()
-		slog.Warn("PC/SC card reader: smart card service lost", "reader", r.cfg.Name, "err", err)
-		if w.status == Connected {
-			w.setStatus(Reconnecting, err)
-		}
+		backoff = min(backoff*2, maxBackoff)
 	}
 }
 
@@ -217,22 +227,24 @@ func (r *PCSCReader) open() (PCSC, error) {
 	return p, nil
 }
 
-// watch follows the readers' states until the context is lost or Close.
-func (r *PCSCReader) watch(w *pcscWatch, p PCSC) error {
+// watch follows the readers' states until the context is lost or Close. answered says whether the
+// service answered at all before it was lost.
+func (r *PCSCReader) watch(w *pcscWatch, p PCSC) (answered bool, err error) {
 	var readers []ReaderState
 	wait := pcscIdleWait
 	for {
 		states, err := p.WaitChange(wait)
 		if r.closing() {
-			return nil
+			return answered, nil
 		}
 		switch {
 		case errors.Is(err, ErrTimeout): // nothing changed: retry a pending read with the states known
 		case err != nil:
-			return err
+			return answered, err
 		default:
 			readers = states
 		}
+		answered = true
 		wait = pcscIdleWait
 		if r.step(w, p, readers) {
 			wait = r.cfg.RetryInterval

@@ -323,6 +323,37 @@ func TestPCSCServiceLostAndBack(t *testing.T) {
 	closePCSCAndCheck(t, rd, before, first, second)
 }
 
+func TestPCSCStoppedServiceIsRetriedWithBackoff(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var mu sync.Mutex
+	var opened []*fakePCSC
+	rd := openPCSCReader(t, "", func() (PCSC, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Windows with no reader: a context is established, and every call fails at once.
+		f := newFakePCSC(t, "stopped service", waitErr(errNoService))
+		opened = append(opened, f)
+		return f, nil
+	})
+	expect(t, rd.Events(), want{kind: StatusChange, status: Absent})
+	time.Sleep(400 * time.Millisecond) // backoff 50, 100, 200 ms: 3 or 4 contexts, not thousands
+	rd.Close()
+	for ev := range rd.Events() {
+		t.Errorf("unexpected event %v %q %v %v", ev.Kind, ev.UID, ev.Status, ev.Err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := len(opened); n < 2 || n > 5 {
+		t.Errorf("%d contexts in 400 ms, want 2 to 5 (retried, with backoff)", n)
+	}
+	for _, f := range opened {
+		if f.closes == 0 {
+			t.Errorf("a context was not closed")
+		}
+	}
+	closePCSCAndCheck(t, rd, before)
+}
+
 func TestPCSCNoServiceIsAStatus(t *testing.T) {
 	before := runtime.NumGoroutine()
 	rd := openPCSCReader(t, "", services())
