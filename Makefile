@@ -25,7 +25,23 @@ TEST_PACKAGES := fonts-droid-fallback fonts-dejavu-core poppler-utils
 # throwaway cluster from this package. `make test` alone skips them (CI=1 makes a skip a failure).
 PG_PACKAGES := postgresql
 
-.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb clean
+# Windows, cross-built here: mingw-w64 (gcc, windres, objdump), NSIS for the installer, 7z to list it, and
+# what building libusb for Windows from Debian's source package needs (autotools, apt-get source).
+WINDOWS_PACKAGES := gcc-mingw-w64-x86-64 nsis p7zip-full autoconf automake libtool dpkg-dev pkg-config make
+
+# The Windows build: libusb (built once, kept in build/windows/libusb), the exe, the installer.
+WIN_LIBUSB := build/windows/libusb
+WIN_EXE := build/windows/checkout.exe
+WIN_SETUP := dist/checkout-$(VERSION)-setup.exe
+WIN_SYSO := checkout_windows_amd64.syso
+# Version resources want four numbers: 1.2.3-rc1 → 1.2.3.0
+WIN_VERSION4 := $(shell echo '$(VERSION)' | sed 's/[^0-9.].*//' | awk -F. '{printf "%d.%d.%d.%d", $$1, $$2, $$3, $$4}')
+comma := ,
+WIN_ENV := PKG_CONFIG_LIBDIR=$(CURDIR)/$(WIN_LIBUSB)/lib/pkgconfig CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
+	CC=x86_64-w64-mingw32-gcc
+
+.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb deps-windows \
+	build-windows package-windows check-windows clean
 
 # deps installs the missing build packages, and only those, with apt (sudo when not root).
 deps:
@@ -123,5 +139,34 @@ package-deb: deps
 check-deb: package-deb
 	./.ci/check-deb $(DEB) $(VERSION)
 
+# deps-windows installs the cross tools and builds libusb for Windows once (.ci/libusb-windows: from
+# Debian's source package, adding a deb-src entry when the system has none).
+deps-windows:
+	@./.ci/apt-install $(WINDOWS_PACKAGES)
+	@./.ci/libusb-windows $(WIN_LIBUSB)
+
+# build-windows cross-compiles build/windows/checkout.exe: a GUI program (no console window) with the
+# icon, manifest and version resources, linked against the libusb built above. The first build compiles
+# Fyne's C parts for Windows (≈ 6 min on 2 cores); later ones take seconds.
+build-windows: deps-windows
+	x86_64-w64-mingw32-windres -I assets/windows -DVER_NUM=$(subst .,$(comma),$(WIN_VERSION4)) \
+		-DVER_STR='\"$(VERSION)\"' -O coff -i assets/windows/checkout.rc -o $(WIN_SYSO)
+	$(WIN_ENV) $(GO) build -trimpath -ldflags "-H=windowsgui $(LDFLAGS)" -o $(WIN_EXE) .; \
+		status=$$?; rm -f $(WIN_SYSO); exit $$status
+
+# package-windows builds dist/checkout-VERSION-setup.exe (assets/windows/checkout.nsi): English and
+# Simplified Chinese, installs checkout.exe and libusb-1.0.dll in Program Files\Checkout with a Start-menu
+# shortcut and an uninstaller; the till's data in %LOCALAPPDATA%\checkout is never touched.
+package-windows: build-windows
+	mkdir -p dist
+	makensis -V2 -INPUTCHARSET UTF8 -DVERSION=$(VERSION) -DVERSION4=$(WIN_VERSION4) \
+		-DEXE=$(CURDIR)/$(WIN_EXE) -DDLL=$(CURDIR)/$(WIN_LIBUSB)/bin/libusb-1.0.dll \
+		-DICON=$(CURDIR)/assets/windows/checkout.ico -DOUTFILE=$(CURDIR)/$(WIN_SETUP) assets/windows/checkout.nsi
+	@echo "$(WIN_SETUP): run it on Windows 10 or 11 (64-bit)"
+
+# check-windows checks the exe and the installer without running them (wine cannot run Go 1.26 programs).
+check-windows: package-windows
+	./.ci/check-windows $(WIN_EXE) $(WIN_SETUP) $(VERSION) $(CURDIR)/$(WIN_LIBUSB)/bin/libusb-1.0.dll
+
 clean:
-	rm -rf bin dist
+	rm -rf bin dist build/windows/checkout.exe

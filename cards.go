@@ -67,10 +67,11 @@ type cardSource interface {
 // demoCardUID is the demo member's contactless card; the simulated reader taps it in the F11 sequence.
 const demoCardUID = "04D3E0A1B2C3D4"
 
-// openCardReader opens the USB card reader (cardreader.vid / cardreader.pid name one, else the first
-// CCID reader), which reports absent while none is plugged in and connects when one is. On a demo till
-// (no real scanner either) or with cardreader.mode sim, a simulated reader works beside it, so a tap can
-// be shown without hardware; where USB cannot be used at all (a build without cgo) it stands alone.
+// openCardReader opens the card reader (openCardHardware): on Linux the USB card reader (cardreader.vid /
+// cardreader.pid name one, else the first CCID reader), on Windows the PC/SC one. It reports absent while
+// none is plugged in and connects when one is. On a demo till (no real scanner either) or with
+// cardreader.mode sim, a simulated reader works beside it, so a tap can be shown without hardware; where
+// the reader cannot be used at all (a build without cgo on Linux) it stands alone.
 func openCardReader(set app.Settings, demo bool) (cardSource, *sim.CardReader, error) {
 	usb := cardreader.USBConfig{}
 	for key, field := range map[string]*uint16{"cardreader.vid": &usb.VID, "cardreader.pid": &usb.PID} {
@@ -85,7 +86,7 @@ func openCardReader(set app.Settings, demo bool) (cardSource, *sim.CardReader, e
 	var sources []cardSource
 	var simulated *sim.CardReader
 	if set.Device("cardreader.mode") != "sim" {
-		r, err := cardreader.OpenUSB(cardreader.Config{Name: "USB"}, usb)
+		r, err := openCardHardware(set, usb)
 		if err != nil {
 			slog.Warn("card reader", "err", err)
 		} else {

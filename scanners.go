@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,15 +92,16 @@ func checkDeviceSetting(key, value string) error {
 			return fmt.Errorf("%w: %s %q: a hexadecimal USB ID such as 072f", app.ErrInvalidSetting, key, value)
 		}
 	case "cardreader.mode":
-		if value != "usb" && value != "sim" && value != "" {
-			return fmt.Errorf("%w: cardreader.mode %q: usb or sim", app.ErrInvalidSetting, value)
+		if modes := cardModes(); value != "" && !slices.Contains(modes, value) {
+			return fmt.Errorf("%w: cardreader.mode %q: %s or %s", app.ErrInvalidSetting, value,
+				strings.Join(modes[:len(modes)-1], ", "), modes[len(modes)-1])
 		}
 	default:
 		if strings.HasPrefix(key, "printer.") {
 			return printer.CheckSetting(key, value)
 		}
-		if strings.HasPrefix(key, "cardreader.") {
-			return fmt.Errorf("%w: unknown setting %q (cardreader.vid, cardreader.pid, cardreader.mode)", app.ErrInvalidSetting, key)
+		if strings.HasPrefix(key, "cardreader.") && !slices.Contains(cardSettings(), key) {
+			return fmt.Errorf("%w: unknown setting %q (%s)", app.ErrInvalidSetting, key, strings.Join(cardSettings(), ", "))
 		}
 	}
 	return nil
