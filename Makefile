@@ -29,15 +29,17 @@ PG_PACKAGES := postgresql
 # what building libusb for Windows from Debian's source package needs (autotools, apt-get source).
 WINDOWS_PACKAGES := gcc-mingw-w64-x86-64 nsis p7zip-full autoconf automake libtool dpkg-dev pkg-config make
 
-# The Windows build: libusb (built once, kept in build/windows/libusb), the exe, the installer.
-WIN_LIBUSB := build/windows/libusb
+# The Windows build: libusb (built once per user, in the user's cache: one fixed path for every checkout,
+# because Go's build cache keeps the -L path pkg-config gave when gousb was first built for Windows), the
+# exe, the installer.
+WIN_LIBUSB ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/checkout/windows-libusb
 WIN_EXE := build/windows/checkout.exe
 WIN_SETUP := dist/checkout-$(VERSION)-setup.exe
 WIN_SYSO := checkout_windows_amd64.syso
 # Version resources want four numbers: 1.2.3-rc1 → 1.2.3.0
 WIN_VERSION4 := $(shell echo '$(VERSION)' | sed 's/[^0-9.].*//' | awk -F. '{printf "%d.%d.%d.%d", $$1, $$2, $$3, $$4}')
 comma := ,
-WIN_ENV := PKG_CONFIG_LIBDIR=$(CURDIR)/$(WIN_LIBUSB)/lib/pkgconfig CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
+WIN_ENV := PKG_CONFIG_LIBDIR=$(WIN_LIBUSB)/lib/pkgconfig CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	CC=x86_64-w64-mingw32-gcc
 
 .PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb deps-windows \
@@ -160,13 +162,13 @@ build-windows: deps-windows
 package-windows: build-windows
 	mkdir -p dist
 	makensis -V2 -INPUTCHARSET UTF8 -DVERSION=$(VERSION) -DVERSION4=$(WIN_VERSION4) \
-		-DEXE=$(CURDIR)/$(WIN_EXE) -DDLL=$(CURDIR)/$(WIN_LIBUSB)/bin/libusb-1.0.dll \
+		-DEXE=$(CURDIR)/$(WIN_EXE) -DDLL=$(WIN_LIBUSB)/bin/libusb-1.0.dll \
 		-DICON=$(CURDIR)/assets/windows/checkout.ico -DOUTFILE=$(CURDIR)/$(WIN_SETUP) assets/windows/checkout.nsi
 	@echo "$(WIN_SETUP): run it on Windows 10 or 11 (64-bit)"
 
 # check-windows checks the exe and the installer without running them (wine cannot run Go 1.26 programs).
 check-windows: package-windows
-	./.ci/check-windows $(WIN_EXE) $(WIN_SETUP) $(VERSION) $(CURDIR)/$(WIN_LIBUSB)/bin/libusb-1.0.dll
+	./.ci/check-windows $(WIN_EXE) $(WIN_SETUP) $(VERSION) $(WIN_LIBUSB)/bin/libusb-1.0.dll
 
 clean:
 	rm -rf bin dist build/windows/checkout.exe
