@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf16"
 )
@@ -72,15 +71,8 @@ const pcscIdleWait = 5 * time.Second
 // CardPresent per tap with the UID from GET DATA (FF CA 00 00 00), CardRemoved, ReadError, and the
 // status (absent, connected, reconnecting) of the reader it picked.
 type PCSCReader struct {
-	cfg    PCSCConfig
-	events chan Event
-	done   chan struct{}
-	wg     sync.WaitGroup
-
-	mu   sync.Mutex
-	pcsc PCSC // the established context, so Close can interrupt a wait
-
-	closeOnce sync.Once
+	*watcher
+	cfg PCSCConfig
 }
 
 // OpenPCSC starts watching the reader cfg picks. A missing reader, or a service that is not running, is
@@ -95,37 +87,9 @@ func OpenPCSC(cfg PCSCConfig) (*PCSCReader, error) {
 	if cfg.RetryInterval <= 0 {
 		cfg.RetryInterval = defaultPoll
 	}
-	r := &PCSCReader{cfg: cfg, events: make(chan Event, 64), done: make(chan struct{})}
-	r.wg.Add(1)
-	go r.run()
+	r := &PCSCReader{watcher: newWatcher(cfg.Name), cfg: cfg}
+	r.start(r.run)
 	return r, nil
-}
-
-// Events delivers the reader's events; it is closed after Close.
-func (r *PCSCReader) Events() <-chan Event { return r.events }
-
-// Close stops watching, releases the context and then closes the event channel. It is safe to call twice.
-func (r *PCSCReader) Close() error {
-	r.closeOnce.Do(func() {
-		close(r.done)
-		r.mu.Lock()
-		if r.pcsc != nil {
-			r.pcsc.Close()
-		}
-		r.mu.Unlock()
-		r.wg.Wait()
-		close(r.events)
-	})
-	return nil
-}
-
-func (r *PCSCReader) closing() bool {
-	select {
-	case <-r.done:
-		return true
-	default:
-		return false
-	}
 }
 
 // pcscWatch is the state of one context: the reader's status and the card reported on it.
@@ -157,7 +121,6 @@ func (w *pcscWatch) removed() {
 }
 
 func (r *PCSCReader) run() {
-	defer r.wg.Done()
 	w := &pcscWatch{r: r, status: Absent}
 	backoff := firstBackoff
 	lastOpenErr := ""
@@ -179,9 +142,7 @@ func (r *PCSCReader) run() {
 		default:
 			lastOpenErr = ""
 			answered, err := r.watch(w, p)
-			r.mu.Lock()
-			r.pcsc = nil
-			r.mu.Unlock()
+			r.release()
 			p.Close()
 			if r.closing() {
 				return
@@ -202,10 +163,8 @@ func (r *PCSCReader) run() {
 			}
 		}
 		// Wait before trying again, longer each time it fails at once.
-		select {
-		case <-r.done:
+		if !r.wait(backoff) {
 			return
-		case <-time.After(backoff):
 		}
 		backoff = min(backoff*2, maxBackoff)
 	}
@@ -217,13 +176,9 @@ func (r *PCSCReader) open() (PCSC, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closing() {
-		p.Close()
+	if !r.hold(p) {
 		return nil, nil
 	}
-	r.pcsc = p
 	return p, nil
 }
 
@@ -348,13 +303,4 @@ func splitReaderList(buf []uint16) []string {
 		buf = buf[min(end+1, len(buf)):]
 	}
 	return names
-}
-
-// send delivers an event unless the reader is closing: a consumer that stopped reading cannot wedge Close.
-func (r *PCSCReader) send(ev Event) {
-	ev.Reader, ev.At = r.cfg.Name, time.Now()
-	select {
-	case r.events <- ev:
-	case <-r.done:
-	}
 }

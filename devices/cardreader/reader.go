@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"checkout/devices"
@@ -111,15 +110,8 @@ const (
 // Reader is one card reader, kept connected by its own goroutine: it opens the transport, polls the slot,
 // and on any transport error closes it and reopens with backoff until Close.
 type Reader struct {
-	cfg    Config
-	events chan Event
-	done   chan struct{}
-	wg     sync.WaitGroup
-
-	mu        sync.Mutex
-	transport Transport // the open transport, so Close can interrupt a read
-
-	closeOnce sync.Once
+	*watcher
+	cfg Config
 }
 
 // Open starts polling the reader cfg.Open finds. A missing reader is not an error: the Reader reports
@@ -134,41 +126,12 @@ func Open(cfg Config) (*Reader, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = defaultPoll
 	}
-	r := &Reader{cfg: cfg, events: make(chan Event, 64), done: make(chan struct{})}
-	r.wg.Add(1)
-	go r.run()
+	r := &Reader{watcher: newWatcher(cfg.Name), cfg: cfg}
+	r.start(r.run)
 	return r, nil
 }
 
-// Events delivers the reader's events; it is closed after Close.
-func (r *Reader) Events() <-chan Event { return r.events }
-
-// Close stops the reader, closes its transport and then its event channel. It is safe to call twice.
-func (r *Reader) Close() error {
-	r.closeOnce.Do(func() {
-		close(r.done)
-		r.mu.Lock()
-		if r.transport != nil {
-			r.transport.Close()
-		}
-		r.mu.Unlock()
-		r.wg.Wait()
-		close(r.events)
-	})
-	return nil
-}
-
-func (r *Reader) closing() bool {
-	select {
-	case <-r.done:
-		return true
-	default:
-		return false
-	}
-}
-
 func (r *Reader) run() {
-	defer r.wg.Done()
 	status, reported := Absent, false
 	setStatus := func(st Status, err error) {
 		if reported && st == status {
@@ -192,10 +155,8 @@ func (r *Reader) run() {
 			} else if !reported {
 				setStatus(Absent, nil)
 			}
-			select {
-			case <-r.done:
+			if !r.wait(backoff) {
 				return
-			case <-time.After(backoff):
 			}
 			backoff = min(backoff*2, maxBackoff)
 			continue
@@ -207,9 +168,7 @@ func (r *Reader) run() {
 		setStatus(Connected, nil)
 		s := &session{t: t, slot: r.cfg.Slot}
 		err = r.poll(s)
-		r.mu.Lock()
-		r.transport = nil
-		r.mu.Unlock()
+		r.release()
 		t.Close()
 		if r.closing() {
 			return
@@ -228,13 +187,9 @@ func (r *Reader) open() (Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closing() {
-		t.Close()
+	if !r.hold(t) {
 		return nil, nil
 	}
-	r.transport = t
 	return t, nil
 }
 
@@ -391,14 +346,5 @@ func (s *session) exchange(cmd []byte) (Reply, error) {
 			continue
 		}
 		return reply, err
-	}
-}
-
-// send delivers an event unless the reader is closing: a consumer that stopped reading cannot wedge Close.
-func (r *Reader) send(ev Event) {
-	ev.Reader, ev.At = r.cfg.Name, time.Now()
-	select {
-	case r.events <- ev:
-	case <-r.done:
 	}
 }
