@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -52,7 +53,7 @@ func simulate(ctx context.Context, st *store.Store, args []string, stdout, stder
 		if sale {
 			done++
 			if done == max(1, *sales/10) {
-				rssWarm = residentRSS()
+				rssWarm = settledRSS()
 			}
 		}
 		latencies = append(latencies, took)
@@ -68,7 +69,7 @@ func simulate(ctx context.Context, st *store.Store, args []string, stdout, stder
 		}
 		return latencies[min(len(latencies)-1, int(float64(len(latencies))*p))]
 	}
-	rssEnd := residentRSS()
+	rssEnd := settledRSS()
 	growth := 0.0
 	if rssWarm > 0 {
 		growth = 100 * (float64(rssEnd) - float64(rssWarm)) / float64(rssWarm)
@@ -77,6 +78,13 @@ func simulate(ctx context.Context, st *store.Store, args []string, stdout, stder
 		*sales, sim.refunds, elapsed.Round(time.Millisecond), float64(*sales)/elapsed.Seconds(), pct(0.5), pct(0.99),
 		float64(rssWarm)/(1<<20), float64(rssEnd)/(1<<20), growth)
 	return nil
+}
+
+// settledRSS is resident memory once the garbage collector has run and handed free memory back: what
+// the till holds, not how far its heap happened to grow before the next collection.
+func settledRSS() uint64 {
+	debug.FreeOSMemory()
+	return residentRSS()
 }
 
 // recentSales is how many of the latest sales a refund may come from.
