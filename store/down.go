@@ -139,18 +139,5 @@ func (s *Store) applyMember(ctx context.Context, tx *sql.Tx, m app.HQMember, at 
 
 // OverdrawnMembers lists (up to 100 of) the members the head office last said were below zero.
 func (s *Store) OverdrawnMembers(ctx context.Context) ([]app.Member, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.hq_balance < 0 ORDER BY m.number LIMIT 100`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []app.Member
-	for rows.Next() {
-		m, err := s.scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return s.members(ctx, `WHERE m.hq_balance < 0 ORDER BY m.number LIMIT 100`)
 }

@@ -81,9 +81,13 @@ func (s *Store) FindMembers(ctx context.Context, query string, limit int) ([]app
 		return nil, nil
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+` FROM members m
-		WHERE m.number = ? OR m.phone LIKE ? ESCAPE '\' OR m.name LIKE ? ESCAPE '\'
+	return s.members(ctx, `WHERE m.number = ? OR m.phone LIKE ? ESCAPE '\' OR m.name LIKE ? ESCAPE '\'
 		ORDER BY m.number = ? DESC, m.name LIMIT ?`, strings.ToUpper(q), like, like, strings.ToUpper(q), limit)
+}
+
+// members reads the members a query's WHERE, ORDER BY and LIMIT clauses (rest) pick, in that order.
+func (s *Store) members(ctx context.Context, rest string, args ...any) ([]app.Member, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+` FROM members m `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
