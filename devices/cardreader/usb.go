@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/gousb"
+
+	"checkout/devices/usbdev"
 )
 
 // This file is the only one that uses gousb (cgo, libusb): keep it thin, the logic is in reader.go.
@@ -46,34 +48,18 @@ type usbTransport struct {
 }
 
 // openUSB finds, opens and claims the reader. With no reader, or no USB at all, it returns ErrNoReader.
-func openUSB(c USBConfig) (_ Transport, err error) {
-	// NewContext panics when libusb cannot start, as in a container without /dev/bus/usb: no USB bus
-	// means no reader, not a crashed till.
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: libusb: %v", ErrNoReader, p)
-		}
-	}()
-	ctx := gousb.NewContext()
+func openUSB(c USBConfig) (Transport, error) {
 	named := c.VID != 0 || c.PID != 0
-	devs, listErr := ctx.OpenDevices(func(desc *gousb.DeviceDesc) bool {
-		if named {
-			return desc.Vendor == gousb.ID(c.VID) && desc.Product == gousb.ID(c.PID)
-		}
-		_, _, ok := findCCID(desc, false)
-		return ok
-	})
-	if len(devs) == 0 {
-		ctx.Close()
-		if listErr != nil { // a matching reader that could not be opened: udev permissions, pcscd
-			return nil, fmt.Errorf("cardreader: open USB reader: %w", listErr)
-		}
+	ctx, dev, err := usbdev.Open(c.VID, c.PID, ccidInterface(false))
+	switch {
+	case errors.Is(err, usbdev.ErrNoDevice):
 		return nil, ErrNoReader
+	case errors.Is(err, usbdev.ErrNoUSB):
+		return nil, fmt.Errorf("%w: %v", ErrNoReader, err)
+	case err != nil: // a matching reader that could not be opened: udev permissions, pcscd
+		return nil, fmt.Errorf("cardreader: open USB reader: %w", err)
 	}
-	for _, d := range devs[1:] {
-		d.Close()
-	}
-	t := &usbTransport{ctx: ctx, dev: devs[0], buf: make([]byte, usbReadSize)}
+	t := &usbTransport{ctx: ctx, dev: dev, buf: make([]byte, usbReadSize)}
 	t.stop, t.cancel = context.WithCancel(context.Background())
 	if err := t.claim(named); err != nil {
 		t.Close()
@@ -82,35 +68,16 @@ func openUSB(c USBConfig) (_ Transport, err error) {
 	return t, nil
 }
 
-// findCCID finds the CCID interface: class 0x0B, or with a named reader any interface with a bulk pair.
-func findCCID(desc *gousb.DeviceDesc, anyClass bool) (config int, setting gousb.InterfaceSetting, ok bool) {
-	for num, cfg := range desc.Configs {
-		for _, intf := range cfg.Interfaces {
-			for _, alt := range intf.AltSettings {
-				if alt.Class != gousb.ClassSmartCard && !(anyClass && alt.Class == gousb.ClassVendorSpec) {
-					continue
-				}
-				if in, out := bulkPair(alt); in != 0 && out != 0 {
-					return num, alt, true
-				}
-			}
+// ccidInterface accepts the CCID interface: class 0x0B, or with a named reader (anyClass) a
+// vendor-specific one, with a bulk pair.
+func ccidInterface(anyClass bool) func(gousb.InterfaceSetting) bool {
+	return func(alt gousb.InterfaceSetting) bool {
+		if alt.Class != gousb.ClassSmartCard && !(anyClass && alt.Class == gousb.ClassVendorSpec) {
+			return false
 		}
+		in, out := usbdev.BulkEndpoints(alt)
+		return in != 0 && out != 0
 	}
-	return 0, gousb.InterfaceSetting{}, false
-}
-
-func bulkPair(alt gousb.InterfaceSetting) (in, out int) {
-	for _, ep := range alt.Endpoints {
-		if ep.TransferType != gousb.TransferTypeBulk {
-			continue
-		}
-		if ep.Direction == gousb.EndpointDirectionIn {
-			in = ep.Number
-		} else {
-			out = ep.Number
-		}
-	}
-	return in, out
 }
 
 func (t *usbTransport) claim(anyClass bool) error {
@@ -118,7 +85,7 @@ func (t *usbTransport) claim(anyClass bool) error {
 	if err := t.dev.SetAutoDetach(true); err != nil {
 		return fmt.Errorf("cardreader: USB auto-detach: %w", err)
 	}
-	cfgNum, alt, ok := findCCID(t.dev.Desc, anyClass)
+	cfgNum, alt, ok := usbdev.FindInterface(t.dev.Desc, ccidInterface(anyClass))
 	if !ok {
 		return fmt.Errorf("cardreader: USB device %s:%s has no CCID interface", t.dev.Desc.Vendor, t.dev.Desc.Product)
 	}
@@ -129,7 +96,7 @@ func (t *usbTransport) claim(anyClass bool) error {
 	if t.intf, err = t.cfg.Interface(alt.Number, alt.Alternate); err != nil {
 		return fmt.Errorf("cardreader: claim USB interface %d: %w", alt.Number, err)
 	}
-	inNum, outNum := bulkPair(alt)
+	inNum, outNum := usbdev.BulkEndpoints(alt)
 	if t.in, err = t.intf.InEndpoint(inNum); err != nil {
 		return fmt.Errorf("cardreader: USB bulk-IN: %w", err)
 	}

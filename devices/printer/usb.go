@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/gousb"
+
+	"checkout/devices/usbdev"
 )
 
 // This file is the only one that uses gousb (cgo, libusb): a USB printer-class interface (class 7)
@@ -28,32 +30,17 @@ type usbConn struct {
 }
 
 // openUSB opens the USB printer vid:pid names, or the first printer-class device when both are 0.
-func openUSB(vid, pid uint16) (_ Conn, err error) {
-	// NewContext panics when libusb cannot start (no /dev/bus/usb): no USB means no printer.
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("printer: libusb: %v", p)
-		}
-	}()
-	ctx := gousb.NewContext()
-	devs, listErr := ctx.OpenDevices(func(desc *gousb.DeviceDesc) bool {
-		if vid != 0 || pid != 0 {
-			return desc.Vendor == gousb.ID(vid) && desc.Product == gousb.ID(pid)
-		}
-		_, _, ok := findPrinter(desc)
-		return ok
-	})
-	if len(devs) == 0 {
-		ctx.Close()
-		if listErr != nil {
-			return nil, fmt.Errorf("printer: open USB printer: %w", listErr)
-		}
+func openUSB(vid, pid uint16) (Conn, error) {
+	ctx, dev, err := usbdev.Open(vid, pid, printerInterface)
+	switch {
+	case errors.Is(err, usbdev.ErrNoDevice):
 		return nil, errors.New("printer: no USB printer found")
+	case errors.Is(err, usbdev.ErrNoUSB):
+		return nil, fmt.Errorf("printer: %w", err)
+	case err != nil:
+		return nil, fmt.Errorf("printer: open USB printer: %w", err)
 	}
-	for _, d := range devs[1:] {
-		d.Close()
-	}
-	c := &usbConn{ctx: ctx, dev: devs[0]}
+	c := &usbConn{ctx: ctx, dev: dev}
 	if err := c.claim(); err != nil {
 		c.Close()
 		return nil, err
@@ -61,36 +48,13 @@ func openUSB(vid, pid uint16) (_ Conn, err error) {
 	return c, nil
 }
 
-// findPrinter finds a printer-class interface (or, for a named device, a vendor-specific one) with a
-// bulk-OUT endpoint.
-func findPrinter(desc *gousb.DeviceDesc) (config int, setting gousb.InterfaceSetting, ok bool) {
-	for num, cfg := range desc.Configs {
-		for _, intf := range cfg.Interfaces {
-			for _, alt := range intf.AltSettings {
-				if alt.Class != gousb.ClassPrinter && alt.Class != gousb.ClassVendorSpec {
-					continue
-				}
-				if _, out := bulkEndpoints(alt); out != 0 {
-					return num, alt, true
-				}
-			}
-		}
+// printerInterface accepts a printer-class interface (or a vendor-specific one) with a bulk-OUT endpoint.
+func printerInterface(alt gousb.InterfaceSetting) bool {
+	if alt.Class != gousb.ClassPrinter && alt.Class != gousb.ClassVendorSpec {
+		return false
 	}
-	return 0, gousb.InterfaceSetting{}, false
-}
-
-func bulkEndpoints(alt gousb.InterfaceSetting) (in, out int) {
-	for _, ep := range alt.Endpoints {
-		if ep.TransferType != gousb.TransferTypeBulk {
-			continue
-		}
-		if ep.Direction == gousb.EndpointDirectionIn {
-			in = ep.Number
-		} else {
-			out = ep.Number
-		}
-	}
-	return in, out
+	_, out := usbdev.BulkEndpoints(alt)
+	return out != 0
 }
 
 func (c *usbConn) claim() error {
@@ -98,7 +62,7 @@ func (c *usbConn) claim() error {
 	if err := c.dev.SetAutoDetach(true); err != nil {
 		return fmt.Errorf("printer: USB auto-detach: %w", err)
 	}
-	cfgNum, alt, ok := findPrinter(c.dev.Desc)
+	cfgNum, alt, ok := usbdev.FindInterface(c.dev.Desc, printerInterface)
 	if !ok {
 		return fmt.Errorf("printer: USB device %s:%s has no printer interface", c.dev.Desc.Vendor, c.dev.Desc.Product)
 	}
@@ -109,7 +73,7 @@ func (c *usbConn) claim() error {
 	if c.intf, err = c.cfg.Interface(alt.Number, alt.Alternate); err != nil {
 		return fmt.Errorf("printer: claim USB interface %d: %w", alt.Number, err)
 	}
-	inNum, outNum := bulkEndpoints(alt)
+	inNum, outNum := usbdev.BulkEndpoints(alt)
 	if c.out, err = c.intf.OutEndpoint(outNum); err != nil {
 		return fmt.Errorf("printer: USB bulk-OUT: %w", err)
 	}
