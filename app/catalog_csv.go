@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -102,7 +104,7 @@ func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error
 			return fmt.Errorf("catalog header: no %q column", need)
 		}
 	}
-	seen := map[string]int{}
+	seen := codeLines{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -127,7 +129,7 @@ func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error
 		}
 		e, reason := catalogEntry(get, s)
 		for _, code := range e.Barcodes {
-			if first, dup := seen[barcode.NormalizeGTIN(code)]; dup && reason == "" {
+			if first := seen.line(code); first != 0 && reason == "" {
 				reason = fmt.Sprintf("barcode %s is also on line %d", code, first)
 			}
 		}
@@ -136,12 +138,51 @@ func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error
 			continue
 		}
 		for _, code := range e.Barcodes {
-			seen[barcode.NormalizeGTIN(code)] = line
+			seen.add(code, line)
 		}
 		if err := entry(e, line); err != nil {
 			return err
 		}
 	}
+}
+
+// codeLines remembers the line each barcode of a file is on. A GTIN is kept as its number: a million
+// codes as strings held a hundred megabytes, and an import reads the file twice.
+type codeLines struct {
+	gtins map[uint64]int32
+	other map[string]int
+}
+
+// line returns the line code is on, 0 if none.
+func (c *codeLines) line(code string) int {
+	if n, ok := gtinNumber(code); ok {
+		return int(c.gtins[n])
+	}
+	return c.other[code]
+}
+
+func (c *codeLines) add(code string, line int) {
+	if n, ok := gtinNumber(code); ok && line <= math.MaxInt32 {
+		if c.gtins == nil {
+			c.gtins = map[uint64]int32{}
+		}
+		c.gtins[n] = int32(line)
+		return
+	}
+	if c.other == nil {
+		c.other = map[string]int{}
+	}
+	c.other[code] = line
+}
+
+// gtinNumber is code's GTIN-14 as a number, the same for every form of one GTIN.
+func gtinNumber(code string) (uint64, bool) {
+	g, err := barcode.GTIN14(code)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(g, 10, 64)
+	return n, err == nil
 }
 
 // decodeSpreadsheetText returns r as UTF-8: as it is when its start is UTF-8, else decoded from GB18030
