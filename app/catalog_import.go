@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 	"sync/atomic"
 
 	"checkout/app/barcode"
@@ -20,8 +21,11 @@ const ImportBatch = 10_000
 type CatalogWriter interface {
 	// BarcodesInUse returns which of codes are already on a product: code (GTIN-14) → that product's SKU.
 	BarcodesInUse(ctx context.Context, codes []string) (map[string]string, error)
-	// AddProducts adds the entries whose SKU is new in one transaction and returns how many it added.
+	// AddProducts adds the entries whose SKU is new in one transaction and returns how many it added. Their
+	// search index may follow in the background, beside the next call.
 	AddProducts(ctx context.Context, entries []CatalogEntry) (int, error)
+	// SearchIndexed waits until the products added are found by search.
+	SearchIndexed(ctx context.Context) error
 }
 
 // ImportProgress is how far an import has read its file.
@@ -63,30 +67,41 @@ type CatalogCheck struct {
 // progress, if not nil, is told how far it got every few thousand rows; cancelling ctx stops it.
 func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file CatalogFile, progress func(ImportProgress)) (*CatalogCheck, error) {
 	c := &CatalogCheck{file: file, settings: s, catalog: catalog, skip: map[int]bool{}}
+	// The file's barcodes are looked up in the catalog a few thousand at a time, not held all at once.
 	var codes []string
 	var codeLines []int
+	lookUp := func() error {
+		inUse, err := catalog.BarcodesInUse(ctx, codes)
+		if err != nil {
+			return err
+		}
+		for i, code := range codes {
+			if sku, ok := inUse[barcode.NormalizeGTIN(code)]; ok {
+				c.Bad = append(c.Bad, RowError{Line: codeLines[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
+				if !c.skip[codeLines[i]] {
+					c.skip[codeLines[i]] = true
+					c.Good--
+				}
+			}
+		}
+		codes, codeLines = codes[:0], codeLines[:0]
+		return nil
+	}
 	err := c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
 		c.Good++
 		for _, code := range e.Barcodes {
 			codes, codeLines = append(codes, code), append(codeLines, line)
 		}
+		if len(codes) >= 5000 {
+			return lookUp()
+		}
 		return nil
 	}, func(r RowError) { c.Bad = append(c.Bad, r) })
+	if err == nil {
+		err = lookUp()
+	}
 	if err != nil {
 		return nil, err
-	}
-	inUse, err := catalog.BarcodesInUse(ctx, codes)
-	if err != nil {
-		return nil, err
-	}
-	for i, code := range codes {
-		if sku, ok := inUse[barcode.NormalizeGTIN(code)]; ok {
-			c.Bad = append(c.Bad, RowError{Line: codeLines[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
-			if !c.skip[codeLines[i]] {
-				c.skip[codeLines[i]] = true
-				c.Good--
-			}
-		}
 	}
 	// The clashes were found after the file's own faults: list every bad row in file order.
 	sort.SliceStable(c.Bad, func(i, j int) bool { return c.Bad[i].Line < c.Bad[j].Line })
@@ -94,43 +109,85 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 }
 
 // Apply adds the good rows, ImportBatch to a transaction, and returns how many products it added;
-// products whose SKU is already there are kept as they are. Cancelling ctx stops it after the batch in
-// hand is committed or rolled back whole: what was added stays, and applying the file again resumes. It
-// needs PermCatalogEdit.
+// products whose SKU is already there are kept as they are. The file is read a batch ahead on another
+// goroutine while the catalog adds the batch before. Cancelling ctx stops it after the batch in hand is
+// committed or rolled back whole: what was added stays, and applying the file again resumes. It needs
+// PermCatalogEdit.
 func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(ImportProgress)) (int, error) {
 	if _, err := by.Allow(PermCatalogEdit); err != nil {
 		return 0, err
 	}
-	added := 0
-	batch := make([]CatalogEntry, 0, ImportBatch)
-	flush := func() error {
-		n, err := c.catalog.AddProducts(ctx, batch)
-		added += n
-		batch = batch[:0]
-		return err
+	var added atomic.Int64
+	// Progress is told by the reader as it reads and after each batch is added, one at a time.
+	var told sync.Mutex
+	var read ImportProgress
+	report := func(p *ImportProgress) {
+		if progress == nil {
+			return
+		}
+		told.Lock()
+		defer told.Unlock()
+		if p != nil {
+			read = *p
+		}
+		now := read
+		now.Added = int(added.Load())
+		progress(now)
 	}
-	err := c.scan(ctx, true, func(p ImportProgress) {
-		if progress != nil {
-			p.Added = added
-			progress(p)
+	reading, stop := context.WithCancel(ctx)
+	defer stop()
+	batches := make(chan []CatalogEntry, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]CatalogEntry, 0, ImportBatch)
+		send := func() error {
+			select {
+			case batches <- batch:
+				batch = make([]CatalogEntry, 0, ImportBatch)
+				return nil
+			case <-reading.Done():
+				return reading.Err()
+			}
 		}
-	}, func(e CatalogEntry, line int) error {
-		if c.skip[line] {
+		err := c.scan(reading, true, func(p ImportProgress) { report(&p) }, func(e CatalogEntry, line int) error {
+			if c.skip[line] {
+				return nil
+			}
+			batch = append(batch, e)
+			if len(batch) == ImportBatch {
+				return send()
+			}
 			return nil
+		}, func(RowError) {})
+		if err == nil && len(batch) > 0 {
+			err = send()
 		}
-		batch = append(batch, e)
-		if len(batch) == ImportBatch {
-			return flush()
+		readErr <- err
+	}()
+	var err error
+	for batch := range batches {
+		if err != nil {
+			continue // the reader is stopping
 		}
-		return nil
-	}, func(RowError) {})
-	if err == nil && len(batch) > 0 {
-		err = flush()
+		n, addErr := c.catalog.AddProducts(ctx, batch)
+		added.Add(int64(n))
+		if addErr != nil {
+			err = addErr
+			stop()
+		}
+		report(nil)
+	}
+	if e := <-readErr; err == nil {
+		err = e
 	}
 	if err != nil {
-		return added, fmt.Errorf("import stopped after %d products: %w (import the file again to continue)", added, err)
+		return int(added.Load()), fmt.Errorf("import stopped after %d products: %w (import the file again to continue)", added.Load(), err)
 	}
-	return added, nil
+	if err := c.catalog.SearchIndexed(ctx); err != nil {
+		return int(added.Load()), fmt.Errorf("%d products added: %w", added.Load(), err)
+	}
+	return int(added.Load()), nil
 }
 
 // progressEvery is how many rows pass between progress reports.

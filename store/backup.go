@@ -35,6 +35,10 @@ func (s *Store) Backup(ctx context.Context, path string) (Check, error) {
 	if err := os.Chmod(path, 0o600); err != nil {
 		return Check{}, err
 	}
+	// The copy names no word index: whichever till opens it makes its own (see migration 0020).
+	if _, err := db.ExecContext(ctx, `ATTACH ? AS copy; DELETE FROM copy.search_file; DETACH copy`, path); err != nil {
+		return Check{}, fmt.Errorf("backup to %s: %w", path, err)
+	}
 	return CheckFile(ctx, path)
 }
 
@@ -65,7 +69,7 @@ func checkCopy(ctx context.Context, path string) (Check, error) {
 	if err := sqliteHeader(path); err != nil {
 		return Check{}, err
 	}
-	s, err := Open(ctx, path)
+	s, err := open(ctx, path, false)
 	if err != nil {
 		return Check{}, err
 	}
@@ -153,6 +157,8 @@ func Restore(ctx context.Context, from, target string) (Check, string, error) {
 		return Check{}, "", err
 	}
 	defer os.Remove(staged)
+	// The check's word index is of no use after it; target's own is made again at the next start.
+	defer removeWordIndex(staged)
 	c, err := checkCopy(ctx, staged)
 	if err != nil {
 		return Check{}, "", fmt.Errorf("restore refused: %w", err)
@@ -176,6 +182,7 @@ func Restore(ctx context.Context, from, target string) (Check, string, error) {
 		for _, side := range []string{"-wal", "-shm"} {
 			os.Remove(target + side)
 		}
+		removeWordIndex(target)
 	}
 	if err := os.Rename(staged, target); err != nil {
 		return Check{}, "", err

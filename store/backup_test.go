@@ -39,6 +39,19 @@ func TestBackupWhileSellingAndRestore(t *testing.T) {
 	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("backup file %v, %v", fi, err)
 	}
+	// The backup names no word index, and checking it made none beside it.
+	if db, err := sql.Open("sqlite", backup); err != nil {
+		t.Fatal(err)
+	} else {
+		var generations int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM search_file`).Scan(&generations); err != nil || generations != 0 {
+			t.Errorf("the backup names %d word indexes, %v", generations, err)
+		}
+		db.Close()
+	}
+	if _, err := os.Stat(searchPath(backup)); !os.IsNotExist(err) {
+		t.Errorf("a word index beside the backup: %v", err)
+	}
 
 	// Restoring while the till has the database open is refused and changes nothing.
 	if _, _, err := Restore(ctx, backup, path); err == nil || !strings.Contains(err.Error(), "in use") {
@@ -63,6 +76,7 @@ func TestBackupWhileSellingAndRestore(t *testing.T) {
 	if n := count(t, r, "sales"); n != c.Sales {
 		t.Errorf("the restored till has %d sales, want %d", n, c.Sales)
 	}
+	checkSearchIndex(t, r) // made again for the restored catalog
 	if old, err := CheckFile(ctx, kept); err != nil || old.Sales != 25 {
 		t.Errorf("the replaced database kept beside it: %+v, %v", old, err)
 	}

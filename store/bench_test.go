@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -370,17 +371,23 @@ func memPeak() (stop func() (heap, rss uint64)) {
 }
 
 // BenchmarkCatalogImport measures `checkout import-catalog -apply` of a generated 1,000,000-row CSV into an
-// empty till as the CLI adds it: app.ScanCatalogCSV, then AddProducts in batches of 10,000, until every
-// product is found by SearchProducts. Targets (issue 6): ≥ 50,000 rows/s, peak memory < 300 MB.
+// empty till: its dry run (app.CheckCatalog: every row checked, barcodes against the catalog) and its
+// import (Apply: batches of app.ImportBatch, until every product is found by SearchProducts). Targets
+// (issue 6): ≥ 50,000 rows/s for the import, peak memory < 300 MB. check-rows/s is the dry run's rate.
 // peak-heap-MB is the Go heap's peak, peak-rss-MB the process's resident set's (both sampled every 50 ms
-// during the import); maxrss-MB is getrusage's peak over the whole process, CSV generation included.
+// during both passes); maxrss-MB is getrusage's peak over the whole process, CSV generation included.
 func BenchmarkCatalogImport(b *testing.B) {
 	n := importRows(b)
 	ctx := context.Background()
 	dir := b.TempDir()
-	file := filepath.Join(dir, "catalog.csv")
-	writeImportCSV(b, file, n)
-	var elapsed time.Duration
+	path := filepath.Join(dir, "catalog.csv")
+	writeImportCSV(b, path, n)
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	file := app.CatalogFile{Open: func() (io.ReadCloser, error) { return os.Open(path) }, Size: info.Size()}
+	var checking, importing time.Duration
 	var heap, rss uint64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -393,44 +400,27 @@ func BenchmarkCatalogImport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f, err := os.Open(file)
-		if err != nil {
-			b.Fatal(err)
-		}
 		runtime.GC()
 		b.StartTimer()
 
 		stop := memPeak()
 		start := time.Now()
-		added := 0
-		batch := make([]app.CatalogEntry, 0, 10_000) // the CLI's importBatch
-		flush := func() error {
-			k, err := s.AddProducts(ctx, batch)
-			added += k
-			batch = batch[:0]
-			return err
-		}
-		err = app.ScanCatalogCSV(bufio.NewReaderSize(f, 1<<20), set, func(e app.CatalogEntry, _ int) error {
-			batch = append(batch, e)
-			if len(batch) == cap(batch) {
-				return flush()
-			}
-			return nil
-		}, func(r app.RowError) { b.Errorf("line %d: %s", r.Line, r.Reason) })
-		if err == nil && len(batch) > 0 {
-			err = flush()
-		}
+		check, err := app.CheckCatalog(ctx, s, set, file, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		elapsed += time.Since(start)
+		checked := time.Now()
+		added, err := check.Apply(ctx, app.SystemSession("Olivia"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		checking, importing = checking+checked.Sub(start), importing+time.Since(checked)
 		h, r := stop()
 		heap, rss = max(heap, h), max(rss, r)
 
 		b.StopTimer()
-		f.Close()
-		if added != n {
-			b.Fatalf("added %d of %d", added, n)
+		if check.Good != n || len(check.Bad) != 0 || added != n {
+			b.Fatalf("%d good rows, %d bad, %d added of %d", check.Good, len(check.Bad), added, n)
 		}
 		checkImportSearch(b, s, n)
 		if err := s.Close(); err != nil {
@@ -439,7 +429,8 @@ func BenchmarkCatalogImport(b *testing.B) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "rows/s")
+	b.ReportMetric(float64(n*b.N)/importing.Seconds(), "rows/s")
+	b.ReportMetric(float64(n*b.N)/checking.Seconds(), "check-rows/s")
 	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
 	if m := maxRSS(); m > 0 {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -188,36 +187,23 @@ type searchRow struct {
 	words string
 }
 
-// insertSearchRows writes products' search rows, one statement per table over a JSON array of them: a
-// statement writing several rows into an FTS5 table opens a savepoint, and FTS5 flushes its pending terms
-// to a new segment at each, so multi-row INSERTs of a few rows would write many small segments to merge.
-// Ids go in ascending, else FTS5 flushes at each lower rowid too. The products must be written already:
-// product_trigrams takes their names from the products table, its content.
-func insertSearchRows(ctx context.Context, tx *sql.Tx, rows []searchRow) error {
-	if len(rows) == 0 {
+// insertTrigrams indexes the names of the products with ids (ascending, written already: product_trigrams
+// takes their names from the products table, its content) in one statement, as insertWords does.
+func insertTrigrams(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
 		return nil
 	}
-	// Ids as an array, words as an object id → words: json_each hands out an object's string members
-	// as text, where taking [id, words] pairs apart parsed each pair again per column.
-	ids, words := []byte{'['}, []byte{'{'}
-	for i, r := range rows {
+	list := []byte{'['}
+	for i, id := range ids {
 		if i > 0 {
-			ids, words = append(ids, ','), append(words, ',')
+			list = append(list, ',')
 		}
-		ids = strconv.AppendInt(ids, r.id, 10)
-		w, err := json.Marshal(r.words)
-		if err != nil {
-			return err
-		}
-		words = append(append(strconv.AppendInt(append(words, '"'), r.id, 10), '"', ':'), w...)
+		list = strconv.AppendInt(list, id, 10)
 	}
-	ids, words = append(ids, ']'), append(words, '}')
+	list = append(list, ']')
 	// CROSS JOIN keeps json_each outermost, so rows go in the ids' (ascending) order.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
-		SELECT p.id, p.name, p.name_zh FROM json_each(?) j CROSS JOIN products p ON p.id = j.value`, string(ids)); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO product_words (rowid, words) SELECT CAST(key AS INTEGER), value FROM json_each(?)`, string(words))
+	_, err := tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
+		SELECT p.id, p.name, p.name_zh FROM json_each(?) j CROSS JOIN products p ON p.id = j.value`, string(list))
 	return err
 }
 
@@ -231,7 +217,7 @@ func searchWordsAsync(entries []app.CatalogEntry) (wait func() []string) {
 		part := entries[start:min(start+per, len(entries))]
 		wg.Go(func() {
 			for i, e := range part {
-				words[start+i] = searchWords(e.Product.SKU, e.Product.Name, e.Product.NameZH)
+				words[start+i] = searchWords(e.Product.Name, e.Product.NameZH)
 			}
 		})
 	}

@@ -50,11 +50,14 @@ func (s *Store) CountProducts(ctx context.Context) (int64, error) {
 
 // AddProducts adds catalog entries whose SKU is new, with their barcodes, in one transaction, and
 // returns how many it added. Entries whose SKU is already there are left as they are. A barcode already
-// on another product fails the whole call and adds nothing.
+// on another product fails the whole call and adds nothing. The products' words are committed to the
+// word index in the background, beside the next call's products; a search waits for them.
 func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (int, error) {
 	wait := searchWordsAsync(entries)
 	defer wait() // the caller may reuse entries once this returns
-	n := 0
+	var added []int64
+	var rows []searchRow
+	var pending int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		ids, err := insertProducts(ctx, tx, entries)
 		if err != nil {
@@ -63,26 +66,56 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 		if err := insertBarcodes(ctx, tx, entries, ids); err != nil {
 			return err
 		}
-		// Search rows last: every statement that may abort opens a savepoint, and FTS5 flushes its pending
-		// terms to a new segment at each savepoint, so interleaving them with the inserts above wrote a
-		// segment per product and spent most of the import merging them.
-		words := wait()
-		rows := make([]searchRow, 0, len(entries))
-		for i := range entries {
-			if ids[i] != 0 {
-				rows = append(rows, searchRow{id: ids[i], words: words[i]})
+		added = added[:0]
+		for _, id := range ids {
+			if id != 0 {
+				added = append(added, id)
 			}
 		}
-		n = len(rows)
-		if err := insertSearchRows(ctx, tx, rows); err != nil {
+		if len(added) == 0 {
+			return nil
+		}
+		// Trigrams last: every statement that may abort opens a savepoint, and FTS5 flushes its pending
+		// terms to a new segment at each savepoint, so interleaving them with the inserts above wrote a
+		// segment per product and spent most of the import merging them.
+		if err := insertTrigrams(ctx, tx, added); err != nil {
 			return fmt.Errorf("search index: %w", err)
+		}
+		pending, err = markPending(ctx, tx, added[0], added[len(added)-1])
+		if err != nil {
+			return err
+		}
+		words := wait()
+		rows = make([]searchRow, 0, len(added))
+		for i, id := range ids {
+			if id != 0 {
+				rows = append(rows, searchRow{id: id, words: words[i]})
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	return n, nil
+	if len(added) == 0 {
+		return 0, nil
+	}
+	// One batch's words at a time: the last call's are committed by now, or their products stay pending.
+	if err := s.words.settle(); err != nil {
+		return len(added), fmt.Errorf("search index: %w", err)
+	}
+	first, last := added[0], added[len(added)-1]
+	s.words.start(func() error { return s.writeWords(context.Background(), first, last, rows, pending) })
+	return len(added), nil
+}
+
+// SearchIndexed waits until the products added are found by every search (their words are committed) and
+// returns what stopped the last batch's words; those products are indexed at the next start.
+func (s *Store) SearchIndexed(context.Context) error {
+	if err := s.words.settle(); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
 }
 
 // BarcodesInUse returns which of codes are already on a product, code → that product's SKU. Codes are

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -101,6 +103,7 @@ func TestSearchProducts(t *testing.T) {
 		{"692474", []string{"SNK-001"}},        // barcode prefix
 		{"ba", []string{"PRO-001"}},            // word prefix
 		{"zzzz", nil},                          // nothing
+		{"cocan", nil},                         // its trigrams are all in "Coca-Cola 330ml can", it is not
 		{"100%", nil},                          // LIKE wildcards are text
 		{"_", nil},
 		{`"cola" OR NEAR(x) *`, nil},            // FTS5 syntax is text, and no error
@@ -197,31 +200,24 @@ func TestSettings(t *testing.T) {
 	}
 }
 
-func TestCatalogFromBeforeSearchGetsIndexed(t *testing.T) {
-	s, _ := openTestStore(t)
-	ctx := context.Background()
-	for _, q := range []string{`DELETE FROM product_trigrams`, `DELETE FROM product_words`} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got, _ := s.SearchProducts(ctx, "kkkl", 5); len(got) != 0 {
-		t.Fatalf("found %d products with no index", len(got))
-	}
-	if err := s.indexMissing(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := s.SearchProducts(ctx, "kkkl", 5); len(got) != 1 || got[0].SKU != "DRK-001" {
-		t.Fatalf("after indexing: %+v", got)
-	}
-}
-
-// A till whose search tables predate migration 13 gets them made again and refilled when it opens.
-func TestSearchTablesRemadeForExistingCatalog(t *testing.T) {
+// A stop between the database's commit and the word index's leaves the products listed in search_pending:
+// the next start writes their words.
+func TestPendingWordsWrittenAtNextStart(t *testing.T) {
 	s, path := openTestStore(t)
 	ctx := context.Background()
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 13`); err != nil {
+	var id int64
+	if err := s.r.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = 'DRK-001'`).Scan(&id); err != nil {
 		t.Fatal(err)
+	}
+	s.words.wait() // the words of the test catalog
+	if _, err := s.words.db.ExecContext(ctx, `DELETE FROM product_words WHERE rowid = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO search_pending (first_id, last_id) VALUES (?, ?)`, id, id); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.SearchProducts(ctx, "kkkl", 5); len(got) != 0 {
+		t.Fatalf("found %d products with no words", len(got))
 	}
 	s.Close()
 	s, err := Open(ctx, path)
@@ -229,20 +225,118 @@ func TestSearchTablesRemadeForExistingCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for q, sku := range map[string]string{"kkkl": "DRK-001", "可口": "DRK-001", "ola": "DRK-001"} {
-		if got, err := s.SearchProducts(ctx, q, 5); err != nil || len(got) != 1 || got[0].SKU != sku {
-			t.Errorf("search %q: %+v, %v", q, got, err)
+	if got, _ := s.SearchProducts(ctx, "kkkl", 5); len(got) != 1 || got[0].SKU != "DRK-001" {
+		t.Fatalf("after the start: %+v", got)
+	}
+	var pending int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM search_pending`).Scan(&pending); err != nil || pending != 0 {
+		t.Errorf("%d pending after the start, %v", pending, err)
+	}
+	checkSearchIndex(t, s)
+}
+
+// Words the word index could not take are reported, and the products stay pending until the next start.
+func TestFailedWordsReportedAndWrittenAtNextStart(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	s.words.wait()
+	s.words.db.Close() // the word index file is gone from under the till
+	added, err := s.AddProducts(ctx, []app.CatalogEntry{{Product: app.Product{SKU: "TEA-001", Name: "Oolong tea", NameZH: "乌龙茶",
+		Price: cny(1200), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"4006381333931"}}})
+	if err != nil || added != 1 {
+		t.Fatalf("add: %d, %v", added, err)
+	}
+	if err := s.SearchIndexed(ctx); err == nil || !strings.Contains(err.Error(), "search index") {
+		t.Errorf("the failed words: %v", err)
+	}
+	if p, err := s.ProductByBarcode(ctx, "4006381333931"); err != nil || p.SKU != "TEA-001" {
+		t.Errorf("the product is not sold: %+v, %v", p, err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, q := range []string{"wlc", "oolong", "乌龙"} {
+		if got, err := s.SearchProducts(ctx, q, 5); err != nil || len(got) != 1 || got[0].SKU != "TEA-001" {
+			t.Errorf("search %q after the start: %+v, %v", q, got, err)
 		}
 	}
+	checkSearchIndex(t, s)
+}
+
+// checkSearchIndex checks both search tables with FTS5's integrity-check and that every product has words.
+func checkSearchIndex(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
 	var n, words int
 	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM products), (SELECT count(*) FROM product_words)`).Scan(&n, &words); err != nil || n == 0 || words != n {
 		t.Errorf("%d products, %d with search words, %v", n, words, err)
 	}
-	for _, table := range []string{"product_trigrams", "product_words"} {
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+	for db, table := range map[*sql.DB]string{s.w: "product_trigrams", s.words.db: "product_words"} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
 			t.Errorf("%s: %v", table, err)
 		}
 	}
+}
+
+// The word index is made again and filled when it is missing, belongs to another copy of the database (a
+// restored backup), or the till predates it (its words were in the database until migration 20).
+func TestWordIndexRebuilt(t *testing.T) {
+	ctx := context.Background()
+	searchable := func(t *testing.T, s *Store) {
+		t.Helper()
+		for q, sku := range map[string]string{"kkkl": "DRK-001", "可口": "DRK-001", "ola": "DRK-001"} {
+			if got, err := s.SearchProducts(ctx, q, 5); err != nil || len(got) != 1 || got[0].SKU != sku {
+				t.Errorf("search %q: %+v, %v", q, got, err)
+			}
+		}
+		checkSearchIndex(t, s)
+	}
+	reopen := func(t *testing.T, path string, before func(s *Store)) *Store {
+		t.Helper()
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before(s)
+		s.Close()
+		if s, err = Open(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	t.Run("missing", func(t *testing.T) {
+		first, path := openTestStore(t)
+		first.Close()
+		searchable(t, reopen(t, path, func(*Store) {
+			for _, side := range []string{"", "-wal", "-shm"} {
+				os.Remove(searchPath(path) + side)
+			}
+		}))
+	})
+	t.Run("another generation", func(t *testing.T) {
+		first, path := openTestStore(t)
+		first.Close()
+		searchable(t, reopen(t, path, func(s *Store) {
+			if _, err := s.w.ExecContext(ctx, `UPDATE search_file SET generation = 'restored'`); err != nil {
+				t.Fatal(err)
+			}
+		}))
+	})
+	t.Run("from before migration 20", func(t *testing.T) {
+		first, path := openTestStore(t)
+		first.Close()
+		searchable(t, reopen(t, path, func(s *Store) {
+			if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 20;
+				DROP TABLE search_pending; DROP TABLE search_file;
+				CREATE VIRTUAL TABLE product_words USING fts5(words, content = '', contentless_delete = 1)`); err != nil {
+				t.Fatal(err)
+			}
+		}))
+	})
 }
 
 func TestProductPagesAndJournaledPriceChange(t *testing.T) {
@@ -364,13 +458,13 @@ func TestRunPinyinIsLazyPinyin(t *testing.T) {
 // name starts one of its words.
 func TestSearchWordsFindEveryPiece(t *testing.T) {
 	for i := range 3000 {
-		sku, nameZH := fmt.Sprintf("GEN-%07d", i), ""
+		nameZH := ""
 		if i < 2000 {
 			_, nameZH = benchName(i * 7)
 		} else {
 			nameZH = []string{"可口可乐 330ml", "乐", "茶 500g 绿茶", "重庆火锅底料", "¥5 酸奶"}[i%5]
 		}
-		words := strings.Fields(searchWords(sku, "", nameZH))
+		words := strings.Fields(searchWords("", nameZH))
 		starts := func(piece string) bool {
 			return slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, piece) })
 		}

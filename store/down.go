@@ -81,7 +81,10 @@ func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time
 		done = app.HQApplied{Products: len(entry.Products), Members: len(entry.Members), Overdrawn: entry.Overdrawn}
 		return s.appendJournal(ctx, tx, at, "catalog_sync", entry)
 	})
-	return done, err
+	if err != nil || done.Products == 0 {
+		return done, err
+	}
+	return done, s.catchUpWords(ctx)
 }
 
 func (s *Store) applyProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry, at time.Time) error {

@@ -51,10 +51,10 @@ func (s *Store) Categories(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// SaveProduct creates e's product (ID 0) or replaces all its fields and barcodes, and its search rows, in
-// one transaction; a new or changed price is journaled with the old and the new. Stock is never set here:
-// it moves only through the ledger. A SKU or barcode that another product has fails with
-// app.ErrInvalidProduct and changes nothing.
+// SaveProduct creates e's product (ID 0) or replaces all its fields and barcodes, and its trigrams, in
+// one transaction; a new or changed price is journaled with the old and the new. Its words follow in the
+// word index. Stock is never set here: it moves only through the ledger. A SKU or barcode that another
+// product has fails with app.ErrInvalidProduct and changes nothing.
 func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string, at time.Time) (int64, error) {
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -65,7 +65,7 @@ func (s *Store) SaveProduct(ctx context.Context, e app.CatalogEntry, user string
 	if err != nil {
 		return 0, err
 	}
-	return id, nil
+	return id, s.catchUpWords(ctx)
 }
 
 // saveProduct is SaveProduct inside tx: the down-sync applies the head office's products with it.
@@ -100,7 +100,7 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 			}
 			// Search rows go before the names change: product_trigrams finds the terms to delete in the
 			// product's names as they are.
-			for _, table := range []string{"barcodes WHERE product_id", "product_trigrams WHERE rowid", "product_words WHERE rowid"} {
+			for _, table := range []string{"barcodes WHERE product_id", "product_trigrams WHERE rowid"} {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` = ?`, id); err != nil {
 					return err
 				}
@@ -126,7 +126,10 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 				return err
 			}
 		}
-		if err := insertSearchRows(ctx, tx, []searchRow{{id: id, words: searchWords(p.SKU, p.Name, p.NameZH)}}); err != nil {
+		if err := insertTrigrams(ctx, tx, []int64{id}); err != nil {
+			return err
+		}
+		if _, err := markPending(ctx, tx, id, id); err != nil {
 			return err
 		}
 		if old.Valid && old.Int64 == p.Price.Minor() {

@@ -2,8 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
+	"database/sql/driver"
 	"sort"
 	"strings"
 	"sync"
@@ -11,17 +10,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
+	"modernc.org/sqlite"
 
 	"checkout/app"
 	"checkout/app/barcode"
 )
 
-// searchWords are the words a product is found by: its Latin name and SKU, and for its Chinese name the
-// pinyin syllables, the syllables run together, the initials, and every one- and two-character piece.
-// Every search is by word prefix, so a word that starts another is left out (the first syllable starts
-// the syllables run together, a character the piece it begins): an eighth fewer terms to index.
-func searchWords(sku, name, nameZH string) string {
-	words := []string{strings.ToLower(name), strings.ToLower(sku)}
+// searchWords are the words a product is found by: its Latin name, and for its Chinese name the pinyin
+// syllables, the syllables run together, the initials, and every one- and two-character piece. Every
+// search is by word prefix, so a word that starts another is left out (the first syllable starts the
+// syllables run together, a character the piece it begins), and so is a word said twice: every word
+// costs the word index seven entries (itself and its prefixes). The SKU is not among them: search finds
+// SKUs by prefix in the products table.
+func searchWords(name, nameZH string) string {
+	words := []string{strings.ToLower(name)}
 	var han []rune
 	for _, r := range nameZH {
 		if unicode.Is(unicode.Han, r) {
@@ -54,7 +56,18 @@ func searchWords(sku, name, nameZH string) string {
 		}
 		return r
 	}, nameZH)))
-	return strings.Join(words, " ")
+	seen := make(map[string]bool, 24)
+	var out strings.Builder
+	for w := range strings.FieldsSeq(strings.Join(words, " ")) {
+		if !seen[w] {
+			seen[w] = true
+			if out.Len() > 0 {
+				out.WriteByte(' ')
+			}
+			out.WriteString(w)
+		}
+	}
+	return out.String()
 }
 
 // pinyinOf caches each character's pinyin ("" for none): go-pinyin reads a character at a time, and
@@ -80,41 +93,6 @@ func runPinyin(run string) []string {
 	return out
 }
 
-// indexMissing fills the search tables for products that have no search rows (a catalog from before
-// them, or from before they were made again), a batch per transaction. product_words tells which:
-// product_trigrams reads its rows from products, so it seems to have every product's.
-func (s *Store) indexMissing(ctx context.Context) error {
-	for {
-		rows, err := s.r.QueryContext(ctx, `SELECT id, sku, name, name_zh FROM products
-			WHERE id NOT IN (SELECT rowid FROM product_words) ORDER BY id LIMIT 5000`)
-		if err != nil {
-			return err
-		}
-		var batch []searchRow
-		for rows.Next() {
-			var r searchRow
-			var sku, name, nameZH string
-			if err := rows.Scan(&r.id, &sku, &name, &nameZH); err != nil {
-				rows.Close()
-				return err
-			}
-			r.words = searchWords(sku, name, nameZH)
-			batch = append(batch, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			return nil
-		}
-		err = s.write(ctx, func(tx *sql.Tx) error { return insertSearchRows(ctx, tx, batch) })
-		if err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
-	}
-}
-
 // searchCandidates is how many matches each way of matching offers for ranking: enough to rank a first
 // page well, few enough that a broad query over a million products stays fast.
 const searchCandidates = 60
@@ -131,6 +109,7 @@ func (s *Store) search(ctx context.Context, query string, limit int, activeOnly 
 	if q == "" || limit <= 0 {
 		return nil, nil
 	}
+	s.words.wait() // the words of products just added
 	var ids []int64
 	seen := map[int64]bool{}
 	add := func(sqlText string, args ...any) error {
@@ -186,8 +165,10 @@ func (s *Store) search(ctx context.Context, query string, limit int, activeOnly 
 	// Substrings inside words, only when word prefixes did not fill the page: a broad trigram phrase over
 	// a million names costs milliseconds, and a page of prefix matches is what the cashier wants first.
 	if utf8.RuneCountInString(q) >= 3 && len(ids)-exact < limit {
-		phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
-		if err := add(`SELECT rowid FROM product_trigrams WHERE product_trigrams MATCH ? LIMIT ?`, phrase, searchCandidates); err != nil {
+		// product_trigrams keeps no positions (detail=none): it finds the names holding every trigram of
+		// the query, and has_text keeps those holding the query itself.
+		if err := add(`SELECT rowid FROM product_trigrams WHERE product_trigrams MATCH ? AND has_text(name, name_zh, ?) LIMIT ?`,
+			trigramsQuery(q), q, searchCandidates); err != nil {
 			return nil, err
 		}
 	}
@@ -265,6 +246,30 @@ func wordsQuery(q string) string {
 		terms = append(terms, `"`+t+`"*`)
 	}
 	return strings.Join(terms, " AND ")
+}
+
+// trigramsQuery is an FTS5 query on product_trigrams for names holding every three-character piece of q,
+// each quoted so that FTS5's operators in q are only text.
+func trigramsQuery(q string) string {
+	rs := []rune(q)
+	pieces := make([]string, 0, len(rs))
+	for i := 0; i+3 <= len(rs); i++ {
+		pieces = append(pieces, `"`+strings.ReplaceAll(string(rs[i:i+3]), `"`, `""`)+`"`)
+	}
+	return strings.Join(pieces, " AND ")
+}
+
+// hasText is the readers' SQL function has_text(name, name_zh, query): whether either name holds query,
+// letter case aside, as the trigram tokenizer compares.
+func hasText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	q, _ := args[2].(string)
+	q = strings.ToLower(q)
+	for _, a := range args[:2] {
+		if name, ok := a.(string); ok && strings.Contains(strings.ToLower(name), q) {
+			return int64(1), nil
+		}
+	}
+	return int64(0), nil
 }
 
 func isDigits(s string) bool {

@@ -36,7 +36,10 @@ type Store struct {
 	path string
 	file os.FileInfo // the database file as opened: a write checks it is still the file at path
 	w    *sql.DB     // the one writer connection
-	r    *sql.DB     // readers; WAL lets them run beside the writer
+	r    *sql.DB     // readers; WAL lets them run beside the writer; the word index is attached
+
+	words      *wordIndex // the word index file (product_words) and its writer
+	generation string     // of a word index made by this Open, recorded once it is filled
 
 	cur atomic.Pointer[money.Currency] // the shop's currency, in which every stored price is kept
 
@@ -52,8 +55,13 @@ var (
 	_ app.SaleLog = (*Store)(nil)
 )
 
-// Open opens (creating if needed) the database at path and brings its schema up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
+// Open opens (creating if needed) the database at path and brings its schema up to date, with the word
+// index beside it (made and filled if it is missing).
+func Open(ctx context.Context, path string) (*Store, error) { return open(ctx, path, true) }
+
+// open is Open; without words it neither opens nor makes the word index, and the store cannot search
+// product words: for checking a copy of a database.
+func open(ctx context.Context, path string, words bool) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
@@ -80,13 +88,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		w.Close()
-		return nil, err
+	rebuild, wordsPath := false, ""
+	if words {
+		if rebuild, err = s.openSearchFile(ctx); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		wordsPath = searchPath(path)
 	}
-	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
-	s.r = r
+	s.r = readers(dsn(path, true), wordsPath)
+	s.r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	set, err := s.Settings(ctx)
 	if err != nil {
 		s.Close()
@@ -94,16 +105,27 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.cur.Store(&set.Currency)
 	if slices.ContainsFunc(s.applied, func(v int) bool { return slices.Contains(searchMigrations, v) }) {
-		if err := s.indexMissing(ctx); err != nil {
+		// product_trigrams reads the products' names in place: made again, it is filled from them.
+		if _, err := w.ExecContext(ctx, `INSERT INTO product_trigrams (product_trigrams) VALUES ('rebuild')`); err != nil {
 			s.Close()
-			return nil, fmt.Errorf("open %s: %w", path, err)
+			return nil, fmt.Errorf("open %s: search index: %w", path, err)
 		}
+	}
+	switch {
+	case rebuild:
+		err = s.indexAll(ctx)
+	case words:
+		err = s.indexPending(ctx)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// searchMigrations create the search tables; the catalog already there is indexed once one has run.
-var searchMigrations = []int{7, 13}
+// searchMigrations create product_trigrams; the catalog already there is indexed once one has run.
+var searchMigrations = []int{7, 13, 20}
 
 // dsn returns the connection string. Pragmas go in the DSN so every pooled connection gets them.
 func dsn(path string, readOnly bool) string {
@@ -131,6 +153,9 @@ func (s *Store) Close() error {
 	errs := []error{s.q.close()}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
+	}
+	if s.words != nil {
+		errs = append(errs, s.words.close())
 	}
 	errs = append(errs, s.w.Close())
 	return errors.Join(errs...)
@@ -191,7 +216,12 @@ func (s *Store) apply(ctx context.Context, version int, body string) (applied bo
 // IMMEDIATE, so write transactions never interleave.
 // A write the disk refused is reported as app.ErrDiskWrite; the transaction is then rolled back whole.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	return writeTx(ctx, s.w, fn, s.stillThere)
+}
+
+// writeTx runs fn in one transaction on db and commits it unless fn or ready (if not nil) fails.
+func writeTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error, ready func() error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return writeError(err)
 	}
@@ -199,8 +229,10 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return writeError(err)
 	}
-	if err := s.stillThere(); err != nil {
-		return err
+	if ready != nil {
+		if err := ready(); err != nil {
+			return err
+		}
 	}
 	return writeError(tx.Commit())
 }

@@ -1,0 +1,345 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+
+	"modernc.org/sqlite"
+)
+
+// The word index: product_words in a file of its own beside the database (see migration 0020), written
+// by its own connection so that a catalog import uses a second core. The readers attach it as "search",
+// so queries name product_words as before.
+
+// searchPath is where the word index of the database at path is kept, named like SQLite's -wal and -shm.
+func searchPath(path string) string { return path + "-search" }
+
+// wordIndexSchema is the word index file's schema: the generation it was built for, and product_words
+// (see migrations 0007 and 0013 for what it holds and 0010 for the tuning).
+const wordIndexSchema = `
+CREATE TABLE search_file (generation TEXT NOT NULL) STRICT;
+CREATE VIRTUAL TABLE product_words USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6', detail = none, content = '', contentless_delete = 1);
+INSERT INTO product_words (product_words, rank) VALUES ('automerge', 16);
+INSERT INTO product_words (product_words, rank) VALUES ('hashsize', 67108864);`
+
+// wordIndex is the word index file's one writer connection and the words it is committing in the
+// background, if any.
+type wordIndex struct {
+	db *sql.DB
+	mu sync.Mutex
+	// job is the last batch of words handed to the background; nil once its outcome was reported.
+	job *wordsJob
+}
+
+type wordsJob struct {
+	done chan struct{}
+	err  error
+}
+
+// openWordIndex opens the word index file at path, creating it empty if it is not there, and returns
+// the generation it was built for ("" for a file that has none: it is rebuilt).
+func openWordIndex(ctx context.Context, path string) (*wordIndex, string, error) {
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, "", err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	var generation string
+	err = db.QueryRowContext(ctx, `SELECT generation FROM search_file`).Scan(&generation)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		generation = "" // no schema yet, or not a word index: made anew
+	}
+	return &wordIndex{db: db}, generation, nil
+}
+
+// removeWordIndex removes the word index of the database at path, if there is one.
+func removeWordIndex(path string) error {
+	for _, side := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(searchPath(path) + side); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return nil
+}
+
+// createWordIndex replaces whatever is beside the database at path with an empty word index of a new
+// generation.
+func createWordIndex(ctx context.Context, path string) (*wordIndex, string, error) {
+	if err := removeWordIndex(path); err != nil {
+		return nil, "", err
+	}
+	path = searchPath(path)
+	wi, _, err := openWordIndex(ctx, path)
+	if err != nil {
+		return nil, "", err
+	}
+	generation := rand.Text()
+	err = wi.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, wordIndexSchema); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO search_file (generation) VALUES (?)`, generation)
+		return err
+	})
+	if err != nil {
+		wi.db.Close()
+		return nil, "", fmt.Errorf("search index %s: %w", path, err)
+	}
+	return wi, generation, nil
+}
+
+func (wi *wordIndex) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return writeTx(ctx, wi.db, fn, nil)
+}
+
+// start runs fn in the background as the next batch of words; the caller has settled the last one.
+func (wi *wordIndex) start(fn func() error) {
+	j := &wordsJob{done: make(chan struct{})}
+	wi.mu.Lock()
+	wi.job = j
+	wi.mu.Unlock()
+	go func() {
+		defer close(j.done)
+		j.err = fn()
+	}()
+}
+
+// settle waits for the words in the background and returns their error once: the products they are for
+// stay listed in search_pending, so the next start indexes them.
+func (wi *wordIndex) settle() error {
+	if wi == nil {
+		return nil
+	}
+	wi.mu.Lock()
+	j := wi.job
+	wi.job = nil
+	wi.mu.Unlock()
+	if j == nil {
+		return nil
+	}
+	<-j.done
+	return j.err
+}
+
+// wait waits for the words in the background, so a search sees the products an import added.
+func (wi *wordIndex) wait() {
+	if wi == nil {
+		return
+	}
+	wi.mu.Lock()
+	j := wi.job
+	wi.mu.Unlock()
+	if j != nil {
+		<-j.done
+	}
+}
+
+func (wi *wordIndex) close() error {
+	return errors.Join(wi.settle(), wi.db.Close())
+}
+
+// readers opens the reader pool of the database at dsn with the word index at wordsPath (if any) attached
+// as "search" on every connection, and search's SQL function has_text.
+func readers(dsn, wordsPath string) *sql.DB {
+	drv := &sqlite.Driver{}
+	drv.MustRegisterDeterministicScalarFunction("has_text", 3, hasText)
+	drv.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, _ string) error {
+		if wordsPath == "" {
+			return nil
+		}
+		_, err := c.ExecContext(context.Background(), `ATTACH DATABASE ? AS search`, []driver.NamedValue{{Ordinal: 1, Value: wordsPath}})
+		return err
+	})
+	return sql.OpenDB(connector{drv: drv, dsn: dsn})
+}
+
+type connector struct {
+	drv *sqlite.Driver
+	dsn string
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.drv }
+
+// writeWords replaces the words of the products with ids first to last by rows (ascending ids, the
+// products already committed), then clears search_pending's row pending (0 for none).
+func (s *Store) writeWords(ctx context.Context, first, last int64, rows []searchRow, pending int64) error {
+	err := s.words.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM product_words WHERE rowid BETWEEN ? AND ?`, first, last); err != nil {
+			return err
+		}
+		return insertWords(ctx, tx, rows)
+	})
+	if err != nil || pending == 0 {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE rowid = ?`, pending)
+		return err
+	})
+}
+
+// insertWords writes rows into product_words in one statement over a JSON object id → words: a statement
+// writing several rows into an FTS5 table opens a savepoint, and FTS5 flushes its pending terms to a new
+// segment at each, so multi-row INSERTs of a few rows would write many small segments to merge. Ids go
+// in ascending, else FTS5 flushes at each lower rowid too. json_each hands out an object's string
+// members as text, where taking [id, words] pairs apart parsed each pair again per column.
+func insertWords(ctx context.Context, tx *sql.Tx, rows []searchRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	words := []byte{'{'}
+	for i, r := range rows {
+		if i > 0 {
+			words = append(words, ',')
+		}
+		w, err := json.Marshal(r.words)
+		if err != nil {
+			return err
+		}
+		words = append(append(strconv.AppendInt(append(words, '"'), r.id, 10), '"', ':'), w...)
+	}
+	words = append(words, '}')
+	_, err := tx.ExecContext(ctx, `INSERT INTO product_words (rowid, words) SELECT CAST(key AS INTEGER), value FROM json_each(?)`, string(words))
+	return err
+}
+
+// markPending lists the products with ids first to last in search_pending, in the transaction that
+// changes them, and returns the row's id for writeWords to clear.
+func markPending(ctx context.Context, tx *sql.Tx, first, last int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO search_pending (first_id, last_id) VALUES (?, ?) RETURNING rowid`, first, last).Scan(&id)
+	return id, err
+}
+
+// indexPending brings up to date the words of every product search_pending lists: what a stop between
+// the two files' commits left behind, or a save whose words failed.
+func (s *Store) indexPending(ctx context.Context) error {
+	s.words.wait()
+	type pending struct{ id, first, last int64 }
+	var todo []pending
+	rows, err := s.w.QueryContext(ctx, `SELECT rowid, first_id, last_id FROM search_pending ORDER BY rowid`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var p pending
+		if err := rows.Scan(&p.id, &p.first, &p.last); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range todo {
+		if err := s.indexRange(ctx, p.first, p.last, p.id); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return nil
+}
+
+// catchUpWords writes the words of products just saved. They are saved whatever it says: on an error
+// their words are written at the next start.
+func (s *Store) catchUpWords(ctx context.Context) error {
+	if err := errors.Join(s.words.settle(), s.indexPending(ctx)); err != nil {
+		return fmt.Errorf("saved, but the search index is behind until the till starts again: %w", err)
+	}
+	return nil
+}
+
+// indexRange writes the words of the products with ids first to last, a few thousand per transaction,
+// then clears search_pending's row pending (0 for none).
+func (s *Store) indexRange(ctx context.Context, first, last, pending int64) error {
+	const per = 5000
+	for from := first; from <= last; {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, name, name_zh FROM products WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?`,
+			from, last, per)
+		if err != nil {
+			return err
+		}
+		var batch []searchRow
+		for rows.Next() {
+			var r searchRow
+			var name, nameZH string
+			if err := rows.Scan(&r.id, &name, &nameZH); err != nil {
+				rows.Close()
+				return err
+			}
+			r.words = searchWords(name, nameZH)
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		to := last
+		if len(batch) == per {
+			to = batch[len(batch)-1].id
+		}
+		done := int64(0)
+		if to == last {
+			done = pending
+		}
+		if err := s.writeWords(ctx, from, to, batch, done); err != nil {
+			return err
+		}
+		from = to + 1
+	}
+	return nil
+}
+
+// openSearchFile opens the database's word index, and makes it anew and indexes every product when it is
+// missing or was built for another generation of the database (a restored backup, a copied file, a till
+// from before migration 0020); otherwise it catches up on the products search_pending lists. The
+// database records the new generation only once every product is indexed, so a stop half-way starts
+// again at the next open.
+func (s *Store) openSearchFile(ctx context.Context) (rebuild bool, err error) {
+	var want string
+	if err := s.w.QueryRowContext(ctx, `SELECT generation FROM search_file`).Scan(&want); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	path := searchPath(s.path)
+	wi, have, err := openWordIndex(ctx, path)
+	if err != nil {
+		return false, err
+	}
+	if want != "" && have == want {
+		s.words = wi
+		return false, nil
+	}
+	wi.db.Close()
+	if s.words, s.generation, err = createWordIndex(ctx, s.path); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// indexAll indexes every product's words into a new word index, then records its generation.
+func (s *Store) indexAll(ctx context.Context) error {
+	var last int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM products`).Scan(&last); err != nil {
+		return err
+	}
+	if err := s.indexRange(ctx, 1, last, 0); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM search_file; DELETE FROM search_pending;
+			INSERT INTO search_file (generation) VALUES (?)`, s.generation)
+		return err
+	})
+}
