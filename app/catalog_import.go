@@ -34,10 +34,16 @@ type ImportProgress struct {
 	Read, Size int64 // bytes of the file read, of Size (0 when not known)
 	Rows       int   // rows read so far in this pass
 	Added      int   // products added so far
+	// While adding: good rows the catalog has taken (added, or kept for their SKU is there), of Good.
+	Done, Good int
 }
 
-// Fraction is how much of the current pass is done, 0 to 1.
+// Fraction is how much of the current pass is done, 0 to 1: of the file read while checking, of the good
+// rows taken while adding (the file is read ahead of them).
 func (p ImportProgress) Fraction() float64 {
+	if p.Applying && p.Good > 0 {
+		return min(float64(p.Done)/float64(p.Good), 1)
+	}
 	if p.Size <= 0 {
 		return 0
 	}
@@ -117,7 +123,7 @@ func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(Imp
 	if _, err := by.Allow(PermCatalogEdit); err != nil {
 		return 0, err
 	}
-	var added atomic.Int64
+	var added, done atomic.Int64
 	// Progress is told by the reader as it reads and after each batch is added, one at a time.
 	var told sync.Mutex
 	var read ImportProgress
@@ -131,7 +137,7 @@ func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(Imp
 			read = *p
 		}
 		now := read
-		now.Added = int(added.Load())
+		now.Added, now.Done, now.Good = int(added.Load()), int(done.Load()), c.Good
 		progress(now)
 	}
 	reading, stop := context.WithCancel(ctx)
@@ -175,6 +181,8 @@ func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(Imp
 		if addErr != nil {
 			err = addErr
 			stop()
+		} else {
+			done.Add(int64(len(batch)))
 		}
 		report(nil)
 	}
