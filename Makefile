@@ -64,8 +64,8 @@ test: deps
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) test -race -count=1 ./...
-	# Large-file tests at full size: under the race detector SQLite is too slow for them.
-	$(GO) test -count=1 -run 'CatalogRoundTrip' .
+	# Large-file tests at full size, and the killed import: under the race detector SQLite is too slow for them.
+	$(GO) test -count=1 -run 'CatalogRoundTrip|KilledImport' .
 
 # test-pg is make test with the head office's PostgreSQL tests run on a throwaway cluster, as CI runs it.
 test-pg: deps
