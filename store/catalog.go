@@ -58,7 +58,11 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 	var added []int64
 	var rows []searchRow
 	var pending int64
+	indexed := s.words.indexedRows()
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := deletePending(ctx, tx, indexed); err != nil {
+			return err
+		}
 		ids, err := insertProducts(ctx, tx, entries)
 		if err != nil {
 			return err
@@ -97,25 +101,32 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 	if err != nil {
 		return 0, err
 	}
+	s.words.forget(indexed)
 	if len(added) == 0 {
 		return 0, nil
 	}
-	// One batch's words at a time: the last call's are committed by now, or their products stay pending.
-	if err := s.words.settle(); err != nil {
+	// Two batches of words in the background at most; one that failed leaves its products pending.
+	if err := s.words.settleBacklog(); err != nil {
 		return len(added), fmt.Errorf("search index: %w", err)
 	}
 	first, last := added[0], added[len(added)-1]
-	s.words.start(func() error { return s.writeWords(context.Background(), first, last, rows, pending) })
+	s.words.start(func() error {
+		if err := s.writeWords(context.Background(), first, last, rows); err != nil {
+			return err
+		}
+		s.words.done(pending)
+		return nil
+	})
 	return len(added), nil
 }
 
 // SearchIndexed waits until the products added are found by every search (their words are committed) and
 // returns what stopped the last batch's words; those products are indexed at the next start.
-func (s *Store) SearchIndexed(context.Context) error {
+func (s *Store) SearchIndexed(ctx context.Context) error {
 	if err := s.words.settle(); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	return nil
+	return s.clearIndexed(ctx)
 }
 
 // BarcodesInUse returns which of codes are already on a product, code → that product's SKU. Codes are

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"modernc.org/sqlite"
@@ -30,18 +32,23 @@ CREATE VIRTUAL TABLE product_words USING fts5(words, tokenize = 'unicode61 remov
 INSERT INTO product_words (product_words, rank) VALUES ('automerge', 16);
 INSERT INTO product_words (product_words, rank) VALUES ('hashsize', 67108864);`
 
-// wordIndex is the word index file's one writer connection and the words it is committing in the
-// background, if any.
+// wordIndex is the word index file's one writer connection and the batches of words it is committing in
+// the background, one after another.
 type wordIndex struct {
 	db *sql.DB
 	mu sync.Mutex
-	// job is the last batch of words handed to the background; nil once its outcome was reported.
-	job *wordsJob
+	// last is the last batch of words handed to the background (it runs after the one before it).
+	last *wordsJob
+	// errs are the background's errors not reported yet.
+	errs []error
+	// indexed are search_pending rows whose words the background committed: the next write to the
+	// database deletes them (a commit of its own per batch kept the import waiting).
+	indexed []int64
 }
 
 type wordsJob struct {
 	done chan struct{}
-	err  error
+	prev *wordsJob // nil once done
 }
 
 // openWordIndex opens the word index file at path, creating it empty if it is not there, and returns
@@ -102,33 +109,63 @@ func (wi *wordIndex) write(ctx context.Context, fn func(tx *sql.Tx) error) error
 	return writeTx(ctx, wi.db, fn, nil)
 }
 
-// start runs fn in the background as the next batch of words; the caller has settled the last one.
+// start runs fn in the background after the batches before it. An import hands a batch over and goes on
+// with the next: a batch whose words take longer (FTS5 merging its segments) is made up by the next ones.
 func (wi *wordIndex) start(fn func() error) {
-	j := &wordsJob{done: make(chan struct{})}
 	wi.mu.Lock()
-	wi.job = j
+	j := &wordsJob{done: make(chan struct{}), prev: wi.last}
+	wi.last = j
 	wi.mu.Unlock()
 	go func() {
 		defer close(j.done)
-		j.err = fn()
+		wi.mu.Lock()
+		prev := j.prev
+		wi.mu.Unlock()
+		if prev != nil {
+			<-prev.done
+			wi.mu.Lock()
+			j.prev = nil // the chain ends here: batches done are not kept
+			wi.mu.Unlock()
+		}
+		if err := fn(); err != nil {
+			wi.mu.Lock()
+			wi.errs = append(wi.errs, err)
+			wi.mu.Unlock()
+		}
 	}()
 }
 
-// settle waits for the words in the background and returns their error once: the products they are for
-// stay listed in search_pending, so the next start indexes them.
+// settle waits for every batch of words in the background and returns their errors once: the products
+// they are for stay listed in search_pending, so the next start indexes them.
 func (wi *wordIndex) settle() error {
+	wi.wait()
+	return wi.takeErrs()
+}
+
+// settleBacklog waits until at most the last batch handed over is still running, and returns the
+// errors not reported yet: an import holds two batches of words at most.
+func (wi *wordIndex) settleBacklog() error {
+	wi.mu.Lock()
+	var before *wordsJob
+	if wi.last != nil {
+		before = wi.last.prev
+	}
+	wi.mu.Unlock()
+	if before != nil {
+		<-before.done
+	}
+	return wi.takeErrs()
+}
+
+func (wi *wordIndex) takeErrs() error {
 	if wi == nil {
 		return nil
 	}
 	wi.mu.Lock()
-	j := wi.job
-	wi.job = nil
-	wi.mu.Unlock()
-	if j == nil {
-		return nil
-	}
-	<-j.done
-	return j.err
+	defer wi.mu.Unlock()
+	err := errors.Join(wi.errs...)
+	wi.errs = nil
+	return err
 }
 
 // wait waits for the words in the background, so a search sees the products an import added.
@@ -137,11 +174,45 @@ func (wi *wordIndex) wait() {
 		return
 	}
 	wi.mu.Lock()
-	j := wi.job
+	j := wi.last
 	wi.mu.Unlock()
 	if j != nil {
 		<-j.done
 	}
+}
+
+// done records that the words of search_pending's row id are committed.
+func (wi *wordIndex) done(id int64) {
+	wi.mu.Lock()
+	defer wi.mu.Unlock()
+	wi.indexed = append(wi.indexed, id)
+}
+
+// indexedRows returns the search_pending rows recorded done so far; forget them once their deletion is
+// committed.
+func (wi *wordIndex) indexedRows() []int64 {
+	wi.mu.Lock()
+	defer wi.mu.Unlock()
+	return slices.Clone(wi.indexed)
+}
+
+func (wi *wordIndex) forget(ids []int64) {
+	wi.mu.Lock()
+	defer wi.mu.Unlock()
+	wi.indexed = wi.indexed[len(ids):] // rows are only added after these
+}
+
+// deletePending deletes search_pending's rows ids in tx.
+func deletePending(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE rowid IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, args...)
+	return err
 }
 
 func (wi *wordIndex) close() error {
@@ -172,21 +243,27 @@ func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.
 func (c connector) Driver() driver.Driver                        { return c.drv }
 
 // writeWords replaces the words of the products with ids first to last by rows (ascending ids, the
-// products already committed), then clears search_pending's row pending (0 for none).
-func (s *Store) writeWords(ctx context.Context, first, last int64, rows []searchRow, pending int64) error {
-	err := s.words.write(ctx, func(tx *sql.Tx) error {
+// products already committed).
+func (s *Store) writeWords(ctx context.Context, first, last int64, rows []searchRow) error {
+	return s.words.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM product_words WHERE rowid BETWEEN ? AND ?`, first, last); err != nil {
 			return err
 		}
 		return insertWords(ctx, tx, rows)
 	})
-	if err != nil || pending == 0 {
+}
+
+// clearIndexed deletes the search_pending rows whose words the background committed.
+func (s *Store) clearIndexed(ctx context.Context) error {
+	ids := s.words.indexedRows()
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := s.write(ctx, func(tx *sql.Tx) error { return deletePending(ctx, tx, ids) }); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE rowid = ?`, pending)
-		return err
-	})
+	s.words.forget(ids)
+	return nil
 }
 
 // insertWords writes rows into product_words in one statement over a JSON object id → words: a statement
@@ -290,16 +367,15 @@ func (s *Store) indexRange(ctx context.Context, first, last, pending int64) erro
 		if len(batch) == per {
 			to = batch[len(batch)-1].id
 		}
-		done := int64(0)
-		if to == last {
-			done = pending
-		}
-		if err := s.writeWords(ctx, from, to, batch, done); err != nil {
+		if err := s.writeWords(ctx, from, to, batch); err != nil {
 			return err
 		}
 		from = to + 1
 	}
-	return nil
+	if pending == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error { return deletePending(ctx, tx, []int64{pending}) })
 }
 
 // openSearchFile opens the database's word index, and makes it anew and indexes every product when it is

@@ -155,7 +155,7 @@ func (s *Store) Close() error {
 		errs = append(errs, s.r.Close())
 	}
 	if s.words != nil {
-		errs = append(errs, s.words.close())
+		errs = append(errs, s.SearchIndexed(context.Background()), s.words.close())
 	}
 	errs = append(errs, s.w.Close())
 	return errors.Join(errs...)
