@@ -300,7 +300,11 @@ func seedDemo(ctx context.Context, st *store.Store) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("demo catalog: %w", err)
 	}
-	return st.AddProducts(ctx, entries)
+	n, err := st.AddProducts(ctx, entries)
+	if err != nil {
+		return n, err
+	}
+	return n, st.SearchIndexed(ctx)
 }
 
 // nameDemoShop gives a first-run till a shop name and a clearly fake QR account, so the customer display

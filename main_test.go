@@ -562,6 +562,9 @@ func TestReportPDF(t *testing.T) {
 	if _, err := st.AddProducts(ctx, []app.CatalogEntry{water}); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.SearchIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.SetSetting(ctx, "shop_name", "街角小店", time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 	}
 	// Two batches of words in the background at most; one that failed leaves its products pending.
 	if err := s.words.settleBacklog(); err != nil {
-		return len(added), fmt.Errorf("search index: %w", err)
+		return len(added), wordsBehind(err)
 	}
 	first, last := added[0], added[len(added)-1]
 	s.words.start(func() error {
@@ -123,10 +123,14 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 // SearchIndexed waits until the products added are found by every search (their words are committed) and
 // returns what stopped the last batch's words; those products are indexed at the next start.
 func (s *Store) SearchIndexed(ctx context.Context) error {
-	if err := s.words.settle(); err != nil {
-		return fmt.Errorf("search index: %w", err)
+	if s.words == nil {
+		return nil
 	}
-	return s.clearIndexed(ctx)
+	err := s.words.settle()
+	if err != nil {
+		err = wordsBehind(err)
+	}
+	return errors.Join(err, s.clearIndexed(ctx))
 }
 
 // BarcodesInUse returns which of codes are already on a product, code → that product's SKU. Codes are

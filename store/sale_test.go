@@ -33,6 +33,9 @@ func openTestStore(t testing.TB) (*Store, string) {
 	if _, err := s.AddProducts(context.Background(), testCatalog); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.SearchIndexed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return s, path
 }
 

@@ -109,7 +109,6 @@ func (s *Store) search(ctx context.Context, query string, limit int, activeOnly 
 	if q == "" || limit <= 0 {
 		return nil, nil
 	}
-	s.words.wait() // the words of products just added
 	var ids []int64
 	seen := map[int64]bool{}
 	add := func(sqlText string, args ...any) error {

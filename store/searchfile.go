@@ -333,9 +333,15 @@ func (s *Store) indexPending(ctx context.Context) error {
 // their words are written at the next start.
 func (s *Store) catchUpWords(ctx context.Context) error {
 	if err := errors.Join(s.words.settle(), s.indexPending(ctx)); err != nil {
-		return fmt.Errorf("saved, but the search index is behind until the till starts again: %w", err)
+		return fmt.Errorf("saved, but %w", wordsBehind(err))
 	}
 	return nil
+}
+
+// wordsBehind is the error of words the word index did not take: their products are in the catalog,
+// listed in search_pending, and found by their words once the till starts again.
+func wordsBehind(err error) error {
+	return fmt.Errorf("the search index is behind until the till starts again: %w", err)
 }
 
 // indexRange writes the words of the products with ids first to last, a few thousand per transaction,
@@ -405,17 +411,23 @@ func (s *Store) openSearchFile(ctx context.Context) (rebuild bool, err error) {
 }
 
 // indexAll indexes every product's words into a new word index, then records its generation.
+// It runs in the background, so the till opens at once (a million products take some 15 s): products
+// added or saved meanwhile are listed in search_pending as always, and only the rows listed before it
+// began are cleared with it.
 func (s *Store) indexAll(ctx context.Context) error {
-	var last int64
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM products`).Scan(&last); err != nil {
+	var last, listed int64
+	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM products),
+		(SELECT coalesce(max(rowid), 0) FROM search_pending)`).Scan(&last, &listed); err != nil {
 		return err
 	}
 	if err := s.indexRange(ctx, 1, last, 0); err != nil {
-		return fmt.Errorf("search index: %w", err)
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM search_file; DELETE FROM search_pending;
-			INSERT INTO search_file (generation) VALUES (?)`, s.generation)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE rowid <= ?`, listed); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM search_file; INSERT INTO search_file (generation) VALUES (?)`, s.generation)
 		return err
 	})
 }

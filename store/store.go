@@ -41,6 +41,9 @@ type Store struct {
 	words      *wordIndex // the word index file (product_words) and its writer
 	generation string     // of a word index made by this Open, recorded once it is filled
 
+	closing context.Context // cancelled by Close: stops work in the background
+	stop    context.CancelFunc
+
 	cur atomic.Pointer[money.Currency] // the shop's currency, in which every stored price is kept
 
 	// Statements of the sale path, prepared once on the writer connection: parsing SQL was a fifth of a
@@ -73,6 +76,7 @@ func open(ctx context.Context, path string, words bool) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w}
+	s.closing, s.stop = context.WithCancel(context.Background())
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		if isReadOnly(err) {
@@ -113,7 +117,7 @@ func open(ctx context.Context, path string, words bool) (*Store, error) {
 	}
 	switch {
 	case rebuild:
-		err = s.indexAll(ctx)
+		s.words.start(func() error { return s.indexAll(s.closing) })
 	case words:
 		err = s.indexPending(ctx)
 	}
@@ -150,12 +154,19 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the database. Every committed transaction is already on disk.
 func (s *Store) Close() error {
-	errs := []error{s.q.close()}
+	s.stop()
+	var errs []error
+	// The words in the background first: an import's are committed, a rebuild stops (and starts again
+	// at the next open).
+	if err := s.SearchIndexed(context.Background()); err != nil && !errors.Is(err, context.Canceled) {
+		errs = append(errs, err)
+	}
+	errs = append(errs, s.q.close())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
 	if s.words != nil {
-		errs = append(errs, s.SearchIndexed(context.Background()), s.words.close())
+		errs = append(errs, s.words.close())
 	}
 	errs = append(errs, s.w.Close())
 	return errors.Join(errs...)

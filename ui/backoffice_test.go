@@ -279,6 +279,9 @@ func TestProductListPagesAsItScrolls(t *testing.T) {
 	if _, err := st.AddProducts(context.Background(), more); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.SearchIndexed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	press(w, fyne.KeyF2)
 	typeIn(w, "x")
 	press(w, fyne.KeyBackspace) // back to the whole list, read again

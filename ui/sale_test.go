@@ -49,6 +49,9 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options
 	if _, err := st.AddProducts(ctx, shelf); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.SearchIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for _, kv := range settings {
 		if _, err := st.SetSetting(ctx, kv[0], kv[1], time.Now()); err != nil {
 			t.Fatal(err)

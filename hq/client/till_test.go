@@ -36,6 +36,9 @@ func newTill(t testing.TB, name string) *till {
 	if _, err := tl.store.AddProducts(ctx, catalog); err != nil {
 		t.Fatal(err)
 	}
+	if err := tl.store.SearchIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := tl.store.SetSetting(ctx, "till", name, time.Now()); err != nil {
 		t.Fatal(err)
 	}
