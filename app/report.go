@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"checkout/app/money"
@@ -170,6 +171,39 @@ func SameWeekdayLastWeek(from, to time.Time) (time.Time, time.Time) {
 	return from.AddDate(0, 0, -7), to.AddDate(0, 0, -7)
 }
 
+// DayPage is the owner's day page: a day's summary, the same weekday last week's, and the day's anomalies.
+type DayPage struct {
+	Day, LastWeek DaySummary
+	Anomalies     []Anomaly
+}
+
+// DayFigures is what ReadDayPage reads from.
+type DayFigures interface {
+	DaySummary(ctx context.Context, from, to time.Time) (DaySummary, error)
+	CashierBook
+}
+
+// ReadDayPage reads the day page of [from, to): its three reads (the day, the same weekday last week, the
+// cashiers' usual rates) run at once, each on a reader connection of its own; one after another they took
+// 70–100 ms over a year of sales.
+func ReadDayPage(ctx context.Context, book DayFigures, from, to time.Time) (DayPage, error) {
+	var page DayPage
+	var usual []CashierTotal
+	lastFrom, lastTo := SameWeekdayLastWeek(from, to)
+	baseFrom, baseTo := BaselinePeriod(from)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	wg.Go(func() { page.Day, errs[0] = book.DaySummary(ctx, from, to) })
+	wg.Go(func() { page.LastWeek, errs[1] = book.DaySummary(ctx, lastFrom, lastTo) })
+	wg.Go(func() { usual, errs[2] = book.CashierTotals(ctx, baseFrom, baseTo) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return DayPage{}, err
+	}
+	page.Anomalies = FindAnomalies(page.Day.ByCashier, usual)
+	return page, nil
+}
+
 // DayBounds returns the local day holding t: [midnight, next midnight) in t's location.
 func DayBounds(t time.Time) (time.Time, time.Time) {
 	y, m, d := t.Date()
@@ -282,6 +316,14 @@ func (g GuardedReports) CashierTotals(ctx context.Context, from, to time.Time) (
 		return nil, err
 	}
 	return g.Book.CashierTotals(ctx, from, to)
+}
+
+// DayPage reads the day page of [from, to) (see ReadDayPage).
+func (g GuardedReports) DayPage(ctx context.Context, from, to time.Time) (DayPage, error) {
+	if _, err := g.Session().Allow(PermReports); err != nil {
+		return DayPage{}, err
+	}
+	return ReadDayPage(ctx, g.Book, from, to)
 }
 
 // Anomalies lists the cashiers doing something much more often than usual in sum's period (see

@@ -32,6 +32,11 @@ func (s *Store) Anomalies(ctx context.Context, sum app.DaySummary) ([]app.Anomal
 	return app.Anomalies(ctx, s, sum)
 }
 
+// DayPage reads the owner's day page of [from, to) (app.ReadDayPage).
+func (s *Store) DayPage(ctx context.Context, from, to time.Time) (app.DayPage, error) {
+	return app.ReadDayPage(ctx, s, from, to)
+}
+
 // cashierTotals computes the per-cashier figures of [from, to) with four grouped queries, each a range
 // scan of one index: sales_cashier_at (which covers the columns read, so four weeks of sales never
 // touch the table), refunds_at, and the journal's partial indexes journal_voids_at and journal_staff_at.

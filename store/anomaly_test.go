@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -204,6 +205,19 @@ func TestCashierTotalsAndAnomalies(t *testing.T) {
 	wantA := app.Anomaly{Cashier: "Wang", Kind: app.AnomalyRefunds, Count: 3, Sales: 6, Rate: 5000, UsualSales: 24}
 	if len(anomalies) != 1 || anomalies[0] != wantA {
 		t.Errorf("anomalies %+v, want only %+v", anomalies, wantA)
+	}
+	// The day page reads the same three things at once.
+	from, to := app.DayBounds(today)
+	page, err := s.DayPage(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastWeek, err := s.DaySummary(ctx, from.AddDate(0, 0, -7), to.AddDate(0, 0, -7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(page.Day, sum) || !reflect.DeepEqual(page.LastWeek, lastWeek) || !reflect.DeepEqual(page.Anomalies, anomalies) {
+		t.Errorf("day page %+v\nwant day %+v, last week %+v, anomalies %+v", page, sum, lastWeek, anomalies)
 	}
 
 	// The Z report (since the first sale: all five days) keeps the figures by cashier, and the journal still verifies.

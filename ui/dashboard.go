@@ -29,6 +29,8 @@ type Reports interface {
 	CloseDay(ctx context.Context, at time.Time, user string) (*app.ZReport, error)
 	// Anomalies lists the cashiers doing something much more often than usual in sum's period.
 	Anomalies(ctx context.Context, sum app.DaySummary) ([]app.Anomaly, error)
+	// DayPage reads a day, the same weekday last week and the day's anomalies.
+	DayPage(ctx context.Context, from, to time.Time) (app.DayPage, error)
 }
 
 // dayPage is the owner's day at a glance: the headline figures against the same weekday last week, sales
@@ -120,17 +122,8 @@ func (pg *dayPage) load() {
 		day = d
 	}
 	from, to := app.DayBounds(day)
-	lastFrom, lastTo := app.SameWeekdayLastWeek(from, to)
-	ctx := context.Background()
-	sum, err := pg.office.reports.DaySummary(ctx, from, to)
-	var last app.DaySummary
-	if err == nil {
-		last, err = pg.office.reports.DaySummary(ctx, lastFrom, lastTo)
-	}
-	var anomalies []app.Anomaly
-	if err == nil {
-		anomalies, err = pg.office.reports.Anomalies(ctx, sum)
-	}
+	lastFrom, _ := app.SameWeekdayLastWeek(from, to)
+	page, err := pg.office.reports.DayPage(context.Background(), from, to)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -139,7 +132,7 @@ func (pg *dayPage) load() {
 	pg.day.SetText(from.Format(time.DateOnly))
 	pg.note.say(lang.L("{{.Day}}, beside {{.LastWeek}} (the same weekday last week)", map[string]any{
 		"Day": from.Format("2006-01-02 Mon"), "LastWeek": lastFrom.Format("2006-01-02")}), widget.MediumImportance)
-	pg.show(sum, &last, anomalies)
+	pg.show(page.Day, &page.LastWeek, page.Anomalies)
 }
 
 // show fills the page with sum, compared with last when it is not nil, and its anomalies.
