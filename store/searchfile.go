@@ -168,7 +168,7 @@ func (wi *wordIndex) takeErrs() error {
 	return err
 }
 
-// wait waits for the words in the background, so a search sees the products an import added.
+// wait waits for the words in the background, leaving their errors to settle.
 func (wi *wordIndex) wait() {
 	if wi == nil {
 		return
@@ -292,7 +292,7 @@ func insertWords(ctx context.Context, tx *sql.Tx, rows []searchRow) error {
 }
 
 // markPending lists the products with ids first to last in search_pending, in the transaction that
-// changes them, and returns the row's id for writeWords to clear.
+// changes them, and returns the row's id: deleted once their words are committed.
 func markPending(ctx context.Context, tx *sql.Tx, first, last int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO search_pending (first_id, last_id) VALUES (?, ?) RETURNING rowid`, first, last).Scan(&id)
@@ -384,11 +384,9 @@ func (s *Store) indexRange(ctx context.Context, first, last, pending int64) erro
 	return s.write(ctx, func(tx *sql.Tx) error { return deletePending(ctx, tx, []int64{pending}) })
 }
 
-// openSearchFile opens the database's word index, and makes it anew and indexes every product when it is
-// missing or was built for another generation of the database (a restored backup, a copied file, a till
-// from before migration 0020); otherwise it catches up on the products search_pending lists. The
-// database records the new generation only once every product is indexed, so a stop half-way starts
-// again at the next open.
+// openSearchFile opens the database's word index, or makes it anew, empty, when it is missing or was
+// built for another generation of the database (a restored backup, a copied file, a till from before
+// migration 0020): then rebuild is true, and Open has indexAll fill it.
 func (s *Store) openSearchFile(ctx context.Context) (rebuild bool, err error) {
 	var want string
 	if err := s.w.QueryRowContext(ctx, `SELECT generation FROM search_file`).Scan(&want); err != nil && !errors.Is(err, sql.ErrNoRows) {
