@@ -1,6 +1,7 @@
 // Package store keeps the till's data in one SQLite file (modernc.org/sqlite, no cgo) and implements the
 // repository interfaces that app declares. Writes go through a single connection in WAL mode with
-// synchronous=FULL, so a sale that Commit returned for survives a power cut.
+// synchronous=FULL, so a sale that Commit returned for survives a power cut. Beside it, a second file
+// holds the products' word index, made from the first (searchfile.go).
 package store
 
 import (
