@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -188,21 +188,18 @@ type searchRow struct {
 }
 
 // insertTrigrams indexes the names of the products with ids (ascending, written already: product_trigrams
-// takes their names from the products table, its content) in one statement, as insertWords does.
+// takes their names from the products table, its content) in one statement over a JSON array of them,
+// as insertWords does.
 func insertTrigrams(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	list := []byte{'['}
-	for i, id := range ids {
-		if i > 0 {
-			list = append(list, ',')
-		}
-		list = strconv.AppendInt(list, id, 10)
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
 	}
-	list = append(list, ']')
 	// CROSS JOIN keeps json_each outermost, so rows go in the ids' (ascending) order.
-	_, err := tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
+	_, err = tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
 		SELECT p.id, p.name, p.name_zh FROM json_each(?) j CROSS JOIN products p ON p.id = j.value`, string(list))
 	return err
 }

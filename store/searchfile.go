@@ -305,7 +305,7 @@ func (s *Store) indexPending(ctx context.Context) error {
 	s.words.wait()
 	type pending struct{ id, first, last int64 }
 	var todo []pending
-	rows, err := s.w.QueryContext(ctx, `SELECT rowid, first_id, last_id FROM search_pending ORDER BY rowid`)
+	rows, err := s.r.QueryContext(ctx, `SELECT rowid, first_id, last_id FROM search_pending ORDER BY rowid`)
 	if err != nil {
 		return err
 	}
