@@ -61,11 +61,6 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	if shop := r.PathValue("shop"); shop != t.shop {
-		writeError(w, &api.Error{Status: http.StatusForbidden, Code: "forbidden",
-			Message: fmt.Sprintf("till %s belongs to shop %s, not %s", t.name, t.shop, shop)})
-		return
-	}
 	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	if err != nil || after < 0 {
 		writeError(w, badRequest("after: want the highest change sequence applied, 0 for none"))

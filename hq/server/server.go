@@ -99,7 +99,8 @@ type till struct {
 	shop, name string
 }
 
-// authenticate finds the till whose token the request bears.
+// authenticate finds the till whose token the request bears, and refuses it for another shop than the
+// path's {shop}.
 func (s *Server) authenticate(r *http.Request) (till, *api.Error) {
 	var t till
 	auth := r.Header.Get("Authorization")
@@ -115,6 +116,10 @@ func (s *Server) authenticate(r *http.Request) (till, *api.Error) {
 	if err != nil {
 		s.log.Error("authenticate", "err", err)
 		return t, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "head office database unavailable"}
+	}
+	if shop := r.PathValue("shop"); shop != t.shop {
+		return t, &api.Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: fmt.Sprintf("till %s belongs to shop %s, not %s", t.name, t.shop, shop)}
 	}
 	return t, nil
 }
@@ -242,11 +247,6 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
 		writeError(w, aerr)
-		return
-	}
-	if shop := r.PathValue("shop"); shop != t.shop {
-		writeError(w, &api.Error{Status: http.StatusForbidden, Code: "forbidden",
-			Message: fmt.Sprintf("till %s belongs to shop %s, not %s", t.name, t.shop, shop)})
 		return
 	}
 	var req api.UploadRequest
