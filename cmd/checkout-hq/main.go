@@ -181,17 +181,12 @@ func catalogImport(ctx context.Context, srv *server.Server, args []string, stdou
 		return err
 	}
 	defer f.Close()
-	var entries []app.CatalogEntry
-	var bad app.CatalogFileError
-	err = app.ScanCatalogCSV(f, set, func(e app.CatalogEntry, _ int) error {
-		entries = append(entries, e)
-		return nil
-	}, func(r app.RowError) { bad.Rows = append(bad.Rows, r) })
+	entries, err := app.ReadCatalogCSV(f, set)
+	if bad := (*app.CatalogFileError)(nil); errors.As(err, &bad) {
+		return fmt.Errorf("%s: %w (nothing imported)", fs.Arg(1), err)
+	}
 	if err != nil {
 		return err
-	}
-	if len(bad.Rows) > 0 {
-		return fmt.Errorf("%s: %w (nothing imported)", fs.Arg(1), &bad)
 	}
 	n, err := srv.ImportCatalog(ctx, fs.Arg(0), entries)
 	if err != nil {
