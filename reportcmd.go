@@ -52,7 +52,7 @@ func runReportCommand(ctx context.Context, st *store.Store, command string, args
 		if len(args) != 0 {
 			return errors.New("z-report takes no arguments")
 		}
-		z, err := st.CloseDay(ctx, time.Now(), os.Getenv("USER"))
+		z, err := st.CloseDay(ctx, time.Now(), cliSession().Name())
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -25,7 +24,7 @@ func runShiftCommand(ctx context.Context, st *store.Store, command string, args 
 	if err != nil {
 		return err
 	}
-	c, user, now := set.Currency, os.Getenv("USER"), time.Now()
+	c, user, now := set.Currency, cliSession().Name(), time.Now()
 	switch command {
 	case "shift":
 		if len(args) != 0 {
