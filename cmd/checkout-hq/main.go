@@ -33,7 +33,7 @@ Commands:
   catalog-import [-currency CNY] SHOP FILE.csv
                       add or replace the shop's products (the till's catalog file format); the tills
                       copy them at their next sync
-  set-price SHOP SKU PRICE
+  set-price [-currency CODE] SHOP SKU PRICE
                       change a product's price for the shop's tills
   member-set SHOP NUMBER NAME [PHONE [TIER]]
                       add a member or change their details (never their balance or points)
@@ -127,13 +127,7 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 	case "catalog-import":
 		return catalogImport(ctx, srv, args, stdout)
 	case "set-price":
-		if len(args) != 3 {
-			return errors.New("set-price takes SHOP SKU PRICE")
-		}
-		if err := srv.SetPrice(ctx, args[0], args[1], args[2]); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s %s: price %s\n", args[0], args[1], args[2])
+		return setPrice(ctx, srv, args, stdout)
 	case "member-set":
 		if len(args) < 3 || len(args) > 5 {
 			return errors.New("member-set takes SHOP NUMBER NAME [PHONE [TIER]]")
@@ -161,6 +155,33 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 
 // catalogImport reads a catalog file in the till's format and stores it for the shop's tills; a file
 // with bad rows stores nothing.
+// setPrice changes a product's price for a shop's tills. The price is read in the shop's currency as the
+// tills read it: one with more decimals than the currency has would stop every till's down-sync.
+func setPrice(ctx context.Context, srv *server.Server, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("set-price", flag.ContinueOnError)
+	currency := fs.String("currency", "CNY", "the shop's currency `code`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 3 {
+		return errors.New("set-price takes [-currency CODE] SHOP SKU PRICE")
+	}
+	cur, err := money.Lookup(*currency)
+	if err != nil {
+		return err
+	}
+	shop, sku := fs.Arg(0), fs.Arg(1)
+	price, err := money.Parse(fs.Arg(2), cur)
+	if err != nil || price.IsNegative() {
+		return fmt.Errorf("set price: %q is not a price such as 3.50 in %s", fs.Arg(2), cur.Code)
+	}
+	if err := srv.SetPrice(ctx, shop, sku, price.Decimal()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s %s: price %s\n", shop, sku, price.Decimal())
+	return nil
+}
+
 func catalogImport(ctx context.Context, srv *server.Server, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("catalog-import", flag.ContinueOnError)
 	currency := fs.String("currency", "CNY", "the shop's currency `code`")

@@ -65,6 +65,10 @@ func TestCatalogCommands(t *testing.T) {
 	if c, _, errOut := hq("-db", db, "set-price", "north", "DRK-001", "-1"); c != 1 || !strings.Contains(errOut, "not a price") {
 		t.Fatalf("negative price: %d %s", c, errOut)
 	}
+	// More decimals than the currency has would stop every till's down-sync at that change.
+	if c, _, errOut := hq("-db", db, "set-price", "north", "DRK-001", "3.505"); c != 1 || !strings.Contains(errOut, "not a price") {
+		t.Errorf("set-price 3.505 in CNY: %d %s", c, errOut)
+	}
 	if c, _, errOut := hq("-db", db, "set-price", "north", "NOPE", "1"); c != 1 || !strings.Contains(errOut, "no product") {
 		t.Fatalf("unknown SKU: %d %s", c, errOut)
 	}
