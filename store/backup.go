@@ -157,8 +157,6 @@ func Restore(ctx context.Context, from, target string) (Check, string, error) {
 		return Check{}, "", err
 	}
 	defer os.Remove(staged)
-	// The check's word index is of no use after it; target's own is made again at the next start.
-	defer removeWordIndex(staged)
 	c, err := checkCopy(ctx, staged)
 	if err != nil {
 		return Check{}, "", fmt.Errorf("restore refused: %w", err)

@@ -70,7 +70,6 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 		if err := insertBarcodes(ctx, tx, entries, ids); err != nil {
 			return err
 		}
-		added = added[:0]
 		for _, id := range ids {
 			if id != 0 {
 				added = append(added, id)

@@ -51,7 +51,6 @@ const unsentMemberMoves = `SELECT coalesce(sum(l.amount), 0), coalesce(sum(l.poi
 func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time) (app.HQApplied, error) {
 	var done app.HQApplied
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		done = app.HQApplied{}
 		var from int64
 		if err := tx.QueryRowContext(ctx, `SELECT down_seq FROM sync_state`).Scan(&from); err != nil {
 			return fmt.Errorf("down-sync: %w", err)

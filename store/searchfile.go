@@ -61,11 +61,8 @@ func openWordIndex(ctx context.Context, path string) (*wordIndex, string, error)
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	var generation string
-	err = db.QueryRowContext(ctx, `SELECT generation FROM search_file`).Scan(&generation)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		generation = "" // no schema yet, or not a word index: made anew
-	}
+	var generation string // stays "" without a schema, or for a file that is not a word index: made anew
+	_ = db.QueryRowContext(ctx, `SELECT generation FROM search_file`).Scan(&generation)
 	return &wordIndex{db: db}, generation, nil
 }
 
@@ -199,7 +196,8 @@ func (wi *wordIndex) indexedRows() []int64 {
 func (wi *wordIndex) forget(ids []int64) {
 	wi.mu.Lock()
 	defer wi.mu.Unlock()
-	wi.indexed = wi.indexed[len(ids):] // rows are only added after these
+	// By value: an import and Close may both have taken the same rows.
+	wi.indexed = slices.DeleteFunc(wi.indexed, func(id int64) bool { return slices.Contains(ids, id) })
 }
 
 // deletePending deletes search_pending's rows ids in tx.
@@ -321,12 +319,20 @@ func (s *Store) indexPending(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// The rows done are deleted in one transaction at the end (a down-sync page leaves one a product); a
+	// stop before it only has them indexed again.
+	var done []int64
 	for _, p := range todo {
-		if err := s.indexRange(ctx, p.first, p.last, p.id); err != nil {
-			return fmt.Errorf("search index: %w", err)
+		if err = s.indexRange(ctx, p.first, p.last); err != nil {
+			err = fmt.Errorf("search index: %w", err)
+			break
 		}
+		done = append(done, p.id)
 	}
-	return nil
+	if len(done) > 0 {
+		err = errors.Join(err, s.write(ctx, func(tx *sql.Tx) error { return deletePending(ctx, tx, done) }))
+	}
+	return err
 }
 
 // catchUpWords writes the words of products just saved. They are saved whatever it says: on an error
@@ -344,9 +350,8 @@ func wordsBehind(err error) error {
 	return fmt.Errorf("the search index is behind until the till starts again: %w", err)
 }
 
-// indexRange writes the words of the products with ids first to last, a few thousand per transaction,
-// then clears search_pending's row pending (0 for none).
-func (s *Store) indexRange(ctx context.Context, first, last, pending int64) error {
+// indexRange writes the words of the products with ids first to last, a few thousand per transaction.
+func (s *Store) indexRange(ctx context.Context, first, last int64) error {
 	const per = 5000
 	for from := first; from <= last; {
 		rows, err := s.r.QueryContext(ctx, `SELECT id, name, name_zh FROM products WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?`,
@@ -378,54 +383,49 @@ func (s *Store) indexRange(ctx context.Context, first, last, pending int64) erro
 		}
 		from = to + 1
 	}
-	if pending == 0 {
-		return nil
-	}
-	return s.write(ctx, func(tx *sql.Tx) error { return deletePending(ctx, tx, []int64{pending}) })
+	return nil
 }
 
 // openSearchFile opens the database's word index, or makes it anew, empty, when it is missing or was
 // built for another generation of the database (a restored backup, a copied file, a till from before
-// migration 0020): then rebuild is true, and Open has indexAll fill it.
-func (s *Store) openSearchFile(ctx context.Context) (rebuild bool, err error) {
+// migration 0020): then it returns the new index's generation, and Open has indexAll fill it.
+func (s *Store) openSearchFile(ctx context.Context) (rebuilt string, err error) {
 	var want string
 	if err := s.w.QueryRowContext(ctx, `SELECT generation FROM search_file`).Scan(&want); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, err
+		return "", err
 	}
 	path := searchPath(s.path)
 	wi, have, err := openWordIndex(ctx, path)
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	if want != "" && have == want {
 		s.words = wi
-		return false, nil
+		return "", nil
 	}
 	wi.db.Close()
-	if s.words, s.generation, err = createWordIndex(ctx, s.path); err != nil {
-		return false, err
-	}
-	return true, nil
+	s.words, rebuilt, err = createWordIndex(ctx, s.path)
+	return rebuilt, err
 }
 
 // indexAll indexes every product's words into a new word index, then records its generation.
 // It runs in the background, so the till opens at once (a million products take some 15 s): products
 // added or saved meanwhile are listed in search_pending as always, and only the rows listed before it
 // began are cleared with it.
-func (s *Store) indexAll(ctx context.Context) error {
+func (s *Store) indexAll(ctx context.Context, generation string) error {
 	var last, listed int64
 	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM products),
 		(SELECT coalesce(max(rowid), 0) FROM search_pending)`).Scan(&last, &listed); err != nil {
 		return err
 	}
-	if err := s.indexRange(ctx, 1, last, 0); err != nil {
+	if err := s.indexRange(ctx, 1, last); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE rowid <= ?`, listed); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM search_file; INSERT INTO search_file (generation) VALUES (?)`, s.generation)
+		_, err := tx.ExecContext(ctx, `DELETE FROM search_file; INSERT INTO search_file (generation) VALUES (?)`, generation)
 		return err
 	})
 }

@@ -39,8 +39,7 @@ type Store struct {
 	w    *sql.DB     // the one writer connection
 	r    *sql.DB     // readers; WAL lets them run beside the writer; the word index is attached
 
-	words      *wordIndex // the word index file (product_words) and its writer
-	generation string     // of a word index made by this Open, recorded once it is filled
+	words *wordIndex // the word index file (product_words) and its writer
 
 	closing context.Context // cancelled by Close: stops work in the background
 	stop    context.CancelFunc
@@ -93,9 +92,9 @@ func open(ctx context.Context, path string, words bool) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	rebuild, wordsPath := false, ""
+	rebuilt, wordsPath := "", ""
 	if words {
-		if rebuild, err = s.openSearchFile(ctx); err != nil {
+		if rebuilt, err = s.openSearchFile(ctx); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
@@ -117,8 +116,8 @@ func open(ctx context.Context, path string, words bool) (*Store, error) {
 		}
 	}
 	switch {
-	case rebuild:
-		s.words.start(func() error { return s.indexAll(s.closing) })
+	case rebuilt != "":
+		s.words.start(func() error { return s.indexAll(s.closing, rebuilt) })
 	case words:
 		err = s.indexPending(ctx)
 	}
