@@ -259,7 +259,12 @@ func (s *Store) CloseShift(ctx context.Context, at time.Time, user string, count
 
 // ShiftsClosedBetween returns the shifts closed in [from, to), oldest first.
 func (s *Store) ShiftsClosedBetween(ctx context.Context, from, to time.Time) ([]app.Shift, error) {
-	rows, err := s.readShifts(ctx, s.r, `WHERE closed_at >= ? AND closed_at < ? ORDER BY closed_at, id`, timestamp(from), timestamp(to))
+	return s.closedShifts(ctx, s.r, from, to)
+}
+
+// closedShifts is ShiftsClosedBetween with q.
+func (s *Store) closedShifts(ctx context.Context, q querier, from, to time.Time) ([]app.Shift, error) {
+	rows, err := s.readShifts(ctx, q, `WHERE closed_at >= ? AND closed_at < ? ORDER BY closed_at, id`, timestamp(from), timestamp(to))
 	if err != nil {
 		return nil, err
 	}
@@ -273,13 +278,9 @@ func (s *Store) ShiftsClosedBetween(ctx context.Context, from, to time.Time) ([]
 // drawer sums up the cash of the shifts closed in [from, to) and of the one still open at to, with q:
 // the reconciliation X and Z reports show.
 func (s *Store) drawer(ctx context.Context, q querier, till string, from, to time.Time) (app.Drawer, error) {
-	rows, err := s.readShifts(ctx, q, `WHERE closed_at >= ? AND closed_at < ? ORDER BY closed_at, id`, timestamp(from), timestamp(to))
+	closed, err := s.closedShifts(ctx, q, from, to)
 	if err != nil {
 		return app.Drawer{}, err
-	}
-	closed := make([]app.Shift, len(rows))
-	for i, r := range rows {
-		closed[i] = r.shift
 	}
 	open, _, err := s.openShift(ctx, q, till, to)
 	if errors.Is(err, app.ErrNoShift) {
