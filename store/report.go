@@ -48,6 +48,46 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) err
 	return fn(tx)
 }
 
+// tenderTotals fills sum's tenders, refunds and top-ups by tender kind over its period with q: all that
+// the cash a drawer should hold is reckoned from (DaySummary.CashExpected).
+func (s *Store) tenderTotals(ctx context.Context, q querier, sum *app.DaySummary) error {
+	f, t := timestamp(sum.From), timestamp(sum.To)
+	m := func(minor int64) money.Amount { return money.New(minor, sum.Currency) }
+	tenders := func(dst *[]app.TenderTotal) func(*sql.Rows) error {
+		return func(rows *sql.Rows) error {
+			var kind string
+			var n, amount int64
+			if err := rows.Scan(&kind, &n, &amount); err != nil {
+				return err
+			}
+			*dst = append(*dst, app.TenderTotal{Kind: app.TenderKind(kind), Count: n, Amount: m(amount)})
+			return nil
+		}
+	}
+	if err := each(ctx, q, tenders(&sum.Tenders), `SELECT t.kind, count(*), sum(t.amount)
+		FROM sales s JOIN tenders t ON t.sale_id = s.id WHERE s.completed_at >= ? AND s.completed_at < ?
+		GROUP BY t.kind ORDER BY t.kind`, f, t); err != nil {
+		return fmt.Errorf("tenders: %w", err)
+	}
+	if err := each(ctx, q, tenders(&sum.RefundsByKind), `SELECT tender_kind, count(*), sum(tender_amount)
+		FROM refunds WHERE at >= ? AND at < ? GROUP BY tender_kind ORDER BY tender_kind`, f, t); err != nil {
+		return fmt.Errorf("refunds: %w", err)
+	}
+	for _, r := range sum.RefundsByKind {
+		sum.Refunds += r.Count
+		sum.RefundTotal = sum.RefundTotal.Add(r.Amount)
+	}
+	if err := each(ctx, q, tenders(&sum.TopUpsByKind), `SELECT tender_kind, count(*), sum(amount)
+		FROM topups WHERE at >= ? AND at < ? GROUP BY tender_kind ORDER BY tender_kind`, f, t); err != nil {
+		return fmt.Errorf("top-ups: %w", err)
+	}
+	for _, r := range sum.TopUpsByKind {
+		sum.TopUps += r.Count
+		sum.TopUpTotal = sum.TopUpTotal.Add(r.Amount)
+	}
+	return nil
+}
+
 // summary computes a DaySummary of [from, to) with q.
 func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app.DaySummary, error) {
 	c := s.currency()
@@ -84,37 +124,8 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 		return sum, fmt.Errorf("sales: %w", err)
 	}
 
-	tenders := func(dst *[]app.TenderTotal) func(*sql.Rows) error {
-		return func(rows *sql.Rows) error {
-			var kind string
-			var n, amount int64
-			if err := rows.Scan(&kind, &n, &amount); err != nil {
-				return err
-			}
-			*dst = append(*dst, app.TenderTotal{Kind: app.TenderKind(kind), Count: n, Amount: m(amount)})
-			return nil
-		}
-	}
-	if err := each(ctx, q, tenders(&sum.Tenders), `SELECT t.kind, count(*), sum(t.amount)
-		FROM sales s JOIN tenders t ON t.sale_id = s.id WHERE s.completed_at >= ? AND s.completed_at < ?
-		GROUP BY t.kind ORDER BY t.kind`, f, t); err != nil {
-		return sum, fmt.Errorf("tenders: %w", err)
-	}
-	if err := each(ctx, q, tenders(&sum.RefundsByKind), `SELECT tender_kind, count(*), sum(tender_amount)
-		FROM refunds WHERE at >= ? AND at < ? GROUP BY tender_kind ORDER BY tender_kind`, f, t); err != nil {
-		return sum, fmt.Errorf("refunds: %w", err)
-	}
-	for _, r := range sum.RefundsByKind {
-		sum.Refunds += r.Count
-		sum.RefundTotal = sum.RefundTotal.Add(r.Amount)
-	}
-	if err := each(ctx, q, tenders(&sum.TopUpsByKind), `SELECT tender_kind, count(*), sum(amount)
-		FROM topups WHERE at >= ? AND at < ? GROUP BY tender_kind ORDER BY tender_kind`, f, t); err != nil {
-		return sum, fmt.Errorf("top-ups: %w", err)
-	}
-	for _, r := range sum.TopUpsByKind {
-		sum.TopUps += r.Count
-		sum.TopUpTotal = sum.TopUpTotal.Add(r.Amount)
+	if err := s.tenderTotals(ctx, q, &sum); err != nil {
+		return sum, err
 	}
 	if sum.ByCashier, err = s.cashierTotals(ctx, q, from, to); err != nil {
 		return sum, err
