@@ -435,17 +435,23 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 	return z, nil
 }
 
+// readZRow reads a stored Z report as its document: what the journal hashes and the head office gets.
+func (s *Store) readZRow(ctx context.Context, id string) (zRow, error) {
+	var r zRow
+	err := s.r.QueryRowContext(ctx, `SELECT uuid, id, till, z_no, from_at, to_at, user, currency, sales, revenue, tax, refunds,
+		refund_total, voids, cash_expected, summary FROM zreports WHERE uuid = ?`, id).Scan(&r.ID, &r.Number, &r.Till, &r.No,
+		&r.From, &r.To, &r.User, &r.Currency, &r.Sales, &r.Revenue, &r.Tax, &r.Refunds, &r.RefundTotal, &r.Voids,
+		&r.CashExpected, &r.Summary)
+	return r, err
+}
+
 // verifyZReport checks that the Z report a journal entry names is stored exactly as it was made.
 func (s *Store) verifyZReport(ctx context.Context, payload string) (string, error) {
 	var e zEntry
 	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
 		return "", fmt.Errorf("unreadable z report entry")
 	}
-	var r zRow
-	err := s.r.QueryRowContext(ctx, `SELECT uuid, id, till, z_no, from_at, to_at, user, currency, sales, revenue, tax, refunds,
-		refund_total, voids, cash_expected, summary FROM zreports WHERE uuid = ?`, e.ID).Scan(&r.ID, &r.Number, &r.Till, &r.No,
-		&r.From, &r.To, &r.User, &r.Currency, &r.Sales, &r.Revenue, &r.Tax, &r.Refunds, &r.RefundTotal, &r.Voids,
-		&r.CashExpected, &r.Summary)
+	r, err := s.readZRow(ctx, e.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("%s is missing from the zreports table", e.No)
 	}

@@ -78,11 +78,8 @@ func (s *Store) outboxDocument(ctx context.Context, d app.OutboxDoc, payload str
 		}
 		doc = t
 	case "zreport":
-		var r zRow
-		if err := s.r.QueryRowContext(ctx, `SELECT uuid, id, till, z_no, from_at, to_at, user, currency, sales, revenue, tax, refunds,
-			refund_total, voids, cash_expected, summary FROM zreports WHERE uuid = ?`, d.ID).Scan(&r.ID, &r.Number, &r.Till, &r.No,
-			&r.From, &r.To, &r.User, &r.Currency, &r.Sales, &r.Revenue, &r.Tax, &r.Refunds, &r.RefundTotal, &r.Voids,
-			&r.CashExpected, &r.Summary); err != nil {
+		r, err := s.readZRow(ctx, d.ID)
+		if err != nil {
 			return nil, err
 		}
 		doc = r
