@@ -92,24 +92,14 @@ func OpenPCSC(cfg PCSCConfig) (*PCSCReader, error) {
 	return r, nil
 }
 
-// pcscWatch is the state of one context: the reader's status and the card reported on it.
+// pcscWatch is the card reported on the reader.
 type pcscWatch struct {
-	r        *PCSCReader
-	status   Status
-	reported bool
+	r *PCSCReader
 
 	reader   string // the reader the card is on
 	uid      string // the card reported present; "" when none
 	attempts int    // failed UID reads of the card now in the field
 	gaveUp   bool   // a ReadError was reported for the card now in the field
-}
-
-func (w *pcscWatch) setStatus(st Status, err error) {
-	if w.reported && st == w.status {
-		return
-	}
-	w.status, w.reported = st, true
-	w.r.send(Event{Kind: StatusChange, Status: st, Err: err})
 }
 
 // removed reports the card that was reported present as gone, and forgets it.
@@ -121,22 +111,18 @@ func (w *pcscWatch) removed() {
 }
 
 func (r *PCSCReader) run() {
-	w := &pcscWatch{r: r, status: Absent}
+	w := &pcscWatch{r: r}
 	backoff := firstBackoff
 	lastOpenErr := ""
 	for {
-		p, err := r.open()
+		p, err := openConn(r.watcher, r.cfg.Open)
 		switch {
 		case err != nil:
 			if !errors.Is(err, ErrNoReader) && err.Error() != lastOpenErr {
 				slog.Warn("PC/SC card reader: cannot reach the smart card service", "reader", r.cfg.Name, "err", err)
 			}
 			lastOpenErr = err.Error()
-			if w.status == Connected {
-				w.setStatus(Reconnecting, err)
-			} else if !w.reported {
-				w.setStatus(Absent, nil)
-			}
+			r.unreachable(err)
 		case p == nil:
 			return // closed while opening
 		default:
@@ -148,16 +134,13 @@ func (r *PCSCReader) run() {
 				return
 			}
 			w.removed()
-			if w.status == Connected {
+			if r.status == Connected {
 				slog.Warn("PC/SC card reader: smart card service lost", "reader", r.cfg.Name, "err", err)
-				w.setStatus(Reconnecting, err)
 			} else {
 				// Windows stops the service while no reader is plugged in: a context then fails at once.
 				slog.Debug("PC/SC card reader: smart card service lost", "reader", r.cfg.Name, "err", err)
-				if !w.reported {
-					w.setStatus(Absent, nil)
-				}
 			}
+			r.unreachable(err)
 			if answered {
 				backoff = firstBackoff
 			}
@@ -168,18 +151,6 @@ func (r *PCSCReader) run() {
 		}
 		backoff = min(backoff*2, maxBackoff)
 	}
-}
-
-// open establishes a context, or returns nil, nil when the reader was closed meanwhile.
-func (r *PCSCReader) open() (PCSC, error) {
-	p, err := r.cfg.Open()
-	if err != nil {
-		return nil, err
-	}
-	if !r.hold(p) {
-		return nil, nil
-	}
-	return p, nil
 }
 
 // watch follows the readers' states until the context is lost or Close. answered says whether the
@@ -213,14 +184,10 @@ func (r *PCSCReader) step(w *pcscWatch, p PCSC, readers []ReaderState) (retry bo
 	rd, ok := r.pick(readers)
 	if !ok {
 		w.removed()
-		if w.status == Connected {
-			w.setStatus(Reconnecting, errReaderDetached)
-		} else if !w.reported {
-			w.setStatus(Absent, nil)
-		}
+		r.unreachable(errReaderDetached)
 		return false
 	}
-	w.setStatus(Connected, nil)
+	r.setStatus(Connected, nil)
 	if rd.Name != w.reader { // another reader than the card was on
 		w.removed()
 		w.reader = rd.Name

@@ -132,29 +132,17 @@ func Open(cfg Config) (*Reader, error) {
 }
 
 func (r *Reader) run() {
-	status, reported := Absent, false
-	setStatus := func(st Status, err error) {
-		if reported && st == status {
-			return
-		}
-		status, reported = st, true
-		r.send(Event{Kind: StatusChange, Status: st, Err: err})
-	}
 	backoff := firstBackoff
 	lastOpenErr := ""
 	for {
-		t, err := r.open()
+		t, err := openConn(r.watcher, r.cfg.Open)
 		if err != nil {
 			// Log a real failure (no permission, reader held by pcscd) once, not every retry.
 			if !errors.Is(err, ErrNoReader) && err.Error() != lastOpenErr {
 				slog.Warn("card reader open failed", "reader", r.cfg.Name, "err", err)
 			}
 			lastOpenErr = err.Error()
-			if status == Connected {
-				setStatus(Reconnecting, err)
-			} else if !reported {
-				setStatus(Absent, nil)
-			}
+			r.unreachable(err)
 			if !r.wait(backoff) {
 				return
 			}
@@ -165,7 +153,7 @@ func (r *Reader) run() {
 			return // closed while opening
 		}
 		backoff = firstBackoff
-		setStatus(Connected, nil)
+		r.setStatus(Connected, nil)
 		s := &session{t: t, slot: r.cfg.Slot}
 		err = r.poll(s)
 		r.release()
@@ -177,20 +165,8 @@ func (r *Reader) run() {
 			r.send(Event{Kind: CardRemoved, UID: s.uid})
 		}
 		slog.Warn("card reader lost", "reader", r.cfg.Name, "err", err)
-		setStatus(Reconnecting, err)
+		r.setStatus(Reconnecting, err)
 	}
-}
-
-// open opens the transport, or returns nil, nil when the reader was closed meanwhile.
-func (r *Reader) open() (Transport, error) {
-	t, err := r.cfg.Open()
-	if err != nil {
-		return nil, err
-	}
-	if !r.hold(t) {
-		return nil, nil
-	}
-	return t, nil
 }
 
 // poll asks the slot for its card every PollInterval until the transport fails, the reader keeps

@@ -7,12 +7,17 @@ import (
 )
 
 // watcher is what every kind of reader shares: the goroutine that keeps it connected, its event channel,
-// and the open connection (a CCID transport, a PC/SC context) that Close shuts so a blocked read returns.
+// the status it reported last, and the open connection (a CCID transport, a PC/SC context) that Close
+// shuts so a blocked read returns.
 type watcher struct {
 	name   string
 	events chan Event
 	done   chan struct{}
 	wg     sync.WaitGroup
+
+	// status is the status reported last (Absent before any); only the watcher's goroutine touches it.
+	status   Status
+	reported bool
 
 	mu   sync.Mutex
 	conn io.Closer // the open connection, nil between connections
@@ -58,6 +63,39 @@ func (w *watcher) closing() bool {
 	default:
 		return false
 	}
+}
+
+// setStatus reports st unless it is the status reported last.
+func (w *watcher) setStatus(st Status, err error) {
+	if w.reported && st == w.status {
+		return
+	}
+	w.status, w.reported = st, true
+	w.send(Event{Kind: StatusChange, Status: st, Err: err})
+}
+
+// unreachable reports that the reader cannot be reached for err: reconnecting when it was connected,
+// absent when nothing was reported yet.
+func (w *watcher) unreachable(err error) {
+	if w.status == Connected {
+		w.setStatus(Reconnecting, err)
+	} else if !w.reported {
+		w.setStatus(Absent, nil)
+	}
+}
+
+// openConn opens a connection with open and holds it for Close to interrupt. It returns the zero C and no
+// error when the reader was closed meanwhile.
+func openConn[C io.Closer](w *watcher, open func() (C, error)) (C, error) {
+	var none C
+	c, err := open()
+	if err != nil {
+		return none, err
+	}
+	if !w.hold(c) {
+		return none, nil
+	}
+	return c, nil
 }
 
 // hold keeps conn as the open connection for Close to interrupt; when the reader is closing already it
