@@ -81,20 +81,11 @@ func ccidInterface(anyClass bool) func(gousb.InterfaceSetting) bool {
 }
 
 func (t *usbTransport) claim(anyClass bool) error {
-	// The kernel's pn533_usb driver binds ACR122U-class readers: take the interface from it.
-	if err := t.dev.SetAutoDetach(true); err != nil {
-		return fmt.Errorf("cardreader: USB auto-detach: %w", err)
-	}
-	cfgNum, alt, ok := usbdev.FindInterface(t.dev.Desc, ccidInterface(anyClass))
-	if !ok {
-		return fmt.Errorf("cardreader: USB device %s:%s has no CCID interface", t.dev.Desc.Vendor, t.dev.Desc.Product)
-	}
+	// The kernel's pn533_usb driver binds ACR122U-class readers: Claim takes the interface from it.
+	var alt gousb.InterfaceSetting
 	var err error
-	if t.cfg, err = t.dev.Config(cfgNum); err != nil {
-		return fmt.Errorf("cardreader: USB config %d: %w", cfgNum, err)
-	}
-	if t.intf, err = t.cfg.Interface(alt.Number, alt.Alternate); err != nil {
-		return fmt.Errorf("cardreader: claim USB interface %d: %w", alt.Number, err)
+	if t.cfg, t.intf, alt, err = usbdev.Claim(t.dev, "CCID", ccidInterface(anyClass)); err != nil {
+		return fmt.Errorf("cardreader: %w", err)
 	}
 	inNum, outNum := usbdev.BulkEndpoints(alt)
 	if t.in, err = t.intf.InEndpoint(inNum); err != nil {

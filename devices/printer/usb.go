@@ -58,20 +58,11 @@ func printerInterface(alt gousb.InterfaceSetting) bool {
 }
 
 func (c *usbConn) claim() error {
-	// Linux's usblp driver binds printer-class interfaces: take it.
-	if err := c.dev.SetAutoDetach(true); err != nil {
-		return fmt.Errorf("printer: USB auto-detach: %w", err)
-	}
-	cfgNum, alt, ok := usbdev.FindInterface(c.dev.Desc, printerInterface)
-	if !ok {
-		return fmt.Errorf("printer: USB device %s:%s has no printer interface", c.dev.Desc.Vendor, c.dev.Desc.Product)
-	}
+	// Linux's usblp driver binds printer-class interfaces: Claim takes it.
+	var alt gousb.InterfaceSetting
 	var err error
-	if c.cfg, err = c.dev.Config(cfgNum); err != nil {
-		return fmt.Errorf("printer: USB config %d: %w", cfgNum, err)
-	}
-	if c.intf, err = c.cfg.Interface(alt.Number, alt.Alternate); err != nil {
-		return fmt.Errorf("printer: claim USB interface %d: %w", alt.Number, err)
+	if c.cfg, c.intf, alt, err = usbdev.Claim(c.dev, "printer", printerInterface); err != nil {
+		return fmt.Errorf("printer: %w", err)
 	}
 	inNum, outNum := usbdev.BulkEndpoints(alt)
 	if c.out, err = c.intf.OutEndpoint(outNum); err != nil {

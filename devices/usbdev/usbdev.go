@@ -79,3 +79,26 @@ func BulkEndpoints(alt gousb.InterfaceSetting) (in, out int) {
 	}
 	return in, out
 }
+
+// Claim takes the first interface of dev that accepts takes from any kernel driver bound to it, and
+// claims it. what names the interface in the error when dev has none ("printer"). The caller closes the
+// interface, then the config.
+func Claim(dev *gousb.Device, what string, accepts func(gousb.InterfaceSetting) bool) (*gousb.Config, *gousb.Interface, gousb.InterfaceSetting, error) {
+	if err := dev.SetAutoDetach(true); err != nil {
+		return nil, nil, gousb.InterfaceSetting{}, fmt.Errorf("USB auto-detach: %w", err)
+	}
+	cfgNum, alt, ok := FindInterface(dev.Desc, accepts)
+	if !ok {
+		return nil, nil, alt, fmt.Errorf("USB device %s:%s has no %s interface", dev.Desc.Vendor, dev.Desc.Product, what)
+	}
+	cfg, err := dev.Config(cfgNum)
+	if err != nil {
+		return nil, nil, alt, fmt.Errorf("USB config %d: %w", cfgNum, err)
+	}
+	intf, err := cfg.Interface(alt.Number, alt.Alternate)
+	if err != nil {
+		cfg.Close()
+		return nil, nil, alt, fmt.Errorf("claim USB interface %d: %w", alt.Number, err)
+	}
+	return cfg, intf, alt, nil
+}
