@@ -39,10 +39,12 @@ func dialogKeys(e *KeyEntry, d func() dialog.Dialog, submit func()) {
 	}
 }
 
-// hotkeys is an invisible focus target for dialogs that have no field: it only hears keys.
+// hotkeys is an invisible focus target for dialogs that have no field: it only hears keys, and characters
+// when onRune is set.
 type hotkeys struct {
 	widget.BaseWidget
-	onKey func(*fyne.KeyEvent)
+	onKey  func(*fyne.KeyEvent)
+	onRune func(rune)
 }
 
 var _ fyne.Focusable = (*hotkeys)(nil)
@@ -56,9 +58,13 @@ func newHotkeys(onKey func(*fyne.KeyEvent)) *hotkeys {
 func (h *hotkeys) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack())
 }
-func (h *hotkeys) FocusGained()              {}
-func (h *hotkeys) FocusLost()                {}
-func (h *hotkeys) TypedRune(rune)            {}
+func (h *hotkeys) FocusGained() {}
+func (h *hotkeys) FocusLost()   {}
+func (h *hotkeys) TypedRune(r rune) {
+	if h.onRune != nil {
+		h.onRune(r)
+	}
+}
 func (h *hotkeys) TypedKey(k *fyne.KeyEvent) { h.onKey(k) }
 
 // confirm asks a yes/no question: Enter or the Yes button runs yes, Esc or No closes.

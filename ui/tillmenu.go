@@ -88,7 +88,7 @@ func (t *Till) openTillMenu() {
 		d.Hide()
 		actions[i].run()
 	}
-	keys := newMenuKeys(func(k *fyne.KeyEvent) {
+	keys := newHotkeys(func(k *fyne.KeyEvent) {
 		switch k.Name {
 		case fyne.KeyUp:
 			chosen = max(chosen-1, 0)
@@ -101,36 +101,15 @@ func (t *Till) openTillMenu() {
 		case fyne.KeyEscape:
 			d.Hide()
 		}
-	}, func(r rune) {
+	})
+	// A number picks on its character, not its key press: the driver sends the press first, and the
+	// character would otherwise be typed into the dialog the pick opens.
+	keys.onRune = func(r rune) {
 		if n, err := strconv.Atoi(string(r)); err == nil && n >= 1 && n <= len(actions) {
 			pick(n - 1)
 		}
-	})
+	}
 	show()
 	hint := widget.NewLabelWithStyle(lang.L("Number or Up/Down and Enter: choose · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	d = t.openModal(lang.L("Till menu"), container.NewVBox(list, hint, keys), keys)
 }
-
-// menuKeys hears a menu's keys. A number picks on its character, not its key press: the driver sends the
-// press first, and the character would otherwise be typed into the dialog the pick opens.
-type menuKeys struct {
-	widget.BaseWidget
-	onKey  func(*fyne.KeyEvent)
-	onRune func(rune)
-}
-
-var _ fyne.Focusable = (*menuKeys)(nil)
-
-func newMenuKeys(onKey func(*fyne.KeyEvent), onRune func(rune)) *menuKeys {
-	m := &menuKeys{onKey: onKey, onRune: onRune}
-	m.ExtendBaseWidget(m)
-	return m
-}
-
-func (m *menuKeys) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack())
-}
-func (m *menuKeys) FocusGained()              {}
-func (m *menuKeys) FocusLost()                {}
-func (m *menuKeys) TypedRune(r rune)          { m.onRune(r) }
-func (m *menuKeys) TypedKey(k *fyne.KeyEvent) { m.onKey(k) }
