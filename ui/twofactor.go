@@ -86,24 +86,16 @@ func (pg *usersPage) twoFactor() {
 	code := o.field(lang.L("6-digit code"), nil)
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
-	code.OnKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyReturn, fyne.KeyEnter:
-			if err := auth.EnableTwoFactor(ctx, session, secret, code.Text); err != nil {
-				code.SetText("")
-				problem.SetText(errorMessage(err))
-				return true
-			}
-			d.Hide()
-			pg.reload()
-			pg.note.say(lang.L("Two-factor sign-in is on: the back office asks for a code once per sign-in."), widget.SuccessImportance)
-		case fyne.KeyEscape:
-			d.Hide()
-		default:
-			return false
+	dialogKeys(code, func() dialog.Dialog { return d }, func() {
+		if err := auth.EnableTwoFactor(ctx, session, secret, code.Text); err != nil {
+			code.SetText("")
+			problem.SetText(errorMessage(err))
+			return
 		}
-		return true
-	}
+		d.Hide()
+		pg.reload()
+		pg.note.say(lang.L("Two-factor sign-in is on: the back office asks for a code once per sign-in."), widget.SuccessImportance)
+	})
 	key := widget.NewLabel(secret)
 	key.TextStyle.Monospace = true
 	help := widget.NewLabel(lang.L("Scan the code with an authenticator app, then type the 6 digits it shows and Enter."))
