@@ -37,9 +37,7 @@ func askApproval(t *Till, win fyne.Window, err error, action string, approved, c
 	if len(approvers) > 0 {
 		name.SetText(approvers[0].Name)
 	}
-	problem := widget.NewLabel("")
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
+	problem := dangerLabel()
 	var d dialog.Dialog
 	ok := false
 	submit := func() {

@@ -23,9 +23,7 @@ func (t *Till) askSecondFactor(next func()) {
 	var d dialog.Dialog
 	code := t.field()
 	code.SetPlaceHolder(lang.L("6-digit code"))
-	problem := widget.NewLabel("")
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
+	problem := dangerLabel()
 	dialogKeys(code, func() dialog.Dialog { return d }, func() {
 		err := t.co.Session().VerifySecondFactor(context.Background(), code.Text)
 		code.SetText("")
