@@ -43,6 +43,23 @@ func NewCheckout(s Settings, catalog Catalog, log SaleLog, now func() time.Time)
 // SetSession makes s the signed-in user for what follows; nil signs out (sensitive actions are refused).
 func (c *Checkout) SetSession(s *Session) { c.session = s }
 
+// TakeOver makes s, who just signed in, the user for what follows, as SetSession does, unless the cart
+// holds another user's sale: only they or someone who may abandon a paid sale (a supervisor) may go on
+// with it, and anyone else gets a *SaleHeldError.
+func (c *Checkout) TakeOver(s *Session) error {
+	if prev := c.session; len(c.cart.Lines()) > 0 && prev != nil && !strings.EqualFold(prev.Name(), s.Name()) &&
+		!s.User().Role.Can(PermVoidPaid) {
+		return &SaleHeldError{Cashier: prev.Name()}
+	}
+	c.session = s
+	return nil
+}
+
+// SaleHeldError: another cashier's sale is in the cart; only they or a supervisor may take it over.
+type SaleHeldError struct{ Cashier string }
+
+func (e *SaleHeldError) Error() string { return e.Cashier + "'s sale is waiting" }
+
 // SetOffline gives the checkout a way to tell whether the till is offline from its head office; while it
 // is, prepaid payments are held to the offline limit (CheckOfflineSpend). nil: never offline.
 func (c *Checkout) SetOffline(offline func() bool) { c.offline = offline }

@@ -404,3 +404,31 @@ func TestCheckoutBarcodeLayoutsFromSettings(t *testing.T) {
 
 // gs1 appends the GS1 check digit.
 func gs1(data string) string { return data + string(barcode.CheckDigit(data)) }
+
+// Another cashier may not go on with the sale a cashier left in the cart; she herself and a supervisor may.
+func TestTakeOverRefusesAnotherCashier(t *testing.T) {
+	c, _ := newTestCheckout(t, DefaultSettings())
+	li := &Session{user: User{Name: "Li", Role: RoleCashier, Active: true}}
+	c.SetSession(li)
+	if _, err := c.Scan(context.Background(), "6900000000014"); err != nil {
+		t.Fatal(err)
+	}
+	zhao := &Session{user: User{Name: "Zhao", Role: RoleCashier, Active: true}}
+	var held *SaleHeldError
+	if err := c.TakeOver(zhao); !errors.As(err, &held) || held.Cashier != "Li" {
+		t.Fatalf("another cashier took over Li's sale: %v", err)
+	}
+	if c.Session() != li {
+		t.Fatalf("the refused cashier is signed in: %q", c.Session().Name())
+	}
+	if err := c.TakeOver(&Session{user: User{Name: "li", Role: RoleCashier, Active: true}}); err != nil {
+		t.Fatalf("Li could not go on with her own sale: %v", err)
+	}
+	wang := &Session{user: User{Name: "Wang", Role: RoleSupervisor, Active: true}}
+	if err := c.TakeOver(wang); err != nil || c.Session() != wang {
+		t.Fatalf("a supervisor could not take over the sale: %v", err)
+	}
+	if len(c.Lines()) != 1 {
+		t.Errorf("the sale changed hands with %d lines, want 1", len(c.Lines()))
+	}
+}

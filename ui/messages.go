@@ -13,12 +13,12 @@ import (
 // errorMessage turns an error into what the cashier reads. Domain errors map by code to a translated
 // sentence; anything else is a fault of the till, shown with its detail so support can act on it.
 func errorMessage(err error) string {
-	var held errSaleHeld
+	var held *app.SaleHeldError
 	switch {
 	case errors.Is(err, errPINsDiffer):
 		return lang.L("The two PINs differ. Type them again.")
 	case errors.As(err, &held):
-		return lang.L("{{.Name}}'s sale is on the till: only they or a supervisor may go on with it.", map[string]any{"Name": held.cashier})
+		return lang.L("{{.Name}}'s sale is on the till: only they or a supervisor may go on with it.", map[string]any{"Name": held.Cashier})
 	}
 	switch app.ErrorCode(err) {
 	case "":

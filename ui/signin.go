@@ -177,9 +177,8 @@ func (s *signIn) submit() {
 		s.t.win.Canvas().Focus(s.pin)
 		return
 	}
-	if prev := s.t.co.Session(); len(s.t.co.Lines()) > 0 && prev != nil && !strings.EqualFold(prev.Name(), sess.Name()) &&
-		!sess.User().Role.Can(app.PermVoidPaid) {
-		s.fail(errSaleHeld{prev.Name()})
+	if err := s.t.co.TakeOver(sess); err != nil {
+		s.fail(err)
 		return
 	}
 	s.t.signedIn(sess)
@@ -192,11 +191,6 @@ func (s *signIn) fail(err error) {
 
 // errPINsDiffer: the owner's PIN was typed differently the second time.
 var errPINsDiffer = errors.New("the two PINs differ")
-
-// errSaleHeld: another cashier's sale is on the till; only they or a supervisor may take it over.
-type errSaleHeld struct{ cashier string }
-
-func (e errSaleHeld) Error() string { return e.cashier + "'s sale is waiting" }
 
 // signedIn puts the sale screen back for sess.
 func (t *Till) signedIn(sess *app.Session) {
