@@ -105,14 +105,7 @@ func askApproval(t *Till, win fyne.Window, err error, action string, approved, c
 			t.modal.Hide()
 		}
 		d = t.openModal(lang.L("Supervisor approval"), sized, pin)
-		prev := t.modal
-		d.SetOnClosed(func() {
-			if t.modal == prev {
-				t.modal, t.modalScan = nil, nil
-			}
-			t.focusScan()
-			done()
-		})
+		d.SetOnClosed(done) // runs after openModal's own, which hands the keys back to the scan field
 		return true
 	}
 	d = dialog.NewCustomWithoutButtons(lang.L("Supervisor approval"), sized, win)
