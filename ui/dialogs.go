@@ -9,6 +9,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// reopenModal shows d, an openModal dialog, again as the till's one dialog with scans going to scan,
+// after another (a supervisor's approval) took its place for a moment.
+func (t *Till) reopenModal(d dialog.Dialog, scan func(string), focus fyne.Focusable) {
+	t.modal, t.modalScan = d, scan
+	d.Show()
+	t.win.Canvas().Focus(focus)
+}
+
 // openModal shows content as the till's one dialog and gives focus to focus. Closing it hands the keys
 // back to the scan field. While a dialog is open no other opens.
 func (t *Till) openModal(title string, content fyne.CanvasObject, focus fyne.Focusable) dialog.Dialog {

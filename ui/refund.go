@@ -198,9 +198,11 @@ func (v *refundView) refund(to app.RefundTo) {
 	r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
 	action := "refund " + v.refundable.Sale.ReceiptNo // for the journal, in the shop's own words
 	if askApproval(t, t.win, err, action, func() {
+		// The refund goes on in its own dialog, so what becomes of it (a refusal, a retry) is seen there.
+		t.reopenModal(v.dialog, v.load, v.picks)
 		r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
 		if err != nil {
-			t.fail(err)
+			v.problem.SetText(errorMessage(err))
 			return
 		}
 		v.complete(r, to)

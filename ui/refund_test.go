@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"checkout/app"
+	"checkout/devices/sim"
+	"checkout/ui"
 )
 
 func TestRefundOneLineInCash(t *testing.T) {
@@ -117,5 +119,42 @@ func TestSellingBelowZeroIsFlagged(t *testing.T) {
 	press(w, fyne.KeyReturn)
 	if p, _ := st.ProductByBarcode(ctx, "5449000000996"); p.OnHand != app.Pieces(-1) {
 		t.Errorf("on hand after selling 2 of 1: %d", p.OnHand)
+	}
+}
+
+// A cashier's refund goes on in its own dialog once a supervisor approves it: when the provider then
+// refuses it, the cashier sees why (the approval had hidden the refund dialog, and the reason with it).
+func TestApprovedRefundShowsWhyItFailed(t *testing.T) {
+	gateway := sim.NewGateway(0)
+	till, st := newTill(t, func(o *ui.Options) {
+		withGateway(o)
+		o.Gateway = gateway
+	})
+	w := till.Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	wedgeScan(w, "134567890123456789")
+	mustShow(t, w, "receipt T01-000001")
+	withStaff(t, till, st)
+	retype(t, w, "Name", "Li")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "3333")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Signed in as Li")
+	// The provider no longer holds the payment as paid: its refund will be refused.
+	if err := gateway.Reverse(context.Background(), storedSale(t, st, "T01-000001").Tenders[0].Reference); err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF8)
+	typeIn(w, "T01-000001")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "Supervisor approval")
+	typeIn(w, "2222") // Wang's PIN: the supervisor named first
+
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Receipt T01-000001", "The payment provider did not confirm the refund. Nothing was refunded")
+	if refunds, err := st.RefundsOfSale(context.Background(), storedSale(t, st, "T01-000001").ID); err != nil || len(refunds) != 0 {
+		t.Errorf("stored refunds %+v, %v", refunds, err)
 	}
 }
