@@ -268,17 +268,7 @@ func (a *Auth) check(ctx context.Context, name, pin string) (User, error) {
 		return User{}, &LockedError{Until: u.LockedUntil}
 	}
 	if !PINMatches(u.PINHash, pin) {
-		u.FailedPINs++
-		if u.FailedPINs >= a.policy.PINTries {
-			u.FailedPINs, u.LockedUntil = 0, now.Add(a.policy.PINLock)
-		}
-		if err := a.staff.RecordPINs(ctx, u, now); err != nil {
-			return User{}, err
-		}
-		if u.Locked(now) {
-			return User{}, &LockedError{Until: u.LockedUntil}
-		}
-		return User{}, ErrWrongPIN
+		return User{}, a.wrongSecret(ctx, u, now, ErrWrongPIN)
 	}
 	if u.FailedPINs != 0 || !u.LockedUntil.IsZero() {
 		u.FailedPINs, u.LockedUntil = 0, time.Time{}
@@ -287,6 +277,22 @@ func (a *Auth) check(ctx context.Context, name, pin string) (User, error) {
 		}
 	}
 	return u, nil
+}
+
+// wrongSecret counts a wrong PIN or code against u: the policy's PINTries in a row lock them for PINLock.
+// It returns a *LockedError if u is now locked, else wrong.
+func (a *Auth) wrongSecret(ctx context.Context, u User, now time.Time, wrong error) error {
+	u.FailedPINs++
+	if u.FailedPINs >= a.policy.PINTries {
+		u.FailedPINs, u.LockedUntil = 0, now.Add(a.policy.PINLock)
+	}
+	if err := a.staff.RecordPINs(ctx, u, now); err != nil {
+		return err
+	}
+	if u.Locked(now) {
+		return &LockedError{Until: u.LockedUntil}
+	}
+	return wrong
 }
 
 // SystemSession is the session of a command run on the till's computer by its operating-system user
@@ -590,17 +596,7 @@ func (s *Session) VerifySecondFactor(ctx context.Context, code string) error {
 	}
 	step, ok := checkTOTP(secret, code, now, u.TOTPStep)
 	if !ok {
-		u.FailedPINs++
-		if u.FailedPINs >= a.policy.PINTries {
-			u.FailedPINs, u.LockedUntil = 0, now.Add(a.policy.PINLock)
-		}
-		if err := a.staff.RecordPINs(ctx, u, now); err != nil {
-			return err
-		}
-		if u.Locked(now) {
-			return &LockedError{Until: u.LockedUntil}
-		}
-		return ErrWrongCode
+		return a.wrongSecret(ctx, u, now, ErrWrongCode)
 	}
 	u.FailedPINs, u.TOTPStep = 0, step
 	if err := a.staff.RecordPINs(ctx, u, now); err != nil {
