@@ -38,10 +38,6 @@ const (
 	PermUsers         Permission = "user_admin"
 )
 
-// Permissions lists every permission.
-var Permissions = []Permission{PermRefund, PermVoidPaid, PermDiscount, PermPriceOverride, PermNoSale, PermCatalogEdit,
-	PermReports, PermUsers}
-
 // Can reports whether the role may do p without anyone's approval.
 func (r Role) Can(p Permission) bool {
 	switch r {
@@ -191,9 +187,6 @@ func NewAuth(staff Staff, till string, policy Security, now func() time.Time) *A
 	return &Auth{staff: staff, till: till, policy: policy, now: now}
 }
 
-// Policy returns the security settings the till runs with.
-func (a *Auth) Policy() Security { return a.policy }
-
 // Users returns the staff who can sign in, by name, for the sign-in screen.
 func (a *Auth) Users(ctx context.Context) ([]User, error) {
 	all, err := a.staff.Users(ctx)
@@ -326,16 +319,6 @@ func (s *Session) Name() string {
 		return ""
 	}
 	return s.user.Name
-}
-
-// Can reports whether the session may do p now without asking anyone: its role may, or a supervisor
-// approved one such action.
-func (s *Session) Can(p Permission) bool {
-	if s == nil {
-		return false
-	}
-	_, ok := s.approved[p]
-	return ok || s.user.Role.Can(p)
 }
 
 // Allow is the check every protected use case makes before it acts. It returns "" when the role may do
