@@ -486,13 +486,8 @@ func (a *Auth) keepsOwner(ctx context.Context, except int64) error {
 // authenticator app reads from a QR code. Nothing is stored until EnableTwoFactor checks a code from it.
 // Only users with back office rights (supervisors, the owner) have it.
 func (a *Auth) StartTwoFactor(s *Session) (secret, uri string, err error) {
-	switch {
-	case s == nil:
-		return "", "", ErrNotSignedIn
-	case a.sealer == nil:
-		return "", "", ErrNoSealKey
-	case !s.user.Role.Can(PermReports):
-		return "", "", &PermissionError{Permission: PermReports}
+	if err := a.canTwoFactor(s); err != nil {
+		return "", "", err
 	}
 	if secret, err = NewTOTPSecret(); err != nil {
 		return "", "", err
@@ -500,10 +495,23 @@ func (a *Auth) StartTwoFactor(s *Session) (secret, uri string, err error) {
 	return secret, TOTPURI("Checkout "+a.till, s.user.Name, secret), nil
 }
 
+// canTwoFactor reports why s may not turn on two-factor sign-in, or nil if it may.
+func (a *Auth) canTwoFactor(s *Session) error {
+	switch {
+	case s == nil:
+		return ErrNotSignedIn
+	case a.sealer == nil:
+		return ErrNoSealKey
+	case !s.user.Role.Can(PermReports):
+		return &PermissionError{Permission: PermReports}
+	}
+	return nil
+}
+
 // EnableTwoFactor turns two-factor sign-in on for the signed-in user once code shows their app has
 // secret; it is journaled. The session counts as verified.
 func (a *Auth) EnableTwoFactor(ctx context.Context, s *Session, secret, code string) error {
-	if _, _, err := a.StartTwoFactor(s); err != nil {
+	if err := a.canTwoFactor(s); err != nil {
 		return err
 	}
 	step, ok := checkTOTP(secret, code, a.now(), 0)
