@@ -64,10 +64,9 @@ type RowKind int
 
 // Row kinds.
 const (
-	RowText    RowKind = iota // Text, in Style
-	RowQR                     // a QR code of Text
-	RowBarcode                // a Code 128 barcode of Text
-	RowFeed                   // an empty line
+	RowText RowKind = iota // Text, in Style
+	RowQR                  // a QR code of Text
+	RowFeed                // an empty line
 )
 
 // ReceiptRow is one line of a laid-out receipt. Text rows are already fitted to the width: a Wide row's
@@ -248,7 +247,7 @@ func (r *Receipt) Text(cols int) string {
 	for _, row := range r.Layout(cols) {
 		line := row.Text
 		switch row.Kind {
-		case RowQR, RowBarcode:
+		case RowQR:
 			line = "[QR: " + row.Text + "]"
 		case RowFeed:
 			line = ""

@@ -107,9 +107,6 @@ func (r *Renderer) row(row app.ReceiptRow, cols int) *image.RGBA {
 		return r.qr(row, w)
 	}
 	text := row.Text
-	if row.Kind == app.RowBarcode {
-		text = "|| " + text + " ||"
-	}
 	textCols := app.ReceiptColumns(text)
 	line := blank(textCols*cellW, cellH)
 	col := 0

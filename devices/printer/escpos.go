@@ -179,8 +179,6 @@ func Render(rows []app.ReceiptRow, o Options) []byte {
 			c.Line("")
 		case app.RowQR:
 			c.Align(row.Align).QR(row.Text, 6).Line("")
-		case app.RowBarcode:
-			c.Align(row.Align).Barcode128(row.Text).Line("")
 		default:
 			c.Align(row.Align)
 			styled := row.Bold || row.Wide || row.Tall
