@@ -97,21 +97,18 @@ type Anomaly struct {
 	Kind    AnomalyKind
 	Count   int64 // events in the period
 	Sales   int64 // the cashier's sales in the period
-	// Rate is Count per 100 sales in hundredths (250 = 2.50 per 100 sales); meaningless when Sales is 0.
+	// Rate is Count per 100 sales in hundredths (250 = 2.50 per 100 sales), rounded half to even;
+	// meaningless when Sales is 0. It is ShareBP(Count, Sales).
+	//
+	// Rates are per 100 sales rather than per hour worked: sales are what a refund, a void or a discount
+	// happens in, and the till knows them exactly per cashier, whereas sessions switch users inside a shift
+	// and idle locks blur the hours.
 	Rate int64
 	// UsualCount and UsualSales are the baseline's: the cashier's own, or the shop's when Shop.
 	UsualCount, UsualSales int64
 	UsualRate              int64 // per 100 sales in hundredths, like Rate; 0 when UsualSales is 0
 	Shop                   bool  // the cashier had too little history: the usual rate is the whole shop's
 }
-
-// RatePer100 returns events per 100 sales in hundredths (250 = 2.50), rounded half to even; 0 with no
-// sales.
-//
-// Rates are per 100 sales rather than per hour worked: sales are what a refund, a void or a discount
-// happens in, and the till knows them exactly per cashier, whereas sessions switch users inside a shift
-// and idle locks blur the hours.
-func RatePer100(events, sales int64) int64 { return ratio(events, 10_000, sales) }
 
 // FindAnomalies compares each cashier's refunds, voids, no-sale opens and discounted sales in a period
 // (period, from the summary's ByCashier) with their usual rate over the BaselineDays before it (usual,
@@ -155,8 +152,8 @@ func FindAnomalies(period, usual []CashierTotal) []Anomaly {
 			if c.Sales > 0 && n*base.Sales < AnomalyFactor*usualN*c.Sales {
 				continue
 			}
-			out = append(out, Anomaly{Cashier: c.Cashier, Kind: kind, Count: n, Sales: c.Sales, Rate: RatePer100(n, c.Sales),
-				UsualCount: usualN, UsualSales: base.Sales, UsualRate: RatePer100(usualN, base.Sales), Shop: isShop})
+			out = append(out, Anomaly{Cashier: c.Cashier, Kind: kind, Count: n, Sales: c.Sales, Rate: ShareBP(n, c.Sales),
+				UsualCount: usualN, UsualSales: base.Sales, UsualRate: ShareBP(usualN, base.Sales), Shop: isShop})
 		}
 	}
 	return out
