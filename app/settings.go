@@ -390,7 +390,7 @@ func (s Settings) Values() [][2]string {
 		[2]string{"points_exclude", strings.Join(l.Exclude, ",")}, [2]string{"topup_bonus", formatBonusSteps(l.BonusSteps, s.Currency)},
 		[2]string{"prepaid_offline_limit", money.New(l.OfflineLimit, s.Currency).Decimal()})
 	sec := s.Security
-	v = append(v, [2]string{"discount_limit", strings.TrimSuffix(strings.TrimRight(money.FormatFixed(sec.DiscountLimitBP, 2), "0"), ".")},
+	v = append(v, [2]string{"discount_limit", FormatRate(sec.DiscountLimitBP)},
 		[2]string{"idle_lock_minutes", strconv.Itoa(int(sec.IdleLock / time.Minute))},
 		[2]string{"pin_lock_minutes", strconv.Itoa(int(sec.PINLock / time.Minute))}, [2]string{"pin_tries", strconv.Itoa(sec.PINTries)})
 	for _, tier := range sortedKeys(l.Tiers) {
