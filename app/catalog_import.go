@@ -75,7 +75,7 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 	c := &CatalogCheck{file: file, settings: s, catalog: catalog, skip: map[int]bool{}}
 	// The file's barcodes are looked up in the catalog a few thousand at a time, not held all at once.
 	var codes []string
-	var codeLines []int
+	var lineOf []int
 	lookUp := func() error {
 		inUse, err := catalog.BarcodesInUse(ctx, codes)
 		if err != nil {
@@ -83,20 +83,20 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 		}
 		for i, code := range codes {
 			if sku, ok := inUse[barcode.NormalizeGTIN(code)]; ok {
-				c.Bad = append(c.Bad, RowError{Line: codeLines[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
-				if !c.skip[codeLines[i]] {
-					c.skip[codeLines[i]] = true
+				c.Bad = append(c.Bad, RowError{Line: lineOf[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
+				if !c.skip[lineOf[i]] {
+					c.skip[lineOf[i]] = true
 					c.Good--
 				}
 			}
 		}
-		codes, codeLines = codes[:0], codeLines[:0]
+		codes, lineOf = codes[:0], lineOf[:0]
 		return nil
 	}
 	err := c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
 		c.Good++
 		for _, code := range e.Barcodes {
-			codes, codeLines = append(codes, code), append(codeLines, line)
+			codes, lineOf = append(codes, code), append(lineOf, line)
 		}
 		if len(codes) >= 5000 {
 			return lookUp()
