@@ -214,6 +214,23 @@ func MulDivFloor(x, num, den int64) (result int64, ok bool) {
 // RoundToIncrement rounds a to the nearest multiple of increment minor units, halves away from zero,
 // as shops round cash (0.05, 0.10, 1.00). An increment of 0 or 1 leaves a unchanged.
 func RoundToIncrement(a Amount, increment int64) Amount {
+	return roundToIncrement(a, increment, func(q, r int64) int64 {
+		if 2*r >= increment {
+			return q + 1
+		}
+		return q
+	})
+}
+
+// TruncateToIncrement rounds a towards zero to a multiple of increment minor units: the small change is
+// dropped (抹零: ¥35.18 → ¥35.10 at 0.10, ¥35.00 at 1.00). An increment of 0 or 1 leaves a unchanged.
+func TruncateToIncrement(a Amount, increment int64) Amount {
+	return roundToIncrement(a, increment, func(q, _ int64) int64 { return q })
+}
+
+// roundToIncrement rounds |a| to a multiple of increment, choosing the multiple from the quotient and
+// remainder of |a| / increment, and gives it a's sign back.
+func roundToIncrement(a Amount, increment int64, choose func(q, r int64) int64) Amount {
 	if increment <= 1 {
 		return a
 	}
@@ -222,11 +239,7 @@ func RoundToIncrement(a Amount, increment int64) Amount {
 	if neg {
 		m = -m
 	}
-	q, r := m/increment, m%increment
-	if 2*r >= increment {
-		q++
-	}
-	m = q * increment
+	m = choose(m/increment, m%increment) * increment
 	if neg {
 		m = -m
 	}

@@ -130,6 +130,28 @@ func TestRoundToIncrement(t *testing.T) {
 	}
 }
 
+func TestTruncateToIncrement(t *testing.T) {
+	tests := []struct {
+		minor, inc, want int64
+	}{
+		{3518, 0, 3518},
+		{3518, 1, 3518},
+		{3518, 10, 3510},  // 抹零 to the jiao
+		{3518, 100, 3500}, // to the yuan
+		{3599, 100, 3500},
+		{3519, 5, 3515},
+		{3510, 10, 3510},
+		{9, 10, 0},
+		{-3518, 10, -3510}, // towards zero
+		{0, 100, 0},
+	}
+	for _, tt := range tests {
+		if got := TruncateToIncrement(New(tt.minor, CNY), tt.inc).Minor(); got != tt.want {
+			t.Errorf("TruncateToIncrement(%d, %d) = %d, want %d", tt.minor, tt.inc, got, tt.want)
+		}
+	}
+}
+
 func TestArithmetic(t *testing.T) {
 	a, b := New(1250, CNY), New(300, CNY)
 	if got := a.Add(b).Minor(); got != 1550 {
