@@ -224,7 +224,7 @@ func TestSettingsValidate(t *testing.T) {
 	for name, mutate := range map[string]func(*Settings){
 		"till":     func(s *Settings) { s.Till = "till 1" },
 		"mode":     func(s *Settings) { s.TaxMode = "both" },
-		"rounding": func(s *Settings) { s.CashRounding = 3 },
+		"rounding": func(s *Settings) { s.CashRounding.Step = 3 },
 		"rate":     func(s *Settings) { s.TaxRates = map[string]int64{"x": 20000} },
 		"currency": func(s *Settings) { s.Currency = money.Currency{} },
 	} {

@@ -282,28 +282,35 @@ func (c *Checkout) Lines() []Line { return c.cart.Lines() }
 // Totals returns the cart's totals.
 func (c *Checkout) Totals() Totals { return c.cart.Totals() }
 
-// Due returns what remains to pay of the sale: the total less every tender so far.
+// Due returns what remains to pay of the sale exactly, as a card, QR, wallet, prepaid or points payment
+// would pay it; zero once nothing is left, and zero too when what is left rounds to nothing in cash (a
+// ¥0.04 sale at a 0.10 step): then the sale completes with that rounding, as if settled in cash. Due and
+// CashDue are both zero or both not.
 func (c *Checkout) Due() money.Amount {
-	due := c.cart.Totals().Total
-	for _, t := range c.tenders {
-		due = due.Sub(t.Amount)
+	if c.CashDue().Minor() <= 0 {
+		return money.Zero(c.settings.Currency)
 	}
-	return due
+	return c.remaining()
 }
 
-// CashDue returns what remains to pay in cash: the part not paid otherwise, rounded to the shop's cash
-// rounding, less the cash already taken. Only cash is rounded.
+// CashDue returns what settles the rest of the sale in cash: what remains, rounded by the shop's cash
+// rounding. Cash taken before in part was a whole number of steps, so rounding what remains after it
+// gives the same as rounding the cash part of the sale as a whole: only the cash is rounded.
 func (c *Checkout) CashDue() money.Amount {
-	rest, cash := c.cart.Totals().Total, money.Zero(c.settings.Currency)
-	for _, t := range c.tenders {
-		if t.Kind == TenderCash {
-			cash = cash.Add(t.Amount)
-		} else {
-			rest = rest.Sub(t.Amount)
-		}
+	rest := c.remaining()
+	if rest.Minor() <= 0 {
+		return money.Zero(c.settings.Currency)
 	}
-	due, _ := CashDue(rest, c.settings.CashRounding)
-	return due.Sub(cash)
+	return c.settings.CashRounding.Round(rest)
+}
+
+// remaining is the total less every tender so far, exactly; below zero once cash rounded up settled it.
+func (c *Checkout) remaining() money.Amount {
+	rest := c.cart.Totals().Total
+	for _, t := range c.tenders {
+		rest = rest.Sub(t.Amount)
+	}
+	return rest
 }
 
 // Tenders returns the payments taken so far for the sale in progress.
@@ -321,10 +328,15 @@ func (c *Checkout) PayCash(tendered money.Amount) (Tender, error) {
 	case tendered.Sub(due).Minor() > maxChangeMinor(c.settings.Currency):
 		return Tender{}, fmt.Errorf("%w: %s tendered for %s due", ErrInvalidAmount, tendered, due)
 	}
+	// The due is a whole number of steps; so must what the shopper hands over be, or the change is not.
+	if err := c.settings.CashRounding.check(tendered); err != nil {
+		return Tender{}, err
+	}
 	return c.take(Tender{Kind: TenderCash, Amount: due, Tendered: tendered, Change: tendered.Sub(due)}), nil
 }
 
-// PayCashPart takes cash for part of what is due, in a split payment; the rest is paid another way.
+// PayCashPart takes cash for part of what is due, in a split payment; the rest is paid another way. The
+// part must be a whole number of cash steps (ErrCashStep): cash that cannot change hands is never taken.
 func (c *Checkout) PayCashPart(amount money.Amount) (Tender, error) {
 	due := c.CashDue()
 	if err := c.checkTender(amount, due); err != nil {
@@ -332,6 +344,9 @@ func (c *Checkout) PayCashPart(amount money.Amount) (Tender, error) {
 	}
 	if amount.Cmp(due) >= 0 {
 		return Tender{}, fmt.Errorf("%w: %s covers the %s due: take it as the cash payment", ErrInvalidAmount, amount, due)
+	}
+	if err := c.settings.CashRounding.check(amount); err != nil {
+		return Tender{}, err
 	}
 	return c.take(Tender{Kind: TenderCash, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency())}), nil
 }

@@ -175,7 +175,7 @@ func TestCheckoutScanErrorsChangeNothing(t *testing.T) {
 func TestCheckoutCashRounding(t *testing.T) {
 	ctx := context.Background()
 	s := DefaultSettings()
-	s.CashRounding = 10
+	s.CashRounding.Step = 10
 	c, _ := newTestCheckout(t, s)
 	if _, err := c.Scan(ctx, "0.455*2000101000006"); err != nil { // 3.18
 		t.Fatal(err)
@@ -308,7 +308,7 @@ func TestCheckoutCompletesAFreeSaleWithoutTender(t *testing.T) {
 
 	// Cash rounding can take a small total to nothing.
 	s := DefaultSettings()
-	s.CashRounding = 10
+	s.CashRounding.Step = 10
 	c, _ = newTestCheckout(t, s)
 	if _, err := c.Scan(ctx, "0.005*2000101000006"); err != nil { // 6.98 × 0.005 = 0.0349 → 0.03
 		t.Fatal(err)

@@ -24,6 +24,7 @@ var (
 	ErrInvalidAmount       = &Error{"invalid_amount", "invalid amount"}
 	ErrUnderpaid           = &Error{"underpaid", "amount tendered is less than due"}
 	ErrNotPaid             = &Error{"not_paid", "the sale is not fully paid"}
+	ErrCashStep            = &Error{"cash_step", "cash is taken in whole steps of the shop's cash rounding"}
 	ErrPaymentStarted      = &Error{"payment_started", "payment has started: the cart cannot change"}
 	ErrInvalidSetting      = &Error{"invalid_setting", "invalid setting"}
 	ErrPayCodeScanned      = &Error{"pay_code_scanned", "a customer's payment code is not a product"}

@@ -350,6 +350,11 @@ func NewTopUp(s Settings, m Member, amount money.Amount, paidBy Tender, user str
 	if paidBy.Kind != TenderCash && !change.IsZero() {
 		return nil, fmt.Errorf("%w: only cash has change", ErrOverpaid)
 	}
+	if paidBy.Kind == TenderCash {
+		if err := s.CashRounding.check(amount, paidBy.Tendered); err != nil {
+			return nil, err
+		}
+	}
 	paidBy.Change = change
 	return &TopUp{ID: NewID(), Till: s.Till, Member: m, Amount: amount, Bonus: s.Loyalty.TopUpBonus(amount), PaidBy: paidBy, At: at, User: user}, nil
 }

@@ -207,7 +207,7 @@ func TestPaymentReferencesAreUniquePerAttempt(t *testing.T) {
 func TestSplitTender(t *testing.T) {
 	ctx := context.Background()
 	s := DefaultSettings()
-	s.CashRounding = 10
+	s.CashRounding.Step = 10
 	c, log := newTestCheckout(t, s)
 	for _, code := range []string{"6900000000014", "0.455*2000101000006"} { // 3.00 + 3.18 = 6.18
 		if _, err := c.Scan(ctx, code); err != nil {

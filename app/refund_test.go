@@ -113,7 +113,7 @@ func TestRefundRules(t *testing.T) {
 func TestCashRefundIsRoundedLikeCash(t *testing.T) {
 	ctx := context.Background()
 	s := DefaultSettings()
-	s.CashRounding = 10
+	s.CashRounding.Step = 10
 	c, _ := newTestCheckout(t, s)
 	sale := soldSale(t, c, 0, "0.455*2000101000006") // 3.18, paid 3.20 in cash
 	r, err := c.RefundSale(ctx, sale, nil, []RefundPick{{1, Grams(455)}}, RefundTo{Kind: TenderCash}, "")

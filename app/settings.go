@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -29,8 +30,8 @@ type Settings struct {
 	TaxMode  TaxMode
 	// TaxRates maps a product's tax class to its rate in basis points (1300 = 13%).
 	TaxRates map[string]int64
-	// CashRounding is the smallest cash step in minor units: 0 (none), 5, 10 or 100. Only cash is rounded.
-	CashRounding int64
+	// CashRounding is how the cash that changes hands is rounded; nothing else is.
+	CashRounding CashRounding
 	// BarcodeLayouts maps an in-store code prefix ("20") to its variable-measure layout (barcode.Layout).
 	BarcodeLayouts map[string]string
 	// MemberPrefix starts the codes on this shop's member cards.
@@ -154,10 +155,15 @@ func (s Settings) Validate() error {
 	case s.TaxMode != TaxInclusive && s.TaxMode != TaxExclusive:
 		return fmt.Errorf("%w: tax mode %q: inclusive or exclusive", ErrInvalidSetting, s.TaxMode)
 	}
-	switch s.CashRounding {
+	switch s.CashRounding.Step {
 	case 0, 1, 5, 10, 100:
 	default:
-		return fmt.Errorf("%w: cash rounding %d: 0, 5, 10 or 100 minor units", ErrInvalidSetting, s.CashRounding)
+		return fmt.Errorf("%w: cash rounding %d: 0, 5, 10 or 100 minor units", ErrInvalidSetting, s.CashRounding.Step)
+	}
+	switch s.CashRounding.Mode {
+	case "", RoundNearest, RoundDown:
+	default:
+		return fmt.Errorf("%w: cash_rounding_mode %q: nearest or down", ErrInvalidSetting, s.CashRounding.Mode)
 	}
 	for class, bp := range s.TaxRates {
 		if bp < 0 || bp > 10000 {
@@ -192,7 +198,7 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 
 // Set changes one setting by name from text, as the `checkout set` command takes it:
 // till (T01), currency (CNY), tax_mode (inclusive|exclusive), cash_rounding (0, 0.05, 0.10 or 1.00 in
-// the currency), tax_rate.CLASS (a percentage: 13, 8.25), barcode_layout.PREFIX (a barcode.Layout
+// the currency), cash_rounding_mode (nearest, or down: 抹零, the small change dropped), tax_rate.CLASS (a percentage: 13, 8.25), barcode_layout.PREFIX (a barcode.Layout
 // pattern such as PPIIIIIWWWWWC, or "none" to read that prefix as ordinary GTINs), member_prefix,
 // shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc (the payment QR account),
 // second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380).
@@ -229,7 +235,9 @@ func (s *Settings) Set(key, value string) error {
 		if err != nil {
 			return fmt.Errorf("%w: cash_rounding: %v", ErrInvalidSetting, err)
 		}
-		next.CashRounding = a.Minor()
+		next.CashRounding.Step = a.Minor()
+	case key == "cash_rounding_mode":
+		next.CashRounding.Mode = RoundingMode(strings.ToLower(value))
 	case strings.HasPrefix(key, "tax_rate.") && len(key) > len("tax_rate."):
 		bp, err := ParsePercent(value)
 		if err != nil {
@@ -369,8 +377,9 @@ func isDeviceKey(key string) bool { return deviceKeyPattern.MatchString(key) }
 
 // Values returns every setting as Set takes it, keys sorted.
 func (s Settings) Values() [][2]string {
-	rounding := money.New(s.CashRounding, s.Currency).Decimal()
-	v := [][2]string{{"cash_rounding", rounding}, {"currency", s.Currency.Code}}
+	rounding := money.New(s.CashRounding.Step, s.Currency).Decimal()
+	v := [][2]string{{"cash_rounding", rounding}, {"cash_rounding_mode", string(cmp.Or(s.CashRounding.Mode, RoundNearest))},
+		{"currency", s.Currency.Code}}
 	for _, prefix := range sortedKeys(s.BarcodeLayouts) {
 		v = append(v, [2]string{"barcode_layout." + prefix, s.BarcodeLayouts[prefix]})
 	}

@@ -37,10 +37,59 @@ type Tender struct {
 	Points    int64  // the member's points a points tender spent
 }
 
+// RoundingMode says which way cash is rounded to the shop's step.
+type RoundingMode string
+
+// Rounding modes.
+const (
+	// RoundNearest rounds to the nearest step, halves up: ¥3.15 → ¥3.20 at 0.10.
+	RoundNearest RoundingMode = "nearest"
+	// RoundDown drops the small change in the shopper's favour (抹零): ¥3.18 → ¥3.10 at 0.10.
+	RoundDown RoundingMode = "down"
+)
+
+// CashRounding is how the shop rounds the cash that changes hands: only cash, never a card, QR, wallet,
+// prepaid or points payment, which pay to the fen.
+type CashRounding struct {
+	Step int64        // in minor units: 0 or 1 (none), 5, 10 or 100
+	Mode RoundingMode // "" is RoundNearest
+}
+
+// Round returns a in cash: a multiple of the step, by the mode.
+func (r CashRounding) Round(a money.Amount) money.Amount {
+	if r.Mode == RoundDown {
+		return money.TruncateToIncrement(a, r.Step)
+	}
+	return money.RoundToIncrement(a, r.Step)
+}
+
+// Fits reports whether a can change hands in cash: a whole number of steps.
+func (r CashRounding) Fits(a money.Amount) bool { return r.Step <= 1 || a.Minor()%r.Step == 0 }
+
+// check refuses cash amounts that cannot change hands: every one must be a whole number of steps.
+func (r CashRounding) check(amounts ...money.Amount) error {
+	for _, a := range amounts {
+		if !r.Fits(a) {
+			return &CashStepError{Amount: a, Step: money.New(r.Step, a.Currency())}
+		}
+	}
+	return nil
+}
+
+// CashStepError is ErrCashStep with the amount refused and the step it is not a multiple of.
+type CashStepError struct{ Amount, Step money.Amount }
+
+func (e *CashStepError) Error() string {
+	return fmt.Sprintf("%s: %s is not a multiple of %s", ErrCashStep.Message, e.Amount, e.Step)
+}
+
+// Unwrap makes a CashStepError ErrCashStep to errors.Is and ErrorCode.
+func (e *CashStepError) Unwrap() error { return ErrCashStep }
+
 // CashDue returns what a shopper paying total in cash hands over after the shop's cash rounding, and the
 // rounding itself (due − total, negative when rounded down). Only cash is rounded: a card pays total.
-func CashDue(total money.Amount, increment int64) (due, rounding money.Amount) {
-	due = money.RoundToIncrement(total, increment)
+func CashDue(total money.Amount, r CashRounding) (due, rounding money.Amount) {
+	due = r.Round(total)
 	return due, due.Sub(total)
 }
 

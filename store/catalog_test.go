@@ -190,7 +190,7 @@ func TestSettings(t *testing.T) {
 	}
 	defer s.Close()
 	set, err = s.Settings(ctx)
-	if err != nil || set.CashRounding != 10 || set.TaxRates["standard"] != 600 {
+	if err != nil || set.CashRounding.Step != 10 || set.TaxRates["standard"] != 600 {
 		t.Errorf("after reopen: %+v, %v", set, err)
 	}
 	// Two accepted changes and one sale, each journaled.
