@@ -23,10 +23,12 @@ type Refund struct {
 	Currency    money.Currency
 	Reason      string
 	Lines       []RefundLine
-	Total       money.Amount // what the lines give back, tax included
+	Total       money.Amount // the value of the lines given back, tax included
 	Tax         money.Amount // the tax in Total
-	Rounding    money.Amount // cash rounding: Tender amount − Total
-	Tender      Tender       // how the money went back; Amount is what left the till
+	// Rounding is Tender.Amount − Total: the lines' share of the sale's cash rounding (what the shopper
+	// paid for them beyond or short of their value), and a cash refund's own rounding to the cash step.
+	Rounding money.Amount
+	Tender   Tender // how the money went back; Amount is what left the till
 	// Member is the sale's member, with the points this refund takes back; nil when the sale had none.
 	Member *MemberOnSale
 	// Cashier made the refund; ApprovedBy is the supervisor who approved it when the cashier's role may not.
@@ -64,7 +66,10 @@ type RefundableLine struct {
 type Refundable struct {
 	Sale  *Sale
 	Lines []RefundableLine
-	Total money.Amount // all that may still be refunded
+	Total money.Amount // the value of all the lines left to refund
+	// Refunded is the value of the lines the earlier refunds gave back; GivenBack is the money they gave
+	// back for them, which the sale's cash rounding and their own made differ from it.
+	Refunded, GivenBack money.Amount
 }
 
 // linePaid is what the shopper paid for a line: its total, plus its tax when prices exclude tax.
@@ -77,7 +82,11 @@ func linePaid(l Line, mode TaxMode) money.Amount {
 
 // RefundableOf works out what is left to refund of sale after the refunds already made against it.
 func RefundableOf(sale *Sale, earlier []Refund) Refundable {
-	r := Refundable{Sale: sale, Total: money.Zero(sale.Currency)}
+	z := money.Zero(sale.Currency)
+	r := Refundable{Sale: sale, Total: z, Refunded: z, GivenBack: z}
+	for _, e := range earlier {
+		r.Refunded, r.GivenBack = r.Refunded.Add(e.Total), r.GivenBack.Add(e.Tender.Amount)
+	}
 	for i, l := range sale.Lines {
 		rl := RefundableLine{LineNo: i + 1, Line: l, Qty: l.Qty, Total: linePaid(l, sale.TaxMode), Tax: l.Tax}
 		for _, e := range earlier {
@@ -131,17 +140,67 @@ func (r Refundable) ParsePicks(text string) ([]RefundPick, error) {
 	return picks, nil
 }
 
-// Pick turns picks into refund lines and their total, as RefundSale would refund them.
+// Pick turns picks into refund lines, and returns what the shopper paid for them (Owed), as RefundSale
+// would refund them.
 func (r Refundable) Pick(picks []RefundPick) ([]RefundLine, money.Amount, error) {
 	lines, err := r.lines(picks)
 	if err != nil {
 		return nil, money.Amount{}, err
 	}
-	total := money.Zero(r.Sale.Currency)
+	return lines, r.Owed(valueOf(lines, r.Sale.Currency)), nil
+}
+
+// valueOf is the value of refund lines, tax included.
+func valueOf(lines []RefundLine, c money.Currency) money.Amount {
+	total := money.Zero(c)
 	for _, l := range lines {
 		total = total.Add(l.Total)
 	}
-	return lines, total, nil
+	return total
+}
+
+// Owed is what the shopper paid for lines worth value beyond those refunded before, less what was given
+// back for those beyond their own share. The sale's cash rounding is shared out over its value
+// cumulatively (the first W of value refunded is owed W + rounding × W / total, half to even), so the
+// shares never drift whatever the order of the refunds, and refunding every line owes exactly what
+// the sale took, less what the earlier refunds gave back.
+func (r Refundable) Owed(value money.Amount) money.Amount {
+	paid := func(w money.Amount) money.Amount {
+		total := r.Sale.Totals.Total.Minor()
+		if total <= 0 {
+			return w
+		}
+		share, _ := money.MulDiv(r.Sale.Rounding.Minor(), w.Minor(), total) // |rounding| < 100, w ≤ total: no overflow
+		return w.Add(money.New(share, w.Currency()))
+	}
+	return paid(r.Refunded.Add(value)).Sub(r.GivenBack)
+}
+
+// left is what the sale took that no refund has given back yet: no refund may give back more.
+func (r Refundable) left() money.Amount { return r.Sale.Paid().Sub(r.GivenBack) }
+
+// giveBack is what a refund of lines to kind hands over: what is owed for them, to the fen, or for the
+// refund that leaves nothing of value to refund, exactly what is left of what the sale took. Cash goes
+// back in whole steps, to the nearest, and its rounding is carried into the next refund's Owed; what
+// the last one cannot hand over in cash (a sale paid partly to the fen another way) stays with the
+// shop, less than a step. Never below nothing, never more than is left.
+func (r Refundable) giveBack(lines []RefundLine, kind TenderKind, rounding CashRounding) money.Amount {
+	value, left := valueOf(lines, r.Sale.Currency), r.left()
+	back := r.Owed(value)
+	if value == r.Total {
+		back = left
+	}
+	if kind == TenderCash {
+		back = CashRounding{Step: rounding.Step, Mode: RoundNearest}.Round(back)
+		if back.Cmp(left) > 0 {
+			back = money.TruncateToIncrement(left, rounding.Step)
+		}
+	}
+	back = minAmount(back, left)
+	if back.IsNegative() {
+		return money.Zero(back.Currency())
+	}
+	return back
 }
 
 // lines turns picks into refund lines. A part of a line gets its share of the line's amount, rounded half
@@ -171,7 +230,9 @@ func (r Refundable) lines(picks []RefundPick) ([]RefundLine, error) {
 			t, _ := money.MulDiv(linePaid(rl.Line, r.Sale.TaxMode).Minor(), int64(p.Qty), sold)
 			x, _ := money.MulDiv(rl.Line.Tax.Minor(), int64(p.Qty), sold)
 			total = minAmount(money.New(t, r.Sale.Currency), rl.Total)
-			tax = minAmount(money.New(x, r.Sale.Currency), rl.Tax)
+			if total != rl.Total { // a part that takes all the value left takes all the tax in it
+				tax = minAmount(money.New(x, r.Sale.Currency), rl.Tax)
+			}
 		}
 		out = append(out, RefundLine{LineNo: p.LineNo, Product: rl.Line.Product, Qty: p.Qty, Total: total, Tax: tax})
 	}
@@ -243,21 +304,27 @@ func (c *Checkout) prepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 		return nil, err
 	}
 	ref := &Refund{ID: NewID(), Till: c.settings.Till, SaleID: sale.ID, SaleReceipt: sale.ReceiptNo, At: c.now(),
-		Currency: sale.Currency, Reason: strings.TrimSpace(reason), Lines: lines, Total: money.Zero(sale.Currency), Tax: money.Zero(sale.Currency)}
+		Currency: sale.Currency, Reason: strings.TrimSpace(reason), Lines: lines, Total: valueOf(lines, sale.Currency), Tax: money.Zero(sale.Currency)}
 	for _, l := range lines {
-		ref.Total, ref.Tax = ref.Total.Add(l.Total), ref.Tax.Add(l.Tax)
+		ref.Tax = ref.Tax.Add(l.Tax)
+	}
+	if ref.Total.Minor() <= 0 {
+		return nil, fmt.Errorf("%w: the lines picked were free: nothing to refund", ErrInvalidAmount)
 	}
 	if m := sale.Member; m != nil {
-		// The points the sale earned go back in proportion to what is refunded, rounded down.
-		back, _ := money.MulDivFloor(m.PointsEarned, ref.Total.Minor(), max(sale.Totals.Total.Minor(), 1))
-		ref.Member = &MemberOnSale{ID: m.ID, Number: m.Number, PointsEarned: -max(back, 0)}
+		// The points the sale earned go back in proportion to the value refunded, rounded down, counted
+		// over all its refunds so that refunding everything takes back exactly what it earned.
+		total := max(sale.Totals.Total.Minor(), 1)
+		before, _ := money.MulDivFloor(m.PointsEarned, refundable.Refunded.Minor(), total)
+		after, _ := money.MulDivFloor(m.PointsEarned, refundable.Refunded.Add(ref.Total).Minor(), total)
+		ref.Member = &MemberOnSale{ID: m.ID, Number: m.Number, PointsEarned: -max(after-before, 0)}
 	}
+	back := refundable.giveBack(lines, to.Kind, c.settings.CashRounding)
+	ref.Rounding = back.Sub(ref.Total)
 	zero := money.Zero(sale.Currency)
 	switch to.Kind {
 	case TenderCash:
-		handed, rounding := CashDue(ref.Total, c.settings.CashRounding)
-		ref.Rounding = rounding
-		ref.Tender = Tender{Kind: TenderCash, Amount: handed, Tendered: handed, Change: zero}
+		ref.Tender = Tender{Kind: TenderCash, Amount: back, Tendered: back, Change: zero}
 		return ref, nil
 	case TenderCard, TenderWallet, TenderPrepaid:
 	default:
@@ -270,8 +337,11 @@ func (c *Checkout) prepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 	case paid.Amount.Sub(refundedTo(earlier, to.Kind, sale.Currency)).Cmp(ref.Total) < 0:
 		return nil, fmt.Errorf("%w: more than the %s paid", ErrRefundTooLarge, to.Kind)
 	}
-	ref.Rounding = zero
-	ref.Tender = Tender{Kind: to.Kind, Amount: ref.Total, Tendered: ref.Total, Change: zero}
+	// The lines' share of the sale's cash rounding goes back with them, but never more than the tender
+	// took: what it cannot carry stays owed to the next refund.
+	back = minAmount(back, paid.Amount.Sub(refundedTo(earlier, to.Kind, sale.Currency)))
+	ref.Rounding = back.Sub(ref.Total)
+	ref.Tender = Tender{Kind: to.Kind, Amount: back, Tendered: back, Change: zero}
 	if to.Kind == TenderPrepaid {
 		ref.Tender.Reference = paid.Reference // the member's number
 		return ref, nil
@@ -298,7 +368,7 @@ func (c *Checkout) CompleteRefund(ctx context.Context, r *Refund, to RefundTo) e
 		if to.Refunder == nil {
 			return fmt.Errorf("%w: no payment provider to refund through", ErrRefundTender)
 		}
-		err := to.Refunder.Refund(ctx, RefundRequest{Reference: r.Tender.Reference, RefundReference: r.ID, Amount: r.Total})
+		err := to.Refunder.Refund(ctx, RefundRequest{Reference: r.Tender.Reference, RefundReference: r.ID, Amount: r.Tender.Amount})
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrRefundFailed, err)
 		}

@@ -208,3 +208,98 @@ func TestRefundToTheWallet(t *testing.T) {
 		t.Fatalf("second refund of the same can = %v", err)
 	}
 }
+
+// A rounded cash sale's refunds give back what the shopper paid for the lines: their value and their
+// share of the rounding, in cash rounded to the step, and all of them together exactly what was paid.
+func TestRefundsShareTheSaleRounding(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name     string
+		r        CashRounding
+		paid     int64    // cola 3.00 + banana 3.18 = 6.18, paid in cash
+		first    int      // the line refunded first
+		backs    [2]int64 // what each refund gives back
+		rounding int64
+	}{
+		{"nearest, cola first", CashRounding{Step: 10}, 620, 1, [2]int64{300, 320}, 2},
+		{"nearest, banana first", CashRounding{Step: 10}, 620, 2, [2]int64{320, 300}, 2},
+		{"抹零, banana first", CashRounding{Step: 10, Mode: RoundDown}, 610, 2, [2]int64{310, 300}, -8},
+		{"抹零 to the yuan, cola first", CashRounding{Step: 100, Mode: RoundDown}, 600, 1, [2]int64{300, 300}, -18},
+		{"抹零 to the yuan, banana first", CashRounding{Step: 100, Mode: RoundDown}, 600, 2, [2]int64{300, 300}, -18},
+	} {
+		s := DefaultSettings()
+		s.CashRounding = tt.r
+		c, _ := newTestCheckout(t, s)
+		sale := soldSale(t, c, 0, "6900000000014", "0.455*2000101000006")
+		if sale.Paid().Minor() != tt.paid || sale.Rounding.Minor() != tt.rounding {
+			t.Fatalf("%s: paid %v rounding %v", tt.name, sale.Paid(), sale.Rounding)
+		}
+		var earlier []Refund
+		var back int64
+		for i, line := range []int{tt.first, 3 - tt.first} {
+			r, err := c.RefundSale(ctx, sale, earlier, []RefundPick{{line, sale.Lines[line-1].Qty}}, RefundTo{Kind: TenderCash}, "")
+			if err != nil {
+				t.Fatalf("%s: refund %d: %v", tt.name, i+1, err)
+			}
+			if r.Tender.Amount.Minor() != tt.backs[i] || r.Rounding != r.Tender.Amount.Sub(r.Total) {
+				t.Errorf("%s: refund %d of line %d gives back %v (rounding %v), want %d", tt.name, i+1, line, r.Tender.Amount, r.Rounding, tt.backs[i])
+			}
+			earlier = append(earlier, *r)
+			back += r.Tender.Amount.Minor()
+		}
+		if back != tt.paid {
+			t.Errorf("%s: refunds gave back %d of %d paid", tt.name, back, tt.paid)
+		}
+	}
+}
+
+// A card refund takes back the lines' share of the cash rounding only as far as the card paid; the
+// rest is owed to the next refund, and everything still comes back.
+func TestCardRefundOfARoundedSaleCarriesTheRest(t *testing.T) {
+	ctx := context.Background()
+	s := DefaultSettings()
+	s.CashRounding.Step = 10
+	c, _ := newTestCheckout(t, s)
+	sale := soldSale(t, c, 300, "6900000000014", "0.455*2000101000006") // card 3.00, cash 3.18 → 3.20
+	if sale.Paid().Minor() != 620 {
+		t.Fatalf("paid %v", sale.Paid())
+	}
+	if _, err := c.RefundSale(ctx, sale, nil, []RefundPick{{2, Grams(455)}}, RefundTo{Kind: TenderCard, Approval: "R1"}, ""); !errors.Is(err, ErrRefundTooLarge) {
+		t.Fatalf("3.18 of bananas to a card that paid 3.00 = %v", err)
+	}
+	first, err := c.RefundSale(ctx, sale, nil, []RefundPick{{1, Pieces(1)}}, RefundTo{Kind: TenderCard, Approval: "R1"}, "")
+	if err != nil || first.Tender.Amount.Minor() != 300 { // owed 3.01, the card took 3.00
+		t.Fatalf("cola to the card: %+v, %v", first, err)
+	}
+	second, err := c.RefundSale(ctx, sale, []Refund{*first}, []RefundPick{{2, Grams(455)}}, RefundTo{Kind: TenderCash}, "")
+	if err != nil || second.Tender.Amount.Minor() != 320 {
+		t.Fatalf("bananas in cash: %+v, %v", second, err)
+	}
+}
+
+// Points the sale earned go back with its refunds, all of them once everything is refunded, however the
+// parts fall.
+func TestRefundsTakeBackExactlyThePointsEarned(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newTestCheckout(t, DefaultSettings())
+	if err := c.SetMember(Member{ID: 1, Number: "M000001"}); err != nil {
+		t.Fatal(err)
+	}
+	sale := soldSale(t, c, 0, "7*6900000000021") // 45.50: 45 points, not a whole number per piece
+	if sale.Member == nil || sale.Member.PointsEarned != 45 {
+		t.Fatalf("member on sale %+v", sale.Member)
+	}
+	var earlier []Refund
+	var back int64
+	for i := 0; i < 7; i++ {
+		r, err := c.RefundSale(ctx, sale, earlier, []RefundPick{{1, Pieces(1)}}, RefundTo{Kind: TenderCash}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		earlier = append(earlier, *r)
+		back -= r.Member.PointsEarned
+	}
+	if back != 45 {
+		t.Errorf("refunds took back %d of 45 points", back)
+	}
+}

@@ -78,18 +78,24 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 	}
 	stored := *r
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var saleNo, saleTotal, refunded int64
-		err := tx.QueryRowContext(ctx, `SELECT id, total, (SELECT coalesce(sum(total), 0) FROM refunds WHERE sale_id = sales.id)
-			FROM sales WHERE uuid = ?`, r.SaleID).Scan(&saleNo, &saleTotal, &refunded)
+		var saleNo, saleTotal, salePaid, refunded, givenBack int64
+		err := tx.QueryRowContext(ctx, `SELECT id, total, total + rounding,
+			(SELECT coalesce(sum(total), 0) FROM refunds WHERE sale_id = sales.id),
+			(SELECT coalesce(sum(tender_amount), 0) FROM refunds WHERE sale_id = sales.id)
+			FROM sales WHERE uuid = ?`, r.SaleID).Scan(&saleNo, &saleTotal, &salePaid, &refunded, &givenBack)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: sale %s", ErrNotFound, r.SaleReceipt)
 		}
 		if err != nil {
 			return err
 		}
-		if refunded+r.Total.Minor() > saleTotal {
-			return fmt.Errorf("%w: %s refunded of %s paid", app.ErrRefundTooLarge,
+		switch {
+		case refunded+r.Total.Minor() > saleTotal:
+			return fmt.Errorf("%w: %s refunded of %s sold", app.ErrRefundTooLarge,
 				money.New(refunded, r.Currency), money.New(saleTotal, r.Currency))
+		case r.Tender.Amount.IsNegative() || givenBack+r.Tender.Amount.Minor() > salePaid:
+			return fmt.Errorf("%w: %s given back of %s paid", app.ErrRefundTooLarge,
+				money.New(givenBack, r.Currency), money.New(salePaid, r.Currency))
 		}
 		for _, l := range r.Lines {
 			var sold, done int64

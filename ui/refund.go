@@ -222,7 +222,7 @@ func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
 	t := v.till
 	v.busy = true
 	if r.Tender.Kind == app.TenderWallet {
-		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Total), "Wallet": walletName(r.Tender.Wallet)}))
+		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Tender.Amount), "Wallet": walletName(r.Tender.Wallet)}))
 	}
 	t.opt.Background(func() {
 		err := t.co.CompleteRefund(context.Background(), r, to)
