@@ -115,6 +115,32 @@ func TestReceiptLayoutChineseCopy80mm(t *testing.T) {
 	}
 }
 
+// Cash rounding prints as the shop says it: 抹零 when the small change was dropped, with a plus sign
+// when cash rounded up; the total is what was paid.
+func TestReceiptShowsTheCashRounding(t *testing.T) {
+	for _, tt := range []struct {
+		rounding     int64
+		lang         string
+		label, shown string
+		total        string
+	}{
+		{-8, "zh-Hans", "抹零", "-0.08", "￥16.80"},
+		{2, "zh-Hans", "现金进位", "+0.02", "￥16.90"},
+		{-8, "en", "Rounding", "-0.08", "CNY 16.80"},
+	} {
+		s := receiptSale(t)
+		s.Rounding = money.New(tt.rounding, money.CNY)
+		var found, total bool
+		for _, row := range (&Receipt{Sale: s, Lang: tt.lang}).Layout(32) {
+			found = found || strings.Join(strings.Fields(row.Text), " ") == tt.label+" "+tt.shown
+			total = total || strings.HasSuffix(row.Text, tt.total)
+		}
+		if !found || !total {
+			t.Errorf("rounding %d in %s: no row %q %q, or no total %q", tt.rounding, tt.lang, tt.label, tt.shown, tt.total)
+		}
+	}
+}
+
 func TestReceiptWidth(t *testing.T) {
 	for mm, cols := range map[int]int{58: 32, 80: 48} {
 		if got, err := ReceiptWidth(mm); err != nil || got != cols {
