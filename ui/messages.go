@@ -14,11 +14,15 @@ import (
 // sentence; anything else is a fault of the till, shown with its detail so support can act on it.
 func errorMessage(err error) string {
 	var held *app.SaleHeldError
+	var step *app.CashStepError
 	switch {
 	case errors.Is(err, errPINsDiffer):
 		return lang.L("The two PINs differ. Type them again.")
 	case errors.As(err, &held):
 		return lang.L("{{.Name}}'s sale is on the till: only they or a supervisor may go on with it.", map[string]any{"Name": held.Cashier})
+	case errors.As(err, &step):
+		return lang.L("Cash is taken in steps of {{.Step}}: {{.Amount}} cannot change hands.",
+			map[string]any{"Step": step.Step.Decimal(), "Amount": step.Amount.Decimal()})
 	}
 	switch app.ErrorCode(err) {
 	case "":

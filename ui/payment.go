@@ -77,7 +77,7 @@ func (t *Till) openPayment() {
 
 	title := lang.L("Amount due (cash)")
 	if p.cashDue != p.due {
-		title += "  ·  " + lang.L("card, QR: {{.Amount}}", map[string]any{"Amount": f(p.due)})
+		title += "  ·  " + t.roundingText(p.cashDue.Sub(p.due)) + "  ·  " + lang.L("card, QR: {{.Amount}}", map[string]any{"Amount": f(p.due)})
 	}
 	content := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{}), dueText)
 	if paid := t.tendersText(); paid != "" {
@@ -108,6 +108,18 @@ func (t *Till) openPayment() {
 }
 
 func (t *Till) money(a money.Amount) string { return money.Format(a, t.opt.Language) }
+
+// roundingText names cash rounding as the shop says it: "抹零 -¥0.08" when the small change is dropped,
+// "+¥0.02" when cash rounds up; "" for none.
+func (t *Till) roundingText(r money.Amount) string {
+	switch {
+	case r.IsNegative():
+		return lang.L("Rounded down {{.Amount}}", map[string]any{"Amount": t.money(r)})
+	case r.Minor() > 0:
+		return lang.L("Rounded up {{.Amount}}", map[string]any{"Amount": "+" + t.money(r)})
+	}
+	return ""
+}
 
 // tendersText lists the payments taken so far: "Paid: card ···4242 ¥3.00 · cash ¥2.00".
 func (t *Till) tendersText() string {
@@ -362,6 +374,9 @@ func (p *payment) settled(sale *app.Sale, err error) {
 	t.display.thankYou(sale)
 	paid := lang.L("Paid. Change {{.Change}} · receipt {{.Receipt}}", map[string]any{
 		"Change": t.money(sale.Change()), "Receipt": sale.ReceiptNo})
+	if rounding := t.roundingText(sale.Rounding); rounding != "" {
+		paid += " · " + rounding
+	}
 	t.say(paid, widget.SuccessImportance)
 	t.afterSale(sale, paid)
 }

@@ -182,3 +182,42 @@ func TestSplitPaymentCashThenQR(t *testing.T) {
 		t.Fatalf("stored tenders %+v", sale.Tenders)
 	}
 }
+
+// The counter's case from issue 28: ¥3.18 of bananas at a 0.10 step dropping the small change (抹零).
+// A cash part that is not whole jiao is refused and says why; ¥1.00 in cash and the card for the rest
+// completes; cash settling the rest shows what was dropped, on screen and in the stored sale.
+func TestSplitPaymentWithCashRounding(t *testing.T) {
+	till, st := newShopTill(t, [][2]string{{"cash_rounding", "0.10"}, {"cash_rounding_mode", "down"}})
+	w := till.Window()
+	scan(w, "0.455*2000101000006") // bananas, 6.98 × 0.455 = ¥3.18
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "¥3.10", "Rounded down -¥0.08", "card, QR: ¥3.18")
+	typeIn(w, "1.59")
+	press(w, fyne.KeyF4)
+	mustShow(t, w, "Cash is taken in steps of 0.10: 1.59 cannot change hands.")
+	for range 4 {
+		press(w, fyne.KeyBackspace)
+	}
+	typeIn(w, "1")
+	press(w, fyne.KeyF4)
+	mustShow(t, w, "Paid: Cash ¥1.00", "¥2.10", "card, QR: ¥2.18")
+	press(w, fyne.KeyF6)
+	mustShow(t, w, "Charge ¥2.18 on the card terminal")
+	typeIn(w, "884211")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "4242")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	if sale := storedSale(t, st, "T01-000001"); !sale.Rounding.IsZero() || sale.Paid().Minor() != 318 {
+		t.Fatalf("card and cash: rounding %v, paid %v", sale.Rounding, sale.Paid())
+	}
+
+	scan(w, "0.455*2000101000006")
+	press(w, fyne.KeyF12)
+	typeIn(w, "5")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥1.90 · receipt T01-000002 · Rounded down -¥0.08")
+	if sale := storedSale(t, st, "T01-000002"); sale.Rounding.Minor() != -8 || sale.Paid().Minor() != 310 {
+		t.Fatalf("cash: rounding %v, paid %v", sale.Rounding, sale.Paid())
+	}
+}
