@@ -168,13 +168,16 @@ func (s *simulator) step(ctx context.Context) (line string, sale bool, took time
 // balance (topped up when low) or cash and card split.
 func (s *simulator) pay(ctx context.Context) error {
 	due := s.co.Due()
+	if due.IsZero() { // a basket that rounds to nothing in cash: nothing to take
+		return nil
+	}
 	approval := fmt.Sprintf("A%05d", s.rng.IntN(100000))
 	last4 := fmt.Sprintf("%04d", s.rng.IntN(10000))
 	var err error
 	switch r := s.rng.IntN(100); {
 	case r < 45:
 		cash := s.co.CashDue()
-		if s.rng.IntN(2) == 0 { // a round note: the next multiple of 10 units
+		if s.rng.IntN(2) == 0 { // a round note: the next multiple of 10 units, a whole number of cash steps
 			unit := 10 * cash.Currency().MinorPerMajor()
 			cash = money.New((cash.Minor()/unit+1)*unit, cash.Currency())
 		}
@@ -190,7 +193,9 @@ func (s *simulator) pay(ctx context.Context) error {
 			}
 		}
 	default:
-		half := money.New(due.Minor()/2, due.Currency())
+		// About half in cash, in whole steps of the cash rounding (cash that cannot change hands is
+		// refused), and the rest by card.
+		half := money.TruncateToIncrement(money.New(due.Minor()/2, due.Currency()), s.co.Settings().CashRounding.Step)
 		if half.Minor() == 0 {
 			_, err = s.co.PayCash(s.co.CashDue())
 			break
@@ -225,18 +230,47 @@ func (s *simulator) topUpFor(ctx context.Context, due money.Amount) error {
 	return err
 }
 
-// refund gives back the whole of a random earlier sale in cash.
+// refund gives back some or all of what is left of a random earlier sale, as shoppers bring things
+// back: in cash, or to the card or prepaid balance that paid it when that can take it. A sale leaves
+// the list once nothing of it is left to refund.
 func (s *simulator) refund(ctx context.Context) (string, time.Duration, error) {
 	i := s.rng.IntN(len(s.sold))
 	sale := s.sold[i]
-	s.sold = slices.Delete(s.sold, i, i+1)
+	earlier, err := s.st.RefundsOfSale(ctx, sale.ID)
+	if err != nil {
+		return "", 0, err
+	}
+	refundable := app.RefundableOf(sale, earlier)
+	var picks []app.RefundPick
+	if s.rng.IntN(2) == 0 {
+		for _, l := range refundable.Lines {
+			if l.Qty > 0 && !l.Total.IsZero() && s.rng.IntN(2) == 0 {
+				picks = append(picks, app.RefundPick{LineNo: l.LineNo, Qty: l.Qty})
+			}
+		}
+	}
+	if len(picks) == 0 {
+		picks, _ = refundable.ParsePicks("") // everything left
+	}
+	to := app.RefundTo{Kind: app.TenderCash}
+	if len(sale.Tenders) > 0 {
+		if t := sale.Tenders[s.rng.IntN(len(sale.Tenders))]; t.Kind == app.TenderCard || t.Kind == app.TenderPrepaid {
+			to = app.RefundTo{Kind: t.Kind, Approval: fmt.Sprintf("R%05d", s.rng.IntN(100000))}
+		}
+	}
 	start := time.Now()
-	picks, _ := app.RefundableOf(sale, nil).ParsePicks("") // everything
-	r, err := s.co.RefundSale(ctx, sale, nil, picks, app.RefundTo{Kind: app.TenderCash}, "simulated return")
+	r, err := s.co.RefundSale(ctx, sale, earlier, picks, to, "simulated return")
+	if errors.Is(err, app.ErrRefundTooLarge) && to.Kind != app.TenderCash { // more than the card took: cash then
+		r, err = s.co.RefundSale(ctx, sale, earlier, picks, app.RefundTo{Kind: app.TenderCash}, "simulated return")
+	}
 	took := time.Since(start)
 	if err != nil {
 		return "", 0, fmt.Errorf("refund %s: %w", sale.ReceiptNo, err)
 	}
 	s.refunds++
-	return fmt.Sprintf(`{"kind":"refund","receipt":%q,"sale":%q,"total":%q}`, r.ReceiptNo, sale.ReceiptNo, r.Total.Decimal()), took, nil
+	if app.RefundableOf(sale, append(earlier, *r)).Total.IsZero() {
+		s.sold = slices.Delete(s.sold, i, i+1)
+	}
+	return fmt.Sprintf(`{"kind":"refund","receipt":%q,"sale":%q,"total":%q,"given":%q}`, r.ReceiptNo, sale.ReceiptNo,
+		r.Total.Decimal(), r.Tender.Amount.Decimal()), took, nil
 }
