@@ -133,7 +133,8 @@ Commands:
                    the stock at which a product is low
   set-price CODE PRICE
                    change a product's price (journaled with the old price)
-  set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, tax_rate.CLASS,
+  set KEY VALUE    change a setting: till, currency, tax_mode, cash_rounding, cash_rounding_mode
+                   (nearest, or down: 抹零), tax_rate.CLASS,
                    barcode_layout.PREFIX (e.g. 20 PPIIIIIWWWWWC, or none), member_prefix,
                    shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc, qr_static,
                    payment_url, payment_merchant_id (the secret comes from $CHECKOUT_PAY_SECRET),
