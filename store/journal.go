@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"checkout/app/document"
 )
 
 // genesisHash is the prev_hash of the first journal row.
@@ -18,15 +20,6 @@ var genesisHash = strings.Repeat("0", 64)
 
 // journalHash chains one row to the one before it. Every field is length-prefixed so that no two
 // different rows hash the same input.
-// docSHA256 returns the hex SHA-256 of a document's JSON: what a journal entry holds to bind the rows
-// the document was built from to the hash chain. Documents are plain strings and numbers, so marshalling
-// cannot fail.
-func docSHA256(doc any) string {
-	b, _ := json.Marshal(doc)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
 func journalHash(prevHash string, seq int64, at, kind, payload string) string {
 	h := sha256.New()
 	for _, field := range []string{prevHash, strconv.FormatInt(seq, 10), at, kind, payload} {
@@ -116,7 +109,7 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 
 // verifySale checks that the sale a journal entry names still has exactly the rows it was committed with.
 func (s *Store) verifySale(ctx context.Context, payload string) (string, error) {
-	var e saleEntry
+	var e document.SaleEntry
 	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
 		return "", fmt.Errorf("unreadable sale entry")
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
@@ -241,18 +242,6 @@ func (s *Store) chargeMember(ctx context.Context, tx *sql.Tx, sale *app.Sale) er
 		{kind: "pay", amount: -prepaid}, {kind: "redeem", points: -m.PointsRedeemed}, {kind: "earn", points: m.PointsEarned}})
 }
 
-// topUpEntry is what the journal records of a top-up.
-type topUpEntry struct {
-	ID        string `json:"id"`
-	ReceiptNo string `json:"receipt_no"`
-	Member    string `json:"member"`
-	Amount    string `json:"amount"`
-	Bonus     string `json:"bonus"`
-	Currency  string `json:"currency"`
-	Tender    string `json:"tender"`
-	User      string `json:"user,omitempty"`
-}
-
 // CommitTopUp stores a top-up in one transaction: its row, the member's ledger rows (the value paid and
 // the bonus), a journal entry and an outbox row. It sets t.Balance to the balance after it.
 func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
@@ -279,7 +268,7 @@ func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
 		if err := tx.QueryRowContext(ctx, `SELECT balance FROM members WHERE id = ?`, t.Member.ID).Scan(&balance); err != nil {
 			return err
 		}
-		return s.journalAndSend(ctx, tx, t.At, "topup", t.ID, topUpEntry{ID: t.ID, ReceiptNo: receipt, Member: t.Member.Number,
+		return s.journalAndSend(ctx, tx, t.At, "topup", t.ID, document.TopUpEntry{ID: t.ID, ReceiptNo: receipt, Member: t.Member.Number,
 			Amount: t.Amount.Decimal(), Bonus: t.Bonus.Decimal(), Currency: t.Amount.Currency().Code, Tender: string(p.Kind), User: t.User})
 	})
 	if err != nil {

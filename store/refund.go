@@ -8,65 +8,27 @@ import (
 	"fmt"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
-// refundDoc is a refund's canonical document: every stored column of it and its lines. Its hash in the
-// journal binds the rows to the chain, as saleDoc does for a sale.
-type refundDoc struct {
-	ID          string          `json:"id"`
-	Till        string          `json:"till"`
-	Number      int64           `json:"number"`
-	ReceiptNo   string          `json:"receipt_no"`
-	SaleReceipt string          `json:"sale_receipt_no"`
-	At          string          `json:"at"`
-	Currency    string          `json:"currency"`
-	Reason      string          `json:"reason"`
-	Total       string          `json:"total"`
-	Tax         string          `json:"tax"`
-	Rounding    string          `json:"rounding"`
-	Tender      tenderDoc       `json:"tender"`
-	Lines       []refundLineDoc `json:"lines"`
-	Member      *memberDoc      `json:"member,omitempty"`      // the points taken back; omitted for no member
-	Cashier     string          `json:"cashier,omitempty"`     // omitted for refunds made before users
-	ApprovedBy  string          `json:"approved_by,omitempty"` // the supervisor who approved a cashier's refund
-}
-
-type refundLineDoc struct {
-	LineNo int    `json:"line_no"`
-	Qty    int64  `json:"qty"`
-	Total  string `json:"total"`
-	Tax    string `json:"tax"`
-}
-
-func refundDocHash(r *app.Refund) string { return docSHA256(newRefundDoc(r)) }
+func refundDocHash(r *app.Refund) string { return document.Digest(newRefundDoc(r)) }
 
 // newRefundDoc builds a refund's document: what the journal hashes and the outbox uploads.
-func newRefundDoc(r *app.Refund) refundDoc {
-	d := refundDoc{ID: r.ID, Till: r.Till, Number: r.Number, ReceiptNo: r.ReceiptNo, SaleReceipt: r.SaleReceipt,
+func newRefundDoc(r *app.Refund) document.Refund {
+	d := document.Refund{ID: r.ID, Till: r.Till, Number: r.Number, ReceiptNo: r.ReceiptNo, SaleReceipt: r.SaleReceipt,
 		At: timestamp(r.At), Currency: r.Currency.Code, Reason: r.Reason, Total: r.Total.Decimal(), Tax: r.Tax.Decimal(),
-		Rounding: r.Rounding.Decimal(), Lines: []refundLineDoc{}, Cashier: r.Cashier, ApprovedBy: r.ApprovedBy,
-		Tender: tenderDoc{Kind: string(r.Tender.Kind), Amount: r.Tender.Amount.Decimal(), Tendered: r.Tender.Tendered.Decimal(),
+		Rounding: r.Rounding.Decimal(), Lines: []document.RefundLine{}, Cashier: r.Cashier, ApprovedBy: r.ApprovedBy,
+		Tender: document.Tender{Kind: string(r.Tender.Kind), Amount: r.Tender.Amount.Decimal(), Tendered: r.Tender.Tendered.Decimal(),
 			Change: r.Tender.Change.Decimal(), Reference: r.Tender.Reference, Approval: r.Tender.Approval,
 			CardLast4: r.Tender.CardLast4, Wallet: r.Tender.Wallet}}
 	for _, l := range r.Lines {
-		d.Lines = append(d.Lines, refundLineDoc{LineNo: l.LineNo, Qty: int64(l.Qty), Total: l.Total.Decimal(), Tax: l.Tax.Decimal()})
+		d.Lines = append(d.Lines, document.RefundLine{LineNo: l.LineNo, Qty: int64(l.Qty), Total: l.Total.Decimal(), Tax: l.Tax.Decimal()})
 	}
 	if m := r.Member; m != nil {
-		d.Member = &memberDoc{Number: m.Number, PointsEarned: m.PointsEarned}
+		d.Member = &document.Member{Number: m.Number, PointsEarned: m.PointsEarned}
 	}
 	return d
-}
-
-// refundEntry is what the journal records of a refund.
-type refundEntry struct {
-	ID          string `json:"id"`
-	ReceiptNo   string `json:"receipt_no"`
-	SaleReceipt string `json:"sale_receipt_no"`
-	Total       string `json:"total"`
-	Tender      string `json:"tender"`
-	Currency    string `json:"currency"`
-	DocSHA256   string `json:"doc_sha256"`
 }
 
 // CommitRefund stores a refund in one transaction — header, lines, journal entry, outbox row — after
@@ -133,7 +95,7 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 				return fmt.Errorf("refund line %d: %w", l.LineNo, err)
 			}
 		}
-		return s.journalAndSend(ctx, tx, stored.At, "refund", stored.ID, refundEntry{ID: stored.ID, ReceiptNo: stored.ReceiptNo,
+		return s.journalAndSend(ctx, tx, stored.At, "refund", stored.ID, document.RefundEntry{ID: stored.ID, ReceiptNo: stored.ReceiptNo,
 			SaleReceipt: stored.SaleReceipt, Total: stored.Total.Decimal(), Tender: string(t.Kind), Currency: stored.Currency.Code,
 			DocSHA256: refundDocHash(&stored)})
 	})
@@ -221,7 +183,7 @@ func (s *Store) refundLines(ctx context.Context, r *app.Refund) ([]app.RefundLin
 
 // verifyRefund checks that the refund a journal entry names still has exactly the rows it was committed with.
 func (s *Store) verifyRefund(ctx context.Context, payload string) (string, error) {
-	var e refundEntry
+	var e document.RefundEntry
 	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
 		return "", fmt.Errorf("unreadable refund entry")
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
@@ -251,105 +252,8 @@ func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (last int64
 	return last, from.In(at.Location()), nil
 }
 
-// zRow is a stored Z report, every column: its SHA-256 is what the journal holds.
-type zRow struct {
-	ID           string `json:"id"`
-	Number       int64  `json:"number"`
-	Till         string `json:"till"`
-	No           string `json:"z_no"`
-	From         string `json:"from"`
-	To           string `json:"to"`
-	User         string `json:"user"`
-	Currency     string `json:"currency"`
-	Sales        int64  `json:"sales"`
-	Revenue      int64  `json:"revenue"`
-	Tax          int64  `json:"tax"`
-	Refunds      int64  `json:"refunds"`
-	RefundTotal  int64  `json:"refund_total"`
-	Voids        int64  `json:"voids"`
-	CashExpected int64  `json:"cash_expected"`
-	Summary      string `json:"summary"`
-}
-
-// zEntry is what the journal records of a Z report.
-type zEntry struct {
-	ID        string `json:"id"`
-	No        string `json:"z_no"`
-	From      string `json:"from"`
-	To        string `json:"to"`
-	Sales     int64  `json:"sales"`
-	Revenue   string `json:"revenue"`
-	Currency  string `json:"currency"`
-	DocSHA256 string `json:"doc_sha256"`
-}
-
-// summaryDoc is a DaySummary as the Z report keeps and uploads it: money as decimal text.
-type summaryDoc struct {
-	From          string            `json:"from"`
-	To            string            `json:"to"`
-	Currency      string            `json:"currency"`
-	Sales         int64             `json:"sales"`
-	Revenue       string            `json:"revenue"`
-	Items         int64             `json:"items"`
-	AverageBasket string            `json:"average_basket"`
-	Discounts     string            `json:"discounts"`
-	Tax           string            `json:"tax"`
-	Rounding      string            `json:"rounding"`
-	TaxByRate     map[string]string `json:"tax_by_rate_bp"`
-	Tenders       []tenderTotalDoc  `json:"tenders"`
-	Refunds       []tenderTotalDoc  `json:"refunds"`
-	TopUps        []tenderTotalDoc  `json:"topups"`
-	Voids         int64             `json:"voids"`
-	CashExpected  string            `json:"cash_expected"`
-	ByHourSales   [24]int64         `json:"by_hour_sales"`
-	ByHourRevenue [24]string        `json:"by_hour_revenue"`
-	ByCategory    [][3]string       `json:"by_category"`  // category, qty (thousandths), revenue
-	TopProducts   [][4]string       `json:"top_products"` // sku, name, qty (thousandths), revenue
-	MemberSales   int64             `json:"member_sales"`
-	MemberRevenue string            `json:"member_revenue"`
-	// Drawer is left out when the period had no shift, so a Z report's document reads as it did before
-	// shifts existed. (Stored Z reports keep their documents as text: their hashes never depend on this.)
-	Drawer *drawerDoc `json:"drawer,omitempty"`
-	// ByCashier is left out when empty, for the same reason.
-	ByCashier []cashierDoc `json:"by_cashier,omitempty"`
-}
-
-// cashierDoc is a CashierTotal as the Z report keeps it.
-type cashierDoc struct {
-	Cashier       string `json:"cashier"`
-	Sales         int64  `json:"sales"`
-	Revenue       string `json:"revenue"`
-	Refunds       int64  `json:"refunds"`
-	RefundTotal   string `json:"refund_total"`
-	Voids         int64  `json:"voids"`
-	VoidsPaid     int64  `json:"voids_after_payment"`
-	NoSales       int64  `json:"no_sales"`
-	Discounted    int64  `json:"discounted_sales"`
-	DiscountTotal string `json:"discount_total"`
-	Approvals     int64  `json:"approvals"`
-}
-
-// drawerDoc is a Drawer as the Z report keeps it.
-type drawerDoc struct {
-	Shifts       int64  `json:"shifts"`
-	Floats       string `json:"floats"`
-	CashIn       string `json:"cash_in"`
-	CashOut      string `json:"cash_out"`
-	Expected     string `json:"expected"`
-	Counted      string `json:"counted"`
-	OverShort    string `json:"over_short"`
-	Open         bool   `json:"open_shift"`
-	OpenExpected string `json:"open_expected"`
-}
-
-type tenderTotalDoc struct {
-	Kind   string `json:"kind"`
-	Count  int64  `json:"count"`
-	Amount string `json:"amount"`
-}
-
-func newSummaryDoc(s app.DaySummary) summaryDoc {
-	d := summaryDoc{From: timestamp(s.From), To: timestamp(s.To), Currency: s.Currency.Code, Sales: s.Sales,
+func newSummaryDoc(s app.DaySummary) document.Summary {
+	d := document.Summary{From: timestamp(s.From), To: timestamp(s.To), Currency: s.Currency.Code, Sales: s.Sales,
 		Revenue: s.Revenue.Decimal(), Items: s.Items, AverageBasket: s.AverageBasket().Decimal(), Discounts: s.Discounts.Decimal(),
 		Tax: s.Tax.Decimal(), Rounding: s.Rounding.Decimal(), TaxByRate: map[string]string{}, Voids: s.Voids,
 		CashExpected: s.CashExpected().Decimal(), MemberSales: s.MemberSales, MemberRevenue: s.MemberRevenue.Decimal(),
@@ -359,12 +263,12 @@ func newSummaryDoc(s app.DaySummary) summaryDoc {
 		d.TaxByRate[fmt.Sprint(r.RateBP)] = r.Tax.Decimal()
 	}
 	if w := s.Drawer; w.Any() {
-		d.Drawer = &drawerDoc{Shifts: w.Shifts, Floats: w.Floats.Decimal(), CashIn: w.CashIn.Decimal(), CashOut: w.CashOut.Decimal(),
+		d.Drawer = &document.Drawer{Shifts: w.Shifts, Floats: w.Floats.Decimal(), CashIn: w.CashIn.Decimal(), CashOut: w.CashOut.Decimal(),
 			Expected: w.Expected.Decimal(), Counted: w.Counted.Decimal(), OverShort: w.OverShort.Decimal(), Open: w.Open,
 			OpenExpected: w.OpenExpected.Decimal()}
 	}
 	for _, c := range s.ByCashier {
-		d.ByCashier = append(d.ByCashier, cashierDoc{Cashier: c.Cashier, Sales: c.Sales, Revenue: c.Revenue.Decimal(),
+		d.ByCashier = append(d.ByCashier, document.CashierTotal{Cashier: c.Cashier, Sales: c.Sales, Revenue: c.Revenue.Decimal(),
 			Refunds: c.Refunds, RefundTotal: c.RefundTotal.Decimal(), Voids: c.Voids, VoidsPaid: c.VoidsPaid, NoSales: c.NoSales,
 			Discounted: c.Discounted, DiscountTotal: c.DiscountTotal.Decimal(), Approvals: c.Approvals})
 	}
@@ -380,10 +284,10 @@ func newSummaryDoc(s app.DaySummary) summaryDoc {
 	return d
 }
 
-func tenderDocs(ts []app.TenderTotal) []tenderTotalDoc {
-	out := []tenderTotalDoc{}
+func tenderDocs(ts []app.TenderTotal) []document.TenderTotal {
+	out := []document.TenderTotal{}
 	for _, t := range ts {
-		out = append(out, tenderTotalDoc{Kind: string(t.Kind), Count: t.Count, Amount: t.Amount.Decimal()})
+		out = append(out, document.TenderTotal{Kind: string(t.Kind), Count: t.Count, Amount: t.Amount.Decimal()})
 	}
 	return out
 }
@@ -415,7 +319,7 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 		if err != nil {
 			return err
 		}
-		row := zRow{ID: made.ID, Number: made.Number, Till: made.Till, No: made.No, From: timestamp(from), To: timestamp(at),
+		row := document.ZReport{ID: made.ID, Number: made.Number, Till: made.Till, No: made.No, From: timestamp(from), To: timestamp(at),
 			User: user, Currency: sum.Currency.Code, Sales: sum.Sales, Revenue: sum.Revenue.Minor(), Tax: sum.Tax.Minor(),
 			Refunds: sum.Refunds, RefundTotal: sum.RefundTotal.Minor(), Voids: sum.Voids, CashExpected: sum.CashExpected().Minor(),
 			Summary: string(body)}
@@ -426,8 +330,8 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 			return fmt.Errorf("insert z report: %w", err)
 		}
 		z = made
-		return s.journalAndSend(ctx, tx, at, "zreport", made.ID, zEntry{ID: row.ID, No: row.No, From: row.From, To: row.To,
-			Sales: row.Sales, Revenue: sum.Revenue.Decimal(), Currency: row.Currency, DocSHA256: docSHA256(row)})
+		return s.journalAndSend(ctx, tx, at, "zreport", made.ID, document.ZEntry{ID: row.ID, No: row.No, From: row.From, To: row.To,
+			Sales: row.Sales, Revenue: sum.Revenue.Decimal(), Currency: row.Currency, DocSHA256: document.Digest(row)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("close day: %w", err)
@@ -436,8 +340,8 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 }
 
 // readZRow reads a stored Z report as its document: what the journal hashes and the head office gets.
-func (s *Store) readZRow(ctx context.Context, id string) (zRow, error) {
-	var r zRow
+func (s *Store) readZRow(ctx context.Context, id string) (document.ZReport, error) {
+	var r document.ZReport
 	err := s.r.QueryRowContext(ctx, `SELECT uuid, id, till, z_no, from_at, to_at, user, currency, sales, revenue, tax, refunds,
 		refund_total, voids, cash_expected, summary FROM zreports WHERE uuid = ?`, id).Scan(&r.ID, &r.Number, &r.Till, &r.No,
 		&r.From, &r.To, &r.User, &r.Currency, &r.Sales, &r.Revenue, &r.Tax, &r.Refunds, &r.RefundTotal, &r.Voids,
@@ -447,7 +351,7 @@ func (s *Store) readZRow(ctx context.Context, id string) (zRow, error) {
 
 // verifyZReport checks that the Z report a journal entry names is stored exactly as it was made.
 func (s *Store) verifyZReport(ctx context.Context, payload string) (string, error) {
-	var e zEntry
+	var e document.ZEntry
 	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
 		return "", fmt.Errorf("unreadable z report entry")
 	}
@@ -458,7 +362,7 @@ func (s *Store) verifyZReport(ctx context.Context, payload string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	if docSHA256(r) != e.DocSHA256 {
+	if document.Digest(r) != e.DocSHA256 {
 		return "", fmt.Errorf("%s: its stored Z report differs from what was journaled", e.No)
 	}
 	return e.ID, nil

@@ -11,118 +11,47 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
 // ErrNotFound is returned when a looked-up record does not exist.
 var ErrNotFound = errors.New("not found")
 
-// saleDoc is a completed sale as the outbox uploads it. Money is decimal text in the sale's currency, so
-// the document is exact and readable. It holds every stored column of the sale, its lines and tenders:
-// the journal records its SHA-256, and VerifyJournal rebuilds it from the rows to prove them unchanged.
-type saleDoc struct {
-	ID          string      `json:"id"`
-	Till        string      `json:"till"`
-	Number      int64       `json:"number"`
-	ReceiptNo   string      `json:"receipt_no"`
-	OpenedAt    string      `json:"opened_at"`
-	CompletedAt string      `json:"completed_at"`
-	Currency    string      `json:"currency"`
-	TaxMode     string      `json:"tax_mode"`
-	Subtotal    string      `json:"subtotal"`
-	Discount    string      `json:"discount"`
-	Tax         string      `json:"tax"`
-	Total       string      `json:"total"`
-	Rounding    string      `json:"rounding"`
-	ItemCount   int64       `json:"item_count"`
-	Paid        string      `json:"paid"`
-	Change      string      `json:"change"`
-	Lines       []lineDoc   `json:"lines"`
-	Tenders     []tenderDoc `json:"tenders"`
-	Member      *memberDoc  `json:"member,omitempty"`  // omitted for no member, so older sales keep their hash
-	Cashier     string      `json:"cashier,omitempty"` // omitted for sales made before users, likewise
-}
-
-type memberDoc struct {
-	Number         string `json:"number"`
-	PointsEarned   int64  `json:"points_earned"`
-	PointsRedeemed int64  `json:"points_redeemed"`
-}
-
-type lineDoc struct {
-	ProductID int64  `json:"product_id"`
-	SKU       string `json:"sku"`
-	Name      string `json:"name"`
-	NameZH    string `json:"name_zh,omitempty"`
-	Qty       string `json:"qty"`
-	Unit      string `json:"unit"`
-	UnitPrice string `json:"unit_price"`
-	Gross     string `json:"gross"`
-	Discount  string `json:"discount"`
-	Total     string `json:"total"`
-	TaxClass  string `json:"tax_class"`
-	TaxRateBP int64  `json:"tax_rate_bp"`
-	Tax       string `json:"tax"`
-}
-
-// tenderDoc's payment details are omitted when empty, so a cash tender reads as it did before they
-// existed and older sales keep their document hash.
-type tenderDoc struct {
-	Kind      string `json:"kind"`
-	Amount    string `json:"amount"`
-	Tendered  string `json:"tendered"`
-	Change    string `json:"change"`
-	Reference string `json:"reference,omitempty"`
-	Approval  string `json:"approval,omitempty"`
-	CardLast4 string `json:"card_last4,omitempty"`
-	Wallet    string `json:"wallet,omitempty"`
-}
-
-func newSaleDoc(s *app.Sale) saleDoc {
-	d := saleDoc{
+func newSaleDoc(s *app.Sale) document.Sale {
+	d := document.Sale{
 		ID: s.ID, Till: s.Till, Number: s.Number, ReceiptNo: s.ReceiptNo,
 		OpenedAt: timestamp(s.OpenedAt), CompletedAt: timestamp(s.CompletedAt),
 		Currency: s.Currency.Code, TaxMode: string(s.TaxMode),
 		Subtotal: s.Totals.Subtotal.Decimal(), Discount: s.Totals.Discount.Decimal(), Tax: s.Totals.Tax.Decimal(),
 		Total: s.Totals.Total.Decimal(), Rounding: s.Rounding.Decimal(), ItemCount: s.Totals.ItemCount,
-		Paid: s.Paid().Decimal(), Change: s.Change().Decimal(), Lines: []lineDoc{}, Tenders: []tenderDoc{}, Cashier: s.Cashier,
+		Paid: s.Paid().Decimal(), Change: s.Change().Decimal(), Lines: []document.Line{}, Tenders: []document.Tender{}, Cashier: s.Cashier,
 	}
 	for _, l := range s.Lines {
 		p := l.Product
-		d.Lines = append(d.Lines, lineDoc{
+		d.Lines = append(d.Lines, document.Line{
 			ProductID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Qty: l.Qty.Format(p.Unit), Unit: string(p.Unit),
 			UnitPrice: p.Price.Decimal(), Gross: l.Gross.Decimal(), Discount: l.DiscountAmount.Decimal(), Total: l.Total.Decimal(),
 			TaxClass: p.TaxClass, TaxRateBP: l.TaxRateBP, Tax: l.Tax.Decimal(),
 		})
 	}
 	for _, t := range s.Tenders {
-		d.Tenders = append(d.Tenders, tenderDoc{Kind: string(t.Kind), Amount: t.Amount.Decimal(), Tendered: t.Tendered.Decimal(),
+		d.Tenders = append(d.Tenders, document.Tender{Kind: string(t.Kind), Amount: t.Amount.Decimal(), Tendered: t.Tendered.Decimal(),
 			Change: t.Change.Decimal(), Reference: t.Reference, Approval: t.Approval, CardLast4: t.CardLast4, Wallet: t.Wallet})
 	}
 	if m := s.Member; m != nil {
-		d.Member = &memberDoc{Number: m.Number, PointsEarned: m.PointsEarned, PointsRedeemed: m.PointsRedeemed}
+		d.Member = &document.Member{Number: m.Number, PointsEarned: m.PointsEarned, PointsRedeemed: m.PointsRedeemed}
 	}
 	return d
 }
 
-// saleEntry is what the journal records of a sale: enough to read at a glance, and the SHA-256 of the
-// sale's document, which binds every stored row of it to the hash chain.
-type saleEntry struct {
-	ID        string `json:"id"`
-	ReceiptNo string `json:"receipt_no"`
-	Total     string `json:"total"`
-	Currency  string `json:"currency"`
-	Lines     int    `json:"lines"`
-	DocSHA256 string `json:"doc_sha256"`
-}
-
-func newSaleEntry(s *app.Sale) saleEntry {
-	return saleEntry{ID: s.ID, ReceiptNo: s.ReceiptNo, Total: s.Totals.Total.Decimal(), Currency: s.Currency.Code,
+func newSaleEntry(s *app.Sale) document.SaleEntry {
+	return document.SaleEntry{ID: s.ID, ReceiptNo: s.ReceiptNo, Total: s.Totals.Total.Decimal(), Currency: s.Currency.Code,
 		Lines: len(s.Lines), DocSHA256: saleDocHash(s)}
 }
 
 // saleDocHash returns the hex SHA-256 of the sale's canonical JSON document.
-func saleDocHash(s *app.Sale) string { return docSHA256(newSaleDoc(s)) }
+func saleDocHash(s *app.Sale) string { return document.Digest(newSaleDoc(s)) }
 
 // CommitSale stores a completed sale in one transaction: header (its id is the receipt number), lines,
 // tenders, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction

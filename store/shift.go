@@ -9,61 +9,18 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
 var _ app.ShiftBook = (*Store)(nil)
 
-// shiftOpenEntry is what the journal records of a shift's opening (kind shift_open).
-type shiftOpenEntry struct {
-	ID       string `json:"id"`
-	Till     string `json:"till"`
-	Number   int64  `json:"number"`
-	User     string `json:"user"`
-	OpenedAt string `json:"opened_at"`
-	Currency string `json:"currency"`
-	Float    string `json:"float"`
-}
-
-// cashMoveEntry is what the journal records of cash put in or taken out (kinds cash_in, cash_out).
-type cashMoveEntry struct {
-	ID       string `json:"id"`
-	ShiftID  string `json:"shift_id"`
-	Amount   string `json:"amount"`
-	Currency string `json:"currency"`
-	Reason   string `json:"reason"`
-	User     string `json:"user"`
-	At       string `json:"at"`
-}
-
-// shiftCloseEntry is what the journal records of a shift's close (kind shift_close): every column of the
-// closed row, so VerifyJournal can rebuild it from the row and prove the row unchanged.
-type shiftCloseEntry struct {
-	ID           string                  `json:"id"`
-	CloseID      string                  `json:"close_id"`
-	Till         string                  `json:"till"`
-	Number       int64                   `json:"number"`
-	User         string                  `json:"user"`
-	OpenedAt     string                  `json:"opened_at"`
-	ClosedAt     string                  `json:"closed_at"`
-	ClosedBy     string                  `json:"closed_by"`
-	Currency     string                  `json:"currency"`
-	Float        string                  `json:"float"`
-	CashSales    string                  `json:"cash_sales"`
-	CashIn       string                  `json:"cash_in"`
-	CashOut      string                  `json:"cash_out"`
-	Expected     string                  `json:"expected"`
-	Counted      []app.DenominationCount `json:"counted"`
-	CountedTotal string                  `json:"counted_total"`
-	OverShort    string                  `json:"over_short"`
-}
-
-func newShiftCloseEntry(sh *app.Shift, closeID string) shiftCloseEntry {
-	counted := sh.Counted
-	if counted == nil {
-		counted = []app.DenominationCount{}
+func newShiftCloseEntry(sh *app.Shift, closeID string) document.ShiftClose {
+	counted := make([]document.DenominationCount, len(sh.Counted))
+	for i, c := range sh.Counted {
+		counted[i] = document.DenominationCount{Minor: c.Minor, Count: c.Count}
 	}
-	return shiftCloseEntry{ID: sh.ID, CloseID: closeID, Till: sh.Till, Number: sh.Number, User: sh.User,
+	return document.ShiftClose{ID: sh.ID, CloseID: closeID, Till: sh.Till, Number: sh.Number, User: sh.User,
 		OpenedAt: timestamp(sh.OpenedAt), ClosedAt: timestamp(sh.ClosedAt), ClosedBy: sh.ClosedBy,
 		Currency: sh.Float.Currency().Code, Float: sh.Float.Decimal(), CashSales: sh.CashSales.Decimal(),
 		CashIn: sh.CashIn.Decimal(), CashOut: sh.CashOut.Decimal(), Expected: sh.Expected.Decimal(), Counted: counted,
@@ -120,7 +77,7 @@ func (s *Store) OpenShift(ctx context.Context, at time.Time, user string, float 
 		if err != nil {
 			return fmt.Errorf("insert shift: %w", err)
 		}
-		return s.journalAndSend(ctx, tx, at, "shift_open", sh.ID, shiftOpenEntry{ID: sh.ID, Till: sh.Till, Number: sh.Number,
+		return s.journalAndSend(ctx, tx, at, "shift_open", sh.ID, document.ShiftOpen{ID: sh.ID, Till: sh.Till, Number: sh.Number,
 			User: user, OpenedAt: timestamp(sh.OpenedAt), Currency: c.Code, Float: float.Decimal()})
 	})
 	if err != nil {
@@ -205,7 +162,7 @@ func (s *Store) MoveCash(ctx context.Context, at time.Time, user string, kind ap
 			m.ID, shiftID, string(kind), amount.Minor(), reason, user, timestamp(m.At)); err != nil {
 			return fmt.Errorf("insert cash move: %w", err)
 		}
-		return s.journalAndSend(ctx, tx, at, "cash_"+string(kind), m.ID, cashMoveEntry{ID: m.ID, ShiftID: m.ShiftID,
+		return s.journalAndSend(ctx, tx, at, "cash_"+string(kind), m.ID, document.CashMove{ID: m.ID, ShiftID: m.ShiftID,
 			Amount: amount.Decimal(), Currency: amount.Currency().Code, Reason: reason, User: user, At: timestamp(m.At)})
 	})
 	if err != nil {
@@ -347,7 +304,7 @@ func (s *Store) readShifts(ctx context.Context, q querier, where string, args ..
 
 // verifyShiftClose checks that the closed shift a journal entry names is stored exactly as it was closed.
 func (s *Store) verifyShiftClose(ctx context.Context, payload string) (string, error) {
-	var e shiftCloseEntry
+	var e document.ShiftClose
 	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
 		return "", fmt.Errorf("unreadable shift close entry")
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
@@ -179,7 +180,7 @@ func TestZReportFromBeforeShiftsStillVerifies(t *testing.T) {
 	ctx := context.Background()
 	sellCash(t, s, "5449000000996")
 	// A Z report stored the way CloseDay stored them before shifts: its document has no drawer.
-	old := zRow{ID: app.NewID(), Number: 1, Till: "T01", No: "T01-Z0001", From: timestamp(time.Now().Add(-time.Hour)),
+	old := document.ZReport{ID: app.NewID(), Number: 1, Till: "T01", No: "T01-Z0001", From: timestamp(time.Now().Add(-time.Hour)),
 		To: timestamp(time.Now()), User: "owner", Currency: "CNY", Sales: 1, Revenue: 300, CashExpected: 300,
 		Summary: `{"from":"x","to":"y","currency":"CNY","sales":1,"revenue":"3.00","items":1,"average_basket":"3.00",` +
 			`"discounts":"0.00","tax":"0.35","rounding":"0.00","tax_by_rate_bp":{"1300":"0.35"},"tenders":[],"refunds":[],` +
@@ -195,8 +196,8 @@ func TestZReportFromBeforeShiftsStillVerifies(t *testing.T) {
 			old.Refunds, old.RefundTotal, old.Voids, old.CashExpected, old.Summary); err != nil {
 			return err
 		}
-		return s.journalAndSend(ctx, tx, time.Now(), "zreport", old.ID, zEntry{ID: old.ID, No: old.No, From: old.From, To: old.To,
-			Sales: 1, Revenue: "3.00", Currency: "CNY", DocSHA256: docSHA256(old)})
+		return s.journalAndSend(ctx, tx, time.Now(), "zreport", old.ID, document.ZEntry{ID: old.ID, No: old.No, From: old.From, To: old.To,
+			Sales: 1, Revenue: "3.00", Currency: "CNY", DocSHA256: document.Digest(old)})
 	})
 	if err != nil {
 		t.Fatal(err)

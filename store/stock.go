@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 )
 
 // insertMoves writes stock movements at at inside tx, lineBatch to a statement; the ledger's trigger keeps
@@ -34,26 +35,6 @@ func (s *Store) insertMoves(ctx context.Context, tx *sql.Tx, at time.Time, moves
 	return nil
 }
 
-// stockEntry is what the journal records of a receiving, adjustment, count or transfer. Since sync it is
-// also the document the head office receives: ID (its outbox key) and Lines are omitted in older entries.
-type stockEntry struct {
-	ID        string         `json:"id,omitempty"`
-	Kind      string         `json:"kind"`
-	Ref       string         `json:"ref"`
-	Moves     int            `json:"moves"`
-	DocSHA256 string         `json:"doc_sha256"`
-	Lines     []stockLineDoc `json:"lines,omitempty"`
-}
-
-// stockLineDoc is one movement as the head office receives it: by SKU, since product ids are the till's own.
-type stockLineDoc struct {
-	SKU      string `json:"sku"`
-	Qty      int64  `json:"qty"` // thousandths: grams, or pieces × 1000
-	Reason   string `json:"reason,omitempty"`
-	User     string `json:"user,omitempty"`
-	UnitCost string `json:"unit_cost,omitempty"` // receiving only
-}
-
 // RecordStock writes moves in one transaction with one journal entry: a delivery, an adjustment or a
 // count is applied whole or not at all. A receiving also sets each product's cost to what it cost now.
 func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind, ref string, moves []app.StockMove) error {
@@ -77,10 +58,10 @@ func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind
 				}
 			}
 		}
-		entry := stockEntry{ID: app.NewID(), Kind: string(kind), Ref: ref, Moves: len(moves), DocSHA256: docSHA256(doc),
-			Lines: make([]stockLineDoc, len(moves))}
+		entry := document.Stock{ID: app.NewID(), Kind: string(kind), Ref: ref, Moves: len(moves), DocSHA256: document.Digest(doc),
+			Lines: make([]document.StockLine, len(moves))}
 		for i, m := range moves {
-			l := stockLineDoc{Qty: int64(m.Qty), Reason: m.Reason, User: m.User}
+			l := document.StockLine{Qty: int64(m.Qty), Reason: m.Reason, User: m.User}
 			if err := tx.QueryRowContext(ctx, `SELECT sku FROM products WHERE id = ?`, m.ProductID).Scan(&l.SKU); err != nil {
 				return fmt.Errorf("stock line %d: %w", i+1, err)
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
@@ -92,27 +93,8 @@ func (s *Store) outboxDocument(ctx context.Context, d app.OutboxDoc, payload str
 	return json.Marshal(doc)
 }
 
-// topUpDocument is a top-up as the head office receives it: every column of its row, money as decimals.
-type topUpDocument struct {
-	ID        string `json:"id"`
-	Till      string `json:"till"`
-	ReceiptNo string `json:"receipt_no"`
-	Member    string `json:"member"`
-	At        string `json:"at"`
-	Currency  string `json:"currency"`
-	Amount    string `json:"amount"`
-	Bonus     string `json:"bonus"`
-	Tender    string `json:"tender"`
-	Tendered  string `json:"tendered"`
-	Change    string `json:"change"`
-	Approval  string `json:"approval,omitempty"`
-	CardLast4 string `json:"card_last4,omitempty"`
-	Reference string `json:"reference,omitempty"`
-	User      string `json:"user,omitempty"`
-}
-
-func (s *Store) topUpDoc(ctx context.Context, id string) (topUpDocument, error) {
-	var d topUpDocument
+func (s *Store) topUpDoc(ctx context.Context, id string) (document.TopUp, error) {
+	var d document.TopUp
 	var amount, bonus, tendered, change int64
 	err := s.r.QueryRowContext(ctx, `SELECT t.uuid, t.till, t.receipt_no, m.number, t.at, t.currency, t.amount, t.bonus, t.tender_kind,
 		t.tendered, t.change, t.approval, t.card_last4, t.reference, t.user FROM topups t JOIN members m ON m.id = t.member_id

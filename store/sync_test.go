@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 )
 
 // The outbox hands out every document in the till's order, each rebuilt from its rows exactly as the
@@ -119,9 +120,9 @@ func TestOutboxStockMoves(t *testing.T) {
 	if err != nil || len(docs) != 2 {
 		t.Fatalf("pending %+v, %v", docs, err)
 	}
-	var got []stockEntry
+	var got []document.Stock
 	for _, d := range docs {
-		var e stockEntry
+		var e document.Stock
 		if err := json.Unmarshal(d.Body, &e); err != nil || d.Kind != "stock" || e.ID != d.ID {
 			t.Fatalf("%s %s: %v", d.Kind, d.Body, err)
 		}
