@@ -141,3 +141,100 @@ func TestOutboxStockMoves(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Every kind of document the till uploads, made by the real use cases with unkind data (a 抹零 split
+// sale with a member, a refund of it, a top-up with a bonus, a delivery, a shift with cash in and out
+// and its close, a Z report), passes the checks the head office makes before it believes one.
+func TestEveryOutboxDocumentPassesTheHeadOfficeChecks(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	for key, value := range map[string]string{"cash_rounding": "0.10", "cash_rounding_mode": "down", "topup_bonus": "100:10"} {
+		if _, err := s.SetSetting(ctx, key, value, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.OpenShift(ctx, now, "李娜", cny(50000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MoveCash(ctx, now, "李娜", app.CashIn, cny(2000), "change"); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.SaveMember(ctx, app.Member{Name: "王芳", Phone: "13900000000"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := s.Settings(ctx)
+	tu, err := app.NewTopUp(set, m, cny(10000), app.Tender{Kind: app.TenderCash, Tendered: cny(10000)}, "李娜", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CommitTopUp(ctx, tu); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = s.MemberByNumber(ctx, m.Number); err != nil {
+		t.Fatal(err)
+	}
+	co := newCheckout(t, s)
+	for _, code := range []string{"5449000000996", "0.455*2000101000006", "6924743915763"} {
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := co.SetMember(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.PayPrepaid(cny(500)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.PayCard(cny(123), "884211", "4242"); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := co.SettleCash(ctx, cny(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sale.Rounding.IsZero() {
+		t.Fatalf("the sale was not rounded: %+v", sale)
+	}
+	stored, err := s.SaleByReceipt(ctx, sale.ReceiptNo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.RefundSale(ctx, stored, nil, []app.RefundPick{{LineNo: 2, Qty: app.Grams(200)}}, app.RefundTo{Kind: app.TenderCash}, "烂了"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.ProductByBarcode(ctx, "5449000000996")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordStock(ctx, now, app.MoveReceiving, "PO-1", []app.StockMove{{ProductID: p.ID, Kind: app.MoveReceiving, Qty: app.Pieces(24),
+		UnitCost: cny(180), User: "李娜"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MoveCash(ctx, now, "李娜", app.CashOut, cny(1000), "other: 买水"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CloseShift(ctx, now, "李娜", []app.DenominationCount{{Minor: 10000, Count: 5}, {Minor: 10, Count: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CloseDay(ctx, now.Add(time.Second), "李娜"); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.PendingOutbox(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, d := range docs {
+		if _, err := document.Check(d.Kind, d.Body); err != nil {
+			t.Errorf("%s %s: %v\n%s", d.Kind, d.ID, err, d.Body)
+		}
+		kinds[d.Kind] = true
+	}
+	for _, k := range document.Kinds {
+		if !kinds[k] {
+			t.Errorf("no %s document was made", k)
+		}
+	}
+}
