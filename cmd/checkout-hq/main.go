@@ -29,7 +29,8 @@ Commands:
   shop-add CODE       add a shop (CODE: letters, digits, - and _; tills name it)
   enrol-code SHOP TILL
                       print a one-time code (valid 24 h) for: checkout enrol URL CODE
-  status              every till: last seen, documents it still held unsent, documents and sales stored
+  status              every till: last seen, documents it still held unsent, documents and sales stored,
+                      documents rejected
   catalog-import [-currency CNY] SHOP FILE.csv
                       add or replace the shop's products (the till's catalog file format); the tills
                       copy them at their next sync
@@ -37,7 +38,11 @@ Commands:
                       change a product's price for the shop's tills
   member-set SHOP NUMBER NAME [PHONE [TIER]]
                       add a member or change their details (never their balance or points)
-  conflicts           cards the tills overdrew offline: the spends the head office stored anyway
+  shop-set SHOP topup_bonus STEPS
+                      the shop's prepaid top-up bonus rule (100:10,500:80, or none): top-ups from its
+                      tills with another bonus are rejected
+  conflicts           cards the tills overdrew offline (the spends the head office stored anyway), and
+                      documents rejected by the head office's checks, with the reason
 
 The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
 
@@ -80,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func command(ctx context.Context, db, name string, args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	switch name {
-	case "serve", "shop-add", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts":
+	case "serve", "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts":
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
 	}
@@ -115,13 +120,13 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 			return err
 		}
 		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "SHOP\tTILL\tLAST SEEN\tPENDING\tDOCUMENTS\tSALES")
+		fmt.Fprintln(w, "SHOP\tTILL\tLAST SEEN\tPENDING\tDOCUMENTS\tSALES\tREJECTED")
 		for _, st := range sts {
 			seen := "never"
 			if !st.LastSeen.IsZero() {
 				seen = st.LastSeen.Local().Format("2006-01-02 15:04:05")
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\n", st.Shop, st.Till, seen, st.Pending, st.Documents, st.Sales)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", st.Shop, st.Till, seen, st.Pending, st.Documents, st.Sales, st.Rejected)
 		}
 		return w.Flush()
 	case "catalog-import":
@@ -148,7 +153,29 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Shop, c.Till, c.Member, c.Document, c.Spent, c.Over, c.Balance,
 				c.At.Local().Format("2006-01-02 15:04:05"))
 		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		rs, err := srv.Rejections(ctx)
+		if err != nil || len(rs) == 0 {
+			return err
+		}
+		fmt.Fprintln(stdout, "\nRejected documents (kept, never counted):")
+		w = tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "SHOP\tTILL\tSEQ\tKIND\tDOCUMENT\tAT\tREASON")
+		for _, r := range rs {
+			fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Shop, r.Till, r.Seq, r.Kind, r.Document,
+				r.At.Local().Format("2006-01-02 15:04:05"), r.Reason)
+		}
 		return w.Flush()
+	case "shop-set":
+		if len(args) != 3 || args[1] != "topup_bonus" {
+			return errors.New("shop-set takes SHOP topup_bonus STEPS")
+		}
+		if err := srv.ShopSetTopUpBonus(ctx, args[0], args[2]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: top-up bonus %s\n", args[0], args[2])
 	}
 	return nil
 }

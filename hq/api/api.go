@@ -35,18 +35,16 @@ type EnrolReply struct {
 }
 
 // Document is one outbox row of a till: a sale, refund, top-up, stock movement, shift or cash movement, or
-// Z report. ID is
-// its UUID and the idempotency key: the head office stores each ID once per shop.
+// Z report, its body in the format of app/document. ID is its UUID and the idempotency key: the head
+// office stores each ID once per shop.
 type Document struct {
-	ID   string          `json:"id"`
-	Kind string          `json:"kind"`
-	Seq  int64           `json:"seq"` // the till's journal sequence: documents of a batch come in this order
-	At   time.Time       `json:"at"`
-	Body json.RawMessage `json:"body"`
+	ID      string          `json:"id"`
+	Kind    string          `json:"kind"`
+	Version int             `json:"v,omitempty"` // the body's format (document.Version); 0 from tills before it was sent
+	Seq     int64           `json:"seq"`         // the till's journal sequence: documents of a batch come in this order
+	At      time.Time       `json:"at"`
+	Body    json.RawMessage `json:"body"`
 }
-
-// Kinds are the document kinds the head office accepts.
-var Kinds = []string{"sale", "refund", "topup", "stock", "shift_open", "cash_in", "cash_out", "shift_close", "zreport"}
 
 // UploadRequest is a batch of documents in the till's order. Pending is how many documents the till
 // holds unsent, this batch included: the head office shows it per till.
@@ -55,11 +53,19 @@ type UploadRequest struct {
 	Documents []Document `json:"documents"`
 }
 
-// UploadReply acknowledges every document of the batch the head office now holds: Stored were new,
-// Duplicates were there already (a retry after a lost reply). Both are safe to mark sent.
+// UploadReply acknowledges every document of the batch: Stored were new, Duplicates were there already
+// (a retry after a lost reply); both are safe to mark sent. Rejected failed the head office's checks: it
+// keeps them apart, with the reason, and never counts them; the till must not send them again.
 type UploadReply struct {
-	Stored     []string `json:"stored"`
-	Duplicates []string `json:"duplicates"`
+	Stored     []string    `json:"stored"`
+	Duplicates []string    `json:"duplicates"`
+	Rejected   []Rejection `json:"rejected"`
+}
+
+// Rejection is a document the head office refused to believe, and why.
+type Rejection struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
 }
 
 // Error is the body of every non-2xx reply.

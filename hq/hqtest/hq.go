@@ -3,7 +3,9 @@ package hqtest
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -12,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"checkout/app/document"
+	"checkout/hq/api"
 	"checkout/hq/client"
 	"checkout/hq/server"
 )
@@ -90,3 +94,17 @@ func (h *HQ) Enrol(shop, till string) client.Config {
 
 // HTTPClient returns a plain HTTP client that trusts the test head office, for raw requests.
 func (h *HQ) HTTPClient() *http.Client { return h.http.Client() }
+
+// SaleDoc is a sale document of till T01 that passes the head office's checks: number n (its receipt
+// T01-00000n), one line of total, paid in cash, at seq n of the till's journal.
+func SaleDoc(id string, n int64, total string) api.Document {
+	t := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).Add(time.Duration(n) * time.Minute).Format(time.RFC3339Nano)
+	sale := document.Sale{ID: id, Till: "T01", Number: n, ReceiptNo: fmt.Sprintf("T01-%06d", n), OpenedAt: t, CompletedAt: t,
+		Currency: "CNY", TaxMode: "inclusive", Subtotal: total, Discount: "0.00", Tax: "0.00", Total: total, Rounding: "0.00",
+		ItemCount: 1, Paid: total, Change: "0.00",
+		Lines: []document.Line{{ProductID: 1, SKU: "DRK-001", Name: "Cola", NameZH: "可乐", Qty: "1", Unit: "piece", UnitPrice: total,
+			Gross: total, Discount: "0.00", Total: total, TaxClass: "zero", Tax: "0.00"}},
+		Tenders: []document.Tender{{Kind: "cash", Amount: total, Tendered: total, Change: "0.00"}}}
+	body, _ := json.Marshal(sale)
+	return api.Document{ID: id, Kind: document.KindSale, Version: document.Version, Seq: n, At: time.Now(), Body: body}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
+	"checkout/app/money"
 	"checkout/hq/api"
 )
 
@@ -190,7 +191,7 @@ func (s *Server) ImportCatalog(ctx context.Context, shop string, entries []app.C
 
 // SetPrice changes the price of a product of shop; price is a decimal in the shop's currency.
 func (s *Server) SetPrice(ctx context.Context, shop, sku, price string) error {
-	if !decimalPattern.MatchString(price) || price[0] == '-' {
+	if _, err := money.ParseFixed(price, 4); err != nil || price[0] == '-' {
 		return fmt.Errorf("set price: %q is not a price such as 3.50", price)
 	}
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
@@ -252,5 +253,27 @@ func (s *Server) Conflicts(ctx context.Context) ([]Conflict, error) {
 		var c Conflict
 		err := row.Scan(&c.Shop, &c.Till, &c.Member, &c.Document, &c.Spent, &c.Over, &c.Balance, &c.At)
 		return c, err
+	})
+}
+
+// Rejection is a document a till sent that failed the head office's checks: kept, never counted.
+type Rejection struct {
+	Shop, Till, Kind, Document, Reason string
+	Seq                                int64 // the till's journal sequence
+	At, Received                       time.Time
+}
+
+// Rejections lists every rejected document, by shop, till and the till's order.
+func (s *Server) Rejections(ctx context.Context) ([]Rejection, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, d.kind, d.id::text, d.reason, d.till_seq, d.at, d.received_at
+		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
+		WHERE d.status = 'rejected' ORDER BY s.code, t.name, d.till_seq`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Rejection, error) {
+		var r Rejection
+		err := row.Scan(&r.Shop, &r.Till, &r.Kind, &r.Document, &r.Reason, &r.Seq, &r.At, &r.Received)
+		return r, err
 	})
 }

@@ -93,14 +93,16 @@ type TillStatus struct {
 	Shop, Till string
 	LastSeen   time.Time // zero for never
 	Pending    int64     // documents the till held unsent at its last upload
-	Documents  int64     // documents stored from it
+	Documents  int64     // documents stored from it, rejected ones included
 	Sales      int64
+	Rejected   int64 // documents it sent that failed the head office's checks
 }
 
 // Status lists every till of every shop.
 func (s *Server) Status(ctx context.Context) ([]TillStatus, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, t.last_seen_at, t.last_pending,
-			(SELECT count(*) FROM documents d WHERE d.till_id = t.id), (SELECT count(*) FROM sales x WHERE x.till_id = t.id)
+			(SELECT count(*) FROM documents d WHERE d.till_id = t.id), (SELECT count(*) FROM sales x WHERE x.till_id = t.id),
+			(SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected')
 		FROM tills t JOIN shops s ON s.id = t.shop_id ORDER BY s.code, t.name`)
 	if err != nil {
 		return nil, err
@@ -108,7 +110,7 @@ func (s *Server) Status(ctx context.Context) ([]TillStatus, error) {
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (TillStatus, error) {
 		var st TillStatus
 		var seen *time.Time
-		err := row.Scan(&st.Shop, &st.Till, &seen, &st.Pending, &st.Documents, &st.Sales)
+		err := row.Scan(&st.Shop, &st.Till, &seen, &st.Pending, &st.Documents, &st.Sales, &st.Rejected)
 		if seen != nil {
 			st.LastSeen = *seen
 		}

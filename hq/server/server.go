@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"checkout/app/document"
 	"checkout/hq/api"
 )
 
@@ -126,86 +127,9 @@ func (s *Server) authenticate(r *http.Request) (till, *api.Error) {
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-// decimalPattern is money as the till writes it: decimal text in the currency's minor units.
-var decimalPattern = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,4})?$`)
-
-// moneyFields are what the head office's tables take from a document: the sales table from a sale, the
-// member ledger from a sale or refund with a member, and from a top-up. validate checks them, so that
-// storing cannot fail on a malformed document.
-type moneyFields struct {
-	ID          string          `json:"id"`
-	ReceiptNo   string          `json:"receipt_no"`
-	CompletedAt string          `json:"completed_at"`
-	Currency    string          `json:"currency"`
-	Total       string          `json:"total"`
-	Amount      string          `json:"amount"` // top-up
-	Bonus       string          `json:"bonus"`  // top-up
-	Member      json.RawMessage `json:"member"` // a top-up's member number; a sale's or refund's member object
-	Tenders     []struct {
-		Amount string `json:"amount"`
-	} `json:"tenders"`
-	Tender json.RawMessage `json:"tender"` // a refund's tender object; a top-up's tender kind
-}
-
-// memberOnDocument is a sale's or refund's member.
-type memberOnDocument struct {
-	Number         string `json:"number"`
-	PointsEarned   *int64 `json:"points_earned"`
-	PointsRedeemed int64  `json:"points_redeemed"`
-}
-
-// checkMoney validates the fields the head office's tables take from a document of kind.
-func checkMoney(kind string, d api.Document) *api.Error {
-	var f moneyFields
-	if err := json.Unmarshal(d.Body, &f); err != nil {
-		return badRequest("%s %s: %v", kind, d.ID, err)
-	}
-	decimals := func(values ...string) bool {
-		for _, v := range values {
-			if !decimalPattern.MatchString(v) {
-				return false
-			}
-		}
-		return true
-	}
-	bad := func(what string) *api.Error { return badRequest("%s %s: %s missing or malformed", kind, d.ID, what) }
-	if f.ID != d.ID {
-		return bad("id")
-	}
-	switch kind {
-	case "sale":
-		if _, err := time.Parse(time.RFC3339Nano, f.CompletedAt); f.ReceiptNo == "" || f.Currency == "" || !decimals(f.Total) || err != nil {
-			return bad("receipt_no, completed_at, currency or total")
-		}
-		for _, t := range f.Tenders {
-			if !decimals(t.Amount) {
-				return bad("tender amount")
-			}
-		}
-	case "refund":
-		var t struct {
-			Amount string `json:"amount"`
-		}
-		if json.Unmarshal(f.Tender, &t) != nil || !decimals(t.Amount) {
-			return bad("tender amount")
-		}
-	case "topup":
-		var number string
-		if json.Unmarshal(f.Member, &number) != nil || number == "" || !decimals(f.Amount, f.Bonus) {
-			return bad("member, amount or bonus")
-		}
-		return nil
-	}
-	if f.Member != nil {
-		var m memberOnDocument
-		if json.Unmarshal(f.Member, &m) != nil || m.Number == "" || m.PointsEarned == nil {
-			return bad("member")
-		}
-	}
-	return nil
-}
-
-// validate checks a batch before anything is stored: a bad document refuses the whole batch.
+// validate checks a batch's envelope before anything is stored: a batch that breaks the protocol (too
+// many documents, one twice, out of the till's order) is refused whole. What is wrong with one document
+// alone is not the batch's fault: believe rejects that document and the rest are stored.
 func validate(req *api.UploadRequest) *api.Error {
 	if len(req.Documents) == 0 {
 		return badRequest("no documents")
@@ -219,30 +143,19 @@ func validate(req *api.UploadRequest) *api.Error {
 		switch {
 		case seen[d.ID]:
 			return badRequest("document %s: twice in one upload", d.ID)
-		case !uuidPattern.MatchString(d.ID):
-			return badRequest("document %d: id %q is not a lower-case UUID", i, d.ID)
-		case !slices.Contains(api.Kinds, d.Kind):
-			return badRequest("document %s: unknown kind %q", d.ID, d.Kind)
 		case d.Seq <= 0 || i > 0 && d.Seq <= req.Documents[i-1].Seq:
 			return badRequest("document %s: sequence %d out of the till's order", d.ID, d.Seq)
-		case d.At.IsZero():
-			return badRequest("document %s: no time", d.ID)
-		case len(d.Body) == 0 || d.Body[0] != '{':
-			return badRequest("document %s: body is not a JSON object", d.ID)
-		}
-		if d.Kind == "sale" || d.Kind == "refund" || d.Kind == "topup" {
-			if e := checkMoney(d.Kind, d); e != nil {
-				return e
-			}
 		}
 		seen[d.ID] = true
 	}
 	return nil
 }
 
-// upload stores a batch of a till's documents in one transaction and acknowledges each: new, or already
-// held. A document's money goes into the sales table and the member ledger in the same statement, and
-// only when the document is new, so neither counts a retried document twice. The unique key (shop, id) makes a retry after a lost reply store nothing twice.
+// upload checks a batch of a till's documents (believe), stores them in one transaction and answers for
+// each: new, already held, or rejected with the reason. A document's money goes into the sales table and
+// the member ledger in the same statement, only when the document is new and accepted, so neither counts
+// a retried or a rejected document. The unique key (shop, id) makes a retry after a lost reply store
+// nothing twice.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -258,75 +171,117 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	n := len(req.Documents)
-	ids, kinds, seqs, ats, bodies := make([]string, n), make([]string, n), make([]int64, n), make([]time.Time, n), make([]string, n)
-	for i, d := range req.Documents {
-		ids[i], kinds[i], seqs[i], ats[i], bodies[i] = d.ID, d.Kind, d.Seq, d.At, string(d.Body)
-	}
-	stored := make([]string, 0, n)
+	reply := api.UploadReply{Stored: []string{}, Duplicates: []string{}, Rejected: []api.Rejection{}}
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
-		// One statement for the whole batch: the documents new to this shop are inserted (in the till's
-		// order), and the new sales among them are added to the sales table.
-		rows, err := tx.Query(r.Context(), `WITH input AS (
-				SELECT * FROM unnest($3::uuid[], $4::text[], $5::bigint[], $6::timestamptz[], $7::jsonb[]) AS i (id, kind, seq, at, body)),
-			new AS (
-				INSERT INTO documents (shop_id, id, till_id, kind, till_seq, at, body)
-				SELECT $1, id, $2, kind, seq, at, body FROM input ORDER BY seq
-				ON CONFLICT (shop_id, id) DO NOTHING
-				RETURNING id, kind, at, body),
-			sale AS (
-				INSERT INTO sales (shop_id, id, till_id, receipt_no, completed_at, currency, total)
-				SELECT $1, id, $2, body->>'receipt_no', (body->>'completed_at')::timestamptz, body->>'currency', (body->>'total')::numeric
-				FROM new WHERE kind = 'sale'),
-			member AS (
-				INSERT INTO member_movements (shop_id, document_id, member, kind, prepaid, points, at)
-				SELECT $1, id, CASE kind WHEN 'topup' THEN body->>'member' ELSE body->'member'->>'number' END, kind,
-					CASE kind
-						WHEN 'sale' THEN -coalesce((SELECT sum((t->>'amount')::numeric) FROM jsonb_array_elements(body->'tenders') t
-							WHERE t->>'kind' = 'prepaid'), 0)
-						WHEN 'refund' THEN CASE WHEN body->'tender'->>'kind' = 'prepaid' THEN (body->'tender'->>'amount')::numeric ELSE 0 END
-						ELSE (body->>'amount')::numeric + (body->>'bonus')::numeric END,
-					CASE kind
-						WHEN 'sale' THEN (body->'member'->>'points_earned')::bigint - coalesce((body->'member'->>'points_redeemed')::bigint, 0)
-						WHEN 'refund' THEN (body->'member'->>'points_earned')::bigint
-						ELSE 0 END,
-					at
-				FROM new WHERE kind IN ('sale', 'refund') AND body ? 'member' OR kind = 'topup')
-			SELECT id::text FROM new`, t.shopID, t.id, ids, kinds, seqs, ats, bodies)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			stored = append(stored, id)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if err := updateMembers(r.Context(), tx, t.shopID, t.id, stored); err != nil {
-			return err
-		}
-		_, err = tx.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_pending = $2 WHERE id = $1`,
-			t.id, max(0, req.Pending-int64(n)))
-		return err
+		reply.Stored, reply.Duplicates, reply.Rejected = reply.Stored[:0], reply.Duplicates[:0], reply.Rejected[:0]
+		return s.store(r.Context(), tx, t, req, &reply)
 	})
 	if err != nil {
-		s.log.Error("upload", "shop", t.shop, "till", t.name, "documents", n, "err", err)
+		s.log.Error("upload", "shop", t.shop, "till", t.name, "documents", len(req.Documents), "err", err)
 		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not store the documents: retry"})
 		return
 	}
-	isNew := make(map[string]bool, len(stored))
-	for _, id := range stored {
-		isNew[id] = true
-	}
-	reply := api.UploadReply{Stored: stored, Duplicates: []string{}}
-	for _, id := range ids {
-		if !isNew[id] {
-			reply.Duplicates = append(reply.Duplicates, id)
+	writeJSON(w, http.StatusOK, reply)
+}
+
+// store checks and stores one batch inside tx and fills the reply.
+func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadRequest, reply *api.UploadReply) error {
+	// What the head office already holds of the batch is answered as it was: a retry after a lost reply.
+	n := len(req.Documents)
+	asked := make([]string, 0, n)
+	for _, d := range req.Documents {
+		if uuidPattern.MatchString(d.ID) {
+			asked = append(asked, d.ID)
 		}
 	}
-	writeJSON(w, http.StatusOK, reply)
+	held := map[string]string{} // id → reason ("" for accepted)
+	rows, err := tx.Query(ctx, `SELECT id::text, reason FROM documents WHERE shop_id = $1 AND id = ANY ($2::uuid[])`, t.shopID, asked)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id, reason string
+		if err := rows.Scan(&id, &reason); err != nil {
+			return err
+		}
+		held[id] = reason
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	b := newBeliever(ctx, tx, t)
+	var ids, kinds, statuses, reasons []string
+	var versions []int32
+	var seqs []int64
+	var ats []time.Time
+	var bodies []*string
+	var raws [][]byte
+	for _, d := range req.Documents {
+		if reason, ok := held[d.ID]; ok {
+			if reason != "" {
+				reply.Rejected = append(reply.Rejected, api.Rejection{ID: d.ID, Reason: reason})
+			} else {
+				reply.Duplicates = append(reply.Duplicates, d.ID)
+			}
+			continue
+		}
+		if !uuidPattern.MatchString(d.ID) || !slices.Contains(document.Kinds, d.Kind) || d.At.IsZero() {
+			// Not storable as a document of the shop's: answered, never stored.
+			reply.Rejected = append(reply.Rejected, api.Rejection{ID: d.ID,
+				Reason: fmt.Sprintf("not a document: id %q, kind %q, time %v", d.ID, d.Kind, d.At)})
+			continue
+		}
+		v, err := b.believe(d)
+		if err != nil {
+			return err
+		}
+		status, body, raw := "accepted", new(string), []byte(nil)
+		*body = string(d.Body)
+		if v.reason != "" {
+			status, body, raw = "rejected", nil, d.Body
+			reply.Rejected = append(reply.Rejected, api.Rejection{ID: d.ID, Reason: v.reason})
+			s.log.Warn("document rejected", "shop", t.shop, "till", t.name, "id", d.ID, "kind", d.Kind, "reason", v.reason)
+		} else {
+			reply.Stored = append(reply.Stored, d.ID)
+		}
+		ids, kinds, versions, seqs, ats = append(ids, d.ID), append(kinds, d.Kind), append(versions, int32(max(d.Version, 1))), append(seqs, d.Seq), append(ats, d.At)
+		statuses, reasons, bodies, raws = append(statuses, status), append(reasons, v.reason), append(bodies, body), append(raws, raw)
+	}
+	if len(ids) > 0 {
+		// One statement for the new documents: inserted in the till's order, and the accepted sales among
+		// them added to the sales table, the accepted member movements to the ledger.
+		_, err = tx.Exec(ctx, `WITH input AS (
+				SELECT * FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[], $11::bytea[])
+					AS i (id, kind, version, seq, at, body, status, reason, raw)),
+			new AS (
+				INSERT INTO documents (shop_id, id, till_id, kind, version, till_seq, at, body, status, reason, raw)
+				SELECT $1, id, $2, kind, version, seq, at, body, status, reason, raw FROM input ORDER BY seq
+				RETURNING id, kind, at, body, status),
+			sale AS (
+				INSERT INTO sales (shop_id, id, till_id, receipt_no, completed_at, currency, total)
+				SELECT $1, id, $2, body->>'receipt_no', (body->>'completed_at')::timestamptz, body->>'currency', (body->>'total')::numeric
+				FROM new WHERE kind = 'sale' AND status = 'accepted')
+			INSERT INTO member_movements (shop_id, document_id, member, kind, prepaid, points, at)
+			SELECT $1, id, CASE kind WHEN 'topup' THEN body->>'member' ELSE body->'member'->>'number' END, kind,
+				CASE kind
+					WHEN 'sale' THEN -coalesce((SELECT sum((t->>'amount')::numeric) FROM jsonb_array_elements(body->'tenders') t
+						WHERE t->>'kind' = 'prepaid'), 0)
+					WHEN 'refund' THEN CASE WHEN body->'tender'->>'kind' = 'prepaid' THEN (body->'tender'->>'amount')::numeric ELSE 0 END
+					ELSE (body->>'amount')::numeric + (body->>'bonus')::numeric END,
+				CASE kind
+					WHEN 'sale' THEN (body->'member'->>'points_earned')::bigint - coalesce((body->'member'->>'points_redeemed')::bigint, 0)
+					WHEN 'refund' THEN (body->'member'->>'points_earned')::bigint
+					ELSE 0 END,
+				at
+			FROM new WHERE status = 'accepted' AND (kind IN ('sale', 'refund') AND body ? 'member' OR kind = 'topup')`,
+			t.shopID, t.id, ids, kinds, versions, seqs, ats, bodies, statuses, reasons, raws)
+		if err != nil {
+			return err
+		}
+	}
+	if err := updateMembers(ctx, tx, t.shopID, t.id, reply.Stored); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE tills SET last_seen_at = now(), last_pending = $2 WHERE id = $1`, t.id, max(0, req.Pending-int64(n)))
+	return err
 }

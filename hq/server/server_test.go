@@ -8,18 +8,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"checkout/hq/api"
 	"checkout/hq/client"
 	"checkout/hq/hqtest"
 )
 
-func saleDoc(id string, seq int64, total string) api.Document {
-	body, _ := json.Marshal(map[string]any{"id": id, "receipt_no": "T01-000001", "completed_at": "2026-01-02T03:04:05.000000Z",
-		"currency": "CNY", "total": total})
-	return api.Document{ID: id, Kind: "sale", Seq: seq, At: time.Now(), Body: body}
-}
+// saleDoc is a sale that passes the head office's checks, number seq of till T01.
+func saleDoc(id string, seq int64, total string) api.Document { return hqtest.SaleDoc(id, seq, total) }
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
@@ -93,15 +89,8 @@ func TestUploadRefusesBadRequests(t *testing.T) {
 		{"trailing data", "north", north.Token, append(append([]byte{}, good...), `{}`...), 400, "data after"},
 		{"oversized body", "north", north.Token, huge, 413, "request body over"},
 		{"no documents", "north", north.Token, []byte(`{"documents": []}`), 400, "no documents"},
-		{"bad id", "north", north.Token, []byte(`{"documents": [{"id": "x", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {}}]}`), 400, "not a lower-case UUID"},
-		{"unknown kind", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "gift", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {}}]}`), 400, "unknown kind"},
-		{"body not an object", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "topup", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": [1]}]}`), 400, "not a JSON object"},
 		{"same document twice", "north", north.Token, mustJSON(api.UploadRequest{Documents: []api.Document{saleDoc(id1, 1, "3.00"), saleDoc(id1, 2, "3.00")}}), 400, "twice in one upload"},
 		{"out of order", "north", north.Token, mustJSON(api.UploadRequest{Documents: []api.Document{saleDoc(id1, 2, "3.00"), saleDoc(id2, 1, "3.00")}}), 400, "out of the till's order"},
-		{"top-up without amount", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "topup", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `", "member": "M1", "bonus": "0.00"}}]}`), 400, "member, amount or bonus missing"},
-		{"refund without tender", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "refund", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `"}}]}`), 400, "tender amount missing"},
-		{"sale with a bad member", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `", "receipt_no": "T01-000001", "completed_at": "2026-01-02T03:04:05.000000Z", "currency": "CNY", "total": "3.00", "member": {"number": "M1"}}}]}`), 400, "member missing"},
-		{"sale without total", "north", north.Token, []byte(`{"documents": [{"id": "` + id1 + `", "kind": "sale", "seq": 1, "at": "2026-01-02T03:04:05Z", "body": {"id": "` + id1 + `"}}]}`), 400, "total missing or malformed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
