@@ -26,8 +26,23 @@ type Outbox interface {
 	PendingOutbox(ctx context.Context, limit int) ([]OutboxDoc, error)
 	// MarkSent records that the head office holds the documents with these IDs.
 	MarkSent(ctx context.Context, ids []string, at time.Time) error
-	// PendingCount returns how many documents are not sent yet.
+	// MarkRejected records the documents the head office rejected (their ID and Reason): never sent again.
+	MarkRejected(ctx context.Context, rejected []Rejection, at time.Time) error
+	// PendingCount returns how many documents are neither sent nor rejected.
 	PendingCount(ctx context.Context) (int64, error)
+	// RejectedCount returns how many documents the head office rejected.
+	RejectedCount(ctx context.Context) (int64, error)
+}
+
+// Rejection is a document the head office refused to believe (it failed its checks), and why: it keeps
+// the document apart and never counts it, and the till does not send it again.
+type Rejection struct {
+	ID      string
+	Kind    string
+	Seq     int64
+	Receipt string // the receipt, refund, top-up or Z number, when the document has one
+	Reason  string
+	At      time.Time // when the till learnt of it
 }
 
 // SyncStatus is what the till shows of its link to the head office.
@@ -39,6 +54,7 @@ type SyncStatus struct {
 	LastError string    // the last failure, "" once an upload succeeds
 	LastDown  time.Time // the last successful down-sync of the head office's catalog and members
 	Conflicts int       // members the last down-sync found overdrawn (negative at the head office)
+	Rejected  int64     // documents the head office rejected: someone must look at them
 }
 
 // HQMember is a member as the head office knows them: Balance and Points are authoritative (every

@@ -35,12 +35,13 @@ type catalogSyncEntry struct {
 }
 
 // unsentMemberMoves sums a member's ledger rows whose documents the head office does not hold yet: its
-// balance and points do not include them.
+// balance and points do not include them. A document it rejected never will: the head office's figure
+// stands.
 const unsentMemberMoves = `SELECT coalesce(sum(l.amount), 0), coalesce(sum(l.points), 0) FROM member_ledger l
 	WHERE l.member_id = ? AND l.kind <> 'hq' AND l.ref IN (
-		SELECT x.receipt_no FROM outbox o JOIN sales x ON x.uuid = o.id WHERE o.sent_at IS NULL
-		UNION ALL SELECT x.receipt_no FROM outbox o JOIN refunds x ON x.uuid = o.id WHERE o.sent_at IS NULL
-		UNION ALL SELECT x.receipt_no FROM outbox o JOIN topups x ON x.uuid = o.id WHERE o.sent_at IS NULL)`
+		SELECT x.receipt_no FROM outbox o JOIN sales x ON x.uuid = o.id WHERE o.sent_at IS NULL AND o.rejected_at IS NULL
+		UNION ALL SELECT x.receipt_no FROM outbox o JOIN refunds x ON x.uuid = o.id WHERE o.sent_at IS NULL AND o.rejected_at IS NULL
+		UNION ALL SELECT x.receipt_no FROM outbox o JOIN topups x ON x.uuid = o.id WHERE o.sent_at IS NULL AND o.rejected_at IS NULL)`
 
 // ApplyChanges applies one page of the head office's changes in one transaction: products upserted by SKU
 // with their barcodes and search rows (a barcode the head office moved to another product moves with it),

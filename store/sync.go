@@ -20,7 +20,7 @@ var _ app.Outbox = (*Store)(nil)
 // rebuilt in full from its stored rows: the journal holds only a sale's or refund's hash.
 func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]app.OutboxDoc, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT o.id, o.kind, o.journal_seq, j.at, j.payload FROM outbox o
-		JOIN journal j ON j.seq = o.journal_seq WHERE o.sent_at IS NULL ORDER BY o.journal_seq LIMIT ?`, limit)
+		JOIN journal j ON j.seq = o.journal_seq WHERE o.sent_at IS NULL AND o.rejected_at IS NULL ORDER BY o.journal_seq LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending outbox: %w", err)
 	}
@@ -138,10 +138,58 @@ func (s *Store) MarkSent(ctx context.Context, ids []string, at time.Time) error 
 	})
 }
 
+// MarkRejected records the documents the head office rejected, with its reasons: they are not sent again,
+// and the sync page lists them. A document it acknowledged already is left as sent.
+func (s *Store) MarkRejected(ctx context.Context, rejected []app.Rejection, at time.Time) error {
+	if len(rejected) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		for _, r := range rejected {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET rejected_at = ?, reject_reason = ? WHERE id = ? AND sent_at IS NULL`,
+				timestamp(at), r.Reason, r.ID); err != nil {
+				return fmt.Errorf("mark rejected: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// RejectedOutbox returns the documents the head office rejected, oldest first, with what they are.
+func (s *Store) RejectedOutbox(ctx context.Context) ([]app.Rejection, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT o.id, o.kind, o.journal_seq, o.rejected_at, o.reject_reason,
+		coalesce(x.receipt_no, r.receipt_no, p.receipt_no, z.z_no, '')
+		FROM outbox o LEFT JOIN sales x ON x.uuid = o.id LEFT JOIN refunds r ON r.uuid = o.id LEFT JOIN topups p ON p.uuid = o.id
+		LEFT JOIN zreports z ON z.uuid = o.id
+		WHERE o.rejected_at IS NOT NULL ORDER BY o.journal_seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Rejection
+	for rows.Next() {
+		var r app.Rejection
+		var at string
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Seq, &at, &r.Reason, &r.Receipt); err != nil {
+			return nil, err
+		}
+		r.At, _ = parseTimestamp(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RejectedCount returns how many documents the head office rejected.
+func (s *Store) RejectedCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE rejected_at IS NOT NULL`).Scan(&n)
+	return n, err
+}
+
 // PendingCount returns how many outbox documents the head office has not acknowledged.
 func (s *Store) PendingCount(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND rejected_at IS NULL`).Scan(&n)
 	return n, err
 }
 

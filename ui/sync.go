@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
 )
@@ -15,6 +16,11 @@ func (t *Till) SetSyncStatus(st app.SyncStatus) {
 	onUI(func() {
 		t.syncStatus = st
 		t.sync.SetText(syncText(st, t.opt.Now()))
+		t.sync.Importance = widget.MediumImportance
+		if st.Rejected > 0 {
+			t.sync.Importance = widget.DangerImportance // someone must look at what the head office refused
+		}
+		t.sync.Refresh()
 		t.sync.Show()
 		if t.office != nil && t.office.sync != nil && t.office.tabs.SelectedIndex() == t.office.syncIndex {
 			t.office.sync.reload()
@@ -35,6 +41,9 @@ func syncText(st app.SyncStatus, now time.Time) string {
 			layout = "15:04"
 		}
 		parts = append(parts, lang.L("last sync {{.Time}}", map[string]any{"Time": st.LastSync.Local().Format(layout)}))
+	}
+	if st.Rejected > 0 {
+		parts = append(parts, lang.L("{{.Count}} rejected by the head office", map[string]any{"Count": st.Rejected}))
 	}
 	if st.Conflicts > 0 {
 		parts = append(parts, lang.L("{{.Count}} cards overdrawn", map[string]any{"Count": st.Conflicts}))

@@ -61,4 +61,36 @@ func TestSyncPage(t *testing.T) {
 	if shows(w, "connection refused") {
 		t.Fatal("the page kept the old error")
 	}
+
+	// A document the head office rejected is listed with its reason, and the status bar says so in red.
+	sale := sellOne(t, st)
+	if err := st.MarkRejected(ctx, []app.Rejection{{ID: sale.ID, Reason: "refunds give back more than the sale took"}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: true, LastSync: time.Now(), Rejected: 1})
+	mustShow(t, w, sale.ReceiptNo+" sale (", "): refunds give back more than the sale took")
+	mustShow(t, tw, "Sync: online · 0 pending · last sync "+time.Now().Format("15:04")+" · 1 rejected by the head office")
+}
+
+// sellOne sells a can of cola for cash through the real use case on st.
+func sellOne(t *testing.T, st *store.Store) *app.Sale {
+	t.Helper()
+	ctx := context.Background()
+	set, err := st.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := app.NewCheckout(set, st, st, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co.SetSession(app.SystemSession("Olivia"))
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := co.SettleCash(ctx, co.CashDue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sale
 }

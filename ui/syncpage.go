@@ -18,6 +18,8 @@ type SyncInfo interface {
 	// OverdrawnMembers lists the members the head office last said were below zero: tills spent the
 	// same prepaid value offline.
 	OverdrawnMembers(ctx context.Context) ([]app.Member, error)
+	// RejectedOutbox lists the documents the head office rejected, with its reasons.
+	RejectedOutbox(ctx context.Context) ([]app.Rejection, error)
 }
 
 // syncPage shows the till's link to the head office: online or not, documents waiting, the last upload
@@ -26,7 +28,7 @@ type syncPage struct {
 	office                           *BackOffice
 	content                          fyne.CanvasObject
 	link, pending, up, down, lastErr *widget.Label
-	overdrawn                        *widget.Label
+	overdrawn, rejected              *widget.Label
 	keys                             *KeyEntry // takes the F-keys while the page is open
 }
 
@@ -37,7 +39,8 @@ func newSyncPage(o *BackOffice) *syncPage {
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
-	p.link, p.pending, p.up, p.down, p.lastErr, p.overdrawn = label(), label(), label(), label(), label(), label()
+	p.link, p.pending, p.up, p.down, p.lastErr, p.overdrawn, p.rejected = label(), label(), label(), label(), label(), label(), label()
+	p.rejected.Importance = widget.DangerImportance
 	p.keys = o.field(lang.L("Press Enter to refresh"), p.reload)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Head office"), p.link),
@@ -46,6 +49,7 @@ func newSyncPage(o *BackOffice) *syncPage {
 		widget.NewFormItem(lang.L("Last down-sync"), p.down),
 		widget.NewFormItem(lang.L("Last error"), p.lastErr),
 		widget.NewFormItem(lang.L("Overdrawn cards"), p.overdrawn),
+		widget.NewFormItem(lang.L("Rejected by the head office"), p.rejected),
 	)
 	p.content = container.NewBorder(p.keys, nil, nil, nil, container.NewVScroll(form))
 	return p
@@ -73,6 +77,7 @@ func (p *syncPage) reload() {
 	p.up.SetText(when(st.LastSync))
 	p.down.SetText(when(st.LastDown))
 	p.lastErr.SetText(st.LastError)
+	p.showRejected()
 	members, err := t.opt.Sync.OverdrawnMembers(context.Background())
 	if err != nil {
 		p.overdrawn.SetText(errorMessage(err))
@@ -87,4 +92,23 @@ func (p *syncPage) reload() {
 		lines[i] = m.Number + " " + m.Name + ": " + m.HQBalance.Decimal()
 	}
 	p.overdrawn.SetText(strings.Join(lines, "\n"))
+}
+
+// showRejected lists the documents the head office refused to believe, with its reasons: they are not
+// sent again, and the owner must find out why (a tampered database, a bug, a setting the head office
+// does not share).
+func (p *syncPage) showRejected() {
+	rejected, err := p.office.till.opt.Sync.RejectedOutbox(context.Background())
+	switch {
+	case err != nil:
+		p.rejected.SetText(errorMessage(err))
+	case len(rejected) == 0:
+		p.rejected.SetText(lang.L("none"))
+	default:
+		lines := make([]string, len(rejected))
+		for i, r := range rejected {
+			lines[i] = strings.TrimSpace(r.Receipt+" "+r.Kind) + " (" + r.At.Local().Format("2006-01-02 15:04") + "): " + r.Reason
+		}
+		p.rejected.SetText(strings.Join(lines, "\n"))
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/hq/api"
 )
 
@@ -175,7 +176,11 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 	if err != nil {
 		return 0, false, err
 	}
-	u.update(func(s *app.SyncStatus) { s.Pending = pending })
+	nRejected, err := u.Outbox.RejectedCount(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	u.update(func(s *app.SyncStatus) { s.Pending, s.Rejected = pending, nRejected })
 	if pending == 0 {
 		u.update(func(s *app.SyncStatus) { s.Online, s.LastError = true, "" })
 		return 0, false, nil
@@ -187,7 +192,7 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 	req := api.UploadRequest{Pending: pending, Documents: make([]api.Document, len(docs))}
 	asked := make(map[string]bool, len(docs))
 	for i, d := range docs {
-		req.Documents[i] = api.Document{ID: d.ID, Kind: d.Kind, Seq: d.Seq, At: d.At, Body: d.Body}
+		req.Documents[i] = api.Document{ID: d.ID, Kind: d.Kind, Version: document.Version, Seq: d.Seq, At: d.At, Body: d.Body}
 		asked[d.ID] = true
 	}
 	reply, err := u.Client.Upload(ctx, req)
@@ -202,17 +207,30 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 		delete(asked, id) // each once
 		acked = append(acked, id)
 	}
+	rejected := make([]app.Rejection, 0, len(reply.Rejected))
+	for _, r := range reply.Rejected {
+		if !asked[r.ID] {
+			return 0, false, fmt.Errorf("head office rejected %s, which was not sent", r.ID)
+		}
+		delete(asked, r.ID)
+		rejected = append(rejected, app.Rejection{ID: r.ID, Reason: r.Reason})
+	}
 	now := time.Now()
 	// The head office holds them now; if the till stops before this commits, they go again and are
-	// acknowledged as duplicates.
+	// acknowledged as duplicates, or rejected again.
 	if err := u.Outbox.MarkSent(ctx, acked, now); err != nil {
 		return 0, false, fmt.Errorf("mark sent: %w", err)
 	}
+	if err := u.Outbox.MarkRejected(ctx, rejected, now); err != nil {
+		return 0, false, fmt.Errorf("mark rejected: %w", err)
+	}
+	done := len(acked) + len(rejected)
 	u.update(func(s *app.SyncStatus) {
-		s.Online, s.LastError, s.LastSync, s.Pending = true, "", now, pending-int64(len(acked))
+		s.Online, s.LastError, s.LastSync, s.Pending = true, "", now, pending-int64(done)
+		s.Rejected += int64(len(rejected))
 	})
 	if len(asked) > 0 {
-		return len(acked), false, errors.New("head office acknowledged only part of the batch")
+		return done, false, errors.New("head office acknowledged only part of the batch")
 	}
-	return len(acked), len(docs) == u.Batch, nil
+	return done, len(docs) == u.Batch, nil
 }
