@@ -115,9 +115,11 @@ Commands:
                    closed); the database it replaces is kept beside it
   z-reports [N | Z-NUMBER]
                    the last N (30) Z reports, or one (T01-Z0001) exactly as it was stored
-  enrol [-ca FILE] URL CODE
+  enrol [-ca FILE] [-force] URL CODE
                    join the head office at URL with the one-time CODE from checkout-hq enrol-code;
-                   -ca trusts a head office certificate authority besides the system's
+                   -ca trusts a head office certificate authority besides the system's; -force
+                   enrols an enrolled till again (into another shop: its catalog and members replace
+                   the old shop's)
   sync             upload the documents the head office has not acknowledged, once, and print counts
                    (the till uploads by itself while it runs, once enrolled)
   settings         print the shop's settings

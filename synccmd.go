@@ -26,16 +26,38 @@ const (
 )
 
 // enrol trades a one-time code from `checkout-hq enrol-code` for the till's token and records the link.
+// A till enrolled already needs -force: into the same shop it only takes a new token; into another, that
+// shop's catalog and members replace the old shop's (MoveToShop). The till sells under the name the
+// head office enrolled it as, which its documents must carry.
 func enrol(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("enrol", flag.ContinueOnError)
 	ca := fs.String("ca", "", "a CA certificate `file` (PEM) to trust for the head office, besides the system's")
+	force := fs.Bool("force", false, "enrol a till that is enrolled already (into another shop: its catalog and members replace the old shop's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
-		return errors.New("enrol takes [-ca FILE] URL CODE, e.g. checkout enrol https://hq.example.com:8443 ABCD2345EFGH")
+		return errors.New("enrol takes [-ca FILE] [-force] URL CODE, e.g. checkout enrol https://hq.example.com:8443 ABCD2345EFGH")
 	}
 	url, code := fs.Arg(0), fs.Arg(1)
+	old, err := st.SyncLink(ctx)
+	enrolled := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if enrolled && !*force {
+		return fmt.Errorf("enrol: this till is enrolled already, as till %s of shop %s at %s: enrol -force to enrol it again "+
+			"(into another shop, that shop's catalog and members replace %s's, and what is not sent to %s yet never will be)",
+			old.Till, old.Shop, old.URL, old.Shop, old.Shop)
+	}
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	pending, err := st.PendingCount(ctx)
+	if err != nil {
+		return err
+	}
 	var pem []byte
 	if *ca != "" {
 		var err error
@@ -46,6 +68,11 @@ func enrol(ctx context.Context, st *store.Store, args []string, stdout io.Writer
 	reply, err := client.Enrol(ctx, url, code, pem)
 	if err != nil {
 		return err
+	}
+	moving := enrolled && reply.Shop != old.Shop
+	if reply.Till != set.Till && pending > 0 && !moving {
+		return fmt.Errorf("enrol: the head office enrolled this till as %s, but it sells as %s and has %d documents to send under that name: "+
+			"ask for an enrol code for till %s (nothing was changed here)", reply.Till, set.Till, pending, set.Till)
 	}
 	dir := filepath.Dir(st.Path())
 	if err := writeSecret(filepath.Join(dir, tokenFile), []byte(reply.Token)); err != nil {
@@ -59,6 +86,19 @@ func enrol(ctx context.Context, st *store.Store, args []string, stdout io.Writer
 	}
 	if err != nil {
 		return err
+	}
+	if moving {
+		if err := st.MoveToShop(ctx, old.Shop, reply.Shop, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "left shop %s: its catalog and members are withdrawn from this till; %s's come at the next sync\n", old.Shop, reply.Shop)
+	}
+	if reply.Till != set.Till {
+		// The head office knows the till by the name it enrolled: its receipts must carry it.
+		if _, err := st.SetSetting(ctx, "till", reply.Till, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "this till now sells as %s (it sold as %s)\n", reply.Till, set.Till)
 	}
 	if err := st.SetSyncLink(ctx, store.SyncLink{URL: url, Shop: reply.Shop, Till: reply.Till, EnrolledAt: time.Now()}); err != nil {
 		return err

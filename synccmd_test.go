@@ -100,8 +100,11 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	if err != nil || len(found) != 1 || found[0].Price.Minor() != 420 {
 		t.Fatalf("the till's copy: %+v, %v", found, err)
 	}
-	// A code works once.
-	if c, _, errOut := cli("-db", db, "enrol", "-ca", ca, h.URL, code); c != 1 || !strings.Contains(errOut, "used or expired") {
+	// An enrolled till is not enrolled again by accident; and a code works once.
+	if c, _, errOut := cli("-db", db, "enrol", "-ca", ca, h.URL, code); c != 1 || !strings.Contains(errOut, "enrolled already, as till T01 of shop north") {
+		t.Fatalf("enrol again: %d %s", c, errOut)
+	}
+	if c, _, errOut := cli("-db", db, "enrol", "-ca", ca, "-force", h.URL, code); c != 1 || !strings.Contains(errOut, "used or expired") {
 		t.Fatalf("enrol again: %d %s", c, errOut)
 	}
 
@@ -127,6 +130,120 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the running till did not upload its sale")
+		}
+	}
+}
+
+// Enrolling a till into another shop (with -force) withdraws the old shop's catalog and members from
+// it, starts the down-sync again, and never sends the new shop what was for the old one; the till takes
+// the name the head office enrolled it as, and refuses a name that would orphan what it has to send.
+func TestEnrolIntoAnotherShop(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	for _, shop := range []string{"north", "south"} {
+		if err := h.Server.AddShop(ctx, shop); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Server.ImportCatalog(ctx, shop, []app.CatalogEntry{{Product: app.Product{SKU: strings.ToUpper(shop) + "-TEA",
+			Name: shop + " tea", Price: money.New(400, money.CNY), Unit: app.UnitPiece, TaxClass: "standard", Active: true},
+			Barcodes: []string{map[string]string{"north": "6900000000014", "south": "6900000000021"}[shop]}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.Server.SetMember(ctx, "north", "M000007", "王芳", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	db, ca := filepath.Join(dir, "c.db"), filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, h.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code := func(shop, till string) string {
+		c, err := h.Server.EnrolCode(ctx, shop, till)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	run := func(args ...string) (int, string, string) { return cli(append([]string{"-db", db}, args...)...) }
+	if c, out, errOut := run("enrol", "-ca", ca, h.URL, code("north", "T05")); c != 0 || !strings.Contains(out, "now sells as T05") {
+		t.Fatalf("enrol a new till as T05: %d %s %s", c, out, errOut)
+	}
+	if c, out, errOut := run("sync"); c != 0 || !strings.Contains(out, "downloaded 1 products and 1 members") {
+		t.Fatalf("sync: %d %s %s", c, out, errOut)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := st.Settings(ctx)
+	co, _ := app.NewCheckout(set, st, st, time.Now)
+	if _, err := co.Scan(ctx, "6900000000014"); err != nil { // north's tea
+		t.Fatal(err)
+	}
+	sale, err := co.SettleCash(ctx, co.CashDue())
+	if err != nil || sale.ReceiptNo != "T05-000001" {
+		t.Fatalf("sale %+v, %v", sale, err)
+	}
+	m, err := st.MemberByNumber(ctx, "M000007")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tu, err := app.NewTopUp(set, m, money.New(10000, money.CNY), app.Tender{Kind: app.TenderCash}, "Olivia", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CommitTopUp(ctx, tu); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	southCode := code("south", "T05")
+	if c, _, errOut := run("enrol", "-ca", ca, h.URL, southCode); c != 1 || !strings.Contains(errOut, "enrolled already, as till T05 of shop north") {
+		t.Fatalf("enrol into south without -force: %d %s", c, errOut)
+	}
+	if c, out, errOut := run("enrol", "-ca", ca, "-force", h.URL, southCode); c != 0 || !strings.Contains(out, "left shop north") {
+		t.Fatalf("enrol into south: %d %s %s", c, out, errOut)
+	}
+	st, err = store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ProductByBarcode(ctx, "6900000000014"); err == nil {
+		t.Error("north's tea still scans at a till of south")
+	}
+	rejected, err := st.RejectedOutbox(ctx)
+	if err != nil || len(rejected) != 2 || rejected[0].Receipt != "T05-000001" || !strings.Contains(rejected[0].Reason, "moved from shop north") {
+		t.Errorf("north's unsent sale: %+v, %v", rejected, err)
+	}
+	if m, err := st.MemberByNumber(ctx, "M000007"); err != nil || !m.Balance.IsZero() {
+		t.Errorf("north's member after the move: %+v, %v", m, err)
+	}
+	if n, err := st.VerifyJournal(ctx); err != nil {
+		t.Errorf("journal after the move: %d, %v", n, err)
+	}
+	st.Close()
+	if c, out, errOut := run("sync"); c != 0 || !strings.Contains(out, "uploaded 0 documents; 0 pending") || !strings.Contains(out, "downloaded 1 products and 0 members") {
+		t.Fatalf("sync with south: %d %s %s", c, out, errOut)
+	}
+	st, err = store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if p, err := st.ProductByBarcode(ctx, "6900000000021"); err != nil || p.SKU != "SOUTH-TEA" {
+		t.Errorf("south's tea: %+v, %v", p, err)
+	}
+	if m, err := st.MemberByNumber(ctx, "M000007"); err != nil || !m.Balance.IsZero() {
+		t.Errorf("north's member at a till of south: %+v, %v", m, err)
+	}
+	sts, err := h.Server.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sts {
+		if s.Shop == "south" && s.Documents != 0 {
+			t.Errorf("south got %d of north's documents", s.Documents)
 		}
 	}
 }

@@ -229,3 +229,68 @@ func (s *Store) SetSyncLink(ctx context.Context, l SyncLink) error {
 		return err
 	})
 }
+
+// moveEntry is what the journal records of a till moved to another shop.
+type moveEntry struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Products  int64  `json:"products_withdrawn"`
+	Members   int64  `json:"members_cleared"`
+	Abandoned int64  `json:"documents_left"`
+}
+
+// MoveToShop makes the till ready for another shop's head office, in one transaction, journaled
+// ("moved_shop"): the old shop's catalog is withdrawn (every product inactive, its barcodes gone: the new
+// shop's come down afresh), its members' balances and points cleared (a ledger row of kind 'hq' each)
+// and their cards blocked, the down-sync starts again from the beginning, and documents not yet sent
+// to the old shop are marked rejected with the reason, never sent to the new one. Sales, refunds and
+// the journal stay: they are the till's history.
+func (s *Store) MoveToShop(ctx context.Context, from, to string, at time.Time) error {
+	ts := timestamp(at)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var e moveEntry
+		e.From, e.To = from, to
+		res, err := tx.ExecContext(ctx, `UPDATE products SET active = 0 WHERE active = 1`)
+		if err != nil {
+			return err
+		}
+		e.Products, _ = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM barcodes`); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, balance, points FROM members WHERE balance <> 0 OR points <> 0`)
+		if err != nil {
+			return err
+		}
+		type clear struct{ id, balance, points int64 }
+		var clears []clear
+		for rows.Next() {
+			var c clear
+			if err := rows.Scan(&c.id, &c.balance, &c.points); err != nil {
+				rows.Close()
+				return err
+			}
+			clears = append(clears, c)
+		}
+		rows.Close()
+		for _, c := range clears {
+			if err := postMember(ctx, tx, c.id, at, "moved to shop "+to, "", []ledgerRow{{kind: "hq", amount: -c.balance, points: -c.points}}); err != nil {
+				return err
+			}
+		}
+		e.Members = int64(len(clears))
+		if _, err := tx.ExecContext(ctx, `UPDATE member_cards SET blocked_at = ? WHERE blocked_at IS NULL`, ts); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET down_seq = 0`); err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE outbox SET rejected_at = ?, reject_reason = ? WHERE sent_at IS NULL AND rejected_at IS NULL`,
+			ts, "left behind when the till moved from shop "+from+" to shop "+to)
+		if err != nil {
+			return err
+		}
+		e.Abandoned, _ = res.RowsAffected()
+		return s.appendJournal(ctx, tx, at, "moved_shop", e)
+	})
+}

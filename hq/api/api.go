@@ -11,8 +11,9 @@ import (
 
 // Limits the server enforces; the client keeps its batches within them.
 const (
-	MaxBody  = 8 << 20 // bytes of one request body
-	MaxBatch = 1000    // documents in one upload
+	MaxBody      = 8 << 20 // bytes of one request body
+	MaxEnrolBody = 4 << 10 // bytes of an enrolment request, which anyone may send
+	MaxBatch     = 1000    // documents in one upload
 )
 
 // EnrolPath is where a till trades its one-time enrolment code for its token.

@@ -56,7 +56,8 @@ func (s *Server) EnrolCode(ctx context.Context, shop, till string) (string, erro
 // a lost or stolen token is revoked by enrolling the till anew.
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	var req api.EnrolRequest
-	if e := decode(w, r, &req); e != nil {
+	// Anyone may knock here: a code is a few bytes, so a big body is refused after 4 KiB, never held.
+	if e := decode(w, r, &req, api.MaxEnrolBody); e != nil {
 		writeError(w, e)
 		return
 	}

@@ -22,7 +22,7 @@ func FuzzUpload(f *testing.F) {
 		w := httptest.NewRecorder()
 		r := httptest.NewRequest("POST", "/v1/upload", bytes.NewReader(body))
 		var req api.UploadRequest
-		if e := decode(w, r, &req); e != nil {
+		if e := decode(w, r, &req, api.MaxBody); e != nil {
 			if e.Status < 400 || e.Status > 499 || e.Message == "" {
 				t.Fatalf("refusal %+v", e)
 			}

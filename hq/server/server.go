@@ -70,9 +70,9 @@ func badRequest(format string, args ...any) *api.Error {
 	return &api.Error{Status: http.StatusBadRequest, Code: "bad_request", Message: fmt.Sprintf(format, args...)}
 }
 
-// decode reads a JSON body of at most api.MaxBody bytes into v, refusing unknown fields and trailing data.
-func decode(w http.ResponseWriter, r *http.Request, v any) *api.Error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, api.MaxBody))
+// decode reads a JSON body of at most limit bytes into v, refusing unknown fields and trailing data.
+func decode(w http.ResponseWriter, r *http.Request, v any, limit int64) *api.Error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil && dec.More() {
@@ -82,7 +82,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) *api.Error {
 	switch {
 	case errors.As(err, &tooLarge):
 		return &api.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
-			Message: fmt.Sprintf("request body over %d bytes", api.MaxBody)}
+			Message: fmt.Sprintf("request body over %d bytes", limit)}
 	case err != nil:
 		return badRequest("malformed JSON: %v", err)
 	}
@@ -163,7 +163,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req api.UploadRequest
-	if e := decode(w, r, &req); e != nil {
+	if e := decode(w, r, &req, api.MaxBody); e != nil {
 		writeError(w, e)
 		return
 	}

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"checkout/hq/api"
@@ -154,5 +157,57 @@ func TestEnrolCodeIsOneTime(t *testing.T) {
 	// Without the pinned certificate the till refuses the head office.
 	if _, err := client.Enrol(ctx, h.URL, "whatever", nil); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("enrol without the CA: %v", err)
+	}
+}
+
+// zeros is an endless body of a's that costs its sender nothing to send.
+type zeros struct{ left int }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	if z.left <= 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), z.left)
+	for i := range p[:n] {
+		p[i] = 'a'
+	}
+	z.left -= n
+	return n, nil
+}
+
+// Enrolment is open to anyone: forty 8 MiB bodies at once are each refused after 4 KiB, and the head
+// office does not hold them (it grew by 919 MB before).
+func TestEnrolRefusesBigBodiesCheaply(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var wg sync.WaitGroup
+	statuses := make(chan int, 40)
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, h.URL+api.EnrolPath, io.MultiReader(strings.NewReader(`{"code":"`), &zeros{left: 8 << 20}))
+			resp, err := h.HTTPClient().Do(req)
+			if err != nil {
+				statuses <- 0 // the server may close the connection mid-body: that is a refusal too
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	runtime.ReadMemStats(&after)
+	close(statuses)
+	for s := range statuses {
+		if s != http.StatusRequestEntityTooLarge && s != 0 {
+			t.Errorf("a big enrolment body got %d", s)
+		}
+	}
+	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 64<<20 {
+		t.Errorf("forty big enrolment bodies grew the heap by %d MB", grew>>20)
 	}
 }
