@@ -28,10 +28,15 @@ type Outbox interface {
 	MarkSent(ctx context.Context, ids []string, at time.Time) error
 	// MarkRejected records the documents the head office rejected (their ID and Reason): never sent again.
 	MarkRejected(ctx context.Context, rejected []Rejection, at time.Time) error
-	// PendingCount returns how many documents are neither sent nor rejected.
-	PendingCount(ctx context.Context) (int64, error)
-	// RejectedCount returns how many documents the head office rejected.
-	RejectedCount(ctx context.Context) (int64, error)
+	// Backlog says how much waits for the head office, since when, and how much it rejected.
+	Backlog(ctx context.Context) (Backlog, error)
+}
+
+// Backlog is what the outbox holds that the head office does not.
+type Backlog struct {
+	Pending  int64     // documents neither sent nor rejected
+	Oldest   time.Time // when the oldest of them was made; zero for none
+	Rejected int64     // documents the head office rejected
 }
 
 // Rejection is a document the head office refused to believe (it failed its checks), and why: it keeps
@@ -55,6 +60,17 @@ type SyncStatus struct {
 	LastDown  time.Time // the last successful down-sync of the head office's catalog and members
 	Conflicts int       // members the last down-sync found overdrawn (negative at the head office)
 	Rejected  int64     // documents the head office rejected: someone must look at them
+	Oldest    time.Time // when the oldest document not yet acknowledged was made; zero for none
+}
+
+// StuckAfter is how long a document may wait for the head office, while the till reaches it, before the
+// till says something is wrong: an upload that keeps failing for one document is not a slow network.
+const StuckAfter = 10 * time.Minute
+
+// Stuck reports whether the till reaches the head office yet its oldest document has waited past
+// StuckAfter, or the head office rejected documents: either needs someone to look.
+func (s SyncStatus) Stuck(now time.Time) bool {
+	return s.Rejected > 0 || s.Online && !s.Oldest.IsZero() && now.Sub(s.Oldest) > StuckAfter
 }
 
 // HQMember is a member as the head office knows them: Balance and Points are authoritative (every

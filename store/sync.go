@@ -179,11 +179,21 @@ func (s *Store) RejectedOutbox(ctx context.Context) ([]app.Rejection, error) {
 	return out, rows.Err()
 }
 
-// RejectedCount returns how many documents the head office rejected.
-func (s *Store) RejectedCount(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE rejected_at IS NOT NULL`).Scan(&n)
-	return n, err
+// Backlog returns how many documents wait for the head office and since when, and how many it
+// rejected: two counts and a first row, each on a partial index that holds only such rows.
+func (s *Store) Backlog(ctx context.Context) (app.Backlog, error) {
+	var b app.Backlog
+	var oldest sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND rejected_at IS NULL),
+		(SELECT created_at FROM outbox WHERE sent_at IS NULL AND rejected_at IS NULL ORDER BY journal_seq LIMIT 1),
+		(SELECT count(*) FROM outbox WHERE rejected_at IS NOT NULL)`).Scan(&b.Pending, &oldest, &b.Rejected)
+	if err != nil {
+		return b, fmt.Errorf("outbox backlog: %w", err)
+	}
+	if oldest.Valid {
+		b.Oldest, _ = parseTimestamp(oldest.String)
+	}
+	return b, nil
 }
 
 // PendingCount returns how many outbox documents the head office has not acknowledged.

@@ -17,8 +17,8 @@ func (t *Till) SetSyncStatus(st app.SyncStatus) {
 		t.syncStatus = st
 		t.sync.SetText(syncText(st, t.opt.Now()))
 		t.sync.Importance = widget.MediumImportance
-		if st.Rejected > 0 {
-			t.sync.Importance = widget.DangerImportance // someone must look at what the head office refused
+		if st.Stuck(t.opt.Now()) {
+			t.sync.Importance = widget.DangerImportance // someone must look: refused documents, or an upload that keeps failing
 		}
 		t.sync.Refresh()
 		t.sync.Show()
@@ -41,6 +41,9 @@ func syncText(st app.SyncStatus, now time.Time) string {
 			layout = "15:04"
 		}
 		parts = append(parts, lang.L("last sync {{.Time}}", map[string]any{"Time": st.LastSync.Local().Format(layout)}))
+	}
+	if st.Online && !st.Oldest.IsZero() && now.Sub(st.Oldest) > app.StuckAfter {
+		parts = append(parts, lang.L("oldest unsent {{.Minutes}} min", map[string]any{"Minutes": int(now.Sub(st.Oldest).Minutes())}))
 	}
 	if st.Rejected > 0 {
 		parts = append(parts, lang.L("{{.Count}} rejected by the head office", map[string]any{"Count": st.Rejected}))

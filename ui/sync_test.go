@@ -26,6 +26,9 @@ func TestSyncStatusInStatusBar(t *testing.T) {
 	last := time.Now().Add(-time.Minute)
 	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: true, LastSync: last})
 	mustShow(t, w, "Sync: online · 0 pending · last sync "+last.Format("15:04"))
+	// Online, yet the oldest document has waited 25 minutes: something keeps failing, and it says so.
+	till.SetSyncStatus(app.SyncStatus{Enrolled: true, Online: true, LastSync: last, Pending: 3, Oldest: time.Now().Add(-25 * time.Minute)})
+	mustShow(t, w, "Sync: online · 3 pending · last sync "+last.Format("15:04")+" · oldest unsent 25 min")
 }
 
 // The back office's sync page (till menu F1 → Head office sync) shows the link's latest status and the cards the head office holds

@@ -120,13 +120,17 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 			return err
 		}
 		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "SHOP\tTILL\tLAST SEEN\tPENDING\tDOCUMENTS\tSALES\tREJECTED")
+		fmt.Fprintln(w, "SHOP\tTILL\tLAST SEEN\tPENDING\tOLDEST UNSENT\tDOCUMENTS\tSALES\tREJECTED\tLAST ERROR")
 		for _, st := range sts {
-			seen := "never"
+			seen, oldest := "never", "-"
 			if !st.LastSeen.IsZero() {
 				seen = st.LastSeen.Local().Format("2006-01-02 15:04:05")
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", st.Shop, st.Till, seen, st.Pending, st.Documents, st.Sales, st.Rejected)
+			if !st.Oldest.IsZero() {
+				oldest = time.Since(st.Oldest).Round(time.Minute).String() + " ago"
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%s\n", st.Shop, st.Till, seen, st.Pending, oldest, st.Documents, st.Sales,
+				st.Rejected, st.LastError)
 		}
 		return w.Flush()
 	case "catalog-import":

@@ -48,9 +48,12 @@ type Document struct {
 }
 
 // UploadRequest is a batch of documents in the till's order. Pending is how many documents the till
-// holds unsent, this batch included: the head office shows it per till.
+// holds unsent, this batch included, Oldest when the oldest of them was made, and LastError the till's
+// last failure to sync: the head office shows them per till, so a stuck till is seen from the office.
 type UploadRequest struct {
 	Pending   int64      `json:"pending"`
+	Oldest    time.Time  `json:"oldest,omitzero"`
+	LastError string     `json:"last_error,omitempty"`
 	Documents []Document `json:"documents"`
 }
 
@@ -92,6 +95,9 @@ func ChangesPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop
 
 // MaxChanges is the most rows one page of changes holds (and the default page size).
 const MaxChanges = 1000
+
+// MaxPage bounds the JSON of the rows of one page of changes: well within what a till reads (MaxBody).
+const MaxPage = MaxBody / 2
 
 // Product is a product of the head office's catalog for a shop, as the till's catalog file has it.
 // Money is decimal text in the shop's currency; ReorderPoint is in thousandths of the unit.

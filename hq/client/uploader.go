@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -20,6 +21,10 @@ type Uploader struct {
 	Outbox app.Outbox
 	Client *Client
 	Batch  int // documents per upload; 500 when zero
+	// Bytes bounds the documents' bodies in one upload; half the head office's api.MaxBody when zero.
+	// A refusal as too large halves it (down to one document), and a document too large alone is
+	// rejected here: one huge document never stops the ones after it.
+	Bytes int
 
 	// Backoff after a failure grows from MinBackoff to MaxBackoff (1 s and 1 min when zero), with jitter so
 	// a shop's tills do not all retry at once when the head office returns.
@@ -46,6 +51,9 @@ func (u *Uploader) init() {
 			u.Batch = 500
 		}
 		u.Batch = min(u.Batch, api.MaxBatch)
+		if u.Bytes <= 0 {
+			u.Bytes = api.MaxBody / 2
+		}
 		if u.MinBackoff == 0 {
 			u.MinBackoff = time.Second
 		}
@@ -170,17 +178,15 @@ func (u *Uploader) UploadPending(ctx context.Context) (int, error) {
 	}
 }
 
-// uploadBatch sends the oldest pending batch; more says a full batch went, so more may wait.
+// uploadBatch sends the oldest pending batch, as many documents as Batch and Bytes allow; more says it
+// left some pending.
 func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err error) {
-	pending, err := u.Outbox.PendingCount(ctx)
+	backlog, err := u.Outbox.Backlog(ctx)
 	if err != nil {
 		return 0, false, err
 	}
-	nRejected, err := u.Outbox.RejectedCount(ctx)
-	if err != nil {
-		return 0, false, err
-	}
-	u.update(func(s *app.SyncStatus) { s.Pending, s.Rejected = pending, nRejected })
+	pending := backlog.Pending
+	u.update(func(s *app.SyncStatus) { s.Pending, s.Rejected, s.Oldest = pending, backlog.Rejected, backlog.Oldest })
 	if pending == 0 {
 		u.update(func(s *app.SyncStatus) { s.Online, s.LastError = true, "" })
 		return 0, false, nil
@@ -189,15 +195,40 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 	if err != nil || len(docs) == 0 {
 		return 0, false, err
 	}
-	req := api.UploadRequest{Pending: pending, Documents: make([]api.Document, len(docs))}
+	size := 0
+	for i, d := range docs {
+		if size += len(d.Body); size > u.Bytes && i > 0 {
+			docs = docs[:i]
+			break
+		}
+	}
+	req := api.UploadRequest{Pending: pending, Oldest: backlog.Oldest, LastError: u.Status().LastError,
+		Documents: make([]api.Document, len(docs))}
+	for i, d := range docs {
+		req.Documents[i] = api.Document{ID: d.ID, Kind: d.Kind, Version: document.Version, Seq: d.Seq, At: d.At, Body: d.Body}
+	}
+	reply, err := u.Client.Upload(ctx, req)
+	var refused *api.Error
+	if errors.As(err, &refused) && refused.Status == http.StatusRequestEntityTooLarge {
+		if len(docs) > 1 {
+			u.Bytes = max(size/2, 1) // the head office (or a proxy before it) takes less: send less
+			return 0, true, nil
+		}
+		// One document alone is too large for the head office: it can never go, and must not stop the rest.
+		reason := fmt.Sprintf("%d bytes: larger than the head office accepts (%s)", len(docs[0].Body), refused.Message)
+		if err := u.Outbox.MarkRejected(ctx, []app.Rejection{{ID: docs[0].ID, Reason: reason}}, time.Now()); err != nil {
+			return 0, false, err
+		}
+		u.update(func(s *app.SyncStatus) { s.Rejected++ })
+		return 1, true, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
 	asked := make(map[string]bool, len(docs))
 	for i, d := range docs {
 		req.Documents[i] = api.Document{ID: d.ID, Kind: d.Kind, Version: document.Version, Seq: d.Seq, At: d.At, Body: d.Body}
 		asked[d.ID] = true
-	}
-	reply, err := u.Client.Upload(ctx, req)
-	if err != nil {
-		return 0, false, err
 	}
 	acked := make([]string, 0, len(docs))
 	for _, id := range append(reply.Stored, reply.Duplicates...) {
@@ -232,5 +263,5 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 	if len(asked) > 0 {
 		return done, false, errors.New("head office acknowledged only part of the batch")
 	}
-	return done, len(docs) == u.Batch, nil
+	return done, int64(done) < pending, nil
 }

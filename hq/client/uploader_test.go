@@ -2,7 +2,9 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/hq/api"
 	"checkout/hq/client"
 	"checkout/hq/hqtest"
@@ -206,5 +209,121 @@ func TestUploadRefusedKeepsDocumentsPending(t *testing.T) {
 	}
 	if n, _ := tl.store.PendingCount(context.Background()); n != 1 {
 		t.Fatalf("%d pending, want the sale still pending", n)
+	}
+}
+
+// memOutbox is an outbox in memory, for documents the real till could not make: huge ones.
+type memOutbox struct {
+	docs     []app.OutboxDoc
+	sent     map[string]bool
+	rejected map[string]string
+	batches  []int // bytes of each upload's bodies, as the uploader asked for them
+}
+
+func (o *memOutbox) PendingOutbox(_ context.Context, limit int) ([]app.OutboxDoc, error) {
+	var out []app.OutboxDoc
+	for _, d := range o.docs {
+		if !o.sent[d.ID] && o.rejected[d.ID] == "" && len(out) < limit {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (o *memOutbox) MarkSent(_ context.Context, ids []string, _ time.Time) error {
+	for _, id := range ids {
+		o.sent[id] = true
+	}
+	return nil
+}
+
+func (o *memOutbox) MarkRejected(_ context.Context, rs []app.Rejection, _ time.Time) error {
+	for _, r := range rs {
+		o.rejected[r.ID] = r.Reason
+	}
+	return nil
+}
+
+func (o *memOutbox) Backlog(ctx context.Context) (app.Backlog, error) {
+	docs, _ := o.PendingOutbox(ctx, len(o.docs))
+	b := app.Backlog{Pending: int64(len(docs)), Rejected: int64(len(o.rejected))}
+	if len(docs) > 0 {
+		b.Oldest = docs[0].At
+	}
+	return b, nil
+}
+
+// Large documents never stop a till's uploads: a batch over the head office's 8 MiB is split (the
+// uploader halves what it sends when refused as too large), and a document too large alone is rejected
+// at the till and the ones after it go; the head office's status shows the backlog meanwhile.
+func TestUploadSizesBatchesByBytes(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	cfg := h.Enrol("north", "T01")
+	ob := &memOutbox{sent: map[string]bool{}, rejected: map[string]string{}}
+	at := time.Now().Add(-time.Hour)
+	// 40 sales of 1,000 lines (≈ 300 KB each, 12 MB in all), a 9 MiB document, and a small sale.
+	for i := range 42 {
+		n := int64(i + 1)
+		d := hqtest.SaleDoc(fmt.Sprintf("0b9a2c1e-6a0f-4c36-9a57-%012d", n), n, "1.00")
+		if i < 40 {
+			var sale document.Sale
+			json.Unmarshal(d.Body, &sale)
+			line := sale.Lines[0]
+			line.Total, line.Gross, line.UnitPrice = "0.00", "0.00", "0.00"
+			line.Name = strings.Repeat("Long product name ", 10)
+			for range 999 {
+				sale.Lines = append(sale.Lines, line)
+			}
+			sale.ItemCount = 1000
+			d.Body, _ = json.Marshal(sale)
+		}
+		if i == 40 {
+			d.Body = json.RawMessage(`{"x":"` + strings.Repeat("a", 9<<20) + `"}`)
+		}
+		ob.docs = append(ob.docs, app.OutboxDoc{ID: d.ID, Kind: d.Kind, Seq: d.Seq, At: at, Body: d.Body})
+	}
+	u := uploader(t, cfg, ob, 0)
+	u.Bytes = 64 << 20 // more than the head office takes: the first upload is refused as too large
+	sent, err := u.UploadPending(context.Background())
+	if err != nil || sent != 42 {
+		t.Fatalf("uploaded %d, %v", sent, err)
+	}
+	if len(ob.sent) != 41 || len(ob.rejected) != 1 || !strings.Contains(ob.rejected[ob.docs[40].ID], "larger than the head office accepts") {
+		t.Fatalf("sent %d, rejected %v", len(ob.sent), ob.rejected)
+	}
+	if u.Bytes > api.MaxBody {
+		t.Fatalf("the uploader still sends %d bytes at once", u.Bytes)
+	}
+	if rows, _, _ := hqSales(t, h, "T01"); rows != 41 {
+		t.Fatalf("head office holds %d sales", rows)
+	}
+	if st := u.Status(); st.Pending != 0 || st.Rejected != 1 || !st.Stuck(time.Now()) {
+		t.Fatalf("status %+v", st)
+	}
+}
+
+// The head office shows a till's backlog: how old its oldest unsent document is, and its last error.
+func TestHeadOfficeShowsAStuckTill(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	cfg := h.Enrol("north", "T01")
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldest := time.Now().Add(-25 * time.Minute).UTC().Truncate(time.Second)
+	if _, err := c.Upload(context.Background(), api.UploadRequest{Pending: 24, Oldest: oldest, LastError: "connection reset\x00 by peer",
+		Documents: []api.Document{hqtest.SaleDoc("0b9a2c1e-6a0f-4c36-9a57-000000000001", 1, "3.00")}}); err != nil {
+		t.Fatal(err)
+	}
+	sts, err := h.Server.Status(context.Background())
+	if err != nil || len(sts) != 1 || sts[0].Pending != 23 || !sts[0].Oldest.Equal(oldest) || sts[0].LastError != "connection reset by peer" {
+		t.Fatalf("status %+v, %v", sts, err)
+	}
+	// A refused upload is named there too.
+	if _, err := c.Upload(context.Background(), api.UploadRequest{}); err == nil {
+		t.Fatal("an empty upload was taken")
+	}
+	if sts, _ := h.Server.Status(context.Background()); !strings.Contains(sts[0].LastError, "refused: no documents") {
+		t.Fatalf("status after a refusal %+v", sts)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -114,20 +115,34 @@ func (s *Server) Changes(ctx context.Context, shopID, after int64, limit int) (a
 		if err != nil {
 			return err
 		}
-		// The page is the lowest limit sequence numbers of both lists.
-		seqs := make([]int64, 0, len(products)+len(members))
+		// The page is the lowest limit sequence numbers of both lists, cut where their JSON would pass
+		// api.MaxPage bytes (one row at least): a page too big for the till stops every till for ever.
+		type row struct {
+			seq  int64
+			size int
+		}
+		rowsBySeq := make([]row, 0, len(products)+len(members))
 		for _, p := range products {
-			seqs = append(seqs, p.Seq)
+			b, _ := json.Marshal(p)
+			rowsBySeq = append(rowsBySeq, row{p.Seq, len(b) + 1})
 		}
 		for _, m := range members {
-			seqs = append(seqs, m.Seq)
+			b, _ := json.Marshal(m)
+			rowsBySeq = append(rowsBySeq, row{m.Seq, len(b) + 1})
 		}
-		sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
-		if len(seqs) == 0 {
+		sort.Slice(rowsBySeq, func(i, j int) bool { return rowsBySeq[i].seq < rowsBySeq[j].seq })
+		if len(rowsBySeq) == 0 {
 			return nil
 		}
-		page.More = len(seqs) >= limit
-		page.Next = seqs[min(limit, len(seqs))-1]
+		cut, size := min(limit, len(rowsBySeq)), 0
+		for i, r := range rowsBySeq[:cut] {
+			if size += r.size; size > api.MaxPage && i > 0 {
+				cut = i
+				break
+			}
+		}
+		page.More = len(rowsBySeq) >= limit || cut < len(rowsBySeq)
+		page.Next = rowsBySeq[cut-1].seq
 		for _, p := range products {
 			if p.Seq <= page.Next {
 				page.Products = append(page.Products, p)

@@ -97,23 +97,29 @@ type TillStatus struct {
 	Documents  int64     // documents stored from it, rejected ones included
 	Sales      int64
 	Rejected   int64 // documents it sent that failed the head office's checks
+	// Oldest is when the till's oldest unsent document was made, as it last said; zero when none waits.
+	Oldest    time.Time
+	LastError string // the till's last failure to sync, or the head office's last refusal of it
 }
 
 // Status lists every till of every shop.
 func (s *Server) Status(ctx context.Context) ([]TillStatus, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, t.last_seen_at, t.last_pending,
 			(SELECT count(*) FROM documents d WHERE d.till_id = t.id), (SELECT count(*) FROM sales x WHERE x.till_id = t.id),
-			(SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected')
+			(SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected'), t.oldest_pending_at, t.last_error
 		FROM tills t JOIN shops s ON s.id = t.shop_id ORDER BY s.code, t.name`)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (TillStatus, error) {
 		var st TillStatus
-		var seen *time.Time
-		err := row.Scan(&st.Shop, &st.Till, &seen, &st.Pending, &st.Documents, &st.Sales, &st.Rejected)
+		var seen, oldest *time.Time
+		err := row.Scan(&st.Shop, &st.Till, &seen, &st.Pending, &st.Documents, &st.Sales, &st.Rejected, &oldest, &st.LastError)
 		if seen != nil {
 			st.LastSeen = *seen
+		}
+		if oldest != nil {
+			st.Oldest = *oldest
 		}
 		return st, err
 	})

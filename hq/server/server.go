@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -163,11 +165,16 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req api.UploadRequest
-	if e := decode(w, r, &req, api.MaxBody); e != nil {
-		writeError(w, e)
-		return
+	e := decode(w, r, &req, api.MaxBody)
+	if e == nil {
+		e = validate(&req)
 	}
-	if e := validate(&req); e != nil {
+	if e != nil {
+		// The owner sees on checkout-hq status why this till's uploads fail.
+		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`,
+			t.id, "refused: "+e.Message); err != nil {
+			s.log.Error("note refusal", "till", t.name, "err", err)
+		}
 		writeError(w, e)
 		return
 	}
@@ -282,6 +289,23 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 	if err := updateMembers(ctx, tx, t.shopID, t.id, reply.Stored); err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE tills SET last_seen_at = now(), last_pending = $2 WHERE id = $1`, t.id, max(0, req.Pending-int64(n)))
+	left := max(0, req.Pending-int64(n))
+	var oldest *time.Time
+	if left > 0 && !req.Oldest.IsZero() {
+		oldest = &req.Oldest
+	}
+	_, err = tx.Exec(ctx, `UPDATE tills SET last_seen_at = now(), last_pending = $2, oldest_pending_at = $3, last_error = $4 WHERE id = $1`,
+		t.id, left, oldest, truncate(req.LastError, 500))
 	return err
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, and makes it valid UTF-8 without NULs, which
+// PostgreSQL's text refuses: what a till reports is shown, never trusted.
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "?")
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"checkout/hq/api"
 	"checkout/hq/client"
 	"checkout/hq/hqtest"
@@ -209,5 +211,41 @@ func TestEnrolRefusesBigBodiesCheaply(t *testing.T) {
 	}
 	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 64<<20 {
 		t.Errorf("forty big enrolment bodies grew the heap by %d MB", grew>>20)
+	}
+}
+
+// A shop whose catalog has huge rows (1,100 products with 9 KB names, stored before names were bounded)
+// still comes down: every page of changes stays within what a till reads, and the pages cover them all.
+func TestChangesPagesAreSizedByBytes(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	h.Enrol("north", "T01")
+	conn, err := pgx.Connect(ctx, h.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `INSERT INTO products (shop_id, sku, name, unit, price, tax_class)
+		SELECT (SELECT id FROM shops WHERE code = 'north'), 'SKU-' || n, repeat('名', 3000), 'piece', 1, 'standard'
+		FROM generate_series(1, 1100) n`); err != nil {
+		t.Fatal(err)
+	}
+	var shopID int64
+	if err := conn.QueryRow(ctx, `SELECT id FROM shops WHERE code = 'north'`).Scan(&shopID); err != nil {
+		t.Fatal(err)
+	}
+	seen, after, pages := 0, int64(0), 0
+	for more := true; more; pages++ {
+		page, err := h.Server.Changes(ctx, shopID, after, api.MaxChanges)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(page); len(b) > api.MaxBody {
+			t.Fatalf("page %d is %d bytes, more than a till reads", pages, len(b))
+		}
+		seen, after, more = seen+len(page.Products), page.Next, page.More
+	}
+	if seen != 1100 || pages < 3 {
+		t.Fatalf("%d products in %d pages", seen, pages)
 	}
 }
