@@ -435,6 +435,9 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	key, err := cardKey(cfg.DBPath)
+	if err == nil {
+		_, err = tillKey(cfg.DBPath) // made at the first start; a damaged one stops the till here
+	}
 	if err != nil {
 		scanners.Close()
 		st.Close()
