@@ -382,6 +382,7 @@ type Main struct {
 	scanners scannerSource
 	cards    cardSource
 	cardKey  []byte
+	pins     *app.PINs // peppered with till.key
 	sales    *wakingLog
 	stopSync func()
 	// syncStatus is the head office link's latest status; nil for a till not enrolled.
@@ -435,8 +436,9 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	key, err := cardKey(cfg.DBPath)
+	var pins *app.PINs
 	if err == nil {
-		_, err = tillKey(cfg.DBPath) // made at the first start; a damaged one stops the till here
+		pins, err = tillPINs(cfg.DBPath, set.Security)
 	}
 	if err != nil {
 		scanners.Close()
@@ -457,7 +459,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, Printer: prn, SimPrinter: simPrinter,
-		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key, sales: sales}, nil
+		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key, pins: pins, sales: sales}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -480,7 +482,8 @@ func (m *Main) Start(a fyne.App) {
 		opt.Sync = m.Store // an enrolled till has a sync page
 	}
 	opt.CardKey = m.cardKey
-	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.settings.Security, time.Now)
+	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.pins, time.Now)
+	opt.AccountPINs = app.NewAccountPINs(m.Store, m.pins, time.Now)
 	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}

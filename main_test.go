@@ -793,14 +793,25 @@ func TestUserCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Wang  supervisor  inactive") {
 		t.Errorf("users = %d %q", code, out)
 	}
+	if code, _, errOut := cli("-db", db, "user-set", "Wang", "active"); code != 0 {
+		t.Errorf("user-set active = %d %q", code, errOut)
+	}
+	// The till signs in with the PIN the command hashed, peppered with the same till.key.
 	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	u, _ := st.UserByName(context.Background(), "Wang")
-	if !app.PINMatches(u.PINHash, "5678") || app.PINMatches(u.PINHash, "1234") {
-		t.Error("user-set pin did not change the PIN")
+	pins, err := tillPINs(db, app.DefaultSecurity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := app.NewAuth(st, "T01", pins, time.Now)
+	if _, err := auth.SignIn(context.Background(), "Wang", "1234"); !errors.Is(err, app.ErrWrongPIN) {
+		t.Errorf("the old PIN: %v", err)
+	}
+	if _, err := auth.SignIn(context.Background(), "Wang", "5678"); err != nil {
+		t.Errorf("user-set pin did not change the PIN: %v", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"checkout/app"
 	"checkout/app/tillkey"
 )
 
@@ -19,6 +20,15 @@ func tillKey(dbPath string) (tillkey.Secret, error) {
 		return tillkey.Secret{}, err
 	}
 	return tillkey.New(b)
+}
+
+// tillPINs returns how the till hashes and locks PINs: the shop's policy, and the pepper from till.key.
+func tillPINs(dbPath string, policy app.Security) (*app.PINs, error) {
+	secret, err := tillKey(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	return app.NewPINs(secret.Derive(tillkey.PINPepper), policy)
 }
 
 // keyFile returns the secret kept in the file name beside the database at dbPath, creating it with

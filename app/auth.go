@@ -64,7 +64,7 @@ type User struct {
 	ID          int64
 	Name        string
 	Role        Role
-	PINHash     string // argon2id (HashPIN); the PIN itself is never kept
+	PINHash     string // PINs.Hash; the PIN itself is never kept
 	Active      bool   // an inactive user cannot sign in; users are never deleted, their sales name them
 	FailedPINs  int    // wrong PINs (and two-factor codes) since the last right one
 	LockedUntil time.Time
@@ -91,8 +91,9 @@ type Staff interface {
 	AddUser(ctx context.Context, u User, by string, at time.Time) (User, error)
 	// UpdateUser stores u's role, PIN hash and active flag, and clears its wrong PINs.
 	UpdateUser(ctx context.Context, u User, by string, at time.Time) error
-	// RecordPINs stores a user's count of wrong PINs, lock and last two-factor step; a lock is journaled.
-	RecordPINs(ctx context.Context, u User, at time.Time) error
+	// RecordPINs stores a user's count of wrong PINs, lock and last two-factor step, and their PIN hash
+	// if the stored one is still checked (a PIN changed meanwhile stays); a lock is journaled.
+	RecordPINs(ctx context.Context, u User, checked string, at time.Time) error
 	// RecordOverride journals a supervisor's approval of one action in another user's session.
 	RecordOverride(ctx context.Context, o Override) error
 }
@@ -164,7 +165,7 @@ func (e *LockedError) Unwrap() error { return ErrUserLocked }
 type Auth struct {
 	staff  Staff
 	till   string
-	policy Security
+	pins   *PINs
 	now    func() time.Time
 	sealer *sealer // seals two-factor secrets; nil: two-factor sign-in cannot be turned on
 }
@@ -179,12 +180,9 @@ func (a *Auth) SetSealKey(key []byte) error {
 	return nil
 }
 
-// NewAuth returns the sign-in service of till over staff. now is the clock.
-func NewAuth(staff Staff, till string, policy Security, now func() time.Time) *Auth {
-	if policy.PINTries <= 0 {
-		policy.PINTries = DefaultSecurity().PINTries
-	}
-	return &Auth{staff: staff, till: till, policy: policy, now: now}
+// NewAuth returns the sign-in service of till over staff, whose PINs pins hashes and locks. now is the clock.
+func NewAuth(staff Staff, till string, pins *PINs, now func() time.Time) *Auth {
+	return &Auth{staff: staff, till: till, pins: pins, now: now}
 }
 
 // Users returns the staff who can sign in, by name, for the sign-in screen.
@@ -223,7 +221,7 @@ func (a *Auth) CreateOwner(ctx context.Context, name, pin string) (*Session, err
 	if !first {
 		return nil, ErrOwnerExists
 	}
-	u, err := newUser(name, RoleOwner, pin)
+	u, err := a.newUser(name, RoleOwner, pin)
 	if err != nil {
 		return nil, err
 	}
@@ -260,12 +258,17 @@ func (a *Auth) check(ctx context.Context, name, pin string) (User, error) {
 	case u.Locked(now):
 		return User{}, &LockedError{Until: u.LockedUntil}
 	}
-	if !PINMatches(u.PINHash, pin) {
+	ok, upgrade := a.pins.match(u.PINHash, pin)
+	if !ok {
 		return User{}, a.wrongSecret(ctx, u, now, ErrWrongPIN)
 	}
-	if u.FailedPINs != 0 || !u.LockedUntil.IsZero() {
+	if u.FailedPINs != 0 || !u.LockedUntil.IsZero() || upgrade != "" {
+		checked := u.PINHash
 		u.FailedPINs, u.LockedUntil = 0, time.Time{}
-		if err := a.staff.RecordPINs(ctx, u, now); err != nil {
+		if upgrade != "" {
+			u.PINHash = upgrade
+		}
+		if err := a.staff.RecordPINs(ctx, u, checked, now); err != nil {
 			return User{}, err
 		}
 	}
@@ -276,10 +279,10 @@ func (a *Auth) check(ctx context.Context, name, pin string) (User, error) {
 // It returns a *LockedError if u is now locked, else wrong.
 func (a *Auth) wrongSecret(ctx context.Context, u User, now time.Time, wrong error) error {
 	u.FailedPINs++
-	if u.FailedPINs >= a.policy.PINTries {
-		u.FailedPINs, u.LockedUntil = 0, now.Add(a.policy.PINLock)
+	if u.FailedPINs >= a.pins.policy.PINTries {
+		u.FailedPINs, u.LockedUntil = 0, now.Add(a.pins.policy.PINLock)
 	}
-	if err := a.staff.RecordPINs(ctx, u, now); err != nil {
+	if err := a.staff.RecordPINs(ctx, u, u.PINHash, now); err != nil {
 		return err
 	}
 	if u.Locked(now) {
@@ -397,7 +400,7 @@ func (s *Session) Unlock(ctx context.Context, pin string) error {
 }
 
 // newUser checks a new user's name, role and PIN and hashes the PIN.
-func newUser(name string, role Role, pin string) (User, error) {
+func (a *Auth) newUser(name string, role Role, pin string) (User, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 40 {
 		return User{}, fmt.Errorf("%w: a name is 1 to 40 characters", ErrInvalidUser)
@@ -405,7 +408,7 @@ func newUser(name string, role Role, pin string) (User, error) {
 	if _, err := ParseRole(string(role)); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPIN(pin)
+	hash, err := a.pins.Hash(pin)
 	if err != nil {
 		return User{}, err
 	}
@@ -417,7 +420,7 @@ func (a *Auth) AddUser(ctx context.Context, s *Session, name string, role Role, 
 	if _, err := s.Allow(PermUsers); err != nil {
 		return User{}, err
 	}
-	u, err := newUser(name, role, pin)
+	u, err := a.newUser(name, role, pin)
 	if err != nil {
 		return User{}, err
 	}
@@ -450,7 +453,7 @@ func (a *Auth) ChangeUser(ctx context.Context, s *Session, name string, c UserCh
 		u.Role = *c.Role
 	}
 	if c.PIN != nil {
-		if u.PINHash, err = HashPIN(*c.PIN); err != nil {
+		if u.PINHash, err = a.pins.Hash(*c.PIN); err != nil {
 			return User{}, err
 		}
 	}
@@ -590,7 +593,7 @@ func (s *Session) VerifySecondFactor(ctx context.Context, code string) error {
 		return a.wrongSecret(ctx, u, now, ErrWrongCode)
 	}
 	u.FailedPINs, u.TOTPStep = 0, step
-	if err := a.staff.RecordPINs(ctx, u, now); err != nil {
+	if err := a.staff.RecordPINs(ctx, u, u.PINHash, now); err != nil {
 		return err
 	}
 	s.user, s.verified = u, true

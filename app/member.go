@@ -22,7 +22,7 @@ type Member struct {
 	Points   int64
 	Balance  money.Amount // prepaid stored value
 	Cards    []MemberCard
-	// PINHash is the argon2id hash of the PIN that guards paying from the account (HashPIN); "" for none.
+	// PINHash is the hash of the PIN that guards paying from the account (PINs.Hash); "" for none.
 	PINHash string
 	// HQKnown says the head office has told this till of the member (a down-sync); HQBalance is the
 	// prepaid balance it said, negative when tills overdrew the card offline.
@@ -145,31 +145,8 @@ func (c *Checkout) SetMember(m Member) error {
 	return nil
 }
 
-// maxPINTries is how many wrong PINs a sale allows before the member's account cannot pay it.
-const maxPINTries = 3
-
-// NeedsPIN reports whether paying from the member's account still needs their PIN.
+// NeedsPIN reports whether paying from the member's account still needs their PIN (AccountPINs.Enter).
 func (c *Checkout) NeedsPIN() bool { return c.member != nil && c.member.PINHash != "" && !c.pinOK }
-
-// EnterPIN checks the member's PIN for paying from their account in this sale.
-func (c *Checkout) EnterPIN(pin string) error {
-	switch {
-	case c.member == nil:
-		return ErrNoMember
-	case c.pinTries >= maxPINTries:
-		return ErrPINLocked
-	case !c.NeedsPIN():
-		return nil
-	case !PINMatches(c.member.PINHash, pin):
-		c.pinTries++
-		if c.pinTries >= maxPINTries {
-			return ErrPINLocked
-		}
-		return fmt.Errorf("%w: %d tries left", ErrWrongPIN, maxPINTries-c.pinTries)
-	}
-	c.pinOK = true
-	return nil
-}
 
 // Member returns the member on the sale in progress; ok is false when there is none.
 func (c *Checkout) Member() (m Member, ok bool) {

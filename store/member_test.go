@@ -396,11 +396,8 @@ func TestAccountPINGuardsPrepaid(t *testing.T) {
 	ctx := context.Background()
 	m := newMember(t, s, "Wang Fang", "")
 	topUp(t, s, m, 10000)
-	hash, err := app.HashPIN("2468")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetPIN(ctx, m.ID, hash, time.Now()); err != nil {
+	pins := app.NewAccountPINs(s, testPINs(t), time.Now)
+	if err := pins.Set(ctx, m, "2468"); err != nil {
 		t.Fatal(err)
 	}
 	m, _ = s.MemberByNumber(ctx, m.Number)
@@ -412,10 +409,10 @@ func TestAccountPINGuardsPrepaid(t *testing.T) {
 	if _, err := co.PayPrepaid(cny(300)); !errors.Is(err, app.ErrPINRequired) {
 		t.Fatalf("prepaid without the PIN: %v", err)
 	}
-	if err := co.EnterPIN("1357"); !errors.Is(err, app.ErrWrongPIN) {
+	if err := pins.Enter(ctx, co, "1357"); !errors.Is(err, app.ErrWrongPIN) {
 		t.Fatalf("a wrong PIN: %v", err)
 	}
-	if err := co.EnterPIN("2468"); err != nil {
+	if err := pins.Enter(ctx, co, "2468"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := co.PayPrepaid(cny(300)); err != nil {
@@ -430,11 +427,11 @@ func TestAccountPINGuardsPrepaid(t *testing.T) {
 	}
 	_ = co.SetMember(m)
 	for i, want := range []error{app.ErrWrongPIN, app.ErrWrongPIN, app.ErrPINLocked, app.ErrPINLocked} {
-		if err := co.EnterPIN("0000"); !errors.Is(err, want) {
+		if err := pins.Enter(ctx, co, "0000"); !errors.Is(err, want) {
 			t.Fatalf("wrong PIN %d: %v, want %v", i+1, err, want)
 		}
 	}
-	if err := co.EnterPIN("2468"); !errors.Is(err, app.ErrPINLocked) {
+	if err := pins.Enter(ctx, co, "2468"); !errors.Is(err, app.ErrPINLocked) {
 		t.Fatalf("the right PIN after the lock: %v", err)
 	}
 	if _, err := co.PayCash(co.CashDue()); err != nil {

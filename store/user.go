@@ -119,11 +119,14 @@ type lockDoc struct {
 	Until string `json:"until"`
 }
 
-// RecordPINs stores a user's wrong-PIN count and lock; a new lock is journaled.
-func (s *Store) RecordPINs(ctx context.Context, u app.User, at time.Time) error {
+// RecordPINs stores a user's wrong-PIN count, lock and two-factor step, and their PIN hash if the stored one
+// is still checked: an upgrade of the PIN just checked never overwrites a PIN changed meanwhile. A new lock
+// is journaled.
+func (s *Store) RecordPINs(ctx context.Context, u app.User, checked string, at time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_pins = ?, locked_until = ?, totp_step = ? WHERE id = ?`,
-			u.FailedPINs, lockText(u), u.TOTPStep, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_pins = ?, locked_until = ?, totp_step = ?,
+			pin_hash = CASE pin_hash WHEN ? THEN ? ELSE pin_hash END WHERE id = ?`,
+			u.FailedPINs, lockText(u), u.TOTPStep, checked, u.PINHash, u.ID); err != nil {
 			return err
 		}
 		if u.Locked(at) {

@@ -365,22 +365,14 @@ func (v *memberView) topUp() {
 // setPIN sets the chosen member's PIN, or removes it when none is typed.
 func (v *memberView) setPIN() {
 	m, _ := v.chosenMember()
-	hash := ""
-	if v.pin.Text != "" {
-		var err error
-		if hash, err = app.HashPIN(v.pin.Text); err != nil {
-			v.pin.SetText("")
-			v.problem.SetText(errorMessage(err))
-			return
-		}
-	}
-	if err := v.till.opt.Members.SetPIN(context.Background(), m.ID, hash, v.till.opt.Now()); err != nil {
+	if err := v.till.opt.AccountPINs.Set(context.Background(), m, v.pin.Text); err != nil {
+		v.pin.SetText("")
 		v.problem.SetText(errorMessage(err))
 		return
 	}
 	v.refreshChosen()
 	v.closeForm()
-	if hash == "" {
+	if m, _ := v.chosenMember(); m.PINHash == "" {
 		v.detail.SetText(v.detail.Text + "\n" + lang.L("No PIN: the account pays without one."))
 	} else {
 		v.detail.SetText(v.detail.Text + "\n" + lang.L("PIN set: paying from the account asks for it."))

@@ -30,7 +30,7 @@ func TestFirstRunCreatesTheOwner(t *testing.T) {
 	}
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
 	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", KeyClock: keys.now, After: keys.after,
-		Background: func(f func()) { f() }, Auth: app.NewAuth(st, set.Till, set.Security, time.Now)})
+		Background: func(f func()) { f() }, Auth: app.NewAuth(st, set.Till, testPINs(t), time.Now)})
 	w := till.Window()
 	mustShow(t, w, "Welcome: create the owner's account")
 	for _, step := range []string{"Olivia", "1234", "4321"} {
@@ -56,7 +56,7 @@ func withStaff(t *testing.T, till *ui.Till, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	owner := app.SystemSession("Olivia")
-	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	auth := app.NewAuth(st, "T01", testPINs(t), time.Now)
 	if _, err := auth.AddUser(ctx, owner, "Wang", app.RoleSupervisor, "2222"); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestOwnerManagesUsers(t *testing.T) {
 	}
 	press(w, fyne.KeyF9)
 	mustShow(t, w, "Li changed.", "inactive")
-	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	auth := app.NewAuth(st, "T01", testPINs(t), time.Now)
 	if _, err := auth.SignIn(ctx, "Li", "1234"); err == nil {
 		t.Error("an inactive user signed in")
 	}
@@ -213,7 +213,7 @@ func TestTwoFactorSignInForTheBackOffice(t *testing.T) {
 		}
 	})
 	ctx := context.Background()
-	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	auth := app.NewAuth(st, "T01", testPINs(t), time.Now)
 	if _, err := auth.AddUser(ctx, app.SystemSession("setup"), "Olivia", app.RoleOwner, "1111"); err != nil {
 		t.Fatal(err)
 	}
