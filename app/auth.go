@@ -36,6 +36,7 @@ const (
 	PermCatalogEdit   Permission = "catalog_edit"
 	PermReports       Permission = "reports"
 	PermUsers         Permission = "user_admin"
+	PermUnlockPIN     Permission = "unlock_member_pin" // lift the lock wrong PINs put on a member's account
 )
 
 // Can reports whether the role may do p without anyone's approval.
@@ -61,13 +62,12 @@ func ParseRole(s string) (Role, error) {
 
 // User is a member of staff who signs in with a PIN.
 type User struct {
-	ID          int64
-	Name        string
-	Role        Role
-	PINHash     string // PINs.Hash; the PIN itself is never kept
-	Active      bool   // an inactive user cannot sign in; users are never deleted, their sales name them
-	FailedPINs  int    // wrong PINs (and two-factor codes) since the last right one
-	LockedUntil time.Time
+	ID      int64
+	Name    string
+	Role    Role
+	PINHash string // PINs.Hash; the PIN itself is never kept
+	Active  bool   // an inactive user cannot sign in; users are never deleted, their sales name them
+	PINLock
 	// TOTPSecret is the user's two-factor secret, sealed (see sealer); "" when two-factor sign-in is off.
 	// TOTPStep is the last code's time step, so no code is used twice.
 	TOTPSecret string
@@ -76,9 +76,6 @@ type User struct {
 
 // TwoFactor reports whether the user's back office needs a code from their authenticator app.
 func (u User) TwoFactor() bool { return u.TOTPSecret != "" }
-
-// Locked reports whether too many wrong PINs keep the user out at now.
-func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // Staff keeps the users; the store implements it. Changes to users are journaled with who made them
 // (never with a PIN hash).
@@ -151,15 +148,19 @@ func (e *PermissionError) Error() string {
 // Unwrap makes errors.Is(err, ErrNotPermitted) true.
 func (e *PermissionError) Unwrap() error { return ErrNotPermitted }
 
-// LockedError says until when a user is locked out; it wraps ErrUserLocked.
-type LockedError struct{ Until time.Time }
-
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("%s (until %s)", ErrUserLocked.Message, e.Until.Format("15:04"))
+// LockedError says until when wrong PINs lock a user out (Of is ErrUserLocked) or a member's account
+// (ErrPINLocked).
+type LockedError struct {
+	Until time.Time
+	Of    *Error
 }
 
-// Unwrap makes errors.Is(err, ErrUserLocked) true.
-func (e *LockedError) Unwrap() error { return ErrUserLocked }
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("%s (until %s)", e.Of.Message, e.Until.Format("15:04"))
+}
+
+// Unwrap makes errors.Is(err, e.Of) true.
+func (e *LockedError) Unwrap() error { return e.Of }
 
 // Auth signs staff in and out.
 type Auth struct {
@@ -251,44 +252,17 @@ func (a *Auth) check(ctx context.Context, name, pin string) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	now := a.now()
-	switch {
-	case !u.Active:
+	if !u.Active {
 		return User{}, ErrUserInactive
-	case u.Locked(now):
-		return User{}, &LockedError{Until: u.LockedUntil}
 	}
-	ok, upgrade := a.pins.match(u.PINHash, pin)
-	if !ok {
-		return User{}, a.wrongSecret(ctx, u, now, ErrWrongPIN)
-	}
-	if u.FailedPINs != 0 || !u.LockedUntil.IsZero() || upgrade != "" {
-		checked := u.PINHash
-		u.FailedPINs, u.LockedUntil = 0, time.Time{}
-		if upgrade != "" {
-			u.PINHash = upgrade
-		}
-		if err := a.staff.RecordPINs(ctx, u, checked, now); err != nil {
-			return User{}, err
-		}
+	now := a.now()
+	err = a.pins.check(&u.PINHash, &u.PINLock, pin, now, ErrUserLocked, func(checked string) error {
+		return a.staff.RecordPINs(ctx, u, checked, now)
+	})
+	if err != nil {
+		return User{}, err
 	}
 	return u, nil
-}
-
-// wrongSecret counts a wrong PIN or code against u: the policy's PINTries in a row lock them for PINLock.
-// It returns a *LockedError if u is now locked, else wrong.
-func (a *Auth) wrongSecret(ctx context.Context, u User, now time.Time, wrong error) error {
-	u.FailedPINs++
-	if u.FailedPINs >= a.pins.policy.PINTries {
-		u.FailedPINs, u.LockedUntil = 0, now.Add(a.pins.policy.PINLock)
-	}
-	if err := a.staff.RecordPINs(ctx, u, u.PINHash, now); err != nil {
-		return err
-	}
-	if u.Locked(now) {
-		return &LockedError{Until: u.LockedUntil}
-	}
-	return wrong
 }
 
 // SystemSession is the session of a command run on the till's computer by its operating-system user
@@ -461,7 +435,7 @@ func (a *Auth) ChangeUser(ctx context.Context, s *Session, name string, c UserCh
 		u.Active = *c.Active
 	}
 	if c.Unlock || c.PIN != nil {
-		u.FailedPINs, u.LockedUntil = 0, time.Time{}
+		u.PINLock = PINLock{}
 	}
 	if wasOwner && (u.Role != RoleOwner || !u.Active) {
 		if err := a.keepsOwner(ctx, u.ID); err != nil {
@@ -578,7 +552,7 @@ func (s *Session) VerifySecondFactor(ctx context.Context, code string) error {
 	}
 	now := a.now()
 	if u.Locked(now) {
-		return &LockedError{Until: u.LockedUntil}
+		return &LockedError{Until: u.LockedUntil, Of: ErrUserLocked}
 	}
 	if !u.TwoFactor() {
 		s.user, s.verified = u, true
@@ -590,7 +564,11 @@ func (s *Session) VerifySecondFactor(ctx context.Context, code string) error {
 	}
 	step, ok := checkTOTP(secret, code, now, u.TOTPStep)
 	if !ok {
-		return a.wrongSecret(ctx, u, now, ErrWrongCode)
+		wrong := a.pins.wrong(&u.PINLock, now, ErrWrongCode, ErrUserLocked) // counts with wrong PINs
+		if err := a.staff.RecordPINs(ctx, u, u.PINHash, now); err != nil {
+			return err
+		}
+		return wrong
 	}
 	u.FailedPINs, u.TOTPStep = 0, step
 	if err := a.staff.RecordPINs(ctx, u, u.PINHash, now); err != nil {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -76,6 +77,57 @@ func NewPINs(pepper []byte, policy Security) (*PINs, error) {
 		policy.PINTries = DefaultSecurity().PINTries
 	}
 	return &PINs{pepper: bytes.Clone(pepper), policy: policy}, nil
+}
+
+// PINLock is how wrong PINs stand against a user's or a member's PIN: how many in a row since the last
+// right one, and until when the shop's PINTries of them lock it. It is stored with the PIN, so a new sale,
+// another member on the sale or a restart of the till starts nothing afresh.
+type PINLock struct {
+	FailedPINs  int // wrong PINs (and, for staff, two-factor codes) since the last right one
+	LockedUntil time.Time
+}
+
+// Locked reports whether wrong PINs keep the PIN locked at now.
+func (l PINLock) Locked(now time.Time) bool { return now.Before(l.LockedUntil) }
+
+// check is the PIN check that staff and members share. It checks pin against *hash for someone whose
+// wrong PINs so far are *l, at now, and sets both as they are to be stored: a wrong PIN counts, the right
+// one clears the count, and a hash of an older recipe is replaced by the current recipe's. If that changed
+// anything, store stores it (checked: the hash the PIN was checked against) before check returns nil,
+// ErrWrongPIN or a *LockedError of locked.
+func (p *PINs) check(hash *string, l *PINLock, pin string, now time.Time, locked *Error, store func(checked string) error) error {
+	if l.Locked(now) {
+		return &LockedError{Until: l.LockedUntil, Of: locked}
+	}
+	checked := *hash
+	ok, upgrade := p.match(checked, pin)
+	var err error
+	switch {
+	case !ok:
+		err = p.wrong(l, now, ErrWrongPIN, locked)
+	case *l == PINLock{} && upgrade == "":
+		return nil // nothing to store
+	default:
+		*l = PINLock{}
+		if upgrade != "" {
+			*hash = upgrade
+		}
+	}
+	if serr := store(checked); serr != nil {
+		return serr
+	}
+	return err
+}
+
+// wrong counts a wrong PIN or code against l at now: the policy's PINTries in a row lock it for PINLock.
+// It returns a *LockedError of locked if l is now locked, else wrong.
+func (p *PINs) wrong(l *PINLock, now time.Time, wrong error, locked *Error) error {
+	l.FailedPINs++
+	if l.FailedPINs < p.policy.PINTries {
+		return wrong
+	}
+	l.FailedPINs, l.LockedUntil = 0, now.Add(p.policy.PINLock)
+	return &LockedError{Until: l.LockedUntil, Of: locked}
 }
 
 // Hash returns the PIN's hash in the current recipe, with a fresh random salt.
