@@ -141,7 +141,7 @@ Commands:
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
                    scanner.prefix, keyboard.wedge_gap_ms,
                    discount_limit (10: the % a cashier may take off a line), idle_lock_minutes (5),
-                   pin_tries (5), pin_lock_minutes (15),
+                   pin_tries (5: 3 to 10), pin_lock_minutes (15: at least 1),
                    prepaid_offline_limit (50: what a card may spend here while offline; 0: its balance),
                    printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),
                    printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),

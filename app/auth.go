@@ -120,6 +120,18 @@ func DefaultSecurity() Security {
 	return Security{PINTries: 5, PINLock: 15 * time.Minute, IdleLock: 5 * time.Minute, DiscountLimitBP: 1000}
 }
 
+// checkPINLock refuses a PIN lock that would all but switch itself off: more than 10 tries, a lock of less
+// than a minute; or one that locks out for a slip (fewer than 3 tries) or for more than a day.
+func (s Security) checkPINLock() error {
+	switch {
+	case s.PINTries < 3 || s.PINTries > 10:
+		return fmt.Errorf("%w: pin_tries %d: 3 to 10", ErrInvalidSetting, s.PINTries)
+	case s.PINLock < time.Minute || s.PINLock > 24*time.Hour:
+		return fmt.Errorf("%w: pin_lock_minutes %d: 1 to 1440", ErrInvalidSetting, s.PINLock/time.Minute)
+	}
+	return nil
+}
+
 // Errors of signing in and permissions.
 var (
 	ErrUserLocked    = &Error{"user_locked", "too many wrong PINs: the user is locked for a while"}

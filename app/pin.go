@@ -73,8 +73,8 @@ func NewPINs(pepper []byte, policy Security) (*PINs, error) {
 	if len(pepper) < pinPepperLen {
 		return nil, fmt.Errorf("a PIN pepper is at least %d bytes, not %d", pinPepperLen, len(pepper))
 	}
-	if policy.PINTries <= 0 {
-		policy.PINTries = DefaultSecurity().PINTries
+	if err := policy.checkPINLock(); err != nil {
+		return nil, err
 	}
 	return &PINs{pepper: bytes.Clone(pepper), policy: policy}, nil
 }

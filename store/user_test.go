@@ -480,3 +480,32 @@ func BenchmarkSignIn(b *testing.B) {
 		}
 	})
 }
+
+// A till upgraded with the PIN lock set all but off (pin_tries 40, pin_lock_minutes 0: both taken before)
+// opens with the nearest values now allowed rather than refusing to start, and such values are refused
+// from then on.
+func TestWeakPINSettingsAreRaisedOnUpgrade(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	// Back to the schema before 0021, with the settings it let through.
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 21;
+		ALTER TABLE members DROP COLUMN failed_pins; ALTER TABLE members DROP COLUMN locked_until;
+		INSERT INTO settings (key, value) VALUES ('pin_tries', '40'), ('pin_lock_minutes', '0')`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	set, err := s.Settings(ctx)
+	if err != nil || set.Security.PINTries != 10 || set.Security.PINLock != time.Minute {
+		t.Errorf("after the upgrade: %+v, %v", set.Security, err)
+	}
+	for _, kv := range [][2]string{{"pin_lock_minutes", "0"}, {"pin_tries", "11"}} {
+		if _, err := s.SetSetting(ctx, kv[0], kv[1], time.Now()); !errors.Is(err, app.ErrInvalidSetting) {
+			t.Errorf("set %s %s: %v", kv[0], kv[1], err)
+		}
+	}
+}
