@@ -204,11 +204,7 @@ func TestWrongMemberPINsLockTheAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	withStaff(t, till, st)
-	retype(t, w, "Name", "Li")
-	press(w, fyne.KeyReturn)
-	typeIn(w, "3333")
-	press(w, fyne.KeyReturn)
-	mustShow(t, w, "Signed in as Li (cashier).")
+	signInAs(t, w, "Li", "3333")
 	scan(w, "5449000000996")
 	wedgeScan(w, "M000001")
 	press(w, fyne.KeyF12)

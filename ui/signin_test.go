@@ -66,6 +66,16 @@ func withStaff(t *testing.T, till *ui.Till, st *store.Store) {
 	till.Lock()
 }
 
+// signInAs signs name in with pin on the locked till's window w.
+func signInAs(t *testing.T, w fyne.Window, name, pin string) {
+	t.Helper()
+	retype(t, w, "Name", name)
+	press(w, fyne.KeyReturn)
+	typeIn(w, pin)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Signed in as "+name)
+}
+
 // A cashier signs in with her PIN; a discount above the limit asks for a supervisor, whose PIN applies it.
 func TestCashierDiscountNeedsASupervisorsPIN(t *testing.T) {
 	till, st := newTill(t)
@@ -119,10 +129,7 @@ func TestIdleTillLocks(t *testing.T) {
 	till, st := newTill(t)
 	w := till.Window()
 	withStaff(t, till, st)
-	retype(t, w, "Name", "Li")
-	press(w, fyne.KeyReturn)
-	typeIn(w, "3333")
-	press(w, fyne.KeyReturn)
+	signInAs(t, w, "Li", "3333")
 	scan(w, "6924743915763")
 	keys.at = keys.at.Add(4 * time.Minute)
 	keys.pause()
@@ -176,11 +183,7 @@ func TestOwnerManagesUsers(t *testing.T) {
 		t.Error("the back office stayed open while the till is locked")
 	}
 	tw := till.Window()
-	retype(t, tw, "Name", "Li")
-	press(tw, fyne.KeyReturn)
-	typeIn(tw, "1234")
-	press(tw, fyne.KeyReturn)
-	mustShow(t, tw, "Signed in as Li (cashier).")
+	signInAs(t, tw, "Li", "1234")
 	press(tw, fyne.KeyF4)
 	w = till.BackOffice().Window()
 	press(w, fyne.KeyF1)
