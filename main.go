@@ -144,7 +144,7 @@ Commands:
                    scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),
                    scanner.prefix, keyboard.wedge_gap_ms,
                    discount_limit (10: the % a cashier may take off a line), idle_lock_minutes (5),
-                   pin_tries (5), pin_lock_minutes (15),
+                   pin_tries (5: 3 to 10), pin_lock_minutes (15: at least 1),
                    prepaid_offline_limit (50: what a card may spend here while offline; 0: its balance),
                    printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),
                    printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),
@@ -385,6 +385,7 @@ type Main struct {
 	scanners scannerSource
 	cards    cardSource
 	cardKey  []byte
+	pins     *app.PINs // peppered with till.key
 	sales    *wakingLog
 	stopSync func()
 	// syncStatus is the head office link's latest status; nil for a till not enrolled.
@@ -438,6 +439,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	key, err := cardKey(cfg.DBPath)
+	var pins *app.PINs
+	if err == nil {
+		pins, err = tillPINs(cfg.DBPath, set.Security)
+	}
 	if err != nil {
 		scanners.Close()
 		st.Close()
@@ -457,7 +462,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, Printer: prn, SimPrinter: simPrinter,
-		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key, sales: sales}, nil
+		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key, pins: pins, sales: sales}, nil
 }
 
 // Start builds the screens on a; Serve then feeds them the scanners' codes.
@@ -480,7 +485,8 @@ func (m *Main) Start(a fyne.App) {
 		opt.Sync = m.Store // an enrolled till has a sync page
 	}
 	opt.CardKey = m.cardKey
-	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.settings.Security, time.Now)
+	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.pins, time.Now)
+	opt.AccountPINs = app.NewAccountPINs(m.Store, m.pins, time.Now)
 	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}

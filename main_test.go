@@ -26,6 +26,7 @@ import (
 	"checkout/app/barcode"
 	"checkout/app/emvqr"
 	"checkout/app/money"
+	"checkout/app/tillkey"
 	"checkout/devices/cardreader"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
@@ -438,26 +439,43 @@ func TestCatalogRoundTrip(t *testing.T) {
 	}
 }
 
-// The card key is made once, kept beside the database for the till's user only, and read back the same.
-func TestCardKeyIsMadeOnceAndPrivate(t *testing.T) {
+// The card key and the till key are each made once, kept beside the database for the till's user only,
+// and read back the same; a damaged or unreadable key file stops the till with a clear error.
+func TestKeyFilesAreMadeOnceAndPrivate(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "till.db")
-	first, err := cardKey(db)
-	if err != nil || len(first) != cardKeySize {
-		t.Fatalf("first key: %d bytes, %v", len(first), err)
+	tillSecret := func(db string) ([]byte, error) {
+		s, err := tillKey(db)
+		return s.Derive(tillkey.PINPepper), err
 	}
-	info, err := os.Stat(filepath.Join(filepath.Dir(db), "card.key"))
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("key file: %v, %v", info.Mode(), err)
-	}
-	again, err := cardKey(db)
-	if err != nil || !bytes.Equal(first, again) {
-		t.Fatalf("the key changed: %v", err)
-	}
-	if err := os.WriteFile(filepath.Join(filepath.Dir(db), "card.key"), []byte("short"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cardKey(db); err == nil {
-		t.Error("a damaged key was used")
+	seen := map[string]bool{}
+	for name, read := range map[string]func(string) ([]byte, error){"card.key": cardKey, "till.key": tillSecret} {
+		path := filepath.Join(filepath.Dir(db), name)
+		first, err := read(db)
+		if err != nil || len(first) != tillkey.Size || seen[string(first)] {
+			t.Fatalf("%s: first key %x, %v", name, first, err)
+		}
+		seen[string(first)] = true
+		info, err := os.Stat(path)
+		if err != nil || info.Mode().Perm() != 0o600 || info.Size() != tillkey.Size {
+			t.Fatalf("%s: %v, %v", name, info.Mode(), err)
+		}
+		again, err := read(db)
+		if err != nil || !bytes.Equal(first, again) {
+			t.Fatalf("%s: the key changed: %v", name, err)
+		}
+		if err := os.WriteFile(path, []byte("short"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := read(db); err == nil || !strings.Contains(err.Error(), "5 bytes, want 32") {
+			t.Errorf("%s: a damaged key: %v", name, err)
+		}
+		// Unreadable, even for root: a folder where the file should be.
+		if err := os.Remove(path); err != nil || os.Mkdir(path, 0o700) != nil {
+			t.Fatal(err)
+		}
+		if _, err := read(db); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: an unreadable key: %v", name, err)
+		}
 	}
 }
 
@@ -775,14 +793,25 @@ func TestUserCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Wang  supervisor  inactive") {
 		t.Errorf("users = %d %q", code, out)
 	}
+	if code, _, errOut := cli("-db", db, "user-set", "Wang", "active"); code != 0 {
+		t.Errorf("user-set active = %d %q", code, errOut)
+	}
+	// The till signs in with the PIN the command hashed, peppered with the same till.key.
 	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	u, _ := st.UserByName(context.Background(), "Wang")
-	if !app.PINMatches(u.PINHash, "5678") || app.PINMatches(u.PINHash, "1234") {
-		t.Error("user-set pin did not change the PIN")
+	pins, err := tillPINs(db, app.DefaultSecurity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := app.NewAuth(st, "T01", pins, time.Now)
+	if _, err := auth.SignIn(context.Background(), "Wang", "1234"); !errors.Is(err, app.ErrWrongPIN) {
+		t.Errorf("the old PIN: %v", err)
+	}
+	if _, err := auth.SignIn(context.Background(), "Wang", "5678"); err != nil {
+		t.Errorf("user-set pin did not change the PIN: %v", err)
 	}
 }
 

@@ -27,7 +27,11 @@ func runUserCommand(ctx context.Context, st *store.Store, command string, args [
 	if err != nil {
 		return err
 	}
-	auth := app.NewAuth(st, set.Till, set.Security, time.Now)
+	pins, err := tillPINs(st.Path(), set.Security)
+	if err != nil {
+		return err
+	}
+	auth := app.NewAuth(st, set.Till, pins, time.Now)
 	by := cliSession()
 	switch command {
 	case "users":

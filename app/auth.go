@@ -36,6 +36,7 @@ const (
 	PermCatalogEdit   Permission = "catalog_edit"
 	PermReports       Permission = "reports"
 	PermUsers         Permission = "user_admin"
+	PermUnlockPIN     Permission = "unlock_member_pin" // lift the lock wrong PINs put on a member's account
 )
 
 // Can reports whether the role may do p without anyone's approval.
@@ -61,13 +62,12 @@ func ParseRole(s string) (Role, error) {
 
 // User is a member of staff who signs in with a PIN.
 type User struct {
-	ID          int64
-	Name        string
-	Role        Role
-	PINHash     string // argon2id (HashPIN); the PIN itself is never kept
-	Active      bool   // an inactive user cannot sign in; users are never deleted, their sales name them
-	FailedPINs  int    // wrong PINs (and two-factor codes) since the last right one
-	LockedUntil time.Time
+	ID      int64
+	Name    string
+	Role    Role
+	PINHash string // PINs.Hash; the PIN itself is never kept
+	Active  bool   // an inactive user cannot sign in; users are never deleted, their sales name them
+	PINLock
 	// TOTPSecret is the user's two-factor secret, sealed (see sealer); "" when two-factor sign-in is off.
 	// TOTPStep is the last code's time step, so no code is used twice.
 	TOTPSecret string
@@ -76,9 +76,6 @@ type User struct {
 
 // TwoFactor reports whether the user's back office needs a code from their authenticator app.
 func (u User) TwoFactor() bool { return u.TOTPSecret != "" }
-
-// Locked reports whether too many wrong PINs keep the user out at now.
-func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // Staff keeps the users; the store implements it. Changes to users are journaled with who made them
 // (never with a PIN hash).
@@ -91,8 +88,9 @@ type Staff interface {
 	AddUser(ctx context.Context, u User, by string, at time.Time) (User, error)
 	// UpdateUser stores u's role, PIN hash and active flag, and clears its wrong PINs.
 	UpdateUser(ctx context.Context, u User, by string, at time.Time) error
-	// RecordPINs stores a user's count of wrong PINs, lock and last two-factor step; a lock is journaled.
-	RecordPINs(ctx context.Context, u User, at time.Time) error
+	// RecordPINs stores a user's count of wrong PINs, lock and last two-factor step, and their PIN hash
+	// if the stored one is still checked (a PIN changed meanwhile stays); a lock is journaled.
+	RecordPINs(ctx context.Context, u User, checked string, at time.Time) error
 	// RecordOverride journals a supervisor's approval of one action in another user's session.
 	RecordOverride(ctx context.Context, o Override) error
 }
@@ -120,6 +118,18 @@ type Security struct {
 // DefaultSecurity is 5 tries, a 15-minute lock, a 5-minute idle lock and a 10% discount limit.
 func DefaultSecurity() Security {
 	return Security{PINTries: 5, PINLock: 15 * time.Minute, IdleLock: 5 * time.Minute, DiscountLimitBP: 1000}
+}
+
+// checkPINLock refuses a PIN lock that would all but switch itself off: more than 10 tries, a lock of less
+// than a minute; or one that locks out for a slip (fewer than 3 tries) or for more than a day.
+func (s Security) checkPINLock() error {
+	switch {
+	case s.PINTries < 3 || s.PINTries > 10:
+		return fmt.Errorf("%w: pin_tries %d: 3 to 10", ErrInvalidSetting, s.PINTries)
+	case s.PINLock < time.Minute || s.PINLock > 24*time.Hour:
+		return fmt.Errorf("%w: pin_lock_minutes %d: 1 to 1440", ErrInvalidSetting, s.PINLock/time.Minute)
+	}
+	return nil
 }
 
 // Errors of signing in and permissions.
@@ -150,21 +160,25 @@ func (e *PermissionError) Error() string {
 // Unwrap makes errors.Is(err, ErrNotPermitted) true.
 func (e *PermissionError) Unwrap() error { return ErrNotPermitted }
 
-// LockedError says until when a user is locked out; it wraps ErrUserLocked.
-type LockedError struct{ Until time.Time }
-
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("%s (until %s)", ErrUserLocked.Message, e.Until.Format("15:04"))
+// LockedError says until when wrong PINs lock a user out (Of is ErrUserLocked) or a member's account
+// (ErrPINLocked).
+type LockedError struct {
+	Until time.Time
+	Of    *Error
 }
 
-// Unwrap makes errors.Is(err, ErrUserLocked) true.
-func (e *LockedError) Unwrap() error { return ErrUserLocked }
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("%s (until %s)", e.Of.Message, e.Until.Format("15:04"))
+}
+
+// Unwrap makes errors.Is(err, e.Of) true.
+func (e *LockedError) Unwrap() error { return e.Of }
 
 // Auth signs staff in and out.
 type Auth struct {
 	staff  Staff
 	till   string
-	policy Security
+	pins   *PINs
 	now    func() time.Time
 	sealer *sealer // seals two-factor secrets; nil: two-factor sign-in cannot be turned on
 }
@@ -179,12 +193,9 @@ func (a *Auth) SetSealKey(key []byte) error {
 	return nil
 }
 
-// NewAuth returns the sign-in service of till over staff. now is the clock.
-func NewAuth(staff Staff, till string, policy Security, now func() time.Time) *Auth {
-	if policy.PINTries <= 0 {
-		policy.PINTries = DefaultSecurity().PINTries
-	}
-	return &Auth{staff: staff, till: till, policy: policy, now: now}
+// NewAuth returns the sign-in service of till over staff, whose PINs pins hashes and locks. now is the clock.
+func NewAuth(staff Staff, till string, pins *PINs, now func() time.Time) *Auth {
+	return &Auth{staff: staff, till: till, pins: pins, now: now}
 }
 
 // Users returns the staff who can sign in, by name, for the sign-in screen.
@@ -223,7 +234,7 @@ func (a *Auth) CreateOwner(ctx context.Context, name, pin string) (*Session, err
 	if !first {
 		return nil, ErrOwnerExists
 	}
-	u, err := newUser(name, RoleOwner, pin)
+	u, err := a.newUser(name, RoleOwner, pin)
 	if err != nil {
 		return nil, err
 	}
@@ -253,39 +264,17 @@ func (a *Auth) check(ctx context.Context, name, pin string) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	now := a.now()
-	switch {
-	case !u.Active:
+	if !u.Active {
 		return User{}, ErrUserInactive
-	case u.Locked(now):
-		return User{}, &LockedError{Until: u.LockedUntil}
 	}
-	if !PINMatches(u.PINHash, pin) {
-		return User{}, a.wrongSecret(ctx, u, now, ErrWrongPIN)
-	}
-	if u.FailedPINs != 0 || !u.LockedUntil.IsZero() {
-		u.FailedPINs, u.LockedUntil = 0, time.Time{}
-		if err := a.staff.RecordPINs(ctx, u, now); err != nil {
-			return User{}, err
-		}
+	now := a.now()
+	err = a.pins.check(&u.PINHash, &u.PINLock, pin, now, ErrUserLocked, func(checked string) error {
+		return a.staff.RecordPINs(ctx, u, checked, now)
+	})
+	if err != nil {
+		return User{}, err
 	}
 	return u, nil
-}
-
-// wrongSecret counts a wrong PIN or code against u: the policy's PINTries in a row lock them for PINLock.
-// It returns a *LockedError if u is now locked, else wrong.
-func (a *Auth) wrongSecret(ctx context.Context, u User, now time.Time, wrong error) error {
-	u.FailedPINs++
-	if u.FailedPINs >= a.policy.PINTries {
-		u.FailedPINs, u.LockedUntil = 0, now.Add(a.policy.PINLock)
-	}
-	if err := a.staff.RecordPINs(ctx, u, now); err != nil {
-		return err
-	}
-	if u.Locked(now) {
-		return &LockedError{Until: u.LockedUntil}
-	}
-	return wrong
 }
 
 // SystemSession is the session of a command run on the till's computer by its operating-system user
@@ -397,7 +386,7 @@ func (s *Session) Unlock(ctx context.Context, pin string) error {
 }
 
 // newUser checks a new user's name, role and PIN and hashes the PIN.
-func newUser(name string, role Role, pin string) (User, error) {
+func (a *Auth) newUser(name string, role Role, pin string) (User, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 40 {
 		return User{}, fmt.Errorf("%w: a name is 1 to 40 characters", ErrInvalidUser)
@@ -405,7 +394,7 @@ func newUser(name string, role Role, pin string) (User, error) {
 	if _, err := ParseRole(string(role)); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPIN(pin)
+	hash, err := a.pins.Hash(pin)
 	if err != nil {
 		return User{}, err
 	}
@@ -417,7 +406,7 @@ func (a *Auth) AddUser(ctx context.Context, s *Session, name string, role Role, 
 	if _, err := s.Allow(PermUsers); err != nil {
 		return User{}, err
 	}
-	u, err := newUser(name, role, pin)
+	u, err := a.newUser(name, role, pin)
 	if err != nil {
 		return User{}, err
 	}
@@ -450,7 +439,7 @@ func (a *Auth) ChangeUser(ctx context.Context, s *Session, name string, c UserCh
 		u.Role = *c.Role
 	}
 	if c.PIN != nil {
-		if u.PINHash, err = HashPIN(*c.PIN); err != nil {
+		if u.PINHash, err = a.pins.Hash(*c.PIN); err != nil {
 			return User{}, err
 		}
 	}
@@ -458,7 +447,7 @@ func (a *Auth) ChangeUser(ctx context.Context, s *Session, name string, c UserCh
 		u.Active = *c.Active
 	}
 	if c.Unlock || c.PIN != nil {
-		u.FailedPINs, u.LockedUntil = 0, time.Time{}
+		u.PINLock = PINLock{}
 	}
 	if wasOwner && (u.Role != RoleOwner || !u.Active) {
 		if err := a.keepsOwner(ctx, u.ID); err != nil {
@@ -575,7 +564,7 @@ func (s *Session) VerifySecondFactor(ctx context.Context, code string) error {
 	}
 	now := a.now()
 	if u.Locked(now) {
-		return &LockedError{Until: u.LockedUntil}
+		return &LockedError{Until: u.LockedUntil, Of: ErrUserLocked}
 	}
 	if !u.TwoFactor() {
 		s.user, s.verified = u, true
@@ -587,10 +576,14 @@ func (s *Session) VerifySecondFactor(ctx context.Context, code string) error {
 	}
 	step, ok := checkTOTP(secret, code, now, u.TOTPStep)
 	if !ok {
-		return a.wrongSecret(ctx, u, now, ErrWrongCode)
+		wrong := a.pins.wrong(&u.PINLock, now, ErrWrongCode, ErrUserLocked) // counts with wrong PINs
+		if err := a.staff.RecordPINs(ctx, u, u.PINHash, now); err != nil {
+			return err
+		}
+		return wrong
 	}
 	u.FailedPINs, u.TOTPStep = 0, step
-	if err := a.staff.RecordPINs(ctx, u, now); err != nil {
+	if err := a.staff.RecordPINs(ctx, u, u.PINHash, now); err != nil {
 		return err
 	}
 	s.user, s.verified = u, true

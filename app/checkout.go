@@ -27,7 +27,6 @@ type Checkout struct {
 	openedAt time.Time
 	member   *Member  // the member the sale is for, if any
 	pinOK    bool     // the member's PIN was entered for this sale
-	pinTries int      // wrong PINs entered for this sale
 	session  *Session // who is signed in: sales name them, and sensitive actions check their role
 	offline  func() bool
 }
@@ -523,5 +522,5 @@ func (c *Checkout) reset() {
 	c.tenders = nil
 	c.attempts = 0
 	c.saleID = ""
-	c.member, c.pinOK, c.pinTries = nil, false, 0
+	c.member, c.pinOK = nil, false
 }

@@ -55,7 +55,7 @@ var (
 	ErrInvalidPIN          = &Error{"invalid_pin", "invalid PIN"}
 	ErrPINRequired         = &Error{"pin_required", "the member's PIN is needed to pay from their account"}
 	ErrWrongPIN            = &Error{"wrong_pin", "wrong PIN"}
-	ErrPINLocked           = &Error{"pin_locked", "too many wrong PINs: the account cannot pay this sale"}
+	ErrPINLocked           = &Error{"pin_locked", "too many wrong PINs: the account is locked for a while"}
 	ErrDiskWrite           = &Error{"disk_write", "the till could not write to its disk (full?): nothing was saved"}
 	ErrDatabaseBusy        = &Error{"database_busy", "another program is holding the till's database: nothing was saved"}
 	ErrDatabaseGone        = &Error{"database_gone", "the till's database file was deleted or replaced: nothing was saved"}

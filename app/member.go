@@ -22,8 +22,10 @@ type Member struct {
 	Points   int64
 	Balance  money.Amount // prepaid stored value
 	Cards    []MemberCard
-	// PINHash is the argon2id hash of the PIN that guards paying from the account (HashPIN); "" for none.
+	// PINHash is the hash of the PIN that guards paying from the account (PINs.Hash); "" for none. Wrong
+	// ones lock it as they lock a user (AccountPINs).
 	PINHash string
+	PINLock
 	// HQKnown says the head office has told this till of the member (a down-sync); HQBalance is the
 	// prepaid balance it said, negative when tills overdrew the card offline.
 	HQKnown   bool
@@ -58,8 +60,14 @@ type Members interface {
 	AddCard(ctx context.Context, memberID int64, card MemberCard, at time.Time) error
 	// BlockCard blocks a lost card: it no longer finds the member.
 	BlockCard(ctx context.Context, token string, at time.Time) error
-	// SetPIN sets (or, with "", removes) the hash of the PIN that guards paying from the member's account.
-	SetPIN(ctx context.Context, memberID int64, pinHash string, at time.Time) error
+	// SetPIN sets (or, with "", removes) the hash of the PIN that guards paying from the member's account
+	// and clears its wrong PINs; it is journaled with by, who set it.
+	SetPIN(ctx context.Context, memberID int64, pinHash, by string, at time.Time) error
+	// RecordMemberPINs stores a member's count of wrong PINs and lock, and their PIN hash if the stored one
+	// is still checked (a PIN changed meanwhile stays); a lock is journaled.
+	RecordMemberPINs(ctx context.Context, m Member, checked string, at time.Time) error
+	// UnlockPIN clears the member's wrong PINs and lock, journaled with who did it and who approved.
+	UnlockPIN(ctx context.Context, memberID int64, by, approver string, at time.Time) error
 	// CommitTopUp stores a top-up with its ledger rows, journal entry and outbox row in one transaction.
 	CommitTopUp(ctx context.Context, t *TopUp) error
 }
@@ -139,37 +147,14 @@ func (c *Checkout) SetMember(m Member) error {
 		return fmt.Errorf("%w: %s's account already pays part of this sale", ErrInvalidMember, c.member.Number)
 	}
 	if c.member == nil || c.member.ID != m.ID {
-		c.pinOK, c.pinTries = false, 0
+		c.pinOK = false
 	}
 	c.member = &m
 	return nil
 }
 
-// maxPINTries is how many wrong PINs a sale allows before the member's account cannot pay it.
-const maxPINTries = 3
-
-// NeedsPIN reports whether paying from the member's account still needs their PIN.
+// NeedsPIN reports whether paying from the member's account still needs their PIN (AccountPINs.Enter).
 func (c *Checkout) NeedsPIN() bool { return c.member != nil && c.member.PINHash != "" && !c.pinOK }
-
-// EnterPIN checks the member's PIN for paying from their account in this sale.
-func (c *Checkout) EnterPIN(pin string) error {
-	switch {
-	case c.member == nil:
-		return ErrNoMember
-	case c.pinTries >= maxPINTries:
-		return ErrPINLocked
-	case !c.NeedsPIN():
-		return nil
-	case !PINMatches(c.member.PINHash, pin):
-		c.pinTries++
-		if c.pinTries >= maxPINTries {
-			return ErrPINLocked
-		}
-		return fmt.Errorf("%w: %d tries left", ErrWrongPIN, maxPINTries-c.pinTries)
-	}
-	c.pinOK = true
-	return nil
-}
 
 // Member returns the member on the sale in progress; ok is false when there is none.
 func (c *Checkout) Member() (m Member, ok bool) {

@@ -173,6 +173,9 @@ func (s Settings) Validate() error {
 	if err := s.BarcodeRules().Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidSetting, err)
 	}
+	if err := s.Security.checkPINLock(); err != nil {
+		return err
+	}
 	switch {
 	case len([]rune(s.Shop.Name)) > 25:
 		return fmt.Errorf("%w: shop_name: at most 25 characters (it goes on the payment QR code)", ErrInvalidSetting)
@@ -343,7 +346,8 @@ func (s *Settings) Set(key, value string) error {
 		next.Security.DiscountLimitBP = bp
 	case key == "idle_lock_minutes", key == "pin_lock_minutes", key == "pin_tries":
 		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 || n > 1440 || key == "pin_tries" && n < 1 {
+		if err != nil || n < 0 || n > 1440 { // Validate holds the PIN lock to its own bounds
+
 			return fmt.Errorf("%w: %s %q: a whole number such as 5", ErrInvalidSetting, key, value)
 		}
 		switch key {

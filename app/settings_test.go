@@ -58,10 +58,36 @@ func TestSecuritySettings(t *testing.T) {
 	if s.Security != (Security{PINTries: 3, PINLock: 30 * time.Minute, IdleLock: 0, DiscountLimitBP: 1250}) {
 		t.Errorf("security = %+v", s.Security)
 	}
-	for _, kv := range [][2]string{{"discount_limit", "101"}, {"discount_limit", "ten"}, {"pin_tries", "0"}, {"idle_lock_minutes", "-1"}} {
+	for _, kv := range [][2]string{{"discount_limit", "101"}, {"discount_limit", "ten"}, {"idle_lock_minutes", "-1"}} {
 		before := s
 		if err := s.Set(kv[0], kv[1]); !errors.Is(err, ErrInvalidSetting) || s.Security != before.Security {
 			t.Errorf("set %s %q = %v, security %+v", kv[0], kv[1], err, s.Security)
 		}
+	}
+}
+
+// The attack: an owner's slip, or someone at the CLI, turns the PIN lock off by setting a lock time of 0
+// or 1,000 tries. Settings that would switch the protection off, or nearly, are refused and change
+// nothing; the bounds themselves are taken.
+func TestPINLockCannotBeSwitchedOff(t *testing.T) {
+	s := DefaultSettings()
+	for _, kv := range [][2]string{{"pin_tries", "3"}, {"pin_tries", "10"}, {"pin_lock_minutes", "1"}, {"pin_lock_minutes", "1440"}} {
+		if err := s.Set(kv[0], kv[1]); err != nil {
+			t.Errorf("set %s %s: %v", kv[0], kv[1], err)
+		}
+	}
+	for _, kv := range [][2]string{{"pin_lock_minutes", "0"}, {"pin_lock_minutes", "-5"}, {"pin_lock_minutes", "1441"},
+		{"pin_tries", "0"}, {"pin_tries", "1"}, {"pin_tries", "2"}, {"pin_tries", "11"}, {"pin_tries", "1000"}} {
+		before := s
+		if err := s.Set(kv[0], kv[1]); !errors.Is(err, ErrInvalidSetting) || s.Security != before.Security {
+			t.Errorf("set %s %q = %v, security %+v", kv[0], kv[1], err, s.Security)
+		}
+	}
+	s.Security.PINLock = 0
+	if err := s.Validate(); !errors.Is(err, ErrInvalidSetting) {
+		t.Errorf("Validate with no lock time: %v", err)
+	}
+	if _, err := NewPINs(make([]byte, 32), s.Security); !errors.Is(err, ErrInvalidSetting) {
+		t.Errorf("NewPINs with no lock time: %v", err)
 	}
 }

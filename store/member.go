@@ -15,14 +15,18 @@ import (
 
 // memberColumns ends with the head office's last word on the member and the prepaid value this till took
 // from them since (for the offline limit).
-const memberColumns = `m.id, m.number, m.name, m.phone, m.tier, m.birthday, m.notes, m.points, m.balance, m.pin_hash, m.hq_balance,
+const memberColumns = `m.id, m.number, m.name, m.phone, m.tier, m.birthday, m.notes, m.points, m.balance, m.pin_hash,
+	m.failed_pins, m.locked_until, m.hq_balance,
 	(SELECT -coalesce(sum(l.amount), 0) FROM member_ledger l WHERE l.member_id = m.id AND l.id > m.hq_ledger_id AND l.kind = 'pay')`
 
 func (s *Store) scanMember(row interface{ Scan(...any) error }) (app.Member, error) {
 	var m app.Member
 	var balance, spent int64
 	var hq sql.NullInt64
-	err := row.Scan(&m.ID, &m.Number, &m.Name, &m.Phone, &m.Tier, &m.Birthday, &m.Notes, &m.Points, &balance, &m.PINHash, &hq, &spent)
+	var locked string
+	err := row.Scan(&m.ID, &m.Number, &m.Name, &m.Phone, &m.Tier, &m.Birthday, &m.Notes, &m.Points, &balance, &m.PINHash,
+		&m.FailedPINs, &locked, &hq, &spent)
+	m.LockedUntil = parseLock(locked)
 	m.Balance = money.New(balance, s.currency())
 	m.HQKnown, m.HQBalance = hq.Valid, money.New(hq.Int64, s.currency())
 	m.SpentSinceHQ = money.New(spent, s.currency())
@@ -178,17 +182,49 @@ func (s *Store) BlockCard(ctx context.Context, token string, at time.Time) error
 	})
 }
 
-// SetPIN sets or removes the hash of the member's account PIN.
-func (s *Store) SetPIN(ctx context.Context, memberID int64, pinHash string, at time.Time) error {
+// memberPINDoc journals a change to a member's account PIN by staff: never the hash, only what was done.
+type memberPINDoc struct {
+	Member   string `json:"member"`
+	PIN      string `json:"pin,omitempty"` // "set" or "removed"; "" for an unlock
+	By       string `json:"by"`
+	Approver string `json:"approved_by,omitempty"`
+}
+
+// SetPIN sets or removes the hash of the member's account PIN, clears its wrong PINs, and journals it.
+func (s *Store) SetPIN(ctx context.Context, memberID int64, pinHash, by string, at time.Time) error {
+	doc := memberPINDoc{PIN: "set", By: by}
+	if pinHash == "" {
+		doc.PIN = "removed"
+	}
+	return s.changeMemberPIN(ctx, memberID, &pinHash, "member_pin", doc, at)
+}
+
+// UnlockPIN clears the wrong PINs and lock of the member's account PIN, and journals who did it.
+func (s *Store) UnlockPIN(ctx context.Context, memberID int64, by, approver string, at time.Time) error {
+	return s.changeMemberPIN(ctx, memberID, nil, "member_pin_unlocked", memberPINDoc{By: by, Approver: approver}, at)
+}
+
+// changeMemberPIN clears the wrong PINs and lock of the member's account PIN, sets its hash unless that is
+// nil, and journals doc as kind with the member's number, in one transaction.
+func (s *Store) changeMemberPIN(ctx context.Context, memberID int64, hash *string, kind string, doc memberPINDoc, at time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE members SET pin_hash = ? WHERE id = ?`, pinHash, memberID)
+		err := tx.QueryRowContext(ctx, `UPDATE members SET pin_hash = coalesce(?, pin_hash), failed_pins = 0, locked_until = ''
+			WHERE id = ? RETURNING number`, hash, memberID).Scan(&doc.Member)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: member %d", app.ErrUnknownMember, memberID)
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("%w: member %d", app.ErrUnknownMember, memberID)
-		}
-		return nil
+		return s.appendJournal(ctx, tx, at, kind, doc)
+	})
+}
+
+// RecordMemberPINs stores a member's wrong-PIN count and lock, and their PIN hash if the stored one is still
+// checked (see recordPINs); a new lock is journaled.
+func (s *Store) RecordMemberPINs(ctx context.Context, m app.Member, checked string, at time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return s.recordPINs(ctx, tx, "members", m.ID, m.PINLock, checked, m.PINHash, at, "member_locked", lockDoc{Member: m.Number})
 	})
 }
 

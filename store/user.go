@@ -29,9 +29,7 @@ func scanUser(row interface{ Scan(...any) error }) (app.User, error) {
 		return app.User{}, err
 	}
 	u.Role = app.Role(role)
-	if locked != "" {
-		u.LockedUntil, _ = parseTimestamp(locked)
-	}
+	u.LockedUntil = parseLock(locked)
 	return u, nil
 }
 
@@ -97,7 +95,7 @@ func (s *Store) UpdateUser(ctx context.Context, u app.User, by string, at time.T
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, pin_hash = ?, active = ?, failed_pins = ?, locked_until = ?,
-			totp_secret = ?, totp_step = ? WHERE id = ?`, string(u.Role), u.PINHash, u.Active, u.FailedPINs, lockText(u),
+			totp_secret = ?, totp_step = ? WHERE id = ?`, string(u.Role), u.PINHash, u.Active, u.FailedPINs, lockText(u.PINLock),
 			u.TOTPSecret, u.TOTPStep, u.ID); err != nil {
 			return fmt.Errorf("change user %s: %w", u.Name, err)
 		}
@@ -106,31 +104,52 @@ func (s *Store) UpdateUser(ctx context.Context, u app.User, by string, at time.T
 	})
 }
 
-func lockText(u app.User) string {
-	if u.LockedUntil.IsZero() {
+// lockText is how locked_until keeps a lock: "" for none.
+func lockText(l app.PINLock) string {
+	if l.LockedUntil.IsZero() {
 		return ""
 	}
-	return timestamp(u.LockedUntil)
+	return timestamp(l.LockedUntil)
 }
 
-// lockDoc journals a user locked out by wrong PINs.
+// parseLock reads locked_until.
+func parseLock(text string) time.Time {
+	t, _ := parseTimestamp(text) // "" (no lock) reads as the zero time
+	return t
+}
+
+// lockDoc journals a user (by name) or a member's account (by number) locked by wrong PINs.
 type lockDoc struct {
-	Name  string `json:"name"`
-	Until string `json:"until"`
+	Name   string `json:"name,omitempty"`
+	Member string `json:"member,omitempty"`
+	Until  string `json:"until"`
 }
 
-// RecordPINs stores a user's wrong-PIN count and lock; a new lock is journaled.
-func (s *Store) RecordPINs(ctx context.Context, u app.User, at time.Time) error {
+// RecordPINs stores a user's wrong-PIN count, lock and two-factor step, and their PIN hash if the stored
+// one is still checked (see recordPINs); a new lock is journaled.
+func (s *Store) RecordPINs(ctx context.Context, u app.User, checked string, at time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_pins = ?, locked_until = ?, totp_step = ? WHERE id = ?`,
-			u.FailedPINs, lockText(u), u.TOTPStep, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_step = ? WHERE id = ?`, u.TOTPStep, u.ID); err != nil {
 			return err
 		}
-		if u.Locked(at) {
-			return s.appendJournal(ctx, tx, at, "user_locked", lockDoc{Name: u.Name, Until: timestamp(u.LockedUntil)})
-		}
-		return nil
+		return s.recordPINs(ctx, tx, "users", u.ID, u.PINLock, checked, u.PINHash, at, "user_locked", lockDoc{Name: u.Name})
 	})
+}
+
+// recordPINs stores what a PIN check changed of the row id of table (users or members), inside tx: its
+// wrong PINs and lock, and its PIN hash if the stored one is still checked, so that the upgrade of a PIN
+// just checked never overwrites a PIN changed meanwhile. A lock is journaled as kind with doc.
+func (s *Store) recordPINs(ctx context.Context, tx *sql.Tx, table string, id int64, l app.PINLock, checked, hash string,
+	at time.Time, kind string, doc lockDoc) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET failed_pins = ?, locked_until = ?,
+		pin_hash = CASE pin_hash WHEN ? THEN ? ELSE pin_hash END WHERE id = ?`, l.FailedPINs, lockText(l), checked, hash, id); err != nil {
+		return err
+	}
+	if !l.Locked(at) {
+		return nil
+	}
+	doc.Until = timestamp(l.LockedUntil)
+	return s.appendJournal(ctx, tx, at, kind, doc)
 }
 
 // overrideDoc is a supervisor's approval as the journal records it, with both names.

@@ -11,11 +11,24 @@ import (
 	"checkout/app"
 )
 
+// testPINs are the PINs of the tests' till: every Auth a test makes must pepper with the same key.
+func testPINs(t testing.TB) *app.PINs {
+	t.Helper()
+	pins, err := app.NewPINs([]byte("the tests' till.key pepper, 32 bytes"), app.DefaultSecurity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pins
+}
+
+// legacyHash3333 is PIN 3333 as the till stored it before till.key: argon2id, 19 MiB, 2 passes, no pepper.
+const legacyHash3333 = "$argon2id$v=19$m=19456,t=2,p=1$Bb1DQN7gLKk4iKqr/wVW9A$wiTjHA0rzx3PxSthv+DYOBPhmPlHEu6c1UlOhahbOaU"
+
 // staff makes the shop's owner (first run), a supervisor and a cashier, with real argon2id PINs.
-func staff(t *testing.T, s *Store, now func() time.Time) (*app.Auth, *app.Session) {
+func staff(t testing.TB, s *Store, now func() time.Time) (*app.Auth, *app.Session) {
 	t.Helper()
 	ctx := context.Background()
-	auth := app.NewAuth(s, "T01", app.DefaultSecurity(), now)
+	auth := app.NewAuth(s, "T01", testPINs(t), now)
 	owner, err := auth.CreateOwner(ctx, "Olivia", "1111")
 	if err != nil {
 		t.Fatal(err)
@@ -293,10 +306,15 @@ func TestWrongPINsLockTheUser(t *testing.T) {
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM users WHERE name = 'Li'`); err == nil {
 		t.Error("a user was deleted")
 	}
+	noPINHashJournaled(t, s)
+}
+
+// noPINHashJournaled fails t if any journal entry holds a PIN hash.
+func noPINHashJournaled(t *testing.T, s *Store) {
+	t.Helper()
 	var hashes int
-	_ = s.r.QueryRow(`SELECT count(*) FROM journal WHERE payload LIKE '%argon2%'`).Scan(&hashes)
-	if hashes != 0 {
-		t.Error("a PIN hash is in the journal")
+	if err := s.r.QueryRow(`SELECT count(*) FROM journal WHERE payload LIKE '%argon2%'`).Scan(&hashes); err != nil || hashes != 0 {
+		t.Errorf("%d journal entries hold a PIN hash (%v)", hashes, err)
 	}
 }
 
@@ -384,4 +402,115 @@ func queryCount(t *testing.T, s *Store, query string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A PIN hashed before till.key (no pepper, 19 MiB) still signs in, and that sign-in stores it again in the
+// current recipe; from then on it checks only with this till's key. The upgrade never overwrites a PIN
+// changed meanwhile.
+func TestOldPINHashIsUpgradedAtSignIn(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	auth, owner := staff(t, s, time.Now)
+	if _, err := s.w.ExecContext(ctx, `UPDATE users SET pin_hash = ? WHERE name = 'Li'`, legacyHash3333); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.SignIn(ctx, "Li", "1234"); !errors.Is(err, app.ErrWrongPIN) {
+		t.Fatalf("a wrong PIN against the old hash: %v", err)
+	}
+	if u, _ := s.UserByName(ctx, "Li"); u.PINHash != legacyHash3333 {
+		t.Fatal("a wrong PIN changed the hash")
+	}
+	if _, err := auth.SignIn(ctx, "Li", "3333"); err != nil {
+		t.Fatalf("the old hash: %v", err)
+	}
+	u, _ := s.UserByName(ctx, "Li")
+	if !strings.HasPrefix(u.PINHash, "$argon2id$v=19$m=131072,t=2,p=2,pepper=v1$") || u.FailedPINs != 0 {
+		t.Fatalf("after sign-in Li's hash is %q, %d wrong PINs", u.PINHash, u.FailedPINs)
+	}
+	if _, err := auth.SignIn(ctx, "Li", "3333"); err != nil {
+		t.Errorf("the upgraded hash: %v", err)
+	}
+	otherKey, _ := app.NewPINs([]byte("another till's till.key pepper, 32 bytes"), app.DefaultSecurity())
+	if _, err := app.NewAuth(s, "T01", otherKey, time.Now).SignIn(ctx, "Li", "3333"); !errors.Is(err, app.ErrWrongPIN) {
+		t.Errorf("the upgraded hash with another till's key: %v", err)
+	}
+
+	// The race the upgrade must lose: Li's old hash was checked, then the owner set a new PIN, then the
+	// upgrade of the old one is stored.
+	if _, err := s.w.ExecContext(ctx, `UPDATE users SET pin_hash = ? WHERE name = 'Li'`, legacyHash3333); err != nil {
+		t.Fatal(err)
+	}
+	checked, _ := s.UserByName(ctx, "Li")
+	pin := "4444"
+	if _, err := auth.ChangeUser(ctx, owner, "Li", app.UserChange{PIN: &pin}); err != nil {
+		t.Fatal(err)
+	}
+	changed, _ := s.UserByName(ctx, "Li")
+	checked.PINHash = u.PINHash // 3333 in the current recipe
+	if err := s.RecordPINs(ctx, checked, legacyHash3333, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.UserByName(ctx, "Li"); after.PINHash != changed.PINHash {
+		t.Error("the upgrade of the old PIN overwrote the new one")
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// BenchmarkSignIn is a sign-in as the till does it: the user read from the database and the PIN checked
+// (app/pin.go's pinRecipeNow has the figures); "upgrade" is the first sign-in with a hash from before
+// till.key, which checks the old hash and stores the new one. -cpu 2,1 gives both cores and one.
+func BenchmarkSignIn(b *testing.B) {
+	s, _ := openTestStore(b)
+	ctx := context.Background()
+	auth, _ := staff(b, s, time.Now)
+	b.Run("peppered", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := auth.SignIn(ctx, "Li", "3333"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("upgrade", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			if _, err := s.w.ExecContext(ctx, `UPDATE users SET pin_hash = ? WHERE name = 'Li'`, legacyHash3333); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := auth.SignIn(ctx, "Li", "3333"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// A till upgraded with the PIN lock set all but off (pin_tries 40, pin_lock_minutes 0: both taken before)
+// opens with the nearest values now allowed rather than refusing to start, and such values are refused
+// from then on.
+func TestWeakPINSettingsAreRaisedOnUpgrade(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	// Back to the schema before 0021, with the settings it let through.
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 21;
+		ALTER TABLE members DROP COLUMN failed_pins; ALTER TABLE members DROP COLUMN locked_until;
+		INSERT INTO settings (key, value) VALUES ('pin_tries', '40'), ('pin_lock_minutes', '0')`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	set, err := s.Settings(ctx)
+	if err != nil || set.Security.PINTries != 10 || set.Security.PINLock != time.Minute {
+		t.Errorf("after the upgrade: %+v, %v", set.Security, err)
+	}
+	for _, kv := range [][2]string{{"pin_lock_minutes", "0"}, {"pin_tries", "11"}} {
+		if _, err := s.SetSetting(ctx, kv[0], kv[1], time.Now()); !errors.Is(err, app.ErrInvalidSetting) {
+			t.Errorf("set %s %s: %v", kv[0], kv[1], err)
+		}
+	}
 }

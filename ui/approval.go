@@ -134,6 +134,8 @@ func permissionName(p app.Permission) string {
 		return lang.L("Seeing the reports")
 	case app.PermUsers:
 		return lang.L("Managing users")
+	case app.PermUnlockPIN:
+		return lang.L("Unlocking a member's PIN")
 	}
 	return string(p)
 }

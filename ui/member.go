@@ -22,7 +22,7 @@ const memberLimit = 8
 
 // memberView is the open member dialog (F6): find a member by card, phone, name or number and put them on
 // the sale (Enter); add a member (F2); top up their prepaid balance (F3, cash; F6 by card); block their
-// lost cards (F4). A card tapped or swiped while it is open finds its member, or is given to the member
+// lost cards (F4); set their account PIN (F7) or unlock it after wrong PINs (F9). A card tapped or swiped while it is open finds its member, or is given to the member
 // shown.
 type memberView struct {
 	till    *Till
@@ -76,7 +76,7 @@ func (t *Till) openMembers() {
 		e.OnKey = v.key
 	}
 	v.form = container.NewVBox()
-	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F5 edit · F3 top up in cash · F6 top up by card · F8 top up by QR · F4 block the member's cards · F7 set their PIN · Esc: close"),
+	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F5 edit · F3 top up in cash · F6 top up by card · F8 top up by QR · F4 block the member's cards · F7 set their PIN · F9 unlock it · Esc: close"),
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
@@ -85,7 +85,7 @@ func (t *Till) openMembers() {
 	t.members = v
 	if m, ok := t.co.Member(); ok {
 		v.found, v.chosen = []app.Member{m}, 0
-		v.show()
+		v.refreshChosen() // as stored now: its PIN may have locked since it was put on the sale
 	}
 }
 
@@ -115,6 +115,8 @@ func (v *memberView) key(k *fyne.KeyEvent) bool {
 		v.blockCards()
 	case fyne.KeyF7:
 		v.openForm("pin")
+	case fyne.KeyF9:
+		v.unlockPIN()
 	case fyne.KeyF8:
 		if v.till.opt.MerchantQR == nil {
 			v.problem.SetText(lang.L("No payment QR code is set up."))
@@ -189,6 +191,9 @@ func (v *memberView) show() {
 	}
 	if len(cards) > 0 {
 		text += "\n" + lang.L("Cards") + ": " + strings.Join(cards, ", ")
+	}
+	if m.Locked(v.till.opt.Now()) {
+		text += "\n" + lang.L("PIN locked by wrong tries until {{.Time}} (F9: unlock)", map[string]any{"Time": m.LockedUntil.Local().Format("15:04")})
 	}
 	v.detail.SetText(text)
 }
@@ -365,26 +370,43 @@ func (v *memberView) topUp() {
 // setPIN sets the chosen member's PIN, or removes it when none is typed.
 func (v *memberView) setPIN() {
 	m, _ := v.chosenMember()
-	hash := ""
-	if v.pin.Text != "" {
-		var err error
-		if hash, err = app.HashPIN(v.pin.Text); err != nil {
-			v.pin.SetText("")
-			v.problem.SetText(errorMessage(err))
-			return
-		}
-	}
-	if err := v.till.opt.Members.SetPIN(context.Background(), m.ID, hash, v.till.opt.Now()); err != nil {
+	if err := v.till.opt.AccountPINs.Set(context.Background(), v.till.co.Session(), m, v.pin.Text); err != nil {
+		v.pin.SetText("")
 		v.problem.SetText(errorMessage(err))
 		return
 	}
 	v.refreshChosen()
 	v.closeForm()
-	if hash == "" {
+	if m, _ := v.chosenMember(); m.PINHash == "" {
 		v.detail.SetText(v.detail.Text + "\n" + lang.L("No PIN: the account pays without one."))
 	} else {
 		v.detail.SetText(v.detail.Text + "\n" + lang.L("PIN set: paying from the account asks for it."))
 	}
+}
+
+// unlockPIN lifts the lock that wrong PINs put on the chosen member's account PIN. A cashier is asked for
+// a supervisor's approval, after which the dialog comes back and unlocks.
+func (v *memberView) unlockPIN() {
+	t := v.till
+	m, ok := v.chosenMember()
+	if !ok {
+		v.problem.SetText(errorMessage(app.ErrNoMember))
+		return
+	}
+	err := t.opt.AccountPINs.Unlock(context.Background(), t.co.Session(), m)
+	if askApproval(t, t.win, err, "unlock PIN "+m.Number, func() {
+		t.reopenModal(v.dialog, v.scanned, v.query)
+		t.members = v
+		v.unlockPIN()
+	}, nil) {
+		return
+	}
+	if err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.refreshChosen()
+	v.detail.SetText(v.detail.Text + "\n" + lang.L("PIN unlocked: the account pays again with the right PIN."))
 }
 
 // refreshChosen reads the chosen member again after a change.

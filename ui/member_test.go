@@ -192,6 +192,53 @@ func TestPrepaidAsksTheMembersPIN(t *testing.T) {
 	}
 }
 
+// A cashier's customer types five wrong PINs: the account locks, the payment dialog says until when and
+// that a supervisor can unlock it, and the member dialog shows the lock. F9 there asks the cashier for a
+// supervisor, whose PIN lifts it; then the right PIN pays.
+func TestWrongMemberPINsLockTheAccount(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+	m := newMember(t, st, "Li Lei", 5000)
+	if err := app.NewAccountPINs(st, testPINs(t), time.Now).Set(ctx, app.SystemSession("Olivia"), m, "2468"); err != nil {
+		t.Fatal(err)
+	}
+	withStaff(t, till, st)
+	signInAs(t, w, "Li", "3333")
+	scan(w, "5449000000996")
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF8)
+	for range 4 {
+		typeIn(w, "1111")
+		press(w, fyne.KeyReturn)
+		mustShow(t, w, "Wrong PIN. Try again.")
+	}
+	typeIn(w, "1111")
+	press(w, fyne.KeyReturn)
+	stored, _ := st.MemberByNumber(ctx, "M000001")
+	until := stored.LockedUntil.Local().Format("15:04")
+	mustShow(t, w, "the account is locked until "+until, "a supervisor can unlock it", "(member dialog, F9)")
+	press(w, fyne.KeyEscape)
+
+	press(w, fyne.KeyF6)
+	mustShow(t, w, "PIN locked by wrong tries until "+until)
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "Supervisor approval", "Unlocking a member's PIN needs a supervisor.")
+	typeIn(w, "2222")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "PIN unlocked: the account pays again with the right PIN.")
+	if shows(w, "PIN locked by wrong tries") {
+		t.Error("the member dialog still shows the lock")
+	}
+	press(w, fyne.KeyEscape)
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF8)
+	typeIn(w, "2468")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+}
+
 // A top-up paid by QR shows the shop's code for the amount on the customer display; the second Enter
 // takes it as paid.
 func TestTopUpByQR(t *testing.T) {

@@ -107,7 +107,11 @@ func errorMessage(err error) string {
 	case app.ErrWrongPIN.Code:
 		return lang.L("Wrong PIN. Try again.")
 	case app.ErrPINLocked.Code:
-		return lang.L("Too many wrong PINs: the account cannot pay this sale. Take another way to pay.")
+		var locked *app.LockedError
+		if errors.As(err, &locked) {
+			return lang.L("Too many wrong PINs: the account is locked until {{.Time}}; a supervisor can unlock it (member dialog, F9). Take another way to pay meanwhile.",
+				map[string]any{"Time": locked.Until.Local().Format("15:04")})
+		}
 	case app.ErrInvalidStockMove.Code:
 		return lang.L("That stock movement is not valid: {{.Detail}}", map[string]any{"Detail": err.Error()})
 	case app.ErrUserLocked.Code:

@@ -244,7 +244,7 @@ func (p *payment) askPIN(kind app.TenderKind) {
 		}
 	}
 	dialogKeys(pin, func() dialog.Dialog { return d }, func() {
-		err := t.co.EnterPIN(pin.Text)
+		err := t.opt.AccountPINs.Enter(context.Background(), t.co, pin.Text)
 		pin.SetText("")
 		if errors.Is(err, app.ErrWrongPIN) {
 			problem.SetText(errorMessage(err))

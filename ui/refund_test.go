@@ -136,11 +136,7 @@ func TestApprovedRefundShowsWhyItFailed(t *testing.T) {
 	wedgeScan(w, "134567890123456789")
 	mustShow(t, w, "receipt T01-000001")
 	withStaff(t, till, st)
-	retype(t, w, "Name", "Li")
-	press(w, fyne.KeyReturn)
-	typeIn(w, "3333")
-	press(w, fyne.KeyReturn)
-	mustShow(t, w, "Signed in as Li")
+	signInAs(t, w, "Li", "3333")
 	// The provider no longer holds the payment as paid: its refund will be refused.
 	if err := gateway.Reverse(context.Background(), storedSale(t, st, "T01-000001").Tenders[0].Reference); err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ func TestFirstRunCreatesTheOwner(t *testing.T) {
 	}
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
 	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", KeyClock: keys.now, After: keys.after,
-		Background: func(f func()) { f() }, Auth: app.NewAuth(st, set.Till, set.Security, time.Now)})
+		Background: func(f func()) { f() }, Auth: app.NewAuth(st, set.Till, testPINs(t), time.Now)})
 	w := till.Window()
 	mustShow(t, w, "Welcome: create the owner's account")
 	for _, step := range []string{"Olivia", "1234", "4321"} {
@@ -56,7 +56,7 @@ func withStaff(t *testing.T, till *ui.Till, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	owner := app.SystemSession("Olivia")
-	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	auth := app.NewAuth(st, "T01", testPINs(t), time.Now)
 	if _, err := auth.AddUser(ctx, owner, "Wang", app.RoleSupervisor, "2222"); err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +64,16 @@ func withStaff(t *testing.T, till *ui.Till, st *store.Store) {
 		t.Fatal(err)
 	}
 	till.Lock()
+}
+
+// signInAs signs name in with pin on the locked till's window w.
+func signInAs(t *testing.T, w fyne.Window, name, pin string) {
+	t.Helper()
+	retype(t, w, "Name", name)
+	press(w, fyne.KeyReturn)
+	typeIn(w, pin)
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Signed in as "+name)
 }
 
 // A cashier signs in with her PIN; a discount above the limit asks for a supervisor, whose PIN applies it.
@@ -119,10 +129,7 @@ func TestIdleTillLocks(t *testing.T) {
 	till, st := newTill(t)
 	w := till.Window()
 	withStaff(t, till, st)
-	retype(t, w, "Name", "Li")
-	press(w, fyne.KeyReturn)
-	typeIn(w, "3333")
-	press(w, fyne.KeyReturn)
+	signInAs(t, w, "Li", "3333")
 	scan(w, "6924743915763")
 	keys.at = keys.at.Add(4 * time.Minute)
 	keys.pause()
@@ -163,7 +170,7 @@ func TestOwnerManagesUsers(t *testing.T) {
 	}
 	press(w, fyne.KeyF9)
 	mustShow(t, w, "Li changed.", "inactive")
-	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	auth := app.NewAuth(st, "T01", testPINs(t), time.Now)
 	if _, err := auth.SignIn(ctx, "Li", "1234"); err == nil {
 		t.Error("an inactive user signed in")
 	}
@@ -176,11 +183,7 @@ func TestOwnerManagesUsers(t *testing.T) {
 		t.Error("the back office stayed open while the till is locked")
 	}
 	tw := till.Window()
-	retype(t, tw, "Name", "Li")
-	press(tw, fyne.KeyReturn)
-	typeIn(tw, "1234")
-	press(tw, fyne.KeyReturn)
-	mustShow(t, tw, "Signed in as Li (cashier).")
+	signInAs(t, tw, "Li", "1234")
 	press(tw, fyne.KeyF4)
 	w = till.BackOffice().Window()
 	press(w, fyne.KeyF1)
@@ -213,7 +216,7 @@ func TestTwoFactorSignInForTheBackOffice(t *testing.T) {
 		}
 	})
 	ctx := context.Background()
-	auth := app.NewAuth(st, "T01", app.DefaultSecurity(), time.Now)
+	auth := app.NewAuth(st, "T01", testPINs(t), time.Now)
 	if _, err := auth.AddUser(ctx, app.SystemSession("setup"), "Olivia", app.RoleOwner, "1111"); err != nil {
 		t.Fatal(err)
 	}
