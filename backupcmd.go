@@ -13,6 +13,7 @@ import (
 
 	"filippo.io/age"
 
+	"checkout/app/tillkey"
 	"checkout/store"
 )
 
@@ -93,7 +94,18 @@ func restoreCommand(ctx context.Context, cfg Config, args []string, stdout io.Wr
 		}
 		from = plain
 	}
-	c, kept, err := store.Restore(ctx, from, cfg.DBPath)
+	// The backup's journal is keyed with this till's key, kept beside the database and never in a backup:
+	// on a new machine, put the old till's till.key in place first.
+	keyPath := filepath.Join(filepath.Dir(cfg.DBPath), "till.key")
+	b, err := os.ReadFile(keyPath)
+	if err != nil {
+		return fmt.Errorf("restore needs this till's key, %s (copy it from the old till or from where its key is kept): %w", keyPath, err)
+	}
+	secret, err := tillkey.New(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", keyPath, err)
+	}
+	c, kept, err := store.Restore(ctx, from, cfg.DBPath, journalKey(secret, false))
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,10 @@ import (
 // cardKey returns the key that turns a swiped card's number into the token the store keeps
 // (magstripe.Card.Token), creating it on first use. It lives in its own file beside the database, readable
 // by the till's user only, so a copy of the database alone cannot be searched for card numbers.
-func cardKey(dbPath string) ([]byte, error) { return keyFile(dbPath, "card.key") }
+func cardKey(dbPath string) ([]byte, error) {
+	key, _, err := keyFile(dbPath, "card.key")
+	return key, err
+}
 
 // cardSource is where card reader events come from: the USB reader, or the simulated one.
 type cardSource interface {

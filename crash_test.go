@@ -153,7 +153,7 @@ func TestKilledImportKeepsWholeBatchesAndTheirWords(t *testing.T) {
 		}
 		_ = cmd.Wait()
 		pending += queryInt(t, db, `SELECT count(*) FROM search_pending`)
-		st, err := store.Open(ctx, db)
+		st, err := openStore(ctx, db)
 		if err != nil {
 			t.Fatalf("round %d: the till does not open after the kill: %v", round, err)
 		}
@@ -171,7 +171,7 @@ func TestKilledImportKeepsWholeBatchesAndTheirWords(t *testing.T) {
 	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", file); code != 0 {
 		t.Fatalf("the last import: %s %s", out, errOut)
 	}
-	st, err := store.Open(ctx, db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestKilledImportKeepsWholeBatchesAndTheirWords(t *testing.T) {
 func checkAfterCrash(t *testing.T, round int, db string, promised []stored) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatalf("round %d: the till does not open after the kill: %v", round, err)
 	}

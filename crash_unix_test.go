@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"checkout/store"
 )
 
 // TestPowerCutCopyOpensWithAPrefixOfTheSales freezes the simulator (SIGSTOP) at a random instant while it
@@ -48,7 +47,7 @@ func TestPowerCutCopyOpensWithAPrefixOfTheSales(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		st, err := store.Open(ctx, copyDB)
+		st, err := openStore(ctx, copyDB)
 		if err != nil {
 			t.Fatalf("round %d: the copy does not open: %v", round, err)
 		}

@@ -219,7 +219,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func runCommand(ctx context.Context, cfg Config, command string, args []string, stdout io.Writer) error {
-	st, err := store.Open(ctx, cfg.DBPath)
+	st, err := openStore(ctx, cfg.DBPath)
 	if err != nil {
 		return err
 	}
@@ -397,7 +397,7 @@ type Main struct {
 func Open(ctx context.Context, cfg Config) (*Main, error) {
 	_, statErr := os.Stat(cfg.DBPath)
 	firstRun := errors.Is(statErr, os.ErrNotExist)
-	st, err := store.Open(ctx, cfg.DBPath)
+	st, err := openStore(ctx, cfg.DBPath)
 	if err != nil {
 		return nil, err
 	}

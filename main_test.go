@@ -30,7 +30,6 @@ import (
 	"checkout/devices/cardreader"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
-	"checkout/store"
 )
 
 // cli runs the checkout command line and returns its exit code and output.
@@ -444,7 +443,7 @@ func TestCatalogRoundTrip(t *testing.T) {
 func TestKeyFilesAreMadeOnceAndPrivate(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "till.db")
 	tillSecret := func(db string) ([]byte, error) {
-		s, err := tillKey(db)
+		s, _, err := tillKey(db)
 		return s.Derive(tillkey.PINPepper), err
 	}
 	seen := map[string]bool{}
@@ -571,7 +570,7 @@ func TestReportPDF(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -674,7 +673,7 @@ func TestReportCommands(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -797,7 +796,7 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("user-set active = %d %q", code, errOut)
 	}
 	// The till signs in with the PIN the command hashed, peppered with the same till.key.
-	st, err := store.Open(context.Background(), db)
+	st, err := openStore(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -822,7 +821,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
 		t.Fatal(errOut)
 	}
-	st, err := store.Open(context.Background(), db) // the till, running
+	st, err := openStore(context.Background(), db) // the till, running
 	if err != nil {
 		t.Fatal(err)
 	}

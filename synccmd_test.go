@@ -14,7 +14,6 @@ import (
 	"checkout/app"
 	"checkout/app/money"
 	"checkout/hq/hqtest"
-	"checkout/store"
 )
 
 // A till enrols with a one-time code, keeps its token in a private file (not in its database), and
@@ -53,7 +52,7 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	if c, _, errOut := cli("-db", db, "seed-demo"); c != 0 {
 		t.Fatal(errOut)
 	}
-	st, err := store.Open(ctx, db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +90,7 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	if c, out, errOut := cli("-db", db, "sync"); c != 0 || !strings.Contains(out, "downloaded 1 products and 0 members") {
 		t.Fatalf("sync down: %d %q %s", c, out, errOut)
 	}
-	st, err = store.Open(ctx, db)
+	st, err = openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +171,7 @@ func TestEnrolIntoAnotherShop(t *testing.T) {
 	if c, out, errOut := run("sync"); c != 0 || !strings.Contains(out, "downloaded 1 products and 1 members") {
 		t.Fatalf("sync: %d %s %s", c, out, errOut)
 	}
-	st, err := store.Open(ctx, db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +204,7 @@ func TestEnrolIntoAnotherShop(t *testing.T) {
 	if c, out, errOut := run("enrol", "-ca", ca, "-force", h.URL, southCode); c != 0 || !strings.Contains(out, "left shop north") {
 		t.Fatalf("enrol into south: %d %s %s", c, out, errOut)
 	}
-	st, err = store.Open(ctx, db)
+	st, err = openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +225,7 @@ func TestEnrolIntoAnotherShop(t *testing.T) {
 	if c, out, errOut := run("sync"); c != 0 || !strings.Contains(out, "uploaded 0 documents; 0 pending") || !strings.Contains(out, "downloaded 1 products and 0 members") {
 		t.Fatalf("sync with south: %d %s %s", c, out, errOut)
 	}
-	st, err = store.Open(ctx, db)
+	st, err = openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func (s *Store) Backup(ctx context.Context, path string) (Check, error) {
 	if _, err := db.ExecContext(ctx, `ATTACH ? AS copy; DELETE FROM copy.search_file; DETACH copy`, path); err != nil {
 		return Check{}, fmt.Errorf("backup to %s: %w", path, err)
 	}
-	return CheckFile(ctx, path)
+	return CheckFile(ctx, path, WithJournalKey(s.journalKey, false))
 }
 
 // Check is what checking a database file found: how many sales and journal rows it holds, and until when.
@@ -52,7 +52,7 @@ type Check struct {
 // file itself is never changed (opening brings an older schema up to date): SQLite's integrity_check,
 // the journal's hash chain with every sale, refund and Z report against it, the stock and member
 // ledgers against their balances.
-func CheckFile(ctx context.Context, path string) (Check, error) {
+func CheckFile(ctx context.Context, path string, opts ...Option) (Check, error) {
 	tmp, err := os.MkdirTemp("", "checkout-check-")
 	if err != nil {
 		return Check{}, err
@@ -62,14 +62,14 @@ func CheckFile(ctx context.Context, path string) (Check, error) {
 	if err := copyFile(path, copyPath); err != nil {
 		return Check{}, err
 	}
-	return checkCopy(ctx, copyPath)
+	return checkCopy(ctx, copyPath, opts...)
 }
 
-func checkCopy(ctx context.Context, path string) (Check, error) {
+func checkCopy(ctx context.Context, path string, opts ...Option) (Check, error) {
 	if err := sqliteHeader(path); err != nil {
 		return Check{}, err
 	}
-	s, err := open(ctx, path, false)
+	s, err := open(ctx, path, false, opts...)
 	if err != nil {
 		return Check{}, err
 	}
@@ -150,14 +150,14 @@ func sqliteHeader(path string) error {
 // Restore replaces the database at target with the backup at from, after checking a copy of it as
 // CheckFile does. It refuses while the till (or anything) has target open; the database it replaces is
 // kept beside it as TARGET.before-restore-YYYYMMDD-HHMMSS, so a restore can be undone.
-func Restore(ctx context.Context, from, target string) (Check, string, error) {
+func Restore(ctx context.Context, from, target string, opts ...Option) (Check, string, error) {
 	staged := target + ".restoring"
 	os.Remove(staged)
 	if err := copyFile(from, staged); err != nil {
 		return Check{}, "", err
 	}
 	defer os.Remove(staged)
-	c, err := checkCopy(ctx, staged)
+	c, err := checkCopy(ctx, staged, opts...)
 	if err != nil {
 		return Check{}, "", fmt.Errorf("restore refused: %w", err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -18,14 +19,129 @@ import (
 // genesisHash is the prev_hash of the first journal row.
 var genesisHash = strings.Repeat("0", 64)
 
-// journalHash chains one row to the one before it. Every field is length-prefixed so that no two
-// different rows hash the same input.
-func journalHash(prevHash string, seq int64, at, kind, payload string) string {
+// journalHash chains one row to the one before it: HMAC-SHA256 with the journal's key, or plain SHA-256
+// for a journal not keyed (key nil). Every field is length-prefixed so that no two different rows hash
+// the same input.
+func journalHash(key []byte, prevHash string, seq int64, at, kind, payload string) string {
 	h := sha256.New()
+	if key != nil {
+		h = hmac.New(sha256.New, key)
+	}
 	for _, field := range []string{prevHash, strconv.FormatInt(seq, 10), at, kind, payload} {
 		fmt.Fprintf(h, "%d:%s;", len(field), field)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// JournalKeyID names a journal key without revealing it: the first 16 hex digits of an HMAC with it.
+func JournalKeyID(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("checkout journal key id"))
+	return hex.EncodeToString(mac.Sum(nil))[:16]
+}
+
+// Errors of a keyed journal.
+var (
+	// ErrJournalKeyNeeded: the journal is keyed, and the store was opened without the key: it reads, but
+	// writes nothing to the journal and cannot verify it.
+	ErrJournalKeyNeeded = errors.New("the journal is keyed: the till's key (till.key beside the database) is needed")
+	// ErrWrongJournalKey: the key given is not the one the journal was keyed with.
+	ErrWrongJournalKey = errors.New("the journal was keyed with another till.key: put back this till's own till.key")
+	// ErrJournalNotKeyed: the till's key existed before this open, yet its journal is not keyed: it was
+	// made again without the key.
+	ErrJournalNotKeyed = errors.New("the journal is not keyed although the till's key existed: it may have been rewritten (checkout verify-journal)")
+)
+
+// keyedEntry is what the journal records when its chain was keyed: the key's ID, and whether the plain
+// chain before verified. A chain keyed over a break is never laundered: verify-journal reports it.
+type keyedEntry struct {
+	KeyID      string `json:"key_id"`
+	Rows       int64  `json:"rows"`
+	PlainChain string `json:"plain_chain"`
+}
+
+// keyJournal brings the journal under the store's key. A journal keyed already must be keyed with this
+// key. A journal not keyed is keyed now when it is empty or when the key was made by this start (the
+// till's first start with keys): every row's hash is made again with the key, in one transaction, after
+// checking its plain chain, and a "journal_keyed" entry records the result. Opened without a key, a keyed
+// journal is read-only for the journal.
+func (s *Store) keyJournal(ctx context.Context, keyNow bool) error {
+	var keyID sql.NullString
+	if err := s.w.QueryRowContext(ctx, `SELECT key_id FROM journal_key`).Scan(&keyID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	switch {
+	case keyID.Valid && s.journalKey == nil:
+		s.keyed = true
+		return nil
+	case keyID.Valid && keyID.String != JournalKeyID(s.journalKey):
+		return ErrWrongJournalKey
+	case keyID.Valid:
+		s.keyed = true
+		return nil
+	case s.journalKey == nil:
+		return nil
+	}
+	var rows int64
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM journal`).Scan(&rows); err != nil {
+		return err
+	}
+	if rows > 0 && !keyNow {
+		return ErrJournalNotKeyed
+	}
+	plain := "verified"
+	if n, err := s.verifyChain(ctx, s.w, nil); err != nil {
+		plain = fmt.Sprintf("broken after %d rows: %v", n, err)
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS journal_append_only_update`); err != nil {
+			return err
+		}
+		rs, err := tx.QueryContext(ctx, `SELECT seq, at, kind, payload FROM journal ORDER BY seq`)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			seq               int64
+			at, kind, payload string
+		}
+		var all []row
+		for rs.Next() {
+			var r row
+			if err := rs.Scan(&r.seq, &r.at, &r.kind, &r.payload); err != nil {
+				rs.Close()
+				return err
+			}
+			all = append(all, r)
+		}
+		rs.Close()
+		prev := genesisHash
+		for _, r := range all {
+			hash := journalHash(s.journalKey, prev, r.seq, r.at, r.kind, r.payload)
+			if _, err := tx.ExecContext(ctx, `UPDATE journal SET prev_hash = ?, hash = ? WHERE seq = ?`, prev, hash, r.seq); err != nil {
+				return err
+			}
+			prev = hash
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TRIGGER journal_append_only_update BEFORE UPDATE ON journal
+			BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO journal_key (id, key_id, keyed_at) VALUES (1, ?, ?)`,
+			JournalKeyID(s.journalKey), timestamp(time.Now())); err != nil {
+			return err
+		}
+		s.keyed = true
+		if rows == 0 {
+			return nil // a new journal: keyed from its first row
+		}
+		return s.appendJournal(ctx, tx, time.Now(), "journal_keyed", keyedEntry{KeyID: JournalKeyID(s.journalKey), Rows: rows, PlainChain: plain})
+	})
+	if err != nil {
+		s.keyed = false
+		return fmt.Errorf("key the journal: %w", err)
+	}
+	return nil
 }
 
 // appendJournal adds a row to the journal inside tx. payload is marshalled to canonical JSON
@@ -41,6 +157,9 @@ func (s *Store) appendJournal(ctx context.Context, tx *sql.Tx, at time.Time, kin
 
 // appendJournalJSON adds a row with an already-encoded payload and returns its sequence number.
 func (s *Store) appendJournalJSON(ctx context.Context, tx *sql.Tx, at time.Time, kind, payload string) (int64, error) {
+	if s.keyed && s.journalKey == nil {
+		return 0, ErrJournalKeyNeeded
+	}
 	seq, prev := int64(0), genesisHash
 	err := tx.StmtContext(ctx, s.q.journalHead).QueryRowContext(ctx).Scan(&seq, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -48,7 +167,7 @@ func (s *Store) appendJournalJSON(ctx context.Context, tx *sql.Tx, at time.Time,
 	}
 	seq++
 	ts := timestamp(at)
-	_, err = tx.StmtContext(ctx, s.q.insertJournal).ExecContext(ctx, seq, ts, kind, payload, prev, journalHash(prev, seq, ts, kind, payload))
+	_, err = tx.StmtContext(ctx, s.q.insertJournal).ExecContext(ctx, seq, ts, kind, payload, prev, journalHash(s.journalKey, prev, seq, ts, kind, payload))
 	if err != nil {
 		return 0, fmt.Errorf("journal %s: %w", kind, err)
 	}
@@ -63,10 +182,59 @@ type JournalError struct {
 
 func (e *JournalError) Error() string { return fmt.Sprintf("journal row %d: %s", e.Seq, e.Reason) }
 
+// checkLink checks journal row seq, read after n verified rows ending in hash prev.
+func checkLink(key []byte, n int64, prev string, seq int64, at, kind, payload, prevHash, hash string) error {
+	switch {
+	case seq != n+1:
+		return &JournalError{Seq: seq, Reason: fmt.Sprintf("expected row %d here: rows missing", n+1)}
+	case prevHash != prev:
+		return &JournalError{Seq: seq, Reason: "previous hash does not match the row before it"}
+	case journalHash(key, prevHash, seq, at, kind, payload) != hash:
+		return &JournalError{Seq: seq, Reason: "contents do not match the row's hash"}
+	}
+	return nil
+}
+
+// chainKey is the key the journal's rows are hashed with: nil while it is not keyed.
+func (s *Store) chainKey() []byte {
+	if !s.keyed {
+		return nil
+	}
+	return s.journalKey
+}
+
+// verifyChain checks the hash chain alone (with key, or plain for nil), from the first row to the last,
+// on q, and returns how many rows verified.
+func (s *Store) verifyChain(ctx context.Context, q querier, key []byte) (int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, kind, payload, prev_hash, hash FROM journal ORDER BY seq`)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	prev := genesisHash
+	for rows.Next() {
+		var seq int64
+		var at, kind, payload, prevHash, hash string
+		if err := rows.Scan(&seq, &at, &kind, &payload, &prevHash, &hash); err != nil {
+			return n, err
+		}
+		if err := checkLink(key, n, prev, seq, at, kind, payload, prevHash, hash); err != nil {
+			return n, err
+		}
+		prev = hash
+		n++
+	}
+	return n, rows.Err()
+}
+
 // VerifyJournal recomputes the hash chain from the first row and, for every sale, refund, Z report and shift close,
 // rebuilds its document from its stored rows and compares it with the hash the journal holds. It returns how many rows
 // verified, or an error naming the first row (*JournalError) or sale that was changed, removed or added.
 func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
+	if s.keyed && s.journalKey == nil {
+		return 0, ErrJournalKeyNeeded
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, kind, payload, prev_hash, hash FROM journal ORDER BY seq`)
 	if err != nil {
 		return 0, err
@@ -81,13 +249,14 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 		if err := rows.Scan(&seq, &at, &kind, &payload, &prevHash, &hash); err != nil {
 			return n, err
 		}
-		switch {
-		case seq != n+1:
-			return n, &JournalError{Seq: seq, Reason: fmt.Sprintf("expected row %d here: rows missing", n+1)}
-		case prevHash != prev:
-			return n, &JournalError{Seq: seq, Reason: "previous hash does not match the row before it"}
-		case journalHash(prevHash, seq, at, kind, payload) != hash:
-			return n, &JournalError{Seq: seq, Reason: "contents do not match the row's hash"}
+		if err := checkLink(s.chainKey(), n, prev, seq, at, kind, payload, prevHash, hash); err != nil {
+			return n, err
+		}
+		if kind == "journal_keyed" {
+			var e keyedEntry
+			if err := json.Unmarshal([]byte(payload), &e); err != nil || e.PlainChain != "verified" {
+				return n, &JournalError{Seq: seq, Reason: "the journal was keyed over a chain that did not verify: " + e.PlainChain}
+			}
 		}
 		verify := map[string]func(context.Context, string) (string, error){"sale": s.verifySale, "refund": s.verifyRefund,
 			"zreport": s.verifyZReport, "shift_close": s.verifyShiftClose}[kind]

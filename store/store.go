@@ -51,6 +51,25 @@ type Store struct {
 	q statements
 
 	applied []int // migrations applied by this Open
+
+	// journalKey keys the journal's hash chain (HMAC-SHA256); keyed says the journal is keyed, with it
+	// or, when journalKey is nil, with a key this store was not given (it then writes no journal row).
+	journalKey []byte
+	keyed      bool
+}
+
+// Option sets how Open opens a store.
+type Option func(*options)
+
+type options struct {
+	journalKey []byte
+	keyNow     bool
+}
+
+// WithJournalKey keys the journal's hash chain with key (see keyJournal). keyNow says the key was made
+// by this start, so a journal not keyed yet may be keyed now; otherwise such a journal is refused.
+func WithJournalKey(key []byte, keyNow bool) Option {
+	return func(o *options) { o.journalKey, o.keyNow = key, keyNow }
 }
 
 var (
@@ -60,11 +79,15 @@ var (
 
 // Open opens (creating if needed) the database at path and brings its schema up to date, with the word
 // index beside it (made and filled if it is missing).
-func Open(ctx context.Context, path string) (*Store, error) { return open(ctx, path, true) }
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) { return open(ctx, path, true, opts...) }
 
 // open is Open; without words it neither opens nor makes the word index, and the store cannot search
 // product words: for checking a copy of a database.
-func open(ctx context.Context, path string, words bool) (*Store, error) {
+func open(ctx context.Context, path string, words bool, opts ...Option) (*Store, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
@@ -75,7 +98,7 @@ func open(ctx context.Context, path string, words bool) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w}
+	s := &Store{path: path, w: w, journalKey: o.journalKey}
 	s.closing, s.stop = context.WithCancel(context.Background())
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
@@ -89,6 +112,11 @@ func open(ctx context.Context, path string, words bool) (*Store, error) {
 		return nil, err
 	}
 	if err := s.q.prepare(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := s.keyJournal(ctx, o.keyNow); err != nil {
+		s.q.close()
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

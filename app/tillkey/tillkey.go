@@ -21,6 +21,9 @@ type Purpose string
 const (
 	// PINPepper keys the HMAC that staff and member PINs go through before argon2id.
 	PINPepper Purpose = "checkout pin pepper v1"
+	// JournalChain keys the journal's hash chain (HMAC-SHA256), and is registered with the head office at
+	// enrolment so that it can check every link the till uploads.
+	JournalChain Purpose = "checkout journal chain v1"
 )
 
 // Secret is the till's secret key, as read from till.key.
