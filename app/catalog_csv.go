@@ -213,7 +213,25 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
+// productFields are a product's fields, as a catalog file's columns, with the most characters each may
+// hold. Each is checked before anything else reads it, so no reason quotes more than that.
+var productFields = []struct {
+	name string
+	max  int
+}{
+	{"sku", maxCodeRunes}, {"barcode", maxNoteRunes}, {"name", maxNameRunes}, {"name_zh", maxNameRunes},
+	{"category", maxNameRunes}, {"unit", maxCodeRunes}, {"price", maxCodeRunes}, {"cost", maxCodeRunes},
+	{"reorder_point", maxCodeRunes}, {"tax_class", maxCodeRunes}, {"active", maxCodeRunes},
+}
+
+// catalogEntry checks a product's fields, as get gives them, and returns the entry they make or why they
+// make none: the one rule set of a catalog file's row and the product editor's form.
 func catalogEntry(get func(string) string, s Settings) (CatalogEntry, string) {
+	for _, f := range productFields {
+		if err := checkText(f.name, get(f.name), f.max); err != nil {
+			return CatalogEntry{}, err.Error()
+		}
+	}
 	p := Product{SKU: get("sku"), Name: get("name"), NameZH: get("name_zh"), Category: get("category"),
 		Unit: Unit(get("unit")), TaxClass: get("tax_class"), Active: true}
 	switch {

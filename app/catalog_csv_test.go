@@ -111,3 +111,49 @@ func gb18030(t *testing.T, s string) []byte {
 	}
 	return out
 }
+
+// A catalog row whose text would break what reads it later — a NUL that PostgreSQL refuses, a tab or line
+// break inside a name, an escape sequence for the printer, a megabyte name — is a bad row naming its line
+// and field, and a file with one stores nothing.
+func TestCatalogRowsWithControlCharactersOrHugeTextAreRefused(t *testing.T) {
+	header := "sku,barcode,name,name_zh,category,unit,price,tax_class\n"
+	rows := []struct{ row, want string }{
+		{"A1,5449000000996,Cola\x00,,,piece,3.00,standard", "name: control character U+0000"},
+		{"A2,4006381333931,\"Cola\nZero\",,,piece,3.00,standard", "name: control character U+000A"},
+		{"A3,96385074,\"Cola\rZero\",,,piece,3.00,standard", "name: control character U+000D"},
+		{"A4,12345670,Co\tla,,,piece,3.00,standard", "name: control character U+0009"},
+		{"A\x7f5,036000291452,Cola,,,piece,3.00,standard", "sku: control character U+007F"},
+		{"A6,10012345678902,Cola,可\u0085乐,,piece,3.00,standard", "name_zh: control character U+0085"},
+		{"A7,6901234567892,Cola,,drinks\x1b[31m,piece,3.00,standard", "category: control character U+001B"},
+		{"A8,6924743915770,Cola \u202eeno,,,piece,3.00,standard", "name: control character U+202E"},
+		{"A9,6920000000005," + strings.Repeat("x", 201) + ",,,piece,3.00,standard", "name: 201 characters, at most 200"},
+		{"A10,6920000000012,Cola,,,piece,3.00," + strings.Repeat("s", 70), "tax_class: 70 characters, at most 64"},
+		{"A11,6920000000029,Cola,,,piece,3." + strings.Repeat("0", 70) + ",standard", "price: 72 characters, at most 64"},
+	}
+	var b strings.Builder
+	b.WriteString(header)
+	wantLines := map[int]string{}
+	line := 2
+	for _, r := range rows {
+		b.WriteString(r.row + "\n")
+		wantLines[line] = r.want
+		line += strings.Count(r.row, "\n") + 1
+	}
+	_, err := ReadCatalogCSV(strings.NewReader(b.String()), DefaultSettings())
+	var fe *CatalogFileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("error = %v, want every row refused", err)
+	}
+	got := map[int]string{}
+	for _, r := range fe.Rows {
+		got[r.Line] = r.Reason
+	}
+	for line, want := range wantLines {
+		if !strings.Contains(got[line], want) {
+			t.Errorf("line %d: %q, want %q", line, got[line], want)
+		}
+	}
+	if len(fe.Rows) != len(rows) {
+		t.Errorf("%d bad rows, want %d: %+v", len(fe.Rows), len(rows), fe.Rows)
+	}
+}

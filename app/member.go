@@ -64,12 +64,22 @@ type Members interface {
 	CommitTopUp(ctx context.Context, t *TopUp) error
 }
 
-// CheckMember checks a member's details before they are saved.
+// CheckMember checks a member's details before they are saved, by the till's member dialog or the head
+// office's member-set: every field is bounded text without control characters (checkText).
 func CheckMember(m Member) (Member, error) {
 	m.Name, m.Phone = strings.TrimSpace(m.Name), strings.TrimSpace(m.Phone)
 	m.Tier, m.Birthday, m.Notes = strings.TrimSpace(m.Tier), strings.TrimSpace(m.Birthday), strings.TrimSpace(m.Notes)
 	if m.Name == "" {
 		return m, fmt.Errorf("%w: a member needs a name", ErrInvalidMember)
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"name", m.Name, maxNameRunes}, {"phone", m.Phone, maxCodeRunes}, {"tier", m.Tier, maxCodeRunes},
+		{"birthday", m.Birthday, maxCodeRunes}, {"notes", m.Notes, maxNoteRunes}} {
+		if err := checkText(f.name, f.value, f.max); err != nil {
+			return m, fmt.Errorf("%w: %w", ErrInvalidMember, err)
+		}
 	}
 	digits := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
