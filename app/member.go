@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -100,6 +101,24 @@ func CheckMember(m Member) (Member, error) {
 		}
 	}
 	return m, nil
+}
+
+// NormalizeMemberNumber is number as members are kept and looked up, on the tills and at the head office:
+// without surrounding space and in upper case, so " m000001" is M000001.
+func NormalizeMemberNumber(number string) string { return strings.ToUpper(strings.TrimSpace(number)) }
+
+// memberNumberPattern is a member number: the shop's prefix (up to 8 letters, '-' or '_') and 6 to 20
+// digits, as the tills number members and read them from a card (barcode.Rules.MemberPrefix).
+var memberNumberPattern = regexp.MustCompile(`^[A-Z_-]{0,8}[0-9]{6,20}$`)
+
+// CheckMemberNumber returns number normalised (NormalizeMemberNumber), or an error wrapping
+// ErrInvalidMember when it is not a member number.
+func CheckMemberNumber(number string) (string, error) {
+	n := NormalizeMemberNumber(number)
+	if !memberNumberPattern.MatchString(n) {
+		return "", fmt.Errorf("%w: number %q: a prefix of up to 8 letters and 6 to 20 digits, such as M000123", ErrInvalidMember, n)
+	}
+	return n, nil
 }
 
 // Loyalty is how members earn and spend points, and the bonus on prepaid top-ups.
