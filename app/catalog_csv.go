@@ -260,7 +260,8 @@ func catalogEntry(get func(string) string, s Settings) (CatalogEntry, string) {
 		}
 		p.Cost = cost
 	}
-	if rp := get("reorder_point"); rp != "" && rp != "0" {
+	// Zero in any form is none: export writes a kg product's as 0.000.
+	if rp := get("reorder_point"); strings.Trim(rp, "0.") != "" {
 		q, err := ParseQuantity(rp, p.Unit)
 		if err != nil {
 			return CatalogEntry{}, fmt.Sprintf("reorder_point %q: %v", rp, err)

@@ -12,9 +12,9 @@ import (
 )
 
 func TestReadCatalogCSV(t *testing.T) {
-	good := "\ufeffSKU,name_en,name_zh,Barcode,unit,price,tax_class\n" +
-		"DRK-001,Cola,可乐,5449000000996|4006381333931,piece,3.00,standard\n" +
-		"PRO-001,Banana,香蕉,2000101000006,kg,6.98,reduced\n"
+	good := "\ufeffSKU,name_en,name_zh,Barcode,unit,price,tax_class,reorder_point\n" +
+		"DRK-001,Cola,可乐,5449000000996|4006381333931,piece,3.00,standard,0\n" +
+		"PRO-001,Banana,香蕉,2000101000006,kg,6.98,reduced,0.000\n" // the reorder point export writes for none
 	entries, err := ReadCatalogCSV(strings.NewReader(good), DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
