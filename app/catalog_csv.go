@@ -123,7 +123,7 @@ func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error
 		line, _ := cr.FieldPos(0)
 		get := func(field string) string {
 			if i, ok := col[field]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return csvUntext(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}
