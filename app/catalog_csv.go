@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,10 +8,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 
 	"checkout/app/barcode"
 	"checkout/app/money"
@@ -58,7 +53,7 @@ var CatalogColumns = []string{"sku", "barcode", "name", "name_zh", "category", "
 
 // ReadCatalogCSV reads a whole catalog file and returns every entry, or a *CatalogFileError naming every
 // bad row and nothing else. See ScanCatalogCSV for the format.
-func ReadCatalogCSV(r io.Reader, s Settings) ([]CatalogEntry, error) {
+func ReadCatalogCSV(r io.ReadSeeker, s Settings) ([]CatalogEntry, error) {
 	var entries []CatalogEntry
 	var bad []RowError
 	err := ScanCatalogCSV(r, s, func(e CatalogEntry, _ int) error { entries = append(entries, e); return nil },
@@ -74,23 +69,36 @@ func ReadCatalogCSV(r io.Reader, s Settings) ([]CatalogEntry, error) {
 
 // ScanCatalogCSV reads a catalog file row by row, so a million-row file never sits in memory: good rows
 // go to entry, bad ones (with their line number and why) to reject. The file is UTF-8, with or without a
-// BOM, or GB18030/GBK as spreadsheets in China save it; its header names the columns in any order (sku,
-// barcode, name or name_en, name_zh, category, unit, price, tax_class, and optionally cost, reorder_point
-// and active), then one product a row. Several barcodes go in one cell separated by '|'. Prices are
-// decimals in the shop's currency. A barcode twice in the file is a bad row the second time. entry gets
-// each good row with its line number; an error from it stops the scan and is returned. An unreadable
-// header is an error.
-func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
-	text, err := decodeSpreadsheetText(r)
+// BOM, or GB18030/GBK as spreadsheets in China save it (textEncoding: it is read once to tell which); its
+// header names the columns in any order (sku, barcode, name or name_en, name_zh, category, unit, price,
+// tax_class, and optionally cost, reorder_point and active), then one product a row. Several barcodes go
+// in one cell separated by '|'. Prices are decimals in the shop's currency. A barcode twice in the file is
+// a bad row the second time. entry gets each good row with its line number; an error from it stops the
+// scan and is returned. An unreadable header, or bytes that are not text in the file's encoding, are an
+// error: the file is refused, and what entry was given must be dropped.
+func ScanCatalogCSV(r io.ReadSeeker, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
+	enc, err := sniffEncoding(r)
 	if err != nil {
 		return err
 	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("catalog file: %w", err)
+	}
+	return scanCatalog(r, enc, s, entry, reject)
+}
+
+// scanCatalog is ScanCatalogCSV of a file whose encoding is known.
+func scanCatalog(r io.Reader, enc textEncoding, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
+	text := decodeText(r, enc)
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
-	if err != nil {
+	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("catalog header: %w", err)
+	}
+	if err != nil {
+		return err
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -110,15 +118,14 @@ func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		if err != nil {
-			// A row csv cannot read has no fields to ask the position of: its error says where it is.
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			reject(RowError{Line: max(line, 1), Reason: err.Error()})
+		// A row csv cannot parse is a bad row, with no fields to ask the position of: its error says where
+		// it is. Any other error is the file's: reading it, or its bytes not being text.
+		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+			reject(RowError{Line: max(pe.StartLine, 1), Reason: err.Error()})
 			continue
+		}
+		if err != nil {
+			return err
 		}
 		line, _ := cr.FieldPos(0)
 		get := func(field string) string {
@@ -183,34 +190,6 @@ func gtinNumber(code string) (uint64, bool) {
 	}
 	n, err := strconv.ParseUint(g, 10, 64)
 	return n, err == nil
-}
-
-// decodeSpreadsheetText returns r as UTF-8: as it is when its start is UTF-8, else decoded from GB18030
-// (which includes GBK and GB2312). The first 64 KiB decide.
-func decodeSpreadsheetText(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, err := br.Peek(64 << 10)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("catalog file: %w", err)
-	}
-	// A rune cut at the end of the peek is not a reason to think the file is not UTF-8.
-	if utf8.Valid(trimPartialRune(head)) {
-		return br, nil
-	}
-	return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), nil
-}
-
-// trimPartialRune drops an incomplete UTF-8 sequence at the end of b.
-func trimPartialRune(b []byte) []byte {
-	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
-		if utf8.RuneStart(b[len(b)-i]) {
-			if !utf8.FullRune(b[len(b)-i:]) {
-				return b[:len(b)-i]
-			}
-			break
-		}
-	}
-	return b
 }
 
 // productFields are a product's fields, as a catalog file's columns, with the most characters each may

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -155,5 +156,66 @@ func TestCatalogRowsWithControlCharactersOrHugeTextAreRefused(t *testing.T) {
 	}
 	if len(fe.Rows) != len(rows) {
 		t.Errorf("%d bad rows, want %d: %+v", len(fe.Rows), len(rows), fe.Rows)
+	}
+}
+
+// A catalog file is UTF-8 if all of it is, else GB18030 if all of it is; otherwise it is refused whole,
+// naming the line and byte offset of the first byte that is neither, and nothing is mis-decoded.
+func TestCatalogFileDecodesStrictly(t *testing.T) {
+	header := "sku,barcode,name,name_zh,unit,price,tax_class\n"
+	ascii := strings.Repeat("ASC-001,5449000000996,Cola,,piece,3.00,standard\n", 1) +
+		strings.Repeat("#,,,,,,\n", 70_000/8) // 70 KB of rows without text beyond ASCII (bad rows, no SKU)
+	read := func(data []byte) (map[string]string, error) {
+		names := map[string]string{}
+		err := ScanCatalogCSV(bytes.NewReader(data), DefaultSettings(), func(e CatalogEntry, _ int) error {
+			names[e.Product.SKU] = e.Product.NameZH
+			return nil
+		}, func(RowError) {})
+		return names, err
+	}
+	// GB18030 whose first Chinese text (茅台, C3 A9 CC A8) is also valid UTF-8, and GB18030 whose first
+	// Chinese text comes after 64 KB of ASCII: both are GB18030 throughout.
+	for name, text := range map[string]string{
+		"first text looks like UTF-8": header + "MT-001,6901234567892,Moutai,茅台,piece,1499.00,standard\nDRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n",
+		"first text after 64 KB":      header + ascii + "MT-001,6901234567892,Moutai,茅台,piece,1499.00,standard\nDRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n",
+	} {
+		names, err := read(gb18030(t, text))
+		if err != nil || names["MT-001"] != "茅台" || names["DRK-001"] != "可口可乐" {
+			t.Errorf("%s: %q, %v", name, names, err)
+		}
+	}
+
+	// Bytes that are neither: the whole file is refused at its first bad byte.
+	gbk := gb18030(t, "可口可乐")
+	for name, tt := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"GB18030 with a broken character": {
+			append(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n"+"DRK-002,96385074,Cola,可"), "\x81\x20,piece,3.00,standard\n"...),
+			fmt.Sprintf("line 3, byte %d:", len(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,可"))),
+		},
+		"GB18030 with a 0xFF byte": {
+			append(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n"), "DRK-002,96385074,Cola\xff,,piece,3.00,standard\n"...),
+			fmt.Sprintf("line 3, byte %d:", len(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n"))+len("DRK-002,96385074,Cola")),
+		},
+		// UTF-8 with one GBK row: as GB18030, UTF-8's 可 (E5 8F AF) is E58F, then AF and the next byte,
+		// which is no character (AF starts a user-defined pair).
+		"UTF-8 with one GBK row": {
+			append([]byte(header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,"), append(gbk, ",piece,3.00,standard\n"...)...),
+			fmt.Sprintf("line 2, byte %d:", len(header+"DRK-001,4006381333931,Cola,")+2),
+		},
+		"UTF-8 BOM, then not UTF-8": {
+			append([]byte("\ufeff"+header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,"), append(gbk, ",piece,3.00,standard\n"...)...),
+			fmt.Sprintf("line 3, byte %d:", len("\ufeff"+header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,")),
+		},
+	} {
+		names, err := read(tt.data)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", name, err, tt.want)
+		}
+		if _, err := ReadCatalogCSV(bytes.NewReader(tt.data), DefaultSettings()); err == nil {
+			t.Errorf("%s: ReadCatalogCSV took it (%q)", name, names)
+		}
 	}
 }

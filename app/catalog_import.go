@@ -57,6 +57,16 @@ type CatalogFile struct {
 	Size int64
 }
 
+// encoding reads the file once to tell how its bytes are text (sniffEncoding).
+func (f CatalogFile) encoding() (textEncoding, error) {
+	r, err := f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	return sniffEncoding(r)
+}
+
 // CatalogCheck is a checked catalog file: every bad row with its line and reason, against the file itself
 // and against the catalog already there, and how many rows are good.
 type CatalogCheck struct {
@@ -64,6 +74,7 @@ type CatalogCheck struct {
 	Bad  []RowError
 
 	file     CatalogFile
+	encoding textEncoding
 	settings Settings
 	catalog  CatalogWriter
 	skip     map[int]bool // lines whose rows are good on their own but clash with the catalog
@@ -72,7 +83,11 @@ type CatalogCheck struct {
 // CheckCatalog reads the whole file once and changes nothing: the dry run an import starts with.
 // progress, if not nil, is told how far it got every few thousand rows; cancelling ctx stops it.
 func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file CatalogFile, progress func(ImportProgress)) (*CatalogCheck, error) {
-	c := &CatalogCheck{file: file, settings: s, catalog: catalog, skip: map[int]bool{}}
+	enc, err := file.encoding()
+	if err != nil {
+		return nil, err
+	}
+	c := &CatalogCheck{file: file, encoding: enc, settings: s, catalog: catalog, skip: map[int]bool{}}
 	// The file's barcodes are looked up in the catalog a few thousand at a time, not held all at once.
 	var codes []string
 	var lineOf []int
@@ -93,7 +108,7 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 		codes, lineOf = codes[:0], lineOf[:0]
 		return nil
 	}
-	err := c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
+	err = c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
 		c.Good++
 		for _, code := range e.Barcodes {
 			codes, lineOf = append(codes, code), append(lineOf, line)
@@ -224,7 +239,7 @@ func (c *CatalogCheck) scan(ctx context.Context, applying bool, progress func(Im
 		}
 		return nil
 	}
-	err = ScanCatalogCSV(bufio.NewReaderSize(counted, 1<<20), c.settings, func(e CatalogEntry, line int) error {
+	err = scanCatalog(bufio.NewReaderSize(counted, 1<<20), c.encoding, c.settings, func(e CatalogEntry, line int) error {
 		if err := tick(); err != nil {
 			return err
 		}

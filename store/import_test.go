@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"checkout/app"
 	"checkout/app/barcode"
 )
@@ -111,5 +113,40 @@ func TestCatalogImportSkipsRowsClashingWithTheCatalog(t *testing.T) {
 	}
 	if p, _ := s.ProductByBarcode(ctx, "5449000000996"); p.SKU != "DRK-001" {
 		t.Errorf("the cola's code moved to %s", p.SKU)
+	}
+}
+
+// A file whose Chinese text is GB18030 after 64 KB of ASCII is read as GB18030 throughout (it was read
+// as UTF-8, storing 茅台 as "ę́"), and a file that is neither UTF-8 nor GB18030 is refused whole.
+func TestCatalogImportDecodesTheWholeFileOneWay(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	set, _ := s.Settings(ctx)
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GB18030.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	text := strings.ReplaceAll(genCatalog(1500), "商品", "") + gbk("MT-001,6901234567892,Moutai,茅台,piece,1499.00,standard\nDRK-009,4006381333931,Cola,可口可乐,piece,3.00,standard\n")
+	check, err := app.CheckCatalog(ctx, s, set, textFile(text), nil)
+	if err != nil || check.Good != 1502 {
+		t.Fatalf("check: %+v, %v", check, err)
+	}
+	if _, err := check.Apply(ctx, app.SystemSession("owner"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.ProductByBarcode(ctx, "6901234567892"); err != nil || p.NameZH != "茅台" {
+		t.Errorf("Moutai: %q, %v", p.NameZH, err)
+	}
+	before, _ := s.CountProducts(ctx)
+	broken := "sku,barcode,name,name_zh,unit,price,tax_class\n" + gbk("NEW-001,96385074,Gum,口香糖,piece,1.00,standard\n") +
+		"NEW-002,12345670,Tea,\xff,piece,1.00,standard\n"
+	if _, err := app.CheckCatalog(ctx, s, set, textFile(broken), nil); err == nil || !strings.Contains(err.Error(), "line 3, byte") {
+		t.Errorf("a file neither UTF-8 nor GB18030: %v", err)
+	}
+	if after, _ := s.CountProducts(ctx); after != before {
+		t.Errorf("%d products added", after-before)
 	}
 }
