@@ -219,3 +219,17 @@ func TestCatalogFileDecodesStrictly(t *testing.T) {
 		}
 	}
 }
+
+// However many bad rows a file has, the first MaxListedRows are listed in line order and the rest counted.
+func TestBadRowsAreCountedAndTheFirstListed(t *testing.T) {
+	text := "sku,barcode,name,unit,price,tax_class\n" + strings.Repeat("x\n", 5*MaxListedRows/2)
+	_, err := ReadCatalogCSV(strings.NewReader(text), DefaultSettings())
+	var fe *CatalogFileError
+	if !errors.As(err, &fe) || fe.Total != 5*MaxListedRows/2 || len(fe.Rows) != MaxListedRows ||
+		fe.Rows[0].Line != 2 || fe.Rows[MaxListedRows-1].Line != MaxListedRows+1 {
+		t.Fatalf("%v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "2500 bad rows; line 2: no name;") {
+		t.Errorf("error: %.80s", err)
+	}
+}

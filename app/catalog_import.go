@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -67,12 +66,14 @@ func (f CatalogFile) encoding() (textEncoding, error) {
 	return sniffEncoding(r)
 }
 
-// CatalogCheck is a checked catalog file: every bad row with its line and reason, against the file itself
+// CatalogCheck is a checked catalog file: its bad rows with their line and reason, against the file itself
 // and against the catalog already there, and how many rows are good.
 type CatalogCheck struct {
-	Good int
-	Bad  []RowError
+	Good    int
+	Bad     []RowError // the first MaxListedRows, in line order
+	BadRows int        // all of them
 
+	bad      badRows
 	file     CatalogFile
 	encoding textEncoding
 	settings Settings
@@ -98,7 +99,7 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 		}
 		for i, code := range codes {
 			if sku, ok := inUse[barcode.NormalizeGTIN(code)]; ok {
-				c.Bad = append(c.Bad, RowError{Line: lineOf[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
+				c.bad.add(RowError{Line: lineOf[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
 				if !c.skip[lineOf[i]] {
 					c.skip[lineOf[i]] = true
 					c.Good--
@@ -117,15 +118,15 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 			return lookUp()
 		}
 		return nil
-	}, func(r RowError) { c.Bad = append(c.Bad, r) })
+	}, c.bad.add)
 	if err == nil {
 		err = lookUp()
 	}
 	if err != nil {
 		return nil, err
 	}
-	// The clashes were found after the file's own faults: list every bad row in file order.
-	sort.SliceStable(c.Bad, func(i, j int) bool { return c.Bad[i].Line < c.Bad[j].Line })
+	// The clashes were found after the file's own faults: the list is sorted by line.
+	c.Bad, c.BadRows = c.bad.sorted(), c.bad.total
 	return c, nil
 }
 

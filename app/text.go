@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,6 +19,13 @@ const (
 // control character and have at most max characters. Every field is one line of printable text, so
 // tab, CR and LF are control characters too: they split CSV cells, receipt lines and the screen's rows.
 func checkText(field, value string, max int) error {
+	// Most text is printable ASCII: a byte a character, nothing to decode.
+	if printableASCII(value) {
+		if len(value) > max {
+			return fmt.Errorf("%s: %d characters, at most %d", field, len(value), max)
+		}
+		return nil
+	}
 	n := 0
 	for _, r := range value {
 		n++
@@ -37,8 +43,32 @@ func checkText(field, value string, max int) error {
 }
 
 // isControl reports the characters no text field may hold: C0 (NUL, tab, LF, CR, ESC …), DEL and C1;
-// the line and paragraph separators; and the bidirectional embeddings, overrides and isolates, which
-// reorder what the cashier and the receipt show ("Pen \u202egpj.exe").
+// the line and paragraph separators (U+2028, U+2029); and the bidirectional embeddings, overrides
+// (U+202A–U+202E) and isolates (U+2066–U+2069), which reorder what the cashier and the receipt show
+// ("Pen \u202egpj.exe").
 func isControl(r rune) bool {
-	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+	return r < ' ' || (r >= 0x7f && r < 0xa0) || (r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// printableASCII reports whether s is all printable ASCII, ' ' to '~', eight bytes at a time: an import
+// checks every cell of a million rows.
+func printableASCII(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte has its high bit set if it is not ASCII, if taking ' ' from it borrows (a control
+		// character), or if adding 1 carries into it (DEL). A borrow or carry that spills into the next
+		// byte can only follow a byte already caught.
+		if (x|(x-' '*ones)|(x+ones))&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
