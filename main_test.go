@@ -985,3 +985,70 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 		}
 	}
 }
+
+// A backup, plain or encrypted, is private and whole in its folder, and one that fails (here: the till's
+// journal was tampered with, so the copy fails its check) leaves nothing there at all.
+func TestFailedBackupsLeaveNothingBehind(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "till.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	t.Cleanup(func() { stdin = os.Stdin })
+	backups := filepath.Join(dir, "usb")
+	folder := func() string {
+		entries, _ := os.ReadDir(backups)
+		var names []string
+		for _, e := range entries {
+			info, _ := e.Info()
+			names = append(names, fmt.Sprintf("%s %v", e.Name(), info.Mode().Perm()))
+		}
+		return strings.Join(names, ", ")
+	}
+	if code, _, errOut := cli("-db", db, "backup", filepath.Join(backups, "plain.db")); code != 0 {
+		t.Fatal(errOut)
+	}
+	stdin = strings.NewReader("correct horse battery\n")
+	if code, _, errOut := cli("-db", db, "backup", "-encrypt", filepath.Join(backups, "sealed.age")); code != 0 {
+		t.Fatal(errOut)
+	}
+	if got := folder(); got != "plain.db -rw-------, sealed.age -rw-------" {
+		t.Fatalf("backup folder: %s", got)
+	}
+
+	// A sale, and then its journal entry changed.
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := st.Settings(ctx)
+	co, _ := app.NewCheckout(set, st, st, time.Now)
+	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := raw.Exec(`DROP TRIGGER journal_append_only_update; UPDATE journal SET payload = payload || ' ' WHERE kind = 'sale'`); err != nil {
+		t.Fatal(err)
+	} else if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%d journal rows changed", n)
+	}
+	raw.Close()
+	if code, _, errOut := cli("-db", db, "backup", filepath.Join(backups, "plain2.db")); code != 1 || !strings.Contains(errOut, "journal") {
+		t.Errorf("plain backup of a tampered till = %d %q", code, errOut)
+	}
+	stdin = strings.NewReader("correct horse battery\n")
+	if code, _, errOut := cli("-db", db, "backup", "-encrypt", filepath.Join(backups, "sealed2.age")); code != 1 || !strings.Contains(errOut, "journal") {
+		t.Errorf("encrypted backup of a tampered till = %d %q", code, errOut)
+	}
+	if got := folder(); got != "plain.db -rw-------, sealed.age -rw-------" {
+		t.Errorf("after failed backups the folder holds: %s", got)
+	}
+}
