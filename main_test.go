@@ -920,23 +920,7 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", hostile); code != 0 {
 		t.Fatalf("import: %s%s", out, errOut)
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := st.Settings(ctx)
-	co, err := app.NewCheckout(set, st, st, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := co.Scan(ctx, "6901234567892"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	sellForCash(t, db, "6901234567892")
 
 	today := time.Now().Format("2006-01-02")
 	_, report, _ := cli("-db", db, "report", "-csv")
@@ -970,6 +954,7 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 	if b, _ := os.ReadFile(again); !bytes.Equal(b, catalog) {
 		t.Errorf("the catalog changed in a round trip:\n%s\n%s", catalog, b)
 	}
+	ctx := context.Background()
 	st2, err := store.Open(ctx, db2)
 	if err != nil {
 		t.Fatal(err)
@@ -1017,20 +1002,7 @@ func TestFailedBackupsLeaveNothingBehind(t *testing.T) {
 	}
 
 	// A sale, and then its journal entry changed.
-	ctx := context.Background()
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := st.Settings(ctx)
-	co, _ := app.NewCheckout(set, st, st, time.Now)
-	if _, err := co.Scan(ctx, "5449000000996"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	sellForCash(t, db, "5449000000996")
 	raw, err := sql.Open("sqlite", db)
 	if err != nil {
 		t.Fatal(err)
@@ -1050,5 +1022,29 @@ func TestFailedBackupsLeaveNothingBehind(t *testing.T) {
 	}
 	if got := folder(); got != "plain.db -rw-------, sealed.age -rw-------" {
 		t.Errorf("after failed backups the folder holds: %s", got)
+	}
+}
+
+// sellForCash sells one of each code in one sale, paid in cash, at the till whose database is db.
+func sellForCash(t *testing.T, db string, codes ...string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set, _ := st.Settings(ctx)
+	co, err := app.NewCheckout(set, st, st, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range codes {
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
+		t.Fatal(err)
 	}
 }
