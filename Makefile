@@ -66,6 +66,7 @@ test: deps
 	$(GO) test -race -count=1 ./...
 	# Large-file tests at full size, and the killed import: under the race detector SQLite is too slow for them.
 	$(GO) test -count=1 -run 'CatalogRoundTrip|KilledImport' .
+	$(GO) test -count=1 -run 'HostileCatalogFiles' ./store/
 
 # test-pg is make test with the head office's PostgreSQL tests run on a throwaway cluster, as CI runs it.
 test-pg: deps

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,13 +56,14 @@ func backupCommand(ctx context.Context, st *store.Store, args []string, stdout i
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	// The plain copy stays on the till's own disk; only the sealed file goes to path, written and checked
+	// beside it before it takes its name.
 	plain := filepath.Join(tmp, "backup.db")
 	c, err := st.Backup(ctx, plain)
 	if err != nil {
 		return err
 	}
-	if err := sealFile(plain, path, passphrase); err != nil {
-		os.Remove(path)
+	if err := store.WriteNew(path, func(sealed string) error { return sealFile(plain, sealed, passphrase) }); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(stdout, "backed up to %s, encrypted: %d sales, %d journal rows verified%s\n", path, c.Sales, c.JournalRows, lastSale(c))
@@ -136,7 +139,8 @@ func readPassphrase() (string, error) {
 	return p, nil
 }
 
-// sealFile encrypts from into a new file to with the passphrase: age's format, its key from scrypt.
+// sealFile encrypts from into the empty file to with the passphrase (age's format, its key from scrypt),
+// then opens it again to check that it gives back from's bytes.
 func sealFile(from, to, passphrase string) error {
 	r, err := age.NewScryptRecipient(passphrase)
 	if err != nil {
@@ -147,18 +151,29 @@ func sealFile(from, to, passphrase string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return err
 	}
+	plain := sha256.New()
 	w, err := age.Encrypt(out, r)
 	if err == nil {
-		_, err = io.Copy(w, in)
+		_, err = io.Copy(w, io.TeeReader(in, plain))
 	}
 	if err == nil {
 		err = w.Close()
 	}
-	return errors.Join(err, out.Sync(), out.Close())
+	if err := errors.Join(err, out.Sync(), out.Close()); err != nil {
+		return err
+	}
+	opened := sha256.New()
+	if err := decrypt(to, opened, passphrase); err != nil {
+		return fmt.Errorf("the sealed copy does not open: %w", err)
+	}
+	if !bytes.Equal(opened.Sum(nil), plain.Sum(nil)) {
+		return errors.New("the sealed copy does not give back the database")
+	}
+	return nil
 }
 
 // sealedHeader starts every age file.
@@ -179,6 +194,19 @@ func isSealed(path string) (bool, error) {
 // openSealed decrypts an encrypted backup into a new file; a wrong passphrase or a changed file is an
 // error, and nothing of it is left behind.
 func openSealed(from, to, passphrase string) error {
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(decrypt(from, out, passphrase), out.Close()); err != nil {
+		os.Remove(to)
+		return err
+	}
+	return nil
+}
+
+// decrypt writes what the encrypted backup from holds to w.
+func decrypt(from string, w io.Writer, passphrase string) error {
 	id, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
 		return err
@@ -192,14 +220,8 @@ func openSealed(from, to, passphrase string) error {
 	if err != nil {
 		return fmt.Errorf("cannot open %s: wrong passphrase, or not a backup (%w)", from, err)
 	}
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, r); err != nil {
-		out.Close()
-		os.Remove(to)
+	if _, err := io.Copy(w, r); err != nil {
 		return fmt.Errorf("%s was changed or cut short: %w", from, err)
 	}
-	return out.Close()
+	return nil
 }

@@ -38,9 +38,12 @@ func importCatalog(ctx context.Context, st *store.Store, args []string, stdout i
 	for _, r := range check.Bad {
 		fmt.Fprintf(stdout, "line %d: %s\n", r.Line, r.Reason)
 	}
-	fmt.Fprintf(stdout, "%d good rows, %d bad\n", check.Good, len(check.Bad))
+	if more := check.BadRows - len(check.Bad); more > 0 {
+		fmt.Fprintf(stdout, "… and %d more bad rows\n", more)
+	}
+	fmt.Fprintf(stdout, "%d good rows, %d bad\n", check.Good, check.BadRows)
 	if !*apply {
-		if len(check.Bad) > 0 {
+		if check.BadRows > 0 {
 			return fmt.Errorf("nothing imported: fix the bad rows, or run with -apply to import the %d good ones", check.Good)
 		}
 		fmt.Fprintln(stdout, "nothing imported (a check): run with -apply to import")

@@ -925,3 +925,154 @@ func TestEncryptedBackup(t *testing.T) {
 		t.Errorf("restore = %d %q %q", code, out, errOut)
 	}
 }
+
+// TestExportsKeepFormulasOutOfSpreadsheets: product text that a spreadsheet would run as a formula (=, +,
+// -, @) leaves every CSV export with a leading ' (OWASP's CSV injection advice), while amounts, negative
+// ones too, stay numbers; and an exported catalog imports back unchanged, ' and all.
+func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := cli("-db", db, "set", "cash_rounding", "0.10"); code != 0 {
+		t.Fatal(errOut)
+	}
+	hostile := filepath.Join(dir, "hostile.csv")
+	if err := os.WriteFile(hostile, []byte("sku,barcode,name,name_zh,category,unit,price,tax_class\n"+
+		`-X1,6901234567892,"=HYPERLINK(""http://evil.example/"",""Click"")",+1,@SUM(A1),piece,3.01,standard`+"\n"+
+		// A file's ' before a formula is a spreadsheet's quote and comes off: this name is stored as '=already quoted.
+		`X2,6924743915770,''=already quoted,-2+3,'plain,piece,1.00,standard`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", hostile); code != 0 {
+		t.Fatalf("import: %s%s", out, errOut)
+	}
+	sellForCash(t, db, "6901234567892")
+
+	today := time.Now().Format("2006-01-02")
+	_, report, _ := cli("-db", db, "report", "-csv")
+	_, sales, _ := cli("-db", db, "export-sales", "-from", today, "-to", today)
+	catalogFile := filepath.Join(dir, "catalog.csv")
+	if code, _, errOut := cli("-db", db, "export-catalog", catalogFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	catalog, _ := os.ReadFile(catalogFile)
+	for _, tt := range []struct{ what, got, want string }{
+		{"report: a category", report, "\ncategory,'@SUM(A1),3.01,"},
+		{"report: a negative amount", report, "\ncash_rounding,,-0.01,"},
+		{"export-sales: text", sales, `,'-X1,"'=HYPERLINK(""http://evil.example/"",""Click"")",1,3.01,3.01,`},
+		{"export-catalog: text", string(catalog), `'-X1,6901234567892,"'=HYPERLINK(""http://evil.example/"",""Click"")",'+1,'@SUM(A1),piece,3.01,`},
+		{"export-catalog: an apostrophe already there", string(catalog), "X2,6924743915770,''=already quoted,'-2+3,'plain,piece,1.00,"},
+	} {
+		if !strings.Contains(tt.got, tt.want) {
+			t.Errorf("%s: no %q in\n%s", tt.what, tt.want, tt.got)
+		}
+	}
+
+	// The export imports into an empty till as the same products, and exports the same bytes again.
+	db2 := filepath.Join(dir, "c2.db")
+	if code, out, errOut := cli("-db", db2, "import-catalog", "-apply", catalogFile); code != 0 {
+		t.Fatalf("import the export: %s%s", out, errOut)
+	}
+	again := filepath.Join(dir, "again.csv")
+	if code, _, errOut := cli("-db", db2, "export-catalog", again); code != 0 {
+		t.Fatal(errOut)
+	}
+	if b, _ := os.ReadFile(again); !bytes.Equal(b, catalog) {
+		t.Errorf("the catalog changed in a round trip:\n%s\n%s", catalog, b)
+	}
+	ctx := context.Background()
+	st2, err := store.Open(ctx, db2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	for code, want := range map[string][3]string{
+		"6901234567892": {`=HYPERLINK("http://evil.example/","Click")`, "+1", "@SUM(A1)"},
+		"6924743915770": {"'=already quoted", "-2+3", "'plain"},
+	} {
+		p, err := st2.ProductByBarcode(ctx, code)
+		if err != nil || [3]string{p.Name, p.NameZH, p.Category} != want {
+			t.Errorf("%s came back as %q %q %q (%v), want %q", code, p.Name, p.NameZH, p.Category, err, want)
+		}
+	}
+}
+
+// A backup, plain or encrypted, is private and whole in its folder, and one that fails (here: the till's
+// journal was tampered with, so the copy fails its check) leaves nothing there at all.
+func TestFailedBackupsLeaveNothingBehind(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "till.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	t.Cleanup(func() { stdin = os.Stdin })
+	backups := filepath.Join(dir, "usb")
+	folder := func() string {
+		entries, _ := os.ReadDir(backups)
+		var names []string
+		for _, e := range entries {
+			info, _ := e.Info()
+			names = append(names, fmt.Sprintf("%s %v", e.Name(), info.Mode().Perm()))
+		}
+		return strings.Join(names, ", ")
+	}
+	if code, _, errOut := cli("-db", db, "backup", filepath.Join(backups, "plain.db")); code != 0 {
+		t.Fatal(errOut)
+	}
+	stdin = strings.NewReader("correct horse battery\n")
+	if code, _, errOut := cli("-db", db, "backup", "-encrypt", filepath.Join(backups, "sealed.age")); code != 0 {
+		t.Fatal(errOut)
+	}
+	if got := folder(); got != "plain.db -rw-------, sealed.age -rw-------" {
+		t.Fatalf("backup folder: %s", got)
+	}
+
+	// A sale, and then its journal entry changed.
+	sellForCash(t, db, "5449000000996")
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := raw.Exec(`DROP TRIGGER journal_append_only_update; UPDATE journal SET payload = payload || ' ' WHERE kind = 'sale'`); err != nil {
+		t.Fatal(err)
+	} else if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%d journal rows changed", n)
+	}
+	raw.Close()
+	if code, _, errOut := cli("-db", db, "backup", filepath.Join(backups, "plain2.db")); code != 1 || !strings.Contains(errOut, "journal") {
+		t.Errorf("plain backup of a tampered till = %d %q", code, errOut)
+	}
+	stdin = strings.NewReader("correct horse battery\n")
+	if code, _, errOut := cli("-db", db, "backup", "-encrypt", filepath.Join(backups, "sealed2.age")); code != 1 || !strings.Contains(errOut, "journal") {
+		t.Errorf("encrypted backup of a tampered till = %d %q", code, errOut)
+	}
+	if got := folder(); got != "plain.db -rw-------, sealed.age -rw-------" {
+		t.Errorf("after failed backups the folder holds: %s", got)
+	}
+}
+
+// sellForCash sells one of each code in one sale, paid in cash, at the till whose database is db.
+func sellForCash(t *testing.T, db string, codes ...string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set, _ := st.Settings(ctx)
+	co, err := app.NewCheckout(set, st, st, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range codes {
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := co.SettleCash(ctx, co.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -318,14 +317,13 @@ func writeRows(w io.Writer, rows, last []reportRow) error {
 	return tw.Flush()
 }
 
+// writeCSV writes rows as CSV, with last week's values beside them; names in keys are text cells.
 func writeCSV(w io.Writer, rows, last []reportRow) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"figure", "key", "value", "same_weekday_last_week"})
+	cw, _ := app.NewCSVWriter(w, []string{"figure", "key", "value", "same_weekday_last_week"}, "value", "same_weekday_last_week")
 	for _, r := range rows {
-		_ = cw.Write([]string{r.figure, r.key, r.value, lastWeekValue(r, last)})
+		_ = cw.Write(r.figure, r.key, r.value, lastWeekValue(r, last))
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // exportSales writes one CSV row per sold line of the days -from to -to (both included), as it reads them.
@@ -358,19 +356,18 @@ func exportSales(ctx context.Context, st *store.Store, args []string, stdout io.
 		out = f
 	}
 	bw := bufio.NewWriterSize(out, 1<<16)
-	cw := csv.NewWriter(bw)
-	_ = cw.Write([]string{"receipt", "time", "sku", "name", "qty", "unit_price", "total", "tax", "tenders"})
+	cw, _ := app.NewCSVWriter(bw, []string{"receipt", "time", "sku", "name", "qty", "unit_price", "total", "tax", "tenders"},
+		"qty", "unit_price", "total", "tax")
 	n := 0
 	err = st.EachSoldLine(ctx, from, to, func(l app.SoldLine) error {
 		n++
-		return cw.Write([]string{l.ReceiptNo, l.At.Local().Format(time.RFC3339), l.SKU, l.Name, l.Qty.Format(l.Unit),
-			l.UnitPrice.Decimal(), l.Total.Decimal(), l.Tax.Decimal(), l.Tenders})
+		return cw.Write(l.ReceiptNo, l.At.Local().Format(time.RFC3339), l.SKU, l.Name, l.Qty.Format(l.Unit),
+			l.UnitPrice.Decimal(), l.Total.Decimal(), l.Tax.Decimal(), l.Tenders)
 	})
 	if err != nil {
 		return fmt.Errorf("export-sales: %w", err)
 	}
-	cw.Flush()
-	if err := errors.Join(cw.Error(), bw.Flush()); err != nil {
+	if err := errors.Join(cw.Flush(), bw.Flush()); err != nil {
 		return fmt.Errorf("export-sales: %w", err)
 	}
 	if f != nil {

@@ -38,10 +38,12 @@ func (f ProductForm) Entry(s Settings) (CatalogEntry, error) {
 	if f.Active {
 		active = "yes"
 	}
-	fields := map[string]string{"sku": f.SKU, "name": f.Name, "name_zh": f.NameZH, "category": f.Category, "unit": f.Unit,
-		"price": f.Price, "cost": f.Cost, "reorder_point": f.ReorderPoint, "tax_class": f.TaxClass, "active": active,
-		"barcode": strings.Join(f.Barcodes, "|")}
-	e, reason := catalogEntry(func(k string) string { return strings.TrimSpace(fields[k]) }, s)
+	row := productRow{f.SKU, strings.Join(f.Barcodes, "|"), f.Name, f.NameZH, f.Category, f.Unit, f.Price, f.Cost,
+		f.ReorderPoint, f.TaxClass, active}
+	for c := range row {
+		row[c] = strings.TrimSpace(row[c])
+	}
+	e, reason := row.entry(s)
 	if reason != "" {
 		return CatalogEntry{}, fmt.Errorf("%w: %s", ErrInvalidProduct, reason)
 	}

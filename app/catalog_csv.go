@@ -1,18 +1,14 @@
 package app
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 
 	"checkout/app/barcode"
 	"checkout/app/money"
@@ -30,12 +26,16 @@ type RowError struct {
 	Reason string
 }
 
-// CatalogFileError lists every bad row of a catalog file, so one pass shows the owner all of them.
-type CatalogFileError struct{ Rows []RowError }
+// CatalogFileError lists the bad rows of a catalog file, so one pass shows the owner all of them: the
+// first MaxListedRows in Rows, and how many there are in Total.
+type CatalogFileError struct {
+	Rows  []RowError
+	Total int
+}
 
 func (e *CatalogFileError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d bad rows", len(e.Rows))
+	fmt.Fprintf(&b, "%d bad rows", e.Total)
 	for i, r := range e.Rows {
 		if i == 10 {
 			fmt.Fprintf(&b, "; …")
@@ -46,62 +46,97 @@ func (e *CatalogFileError) Error() string {
 	return b.String()
 }
 
-// catalogColumns maps accepted header names to the field they fill.
-var catalogColumns = map[string]string{
-	"sku": "sku", "barcode": "barcode", "barcodes": "barcode", "name": "name", "name_en": "name",
-	"name_zh": "name_zh", "category": "category", "unit": "unit", "price": "price", "tax_class": "tax_class",
-	"cost": "cost", "reorder_point": "reorder_point", "active": "active",
-}
-
 // CatalogColumns is the header export writes and import reads first.
 var CatalogColumns = []string{"sku", "barcode", "name", "name_zh", "category", "unit", "price", "cost", "reorder_point", "tax_class", "active"}
 
+// The columns of a product as text (productRow), in CatalogColumns' order.
+const (
+	colSKU = iota
+	colBarcode
+	colName
+	colNameZH
+	colCategory
+	colUnit
+	colPrice
+	colCost
+	colReorderPoint
+	colTaxClass
+	colActive
+	numColumns
+)
+
+// catalogColumns maps the header names import accepts to their column.
+var catalogColumns = map[string]int{
+	"sku": colSKU, "barcode": colBarcode, "barcodes": colBarcode, "name": colName, "name_en": colName,
+	"name_zh": colNameZH, "category": colCategory, "unit": colUnit, "price": colPrice, "tax_class": colTaxClass,
+	"cost": colCost, "reorder_point": colReorderPoint, "active": colActive,
+}
+
+// columnRunes is the most characters each column may hold (a list of barcodes as many as a note).
+var columnRunes = [numColumns]int{maxCodeRunes, maxNoteRunes, maxNameRunes, maxNameRunes, maxNameRunes,
+	maxCodeRunes, maxCodeRunes, maxCodeRunes, maxCodeRunes, maxCodeRunes, maxCodeRunes}
+
 // ReadCatalogCSV reads a whole catalog file and returns every entry, or a *CatalogFileError naming every
 // bad row and nothing else. See ScanCatalogCSV for the format.
-func ReadCatalogCSV(r io.Reader, s Settings) ([]CatalogEntry, error) {
+func ReadCatalogCSV(r io.ReadSeeker, s Settings) ([]CatalogEntry, error) {
 	var entries []CatalogEntry
-	var bad []RowError
-	err := ScanCatalogCSV(r, s, func(e CatalogEntry, _ int) error { entries = append(entries, e); return nil },
-		func(re RowError) { bad = append(bad, re) })
+	var bad badRows
+	err := ScanCatalogCSV(r, s, func(e CatalogEntry, _ int) error { entries = append(entries, e); return nil }, bad.add)
 	if err != nil {
 		return nil, err
 	}
-	if len(bad) > 0 {
-		return nil, &CatalogFileError{Rows: bad}
+	if bad.total > 0 {
+		return nil, &CatalogFileError{Rows: bad.sorted(), Total: bad.total}
 	}
 	return entries, nil
 }
 
 // ScanCatalogCSV reads a catalog file row by row, so a million-row file never sits in memory: good rows
 // go to entry, bad ones (with their line number and why) to reject. The file is UTF-8, with or without a
-// BOM, or GB18030/GBK as spreadsheets in China save it; its header names the columns in any order (sku,
-// barcode, name or name_en, name_zh, category, unit, price, tax_class, and optionally cost, reorder_point
-// and active), then one product a row. Several barcodes go in one cell separated by '|'. Prices are
-// decimals in the shop's currency. A barcode twice in the file is a bad row the second time. entry gets
-// each good row with its line number; an error from it stops the scan and is returned. An unreadable
-// header is an error.
-func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
-	text, err := decodeSpreadsheetText(r)
+// BOM, or GB18030/GBK as spreadsheets in China save it (textEncoding: it is read once to tell which); its
+// header names the columns in any order (sku, barcode, name or name_en, name_zh, category, unit, price,
+// tax_class, and optionally cost, reorder_point and active), then one product a row. Several barcodes go
+// in one cell separated by '|'. Prices are decimals in the shop's currency. A barcode twice in the file is
+// a bad row the second time. entry gets each good row with its line number; an error from it stops the
+// scan and is returned. A cell over 64 KiB makes its row bad. An unreadable header, bytes that are not
+// text in the file's encoding, or a row over 1 MiB (it cannot be skipped: where it ends is not known
+// until it is read) are an error: the file is refused, and what entry was given must be dropped.
+func ScanCatalogCSV(r io.ReadSeeker, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
+	enc, err := sniffEncoding(r)
 	if err != nil {
 		return err
 	}
-	cr := csv.NewReader(text)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("catalog file: %w", err)
+	}
+	return scanCatalog(r, enc, s, entry, reject)
+}
+
+// scanCatalog is ScanCatalogCSV of a file whose encoding is known.
+func scanCatalog(r io.Reader, enc textEncoding, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
+	cr := newCatalogReader(decodeText(r, enc))
 	header, err := cr.Read()
-	if err != nil {
+	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("catalog header: %w", err)
 	}
-	col := map[string]int{}
+	if err != nil {
+		return err
+	}
+	// The file's column of each of ours (-1: none), and each of its columns' name, for reasons.
+	var col [numColumns]int
+	for c := range col {
+		col[c] = -1
+	}
+	names := make([]string, len(header))
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if field, ok := catalogColumns[h]; ok {
-			col[field] = i
+		names[i] = fmt.Sprintf("column %d", i+1)
+		if c, ok := catalogColumns[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, utf8BOM)))]; ok {
+			col[c], names[i] = i, CatalogColumns[c]
 		}
 	}
-	for _, need := range []string{"sku", "barcode", "name", "unit", "price", "tax_class"} {
-		if _, ok := col[need]; !ok {
-			return fmt.Errorf("catalog header: no %q column", need)
+	for _, need := range []int{colSKU, colBarcode, colName, colUnit, colPrice, colTaxClass} {
+		if col[need] < 0 {
+			return fmt.Errorf("catalog header: no %q column", CatalogColumns[need])
 		}
 	}
 	seen := codeLines{}
@@ -110,24 +145,31 @@ func ScanCatalogCSV(r io.Reader, s Settings, entry func(CatalogEntry, int) error
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		if err != nil {
-			// A row csv cannot read has no fields to ask the position of: its error says where it is.
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			reject(RowError{Line: max(line, 1), Reason: err.Error()})
+		// A row csv cannot parse is a bad row, with no fields to ask the position of: its error says where
+		// it is. Any other error is the file's: reading it, or its bytes not being text.
+		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+			reject(RowError{Line: max(pe.StartLine, 1), Reason: err.Error()})
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		get := func(field string) string {
-			if i, ok := col[field]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
+		if err != nil {
+			return err
 		}
-		e, reason := catalogEntry(get, s)
+		line, _ := cr.FieldPos(0)
+		if i := slices.IndexFunc(rec, func(f string) bool { return len(f) > maxFieldBytes }); i >= 0 {
+			name := fmt.Sprintf("column %d", i+1)
+			if i < len(names) {
+				name = names[i]
+			}
+			reject(RowError{Line: line, Reason: fmt.Sprintf("%s: longer than %d KiB", name, maxFieldBytes>>10)})
+			continue
+		}
+		var row productRow
+		for c, i := range col {
+			if i >= 0 && i < len(rec) {
+				row[c] = csvUntext(strings.TrimSpace(rec[i]))
+			}
+		}
+		e, reason := row.entry(s)
 		for _, code := range e.Barcodes {
 			if first := seen.line(code); first != 0 && reason == "" {
 				reason = fmt.Sprintf("barcode %s is also on line %d", code, first)
@@ -175,47 +217,30 @@ func (c *codeLines) add(code string, line int) {
 	c.other[code] = line
 }
 
-// gtinNumber is code's GTIN-14 as a number, the same for every form of one GTIN.
+// gtinNumber is a valid GTIN's number, the same for every form of it (GTIN-14 only adds leading zeros);
+// any other code is not one.
 func gtinNumber(code string) (uint64, bool) {
-	g, err := barcode.GTIN14(code)
-	if err != nil {
+	if barcode.ValidateGTIN(code) != nil {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(g, 10, 64)
+	n, err := strconv.ParseUint(code, 10, 64)
 	return n, err == nil
 }
 
-// decodeSpreadsheetText returns r as UTF-8: as it is when its start is UTF-8, else decoded from GB18030
-// (which includes GBK and GB2312). The first 64 KiB decide.
-func decodeSpreadsheetText(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, err := br.Peek(64 << 10)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("catalog file: %w", err)
-	}
-	// A rune cut at the end of the peek is not a reason to think the file is not UTF-8.
-	if utf8.Valid(trimPartialRune(head)) {
-		return br, nil
-	}
-	return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), nil
-}
+// productRow is a product as text, a cell for each column: a catalog file's row or the product editor's
+// form, which one rule set (entry) checks, so the two can never disagree on what a valid product is.
+type productRow [numColumns]string
 
-// trimPartialRune drops an incomplete UTF-8 sequence at the end of b.
-func trimPartialRune(b []byte) []byte {
-	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
-		if utf8.RuneStart(b[len(b)-i]) {
-			if !utf8.FullRune(b[len(b)-i:]) {
-				return b[:len(b)-i]
-			}
-			break
+// entry checks the row and returns the product it describes, or why it describes none. Every cell is
+// checked as text first (checkText), so no reason quotes more of a cell than its column may hold.
+func (r *productRow) entry(s Settings) (CatalogEntry, string) {
+	for c, text := range r {
+		if err := checkText(CatalogColumns[c], text, columnRunes[c]); err != nil {
+			return CatalogEntry{}, err.Error()
 		}
 	}
-	return b
-}
-
-func catalogEntry(get func(string) string, s Settings) (CatalogEntry, string) {
-	p := Product{SKU: get("sku"), Name: get("name"), NameZH: get("name_zh"), Category: get("category"),
-		Unit: Unit(get("unit")), TaxClass: get("tax_class"), Active: true}
+	p := Product{SKU: r[colSKU], Name: r[colName], NameZH: r[colNameZH], Category: r[colCategory],
+		Unit: Unit(r[colUnit]), TaxClass: r[colTaxClass], Active: true}
 	switch {
 	case p.SKU == "":
 		return CatalogEntry{}, "no sku"
@@ -227,7 +252,7 @@ func catalogEntry(get func(string) string, s Settings) (CatalogEntry, string) {
 	if _, ok := s.TaxRates[p.TaxClass]; !ok {
 		return CatalogEntry{}, fmt.Sprintf("unknown tax class %q", p.TaxClass)
 	}
-	price, err := money.Parse(get("price"), s.Currency)
+	price, err := money.Parse(r[colPrice], s.Currency)
 	if err != nil {
 		return CatalogEntry{}, fmt.Sprintf("price: %v", err)
 	}
@@ -235,29 +260,30 @@ func catalogEntry(get func(string) string, s Settings) (CatalogEntry, string) {
 		return CatalogEntry{}, "negative price"
 	}
 	p.Price = price
-	if c := get("cost"); c != "" {
+	if c := r[colCost]; c != "" {
 		cost, err := money.Parse(c, s.Currency)
 		if err != nil || cost.IsNegative() {
 			return CatalogEntry{}, fmt.Sprintf("cost %q: a price of 0 or more", c)
 		}
 		p.Cost = cost
 	}
-	if rp := get("reorder_point"); rp != "" && rp != "0" {
+	// Zero in any form is none: export writes a kg product's as 0.000.
+	if rp := r[colReorderPoint]; strings.Trim(rp, "0.") != "" {
 		q, err := ParseQuantity(rp, p.Unit)
 		if err != nil {
 			return CatalogEntry{}, fmt.Sprintf("reorder_point %q: %v", rp, err)
 		}
 		p.ReorderPoint = q
 	}
-	switch strings.ToLower(get("active")) {
+	switch strings.ToLower(r[colActive]) {
 	case "", "1", "yes", "true":
 	case "0", "no", "false":
 		p.Active = false
 	default:
-		return CatalogEntry{}, fmt.Sprintf("active %q: yes or no", get("active"))
+		return CatalogEntry{}, fmt.Sprintf("active %q: yes or no", r[colActive])
 	}
 	var codes []string
-	for _, code := range strings.Split(get("barcode"), "|") {
+	for _, code := range strings.Split(r[colBarcode], "|") {
 		if code = strings.TrimSpace(code); code == "" {
 			continue
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -12,9 +13,9 @@ import (
 )
 
 func TestReadCatalogCSV(t *testing.T) {
-	good := "\ufeffSKU,name_en,name_zh,Barcode,unit,price,tax_class\n" +
-		"DRK-001,Cola,可乐,5449000000996|4006381333931,piece,3.00,standard\n" +
-		"PRO-001,Banana,香蕉,2000101000006,kg,6.98,reduced\n"
+	good := "\ufeffSKU,name_en,name_zh,Barcode,unit,price,tax_class,reorder_point\n" +
+		"DRK-001,Cola,可乐,5449000000996|4006381333931,piece,3.00,standard,0\n" +
+		"PRO-001,Banana,香蕉,2000101000006,kg,6.98,reduced,0.000\n" // the reorder point export writes for none
 	entries, err := ReadCatalogCSV(strings.NewReader(good), DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
@@ -110,4 +111,125 @@ func gb18030(t *testing.T, s string) []byte {
 		t.Fatal("the GB18030 test file is also valid UTF-8: it would not test decoding")
 	}
 	return out
+}
+
+// A catalog row whose text would break what reads it later — a NUL that PostgreSQL refuses, a tab or line
+// break inside a name, an escape sequence for the printer, a megabyte name — is a bad row naming its line
+// and field, and a file with one stores nothing.
+func TestCatalogRowsWithControlCharactersOrHugeTextAreRefused(t *testing.T) {
+	header := "sku,barcode,name,name_zh,category,unit,price,tax_class\n"
+	rows := []struct{ row, want string }{
+		{"A1,5449000000996,Cola\x00,,,piece,3.00,standard", "name: control character U+0000"},
+		{"A2,4006381333931,\"Cola\nZero\",,,piece,3.00,standard", "name: control character U+000A"},
+		{"A3,96385074,\"Cola\rZero\",,,piece,3.00,standard", "name: control character U+000D"},
+		{"A4,12345670,Co\tla,,,piece,3.00,standard", "name: control character U+0009"},
+		{"A\x7f5,036000291452,Cola,,,piece,3.00,standard", "sku: control character U+007F"},
+		{"A6,10012345678902,Cola,可\u0085乐,,piece,3.00,standard", "name_zh: control character U+0085"},
+		{"A7,6901234567892,Cola,,drinks\x1b[31m,piece,3.00,standard", "category: control character U+001B"},
+		{"A8,6924743915770,Cola \u202eeno,,,piece,3.00,standard", "name: control character U+202E"},
+		{"A9,6920000000005," + strings.Repeat("x", 201) + ",,,piece,3.00,standard", "name: 201 characters, at most 200"},
+		{"A10,6920000000012,Cola,,,piece,3.00," + strings.Repeat("s", 70), "tax_class: 70 characters, at most 64"},
+		{"A11,6920000000029,Cola,,,piece,3." + strings.Repeat("0", 70) + ",standard", "price: 72 characters, at most 64"},
+	}
+	var b strings.Builder
+	b.WriteString(header)
+	wantLines := map[int]string{}
+	line := 2
+	for _, r := range rows {
+		b.WriteString(r.row + "\n")
+		wantLines[line] = r.want
+		line += strings.Count(r.row, "\n") + 1
+	}
+	_, err := ReadCatalogCSV(strings.NewReader(b.String()), DefaultSettings())
+	var fe *CatalogFileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("error = %v, want every row refused", err)
+	}
+	got := map[int]string{}
+	for _, r := range fe.Rows {
+		got[r.Line] = r.Reason
+	}
+	for line, want := range wantLines {
+		if !strings.Contains(got[line], want) {
+			t.Errorf("line %d: %q, want %q", line, got[line], want)
+		}
+	}
+	if len(fe.Rows) != len(rows) {
+		t.Errorf("%d bad rows, want %d: %+v", len(fe.Rows), len(rows), fe.Rows)
+	}
+}
+
+// A catalog file is UTF-8 if all of it is, else GB18030 if all of it is; otherwise it is refused whole,
+// naming the line and byte offset of the first byte that is neither, and nothing is mis-decoded.
+func TestCatalogFileDecodesStrictly(t *testing.T) {
+	header := "sku,barcode,name,name_zh,unit,price,tax_class\n"
+	ascii := strings.Repeat("ASC-001,5449000000996,Cola,,piece,3.00,standard\n", 1) +
+		strings.Repeat("#,,,,,,\n", 70_000/8) // 70 KB of rows without text beyond ASCII (bad rows, no SKU)
+	read := func(data []byte) (map[string]string, error) {
+		names := map[string]string{}
+		err := ScanCatalogCSV(bytes.NewReader(data), DefaultSettings(), func(e CatalogEntry, _ int) error {
+			names[e.Product.SKU] = e.Product.NameZH
+			return nil
+		}, func(RowError) {})
+		return names, err
+	}
+	// GB18030 whose first Chinese text (茅台, C3 A9 CC A8) is also valid UTF-8, and GB18030 whose first
+	// Chinese text comes after 64 KB of ASCII: both are GB18030 throughout.
+	for name, text := range map[string]string{
+		"first text looks like UTF-8": header + "MT-001,6901234567892,Moutai,茅台,piece,1499.00,standard\nDRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n",
+		"first text after 64 KB":      header + ascii + "MT-001,6901234567892,Moutai,茅台,piece,1499.00,standard\nDRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n",
+	} {
+		names, err := read(gb18030(t, text))
+		if err != nil || names["MT-001"] != "茅台" || names["DRK-001"] != "可口可乐" {
+			t.Errorf("%s: %q, %v", name, names, err)
+		}
+	}
+
+	// Bytes that are neither: the whole file is refused at its first bad byte.
+	gbk := gb18030(t, "可口可乐")
+	for name, tt := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"GB18030 with a broken character": {
+			append(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n"+"DRK-002,96385074,Cola,可"), "\x81\x20,piece,3.00,standard\n"...),
+			fmt.Sprintf("line 3, byte %d:", len(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,可"))),
+		},
+		"GB18030 with a 0xFF byte": {
+			append(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n"), "DRK-002,96385074,Cola\xff,,piece,3.00,standard\n"...),
+			fmt.Sprintf("line 3, byte %d:", len(gb18030(t, header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\n"))+len("DRK-002,96385074,Cola")),
+		},
+		// UTF-8 with one GBK row: as GB18030, UTF-8's 可 (E5 8F AF) is E58F, then AF and the next byte,
+		// which is no character (AF starts a user-defined pair).
+		"UTF-8 with one GBK row": {
+			append([]byte(header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,"), append(gbk, ",piece,3.00,standard\n"...)...),
+			fmt.Sprintf("line 2, byte %d:", len(header+"DRK-001,4006381333931,Cola,")+2),
+		},
+		"UTF-8 BOM, then not UTF-8": {
+			append([]byte("\ufeff"+header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,"), append(gbk, ",piece,3.00,standard\n"...)...),
+			fmt.Sprintf("line 3, byte %d:", len("\ufeff"+header+"DRK-001,4006381333931,Cola,可口可乐,piece,3.00,standard\nDRK-002,96385074,Cola,")),
+		},
+	} {
+		names, err := read(tt.data)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", name, err, tt.want)
+		}
+		if _, err := ReadCatalogCSV(bytes.NewReader(tt.data), DefaultSettings()); err == nil {
+			t.Errorf("%s: ReadCatalogCSV took it (%q)", name, names)
+		}
+	}
+}
+
+// However many bad rows a file has, the first MaxListedRows are listed in line order and the rest counted.
+func TestBadRowsAreCountedAndTheFirstListed(t *testing.T) {
+	text := "sku,barcode,name,unit,price,tax_class\n" + strings.Repeat("x\n", 5*MaxListedRows/2)
+	_, err := ReadCatalogCSV(strings.NewReader(text), DefaultSettings())
+	var fe *CatalogFileError
+	if !errors.As(err, &fe) || fe.Total != 5*MaxListedRows/2 || len(fe.Rows) != MaxListedRows ||
+		fe.Rows[0].Line != 2 || fe.Rows[MaxListedRows-1].Line != MaxListedRows+1 {
+		t.Fatalf("%v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "2500 bad rows; line 2: no name;") {
+		t.Errorf("error: %.80s", err)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -57,13 +56,26 @@ type CatalogFile struct {
 	Size int64
 }
 
-// CatalogCheck is a checked catalog file: every bad row with its line and reason, against the file itself
+// encoding reads the file once to tell how its bytes are text (sniffEncoding).
+func (f CatalogFile) encoding() (textEncoding, error) {
+	r, err := f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	return sniffEncoding(r)
+}
+
+// CatalogCheck is a checked catalog file: its bad rows with their line and reason, against the file itself
 // and against the catalog already there, and how many rows are good.
 type CatalogCheck struct {
-	Good int
-	Bad  []RowError
+	Good    int
+	Bad     []RowError // the first MaxListedRows, in line order
+	BadRows int        // all of them
 
+	bad      badRows
 	file     CatalogFile
+	encoding textEncoding
 	settings Settings
 	catalog  CatalogWriter
 	skip     map[int]bool // lines whose rows are good on their own but clash with the catalog
@@ -72,7 +84,11 @@ type CatalogCheck struct {
 // CheckCatalog reads the whole file once and changes nothing: the dry run an import starts with.
 // progress, if not nil, is told how far it got every few thousand rows; cancelling ctx stops it.
 func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file CatalogFile, progress func(ImportProgress)) (*CatalogCheck, error) {
-	c := &CatalogCheck{file: file, settings: s, catalog: catalog, skip: map[int]bool{}}
+	enc, err := file.encoding()
+	if err != nil {
+		return nil, err
+	}
+	c := &CatalogCheck{file: file, encoding: enc, settings: s, catalog: catalog, skip: map[int]bool{}}
 	// The file's barcodes are looked up in the catalog a few thousand at a time, not held all at once.
 	var codes []string
 	var lineOf []int
@@ -83,7 +99,7 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 		}
 		for i, code := range codes {
 			if sku, ok := inUse[barcode.NormalizeGTIN(code)]; ok {
-				c.Bad = append(c.Bad, RowError{Line: lineOf[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
+				c.bad.add(RowError{Line: lineOf[i], Reason: fmt.Sprintf("barcode %s is already on product %s", code, sku)})
 				if !c.skip[lineOf[i]] {
 					c.skip[lineOf[i]] = true
 					c.Good--
@@ -93,7 +109,7 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 		codes, lineOf = codes[:0], lineOf[:0]
 		return nil
 	}
-	err := c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
+	err = c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
 		c.Good++
 		for _, code := range e.Barcodes {
 			codes, lineOf = append(codes, code), append(lineOf, line)
@@ -102,15 +118,15 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 			return lookUp()
 		}
 		return nil
-	}, func(r RowError) { c.Bad = append(c.Bad, r) })
+	}, c.bad.add)
 	if err == nil {
 		err = lookUp()
 	}
 	if err != nil {
 		return nil, err
 	}
-	// The clashes were found after the file's own faults: list every bad row in file order.
-	sort.SliceStable(c.Bad, func(i, j int) bool { return c.Bad[i].Line < c.Bad[j].Line })
+	// The clashes were found after the file's own faults: the list is sorted by line.
+	c.Bad, c.BadRows = c.bad.sorted(), c.bad.total
 	return c, nil
 }
 
@@ -224,7 +240,7 @@ func (c *CatalogCheck) scan(ctx context.Context, applying bool, progress func(Im
 		}
 		return nil
 	}
-	err = ScanCatalogCSV(bufio.NewReaderSize(counted, 1<<20), c.settings, func(e CatalogEntry, line int) error {
+	err = scanCatalog(bufio.NewReaderSize(counted, 1<<20), c.encoding, c.settings, func(e CatalogEntry, line int) error {
 		if err := tick(); err != nil {
 			return err
 		}

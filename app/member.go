@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -72,12 +73,22 @@ type Members interface {
 	CommitTopUp(ctx context.Context, t *TopUp) error
 }
 
-// CheckMember checks a member's details before they are saved.
+// CheckMember checks a member's details before they are saved, by the till's member dialog or the head
+// office's member-set: every field is bounded text without control characters (checkText).
 func CheckMember(m Member) (Member, error) {
 	m.Name, m.Phone = strings.TrimSpace(m.Name), strings.TrimSpace(m.Phone)
 	m.Tier, m.Birthday, m.Notes = strings.TrimSpace(m.Tier), strings.TrimSpace(m.Birthday), strings.TrimSpace(m.Notes)
 	if m.Name == "" {
 		return m, fmt.Errorf("%w: a member needs a name", ErrInvalidMember)
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"name", m.Name, maxNameRunes}, {"phone", m.Phone, maxCodeRunes}, {"tier", m.Tier, maxCodeRunes},
+		{"birthday", m.Birthday, maxCodeRunes}, {"notes", m.Notes, maxNoteRunes}} {
+		if err := checkText(f.name, f.value, f.max); err != nil {
+			return m, fmt.Errorf("%w: %w", ErrInvalidMember, err)
+		}
 	}
 	digits := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
@@ -98,6 +109,24 @@ func CheckMember(m Member) (Member, error) {
 		}
 	}
 	return m, nil
+}
+
+// NormalizeMemberNumber is number as members are kept and looked up, on the tills and at the head office:
+// without surrounding space and in upper case, so " m000001" is M000001.
+func NormalizeMemberNumber(number string) string { return strings.ToUpper(strings.TrimSpace(number)) }
+
+// memberNumberPattern is a member number: the shop's prefix (up to 8 letters, '-' or '_') and 6 to 20
+// digits, as the tills number members and read them from a card (barcode.Rules.MemberPrefix).
+var memberNumberPattern = regexp.MustCompile(`^[A-Z_-]{0,8}[0-9]{6,20}$`)
+
+// CheckMemberNumber returns number normalised (NormalizeMemberNumber), or an error wrapping
+// ErrInvalidMember when it is not a member number.
+func CheckMemberNumber(number string) (string, error) {
+	n := NormalizeMemberNumber(number)
+	if !memberNumberPattern.MatchString(n) {
+		return "", fmt.Errorf("%w: number %q: a prefix of up to 8 letters and 6 to 20 digits, such as M000123", ErrInvalidMember, n)
+	}
+	return n, nil
 }
 
 // Loyalty is how members earn and spend points, and the bonus on prepaid top-ups.

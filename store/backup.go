@@ -13,33 +13,40 @@ import (
 
 // Backup writes a consistent copy of the database to path while the till goes on selling: VACUUM INTO
 // reads one snapshot (WAL lets sales commit meanwhile) and writes a compact file. An existing path is
-// refused, so a backup never overwrites another. The copy is then checked like a file to restore.
+// refused, so a backup never overwrites another. The copy is written to a private temporary file beside
+// path and checked like a file to restore before it takes path's name (WriteNew): a backup that fails
+// leaves nothing behind.
 func (s *Store) Backup(ctx context.Context, path string) (Check, error) {
-	if _, err := os.Stat(path); err == nil {
-		return Check{}, fmt.Errorf("backup: %s exists: choose a new file name", path)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	var c Check
+	err := WriteNew(path, func(tmp string) error {
+		if err := s.vacuumInto(ctx, tmp); err != nil {
+			return err
+		}
+		var err error
+		c, err = CheckFile(ctx, tmp, WithJournalKey(s.journalKey, false))
+		return err
+	})
+	if err != nil {
 		return Check{}, fmt.Errorf("backup: %w", err)
 	}
+	return c, nil
+}
+
+// vacuumInto copies the database into the empty file at path.
+func (s *Store) vacuumInto(ctx context.Context, path string) error {
 	// Its own connection: VACUUM INTO holds a read snapshot for as long as it copies, and the reader
 	// pool's connections are query-only.
 	db, err := sql.Open("sqlite", dsn(s.path, false))
 	if err != nil {
-		return Check{}, err
+		return err
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		os.Remove(path)
-		return Check{}, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		return Check{}, err
+		return err
 	}
 	// The copy names no word index: whichever till opens it makes its own (see migration 0020).
-	if _, err := db.ExecContext(ctx, `ATTACH ? AS copy; DELETE FROM copy.search_file; DETACH copy`, path); err != nil {
-		return Check{}, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return CheckFile(ctx, path, WithJournalKey(s.journalKey, false))
+	_, err = db.ExecContext(ctx, `ATTACH ? AS copy; DELETE FROM copy.search_file; DETACH copy`, path)
+	return err
 }
 
 // Check is what checking a database file found: how many sales and journal rows it holds, and until when.

@@ -3,11 +3,19 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"checkout/app"
+	"checkout/app/barcode"
+	"checkout/app/money"
 )
 
 // A backup taken while sales go on holds a consistent snapshot: it passes every check, and restoring
@@ -121,5 +129,76 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	}
 	if entries, _ := filepath.Glob(path + ".*"); len(entries) != 0 {
 		t.Errorf("refused restores left %v", entries)
+	}
+}
+
+// A backup is written to a temporary file in the target folder that only the till's user can read, from
+// the moment it exists; it is checked, then renamed into place. A backup that fails its check leaves
+// nothing behind: no backup, no temporary file, no SQLite side file.
+func TestBackupIsPrivateThroughoutAndLeavesNothingWhenItFails(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permissions")
+	}
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	sellCash(t, s, "5449000000996")
+	// Enough products that the copy takes a while to write.
+	var many []app.CatalogEntry
+	for i := range 20_000 {
+		data := fmt.Sprintf("68%010d", i)
+		many = append(many, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("GEN-%06d", i), Name: fmt.Sprintf("Product %d", i),
+			Unit: app.UnitPiece, Price: money.New(100, money.CNY), TaxClass: "standard", Active: true},
+			Barcodes: []string{data + string(barcode.CheckDigit(data))}})
+	}
+	if _, err := s.AddProducts(ctx, many); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "usb")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Watch the folder while the backup is written: any file others could read is noted.
+	readable := map[string]bool{}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if info, err := e.Info(); err == nil && info.Mode().Perm()&0o077 != 0 {
+					readable[fmt.Sprintf("%s %v", e.Name(), info.Mode().Perm())] = true
+				}
+			}
+		}
+	}()
+	backup := filepath.Join(dir, "till.db")
+	_, err := s.Backup(ctx, backup)
+	close(stop)
+	<-stopped
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(readable) > 0 {
+		t.Errorf("files others could read while the backup was written: %v", slices.Sorted(maps.Keys(readable)))
+	}
+	// A till whose journal was tampered with fails the backup's check: nothing of that backup is left.
+	if _, err := s.w.Exec(`DROP TRIGGER journal_append_only_update; UPDATE journal SET payload = replace(payload, '"total":"3.00"', '"total":"0.30"') WHERE kind = 'sale'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Backup(ctx, filepath.Join(dir, "tampered.db")); err == nil || !strings.Contains(err.Error(), "journal") {
+		t.Fatalf("backup of a tampered till = %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "till.db" {
+		t.Errorf("the backup folder holds %q, want only till.db", names)
 	}
 }

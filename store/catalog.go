@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -172,8 +171,8 @@ func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
 		return 0, err
 	}
 	defer rows.Close()
-	cw := csv.NewWriter(w)
-	if err := cw.Write(app.CatalogColumns); err != nil {
+	cw, err := app.NewCSVWriter(w, app.CatalogColumns, "price", "cost", "reorder_point")
+	if err != nil {
 		return 0, err
 	}
 	n := 0
@@ -193,14 +192,13 @@ func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
 		if !p.Active {
 			active = "no"
 		}
-		if err := cw.Write([]string{p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, string(p.Unit), p.Price.Decimal(),
-			p.Cost.Decimal(), p.ReorderPoint.Format(p.Unit), p.TaxClass, active}); err != nil {
+		if err := cw.Write(p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, string(p.Unit), p.Price.Decimal(),
+			p.Cost.Decimal(), p.ReorderPoint.Format(p.Unit), p.TaxClass, active); err != nil {
 			return n, err
 		}
 		n++
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return n, err
 	}
 	return n, rows.Err()

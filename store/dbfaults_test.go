@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -110,5 +111,20 @@ func TestReadOnlyDatabaseSaysSo(t *testing.T) {
 	t.Cleanup(func() { os.Chmod(filepath.Dir(path), 0o755) })
 	if _, err := Open(context.Background(), path); err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("opening a read-only database = %v", err)
+	}
+}
+
+// New database files are the till's user's only, whatever the umask: the database, its WAL and shared
+// memory, and the word index beside it with its own.
+func TestNewDatabaseFilesArePrivate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permissions")
+	}
+	s, path := openTestStore(t)
+	sellCash(t, s, "5449000000996")
+	for _, file := range []string{path, path + "-wal", path + "-shm", searchPath(path), searchPath(path) + "-wal", searchPath(path) + "-shm"} {
+		if info, err := os.Stat(file); err != nil || info.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, %v", filepath.Base(file), info.Mode().Perm(), err)
+		}
 	}
 }

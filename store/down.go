@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"checkout/app"
@@ -106,7 +105,7 @@ func (s *Store) applyMember(ctx context.Context, tx *sql.Tx, m app.HQMember, at 
 	if m.Balance.Currency() != s.currency() {
 		return fmt.Errorf("%w: balance %s", app.ErrInvalidAmount, m.Balance)
 	}
-	number := strings.ToUpper(strings.TrimSpace(m.Number))
+	number := app.NormalizeMemberNumber(m.Number)
 	var id, balance, points int64
 	err := tx.QueryRowContext(ctx, `SELECT id, balance, points FROM members WHERE number = ?`, number).Scan(&id, &balance, &points)
 	switch {

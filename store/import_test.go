@@ -1,12 +1,19 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"checkout/app"
 	"checkout/app/barcode"
@@ -111,5 +118,123 @@ func TestCatalogImportSkipsRowsClashingWithTheCatalog(t *testing.T) {
 	}
 	if p, _ := s.ProductByBarcode(ctx, "5449000000996"); p.SKU != "DRK-001" {
 		t.Errorf("the cola's code moved to %s", p.SKU)
+	}
+}
+
+// A file whose Chinese text is GB18030 after 64 KB of ASCII is read as GB18030 throughout (it was read
+// as UTF-8, storing 茅台 as "ę́"), and a file that is neither UTF-8 nor GB18030 is refused whole.
+func TestCatalogImportDecodesTheWholeFileOneWay(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	set, _ := s.Settings(ctx)
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GB18030.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	text := strings.ReplaceAll(genCatalog(1500), "商品", "") + gbk("MT-001,6901234567892,Moutai,茅台,piece,1499.00,standard\nDRK-009,4006381333931,Cola,可口可乐,piece,3.00,standard\n")
+	check, err := app.CheckCatalog(ctx, s, set, textFile(text), nil)
+	if err != nil || check.Good != 1502 {
+		t.Fatalf("check: %+v, %v", check, err)
+	}
+	if _, err := check.Apply(ctx, app.SystemSession("owner"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.ProductByBarcode(ctx, "6901234567892"); err != nil || p.NameZH != "茅台" {
+		t.Errorf("Moutai: %q, %v", p.NameZH, err)
+	}
+	before, _ := s.CountProducts(ctx)
+	broken := "sku,barcode,name,name_zh,unit,price,tax_class\n" + gbk("NEW-001,96385074,Gum,口香糖,piece,1.00,standard\n") +
+		"NEW-002,12345670,Tea,\xff,piece,1.00,standard\n"
+	if _, err := app.CheckCatalog(ctx, s, set, textFile(broken), nil); err == nil || !strings.Contains(err.Error(), "line 3, byte") {
+		t.Errorf("a file neither UTF-8 nor GB18030: %v", err)
+	}
+	if after, _ := s.CountProducts(ctx); after != before {
+		t.Errorf("%d products added", after-before)
+	}
+}
+
+// TestHostileCatalogFilesStayInBoundedMemory checks 50 MB catalog files of every hostile shape — one line,
+// one quoted field over many lines, rows just under the row limit with fields over the field limit, and
+// millions of tiny bad rows — and measures the Go heap and the resident set while it does (memPeak): each
+// stays under 300 MB (the tiny rows took 1.7 GB of heap before, every bad row held), and each is refused
+// with a clear error or its bad rows are counted with the first ones listed.
+func TestHostileCatalogFilesStayInBoundedMemory(t *testing.T) {
+	size := 50 << 20
+	if testing.Short() || raceEnabled {
+		size = 5 << 20
+	}
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	set, _ := s.Settings(ctx)
+	const header = "sku,barcode,name,unit,price,tax_class\n"
+	for _, tt := range []struct {
+		name  string
+		write func(w *bufio.Writer)
+		err   string // the file is refused with this error, or
+		bad   string // its bad rows have this reason
+	}{
+		{"one line", func(w *bufio.Writer) {
+			w.WriteString("HUGE,5449000000996,")
+			w.WriteString(strings.Repeat("x", size))
+			w.WriteString(",piece,1.00,standard\n")
+		}, "line 2: a row longer than 1 MiB", ""},
+		{"one quoted field over many lines", func(w *bufio.Writer) {
+			w.WriteString("HUGE,5449000000996,\"")
+			for range size / 64 {
+				w.WriteString(strings.Repeat("y", 63) + "\n")
+			}
+			w.WriteString("\",piece,1.00,standard\n")
+		}, "a row longer than 1 MiB", ""},
+		{"rows of 900 KiB, fields over 64 KiB", func(w *bufio.Writer) {
+			for i := range size / (900 << 10) {
+				fmt.Fprintf(w, "R%d,5449000000996,%s,piece,1.00,standard,%s\n", i, strings.Repeat("z", 100<<10), strings.Repeat("z", 790<<10))
+			}
+		}, "", "longer than 64 KiB"},
+		{"millions of tiny rows", func(w *bufio.Writer) {
+			for range size / 2 {
+				w.WriteString("x\n")
+			}
+		}, "", "no name"},
+	} {
+		path := filepath.Join(t.TempDir(), "hostile.csv")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		w.WriteString(header)
+		tt.write(w)
+		if err := errors.Join(w.Flush(), f.Close()); err != nil {
+			t.Fatal(err)
+		}
+		info, _ := os.Stat(path)
+		file := app.CatalogFile{Open: func() (io.ReadCloser, error) { return os.Open(path) }, Size: info.Size()}
+
+		runtime.GC()
+		stop := memPeak()
+		start := time.Now()
+		check, err := app.CheckCatalog(ctx, s, set, file, nil)
+		heap, rss := stop()
+		t.Logf("%s (%d MB): %v, peak heap %d MB, peak RSS %d MB", tt.name, info.Size()>>20, time.Since(start).Round(time.Millisecond), heap>>20, rss>>20)
+		if heap > 300<<20 || (rss > 300<<20 && !raceEnabled) {
+			t.Errorf("%s: peak heap %d MB, peak RSS %d MB", tt.name, heap>>20, rss>>20)
+		}
+		switch {
+		case tt.err != "":
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: %v, want %q", tt.name, err, tt.err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case check.Good != 0 || len(check.Bad) == 0 || len(check.Bad) > app.MaxListedRows || !strings.Contains(check.Bad[0].Reason, tt.bad):
+			t.Errorf("%s: %d good, %d bad listed of %d, first %+v", tt.name, check.Good, len(check.Bad), check.BadRows, check.Bad[0])
+		}
+		os.Remove(path)
+	}
+	if m := maxRSS(); m > 0 {
+		t.Logf("the test process's peak RSS: %d MB", m>>20)
 	}
 }

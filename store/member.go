@@ -75,7 +75,7 @@ func (s *Store) MemberByCard(ctx context.Context, token string) (app.Member, err
 
 // MemberByNumber finds a member by the number on their barcode card.
 func (s *Store) MemberByNumber(ctx context.Context, number string) (app.Member, error) {
-	return s.member(ctx, number, `m.number = ?`, strings.ToUpper(strings.TrimSpace(number)))
+	return s.member(ctx, number, `m.number = ?`, app.NormalizeMemberNumber(number))
 }
 
 // FindMembers finds members whose phone contains query's digits, whose name contains query, or whose

@@ -80,6 +80,33 @@ func TestMembersCardsAndLookup(t *testing.T) {
 	}
 }
 
+// The member dialog's fields are one line of bounded text: a control character or a huge name is refused
+// naming the field, and nothing is saved.
+func TestSaveMemberRefusesControlCharactersAndHugeFields(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		m    app.Member
+		want string
+	}{
+		{app.Member{Name: "Wang\x00Fang"}, "name: control character U+0000"},
+		{app.Member{Name: "Wang\rFang"}, "name: control character U+000D"},
+		{app.Member{Name: "Wang \x7f"}, "name: control character U+007F"},
+		{app.Member{Name: strings.Repeat("王", 201)}, "name: 201 characters, at most 200"},
+		{app.Member{Name: "Wang", Tier: "gold\tplus"}, "tier: control character U+0009"},
+		{app.Member{Name: "Wang", Tier: strings.Repeat("g", 65)}, "tier: 65 characters, at most 64"},
+		{app.Member{Name: "Wang", Notes: "likes tea\x1b[2J"}, "notes: control character U+001B"},
+		{app.Member{Name: "Wang", Notes: strings.Repeat("n", 1001)}, "notes: 1001 characters, at most 1000"},
+	} {
+		if _, err := s.SaveMember(ctx, tt.m, time.Now()); !errors.Is(err, app.ErrInvalidMember) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("want %q: %v", tt.want, err)
+		}
+	}
+	if found, _ := s.FindMembers(ctx, "Wang", 5); len(found) != 0 {
+		t.Errorf("refused members were saved: %+v", found)
+	}
+}
+
 func TestTopUpThenPayPartPrepaidRestCash(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()

@@ -132,6 +132,16 @@ func TestSaveProductRefusesBadFormsAndClashes(t *testing.T) {
 		{"cola's barcode", func(f *app.ProductForm) { f.Barcodes = append(f.Barcodes, "5449000000996") }, "already on product DRK-001"},
 		{"cola's SKU", func(f *app.ProductForm) { f.SKU = "DRK-001" }, "already another product's"},
 		{"weight reorder point on a piece", func(f *app.ProductForm) { f.ReorderPoint = "0.5" }, "reorder_point"},
+		// Hostile text: each would reach receipts, the printer and the head office.
+		{"NUL in the name", func(f *app.ProductForm) { f.Name = "Pen\x00" + "cap" }, "name: control character U+0000"},
+		{"tab in the SKU", func(f *app.ProductForm) { f.SKU = "NEW\t001" }, "sku: control character U+0009"},
+		{"line break in the Chinese name", func(f *app.ProductForm) { f.NameZH = "笔\n芯" }, "name_zh: control character U+000A"},
+		{"ESC in the category", func(f *app.ProductForm) { f.Category = "office\x1b@" }, "category: control character U+001B"},
+		{"C1 control", func(f *app.ProductForm) { f.Name = "Pe\u009bn" }, "name: control character U+009B"},
+		{"right-to-left override", func(f *app.ProductForm) { f.Name = "Pen \u202egpj.exe" }, "name: control character U+202E"},
+		{"replacement character", func(f *app.ProductForm) { f.Name = "Pen \ufffd" }, "name: character 5"},
+		{"201-character name", func(f *app.ProductForm) { f.Name = strings.Repeat("笔", 201) }, "name: 201 characters, at most 200"},
+		{"65-character tax class", func(f *app.ProductForm) { f.TaxClass = strings.Repeat("x", 65) }, "tax_class: 65 characters, at most 64"},
 	} {
 		f := good
 		tt.edit(&f)

@@ -54,6 +54,9 @@ type wordsJob struct {
 // openWordIndex opens the word index file at path, creating it empty if it is not there, and returns
 // the generation it was built for ("" for a file that has none: it is rebuilt).
 func openWordIndex(ctx context.Context, path string) (*wordIndex, string, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, "", fmt.Errorf("search index: %w", err)
+	}
 	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, "", err

@@ -143,10 +143,14 @@ func (pg *importPage) startCheck() {
 				pg.bad.Refresh()
 				pg.progress.SetValue(1)
 				importance := widget.SuccessImportance
-				if len(check.Bad) > 0 {
+				if check.BadRows > 0 {
 					importance = widget.WarningImportance
 				}
-				pg.status.say(lang.L("{{.Good}} good rows, {{.Bad}} bad. Nothing imported yet.", map[string]any{"Good": check.Good, "Bad": len(check.Bad)}), importance)
+				msg := lang.L("{{.Good}} good rows, {{.Bad}} bad. Nothing imported yet.", map[string]any{"Good": check.Good, "Bad": check.BadRows})
+				if len(check.Bad) < check.BadRows {
+					msg += " " + lang.L("The first {{.Listed}} bad rows are listed.", map[string]any{"Listed": len(check.Bad)})
+				}
+				pg.status.say(msg, importance)
 				if check.Good > 0 {
 					pg.apply.SetText(fmt.Sprintf("%s (%d)", lang.L("Import good rows"), check.Good))
 					pg.apply.Enable()

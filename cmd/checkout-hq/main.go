@@ -145,7 +145,7 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 		if err := srv.SetMember(ctx, args[0], args[1], args[2], args[3], args[4]); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s member %s saved\n", args[0], args[1])
+		fmt.Fprintf(stdout, "%s member %s saved\n", args[0], app.NormalizeMemberNumber(args[1]))
 	case "conflicts":
 		cs, err := srv.Conflicts(ctx)
 		if err != nil {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
 	"checkout/hq/hqtest"
@@ -77,5 +80,60 @@ func TestCatalogCommands(t *testing.T) {
 	}
 	if c, out, _ := hq("-db", db, "conflicts"); c != 0 || !strings.Contains(out, "OVER") {
 		t.Fatalf("conflicts: %d %s", c, out)
+	}
+}
+
+// member-set keeps one row per member: " m000001" is M000001 (the tills' form of the number), and a
+// malformed number or a name with control characters is refused, storing nothing.
+func TestMemberSetNormalisesNumbersAndRefusesBadInput(t *testing.T) {
+	db := hqtest.PostgresURL(t)
+	hq("-db", db, "shop-add", "north")
+	if c, out, errOut := hq("-db", db, "member-set", "north", "M000001", "Wang Fang"); c != 0 || !strings.Contains(out, "member M000001 saved") {
+		t.Fatalf("member-set: %d %s %s", c, out, errOut)
+	}
+	if c, out, errOut := hq("-db", db, "member-set", "north", " m000001", "Wang Fang", "138-0013-8000"); c != 0 || !strings.Contains(out, "member M000001 saved") {
+		t.Fatalf("member-set \" m000001\": %d %s %s", c, out, errOut)
+	}
+	for _, bad := range [][]string{
+		{"", "Li Lei"}, {"M1", "Li Lei"}, {"M 000002", "Li Lei"}, {"M000002\x00", "Li Lei"}, {"会员000002", "Li Lei"},
+		{strings.Repeat("M", 9) + "000002", "Li Lei"}, {"M" + strings.Repeat("0", 21), "Li Lei"},
+		{"M000002", "Li\x00Lei"}, {"M000002", "Li\nLei"}, {"M000002", strings.Repeat("李", 201)}, {"M000002", ""},
+	} {
+		if c, _, errOut := hq(append([]string{"-db", db, "member-set", "north"}, bad...)...); c != 1 || !strings.Contains(errOut, "invalid member") {
+			t.Errorf("member-set %q: %d %s", bad, c, errOut)
+		}
+	}
+	conn, err := pgx.Connect(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, _ := conn.Query(context.Background(), `SELECT number || ' ' || name || ' ' || phone FROM members ORDER BY number`)
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || strings.Join(got, "; ") != "M000001 Wang Fang 13800138000" {
+		t.Errorf("members stored: %q, %v", got, err)
+	}
+}
+
+// catalog-import uses the tills' rules: a name with a NUL (which PostgreSQL would refuse in every upload
+// after it) or of 201 characters is a bad row, and the file imports nothing.
+func TestCatalogImportRefusesControlCharactersAndHugeNames(t *testing.T) {
+	db := hqtest.PostgresURL(t)
+	hq("-db", db, "shop-add", "north")
+	file := filepath.Join(t.TempDir(), "catalog.csv")
+	csv := strings.Join(app.CatalogColumns, ",") + "\n" +
+		"DRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n" +
+		"DRK-002,4006381333931,Cola\x00,,drinks,piece,3.00,1.80,12,standard,yes\n" +
+		"DRK-003,96385074," + strings.Repeat("x", 201) + ",,drinks,piece,3.00,1.80,12,standard,yes\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, _, errOut := hq("-db", db, "catalog-import", "north", file)
+	if c != 1 || !strings.Contains(errOut, "line 3: name: control character U+0000") ||
+		!strings.Contains(errOut, "line 4: name: 201 characters") || !strings.Contains(errOut, "nothing imported") {
+		t.Fatalf("catalog-import: %d %s", c, errOut)
+	}
+	if c, _, errOut := hq("-db", db, "set-price", "north", "DRK-001", "1"); c != 1 || !strings.Contains(errOut, "no product") {
+		t.Errorf("a refused file stored a product: %d %s", c, errOut)
 	}
 }

@@ -230,10 +230,16 @@ func (s *Server) SetPrice(ctx context.Context, shop, sku, price string) error {
 }
 
 // SetMember adds or updates the details of a member of shop (never their balance or points, which only
-// the tills' documents move).
+// the tills' documents move). The number is normalised as the tills do (" m000001" is M000001) and the
+// details are checked by the tills' rules (app.CheckMember) before anything is stored.
 func (s *Server) SetMember(ctx context.Context, shop, number, name, phone, tier string) error {
-	if number == "" {
-		return errors.New("set member: no number")
+	number, err := app.CheckMemberNumber(number)
+	if err != nil {
+		return fmt.Errorf("set member: %w", err)
+	}
+	m, err := app.CheckMember(app.Member{Number: number, Name: name, Phone: phone, Tier: tier})
+	if err != nil {
+		return fmt.Errorf("set member %s: %w", number, err)
 	}
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		id, err := s.shopID(ctx, tx, shop)
@@ -245,7 +251,7 @@ func (s *Server) SetMember(ctx context.Context, shop, number, name, phone, tier 
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO members (shop_id, number, name, phone, tier) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (shop_id, number) DO UPDATE SET name = excluded.name, phone = excluded.phone, tier = excluded.tier, seq = excluded.seq`,
-			id, number, name, phone, tier)
+			id, m.Number, m.Name, m.Phone, m.Tier)
 		return err
 	})
 }
