@@ -983,7 +983,7 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 		t.Errorf("the catalog changed in a round trip:\n%s\n%s", catalog, b)
 	}
 	ctx := context.Background()
-	st2, err := store.Open(ctx, db2)
+	st2, err := openStore(ctx, db2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1057,7 +1057,7 @@ func TestFailedBackupsLeaveNothingBehind(t *testing.T) {
 func sellForCash(t *testing.T, db string, codes ...string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
+	st, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
