@@ -269,7 +269,14 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		if err := st.VerifyOutbox(ctx); err != nil {
 			return fmt.Errorf("verify-journal: %w", err)
 		}
+		anchored, err := compareWithHQ(ctx, st)
+		if err != nil {
+			return fmt.Errorf("verify-journal: %w", err)
+		}
 		fmt.Fprintf(stdout, "journal OK: %d rows verified\n", n)
+		if anchored != "" {
+			fmt.Fprintf(stdout, "head office: %s\n", anchored)
+		}
 	case "settings":
 		set, err := st.Settings(ctx)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/tillkey"
+	"checkout/hq/api"
 	"checkout/hq/client"
 	"checkout/store"
 )
@@ -65,7 +68,18 @@ func enrol(ctx context.Context, st *store.Store, args []string, stdout io.Writer
 			return fmt.Errorf("enrol: %w", err)
 		}
 	}
-	reply, err := client.Enrol(ctx, url, code, pem)
+	// The head office anchors the till's journal at its head now, and checks every row after it with the
+	// till's journal key.
+	secret, _, err := tillKey(st.Path())
+	if err != nil {
+		return err
+	}
+	head, err := st.JournalHead(ctx)
+	if err != nil {
+		return err
+	}
+	reply, err := client.Enrol(ctx, url, pem, api.EnrolRequest{Code: code, JournalKey: hex.EncodeToString(secret.Derive(tillkey.JournalChain)),
+		Head: api.Head{Seq: head.Seq, Hash: head.Hash}})
 	if err != nil {
 		return err
 	}
@@ -103,6 +117,9 @@ func enrol(ctx context.Context, st *store.Store, args []string, stdout io.Writer
 	if err := st.SetSyncLink(ctx, store.SyncLink{URL: url, Shop: reply.Shop, Till: reply.Till, EnrolledAt: time.Now()}); err != nil {
 		return err
 	}
+	if err := st.SetHQHead(ctx, head); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "enrolled as till %s of shop %s at %s\n", reply.Till, reply.Shop, url)
 	return nil
 }
@@ -128,9 +145,8 @@ func writeSecret(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// newUploader returns the uploader of an enrolled till, with its downloader of the head office's changes
-// in cur, the shop's currency, or an error wrapping store.ErrNotFound.
-func newUploader(ctx context.Context, st *store.Store, cur money.Currency) (*client.Uploader, error) {
+// newClient returns the head office client of an enrolled till, or an error wrapping store.ErrNotFound.
+func newClient(ctx context.Context, st *store.Store) (*client.Client, error) {
 	link, err := st.SyncLink(ctx)
 	if err != nil {
 		return nil, err
@@ -144,11 +160,89 @@ func newUploader(ctx context.Context, st *store.Store, cur money.Currency) (*cli
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	c, err := client.New(client.Config{URL: link.URL, Shop: link.Shop, Token: string(token), CAPEM: pem})
+	return client.New(client.Config{URL: link.URL, Shop: link.Shop, Token: string(token), CAPEM: pem})
+}
+
+// compareWithHQ compares the till's journal with the head office's copy of it (for an enrolled till),
+// so a rewrite or a truncation of anything already uploaded is found: it names the first row that
+// differs. When the head office cannot be asked, it compares with the head the head office last
+// acknowledged, as the till recorded it. It returns what it compared, for the report.
+func compareWithHQ(ctx context.Context, st *store.Store) (string, error) {
+	c, err := newClient(ctx, st)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	head, err := st.JournalHead(ctx)
+	if err != nil {
+		return "", err
+	}
+	differs := func(seq int64, hqHash string) (bool, error) {
+		local, err := st.JournalRow(ctx, seq)
+		if errors.Is(err, store.ErrNotFound) {
+			return true, nil
+		}
+		return local != hqHash, err
+	}
+	ch, err := c.Chain(ctx)
+	if err != nil {
+		hq, registered, herr := st.HQHead(ctx)
+		if herr != nil || !registered || hq.Seq == 0 {
+			return fmt.Sprintf("the head office could not be asked (%v)", err), herr
+		}
+		if bad, err := differs(hq.Seq, hq.Hash); err != nil || bad {
+			return "", errors.Join(err, fmt.Errorf("journal row %d is not the one the head office acknowledged: the journal was rewritten or cut after it was uploaded", hq.Seq))
+		}
+		return fmt.Sprintf("matches up to row %d the head office acknowledged (it could not be asked now: %v)", hq.Seq, err), nil
+	}
+	if !ch.Registered || ch.Head.Seq == 0 {
+		return "the head office holds none of this journal yet", nil
+	}
+	if head.Seq < ch.Head.Seq {
+		return "", fmt.Errorf("the journal ends at row %d, and the head office holds it up to row %d: rows were removed after they were uploaded", head.Seq, ch.Head.Seq)
+	}
+	bad, err := differs(ch.Head.Seq, ch.Head.Hash)
+	if err != nil || !bad {
+		return fmt.Sprintf("matches the head office's copy from row %d to row %d", ch.Anchor.Seq, ch.Head.Seq), err
+	}
+	// The chain makes the first differing row the boundary between rows that match and rows that do not.
+	lo, hi := ch.Anchor.Seq, ch.Head.Seq // hi differs; lo matches unless it too differs
+	if bad, err := differs(lo, ch.Anchor.Hash); lo > 0 && (err != nil || bad) {
+		return "", errors.Join(err, fmt.Errorf("journal row %d differs from the head office's copy, where it anchored the chain: the journal was rewritten", lo))
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		l, err := c.JournalLink(ctx, mid)
+		if err != nil {
+			return "", err
+		}
+		if bad, err := differs(mid, l.Hash); err != nil {
+			return "", err
+		} else if bad {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return "", fmt.Errorf("journal row %d differs from the head office's copy: the journal was rewritten after it was uploaded", hi)
+}
+
+// newUploader returns the uploader of an enrolled till, with its downloader of the head office's changes
+// in cur, the shop's currency, or an error wrapping store.ErrNotFound.
+func newUploader(ctx context.Context, st *store.Store, cur money.Currency) (*client.Uploader, error) {
+	c, err := newClient(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	u := &client.Uploader{Outbox: st, Client: c, Down: &client.Downloader{Link: st, Client: c, Currency: cur}}
+	secret, _, err := tillKey(st.Path())
+	if err != nil {
+		return nil, err
+	}
+	u := &client.Uploader{Outbox: st, Client: c, Down: &client.Downloader{Link: st, Client: c, Currency: cur},
+		JournalKey: secret.Derive(tillkey.JournalChain)}
 	return u, nil
 }
 

@@ -2,8 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +19,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/tillkey"
 	"checkout/hq/hqtest"
 )
 
@@ -244,5 +251,136 @@ func TestEnrolIntoAnotherShop(t *testing.T) {
 		if s.Shop == "south" && s.Documents != 0 {
 			t.Errorf("south got %d of north's documents", s.Documents)
 		}
+	}
+}
+
+// Someone holding the till's key file rewrites a journal row that already reached the head office and
+// chains the rest again with the key: the till's own check passes, but verify-journal compares the
+// journal with the head office's copy and names the row; cutting rows off the end is named too; and the
+// head office refuses the next upload, which no longer continues its chain.
+func TestVerifyJournalComparesWithTheHeadOffice(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	if err := h.Server.AddShop(ctx, "north"); err != nil {
+		t.Fatal(err)
+	}
+	code, err := h.Server.EnrolCode(ctx, "north", "T01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	db, ca := filepath.Join(dir, "c.db"), filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, h.CAPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) { return cli(append([]string{"-db", db}, args...)...) }
+	for _, args := range [][]string{{"seed-demo"}, {"enrol", "-ca", ca, h.URL, code}, {"set", "shop_city", "上海"},
+		{"set", "shop_name", "北区店"}, {"simulate", "-sales", "20", "-seed", "1"}, {"sync"}} {
+		if c, out, errOut := run(args...); c != 0 {
+			t.Fatalf("%v: %d %s %s", args, c, out, errOut)
+		}
+	}
+	c, out, errOut := run("verify-journal")
+	if c != 0 || !strings.Contains(out, "head office: matches the head office's copy from row") {
+		t.Fatalf("verify-journal: %d %s %s", c, out, errOut)
+	}
+	secret, _, err := tillKey(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := secret.Derive(tillkey.JournalChain)
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var target int64
+	if err := raw.QueryRow(`SELECT max(seq) FROM journal WHERE kind = 'setting' AND payload LIKE '%上海%'`).Scan(&target); err != nil {
+		t.Fatal(err)
+	}
+	// The rewrite: the setting's new value changed, every row from it chained again with the key.
+	rechain := func(from int64) {
+		t.Helper()
+		for _, q := range []string{`DROP TRIGGER IF EXISTS journal_append_only_update`, `DROP TRIGGER IF EXISTS journal_append_only_delete`} {
+			if _, err := raw.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prev := strings.Repeat("0", 64)
+		if from > 1 {
+			if err := raw.QueryRow(`SELECT hash FROM journal WHERE seq = ?`, from-1).Scan(&prev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := raw.Query(`SELECT seq, at, kind, payload FROM journal WHERE seq >= ? ORDER BY seq`, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type row struct {
+			seq               int64
+			at, kind, payload string
+		}
+		var all []row
+		for rows.Next() {
+			var r row
+			rows.Scan(&r.seq, &r.at, &r.kind, &r.payload)
+			all = append(all, r)
+		}
+		rows.Close()
+		for _, r := range all {
+			mac := hmac.New(sha256.New, key)
+			for _, f := range []string{prev, strconv.FormatInt(r.seq, 10), r.at, r.kind, r.payload} {
+				fmt.Fprintf(mac, "%d:%s;", len(f), f)
+			}
+			hash := hex.EncodeToString(mac.Sum(nil))
+			if _, err := raw.Exec(`UPDATE journal SET prev_hash = ?, hash = ? WHERE seq = ?`, prev, hash, r.seq); err != nil {
+				t.Fatal(err)
+			}
+			prev = hash
+		}
+	}
+	if _, err := raw.Exec(`DROP TRIGGER journal_append_only_update`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE journal SET payload = replace(payload, '上海', '北京') WHERE seq = ?`, target); err != nil {
+		t.Fatal(err)
+	}
+	rechain(target)
+	c, out, errOut = run("verify-journal")
+	if c != 1 || !strings.Contains(errOut, fmt.Sprintf("journal row %d differs from the head office's copy", target)) {
+		t.Fatalf("verify-journal after a rewrite with the key: %d %s %s", c, out, errOut)
+	}
+	if c, out, errOut := run("simulate", "-sales", "1", "-seed", "2"); c != 0 {
+		t.Fatalf("sell: %d %s %s", c, out, errOut)
+	}
+	if c, _, errOut := run("sync"); c != 1 || !strings.Contains(errOut, "does not continue row") {
+		t.Fatalf("sync after the rewrite: %d %s", c, errOut)
+	}
+
+	// Cutting rows off the end that the head office holds (a till, enrolled, whose last uploaded row is
+	// a setting: its own checks find nothing missing).
+	code, err = h.Server.EnrolCode(ctx, "north", "T02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db = filepath.Join(t.TempDir(), "c.db")
+	for _, args := range [][]string{{"seed-demo"}, {"enrol", "-ca", ca, h.URL, code}, {"simulate", "-sales", "5", "-seed", "1"},
+		{"set", "shop_name", "北区二店"}, {"sync"}, {"sync"}} { // the second sends the row the first one's down-sync journaled
+		if c, out, errOut := run(args...); c != 0 {
+			t.Fatalf("%v: %d %s %s", args, c, out, errOut)
+		}
+	}
+	cut, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cut.Close()
+	for _, q := range []string{`DROP TRIGGER journal_append_only_delete`, `DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)`} {
+		if _, err := cut.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, out, errOut := run("verify-journal"); c != 1 || !strings.Contains(errOut, "rows were removed after they were uploaded") {
+		t.Fatalf("verify-journal after cutting a row: %d %s %s", c, out, errOut)
 	}
 }

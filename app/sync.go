@@ -30,11 +30,33 @@ type Outbox interface {
 	MarkRejected(ctx context.Context, rejected []Rejection, at time.Time) error
 	// Backlog says how much waits for the head office, since when, and how much it rejected.
 	Backlog(ctx context.Context) (Backlog, error)
+	// JournalLinks returns up to limit rows of the journal after row after, in order.
+	JournalLinks(ctx context.Context, after int64, limit int) ([]ChainLink, error)
+	// JournalHead returns the journal's last row.
+	JournalHead(ctx context.Context) (ChainHead, error)
+	// HQHead returns the last journal row the head office acknowledged, and whether the till's journal
+	// key is registered with it.
+	HQHead(ctx context.Context) (head ChainHead, registered bool, err error)
+	// SetHQHead records the head office's head, and that the key is registered.
+	SetHQHead(ctx context.Context, head ChainHead) error
+}
+
+// ChainLink is one row of the till's journal, as the head office checks and keeps it.
+type ChainLink struct {
+	Seq                               int64
+	At, Kind, Payload, PrevHash, Hash string
+}
+
+// ChainHead is the last row of a journal chain: its sequence and hash (Seq 0: none).
+type ChainHead struct {
+	Seq  int64
+	Hash string
 }
 
 // Backlog is what the outbox holds that the head office does not.
 type Backlog struct {
 	Pending  int64     // documents neither sent nor rejected
+	Links    int64     // journal rows the head office does not hold yet
 	Oldest   time.Time // when the oldest of them was made; zero for none
 	Rejected int64     // documents the head office rejected
 }

@@ -193,7 +193,76 @@ func (s *Store) Backlog(ctx context.Context) (app.Backlog, error) {
 	if oldest.Valid {
 		b.Oldest, _ = parseTimestamp(oldest.String)
 	}
+	head, err := s.JournalHead(ctx)
+	if err != nil {
+		return b, err
+	}
+	hq, registered, err := s.HQHead(ctx)
+	if err != nil {
+		return b, err
+	}
+	if registered {
+		b.Links = max(0, head.Seq-hq.Seq)
+	}
 	return b, nil
+}
+
+// JournalLinks returns up to limit journal rows after row after, in order.
+func (s *Store) JournalLinks(ctx context.Context, after int64, limit int) ([]app.ChainLink, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, kind, payload, prev_hash, hash FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.ChainLink
+	for rows.Next() {
+		var l app.ChainLink
+		if err := rows.Scan(&l.Seq, &l.At, &l.Kind, &l.Payload, &l.PrevHash, &l.Hash); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// JournalHead returns the journal's last row (Seq 0 for an empty journal).
+func (s *Store) JournalHead(ctx context.Context) (app.ChainHead, error) {
+	var h app.ChainHead
+	err := s.r.QueryRowContext(ctx, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.ChainHead{}, nil
+	}
+	return h, err
+}
+
+// JournalRow returns the hash of journal row seq, or ErrNotFound.
+func (s *Store) JournalRow(ctx context.Context, seq int64) (string, error) {
+	var hash string
+	err := s.r.QueryRowContext(ctx, `SELECT hash FROM journal WHERE seq = ?`, seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("journal row %d: %w", seq, ErrNotFound)
+	}
+	return hash, err
+}
+
+// HQHead returns the last journal row the head office acknowledged and whether the till's journal key is
+// registered with it (never, for a till not enrolled).
+func (s *Store) HQHead(ctx context.Context) (app.ChainHead, bool, error) {
+	var h app.ChainHead
+	var registered bool
+	err := s.r.QueryRowContext(ctx, `SELECT hq_head_seq, hq_head_hash, key_registered FROM sync_state`).Scan(&h.Seq, &h.Hash, &registered)
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.ChainHead{}, false, nil
+	}
+	return h, registered, err
+}
+
+// SetHQHead records the head office's head of the till's journal, and that the till's key is registered.
+func (s *Store) SetHQHead(ctx context.Context, head app.ChainHead) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET hq_head_seq = ?, hq_head_hash = ?, key_registered = 1`, head.Seq, head.Hash)
+		return err
+	})
 }
 
 // PendingCount returns how many outbox documents the head office has not acknowledged.

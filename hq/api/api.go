@@ -22,9 +22,49 @@ const EnrolPath = "/v1/enrol"
 // UploadPath returns the path a till of shop posts its outbox documents to.
 func UploadPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/upload" }
 
-// EnrolRequest carries the one-time code printed by `checkout-hq enrol-code`.
+// EnrolRequest carries the one-time code printed by `checkout-hq enrol-code`, and the till's journal key
+// (hex): the head office checks every journal link the till uploads with it.
 type EnrolRequest struct {
-	Code string `json:"code"`
+	Code       string `json:"code"`
+	JournalKey string `json:"journal_key,omitempty"`
+	Head       Head   `json:"head"` // the till's journal head now: the head office anchors its chain there
+}
+
+// JournalKeyPath returns where a till enrolled before journal keys registers its key, once.
+func JournalKeyPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/journal-key" }
+
+// JournalKeyRequest registers a till's journal key (hex) with the head office.
+type JournalKeyRequest struct {
+	JournalKey string `json:"journal_key"`
+	Head       Head   `json:"head"`
+}
+
+// Chain is what the head office holds of a till's journal: whether its key is registered, the row it
+// anchored at, and the last row it holds.
+type Chain struct {
+	Registered   bool `json:"registered"`
+	Anchor, Head Head
+}
+
+// JournalPath returns where a till asks for the head office's copy of its journal chain: GET
+// JournalPath(shop) gives the head (the last link it holds), ?seq=N the link N.
+func JournalPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/journal" }
+
+// Link is one row of a till's journal as the head office keeps it: enough to check the chain with the
+// till's key (hash = HMAC(key, prev_hash, seq, at, kind, payload)) and the documents against their rows.
+type Link struct {
+	Seq      int64  `json:"seq"`
+	At       string `json:"at"`
+	Kind     string `json:"kind"`
+	Payload  string `json:"payload"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
+}
+
+// Head is the last link of a till's journal the head office holds; Seq 0 for none.
+type Head struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
 }
 
 // EnrolReply is the till's identity at the head office. Token is shown once: the server keeps only its
@@ -50,20 +90,27 @@ type Document struct {
 // UploadRequest is a batch of documents in the till's order. Pending is how many documents the till
 // holds unsent, this batch included, Oldest when the oldest of them was made, and LastError the till's
 // last failure to sync: the head office shows them per till, so a stuck till is seen from the office.
+//
+// Links continue the till's journal from the head office's head, in order, every row of it (not only
+// those with a document): a document is believed only with its row in the chain.
 type UploadRequest struct {
 	Pending   int64      `json:"pending"`
 	Oldest    time.Time  `json:"oldest,omitzero"`
 	LastError string     `json:"last_error,omitempty"`
+	Links     []Link     `json:"links,omitempty"`
 	Documents []Document `json:"documents"`
 }
 
 // UploadReply acknowledges every document of the batch: Stored were new, Duplicates were there already
 // (a retry after a lost reply); both are safe to mark sent. Rejected failed the head office's checks: it
 // keeps them apart, with the reason, and never counts them; the till must not send them again.
+//
+// Head is the head office's head of the till's journal after the batch.
 type UploadReply struct {
 	Stored     []string    `json:"stored"`
 	Duplicates []string    `json:"duplicates"`
 	Rejected   []Rejection `json:"rejected"`
+	Head       Head        `json:"head"`
 }
 
 // Rejection is a document the head office refused to believe, and why.

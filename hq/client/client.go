@@ -7,12 +7,14 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,21 +63,42 @@ func New(cfg Config) (*Client, error) {
 // Close drops idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
-// Enrol trades a one-time code for the till's token.
-func Enrol(ctx context.Context, hqURL, code string, caPEM []byte) (api.EnrolReply, error) {
+// Enrol trades the one-time code in req for the till's token, registering the till's journal key and
+// head when req has them.
+func Enrol(ctx context.Context, hqURL string, caPEM []byte, req api.EnrolRequest) (api.EnrolReply, error) {
 	c, err := New(Config{URL: hqURL, CAPEM: caPEM})
 	if err != nil {
 		return api.EnrolReply{}, err
 	}
 	defer c.Close()
 	var reply api.EnrolReply
-	if err := c.post(ctx, api.EnrolPath, api.EnrolRequest{Code: code}, &reply); err != nil {
+	if err := c.post(ctx, api.EnrolPath, req, &reply); err != nil {
 		return reply, fmt.Errorf("enrol: %w", err)
 	}
 	if reply.Token == "" {
 		return reply, errors.New("enrol: the head office sent no token")
 	}
 	return reply, nil
+}
+
+// RegisterKey registers the till's journal key with the head office, anchoring its chain at head.
+func (c *Client) RegisterKey(ctx context.Context, key []byte, head api.Head) error {
+	var reply api.Head
+	return c.post(ctx, api.JournalKeyPath(c.cfg.Shop), api.JournalKeyRequest{JournalKey: hex.EncodeToString(key), Head: head}, &reply)
+}
+
+// Chain returns what the head office holds of the till's journal chain.
+func (c *Client) Chain(ctx context.Context) (api.Chain, error) {
+	var ch api.Chain
+	err := c.do(ctx, http.MethodGet, api.JournalPath(c.cfg.Shop), nil, &ch)
+	return ch, err
+}
+
+// JournalLink returns the head office's copy of journal row seq of the till.
+func (c *Client) JournalLink(ctx context.Context, seq int64) (api.Link, error) {
+	var l api.Link
+	err := c.do(ctx, http.MethodGet, api.JournalPath(c.cfg.Shop)+"?seq="+strconv.FormatInt(seq, 10), nil, &l)
+	return l, err
 }
 
 // Upload posts one batch and returns the head office's acknowledgement.

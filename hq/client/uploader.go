@@ -36,6 +36,9 @@ type Uploader struct {
 	// Down, when set, brings the head office's changes down after every upload that leaves nothing
 	// pending: the two directions share the loop, its backoff and its status.
 	Down *Downloader
+	// JournalKey is the till's journal key: a till enrolled before keys registers it with the head office
+	// before it uploads, so that the head office checks its journal's chain. nil: never registered here.
+	JournalKey []byte
 
 	wake   chan struct{}
 	once   sync.Once
@@ -178,43 +181,59 @@ func (u *Uploader) UploadPending(ctx context.Context) (int, error) {
 	}
 }
 
-// uploadBatch sends the oldest pending batch, as many documents as Batch and Bytes allow; more says it
-// left some pending.
+// uploadBatch sends the oldest pending batch: the journal's rows after the head office's head and the
+// documents they record, as many as Batch and Bytes allow; more says it left some pending.
 func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err error) {
+	if err := u.registerKey(ctx); err != nil {
+		return 0, false, err
+	}
 	backlog, err := u.Outbox.Backlog(ctx)
 	if err != nil {
 		return 0, false, err
 	}
 	pending := backlog.Pending
 	u.update(func(s *app.SyncStatus) { s.Pending, s.Rejected, s.Oldest = pending, backlog.Rejected, backlog.Oldest })
-	if pending == 0 {
+	if pending == 0 && backlog.Links == 0 {
 		u.update(func(s *app.SyncStatus) { s.Online, s.LastError = true, "" })
 		return 0, false, nil
 	}
-	docs, err := u.Outbox.PendingOutbox(ctx, u.Batch)
-	if err != nil || len(docs) == 0 {
+	hq, registered, err := u.Outbox.HQHead(ctx)
+	if err != nil {
 		return 0, false, err
 	}
-	size := 0
-	for i, d := range docs {
-		if size += len(d.Body); size > u.Bytes && i > 0 {
-			docs = docs[:i]
-			break
+	var links []app.ChainLink
+	if registered {
+		if links, err = u.Outbox.JournalLinks(ctx, hq.Seq, 4*u.Batch); err != nil {
+			return 0, false, err
 		}
 	}
+	docs, err := u.Outbox.PendingOutbox(ctx, u.Batch)
+	if err != nil {
+		return 0, false, err
+	}
+	links, docs, size := u.fill(links, docs, registered, hq.Seq)
+	if len(links) == 0 && len(docs) == 0 {
+		return 0, false, nil
+	}
 	req := api.UploadRequest{Pending: pending, Oldest: backlog.Oldest, LastError: u.Status().LastError,
-		Documents: make([]api.Document, len(docs))}
+		Links: make([]api.Link, len(links)), Documents: make([]api.Document, len(docs))}
+	for i, l := range links {
+		req.Links[i] = api.Link{Seq: l.Seq, At: l.At, Kind: l.Kind, Payload: l.Payload, PrevHash: l.PrevHash, Hash: l.Hash}
+	}
+	asked := make(map[string]bool, len(docs))
 	for i, d := range docs {
 		req.Documents[i] = api.Document{ID: d.ID, Kind: d.Kind, Version: document.Version, Seq: d.Seq, At: d.At, Body: d.Body}
+		asked[d.ID] = true
 	}
 	reply, err := u.Client.Upload(ctx, req)
 	var refused *api.Error
 	if errors.As(err, &refused) && refused.Status == http.StatusRequestEntityTooLarge {
-		if len(docs) > 1 {
+		if len(docs)+len(links) > 1 {
 			u.Bytes = max(size/2, 1) // the head office (or a proxy before it) takes less: send less
 			return 0, true, nil
 		}
-		// One document alone is too large for the head office: it can never go, and must not stop the rest.
+		// One document alone is too large for the head office: it can never go, and must not stop the
+		// rest (its journal row still goes, on its own).
 		reason := fmt.Sprintf("%d bytes: larger than the head office accepts (%s)", len(docs[0].Body), refused.Message)
 		if err := u.Outbox.MarkRejected(ctx, []app.Rejection{{ID: docs[0].ID, Reason: reason}}, time.Now()); err != nil {
 			return 0, false, err
@@ -225,10 +244,10 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 	if err != nil {
 		return 0, false, err
 	}
-	asked := make(map[string]bool, len(docs))
-	for i, d := range docs {
-		req.Documents[i] = api.Document{ID: d.ID, Kind: d.Kind, Version: document.Version, Seq: d.Seq, At: d.At, Body: d.Body}
-		asked[d.ID] = true
+	if registered {
+		if err := u.Outbox.SetHQHead(ctx, app.ChainHead{Seq: reply.Head.Seq, Hash: reply.Head.Hash}); err != nil {
+			return 0, false, fmt.Errorf("the head office's head: %w", err)
+		}
 	}
 	acked := make([]string, 0, len(docs))
 	for _, id := range append(reply.Stored, reply.Duplicates...) {
@@ -263,5 +282,59 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 	if len(asked) > 0 {
 		return done, false, errors.New("head office acknowledged only part of the batch")
 	}
-	return done, int64(done) < pending, nil
+	linksLeft := registered && len(links) > 0 && reply.Head.Seq < hq.Seq+backlog.Links
+	return done, int64(done) < pending || linksLeft, nil
+}
+
+// fill takes, in the journal's order, as many journal rows and the documents they record as fit in
+// Bytes (one at least). Documents whose rows the head office holds already (a retry) go first; a till
+// whose key is not registered sends documents alone.
+func (u *Uploader) fill(links []app.ChainLink, docs []app.OutboxDoc, registered bool, hqSeq int64) ([]app.ChainLink, []app.OutboxDoc, int) {
+	size, di, taken := 0, 0, 0
+	fits := func(add int) bool {
+		if size+add > u.Bytes && taken > 0 {
+			return false
+		}
+		size, taken = size+add, taken+1
+		return true
+	}
+	for di < len(docs) && (!registered || docs[di].Seq <= hqSeq) {
+		if !fits(len(docs[di].Body)) {
+			return nil, docs[:di], size
+		}
+		di++
+	}
+	for i, l := range links {
+		add, dj := len(l.Payload)+256, di
+		for ; dj < len(docs) && docs[dj].Seq <= l.Seq; dj++ {
+			add += len(docs[dj].Body)
+		}
+		if !fits(add) {
+			return links[:i], docs[:di], size
+		}
+		di = dj
+	}
+	if !registered {
+		return nil, docs[:di], size
+	}
+	return links, docs[:di], size // documents past the last row sent wait for their rows
+}
+
+// registerKey registers the till's journal key with the head office, anchoring its chain at the
+// journal's head now, when a till enrolled before keys has not yet.
+func (u *Uploader) registerKey(ctx context.Context) error {
+	if u.JournalKey == nil {
+		return nil
+	}
+	if _, registered, err := u.Outbox.HQHead(ctx); err != nil || registered {
+		return err
+	}
+	head, err := u.Outbox.JournalHead(ctx)
+	if err != nil {
+		return err
+	}
+	if err := u.Client.RegisterKey(ctx, u.JournalKey, api.Head{Seq: head.Seq, Hash: head.Hash}); err != nil {
+		return fmt.Errorf("register the journal key: %w", err)
+	}
+	return u.Outbox.SetHQHead(ctx, head)
 }

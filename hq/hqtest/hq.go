@@ -85,7 +85,7 @@ func (h *HQ) Enrol(shop, till string) client.Config {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	reply, err := client.Enrol(ctx, h.URL, code, h.CAPEM)
+	reply, err := client.Enrol(ctx, h.URL, h.CAPEM, api.EnrolRequest{Code: code})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -61,6 +61,14 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	var key []byte
+	if req.JournalKey != "" {
+		var err error
+		if key, err = checkKeyAndHead(req.JournalKey, req.Head); err != nil {
+			writeError(w, badRequest("%v", err))
+			return
+		}
+	}
 	token := randomText(32)
 	var reply api.EnrolReply
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
@@ -71,9 +79,14 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(r.Context(), `INSERT INTO tills (shop_id, name, token_sha256, enrolled_at) VALUES ($1, $2, $3, now())
-			ON CONFLICT (shop_id, name) DO UPDATE SET token_sha256 = excluded.token_sha256, enrolled_at = excluded.enrolled_at`,
-			shopID, reply.Till, tokenHash(token))
+		// Enrolling anchors the till's journal chain anew, at the head it has now (a till enrolled again,
+		// new or restored, goes on from there).
+		_, err = tx.Exec(r.Context(), `INSERT INTO tills (shop_id, name, token_sha256, enrolled_at, journal_key, anchor_seq, anchor_hash, head_seq, head_hash)
+			VALUES ($1, $2, $3, now(), $4, $5, $6, $5, $6)
+			ON CONFLICT (shop_id, name) DO UPDATE SET token_sha256 = excluded.token_sha256, enrolled_at = excluded.enrolled_at,
+				journal_key = excluded.journal_key, anchor_seq = excluded.anchor_seq, anchor_hash = excluded.anchor_hash,
+				head_seq = excluded.head_seq, head_hash = excluded.head_hash`,
+			shopID, reply.Till, tokenHash(token), key, req.Head.Seq, req.Head.Hash)
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {

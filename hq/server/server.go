@@ -54,6 +54,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+api.EnrolPath, s.enrol)
 	mux.HandleFunc("POST /v1/shops/{shop}/upload", s.upload)
 	mux.HandleFunc("GET /v1/shops/{shop}/changes", s.changes)
+	mux.HandleFunc("POST /v1/shops/{shop}/journal-key", s.registerKey)
+	mux.HandleFunc("GET /v1/shops/{shop}/journal", s.journal)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
@@ -100,6 +102,7 @@ func tokenHash(token string) []byte {
 type till struct {
 	id, shopID int64
 	shop, name string
+	keyed      bool // its journal key is registered: its documents come with their journal rows
 }
 
 // authenticate finds the till whose token the request bears, and refuses it for another shop than the
@@ -111,8 +114,8 @@ func (s *Server) authenticate(r *http.Request) (till, *api.Error) {
 	if len(auth) <= len(prefix) || auth[:len(prefix)] != prefix {
 		return t, &api.Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "no till token: send Authorization: Bearer TOKEN"}
 	}
-	err := s.db.QueryRow(r.Context(), `SELECT t.id, t.shop_id, s.code, t.name FROM tills t JOIN shops s ON s.id = t.shop_id
-		WHERE t.token_sha256 = $1`, tokenHash(auth[len(prefix):])).Scan(&t.id, &t.shopID, &t.shop, &t.name)
+	err := s.db.QueryRow(r.Context(), `SELECT t.id, t.shop_id, s.code, t.name, t.journal_key IS NOT NULL FROM tills t JOIN shops s ON s.id = t.shop_id
+		WHERE t.token_sha256 = $1`, tokenHash(auth[len(prefix):])).Scan(&t.id, &t.shopID, &t.shop, &t.name, &t.keyed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, &api.Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "unknown till token: enrol the till again"}
 	}
@@ -133,8 +136,13 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 // many documents, one twice, out of the till's order) is refused whole. What is wrong with one document
 // alone is not the batch's fault: believe rejects that document and the rest are stored.
 func validate(req *api.UploadRequest) *api.Error {
-	if len(req.Documents) == 0 {
+	if len(req.Documents) == 0 && len(req.Links) == 0 {
 		return badRequest("no documents")
+	}
+	for i, l := range req.Links {
+		if i > 0 && l.Seq <= req.Links[i-1].Seq {
+			return badRequest("journal row %d out of order", l.Seq)
+		}
 	}
 	if len(req.Documents) > api.MaxBatch {
 		return &api.Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
@@ -183,6 +191,15 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		reply.Stored, reply.Duplicates, reply.Rejected = reply.Stored[:0], reply.Duplicates[:0], reply.Rejected[:0]
 		return s.store(r.Context(), tx, t, req, &reply)
 	})
+	var broken *errChain
+	if errors.As(err, &broken) {
+		s.log.Warn("journal chain refused", "shop", t.shop, "till", t.name, "reason", broken.msg)
+		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`, t.id, "refused: "+broken.msg); err != nil {
+			s.log.Error("note refusal", "till", t.name, "err", err)
+		}
+		writeError(w, &api.Error{Status: http.StatusConflict, Code: "chain", Message: broken.msg})
+		return
+	}
 	if err != nil {
 		s.log.Error("upload", "shop", t.shop, "till", t.name, "documents", len(req.Documents), "err", err)
 		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not store the documents: retry"})
@@ -193,6 +210,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 
 // store checks and stores one batch inside tx and fills the reply.
 func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadRequest, reply *api.UploadReply) error {
+	known, head, err := s.continueChain(ctx, tx, t, req.Links)
+	if err != nil {
+		return err
+	}
+	reply.Head = head
+	anchored := head.Seq > 0 || len(req.Links) > 0 || t.keyed
 	// What the head office already holds of the batch is answered as it was: a retry after a lost reply.
 	n := len(req.Documents)
 	asked := make([]string, 0, n)
@@ -241,6 +264,20 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		v, err := b.believe(d)
 		if err != nil {
 			return err
+		}
+		if v.reason == "" && anchored {
+			// A document is believed only with the journal row that recorded it.
+			l, ok, err := linkOf(ctx, tx, t, known, d.Seq)
+			switch {
+			case err != nil:
+				return err
+			case !ok:
+				v = rejected("its journal row %d is not in the chain the head office holds", d.Seq)
+			default:
+				if why := matchesLink(d, l); why != "" {
+					v = rejected("%s", why)
+				}
+			}
 		}
 		status, body, raw := "accepted", new(string), []byte(nil)
 		*body = string(d.Body)

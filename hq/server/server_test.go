@@ -141,11 +141,11 @@ func TestEnrolCodeIsOneTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := client.Enrol(ctx, h.URL, code, h.CAPEM)
+	first, err := client.Enrol(ctx, h.URL, h.CAPEM, api.EnrolRequest{Code: code})
 	if err != nil || first.Shop != "north" || first.Till != "T01" {
 		t.Fatalf("enrol: %+v, %v", first, err)
 	}
-	_, err = client.Enrol(ctx, h.URL, code, h.CAPEM)
+	_, err = client.Enrol(ctx, h.URL, h.CAPEM, api.EnrolRequest{Code: code})
 	var e *api.Error
 	if !errors.As(err, &e) || e.Status != 401 || !strings.Contains(e.Message, "used or expired") {
 		t.Fatalf("second use: %v", err)
@@ -153,11 +153,11 @@ func TestEnrolCodeIsOneTime(t *testing.T) {
 	if _, err := h.Server.EnrolCode(ctx, "nowhere", "T01"); err == nil {
 		t.Fatal("a code for an unknown shop was made")
 	}
-	if _, err := client.Enrol(ctx, strings.Replace(h.URL, "https", "http", 1), "whatever", h.CAPEM); err == nil || !strings.Contains(err.Error(), "want https") {
+	if _, err := client.Enrol(ctx, strings.Replace(h.URL, "https", "http", 1), h.CAPEM, api.EnrolRequest{Code: "whatever"}); err == nil || !strings.Contains(err.Error(), "want https") {
 		t.Fatalf("enrol over plain HTTP: %v", err)
 	}
 	// Without the pinned certificate the till refuses the head office.
-	if _, err := client.Enrol(ctx, h.URL, "whatever", nil); err == nil || !strings.Contains(err.Error(), "certificate") {
+	if _, err := client.Enrol(ctx, h.URL, nil, api.EnrolRequest{Code: "whatever"}); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("enrol without the CA: %v", err)
 	}
 }
