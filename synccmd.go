@@ -74,7 +74,7 @@ func enrol(ctx context.Context, st *store.Store, args []string, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	head, err := st.JournalHead(ctx)
+	head, err := st.ChainAnchor(ctx)
 	if err != nil {
 		return err
 	}

@@ -32,8 +32,9 @@ type Outbox interface {
 	Backlog(ctx context.Context) (Backlog, error)
 	// JournalLinks returns up to limit rows of the journal after row after, in order.
 	JournalLinks(ctx context.Context, after int64, limit int) ([]ChainLink, error)
-	// JournalHead returns the journal's last row.
-	JournalHead(ctx context.Context) (ChainHead, error)
+	// ChainAnchor returns where the head office may anchor the till's chain: the row before the oldest
+	// document not yet sent (so its row goes up with it), or the journal's last row when none waits.
+	ChainAnchor(ctx context.Context) (ChainHead, error)
 	// HQHead returns the last journal row the head office acknowledged, and whether the till's journal
 	// key is registered with it.
 	HQHead(ctx context.Context) (head ChainHead, registered bool, err error)

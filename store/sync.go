@@ -235,6 +235,24 @@ func (s *Store) JournalHead(ctx context.Context) (app.ChainHead, error) {
 	return h, err
 }
 
+// ChainAnchor returns where the head office may anchor this till's chain: the journal row before the
+// oldest document neither sent nor rejected, so that every waiting document goes up with its row; the
+// journal's last row when none waits.
+func (s *Store) ChainAnchor(ctx context.Context) (app.ChainHead, error) {
+	var first sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(journal_seq) FROM outbox WHERE sent_at IS NULL AND rejected_at IS NULL`).Scan(&first); err != nil {
+		return app.ChainHead{}, err
+	}
+	if !first.Valid {
+		return s.JournalHead(ctx)
+	}
+	if first.Int64 <= 1 {
+		return app.ChainHead{}, nil
+	}
+	hash, err := s.JournalRow(ctx, first.Int64-1)
+	return app.ChainHead{Seq: first.Int64 - 1, Hash: hash}, err
+}
+
 // JournalRow returns the hash of journal row seq, or ErrNotFound.
 func (s *Store) JournalRow(ctx context.Context, seq int64) (string, error) {
 	var hash string
@@ -260,7 +278,10 @@ func (s *Store) HQHead(ctx context.Context) (app.ChainHead, bool, error) {
 // SetHQHead records the head office's head of the till's journal, and that the till's key is registered.
 func (s *Store) SetHQHead(ctx context.Context, head app.ChainHead) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET hq_head_seq = ?, hq_head_hash = ?, key_registered = 1`, head.Seq, head.Hash)
+		res, err := tx.ExecContext(ctx, `UPDATE sync_state SET hq_head_seq = ?, hq_head_hash = ?, key_registered = 1`, head.Seq, head.Hash)
+		if n, _ := res.RowsAffected(); err == nil && n != 1 {
+			err = fmt.Errorf("the head office's head: sync: not enrolled: %w", ErrNotFound)
+		}
 		return err
 	})
 }

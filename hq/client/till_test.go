@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -22,15 +23,25 @@ var catalog = []app.CatalogEntry{
 // till is a till's database and use case, as the real till runs them.
 type till struct {
 	path  string
+	keyed bool
 	store *store.Store
 	co    *app.Checkout
 	n     int
 }
 
-// newTill opens a till named name on a new database with the test catalog.
-func newTill(t testing.TB, name string) *till {
+// journalKey keys the journals of the tills that keyedTill opens.
+var journalKey = bytes.Repeat([]byte{0x42}, 32)
+
+// newTill opens a till named name on a new database with the test catalog, its journal not keyed (a
+// till from before journal keys).
+func newTill(t testing.TB, name string) *till { return openTill(t, name, false) }
+
+// keyedTill is newTill for a till whose journal is keyed with journalKey, as every till's is now.
+func keyedTill(t testing.TB, name string) *till { return openTill(t, name, true) }
+
+func openTill(t testing.TB, name string, keyed bool) *till {
 	t.Helper()
-	tl := &till{path: filepath.Join(t.TempDir(), "till.db")}
+	tl := &till{path: filepath.Join(t.TempDir(), "till.db"), keyed: keyed}
 	tl.open(t)
 	ctx := context.Background()
 	if _, err := tl.store.AddProducts(ctx, catalog); err != nil {
@@ -52,7 +63,11 @@ func (tl *till) open(t testing.TB) {
 	if tl.store != nil {
 		tl.store.Close()
 	}
-	s, err := store.Open(context.Background(), tl.path)
+	var opts []store.Option
+	if tl.keyed {
+		opts = append(opts, store.WithJournalKey(journalKey, true))
+	}
+	s, err := store.Open(context.Background(), tl.path, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -320,8 +320,8 @@ func (u *Uploader) fill(links []app.ChainLink, docs []app.OutboxDoc, registered 
 	return links, docs[:di], size // documents past the last row sent wait for their rows
 }
 
-// registerKey registers the till's journal key with the head office, anchoring its chain at the
-// journal's head now, when a till enrolled before keys has not yet.
+// registerKey registers the till's journal key with the head office, anchoring its chain before the
+// oldest document waiting (ChainAnchor), when a till enrolled before keys has not yet.
 func (u *Uploader) registerKey(ctx context.Context) error {
 	if u.JournalKey == nil {
 		return nil
@@ -329,7 +329,7 @@ func (u *Uploader) registerKey(ctx context.Context) error {
 	if _, registered, err := u.Outbox.HQHead(ctx); err != nil || registered {
 		return err
 	}
-	head, err := u.Outbox.JournalHead(ctx)
+	head, err := u.Outbox.ChainAnchor(ctx)
 	if err != nil {
 		return err
 	}

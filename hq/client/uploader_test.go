@@ -249,7 +249,7 @@ func (o *memOutbox) HQHead(context.Context) (app.ChainHead, bool, error) {
 	return app.ChainHead{}, false, nil
 }
 func (o *memOutbox) SetHQHead(context.Context, app.ChainHead) error     { return nil }
-func (o *memOutbox) JournalHead(context.Context) (app.ChainHead, error) { return app.ChainHead{}, nil }
+func (o *memOutbox) ChainAnchor(context.Context) (app.ChainHead, error) { return app.ChainHead{}, nil }
 func (o *memOutbox) JournalLinks(context.Context, int64, int) ([]app.ChainLink, error) {
 	return nil, nil
 }
@@ -335,5 +335,36 @@ func TestHeadOfficeShowsAStuckTill(t *testing.T) {
 	}
 	if sts, _ := h.Server.Status(context.Background()); !strings.Contains(sts[0].LastError, "refused: no documents") {
 		t.Fatalf("status after a refusal %+v", sts)
+	}
+}
+
+// A keyed till that sold before it was enrolled (or enrolled before journal keys) registers its key at
+// its first upload, anchored before its oldest waiting document: everything it holds goes up with its
+// journal rows, and the head office's head is the till's.
+func TestKeyedTillRegistersAndUploadsItsChain(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	tl := keyedTill(t, "T01")
+	for range 30 {
+		tl.sell(t)
+	}
+	if _, err := tl.store.SetSetting(context.Background(), "shop_city", "杭州", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	u := syncedTill(t, h, tl, "north", "T01", 0)
+	u.JournalKey = journalKey
+	u.Batch = 7 // several batches, each continuing the last
+	ctx := context.Background()
+	sent, _, err := u.Sync(ctx)
+	if err != nil || sent != 30 {
+		t.Fatalf("sync: %d, %v", sent, err)
+	}
+	checkExactlyOnce(t, h, "T01", tl, 30)
+	ch, err := u.Client.Chain(ctx)
+	head, _ := tl.store.JournalHead(ctx)
+	if err != nil || !ch.Registered || ch.Anchor.Seq != 1 || ch.Head != (api.Head{Seq: head.Seq, Hash: head.Hash}) { // anchored after the till setting, before the first sale
+		t.Fatalf("head office's chain %+v, till's head %+v, %v", ch, head, err)
+	}
+	if b, err := tl.store.Backlog(ctx); err != nil || b.Pending != 0 || b.Links != 0 {
+		t.Fatalf("backlog %+v, %v", b, err)
 	}
 }
