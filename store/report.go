@@ -313,6 +313,10 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 		if sum.Drawer, err = s.drawer(ctx, tx, set.Till, from, at); err != nil {
 			return err
 		}
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
 		made := &app.ZReport{ID: app.NewID(), Till: set.Till, Number: last + 1, No: app.ZNo(set.Till, last+1), At: at,
 			User: user, Summary: sum}
 		body, err := json.Marshal(newSummaryDoc(sum))
@@ -324,9 +328,9 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 			Refunds: sum.Refunds, RefundTotal: sum.RefundTotal.Minor(), Voids: sum.Voids, CashExpected: sum.CashExpected().Minor(),
 			Summary: string(body)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO zreports (id, uuid, till, z_no, from_at, to_at, user, currency, sales,
-			revenue, tax, refunds, refund_total, voids, cash_expected, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			revenue, tax, refunds, refund_total, voids, cash_expected, summary, journal_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			row.Number, row.ID, row.Till, row.No, row.From, row.To, row.User, row.Currency, row.Sales, row.Revenue, row.Tax,
-			row.Refunds, row.RefundTotal, row.Voids, row.CashExpected, row.Summary); err != nil {
+			row.Refunds, row.RefundTotal, row.Voids, row.CashExpected, row.Summary, seq); err != nil {
 			return fmt.Errorf("insert z report: %w", err)
 		}
 		z = made

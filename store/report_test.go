@@ -266,8 +266,8 @@ func TestZReportAddedBehindTheJournalIsFound(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
 	sellCash(t, s, "5449000000996")
-	if _, err := s.w.Exec(`INSERT INTO zreports (id, uuid, till, z_no, from_at, to_at, currency, sales, revenue, tax, refunds,
-		refund_total, voids, cash_expected, summary) VALUES (1, 'x', 'T01', 'T01-Z0001', '', '', 'CNY', 0, 0, 0, 0, 0, 0, 0, '{}')`); err != nil {
+	if _, err := s.w.Exec(`DROP TRIGGER zreports_bound; INSERT INTO zreports (id, uuid, till, z_no, from_at, to_at, currency, sales,
+		revenue, tax, refunds, refund_total, voids, cash_expected, summary) VALUES (1, 'x', 'T01', 'T01-Z0001', '', '', 'CNY', 0, 0, 0, 0, 0, 0, 0, '{}')`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.VerifyJournal(ctx); err == nil || !strings.Contains(err.Error(), "T01-Z0001 has no journal entry") {

@@ -54,7 +54,7 @@ func newSaleEntry(s *app.Sale) document.SaleEntry {
 func saleDocHash(s *app.Sale) string { return document.Digest(newSaleDoc(s)) }
 
 // CommitSale stores a completed sale in one transaction: header (its id is the receipt number), lines,
-// tenders, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction
+// tenders, member ledger rows, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction
 // has committed.
 func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 	if sale.ID == "" || len(sale.Lines) == 0 {

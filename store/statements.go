@@ -17,7 +17,7 @@ type statements struct {
 	insertLines, insertMoves [lineBatch]*sql.Stmt
 }
 
-const moveColumns = `(product_id, at, kind, qty, reason, user, ref, unit_cost)`
+const moveColumns = `(product_id, at, kind, qty, reason, user, ref, unit_cost, journal_seq)`
 
 const lineColumns = `(sale_id, line_no, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
 	tax_class, tax_rate_bp, tax)`
@@ -45,7 +45,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 			struct {
 				dst   **sql.Stmt
 				query string
-			}{&q.insertMoves[n-1], `INSERT INTO stock_moves ` + moveColumns + ` VALUES ` + values(8, n)})
+			}{&q.insertMoves[n-1], `INSERT INTO stock_moves ` + moveColumns + ` VALUES ` + values(9, n)})
 	}
 	for _, p := range queries {
 		st, err := db.PrepareContext(ctx, p.query)
