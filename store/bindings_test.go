@@ -173,11 +173,47 @@ func TestBoundRowsNeedTheirEntry(t *testing.T) {
 		`INSERT INTO member_ledger (member_id, at, kind, amount, ref, journal_seq) VALUES (1, '` + now + `', 'topup', 100000, 'x', 2)`,
 		`INSERT INTO stock_moves (product_id, at, kind, qty) VALUES (1, '` + now + `', 'adjustment', 5000)`,
 		`INSERT INTO cash_moves (uuid, shift_id, kind, amount, reason, at) VALUES ('x', 1, 'out', 10000, 'safe_drop', '` + now + `')`,
+		`UPDATE receipt_counters SET last = last - 1 WHERE kind = 'sale'`,
+		`DELETE FROM receipt_counters`,
 		`UPDATE journal_bound SET upto_id = 99`,
 	} {
 		if _, err := s.w.Exec(q); err == nil {
 			t.Errorf("%s was allowed", q)
 		}
+	}
+}
+
+// The attack that left no trace: delete the last sale with its lines, tenders, outbox row and journal
+// row. The sales counter passed its number, so verify-journal names it, and the next sale does not take
+// it again.
+func TestDeletedLastSaleIsMissingAndItsNumberNeverReused(t *testing.T) {
+	ctx := context.Background()
+	s, _ := boundTill(t)
+	last := sellCash(t, s, "5449000000996")
+	if last.ReceiptNo != "T01-000004" {
+		t.Fatalf("last sale %s", last.ReceiptNo)
+	}
+	for _, q := range []string{`DROP TRIGGER journal_append_only_delete`, `PRAGMA foreign_keys = OFF`,
+		`DELETE FROM sale_lines WHERE sale_id = 4`, `DELETE FROM tenders WHERE sale_id = 4`, `DELETE FROM sales WHERE id = 4`,
+		`DELETE FROM outbox WHERE id = '` + last.ID + `'`, `DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)`,
+		`PRAGMA foreign_keys = ON`} {
+		if _, err := s.w.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := s.VerifyJournal(ctx); err == nil || !strings.Contains(err.Error(), "T01-000004 is missing") {
+		t.Fatalf("verify-journal after the last sale went: %v", err)
+	}
+	if next := sellCash(t, s, "5449000000996"); next.ReceiptNo != "T01-000005" {
+		t.Errorf("the next sale took %s", next.ReceiptNo)
+	}
+	// A mid-day number missing is named the same way.
+	if _, err := s.w.Exec(`PRAGMA foreign_keys = OFF; DELETE FROM sale_lines WHERE sale_id = 2; DELETE FROM tenders WHERE sale_id = 2;
+		DELETE FROM sales WHERE id = 2; PRAGMA foreign_keys = ON`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.verifyNumbers(ctx, "T01"); err == nil || !strings.Contains(err.Error(), "T01-000002 is missing") {
+		t.Errorf("a number missing in the middle: %v", err)
 	}
 }
 

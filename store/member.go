@@ -324,7 +324,7 @@ func newTopUpEntry(id, receipt, member string, c money.Currency, amount, bonus i
 		Bonus: money.New(bonus, c).Decimal(), Currency: c.Code, Tender: tender, User: user}
 }
 
-// CommitTopUp stores a top-up in one transaction: its row, the member's
+// CommitTopUp stores a top-up in one transaction: its row (numbered by the top-up counter), the member's
 // ledger rows (the value paid and the bonus), a journal entry and an outbox row. It sets t.Balance to the
 // balance after it.
 func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
@@ -332,8 +332,8 @@ func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
 	var receipt string
 	c := t.Amount.Currency()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var n int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM topups`).Scan(&n); err != nil {
+		n, err := s.nextNumber(ctx, tx, "topup")
+		if err != nil {
 			return err
 		}
 		seq, err := s.nextSeq(ctx, tx)

@@ -73,7 +73,7 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 				return fmt.Errorf("%w: line %d", app.ErrRefundTooLarge, l.LineNo)
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM refunds`).Scan(&stored.Number); err != nil {
+		if stored.Number, err = s.nextNumber(ctx, tx, "refund"); err != nil {
 			return err
 		}
 		stored.ReceiptNo = app.RefundNo(stored.Till, stored.Number)

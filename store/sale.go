@@ -53,8 +53,8 @@ func newSaleEntry(s *app.Sale) document.SaleEntry {
 // saleDocHash returns the hex SHA-256 of the sale's canonical JSON document.
 func saleDocHash(s *app.Sale) string { return document.Digest(newSaleDoc(s)) }
 
-// CommitSale stores a completed sale in one transaction: header (its id is the receipt number), lines,
-// tenders, member ledger rows, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction
+// CommitSale stores a completed sale in one transaction: header (its id is the receipt number, from the
+// sales counter), lines, tenders, member ledger rows, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction
 // has committed.
 func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 	if sale.ID == "" || len(sale.Lines) == 0 {
@@ -62,8 +62,9 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 	}
 	stored := *sale
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := tx.StmtContext(ctx, s.q.nextReceipt).QueryRowContext(ctx).Scan(&stored.Number); err != nil {
-			return fmt.Errorf("receipt number: %w", err)
+		var err error
+		if stored.Number, err = s.nextNumber(ctx, tx, "sale"); err != nil {
+			return err
 		}
 		stored.ReceiptNo = app.ReceiptNo(stored.Till, stored.Number)
 		if err := s.insertSale(ctx, tx, &stored); err != nil {

@@ -190,7 +190,10 @@ func TestZReportFromBeforeShiftsStillVerifies(t *testing.T) {
 		t.Fatal("test document is not JSON")
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		n := old.Number
+		n, err := s.nextNumber(ctx, tx, "zreport")
+		if err != nil {
+			return err
+		}
 		seq, err := s.nextSeq(ctx, tx)
 		if err != nil {
 			return err
