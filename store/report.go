@@ -295,7 +295,7 @@ func tenderDocs(ts []app.TenderTotal) []document.TenderTotal {
 // CloseDay makes the till's next Z report: the figures since the previous one (or since the first
 // recorded sale) up to at, stored, journaled and queued for the head office in one transaction. The
 // figures are computed inside that transaction, so no sale can fall between two Z reports. Its number
-// comes from the Z counter.
+// comes from the Z counter; its Head is its own journal row, which the printed report shows.
 func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.ZReport, error) {
 	set, err := s.Settings(ctx)
 	if err != nil {
@@ -337,9 +337,14 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 			row.Refunds, row.RefundTotal, row.Voids, row.CashExpected, row.Summary, seq); err != nil {
 			return fmt.Errorf("insert z report: %w", err)
 		}
+		if err := s.journalAndSend(ctx, tx, at, "zreport", made.ID, document.ZEntry{ID: row.ID, No: row.No, From: row.From, To: row.To,
+			Sales: row.Sales, Revenue: sum.Revenue.Decimal(), Currency: row.Currency, DocSHA256: document.Digest(row)}); err != nil {
+			return err
+		}
+		head, hash, err := s.journalHead(ctx, tx)
+		made.Head = app.NewChainHead(head, hash)
 		z = made
-		return s.journalAndSend(ctx, tx, at, "zreport", made.ID, document.ZEntry{ID: row.ID, No: row.No, From: row.From, To: row.To,
-			Sales: row.Sales, Revenue: sum.Revenue.Decimal(), Currency: row.Currency, DocSHA256: document.Digest(row)})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("close day: %w", err)
