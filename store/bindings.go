@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"checkout/app"
@@ -63,11 +64,11 @@ func (s *Store) bindJournal(ctx context.Context) error {
 
 // bindings is what VerifyJournal gathers from the journal to check the rows bound to it against.
 type bindings struct {
-	from   int64                // the first entry whose rows name it: the "journal_bound" entry, or 1
-	before map[string]boundRows // the rows from before, per table
-	ledger map[int64]groupWant  // the member ledger rows each entry wrote
-	stock  map[int64]groupWant  // the moves each stock entry wrote
-	docs   map[int64]*boundEntry
+	from   int64                 // the first entry whose rows name it: the "journal_bound" entry, or 1
+	before map[string]boundRows  // the rows from before, per table
+	ledger map[int64]groupWant   // the member ledger rows each entry wrote
+	stock  map[int64]groupWant   // the moves each stock entry wrote
+	docs   map[int64]*boundEntry // the entries one row each rebuilds whole
 }
 
 // groupWant is what an entry wrote to a table: the digest of its rows, how many (-1: the entry does not
@@ -117,10 +118,15 @@ func (s *Store) verifyBindings(ctx context.Context, b *bindings, last int64) err
 			return err
 		}
 	}
-	for seq, e := range b.docs {
-		if seq >= b.from && !e.matched && (e.kind == "topup" || e.kind == "shift_open" || e.kind == "cash_in" || e.kind == "cash_out") {
-			return &JournalError{Seq: seq, Reason: fmt.Sprintf("its %s has no row naming it", e.kind)}
-		}
+	return nil
+}
+
+// unmatched names the first entry of one of kinds (up to last) that no row named: its row is missing.
+// (Shift closes and Z reports without their row are found by their entries' own checks.)
+func (b *bindings) unmatched(last int64, kinds ...string) error {
+	seq := firstSince(b, b.docs, last, func(e *boundEntry) bool { return !e.matched && slices.Contains(kinds, e.kind) })
+	if seq != 0 {
+		return &JournalError{Seq: seq, Reason: fmt.Sprintf("no row names this %s entry: its row is missing", b.docs[seq].kind)}
 	}
 	return nil
 }
@@ -202,7 +208,7 @@ func (s *Store) verifyTopUps(ctx context.Context, b *bindings, last int64) error
 	if err := s.countBefore(ctx, b, "topups"); err != nil {
 		return err
 	}
-	return each(ctx, s.r, func(rows *sql.Rows) error {
+	err := each(ctx, s.r, func(rows *sql.Rows) error {
 		var id, member, amount, bonus int64
 		var seq sql.NullInt64
 		var uuid, receipt, number, at, cur, tender, user string
@@ -225,31 +231,26 @@ func (s *Store) verifyTopUps(ctx context.Context, b *bindings, last int64) error
 		return nil
 	}, `SELECT t.id, t.uuid, t.receipt_no, t.member_id, coalesce(m.number, ''), t.at, t.currency, t.amount, t.bonus, t.tender_kind,
 		t.user, t.journal_seq FROM topups t LEFT JOIN members m ON m.id = t.member_id`)
+	if err != nil {
+		return err
+	}
+	return b.unmatched(last, "topup")
 }
 
 // verifyLedger checks the member ledger: each entry's rows, in order, are those it wrote (their digest),
 // and no row names an entry that wrote none, or none.
 func (s *Store) verifyLedger(ctx context.Context, b *bindings, last int64) error {
-	err := checkGroups(ctx, s, b, "member_ledger", last, b.ledger, `member_id, at, kind, points, amount, ref, user`,
+	return checkGroups(ctx, s, b, "member_ledger", last, b.ledger, `member_id, at, kind, points, amount, ref, user`,
 		func(rows *sql.Rows, id *int64, seq *sql.NullInt64) (l ledgerRow, err error) {
 			err = rows.Scan(id, seq, &l.Member, &l.At, &l.Kind, &l.Points, &l.Amount, &l.Ref, &l.User)
 			return l, err
 		}, ledgerDigest)
-	if err != nil {
-		return err
-	}
-	for seq, want := range b.ledger {
-		if seq >= b.from && seq <= last {
-			return &JournalError{Seq: seq, Reason: fmt.Sprintf("the member_ledger rows %s wrote are missing", want.what)}
-		}
-	}
-	return nil
 }
 
 // verifyStockMoves checks the stock moves: each stock entry's moves rebuild its doc_sha256 (stockDoc),
 // and no move names another entry, or none.
 func (s *Store) verifyStockMoves(ctx context.Context, b *bindings, last int64) error {
-	err := checkGroups(ctx, s, b, "stock_moves", last, b.stock, `product_id, kind, qty, reason, user, ref, unit_cost`,
+	return checkGroups(ctx, s, b, "stock_moves", last, b.stock, `product_id, kind, qty, reason, user, ref, unit_cost`,
 		func(rows *sql.Rows, id *int64, seq *sql.NullInt64) (m app.StockMove, err error) {
 			var kind string
 			var qty int64
@@ -261,25 +262,16 @@ func (s *Store) verifyStockMoves(ctx context.Context, b *bindings, last int64) e
 			}
 			return m, err
 		}, func(moves []app.StockMove) string { return document.Digest(stockDoc(moves)) })
-	if err != nil {
-		return err
-	}
-	for seq, want := range b.stock {
-		if seq >= b.from && seq <= last {
-			return &JournalError{Seq: seq, Reason: fmt.Sprintf("the %d stock_moves rows of this entry are missing", want.rows)}
-		}
-	}
-	return nil
 }
 
 // errFound stops a scan that found what it looked for.
 var errFound = errors.New("found")
 
 // checkGroups reads table's rows in journal order and checks each run of rows naming one entry against
-// wants, which it leaves holding the entries no row named: scan reads a row (its id and journal_seq, then
-// columns), digest gives the digest of a run. A row naming no entry must be from before rows named their
-// entries (with table's count of those checked first); one naming an entry after last is left for the
-// next check.
+// what wants says it wrote, and that every entry in wants (up to last) has its rows: scan reads a row (its
+// id and journal_seq, then columns), digest gives the digest of a run. A row naming no entry must be from
+// before rows named their entries (with table's count of those checked first); one naming an entry after
+// last is left for the next check.
 func checkGroups[T any](ctx context.Context, s *Store, b *bindings, table string, last int64, wants map[int64]groupWant, columns string,
 	scan func(rows *sql.Rows, id *int64, seq *sql.NullInt64) (T, error), digest func([]T) string) error {
 	if err := s.countBefore(ctx, b, table); err != nil {
@@ -322,7 +314,24 @@ func checkGroups[T any](ctx context.Context, s *Store, b *bindings, table string
 	if err == nil || errors.Is(err, errFound) {
 		err = done()
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if seq := firstSince(b, wants, last, func(groupWant) bool { return true }); seq != 0 {
+		return &JournalError{Seq: seq, Reason: fmt.Sprintf("the %s rows %s wrote are missing", table, wants[seq].what)}
+	}
+	return nil
+}
+
+// firstSince returns the first entry of m, from the first whose rows name it to last, that is, or 0.
+func firstSince[T any](b *bindings, m map[int64]T, last int64, is func(T) bool) int64 {
+	first := int64(0)
+	for seq, v := range m {
+		if seq >= b.from && seq <= last && (first == 0 || seq < first) && is(v) {
+			first = seq
+		}
+	}
+	return first
 }
 
 // verifyCashMoves checks each cash move against its entry.
@@ -330,7 +339,7 @@ func (s *Store) verifyCashMoves(ctx context.Context, b *bindings, last int64) er
 	if err := s.countBefore(ctx, b, "cash_moves"); err != nil {
 		return err
 	}
-	return each(ctx, s.r, func(rows *sql.Rows) error {
+	err := each(ctx, s.r, func(rows *sql.Rows) error {
 		var id, amount int64
 		var seq sql.NullInt64
 		var kind, cur, at string
@@ -350,6 +359,10 @@ func (s *Store) verifyCashMoves(ctx context.Context, b *bindings, last int64) er
 		return s.checkRow(ctx, b, "cash_moves", id, seq, "cash_"+kind, newCashMoveEntry(&m))
 	}, `SELECT c.id, c.uuid, s.uuid, c.kind, c.amount, s.currency, c.reason, c.user, c.at, c.journal_seq
 		FROM cash_moves c JOIN shifts s ON s.id = c.shift_id`)
+	if err != nil {
+		return err
+	}
+	return b.unmatched(last, "cash_in", "cash_out")
 }
 
 // verifyShifts checks each shift's opening, and its close, against their entries.
@@ -374,7 +387,7 @@ func (s *Store) verifyShifts(ctx context.Context, b *bindings, last int64) error
 			}
 		}
 	}
-	return nil
+	return b.unmatched(last, "shift_open")
 }
 
 // verifyZReports checks each Z report against its entry, and its figures against the rows of its period:
