@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 )
 
 // TestPowerCutCopyOpensWithAPrefixOfTheSales freezes the simulator (SIGSTOP) at a random instant while it

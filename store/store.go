@@ -79,7 +79,9 @@ var (
 
 // Open opens (creating if needed) the database at path and brings its schema up to date, with the word
 // index beside it (made and filled if it is missing).
-func Open(ctx context.Context, path string, opts ...Option) (*Store, error) { return open(ctx, path, true, opts...) }
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, true, opts...)
+}
 
 // open is Open; without words it neither opens nor makes the word index, and the store cannot search
 // product words: for checking a copy of a database.
