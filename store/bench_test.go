@@ -767,11 +767,16 @@ func journalYear(ctx context.Context, s *Store, n int) error {
 	const batch = 5_000
 	for lo := 1; lo <= n; lo += batch {
 		err := s.write(ctx, func(tx *sql.Tx) error {
-			for id := lo; id < lo+batch && id <= n; id++ {
-				sale, err := s.readSale(ctx, "", `id = ?`, id)
-				if err != nil {
-					return err
-				}
+			hi := min(lo+batch-1, n)
+			sales, err := s.readSales(ctx, `id BETWEEN ? AND ?`, lo, hi)
+			if err != nil {
+				return err
+			}
+			refunds, err := s.readRefunds(ctx, `r.sale_id BETWEEN ? AND ?`, lo, hi)
+			if err != nil {
+				return err
+			}
+			for _, sale := range sales {
 				seq, err := s.nextSeq(ctx, tx)
 				if err != nil {
 					return err
@@ -782,11 +787,8 @@ func journalYear(ctx context.Context, s *Store, n int) error {
 				if err := s.appendJournal(ctx, tx, sale.CompletedAt, "sale", newSaleEntry(sale)); err != nil {
 					return err
 				}
-				refunds, err := s.readRefunds(ctx, `r.sale_id = ?`, id)
-				if err != nil {
-					return err
-				}
-				for _, r := range refunds {
+				for ; len(refunds) > 0 && refunds[0].SaleID == sale.ID; refunds = refunds[1:] {
+					r := refunds[0]
 					if err := s.appendJournal(ctx, tx, r.At, "refund", document.RefundEntry{ID: r.ID, ReceiptNo: r.ReceiptNo,
 						SaleReceipt: r.SaleReceipt, Total: r.Total.Decimal(), Tender: string(r.Tender.Kind), Currency: r.Currency.Code,
 						DocSHA256: refundDocHash(&r)}); err != nil {
