@@ -76,7 +76,8 @@ test-pg: deps
 # bench prints the figures the issues name: durable sale commit vs a bare insert; barcode lookup, scan to
 # cart and name search over a generated 1,000,000-product catalog; a 1,000,000-row CSV import (rows/s and
 # peak memory; CHECKOUT_IMPORT_ROWS=100000 or -short for a quick run); the day summary and X/Z reports over
-# a generated year of 500,000 sales (CHECKOUT_BENCH_SALES=50000 for a quick run); the upload of a
+# a generated year of 500,000 sales (CHECKOUT_BENCH_SALES=50000 for a quick run), and verify-journal over
+# that year journaled; the upload of a
 # 10,000-sale backlog to a throwaway local PostgreSQL (sales/s), and the sale commit latency while it runs;
 # a sign-in (the PIN's argon2id, with both cores and with one; goal < 300 ms).
 bench: deps
@@ -86,6 +87,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'BarcodeLookup|ScanToCart|NameSearch|ProductListPage' -benchtime 20000x ./store/
 	$(GO) test -run '^$$' -bench CatalogImport -benchtime 1x ./store/
 	$(GO) test -run '^$$' -bench 'DaySummary|ZReport' -benchtime 200x -timeout 30m ./store/
+	$(GO) test -run '^$$' -bench 'VerifyJournal' -benchtime 1x -timeout 30m ./store/
 	$(GO) test -run '^$$' -bench 'SignIn' -benchtime 20x -cpu 2,1 ./store/
 
 # fuzz runs every fuzz target for FUZZTIME each; a crasher is kept under the package's testdata/fuzz and

@@ -82,7 +82,8 @@ Commands:
                    rows in batches (products whose SKU is there are kept; run again to resume)
   export-catalog [FILE]
                    the catalog as UTF-8 CSV, to FILE or standard output
-  verify-journal   recompute the journal's hash chain; exit 1 naming the first bad row
+  verify-journal   recompute the journal's hash chain and check every row bound to it; exit 1 naming the
+                   first bad row
   report [-day YYYY-MM-DD | -from YYYY-MM-DD -to YYYY-MM-DD] [-csv | -pdf FILE]
                    a day's figures (default today) beside the same weekday last week, or the days -from
                    to -to (both included); -csv as CSV, -pdf as a PDF file (needs a Chinese TrueType

@@ -59,7 +59,7 @@ func runReportCommand(ctx context.Context, st *store.Store, command string, args
 		if z.User != "" {
 			by = " by " + z.User
 		}
-		fmt.Fprintf(stdout, "Z report %s (stored and journaled)%s, %s\n", z.No, by, period(z.Summary))
+		fmt.Fprintf(stdout, "Z report %s (stored and journaled)%s, %s\njournal head %s\n", z.No, by, period(z.Summary), z.Head)
 		anomalies, err := st.Anomalies(ctx, z.Summary)
 		if err != nil {
 			return fmt.Errorf("the Z report is stored, but its anomalies: %w", err)

@@ -321,6 +321,9 @@ type TopUp struct {
 	Balance money.Amount
 }
 
+// TopUpNo formats a till's top-up number n as printed: "T01-P000007".
+func TopUpNo(till string, n int64) string { return fmt.Sprintf("%s-P%06d", till, n) }
+
 // TopUpBonus is the bonus a top-up of amount earns by the shop's rule.
 func (l Loyalty) TopUpBonus(amount money.Amount) money.Amount {
 	bonus := int64(0)

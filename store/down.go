@@ -31,6 +31,8 @@ type catalogSyncEntry struct {
 	Products  []string `json:"products,omitempty"` // SKUs
 	Members   []string `json:"members,omitempty"`  // numbers
 	Overdrawn []string `json:"overdrawn,omitempty"`
+	// Ledger is the digest of the member ledger rows the page wrote (ledgerDigest): each names this entry.
+	Ledger string `json:"ledger_sha256,omitempty"`
 }
 
 // unsentMemberMoves sums a member's ledger rows whose documents the head office does not hold yet: its
@@ -65,10 +67,19 @@ func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time
 			}
 			entry.Products = append(entry.Products, e.Product.SKU)
 		}
+		// The products' price changes are journaled as they are applied; the members' rows name the entry
+		// that follows them.
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var ledger []ledgerRow
 		for _, m := range ch.Members {
-			if err := s.applyMember(ctx, tx, m, at); err != nil {
+			rows, err := s.applyMember(ctx, tx, seq, m, at)
+			if err != nil {
 				return fmt.Errorf("down-sync member %s: %w", m.Number, err)
 			}
+			ledger = append(ledger, rows...)
 			entry.Members = append(entry.Members, m.Number)
 			if m.Balance.Minor() < 0 {
 				entry.Overdrawn = append(entry.Overdrawn, m.Number)
@@ -77,6 +88,7 @@ func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET down_seq = ?, last_down_at = ?`, ch.Next, timestamp(at)); err != nil {
 			return err
 		}
+		entry.Ledger = ledgerDigest(ledger)
 		done = app.HQApplied{Products: len(entry.Products), Members: len(entry.Members), Overdrawn: entry.Overdrawn}
 		return s.appendJournal(ctx, tx, at, "catalog_sync", entry)
 	})
@@ -101,9 +113,11 @@ func (s *Store) applyProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry
 	return err
 }
 
-func (s *Store) applyMember(ctx context.Context, tx *sql.Tx, m app.HQMember, at time.Time) error {
+// applyMember upserts one member of a page and returns the ledger row it wrote (none when nothing
+// changed), naming the page's journal entry seq.
+func (s *Store) applyMember(ctx context.Context, tx *sql.Tx, seq int64, m app.HQMember, at time.Time) ([]ledgerRow, error) {
 	if m.Balance.Currency() != s.currency() {
-		return fmt.Errorf("%w: balance %s", app.ErrInvalidAmount, m.Balance)
+		return nil, fmt.Errorf("%w: balance %s", app.ErrInvalidAmount, m.Balance)
 	}
 	number := app.NormalizeMemberNumber(m.Number)
 	var id, balance, points int64
@@ -116,27 +130,28 @@ func (s *Store) applyMember(ctx context.Context, tx *sql.Tx, m app.HQMember, at 
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO members (number, name, phone, tier, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			number, name, m.Phone, m.Tier, timestamp(at)).Scan(&id); err != nil {
-			return err
+			return nil, err
 		}
 	case err != nil:
-		return err
+		return nil, err
 	case m.Name != "":
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET name = ?, phone = ?, tier = ? WHERE id = ?`, m.Name, m.Phone, m.Tier, id); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var unsent, unsentPoints int64
 	if err := tx.QueryRowContext(ctx, unsentMemberMoves, id).Scan(&unsent, &unsentPoints); err != nil {
-		return err
+		return nil, err
 	}
 	wantBalance, wantPoints := max(0, m.Balance.Minor()+unsent), max(0, m.Points+unsentPoints)
-	if err := postMember(ctx, tx, id, at, fmt.Sprintf("hq:%d", m.Seq), "hq", []ledgerRow{
-		{kind: "hq", amount: wantBalance - balance, points: wantPoints - points}}); err != nil {
-		return err
+	rows := changes([]ledgerRow{{Member: id, At: timestamp(at), Kind: "hq", Amount: wantBalance - balance, Points: wantPoints - points,
+		Ref: fmt.Sprintf("hq:%d", m.Seq), User: "hq"}})
+	if err := postMember(ctx, tx, seq, rows); err != nil {
+		return nil, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE members SET hq_balance = ?, hq_points = ?, hq_seq = ?,
 		hq_ledger_id = (SELECT coalesce(max(id), 0) FROM member_ledger) WHERE id = ?`, m.Balance.Minor(), m.Points, m.Seq, id)
-	return err
+	return rows, err
 }
 
 // OverdrawnMembers lists (up to 100 of) the members the head office last said were below zero.

@@ -203,6 +203,7 @@ func TestMemberLedgerRebuildKeepsRows(t *testing.T) {
 	}
 	before := count(t, s, "member_ledger")
 	// Back to the schema before 0019 (its columns dropped; the ledger is rebuilt again from its rows).
+	downgradeBindings(t, s)
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 19;
 		ALTER TABLE sync_state DROP COLUMN down_seq; ALTER TABLE sync_state DROP COLUMN last_down_at;
 		ALTER TABLE members DROP COLUMN hq_balance; ALTER TABLE members DROP COLUMN hq_points;

@@ -101,32 +101,8 @@ func TestJournalCannotBeChainedAgainWithoutTheKey(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	// The script's chain: plain SHA-256 over the same fields, as the journal was before keys.
-	rows, err := s.w.Query(`SELECT seq, at, kind, payload FROM journal ORDER BY seq`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rechain []string
-	prev := genesisHash
-	for rows.Next() {
-		var seq int64
-		var at, kind, payload string
-		rows.Scan(&seq, &at, &kind, &payload)
-		h := sha256.New()
-		for _, f := range []string{prev, strconv.FormatInt(seq, 10), at, kind, payload} {
-			fmt.Fprintf(h, "%d:%s;", len(f), f)
-		}
-		hash := hex.EncodeToString(h.Sum(nil))
-		rechain = append(rechain, fmt.Sprintf(`UPDATE journal SET prev_hash = '%s', hash = '%s' WHERE seq = %d`, prev, hash, seq))
-		prev = hash
-	}
-	rows.Close()
-	for _, q := range rechain {
-		if _, err := s.w.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err = s.VerifyJournal(ctx)
+	rechainPlain(t, s)
+	_, err := s.VerifyJournal(ctx)
 	var je *JournalError
 	if !errors.As(err, &je) || je.Seq != 1 {
 		t.Fatalf("verify after the re-chain: %v", err)
@@ -153,4 +129,36 @@ func TestKeyingABrokenChainIsReported(t *testing.T) {
 		t.Fatalf("verify a journal keyed over a break: %v", err)
 	}
 	sellCash(t, k, "5449000000996") // it sells
+}
+
+// rechainPlain is the tamperer's script: it chains the journal again with plain SHA-256 over the same
+// fields, as the journal was before keys.
+func rechainPlain(t *testing.T, s *Store) {
+	t.Helper()
+	rows, err := s.w.Query(`SELECT seq, at, kind, payload FROM journal ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rechain []string
+	prev := genesisHash
+	for rows.Next() {
+		var seq int64
+		var at, kind, payload string
+		if err := rows.Scan(&seq, &at, &kind, &payload); err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		for _, f := range []string{prev, strconv.FormatInt(seq, 10), at, kind, payload} {
+			fmt.Fprintf(h, "%d:%s;", len(f), f)
+		}
+		hash := hex.EncodeToString(h.Sum(nil))
+		rechain = append(rechain, fmt.Sprintf(`UPDATE journal SET prev_hash = '%s', hash = '%s' WHERE seq = %d`, prev, hash, seq))
+		prev = hash
+	}
+	rows.Close()
+	for _, q := range rechain {
+		if _, err := s.w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

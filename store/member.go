@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -228,22 +229,40 @@ func (s *Store) RecordMemberPINs(ctx context.Context, m app.Member, checked stri
 	})
 }
 
-// ledgerRow is one change to a member's points or prepaid balance.
+// ledgerRow is one change to a member's points or prepaid balance: a member_ledger row as the journal
+// entry that wrote it binds it. verify-journal rebuilds a sale's, refund's or top-up's rows from its
+// document, and checks a down-sync's or a move's against the digest of them its entry holds.
 type ledgerRow struct {
-	kind   string
-	points int64
-	amount int64
+	Member int64  `json:"member"`
+	At     string `json:"at"`
+	Kind   string `json:"kind"`
+	Points int64  `json:"points"`
+	Amount int64  `json:"amount"`
+	Ref    string `json:"ref"`
+	User   string `json:"user"`
 }
 
-// postMember writes a member's ledger rows inside tx. A row that would take the points or the balance
-// below zero fails the transaction with ErrInsufficientPoints or ErrInsufficientBalance.
-func postMember(ctx context.Context, tx *sql.Tx, memberID int64, at time.Time, ref, user string, rows []ledgerRow) error {
+// changes returns the rows that change something: a row of nothing is not written.
+func changes(rows []ledgerRow) []ledgerRow {
+	return slices.DeleteFunc(rows, func(r ledgerRow) bool { return r.Points == 0 && r.Amount == 0 })
+}
+
+// ledgerDigest is the digest of ledger rows an entry holds when its document cannot rebuild them; "" for
+// none, so that an entry that wrote none reads as it did before rows were bound.
+func ledgerDigest(rows []ledgerRow) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return document.Digest(rows)
+}
+
+// postMember writes ledger rows inside tx, each naming the journal entry seq that the transaction
+// appends. A row that would take the points or the balance below zero fails the transaction with
+// ErrInsufficientPoints or ErrInsufficientBalance.
+func postMember(ctx context.Context, tx *sql.Tx, seq int64, rows []ledgerRow) error {
 	for _, r := range rows {
-		if r.points == 0 && r.amount == 0 {
-			continue
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO member_ledger (member_id, at, kind, points, amount, ref, user) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			memberID, timestamp(at), r.kind, r.points, r.amount, ref, user)
+		_, err := tx.ExecContext(ctx, `INSERT INTO member_ledger (member_id, at, kind, points, amount, ref, user, journal_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Member, r.At, r.Kind, r.Points, r.Amount, r.Ref, r.User, seq)
 		switch {
 		case err == nil:
 		case isConstraint(err) && strings.Contains(err.Error(), "balance"):
@@ -251,15 +270,15 @@ func postMember(ctx context.Context, tx *sql.Tx, memberID int64, at time.Time, r
 		case isConstraint(err) && strings.Contains(err.Error(), "points"):
 			return fmt.Errorf("%w: %v", app.ErrInsufficientPoints, err)
 		default:
-			return fmt.Errorf("member ledger %s: %w", r.kind, err)
+			return fmt.Errorf("member ledger %s: %w", r.Kind, err)
 		}
 	}
 	return nil
 }
 
-// chargeMember records a sale's member inside its transaction: what their prepaid balance and points
-// paid, and the points it earned.
-func (s *Store) chargeMember(ctx context.Context, tx *sql.Tx, sale *app.Sale) error {
+// saleLedger is what a sale writes to its member's ledger: what their prepaid balance and points paid,
+// and the points it earned.
+func saleLedger(sale *app.Sale) []ledgerRow {
 	m := sale.Member
 	if m == nil {
 		return nil
@@ -270,47 +289,79 @@ func (s *Store) chargeMember(ctx context.Context, tx *sql.Tx, sale *app.Sale) er
 			prepaid += t.Amount.Minor()
 		}
 	}
+	at := timestamp(sale.CompletedAt)
+	return changes([]ledgerRow{{Member: m.ID, At: at, Kind: "pay", Amount: -prepaid, Ref: sale.ReceiptNo},
+		{Member: m.ID, At: at, Kind: "redeem", Points: -m.PointsRedeemed, Ref: sale.ReceiptNo},
+		{Member: m.ID, At: at, Kind: "earn", Points: m.PointsEarned, Ref: sale.ReceiptNo}})
+}
+
+// chargeMember records a sale's member inside its transaction, and their ledger rows (saleLedger).
+func (s *Store) chargeMember(ctx context.Context, tx *sql.Tx, sale *app.Sale) error {
+	m := sale.Member
+	if m == nil {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE sales SET member_id = ?, member_number = ?, points_earned = ?, points_redeemed = ? WHERE id = ?`,
 		m.ID, m.Number, m.PointsEarned, m.PointsRedeemed, sale.Number); err != nil {
 		return fmt.Errorf("sale member: %w", err)
 	}
-	return postMember(ctx, tx, m.ID, sale.CompletedAt, sale.ReceiptNo, "", []ledgerRow{
-		{kind: "pay", amount: -prepaid}, {kind: "redeem", points: -m.PointsRedeemed}, {kind: "earn", points: m.PointsEarned}})
+	seq, err := s.nextSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return postMember(ctx, tx, seq, saleLedger(sale))
 }
 
-// CommitTopUp stores a top-up in one transaction: its row, the member's ledger rows (the value paid and
-// the bonus), a journal entry and an outbox row. It sets t.Balance to the balance after it.
+// topUpLedger is what a top-up writes to its member's ledger: the value paid and the bonus.
+func topUpLedger(member int64, at, receipt, user string, amount, bonus int64) []ledgerRow {
+	return changes([]ledgerRow{{Member: member, At: at, Kind: "topup", Amount: amount, Ref: receipt, User: user},
+		{Member: member, At: at, Kind: "bonus", Amount: bonus, Ref: receipt, User: user}})
+}
+
+// newTopUpEntry is a top-up's journal entry, from its row's values (verify-journal rebuilds it from them).
+func newTopUpEntry(id, receipt, member string, c money.Currency, amount, bonus int64, tender, user string) document.TopUpEntry {
+	return document.TopUpEntry{ID: id, ReceiptNo: receipt, Member: member, Amount: money.New(amount, c).Decimal(),
+		Bonus: money.New(bonus, c).Decimal(), Currency: c.Code, Tender: tender, User: user}
+}
+
+// CommitTopUp stores a top-up in one transaction: its row (numbered by the top-up counter), the member's
+// ledger rows (the value paid and the bonus), a journal entry and an outbox row. It sets t.Balance to the
+// balance after it.
 func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
 	var balance int64
 	var receipt string
+	c := t.Amount.Currency()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var n int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM topups`).Scan(&n); err != nil {
+		n, err := s.nextNumber(ctx, tx, "topup")
+		if err != nil {
 			return err
 		}
-		receipt = fmt.Sprintf("%s-P%06d", t.Till, n)
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		receipt = app.TopUpNo(t.Till, n)
 		p := t.PaidBy
-		_, err := tx.ExecContext(ctx, `INSERT INTO topups (id, uuid, till, receipt_no, member_id, at, currency, amount, bonus, tender_kind,
-			tendered, change, approval, card_last4, reference, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			n, t.ID, t.Till, receipt, t.Member.ID, timestamp(t.At), t.Amount.Currency().Code, t.Amount.Minor(), t.Bonus.Minor(),
-			string(p.Kind), p.Tendered.Minor(), p.Change.Minor(), p.Approval, p.CardLast4, p.Reference, t.User)
+		_, err = tx.ExecContext(ctx, `INSERT INTO topups (id, uuid, till, receipt_no, member_id, at, currency, amount, bonus, tender_kind,
+			tendered, change, approval, card_last4, reference, user, journal_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n, t.ID, t.Till, receipt, t.Member.ID, timestamp(t.At), c.Code, t.Amount.Minor(), t.Bonus.Minor(),
+			string(p.Kind), p.Tendered.Minor(), p.Change.Minor(), p.Approval, p.CardLast4, p.Reference, t.User, seq)
 		if err != nil {
 			return fmt.Errorf("top-up: %w", err)
 		}
-		if err := postMember(ctx, tx, t.Member.ID, t.At, receipt, t.User, []ledgerRow{
-			{kind: "topup", amount: t.Amount.Minor()}, {kind: "bonus", amount: t.Bonus.Minor()}}); err != nil {
+		if err := postMember(ctx, tx, seq, topUpLedger(t.Member.ID, timestamp(t.At), receipt, t.User, t.Amount.Minor(), t.Bonus.Minor())); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT balance FROM members WHERE id = ?`, t.Member.ID).Scan(&balance); err != nil {
 			return err
 		}
-		return s.journalAndSend(ctx, tx, t.At, "topup", t.ID, document.TopUpEntry{ID: t.ID, ReceiptNo: receipt, Member: t.Member.Number,
-			Amount: t.Amount.Decimal(), Bonus: t.Bonus.Decimal(), Currency: t.Amount.Currency().Code, Tender: string(p.Kind), User: t.User})
+		return s.journalAndSend(ctx, tx, t.At, "topup", t.ID, newTopUpEntry(t.ID, receipt, t.Member.Number, c, t.Amount.Minor(),
+			t.Bonus.Minor(), string(p.Kind), t.User))
 	})
 	if err != nil {
 		return err
 	}
-	t.Balance = money.New(balance, t.Amount.Currency())
+	t.Balance = money.New(balance, c)
 	t.Receipt = receipt
 	return nil
 }
@@ -349,13 +400,29 @@ func (s *Store) creditMember(ctx context.Context, tx *sql.Tx, r *app.Refund) err
 		return fmt.Errorf("refund member %s: %w", m.Number, err)
 	}
 	m.PointsEarned = -min(-m.PointsEarned, have)
-	var prepaid int64
-	if r.Tender.Kind == app.TenderPrepaid {
-		prepaid = r.Tender.Amount.Minor()
-	}
 	if _, err := tx.ExecContext(ctx, `UPDATE refunds SET member_id = ?, member_number = ?, points_reversed = ? WHERE id = ?`,
 		m.ID, m.Number, -m.PointsEarned, r.Number); err != nil {
 		return err
 	}
-	return postMember(ctx, tx, m.ID, r.At, r.ReceiptNo, "", []ledgerRow{{kind: "refund", amount: prepaid}, {kind: "reverse", points: m.PointsEarned}})
+	seq, err := s.nextSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return postMember(ctx, tx, seq, refundLedger(r))
+}
+
+// refundLedger is what a refund writes to its member's ledger: the prepaid value given back, and the
+// points taken back.
+func refundLedger(r *app.Refund) []ledgerRow {
+	m := r.Member
+	if m == nil {
+		return nil
+	}
+	var prepaid int64
+	if r.Tender.Kind == app.TenderPrepaid {
+		prepaid = r.Tender.Amount.Minor()
+	}
+	at := timestamp(r.At)
+	return changes([]ledgerRow{{Member: m.ID, At: at, Kind: "refund", Amount: prepaid, Ref: r.ReceiptNo},
+		{Member: m.ID, At: at, Kind: "reverse", Points: m.PointsEarned, Ref: r.ReceiptNo}})
 }

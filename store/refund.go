@@ -73,7 +73,7 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 				return fmt.Errorf("%w: line %d", app.ErrRefundTooLarge, l.LineNo)
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM refunds`).Scan(&stored.Number); err != nil {
+		if stored.Number, err = s.nextNumber(ctx, tx, "refund"); err != nil {
 			return err
 		}
 		stored.ReceiptNo = app.RefundNo(stored.Till, stored.Number)
@@ -181,21 +181,22 @@ func (s *Store) refundLines(ctx context.Context, r *app.Refund) ([]app.RefundLin
 	return lines, rows.Err()
 }
 
-// verifyRefund checks that the refund a journal entry names still has exactly the rows it was committed with.
-func (s *Store) verifyRefund(ctx context.Context, payload string) (string, error) {
+// verifyRefund checks that the refund a journal entry names still has exactly the rows it was committed
+// with, and returns it.
+func (s *Store) verifyRefund(ctx context.Context, payload string) (*app.Refund, error) {
 	var e document.RefundEntry
 	if err := json.Unmarshal([]byte(payload), &e); err != nil || e.ID == "" {
-		return "", fmt.Errorf("unreadable refund entry")
+		return nil, fmt.Errorf("unreadable refund entry")
 	}
 	refunds, err := s.readRefunds(ctx, `r.uuid = ?`, e.ID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if len(refunds) != 1 {
-		return "", fmt.Errorf("refund %s is missing from the refunds table", e.ReceiptNo)
+		return nil, fmt.Errorf("refund %s is missing from the refunds table", e.ReceiptNo)
 	}
 	if refundDocHash(&refunds[0]) != e.DocSHA256 {
-		return "", fmt.Errorf("refund %s: its stored rows differ from what was journaled", e.ReceiptNo)
+		return nil, fmt.Errorf("refund %s: its stored rows differ from what was journaled", e.ReceiptNo)
 	}
-	return e.ID, nil
+	return &refunds[0], nil
 }

@@ -208,7 +208,7 @@ func (s *Store) XReport(ctx context.Context, at time.Time) (app.DaySummary, erro
 	}
 	var sum app.DaySummary
 	err = s.readSnapshot(ctx, func(tx *sql.Tx) error {
-		_, from, err := s.zStart(ctx, tx, at)
+		from, err := s.zStart(ctx, tx, at)
 		if err != nil {
 			return err
 		}
@@ -222,13 +222,13 @@ func (s *Store) XReport(ctx context.Context, at time.Time) (app.DaySummary, erro
 	return sum, err
 }
 
-// zStart returns the last Z report's number and where the next one starts: the last one's end, or the
-// first sale, refund, void, top-up or shift, or at when there has been none. It is in at's location.
-func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (last int64, from time.Time, err error) {
+// zStart returns where the next Z report starts: the last one's end, or the first sale, refund, void,
+// top-up or shift, or at when there has been none. It is in at's location.
+func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (time.Time, error) {
 	var end sql.NullString
-	err = q.QueryRowContext(ctx, `SELECT id, to_at FROM zreports ORDER BY id DESC LIMIT 1`).Scan(&last, &end)
+	err := q.QueryRowContext(ctx, `SELECT to_at FROM zreports ORDER BY id DESC LIMIT 1`).Scan(&end)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, time.Time{}, fmt.Errorf("last Z report: %w", err)
+		return time.Time{}, fmt.Errorf("last Z report: %w", err)
 	}
 	if !end.Valid {
 		err = q.QueryRowContext(ctx, `SELECT min(first) FROM (
@@ -236,20 +236,20 @@ func (s *Store) zStart(ctx context.Context, q querier, at time.Time) (last int64
 			UNION ALL SELECT min(at) FROM journal WHERE kind = 'void' UNION ALL SELECT min(at) FROM topups
 			UNION ALL SELECT min(opened_at) FROM shifts)`).Scan(&end)
 		if err != nil {
-			return 0, time.Time{}, fmt.Errorf("first sale: %w", err)
+			return time.Time{}, fmt.Errorf("first sale: %w", err)
 		}
 	}
 	if !end.Valid {
-		return last, at, nil
+		return at, nil
 	}
-	from, err = parseTimestamp(end.String)
+	from, err := parseTimestamp(end.String)
 	if err != nil {
-		return 0, time.Time{}, err
+		return time.Time{}, err
 	}
 	if at.Before(from) {
-		return 0, time.Time{}, fmt.Errorf("%w: it ended at %s", app.ErrZBeforePrevious, from.In(at.Location()).Format(time.DateTime))
+		return time.Time{}, fmt.Errorf("%w: it ended at %s", app.ErrZBeforePrevious, from.In(at.Location()).Format(time.DateTime))
 	}
-	return last, from.In(at.Location()), nil
+	return from.In(at.Location()), nil
 }
 
 func newSummaryDoc(s app.DaySummary) document.Summary {
@@ -294,7 +294,8 @@ func tenderDocs(ts []app.TenderTotal) []document.TenderTotal {
 
 // CloseDay makes the till's next Z report: the figures since the previous one (or since the first
 // recorded sale) up to at, stored, journaled and queued for the head office in one transaction. The
-// figures are computed inside that transaction, so no sale can fall between two Z reports.
+// figures are computed inside that transaction, so no sale can fall between two Z reports. Its number
+// comes from the Z counter; its Head is its own journal row, which the printed report shows.
 func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.ZReport, error) {
 	set, err := s.Settings(ctx)
 	if err != nil {
@@ -302,7 +303,7 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 	}
 	var z *app.ZReport
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		last, from, err := s.zStart(ctx, tx, at)
+		from, err := s.zStart(ctx, tx, at)
 		if err != nil {
 			return err
 		}
@@ -313,8 +314,15 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 		if sum.Drawer, err = s.drawer(ctx, tx, set.Till, from, at); err != nil {
 			return err
 		}
-		made := &app.ZReport{ID: app.NewID(), Till: set.Till, Number: last + 1, No: app.ZNo(set.Till, last+1), At: at,
-			User: user, Summary: sum}
+		n, err := s.nextNumber(ctx, tx, "zreport")
+		if err != nil {
+			return err
+		}
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		made := &app.ZReport{ID: app.NewID(), Till: set.Till, Number: n, No: app.ZNo(set.Till, n), At: at, User: user, Summary: sum}
 		body, err := json.Marshal(newSummaryDoc(sum))
 		if err != nil {
 			return err
@@ -324,14 +332,19 @@ func (s *Store) CloseDay(ctx context.Context, at time.Time, user string) (*app.Z
 			Refunds: sum.Refunds, RefundTotal: sum.RefundTotal.Minor(), Voids: sum.Voids, CashExpected: sum.CashExpected().Minor(),
 			Summary: string(body)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO zreports (id, uuid, till, z_no, from_at, to_at, user, currency, sales,
-			revenue, tax, refunds, refund_total, voids, cash_expected, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			revenue, tax, refunds, refund_total, voids, cash_expected, summary, journal_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			row.Number, row.ID, row.Till, row.No, row.From, row.To, row.User, row.Currency, row.Sales, row.Revenue, row.Tax,
-			row.Refunds, row.RefundTotal, row.Voids, row.CashExpected, row.Summary); err != nil {
+			row.Refunds, row.RefundTotal, row.Voids, row.CashExpected, row.Summary, seq); err != nil {
 			return fmt.Errorf("insert z report: %w", err)
 		}
+		if err := s.journalAndSend(ctx, tx, at, "zreport", made.ID, document.ZEntry{ID: row.ID, No: row.No, From: row.From, To: row.To,
+			Sales: row.Sales, Revenue: sum.Revenue.Decimal(), Currency: row.Currency, DocSHA256: document.Digest(row)}); err != nil {
+			return err
+		}
+		head, hash, err := s.journalHead(ctx, tx)
+		made.Head = app.NewChainHead(head, hash)
 		z = made
-		return s.journalAndSend(ctx, tx, at, "zreport", made.ID, document.ZEntry{ID: row.ID, No: row.No, From: row.From, To: row.To,
-			Sales: row.Sales, Revenue: sum.Revenue.Decimal(), Currency: row.Currency, DocSHA256: document.Digest(row)})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("close day: %w", err)

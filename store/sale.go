@@ -53,8 +53,8 @@ func newSaleEntry(s *app.Sale) document.SaleEntry {
 // saleDocHash returns the hex SHA-256 of the sale's canonical JSON document.
 func saleDocHash(s *app.Sale) string { return document.Digest(newSaleDoc(s)) }
 
-// CommitSale stores a completed sale in one transaction: header (its id is the receipt number), lines,
-// tenders, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction
+// CommitSale stores a completed sale in one transaction: header (its id is the receipt number, from the
+// sales counter), lines, tenders, member ledger rows, journal entry and outbox row. It sets sale.Number and sale.ReceiptNo only once the transaction
 // has committed.
 func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 	if sale.ID == "" || len(sale.Lines) == 0 {
@@ -62,8 +62,9 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 	}
 	stored := *sale
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := tx.StmtContext(ctx, s.q.nextReceipt).QueryRowContext(ctx).Scan(&stored.Number); err != nil {
-			return fmt.Errorf("receipt number: %w", err)
+		var err error
+		if stored.Number, err = s.nextNumber(ctx, tx, "sale"); err != nil {
+			return err
 		}
 		stored.ReceiptNo = app.ReceiptNo(stored.Till, stored.Number)
 		if err := s.insertSale(ctx, tx, &stored); err != nil {
@@ -190,92 +191,93 @@ func (s *Store) SaleByReceipt(ctx context.Context, receiptNo string) (*app.Sale,
 
 // readSale reads the one sale matching where, with its lines and tenders; name says which for errors.
 func (s *Store) readSale(ctx context.Context, name, where string, args ...any) (*app.Sale, error) {
-	var sale app.Sale
-	var opened, completed, cur, mode string
-	var sub, disc, tax, total, rounding, items int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode,
-		subtotal, discount, tax, total, rounding, item_count, cashier FROM sales WHERE `+where, args...).Scan(
-		&sale.Number, &sale.ID, &sale.Till, &sale.ReceiptNo, &opened, &completed, &cur, &mode,
-		&sub, &disc, &tax, &total, &rounding, &items, &sale.Cashier)
-	if errors.Is(err, sql.ErrNoRows) {
+	sales, err := s.readSales(ctx, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(sales) != 1 {
 		return nil, fmt.Errorf("sale %s: %w", name, ErrNotFound)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if sale.Currency, err = money.Lookup(cur); err != nil {
-		return nil, err
-	}
-	c := sale.Currency
-	sale.TaxMode = app.TaxMode(mode)
-	sale.OpenedAt, _ = parseTimestamp(opened)
-	sale.CompletedAt, _ = parseTimestamp(completed)
-	sale.Totals = app.Totals{Subtotal: money.New(sub, c), Discount: money.New(disc, c), Tax: money.New(tax, c),
-		Total: money.New(total, c), ItemCount: items}
-	sale.Rounding = money.New(rounding, c)
-	if sale.Lines, err = s.saleLines(ctx, sale.Number, c); err != nil {
-		return nil, err
-	}
-	sale.Totals.Lines = len(sale.Lines)
-	if sale.Tenders, err = s.saleTenders(ctx, sale.Number, c); err != nil {
-		return nil, err
-	}
-	var m app.MemberOnSale
-	var memberID sql.NullInt64
-	err = s.r.QueryRowContext(ctx, `SELECT member_id, member_number, points_earned, points_redeemed FROM sales WHERE id = ?`,
-		sale.Number).Scan(&memberID, &m.Number, &m.PointsEarned, &m.PointsRedeemed)
-	if err != nil {
-		return nil, err
-	}
-	if memberID.Valid {
-		m.ID = memberID.Int64
-		sale.Member = &m
-	}
-	return &sale, nil
+	return sales[0], nil
 }
 
-func (s *Store) saleLines(ctx context.Context, saleID int64, c money.Currency) ([]app.Line, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
-		tax_class, tax_rate_bp, tax FROM sale_lines WHERE sale_id = ? ORDER BY line_no`, saleID)
-	if err != nil {
-		return nil, err
+// readSales reads the sales matching where (over sales), with their lines, tenders and members, in
+// number order: three queries however many there are.
+func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*app.Sale, error) {
+	var sales []*app.Sale
+	byNumber := map[int64]*app.Sale{}
+	err := each(ctx, s.r, func(rows *sql.Rows) error {
+		var sale app.Sale
+		var opened, completed, cur, mode string
+		var sub, disc, tax, total, rounding, items int64
+		var m app.MemberOnSale
+		var memberID sql.NullInt64
+		if err := rows.Scan(&sale.Number, &sale.ID, &sale.Till, &sale.ReceiptNo, &opened, &completed, &cur, &mode, &sub, &disc, &tax,
+			&total, &rounding, &items, &sale.Cashier, &memberID, &m.Number, &m.PointsEarned, &m.PointsRedeemed); err != nil {
+			return err
+		}
+		c, err := money.Lookup(cur)
+		if err != nil {
+			return err
+		}
+		sale.Currency, sale.TaxMode = c, app.TaxMode(mode)
+		sale.OpenedAt, _ = parseTimestamp(opened)
+		sale.CompletedAt, _ = parseTimestamp(completed)
+		sale.Totals = app.Totals{Subtotal: money.New(sub, c), Discount: money.New(disc, c), Tax: money.New(tax, c),
+			Total: money.New(total, c), ItemCount: items}
+		sale.Rounding = money.New(rounding, c)
+		if memberID.Valid {
+			m.ID = memberID.Int64
+			sale.Member = &m
+		}
+		sales = append(sales, &sale)
+		byNumber[sale.Number] = &sale
+		return nil
+	}, `SELECT id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode, subtotal, discount, tax, total, rounding,
+		item_count, cashier, member_id, member_number, points_earned, points_redeemed FROM sales WHERE `+where+` ORDER BY id`, args...)
+	if err != nil || len(sales) == 0 {
+		return sales, err
 	}
-	defer rows.Close()
-	var lines []app.Line
-	for rows.Next() {
+	err = each(ctx, s.r, func(rows *sql.Rows) error {
+		var saleID int64
 		var l app.Line
 		var unit string
 		var qty, price, gross, disc, total, tax int64
-		if err := rows.Scan(&l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &qty, &unit, &price,
+		if err := rows.Scan(&saleID, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &qty, &unit, &price,
 			&gross, &disc, &total, &l.Product.TaxClass, &l.TaxRateBP, &tax); err != nil {
-			return nil, err
+			return err
 		}
+		sale := byNumber[saleID]
+		c := sale.Currency
 		l.Qty, l.Product.Unit, l.Product.Price, l.Product.Active = app.Quantity(qty), app.Unit(unit), money.New(price, c), true
 		l.Gross, l.DiscountAmount, l.Total, l.Tax = money.New(gross, c), money.New(disc, c), money.New(total, c), money.New(tax, c)
-		lines = append(lines, l)
-	}
-	return lines, rows.Err()
-}
-
-func (s *Store) saleTenders(ctx context.Context, saleID int64, c money.Currency) ([]app.Tender, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, amount, tendered, change, reference, approval, card_last4, wallet
-		FROM tenders WHERE sale_id = ? ORDER BY seq`, saleID)
+		sale.Lines = append(sale.Lines, l)
+		sale.Totals.Lines = len(sale.Lines)
+		return nil
+	}, `SELECT sale_id, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total, tax_class, tax_rate_bp, tax
+		FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, line_no`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var tenders []app.Tender
-	for rows.Next() {
+	err = each(ctx, s.r, func(rows *sql.Rows) error {
+		var saleID int64
 		var kind string
 		var amount, tendered, change int64
 		var t app.Tender
-		if err := rows.Scan(&kind, &amount, &tendered, &change, &t.Reference, &t.Approval, &t.CardLast4, &t.Wallet); err != nil {
-			return nil, err
+		if err := rows.Scan(&saleID, &kind, &amount, &tendered, &change, &t.Reference, &t.Approval, &t.CardLast4, &t.Wallet); err != nil {
+			return err
 		}
+		sale := byNumber[saleID]
+		c := sale.Currency
 		t.Kind, t.Amount, t.Tendered, t.Change = app.TenderKind(kind), money.New(amount, c), money.New(tendered, c), money.New(change, c)
-		tenders = append(tenders, t)
+		sale.Tenders = append(sale.Tenders, t)
+		return nil
+	}, `SELECT sale_id, kind, amount, tendered, change, reference, approval, card_last4, wallet
+		FROM tenders WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, seq`, args...)
+	if err != nil {
+		return nil, err
 	}
-	return tenders, rows.Err()
+	return sales, nil
 }
 
 // SalesSummary is a count of stored sales and their total.

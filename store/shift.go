@@ -27,6 +27,11 @@ func newShiftCloseEntry(sh *app.Shift, closeID string) document.ShiftClose {
 		CountedTotal: sh.CountedTotal.Decimal(), OverShort: sh.OverShort.Decimal()}
 }
 
+func newShiftOpenEntry(sh *app.Shift) document.ShiftOpen {
+	return document.ShiftOpen{ID: sh.ID, Till: sh.Till, Number: sh.Number, User: sh.User, OpenedAt: timestamp(sh.OpenedAt),
+		Currency: sh.Float.Currency().Code, Float: sh.Float.Decimal()}
+}
+
 // checkCurrency refuses an amount in another currency than the shop's.
 func (s *Store) checkCurrency(a money.Amount) error {
 	if c := a.Currency(); c != s.currency() {
@@ -69,16 +74,19 @@ func (s *Store) OpenShift(ctx context.Context, at time.Time, user string, float 
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM shifts WHERE till = ?`, sh.Till).Scan(&sh.Number); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO shifts (uuid, till, number, user, opened_at, currency, float) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			sh.ID, sh.Till, sh.Number, sh.User, timestamp(sh.OpenedAt), c.Code, float.Minor())
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO shifts (uuid, till, number, user, opened_at, currency, float, journal_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sh.ID, sh.Till, sh.Number, sh.User, timestamp(sh.OpenedAt), c.Code, float.Minor(), seq)
 		if isConstraint(err) {
 			return app.ErrShiftOpen // the partial unique index: one open shift per till
 		}
 		if err != nil {
 			return fmt.Errorf("insert shift: %w", err)
 		}
-		return s.journalAndSend(ctx, tx, at, "shift_open", sh.ID, document.ShiftOpen{ID: sh.ID, Till: sh.Till, Number: sh.Number,
-			User: user, OpenedAt: timestamp(sh.OpenedAt), Currency: c.Code, Float: float.Decimal()})
+		return s.journalAndSend(ctx, tx, at, "shift_open", sh.ID, newShiftOpenEntry(sh))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open shift: %w", err)
@@ -158,17 +166,26 @@ func (s *Store) MoveCash(ctx context.Context, at time.Time, user string, kind ap
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cash_moves (uuid, shift_id, kind, amount, reason, user, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			m.ID, shiftID, string(kind), amount.Minor(), reason, user, timestamp(m.At)); err != nil {
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cash_moves (uuid, shift_id, kind, amount, reason, user, at, journal_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, shiftID, string(kind), amount.Minor(), reason, user, timestamp(m.At), seq); err != nil {
 			return fmt.Errorf("insert cash move: %w", err)
 		}
-		return s.journalAndSend(ctx, tx, at, "cash_"+string(kind), m.ID, document.CashMove{ID: m.ID, ShiftID: m.ShiftID,
-			Amount: amount.Decimal(), Currency: amount.Currency().Code, Reason: reason, User: user, At: timestamp(m.At)})
+		return s.journalAndSend(ctx, tx, at, "cash_"+string(kind), m.ID, newCashMoveEntry(m))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cash %s: %w", kind, err)
 	}
 	return m, nil
+}
+
+// newCashMoveEntry is a cash move's journal entry (kind "cash_in" or "cash_out").
+func newCashMoveEntry(m *app.CashMove) document.CashMove {
+	return document.CashMove{ID: m.ID, ShiftID: m.ShiftID, Amount: m.Amount.Decimal(), Currency: m.Amount.Currency().Code,
+		Reason: m.Reason, User: m.User, At: timestamp(m.At)}
 }
 
 // CloseShift closes the open shift with its drawer counted. What the drawer should hold is reckoned
@@ -200,10 +217,14 @@ func (s *Store) CloseShift(ctx context.Context, at time.Time, user string, count
 			return err
 		}
 		closeID := app.NewID()
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE shifts SET close_uuid = ?, closed_at = ?, closed_by = ?, cash_sales = ?, cash_in = ?,
-			cash_out = ?, expected = ?, counted = ?, counted_total = ?, over_short = ? WHERE id = ?`,
+			cash_out = ?, expected = ?, counted = ?, counted_total = ?, over_short = ?, close_journal_seq = ? WHERE id = ?`,
 			closeID, timestamp(open.ClosedAt), user, open.CashSales.Minor(), open.CashIn.Minor(), open.CashOut.Minor(),
-			open.Expected.Minor(), string(doc), counted.Minor(), open.OverShort.Minor(), id); err != nil {
+			open.Expected.Minor(), string(doc), counted.Minor(), open.OverShort.Minor(), seq, id); err != nil {
 			return fmt.Errorf("close shift: %w", err)
 		}
 		sh = open
@@ -250,15 +271,17 @@ func (s *Store) drawer(ctx context.Context, q querier, till string, from, to tim
 	return app.NewDrawer(closed, open, s.currency()), nil
 }
 
-// shiftRow is a stored shift and its row id; closeID is its close's outbox key ("" while open).
+// shiftRow is a stored shift and its row id; closeID is its close's outbox key ("" while open); seq and
+// closeSeq are the journal entries of its opening and close.
 type shiftRow struct {
-	shift   app.Shift
-	id      int64
-	closeID string
+	shift         app.Shift
+	id            int64
+	closeID       string
+	seq, closeSeq sql.NullInt64
 }
 
 const shiftColumns = `id, uuid, till, number, user, opened_at, currency, float, close_uuid, closed_at, closed_by, cash_sales,
-	cash_in, cash_out, expected, counted, counted_total, over_short`
+	cash_in, cash_out, expected, counted, counted_total, over_short, journal_seq, close_journal_seq`
 
 // readShifts reads the shifts that where (with args) selects.
 func (s *Store) readShifts(ctx context.Context, q querier, where string, args ...any) ([]shiftRow, error) {
@@ -270,7 +293,7 @@ func (s *Store) readShifts(ctx context.Context, q querier, where string, args ..
 		var closeID, closedAt, closedBy, counted sql.NullString
 		var sales, in, out2, expected, total, overShort sql.NullInt64
 		if err := rows.Scan(&r.id, &r.shift.ID, &r.shift.Till, &r.shift.Number, &r.shift.User, &opened, &cur, &float, &closeID,
-			&closedAt, &closedBy, &sales, &in, &out2, &expected, &counted, &total, &overShort); err != nil {
+			&closedAt, &closedBy, &sales, &in, &out2, &expected, &counted, &total, &overShort, &r.seq, &r.closeSeq); err != nil {
 			return err
 		}
 		c, err := money.Lookup(cur)

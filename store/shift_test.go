@@ -190,10 +190,18 @@ func TestZReportFromBeforeShiftsStillVerifies(t *testing.T) {
 		t.Fatal("test document is not JSON")
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		n, err := s.nextNumber(ctx, tx, "zreport")
+		if err != nil {
+			return err
+		}
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(`INSERT INTO zreports (id, uuid, till, z_no, from_at, to_at, user, currency, sales, revenue, tax,
-			refunds, refund_total, voids, cash_expected, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			old.Number, old.ID, old.Till, old.No, old.From, old.To, old.User, old.Currency, old.Sales, old.Revenue, old.Tax,
-			old.Refunds, old.RefundTotal, old.Voids, old.CashExpected, old.Summary); err != nil {
+			refunds, refund_total, voids, cash_expected, summary, journal_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n, old.ID, old.Till, old.No, old.From, old.To, old.User, old.Currency, old.Sales, old.Revenue, old.Tax,
+			old.Refunds, old.RefundTotal, old.Voids, old.CashExpected, old.Summary, seq); err != nil {
 			return err
 		}
 		return s.journalAndSend(ctx, tx, time.Now(), "zreport", old.ID, document.ZEntry{ID: old.ID, No: old.No, From: old.From, To: old.To,

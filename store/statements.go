@@ -12,12 +12,12 @@ const lineBatch = 8
 // statements are the writes of the sale path, prepared once on the writer connection. A transaction
 // uses them through tx.StmtContext, which reuses the preparation on that same connection.
 type statements struct {
-	nextReceipt, insertSale, insertTender, journalHead, insertJournal, insertOutbox *sql.Stmt
+	nextNumber, insertSale, insertTender, journalHead, insertJournal, insertOutbox *sql.Stmt
 	// insertLines[n-1] inserts n lines; insertMoves[n-1] n stock movements.
 	insertLines, insertMoves [lineBatch]*sql.Stmt
 }
 
-const moveColumns = `(product_id, at, kind, qty, reason, user, ref, unit_cost)`
+const moveColumns = `(product_id, at, kind, qty, reason, user, ref, unit_cost, journal_seq)`
 
 const lineColumns = `(sale_id, line_no, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
 	tax_class, tax_rate_bp, tax)`
@@ -27,7 +27,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 		dst   **sql.Stmt
 		query string
 	}{
-		{&q.nextReceipt, `SELECT coalesce(max(id), 0) + 1 FROM sales`},
+		{&q.nextNumber, `UPDATE receipt_counters SET last = last + 1 WHERE kind = ? RETURNING last`},
 		{&q.insertSale, `INSERT INTO sales (id, uuid, till, receipt_no, opened_at, completed_at, currency,
 			tax_mode, subtotal, discount, tax, total, rounding, item_count, cashier)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
@@ -45,7 +45,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 			struct {
 				dst   **sql.Stmt
 				query string
-			}{&q.insertMoves[n-1], `INSERT INTO stock_moves ` + moveColumns + ` VALUES ` + values(8, n)})
+			}{&q.insertMoves[n-1], `INSERT INTO stock_moves ` + moveColumns + ` VALUES ` + values(9, n)})
 	}
 	for _, p := range queries {
 		st, err := db.PrepareContext(ctx, p.query)
@@ -59,7 +59,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (q *statements) close() error {
-	all := append([]*sql.Stmt{q.nextReceipt, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox},
+	all := append([]*sql.Stmt{q.nextNumber, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox},
 		q.insertLines[:]...)
 	all = append(all, q.insertMoves[:]...)
 	var errs []error

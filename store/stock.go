@@ -4,26 +4,28 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
 	"checkout/app"
 	"checkout/app/document"
+	"checkout/app/money"
 )
 
-// insertMoves writes stock movements at at inside tx, lineBatch to a statement; the ledger's trigger keeps
-// products.on_hand.
-func (s *Store) insertMoves(ctx context.Context, tx *sql.Tx, at time.Time, moves []app.StockMove) error {
+// insertMoves writes stock movements at at inside tx, lineBatch to a statement, each naming the journal
+// entry seq that the transaction appends; the ledger's trigger keeps products.on_hand.
+func (s *Store) insertMoves(ctx context.Context, tx *sql.Tx, seq int64, at time.Time, moves []app.StockMove) error {
 	when := timestamp(at)
 	for first := 0; first < len(moves); first += lineBatch {
 		batch := moves[first:min(first+lineBatch, len(moves))]
-		args := make([]any, 0, 8*len(batch))
+		args := make([]any, 0, 9*len(batch))
 		for _, m := range batch {
 			var cost any
 			if m.Kind == app.MoveReceiving {
 				cost = m.UnitCost.Minor()
 			}
-			args = append(args, m.ProductID, when, string(m.Kind), int64(m.Qty), m.Reason, m.User, m.Ref, cost)
+			args = append(args, m.ProductID, when, string(m.Kind), int64(m.Qty), m.Reason, m.User, m.Ref, cost, seq)
 		}
 		if _, err := tx.StmtContext(ctx, s.q.insertMoves[len(batch)-1]).ExecContext(ctx, args...); err != nil {
 			if isConstraint(err) {
@@ -35,20 +37,38 @@ func (s *Store) insertMoves(ctx context.Context, tx *sql.Tx, at time.Time, moves
 	return nil
 }
 
-// RecordStock writes moves in one transaction with one journal entry: a delivery, an adjustment or a
-// count is applied whole or not at all. A receiving also sets each product's cost to what it cost now.
-func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind, ref string, moves []app.StockMove) error {
-	if len(moves) == 0 {
-		return fmt.Errorf("%w: no movements", app.ErrInvalidStockMove)
-	}
-	// The document lists every field of every movement as text, so the unit cost is covered too.
+// stockDoc is the document of a stock entry's movements, which its doc_sha256 is the digest of: every
+// field of every movement as text, so the unit cost is covered too.
+func stockDoc(moves []app.StockMove) [][]string {
 	doc := make([][]string, 0, len(moves))
 	for _, m := range moves {
 		doc = append(doc, []string{strconv.FormatInt(m.ProductID, 10), string(m.Kind), strconv.FormatInt(int64(m.Qty), 10),
 			m.Reason, m.User, m.Ref, m.UnitCost.Decimal()})
 	}
+	return doc
+}
+
+// RecordStock writes moves in one transaction with one journal entry: a delivery, an adjustment or a
+// count is applied whole or not at all. A receiving also sets each product's cost to what it cost now.
+// The entry's document holds the moves as stored: only a receiving keeps a unit cost, in the shop's
+// currency.
+func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind, ref string, moves []app.StockMove) error {
+	if len(moves) == 0 {
+		return fmt.Errorf("%w: no movements", app.ErrInvalidStockMove)
+	}
+	moves = slices.Clone(moves)
+	for i, m := range moves {
+		moves[i].UnitCost = money.Amount{}
+		if m.Kind == app.MoveReceiving {
+			moves[i].UnitCost = money.New(m.UnitCost.Minor(), s.currency())
+		}
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.insertMoves(ctx, tx, at, moves); err != nil {
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := s.insertMoves(ctx, tx, seq, at, moves); err != nil {
 			return err
 		}
 		if kind == app.MoveReceiving {
@@ -58,7 +78,7 @@ func (s *Store) RecordStock(ctx context.Context, at time.Time, kind app.MoveKind
 				}
 			}
 		}
-		entry := document.Stock{ID: app.NewID(), Kind: string(kind), Ref: ref, Moves: len(moves), DocSHA256: document.Digest(doc),
+		entry := document.Stock{ID: app.NewID(), Kind: string(kind), Ref: ref, Moves: len(moves), DocSHA256: document.Digest(stockDoc(moves)),
 			Lines: make([]document.StockLine, len(moves))}
 		for i, m := range moves {
 			l := document.StockLine{Qty: int64(m.Qty), Reason: m.Reason, User: m.User}

@@ -120,7 +120,11 @@ func open(ctx context.Context, path string, words bool, opts ...Option) (*Store,
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := s.keyJournal(ctx, o.keyNow); err != nil {
+	err = s.keyJournal(ctx, o.keyNow)
+	if err == nil {
+		err = s.bindJournal(ctx)
+	}
+	if err != nil {
 		s.q.close()
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -337,6 +337,8 @@ type moveEntry struct {
 	Products  int64  `json:"products_withdrawn"`
 	Members   int64  `json:"members_cleared"`
 	Abandoned int64  `json:"documents_left"`
+	// Ledger is the digest of the member ledger rows that cleared the balances (ledgerDigest).
+	Ledger string `json:"ledger_sha256,omitempty"`
 }
 
 // MoveToShop makes the till ready for another shop's head office, in one transaction, journaled
@@ -373,12 +375,18 @@ func (s *Store) MoveToShop(ctx context.Context, from, to string, at time.Time) e
 			clears = append(clears, c)
 		}
 		rows.Close()
+		var ledger []ledgerRow
 		for _, c := range clears {
-			if err := postMember(ctx, tx, c.id, at, "moved to shop "+to, "", []ledgerRow{{kind: "hq", amount: -c.balance, points: -c.points}}); err != nil {
-				return err
-			}
+			ledger = append(ledger, ledgerRow{Member: c.id, At: ts, Kind: "hq", Amount: -c.balance, Points: -c.points, Ref: "moved to shop " + to})
 		}
-		e.Members = int64(len(clears))
+		seq, err := s.nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := postMember(ctx, tx, seq, ledger); err != nil {
+			return err
+		}
+		e.Members, e.Ledger = int64(len(clears)), ledgerDigest(ledger)
 		if _, err := tx.ExecContext(ctx, `UPDATE member_cards SET blocked_at = ? WHERE blocked_at IS NULL`, ts); err != nil {
 			return err
 		}

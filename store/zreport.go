@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"checkout/app"
 	"checkout/app/money"
 )
 
@@ -24,17 +25,28 @@ type StoredZ struct {
 	Voids        int64
 	CashExpected money.Amount
 	Document     string
+	// Head is the Z report's own journal row as the journal holds it now: what was printed on it, unless
+	// the journal was rewritten since.
+	Head app.ChainHead
 }
 
-const storedZColumns = `z_no, user, from_at, to_at, currency, sales, revenue, tax, refunds, refund_total, voids, cash_expected, summary`
+// storedZColumns read a Z report's row and its journal row: the one it names, or for a Z report from
+// before rows named their entries, its outbox row's.
+const storedZColumns = `z_no, user, from_at, to_at, currency, sales, revenue, tax, refunds, refund_total, voids, cash_expected, summary,
+	j.seq, j.hash FROM zreports z LEFT JOIN journal j ON j.seq = coalesce(z.journal_seq, (SELECT journal_seq FROM outbox WHERE id = z.uuid))`
 
 func scanStoredZ(row interface{ Scan(...any) error }) (StoredZ, error) {
 	var z StoredZ
 	var from, to, cur string
 	var revenue, tax, refundTotal, cash int64
+	var seq sql.NullInt64
+	var hash sql.NullString
 	if err := row.Scan(&z.No, &z.User, &from, &to, &cur, &z.Sales, &revenue, &tax, &z.Refunds, &refundTotal, &z.Voids, &cash,
-		&z.Document); err != nil {
+		&z.Document, &seq, &hash); err != nil {
 		return StoredZ{}, err
+	}
+	if seq.Valid {
+		z.Head = app.NewChainHead(seq.Int64, hash.String)
 	}
 	c, err := money.Lookup(cur)
 	if err != nil {
@@ -48,7 +60,7 @@ func scanStoredZ(row interface{ Scan(...any) error }) (StoredZ, error) {
 
 // ZReports returns the latest limit Z reports, newest first.
 func (s *Store) ZReports(ctx context.Context, limit int) ([]StoredZ, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+storedZColumns+` FROM zreports ORDER BY id DESC LIMIT ?`, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+storedZColumns+` ORDER BY z.id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +78,7 @@ func (s *Store) ZReports(ctx context.Context, limit int) ([]StoredZ, error) {
 
 // ZReportByNo reads one stored Z report by its number ("T01-Z0001").
 func (s *Store) ZReportByNo(ctx context.Context, no string) (StoredZ, error) {
-	z, err := scanStoredZ(s.r.QueryRowContext(ctx, `SELECT `+storedZColumns+` FROM zreports WHERE z_no = ?`, no))
+	z, err := scanStoredZ(s.r.QueryRowContext(ctx, `SELECT `+storedZColumns+` WHERE z.z_no = ?`, no))
 	if errors.Is(err, sql.ErrNoRows) {
 		return StoredZ{}, fmt.Errorf("z report %s: %w", no, ErrNotFound)
 	}

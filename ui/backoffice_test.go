@@ -346,6 +346,11 @@ func TestDayPageAndZReport(t *testing.T) {
 	if n, err := st.VerifyJournal(context.Background()); err != nil || n != 3 {
 		t.Errorf("journal after two sales and a Z: %d rows, %v", n, err)
 	}
+	z, err := st.ZReportByNo(context.Background(), "T01-Z0001")
+	if err != nil || z.Head.Seq != 3 {
+		t.Fatalf("Z report %+v, %v", z.Head, err)
+	}
+	mustShow(t, o, "journal head 3 · "+z.Head.Hash)
 }
 
 // F9 on the day page saves the day shown as a PDF in the Documents folder and says where; a font that

@@ -51,8 +51,9 @@ type dayPage struct {
 	drawer   *fyne.Container
 	drawerOf *widget.Label
 	note     notice
-	showing  time.Time // the first instant of the day shown
-	reportOf string    // "" for a day; "X" while the X report is shown
+	showing  time.Time    // the first instant of the day shown
+	reportOf string       // "" for a day; "X" while the X report is shown
+	shownZ   *app.ZReport // the Z report shown, for the PDF; nil for a day or an X report
 	// shown and shownLast are the figures on the page (shownLast nil when not compared), for the PDF.
 	shown     app.DaySummary
 	shownLast *app.DaySummary
@@ -128,7 +129,7 @@ func (pg *dayPage) load() {
 		pg.note.fail(err)
 		return
 	}
-	pg.showing, pg.reportOf = from, ""
+	pg.showing, pg.reportOf, pg.shownZ = from, "", nil
 	pg.day.SetText(from.Format(time.DateOnly))
 	pg.note.say(lang.L("{{.Day}}, beside {{.LastWeek}} (the same weekday last week)", map[string]any{
 		"Day": from.Format("2006-01-02 Mon"), "LastWeek": lastFrom.Format("2006-01-02")}), widget.MediumImportance)
@@ -242,7 +243,7 @@ func (pg *dayPage) savePDF() {
 	}
 	pg.saving = true
 	r := reportpdf.Report{Shop: pg.office.till.co.Settings().Shop.Name, Summary: pg.shown, Compare: pg.shownLast, Anomalies: pg.anomalies,
-		Language: pg.office.till.opt.Language, Translate: lang.L}
+		Z: pg.shownZ, Language: pg.office.till.opt.Language, Translate: lang.L}
 	pg.office.till.opt.Background(func() {
 		file, err := saveReportPDF(r)
 		onUI(func() {
@@ -291,7 +292,7 @@ func (pg *dayPage) xReport() {
 		pg.note.fail(err)
 		return
 	}
-	pg.reportOf = "X"
+	pg.reportOf, pg.shownZ = "X", nil
 	pg.note.say(lang.L("X report (nothing stored): {{.From}} to {{.To}}", map[string]any{
 		"From": sum.From.Local().Format("2006-01-02 15:04"), "To": sum.To.Local().Format("2006-01-02 15:04")}), widget.MediumImportance)
 	pg.show(sum, nil, anomalies)
@@ -311,9 +312,10 @@ func (pg *dayPage) closeDay() {
 			// The Z report is stored whatever follows: a failed anomaly read is said after it, with the
 			// list left empty.
 			anomalies, aerr := o.reports.Anomalies(ctx, z.Summary)
-			pg.reportOf = "Z"
-			pg.note.say(lang.L("Z report {{.No}} stored: {{.From}} to {{.To}}", map[string]any{"No": z.No,
-				"From": z.Summary.From.Local().Format("2006-01-02 15:04"), "To": z.Summary.To.Local().Format("2006-01-02 15:04")}), widget.SuccessImportance)
+			pg.reportOf, pg.shownZ = "Z", z
+			pg.note.say(lang.L("Z report {{.No}} stored: {{.From}} to {{.To}} · journal head {{.Head}}", map[string]any{"No": z.No,
+				"From": z.Summary.From.Local().Format("2006-01-02 15:04"), "To": z.Summary.To.Local().Format("2006-01-02 15:04"),
+				"Head": z.Head.String()}), widget.SuccessImportance)
 			pg.show(z.Summary, nil, anomalies)
 			if aerr != nil {
 				pg.note.fail(aerr)

@@ -25,6 +25,9 @@ type Report struct {
 	Compare *app.DaySummary
 	// Anomalies are the summary's (app.FindAnomalies); the section says "No anomalies" when empty.
 	Anomalies []app.Anomaly
+	// Z is the Z report that closed the summary's period, nil for any other report. Its number and the
+	// journal's head at it are printed under the title: the paper anchors the journal.
+	Z *app.ZReport
 	// Language is the BCP 47 tag money is formatted for ("en", "zh-Hans").
 	Language string
 	// Translate turns an English label into the reader's language: Fyne's lang.L, which the caller
@@ -251,6 +254,9 @@ func (p *page) write() {
 	}
 	p.text(0, 8, sub, "L", 1)
 	p.setSize(fontSize)
+	if z := p.r.Z; z != nil {
+		p.text(0, lineH, p.tr("Z report")+" "+z.No+"   "+p.tr("Journal head")+" "+z.Head.String(), "L", 1)
+	}
 	pdf.Ln(2)
 
 	p.headline()

@@ -157,6 +157,27 @@ func TestEnglishRangeWithoutComparison(t *testing.T) {
 	}
 }
 
+// A Z report's PDF prints its number and the journal's head at it, in either language.
+func TestZReportPrintsTheJournalHead(t *testing.T) {
+	sum := daySummary(time.Date(2026, 11, 24, 12, 0, 0, 0, time.Local))
+	z := &app.ZReport{No: "T01-Z0003", Summary: sum, Head: app.NewChainHead(1234, "0123456789abcdef0123456789abcdef")}
+	for _, tt := range []struct {
+		r    Report
+		want string
+	}{
+		{Report{Summary: sum, Z: z, Language: "en"}, "Z report T01-Z0003 Journal head 1234 · 0123456789abcdef"},
+		{Report{Summary: sum, Z: z, Language: "zh-Hans", Translate: zhHans(t)}, "Z 报表 T01-Z0003 日志链头 1234 · 0123456789abcdef"},
+	} {
+		var buf bytes.Buffer
+		if err := Write(&buf, withFonts(t, tt.r)); err != nil {
+			t.Fatal(err)
+		}
+		if flat := spaces.ReplaceAllString(pdfText(t, buf.Bytes()), " "); !strings.Contains(flat, tt.want) {
+			t.Errorf("the PDF does not say %q:\n%s", tt.want, flat)
+		}
+	}
+}
+
 func TestFileNameAndPeriod(t *testing.T) {
 	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.Local)
 	for _, tt := range []struct {
