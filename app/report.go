@@ -260,20 +260,18 @@ type ZReport struct {
 	Head ChainHead
 }
 
-// ChainHead names one row of the till's journal: its sequence number and the first 16 hex digits of its
-// hash. A journal rewritten or cut short after it no longer has that row with that hash.
+// ChainHead names one row of the till's journal: its sequence number and its hash (Seq 0: the journal
+// is empty). A journal rewritten or cut short after it no longer has that row with that hash.
 type ChainHead struct {
 	Seq  int64
 	Hash string
 }
 
-// NewChainHead is the row seq with the full hex hash given.
-func NewChainHead(seq int64, hash string) ChainHead {
-	return ChainHead{Seq: seq, Hash: hash[:min(16, len(hash))]}
-}
+// NewChainHead is the row seq with its hex hash.
+func NewChainHead(seq int64, hash string) ChainHead { return ChainHead{Seq: seq, Hash: hash} }
 
-// String formats the head as printed: "1234 · 0123456789abcdef".
-func (h ChainHead) String() string { return fmt.Sprintf("%d · %s", h.Seq, h.Hash) }
+// String formats the head as printed, with the first 16 hex digits of the hash: "1234 · 0123456789abcdef".
+func (h ChainHead) String() string { return fmt.Sprintf("%d · %s", h.Seq, h.Hash[:min(16, len(h.Hash))]) }
 
 // ZNo formats a till's Z report number n as printed: "T01-Z0001".
 func ZNo(till string, n int64) string { return fmt.Sprintf("%s-Z%04d", till, n) }

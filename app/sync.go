@@ -48,11 +48,6 @@ type ChainLink struct {
 	At, Kind, Payload, PrevHash, Hash string
 }
 
-// ChainHead is the last row of a journal chain: its sequence and hash (Seq 0: none).
-type ChainHead struct {
-	Seq  int64
-	Hash string
-}
 
 // Backlog is what the outbox holds that the head office does not.
 type Backlog struct {

@@ -278,7 +278,7 @@ func TestZReportCarriesTheJournalHead(t *testing.T) {
 	if err := s.r.QueryRow(`SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash); err != nil {
 		t.Fatal(err)
 	}
-	if want := (app.ChainHead{Seq: seq, Hash: hash[:16]}); z.Head != want || seq != 2 || z.Head.String() != fmt.Sprintf("2 · %s", hash[:16]) {
+	if want := (app.ChainHead{Seq: seq, Hash: hash}); z.Head != want || seq != 2 || z.Head.String() != fmt.Sprintf("2 · %s", hash[:16]) {
 		t.Fatalf("Z head %+v, the journal's %+v", z.Head, want)
 	}
 	sellCash(t, s, "5449000000996")

@@ -350,7 +350,7 @@ func TestDayPageAndZReport(t *testing.T) {
 	if err != nil || z.Head.Seq != 3 {
 		t.Fatalf("Z report %+v, %v", z.Head, err)
 	}
-	mustShow(t, o, "journal head 3 · "+z.Head.Hash)
+	mustShow(t, o, "journal head "+z.Head.String())
 }
 
 // F9 on the day page saves the day shown as a PDF in the Documents folder and says where; a font that
