@@ -217,7 +217,6 @@ type memOutbox struct {
 	docs     []app.OutboxDoc
 	sent     map[string]bool
 	rejected map[string]string
-	batches  []int // bytes of each upload's bodies, as the uploader asked for them
 }
 
 func (o *memOutbox) PendingOutbox(_ context.Context, limit int) ([]app.OutboxDoc, error) {
