@@ -137,6 +137,25 @@ func (c *checker) receipt(field, v, till, marker string, number int64) {
 	}
 }
 
+// numbered checks a numbered document's ID, till, number and receipt number (marker "" for a sale, "R",
+// "Z": see receipt).
+func (c *checker) numbered(id, till string, number int64, field, receipt, marker string) {
+	c.id("id", id)
+	c.till(till)
+	if number <= 0 {
+		c.fail("number %d", number)
+	}
+	c.receipt(field, receipt, till, marker, number)
+}
+
+// period checks two times of a document, the second not before the first.
+func (c *checker) period(startField, start, endField, end, backwards string) {
+	from, to := c.time(startField, start), c.time(endField, end)
+	if c.ok() && to.Before(from) {
+		c.fail("%s", backwards)
+	}
+}
+
 func (c *checker) time(field, v string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, v)
 	if err != nil {
@@ -278,16 +297,8 @@ func (c *checker) sale(s *Sale) *Sale {
 	if s == nil {
 		return nil
 	}
-	c.id("id", s.ID)
-	c.till(s.Till)
-	c.receipt("receipt_no", s.ReceiptNo, s.Till, "", s.Number)
-	if s.Number <= 0 {
-		c.fail("number %d", s.Number)
-	}
-	opened, completed := c.time("opened_at", s.OpenedAt), c.time("completed_at", s.CompletedAt)
-	if c.ok() && completed.Before(opened) {
-		c.fail("completed before it was opened")
-	}
+	c.numbered(s.ID, s.Till, s.Number, "receipt_no", s.ReceiptNo, "")
+	c.period("opened_at", s.OpenedAt, "completed_at", s.CompletedAt, "completed before it was opened")
 	c.currency(s.Currency)
 	if s.TaxMode != "inclusive" && s.TaxMode != "exclusive" {
 		c.fail("tax_mode %q", s.TaxMode)
@@ -369,12 +380,7 @@ func (c *checker) refund(r *Refund) *Refund {
 	if r == nil {
 		return nil
 	}
-	c.id("id", r.ID)
-	c.till(r.Till)
-	c.receipt("receipt_no", r.ReceiptNo, r.Till, "R", r.Number)
-	if r.Number <= 0 {
-		c.fail("number %d", r.Number)
-	}
+	c.numbered(r.ID, r.Till, r.Number, "receipt_no", r.ReceiptNo, "R")
 	if !receiptPattern.MatchString(r.SaleReceipt) {
 		c.fail("sale_receipt_no %q", r.SaleReceipt)
 	}
@@ -538,10 +544,7 @@ func (c *checker) shiftClose(s *ShiftClose) *ShiftClose {
 	}
 	c.text("user", s.User)
 	c.text("closed_by", s.ClosedBy)
-	opened, closed := c.time("opened_at", s.OpenedAt), c.time("closed_at", s.ClosedAt)
-	if c.ok() && closed.Before(opened) {
-		c.fail("closed before it opened")
-	}
+	c.period("opened_at", s.OpenedAt, "closed_at", s.ClosedAt, "closed before it opened")
 	c.currency(s.Currency)
 	float, sales := c.nonNegative("float", s.Float), c.amount("cash_sales", s.CashSales)
 	in, out := c.nonNegative("cash_in", s.CashIn), c.nonNegative("cash_out", s.CashOut)
@@ -564,16 +567,8 @@ func (c *checker) zReport(z *ZReport) *ZReport {
 	if z == nil {
 		return nil
 	}
-	c.id("id", z.ID)
-	c.till(z.Till)
-	c.receipt("z_no", z.No, z.Till, "Z", z.Number)
-	if z.Number <= 0 {
-		c.fail("number %d", z.Number)
-	}
-	from, to := c.time("from", z.From), c.time("to", z.To)
-	if c.ok() && to.Before(from) {
-		c.fail("ends before it starts")
-	}
+	c.numbered(z.ID, z.Till, z.Number, "z_no", z.No, "Z")
+	c.period("from", z.From, "to", z.To, "ends before it starts")
 	c.text("user", z.User)
 	c.currency(z.Currency)
 	for name, v := range map[string]int64{"sales": z.Sales, "refunds": z.Refunds, "voids": z.Voids} {
