@@ -271,7 +271,9 @@ type ChainHead struct {
 func NewChainHead(seq int64, hash string) ChainHead { return ChainHead{Seq: seq, Hash: hash} }
 
 // String formats the head as printed, with the first 16 hex digits of the hash: "1234 · 0123456789abcdef".
-func (h ChainHead) String() string { return fmt.Sprintf("%d · %s", h.Seq, h.Hash[:min(16, len(h.Hash))]) }
+func (h ChainHead) String() string {
+	return fmt.Sprintf("%d · %s", h.Seq, h.Hash[:min(16, len(h.Hash))])
+}
 
 // ZNo formats a till's Z report number n as printed: "T01-Z0001".
 func ZNo(till string, n int64) string { return fmt.Sprintf("%s-Z%04d", till, n) }

@@ -48,7 +48,6 @@ type ChainLink struct {
 	At, Kind, Payload, PrevHash, Hash string
 }
 
-
 // Backlog is what the outbox holds that the head office does not.
 type Backlog struct {
 	Pending  int64     // documents neither sent nor rejected
