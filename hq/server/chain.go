@@ -62,20 +62,20 @@ func (s *Server) chainOf(ctx context.Context, q pgx.Tx, tillID int64, lock bool)
 }
 
 // continueChain checks a batch's links against the chain held, stores the new ones and moves the head,
-// and returns the links the batch's documents may name (the new ones, and stored ones it re-sent). A
-// till with no key registered uploads as before keys: no links, documents unanchored.
+// and returns the links the batch's documents may name (the new ones, and stored ones it re-sent), nil
+// for a till with no key registered: it uploads as before keys, no links, documents unanchored.
 func (s *Server) continueChain(ctx context.Context, tx pgx.Tx, t till, links []api.Link) (map[int64]api.Link, api.Head, error) {
 	c, err := s.chainOf(ctx, tx, t.id, true)
 	if err != nil {
 		return nil, api.Head{}, err
 	}
-	known := make(map[int64]api.Link, len(links))
 	if c.key == nil {
 		if len(links) > 0 {
 			return nil, c.head, chainRefusal("the till's journal key is not registered: the till registers it before it sends links")
 		}
-		return known, c.head, nil
+		return nil, c.head, nil
 	}
+	known := make(map[int64]api.Link, len(links))
 	var fresh []api.Link
 	for _, l := range links {
 		if l.Seq > c.head.Seq {
