@@ -436,7 +436,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	configs, err := scannerConfigs(cfg.Scanners, set)
+	configs, err := scanner.ParseConfigs(cfg.Scanners, set.Device)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -479,7 +479,7 @@ func (m *Main) Start(a fyne.App) {
 		Language:     lang.SystemLocale().LanguageString(),
 		DeviceStatus: lang.L("Scanner: keyboard"),
 		WedgeGap:     wedgeGap(m.settings),
-		Ports:        listPorts,
+		Ports:        scanner.ListPorts,
 		SetSetting: func(key, value string) error {
 			if err := checkDeviceSetting(key, value); err != nil {
 				return err

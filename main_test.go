@@ -253,24 +253,6 @@ func TestCommandLine(t *testing.T) {
 	}
 }
 
-func TestScannerConfigs(t *testing.T) {
-	set := app.DefaultSettings()
-	for k, v := range map[string]string{"scanner.ports": "/dev/ttyACM0, /dev/ttyACM1", "scanner.baud": "115200", "scanner.terminator": "crlf", "scanner.prefix": "S:"} {
-		if err := set.Set(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := scannerConfigs("", set)
-	if err != nil || len(got) != 2 || got[1] != (scanner.Config{Name: "/dev/ttyACM1", Port: "/dev/ttyACM1", Baud: 115200, Terminator: scanner.TermCRLF, Prefix: "S:"}) {
-		t.Fatalf("from settings: %+v, %v", got, err)
-	}
-	// -scanner overrides the saved ports.
-	got, err = scannerConfigs("/dev/ttyUSB3", set)
-	if err != nil || len(got) != 1 || got[0].Port != "/dev/ttyUSB3" || got[0].Baud != 115200 {
-		t.Fatalf("with -scanner: %+v, %v", got, err)
-	}
-}
-
 // TestDemoTillShowsAPayableQR: on a first-run till, F7 puts an EMVCo payload on the customer display that
 // a wallet can read: the sale's amount, its reference, the shop's name, a valid CRC.
 // demoTill starts a first-run till on a temp database with Fyne's test driver.

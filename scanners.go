@@ -2,13 +2,10 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"go.bug.st/serial"
 
 	"checkout/app"
 	"checkout/app/barcode"
@@ -18,71 +15,11 @@ import (
 	"checkout/ui"
 )
 
-// scannerConfigs decides which serial scanners the till opens: the -scanner flag, else the saved
-// scanner.ports setting, else the ports whose USB vendor makes scanners. Baud, terminator and prefix come
-// from the settings (scanner.baud, scanner.terminator, scanner.prefix).
-func scannerConfigs(flagPorts string, set app.Settings) ([]scanner.Config, error) {
-	base := scanner.Config{}
-	if v := set.Device("scanner.baud"); v != "" {
-		baud, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, fmt.Errorf("scanner.baud %q: %w", v, err)
-		}
-		base.Baud = baud
-	}
-	if v := set.Device("scanner.terminator"); v != "" {
-		t, err := scanner.ParseTerminator(v)
-		if err != nil {
-			return nil, err
-		}
-		base.Terminator = t
-	}
-	base.Prefix = set.Device("scanner.prefix")
-
-	ports := splitList(flagPorts)
-	if len(ports) == 0 {
-		ports = splitList(set.Device("scanner.ports"))
-	}
-	var found []scanner.Config
-	for _, p := range ports {
-		found = append(found, scanner.Config{Name: p, Port: p})
-	}
-	if len(ports) == 0 {
-		var err error
-		if found, err = scanner.Discover(); err != nil {
-			slog.Warn("scanner discovery", "err", err)
-		}
-	}
-	configs := make([]scanner.Config, 0, len(found))
-	for _, f := range found {
-		c := base
-		c.Name, c.Port = f.Name, f.Port
-		configs = append(configs, c)
-	}
-	return configs, nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // checkDeviceSetting refuses a hardware setting the devices could not use, before it is saved.
 func checkDeviceSetting(key, value string) error {
 	switch key {
-	case "scanner.baud":
-		if n, err := strconv.Atoi(value); err != nil || n <= 0 {
-			return fmt.Errorf("%w: scanner.baud %q: a positive number such as 9600", app.ErrInvalidSetting, value)
-		}
-	case "scanner.terminator":
-		if _, err := scanner.ParseTerminator(value); err != nil {
-			return fmt.Errorf("%w: %v", app.ErrInvalidSetting, err)
-		}
+	case "scanner.baud", "scanner.terminator":
+		return scanner.CheckSetting(key, value)
 	case "keyboard.wedge_gap_ms":
 		if n, err := strconv.Atoi(value); err != nil || n < 10 || n > 150 {
 			return fmt.Errorf("%w: keyboard.wedge_gap_ms %q: 10 to 150", app.ErrInvalidSetting, value)
@@ -144,15 +81,6 @@ func showScannerEvent(ev scanner.Event, till *ui.Till) {
 	case scanner.StatusChange:
 		till.SetDeviceState(ev.Scanner, ev.Status.String())
 	}
-}
-
-// listPorts lists the serial ports for the devices screen.
-func listPorts() []string {
-	ports, err := serial.GetPortsList()
-	if err != nil {
-		slog.Warn("list serial ports", "err", err)
-	}
-	return ports
 }
 
 // demoCodes are what the simulated scanner scans in turn, from the demo catalog: a can of cola, a
