@@ -2,12 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"checkout/app"
@@ -25,35 +20,23 @@ func cardKey(dbPath string) ([]byte, error) {
 	return key, err
 }
 
-// cardSource is where card reader events come from: the USB reader, or the simulated one.
-type cardSource interface {
-	Events() <-chan cardreader.Event
-	Close() error
-}
-
 // demoCardUID is the demo member's contactless card; the simulated reader taps it in the F11 sequence.
 const demoCardUID = "04D3E0A1B2C3D4"
 
-// openCardReader opens the card reader (openCardHardware): on Linux the USB card reader (cardreader.vid /
+// openCardReader opens the card reader (cardreader.OpenSystem): on Linux the USB card reader (cardreader.vid /
 // cardreader.pid name one, else the first CCID reader), on Windows the PC/SC one. It reports absent while
 // none is plugged in and connects when one is. On a demo till (no real scanner either) or with
 // cardreader.mode sim, a simulated reader works beside it, so a tap can be shown without hardware; where
 // the reader cannot be used at all (a build without cgo on Linux) it stands alone.
-func openCardReader(set app.Settings, demo bool) (cardSource, *sim.CardReader, error) {
-	usb := cardreader.USBConfig{}
-	for key, field := range map[string]*uint16{"cardreader.vid": &usb.VID, "cardreader.pid": &usb.PID} {
-		if v := set.Device(key); v != "" {
-			n, err := strconv.ParseUint(strings.TrimPrefix(v, "0x"), 16, 16)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s %q: a hexadecimal USB ID such as 072f", key, v)
-			}
-			*field = uint16(n)
-		}
+func openCardReader(set app.Settings, demo bool) (cardreader.Source, *sim.CardReader, error) {
+	usb, err := cardreader.ParseUSBConfig(set.Device)
+	if err != nil {
+		return nil, nil, err
 	}
-	var sources []cardSource
+	var sources []cardreader.Source
 	var simulated *sim.CardReader
 	if set.Device("cardreader.mode") != "sim" {
-		r, err := openCardHardware(set, usb)
+		r, err := cardreader.OpenSystem(set.Device, usb)
 		if err != nil {
 			slog.Warn("card reader", "err", err)
 		} else {
@@ -64,43 +47,7 @@ func openCardReader(set app.Settings, demo bool) (cardSource, *sim.CardReader, e
 		simulated = sim.NewCardReader("simulated")
 		sources = append(sources, simulated)
 	}
-	return mergeCards(sources), simulated, nil
-}
-
-// cardReaders is several card readers' events on one channel.
-type cardReaders struct {
-	sources []cardSource
-	events  chan cardreader.Event
-}
-
-func mergeCards(sources []cardSource) *cardReaders {
-	m := &cardReaders{sources: sources, events: make(chan cardreader.Event, 64)}
-	var wg sync.WaitGroup
-	for _, src := range sources {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ev := range src.Events() {
-				m.events <- ev
-			}
-		}()
-	}
-	go func() {
-		wg.Wait()
-		close(m.events)
-	}()
-	return m
-}
-
-func (m *cardReaders) Events() <-chan cardreader.Event { return m.events }
-
-// Close closes every reader; Events closes once they have.
-func (m *cardReaders) Close() error {
-	var errs []error
-	for _, src := range m.sources {
-		errs = append(errs, src.Close())
-	}
-	return errors.Join(errs...)
+	return cardreader.Merge(sources...), simulated, nil
 }
 
 // showCardEvent hands one card reader event to the till: a tapped card finds its member.

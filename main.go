@@ -26,6 +26,7 @@ import (
 	"checkout/app/emvqr"
 	"checkout/app/money"
 	"checkout/assets"
+	"checkout/devices/cardreader"
 	"checkout/devices/paygate"
 	"checkout/devices/printer"
 	"checkout/devices/scanner"
@@ -391,7 +392,7 @@ type Main struct {
 	settings app.Settings
 	dbPath   string
 	scanners scannerSource
-	cards    cardSource
+	cards    cardreader.Source
 	cardKey  []byte
 	pins     *app.PINs // peppered with till.key
 	sales    *wakingLog

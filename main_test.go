@@ -29,7 +29,6 @@ import (
 	"checkout/app/tillkey"
 	"checkout/devices/cardreader"
 	"checkout/devices/scanner"
-	"checkout/devices/sim"
 )
 
 // cli runs the checkout command line and returns its exit code and output.
@@ -518,29 +517,6 @@ func TestDemoMemberCardTapPaysPartPrepaid(t *testing.T) {
 	}
 	if after, _ := m.Store.MemberByNumber(ctx, "M000001"); !after.Balance.IsZero() || after.Points != 6 {
 		t.Errorf("the demo member after paying: %+v", after)
-	}
-}
-
-// Card readers' events arrive on one channel, and it closes once every reader has.
-func TestMergedCardReaders(t *testing.T) {
-	a, b := sim.NewCardReader("a"), sim.NewCardReader("b")
-	m := mergeCards([]cardSource{a, b})
-	a.Tap("04AA")
-	b.Tap("04BB")
-	seen := map[string]bool{}
-	for len(seen) < 2 {
-		ev := <-m.Events()
-		if ev.Kind == cardreader.CardPresent {
-			seen[ev.Reader+" "+ev.UID] = true
-		}
-	}
-	if !seen["a 04AA"] || !seen["b 04BB"] {
-		t.Errorf("taps seen: %v", seen)
-	}
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
-	for range m.Events() {
 	}
 }
 

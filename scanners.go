@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"checkout/app"
 	"checkout/app/barcode"
+	"checkout/devices/cardreader"
 	"checkout/devices/printer"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
@@ -24,21 +24,12 @@ func checkDeviceSetting(key, value string) error {
 		if n, err := strconv.Atoi(value); err != nil || n < 10 || n > 150 {
 			return fmt.Errorf("%w: keyboard.wedge_gap_ms %q: 10 to 150", app.ErrInvalidSetting, value)
 		}
-	case "cardreader.vid", "cardreader.pid":
-		if _, err := strconv.ParseUint(strings.TrimPrefix(value, "0x"), 16, 16); err != nil && value != "" {
-			return fmt.Errorf("%w: %s %q: a hexadecimal USB ID such as 072f", app.ErrInvalidSetting, key, value)
-		}
-	case "cardreader.mode":
-		if modes := cardModes(); value != "" && !slices.Contains(modes, value) {
-			return fmt.Errorf("%w: cardreader.mode %q: %s or %s", app.ErrInvalidSetting, value,
-				strings.Join(modes[:len(modes)-1], ", "), modes[len(modes)-1])
-		}
 	default:
 		if strings.HasPrefix(key, "printer.") {
 			return printer.CheckSetting(key, value)
 		}
-		if strings.HasPrefix(key, "cardreader.") && !slices.Contains(cardSettings(), key) {
-			return fmt.Errorf("%w: unknown setting %q (%s)", app.ErrInvalidSetting, key, strings.Join(cardSettings(), ", "))
+		if strings.HasPrefix(key, "cardreader.") {
+			return cardreader.CheckSetting(key, value)
 		}
 	}
 	return nil
