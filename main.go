@@ -230,7 +230,7 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 	case stockCommands[command]:
 		return runStockCommand(ctx, st, command, args, stdout)
 	case command == "simulate":
-		return simulate(ctx, st, args, stdout, os.Stderr)
+		return simulateCommand(ctx, st, args, stdout, os.Stderr)
 	case command == "backup":
 		return backupCommand(ctx, st, args, stdout)
 	case command == "z-reports":
