@@ -10,13 +10,13 @@ import (
 	"os"
 
 	"checkout/app"
-	"checkout/store"
+	"checkout/till"
 )
 
 // importCatalog checks a catalog file and, with -apply, adds its good rows (app.CheckCatalog). Without
 // -apply it is a dry run: every bad row is listed with its line and reason and nothing changes. With bad
 // rows, -apply adds only the good ones; it never adds half a file silently.
-func importCatalog(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+func importCatalog(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import-catalog", flag.ContinueOnError)
 	apply := fs.Bool("apply", false, "add the good rows (without it: check only)")
 	fs.SetOutput(io.Discard)
@@ -64,7 +64,7 @@ func catalogFile(path string) (app.CatalogFile, error) {
 }
 
 // exportCatalog writes the catalog as UTF-8 CSV to the file named, or to stdout.
-func exportCatalog(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+func exportCatalog(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
 	if len(args) > 1 {
 		return errors.New("export-catalog takes [FILE]")
 	}

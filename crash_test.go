@@ -18,7 +18,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/barcode"
-	"checkout/store"
+	"checkout/till"
 )
 
 // childArgs, when set, makes the test binary run the checkout command line instead of the tests: the
@@ -153,7 +153,7 @@ func TestKilledImportKeepsWholeBatchesAndTheirWords(t *testing.T) {
 		}
 		_ = cmd.Wait()
 		pending += queryInt(t, db, `SELECT count(*) FROM search_pending`)
-		st, err := openStore(ctx, db)
+		st, err := till.OpenStore(ctx, db)
 		if err != nil {
 			t.Fatalf("round %d: the till does not open after the kill: %v", round, err)
 		}
@@ -171,7 +171,7 @@ func TestKilledImportKeepsWholeBatchesAndTheirWords(t *testing.T) {
 	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", file); code != 0 {
 		t.Fatalf("the last import: %s %s", out, errOut)
 	}
-	st, err := openStore(ctx, db)
+	st, err := till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestKilledImportKeepsWholeBatchesAndTheirWords(t *testing.T) {
 func checkAfterCrash(t *testing.T, round int, db string, promised []stored) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := openStore(ctx, db)
+	st, err := till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatalf("round %d: the till does not open after the kill: %v", round, err)
 	}
@@ -218,7 +218,7 @@ func checkAfterCrash(t *testing.T, round int, db string, promised []stored) {
 }
 
 // checkDatabase is what must hold after any crash.
-func checkDatabase(ctx context.Context, st *store.Store) error {
+func checkDatabase(ctx context.Context, st *till.Store) error {
 	if err := st.IntegrityCheck(ctx); err != nil {
 		return err
 	}

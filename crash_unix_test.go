@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"checkout/till"
 )
 
 // TestPowerCutCopyOpensWithAPrefixOfTheSales freezes the simulator (SIGSTOP) at a random instant while it
@@ -46,7 +48,7 @@ func TestPowerCutCopyOpensWithAPrefixOfTheSales(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		st, err := openStore(ctx, copyDB)
+		st, err := till.OpenStore(ctx, copyDB)
 		if err != nil {
 			t.Fatalf("round %d: the copy does not open: %v", round, err)
 		}

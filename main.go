@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	_ "embed"
@@ -11,28 +10,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
-	"checkout/app"
-	"checkout/app/emvqr"
-	"checkout/app/money"
 	"checkout/assets"
-	"checkout/devices/cardreader"
-	"checkout/devices/paygate"
-	"checkout/devices/printer"
-	"checkout/devices/scanner"
-	"checkout/devices/sim"
-	"checkout/store"
-	"checkout/ui"
+	"checkout/till"
 )
 
 // fyneAppTOML is the app's metadata, which the fyne packaging tool reads too: the one place the version is kept.
@@ -61,15 +48,6 @@ func metadataValue(toml, key string) string {
 const appID = "com.checkout.till"
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
-
-// Config is what the flags set.
-type Config struct {
-	DBPath   string // the database file
-	Language string // "en", "zh-Hans", or "" for the system's
-	Demo     bool   // load the demo catalog even into a database that already has one
-	Scanners string // serial scanner ports, comma-separated; overrides the scanner.ports setting
-	Kiosk    bool   // a dedicated till: both windows full screen, without window decorations
-}
 
 const usage = `Usage: checkout [flags] [command]
 
@@ -158,13 +136,14 @@ Flags:
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("checkout", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	defaultDB, err := store.DefaultPath()
+	defaultDB, err := till.DefaultDBPath()
 	if err != nil {
 		defaultDB = "checkout.db"
 	}
-	var cfg Config
+	var cfg till.Config
+	var language string
 	fs.StringVar(&cfg.DBPath, "db", defaultDB, "database `file`")
-	fs.StringVar(&cfg.Language, "lang", "", "user interface `language`: en or zh-Hans (default: the system's)")
+	fs.StringVar(&language, "lang", "", "user interface `language`: en or zh-Hans (default: the system's)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo catalog at start even if the catalog is not empty")
 	fs.BoolVar(&cfg.Kiosk, "kiosk", false, "a dedicated till: the sale screen and customer display full screen")
 	fs.StringVar(&cfg.Scanners, "scanner", "", "serial scanner `ports`, comma-separated (default: the scanner.ports setting, else USB scanners found)")
@@ -178,7 +157,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if err := setLanguage(cfg.Language); err != nil {
+	if err := setLanguage(language); err != nil {
 		fmt.Fprintln(stderr, "checkout:", err)
 		return 2
 	}
@@ -186,7 +165,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	command, rest := fs.Arg(0), fs.Args()[min(1, fs.NArg()):]
 	switch command {
 	case "":
-		return runTill(ctx, cfg, stderr)
+		if err := till.Run(ctx, cfg, func() fyne.App { return fyneapp.NewWithID(appID) }); err != nil {
+			fmt.Fprintln(stderr, "checkout:", err)
+			return 1
+		}
+		return 0
 	case "version":
 		fmt.Fprintln(stdout, "checkout", version)
 		return 0
@@ -220,8 +203,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func runCommand(ctx context.Context, cfg Config, command string, args []string, stdout io.Writer) error {
-	st, err := openStore(ctx, cfg.DBPath)
+func runCommand(ctx context.Context, cfg till.Config, command string, args []string, stdout io.Writer) error {
+	st, err := till.OpenStore(ctx, cfg.DBPath)
 	if err != nil {
 		return err
 	}
@@ -248,11 +231,11 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 	case command == "enrol":
 		return enrol(ctx, st, args, stdout)
 	case command == "sync":
-		return syncOnce(ctx, st, stdout)
+		return st.SyncOnce(ctx, stdout)
 	}
 	switch command {
 	case "seed-demo":
-		n, err := seedDemo(ctx, st)
+		n, err := st.SeedDemo(ctx)
 		if err != nil {
 			return err
 		}
@@ -271,7 +254,7 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		if err := st.VerifyOutbox(ctx); err != nil {
 			return fmt.Errorf("verify-journal: %w", err)
 		}
-		anchored, err := compareWithHQ(ctx, st)
+		anchored, err := st.CompareWithHQ(ctx)
 		if err != nil {
 			return fmt.Errorf("verify-journal: %w", err)
 		}
@@ -291,7 +274,7 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		if len(args) != 2 {
 			return errors.New("set takes KEY VALUE, e.g. checkout set cash_rounding 0.10")
 		}
-		if err := checkDeviceSetting(args[0], args[1]); err != nil {
+		if err := till.CheckSetting(args[0], args[1]); err != nil {
 			return err
 		}
 		if _, err := st.SetSetting(ctx, args[0], args[1], time.Now()); err != nil {
@@ -300,61 +283,6 @@ func runCommand(ctx context.Context, cfg Config, command string, args []string, 
 		fmt.Fprintf(stdout, "%s = %s (takes effect when the till next starts)\n", args[0], args[1])
 	}
 	return nil
-}
-
-// seedDemo adds the embedded demo catalog.
-func seedDemo(ctx context.Context, st *store.Store) (int, error) {
-	set, err := st.Settings(ctx)
-	if err != nil {
-		return 0, err
-	}
-	entries, err := app.ReadCatalogCSV(bytes.NewReader(assets.DemoCatalog), set)
-	if err != nil {
-		return 0, fmt.Errorf("demo catalog: %w", err)
-	}
-	n, err := st.AddProducts(ctx, entries)
-	if err != nil {
-		return n, err
-	}
-	return n, st.SearchIndexed(ctx)
-}
-
-// nameDemoShop gives a first-run till a shop name and a clearly fake QR account, so the customer display
-// and QR payments can be tried before the owner sets the real ones (checkout set shop_name …).
-func nameDemoShop(ctx context.Context, st *store.Store) error {
-	for _, kv := range [][2]string{{"shop_name", "Demo Corner Shop"}, {"shop_city", "Shanghai"},
-		{"qr_guid", "com.example.demo"}, {"qr_merchant_id", "DEMO0001"}} {
-		if _, err := st.SetSetting(ctx, kv[0], kv[1], time.Now()); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// paymentGateway is the shop's wallet payment provider (payment_url, payment_merchant_id, and the signing
-// secret from $CHECKOUT_PAY_SECRET, kept out of the database), or, until one is set up, a simulated one:
-// shoppers confirm after 1.5 s, pay codes ending 0000 are declined and 9999 lose the first reply.
-func paymentGateway(set app.Settings) app.PaymentGateway {
-	if set.Provider.URL == "" {
-		return sim.NewGateway(1500 * time.Millisecond)
-	}
-	return paygate.New(set.Provider.URL, set.Provider.MerchantID, []byte(os.Getenv("CHECKOUT_PAY_SECRET")), 10*time.Second)
-}
-
-// merchantQR builds the shop's dynamic payment QR payloads; with no QR account it shows the shop's static
-// collection code (qr_static), and with neither it is nil.
-func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
-	if set.PaymentQR.GUID == "" {
-		if static := set.PaymentQR.Static; static != "" {
-			return func(money.Amount, string) (string, error) { return static, nil }
-		}
-		return nil
-	}
-	m := emvqr.Merchant{GUID: set.PaymentQR.GUID, MerchantID: set.PaymentQR.MerchantID, MCC: set.PaymentQR.MCC,
-		Country: set.Shop.Country, Name: set.Shop.Name, City: set.Shop.City}
-	return func(amount money.Amount, reference string) (string, error) {
-		return emvqr.Dynamic(m, amount, reference)
-	}
 }
 
 // setLanguage makes Fyne's translations and the locale follow -lang. Fyne reads the locale from the
@@ -369,243 +297,4 @@ func setLanguage(language string) error {
 		return fmt.Errorf("-lang %q: en or zh-Hans", language)
 	}
 	return lang.AddTranslationsFS(assets.Translations, "translations")
-}
-
-// Main is the whole till wired together: the store, the checkout, the scanners and, once started, its
-// screens.
-type Main struct {
-	Store    *store.Store
-	Checkout *app.Checkout
-	Till     *ui.Till
-	// Sim is the simulated scanner, when no serial scanner is configured or found; SimCards the simulated
-	// card reader, when the USB one cannot be used.
-	Sim      *sim.Scanner
-	SimCards *sim.CardReader
-	// Printer prints the receipts (nil: none, receipts are shown on screen); SimPrinter is the simulated
-	// one, when it is.
-	Printer    *printer.Printer
-	SimPrinter *sim.Printer
-	// Background runs the screens' slow work, such as printing (ui.Options.Background; nil: a goroutine
-	// each). Tests run it in place, since the test driver has no UI goroutine to hand results back to.
-	Background func(func())
-
-	settings app.Settings
-	dbPath   string
-	scanners scannerSource
-	cards    cardreader.Source
-	cardKey  []byte
-	pins     *app.PINs // peppered with till.key
-	sales    *wakingLog
-	stopSync func()
-	// syncStatus is the head office link's latest status; nil for a till not enrolled.
-	syncStatus atomic.Pointer[app.SyncStatus]
-}
-
-// Open opens the database, loads the demo catalog on first run (or when cfg.Demo asks) and builds the
-// checkout.
-func Open(ctx context.Context, cfg Config) (*Main, error) {
-	_, statErr := os.Stat(cfg.DBPath)
-	firstRun := errors.Is(statErr, os.ErrNotExist)
-	st, err := openStore(ctx, cfg.DBPath)
-	if err != nil {
-		return nil, err
-	}
-	if firstRun || cfg.Demo {
-		if _, err := seedDemo(ctx, st); err != nil {
-			st.Close()
-			return nil, err
-		}
-	}
-	if firstRun {
-		if err := seedDemoMember(ctx, st); err != nil {
-			st.Close()
-			return nil, err
-		}
-		if err := nameDemoShop(ctx, st); err != nil {
-			st.Close()
-			return nil, err
-		}
-	}
-	set, err := st.Settings(ctx)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	sales := &wakingLog{SaleLog: st}
-	co, err := app.NewCheckout(set, st, sales, time.Now)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	configs, err := scanner.ParseConfigs(cfg.Scanners, set.Device)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	scanners, simulated, err := openScanners(configs)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	key, err := cardKey(cfg.DBPath)
-	var pins *app.PINs
-	if err == nil {
-		pins, err = tillPINs(cfg.DBPath, set.Security)
-	}
-	if err != nil {
-		scanners.Close()
-		st.Close()
-		return nil, err
-	}
-	cards, simCards, err := openCardReader(set, simulated != nil)
-	if err != nil {
-		scanners.Close()
-		st.Close()
-		return nil, err
-	}
-	prn, simPrinter, err := openPrinter(set, cfg.DBPath, lang.SystemLocale().LanguageString(), simulated != nil)
-	if err != nil {
-		cards.Close()
-		scanners.Close()
-		st.Close()
-		return nil, err
-	}
-	return &Main{Store: st, Checkout: co, Sim: simulated, SimCards: simCards, Printer: prn, SimPrinter: simPrinter,
-		settings: set, dbPath: cfg.DBPath, scanners: scanners, cards: cards, cardKey: key, pins: pins, sales: sales}, nil
-}
-
-// Start builds the screens on a; Serve then feeds them the scanners' codes.
-func (m *Main) Start(a fyne.App) {
-	opt := ui.Options{
-		Language:     lang.SystemLocale().LanguageString(),
-		DeviceStatus: lang.L("Scanner: keyboard"),
-		WedgeGap:     wedgeGap(m.settings),
-		Ports:        scanner.ListPorts,
-		SetSetting: func(key, value string) error {
-			if err := checkDeviceSetting(key, value); err != nil {
-				return err
-			}
-			_, err := m.Store.SetSetting(context.Background(), key, value, time.Now())
-			return err
-		},
-	}
-	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
-	if _, err := m.Store.SyncLink(context.Background()); err == nil {
-		opt.Sync = m.Store // an enrolled till has a sync page
-	}
-	opt.CardKey = m.cardKey
-	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.pins, time.Now)
-	opt.AccountPINs = app.NewAccountPINs(m.Store, m.pins, time.Now)
-	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {
-		slog.Warn("two-factor sign-in unavailable", "err", err)
-	}
-	opt.Reports = app.GuardedReports{Book: m.Store, Session: m.Checkout.Session}
-	opt.Shifts = m.Store
-	opt.MerchantQR = merchantQR(m.settings)
-	opt.Gateway = paymentGateway(m.settings)
-	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
-	m.receiptOptions(&opt, m.dbPath)
-	opt.Background = m.Background
-	if m.Sim != nil {
-		next := 0
-		opt.SimulateScan = func() {
-			// With the simulated card reader, the demo sequence ends with the demo member's card tapped.
-			steps := len(demoCodes)
-			if m.SimCards != nil {
-				steps++
-			}
-			i := next % steps
-			next++
-			if i == len(demoCodes) {
-				m.SimCards.Remove()
-				m.SimCards.Tap(demoCardUID)
-				return
-			}
-			m.Sim.Scan(demoCodes[i])
-		}
-	}
-	m.Till = ui.NewTill(a, m.Checkout, opt)
-	show := func(st app.SyncStatus) {
-		m.syncStatus.Store(&st)
-		m.Till.SetSyncStatus(st)
-	}
-	// While the head office is out of reach, prepaid payments keep to the offline limit.
-	m.Checkout.SetOffline(func() bool {
-		st := m.syncStatus.Load()
-		return st != nil && st.Offline(time.Now())
-	})
-	stop, err := startSync(m.Store, m.sales, m.settings.Currency, show)
-	if err != nil {
-		// The till sells without the head office; the owner sees why in the status bar.
-		show(app.SyncStatus{Enrolled: true, LastError: err.Error()})
-		stop = func() {}
-	}
-	m.stopSync = stop
-}
-
-// ScannerEvents delivers the scanners' events; Serve hands them to the screens.
-func (m *Main) ScannerEvents() <-chan scanner.Event { return m.scanners.Events() }
-
-// Serve feeds the scanners' codes, the card reader's taps and their status to the screens until the
-// devices close.
-func (m *Main) Serve() {
-	if m.Printer != nil {
-		go func() {
-			_, err := m.Printer.Status()
-			m.Till.SetPrinterState(err)
-		}()
-	}
-	go func() {
-		for ev := range m.cards.Events() {
-			showCardEvent(ev, m.Till)
-		}
-	}()
-	for ev := range m.ScannerEvents() {
-		showScannerEvent(ev, m.Till)
-	}
-}
-
-// Close stops the devices and closes the database; every completed sale is already on disk.
-func (m *Main) Close() error {
-	if m.stopSync != nil {
-		m.stopSync()
-	}
-	m.cards.Close()
-	m.scanners.Close()
-	return m.Store.Close()
-}
-
-func runTill(ctx context.Context, cfg Config, stderr io.Writer) int {
-	if err := checkDisplay(); err != nil {
-		fmt.Fprintln(stderr, "checkout:", err)
-		return 1
-	}
-	m, err := Open(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "checkout:", err)
-		return 1
-	}
-	defer m.Close()
-	a := fyneapp.NewWithID(appID)
-	a.SetIcon(assets.Icon)
-	m.Start(a)
-	go m.Serve()
-	m.Till.Show()
-	if cfg.Kiosk {
-		m.Till.Kiosk()
-	}
-	a.Run()
-	return 0
-}
-
-// checkDisplay explains what the graphics library would otherwise answer with a panic: on Linux and the
-// BSDs the till needs an X11 or Wayland session.
-func checkDisplay() error {
-	switch runtime.GOOS {
-	case "linux", "freebsd", "openbsd", "netbsd":
-		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-			return errors.New("no display: start the till from a desktop session (DISPLAY or WAYLAND_DISPLAY unset); commands such as verify-journal work without one")
-		}
-	}
-	return nil
 }

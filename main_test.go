@@ -13,22 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
-	"github.com/creack/pty"
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	_ "modernc.org/sqlite"
 
 	"checkout/app"
 	"checkout/app/barcode"
-	"checkout/app/emvqr"
 	"checkout/app/money"
-	"checkout/app/tillkey"
-	"checkout/devices/cardreader"
-	"checkout/devices/scanner"
+	"checkout/till"
 )
 
 // cli runs the checkout command line and returns its exit code and output.
@@ -36,143 +27,6 @@ func cli(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	code = run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
-}
-
-func TestTillEndToEnd(t *testing.T) {
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "shop", "checkout.db")
-
-	m, err := Open(ctx, Config{DBPath: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := m.Store.CountProducts(ctx)
-	if err != nil || n < 150 {
-		t.Fatalf("first run loaded %d demo products, %v", n, err)
-	}
-	test.NewTempApp(t)
-	m.Background = func(f func()) { f() } // print in place
-	m.Start(fyne.CurrentApp())
-	createOwner(t, m)
-	w := m.Till.Window()
-	for _, r := range "5449000000996" { // Coca-Cola in the demo catalog
-		w.Canvas().Focused().TypedRune(r)
-	}
-	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyF12})
-	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // exact cash
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	// A second start is not a first run: the catalog is not loaded again.
-	m, err = Open(ctx, Config{DBPath: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if again, _ := m.Store.CountProducts(ctx); again != n {
-		t.Errorf("restart changed the catalog from %d to %d products", n, again)
-	}
-	if sale, err := m.Store.SaleByReceipt(ctx, "T01-000001"); err != nil || len(sale.Lines) != 1 || sale.Lines[0].Product.SKU == "" ||
-		sale.Cashier != "Olivia" {
-		t.Errorf("the sale rung up on screen is not in the store after a restart: %+v, %v", sale, err)
-	}
-	m.Close()
-
-	code, out, _ := cli("-db", db, "verify-journal")
-	// Four demo shop settings, the owner made on first run, then the sale.
-	if code != 0 || !strings.Contains(out, "journal OK: 6 rows verified") {
-		t.Errorf("verify-journal = %d %q", code, out)
-	}
-	code, out, _ = cli("-db", db, "seed-demo")
-	if code != 0 || !strings.Contains(out, "added 0 demo products") {
-		t.Errorf("seed-demo on a seeded catalog = %d %q", code, out)
-	}
-
-	// Someone edits the journal with sqlite3: verify-journal names the row and fails.
-	raw, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`DROP TRIGGER journal_append_only_update`, `UPDATE journal SET payload = replace(payload, '"total":"3.00"', '"total":"0.30"') WHERE kind = 'sale'`} {
-		if res, err := raw.Exec(q); err != nil {
-			t.Fatal(err)
-		} else if n, _ := res.RowsAffected(); q[0] == 'U' && n != 1 {
-			t.Fatal("tampering changed no row")
-		}
-	}
-	raw.Close()
-	code, _, errOut := cli("-db", db, "verify-journal")
-	if code != 1 || !strings.Contains(errOut, "journal row 6:") {
-		t.Errorf("verify-journal after tampering = %d %q", code, errOut)
-	}
-}
-
-// TestSerialScannerSellsThroughTill: a code framed on a serial port (a pty here) becomes a line in the
-// cart — the way a USB-CDC scanner at the counter works.
-func TestSerialScannerSellsThroughTill(t *testing.T) {
-	ctx := context.Background()
-	scannerEnd, tillEnd, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer scannerEnd.Close()
-	port := tillEnd.Name()
-	tillEnd.Close()
-
-	db := filepath.Join(t.TempDir(), "checkout.db")
-	if code, _, errOut := cli("-db", db, "set", "scanner.terminator", "crlf"); code != 0 {
-		t.Fatal(errOut)
-	}
-	m, err := Open(ctx, Config{DBPath: db, Scanners: port, Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	if m.Sim != nil {
-		t.Fatal("a simulated scanner was opened beside a serial one")
-	}
-	test.NewTempApp(t)
-	m.Start(fyne.CurrentApp())
-	createOwner(t, m)
-
-	// The events are handed over here rather than by Serve, so the test's goroutine is the UI's.
-	await := func(kind scanner.EventKind) scanner.Event {
-		t.Helper()
-		for {
-			select {
-			case ev := <-m.ScannerEvents():
-				showScannerEvent(ev, m.Till)
-				if ev.Kind == kind {
-					return ev
-				}
-			case <-time.After(3 * time.Second):
-				t.Fatalf("no scanner event of kind %v", kind)
-			}
-		}
-	}
-	if ev := await(scanner.StatusChange); ev.Status != scanner.Connected || ev.Scanner != port {
-		t.Fatalf("first status %+v", ev)
-	}
-	banana := withCheck("200010100750") // the demo scale label: bananas, 0.750 kg
-	if _, err := scannerEnd.Write([]byte("]E05449000000996\r\n" + banana + "\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	await(scanner.Scan)
-	await(scanner.Scan)
-	lines := m.Checkout.Lines()
-	if len(lines) != 2 || !strings.Contains(lines[0].Product.Name, "Coca") || lines[1].Qty.Format(lines[1].Product.Unit) != "0.750" {
-		t.Fatalf("cart after two serial scans: %+v", lines)
-	}
-	if _, err := scannerEnd.Write([]byte("54490\x0700000996\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	if ev := await(scanner.FrameError); !errors.Is(ev.Err, scanner.ErrControlByte) {
-		t.Fatalf("garbled frame: %+v", ev)
-	}
-	if n := len(m.Checkout.Lines()); n != 2 {
-		t.Fatalf("a garbled frame changed the cart to %d lines", n)
-	}
 }
 
 func TestLangFlagSelectsChinese(t *testing.T) {
@@ -249,67 +103,6 @@ func TestCommandLine(t *testing.T) {
 		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
 			t.Errorf("%s: checkout %v = %d\nstdout %q\nstderr %q", tt.describe, tt.args, code, out, errOut)
 		}
-	}
-}
-
-// TestDemoTillShowsAPayableQR: on a first-run till, F7 puts an EMVCo payload on the customer display that
-// a wallet can read: the sale's amount, its reference, the shop's name, a valid CRC.
-// demoTill starts a first-run till on a temp database with Fyne's test driver.
-func demoTill(t *testing.T) *Main {
-	t.Helper()
-	m, err := Open(context.Background(), Config{DBPath: filepath.Join(t.TempDir(), "checkout.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	test.NewTempApp(t)
-	m.Background = func(f func()) { f() }
-	m.Start(fyne.CurrentApp())
-	createOwner(t, m)
-	return m
-}
-
-func TestDemoTillShowsAPayableQR(t *testing.T) {
-	m := demoTill(t)
-	w := m.Till.Window()
-	for _, r := range "5449000000996" {
-		w.Canvas().Focused().TypedRune(r)
-	}
-	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyF12, fyne.KeyF7} {
-		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
-	}
-	img := m.Till.Display().QRImage()
-	if img == nil {
-		t.Fatal("no QR code on the customer display")
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	read, err := gozxingqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true}) // see ui's decodeQR
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := emvqr.Parse(read.GetText())
-	if err != nil {
-		t.Fatalf("the QR code is not a valid EMVCo payload: %v\n%s", err, read.GetText())
-	}
-	amount, err := p.AmountIn(money.CNY)
-	if err != nil || amount.Minor() != 300 || !p.Dynamic || p.Reference == "" || p.Name != "Demo Corner Shop" {
-		t.Fatalf("payload %+v, amount %v, %v", p, amount, err)
-	}
-}
-
-func TestMerchantQRFallsBackToTheStaticCode(t *testing.T) {
-	set := app.DefaultSettings()
-	if merchantQR(set) != nil {
-		t.Fatal("a shop with no QR account shows a QR code")
-	}
-	if err := set.Set("qr_static", "wxp://f2f0abcdef"); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := merchantQR(set)(money.New(300, money.CNY), "r1"); err != nil || got != "wxp://f2f0abcdef" {
-		t.Fatalf("static code = %q, %v", got, err)
 	}
 }
 
@@ -419,107 +212,6 @@ func TestCatalogRoundTrip(t *testing.T) {
 	}
 }
 
-// The card key and the till key are each made once, kept beside the database for the till's user only,
-// and read back the same; a damaged or unreadable key file stops the till with a clear error.
-func TestKeyFilesAreMadeOnceAndPrivate(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "till.db")
-	tillSecret := func(db string) ([]byte, error) {
-		s, _, err := tillKey(db)
-		return s.Derive(tillkey.PINPepper), err
-	}
-	seen := map[string]bool{}
-	for name, read := range map[string]func(string) ([]byte, error){"card.key": cardKey, "till.key": tillSecret} {
-		path := filepath.Join(filepath.Dir(db), name)
-		first, err := read(db)
-		if err != nil || len(first) != tillkey.Size || seen[string(first)] {
-			t.Fatalf("%s: first key %x, %v", name, first, err)
-		}
-		seen[string(first)] = true
-		info, err := os.Stat(path)
-		if err != nil || info.Mode().Perm() != 0o600 || info.Size() != tillkey.Size {
-			t.Fatalf("%s: %v, %v", name, info.Mode(), err)
-		}
-		again, err := read(db)
-		if err != nil || !bytes.Equal(first, again) {
-			t.Fatalf("%s: the key changed: %v", name, err)
-		}
-		if err := os.WriteFile(path, []byte("short"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := read(db); err == nil || !strings.Contains(err.Error(), "5 bytes, want 32") {
-			t.Errorf("%s: a damaged key: %v", name, err)
-		}
-		// Unreadable, even for root: a folder where the file should be.
-		if err := os.Remove(path); err != nil || os.Mkdir(path, 0o700) != nil {
-			t.Fatal(err)
-		}
-		if _, err := read(db); err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("%s: an unreadable key: %v", name, err)
-		}
-	}
-}
-
-// A first-run till has a demo member whose card, tapped on the simulated reader, puts them on the sale;
-// they pay part from their prepaid balance and the rest in cash. The readers' states show in the status bar.
-func TestDemoMemberCardTapPaysPartPrepaid(t *testing.T) {
-	m := demoTill(t)
-	ctx := context.Background()
-	member, err := m.Store.MemberByNumber(ctx, "M000001")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := m.Store.Settings(ctx)
-	tu, _ := app.NewTopUp(set, member, money.New(500, money.CNY), app.Tender{Kind: app.TenderCash}, "", time.Now())
-	if err := m.Store.CommitTopUp(ctx, tu); err != nil {
-		t.Fatal(err)
-	}
-	if m.SimCards == nil {
-		t.Fatal("a demo till has no simulated card reader")
-	}
-	m.SimCards.Tap(demoCardUID)
-	// The events a Serve loop would hand over, here on the test's goroutine.
-	for ev := range m.cards.Events() {
-		showCardEvent(ev, m.Till)
-		if ev.Kind == cardreader.CardPresent {
-			break
-		}
-	}
-	w := m.Till.Window()
-	keys := func(names ...fyne.KeyName) {
-		for _, k := range names {
-			w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
-		}
-	}
-	typed := func(s string) {
-		for _, r := range s {
-			w.Canvas().Focused().TypedRune(r)
-		}
-	}
-	typed("2*5449000000996")
-	keys(fyne.KeyReturn, fyne.KeyF12)
-	typed("5")
-	keys(fyne.KeyF8)     // ¥5.00 of ¥6.00 from the prepaid balance
-	keys(fyne.KeyReturn) // the rest, ¥1.00, in cash
-	var texts []string
-	for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
-		if l, ok := o.(*widget.Label); ok && l.Visible() {
-			texts = append(texts, l.Text)
-		}
-	}
-	all := strings.Join(texts, " | ")
-	if !strings.Contains(all, "Paid. Change ¥0.00 · receipt T01-000001") || !strings.Contains(all, "Card reader simulated: connected") {
-		t.Fatalf("the till shows: %s", all)
-	}
-	sale, err := m.Store.SaleByReceipt(ctx, "T01-000001")
-	if err != nil || sale.Member == nil || sale.Member.Number != "M000001" || len(sale.Tenders) != 2 ||
-		sale.Tenders[0].Kind != app.TenderPrepaid || sale.Tenders[0].Amount.Minor() != 500 || sale.Tenders[1].Kind != app.TenderCash {
-		t.Fatalf("stored sale: %+v, %v", sale, err)
-	}
-	if after, _ := m.Store.MemberByNumber(ctx, "M000001"); !after.Balance.IsZero() || after.Points != 6 {
-		t.Errorf("the demo member after paying: %+v", after)
-	}
-}
-
 // report -pdf writes the day (in Chinese with -lang zh-Hans) or a range as a PDF that pdftotext reads back.
 func TestReportPDF(t *testing.T) {
 	t.Setenv("LANGUAGE", "")
@@ -528,7 +220,7 @@ func TestReportPDF(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
 	ctx := context.Background()
-	st, err := openStore(ctx, db)
+	st, err := till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -631,7 +323,7 @@ func TestReportCommands(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	ctx := context.Background()
-	st, err := openStore(ctx, db)
+	st, err := till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -704,22 +396,6 @@ func TestReportCommands(t *testing.T) {
 	}
 }
 
-// createOwner does what the first run asks of the shop: it types the owner's name and PIN twice into the
-// sign-in screen, which then gives way to the sale screen.
-func createOwner(t *testing.T, m *Main) {
-	t.Helper()
-	c := m.Till.Window().Canvas()
-	for _, step := range []string{"Olivia", "1234", "1234"} {
-		for _, r := range step {
-			c.Focused().TypedRune(r)
-		}
-		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	}
-	if s := m.Checkout.Session(); s == nil || s.Name() != "Olivia" || s.User().Role != app.RoleOwner {
-		t.Fatalf("after creating the owner the session is %+v", s)
-	}
-}
-
 // The owner's commands for staff: add with the PIN on standard input, list, change, and a wrong use.
 func TestUserCommands(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "u.db")
@@ -754,12 +430,12 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("user-set active = %d %q", code, errOut)
 	}
 	// The till signs in with the PIN the command hashed, peppered with the same till.key.
-	st, err := openStore(context.Background(), db)
+	st, err := till.OpenStore(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	pins, err := tillPINs(db, app.DefaultSecurity())
+	pins, err := till.SecretsOf(db).PINs(app.DefaultSecurity())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -779,7 +455,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
 		t.Fatal(errOut)
 	}
-	st, err := openStore(context.Background(), db) // the till, running
+	st, err := till.OpenStore(context.Background(), db) // the till, running
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -817,30 +493,6 @@ func TestAutostart(t *testing.T) {
 	}
 	if code, _, errOut := cli("autostart", "maybe"); code != 1 || !strings.Contains(errOut, "on or off") {
 		t.Errorf("autostart maybe = %d %q", code, errOut)
-	}
-}
-
-// TestDemoTillPrintsToTheSimulatedPrinter: a demo till with no printer writes each receipt's ESC/POS bytes
-// to receipts.escpos beside the database, kicks the drawer for cash and shows the receipt on screen.
-func TestDemoTillPrintsToTheSimulatedPrinter(t *testing.T) {
-	m := demoTill(t)
-	if m.SimPrinter == nil || m.Printer == nil {
-		t.Fatal("a demo till has no simulated printer")
-	}
-	w := m.Till.Window()
-	for _, r := range "5449000000996" {
-		w.Canvas().Focused().TypedRune(r)
-	}
-	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyF12, fyne.KeyReturn} {
-		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
-	}
-	path := filepath.Join(filepath.Dir(m.Store.Path()), "receipts.escpos")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(b, []byte("T01-000001")) || !bytes.Contains(b, []byte("Demo Corner Shop")) || m.SimPrinter.DrawerKicks() != 1 {
-		t.Errorf("receipts.escpos: %d bytes, %d drawer kicks", len(b), m.SimPrinter.DrawerKicks())
 	}
 }
 
@@ -941,7 +593,7 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 		t.Errorf("the catalog changed in a round trip:\n%s\n%s", catalog, b)
 	}
 	ctx := context.Background()
-	st2, err := openStore(ctx, db2)
+	st2, err := till.OpenStore(ctx, db2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1015,7 +667,7 @@ func TestFailedBackupsLeaveNothingBehind(t *testing.T) {
 func sellForCash(t *testing.T, db string, codes ...string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := openStore(ctx, db)
+	st, err := till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

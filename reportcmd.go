@@ -17,7 +17,7 @@ import (
 	"checkout/app"
 	"checkout/app/money"
 	"checkout/app/reportpdf"
-	"checkout/store"
+	"checkout/till"
 )
 
 // reportCommands are the reporting commands: see usage.
@@ -27,7 +27,7 @@ var reportCommands = map[string]bool{"report": true, "export-sales": true, "x-re
 const dateLayout = "2006-01-02"
 
 // runReportCommand prints the day's figures, the X and Z reports, and exports sales.
-func runReportCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
+func runReportCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
 	switch command {
 	case "report":
 		return dayReport(ctx, st, args, stdout)
@@ -75,7 +75,7 @@ func period(s app.DaySummary) string {
 
 // dayReport prints a day's summary beside the same weekday last week's, or the days -from to -to (both
 // included) on their own, as text, CSV or a PDF file.
-func dayReport(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+func dayReport(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	day := fs.String("day", "", "the day, YYYY-MM-DD (default today)")
@@ -153,7 +153,7 @@ func dayReport(ctx context.Context, st *store.Store, args []string, stdout io.Wr
 
 // writeReportPDF writes sum (beside last when not nil) and its anomalies to file in the -lang language, in
 // the system's fonts. A file half written is removed.
-func writeReportPDF(ctx context.Context, st *store.Store, file string, sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) error {
+func writeReportPDF(ctx context.Context, st *till.Store, file string, sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) error {
 	font, latin, err := reportpdf.LoadFonts()
 	if err != nil {
 		return err
@@ -327,7 +327,7 @@ func writeCSV(w io.Writer, rows, last []reportRow) error {
 }
 
 // exportSales writes one CSV row per sold line of the days -from to -to (both included), as it reads them.
-func exportSales(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+func exportSales(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export-sales", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fromDay := fs.String("from", "", "first day, YYYY-MM-DD")

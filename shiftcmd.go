@@ -11,7 +11,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
-	"checkout/store"
+	"checkout/till"
 )
 
 // shiftCommands are the cashier shift commands: see usage.
@@ -19,7 +19,7 @@ var shiftCommands = map[string]bool{"shift": true, "shift-open": true, "cash-in"
 
 // runShiftCommand opens, shows and closes the till's shift and moves cash in and out of its drawer, as
 // the user named by $USER.
-func runShiftCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
+func runShiftCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
 	set, err := st.Settings(ctx)
 	if err != nil {
 		return err

@@ -7,12 +7,12 @@ import (
 	"io"
 	"time"
 
-	"checkout/store"
+	"checkout/till"
 	"checkout/till/simulate"
 )
 
 // simulateCommand is `checkout simulate [-sales N] [-rate R] [-seed S]` (simulate.Run).
-func simulateCommand(ctx context.Context, st *store.Store, args []string, stdout, stderr io.Writer) error {
+func simulateCommand(ctx context.Context, st *till.Store, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var opt simulate.Options

@@ -10,14 +10,14 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
-	"checkout/store"
+	"checkout/till"
 )
 
 // stockCommands are the stock and price commands: see usage.
 var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive": true, "adjust": true, "transfer": true, "reorder-point": true, "set-price": true}
 
 // runStockCommand looks stock up and records deliveries and adjustments from the command line.
-func runStockCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
+func runStockCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
 	inv := app.NewInventory(st, time.Now)
 	by := cliSession()
 	user := by.Name()
@@ -131,7 +131,7 @@ func runStockCommand(ctx context.Context, st *store.Store, command string, args 
 	return nil
 }
 
-func printStock(ctx context.Context, st *store.Store, p app.Product, stdout io.Writer) error {
+func printStock(ctx context.Context, st *till.Store, p app.Product, stdout io.Writer) error {
 	levels, err := st.StockLevels(ctx, []int64{p.ID})
 	if err != nil || len(levels) != 1 {
 		return err
@@ -142,7 +142,7 @@ func printStock(ctx context.Context, st *store.Store, p app.Product, stdout io.W
 }
 
 // findProduct finds a product by barcode, else by exact SKU.
-func findProduct(ctx context.Context, st *store.Store, code string) (app.Product, error) {
+func findProduct(ctx context.Context, st *till.Store, code string) (app.Product, error) {
 	p, err := st.ProductByBarcode(ctx, code)
 	if err == nil || !errors.Is(err, app.ErrUnknownBarcode) {
 		return p, err

@@ -21,6 +21,7 @@ import (
 	"checkout/app/money"
 	"checkout/app/tillkey"
 	"checkout/hq/hqtest"
+	"checkout/till"
 )
 
 // A till enrols with a one-time code, keeps its token in a private file (not in its database), and
@@ -47,11 +48,11 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	if c, out, errOut := cli("-db", db, "enrol", "-ca", ca, h.URL, code); c != 0 || !strings.Contains(out, "enrolled as till T01 of shop north") {
 		t.Fatalf("enrol: %d %s %s", c, out, errOut)
 	}
-	info, err := os.Stat(filepath.Join(dir, tokenFile))
+	info, err := os.Stat(filepath.Join(dir, "sync.token"))
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("token file: %v %v", info, err)
 	}
-	token, _ := os.ReadFile(filepath.Join(dir, tokenFile))
+	token, _ := os.ReadFile(filepath.Join(dir, "sync.token"))
 	dbBytes, _ := os.ReadFile(db)
 	if len(token) < 20 || strings.Contains(string(dbBytes), string(token)) {
 		t.Fatal("the token is missing, or kept in the database")
@@ -59,7 +60,7 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	if c, _, errOut := cli("-db", db, "seed-demo"); c != 0 {
 		t.Fatal(errOut)
 	}
-	st, err := openStore(ctx, db)
+	st, err := till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	if c, out, errOut := cli("-db", db, "sync"); c != 0 || !strings.Contains(out, "downloaded 1 products and 0 members") {
 		t.Fatalf("sync down: %d %q %s", c, out, errOut)
 	}
-	st, err = openStore(ctx, db)
+	st, err = till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 
 	// The till running: its worker uploads each sale as it is made, well before its 10 s idle look. (No
 	// commands from here on: each sets the translations the running till's status bar reads.)
-	m, err := Open(ctx, Config{DBPath: db})
+	m, err := till.Open(ctx, till.Config{DBPath: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestEnrolIntoAnotherShop(t *testing.T) {
 	if c, out, errOut := run("sync"); c != 0 || !strings.Contains(out, "downloaded 1 products and 1 members") {
 		t.Fatalf("sync: %d %s %s", c, out, errOut)
 	}
-	st, err := openStore(ctx, db)
+	st, err := till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func TestEnrolIntoAnotherShop(t *testing.T) {
 	if c, out, errOut := run("enrol", "-ca", ca, "-force", h.URL, southCode); c != 0 || !strings.Contains(out, "left shop north") {
 		t.Fatalf("enrol into south: %d %s %s", c, out, errOut)
 	}
-	st, err = openStore(ctx, db)
+	st, err = till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +233,7 @@ func TestEnrolIntoAnotherShop(t *testing.T) {
 	if c, out, errOut := run("sync"); c != 0 || !strings.Contains(out, "uploaded 0 documents; 0 pending") || !strings.Contains(out, "downloaded 1 products and 0 members") {
 		t.Fatalf("sync with south: %d %s %s", c, out, errOut)
 	}
-	st, err = openStore(ctx, db)
+	st, err = till.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +285,7 @@ func TestVerifyJournalComparesWithTheHeadOffice(t *testing.T) {
 	if c != 0 || !strings.Contains(out, "head office: matches the head office's copy from row") {
 		t.Fatalf("verify-journal: %d %s %s", c, out, errOut)
 	}
-	secret, _, err := tillKey(db)
+	secret, _, err := till.SecretsOf(db).TillKey()
 	if err != nil {
 		t.Fatal(err)
 	}

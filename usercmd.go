@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"checkout/app"
-	"checkout/store"
+	"checkout/till"
 )
 
 // userCommands manage the staff: see usage. They act with the owner's rights (cliSession), so a shop
@@ -22,12 +22,12 @@ var userCommands = map[string]bool{"users": true, "user-add": true, "user-set": 
 // stdin is where PINs are read from; tests replace it.
 var stdin io.Reader = os.Stdin
 
-func runUserCommand(ctx context.Context, st *store.Store, command string, args []string, stdout io.Writer) error {
+func runUserCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
 	set, err := st.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	pins, err := tillPINs(st.Path(), set.Security)
+	pins, err := st.Secrets.PINs(set.Security)
 	if err != nil {
 		return err
 	}

@@ -9,14 +9,14 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"checkout/store"
+	"checkout/till"
 )
 
 // pastZReports lists the stored Z reports (`z-reports [N]`) or prints one as it was stored
 // (`z-reports T01-Z0001`): a closed day is read back, never recomputed. The journal head beside it is its
 // journal row as the journal holds it now: compared with the one printed on the day, it shows whether
 // the journal was rewritten since.
-func pastZReports(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+func pastZReports(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
 	if len(args) > 1 {
 		return errors.New("z-reports takes at most one argument: how many to list, or a Z number")
 	}
