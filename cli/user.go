@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,14 +14,10 @@ import (
 	"checkout/till"
 )
 
-// userCommands manage the staff: see usage. They act with the owner's rights (cliSession), so a shop
-// whose owner forgot their PIN can set a new one at the till's computer.
-var userCommands = map[string]bool{"users": true, "user-add": true, "user-set": true}
-
-// stdin is where PINs are read from; tests replace it.
-var stdin io.Reader = os.Stdin
-
-func runUserCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
+// userCommand manages the staff: users, user-add and user-set. It acts with the owner's rights
+// (cliSession), so a shop whose owner forgot their PIN can set a new one at the till's computer.
+func userCommand(ctx context.Context, st *till.Store, call *call) error {
+	command, args, stdout := call.name, call.args, call.stdout
 	set, err := st.Settings(ctx)
 	if err != nil {
 		return err
@@ -60,7 +55,7 @@ func runUserCommand(ctx context.Context, st *till.Store, command string, args []
 		if err != nil {
 			return err
 		}
-		pin, err := readPIN()
+		pin, err := readPIN(call.stdin)
 		if err != nil {
 			return err
 		}
@@ -83,7 +78,7 @@ func runUserCommand(ctx context.Context, st *till.Store, command string, args []
 			}
 			c.Role = &role
 		case what == "pin" && len(args) == 2:
-			pin, err := readPIN()
+			pin, err := readPIN(call.stdin)
 			if err != nil {
 				return err
 			}
@@ -114,7 +109,7 @@ func runUserCommand(ctx context.Context, st *till.Store, command string, args []
 }
 
 // readPIN reads a PIN from the first line of standard input, so it stays out of the shell's history.
-func readPIN() (string, error) {
+func readPIN(stdin io.Reader) (string, error) {
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -14,12 +14,10 @@ import (
 	"checkout/till"
 )
 
-// shiftCommands are the cashier shift commands: see usage.
-var shiftCommands = map[string]bool{"shift": true, "shift-open": true, "cash-in": true, "cash-out": true, "shift-close": true}
-
-// runShiftCommand opens, shows and closes the till's shift and moves cash in and out of its drawer, as
+// shiftCommand opens, shows and closes the till's shift and moves cash in and out of its drawer, as
 // the user named by $USER.
-func runShiftCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
+func shiftCommand(ctx context.Context, st *till.Store, call *call) error {
+	command, args, stdout := call.name, call.args, call.stdout
 	set, err := st.Settings(ctx)
 	if err != nil {
 		return err

@@ -1,8 +1,10 @@
-package main
+package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,53 +22,45 @@ import (
 	"checkout/till"
 )
 
-// reportCommands are the reporting commands: see usage.
-var reportCommands = map[string]bool{"report": true, "export-sales": true, "x-report": true, "z-report": true}
-
 // dateLayout is how report days are typed: YYYY-MM-DD, local time.
 const dateLayout = "2006-01-02"
 
-// runReportCommand prints the day's figures, the X and Z reports, and exports sales.
-func runReportCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
-	switch command {
-	case "report":
-		return dayReport(ctx, st, args, stdout)
-	case "export-sales":
-		return exportSales(ctx, st, args, stdout)
-	case "x-report":
-		if len(args) != 0 {
-			return errors.New("x-report takes no arguments")
-		}
-		sum, err := st.XReport(ctx, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "X report (nothing stored), %s\n", period(sum))
-		anomalies, err := st.Anomalies(ctx, sum)
-		if err != nil {
-			return err
-		}
-		return writeRows(stdout, append(summaryRows(sum), anomalyRows(anomalies)...), nil)
-	case "z-report":
-		if len(args) != 0 {
-			return errors.New("z-report takes no arguments")
-		}
-		z, err := st.CloseDay(ctx, time.Now(), cliSession().Name())
-		if err != nil {
-			return err
-		}
-		by := ""
-		if z.User != "" {
-			by = " by " + z.User
-		}
-		fmt.Fprintf(stdout, "Z report %s (stored and journaled)%s, %s\njournal head %s\n", z.No, by, period(z.Summary), z.Head)
-		anomalies, err := st.Anomalies(ctx, z.Summary)
-		if err != nil {
-			return fmt.Errorf("the Z report is stored, but its anomalies: %w", err)
-		}
-		return writeRows(stdout, append(summaryRows(z.Summary), anomalyRows(anomalies)...), nil)
+// xReport prints the figures since the last Z report, storing nothing.
+func xReport(ctx context.Context, st *till.Store, c *call) error {
+	if len(c.args) != 0 {
+		return errors.New("x-report takes no arguments")
 	}
-	return nil
+	sum, err := st.XReport(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "X report (nothing stored), %s\n", period(sum))
+	anomalies, err := st.Anomalies(ctx, sum)
+	if err != nil {
+		return err
+	}
+	return writeRows(c.stdout, append(summaryRows(sum), anomalyRows(anomalies)...), nil)
+}
+
+// zReport closes the day: the figures since the last Z report, stored and journaled, then printed.
+func zReport(ctx context.Context, st *till.Store, c *call) error {
+	if len(c.args) != 0 {
+		return errors.New("z-report takes no arguments")
+	}
+	z, err := st.CloseDay(ctx, time.Now(), cliSession().Name())
+	if err != nil {
+		return err
+	}
+	by := ""
+	if z.User != "" {
+		by = " by " + z.User
+	}
+	fmt.Fprintf(c.stdout, "Z report %s (stored and journaled)%s, %s\njournal head %s\n", z.No, by, period(z.Summary), z.Head)
+	anomalies, err := st.Anomalies(ctx, z.Summary)
+	if err != nil {
+		return fmt.Errorf("the Z report is stored, but its anomalies: %w", err)
+	}
+	return writeRows(c.stdout, append(summaryRows(z.Summary), anomalyRows(anomalies)...), nil)
 }
 
 func period(s app.DaySummary) string {
@@ -75,7 +69,8 @@ func period(s app.DaySummary) string {
 
 // dayReport prints a day's summary beside the same weekday last week's, or the days -from to -to (both
 // included) on their own, as text, CSV or a PDF file.
-func dayReport(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
+func dayReport(ctx context.Context, st *till.Store, c *call) error {
+	args, stdout := c.args, c.stdout
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	day := fs.String("day", "", "the day, YYYY-MM-DD (default today)")
@@ -327,7 +322,8 @@ func writeCSV(w io.Writer, rows, last []reportRow) error {
 }
 
 // exportSales writes one CSV row per sold line of the days -from to -to (both included), as it reads them.
-func exportSales(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
+func exportSales(ctx context.Context, st *till.Store, c *call) error {
+	args, stdout := c.args, c.stdout
 	fs := flag.NewFlagSet("export-sales", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fromDay := fs.String("from", "", "first day, YYYY-MM-DD")
@@ -379,12 +375,41 @@ func exportSales(ctx context.Context, st *till.Store, args []string, stdout io.W
 	return nil
 }
 
-// cliSession is who a command acts as: the operating-system user, with the owner's rights, because
-// whoever can run commands on the till's computer can open its database anyway (app.SystemSession).
-func cliSession() *app.Session {
-	name := os.Getenv("USER")
-	if name == "" {
-		name = os.Getenv("USERNAME") // Windows
+// pastZReports lists the stored Z reports (`z-reports [N]`) or prints one as it was stored
+// (`z-reports T01-Z0001`): a closed day is read back, never recomputed. The journal head beside it is its
+// journal row as the journal holds it now: compared with the one printed on the day, it shows whether
+// the journal was rewritten since.
+func pastZReports(ctx context.Context, st *till.Store, c *call) error {
+	args, stdout := c.args, c.stdout
+	if len(args) > 1 {
+		return errors.New("z-reports takes at most one argument: how many to list, or a Z number")
 	}
-	return app.SystemSession(name)
+	limit := 30
+	if len(args) == 1 {
+		if _, err := fmt.Sscan(args[0], &limit); err != nil || limit <= 0 {
+			z, err := st.ZReportByNo(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Z report %s by %s, %s to %s, as stored; journal head %s:\n", z.No, z.User,
+				z.From.Local().Format("2006-01-02 15:04"), z.To.Local().Format("2006-01-02 15:04"), z.Head)
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, []byte(z.Document), "", "  "); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(stdout, pretty.String())
+			return err
+		}
+	}
+	zs, err := st.ZReports(ctx, limit)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "Z\tFROM\tTO\tSALES\tREVENUE\tREFUNDS\tCASH EXPECTED\tBY\tJOURNAL HEAD\t")
+	for _, z := range zs {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", z.No, z.From.Local().Format("2006-01-02 15:04"),
+			z.To.Local().Format("2006-01-02 15:04"), z.Sales, z.Revenue.Decimal(), z.RefundTotal.Decimal(), z.CashExpected.Decimal(), z.User, z.Head)
+	}
+	return w.Flush()
 }

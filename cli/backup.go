@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -16,7 +16,8 @@ import (
 
 // backupCommand copies the database to a new file while the till runs and checks the copy; -encrypt
 // seals it with a passphrase read from standard input (age, scrypt), so the copy can travel.
-func backupCommand(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
+func backupCommand(ctx context.Context, st *till.Store, c *call) error {
+	args, stdout := c.args, c.stdout
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	encrypt := fs.Bool("encrypt", false, "")
@@ -25,39 +26,41 @@ func backupCommand(ctx context.Context, st *till.Store, args []string, stdout io
 	}
 	path := fs.Arg(0)
 	if !*encrypt {
-		c, err := st.Backup(ctx, path)
+		checked, err := st.Backup(ctx, path)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "backed up to %s: %d sales, %d journal rows verified%s\n", path, c.Sales, c.JournalRows, lastSale(c.LastSale))
+		fmt.Fprintf(stdout, "backed up to %s: %d sales, %d journal rows verified%s\n", path, checked.Sales, checked.JournalRows, lastSale(checked.LastSale))
 		return nil
 	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup: %s exists: choose a new file name", path)
 	}
-	passphrase, err := readPassphrase()
+	passphrase, err := readPassphrase(c.stdin)
 	if err != nil {
 		return err
 	}
-	c, err := st.BackupSealed(ctx, path, passphrase)
+	checked, err := st.BackupSealed(ctx, path, passphrase)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up to %s, encrypted: %d sales, %d journal rows verified%s\n", path, c.Sales, c.JournalRows, lastSale(c.LastSale))
+	fmt.Fprintf(stdout, "backed up to %s, encrypted: %d sales, %d journal rows verified%s\n", path, checked.Sales, checked.JournalRows, lastSale(checked.LastSale))
 	return nil
 }
 
 // restoreCommand replaces the database with a checked backup; an encrypted one is opened with the
 // passphrase from standard input first.
-func restoreCommand(ctx context.Context, cfg till.Config, args []string, stdout io.Writer) error {
+func restoreCommand(ctx context.Context, c *call) error {
+	cfg, args, stdout := c.cfg, c.args, c.stdout
 	if len(args) != 1 {
 		return errors.New("restore takes FILE (an encrypted backup's passphrase is read from standard input)")
 	}
-	c, kept, err := till.Restore(ctx, cfg.DBPath, args[0], readPassphrase)
+	// Not through withStore: the database to replace must not be open, by this process either.
+	checked, kept, err := till.Restore(ctx, cfg.DBPath, args[0], func() (string, error) { return readPassphrase(c.stdin) })
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s from %s: %d sales, %d journal rows verified%s\n", cfg.DBPath, args[0], c.Sales, c.JournalRows, lastSale(c.LastSale))
+	fmt.Fprintf(stdout, "restored %s from %s: %d sales, %d journal rows verified%s\n", cfg.DBPath, args[0], checked.Sales, checked.JournalRows, lastSale(checked.LastSale))
 	if kept != "" {
 		fmt.Fprintf(stdout, "the database it replaced is kept as %s\n", kept)
 	}
@@ -73,7 +76,7 @@ func lastSale(at time.Time) string {
 }
 
 // readPassphrase reads a passphrase from the first line of standard input.
-func readPassphrase() (string, error) {
+func readPassphrase(stdin io.Reader) (string, error) {
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -13,11 +13,9 @@ import (
 	"checkout/till"
 )
 
-// stockCommands are the stock and price commands: see usage.
-var stockCommands = map[string]bool{"stock": true, "low-stock": true, "receive": true, "adjust": true, "transfer": true, "reorder-point": true, "set-price": true}
-
-// runStockCommand looks stock up and records deliveries and adjustments from the command line.
-func runStockCommand(ctx context.Context, st *till.Store, command string, args []string, stdout io.Writer) error {
+// stockCommand looks stock up and records deliveries and adjustments from the command line.
+func stockCommand(ctx context.Context, st *till.Store, c *call) error {
+	command, args, stdout := c.name, c.args, c.stdout
 	inv := app.NewInventory(st, time.Now)
 	by := cliSession()
 	user := by.Name()

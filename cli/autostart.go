@@ -1,9 +1,9 @@
-package main
+package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,7 +13,8 @@ import (
 // autostart turns starting the till at login on or off for the user running it: an XDG autostart entry
 // on Linux and the BSDs, a command file in the Startup folder on Windows. The till starts with -kiosk
 // and the database it was set up with.
-func autostart(args []string, stdout io.Writer) error {
+func autostart(_ context.Context, c *call) error {
+	args, stdout := c.args, c.stdout
 	if len(args) != 1 || (args[0] != "on" && args[0] != "off") {
 		return errors.New("autostart takes on or off")
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -13,10 +13,21 @@ import (
 	"checkout/till"
 )
 
+// seedDemo adds the demo catalog (till.Store.SeedDemo).
+func seedDemo(ctx context.Context, st *till.Store, c *call) error {
+	n, err := st.SeedDemo(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "added %d demo products to %s\n", n, st.Path())
+	return nil
+}
+
 // importCatalog checks a catalog file and, with -apply, adds its good rows (app.CheckCatalog). Without
 // -apply it is a dry run: every bad row is listed with its line and reason and nothing changes. With bad
 // rows, -apply adds only the good ones; it never adds half a file silently.
-func importCatalog(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
+func importCatalog(ctx context.Context, st *till.Store, c *call) error {
+	args, stdout := c.args, c.stdout
 	fs := flag.NewFlagSet("import-catalog", flag.ContinueOnError)
 	apply := fs.Bool("apply", false, "add the good rows (without it: check only)")
 	fs.SetOutput(io.Discard)
@@ -64,7 +75,8 @@ func catalogFile(path string) (app.CatalogFile, error) {
 }
 
 // exportCatalog writes the catalog as UTF-8 CSV to the file named, or to stdout.
-func exportCatalog(ctx context.Context, st *till.Store, args []string, stdout io.Writer) error {
+func exportCatalog(ctx context.Context, st *till.Store, c *call) error {
+	args, stdout := c.args, c.stdout
 	if len(args) > 1 {
 		return errors.New("export-catalog takes [FILE]")
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -20,17 +20,6 @@ import (
 	"checkout/app/barcode"
 	"checkout/till"
 )
-
-// childArgs, when set, makes the test binary run the checkout command line instead of the tests: the
-// crash tests start it as a child process they can kill.
-const childArgs = "CHECKOUT_TEST_CHILD_ARGS"
-
-func TestMain(m *testing.M) {
-	if args := os.Getenv(childArgs); args != "" {
-		os.Exit(run(strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
 
 // crashRounds is how many times the crash test kills the simulator: a few in make test, 100 in make soak.
 func crashRounds() int {
