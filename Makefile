@@ -59,9 +59,12 @@ build: deps
 run: build deps-run
 	./$(BIN) $(ARGS)
 
+# test also checks the layers with go list (.ci/layers): app/ pure, ui/ and cli/ never reaching the
+# database but through till/, store/ knowing no screens or devices; and that all but main builds without cgo.
 test: deps
 	@./.ci/apt-install $(TEST_PACKAGES)
 	$(GO) vet ./...
+	GO="$(GO)" ./.ci/layers
 	$(GO) tool staticcheck ./...
 	$(GO) test -race -count=1 ./...
 	# Large-file tests at full size, and the killed import: under the race detector SQLite is too slow for them.
