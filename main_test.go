@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -33,5 +36,56 @@ func TestVersionIsFyneAppTOMLs(t *testing.T) {
 	version := strings.TrimSpace(strings.TrimPrefix(out.String(), "checkout "))
 	if version == "" || !strings.Contains(fyneAppTOML, `Version = "`+version+`"`) {
 		t.Errorf("checkout version printed %q: not FyneApp.toml's", out.String())
+	}
+}
+
+// README's "Code layout" has a line for every folder of the tree, and a folder for every line: testdata/
+// folders and the build's outputs that .gitignore names (/bin/, /dist/, …) aside.
+func TestCodeLayoutIsTheTree(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, layout, ok := strings.Cut(string(b), "\n## Code layout\n")
+	if !ok {
+		t.Fatal(`README has no "## Code layout" section`)
+	}
+	_, layout, _ = strings.Cut(layout, "\n```\n")
+	layout, _, _ = strings.Cut(layout, "\n```\n")
+	described := map[string]bool{}
+	for _, line := range strings.Split(layout, "\n") {
+		path, _, _ := strings.Cut(line, " ")
+		if dir, ok := strings.CutSuffix(path, "/"); ok {
+			described[dir] = true
+		} else if _, err := os.Stat(path); err != nil {
+			t.Errorf("README's code layout names %s: %v", path, err)
+		}
+	}
+	ignored := map[string]bool{".git": true}
+	gitignore, _ := os.ReadFile(".gitignore")
+	for _, line := range strings.Split(string(gitignore), "\n") {
+		if dir, ok := strings.CutPrefix(strings.TrimSuffix(line, "/"), "/"); ok {
+			ignored[dir] = true
+		}
+	}
+	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case !d.IsDir() || path == ".":
+			return nil
+		case ignored[path] || d.Name() == "testdata":
+			return filepath.SkipDir
+		case !described[path]:
+			t.Errorf("README's code layout has no line for %s/", path)
+		}
+		delete(described, path)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir := range described {
+		t.Errorf("README's code layout names %s/, which is not in the tree", dir)
 	}
 }
