@@ -15,14 +15,20 @@ func ParseUSBConfig(get func(key string) string) (USBConfig, error) {
 	usb := USBConfig{}
 	for key, field := range map[string]*uint16{"cardreader.vid": &usb.VID, "cardreader.pid": &usb.PID} {
 		if v := get(key); v != "" {
-			n, err := strconv.ParseUint(strings.TrimPrefix(v, "0x"), 16, 16)
+			n, err := parseUSBID(v)
 			if err != nil {
 				return USBConfig{}, fmt.Errorf("%s %q: a hexadecimal USB ID such as 072f", key, v)
 			}
-			*field = uint16(n)
+			*field = n
 		}
 	}
 	return usb, nil
+}
+
+// parseUSBID reads a vendor or product ID in hexadecimal, with or without 0x: 072f.
+func parseUSBID(s string) (uint16, error) {
+	n, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 16)
+	return uint16(n), err
 }
 
 // CheckSetting refuses a cardreader.* setting the card reader could not use, or one this system does not
@@ -30,7 +36,7 @@ func ParseUSBConfig(get func(key string) string) (USBConfig, error) {
 func CheckSetting(key, value string) error {
 	switch key {
 	case "cardreader.vid", "cardreader.pid":
-		if _, err := strconv.ParseUint(strings.TrimPrefix(value, "0x"), 16, 16); err != nil && value != "" {
+		if _, err := parseUSBID(value); err != nil && value != "" {
 			return fmt.Errorf("%w: %s %q: a hexadecimal USB ID such as 072f", app.ErrInvalidSetting, key, value)
 		}
 	case "cardreader.mode":

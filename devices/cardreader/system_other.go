@@ -11,9 +11,5 @@ func settingKeys() []string { return []string{"cardreader.vid", "cardreader.pid"
 // OpenSystem opens the real card reader the way this system reaches it: on Linux and the BSDs a USB CCID
 // reader through libusb, usb picking which.
 func OpenSystem(_ func(key string) string, usb USBConfig) (Source, error) {
-	r, err := OpenUSB(Config{Name: "USB"}, usb)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	return openUSBSource(usb)
 }

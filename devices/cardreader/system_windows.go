@@ -16,11 +16,7 @@ func settingKeys() []string {
 // CCID reader through libusb instead, usb picking which, for a reader that was given the WinUSB driver.
 func OpenSystem(get func(key string) string, usb USBConfig) (Source, error) {
 	if get("cardreader.mode") == "usb" {
-		r, err := OpenUSB(Config{Name: "USB"}, usb)
-		if err != nil {
-			return nil, err
-		}
-		return r, nil
+		return openUSBSource(usb)
 	}
 	r, err := OpenWinSCard(PCSCConfig{Name: "PC/SC", Reader: get("cardreader.pcsc")})
 	if err != nil {
