@@ -38,6 +38,7 @@ func Merge(sources ...Source) Source {
 	return m
 }
 
+// Events delivers every source's events, in the order they arrive.
 func (m *merged) Events() <-chan Event { return m.events }
 
 // Close closes every reader; Events closes once they have.
