@@ -190,3 +190,28 @@ func createOwner(t *testing.T, m *Till) {
 		t.Fatalf("after creating the owner the session is %+v", s)
 	}
 }
+
+// What Open and Start set up is undone last first, once, however often Close is called; every error is
+// reported.
+func TestCleanupsRunLastFirstOnce(t *testing.T) {
+	var c cleanups
+	var order []string
+	for _, name := range []string{"store", "scanners", "sync"} {
+		c.push(func() error {
+			order = append(order, name)
+			if name == "store" {
+				return errors.New("store: closed badly")
+			}
+			return nil
+		})
+	}
+	if err := c.run(); err == nil || err.Error() != "store: closed badly" {
+		t.Errorf("first run: %v", err)
+	}
+	if err := c.run(); err != nil {
+		t.Errorf("second run: %v", err)
+	}
+	if got := strings.Join(order, " "); got != "sync scanners store" {
+		t.Errorf("undone in the order %s", got)
+	}
+}
