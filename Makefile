@@ -59,13 +59,16 @@ build: deps
 run: build deps-run
 	./$(BIN) $(ARGS)
 
+# test also checks the layers with go list (.ci/layers): app/ pure, ui/ and cli/ never reaching the
+# database but through till/, store/ knowing no screens or devices; and that all but main builds without cgo.
 test: deps
 	@./.ci/apt-install $(TEST_PACKAGES)
 	$(GO) vet ./...
+	GO="$(GO)" ./.ci/layers
 	$(GO) tool staticcheck ./...
 	$(GO) test -race -count=1 ./...
 	# Large-file tests at full size, and the killed import: under the race detector SQLite is too slow for them.
-	$(GO) test -count=1 -run 'CatalogRoundTrip|KilledImport' .
+	$(GO) test -count=1 -run 'CatalogRoundTrip|KilledImport' ./cli/
 	$(GO) test -count=1 -run 'HostileCatalogFiles' ./store/
 
 # test-pg is make test with the head office's PostgreSQL tests run on a throwaway cluster, as CI runs it.
@@ -103,7 +106,7 @@ fuzz:
 # soak kills the simulated till 100 times mid-sale and checks every sale it printed, freezes it for
 # power-cut copies, then runs 100,000 simulated sales and prints their rate, commit p50/p99 and memory.
 soak: build
-	CHECKOUT_CRASH_ROUNDS=100 $(GO) test -count=1 -run 'Killed|PowerCut' -v .
+	CHECKOUT_CRASH_ROUNDS=100 $(GO) test -count=1 -run 'Killed|PowerCut' -v ./cli/
 	d=$$(mktemp -d) && ./$(BIN) -db $$d/soak.db seed-demo >/dev/null && \
 		./$(BIN) -db $$d/soak.db simulate -sales 100000 >/dev/null && ./$(BIN) -db $$d/soak.db verify-journal; \
 		status=$$?; rm -rf $$d; exit $$status

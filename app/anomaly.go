@@ -52,8 +52,11 @@ const (
 	AnomalyDiscounts AnomalyKind = "discounts" // discounted sales
 )
 
-// AnomalyKinds are the kinds the anomaly list watches, in order.
-var AnomalyKinds = []AnomalyKind{AnomalyRefunds, AnomalyVoids, AnomalyNoSales, AnomalyDiscounts}
+// AnomalyKinds returns the kinds the anomaly list watches, in order: a new slice each time, so no caller
+// can change another's.
+func AnomalyKinds() []AnomalyKind {
+	return []AnomalyKind{AnomalyRefunds, AnomalyVoids, AnomalyNoSales, AnomalyDiscounts}
+}
 
 // Count returns how many events of kind the row holds.
 func (c CashierTotal) Count(kind AnomalyKind) int64 {
@@ -144,7 +147,7 @@ func FindAnomalies(period, usual []CashierTotal) []Anomaly {
 		if base.Sales < MinHistorySales {
 			base, isShop = shop, true
 		}
-		for _, kind := range AnomalyKinds {
+		for _, kind := range AnomalyKinds() {
 			n, usualN := c.Count(kind), base.Count(kind)
 			if n < AnomalyMinEvents {
 				continue

@@ -19,8 +19,8 @@ const (
 	RoleOwner      Role = "owner"
 )
 
-// Roles lists the roles, least trusted first.
-var Roles = []Role{RoleCashier, RoleSupervisor, RoleOwner}
+// Roles lists the roles, least trusted first: a new slice each time, so no caller can change another's.
+func Roles() []Role { return []Role{RoleCashier, RoleSupervisor, RoleOwner} }
 
 // Permission is a sensitive action. A cashier has none of them and needs a supervisor's approval for
 // each one; a supervisor has all but user management; the owner has all.
@@ -52,7 +52,7 @@ func (r Role) Can(p Permission) bool {
 
 // ParseRole reads a role's name.
 func ParseRole(s string) (Role, error) {
-	for _, r := range Roles {
+	for _, r := range Roles() {
 		if string(r) == strings.ToLower(strings.TrimSpace(s)) {
 			return r, nil
 		}

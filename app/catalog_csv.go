@@ -46,8 +46,12 @@ func (e *CatalogFileError) Error() string {
 	return b.String()
 }
 
-// CatalogColumns is the header export writes and import reads first.
-var CatalogColumns = []string{"sku", "barcode", "name", "name_zh", "category", "unit", "price", "cost", "reorder_point", "tax_class", "active"}
+// CatalogColumns returns the header export writes and import reads first: a new slice each time, so no
+// caller can change another's.
+func CatalogColumns() []string { return slices.Clone(columnNames[:]) }
+
+// columnNames are the columns in order; an array, read per cell without a copy.
+var columnNames = [numColumns]string{"sku", "barcode", "name", "name_zh", "category", "unit", "price", "cost", "reorder_point", "tax_class", "active"}
 
 // The columns of a product as text (productRow), in CatalogColumns' order.
 const (
@@ -131,12 +135,12 @@ func scanCatalog(r io.Reader, enc textEncoding, s Settings, entry func(CatalogEn
 	for i, h := range header {
 		names[i] = fmt.Sprintf("column %d", i+1)
 		if c, ok := catalogColumns[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, utf8BOM)))]; ok {
-			col[c], names[i] = i, CatalogColumns[c]
+			col[c], names[i] = i, columnNames[c]
 		}
 	}
 	for _, need := range []int{colSKU, colBarcode, colName, colUnit, colPrice, colTaxClass} {
 		if col[need] < 0 {
-			return fmt.Errorf("catalog header: no %q column", CatalogColumns[need])
+			return fmt.Errorf("catalog header: no %q column", columnNames[need])
 		}
 	}
 	seen := codeLines{}
@@ -235,7 +239,7 @@ type productRow [numColumns]string
 // checked as text first (checkText), so no reason quotes more of a cell than its column may hold.
 func (r *productRow) entry(s Settings) (CatalogEntry, string) {
 	for c, text := range r {
-		if err := checkText(CatalogColumns[c], text, columnRunes[c]); err != nil {
+		if err := checkText(columnNames[c], text, columnRunes[c]); err != nil {
 			return CatalogEntry{}, err.Error()
 		}
 	}

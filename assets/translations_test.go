@@ -13,16 +13,17 @@ import (
 	"fyne.io/fyne/v2/lang"
 )
 
-// usedKeys returns every string literal passed to lang.L in the UI and main package, and to the PDF
-// report's tr (app/reportpdf cannot import Fyne: its caller hands it lang.L).
+// usedKeys returns every string literal passed to lang.L in the UI, the till's wiring and the command
+// line, and to the PDF report's tr (app/reportpdf cannot import Fyne: its caller hands it lang.L).
 func usedKeys(t *testing.T) map[string]string {
 	t.Helper()
 	files, _ := filepath.Glob("../ui/*.go")
-	files = append(files, "../main.go")
-	pdf, _ := filepath.Glob("../app/reportpdf/*.go")
-	for _, f := range pdf {
-		if !strings.HasSuffix(f, "_test.go") {
-			files = append(files, f)
+	for _, dir := range []string{"../till", "../cli", "../app/reportpdf"} {
+		found, _ := filepath.Glob(dir + "/*.go")
+		for _, f := range found {
+			if !strings.HasSuffix(f, "_test.go") {
+				files = append(files, f)
+			}
 		}
 	}
 	keys := map[string]string{}

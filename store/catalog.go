@@ -171,7 +171,7 @@ func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
 		return 0, err
 	}
 	defer rows.Close()
-	cw, err := app.NewCSVWriter(w, app.CatalogColumns, "price", "cost", "reorder_point")
+	cw, err := app.NewCSVWriter(w, app.CatalogColumns(), "price", "cost", "reorder_point")
 	if err != nil {
 		return 0, err
 	}

@@ -232,7 +232,7 @@ func TestEveryOutboxDocumentPassesTheHeadOfficeChecks(t *testing.T) {
 		}
 		kinds[d.Kind] = true
 	}
-	for _, k := range document.Kinds {
+	for _, k := range document.Kinds() {
 		if !kinds[k] {
 			t.Errorf("no %s document was made", k)
 		}

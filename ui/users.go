@@ -114,7 +114,7 @@ func (pg *usersPage) pick() {
 
 // parseRole reads a role as typed: its name in English or the UI language.
 func parseRole(text string) (app.Role, error) {
-	for _, r := range app.Roles {
+	for _, r := range app.Roles() {
 		if strings.EqualFold(strings.TrimSpace(text), roleName(r)) {
 			return r, nil
 		}

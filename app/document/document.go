@@ -32,8 +32,11 @@ const (
 	KindZReport    = "zreport"
 )
 
-// Kinds are the kinds of document a till uploads, in no particular order.
-var Kinds = []string{KindSale, KindRefund, KindTopUp, KindStock, KindShiftOpen, KindCashIn, KindCashOut, KindShiftClose, KindZReport}
+// Kinds returns the kinds of document a till uploads, in no particular order: a new slice each time, so
+// no caller can change another's.
+func Kinds() []string {
+	return []string{KindSale, KindRefund, KindTopUp, KindStock, KindShiftOpen, KindCashIn, KindCashOut, KindShiftClose, KindZReport}
+}
 
 // Digest returns the hex SHA-256 of a document's JSON: what a journal entry holds to bind the rows the
 // document was built from to the hash chain. Documents are plain strings and numbers, so marshalling

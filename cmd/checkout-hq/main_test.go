@@ -50,7 +50,7 @@ func TestCatalogCommands(t *testing.T) {
 	db := hqtest.PostgresURL(t)
 	hq("-db", db, "shop-add", "north")
 	file := filepath.Join(t.TempDir(), "catalog.csv")
-	csv := strings.Join(app.CatalogColumns, ",") + "\nDRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n"
+	csv := strings.Join(app.CatalogColumns(), ",") + "\nDRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n"
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestCatalogCommands(t *testing.T) {
 		t.Fatalf("catalog-import: %d %s %s", c, out, errOut)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
-	os.WriteFile(bad, []byte(strings.Join(app.CatalogColumns, ",")+"\nX,,X,,,piece,abc,,,standard,yes\n"), 0o600)
+	os.WriteFile(bad, []byte(strings.Join(app.CatalogColumns(), ",")+"\nX,,X,,,piece,abc,,,standard,yes\n"), 0o600)
 	if c, _, errOut := hq("-db", db, "catalog-import", "north", bad); c != 1 || !strings.Contains(errOut, "nothing imported") {
 		t.Fatalf("bad catalog: %d %s", c, errOut)
 	}
@@ -121,7 +121,7 @@ func TestCatalogImportRefusesControlCharactersAndHugeNames(t *testing.T) {
 	db := hqtest.PostgresURL(t)
 	hq("-db", db, "shop-add", "north")
 	file := filepath.Join(t.TempDir(), "catalog.csv")
-	csv := strings.Join(app.CatalogColumns, ",") + "\n" +
+	csv := strings.Join(app.CatalogColumns(), ",") + "\n" +
 		"DRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n" +
 		"DRK-002,4006381333931,Cola\x00,,drinks,piece,3.00,1.80,12,standard,yes\n" +
 		"DRK-003,96385074," + strings.Repeat("x", 201) + ",,drinks,piece,3.00,1.80,12,standard,yes\n"

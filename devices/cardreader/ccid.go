@@ -272,9 +272,9 @@ func ParseNotifySlotChange(msg []byte) ([]SlotChange, error) {
 	return slots, nil
 }
 
-// GetUID is the PC/SC pseudo-APDU GET DATA (PC/SC part 3, 3.2.2.1.3) that asks a contactless reader for
-// the UID of the card in its field.
-var GetUID = []byte{0xFF, 0xCA, 0x00, 0x00, 0x00}
+// GetUID returns the PC/SC pseudo-APDU GET DATA (PC/SC part 3, 3.2.2.1.3) that asks a contactless reader
+// for the UID of the card in its field; a new slice each time, so no caller can change another's.
+func GetUID() []byte { return []byte{0xFF, 0xCA, 0x00, 0x00, 0x00} }
 
 // Errors from the card's answer to GetUID.
 var (

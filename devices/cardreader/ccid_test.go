@@ -29,7 +29,7 @@ func TestCommandBytes(t *testing.T) {
 		{"power on, 1.8 V", IccPowerOn(0, 0, Voltage1V8), hx("62 00000000 00 00 03 00 00")},
 		{"power off", IccPowerOff(0, 2), hx("63 00000000 00 02 00 00 00")},
 		{"get slot status", GetSlotStatus(0, 3), hx("65 00000000 00 03 00 00 00")},
-		{"get UID", XfrBlock(0, 4, 0, 0, GetUID), hx("6F 05000000 00 04 00 00 00 FF CA 00 00 00")},
+		{"get UID", XfrBlock(0, 4, 0, 0, GetUID()), hx("6F 05000000 00 04 00 00 00 FF CA 00 00 00")},
 		{"BWI and level parameter", XfrBlock(2, 5, 0x0A, 0x1234, []byte{1, 2}), hx("6F 02000000 02 05 0A 34 12 01 02")},
 		{"300-byte block", XfrBlock(0, 6, 0, 0, long), append(hx("6F 2C010000 00 06 00 00 00"), long...)},
 	} {
@@ -43,7 +43,7 @@ func TestCommandBytes(t *testing.T) {
 const acrATR = "3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A"
 
 func TestParseReply(t *testing.T) {
-	powerOn, status, getUID := IccPowerOn(0, 1, VoltageAuto), GetSlotStatus(0, 3), XfrBlock(0, 4, 0, 0, GetUID)
+	powerOn, status, getUID := IccPowerOn(0, 1, VoltageAuto), GetSlotStatus(0, 3), XfrBlock(0, 4, 0, 0, GetUID())
 	for _, tt := range []struct {
 		name    string
 		cmd     []byte
@@ -202,7 +202,7 @@ func FuzzParseReply(f *testing.F) {
 	} {
 		f.Add(hx(seed))
 	}
-	commands := [][]byte{IccPowerOn(0, 7, VoltageAuto), GetSlotStatus(0, 7), XfrBlock(0, 7, 0, 0, GetUID), IccPowerOff(0, 7)}
+	commands := [][]byte{IccPowerOn(0, 7, VoltageAuto), GetSlotStatus(0, 7), XfrBlock(0, 7, 0, 0, GetUID()), IccPowerOff(0, 7)}
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		for _, cmd := range commands {
 			r, err := ParseReply(cmd, msg)

@@ -240,7 +240,7 @@ func readPCSCUID(p PCSC, reader string) (string, error) {
 	if err := p.Connect(reader); err != nil {
 		return "", fmt.Errorf("connect to the card in %s: %w", reader, err)
 	}
-	resp, err := p.Transmit(GetUID)
+	resp, err := p.Transmit(GetUID())
 	if derr := p.Disconnect(); err == nil && derr != nil {
 		slog.Debug("PC/SC card reader: disconnect", "reader", reader, "err", derr)
 	}

@@ -283,7 +283,7 @@ func (s *session) readUID() (string, error) {
 	if _, err := s.exchange(IccPowerOn(s.slot, s.nextSeq(), VoltageAuto)); err != nil {
 		return "", err
 	}
-	reply, err := s.exchange(XfrBlock(s.slot, s.nextSeq(), 0, 0, GetUID))
+	reply, err := s.exchange(XfrBlock(s.slot, s.nextSeq(), 0, 0, GetUID()))
 	if err != nil {
 		return "", err
 	}

@@ -11,3 +11,13 @@ type USBConfig struct {
 
 // ErrUSBUnsupported is OpenUSB's error in a build without cgo, which cannot reach libusb.
 var ErrUSBUnsupported = errors.New("cardreader: USB card readers need a build with cgo and libusb")
+
+// openUSBSource opens the USB CCID reader usb picks (OpenUSB) as a Source: nil, never a nil *Reader, when
+// it cannot.
+func openUSBSource(usb USBConfig) (Source, error) {
+	r, err := OpenUSB(Config{Name: "USB"}, usb)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}

@@ -254,7 +254,7 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 			}
 			continue
 		}
-		if !uuidPattern.MatchString(d.ID) || !slices.Contains(document.Kinds, d.Kind) || d.At.IsZero() {
+		if !uuidPattern.MatchString(d.ID) || !slices.Contains(document.Kinds(), d.Kind) || d.At.IsZero() {
 			// Not storable as a document of the shop's: answered, never stored.
 			reply.Rejected = append(reply.Rejected, api.Rejection{ID: d.ID,
 				Reason: fmt.Sprintf("not a document: id %q, kind %q, time %v", d.ID, d.Kind, d.At)})

@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"checkout/app/barcode"
+	"checkout/till"
+)
+
+func TestImportCatalogChecksThenImports(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	file := filepath.Join(dir, "catalog.csv")
+	if err := os.WriteFile(file, []byte("sku,barcode,name,unit,price,tax_class\n"+
+		"NEW-001,6901234567892,Pen,piece,1.00,standard\n"+
+		"NEW-002,5449000000996,Cola again,piece,3.00,standard\n"+ // the demo cola's code
+		"NEW-003,96385074,Gum,piece,-1,standard\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := cli("-db", db, "import-catalog", file)
+	if code != 1 || !strings.Contains(out, "line 3: barcode 5449000000996 is already on product DRK-001") ||
+		!strings.Contains(out, "line 4: negative price") || !strings.Contains(out, "1 good rows, 2 bad") || !strings.Contains(errOut, "nothing imported") {
+		t.Fatalf("dry run = %d\n%s%s", code, out, errOut)
+	}
+	if _, out, _ := cli("-db", db, "stock", "6901234567892"); strings.Contains(out, "NEW-001") {
+		t.Fatal("the dry run imported")
+	}
+	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", file); code != 0 || !strings.Contains(out, "imported 1 products") {
+		t.Fatalf("-apply = %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := cli("-db", db, "stock", "6901234567892"); code != 0 || !strings.Contains(out, "NEW-001 Pen") {
+		t.Fatalf("after -apply: %d %s", code, out)
+	}
+}
+
+// TestCatalogRoundTrip: a 100,000-product catalog exported and imported into an empty till comes back the
+// same, byte for byte when exported again.
+func TestCatalogRoundTrip(t *testing.T) {
+	n := 100_000
+	if testing.Short() || raceEnabled {
+		n = 2_000
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("sku,barcode,name,name_zh,category,unit,price,cost,reorder_point,tax_class,active\n")
+	for i := range n {
+		data := fmt.Sprintf("69%010d", i)
+		fmt.Fprintf(&b, "GEN-%06d,%s,Product %d,商品%d,cat%d,piece,%d.%02d,1.00,%d,standard,yes\n", i, data+string(barcode.CheckDigit(data)), i, i, i%50, 1+i%90, i%100, i%20)
+	}
+	first := filepath.Join(dir, "first.csv")
+	if err := os.WriteFile(first, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, c := filepath.Join(dir, "a.db"), filepath.Join(dir, "c.db")
+	start := time.Now()
+	if code, out, errOut := cli("-db", a, "import-catalog", "-apply", first); code != 0 || !strings.Contains(out, fmt.Sprintf("imported %d products", n)) {
+		t.Fatalf("import = %d\n%s%s", code, out, errOut)
+	}
+	t.Logf("imported %d rows in %v", n, time.Since(start).Round(time.Millisecond))
+	exportA, exportC := filepath.Join(dir, "a.csv"), filepath.Join(dir, "c.csv")
+	if code, _, errOut := cli("-db", a, "export-catalog", exportA); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := cli("-db", c, "import-catalog", "-apply", exportA); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := cli("-db", c, "export-catalog", exportC); code != 0 {
+		t.Fatal(errOut)
+	}
+	x, _ := os.ReadFile(exportA)
+	y, _ := os.ReadFile(exportC)
+	if len(x) == 0 || !bytes.Equal(x, y) {
+		t.Fatalf("the catalog changed in a round trip (%d and %d bytes)", len(x), len(y))
+	}
+	if lines := bytes.Count(x, []byte("\n")); lines != n+1 {
+		t.Fatalf("export has %d lines for %d products", lines, n)
+	}
+}
+
+// TestExportsKeepFormulasOutOfSpreadsheets: product text that a spreadsheet would run as a formula (=, +,
+// -, @) leaves every CSV export with a leading ' (OWASP's CSV injection advice), while amounts, negative
+// ones too, stay numbers; and an exported catalog imports back unchanged, ' and all.
+func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := cli("-db", db, "set", "cash_rounding", "0.10"); code != 0 {
+		t.Fatal(errOut)
+	}
+	hostile := filepath.Join(dir, "hostile.csv")
+	if err := os.WriteFile(hostile, []byte("sku,barcode,name,name_zh,category,unit,price,tax_class\n"+
+		`-X1,6901234567892,"=HYPERLINK(""http://evil.example/"",""Click"")",+1,@SUM(A1),piece,3.01,standard`+"\n"+
+		// A file's ' before a formula is a spreadsheet's quote and comes off: this name is stored as '=already quoted.
+		`X2,6924743915770,''=already quoted,-2+3,'plain,piece,1.00,standard`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", hostile); code != 0 {
+		t.Fatalf("import: %s%s", out, errOut)
+	}
+	sellForCash(t, db, "6901234567892")
+
+	today := time.Now().Format("2006-01-02")
+	_, report, _ := cli("-db", db, "report", "-csv")
+	_, sales, _ := cli("-db", db, "export-sales", "-from", today, "-to", today)
+	catalogFile := filepath.Join(dir, "catalog.csv")
+	if code, _, errOut := cli("-db", db, "export-catalog", catalogFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	catalog, _ := os.ReadFile(catalogFile)
+	for _, tt := range []struct{ what, got, want string }{
+		{"report: a category", report, "\ncategory,'@SUM(A1),3.01,"},
+		{"report: a negative amount", report, "\ncash_rounding,,-0.01,"},
+		{"export-sales: text", sales, `,'-X1,"'=HYPERLINK(""http://evil.example/"",""Click"")",1,3.01,3.01,`},
+		{"export-catalog: text", string(catalog), `'-X1,6901234567892,"'=HYPERLINK(""http://evil.example/"",""Click"")",'+1,'@SUM(A1),piece,3.01,`},
+		{"export-catalog: an apostrophe already there", string(catalog), "X2,6924743915770,''=already quoted,'-2+3,'plain,piece,1.00,"},
+	} {
+		if !strings.Contains(tt.got, tt.want) {
+			t.Errorf("%s: no %q in\n%s", tt.what, tt.want, tt.got)
+		}
+	}
+
+	// The export imports into an empty till as the same products, and exports the same bytes again.
+	db2 := filepath.Join(dir, "c2.db")
+	if code, out, errOut := cli("-db", db2, "import-catalog", "-apply", catalogFile); code != 0 {
+		t.Fatalf("import the export: %s%s", out, errOut)
+	}
+	again := filepath.Join(dir, "again.csv")
+	if code, _, errOut := cli("-db", db2, "export-catalog", again); code != 0 {
+		t.Fatal(errOut)
+	}
+	if b, _ := os.ReadFile(again); !bytes.Equal(b, catalog) {
+		t.Errorf("the catalog changed in a round trip:\n%s\n%s", catalog, b)
+	}
+	ctx := context.Background()
+	st2, err := till.OpenStore(ctx, db2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	for code, want := range map[string][3]string{
+		"6901234567892": {`=HYPERLINK("http://evil.example/","Click")`, "+1", "@SUM(A1)"},
+		"6924743915770": {"'=already quoted", "-2+3", "'plain"},
+	} {
+		p, err := st2.ProductByBarcode(ctx, code)
+		if err != nil || [3]string{p.Name, p.NameZH, p.Category} != want {
+			t.Errorf("%s came back as %q %q %q (%v), want %q", code, p.Name, p.NameZH, p.Category, err, want)
+		}
+	}
+}

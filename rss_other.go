@@ -1,6 +1,0 @@
-//go:build !unix
-
-package main
-
-// residentRSS is 0 where the system does not say: the simulate summary then shows no memory figures.
-func residentRSS() uint64 { return 0 }

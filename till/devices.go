@@ -1,0 +1,116 @@
+package till
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"checkout/app"
+	"checkout/devices/cardreader"
+	"checkout/devices/printer"
+	"checkout/devices/scanner"
+	"checkout/devices/sim"
+)
+
+// CheckSetting refuses a hardware setting the devices could not use, before it is saved: each device
+// package checks its own (scanner.*, cardreader.*, printer.*); keyboard.wedge_gap_ms is the screens'.
+func CheckSetting(key, value string) error {
+	switch {
+	case key == "keyboard.wedge_gap_ms":
+		if n, err := strconv.Atoi(value); err != nil || n < 10 || n > 150 {
+			return fmt.Errorf("%w: keyboard.wedge_gap_ms %q: 10 to 150", app.ErrInvalidSetting, value)
+		}
+	case strings.HasPrefix(key, "scanner."):
+		return scanner.CheckSetting(key, value)
+	case strings.HasPrefix(key, "cardreader."):
+		return cardreader.CheckSetting(key, value)
+	case strings.HasPrefix(key, "printer."):
+		return printer.CheckSetting(key, value)
+	}
+	return nil
+}
+
+// wedgeGap is the keyboard-wedge gap setting, or 0 for the default.
+func wedgeGap(set app.Settings) time.Duration {
+	n, err := strconv.Atoi(set.Device("keyboard.wedge_gap_ms"))
+	if err != nil {
+		return 0
+	}
+	return time.Duration(n) * time.Millisecond
+}
+
+// scannerSource is where scanner events come from: serial scanners, or the simulated one.
+type scannerSource interface {
+	Events() <-chan scanner.Event
+	Close() error
+}
+
+// openScanners opens the configured serial scanners; with none configured or found, a simulated scanner
+// stands in beside the keyboard wedge, so a till without hardware still shows what a scanner does.
+func openScanners(configs []scanner.Config) (scannerSource, *sim.Scanner, error) {
+	if len(configs) > 0 {
+		set, err := scanner.OpenAll(configs)
+		return set, nil, err
+	}
+	s := sim.NewScanner("simulated")
+	return s, s, nil
+}
+
+// openCardReader opens the card reader (cardreader.OpenSystem): on Linux the USB card reader
+// (cardreader.vid / cardreader.pid name one, else the first CCID reader), on Windows the PC/SC one. It
+// reports absent while none is plugged in and connects when one is. On a demo till (no real scanner
+// either) or with cardreader.mode sim, a simulated reader works beside it, so a tap can be shown without
+// hardware; where the reader cannot be used at all (a build without cgo on Linux) it stands alone.
+func openCardReader(set app.Settings, demo bool) (cardreader.Source, *sim.CardReader, error) {
+	usb, err := cardreader.ParseUSBConfig(set.Device)
+	if err != nil {
+		return nil, nil, err
+	}
+	var sources []cardreader.Source
+	var simulated *sim.CardReader
+	if set.Device("cardreader.mode") != "sim" {
+		r, err := cardreader.OpenSystem(set.Device, usb)
+		if err != nil {
+			slog.Warn("card reader", "err", err)
+		} else {
+			sources = append(sources, r)
+		}
+	}
+	if demo || len(sources) == 0 { // cardreader.mode sim opened no USB reader
+		simulated = sim.NewCardReader("simulated")
+		sources = append(sources, simulated)
+	}
+	return cardreader.Merge(sources...), simulated, nil
+}
+
+// openPrinter makes the receipt printer the printer.* settings name: printer.port a serial port,
+// tcp://HOST[:9100], usb or usb:VID:PID, or sim. With printer.port sim, or none on a demo till (no real
+// scanner either), a simulated printer appends the ESC/POS bytes to receipts.escpos beside the database.
+// With none on a real till there is no printer (nil) and receipts are shown on screen. Nothing is opened
+// yet: each receipt connects anew, so a printer switched on later just works.
+func openPrinter(set app.Settings, dbPath, language string, demo bool) (*printer.Printer, *sim.Printer, error) {
+	if !strings.HasPrefix(language, "zh") {
+		language = "en"
+	} else {
+		language = "zh-Hans"
+	}
+	cfg, err := printer.ParseConfig(set.Device, language)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Port == "sim" || cfg.Port == "" && demo {
+		s := sim.NewPrinter(filepath.Join(filepath.Dir(dbPath), "receipts.escpos"))
+		return printer.NewWith(cfg, s.Open), s, nil
+	}
+	if cfg.Port == "" {
+		return nil, nil, nil
+	}
+	p, err := printer.New(cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("printer.port: %w", err)
+	}
+	return p, nil, nil
+}

@@ -1,0 +1,38 @@
+package till
+
+import (
+	"os"
+	"time"
+
+	"checkout/app"
+	"checkout/app/emvqr"
+	"checkout/app/money"
+	"checkout/devices/paygate"
+	"checkout/devices/sim"
+)
+
+// paymentGateway is the shop's wallet payment provider (payment_url, payment_merchant_id, and the signing
+// secret from $CHECKOUT_PAY_SECRET, kept out of the database), or, until one is set up, a simulated one:
+// shoppers confirm after 1.5 s, pay codes ending 0000 are declined and 9999 lose the first reply.
+func paymentGateway(set app.Settings) app.PaymentGateway {
+	if set.Provider.URL == "" {
+		return sim.NewGateway(1500 * time.Millisecond)
+	}
+	return paygate.New(set.Provider.URL, set.Provider.MerchantID, []byte(os.Getenv("CHECKOUT_PAY_SECRET")), 10*time.Second)
+}
+
+// merchantQR builds the shop's dynamic payment QR payloads; with no QR account it shows the shop's static
+// collection code (qr_static), and with neither it is nil.
+func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
+	if set.PaymentQR.GUID == "" {
+		if static := set.PaymentQR.Static; static != "" {
+			return func(money.Amount, string) (string, error) { return static, nil }
+		}
+		return nil
+	}
+	m := emvqr.Merchant{GUID: set.PaymentQR.GUID, MerchantID: set.PaymentQR.MerchantID, MCC: set.PaymentQR.MCC,
+		Country: set.Shop.Country, Name: set.Shop.Name, City: set.Shop.City}
+	return func(amount money.Amount, reference string) (string, error) {
+		return emvqr.Dynamic(m, amount, reference)
+	}
+}

@@ -1,0 +1,162 @@
+package till
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"checkout/app"
+	"checkout/app/tillkey"
+)
+
+// The till's secret files live beside its database, readable by the till's user only: never in the
+// database or its backups, the settings table or the journal, which are copied and shown.
+const (
+	tillKeyFile = "till.key"   // the till's secret, from which the PIN pepper and the journal key are derived
+	cardKeyFile = "card.key"   // keys the tokens of swiped cards and seals two-factor secrets
+	tokenFile   = "sync.token" // the head office's token for this till
+	caFile      = "hq-ca.pem"  // the head office's certificate authority, when enrolled with -ca
+)
+
+// Secrets are the till's secret files, in its database's folder.
+type Secrets struct{ dir string }
+
+// SecretsOf returns the secret files of the till whose database is at dbPath.
+func SecretsOf(dbPath string) Secrets { return Secrets{dir: filepath.Dir(dbPath)} }
+
+func (s Secrets) path(name string) string { return filepath.Join(s.dir, name) }
+
+// TillKey returns the till's secret (till.key), from which the keys for each use are derived
+// (tillkey.Purpose), creating it on first start. It is kept out of the database and its backups: a stolen
+// copy of them cannot be searched for PINs without it. made says the file was made now, by this start.
+func (s Secrets) TillKey() (secret tillkey.Secret, made bool, err error) {
+	b, made, err := s.keyFile(tillKeyFile)
+	if err != nil {
+		return tillkey.Secret{}, false, err
+	}
+	secret, err = tillkey.New(b)
+	return secret, made, err
+}
+
+// restoreKey returns the till's secret for putting a backup back: the backup's journal is keyed with it,
+// so it must be there already (on a new machine, copied from the old till), never made now.
+func (s Secrets) restoreKey() (tillkey.Secret, error) {
+	path := s.path(tillKeyFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return tillkey.Secret{}, fmt.Errorf("restore needs this till's key, %s (copy it from the old till or from where its key is kept): %w", path, err)
+	}
+	secret, err := tillkey.New(b)
+	if err != nil {
+		return tillkey.Secret{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return secret, nil
+}
+
+// PINs returns how the till hashes and locks PINs: the shop's policy, and the pepper from till.key.
+func (s Secrets) PINs(policy app.Security) (*app.PINs, error) {
+	secret, _, err := s.TillKey()
+	if err != nil {
+		return nil, err
+	}
+	return app.NewPINs(secret.Derive(tillkey.PINPepper), policy)
+}
+
+// CardKey returns the key that turns a swiped card's number into the token the store keeps
+// (magstripe.Card.Token), creating it on first use, so a copy of the database alone cannot be searched
+// for card numbers.
+func (s Secrets) CardKey() ([]byte, error) {
+	key, _, err := s.keyFile(cardKeyFile)
+	return key, err
+}
+
+// headOffice returns the till's head office token and the certificate authority it was enrolled with
+// (nil: the system's).
+func (s Secrets) headOffice() (token, caPEM []byte, err error) {
+	token, err = os.ReadFile(s.path(tokenFile))
+	if err != nil {
+		return nil, nil, fmt.Errorf("sync: the till's token: %w (enrol again)", err)
+	}
+	caPEM, err = os.ReadFile(s.path(caFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, err
+	}
+	return token, caPEM, nil
+}
+
+// setHeadOffice keeps the token a head office gave the till at enrolment and the certificate authority
+// to trust it by (nil: the system's, and a CA kept from before is removed).
+func (s Secrets) setHeadOffice(token, caPEM []byte) error {
+	if err := writePrivate(s.path(tokenFile), token, true); err != nil {
+		return err
+	}
+	if caPEM != nil {
+		return writePrivate(s.path(caFile), caPEM, true)
+	}
+	if err := os.Remove(s.path(caFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// keyFile returns the secret kept in the file name, creating it with tillkey.Size random bytes on first
+// use; made says it was made now.
+func (s Secrets) keyFile(name string) (key []byte, made bool, err error) {
+	path := s.path(name)
+	key, err = os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key = make([]byte, tillkey.Size)
+		if _, err = rand.Read(key); err == nil {
+			// Never over another: two processes of the till starting at once must not write two keys.
+			err = writePrivate(path, key, false)
+		}
+		made = err == nil
+		if errors.Is(err, os.ErrExist) { // another process of the till made it first: take theirs
+			key, err = os.ReadFile(path)
+		}
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(key) != tillkey.Size {
+		return nil, false, fmt.Errorf("%s: %d bytes, want %d: the file is damaged or not a key of this till; put back the till's own copy",
+			path, len(key), tillkey.Size)
+	}
+	return key, made, nil
+}
+
+// writePrivate writes data to the file path, readable by the till's user only (0600), and syncs the file
+// and its folder before it returns: a key's hashes are committed to the database, and a token replaces
+// the one the head office no longer takes, so neither may be lost to a power cut after use. With replace
+// the data goes to path+".new" first and takes path's name whole; without it path must not exist yet
+// (O_EXCL: the error wraps os.ErrExist) and is removed again if it cannot be written whole.
+func writePrivate(path string, data []byte, replace bool) error {
+	target, flags := path, os.O_WRONLY|os.O_CREATE|os.O_EXCL
+	if replace {
+		target, flags = path+".new", os.O_WRONLY|os.O_CREATE|os.O_TRUNC
+	}
+	f, err := os.OpenFile(target, flags, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && replace {
+		err = os.Rename(target, path)
+	}
+	if err != nil {
+		os.Remove(target)
+		return err
+	}
+	if dir, err := os.Open(filepath.Dir(path)); err == nil { // not possible on Windows, which needs it less
+		dir.Sync()
+		dir.Close()
+	}
+	return nil
+}

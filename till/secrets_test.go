@@ -1,0 +1,52 @@
+package till
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"checkout/app/tillkey"
+)
+
+// The card key and the till key are each made once, kept beside the database for the till's user only,
+// and read back the same; a damaged or unreadable key file stops the till with a clear error.
+func TestKeyFilesAreMadeOnceAndPrivate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "till.db")
+	cardKey := func(db string) ([]byte, error) { return SecretsOf(db).CardKey() }
+	tillSecret := func(db string) ([]byte, error) {
+		s, _, err := SecretsOf(db).TillKey()
+		return s.Derive(tillkey.PINPepper), err
+	}
+	seen := map[string]bool{}
+	for name, read := range map[string]func(string) ([]byte, error){"card.key": cardKey, "till.key": tillSecret} {
+		path := filepath.Join(filepath.Dir(db), name)
+		first, err := read(db)
+		if err != nil || len(first) != tillkey.Size || seen[string(first)] {
+			t.Fatalf("%s: first key %x, %v", name, first, err)
+		}
+		seen[string(first)] = true
+		info, err := os.Stat(path)
+		if err != nil || info.Mode().Perm() != 0o600 || info.Size() != tillkey.Size {
+			t.Fatalf("%s: %v, %v", name, info.Mode(), err)
+		}
+		again, err := read(db)
+		if err != nil || !bytes.Equal(first, again) {
+			t.Fatalf("%s: the key changed: %v", name, err)
+		}
+		if err := os.WriteFile(path, []byte("short"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := read(db); err == nil || !strings.Contains(err.Error(), "5 bytes, want 32") {
+			t.Errorf("%s: a damaged key: %v", name, err)
+		}
+		// Unreadable, even for root: a folder where the file should be.
+		if err := os.Remove(path); err != nil || os.Mkdir(path, 0o700) != nil {
+			t.Fatal(err)
+		}
+		if _, err := read(db); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: an unreadable key: %v", name, err)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package till
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"checkout/app"
+	"checkout/app/receiptimage"
+	"checkout/app/reportpdf"
+	"checkout/assets"
+	"checkout/devices/cardreader"
+	"checkout/devices/scanner"
+	"checkout/ui"
+)
+
+// Everything the till hands package ui is here: the screens' options and services, the devices' events
+// and statuses, the sync status, and the windows' lifetime.
+
+// Run starts the till on cfg's database and shows its windows until they are closed. newApp makes the
+// Fyne app: main passes Fyne's driver in, which needs cgo, so that this package builds without it.
+func Run(ctx context.Context, cfg Config, newApp func() fyne.App) error {
+	if err := checkDisplay(); err != nil {
+		return err
+	}
+	t, err := Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	a := newApp()
+	a.SetIcon(assets.Icon)
+	t.Start(a)
+	go t.Serve()
+	t.UI.Show()
+	if cfg.Kiosk {
+		t.UI.Kiosk()
+	}
+	a.Run()
+	return nil
+}
+
+// Start builds the screens on a and starts the head office sync worker; Serve then feeds the screens the
+// devices' events.
+func (t *Till) Start(a fyne.App) {
+	opt := ui.Options{
+		Language:     lang.SystemLocale().LanguageString(),
+		DeviceStatus: lang.L("Scanner: keyboard"),
+		WedgeGap:     wedgeGap(t.settings),
+		Ports:        scanner.ListPorts,
+		SetSetting: func(key, value string) error {
+			if err := CheckSetting(key, value); err != nil {
+				return err
+			}
+			_, err := t.Store.SetSetting(context.Background(), key, value, time.Now())
+			return err
+		},
+	}
+	opt.Sales, opt.Parked, opt.Manager, opt.Members = t.Store, t.Store, t.Store, t.Store
+	if _, err := t.Store.SyncLink(context.Background()); err == nil {
+		opt.Sync = t.Store // an enrolled till has a sync page
+	}
+	opt.CardKey = t.cardKey
+	opt.Auth = app.NewAuth(t.Store, t.settings.Till, t.pins, time.Now)
+	opt.AccountPINs = app.NewAccountPINs(t.Store, t.pins, time.Now)
+	if err := opt.Auth.SetSealKey(t.cardKey); err != nil {
+		slog.Warn("two-factor sign-in unavailable", "err", err)
+	}
+	opt.Reports = app.GuardedReports{Book: t.Store, Session: t.Checkout.Session}
+	opt.Shifts = t.Store
+	opt.MerchantQR = merchantQR(t.settings)
+	opt.Gateway = paymentGateway(t.settings)
+	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
+	t.receiptOptions(&opt)
+	opt.Background = t.Background
+	if t.Sim != nil {
+		next := 0
+		opt.SimulateScan = func() {
+			// With the simulated card reader, the demo sequence ends with the demo member's card tapped.
+			steps := len(demoCodes)
+			if t.SimCards != nil {
+				steps++
+			}
+			i := next % steps
+			next++
+			if i == len(demoCodes) {
+				t.SimCards.Remove()
+				t.SimCards.Tap(demoCardUID)
+				return
+			}
+			t.Sim.Scan(demoCodes[i])
+		}
+	}
+	t.UI = ui.NewTill(a, t.Checkout, opt)
+	show := func(st app.SyncStatus) {
+		t.syncStatus.Store(&st)
+		t.UI.SetSyncStatus(st)
+	}
+	// While the head office is out of reach, prepaid payments keep to the offline limit.
+	t.Checkout.SetOffline(func() bool {
+		st := t.syncStatus.Load()
+		return st != nil && st.Offline(time.Now())
+	})
+	stop, err := startSync(t.Store, t.sales, t.settings.Currency, show)
+	if err != nil {
+		// The till sells without the head office; the owner sees why in the status bar.
+		show(app.SyncStatus{Enrolled: true, LastError: err.Error()})
+		return
+	}
+	t.cleanup.push(func() error {
+		stop()
+		return nil
+	})
+}
+
+// receiptOptions gives the screens the printer, the reprint journal, and where and how receipts are
+// saved as PNG: beside the database, drawn with a Chinese font where the system has one.
+func (t *Till) receiptOptions(opt *ui.Options) {
+	if t.Printer != nil {
+		opt.Printer = t.Printer
+	}
+	opt.Reprints = t.Store
+	opt.PreviewReceipt = t.Printer == nil || t.SimPrinter != nil
+	opt.ReceiptDir = filepath.Join(filepath.Dir(t.dbPath), "receipts")
+	var fonts receiptimage.Fonts
+	if path, err := reportpdf.FindFont(); err == nil {
+		if b, err := os.ReadFile(path); err == nil {
+			fonts.CJK = b
+		}
+	}
+	r, err := receiptimage.New(fonts)
+	if err != nil {
+		slog.Warn("receipt image font", "err", err)
+		r, _ = receiptimage.New(receiptimage.Fonts{})
+	}
+	opt.ReceiptImage = r
+}
+
+// Serve feeds the scanners' codes, the card reader's taps and their status to the screens until the
+// devices close.
+func (t *Till) Serve() {
+	if t.Printer != nil {
+		go func() {
+			_, err := t.Printer.Status()
+			t.UI.SetPrinterState(err)
+		}()
+	}
+	go func() {
+		for ev := range t.cards.Events() {
+			showCardEvent(ev, t.UI)
+		}
+	}()
+	for ev := range t.ScannerEvents() {
+		showScannerEvent(ev, t.UI)
+	}
+}
+
+// showScannerEvent hands one scanner event to the screens.
+func showScannerEvent(ev scanner.Event, screens *ui.Till) {
+	switch ev.Kind {
+	case scanner.Scan:
+		screens.RecordDeviceInput(ev.Scanner, ev.Code, nil)
+		screens.ScanFromDevice(ev.Code)
+	case scanner.FrameError:
+		screens.RecordDeviceInput(ev.Scanner, "", ev.Err)
+	case scanner.StatusChange:
+		screens.SetDeviceState(ev.Scanner, ev.Status.String())
+	}
+}
+
+// showCardEvent hands one card reader event to the screens: a tapped card finds its member.
+func showCardEvent(ev cardreader.Event, screens *ui.Till) {
+	switch ev.Kind {
+	case cardreader.CardPresent:
+		screens.CardFromDevice(ev.UID, ev.UID)
+	case cardreader.ReadError:
+		screens.RecordDeviceInput(ev.Reader, "", ev.Err)
+	case cardreader.StatusChange:
+		screens.SetCardReaderState(ev.Reader, ev.Status.String())
+	}
+}
