@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -22,6 +23,7 @@ func PostgresURL(t testing.TB) string {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CHECKOUT_TEST_PG is not set: in CI the PostgreSQL tests must run (see .ci/with-postgres)")
 		}
+		noteSkipped(t)
 		t.Skip("CHECKOUT_TEST_PG is not set: skipping the PostgreSQL test (run it with: .ci/with-postgres go test ./hq/...)")
 	}
 	b := make([]byte, 6)
@@ -55,4 +57,20 @@ func PostgresURL(t testing.TB) string {
 	q.Set("search_path", schema) // pgx passes unknown URL parameters to the server as settings
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// noteSkipped appends t's name to the file $CHECKOUT_SKIPPED_LOG names, when it names one: make test counts
+// the lines and says how many head-office tests it skipped, which go test says only with -v.
+func noteSkipped(t testing.TB) {
+	path := os.Getenv("CHECKOUT_SKIPPED_LOG")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Logf("note the skip: %v", err)
+		return
+	}
+	defer f.Close()
+	fmt.Fprintln(f, t.Name()) // one small write: appends from the test binaries running at once do not mix
 }
