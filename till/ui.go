@@ -28,6 +28,7 @@ func Run(ctx context.Context, cfg Config, newApp func() fyne.App) error {
 	if err := checkDisplay(); err != nil {
 		return err
 	}
+	quietDesktop()
 	t, err := Open(ctx, cfg)
 	if err != nil {
 		return err
