@@ -488,13 +488,13 @@ func (m *Main) Start(a fyne.App) {
 			return err
 		},
 	}
-	opt.Sales, opt.Parked, opt.Manager, opt.Members = m.Store, m.Store, m.Store, m.Store
+	opt.Sales, opt.Parked, opt.Manager = m.Store, m.Store, m.Store
+	opt.Members = app.NewMemberDesk(m.settings, m.Store, m.pins, time.Now)
 	if _, err := m.Store.SyncLink(context.Background()); err == nil {
 		opt.Sync = m.Store // an enrolled till has a sync page
 	}
 	opt.CardKey = m.cardKey
 	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.pins, time.Now)
-	opt.AccountPINs = app.NewAccountPINs(m.Store, m.pins, time.Now)
 	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}

@@ -300,7 +300,7 @@ func (v *memberView) saveDetails() {
 		m, _ = v.chosenMember()
 	}
 	m.Name, m.Phone, m.Tier, m.Birthday, m.Notes = v.name.Text, v.phone.Text, v.tier.Text, v.birthday.Text, v.notes.Text
-	saved, err := v.till.opt.Members.SaveMember(context.Background(), m, v.till.opt.Now())
+	saved, err := v.till.opt.Members.SaveMember(context.Background(), v.till.co.Session(), m)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -351,10 +351,7 @@ func (v *memberView) topUp() {
 		approval, last4, _ := strings.Cut(strings.TrimSpace(v.approval.Text), " ")
 		paidBy = app.Tender{Kind: app.TenderCard, Approval: approval, CardLast4: strings.TrimSpace(last4)}
 	}
-	tu, err := app.NewTopUp(t.co.Settings(), m, amount, paidBy, "", t.opt.Now())
-	if err == nil {
-		err = t.opt.Members.CommitTopUp(context.Background(), tu)
-	}
+	tu, err := t.opt.Members.TopUp(context.Background(), t.co.Session(), m, amount, paidBy)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -370,7 +367,7 @@ func (v *memberView) topUp() {
 // setPIN sets the chosen member's PIN, or removes it when none is typed.
 func (v *memberView) setPIN() {
 	m, _ := v.chosenMember()
-	if err := v.till.opt.AccountPINs.Set(context.Background(), v.till.co.Session(), m, v.pin.Text); err != nil {
+	if err := v.till.opt.Members.SetPIN(context.Background(), v.till.co.Session(), m, v.pin.Text); err != nil {
 		v.pin.SetText("")
 		v.problem.SetText(errorMessage(err))
 		return
@@ -393,7 +390,7 @@ func (v *memberView) unlockPIN() {
 		v.problem.SetText(errorMessage(app.ErrNoMember))
 		return
 	}
-	err := t.opt.AccountPINs.Unlock(context.Background(), t.co.Session(), m)
+	err := t.opt.Members.UnlockPIN(context.Background(), t.co.Session(), m)
 	if askApproval(t, t.win, err, "unlock PIN "+m.Number, func() {
 		t.reopenModal(v.dialog, v.scanned, v.query)
 		t.members = v
@@ -428,14 +425,9 @@ func (v *memberView) blockCards() {
 	if !ok || len(m.Cards) == 0 {
 		return
 	}
-	for _, c := range m.Cards {
-		if c.Blocked {
-			continue
-		}
-		if err := v.till.opt.Members.BlockCard(context.Background(), c.Token, v.till.opt.Now()); err != nil {
-			v.problem.SetText(errorMessage(err))
-			return
-		}
+	if err := v.till.opt.Members.BlockCards(context.Background(), v.till.co.Session(), m); err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
 	}
 	v.refreshChosen()
 }
@@ -465,7 +457,7 @@ func (v *memberView) card(token, label string) {
 			v.problem.SetText(lang.L("This card belongs to no member. Find or add the member first, then tap it again."))
 			return
 		}
-		if err := ms.AddCard(context.Background(), chosen.ID, app.MemberCard{Token: token, Label: label}, v.till.opt.Now()); err != nil {
+		if err := ms.AddCard(context.Background(), v.till.co.Session(), chosen, app.MemberCard{Token: token, Label: label}); err != nil {
 			v.problem.SetText(errorMessage(err))
 			return
 		}

@@ -36,7 +36,16 @@ func newMember(t *testing.T, st *store.Store, name string, balance int64) app.Me
 }
 
 func withMembers(o *ui.Options) {
-	o.Members = o.Sales.(*store.Store)
+	st := o.Sales.(*store.Store)
+	set, err := st.Settings(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	pins, err := app.NewPINs([]byte(testPepper), app.DefaultSecurity())
+	if err != nil {
+		panic(err)
+	}
+	o.Members = app.NewMemberDesk(set, st, pins, time.Now)
 	o.CardKey = []byte("the till's card key")
 }
 

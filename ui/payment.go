@@ -190,27 +190,19 @@ func (p *payment) key(k *fyne.KeyEvent) bool {
 // what is due as it covers) or their points (as many as what is due needs).
 func (p *payment) fromAccount(kind app.TenderKind) {
 	t := p.till
-	_, ok := t.co.Member()
-	if !ok {
-		p.problem.SetText(errorMessage(app.ErrNoMember))
-		return
+	var amount *money.Amount // none typed: as much as the balance covers
+	if text := strings.TrimSpace(p.amount.Text); text != "" && kind == app.TenderPrepaid {
+		a, err := p.typed(p.due)
+		if err != nil {
+			p.problem.SetText(errorMessage(err))
+			return
+		}
+		amount = &a
 	}
-	if t.co.NeedsPIN() {
+	_, err := t.opt.Members.PayFromAccount(t.co, kind, amount)
+	if errors.Is(err, app.ErrPINRequired) {
 		p.askPIN(kind)
 		return
-	}
-	var err error
-	balance, points := t.co.AccountLeft()
-	if kind == app.TenderPoints {
-		_, err = t.co.RedeemPoints(points)
-	} else {
-		var amount money.Amount
-		if amount, err = p.typed(p.due); err == nil {
-			if strings.TrimSpace(p.amount.Text) == "" && balance.Cmp(amount) < 0 {
-				amount = balance
-			}
-			_, err = t.co.PayPrepaid(amount)
-		}
 	}
 	if err != nil {
 		p.problem.SetText(errorMessage(err))
@@ -244,7 +236,7 @@ func (p *payment) askPIN(kind app.TenderKind) {
 		}
 	}
 	dialogKeys(pin, func() dialog.Dialog { return d }, func() {
-		err := t.opt.AccountPINs.Enter(context.Background(), t.co, pin.Text)
+		err := t.opt.Members.EnterPIN(context.Background(), t.co, pin.Text)
 		pin.SetText("")
 		if errors.Is(err, app.ErrWrongPIN) {
 			problem.SetText(errorMessage(err))

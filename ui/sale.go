@@ -60,10 +60,8 @@ type Options struct {
 	Reports Reports
 	// Sync feeds the back office's sync page (F9); nil: no sync page at this till.
 	Sync SyncInfo
-	// Members finds members and keeps their accounts (F6); nil: the till has no members. AccountPINs checks
-	// and sets the PINs that guard paying from their accounts; a till with members has it.
-	Members     app.Members
-	AccountPINs *app.AccountPINs
+	// Members finds members and keeps their accounts (F6); nil: the till has no members.
+	Members app.MemberService
 	// Auth signs staff in: the till starts locked (on first run it creates the owner) unless the checkout
 	// already has a session, and locks again after the shop's idle time. nil: no sign-in at this till.
 	Auth *app.Auth

@@ -30,10 +30,13 @@ var shelf = []app.CatalogEntry{
 	{Product: app.Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Price: cny(698), Unit: app.UnitKg, TaxClass: "reduced", Active: true}, Barcodes: []string{"2000101000006"}},
 }
 
+// testPepper is the tests' till.key pepper.
+const testPepper = "the tests' till.key pepper, 32 bytes"
+
 // testPINs are the PINs of the tests' till: every Auth a test makes must pepper with the same key.
 func testPINs(t testing.TB) *app.PINs {
 	t.Helper()
-	pins, err := app.NewPINs([]byte("the tests' till.key pepper, 32 bytes"), app.DefaultSecurity())
+	pins, err := app.NewPINs([]byte(testPepper), app.DefaultSecurity())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +83,7 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
 	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st, Parked: st,
 		Background: func(f func()) { f() }, // slow work runs in place: the test goroutine stays the UI's
-		Auth:       app.NewAuth(st, set.Till, testPINs(t), time.Now), AccountPINs: app.NewAccountPINs(st, testPINs(t), time.Now)}
+		Auth:       app.NewAuth(st, set.Till, testPINs(t), time.Now)}
 	for _, o := range options {
 		o(&opt)
 	}
