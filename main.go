@@ -499,7 +499,7 @@ func (m *Main) Start(a fyne.App) {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}
 	opt.Reports = app.GuardedReports{Book: m.Store, Session: m.Checkout.Session}
-	opt.Shifts = m.Store
+	opt.Shifts = app.NewShiftDesk(m.settings, m.Store, time.Now)
 	opt.MerchantQR = merchantQR(m.settings)
 	opt.Gateway = paymentGateway(m.settings)
 	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}

@@ -24,3 +24,12 @@ type MemberService interface {
 	EnterPIN(ctx context.Context, co *Checkout, pin string) error
 	PayFromAccount(co *Checkout, kind TenderKind, amount *money.Amount) (Tender, error)
 }
+
+// ShiftService is what the shift dialogs (and the shift commands) use; *ShiftDesk implements it.
+type ShiftService interface {
+	CurrentShift(ctx context.Context) (*Shift, error)
+	OpenShift(ctx context.Context, s *Session, float money.Amount) (*Shift, error)
+	MoveCash(ctx context.Context, s *Session, kind CashMoveKind, amount money.Amount, reason string) (*CashMove, error)
+	ReviewClose(ctx context.Context, counts []DenominationCount) (*Shift, error)
+	CloseShift(ctx context.Context, s *Session, counts []DenominationCount) (*Shift, error)
+}

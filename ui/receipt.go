@@ -233,7 +233,7 @@ func (v *receiptView) journal() bool {
 		return true
 	}
 	err := t.opt.Reprints.RecordReprint(context.Background(), app.Reprint{ReceiptNo: v.receipt.Sale.ReceiptNo,
-		Till: t.co.Settings().Till, Cashier: t.user(), At: t.opt.Now()})
+		Till: t.co.Settings().Till, Cashier: t.co.Session().Name(), At: t.opt.Now()})
 	if err != nil {
 		v.note.SetText(errorMessage(err))
 		return false

@@ -69,7 +69,7 @@ type Options struct {
 	// card number itself is never kept. nil: swiped cards are refused.
 	CardKey []byte
 	// Shifts keeps the cashiers' shifts and cash moves (F1); nil: no shifts at this till.
-	Shifts app.ShiftBook
+	Shifts app.ShiftService
 
 	// Printer prints each sale's receipt and opens the cash drawer on cash and no-sale; nil: no printer.
 	Printer ReceiptPrinter

@@ -17,15 +17,12 @@ import (
 	"checkout/app/money"
 )
 
-// user is the name shifts are opened, moved and closed under: the signed-in person's.
-func (t *Till) user() string { return t.co.Session().Name() }
-
 // startShift asks for the opening float when the till keeps shifts and none is open, before any sale.
 func (t *Till) startShift() {
 	if t.opt.Shifts == nil {
 		return
 	}
-	if _, err := t.opt.Shifts.CurrentShift(context.Background(), t.opt.Now()); errors.Is(err, app.ErrNoShift) {
+	if _, err := t.opt.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		t.askFloat()
 	}
 }
@@ -33,7 +30,7 @@ func (t *Till) startShift() {
 // shiftActions are the till menu's shift items: cash in, cash out and close while a shift is open;
 // opening one while none is.
 func (t *Till) shiftActions() []tillAction {
-	if _, err := t.opt.Shifts.CurrentShift(context.Background(), t.opt.Now()); errors.Is(err, app.ErrNoShift) {
+	if _, err := t.opt.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		return []tillAction{{lang.L("Open shift"), t.askFloat}}
 	}
 	return []tillAction{
@@ -93,7 +90,7 @@ func (t *Till) askFloat() {
 		float, err := t.typedAmount(amount.Text)
 		if err == nil {
 			var sh *app.Shift
-			if sh, err = t.opt.Shifts.OpenShift(context.Background(), t.opt.Now(), t.user(), float); err == nil {
+			if sh, err = t.opt.Shifts.OpenShift(context.Background(), t.co.Session(), float); err == nil {
 				d.Hide()
 				t.say(lang.L("Shift {{.Number}} opened with a float of {{.Amount}}.",
 					map[string]any{"Number": sh.Number, "Amount": t.money(sh.Float)}), widget.MediumImportance)
@@ -177,7 +174,7 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 			return
 		}
 		ctx := context.Background()
-		if _, err := t.opt.Shifts.MoveCash(ctx, t.opt.Now(), t.user(), kind, a, why); err != nil {
+		if _, err := t.opt.Shifts.MoveCash(ctx, t.co.Session(), kind, a, why); err != nil {
 			problem.SetText(shiftMessage(err))
 			return
 		}
@@ -186,7 +183,7 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 		if kind == app.CashOut {
 			said = lang.L("Cash out: {{.Amount}} ({{.Reason}}).", map[string]any{"Amount": t.money(a), "Reason": reasonLabel(why)})
 		}
-		if sh, err := t.opt.Shifts.CurrentShift(ctx, t.opt.Now()); err == nil {
+		if sh, err := t.opt.Shifts.CurrentShift(ctx); err == nil {
 			said += " " + lang.L("The drawer should hold {{.Amount}}.", map[string]any{"Amount": t.money(sh.Expected)})
 		}
 		t.say(said, widget.MediumImportance)
@@ -324,23 +321,21 @@ func (v *shiftCount) showTotal() {
 // review shows what the drawer should hold beside the count, and asks to close the shift.
 func (v *shiftCount) review() {
 	t := v.till
-	_, total, err := v.counts()
-	if err != nil {
-		v.problem.SetText(shiftMessage(err))
-		return
-	}
-	sh, err := t.opt.Shifts.CurrentShift(context.Background(), t.opt.Now())
+	counts, _, err := v.counts()
 	if err != nil {
 		v.problem.SetText(shiftMessage(err))
 		return
 	}
 	// What the close will store: the app reckons the over/short, the screen only shows it.
-	sh.ClosedAt, sh.CountedTotal = t.opt.Now(), total
-	sh.Reckon()
+	sh, err := t.opt.Shifts.ReviewClose(context.Background(), counts)
+	if err != nil {
+		v.problem.SetText(shiftMessage(err))
+		return
+	}
 	v.problem.SetText("")
 	v.confirming = true
 	v.result.SetText(lang.L("Expected {{.Expected}} · counted {{.Counted}} · {{.Difference}}", map[string]any{
-		"Expected": t.money(sh.Expected), "Counted": t.money(total), "Difference": t.overShort(sh.OverShort)}) + "\n" +
+		"Expected": t.money(sh.Expected), "Counted": t.money(sh.CountedTotal), "Difference": t.overShort(sh.OverShort)}) + "\n" +
 		lang.L("Close the shift with this count? Enter: yes · Esc: count again"))
 }
 
@@ -352,7 +347,7 @@ func (v *shiftCount) close() {
 		v.problem.SetText(shiftMessage(err))
 		return
 	}
-	sh, err := t.opt.Shifts.CloseShift(context.Background(), t.opt.Now(), t.user(), counts)
+	sh, err := t.opt.Shifts.CloseShift(context.Background(), t.co.Session(), counts)
 	if err != nil {
 		v.confirming = false
 		v.result.SetText("")

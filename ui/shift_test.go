@@ -17,7 +17,12 @@ import (
 func shiftTill(t *testing.T) (*ui.Till, *store.Store) {
 	t.Helper()
 	return newTill(t, func(o *ui.Options) {
-		o.Shifts = o.Sales.(*store.Store)
+		st := o.Sales.(*store.Store)
+		set, err := st.Settings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Shifts = app.NewShiftDesk(set, st, time.Now)
 	})
 }
 
