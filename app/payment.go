@@ -168,11 +168,11 @@ func (c *Checkout) StartCodePayment(code string, amount money.Amount) (ChargeReq
 	if err := c.CheckNonCash(amount); err != nil {
 		return ChargeRequest{}, err
 	}
-	parsed, err := c.rules.Parse(code)
-	if err != nil || parsed.Kind != barcode.PayCode {
+	in := c.input.Classify(code)
+	if in.Kind != InputPayCode || strings.Contains(in.Text, "*") {
 		return ChargeRequest{}, fmt.Errorf("%w: %s", ErrNotAPayCode, barcode.LogSafe(code))
 	}
-	return ChargeRequest{Reference: c.PaymentReference(), Amount: amount, Code: parsed.Data, Wallet: parsed.Wallet}, nil
+	return ChargeRequest{Reference: c.PaymentReference(), Amount: amount, Code: in.Code.Data, Wallet: in.Code.Wallet}, nil
 }
 
 // TakeCodePayment takes a paid charge as a tender, once: a second report of the same reference is refused.

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
-	"checkout/app/magstripe"
 	"checkout/app/money"
 )
 
@@ -434,7 +433,8 @@ func (v *memberView) blockCards() {
 
 // scanned takes a member barcode scanned, or a card swiped, into the dialog.
 func (v *memberView) scanned(code string) {
-	if v.till.swiped(code) {
+	if in := v.till.input.Classify(code); in.Kind == app.InputCard {
+		v.till.swipe(in)
 		return
 	}
 	m, err := v.till.opt.Members.MemberByNumber(context.Background(), code)
@@ -473,22 +473,14 @@ func (v *memberView) card(token, label string) {
 	v.show()
 }
 
-// swiped handles input that is a magnetic-stripe swipe: a member card read by a keyboard-mode reader.
-// It reports false for anything else. Only the card's keyed hash and masked number go further.
-func (t *Till) swiped(input string) bool {
-	if t.opt.Members == nil || !magstripe.LooksLikeSwipe(input) {
-		return false
+// swipe takes a member card swiped on a keyboard-mode reader (app.InputCard): only its keyed hash and
+// masked number come this far.
+func (t *Till) swipe(in app.Input) {
+	if in.Err != nil {
+		t.say(errorMessage(in.Err), widget.WarningImportance)
+		return
 	}
-	card, err := magstripe.Parse(input)
-	switch {
-	case err != nil:
-		t.say(lang.L("The card could not be read. Swipe it again, steadily."), widget.WarningImportance)
-	case len(t.opt.CardKey) == 0:
-		t.say(lang.L("This till cannot take swiped cards."), widget.WarningImportance)
-	default:
-		t.takeCard(card.Token(t.opt.CardKey), card.Masked())
-	}
-	return true
+	t.takeCard(in.Card.Token, in.Card.Label)
 }
 
 // CardFromDevice takes a member card tapped on the card reader, or swiped. While the member dialog is open

@@ -65,6 +65,10 @@ func errorMessage(err error) string {
 		return lang.L("Only cash can pay more than is due.")
 	case app.ErrInvalidCardDetails.Code:
 		return lang.L("Check the approval code (letters and digits) and the last four digits of the card.")
+	case app.ErrSwipeUnreadable.Code:
+		return lang.L("The card could not be read. Swipe it again, steadily.")
+	case app.ErrNoCardKey.Code:
+		return lang.L("This till cannot take swiped cards.")
 	case app.ErrNotAPayCode.Code:
 		return lang.L("That is not a customer's payment code.")
 	case app.ErrPaymentDeclined.Code:

@@ -16,7 +16,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"checkout/app"
-	"checkout/app/barcode"
 	"checkout/app/receiptimage"
 )
 
@@ -290,10 +289,7 @@ func (t *Till) openReprint() {
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
 	find := func(code string) {
-		receiptNo := strings.ToUpper(strings.TrimSpace(code))
-		if parsed, err := t.co.Settings().BarcodeRules().Parse(code); err == nil && parsed.Kind == barcode.Receipt {
-			receiptNo = parsed.Data
-		}
+		receiptNo := t.input.ReceiptNo(code)
 		sale, err := t.opt.Sales.SaleByReceipt(context.Background(), receiptNo)
 		if err != nil {
 			problem.SetText(lang.L("No sale with receipt {{.Receipt}}.", map[string]any{"Receipt": receiptNo}))

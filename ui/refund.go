@@ -13,7 +13,6 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"checkout/app"
-	"checkout/app/barcode"
 )
 
 // refundView is the open refund screen: find the sale by its receipt (typed or scanned), say which lines
@@ -106,10 +105,7 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 // load finds the sale a receipt number (typed, or scanned from the printed receipt) names.
 func (v *refundView) load(code string) {
 	t := v.till
-	receiptNo := strings.ToUpper(strings.TrimSpace(code))
-	if parsed, err := t.co.Settings().BarcodeRules().Parse(code); err == nil && parsed.Kind == barcode.Receipt {
-		receiptNo = parsed.Data
-	}
+	receiptNo := t.input.ReceiptNo(code)
 	ctx := context.Background()
 	sale, err := t.opt.Sales.SaleByReceipt(ctx, receiptNo)
 	if err != nil {

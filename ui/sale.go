@@ -87,6 +87,7 @@ type Options struct {
 // Fyne's goroutine.
 type Till struct {
 	co      *app.Checkout
+	input   app.Classifier // says what a scan, typed code or swipe is
 	opt     Options
 	win     fyne.Window
 	display *CustomerDisplay
@@ -138,7 +139,7 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	if opt.WedgeGap <= 0 {
 		opt.WedgeGap = defaultWedgeGap
 	}
-	t := &Till{co: co, opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
+	t := &Till{co: co, input: app.NewClassifier(co.Settings(), opt.CardKey), opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
 	t.wedge = &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
@@ -397,19 +398,25 @@ func (t *Till) submitScan() {
 	t.sell(input)
 }
 
-// sell adds what a scan or the scan field names; a swiped member card puts its member on the sale.
+// sell does what a scan or the scan field names, as app.Classifier reads it: a product is sold, a member
+// card (scanned or swiped) puts its member on the sale, a receipt at an idle till opens its refund.
 func (t *Till) sell(input string) {
-	if t.swiped(input) {
+	in := t.input.Classify(input)
+	switch {
+	case in.Kind == app.InputCard && t.opt.Members != nil:
+		t.swipe(in)
+		return
+	case in.Kind == app.InputMember && t.opt.Members != nil:
+		t.memberScanned(in.Code.Data)
+		return
+	case in.Kind == app.InputReceipt && t.opt.Sales != nil && len(t.co.Lines()) == 0:
+		t.openRefund(in.Receipt) // a receipt scanned at an idle till: the customer is bringing something back
 		return
 	}
 	added, err := t.co.Scan(context.Background(), input)
 	switch {
 	case errors.Is(err, app.ErrWeightRequired):
 		t.askWeight(added.Product)
-	case errors.Is(err, app.ErrMemberScanned) && t.opt.Members != nil:
-		t.memberScanned(input)
-	case errors.Is(err, app.ErrReceiptScanned) && t.opt.Sales != nil && len(t.co.Lines()) == 0:
-		t.openRefund(input) // a receipt scanned at an idle till: the customer is bringing something back
 	case err != nil:
 		t.fail(err)
 	default:
@@ -445,7 +452,8 @@ func (t *Till) routeScan(code string) {
 		return // nobody is signed in to sell it
 	}
 	t.lastKey = t.opt.KeyClock()
-	if t.swiped(code) {
+	if in := t.input.Classify(code); in.Kind == app.InputCard && t.opt.Members != nil {
+		t.swipe(in)
 		return
 	}
 	if t.modal != nil {
