@@ -13,13 +13,14 @@ import (
 	"fyne.io/fyne/v2/lang"
 )
 
-// usedKeys returns every string literal passed to lang.L in the UI and main package, and to the PDF
-// report's tr (app/reportpdf cannot import Fyne: its caller hands it lang.L).
+// usedKeys returns every string literal passed to lang.L in the UI and main package, and to the tr of the
+// PDF report and of app.Labels (app cannot import Fyne: their callers hand them lang.L).
 func usedKeys(t *testing.T) map[string]string {
 	t.Helper()
 	files, _ := filepath.Glob("../ui/*.go")
 	files = append(files, "../main.go")
 	pdf, _ := filepath.Glob("../app/reportpdf/*.go")
+	pdf = append(pdf, "../app/labels.go")
 	for _, f := range pdf {
 		if !strings.HasSuffix(f, "_test.go") {
 			files = append(files, f)

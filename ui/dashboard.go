@@ -207,7 +207,7 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []ap
 		paid += t.Amount.Minor()
 	}
 	for _, t := range sum.Tenders {
-		fmt.Fprintf(&b, "%s %4d %12s  %s\n", column(tenderName(app.Tender{Kind: t.Kind}), 14), t.Count, f(t.Amount), share(t.Amount.Minor(), paid))
+		fmt.Fprintf(&b, "%s %4d %12s  %s\n", column(labels().TenderKind(t.Kind), 14), t.Count, f(t.Amount), share(t.Amount.Minor(), paid))
 	}
 	pg.tenders.SetText(strings.TrimRight(b.String(), "\n"))
 

@@ -10,6 +10,9 @@ import (
 	"checkout/app/barcode"
 )
 
+// labels names tenders, wallets, anomalies and cashiers in the UI language, as the PDF report does.
+func labels() app.Labels { return app.Labels{Translate: lang.L} }
+
 // errorMessage turns an error into what the cashier reads. Domain errors map by code to a translated
 // sentence; anything else is a fault of the till, shown with its detail so support can act on it.
 func errorMessage(err error) string {

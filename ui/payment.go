@@ -125,40 +125,12 @@ func (t *Till) roundingText(r money.Amount) string {
 func (t *Till) tendersText() string {
 	var parts []string
 	for _, tn := range t.co.Tenders() {
-		parts = append(parts, tenderName(tn)+" "+t.money(tn.Amount))
+		parts = append(parts, labels().Tender(tn)+" "+t.money(tn.Amount))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return lang.L("Paid") + ": " + strings.Join(parts, " · ")
-}
-
-func tenderName(tn app.Tender) string {
-	switch tn.Kind {
-	case app.TenderCard:
-		return lang.L("Card") + " ···" + tn.CardLast4
-	case app.TenderQR:
-		return lang.L("QR code")
-	case app.TenderWallet:
-		return walletName(tn.Wallet)
-	case app.TenderPrepaid:
-		return lang.L("Prepaid")
-	case app.TenderPoints:
-		return lang.L("{{.Points}} points", map[string]any{"Points": tn.Points})
-	}
-	return lang.L("Cash")
-}
-
-func walletName(w string) string {
-	switch w {
-	case "wechat":
-		return lang.L("WeChat Pay")
-	case "alipay":
-		return lang.L("Alipay")
-	case "unionpay":
-		return lang.L("UnionPay")
-	}
-	return w
 }
 
 func (p *payment) key(k *fyne.KeyEvent) bool {
@@ -398,7 +370,7 @@ func (p *payment) scanned(code string) {
 	}
 	p.busy = true
 	p.problem.SetText("")
-	p.status.SetText(lang.L("Charging {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(amount), "Wallet": walletName(req.Wallet)}))
+	p.status.SetText(lang.L("Charging {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(amount), "Wallet": labels().Wallet(req.Wallet)}))
 	wait := t.opt.PaymentWait
 	wait.Waiting = func(app.PaymentStatus, error) {
 		onUI(func() {

@@ -122,7 +122,7 @@ func (v *refundView) load(code string) {
 	v.receipt.SetText(sale.ReceiptNo)
 	var paid []string
 	for _, tn := range sale.Tenders {
-		paid = append(paid, tenderName(tn)+" "+t.money(tn.Amount))
+		paid = append(paid, labels().Tender(tn)+" "+t.money(tn.Amount))
 	}
 	v.sale.SetText(lang.L("Receipt {{.Receipt}} · {{.When}} · paid {{.Paid}}", map[string]any{
 		"Receipt": sale.ReceiptNo, "When": sale.CompletedAt.Local().Format("2006-01-02 15:04"), "Paid": strings.Join(paid, " · ")}))
@@ -218,7 +218,7 @@ func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
 	t := v.till
 	v.busy = true
 	if r.Tender.Kind == app.TenderWallet {
-		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Tender.Amount), "Wallet": walletName(r.Tender.Wallet)}))
+		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Tender.Amount), "Wallet": labels().Wallet(r.Tender.Wallet)}))
 	}
 	t.opt.Background(func() {
 		err := t.co.CompleteRefund(context.Background(), r, to)
@@ -247,7 +247,7 @@ func (v *refundView) done(r *app.Refund) {
 	case app.TenderCard:
 		how = lang.L("to card ···{{.Last4}}", map[string]any{"Last4": r.Tender.CardLast4})
 	case app.TenderWallet:
-		how = walletName(r.Tender.Wallet)
+		how = labels().Wallet(r.Tender.Wallet)
 	case app.TenderPrepaid:
 		how = lang.L("to the member's prepaid balance")
 	}
