@@ -488,21 +488,24 @@ func (m *Main) Start(a fyne.App) {
 			return err
 		},
 	}
-	opt.Sales, opt.Parked, opt.Manager = m.Store, m.Store, m.Store
-	opt.Members = app.NewMemberDesk(m.settings, m.Store, m.pins, time.Now)
-	if _, err := m.Store.SyncLink(context.Background()); err == nil {
-		opt.Sync = m.Store // an enrolled till has a sync page
-	}
-	opt.CardKey = m.cardKey
-	opt.Auth = app.NewAuth(m.Store, m.settings.Till, m.pins, time.Now)
-	if err := opt.Auth.SetSealKey(m.cardKey); err != nil {
+	auth := app.NewAuth(m.Store, m.settings.Till, m.pins, time.Now)
+	if err := auth.SetSealKey(m.cardKey); err != nil {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}
-	opt.Reports = app.GuardedReports{Book: m.Store, Session: m.Checkout.Session}
-	opt.Shifts = app.NewShiftDesk(m.settings, m.Store, time.Now)
-	opt.MerchantQR = merchantQR(m.settings)
-	opt.Gateway = paymentGateway(m.settings)
-	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
+	svc := ui.Services{
+		Selling: m.Store,
+		Payments: app.Payments{Gateway: paymentGateway(m.settings), QR: merchantQR(m.settings),
+			Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}},
+		Members: app.NewMemberDesk(m.settings, m.Store, m.pins, time.Now),
+		Shifts:  app.NewShiftDesk(m.settings, m.Store, time.Now),
+		Stock:   app.NewStockroom(m.settings, m.Store, time.Now),
+		Reports: app.GuardedReports{Book: m.Store, Session: m.Checkout.Session},
+		Staff:   auth,
+	}
+	if _, err := m.Store.SyncLink(context.Background()); err == nil {
+		svc.Sync = m.Store // an enrolled till has a sync page
+	}
+	opt.CardKey = m.cardKey
 	m.receiptOptions(&opt, m.dbPath)
 	opt.Background = m.Background
 	if m.Sim != nil {
@@ -523,7 +526,7 @@ func (m *Main) Start(a fyne.App) {
 			m.Sim.Scan(demoCodes[i])
 		}
 	}
-	m.Till = ui.NewTill(a, m.Checkout, opt)
+	m.Till = ui.NewTill(a, m.Checkout, svc, opt)
 	show := func(st app.SyncStatus) {
 		m.syncStatus.Store(&st)
 		m.Till.SetSyncStatus(st)

@@ -44,13 +44,12 @@ func openPrinter(set app.Settings, dbPath, language string, demo bool) (*printer
 	return p, nil, nil
 }
 
-// receiptOptions gives the till its printer, the reprint journal, and where and how receipts are
-// saved as PNG: beside the database, drawn with a Chinese font where the system has one.
+// receiptOptions gives the till its printer, and where and how receipts are saved as PNG: beside the
+// database, drawn with a Chinese font where the system has one.
 func (m *Main) receiptOptions(opt *ui.Options, dbPath string) {
 	if m.Printer != nil {
 		opt.Printer = m.Printer
 	}
-	opt.Reprints = m.Store
 	opt.PreviewReceipt = m.Printer == nil || m.SimPrinter != nil
 	opt.ReceiptDir = filepath.Join(filepath.Dir(dbPath), "receipts")
 	var fonts receiptimage.Fonts

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,32 +11,14 @@ import (
 	"checkout/app"
 )
 
-// CatalogManager is what the back office reads and changes; the store implements it.
-type CatalogManager interface {
-	app.Catalog
-	app.CatalogEditor
-	app.CatalogWriter
-	app.StockLedger
-	// ProductPage is a page of the product list in SKU order, after the SKU after; SearchCatalog finds
-	// products as SearchProducts does, inactive ones too.
-	ProductPage(ctx context.Context, after string, limit int) ([]app.Product, error)
-	SearchCatalog(ctx context.Context, query string, limit int) ([]app.Product, error)
-	ProductDetail(ctx context.Context, id int64) (app.CatalogEntry, error)
-	Categories(ctx context.Context) ([]string, error)
-	CountProducts(ctx context.Context) (int64, error)
-	// StockHistory is a product's latest stock movements, newest first.
-	StockHistory(ctx context.Context, productID int64, limit int) ([]app.LedgerEntry, error)
-}
-
 // BackOffice is the owner's window beside the till: the product list and editor, receiving, stock
 // adjustments, stock counts, the low-stock list and catalog import. Each page has an F-key, and a
 // scanner's codes go to the page that is open. Its methods run on Fyne's goroutine.
 type BackOffice struct {
-	till *Till
-	m    CatalogManager
-	inv  *app.Inventory
-	win  fyne.Window
-	tabs *container.AppTabs
+	till  *Till
+	stock app.StockService
+	win   fyne.Window
+	tabs  *container.AppTabs
 
 	products  *productsPage
 	receive   *receivePage
@@ -50,12 +30,12 @@ type BackOffice struct {
 	sync      *syncPage  // nil when the till has no sync page
 	syncIndex int        // the sync page's tab; -1 without one
 	users     *usersPage // nil when the till has no sign-in
-	reports   Reports
+	reports   app.ReportService
 }
 
 // openBackOffice opens the back office window, or brings it to the front.
 func (t *Till) openBackOffice() {
-	if t.opt.Manager == nil {
+	if t.svc.Stock == nil {
 		return
 	}
 	if t.office != nil {
@@ -66,7 +46,7 @@ func (t *Till) openBackOffice() {
 		t.askSecondFactor(t.openBackOffice)
 		return
 	}
-	o := &BackOffice{till: t, m: t.opt.Manager, inv: app.NewInventory(t.opt.Manager, t.opt.Now), reports: t.opt.Reports}
+	o := &BackOffice{till: t, stock: t.svc.Stock, reports: t.svc.Reports}
 	o.win = fyne.CurrentApp().NewWindow(lang.L("Products and stock") + " — " + t.co.Settings().Till)
 	o.products, o.receive, o.adjust = newProductsPage(o), newReceivePage(o), newAdjustPage(o)
 	o.count, o.low, o.imports = newCountPage(o), newLowStockPage(o), newImportPage(o)
@@ -83,12 +63,12 @@ func (t *Till) openBackOffice() {
 		o.tabs.Append(container.NewTabItem(lang.L("Day")+" (F10)", o.day.content))
 	}
 	o.syncIndex = -1
-	if t.opt.Sync != nil {
+	if t.svc.Sync != nil {
 		o.sync, o.syncIndex = newSyncPage(o), len(o.tabs.Items)
 		// No F-key of its own (F9 acts on the count, day and users pages): the till menu (F1) opens it.
 		o.tabs.Append(container.NewTabItem(lang.L("Sync"), o.sync.content))
 	}
-	if t.opt.Auth != nil {
+	if t.svc.Staff != nil {
 		o.users = newUsersPage(o)
 		o.tabs.Append(container.NewTabItem(lang.L("Users")+" (F1)", o.users.content))
 	}
@@ -214,20 +194,7 @@ func (o *BackOffice) field(placeholder string, enter func()) *KeyEntry {
 
 // find returns the product a code names: a barcode, else an SKU.
 func (o *BackOffice) find(code string) (app.Product, error) {
-	code = strings.TrimSpace(code)
-	ctx := context.Background()
-	p, err := o.m.ProductByBarcode(ctx, code)
-	if err == nil || !errors.Is(err, app.ErrUnknownBarcode) {
-		return p, err
-	}
-	found, ferr := o.m.SearchCatalog(ctx, code, 1)
-	if ferr != nil {
-		return app.Product{}, ferr
-	}
-	if len(found) == 1 && strings.EqualFold(found[0].SKU, code) {
-		return found[0], nil
-	}
-	return app.Product{}, err
+	return o.stock.FindProduct(context.Background(), code)
 }
 
 // name is a product's name in the UI language.

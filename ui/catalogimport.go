@@ -120,14 +120,13 @@ func (pg *importPage) startCheck() {
 		pg.status.say(lang.L("Cannot open the file: {{.Detail}}", map[string]any{"Detail": err.Error()}), widget.DangerImportance)
 		return
 	}
-	set := pg.office.till.co.Settings()
 	ctx, cancel := context.WithCancel(context.Background())
 	pg.cancelFn = cancel
 	pg.busy(true)
 	pg.status.say(lang.L("Checking…"), widget.MediumImportance)
-	m := pg.office.m
+	m := pg.office.stock
 	pg.office.till.opt.Background(func() {
-		check, err := app.CheckCatalog(ctx, m, set, file, pg.report)
+		check, err := m.CheckCatalog(ctx, file, pg.report)
 		onUI(func() {
 			cancel()
 			pg.busy(false)

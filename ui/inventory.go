@@ -170,7 +170,7 @@ func (pg *receivePage) book() {
 		return
 	}
 	supplier := strings.TrimSpace(pg.supplier.Text)
-	if err := pg.office.inv.Receive(context.Background(), supplier, pg.office.till.co.Session(), pg.delivery); err != nil {
+	if err := pg.office.stock.Receive(context.Background(), supplier, pg.office.till.co.Session(), pg.delivery); err != nil {
 		pg.note.fail(err)
 		return
 	}
@@ -281,7 +281,7 @@ const historyLength = 15
 
 func (pg *adjustPage) showProduct(p app.Product) {
 	pg.current.SetText(pg.office.describe(p))
-	history, err := pg.office.m.StockHistory(context.Background(), p.ID, historyLength)
+	history, err := pg.office.stock.StockHistory(context.Background(), p.ID, historyLength)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -339,10 +339,10 @@ func (pg *adjustPage) apply() {
 			return
 		}
 		reason = pg.shop.Text
-		err = pg.office.inv.Transfer(context.Background(), p, delta, pg.shop.Text, pg.office.till.co.Session())
+		err = pg.office.stock.Transfer(context.Background(), p, delta, pg.shop.Text, pg.office.till.co.Session())
 	} else {
 		reason = reasonText(app.AdjustmentReasons[pg.reason.SelectedIndex()])
-		err = pg.office.inv.Adjust(context.Background(), p, delta, app.AdjustmentReasons[pg.reason.SelectedIndex()], pg.office.till.co.Session())
+		err = pg.office.stock.Adjust(context.Background(), p, delta, app.AdjustmentReasons[pg.reason.SelectedIndex()], pg.office.till.co.Session())
 	}
 	if err != nil {
 		pg.note.fail(err)
@@ -406,7 +406,7 @@ func newCountPage(o *BackOffice) *countPage {
 }
 
 func (pg *countPage) restart() {
-	pg.count, pg.last, pg.order, pg.counted = pg.office.inv.NewCount(), nil, nil, map[int64]app.Quantity{}
+	pg.count, pg.last, pg.order, pg.counted = pg.office.stock.NewCount(), nil, nil, map[int64]app.Quantity{}
 	pg.report.SetText("")
 	pg.note.say("", widget.MediumImportance)
 }
@@ -472,7 +472,7 @@ func (pg *countPage) showCounted() {
 
 // showVariances compares what was counted with the stock records now, largest differences first.
 func (pg *countPage) showVariances() {
-	vs, err := pg.office.inv.Variances(context.Background(), pg.count)
+	vs, err := pg.office.stock.Variances(context.Background(), pg.count)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -502,7 +502,7 @@ func (pg *countPage) apply() {
 		pg.note.say(lang.L("Nothing counted yet."), widget.WarningImportance)
 		return
 	}
-	vs, err := pg.office.inv.Variances(context.Background(), pg.count)
+	vs, err := pg.office.stock.Variances(context.Background(), pg.count)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -514,7 +514,7 @@ func (pg *countPage) apply() {
 }
 
 func (pg *countPage) applyNow() {
-	vs, err := pg.office.inv.ApplyCount(context.Background(), pg.count, pg.office.till.co.Session())
+	vs, err := pg.office.stock.ApplyCount(context.Background(), pg.count, pg.office.till.co.Session())
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -553,7 +553,7 @@ func newLowStockPage(o *BackOffice) *lowStockPage {
 }
 
 func (pg *lowStockPage) reload() {
-	levels, err := pg.office.m.LowStock(context.Background(), lowStockLimit)
+	levels, err := pg.office.stock.LowStock(context.Background(), lowStockLimit)
 	if err != nil {
 		pg.note.fail(err)
 		return

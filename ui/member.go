@@ -49,7 +49,7 @@ type memberView struct {
 
 // openMembers opens the member dialog.
 func (t *Till) openMembers() {
-	if t.modal != nil || t.opt.Members == nil {
+	if t.modal != nil || t.svc.Members == nil {
 		return
 	}
 	v := &memberView{till: t, query: t.field(), list: table(), detail: widget.NewLabel(""), problem: widget.NewLabel("")}
@@ -117,8 +117,8 @@ func (v *memberView) key(k *fyne.KeyEvent) bool {
 	case fyne.KeyF9:
 		v.unlockPIN()
 	case fyne.KeyF8:
-		if v.till.opt.MerchantQR == nil {
-			v.problem.SetText(lang.L("No payment QR code is set up."))
+		if err := v.till.svc.Payments.CheckQR(); err != nil {
+			v.problem.SetText(errorMessage(err))
 			return true
 		}
 		v.openForm("qr")
@@ -133,7 +133,7 @@ func (v *memberView) search() {
 	if q == "" {
 		return
 	}
-	found, err := v.till.opt.Members.FindMembers(context.Background(), q, memberLimit)
+	found, err := v.till.svc.Members.FindMembers(context.Background(), q, memberLimit)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -299,7 +299,7 @@ func (v *memberView) saveDetails() {
 		m, _ = v.chosenMember()
 	}
 	m.Name, m.Phone, m.Tier, m.Birthday, m.Notes = v.name.Text, v.phone.Text, v.tier.Text, v.birthday.Text, v.notes.Text
-	saved, err := v.till.opt.Members.SaveMember(context.Background(), v.till.co.Session(), m)
+	saved, err := v.till.svc.Members.SaveMember(context.Background(), v.till.co.Session(), m)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -328,7 +328,7 @@ func (v *memberView) topUp() {
 			// First Enter: show the shop's QR code for the amount; the second takes it as paid. A changed
 			// amount shows a new code, so what is taken is what the customer's phone was asked for.
 			ref := "topup-" + app.NewID()[:12]
-			payload, err := t.opt.MerchantQR(amount, ref)
+			payload, err := t.svc.Payments.MerchantQR(amount, ref)
 			if err == nil {
 				err = t.display.showQR(payload, amount)
 			}
@@ -350,7 +350,7 @@ func (v *memberView) topUp() {
 		approval, last4, _ := strings.Cut(strings.TrimSpace(v.approval.Text), " ")
 		paidBy = app.Tender{Kind: app.TenderCard, Approval: approval, CardLast4: strings.TrimSpace(last4)}
 	}
-	tu, err := t.opt.Members.TopUp(context.Background(), t.co.Session(), m, amount, paidBy)
+	tu, err := t.svc.Members.TopUp(context.Background(), t.co.Session(), m, amount, paidBy)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -366,7 +366,7 @@ func (v *memberView) topUp() {
 // setPIN sets the chosen member's PIN, or removes it when none is typed.
 func (v *memberView) setPIN() {
 	m, _ := v.chosenMember()
-	if err := v.till.opt.Members.SetPIN(context.Background(), v.till.co.Session(), m, v.pin.Text); err != nil {
+	if err := v.till.svc.Members.SetPIN(context.Background(), v.till.co.Session(), m, v.pin.Text); err != nil {
 		v.pin.SetText("")
 		v.problem.SetText(errorMessage(err))
 		return
@@ -389,7 +389,7 @@ func (v *memberView) unlockPIN() {
 		v.problem.SetText(errorMessage(app.ErrNoMember))
 		return
 	}
-	err := t.opt.Members.UnlockPIN(context.Background(), t.co.Session(), m)
+	err := t.svc.Members.UnlockPIN(context.Background(), t.co.Session(), m)
 	if askApproval(t, t.win, err, "unlock PIN "+m.Number, func() {
 		t.reopenModal(v.dialog, v.scanned, v.query)
 		t.members = v
@@ -411,7 +411,7 @@ func (v *memberView) refreshChosen() {
 	if !ok {
 		return
 	}
-	if fresh, err := v.till.opt.Members.MemberByNumber(context.Background(), m.Number); err == nil {
+	if fresh, err := v.till.svc.Members.MemberByNumber(context.Background(), m.Number); err == nil {
 		v.found[v.chosen] = fresh
 	}
 	v.show()
@@ -424,7 +424,7 @@ func (v *memberView) blockCards() {
 	if !ok || len(m.Cards) == 0 {
 		return
 	}
-	if err := v.till.opt.Members.BlockCards(context.Background(), v.till.co.Session(), m); err != nil {
+	if err := v.till.svc.Members.BlockCards(context.Background(), v.till.co.Session(), m); err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
@@ -437,7 +437,7 @@ func (v *memberView) scanned(code string) {
 		v.till.swipe(in)
 		return
 	}
-	m, err := v.till.opt.Members.MemberByNumber(context.Background(), code)
+	m, err := v.till.svc.Members.MemberByNumber(context.Background(), code)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -449,7 +449,7 @@ func (v *memberView) scanned(code string) {
 // card takes a card tapped or swiped while the dialog is open: its member is shown, or an unknown card
 // is given to the member shown.
 func (v *memberView) card(token, label string) {
-	ms := v.till.opt.Members
+	ms := v.till.svc.Members
 	m, err := ms.MemberByCard(context.Background(), token)
 	if errors.Is(err, app.ErrUnknownMember) {
 		chosen, ok := v.chosenMember()
@@ -488,14 +488,14 @@ func (t *Till) swipe(in app.Input) {
 func (t *Till) CardFromDevice(token, label string) { onUI(func() { t.takeCard(token, label) }) }
 
 func (t *Till) takeCard(token, label string) {
-	if t.opt.Members == nil {
+	if t.svc.Members == nil {
 		return
 	}
 	if t.members != nil {
 		t.members.card(token, label)
 		return
 	}
-	m, err := t.opt.Members.MemberByCard(context.Background(), token)
+	m, err := t.svc.Members.MemberByCard(context.Background(), token)
 	if err == nil {
 		err = t.co.SetMember(m)
 	}
@@ -508,7 +508,7 @@ func (t *Till) takeCard(token, label string) {
 
 // memberScanned puts the member whose barcode card was scanned on the sale.
 func (t *Till) memberScanned(code string) {
-	m, err := t.opt.Members.MemberByNumber(context.Background(), code)
+	m, err := t.svc.Members.MemberByNumber(context.Background(), code)
 	if err == nil {
 		err = t.co.SetMember(m)
 	}

@@ -72,6 +72,10 @@ func errorMessage(err error) string {
 		return lang.L("The card could not be read. Swipe it again, steadily.")
 	case app.ErrNoCardKey.Code:
 		return lang.L("This till cannot take swiped cards.")
+	case app.ErrNoMerchantQR.Code:
+		return lang.L("No payment QR code is set up.")
+	case app.ErrNoPayCodes.Code:
+		return lang.L("No payment provider is set up for pay codes.")
 	case app.ErrNotAPayCode.Code:
 		return lang.L("That is not a customer's payment code.")
 	case app.ErrPaymentDeclined.Code:

@@ -15,12 +15,12 @@ import (
 
 // parkOrResume is F7: with a cart, park it; with none, choose a parked cart to bring back.
 func (t *Till) parkOrResume() {
-	if t.opt.Parked == nil {
+	if t.svc.Selling == nil {
 		return
 	}
 	ctx := context.Background()
 	if len(t.co.Lines()) > 0 {
-		p, err := t.co.Park(ctx, t.opt.Parked)
+		p, err := t.co.Park(ctx, t.svc.Selling)
 		if err != nil {
 			t.fail(err)
 			return
@@ -30,7 +30,7 @@ func (t *Till) parkOrResume() {
 		t.say(lang.L("Cart parked ({{.Amount}}). F7 on an empty till brings it back.", map[string]any{"Amount": t.money(p.Total)}), widget.MediumImportance)
 		return
 	}
-	parked, err := t.opt.Parked.ParkedAt(ctx, t.co.Settings().Till)
+	parked, err := t.svc.Selling.ParkedAt(ctx, t.co.Settings().Till)
 	if err != nil {
 		t.fail(err)
 		return
@@ -64,7 +64,7 @@ func (t *Till) parkOrResume() {
 				return
 			}
 		}
-		if err := t.co.Resume(ctx, t.opt.Parked, parked[n-1].ID); err != nil {
+		if err := t.co.Resume(ctx, t.svc.Selling, parked[n-1].ID); err != nil {
 			problem.SetText(errorMessage(err))
 			return
 		}

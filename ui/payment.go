@@ -171,7 +171,7 @@ func (p *payment) fromAccount(kind app.TenderKind) {
 		}
 		amount = &a
 	}
-	_, err := t.opt.Members.PayFromAccount(t.co, kind, amount)
+	_, err := t.svc.Members.PayFromAccount(t.co, kind, amount)
 	if errors.Is(err, app.ErrPINRequired) {
 		p.askPIN(kind)
 		return
@@ -208,7 +208,7 @@ func (p *payment) askPIN(kind app.TenderKind) {
 		}
 	}
 	dialogKeys(pin, func() dialog.Dialog { return d }, func() {
-		err := t.opt.Members.EnterPIN(context.Background(), t.co, pin.Text)
+		err := t.svc.Members.EnterPIN(context.Background(), t.co, pin.Text)
 		pin.SetText("")
 		if errors.Is(err, app.ErrWrongPIN) {
 			problem.SetText(errorMessage(err))
@@ -364,21 +364,21 @@ func (p *payment) scanned(code string) {
 	case err != nil:
 		p.problem.SetText(errorMessage(err))
 		return
-	case t.opt.Gateway == nil:
-		p.problem.SetText(lang.L("No payment provider is set up for pay codes."))
+	}
+	if err := t.svc.Payments.CheckPayCodes(); err != nil {
+		p.problem.SetText(errorMessage(err))
 		return
 	}
 	p.busy = true
 	p.problem.SetText("")
 	p.status.SetText(lang.L("Charging {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(amount), "Wallet": labels().Wallet(req.Wallet)}))
-	wait := t.opt.PaymentWait
-	wait.Waiting = func(app.PaymentStatus, error) {
+	waiting := func(app.PaymentStatus, error) {
 		onUI(func() {
 			p.status.SetText(lang.L("Waiting for the customer to confirm on their phone…"))
 		})
 	}
 	t.opt.Background(func() {
-		res, err := app.CollectPayment(context.Background(), t.opt.Gateway, req, wait)
+		res, err := t.svc.Payments.Collect(context.Background(), req, waiting)
 		onUI(func() {
 			p.busy = false
 			p.status.SetText("")
@@ -449,8 +449,8 @@ func (p *payment) card() {
 // display; the cashier confirms once the customer's phone shows it paid.
 func (p *payment) qr() {
 	t := p.till
-	if t.opt.MerchantQR == nil {
-		p.problem.SetText(lang.L("No payment QR code is set up."))
+	if err := t.svc.Payments.CheckQR(); err != nil {
+		p.problem.SetText(errorMessage(err))
 		return
 	}
 	amount, ok := p.nonCashAmount()
@@ -462,7 +462,7 @@ func (p *payment) qr() {
 		return
 	}
 	ref := t.co.PaymentReference()
-	payload, err := t.opt.MerchantQR(amount, ref)
+	payload, err := t.svc.Payments.MerchantQR(amount, ref)
 	if err != nil {
 		p.problem.SetText(errorMessage(err))
 		return

@@ -163,7 +163,7 @@ func (pg *productsPage) loadMore() {
 	if len(pg.items) > 0 {
 		after = pg.items[len(pg.items)-1].SKU
 	}
-	m := pg.office.m
+	m := pg.office.stock
 	pg.office.till.opt.Background(func() {
 		var page []app.Product
 		var err error
@@ -199,7 +199,7 @@ func (pg *productsPage) loadMore() {
 // showCount shows how many products there are, counted in the background: at a million products the
 // count takes longer than the first page.
 func (pg *productsPage) showCount() {
-	m := pg.office.m
+	m := pg.office.stock
 	pg.office.till.opt.Background(func() {
 		n, err := m.CountProducts(context.Background())
 		onUI(func() {
@@ -247,7 +247,7 @@ func (pg *productsPage) edit(i int) {
 }
 
 func (pg *productsPage) openProduct(id int64) {
-	e, err := pg.office.m.ProductDetail(context.Background(), id)
+	e, err := pg.office.stock.ProductDetail(context.Background(), id)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -282,7 +282,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 	reorder := field(lang.L("0: never low"), form.ReorderPoint)
 	codes := field(lang.L("Scan or type; several separated by spaces"), strings.Join(form.Barcodes, " "))
 	codes.OnScan = func(code string) { codes.SetText(strings.TrimSpace(codes.Text + " " + code)) }
-	categories, _ := o.m.Categories(context.Background())
+	categories, _ := o.stock.Categories(context.Background())
 	category := widget.NewSelectEntry(categories)
 	category.SetText(form.Category)
 	unit := widget.NewSelect([]string{string(app.UnitPiece), string(app.UnitKg)}, nil)
@@ -302,7 +302,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 		f := app.ProductForm{ID: form.ID, SKU: sku.Text, Name: name.Text, NameZH: nameZH.Text, Category: category.Text,
 			Unit: unit.Selected, Price: price.Text, Cost: cost.Text, ReorderPoint: reorder.Text, TaxClass: tax.Selected,
 			Barcodes: strings.FieldsFunc(codes.Text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' }), Active: active.Checked}
-		p, err := app.SaveProduct(context.Background(), o.m, set, f, o.till.co.Session(), o.till.opt.Now())
+		p, err := o.stock.SaveProduct(context.Background(), o.till.co.Session(), f)
 		if err != nil {
 			problem.SetText(productMessage(err))
 			problem.Show()

@@ -54,8 +54,8 @@ func (t *Till) receiptOf(sale *app.Sale, isCopy bool, member *app.MemberAfterSal
 // also shown on screen.
 func (t *Till) afterSale(sale *app.Sale, paid string) {
 	var member *app.MemberAfterSale
-	if sale.Member != nil && t.opt.Members != nil {
-		if m, err := t.opt.Members.MemberByNumber(context.Background(), sale.Member.Number); err == nil {
+	if sale.Member != nil && t.svc.Members != nil {
+		if m, err := t.svc.Members.MemberByNumber(context.Background(), sale.Member.Number); err == nil {
 			member = &app.MemberAfterSale{Points: m.Points, Balance: m.Balance}
 		}
 	}
@@ -228,10 +228,10 @@ func (v *receiptView) printCopy() {
 // journal records a copy leaving the till; false (with the problem shown) if it could not be recorded.
 func (v *receiptView) journal() bool {
 	t := v.till
-	if !v.receipt.Copy || t.opt.Reprints == nil {
+	if !v.receipt.Copy || t.svc.Selling == nil {
 		return true
 	}
-	err := t.opt.Reprints.RecordReprint(context.Background(), app.Reprint{ReceiptNo: v.receipt.Sale.ReceiptNo,
+	err := t.svc.Selling.RecordReprint(context.Background(), app.Reprint{ReceiptNo: v.receipt.Sale.ReceiptNo,
 		Till: t.co.Settings().Till, Cashier: t.co.Session().Name(), At: t.opt.Now()})
 	if err != nil {
 		v.note.SetText(errorMessage(err))
@@ -280,7 +280,7 @@ func (v *receiptView) savePNG() {
 // openReprint asks for a receipt number (typed, or scanned from the receipt) and shows that sale's
 // receipt marked COPY, ready to print.
 func (t *Till) openReprint() {
-	if t.modal != nil || t.opt.Sales == nil {
+	if t.modal != nil || t.svc.Selling == nil {
 		return
 	}
 	receipt := t.field()
@@ -290,7 +290,7 @@ func (t *Till) openReprint() {
 	var d dialog.Dialog
 	find := func(code string) {
 		receiptNo := t.input.ReceiptNo(code)
-		sale, err := t.opt.Sales.SaleByReceipt(context.Background(), receiptNo)
+		sale, err := t.svc.Selling.SaleByReceipt(context.Background(), receiptNo)
 		if err != nil {
 			problem.SetText(lang.L("No sale with receipt {{.Receipt}}.", map[string]any{"Receipt": receiptNo}))
 			receipt.SetText("")

@@ -37,7 +37,7 @@ type refundView struct {
 
 // openRefund opens the refund screen, on the sale with receiptNo when it is not "".
 func (t *Till) openRefund(receiptNo string) {
-	if t.modal != nil || t.opt.Sales == nil {
+	if t.modal != nil || t.svc.Selling == nil {
 		return
 	}
 	if len(t.co.Lines()) > 0 {
@@ -90,10 +90,10 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 		case fyne.KeyF9:
 			v.refund(app.RefundTo{Kind: app.TenderPrepaid})
 		case fyne.KeyF7:
-			if refunder, ok := v.till.opt.Gateway.(app.PaymentRefunder); ok {
+			if refunder, err := v.till.svc.Payments.Refunder(); err == nil {
 				v.refund(app.RefundTo{Kind: app.TenderWallet, Refunder: refunder})
 			} else {
-				v.problem.SetText(errorMessage(app.ErrRefundTender))
+				v.problem.SetText(errorMessage(err))
 			}
 		default:
 			return false
@@ -107,12 +107,12 @@ func (v *refundView) load(code string) {
 	t := v.till
 	receiptNo := t.input.ReceiptNo(code)
 	ctx := context.Background()
-	sale, err := t.opt.Sales.SaleByReceipt(ctx, receiptNo)
+	sale, err := t.svc.Selling.SaleByReceipt(ctx, receiptNo)
 	if err != nil {
 		v.problem.SetText(lang.L("No sale with receipt {{.Receipt}}.", map[string]any{"Receipt": receiptNo}))
 		return
 	}
-	earlier, err := t.opt.Sales.RefundsOfSale(ctx, sale.ID)
+	earlier, err := t.svc.Selling.RefundsOfSale(ctx, sale.ID)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -186,7 +186,7 @@ func (v *refundView) refund(to app.RefundTo) {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
-	earlier, err := t.opt.Sales.RefundsOfSale(context.Background(), v.refundable.Sale.ID)
+	earlier, err := t.svc.Selling.RefundsOfSale(context.Background(), v.refundable.Sale.ID)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return

@@ -20,7 +20,21 @@ import (
 	"checkout/app/receiptimage"
 )
 
-// Options configure the till's screens.
+// Services are the app services the till's screens call, in the groups app declares (app/services.go). A
+// group left nil is a part of the till this one does not have: NewTill builds no screen, key or menu item
+// for it. The zero Payments takes neither QR codes nor pay codes.
+type Services struct {
+	Selling  app.Selling       // refunds (F8, or a receipt scanned), parked carts (F7), reprints (F1)
+	Payments app.Payments      // the shop's payment QR code and wallet pay codes
+	Members  app.MemberService // the member dialog (F6), member cards, paying from an account
+	Shifts   app.ShiftService  // the cashiers' shifts and cash moves (F1)
+	Stock    app.StockService  // the back office's products and stock (F4)
+	Reports  app.ReportService // the back office's day page, X and Z reports
+	Staff    app.StaffService  // signing in, the idle lock, the users page: without it nobody signs in
+	Sync     app.SyncService   // the back office's sync page, for a till enrolled with a head office
+}
+
+// Options configure the till's screens and devices.
 type Options struct {
 	Language     string           // BCP 47 tag of the UI language ("en", "zh-Hans"): product names and money
 	DeviceStatus string           // shown in the status bar until a device reports, e.g. "Scanner: keyboard"
@@ -43,38 +57,12 @@ type Options struct {
 	SetSetting func(key, value string) error
 	// SimulateScan makes the simulated scanner scan a demo code; nil when the till has real scanners.
 	SimulateScan func()
-
-	// Gateway charges customers' wallet pay codes, waiting as PaymentWait says; nil: pay codes are refused.
-	Gateway     app.PaymentGateway
-	PaymentWait app.PaymentWait
-	// MerchantQR returns the EMVCo payload for the shop's payment QR code for amount under reference;
-	// nil when the shop has none set up.
-	MerchantQR func(amount money.Amount, reference string) (string, error)
-	// Sales finds stored sales for refunds (F8, or scanning a receipt); nil: no refunds at this till.
-	Sales app.SaleHistory
-	// Parked keeps parked carts (F7); nil: carts cannot be parked.
-	Parked app.ParkedCarts
-	// Manager is the catalog and stock the back office (F4) works on; nil: no back office at this till.
-	Manager CatalogManager
-	// Reports sums up days for the back office's day page; nil: no reports at this till.
-	Reports Reports
-	// Sync feeds the back office's sync page (F9); nil: no sync page at this till.
-	Sync SyncInfo
-	// Members finds members and keeps their accounts (F6); nil: the till has no members.
-	Members app.MemberService
-	// Auth signs staff in: the till starts locked (on first run it creates the owner) unless the checkout
-	// already has a session, and locks again after the shop's idle time. nil: no sign-in at this till.
-	Auth *app.Auth
 	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the
 	// card number itself is never kept. nil: swiped cards are refused.
 	CardKey []byte
-	// Shifts keeps the cashiers' shifts and cash moves (F1); nil: no shifts at this till.
-	Shifts app.ShiftService
 
 	// Printer prints each sale's receipt and opens the cash drawer on cash and no-sale; nil: no printer.
 	Printer ReceiptPrinter
-	// Reprints journals receipts printed again (F1: Reprint a receipt, with Sales); nil: not offered.
-	Reprints app.ReprintLog
 	// PreviewReceipt shows each sale's receipt on screen after payment (demo mode, a shop without a
 	// printer); ReceiptDir is where the preview saves receipts as PNG ("": no saving), drawn by
 	// ReceiptImage (nil: Go Mono, Chinese characters as boxes).
@@ -88,6 +76,7 @@ type Options struct {
 type Till struct {
 	co      *app.Checkout
 	input   app.Classifier // says what a scan, typed code or swipe is
+	svc     Services
 	opt     Options
 	win     fyne.Window
 	display *CustomerDisplay
@@ -122,8 +111,8 @@ type Till struct {
 	idleArms int               // counts idle-lock timers, so only the newest acts
 }
 
-// NewTill builds the sale screen and the customer display for co.
-func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
+// NewTill builds the sale screen and the customer display for co, with the screens svc has services for.
+func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -139,7 +128,7 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	if opt.WedgeGap <= 0 {
 		opt.WedgeGap = defaultWedgeGap
 	}
-	t := &Till{co: co, input: app.NewClassifier(co.Settings(), opt.CardKey), opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
+	t := &Till{co: co, input: app.NewClassifier(co.Settings(), opt.CardKey), svc: svc, opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
 	t.wedge = &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
@@ -174,7 +163,7 @@ func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
 	t.refresh()
 	t.focusScan()
 	t.lastKey = opt.KeyClock()
-	if opt.Auth != nil && co.Session() == nil {
+	if svc.Staff != nil && co.Session() == nil {
 		t.lock()
 	} else {
 		t.armIdleLock()
@@ -272,17 +261,17 @@ func (t *Till) build() fyne.CanvasObject {
 		t.keyButton(lang.L("Discount")+" (F5)", theme.ContentCutIcon(), t.editDiscount),
 		t.keyButton(lang.L("Remove line")+" (Del)", theme.DeleteIcon(), t.removeSelected),
 	}
-	if t.opt.Members != nil {
+	if t.svc.Members != nil {
 		buttons = append(buttons, t.keyButton(lang.L("Member")+" (F6)", theme.AccountIcon(), t.openMembers))
 	}
-	if t.opt.Parked != nil {
+	if t.svc.Selling != nil {
 		buttons = append(buttons, t.keyButton(lang.L("Park / resume")+" (F7)", theme.MediaPauseIcon(), t.parkOrResume))
 	}
-	if t.opt.Sales != nil {
+	if t.svc.Selling != nil {
 		buttons = append(buttons, t.keyButton(lang.L("Refund")+" (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }))
 	}
 	buttons = append(buttons, t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid))
-	if t.opt.Manager != nil {
+	if t.svc.Stock != nil {
 		buttons = append(buttons, t.keyButton(lang.L("Products and stock")+" (F4)", theme.StorageIcon(), t.openBackOffice))
 	}
 	buttons = append(buttons, t.keyButton(lang.L("Till menu")+" (F1)", theme.MenuIcon(), t.openTillMenu))
@@ -403,13 +392,13 @@ func (t *Till) submitScan() {
 func (t *Till) sell(input string) {
 	in := t.input.Classify(input)
 	switch {
-	case in.Kind == app.InputCard && t.opt.Members != nil:
+	case in.Kind == app.InputCard && t.svc.Members != nil:
 		t.swipe(in)
 		return
-	case in.Kind == app.InputMember && t.opt.Members != nil:
+	case in.Kind == app.InputMember && t.svc.Members != nil:
 		t.memberScanned(in.Code.Data)
 		return
-	case in.Kind == app.InputReceipt && t.opt.Sales != nil && len(t.co.Lines()) == 0:
+	case in.Kind == app.InputReceipt && t.svc.Selling != nil && len(t.co.Lines()) == 0:
 		t.openRefund(in.Receipt) // a receipt scanned at an idle till: the customer is bringing something back
 		return
 	}
@@ -452,7 +441,7 @@ func (t *Till) routeScan(code string) {
 		return // nobody is signed in to sell it
 	}
 	t.lastKey = t.opt.KeyClock()
-	if in := t.input.Classify(code); in.Kind == app.InputCard && t.opt.Members != nil {
+	if in := t.input.Classify(code); in.Kind == app.InputCard && t.svc.Members != nil {
 		t.swipe(in)
 		return
 	}

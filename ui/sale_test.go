@@ -43,14 +43,24 @@ func testPINs(t testing.TB) *app.PINs {
 	return pins
 }
 
-// newTill starts the sale screen on a fresh temp-file store holding shelf; options adjust its Options.
-func newTill(t *testing.T, options ...func(*ui.Options)) (*ui.Till, *store.Store) {
+// setup is what newTill builds a till from, for a test's options to change first: its store and the
+// shop's settings in it, the services the till has and the screens' options.
+type setup struct {
+	st  *store.Store
+	set app.Settings
+	svc ui.Services
+	opt ui.Options
+}
+
+// newTill starts the sale screen on a fresh temp-file store holding shelf, selling, parking and signing
+// staff in; options add services or change options.
+func newTill(t *testing.T, options ...func(*setup)) (*ui.Till, *store.Store) {
 	t.Helper()
 	return newShopTill(t, nil, options...)
 }
 
 // newShopTill is newTill for a shop with the settings given as key, value pairs.
-func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options)) (*ui.Till, *store.Store) {
+func newShopTill(t *testing.T, settings [][2]string, options ...func(*setup)) (*ui.Till, *store.Store) {
 	t.Helper()
 	test.NewTempApp(t)
 	ctx := context.Background()
@@ -81,15 +91,22 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options
 	// The owner is signed in (without a PIN check, which costs an argon2 hash); signin_test.go signs in for real.
 	co.SetSession(app.SystemSession("Olivia"))
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
-	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st, Parked: st,
-		Background: func(f func()) { f() }, // slow work runs in place: the test goroutine stays the UI's
-		Auth:       app.NewAuth(st, set.Till, testPINs(t), time.Now)}
+	s := &setup{st: st, set: set,
+		svc: ui.Services{Selling: st, Staff: app.NewAuth(st, set.Till, testPINs(t), time.Now)},
+		opt: ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after,
+			Background: func(f func()) { f() }}} // slow work runs in place: the test goroutine stays the UI's
 	for _, o := range options {
-		o(&opt)
+		o(s)
 	}
-	till := ui.NewTill(fyne.CurrentApp(), co, opt)
+	till := ui.NewTill(fyne.CurrentApp(), co, s.svc, s.opt)
 	return till, st
 }
+
+// withStock gives the till the back office's products and stock (F4), on its store.
+func withStock(s *setup) { s.svc.Stock = app.NewStockroom(s.set, s.st, time.Now) }
+
+// withReports gives the back office the day page, reading the store unguarded.
+func withReports(s *setup) { s.svc.Reports = s.st }
 
 // humanKeyGap is how fast the tests' cashier types; scannerKeyGap how fast a wedge scanner does.
 const (

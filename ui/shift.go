@@ -19,10 +19,10 @@ import (
 
 // startShift asks for the opening float when the till keeps shifts and none is open, before any sale.
 func (t *Till) startShift() {
-	if t.opt.Shifts == nil {
+	if t.svc.Shifts == nil {
 		return
 	}
-	if _, err := t.opt.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
+	if _, err := t.svc.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		t.askFloat()
 	}
 }
@@ -30,7 +30,7 @@ func (t *Till) startShift() {
 // shiftActions are the till menu's shift items: cash in, cash out and close while a shift is open;
 // opening one while none is.
 func (t *Till) shiftActions() []tillAction {
-	if _, err := t.opt.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
+	if _, err := t.svc.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		return []tillAction{{lang.L("Open shift"), t.askFloat}}
 	}
 	return []tillAction{
@@ -79,7 +79,7 @@ func hintLabel(text string) *widget.Label {
 
 // askFloat opens a shift: the cashier counts the cash in the drawer and types it.
 func (t *Till) askFloat() {
-	if t.modal != nil || t.opt.Shifts == nil {
+	if t.modal != nil || t.svc.Shifts == nil {
 		return
 	}
 	amount := t.field()
@@ -90,7 +90,7 @@ func (t *Till) askFloat() {
 		float, err := t.typedAmount(amount.Text)
 		if err == nil {
 			var sh *app.Shift
-			if sh, err = t.opt.Shifts.OpenShift(context.Background(), t.co.Session(), float); err == nil {
+			if sh, err = t.svc.Shifts.OpenShift(context.Background(), t.co.Session(), float); err == nil {
 				d.Hide()
 				t.say(lang.L("Shift {{.Number}} opened with a float of {{.Amount}}.",
 					map[string]any{"Number": sh.Number, "Amount": t.money(sh.Float)}), widget.MediumImportance)
@@ -144,7 +144,7 @@ func typedReason(text string) (string, error) {
 // moveCash puts cash into the drawer or takes it out: the amount, then the reason by its number or in
 // words. Enter or F12 confirms.
 func (t *Till) moveCash(kind app.CashMoveKind) {
-	if t.modal != nil || t.opt.Shifts == nil {
+	if t.modal != nil || t.svc.Shifts == nil {
 		return
 	}
 	title := lang.L("Cash in")
@@ -174,7 +174,7 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 			return
 		}
 		ctx := context.Background()
-		if _, err := t.opt.Shifts.MoveCash(ctx, t.co.Session(), kind, a, why); err != nil {
+		if _, err := t.svc.Shifts.MoveCash(ctx, t.co.Session(), kind, a, why); err != nil {
 			problem.SetText(shiftMessage(err))
 			return
 		}
@@ -183,7 +183,7 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 		if kind == app.CashOut {
 			said = lang.L("Cash out: {{.Amount}} ({{.Reason}}).", map[string]any{"Amount": t.money(a), "Reason": reasonLabel(why)})
 		}
-		if sh, err := t.opt.Shifts.CurrentShift(ctx); err == nil {
+		if sh, err := t.svc.Shifts.CurrentShift(ctx); err == nil {
 			said += " " + lang.L("The drawer should hold {{.Amount}}.", map[string]any{"Amount": t.money(sh.Expected)})
 		}
 		t.say(said, widget.MediumImportance)
@@ -228,7 +228,7 @@ type shiftCount struct {
 
 // closeShift opens the count that closes the shift.
 func (t *Till) closeShift() {
-	if t.modal != nil || t.opt.Shifts == nil {
+	if t.modal != nil || t.svc.Shifts == nil {
 		return
 	}
 	c := t.co.Settings().Currency
@@ -327,7 +327,7 @@ func (v *shiftCount) review() {
 		return
 	}
 	// What the close will store: the app reckons the over/short, the screen only shows it.
-	sh, err := t.opt.Shifts.ReviewClose(context.Background(), counts)
+	sh, err := t.svc.Shifts.ReviewClose(context.Background(), counts)
 	if err != nil {
 		v.problem.SetText(shiftMessage(err))
 		return
@@ -347,7 +347,7 @@ func (v *shiftCount) close() {
 		v.problem.SetText(shiftMessage(err))
 		return
 	}
-	sh, err := t.opt.Shifts.CloseShift(context.Background(), t.co.Session(), counts)
+	sh, err := t.svc.Shifts.CloseShift(context.Background(), t.co.Session(), counts)
 	if err != nil {
 		v.confirming = false
 		v.result.SetText("")

@@ -16,14 +16,7 @@ import (
 // shiftTill is a till that keeps shifts in its store, with the owner, Olivia, signed in.
 func shiftTill(t *testing.T) (*ui.Till, *store.Store) {
 	t.Helper()
-	return newTill(t, func(o *ui.Options) {
-		st := o.Sales.(*store.Store)
-		set, err := st.Settings(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.Shifts = app.NewShiftDesk(set, st, time.Now)
-	})
+	return newTill(t, func(s *setup) { s.svc.Shifts = app.NewShiftDesk(s.set, s.st, time.Now) })
 }
 
 func TestShiftOpenCashOutAndClose(t *testing.T) {

@@ -33,7 +33,7 @@ func (t *Till) Lock() { t.lock() }
 // lock hides the sale screen behind the sign-in screen. A sale in progress stays for whoever signs in
 // next, if they may take it over (see submit).
 func (t *Till) lock() {
-	if t.opt.Auth == nil || t.locked != nil {
+	if t.svc.Staff == nil || t.locked != nil {
 		return
 	}
 	if t.modal != nil {
@@ -43,8 +43,8 @@ func (t *Till) lock() {
 		t.office.win.Close()
 	}
 	ctx := context.Background()
-	first, err := t.opt.Auth.NeedsOwner(ctx)
-	users, uerr := t.opt.Auth.Users(ctx)
+	first, err := t.svc.Staff.NeedsOwner(ctx)
+	users, uerr := t.svc.Staff.Users(ctx)
 	s := &signIn{t: t, users: users, first: first, message: widget.NewLabel("")}
 	s.message.Wrapping = fyne.TextWrapWord
 	t.locked = s
@@ -155,7 +155,7 @@ func (s *signIn) step(delta int) {
 
 func (s *signIn) submit() {
 	ctx := context.Background()
-	auth := s.t.opt.Auth
+	auth := s.t.svc.Staff
 	var sess *app.Session
 	var err error
 	if s.first {
@@ -211,7 +211,7 @@ func (t *Till) signedIn(sess *app.Session) {
 // time would be up, so a busy till never locks.
 func (t *Till) armIdleLock() {
 	idle := t.co.Settings().Security.IdleLock
-	if t.opt.Auth == nil || idle <= 0 {
+	if t.svc.Staff == nil || idle <= 0 {
 		return
 	}
 	t.idleArms++

@@ -78,7 +78,7 @@ func (p *syncPage) reload() {
 	p.down.SetText(when(st.LastDown))
 	p.lastErr.SetText(st.LastError)
 	p.showRejected()
-	members, err := t.opt.Sync.OverdrawnMembers(context.Background())
+	members, err := t.svc.Sync.OverdrawnMembers(context.Background())
 	if err != nil {
 		p.overdrawn.SetText(errorMessage(err))
 		return
@@ -98,7 +98,7 @@ func (p *syncPage) reload() {
 // sent again, and the owner must find out why (a tampered database, a bug, a setting the head office
 // does not share).
 func (p *syncPage) showRejected() {
-	rejected, err := p.office.till.opt.Sync.RejectedOutbox(context.Background())
+	rejected, err := p.office.till.svc.Sync.RejectedOutbox(context.Background())
 	switch {
 	case err != nil:
 		p.rejected.SetText(errorMessage(err))

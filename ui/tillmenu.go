@@ -23,17 +23,17 @@ type tillAction struct {
 // number. Add a feature's actions here.
 func (t *Till) tillActions() []tillAction {
 	var actions []tillAction
-	if t.opt.Shifts != nil {
+	if t.svc.Shifts != nil {
 		actions = append(actions, t.shiftActions()...)
 	}
 	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.noSale})
-	if t.opt.Sync != nil && t.opt.Manager != nil {
+	if t.svc.Sync != nil && t.svc.Stock != nil {
 		actions = append(actions, tillAction{lang.L("Head office sync"), t.openSyncPage})
 	}
-	if t.opt.Sales != nil && t.opt.Reprints != nil {
+	if t.svc.Selling != nil {
 		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.openReprint})
 	}
-	if t.opt.Auth != nil {
+	if t.svc.Staff != nil {
 		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock})
 	}
 	return actions

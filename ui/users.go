@@ -62,7 +62,7 @@ func newUsersPage(o *BackOffice) *usersPage {
 
 // reload lists the users.
 func (pg *usersPage) reload() {
-	users, err := pg.office.till.opt.Auth.Staff(context.Background())
+	users, err := pg.office.till.svc.Staff.Staff(context.Background())
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -125,7 +125,7 @@ func parseRole(text string) (app.Role, error) {
 // save adds the typed user, or changes the role and PIN of the listed one.
 func (pg *usersPage) save() {
 	ctx := context.Background()
-	auth, session := pg.office.till.opt.Auth, pg.office.till.co.Session()
+	auth, session := pg.office.till.svc.Staff, pg.office.till.co.Session()
 	role, err := parseRole(pg.role.Text)
 	if err != nil {
 		pg.note.fail(err)
@@ -163,7 +163,7 @@ func (pg *usersPage) toggleActive() {
 }
 
 func (pg *usersPage) change(u app.User, c app.UserChange) {
-	if _, err := pg.office.till.opt.Auth.ChangeUser(context.Background(), pg.office.till.co.Session(), u.Name, c); err != nil {
+	if _, err := pg.office.till.svc.Staff.ChangeUser(context.Background(), pg.office.till.co.Session(), u.Name, c); err != nil {
 		pg.note.fail(err)
 		return
 	}
