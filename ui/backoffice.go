@@ -180,7 +180,7 @@ func (o *BackOffice) scan(code string) bool {
 func (o *BackOffice) field(placeholder string, enter func()) *KeyEntry {
 	e := NewKeyEntry()
 	e.SetPlaceHolder(placeholder)
-	e.useWedge(o.till.wedge, "", o.till.opt.After)
+	e.useWedge(o.till.sh.wedge, "", o.till.opt.After)
 	e.OnScan = func(code string) { o.scan(code) }
 	e.OnKey = func(k *fyne.KeyEvent) bool {
 		if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && enter != nil {
@@ -231,7 +231,7 @@ func (n notice) fail(err error) {
 	n.say(errorMessage(err), widget.DangerImportance)
 	o := n.office
 	focused := o.win.Canvas().Focused()
-	askApproval(o.till, o.win, err, "", func() {
+	askApproval(windowHost{o.win}, o.till.co.Session(), err, "", func() {
 		n.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
 	}, func() {
 		if focused != nil {

@@ -151,13 +151,13 @@ type devicesView struct {
 // openDevices shows the scanners' states, the live raw input and a scanner test: while it is open a scan
 // is described, not sold. Ports ticked are saved as the scanners for the next start.
 func (t *Till) openDevices() {
-	if t.modal != nil {
+	if t.sh.busy() {
 		return
 	}
 	v := &devicesView{status: widget.NewLabel(""), log: widget.NewLabel("")}
 	v.log.TextStyle.Monospace = true
 	v.log.Wrapping = fyne.TextWrapBreak
-	test := t.field()
+	test := t.sh.field()
 	test.SetPlaceHolder(lang.L("Scan a code to test the scanner"))
 	result := widget.NewLabel("")
 	result.TextStyle.Monospace = true // as the live input, so a test and a scan line up; and it has the → glyph
@@ -184,8 +184,8 @@ func (t *Till) openDevices() {
 	scroll := container.NewVScroll(v.log)
 	scroll.SetMinSize(fyne.NewSize(640, 220))
 	body := container.NewBorder(content, closeButton, nil, nil, scroll)
-	d = t.openModal(lang.L("Devices"), body, test)
-	t.modalScan = show
+	d = t.sh.open(lang.L("Devices"), body, test)
+	t.sh.takeScans(show)
 	t.devicesOpen = v
 	t.refreshDevices()
 }
@@ -216,7 +216,7 @@ func (t *Till) portPicker() fyne.CanvasObject {
 
 func (t *Till) refreshDevices() {
 	v := t.devicesOpen
-	if v == nil || t.modal == nil {
+	if v == nil || !t.sh.busy() {
 		t.devicesOpen = nil
 		return
 	}

@@ -49,10 +49,10 @@ type memberView struct {
 
 // openMembers opens the member dialog.
 func (t *Till) openMembers() {
-	if t.modal != nil || t.svc.Members == nil {
+	if t.sh.busy() || t.svc.Members == nil {
 		return
 	}
-	v := &memberView{till: t, query: t.field(), list: table(), detail: widget.NewLabel(""), problem: widget.NewLabel("")}
+	v := &memberView{till: t, query: t.sh.field(), list: table(), detail: widget.NewLabel(""), problem: widget.NewLabel("")}
 	v.query.SetPlaceHolder(lang.L("Tap or swipe the card, scan it, or type phone, name or member number"))
 	v.query.OnChanged = func(string) { v.search() }
 	v.query.OnScan = v.scanned
@@ -60,8 +60,8 @@ func (t *Till) openMembers() {
 	v.problem.Importance = widget.DangerImportance
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.detail.Wrapping = fyne.TextWrapWord
-	v.name, v.phone, v.amount, v.approval, v.pin = t.field(), t.field(), t.field(), t.field(), t.field()
-	v.tier, v.birthday, v.notes = t.field(), t.field(), t.field()
+	v.name, v.phone, v.amount, v.approval, v.pin = t.sh.field(), t.sh.field(), t.sh.field(), t.sh.field(), t.sh.field()
+	v.tier, v.birthday, v.notes = t.sh.field(), t.sh.field(), t.sh.field()
 	v.tier.SetPlaceHolder(lang.L("Tier (empty: standard)"))
 	v.birthday.SetPlaceHolder(lang.L("Birthday, YYYY-MM-DD"))
 	v.notes.SetPlaceHolder(lang.L("Notes"))
@@ -79,8 +79,8 @@ func (t *Till) openMembers() {
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
-	v.dialog = t.openModal(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 400), content), v.query)
-	t.modalScan = v.scanned
+	v.dialog = t.sh.open(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 400), content), v.query)
+	t.sh.takeScans(v.scanned)
 	t.members = v
 	if m, ok := t.co.Member(); ok {
 		v.found, v.chosen = []app.Member{m}, 0
@@ -390,8 +390,8 @@ func (v *memberView) unlockPIN() {
 		return
 	}
 	err := t.svc.Members.UnlockPIN(context.Background(), t.co.Session(), m)
-	if askApproval(t, t.win, err, "unlock PIN "+m.Number, func() {
-		t.reopenModal(v.dialog, v.scanned, v.query)
+	if askApproval(t.sh, t.co.Session(), err, "unlock PIN "+m.Number, func() {
+		t.sh.reopen(v.dialog, v.scanned, v.query)
 		t.members = v
 		v.unlockPIN()
 	}, nil) {
@@ -491,7 +491,7 @@ func (t *Till) takeCard(token, label string) {
 	if t.svc.Members == nil {
 		return
 	}
-	if t.members != nil {
+	if t.members != nil && t.sh.showing(t.members.dialog) {
 		t.members.card(token, label)
 		return
 	}

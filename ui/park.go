@@ -50,7 +50,7 @@ func (t *Till) parkOrResume() {
 	list := widget.NewLabel(strings.Join(rows, "\n"))
 	list.TextStyle.Monospace = true
 	list.Truncation = fyne.TextTruncateEllipsis
-	choice := t.field()
+	choice := t.sh.field()
 	choice.SetPlaceHolder(lang.L("Number of the cart (Enter: 1)"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
@@ -74,5 +74,5 @@ func (t *Till) parkOrResume() {
 	})
 	content := container.NewVBox(list, choice, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: resume · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
-	d = t.openModal(lang.L("Parked carts"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+20), content), choice)
+	d = t.sh.open(lang.L("Parked carts"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+20), content), choice)
 }

@@ -34,7 +34,7 @@ type payment struct {
 
 // openPayment opens the payment dialog for what is still due; Esc goes back to the sale.
 func (t *Till) openPayment() {
-	if t.modal != nil {
+	if t.sh.busy() {
 		return
 	}
 	t.paying = nil
@@ -53,7 +53,7 @@ func (t *Till) openPayment() {
 	dueText.TextStyle.Bold = true
 	dueText.Alignment = fyne.TextAlignCenter
 
-	p.amount = t.field()
+	p.amount = t.sh.field()
 	p.amount.OnScan = p.scanned
 	p.amount.SetPlaceHolder(p.cashDue.Decimal())
 	p.amount.OnChanged = func(string) { p.showChange() }
@@ -101,9 +101,9 @@ func (t *Till) openPayment() {
 			label.Wrapping = fyne.TextWrapWord
 		}
 	}
-	p.dialog = t.openModal(lang.L("Take payment"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+40), content), p.amount)
+	p.dialog = t.sh.open(lang.L("Take payment"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+40), content), p.amount)
 	t.paying = p
-	t.modalScan = p.scanned
+	t.sh.takeScans(p.scanned)
 	t.display.showDue(t.co.Lines(), t.co.Totals(), t.co.Tenders(), p.due)
 }
 
@@ -190,7 +190,7 @@ func (p *payment) askPIN(kind app.TenderKind) {
 	typed := p.amount.Text
 	p.dialog.Hide()
 	var d dialog.Dialog
-	pin := t.field()
+	pin := t.sh.field()
 	pin.Password = true
 	pin.SetPlaceHolder(lang.L("Member's PIN"))
 	problem := widget.NewLabel("")
@@ -217,7 +217,7 @@ func (p *payment) askPIN(kind app.TenderKind) {
 		back(err)
 	})
 	hint := widget.NewLabelWithStyle(lang.L("The customer types their PIN, then Enter · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	d = t.openModal(lang.L("Member's PIN"), container.NewGridWrap(fyne.NewSize(420, 160), container.NewVBox(pin, problem, hint)), pin)
+	d = t.sh.open(lang.L("Member's PIN"), container.NewGridWrap(fyne.NewSize(420, 160), container.NewVBox(pin, problem, hint)), pin)
 }
 
 // typed reads the amount field; empty means def.
@@ -323,7 +323,7 @@ func (p *payment) settled(sale *app.Sale, err error) {
 		if storingFailed(err) { // the sale is open, the money taken
 			msg += "\n" + lang.L("The sale is NOT saved. Press Enter to try again.")
 		}
-		if p.problem != nil && t.modal == p.dialog && p.dialog != nil {
+		if p.problem != nil && t.sh.showing(p.dialog) {
 			p.problem.SetText(msg)
 		} else {
 			t.say(msg, widget.DangerImportance)
@@ -404,7 +404,7 @@ func (p *payment) card() {
 		return
 	}
 	p.dialog.Hide()
-	approval, last4 := t.field(), t.field()
+	approval, last4 := t.sh.field(), t.sh.field()
 	approval.SetPlaceHolder(lang.L("Approval code"))
 	last4.SetPlaceHolder(lang.L("Last 4 digits of the card"))
 	problem := widget.NewLabel("")
@@ -440,8 +440,8 @@ func (p *payment) card() {
 			fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		approval, last4, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: next / confirm · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
-	d = t.openModal(lang.L("Card payment"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), approval)
-	t.modalScan = func(string) { problem.SetText(errorMessage(app.ErrPaymentStarted)) }
+	d = t.sh.open(lang.L("Card payment"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), approval)
+	t.sh.takeScans(func(string) { problem.SetText(errorMessage(app.ErrPaymentStarted)) })
 	t.display.showDue(t.co.Lines(), t.co.Totals(), t.co.Tenders(), amount)
 }
 
@@ -492,6 +492,6 @@ func (p *payment) qr() {
 		widget.NewLabelWithStyle(lang.L("Reference {{.Ref}}", map[string]any{"Ref": ref}), fyne.TextAlignCenter, fyne.TextStyle{Monospace: true}),
 		widget.NewLabelWithStyle(lang.L("Enter: the customer's phone shows it paid · Esc: cancel"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}),
 		keys)
-	d = t.openModal(lang.L("QR code payment"), content, keys)
-	t.modalScan = func(string) {} // the customer pays on their phone; nothing scanned here counts
+	d = t.sh.open(lang.L("QR code payment"), content, keys)
+	t.sh.takeScans(func(string) {}) // the customer pays on their phone; nothing scanned here counts
 }

@@ -18,18 +18,18 @@ import (
 // askValue opens a one-field dialog. apply gets the text on Enter; an error keeps the dialog open and
 // shows why, so nothing changes until the input is good.
 func (t *Till) askValue(title, prompt, initial string, apply func(string) error) {
-	if t.modal != nil {
+	if t.sh.busy() {
 		return
 	}
 	var d dialog.Dialog
-	field := t.field()
+	field := t.sh.field()
 	field.SetText(initial)
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	dialogKeys(field, func() dialog.Dialog { return d }, func() {
 		text := field.Text
 		err := apply(text)
-		if askApproval(t, t.win, err, "", func() {
+		if askApproval(t.sh, t.co.Session(), err, "", func() {
 			if err := apply(text); err != nil {
 				t.fail(err)
 			}
@@ -47,7 +47,7 @@ func (t *Till) askValue(title, prompt, initial string, apply func(string) error)
 	hint := widget.NewLabel(lang.L("Enter: OK · Esc: cancel"))
 	hint.Importance = widget.LowImportance
 	content := container.NewVBox(widget.NewLabel(prompt), field, problem, hint)
-	d = t.openModal(title, container.NewGridWrap(fyne.NewSize(440, content.MinSize().Height), content), field)
+	d = t.sh.open(title, container.NewGridWrap(fyne.NewSize(440, content.MinSize().Height), content), field)
 	// The current value is selected, so typing replaces it and Enter keeps it.
 	field.TypedShortcut(&fyne.ShortcutSelectAll{})
 }

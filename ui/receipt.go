@@ -128,7 +128,7 @@ type receiptView struct {
 // previewReceipt shows r as it prints, with its QR code. Enter prints a copy (a reprint), F9 saves it as
 // a PNG; both are journaled for a copy. Esc closes; a scan closes it and sells.
 func (t *Till) previewReceipt(r app.Receipt) {
-	if t.modal != nil {
+	if t.sh.busy() {
 		return
 	}
 	cols, _ := t.receiptLayout()
@@ -152,7 +152,7 @@ func (t *Till) previewReceipt(r app.Receipt) {
 	}
 	// The keys go to a field, so that a keyboard-wedge scan of the next customer's first item closes the
 	// preview and is sold, as a device scan is.
-	keys := t.field()
+	keys := t.sh.field()
 	keys.SetPlaceHolder(lang.L("Scan the next item to go on"))
 	keys.OnKey = func(k *fyne.KeyEvent) bool {
 		switch k.Name {
@@ -195,7 +195,7 @@ func (t *Till) previewReceipt(r app.Receipt) {
 	body.SetMinSize(fyne.NewSize(width, 420))
 	content := container.NewBorder(nil, container.NewVBox(v.note,
 		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true}), keys), nil, nil, body)
-	v.dialog = t.openModal(title, content, keys)
+	v.dialog = t.sh.open(title, content, keys)
 }
 
 // printCopy journals the reprint, then prints it. The journal comes first: a copy that leaves the till
@@ -280,10 +280,10 @@ func (v *receiptView) savePNG() {
 // openReprint asks for a receipt number (typed, or scanned from the receipt) and shows that sale's
 // receipt marked COPY, ready to print.
 func (t *Till) openReprint() {
-	if t.modal != nil || t.svc.Selling == nil {
+	if t.sh.busy() || t.svc.Selling == nil {
 		return
 	}
-	receipt := t.field()
+	receipt := t.sh.field()
 	receipt.SetPlaceHolder(lang.L("Scan or type the receipt number"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
@@ -301,9 +301,9 @@ func (t *Till) openReprint() {
 	}
 	receipt.OnScan = find
 	dialogKeys(receipt, func() dialog.Dialog { return d }, func() { find(receipt.Text) })
-	d = t.openModal(lang.L("Reprint a receipt"), container.NewVBox(receipt, problem,
+	d = t.sh.open(lang.L("Reprint a receipt"), container.NewVBox(receipt, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: find · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})), receipt)
-	t.modalScan = find
+	t.sh.takeScans(find)
 }
 
 // kickDrawer opens the cash drawer through the printer, for a no-sale; a problem is said.

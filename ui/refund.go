@@ -37,14 +37,14 @@ type refundView struct {
 
 // openRefund opens the refund screen, on the sale with receiptNo when it is not "".
 func (t *Till) openRefund(receiptNo string) {
-	if t.modal != nil || t.svc.Selling == nil {
+	if t.sh.busy() || t.svc.Selling == nil {
 		return
 	}
 	if len(t.co.Lines()) > 0 {
 		t.say(lang.L("Finish or void the sale in progress before a refund."), widget.WarningImportance)
 		return
 	}
-	v := &refundView{till: t, receipt: t.field(), picks: t.field(), approval: t.field()}
+	v := &refundView{till: t, receipt: t.sh.field(), picks: t.sh.field(), approval: t.sh.field()}
 	v.receipt.SetPlaceHolder(lang.L("Scan or type the receipt number"))
 	v.picks.SetPlaceHolder(lang.L("Lines to refund, e.g. 1, 3x2 (empty: everything left)"))
 	v.approval.SetPlaceHolder(lang.L("Card terminal approval code for the refund"))
@@ -63,8 +63,8 @@ func (t *Till) openRefund(receiptNo string) {
 	v.approval.Hide()
 	content := container.NewVBox(v.receipt, v.sale, v.lines, v.picks, v.approval, v.preview, v.problem,
 		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: to the card · F7: to the wallet · F9: to the member's prepaid balance · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
-	v.dialog = t.openModal(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
-	t.modalScan = v.load
+	v.dialog = t.sh.open(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
+	t.sh.takeScans(v.load)
 	if receiptNo != "" {
 		v.load(receiptNo)
 	}
@@ -193,9 +193,9 @@ func (v *refundView) refund(to app.RefundTo) {
 	}
 	r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
 	action := "refund " + v.refundable.Sale.ReceiptNo // for the journal, in the shop's own words
-	if askApproval(t, t.win, err, action, func() {
+	if askApproval(t.sh, t.co.Session(), err, action, func() {
 		// The refund goes on in its own dialog, so what becomes of it (a refusal, a retry) is seen there.
-		t.reopenModal(v.dialog, v.load, v.picks)
+		t.sh.reopen(v.dialog, v.load, v.picks)
 		r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
 		if err != nil {
 			v.problem.SetText(errorMessage(err))

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -94,10 +93,8 @@ type Till struct {
 	sync                           *widget.Label  // the head office link; hidden until the uploader reports
 	syncStatus                     app.SyncStatus // the latest the uploader reported, for the sync page
 
-	modal     dialog.Dialog     // the open dialog; nil while the sale screen has the keys
-	modalScan func(code string) // where the open dialog wants scans; nil: close it and sell
+	sh *shell // the window and its one dialog
 
-	wedge       *wedge
 	devices     *deviceBoard
 	devicesOpen *devicesView // the devices screen while it is open
 	office      *BackOffice  // the back office window while it is open
@@ -107,7 +104,6 @@ type Till struct {
 
 	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
 	locked   *signIn           // the sign-in screen while the till is locked
-	lastKey  time.Time         // the last key on the sale screen, for the idle lock
 	idleArms int               // counts idle-lock timers, so only the newest acts
 }
 
@@ -129,8 +125,9 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		opt.WedgeGap = defaultWedgeGap
 	}
 	t := &Till{co: co, input: app.NewClassifier(co.Settings(), opt.CardKey), svc: svc, opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
-	t.wedge = &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
+	t.sh = newShell(t.win, opt)
+	t.sh.scanned, t.sh.closed = t.routeScan, t.focusScan
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
 	t.content = t.build()
 	t.win.SetContent(t.content)
@@ -141,11 +138,11 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		switch {
 		case t.locked != nil:
 			t.win.Canvas().Focus(t.locked.focus())
-		case t.modal == nil:
+		case !t.sh.busy():
 			t.focusScan()
 			t.scan.TypedKey(k)
 		case k.Name == fyne.KeyEscape:
-			t.modal.Hide()
+			t.sh.modal.Hide()
 		}
 	})
 	t.win.Canvas().SetOnTypedRune(func(r rune) {
@@ -155,14 +152,14 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 			f.TypedRune(r)
 			return
 		}
-		if t.modal == nil {
+		if !t.sh.busy() {
 			t.focusScan()
 			t.scan.TypedRune(r)
 		}
 	})
 	t.refresh()
 	t.focusScan()
-	t.lastKey = opt.KeyClock()
+	t.sh.touch()
 	if svc.Staff != nil && co.Session() == nil {
 		t.lock()
 	} else {
@@ -212,7 +209,7 @@ func (t *Till) build() fyne.CanvasObject {
 	t.scan.OnKey = t.scanKey
 	t.scan.OnRune = t.scanRune
 	// '+' and '*' act only when no scan follows them: codes such as HIBC's start with '+'.
-	t.scan.useWedge(t.wedge, "+*", t.opt.After)
+	t.scan.useWedge(t.sh.wedge, "+*", t.opt.After)
 	t.message = widget.NewLabel("")
 	t.message.Wrapping = fyne.TextWrapWord
 	t.memberLine = widget.NewLabel("")
@@ -296,14 +293,14 @@ func (t *Till) build() fyne.CanvasObject {
 func (t *Till) keyButton(label string, icon fyne.Resource, action func()) *widget.Button {
 	return widget.NewButtonWithIcon(label, icon, func() {
 		action()
-		if t.modal == nil {
+		if !t.sh.busy() {
 			t.focusScan()
 		}
 	})
 }
 
 func (t *Till) focusScan() {
-	if t.modal == nil && t.locked == nil {
+	if !t.sh.busy() && t.locked == nil {
 		t.win.Canvas().Focus(t.scan)
 	}
 }
@@ -315,7 +312,7 @@ func (t *Till) showClock() {
 
 // scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
 func (t *Till) scanKey(k *fyne.KeyEvent) bool {
-	t.lastKey = t.opt.KeyClock()
+	t.sh.touch()
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		t.submitScan()
@@ -366,7 +363,7 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 
 // scanRune makes '+' pay and '*' on an empty field set the quantity; "3*CODE" still types through.
 func (t *Till) scanRune(r rune) bool {
-	t.lastKey = t.opt.KeyClock()
+	t.sh.touch()
 	switch {
 	case r == '+':
 		t.openPayment()
@@ -426,31 +423,23 @@ func (t *Till) sell(input string) {
 	}
 }
 
-// field returns a dialog field on which a wedge scanner's codes are scans, not typing.
-func (t *Till) field() *KeyEntry {
-	e := NewKeyEntry()
-	e.useWedge(t.wedge, "", t.opt.After)
-	e.OnScan = t.routeScan
-	return e
-}
-
 // routeScan takes a code from a scanner, wherever the keys were: the open dialog gets it if it wants
 // scans; otherwise the dialog closes and the code is sold.
 func (t *Till) routeScan(code string) {
 	if t.locked != nil {
 		return // nobody is signed in to sell it
 	}
-	t.lastKey = t.opt.KeyClock()
+	t.sh.touch()
 	if in := t.input.Classify(code); in.Kind == app.InputCard && t.svc.Members != nil {
 		t.swipe(in)
 		return
 	}
-	if t.modal != nil {
-		if t.modalScan != nil {
-			t.modalScan(code)
+	if t.sh.busy() {
+		if t.sh.modalScan != nil {
+			t.sh.modalScan(code)
 			return
 		}
-		t.modal.Hide()
+		t.sh.modal.Hide()
 	}
 	t.sell(code)
 }
@@ -494,7 +483,7 @@ func (t *Till) confirmVoid() {
 	var void func()
 	void = func() {
 		err := t.co.Void(context.Background())
-		if askApproval(t, t.win, err, "", void, nil) {
+		if askApproval(t.sh, t.co.Session(), err, "", void, nil) {
 			return
 		}
 		if err != nil {
@@ -505,7 +494,7 @@ func (t *Till) confirmVoid() {
 		t.refresh()
 		t.say(lang.L("Sale voided."), widget.WarningImportance)
 	}
-	t.confirm(lang.L("Void sale"), lang.L("Void this sale? Enter: yes · Esc: no"), void)
+	t.sh.confirm(lang.L("Void sale"), lang.L("Void this sale? Enter: yes · Esc: no"), void)
 }
 
 // refresh shows the checkout's state on both screens.
@@ -559,7 +548,7 @@ func (t *Till) say(text string, importance widget.Importance) {
 // again once approved.
 func (t *Till) fail(err error) {
 	t.say(errorMessage(err), widget.DangerImportance)
-	askApproval(t, t.win, err, "", func() {
+	askApproval(t.sh, t.co.Session(), err, "", func() {
 		t.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
 	}, nil)
 }

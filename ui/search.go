@@ -19,13 +19,13 @@ const searchLimit = 20
 // openSearch finds a product by name, SKU or code as the cashier types. Up/Down pick a match, Enter adds
 // it (asking the weight of goods sold by the kilogram), Esc closes.
 func (t *Till) openSearch() {
-	if t.modal != nil {
+	if t.sh.busy() {
 		return
 	}
 	var d dialog.Dialog
 	var found []app.Product
 	selected := -1
-	query := t.field()
+	query := t.sh.field()
 	query.SetPlaceHolder(lang.L("Name, SKU or barcode"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
@@ -105,5 +105,5 @@ func (t *Till) openSearch() {
 	hint := widget.NewLabel(lang.L("↑↓: choose · Enter: add · Esc: close"))
 	hint.Importance = widget.LowImportance
 	content := container.NewBorder(container.NewVBox(query, problem), hint, nil, nil, results)
-	d = t.openModal(lang.L("Find a product"), container.NewGridWrap(fyne.NewSize(640, 420), content), query)
+	d = t.sh.open(lang.L("Find a product"), container.NewGridWrap(fyne.NewSize(640, 420), content), query)
 }

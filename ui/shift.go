@@ -79,10 +79,10 @@ func hintLabel(text string) *widget.Label {
 
 // askFloat opens a shift: the cashier counts the cash in the drawer and types it.
 func (t *Till) askFloat() {
-	if t.modal != nil || t.svc.Shifts == nil {
+	if t.sh.busy() || t.svc.Shifts == nil {
 		return
 	}
-	amount := t.field()
+	amount := t.sh.field()
 	amount.SetPlaceHolder(lang.L("Float: the cash in the drawer now"))
 	problem := dangerLabel()
 	var d dialog.Dialog
@@ -101,7 +101,7 @@ func (t *Till) askFloat() {
 	})
 	content := container.NewVBox(widget.NewLabel(lang.L("Count the cash in the drawer and type it to open the shift.")), amount, problem,
 		hintLabel(lang.L("Enter: open the shift · Esc: later (F1)")))
-	d = t.openModal(lang.L("Open shift"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
+	d = t.sh.open(lang.L("Open shift"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
 }
 
 // reasonLabel is a cash move reason as the cashier reads it.
@@ -144,14 +144,14 @@ func typedReason(text string) (string, error) {
 // moveCash puts cash into the drawer or takes it out: the amount, then the reason by its number or in
 // words. Enter or F12 confirms.
 func (t *Till) moveCash(kind app.CashMoveKind) {
-	if t.modal != nil || t.svc.Shifts == nil {
+	if t.sh.busy() || t.svc.Shifts == nil {
 		return
 	}
 	title := lang.L("Cash in")
 	if kind == app.CashOut {
 		title = lang.L("Cash out")
 	}
-	amount, reason := t.field(), t.field()
+	amount, reason := t.sh.field(), t.sh.field()
 	amount.SetPlaceHolder(lang.L("Amount"))
 	reason.SetPlaceHolder(lang.L("Reason: its number, or type it"))
 	var rows []string
@@ -209,7 +209,7 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 	list := widget.NewLabel(strings.Join(rows, "\n"))
 	content := container.NewVBox(amount, list, reason, problem,
 		hintLabel(lang.L("Tab or Up/Down: next field · Enter or F12: confirm · Esc: back")))
-	d = t.openModal(title, container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
+	d = t.sh.open(title, container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
 }
 
 // shiftCount is the close-shift dialog: a blind count, one field per note and coin with the counted
@@ -228,7 +228,7 @@ type shiftCount struct {
 
 // closeShift opens the count that closes the shift.
 func (t *Till) closeShift() {
-	if t.modal != nil || t.svc.Shifts == nil {
+	if t.sh.busy() || t.svc.Shifts == nil {
 		return
 	}
 	c := t.co.Settings().Currency
@@ -239,7 +239,7 @@ func (t *Till) closeShift() {
 	v.result.Wrapping = fyne.TextWrapWord
 	grid := container.NewGridWithColumns(4)
 	for i, dn := range v.denoms {
-		e := t.field()
+		e := t.sh.field()
 		label := lang.L("Total counted")
 		if !dn.Total {
 			label = c.Symbol + dn.Label(c) + " ×"
@@ -255,7 +255,7 @@ func (t *Till) closeShift() {
 	v.showTotal()
 	content := container.NewVBox(widget.NewLabel(lang.L("Count the drawer: how many of each note and coin.")), grid, v.total, v.result,
 		v.problem, hintLabel(lang.L("Tab, Enter or Up/Down: next field · F12: done counting · Esc: back")))
-	v.dialog = t.openModal(lang.L("Close shift"), container.NewGridWrap(fyne.NewSize(640, content.MinSize().Height+60), content), v.fields[0])
+	v.dialog = t.sh.open(lang.L("Close shift"), container.NewGridWrap(fyne.NewSize(640, content.MinSize().Height+60), content), v.fields[0])
 }
 
 func (v *shiftCount) key(i int, k *fyne.KeyEvent) bool {

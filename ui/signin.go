@@ -36,8 +36,8 @@ func (t *Till) lock() {
 	if t.svc.Staff == nil || t.locked != nil {
 		return
 	}
-	if t.modal != nil {
-		t.modal.Hide()
+	if t.sh.busy() {
+		t.sh.modal.Hide()
 	}
 	if t.office != nil {
 		t.office.win.Close()
@@ -196,7 +196,7 @@ var errPINsDiffer = errors.New("the two PINs differ")
 func (t *Till) signedIn(sess *app.Session) {
 	t.co.SetSession(sess)
 	t.locked = nil
-	t.lastKey = t.opt.KeyClock()
+	t.sh.touch()
 	t.win.SetContent(t.content)
 	t.refresh()
 	t.showClock()
@@ -216,12 +216,12 @@ func (t *Till) armIdleLock() {
 	}
 	t.idleArms++
 	arm := t.idleArms
-	wait := idle - t.opt.KeyClock().Sub(t.lastKey)
+	wait := idle - t.sh.idle()
 	t.opt.After(max(wait, time.Second), func() {
 		if arm != t.idleArms || t.locked != nil {
 			return // re-armed since, or already locked
 		}
-		if t.opt.KeyClock().Sub(t.lastKey) >= idle && t.modal == nil {
+		if t.sh.idle() >= idle && !t.sh.busy() {
 			t.lock()
 			return
 		}

@@ -45,7 +45,7 @@ func (t *Till) noSale() {
 	var open func()
 	open = func() {
 		err := t.co.NoSale(context.Background(), "")
-		if askApproval(t, t.win, err, "", open, nil) {
+		if askApproval(t.sh, t.co.Session(), err, "", open, nil) {
 			return
 		}
 		if err != nil {
@@ -54,12 +54,12 @@ func (t *Till) noSale() {
 		}
 		t.kickDrawer(lang.L("Drawer opened: no sale, recorded."))
 	}
-	t.confirm(lang.L("No sale"), lang.L("Open the drawer without a sale? It is recorded. Enter: yes · Esc: no"), open)
+	t.sh.confirm(lang.L("No sale"), lang.L("Open the drawer without a sale? It is recorded. Enter: yes · Esc: no"), open)
 }
 
 // openTillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
 func (t *Till) openTillMenu() {
-	if t.modal != nil {
+	if t.sh.busy() {
 		return
 	}
 	actions := t.tillActions()
@@ -111,5 +111,5 @@ func (t *Till) openTillMenu() {
 	}
 	show()
 	hint := widget.NewLabelWithStyle(lang.L("Number or Up/Down and Enter: choose · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	d = t.openModal(lang.L("Till menu"), container.NewVBox(list, hint, keys), keys)
+	d = t.sh.open(lang.L("Till menu"), container.NewVBox(list, hint, keys), keys)
 }

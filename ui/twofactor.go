@@ -17,11 +17,11 @@ import (
 // askSecondFactor asks for the code from the signed-in user's authenticator app, then runs next: the
 // back office waits for it once per session when the user has two-factor sign-in on.
 func (t *Till) askSecondFactor(next func()) {
-	if t.modal != nil {
+	if t.sh.busy() {
 		return
 	}
 	var d dialog.Dialog
-	code := t.field()
+	code := t.sh.field()
 	code.SetPlaceHolder(lang.L("6-digit code"))
 	problem := dangerLabel()
 	dialogKeys(code, func() dialog.Dialog { return d }, func() {
@@ -37,7 +37,7 @@ func (t *Till) askSecondFactor(next func()) {
 	prompt := widget.NewLabel(lang.L("The code from your authenticator app for the back office:"))
 	prompt.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(prompt, code, problem)
-	d = t.openModal(lang.L("Two-factor sign-in"), container.NewGridWrap(fyne.NewSize(420, content.MinSize().Height+30), content), code)
+	d = t.sh.open(lang.L("Two-factor sign-in"), container.NewGridWrap(fyne.NewSize(420, content.MinSize().Height+30), content), code)
 }
 
 // twoFactor turns the typed user's two-factor sign-in on (their own: a QR code to scan, then a code from
