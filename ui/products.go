@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
-	"checkout/app/money"
 )
 
 // Product list paging: the list reads listPage products at a time by key, the next page when the owner
@@ -125,10 +124,7 @@ func (pg *productsPage) showRow(id widget.ListItemID, o fyne.CanvasObject) {
 		pg.loadMore()
 	}
 	p := pg.items[id]
-	price := money.Format(p.Price, pg.office.till.opt.Language)
-	if p.Unit == app.UnitKg {
-		price += "/" + lang.L("kg")
-	}
+	price := unitPrice(p, pg.office.till.opt.Language)
 	status := lang.L("for sale")
 	if !p.Active {
 		status = lang.L("inactive")

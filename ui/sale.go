@@ -70,6 +70,16 @@ type Options struct {
 	ReceiptImage   *receiptimage.Renderer
 }
 
+// saleView is what a dialog tells the sale screen once it has acted: show the sale again (selecting a
+// line), the member on it, and a line of feedback or why it failed.
+type saleView interface {
+	refresh()
+	selectLine(i int) // select line i (-1: none) and refresh
+	showMember()
+	say(text string, importance widget.Importance)
+	fail(err error)
+}
+
 // Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
 // Fyne's goroutine.
 type Till struct {
@@ -93,7 +103,11 @@ type Till struct {
 	sync                           *widget.Label  // the head office link; hidden until the uploader reports
 	syncStatus                     app.SyncStatus // the latest the uploader reported, for the sync page
 
-	sh *shell // the window and its one dialog
+	sh      *shell       // the window and its one dialog
+	actions []saleAction // the sale screen's keys and buttons
+	lines   *lineEditor
+	search  *productSearch
+	park    *parking
 
 	devices     *deviceBoard
 	devicesOpen *devicesView // the devices screen while it is open
@@ -129,6 +143,10 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.sh = newShell(t.win, opt)
 	t.sh.scanned, t.sh.closed = t.routeScan, t.focusScan
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
+	t.lines = &lineEditor{sh: t.sh, co: co, sale: t, language: opt.Language}
+	t.park = &parking{sh: t.sh, co: co, sale: t, parked: svc.Selling, language: opt.Language}
+	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
+	t.actions = t.saleActions()
 	t.content = t.build()
 	t.win.SetContent(t.content)
 	t.win.Resize(fyne.NewSize(1024, 700))
@@ -252,26 +270,12 @@ func (t *Till) build() fyne.CanvasObject {
 		pay,
 	)
 
-	buttons := []fyne.CanvasObject{
-		t.keyButton(lang.L("Quantity")+" (F2)", theme.ContentAddIcon(), t.editQuantity),
-		t.keyButton(lang.L("Search")+" (F3)", theme.SearchIcon(), t.openSearch),
-		t.keyButton(lang.L("Discount")+" (F5)", theme.ContentCutIcon(), t.editDiscount),
-		t.keyButton(lang.L("Remove line")+" (Del)", theme.DeleteIcon(), t.removeSelected),
+	var buttons []fyne.CanvasObject
+	for _, a := range t.actions {
+		if a.label != "" {
+			buttons = append(buttons, t.keyButton(a.label, a.icon, a.run))
+		}
 	}
-	if t.svc.Members != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Member")+" (F6)", theme.AccountIcon(), t.openMembers))
-	}
-	if t.svc.Selling != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Park / resume")+" (F7)", theme.MediaPauseIcon(), t.parkOrResume))
-	}
-	if t.svc.Selling != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Refund")+" (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }))
-	}
-	buttons = append(buttons, t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid))
-	if t.svc.Stock != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Products and stock")+" (F4)", theme.StorageIcon(), t.openBackOffice))
-	}
-	buttons = append(buttons, t.keyButton(lang.L("Till menu")+" (F1)", theme.MenuIcon(), t.openTillMenu))
 	keys := container.NewGridWithColumns(min(len(buttons), 4), buttons...) // two rows fit a 1024-pixel screen
 	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
 	t.status.Importance = widget.LowImportance
@@ -287,6 +291,43 @@ func (t *Till) build() fyne.CanvasObject {
 	bottom := container.NewVBox(keys, statusBar)
 	side := container.NewPadded(totals)
 	return container.NewBorder(top, bottom, nil, side, t.cart.content())
+}
+
+// saleAction is something the sale screen does on an F-key and, when it has a label, on a touch button.
+type saleAction struct {
+	key   fyne.KeyName // "" for a button only
+	label string       // the button's, with its key: "Quantity (F2)"; "" for a key only
+	icon  fyne.Resource
+	run   func()
+}
+
+// saleActions lists the sale screen's keys and buttons, in the buttons' order: those of the parts this
+// till has, and no others.
+func (t *Till) saleActions() []saleAction {
+	actions := []saleAction{
+		{fyne.KeyF2, lang.L("Quantity") + " (F2)", theme.ContentAddIcon(), t.editQuantity},
+		{fyne.KeyF3, lang.L("Search") + " (F3)", theme.SearchIcon(), t.search.open},
+		{fyne.KeyF5, lang.L("Discount") + " (F5)", theme.ContentCutIcon(), t.editDiscount},
+		{"", lang.L("Remove line") + " (Del)", theme.DeleteIcon(), t.removeSelected},
+	}
+	if t.svc.Members != nil {
+		actions = append(actions, saleAction{fyne.KeyF6, lang.L("Member") + " (F6)", theme.AccountIcon(), t.openMembers})
+	}
+	if t.svc.Selling != nil {
+		actions = append(actions,
+			saleAction{fyne.KeyF7, lang.L("Park / resume") + " (F7)", theme.MediaPauseIcon(), t.park.parkOrResume},
+			saleAction{fyne.KeyF8, lang.L("Refund") + " (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }})
+	}
+	actions = append(actions, saleAction{fyne.KeyF9, lang.L("Void sale") + " (F9)", theme.CancelIcon(), t.confirmVoid})
+	if t.svc.Stock != nil {
+		actions = append(actions, saleAction{fyne.KeyF4, lang.L("Products and stock") + " (F4)", theme.StorageIcon(), t.openBackOffice})
+	}
+	actions = append(actions, saleAction{fyne.KeyF1, lang.L("Till menu") + " (F1)", theme.MenuIcon(), t.openTillMenu},
+		saleAction{fyne.KeyF12, "", nil, t.openPayment}, saleAction{fyne.KeyF10, "", nil, t.openDevices})
+	if t.opt.SimulateScan != nil {
+		actions = append(actions, saleAction{fyne.KeyF11, "", nil, t.opt.SimulateScan})
+	}
+	return actions
 }
 
 // keyButton is a touch-sized button for an action that also has a key; tapping hands the keys back.
@@ -313,36 +354,15 @@ func (t *Till) showClock() {
 // scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
 func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 	t.sh.touch()
+	for _, a := range t.actions {
+		if a.key == k.Name {
+			a.run()
+			return true
+		}
+	}
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		t.submitScan()
-	case fyne.KeyF1:
-		t.openTillMenu()
-	case fyne.KeyF2:
-		t.editQuantity()
-	case fyne.KeyF3:
-		t.openSearch()
-	case fyne.KeyF4:
-		t.openBackOffice()
-	case fyne.KeyF5:
-		t.editDiscount()
-	case fyne.KeyF6:
-		t.openMembers()
-	case fyne.KeyF7:
-		t.parkOrResume()
-	case fyne.KeyF8:
-		t.openRefund("")
-	case fyne.KeyF9:
-		t.confirmVoid()
-	case fyne.KeyF12:
-		t.openPayment()
-	case fyne.KeyF10:
-		t.openDevices()
-	case fyne.KeyF11:
-		if t.opt.SimulateScan == nil {
-			return false
-		}
-		t.opt.SimulateScan()
 	case fyne.KeyUp:
 		t.moveSelection(-1)
 	case fyne.KeyDown:
@@ -402,7 +422,7 @@ func (t *Till) sell(input string) {
 	added, err := t.co.Scan(context.Background(), input)
 	switch {
 	case errors.Is(err, app.ErrWeightRequired):
-		t.askWeight(added.Product)
+		t.lines.weight(added.Product)
 	case err != nil:
 		t.fail(err)
 	default:
@@ -551,4 +571,39 @@ func (t *Till) fail(err error) {
 	askApproval(t.sh, t.co.Session(), err, "", func() {
 		t.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
 	}, nil)
+}
+
+// selectLine selects line i (-1: none) and shows the sale again.
+func (t *Till) selectLine(i int) {
+	t.selected = i
+	t.refresh()
+}
+
+// selectedLine returns the selected line and its index, or tells the cashier to select one.
+func (t *Till) selectedLine() (app.Line, int, bool) {
+	lines := t.co.Lines()
+	if t.selected < 0 || t.selected >= len(lines) {
+		t.fail(app.ErrNoSuchLine)
+		return app.Line{}, -1, false
+	}
+	return lines[t.selected], t.selected, true
+}
+
+// editQuantity sets the selected line's quantity: at once when the cashier typed a number before F2,
+// else in a dialog.
+func (t *Till) editQuantity() {
+	line, i, ok := t.selectedLine()
+	if !ok {
+		return
+	}
+	typed := strings.TrimSpace(t.scan.Text)
+	t.scan.SetText("")
+	t.lines.quantity(i, line, typed)
+}
+
+// editDiscount discounts the selected line, or changes its price.
+func (t *Till) editDiscount() {
+	if line, i, ok := t.selectedLine(); ok {
+		t.lines.discount(i, line)
+	}
 }
