@@ -94,6 +94,18 @@ func (t *Till) setDeviceState(device, label, state string) {
 	})
 }
 
+// SetPrinterState shows in the status bar how the printer answered a status request: err nil is ready.
+// Any goroutine may call it.
+func (t *Till) SetPrinterState(err error) {
+	onUI(func() {
+		state := lang.L("ready")
+		if err != nil {
+			state = printerProblem(err)
+		}
+		t.setDeviceState("printer", lang.L("Printer"), state)
+	})
+}
+
 // RecordDeviceInput adds what a device received to the devices screen's live view: a code, or why a
 // frame was dropped. Pay codes are shown only by prefix and length. Any goroutine may call it.
 func (t *Till) RecordDeviceInput(device, code string, dropped error) {

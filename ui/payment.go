@@ -342,7 +342,7 @@ func (p *payment) settled(sale *app.Sale, err error) {
 		paid += " · " + rounding
 	}
 	t.say(paid, widget.SuccessImportance)
-	t.afterSale(sale, paid)
+	t.receipts.afterSale(sale, paid)
 }
 
 // scanned charges a customer's wallet pay code for the typed amount (or all that is due). The provider

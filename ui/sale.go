@@ -103,11 +103,12 @@ type Till struct {
 	sync                           *widget.Label  // the head office link; hidden until the uploader reports
 	syncStatus                     app.SyncStatus // the latest the uploader reported, for the sync page
 
-	sh      *shell       // the window and its one dialog
-	actions []saleAction // the sale screen's keys and buttons
-	lines   *lineEditor
-	search  *productSearch
-	park    *parking
+	sh       *shell       // the window and its one dialog
+	actions  []saleAction // the sale screen's keys and buttons
+	lines    *lineEditor
+	search   *productSearch
+	park     *parking
+	receipts *receipts
 
 	devices     *deviceBoard
 	devicesOpen *devicesView // the devices screen while it is open
@@ -144,6 +145,8 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.sh.scanned, t.sh.closed = t.routeScan, t.focusScan
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
 	t.lines = &lineEditor{sh: t.sh, co: co, sale: t, language: opt.Language}
+	t.receipts = newReceipts(t.sh, co, t, svc, t.input, opt)
+	t.receipts.printerState, t.receipts.sell = t.SetPrinterState, t.sell
 	t.park = &parking{sh: t.sh, co: co, sale: t, parked: svc.Selling, language: opt.Language}
 	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
 	t.actions = t.saleActions()

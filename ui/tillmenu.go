@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 
@@ -26,35 +25,17 @@ func (t *Till) tillActions() []tillAction {
 	if t.svc.Shifts != nil {
 		actions = append(actions, t.shiftActions()...)
 	}
-	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.noSale})
+	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.receipts.noSale})
 	if t.svc.Sync != nil && t.svc.Stock != nil {
 		actions = append(actions, tillAction{lang.L("Head office sync"), t.openSyncPage})
 	}
 	if t.svc.Selling != nil {
-		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.openReprint})
+		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.receipts.openReprint})
 	}
 	if t.svc.Staff != nil {
 		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock})
 	}
 	return actions
-}
-
-// noSale opens the cash drawer without a sale, after asking; it needs a supervisor for a cashier and is
-// journaled either way.
-func (t *Till) noSale() {
-	var open func()
-	open = func() {
-		err := t.co.NoSale(context.Background(), "")
-		if askApproval(t.sh, t.co.Session(), err, "", open, nil) {
-			return
-		}
-		if err != nil {
-			t.fail(err)
-			return
-		}
-		t.kickDrawer(lang.L("Drawer opened: no sale, recorded."))
-	}
-	t.sh.confirm(lang.L("No sale"), lang.L("Open the drawer without a sale? It is recorded. Enter: yes · Esc: no"), open)
 }
 
 // openTillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
