@@ -109,12 +109,12 @@ type Till struct {
 	search   *productSearch
 	park     *parking
 	receipts *receipts
+	payment  *paymentDialog
 
 	devices     *deviceBoard
 	devicesOpen *devicesView // the devices screen while it is open
 	office      *BackOffice  // the back office window while it is open
 	members     *memberView  // the member dialog while it is open
-	paying      *payment     // the payment dialog last opened
 	memberLine  *widget.Label
 
 	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
@@ -147,6 +147,8 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.lines = &lineEditor{sh: t.sh, co: co, sale: t, language: opt.Language}
 	t.receipts = newReceipts(t.sh, co, t, svc, t.input, opt)
 	t.receipts.printerState, t.receipts.sell = t.SetPrinterState, t.sell
+	t.payment = &paymentDialog{sh: t.sh, co: co, sale: t, display: t.display, payments: svc.Payments, members: svc.Members,
+		receipts: t.receipts, language: opt.Language, background: opt.Background}
 	t.park = &parking{sh: t.sh, co: co, sale: t, parked: svc.Selling, language: opt.Language}
 	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
 	t.actions = t.saleActions()
@@ -257,7 +259,7 @@ func (t *Till) build() fyne.CanvasObject {
 	row := func(label string, value fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, value)
 	}
-	pay := widget.NewButtonWithIcon(lang.L("Pay")+" (F12)", theme.ConfirmIcon(), t.openPayment)
+	pay := widget.NewButtonWithIcon(lang.L("Pay")+" (F12)", theme.ConfirmIcon(), t.payment.open)
 	pay.Importance = widget.HighImportance
 	totals := container.NewVBox(
 		row(lang.L("Subtotal"), t.subtotal),
@@ -326,7 +328,7 @@ func (t *Till) saleActions() []saleAction {
 		actions = append(actions, saleAction{fyne.KeyF4, lang.L("Products and stock") + " (F4)", theme.StorageIcon(), t.openBackOffice})
 	}
 	actions = append(actions, saleAction{fyne.KeyF1, lang.L("Till menu") + " (F1)", theme.MenuIcon(), t.openTillMenu},
-		saleAction{fyne.KeyF12, "", nil, t.openPayment}, saleAction{fyne.KeyF10, "", nil, t.openDevices})
+		saleAction{fyne.KeyF12, "", nil, t.payment.open}, saleAction{fyne.KeyF10, "", nil, t.openDevices})
 	if t.opt.SimulateScan != nil {
 		actions = append(actions, saleAction{fyne.KeyF11, "", nil, t.opt.SimulateScan})
 	}
@@ -389,7 +391,7 @@ func (t *Till) scanRune(r rune) bool {
 	t.sh.touch()
 	switch {
 	case r == '+':
-		t.openPayment()
+		t.payment.open()
 		return true
 	case r == '*' && t.scan.Text == "":
 		t.editQuantity()
@@ -610,3 +612,5 @@ func (t *Till) editDiscount() {
 		t.lines.discount(i, line)
 	}
 }
+
+func (t *Till) money(a money.Amount) string { return money.Format(a, t.opt.Language) }
