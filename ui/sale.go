@@ -114,7 +114,7 @@ type Till struct {
 	devices     *deviceBoard
 	devicesOpen *devicesView // the devices screen while it is open
 	office      *BackOffice  // the back office window while it is open
-	members     *memberView  // the member dialog while it is open
+	members     *memberScreen
 	memberLine  *widget.Label
 
 	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
@@ -149,6 +149,8 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.receipts.printerState, t.receipts.sell = t.SetPrinterState, t.sell
 	t.payment = &paymentDialog{sh: t.sh, co: co, sale: t, display: t.display, payments: svc.Payments, members: svc.Members,
 		receipts: t.receipts, language: opt.Language, background: opt.Background}
+	t.members = &memberScreen{sh: t.sh, co: co, sale: t, display: t.display, members: svc.Members, payments: svc.Payments,
+		input: t.input, language: opt.Language, now: opt.Now}
 	t.park = &parking{sh: t.sh, co: co, sale: t, parked: svc.Selling, language: opt.Language}
 	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
 	t.actions = t.saleActions()
@@ -316,7 +318,7 @@ func (t *Till) saleActions() []saleAction {
 		{"", lang.L("Remove line") + " (Del)", theme.DeleteIcon(), t.removeSelected},
 	}
 	if t.svc.Members != nil {
-		actions = append(actions, saleAction{fyne.KeyF6, lang.L("Member") + " (F6)", theme.AccountIcon(), t.openMembers})
+		actions = append(actions, saleAction{fyne.KeyF6, lang.L("Member") + " (F6)", theme.AccountIcon(), t.members.open})
 	}
 	if t.svc.Selling != nil {
 		actions = append(actions,
@@ -415,10 +417,10 @@ func (t *Till) sell(input string) {
 	in := t.input.Classify(input)
 	switch {
 	case in.Kind == app.InputCard && t.svc.Members != nil:
-		t.swipe(in)
+		t.members.swipe(in)
 		return
 	case in.Kind == app.InputMember && t.svc.Members != nil:
-		t.memberScanned(in.Code.Data)
+		t.members.scanned(in.Code.Data)
 		return
 	case in.Kind == app.InputReceipt && t.svc.Selling != nil && len(t.co.Lines()) == 0:
 		t.openRefund(in.Receipt) // a receipt scanned at an idle till: the customer is bringing something back
@@ -456,7 +458,7 @@ func (t *Till) routeScan(code string) {
 	}
 	t.sh.touch()
 	if in := t.input.Classify(code); in.Kind == app.InputCard && t.svc.Members != nil {
-		t.swipe(in)
+		t.members.swipe(in)
 		return
 	}
 	if t.sh.busy() {
@@ -614,3 +616,29 @@ func (t *Till) editDiscount() {
 }
 
 func (t *Till) money(a money.Amount) string { return money.Format(a, t.opt.Language) }
+
+// showMember shows the sale's member on the sale screen and the customer display.
+func (t *Till) showMember() {
+	m, ok := t.co.Member()
+	if !ok {
+		t.memberLine.Hide()
+		t.display.showMember(nil)
+		return
+	}
+	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
+		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": t.money(m.Balance)})
+	t.memberLine.SetText(lang.L("Member") + ": " + text)
+	t.memberLine.Show()
+	t.display.showMember(&m)
+	t.say(lang.L("Member {{.Name}} is on this sale.", map[string]any{"Name": m.Name}), widget.SuccessImportance)
+}
+
+// CardFromDevice takes a member card tapped on the card reader, or swiped. While the member dialog is open
+// it goes there; otherwise its member is put on the sale. Any goroutine may call it.
+func (t *Till) CardFromDevice(token, label string) {
+	onUI(func() {
+		if t.svc.Members != nil {
+			t.members.card(token, label)
+		}
+	})
+}
