@@ -13,13 +13,14 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"checkout/app"
+	"checkout/app/money"
 )
 
 // refundView is the open refund screen: find the sale by its receipt (typed or scanned), say which lines
 // go back, and give the money back in cash (Enter) or to the card that paid (F6, with the terminal's
 // approval code).
 type refundView struct {
-	till       *Till
+	rs         *refunds
 	receipt    *KeyEntry
 	picks      *KeyEntry
 	approval   *KeyEntry
@@ -35,16 +36,33 @@ type refundView struct {
 	busy      bool // the provider is refunding a wallet payment
 }
 
-// openRefund opens the refund screen, on the sale with receiptNo when it is not "".
-func (t *Till) openRefund(receiptNo string) {
-	if t.sh.busy() || t.svc.Selling == nil {
+// refunds gives money back for a stored sale (F8, or its receipt scanned at an idle till): in cash, to the
+// card or wallet that paid, or to the member's prepaid balance.
+type refunds struct {
+	sh         *shell
+	co         *app.Checkout
+	sale       saleView
+	display    *CustomerDisplay
+	sales      app.SaleHistory
+	payments   app.Payments // gives wallet payments back
+	input      app.Classifier
+	language   string
+	background func(func())
+}
+
+func (rs *refunds) money(a money.Amount) string { return money.Format(a, rs.language) }
+
+// open opens the refund screen, on the sale with receiptNo when it is not "".
+func (rs *refunds) open(receiptNo string) {
+	t := rs
+	if t.sh.busy() {
 		return
 	}
 	if len(t.co.Lines()) > 0 {
-		t.say(lang.L("Finish or void the sale in progress before a refund."), widget.WarningImportance)
+		t.sale.say(lang.L("Finish or void the sale in progress before a refund."), widget.WarningImportance)
 		return
 	}
-	v := &refundView{till: t, receipt: t.sh.field(), picks: t.sh.field(), approval: t.sh.field()}
+	v := &refundView{rs: t, receipt: t.sh.field(), picks: t.sh.field(), approval: t.sh.field()}
 	v.receipt.SetPlaceHolder(lang.L("Scan or type the receipt number"))
 	v.picks.SetPlaceHolder(lang.L("Lines to refund, e.g. 1, 3x2 (empty: everything left)"))
 	v.approval.SetPlaceHolder(lang.L("Card terminal approval code for the refund"))
@@ -90,7 +108,7 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 		case fyne.KeyF9:
 			v.refund(app.RefundTo{Kind: app.TenderPrepaid})
 		case fyne.KeyF7:
-			if refunder, err := v.till.svc.Payments.Refunder(); err == nil {
+			if refunder, err := v.rs.payments.Refunder(); err == nil {
 				v.refund(app.RefundTo{Kind: app.TenderWallet, Refunder: refunder})
 			} else {
 				v.problem.SetText(errorMessage(err))
@@ -104,15 +122,15 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 
 // load finds the sale a receipt number (typed, or scanned from the printed receipt) names.
 func (v *refundView) load(code string) {
-	t := v.till
+	t := v.rs
 	receiptNo := t.input.ReceiptNo(code)
 	ctx := context.Background()
-	sale, err := t.svc.Selling.SaleByReceipt(ctx, receiptNo)
+	sale, err := t.sales.SaleByReceipt(ctx, receiptNo)
 	if err != nil {
 		v.problem.SetText(lang.L("No sale with receipt {{.Receipt}}.", map[string]any{"Receipt": receiptNo}))
 		return
 	}
-	earlier, err := t.svc.Selling.RefundsOfSale(ctx, sale.ID)
+	earlier, err := t.sales.RefundsOfSale(ctx, sale.ID)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -129,14 +147,14 @@ func (v *refundView) load(code string) {
 	var rows []string
 	for _, l := range r.Lines {
 		unit := l.Line.Product.Unit
-		rows = append(rows, fmt.Sprintf("%2d  %s %8s  %s %8s  %10s", l.LineNo, column(l.Line.Product.DisplayName(t.opt.Language), 28),
+		rows = append(rows, fmt.Sprintf("%2d  %s %8s  %s %8s  %10s", l.LineNo, column(l.Line.Product.DisplayName(t.language), 28),
 			l.Line.Qty.Format(unit), lang.L("left"), l.Qty.Format(unit), t.money(l.Total)))
 	}
 	v.lines.SetText(strings.Join(rows, "\n"))
 	v.problem.SetText("")
 	v.picks.SetText("")
 	v.showPreview()
-	t.win.Canvas().Focus(v.picks)
+	t.sh.canvas().Focus(v.picks)
 }
 
 func (v *refundView) showPreview() {
@@ -147,7 +165,7 @@ func (v *refundView) showPreview() {
 	if err == nil {
 		lines, total, perr := v.refundable.Pick(picks)
 		if err = perr; err == nil {
-			v.preview.SetText(lang.L("Refund {{.Amount}} for {{.Lines}} line(s)", map[string]any{"Amount": v.till.money(total), "Lines": len(lines)}))
+			v.preview.SetText(lang.L("Refund {{.Amount}} for {{.Lines}} line(s)", map[string]any{"Amount": v.rs.money(total), "Lines": len(lines)}))
 			v.problem.SetText("")
 			return
 		}
@@ -164,7 +182,7 @@ func (v *refundView) toCard() {
 	for _, tn := range v.refundable.Sale.Tenders {
 		if tn.Kind == app.TenderCard {
 			v.approval.Show()
-			v.till.win.Canvas().Focus(v.approval)
+			v.rs.sh.canvas().Focus(v.approval)
 			return
 		}
 	}
@@ -172,7 +190,7 @@ func (v *refundView) toCard() {
 }
 
 func (v *refundView) refund(to app.RefundTo) {
-	t := v.till
+	t := v.rs
 	if v.pending != nil {
 		v.complete(v.pending, v.pendingTo)
 		return
@@ -186,7 +204,7 @@ func (v *refundView) refund(to app.RefundTo) {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
-	earlier, err := t.svc.Selling.RefundsOfSale(context.Background(), v.refundable.Sale.ID)
+	earlier, err := t.sales.RefundsOfSale(context.Background(), v.refundable.Sale.ID)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -215,12 +233,12 @@ func (v *refundView) refund(to app.RefundTo) {
 // complete gives the money back and stores the refund; a wallet refund waits for its provider off the
 // UI goroutine.
 func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
-	t := v.till
+	t := v.rs
 	v.busy = true
 	if r.Tender.Kind == app.TenderWallet {
 		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Tender.Amount), "Wallet": labels().Wallet(r.Tender.Wallet)}))
 	}
-	t.opt.Background(func() {
+	t.background(func() {
 		err := t.co.CompleteRefund(context.Background(), r, to)
 		onUI(func() {
 			v.busy = false
@@ -239,7 +257,7 @@ func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
 }
 
 func (v *refundView) done(r *app.Refund) {
-	t := v.till
+	t := v.rs
 	v.dialog.Hide()
 	t.display.refunded(r)
 	how := lang.L("in cash")
@@ -251,6 +269,6 @@ func (v *refundView) done(r *app.Refund) {
 	case app.TenderPrepaid:
 		how = lang.L("to the member's prepaid balance")
 	}
-	t.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
+	t.sale.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
 		"Amount": t.money(r.Tender.Amount), "How": how, "Receipt": r.ReceiptNo}), widget.SuccessImportance)
 }

@@ -115,6 +115,7 @@ type Till struct {
 	devicesOpen *devicesView // the devices screen while it is open
 	office      *BackOffice  // the back office window while it is open
 	members     *memberScreen
+	refunds     *refunds
 	memberLine  *widget.Label
 
 	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
@@ -151,6 +152,8 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		receipts: t.receipts, language: opt.Language, background: opt.Background}
 	t.members = &memberScreen{sh: t.sh, co: co, sale: t, display: t.display, members: svc.Members, payments: svc.Payments,
 		input: t.input, language: opt.Language, now: opt.Now}
+	t.refunds = &refunds{sh: t.sh, co: co, sale: t, display: t.display, sales: svc.Selling, payments: svc.Payments,
+		input: t.input, language: opt.Language, background: opt.Background}
 	t.park = &parking{sh: t.sh, co: co, sale: t, parked: svc.Selling, language: opt.Language}
 	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
 	t.actions = t.saleActions()
@@ -323,7 +326,7 @@ func (t *Till) saleActions() []saleAction {
 	if t.svc.Selling != nil {
 		actions = append(actions,
 			saleAction{fyne.KeyF7, lang.L("Park / resume") + " (F7)", theme.MediaPauseIcon(), t.park.parkOrResume},
-			saleAction{fyne.KeyF8, lang.L("Refund") + " (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }})
+			saleAction{fyne.KeyF8, lang.L("Refund") + " (F8)", theme.ContentUndoIcon(), func() { t.refunds.open("") }})
 	}
 	actions = append(actions, saleAction{fyne.KeyF9, lang.L("Void sale") + " (F9)", theme.CancelIcon(), t.confirmVoid})
 	if t.svc.Stock != nil {
@@ -423,7 +426,7 @@ func (t *Till) sell(input string) {
 		t.members.scanned(in.Code.Data)
 		return
 	case in.Kind == app.InputReceipt && t.svc.Selling != nil && len(t.co.Lines()) == 0:
-		t.openRefund(in.Receipt) // a receipt scanned at an idle till: the customer is bringing something back
+		t.refunds.open(in.Receipt) // a receipt scanned at an idle till: the customer is bringing something back
 		return
 	}
 	added, err := t.co.Scan(context.Background(), input)
