@@ -116,6 +116,7 @@ type Till struct {
 	office      *BackOffice  // the back office window while it is open
 	members     *memberScreen
 	refunds     *refunds
+	shifts      *shifts
 	memberLine  *widget.Label
 
 	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
@@ -154,6 +155,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		input: t.input, language: opt.Language, now: opt.Now}
 	t.refunds = &refunds{sh: t.sh, co: co, sale: t, display: t.display, sales: svc.Selling, payments: svc.Payments,
 		input: t.input, language: opt.Language, background: opt.Background}
+	t.shifts = &shifts{sh: t.sh, co: co, sale: t, shifts: svc.Shifts, language: opt.Language}
 	t.park = &parking{sh: t.sh, co: co, sale: t, parked: svc.Selling, language: opt.Language}
 	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
 	t.actions = t.saleActions()
@@ -192,7 +194,9 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		t.lock()
 	} else {
 		t.armIdleLock()
-		t.startShift()
+		if svc.Shifts != nil {
+			t.shifts.start()
+		}
 	}
 	return t
 }

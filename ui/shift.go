@@ -17,20 +17,30 @@ import (
 	"checkout/app/money"
 )
 
-// startShift asks for the opening float when the till keeps shifts and none is open, before any sale.
-func (t *Till) startShift() {
-	if t.svc.Shifts == nil {
-		return
-	}
-	if _, err := t.svc.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
+// shifts are the cashiers' shifts at the till's drawer: opening one with its float before the first sale,
+// cash in and out, and the blind count that closes it. Each is done through app.ShiftService in the
+// signed-in user's name.
+type shifts struct {
+	sh       *shell
+	co       *app.Checkout
+	sale     saleView
+	shifts   app.ShiftService
+	language string
+}
+
+func (t *shifts) money(a money.Amount) string { return money.Format(a, t.language) }
+
+// start asks for the opening float when no shift is open, before any sale.
+func (t *shifts) start() {
+	if _, err := t.shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		t.askFloat()
 	}
 }
 
 // shiftActions are the till menu's shift items: cash in, cash out and close while a shift is open;
 // opening one while none is.
-func (t *Till) shiftActions() []tillAction {
-	if _, err := t.svc.Shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
+func (t *shifts) actions() []tillAction {
+	if _, err := t.shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		return []tillAction{{lang.L("Open shift"), t.askFloat}}
 	}
 	return []tillAction{
@@ -56,7 +66,7 @@ func shiftMessage(err error) string {
 }
 
 // typedAmount reads an amount typed in the shop's currency.
-func (t *Till) typedAmount(text string) (money.Amount, error) {
+func (t *shifts) typedAmount(text string) (money.Amount, error) {
 	a, err := money.Parse(strings.TrimSpace(text), t.co.Settings().Currency)
 	if err != nil {
 		return money.Amount{}, app.ErrInvalidAmount
@@ -78,8 +88,8 @@ func hintLabel(text string) *widget.Label {
 }
 
 // askFloat opens a shift: the cashier counts the cash in the drawer and types it.
-func (t *Till) askFloat() {
-	if t.sh.busy() || t.svc.Shifts == nil {
+func (t *shifts) askFloat() {
+	if t.sh.busy() {
 		return
 	}
 	amount := t.sh.field()
@@ -90,9 +100,9 @@ func (t *Till) askFloat() {
 		float, err := t.typedAmount(amount.Text)
 		if err == nil {
 			var sh *app.Shift
-			if sh, err = t.svc.Shifts.OpenShift(context.Background(), t.co.Session(), float); err == nil {
+			if sh, err = t.shifts.OpenShift(context.Background(), t.co.Session(), float); err == nil {
 				d.Hide()
-				t.say(lang.L("Shift {{.Number}} opened with a float of {{.Amount}}.",
+				t.sale.say(lang.L("Shift {{.Number}} opened with a float of {{.Amount}}.",
 					map[string]any{"Number": sh.Number, "Amount": t.money(sh.Float)}), widget.MediumImportance)
 				return
 			}
@@ -143,8 +153,8 @@ func typedReason(text string) (string, error) {
 
 // moveCash puts cash into the drawer or takes it out: the amount, then the reason by its number or in
 // words. Enter or F12 confirms.
-func (t *Till) moveCash(kind app.CashMoveKind) {
-	if t.sh.busy() || t.svc.Shifts == nil {
+func (t *shifts) moveCash(kind app.CashMoveKind) {
+	if t.sh.busy() {
 		return
 	}
 	title := lang.L("Cash in")
@@ -164,17 +174,17 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 		a, err := t.typedAmount(amount.Text)
 		if err != nil {
 			problem.SetText(shiftMessage(err))
-			t.win.Canvas().Focus(amount)
+			t.sh.canvas().Focus(amount)
 			return
 		}
 		why, err := typedReason(reason.Text)
 		if err != nil {
 			problem.SetText(shiftMessage(err))
-			t.win.Canvas().Focus(reason)
+			t.sh.canvas().Focus(reason)
 			return
 		}
 		ctx := context.Background()
-		if _, err := t.svc.Shifts.MoveCash(ctx, t.co.Session(), kind, a, why); err != nil {
+		if _, err := t.shifts.MoveCash(ctx, t.co.Session(), kind, a, why); err != nil {
 			problem.SetText(shiftMessage(err))
 			return
 		}
@@ -183,10 +193,10 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 		if kind == app.CashOut {
 			said = lang.L("Cash out: {{.Amount}} ({{.Reason}}).", map[string]any{"Amount": t.money(a), "Reason": reasonLabel(why)})
 		}
-		if sh, err := t.svc.Shifts.CurrentShift(ctx); err == nil {
+		if sh, err := t.shifts.CurrentShift(ctx); err == nil {
 			said += " " + lang.L("The drawer should hold {{.Amount}}.", map[string]any{"Amount": t.money(sh.Expected)})
 		}
-		t.say(said, widget.MediumImportance)
+		t.sale.say(said, widget.MediumImportance)
 	}
 	keys := func(next, prev *KeyEntry) func(*fyne.KeyEvent) bool {
 		return func(k *fyne.KeyEvent) bool {
@@ -196,9 +206,9 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 			case fyne.KeyEscape:
 				d.Hide()
 			case fyne.KeyTab, fyne.KeyDown:
-				t.win.Canvas().Focus(next)
+				t.sh.canvas().Focus(next)
 			case fyne.KeyUp:
-				t.win.Canvas().Focus(prev)
+				t.sh.canvas().Focus(prev)
 			default:
 				return false
 			}
@@ -215,7 +225,7 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 // shiftCount is the close-shift dialog: a blind count, one field per note and coin with the counted
 // total kept up to date; only after F12 does it show what the drawer should hold, and ask to close.
 type shiftCount struct {
-	till       *Till
+	s          *shifts
 	currency   money.Currency
 	denoms     []app.Denomination
 	fields     []*KeyEntry
@@ -227,12 +237,12 @@ type shiftCount struct {
 }
 
 // closeShift opens the count that closes the shift.
-func (t *Till) closeShift() {
-	if t.sh.busy() || t.svc.Shifts == nil {
+func (t *shifts) closeShift() {
+	if t.sh.busy() {
 		return
 	}
 	c := t.co.Settings().Currency
-	v := &shiftCount{till: t, currency: c, denoms: app.Denominations(c), total: widget.NewLabel(""), result: widget.NewLabel(""),
+	v := &shiftCount{s: t, currency: c, denoms: app.Denominations(c), total: widget.NewLabel(""), result: widget.NewLabel(""),
 		problem: dangerLabel()}
 	v.total.TextStyle.Bold = true
 	v.result.Importance = widget.HighImportance
@@ -259,7 +269,7 @@ func (t *Till) closeShift() {
 }
 
 func (v *shiftCount) key(i int, k *fyne.KeyEvent) bool {
-	focus := func(j int) { v.till.win.Canvas().Focus(v.fields[min(max(j, 0), len(v.fields)-1)]) }
+	focus := func(j int) { v.s.sh.canvas().Focus(v.fields[min(max(j, 0), len(v.fields)-1)]) }
 	if v.confirming {
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
@@ -315,19 +325,19 @@ func (v *shiftCount) showTotal() {
 		v.total.SetText(shiftMessage(err))
 		return
 	}
-	v.total.SetText(lang.L("Counted: {{.Amount}}", map[string]any{"Amount": v.till.money(total)}))
+	v.total.SetText(lang.L("Counted: {{.Amount}}", map[string]any{"Amount": v.s.money(total)}))
 }
 
 // review shows what the drawer should hold beside the count, and asks to close the shift.
 func (v *shiftCount) review() {
-	t := v.till
+	t := v.s
 	counts, _, err := v.counts()
 	if err != nil {
 		v.problem.SetText(shiftMessage(err))
 		return
 	}
 	// What the close will store: the app reckons the over/short, the screen only shows it.
-	sh, err := t.svc.Shifts.ReviewClose(context.Background(), counts)
+	sh, err := t.shifts.ReviewClose(context.Background(), counts)
 	if err != nil {
 		v.problem.SetText(shiftMessage(err))
 		return
@@ -341,13 +351,13 @@ func (v *shiftCount) review() {
 
 // close stores the count and closes the shift.
 func (v *shiftCount) close() {
-	t := v.till
+	t := v.s
 	counts, _, err := v.counts()
 	if err != nil {
 		v.problem.SetText(shiftMessage(err))
 		return
 	}
-	sh, err := t.svc.Shifts.CloseShift(context.Background(), t.co.Session(), counts)
+	sh, err := t.shifts.CloseShift(context.Background(), t.co.Session(), counts)
 	if err != nil {
 		v.confirming = false
 		v.result.SetText("")
@@ -359,13 +369,13 @@ func (v *shiftCount) close() {
 	if !sh.OverShort.IsZero() {
 		importance = widget.WarningImportance
 	}
-	t.say(lang.L("Shift {{.Number}} closed: expected {{.Expected}}, counted {{.Counted}}, {{.Difference}}. F1 opens the next.",
+	t.sale.say(lang.L("Shift {{.Number}} closed: expected {{.Expected}}, counted {{.Counted}}, {{.Difference}}. F1 opens the next.",
 		map[string]any{"Number": sh.Number, "Expected": t.money(sh.Expected), "Counted": t.money(sh.CountedTotal),
 			"Difference": t.overShort(sh.OverShort)}), importance)
 }
 
 // overShort says how far a count was from what was expected.
-func (t *Till) overShort(d money.Amount) string {
+func (t *shifts) overShort(d money.Amount) string {
 	switch {
 	case d.IsNegative():
 		return lang.L("short {{.Amount}}", map[string]any{"Amount": t.money(d.Neg())})

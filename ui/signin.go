@@ -204,7 +204,9 @@ func (t *Till) signedIn(sess *app.Session) {
 		widget.MediumImportance)
 	t.focusScan()
 	t.armIdleLock()
-	t.startShift()
+	if t.svc.Shifts != nil {
+		t.shifts.start()
+	}
 }
 
 // armIdleLock locks the till when no key was pressed for the shop's idle time. It checks again when the

@@ -23,7 +23,7 @@ type tillAction struct {
 func (t *Till) tillActions() []tillAction {
 	var actions []tillAction
 	if t.svc.Shifts != nil {
-		actions = append(actions, t.shiftActions()...)
+		actions = append(actions, t.shifts.actions()...)
 	}
 	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.receipts.noSale})
 	if t.svc.Sync != nil && t.svc.Stock != nil {
