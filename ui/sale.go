@@ -111,13 +111,12 @@ type Till struct {
 	receipts *receipts
 	payment  *paymentDialog
 
-	devices     *deviceBoard
-	devicesOpen *devicesView // the devices screen while it is open
-	office      *BackOffice  // the back office window while it is open
-	members     *memberScreen
-	refunds     *refunds
-	shifts      *shifts
-	memberLine  *widget.Label
+	devices    *devicesScreen
+	office     *BackOffice // the back office window while it is open
+	members    *memberScreen
+	refunds    *refunds
+	shifts     *shifts
+	memberLine *widget.Label
 
 	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
 	locked   *signIn           // the sign-in screen while the till is locked
@@ -141,10 +140,11 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	if opt.WedgeGap <= 0 {
 		opt.WedgeGap = defaultWedgeGap
 	}
-	t := &Till{co: co, input: app.NewClassifier(co.Settings(), opt.CardKey), svc: svc, opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
+	t := &Till{co: co, input: app.NewClassifier(co.Settings(), opt.CardKey), svc: svc, opt: opt, selected: -1}
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
 	t.sh = newShell(t.win, opt)
 	t.sh.scanned, t.sh.closed = t.routeScan, t.focusScan
+	t.devices = newDevicesScreen(t.sh, co.Settings(), opt)
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
 	t.lines = &lineEditor{sh: t.sh, co: co, sale: t, language: opt.Language}
 	t.receipts = newReceipts(t.sh, co, t, svc, t.input, opt)
@@ -160,6 +160,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
 	t.actions = t.saleActions()
 	t.content = t.build()
+	t.devices.status = t.status.SetText
 	t.win.SetContent(t.content)
 	t.win.Resize(fyne.NewSize(1024, 700))
 	t.win.SetMaster()
@@ -337,7 +338,7 @@ func (t *Till) saleActions() []saleAction {
 		actions = append(actions, saleAction{fyne.KeyF4, lang.L("Products and stock") + " (F4)", theme.StorageIcon(), t.openBackOffice})
 	}
 	actions = append(actions, saleAction{fyne.KeyF1, lang.L("Till menu") + " (F1)", theme.MenuIcon(), t.openTillMenu},
-		saleAction{fyne.KeyF12, "", nil, t.payment.open}, saleAction{fyne.KeyF10, "", nil, t.openDevices})
+		saleAction{fyne.KeyF12, "", nil, t.payment.open}, saleAction{fyne.KeyF10, "", nil, t.devices.open})
 	if t.opt.SimulateScan != nil {
 		actions = append(actions, saleAction{fyne.KeyF11, "", nil, t.opt.SimulateScan})
 	}
@@ -362,7 +363,7 @@ func (t *Till) focusScan() {
 
 func (t *Till) showClock() {
 	t.clock.SetText(t.opt.Now().Format("2006-01-02 15:04:05"))
-	t.status.SetText(t.devices.summary())
+	t.status.SetText(t.devices.board.summary())
 }
 
 // scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
@@ -648,4 +649,32 @@ func (t *Till) CardFromDevice(token, label string) {
 			t.members.card(token, label)
 		}
 	})
+}
+
+// SetDeviceState shows a scanner's state (DeviceConnected, …) in the status bar. Any goroutine may call it.
+func (t *Till) SetDeviceState(device, state string) {
+	onUI(func() { t.devices.setState(device, lang.L("Scanner")+" "+device, state) })
+}
+
+// SetCardReaderState shows the card reader's state in the status bar. Any goroutine may call it.
+func (t *Till) SetCardReaderState(reader, state string) {
+	onUI(func() { t.devices.setState("card reader "+reader, lang.L("Card reader")+" "+reader, state) })
+}
+
+// SetPrinterState shows in the status bar how the printer answered a status request: err nil is ready.
+// Any goroutine may call it.
+func (t *Till) SetPrinterState(err error) {
+	onUI(func() {
+		state := lang.L("ready")
+		if err != nil {
+			state = printerProblem(err)
+		}
+		t.devices.setState("printer", lang.L("Printer"), state)
+	})
+}
+
+// RecordDeviceInput adds what a device received to the devices screen's live view: a code, or why a
+// frame was dropped. Pay codes are shown only by prefix and length. Any goroutine may call it.
+func (t *Till) RecordDeviceInput(device, code string, dropped error) {
+	onUI(func() { t.devices.record(device, code, dropped) })
 }
