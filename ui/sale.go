@@ -116,11 +116,9 @@ type Till struct {
 	members    *memberScreen
 	refunds    *refunds
 	shifts     *shifts
+	menu       *tillMenu
 	memberLine *widget.Label
-
-	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
-	locked   *signIn           // the sign-in screen while the till is locked
-	idleArms int               // counts idle-lock timers, so only the newest acts
+	lock       *lockScreen
 }
 
 // NewTill builds the sale screen and the customer display for co, with the screens svc has services for.
@@ -156,19 +154,22 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.refunds = &refunds{sh: t.sh, co: co, sale: t, display: t.display, sales: svc.Selling, payments: svc.Payments,
 		input: t.input, language: opt.Language, background: opt.Background}
 	t.shifts = &shifts{sh: t.sh, co: co, sale: t, shifts: svc.Shifts, language: opt.Language}
+	t.menu = &tillMenu{sh: t.sh, actions: t.tillActions}
 	t.park = &parking{sh: t.sh, co: co, sale: t, parked: svc.Selling, language: opt.Language}
 	t.search = &productSearch{sh: t.sh, co: co, sale: t, lines: t.lines, language: opt.Language}
 	t.actions = t.saleActions()
-	t.content = t.build()
+	content := t.build()
 	t.devices.status = t.status.SetText
-	t.win.SetContent(t.content)
+	t.win.SetContent(content)
+	t.lock = &lockScreen{sh: t.sh, co: co, staff: svc.Staff, after: opt.After, content: content,
+		closing: t.closeBackOffice, signedIn: t.signedIn}
 	t.win.Resize(fyne.NewSize(1024, 700))
 	t.win.SetMaster()
 	// Keys typed while nothing has focus still reach the scan field, or close the open dialog.
 	t.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		switch {
-		case t.locked != nil:
-			t.win.Canvas().Focus(t.locked.focus())
+		case t.lock.isLocked():
+			t.win.Canvas().Focus(t.lock.locked.focus())
 		case !t.sh.busy():
 			t.focusScan()
 			t.scan.TypedKey(k)
@@ -177,8 +178,8 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		}
 	})
 	t.win.Canvas().SetOnTypedRune(func(r rune) {
-		if t.locked != nil {
-			f := t.locked.focus()
+		if t.lock.isLocked() {
+			f := t.lock.locked.focus()
 			t.win.Canvas().Focus(f)
 			f.TypedRune(r)
 			return
@@ -192,9 +193,11 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.focusScan()
 	t.sh.touch()
 	if svc.Staff != nil && co.Session() == nil {
-		t.lock()
+		t.lock.lock()
 	} else {
-		t.armIdleLock()
+		if svc.Staff != nil {
+			t.lock.armIdleLock()
+		}
 		if svc.Shifts != nil {
 			t.shifts.start()
 		}
@@ -337,7 +340,7 @@ func (t *Till) saleActions() []saleAction {
 	if t.svc.Stock != nil {
 		actions = append(actions, saleAction{fyne.KeyF4, lang.L("Products and stock") + " (F4)", theme.StorageIcon(), t.openBackOffice})
 	}
-	actions = append(actions, saleAction{fyne.KeyF1, lang.L("Till menu") + " (F1)", theme.MenuIcon(), t.openTillMenu},
+	actions = append(actions, saleAction{fyne.KeyF1, lang.L("Till menu") + " (F1)", theme.MenuIcon(), t.menu.open},
 		saleAction{fyne.KeyF12, "", nil, t.payment.open}, saleAction{fyne.KeyF10, "", nil, t.devices.open})
 	if t.opt.SimulateScan != nil {
 		actions = append(actions, saleAction{fyne.KeyF11, "", nil, t.opt.SimulateScan})
@@ -356,7 +359,7 @@ func (t *Till) keyButton(label string, icon fyne.Resource, action func()) *widge
 }
 
 func (t *Till) focusScan() {
-	if !t.sh.busy() && t.locked == nil {
+	if !t.sh.busy() && !t.lock.isLocked() {
 		t.win.Canvas().Focus(t.scan)
 	}
 }
@@ -461,7 +464,7 @@ func (t *Till) sell(input string) {
 // routeScan takes a code from a scanner, wherever the keys were: the open dialog gets it if it wants
 // scans; otherwise the dialog closes and the code is sold.
 func (t *Till) routeScan(code string) {
-	if t.locked != nil {
+	if t.lock.isLocked() {
 		return // nobody is signed in to sell it
 	}
 	t.sh.touch()
@@ -677,4 +680,50 @@ func (t *Till) SetPrinterState(err error) {
 // frame was dropped. Pay codes are shown only by prefix and length. Any goroutine may call it.
 func (t *Till) RecordDeviceInput(device, code string, dropped error) {
 	onUI(func() { t.devices.record(device, code, dropped) })
+}
+
+// Lock hides the sale screen behind the sign-in screen, as F1's "lock" and the idle time do.
+func (t *Till) Lock() {
+	if t.svc.Staff != nil {
+		t.lock.lock()
+	}
+}
+
+// signedIn shows the sale screen for sess, who just signed in.
+func (t *Till) signedIn(sess *app.Session) {
+	t.refresh()
+	t.showClock()
+	t.say(lang.L("Signed in as {{.Name}} ({{.Role}}).", map[string]any{"Name": sess.Name(), "Role": roleName(sess.User().Role)}),
+		widget.MediumImportance)
+	t.focusScan()
+	if t.svc.Shifts != nil {
+		t.shifts.start()
+	}
+}
+
+// closeBackOffice closes the back office window, if it is open.
+func (t *Till) closeBackOffice() {
+	if t.office != nil {
+		t.office.win.Close()
+	}
+}
+
+// tillActions lists what the till menu (F1) offers at this till, in order; each is picked by its
+// number. Add a feature's actions here.
+func (t *Till) tillActions() []tillAction {
+	var actions []tillAction
+	if t.svc.Shifts != nil {
+		actions = append(actions, t.shifts.actions()...)
+	}
+	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.receipts.noSale})
+	if t.svc.Sync != nil && t.svc.Stock != nil {
+		actions = append(actions, tillAction{lang.L("Head office sync"), t.openSyncPage})
+	}
+	if t.svc.Selling != nil {
+		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.receipts.openReprint})
+	}
+	if t.svc.Staff != nil {
+		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock.lock})
+	}
+	return actions
 }

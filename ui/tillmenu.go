@@ -18,32 +18,19 @@ type tillAction struct {
 	run   func()
 }
 
-// tillActions lists what the till menu (F1) offers at this till, in order; each is picked by its
-// number. Add a feature's actions here.
-func (t *Till) tillActions() []tillAction {
-	var actions []tillAction
-	if t.svc.Shifts != nil {
-		actions = append(actions, t.shifts.actions()...)
-	}
-	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.receipts.noSale})
-	if t.svc.Sync != nil && t.svc.Stock != nil {
-		actions = append(actions, tillAction{lang.L("Head office sync"), t.openSyncPage})
-	}
-	if t.svc.Selling != nil {
-		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.receipts.openReprint})
-	}
-	if t.svc.Staff != nil {
-		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock})
-	}
-	return actions
+// tillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
+type tillMenu struct {
+	sh      *shell
+	actions func() []tillAction // what the menu offers now, in order
 }
 
-// openTillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
-func (t *Till) openTillMenu() {
+// open opens the menu.
+func (m *tillMenu) open() {
+	t := m
 	if t.sh.busy() {
 		return
 	}
-	actions := t.tillActions()
+	actions := t.actions()
 	if len(actions) == 0 {
 		return
 	}
