@@ -21,24 +21,13 @@ import (
 	"checkout/app/reportpdf"
 )
 
-// Reports sums up the till's days and closes them; the store implements it.
-type Reports interface {
-	DaySummary(ctx context.Context, from, to time.Time) (app.DaySummary, error)
-	// XReport sums up everything since the last Z report; CloseDay stores the next Z report.
-	XReport(ctx context.Context, at time.Time) (app.DaySummary, error)
-	CloseDay(ctx context.Context, at time.Time, user string) (*app.ZReport, error)
-	// Anomalies lists the cashiers doing something much more often than usual in sum's period.
-	Anomalies(ctx context.Context, sum app.DaySummary) ([]app.Anomaly, error)
-	// DayPage reads a day, the same weekday last week and the day's anomalies.
-	DayPage(ctx context.Context, from, to time.Time) (app.DayPage, error)
-}
-
 // dayPage is the owner's day at a glance: the headline figures against the same weekday last week, sales
 // by hour, by category, the top products, the tender mix, the figures by cashier and the anomaly list,
 // for a chosen day (today by default; PageUp and PageDown step a day). F9 saves what is shown as a PDF,
 // F11 shows the X report, F12 closes the day with a Z report after asking; those two show the drawer.
 type dayPage struct {
 	office   *BackOffice
+	reports  app.ReportService
 	content  fyne.CanvasObject
 	day      *KeyEntry
 	figures  *widget.Label
@@ -61,8 +50,8 @@ type dayPage struct {
 	saving    bool // a PDF is being written
 }
 
-func newDayPage(o *BackOffice) *dayPage {
-	pg := &dayPage{office: o, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
+func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
+	pg := &dayPage{office: o, reports: reports, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
 		cashiers: table(), unusual: table(), drawerOf: table()}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
 	keys := pg.day.OnKey
@@ -101,10 +90,18 @@ func newDayPage(o *BackOffice) *dayPage {
 	return pg
 }
 
+// opened shows today the first time the page comes up.
+func (pg *dayPage) opened() fyne.Focusable {
+	if pg.showing.IsZero() {
+		pg.load()
+	}
+	return pg.day
+}
+
 // step shows the day before or after the one shown.
 func (pg *dayPage) step(days int) {
 	if pg.showing.IsZero() {
-		pg.showing, _ = app.DayBounds(pg.office.till.opt.Now())
+		pg.showing, _ = app.DayBounds(pg.office.now())
 	}
 	pg.day.SetText(pg.showing.AddDate(0, 0, days).Format(time.DateOnly))
 	pg.load()
@@ -112,7 +109,7 @@ func (pg *dayPage) step(days int) {
 
 // load shows the day typed, or today.
 func (pg *dayPage) load() {
-	now := pg.office.till.opt.Now()
+	now := pg.office.now()
 	day := now
 	if text := strings.TrimSpace(pg.day.Text); text != "" {
 		d, err := time.ParseInLocation(time.DateOnly, text, now.Location())
@@ -124,7 +121,7 @@ func (pg *dayPage) load() {
 	}
 	from, to := app.DayBounds(day)
 	lastFrom, _ := app.SameWeekdayLastWeek(from, to)
-	page, err := pg.office.reports.DayPage(context.Background(), from, to)
+	page, err := pg.reports.DayPage(context.Background(), from, to)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -139,7 +136,7 @@ func (pg *dayPage) load() {
 // show fills the page with sum, compared with last when it is not nil, and its anomalies.
 func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) {
 	pg.shown, pg.shownLast, pg.anomalies = sum, last, anomalies
-	f := func(a money.Amount) string { return money.Format(a, pg.office.till.opt.Language) }
+	f := func(a money.Amount) string { return money.Format(a, pg.office.language) }
 	var cmp app.Comparison
 	if last != nil {
 		cmp = sum.Compare(*last)
@@ -242,9 +239,9 @@ func (pg *dayPage) savePDF() {
 		}
 	}
 	pg.saving = true
-	r := reportpdf.Report{Shop: pg.office.till.co.Settings().Shop.Name, Summary: pg.shown, Compare: pg.shownLast, Anomalies: pg.anomalies,
-		Z: pg.shownZ, Language: pg.office.till.opt.Language, Translate: lang.L}
-	pg.office.till.opt.Background(func() {
+	r := reportpdf.Report{Shop: pg.office.settings.Shop.Name, Summary: pg.shown, Compare: pg.shownLast, Anomalies: pg.anomalies,
+		Z: pg.shownZ, Language: pg.office.language, Translate: lang.L}
+	pg.office.background(func() {
 		file, err := saveReportPDF(r)
 		onUI(func() {
 			pg.saving = false
@@ -283,10 +280,10 @@ func saveReportPDF(r reportpdf.Report) (string, error) {
 // xReport shows everything since the last Z report; nothing is stored.
 func (pg *dayPage) xReport() {
 	ctx := context.Background()
-	sum, err := pg.office.reports.XReport(ctx, pg.office.till.opt.Now())
+	sum, err := pg.reports.XReport(ctx, pg.office.now())
 	var anomalies []app.Anomaly
 	if err == nil {
-		anomalies, err = pg.office.reports.Anomalies(ctx, sum)
+		anomalies, err = pg.reports.Anomalies(ctx, sum)
 	}
 	if err != nil {
 		pg.note.fail(err)
@@ -304,14 +301,14 @@ func (pg *dayPage) closeDay() {
 	o.confirm(lang.L("Close the day: Z report"), lang.L("Close the day? The Z report is numbered and can never be changed. Enter: yes · Esc: no"),
 		func() {
 			ctx := context.Background()
-			z, err := o.reports.CloseDay(ctx, o.till.opt.Now(), o.till.co.Session().Name())
+			z, err := pg.reports.CloseDay(ctx, o.now(), o.session().Name())
 			if err != nil {
 				pg.note.fail(err)
 				return
 			}
 			// The Z report is stored whatever follows: a failed anomaly read is said after it, with the
 			// list left empty.
-			anomalies, aerr := o.reports.Anomalies(ctx, z.Summary)
+			anomalies, aerr := pg.reports.Anomalies(ctx, z.Summary)
 			pg.reportOf, pg.shownZ = "Z", z
 			pg.note.say(lang.L("Z report {{.No}} stored: {{.From}} to {{.To}} · journal head {{.Head}}", map[string]any{"No": z.No,
 				"From": z.Summary.From.Local().Format("2006-01-02 15:04"), "To": z.Summary.To.Local().Format("2006-01-02 15:04"),

@@ -26,6 +26,7 @@ const (
 // productsPage lists the catalog, searches it as the owner types, and opens the product editor.
 type productsPage struct {
 	office   *BackOffice
+	stock    app.StockService
 	content  fyne.CanvasObject
 	query    *KeyEntry
 	list     *widget.List
@@ -38,8 +39,8 @@ type productsPage struct {
 	selected int
 }
 
-func newProductsPage(o *BackOffice) *productsPage {
-	pg := &productsPage{office: o, selected: -1, note: newNotice(o)}
+func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
+	pg := &productsPage{office: o, stock: stock, selected: -1, note: newNotice(o)}
 	pg.query = o.field(lang.L("Search by name, pinyin initials, SKU or barcode"), func() { pg.edit(pg.selected) })
 	pg.query.OnChanged = func(string) {
 		pg.note.say("", widget.MediumImportance)
@@ -75,6 +76,9 @@ func newProductsPage(o *BackOffice) *productsPage {
 func bold(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
+
+// opened gives the search field the keys when the page comes up.
+func (pg *productsPage) opened() fyne.Focusable { return pg.query }
 
 func (pg *productsPage) newRow() fyne.CanvasObject {
 	cells := make([]fyne.CanvasObject, 6)
@@ -124,7 +128,7 @@ func (pg *productsPage) showRow(id widget.ListItemID, o fyne.CanvasObject) {
 		pg.loadMore()
 	}
 	p := pg.items[id]
-	price := unitPrice(p, pg.office.till.opt.Language)
+	price := unitPrice(p, pg.office.language)
 	status := lang.L("for sale")
 	if !p.Active {
 		status = lang.L("inactive")
@@ -159,8 +163,8 @@ func (pg *productsPage) loadMore() {
 	if len(pg.items) > 0 {
 		after = pg.items[len(pg.items)-1].SKU
 	}
-	m := pg.office.stock
-	pg.office.till.opt.Background(func() {
+	m := pg.stock
+	pg.office.background(func() {
 		var page []app.Product
 		var err error
 		if q == "" {
@@ -195,8 +199,8 @@ func (pg *productsPage) loadMore() {
 // showCount shows how many products there are, counted in the background: at a million products the
 // count takes longer than the first page.
 func (pg *productsPage) showCount() {
-	m := pg.office.stock
-	pg.office.till.opt.Background(func() {
+	m := pg.stock
+	pg.office.background(func() {
 		n, err := m.CountProducts(context.Background())
 		onUI(func() {
 			if err != nil {
@@ -220,7 +224,7 @@ func (pg *productsPage) move(delta int) {
 
 // scanned finds the product a scanned code is on and opens it, or offers a new product with that code.
 func (pg *productsPage) scanned(code string) {
-	p, err := pg.office.find(code)
+	p, err := pg.stock.FindProduct(context.Background(), code)
 	if err == nil {
 		pg.openProduct(p.ID)
 		return
@@ -243,7 +247,7 @@ func (pg *productsPage) edit(i int) {
 }
 
 func (pg *productsPage) openProduct(id int64) {
-	e, err := pg.office.stock.ProductDetail(context.Background(), id)
+	e, err := pg.stock.ProductDetail(context.Background(), id)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -254,7 +258,7 @@ func (pg *productsPage) openProduct(id int64) {
 // open shows the product editor on form: Enter in any field or Save stores it, Esc closes.
 func (pg *productsPage) open(form app.ProductForm) {
 	o := pg.office
-	set := o.till.co.Settings()
+	set := o.settings
 	var d dialog.Dialog
 	var save func()
 	field := func(placeholder, text string) *KeyEntry {
@@ -278,7 +282,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 	reorder := field(lang.L("0: never low"), form.ReorderPoint)
 	codes := field(lang.L("Scan or type; several separated by spaces"), strings.Join(form.Barcodes, " "))
 	codes.OnScan = func(code string) { codes.SetText(strings.TrimSpace(codes.Text + " " + code)) }
-	categories, _ := o.stock.Categories(context.Background())
+	categories, _ := pg.stock.Categories(context.Background())
 	category := widget.NewSelectEntry(categories)
 	category.SetText(form.Category)
 	unit := widget.NewSelect([]string{string(app.UnitPiece), string(app.UnitKg)}, nil)
@@ -298,7 +302,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 		f := app.ProductForm{ID: form.ID, SKU: sku.Text, Name: name.Text, NameZH: nameZH.Text, Category: category.Text,
 			Unit: unit.Selected, Price: price.Text, Cost: cost.Text, ReorderPoint: reorder.Text, TaxClass: tax.Selected,
 			Barcodes: strings.FieldsFunc(codes.Text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' }), Active: active.Checked}
-		p, err := o.stock.SaveProduct(context.Background(), o.till.co.Session(), f)
+		p, err := pg.stock.SaveProduct(context.Background(), o.session(), f)
 		if err != nil {
 			problem.SetText(productMessage(err))
 			problem.Show()

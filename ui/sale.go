@@ -112,7 +112,8 @@ type Till struct {
 	payment  *paymentDialog
 
 	devices    *devicesScreen
-	office     *BackOffice // the back office window while it is open
+	app        fyne.App
+	office     *openOffice // the back office window while it is open
 	members    *memberScreen
 	refunds    *refunds
 	shifts     *shifts
@@ -139,6 +140,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		opt.WedgeGap = defaultWedgeGap
 	}
 	t := &Till{co: co, input: app.NewClassifier(co.Settings(), opt.CardKey), svc: svc, opt: opt, selected: -1}
+	t.app = a
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
 	t.sh = newShell(t.win, opt)
 	t.sh.scanned, t.sh.closed = t.routeScan, t.focusScan

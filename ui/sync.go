@@ -22,8 +22,8 @@ func (t *Till) SetSyncStatus(st app.SyncStatus) {
 		}
 		t.sync.Refresh()
 		t.sync.Show()
-		if t.office != nil && t.office.sync != nil && t.office.tabs.SelectedIndex() == t.office.syncIndex {
-			t.office.sync.reload()
+		if o := t.office; o != nil && o.syncTab != nil && o.showing(o.syncTab) {
+			o.sync.reload()
 		}
 	})
 }

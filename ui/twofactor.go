@@ -44,7 +44,7 @@ func (t *Till) askSecondFactor(next func()) {
 // the app to confirm) or off (their own, or anyone's for the owner).
 func (pg *usersPage) twoFactor() {
 	o := pg.office
-	auth, session := o.till.svc.Staff, o.till.co.Session()
+	auth, session := pg.staff, o.session()
 	u, ok := pg.user()
 	if !ok {
 		pg.note.fail(app.ErrUnknownUser)
