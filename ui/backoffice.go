@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -174,4 +176,29 @@ func (n notice) fail(err error) {
 			o.win.Canvas().Focus(focused)
 		}
 	})
+}
+
+// productColumn is a product as the first columns of a table row.
+func (o *BackOffice) productColumn(p app.Product) string {
+	return column(p.SKU, 12) + " " + column(o.name(p), 30)
+}
+
+// scanProduct finds in stock the product a code scanned or typed into field names, clearing the field; a
+// code that names none is said on n.
+func scanProduct(stock app.StockService, field *KeyEntry, code string, n notice) (app.Product, bool) {
+	field.SetText("")
+	if strings.TrimSpace(code) == "" {
+		return app.Product{}, false
+	}
+	p, err := stock.FindProduct(context.Background(), code)
+	if err != nil {
+		n.fail(err)
+		return app.Product{}, false
+	}
+	return p, true
+}
+
+// describe is a product with its stock, as a page shows the one being worked on.
+func (o *BackOffice) describe(p app.Product) string {
+	return o.name(p) + "  ·  " + p.SKU + "  ·  " + lang.L("on hand {{.Qty}}", map[string]any{"Qty": quantity(p.OnHand, p.Unit)})
 }

@@ -73,10 +73,6 @@ func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
 	return pg
 }
 
-func bold(text string) *widget.Label {
-	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-}
-
 // opened gives the search field the keys when the page comes up.
 func (pg *productsPage) opened() fyne.Focusable { return pg.query }
 

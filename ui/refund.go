@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/mattn/go-runewidth"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -86,11 +85,6 @@ func (rs *refunds) open(receiptNo string) {
 	if receiptNo != "" {
 		v.load(receiptNo)
 	}
-}
-
-// column fits s to cols terminal columns of a monospace font, where a Chinese character takes two.
-func column(s string, cols int) string {
-	return runewidth.FillRight(runewidth.Truncate(s, cols, "…"), cols)
 }
 
 func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {

@@ -74,19 +74,6 @@ func (t *shifts) typedAmount(text string) (money.Amount, error) {
 	return a, nil
 }
 
-func dangerLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-func hintLabel(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
 // askFloat opens a shift: the cashier counts the cash in the drawer and types it.
 func (t *shifts) askFloat() {
 	if t.sh.busy() {

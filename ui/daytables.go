@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
-	"github.com/mattn/go-runewidth"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -13,9 +12,6 @@ import (
 
 // The day page's figures by cashier, its anomaly list and its drawer figures, as the text of monospace
 // labels: columns are padded by display width, so Chinese headers line up too.
-
-// right pads s on the left to cols display columns.
-func right(s string, cols int) string { return runewidth.FillLeft(s, cols) }
 
 // cashierTable lists each cashier's sales, refunds, voids, no-sales, discounted sales and approvals.
 func cashierTable(rows []app.CashierTotal, f func(money.Amount) string) string {
