@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"strings"
+
+	"checkout/app/money"
 )
 
 // Labels names the till's enumerations as people read them: tender kinds and tenders, wallets, anomaly
@@ -89,6 +91,19 @@ func (l Labels) AnomalyKind(k AnomalyKind) string {
 		return l.tr("Discounts")
 	}
 	return string(k)
+}
+
+// AnomalyRates are an anomaly's rate and its usual rate per 100 sales as the day page and the PDF print
+// them: "2.50", "—" for a cashier without sales, and the usual rate marked "*" when it is the shop's.
+func (l Labels) AnomalyRates(a Anomaly) (rate, usual string) {
+	rate, usual = "—", money.FormatFixed(a.UsualRate, 2)
+	if a.Sales > 0 {
+		rate = money.FormatFixed(a.Rate, 2)
+	}
+	if a.Shop {
+		usual += "*"
+	}
+	return rate, usual
 }
 
 // Cashier is a cashier as the owner reads them: "" is what was done before the till had users.

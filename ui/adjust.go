@@ -53,18 +53,10 @@ func newAdjustPage(o *BackOffice, stock app.StockService, changed func()) *adjus
 	apply := widget.NewButtonWithIcon(lang.L("Adjust stock")+" (Enter)", theme.ConfirmIcon(), pg.apply)
 	apply.Importance = widget.HighImportance
 	hint := widget.NewLabelWithStyle(lang.L("Up/Down in the change field picks the reason."), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-	keys := pg.delta.OnKey
-	pg.delta.OnKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyDown:
-			pg.reason.SetSelectedIndex(min(pg.reason.SelectedIndex()+1, len(reasons)-1))
-		case fyne.KeyUp:
-			pg.reason.SetSelectedIndex(max(pg.reason.SelectedIndex()-1, 0))
-		default:
-			return keys(k)
-		}
-		return true
-	}
+	addKeys(pg.delta, map[fyne.KeyName]func(){
+		fyne.KeyDown: func() { pg.reason.SetSelectedIndex(min(pg.reason.SelectedIndex()+1, len(reasons)-1)) },
+		fyne.KeyUp:   func() { pg.reason.SetSelectedIndex(max(pg.reason.SelectedIndex()-1, 0)) },
+	})
 	top := container.NewVBox(pg.code, pg.current, container.NewGridWithColumns(4, pg.delta, pg.reason, pg.shop, apply), hint, pg.note)
 	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(pg.history))
 	return pg

@@ -48,14 +48,7 @@ func newImportPage(o *BackOffice, stock app.StockService, changed func()) *impor
 	pg.apply.Disable()
 	pg.stop = widget.NewButtonWithIcon(lang.L("Cancel")+" (Esc)", theme.CancelIcon(), pg.cancel)
 	pg.stop.Disable()
-	keys := pg.path.OnKey
-	pg.path.OnKey = func(k *fyne.KeyEvent) bool {
-		if k.Name == fyne.KeyEscape {
-			pg.cancel()
-			return true
-		}
-		return keys(k)
-	}
+	addKeys(pg.path, map[fyne.KeyName]func(){fyne.KeyEscape: pg.cancel})
 	pg.progress.Hide()
 	pg.bad = widget.NewList(func() int { return len(pg.badRows) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },

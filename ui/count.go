@@ -36,18 +36,7 @@ func newCountPage(o *BackOffice, stock app.StockService, changed func()) *countP
 	pg.code = o.field(lang.L("Scan each item, or type a barcode or SKU and Enter"), func() { pg.scanned(pg.code.Text) })
 	pg.found = o.field(lang.L("Found on the shelf (sets the last product)"), pg.setFound)
 	for _, e := range []*KeyEntry{pg.code, pg.found} {
-		keys := e.OnKey
-		e.OnKey = func(k *fyne.KeyEvent) bool {
-			switch k.Name {
-			case fyne.KeyF9:
-				pg.showVariances()
-			case fyne.KeyF12:
-				pg.apply()
-			default:
-				return keys(k)
-			}
-			return true
-		}
+		addKeys(e, map[fyne.KeyName]func(){fyne.KeyF9: pg.showVariances, fyne.KeyF12: pg.apply})
 	}
 	variances := widget.NewButtonWithIcon(lang.L("Variance report")+" (F9)", theme.ListIcon(), pg.showVariances)
 	apply := widget.NewButtonWithIcon(lang.L("Apply count")+" (F12)", theme.ConfirmIcon(), pg.apply)

@@ -53,24 +53,13 @@ func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
 	pg := &dayPage{office: o, reports: reports, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
 		cashiers: table(), unusual: table(), drawerOf: table()}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
-	keys := pg.day.OnKey
-	pg.day.OnKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyPageUp:
-			pg.step(-1)
-		case fyne.KeyPageDown:
-			pg.step(+1)
-		case fyne.KeyF9:
-			pg.savePDF()
-		case fyne.KeyF11:
-			pg.xReport()
-		case fyne.KeyF12:
-			pg.closeDay()
-		default:
-			return keys(k)
-		}
-		return true
-	}
+	addKeys(pg.day, map[fyne.KeyName]func(){
+		fyne.KeyPageUp:   func() { pg.step(-1) },
+		fyne.KeyPageDown: func() { pg.step(+1) },
+		fyne.KeyF9:       pg.savePDF,
+		fyne.KeyF11:      pg.xReport,
+		fyne.KeyF12:      pg.closeDay,
+	})
 	prev := widget.NewButtonWithIcon(lang.L("Day before")+" (PgUp)", theme.NavigateBackIcon(), func() { pg.step(-1) })
 	next := widget.NewButtonWithIcon(lang.L("Day after")+" (PgDn)", theme.NavigateNextIcon(), func() { pg.step(+1) })
 	save := widget.NewButtonWithIcon(lang.L("Save PDF")+" (F9)", theme.DocumentSaveIcon(), pg.savePDF)

@@ -41,13 +41,8 @@ func anomalyTable(list []app.Anomaly) string {
 		right(lang.L("Sales"), 6), right(lang.L("Per 100 sales"), 14), right(lang.L("Usual"), 14))
 	shop := false
 	for _, a := range list {
-		rate, usual := "—", money.FormatFixed(a.UsualRate, 2)
-		if a.Sales > 0 {
-			rate = money.FormatFixed(a.Rate, 2)
-		}
-		if a.Shop {
-			usual, shop = usual+"*", true
-		}
+		rate, usual := labels().AnomalyRates(a)
+		shop = shop || a.Shop
 		fmt.Fprintf(&b, "%s %s %6d %6d %14s %14s\n", column(labels().Cashier(a.Cashier), 16), column(labels().AnomalyKind(a.Kind), 10), a.Count,
 			a.Sales, rate, usual)
 	}

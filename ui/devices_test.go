@@ -1,8 +1,6 @@
 package ui
 
-import (
-	"testing"
-)
+import "testing"
 
 // The devices screen shows each device's state in the status bar as it reports.
 func TestDevicesStates(t *testing.T) {

@@ -135,26 +135,21 @@ func (h *harness) press(key fyne.KeyName) {
 	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: key})
 }
 
-// texts is every piece of text drawn in the window, dialogs included.
-func (h *harness) texts() []string { return texts(h.win) }
-
 // mustShow fails unless the window shows each of wants.
 func (h *harness) mustShow(wants ...string) {
 	h.t.Helper()
 	mustShowIn(h.t, h.win, wants...)
 }
 
-// texts is every piece of text drawn in win, dialogs included.
-func texts(win fyne.Window) []string {
-	var out []string
+// Visit calls f on every visible object drawn in w, dialogs included, in drawing order. It is exported for
+// the tests of the whole till (package ui_test) too.
+func Visit(w fyne.Window, f func(fyne.CanvasObject)) {
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if o == nil || !o.Visible() {
 			return
 		}
-		if x, ok := o.(*canvas.Text); ok && strings.TrimSpace(x.Text) != "" {
-			out = append(out, x.Text)
-		}
+		f(o)
 		switch x := o.(type) {
 		case fyne.Widget:
 			for _, c := range test.WidgetRenderer(x).Objects() {
@@ -166,17 +161,27 @@ func texts(win fyne.Window) []string {
 			}
 		}
 	}
-	walk(win.Canvas().Content())
-	for _, o := range win.Canvas().Overlays().List() {
+	walk(w.Canvas().Content())
+	for _, o := range w.Canvas().Overlays().List() {
 		walk(o)
 	}
+}
+
+// Texts is every piece of text drawn in win, dialogs included, in drawing order (exported as Visit is).
+func Texts(win fyne.Window) []string {
+	var out []string
+	Visit(win, func(o fyne.CanvasObject) {
+		if x, ok := o.(*canvas.Text); ok && strings.TrimSpace(x.Text) != "" {
+			out = append(out, x.Text)
+		}
+	})
 	return out
 }
 
 // mustShowIn fails unless win shows each of wants.
 func mustShowIn(t *testing.T, win fyne.Window, wants ...string) {
 	t.Helper()
-	shown := texts(win)
+	shown := Texts(win)
 	for _, want := range wants {
 		if !slices.ContainsFunc(shown, func(s string) bool { return strings.Contains(s, want) }) {
 			t.Errorf("the window does not show %q; it shows:\n%s", want, strings.Join(shown, " | "))

@@ -125,6 +125,18 @@ func (e *KeyEntry) offer(r rune) {
 	e.Entry.TypedRune(r)
 }
 
+// addKeys gives e more keys, offered before the keys it had: each runs its action and is used up.
+func addKeys(e *KeyEntry, keys map[fyne.KeyName]func()) {
+	before := e.OnKey
+	e.OnKey = func(k *fyne.KeyEvent) bool {
+		if run, ok := keys[k.Name]; ok {
+			run()
+			return true
+		}
+		return before != nil && before(k)
+	}
+}
+
 // useWedge makes the entry time its keys with w. Characters in hold wait for w's gap before acting;
 // after runs a function on the UI goroutine after a delay.
 func (e *KeyEntry) useWedge(w *wedge, hold string, after func(time.Duration, func())) {

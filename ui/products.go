@@ -46,20 +46,11 @@ func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
 		pg.note.say("", widget.MediumImportance)
 		pg.reload()
 	}
-	keys := pg.query.OnKey
-	pg.query.OnKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyDown:
-			pg.move(+1)
-		case fyne.KeyUp:
-			pg.move(-1)
-		case fyne.KeyEscape:
-			pg.query.SetText("")
-		default:
-			return keys(k)
-		}
-		return true
-	}
+	addKeys(pg.query, map[fyne.KeyName]func(){
+		fyne.KeyDown:   func() { pg.move(+1) },
+		fyne.KeyUp:     func() { pg.move(-1) },
+		fyne.KeyEscape: func() { pg.query.SetText("") },
+	})
 	pg.list = widget.NewList(func() int { return len(pg.items) }, pg.newRow, pg.showRow)
 	pg.list.OnSelected = func(id widget.ListItemID) { pg.selected = id }
 	pg.count = widget.NewLabel("")
@@ -259,14 +250,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 	var save func()
 	field := func(placeholder, text string) *KeyEntry {
 		e := o.field(placeholder, func() { save() })
-		keys := e.OnKey
-		e.OnKey = func(k *fyne.KeyEvent) bool {
-			if k.Name == fyne.KeyEscape {
-				d.Hide()
-				return true
-			}
-			return keys(k)
-		}
+		addKeys(e, map[fyne.KeyName]func(){fyne.KeyEscape: func() { d.Hide() }})
 		e.SetText(text)
 		return e
 	}

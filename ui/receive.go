@@ -39,7 +39,7 @@ func newReceivePage(o *BackOffice, stock app.StockService, changed func()) *rece
 	pg.qty = o.field(lang.L("Quantity (empty: 1)"), func() { o.win.Canvas().Focus(pg.cost) })
 	pg.cost = o.field(lang.L("Unit cost (empty: the last cost)"), pg.addLine)
 	for _, e := range []*KeyEntry{pg.supplier, pg.code, pg.qty, pg.cost} {
-		pg.withF12(e)
+		addKeys(e, map[fyne.KeyName]func(){fyne.KeyF12: pg.book})
 	}
 	book := widget.NewButtonWithIcon(lang.L("Receive delivery")+" (F12)", theme.ConfirmIcon(), pg.book)
 	book.Importance = widget.HighImportance
@@ -52,18 +52,6 @@ func newReceivePage(o *BackOffice, stock app.StockService, changed func()) *rece
 
 // opened gives the code field the keys when the page comes up.
 func (pg *receivePage) opened() fyne.Focusable { return pg.code }
-
-// withF12 makes F12 in e book the delivery.
-func (pg *receivePage) withF12(e *KeyEntry) {
-	keys := e.OnKey
-	e.OnKey = func(k *fyne.KeyEvent) bool {
-		if k.Name == fyne.KeyF12 {
-			pg.book()
-			return true
-		}
-		return keys(k)
-	}
-}
 
 func (pg *receivePage) scanned(code string) {
 	p, ok := scanProduct(pg.stock, pg.code, code, pg.note)

@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -143,40 +142,10 @@ func (k *keyboard) pause() {
 }
 
 // visit calls f on every visible object drawn in w, dialogs included, in drawing order.
-func visit(w fyne.Window, f func(fyne.CanvasObject)) {
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		f(o)
-		switch x := o.(type) {
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(w.Canvas().Content())
-	for _, o := range w.Canvas().Overlays().List() {
-		walk(o)
-	}
-}
+func visit(w fyne.Window, f func(fyne.CanvasObject)) { ui.Visit(w, f) }
 
 // screen returns every piece of text drawn in w, dialogs included, in drawing order.
-func screen(w fyne.Window) []string {
-	var out []string
-	visit(w, func(o fyne.CanvasObject) {
-		if x, ok := o.(*canvas.Text); ok && strings.TrimSpace(x.Text) != "" {
-			out = append(out, x.Text)
-		}
-	})
-	return out
-}
+func screen(w fyne.Window) []string { return ui.Texts(w) }
 
 // findButton returns the button labelled text that w shows.
 func findButton(t *testing.T, w fyne.Window, text string) *widget.Button {

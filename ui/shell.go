@@ -98,9 +98,6 @@ func (s *shell) canvas() fyne.Canvas { return s.win.Canvas() }
 // focus gives the keys to f.
 func (s *shell) focus(f fyne.Focusable) { s.win.Canvas().Focus(f) }
 
-// focused reports whether f has the keys.
-func (s *shell) focused(f fyne.Focusable) bool { return s.win.Canvas().Focused() == f }
-
 // confirm asks a yes/no question: Enter or the Yes button runs yes, Esc or No closes.
 func (s *shell) confirm(title, question string, yes func()) {
 	var d dialog.Dialog

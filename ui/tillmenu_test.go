@@ -1,8 +1,6 @@
 package ui
 
-import (
-	"testing"
-)
+import "testing"
 
 // The till menu offers the actions it is given, picked by their number.
 func TestTillMenuPicksByNumber(t *testing.T) {

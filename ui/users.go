@@ -34,20 +34,7 @@ func newUsersPage(o *BackOffice, staff app.StaffService) *usersPage {
 	pg.pin = o.field(lang.L("New PIN (empty: keep)"), pg.save)
 	pg.pin.Password = true
 	for _, e := range []*KeyEntry{pg.name, pg.role, pg.pin} {
-		keys := e.OnKey
-		e.OnKey = func(k *fyne.KeyEvent) bool {
-			switch k.Name {
-			case fyne.KeyF12:
-				pg.save()
-			case fyne.KeyF9:
-				pg.toggleActive()
-			case fyne.KeyF11:
-				pg.twoFactor()
-			default:
-				return keys(k)
-			}
-			return true
-		}
+		addKeys(e, map[fyne.KeyName]func(){fyne.KeyF12: pg.save, fyne.KeyF9: pg.toggleActive, fyne.KeyF11: pg.twoFactor})
 	}
 	save := widget.NewButtonWithIcon(lang.L("Save")+" (F12)", theme.DocumentSaveIcon(), pg.save)
 	save.Importance = widget.HighImportance

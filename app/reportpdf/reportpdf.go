@@ -357,13 +357,8 @@ func (p *page) anomalies() {
 	p.setSize(fontSize)
 	shop := false
 	for _, a := range list {
-		rate, usual := "—", money.FormatFixed(a.UsualRate, 2)
-		if a.Sales > 0 {
-			rate = money.FormatFixed(a.Rate, 2)
-		}
-		if a.Shop {
-			usual, shop = usual+"*", true
-		}
+		rate, usual := p.labels().AnomalyRates(a)
+		shop = shop || a.Shop
 		p.cells(shares, p.labels().Cashier(a.Cashier), p.labels().AnomalyKind(a.Kind), fmt.Sprint(a.Count), fmt.Sprint(a.Sales), rate, usual)
 	}
 	if shop {
