@@ -1,6 +1,3 @@
-// Package ui is the till's Fyne screens: the keyboard-first sale screen, its dialogs and the customer
-// display. Screens show state and turn keys and taps into calls on app services; they hold no SQL and do
-// no money arithmetic.
 package ui
 
 import (

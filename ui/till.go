@@ -1,3 +1,11 @@
+// Package ui is the till's Fyne screens: the keyboard-first sale screen, its dialogs, the customer
+// display and the back office. Screens show state and turn keys and taps into calls on app services;
+// they hold no SQL and do no money arithmetic.
+//
+// Each screen is its own type, built with the few app services it uses (the groups app declares in
+// app/services.go) and the shell it opens its dialogs through (shell.go). Till (this file) composes them:
+// it builds only the screens this till has services for, connects them to the sale screen, and takes the
+// devices' and the sync worker's reports.
 package ui
 
 import (
