@@ -144,7 +144,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 	row := func(label string, value fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, value)
 	}
-	pay := widget.NewButtonWithIcon(lang.L("Pay")+" (F12)", theme.ConfirmIcon(), s.pay)
+	pay := widget.NewButtonWithIcon(lang.L("Pay")+" (F12)", theme.ConfirmIcon(), func() { s.pay() })
 	pay.Importance = widget.HighImportance
 	totals := container.NewVBox(
 		row(lang.L("Subtotal"), s.subtotal),
