@@ -310,6 +310,15 @@ func (s *Session) Name() string {
 	return s.user.Name
 }
 
+// signedIn is the check of the use cases anyone signed in may do, which then act in the session's name:
+// with nobody signed in (a nil session) they change nothing.
+func (s *Session) signedIn() error {
+	if s == nil {
+		return ErrNotSignedIn
+	}
+	return nil
+}
+
 // Allow is the check every protected use case makes before it acts. It returns "" when the role may do
 // p, the approver's name when a supervisor's approval for p is used up by this action (an approval of
 // PermReports lasts the session), or a *PermissionError.

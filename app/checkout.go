@@ -18,7 +18,7 @@ type Checkout struct {
 	catalog  Catalog
 	log      SaleLog
 	now      func() time.Time
-	rules    barcode.Rules
+	input    Classifier // without a card key: a swipe is no product either way
 
 	cart     *Cart
 	tenders  []Tender
@@ -36,7 +36,7 @@ func NewCheckout(s Settings, catalog Catalog, log SaleLog, now func() time.Time)
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return &Checkout{settings: s, catalog: catalog, log: log, now: now, rules: s.BarcodeRules(), cart: NewCart(s)}, nil
+	return &Checkout{settings: s, catalog: catalog, log: log, now: now, input: NewClassifier(s, nil), cart: NewCart(s)}, nil
 }
 
 // SetSession makes s the signed-in user for what follows; nil signs out (sensitive actions are refused).
@@ -81,26 +81,24 @@ type Added struct {
 
 // Scan adds what the cashier scanned or typed: a barcode adds one piece; "QTY*CODE" adds QTY of it
 // (pieces or kilograms); a weighed or priced label adds what the label says. A product sold by weight
-// without a weight returns ErrWeightRequired with the product, for the caller to ask the weight. Codes
-// that are not products (pay codes, member cards, receipts) are classified, never looked up.
+// without a weight returns ErrWeightRequired with the product, for the caller to ask the weight. What the
+// Classifier says is not a product (a pay code, a member card, a receipt, a swipe) is never looked up.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
-	qtyText, raw, hasQty := strings.Cut(strings.TrimSpace(input), "*")
-	if !hasQty {
-		raw, qtyText = qtyText, ""
+	in := c.input.Classify(input)
+	if in.Err != nil && in.Kind == InputProduct {
+		return Added{}, in.Err
 	}
-	code, err := c.rules.Parse(raw)
-	if err != nil {
-		return Added{}, fmt.Errorf("%w: %w", ErrInvalidBarcode, err)
-	}
+	code := in.Code
 	added := Added{Code: code, Expired: code.Expired(c.now())}
-	switch code.Kind {
-	case barcode.PayCode:
-		return added, fmt.Errorf("%w: %s", ErrPayCodeScanned, barcode.LogSafe(raw))
-	case barcode.Member:
+	switch in.Kind {
+	case InputPayCode:
+		return added, fmt.Errorf("%w: %s", ErrPayCodeScanned, barcode.LogSafe(code.Data))
+	case InputMember, InputCard:
 		return added, ErrMemberScanned
-	case barcode.Receipt:
-		return added, fmt.Errorf("%w: %s", ErrReceiptScanned, code.Data)
+	case InputReceipt:
+		return added, fmt.Errorf("%w: %s", ErrReceiptScanned, in.Receipt)
 	}
+	qtyText, hasQty := in.Qty, strings.Contains(in.Text, "*")
 	p, err := c.lookup(ctx, code)
 	if err != nil {
 		return added, err

@@ -168,11 +168,11 @@ func (c *Checkout) StartCodePayment(code string, amount money.Amount) (ChargeReq
 	if err := c.CheckNonCash(amount); err != nil {
 		return ChargeRequest{}, err
 	}
-	parsed, err := c.rules.Parse(code)
-	if err != nil || parsed.Kind != barcode.PayCode {
+	in := c.input.Classify(code)
+	if in.Kind != InputPayCode || strings.Contains(in.Text, "*") {
 		return ChargeRequest{}, fmt.Errorf("%w: %s", ErrNotAPayCode, barcode.LogSafe(code))
 	}
-	return ChargeRequest{Reference: c.PaymentReference(), Amount: amount, Code: parsed.Data, Wallet: parsed.Wallet}, nil
+	return ChargeRequest{Reference: c.PaymentReference(), Amount: amount, Code: in.Code.Data, Wallet: in.Code.Wallet}, nil
 }
 
 // TakeCodePayment takes a paid charge as a tender, once: a second report of the same reference is refused.
@@ -197,4 +197,64 @@ func (c *Checkout) hasReference(ref string) bool {
 		}
 	}
 	return false
+}
+
+// Payments are the shop's ways of being paid electronically besides its card terminal: the QR code
+// customers scan to pay (QR, the EMVCo payload for an amount under a reference) and the provider that
+// charges their wallets' pay codes and refunds them (Gateway, waited for as Wait says). The zero value
+// has neither: each way then refuses with its error, which the screens show.
+type Payments struct {
+	Gateway PaymentGateway
+	Wait    PaymentWait
+	QR      func(amount money.Amount, reference string) (string, error)
+}
+
+// Errors of a shop without a way to be paid.
+var (
+	ErrNoMerchantQR = &Error{"no_merchant_qr", "no payment QR code is set up"}
+	ErrNoPayCodes   = &Error{"no_pay_codes", "no payment provider is set up for pay codes"}
+)
+
+// CheckQR says whether the shop has a payment QR code: ErrNoMerchantQR when it has none.
+func (p Payments) CheckQR() error {
+	if p.QR == nil {
+		return ErrNoMerchantQR
+	}
+	return nil
+}
+
+// MerchantQR returns the payload of the shop's payment QR code for amount under reference.
+func (p Payments) MerchantQR(amount money.Amount, reference string) (string, error) {
+	if err := p.CheckQR(); err != nil {
+		return "", err
+	}
+	return p.QR(amount, reference)
+}
+
+// CheckPayCodes says whether the shop takes wallet pay codes: ErrNoPayCodes when it has no provider.
+func (p Payments) CheckPayCodes() error {
+	if p.Gateway == nil {
+		return ErrNoPayCodes
+	}
+	return nil
+}
+
+// Collect charges req with the provider and follows it to an outcome (CollectPayment); waiting is told
+// each time the provider says the payment is still pending.
+func (p Payments) Collect(ctx context.Context, req ChargeRequest, waiting func(PaymentStatus, error)) (PaymentResult, error) {
+	if err := p.CheckPayCodes(); err != nil {
+		return PaymentResult{}, err
+	}
+	wait := p.Wait
+	wait.Waiting = waiting
+	return CollectPayment(ctx, p.Gateway, req, wait)
+}
+
+// Refunder returns the provider that gives wallet payments back: ErrRefundTender when the shop has none
+// that can.
+func (p Payments) Refunder() (PaymentRefunder, error) {
+	if r, ok := p.Gateway.(PaymentRefunder); ok {
+		return r, nil
+	}
+	return nil, ErrRefundTender
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"checkout/app/money"
 )
 
 // scriptedGateway answers from scripts and records every call, as a provider would see them.
@@ -249,5 +251,23 @@ func TestSplitTender(t *testing.T) {
 	if len(sale.Tenders) != 3 || sale.Tenders[1].Approval != "A1B2C3" || sale.Tenders[1].CardLast4 != "4242" ||
 		sale.Paid().Minor() != 620 || sale.Rounding.Minor() != 2 || len(log.sales) != 1 {
 		t.Errorf("sale tenders %+v paid %v rounding %v", sale.Tenders, sale.Paid(), sale.Rounding)
+	}
+}
+
+// A shop without a QR code or a pay-code provider refuses each with its error; with them, each works.
+func TestPayments(t *testing.T) {
+	var none Payments
+	if _, err := none.MerchantQR(cny(100), "ref"); !errors.Is(err, ErrNoMerchantQR) || !errors.Is(none.CheckQR(), ErrNoMerchantQR) {
+		t.Errorf("no QR code: %v", err)
+	}
+	if _, err := none.Collect(context.Background(), ChargeRequest{}, nil); !errors.Is(err, ErrNoPayCodes) {
+		t.Errorf("no provider: %v", err)
+	}
+	if _, err := none.Refunder(); !errors.Is(err, ErrRefundTender) {
+		t.Errorf("no refunder: %v", err)
+	}
+	some := Payments{QR: func(a money.Amount, ref string) (string, error) { return ref + " " + a.Decimal(), nil }}
+	if payload, err := some.MerchantQR(cny(250), "r1"); err != nil || payload != "r1 2.50" {
+		t.Errorf("QR payload %q, %v", payload, err)
 	}
 }

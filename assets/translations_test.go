@@ -14,10 +14,12 @@ import (
 )
 
 // usedKeys returns every string literal passed to lang.L in the UI, the till's wiring and the command
-// line, and to the PDF report's tr (app/reportpdf cannot import Fyne: its caller hands it lang.L).
+// line, and to the tr of the PDF report and of app.Labels (app cannot import Fyne: their callers hand
+// them lang.L).
 func usedKeys(t *testing.T) map[string]string {
 	t.Helper()
 	files, _ := filepath.Glob("../ui/*.go")
+	files = append(files, "../app/labels.go")
 	for _, dir := range []string{"../till", "../cli", "../app/reportpdf"} {
 		found, _ := filepath.Glob(dir + "/*.go")
 		for _, f := range found {

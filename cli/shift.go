@@ -22,13 +22,14 @@ func shiftCommand(ctx context.Context, st *till.Store, call *call) error {
 	if err != nil {
 		return err
 	}
-	c, user, now := set.Currency, cliSession().Name(), time.Now()
+	c, session := set.Currency, cliSession()
+	desk := app.NewShiftDesk(set, st, time.Now)
 	switch command {
 	case "shift":
 		if len(args) != 0 {
 			return errors.New("shift takes no arguments")
 		}
-		sh, err := st.CurrentShift(ctx, now)
+		sh, err := desk.CurrentShift(ctx)
 		if errors.Is(err, app.ErrNoShift) {
 			fmt.Fprintln(stdout, "no shift is open (checkout shift-open FLOAT opens one)")
 			return nil
@@ -46,7 +47,7 @@ func shiftCommand(ctx context.Context, st *till.Store, call *call) error {
 		if err != nil {
 			return fmt.Errorf("float %q: %w", args[0], err)
 		}
-		sh, err := st.OpenShift(ctx, now, user, float)
+		sh, err := desk.OpenShift(ctx, session, float)
 		if err != nil {
 			return err
 		}
@@ -63,10 +64,10 @@ func shiftCommand(ctx context.Context, st *till.Store, call *call) error {
 		if command == "cash-out" {
 			kind = app.CashOut
 		}
-		if _, err := st.MoveCash(ctx, now, user, kind, amount, strings.Join(args[1:], " ")); err != nil {
+		if _, err := desk.MoveCash(ctx, session, kind, amount, strings.Join(args[1:], " ")); err != nil {
 			return err
 		}
-		sh, err := st.CurrentShift(ctx, now)
+		sh, err := desk.CurrentShift(ctx)
 		if err != nil {
 			return err
 		}
@@ -83,7 +84,7 @@ func shiftCommand(ctx context.Context, st *till.Store, call *call) error {
 			}
 			counts = append(counts, n)
 		}
-		sh, err := st.CloseShift(ctx, now, user, counts)
+		sh, err := desk.CloseShift(ctx, session, counts)
 		if err != nil {
 			return err
 		}

@@ -62,21 +62,24 @@ func (t *Till) Start(a fyne.App) {
 			return err
 		},
 	}
-	opt.Sales, opt.Parked, opt.Manager, opt.Members = t.Store, t.Store, t.Store, t.Store
-	if _, err := t.Store.SyncLink(context.Background()); err == nil {
-		opt.Sync = t.Store // an enrolled till has a sync page
-	}
-	opt.CardKey = t.cardKey
-	opt.Auth = app.NewAuth(t.Store, t.settings.Till, t.pins, time.Now)
-	opt.AccountPINs = app.NewAccountPINs(t.Store, t.pins, time.Now)
-	if err := opt.Auth.SetSealKey(t.cardKey); err != nil {
+	auth := app.NewAuth(t.Store, t.settings.Till, t.pins, time.Now)
+	if err := auth.SetSealKey(t.cardKey); err != nil {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}
-	opt.Reports = app.GuardedReports{Book: t.Store, Session: t.Checkout.Session}
-	opt.Shifts = t.Store
-	opt.MerchantQR = merchantQR(t.settings)
-	opt.Gateway = paymentGateway(t.settings)
-	opt.PaymentWait = app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}
+	svc := ui.Services{
+		Selling: t.Store,
+		Payments: app.Payments{Gateway: paymentGateway(t.settings), QR: merchantQR(t.settings),
+			Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}},
+		Members: app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
+		Shifts:  app.NewShiftDesk(t.settings, t.Store, time.Now),
+		Stock:   app.NewStockroom(t.settings, t.Store, time.Now),
+		Reports: app.GuardedReports{Book: t.Store, Session: t.Checkout.Session},
+		Staff:   auth,
+	}
+	if _, err := t.Store.SyncLink(context.Background()); err == nil {
+		svc.Sync = t.Store // an enrolled till has a sync page
+	}
+	opt.CardKey = t.cardKey
 	t.receiptOptions(&opt)
 	opt.Background = t.Background
 	if t.Sim != nil {
@@ -97,7 +100,7 @@ func (t *Till) Start(a fyne.App) {
 			t.Sim.Scan(demoCodes[i])
 		}
 	}
-	t.UI = ui.NewTill(a, t.Checkout, opt)
+	t.UI = ui.NewTill(a, t.Checkout, svc, opt)
 	show := func(st app.SyncStatus) {
 		t.syncStatus.Store(&st)
 		t.UI.SetSyncStatus(st)
@@ -119,13 +122,12 @@ func (t *Till) Start(a fyne.App) {
 	})
 }
 
-// receiptOptions gives the screens the printer, the reprint journal, and where and how receipts are
-// saved as PNG: beside the database, drawn with a Chinese font where the system has one.
+// receiptOptions gives the screens the printer, and where and how receipts are saved as PNG: beside the
+// database, drawn with a Chinese font where the system has one.
 func (t *Till) receiptOptions(opt *ui.Options) {
 	if t.Printer != nil {
 		opt.Printer = t.Printer
 	}
-	opt.Reprints = t.Store
 	opt.PreviewReceipt = t.Printer == nil || t.SimPrinter != nil
 	opt.ReceiptDir = filepath.Join(filepath.Dir(t.dbPath), "receipts")
 	var fonts receiptimage.Fonts

@@ -14,21 +14,21 @@ import (
 	"checkout/app"
 )
 
-// askApproval asks, in win, for a supervisor's name and PIN when err says the signed-in user may not do
+// askApproval asks, over host, for a supervisor's name and PIN when err says session's user may not do
 // something (app.PermissionError), and reports whether it asked. Once a supervisor approves, the approval
 // is journaled with both names and approved runs: it does the action again, which uses the approval up.
 // closed runs when the dialog closes either way. action names what is approved, for the journal ("" for
 // the permission's name).
-func askApproval(t *Till, win fyne.Window, err error, action string, approved, closed func()) bool {
+func askApproval(host dialogHost, session *app.Session, err error, action string, approved, closed func()) bool {
 	var pe *app.PermissionError
-	if !errors.As(err, &pe) || t.co.Session() == nil {
+	if !errors.As(err, &pe) || session == nil {
 		return false
 	}
 	if action == "" {
 		action = string(pe.Permission) // the journal's words; the screen says permissionName
 	}
 	ctx := context.Background()
-	session := t.co.Session()
+	win := host.canvas()
 	approvers, _ := session.Approvers(ctx, pe.Permission)
 	name, pin := NewKeyEntry(), NewKeyEntry()
 	name.SetPlaceHolder(lang.L("Supervisor"))
@@ -44,7 +44,7 @@ func askApproval(t *Till, win fyne.Window, err error, action string, approved, c
 		if e := session.Approve(ctx, name.Text, pin.Text, pe.Permission, action); e != nil {
 			pin.SetText("")
 			problem.SetText(errorMessage(e))
-			win.Canvas().Focus(pin)
+			win.Focus(pin)
 			return
 		}
 		ok = true
@@ -62,14 +62,14 @@ func askApproval(t *Till, win fyne.Window, err error, action string, approved, c
 		}
 		name.SetText(approvers[(at+delta+len(approvers))%len(approvers)].Name)
 		pin.SetText("")
-		win.Canvas().Focus(pin)
+		win.Focus(pin)
 	}
 	for _, e := range []*KeyEntry{name, pin} {
 		e.OnKey = func(k *fyne.KeyEvent) bool {
 			switch k.Name {
 			case fyne.KeyReturn, fyne.KeyEnter:
-				if win.Canvas().Focused() == name {
-					win.Canvas().Focus(pin)
+				if win.Focused() == name {
+					win.Focus(pin)
 				} else {
 					submit()
 				}
@@ -100,18 +100,8 @@ func askApproval(t *Till, win fyne.Window, err error, action string, approved, c
 			approved()
 		}
 	}
-	if win == t.win {
-		if t.modal != nil {
-			t.modal.Hide()
-		}
-		d = t.openModal(lang.L("Supervisor approval"), sized, pin)
-		d.SetOnClosed(done) // runs after openModal's own, which hands the keys back to the scan field
-		return true
-	}
-	d = dialog.NewCustomWithoutButtons(lang.L("Supervisor approval"), sized, win)
-	d.SetOnClosed(done)
-	d.Show()
-	win.Canvas().Focus(pin)
+	d = host.show(lang.L("Supervisor approval"), sized, pin)
+	d.SetOnClosed(done) // runs after the host's own, which hands the keys back to where they were
 	return true
 }
 

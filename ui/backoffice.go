@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,185 +13,108 @@ import (
 	"checkout/app"
 )
 
-// CatalogManager is what the back office reads and changes; the store implements it.
-type CatalogManager interface {
-	app.Catalog
-	app.CatalogEditor
-	app.CatalogWriter
-	app.StockLedger
-	// ProductPage is a page of the product list in SKU order, after the SKU after; SearchCatalog finds
-	// products as SearchProducts does, inactive ones too.
-	ProductPage(ctx context.Context, after string, limit int) ([]app.Product, error)
-	SearchCatalog(ctx context.Context, query string, limit int) ([]app.Product, error)
-	ProductDetail(ctx context.Context, id int64) (app.CatalogEntry, error)
-	Categories(ctx context.Context) ([]string, error)
-	CountProducts(ctx context.Context) (int64, error)
-	// StockHistory is a product's latest stock movements, newest first.
-	StockHistory(ctx context.Context, productID int64, limit int) ([]app.LedgerEntry, error)
-}
-
-// BackOffice is the owner's window beside the till: the product list and editor, receiving, stock
-// adjustments, stock counts, the low-stock list and catalog import. Each page has an F-key, and a
-// scanner's codes go to the page that is open. Its methods run on Fyne's goroutine.
+// BackOffice is the owner's window beside the till, with the pages the till has services for: products,
+// receiving, adjusting, counting, low stock and catalog import over app.StockService; the day over
+// app.ReportService; the head office link over app.SyncService; the users over app.StaffService. Each page
+// but the sync page has an F-key, and a scanner's codes go to the page that is open. Its methods run on
+// Fyne's goroutine.
 type BackOffice struct {
-	till *Till
-	m    CatalogManager
-	inv  *app.Inventory
-	win  fyne.Window
-	tabs *container.AppTabs
-
-	products  *productsPage
-	receive   *receivePage
-	adjust    *adjustPage
-	count     *countPage
-	low       *lowStockPage
-	imports   *importPage
-	day       *dayPage   // nil when the till has no reports
-	sync      *syncPage  // nil when the till has no sync page
-	syncIndex int        // the sync page's tab; -1 without one
-	users     *usersPage // nil when the till has no sign-in
-	reports   Reports
+	win        fyne.Window
+	tabs       *container.AppTabs
+	pages      []*officePage
+	session    func() *app.Session
+	settings   app.Settings
+	language   string
+	background func(func())
+	now        func() time.Time
+	wedge      *wedge
+	after      func(time.Duration, func())
+	// newProduct is F8 from any page: the product editor on a new product.
+	newProduct func()
 }
 
-// openBackOffice opens the back office window, or brings it to the front.
-func (t *Till) openBackOffice() {
-	if t.opt.Manager == nil {
-		return
-	}
-	if t.office != nil {
-		t.office.win.RequestFocus()
-		return
-	}
-	if t.co.Session().NeedsSecondFactor() {
-		t.askSecondFactor(t.openBackOffice)
-		return
-	}
-	o := &BackOffice{till: t, m: t.opt.Manager, inv: app.NewInventory(t.opt.Manager, t.opt.Now), reports: t.opt.Reports}
-	o.win = fyne.CurrentApp().NewWindow(lang.L("Products and stock") + " — " + t.co.Settings().Till)
-	o.products, o.receive, o.adjust = newProductsPage(o), newReceivePage(o), newAdjustPage(o)
-	o.count, o.low, o.imports = newCountPage(o), newLowStockPage(o), newImportPage(o)
-	o.tabs = container.NewAppTabs(
-		container.NewTabItem(lang.L("Products")+" (F2)", o.products.content),
-		container.NewTabItem(lang.L("Receive")+" (F3)", o.receive.content),
-		container.NewTabItem(lang.L("Adjust")+" (F4)", o.adjust.content),
-		container.NewTabItem(lang.L("Count")+" (F5)", o.count.content),
-		container.NewTabItem(lang.L("Low stock")+" (F6)", o.low.content),
-		container.NewTabItem(lang.L("Import")+" (F7)", o.imports.content),
-	)
-	if o.reports != nil {
-		o.day = newDayPage(o)
-		o.tabs.Append(container.NewTabItem(lang.L("Day")+" (F10)", o.day.content))
-	}
-	o.syncIndex = -1
-	if t.opt.Sync != nil {
-		o.sync, o.syncIndex = newSyncPage(o), len(o.tabs.Items)
-		// No F-key of its own (F9 acts on the count, day and users pages): the till menu (F1) opens it.
-		o.tabs.Append(container.NewTabItem(lang.L("Sync"), o.sync.content))
-	}
-	if t.opt.Auth != nil {
-		o.users = newUsersPage(o)
-		o.tabs.Append(container.NewTabItem(lang.L("Users")+" (F1)", o.users.content))
-	}
+// officePage is a page of the back office: its tab, its F-key, what it does on coming up (reading what it
+// shows again) with the field that then takes the keys, and where a scanner's codes go while it is open.
+type officePage struct {
+	key     fyne.KeyName // "": none
+	tab     *container.TabItem
+	opened  func() fyne.Focusable
+	scanned func(code string) // nil: the page takes no scans
+}
+
+// newBackOffice opens an empty back office window titled title; add gives it its pages. The sale screen's
+// wedge times its keys, so a scan is told from typing in either window.
+func newBackOffice(a fyne.App, title string, sh *shell, co *app.Checkout, opt Options) *BackOffice {
+	o := &BackOffice{win: a.NewWindow(title), tabs: container.NewAppTabs(), session: co.Session, settings: co.Settings(),
+		language: opt.Language, background: opt.Background, now: opt.Now, wedge: sh.wedge, after: opt.After, newProduct: func() {}}
 	o.tabs.OnSelected = func(*container.TabItem) { o.focusPage() }
 	o.win.SetContent(o.tabs)
 	o.win.Resize(fyne.NewSize(1000, 680))
 	o.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { o.key(k) })
-	o.win.SetOnClosed(func() {
-		o.imports.cancel()
-		t.office = nil
-	})
-	t.office = o
-	o.win.Show()
-	o.products.reload()
-	o.focusPage()
+	return o
 }
 
-// openSyncPage opens the back office on its head-office sync page.
-func (t *Till) openSyncPage() {
-	t.openBackOffice()
-	if o := t.office; o != nil && o.sync != nil {
-		o.tabs.SelectIndex(o.syncIndex)
-		o.focusPage()
-	}
+// add adds a page: its tab labelled label, its F-key (or ""), its content, what it does on coming up, and
+// where scans go while it is open (nil: nowhere).
+func (o *BackOffice) add(key fyne.KeyName, label string, content fyne.CanvasObject, opened func() fyne.Focusable, scanned func(string)) *officePage {
+	p := &officePage{key: key, tab: container.NewTabItem(label, content), opened: opened, scanned: scanned}
+	o.pages = append(o.pages, p)
+	o.tabs.Append(p.tab)
+	return p
 }
-
-// BackOffice returns the open back office window's screens, or nil while it is closed.
-func (t *Till) BackOffice() *BackOffice { return t.office }
 
 // Window returns the back office window.
 func (o *BackOffice) Window() fyne.Window { return o.win }
 
-// key switches pages with F2–F7 and F10 from any field, and F8 starts a new product; it reports whether
+// open selects page p.
+func (o *BackOffice) open(p *officePage) {
+	o.tabs.Select(p.tab)
+	o.focusPage()
+}
+
+// showing reports whether page p is the one open.
+func (o *BackOffice) showing(p *officePage) bool { return o.tabs.Selected() == p.tab }
+
+// page is the page open.
+func (o *BackOffice) page() *officePage {
+	for _, p := range o.pages {
+		if o.showing(p) {
+			return p
+		}
+	}
+	return nil
+}
+
+// key switches pages with their F-keys from any field, and F8 starts a new product; it reports whether
 // it used the key.
 func (o *BackOffice) key(k *fyne.KeyEvent) bool {
 	if k.Name == fyne.KeyF8 {
-		o.tabs.SelectIndex(0)
-		o.products.create()
+		o.newProduct()
 		return true
 	}
-	pages := map[fyne.KeyName]int{fyne.KeyF2: 0, fyne.KeyF3: 1, fyne.KeyF4: 2, fyne.KeyF5: 3, fyne.KeyF6: 4, fyne.KeyF7: 5}
-	if o.day != nil {
-		pages[fyne.KeyF10] = 6
+	for _, p := range o.pages {
+		if p.key != "" && p.key == k.Name {
+			o.open(p)
+			return true
+		}
 	}
-	if o.users != nil {
-		pages[fyne.KeyF1] = len(o.tabs.Items) - 1
-	}
-	i, ok := pages[k.Name]
-	if !ok || i >= len(o.tabs.Items) {
-		return false
-	}
-	o.tabs.SelectIndex(i)
-	o.focusPage()
-	return true
+	return false
 }
 
+// focusPage brings the open page up to date and gives its field the keys.
 func (o *BackOffice) focusPage() {
-	if o.users != nil && o.tabs.SelectedIndex() == len(o.tabs.Items)-1 {
-		o.users.reload()
-		o.win.Canvas().Focus(o.users.name)
-		return
-	}
-	if o.sync != nil && o.tabs.SelectedIndex() == o.syncIndex {
-		o.sync.reload()
-		o.win.Canvas().Focus(o.sync.keys)
-		return
-	}
-	switch o.tabs.SelectedIndex() {
-	case 0:
-		o.win.Canvas().Focus(o.products.query)
-	case 1:
-		o.win.Canvas().Focus(o.receive.code)
-	case 2:
-		o.win.Canvas().Focus(o.adjust.code)
-	case 3:
-		o.win.Canvas().Focus(o.count.code)
-	case 4:
-		o.low.reload()
-		o.win.Canvas().Focus(o.low.keys)
-	case 5:
-		o.win.Canvas().Focus(o.imports.path)
-	case 6:
-		if o.day.showing.IsZero() {
-			o.day.load()
-		}
-		o.win.Canvas().Focus(o.day.day)
+	if p := o.page(); p != nil {
+		o.win.Canvas().Focus(p.opened())
 	}
 }
 
 // scan takes a scanner's code for the open page; it reports false when that page takes no scans.
 func (o *BackOffice) scan(code string) bool {
-	switch o.tabs.SelectedIndex() {
-	case 0:
-		o.products.scanned(code)
-	case 1:
-		o.receive.scanned(code)
-	case 2:
-		o.adjust.scanned(code)
-	case 3:
-		o.count.scanned(code)
-	default:
+	p := o.page()
+	if p == nil || p.scanned == nil {
 		return false
 	}
+	p.scanned(code)
 	return true
 }
 
@@ -200,7 +123,7 @@ func (o *BackOffice) scan(code string) bool {
 func (o *BackOffice) field(placeholder string, enter func()) *KeyEntry {
 	e := NewKeyEntry()
 	e.SetPlaceHolder(placeholder)
-	e.useWedge(o.till.wedge, "", o.till.opt.After)
+	e.useWedge(o.wedge, "", o.after)
 	e.OnScan = func(code string) { o.scan(code) }
 	e.OnKey = func(k *fyne.KeyEvent) bool {
 		if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && enter != nil {
@@ -212,26 +135,8 @@ func (o *BackOffice) field(placeholder string, enter func()) *KeyEntry {
 	return e
 }
 
-// find returns the product a code names: a barcode, else an SKU.
-func (o *BackOffice) find(code string) (app.Product, error) {
-	code = strings.TrimSpace(code)
-	ctx := context.Background()
-	p, err := o.m.ProductByBarcode(ctx, code)
-	if err == nil || !errors.Is(err, app.ErrUnknownBarcode) {
-		return p, err
-	}
-	found, ferr := o.m.SearchCatalog(ctx, code, 1)
-	if ferr != nil {
-		return app.Product{}, ferr
-	}
-	if len(found) == 1 && strings.EqualFold(found[0].SKU, code) {
-		return found[0], nil
-	}
-	return app.Product{}, err
-}
-
 // name is a product's name in the UI language.
-func (o *BackOffice) name(p app.Product) string { return p.DisplayName(o.till.opt.Language) }
+func (o *BackOffice) name(p app.Product) string { return p.DisplayName(o.language) }
 
 // quantity is q as the owner reads it: "3" pieces, "1.250 kg".
 func quantity(q app.Quantity, u app.Unit) string {
@@ -264,11 +169,36 @@ func (n notice) fail(err error) {
 	n.say(errorMessage(err), widget.DangerImportance)
 	o := n.office
 	focused := o.win.Canvas().Focused()
-	askApproval(o.till, o.win, err, "", func() {
+	askApproval(windowHost{o.win}, o.session(), err, "", func() {
 		n.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
 	}, func() {
 		if focused != nil {
 			o.win.Canvas().Focus(focused)
 		}
 	})
+}
+
+// productColumn is a product as the first columns of a table row.
+func (o *BackOffice) productColumn(p app.Product) string {
+	return column(p.SKU, 12) + " " + column(o.name(p), 30)
+}
+
+// scanProduct finds in stock the product a code scanned or typed into field names, clearing the field; a
+// code that names none is said on n.
+func scanProduct(stock app.StockService, field *KeyEntry, code string, n notice) (app.Product, bool) {
+	field.SetText("")
+	if strings.TrimSpace(code) == "" {
+		return app.Product{}, false
+	}
+	p, err := stock.FindProduct(context.Background(), code)
+	if err != nil {
+		n.fail(err)
+		return app.Product{}, false
+	}
+	return p, true
+}
+
+// describe is a product with its stock, as a page shows the one being worked on.
+func (o *BackOffice) describe(p app.Product) string {
+	return o.name(p) + "  ·  " + p.SKU + "  ·  " + lang.L("on hand {{.Qty}}", map[string]any{"Qty": quantity(p.OnHand, p.Unit)})
 }

@@ -23,7 +23,7 @@ import (
 // openBackOffice starts a till with a back office and opens it with F4 from the sale screen.
 func openBackOffice(t *testing.T) (*ui.Till, *store.Store, fyne.Window) {
 	t.Helper()
-	till, st := newTill(t, func(o *ui.Options) { o.Manager = managerOf(o) })
+	till, st := newTill(t, withStock)
 	if till.BackOffice() != nil {
 		t.Fatal("the back office is open before F4")
 	}
@@ -34,9 +34,6 @@ func openBackOffice(t *testing.T) (*ui.Till, *store.Store, fyne.Window) {
 	}
 	return till, st, office.Window()
 }
-
-// managerOf is the store the till's options were given for sales: the back office works on the same.
-func managerOf(o *ui.Options) ui.CatalogManager { return o.Sales.(*store.Store) }
 
 // entry returns the field w shows with the placeholder given.
 func entry(t *testing.T, w fyne.Window, placeholder string) *ui.KeyEntry {
@@ -318,7 +315,7 @@ func productList(t *testing.T, w fyne.Window) *widget.List {
 // The day page shows today's figures beside last week's, the hours and the top products; F11 shows the X
 // report and F12 closes the day with a numbered Z report after asking.
 func TestDayPageAndZReport(t *testing.T) {
-	till, st := newTill(t, func(o *ui.Options) { o.Manager, o.Reports = managerOf(o), o.Sales.(*store.Store) })
+	till, st := newTill(t, withStock, withReports)
 	w := till.Window()
 	scan(w, "5449000000996")
 	scan(w, "5449000000996")
@@ -363,7 +360,7 @@ func TestDayPageSavesAPDF(t *testing.T) {
 	}
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_DOCUMENTS_DIR", "")
-	till, _ := newTill(t, func(o *ui.Options) { o.Manager, o.Reports = managerOf(o), o.Sales.(*store.Store) })
+	till, _ := newTill(t, withStock, withReports)
 	w := till.Window()
 	scan(w, "5449000000996")
 	scan(w, "6924743915763")

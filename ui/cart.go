@@ -128,10 +128,7 @@ func newCartView(language string, onSelect func(int)) *cartView {
 // cells returns the texts of line i as the row shows them.
 func (v *cartView) cells(i int) [6]string {
 	l := v.lines[i]
-	price := money.Format(l.Product.Price, v.language)
-	if l.Product.Unit == app.UnitKg {
-		price += "/" + lang.L("kg")
-	}
+	price := unitPrice(l.Product, v.language)
 	if l.Overridden() {
 		price = "*" + price // a changed price is marked; the name cell says what it was
 	}

@@ -23,6 +23,8 @@ import (
 // the batches it committed and the same file imported again carries on.
 type importPage struct {
 	office   *BackOffice
+	stock    app.StockService
+	changed  func() // the product list shows what was imported
 	content  fyne.CanvasObject
 	path     *KeyEntry
 	progress *widget.ProgressBar
@@ -36,8 +38,8 @@ type importPage struct {
 	cancelFn context.CancelFunc // cancels the pass running, nil when none is
 }
 
-func newImportPage(o *BackOffice) *importPage {
-	pg := &importPage{office: o, status: newNotice(o), progress: widget.NewProgressBar()}
+func newImportPage(o *BackOffice, stock app.StockService, changed func()) *importPage {
+	pg := &importPage{office: o, stock: stock, changed: changed, status: newNotice(o), progress: widget.NewProgressBar()}
 	pg.path = o.field(lang.L("Catalog file (CSV, UTF-8 or GB18030)"), pg.startCheck)
 	browse := widget.NewButtonWithIcon(lang.L("Browse…"), theme.FolderOpenIcon(), pg.browse)
 	pg.checkBtn = widget.NewButtonWithIcon(lang.L("Check file")+" (Enter)", theme.SearchIcon(), pg.startCheck)
@@ -46,14 +48,7 @@ func newImportPage(o *BackOffice) *importPage {
 	pg.apply.Disable()
 	pg.stop = widget.NewButtonWithIcon(lang.L("Cancel")+" (Esc)", theme.CancelIcon(), pg.cancel)
 	pg.stop.Disable()
-	keys := pg.path.OnKey
-	pg.path.OnKey = func(k *fyne.KeyEvent) bool {
-		if k.Name == fyne.KeyEscape {
-			pg.cancel()
-			return true
-		}
-		return keys(k)
-	}
+	addKeys(pg.path, map[fyne.KeyName]func(){fyne.KeyEscape: pg.cancel})
 	pg.progress.Hide()
 	pg.bad = widget.NewList(func() int { return len(pg.badRows) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -70,6 +65,9 @@ func newImportPage(o *BackOffice) *importPage {
 	pg.content = container.NewBorder(top, nil, nil, nil, pg.bad)
 	return pg
 }
+
+// opened gives the file field the keys when the page comes up.
+func (pg *importPage) opened() fyne.Focusable { return pg.path }
 
 func (pg *importPage) browse() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -120,14 +118,13 @@ func (pg *importPage) startCheck() {
 		pg.status.say(lang.L("Cannot open the file: {{.Detail}}", map[string]any{"Detail": err.Error()}), widget.DangerImportance)
 		return
 	}
-	set := pg.office.till.co.Settings()
 	ctx, cancel := context.WithCancel(context.Background())
 	pg.cancelFn = cancel
 	pg.busy(true)
 	pg.status.say(lang.L("Checking…"), widget.MediumImportance)
-	m := pg.office.m
-	pg.office.till.opt.Background(func() {
-		check, err := app.CheckCatalog(ctx, m, set, file, pg.report)
+	m := pg.stock
+	pg.office.background(func() {
+		check, err := m.CheckCatalog(ctx, file, pg.report)
 		onUI(func() {
 			cancel()
 			pg.busy(false)
@@ -180,8 +177,8 @@ func (pg *importPage) startApply() {
 	ctx, cancel := context.WithCancel(context.Background())
 	pg.cancelFn = cancel
 	pg.busy(true)
-	session := pg.office.till.co.Session()
-	pg.office.till.opt.Background(func() {
+	session := pg.office.session()
+	pg.office.background(func() {
 		added, err := check.Apply(ctx, session, pg.report)
 		onUI(func() {
 			cancel()
@@ -200,7 +197,7 @@ func (pg *importPage) startApply() {
 				pg.status.say(lang.L("Imported {{.Added}} products; {{.Kept}} already in the catalog were kept.",
 					map[string]any{"Added": added, "Kept": check.Good - added}), widget.SuccessImportance)
 			}
-			pg.office.products.reload()
+			pg.changed()
 		})
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"checkout/app"
 	"checkout/app/barcode"
 )
 
@@ -72,40 +74,28 @@ func (b *deviceBoard) record(line string) {
 	}
 }
 
-// SetDeviceState shows a scanner's state (DeviceConnected, …) in the status bar. Any goroutine may call it.
-func (t *Till) SetDeviceState(device, state string) {
-	t.setDeviceState(device, lang.L("Scanner")+" "+device, state)
+// setState shows a device's state in the status bar and on the devices screen.
+func (d *devicesScreen) setState(device, label, state string) {
+	b := d.board
+	b.labels[device] = label
+	if b.states[device] != state {
+		b.record(fmt.Sprintf("%s  %s  %s", d.now().Format("15:04:05"), device, stateText(state)))
+	}
+	b.states[device] = state
+	d.status(b.summary())
+	d.refresh()
 }
 
-// SetCardReaderState shows the card reader's state in the status bar. Any goroutine may call it.
-func (t *Till) SetCardReaderState(reader, state string) {
-	t.setDeviceState("card reader "+reader, lang.L("Card reader")+" "+reader, state)
-}
-
-func (t *Till) setDeviceState(device, label, state string) {
-	onUI(func() {
-		t.devices.labels[device] = label
-		if t.devices.states[device] != state {
-			t.devices.record(fmt.Sprintf("%s  %s  %s", t.opt.Now().Format("15:04:05"), device, stateText(state)))
-		}
-		t.devices.states[device] = state
-		t.status.SetText(t.devices.summary())
-		t.refreshDevices()
-	})
-}
-
-// RecordDeviceInput adds what a device received to the devices screen's live view: a code, or why a
-// frame was dropped. Pay codes are shown only by prefix and length. Any goroutine may call it.
-func (t *Till) RecordDeviceInput(device, code string, dropped error) {
-	onUI(func() {
-		at := t.opt.Now().Format("15:04:05.000")
-		if dropped != nil {
-			t.devices.record(fmt.Sprintf("%s  %s  %s: %v", at, device, lang.L("dropped"), dropped))
-		} else {
-			t.devices.record(fmt.Sprintf("%s  %s  %s", at, device, describeCode(t.co.Settings().BarcodeRules(), code)))
-		}
-		t.refreshDevices()
-	})
+// record adds what a device received to the devices screen's live view: a code, or why a frame was
+// dropped. Pay codes are shown only by prefix and length.
+func (d *devicesScreen) record(device, code string, dropped error) {
+	at := d.now().Format("15:04:05.000")
+	if dropped != nil {
+		d.board.record(fmt.Sprintf("%s  %s  %s: %v", at, device, lang.L("dropped"), dropped))
+	} else {
+		d.board.record(fmt.Sprintf("%s  %s  %s", at, device, describeCode(d.rules, code)))
+	}
+	d.refresh()
 }
 
 // describeCode says what the till reads in a code, for the scanner test.
@@ -143,66 +133,87 @@ func describeCode(rules barcode.Rules, raw string) string {
 	return strings.Join(parts, " ")
 }
 
+// devicesScreen is what the till knows of its devices, in the status bar, and the devices screen (F10):
+// the scanners' states, the live raw input and a scanner test, and the serial ports to scan on.
+type devicesScreen struct {
+	sh         *shell
+	board      *deviceBoard
+	rules      barcode.Rules
+	settings   app.Settings    // the scanner ports saved
+	ports      func() []string // nil: the till cannot list its serial ports
+	setSetting func(key, value string) error
+	simulate   func() // the simulated scanner's scan; nil with real scanners
+	now        func() time.Time
+	status     func(summary string) // shows the devices' states in the status bar
+	view       *devicesView         // the devices screen last opened
+}
+
+func newDevicesScreen(sh *shell, settings app.Settings, opt Options) *devicesScreen {
+	return &devicesScreen{sh: sh, board: newDeviceBoard(opt.DeviceStatus), rules: settings.BarcodeRules(), settings: settings,
+		ports: opt.Ports, setSetting: opt.SetSetting, simulate: opt.SimulateScan, now: opt.Now, status: func(string) {}}
+}
+
 // devicesView is the open devices screen.
 type devicesView struct {
 	status, log *widget.Label
+	dialog      dialog.Dialog
 }
 
-// openDevices shows the scanners' states, the live raw input and a scanner test: while it is open a scan
-// is described, not sold. Ports ticked are saved as the scanners for the next start.
-func (t *Till) openDevices() {
-	if t.modal != nil {
+// open shows the scanners' states, the live raw input and a scanner test: while it is open a scan is
+// described, not sold. Ports ticked are saved as the scanners for the next start.
+func (d *devicesScreen) open() {
+	t := d
+	if t.sh.busy() {
 		return
 	}
 	v := &devicesView{status: widget.NewLabel(""), log: widget.NewLabel("")}
 	v.log.TextStyle.Monospace = true
 	v.log.Wrapping = fyne.TextWrapBreak
-	test := t.field()
+	test := t.sh.field()
 	test.SetPlaceHolder(lang.L("Scan a code to test the scanner"))
 	result := widget.NewLabel("")
 	result.TextStyle.Monospace = true // as the live input, so a test and a scan line up; and it has the → glyph
 	result.Wrapping = fyne.TextWrapBreak
 	show := func(code string) {
-		result.SetText(describeCode(t.co.Settings().BarcodeRules(), code))
+		result.SetText(describeCode(t.rules, code))
 		test.SetText("")
 	}
 	test.OnScan = show
-	var d dialog.Dialog
-	closeButton := widget.NewButton(lang.L("Close")+" (Esc)", func() { d.Hide() })
-	dialogKeys(test, func() dialog.Dialog { return d }, func() { show(test.Text) })
+	closeButton := widget.NewButton(lang.L("Close")+" (Esc)", func() { v.dialog.Hide() })
+	dialogKeys(test, func() dialog.Dialog { return v.dialog }, func() { show(test.Text) })
 	content := container.NewVBox(widget.NewLabelWithStyle(lang.L("Scanners"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.status)
 	if ports := t.portPicker(); ports != nil {
 		content.Add(ports)
 	}
 	content.Add(widget.NewLabelWithStyle(lang.L("Test"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	content.Add(test)
-	if t.opt.SimulateScan != nil {
-		content.Add(widget.NewButton(lang.L("Simulate a scan"), t.opt.SimulateScan))
+	if t.simulate != nil {
+		content.Add(widget.NewButton(lang.L("Simulate a scan"), t.simulate))
 	}
 	content.Add(result)
 	content.Add(widget.NewLabelWithStyle(lang.L("Live input"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	scroll := container.NewVScroll(v.log)
 	scroll.SetMinSize(fyne.NewSize(640, 220))
 	body := container.NewBorder(content, closeButton, nil, nil, scroll)
-	d = t.openModal(lang.L("Devices"), body, test)
-	t.modalScan = show
-	t.devicesOpen = v
-	t.refreshDevices()
+	v.dialog = t.sh.open(lang.L("Devices"), body, test)
+	t.sh.takeScans(show)
+	t.view = v
+	t.refresh()
 }
 
 // portPicker lets the owner choose which serial ports are scanners; nil when the till cannot list or save.
-func (t *Till) portPicker() fyne.CanvasObject {
-	if t.opt.Ports == nil || t.opt.SetSetting == nil {
+func (d *devicesScreen) portPicker() fyne.CanvasObject {
+	if d.ports == nil || d.setSetting == nil {
 		return nil
 	}
-	ports := t.opt.Ports()
-	current := strings.Split(t.co.Settings().Device("scanner.ports"), ",")
+	ports := d.ports()
+	current := strings.Split(d.settings.Device("scanner.ports"), ",")
 	check := widget.NewCheckGroup(ports, nil)
 	check.Horizontal = true
 	check.SetSelected(slices.DeleteFunc(current, func(p string) bool { return !slices.Contains(ports, p) }))
 	saved := widget.NewLabel("")
 	save := widget.NewButton(lang.L("Save ports"), func() {
-		if err := t.opt.SetSetting("scanner.ports", strings.Join(check.Selected, ",")); err != nil {
+		if err := d.setSetting("scanner.ports", strings.Join(check.Selected, ",")); err != nil {
 			saved.SetText(errorMessage(err))
 			return
 		}
@@ -214,12 +225,12 @@ func (t *Till) portPicker() fyne.CanvasObject {
 	return container.NewVBox(widget.NewLabel(lang.L("Serial ports")), check, container.NewHBox(save, saved))
 }
 
-func (t *Till) refreshDevices() {
-	v := t.devicesOpen
-	if v == nil || t.modal == nil {
-		t.devicesOpen = nil
+// refresh shows the states and the live input on the devices screen while it is open.
+func (d *devicesScreen) refresh() {
+	v := d.view
+	if v == nil || !d.sh.showing(v.dialog) {
 		return
 	}
-	v.status.SetText(t.devices.summary())
-	v.log.SetText(strings.Join(t.devices.log, "\n"))
+	v.status.SetText(d.board.summary())
+	v.log.SetText(strings.Join(d.board.log, "\n"))
 }

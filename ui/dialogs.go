@@ -9,29 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// reopenModal shows d, an openModal dialog, again as the till's one dialog with scans going to scan,
-// after another (a supervisor's approval) took its place for a moment.
-func (t *Till) reopenModal(d dialog.Dialog, scan func(string), focus fyne.Focusable) {
-	t.modal, t.modalScan = d, scan
-	d.Show()
-	t.win.Canvas().Focus(focus)
-}
-
-// openModal shows content as the till's one dialog and gives focus to focus. Closing it hands the keys
-// back to the scan field. While a dialog is open no other opens.
-func (t *Till) openModal(title string, content fyne.CanvasObject, focus fyne.Focusable) dialog.Dialog {
-	d := dialog.NewCustomWithoutButtons(title, content, t.win)
-	d.SetOnClosed(func() {
-		t.modal, t.modalScan, t.members = nil, nil, nil
-		t.lastKey = t.opt.KeyClock() // the dialog was in use: the idle time starts now
-		t.focusScan()
-	})
-	t.modal = d
-	d.Show()
-	t.win.Canvas().Focus(focus)
-	return d
-}
-
 // dialogKeys gives a dialog field the dialog's keys: Enter submits, Esc closes.
 func dialogKeys(e *KeyEntry, d func() dialog.Dialog, submit func()) {
 	e.OnKey = func(k *fyne.KeyEvent) bool {
@@ -75,13 +52,6 @@ func (h *hotkeys) TypedRune(r rune) {
 }
 func (h *hotkeys) TypedKey(k *fyne.KeyEvent) { h.onKey(k) }
 
-// confirm asks a yes/no question: Enter or the Yes button runs yes, Esc or No closes.
-func (t *Till) confirm(title, question string, yes func()) {
-	var d dialog.Dialog
-	content, keys := yesNo(question, func() { d.Hide(); yes() }, func() { d.Hide() })
-	d = t.openModal(title, content, keys)
-}
-
 // confirm asks a yes/no question in the back office window, as Till.confirm does on the sale screen.
 func (o *BackOffice) confirm(title, question string, yes func(), done func()) {
 	var d dialog.Dialog
@@ -106,4 +76,35 @@ func yesNo(question string, yes, no func()) (fyne.CanvasObject, *hotkeys) {
 	yesButton.Importance = widget.DangerImportance
 	noButton := widget.NewButtonWithIcon(lang.L("No")+" (Esc)", theme.CancelIcon(), no)
 	return container.NewVBox(widget.NewLabel(question), container.NewGridWithColumns(2, noButton, yesButton), keys), keys
+}
+
+// windowHost shows dialogs over a window of their own (the back office), any number at a time.
+type windowHost struct{ win fyne.Window }
+
+var _ dialogHost = windowHost{}
+
+func (h windowHost) show(title string, content fyne.CanvasObject, focus fyne.Focusable) dialog.Dialog {
+	d := dialog.NewCustomWithoutButtons(title, content, h.win)
+	d.Show()
+	h.win.Canvas().Focus(focus)
+	return d
+}
+
+func (h windowHost) canvas() fyne.Canvas { return h.win.Canvas() }
+
+func bold(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func dangerLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func hintLabel(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }

@@ -145,7 +145,7 @@ func (d *CustomerDisplay) showDue(lines []app.Line, t app.Totals, tenders []app.
 	d.showCart(lines, t)
 	var paid []string
 	for _, tn := range tenders {
-		paid = append(paid, tenderName(tn)+" "+money.Format(tn.Amount, d.language))
+		paid = append(paid, labels().Tender(tn)+" "+money.Format(tn.Amount, d.language))
 	}
 	if len(paid) > 0 {
 		d.change.SetText(lang.L("Paid") + ": " + strings.Join(paid, " · "))

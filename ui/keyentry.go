@@ -1,6 +1,3 @@
-// Package ui is the till's Fyne screens: the keyboard-first sale screen, its dialogs and the customer
-// display. Screens show state and turn keys and taps into calls on app services; they hold no SQL and do
-// no money arithmetic.
 package ui
 
 import (
@@ -123,6 +120,18 @@ func (e *KeyEntry) offer(r rune) {
 		return
 	}
 	e.Entry.TypedRune(r)
+}
+
+// addKeys gives e more keys, offered before the keys it had: each runs its action and is used up.
+func addKeys(e *KeyEntry, keys map[fyne.KeyName]func()) {
+	before := e.OnKey
+	e.OnKey = func(k *fyne.KeyEvent) bool {
+		if run, ok := keys[k.Name]; ok {
+			run()
+			return true
+		}
+		return before != nil && before(k)
+	}
 }
 
 // useWedge makes the entry time its keys with w. Characters in hold wait for w's gap before acting;

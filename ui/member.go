@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
-	"checkout/app/magstripe"
 	"checkout/app/money"
 )
 
@@ -25,7 +25,7 @@ const memberLimit = 8
 // lost cards (F4); set their account PIN (F7) or unlock it after wrong PINs (F9). A card tapped or swiped while it is open finds its member, or is given to the member
 // shown.
 type memberView struct {
-	till    *Till
+	ms      *memberScreen
 	query   *KeyEntry
 	list    *widget.Label
 	detail  *widget.Label
@@ -48,12 +48,30 @@ type memberView struct {
 	qrAmount money.Amount // the amount that code asks for
 }
 
-// openMembers opens the member dialog.
-func (t *Till) openMembers() {
-	if t.modal != nil || t.opt.Members == nil {
+// memberScreen is the till's members: the member dialog (F6), and the member cards scanned, swiped or
+// tapped, which put their member on the sale or, while the dialog is open, go to it.
+type memberScreen struct {
+	sh       *shell
+	co       *app.Checkout
+	sale     saleView
+	display  *CustomerDisplay
+	members  app.MemberService
+	payments app.Payments // topping up by QR code
+	input    app.Classifier
+	language string
+	now      func() time.Time
+	view     *memberView // the member dialog last opened
+}
+
+func (ms *memberScreen) money(a money.Amount) string { return money.Format(a, ms.language) }
+
+// open opens the member dialog.
+func (ms *memberScreen) open() {
+	t := ms
+	if t.sh.busy() {
 		return
 	}
-	v := &memberView{till: t, query: t.field(), list: table(), detail: widget.NewLabel(""), problem: widget.NewLabel("")}
+	v := &memberView{ms: t, query: t.sh.field(), list: table(), detail: widget.NewLabel(""), problem: widget.NewLabel("")}
 	v.query.SetPlaceHolder(lang.L("Tap or swipe the card, scan it, or type phone, name or member number"))
 	v.query.OnChanged = func(string) { v.search() }
 	v.query.OnScan = v.scanned
@@ -61,8 +79,8 @@ func (t *Till) openMembers() {
 	v.problem.Importance = widget.DangerImportance
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.detail.Wrapping = fyne.TextWrapWord
-	v.name, v.phone, v.amount, v.approval, v.pin = t.field(), t.field(), t.field(), t.field(), t.field()
-	v.tier, v.birthday, v.notes = t.field(), t.field(), t.field()
+	v.name, v.phone, v.amount, v.approval, v.pin = t.sh.field(), t.sh.field(), t.sh.field(), t.sh.field(), t.sh.field()
+	v.tier, v.birthday, v.notes = t.sh.field(), t.sh.field(), t.sh.field()
 	v.tier.SetPlaceHolder(lang.L("Tier (empty: standard)"))
 	v.birthday.SetPlaceHolder(lang.L("Birthday, YYYY-MM-DD"))
 	v.notes.SetPlaceHolder(lang.L("Notes"))
@@ -80,9 +98,9 @@ func (t *Till) openMembers() {
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
-	v.dialog = t.openModal(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 400), content), v.query)
-	t.modalScan = v.scanned
-	t.members = v
+	v.dialog = t.sh.open(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 400), content), v.query)
+	t.sh.takeScans(v.scanned)
+	t.view = v
 	if m, ok := t.co.Member(); ok {
 		v.found, v.chosen = []app.Member{m}, 0
 		v.refreshChosen() // as stored now: its PIN may have locked since it was put on the sale
@@ -118,8 +136,8 @@ func (v *memberView) key(k *fyne.KeyEvent) bool {
 	case fyne.KeyF9:
 		v.unlockPIN()
 	case fyne.KeyF8:
-		if v.till.opt.MerchantQR == nil {
-			v.problem.SetText(lang.L("No payment QR code is set up."))
+		if err := v.ms.payments.CheckQR(); err != nil {
+			v.problem.SetText(errorMessage(err))
 			return true
 		}
 		v.openForm("qr")
@@ -134,7 +152,7 @@ func (v *memberView) search() {
 	if q == "" {
 		return
 	}
-	found, err := v.till.opt.Members.FindMembers(context.Background(), q, memberLimit)
+	found, err := v.ms.members.FindMembers(context.Background(), q, memberLimit)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -185,14 +203,14 @@ func (v *memberView) show() {
 		cards = append(cards, label)
 	}
 	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
-		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": v.till.money(m.Balance)})
+		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": v.ms.money(m.Balance)})
 	if m.Tier != "" {
 		text += " · " + m.Tier
 	}
 	if len(cards) > 0 {
 		text += "\n" + lang.L("Cards") + ": " + strings.Join(cards, ", ")
 	}
-	if m.Locked(v.till.opt.Now()) {
+	if m.Locked(v.ms.now()) {
 		text += "\n" + lang.L("PIN locked by wrong tries until {{.Time}} (F9: unlock)", map[string]any{"Time": m.LockedUntil.Local().Format("15:04")})
 	}
 	v.detail.SetText(text)
@@ -221,12 +239,12 @@ func (v *memberView) enter() {
 
 // attach puts m on the sale in progress and closes the dialog.
 func (v *memberView) attach(m app.Member) {
-	if err := v.till.co.SetMember(m); err != nil {
+	if err := v.ms.co.SetMember(m); err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
 	v.dialog.Hide()
-	v.till.showMember()
+	v.ms.sale.showMember()
 }
 
 func (v *memberView) openForm(kind string) {
@@ -250,12 +268,12 @@ func (v *memberView) openForm(kind string) {
 		}
 		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(title), v.name, v.phone, container.NewGridWithColumns(2, v.tier, v.birthday), v.notes}
 		v.form.Refresh()
-		v.till.win.Canvas().Focus(v.name)
+		v.ms.sh.canvas().Focus(v.name)
 	case "pin":
 		v.pin.SetText("")
 		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("PIN for paying from the account")), v.pin}
 		v.form.Refresh()
-		v.till.win.Canvas().Focus(v.pin)
+		v.ms.sh.canvas().Focus(v.pin)
 	default:
 		v.amount.SetText("")
 		v.approval.SetText("")
@@ -269,20 +287,20 @@ func (v *memberView) openForm(kind string) {
 			v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("Top up by QR: Enter shows the code on the customer display, Enter again once their phone shows it paid")), v.amount}
 		}
 		v.form.Refresh()
-		v.till.win.Canvas().Focus(v.amount)
+		v.ms.sh.canvas().Focus(v.amount)
 	}
 }
 
 func (v *memberView) closeForm() {
 	if v.qrRef != "" {
 		v.qrRef = ""
-		v.till.refresh() // the customer display goes back to the cart
+		v.ms.sale.refresh() // the customer display goes back to the cart
 	}
 	v.problem.SetText("")
 	v.formKind = ""
 	v.form.Objects = nil
 	v.form.Refresh()
-	v.till.win.Canvas().Focus(v.query)
+	v.ms.sh.canvas().Focus(v.query)
 }
 
 // saveDetails moves Enter through the member's fields, then saves them: a new member, or the chosen one's
@@ -290,8 +308,8 @@ func (v *memberView) closeForm() {
 func (v *memberView) saveDetails() {
 	fields := []*KeyEntry{v.name, v.phone, v.tier, v.birthday, v.notes}
 	for i, e := range fields[:len(fields)-1] {
-		if v.till.win.Canvas().Focused() == e {
-			v.till.win.Canvas().Focus(fields[i+1])
+		if v.ms.sh.canvas().Focused() == e {
+			v.ms.sh.canvas().Focus(fields[i+1])
 			return
 		}
 	}
@@ -300,7 +318,7 @@ func (v *memberView) saveDetails() {
 		m, _ = v.chosenMember()
 	}
 	m.Name, m.Phone, m.Tier, m.Birthday, m.Notes = v.name.Text, v.phone.Text, v.tier.Text, v.birthday.Text, v.notes.Text
-	saved, err := v.till.opt.Members.SaveMember(context.Background(), m, v.till.opt.Now())
+	saved, err := v.ms.members.SaveMember(context.Background(), v.ms.co.Session(), m)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -316,7 +334,7 @@ func (v *memberView) saveDetails() {
 
 // topUp adds prepaid value to the chosen member, paid in cash or by card.
 func (v *memberView) topUp() {
-	t := v.till
+	t := v.ms
 	m, _ := v.chosenMember()
 	amount, err := money.Parse(strings.TrimSpace(v.amount.Text), t.co.Settings().Currency)
 	if err != nil {
@@ -329,7 +347,7 @@ func (v *memberView) topUp() {
 			// First Enter: show the shop's QR code for the amount; the second takes it as paid. A changed
 			// amount shows a new code, so what is taken is what the customer's phone was asked for.
 			ref := "topup-" + app.NewID()[:12]
-			payload, err := t.opt.MerchantQR(amount, ref)
+			payload, err := t.payments.MerchantQR(amount, ref)
 			if err == nil {
 				err = t.display.showQR(payload, amount)
 			}
@@ -344,17 +362,14 @@ func (v *memberView) topUp() {
 		paidBy = app.Tender{Kind: app.TenderQR, Reference: v.qrRef}
 	}
 	if v.formKind == "card" {
-		if t.win.Canvas().Focused() == v.amount {
-			t.win.Canvas().Focus(v.approval)
+		if t.sh.canvas().Focused() == v.amount {
+			t.sh.canvas().Focus(v.approval)
 			return
 		}
 		approval, last4, _ := strings.Cut(strings.TrimSpace(v.approval.Text), " ")
 		paidBy = app.Tender{Kind: app.TenderCard, Approval: approval, CardLast4: strings.TrimSpace(last4)}
 	}
-	tu, err := app.NewTopUp(t.co.Settings(), m, amount, paidBy, "", t.opt.Now())
-	if err == nil {
-		err = t.opt.Members.CommitTopUp(context.Background(), tu)
-	}
+	tu, err := t.members.TopUp(context.Background(), t.co.Session(), m, amount, paidBy)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -364,13 +379,13 @@ func (v *memberView) topUp() {
 	msg := lang.L("Topped up {{.Amount}} (bonus {{.Bonus}}) · receipt {{.Receipt}} · balance {{.Balance}}", map[string]any{
 		"Amount": t.money(tu.Amount), "Bonus": t.money(tu.Bonus), "Receipt": tu.Receipt, "Balance": t.money(tu.Balance)})
 	v.detail.SetText(v.detail.Text + "\n" + msg)
-	t.say(msg, widget.SuccessImportance)
+	t.sale.say(msg, widget.SuccessImportance)
 }
 
 // setPIN sets the chosen member's PIN, or removes it when none is typed.
 func (v *memberView) setPIN() {
 	m, _ := v.chosenMember()
-	if err := v.till.opt.AccountPINs.Set(context.Background(), v.till.co.Session(), m, v.pin.Text); err != nil {
+	if err := v.ms.members.SetPIN(context.Background(), v.ms.co.Session(), m, v.pin.Text); err != nil {
 		v.pin.SetText("")
 		v.problem.SetText(errorMessage(err))
 		return
@@ -387,16 +402,15 @@ func (v *memberView) setPIN() {
 // unlockPIN lifts the lock that wrong PINs put on the chosen member's account PIN. A cashier is asked for
 // a supervisor's approval, after which the dialog comes back and unlocks.
 func (v *memberView) unlockPIN() {
-	t := v.till
+	t := v.ms
 	m, ok := v.chosenMember()
 	if !ok {
 		v.problem.SetText(errorMessage(app.ErrNoMember))
 		return
 	}
-	err := t.opt.AccountPINs.Unlock(context.Background(), t.co.Session(), m)
-	if askApproval(t, t.win, err, "unlock PIN "+m.Number, func() {
-		t.reopenModal(v.dialog, v.scanned, v.query)
-		t.members = v
+	err := t.members.UnlockPIN(context.Background(), t.co.Session(), m)
+	if askApproval(t.sh, t.co.Session(), err, "unlock PIN "+m.Number, func() {
+		t.sh.reopen(v.dialog, v.scanned, v.query)
 		v.unlockPIN()
 	}, nil) {
 		return
@@ -415,7 +429,7 @@ func (v *memberView) refreshChosen() {
 	if !ok {
 		return
 	}
-	if fresh, err := v.till.opt.Members.MemberByNumber(context.Background(), m.Number); err == nil {
+	if fresh, err := v.ms.members.MemberByNumber(context.Background(), m.Number); err == nil {
 		v.found[v.chosen] = fresh
 	}
 	v.show()
@@ -428,24 +442,20 @@ func (v *memberView) blockCards() {
 	if !ok || len(m.Cards) == 0 {
 		return
 	}
-	for _, c := range m.Cards {
-		if c.Blocked {
-			continue
-		}
-		if err := v.till.opt.Members.BlockCard(context.Background(), c.Token, v.till.opt.Now()); err != nil {
-			v.problem.SetText(errorMessage(err))
-			return
-		}
+	if err := v.ms.members.BlockCards(context.Background(), v.ms.co.Session(), m); err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
 	}
 	v.refreshChosen()
 }
 
 // scanned takes a member barcode scanned, or a card swiped, into the dialog.
 func (v *memberView) scanned(code string) {
-	if v.till.swiped(code) {
+	if in := v.ms.input.Classify(code); in.Kind == app.InputCard {
+		v.ms.swipe(in)
 		return
 	}
-	m, err := v.till.opt.Members.MemberByNumber(context.Background(), code)
+	m, err := v.ms.members.MemberByNumber(context.Background(), code)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -457,7 +467,7 @@ func (v *memberView) scanned(code string) {
 // card takes a card tapped or swiped while the dialog is open: its member is shown, or an unknown card
 // is given to the member shown.
 func (v *memberView) card(token, label string) {
-	ms := v.till.opt.Members
+	ms := v.ms.members
 	m, err := ms.MemberByCard(context.Background(), token)
 	if errors.Is(err, app.ErrUnknownMember) {
 		chosen, ok := v.chosenMember()
@@ -465,7 +475,7 @@ func (v *memberView) card(token, label string) {
 			v.problem.SetText(lang.L("This card belongs to no member. Find or add the member first, then tap it again."))
 			return
 		}
-		if err := ms.AddCard(context.Background(), chosen.ID, app.MemberCard{Token: token, Label: label}, v.till.opt.Now()); err != nil {
+		if err := ms.AddCard(context.Background(), v.ms.co.Session(), chosen, app.MemberCard{Token: token, Label: label}); err != nil {
 			v.problem.SetText(errorMessage(err))
 			return
 		}
@@ -481,72 +491,41 @@ func (v *memberView) card(token, label string) {
 	v.show()
 }
 
-// swiped handles input that is a magnetic-stripe swipe: a member card read by a keyboard-mode reader.
-// It reports false for anything else. Only the card's keyed hash and masked number go further.
-func (t *Till) swiped(input string) bool {
-	if t.opt.Members == nil || !magstripe.LooksLikeSwipe(input) {
-		return false
+// swipe takes a member card swiped on a keyboard-mode reader (app.InputCard): only its keyed hash and
+// masked number come this far.
+func (ms *memberScreen) swipe(in app.Input) {
+	if in.Err != nil {
+		ms.sale.say(errorMessage(in.Err), widget.WarningImportance)
+		return
 	}
-	card, err := magstripe.Parse(input)
-	switch {
-	case err != nil:
-		t.say(lang.L("The card could not be read. Swipe it again, steadily."), widget.WarningImportance)
-	case len(t.opt.CardKey) == 0:
-		t.say(lang.L("This till cannot take swiped cards."), widget.WarningImportance)
-	default:
-		t.takeCard(card.Token(t.opt.CardKey), card.Masked())
-	}
-	return true
+	ms.card(in.Card.Token, in.Card.Label)
 }
 
-// CardFromDevice takes a member card tapped on the card reader, or swiped. While the member dialog is open
-// it goes there; otherwise its member is put on the sale. Any goroutine may call it.
-func (t *Till) CardFromDevice(token, label string) { onUI(func() { t.takeCard(token, label) }) }
+// card takes a member card tapped on the card reader, or swiped: while the member dialog is open it goes
+// there; otherwise its member is put on the sale.
+func (ms *memberScreen) card(token, label string) {
+	if v := ms.view; v != nil && ms.sh.showing(v.dialog) {
+		v.card(token, label)
+		return
+	}
+	m, err := ms.members.MemberByCard(context.Background(), token)
+	ms.putOnSale(m, err)
+}
 
-func (t *Till) takeCard(token, label string) {
-	if t.opt.Members == nil {
-		return
-	}
-	if t.members != nil {
-		t.members.card(token, label)
-		return
-	}
-	m, err := t.opt.Members.MemberByCard(context.Background(), token)
+// scanned puts the member whose barcode card was scanned on the sale.
+func (ms *memberScreen) scanned(number string) {
+	m, err := ms.members.MemberByNumber(context.Background(), number)
+	ms.putOnSale(m, err)
+}
+
+// putOnSale puts m, found or not (err), on the sale.
+func (ms *memberScreen) putOnSale(m app.Member, err error) {
 	if err == nil {
-		err = t.co.SetMember(m)
+		err = ms.co.SetMember(m)
 	}
 	if err != nil {
-		t.fail(err)
+		ms.sale.fail(err)
 		return
 	}
-	t.showMember()
-}
-
-// memberScanned puts the member whose barcode card was scanned on the sale.
-func (t *Till) memberScanned(code string) {
-	m, err := t.opt.Members.MemberByNumber(context.Background(), code)
-	if err == nil {
-		err = t.co.SetMember(m)
-	}
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	t.showMember()
-}
-
-// showMember shows the sale's member on the sale screen and the customer display.
-func (t *Till) showMember() {
-	m, ok := t.co.Member()
-	if !ok {
-		t.memberLine.Hide()
-		t.display.showMember(nil)
-		return
-	}
-	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
-		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": t.money(m.Balance)})
-	t.memberLine.SetText(lang.L("Member") + ": " + text)
-	t.memberLine.Show()
-	t.display.showMember(&m)
-	t.say(lang.L("Member {{.Name}} is on this sale.", map[string]any{"Name": m.Name}), widget.SuccessImportance)
+	ms.sale.showMember()
 }

@@ -11,7 +11,6 @@ import (
 	"checkout/app"
 	"checkout/app/money"
 	"checkout/store"
-	"checkout/ui"
 )
 
 // newMember adds a member with a prepaid balance of balance fen, topped up in cash.
@@ -35,9 +34,14 @@ func newMember(t *testing.T, st *store.Store, name string, balance int64) app.Me
 	return m
 }
 
-func withMembers(o *ui.Options) {
-	o.Members = o.Sales.(*store.Store)
-	o.CardKey = []byte("the till's card key")
+// withMembers gives the till members (F6) and the key swiped cards are kept under.
+func withMembers(s *setup) {
+	pins, err := app.NewPINs([]byte(testPepper), app.DefaultSecurity())
+	if err != nil {
+		panic(err)
+	}
+	s.svc.Members = app.NewMemberDesk(s.set, s.st, pins, time.Now)
+	s.opt.CardKey = []byte("the till's card key")
 }
 
 // A new customer joins, tops up ¥100 in cash, gets a card by tapping it, and pays for a can from their
@@ -242,8 +246,8 @@ func TestWrongMemberPINsLockTheAccount(t *testing.T) {
 // A top-up paid by QR shows the shop's code for the amount on the customer display; the second Enter
 // takes it as paid.
 func TestTopUpByQR(t *testing.T) {
-	till, st := newTill(t, withMembers, func(o *ui.Options) {
-		o.MerchantQR = func(amount money.Amount, ref string) (string, error) {
+	till, st := newTill(t, withMembers, func(s *setup) {
+		s.svc.Payments.QR = func(amount money.Amount, ref string) (string, error) {
 			return "QR " + amount.Decimal() + " " + ref, nil
 		}
 	})

@@ -10,6 +10,9 @@ import (
 	"checkout/app/barcode"
 )
 
+// labels names tenders, wallets, anomalies and cashiers in the UI language, as the PDF report does.
+func labels() app.Labels { return app.Labels{Translate: lang.L} }
+
 // errorMessage turns an error into what the cashier reads. Domain errors map by code to a translated
 // sentence; anything else is a fault of the till, shown with its detail so support can act on it.
 func errorMessage(err error) string {
@@ -65,6 +68,14 @@ func errorMessage(err error) string {
 		return lang.L("Only cash can pay more than is due.")
 	case app.ErrInvalidCardDetails.Code:
 		return lang.L("Check the approval code (letters and digits) and the last four digits of the card.")
+	case app.ErrSwipeUnreadable.Code:
+		return lang.L("The card could not be read. Swipe it again, steadily.")
+	case app.ErrNoCardKey.Code:
+		return lang.L("This till cannot take swiped cards.")
+	case app.ErrNoMerchantQR.Code:
+		return lang.L("No payment QR code is set up.")
+	case app.ErrNoPayCodes.Code:
+		return lang.L("No payment provider is set up for pay codes.")
 	case app.ErrNotAPayCode.Code:
 		return lang.L("That is not a customer's payment code.")
 	case app.ErrPaymentDeclined.Code:

@@ -11,46 +11,54 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+	"checkout/app/money"
 )
 
-// parkOrResume is F7: with a cart, park it; with none, choose a parked cart to bring back.
-func (t *Till) parkOrResume() {
-	if t.opt.Parked == nil {
-		return
-	}
+// parking is F7: with a cart, park it; with none, choose a parked cart to bring back.
+type parking struct {
+	sh       *shell
+	co       *app.Checkout
+	sale     saleView
+	parked   app.ParkedCarts
+	language string
+}
+
+// parkOrResume parks the sale in progress, or opens the list of parked carts on an empty till.
+func (pk *parking) parkOrResume() {
 	ctx := context.Background()
-	if len(t.co.Lines()) > 0 {
-		p, err := t.co.Park(ctx, t.opt.Parked)
+	if len(pk.co.Lines()) > 0 {
+		p, err := pk.co.Park(ctx, pk.parked)
 		if err != nil {
-			t.fail(err)
+			pk.sale.fail(err)
 			return
 		}
-		t.selected = -1
-		t.refresh()
-		t.say(lang.L("Cart parked ({{.Amount}}). F7 on an empty till brings it back.", map[string]any{"Amount": t.money(p.Total)}), widget.MediumImportance)
+		pk.sale.selectLine(-1)
+		pk.sale.say(lang.L("Cart parked ({{.Amount}}). F7 on an empty till brings it back.", map[string]any{"Amount": money.Format(p.Total, pk.language)}), widget.MediumImportance)
 		return
 	}
-	parked, err := t.opt.Parked.ParkedAt(ctx, t.co.Settings().Till)
+	parked, err := pk.parked.ParkedAt(ctx, pk.co.Settings().Till)
 	if err != nil {
-		t.fail(err)
+		pk.sale.fail(err)
 		return
 	}
 	if len(parked) == 0 {
-		t.say(lang.L("No parked carts."), widget.MediumImportance)
+		pk.sale.say(lang.L("No parked carts."), widget.MediumImportance)
 		return
 	}
 	var rows []string
 	for i, p := range parked {
 		var names []string
 		for _, l := range p.Lines {
-			names = append(names, l.Product.DisplayName(t.opt.Language))
+			names = append(names, l.Product.DisplayName(pk.language))
 		}
-		rows = append(rows, fmt.Sprintf("%d  %s  %10s  %s", i+1, p.ParkedAt.Local().Format("15:04"), t.money(p.Total), strings.Join(names, ", ")))
+		rows = append(rows, fmt.Sprintf("%d  %s  %10s  %s", i+1, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language), strings.Join(names, ", ")))
 	}
 	list := widget.NewLabel(strings.Join(rows, "\n"))
 	list.TextStyle.Monospace = true
 	list.Truncation = fyne.TextTruncateEllipsis
-	choice := t.field()
+	choice := pk.sh.field()
 	choice.SetPlaceHolder(lang.L("Number of the cart (Enter: 1)"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
@@ -64,15 +72,15 @@ func (t *Till) parkOrResume() {
 				return
 			}
 		}
-		if err := t.co.Resume(ctx, t.opt.Parked, parked[n-1].ID); err != nil {
+		if err := pk.co.Resume(ctx, pk.parked, parked[n-1].ID); err != nil {
 			problem.SetText(errorMessage(err))
 			return
 		}
 		d.Hide()
-		t.refresh()
-		t.say(lang.L("Parked cart resumed."), widget.MediumImportance)
+		pk.sale.refresh()
+		pk.sale.say(lang.L("Parked cart resumed."), widget.MediumImportance)
 	})
 	content := container.NewVBox(list, choice, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: resume · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
-	d = t.openModal(lang.L("Parked carts"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+20), content), choice)
+	d = pk.sh.open(lang.L("Parked carts"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+20), content), choice)
 }

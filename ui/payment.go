@@ -21,7 +21,7 @@ import (
 // that every tender reads. Enter takes cash (with change), F4 part cash, F6 card, F7 the shop's QR code;
 // a customer's pay code scanned into it is charged. The sale is stored once nothing is due.
 type payment struct {
-	till    *Till
+	pd      *paymentDialog
 	cashDue money.Amount // what cash would settle, after rounding
 	due     money.Amount // what remains, unrounded: what a card, QR or wallet may pay at most
 	amount  *KeyEntry
@@ -32,28 +32,44 @@ type payment struct {
 	busy    bool // a wallet payment is waiting for its provider: the dialog cannot close
 }
 
-// openPayment opens the payment dialog for what is still due; Esc goes back to the sale.
-func (t *Till) openPayment() {
-	if t.modal != nil {
+// paymentDialog takes payment for the sale (F12, or '+'): cash, part cash, the shop's card terminal, its QR
+// code, a customer's pay code, or the member's account; once nothing is due the sale is stored and its
+// receipt printed.
+type paymentDialog struct {
+	sh         *shell
+	co         *app.Checkout
+	sale       saleView
+	display    *CustomerDisplay
+	payments   app.Payments
+	members    app.MemberService // asked only when a member is on the sale, which needs members
+	receipts   *receipts
+	language   string
+	background func(func())
+	paying     *payment // the payment dialog last opened
+}
+
+// open opens the payment dialog for what is still due; Esc goes back to the sale.
+func (pd *paymentDialog) open() {
+	if pd.sh.busy() {
 		return
 	}
-	t.paying = nil
-	if len(t.co.Lines()) == 0 {
-		t.fail(app.ErrEmptyCart)
+	pd.paying = nil
+	if len(pd.co.Lines()) == 0 {
+		pd.sale.fail(app.ErrEmptyCart)
 		return
 	}
-	p := &payment{till: t, cashDue: t.co.CashDue(), due: t.co.Due()}
+	p := &payment{pd: pd, cashDue: pd.co.CashDue(), due: pd.co.Due()}
 	if p.cashDue.Minor() <= 0 {
 		p.complete() // everything is paid; only storing the sale is left
 		return
 	}
-	f := t.money
+	f := pd.money
 	dueText := canvas.NewText(f(p.cashDue), theme.Color(theme.ColorNamePrimary))
 	dueText.TextSize = theme.TextSize() * 2.5
 	dueText.TextStyle.Bold = true
 	dueText.Alignment = fyne.TextAlignCenter
 
-	p.amount = t.field()
+	p.amount = pd.sh.field()
 	p.amount.OnScan = p.scanned
 	p.amount.SetPlaceHolder(p.cashDue.Decimal())
 	p.amount.OnChanged = func(string) { p.showChange() }
@@ -77,10 +93,10 @@ func (t *Till) openPayment() {
 
 	title := lang.L("Amount due (cash)")
 	if p.cashDue != p.due {
-		title += "  ·  " + t.roundingText(p.cashDue.Sub(p.due)) + "  ·  " + lang.L("card, QR: {{.Amount}}", map[string]any{"Amount": f(p.due)})
+		title += "  ·  " + pd.roundingText(p.cashDue.Sub(p.due)) + "  ·  " + lang.L("card, QR: {{.Amount}}", map[string]any{"Amount": f(p.due)})
 	}
 	content := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{}), dueText)
-	if paid := t.tendersText(); paid != "" {
+	if paid := pd.tendersText(); paid != "" {
 		content.Add(widget.NewLabelWithStyle(paid, fyne.TextAlignCenter, fyne.TextStyle{}))
 	}
 	content.Add(widget.NewLabel(lang.L("Amount tendered")))
@@ -89,8 +105,8 @@ func (t *Till) openPayment() {
 		content.Add(container.NewGridWithColumns(len(quick), quick...))
 	}
 	hint := lang.L("Enter: cash · F4: part in cash · F6: card · F7: QR code · scan the customer's pay code · Esc: back")
-	if m, ok := t.co.Member(); ok {
-		balance, points := t.co.AccountLeft()
+	if m, ok := pd.co.Member(); ok {
+		balance, points := pd.co.AccountLeft()
 		hint += "\n" + lang.L("{{.Name}}: F8 prepaid ({{.Balance}}) · F9 points ({{.Points}})",
 			map[string]any{"Name": m.Name, "Balance": f(balance), "Points": points})
 	}
@@ -101,64 +117,36 @@ func (t *Till) openPayment() {
 			label.Wrapping = fyne.TextWrapWord
 		}
 	}
-	p.dialog = t.openModal(lang.L("Take payment"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+40), content), p.amount)
-	t.paying = p
-	t.modalScan = p.scanned
-	t.display.showDue(t.co.Lines(), t.co.Totals(), t.co.Tenders(), p.due)
+	p.dialog = pd.sh.open(lang.L("Take payment"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+40), content), p.amount)
+	pd.paying = p
+	pd.sh.takeScans(p.scanned)
+	pd.display.showDue(pd.co.Lines(), pd.co.Totals(), pd.co.Tenders(), p.due)
 }
 
-func (t *Till) money(a money.Amount) string { return money.Format(a, t.opt.Language) }
+func (pd *paymentDialog) money(a money.Amount) string { return money.Format(a, pd.language) }
 
 // roundingText names cash rounding as the shop says it: "抹零 -¥0.08" when the small change is dropped,
 // "+¥0.02" when cash rounds up; "" for none.
-func (t *Till) roundingText(r money.Amount) string {
+func (pd *paymentDialog) roundingText(r money.Amount) string {
 	switch {
 	case r.IsNegative():
-		return lang.L("Rounded down {{.Amount}}", map[string]any{"Amount": t.money(r)})
+		return lang.L("Rounded down {{.Amount}}", map[string]any{"Amount": pd.money(r)})
 	case r.Minor() > 0:
-		return lang.L("Rounded up {{.Amount}}", map[string]any{"Amount": "+" + t.money(r)})
+		return lang.L("Rounded up {{.Amount}}", map[string]any{"Amount": "+" + pd.money(r)})
 	}
 	return ""
 }
 
 // tendersText lists the payments taken so far: "Paid: card ···4242 ¥3.00 · cash ¥2.00".
-func (t *Till) tendersText() string {
+func (pd *paymentDialog) tendersText() string {
 	var parts []string
-	for _, tn := range t.co.Tenders() {
-		parts = append(parts, tenderName(tn)+" "+t.money(tn.Amount))
+	for _, tn := range pd.co.Tenders() {
+		parts = append(parts, labels().Tender(tn)+" "+pd.money(tn.Amount))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return lang.L("Paid") + ": " + strings.Join(parts, " · ")
-}
-
-func tenderName(tn app.Tender) string {
-	switch tn.Kind {
-	case app.TenderCard:
-		return lang.L("Card") + " ···" + tn.CardLast4
-	case app.TenderQR:
-		return lang.L("QR code")
-	case app.TenderWallet:
-		return walletName(tn.Wallet)
-	case app.TenderPrepaid:
-		return lang.L("Prepaid")
-	case app.TenderPoints:
-		return lang.L("{{.Points}} points", map[string]any{"Points": tn.Points})
-	}
-	return lang.L("Cash")
-}
-
-func walletName(w string) string {
-	switch w {
-	case "wechat":
-		return lang.L("WeChat Pay")
-	case "alipay":
-		return lang.L("Alipay")
-	case "unionpay":
-		return lang.L("UnionPay")
-	}
-	return w
 }
 
 func (p *payment) key(k *fyne.KeyEvent) bool {
@@ -189,28 +177,20 @@ func (p *payment) key(k *fyne.KeyEvent) bool {
 // fromAccount pays from the member's account: their prepaid balance (the typed amount, or as much of
 // what is due as it covers) or their points (as many as what is due needs).
 func (p *payment) fromAccount(kind app.TenderKind) {
-	t := p.till
-	_, ok := t.co.Member()
-	if !ok {
-		p.problem.SetText(errorMessage(app.ErrNoMember))
-		return
+	pd := p.pd
+	var amount *money.Amount // none typed: as much as the balance covers
+	if text := strings.TrimSpace(p.amount.Text); text != "" && kind == app.TenderPrepaid {
+		a, err := p.typed(p.due)
+		if err != nil {
+			p.problem.SetText(errorMessage(err))
+			return
+		}
+		amount = &a
 	}
-	if t.co.NeedsPIN() {
+	_, err := pd.members.PayFromAccount(pd.co, kind, amount)
+	if errors.Is(err, app.ErrPINRequired) {
 		p.askPIN(kind)
 		return
-	}
-	var err error
-	balance, points := t.co.AccountLeft()
-	if kind == app.TenderPoints {
-		_, err = t.co.RedeemPoints(points)
-	} else {
-		var amount money.Amount
-		if amount, err = p.typed(p.due); err == nil {
-			if strings.TrimSpace(p.amount.Text) == "" && balance.Cmp(amount) < 0 {
-				amount = balance
-			}
-			_, err = t.co.PayPrepaid(amount)
-		}
 	}
 	if err != nil {
 		p.problem.SetText(errorMessage(err))
@@ -222,29 +202,29 @@ func (p *payment) fromAccount(kind app.TenderKind) {
 // askPIN asks for the member's PIN (the customer types it), then pays from their account as asked. A
 // wrong PIN asks again; a locked account goes back to the payment dialog to pay another way.
 func (p *payment) askPIN(kind app.TenderKind) {
-	t := p.till
+	pd := p.pd
 	typed := p.amount.Text
 	p.dialog.Hide()
 	var d dialog.Dialog
-	pin := t.field()
+	pin := pd.sh.field()
 	pin.Password = true
 	pin.SetPlaceHolder(lang.L("Member's PIN"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	back := func(err error) {
 		d.Hide()
-		t.openPayment()
-		if t.paying != nil {
-			t.paying.amount.SetText(typed)
+		pd.open()
+		if pd.paying != nil {
+			pd.paying.amount.SetText(typed)
 			if err != nil {
-				t.paying.problem.SetText(errorMessage(err))
+				pd.paying.problem.SetText(errorMessage(err))
 				return
 			}
-			t.paying.fromAccount(kind)
+			pd.paying.fromAccount(kind)
 		}
 	}
 	dialogKeys(pin, func() dialog.Dialog { return d }, func() {
-		err := t.opt.AccountPINs.Enter(context.Background(), t.co, pin.Text)
+		err := pd.members.EnterPIN(context.Background(), pd.co, pin.Text)
 		pin.SetText("")
 		if errors.Is(err, app.ErrWrongPIN) {
 			problem.SetText(errorMessage(err))
@@ -253,7 +233,7 @@ func (p *payment) askPIN(kind app.TenderKind) {
 		back(err)
 	})
 	hint := widget.NewLabelWithStyle(lang.L("The customer types their PIN, then Enter · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	d = t.openModal(lang.L("Member's PIN"), container.NewGridWrap(fyne.NewSize(420, 160), container.NewVBox(pin, problem, hint)), pin)
+	d = pd.sh.open(lang.L("Member's PIN"), container.NewGridWrap(fyne.NewSize(420, 160), container.NewVBox(pin, problem, hint)), pin)
 }
 
 // typed reads the amount field; empty means def.
@@ -274,7 +254,7 @@ func (p *payment) showChange() {
 	if err == nil {
 		var change money.Amount
 		if change, err = app.ChangeFor(p.cashDue, a); err == nil {
-			p.change.SetText(lang.L("Change: {{.Amount}}", map[string]any{"Amount": p.till.money(change)}))
+			p.change.SetText(lang.L("Change: {{.Amount}}", map[string]any{"Amount": p.pd.money(change)}))
 			return
 		}
 	}
@@ -293,7 +273,7 @@ func (p *payment) submit() {
 // payCash takes the cash and stores the sale. The screen says "paid" only once the store has committed; if
 // the commit fails the dialog stays open and Enter tries the commit again.
 func (p *payment) payCash(tendered money.Amount) {
-	sale, err := p.till.co.SettleCash(context.Background(), tendered)
+	sale, err := p.pd.co.SettleCash(context.Background(), tendered)
 	p.settled(sale, err)
 }
 
@@ -303,7 +283,7 @@ func (p *payment) partCash() {
 		err = app.ErrInvalidAmount // part of what amount? the cashier types it
 	}
 	if err == nil {
-		_, err = p.till.co.PayCashPart(a)
+		_, err = p.pd.co.PayCashPart(a)
 	}
 	if err != nil {
 		p.problem.SetText(errorMessage(err))
@@ -324,21 +304,21 @@ func (p *payment) nonCashAmount() (money.Amount, bool) {
 
 // next reopens the dialog for what is still due after a tender, or stores the sale when nothing is.
 func (p *payment) next() {
-	t := p.till
+	pd := p.pd
 	if p.dialog != nil {
 		p.dialog.Hide()
 	}
-	t.refresh()
-	if t.co.CashDue().Minor() <= 0 {
+	pd.sale.refresh()
+	if pd.co.CashDue().Minor() <= 0 {
 		p.complete()
 		return
 	}
-	t.openPayment()
+	pd.open()
 }
 
 // complete stores a fully paid sale; a failure leaves it open, and the payment dialog (F12) retries.
 func (p *payment) complete() {
-	sale, err := p.till.co.Complete(context.Background())
+	sale, err := p.pd.co.Complete(context.Background())
 	p.settled(sale, err)
 }
 
@@ -353,38 +333,37 @@ func storingFailed(err error) bool {
 }
 
 func (p *payment) settled(sale *app.Sale, err error) {
-	t := p.till
+	pd := p.pd
 	if err != nil {
 		msg := errorMessage(err)
 		if storingFailed(err) { // the sale is open, the money taken
 			msg += "\n" + lang.L("The sale is NOT saved. Press Enter to try again.")
 		}
-		if p.problem != nil && t.modal == p.dialog && p.dialog != nil {
+		if p.problem != nil && pd.sh.showing(p.dialog) {
 			p.problem.SetText(msg)
 		} else {
-			t.say(msg, widget.DangerImportance)
+			pd.sale.say(msg, widget.DangerImportance)
 		}
 		return
 	}
 	if p.dialog != nil {
 		p.dialog.Hide()
 	}
-	t.selected = -1
-	t.refresh()
-	t.display.thankYou(sale)
+	pd.sale.selectLine(-1)
+	pd.display.thankYou(sale)
 	paid := lang.L("Paid. Change {{.Change}} · receipt {{.Receipt}}", map[string]any{
-		"Change": t.money(sale.Change()), "Receipt": sale.ReceiptNo})
-	if rounding := t.roundingText(sale.Rounding); rounding != "" {
+		"Change": pd.money(sale.Change()), "Receipt": sale.ReceiptNo})
+	if rounding := pd.roundingText(sale.Rounding); rounding != "" {
 		paid += " · " + rounding
 	}
-	t.say(paid, widget.SuccessImportance)
-	t.afterSale(sale, paid)
+	pd.sale.say(paid, widget.SuccessImportance)
+	pd.receipts.afterSale(sale, paid)
 }
 
 // scanned charges a customer's wallet pay code for the typed amount (or all that is due). The provider
 // is asked on a goroutine of its own; the checkout is only touched here, on the UI goroutine.
 func (p *payment) scanned(code string) {
-	t := p.till
+	pd := p.pd
 	if p.busy {
 		return
 	}
@@ -392,7 +371,7 @@ func (p *payment) scanned(code string) {
 	if !ok {
 		return
 	}
-	req, err := t.co.StartCodePayment(code, amount)
+	req, err := pd.co.StartCodePayment(code, amount)
 	switch {
 	case errors.Is(err, app.ErrNotAPayCode): // a product scanned during payment
 		p.problem.SetText(errorMessage(app.ErrPaymentStarted))
@@ -400,30 +379,30 @@ func (p *payment) scanned(code string) {
 	case err != nil:
 		p.problem.SetText(errorMessage(err))
 		return
-	case t.opt.Gateway == nil:
-		p.problem.SetText(lang.L("No payment provider is set up for pay codes."))
+	}
+	if err := pd.payments.CheckPayCodes(); err != nil {
+		p.problem.SetText(errorMessage(err))
 		return
 	}
 	p.busy = true
 	p.problem.SetText("")
-	p.status.SetText(lang.L("Charging {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(amount), "Wallet": walletName(req.Wallet)}))
-	wait := t.opt.PaymentWait
-	wait.Waiting = func(app.PaymentStatus, error) {
+	p.status.SetText(lang.L("Charging {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": pd.money(amount), "Wallet": labels().Wallet(req.Wallet)}))
+	waiting := func(app.PaymentStatus, error) {
 		onUI(func() {
 			p.status.SetText(lang.L("Waiting for the customer to confirm on their phone…"))
 		})
 	}
-	t.opt.Background(func() {
-		res, err := app.CollectPayment(context.Background(), t.opt.Gateway, req, wait)
+	pd.background(func() {
+		res, err := pd.payments.Collect(context.Background(), req, waiting)
 		onUI(func() {
 			p.busy = false
 			p.status.SetText("")
 			if err == nil {
-				_, err = t.co.TakeCodePayment(req, res)
+				_, err = pd.co.TakeCodePayment(req, res)
 			}
 			if err != nil {
 				p.problem.SetText(errorMessage(err))
-				t.display.declined(errorMessage(err))
+				pd.display.declined(errorMessage(err))
 				return
 			}
 			p.next()
@@ -434,32 +413,32 @@ func (p *payment) scanned(code string) {
 // card asks for the card terminal's approval code and the card's last four digits, then takes the card
 // payment for the typed amount (or all that is due).
 func (p *payment) card() {
-	t := p.till
+	pd := p.pd
 	amount, ok := p.nonCashAmount()
 	if !ok {
 		return
 	}
 	p.dialog.Hide()
-	approval, last4 := t.field(), t.field()
+	approval, last4 := pd.sh.field(), pd.sh.field()
 	approval.SetPlaceHolder(lang.L("Approval code"))
 	last4.SetPlaceHolder(lang.L("Last 4 digits of the card"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
-	back := func() { d.Hide(); t.openPayment() }
+	back := func() { d.Hide(); pd.open() }
 	confirm := func() {
-		if _, err := t.co.PayCard(amount, approval.Text, strings.TrimSpace(last4.Text)); err != nil {
+		if _, err := pd.co.PayCard(amount, approval.Text, strings.TrimSpace(last4.Text)); err != nil {
 			problem.SetText(errorMessage(err))
 			return
 		}
 		d.Hide()
-		(&payment{till: t}).next()
+		(&payment{pd: pd}).next()
 	}
 	keys := func(k *fyne.KeyEvent) bool {
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
-			if t.win.Canvas().Focused() == approval {
-				t.win.Canvas().Focus(last4)
+			if pd.sh.canvas().Focused() == approval {
+				pd.sh.canvas().Focus(last4)
 			} else {
 				confirm()
 			}
@@ -472,38 +451,38 @@ func (p *payment) card() {
 	}
 	approval.OnKey, last4.OnKey = keys, keys
 	content := container.NewVBox(
-		widget.NewLabelWithStyle(lang.L("Charge {{.Amount}} on the card terminal, then enter:", map[string]any{"Amount": t.money(amount)}),
+		widget.NewLabelWithStyle(lang.L("Charge {{.Amount}} on the card terminal, then enter:", map[string]any{"Amount": pd.money(amount)}),
 			fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		approval, last4, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: next / confirm · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
-	d = t.openModal(lang.L("Card payment"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), approval)
-	t.modalScan = func(string) { problem.SetText(errorMessage(app.ErrPaymentStarted)) }
-	t.display.showDue(t.co.Lines(), t.co.Totals(), t.co.Tenders(), amount)
+	d = pd.sh.open(lang.L("Card payment"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), approval)
+	pd.sh.takeScans(func(string) { problem.SetText(errorMessage(app.ErrPaymentStarted)) })
+	pd.display.showDue(pd.co.Lines(), pd.co.Totals(), pd.co.Tenders(), amount)
 }
 
 // qr shows the shop's payment QR code for the typed amount (or all that is due) on the customer
 // display; the cashier confirms once the customer's phone shows it paid.
 func (p *payment) qr() {
-	t := p.till
-	if t.opt.MerchantQR == nil {
-		p.problem.SetText(lang.L("No payment QR code is set up."))
+	pd := p.pd
+	if err := pd.payments.CheckQR(); err != nil {
+		p.problem.SetText(errorMessage(err))
 		return
 	}
 	amount, ok := p.nonCashAmount()
 	if !ok {
 		return
 	}
-	if err := t.co.CheckNonCash(amount); err != nil { // before the shopper is shown a code that cannot be taken
+	if err := pd.co.CheckNonCash(amount); err != nil { // before the shopper is shown a code that cannot be taken
 		p.problem.SetText(errorMessage(err))
 		return
 	}
-	ref := t.co.PaymentReference()
-	payload, err := t.opt.MerchantQR(amount, ref)
+	ref := pd.co.PaymentReference()
+	payload, err := pd.payments.MerchantQR(amount, ref)
 	if err != nil {
 		p.problem.SetText(errorMessage(err))
 		return
 	}
-	if err := t.display.showQR(payload, amount); err != nil {
+	if err := pd.display.showQR(payload, amount); err != nil {
 		p.problem.SetText(errorMessage(err))
 		return
 	}
@@ -512,22 +491,22 @@ func (p *payment) qr() {
 	keys := newHotkeys(func(k *fyne.KeyEvent) {
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
-			if _, err := t.co.PayQR(amount, ref, ""); err != nil {
-				t.say(errorMessage(err), widget.DangerImportance)
+			if _, err := pd.co.PayQR(amount, ref, ""); err != nil {
+				pd.sale.say(errorMessage(err), widget.DangerImportance)
 			}
 			d.Hide()
-			(&payment{till: t}).next()
+			(&payment{pd: pd}).next()
 		case fyne.KeyEscape:
 			d.Hide()
-			t.openPayment()
+			pd.open()
 		}
 	})
 	content := container.NewVBox(
-		widget.NewLabelWithStyle(lang.L("The customer scans the code on their display: {{.Amount}}", map[string]any{"Amount": t.money(amount)}),
+		widget.NewLabelWithStyle(lang.L("The customer scans the code on their display: {{.Amount}}", map[string]any{"Amount": pd.money(amount)}),
 			fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		widget.NewLabelWithStyle(lang.L("Reference {{.Ref}}", map[string]any{"Ref": ref}), fyne.TextAlignCenter, fyne.TextStyle{Monospace: true}),
 		widget.NewLabelWithStyle(lang.L("Enter: the customer's phone shows it paid · Esc: cancel"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}),
 		keys)
-	d = t.openModal(lang.L("QR code payment"), content, keys)
-	t.modalScan = func(string) {} // the customer pays on their phone; nothing scanned here counts
+	d = pd.sh.open(lang.L("QR code payment"), content, keys)
+	pd.sh.takeScans(func(string) {}) // the customer pays on their phone; nothing scanned here counts
 }

@@ -16,13 +16,12 @@ import (
 	"checkout/app/money"
 	"checkout/devices/sim"
 	"checkout/store"
-	"checkout/ui"
 )
 
 // withGateway gives the till the simulated wallet provider, answering at once.
-func withGateway(o *ui.Options) {
-	o.Gateway = sim.NewGateway(0)
-	o.PaymentWait = app.PaymentWait{Poll: time.Millisecond, Timeout: 50 * time.Millisecond}
+func withGateway(s *setup) {
+	s.svc.Payments.Gateway = sim.NewGateway(0)
+	s.svc.Payments.Wait = app.PaymentWait{Poll: time.Millisecond, Timeout: 50 * time.Millisecond}
 }
 
 func storedSale(t *testing.T, st *store.Store, receipt string) *app.Sale {
@@ -99,8 +98,8 @@ func TestDeclinedPayCodeLeavesTheSaleUnpaid(t *testing.T) {
 func TestMerchantQROnTheCustomerDisplay(t *testing.T) {
 	const payload = "00020101021226280012com.demo.pay0108DEMO00015204541153031565406" // the till's payload up to the amount
 	var gotRef string
-	till, st := newTill(t, func(o *ui.Options) {
-		o.MerchantQR = func(amount money.Amount, ref string) (string, error) {
+	till, st := newTill(t, func(s *setup) {
+		s.svc.Payments.QR = func(amount money.Amount, ref string) (string, error) {
 			gotRef = ref
 			return payload + amount.Decimal() + "|" + ref, nil
 		}
@@ -160,8 +159,8 @@ func TestShopNameAndSecondCurrency(t *testing.T) {
 }
 
 func TestSplitPaymentCashThenQR(t *testing.T) {
-	till, st := newTill(t, func(o *ui.Options) {
-		o.MerchantQR = func(amount money.Amount, ref string) (string, error) {
+	till, st := newTill(t, func(s *setup) {
+		s.svc.Payments.QR = func(amount money.Amount, ref string) (string, error) {
 			return "PAY " + amount.Decimal() + " " + ref, nil
 		}
 	})

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
-	"checkout/app/money"
 )
 
 // Product list paging: the list reads listPage products at a time by key, the next page when the owner
@@ -27,6 +26,7 @@ const (
 // productsPage lists the catalog, searches it as the owner types, and opens the product editor.
 type productsPage struct {
 	office   *BackOffice
+	stock    app.StockService
 	content  fyne.CanvasObject
 	query    *KeyEntry
 	list     *widget.List
@@ -39,27 +39,18 @@ type productsPage struct {
 	selected int
 }
 
-func newProductsPage(o *BackOffice) *productsPage {
-	pg := &productsPage{office: o, selected: -1, note: newNotice(o)}
+func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
+	pg := &productsPage{office: o, stock: stock, selected: -1, note: newNotice(o)}
 	pg.query = o.field(lang.L("Search by name, pinyin initials, SKU or barcode"), func() { pg.edit(pg.selected) })
 	pg.query.OnChanged = func(string) {
 		pg.note.say("", widget.MediumImportance)
 		pg.reload()
 	}
-	keys := pg.query.OnKey
-	pg.query.OnKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyDown:
-			pg.move(+1)
-		case fyne.KeyUp:
-			pg.move(-1)
-		case fyne.KeyEscape:
-			pg.query.SetText("")
-		default:
-			return keys(k)
-		}
-		return true
-	}
+	addKeys(pg.query, map[fyne.KeyName]func(){
+		fyne.KeyDown:   func() { pg.move(+1) },
+		fyne.KeyUp:     func() { pg.move(-1) },
+		fyne.KeyEscape: func() { pg.query.SetText("") },
+	})
 	pg.list = widget.NewList(func() int { return len(pg.items) }, pg.newRow, pg.showRow)
 	pg.list.OnSelected = func(id widget.ListItemID) { pg.selected = id }
 	pg.count = widget.NewLabel("")
@@ -73,9 +64,8 @@ func newProductsPage(o *BackOffice) *productsPage {
 	return pg
 }
 
-func bold(text string) *widget.Label {
-	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-}
+// opened gives the search field the keys when the page comes up.
+func (pg *productsPage) opened() fyne.Focusable { return pg.query }
 
 func (pg *productsPage) newRow() fyne.CanvasObject {
 	cells := make([]fyne.CanvasObject, 6)
@@ -125,10 +115,7 @@ func (pg *productsPage) showRow(id widget.ListItemID, o fyne.CanvasObject) {
 		pg.loadMore()
 	}
 	p := pg.items[id]
-	price := money.Format(p.Price, pg.office.till.opt.Language)
-	if p.Unit == app.UnitKg {
-		price += "/" + lang.L("kg")
-	}
+	price := unitPrice(p, pg.office.language)
 	status := lang.L("for sale")
 	if !p.Active {
 		status = lang.L("inactive")
@@ -163,8 +150,8 @@ func (pg *productsPage) loadMore() {
 	if len(pg.items) > 0 {
 		after = pg.items[len(pg.items)-1].SKU
 	}
-	m := pg.office.m
-	pg.office.till.opt.Background(func() {
+	m := pg.stock
+	pg.office.background(func() {
 		var page []app.Product
 		var err error
 		if q == "" {
@@ -199,8 +186,8 @@ func (pg *productsPage) loadMore() {
 // showCount shows how many products there are, counted in the background: at a million products the
 // count takes longer than the first page.
 func (pg *productsPage) showCount() {
-	m := pg.office.m
-	pg.office.till.opt.Background(func() {
+	m := pg.stock
+	pg.office.background(func() {
 		n, err := m.CountProducts(context.Background())
 		onUI(func() {
 			if err != nil {
@@ -224,7 +211,7 @@ func (pg *productsPage) move(delta int) {
 
 // scanned finds the product a scanned code is on and opens it, or offers a new product with that code.
 func (pg *productsPage) scanned(code string) {
-	p, err := pg.office.find(code)
+	p, err := pg.stock.FindProduct(context.Background(), code)
 	if err == nil {
 		pg.openProduct(p.ID)
 		return
@@ -247,7 +234,7 @@ func (pg *productsPage) edit(i int) {
 }
 
 func (pg *productsPage) openProduct(id int64) {
-	e, err := pg.office.m.ProductDetail(context.Background(), id)
+	e, err := pg.stock.ProductDetail(context.Background(), id)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -258,19 +245,12 @@ func (pg *productsPage) openProduct(id int64) {
 // open shows the product editor on form: Enter in any field or Save stores it, Esc closes.
 func (pg *productsPage) open(form app.ProductForm) {
 	o := pg.office
-	set := o.till.co.Settings()
+	set := o.settings
 	var d dialog.Dialog
 	var save func()
 	field := func(placeholder, text string) *KeyEntry {
 		e := o.field(placeholder, func() { save() })
-		keys := e.OnKey
-		e.OnKey = func(k *fyne.KeyEvent) bool {
-			if k.Name == fyne.KeyEscape {
-				d.Hide()
-				return true
-			}
-			return keys(k)
-		}
+		addKeys(e, map[fyne.KeyName]func(){fyne.KeyEscape: func() { d.Hide() }})
 		e.SetText(text)
 		return e
 	}
@@ -282,7 +262,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 	reorder := field(lang.L("0: never low"), form.ReorderPoint)
 	codes := field(lang.L("Scan or type; several separated by spaces"), strings.Join(form.Barcodes, " "))
 	codes.OnScan = func(code string) { codes.SetText(strings.TrimSpace(codes.Text + " " + code)) }
-	categories, _ := o.m.Categories(context.Background())
+	categories, _ := pg.stock.Categories(context.Background())
 	category := widget.NewSelectEntry(categories)
 	category.SetText(form.Category)
 	unit := widget.NewSelect([]string{string(app.UnitPiece), string(app.UnitKg)}, nil)
@@ -302,7 +282,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 		f := app.ProductForm{ID: form.ID, SKU: sku.Text, Name: name.Text, NameZH: nameZH.Text, Category: category.Text,
 			Unit: unit.Selected, Price: price.Text, Cost: cost.Text, ReorderPoint: reorder.Text, TaxClass: tax.Selected,
 			Barcodes: strings.FieldsFunc(codes.Text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' }), Active: active.Checked}
-		p, err := app.SaveProduct(context.Background(), o.m, set, f, o.till.co.Session(), o.till.opt.Now())
+		p, err := pg.stock.SaveProduct(context.Background(), o.session(), f)
 		if err != nil {
 			problem.SetText(productMessage(err))
 			problem.Show()

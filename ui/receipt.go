@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,7 +17,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"checkout/app"
-	"checkout/app/barcode"
 	"checkout/app/receiptimage"
 )
 
@@ -34,73 +34,88 @@ type ReceiptPrinter interface {
 // receiptColumns is the preview's width without a printer: 80 mm paper.
 const receiptColumns = 48
 
+// receipts prints each sale's receipt and opens the drawer through the printer when the till has one,
+// shows receipts on screen, prints copies of past ones (journaled), and opens the drawer for a no-sale.
+type receipts struct {
+	sh      *shell
+	co      *app.Checkout
+	sale    saleView
+	selling app.Selling       // a past sale's receipt, and the journal of copies
+	members app.MemberService // the account of a sale's member as it now stands; asked only for a sale with one
+	input   app.Classifier    // a receipt's number, typed or scanned
+
+	printer      ReceiptPrinter // nil: the till has none
+	preview      bool           // each sale's receipt is shown on screen
+	dir          string         // where receipts are saved as PNG; "": not saved
+	image        *receiptimage.Renderer
+	language     string
+	background   func(func())
+	now          func() time.Time
+	printerState func(err error) // shows the printer's state in the status bar
+	sell         func(input string)
+}
+
+func newReceipts(sh *shell, co *app.Checkout, sale saleView, svc Services, input app.Classifier, opt Options) *receipts {
+	return &receipts{sh: sh, co: co, sale: sale, selling: svc.Selling, members: svc.Members, input: input,
+		printer: opt.Printer, preview: opt.PreviewReceipt, dir: opt.ReceiptDir, image: opt.ReceiptImage,
+		language: opt.Language, background: opt.Background, now: opt.Now, printerState: func(error) {}, sell: func(string) {}}
+}
+
 // receiptLayout is how this till lays out receipts: its printer's width and language, else 80 mm in the
 // screen's language.
-func (t *Till) receiptLayout() (cols int, language string) {
-	if p := t.opt.Printer; p != nil {
+func (rc *receipts) receiptLayout() (cols int, language string) {
+	if p := rc.printer; p != nil {
 		return p.Columns(), p.Lang()
 	}
-	return receiptColumns, t.opt.Language
+	return receiptColumns, rc.language
 }
 
 // receiptOf builds the receipt of a stored sale. After a sale, member is the member's account as it now
 // stands; a reprint passes nil (today's balance is not the balance then).
-func (t *Till) receiptOf(sale *app.Sale, isCopy bool, member *app.MemberAfterSale) app.Receipt {
-	_, language := t.receiptLayout()
-	return app.Receipt{Sale: sale, Shop: t.co.Settings().Shop, Lang: language, Copy: isCopy, Member: member}
+func (rc *receipts) receiptOf(sale *app.Sale, isCopy bool, member *app.MemberAfterSale) app.Receipt {
+	_, language := rc.receiptLayout()
+	return app.Receipt{Sale: sale, Shop: rc.co.Settings().Shop, Lang: language, Copy: isCopy, Member: member}
 }
 
 // afterSale prints a just-stored sale's receipt and opens the drawer when cash was taken; a printer
 // problem is said under the paid message, and the sale stays done. With PreviewReceipt the receipt is
 // also shown on screen.
-func (t *Till) afterSale(sale *app.Sale, paid string) {
+func (rc *receipts) afterSale(sale *app.Sale, paid string) {
 	var member *app.MemberAfterSale
-	if sale.Member != nil && t.opt.Members != nil {
-		if m, err := t.opt.Members.MemberByNumber(context.Background(), sale.Member.Number); err == nil {
+	if sale.Member != nil { // only a till with members puts one on a sale
+		if m, err := rc.members.MemberByNumber(context.Background(), sale.Member.Number); err == nil {
 			member = &app.MemberAfterSale{Points: m.Points, Balance: m.Balance}
 		}
 	}
-	r := t.receiptOf(sale, false, member)
+	r := rc.receiptOf(sale, false, member)
 	for _, tn := range sale.Tenders {
 		if tn.Kind == app.TenderCash {
 			r.OpenDrawer = true
 		}
 	}
-	if p := t.opt.Printer; p != nil {
-		t.opt.Background(func() {
+	if p := rc.printer; p != nil {
+		rc.background(func() {
 			err := p.PrintReceipt(r)
 			if err != nil && r.OpenDrawer {
 				// Out of paper or with the cover open, the drawer still opens: the change must be given.
 				_ = p.OpenDrawer()
 			}
-			onUI(func() { t.printed(err, paid) })
+			onUI(func() { rc.printed(err, paid) })
 		})
 	}
-	if t.opt.PreviewReceipt {
-		t.previewReceipt(r)
+	if rc.preview {
+		rc.show(r)
 	}
 }
 
 // printed shows how printing went: the status bar names the printer's state, and a problem is said
 // under the paid message, with how to get the receipt once it is fixed.
-func (t *Till) printed(err error, paid string) {
-	t.SetPrinterState(err)
+func (rc *receipts) printed(err error, paid string) {
+	rc.printerState(err)
 	if err != nil {
-		t.say(paid+"\n"+lang.L("Receipt not printed: {{.Problem}}. The sale is saved: reprint it from the till menu (F1).",
+		rc.sale.say(paid+"\n"+lang.L("Receipt not printed: {{.Problem}}. The sale is saved: reprint it from the till menu (F1).",
 			map[string]any{"Problem": printerProblem(err)}), widget.WarningImportance)
 	}
-}
-
-// SetPrinterState shows in the status bar how the printer answered a status request: err nil is ready.
-// Any goroutine may call it.
-func (t *Till) SetPrinterState(err error) {
-	onUI(func() {
-		state := lang.L("ready")
-		if err != nil {
-			state = printerProblem(err)
-		}
-		t.setDeviceState("printer", lang.L("Printer"), state)
-	})
 }
 
 // printerProblem names what stops the printer, in the cashier's language.
@@ -120,7 +135,7 @@ func printerProblem(err error) string {
 
 // receiptView is the open receipt preview.
 type receiptView struct {
-	till    *Till
+	rc      *receipts
 	receipt app.Receipt
 	dialog  dialog.Dialog
 	note    *widget.Label
@@ -128,12 +143,12 @@ type receiptView struct {
 
 // previewReceipt shows r as it prints, with its QR code. Enter prints a copy (a reprint), F9 saves it as
 // a PNG; both are journaled for a copy. Esc closes; a scan closes it and sells.
-func (t *Till) previewReceipt(r app.Receipt) {
-	if t.modal != nil {
+func (rc *receipts) show(r app.Receipt) {
+	if rc.sh.busy() {
 		return
 	}
-	cols, _ := t.receiptLayout()
-	v := &receiptView{till: t, receipt: r, note: widget.NewLabel("")}
+	cols, _ := rc.receiptLayout()
+	v := &receiptView{rc: rc, receipt: r, note: widget.NewLabel("")}
 	v.note.Wrapping = fyne.TextWrapWord
 	text := widget.NewLabel(strings.TrimRight(r.Text(cols), "\n"))
 	text.TextStyle.Monospace = true
@@ -148,12 +163,12 @@ func (t *Till) previewReceipt(r app.Receipt) {
 	hint := lang.L("Esc: close")
 	if r.Copy {
 		hint = lang.L("Enter: print the copy · F9: save as PNG · Esc: close")
-	} else if t.opt.ReceiptDir != "" {
+	} else if rc.dir != "" {
 		hint = lang.L("F9: save as PNG · Esc: close")
 	}
 	// The keys go to a field, so that a keyboard-wedge scan of the next customer's first item closes the
 	// preview and is sold, as a device scan is.
-	keys := t.field()
+	keys := rc.sh.field()
 	keys.SetPlaceHolder(lang.L("Scan the next item to go on"))
 	keys.OnKey = func(k *fyne.KeyEvent) bool {
 		switch k.Name {
@@ -161,7 +176,7 @@ func (t *Till) previewReceipt(r app.Receipt) {
 			switch typed := strings.TrimSpace(keys.Text); {
 			case typed != "": // a code typed by hand: sell it, as the scan field would
 				v.dialog.Hide()
-				t.sell(typed)
+				rc.sell(typed)
 			case r.Copy:
 				v.printCopy()
 			default:
@@ -182,10 +197,10 @@ func (t *Till) previewReceipt(r app.Receipt) {
 	}
 	receipt := container.NewVBox(text, container.NewCenter(qr))
 	width := float32(cols)*9 + 40
-	if t.opt.ReceiptImage != nil {
+	if rc.image != nil {
 		// The receipt as the printer draws it, cell for cell, where a proportional screen font would put
 		// Chinese and Latin text out of line.
-		printed := t.opt.ReceiptImage.Image(r.Layout(cols), cols)
+		printed := rc.image.Image(r.Layout(cols), cols)
 		img := canvas.NewImageFromImage(printed)
 		img.FillMode = canvas.ImageFillContain
 		width = float32(printed.Bounds().Dx())*0.75 + 40
@@ -196,14 +211,14 @@ func (t *Till) previewReceipt(r app.Receipt) {
 	body.SetMinSize(fyne.NewSize(width, 420))
 	content := container.NewBorder(nil, container.NewVBox(v.note,
 		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true}), keys), nil, nil, body)
-	v.dialog = t.openModal(title, content, keys)
+	v.dialog = rc.sh.open(title, content, keys)
 }
 
 // printCopy journals the reprint, then prints it. The journal comes first: a copy that leaves the till
 // is always on record.
 func (v *receiptView) printCopy() {
-	t := v.till
-	p := t.opt.Printer
+	rc := v.rc
+	p := rc.printer
 	if p == nil {
 		v.note.SetText(lang.L("No printer is set up. F9 saves the receipt as a PNG to show or send."))
 		return
@@ -213,10 +228,10 @@ func (v *receiptView) printCopy() {
 	}
 	r := v.receipt
 	v.note.SetText(lang.L("Printing…"))
-	t.opt.Background(func() {
+	rc.background(func() {
 		err := p.PrintReceipt(r)
 		onUI(func() {
-			t.SetPrinterState(err)
+			rc.printerState(err)
 			if err != nil {
 				v.note.SetText(lang.L("Receipt not printed: {{.Problem}}. Fix it and press Enter again.", map[string]any{"Problem": printerProblem(err)}))
 				return
@@ -228,12 +243,12 @@ func (v *receiptView) printCopy() {
 
 // journal records a copy leaving the till; false (with the problem shown) if it could not be recorded.
 func (v *receiptView) journal() bool {
-	t := v.till
-	if !v.receipt.Copy || t.opt.Reprints == nil {
+	rc := v.rc
+	if !v.receipt.Copy { // copies are only made at a till that keeps its sales (reprint)
 		return true
 	}
-	err := t.opt.Reprints.RecordReprint(context.Background(), app.Reprint{ReceiptNo: v.receipt.Sale.ReceiptNo,
-		Till: t.co.Settings().Till, Cashier: t.user(), At: t.opt.Now()})
+	err := rc.selling.RecordReprint(context.Background(), app.Reprint{ReceiptNo: v.receipt.Sale.ReceiptNo,
+		Till: rc.co.Settings().Till, Cashier: rc.co.Session().Name(), At: rc.now()})
 	if err != nil {
 		v.note.SetText(errorMessage(err))
 		return false
@@ -243,12 +258,12 @@ func (v *receiptView) journal() bool {
 
 // savePNG writes the receipt as a PNG into ReceiptDir.
 func (v *receiptView) savePNG() {
-	t := v.till
-	if t.opt.ReceiptDir == "" {
+	rc := v.rc
+	if rc.dir == "" {
 		return
 	}
-	cols, _ := t.receiptLayout()
-	render := t.opt.ReceiptImage
+	cols, _ := rc.receiptLayout()
+	render := rc.image
 	if render == nil {
 		r, err := receiptimage.New(receiptimage.Fonts{})
 		if err != nil {
@@ -259,13 +274,13 @@ func (v *receiptView) savePNG() {
 	}
 	b, err := render.PNG(v.receipt.Layout(cols), cols)
 	if err == nil {
-		err = os.MkdirAll(t.opt.ReceiptDir, 0o755)
+		err = os.MkdirAll(rc.dir, 0o755)
 	}
 	name := "receipt-" + v.receipt.Sale.ReceiptNo
 	if v.receipt.Copy {
 		name += "-copy"
 	}
-	path := filepath.Join(t.opt.ReceiptDir, name+".png")
+	path := filepath.Join(rc.dir, name+".png")
 	if err == nil && v.journal() {
 		err = os.WriteFile(path, b, 0o644)
 	} else if err == nil {
@@ -280,51 +295,66 @@ func (v *receiptView) savePNG() {
 
 // openReprint asks for a receipt number (typed, or scanned from the receipt) and shows that sale's
 // receipt marked COPY, ready to print.
-func (t *Till) openReprint() {
-	if t.modal != nil || t.opt.Sales == nil {
+func (rc *receipts) openReprint() {
+	if rc.sh.busy() {
 		return
 	}
-	receipt := t.field()
+	receipt := rc.sh.field()
 	receipt.SetPlaceHolder(lang.L("Scan or type the receipt number"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
 	find := func(code string) {
-		receiptNo := strings.ToUpper(strings.TrimSpace(code))
-		if parsed, err := t.co.Settings().BarcodeRules().Parse(code); err == nil && parsed.Kind == barcode.Receipt {
-			receiptNo = parsed.Data
-		}
-		sale, err := t.opt.Sales.SaleByReceipt(context.Background(), receiptNo)
+		receiptNo := rc.input.ReceiptNo(code)
+		sale, err := rc.selling.SaleByReceipt(context.Background(), receiptNo)
 		if err != nil {
 			problem.SetText(lang.L("No sale with receipt {{.Receipt}}.", map[string]any{"Receipt": receiptNo}))
 			receipt.SetText("")
 			return
 		}
 		d.Hide()
-		t.previewReceipt(t.receiptOf(sale, true, nil))
+		rc.show(rc.receiptOf(sale, true, nil))
 	}
 	receipt.OnScan = find
 	dialogKeys(receipt, func() dialog.Dialog { return d }, func() { find(receipt.Text) })
-	d = t.openModal(lang.L("Reprint a receipt"), container.NewVBox(receipt, problem,
+	d = rc.sh.open(lang.L("Reprint a receipt"), container.NewVBox(receipt, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: find · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})), receipt)
-	t.modalScan = find
+	rc.sh.takeScans(find)
+}
+
+// noSale opens the cash drawer without a sale, after asking; it needs a supervisor for a cashier and is
+// journaled either way.
+func (rc *receipts) noSale() {
+	var open func()
+	open = func() {
+		err := rc.co.NoSale(context.Background(), "")
+		if askApproval(rc.sh, rc.co.Session(), err, "", open, nil) {
+			return
+		}
+		if err != nil {
+			rc.sale.fail(err)
+			return
+		}
+		rc.kickDrawer(lang.L("Drawer opened: no sale, recorded."))
+	}
+	rc.sh.confirm(lang.L("No sale"), lang.L("Open the drawer without a sale? It is recorded. Enter: yes · Esc: no"), open)
 }
 
 // kickDrawer opens the cash drawer through the printer, for a no-sale; a problem is said.
-func (t *Till) kickDrawer(done string) {
-	p := t.opt.Printer
+func (rc *receipts) kickDrawer(done string) {
+	p := rc.printer
 	if p == nil {
-		t.say(done, widget.WarningImportance)
+		rc.sale.say(done, widget.WarningImportance)
 		return
 	}
-	t.opt.Background(func() {
+	rc.background(func() {
 		err := p.OpenDrawer()
 		onUI(func() {
 			if err != nil {
-				t.say(done+"\n"+lang.L("The drawer did not open: {{.Problem}}.", map[string]any{"Problem": printerProblem(err)}), widget.DangerImportance)
+				rc.sale.say(done+"\n"+lang.L("The drawer did not open: {{.Problem}}.", map[string]any{"Problem": printerProblem(err)}), widget.DangerImportance)
 				return
 			}
-			t.say(done, widget.WarningImportance)
+			rc.sale.say(done, widget.WarningImportance)
 		})
 	})
 }

@@ -18,22 +18,20 @@ import (
 	"checkout/app/receiptimage"
 	"checkout/devices/printer"
 	"checkout/devices/sim"
-	"checkout/store"
-	"checkout/ui"
 )
 
 // withPrinter gives the till a simulated 58 mm English printer, reached through the real ESC/POS
 // printer code, writing to a file in the test's directory.
-func withPrinter(t *testing.T) (*sim.Printer, *reprints, func(*ui.Options)) {
+func withPrinter(t *testing.T) (*sim.Printer, *reprints, func(*setup)) {
 	t.Helper()
 	s := sim.NewPrinter(filepath.Join(t.TempDir(), "receipts.escpos"))
 	p := printer.NewWith(printer.Config{Paper: 58, Lang: "en"}, s.Open)
 	log := &reprints{dir: filepath.Join(t.TempDir(), "receipts")}
-	return s, log, func(o *ui.Options) {
-		o.Printer = p
-		log.ReprintLog = o.Sales.(*store.Store)
-		o.Reprints = log
-		o.ReceiptDir = log.dir
+	return s, log, func(set *setup) {
+		set.opt.Printer = p
+		log.Selling = set.st
+		set.svc.Selling = log
+		set.opt.ReceiptDir = log.dir
 	}
 }
 
@@ -150,13 +148,13 @@ func reprint(t *testing.T, w fyne.Window) {
 
 // reprints counts the reprints the till journals, passing them on to the store.
 type reprints struct {
-	app.ReprintLog
+	app.Selling
 	got []app.Reprint
 	dir string // where receipts are saved as PNG
 }
 
 func (r *reprints) RecordReprint(ctx context.Context, rp app.Reprint) error {
-	if err := r.ReprintLog.RecordReprint(ctx, rp); err != nil {
+	if err := r.Selling.RecordReprint(ctx, rp); err != nil {
 		return err
 	}
 	r.got = append(r.got, rp)
@@ -179,7 +177,7 @@ func decodeReceiptQR(t *testing.T, img image.Image) string {
 
 func TestReprintSavesAPNGWhoseQRCodeIsTheReceiptNumber(t *testing.T) {
 	_, log, opt := withPrinter(t)
-	till, _ := newTill(t, opt, func(o *ui.Options) { o.Printer = nil })
+	till, _ := newTill(t, opt, func(s *setup) { s.opt.Printer = nil })
 	w := till.Window()
 	scan(w, "6924743915763")
 	payCash(w, "10")
@@ -212,7 +210,7 @@ func TestReprintSavesAPNGWhoseQRCodeIsTheReceiptNumber(t *testing.T) {
 
 func TestPreviewAfterEachSaleAndNoSaleOpensTheDrawer(t *testing.T) {
 	s, _, opt := withPrinter(t)
-	till, _ := newTill(t, opt, func(o *ui.Options) { o.PreviewReceipt = true })
+	till, _ := newTill(t, opt, func(s *setup) { s.opt.PreviewReceipt = true })
 	w := till.Window()
 	scan(w, "5449000000996")
 	payCash(w, "3")
@@ -267,7 +265,7 @@ func TestPreviewShowsThePrintedImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	till, _ := newTill(t, opt, func(o *ui.Options) { o.PreviewReceipt, o.ReceiptImage = true, render })
+	till, _ := newTill(t, opt, func(s *setup) { s.opt.PreviewReceipt, s.opt.ReceiptImage = true, render })
 	w := till.Window()
 	scan(w, "5449000000996")
 	payCash(w, "3")

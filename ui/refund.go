@@ -10,17 +10,16 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/mattn/go-runewidth"
 
 	"checkout/app"
-	"checkout/app/barcode"
+	"checkout/app/money"
 )
 
 // refundView is the open refund screen: find the sale by its receipt (typed or scanned), say which lines
 // go back, and give the money back in cash (Enter) or to the card that paid (F6, with the terminal's
 // approval code).
 type refundView struct {
-	till       *Till
+	rs         *refunds
 	receipt    *KeyEntry
 	picks      *KeyEntry
 	approval   *KeyEntry
@@ -36,16 +35,33 @@ type refundView struct {
 	busy      bool // the provider is refunding a wallet payment
 }
 
-// openRefund opens the refund screen, on the sale with receiptNo when it is not "".
-func (t *Till) openRefund(receiptNo string) {
-	if t.modal != nil || t.opt.Sales == nil {
+// refunds gives money back for a stored sale (F8, or its receipt scanned at an idle till): in cash, to the
+// card or wallet that paid, or to the member's prepaid balance.
+type refunds struct {
+	sh         *shell
+	co         *app.Checkout
+	sale       saleView
+	display    *CustomerDisplay
+	sales      app.SaleHistory
+	payments   app.Payments // gives wallet payments back
+	input      app.Classifier
+	language   string
+	background func(func())
+}
+
+func (rs *refunds) money(a money.Amount) string { return money.Format(a, rs.language) }
+
+// open opens the refund screen, on the sale with receiptNo when it is not "".
+func (rs *refunds) open(receiptNo string) {
+	t := rs
+	if t.sh.busy() {
 		return
 	}
 	if len(t.co.Lines()) > 0 {
-		t.say(lang.L("Finish or void the sale in progress before a refund."), widget.WarningImportance)
+		t.sale.say(lang.L("Finish or void the sale in progress before a refund."), widget.WarningImportance)
 		return
 	}
-	v := &refundView{till: t, receipt: t.field(), picks: t.field(), approval: t.field()}
+	v := &refundView{rs: t, receipt: t.sh.field(), picks: t.sh.field(), approval: t.sh.field()}
 	v.receipt.SetPlaceHolder(lang.L("Scan or type the receipt number"))
 	v.picks.SetPlaceHolder(lang.L("Lines to refund, e.g. 1, 3x2 (empty: everything left)"))
 	v.approval.SetPlaceHolder(lang.L("Card terminal approval code for the refund"))
@@ -64,16 +80,11 @@ func (t *Till) openRefund(receiptNo string) {
 	v.approval.Hide()
 	content := container.NewVBox(v.receipt, v.sale, v.lines, v.picks, v.approval, v.preview, v.problem,
 		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: to the card · F7: to the wallet · F9: to the member's prepaid balance · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
-	v.dialog = t.openModal(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
-	t.modalScan = v.load
+	v.dialog = t.sh.open(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
+	t.sh.takeScans(v.load)
 	if receiptNo != "" {
 		v.load(receiptNo)
 	}
-}
-
-// column fits s to cols terminal columns of a monospace font, where a Chinese character takes two.
-func column(s string, cols int) string {
-	return runewidth.FillRight(runewidth.Truncate(s, cols, "…"), cols)
 }
 
 func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
@@ -91,10 +102,10 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 		case fyne.KeyF9:
 			v.refund(app.RefundTo{Kind: app.TenderPrepaid})
 		case fyne.KeyF7:
-			if refunder, ok := v.till.opt.Gateway.(app.PaymentRefunder); ok {
+			if refunder, err := v.rs.payments.Refunder(); err == nil {
 				v.refund(app.RefundTo{Kind: app.TenderWallet, Refunder: refunder})
 			} else {
-				v.problem.SetText(errorMessage(app.ErrRefundTender))
+				v.problem.SetText(errorMessage(err))
 			}
 		default:
 			return false
@@ -105,18 +116,15 @@ func (v *refundView) keys(enter func()) func(*fyne.KeyEvent) bool {
 
 // load finds the sale a receipt number (typed, or scanned from the printed receipt) names.
 func (v *refundView) load(code string) {
-	t := v.till
-	receiptNo := strings.ToUpper(strings.TrimSpace(code))
-	if parsed, err := t.co.Settings().BarcodeRules().Parse(code); err == nil && parsed.Kind == barcode.Receipt {
-		receiptNo = parsed.Data
-	}
+	t := v.rs
+	receiptNo := t.input.ReceiptNo(code)
 	ctx := context.Background()
-	sale, err := t.opt.Sales.SaleByReceipt(ctx, receiptNo)
+	sale, err := t.sales.SaleByReceipt(ctx, receiptNo)
 	if err != nil {
 		v.problem.SetText(lang.L("No sale with receipt {{.Receipt}}.", map[string]any{"Receipt": receiptNo}))
 		return
 	}
-	earlier, err := t.opt.Sales.RefundsOfSale(ctx, sale.ID)
+	earlier, err := t.sales.RefundsOfSale(ctx, sale.ID)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
@@ -126,21 +134,21 @@ func (v *refundView) load(code string) {
 	v.receipt.SetText(sale.ReceiptNo)
 	var paid []string
 	for _, tn := range sale.Tenders {
-		paid = append(paid, tenderName(tn)+" "+t.money(tn.Amount))
+		paid = append(paid, labels().Tender(tn)+" "+t.money(tn.Amount))
 	}
 	v.sale.SetText(lang.L("Receipt {{.Receipt}} · {{.When}} · paid {{.Paid}}", map[string]any{
 		"Receipt": sale.ReceiptNo, "When": sale.CompletedAt.Local().Format("2006-01-02 15:04"), "Paid": strings.Join(paid, " · ")}))
 	var rows []string
 	for _, l := range r.Lines {
 		unit := l.Line.Product.Unit
-		rows = append(rows, fmt.Sprintf("%2d  %s %8s  %s %8s  %10s", l.LineNo, column(l.Line.Product.DisplayName(t.opt.Language), 28),
+		rows = append(rows, fmt.Sprintf("%2d  %s %8s  %s %8s  %10s", l.LineNo, column(l.Line.Product.DisplayName(t.language), 28),
 			l.Line.Qty.Format(unit), lang.L("left"), l.Qty.Format(unit), t.money(l.Total)))
 	}
 	v.lines.SetText(strings.Join(rows, "\n"))
 	v.problem.SetText("")
 	v.picks.SetText("")
 	v.showPreview()
-	t.win.Canvas().Focus(v.picks)
+	t.sh.canvas().Focus(v.picks)
 }
 
 func (v *refundView) showPreview() {
@@ -151,7 +159,7 @@ func (v *refundView) showPreview() {
 	if err == nil {
 		lines, total, perr := v.refundable.Pick(picks)
 		if err = perr; err == nil {
-			v.preview.SetText(lang.L("Refund {{.Amount}} for {{.Lines}} line(s)", map[string]any{"Amount": v.till.money(total), "Lines": len(lines)}))
+			v.preview.SetText(lang.L("Refund {{.Amount}} for {{.Lines}} line(s)", map[string]any{"Amount": v.rs.money(total), "Lines": len(lines)}))
 			v.problem.SetText("")
 			return
 		}
@@ -168,7 +176,7 @@ func (v *refundView) toCard() {
 	for _, tn := range v.refundable.Sale.Tenders {
 		if tn.Kind == app.TenderCard {
 			v.approval.Show()
-			v.till.win.Canvas().Focus(v.approval)
+			v.rs.sh.canvas().Focus(v.approval)
 			return
 		}
 	}
@@ -176,7 +184,7 @@ func (v *refundView) toCard() {
 }
 
 func (v *refundView) refund(to app.RefundTo) {
-	t := v.till
+	t := v.rs
 	if v.pending != nil {
 		v.complete(v.pending, v.pendingTo)
 		return
@@ -190,16 +198,16 @@ func (v *refundView) refund(to app.RefundTo) {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
-	earlier, err := t.opt.Sales.RefundsOfSale(context.Background(), v.refundable.Sale.ID)
+	earlier, err := t.sales.RefundsOfSale(context.Background(), v.refundable.Sale.ID)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
 	r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
 	action := "refund " + v.refundable.Sale.ReceiptNo // for the journal, in the shop's own words
-	if askApproval(t, t.win, err, action, func() {
+	if askApproval(t.sh, t.co.Session(), err, action, func() {
 		// The refund goes on in its own dialog, so what becomes of it (a refusal, a retry) is seen there.
-		t.reopenModal(v.dialog, v.load, v.picks)
+		t.sh.reopen(v.dialog, v.load, v.picks)
 		r, err := t.co.PrepareRefund(v.refundable.Sale, earlier, picks, to, "")
 		if err != nil {
 			v.problem.SetText(errorMessage(err))
@@ -219,12 +227,12 @@ func (v *refundView) refund(to app.RefundTo) {
 // complete gives the money back and stores the refund; a wallet refund waits for its provider off the
 // UI goroutine.
 func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
-	t := v.till
+	t := v.rs
 	v.busy = true
 	if r.Tender.Kind == app.TenderWallet {
-		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Tender.Amount), "Wallet": walletName(r.Tender.Wallet)}))
+		v.preview.SetText(lang.L("Refunding {{.Amount}} to {{.Wallet}}…", map[string]any{"Amount": t.money(r.Tender.Amount), "Wallet": labels().Wallet(r.Tender.Wallet)}))
 	}
-	t.opt.Background(func() {
+	t.background(func() {
 		err := t.co.CompleteRefund(context.Background(), r, to)
 		onUI(func() {
 			v.busy = false
@@ -243,7 +251,7 @@ func (v *refundView) complete(r *app.Refund, to app.RefundTo) {
 }
 
 func (v *refundView) done(r *app.Refund) {
-	t := v.till
+	t := v.rs
 	v.dialog.Hide()
 	t.display.refunded(r)
 	how := lang.L("in cash")
@@ -251,10 +259,10 @@ func (v *refundView) done(r *app.Refund) {
 	case app.TenderCard:
 		how = lang.L("to card ···{{.Last4}}", map[string]any{"Last4": r.Tender.CardLast4})
 	case app.TenderWallet:
-		how = walletName(r.Tender.Wallet)
+		how = labels().Wallet(r.Tender.Wallet)
 	case app.TenderPrepaid:
 		how = lang.L("to the member's prepaid balance")
 	}
-	t.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
+	t.sale.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
 		"Amount": t.money(r.Tender.Amount), "How": how, "Receipt": r.ReceiptNo}), widget.SuccessImportance)
 }

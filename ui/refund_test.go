@@ -9,7 +9,6 @@ import (
 
 	"checkout/app"
 	"checkout/devices/sim"
-	"checkout/ui"
 )
 
 func TestRefundOneLineInCash(t *testing.T) {
@@ -126,9 +125,9 @@ func TestSellingBelowZeroIsFlagged(t *testing.T) {
 // refuses it, the cashier sees why (the approval had hidden the refund dialog, and the reason with it).
 func TestApprovedRefundShowsWhyItFailed(t *testing.T) {
 	gateway := sim.NewGateway(0)
-	till, st := newTill(t, func(o *ui.Options) {
-		withGateway(o)
-		o.Gateway = gateway
+	till, st := newTill(t, func(s *setup) {
+		withGateway(s)
+		s.svc.Payments.Gateway = gateway
 	})
 	w := till.Window()
 	scan(w, "5449000000996")

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -17,359 +16,213 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
-	"checkout/app/receiptimage"
 )
 
-// Options configure the till's screens.
-type Options struct {
-	Language     string           // BCP 47 tag of the UI language ("en", "zh-Hans"): product names and money
-	DeviceStatus string           // shown in the status bar until a device reports, e.g. "Scanner: keyboard"
-	Now          func() time.Time // the clock in the status bar
-
-	// WedgeGap is the longest gap between the keys of a keyboard-wedge scan (default 50 ms; Bluetooth
-	// scanners may need up to 150 ms).
-	WedgeGap time.Duration
-	// KeyClock times keys (default time.Now) and After runs f on the UI goroutine after d (default a
-	// timer and fyne.Do): tests replace both to type like a person or a scanner.
-	KeyClock func() time.Time
-	After    func(d time.Duration, f func())
-	// Background runs slow work such as waiting for a payment provider (default: a new goroutine); what it
-	// hands back goes through fyne.Do. Tests run it in place.
-	Background func(func())
-
-	// Ports lists the serial ports a scanner could be on, for the devices screen; SetSetting saves a
-	// setting (see app.Settings.Set) for the next start. Either may be nil.
-	Ports      func() []string
-	SetSetting func(key, value string) error
-	// SimulateScan makes the simulated scanner scan a demo code; nil when the till has real scanners.
-	SimulateScan func()
-
-	// Gateway charges customers' wallet pay codes, waiting as PaymentWait says; nil: pay codes are refused.
-	Gateway     app.PaymentGateway
-	PaymentWait app.PaymentWait
-	// MerchantQR returns the EMVCo payload for the shop's payment QR code for amount under reference;
-	// nil when the shop has none set up.
-	MerchantQR func(amount money.Amount, reference string) (string, error)
-	// Sales finds stored sales for refunds (F8, or scanning a receipt); nil: no refunds at this till.
-	Sales app.SaleHistory
-	// Parked keeps parked carts (F7); nil: carts cannot be parked.
-	Parked app.ParkedCarts
-	// Manager is the catalog and stock the back office (F4) works on; nil: no back office at this till.
-	Manager CatalogManager
-	// Reports sums up days for the back office's day page; nil: no reports at this till.
-	Reports Reports
-	// Sync feeds the back office's sync page (F9); nil: no sync page at this till.
-	Sync SyncInfo
-	// Members finds members and keeps their accounts (F6); nil: the till has no members. AccountPINs checks
-	// and sets the PINs that guard paying from their accounts; a till with members has it.
-	Members     app.Members
-	AccountPINs *app.AccountPINs
-	// Auth signs staff in: the till starts locked (on first run it creates the owner) unless the checkout
-	// already has a session, and locks again after the shop's idle time. nil: no sign-in at this till.
-	Auth *app.Auth
-	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the
-	// card number itself is never kept. nil: swiped cards are refused.
-	CardKey []byte
-	// Shifts keeps the cashiers' shifts and cash moves (F1); nil: no shifts at this till.
-	Shifts app.ShiftBook
-
-	// Printer prints each sale's receipt and opens the cash drawer on cash and no-sale; nil: no printer.
-	Printer ReceiptPrinter
-	// Reprints journals receipts printed again (F1: Reprint a receipt, with Sales); nil: not offered.
-	Reprints app.ReprintLog
-	// PreviewReceipt shows each sale's receipt on screen after payment (demo mode, a shop without a
-	// printer); ReceiptDir is where the preview saves receipts as PNG ("": no saving), drawn by
-	// ReceiptImage (nil: Go Mono, Chinese characters as boxes).
-	PreviewReceipt bool
-	ReceiptDir     string
-	ReceiptImage   *receiptimage.Renderer
+// saleView is what a dialog tells the sale screen once it has acted: show the sale again (selecting a
+// line), the member on it, and a line of feedback or why it failed.
+type saleView interface {
+	refresh()
+	selectLine(i int) // select line i (-1: none) and refresh
+	showMember()
+	say(text string, importance widget.Importance)
+	fail(err error)
 }
 
-// Till is the sale screen and the customer display, driven by one app.Checkout. All its methods run on
-// Fyne's goroutine.
-type Till struct {
-	co      *app.Checkout
-	opt     Options
-	win     fyne.Window
-	display *CustomerDisplay
+// saleScreen is the till's main screen: the scan field that always has the keys, the cart, the totals,
+// the buttons and F-keys of what this till does, and the status bar. A scan, a typed code or a swipe is
+// dispatched on what app.Classifier says it is; the dialogs it opens tell it what they did (saleView).
+type saleScreen struct {
+	sh       *shell
+	co       *app.Checkout
+	input    app.Classifier
+	display  *CustomerDisplay
+	lines    *lineEditor
+	language string
+	now      func() time.Time
+	actions  []saleAction // the keys and buttons of this till, set by the composer before build
 
-	scan     *KeyEntry
-	message  *widget.Label
-	cart     *cartView
-	selected int // index of the selected line, -1 for none
+	// Where the screen hands what it does not do itself; the composer connects them. Member cards and
+	// receipts are refused (they are not products) at a till without members or refunds.
+	pay     func()
+	weigh   func(p app.Product)  // a product sold by weight was scanned without its weight
+	cards   func(in app.Input)   // a member card swiped
+	member  func(number string)  // a member's barcode card scanned
+	receipt func(receipt string) // a receipt scanned at an idle till
+	locked  func() bool          // the sign-in screen is up
+	devices func() string        // the devices' states for the status bar
 
-	subtotal, discount, tax, items *widget.Label
-	taxBands                       *widget.Label
-	total                          *canvas.Text
-	secondTotal                    *widget.Label // the total in the shop's second currency, if it has one
-	clock, status                  *widget.Label
-	sync                           *widget.Label  // the head office link; hidden until the uploader reports
-	syncStatus                     app.SyncStatus // the latest the uploader reported, for the sync page
-
-	modal     dialog.Dialog     // the open dialog; nil while the sale screen has the keys
-	modalScan func(code string) // where the open dialog wants scans; nil: close it and sell
-
-	wedge       *wedge
-	devices     *deviceBoard
-	devicesOpen *devicesView // the devices screen while it is open
-	office      *BackOffice  // the back office window while it is open
-	members     *memberView  // the member dialog while it is open
-	paying      *payment     // the payment dialog last opened
+	scan        *KeyEntry
+	message     *widget.Label
 	memberLine  *widget.Label
-
-	content  fyne.CanvasObject // the sale screen, while the sign-in screen is up
-	locked   *signIn           // the sign-in screen while the till is locked
-	lastKey  time.Time         // the last key on the sale screen, for the idle lock
-	idleArms int               // counts idle-lock timers, so only the newest acts
+	cart        *cartView
+	selected    int // index of the selected line, -1 for none
+	subtotal    *widget.Label
+	discount    *widget.Label
+	tax         *widget.Label
+	items       *widget.Label
+	taxBands    *widget.Label
+	total       *canvas.Text
+	secondTotal *widget.Label // the total in the shop's second currency, if it has one
+	clock       *widget.Label
+	status      *widget.Label // the devices' states
+	sync        *widget.Label // the head office link; hidden until the uploader reports
 }
 
-// NewTill builds the sale screen and the customer display for co.
-func NewTill(a fyne.App, co *app.Checkout, opt Options) *Till {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	if opt.KeyClock == nil {
-		opt.KeyClock = time.Now
-	}
-	if opt.After == nil {
-		opt.After = func(d time.Duration, f func()) { time.AfterFunc(d, func() { onUI(f) }) }
-	}
-	if opt.Background == nil {
-		opt.Background = func(f func()) { go f() }
-	}
-	if opt.WedgeGap <= 0 {
-		opt.WedgeGap = defaultWedgeGap
-	}
-	t := &Till{co: co, opt: opt, selected: -1, devices: newDeviceBoard(opt.DeviceStatus)}
-	t.wedge = &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}
-	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
-	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
-	t.content = t.build()
-	t.win.SetContent(t.content)
-	t.win.Resize(fyne.NewSize(1024, 700))
-	t.win.SetMaster()
-	// Keys typed while nothing has focus still reach the scan field, or close the open dialog.
-	t.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		switch {
-		case t.locked != nil:
-			t.win.Canvas().Focus(t.locked.focus())
-		case t.modal == nil:
-			t.focusScan()
-			t.scan.TypedKey(k)
-		case k.Name == fyne.KeyEscape:
-			t.modal.Hide()
-		}
-	})
-	t.win.Canvas().SetOnTypedRune(func(r rune) {
-		if t.locked != nil {
-			f := t.locked.focus()
-			t.win.Canvas().Focus(f)
-			f.TypedRune(r)
-			return
-		}
-		if t.modal == nil {
-			t.focusScan()
-			t.scan.TypedRune(r)
-		}
-	})
-	t.refresh()
-	t.focusScan()
-	t.lastKey = opt.KeyClock()
-	if opt.Auth != nil && co.Session() == nil {
-		t.lock()
-	} else {
-		t.armIdleLock()
-		t.startShift()
-	}
-	return t
+var _ saleView = (*saleScreen)(nil)
+
+// newSaleScreen returns the sale screen of co in sh's window; build lays it out once its actions are set.
+func newSaleScreen(sh *shell, co *app.Checkout, input app.Classifier, display *CustomerDisplay, opt Options) *saleScreen {
+	s := &saleScreen{sh: sh, co: co, input: input, display: display, language: opt.Language, now: opt.Now, selected: -1,
+		pay: func() {}, locked: func() bool { return false }, devices: func() string { return opt.DeviceStatus }}
+	s.lines = &lineEditor{sh: sh, co: co, sale: s, language: opt.Language}
+	s.weigh = s.lines.weight
+	s.cards = func(app.Input) { s.fail(app.ErrMemberScanned) }
+	s.member = func(string) { s.fail(app.ErrMemberScanned) }
+	s.receipt = func(string) { s.fail(app.ErrReceiptScanned) }
+	return s
 }
 
-// Kiosk shows both windows full screen, without decorations: a dedicated till. The customer display
-// goes full screen on the monitor its window is on (Fyne does not place windows on a monitor).
-func (t *Till) Kiosk() {
-	t.win.SetFullScreen(true)
-	t.display.win.SetFullScreen(true)
+func (s *saleScreen) money(a money.Amount) string { return money.Format(a, s.language) }
+
+// showClock shows the time and the devices' states in the status bar.
+func (s *saleScreen) showClock() {
+	s.clock.SetText(s.now().Format("2006-01-02 15:04:05"))
+	s.status.SetText(s.devices())
 }
 
-// Window returns the sale screen's window.
-func (t *Till) Window() fyne.Window { return t.win }
-
-// Display returns the customer display.
-func (t *Till) Display() *CustomerDisplay { return t.display }
-
-// Show shows both windows and keeps the status bar clock running until the sale screen closes.
-func (t *Till) Show() {
-	t.display.win.Show()
-	t.win.Show()
-	t.focusScan()
-	done := make(chan struct{})
-	t.win.SetOnClosed(func() { close(done) })
-	go func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				onUI(t.showClock)
-			}
-		}
-	}()
+// showSync shows the link to the head office in the status bar: online or offline, how many documents
+// wait, when it last synced and the last error; red when someone must look.
+func (s *saleScreen) showSync(st app.SyncStatus) {
+	s.sync.SetText(syncText(st, s.now()))
+	s.sync.Importance = widget.MediumImportance
+	if st.Stuck(s.now()) {
+		s.sync.Importance = widget.DangerImportance // refused documents, or an upload that keeps failing
+	}
+	s.sync.Refresh()
+	s.sync.Show()
 }
 
-func (t *Till) build() fyne.CanvasObject {
-	t.scan = NewKeyEntry()
-	t.scan.SetPlaceHolder(lang.L("Scan or type a barcode, then Enter"))
-	t.scan.OnKey = t.scanKey
-	t.scan.OnRune = t.scanRune
+// saleAction is something the sale screen does on an F-key and, when it has a label, on a touch button.
+type saleAction struct {
+	key   fyne.KeyName // "" for a button only
+	label string       // the button's, with its key: "Quantity (F2)"; "" for a key only
+	icon  fyne.Resource
+	run   func()
+}
+
+// build lays the screen out with its actions' buttons.
+func (s *saleScreen) build() fyne.CanvasObject {
+	s.scan = NewKeyEntry()
+	s.scan.SetPlaceHolder(lang.L("Scan or type a barcode, then Enter"))
+	s.scan.OnKey = s.scanKey
+	s.scan.OnRune = s.scanRune
 	// '+' and '*' act only when no scan follows them: codes such as HIBC's start with '+'.
-	t.scan.useWedge(t.wedge, "+*", t.opt.After)
-	t.message = widget.NewLabel("")
-	t.message.Wrapping = fyne.TextWrapWord
-	t.memberLine = widget.NewLabel("")
-	t.memberLine.Importance = widget.HighImportance
-	t.memberLine.Hide()
+	s.scan.useWedge(s.sh.wedge, "+*", s.sh.after)
+	s.message = widget.NewLabel("")
+	s.message.Wrapping = fyne.TextWrapWord
+	s.memberLine = widget.NewLabel("")
+	s.memberLine.Importance = widget.HighImportance
+	s.memberLine.Hide()
 
-	t.cart = newCartView(t.opt.Language, func(i int) {
-		t.selected = i
-		t.focusScan()
+	s.cart = newCartView(s.language, func(i int) {
+		s.selected = i
+		s.focusScan()
 	})
 
-	t.subtotal, t.discount, t.tax, t.items = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
-	for _, l := range []*widget.Label{t.subtotal, t.discount, t.tax, t.items} {
+	s.subtotal, s.discount, s.tax, s.items = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	for _, l := range []*widget.Label{s.subtotal, s.discount, s.tax, s.items} {
 		l.Alignment = fyne.TextAlignTrailing
 	}
-	t.taxBands = widget.NewLabel("")
-	t.taxBands.Alignment = fyne.TextAlignTrailing
-	t.taxBands.Importance = widget.LowImportance
-	t.total = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	t.total.TextSize = theme.TextSize() * 2.5
-	t.total.TextStyle.Bold = true
-	t.total.Alignment = fyne.TextAlignTrailing
-	t.secondTotal = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	s.taxBands = widget.NewLabel("")
+	s.taxBands.Alignment = fyne.TextAlignTrailing
+	s.taxBands.Importance = widget.LowImportance
+	s.total = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	s.total.TextSize = theme.TextSize() * 2.5
+	s.total.TextStyle.Bold = true
+	s.total.Alignment = fyne.TextAlignTrailing
+	s.secondTotal = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	row := func(label string, value fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, value)
 	}
-	pay := widget.NewButtonWithIcon(lang.L("Pay")+" (F12)", theme.ConfirmIcon(), t.openPayment)
+	pay := widget.NewButtonWithIcon(lang.L("Pay")+" (F12)", theme.ConfirmIcon(), func() { s.pay() })
 	pay.Importance = widget.HighImportance
 	totals := container.NewVBox(
-		row(lang.L("Subtotal"), t.subtotal),
-		row(lang.L("Discount"), t.discount),
-		row(lang.L("Tax"), t.tax),
-		t.taxBands,
-		row(lang.L("Items"), t.items),
+		row(lang.L("Subtotal"), s.subtotal),
+		row(lang.L("Discount"), s.discount),
+		row(lang.L("Tax"), s.tax),
+		s.taxBands,
+		row(lang.L("Items"), s.items),
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("Total"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		t.total,
-		t.secondTotal,
+		s.total,
+		s.secondTotal,
 		layout.NewSpacer(),
 		pay,
 	)
 
-	buttons := []fyne.CanvasObject{
-		t.keyButton(lang.L("Quantity")+" (F2)", theme.ContentAddIcon(), t.editQuantity),
-		t.keyButton(lang.L("Search")+" (F3)", theme.SearchIcon(), t.openSearch),
-		t.keyButton(lang.L("Discount")+" (F5)", theme.ContentCutIcon(), t.editDiscount),
-		t.keyButton(lang.L("Remove line")+" (Del)", theme.DeleteIcon(), t.removeSelected),
+	var buttons []fyne.CanvasObject
+	for _, a := range s.actions {
+		if a.label != "" {
+			buttons = append(buttons, s.keyButton(a.label, a.icon, a.run))
+		}
 	}
-	if t.opt.Members != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Member")+" (F6)", theme.AccountIcon(), t.openMembers))
-	}
-	if t.opt.Parked != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Park / resume")+" (F7)", theme.MediaPauseIcon(), t.parkOrResume))
-	}
-	if t.opt.Sales != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Refund")+" (F8)", theme.ContentUndoIcon(), func() { t.openRefund("") }))
-	}
-	buttons = append(buttons, t.keyButton(lang.L("Void sale")+" (F9)", theme.CancelIcon(), t.confirmVoid))
-	if t.opt.Manager != nil {
-		buttons = append(buttons, t.keyButton(lang.L("Products and stock")+" (F4)", theme.StorageIcon(), t.openBackOffice))
-	}
-	buttons = append(buttons, t.keyButton(lang.L("Till menu")+" (F1)", theme.MenuIcon(), t.openTillMenu))
 	keys := container.NewGridWithColumns(min(len(buttons), 4), buttons...) // two rows fit a 1024-pixel screen
-	t.clock, t.status = widget.NewLabel(""), widget.NewLabel("")
-	t.status.Importance = widget.LowImportance
-	t.sync = widget.NewLabel("")
-	t.sync.Importance = widget.LowImportance
-	t.sync.Hide()
+	s.clock, s.status = widget.NewLabel(""), widget.NewLabel("")
+	s.status.Importance = widget.LowImportance
+	s.sync = widget.NewLabel("")
+	s.sync.Importance = widget.LowImportance
+	s.sync.Hide()
 	statusBar := container.NewHBox(
-		widget.NewLabelWithStyle(lang.L("Till")+" "+t.co.Settings().Till, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		t.status, t.sync, layout.NewSpacer(), t.clock)
-	t.showClock()
+		widget.NewLabelWithStyle(lang.L("Till")+" "+s.co.Settings().Till, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.status, s.sync, layout.NewSpacer(), s.clock)
+	s.showClock()
 
-	top := container.NewVBox(t.scan, t.message, t.memberLine)
+	top := container.NewVBox(s.scan, s.message, s.memberLine)
 	bottom := container.NewVBox(keys, statusBar)
 	side := container.NewPadded(totals)
-	return container.NewBorder(top, bottom, nil, side, t.cart.content())
+	return container.NewBorder(top, bottom, nil, side, s.cart.content())
 }
 
 // keyButton is a touch-sized button for an action that also has a key; tapping hands the keys back.
-func (t *Till) keyButton(label string, icon fyne.Resource, action func()) *widget.Button {
+func (s *saleScreen) keyButton(label string, icon fyne.Resource, action func()) *widget.Button {
 	return widget.NewButtonWithIcon(label, icon, func() {
 		action()
-		if t.modal == nil {
-			t.focusScan()
+		if !s.sh.busy() {
+			s.focusScan()
 		}
 	})
 }
 
-func (t *Till) focusScan() {
-	if t.modal == nil && t.locked == nil {
-		t.win.Canvas().Focus(t.scan)
+func (s *saleScreen) focusScan() {
+	if !s.sh.busy() && !s.locked() {
+		s.sh.canvas().Focus(s.scan)
 	}
 }
 
-func (t *Till) showClock() {
-	t.clock.SetText(t.opt.Now().Format("2006-01-02 15:04:05"))
-	t.status.SetText(t.devices.summary())
-}
-
 // scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
-func (t *Till) scanKey(k *fyne.KeyEvent) bool {
-	t.lastKey = t.opt.KeyClock()
+func (s *saleScreen) scanKey(k *fyne.KeyEvent) bool {
+	s.sh.touch()
+	for _, a := range s.actions {
+		if a.key == k.Name {
+			a.run()
+			return true
+		}
+	}
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		t.submitScan()
-	case fyne.KeyF1:
-		t.openTillMenu()
-	case fyne.KeyF2:
-		t.editQuantity()
-	case fyne.KeyF3:
-		t.openSearch()
-	case fyne.KeyF4:
-		t.openBackOffice()
-	case fyne.KeyF5:
-		t.editDiscount()
-	case fyne.KeyF6:
-		t.openMembers()
-	case fyne.KeyF7:
-		t.parkOrResume()
-	case fyne.KeyF8:
-		t.openRefund("")
-	case fyne.KeyF9:
-		t.confirmVoid()
-	case fyne.KeyF12:
-		t.openPayment()
-	case fyne.KeyF10:
-		t.openDevices()
-	case fyne.KeyF11:
-		if t.opt.SimulateScan == nil {
-			return false
-		}
-		t.opt.SimulateScan()
+		s.submitScan()
 	case fyne.KeyUp:
-		t.moveSelection(-1)
+		s.moveSelection(-1)
 	case fyne.KeyDown:
-		t.moveSelection(+1)
+		s.moveSelection(+1)
 	case fyne.KeyEscape:
-		t.scan.SetText("")
-		t.say("", widget.MediumImportance)
+		s.scan.SetText("")
+		s.say("", widget.MediumImportance)
 	case fyne.KeyDelete:
-		if t.scan.Text != "" {
+		if s.scan.Text != "" {
 			return false
 		}
-		t.removeSelected()
+		s.removeSelected()
 	default:
 		return false
 	}
@@ -377,194 +230,233 @@ func (t *Till) scanKey(k *fyne.KeyEvent) bool {
 }
 
 // scanRune makes '+' pay and '*' on an empty field set the quantity; "3*CODE" still types through.
-func (t *Till) scanRune(r rune) bool {
-	t.lastKey = t.opt.KeyClock()
+func (s *saleScreen) scanRune(r rune) bool {
+	s.sh.touch()
 	switch {
 	case r == '+':
-		t.openPayment()
+		s.pay()
 		return true
-	case r == '*' && t.scan.Text == "":
-		t.editQuantity()
+	case r == '*' && s.scan.Text == "":
+		s.editQuantity()
 		return true
 	}
 	return false
 }
 
-func (t *Till) submitScan() {
-	input := t.scan.Text
-	t.scan.SetText("")
+func (s *saleScreen) submitScan() {
+	input := s.scan.Text
+	s.scan.SetText("")
 	if strings.TrimSpace(input) == "" {
 		return
 	}
-	t.sell(input)
+	s.sell(input)
 }
 
-// sell adds what a scan or the scan field names; a swiped member card puts its member on the sale.
-func (t *Till) sell(input string) {
-	if t.swiped(input) {
+// sell does what a scan or the scan field names, as app.Classifier reads it: a product is sold, a member
+// card (scanned or swiped) puts its member on the sale, a receipt at an idle till opens its refund.
+func (s *saleScreen) sell(input string) {
+	in := s.input.Classify(input)
+	switch {
+	case in.Kind == app.InputCard:
+		s.cards(in)
+		return
+	case in.Kind == app.InputMember:
+		s.member(in.Code.Data)
+		return
+	case in.Kind == app.InputReceipt && len(s.co.Lines()) == 0:
+		s.receipt(in.Receipt) // a receipt scanned at an idle till: the customer is bringing something back
 		return
 	}
-	added, err := t.co.Scan(context.Background(), input)
+	added, err := s.co.Scan(context.Background(), input)
 	switch {
 	case errors.Is(err, app.ErrWeightRequired):
-		t.askWeight(added.Product)
-	case errors.Is(err, app.ErrMemberScanned) && t.opt.Members != nil:
-		t.memberScanned(input)
-	case errors.Is(err, app.ErrReceiptScanned) && t.opt.Sales != nil && len(t.co.Lines()) == 0:
-		t.openRefund(input) // a receipt scanned at an idle till: the customer is bringing something back
+		s.weigh(added.Product)
 	case err != nil:
-		t.fail(err)
+		s.fail(err)
 	default:
-		t.selected = added.Line
-		t.refresh()
-		name := added.Product.DisplayName(t.opt.Language)
-		if expiry, ok := added.Code.ExpiryDate(t.opt.Now()); ok && added.Expired {
-			t.say(lang.L("{{.Name}} expired on {{.Date}}. Check it before selling.",
+		s.selected = added.Line
+		s.refresh()
+		name := added.Product.DisplayName(s.language)
+		if expiry, ok := added.Code.ExpiryDate(s.now()); ok && added.Expired {
+			s.say(lang.L("{{.Name}} expired on {{.Date}}. Check it before selling.",
 				map[string]any{"Name": name, "Date": expiry.Format(time.DateOnly)}), widget.WarningImportance)
 			return
 		}
-		if t.co.BelowZero(added.Product) {
-			t.say(lang.L("{{.Name}}: the stock records show none left. Sold anyway; count the shelf when you can.",
+		if s.co.BelowZero(added.Product) {
+			s.say(lang.L("{{.Name}}: the stock records show none left. Sold anyway; count the shelf when you can.",
 				map[string]any{"Name": name}), widget.WarningImportance)
 			return
 		}
-		t.say(name, widget.MediumImportance)
+		s.say(name, widget.MediumImportance)
 	}
-}
-
-// field returns a dialog field on which a wedge scanner's codes are scans, not typing.
-func (t *Till) field() *KeyEntry {
-	e := NewKeyEntry()
-	e.useWedge(t.wedge, "", t.opt.After)
-	e.OnScan = t.routeScan
-	return e
 }
 
 // routeScan takes a code from a scanner, wherever the keys were: the open dialog gets it if it wants
 // scans; otherwise the dialog closes and the code is sold.
-func (t *Till) routeScan(code string) {
-	if t.locked != nil {
+func (s *saleScreen) routeScan(code string) {
+	if s.locked() {
 		return // nobody is signed in to sell it
 	}
-	t.lastKey = t.opt.KeyClock()
-	if t.swiped(code) {
+	s.sh.touch()
+	if in := s.input.Classify(code); in.Kind == app.InputCard {
+		s.cards(in)
 		return
 	}
-	if t.modal != nil {
-		if t.modalScan != nil {
-			t.modalScan(code)
+	if s.sh.busy() {
+		if s.sh.modalScan != nil {
+			s.sh.modalScan(code)
 			return
 		}
-		t.modal.Hide()
+		s.sh.modal.Hide()
 	}
-	t.sell(code)
+	s.sell(code)
 }
 
-// ScanFromDevice sells a code framed by a serial scanner, or gives it to the back office page that takes
-// scans while that window is open. It may be called from any goroutine.
-func (t *Till) ScanFromDevice(code string) {
-	onUI(func() {
-		if t.office != nil && t.office.scan(code) {
-			return
-		}
-		t.routeScan(code)
-	})
-}
-
-func (t *Till) moveSelection(delta int) {
-	n := len(t.co.Lines())
+func (s *saleScreen) moveSelection(delta int) {
+	n := len(s.co.Lines())
 	if n == 0 {
 		return
 	}
-	t.selected = min(max(t.selected+delta, 0), n-1)
-	t.cart.show(t.co.Lines(), t.selected)
-	t.focusScan()
+	s.selected = min(max(s.selected+delta, 0), n-1)
+	s.cart.show(s.co.Lines(), s.selected)
+	s.focusScan()
 }
 
-func (t *Till) removeSelected() {
-	if err := t.co.RemoveLine(t.selected); err != nil {
-		t.fail(err)
+func (s *saleScreen) removeSelected() {
+	if err := s.co.RemoveLine(s.selected); err != nil {
+		s.fail(err)
 		return
 	}
-	t.selected = min(t.selected, len(t.co.Lines())-1)
-	t.refresh()
-	t.say(lang.L("Line removed."), widget.MediumImportance)
+	s.selected = min(s.selected, len(s.co.Lines())-1)
+	s.refresh()
+	s.say(lang.L("Line removed."), widget.MediumImportance)
 }
 
-func (t *Till) confirmVoid() {
-	if len(t.co.Lines()) == 0 {
-		t.fail(app.ErrEmptyCart)
+func (s *saleScreen) confirmVoid() {
+	if len(s.co.Lines()) == 0 {
+		s.fail(app.ErrEmptyCart)
 		return
 	}
 	var void func()
 	void = func() {
-		err := t.co.Void(context.Background())
-		if askApproval(t, t.win, err, "", void, nil) {
+		err := s.co.Void(context.Background())
+		if askApproval(s.sh, s.co.Session(), err, "", void, nil) {
 			return
 		}
 		if err != nil {
-			t.fail(err)
+			s.fail(err)
 			return
 		}
-		t.selected = -1
-		t.refresh()
-		t.say(lang.L("Sale voided."), widget.WarningImportance)
+		s.selected = -1
+		s.refresh()
+		s.say(lang.L("Sale voided."), widget.WarningImportance)
 	}
-	t.confirm(lang.L("Void sale"), lang.L("Void this sale? Enter: yes · Esc: no"), void)
+	s.sh.confirm(lang.L("Void sale"), lang.L("Void this sale? Enter: yes · Esc: no"), void)
 }
 
 // refresh shows the checkout's state on both screens.
-func (t *Till) refresh() {
-	lines, tot := t.co.Lines(), t.co.Totals()
-	if t.selected >= len(lines) {
-		t.selected = len(lines) - 1
+func (s *saleScreen) refresh() {
+	lines, tot := s.co.Lines(), s.co.Totals()
+	if s.selected >= len(lines) {
+		s.selected = len(lines) - 1
 	}
-	t.cart.show(lines, t.selected)
-	f := func(a money.Amount) string { return money.Format(a, t.opt.Language) }
-	t.subtotal.SetText(f(tot.Subtotal))
-	t.discount.SetText(f(tot.Discount.Neg()))
-	t.tax.SetText(f(tot.Tax))
+	s.cart.show(lines, s.selected)
+	f := func(a money.Amount) string { return money.Format(a, s.language) }
+	s.subtotal.SetText(f(tot.Subtotal))
+	s.discount.SetText(f(tot.Discount.Neg()))
+	s.tax.SetText(f(tot.Tax))
 	var bands []string
 	for _, b := range tot.TaxBands {
 		bands = append(bands, lang.L("VAT {{.Rate}}%: {{.Tax}}", map[string]any{
 			"Rate": app.FormatRate(b.RateBP),
 			"Tax":  f(b.Tax)}))
 	}
-	t.taxBands.SetText(strings.Join(bands, "\n"))
-	t.items.SetText(lang.L("{{.Count}} ({{.Lines}} lines)", map[string]any{"Count": tot.ItemCount, "Lines": tot.Lines}))
-	t.total.Text = f(tot.Total)
-	t.total.Refresh()
-	t.secondTotal.SetText(t.inSecond(tot.Total))
-	t.display.showCart(lines, tot)
-	if m, ok := t.co.Member(); ok {
-		t.display.showMember(&m)
+	s.taxBands.SetText(strings.Join(bands, "\n"))
+	s.items.SetText(lang.L("{{.Count}} ({{.Lines}} lines)", map[string]any{"Count": tot.ItemCount, "Lines": tot.Lines}))
+	s.total.Text = f(tot.Total)
+	s.total.Refresh()
+	s.secondTotal.SetText(s.inSecond(tot.Total))
+	s.display.showCart(lines, tot)
+	if m, ok := s.co.Member(); ok {
+		s.display.showMember(&m)
 	} else {
-		t.memberLine.Hide()
+		s.memberLine.Hide()
 		if len(lines) > 0 {
-			t.display.showMember(nil)
+			s.display.showMember(nil)
 		}
 	}
 }
 
 // inSecond is "≈ $1.72" for an amount in the shop's second currency, or "" when it has none.
-func (t *Till) inSecond(a money.Amount) string {
-	if v, ok := t.co.Settings().InSecondCurrency(a); ok && !a.IsZero() {
-		return "≈ " + money.Format(v, t.opt.Language)
+func (s *saleScreen) inSecond(a money.Amount) string {
+	if v, ok := s.co.Settings().InSecondCurrency(a); ok && !a.IsZero() {
+		return "≈ " + money.Format(v, s.language)
 	}
 	return ""
 }
 
 // say shows a line of feedback under the scan field.
-func (t *Till) say(text string, importance widget.Importance) {
-	t.message.Importance = importance
-	t.message.SetText(text)
+func (s *saleScreen) say(text string, importance widget.Importance) {
+	s.message.Importance = importance
+	s.message.SetText(text)
 }
 
 // fail shows why an action failed; when it needs a supervisor, it asks for one, and the cashier does it
 // again once approved.
-func (t *Till) fail(err error) {
-	t.say(errorMessage(err), widget.DangerImportance)
-	askApproval(t, t.win, err, "", func() {
-		t.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
+func (s *saleScreen) fail(err error) {
+	s.say(errorMessage(err), widget.DangerImportance)
+	askApproval(s.sh, s.co.Session(), err, "", func() {
+		s.say(lang.L("Approved: do it again to go ahead."), widget.SuccessImportance)
 	}, nil)
+}
+
+// selectLine selects line i (-1: none) and shows the sale again.
+func (s *saleScreen) selectLine(i int) {
+	s.selected = i
+	s.refresh()
+}
+
+// selectedLine returns the selected line and its index, or tells the cashier to select one.
+func (s *saleScreen) selectedLine() (app.Line, int, bool) {
+	lines := s.co.Lines()
+	if s.selected < 0 || s.selected >= len(lines) {
+		s.fail(app.ErrNoSuchLine)
+		return app.Line{}, -1, false
+	}
+	return lines[s.selected], s.selected, true
+}
+
+// editQuantity sets the selected line's quantity: at once when the cashier typed a number before F2,
+// else in a dialog.
+func (s *saleScreen) editQuantity() {
+	line, i, ok := s.selectedLine()
+	if !ok {
+		return
+	}
+	typed := strings.TrimSpace(s.scan.Text)
+	s.scan.SetText("")
+	s.lines.quantity(i, line, typed)
+}
+
+// editDiscount discounts the selected line, or changes its price.
+func (s *saleScreen) editDiscount() {
+	if line, i, ok := s.selectedLine(); ok {
+		s.lines.discount(i, line)
+	}
+}
+
+// showMember shows the sale's member on the sale screen and the customer display.
+func (s *saleScreen) showMember() {
+	m, ok := s.co.Member()
+	if !ok {
+		s.memberLine.Hide()
+		s.display.showMember(nil)
+		return
+	}
+	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
+		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": s.money(m.Balance)})
+	s.memberLine.SetText(lang.L("Member") + ": " + text)
+	s.memberLine.Show()
+	s.display.showMember(&m)
+	s.say(lang.L("Member {{.Name}} is on this sale.", map[string]any{"Name": m.Name}), widget.SuccessImportance)
 }

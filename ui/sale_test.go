@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -30,24 +29,37 @@ var shelf = []app.CatalogEntry{
 	{Product: app.Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Price: cny(698), Unit: app.UnitKg, TaxClass: "reduced", Active: true}, Barcodes: []string{"2000101000006"}},
 }
 
+// testPepper is the tests' till.key pepper.
+const testPepper = "the tests' till.key pepper, 32 bytes"
+
 // testPINs are the PINs of the tests' till: every Auth a test makes must pepper with the same key.
 func testPINs(t testing.TB) *app.PINs {
 	t.Helper()
-	pins, err := app.NewPINs([]byte("the tests' till.key pepper, 32 bytes"), app.DefaultSecurity())
+	pins, err := app.NewPINs([]byte(testPepper), app.DefaultSecurity())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return pins
 }
 
-// newTill starts the sale screen on a fresh temp-file store holding shelf; options adjust its Options.
-func newTill(t *testing.T, options ...func(*ui.Options)) (*ui.Till, *store.Store) {
+// setup is what newTill builds a till from, for a test's options to change first: its store and the
+// shop's settings in it, the services the till has and the screens' options.
+type setup struct {
+	st  *store.Store
+	set app.Settings
+	svc ui.Services
+	opt ui.Options
+}
+
+// newTill starts the sale screen on a fresh temp-file store holding shelf, selling, parking and signing
+// staff in; options add services or change options.
+func newTill(t *testing.T, options ...func(*setup)) (*ui.Till, *store.Store) {
 	t.Helper()
 	return newShopTill(t, nil, options...)
 }
 
 // newShopTill is newTill for a shop with the settings given as key, value pairs.
-func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options)) (*ui.Till, *store.Store) {
+func newShopTill(t *testing.T, settings [][2]string, options ...func(*setup)) (*ui.Till, *store.Store) {
 	t.Helper()
 	test.NewTempApp(t)
 	ctx := context.Background()
@@ -78,15 +90,22 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*ui.Options
 	// The owner is signed in (without a PIN check, which costs an argon2 hash); signin_test.go signs in for real.
 	co.SetSession(app.SystemSession("Olivia"))
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
-	opt := ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after, Sales: st, Parked: st,
-		Background: func(f func()) { f() }, // slow work runs in place: the test goroutine stays the UI's
-		Auth:       app.NewAuth(st, set.Till, testPINs(t), time.Now), AccountPINs: app.NewAccountPINs(st, testPINs(t), time.Now)}
+	s := &setup{st: st, set: set,
+		svc: ui.Services{Selling: st, Staff: app.NewAuth(st, set.Till, testPINs(t), time.Now)},
+		opt: ui.Options{Language: "en", DeviceStatus: "Scanner: keyboard", KeyClock: keys.now, After: keys.after,
+			Background: func(f func()) { f() }}} // slow work runs in place: the test goroutine stays the UI's
 	for _, o := range options {
-		o(&opt)
+		o(s)
 	}
-	till := ui.NewTill(fyne.CurrentApp(), co, opt)
+	till := ui.NewTill(fyne.CurrentApp(), co, s.svc, s.opt)
 	return till, st
 }
+
+// withStock gives the till the back office's products and stock (F4), on its store.
+func withStock(s *setup) { s.svc.Stock = app.NewStockroom(s.set, s.st, time.Now) }
+
+// withReports gives the back office the day page, reading the store unguarded.
+func withReports(s *setup) { s.svc.Reports = s.st }
 
 // humanKeyGap is how fast the tests' cashier types; scannerKeyGap how fast a wedge scanner does.
 const (
@@ -123,40 +142,10 @@ func (k *keyboard) pause() {
 }
 
 // visit calls f on every visible object drawn in w, dialogs included, in drawing order.
-func visit(w fyne.Window, f func(fyne.CanvasObject)) {
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		f(o)
-		switch x := o.(type) {
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(w.Canvas().Content())
-	for _, o := range w.Canvas().Overlays().List() {
-		walk(o)
-	}
-}
+func visit(w fyne.Window, f func(fyne.CanvasObject)) { ui.Visit(w, f) }
 
 // screen returns every piece of text drawn in w, dialogs included, in drawing order.
-func screen(w fyne.Window) []string {
-	var out []string
-	visit(w, func(o fyne.CanvasObject) {
-		if x, ok := o.(*canvas.Text); ok && strings.TrimSpace(x.Text) != "" {
-			out = append(out, x.Text)
-		}
-	})
-	return out
-}
+func screen(w fyne.Window) []string { return ui.Texts(w) }
 
 // findButton returns the button labelled text that w shows.
 func findButton(t *testing.T, w fyne.Window, text string) *widget.Button {

@@ -16,16 +16,24 @@ import (
 // searchLimit is how many matches the search list shows: the first page only.
 const searchLimit = 20
 
-// openSearch finds a product by name, SKU or code as the cashier types. Up/Down pick a match, Enter adds
-// it (asking the weight of goods sold by the kilogram), Esc closes.
-func (t *Till) openSearch() {
-	if t.modal != nil {
+// productSearch finds a product by name, SKU or code as the cashier types (F3). Up/Down pick a match,
+// Enter adds it (asking the weight of goods sold by the kilogram), Esc closes.
+type productSearch struct {
+	sh       *shell
+	co       *app.Checkout
+	sale     saleView
+	lines    *lineEditor
+	language string
+}
+
+func (s *productSearch) open() {
+	if s.sh.busy() {
 		return
 	}
 	var d dialog.Dialog
 	var found []app.Product
 	selected := -1
-	query := t.field()
+	query := s.sh.field()
 	query.SetPlaceHolder(lang.L("Name, SKU or barcode"))
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
@@ -43,12 +51,8 @@ func (t *Till) openSearch() {
 			}
 			p := found[id]
 			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Label).SetText(p.DisplayName(t.opt.Language) + "  ·  " + p.SKU)
-			price := money.Format(p.Price, t.opt.Language)
-			if p.Unit == app.UnitKg {
-				price += "/" + lang.L("kg")
-			}
-			row.Objects[1].(*widget.Label).SetText(price)
+			row.Objects[0].(*widget.Label).SetText(p.DisplayName(s.language) + "  ·  " + p.SKU)
+			row.Objects[1].(*widget.Label).SetText(unitPrice(p, s.language))
 		})
 	choose := func(i int) {
 		if i < 0 || i >= len(found) {
@@ -57,22 +61,21 @@ func (t *Till) openSearch() {
 		p := found[i]
 		d.Hide()
 		if p.Unit == app.UnitKg {
-			t.askWeight(p)
+			s.lines.weight(p)
 			return
 		}
-		added, err := t.co.AddProduct(p, app.Pieces(1))
+		added, err := s.co.AddProduct(p, app.Pieces(1))
 		if err != nil {
-			t.fail(err)
+			s.sale.fail(err)
 			return
 		}
-		t.selected = added.Line
-		t.refresh()
-		t.say(p.DisplayName(t.opt.Language), widget.MediumImportance)
+		s.sale.selectLine(added.Line)
+		s.sale.say(p.DisplayName(s.language), widget.MediumImportance)
 	}
 	results.OnSelected = func(id widget.ListItemID) { selected = id }
 	query.OnChanged = func(text string) {
 		var err error
-		found, err = t.co.Search(context.Background(), text, searchLimit)
+		found, err = s.co.Search(context.Background(), text, searchLimit)
 		if err != nil {
 			problem.SetText(errorMessage(err))
 			problem.Show()
@@ -105,5 +108,14 @@ func (t *Till) openSearch() {
 	hint := widget.NewLabel(lang.L("↑↓: choose · Enter: add · Esc: close"))
 	hint.Importance = widget.LowImportance
 	content := container.NewBorder(container.NewVBox(query, problem), hint, nil, nil, results)
-	d = t.openModal(lang.L("Find a product"), container.NewGridWrap(fyne.NewSize(640, 420), content), query)
+	d = s.sh.open(lang.L("Find a product"), container.NewGridWrap(fyne.NewSize(640, 420), content), query)
+}
+
+// unitPrice is a product's price as a list shows it: "¥6.98/kg" for weighed goods.
+func unitPrice(p app.Product, language string) string {
+	price := money.Format(p.Price, language)
+	if p.Unit == app.UnitKg {
+		price += "/" + lang.L("kg")
+	}
+	return price
 }

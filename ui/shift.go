@@ -17,23 +17,30 @@ import (
 	"checkout/app/money"
 )
 
-// user is the name shifts are opened, moved and closed under: the signed-in person's.
-func (t *Till) user() string { return t.co.Session().Name() }
+// shifts are the cashiers' shifts at the till's drawer: opening one with its float before the first sale,
+// cash in and out, and the blind count that closes it. Each is done through app.ShiftService in the
+// signed-in user's name.
+type shifts struct {
+	sh       *shell
+	co       *app.Checkout
+	sale     saleView
+	shifts   app.ShiftService
+	language string
+}
 
-// startShift asks for the opening float when the till keeps shifts and none is open, before any sale.
-func (t *Till) startShift() {
-	if t.opt.Shifts == nil {
-		return
-	}
-	if _, err := t.opt.Shifts.CurrentShift(context.Background(), t.opt.Now()); errors.Is(err, app.ErrNoShift) {
+func (t *shifts) money(a money.Amount) string { return money.Format(a, t.language) }
+
+// start asks for the opening float when no shift is open, before any sale.
+func (t *shifts) start() {
+	if _, err := t.shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		t.askFloat()
 	}
 }
 
 // shiftActions are the till menu's shift items: cash in, cash out and close while a shift is open;
 // opening one while none is.
-func (t *Till) shiftActions() []tillAction {
-	if _, err := t.opt.Shifts.CurrentShift(context.Background(), t.opt.Now()); errors.Is(err, app.ErrNoShift) {
+func (t *shifts) actions() []tillAction {
+	if _, err := t.shifts.CurrentShift(context.Background()); errors.Is(err, app.ErrNoShift) {
 		return []tillAction{{lang.L("Open shift"), t.askFloat}}
 	}
 	return []tillAction{
@@ -59,7 +66,7 @@ func shiftMessage(err error) string {
 }
 
 // typedAmount reads an amount typed in the shop's currency.
-func (t *Till) typedAmount(text string) (money.Amount, error) {
+func (t *shifts) typedAmount(text string) (money.Amount, error) {
 	a, err := money.Parse(strings.TrimSpace(text), t.co.Settings().Currency)
 	if err != nil {
 		return money.Amount{}, app.ErrInvalidAmount
@@ -67,25 +74,12 @@ func (t *Till) typedAmount(text string) (money.Amount, error) {
 	return a, nil
 }
 
-func dangerLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-func hintLabel(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
 // askFloat opens a shift: the cashier counts the cash in the drawer and types it.
-func (t *Till) askFloat() {
-	if t.modal != nil || t.opt.Shifts == nil {
+func (t *shifts) askFloat() {
+	if t.sh.busy() {
 		return
 	}
-	amount := t.field()
+	amount := t.sh.field()
 	amount.SetPlaceHolder(lang.L("Float: the cash in the drawer now"))
 	problem := dangerLabel()
 	var d dialog.Dialog
@@ -93,9 +87,9 @@ func (t *Till) askFloat() {
 		float, err := t.typedAmount(amount.Text)
 		if err == nil {
 			var sh *app.Shift
-			if sh, err = t.opt.Shifts.OpenShift(context.Background(), t.opt.Now(), t.user(), float); err == nil {
+			if sh, err = t.shifts.OpenShift(context.Background(), t.co.Session(), float); err == nil {
 				d.Hide()
-				t.say(lang.L("Shift {{.Number}} opened with a float of {{.Amount}}.",
+				t.sale.say(lang.L("Shift {{.Number}} opened with a float of {{.Amount}}.",
 					map[string]any{"Number": sh.Number, "Amount": t.money(sh.Float)}), widget.MediumImportance)
 				return
 			}
@@ -104,7 +98,7 @@ func (t *Till) askFloat() {
 	})
 	content := container.NewVBox(widget.NewLabel(lang.L("Count the cash in the drawer and type it to open the shift.")), amount, problem,
 		hintLabel(lang.L("Enter: open the shift · Esc: later (F1)")))
-	d = t.openModal(lang.L("Open shift"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
+	d = t.sh.open(lang.L("Open shift"), container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
 }
 
 // reasonLabel is a cash move reason as the cashier reads it.
@@ -146,15 +140,15 @@ func typedReason(text string) (string, error) {
 
 // moveCash puts cash into the drawer or takes it out: the amount, then the reason by its number or in
 // words. Enter or F12 confirms.
-func (t *Till) moveCash(kind app.CashMoveKind) {
-	if t.modal != nil || t.opt.Shifts == nil {
+func (t *shifts) moveCash(kind app.CashMoveKind) {
+	if t.sh.busy() {
 		return
 	}
 	title := lang.L("Cash in")
 	if kind == app.CashOut {
 		title = lang.L("Cash out")
 	}
-	amount, reason := t.field(), t.field()
+	amount, reason := t.sh.field(), t.sh.field()
 	amount.SetPlaceHolder(lang.L("Amount"))
 	reason.SetPlaceHolder(lang.L("Reason: its number, or type it"))
 	var rows []string
@@ -167,17 +161,17 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 		a, err := t.typedAmount(amount.Text)
 		if err != nil {
 			problem.SetText(shiftMessage(err))
-			t.win.Canvas().Focus(amount)
+			t.sh.canvas().Focus(amount)
 			return
 		}
 		why, err := typedReason(reason.Text)
 		if err != nil {
 			problem.SetText(shiftMessage(err))
-			t.win.Canvas().Focus(reason)
+			t.sh.canvas().Focus(reason)
 			return
 		}
 		ctx := context.Background()
-		if _, err := t.opt.Shifts.MoveCash(ctx, t.opt.Now(), t.user(), kind, a, why); err != nil {
+		if _, err := t.shifts.MoveCash(ctx, t.co.Session(), kind, a, why); err != nil {
 			problem.SetText(shiftMessage(err))
 			return
 		}
@@ -186,10 +180,10 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 		if kind == app.CashOut {
 			said = lang.L("Cash out: {{.Amount}} ({{.Reason}}).", map[string]any{"Amount": t.money(a), "Reason": reasonLabel(why)})
 		}
-		if sh, err := t.opt.Shifts.CurrentShift(ctx, t.opt.Now()); err == nil {
+		if sh, err := t.shifts.CurrentShift(ctx); err == nil {
 			said += " " + lang.L("The drawer should hold {{.Amount}}.", map[string]any{"Amount": t.money(sh.Expected)})
 		}
-		t.say(said, widget.MediumImportance)
+		t.sale.say(said, widget.MediumImportance)
 	}
 	keys := func(next, prev *KeyEntry) func(*fyne.KeyEvent) bool {
 		return func(k *fyne.KeyEvent) bool {
@@ -199,9 +193,9 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 			case fyne.KeyEscape:
 				d.Hide()
 			case fyne.KeyTab, fyne.KeyDown:
-				t.win.Canvas().Focus(next)
+				t.sh.canvas().Focus(next)
 			case fyne.KeyUp:
-				t.win.Canvas().Focus(prev)
+				t.sh.canvas().Focus(prev)
 			default:
 				return false
 			}
@@ -212,13 +206,13 @@ func (t *Till) moveCash(kind app.CashMoveKind) {
 	list := widget.NewLabel(strings.Join(rows, "\n"))
 	content := container.NewVBox(amount, list, reason, problem,
 		hintLabel(lang.L("Tab or Up/Down: next field · Enter or F12: confirm · Esc: back")))
-	d = t.openModal(title, container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
+	d = t.sh.open(title, container.NewGridWrap(fyne.NewSize(480, content.MinSize().Height+20), content), amount)
 }
 
 // shiftCount is the close-shift dialog: a blind count, one field per note and coin with the counted
 // total kept up to date; only after F12 does it show what the drawer should hold, and ask to close.
 type shiftCount struct {
-	till       *Till
+	s          *shifts
 	currency   money.Currency
 	denoms     []app.Denomination
 	fields     []*KeyEntry
@@ -230,19 +224,19 @@ type shiftCount struct {
 }
 
 // closeShift opens the count that closes the shift.
-func (t *Till) closeShift() {
-	if t.modal != nil || t.opt.Shifts == nil {
+func (t *shifts) closeShift() {
+	if t.sh.busy() {
 		return
 	}
 	c := t.co.Settings().Currency
-	v := &shiftCount{till: t, currency: c, denoms: app.Denominations(c), total: widget.NewLabel(""), result: widget.NewLabel(""),
+	v := &shiftCount{s: t, currency: c, denoms: app.Denominations(c), total: widget.NewLabel(""), result: widget.NewLabel(""),
 		problem: dangerLabel()}
 	v.total.TextStyle.Bold = true
 	v.result.Importance = widget.HighImportance
 	v.result.Wrapping = fyne.TextWrapWord
 	grid := container.NewGridWithColumns(4)
 	for i, dn := range v.denoms {
-		e := t.field()
+		e := t.sh.field()
 		label := lang.L("Total counted")
 		if !dn.Total {
 			label = c.Symbol + dn.Label(c) + " ×"
@@ -258,11 +252,11 @@ func (t *Till) closeShift() {
 	v.showTotal()
 	content := container.NewVBox(widget.NewLabel(lang.L("Count the drawer: how many of each note and coin.")), grid, v.total, v.result,
 		v.problem, hintLabel(lang.L("Tab, Enter or Up/Down: next field · F12: done counting · Esc: back")))
-	v.dialog = t.openModal(lang.L("Close shift"), container.NewGridWrap(fyne.NewSize(640, content.MinSize().Height+60), content), v.fields[0])
+	v.dialog = t.sh.open(lang.L("Close shift"), container.NewGridWrap(fyne.NewSize(640, content.MinSize().Height+60), content), v.fields[0])
 }
 
 func (v *shiftCount) key(i int, k *fyne.KeyEvent) bool {
-	focus := func(j int) { v.till.win.Canvas().Focus(v.fields[min(max(j, 0), len(v.fields)-1)]) }
+	focus := func(j int) { v.s.sh.canvas().Focus(v.fields[min(max(j, 0), len(v.fields)-1)]) }
 	if v.confirming {
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
@@ -318,41 +312,39 @@ func (v *shiftCount) showTotal() {
 		v.total.SetText(shiftMessage(err))
 		return
 	}
-	v.total.SetText(lang.L("Counted: {{.Amount}}", map[string]any{"Amount": v.till.money(total)}))
+	v.total.SetText(lang.L("Counted: {{.Amount}}", map[string]any{"Amount": v.s.money(total)}))
 }
 
 // review shows what the drawer should hold beside the count, and asks to close the shift.
 func (v *shiftCount) review() {
-	t := v.till
-	_, total, err := v.counts()
-	if err != nil {
-		v.problem.SetText(shiftMessage(err))
-		return
-	}
-	sh, err := t.opt.Shifts.CurrentShift(context.Background(), t.opt.Now())
-	if err != nil {
-		v.problem.SetText(shiftMessage(err))
-		return
-	}
-	// What the close will store: the app reckons the over/short, the screen only shows it.
-	sh.ClosedAt, sh.CountedTotal = t.opt.Now(), total
-	sh.Reckon()
-	v.problem.SetText("")
-	v.confirming = true
-	v.result.SetText(lang.L("Expected {{.Expected}} · counted {{.Counted}} · {{.Difference}}", map[string]any{
-		"Expected": t.money(sh.Expected), "Counted": t.money(total), "Difference": t.overShort(sh.OverShort)}) + "\n" +
-		lang.L("Close the shift with this count? Enter: yes · Esc: count again"))
-}
-
-// close stores the count and closes the shift.
-func (v *shiftCount) close() {
-	t := v.till
+	t := v.s
 	counts, _, err := v.counts()
 	if err != nil {
 		v.problem.SetText(shiftMessage(err))
 		return
 	}
-	sh, err := t.opt.Shifts.CloseShift(context.Background(), t.opt.Now(), t.user(), counts)
+	// What the close will store: the app reckons the over/short, the screen only shows it.
+	sh, err := t.shifts.ReviewClose(context.Background(), counts)
+	if err != nil {
+		v.problem.SetText(shiftMessage(err))
+		return
+	}
+	v.problem.SetText("")
+	v.confirming = true
+	v.result.SetText(lang.L("Expected {{.Expected}} · counted {{.Counted}} · {{.Difference}}", map[string]any{
+		"Expected": t.money(sh.Expected), "Counted": t.money(sh.CountedTotal), "Difference": t.overShort(sh.OverShort)}) + "\n" +
+		lang.L("Close the shift with this count? Enter: yes · Esc: count again"))
+}
+
+// close stores the count and closes the shift.
+func (v *shiftCount) close() {
+	t := v.s
+	counts, _, err := v.counts()
+	if err != nil {
+		v.problem.SetText(shiftMessage(err))
+		return
+	}
+	sh, err := t.shifts.CloseShift(context.Background(), t.co.Session(), counts)
 	if err != nil {
 		v.confirming = false
 		v.result.SetText("")
@@ -364,13 +356,13 @@ func (v *shiftCount) close() {
 	if !sh.OverShort.IsZero() {
 		importance = widget.WarningImportance
 	}
-	t.say(lang.L("Shift {{.Number}} closed: expected {{.Expected}}, counted {{.Counted}}, {{.Difference}}. F1 opens the next.",
+	t.sale.say(lang.L("Shift {{.Number}} closed: expected {{.Expected}}, counted {{.Counted}}, {{.Difference}}. F1 opens the next.",
 		map[string]any{"Number": sh.Number, "Expected": t.money(sh.Expected), "Counted": t.money(sh.CountedTotal),
 			"Difference": t.overShort(sh.OverShort)}), importance)
 }
 
 // overShort says how far a count was from what was expected.
-func (t *Till) overShort(d money.Amount) string {
+func (t *shifts) overShort(d money.Amount) string {
 	switch {
 	case d.IsNegative():
 		return lang.L("short {{.Amount}}", map[string]any{"Amount": t.money(d.Neg())})

@@ -16,9 +16,7 @@ import (
 // shiftTill is a till that keeps shifts in its store, with the owner, Olivia, signed in.
 func shiftTill(t *testing.T) (*ui.Till, *store.Store) {
 	t.Helper()
-	return newTill(t, func(o *ui.Options) {
-		o.Shifts = o.Sales.(*store.Store)
-	})
+	return newTill(t, func(s *setup) { s.svc.Shifts = app.NewShiftDesk(s.set, s.st, time.Now) })
 }
 
 func TestShiftOpenCashOutAndClose(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 // name (↑↓ go through the list) and PIN. It replaces the sale screen in the till's window; the cart
 // stays as it was.
 type signIn struct {
-	t         *Till
+	t         *lockScreen
 	users     []app.User
 	name, pin *KeyEntry
 	again     *KeyEntry // the PIN a second time, when creating the owner
@@ -27,32 +27,46 @@ type signIn struct {
 	first     bool
 }
 
-// Lock hides the sale screen behind the sign-in screen, as F1's "lock" and the idle time do.
-func (t *Till) Lock() { t.lock() }
+// lockScreen locks the till behind the sign-in screen: at the start (on the first run, to create the
+// owner), on F1's "lock", and after the shop's idle time without a key. Whoever signs in gets the sale
+// screen back, and the sale on it if they may take it over.
+type lockScreen struct {
+	sh       *shell
+	co       *app.Checkout
+	staff    app.StaffService
+	after    func(time.Duration, func())
+	content  fyne.CanvasObject // the sale screen, put back on signing in
+	locked   *signIn           // the sign-in screen while the till is locked
+	idleArms int               // counts idle-lock timers, so only the newest acts
+	// closing runs before the till locks (the back office closes); signedIn once someone has signed in.
+	closing  func()
+	signedIn func(*app.Session)
+}
+
+// isLocked reports whether the sign-in screen is up.
+func (t *lockScreen) isLocked() bool { return t.locked != nil }
 
 // lock hides the sale screen behind the sign-in screen. A sale in progress stays for whoever signs in
 // next, if they may take it over (see submit).
-func (t *Till) lock() {
-	if t.opt.Auth == nil || t.locked != nil {
+func (t *lockScreen) lock() {
+	if t.locked != nil {
 		return
 	}
-	if t.modal != nil {
-		t.modal.Hide()
+	if t.sh.busy() {
+		t.sh.modal.Hide()
 	}
-	if t.office != nil {
-		t.office.win.Close()
-	}
+	t.closing()
 	ctx := context.Background()
-	first, err := t.opt.Auth.NeedsOwner(ctx)
-	users, uerr := t.opt.Auth.Users(ctx)
+	first, err := t.staff.NeedsOwner(ctx)
+	users, uerr := t.staff.Users(ctx)
 	s := &signIn{t: t, users: users, first: first, message: widget.NewLabel("")}
 	s.message.Wrapping = fyne.TextWrapWord
 	t.locked = s
-	t.win.SetContent(s.build())
+	t.sh.win.SetContent(s.build())
 	if err = errors.Join(err, uerr); err != nil {
 		s.fail(err)
 	}
-	t.win.Canvas().Focus(s.focus())
+	t.sh.focus(s.focus())
 }
 
 func (s *signIn) focus() fyne.Focusable {
@@ -118,11 +132,11 @@ func (s *signIn) key(k *fyne.KeyEvent) bool {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		switch {
 		case s.name.Text == "":
-			s.t.win.Canvas().Focus(s.name)
-		case s.t.win.Canvas().Focused() == s.name:
-			s.t.win.Canvas().Focus(s.pin)
-		case s.first && s.t.win.Canvas().Focused() == s.pin:
-			s.t.win.Canvas().Focus(s.again)
+			s.t.sh.canvas().Focus(s.name)
+		case s.t.sh.canvas().Focused() == s.name:
+			s.t.sh.canvas().Focus(s.pin)
+		case s.first && s.t.sh.canvas().Focused() == s.pin:
+			s.t.sh.canvas().Focus(s.again)
 		default:
 			s.submit()
 		}
@@ -150,12 +164,12 @@ func (s *signIn) step(delta int) {
 	at = (at + delta + len(s.users)) % len(s.users)
 	s.name.SetText(s.users[at].Name)
 	s.pin.SetText("")
-	s.t.win.Canvas().Focus(s.pin)
+	s.t.sh.canvas().Focus(s.pin)
 }
 
 func (s *signIn) submit() {
 	ctx := context.Background()
-	auth := s.t.opt.Auth
+	auth := s.t.staff
 	var sess *app.Session
 	var err error
 	if s.first {
@@ -163,7 +177,7 @@ func (s *signIn) submit() {
 			s.pin.SetText("")
 			s.again.SetText("")
 			s.fail(errPINsDiffer)
-			s.t.win.Canvas().Focus(s.pin)
+			s.t.sh.canvas().Focus(s.pin)
 			return
 		}
 		sess, err = auth.CreateOwner(ctx, s.name.Text, s.pin.Text)
@@ -174,14 +188,14 @@ func (s *signIn) submit() {
 	s.again.SetText("")
 	if err != nil {
 		s.fail(err)
-		s.t.win.Canvas().Focus(s.pin)
+		s.t.sh.canvas().Focus(s.pin)
 		return
 	}
 	if err := s.t.co.TakeOver(sess); err != nil {
 		s.fail(err)
 		return
 	}
-	s.t.signedIn(sess)
+	s.t.unlock(sess)
 }
 
 func (s *signIn) fail(err error) {
@@ -192,36 +206,31 @@ func (s *signIn) fail(err error) {
 // errPINsDiffer: the owner's PIN was typed differently the second time.
 var errPINsDiffer = errors.New("the two PINs differ")
 
-// signedIn puts the sale screen back for sess.
-func (t *Till) signedIn(sess *app.Session) {
+// unlock puts the sale screen back for sess.
+func (t *lockScreen) unlock(sess *app.Session) {
 	t.co.SetSession(sess)
 	t.locked = nil
-	t.lastKey = t.opt.KeyClock()
-	t.win.SetContent(t.content)
-	t.refresh()
-	t.showClock()
-	t.say(lang.L("Signed in as {{.Name}} ({{.Role}}).", map[string]any{"Name": sess.Name(), "Role": roleName(sess.User().Role)}),
-		widget.MediumImportance)
-	t.focusScan()
+	t.sh.touch()
+	t.sh.win.SetContent(t.content)
 	t.armIdleLock()
-	t.startShift()
+	t.signedIn(sess)
 }
 
 // armIdleLock locks the till when no key was pressed for the shop's idle time. It checks again when the
 // time would be up, so a busy till never locks.
-func (t *Till) armIdleLock() {
+func (t *lockScreen) armIdleLock() {
 	idle := t.co.Settings().Security.IdleLock
-	if t.opt.Auth == nil || idle <= 0 {
+	if idle <= 0 {
 		return
 	}
 	t.idleArms++
 	arm := t.idleArms
-	wait := idle - t.opt.KeyClock().Sub(t.lastKey)
-	t.opt.After(max(wait, time.Second), func() {
+	wait := idle - t.sh.idle()
+	t.after(max(wait, time.Second), func() {
 		if arm != t.idleArms || t.locked != nil {
 			return // re-armed since, or already locked
 		}
-		if t.opt.KeyClock().Sub(t.lastKey) >= idle && t.modal == nil {
+		if t.sh.idle() >= idle && !t.sh.busy() {
 			t.lock()
 			return
 		}

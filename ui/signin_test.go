@@ -29,8 +29,8 @@ func TestFirstRunCreatesTheOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
-	till := ui.NewTill(fyne.CurrentApp(), co, ui.Options{Language: "en", KeyClock: keys.now, After: keys.after,
-		Background: func(f func()) { f() }, Auth: app.NewAuth(st, set.Till, testPINs(t), time.Now)})
+	till := ui.NewTill(fyne.CurrentApp(), co, ui.Services{Staff: app.NewAuth(st, set.Till, testPINs(t), time.Now)},
+		ui.Options{Language: "en", KeyClock: keys.now, After: keys.after, Background: func(f func()) { f() }})
 	w := till.Window()
 	mustShow(t, w, "Welcome: create the owner's account")
 	for _, step := range []string{"Olivia", "1234", "4321"} {
@@ -209,9 +209,8 @@ func TestKioskIsFullScreen(t *testing.T) {
 // The owner turns two-factor sign-in on from the users page by scanning the QR code (here: reading the
 // key off the screen) and typing a code; at the next sign-in the back office asks for a fresh code.
 func TestTwoFactorSignInForTheBackOffice(t *testing.T) {
-	till, st := newTill(t, func(o *ui.Options) {
-		o.Manager = managerOf(o)
-		if err := o.Auth.SetSealKey([]byte("card key")); err != nil {
+	till, st := newTill(t, withStock, func(s *setup) {
+		if err := s.svc.Staff.(*app.Auth).SetSealKey([]byte("card key")); err != nil {
 			t.Fatal(err)
 		}
 	})

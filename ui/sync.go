@@ -5,28 +5,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
 )
-
-// SetSyncStatus shows the link to the head office in the status bar: online or offline, how many
-// documents wait, when it last synced and the last error. Any goroutine may call it.
-func (t *Till) SetSyncStatus(st app.SyncStatus) {
-	onUI(func() {
-		t.syncStatus = st
-		t.sync.SetText(syncText(st, t.opt.Now()))
-		t.sync.Importance = widget.MediumImportance
-		if st.Stuck(t.opt.Now()) {
-			t.sync.Importance = widget.DangerImportance // someone must look: refused documents, or an upload that keeps failing
-		}
-		t.sync.Refresh()
-		t.sync.Show()
-		if t.office != nil && t.office.sync != nil && t.office.tabs.SelectedIndex() == t.office.syncIndex {
-			t.office.sync.reload()
-		}
-	})
-}
 
 // syncText is the status bar's sync part, e.g. "Sync: online · 0 pending · last sync 14:02".
 func syncText(st app.SyncStatus, now time.Time) string {

@@ -11,7 +11,6 @@ import (
 	"checkout/app"
 	"checkout/app/money"
 	"checkout/store"
-	"checkout/ui"
 )
 
 // The status bar says nothing of sync until the uploader reports, then shows what it reports.
@@ -34,10 +33,7 @@ func TestSyncStatusInStatusBar(t *testing.T) {
 // The back office's sync page (till menu F1 → Head office sync) shows the link's latest status and the cards the head office holds
 // overdrawn, and follows the uploader's reports while it is open.
 func TestSyncPage(t *testing.T) {
-	till, st := newTill(t, func(o *ui.Options) {
-		o.Manager = managerOf(o)
-		o.Sync = o.Sales.(*store.Store)
-	})
+	till, st := newTill(t, withStock, func(s *setup) { s.svc.Sync = s.st })
 	ctx := context.Background()
 	if err := st.SetSyncLink(ctx, store.SyncLink{URL: "https://hq.example", Shop: "north", Till: "T01", EnrolledAt: time.Now()}); err != nil {
 		t.Fatal(err)

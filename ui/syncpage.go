@@ -13,27 +13,20 @@ import (
 	"checkout/app"
 )
 
-// SyncInfo is what the back office's sync page reads besides the link's status; the store implements it.
-type SyncInfo interface {
-	// OverdrawnMembers lists the members the head office last said were below zero: tills spent the
-	// same prepaid value offline.
-	OverdrawnMembers(ctx context.Context) ([]app.Member, error)
-	// RejectedOutbox lists the documents the head office rejected, with its reasons.
-	RejectedOutbox(ctx context.Context) ([]app.Rejection, error)
-}
-
 // syncPage shows the till's link to the head office: online or not, documents waiting, the last upload
 // and down-sync, the last error, and the cards two tills overdrew.
 type syncPage struct {
 	office                           *BackOffice
+	sync                             app.SyncService
+	status                           func() app.SyncStatus // the latest the sync worker reported
 	content                          fyne.CanvasObject
 	link, pending, up, down, lastErr *widget.Label
 	overdrawn, rejected              *widget.Label
 	keys                             *KeyEntry // takes the F-keys while the page is open
 }
 
-func newSyncPage(o *BackOffice) *syncPage {
-	p := &syncPage{office: o}
+func newSyncPage(o *BackOffice, sync app.SyncService, status func() app.SyncStatus) *syncPage {
+	p := &syncPage{office: o, sync: sync, status: status}
 	label := func() *widget.Label {
 		l := widget.NewLabel("")
 		l.Wrapping = fyne.TextWrapWord
@@ -55,10 +48,15 @@ func newSyncPage(o *BackOffice) *syncPage {
 	return p
 }
 
+// opened shows the latest status when the page comes up.
+func (p *syncPage) opened() fyne.Focusable {
+	p.reload()
+	return p.keys
+}
+
 // reload shows the latest status the sync worker reported and the overdrawn cards.
 func (p *syncPage) reload() {
-	t := p.office.till
-	st := t.syncStatus
+	st := p.status()
 	when := func(at time.Time) string {
 		if at.IsZero() {
 			return lang.L("never")
@@ -68,7 +66,7 @@ func (p *syncPage) reload() {
 	switch {
 	case !st.Enrolled:
 		p.link.SetText(lang.L("not enrolled (checkout enrol URL CODE)"))
-	case st.Offline(t.opt.Now()):
+	case st.Offline(p.office.now()):
 		p.link.SetText(lang.L("offline: prepaid cards keep to the offline limit"))
 	default:
 		p.link.SetText(lang.L("online"))
@@ -78,7 +76,7 @@ func (p *syncPage) reload() {
 	p.down.SetText(when(st.LastDown))
 	p.lastErr.SetText(st.LastError)
 	p.showRejected()
-	members, err := t.opt.Sync.OverdrawnMembers(context.Background())
+	members, err := p.sync.OverdrawnMembers(context.Background())
 	if err != nil {
 		p.overdrawn.SetText(errorMessage(err))
 		return
@@ -98,7 +96,7 @@ func (p *syncPage) reload() {
 // sent again, and the owner must find out why (a tampered database, a bug, a setting the head office
 // does not share).
 func (p *syncPage) showRejected() {
-	rejected, err := p.office.till.opt.Sync.RejectedOutbox(context.Background())
+	rejected, err := p.sync.RejectedOutbox(context.Background())
 	switch {
 	case err != nil:
 		p.rejected.SetText(errorMessage(err))

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 
@@ -19,50 +18,19 @@ type tillAction struct {
 	run   func()
 }
 
-// tillActions lists what the till menu (F1) offers at this till, in order; each is picked by its
-// number. Add a feature's actions here.
-func (t *Till) tillActions() []tillAction {
-	var actions []tillAction
-	if t.opt.Shifts != nil {
-		actions = append(actions, t.shiftActions()...)
-	}
-	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.noSale})
-	if t.opt.Sync != nil && t.opt.Manager != nil {
-		actions = append(actions, tillAction{lang.L("Head office sync"), t.openSyncPage})
-	}
-	if t.opt.Sales != nil && t.opt.Reprints != nil {
-		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.openReprint})
-	}
-	if t.opt.Auth != nil {
-		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock})
-	}
-	return actions
+// tillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
+type tillMenu struct {
+	sh      *shell
+	actions func() []tillAction // what the menu offers now, in order
 }
 
-// noSale opens the cash drawer without a sale, after asking; it needs a supervisor for a cashier and is
-// journaled either way.
-func (t *Till) noSale() {
-	var open func()
-	open = func() {
-		err := t.co.NoSale(context.Background(), "")
-		if askApproval(t, t.win, err, "", open, nil) {
-			return
-		}
-		if err != nil {
-			t.fail(err)
-			return
-		}
-		t.kickDrawer(lang.L("Drawer opened: no sale, recorded."))
-	}
-	t.confirm(lang.L("No sale"), lang.L("Open the drawer without a sale? It is recorded. Enter: yes · Esc: no"), open)
-}
-
-// openTillMenu is F1: the till's less frequent actions, picked by their number or with ↑↓ and Enter.
-func (t *Till) openTillMenu() {
-	if t.modal != nil {
+// open opens the menu.
+func (m *tillMenu) open() {
+	t := m
+	if t.sh.busy() {
 		return
 	}
-	actions := t.tillActions()
+	actions := t.actions()
 	if len(actions) == 0 {
 		return
 	}
@@ -111,5 +79,5 @@ func (t *Till) openTillMenu() {
 	}
 	show()
 	hint := widget.NewLabelWithStyle(lang.L("Number or Up/Down and Enter: choose · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	d = t.openModal(lang.L("Till menu"), container.NewVBox(list, hint, keys), keys)
+	d = t.sh.open(lang.L("Till menu"), container.NewVBox(list, hint, keys), keys)
 }

@@ -14,18 +14,18 @@ import (
 	"checkout/app"
 )
 
-// askSecondFactor asks for the code from the signed-in user's authenticator app, then runs next: the
-// back office waits for it once per session when the user has two-factor sign-in on.
-func (t *Till) askSecondFactor(next func()) {
-	if t.modal != nil {
+// askSecondFactor asks in sh for the code from the authenticator app of session's user, then runs next:
+// the back office waits for it once per session when the user has two-factor sign-in on.
+func askSecondFactor(sh *shell, session *app.Session, next func()) {
+	if sh.busy() {
 		return
 	}
 	var d dialog.Dialog
-	code := t.field()
+	code := sh.field()
 	code.SetPlaceHolder(lang.L("6-digit code"))
 	problem := dangerLabel()
 	dialogKeys(code, func() dialog.Dialog { return d }, func() {
-		err := t.co.Session().VerifySecondFactor(context.Background(), code.Text)
+		err := session.VerifySecondFactor(context.Background(), code.Text)
 		code.SetText("")
 		if err != nil {
 			problem.SetText(errorMessage(err))
@@ -37,14 +37,14 @@ func (t *Till) askSecondFactor(next func()) {
 	prompt := widget.NewLabel(lang.L("The code from your authenticator app for the back office:"))
 	prompt.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(prompt, code, problem)
-	d = t.openModal(lang.L("Two-factor sign-in"), container.NewGridWrap(fyne.NewSize(420, content.MinSize().Height+30), content), code)
+	d = sh.open(lang.L("Two-factor sign-in"), container.NewGridWrap(fyne.NewSize(420, content.MinSize().Height+30), content), code)
 }
 
 // twoFactor turns the typed user's two-factor sign-in on (their own: a QR code to scan, then a code from
 // the app to confirm) or off (their own, or anyone's for the owner).
 func (pg *usersPage) twoFactor() {
 	o := pg.office
-	auth, session := o.till.opt.Auth, o.till.co.Session()
+	auth, session := pg.staff, o.session()
 	u, ok := pg.user()
 	if !ok {
 		pg.note.fail(app.ErrUnknownUser)

@@ -19,6 +19,7 @@ import (
 // refuses it unless the signed-in user may manage users (or an owner approves it).
 type usersPage struct {
 	office          *BackOffice
+	staff           app.StaffService
 	content         fyne.CanvasObject
 	list            *widget.Label
 	name, role, pin *KeyEntry
@@ -26,27 +27,14 @@ type usersPage struct {
 	users           []app.User
 }
 
-func newUsersPage(o *BackOffice) *usersPage {
-	pg := &usersPage{office: o, list: table(), note: newNotice(o)}
+func newUsersPage(o *BackOffice, staff app.StaffService) *usersPage {
+	pg := &usersPage{office: o, staff: staff, list: table(), note: newNotice(o)}
 	pg.name = o.field(lang.L("Name"), pg.pick)
 	pg.role = o.field(lang.L("Role: cashier, supervisor or owner"), pg.save)
 	pg.pin = o.field(lang.L("New PIN (empty: keep)"), pg.save)
 	pg.pin.Password = true
 	for _, e := range []*KeyEntry{pg.name, pg.role, pg.pin} {
-		keys := e.OnKey
-		e.OnKey = func(k *fyne.KeyEvent) bool {
-			switch k.Name {
-			case fyne.KeyF12:
-				pg.save()
-			case fyne.KeyF9:
-				pg.toggleActive()
-			case fyne.KeyF11:
-				pg.twoFactor()
-			default:
-				return keys(k)
-			}
-			return true
-		}
+		addKeys(e, map[fyne.KeyName]func(){fyne.KeyF12: pg.save, fyne.KeyF9: pg.toggleActive, fyne.KeyF11: pg.twoFactor})
 	}
 	save := widget.NewButtonWithIcon(lang.L("Save")+" (F12)", theme.DocumentSaveIcon(), pg.save)
 	save.Importance = widget.HighImportance
@@ -60,15 +48,21 @@ func newUsersPage(o *BackOffice) *usersPage {
 	return pg
 }
 
+// opened lists the users when the page comes up.
+func (pg *usersPage) opened() fyne.Focusable {
+	pg.reload()
+	return pg.name
+}
+
 // reload lists the users.
 func (pg *usersPage) reload() {
-	users, err := pg.office.till.opt.Auth.Staff(context.Background())
+	users, err := pg.staff.Staff(context.Background())
 	if err != nil {
 		pg.note.fail(err)
 		return
 	}
 	pg.users = users
-	now := pg.office.till.opt.Now()
+	now := pg.office.now()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s %s\n", column(lang.L("Name"), 24), column(lang.L("Role"), 12), column(lang.L("Two-factor"), 10), lang.L("State"))
 	for _, u := range users {
@@ -125,7 +119,7 @@ func parseRole(text string) (app.Role, error) {
 // save adds the typed user, or changes the role and PIN of the listed one.
 func (pg *usersPage) save() {
 	ctx := context.Background()
-	auth, session := pg.office.till.opt.Auth, pg.office.till.co.Session()
+	auth, session := pg.staff, pg.office.session()
 	role, err := parseRole(pg.role.Text)
 	if err != nil {
 		pg.note.fail(err)
@@ -163,7 +157,7 @@ func (pg *usersPage) toggleActive() {
 }
 
 func (pg *usersPage) change(u app.User, c app.UserChange) {
-	if _, err := pg.office.till.opt.Auth.ChangeUser(context.Background(), pg.office.till.co.Session(), u.Name, c); err != nil {
+	if _, err := pg.staff.ChangeUser(context.Background(), pg.office.session(), u.Name, c); err != nil {
 		pg.note.fail(err)
 		return
 	}

@@ -138,8 +138,8 @@ func TestDeviceScansAndStatus(t *testing.T) {
 func TestSimulatedScannerInDemoMode(t *testing.T) {
 	var till *ui.Till
 	codes := []string{"5449000000996", "6924743915763"}
-	till, _ = newTill(t, func(o *ui.Options) {
-		o.SimulateScan = func() {
+	till, _ = newTill(t, func(s *setup) {
+		s.opt.SimulateScan = func() {
 			till.ScanFromDevice(codes[0])
 			codes = codes[1:]
 		}
@@ -171,9 +171,9 @@ func (e frameError) Error() string { return string(e) }
 
 func TestDevicesScreenSavesTheScannerPorts(t *testing.T) {
 	var st *store.Store
-	till, st := newTill(t, func(o *ui.Options) {
-		o.Ports = func() []string { return []string{"/dev/ttyACM0", "/dev/ttyUSB0"} }
-		o.SetSetting = func(key, value string) error {
+	till, st := newTill(t, func(s *setup) {
+		s.opt.Ports = func() []string { return []string{"/dev/ttyACM0", "/dev/ttyUSB0"} }
+		s.opt.SetSetting = func(key, value string) error {
 			_, err := st.SetSetting(context.Background(), key, value, time.Now())
 			return err
 		}

@@ -223,6 +223,9 @@ func (p *page) tr(key string) string {
 	return p.r.Translate(key)
 }
 
+// labels names tenders, anomalies and cashiers as the screens do, in the report's language.
+func (p *page) labels() app.Labels { return app.Labels{Translate: p.r.Translate} }
+
 func (p *page) money(a money.Amount) string { return money.Format(a, p.r.Language) }
 
 // width is the printable width.
@@ -268,16 +271,16 @@ func (p *page) write() {
 
 	p.section(p.tr("Tenders"))
 	for _, t := range s.Tenders {
-		p.row(fmt.Sprintf("%s × %d", p.tenderName(t.Kind), t.Count), p.money(t.Amount))
+		p.row(fmt.Sprintf("%s × %d", p.labels().TenderKind(t.Kind), t.Count), p.money(t.Amount))
 	}
 	p.section(p.tr("Refunds by tender"))
 	for _, t := range s.RefundsByKind {
-		p.row(fmt.Sprintf("%s × %d", p.tenderName(t.Kind), t.Count), p.money(t.Amount))
+		p.row(fmt.Sprintf("%s × %d", p.labels().TenderKind(t.Kind), t.Count), p.money(t.Amount))
 	}
 	p.row(p.tr("Total"), p.money(s.RefundTotal))
 	p.section(p.tr("Top-ups"))
 	for _, t := range s.TopUpsByKind {
-		p.row(fmt.Sprintf("%s × %d", p.tenderName(t.Kind), t.Count), p.money(t.Amount))
+		p.row(fmt.Sprintf("%s × %d", p.labels().TenderKind(t.Kind), t.Count), p.money(t.Amount))
 	}
 	p.row(p.tr("Total"), p.money(s.TopUpTotal))
 
@@ -302,14 +305,6 @@ func (p *page) write() {
 
 	p.section(p.tr("Cash expected"))
 	p.row(p.tr("Cash expected"), p.money(s.CashExpected()))
-}
-
-// cashierName is a cashier as the owner reads it: "" is what was done before users existed.
-func (p *page) cashierName(name string) string {
-	if name == "" {
-		return p.tr("(before users)")
-	}
-	return name
 }
 
 // cells prints one line of a table: each text in its share of the width, the first aligned left and
@@ -342,25 +337,10 @@ func (p *page) byCashier() {
 		p.tr("No-sales"), p.tr("Discounts"))
 	p.setSize(fontSize)
 	for _, r := range rows {
-		p.cells(shares, p.cashierName(r.Cashier), fmt.Sprint(r.Sales), p.money(r.Revenue),
+		p.cells(shares, p.labels().Cashier(r.Cashier), fmt.Sprint(r.Sales), p.money(r.Revenue),
 			fmt.Sprintf("%d · %s", r.Refunds, p.money(r.RefundTotal)), fmt.Sprint(r.Voids), fmt.Sprint(r.VoidsPaid),
 			fmt.Sprint(r.NoSales), fmt.Sprintf("%d · %s", r.Discounted, p.money(r.DiscountTotal)))
 	}
-}
-
-// anomalyKind names what an anomaly counts.
-func (p *page) anomalyKind(k app.AnomalyKind) string {
-	switch k {
-	case app.AnomalyRefunds:
-		return p.tr("Refunds")
-	case app.AnomalyVoids:
-		return p.tr("Voids")
-	case app.AnomalyNoSales:
-		return p.tr("No-sales")
-	case app.AnomalyDiscounts:
-		return p.tr("Discounts")
-	}
-	return string(k)
 }
 
 // anomalies lists who did what much more often than usual: the count, the sales, the rate per 100
@@ -377,14 +357,9 @@ func (p *page) anomalies() {
 	p.setSize(fontSize)
 	shop := false
 	for _, a := range list {
-		rate, usual := "—", money.FormatFixed(a.UsualRate, 2)
-		if a.Sales > 0 {
-			rate = money.FormatFixed(a.Rate, 2)
-		}
-		if a.Shop {
-			usual, shop = usual+"*", true
-		}
-		p.cells(shares, p.cashierName(a.Cashier), p.anomalyKind(a.Kind), fmt.Sprint(a.Count), fmt.Sprint(a.Sales), rate, usual)
+		rate, usual := p.labels().AnomalyRates(a)
+		shop = shop || a.Shop
+		p.cells(shares, p.labels().Cashier(a.Cashier), p.labels().AnomalyKind(a.Kind), fmt.Sprint(a.Count), fmt.Sprint(a.Sales), rate, usual)
 	}
 	if shop {
 		p.setSize(8)
@@ -473,25 +448,6 @@ func percent(c app.Change) string {
 		return money.FormatFixed(c.PercentBP, 2) + "%"
 	}
 	return "—"
-}
-
-// tenderName is a tender kind as the owner reads it.
-func (p *page) tenderName(k app.TenderKind) string {
-	switch k {
-	case app.TenderCash:
-		return p.tr("Cash")
-	case app.TenderCard:
-		return p.tr("Card")
-	case app.TenderQR:
-		return p.tr("QR code")
-	case app.TenderWallet:
-		return p.tr("Wallet")
-	case app.TenderPrepaid:
-		return p.tr("Prepaid")
-	case app.TenderPoints:
-		return p.tr("Points")
-	}
-	return string(k)
 }
 
 // hourChart draws the revenue of each hour as a bar, the tallest filling the chart, hours beneath every

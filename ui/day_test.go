@@ -10,14 +10,12 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
-	"checkout/store"
-	"checkout/ui"
 )
 
 // The day page lists what each cashier did and flags Ann, who refunded all three of her sales with no
 // history to compare with (three events are enough then); the owner's one sale is no anomaly.
 func TestDayPageShowsCashiersAndAnomalies(t *testing.T) {
-	till, st := newTill(t, func(o *ui.Options) { o.Manager, o.Reports = managerOf(o), o.Sales.(*store.Store) })
+	till, st := newTill(t, withStock, withReports)
 	w := till.Window()
 	scan(w, "5449000000996")
 	press(w, fyne.KeyF12)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -21,24 +20,13 @@ import (
 	"checkout/app/reportpdf"
 )
 
-// Reports sums up the till's days and closes them; the store implements it.
-type Reports interface {
-	DaySummary(ctx context.Context, from, to time.Time) (app.DaySummary, error)
-	// XReport sums up everything since the last Z report; CloseDay stores the next Z report.
-	XReport(ctx context.Context, at time.Time) (app.DaySummary, error)
-	CloseDay(ctx context.Context, at time.Time, user string) (*app.ZReport, error)
-	// Anomalies lists the cashiers doing something much more often than usual in sum's period.
-	Anomalies(ctx context.Context, sum app.DaySummary) ([]app.Anomaly, error)
-	// DayPage reads a day, the same weekday last week and the day's anomalies.
-	DayPage(ctx context.Context, from, to time.Time) (app.DayPage, error)
-}
-
 // dayPage is the owner's day at a glance: the headline figures against the same weekday last week, sales
 // by hour, by category, the top products, the tender mix, the figures by cashier and the anomaly list,
 // for a chosen day (today by default; PageUp and PageDown step a day). F9 saves what is shown as a PDF,
 // F11 shows the X report, F12 closes the day with a Z report after asking; those two show the drawer.
 type dayPage struct {
 	office   *BackOffice
+	reports  app.ReportService
 	content  fyne.CanvasObject
 	day      *KeyEntry
 	figures  *widget.Label
@@ -61,28 +49,17 @@ type dayPage struct {
 	saving    bool // a PDF is being written
 }
 
-func newDayPage(o *BackOffice) *dayPage {
-	pg := &dayPage{office: o, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
+func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
+	pg := &dayPage{office: o, reports: reports, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
 		cashiers: table(), unusual: table(), drawerOf: table()}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
-	keys := pg.day.OnKey
-	pg.day.OnKey = func(k *fyne.KeyEvent) bool {
-		switch k.Name {
-		case fyne.KeyPageUp:
-			pg.step(-1)
-		case fyne.KeyPageDown:
-			pg.step(+1)
-		case fyne.KeyF9:
-			pg.savePDF()
-		case fyne.KeyF11:
-			pg.xReport()
-		case fyne.KeyF12:
-			pg.closeDay()
-		default:
-			return keys(k)
-		}
-		return true
-	}
+	addKeys(pg.day, map[fyne.KeyName]func(){
+		fyne.KeyPageUp:   func() { pg.step(-1) },
+		fyne.KeyPageDown: func() { pg.step(+1) },
+		fyne.KeyF9:       pg.savePDF,
+		fyne.KeyF11:      pg.xReport,
+		fyne.KeyF12:      pg.closeDay,
+	})
 	prev := widget.NewButtonWithIcon(lang.L("Day before")+" (PgUp)", theme.NavigateBackIcon(), func() { pg.step(-1) })
 	next := widget.NewButtonWithIcon(lang.L("Day after")+" (PgDn)", theme.NavigateNextIcon(), func() { pg.step(+1) })
 	save := widget.NewButtonWithIcon(lang.L("Save PDF")+" (F9)", theme.DocumentSaveIcon(), pg.savePDF)
@@ -101,10 +78,18 @@ func newDayPage(o *BackOffice) *dayPage {
 	return pg
 }
 
+// opened shows today the first time the page comes up.
+func (pg *dayPage) opened() fyne.Focusable {
+	if pg.showing.IsZero() {
+		pg.load()
+	}
+	return pg.day
+}
+
 // step shows the day before or after the one shown.
 func (pg *dayPage) step(days int) {
 	if pg.showing.IsZero() {
-		pg.showing, _ = app.DayBounds(pg.office.till.opt.Now())
+		pg.showing, _ = app.DayBounds(pg.office.now())
 	}
 	pg.day.SetText(pg.showing.AddDate(0, 0, days).Format(time.DateOnly))
 	pg.load()
@@ -112,7 +97,7 @@ func (pg *dayPage) step(days int) {
 
 // load shows the day typed, or today.
 func (pg *dayPage) load() {
-	now := pg.office.till.opt.Now()
+	now := pg.office.now()
 	day := now
 	if text := strings.TrimSpace(pg.day.Text); text != "" {
 		d, err := time.ParseInLocation(time.DateOnly, text, now.Location())
@@ -124,7 +109,7 @@ func (pg *dayPage) load() {
 	}
 	from, to := app.DayBounds(day)
 	lastFrom, _ := app.SameWeekdayLastWeek(from, to)
-	page, err := pg.office.reports.DayPage(context.Background(), from, to)
+	page, err := pg.reports.DayPage(context.Background(), from, to)
 	if err != nil {
 		pg.note.fail(err)
 		return
@@ -139,7 +124,7 @@ func (pg *dayPage) load() {
 // show fills the page with sum, compared with last when it is not nil, and its anomalies.
 func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) {
 	pg.shown, pg.shownLast, pg.anomalies = sum, last, anomalies
-	f := func(a money.Amount) string { return money.Format(a, pg.office.till.opt.Language) }
+	f := func(a money.Amount) string { return money.Format(a, pg.office.language) }
 	var cmp app.Comparison
 	if last != nil {
 		cmp = sum.Compare(*last)
@@ -207,7 +192,7 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []ap
 		paid += t.Amount.Minor()
 	}
 	for _, t := range sum.Tenders {
-		fmt.Fprintf(&b, "%s %4d %12s  %s\n", column(tenderName(app.Tender{Kind: t.Kind}), 14), t.Count, f(t.Amount), share(t.Amount.Minor(), paid))
+		fmt.Fprintf(&b, "%s %4d %12s  %s\n", column(labels().TenderKind(t.Kind), 14), t.Count, f(t.Amount), share(t.Amount.Minor(), paid))
 	}
 	pg.tenders.SetText(strings.TrimRight(b.String(), "\n"))
 
@@ -242,9 +227,9 @@ func (pg *dayPage) savePDF() {
 		}
 	}
 	pg.saving = true
-	r := reportpdf.Report{Shop: pg.office.till.co.Settings().Shop.Name, Summary: pg.shown, Compare: pg.shownLast, Anomalies: pg.anomalies,
-		Z: pg.shownZ, Language: pg.office.till.opt.Language, Translate: lang.L}
-	pg.office.till.opt.Background(func() {
+	r := reportpdf.Report{Shop: pg.office.settings.Shop.Name, Summary: pg.shown, Compare: pg.shownLast, Anomalies: pg.anomalies,
+		Z: pg.shownZ, Language: pg.office.language, Translate: lang.L}
+	pg.office.background(func() {
 		file, err := saveReportPDF(r)
 		onUI(func() {
 			pg.saving = false
@@ -283,10 +268,10 @@ func saveReportPDF(r reportpdf.Report) (string, error) {
 // xReport shows everything since the last Z report; nothing is stored.
 func (pg *dayPage) xReport() {
 	ctx := context.Background()
-	sum, err := pg.office.reports.XReport(ctx, pg.office.till.opt.Now())
+	sum, err := pg.reports.XReport(ctx, pg.office.now())
 	var anomalies []app.Anomaly
 	if err == nil {
-		anomalies, err = pg.office.reports.Anomalies(ctx, sum)
+		anomalies, err = pg.reports.Anomalies(ctx, sum)
 	}
 	if err != nil {
 		pg.note.fail(err)
@@ -304,14 +289,14 @@ func (pg *dayPage) closeDay() {
 	o.confirm(lang.L("Close the day: Z report"), lang.L("Close the day? The Z report is numbered and can never be changed. Enter: yes · Esc: no"),
 		func() {
 			ctx := context.Background()
-			z, err := o.reports.CloseDay(ctx, o.till.opt.Now(), o.till.co.Session().Name())
+			z, err := pg.reports.CloseDay(ctx, o.now(), o.session().Name())
 			if err != nil {
 				pg.note.fail(err)
 				return
 			}
 			// The Z report is stored whatever follows: a failed anomaly read is said after it, with the
 			// list left empty.
-			anomalies, aerr := o.reports.Anomalies(ctx, z.Summary)
+			anomalies, aerr := pg.reports.Anomalies(ctx, z.Summary)
 			pg.reportOf, pg.shownZ = "Z", z
 			pg.note.say(lang.L("Z report {{.No}} stored: {{.From}} to {{.To}} · journal head {{.Head}}", map[string]any{"No": z.No,
 				"From": z.Summary.From.Local().Format("2006-01-02 15:04"), "To": z.Summary.To.Local().Format("2006-01-02 15:04"),
@@ -322,89 +307,3 @@ func (pg *dayPage) closeDay() {
 			}
 		}, func() { o.win.Canvas().Focus(pg.day) })
 }
-
-// bar is one bar of a chart.
-type bar struct {
-	label string
-	value int64
-}
-
-// barChart draws bars from a shared baseline, the tallest filling the chart, with labels beneath.
-type barChart struct {
-	widget.BaseWidget
-	bars []bar
-}
-
-func newBarChart() *barChart {
-	c := &barChart{}
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-func (c *barChart) set(bars []bar) {
-	c.bars = bars
-	c.Refresh()
-}
-
-func (c *barChart) CreateRenderer() fyne.WidgetRenderer {
-	r := &barChartRenderer{chart: c}
-	r.Refresh()
-	return r
-}
-
-type barChartRenderer struct {
-	chart   *barChart
-	rects   []*canvas.Rectangle
-	labels  []*canvas.Text
-	objects []fyne.CanvasObject
-}
-
-const barChartHeight = 160
-
-func (r *barChartRenderer) MinSize() fyne.Size { return fyne.NewSize(240, barChartHeight) }
-
-func (r *barChartRenderer) Layout(size fyne.Size) {
-	n := len(r.rects)
-	if n == 0 {
-		return
-	}
-	var most int64
-	for _, b := range r.chart.bars {
-		most = max(most, b.value)
-	}
-	labelHeight := theme.TextSize() + 4
-	plot := size.Height - labelHeight
-	slot := size.Width / float32(n)
-	for i, b := range r.chart.bars {
-		h := float32(0)
-		if most > 0 {
-			h = plot * float32(b.value) / float32(most) // layout only: pixels, not money
-		}
-		r.rects[i].Move(fyne.NewPos(float32(i)*slot+slot*0.15, plot-h))
-		r.rects[i].Resize(fyne.NewSize(slot*0.7, h))
-		r.labels[i].Move(fyne.NewPos(float32(i)*slot, plot+2))
-		r.labels[i].Resize(fyne.NewSize(slot, labelHeight))
-	}
-}
-
-func (r *barChartRenderer) Refresh() {
-	if len(r.rects) != len(r.chart.bars) {
-		r.rects, r.labels, r.objects = nil, nil, nil
-		for range r.chart.bars {
-			rect := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-			label := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-			label.TextSize = theme.TextSize() * 0.8
-			r.rects, r.labels = append(r.rects, rect), append(r.labels, label)
-			r.objects = append(r.objects, rect, label)
-		}
-	}
-	for i, b := range r.chart.bars {
-		r.labels[i].Text = b.label
-		r.labels[i].Refresh()
-		r.rects[i].Refresh()
-	}
-	r.Layout(r.chart.Size())
-}
-
-func (r *barChartRenderer) Objects() []fyne.CanvasObject { return r.objects }
-func (r *barChartRenderer) Destroy()                     {}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
-	"github.com/mattn/go-runewidth"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -13,17 +12,6 @@ import (
 
 // The day page's figures by cashier, its anomaly list and its drawer figures, as the text of monospace
 // labels: columns are padded by display width, so Chinese headers line up too.
-
-// right pads s on the left to cols display columns.
-func right(s string, cols int) string { return runewidth.FillLeft(s, cols) }
-
-// cashierName is a cashier as the owner reads it: "" is what was done before users existed.
-func cashierName(name string) string {
-	if name == "" {
-		return lang.L("(before users)")
-	}
-	return name
-}
 
 // cashierTable lists each cashier's sales, refunds, voids, no-sales, discounted sales and approvals.
 func cashierTable(rows []app.CashierTotal, f func(money.Amount) string) string {
@@ -35,26 +23,11 @@ func cashierTable(rows []app.CashierTotal, f func(money.Amount) string) string {
 		right(lang.L("Revenue"), 12), right(lang.L("Refunds"), 16), right(lang.L("Voids"), 6), right(lang.L("After payment"), 8),
 		right(lang.L("No-sales"), 8), right(lang.L("Discounts"), 16), right(lang.L("Approvals"), 9))
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%s %6d %12s %16s %6d %8d %8d %16s %9d\n", column(cashierName(r.Cashier), 16), r.Sales, f(r.Revenue),
+		fmt.Fprintf(&b, "%s %6d %12s %16s %6d %8d %8d %16s %9d\n", column(labels().Cashier(r.Cashier), 16), r.Sales, f(r.Revenue),
 			fmt.Sprintf("%d · %s", r.Refunds, f(r.RefundTotal)), r.Voids, r.VoidsPaid, r.NoSales,
 			fmt.Sprintf("%d · %s", r.Discounted, f(r.DiscountTotal)), r.Approvals)
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// anomalyKind names what an anomaly counts.
-func anomalyKind(k app.AnomalyKind) string {
-	switch k {
-	case app.AnomalyRefunds:
-		return lang.L("Refunds")
-	case app.AnomalyVoids:
-		return lang.L("Voids")
-	case app.AnomalyNoSales:
-		return lang.L("No-sales")
-	case app.AnomalyDiscounts:
-		return lang.L("Discounts")
-	}
-	return string(k)
 }
 
 // anomalyTable lists the anomalies: who, what, how many in how many sales, the rate per 100 sales and
@@ -68,14 +41,9 @@ func anomalyTable(list []app.Anomaly) string {
 		right(lang.L("Sales"), 6), right(lang.L("Per 100 sales"), 14), right(lang.L("Usual"), 14))
 	shop := false
 	for _, a := range list {
-		rate, usual := "—", money.FormatFixed(a.UsualRate, 2)
-		if a.Sales > 0 {
-			rate = money.FormatFixed(a.Rate, 2)
-		}
-		if a.Shop {
-			usual, shop = usual+"*", true
-		}
-		fmt.Fprintf(&b, "%s %s %6d %6d %14s %14s\n", column(cashierName(a.Cashier), 16), column(anomalyKind(a.Kind), 10), a.Count,
+		rate, usual := labels().AnomalyRates(a)
+		shop = shop || a.Shop
+		fmt.Fprintf(&b, "%s %s %6d %6d %14s %14s\n", column(labels().Cashier(a.Cashier), 16), column(labels().AnomalyKind(a.Kind), 10), a.Count,
 			a.Sales, rate, usual)
 	}
 	if shop {

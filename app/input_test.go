@@ -1,0 +1,70 @@
+package app
+
+import (
+	"errors"
+	"testing"
+
+	"checkout/app/magstripe"
+)
+
+// What the till reads in each kind of input, in one table: the screens route by Kind and nothing else.
+func TestClassify(t *testing.T) {
+	key := []byte("the till's card key")
+	c := NewClassifier(DefaultSettings(), key)
+	swipe := ";1234567890123?"
+	card, _ := magstripe.Parse(swipe)
+	for _, tc := range []struct {
+		input   string
+		kind    InputKind
+		qty     string
+		receipt string
+		card    MemberCard
+		err     error
+	}{
+		{"6900000000014", InputProduct, "", "", MemberCard{}, nil},
+		{" 3*6900000000014\r\n", InputProduct, "3", "", MemberCard{}, nil},
+		{"0.455*2000101000006", InputProduct, "0.455", "", MemberCard{}, nil},
+		{"2000101007500", InputProduct, "", "", MemberCard{}, nil}, // a weighed label
+		{"6900000000015", InputProduct, "", "", MemberCard{}, ErrInvalidBarcode},
+		{"abc\x07", InputProduct, "", "", MemberCard{}, ErrInvalidBarcode},
+		{"M000042", InputMember, "", "", MemberCard{}, nil},
+		{"T01-000123", InputReceipt, "", "T01-000123", MemberCard{}, nil},
+		{"134567890123456789", InputPayCode, "", "", MemberCard{}, nil},
+		{"286543210987654321", InputPayCode, "", "", MemberCard{}, nil},
+		{swipe, InputCard, "", "", MemberCard{Token: card.Token(key), Label: card.Masked()}, nil},
+		{";E?", InputCard, "", "", MemberCard{}, ErrSwipeUnreadable},
+	} {
+		in := c.Classify(tc.input)
+		if in.Kind != tc.kind || in.Qty != tc.qty || in.Receipt != tc.receipt || in.Card != tc.card || !errors.Is(in.Err, tc.err) ||
+			(tc.err == nil && in.Err != nil) {
+			t.Errorf("Classify(%q) = %+v", tc.input, in)
+		}
+	}
+	if in := NewClassifier(DefaultSettings(), nil).Classify(swipe); in.Kind != InputCard || !errors.Is(in.Err, ErrNoCardKey) || in.Card.Token != "" {
+		t.Errorf("a swipe at a till without a card key: %+v", in)
+	}
+	for input, want := range map[string]string{"T01-000123": "T01-000123", " t02-000009 ": "T02-000009", "x": "X"} {
+		if got := c.ReceiptNo(input); got != want {
+			t.Errorf("ReceiptNo(%q) = %q, want %q", input, got, want)
+		}
+	}
+}
+
+// Whatever is typed or scanned, Classify says some kind, and a swiped card's number never leaves it.
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{"6900000000014", "3*6900000000014", "M000042", "T01-000123", "134567890123456789",
+		";1234567890123?", "%B4111111111111111^DOE/JOHN^30121011000000000000000000000?", "*", ";E?"} {
+		f.Add(s)
+	}
+	c := NewClassifier(DefaultSettings(), []byte("the till's card key"))
+	f.Fuzz(func(t *testing.T, s string) {
+		in := c.Classify(s)
+		if in.Kind < InputProduct || in.Kind > InputCard {
+			t.Fatalf("Classify(%q): kind %d", s, in.Kind)
+		}
+		if card, err := magstripe.Parse(s); err == nil && in.Kind == InputCard && len(card.Last4()) == 4 &&
+			(in.Card.Token == "" || in.Card.Label == in.Text) {
+			t.Fatalf("Classify(%q) = %+v", s, in)
+		}
+	})
+}

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"checkout/app/money"
+)
+
+// Labels names the till's enumerations as people read them: tender kinds and tenders, wallets, anomaly
+// kinds and cashiers. The screens and the PDF report both use it, so a tender or an anomaly is called the
+// same on the day page and on paper.
+type Labels struct {
+	// Translate turns an English label into the reader's language: Fyne's lang.L, which the caller passes
+	// because app cannot import Fyne. Nil leaves the English.
+	Translate func(key string, data ...any) string
+}
+
+// tr translates a label. Its keys are in assets/translations, checked by the assets tests. Untranslated,
+// a template's {{.Name}} fields are filled in from data's map.
+func (l Labels) tr(key string, data ...any) string {
+	if l.Translate != nil {
+		return l.Translate(key, data...)
+	}
+	if len(data) == 1 {
+		if fields, ok := data[0].(map[string]any); ok {
+			for name, v := range fields {
+				key = strings.ReplaceAll(key, "{{."+name+"}}", fmt.Sprint(v))
+			}
+		}
+	}
+	return key
+}
+
+// TenderKind is a kind of tender as a report's line reads: "Cash", "Card".
+func (l Labels) TenderKind(k TenderKind) string {
+	switch k {
+	case TenderCash:
+		return l.tr("Cash")
+	case TenderCard:
+		return l.tr("Card")
+	case TenderQR:
+		return l.tr("QR code")
+	case TenderWallet:
+		return l.tr("Wallet")
+	case TenderPrepaid:
+		return l.tr("Prepaid")
+	case TenderPoints:
+		return l.tr("Points")
+	}
+	return string(k)
+}
+
+// Tender is one payment as the cashier and the customer read it: "Card ···4242", "WeChat Pay",
+// "120 points", "Cash".
+func (l Labels) Tender(t Tender) string {
+	switch t.Kind {
+	case TenderCard:
+		return l.tr("Card") + " ···" + t.CardLast4
+	case TenderWallet:
+		return l.Wallet(t.Wallet)
+	case TenderPoints:
+		return l.tr("{{.Points}} points", map[string]any{"Points": t.Points})
+	}
+	return l.TenderKind(t.Kind)
+}
+
+// Wallet is a mobile wallet's name, as its pay code rule calls it ("wechat").
+func (l Labels) Wallet(w string) string {
+	switch w {
+	case "wechat":
+		return l.tr("WeChat Pay")
+	case "alipay":
+		return l.tr("Alipay")
+	case "unionpay":
+		return l.tr("UnionPay")
+	}
+	return w
+}
+
+// AnomalyKind names what an anomaly counts.
+func (l Labels) AnomalyKind(k AnomalyKind) string {
+	switch k {
+	case AnomalyRefunds:
+		return l.tr("Refunds")
+	case AnomalyVoids:
+		return l.tr("Voids")
+	case AnomalyNoSales:
+		return l.tr("No-sales")
+	case AnomalyDiscounts:
+		return l.tr("Discounts")
+	}
+	return string(k)
+}
+
+// AnomalyRates are an anomaly's rate and its usual rate per 100 sales as the day page and the PDF print
+// them: "2.50", "—" for a cashier without sales, and the usual rate marked "*" when it is the shop's.
+func (l Labels) AnomalyRates(a Anomaly) (rate, usual string) {
+	rate, usual = "—", money.FormatFixed(a.UsualRate, 2)
+	if a.Sales > 0 {
+		rate = money.FormatFixed(a.Rate, 2)
+	}
+	if a.Shop {
+		usual += "*"
+	}
+	return rate, usual
+}
+
+// Cashier is a cashier as the owner reads them: "" is what was done before the till had users.
+func (l Labels) Cashier(name string) string {
+	if name == "" {
+		return l.tr("(before users)")
+	}
+	return name
+}

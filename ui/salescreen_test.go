@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"checkout/app"
+)
+
+// The sale screen dispatches on what the classifier says an input is: products are sold, a weighed one
+// asks its weight, member cards and a receipt at an idle till go where the composer connected them, and
+// without anything connected they are refused as not products.
+func TestSaleScreenDispatchesOnTheClassifier(t *testing.T) {
+	h := newHarness(t)
+	display := newCustomerDisplay(fyne.CurrentApp(), "en", h.co.Settings())
+	s := newSaleScreen(h.sh, h.co, app.NewClassifier(h.co.Settings(), nil), display, h.opt)
+	h.win.SetContent(s.build())
+
+	s.sell("M000042")
+	if s.message.Text != "This is a member card, not a product." {
+		t.Errorf("a member card at a till without members: %q", s.message.Text)
+	}
+	var member, receipt string
+	var weighed app.Product
+	var swiped app.Input
+	s.member = func(number string) { member = number }
+	s.receipt = func(no string) { receipt = no }
+	s.weigh = func(p app.Product) { weighed = p }
+	s.cards = func(in app.Input) { swiped = in }
+
+	s.sell("M000042")
+	s.sell("T01-000123")
+	s.sell(";1234567890123?")
+	s.sell("2000101000006")
+	if member != "M000042" || receipt != "T01-000123" || weighed.SKU != banana.SKU || swiped.Kind != app.InputCard ||
+		app.ErrorCode(swiped.Err) != app.ErrNoCardKey.Code {
+		t.Fatalf("member %q, receipt %q, weighed %q, swiped %+v", member, receipt, weighed.SKU, swiped)
+	}
+	s.sell("5449000000996")
+	if s.message.Text != "Coca-Cola 330ml can" || len(h.co.Lines()) != 1 || s.selected != 0 {
+		t.Fatalf("a can sold: %q, %d lines", s.message.Text, len(h.co.Lines()))
+	}
+	receipt = ""
+	s.sell("T01-000123") // not at an idle till: the cashier is selling
+	if receipt != "" || s.message.Text != "This is a receipt, not a product." {
+		t.Errorf("a receipt during a sale: %q, %q", receipt, s.message.Text)
+	}
+	mustShowIn(t, h.win, "¥3.00", "1 (1 lines)")
+	mustShowIn(t, display.Window(), "Coca-Cola 330ml can  × 1", "Total ¥3.00")
+}
