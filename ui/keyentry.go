@@ -22,6 +22,9 @@ type KeyEntry struct {
 	// OnScan receives a code a wedge scanner typed into this field, which is left as it was before.
 	// Without it, a scan is typed text like any other and its Enter goes to OnKey.
 	OnScan func(code string)
+	// OnShortcut is offered every shortcut first (the window's own, such as Ctrl+Q, which a focused entry
+	// would otherwise keep from it); returning true consumes it.
+	OnShortcut func(fyne.Shortcut) bool
 
 	wedge *wedge
 	// hold lists the characters bound to actions (such as '+' to pay) that wait for the wedge's gap before
@@ -42,6 +45,14 @@ func NewKeyEntry() *KeyEntry {
 	e := &KeyEntry{}
 	e.ExtendBaseWidget(e)
 	return e
+}
+
+// TypedShortcut offers the shortcut to OnShortcut, then to the entry (copy, paste, select all).
+func (e *KeyEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.OnShortcut != nil && e.OnShortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }
 
 // TypedKey offers the key to OnScan when it ends a scan, then to OnKey, then to the entry.

@@ -118,6 +118,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 	s.scan.OnRune = s.scanRune
 	// '+' and '*' act only when no scan follows them: codes such as HIBC's start with '+'.
 	s.scan.useWedge(s.sh.wedge, "+*", s.sh.after)
+	s.sh.hearShortcuts(s.scan)
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 	s.memberLine = widget.NewLabel("")

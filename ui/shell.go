@@ -28,6 +28,10 @@ type shell struct {
 	// dialog closes (the sale screen takes the keys back). The composer sets both.
 	scanned func(code string)
 	closed  func()
+
+	// shortcuts are the window's own shortcuts by name (Ctrl+Q): the canvas hears them when no field has
+	// focus, every field made by field() when one has.
+	shortcuts map[string]func()
 }
 
 // newShell returns the shell of win, timing keys as opt says.
@@ -56,7 +60,28 @@ func (s *shell) field() *KeyEntry {
 	e := NewKeyEntry()
 	e.useWedge(s.wedge, "", s.after)
 	e.OnScan = func(code string) { s.scanned(code) }
+	s.hearShortcuts(e)
 	return e
+}
+
+// hearShortcuts lets the window's own shortcuts (addShortcut) through a focused field.
+func (s *shell) hearShortcuts(e *KeyEntry) {
+	e.OnShortcut = func(sc fyne.Shortcut) bool {
+		if f := s.shortcuts[sc.ShortcutName()]; f != nil {
+			f()
+			return true
+		}
+		return false
+	}
+}
+
+// addShortcut makes sc run f wherever the focus is in the window.
+func (s *shell) addShortcut(sc fyne.Shortcut, f func()) {
+	if s.shortcuts == nil {
+		s.shortcuts = map[string]func(){}
+	}
+	s.shortcuts[sc.ShortcutName()] = f
+	s.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { f() })
 }
 
 // open shows content as the till's one dialog and gives focus to focus. Closing it hands the keys back to

@@ -95,6 +95,7 @@ type Till struct {
 	shifts   *shifts       // only with Services.Shifts
 	lock     *lockScreen   // only with Services.Staff
 	menu     *tillMenu
+	quitting *quitting
 
 	office     *openOffice    // the back office window while it is open
 	syncStatus app.SyncStatus // the latest the uploader reported, for the sync page
@@ -149,6 +150,11 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		t.shifts = &shifts{sh: t.sh, co: co, sale: s, shifts: svc.Shifts, language: opt.Language}
 	}
 	t.menu = &tillMenu{sh: t.sh, actions: t.tillActions}
+	t.quitting = &quitting{sh: t.sh, co: co, sale: s, quit: a.Quit}
+	if svc.Selling != nil {
+		t.quitting.parked = svc.Selling
+	}
+	t.quitting.bind(t.win)
 	s.actions = t.saleActions()
 	content := s.build()
 	t.devices.status = s.status.SetText
@@ -252,7 +258,7 @@ func (t *Till) tillActions() []tillAction {
 	if t.lock != nil {
 		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock.lock})
 	}
-	return actions
+	return append(actions, tillAction{lang.L("Close the till (Ctrl+Q)"), t.quitting.ask})
 }
 
 // startShift asks for the opening float, at a till that keeps shifts, when none is open.
