@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/lang"
 
 	"checkout/app"
@@ -16,6 +17,7 @@ import (
 	"checkout/assets"
 	"checkout/devices/cardreader"
 	"checkout/devices/scanner"
+	"checkout/devices/screens"
 	"checkout/ui"
 )
 
@@ -39,11 +41,36 @@ func Run(ctx context.Context, cfg Config, newApp func() fyne.App) error {
 	t.Start(a)
 	go t.Serve()
 	t.UI.Show()
-	if cfg.Kiosk {
-		t.UI.Kiosk()
-	}
+	// Once the windows exist: the customer display to its place (then, for a kiosk, full screen there).
+	a.Lifecycle().SetOnStarted(func() {
+		placeDisplay(t.UI)
+		if cfg.Kiosk {
+			t.UI.Kiosk()
+		}
+	})
 	a.Run()
 	return nil
+}
+
+// placeDisplay moves the customer display to the second monitor when there is one, else beside the sale
+// window (screens.Place): without a window manager both would open at the same place. Where windows
+// cannot be placed (no X11, no cgo) they stay where the system puts them.
+func placeDisplay(u *ui.Till) {
+	monitors, err := screens.Monitors()
+	if err != nil {
+		return
+	}
+	main, display := u.Window().Canvas().Size(), u.Display().Window().Canvas().Size()
+	x, y := screens.Place(monitors, int(main.Width), int(main.Height), int(display.Width), int(display.Height))
+	if nw, ok := u.Display().Window().(driver.NativeWindow); ok {
+		nw.RunNative(func(ctx any) {
+			if x11, ok := ctx.(driver.X11WindowContext); ok {
+				if err := screens.Move(x11.WindowHandle, x, y); err != nil {
+					slog.Info("customer display not placed", "err", err)
+				}
+			}
+		})
+	}
 }
 
 // Start builds the screens on a and starts the head office sync worker; Serve then feeds the screens the
