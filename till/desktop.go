@@ -11,9 +11,10 @@ import (
 
 // quietDesktop keeps a till started on a plain X session (a kiosk without a desktop) from greeting the
 // cashier with errors that are not: Wayland's client library complains when XDG_RUNTIME_DIR is unset
-// (the till gives it a private folder of its own, see runtimeDir), and Fyne when it finds no D-Bus session
-// to follow the desktop's light or dark theme, which a till does without (those lines are dropped); and
-// Fyne when a new user's cache folder (~/.cache) does not exist yet, which it cannot make itself.
+// (the till gives it a private folder of its own, see runtimeDir); Fyne when it finds no D-Bus session
+// to follow the desktop's light or dark theme, which a till does without, and when its preferences file
+// watcher reads the file Fyne itself is rewriting at quit (those reports are dropped); and Fyne when a
+// new user's cache folder (~/.cache) does not exist yet, which it cannot make itself.
 func quietDesktop() {
 	if dir, err := os.UserCacheDir(); err == nil {
 		os.MkdirAll(dir, 0o700)
@@ -23,29 +24,51 @@ func quietDesktop() {
 			os.Setenv("XDG_RUNTIME_DIR", dir)
 		}
 	}
+	noDBus := false
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		if _, err := exec.LookPath("dbus-launch"); err != nil {
-			log.SetOutput(&themeWatchFilter{w: log.Writer()})
-		}
+		_, err := exec.LookPath("dbus-launch")
+		noDBus = err != nil
 	}
+	log.SetOutput(&fyneNoiseFilter{w: log.Writer(), noDBus: noDBus})
 }
 
-// themeWatchFilter passes the standard logger's lines on, except Fyne's report that it could not watch
-// the desktop's theme: that line and the cause and place lines Fyne writes after it.
-type themeWatchFilter struct {
+// fyneNoiseFilter passes the standard logger's lines on, except two of Fyne's three-line reports (a
+// header, then "  Cause:" and "  At:" lines): that it could not watch the desktop's theme (when there is
+// no D-Bus), and that its preferences file was empty (EOF) when its watcher read it, which happens when
+// the watcher fires between Fyne truncating the file and rewriting it at quit. A preferences report is
+// held until its cause shows which it is; any other cause passes whole.
+type fyneNoiseFilter struct {
 	w        io.Writer
+	noDBus   bool
 	mu       sync.Mutex
-	dropping bool
+	held     []byte // a preferences report's header, waiting for its cause
+	dropping bool   // inside a dropped report
 }
 
-func (f *themeWatchFilter) Write(p []byte) (int, error) {
+func (f *fyneNoiseFilter) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	detail := bytes.Contains(p, []byte("  Cause:")) || bytes.Contains(p, []byte("  At:"))
+	if f.held != nil {
+		held := f.held
+		f.held = nil
+		if detail && bytes.HasSuffix(bytes.TrimRight(p, "\n"), []byte("Cause: EOF")) {
+			f.dropping = true
+			return len(p), nil
+		}
+		if _, err := f.w.Write(held); err != nil {
+			return 0, err
+		}
+	}
 	switch {
-	case bytes.Contains(p, []byte("Fyne error:  failed to watch theme settings")):
+	case f.dropping && detail:
+		return len(p), nil
+	case f.noDBus && bytes.Contains(p, []byte("Fyne error:  failed to watch theme settings")):
 		f.dropping = true
 		return len(p), nil
-	case f.dropping && (bytes.Contains(p, []byte("  Cause:")) || bytes.Contains(p, []byte("  At:"))):
+	case bytes.Contains(p, []byte("Fyne error:  Preferences load error:")):
+		f.held = append([]byte(nil), p...)
+		f.dropping = false
 		return len(p), nil
 	}
 	f.dropping = false
