@@ -8,6 +8,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/barcode"
+	"checkout/app/money"
 	"checkout/assets"
 )
 
@@ -41,6 +42,35 @@ func nameDemoShop(ctx context.Context, st *Store) error {
 		}
 	}
 	return nil
+}
+
+// seedDemoStock receives a first-run till's opening delivery, one journaled receiving: 24 of each piece
+// and 10 kg of each product sold by weight, at 60% of its price, so the demo's first sales find stock
+// on the shelf and the stock pages have something to show.
+func seedDemoStock(ctx context.Context, st *Store) error {
+	var moves []app.StockMove
+	for after := ""; ; {
+		page, err := st.ProductPage(ctx, after, 500)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, p := range page {
+			qty := app.Pieces(24)
+			if p.Unit == app.UnitKg {
+				qty = app.Grams(10_000)
+			}
+			moves = append(moves, app.StockMove{ProductID: p.ID, Kind: app.MoveReceiving, Qty: qty, Reason: "demo",
+				User: "demo", Ref: "demo opening stock", UnitCost: money.New(p.Price.Minor()*6/10, p.Price.Currency())})
+		}
+		after = page[len(page)-1].SKU
+	}
+	if len(moves) == 0 {
+		return nil
+	}
+	return st.RecordStock(ctx, time.Now(), app.MoveReceiving, "demo opening stock", moves)
 }
 
 // demoCardUID is the demo member's contactless card; the simulated reader taps it in the F11 sequence.

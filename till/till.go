@@ -82,6 +82,9 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 		}
 	}
 	if firstRun {
+		if err := seedDemoStock(ctx, t.Store); err != nil {
+			return nil, err
+		}
 		if err := seedDemoMember(ctx, t.Store); err != nil {
 			return nil, err
 		}

@@ -29,6 +29,21 @@ func TestTillEndToEnd(t *testing.T) {
 	if err != nil || n < 150 {
 		t.Fatalf("first run loaded %d demo products, %v", n, err)
 	}
+	// The demo shop has its shelves stocked, so the first sales are not warned as selling stock that is not
+	// there: 24 of each piece, 10 kg of each product sold by weight, at a cost below the price.
+	page, err := m.Store.ProductPage(ctx, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range page {
+		want := app.Pieces(24)
+		if p.Unit == app.UnitKg {
+			want = app.Grams(10_000)
+		}
+		if p.OnHand != want || p.Cost.Minor() <= 0 || p.Cost.Minor() >= p.Price.Minor() {
+			t.Fatalf("demo %s %s: on hand %d, cost %s, price %s", p.SKU, p.Unit, p.OnHand, p.Cost, p.Price)
+		}
+	}
 	test.NewTempApp(t)
 	m.Background = func(f func()) { f() } // print in place
 	m.Start(fyne.CurrentApp())
@@ -56,8 +71,8 @@ func TestTillEndToEnd(t *testing.T) {
 		sale.Cashier != "Olivia" {
 		t.Errorf("the sale rung up on screen is not in the store after a restart: %+v, %v", sale, err)
 	}
-	// Four demo shop settings, the owner made on first run, then the sale.
-	if rows, err := m.Store.VerifyJournal(ctx); err != nil || rows != 6 {
+	// Four demo shop settings, the demo delivery, the owner made on first run, then the sale.
+	if rows, err := m.Store.VerifyJournal(ctx); err != nil || rows != 7 {
 		t.Errorf("verify-journal = %d rows, %v", rows, err)
 	}
 	if added, err := m.Store.SeedDemo(ctx); err != nil || added != 0 {
@@ -83,7 +98,7 @@ func TestTillEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.VerifyJournal(ctx); err == nil || !strings.Contains(err.Error(), "journal row 6:") {
+	if _, err := st.VerifyJournal(ctx); err == nil || !strings.Contains(err.Error(), "journal row 7:") {
 		t.Errorf("verify-journal after tampering: %v", err)
 	}
 }
