@@ -1,0 +1,176 @@
+package replica
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+)
+
+// openWAL opens a database as the store does: WAL, synchronous FULL, the write lock taken at BEGIN.
+func openWAL(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS sales (id INTEGER PRIMARY KEY, receipt TEXT NOT NULL, total INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func sell(t *testing.T, db *sql.DB, n int) {
+	t.Helper()
+	if _, err := db.Exec(`INSERT INTO sales (receipt, total) VALUES (?, ?)`, "T01-"+strings.Repeat("0", 3)+string(rune('0'+n%10)), 100*n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func count(t *testing.T, path string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sales`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestReplicaHoldsEveryCommittedSale: what was committed before a write began is in the replica, and a
+// restore gives back exactly that, checked page by page (Litestream's full integrity check).
+func TestReplicaHoldsEveryCommittedSale(t *testing.T) {
+	dir, drive := t.TempDir(), t.TempDir()
+	path := filepath.Join(dir, "checkout.db")
+	db := openWAL(t, path)
+	statuses := make(chan Status, 100)
+	folder := Folder(drive, "T01")
+	rep, err := Start(path, folder, Options{Interval: 50 * time.Millisecond, OnStatus: func(s Status) {
+		select {
+		case statuses <- s:
+		default:
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		sell(t, db, i)
+		rep.Nudge()
+	}
+	committed := time.Now()
+	ctx := context.Background()
+	if err := rep.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := rep.Status(); st.Err != nil || st.Through.Before(committed) {
+		t.Fatalf("status after a write: %+v, want through after %v", st, committed)
+	}
+	out := filepath.Join(t.TempDir(), "restored.db")
+	if err := Restore(ctx, folder, time.Time{}, out); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, out); n != 30 {
+		t.Fatalf("restored %d sales, want 30", n)
+	}
+	if err := rep.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(folder, replicaDir)); err != nil {
+		t.Fatalf("the till's folder in the drive: %v", err)
+	}
+}
+
+// TestUnpluggedDriveIsReportedAndNothingLandsOnTheTillsDisk: with the owner's folder gone (a drive not
+// mounted), the replicator reports it and writes nowhere; plugged back, it catches up.
+func TestUnpluggedDriveIsReportedAndNothingLandsOnTheTillsDisk(t *testing.T) {
+	dir := t.TempDir()
+	drive := filepath.Join(t.TempDir(), "usb")
+	path := filepath.Join(dir, "checkout.db")
+	db := openWAL(t, path)
+	folder := Folder(drive, "T01")
+	if err := CheckTarget(drive); err == nil || !strings.Contains(err.Error(), "not there") {
+		t.Fatalf("CheckTarget of a missing folder: %v", err)
+	}
+	rep, err := Start(path, folder, Options{Interval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	sell(t, db, 1)
+	ctx := context.Background()
+	err = rep.Sync(ctx)
+	if err == nil {
+		t.Fatal("a write to a folder that is not there succeeded")
+	}
+	st := rep.Status()
+	var gone *folderGone
+	if !errors.As(st.Err, &gone) || !strings.Contains(st.Err.Error(), "unplugged") || !st.Through.IsZero() {
+		t.Fatalf("status with the drive gone: %+v", st)
+	}
+	if _, err := os.Stat(drive); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the replicator made the missing mount point: %v", err)
+	}
+	// The drive comes back: the next write carries everything.
+	if err := os.Mkdir(drive, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	sell(t, db, 2)
+	if err := rep.Sync(ctx); err != nil {
+		t.Fatalf("after the drive came back: %v", err)
+	}
+	if st := rep.Status(); st.Err != nil || st.Through.IsZero() {
+		t.Fatalf("status after the drive came back: %+v", st)
+	}
+	out := filepath.Join(t.TempDir(), "restored.db")
+	if err := Restore(ctx, folder, time.Time{}, out); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, out); n != 2 {
+		t.Fatalf("restored %d sales, want 2", n)
+	}
+}
+
+func TestCheckTarget(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o600)
+	for target, want := range map[string]string{
+		"":           "no backup folder",
+		"usb":        "a full path",
+		"../usb":     "a full path",
+		file:         "is a file",
+		t.TempDir():  "",
+		"/nonexist/": "not there",
+	} {
+		err := CheckTarget(target)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("CheckTarget(%q) = %v, want %q", target, err, want)
+		}
+	}
+	if got := Folder("/media/usb", "T 01/../x"); got != "/media/usb/checkout-T_01____x" {
+		t.Errorf("Folder = %q", got)
+	}
+}
+
+// TestRestoreOfNothing: a folder with no replica says so, and writes no file.
+func TestRestoreOfNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "restored.db")
+	err := Restore(context.Background(), t.TempDir(), time.Time{}, out)
+	if err == nil || !strings.Contains(err.Error(), "no replica") {
+		t.Fatalf("restore from an empty folder: %v", err)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a failed restore left %s", out)
+	}
+}
