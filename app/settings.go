@@ -52,6 +52,8 @@ type Settings struct {
 	Loyalty Loyalty
 	// Security is how PINs, the idle lock and cashiers' discounts are guarded.
 	Security Security
+	// Backup is where the till copies its books off its own disk.
+	Backup Backup
 	// Devices holds the hardware settings ("scanner.ports", "scanner.baud", …) as text: the device
 	// packages read and check them, the domain only keeps them.
 	Devices map[string]string
@@ -121,6 +123,7 @@ func DefaultSettings() Settings {
 		Security:     DefaultSecurity(),
 		Shop:         Shop{Country: "CN"},
 		PaymentQR:    PaymentQR{MCC: "5411"},
+		Backup:       DefaultBackup(),
 	}
 }
 
@@ -204,7 +207,8 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 // the currency), cash_rounding_mode (nearest, or down: 抹零, the small change dropped), tax_rate.CLASS (a percentage: 13, 8.25), barcode_layout.PREFIX (a barcode.Layout
 // pattern such as PPIIIIIWWWWWC, or "none" to read that prefix as ordinary GTINs), member_prefix,
 // shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc (the payment QR account),
-// second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380).
+// second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380),
+// backup.target, backup.snapshot_hours and backup.keep (Backup).
 // The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
@@ -365,7 +369,11 @@ func (s *Settings) Set(key, value string) error {
 			next.Devices[key] = value
 		}
 	default:
-		return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
+		if ok, err := next.setBackup(key, value); !ok {
+			return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
+		} else if err != nil {
+			return err
+		}
 	}
 	if err := next.Validate(); err != nil {
 		return err
@@ -412,6 +420,7 @@ func (s Settings) Values() [][2]string {
 	for _, class := range s.TaxClasses() {
 		v = append(v, [2]string{"tax_rate." + class, money.FormatFixed(s.TaxRates[class], 2)})
 	}
+	v = append(v, s.backupValues()...)
 	v = append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 	sort.Slice(v, func(i, j int) bool { return v[i][0] < v[j][0] })
 	return v

@@ -34,5 +34,8 @@ func setSetting(ctx context.Context, st *till.Store, c *call) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "%s = %s (takes effect when the till next starts)\n", args[0], args[1])
+	if args[0] == "backup.target" {
+		return sealKeys(ctx, st, c)
+	}
 	return nil
 }

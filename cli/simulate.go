@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"sync"
 	"time"
 
+	"checkout/app"
 	"checkout/till"
 	"checkout/till/simulate"
 )
@@ -24,5 +27,28 @@ func simulateCommand(ctx context.Context, st *till.Store, c *call) error {
 	if opt.Sales < 0 || opt.Rate < 0 || fs.NArg() != 0 {
 		return errors.New("simulate takes -sales N [-rate R] [-seed S]")
 	}
-	return simulate.Run(ctx, st, opt, c.stdout, c.stderr)
+	// With a backup folder set, the sales are replicated as the till's are, and each write that carried
+	// new ones says through which receipt the replica holds them (the replica's crash test reads it).
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	last := ""
+	b, err := till.StartBackups(st, set, func(s app.BackupStatus) {
+		mu.Lock()
+		defer mu.Unlock()
+		if s.ReplicatedReceipt != "" && s.ReplicatedReceipt != last {
+			last = s.ReplicatedReceipt
+			fmt.Fprintf(c.stderr, "replicated through %s\n", last)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if b == nil {
+		return simulate.Run(ctx, st, opt, c.stdout, c.stderr)
+	}
+	defer b.Close()
+	return simulate.Run(ctx, b.Watch(st), opt, c.stdout, c.stderr)
 }

@@ -129,3 +129,31 @@ func decrypt(from string, w io.Writer, passphrase string) error {
 	}
 	return nil
 }
+
+// SealNew writes data sealed with passphrase into the new file path, checked as an encrypted backup is;
+// the plain bytes touch only a private temporary file on the till's own disk.
+func SealNew(path string, data []byte, passphrase string) error {
+	if len([]rune(passphrase)) < MinPassphrase {
+		return fmt.Errorf("a passphrase of at least %d characters, please", MinPassphrase)
+	}
+	tmp, err := os.MkdirTemp("", "checkout-seal-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	plain := filepath.Join(tmp, "plain")
+	if err := os.WriteFile(plain, data, 0o600); err != nil {
+		return err
+	}
+	return WriteNew(path, func(sealed string) error { return sealFile(plain, sealed, passphrase) })
+}
+
+// OpenSealedBytes returns what the sealed file at path holds; a wrong passphrase or a changed file is an
+// error.
+func OpenSealedBytes(path, passphrase string) ([]byte, error) {
+	var b bytes.Buffer
+	if err := decrypt(path, &b, passphrase); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

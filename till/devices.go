@@ -13,6 +13,7 @@ import (
 	"checkout/devices/printer"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
+	"checkout/store/replica"
 )
 
 // CheckSetting refuses a hardware setting the devices could not use, before it is saved: each device
@@ -29,6 +30,10 @@ func CheckSetting(key, value string) error {
 		return cardreader.CheckSetting(key, value)
 	case strings.HasPrefix(key, "printer."):
 		return printer.CheckSetting(key, value)
+	case key == "backup.target" && value != "":
+		if err := replica.CheckTarget(value); err != nil {
+			return fmt.Errorf("%w: %v", app.ErrInvalidSetting, err)
+		}
 	}
 	return nil
 }

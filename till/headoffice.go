@@ -232,33 +232,38 @@ func (st *Store) SyncOnce(ctx context.Context, stdout io.Writer) error {
 	return err
 }
 
-// wakingLog is the till's sale log that wakes the uploader after each committed sale or refund, so the
-// head office has it within moments rather than at the uploader's next idle look.
+// wakingLog is the till's sale log that, after each committed sale or refund, wakes the uploader, so the
+// head office has it within moments rather than at the uploader's next idle look, and tells the backups
+// its receipt, so the replica has it within moments too and can say through which receipt it holds.
 type wakingLog struct {
 	app.SaleLog
-	wake atomic.Pointer[func()]
+	wake      atomic.Pointer[func()]
+	committed atomic.Pointer[func(receipt string)]
 }
 
-func (l *wakingLog) poke() {
+func (l *wakingLog) poke(receipt string) {
 	if f := l.wake.Load(); f != nil {
 		(*f)()
 	}
+	if f := l.committed.Load(); f != nil {
+		(*f)(receipt)
+	}
 }
 
-// CommitSale commits the sale, then wakes the uploader.
+// CommitSale commits the sale, then wakes the uploader and the backups.
 func (l *wakingLog) CommitSale(ctx context.Context, s *app.Sale) error {
 	err := l.SaleLog.CommitSale(ctx, s)
 	if err == nil {
-		l.poke()
+		l.poke(s.ReceiptNo)
 	}
 	return err
 }
 
-// CommitRefund commits the refund, then wakes the uploader.
+// CommitRefund commits the refund, then wakes the uploader and the backups.
 func (l *wakingLog) CommitRefund(ctx context.Context, r *app.Refund) error {
 	err := l.SaleLog.CommitRefund(ctx, r)
 	if err == nil {
-		l.poke()
+		l.poke(r.ReceiptNo)
 	}
 	return err
 }

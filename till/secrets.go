@@ -1,14 +1,19 @@
 package till
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"checkout/app"
 	"checkout/app/tillkey"
+	"checkout/store"
 )
 
 // The till's secret files live beside its database, readable by the till's user only: never in the
@@ -18,6 +23,9 @@ const (
 	cardKeyFile = "card.key"   // keys the tokens of swiped cards and seals two-factor secrets
 	tokenFile   = "sync.token" // the head office's token for this till
 	caFile      = "hq-ca.pem"  // the head office's certificate authority, when enrolled with -ca
+	// the passphrase the snapshots and the keys' copy in the backup folder are sealed with, so the till
+	// can take them unattended; the owner keeps it elsewhere too, for the day this disk is gone
+	passFile = "backup.pass"
 )
 
 // Secrets are the till's secret files, in its database's folder.
@@ -53,6 +61,66 @@ func (s Secrets) restoreKey() (tillkey.Secret, error) {
 		return tillkey.Secret{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return secret, nil
+}
+
+// BackupPassphrase returns the passphrase the till seals its snapshots with; "" when none is set.
+func (s Secrets) BackupPassphrase() (string, error) {
+	b, err := os.ReadFile(s.path(passFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	return strings.TrimRight(string(b), "\r\n"), err
+}
+
+// SetBackupPassphrase keeps the passphrase the till seals its snapshots with: one an encrypted backup
+// takes (store.MinPassphrase), on one line.
+func (s Secrets) SetBackupPassphrase(p string) error {
+	if len([]rune(p)) < store.MinPassphrase || strings.ContainsAny(p, "\r\n\x00") {
+		return fmt.Errorf("a passphrase of at least %d characters on one line, please", store.MinPassphrase)
+	}
+	return writePrivate(s.path(passFile), []byte(p), true)
+}
+
+// keyFiles are the secrets a backup is no use without on a new machine: the journal is keyed and the
+// PINs peppered with till.key, and swiped cards are known by tokens keyed with card.key.
+var keyFiles = []string{tillKeyFile, cardKeyFile}
+
+// keysForBackup returns this till's keys as one text, "till.key HEX" a line, to be sealed into the backup
+// folder; made on demand, as the till makes them.
+func (s Secrets) keysForBackup() ([]byte, error) {
+	var b strings.Builder
+	for _, name := range keyFiles {
+		key, _, err := s.keyFile(name)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "%s %s\n", name, hex.EncodeToString(key))
+	}
+	return []byte(b.String()), nil
+}
+
+// putBackKeys writes the keys a backup folder kept (keysForBackup) where they are missing; a key that is
+// here already must be the same, or the restore stops: two tills' keys must not be mixed.
+func (s Secrets) putBackKeys(text []byte) error {
+	for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
+		name, value, _ := strings.Cut(line, " ")
+		key, err := hex.DecodeString(value)
+		if !slices.Contains(keyFiles, name) || err != nil || len(key) != tillkey.Size {
+			return errors.New("the backup's keys file is damaged")
+		}
+		have, err := os.ReadFile(s.path(name))
+		switch {
+		case err == nil && !bytes.Equal(have, key):
+			return fmt.Errorf("%s here is another till's key than the backup's: move it away to restore this backup", s.path(name))
+		case errors.Is(err, os.ErrNotExist):
+			if err := writePrivate(s.path(name), key, false); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+	}
+	return nil
 }
 
 // PINs returns how the till hashes and locks PINs: the shop's policy, and the pepper from till.key.

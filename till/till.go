@@ -57,6 +57,11 @@ type Till struct {
 	sales    *wakingLog
 	// syncStatus is the head office link's latest status; nil for a till not enrolled.
 	syncStatus atomic.Pointer[app.SyncStatus]
+	// backups are the till's off-disk copies; nil when no backup folder is set. Their status reaches
+	// the screens through showBackup once they are built.
+	backups      *Backups
+	showBackup   atomic.Pointer[func(app.BackupStatus)]
+	backupFailed *app.BackupStatus // why they did not start
 	// cleanup undoes what Open and Start set up, last first: the sync worker, the devices, the store.
 	cleanup cleanups
 }
@@ -96,6 +101,7 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 		return nil, err
 	}
 	t.sales = &wakingLog{SaleLog: t.Store}
+	t.startBackups()
 	if t.Checkout, err = app.NewCheckout(t.settings, t.Store, t.sales, time.Now); err != nil {
 		return nil, err
 	}
@@ -123,6 +129,40 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// startBackups starts the backups the settings ask for. One that cannot start is reported where their
+// status is shown: the till sells without them.
+func (t *Till) startBackups() {
+	show := func(st app.BackupStatus) {
+		if f := t.showBackup.Load(); f != nil {
+			(*f)(st)
+		}
+	}
+	b, err := StartBackups(t.Store, t.settings, show)
+	if err != nil {
+		failed := app.BackupStatus{Target: t.settings.Backup.Target, Since: time.Now(), ReplicaError: err.Error()}
+		t.backupFailed = &failed
+		return
+	}
+	if b == nil {
+		return
+	}
+	t.backups = b
+	t.cleanup.push(b.Close)
+	committed := b.Committed
+	t.sales.committed.Store(&committed)
+}
+
+// BackupStatus returns the backups' status; its Target is "" when none are set up.
+func (t *Till) BackupStatus() app.BackupStatus {
+	if t.backups != nil {
+		return t.backups.Status()
+	}
+	if t.backupFailed != nil {
+		return *t.backupFailed
+	}
+	return app.BackupStatus{}
 }
 
 // ScannerEvents delivers the scanners' events; Serve hands them to the screens.

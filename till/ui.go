@@ -98,7 +98,7 @@ func (t *Till) Start(a fyne.App) {
 		Payments: app.Payments{Gateway: paymentGateway(t.settings), QR: merchantQR(t.settings),
 			Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}},
 		Members: app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
-		Shifts:  app.NewShiftDesk(t.settings, t.Store, time.Now),
+		Shifts:  app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
 		Stock:   app.NewStockroom(t.settings, t.Store, time.Now),
 		Reports: app.GuardedReports{Book: t.Store, Session: t.Checkout.Session},
 		Staff:   auth,
@@ -128,6 +128,9 @@ func (t *Till) Start(a fyne.App) {
 		}
 	}
 	t.UI = ui.NewTill(a, t.Checkout, svc, opt)
+	showBackup := t.UI.SetBackupStatus
+	t.showBackup.Store(&showBackup)
+	showBackup(t.BackupStatus())
 	show := func(st app.SyncStatus) {
 		t.syncStatus.Store(&st)
 		t.UI.SetSyncStatus(st)
@@ -147,6 +150,21 @@ func (t *Till) Start(a fyne.App) {
 		stop()
 		return nil
 	})
+}
+
+// snapshotAtZ is the shift book that asks the backups for a snapshot once a shift has closed: the day's
+// books, as the Z report printed them, leave the till's disk sealed.
+type snapshotAtZ struct {
+	*Store
+	backups *Backups
+}
+
+func (b snapshotAtZ) CloseShift(ctx context.Context, at time.Time, user string, counts []app.DenominationCount) (*app.Shift, error) {
+	sh, err := b.Store.CloseShift(ctx, at, user, counts)
+	if err == nil && b.backups != nil {
+		b.backups.Snapshot("z")
+	}
+	return sh, err
 }
 
 // receiptOptions gives the screens the printer, and where and how receipts are saved as PNG: beside the

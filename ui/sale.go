@@ -66,6 +66,9 @@ type saleScreen struct {
 	clock       *widget.Label
 	status      *widget.Label // the devices' states
 	sync        *widget.Label // the head office link; hidden until the uploader reports
+	backup      *widget.Label // the off-disk copies; hidden when none are set up
+	// backupStatus is the last the backups reported: the clock turns it red when it grows old.
+	backupStatus app.BackupStatus
 }
 
 var _ saleView = (*saleScreen)(nil)
@@ -88,6 +91,9 @@ func (s *saleScreen) money(a money.Amount) string { return money.Format(a, s.lan
 func (s *saleScreen) showClock() {
 	s.clock.SetText(s.now().Format("2006-01-02 15:04:05"))
 	s.status.SetText(s.devices())
+	if s.backup != nil && s.backupStatus.Target != "" {
+		s.showBackup(s.backupStatus)
+	}
 }
 
 // showSync shows the link to the head office in the status bar: online or offline, how many documents
@@ -173,9 +179,11 @@ func (s *saleScreen) build() fyne.CanvasObject {
 	s.sync = widget.NewLabel("")
 	s.sync.Importance = widget.LowImportance
 	s.sync.Hide()
+	s.backup = widget.NewLabel("")
+	s.backup.Hide()
 	statusBar := container.NewHBox(
 		widget.NewLabelWithStyle(lang.L("Till")+" "+s.co.Settings().Till, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.status, s.sync, layout.NewSpacer(), s.clock)
+		s.status, s.sync, s.backup, layout.NewSpacer(), s.clock)
 	s.showClock()
 
 	top := container.NewVBox(s.scan, s.message, s.memberLine)

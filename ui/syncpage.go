@@ -27,15 +27,10 @@ type syncPage struct {
 
 func newSyncPage(o *BackOffice, sync app.SyncService, status func() app.SyncStatus) *syncPage {
 	p := &syncPage{office: o, sync: sync, status: status}
-	label := func() *widget.Label {
-		l := widget.NewLabel("")
-		l.Wrapping = fyne.TextWrapWord
-		return l
-	}
+	label := wrappingLabel
 	p.link, p.pending, p.up, p.down, p.lastErr, p.overdrawn, p.rejected = label(), label(), label(), label(), label(), label(), label()
 	p.rejected.Importance = widget.DangerImportance
-	p.keys = o.field(lang.L("Press Enter to refresh"), p.reload)
-	form := widget.NewForm(
+	p.content, p.keys = statusPage(o, p.reload,
 		widget.NewFormItem(lang.L("Head office"), p.link),
 		widget.NewFormItem(lang.L("Pending"), p.pending),
 		widget.NewFormItem(lang.L("Last upload"), p.up),
@@ -44,8 +39,21 @@ func newSyncPage(o *BackOffice, sync app.SyncService, status func() app.SyncStat
 		widget.NewFormItem(lang.L("Overdrawn cards"), p.overdrawn),
 		widget.NewFormItem(lang.L("Rejected by the head office"), p.rejected),
 	)
-	p.content = container.NewBorder(p.keys, nil, nil, nil, container.NewVScroll(form))
 	return p
+}
+
+// wrappingLabel is a status page's value: a long error wraps rather than widening the window.
+func wrappingLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// statusPage lays a back office page of labelled values out under a field that takes the F-keys and
+// refreshes the page on Enter.
+func statusPage(o *BackOffice, reload func(), items ...*widget.FormItem) (fyne.CanvasObject, *KeyEntry) {
+	keys := o.field(lang.L("Press Enter to refresh"), reload)
+	return container.NewBorder(keys, nil, nil, nil, container.NewVScroll(widget.NewForm(items...))), keys
 }
 
 // opened shows the latest status when the page comes up.

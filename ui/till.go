@@ -99,6 +99,8 @@ type Till struct {
 
 	office     *openOffice    // the back office window while it is open
 	syncStatus app.SyncStatus // the latest the uploader reported, for the sync page
+	// backupStatus is the backups' latest, for the status bar's clock to re-judge and the backups page.
+	backupStatus app.BackupStatus
 }
 
 // NewTill builds the sale screen and the customer display for co, with the screens svc has services for.
@@ -250,7 +252,10 @@ func (t *Till) tillActions() []tillAction {
 	}
 	actions = append(actions, tillAction{lang.L("No sale: open the drawer"), t.receipts.noSale})
 	if t.svc.Sync != nil && t.svc.Stock != nil {
-		actions = append(actions, tillAction{lang.L("Head office sync"), t.openSyncPage})
+		actions = append(actions, tillAction{lang.L("Head office sync"), t.openOfficeOn(func(o *openOffice) *officePage { return o.syncTab })})
+	}
+	if t.svc.Stock != nil {
+		actions = append(actions, tillAction{lang.L("Backups"), t.openOfficeOn(func(o *openOffice) *officePage { return o.backupTab })})
 	}
 	if t.svc.Selling != nil {
 		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.receipts.openReprint})
@@ -383,6 +388,18 @@ func (t *Till) SetSyncStatus(st app.SyncStatus) {
 	})
 }
 
+// SetBackupStatus shows the till's off-disk copies in the status bar and, while it is open, on the back
+// office's backups page. Any goroutine may call it.
+func (t *Till) SetBackupStatus(st app.BackupStatus) {
+	onUI(func() {
+		t.backupStatus = st
+		t.sale.showBackup(st)
+		if o := t.office; o != nil && o.backupTab != nil && o.showing(o.backupTab) {
+			o.backup.reload()
+		}
+	})
+}
+
 // closeBackOffice closes the back office window, if it is open.
 func (t *Till) closeBackOffice() {
 	if t.office != nil {
@@ -428,6 +445,8 @@ func (t *Till) openBackOffice() {
 		// No F-key of its own (F9 acts on the count, day and users pages): the till menu (F1) opens it.
 		syncTab = o.add("", lang.L("Sync"), sync.content, sync.opened, nil)
 	}
+	backup := newBackupPage(o, func() app.BackupStatus { return t.backupStatus })
+	backupTab := o.add("", lang.L("Backups"), backup.content, backup.opened, nil)
 	if t.svc.Staff != nil {
 		users := newUsersPage(o, t.svc.Staff)
 		o.add(fyne.KeyF1, lang.L("Users")+" (F1)", users.content, users.opened, nil)
@@ -436,7 +455,7 @@ func (t *Till) openBackOffice() {
 		imports.cancel()
 		t.office = nil
 	})
-	t.office = &openOffice{BackOffice: o, sync: sync, syncTab: syncTab}
+	t.office = &openOffice{BackOffice: o, sync: sync, syncTab: syncTab, backup: backup, backupTab: backupTab}
 	o.win.Show()
 	products.reload()
 	o.focusPage()
@@ -446,15 +465,19 @@ func (t *Till) openBackOffice() {
 // the sync worker reports is shown there as it comes.
 type openOffice struct {
 	*BackOffice
-	sync    *syncPage
-	syncTab *officePage
+	sync      *syncPage
+	syncTab   *officePage
+	backup    *backupPage
+	backupTab *officePage
 }
 
-// openSyncPage opens the back office on its head-office sync page.
-func (t *Till) openSyncPage() {
-	t.openBackOffice()
-	if o := t.office; o != nil && o.syncTab != nil {
-		o.open(o.syncTab)
+// openOfficeOn returns what opens the back office on one of its pages (the sync page, the backups).
+func (t *Till) openOfficeOn(page func(*openOffice) *officePage) func() {
+	return func() {
+		t.openBackOffice()
+		if o := t.office; o != nil && page(o) != nil {
+			o.open(page(o))
+		}
 	}
 }
 
