@@ -42,7 +42,7 @@ comma := ,
 WIN_ENV := PKG_CONFIG_LIBDIR=$(WIN_LIBUSB)/lib/pkgconfig CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	CC=x86_64-w64-mingw32-gcc
 
-.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb deps-windows \
+.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb check-upgrade deps-windows \
 	build-windows package-windows check-windows clean
 
 # deps installs the missing build packages, and only those, with apt (sudo when not root).
@@ -152,6 +152,12 @@ package-deb: deps
 # check-deb lists the package and installs and removes it in a throwaway root, as CI does.
 check-deb: package-deb
 	./.ci/check-deb $(DEB) $(VERSION)
+
+# check-upgrade installs the previous release's .deb (the last v* tag, else .ci/upgrade-from) into a
+# throwaway root, sells, refunds and tops up with it, installs this .deb over it and checks that every
+# sale, balance and setting is kept and each migration applied once.
+check-upgrade: package-deb
+	./.ci/check-upgrade $(DEB) $(VERSION)
 
 # deps-windows installs the cross tools and builds libusb for Windows once (.ci/libusb-windows: from
 # Debian's source package, adding a deb-src entry when the system has none).
