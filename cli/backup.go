@@ -147,7 +147,8 @@ func restoreFrom(ctx context.Context, c *call) error {
 	fs := flag.NewFlagSet("restore-from", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	atText := fs.String("at", "", "")
-	usage := errors.New("restore-from takes [-at TIME] FOLDER|SNAPSHOT (TIME as 2026-12-06 14:30, local)")
+	tillName := fs.String("till", "", "")
+	usage := errors.New("restore-from takes [-at TIME] [-till T01] TARGET|SNAPSHOT (TIME as 2026-12-06 14:30, local)")
 	if err := fs.Parse(c.args); err != nil || fs.NArg() != 1 {
 		return usage
 	}
@@ -158,7 +159,7 @@ func restoreFrom(ctx context.Context, c *call) error {
 			return usage
 		}
 	}
-	r, err := till.RestoreFrom(ctx, c.cfg.DBPath, fs.Arg(0), at, func() (string, error) { return readPassphrase(c.stdin) })
+	r, err := till.RestoreFrom(ctx, c.cfg.DBPath, fs.Arg(0), *tillName, at, func() (string, error) { return readPassphrase(c.stdin) })
 	if err != nil {
 		return err
 	}

@@ -74,13 +74,14 @@ func commands() []command {
 				"closed); the database it replaces is kept beside it"},
 		{name: "backup-passphrase", run: withStore(backupPassphrase),
 			help: "set the passphrase (from standard input, 12 characters or more) the till seals its\n" +
-				"snapshots and its keys with in the backup folder (backup.target); keep it elsewhere too"},
+				"snapshots and its keys with in the backup target (backup.target); keep it elsewhere too"},
 		{name: "backup-now", run: withStore(backupNow),
 			help: "write the replica and take a snapshot into the backup folder now, and say when each is"},
-		{name: "restore-from", args: "[-at TIME] FOLDER|SNAPSHOT", run: restoreFrom,
-			help: "rebuild the database from a backup folder's replica (at its latest, or as it was at\n" +
-				"TIME, '2026-12-06 14:30') or from one snapshot, checked as restore checks; on a new\n" +
-				"machine the till's keys come back from the folder with the passphrase (standard input)"},
+		{name: "restore-from", args: "[-at TIME] [-till T01] TARGET|SNAPSHOT", run: restoreFrom,
+			help: "rebuild the database from a backup target's replica (a folder or s3:// URL; at its\n" +
+				"latest, or as it was at TIME, '2026-12-06 14:30') or from one snapshot, checked as\n" +
+				"restore checks; on a new machine the till's keys come back from the target with the\n" +
+				"passphrase (standard input)"},
 		{name: "z-reports", args: "[N | Z-NUMBER]", run: withStore(pastZReports),
 			help: "the last N (30) Z reports, or one (T01-Z0001) exactly as it was stored"},
 		{name: "enrol", args: "[-ca FILE] [-force] URL CODE", run: withStore(enrol),

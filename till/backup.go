@@ -21,7 +21,8 @@ import (
 type Backups struct {
 	st     *Store
 	cfg    app.Backup
-	folder string
+	target replica.Target
+	till   string
 	rep    *replica.Replicator
 	show   func(app.BackupStatus)
 	now    func() time.Time
@@ -45,14 +46,18 @@ func StartBackups(st *Store, set app.Settings, show func(app.BackupStatus)) (*Ba
 	if show == nil {
 		show = func(app.BackupStatus) {}
 	}
-	b := &Backups{st: st, cfg: set.Backup, folder: replica.Folder(set.Backup.Target, set.Till), show: show, now: time.Now,
-		snap: make(chan string, 1), done: make(chan struct{})}
-	b.status = app.BackupStatus{Target: set.Backup.Target, Since: b.now()}
-	if list, err := replica.Snapshots(b.folder); err == nil && len(list) > 0 {
-		last := list[len(list)-1]
-		b.status.Snapshot, b.status.SnapshotFile = last.At, last.Path
+	target, err := replica.ParseTarget(set.Backup.Target)
+	if err != nil {
+		return nil, err
 	}
-	rep, err := replica.Start(st.Path(), b.folder, replica.Options{OnStatus: b.replicated, Mark: func() string {
+	b := &Backups{st: st, cfg: set.Backup, target: target, till: set.Till, show: show, now: time.Now,
+		snap: make(chan string, 1), done: make(chan struct{})}
+	b.status = app.BackupStatus{Target: target.String(), Since: b.now()}
+	if list, err := replica.Snapshots(context.Background(), target, set.Till); err == nil && len(list) > 0 {
+		last := list[len(list)-1]
+		b.status.Snapshot, b.status.SnapshotFile = last.At, last.Name
+	}
+	rep, err := replica.Start(st.Path(), target, set.Till, replica.Options{OnStatus: b.replicated, Mark: func() string {
 		if r := b.lastReceipt.Load(); r != nil {
 			return *r
 		}
@@ -146,8 +151,8 @@ func (b *Backups) replicated(s replica.Status) {
 func (b *Backups) run(ctx context.Context) {
 	defer close(b.done)
 	// The keys first, as soon as the folder and a passphrase are there; a snapshot tries again.
-	if pass, err := b.st.Secrets.BackupPassphrase(); err == nil && pass != "" && replica.CheckTarget(b.cfg.Target) == nil {
-		b.sealKeys(pass)
+	if pass, err := b.st.Secrets.BackupPassphrase(); err == nil && pass != "" && b.target.Check(ctx) == nil {
+		sealKeys(ctx, b.st, b.target, b.till, pass)
 	}
 	for {
 		var due <-chan time.Time
@@ -200,49 +205,63 @@ func (b *Backups) takeSnapshot(ctx context.Context, reason string) (string, erro
 	if pass == "" {
 		return "", errors.New("no snapshots: no passphrase set (checkout backup-passphrase)")
 	}
-	if err := replica.CheckTarget(b.cfg.Target); err != nil {
+	if err := b.target.Check(ctx); err != nil {
 		return "", err
 	}
-	if err := b.sealKeys(pass); err != nil {
+	if err := sealKeys(ctx, b.st, b.target, b.till, pass); err != nil {
 		return "", err
 	}
-	path := replica.SnapshotPath(b.folder, b.now(), reason)
-	if _, err := b.st.BackupSealed(ctx, path, pass); err != nil {
+	// Sealed on the till's own disk first, then copied whole to the target, which may be a network away.
+	tmp, err := os.MkdirTemp("", "checkout-snapshot-")
+	if err != nil {
 		return "", err
 	}
-	if _, err := replica.Prune(b.folder, func(taken []time.Time) []bool { return b.cfg.Keep.Keep(taken, time.Local) }); err != nil {
-		return path, fmt.Errorf("snapshot taken; removing old ones: %w", err)
+	defer os.RemoveAll(tmp)
+	sealed := filepath.Join(tmp, "snapshot.db.age")
+	if _, err := b.st.BackupSealed(ctx, sealed, pass); err != nil {
+		return "", err
 	}
-	return path, nil
+	name := replica.SnapshotName(b.now(), reason)
+	if err := replica.Put(ctx, b.target, b.till, name, sealed); err != nil {
+		return "", err
+	}
+	if _, err := replica.Prune(ctx, b.target, b.till, func(taken []time.Time) []bool { return b.cfg.Keep.Keep(taken, time.Local) }); err != nil {
+		return name, fmt.Errorf("snapshot taken; removing old ones: %w", err)
+	}
+	return name, nil
 }
 
-func (b *Backups) sealKeys(pass string) error { return sealKeys(b.st, b.folder, pass) }
-
-// sealKeys puts the till's keys in its folder once, sealed as the snapshots are: without them a new
-// machine cannot check a restored journal, nor know the members' cards.
-func sealKeys(st *Store, folder, pass string) error {
-	if err := os.MkdirAll(folder, 0o700); err != nil {
-		return err
-	}
-	if _, err := os.Stat(replica.KeysPath(folder)); !errors.Is(err, os.ErrNotExist) {
+// sealKeys puts the till's keys in its folder in target once, sealed as the snapshots are: without them a
+// new machine cannot check a restored journal, nor know the members' cards.
+func sealKeys(ctx context.Context, st *Store, target replica.Target, till, pass string) error {
+	if there, err := replica.Exists(ctx, target, till, replica.KeysName); there || err != nil {
 		return err
 	}
 	keys, err := st.Secrets.keysForBackup()
 	if err != nil {
 		return err
 	}
-	if err := store.SealNew(replica.KeysPath(folder), keys, pass); err != nil {
-		if _, statErr := os.Stat(replica.KeysPath(folder)); statErr == nil {
-			return nil // sealed meanwhile by a snapshot, or by a command
+	tmp, err := os.MkdirTemp("", "checkout-keys-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	sealed := filepath.Join(tmp, replica.KeysName)
+	if err := store.SealNew(sealed, keys, pass); err != nil {
+		return fmt.Errorf("keys: %w", err)
+	}
+	if err := replica.Put(ctx, target, till, replica.KeysName, sealed); err != nil {
+		if there, _ := replica.Exists(ctx, target, till, replica.KeysName); there {
+			return nil // put there meanwhile by a snapshot, or by a command
 		}
 		return fmt.Errorf("keys: %w", err)
 	}
 	return nil
 }
 
-// SealKeys puts the till's keys in the backup folder now, when both the folder and the passphrase are
-// set; it says where, or "" when one is not set yet. The commands that set them call it, so the keys are
-// there before the first sale is replicated.
+// SealKeys puts the till's keys in the backup target now, when both it and the passphrase are set; it
+// says where, or "" when one is not set yet. The commands that set them call it, so the keys are there
+// before the first sale is replicated.
 func (st *Store) SealKeys(ctx context.Context) (string, error) {
 	set, err := st.Settings(ctx)
 	if err != nil {
@@ -252,11 +271,14 @@ func (st *Store) SealKeys(ctx context.Context) (string, error) {
 	if err != nil || pass == "" || set.Backup.Target == "" {
 		return "", err
 	}
-	if err := replica.CheckTarget(set.Backup.Target); err != nil {
+	target, err := replica.ParseTarget(set.Backup.Target)
+	if err != nil {
 		return "", err
 	}
-	folder := replica.Folder(set.Backup.Target, set.Till)
-	return replica.KeysPath(folder), sealKeys(st, folder, pass)
+	if err := target.Check(ctx); err != nil {
+		return "", err
+	}
+	return target.String() + " (" + set.Till + "/" + replica.KeysName + ")", sealKeys(ctx, st, target, set.Till, pass)
 }
 
 // Restored says where a restore came from.
@@ -267,13 +289,13 @@ type Restored struct {
 	At    time.Time // the moment restored: the replica's latest write, or the snapshot's time
 }
 
-// RestoreFrom rebuilds the database at dbPath from a backup folder (the owner's, or one till's in it) or
-// one snapshot file, checked as Restore checks a backup before it takes the database's place. From a
-// folder it restores the replica at its latest, or as it was at at; a moment older than the replica
-// reaches comes from the newest snapshot taken by then. The till's keys, when missing here (a new
-// machine), are put back from the folder's sealed copy; passphrase is asked for at most once, and only
-// when something sealed is opened.
-func RestoreFrom(ctx context.Context, dbPath, target string, at time.Time, passphrase func() (string, error)) (Restored, error) {
+// RestoreFrom rebuilds the database at dbPath from a backup target (a folder, one till's folder in it,
+// or an s3:// URL) or from one snapshot file, checked as Restore checks a backup before it takes the
+// database's place. From a target it restores till's replica (till "": the only till there) at its
+// latest, or as it was at at; a moment older than the replica reaches comes from the newest snapshot
+// taken by then. The till's keys, when missing here (a new machine), are put back from the target's
+// sealed copy; passphrase is asked for at most once, and only when something sealed is opened.
+func RestoreFrom(ctx context.Context, dbPath, source, till string, at time.Time, passphrase func() (string, error)) (Restored, error) {
 	var pass *string
 	ask := func() (string, error) {
 		if pass == nil {
@@ -285,89 +307,92 @@ func RestoreFrom(ctx context.Context, dbPath, target string, at time.Time, passp
 		}
 		return *pass, nil
 	}
-	info, err := os.Stat(target)
+	var r Restored
+	var target replica.Target
+	snapshot := ""
+	if info, err := os.Stat(source); err == nil && !info.IsDir() {
+		// One snapshot file: its till's folder, two levels up, has the keys.
+		snapshot, r.From = source, source
+		r.At, _ = replica.SnapshotAt(source)
+		if f, t, ok := replica.TillFolderOf(filepath.Dir(filepath.Dir(source))); ok {
+			target, till = f, t
+		}
+	} else if f, t, ok := replica.TillFolderOf(source); ok {
+		target, till = f, t
+	} else {
+		if target, err = replica.ParseTarget(source); err != nil {
+			return Restored{}, err
+		}
+		if till, err = replica.ResolveTill(ctx, target, till); err != nil {
+			return Restored{}, err
+		}
+	}
+	tmp, err := os.MkdirTemp("", "checkout-restore-")
 	if err != nil {
 		return Restored{}, err
 	}
-	var r Restored
-	folder, from := "", target
-	if info.IsDir() {
-		if folder, err = replica.TillFolder(target); err != nil {
+	defer os.RemoveAll(tmp)
+	if target != nil {
+		if err := putBackKeys(ctx, SecretsOf(dbPath), target, till, filepath.Join(tmp, replica.KeysName), ask); err != nil {
 			return Restored{}, err
 		}
-		from = ""
+	}
+	from := snapshot
+	if from == "" {
+		fromSnapshot := false
 		if !at.IsZero() {
-			if first, _, err := replica.Bounds(ctx, folder); err != nil || first.IsZero() || at.Before(first) {
-				snap, err := replica.LatestBefore(folder, at)
-				if err != nil {
-					return Restored{}, err
-				}
-				from, r.At = snap.Path, snap.At
+			first, _, err := replica.Bounds(ctx, target, till)
+			fromSnapshot = err != nil || first.IsZero() || at.Before(first)
+		}
+		if fromSnapshot {
+			snap, err := replica.LatestBefore(ctx, target, till, at)
+			if err != nil {
+				return Restored{}, err
+			}
+			from = filepath.Join(tmp, "snapshot.db.age")
+			if err := replica.Get(ctx, target, till, snap.Name, from); err != nil {
+				return Restored{}, err
+			}
+			r.From, r.At = target.String()+": "+snap.Name, snap.At
+		} else {
+			from = filepath.Join(tmp, "replica.db")
+			if err := replica.Restore(ctx, target, till, at, from); err != nil {
+				return Restored{}, err
+			}
+			r.From, r.At = target.String()+": till "+till+"'s replica", at
+			if at.IsZero() {
+				_, r.At, _ = replica.Bounds(ctx, target, till)
 			}
 		}
-	} else {
-		folder = filepath.Dir(filepath.Dir(target)) // a snapshot: FOLDER/snapshots/FILE
-		if snap, ok := snapshotTime(target); ok {
-			r.At = snap
-		}
-	}
-	if err := putBackKeys(SecretsOf(dbPath), folder, ask); err != nil {
-		return Restored{}, err
-	}
-	if from == "" {
-		tmp, err := os.MkdirTemp("", "checkout-restore-")
-		if err != nil {
-			return Restored{}, err
-		}
-		defer os.RemoveAll(tmp)
-		from = filepath.Join(tmp, "replica.db")
-		if err := replica.Restore(ctx, folder, at, from); err != nil {
-			return Restored{}, err
-		}
-		r.From = folder
-		if r.At = at; at.IsZero() {
-			_, r.At, _ = replica.Bounds(ctx, folder)
-		}
-	} else {
-		r.From = from
 	}
 	r.Check, r.Kept, err = Restore(ctx, dbPath, from, ask)
 	return r, err
 }
 
-// putBackKeys puts the till's keys back from the folder's sealed copy where they are missing here.
-func putBackKeys(secrets Secrets, folder string, passphrase func() (string, error)) error {
+// putBackKeys puts the till's keys back from the target's sealed copy where they are missing here.
+func putBackKeys(ctx context.Context, secrets Secrets, target replica.Target, till, tmp string, passphrase func() (string, error)) error {
 	missing := false
 	for _, name := range keyFiles {
 		if _, err := os.Stat(secrets.path(name)); errors.Is(err, os.ErrNotExist) {
 			missing = true
 		}
 	}
-	sealed := replica.KeysPath(folder)
-	if _, err := os.Stat(sealed); !missing || err != nil {
-		return nil // nothing to put back, or no copy: Restore says what is missing
+	if !missing {
+		return nil
+	}
+	if there, err := replica.Exists(ctx, target, till, replica.KeysName); !there || err != nil {
+		return err // no copy: Restore says what is missing
+	}
+	if err := replica.Get(ctx, target, till, replica.KeysName, tmp); err != nil {
+		return err
 	}
 	pass, err := passphrase()
 	if err != nil {
 		return err
 	}
-	keys, err := store.OpenSealedBytes(sealed, pass)
+	keys, err := store.OpenSealedBytes(tmp, pass)
 	if err != nil {
 		return fmt.Errorf("restore refused: the till's keys: %w", err)
 	}
 	return secrets.putBackKeys(keys)
-}
-
-// snapshotTime is when the snapshot file at path was taken, read from its name.
-func snapshotTime(path string) (time.Time, bool) {
-	list, err := replica.Snapshots(filepath.Dir(filepath.Dir(path)))
-	if err != nil {
-		return time.Time{}, false
-	}
-	for _, s := range list {
-		if filepath.Base(s.Path) == filepath.Base(path) {
-			return s.At, true
-		}
-	}
-	return time.Time{}, false
 }

@@ -1,6 +1,7 @@
 package till
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -31,7 +32,11 @@ func CheckSetting(key, value string) error {
 	case strings.HasPrefix(key, "printer."):
 		return printer.CheckSetting(key, value)
 	case key == "backup.target" && value != "":
-		if err := replica.CheckTarget(value); err != nil {
+		target, err := replica.ParseTarget(value)
+		if err == nil {
+			err = target.Check(context.Background())
+		}
+		if err != nil {
 			return fmt.Errorf("%w: %v", app.ErrInvalidSetting, err)
 		}
 	}

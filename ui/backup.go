@@ -109,7 +109,11 @@ func (p *backupPage) reload() {
 	case st.Replicated.IsZero():
 		p.replica.SetText(lang.L("Not written yet"))
 	default:
-		text := lang.L("Every sale up to {{.Receipt}}, at {{.Time}}", map[string]any{"Receipt": st.ReplicatedReceipt, "Time": shortTime(st.Replicated, now)})
+		// Before this run's first sale it names no receipt: everything committed before the time is there.
+		text := lang.L("Everything up to {{.Time}}", map[string]any{"Time": shortTime(st.Replicated, now)})
+		if st.ReplicatedReceipt != "" {
+			text = lang.L("Every sale up to {{.Receipt}}, at {{.Time}}", map[string]any{"Receipt": st.ReplicatedReceipt, "Time": shortTime(st.Replicated, now)})
+		}
 		if st.ReplicaError != "" {
 			text += " · " + st.ReplicaError
 		}
@@ -125,5 +129,11 @@ func (p *backupPage) reload() {
 	} else {
 		p.snapshot.SetText(shortTime(st.Snapshot, now) + " · " + filepath.Base(st.SnapshotFile))
 	}
-	p.snapErr.SetText(strings.TrimSpace(st.SnapshotError))
+	p.snapErr.Importance = widget.DangerImportance
+	if problem := strings.TrimSpace(st.SnapshotError); problem != "" {
+		p.snapErr.SetText(problem)
+	} else {
+		p.snapErr.Importance = widget.MediumImportance
+		p.snapErr.SetText(lang.L("None"))
+	}
 }

@@ -66,6 +66,10 @@ func TestBackupPage(t *testing.T) {
 	if shows(w, "no passphrase set") {
 		t.Fatal("the page kept the old snapshot problem")
 	}
+	// Before the first sale since the till started, it names no receipt, and the drive being gone is said.
+	till.SetBackupStatus(app.BackupStatus{Target: "/media/usb", Since: now, Replicated: now,
+		ReplicaError: "backup folder /media/usb is not there (drive unplugged or not mounted?)"})
+	mustShow(t, w, "Everything up to "+now.Format("15:04")+" · backup folder /media/usb is not there")
 }
 
 // labelWith finds the label in w whose text contains text.

@@ -254,14 +254,14 @@ func (t *Till) tillActions() []tillAction {
 	if t.svc.Sync != nil && t.svc.Stock != nil {
 		actions = append(actions, tillAction{lang.L("Head office sync"), t.openOfficeOn(func(o *openOffice) *officePage { return o.syncTab })})
 	}
-	if t.svc.Stock != nil {
-		actions = append(actions, tillAction{lang.L("Backups"), t.openOfficeOn(func(o *openOffice) *officePage { return o.backupTab })})
-	}
 	if t.svc.Selling != nil {
 		actions = append(actions, tillAction{lang.L("Reprint a receipt"), t.receipts.openReprint})
 	}
 	if t.lock != nil {
 		actions = append(actions, tillAction{lang.L("Lock the till / change user"), t.lock.lock})
+	}
+	if t.svc.Stock != nil { // last but one: the numbers cashiers know by heart stay as they were
+		actions = append(actions, tillAction{lang.L("Backups"), t.openOfficeOn(func(o *openOffice) *officePage { return o.backupTab })})
 	}
 	return append(actions, tillAction{lang.L("Close the till (Ctrl+Q)"), t.quitting.ask})
 }

@@ -29,11 +29,6 @@ const (
 	replicaDir = "replica"
 )
 
-// Folder is where a till's copies go: TARGET/checkout-TILL.
-func Folder(target, till string) string {
-	return filepath.Join(target, "checkout-"+safeName(till))
-}
-
 // safeName keeps a till's name usable as a folder name anywhere: letters, digits, '-' and '_'.
 func safeName(s string) string {
 	b := []rune(s)
@@ -46,26 +41,6 @@ func safeName(s string) string {
 		return "till"
 	}
 	return string(b)
-}
-
-// CheckTarget says why target cannot take the till's copies: it must be an absolute path to a folder that
-// exists (the owner's drive, mounted). The replica never makes the folder itself: a drive that is not
-// mounted leaves an empty mount point, and copies written there would land on the till's own disk.
-func CheckTarget(target string) error {
-	if target == "" {
-		return errors.New("no backup folder set (checkout set backup.target /media/usb)")
-	}
-	if !filepath.IsAbs(target) {
-		return fmt.Errorf("backup folder %q: a full path, such as /media/usb or D:\\Backups", target)
-	}
-	info, err := os.Stat(target)
-	if err != nil {
-		return fmt.Errorf("backup folder %s is not there (drive unplugged or not mounted?): %w", target, err)
-	}
-	if !info.IsDir() {
-		return fmt.Errorf("backup folder %s is a file, not a folder", target)
-	}
-	return nil
 }
 
 // Status is what the till shows of its replica.
@@ -81,8 +56,9 @@ type Status struct {
 
 // Replicator ships a database's transactions to its replica folder while the till runs.
 type Replicator struct {
-	db    *litestream.DB
-	store *litestream.Store
+	db     *litestream.DB
+	store  *litestream.Store
+	target Target
 
 	nudge chan struct{}
 	stop  context.CancelFunc
@@ -105,11 +81,10 @@ type Options struct {
 	Mark func() string
 }
 
-// Start starts replicating the database at dbPath into folder (Folder(target, till)), whose parent must
-// pass CheckTarget now and before every write. The store must already have opened the database (it is
-// in WAL mode). It returns at once; a target that is not there is reported through the status, and the
-// till goes on selling.
-func Start(dbPath, folder string, opt Options) (*Replicator, error) {
+// Start starts replicating the database at dbPath into target, in the till's own folder there. The store
+// must already have opened the database (it is in WAL mode). It returns at once; a target that cannot
+// be reached is reported through the status, and the till goes on selling.
+func Start(dbPath string, target Target, till string, opt Options) (*Replicator, error) {
 	if opt.Interval <= 0 {
 		opt.Interval = time.Second
 	}
@@ -118,11 +93,13 @@ func Start(dbPath, folder string, opt Options) (*Replicator, error) {
 	// A drive pulled out at closing time must not hold the till's window open for half a minute.
 	db.ShutdownSyncTimeout = 3 * time.Second
 	db.ShutdownSyncInterval = 500 * time.Millisecond
-	client := &guardedFolder{ReplicaClient: file.NewReplicaClient(filepath.Join(folder, replicaDir)), root: filepath.Dir(folder), folder: folder}
+	client := target.replicaClient(till)
 	r := litestream.NewReplicaWithClient(db, client)
 	r.SyncInterval = opt.Interval
 	db.Replica = r
-	client.Replica = r
+	if g, ok := client.(*guardedFolder); ok {
+		g.Replica = r // Litestream's folder client gives the replica's files the database's permissions
+	}
 
 	ls := litestream.NewStore([]*litestream.DB{db}, litestream.DefaultCompactionLevels)
 	// Litestream's own log goes nowhere: its failures reach the owner through Status, in words.
@@ -135,7 +112,7 @@ func Start(dbPath, folder string, opt Options) (*Replicator, error) {
 		return nil, fmt.Errorf("replica: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	rep := &Replicator{db: db, store: ls, nudge: make(chan struct{}, 1), stop: cancel, done: make(chan struct{}),
+	rep := &Replicator{db: db, store: ls, target: target, nudge: make(chan struct{}, 1), stop: cancel, done: make(chan struct{}),
 		onStatus: opt.OnStatus, mark: opt.Mark}
 	go rep.run(ctx, opt.Interval)
 	return rep, nil
@@ -162,7 +139,12 @@ func (r *Replicator) Sync(ctx context.Context) error {
 	if r.mark != nil {
 		mark = r.mark()
 	}
-	err := r.db.SyncAndWait(ctx)
+	// A write with nothing new to carry touches no file: the folder is looked at first, so an unplugged
+	// drive is reported while the till is idle too.
+	err := r.target.Check(ctx)
+	if err == nil {
+		err = r.db.SyncAndWait(ctx)
+	}
 	r.record(began, mark, err)
 	return err
 }
@@ -209,13 +191,13 @@ func (r *Replicator) Close() error {
 	return err
 }
 
-// Restore writes the database as the replica in folder holds it, at its latest or as it was at at (zero:
-// the latest), into the new file out.
-func Restore(ctx context.Context, folder string, at time.Time, out string) error {
+// Restore writes the database as the till's replica in target holds it, at its latest or as it was at at
+// (zero: the latest), into the new file out.
+func Restore(ctx context.Context, target Target, till string, at time.Time, out string) error {
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("restore: %s exists", out)
 	}
-	r := replicaIn(folder)
+	r := replicaIn(target, till)
 	opt := litestream.NewRestoreOptions()
 	opt.OutputPath = out
 	opt.Timestamp = at
@@ -223,27 +205,27 @@ func Restore(ctx context.Context, folder string, at time.Time, out string) error
 	if err := r.Restore(ctx, opt); err != nil {
 		switch {
 		case errors.Is(err, litestream.ErrNoSnapshots), at.IsZero() && errors.Is(err, litestream.ErrTxNotAvailable):
-			return fmt.Errorf("restore: no replica of a till in %s", folder)
+			return fmt.Errorf("restore: no replica of till %s in %s", till, target)
 		case errors.Is(err, litestream.ErrTxNotAvailable):
-			return fmt.Errorf("restore: the replica in %s holds nothing as early as %s", folder, at.Format(time.RFC3339))
+			return fmt.Errorf("restore: the replica in %s holds nothing as early as %s", target, at.Format(time.RFC3339))
 		}
-		return fmt.Errorf("restore from %s: %w", folder, err)
+		return fmt.Errorf("restore from %s: %w", target, err)
 	}
 	return nil
 }
 
-// Bounds returns the span of time the replica in folder can be restored to.
-func Bounds(ctx context.Context, folder string) (from, to time.Time, err error) {
-	return replicaIn(folder).TimeBounds(ctx)
+// Bounds returns the span of time the till's replica in target can be restored to.
+func Bounds(ctx context.Context, target Target, till string) (from, to time.Time, err error) {
+	return replicaIn(target, till).TimeBounds(ctx)
 }
 
-// replicaIn is the replica in folder, read without a database of its own, its log quiet.
-func replicaIn(folder string) *litestream.Replica {
+// replicaIn is the till's replica in target, read without a database of its own, its log quiet.
+func replicaIn(target Target, till string) *litestream.Replica {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := file.NewReplicaClient(filepath.Join(folder, replicaDir))
+	client := target.replicaClient(till)
 	client.SetLogger(quiet)
 	// Litestream logs a replica's work through its database's logger, or the process's default one.
-	db := litestream.NewDB(filepath.Join(folder, "restore"))
+	db := litestream.NewDB(filepath.Join(os.TempDir(), "checkout-restore"))
 	db.SetLogger(quiet)
 	return litestream.NewReplicaWithClient(db, client)
 }
@@ -275,15 +257,16 @@ func (e *folderGone) Error() string {
 func (e *folderGone) Unwrap() error { return errFolderGone }
 
 // guardedFolder is Litestream's folder client with one rule added: it writes only while the owner's
-// folder (root) is there, and makes the till's own folder in it, never root itself.
+// folder is there, and makes the till's own folder in it, never the owner's itself.
 type guardedFolder struct {
 	*file.ReplicaClient
-	root, folder string
+	target Folder
+	folder string
 }
 
 func (c *guardedFolder) ready() error {
-	if info, err := os.Stat(c.root); err != nil || !info.IsDir() {
-		return &folderGone{root: c.root}
+	if err := c.target.Check(context.Background()); err != nil {
+		return err
 	}
 	return os.MkdirAll(c.folder, 0o700)
 }

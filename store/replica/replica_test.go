@@ -55,8 +55,8 @@ func TestReplicaHoldsEveryCommittedSale(t *testing.T) {
 	path := filepath.Join(dir, "checkout.db")
 	db := openWAL(t, path)
 	statuses := make(chan Status, 100)
-	folder := Folder(drive, "T01")
-	rep, err := Start(path, folder, Options{Interval: 50 * time.Millisecond, OnStatus: func(s Status) {
+	folder := filepath.Join(drive, "checkout-T01")
+	rep, err := Start(path, Folder(drive), "T01", Options{Interval: 50 * time.Millisecond, OnStatus: func(s Status) {
 		select {
 		case statuses <- s:
 		default:
@@ -78,7 +78,7 @@ func TestReplicaHoldsEveryCommittedSale(t *testing.T) {
 		t.Fatalf("status after a write: %+v, want through after %v", st, committed)
 	}
 	out := filepath.Join(t.TempDir(), "restored.db")
-	if err := Restore(ctx, folder, time.Time{}, out); err != nil {
+	if err := Restore(ctx, Folder(drive), "T01", time.Time{}, out); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, out); n != 30 {
@@ -99,11 +99,10 @@ func TestUnpluggedDriveIsReportedAndNothingLandsOnTheTillsDisk(t *testing.T) {
 	drive := filepath.Join(t.TempDir(), "usb")
 	path := filepath.Join(dir, "checkout.db")
 	db := openWAL(t, path)
-	folder := Folder(drive, "T01")
-	if err := CheckTarget(drive); err == nil || !strings.Contains(err.Error(), "not there") {
-		t.Fatalf("CheckTarget of a missing folder: %v", err)
+	if err := Folder(drive).Check(context.Background()); err == nil || !strings.Contains(err.Error(), "not there") {
+		t.Fatalf("Check of a missing folder: %v", err)
 	}
-	rep, err := Start(path, folder, Options{Interval: time.Hour})
+	rep, err := Start(path, Folder(drive), "T01", Options{Interval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,39 +133,65 @@ func TestUnpluggedDriveIsReportedAndNothingLandsOnTheTillsDisk(t *testing.T) {
 		t.Fatalf("status after the drive came back: %+v", st)
 	}
 	out := filepath.Join(t.TempDir(), "restored.db")
-	if err := Restore(ctx, folder, time.Time{}, out); err != nil {
+	if err := Restore(ctx, Folder(drive), "T01", time.Time{}, out); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, out); n != 2 {
 		t.Fatalf("restored %d sales, want 2", n)
 	}
+	// Pulled out while the till is idle: nothing new to write, and still it is reported.
+	if err := os.RemoveAll(drive); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Sync(ctx); !errors.As(err, &gone) {
+		t.Fatalf("an idle write to a drive that is gone: %v", err)
+	}
 }
 
-func TestCheckTarget(t *testing.T) {
+func TestParseTarget(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(file, nil, 0o600)
+	ctx := context.Background()
 	for target, want := range map[string]string{
-		"":           "no backup folder",
-		"usb":        "a full path",
-		"../usb":     "a full path",
-		file:         "is a file",
-		t.TempDir():  "",
-		"/nonexist/": "not there",
+		"":                          "no backup folder",
+		"usb":                       "a full path",
+		"../usb":                    "a full path",
+		"sftp://till@nas/backups":   "mount the server's share",
+		"s3://key:secret@bucket/x":  "no credentials in it",
+		"s3:///x":                   "s3://BUCKET",
+		"s3://b/x?acl=public":       `unknown option "acl"`,
+		"s3://b/x?endpoint=ftp://h": "https://host",
 	} {
-		err := CheckTarget(target)
-		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
-			t.Errorf("CheckTarget(%q) = %v, want %q", target, err, want)
+		if _, err := ParseTarget(target); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseTarget(%q) = %v, want %q", target, err, want)
 		}
 	}
-	if got := Folder("/media/usb", "T 01/../x"); got != "/media/usb/checkout-T_01____x" {
-		t.Errorf("Folder = %q", got)
+	for target, want := range map[string]string{file: "is a file", t.TempDir(): "", "/nonexist/": "not there"} {
+		tg, err := ParseTarget(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = tg.Check(ctx)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("%q.Check() = %v, want %q", target, err, want)
+		}
+	}
+	s3, err := ParseTarget("s3://shop-backups/north/?endpoint=https://nas.local:9000&region=cn-north-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s3.(*S3); got.Bucket != "shop-backups" || got.Prefix != "north" || got.Region != "cn-north-1" || got.key("T01", "keys.age") != "north/checkout-T01/keys.age" {
+		t.Errorf("parsed %+v", got)
+	}
+	if got := tillDir("T 01/../x"); got != "checkout-T_01____x" {
+		t.Errorf("tillDir = %q", got)
 	}
 }
 
 // TestRestoreOfNothing: a folder with no replica says so, and writes no file.
 func TestRestoreOfNothing(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "restored.db")
-	err := Restore(context.Background(), t.TempDir(), time.Time{}, out)
+	err := Restore(context.Background(), Folder(t.TempDir()), "T01", time.Time{}, out)
 	if err == nil || !strings.Contains(err.Error(), "no replica") {
 		t.Fatalf("restore from an empty folder: %v", err)
 	}
