@@ -44,6 +44,7 @@ func TestDeadDiskRestoredFromReplicaKeepsEveryReplicatedSale(t *testing.T) {
 	if err := os.RemoveAll(oldMachine); err != nil {
 		t.Fatal(err)
 	}
+	newMachine = filepath.Join(newMachine, "checkout") // no data folder yet, as on a new machine
 	restored := filepath.Join(newMachine, "checkout.db")
 	if code, _, errOut := cliInput("wrong passphrase here\n", "-db", restored, "restore-from", drive); code == 0 || !strings.Contains(errOut, "wrong passphrase") {
 		t.Fatalf("restore-from with a wrong passphrase: %d %s", code, errOut)

@@ -332,6 +332,10 @@ func RestoreFrom(ctx context.Context, dbPath, source, till string, at time.Time,
 		return Restored{}, err
 	}
 	defer os.RemoveAll(tmp)
+	// A new machine has no data folder yet: the keys and the database go there.
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o750); err != nil {
+		return Restored{}, err
+	}
 	if target != nil {
 		if err := putBackKeys(ctx, SecretsOf(dbPath), target, till, filepath.Join(tmp, replica.KeysName), ask); err != nil {
 			return Restored{}, err

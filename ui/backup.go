@@ -12,8 +12,8 @@ import (
 	"checkout/app"
 )
 
-// backupText is the status bar's backup part: "Backup 14:02 · T01-000123", or since when it has not
-// reached its folder and why.
+// backupText is the status bar's backup part: "Backup 14:02:05 · T01-000123", or since when it has not
+// reached its target.
 func backupText(st app.BackupStatus, now time.Time) string {
 	if st.Target == "" {
 		return ""
@@ -23,11 +23,8 @@ func backupText(st app.BackupStatus, now time.Time) string {
 		if since.IsZero() {
 			since = st.Since
 		}
-		text := lang.L("No backup since {{.Time}}", map[string]any{"Time": shortTime(since, now)})
-		if st.ReplicaError != "" {
-			text += " · " + st.ReplicaError
-		}
-		return text
+		// Why is on the Backups page: a reason as long as an S3 error would widen the window past the screen.
+		return lang.L("No backup since {{.Time}} (till menu: Backups)", map[string]any{"Time": shortTime(since, now)})
 	}
 	if st.Replicated.IsZero() {
 		return lang.L("Backup: starting")

@@ -32,7 +32,7 @@ func TestBackupStatusInStatusBar(t *testing.T) {
 	gone := now.Add(-11 * time.Minute)
 	till.SetBackupStatus(app.BackupStatus{Target: "/media/usb", Since: gone.Add(-time.Hour), Replicated: gone,
 		ReplicatedReceipt: "T01-000100", ReplicaError: "backup folder /media/usb is not there (drive unplugged or not mounted?)"})
-	mustShow(t, w, "No backup since "+gone.Format("15:04")+" · backup folder /media/usb is not there")
+	mustShow(t, w, "No backup since "+gone.Format("15:04")+" (till menu: Backups)")
 	if label := labelWith(w, "No backup since"); label == nil || label.Importance != widget.DangerImportance {
 		t.Fatal("ten minutes without a backup is not shown in red")
 	}
