@@ -213,6 +213,9 @@ type Payments struct {
 var (
 	ErrNoMerchantQR = &Error{"no_merchant_qr", "no payment QR code is set up"}
 	ErrNoPayCodes   = &Error{"no_pay_codes", "no payment provider is set up for pay codes"}
+	// ErrQRShopDetails: a payment QR code must name the shop and its city (EMVCo's mandatory 59 and 60),
+	// and wallets may refuse one that does not.
+	ErrQRShopDetails = &Error{"qr_shop_details", "the payment QR code needs the shop's name and city (shop_name, shop_city)"}
 )
 
 // CheckQR says whether the shop has a payment QR code: ErrNoMerchantQR when it has none.

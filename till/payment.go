@@ -30,6 +30,10 @@ func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
 		}
 		return nil
 	}
+	if set.Shop.Name == "" || set.Shop.City == "" {
+		// Never a code with an empty name or city: the cashier is told which settings are missing.
+		return func(money.Amount, string) (string, error) { return "", app.ErrQRShopDetails }
+	}
 	m := emvqr.Merchant{GUID: set.PaymentQR.GUID, MerchantID: set.PaymentQR.MerchantID, MCC: set.PaymentQR.MCC,
 		Country: set.Shop.Country, Name: set.Shop.Name, City: set.Shop.City}
 	return func(amount money.Amount, reference string) (string, error) {

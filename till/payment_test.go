@@ -1,6 +1,8 @@
 package till
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"checkout/app"
@@ -17,5 +19,26 @@ func TestMerchantQRFallsBackToTheStaticCode(t *testing.T) {
 	}
 	if got, err := merchantQR(set)(money.New(300, money.CNY), "r1"); err != nil || got != "wxp://f2f0abcdef" {
 		t.Fatalf("static code = %q, %v", got, err)
+	}
+}
+
+// A shop with a QR account but no name or city gets no code with an empty mandatory field: the cashier is
+// told which settings are missing.
+func TestMerchantQRNeedsTheShopsNameAndCity(t *testing.T) {
+	set := app.DefaultSettings()
+	for key, value := range map[string]string{"qr_guid": "com.example.pay", "qr_merchant_id": "SHOP1", "shop_name": "LIN CORNER SHOP"} {
+		if err := set.Set(key, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := merchantQR(set)(money.New(300, money.CNY), "r1"); !errors.Is(err, app.ErrQRShopDetails) {
+		t.Fatalf("a code without the shop's city: %v", err)
+	}
+	if err := set.Set("shop_city", "SHANGHAI"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := merchantQR(set)(money.New(300, money.CNY), "r1")
+	if err != nil || !strings.Contains(got, "5915LIN CORNER SHOP6008SHANGHAI") {
+		t.Fatalf("code = %q, %v", got, err)
 	}
 }

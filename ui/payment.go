@@ -30,6 +30,9 @@ type payment struct {
 	problem *widget.Label
 	dialog  dialog.Dialog
 	busy    bool // a wallet payment is waiting for its provider: the dialog cannot close
+	// confirmedBig is cash tendered over bigTenderFactor times what is due that the cashier was warned of:
+	// Enter again with the same amount takes it.
+	confirmedBig money.Amount
 }
 
 // paymentDialog takes payment for the sale (F12, or '+'): cash, part cash, the shop's card terminal, its QR
@@ -236,11 +239,14 @@ func (p *payment) askPIN(kind app.TenderKind) {
 	d = pd.sh.open(lang.L("Member's PIN"), container.NewGridWrap(fyne.NewSize(420, 160), container.NewVBox(pin, problem, hint)), pin)
 }
 
-// typed reads the amount field; empty means def.
+// typed reads the amount field; empty means def. A code (looksLikeCode) is never an amount.
 func (p *payment) typed(def money.Amount) (money.Amount, error) {
 	text := strings.TrimSpace(p.amount.Text)
 	if text == "" {
 		return def, nil
+	}
+	if looksLikeCode(text) {
+		return money.Amount{}, app.ErrInvalidAmount
 	}
 	a, err := money.Parse(text, def.Currency())
 	if err != nil {
@@ -249,7 +255,25 @@ func (p *payment) typed(def money.Amount) (money.Amount, error) {
 	return a, nil
 }
 
+// maxCashDigits is the most digits cash tendered is typed with (999,999,999): a longer run of digits in
+// the amount field is a code that a busy machine's keyboard wedge did not catch as a scan.
+const maxCashDigits = 9
+
+// looksLikeCode says whether text typed into the amount field is a code (a pay code, a product's barcode)
+// rather than an amount: digits only, more of them than any cash tendered.
+func looksLikeCode(text string) bool {
+	return len(text) > maxCashDigits && strings.Trim(text, "0123456789") == ""
+}
+
+// bigTenderFactor is how many times the amount due the cash tendered may be before the cashier is asked
+// whether they meant it (a price typed into the wrong field, a slip on the keypad).
+const bigTenderFactor = 100
+
 func (p *payment) showChange() {
+	if looksLikeCode(strings.TrimSpace(p.amount.Text)) {
+		p.change.SetText(lang.L("A code, not an amount: Enter charges it as the customer's pay code."))
+		return
+	}
 	a, err := p.typed(p.cashDue)
 	if err == nil {
 		var change money.Amount
@@ -262,9 +286,22 @@ func (p *payment) showChange() {
 }
 
 func (p *payment) submit() {
+	if text := strings.TrimSpace(p.amount.Text); looksLikeCode(text) {
+		// A pay code typed, or scanned by a wedge too slow to be told from typing: it is charged for all
+		// that is due, never taken as cash (a product's code is refused as a scan during payment is).
+		p.amount.SetText("")
+		p.scanned(text)
+		return
+	}
 	a, err := p.typed(p.cashDue)
 	if err != nil {
 		p.problem.SetText(errorMessage(err))
+		return
+	}
+	if due := p.cashDue.Minor(); due > 0 && a.Minor() > due*bigTenderFactor && p.confirmedBig != a {
+		p.confirmedBig = a
+		p.problem.SetText(lang.L("{{.Amount}} is more than 100 times the amount due. Enter again to take it, or correct it.",
+			map[string]any{"Amount": p.pd.money(a)}))
 		return
 	}
 	p.payCash(a)

@@ -220,3 +220,35 @@ func TestSplitPaymentWithCashRounding(t *testing.T) {
 		t.Fatalf("cash: rounding %v, paid %v", sale.Rounding, sale.Paid())
 	}
 }
+
+// A pay code that lands in the amount field as typing (a scanner's keystrokes split by a busy machine)
+// is charged as a pay code, never taken as cash; a product's code there is refused; and cash over 100
+// times the amount due is taken only when Enter is pressed again.
+func TestCodesInTheAmountFieldAreNeverCash(t *testing.T) {
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	scan(w, "5449000000996") // cola ¥3.00
+	press(w, fyne.KeyF12)
+	typeIn(w, "134567890123456789")
+	mustShow(t, w, "A code, not an amount: Enter charges it as the customer's pay code.")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	sale := storedSale(t, st, "T01-000001")
+	if len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderWallet || sale.Tenders[0].Amount.Minor() != 300 {
+		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
+
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	typeIn(w, "6924743915763") // the chips' barcode, typed where the cash goes
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Payment has started: the cart cannot change.")
+	typeIn(w, "500")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "¥500.00 is more than 100 times the amount due. Enter again to take it, or correct it.")
+	if _, err := st.SaleByReceipt(context.Background(), "T01-000002"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("cash 166 times the amount due was taken at once: %v", err)
+	}
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥497.00 · receipt T01-000002")
+}

@@ -298,6 +298,11 @@ func build(m Merchant, method string, amount *money.Amount, reference string) (s
 	if m.GUID == "" {
 		return "", fmt.Errorf("%w: merchant account GUID", ErrMissing)
 	}
+	for _, f := range []struct{ id, name, value string }{{"58", "country", m.Country}, {"59", "merchant name", m.Name}, {"60", "merchant city", m.City}} {
+		if strings.TrimSpace(f.value) == "" { // mandatory: a wallet may refuse a code without it
+			return "", fmt.Errorf("%w: %s (%s)", ErrMissing, f.name, f.id)
+		}
+	}
 	account := []Object{{"00", m.GUID}}
 	if m.MerchantID != "" {
 		account = append(account, Object{"01", m.MerchantID})

@@ -162,6 +162,11 @@ func TestDynamicRoundTrip(t *testing.T) {
 	if _, err := Dynamic(m, money.New(100, money.CNY), ""); !errors.Is(err, ErrMissing) {
 		t.Errorf("no reference: %v", err)
 	}
+	for _, m := range []Merchant{{GUID: "g", Country: "CN", Name: "X"}, {GUID: "g", Country: "CN", City: "Y"}, {GUID: "g", Name: "X", City: "Y"}, {GUID: "g", Country: "CN", Name: " ", City: "Y"}} {
+		if _, err := Dynamic(m, money.New(100, money.CNY), "r"); !errors.Is(err, ErrMissing) {
+			t.Errorf("Dynamic(%+v) = %v, want ErrMissing: 58, 59 and 60 are mandatory", m, err)
+		}
+	}
 	if _, err := Dynamic(Merchant{Country: "CN", Name: "X", City: "Y"}, money.New(100, money.CNY), "r"); !errors.Is(err, ErrMissing) {
 		t.Errorf("no account: %v", err)
 	}
