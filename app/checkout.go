@@ -210,6 +210,13 @@ func (c *Checkout) SetQuantity(i int, qty Quantity) error {
 	return c.guardDiscount(i, func() error { return c.cart.SetQuantity(i, qty) })
 }
 
+// OverLimit reports whether line i comes to more than the shop's line limit (Settings.LineLimit): a price
+// or quantity that is likely a slip, which the cashier confirms.
+func (c *Checkout) OverLimit(i int) bool {
+	lines := c.cart.Lines()
+	return c.settings.LineLimit > 0 && i >= 0 && i < len(lines) && lines[i].Total.Minor() > c.settings.LineLimit
+}
+
 // RemoveLine deletes line i.
 func (c *Checkout) RemoveLine(i int) error {
 	if err := c.mutable(); err != nil {

@@ -18,6 +18,7 @@ var (
 	ErrUnknownTaxClass     = &Error{"unknown_tax_class", "product has an unknown tax class"}
 	ErrWeightRequired      = &Error{"weight_required", "weighed product needs a weight"}
 	ErrInvalidQuantity     = &Error{"invalid_quantity", "invalid quantity"}
+	ErrLineOverLimit       = &Error{"line_over_limit", "the line comes to more than the shop's limit for one line"}
 	ErrNoSuchLine          = &Error{"no_such_line", "no such line"}
 	ErrInvalidDiscount     = &Error{"invalid_discount", "invalid discount"}
 	ErrEmptyCart           = &Error{"empty_cart", "the cart is empty"}

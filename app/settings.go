@@ -54,6 +54,9 @@ type Settings struct {
 	Security Security
 	// Backup is where the till copies its books off its own disk.
 	Backup Backup
+	// LineLimit is the most one line may come to, in minor units, before the cashier confirms it (a price
+	// or quantity typed wrong); 0 for no limit.
+	LineLimit int64
 	// Devices holds the hardware settings ("scanner.ports", "scanner.baud", …) as text: the device
 	// packages read and check them, the domain only keeps them.
 	Devices map[string]string
@@ -121,6 +124,7 @@ func DefaultSettings() Settings {
 		MemberPrefix: "M",
 		Loyalty:      DefaultLoyalty(),
 		Security:     DefaultSecurity(),
+		LineLimit:    1_000_000, // ¥10,000.00
 		Shop:         Shop{Country: "CN"},
 		PaymentQR:    PaymentQR{MCC: "5411"},
 		Backup:       DefaultBackup(),
@@ -208,7 +212,8 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 // pattern such as PPIIIIIWWWWWC, or "none" to read that prefix as ordinary GTINs), member_prefix,
 // shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc (the payment QR account),
 // second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380),
-// backup.target, backup.snapshot_hours and backup.keep (Backup).
+// line_limit (what one line may come to before the cashier confirms it), backup.target,
+// backup.snapshot_hours and backup.keep (Backup).
 // The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
@@ -342,6 +347,12 @@ func (s *Settings) Set(key, value string) error {
 			return fmt.Errorf("%w: prepaid_offline_limit %q: what a card may spend at this till while offline, such as 50 (0: up to its balance)", ErrInvalidSetting, value)
 		}
 		next.Loyalty.OfflineLimit = a.Minor()
+	case key == "line_limit":
+		a, err := money.Parse(value, next.Currency)
+		if err != nil || a.Minor() < 0 {
+			return fmt.Errorf("%w: line_limit %q: the most one line may come to before the cashier confirms it, such as 10000 (0: no limit)", ErrInvalidSetting, value)
+		}
+		next.LineLimit = a.Minor()
 	case key == "discount_limit":
 		bp, err := money.ParseFixed(strings.TrimSuffix(value, "%"), 2)
 		if err != nil || bp < 0 || bp > 10_000 {
@@ -411,6 +422,7 @@ func (s Settings) Values() [][2]string {
 		[2]string{"points_exclude", strings.Join(l.Exclude, ",")}, [2]string{"topup_bonus", formatBonusSteps(l.BonusSteps, s.Currency)},
 		[2]string{"prepaid_offline_limit", money.New(l.OfflineLimit, s.Currency).Decimal()})
 	sec := s.Security
+	v = append(v, [2]string{"line_limit", money.New(s.LineLimit, s.Currency).Decimal()})
 	v = append(v, [2]string{"discount_limit", FormatRate(sec.DiscountLimitBP)},
 		[2]string{"idle_lock_minutes", strconv.Itoa(int(sec.IdleLock / time.Minute))},
 		[2]string{"pin_lock_minutes", strconv.Itoa(int(sec.PINLock / time.Minute))}, [2]string{"pin_tries", strconv.Itoa(sec.PINTries)})

@@ -91,3 +91,18 @@ func TestPINLockCannotBeSwitchedOff(t *testing.T) {
 		t.Errorf("NewPINs with no lock time: %v", err)
 	}
 }
+
+func TestLineLimitSetting(t *testing.T) {
+	s := DefaultSettings()
+	if s.Value("line_limit") != "10000.00" {
+		t.Fatalf("default line_limit %q", s.Value("line_limit"))
+	}
+	if err := s.Set("line_limit", "0"); err != nil || s.LineLimit != 0 {
+		t.Fatalf("no limit: %v %d", err, s.LineLimit)
+	}
+	for _, bad := range []string{"-1", "abc", "1.234"} {
+		if err := s.Set("line_limit", bad); err == nil {
+			t.Errorf("line_limit %q taken", bad)
+		}
+	}
+}

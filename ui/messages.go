@@ -74,6 +74,8 @@ func errorMessage(err error) string {
 		return lang.L("This till cannot take swiped cards.")
 	case app.ErrNoMerchantQR.Code:
 		return lang.L("No payment QR code is set up.")
+	case app.ErrLineOverLimit.Code:
+		return lang.L("That line comes to more than the shop's limit for one line (line_limit). Enter again to keep it.")
 	case app.ErrQRShopDetails.Code:
 		return lang.L("The payment QR code needs the shop's name and city: set shop_name and shop_city first.")
 	case app.ErrNoPayCodes.Code:

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -63,27 +64,44 @@ func (e *lineEditor) ask(title, prompt, initial string, apply func(string) error
 
 // quantity sets line i's quantity: at once to typed, what the cashier typed before F2, else in a dialog.
 func (e *lineEditor) quantity(i int, line app.Line, typed string) {
+	confirmed := "" // a quantity over the line limit, warned of once: the same again keeps it
 	set := func(text string) error {
 		q, err := app.ParseQuantity(text, line.Product.Unit)
 		if err != nil {
 			return err
 		}
-		return e.co.SetQuantity(i, q)
-	}
-	if typed != "" {
-		if err := set(typed); err != nil {
-			e.sale.fail(err)
-			return
+		if err := e.co.SetQuantity(i, q); err != nil {
+			return err
 		}
-		e.sale.refresh()
-		return
+		if e.co.OverLimit(i) && text != confirmed {
+			confirmed = text
+			if err := e.co.SetQuantity(i, line.Qty); err != nil {
+				return err
+			}
+			return app.ErrLineOverLimit
+		}
+		return nil
 	}
 	name := line.Product.DisplayName(e.language)
 	prompt := lang.L("Quantity of {{.Name}}", map[string]any{"Name": name})
 	if line.Product.Unit == app.UnitKg {
 		prompt = lang.L("Weight of {{.Name}} (kg)", map[string]any{"Name": name})
 	}
-	e.ask(lang.L("Quantity"), prompt, line.Qty.Format(line.Product.Unit), set)
+	initial := line.Qty.Format(line.Product.Unit)
+	if typed != "" {
+		err := set(typed)
+		switch {
+		case err == nil:
+			e.sale.refresh()
+			return
+		case !errors.Is(err, app.ErrLineOverLimit):
+			e.sale.fail(err)
+			return
+		}
+		// Over the line limit: asked in the dialog, where Enter keeps it.
+		initial, prompt = typed, errorMessage(err)
+	}
+	e.ask(lang.L("Quantity"), prompt, initial, set)
 }
 
 // weight asks for the weight of a product sold by the kilogram and adds it.

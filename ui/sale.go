@@ -286,6 +286,10 @@ func (s *saleScreen) sell(input string) {
 		s.selected = added.Line
 		s.refresh()
 		name := added.Product.DisplayName(s.language)
+		if s.co.OverLimit(added.Line) {
+			s.confirmOverLimit(added.Line, name)
+			return
+		}
 		if expiry, ok := added.Code.ExpiryDate(s.now()); ok && added.Expired {
 			s.say(lang.L("{{.Name}} expired on {{.Date}}. Check it before selling.",
 				map[string]any{"Name": name, "Date": expiry.Format(time.DateOnly)}), widget.WarningImportance)
@@ -298,6 +302,24 @@ func (s *saleScreen) sell(input string) {
 		}
 		s.say(name, widget.MediumImportance)
 	}
+}
+
+// confirmOverLimit asks whether line i, which comes to more than the shop's limit for one line, is
+// meant: Enter keeps it, Esc takes it off the sale.
+func (s *saleScreen) confirmOverLimit(i int, name string) {
+	line := s.co.Lines()[i]
+	limit := money.New(s.co.Settings().LineLimit, line.Total.Currency())
+	s.sh.confirmOr(lang.L("Check this line"), lang.L("{{.Name}} comes to {{.Total}} on one line, more than {{.Limit}}. Keep it?",
+		map[string]any{"Name": name, "Total": s.money(line.Total), "Limit": s.money(limit)}),
+		func() { s.say(name, widget.MediumImportance) },
+		func() {
+			if err := s.co.RemoveLine(i); err != nil {
+				s.fail(err)
+				return
+			}
+			s.refresh()
+			s.say(lang.L("{{.Name}} taken off the sale.", map[string]any{"Name": name}), widget.MediumImportance)
+		})
 }
 
 // routeScan takes a code from a scanner, wherever the keys were: the open dialog gets it if it wants

@@ -413,3 +413,32 @@ func TestStarKeySetsQuantityInADialog(t *testing.T) {
 	press(w, fyne.KeyEscape)
 	mustShow(t, w, "¥26.00")
 }
+
+// A line over the shop's line limit (a quantity or price typed wrong) is confirmed: at the scan, Esc
+// takes it off and Enter keeps it; in the quantity dialog the same quantity twice keeps it.
+func TestLineOverTheLimitIsConfirmed(t *testing.T) {
+	till, _ := newShopTill(t, [][2]string{{"line_limit", "50"}})
+	w := till.Window()
+	typeIn(w, "20*6924743915763") // 20 bags of chips at ¥6.50: ¥130.00
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Lay's chips 70g comes to ¥130.00 on one line, more than ¥50.00. Keep it?")
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "Lay's chips 70g taken off the sale.", "0 (0 lines)")
+
+	typeIn(w, "20*6924743915763")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyReturn) // yes: a party's order
+	mustShow(t, w, "¥130.00", "20 (1 lines)")
+
+	scan(w, "5449000000996") // cola ¥3.00: under the limit, no question
+	if shows(w, "Keep it?") {
+		t.Fatal("a line under the limit was questioned")
+	}
+	typeIn(w, "*")
+	typeIn(w, "40") // ¥120.00
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "That line comes to more than the shop's limit for one line (line_limit). Enter again to keep it.")
+	mustShow(t, w, "¥133.00") // not changed yet
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "¥250.00", "60 (2 lines)")
+}

@@ -124,9 +124,17 @@ func (s *shell) canvas() fyne.Canvas { return s.win.Canvas() }
 func (s *shell) focus(f fyne.Focusable) { s.win.Canvas().Focus(f) }
 
 // confirm asks a yes/no question: Enter or the Yes button runs yes, Esc or No closes.
-func (s *shell) confirm(title, question string, yes func()) {
+func (s *shell) confirm(title, question string, yes func()) { s.confirmOr(title, question, yes, nil) }
+
+// confirmOr is confirm with no run on Esc or No (nil: nothing).
+func (s *shell) confirmOr(title, question string, yes, no func()) {
 	var d dialog.Dialog
-	content, keys := yesNo(question, func() { d.Hide(); yes() }, func() { d.Hide() })
+	content, keys := yesNo(question, func() { d.Hide(); yes() }, func() {
+		d.Hide()
+		if no != nil {
+			no()
+		}
+	})
 	d = s.open(title, content, keys)
 }
 
