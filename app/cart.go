@@ -70,7 +70,7 @@ type Line struct {
 
 // Totals of a cart.
 type Totals struct {
-	Subtotal  money.Amount // sum of line totals
+	Subtotal  money.Amount // sum of line totals, after their discounts (the documents' "subtotal")
 	Discount  money.Amount // sum of line discounts
 	Tax       money.Amount
 	Total     money.Amount // what is due: Subtotal, plus Tax when prices exclude tax
@@ -78,6 +78,10 @@ type Totals struct {
 	Lines     int
 	TaxBands  []TaxBand // by rate, ascending
 }
+
+// BeforeDiscounts is what the lines come to before their discounts: what the till and the receipt call
+// "Subtotal", so that Subtotal − Discount (+ Tax when prices exclude it) is the Total on every screen.
+func (t Totals) BeforeDiscounts() money.Amount { return t.Subtotal.Add(t.Discount) }
 
 // Cart holds the lines of the sale in progress. Its zero value is unusable; make it with NewCart.
 type Cart struct {

@@ -92,7 +92,7 @@ func ReceiptColumns(s string) int { return columns.StringWidth(s) }
 var receiptLabels = map[string]map[string]string{
 	"en": {
 		"receipt": "Receipt", "copy": "*** COPY ***", "cashier": "Cashier", "discount": "Discount",
-		"subtotal": "Subtotal", "total": "TOTAL", "rounded_down": "Rounding", "rounded_up": "Rounding", "tax": "Tax", "tax_incl": "incl. tax",
+		"subtotal": "Subtotal", "before_tax": "Before tax", "total": "TOTAL", "rounded_down": "Rounding", "rounded_up": "Rounding", "tax": "Tax", "tax_incl": "incl. tax",
 		"tax_excl": "plus tax", "on": "on", "change": "Change", "member": "Member", "points_earned": "Points earned",
 		"points_used": "Points used", "points": "Points balance", "balance": "Prepaid balance", "items": "Items",
 		"thanks": "Thank you for shopping with us!",
@@ -101,7 +101,7 @@ var receiptLabels = map[string]map[string]string{
 	},
 	"zh": {
 		"receipt": "小票号", "copy": "*** 补打 ***", "cashier": "收银员", "discount": "折扣",
-		"subtotal": "小计", "total": "合计", "rounded_down": "抹零", "rounded_up": "现金进位", "tax": "税", "tax_incl": "含税",
+		"subtotal": "小计", "before_tax": "税前金额", "total": "合计", "rounded_down": "抹零", "rounded_up": "现金进位", "tax": "税", "tax_incl": "含税",
 		"tax_excl": "另加税", "on": "计税", "change": "找零", "member": "会员", "points_earned": "本次积分",
 		"points_used": "使用积分", "points": "积分余额", "balance": "储值余额", "items": "件数",
 		"thanks": "谢谢惠顾，欢迎再次光临！",
@@ -184,11 +184,12 @@ func (r *Receipt) Layout(cols int) []ReceiptRow {
 	rule()
 	pair(r.label("items"), strconv.FormatInt(s.Totals.ItemCount, 10))
 	if !s.Totals.Discount.IsZero() {
-		pair(r.label("subtotal"), r.amount(s.Totals.Subtotal.Add(s.Totals.Discount)))
+		pair(r.label("subtotal"), r.amount(s.Totals.BeforeDiscounts()))
 		pair(r.label("discount"), r.amount(s.Totals.Discount.Neg()))
 	}
 	if s.TaxMode == TaxExclusive {
-		pair(r.label("subtotal"), r.amount(s.Totals.Subtotal))
+		// After the discounts and before tax: not called "Subtotal", which is before the discounts.
+		pair(r.label("before_tax"), r.amount(s.Totals.Subtotal))
 		pair(r.label("tax"), r.amount(s.Totals.Tax))
 	}
 	switch {

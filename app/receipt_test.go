@@ -160,3 +160,33 @@ func TestReceiptWrapsAndCutsToTheWidth(t *testing.T) {
 		t.Errorf("spread = %q (%d columns)", got, ReceiptColumns(got))
 	}
 }
+
+// "Subtotal" is before the discounts in either tax mode; with prices excluding tax, the amount after the
+// discounts is "Before tax", and the rows add up to the total.
+func TestReceiptSubtotalIsBeforeDiscountsInEitherTaxMode(t *testing.T) {
+	set := DefaultSettings()
+	if err := set.Set("tax_mode", "exclusive"); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCart(set)
+	i, err := c.Add(Product{ID: 2, Name: "Oolong tea 500ml", Price: money.New(600, money.CNY), Unit: UnitPiece, TaxClass: "standard", Active: true}, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetDiscount(i, Discount{PercentBP: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	tot := c.Totals()
+	s := &Sale{ReceiptNo: "T01-000043", Currency: money.CNY, TaxMode: TaxExclusive, Lines: c.Lines(), Totals: tot,
+		Tenders: []Tender{{Kind: TenderCash, Amount: tot.Total, Tendered: tot.Total, Change: money.Zero(money.CNY)}}}
+	rows := map[string]string{}
+	for _, row := range (&Receipt{Sale: s, Lang: "en"}).Layout(32) {
+		if f := strings.Fields(row.Text); len(f) >= 2 {
+			rows[strings.Join(f[:len(f)-1], " ")] = f[len(f)-1]
+		}
+	}
+	// 2 × 6.00 = 12.00, less 10% = 10.80, plus 13% tax = 1.40: 12.20
+	if rows["Subtotal"] != "12.00" || rows["Discount"] != "-1.20" || rows["Before tax"] != "10.80" || rows["Tax"] != "1.40" || rows["TOTAL CNY"] != "12.20" {
+		t.Fatalf("rows %v", rows)
+	}
+}

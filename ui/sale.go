@@ -393,7 +393,7 @@ func (s *saleScreen) refresh() {
 	}
 	s.cart.show(lines, s.selected)
 	f := func(a money.Amount) string { return money.Format(a, s.language) }
-	s.subtotal.SetText(f(tot.Subtotal))
+	s.subtotal.SetText(f(tot.BeforeDiscounts())) // Subtotal − Discount (+ Tax) = Total, as on the receipt
 	s.discount.SetText(f(tot.Discount.Neg()))
 	s.tax.SetText(f(tot.Tax))
 	var bands []string

@@ -370,6 +370,8 @@ func TestDeleteRemovesSelectedLineAndDiscountApplies(t *testing.T) {
 	typeIn(w, "10%")
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "-¥0.65", "¥5.85", "¥8.85")
+	// Subtotal is before the discounts, as on the receipt: ¥9.50 − ¥0.65 = ¥8.85.
+	mustShow(t, w, "¥9.50")
 	press(w, fyne.KeyUp)
 	press(w, fyne.KeyDelete)
 	mustShow(t, w, "Line removed.", "¥5.85")
