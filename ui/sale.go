@@ -211,6 +211,7 @@ func (s *saleScreen) focusScan() {
 // scanKey handles the keys of the sale screen. Keys that edit text pass through to the field.
 func (s *saleScreen) scanKey(k *fyne.KeyEvent) bool {
 	s.sh.touch()
+	s.say("", widget.MediumImportance) // a message is about the last action: the next one clears it
 	for _, a := range s.actions {
 		if a.key == k.Name {
 			a.run()
@@ -241,6 +242,9 @@ func (s *saleScreen) scanKey(k *fyne.KeyEvent) bool {
 // scanRune makes '+' pay and '*' on an empty field set the quantity; "3*CODE" still types through.
 func (s *saleScreen) scanRune(r rune) bool {
 	s.sh.touch()
+	if s.scan.Text == "" { // the next code begins: the last one's message goes
+		s.say("", widget.MediumImportance)
+	}
 	switch {
 	case r == '+':
 		s.pay()

@@ -444,3 +444,25 @@ func TestLineOverTheLimitIsConfirmed(t *testing.T) {
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "¥250.00", "60 (2 lines)")
 }
+
+// A message is about the last action: the next one clears it, so "Unknown barcode" does not stand beside
+// the sale that went on.
+func TestMessagesClearOnTheNextAction(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "4006381333931") // not in the shop's catalog
+	mustShow(t, w, "Unknown barcode: nothing was added.")
+	typeIn(w, "5")
+	if shows(w, "Unknown barcode") {
+		t.Fatal("the message stayed while the next code was typed")
+	}
+	typeIn(w, "449000000996")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Coca-Cola 330ml can")
+	scan(w, "4006381333931")
+	mustShow(t, w, "Unknown barcode: nothing was added.")
+	press(w, fyne.KeyDown) // any key action
+	if shows(w, "Unknown barcode") {
+		t.Fatal("the message stayed after the next action")
+	}
+}
