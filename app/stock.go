@@ -62,10 +62,11 @@ func (l StockLevel) Low() bool { return l.ReorderPoint > 0 && l.OnHand <= l.Reor
 // Negative reports stock below zero: sold beyond what the ledger has, so it needs counting.
 func (l StockLevel) Negative() bool { return l.OnHand < 0 }
 
-// SuggestedOrder is how much to order to be back at twice the reorder point; 0 when not Low. Weighed
-// products round up to whole kilograms, pieces are whole.
+// SuggestedOrder is how much to order to be back at twice the reorder point (at zero, for stock below
+// zero with no reorder point); 0 when neither Low nor Negative. Weighed products round up to whole
+// kilograms, pieces are whole.
 func (l StockLevel) SuggestedOrder() Quantity {
-	if !l.Low() {
+	if !l.Low() && !l.Negative() {
 		return 0
 	}
 	need := 2*l.ReorderPoint - l.OnHand

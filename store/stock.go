@@ -107,10 +107,12 @@ func (s *Store) StockLevels(ctx context.Context, ids []int64) ([]app.StockLevel,
 	return levels, nil
 }
 
-// LowStock lists products at or below their reorder point, least stock against their point first.
+// LowStock lists products below zero (sold beyond the records: count them), then those at or below their
+// reorder point, least stock against their point first.
 func (s *Store) LowStock(ctx context.Context, limit int) ([]app.StockLevel, error) {
-	return s.stockLevels(ctx, `p.reorder_point > 0 AND p.on_hand <= p.reorder_point AND p.active = 1
-		ORDER BY p.on_hand * 1.0 / p.reorder_point, p.sku LIMIT ?`, limit)
+	return s.stockLevels(ctx, `(p.on_hand < 0 OR p.reorder_point > 0 AND p.on_hand <= p.reorder_point) AND p.active = 1
+		ORDER BY p.on_hand < 0 DESC, CASE WHEN p.reorder_point > 0 THEN p.on_hand * 1.0 / p.reorder_point ELSE p.on_hand END, p.sku
+		LIMIT ?`, limit)
 }
 
 func (s *Store) stockLevels(ctx context.Context, where string, args ...any) ([]app.StockLevel, error) {

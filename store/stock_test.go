@@ -177,3 +177,22 @@ func TestReceivingCountsAndLowStock(t *testing.T) {
 		t.Errorf("stock journal entries = %d", n)
 	}
 }
+
+// Stock below zero is listed first among the low, even for a product with no reorder point, with an
+// order that brings it back to zero.
+func TestLowStockListsBelowZeroFirst(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.w.Exec(`UPDATE products SET reorder_point = 6000, on_hand = 2000 WHERE sku = 'SNK-001'`); err != nil {
+		t.Fatal(err)
+	}
+	// Sold beyond the records: no reorder point, on hand -3.
+	if _, err := s.w.Exec(`UPDATE products SET reorder_point = 0, on_hand = -3000 WHERE sku = 'DRK-001'`); err != nil {
+		t.Fatal(err)
+	}
+	low, err := s.LowStock(ctx, 10)
+	if err != nil || len(low) != 2 || low[0].Product.SKU != "DRK-001" || !low[0].Negative() || low[0].SuggestedOrder() != app.Pieces(3) ||
+		low[1].Product.SKU != "SNK-001" {
+		t.Fatalf("low stock %+v, %v", low, err)
+	}
+}

@@ -55,11 +55,22 @@ func (pg *lowStockPage) reload() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %10s %10s %10s\n", column(lang.L("SKU"), 12), column(lang.L("Name"), 30),
 		lang.L("On hand"), lang.L("Reorder at"), lang.L("Order"))
+	negative := 0
 	for _, l := range levels {
 		u := l.Product.Unit
-		fmt.Fprintf(&b, "%s %10s %10s %10s\n", pg.office.productColumn(l.Product), quantity(l.OnHand, u), quantity(l.ReorderPoint, u),
+		onHand := quantity(l.OnHand, u)
+		if l.Negative() {
+			negative++
+			onHand = "▼ " + onHand // below zero: listed first, and marked
+		}
+		fmt.Fprintf(&b, "%s %10s %10s %10s\n", pg.office.productColumn(l.Product), onHand, quantity(l.ReorderPoint, u),
 			quantity(l.SuggestedOrder(), u))
 	}
 	pg.list.SetText(b.String())
+	if negative > 0 {
+		pg.note.say(lang.L("{{.Count}} products below zero (▼): sold beyond the stock records; count them. {{.Total}} to reorder in all.",
+			map[string]any{"Count": negative, "Total": len(levels)}), widget.DangerImportance)
+		return
+	}
 	pg.note.say(lang.L("{{.Count}} products to reorder.", map[string]any{"Count": len(levels)}), widget.WarningImportance)
 }

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
 )
@@ -14,6 +16,7 @@ type stockDesk struct {
 	app.StockService // the rest is not called
 	received         []app.ReceiveLine
 	by               string
+	low              []app.StockLevel // nil: the cola, 2 against a reorder point of 6
 }
 
 func (d *stockDesk) FindProduct(_ context.Context, code string) (app.Product, error) {
@@ -24,7 +27,26 @@ func (d *stockDesk) FindProduct(_ context.Context, code string) (app.Product, er
 }
 
 func (d *stockDesk) LowStock(context.Context, int) ([]app.StockLevel, error) {
+	if d.low != nil {
+		return d.low, nil
+	}
 	return []app.StockLevel{{Product: cola, OnHand: app.Pieces(2), ReorderPoint: app.Pieces(6)}}, nil
+}
+
+// Stock below zero is marked, and the page says in red to count it.
+func TestLowStockMarksStockBelowZero(t *testing.T) {
+	h := newHarness(t)
+	o := newOffice(h)
+	stock := &stockDesk{low: []app.StockLevel{{Product: cola, OnHand: app.Pieces(-3)}}}
+	low := newLowStockPage(o, stock)
+	o.open(o.add(fyne.KeyF6, "Low stock (F6)", low.content, low.opened, nil))
+	mustShowIn(t, o.win, "1 products below zero (▼): sold beyond the stock records; count them. 1 to reorder in all.")
+	if low.note.Importance != widget.DangerImportance {
+		t.Error("stock below zero is not shown in red")
+	}
+	if !strings.Contains(low.list.Text, "▼ -3") {
+		t.Errorf("the row is not marked: %q", low.list.Text)
+	}
 }
 
 func (d *stockDesk) Receive(_ context.Context, _ string, by *app.Session, lines []app.ReceiveLine) error {
