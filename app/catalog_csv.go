@@ -271,9 +271,9 @@ func (r *productRow) entry(s Settings) (CatalogEntry, string) {
 		}
 		p.Cost = cost
 	}
-	// Zero in any form is none: export writes a kg product's as 0.000.
-	if rp := r[colReorderPoint]; strings.Trim(rp, "0.") != "" {
-		q, err := ParseQuantity(rp, p.Unit)
+	// None is empty, or zero as ParseCounted reads it: export writes a weighed product's as 0.000.
+	if rp := r[colReorderPoint]; rp != "" {
+		q, err := ParseCounted(rp, p.Unit)
 		if err != nil {
 			return CatalogEntry{}, fmt.Sprintf("reorder_point %q: %v", rp, err)
 		}

@@ -233,3 +233,42 @@ func TestBadRowsAreCountedAndTheFirstListed(t *testing.T) {
 		t.Errorf("error: %.80s", err)
 	}
 }
+
+// A reorder point of zero in any form a number takes is none: 0.000 is how export writes a weighed
+// product's. Anything else keeps ParseQuantity's rules: pieces are whole, and text that is no number is
+// a bad row.
+func TestCatalogReorderPoints(t *testing.T) {
+	header := "sku,barcode,name,unit,price,tax_class,reorder_point\n"
+	for _, tt := range []struct {
+		unit, rp string
+		want     Quantity
+		bad      string // the bad row's reason, "" for a good row
+	}{
+		{"kg", "0.000", 0, ""},
+		{"kg", "0", 0, ""},
+		{"kg", "", 0, ""},
+		{"kg", "2.500", Grams(2500), ""},
+		{"kg", "0.001", Grams(1), ""},
+		{"piece", "0", 0, ""},
+		{"piece", "0.000", 0, ""},
+		{"piece", "12", Pieces(12), ""},
+		{"piece", "12.000", Pieces(12), ""},
+		{"piece", "0.5", 0, `reorder_point "0.5": invalid quantity: "0.5": pieces are whole`},
+		{"kg", "0.0005", 0, `reorder_point "0.0005": invalid quantity`},
+		{"kg", ".", 0, `reorder_point ".": invalid quantity`},
+		{"kg", "0.0.0", 0, `reorder_point "0.0.0": invalid quantity`},
+		{"kg", "..", 0, `reorder_point "..": invalid quantity`},
+		{"piece", "-1", 0, `reorder_point "-1": invalid quantity`},
+		{"piece", "-0", 0, `reorder_point "-0": invalid quantity`},
+	} {
+		text := header + fmt.Sprintf("A,5449000000996,Cola,%s,3.00,standard,%s\n", tt.unit, tt.rp)
+		entries, err := ReadCatalogCSV(strings.NewReader(text), DefaultSettings())
+		var fe *CatalogFileError
+		switch {
+		case tt.bad == "" && (err != nil || len(entries) != 1 || entries[0].Product.ReorderPoint != tt.want):
+			t.Errorf("%s %q: %+v, %v; want %d", tt.unit, tt.rp, entries, err, tt.want)
+		case tt.bad != "" && (!errors.As(err, &fe) || len(fe.Rows) != 1 || !strings.HasPrefix(fe.Rows[0].Reason, tt.bad)):
+			t.Errorf("%s %q: %v, want a bad row %q", tt.unit, tt.rp, err, tt.bad)
+		}
+	}
+}
