@@ -331,17 +331,20 @@ func TestParsePercent(t *testing.T) {
 }
 
 func TestParseCounted(t *testing.T) {
-	for in, want := range map[string]Quantity{"0": 0, " 0 ": 0, "3": Pieces(3)} {
+	for in, want := range map[string]Quantity{"0": 0, " 0 ": 0, "3": Pieces(3), "0.000": 0, "0.0": 0, "3.000": Pieces(3)} {
 		if got, err := ParseCounted(in, UnitPiece); err != nil || got != want {
 			t.Errorf("ParseCounted(%q) = %d, %v", in, got, err)
 		}
 	}
-	for _, in := range []string{"-1", "0.5", "", "x"} {
+	for _, in := range []string{"-1", "0.5", "", "x", ".", "-0", "0.0.0", "0.0000"} {
 		if _, err := ParseCounted(in, UnitPiece); err == nil {
 			t.Errorf("ParseCounted(%q) took it", in)
 		}
 	}
 	if got, err := ParseCounted("1.250", UnitKg); err != nil || got != Grams(1250) {
 		t.Errorf("1.250 kg = %d, %v", got, err)
+	}
+	if got, err := ParseCounted("0.000", UnitKg); err != nil || got != 0 {
+		t.Errorf("0.000 kg = %d, %v", got, err) // what export writes for a weighed product's none
 	}
 }

@@ -69,11 +69,114 @@ const (
 	numColumns
 )
 
-// catalogColumns maps the header names import accepts to their column.
+// catalogColumns maps the header names import accepts, in lower case, to their column: ours, and the
+// Chinese ones of spreadsheets in Chinese shops.
 var catalogColumns = map[string]int{
 	"sku": colSKU, "barcode": colBarcode, "barcodes": colBarcode, "name": colName, "name_en": colName,
 	"name_zh": colNameZH, "category": colCategory, "unit": colUnit, "price": colPrice, "tax_class": colTaxClass,
 	"cost": colCost, "reorder_point": colReorderPoint, "active": colActive,
+	"货号": colSKU, "条码": colBarcode, "名称": colName, "中文名": colNameZH, "中文名称": colNameZH,
+	"分类": colCategory, "单位": colUnit, "价格": colPrice,
+}
+
+// StandardTaxClass is the tax class a catalog file without a tax_class column gives its products.
+const StandardTaxClass = "standard"
+
+// CatalogDefaults are what an import gives the columns a catalog file leaves out; the zero value is none.
+type CatalogDefaults struct {
+	SKUFromBarcode bool   // no sku column: a product's SKU is its barcode (the first, if several)
+	Unit           Unit   // no unit column: every product's, else ""
+	TaxClass       string // no tax_class column: every product's, else ""
+}
+
+// String says which defaults are used, "" for none: "sku taken from barcode, unit piece, tax class
+// standard".
+func (d CatalogDefaults) String() string {
+	var used []string
+	if d.SKUFromBarcode {
+		used = append(used, "sku taken from barcode")
+	}
+	if d.Unit != "" {
+		used = append(used, "unit "+string(d.Unit))
+	}
+	if d.TaxClass != "" {
+		used = append(used, "tax class "+d.TaxClass)
+	}
+	return strings.Join(used, ", ")
+}
+
+// catalogHeader is what a catalog file's header says: the file's column of each of ours (-1: none), each
+// of its columns' name for reasons, and the defaults of the columns it leaves out.
+type catalogHeader struct {
+	col      [numColumns]int
+	names    []string
+	defaults CatalogDefaults
+}
+
+// readCatalogHeader reads a catalog file's header. A column named twice (条码 and barcode), or no
+// barcode, name or price column, is an error; so is no tax_class column in a shop without a standard
+// class to give.
+func readCatalogHeader(header []string, s Settings) (*catalogHeader, error) {
+	h := &catalogHeader{names: make([]string, len(header))}
+	for c := range h.col {
+		h.col[c] = -1
+	}
+	for i, text := range header {
+		h.names[i] = fmt.Sprintf("column %d", i+1)
+		name := strings.TrimSpace(strings.TrimPrefix(text, utf8BOM))
+		c, ok := catalogColumns[strings.ToLower(name)]
+		if !ok {
+			continue
+		}
+		if j := h.col[c]; j >= 0 {
+			return nil, fmt.Errorf("catalog header: columns %d (%s) and %d (%s) are both the %s column",
+				j+1, strings.TrimSpace(strings.TrimPrefix(header[j], utf8BOM)), i+1, name, columnNames[c])
+		}
+		h.col[c], h.names[i] = i, columnNames[c]
+	}
+	switch {
+	case h.col[colBarcode] < 0:
+		return nil, errors.New("catalog header: no barcode column (barcode or 条码)")
+	case h.col[colPrice] < 0:
+		return nil, errors.New("catalog header: no price column (price or 价格)")
+	case h.col[colName] < 0 && h.col[colNameZH] < 0:
+		return nil, errors.New("catalog header: no name column (name, name_zh, 名称 or 中文名)")
+	}
+	h.defaults.SKUFromBarcode = h.col[colSKU] < 0
+	if h.col[colUnit] < 0 {
+		h.defaults.Unit = UnitPiece
+	}
+	if h.col[colTaxClass] < 0 {
+		if _, ok := s.TaxRates[StandardTaxClass]; !ok {
+			return nil, fmt.Errorf("catalog header: no tax_class column, and the shop has no %q tax class to give its products", StandardTaxClass)
+		}
+		h.defaults.TaxClass = StandardTaxClass
+	}
+	return h, nil
+}
+
+// row is a record of the file as a product's text, with the defaults of the columns the file leaves out.
+func (h *catalogHeader) row(rec []string) productRow {
+	var row productRow
+	for c, i := range h.col {
+		if i >= 0 && i < len(rec) {
+			row[c] = csvUntext(strings.TrimSpace(rec[i]))
+		}
+	}
+	if h.defaults.SKUFromBarcode {
+		for rest := row[colBarcode]; rest != "" && row[colSKU] == ""; {
+			var code string
+			code, rest, _ = strings.Cut(rest, "|")
+			row[colSKU] = strings.TrimSpace(code)
+		}
+	}
+	if h.defaults.Unit != "" {
+		row[colUnit] = string(h.defaults.Unit)
+	}
+	if h.defaults.TaxClass != "" {
+		row[colTaxClass] = h.defaults.TaxClass
+	}
+	return row
 }
 
 // columnRunes is the most characters each column may hold (a list of barcodes as many as a note).
@@ -98,13 +201,18 @@ func ReadCatalogCSV(r io.ReadSeeker, s Settings) ([]CatalogEntry, error) {
 // ScanCatalogCSV reads a catalog file row by row, so a million-row file never sits in memory: good rows
 // go to entry, bad ones (with their line number and why) to reject. The file is UTF-8, with or without a
 // BOM, or GB18030/GBK as spreadsheets in China save it (textEncoding: it is read once to tell which); its
-// header names the columns in any order (sku, barcode, name or name_en, name_zh, category, unit, price,
-// tax_class, and optionally cost, reorder_point and active), then one product a row. Several barcodes go
-// in one cell separated by '|'. Prices are decimals in the shop's currency. A barcode twice in the file is
-// a bad row the second time. entry gets each good row with its line number; an error from it stops the
-// scan and is returned. A cell over 64 KiB makes its row bad. An unreadable header, bytes that are not
-// text in the file's encoding, or a row over 1 MiB (it cannot be skipped: where it ends is not known
-// until it is read) are an error: the file is refused, and what entry was given must be dropped.
+// header names the columns in any order (barcode or 条码, name or name_en or 名称, price or 价格, and
+// optionally sku or 货号, name_zh or 中文名 or 中文名称, category or 分类, unit or 单位, tax_class, cost,
+// reorder_point and active), then one product a row. A file without a name column may have a name_zh
+// one instead. A file without sku takes each product's from its barcode; without unit, every product is
+// a piece; without tax_class, every product is in the standard class (CatalogDefaults). Units are piece
+// or kg, or 件, 个, 千克, 公斤. Several barcodes go in one cell separated by '|'. Prices are decimals in
+// the shop's currency. A barcode twice in the file is a bad row the second time. entry gets each good row
+// with its line number; an error from it stops the scan and is returned. A cell over 64 KiB makes its row
+// bad. An unreadable header, a column named twice (条码 and barcode), a header with no rows under it,
+// bytes that are not text in the file's encoding, or a row over 1 MiB (it cannot be skipped: where it
+// ends is not known until it is read) are an error: the file is refused, and what entry was given must be
+// dropped.
 func ScanCatalogCSV(r io.ReadSeeker, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
 	enc, err := sniffEncoding(r)
 	if err != nil {
@@ -113,41 +221,36 @@ func ScanCatalogCSV(r io.ReadSeeker, s Settings, entry func(CatalogEntry, int) e
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("catalog file: %w", err)
 	}
-	return scanCatalog(r, enc, s, entry, reject)
+	_, err = scanCatalog(r, enc, s, entry, reject)
+	return err
 }
 
-// scanCatalog is ScanCatalogCSV of a file whose encoding is known.
-func scanCatalog(r io.Reader, enc textEncoding, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) error {
+// scanCatalog is ScanCatalogCSV of a file whose encoding is known; it returns the defaults it gave the
+// columns the file leaves out.
+func scanCatalog(r io.Reader, enc textEncoding, s Settings, entry func(CatalogEntry, int) error, reject func(RowError)) (CatalogDefaults, error) {
 	cr := newCatalogReader(decodeText(r, enc))
-	header, err := cr.Read()
-	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) || errors.Is(err, io.EOF) {
-		return fmt.Errorf("catalog header: %w", err)
+	record, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return CatalogDefaults{}, errors.New("catalog file: empty (a header and one product a row)")
+	}
+	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+		return CatalogDefaults{}, fmt.Errorf("catalog header: %w", err)
 	}
 	if err != nil {
-		return err
+		return CatalogDefaults{}, err
 	}
-	// The file's column of each of ours (-1: none), and each of its columns' name, for reasons.
-	var col [numColumns]int
-	for c := range col {
-		col[c] = -1
-	}
-	names := make([]string, len(header))
-	for i, h := range header {
-		names[i] = fmt.Sprintf("column %d", i+1)
-		if c, ok := catalogColumns[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, utf8BOM)))]; ok {
-			col[c], names[i] = i, columnNames[c]
-		}
-	}
-	for _, need := range []int{colSKU, colBarcode, colName, colUnit, colPrice, colTaxClass} {
-		if col[need] < 0 {
-			return fmt.Errorf("catalog header: no %q column", columnNames[need])
-		}
+	h, err := readCatalogHeader(record, s)
+	if err != nil {
+		return CatalogDefaults{}, err
 	}
 	seen := codeLines{}
-	for {
+	for rows := 0; ; rows++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return nil
+			if rows == 0 {
+				return CatalogDefaults{}, errors.New("catalog file: no products under the header")
+			}
+			return h.defaults, nil
 		}
 		// A row csv cannot parse is a bad row, with no fields to ask the position of: its error says where
 		// it is. Any other error is the file's: reading it, or its bytes not being text.
@@ -156,23 +259,18 @@ func scanCatalog(r io.Reader, enc textEncoding, s Settings, entry func(CatalogEn
 			continue
 		}
 		if err != nil {
-			return err
+			return CatalogDefaults{}, err
 		}
 		line, _ := cr.FieldPos(0)
 		if i := slices.IndexFunc(rec, func(f string) bool { return len(f) > maxFieldBytes }); i >= 0 {
 			name := fmt.Sprintf("column %d", i+1)
-			if i < len(names) {
-				name = names[i]
+			if i < len(h.names) {
+				name = h.names[i]
 			}
 			reject(RowError{Line: line, Reason: fmt.Sprintf("%s: longer than %d KiB", name, maxFieldBytes>>10)})
 			continue
 		}
-		var row productRow
-		for c, i := range col {
-			if i >= 0 && i < len(rec) {
-				row[c] = csvUntext(strings.TrimSpace(rec[i]))
-			}
-		}
+		row := h.row(rec)
 		e, reason := row.entry(s)
 		for _, code := range e.Barcodes {
 			if first := seen.line(code); first != 0 && reason == "" {
@@ -187,7 +285,7 @@ func scanCatalog(r io.Reader, enc textEncoding, s Settings, entry func(CatalogEn
 			seen.add(code, line)
 		}
 		if err := entry(e, line); err != nil {
-			return err
+			return CatalogDefaults{}, err
 		}
 	}
 }
@@ -243,15 +341,16 @@ func (r *productRow) entry(s Settings) (CatalogEntry, string) {
 			return CatalogEntry{}, err.Error()
 		}
 	}
+	unit, unitOK := ParseUnit(r[colUnit])
 	p := Product{SKU: r[colSKU], Name: r[colName], NameZH: r[colNameZH], Category: r[colCategory],
-		Unit: Unit(r[colUnit]), TaxClass: r[colTaxClass], Active: true}
+		Unit: unit, TaxClass: r[colTaxClass], Active: true}
 	switch {
 	case p.SKU == "":
 		return CatalogEntry{}, "no sku"
 	case p.Name == "" && p.NameZH == "":
 		return CatalogEntry{}, "no name"
-	case !p.Unit.Valid():
-		return CatalogEntry{}, fmt.Sprintf("unit %q: piece or kg", p.Unit)
+	case !unitOK:
+		return CatalogEntry{}, fmt.Sprintf("unit %q: piece or kg", r[colUnit])
 	}
 	if _, ok := s.TaxRates[p.TaxClass]; !ok {
 		return CatalogEntry{}, fmt.Sprintf("unknown tax class %q", p.TaxClass)
@@ -271,9 +370,9 @@ func (r *productRow) entry(s Settings) (CatalogEntry, string) {
 		}
 		p.Cost = cost
 	}
-	// Zero in any form is none: export writes a kg product's as 0.000.
-	if rp := r[colReorderPoint]; strings.Trim(rp, "0.") != "" {
-		q, err := ParseQuantity(rp, p.Unit)
+	// None is empty, or zero as ParseCounted reads it: export writes a weighed product's as 0.000.
+	if rp := r[colReorderPoint]; rp != "" {
+		q, err := ParseCounted(rp, p.Unit)
 		if err != nil {
 			return CatalogEntry{}, fmt.Sprintf("reorder_point %q: %v", rp, err)
 		}

@@ -233,3 +233,177 @@ func TestBadRowsAreCountedAndTheFirstListed(t *testing.T) {
 		t.Errorf("error: %.80s", err)
 	}
 }
+
+// A file as a shop has it — just barcode, name and price — imports: the SKU is the barcode, the unit a
+// piece, the tax class the shop's standard one, and the header says which defaults were used.
+func TestCatalogWithJustBarcodeNameAndPrice(t *testing.T) {
+	text := "barcode,name,price\n" +
+		"5449000000996,Cola,3.00\n" +
+		"4006381333931|96385074,Pen,1.50\n" // several barcodes: the SKU is the first
+	var got []CatalogEntry
+	d, err := scanCatalog(strings.NewReader(text), encodingUTF8, DefaultSettings(), func(e CatalogEntry, _ int) error {
+		got = append(got, e)
+		return nil
+	}, func(r RowError) { t.Errorf("bad row %+v", r) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (CatalogDefaults{SKUFromBarcode: true, Unit: UnitPiece, TaxClass: "standard"}); d != want {
+		t.Errorf("defaults = %+v, want %+v", d, want)
+	}
+	if s := d.String(); s != "sku taken from barcode, unit piece, tax class standard" {
+		t.Errorf("defaults say %q", s)
+	}
+	if len(got) != 2 {
+		t.Fatalf("entries = %+v", got)
+	}
+	for i, want := range []Product{
+		{SKU: "5449000000996", Name: "Cola", Price: cny(300), Unit: UnitPiece, TaxClass: "standard", Active: true},
+		{SKU: "4006381333931", Name: "Pen", Price: cny(150), Unit: UnitPiece, TaxClass: "standard", Active: true},
+	} {
+		if got[i].Product != want {
+			t.Errorf("entry %d = %+v, want %+v", i, got[i].Product, want)
+		}
+	}
+
+	// A file with every column uses no default.
+	d, err = scanCatalog(strings.NewReader("sku,barcode,name,unit,price,tax_class\nA,5449000000996,Cola,piece,3.00,zero\n"),
+		encodingUTF8, DefaultSettings(), func(CatalogEntry, int) error { return nil }, func(RowError) {})
+	if err != nil || d != (CatalogDefaults{}) || d.String() != "" {
+		t.Errorf("full header: defaults %+v %q, %v", d, d.String(), err)
+	}
+
+	// A shop without a standard tax class has none to give a file without the column.
+	s := DefaultSettings()
+	s.TaxRates = map[string]int64{"food": 900}
+	if _, err := ReadCatalogCSV(strings.NewReader(text), s); err == nil || !strings.Contains(err.Error(), `no "standard" tax class`) {
+		t.Errorf("no standard class: %v", err)
+	}
+}
+
+// Chinese headers and units as spreadsheets in Chinese shops have them are read in every encoding the
+// import takes: UTF-8, UTF-8 after a BOM (right before 条码), and GBK/GB18030.
+func TestCatalogWithChineseHeaders(t *testing.T) {
+	text := "条码,名称,中文名称,价格,单位,分类,货号\n" +
+		"5449000000996,Cola,可口可乐,3.00,件,饮料,DRK-001\n" +
+		"2000101000006,Banana,香蕉,6.98,公斤,水果,PRO-001\n" +
+		"4006381333931,Pen,笔,1.50,个,文具,STA-001\n" +
+		"2000102000005,Apple,苹果,9.98,千克,水果,PRO-002\n" +
+		"2000103000004,Orange,橙,8.98,KG,水果,PRO-003\n" +
+		"96385074,Rice,大米,5.00,斤,粮油,RIC-001\n" // 斤 is half a kilogram: not a unit the till has
+	want := map[string]Product{
+		"DRK-001": {SKU: "DRK-001", Name: "Cola", NameZH: "可口可乐", Category: "饮料", Price: cny(300), Unit: UnitPiece, TaxClass: "standard", Active: true},
+		"PRO-001": {SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Category: "水果", Price: cny(698), Unit: UnitKg, TaxClass: "standard", Active: true},
+		"STA-001": {SKU: "STA-001", Name: "Pen", NameZH: "笔", Category: "文具", Price: cny(150), Unit: UnitPiece, TaxClass: "standard", Active: true},
+		"PRO-002": {SKU: "PRO-002", Name: "Apple", NameZH: "苹果", Category: "水果", Price: cny(998), Unit: UnitKg, TaxClass: "standard", Active: true},
+		"PRO-003": {SKU: "PRO-003", Name: "Orange", NameZH: "橙", Category: "水果", Price: cny(898), Unit: UnitKg, TaxClass: "standard", Active: true},
+	}
+	for name, data := range map[string][]byte{
+		"UTF-8":           []byte(text),
+		"BOM before 条码":   []byte(utf8BOM + text),
+		"GBK":             gb18030(t, text),
+		"中文名 for name_zh": []byte(strings.Replace(text, "中文名称", "中文名", 1)),
+	} {
+		got := map[string]Product{}
+		var bad []RowError
+		err := ScanCatalogCSV(bytes.NewReader(data), DefaultSettings(), func(e CatalogEntry, _ int) error {
+			got[e.Product.SKU] = e.Product
+			return nil
+		}, func(r RowError) { bad = append(bad, r) })
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		for sku, p := range want {
+			if got[sku] != p {
+				t.Errorf("%s: %s = %+v, want %+v", name, sku, got[sku], p)
+			}
+		}
+		if len(bad) != 1 || bad[0].Line != 7 || bad[0].Reason != `unit "斤": piece or kg` {
+			t.Errorf("%s: bad rows %+v, want line 7's unit", name, bad)
+		}
+	}
+}
+
+// A catalog file whose header cannot be read as one, or that has no products under it, is refused as a
+// whole with a reason that says what to fix: nothing of it is taken.
+func TestCatalogFilesRefusedWhole(t *testing.T) {
+	for name, tt := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"only a header":              {[]byte("barcode,name,price\n"), "catalog file: no products under the header"},
+		"only a header, no newline":  {[]byte("条码,名称,价格"), "catalog file: no products under the header"},
+		"only a header, blank lines": {[]byte("\ufeff条码,名称,价格\r\n\r\n\r\n"), "catalog file: no products under the header"},
+		"empty":                      {nil, "catalog file: empty"},
+		"only a BOM":                 {[]byte("\ufeff"), "catalog header:"},
+		"条码 and barcode": {[]byte("条码,名称,barcode,价格\n5449000000996,Cola,5449000000996,3.00\n"),
+			`catalog header: columns 1 (条码) and 3 (barcode) are both the barcode column`},
+		"名称 and name_en": {[]byte("barcode,名称,price,name_en\n5449000000996,可乐,3.00,Cola\n"),
+			`catalog header: columns 2 (名称) and 4 (name_en) are both the name column`},
+		"sku twice": {[]byte("sku,barcode,name,price,SKU\nA,5449000000996,Cola,3.00,B\n"),
+			`catalog header: columns 1 (sku) and 5 (SKU) are both the sku column`},
+		"中文名 and 中文名称": {[]byte("barcode,中文名,price,中文名称\n5449000000996,可乐,3.00,可乐\n"),
+			`catalog header: columns 2 (中文名) and 4 (中文名称) are both the name_zh column`},
+		"GBK 条码 and 价格 twice": {gb18030(t, "条码,名称,价格,价格\n5449000000996,Cola,3.00,4.00\n"),
+			`catalog header: columns 3 (价格) and 4 (价格) are both the price column`},
+		"no price":          {[]byte("barcode,name,unit\n5449000000996,Cola,piece\n"), `catalog header: no price column (price or 价格)`},
+		"no 价格 in GBK":      {gb18030(t, "条码,名称,单位\n5449000000996,可乐,件\n"), `catalog header: no price column (price or 价格)`},
+		"no barcode":        {[]byte("sku,name,price\nA,Cola,3.00\n"), `catalog header: no barcode column (barcode or 条码)`},
+		"no name of either": {[]byte("条码,价格,分类\n5449000000996,3.00,饮料\n"), `catalog header: no name column (name, name_zh, 名称 or 中文名)`},
+		// A BOM says UTF-8: GBK headers after it are neither, and the file is refused at the first.
+		"BOM, then GBK 条码": {append([]byte(utf8BOM), gb18030(t, "条码,名称,价格\n5449000000996,可乐,3.00\n")...),
+			"catalog file: line 1, byte 3: not UTF-8 text, though the file starts with a UTF-8 BOM"},
+		// GBK headers with a byte that is no character: refused at it, never read as mojibake.
+		"GBK header with a broken character": {append(gb18030(t, "条码,名称,价"), "\x81\x20\n5449000000996,Cola,3.00\n"...),
+			fmt.Sprintf("catalog file: line 1, byte %d: neither UTF-8 nor GB18030", len(gb18030(t, "条码,名称,价")))},
+	} {
+		var entries int
+		err := ScanCatalogCSV(bytes.NewReader(tt.data), DefaultSettings(), func(CatalogEntry, int) error { entries++; return nil }, func(RowError) {})
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", name, err, tt.want)
+		}
+		if _, err := ReadCatalogCSV(bytes.NewReader(tt.data), DefaultSettings()); err == nil {
+			t.Errorf("%s: ReadCatalogCSV took it", name)
+		}
+	}
+}
+
+// A reorder point of zero in any form a number takes is none: 0.000 is how export writes a weighed
+// product's. Anything else keeps ParseQuantity's rules: pieces are whole, and text that is no number is
+// a bad row.
+func TestCatalogReorderPoints(t *testing.T) {
+	header := "sku,barcode,name,unit,price,tax_class,reorder_point\n"
+	for _, tt := range []struct {
+		unit, rp string
+		want     Quantity
+		bad      string // the bad row's reason, "" for a good row
+	}{
+		{"kg", "0.000", 0, ""},
+		{"kg", "0", 0, ""},
+		{"kg", "", 0, ""},
+		{"kg", "2.500", Grams(2500), ""},
+		{"kg", "0.001", Grams(1), ""},
+		{"piece", "0", 0, ""},
+		{"piece", "0.000", 0, ""},
+		{"piece", "12", Pieces(12), ""},
+		{"piece", "12.000", Pieces(12), ""},
+		{"piece", "0.5", 0, `reorder_point "0.5": invalid quantity: "0.5": pieces are whole`},
+		{"kg", "0.0005", 0, `reorder_point "0.0005": invalid quantity`},
+		{"kg", ".", 0, `reorder_point ".": invalid quantity`},
+		{"kg", "0.0.0", 0, `reorder_point "0.0.0": invalid quantity`},
+		{"kg", "..", 0, `reorder_point "..": invalid quantity`},
+		{"piece", "-1", 0, `reorder_point "-1": invalid quantity`},
+		{"piece", "-0", 0, `reorder_point "-0": invalid quantity`},
+	} {
+		text := header + fmt.Sprintf("A,5449000000996,Cola,%s,3.00,standard,%s\n", tt.unit, tt.rp)
+		entries, err := ReadCatalogCSV(strings.NewReader(text), DefaultSettings())
+		var fe *CatalogFileError
+		switch {
+		case tt.bad == "" && (err != nil || len(entries) != 1 || entries[0].Product.ReorderPoint != tt.want):
+			t.Errorf("%s %q: %+v, %v; want %d", tt.unit, tt.rp, entries, err, tt.want)
+		case tt.bad != "" && (!errors.As(err, &fe) || len(fe.Rows) != 1 || !strings.HasPrefix(fe.Rows[0].Reason, tt.bad)):
+			t.Errorf("%s %q: %v, want a bad row %q", tt.unit, tt.rp, err, tt.bad)
+		}
+	}
+}

@@ -72,6 +72,8 @@ type CatalogCheck struct {
 	Good    int
 	Bad     []RowError // the first MaxListedRows, in line order
 	BadRows int        // all of them
+	// Defaults are what the good rows get for the columns the file leaves out.
+	Defaults CatalogDefaults
 
 	bad      badRows
 	file     CatalogFile
@@ -109,7 +111,7 @@ func CheckCatalog(ctx context.Context, catalog CatalogWriter, s Settings, file C
 		codes, lineOf = codes[:0], lineOf[:0]
 		return nil
 	}
-	err = c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
+	c.Defaults, err = c.scan(ctx, false, progress, func(e CatalogEntry, line int) error {
 		c.Good++
 		for _, code := range e.Barcodes {
 			codes, lineOf = append(codes, code), append(lineOf, line)
@@ -172,7 +174,7 @@ func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(Imp
 				return reading.Err()
 			}
 		}
-		err := c.scan(reading, true, func(p ImportProgress) { report(&p) }, func(e CatalogEntry, line int) error {
+		_, err := c.scan(reading, true, func(p ImportProgress) { report(&p) }, func(e CatalogEntry, line int) error {
 			if c.skip[line] {
 				return nil
 			}
@@ -217,10 +219,11 @@ func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(Imp
 // progressEvery is how many rows pass between progress reports.
 const progressEvery = 5_000
 
-func (c *CatalogCheck) scan(ctx context.Context, applying bool, progress func(ImportProgress), entry func(CatalogEntry, int) error, reject func(RowError)) error {
+// scan reads the file once, as scanCatalog does, telling progress how far it got.
+func (c *CatalogCheck) scan(ctx context.Context, applying bool, progress func(ImportProgress), entry func(CatalogEntry, int) error, reject func(RowError)) (CatalogDefaults, error) {
 	f, err := c.file.Open()
 	if err != nil {
-		return err
+		return CatalogDefaults{}, err
 	}
 	defer f.Close()
 	counted := &countingReader{r: f}
@@ -240,7 +243,7 @@ func (c *CatalogCheck) scan(ctx context.Context, applying bool, progress func(Im
 		}
 		return nil
 	}
-	err = scanCatalog(bufio.NewReaderSize(counted, 1<<20), c.encoding, c.settings, func(e CatalogEntry, line int) error {
+	defaults, err := scanCatalog(bufio.NewReaderSize(counted, 1<<20), c.encoding, c.settings, func(e CatalogEntry, line int) error {
 		if err := tick(); err != nil {
 			return err
 		}
@@ -255,7 +258,7 @@ func (c *CatalogCheck) scan(ctx context.Context, applying bool, progress func(Im
 	if err == nil {
 		report()
 	}
-	return err
+	return defaults, err
 }
 
 // countingReader counts the bytes read through it; the count may be read from another goroutine.

@@ -19,6 +19,20 @@ const (
 // Valid reports whether u is a known unit.
 func (u Unit) Valid() bool { return u == UnitPiece || u == UnitKg }
 
+// unitNames are the ways catalog files write the units, in lower case: ours, and as shops in China
+// write them. 斤 (half a kilogram) and 克 (a gram) are not here: they are other units, not other names.
+var unitNames = map[string]Unit{
+	"piece": UnitPiece, "件": UnitPiece, "个": UnitPiece,
+	"kg": UnitKg, "千克": UnitKg, "公斤": UnitKg,
+}
+
+// ParseUnit reads a unit as a catalog file or the product editor gives it: piece or kg in any case, or
+// 件, 个 (piece), 千克, 公斤 (kg).
+func ParseUnit(s string) (Unit, bool) {
+	u, ok := unitNames[strings.ToLower(strings.TrimSpace(s))]
+	return u, ok
+}
+
 // Product is an item the shop sells. Price is per piece, or per kilogram for UnitKg.
 type Product struct {
 	ID       int64

@@ -38,10 +38,12 @@ func ParseQuantity(s string, u Unit) (Quantity, error) {
 	return q, nil
 }
 
-// ParseCounted reads what a stock count found: ParseQuantity, or "0" for none on the shelf.
+// ParseCounted reads a quantity of 0 or more: what a stock count found, or a reorder point. Zero in any
+// form a number takes ("0", "0.000" as Format writes a weighed product's) is none; anything else is read
+// by ParseQuantity's rules, so pieces stay whole.
 func ParseCounted(s string, u Unit) (Quantity, error) {
 	t := strings.TrimSpace(s)
-	if t == "0" {
+	if v, err := money.ParseFixed(t, 3); err == nil && v == 0 && !strings.HasPrefix(t, "-") {
 		return 0, nil
 	}
 	return ParseQuantity(t, u)

@@ -52,6 +52,9 @@ func importCatalog(ctx context.Context, st *till.Store, c *call) error {
 	if more := check.BadRows - len(check.Bad); more > 0 {
 		fmt.Fprintf(stdout, "… and %d more bad rows\n", more)
 	}
+	if d := check.Defaults.String(); d != "" {
+		fmt.Fprintf(stdout, "%s: %d rows\n", d, check.Good)
+	}
 	fmt.Fprintf(stdout, "%d good rows, %d bad\n", check.Good, check.BadRows)
 	if !*apply {
 		if check.BadRows > 0 {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"checkout/app/barcode"
 	"checkout/till"
 )
@@ -157,5 +159,140 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 		if err != nil || [3]string{p.Name, p.NameZH, p.Category} != want {
 			t.Errorf("%s came back as %q %q %q (%v), want %q", code, p.Name, p.NameZH, p.Category, err, want)
 		}
+	}
+}
+
+// TestDemoCatalogRoundTrip: the demo catalog, products sold by weight among them (their reorder point of
+// none is written 0.000, one is set to 2.5 kg), exported, imported into an empty till and exported again
+// is the same file byte for byte.
+func TestDemoCatalogRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	if code, _, errOut := cli("-db", a, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, out, errOut := cli("-db", a, "reorder-point", "2000101000006", "2.500"); code != 0 || !strings.Contains(out, "reorder at 2.500") {
+		t.Fatalf("reorder-point: %d %s%s", code, out, errOut)
+	}
+	if code, out, errOut := cli("-db", a, "reorder-point", "2000102000005", "0.000"); code != 0 || !strings.Contains(out, "reorder at 0.000") {
+		t.Fatalf("reorder-point 0.000: %d %s%s", code, out, errOut)
+	}
+	exportA, exportB := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	if code, _, errOut := cli("-db", a, "export-catalog", exportA); code != 0 {
+		t.Fatal(errOut)
+	}
+	x, _ := os.ReadFile(exportA)
+	for _, want := range []string{"\nPRO-001,2000101000006,Banana,香蕉,produce,kg,6.98,0.00,2.500,reduced,yes\n",
+		"\nPRO-002,2000102000005,Fuji apple,红富士苹果,produce,kg,9.98,0.00,0.000,reduced,yes\n"} {
+		if !bytes.Contains(x, []byte(want)) {
+			t.Fatalf("the export has no %q", want)
+		}
+	}
+	products := bytes.Count(x, []byte("\n")) - 1
+	code, out, errOut := cli("-db", b, "import-catalog", "-apply", exportA)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d good rows, 0 bad", products)) ||
+		!strings.Contains(out, fmt.Sprintf("imported %d products", products)) || strings.Contains(out, "taken from") {
+		t.Fatalf("import the export = %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := cli("-db", b, "export-catalog", exportB); code != 0 {
+		t.Fatal(errOut)
+	}
+	if y, _ := os.ReadFile(exportB); len(x) == 0 || !bytes.Equal(x, y) {
+		t.Fatalf("the demo catalog changed in a round trip (%d and %d bytes)", len(x), len(y))
+	}
+}
+
+// TestImportCatalogAsShopsHaveIt: a file of just barcode, name and price, and one with Chinese headers,
+// import; the check says which defaults it used and for how many rows.
+func TestImportCatalogAsShopsHaveIt(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	var b strings.Builder
+	b.WriteString("barcode,name,price\n")
+	for i := range 12 {
+		data := fmt.Sprintf("69%010d", i)
+		fmt.Fprintf(&b, "%s,Product %d,%d.50\n", data+string(barcode.CheckDigit(data)), i, i+1)
+	}
+	short := filepath.Join(dir, "short.csv")
+	if err := os.WriteFile(short, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli("-db", db, "import-catalog", short)
+	if code != 0 || !strings.Contains(out, "sku taken from barcode, unit piece, tax class standard: 12 rows\n") ||
+		!strings.Contains(out, "12 good rows, 0 bad") || !strings.Contains(out, "nothing imported") {
+		t.Fatalf("check = %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", short); code != 0 || !strings.Contains(out, "imported 12 products") {
+		t.Fatalf("-apply = %d\n%s%s", code, out, errOut)
+	}
+	first := "690000000000" + string(barcode.CheckDigit("690000000000"))
+	if code, out, _ := cli("-db", db, "stock", first); code != 0 || !strings.Contains(out, first+" Product 0:") {
+		t.Fatalf("the SKU is not the barcode: %d %s", code, out)
+	}
+
+	chinese := filepath.Join(dir, "chinese.csv")
+	if err := os.WriteFile(chinese, []byte("\ufeff条码,名称,价格,单位,分类\n"+
+		"6901234567892,茅台,1499.00,件,酒\n"+
+		"2000101000006,香蕉,6.98,公斤,水果\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = cli("-db", db, "import-catalog", "-apply", chinese)
+	if code != 0 || !strings.Contains(out, "sku taken from barcode, tax class standard: 2 rows\n") || !strings.Contains(out, "imported 2 products") {
+		t.Fatalf("Chinese headers = %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := cli("-db", db, "stock", "2000101000006"); code != 0 || !strings.Contains(out, "2000101000006 香蕉: 0.000 on hand") {
+		t.Fatalf("the banana is not sold by weight: %d %s", code, out)
+	}
+}
+
+// TestImportCatalogRefusesHostileFilesWhole: files whose header cannot be read as a catalog's, or with no
+// products under it, fail the check and -apply with a reason, and change nothing.
+func TestImportCatalogRefusesHostileFilesWhole(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
+		t.Fatal(errOut)
+	}
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GB18030.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	count := func() int64 {
+		st, err := till.OpenStore(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		n, err := st.CountProducts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	for name, tt := range map[string]struct{ data, want string }{
+		"only a header":    {"条码,名称,价格\n", "catalog file: no products under the header"},
+		"条码 and barcode":   {"条码,名称,价格,barcode\n6901234567892,茅台,1499.00,6901234567892\n", "columns 1 (条码) and 4 (barcode) are both the barcode column"},
+		"no price":         {"\ufeff条码,名称\n6901234567892,茅台\n", "no price column (price or 价格)"},
+		"GBK, no price":    {gbk("条码,名称,单位\n6901234567892,茅台,件\n"), "no price column (price or 价格)"},
+		"BOM, then GBK":    {"\ufeff" + gbk("条码,名称,价格\n6901234567892,茅台,1499.00\n"), "not UTF-8 text, though the file starts with a UTF-8 BOM"},
+		"GBK, broken byte": {gbk("条码,名称,价格\n6901234567892,茅台") + "\x81\x20,1499.00\n", "neither UTF-8 nor GB18030"},
+	} {
+		file := filepath.Join(dir, "hostile.csv")
+		if err := os.WriteFile(file, []byte(tt.data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"import-catalog", file}, {"import-catalog", "-apply", file}} {
+			code, out, errOut := cli(append([]string{"-db", db}, args...)...)
+			if code == 0 || !strings.Contains(errOut, tt.want) || strings.Contains(out, "imported") {
+				t.Errorf("%s: %v = %d\n%s%s\nwant an error %q", name, args, code, out, errOut, tt.want)
+			}
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("%d products added by files refused whole", after-before)
 	}
 }

@@ -117,8 +117,8 @@ func stockCommand(ctx context.Context, st *till.Store, c *call) error {
 		if err != nil {
 			return err
 		}
-		qty, err := app.ParseSignedQuantity(args[1], p.Unit)
-		if err != nil || qty < 0 {
+		qty, err := app.ParseCounted(args[1], p.Unit)
+		if err != nil {
 			return fmt.Errorf("reorder point %q: a quantity of 0 or more", args[1])
 		}
 		if err := st.SetReorderPoint(ctx, p.ID, qty); err != nil {
