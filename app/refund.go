@@ -110,16 +110,43 @@ type SaleHistory interface {
 	RefundsOfSale(ctx context.Context, saleID string) ([]Refund, error)
 }
 
+// RefundAll is what the cashier types to refund everything left of a sale: an explicit choice, never
+// an empty one.
+const RefundAll = "*"
+
+// IsRefundAll reports whether picks text asks for everything left: "*", "all" or 全部.
+func IsRefundAll(text string) bool {
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case RefundAll, "all", "全部":
+		return true
+	}
+	return false
+}
+
+// Errors of picking what to refund.
+var (
+	ErrNoLinesPicked       = &Error{"no_lines_picked", "no lines picked to refund"}
+	ErrLineRefunded        = &Error{"line_refunded", "that line has been refunded in full already"}
+	ErrNothingLeftToRefund = &Error{"nothing_left_to_refund", "everything on this sale has been refunded already"}
+)
+
 // ParsePicks reads which lines to refund as a cashier types them: "1, 3x2" is all that is left of line 1
-// and 2 of line 3 ("3*0.5" for half a kilogram); an empty text is everything left to refund.
+// and 2 of line 3 ("3*0.5" for half a kilogram); RefundAll is everything left. An empty text picks
+// nothing (ErrNoLinesPicked), and a line refunded in full already says so (ErrLineRefunded).
 func (r Refundable) ParsePicks(text string) ([]RefundPick, error) {
 	fields := strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ' ' || c == '，' })
 	var picks []RefundPick
-	if len(fields) == 0 {
+	switch {
+	case len(fields) == 0: // a stray Enter refunds nothing
+		return nil, ErrNoLinesPicked
+	case IsRefundAll(text):
 		for _, l := range r.Lines {
 			if l.Qty > 0 {
 				picks = append(picks, RefundPick{LineNo: l.LineNo, Qty: l.Qty})
 			}
+		}
+		if len(picks) == 0 {
+			return nil, ErrNothingLeftToRefund
 		}
 		return picks, nil
 	}
@@ -218,6 +245,8 @@ func (r Refundable) lines(picks []RefundPick) ([]RefundLine, error) {
 		seen[p.LineNo] = true
 		rl := r.Lines[p.LineNo-1]
 		switch {
+		case rl.Qty == 0: // it is too large a refund, and the cashier is told why
+			return nil, fmt.Errorf("%w: %w: line %d", ErrLineRefunded, ErrRefundTooLarge, p.LineNo)
 		case p.Qty <= 0:
 			return nil, fmt.Errorf("%w: %d", ErrInvalidQuantity, p.Qty)
 		case p.Qty > rl.Qty:

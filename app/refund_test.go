@@ -134,7 +134,11 @@ func TestParsePicks(t *testing.T) {
 		want []RefundPick
 		err  error
 	}{
-		{"", []RefundPick{{1, Pieces(3)}, {2, Pieces(1)}, {3, Grams(455)}}, nil},
+		{"", nil, ErrNoLinesPicked},
+		{" ， ", nil, ErrNoLinesPicked},
+		{"*", []RefundPick{{1, Pieces(3)}, {2, Pieces(1)}, {3, Grams(455)}}, nil},
+		{" 全部 ", []RefundPick{{1, Pieces(3)}, {2, Pieces(1)}, {3, Grams(455)}}, nil},
+		{"ALL", []RefundPick{{1, Pieces(3)}, {2, Pieces(1)}, {3, Grams(455)}}, nil},
 		{"2", []RefundPick{{2, Pieces(1)}}, nil},
 		{"1x2, 3*0.2", []RefundPick{{1, Pieces(2)}, {3, Grams(200)}}, nil},
 		{"1X1，2", []RefundPick{{1, Pieces(1)}, {2, Pieces(1)}}, nil},

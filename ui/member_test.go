@@ -335,6 +335,7 @@ func TestRefundToThePrepaidBalance(t *testing.T) {
 	press(w, fyne.KeyF8)
 	typeIn(w, "T01-000001")
 	press(w, fyne.KeyReturn)
+	typeIn(w, "1")
 	press(w, fyne.KeyF9)
 	mustShow(t, w, "Refunded ¥3.00 to the member's prepaid balance · T01-R000001")
 	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(1000) || m.Points != 0 {

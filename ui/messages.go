@@ -74,6 +74,12 @@ func errorMessage(err error) string {
 		return lang.L("This till cannot take swiped cards.")
 	case app.ErrNoMerchantQR.Code:
 		return lang.L("No payment QR code is set up.")
+	case app.ErrNoLinesPicked.Code:
+		return lang.L("Type the lines to refund (e.g. 1, 3x2), or * for everything left.")
+	case app.ErrLineRefunded.Code:
+		return lang.L("That line has been refunded in full already: nothing of it is left to refund.")
+	case app.ErrNothingLeftToRefund.Code:
+		return lang.L("Everything on this sale has been refunded already.")
 	case app.ErrLineOverLimit.Code:
 		return lang.L("That line comes to more than the shop's limit for one line (line_limit). Enter again to keep it.")
 	case app.ErrQRShopDetails.Code:

@@ -33,6 +33,9 @@ type refundView struct {
 	pending   *app.Refund
 	pendingTo app.RefundTo
 	busy      bool // the provider is refunding a wallet payment
+	// allConfirmed: the cashier asked for everything left (app.RefundAll) and was asked to confirm it;
+	// the same key again refunds it. Typing anything clears it.
+	allConfirmed bool
 }
 
 // refunds gives money back for a stored sale (F8, or its receipt scanned at an idle till): in cash, to the
@@ -63,7 +66,7 @@ func (rs *refunds) open(receiptNo string) {
 	}
 	v := &refundView{rs: t, receipt: t.sh.field(), picks: t.sh.field(), approval: t.sh.field()}
 	v.receipt.SetPlaceHolder(lang.L("Scan or type the receipt number"))
-	v.picks.SetPlaceHolder(lang.L("Lines to refund, e.g. 1, 3x2 (empty: everything left)"))
+	v.picks.SetPlaceHolder(lang.L("Lines to refund, e.g. 1, 3x2, or * for everything left"))
 	v.approval.SetPlaceHolder(lang.L("Card terminal approval code for the refund"))
 	v.sale, v.preview = widget.NewLabel(""), widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.lines = widget.NewLabel("")
@@ -74,7 +77,10 @@ func (rs *refunds) open(receiptNo string) {
 	v.receipt.OnScan = v.load
 	v.receipt.OnKey = v.keys(func() { v.load(v.receipt.Text) })
 	v.picks.OnScan = v.load
-	v.picks.OnChanged = func(string) { v.showPreview() }
+	v.picks.OnChanged = func(string) {
+		v.allConfirmed = false
+		v.showPreview()
+	}
 	v.picks.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCash}) })
 	v.approval.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCard, Approval: v.approval.Text}) })
 	v.approval.Hide()
@@ -155,6 +161,11 @@ func (v *refundView) showPreview() {
 	if v.refundable == nil {
 		return
 	}
+	if strings.TrimSpace(v.picks.Text) == "" { // nothing picked yet: nothing to say
+		v.preview.SetText("")
+		v.problem.SetText("")
+		return
+	}
 	picks, err := v.refundable.ParsePicks(v.picks.Text)
 	if err == nil {
 		lines, total, perr := v.refundable.Pick(picks)
@@ -196,6 +207,13 @@ func (v *refundView) refund(to app.RefundTo) {
 	picks, err := v.refundable.ParsePicks(v.picks.Text)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
+		return
+	}
+	if app.IsRefundAll(v.picks.Text) && !v.allConfirmed {
+		// Everything left is asked for by name and confirmed: never one stray key.
+		v.allConfirmed = true
+		_, total, _ := v.refundable.Pick(picks)
+		v.problem.SetText(lang.L("Refund everything left, {{.Amount}}? Press the same key again to refund it all.", map[string]any{"Amount": t.money(total)}))
 		return
 	}
 	earlier, err := t.sales.RefundsOfSale(context.Background(), v.refundable.Sale.ID)

@@ -25,7 +25,12 @@ func TestRefundOneLineInCash(t *testing.T) {
 	mustShow(t, w, "Refund", "Scan or type the receipt number")
 	typeIn(w, "t01-000001")
 	press(w, fyne.KeyReturn)
-	mustShow(t, w, "Receipt T01-000001", "Coca-Cola 330ml can", "Refund ¥12.50 for 2 line(s)")
+	mustShow(t, w, "Receipt T01-000001", "Coca-Cola 330ml can")
+	press(w, fyne.KeyReturn) // a stray Enter refunds nothing
+	mustShow(t, w, "Type the lines to refund (e.g. 1, 3x2), or * for everything left.")
+	typeIn(w, "*")
+	mustShow(t, w, "Refund ¥12.50 for 2 line(s)")
+	press(w, fyne.KeyBackspace)
 	typeIn(w, "1x3")
 	mustShow(t, w, "That is more than is left to refund of this sale.")
 	press(w, fyne.KeyBackspace)
@@ -42,7 +47,9 @@ func TestRefundOneLineInCash(t *testing.T) {
 
 	// Scanning the receipt at an idle till opens the refund on it: one can is left on line 1.
 	wedgeScan(w, "T01-000001")
-	mustShow(t, w, "Receipt T01-000001", "Refund ¥9.50 for 2 line(s)")
+	mustShow(t, w, "Receipt T01-000001")
+	typeIn(w, "*")
+	mustShow(t, w, "Refund ¥9.50 for 2 line(s)")
 	press(w, fyne.KeyF6) // paid in cash: it cannot go to a card
 	mustShow(t, w, "the sale was not paid like that")
 	press(w, fyne.KeyEscape)
@@ -85,8 +92,22 @@ func TestRefundToTheWalletThatPaid(t *testing.T) {
 	press(w, fyne.KeyF8)
 	typeIn(w, "T01-000001")
 	press(w, fyne.KeyReturn)
+	typeIn(w, "*")
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "Refund everything left, ¥3.00? Press the same key again to refund it all.")
 	press(w, fyne.KeyF7)
 	mustShow(t, w, "Refunded ¥3.00 WeChat Pay · T01-R000001")
+	// The same line again: refused, saying why.
+	press(w, fyne.KeyF8)
+	typeIn(w, "T01-000001")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "1")
+	mustShow(t, w, "That line has been refunded in full already: nothing of it is left to refund.")
+	typeIn(w, "")
+	press(w, fyne.KeyBackspace)
+	typeIn(w, "*")
+	mustShow(t, w, "Everything on this sale has been refunded already.")
+	press(w, fyne.KeyEscape)
 	refunds, err := st.RefundsOfSale(context.Background(), storedSale(t, st, "T01-000001").ID)
 	if err != nil || len(refunds) != 1 || refunds[0].Tender.Wallet != "wechat" || refunds[0].Tender.Reference == "" {
 		t.Fatalf("stored refunds %+v, %v", refunds, err)
@@ -143,6 +164,7 @@ func TestApprovedRefundShowsWhyItFailed(t *testing.T) {
 	press(w, fyne.KeyF8)
 	typeIn(w, "T01-000001")
 	press(w, fyne.KeyReturn)
+	typeIn(w, "1")
 	press(w, fyne.KeyF7)
 	mustShow(t, w, "Supervisor approval")
 	typeIn(w, "2222") // Wang's PIN: the supervisor named first

@@ -262,7 +262,7 @@ func (s *simulator) refund(ctx context.Context) (string, time.Duration, error) {
 		}
 	}
 	if len(picks) == 0 {
-		picks, _ = refundable.ParsePicks("") // everything left
+		picks, _ = refundable.ParsePicks(app.RefundAll)
 	}
 	to := app.RefundTo{Kind: app.TenderCash}
 	if len(sale.Tenders) > 0 {
