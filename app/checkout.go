@@ -125,10 +125,22 @@ func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 }
 
 // lookup finds the product a code names: by its GTIN-14 (the template code of an in-store label), the
-// second reading of an ambiguous 8-digit code, or an internal code as scanned.
+// second reading of an ambiguous 8-digit code, or an internal code as scanned. An internal code of 6 or
+// 7 digits that no product has is tried as the UPC-E it may be (barcode.ShortUPCE): the code as typed
+// comes first, so a shop's 6- or 7-digit PLUs and SKUs keep selling what they always did, and a UPC-E
+// from a scanner set to drop its number system or check digit still finds its product.
 func (c *Checkout) lookup(ctx context.Context, code barcode.Code) (Product, error) {
 	if code.Kind == barcode.Internal {
-		return c.catalog.ProductByBarcode(ctx, code.Data)
+		p, err := c.catalog.ProductByBarcode(ctx, code.Data)
+		for _, gtin := range code.UPCE {
+			if !errors.Is(err, ErrUnknownBarcode) {
+				break
+			}
+			if q, qerr := c.catalog.ProductByBarcode(ctx, gtin); !errors.Is(qerr, ErrUnknownBarcode) {
+				p, err = q, qerr
+			}
+		}
+		return p, err // unknown: the error names the code as typed
 	}
 	p, err := c.catalog.ProductByBarcode(ctx, code.GTIN)
 	if errors.Is(err, ErrUnknownBarcode) && code.AltGTIN != "" {

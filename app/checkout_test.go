@@ -432,3 +432,59 @@ func TestTakeOverRefusesAnotherCashier(t *testing.T) {
 		t.Errorf("the sale changed hands with %d lines, want 1", len(c.Lines()))
 	}
 }
+
+// A UPC-E that a scanner sends as 6 or 7 digits sells the product under its UPC-A, unless a product has
+// those digits as its own code (a PLU or in-house code): the code as typed wins.
+func TestCheckoutScansShortUPCE(t *testing.T) {
+	ctx := context.Background()
+	soup := Product{ID: 6, SKU: "IMP-002", Name: "Soup, UPC-E 04252614", Price: cny(420), Unit: UnitPiece, TaxClass: "standard", Active: true}
+	catalog := shelf{"042100005264": soup, "1234565": cola, "012345000065": chips}
+	for _, tt := range []struct {
+		code string
+		sku  string
+		qty  Quantity
+		err  error
+	}{
+		{"4252614", soup.SKU, Pieces(1), nil},       // number system dropped
+		{"425261", soup.SKU, Pieces(1), nil},        // number system and check digit dropped
+		{"0425261", soup.SKU, Pieces(1), nil},       // check digit dropped; the other reading 004252000061 is unknown
+		{"]E04252614", soup.SKU, Pieces(1), nil},    // with the EAN/UPC AIM identifier
+		{"3*4252614", soup.SKU, Pieces(3), nil},     // a quantity first
+		{"1234565", cola.SKU, Pieces(1), nil},       // an in-house code of 7 digits, though 012345000065 is chips
+		{"9999999", "", 0, ErrUnknownBarcode},       // no product, no UPC-E reading
+		{"0000000", "", 0, ErrUnknownBarcode},       // a UPC-E reading that no product has
+		{"]C04252614", "", 0, ErrUnknownBarcode},    // a Code 128 of 7 digits is an in-house code only
+		{"42526", "", 0, ErrUnknownBarcode},         // 5 digits: a PLU, never a UPC-E
+		{"04252614", soup.SKU, Pieces(1), nil},      // the full UPC-E as before
+		{"0425261\r\n", soup.SKU, Pieces(1), nil},   // a scanner's terminator
+		{" 425261 ", soup.SKU, Pieces(1), nil},      // typed with spaces
+		{"2*0425261", soup.SKU, Pieces(2), nil},     // quantity and a dropped check digit
+		{"]E0425261", soup.SKU, Pieces(1), nil},     // six digits with the AIM identifier
+		{"]E09999999", "", 0, ErrInvalidBarcode},    // the AIM identifier says UPC-E, but it is none
+		{"]E00425261", soup.SKU, Pieces(1), nil},    // AIM, check digit dropped: the second reading
+		{"0123457", "", 0, ErrUnknownBarcode},       // both readings unknown
+		{"1234565", cola.SKU, Pieces(1), nil},       // again: never the UPC-E reading
+		{"4011", "", 0, ErrUnknownBarcode},          // a PLU
+		{"0042100005264", soup.SKU, Pieces(1), nil}, // the UPC-A as EAN-13
+	} {
+		c, err := NewCheckout(DefaultSettings(), catalog, &ledger{}, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetSession(SystemSession("Olivia"))
+		added, err := c.Scan(ctx, tt.code)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) {
+				t.Errorf("Scan(%q) = %v, want %v", tt.code, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Scan(%q): %v", tt.code, err)
+			continue
+		}
+		if l := c.Lines()[added.Line]; l.Product.SKU != tt.sku || l.Qty != tt.qty {
+			t.Errorf("Scan(%q) sold %s × %d, want %s × %d", tt.code, l.Product.SKU, l.Qty, tt.sku, tt.qty)
+		}
+	}
+}

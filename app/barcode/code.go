@@ -48,8 +48,12 @@ type Code struct {
 	Kind      Kind
 
 	GTIN    string // GTIN-14 to look the product up by; for Variable the item's template code
-	AltGTIN string // a second reading of an 8-digit code valid both as UPC-E and as EAN-8
+	AltGTIN string // a second reading: an 8-digit code valid both as UPC-E and as EAN-8, a short UPC-E
 	Item    string // Variable: the item reference
+	// UPCE, for an Internal code of 6 or 7 digits, are the GTIN-14s of the UPC-As it stands for if it is a
+	// UPC-E sent without its number system or check digit (ShortUPCE), the likelier first. They are tried
+	// only when nothing has the code as typed: a 6- or 7-digit PLU, SKU or in-house code wins.
+	UPCE []string
 
 	Grams     int64 // net weight, when HasWeight
 	HasWeight bool
@@ -187,6 +191,26 @@ func (r Rules) classify(sym Symbology, data string) (Code, error) {
 // digits classifies an all-digit code: GTINs and in-store labels by length and check digit, then wallets'
 // pay codes, then anything else as an internal code.
 func (r Rules) digits(sym Symbology, d string) (Code, error) {
+	if len(d) == 6 || len(d) == 7 {
+		// Without an AIM identifier 6 or 7 digits may be a UPC-E with digits dropped, or a PLU, SKU or
+		// in-house code typed or printed as Code 128: the code as typed is looked up first, then its UPC-E
+		// readings. With the EAN/UPC identifier (]E0) it can only be a UPC-E.
+		upce := ShortUPCE(d)
+		switch {
+		case sym == Unknown:
+			c := Code{Kind: Internal}
+			for _, a := range upce {
+				c.UPCE = append(c.UPCE, "00"+a)
+			}
+			return c, nil
+		case sym == EAN13 && len(upce) > 0:
+			c := Code{Kind: Trade, GTIN: "00" + upce[0]}
+			if len(upce) > 1 {
+				c.AltGTIN = "00" + upce[1]
+			}
+			return c, nil
+		}
+	}
 	switch len(d) {
 	case 8:
 		return eight(sym, d)

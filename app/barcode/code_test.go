@@ -145,6 +145,93 @@ func itoa(n int) string {
 	return string(b)
 }
 
+// A UPC-E sent as 6 or 7 digits (the scanner set to drop the number system digit, the check digit or
+// both) carries the UPC-As it may stand for, tried after the code as typed; with the EAN/UPC AIM
+// identifier it can be nothing else and is a trade item.
+var shortUPCECases = []struct {
+	name string
+	raw  string
+	want Code
+	err  error
+}{
+	// 04252614 is UPC-A 042100005264 (the textbook example).
+	{"no number system", "4252614", Code{Kind: Internal, UPCE: []string{"00042100005264"}}, nil},
+	{"no number system or check digit", "425261", Code{Kind: Internal, UPCE: []string{"00042100005264"}}, nil},
+	// Seven digits starting 0 or 1 may be either; the reading whose check digit verifies comes first.
+	{"no check digit, ambiguous", "0425261", Code{Kind: Internal, UPCE: []string{"00004252000061", "00042100005264"}}, nil},
+	{"no check digit, number system 1", "1234565", Code{Kind: Internal, UPCE: []string{"00012345000065", "00123456000056"}}, nil},
+	{"seven digits that are no UPC-E", "9999999", Code{Kind: Internal}, nil},
+	{"six zeros", "000000", Code{Kind: Internal, UPCE: []string{"00000000000000"}}, nil},
+	{"seven zeros, one reading", "0000000", Code{Kind: Internal, UPCE: []string{"00000000000000"}}, nil},
+	{"typed PLU stays as it is", "4011", Code{Kind: Internal}, nil},
+	{"five digits", "42526", Code{Kind: Internal}, nil},
+	{"Code 128 of seven digits", "]C04252614", Code{Kind: Internal, Symbology: Code128}, nil},
+	{"AIM UPC-E without number system", "]E04252614", Code{Kind: Trade, GTIN: "00042100005264", Symbology: EAN13}, nil},
+	{"AIM UPC-E without check digit", "]E00425261", Code{Kind: Trade, GTIN: "00004252000061", AltGTIN: "00042100005264", Symbology: EAN13}, nil},
+	{"AIM UPC-E six digits", "]E0425261", Code{Kind: Trade, GTIN: "00042100005264", Symbology: EAN13}, nil},
+	{"AIM seven digits that are no UPC-E", "]E09999999", Code{}, ErrLength},
+}
+
+func TestParseShortUPCE(t *testing.T) {
+	rules := DefaultRules()
+	for _, tt := range shortUPCECases {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := rules.Parse(tt.raw)
+			if tt.err != nil || err != nil {
+				if !errors.Is(err, tt.err) || tt.err == nil {
+					t.Fatalf("Parse(%q) error = %v, want %v", tt.raw, err, tt.err)
+				}
+				return
+			}
+			got.Data = ""
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Parse(%q)\n got %+v\nwant %+v", tt.raw, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestShortUPCE(t *testing.T) {
+	for n := 0; n < 1_000_000; n += 997 {
+		six := pad6(n)
+		full := "0" + six
+		want, _ := ExpandUPCE(full + string(upcaCheck(full)))
+		if got := ShortUPCE(six); len(got) != 1 || got[0] != want {
+			t.Fatalf("ShortUPCE(%q) = %q, want [%s]", six, got, want)
+		}
+		if got := ShortUPCE(six + want[11:]); len(got) == 0 || got[0] != want {
+			t.Fatalf("ShortUPCE(%q) = %q, want %s first", six+want[11:], got, want)
+		}
+		if got := ShortUPCE(full); !contains(got, want) {
+			t.Fatalf("ShortUPCE(%q) = %q, want %s among them", full, got, want)
+		}
+	}
+	for _, bad := range []string{"", "12345", "12345678", "12a456", "１２３４５６"} {
+		if got := ShortUPCE(bad); got != nil {
+			t.Errorf("ShortUPCE(%q) = %q", bad, got)
+		}
+	}
+}
+
+// upcaCheck returns the check digit of the UPC-A that UPC-E digits (number system and six) stand for.
+func upcaCheck(upce7 string) byte {
+	for c := byte('0'); c <= '9'; c++ {
+		if _, err := ExpandUPCE(upce7 + string(c)); err == nil {
+			return c
+		}
+	}
+	return 0
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
 func TestExpandUPCE(t *testing.T) {
 	// Each rule of the expansion by the last of the six digits.
 	tests := []struct{ upce, upcaData string }{
@@ -306,6 +393,9 @@ var sentinels = []error{ErrEmpty, ErrNotText, ErrNotDigits, ErrLength, ErrCheckD
 
 func FuzzParse(f *testing.F) {
 	for _, tt := range parseCases {
+		f.Add(tt.raw)
+	}
+	for _, tt := range shortUPCECases {
 		f.Add(tt.raw)
 	}
 	rules := DefaultRules()
