@@ -13,6 +13,9 @@ func TestClassify(t *testing.T) {
 	c := NewClassifier(DefaultSettings(), key)
 	swipe := ";1234567890123?"
 	card, _ := magstripe.Parse(swipe)
+	gift := ";9826150911219687=1249?"
+	giftCard, _ := magstripe.Parse(";9826150911219687?") // the same card, swiped without the issuer's data
+	loyaltyCard, _ := magstripe.Parse(";6012345678901234?")
 	for _, tc := range []struct {
 		input   string
 		kind    InputKind
@@ -33,6 +36,12 @@ func TestClassify(t *testing.T) {
 		{"286543210987654321", InputPayCode, "", "", MemberCard{}, nil},
 		{swipe, InputCard, "", "", MemberCard{Token: card.Token(key), Label: card.Masked()}, nil},
 		{";E?", InputCard, "", "", MemberCard{}, ErrSwipeUnreadable},
+		// A gift or loyalty card with its issuer's data after '=' is the card of its number alone.
+		{gift, InputCard, "", "", MemberCard{Token: giftCard.Token(key), Label: "982615******9687"}, nil},
+		{";6012345678901234=ABCD?", InputCard, "", "", MemberCard{Token: loyaltyCard.Token(key), Label: "601234******1234"}, nil},
+		// A payment card's track read wrong is still refused.
+		{";4111111111111111=4949101?", InputCard, "", "", MemberCard{}, ErrSwipeUnreadable},
+		{";9826150911219687=ab?", InputCard, "", "", MemberCard{}, ErrSwipeUnreadable},
 	} {
 		in := c.Classify(tc.input)
 		if in.Kind != tc.kind || in.Qty != tc.qty || in.Receipt != tc.receipt || in.Card != tc.card || !errors.Is(in.Err, tc.err) ||
