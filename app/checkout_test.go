@@ -488,3 +488,53 @@ func TestCheckoutScansShortUPCE(t *testing.T) {
 		}
 	}
 }
+
+// A GS1 label's price with a currency (AI 393n) is what the line charges when the currency is the shop's;
+// in another currency the label is refused and the cart is left as it was.
+func TestCheckoutScansGS1PriceWithCurrency(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		code  string
+		qty   Quantity
+		gross int64
+		err   error
+	}{
+		// 1.250 kg of bananas at 6.98/kg would be 8.73: the label says 9.99.
+		{"(01)02000101000006(3103)001250(3932)1560999", Grams(1250), 999, nil},
+		{"]C10102000101000006" + "3103001250" + "3932" + "1560999", Grams(1250), 999, nil},
+		// Price only: the weight that price buys at 6.98/kg.
+		{"(01)02000101000006(3932)1560349", Grams(500), 349, nil},
+		{"(01)02000101000006(3930)1565", Grams(716), 500, nil},
+		{"(01)02000101000006(3103)001250(3932)8400999", 0, 0, barcode.ErrCurrency},
+		{"(01)02000101000006(3103)001250(3932)3440999", 0, 0, barcode.ErrCurrency},
+		{"(01)02000101000006(3103)001250(3933)1569999", 0, 0, barcode.ErrAIValue},
+	} {
+		c, _ := newTestCheckout(t, DefaultSettings())
+		added, err := c.Scan(ctx, tt.code)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) || !errors.Is(err, ErrInvalidBarcode) || len(c.Lines()) != 0 {
+				t.Errorf("Scan(%q) = %v with %d lines, want %v", tt.code, err, len(c.Lines()), tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Scan(%q): %v", tt.code, err)
+			continue
+		}
+		if l := c.Lines()[added.Line]; l.Product.SKU != banana.SKU || l.Qty != tt.qty || l.Gross.Minor() != tt.gross {
+			t.Errorf("Scan(%q): %s qty %d gross %d, want qty %d gross %d", tt.code, l.Product.SKU, l.Qty, l.Gross.Minor(), tt.qty, tt.gross)
+		}
+	}
+	// A shop in US dollars takes a label priced in dollars and refuses one in yuan.
+	s := DefaultSettings()
+	if err := s.Set("currency", "USD"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := newTestCheckout(t, s)
+	if _, err := c.Scan(ctx, "(01)02000101000006(3103)001250(3932)1560999"); !errors.Is(err, barcode.ErrCurrency) {
+		t.Errorf("a yuan label in a dollar shop: %v", err)
+	}
+	if added, err := c.Scan(ctx, "(01)02000101000006(3103)001250(3932)8400999"); err != nil || c.Lines()[added.Line].Gross.Minor() != 999 {
+		t.Errorf("a dollar label in a dollar shop: %v", err)
+	}
+}

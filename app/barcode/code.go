@@ -113,12 +113,16 @@ type Rules struct {
 	Layouts      []Layout
 	PayCodes     []PayCodeRule
 	MemberPrefix string // member cards: this prefix and 6 to 20 digits
-	Exponent     int    // the currency's minor-unit digits, for GS1 prices (AI 392n)
+	Exponent     int    // the currency's minor-unit digits, for GS1 prices (AI 392n, 393n)
+	// Currency is the shop's currency's ISO 4217 numeric code ("156"): a GS1 price with a currency (AI
+	// 393n) in any other is refused with ErrCurrency, as is every such price when it is "".
+	Currency string
 }
 
-// DefaultRules returns the presets: DefaultLayouts, DefaultPayCodes, member cards "M" + digits, fen.
+// DefaultRules returns the presets: DefaultLayouts, DefaultPayCodes, member cards "M" + digits, yuan
+// and fen.
 func DefaultRules() Rules {
-	return Rules{Layouts: DefaultLayouts(), PayCodes: DefaultPayCodes(), MemberPrefix: "M", Exponent: 2}
+	return Rules{Layouts: DefaultLayouts(), PayCodes: DefaultPayCodes(), MemberPrefix: "M", Exponent: 2, Currency: "156"}
 }
 
 // Validate checks every layout.
@@ -161,7 +165,7 @@ func (r Rules) classify(sym Symbology, data string) (Code, error) {
 	case data == "":
 		return Code{}, ErrEmpty
 	case sym.IsGS1() || strings.HasPrefix(data, GS) || strings.Contains(data, GS) || looksBracketed(data):
-		return parseGS1(data, r.Exponent)
+		return parseGS1(data, r)
 	case sym == EANAddOn && isDigits(data) && (len(data) == 15 || len(data) == 18):
 		data = data[:13] // a periodical's issue number rides along; the product is the EAN-13
 	}
@@ -230,7 +234,7 @@ func (r Rules) digits(sym Symbology, d string) (Code, error) {
 	}
 	if len(d) >= 16 && strings.HasPrefix(d, "01") && checkDigitOf(d[2:16]) == nil {
 		// A GS1 DataBar or GS1-128 code sent without its AIM identifier and with only fixed-length elements.
-		if c, err := parseGS1(d, r.Exponent); err == nil {
+		if c, err := parseGS1(d, r); err == nil {
 			return c, nil
 		}
 	}

@@ -3,6 +3,7 @@ package barcode
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,6 +62,20 @@ var parseCases = []struct {
 	{"GS1 price in yuan", "(01)09501101530003(3920)12", Code{Kind: Trade, GTIN: "09501101530003", Price: 1200, HasPrice: true}, nil},
 	{"GS1 price to the tenth of a fen", "(01)09501101530003(3923)12340", Code{Kind: Trade, GTIN: "09501101530003", Price: 1234, HasPrice: true}, nil},
 	{"GS1 price finer than fen", "(01)09501101530003(3923)12345", Code{}, ErrAIValue},
+	// AI 393n: ISO 4217 numeric currency, then the price with n decimals; only the shop's currency (156).
+	{"GS1 price in CNY", "(01)09501101530003(3932)1561499", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true}, nil},
+	{"GS1 price in CNY, whole yuan", "(01)09501101530003(3930)15612", Code{Kind: Trade, GTIN: "09501101530003", Price: 1200, HasPrice: true}, nil},
+	{"GS1 price in CNY, tenth of a fen", "(01)09501101530003(3933)15612340", Code{Kind: Trade, GTIN: "09501101530003", Price: 1234, HasPrice: true}, nil},
+	{"GS1 price in CNY, raw", "]C10109501101530003" + "3932" + "1561499", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true, Symbology: GS1128}, nil},
+	{"GS1 weight and CNY price", "\x1d0109501101530003" + "3103001250" + "3932" + "1560999", Code{Kind: Trade, GTIN: "09501101530003", Grams: 1250, HasWeight: true, Price: 999, HasPrice: true}, nil},
+	{"GS1 CNY price then batch", "]C10109501101530003" + "3932" + "1561499\x1d10L7", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true, Batch: "L7", Symbology: GS1128}, nil},
+	{"GS1 392n and 393n agree", "(01)09501101530003(3922)1499(3932)1561499", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true}, nil},
+	{"GS1 392n and 393n differ", "(01)09501101530003(3922)1499(3932)1561500", Code{}, ErrAIValue},
+	{"GS1 price in USD", "(01)09501101530003(3932)8401499", Code{}, ErrCurrency},
+	{"GS1 price in EUR, raw", "]C10109501101530003" + "3932" + "9781499", Code{}, ErrCurrency},
+	{"GS1 price in CNY finer than fen", "(01)09501101530003(3933)15612345", Code{}, ErrAIValue},
+	{"GS1 price with a currency, no amount", "(01)09501101530003(3932)156", Code{}, ErrAIValue},
+	{"GS1 price with half a currency", "(01)09501101530003(3932)15", Code{}, ErrAIValue},
 	{"DataBar", "]e00109501101530003", Code{Kind: Trade, GTIN: "09501101530003", Symbology: DataBar}, nil},
 	{"DataBar without AIM", "0109501101530003" + "17261231", Code{Kind: Trade, GTIN: "09501101530003", Expiry: "261231"}, nil},
 	{"GS1 DataMatrix", "]d2010950110153000317260101\x1d10L1", Code{Kind: Trade, GTIN: "09501101530003", Expiry: "260101", Batch: "L1", Symbology: GS1Matrix}, nil},
@@ -170,6 +185,31 @@ var shortUPCECases = []struct {
 	{"AIM UPC-E without check digit", "]E00425261", Code{Kind: Trade, GTIN: "00004252000061", AltGTIN: "00042100005264", Symbology: EAN13}, nil},
 	{"AIM UPC-E six digits", "]E0425261", Code{Kind: Trade, GTIN: "00042100005264", Symbology: EAN13}, nil},
 	{"AIM seven digits that are no UPC-E", "]E09999999", Code{}, ErrLength},
+}
+
+// A price with a currency (AI 393n) is read only when the till knows its currency's numeric code, and
+// the error names both currencies.
+func TestParseGS1PriceCurrency(t *testing.T) {
+	const label = "(01)09501101530003(3932)8401499"
+	if _, err := (Rules{Exponent: 2}).Parse("(01)09501101530003(3932)1561499"); !errors.Is(err, ErrCurrency) {
+		t.Errorf("without the shop's currency: %v", err)
+	}
+	_, err := DefaultRules().Parse(label)
+	if !errors.Is(err, ErrCurrency) || !strings.Contains(err.Error(), "840") || !strings.Contains(err.Error(), "156") {
+		t.Errorf("Parse(%q) = %v, want ErrCurrency naming 840 and 156", label, err)
+	}
+	usd := DefaultRules()
+	usd.Currency = "840"
+	if c, err := usd.Parse(label); err != nil || c.Price != 1499 || !c.HasPrice {
+		t.Errorf("a USD till: %+v, %v", c, err)
+	}
+	jpy := Rules{Exponent: 0, Currency: "392"}
+	if c, err := jpy.Parse("(01)09501101530003(3930)392480"); err != nil || c.Price != 480 {
+		t.Errorf("a JPY till: %+v, %v", c, err)
+	}
+	if _, err := jpy.Parse("(01)09501101530003(3932)39248050"); !errors.Is(err, ErrAIValue) {
+		t.Errorf("sen on a JPY till: %v", err)
+	}
 }
 
 func TestParseShortUPCE(t *testing.T) {
@@ -389,7 +429,7 @@ func TestLogSafe(t *testing.T) {
 }
 
 var sentinels = []error{ErrEmpty, ErrNotText, ErrNotDigits, ErrLength, ErrCheckDigit, ErrNumberSystem,
-	ErrPriceCheck, ErrLayout, ErrUnknownAI, ErrAIValue, ErrNoGTIN}
+	ErrPriceCheck, ErrLayout, ErrUnknownAI, ErrAIValue, ErrNoGTIN, ErrCurrency}
 
 func FuzzParse(f *testing.F) {
 	for _, tt := range parseCases {
