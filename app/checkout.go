@@ -82,7 +82,9 @@ type Added struct {
 // Scan adds what the cashier scanned or typed: a barcode adds one piece; "QTY*CODE" adds QTY of it
 // (pieces or kilograms); a weighed or priced label adds what the label says. A product sold by weight
 // without a weight returns ErrWeightRequired with the product, for the caller to ask the weight. What the
-// Classifier says is not a product (a pay code, a member card, a receipt, a swipe) is never looked up.
+// Classifier says is not a product (a pay code, a member card, a receipt, a swipe) is never looked up; a
+// code that is both a scale label and a pay code is the label if the catalog has its item, and otherwise
+// ErrPayCodeScanned.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	in := c.input.Classify(input)
 	if in.Err != nil && in.Kind == InputProduct {
@@ -100,6 +102,12 @@ func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	}
 	qtyText, hasQty := in.Qty, strings.Contains(in.Text, "*")
 	p, err := c.lookup(ctx, code)
+	if errors.Is(err, ErrUnknownBarcode) && code.Kind == barcode.Variable && code.Wallet != "" {
+		// A code that reads as a scale label and as a pay code (Classifier.ClassifyPayment) is the label
+		// only when the catalog has its item: a random pay code names an item that exists far less often
+		// than an unknown label is scanned, and a pay code must never be sold as an "unknown product".
+		return added, fmt.Errorf("%w: %s", ErrPayCodeScanned, barcode.LogSafe(code.Data))
+	}
 	if err != nil {
 		return added, err
 	}

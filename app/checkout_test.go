@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -537,4 +538,105 @@ func TestCheckoutScansGS1PriceWithCurrency(t *testing.T) {
 	if added, err := c.Scan(ctx, "(01)02000101000006(3103)001250(3932)8400999"); err != nil || c.Lines()[added.Line].Gross.Minor() != 999 {
 		t.Errorf("a dollar label in a dollar shop: %v", err)
 	}
+}
+
+// scaleShelf is a catalog that has the 26… scale label template of every even item reference (half of
+// them), each a weighed product, and nothing else.
+type scaleShelf struct{}
+
+func (scaleShelf) ProductByBarcode(_ context.Context, code string) (Product, error) {
+	g := barcode.NormalizeGTIN(code)
+	if len(g) == 14 && g[:3] == "026" && g[8:13] == "00000" && (g[7]-'0')%2 == 0 {
+		return scaleItem(g[3:8]), nil
+	}
+	return Product{}, fmt.Errorf("%w: %s", ErrUnknownBarcode, code)
+}
+
+func (scaleShelf) SearchProducts(context.Context, string, int) ([]Product, error) { return nil, nil }
+
+func scaleItem(item string) Product {
+	return Product{ID: 100, SKU: "SCALE-" + item, Name: "Weighed " + item, Price: cny(1990), Unit: UnitKg, TaxClass: "reduced", Active: true}
+}
+
+// An 18-digit Alipay pay code starting 26 whose last digit happens to be a good GS1 check digit (1 in 10)
+// reads as a 26… scale label too. Where a pay code is expected (the payment dialog) it is a pay code;
+// at the sale screen it is the label only when the label's item is in the catalog, else a pay code.
+func TestAlipayCodeThatLooksLikeAScaleLabel(t *testing.T) {
+	ctx := context.Background()
+	newCheckout := func(t *testing.T) *Checkout {
+		c, err := NewCheckout(DefaultSettings(), scaleShelf{}, &ledger{}, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetSession(SystemSession("Olivia"))
+		if _, err := c.AddProduct(cola, Pieces(1)); err != nil { // something to pay for
+			t.Fatal(err)
+		}
+		return c
+	}
+	t.Run("table", func(t *testing.T) {
+		for _, tt := range []struct {
+			name  string
+			code  string
+			sells string // the SKU the sale screen sells, "" for a pay code
+		}{
+			{"label of an item in the catalog", gs1("26001020139602000"), "SCALE-00102"},
+			{"label of an item not in the catalog", gs1("26001010139602000"), ""},
+			{"bad check digit: only a pay code", "261234567890123455", ""},
+			{"good check digit, item not in the catalog", "261234567890123450", ""},
+			{"good check digit, item in the catalog", gs1("26123467890123456"), "SCALE-12346"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				c := newCheckout(t)
+				req, err := c.StartCodePayment(tt.code, cny(100))
+				if err != nil || req.Wallet != "alipay" || req.Code != tt.code {
+					t.Errorf("StartCodePayment(%q) = %+v, %v", tt.code, req, err)
+				}
+				added, err := c.Scan(ctx, tt.code)
+				if tt.sells == "" {
+					if !errors.Is(err, ErrPayCodeScanned) || len(c.Lines()) != 1 {
+						t.Errorf("Scan(%q) = %v, %d lines; want a pay code", tt.code, err, len(c.Lines()))
+					}
+					return
+				}
+				if err != nil || added.Product.SKU != tt.sells || len(c.Lines()) != 2 {
+					t.Errorf("Scan(%q) = %+v, %v; want %s sold", tt.code, added.Product, err, tt.sells)
+				}
+			})
+		}
+	})
+	t.Run("1000 random codes", func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(22, 4))
+		var labels, sold int
+		for range 1000 {
+			code := "26"
+			for range 16 {
+				code += string(rune('0' + rng.IntN(10)))
+			}
+			c := newCheckout(t)
+			req, err := c.StartCodePayment(code, cny(100))
+			if err != nil || req.Wallet != "alipay" || req.Code != code {
+				t.Fatalf("payment dialog: StartCodePayment(%q) = %+v, %v", code, req, err)
+			}
+			isLabel := code[17] == barcode.CheckDigit(code[:17])
+			inCatalog := isLabel && (code[6]-'0')%2 == 0 // the item reference is code[2:7]
+			if isLabel {
+				labels++
+			}
+			added, err := c.Scan(ctx, code)
+			switch {
+			case inCatalog:
+				sold++
+				if errors.Is(err, ErrPayCodeScanned) || added.Product.SKU != scaleItem(code[2:7]).SKU {
+					t.Fatalf("sale screen: Scan(%q) = %+v, %v; want the label's item", code, added.Product, err)
+				}
+			case !errors.Is(err, ErrPayCodeScanned) || len(c.Lines()) != 1:
+				t.Fatalf("sale screen: Scan(%q) = %v, %d lines; want a pay code", code, err, len(c.Lines()))
+			}
+		}
+		// About 1 in 10 has a good check digit, and half of those name an item in the catalog.
+		if labels < 60 || labels > 140 || sold < 20 || sold == labels {
+			t.Errorf("%d of 1000 read as labels, %d of them sold: the sample does not test both sides", labels, sold)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"checkout/app/barcode"
 	"checkout/app/magstripe"
 )
 
@@ -47,6 +48,21 @@ func TestClassify(t *testing.T) {
 		if in.Kind != tc.kind || in.Qty != tc.qty || in.Receipt != tc.receipt || in.Card != tc.card || !errors.Is(in.Err, tc.err) ||
 			(tc.err == nil && in.Err != nil) {
 			t.Errorf("Classify(%q) = %+v", tc.input, in)
+		}
+	}
+	// An 18-digit 26… code with a good GS1 check digit reads both as a scale label and as an Alipay pay
+	// code: a product to Classify (Checkout.Scan asks the catalog), a pay code to ClassifyPayment.
+	both := "261234567890123450"
+	if in := c.Classify(both); in.Kind != InputProduct || in.Err != nil || in.Code.Kind != barcode.Variable || in.Code.Wallet != "alipay" {
+		t.Errorf("Classify(%q) = %+v", both, in)
+	}
+	if in := c.ClassifyPayment(both); in.Kind != InputPayCode || in.Err != nil || in.Code.Kind != barcode.PayCode ||
+		in.Code.Wallet != "alipay" || in.Code.Data != both || in.Text != both {
+		t.Errorf("ClassifyPayment(%q) = %+v", both, in)
+	}
+	for _, other := range []string{"6900000000014", "134567890123456789", "261234567890123455", "2*261234567890123450", "M000042", swipe} {
+		if got, want := c.ClassifyPayment(other), c.Classify(other); got.Kind != want.Kind || got.Code.Kind != want.Code.Kind || got.Card != want.Card {
+			t.Errorf("ClassifyPayment(%q) = %+v, Classify says %+v", other, got, want)
 		}
 	}
 	if in := NewClassifier(DefaultSettings(), nil).Classify(swipe); in.Kind != InputCard || !errors.Is(in.Err, ErrNoCardKey) || in.Card.Token != "" {

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 
 	"checkout/app"
+	"checkout/app/barcode"
 )
 
 // The sale screen dispatches on what the classifier says an input is: products are sold, a weighed one
@@ -65,5 +67,26 @@ func TestSaleScreenGS1PriceCurrency(t *testing.T) {
 	s.sell("(01)05449000000996(3932)1561499")
 	if len(h.co.Lines()) != 1 || h.co.Lines()[0].Gross.Minor() != 1499 {
 		t.Fatalf("a label in yuan: %q, lines %+v", s.message.Text, h.co.Lines())
+	}
+}
+
+// An Alipay pay code that happens to read as a 26… scale label is a pay code at the sale screen unless
+// the catalog has the label's item: the cashier is told to scan it when taking payment.
+func TestSaleScreenPayCodeLikeAScaleLabel(t *testing.T) {
+	h := newHarness(t)
+	display := newCustomerDisplay(fyne.CurrentApp(), "en", h.co.Settings())
+	s := newSaleScreen(h.sh, h.co, app.NewClassifier(h.co.Settings(), nil), display, h.opt)
+	h.win.SetContent(s.build())
+
+	code := "26123456789012345" + string(barcode.CheckDigit("26123456789012345"))
+	if in := s.input.Classify(code); in.Code.Kind != barcode.Variable || in.Code.Wallet != "alipay" {
+		t.Fatalf("%s is not both a label and a pay code: %+v", code, in.Code)
+	}
+	s.sell(code)
+	if s.message.Text != "This is a customer's payment code. Scan it when taking payment." || len(h.co.Lines()) != 0 {
+		t.Errorf("a pay code like a scale label: %q, %d lines", s.message.Text, len(h.co.Lines()))
+	}
+	if got := describeCode(h.co.Settings().BarcodeRules(), code); strings.Contains(got, code) {
+		t.Errorf("the scanner test shows the whole pay code: %q", got)
 	}
 }

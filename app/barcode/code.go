@@ -65,7 +65,10 @@ type Code struct {
 	Expiry    string // GS1 AI 17, YYMMDD
 	Elements  []Element
 
-	Wallet string // PayCode: which wallet's rule matched
+	// Wallet is, for a PayCode, which wallet's rule matched. On a Variable code it says that the code is
+	// also that wallet's pay code (an 18-digit 26… scale label and an Alipay code look alike): which it
+	// is depends on where it was scanned, and the till decides.
+	Wallet string
 }
 
 // ExpiryDate returns the expiry date the code carries, read relative to now.
@@ -239,20 +242,27 @@ func (r Rules) digits(sym Symbology, d string) (Code, error) {
 		}
 	}
 	// A scale label must have a good check digit; otherwise an 18-digit wallet code with the same
-	// prefix is a pay code.
+	// prefix is a pay code. With a good one (1 in 10 of such pay codes) it is both: the label is returned
+	// with Wallet set, and the till decides by where it was scanned and what its catalog holds.
+	wallet := ""
+	for _, p := range r.PayCodes {
+		if p.match(d) {
+			wallet = p.Wallet
+			break
+		}
+	}
 	l, hasLayout := r.layoutFor(d)
 	var layoutErr error
 	if hasLayout {
 		c, err := l.parse(d)
 		if err == nil {
+			c.Wallet = wallet
 			return c, nil
 		}
 		layoutErr = err
 	}
-	for _, p := range r.PayCodes {
-		if p.match(d) {
-			return Code{Kind: PayCode, Wallet: p.Wallet}, nil
-		}
+	if wallet != "" {
+		return Code{Kind: PayCode, Wallet: wallet}, nil
 	}
 	if layoutErr != nil {
 		return Code{}, layoutErr

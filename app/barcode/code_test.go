@@ -50,7 +50,9 @@ var parseCases = []struct {
 	{"priced 5-digit check", withCheck("231234614685"), Code{Kind: Variable, GTIN: withCheck("0231234000000"), Price: 14685, HasPrice: true}, nil},
 	{"UPC-A number system 2", withCheck("21234592875"), Code{Kind: Variable, GTIN: withCheck("0021234500000"), Price: 2875, HasPrice: true}, nil},
 	{"15 digits", withCheck("26001010139602"), Code{}, nil}, // no layout, no wallet: an internal code
-	{"scale 18 digits", withCheck("26001010139602000"), Code{Kind: Variable, GTIN: withCheck("0260010100000"), Price: 1396, HasPrice: true, Grams: 2000, HasWeight: true}, nil},
+	// An 18-digit 26… label with a good check digit is also an Alipay pay code's shape: Wallet says so,
+	// and the till decides by context (app.Classifier).
+	{"scale 18 digits", withCheck("26001010139602000"), Code{Kind: Variable, GTIN: withCheck("0260010100000"), Price: 1396, HasPrice: true, Grams: 2000, HasWeight: true, Wallet: "alipay"}, nil},
 	{"unassigned prefix", withCheck("250012300599"), Code{Kind: Trade, GTIN: "0" + withCheck("250012300599")}, nil},
 
 	// GS1 element strings.
