@@ -104,8 +104,9 @@ func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	p, err := c.lookup(ctx, code)
 	if errors.Is(err, ErrUnknownBarcode) && code.Kind == barcode.Variable && code.Wallet != "" {
 		// A code that reads as a scale label and as a pay code (Classifier.ClassifyPayment) is the label
-		// only when the catalog has its item: a random pay code names an item that exists far less often
-		// than an unknown label is scanned, and a pay code must never be sold as an "unknown product".
+		// only when the catalog has its item. Otherwise it is far likelier a customer's pay code than a
+		// label for an item the shop does not sell, and a bearer token must not be reported as an unknown
+		// product (which invites the cashier to put it in the catalog).
 		return added, fmt.Errorf("%w: %s", ErrPayCodeScanned, barcode.LogSafe(code.Data))
 	}
 	if err != nil {
