@@ -82,7 +82,9 @@ type Added struct {
 // Scan adds what the cashier scanned or typed: a barcode adds one piece; "QTY*CODE" adds QTY of it
 // (pieces or kilograms); a weighed or priced label adds what the label says. A product sold by weight
 // without a weight returns ErrWeightRequired with the product, for the caller to ask the weight. What the
-// Classifier says is not a product (a pay code, a member card, a receipt, a swipe) is never looked up.
+// Classifier says is not a product (a pay code, a member card, a receipt, a swipe) is never looked up; a
+// code that is both a scale label and a pay code is the label if the catalog has its item, and otherwise
+// ErrPayCodeScanned.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	in := c.input.Classify(input)
 	if in.Err != nil && in.Kind == InputProduct {
@@ -100,6 +102,13 @@ func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	}
 	qtyText, hasQty := in.Qty, strings.Contains(in.Text, "*")
 	p, err := c.lookup(ctx, code)
+	if errors.Is(err, ErrUnknownBarcode) && code.Kind == barcode.Variable && code.Wallet != "" {
+		// A code that reads as a scale label and as a pay code (Classifier.ClassifyPayment) is the label
+		// only when the catalog has its item. Otherwise it is far likelier a customer's pay code than a
+		// label for an item the shop does not sell, and a bearer token must not be reported as an unknown
+		// product (which invites the cashier to put it in the catalog).
+		return added, fmt.Errorf("%w: %s", ErrPayCodeScanned, barcode.LogSafe(code.Data))
+	}
 	if err != nil {
 		return added, err
 	}
@@ -125,10 +134,22 @@ func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 }
 
 // lookup finds the product a code names: by its GTIN-14 (the template code of an in-store label), the
-// second reading of an ambiguous 8-digit code, or an internal code as scanned.
+// second reading of an ambiguous 8-digit code, or an internal code as scanned. An internal code of 6 or
+// 7 digits that no product has is tried as the UPC-E it may be (barcode.ShortUPCE): the code as typed
+// comes first, so a shop's 6- or 7-digit PLUs and SKUs keep selling what they always did, and a UPC-E
+// from a scanner set to drop its number system or check digit still finds its product.
 func (c *Checkout) lookup(ctx context.Context, code barcode.Code) (Product, error) {
 	if code.Kind == barcode.Internal {
-		return c.catalog.ProductByBarcode(ctx, code.Data)
+		p, err := c.catalog.ProductByBarcode(ctx, code.Data)
+		for _, gtin := range code.UPCE {
+			if !errors.Is(err, ErrUnknownBarcode) {
+				break
+			}
+			if q, qerr := c.catalog.ProductByBarcode(ctx, gtin); !errors.Is(qerr, ErrUnknownBarcode) {
+				p, err = q, qerr
+			}
+		}
+		return p, err // unknown: the error names the code as typed
 	}
 	p, err := c.catalog.ProductByBarcode(ctx, code.GTIN)
 	if errors.Is(err, ErrUnknownBarcode) && code.AltGTIN != "" {

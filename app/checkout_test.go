@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -431,4 +432,211 @@ func TestTakeOverRefusesAnotherCashier(t *testing.T) {
 	if len(c.Lines()) != 1 {
 		t.Errorf("the sale changed hands with %d lines, want 1", len(c.Lines()))
 	}
+}
+
+// A UPC-E that a scanner sends as 6 or 7 digits sells the product under its UPC-A, unless a product has
+// those digits as its own code (a PLU or in-house code): the code as typed wins.
+func TestCheckoutScansShortUPCE(t *testing.T) {
+	ctx := context.Background()
+	soup := Product{ID: 6, SKU: "IMP-002", Name: "Soup, UPC-E 04252614", Price: cny(420), Unit: UnitPiece, TaxClass: "standard", Active: true}
+	catalog := shelf{"042100005264": soup, "1234565": cola, "012345000065": chips}
+	for _, tt := range []struct {
+		code string
+		sku  string
+		qty  Quantity
+		err  error
+	}{
+		{"4252614", soup.SKU, Pieces(1), nil},       // number system dropped
+		{"425261", soup.SKU, Pieces(1), nil},        // number system and check digit dropped
+		{"0425261", soup.SKU, Pieces(1), nil},       // check digit dropped; the other reading 004252000061 is unknown
+		{"]E04252614", soup.SKU, Pieces(1), nil},    // with the EAN/UPC AIM identifier
+		{"3*4252614", soup.SKU, Pieces(3), nil},     // a quantity first
+		{"1234565", cola.SKU, Pieces(1), nil},       // an in-house code of 7 digits, though 012345000065 is chips
+		{"9999999", "", 0, ErrUnknownBarcode},       // no product, no UPC-E reading
+		{"0000000", "", 0, ErrUnknownBarcode},       // a UPC-E reading that no product has
+		{"]C04252614", "", 0, ErrUnknownBarcode},    // a Code 128 of 7 digits is an in-house code only
+		{"42526", "", 0, ErrUnknownBarcode},         // 5 digits: a PLU, never a UPC-E
+		{"04252614", soup.SKU, Pieces(1), nil},      // the full UPC-E as before
+		{"0425261\r\n", soup.SKU, Pieces(1), nil},   // a scanner's terminator
+		{" 425261 ", soup.SKU, Pieces(1), nil},      // typed with spaces
+		{"2*0425261", soup.SKU, Pieces(2), nil},     // quantity and a dropped check digit
+		{"]E0425261", soup.SKU, Pieces(1), nil},     // six digits with the AIM identifier
+		{"]E09999999", "", 0, ErrInvalidBarcode},    // the AIM identifier says UPC-E, but it is none
+		{"]E00425261", soup.SKU, Pieces(1), nil},    // AIM, check digit dropped: the second reading
+		{"0123457", "", 0, ErrUnknownBarcode},       // both readings unknown
+		{"1234565", cola.SKU, Pieces(1), nil},       // again: never the UPC-E reading
+		{"4011", "", 0, ErrUnknownBarcode},          // a PLU
+		{"0042100005264", soup.SKU, Pieces(1), nil}, // the UPC-A as EAN-13
+	} {
+		c, err := NewCheckout(DefaultSettings(), catalog, &ledger{}, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetSession(SystemSession("Olivia"))
+		added, err := c.Scan(ctx, tt.code)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) {
+				t.Errorf("Scan(%q) = %v, want %v", tt.code, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Scan(%q): %v", tt.code, err)
+			continue
+		}
+		if l := c.Lines()[added.Line]; l.Product.SKU != tt.sku || l.Qty != tt.qty {
+			t.Errorf("Scan(%q) sold %s × %d, want %s × %d", tt.code, l.Product.SKU, l.Qty, tt.sku, tt.qty)
+		}
+	}
+}
+
+// A GS1 label's price with a currency (AI 393n) is what the line charges when the currency is the shop's;
+// in another currency the label is refused and the cart is left as it was.
+func TestCheckoutScansGS1PriceWithCurrency(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		code  string
+		qty   Quantity
+		gross int64
+		err   error
+	}{
+		// 1.250 kg of bananas at 6.98/kg would be 8.73: the label says 9.99.
+		{"(01)02000101000006(3103)001250(3932)1560999", Grams(1250), 999, nil},
+		{"]C10102000101000006" + "3103001250" + "3932" + "1560999", Grams(1250), 999, nil},
+		// Price only: the weight that price buys at 6.98/kg.
+		{"(01)02000101000006(3932)1560349", Grams(500), 349, nil},
+		{"(01)02000101000006(3930)1565", Grams(716), 500, nil},
+		{"(01)02000101000006(3103)001250(3932)8400999", 0, 0, barcode.ErrCurrency},
+		{"(01)02000101000006(3103)001250(3932)3440999", 0, 0, barcode.ErrCurrency},
+		{"(01)02000101000006(3103)001250(3933)1569999", 0, 0, barcode.ErrAIValue},
+	} {
+		c, _ := newTestCheckout(t, DefaultSettings())
+		added, err := c.Scan(ctx, tt.code)
+		if tt.err != nil {
+			if !errors.Is(err, tt.err) || !errors.Is(err, ErrInvalidBarcode) || len(c.Lines()) != 0 {
+				t.Errorf("Scan(%q) = %v with %d lines, want %v", tt.code, err, len(c.Lines()), tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Scan(%q): %v", tt.code, err)
+			continue
+		}
+		if l := c.Lines()[added.Line]; l.Product.SKU != banana.SKU || l.Qty != tt.qty || l.Gross.Minor() != tt.gross {
+			t.Errorf("Scan(%q): %s qty %d gross %d, want qty %d gross %d", tt.code, l.Product.SKU, l.Qty, l.Gross.Minor(), tt.qty, tt.gross)
+		}
+	}
+	// A shop in US dollars takes a label priced in dollars and refuses one in yuan.
+	s := DefaultSettings()
+	if err := s.Set("currency", "USD"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := newTestCheckout(t, s)
+	if _, err := c.Scan(ctx, "(01)02000101000006(3103)001250(3932)1560999"); !errors.Is(err, barcode.ErrCurrency) {
+		t.Errorf("a yuan label in a dollar shop: %v", err)
+	}
+	if added, err := c.Scan(ctx, "(01)02000101000006(3103)001250(3932)8400999"); err != nil || c.Lines()[added.Line].Gross.Minor() != 999 {
+		t.Errorf("a dollar label in a dollar shop: %v", err)
+	}
+}
+
+// scaleShelf is a catalog that has the 26… scale label template of every even item reference (half of
+// them), each a weighed product, and nothing else.
+type scaleShelf struct{}
+
+func (scaleShelf) ProductByBarcode(_ context.Context, code string) (Product, error) {
+	g := barcode.NormalizeGTIN(code)
+	if len(g) == 14 && g[:3] == "026" && g[8:13] == "00000" && (g[7]-'0')%2 == 0 {
+		return scaleItem(g[3:8]), nil
+	}
+	return Product{}, fmt.Errorf("%w: %s", ErrUnknownBarcode, code)
+}
+
+func (scaleShelf) SearchProducts(context.Context, string, int) ([]Product, error) { return nil, nil }
+
+func scaleItem(item string) Product {
+	return Product{ID: 100, SKU: "SCALE-" + item, Name: "Weighed " + item, Price: cny(1990), Unit: UnitKg, TaxClass: "reduced", Active: true}
+}
+
+// An 18-digit Alipay pay code starting 26 whose last digit happens to be a good GS1 check digit (1 in 10)
+// reads as a 26… scale label too. Where a pay code is expected (the payment dialog) it is a pay code;
+// at the sale screen it is the label only when the label's item is in the catalog, else a pay code.
+func TestAlipayCodeThatLooksLikeAScaleLabel(t *testing.T) {
+	ctx := context.Background()
+	newCheckout := func(t *testing.T) *Checkout {
+		c, err := NewCheckout(DefaultSettings(), scaleShelf{}, &ledger{}, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetSession(SystemSession("Olivia"))
+		if _, err := c.AddProduct(cola, Pieces(1)); err != nil { // something to pay for
+			t.Fatal(err)
+		}
+		return c
+	}
+	t.Run("table", func(t *testing.T) {
+		for _, tt := range []struct {
+			name  string
+			code  string
+			sells string // the SKU the sale screen sells, "" for a pay code
+		}{
+			{"label of an item in the catalog", gs1("26001020139602000"), "SCALE-00102"},
+			{"label of an item not in the catalog", gs1("26001010139602000"), ""},
+			{"bad check digit: only a pay code", "261234567890123455", ""},
+			{"good check digit, item not in the catalog", "261234567890123450", ""},
+			{"good check digit, item in the catalog", gs1("26123467890123456"), "SCALE-12346"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				c := newCheckout(t)
+				req, err := c.StartCodePayment(tt.code, cny(100))
+				if err != nil || req.Wallet != "alipay" || req.Code != tt.code {
+					t.Errorf("StartCodePayment(%q) = %+v, %v", tt.code, req, err)
+				}
+				added, err := c.Scan(ctx, tt.code)
+				if tt.sells == "" {
+					if !errors.Is(err, ErrPayCodeScanned) || len(c.Lines()) != 1 {
+						t.Errorf("Scan(%q) = %v, %d lines; want a pay code", tt.code, err, len(c.Lines()))
+					}
+					return
+				}
+				if err != nil || added.Product.SKU != tt.sells || len(c.Lines()) != 2 {
+					t.Errorf("Scan(%q) = %+v, %v; want %s sold", tt.code, added.Product, err, tt.sells)
+				}
+			})
+		}
+	})
+	t.Run("1000 random codes", func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(22, 4))
+		var labels, sold int
+		for range 1000 {
+			code := "26"
+			for range 16 {
+				code += string(rune('0' + rng.IntN(10)))
+			}
+			c := newCheckout(t)
+			req, err := c.StartCodePayment(code, cny(100))
+			if err != nil || req.Wallet != "alipay" || req.Code != code {
+				t.Fatalf("payment dialog: StartCodePayment(%q) = %+v, %v", code, req, err)
+			}
+			isLabel := code[17] == barcode.CheckDigit(code[:17])
+			inCatalog := isLabel && (code[6]-'0')%2 == 0 // the item reference is code[2:7]
+			if isLabel {
+				labels++
+			}
+			added, err := c.Scan(ctx, code)
+			switch {
+			case inCatalog:
+				sold++
+				if errors.Is(err, ErrPayCodeScanned) || added.Product.SKU != scaleItem(code[2:7]).SKU {
+					t.Fatalf("sale screen: Scan(%q) = %+v, %v; want the label's item", code, added.Product, err)
+				}
+			case !errors.Is(err, ErrPayCodeScanned) || len(c.Lines()) != 1:
+				t.Fatalf("sale screen: Scan(%q) = %v, %d lines; want a pay code", code, err, len(c.Lines()))
+			}
+		}
+		// About 1 in 10 has a good check digit, and half of those name an item in the catalog.
+		if labels < 60 || labels > 140 || sold < 20 || sold == labels {
+			t.Errorf("%d of 1000 read as labels, %d of them sold: the sample does not test both sides", labels, sold)
+		}
+	})
 }

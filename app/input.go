@@ -97,6 +97,20 @@ func (c Classifier) Classify(input string) Input {
 	return in
 }
 
+// ClassifyPayment says what input is where a wallet pay code is expected (the payment dialog): as
+// Classify does, except that a code that reads both as an in-store scale label and as a pay code (an
+// 18-digit Alipay code starting 26 whose last digit happens to be a good GS1 check digit) is a pay code.
+// Classify leaves it a product, and Checkout.Scan sells it only if the catalog has the label's item.
+func (c Classifier) ClassifyPayment(input string) Input {
+	in := c.Classify(input)
+	if in.Kind == InputProduct && in.Err == nil && in.Qty == "" && !strings.Contains(in.Text, "*") &&
+		in.Code.Kind == barcode.Variable && in.Code.Wallet != "" {
+		in.Kind = InputPayCode
+		in.Code = barcode.Code{Symbology: in.Code.Symbology, Data: in.Code.Data, Kind: barcode.PayCode, Wallet: in.Code.Wallet}
+	}
+	return in
+}
+
 // ReceiptNo is the receipt number an input names: a receipt's code as scanned, or the number as typed.
 func (c Classifier) ReceiptNo(input string) string {
 	if in := c.Classify(input); in.Kind == InputReceipt {

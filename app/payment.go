@@ -168,7 +168,7 @@ func (c *Checkout) StartCodePayment(code string, amount money.Amount) (ChargeReq
 	if err := c.CheckNonCash(amount); err != nil {
 		return ChargeRequest{}, err
 	}
-	in := c.input.Classify(code)
+	in := c.input.ClassifyPayment(code) // here a code that is also a scale label is a pay code
 	if in.Kind != InputPayCode || strings.Contains(in.Text, "*") {
 		return ChargeRequest{}, fmt.Errorf("%w: %s", ErrNotAPayCode, barcode.LogSafe(code))
 	}

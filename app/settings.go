@@ -132,9 +132,10 @@ func DefaultSettings() Settings {
 }
 
 // BarcodeRules returns how this shop reads scanned codes: its layouts and member prefix, the default
-// wallet pay-code rules, and its currency's minor units for GS1 prices.
+// wallet pay-code rules, and its currency's minor units and ISO 4217 numeric code for GS1 prices.
 func (s Settings) BarcodeRules() barcode.Rules {
-	r := barcode.Rules{PayCodes: barcode.DefaultPayCodes(), MemberPrefix: s.MemberPrefix, Exponent: s.Currency.Exponent}
+	r := barcode.Rules{PayCodes: barcode.DefaultPayCodes(), MemberPrefix: s.MemberPrefix, Exponent: s.Currency.Exponent,
+		Currency: s.Currency.Numeric}
 	for _, prefix := range sortedKeys(s.BarcodeLayouts) {
 		r.Layouts = append(r.Layouts, barcode.Layout{Prefix: prefix, Pattern: s.BarcodeLayouts[prefix]})
 	}

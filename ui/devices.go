@@ -105,7 +105,7 @@ func describeCode(rules barcode.Rules, raw string) string {
 		return fmt.Sprintf("%s → %v", barcode.LogSafe(raw), err)
 	}
 	shown := strings.ReplaceAll(raw, barcode.GS, "<GS>")
-	if c.Kind == barcode.PayCode {
+	if c.Kind == barcode.PayCode || c.Wallet != "" { // a pay code, or a label that may be one: a bearer token
 		shown = barcode.LogSafe(raw)
 	}
 	parts := []string{shown, "→", c.Kind.String()}

@@ -183,7 +183,8 @@ func barcodeMessage(err error) string {
 		return lang.L("Wrong check digit: the barcode was misread or mistyped. Scan again.")
 	case errors.Is(err, barcode.ErrPriceCheck):
 		return lang.L("The price on this label fails its check digit. Scan again or weigh the item.")
-	case errors.Is(err, barcode.ErrUnknownAI), errors.Is(err, barcode.ErrAIValue), errors.Is(err, barcode.ErrNoGTIN):
+	case errors.Is(err, barcode.ErrUnknownAI), errors.Is(err, barcode.ErrAIValue), errors.Is(err, barcode.ErrNoGTIN),
+		errors.Is(err, barcode.ErrCurrency):
 		return lang.L("This GS1 code cannot be read: {{.Detail}}", map[string]any{"Detail": err.Error()})
 	}
 	return lang.L("That is not a barcode. Scan again or type the digits.")

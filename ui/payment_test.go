@@ -13,6 +13,7 @@ import (
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"checkout/app"
+	"checkout/app/barcode"
 	"checkout/app/money"
 	"checkout/devices/sim"
 	"checkout/store"
@@ -77,6 +78,24 @@ func TestWalletPayCodeCompletesTheSale(t *testing.T) {
 	if len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderWallet || sale.Tenders[0].Wallet != "wechat" ||
 		sale.Tenders[0].Approval == "" || sale.Tenders[0].Reference == "" {
 		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
+}
+
+// An Alipay pay code whose last digit happens to be a good GS1 check digit reads as a 26… scale label
+// too: in the payment dialog it is charged as the pay code it is.
+func TestPayCodeLikeAScaleLabelPaysInThePaymentDialog(t *testing.T) {
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	code := "26123456789012345" + string(barcode.CheckDigit("26123456789012345"))
+	scan(w, "5449000000996")
+	scan(w, code) // at the sale screen: no such item in the catalog, so a pay code, not a product
+	mustShow(t, w, "This is a customer's payment code. Scan it when taking payment.")
+	press(w, fyne.KeyF12)
+	wedgeScan(w, code)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	sale := storedSale(t, st, "T01-000001")
+	if len(sale.Lines) != 1 || len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderWallet || sale.Tenders[0].Wallet != "alipay" {
+		t.Fatalf("stored lines %d, tenders %+v", len(sale.Lines), sale.Tenders)
 	}
 }
 

@@ -48,8 +48,12 @@ type Code struct {
 	Kind      Kind
 
 	GTIN    string // GTIN-14 to look the product up by; for Variable the item's template code
-	AltGTIN string // a second reading of an 8-digit code valid both as UPC-E and as EAN-8
+	AltGTIN string // a second reading: an 8-digit code valid both as UPC-E and as EAN-8, a short UPC-E
 	Item    string // Variable: the item reference
+	// UPCE, for an Internal code of 6 or 7 digits, are the GTIN-14s of the UPC-As it stands for if it is a
+	// UPC-E sent without its number system or check digit (ShortUPCE), the likelier first. They are tried
+	// only when nothing has the code as typed: a 6- or 7-digit PLU, SKU or in-house code wins.
+	UPCE []string
 
 	Grams     int64 // net weight, when HasWeight
 	HasWeight bool
@@ -61,7 +65,10 @@ type Code struct {
 	Expiry    string // GS1 AI 17, YYMMDD
 	Elements  []Element
 
-	Wallet string // PayCode: which wallet's rule matched
+	// Wallet is, for a PayCode, which wallet's rule matched. On a Variable code it says that the code is
+	// also that wallet's pay code (an 18-digit 26… scale label and an Alipay code look alike): which it
+	// is depends on where it was scanned, and the till decides.
+	Wallet string
 }
 
 // ExpiryDate returns the expiry date the code carries, read relative to now.
@@ -109,12 +116,16 @@ type Rules struct {
 	Layouts      []Layout
 	PayCodes     []PayCodeRule
 	MemberPrefix string // member cards: this prefix and 6 to 20 digits
-	Exponent     int    // the currency's minor-unit digits, for GS1 prices (AI 392n)
+	Exponent     int    // the currency's minor-unit digits, for GS1 prices (AI 392n, 393n)
+	// Currency is the shop's currency's ISO 4217 numeric code ("156"): a GS1 price with a currency (AI
+	// 393n) in any other is refused with ErrCurrency, as is every such price when it is "".
+	Currency string
 }
 
-// DefaultRules returns the presets: DefaultLayouts, DefaultPayCodes, member cards "M" + digits, fen.
+// DefaultRules returns the presets: DefaultLayouts, DefaultPayCodes, member cards "M" + digits, yuan
+// and fen.
 func DefaultRules() Rules {
-	return Rules{Layouts: DefaultLayouts(), PayCodes: DefaultPayCodes(), MemberPrefix: "M", Exponent: 2}
+	return Rules{Layouts: DefaultLayouts(), PayCodes: DefaultPayCodes(), MemberPrefix: "M", Exponent: 2, Currency: "156"}
 }
 
 // Validate checks every layout.
@@ -157,7 +168,7 @@ func (r Rules) classify(sym Symbology, data string) (Code, error) {
 	case data == "":
 		return Code{}, ErrEmpty
 	case sym.IsGS1() || strings.HasPrefix(data, GS) || strings.Contains(data, GS) || looksBracketed(data):
-		return parseGS1(data, r.Exponent)
+		return parseGS1(data, r)
 	case sym == EANAddOn && isDigits(data) && (len(data) == 15 || len(data) == 18):
 		data = data[:13] // a periodical's issue number rides along; the product is the EAN-13
 	}
@@ -187,6 +198,26 @@ func (r Rules) classify(sym Symbology, data string) (Code, error) {
 // digits classifies an all-digit code: GTINs and in-store labels by length and check digit, then wallets'
 // pay codes, then anything else as an internal code.
 func (r Rules) digits(sym Symbology, d string) (Code, error) {
+	if len(d) == 6 || len(d) == 7 {
+		// Without an AIM identifier 6 or 7 digits may be a UPC-E with digits dropped, or a PLU, SKU or
+		// in-house code typed or printed as Code 128: the code as typed is looked up first, then its UPC-E
+		// readings. With the EAN/UPC identifier (]E0) it can only be a UPC-E.
+		upce := ShortUPCE(d)
+		switch {
+		case sym == Unknown:
+			c := Code{Kind: Internal}
+			for _, a := range upce {
+				c.UPCE = append(c.UPCE, "00"+a)
+			}
+			return c, nil
+		case sym == EAN13 && len(upce) > 0:
+			c := Code{Kind: Trade, GTIN: "00" + upce[0]}
+			if len(upce) > 1 {
+				c.AltGTIN = "00" + upce[1]
+			}
+			return c, nil
+		}
+	}
 	switch len(d) {
 	case 8:
 		return eight(sym, d)
@@ -206,25 +237,32 @@ func (r Rules) digits(sym Symbology, d string) (Code, error) {
 	}
 	if len(d) >= 16 && strings.HasPrefix(d, "01") && checkDigitOf(d[2:16]) == nil {
 		// A GS1 DataBar or GS1-128 code sent without its AIM identifier and with only fixed-length elements.
-		if c, err := parseGS1(d, r.Exponent); err == nil {
+		if c, err := parseGS1(d, r); err == nil {
 			return c, nil
 		}
 	}
 	// A scale label must have a good check digit; otherwise an 18-digit wallet code with the same
-	// prefix is a pay code.
+	// prefix is a pay code. With a good one (1 in 10 of such pay codes) it is both: the label is returned
+	// with Wallet set, and the till decides by where it was scanned and what its catalog holds.
+	wallet := ""
+	for _, p := range r.PayCodes {
+		if p.match(d) {
+			wallet = p.Wallet
+			break
+		}
+	}
 	l, hasLayout := r.layoutFor(d)
 	var layoutErr error
 	if hasLayout {
 		c, err := l.parse(d)
 		if err == nil {
+			c.Wallet = wallet
 			return c, nil
 		}
 		layoutErr = err
 	}
-	for _, p := range r.PayCodes {
-		if p.match(d) {
-			return Code{Kind: PayCode, Wallet: p.Wallet}, nil
-		}
+	if wallet != "" {
+		return Code{Kind: PayCode, Wallet: wallet}, nil
 	}
 	if layoutErr != nil {
 		return Code{}, layoutErr

@@ -3,6 +3,7 @@ package barcode
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,7 +50,9 @@ var parseCases = []struct {
 	{"priced 5-digit check", withCheck("231234614685"), Code{Kind: Variable, GTIN: withCheck("0231234000000"), Price: 14685, HasPrice: true}, nil},
 	{"UPC-A number system 2", withCheck("21234592875"), Code{Kind: Variable, GTIN: withCheck("0021234500000"), Price: 2875, HasPrice: true}, nil},
 	{"15 digits", withCheck("26001010139602"), Code{}, nil}, // no layout, no wallet: an internal code
-	{"scale 18 digits", withCheck("26001010139602000"), Code{Kind: Variable, GTIN: withCheck("0260010100000"), Price: 1396, HasPrice: true, Grams: 2000, HasWeight: true}, nil},
+	// An 18-digit 26… label with a good check digit is also an Alipay pay code's shape: Wallet says so,
+	// and the till decides by context (app.Classifier).
+	{"scale 18 digits", withCheck("26001010139602000"), Code{Kind: Variable, GTIN: withCheck("0260010100000"), Price: 1396, HasPrice: true, Grams: 2000, HasWeight: true, Wallet: "alipay"}, nil},
 	{"unassigned prefix", withCheck("250012300599"), Code{Kind: Trade, GTIN: "0" + withCheck("250012300599")}, nil},
 
 	// GS1 element strings.
@@ -61,6 +64,20 @@ var parseCases = []struct {
 	{"GS1 price in yuan", "(01)09501101530003(3920)12", Code{Kind: Trade, GTIN: "09501101530003", Price: 1200, HasPrice: true}, nil},
 	{"GS1 price to the tenth of a fen", "(01)09501101530003(3923)12340", Code{Kind: Trade, GTIN: "09501101530003", Price: 1234, HasPrice: true}, nil},
 	{"GS1 price finer than fen", "(01)09501101530003(3923)12345", Code{}, ErrAIValue},
+	// AI 393n: ISO 4217 numeric currency, then the price with n decimals; only the shop's currency (156).
+	{"GS1 price in CNY", "(01)09501101530003(3932)1561499", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true}, nil},
+	{"GS1 price in CNY, whole yuan", "(01)09501101530003(3930)15612", Code{Kind: Trade, GTIN: "09501101530003", Price: 1200, HasPrice: true}, nil},
+	{"GS1 price in CNY, tenth of a fen", "(01)09501101530003(3933)15612340", Code{Kind: Trade, GTIN: "09501101530003", Price: 1234, HasPrice: true}, nil},
+	{"GS1 price in CNY, raw", "]C10109501101530003" + "3932" + "1561499", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true, Symbology: GS1128}, nil},
+	{"GS1 weight and CNY price", "\x1d0109501101530003" + "3103001250" + "3932" + "1560999", Code{Kind: Trade, GTIN: "09501101530003", Grams: 1250, HasWeight: true, Price: 999, HasPrice: true}, nil},
+	{"GS1 CNY price then batch", "]C10109501101530003" + "3932" + "1561499\x1d10L7", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true, Batch: "L7", Symbology: GS1128}, nil},
+	{"GS1 392n and 393n agree", "(01)09501101530003(3922)1499(3932)1561499", Code{Kind: Trade, GTIN: "09501101530003", Price: 1499, HasPrice: true}, nil},
+	{"GS1 392n and 393n differ", "(01)09501101530003(3922)1499(3932)1561500", Code{}, ErrAIValue},
+	{"GS1 price in USD", "(01)09501101530003(3932)8401499", Code{}, ErrCurrency},
+	{"GS1 price in EUR, raw", "]C10109501101530003" + "3932" + "9781499", Code{}, ErrCurrency},
+	{"GS1 price in CNY finer than fen", "(01)09501101530003(3933)15612345", Code{}, ErrAIValue},
+	{"GS1 price with a currency, no amount", "(01)09501101530003(3932)156", Code{}, ErrAIValue},
+	{"GS1 price with half a currency", "(01)09501101530003(3932)15", Code{}, ErrAIValue},
 	{"DataBar", "]e00109501101530003", Code{Kind: Trade, GTIN: "09501101530003", Symbology: DataBar}, nil},
 	{"DataBar without AIM", "0109501101530003" + "17261231", Code{Kind: Trade, GTIN: "09501101530003", Expiry: "261231"}, nil},
 	{"GS1 DataMatrix", "]d2010950110153000317260101\x1d10L1", Code{Kind: Trade, GTIN: "09501101530003", Expiry: "260101", Batch: "L1", Symbology: GS1Matrix}, nil},
@@ -143,6 +160,118 @@ func itoa(n int) string {
 		b = append([]byte{byte('0' + n%10)}, b...)
 	}
 	return string(b)
+}
+
+// A UPC-E sent as 6 or 7 digits (the scanner set to drop the number system digit, the check digit or
+// both) carries the UPC-As it may stand for, tried after the code as typed; with the EAN/UPC AIM
+// identifier it can be nothing else and is a trade item.
+var shortUPCECases = []struct {
+	name string
+	raw  string
+	want Code
+	err  error
+}{
+	// 04252614 is UPC-A 042100005264 (the textbook example).
+	{"no number system", "4252614", Code{Kind: Internal, UPCE: []string{"00042100005264"}}, nil},
+	{"no number system or check digit", "425261", Code{Kind: Internal, UPCE: []string{"00042100005264"}}, nil},
+	// Seven digits starting 0 or 1 may be either; the reading whose check digit verifies comes first.
+	{"no check digit, ambiguous", "0425261", Code{Kind: Internal, UPCE: []string{"00004252000061", "00042100005264"}}, nil},
+	{"no check digit, number system 1", "1234565", Code{Kind: Internal, UPCE: []string{"00012345000065", "00123456000056"}}, nil},
+	{"seven digits that are no UPC-E", "9999999", Code{Kind: Internal}, nil},
+	{"six zeros", "000000", Code{Kind: Internal, UPCE: []string{"00000000000000"}}, nil},
+	{"seven zeros, one reading", "0000000", Code{Kind: Internal, UPCE: []string{"00000000000000"}}, nil},
+	{"typed PLU stays as it is", "4011", Code{Kind: Internal}, nil},
+	{"five digits", "42526", Code{Kind: Internal}, nil},
+	{"Code 128 of seven digits", "]C04252614", Code{Kind: Internal, Symbology: Code128}, nil},
+	{"AIM UPC-E without number system", "]E04252614", Code{Kind: Trade, GTIN: "00042100005264", Symbology: EAN13}, nil},
+	{"AIM UPC-E without check digit", "]E00425261", Code{Kind: Trade, GTIN: "00004252000061", AltGTIN: "00042100005264", Symbology: EAN13}, nil},
+	{"AIM UPC-E six digits", "]E0425261", Code{Kind: Trade, GTIN: "00042100005264", Symbology: EAN13}, nil},
+	{"AIM seven digits that are no UPC-E", "]E09999999", Code{}, ErrLength},
+}
+
+// A price with a currency (AI 393n) is read only when the till knows its currency's numeric code, and
+// the error names both currencies.
+func TestParseGS1PriceCurrency(t *testing.T) {
+	const label = "(01)09501101530003(3932)8401499"
+	if _, err := (Rules{Exponent: 2}).Parse("(01)09501101530003(3932)1561499"); !errors.Is(err, ErrCurrency) {
+		t.Errorf("without the shop's currency: %v", err)
+	}
+	_, err := DefaultRules().Parse(label)
+	if !errors.Is(err, ErrCurrency) || !strings.Contains(err.Error(), "840") || !strings.Contains(err.Error(), "156") {
+		t.Errorf("Parse(%q) = %v, want ErrCurrency naming 840 and 156", label, err)
+	}
+	usd := DefaultRules()
+	usd.Currency = "840"
+	if c, err := usd.Parse(label); err != nil || c.Price != 1499 || !c.HasPrice {
+		t.Errorf("a USD till: %+v, %v", c, err)
+	}
+	jpy := Rules{Exponent: 0, Currency: "392"}
+	if c, err := jpy.Parse("(01)09501101530003(3930)392480"); err != nil || c.Price != 480 {
+		t.Errorf("a JPY till: %+v, %v", c, err)
+	}
+	if _, err := jpy.Parse("(01)09501101530003(3932)39248050"); !errors.Is(err, ErrAIValue) {
+		t.Errorf("sen on a JPY till: %v", err)
+	}
+}
+
+func TestParseShortUPCE(t *testing.T) {
+	rules := DefaultRules()
+	for _, tt := range shortUPCECases {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := rules.Parse(tt.raw)
+			if tt.err != nil || err != nil {
+				if !errors.Is(err, tt.err) || tt.err == nil {
+					t.Fatalf("Parse(%q) error = %v, want %v", tt.raw, err, tt.err)
+				}
+				return
+			}
+			got.Data = ""
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Parse(%q)\n got %+v\nwant %+v", tt.raw, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestShortUPCE(t *testing.T) {
+	for n := 0; n < 1_000_000; n += 997 {
+		six := pad6(n)
+		full := "0" + six
+		want, _ := ExpandUPCE(full + string(upcaCheck(full)))
+		if got := ShortUPCE(six); len(got) != 1 || got[0] != want {
+			t.Fatalf("ShortUPCE(%q) = %q, want [%s]", six, got, want)
+		}
+		if got := ShortUPCE(six + want[11:]); len(got) == 0 || got[0] != want {
+			t.Fatalf("ShortUPCE(%q) = %q, want %s first", six+want[11:], got, want)
+		}
+		if got := ShortUPCE(full); !contains(got, want) {
+			t.Fatalf("ShortUPCE(%q) = %q, want %s among them", full, got, want)
+		}
+	}
+	for _, bad := range []string{"", "12345", "12345678", "12a456", "１２３４５６"} {
+		if got := ShortUPCE(bad); got != nil {
+			t.Errorf("ShortUPCE(%q) = %q", bad, got)
+		}
+	}
+}
+
+// upcaCheck returns the check digit of the UPC-A that UPC-E digits (number system and six) stand for.
+func upcaCheck(upce7 string) byte {
+	for c := byte('0'); c <= '9'; c++ {
+		if _, err := ExpandUPCE(upce7 + string(c)); err == nil {
+			return c
+		}
+	}
+	return 0
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 func TestExpandUPCE(t *testing.T) {
@@ -302,10 +431,13 @@ func TestLogSafe(t *testing.T) {
 }
 
 var sentinels = []error{ErrEmpty, ErrNotText, ErrNotDigits, ErrLength, ErrCheckDigit, ErrNumberSystem,
-	ErrPriceCheck, ErrLayout, ErrUnknownAI, ErrAIValue, ErrNoGTIN}
+	ErrPriceCheck, ErrLayout, ErrUnknownAI, ErrAIValue, ErrNoGTIN, ErrCurrency}
 
 func FuzzParse(f *testing.F) {
 	for _, tt := range parseCases {
+		f.Add(tt.raw)
+	}
+	for _, tt := range shortUPCECases {
 		f.Add(tt.raw)
 	}
 	rules := DefaultRules()

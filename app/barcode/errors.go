@@ -15,4 +15,5 @@ var (
 	ErrUnknownAI    = errors.New("unknown GS1 application identifier")
 	ErrAIValue      = errors.New("invalid GS1 element value")
 	ErrNoGTIN       = errors.New("GS1 element string without a GTIN (AI 01)")
+	ErrCurrency     = errors.New("GS1 price in another currency than the shop's")
 )

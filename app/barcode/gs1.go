@@ -183,8 +183,9 @@ func dateOf(yymmdd string, now time.Time) (time.Time, error) {
 	return time.Date(year, time.Month(mm), dd, 0, 0, 0, 0, time.UTC), nil
 }
 
-// parseGS1 reads an element string into a code. It must identify a trade item (AI 01).
-func parseGS1(data string, exponent int) (Code, error) {
+// parseGS1 reads an element string into a code, prices in the minor units of r's currency. It must
+// identify a trade item (AI 01).
+func parseGS1(data string, r Rules) (Code, error) {
 	elems, err := ParseElements(data)
 	if err != nil {
 		return Code{}, err
@@ -204,14 +205,26 @@ func parseGS1(data string, exponent int) (Code, error) {
 			c.Count = atoi(e.Value)
 		case len(ai) == 4 && ai[:3] == "310":
 			c.Grams, c.HasWeight = scale(atoi(e.Value), 3-int(ai[3]-'0')), true
-		case len(ai) == 4 && ai[:3] == "392":
-			decimals := int(ai[3] - '0')
-			if len(e.Value) > 15 {
-				return Code{}, fmt.Errorf("%w: AI %s too long", ErrAIValue, ai)
+		case len(ai) == 4 && (ai[:3] == "392" || ai[:3] == "393"):
+			// 392n: the amount payable with n decimals, in the shop's currency by GS1's rules for
+			// restricted distribution. 393n: the ISO 4217 numeric currency (3 digits) and then the amount,
+			// read only in the shop's currency: charging 14.99 US dollars as yuan would be wrong either way.
+			amount := e.Value
+			if ai[:3] == "393" {
+				if len(amount) < 4 {
+					return Code{}, fmt.Errorf("%w: AI %s needs a currency and an amount", ErrAIValue, ai)
+				}
+				if amount[:3] != r.Currency {
+					return Code{}, fmt.Errorf("%w: AI %s is in currency %s, the shop's is %s", ErrCurrency, ai, amount[:3], currencyName(r.Currency))
+				}
+				amount = amount[3:]
 			}
-			price := scale(atoi(e.Value), exponent-decimals)
-			if decimals > exponent && scale(price, decimals-exponent) != atoi(e.Value) {
-				return Code{}, fmt.Errorf("%w: AI %s has more decimals than the currency", ErrAIValue, ai)
+			price, err := priceOf(ai, amount, r.Exponent)
+			if err != nil {
+				return Code{}, err
+			}
+			if c.HasPrice && c.Price != price {
+				return Code{}, fmt.Errorf("%w: AI %s says %d, another price element %d", ErrAIValue, ai, price, c.Price)
 			}
 			c.Price, c.HasPrice = price, true
 		}
@@ -220,6 +233,28 @@ func parseGS1(data string, exponent int) (Code, error) {
 		return Code{}, ErrNoGTIN
 	}
 	return c, nil
+}
+
+// priceOf reads the amount of price element ai (392n, 393n after its currency), n decimals, in minor
+// units of a currency with exponent digits: it must not be finer than the currency's minor unit.
+func priceOf(ai, amount string, exponent int) (int64, error) {
+	decimals := int(ai[3] - '0')
+	if len(amount) > 15 {
+		return 0, fmt.Errorf("%w: AI %s too long", ErrAIValue, ai)
+	}
+	price := scale(atoi(amount), exponent-decimals)
+	if decimals > exponent && scale(price, decimals-exponent) != atoi(amount) {
+		return 0, fmt.Errorf("%w: AI %s has more decimals than the currency", ErrAIValue, ai)
+	}
+	return price, nil
+}
+
+// currencyName is a currency's numeric code for an error message, or a word when the till has none.
+func currencyName(numeric string) string {
+	if numeric == "" {
+		return "not set"
+	}
+	return numeric
 }
 
 // scale multiplies v by 10^shift, or divides it rounding half to even when shift is negative.

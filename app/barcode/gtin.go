@@ -90,6 +90,49 @@ func ExpandUPCE(code string) (string, error) {
 	if ns != '0' && ns != '1' {
 		return "", fmt.Errorf("UPC-E %q: %w", code, ErrNumberSystem)
 	}
+	upca := upcaData(ns, d) + string(check)
+	if err := checkDigitOf(upca); err != nil {
+		return "", fmt.Errorf("UPC-E %q: %w", code, ErrCheckDigit)
+	}
+	return upca, nil
+}
+
+// ShortUPCE returns the 12-digit UPC-As that a UPC-E sent without its number system digit, its check
+// digit or both (a scanner set to drop them) may stand for, the likelier first, or nil when there are none:
+//
+//   - 6 digits are the six data digits: number system 0, the check digit computed.
+//   - 7 digits are either the data digits and the check digit, number system 0 (a reading only when the
+//     check digit verifies, and then the likelier), or a number system 0 or 1 and the data digits, the
+//     check digit computed. Both readings can hold, as for 0425261.
+//
+// Number system 0 is assumed where it was dropped: GS1 US assigns UPC-E only there.
+func ShortUPCE(code string) []string {
+	if !isDigits(code) {
+		return nil
+	}
+	switch len(code) {
+	case 6:
+		a := upcaData('0', code)
+		return []string{a + string(CheckDigit(a))}
+	case 7:
+		var out []string
+		if a, err := ExpandUPCE("0" + code); err == nil {
+			out = append(out, a)
+		}
+		if ns := code[0]; ns == '0' || ns == '1' {
+			a := upcaData(ns, code[1:])
+			if a += string(CheckDigit(a)); len(out) == 0 || out[0] != a {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// upcaData returns the first 11 digits of the UPC-A that a UPC-E's number system ns and six data digits
+// d stand for: the data digits spread out around zeros as d's last digit says.
+func upcaData(ns byte, d string) string {
 	var body string // the 10 digits between number system and check digit
 	switch last := d[5]; last {
 	case '0', '1', '2':
@@ -101,11 +144,7 @@ func ExpandUPCE(code string) (string, error) {
 	default:
 		body = d[0:5] + "0000" + string(last)
 	}
-	upca := string(ns) + body + string(check)
-	if err := checkDigitOf(upca); err != nil {
-		return "", fmt.Errorf("UPC-E %q: %w", code, ErrCheckDigit)
-	}
-	return upca, nil
+	return string(ns) + body
 }
 
 func isDigits(s string) bool {

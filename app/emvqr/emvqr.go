@@ -250,7 +250,7 @@ func (p Payload) String() string {
 
 // AmountIn returns the payload's amount in currency c, whose numeric code must be the payload's.
 func (p Payload) AmountIn(c money.Currency) (money.Amount, error) {
-	if num, ok := numericCodes[c.Code]; !ok || num != p.Currency {
+	if num, ok := numericCode(c.Code); !ok || num != p.Currency {
 		return money.Amount{}, fmt.Errorf("%w: payload currency %s is not %s", ErrAmount, p.Currency, c.Code)
 	}
 	if p.Amount == "" {
@@ -264,8 +264,11 @@ func (p Payload) AmountIn(c money.Currency) (money.Amount, error) {
 	return money.New(minor, c), nil
 }
 
-// numericCodes are ISO 4217 numeric codes of the currencies the till knows.
-var numericCodes = map[string]string{"CNY": "156", "USD": "840", "EUR": "978", "GBP": "826", "HKD": "344", "JPY": "392"}
+// numericCode returns the ISO 4217 numeric code of the currency the till knows by code.
+func numericCode(code string) (string, bool) {
+	c, err := money.Lookup(code)
+	return c.Numeric, err == nil && c.Numeric != ""
+}
 
 // Merchant is what a shop's payment QR code says about it.
 type Merchant struct {
@@ -322,13 +325,13 @@ func build(m Merchant, method string, amount *money.Amount, reference string) (s
 	var currency string
 	if amount != nil {
 		var ok bool
-		if currency, ok = numericCodes[amount.Currency().Code]; !ok {
+		if currency, ok = numericCode(amount.Currency().Code); !ok {
 			return "", fmt.Errorf("%w: no numeric code for %s", ErrAmount, amount.Currency().Code)
 		}
 	}
 	objs := []Object{{"00", "01"}, {"01", method}, {id, accountValue}, {"52", mcc}}
 	if currency == "" {
-		currency = numericCodes["CNY"]
+		currency = money.CNY.Numeric
 	}
 	objs = append(objs, Object{"53", currency})
 	if amount != nil {

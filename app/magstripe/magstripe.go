@@ -1,5 +1,6 @@
 // Package magstripe parses what a keyboard-mode magnetic-stripe reader types for one swipe: ISO 7813
-// track 1 and track 2 of payment cards, and the bare track 2 number of member and gift cards.
+// track 1 and track 2 of payment cards, and the track 2 number of member, gift and loyalty cards, bare or
+// followed by their issuer's own data.
 //
 // PCI DSS rules shape the API: the full account number (PAN) never leaves this package. A Card shows it
 // masked (first 6 / last 4 at most), as its last four digits, or as a keyed hash for storage; the

@@ -140,18 +140,23 @@ func parseTrack1(body string) (*track, error) {
 	return t, nil
 }
 
-// parseTrack2 reads the data of an ISO 7813 track 2 (PAN = YYMM SSS discretionary), or a member card's
-// bare number.
+// parseTrack2 reads the data of an ISO 7813 track 2 (PAN = YYMM SSS discretionary), or a member, gift or
+// loyalty card's number with whatever its issuer put after it.
+//
+// A payment card (a number in a card network's range, paymentNumber) is read strictly: after '=' come
+// the expiry and the service code, or the swipe is refused as garbled. Any other card's data after '=' is
+// its issuer's own (";9826150911219687=1249?", ";6012345678901234=ABCD?"): read as expiry and service code
+// when it is them, otherwise dropped, and the card is its number alone. Such data must still look like a
+// track (digits, the track's specials ':' to '>', or capital letters, which some issuers' encoders and
+// readers' key tables give): anything else is a garbled swipe.
 func parseTrack2(body string) (*track, error) {
 	if unreadable(body) {
 		return nil, nil
 	}
-	for i := range len(body) {
-		if body[i] < '0' || body[i] > '>' { // track 2's character set is 0x30–0x3F, '?' ending it
-			return nil, bad("track 2 has a character outside its character set")
-		}
-	}
 	pan, tail, hasSeparator := strings.Cut(body, "=")
+	if !track2Chars(pan) {
+		return nil, bad("track 2 has a character outside its character set")
+	}
 	if err := checkPAN(pan, 2); err != nil {
 		return nil, err
 	}
@@ -159,10 +164,61 @@ func parseTrack2(body string) (*track, error) {
 	if !hasSeparator {
 		return t, nil // a member or gift card: the number is all there is
 	}
-	if err := t.readExpiryAndService(tail, '=', 2); err != nil {
+	err := bad("track 2 has a character outside its character set")
+	if track2Chars(tail) {
+		if err = t.readExpiryAndService(tail, '=', 2); err == nil {
+			return t, nil
+		}
+	}
+	if paymentNumber(pan) || !issuerChars(tail) {
 		return nil, err
 	}
-	return t, nil
+	return &track{pan: pan}, nil
+}
+
+// track2Chars reports whether s is of track 2's character set (0x30–0x3F, '?' ending the track).
+func track2Chars(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '>' {
+			return false
+		}
+	}
+	return true
+}
+
+// issuerChars reports whether s may be a gift or loyalty card's own data after '=': track 2's characters
+// or capital letters.
+func issuerChars(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '>') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// paymentRanges are the card networks' issuer identification number ranges (ISO/IEC 7812), as prefixes
+// from lo to hi of equal length: Visa; Mastercard; American Express; Diners Club; Discover; JCB; UnionPay;
+// Maestro. They are deliberately wide: a number in them is read as a payment card, strictly.
+var paymentRanges = []struct{ lo, hi string }{
+	{"4", "4"},
+	{"51", "55"}, {"2221", "2720"},
+	{"34", "34"}, {"37", "37"},
+	{"300", "305"}, {"36", "36"}, {"38", "39"},
+	{"6011", "6011"}, {"644", "649"}, {"65", "65"},
+	{"3528", "3589"},
+	{"62", "62"}, {"81", "81"},
+	{"50", "50"}, {"56", "58"}, {"6304", "6304"}, {"67", "67"},
+}
+
+// paymentNumber reports whether pan is in a card network's range: a payment card's number.
+func paymentNumber(pan string) bool {
+	for _, r := range paymentRanges {
+		if len(pan) >= len(r.lo) && pan[:len(r.lo)] >= r.lo && pan[:len(r.lo)] <= r.hi {
+			return true
+		}
+	}
+	return false
 }
 
 // readExpiryAndService reads YYMM and the three-digit service code at the start of tail, either of which

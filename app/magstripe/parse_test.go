@@ -49,6 +49,19 @@ var parseCases = []parseCase{
 	{"19-digit gift card", ";6035710000000000003=?", "603571*********0003", "", Expiry{}, "", false},
 	{"8-digit member card", ";12345678?", "****5678", "", Expiry{}, "", false},
 	{"proprietary track 1 beside a member number", "%A99 CLUB 42?;1234567890123?", "123******0123", "", Expiry{}, "", false},
+
+	// Gift and loyalty cards whose track 2 has the issuer's own data after '=', not a date: only the
+	// number is used. (Their numbers are outside the card networks' ranges; some pass Luhn.)
+	{"gift card, month 49 after =", ";9826150911219687=1249?", "982615******9687", "", Expiry{}, "", true},
+	{"loyalty card, letters after =", ";6012345678901234=ABCD?", "601234******1234", "", Expiry{}, "", true},
+	{"gift card, month 00", ";9826150911219687=0000?", "982615******9687", "", Expiry{}, "", true},
+	{"gift card, two digits after =", ";9826150911219687=12?", "982615******9687", "", Expiry{}, "", true},
+	{"gift card, date then letters", ";9826150911219687=4912ABC?", "982615******9687", "", Expiry{}, "", true},
+	{"gift card, second separator", ";7001234567890=12=34?", "700******7890", "", Expiry{}, "", true},
+	{"gift card, track 2 specials", ";9826150911219687=:<>;?", "982615******9687", "", Expiry{}, "", true},
+	{"gift card with LRC and CR", ";9826150911219687=1249?5\r", "982615******9687", "", Expiry{}, "", true},
+	{"gift card beside a proprietary track 1", "%A99 CLUB 42?;6012345678901234=ABCD?", "601234******1234", "", Expiry{}, "", true},
+	{"gift card with a good date reads it", ";9826150911219687=4912?", "982615******9687", "", Expiry{2049, 12}, "", true},
 }
 
 func TestParse(t *testing.T) {
@@ -115,6 +128,23 @@ var badCases = []struct {
 	{"name too long", "%B4111111111111111^ABCDEFGHIJKLMNOPQRSTUVWXYZ0^3012101?", ErrBadTrack},
 	{"track 2 too long", ";4111111111111111=30121011000000000000000?", ErrBadTrack},
 	{"control byte in track 1", "%B4111111111111111^DOE\x01JOHN^3012101?", ErrBadTrack},
+
+	// Payment cards (numbers in a card network's range) are read strictly as ISO 7813 says, as before.
+	{"Visa, month 49", ";4111111111111111=4949101?", ErrBadTrack},
+	{"Visa, letters after =", ";4111111111111111=ABCD?", ErrBadTrack},
+	{"Mastercard, month 00", ";5555555555554444=2800201?", ErrBadTrack},
+	{"Mastercard 2-series, letters", ";2221000000000009=ABCD?", ErrBadTrack},
+	{"Amex, expiry cut short", ";378282246310005=29?", ErrBadTrack},
+	{"UnionPay, letters after =", ";6212345678901232=ABCD?", ErrBadTrack},
+	{"Discover, month 13", ";6011111111111117=3013101?", ErrBadTrack},
+	{"JCB, letters after =", ";3530111333300000=ABCD?", ErrBadTrack},
+	// Garbled gift-card swipes are refused too.
+	{"gift card, lower-case after =", ";9826150911219687=abcd?", ErrBadTrack},
+	{"gift card, space after =", ";9826150911219687=12 49?", ErrBadTrack},
+	{"gift card, letter in the number", ";98261509112X9687=1249?", ErrBadTrack},
+	{"gift card, no end sentinel", ";9826150911219687=1249", ErrBadTrack},
+	{"gift card, punctuation after =", ";9826150911219687=12/49?", ErrBadTrack},
+	{"gift card, track 2 too long", ";9826150911219687=ABCDEFGHIJKLMNOPQRSTUVW?", ErrBadTrack},
 }
 
 func TestParseRejects(t *testing.T) {
@@ -127,7 +157,7 @@ func TestParseRejects(t *testing.T) {
 			if LooksLikeSwipe(tt.raw) == (tt.want == ErrNotMagstripe) {
 				t.Errorf("LooksLikeSwipe(%q) disagrees with %v", tt.raw, err)
 			}
-			if strings.Contains(err.Error(), "411111") {
+			if strings.Contains(err.Error(), "411111") || strings.Contains(err.Error(), "982615") {
 				t.Errorf("error %q quotes the card number", err)
 			}
 		})

@@ -14,16 +14,17 @@ type Currency struct {
 	Code     string
 	Exponent int // minor digits: CNY 2 (fen), JPY 0
 	Symbol   string
+	Numeric  string // ISO 4217 numeric code, "156" for CNY: GS1 prices (AI 393n) and EMVCo QR codes use it
 }
 
 // Currencies the till knows by code.
 var (
-	CNY = Currency{Code: "CNY", Exponent: 2, Symbol: "¥"}
-	USD = Currency{Code: "USD", Exponent: 2, Symbol: "$"}
-	EUR = Currency{Code: "EUR", Exponent: 2, Symbol: "€"}
-	GBP = Currency{Code: "GBP", Exponent: 2, Symbol: "£"}
-	HKD = Currency{Code: "HKD", Exponent: 2, Symbol: "HK$"}
-	JPY = Currency{Code: "JPY", Exponent: 0, Symbol: "¥"}
+	CNY = Currency{Code: "CNY", Exponent: 2, Symbol: "¥", Numeric: "156"}
+	USD = Currency{Code: "USD", Exponent: 2, Symbol: "$", Numeric: "840"}
+	EUR = Currency{Code: "EUR", Exponent: 2, Symbol: "€", Numeric: "978"}
+	GBP = Currency{Code: "GBP", Exponent: 2, Symbol: "£", Numeric: "826"}
+	HKD = Currency{Code: "HKD", Exponent: 2, Symbol: "HK$", Numeric: "344"}
+	JPY = Currency{Code: "JPY", Exponent: 0, Symbol: "¥", Numeric: "392"}
 )
 
 var byCode = map[string]Currency{"CNY": CNY, "USD": USD, "EUR": EUR, "GBP": GBP, "HKD": HKD, "JPY": JPY}

@@ -174,6 +174,19 @@ func TestArithmetic(t *testing.T) {
 	a.Add(New(1, USD))
 }
 
+// Each currency the till knows carries its ISO 4217 numeric code, which GS1 prices (AI 393n) and EMVCo
+// QR codes (field 53) name currencies by.
+func TestNumericCodes(t *testing.T) {
+	for code, want := range map[string]string{"CNY": "156", "USD": "840", "EUR": "978", "GBP": "826", "HKD": "344", "JPY": "392"} {
+		if c, err := Lookup(code); err != nil || c.Numeric != want {
+			t.Errorf("Lookup(%s) = %+v, %v; want numeric %s", code, c, err, want)
+		}
+	}
+	if len(byCode) != 6 {
+		t.Errorf("%d currencies: give the new ones their numeric codes here", len(byCode))
+	}
+}
+
 func TestLookup(t *testing.T) {
 	if c, err := Lookup("cny"); err != nil || c != CNY {
 		t.Errorf("Lookup(cny) = %v, %v", c, err)
