@@ -197,29 +197,33 @@ func (s Secrets) keyFile(name string) (key []byte, made bool, err error) {
 
 // writePrivate writes data to the file path, readable by the till's user only (0600), and syncs the file
 // and its folder before it returns: a key's hashes are committed to the database, and a token replaces
-// the one the head office no longer takes, so neither may be lost to a power cut after use. With replace
-// the data goes to path+".new" first and takes path's name whole; without it path must not exist yet
-// (O_EXCL: the error wraps os.ErrExist) and is removed again if it cannot be written whole.
+// the one the head office no longer takes, so neither may be lost to a power cut after use. The data is
+// written whole to a temporary file first, so path never shows half of it: with replace it then takes
+// path's name; without it, it is linked to path, which must not exist yet (the error wraps os.ErrExist),
+// so two processes making a key at once agree on one and neither reads the other's empty file.
 func writePrivate(path string, data []byte, replace bool) error {
-	target, flags := path, os.O_WRONLY|os.O_CREATE|os.O_EXCL
-	if replace {
-		target, flags = path+".new", os.O_WRONLY|os.O_CREATE|os.O_TRUNC
-	}
-	f, err := os.OpenFile(target, flags, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
-	if _, err = f.Write(data); err == nil {
-		err = f.Sync()
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a rename, nothing; after a link, the temporary name
+	if err = f.Chmod(0o600); err == nil {
+		if _, err = f.Write(data); err == nil {
+			err = f.Sync()
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && replace {
-		err = os.Rename(target, path)
+	if err == nil {
+		if replace {
+			err = os.Rename(tmp, path)
+		} else {
+			err = os.Link(tmp, path)
+		}
 	}
 	if err != nil {
-		os.Remove(target)
 		return err
 	}
 	if dir, err := os.Open(filepath.Dir(path)); err == nil { // not possible on Windows, which needs it less

@@ -50,3 +50,37 @@ func TestKeyFilesAreMadeOnceAndPrivate(t *testing.T) {
 		}
 	}
 }
+
+// Tills starting at once (or the backups sealing the keys while the till opens) make a key once: every
+// caller gets the same whole key, never the half-written file of another.
+func TestKeyMadeOnceWhenAskedAtOnce(t *testing.T) {
+	for round := range 20 {
+		s := SecretsOf(filepath.Join(t.TempDir(), "checkout.db"))
+		keys := make(chan []byte, 8)
+		errs := make(chan error, 8)
+		for range 8 {
+			go func() {
+				k, err := s.CardKey()
+				keys <- k
+				errs <- err
+			}()
+		}
+		var first []byte
+		for range 8 {
+			k, err := <-keys, <-errs
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			if first == nil {
+				first = k
+			}
+			if len(k) != 32 || string(k) != string(first) {
+				t.Fatalf("round %d: two keys, or a short one: %x / %x", round, k, first)
+			}
+		}
+		left, _ := filepath.Glob(filepath.Join(filepath.Dir(s.path(cardKeyFile)), "*.tmp-*"))
+		if len(left) != 0 {
+			t.Fatalf("temporary files left: %v", left)
+		}
+	}
+}
