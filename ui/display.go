@@ -186,12 +186,37 @@ func (d *CustomerDisplay) QRImage() image.Image {
 	return nil
 }
 
-// declined tells the customer their payment did not go through.
-func (d *CustomerDisplay) declined(reason string) {
+// declined tells the customer their payment did not go through, in words for them: the reason the
+// cashier reads ("ask the customer for another way to pay") stays on the cashier's screen.
+func (d *CustomerDisplay) declined() {
 	d.hideQR()
 	d.greeting.Text = lang.L("Payment not completed")
 	d.greeting.Refresh()
-	d.change.SetText(reason)
+	d.change.SetText(lang.L("Please try again, or pay another way."))
+}
+
+// waitingForPhone tells the customer their wallet payment waits for them to confirm it on their phone.
+func (d *CustomerDisplay) waitingForPhone(amount money.Amount) {
+	d.hideQR()
+	d.greeting.Text = lang.L("Confirm the payment on your phone")
+	d.greeting.Refresh()
+	d.setDue(money.Format(amount, d.language))
+}
+
+// toppedUp shows a member's top-up: what was added and the balance now, in place of whatever the display
+// showed before (a refund, the last sale).
+func (d *CustomerDisplay) toppedUp(amount, bonus, balance money.Amount) {
+	d.hideQR()
+	d.setDue("")
+	d.lines = nil
+	d.list.Refresh()
+	d.greeting.Text = lang.L("Thank you!")
+	d.greeting.Refresh()
+	d.total.Text = lang.L("Topped up") + " " + money.Format(amount.Add(bonus), d.language)
+	d.total.Refresh()
+	d.items.SetText("")
+	d.change.SetText(lang.L("Prepaid balance: {{.Amount}}", map[string]any{"Amount": money.Format(balance, d.language)}))
+	d.member.Hide()
 }
 
 // refunded shows the money given back.
@@ -216,10 +241,17 @@ func (d *CustomerDisplay) thankYou(s *app.Sale) {
 	d.list.Refresh()
 	d.greeting.Text = lang.L("Thank you!")
 	d.greeting.Refresh()
-	d.total.Text = lang.L("Paid") + " " + money.Format(s.Paid(), d.language)
-	d.total.Refresh()
 	d.items.SetText(s.ReceiptNo)
-	d.change.SetText(lang.L("Your change: {{.Amount}}", map[string]any{"Amount": money.Format(s.Change(), d.language)}))
+	// The change, when there is some, is the largest thing on the screen: it is what the shopper waits for.
+	// A sale paid exactly (card, QR, wallet) says what was paid, with no "change ¥0.00".
+	if change := s.Change(); change.Minor() > 0 {
+		d.total.Text = lang.L("Your change") + " " + money.Format(change, d.language)
+		d.change.SetText(lang.L("Paid {{.Amount}}", map[string]any{"Amount": money.Format(s.Paid(), d.language)}))
+	} else {
+		d.total.Text = lang.L("Paid") + " " + money.Format(s.Paid(), d.language)
+		d.change.SetText("")
+	}
+	d.total.Refresh()
 	if s.Member != nil && s.Member.PointsEarned > 0 {
 		d.member.SetText(lang.L("You earned {{.Points}} points", map[string]any{"Points": s.Member.PointsEarned}))
 		d.member.Show()

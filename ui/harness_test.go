@@ -76,13 +76,15 @@ type saleNotes struct {
 	said     []string
 	failed   []error
 	selected int
-	members  int // times the member on the sale was shown
+	members  int       // times the member on the sale was shown
+	paid     *app.Sale // the last sale shown as stored
 }
 
-func (n *saleNotes) refresh()         {}
-func (n *saleNotes) selectLine(i int) { n.selected = i }
-func (n *saleNotes) showMember()      { n.members++ }
-func (n *saleNotes) fail(err error)   { n.failed = append(n.failed, err) }
+func (n *saleNotes) refresh()             {}
+func (n *saleNotes) selectLine(i int)     { n.selected = i }
+func (n *saleNotes) showMember()          { n.members++ }
+func (n *saleNotes) fail(err error)       { n.failed = append(n.failed, err) }
+func (n *saleNotes) showPaid(s *app.Sale) { n.paid = s }
 func (n *saleNotes) say(text string, _ widget.Importance) {
 	n.said = append(n.said, text)
 }

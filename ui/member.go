@@ -380,6 +380,7 @@ func (v *memberView) topUp() {
 		"Amount": t.money(tu.Amount), "Bonus": t.money(tu.Bonus), "Receipt": tu.Receipt, "Balance": t.money(tu.Balance)})
 	v.detail.SetText(v.detail.Text + "\n" + msg)
 	t.sale.say(msg, widget.SuccessImportance)
+	t.display.toppedUp(tu.Amount, tu.Bonus, tu.Balance)
 }
 
 // setPIN sets the chosen member's PIN, or removes it when none is typed.

@@ -86,6 +86,7 @@ func TestMemberJoinsTopsUpAndPaysPrepaid(t *testing.T) {
 	typeIn(w, "100")
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "Topped up ¥100.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥100.00")
+	mustShow(t, till.Display().Window(), "Topped up ¥100.00", "Prepaid balance: ¥100.00") // not the last sale or refund
 	press(w, fyne.KeyEscape)
 
 	scan(w, "5449000000996") // cola ¥3.00

@@ -394,6 +394,7 @@ func (p *payment) settled(sale *app.Sale, err error) {
 		paid += " · " + rounding
 	}
 	pd.sale.say(paid, widget.SuccessImportance)
+	pd.sale.showPaid(sale)
 	pd.receipts.afterSale(sale, paid)
 }
 
@@ -427,6 +428,7 @@ func (p *payment) scanned(code string) {
 	waiting := func(app.PaymentStatus, error) {
 		onUI(func() {
 			p.status.SetText(lang.L("Waiting for the customer to confirm on their phone…"))
+			pd.display.waitingForPhone(amount)
 		})
 	}
 	pd.background(func() {
@@ -439,7 +441,7 @@ func (p *payment) scanned(code string) {
 			}
 			if err != nil {
 				p.problem.SetText(errorMessage(err))
-				pd.display.declined(errorMessage(err))
+				pd.display.declined()
 				return
 			}
 			p.next()

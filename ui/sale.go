@@ -26,6 +26,7 @@ type saleView interface {
 	showMember()
 	say(text string, importance widget.Importance)
 	fail(err error)
+	showPaid(sale *app.Sale) // the sale just stored: its change stands large until the next sale starts
 }
 
 // saleScreen is the till's main screen: the scan field that always has the keys, the cart, the totals,
@@ -62,6 +63,8 @@ type saleScreen struct {
 	items       *widget.Label
 	taxBands    *widget.Label
 	total       *canvas.Text
+	totalLabel  *widget.Label // "Total", or "Change" / "Paid" once a sale is stored
+	paid        *app.Sale     // the sale just stored, shown until the next one starts
 	secondTotal *widget.Label // the total in the shop's second currency, if it has one
 	clock       *widget.Label
 	status      *widget.Label // the devices' states
@@ -148,6 +151,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 	s.total.TextStyle.Bold = true
 	s.total.Alignment = fyne.TextAlignTrailing
 	s.secondTotal = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	s.totalLabel = widget.NewLabelWithStyle(lang.L("Total"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	row := func(label string, value fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, value)
 	}
@@ -160,7 +164,7 @@ func (s *saleScreen) build() fyne.CanvasObject {
 		s.taxBands,
 		row(lang.L("Items"), s.items),
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle(lang.L("Total"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.totalLabel,
 		s.total,
 		s.secondTotal,
 		layout.NewSpacer(),
@@ -408,7 +412,21 @@ func (s *saleScreen) refresh() {
 	}
 	s.taxBands.SetText(strings.Join(bands, "\n"))
 	s.items.SetText(lang.L("{{.Count}} ({{.Lines}} lines)", map[string]any{"Count": tot.ItemCount, "Lines": tot.Lines}))
-	s.total.Text = f(tot.Total)
+	if len(lines) > 0 {
+		s.paid = nil // the next sale has started
+	}
+	s.totalLabel.SetText(lang.L("Total"))
+	s.total.Text, s.total.Color = f(tot.Total), theme.Color(theme.ColorNameForeground)
+	if sale := s.paid; sale != nil {
+		// Until the next scan the change is the largest thing on the screen, in green; a sale paid
+		// exactly (card, QR, wallet) shows what was paid.
+		s.totalLabel.SetText(lang.L("Paid"))
+		s.total.Text = f(sale.Paid())
+		if change := sale.Change(); change.Minor() > 0 {
+			s.totalLabel.SetText(lang.L("Change"))
+			s.total.Text, s.total.Color = f(change), theme.Color(theme.ColorNameSuccess)
+		}
+	}
 	s.total.Refresh()
 	s.secondTotal.SetText(s.inSecond(tot.Total))
 	s.display.showCart(lines, tot)
@@ -420,6 +438,13 @@ func (s *saleScreen) refresh() {
 			s.display.showMember(nil)
 		}
 	}
+}
+
+// showPaid shows the sale just stored, its change large, until the next sale starts.
+func (s *saleScreen) showPaid(sale *app.Sale) {
+	s.paid = sale
+	s.refresh()
+	s.display.thankYou(sale) // refresh showed the empty cart on the display
 }
 
 // inSecond is "≈ $1.72" for an amount in the shop's second currency, or "" when it has none.

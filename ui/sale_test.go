@@ -251,7 +251,9 @@ func TestSaleScreenSellsForCash(t *testing.T) {
 	if shows(w, "Take payment") {
 		t.Error("payment dialog still open after paying")
 	}
-	mustShow(t, till.Display().Window(), "Thank you!", "Your change: ¥25.50")
+	// The change is the largest thing on both screens until the next sale starts.
+	mustShow(t, till.Display().Window(), "Thank you!", "Your change ¥25.50", "Paid ¥24.50")
+	mustShow(t, w, "Change", "¥25.50")
 
 	sale, err := st.SaleByReceipt(context.Background(), "T01-000001")
 	if err != nil {
@@ -464,5 +466,31 @@ func TestMessagesClearOnTheNextAction(t *testing.T) {
 	press(w, fyne.KeyDown) // any key action
 	if shows(w, "Unknown barcode") {
 		t.Fatal("the message stayed after the next action")
+	}
+}
+
+// A sale paid exactly shows what was paid, with no "change ¥0.00", and the next scan brings the totals
+// back; a declined wallet payment tells the shopper what to do, not what the cashier should.
+func TestPaidScreensUntilTheNextSale(t *testing.T) {
+	till, _ := newTill(t, withGateway)
+	w, d := till.Window(), till.Display().Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	till.ScanFromDevice("134567890123450000") // declined by the simulated provider
+	mustShow(t, d, "Payment not completed", "Please try again, or pay another way.")
+	if shows(d, "Ask the customer") {
+		t.Error("the cashier's instruction is on the shopper's screen")
+	}
+	wedgeScan(w, "134567890123456789")
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	mustShow(t, d, "Thank you!", "Paid ¥3.00")
+	if shows(d, "change") || shows(d, "Change") {
+		t.Error("a wallet payment shows change on the display")
+	}
+	mustShow(t, w, "Paid", "¥3.00")
+	scan(w, "6924743915763")
+	mustShow(t, w, "Total", "¥6.50")
+	if shows(w, "Paid") {
+		t.Error("the paid sale stayed on the screen after the next scan")
 	}
 }
