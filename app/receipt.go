@@ -15,8 +15,12 @@ import (
 // Receipt is what a sale's printed receipt says: the one model both the ESC/POS printer and the on-screen
 // preview (and its PNG) render, so they never disagree.
 type Receipt struct {
-	Sale *Sale
-	Shop Shop
+	// Sale is the sale the receipt is for; Refund or TopUp, when set, print that document's receipt
+	// instead (the money given back, or added to a member's prepaid balance).
+	Sale   *Sale
+	Refund *Refund
+	TopUp  *TopUp
+	Shop   Shop
 	// Lang is the receipt's language: "zh-Hans" (or any "zh…") prints Chinese labels and product names,
 	// anything else English.
 	Lang string
@@ -92,7 +96,8 @@ func ReceiptColumns(s string) int { return columns.StringWidth(s) }
 var receiptLabels = map[string]map[string]string{
 	"en": {
 		"receipt": "Receipt", "copy": "*** COPY ***", "cashier": "Cashier", "discount": "Discount",
-		"subtotal": "Subtotal", "before_tax": "Before tax", "total": "TOTAL", "rounded_down": "Rounding", "rounded_up": "Rounding", "tax": "Tax", "tax_incl": "incl. tax",
+		"subtotal": "Subtotal", "before_tax": "Before tax", "total": "TOTAL", "refund": "Refund", "for_receipt": "For receipt",
+		"refund_total": "REFUNDED", "topup": "Top-up", "topup_total": "ADDED", "bonus": "Bonus", "rounded_down": "Rounding", "rounded_up": "Rounding", "tax": "Tax", "tax_incl": "incl. tax",
 		"tax_excl": "plus tax", "on": "on", "change": "Change", "member": "Member", "points_earned": "Points earned",
 		"points_used": "Points used", "points": "Points balance", "balance": "Prepaid balance", "items": "Items",
 		"thanks": "Thank you for shopping with us!",
@@ -101,7 +106,8 @@ var receiptLabels = map[string]map[string]string{
 	},
 	"zh": {
 		"receipt": "小票号", "copy": "*** 补打 ***", "cashier": "收银员", "discount": "折扣",
-		"subtotal": "小计", "before_tax": "税前金额", "total": "合计", "rounded_down": "抹零", "rounded_up": "现金进位", "tax": "税", "tax_incl": "含税",
+		"subtotal": "小计", "before_tax": "税前金额", "total": "合计", "refund": "退款单号", "for_receipt": "原小票",
+		"refund_total": "退款合计", "topup": "充值单号", "topup_total": "充值合计", "bonus": "赠送", "rounded_down": "抹零", "rounded_up": "现金进位", "tax": "税", "tax_incl": "含税",
 		"tax_excl": "另加税", "on": "计税", "change": "找零", "member": "会员", "points_earned": "本次积分",
 		"points_used": "使用积分", "points": "积分余额", "balance": "储值余额", "items": "件数",
 		"thanks": "谢谢惠顾，欢迎再次光临！",
@@ -138,29 +144,141 @@ func (r *Receipt) currencySign(c money.Currency) string {
 // discounts, totals, tax breakdown, tenders and change, the member's points and balance, the receipt
 // number as a QR code and a footer. It is pure: the same receipt always gives the same rows.
 func (r *Receipt) Layout(cols int) []ReceiptRow {
-	s := r.Sale
-	var rows []ReceiptRow
-	text := func(t string, a Align) { rows = append(rows, ReceiptRow{Text: fit(t, cols), Align: a}) }
-	pair := func(left, right string) { rows = append(rows, ReceiptRow{Text: spread(left, right, cols)}) }
-	rule := func() { rows = append(rows, ReceiptRow{Text: strings.Repeat("-", cols)}) }
-
-	if r.Shop.Name != "" {
-		rows = append(rows, ReceiptRow{Text: fit(r.Shop.Name, cols/2), Align: AlignCenter, Bold: true, Wide: true, Tall: true})
+	w := &receiptWriter{r: r, cols: cols}
+	switch {
+	case r.Refund != nil:
+		r.refundBody(w)
+	case r.TopUp != nil:
+		r.topUpBody(w)
+	default:
+		r.saleBody(w)
 	}
-	if r.Shop.City != "" {
-		text(r.Shop.City, AlignCenter)
+	w.rows = append(w.rows, ReceiptRow{Kind: RowFeed})
+	w.rows = append(w.rows, ReceiptRow{Kind: RowQR, Text: r.Number(), Align: AlignCenter})
+	w.text(r.Number(), AlignCenter)
+	footer := r.Footer
+	if footer == "" {
+		footer = r.label("thanks")
+	}
+	for _, line := range wrap(footer, cols) {
+		w.text(line, AlignCenter)
 	}
 	if r.Copy {
-		rows = append(rows, ReceiptRow{Text: r.label("copy"), Align: AlignCenter, Bold: true, Tall: true})
+		w.rows = append(w.rows, ReceiptRow{Text: r.label("copy"), Align: AlignCenter, Bold: true})
 	}
-	rule()
-	pair(r.label("receipt"), s.ReceiptNo)
-	when := s.CompletedAt.In(time.Local).Format("2006-01-02 15:04:05")
-	if s.Cashier != "" {
-		pair(when, r.label("cashier")+" "+s.Cashier)
+	return w.rows
+}
+
+// Number is the number of the document the receipt is for: "T01-000042", "T01-R000007", "T01-P000003".
+func (r *Receipt) Number() string {
+	switch {
+	case r.Refund != nil:
+		return r.Refund.ReceiptNo
+	case r.TopUp != nil:
+		return r.TopUp.Receipt
+	}
+	return r.Sale.ReceiptNo
+}
+
+// receiptWriter lays out a receipt's rows to its width.
+type receiptWriter struct {
+	r    *Receipt
+	cols int
+	rows []ReceiptRow
+}
+
+func (w *receiptWriter) text(t string, a Align) {
+	w.rows = append(w.rows, ReceiptRow{Text: fit(t, w.cols), Align: a})
+}
+func (w *receiptWriter) pair(left, right string) {
+	w.rows = append(w.rows, ReceiptRow{Text: spread(left, right, w.cols)})
+}
+func (w *receiptWriter) rule() {
+	w.rows = append(w.rows, ReceiptRow{Text: strings.Repeat("-", w.cols)})
+}
+
+// total is a receipt's bold, tall total line, its currency named.
+func (w *receiptWriter) total(label string, a money.Amount) {
+	w.rows = append(w.rows, ReceiptRow{Text: spread(w.r.label(label), w.r.currencySign(a.Currency())+w.r.amount(a), w.cols), Bold: true, Tall: true})
+}
+
+// head is the shop, the document's title and number, when and by whom.
+func (w *receiptWriter) head(title, number string, at time.Time, cashier string) {
+	r := w.r
+	if r.Shop.Name != "" {
+		w.rows = append(w.rows, ReceiptRow{Text: fit(r.Shop.Name, w.cols/2), Align: AlignCenter, Bold: true, Wide: true, Tall: true})
+	}
+	if r.Shop.City != "" {
+		w.text(r.Shop.City, AlignCenter)
+	}
+	if r.Copy {
+		w.rows = append(w.rows, ReceiptRow{Text: r.label("copy"), Align: AlignCenter, Bold: true, Tall: true})
+	}
+	w.rule()
+	w.pair(r.label(title), number)
+	when := at.In(time.Local).Format("2006-01-02 15:04:05")
+	if cashier != "" {
+		w.pair(when, r.label("cashier")+" "+cashier)
 	} else {
-		text(when, AlignLeft)
+		w.text(when, AlignLeft)
 	}
+}
+
+// refundBody is a refund's receipt: the sale it is for, the lines given back and how the money went.
+func (r *Receipt) refundBody(w *receiptWriter) {
+	f := r.Refund
+	w.head("refund", f.ReceiptNo, f.At, f.Cashier)
+	w.pair(r.label("for_receipt"), f.SaleReceipt)
+	w.rule()
+	for _, l := range f.Lines {
+		w.text(l.Product.DisplayName(r.Lang), AlignLeft)
+		w.pair("  "+l.Qty.Format(l.Product.Unit), r.amount(l.Total.Neg()))
+	}
+	w.rule()
+	switch { // the lines' share of the sale's cash rounding, and a cash refund's own step
+	case f.Rounding.IsNegative():
+		w.pair(r.label("rounded_down"), r.amount(f.Rounding))
+	case !f.Rounding.IsZero():
+		w.pair(r.label("rounded_up"), "+"+r.amount(f.Rounding))
+	}
+	w.total("refund_total", f.Tender.Amount)
+	if !f.Tax.IsZero() {
+		w.pair(r.label("tax_incl"), r.amount(f.Tax))
+	}
+	w.rule()
+	w.pair(r.tenderName(f.Tender), r.amount(f.Tender.Amount))
+	if m := f.Member; m != nil && (m.PointsEarned != 0 || m.PointsRedeemed != 0) {
+		w.rule()
+		w.pair(r.label("member"), maskMember(m.Number))
+		if m.PointsEarned != 0 {
+			w.pair(r.label("points_earned"), "-"+strconv.FormatInt(m.PointsEarned, 10))
+		}
+		if m.PointsRedeemed != 0 {
+			w.pair(r.label("points_used"), "+"+strconv.FormatInt(m.PointsRedeemed, 10))
+		}
+	}
+}
+
+// topUpBody is a top-up's receipt: the member, what was paid, the bonus and the balance after.
+func (r *Receipt) topUpBody(w *receiptWriter) {
+	t := r.TopUp
+	w.head("topup", t.Receipt, t.At, t.User)
+	w.pair(r.label("member"), maskMember(t.Member.Number))
+	w.rule()
+	w.pair(r.tenderName(t.PaidBy), r.amount(t.Amount))
+	if !t.Bonus.IsZero() {
+		w.pair(r.label("bonus"), "+"+r.amount(t.Bonus))
+	}
+	w.total("topup_total", t.Amount.Add(t.Bonus))
+	w.rule()
+	w.pair(r.label("balance"), r.amount(t.Balance))
+}
+
+// saleBody is a sale's receipt: its lines, totals, tenders and member.
+func (r *Receipt) saleBody(w *receiptWriter) {
+	s := r.Sale
+	text, pair, rule := w.text, w.pair, w.rule
+	w.head("receipt", s.ReceiptNo, s.CompletedAt, s.Cashier)
 	rule()
 	for _, l := range s.Lines {
 		text(l.Product.DisplayName(r.Lang), AlignLeft)
@@ -198,8 +316,7 @@ func (r *Receipt) Layout(cols int) []ReceiptRow {
 	case !s.Rounding.IsZero():
 		pair(r.label("rounded_up"), "+"+r.amount(s.Rounding))
 	}
-	total := s.Totals.Total.Add(s.Rounding)
-	rows = append(rows, ReceiptRow{Text: spread(r.label("total"), r.currencySign(s.Currency)+r.amount(total), cols), Bold: true, Tall: true})
+	w.total("total", s.Totals.Total.Add(s.Rounding))
 	for _, b := range s.Totals.TaxBands {
 		how := r.label("tax_incl")
 		if s.TaxMode == TaxExclusive {
@@ -212,7 +329,7 @@ func (r *Receipt) Layout(cols int) []ReceiptRow {
 		pair(r.tenderName(t), r.amount(handed(t)))
 	}
 	if change := s.Change(); !change.IsZero() {
-		rows = append(rows, ReceiptRow{Text: spread(r.label("change"), r.amount(change), cols), Bold: true})
+		w.rows = append(w.rows, ReceiptRow{Text: spread(r.label("change"), r.amount(change), w.cols), Bold: true})
 	}
 	if m := s.Member; m != nil {
 		rule()
@@ -228,20 +345,6 @@ func (r *Receipt) Layout(cols int) []ReceiptRow {
 			pair(r.label("balance"), r.amount(r.Member.Balance))
 		}
 	}
-	rows = append(rows, ReceiptRow{Kind: RowFeed})
-	rows = append(rows, ReceiptRow{Kind: RowQR, Text: s.ReceiptNo, Align: AlignCenter})
-	text(s.ReceiptNo, AlignCenter)
-	footer := r.Footer
-	if footer == "" {
-		footer = r.label("thanks")
-	}
-	for _, line := range wrap(footer, cols) {
-		text(line, AlignCenter)
-	}
-	if r.Copy {
-		rows = append(rows, ReceiptRow{Text: r.label("copy"), Align: AlignCenter, Bold: true})
-	}
-	return rows
 }
 
 // Text is the laid-out receipt as plain lines, aligned with spaces: the on-screen preview in a monospace

@@ -190,3 +190,51 @@ func TestReceiptSubtotalIsBeforeDiscountsInEitherTaxMode(t *testing.T) {
 		t.Fatalf("rows %v", rows)
 	}
 }
+
+// A refund prints its own receipt: the sale it is for, the lines given back, how the money went back.
+func TestRefundReceipt(t *testing.T) {
+	cola := Product{ID: 1, Name: "Coca-Cola 330ml", NameZH: "可口可乐 330毫升", Price: money.New(350, money.CNY), Unit: UnitPiece}
+	f := &Refund{ReceiptNo: "T01-R000007", SaleReceipt: "T01-000042", At: time.Date(2026, 12, 6, 14, 5, 0, 0, time.Local),
+		Currency: money.CNY, Cashier: "Lin", Total: money.New(700, money.CNY), Tax: money.New(81, money.CNY),
+		Lines:  []RefundLine{{LineNo: 1, Product: cola, Qty: Pieces(2), Total: money.New(700, money.CNY), Tax: money.New(81, money.CNY)}},
+		Tender: Tender{Kind: TenderCash, Amount: money.New(700, money.CNY)}}
+	got := (&Receipt{Refund: f, Shop: Shop{Name: "Lin's", City: "Shanghai"}, Lang: "en"}).Text(32)
+	want := `           Lin's
+            Shanghai
+--------------------------------
+Refund               T01-R000007
+2026-12-06 14:05:00  Cashier Lin
+For receipt           T01-000042
+--------------------------------
+Coca-Cola 330ml
+  2                        -7.00
+--------------------------------
+REFUNDED                CNY 7.00
+incl. tax                   0.81
+--------------------------------
+Cash                        7.00
+
+       [QR: T01-R000007]
+          T01-R000007
+Thank you for shopping with us!
+`
+	if got != want {
+		t.Errorf("refund receipt:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A top-up prints a receipt in the printer's language: the member masked, paid, bonus, balance after.
+func TestTopUpReceipt(t *testing.T) {
+	tu := &TopUp{Receipt: "T01-P000003", Member: Member{Number: "M000123"}, Amount: money.New(10000, money.CNY),
+		Bonus: money.New(1000, money.CNY), PaidBy: Tender{Kind: TenderCash, Amount: money.New(10000, money.CNY)},
+		At: time.Date(2026, 12, 6, 9, 30, 0, 0, time.Local), User: "Lin", Balance: money.New(25000, money.CNY)}
+	got := (&Receipt{TopUp: tu, Lang: "zh-Hans"}).Text(32)
+	for _, want := range []string{"充值单号", "T01-P000003", "会员", "现金", "100.00", "赠送", "+10.00", "充值合计", "￥110.00", "储值余额", "250.00", "[QR: T01-P000003]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("top-up receipt lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "M000123") {
+		t.Errorf("the member's number is printed whole:\n%s", got)
+	}
+}

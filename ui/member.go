@@ -46,6 +46,8 @@ type memberView struct {
 	pin      *KeyEntry
 	qrRef    string       // the reference of the top-up QR code on the customer display; "" when none
 	qrAmount money.Amount // the amount that code asks for
+	// cashConfirmed is the cash top-up the cashier was asked to confirm: Enter again with it takes it.
+	cashConfirmed money.Amount
 }
 
 // memberScreen is the till's members: the member dialog (F6), and the member cards scanned, swiped or
@@ -57,6 +59,7 @@ type memberScreen struct {
 	display  *CustomerDisplay
 	members  app.MemberService
 	payments app.Payments // topping up by QR code
+	receipts *receipts    // prints top-ups' receipts; nil: none is printed
 	input    app.Classifier
 	language string
 	now      func() time.Time
@@ -121,6 +124,10 @@ func (v *memberView) key(k *fyne.KeyEvent) bool {
 		v.move(+1)
 	case fyne.KeyUp:
 		v.move(-1)
+	case fyne.KeyF12:
+		if v.formKind == "new" || v.formKind == "edit" {
+			v.saveDetails(false)
+		}
 	case fyne.KeyF2:
 		v.openForm("new")
 	case fyne.KeyF5:
@@ -220,7 +227,7 @@ func (v *memberView) show() {
 func (v *memberView) enter() {
 	switch v.formKind {
 	case "new", "edit":
-		v.saveDetails()
+		v.saveDetails(true)
 		return
 	case "topup", "card", "qr":
 		v.topUp()
@@ -255,6 +262,7 @@ func (v *memberView) openForm(kind string) {
 		}
 	}
 	v.formKind = kind
+	v.cashConfirmed = money.Amount{}
 	v.problem.SetText("")
 	switch kind {
 	case "new", "edit":
@@ -266,6 +274,7 @@ func (v *memberView) openForm(kind string) {
 		for e, text := range map[*KeyEntry]string{v.name: m.Name, v.phone: m.Phone, v.tier: m.Tier, v.birthday: m.Birthday, v.notes: m.Notes} {
 			e.SetText(text)
 		}
+		title += "  ·  " + lang.L("F12: save · Enter: next field · Esc: back")
 		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(title), v.name, v.phone, container.NewGridWithColumns(2, v.tier, v.birthday), v.notes}
 		v.form.Refresh()
 		v.ms.sh.canvas().Focus(v.name)
@@ -305,10 +314,12 @@ func (v *memberView) closeForm() {
 
 // saveDetails moves Enter through the member's fields, then saves them: a new member, or the chosen one's
 // edited details.
-func (v *memberView) saveDetails() {
+// saveDetails saves the member form; with next, Enter in a field but the last goes to the next field
+// instead. F12 saves from any field.
+func (v *memberView) saveDetails(next bool) {
 	fields := []*KeyEntry{v.name, v.phone, v.tier, v.birthday, v.notes}
 	for i, e := range fields[:len(fields)-1] {
-		if v.ms.sh.canvas().Focused() == e {
+		if next && v.ms.sh.canvas().Focused() == e {
 			v.ms.sh.canvas().Focus(fields[i+1])
 			return
 		}
@@ -361,6 +372,14 @@ func (v *memberView) topUp() {
 		}
 		paidBy = app.Tender{Kind: app.TenderQR, Reference: v.qrRef}
 	}
+	if v.formKind == "topup" && v.cashConfirmed != amount {
+		// Cash changes hands once the cashier has said the amount back: Enter again takes it.
+		v.cashConfirmed = amount
+		bonus := t.co.Settings().Loyalty.TopUpBonus(amount)
+		v.problem.SetText(lang.L("Top up {{.Amount}} in cash (bonus {{.Bonus}})? Enter again to take it.",
+			map[string]any{"Amount": t.money(amount), "Bonus": t.money(bonus)}))
+		return
+	}
 	if v.formKind == "card" {
 		if t.sh.canvas().Focused() == v.amount {
 			t.sh.canvas().Focus(v.approval)
@@ -381,6 +400,9 @@ func (v *memberView) topUp() {
 	v.detail.SetText(v.detail.Text + "\n" + msg)
 	t.sale.say(msg, widget.SuccessImportance)
 	t.display.toppedUp(tu.Amount, tu.Bonus, tu.Balance)
+	if t.receipts != nil {
+		t.receipts.afterTopUp(tu, msg)
+	}
 }
 
 // setPIN sets the chosen member's PIN, or removes it when none is typed.

@@ -85,6 +85,7 @@ func TestMemberJoinsTopsUpAndPaysPrepaid(t *testing.T) {
 	press(w, fyne.KeyF3)
 	typeIn(w, "100")
 	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyReturn) // yes, ¥100.00 in cash
 	mustShow(t, w, "Topped up ¥100.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥100.00")
 	mustShow(t, till.Display().Window(), "Topped up ¥100.00", "Prepaid balance: ¥100.00") // not the last sale or refund
 	press(w, fyne.KeyEscape)

@@ -126,18 +126,23 @@ func TestMemberDialogAddsAndTopsUp(t *testing.T) {
 	ms.open()
 	h.press(fyne.KeyF2)
 	h.mustShow("New member")
+	h.mustShow("F12: save · Enter: next field · Esc: back")
 	h.typeIn("Li Lei")
 	h.press(fyne.KeyReturn) // to the phone
 	h.typeIn("13900000000")
-	for range 4 { // phone, tier, birthday, notes
-		h.press(fyne.KeyReturn)
-	}
+	h.press(fyne.KeyF12) // saved from the phone field: one key
+
 	if len(desk.asked) != 1 || desk.asked[0] != "save Li Lei Olivia" {
 		t.Fatalf("saving asked %v", desk.asked)
 	}
 	h.mustShow("Added. Tap or swipe a card now to give it to them.")
 	h.press(fyne.KeyF3)
 	h.typeIn("100")
+	h.press(fyne.KeyReturn)
+	h.mustShow("Top up ¥100.00 in cash (bonus ¥0.00)? Enter again to take it.")
+	if len(desk.asked) != 1 {
+		t.Fatalf("a cash top-up was taken before it was confirmed: %v", desk.asked)
+	}
 	h.press(fyne.KeyReturn)
 	if desk.asked[1] != "top up M000001 100.00 cash Olivia" {
 		t.Fatalf("topping up asked %v", desk.asked)

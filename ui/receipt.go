@@ -93,6 +93,24 @@ func (rc *receipts) afterSale(sale *app.Sale, paid string) {
 			r.OpenDrawer = true
 		}
 	}
+	rc.print(r, paid)
+}
+
+// afterRefund prints a just-stored refund's receipt, opening the drawer for cash given back.
+func (rc *receipts) afterRefund(f *app.Refund, done string) {
+	_, language := rc.receiptLayout()
+	rc.print(app.Receipt{Refund: f, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: f.Tender.Kind == app.TenderCash}, done)
+}
+
+// afterTopUp prints a just-stored top-up's receipt, opening the drawer for cash taken.
+func (rc *receipts) afterTopUp(t *app.TopUp, done string) {
+	_, language := rc.receiptLayout()
+	rc.print(app.Receipt{TopUp: t, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: t.PaidBy.Kind == app.TenderCash}, done)
+}
+
+// print prints r when the till has a printer (a problem is said under done, the document staying
+// stored), and shows it on screen with PreviewReceipt.
+func (rc *receipts) print(r app.Receipt, paid string) {
 	if p := rc.printer; p != nil {
 		rc.background(func() {
 			err := p.PrintReceipt(r)
@@ -153,7 +171,7 @@ func (rc *receipts) show(r app.Receipt) {
 	text := widget.NewLabel(strings.TrimRight(r.Text(cols), "\n"))
 	text.TextStyle.Monospace = true
 	var qr fyne.CanvasObject = widget.NewLabel("")
-	if code, err := qrcode.New(r.Sale.ReceiptNo, qrcode.Medium); err == nil {
+	if code, err := qrcode.New(r.Number(), qrcode.Medium); err == nil {
 		img := canvas.NewImageFromImage(code.Image(256))
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScalePixels
@@ -191,9 +209,9 @@ func (rc *receipts) show(r app.Receipt) {
 		}
 		return true
 	}
-	title := lang.L("Receipt {{.Receipt}}", map[string]any{"Receipt": r.Sale.ReceiptNo})
+	title := lang.L("Receipt {{.Receipt}}", map[string]any{"Receipt": r.Number()})
 	if r.Copy {
-		title = lang.L("Copy of receipt {{.Receipt}}", map[string]any{"Receipt": r.Sale.ReceiptNo})
+		title = lang.L("Copy of receipt {{.Receipt}}", map[string]any{"Receipt": r.Number()})
 	}
 	receipt := container.NewVBox(text, container.NewCenter(qr))
 	width := float32(cols)*9 + 40

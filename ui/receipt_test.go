@@ -280,3 +280,28 @@ func TestPreviewShowsThePrintedImage(t *testing.T) {
 		t.Errorf("the preview shows %d receipt images; texts %v", len(images), screen(w))
 	}
 }
+
+// A refund prints its own receipt and opens the drawer for the cash given back.
+func TestRefundPrintsARefundReceipt(t *testing.T) {
+	s, _, opt := withPrinter(t)
+	till, _ := newTill(t, opt)
+	w := till.Window()
+	scan(w, "5449000000996")
+	payCash(w, "3")
+	mustShow(t, w, "receipt T01-000001")
+	press(w, fyne.KeyF8)
+	typeIn(w, "T01-000001")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "1")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Refunded ¥3.00 in cash · T01-R000001")
+	got := printedBytes(t, s)
+	for _, want := range [][]byte{[]byte("Refund"), []byte("T01-R000001"), []byte("For receipt"), []byte("REFUNDED"), []byte("-3.00")} {
+		if !bytes.Contains(got, want) {
+			t.Errorf("printed bytes lack %q", want)
+		}
+	}
+	if s.Jobs() != 2 || s.DrawerKicks() != 2 {
+		t.Errorf("%d jobs, drawer kicked %d times: want the sale's and the refund's", s.Jobs(), s.DrawerKicks())
+	}
+}

@@ -47,6 +47,7 @@ type refunds struct {
 	display    *CustomerDisplay
 	sales      app.SaleHistory
 	payments   app.Payments // gives wallet payments back
+	receipts   *receipts    // prints the refund's receipt; nil: none is printed
 	input      app.Classifier
 	language   string
 	background func(func())
@@ -281,6 +282,10 @@ func (v *refundView) done(r *app.Refund) {
 	case app.TenderPrepaid:
 		how = lang.L("to the member's prepaid balance")
 	}
-	t.sale.say(lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
-		"Amount": t.money(r.Tender.Amount), "How": how, "Receipt": r.ReceiptNo}), widget.SuccessImportance)
+	done := lang.L("Refunded {{.Amount}} {{.How}} · {{.Receipt}}", map[string]any{
+		"Amount": t.money(r.Tender.Amount), "How": how, "Receipt": r.ReceiptNo})
+	t.sale.say(done, widget.SuccessImportance)
+	if t.receipts != nil {
+		t.receipts.afterRefund(r, done)
+	}
 }

@@ -139,12 +139,12 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.search = &productSearch{sh: t.sh, co: co, sale: s, lines: s.lines, language: opt.Language}
 	if svc.Members != nil {
 		t.members = &memberScreen{sh: t.sh, co: co, sale: s, display: t.display, members: svc.Members, payments: svc.Payments,
-			input: input, language: opt.Language, now: opt.Now}
+			receipts: t.receipts, input: input, language: opt.Language, now: opt.Now}
 		s.cards, s.member = t.members.swipe, t.members.scanned
 	}
 	if svc.Selling != nil {
 		t.refunds = &refunds{sh: t.sh, co: co, sale: s, display: t.display, sales: svc.Selling, payments: svc.Payments,
-			input: input, language: opt.Language, background: opt.Background}
+			receipts: t.receipts, input: input, language: opt.Language, background: opt.Background}
 		t.park = &parking{sh: t.sh, co: co, sale: s, parked: svc.Selling, language: opt.Language}
 		s.receipt = t.refunds.open
 	}
