@@ -105,6 +105,7 @@ type Till struct {
 
 // NewTill builds the sale screen and the customer display for co, with the screens svc has services for.
 func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
+	a.Settings().SetTheme(tillTheme{theme.DefaultTheme()})
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}

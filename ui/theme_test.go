@@ -1,0 +1,94 @@
+package ui_test
+
+import (
+	"image/color"
+	"math"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// luminance is a colour's relative luminance (WCAG 2).
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	f := func(v uint32) float64 {
+		s := float64(v) / 0xffff
+		if s <= 0.03928 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*f(r) + 0.7152*f(g) + 0.0722*f(b)
+}
+
+func contrast(a, b color.Color) float64 {
+	la, lb := luminance(a), luminance(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// labelColor is the colour Fyne draws a label of that importance in.
+func labelColor(i widget.Importance) fyne.ThemeColorName {
+	switch i {
+	case widget.LowImportance:
+		return theme.ColorNameDisabled
+	case widget.HighImportance:
+		return theme.ColorNamePrimary
+	case widget.DangerImportance:
+		return theme.ColorNameError
+	case widget.WarningImportance:
+		return theme.ColorNameWarning
+	case widget.SuccessImportance:
+		return theme.ColorNameSuccess
+	}
+	return theme.ColorNameForeground
+}
+
+// Every label and text on the sale screen and the customer display, in every importance the till uses
+// and in both theme variants, has a contrast of at least 4.5:1 against the window, field and dialog
+// backgrounds: hints, the status bar and the VAT breakdown included.
+func TestTextContrastIsReadable(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	th := fyne.CurrentApp().Settings().Theme()
+	var names []fyne.ThemeColorName
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			names = append(names, labelColor(v.Importance))
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+	walk(till.Display().Window().Content())
+	if len(names) < 10 {
+		t.Fatalf("found only %d labels", len(names))
+	}
+	// The importances the screens set later (messages, warnings, the backups), and an entry's placeholder.
+	names = append(names, theme.ColorNameError, theme.ColorNameWarning, theme.ColorNameSuccess, theme.ColorNamePrimary,
+		theme.ColorNameDisabled, theme.ColorNamePlaceHolder, theme.ColorNameForeground)
+	for _, variant := range []fyne.ThemeVariant{theme.VariantDark, theme.VariantLight} {
+		for _, bg := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground, theme.ColorNameOverlayBackground} {
+			for _, name := range names {
+				if c := contrast(th.Color(name, variant), th.Color(bg, variant)); c < 4.5 {
+					t.Errorf("variant %d: %s on %s is %.2f:1, under 4.5:1", variant, name, bg, c)
+				}
+			}
+		}
+	}
+	// Buttons: their labels on their own colours.
+	for _, variant := range []fyne.ThemeVariant{theme.VariantDark, theme.VariantLight} {
+		for fg, bg := range map[fyne.ThemeColorName]fyne.ThemeColorName{
+			theme.ColorNameForegroundOnPrimary: theme.ColorNamePrimary, theme.ColorNameForeground: theme.ColorNameButton} {
+			if c := contrast(th.Color(fg, variant), th.Color(bg, variant)); c < 4.5 {
+				t.Errorf("variant %d: %s on %s is %.2f:1, under 4.5:1", variant, fg, bg, c)
+			}
+		}
+	}
+}
