@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
@@ -48,7 +50,9 @@ func newBackOffice(a fyne.App, title string, sh *shell, co *app.Checkout, opt Op
 	o := &BackOffice{win: a.NewWindow(title), tabs: container.NewAppTabs(), session: co.Session, settings: co.Settings(),
 		language: opt.Language, background: opt.Background, now: opt.Now, wedge: sh.wedge, after: opt.After, newProduct: func() {}}
 	o.tabs.OnSelected = func(*container.TabItem) { o.focusPage() }
-	o.win.SetContent(o.tabs)
+	// A close button for a finger, and for a full-screen till whose window has no frame to close it by.
+	closeButton := widget.NewButtonWithIcon(lang.L("Back to the till")+" (Esc)", theme.CancelIcon(), func() { o.win.Close() })
+	o.win.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), touchSized(closeButton)), nil, nil, o.tabs))
 	o.win.Resize(fyne.NewSize(1000, 680))
 	o.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { o.key(k) })
 	return o
@@ -88,8 +92,12 @@ func (o *BackOffice) page() *officePage {
 // key switches pages with their F-keys from any field, and F8 starts a new product; it reports whether
 // it used the key.
 func (o *BackOffice) key(k *fyne.KeyEvent) bool {
-	if k.Name == fyne.KeyF8 {
+	switch k.Name {
+	case fyne.KeyF8:
 		o.newProduct()
+		return true
+	case fyne.KeyEscape: // a page that has a use for Esc has taken it already
+		o.win.Close()
 		return true
 	}
 	for _, p := range o.pages {

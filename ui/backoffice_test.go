@@ -392,3 +392,18 @@ func TestDayPageSavesAPDF(t *testing.T) {
 		}
 	}
 }
+
+// Esc, or the close button, takes the owner from the back office back to the till.
+func TestEscClosesTheBackOffice(t *testing.T) {
+	till, _ := newTill(t, withStock)
+	press(till.Window(), fyne.KeyF4)
+	o := till.BackOffice()
+	if o == nil {
+		t.Fatal("F4 opened no back office")
+	}
+	mustShow(t, o.Window(), "Back to the till (Esc)")
+	press(o.Window(), fyne.KeyEscape)
+	if till.BackOffice() != nil {
+		t.Fatal("Esc left the back office open")
+	}
+}

@@ -75,7 +75,7 @@ func yesNo(question string, yes, no func()) (fyne.CanvasObject, *hotkeys) {
 	yesButton := widget.NewButtonWithIcon(lang.L("Yes")+" (Enter)", theme.ConfirmIcon(), yes)
 	yesButton.Importance = widget.DangerImportance
 	noButton := widget.NewButtonWithIcon(lang.L("No")+" (Esc)", theme.CancelIcon(), no)
-	return container.NewVBox(widget.NewLabel(question), container.NewGridWithColumns(2, noButton, yesButton), keys), keys
+	return container.NewVBox(widget.NewLabel(question), container.NewGridWithColumns(2, touchSized(noButton), touchSized(yesButton)), keys), keys
 }
 
 // windowHost shows dialogs over a window of their own (the back office), any number at a time.

@@ -98,7 +98,7 @@ func TestMemberJoinsTopsUpAndPaysPrepaid(t *testing.T) {
 		t.Error("the customer display shows the member's name")
 	}
 	press(w, fyne.KeyF12)
-	mustShow(t, w, "Wang Fang: F8 prepaid (¥100.00) · F9 points (0)")
+	mustShow(t, w, "Prepaid ¥100.00 (F8)", "Points 0 (F9)", "Wang Fang · Pay code: scan the customer's phone · Esc: back")
 	press(w, fyne.KeyF8)
 	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
 	mustShow(t, till.Display().Window(), "You earned 3 points")
@@ -289,7 +289,7 @@ func TestPrepaidPaysWhatIsLeftOfTheBalance(t *testing.T) {
 	press(w, fyne.KeyF12)
 	typeIn(w, "4")
 	press(w, fyne.KeyF8)
-	mustShow(t, w, "Li Lei: F8 prepaid (¥6.00)")
+	mustShow(t, w, "Prepaid ¥6.00 (F8)")
 	press(w, fyne.KeyF8) // the ¥6.00 left of the ¥10.00
 	mustShow(t, w, "Paid: Prepaid ¥4.00 · Prepaid ¥6.00")
 	typeIn(w, "5")

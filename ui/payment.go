@@ -84,7 +84,7 @@ func (pd *paymentDialog) open() {
 		if i == 0 {
 			label = lang.L("Exact") + " " + label
 		}
-		quick = append(quick, widget.NewButton(label, func() { p.payCash(amount) }))
+		quick = append(quick, touchSized(widget.NewButton(label, func() { p.payCash(amount) })))
 	}
 	p.change = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	p.status = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
@@ -107,12 +107,30 @@ func (pd *paymentDialog) open() {
 	if len(quick) > 0 {
 		content.Add(container.NewGridWithColumns(len(quick), quick...))
 	}
-	hint := lang.L("Enter: cash · F4: part in cash · F6: card · F7: QR code · scan the customer's pay code · Esc: back")
+	// The ways to pay as tiles with their keys on them, for a finger as for the keyboard.
+	tile := func(label string, icon fyne.Resource, run func()) fyne.CanvasObject {
+		b := widget.NewButtonWithIcon(label, icon, func() {
+			if !p.busy {
+				run()
+			}
+		})
+		return touchSized(b)
+	}
+	tiles := []fyne.CanvasObject{
+		tile(lang.L("Cash")+" (Enter)", theme.ConfirmIcon(), p.submit),
+		tile(lang.L("Part in cash")+" (F4)", theme.ContentAddIcon(), p.partCash),
+		tile(lang.L("Card")+" (F6)", theme.AccountIcon(), p.card),
+		tile(lang.L("QR code")+" (F7)", theme.GridIcon(), p.qr),
+	}
+	hint := lang.L("Pay code: scan the customer's phone · Esc: back")
 	if m, ok := pd.co.Member(); ok {
 		balance, points := pd.co.AccountLeft()
-		hint += "\n" + lang.L("{{.Name}}: F8 prepaid ({{.Balance}}) · F9 points ({{.Points}})",
-			map[string]any{"Name": m.Name, "Balance": f(balance), "Points": points})
+		tiles = append(tiles,
+			tile(lang.L("Prepaid {{.Balance}}", map[string]any{"Balance": f(balance)})+" (F8)", theme.StorageIcon(), func() { p.fromAccount(app.TenderPrepaid) }),
+			tile(lang.L("Points {{.Points}}", map[string]any{"Points": points})+" (F9)", theme.ContentAddIcon(), func() { p.fromAccount(app.TenderPoints) }))
+		hint = m.Name + " · " + hint
 	}
+	content.Add(container.NewGridWithColumns(min(len(tiles), 3), tiles...))
 	content.Add(container.NewVBox(p.change, p.status, p.problem,
 		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})))
 	for _, l := range content.Objects {

@@ -49,7 +49,13 @@ func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
 	addKeys(pg.query, map[fyne.KeyName]func(){
 		fyne.KeyDown:   func() { pg.move(+1) },
 		fyne.KeyUp:     func() { pg.move(-1) },
-		fyne.KeyEscape: func() { pg.query.SetText("") },
+		fyne.KeyEscape: func() {
+			if pg.query.Text == "" { // nothing to clear: back to the till
+				o.key(&fyne.KeyEvent{Name: fyne.KeyEscape})
+				return
+			}
+			pg.query.SetText("")
+		},
 	})
 	pg.list = widget.NewList(func() int { return len(pg.items) }, pg.newRow, pg.showRow)
 	pg.list.OnSelected = func(id widget.ListItemID) { pg.selected = id }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -227,8 +228,9 @@ func (rc *receipts) show(r app.Receipt) {
 	}
 	body := container.NewVScroll(receipt)
 	body.SetMinSize(fyne.NewSize(width, 420))
+	closeButton := touchSized(widget.NewButtonWithIcon(lang.L("Close")+" (Esc)", theme.CancelIcon(), func() { v.dialog.Hide() }))
 	content := container.NewBorder(nil, container.NewVBox(v.note,
-		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true}), keys), nil, nil, body)
+		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true}), keys, closeButton), nil, nil, body)
 	v.dialog = rc.sh.open(title, content, keys)
 }
 

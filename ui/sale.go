@@ -168,13 +168,13 @@ func (s *saleScreen) build() fyne.CanvasObject {
 		s.total,
 		s.secondTotal,
 		layout.NewSpacer(),
-		pay,
+		container.New(atLeast{payHeight}, pay), // the largest button: it takes the money
 	)
 
 	var buttons []fyne.CanvasObject
 	for _, a := range s.actions {
 		if a.label != "" {
-			buttons = append(buttons, s.keyButton(a.label, a.icon, a.run))
+			buttons = append(buttons, touchSized(s.keyButton(a.label, a.icon, a.run)))
 		}
 	}
 	keys := container.NewGridWithColumns(min(len(buttons), 4), buttons...) // two rows fit a 1024-pixel screen

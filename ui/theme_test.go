@@ -3,9 +3,11 @@ package ui_test
 import (
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -89,6 +91,65 @@ func TestTextContrastIsReadable(t *testing.T) {
 			if c := contrast(th.Color(fg, variant), th.Color(bg, variant)); c < 4.5 {
 				t.Errorf("variant %d: %s on %s is %.2f:1, under 4.5:1", variant, fg, bg, c)
 			}
+		}
+	}
+}
+
+// Every button on the sale screen and in the payment dialog is a touch target, 48 px high or more, and
+// Pay is the tallest on the sale screen; the payment dialog has a tile for each way to pay.
+func TestButtonsAreTouchTargets(t *testing.T) {
+	till, _ := newTill(t, withGateway)
+	w := till.Window()
+	w.Resize(fyne.NewSize(1024, 768))
+	scan(w, "5449000000996")
+	buttons := func(root fyne.CanvasObject) []*widget.Button {
+		var out []*widget.Button
+		var walk func(o fyne.CanvasObject)
+		walk = func(o fyne.CanvasObject) {
+			switch v := o.(type) {
+			case *widget.Button:
+				out = append(out, v)
+			case *fyne.Container:
+				for _, c := range v.Objects {
+					walk(c)
+				}
+			case fyne.Widget:
+				for _, c := range test.WidgetRenderer(v).Objects() {
+					walk(c)
+				}
+			}
+		}
+		walk(root)
+		return out
+	}
+	var pay float32
+	sale := buttons(w.Content())
+	for _, b := range sale {
+		if h := b.Size().Height; h < 48 {
+			t.Errorf("sale screen button %q is %.0f px high", b.Text, h)
+		}
+		if strings.HasPrefix(b.Text, "Pay") {
+			pay = b.Size().Height
+		}
+	}
+	if len(sale) < 8 || pay < 72 {
+		t.Fatalf("%d buttons on the sale screen, Pay %.0f px high", len(sale), pay)
+	}
+	press(w, fyne.KeyF12)
+	overlay := w.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no payment dialog")
+	}
+	tiles := map[string]bool{}
+	for _, b := range buttons(overlay) {
+		if h := b.Size().Height; h < 48 && b.Text != "" {
+			t.Errorf("payment dialog button %q is %.0f px high", b.Text, h)
+		}
+		tiles[b.Text] = true
+	}
+	for _, want := range []string{"Cash (Enter)", "Part in cash (F4)", "Card (F6)", "QR code (F7)"} {
+		if !tiles[want] {
+			t.Errorf("no %q tile in the payment dialog: %v", want, tiles)
 		}
 	}
 }
