@@ -367,3 +367,56 @@ func fastTyping(t *testing.T, wedgeGap time.Duration) {
 	}
 	t.Logf("wedge gap %v: %d typed runs (quantities, names, cash amounts, approval codes) at 60–200 ms, none a scan", wedgeGap, runs)
 }
+
+// In the payment dialog a busy till's scan of the customer's pay code, 5 to 120 ms between keys, charges
+// the whole code; a typed amount is still cash.
+func TestPayCodeScannedOnABusyTillPays(t *testing.T) {
+	r := rand.New(rand.NewPCG(22, 6))
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	codes := busyTillCodes(r, 40)
+	sales := 0
+	for _, code := range codes {
+		if barcode.ValidateGTIN(code) == nil {
+			continue // pay codes only
+		}
+		scan(w, "5449000000996")
+		press(w, fyne.KeyF12)
+		keys.pause()
+		timedType(w, code, jitter(r, len(code), 5*time.Millisecond, 120*time.Millisecond))
+		sales++
+		receipt := fmt.Sprintf("T01-%06d", sales)
+		mustShow(t, w, "Paid. Change ¥0.00 · receipt "+receipt)
+		sale := storedSale(t, st, receipt)
+		if len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderWallet {
+			t.Fatalf("%s: stored tenders %+v", code, sale.Tenders)
+		}
+	}
+	t.Logf("%d jittered pay code scans charged", sales)
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	keys.pause()
+	timedType(w, "58.5", jitter(r, 4, 60*time.Millisecond, 200*time.Millisecond))
+	mustShow(t, w, fmt.Sprintf("Paid. Change ¥55.50 · receipt T01-%06d", sales+1))
+}
+
+// A code that starts with '+' (HIBC) scanned on a busy till never opens payment, however late its next
+// key comes within a scanner's pace; '+' typed alone still pays.
+func TestScannedPlusNeverPaysOnABusyTill(t *testing.T) {
+	r := rand.New(rand.NewPCG(22, 7))
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	for i := range 50 {
+		keys.pause()
+		code := "+A123BJC5D6E71"
+		timedType(w, code, jitter(r, len(code), 5*time.Millisecond, 120*time.Millisecond))
+		keys.pause()
+		if shows(w, "Take payment") {
+			t.Fatalf("scan %d: a scanned '+' opened payment", i)
+		}
+		mustShow(t, w, "Unknown barcode: nothing was added.", "¥3.00")
+	}
+	typeIn(w, "+")
+	mustShow(t, w, "Take payment")
+}
