@@ -124,7 +124,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	co.SetSession(app.SystemSession("Olivia"))
-	return &harness{t: t, win: win, sh: newShell(win, opt), co: co, log: log, sale: &saleNotes{selected: -1}, opt: opt}
+	return &harness{t: t, win: win, sh: newShell(win, opt, app.NewClassifier(app.DefaultSettings(), nil)), co: co, log: log, sale: &saleNotes{selected: -1}, opt: opt}
 }
 
 // typeIn types text into whatever has focus.

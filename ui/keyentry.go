@@ -27,8 +27,9 @@ type KeyEntry struct {
 	OnShortcut func(fyne.Shortcut) bool
 
 	wedge *wedge
-	// hold lists the characters bound to actions (such as '+' to pay) that wait for the wedge's gap before
-	// acting: if more characters follow at scanner speed they were the start of a code.
+	// hold lists the characters bound to actions (such as '+' to pay) that wait as long as a busy till's
+	// scanner may take between keys before acting: if another character follows sooner they were the start
+	// of a code.
 	hold  string
 	after func(time.Duration, func())
 	held  rune
@@ -86,22 +87,23 @@ func typingKey(name fyne.KeyName) bool {
 	return len(name) == 1 // digits, letters and punctuation are named by their character
 }
 
-// TypedRune offers the character to OnRune, then to the entry; inside a scan burst it is only text.
+// TypedRune offers the character to OnRune, then to the entry; one that follows the last at scanner speed
+// is only text.
 func (e *KeyEntry) TypedRune(r rune) {
 	if e.wedge == nil {
 		e.offer(r)
 		return
 	}
-	inBurst := e.wedge.typed(e, r)
-	e.settleHeld(inBurst)
+	fast := e.wedge.typed(e, r)
+	e.settleHeld(fast)
 	switch {
-	case inBurst:
+	case fast:
 		e.Entry.TypedRune(r)
 	case strings.ContainsRune(e.hold, r):
 		e.held = r
 		e.holds++
 		n := e.holds
-		e.after(e.wedge.maxGap+5*time.Millisecond, func() {
+		e.after(e.wedge.holdGap()+5*time.Millisecond, func() {
 			if e.holds == n {
 				e.settleHeld(false)
 			}
@@ -145,8 +147,8 @@ func addKeys(e *KeyEntry, keys map[fyne.KeyName]func()) {
 	}
 }
 
-// useWedge makes the entry time its keys with w. Characters in hold wait for w's gap before acting;
-// after runs a function on the UI goroutine after a delay.
+// useWedge makes the entry time its keys with w. Characters in hold wait to see whether a scan follows
+// before acting; after runs a function on the UI goroutine after a delay.
 func (e *KeyEntry) useWedge(w *wedge, hold string, after func(time.Duration, func())) {
 	e.wedge, e.hold, e.after = w, hold, after
 }

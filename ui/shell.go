@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+
+	"checkout/app"
 )
 
 // onUI runs f on Fyne's goroutine. Every change to the screen from another goroutine (devices, timers,
@@ -34,9 +36,9 @@ type shell struct {
 	shortcuts map[string]func()
 }
 
-// newShell returns the shell of win, timing keys as opt says.
-func newShell(win fyne.Window, opt Options) *shell {
-	s := &shell{win: win, wedge: &wedge{maxGap: opt.WedgeGap, now: opt.KeyClock}, after: opt.After, keyClock: opt.KeyClock,
+// newShell returns the shell of win, timing keys as opt says and reading what they type with input.
+func newShell(win fyne.Window, opt Options, input app.Classifier) *shell {
+	s := &shell{win: win, wedge: &wedge{typical: opt.WedgeGap, input: input, now: opt.KeyClock}, after: opt.After, keyClock: opt.KeyClock,
 		scanned: func(string) {}, closed: func() {}}
 	s.touch()
 	return s

@@ -40,8 +40,8 @@ type Options struct {
 	DeviceStatus string           // shown in the status bar until a device reports, e.g. "Scanner: keyboard"
 	Now          func() time.Time // the clock in the status bar
 
-	// WedgeGap is the longest gap between the keys of a keyboard-wedge scan (default 50 ms; Bluetooth
-	// scanners may need up to 150 ms).
+	// WedgeGap is the typical gap between a keyboard-wedge scanner's keys (default 50 ms; Bluetooth
+	// scanners may need up to 150 ms). What the keys say decides the borderline: see app.Classifier.WedgeScan.
 	WedgeGap time.Duration
 	// KeyClock times keys (default time.Now) and After runs f on the UI goroutine after d (default a
 	// timer and fyne.Do): tests replace both to type like a person or a scanner.
@@ -124,7 +124,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t := &Till{app: a, co: co, svc: svc, opt: opt}
 	input := app.NewClassifier(co.Settings(), opt.CardKey)
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
-	t.sh = newShell(t.win, opt)
+	t.sh = newShell(t.win, opt, input)
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
 	s := newSaleScreen(t.sh, co, input, t.display, opt)
 	t.sale = s

@@ -2,6 +2,9 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"checkout/app"
 	"checkout/app/barcode"
 	"checkout/store"
 	"checkout/ui"
@@ -197,4 +201,222 @@ func TestDevicesScreenSavesTheScannerPorts(t *testing.T) {
 	if err != nil || set.Device("scanner.ports") != "/dev/ttyUSB0" {
 		t.Fatalf("scanner.ports = %q, %v", set.Device("scanner.ports"), err)
 	}
+}
+
+// timedType types text and Enter into whatever has focus with gaps[i] on the keyboard clock after the
+// i-th character (the last before Enter), as the desktop driver delivers each key.
+func timedType(w fyne.Window, text string, gaps []time.Duration) {
+	keys.step = 0
+	defer func() { keys.step = humanKeyGap }()
+	for i, r := range []rune(text) {
+		typeRune(w, r)
+		keys.at = keys.at.Add(gaps[i])
+	}
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+// jitter returns n gaps drawn uniformly from [lo, hi].
+func jitter(r *rand.Rand, n int, lo, hi time.Duration) []time.Duration {
+	gaps := make([]time.Duration, n)
+	for i := range gaps {
+		gaps[i] = lo + time.Duration(r.Int64N(int64(hi-lo)+1))
+	}
+	return gaps
+}
+
+func randomDigits(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for range n {
+		b.WriteByte(byte('0' + r.IntN(10)))
+	}
+	return b.String()
+}
+
+// busyTillCodes returns n different codes in turn a WeChat pay code, an Alipay pay code (any length its
+// rule allows), a GTIN-13 and a GTIN-8, drawn from r.
+func busyTillCodes(r *rand.Rand, n int) []string {
+	seen := map[string]bool{}
+	var codes []string
+	for len(codes) < n {
+		var code string
+		switch len(codes) % 4 {
+		case 0: // WeChat: 18 digits starting 10–15
+			code = "1" + string(byte('0'+r.IntN(6))) + randomDigits(r, 16)
+		case 1: // Alipay: 16 to 24 digits starting 25–30
+			code = []string{"25", "26", "27", "28", "29", "30"}[r.IntN(6)] + randomDigits(r, 14+r.IntN(9))
+		case 2:
+			code = "69" + randomDigits(r, 10)
+			code += string(barcode.CheckDigit(code))
+		default:
+			code = "69" + randomDigits(r, 5)
+			code += string(barcode.CheckDigit(code))
+		}
+		if !seen[code] {
+			seen[code] = true
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}
+
+// Issue 22: on a busy two-core till a wedge scanner's keys reach the till 5 to 120 ms apart. Each of 200
+// pay codes and GTINs, scanned into the quantity dialog (where typed digits and Enter would be a
+// quantity), is taken as a scan whole: the dialog closes, the GTIN's own item is sold or the pay code is
+// named, and no digit is left in a field.
+func TestWedgeScansOnABusyTill(t *testing.T) {
+	r := rand.New(rand.NewPCG(22, 4))
+	codes := busyTillCodes(r, 200)
+	items := map[string]string{} // GTIN → its item's name
+	till, _ := newTill(t, func(s *setup) {
+		var entries []app.CatalogEntry
+		for i, code := range codes {
+			if barcode.ValidateGTIN(code) != nil {
+				continue
+			}
+			name := fmt.Sprintf("Jitter item %03d", i)
+			items[code] = name
+			entries = append(entries, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("JIT-%03d", i), Name: name,
+				Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{code}})
+		}
+		if _, err := s.st.AddProducts(context.Background(), entries); err != nil {
+			t.Fatal(err)
+		}
+	})
+	w := till.Window()
+	scan(w, "5449000000996")
+	whole := 0
+	for i, code := range codes {
+		keys.pause()
+		press(w, fyne.KeyF2)
+		if !shows(w, "Quantity of") {
+			t.Fatalf("code %d: no quantity dialog", i)
+		}
+		gaps := jitter(r, len(code), 5*time.Millisecond, 120*time.Millisecond)
+		timedType(w, code, gaps)
+		want := items[code]
+		if want == "" {
+			want = "This is a customer's payment code."
+		}
+		field, _ := w.Canvas().Focused().(*ui.KeyEntry)
+		switch {
+		case shows(w, "Quantity of"):
+			t.Errorf("code %d %s with gaps %v was missed: the quantity dialog is still open", i, code, gaps)
+			press(w, fyne.KeyEscape)
+		case !shows(w, want):
+			t.Errorf("code %d %s with gaps %v was split: the screen does not show %q: %s", i, code, gaps, want, strings.Join(screen(w), " | "))
+		case field == nil || field.Text != "":
+			t.Errorf("code %d %s with gaps %v left text in the field", i, code, gaps)
+		default:
+			whole++
+		}
+	}
+	t.Logf("%d of %d jittered scans (5–120 ms) taken whole", whole, len(codes))
+	if whole != len(codes) {
+		t.Fatalf("%d of %d scans were not taken whole", len(codes)-whole, len(codes))
+	}
+}
+
+// A fast cashier, 60 to 200 ms between keys, types quantities, names, cash amounts and a card terminal's
+// approval code: each is what was typed, never a scan, at the default setting and at the Bluetooth one.
+func TestFastTypingIsNeverAScan(t *testing.T) {
+	for _, gap := range []time.Duration{50 * time.Millisecond, 150 * time.Millisecond} {
+		t.Run(fmt.Sprintf("wedge gap %v", gap), func(t *testing.T) { fastTyping(t, gap) })
+	}
+}
+
+func fastTyping(t *testing.T, wedgeGap time.Duration) {
+	r := rand.New(rand.NewPCG(22, 5))
+	till, _ := newTill(t, withGateway, func(s *setup) { s.opt.WedgeGap = wedgeGap })
+	w := till.Window()
+	typist := func(text string) {
+		keys.pause()
+		timedType(w, text, jitter(r, len([]rune(text)), 60*time.Millisecond, 200*time.Millisecond))
+	}
+	runs, receipt := 0, 0
+	for round := range 20 {
+		scan(w, "5449000000996")
+		press(w, fyne.KeyF2)
+		typist("3") // a quantity
+		mustShow(t, w, "¥9.00", "3 (1 lines)")
+		press(w, fyne.KeyF3)
+		typist("Banana") // a name, searched for
+		mustShow(t, w, "Weight of Banana (kg)")
+		press(w, fyne.KeyEscape)
+		press(w, fyne.KeyF12)
+		cash := []string{"100", "58.5"}[round%2]
+		typist(cash) // cash tendered
+		receipt++
+		change := map[string]string{"100": "¥91.00", "58.5": "¥49.50"}[cash]
+		mustShow(t, w, fmt.Sprintf("Paid. Change %s · receipt T01-%06d", change, receipt))
+
+		scan(w, "6924743915763")
+		press(w, fyne.KeyF12)
+		press(w, fyne.KeyF6)
+		mustShow(t, w, "Card payment")
+		approval := []string{"884211", "A1B2C3", "Z9Y8X7"}[round%3]
+		typist(approval) // the card terminal's approval code
+		mustShow(t, w, "Card payment")
+		typeIn(w, "4242")
+		press(w, fyne.KeyReturn)
+		receipt++
+		mustShow(t, w, fmt.Sprintf("Paid. Change ¥0.00 · receipt T01-%06d", receipt))
+		runs += 4
+		if t.Failed() {
+			t.Fatalf("round %d", round)
+		}
+	}
+	t.Logf("wedge gap %v: %d typed runs (quantities, names, cash amounts, approval codes) at 60–200 ms, none a scan", wedgeGap, runs)
+}
+
+// In the payment dialog a busy till's scan of the customer's pay code, 5 to 120 ms between keys, charges
+// the whole code; a typed amount is still cash.
+func TestPayCodeScannedOnABusyTillPays(t *testing.T) {
+	r := rand.New(rand.NewPCG(22, 6))
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	codes := busyTillCodes(r, 40)
+	sales := 0
+	for _, code := range codes {
+		if barcode.ValidateGTIN(code) == nil {
+			continue // pay codes only
+		}
+		scan(w, "5449000000996")
+		press(w, fyne.KeyF12)
+		keys.pause()
+		timedType(w, code, jitter(r, len(code), 5*time.Millisecond, 120*time.Millisecond))
+		sales++
+		receipt := fmt.Sprintf("T01-%06d", sales)
+		mustShow(t, w, "Paid. Change ¥0.00 · receipt "+receipt)
+		sale := storedSale(t, st, receipt)
+		if len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderWallet {
+			t.Fatalf("%s: stored tenders %+v", code, sale.Tenders)
+		}
+	}
+	t.Logf("%d jittered pay code scans charged", sales)
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	keys.pause()
+	timedType(w, "58.5", jitter(r, 4, 60*time.Millisecond, 200*time.Millisecond))
+	mustShow(t, w, fmt.Sprintf("Paid. Change ¥55.50 · receipt T01-%06d", sales+1))
+}
+
+// A code that starts with '+' (HIBC) scanned on a busy till never opens payment, however late its next
+// key comes within a scanner's pace; '+' typed alone still pays.
+func TestScannedPlusNeverPaysOnABusyTill(t *testing.T) {
+	r := rand.New(rand.NewPCG(22, 7))
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	for i := range 50 {
+		keys.pause()
+		code := "+A123BJC5D6E71"
+		timedType(w, code, jitter(r, len(code), 5*time.Millisecond, 120*time.Millisecond))
+		keys.pause()
+		if shows(w, "Take payment") {
+			t.Fatalf("scan %d: a scanned '+' opened payment", i)
+		}
+		mustShow(t, w, "Unknown barcode: nothing was added.", "¥3.00")
+	}
+	typeIn(w, "+")
+	mustShow(t, w, "Take payment")
 }
