@@ -146,4 +146,14 @@ func TestASaleWithAPaymentIsParkedForASupervisorAfterARestart(t *testing.T) {
 	if parked, err := st.ParkedAt(ctx, "T01"); err != nil || len(parked) != 1 || len(parked[0].Tenders) != 1 {
 		t.Fatalf("parked: %+v, %v", parked, err)
 	}
+	press(w, fyne.KeyF7) // a cashier sees it in the list, and cannot bring it back
+	mustShow(t, w, "Parked carts", "[payment taken: supervisor]  Lay's chips 70g")
+	press(w, fyne.KeyReturn)
+	if len(co.Lines()) != 0 || len(co.Tenders()) != 0 {
+		t.Fatalf("a cashier resumed a sale with a payment: %d lines", len(co.Lines()))
+	}
+	press(w, fyne.KeyEscape)
+	if parked, _ := st.ParkedAt(ctx, "T01"); len(parked) != 1 {
+		t.Fatalf("the refused resume lost the cart: %+v", parked)
+	}
 }
