@@ -29,6 +29,7 @@ type Checkout struct {
 	pinOK    bool     // the member's PIN was entered for this sale
 	session  *Session // who is signed in: sales name them, and sensitive actions check their role
 	offline  func() bool
+	keeper   *CartKeeper // writes the sale in progress as the till's open cart; nil: not kept
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -215,6 +216,7 @@ func (c *Checkout) addLine(p Product, qty Quantity, label *money.Amount) (int, e
 	if c.saleID == "" {
 		c.saleID, c.openedAt = NewID(), c.now()
 	}
+	c.kept()
 	return i, nil
 }
 
@@ -228,7 +230,7 @@ func (c *Checkout) SetQuantity(i int, qty Quantity) error {
 	if err := c.mutable(); err != nil {
 		return err
 	}
-	return c.guardDiscount(i, func() error { return c.cart.SetQuantity(i, qty) })
+	return c.changed(c.guardDiscount(i, func() error { return c.cart.SetQuantity(i, qty) }))
 }
 
 // OverLimit reports whether line i comes to more than the shop's line limit (Settings.LineLimit): a price
@@ -243,7 +245,7 @@ func (c *Checkout) RemoveLine(i int) error {
 	if err := c.mutable(); err != nil {
 		return err
 	}
-	return c.cart.Remove(i)
+	return c.changed(c.cart.Remove(i))
 }
 
 // SetDiscount discounts line i by an amount or a percentage.
@@ -252,7 +254,7 @@ func (c *Checkout) SetDiscount(i int, d Discount) error {
 	if err := c.mutable(); err != nil {
 		return err
 	}
-	return c.guardDiscount(i, func() error { return c.cart.SetDiscount(i, d) })
+	return c.changed(c.guardDiscount(i, func() error { return c.cart.SetDiscount(i, d) }))
 }
 
 // guardDiscount makes change to line i and undoes it when it leaves the line discounted beyond the
@@ -291,7 +293,16 @@ func (c *Checkout) OverridePrice(i int, price money.Amount) error {
 		c.cart.lines = before
 		return err
 	}
+	c.kept()
 	return nil
+}
+
+// changed keeps the sale after a change that err did not stop.
+func (c *Checkout) changed(err error) error {
+	if err == nil {
+		c.kept()
+	}
+	return err
 }
 
 func (c *Checkout) mutable() error {
@@ -446,6 +457,7 @@ func (c *Checkout) CheckNonCash(amount money.Amount) error {
 
 func (c *Checkout) take(t Tender) Tender {
 	c.tenders = append(c.tenders, t)
+	c.kept()
 	return t
 }
 
@@ -491,7 +503,9 @@ func (c *Checkout) Complete(ctx context.Context) (*Sale, error) {
 		s.Member = &MemberOnSale{ID: m.ID, Number: m.Number, PointsRedeemed: redeemed,
 			PointsEarned: PointsEarned(c.settings.Loyalty, m.Tier, s.Lines, s.Tenders)}
 	}
+	c.keeper.settle() // the commit deletes the open cart: no older write of it may land after
 	if err := c.log.CommitSale(ctx, s); err != nil {
+		c.kept()
 		return nil, fmt.Errorf("store sale: %w", err)
 	}
 	c.reset()
@@ -520,7 +534,9 @@ func (c *Checkout) Void(ctx context.Context) error {
 		}
 		v.ApprovedBy = approver
 	}
+	c.keeper.settle() // the void deletes the open cart: no older write of it may land after
 	if err := c.log.RecordVoid(ctx, v); err != nil {
+		c.kept()
 		return fmt.Errorf("record void: %w", err)
 	}
 	c.reset()

@@ -179,6 +179,7 @@ func (c *Checkout) SetMember(m Member) error {
 		c.pinOK = false
 	}
 	c.member = &m
+	c.kept()
 	return nil
 }
 

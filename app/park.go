@@ -16,6 +16,11 @@ type ParkedCart struct {
 	ParkedAt time.Time
 	Lines    []Line
 	Total    money.Amount
+	// Member is the number of the member put on the sale, if any.
+	Member string
+	// Tenders are the payments taken: only an open cart left by a crash has any (Park refuses a cart with
+	// payments), and it is then parked for a supervisor, who alone may resume it (with its payments).
+	Tenders []Tender
 }
 
 // ParkedCarts keeps parked carts across restarts; the store implements it.
@@ -36,8 +41,11 @@ func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, er
 	if err := c.mutable(); err != nil {
 		return ParkedCart{}, err
 	}
-	p := ParkedCart{ID: c.saleID, Till: c.settings.Till, ParkedAt: c.now(), Lines: c.cart.Lines(), Total: c.cart.Totals().Total}
+	p := ParkedCart{ID: c.saleID, Till: c.settings.Till, ParkedAt: c.now(), Lines: c.cart.Lines(), Total: c.cart.Totals().Total,
+		Member: c.memberNumber()}
+	c.keeper.settle()
 	if err := parked.Park(ctx, p); err != nil {
+		c.kept()
 		return ParkedCart{}, fmt.Errorf("park: %w", err)
 	}
 	c.reset()
@@ -45,7 +53,9 @@ func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, er
 }
 
 // Resume brings a parked cart back as the sale in progress; the till's cart must be empty. Lines are
-// re-priced at the parked prices, with the shop's current tax rates.
+// re-priced at the parked prices, with the shop's current tax rates. A cart parked with payments taken
+// (an open cart a crash left, see ResumeOpen) comes back with them, and only for someone who may
+// abandon a paid sale (PermVoidPaid): they complete it, or void or refund what was paid.
 func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string) error {
 	if c.cart.Len() > 0 || len(c.tenders) > 0 {
 		return fmt.Errorf("%w: park or finish the sale in progress first", ErrCartNotEmpty)
@@ -54,6 +64,26 @@ func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string) er
 	if err != nil {
 		return err
 	}
+	if len(p.Tenders) > 0 {
+		if _, err = c.session.Allow(PermVoidPaid); err == nil {
+			err = c.restore(p)
+		}
+	} else {
+		err = c.restore(p)
+	}
+	if err != nil {
+		// The cart is lost to the till only if it cannot be put back: park it again unchanged.
+		if perr := parked.Park(ctx, p); perr != nil {
+			return fmt.Errorf("resume %s: %w (and parking it again failed: %v)", id, err, perr)
+		}
+		return fmt.Errorf("resume %s: %w", id, err)
+	}
+	c.kept()
+	return nil
+}
+
+// restore makes p the sale in progress, under its ID, with its payments.
+func (c *Checkout) restore(p ParkedCart) error {
 	cart := NewCart(c.settings)
 	for _, l := range p.Lines {
 		i, err := cart.add(l.Product, l.Qty, l.Label)
@@ -61,13 +91,10 @@ func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string) er
 			err = cart.SetDiscount(i, l.Discount)
 		}
 		if err != nil {
-			// The cart is lost to the till only if it cannot be put back: park it again unchanged.
-			if perr := parked.Park(ctx, p); perr != nil {
-				return fmt.Errorf("resume %s: %w (and parking it again failed: %v)", id, err, perr)
-			}
-			return fmt.Errorf("resume %s: %w", id, err)
+			return err
 		}
 	}
 	c.cart, c.saleID, c.openedAt = cart, p.ID, p.ParkedAt
+	c.tenders = append([]Tender(nil), p.Tenders...)
 	return nil
 }

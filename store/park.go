@@ -27,9 +27,41 @@ type parkedLine struct {
 	OffBP     int64  `json:"discount_bp,omitempty"`
 }
 
-// Park stores a parked cart.
+// parkedTender is a payment taken on a cart as stored (an open cart's; see app.ParkedCart.Tenders).
+type parkedTender struct {
+	Kind      string `json:"kind"`
+	Amount    int64  `json:"amount"`
+	Tendered  int64  `json:"tendered"`
+	Change    int64  `json:"change,omitempty"`
+	Reference string `json:"reference,omitempty"`
+	Approval  string `json:"approval,omitempty"`
+	CardLast4 string `json:"card_last4,omitempty"`
+	Wallet    string `json:"wallet,omitempty"`
+	Points    int64  `json:"points,omitempty"`
+}
+
+// parkedColumns are a parked cart's columns, as scanParked reads them.
+const parkedColumns = `id, till, parked_at, currency, total, lines, member, tenders`
+
+// Park stores a parked cart. The sale's open cart, if the till kept one, goes in the same transaction.
 func (s *Store) Park(ctx context.Context, p app.ParkedCart) error {
-	lines := make([]parkedLine, 0, len(p.Lines))
+	doc, tenders, err := parkedDocs(p)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM parked_carts WHERE id = ? AND open = 1`, p.ID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO parked_carts (`+parkedColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, p.Till, timestamp(p.ParkedAt), p.Total.Currency().Code, p.Total.Minor(), doc, p.Member, tenders)
+		return err
+	})
+}
+
+// parkedDocs returns a parked cart's lines and tenders as stored, in JSON.
+func parkedDocs(p app.ParkedCart) (lines, tenders string, err error) {
+	ls := make([]parkedLine, 0, len(p.Lines))
 	for _, l := range p.Lines {
 		pl := parkedLine{ProductID: l.Product.ID, SKU: l.Product.SKU, Name: l.Product.Name, NameZH: l.Product.NameZH,
 			Category: l.Product.Category, Price: l.Product.Price.Minor(), Unit: string(l.Product.Unit), TaxClass: l.Product.TaxClass,
@@ -38,22 +70,24 @@ func (s *Store) Park(ctx context.Context, p app.ParkedCart) error {
 			v := l.Label.Minor()
 			pl.Label = &v
 		}
-		lines = append(lines, pl)
+		ls = append(ls, pl)
 	}
-	doc, err := json.Marshal(lines)
+	ts := make([]parkedTender, 0, len(p.Tenders))
+	for _, t := range p.Tenders {
+		ts = append(ts, parkedTender{Kind: string(t.Kind), Amount: t.Amount.Minor(), Tendered: t.Tendered.Minor(), Change: t.Change.Minor(),
+			Reference: t.Reference, Approval: t.Approval, CardLast4: t.CardLast4, Wallet: t.Wallet, Points: t.Points})
+	}
+	l, err := json.Marshal(ls)
 	if err != nil {
-		return err
+		return "", "", err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO parked_carts (id, till, parked_at, currency, total, lines) VALUES (?, ?, ?, ?, ?, ?)`,
-			p.ID, p.Till, timestamp(p.ParkedAt), p.Total.Currency().Code, p.Total.Minor(), string(doc))
-		return err
-	})
+	t, err := json.Marshal(ts)
+	return string(l), string(t), err
 }
 
 // ParkedAt lists the till's parked carts, oldest first.
 func (s *Store) ParkedAt(ctx context.Context, till string) ([]app.ParkedCart, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, till, parked_at, currency, total, lines FROM parked_carts WHERE till = ? ORDER BY parked_at, id`, till)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+parkedColumns+` FROM parked_carts WHERE till = ? AND open = 0 ORDER BY parked_at, id`, till)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +108,7 @@ func (s *Store) Unpark(ctx context.Context, id string) (app.ParkedCart, error) {
 	var p app.ParkedCart
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		p, err = scanParked(tx.QueryRowContext(ctx, `DELETE FROM parked_carts WHERE id = ? RETURNING id, till, parked_at, currency, total, lines`, id))
+		p, err = scanParked(tx.QueryRowContext(ctx, `DELETE FROM parked_carts WHERE id = ? AND open = 0 RETURNING `+parkedColumns, id))
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -85,9 +119,9 @@ func (s *Store) Unpark(ctx context.Context, id string) (app.ParkedCart, error) {
 
 func scanParked(row interface{ Scan(...any) error }) (app.ParkedCart, error) {
 	var p app.ParkedCart
-	var at, cur, doc string
+	var at, cur, doc, tenders string
 	var total int64
-	if err := row.Scan(&p.ID, &p.Till, &at, &cur, &total, &doc); err != nil {
+	if err := row.Scan(&p.ID, &p.Till, &at, &cur, &total, &doc, &p.Member, &tenders); err != nil {
 		return p, err
 	}
 	var err error
@@ -112,6 +146,15 @@ func scanParked(row interface{ Scan(...any) error }) (app.ParkedCart, error) {
 			l.Label = &v
 		}
 		p.Lines = append(p.Lines, l)
+	}
+	var ts []parkedTender
+	if err := json.Unmarshal([]byte(tenders), &ts); err != nil {
+		return p, fmt.Errorf("parked cart %s: tenders: %w", p.ID, err)
+	}
+	for _, pt := range ts {
+		p.Tenders = append(p.Tenders, app.Tender{Kind: app.TenderKind(pt.Kind), Amount: money.New(pt.Amount, c),
+			Tendered: money.New(pt.Tendered, c), Change: money.New(pt.Change, c), Reference: pt.Reference,
+			Approval: pt.Approval, CardLast4: pt.CardLast4, Wallet: pt.Wallet, Points: pt.Points})
 	}
 	return p, nil
 }

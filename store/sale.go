@@ -79,6 +79,9 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 		if err := s.chargeMember(ctx, tx, &stored); err != nil {
 			return err
 		}
+		if err := dropEndedCart(ctx, tx, stored.ID); err != nil {
+			return err
+		}
 		return s.journalAndSend(ctx, tx, stored.CompletedAt, "sale", stored.ID, newSaleEntry(&stored))
 	})
 	if err != nil {
@@ -159,6 +162,9 @@ type voidDoc struct {
 // RecordVoid journals a sale abandoned before payment.
 func (s *Store) RecordVoid(ctx context.Context, v app.Void) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := dropEndedCart(ctx, tx, v.SaleID); err != nil {
+			return err
+		}
 		return s.appendJournal(ctx, tx, v.At, "void", voidDoc{SaleID: v.SaleID, Till: v.Till, Lines: v.Lines,
 			Total: v.Total.Decimal(), Currency: v.Total.Currency().Code, Cashier: v.Cashier, Approver: v.ApprovedBy})
 	})

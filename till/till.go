@@ -7,6 +7,7 @@ package till
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -105,6 +106,11 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 	if t.Checkout, err = app.NewCheckout(t.settings, t.Store, t.sales, time.Now); err != nil {
 		return nil, err
 	}
+	// The sale in progress is kept as the till's open cart as it changes, off the scan path; the next
+	// start resumes it at sign-in (ui.Till). Closed before the store: what is waiting is written first.
+	keeper := app.NewCartKeeper(t.Store, t.settings.Till, func(err error) { slog.Warn("open cart", "err", err) })
+	t.Checkout.SetKeeper(keeper)
+	t.cleanup.push(keeper.Close)
 	configs, err := scanner.ParseConfigs(cfg.Scanners, t.settings.Device)
 	if err != nil {
 		return nil, err

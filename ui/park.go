@@ -53,7 +53,12 @@ func (pk *parking) parkOrResume() {
 		for _, l := range p.Lines {
 			names = append(names, l.Product.DisplayName(pk.language))
 		}
-		rows = append(rows, fmt.Sprintf("%d  %s  %10s  %s", i+1, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language), strings.Join(names, ", ")))
+		row := fmt.Sprintf("%d  %s  %10s  %s", i+1, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language), strings.Join(names, ", "))
+		if len(p.Tenders) > 0 { // left by a crash after a payment: a supervisor resumes it
+			row = fmt.Sprintf("%d  %s  %10s  [%s]  %s", i+1, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language),
+				lang.L("payment taken: supervisor"), strings.Join(names, ", "))
+		}
+		rows = append(rows, row)
 	}
 	list := widget.NewLabel(strings.Join(rows, "\n"))
 	list.TextStyle.Monospace = true

@@ -9,6 +9,8 @@
 package ui
 
 import (
+	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -101,6 +103,8 @@ type Till struct {
 	syncStatus app.SyncStatus // the latest the uploader reported, for the sync page
 	// backupStatus is the backups' latest, for the status bar's clock to re-judge and the backups page.
 	backupStatus app.BackupStatus
+	// openCartLooked: the sale in progress when the till last stopped was looked for (at the first sign-in).
+	openCartLooked bool
 }
 
 // NewTill builds the sale screen and the customer display for co, with the screens svc has services for.
@@ -178,11 +182,44 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		t.lock.lock()
 	case t.lock != nil:
 		t.lock.armIdleLock()
+		t.resumeOpenCart("")
 		t.startShift()
 	default:
+		t.resumeOpenCart("")
 		t.startShift()
 	}
 	return t
+}
+
+// resumeOpenCart brings back, once, the sale that was in progress when the till stopped (a crash, a
+// power cut), and tells the cashier after what the screen says already (said). A sale with a payment
+// taken is not resumed: it is parked for a supervisor.
+func (t *Till) resumeOpenCart(said string) {
+	if t.openCartLooked {
+		return
+	}
+	t.openCartLooked = true
+	var members app.MemberFinder
+	if t.svc.Members != nil {
+		members = t.svc.Members
+	}
+	r, err := t.co.ResumeOpen(context.Background(), members)
+	s := t.sale
+	switch {
+	case err != nil:
+		t.openCartLooked = false // look again at the next sign-in
+		s.fail(err)
+	case r.Held:
+		s.say(strings.TrimSpace(said+" "+lang.L("A payment was taken on the sale in progress when the till stopped: it is parked for a supervisor (F7).")),
+			widget.DangerImportance)
+	case r.Found:
+		s.refresh()
+		text := lang.L("The sale in progress when the till stopped is back: {{.Count}} lines.", map[string]any{"Count": r.Lines})
+		if r.MemberLost {
+			text += " " + lang.L("Scan the member's card again.")
+		}
+		s.say(strings.TrimSpace(said+" "+text), widget.MediumImportance)
+	}
 }
 
 // keysWithoutFocus sends the keys typed while nothing has focus to the sign-in screen while it is up, to
@@ -279,8 +316,9 @@ func (t *Till) signedIn(sess *app.Session) {
 	s := t.sale
 	s.refresh()
 	s.showClock()
-	s.say(lang.L("Signed in as {{.Name}} ({{.Role}}).", map[string]any{"Name": sess.Name(), "Role": roleName(sess.User().Role)}),
-		widget.MediumImportance)
+	said := lang.L("Signed in as {{.Name}} ({{.Role}}).", map[string]any{"Name": sess.Name(), "Role": roleName(sess.User().Role)})
+	s.say(said, widget.MediumImportance)
+	t.resumeOpenCart(said)
 	s.focusScan()
 	t.startShift()
 }
