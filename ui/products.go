@@ -47,8 +47,8 @@ func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
 		pg.reload()
 	}
 	addKeys(pg.query, map[fyne.KeyName]func(){
-		fyne.KeyDown:   func() { pg.move(+1) },
-		fyne.KeyUp:     func() { pg.move(-1) },
+		fyne.KeyDown: func() { pg.move(+1) },
+		fyne.KeyUp:   func() { pg.move(-1) },
 		fyne.KeyEscape: func() {
 			if pg.query.Text == "" { // nothing to clear: back to the till
 				o.key(&fyne.KeyEvent{Name: fyne.KeyEscape})
