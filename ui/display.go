@@ -84,7 +84,8 @@ func newCustomerDisplay(a fyne.App, language string, settings app.Settings) *Cus
 	d.member.Hide()
 	top := container.NewVBox(d.greeting, d.member, d.change, d.due, d.qr)
 	bottom := container.NewBorder(nil, nil, d.items, nil, d.total)
-	d.win.SetContent(container.NewBorder(top, bottom, nil, nil, d.list))
+	// Padded, so that the total never touches the screen's edge.
+	d.win.SetContent(container.NewPadded(container.NewBorder(top, bottom, nil, nil, d.list)))
 	d.win.Resize(fyne.NewSize(480, 760))
 	return d
 }
