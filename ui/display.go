@@ -207,52 +207,41 @@ func (d *CustomerDisplay) waitingForPhone(amount money.Amount) {
 // toppedUp shows a member's top-up: what was added and the balance now, in place of whatever the display
 // showed before (a refund, the last sale).
 func (d *CustomerDisplay) toppedUp(amount, bonus, balance money.Amount) {
+	d.done(lang.L("Thank you!"), lang.L("Topped up")+" "+money.Format(amount.Add(bonus), d.language), "",
+		lang.L("Prepaid balance: {{.Amount}}", map[string]any{"Amount": money.Format(balance, d.language)}))
+	d.member.Hide()
+}
+
+// done shows a finished document in place of the cart: a greeting, its big line, its number and a line
+// under the greeting.
+func (d *CustomerDisplay) done(greeting, big, number, under string) {
 	d.hideQR()
 	d.setDue("")
 	d.lines = nil
 	d.list.Refresh()
-	d.greeting.Text = lang.L("Thank you!")
+	d.greeting.Text = greeting
 	d.greeting.Refresh()
-	d.total.Text = lang.L("Topped up") + " " + money.Format(amount.Add(bonus), d.language)
+	d.total.Text = big
 	d.total.Refresh()
-	d.items.SetText("")
-	d.change.SetText(lang.L("Prepaid balance: {{.Amount}}", map[string]any{"Amount": money.Format(balance, d.language)}))
-	d.member.Hide()
+	d.items.SetText(number)
+	d.change.SetText(under)
 }
 
 // refunded shows the money given back.
 func (d *CustomerDisplay) refunded(r *app.Refund) {
-	d.hideQR()
-	d.lines = nil
-	d.list.Refresh()
-	d.setDue("")
-	d.greeting.Text = lang.L("Refund")
-	d.greeting.Refresh()
-	d.total.Text = lang.L("Refunded") + " " + money.Format(r.Tender.Amount, d.language)
-	d.total.Refresh()
-	d.items.SetText(r.ReceiptNo)
-	d.change.SetText("")
+	d.done(lang.L("Refund"), lang.L("Refunded")+" "+money.Format(r.Tender.Amount, d.language), r.ReceiptNo, "")
 }
 
 // thankYou shows the paid sale until the next one starts.
 func (d *CustomerDisplay) thankYou(s *app.Sale) {
-	d.hideQR()
-	d.setDue("")
-	d.lines = nil
-	d.list.Refresh()
-	d.greeting.Text = lang.L("Thank you!")
-	d.greeting.Refresh()
-	d.items.SetText(s.ReceiptNo)
 	// The change, when there is some, is the largest thing on the screen: it is what the shopper waits for.
 	// A sale paid exactly (card, QR, wallet) says what was paid, with no "change ¥0.00".
 	if change := s.Change(); change.Minor() > 0 {
-		d.total.Text = lang.L("Your change") + " " + money.Format(change, d.language)
-		d.change.SetText(lang.L("Paid {{.Amount}}", map[string]any{"Amount": money.Format(s.Paid(), d.language)}))
+		d.done(lang.L("Thank you!"), lang.L("Your change")+" "+money.Format(change, d.language), s.ReceiptNo,
+			lang.L("Paid {{.Amount}}", map[string]any{"Amount": money.Format(s.Paid(), d.language)}))
 	} else {
-		d.total.Text = lang.L("Paid") + " " + money.Format(s.Paid(), d.language)
-		d.change.SetText("")
+		d.done(lang.L("Thank you!"), lang.L("Paid")+" "+money.Format(s.Paid(), d.language), s.ReceiptNo, "")
 	}
-	d.total.Refresh()
 	if s.Member != nil && s.Member.PointsEarned > 0 {
 		d.member.SetText(lang.L("You earned {{.Points}} points", map[string]any{"Points": s.Member.PointsEarned}))
 		d.member.Show()
