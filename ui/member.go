@@ -97,11 +97,18 @@ func (ms *memberScreen) open() {
 		e.OnKey = v.key
 	}
 	v.form = container.NewVBox()
-	hint := widget.NewLabelWithStyle(lang.L("Enter: put on the sale · Up/Down: choose · F2 new member · F5 edit · F3 top up in cash · F6 top up by card · F8 top up by QR · F4 block the member's cards · F7 set their PIN · F9 unlock it · Esc: close"),
-		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	hint.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, hint)
-	v.dialog = t.sh.open(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, 400), content), v.query)
+	// Each of the dialog's functions as a button with its key on it, for a finger as for the keyboard.
+	action := func(label string, key fyne.KeyName) fyne.CanvasObject {
+		return touchSized(widget.NewButton(label, func() { v.key(&fyne.KeyEvent{Name: key}) }))
+	}
+	actions := container.NewGridWithColumns(4,
+		action(lang.L("Put on the sale")+" (Enter)", fyne.KeyReturn), action(lang.L("New member")+" (F2)", fyne.KeyF2),
+		action(lang.L("Edit")+" (F5)", fyne.KeyF5), action(lang.L("Top up in cash")+" (F3)", fyne.KeyF3),
+		action(lang.L("Top up by card")+" (F6)", fyne.KeyF6), action(lang.L("Top up by QR")+" (F8)", fyne.KeyF8),
+		action(lang.L("Block cards")+" (F4)", fyne.KeyF4), action(lang.L("PIN")+" (F7)", fyne.KeyF7),
+		action(lang.L("Unlock PIN")+" (F9)", fyne.KeyF9), action(lang.L("Close")+" (Esc)", fyne.KeyEscape))
+	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, actions)
+	v.dialog = t.sh.open(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, content.MinSize().Height), content), v.query)
 	t.sh.takeScans(v.scanned)
 	t.view = v
 	if m, ok := t.co.Member(); ok {

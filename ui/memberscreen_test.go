@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -136,7 +138,8 @@ func TestMemberDialogAddsAndTopsUp(t *testing.T) {
 		t.Fatalf("saving asked %v", desk.asked)
 	}
 	h.mustShow("Added. Tap or swipe a card now to give it to them.")
-	h.press(fyne.KeyF3)
+	test.Tap(findButtonIn(t, h.win.Canvas().Overlays().Top(), "Top up in cash (F3)")) // by touch, as F3
+	h.mustShow("Top up in cash")
 	h.typeIn("100")
 	h.press(fyne.KeyReturn)
 	h.mustShow("Top up ¥100.00 in cash (bonus ¥0.00)? Enter again to take it.")
@@ -152,4 +155,32 @@ func TestMemberDialogAddsAndTopsUp(t *testing.T) {
 	}
 	h.press(fyne.KeyF8)
 	h.mustShow("No payment QR code is set up.") // the zero app.Payments has none
+}
+
+// findButtonIn finds the button labelled text under root.
+func findButtonIn(t *testing.T, root fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Button:
+			if v.Text == text {
+				found = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	if found == nil {
+		t.Fatalf("no button %q", text)
+	}
+	return found
 }
