@@ -116,8 +116,10 @@ func commands() []command {
 				"payment_url, payment_merchant_id (the secret comes from $CHECKOUT_PAY_SECRET),\n" +
 				"second_currency (USD, or none), second_rate (0.1380),\n" +
 				"scanner.ports, scanner.baud, scanner.terminator (auto, cr, lf, crlf, tab, etx),\n" +
-				"scanner.prefix, keyboard.wedge_gap_ms,\n" +
+				"scanner.prefix, keyboard.wedge_gap_ms, keyboard.onscreen (auto, on or off),\n" +
 				"discount_limit (10: the % a cashier may take off a line), idle_lock_minutes (5),\n" +
+				"line_limit (10000: what one line may come to before the cashier confirms it),\n" +
+				"backup.target (a folder or s3:// URL), backup.snapshot_hours (4), backup.keep (7d,4w,12m),\n" +
 				"pin_tries (5: 3 to 10), pin_lock_minutes (15: at least 1),\n" +
 				"prepaid_offline_limit (50: what a card may spend here while offline; 0: its balance),\n" +
 				"printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),\n" +

@@ -18,12 +18,17 @@ import (
 )
 
 // CheckSetting refuses a hardware setting the devices could not use, before it is saved: each device
-// package checks its own (scanner.*, cardreader.*, printer.*); keyboard.wedge_gap_ms is the screens'.
+// package checks its own (scanner.*, cardreader.*, printer.*); keyboard.wedge_gap_ms and
+// keyboard.onscreen are the screens'.
 func CheckSetting(key, value string) error {
 	switch {
 	case key == "keyboard.wedge_gap_ms":
 		if n, err := strconv.Atoi(value); err != nil || n < 10 || n > 150 {
 			return fmt.Errorf("%w: keyboard.wedge_gap_ms %q: 10 to 150", app.ErrInvalidSetting, value)
+		}
+	case key == "keyboard.onscreen":
+		if value != "" && value != "auto" && value != "on" && value != "off" {
+			return fmt.Errorf("%w: keyboard.onscreen %q: auto (on a machine with a touch screen), on or off", app.ErrInvalidSetting, value)
 		}
 	case strings.HasPrefix(key, "scanner."):
 		return scanner.CheckSetting(key, value)
@@ -41,6 +46,18 @@ func CheckSetting(key, value string) error {
 		}
 	}
 	return nil
+}
+
+// onscreenKeypad says whether the screens show a numeric keypad: keyboard.onscreen on or off, or by
+// default (auto) when the machine has a touch screen.
+func onscreenKeypad(set app.Settings, hasTouch func() bool) bool {
+	switch set.Device("keyboard.onscreen") {
+	case "on":
+		return true
+	case "off":
+		return false
+	}
+	return hasTouch()
 }
 
 // wedgeGap is the keyboard-wedge gap setting, or 0 for the default.

@@ -42,3 +42,22 @@ func TestMerchantQRNeedsTheShopsNameAndCity(t *testing.T) {
 		t.Fatalf("code = %q, %v", got, err)
 	}
 }
+
+func TestOnscreenKeypadSetting(t *testing.T) {
+	set := app.DefaultSettings()
+	touch, none := func() bool { return true }, func() bool { return false }
+	if !onscreenKeypad(set, touch) || onscreenKeypad(set, none) {
+		t.Fatal("auto does not follow the touch screen")
+	}
+	for value, want := range map[string]bool{"on": true, "off": false} {
+		if err := set.Set("keyboard.onscreen", value); err != nil {
+			t.Fatal(err)
+		}
+		if onscreenKeypad(set, touch) != want || onscreenKeypad(set, none) != want {
+			t.Errorf("keyboard.onscreen %s", value)
+		}
+	}
+	if err := CheckSetting("keyboard.onscreen", "sometimes"); err == nil {
+		t.Error("keyboard.onscreen sometimes was taken")
+	}
+}

@@ -80,6 +80,7 @@ func (t *Till) Start(a fyne.App) {
 		Language:     lang.SystemLocale().LanguageString(),
 		DeviceStatus: lang.L("Scanner: keyboard"),
 		WedgeGap:     wedgeGap(t.settings),
+		Keypad:       onscreenKeypad(t.settings, screens.HasTouchscreen),
 		Ports:        scanner.ListPorts,
 		SetSetting: func(key, value string) error {
 			if err := CheckSetting(key, value); err != nil {

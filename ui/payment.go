@@ -48,6 +48,7 @@ type paymentDialog struct {
 	receipts   *receipts
 	language   string
 	background func(func())
+	keypad     bool     // an on-screen keypad under the amount (Options.Keypad)
 	paying     *payment // the payment dialog last opened
 }
 
@@ -104,6 +105,9 @@ func (pd *paymentDialog) open() {
 	}
 	content.Add(widget.NewLabel(lang.L("Amount tendered")))
 	content.Add(p.amount)
+	if pd.keypad {
+		content.Add(numPad(p.amount))
+	}
 	if len(quick) > 0 {
 		content.Add(container.NewGridWithColumns(len(quick), quick...))
 	}

@@ -23,6 +23,7 @@ type lineEditor struct {
 	co       *app.Checkout
 	sale     saleView
 	language string
+	keypad   bool // an on-screen keypad under the field (Options.Keypad)
 }
 
 // ask opens a one-field dialog. apply gets the text on Enter; an error keeps the dialog open and shows
@@ -57,6 +58,9 @@ func (e *lineEditor) ask(title, prompt, initial string, apply func(string) error
 	hint := widget.NewLabel(lang.L("Enter: OK · Esc: cancel"))
 	hint.Importance = widget.LowImportance
 	content := container.NewVBox(widget.NewLabel(prompt), field, problem, hint)
+	if e.keypad {
+		content.Add(numPad(field))
+	}
 	d = e.sh.open(title, container.NewGridWrap(fyne.NewSize(440, content.MinSize().Height), content), field)
 	// The current value is selected, so typing replaces it and Enter keeps it.
 	field.TypedShortcut(&fyne.ShortcutSelectAll{})

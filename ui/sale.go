@@ -80,7 +80,7 @@ var _ saleView = (*saleScreen)(nil)
 func newSaleScreen(sh *shell, co *app.Checkout, input app.Classifier, display *CustomerDisplay, opt Options) *saleScreen {
 	s := &saleScreen{sh: sh, co: co, input: input, display: display, language: opt.Language, now: opt.Now, selected: -1,
 		pay: func() {}, locked: func() bool { return false }, devices: func() string { return opt.DeviceStatus }}
-	s.lines = &lineEditor{sh: sh, co: co, sale: s, language: opt.Language}
+	s.lines = &lineEditor{sh: sh, co: co, sale: s, language: opt.Language, keypad: opt.Keypad}
 	s.weigh = s.lines.weight
 	s.cards = func(app.Input) { s.fail(app.ErrMemberScanned) }
 	s.member = func(string) { s.fail(app.ErrMemberScanned) }

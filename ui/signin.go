@@ -35,6 +35,7 @@ type lockScreen struct {
 	co       *app.Checkout
 	staff    app.StaffService
 	after    func(time.Duration, func())
+	keypad   bool              // an on-screen keypad under the PIN (Options.Keypad)
 	content  fyne.CanvasObject // the sale screen, put back on signing in
 	locked   *signIn           // the sign-in screen while the till is locked
 	idleArms int               // counts idle-lock timers, so only the newest acts
@@ -118,6 +119,9 @@ func (s *signIn) build() fyne.CanvasObject {
 	heading := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	till := widget.NewLabelWithStyle(lang.L("Till")+" "+t.co.Settings().Till, fyne.TextAlignCenter, fyne.TextStyle{})
 	form := container.NewVBox(append([]fyne.CanvasObject{till, heading}, append(fields, s.message, button, list, help)...)...)
+	if t.keypad && !s.first { // the PIN by touch; a new owner's name needs the keyboard anyway
+		form.Add(numPad(s.pin))
+	}
 	if n := len(t.co.Lines()); n > 0 {
 		held := widget.NewLabel(lang.L("A sale of {{.Count}} lines is waiting.", map[string]any{"Count": n}))
 		held.Importance = widget.WarningImportance

@@ -102,26 +102,7 @@ func TestButtonsAreTouchTargets(t *testing.T) {
 	w := till.Window()
 	w.Resize(fyne.NewSize(1024, 768))
 	scan(w, "5449000000996")
-	buttons := func(root fyne.CanvasObject) []*widget.Button {
-		var out []*widget.Button
-		var walk func(o fyne.CanvasObject)
-		walk = func(o fyne.CanvasObject) {
-			switch v := o.(type) {
-			case *widget.Button:
-				out = append(out, v)
-			case *fyne.Container:
-				for _, c := range v.Objects {
-					walk(c)
-				}
-			case fyne.Widget:
-				for _, c := range test.WidgetRenderer(v).Objects() {
-					walk(c)
-				}
-			}
-		}
-		walk(root)
-		return out
-	}
+	buttons := buttonsUnder
 	var pay float32
 	sale := buttons(w.Content())
 	for _, b := range sale {
@@ -152,4 +133,59 @@ func TestButtonsAreTouchTargets(t *testing.T) {
 			t.Errorf("no %q tile in the payment dialog: %v", want, tiles)
 		}
 	}
+}
+
+// With the on-screen keypad (a touch screen), the amount tendered and a quantity are typed by touch.
+func TestKeypadTypesByTouch(t *testing.T) {
+	till, st := newTill(t, func(s *setup) { s.opt.Keypad = true })
+	w := till.Window()
+	scan(w, "6924743915763") // chips ¥6.50
+	typeIn(w, "*")
+	mustShow(t, w, "Quantity of Lay's chips 70g")
+	overlay := func() fyne.CanvasObject { return w.Canvas().Overlays().Top() }
+	tap := func(label string) {
+		t.Helper()
+		for _, b := range buttonsUnder(overlay()) {
+			if b.Text == label {
+				test.Tap(b)
+				return
+			}
+		}
+		t.Fatalf("no key %q", label)
+	}
+	tap("⌫")
+	tap("2")
+	tap("OK (Enter)")
+	mustShow(t, w, "¥13.00", "2 (1 lines)")
+	press(w, fyne.KeyF12)
+	tap("2")
+	tap("0")
+	mustShow(t, w, "Change: ¥7.00")
+	tap("OK (Enter)")
+	mustShow(t, w, "Paid. Change ¥7.00 · receipt T01-000001")
+	if sale := storedSale(t, st, "T01-000001"); sale.Tenders[0].Tendered.Minor() != 2000 {
+		t.Fatalf("tendered %v", sale.Tenders[0].Tendered)
+	}
+}
+
+// buttonsUnder lists the buttons under root.
+func buttonsUnder(root fyne.CanvasObject) []*widget.Button {
+	var out []*widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Button:
+			out = append(out, v)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	return out
 }

@@ -45,6 +45,9 @@ type Options struct {
 	// WedgeGap is the typical gap between a keyboard-wedge scanner's keys (default 50 ms; Bluetooth
 	// scanners may need up to 150 ms). What the keys say decides the borderline: see app.Classifier.WedgeScan.
 	WedgeGap time.Duration
+	// Keypad shows an on-screen numeric keypad in the payment, quantity and PIN fields: a touch screen's
+	// (keyboard.onscreen: auto, on a machine with one; on; off).
+	Keypad bool
 	// KeyClock times keys (default time.Now) and After runs f on the UI goroutine after d (default a
 	// timer and fyne.Do): tests replace both to type like a person or a scanner.
 	KeyClock func() time.Time
@@ -138,7 +141,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	s.devices = t.devices.board.summary
 	t.receipts = newReceipts(t.sh, co, s, svc, input, opt)
 	t.receipts.printerState, t.receipts.sell = t.SetPrinterState, s.sell
-	t.payment = &paymentDialog{sh: t.sh, co: co, sale: s, display: t.display, payments: svc.Payments, members: svc.Members,
+	t.payment = &paymentDialog{sh: t.sh, co: co, sale: s, display: t.display, payments: svc.Payments, members: svc.Members, keypad: opt.Keypad,
 		receipts: t.receipts, language: opt.Language, background: opt.Background}
 	s.pay = t.payment.open
 	t.search = &productSearch{sh: t.sh, co: co, sale: s, lines: s.lines, language: opt.Language}
@@ -167,7 +170,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.devices.status = s.status.SetText
 	t.win.SetContent(content)
 	if svc.Staff != nil {
-		t.lock = &lockScreen{sh: t.sh, co: co, staff: svc.Staff, after: opt.After, content: content,
+		t.lock = &lockScreen{sh: t.sh, co: co, staff: svc.Staff, after: opt.After, keypad: opt.Keypad, content: content,
 			closing: t.closeBackOffice, signedIn: t.signedIn}
 		s.locked = t.lock.isLocked
 	}
