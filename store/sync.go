@@ -279,10 +279,13 @@ func (s *Store) HQHead(ctx context.Context) (app.ChainHead, bool, error) {
 func (s *Store) SetHQHead(ctx context.Context, head app.ChainHead) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sync_state SET hq_head_seq = ?, hq_head_hash = ?, key_registered = 1`, head.Seq, head.Hash)
-		if n, _ := res.RowsAffected(); err == nil && n != 1 {
-			err = fmt.Errorf("the head office's head: sync: not enrolled: %w", ErrNotFound)
+		if err != nil { // a cancelled context (the till closing mid-upload) gives no result to ask
+			return err
 		}
-		return err
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("the head office's head: sync: not enrolled: %w", ErrNotFound)
+		}
+		return nil
 	})
 }
 
