@@ -30,6 +30,7 @@ type dayPage struct {
 	content  fyne.CanvasObject
 	day      *KeyEntry
 	figures  *widget.Label
+	kpis     *kpiTiles // the headline figures, with their change against last week
 	hours    *barChart
 	cats     *widget.Label
 	top      *widget.Label
@@ -51,7 +52,7 @@ type dayPage struct {
 
 func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
 	pg := &dayPage{office: o, reports: reports, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
-		cashiers: table(), unusual: table(), drawerOf: table()}
+		cashiers: table(), unusual: table(), drawerOf: table(), kpis: newKPITiles()}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
 	addKeys(pg.day, map[fyne.KeyName]func(){
 		fyne.KeyPageUp:   func() { pg.step(-1) },
@@ -72,7 +73,7 @@ func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
 		bold(lang.L("Tenders")), pg.tenders)
 	pg.drawer = container.NewVBox(bold(lang.L("Drawer")), pg.drawerOf)
 	pg.drawer.Hide()
-	body := container.NewVBox(container.NewGridWithColumns(2, left, right), bold(lang.L("By cashier")), pg.cashiers,
+	body := container.NewVBox(pg.kpis.content, widget.NewSeparator(), container.NewGridWithColumns(2, left, right), bold(lang.L("By cashier")), pg.cashiers,
 		bold(lang.L("Anomalies")), pg.unusual, pg.drawer)
 	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
 	return pg
@@ -125,6 +126,7 @@ func (pg *dayPage) load() {
 func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) {
 	pg.shown, pg.shownLast, pg.anomalies = sum, last, anomalies
 	f := func(a money.Amount) string { return money.Format(a, pg.office.language) }
+	pg.kpis.show(sum, last, f)
 	var cmp app.Comparison
 	if last != nil {
 		cmp = sum.Compare(*last)

@@ -56,6 +56,7 @@ func TestDayPageShowsCashiersAndAnomalies(t *testing.T) {
 	o := till.BackOffice().Window()
 	press(o, fyne.KeyF10)
 	mustShow(t, o, "By cashier", "After payment", "Anomalies", "Per 100 sales", "* the shop's usual rate")
+	mustShow(t, o, "¥22.50", "none last week") // the revenue tile: nothing sold on last week's same day
 	row := func(prefix string) string {
 		for _, line := range screen(o) {
 			if strings.HasPrefix(line, prefix) {
