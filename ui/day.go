@@ -144,10 +144,8 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []ap
 		}
 		return "(" + sign + money.FormatFixed(c.PercentBP, 2) + "%)"
 	}
+	// Revenue, sales and the average basket are the tiles above; the table has the rest.
 	rows := [][3]string{
-		{lang.L("Revenue"), f(sum.Revenue), change(cmp.Revenue)},
-		{lang.L("Sales"), fmt.Sprint(sum.Sales), change(cmp.Sales)},
-		{lang.L("Average basket"), f(sum.AverageBasket()), change(cmp.AverageBasket)},
 		{lang.L("Items per basket"), money.FormatFixed(sum.ItemsPerBasket(), 2), ""},
 		{lang.L("Discounts"), f(sum.Discounts), ""},
 		{lang.L("Tax"), f(sum.Tax), ""},
