@@ -127,37 +127,20 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []ap
 	pg.shown, pg.shownLast, pg.anomalies = sum, last, anomalies
 	f := func(a money.Amount) string { return money.Format(a, pg.office.language) }
 	pg.kpis.show(sum, last, f)
-	var cmp app.Comparison
-	if last != nil {
-		cmp = sum.Compare(*last)
-	}
-	change := func(c app.Change) string {
-		if last == nil {
-			return ""
-		}
-		if !c.HasPercent {
-			return lang.L("(none last week)")
-		}
-		sign := ""
-		if c.PercentBP > 0 {
-			sign = "+"
-		}
-		return "(" + sign + money.FormatFixed(c.PercentBP, 2) + "%)"
-	}
 	// Revenue, sales and the average basket are the tiles above; the table has the rest.
-	rows := [][3]string{
-		{lang.L("Items per basket"), money.FormatFixed(sum.ItemsPerBasket(), 2), ""},
-		{lang.L("Discounts"), f(sum.Discounts), ""},
-		{lang.L("Tax"), f(sum.Tax), ""},
-		{lang.L("Refunds"), fmt.Sprintf("%d · %s", sum.Refunds, f(sum.RefundTotal)), change(cmp.Refunds)},
-		{lang.L("Voids"), fmt.Sprint(sum.Voids), ""},
-		{lang.L("Top-ups"), fmt.Sprintf("%d · %s", sum.TopUps, f(sum.TopUpTotal)), ""},
-		{lang.L("Member sales"), money.FormatFixed(sum.MemberShareBP(), 2) + "%", ""},
-		{lang.L("Cash expected"), f(sum.CashExpected()), ""},
+	rows := [][2]string{
+		{lang.L("Items per basket"), money.FormatFixed(sum.ItemsPerBasket(), 2)},
+		{lang.L("Discounts"), f(sum.Discounts)},
+		{lang.L("Tax"), f(sum.Tax)},
+		{lang.L("Refunds"), fmt.Sprintf("%d · %s", sum.Refunds, f(sum.RefundTotal))},
+		{lang.L("Voids"), fmt.Sprint(sum.Voids)},
+		{lang.L("Top-ups"), fmt.Sprintf("%d · %s", sum.TopUps, f(sum.TopUpTotal))},
+		{lang.L("Member sales"), money.FormatFixed(sum.MemberShareBP(), 2) + "%"},
+		{lang.L("Cash expected"), f(sum.CashExpected())},
 	}
 	var b strings.Builder
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%s %12s  %s\n", column(r[0], 18), r[1], r[2])
+		fmt.Fprintf(&b, "%s %12s\n", column(r[0], 18), r[1])
 	}
 	pg.figures.SetText(strings.TrimRight(b.String(), "\n"))
 

@@ -75,20 +75,14 @@ func newKPITiles() *kpiTiles {
 
 // show fills the tiles with sum, compared with last when it is not nil.
 func (k *kpiTiles) show(sum app.DaySummary, last *app.DaySummary, f func(money.Amount) string) {
-	var cmp *app.Comparison
+	var c app.Comparison
+	var changes [4]*app.Change // none when not compared (an X or Z report)
 	if last != nil {
-		c := sum.Compare(*last)
-		cmp = &c
+		c = sum.Compare(*last)
+		changes = [4]*app.Change{&c.Revenue, &c.Sales, &c.AverageBasket, &c.Refunds}
 	}
-	pick := func(c func(app.Comparison) app.Change) *app.Change {
-		if cmp == nil {
-			return nil
-		}
-		v := c(*cmp)
-		return &v
-	}
-	k.revenue.set(f(sum.Revenue), pick(func(c app.Comparison) app.Change { return c.Revenue }))
-	k.sales.set(fmt.Sprint(sum.Sales), pick(func(c app.Comparison) app.Change { return c.Sales }))
-	k.basket.set(f(sum.AverageBasket()), pick(func(c app.Comparison) app.Change { return c.AverageBasket }))
-	k.refunds.set(f(sum.RefundTotal), pick(func(c app.Comparison) app.Change { return c.Refunds }))
+	k.revenue.set(f(sum.Revenue), changes[0])
+	k.sales.set(fmt.Sprint(sum.Sales), changes[1])
+	k.basket.set(f(sum.AverageBasket()), changes[2])
+	k.refunds.set(f(sum.RefundTotal), changes[3])
 }

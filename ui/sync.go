@@ -17,11 +17,7 @@ func syncText(st app.SyncStatus, now time.Time) string {
 	}
 	parts = append(parts, lang.L("{{.Count}} pending", map[string]any{"Count": st.Pending}))
 	if !st.LastSync.IsZero() {
-		layout := "2006-01-02 15:04"
-		if y, m, d := st.LastSync.Local().Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-			layout = "15:04"
-		}
-		parts = append(parts, lang.L("last sync {{.Time}}", map[string]any{"Time": st.LastSync.Local().Format(layout)}))
+		parts = append(parts, lang.L("last sync {{.Time}}", map[string]any{"Time": shortTime(st.LastSync, now)}))
 	}
 	if st.Online && !st.Oldest.IsZero() && now.Sub(st.Oldest) > app.StuckAfter {
 		parts = append(parts, lang.L("oldest unsent {{.Minutes}} min", map[string]any{"Minutes": int(now.Sub(st.Oldest).Minutes())}))
