@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"checkout/app/money"
 )
@@ -132,4 +133,25 @@ func SuggestedTenders(due money.Amount) []money.Amount {
 		}
 	}
 	return out
+}
+
+// maxCashDigits is the most digits cash tendered is typed with (999,999,999 in major units): a longer run
+// of digits where an amount goes is a code.
+const maxCashDigits = 9
+
+// CodeNotAmount reports whether text typed where cash tendered goes is a code (a wallet pay code, a
+// product's barcode) rather than an amount: digits only, more of them than any cash tendered. A pay code
+// that a busy machine's keyboard wedge did not catch as a scan lands there as typing.
+func CodeNotAmount(text string) bool {
+	return len(text) > maxCashDigits && strings.Trim(text, "0123456789") == ""
+}
+
+// bigTenderFactor is how many times what is due the cash tendered may be before the cashier is asked
+// whether it is meant (a price typed into the wrong field, a slip on the keypad).
+const bigTenderFactor = 100
+
+// ImplausibleTender reports cash tendered more than bigTenderFactor times what is due.
+func ImplausibleTender(due, tendered money.Amount) bool {
+	d := due.Minor()
+	return d > 0 && tendered.Minor()/bigTenderFactor >= d && tendered.Minor() > d*bigTenderFactor
 }

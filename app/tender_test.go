@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"checkout/app/money"
@@ -186,6 +187,43 @@ func TestCashRoundingModeSetting(t *testing.T) {
 	for _, bad := range []string{"up", "half-even", "0.10"} {
 		if err := s.Set("cash_rounding_mode", bad); !errors.Is(err, ErrInvalidSetting) || s.CashRounding.Mode != RoundDown {
 			t.Errorf("set %q = %v, left %+v", bad, err, s.CashRounding)
+		}
+	}
+}
+
+func TestCodeNotAmount(t *testing.T) {
+	for text, want := range map[string]bool{
+		"134567890123456789": true,  // a WeChat pay code
+		"6924743915763":      true,  // a product's barcode
+		"1000000000":         true,  // ten digits: no till takes a billion in cash
+		"999999999":          false, // nine: an amount, however large
+		"50":                 false,
+		"58.50":              false,
+		"1234567890.00":      false, // not digits only: an amount, refused elsewhere if absurd
+		"":                   false,
+		"12345678901x":       false,
+	} {
+		if got := CodeNotAmount(text); got != want {
+			t.Errorf("CodeNotAmount(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestImplausibleTender(t *testing.T) {
+	cny := func(m int64) money.Amount { return money.New(m, money.CNY) }
+	for _, tt := range []struct {
+		due, tendered int64
+		want          bool
+	}{
+		{300, 30000, false}, // exactly 100 times
+		{300, 30001, true},
+		{300, 5000, false},
+		{0, 1_000_000, false}, // nothing due: nothing to compare with
+		{1, math.MaxInt64, true},
+		{math.MaxInt64 / 50, math.MaxInt64, false}, // no overflow in the comparison
+	} {
+		if got := ImplausibleTender(cny(tt.due), cny(tt.tendered)); got != tt.want {
+			t.Errorf("ImplausibleTender(%d, %d) = %v, want %v", tt.due, tt.tendered, got, tt.want)
 		}
 	}
 }

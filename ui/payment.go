@@ -30,7 +30,7 @@ type payment struct {
 	problem *widget.Label
 	dialog  dialog.Dialog
 	busy    bool // a wallet payment is waiting for its provider: the dialog cannot close
-	// confirmedBig is cash tendered over bigTenderFactor times what is due that the cashier was warned of:
+	// confirmedBig is cash tendered app.ImplausibleTender that the cashier was warned of:
 	// Enter again with the same amount takes it.
 	confirmedBig money.Amount
 }
@@ -267,7 +267,7 @@ func (p *payment) typed(def money.Amount) (money.Amount, error) {
 	if text == "" {
 		return def, nil
 	}
-	if looksLikeCode(text) {
+	if app.CodeNotAmount(text) {
 		return money.Amount{}, app.ErrInvalidAmount
 	}
 	a, err := money.Parse(text, def.Currency())
@@ -277,22 +277,8 @@ func (p *payment) typed(def money.Amount) (money.Amount, error) {
 	return a, nil
 }
 
-// maxCashDigits is the most digits cash tendered is typed with (999,999,999): a longer run of digits in
-// the amount field is a code that a busy machine's keyboard wedge did not catch as a scan.
-const maxCashDigits = 9
-
-// looksLikeCode says whether text typed into the amount field is a code (a pay code, a product's barcode)
-// rather than an amount: digits only, more of them than any cash tendered.
-func looksLikeCode(text string) bool {
-	return len(text) > maxCashDigits && strings.Trim(text, "0123456789") == ""
-}
-
-// bigTenderFactor is how many times the amount due the cash tendered may be before the cashier is asked
-// whether they meant it (a price typed into the wrong field, a slip on the keypad).
-const bigTenderFactor = 100
-
 func (p *payment) showChange() {
-	if looksLikeCode(strings.TrimSpace(p.amount.Text)) {
+	if app.CodeNotAmount(strings.TrimSpace(p.amount.Text)) {
 		p.change.SetText(lang.L("A code, not an amount: Enter charges it as the customer's pay code."))
 		return
 	}
@@ -308,7 +294,7 @@ func (p *payment) showChange() {
 }
 
 func (p *payment) submit() {
-	if text := strings.TrimSpace(p.amount.Text); looksLikeCode(text) {
+	if text := strings.TrimSpace(p.amount.Text); app.CodeNotAmount(text) {
 		// A pay code typed, or scanned by a wedge too slow to be told from typing: it is charged for all
 		// that is due, never taken as cash (a product's code is refused as a scan during payment is).
 		p.amount.SetText("")
@@ -320,7 +306,7 @@ func (p *payment) submit() {
 		p.problem.SetText(errorMessage(err))
 		return
 	}
-	if due := p.cashDue.Minor(); due > 0 && a.Minor() > due*bigTenderFactor && p.confirmedBig != a {
+	if app.ImplausibleTender(p.cashDue, a) && p.confirmedBig != a {
 		p.confirmedBig = a
 		p.problem.SetText(lang.L("{{.Amount}} is more than 100 times the amount due. Enter again to take it, or correct it.",
 			map[string]any{"Amount": p.pd.money(a)}))
