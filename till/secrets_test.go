@@ -84,3 +84,53 @@ func TestKeyMadeOnceWhenAskedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// The keys' copy from a backup folder is a claim: damaged text, NUL bytes, a key of the wrong length, a
+// file name that is not a key, or another till's key where one is here, are refused, and nothing is
+// written.
+func TestPutBackKeysRefusesDamagedOrForeignKeys(t *testing.T) {
+	good := strings.Repeat("ab", tillkey.Size)
+	for name, text := range map[string]string{
+		"garbage":      "not a keys file",
+		"NUL bytes":    "till.key " + good[:10] + "\x00" + good[11:] + "\n",
+		"short key":    "till.key abcd\n",
+		"long key":     "till.key " + good + "00\n",
+		"not hex":      "till.key " + strings.Repeat("zz", tillkey.Size) + "\n",
+		"unknown file": "../../etc/passwd " + good + "\n",
+		"sync token":   "sync.token " + good + "\n",
+	} {
+		s := SecretsOf(filepath.Join(t.TempDir(), "checkout.db"))
+		if err := s.putBackKeys([]byte(text)); err == nil || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(s.dir, "*")); len(left) != 0 {
+			t.Errorf("%s: wrote %v", name, left)
+		}
+	}
+	s := SecretsOf(filepath.Join(t.TempDir(), "checkout.db"))
+	if _, _, err := s.TillKey(); err != nil { // this till's own key is here
+		t.Fatal(err)
+	}
+	if err := s.putBackKeys([]byte("till.key " + good + "\n")); err == nil || !strings.Contains(err.Error(), "another till's key") {
+		t.Fatalf("another till's key over this one: %v", err)
+	}
+}
+
+// The snapshots' passphrase is one line of at least store.MinPassphrase characters.
+func TestBackupPassphraseRefusesShortOrMultiline(t *testing.T) {
+	s := SecretsOf(filepath.Join(t.TempDir(), "checkout.db"))
+	for _, p := range []string{"", "short", "a long enough\nsecond line", "a long enough\x00passphrase", "a long enough passphrase\r"} {
+		if err := s.SetBackupPassphrase(p); err == nil {
+			t.Errorf("passphrase %q was taken", p)
+		}
+	}
+	if got, err := s.BackupPassphrase(); got != "" || err != nil {
+		t.Fatalf("a refused passphrase was kept: %q %v", got, err)
+	}
+	if err := s.SetBackupPassphrase("店里的备份密码请妥善保管好"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.BackupPassphrase(); got != "店里的备份密码请妥善保管好" {
+		t.Fatalf("kept %q", got)
+	}
+}

@@ -199,3 +199,95 @@ func TestRestoreOfNothing(t *testing.T) {
 		t.Fatalf("a failed restore left %s", out)
 	}
 }
+
+// A restore to a moment gives the database as it was then, not as it is now; a replica whose file was
+// changed on the drive is refused, and no database is left behind.
+func TestRestoreAtAMomentAndATamperedReplica(t *testing.T) {
+	dir, drive := t.TempDir(), t.TempDir()
+	path := filepath.Join(dir, "checkout.db")
+	db := openWAL(t, path)
+	rep, err := Start(path, Folder(drive), "T01", Options{Interval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 5 {
+		sell(t, db, i)
+	}
+	if err := rep.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the replica's files are timed to the second
+	moment := time.Now()
+	time.Sleep(1100 * time.Millisecond)
+	for i := range 7 {
+		sell(t, db, i)
+	}
+	if err := rep.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Close(); err != nil {
+		t.Fatal(err)
+	}
+	then := filepath.Join(t.TempDir(), "then.db")
+	if err := Restore(ctx, Folder(drive), "T01", moment, then); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, then); n != 5 {
+		t.Fatalf("restored as of the moment: %d sales, want the 5 sold before it", n)
+	}
+
+	// Flip one byte in the middle of every replica file: checksums refuse them.
+	files, _ := filepath.Glob(filepath.Join(drive, "checkout-T01", replicaDir, "ltx", "*", "*.ltx"))
+	if len(files) == 0 {
+		t.Fatal("no replica files")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[len(b)/2] ^= 0xff
+		if err := os.WriteFile(f, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "tampered.db")
+	if err := Restore(ctx, Folder(drive), "T01", time.Time{}, out); err == nil {
+		t.Fatal("a tampered replica was restored")
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused restore left %s", out)
+	}
+}
+
+// Hostile targets: a NUL byte, a path longer than any system takes, a file never put over another.
+func TestHostileTargets(t *testing.T) {
+	ctx := context.Background()
+	for _, target := range []string{"/media/\x00usb", "/" + strings.Repeat("x", 1<<20)} {
+		tg, err := ParseTarget(target)
+		if err == nil {
+			err = tg.Check(ctx)
+		}
+		if err == nil {
+			t.Errorf("target %.20q was taken", target)
+		}
+	}
+	drive := Folder(t.TempDir())
+	local := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(local, []byte("first"), 0o600)
+	if err := Put(ctx, drive, "T01", KeysName, local); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(local, []byte("second"), 0o600)
+	if err := Put(ctx, drive, "T01", KeysName, local); err == nil {
+		t.Fatal("a file was put over another")
+	}
+	got := filepath.Join(t.TempDir(), "got")
+	if err := Get(ctx, drive, "T01", KeysName, got); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(got); string(b) != "first" {
+		t.Fatalf("the file now holds %q", b)
+	}
+}

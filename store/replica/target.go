@@ -21,6 +21,8 @@ import (
 	"github.com/benbjohnson/litestream"
 	"github.com/benbjohnson/litestream/file"
 	lss3 "github.com/benbjohnson/litestream/s3"
+
+	"checkout/store"
 )
 
 // A Target is where the tills' copies go, as backup.target names it: a folder (a USB drive, a mounted NAS
@@ -104,28 +106,16 @@ func (f folderFiles) put(ctx context.Context, name string, r io.Reader) error {
 	if err := f.target.Check(ctx); err != nil {
 		return err
 	}
-	target := f.path(name)
-	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, r)
-	if err = errors.Join(err, tmp.Sync(), tmp.Close()); err != nil {
-		return err
-	}
-	// A link, not a rename: it fails when the name is taken, so a file is never replaced.
-	if err := os.Link(tmp.Name(), target); err != nil {
-		return err
-	}
-	if d, err := os.Open(filepath.Dir(target)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	// store.WriteNew: written whole beside the name, synced, then renamed, never over a file there. Not a
+	// hard link: the USB drives shops use are FAT or exFAT, which have none.
+	return store.WriteNew(f.path(name), func(tmp string) error {
+		out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(out, r)
+		return errors.Join(err, out.Close())
+	})
 }
 
 func (f folderFiles) get(_ context.Context, name string, w io.Writer) error {
