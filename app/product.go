@@ -40,11 +40,13 @@ type Product struct {
 	Name     string // Latin-script name
 	NameZH   string // Chinese name, may be empty
 	Category string
-	Price    money.Amount
-	Unit     Unit
-	TaxClass string
-	Active   bool
-	Cost     money.Amount // what one unit costs the shop, last received
+	// CategoryZH is the category's Chinese name, may be empty.
+	CategoryZH string
+	Price      money.Amount
+	Unit       Unit
+	TaxClass   string
+	Active     bool
+	Cost       money.Amount // what one unit costs the shop, last received
 	// ReorderPoint is the stock at or below which the product is low (0: never).
 	ReorderPoint Quantity
 	// OnHand is the stock when the product was read: the stock ledger's sum, kept by the store.
@@ -53,13 +55,21 @@ type Product struct {
 
 // DisplayName returns the product's name in the UI language (a BCP 47 tag such as "zh-Hans" or "en").
 func (p Product) DisplayName(language string) string {
-	if strings.HasPrefix(language, "zh") && p.NameZH != "" {
-		return p.NameZH
+	return InLanguage(language, p.Name, p.NameZH)
+}
+
+// DisplayCategory returns the product's category in the UI language, as DisplayName does its name.
+func (p Product) DisplayCategory(language string) string {
+	return InLanguage(language, p.Category, p.CategoryZH)
+}
+
+// InLanguage picks the Chinese of a name under a zh language when there is one, and the other name
+// otherwise (or the Chinese when the other is empty).
+func InLanguage(language, name, zh string) string {
+	if zh != "" && (name == "" || strings.HasPrefix(language, "zh")) {
+		return zh
 	}
-	if p.Name == "" {
-		return p.NameZH
-	}
-	return p.Name
+	return name
 }
 
 // Catalog finds products. The store implements it with indexed queries.

@@ -37,8 +37,13 @@ type DaySummary struct {
 	TopUpsByKind []TenderTotal
 
 	ByHour      [24]HourTotal // by the local hour of From's location
+	ByDay       []DayTotal    // each local day of [From, To), days without sales included
 	ByCategory  []CategoryTotal
 	TopProducts []ProductTotal // at most TopProductsLimit, by revenue
+
+	// CostedRevenue is the revenue, tax excluded, of the lines whose product has a cost; Cost is what
+	// those lines cost the shop at the products' costs now (rounded half up per line).
+	CostedRevenue, Cost money.Amount
 
 	MemberSales   int64        // sales with a member on them
 	MemberRevenue money.Amount // their totals
@@ -74,9 +79,16 @@ type HourTotal struct {
 	Revenue money.Amount
 }
 
+// DayTotal is the sales completed on one local day.
+type DayTotal struct {
+	Day time.Time // its midnight
+	HourTotal
+}
+
 // CategoryTotal is the revenue of one product category (the product's category now, not when sold).
 type CategoryTotal struct {
-	Category string
+	Category   string
+	CategoryZH string // its Chinese name, may be empty
 	Qty      Quantity
 	Revenue  money.Amount
 }
@@ -86,6 +98,7 @@ type ProductTotal struct {
 	ProductID int64
 	SKU       string
 	Name      string
+	NameZH    string // may be empty
 	Unit      Unit
 	Qty       Quantity
 	Revenue   money.Amount
@@ -95,11 +108,40 @@ type ProductTotal struct {
 func NewDaySummary(from, to time.Time, c money.Currency) DaySummary {
 	z := money.Zero(c)
 	s := DaySummary{From: from, To: to, Currency: c, Revenue: z, Discounts: z, Tax: z, Rounding: z, RefundTotal: z,
-		TopUpTotal: z, MemberRevenue: z}
+		TopUpTotal: z, MemberRevenue: z, CostedRevenue: z, Cost: z}
 	for h := range s.ByHour {
 		s.ByHour[h].Revenue = z
 	}
+	for d := from; d.Before(to) && len(s.ByDay) < maxDays; d = d.AddDate(0, 0, 1) {
+		s.ByDay = append(s.ByDay, DayTotal{Day: d, HourTotal: HourTotal{Revenue: z}})
+	}
 	return s
+}
+
+// maxDays bounds ByDay: a period longer than a year is not charted by day.
+const maxDays = 400
+
+// Day returns the ByDay entry of the local day holding t; nil when t is outside the period.
+func (s *DaySummary) Day(t time.Time) *DayTotal {
+	t = t.In(s.From.Location())
+	y, m, d := t.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	// Counted by calendar days, not hours: a daylight-saving day is 23 or 25 hours long.
+	i := int(day.Sub(s.From).Round(24*time.Hour) / (24 * time.Hour))
+	if i < 0 || i >= len(s.ByDay) || !s.ByDay[i].Day.Equal(day) {
+		return nil
+	}
+	return &s.ByDay[i]
+}
+
+// Margin is the costed revenue less its cost, and its share of the costed revenue in basis points;
+// known is false when no line sold had a cost.
+func (s DaySummary) Margin() (margin money.Amount, bp int64, known bool) {
+	if s.CostedRevenue.IsZero() && s.Cost.IsZero() {
+		return money.Zero(s.Currency), 0, false
+	}
+	m := s.CostedRevenue.Sub(s.Cost)
+	return m, ShareBP(m.Minor(), s.CostedRevenue.Minor()), true
 }
 
 // AverageBasket returns Revenue / Sales rounded half to even; zero when there were no sales.
@@ -232,7 +274,7 @@ func NewChange(now, then int64) Change {
 
 // Comparison sets a summary's headline figures against another period's (same weekday last week).
 type Comparison struct {
-	Revenue, Sales, AverageBasket, Refunds Change
+	Revenue, Sales, AverageBasket, Refunds, Margin Change
 }
 
 // Compare compares s with earlier.
@@ -242,6 +284,7 @@ func (s DaySummary) Compare(earlier DaySummary) Comparison {
 		Sales:         NewChange(s.Sales, earlier.Sales),
 		AverageBasket: NewChange(s.AverageBasket().Minor(), earlier.AverageBasket().Minor()),
 		Refunds:       NewChange(s.RefundTotal.Minor(), earlier.RefundTotal.Minor()),
+		Margin:        NewChange(s.CostedRevenue.Sub(s.Cost).Minor(), earlier.CostedRevenue.Sub(earlier.Cost).Minor()),
 	}
 }
 

@@ -14,14 +14,14 @@ import (
 	"checkout/app/money"
 )
 
-const productColumns = `p.id, p.sku, p.name, p.name_zh, p.category, p.price, p.unit, p.tax_class, p.active,
-	p.cost, p.reorder_point, p.on_hand`
+const productColumns = `p.id, p.sku, p.name, p.name_zh, p.category, p.category_zh, p.price, p.unit, p.tax_class,
+	p.active, p.cost, p.reorder_point, p.on_hand`
 
 func scanProduct(row interface{ Scan(...any) error }, c money.Currency) (app.Product, error) {
 	var p app.Product
 	var price, cost int64
 	var unit string
-	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.NameZH, &p.Category, &price, &unit, &p.TaxClass, &p.Active,
+	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.NameZH, &p.Category, &p.CategoryZH, &price, &unit, &p.TaxClass, &p.Active,
 		&cost, &p.ReorderPoint, &p.OnHand)
 	p.Price, p.Cost, p.Unit = money.New(price, c), money.New(cost, c), app.Unit(unit)
 	return p, err

@@ -111,6 +111,10 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 		h := &sum.ByHour[at.In(from.Location()).Hour()]
 		h.Sales += n
 		h.Revenue = h.Revenue.Add(m(total))
+		if d := sum.Day(at); d != nil {
+			d.Sales += n
+			d.Revenue = d.Revenue.Add(m(total))
+		}
 		sum.Sales += n
 		sum.Revenue, sum.Discounts, sum.Tax = sum.Revenue.Add(m(total)), sum.Discounts.Add(m(disc)), sum.Tax.Add(m(tax))
 		sum.Rounding = sum.Rounding.Add(m(rounding))
@@ -150,15 +154,18 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 	}
 	if err := each(ctx, q, func(rows *sql.Rows) error {
 		var ct app.CategoryTotal
-		var qty, total int64
-		if err := rows.Scan(&ct.Category, &qty, &total); err != nil {
+		var qty, total, costed, cost int64
+		if err := rows.Scan(&ct.Category, &ct.CategoryZH, &qty, &total, &costed, &cost); err != nil {
 			return err
 		}
 		ct.Qty, ct.Revenue = app.Quantity(qty), m(total)
 		sum.ByCategory = append(sum.ByCategory, ct)
+		sum.CostedRevenue, sum.Cost = sum.CostedRevenue.Add(m(costed)), sum.Cost.Add(m(cost))
 		return nil
-	}, `SELECT p.category, sum(l.qty), sum(l.total) FROM sales s JOIN sale_lines l ON l.sale_id = s.id
-		JOIN products p ON p.id = l.product_id
+	}, `SELECT p.category, max(p.category_zh), sum(l.qty), sum(l.total),
+		coalesce(sum(CASE WHEN p.cost > 0 THEN l.total - CASE s.tax_mode WHEN 'inclusive' THEN l.tax ELSE 0 END END), 0),
+		coalesce(sum(CASE WHEN p.cost > 0 THEN (p.cost * l.qty + 500) / 1000 END), 0)
+		FROM sales s JOIN sale_lines l ON l.sale_id = s.id JOIN products p ON p.id = l.product_id
 		WHERE s.completed_at >= ? AND s.completed_at < ? GROUP BY p.category`, f, t); err != nil {
 		return sum, fmt.Errorf("categories: %w", err)
 	}
@@ -169,13 +176,13 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 		var p app.ProductTotal
 		var unit string
 		var qty, total int64
-		if err := rows.Scan(&p.ProductID, &p.SKU, &p.Name, &unit, &qty, &total); err != nil {
+		if err := rows.Scan(&p.ProductID, &p.SKU, &p.Name, &p.NameZH, &unit, &qty, &total); err != nil {
 			return err
 		}
 		p.Unit, p.Qty, p.Revenue = app.Unit(unit), app.Quantity(qty), m(total)
 		sum.TopProducts = append(sum.TopProducts, p)
 		return nil
-	}, `SELECT l.product_id, max(l.sku), max(l.name), max(l.unit), sum(l.qty), sum(l.total) AS revenue
+	}, `SELECT l.product_id, max(l.sku), max(l.name), max(l.name_zh), max(l.unit), sum(l.qty), sum(l.total) AS revenue
 		FROM sales s JOIN sale_lines l ON l.sale_id = s.id
 		WHERE s.completed_at >= ? AND s.completed_at < ?
 		GROUP BY l.product_id ORDER BY revenue DESC, l.product_id LIMIT ?`, f, t, app.TopProductsLimit); err != nil {

@@ -322,3 +322,71 @@ func TestEmptyTillZReportAndExport(t *testing.T) {
 		t.Error("a period that ends before it starts was summed")
 	}
 }
+
+// The summary carries what the owner's page shows in Chinese (the categories' and products' zh names),
+// the margin of the lines whose product has a cost, and each day of a longer period.
+func TestSummaryCategoryZHMarginAndDays(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `UPDATE products SET category_zh = '零食', cost = 433 WHERE sku = 'SNK-001'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE products SET cost = 0`+` WHERE sku <> 'SNK-001'`); err != nil {
+		t.Fatal(err)
+	}
+	chips := sellCash(t, s, "6924743915763", "6924743915770") // two bags at 6.50, cost 4.33
+	sellCash(t, s, "0.455*2000101000006")                     // bananas: no cost, left out of the margin
+
+	now := time.Now()
+	from, _ := app.DayBounds(now)
+	from = from.AddDate(0, 0, -2)
+	to := from.AddDate(0, 0, 4)
+	sum, err := s.DaySummary(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snacks *app.CategoryTotal
+	for i := range sum.ByCategory {
+		if sum.ByCategory[i].Category == "snacks" {
+			snacks = &sum.ByCategory[i]
+		}
+	}
+	if snacks == nil || snacks.CategoryZH != "零食" {
+		t.Fatalf("snacks category: %+v", sum.ByCategory)
+	}
+	var zh string
+	for _, p := range sum.TopProducts {
+		if p.SKU == "SNK-001" {
+			zh = p.NameZH
+		}
+	}
+	if zh != "乐事原味薯片 70g" {
+		t.Errorf("top product zh name %q", zh)
+	}
+	var net int64
+	for _, l := range chips.Lines {
+		net += l.Total.Minor() - l.Tax.Minor() // the test shop's prices include tax
+	}
+	if sum.CostedRevenue.Minor() != net || sum.Cost.Minor() != 866 {
+		t.Errorf("costed revenue %s cost %s, want %d and 8.66", sum.CostedRevenue, sum.Cost, net)
+	}
+	margin, bp, known := sum.Margin()
+	if !known || margin.Minor() != net-866 || bp != app.ShareBP(net-866, net) {
+		t.Errorf("margin %s (%d bp, known %v)", margin, bp, known)
+	}
+	if len(sum.ByDay) != 4 {
+		t.Fatalf("%d days in a four-day period", len(sum.ByDay))
+	}
+	for i, d := range sum.ByDay {
+		want := int64(0)
+		if i == 2 {
+			want = 2
+		}
+		if d.Sales != want || !d.Day.Equal(from.AddDate(0, 0, i)) {
+			t.Errorf("day %d: %s with %d sales, want %d", i, d.Day, d.Sales, want)
+		}
+	}
+	if sum.ByDay[2].Revenue != sum.Revenue {
+		t.Errorf("today's revenue %s, the period's %s", sum.ByDay[2].Revenue, sum.Revenue)
+	}
+}
