@@ -89,8 +89,8 @@ type DayTotal struct {
 type CategoryTotal struct {
 	Category   string
 	CategoryZH string // its Chinese name, may be empty
-	Qty      Quantity
-	Revenue  money.Amount
+	Qty        Quantity
+	Revenue    money.Amount
 }
 
 // ProductTotal is how much of a product sold and what it brought in.
