@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"checkout/app/money"
 )
@@ -113,3 +114,25 @@ func (l Labels) Cashier(name string) string {
 	}
 	return name
 }
+
+// Weekday is a day of the week as a report's heading reads it: "Sunday", 星期日.
+func (l Labels) Weekday(d time.Weekday) string {
+	switch d {
+	case time.Monday:
+		return l.tr("Monday")
+	case time.Tuesday:
+		return l.tr("Tuesday")
+	case time.Wednesday:
+		return l.tr("Wednesday")
+	case time.Thursday:
+		return l.tr("Thursday")
+	case time.Friday:
+		return l.tr("Friday")
+	case time.Saturday:
+		return l.tr("Saturday")
+	}
+	return l.tr("Sunday")
+}
+
+// Date is a day with its weekday: "2026-12-06 Sunday".
+func (l Labels) Date(t time.Time) string { return t.Format(time.DateOnly) + " " + l.Weekday(t.Weekday()) }

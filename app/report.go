@@ -207,15 +207,52 @@ func (s DaySummary) CashExpected() money.Amount {
 // NetRevenue returns Revenue less what refunds gave back.
 func (s DaySummary) NetRevenue() money.Amount { return s.Revenue.Sub(s.RefundTotal) }
 
-// SameWeekdayLastWeek returns the period seven calendar days before [from, to), in from's location, so
-// a day across a daylight-saving change still starts at midnight.
-func SameWeekdayLastWeek(from, to time.Time) (time.Time, time.Time) {
-	return from.AddDate(0, 0, -7), to.AddDate(0, 0, -7)
+// ComparedPeriod returns the period a report of [from, to) is set against: seven days earlier for a day
+// or a week (the same weekdays), the month before for anything longer. Calendar arithmetic in from's
+// location, so a period across a daylight-saving change still starts at midnight.
+func ComparedPeriod(from, to time.Time) (time.Time, time.Time) {
+	if to.Sub(from) <= 8*24*time.Hour {
+		return from.AddDate(0, 0, -7), to.AddDate(0, 0, -7)
+	}
+	return from.AddDate(0, -1, 0), to.AddDate(0, -1, 0)
 }
 
-// DayPage is the owner's day page: a day's summary, the same weekday last week's, and the day's anomalies.
+// Period is how much of the calendar the owner's page shows.
+type Period int
+
+const (
+	PeriodDay   Period = iota
+	PeriodWeek         // Monday to Sunday, as weeks run in China and under ISO 8601
+	PeriodMonth        // a calendar month
+)
+
+// Bounds returns the period holding t: from its first midnight to the next period's, in t's location.
+func (p Period) Bounds(t time.Time) (time.Time, time.Time) {
+	from, _ := DayBounds(t)
+	switch p {
+	case PeriodWeek:
+		from = from.AddDate(0, 0, -((int(from.Weekday()) + 6) % 7))
+	case PeriodMonth:
+		from = from.AddDate(0, 0, 1-from.Day())
+	}
+	return from, p.Step(from, 1)
+}
+
+// Step returns the first midnight of the period n periods after the one starting at from.
+func (p Period) Step(from time.Time, n int) time.Time {
+	switch p {
+	case PeriodWeek:
+		return from.AddDate(0, 0, 7*n)
+	case PeriodMonth:
+		return from.AddDate(0, n, 0)
+	}
+	return from.AddDate(0, 0, n)
+}
+
+// DayPage is the owner's page of a period (a day, a week, a month): its summary, the compared period's
+// (ComparedPeriod) and the period's anomalies.
 type DayPage struct {
-	Day, LastWeek DaySummary
+	Day, Compared DaySummary
 	Anomalies     []Anomaly
 }
 
@@ -231,12 +268,12 @@ type DayFigures interface {
 func ReadDayPage(ctx context.Context, book DayFigures, from, to time.Time) (DayPage, error) {
 	var page DayPage
 	var usual []CashierTotal
-	lastFrom, lastTo := SameWeekdayLastWeek(from, to)
+	lastFrom, lastTo := ComparedPeriod(from, to)
 	baseFrom, baseTo := BaselinePeriod(from)
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
 	wg.Go(func() { page.Day, errs[0] = book.DaySummary(ctx, from, to) })
-	wg.Go(func() { page.LastWeek, errs[1] = book.DaySummary(ctx, lastFrom, lastTo) })
+	wg.Go(func() { page.Compared, errs[1] = book.DaySummary(ctx, lastFrom, lastTo) })
 	wg.Go(func() { usual, errs[2] = book.CashierTotals(ctx, baseFrom, baseTo) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -266,13 +303,13 @@ type Change struct {
 // NewChange compares now with then.
 func NewChange(now, then int64) Change {
 	c := Change{Now: now, Then: then, Delta: now - then}
-	if then != 0 {
-		c.PercentBP, c.HasPercent = money.MulDiv(c.Delta, 10_000, then)
+	if then != 0 { // against its size: a margin can be below zero
+		c.PercentBP, c.HasPercent = money.MulDiv(c.Delta, 10_000, max(then, -then))
 	}
 	return c
 }
 
-// Comparison sets a summary's headline figures against another period's (same weekday last week).
+// Comparison sets a summary's headline figures against another period's (ComparedPeriod).
 type Comparison struct {
 	Revenue, Sales, AverageBasket, Refunds, Margin Change
 }

@@ -75,7 +75,7 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-func TestSameWeekdayLastWeekAcrossDST(t *testing.T) {
+func TestComparedPeriodAcrossDST(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Skip("no time zone data:", err)
@@ -85,9 +85,32 @@ func TestSameWeekdayLastWeekAcrossDST(t *testing.T) {
 	if to.Sub(from) != 23*time.Hour {
 		t.Fatalf("DST day is %v long", to.Sub(from))
 	}
-	pf, pt := SameWeekdayLastWeek(from, to)
+	pf, pt := ComparedPeriod(from, to)
 	if pf != time.Date(2024, 3, 24, 0, 0, 0, 0, berlin) || pt != time.Date(2024, 3, 25, 0, 0, 0, 0, berlin) {
 		t.Errorf("last week = [%v, %v)", pf, pt)
+	}
+	// A week and a month around the same Sunday: Monday to Monday, the 1st to the 1st, each compared with
+	// the week and the month before, midnight to midnight across the change.
+	wf, wt := PeriodWeek.Bounds(time.Date(2024, 3, 31, 23, 59, 0, 0, berlin))
+	if wf != time.Date(2024, 3, 25, 0, 0, 0, 0, berlin) || wt != time.Date(2024, 4, 1, 0, 0, 0, 0, berlin) {
+		t.Errorf("week = [%v, %v)", wf, wt)
+	}
+	if pf, pt := ComparedPeriod(wf, wt); pf != time.Date(2024, 3, 18, 0, 0, 0, 0, berlin) || pt != wf {
+		t.Errorf("the week before = [%v, %v)", pf, pt)
+	}
+	mf, mt := PeriodMonth.Bounds(time.Date(2024, 3, 31, 0, 0, 0, 0, berlin))
+	if mf != time.Date(2024, 3, 1, 0, 0, 0, 0, berlin) || mt != time.Date(2024, 4, 1, 0, 0, 0, 0, berlin) {
+		t.Errorf("month = [%v, %v)", mf, mt)
+	}
+	if pf, pt := ComparedPeriod(mf, mt); pf != time.Date(2024, 2, 1, 0, 0, 0, 0, berlin) || pt != mf {
+		t.Errorf("the month before = [%v, %v)", pf, pt)
+	}
+	if next := PeriodMonth.Step(time.Date(2024, 1, 1, 0, 0, 0, 0, berlin), 1); next != time.Date(2024, 2, 1, 0, 0, 0, 0, berlin) {
+		t.Errorf("the month after January starts %v", next)
+	}
+	// A Monday is its own week's first day.
+	if wf, _ := PeriodWeek.Bounds(time.Date(2024, 3, 25, 8, 0, 0, 0, berlin)); wf != time.Date(2024, 3, 25, 0, 0, 0, 0, berlin) {
+		t.Errorf("Monday's week starts %v", wf)
 	}
 	if ZNo("T01", 7) != "T01-Z0007" {
 		t.Errorf("Z number %s", ZNo("T01", 7))

@@ -105,7 +105,7 @@ func dayReport(ctx context.Context, st *till.Store, c *call) error {
 			}
 		}
 		from, to = app.DayBounds(when)
-		lastFrom, lastTo := app.SameWeekdayLastWeek(from, to)
+		lastFrom, lastTo := app.ComparedPeriod(from, to)
 		sum, err := st.DaySummary(ctx, lastFrom, lastTo)
 		if err != nil {
 			return err

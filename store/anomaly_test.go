@@ -216,7 +216,7 @@ func TestCashierTotalsAndAnomalies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(page.Day, sum) || !reflect.DeepEqual(page.LastWeek, lastWeek) || !reflect.DeepEqual(page.Anomalies, anomalies) {
+	if !reflect.DeepEqual(page.Day, sum) || !reflect.DeepEqual(page.Compared, lastWeek) || !reflect.DeepEqual(page.Anomalies, anomalies) {
 		t.Errorf("day page %+v\nwant day %+v, last week %+v, anomalies %+v", page, sum, lastWeek, anomalies)
 	}
 

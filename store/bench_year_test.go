@@ -206,7 +206,7 @@ func BenchmarkDaySummaryPage(b *testing.B) {
 		start := time.Now()
 		page, err := s.DayPage(ctx, from, to)
 		lat = append(lat, time.Since(start))
-		if err != nil || len(page.Day.ByCashier) != 4 || page.Day.ByCashier[0].Cashier != "Ann" || page.LastWeek.Sales == 0 {
+		if err != nil || len(page.Day.ByCashier) != 4 || page.Day.ByCashier[0].Cashier != "Ann" || page.Compared.Sales == 0 {
 			b.Fatalf("day %v: %+v, %v", from, page.Day.ByCashier, err)
 		}
 		b.StopTimer()

@@ -20,29 +20,36 @@ import (
 	"checkout/app/reportpdf"
 )
 
-// dayPage is the owner's day at a glance: the headline figures against the same weekday last week, sales
-// by hour, by category, the top products, the tender mix, the figures by cashier and the anomaly list,
-// for a chosen day (today by default; PageUp and PageDown step a day). F9 saves what is shown as a PDF,
-// F11 shows the X report, F12 closes the day with a Z report after asking; those two show the drawer.
+// dayPage is the owner's page of a day, a week or a month at a glance: the headline figures against the
+// compared period (the same weekday last week, the week or the month before), sales by hour (by day for
+// a week or a month) beside the compared period's, the tender mix and the categories as bars, the top
+// products, the figures by cashier and the anomaly list. Today by default; PageUp and PageDown step a
+// period, Up and Down switch between day, week and month. F9 saves what is shown as a PDF, F11 shows the
+// X report, F12 closes the day with a Z report after asking; those two show the drawer.
 type dayPage struct {
 	office   *BackOffice
 	reports  app.ReportService
 	content  fyne.CanvasObject
 	day      *KeyEntry
-	figures  *widget.Label
-	kpis     *kpiTiles // the headline figures, with their change against last week
-	hours    *barChart
-	cats     *widget.Label
-	top      *widget.Label
-	tenders  *widget.Label
-	cashiers *widget.Label
-	unusual  *widget.Label // the anomaly list
+	period   app.Period
+	periods  [3]*widget.Button // day, week, month
+	kpis     *kpiTiles         // the headline figures, with their change against the compared period
+	chartOf  *widget.Label     // "Sales by hour" or "Sales by day"
+	chart    *barChart
+	figures  *dataGrid
+	cats     *dataGrid
+	top      *dataGrid
+	tenders  *dataGrid
+	cashiers *dataGrid
+	unusual  *dataGrid // the anomaly list
+	shopRate *widget.Label
 	drawer   *fyne.Container
-	drawerOf *widget.Label
+	drawerOf *dataGrid
 	note     notice
-	showing  time.Time    // the first instant of the day shown
-	reportOf string       // "" for a day; "X" while the X report is shown
-	shownZ   *app.ZReport // the Z report shown, for the PDF; nil for a day or an X report
+	showing  time.Time    // the first instant of the period shown
+	anchor   time.Time    // the day asked for: a period chosen is the one holding it
+	reportOf string       // "" for a period; "X" while the X report is shown
+	shownZ   *app.ZReport // the Z report shown, for the PDF; nil for a period or an X report
 	// shown and shownLast are the figures on the page (shownLast nil when not compared), for the PDF.
 	shown     app.DaySummary
 	shownLast *app.DaySummary
@@ -51,31 +58,54 @@ type dayPage struct {
 }
 
 func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
-	pg := &dayPage{office: o, reports: reports, note: newNotice(o), figures: table(), cats: table(), top: table(), tenders: table(), hours: newBarChart(),
-		cashiers: table(), unusual: table(), drawerOf: table(), kpis: newKPITiles()}
+	figure := func(title string) gridColumn { return gridColumn{title: title, figure: true} }
+	word := func(title string) gridColumn { return gridColumn{title: title} }
+	pg := &dayPage{office: o, reports: reports, note: newNotice(o), kpis: newKPITiles(), chartOf: bold(""),
+		chart:   newBarChart(func(v int64) string { return axisMoney(v, o.settings.Currency, o.language) }),
+		figures: newDataGrid("", word(lang.L("Figure")), figure(lang.L("Value"))),
+		cats:    newDataGrid(lang.L("No sales"), word(lang.L("Category")), word(""), figure(lang.L("Revenue")), figure(lang.L("Share"))),
+		top:     newDataGrid(lang.L("No sales"), figure("#"), word(lang.L("Product")), figure(lang.L("Quantity")), figure(lang.L("Revenue"))),
+		tenders: newDataGrid(lang.L("No payments"), word(lang.L("Tender")), word(""), figure(lang.L("Payments")),
+			figure(lang.L("Amount")), figure(lang.L("Share"))),
+		cashiers: newDataGrid(lang.L("No sales"), word(lang.L("Cashier")), figure(lang.L("Sales")), figure(lang.L("Revenue")),
+			figure(lang.L("Refunds")), figure(lang.L("Voids")), figure(lang.L("After payment")), figure(lang.L("No-sales")),
+			figure(lang.L("Discounts")), figure(lang.L("Approvals"))),
+		unusual: newDataGrid(lang.L("No anomalies"), word(lang.L("Cashier")), word(lang.L("What")), figure(lang.L("Times")),
+			figure(lang.L("Sales")), figure(lang.L("Per 100 sales")), figure(lang.L("Usual"))),
+		shopRate: widget.NewLabel(lang.L("* the shop's usual rate: too little history of their own")),
+		drawerOf: newDataGrid("", word(lang.L("Drawer")), figure(lang.L("Amount")))}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
 	addKeys(pg.day, map[fyne.KeyName]func(){
 		fyne.KeyPageUp:   func() { pg.step(-1) },
 		fyne.KeyPageDown: func() { pg.step(+1) },
+		fyne.KeyUp:       func() { pg.choose(max(pg.period-1, app.PeriodDay)) },
+		fyne.KeyDown:     func() { pg.choose(min(pg.period+1, app.PeriodMonth)) },
 		fyne.KeyF9:       pg.savePDF,
 		fyne.KeyF11:      pg.xReport,
 		fyne.KeyF12:      pg.closeDay,
 	})
-	prev := widget.NewButtonWithIcon(lang.L("Day before")+" (PgUp)", theme.NavigateBackIcon(), func() { pg.step(-1) })
-	next := widget.NewButtonWithIcon(lang.L("Day after")+" (PgDn)", theme.NavigateNextIcon(), func() { pg.step(+1) })
+	for i, name := range []string{lang.L("Daily"), lang.L("Weekly"), lang.L("Monthly")} {
+		pg.periods[i] = widget.NewButton(name, func() { pg.choose(app.Period(i)) })
+	}
+	pg.markPeriod()
+	prev := widget.NewButtonWithIcon(lang.L("Before")+" (PgUp)", theme.NavigateBackIcon(), func() { pg.step(-1) })
+	next := widget.NewButtonWithIcon(lang.L("After")+" (PgDn)", theme.NavigateNextIcon(), func() { pg.step(+1) })
 	save := widget.NewButtonWithIcon(lang.L("Save PDF")+" (F9)", theme.DocumentSaveIcon(), pg.savePDF)
 	x := widget.NewButtonWithIcon(lang.L("X report")+" (F11)", theme.DocumentIcon(), pg.xReport)
 	z := widget.NewButtonWithIcon(lang.L("Close the day: Z report")+" (F12)", theme.ConfirmIcon(), pg.closeDay)
 	z.Importance = widget.DangerImportance
-	top := container.NewVBox(container.NewBorder(nil, nil, prev, container.NewHBox(next, save, x, z), pg.day), pg.note)
-	left := container.NewVBox(pg.figures, widget.NewSeparator(), bold(lang.L("Sales by hour")), pg.hours)
-	right := container.NewVBox(bold(lang.L("By category")), pg.cats, bold(lang.L("Top products")), pg.top,
-		bold(lang.L("Tenders")), pg.tenders)
-	pg.drawer = container.NewVBox(bold(lang.L("Drawer")), pg.drawerOf)
+	periods := container.NewHBox(pg.periods[0], pg.periods[1], pg.periods[2], widget.NewLabel("↑ ↓"))
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(periods, prev), container.NewHBox(next, save, x, z), pg.day), pg.note)
+	pg.shopRate.Hide()
+	pg.drawer = container.NewVBox(bold(lang.L("Drawer")), pg.drawerOf.box)
 	pg.drawer.Hide()
-	body := container.NewVBox(pg.kpis.content, widget.NewSeparator(), container.NewGridWithColumns(2, left, right), bold(lang.L("By cashier")), pg.cashiers,
-		bold(lang.L("Anomalies")), pg.unusual, pg.drawer)
-	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
+	charts := container.NewGridWithColumns(2, container.NewVBox(pg.chartOf, pg.chart),
+		container.NewVBox(bold(lang.L("Tenders")), pg.tenders.box, bold(lang.L("By category")), pg.cats.box))
+	tables := container.NewGridWithColumns(2, container.NewVBox(bold(lang.L("Top products")), pg.top.box),
+		container.NewVBox(bold(lang.L("More figures")), pg.figures.box))
+	body := container.NewVBox(pg.kpis.content, widget.NewSeparator(), charts, widget.NewSeparator(), tables, widget.NewSeparator(),
+		bold(lang.L("By cashier")), pg.cashiers.box, bold(lang.L("Anomalies")), pg.unusual.box, pg.shopRate, pg.drawer)
+	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
 	return pg
 }
 
@@ -87,29 +117,50 @@ func (pg *dayPage) opened() fyne.Focusable {
 	return pg.day
 }
 
-// step shows the day before or after the one shown.
-func (pg *dayPage) step(days int) {
-	if pg.showing.IsZero() {
-		pg.showing, _ = app.DayBounds(pg.office.now())
-	}
-	pg.day.SetText(pg.showing.AddDate(0, 0, days).Format(time.DateOnly))
+// choose shows the day, week or month holding the day shown.
+func (pg *dayPage) choose(p app.Period) {
+	pg.period = p
+	pg.markPeriod()
 	pg.load()
 }
 
-// load shows the day typed, or today.
+// markPeriod makes the button of the period shown stand out.
+func (pg *dayPage) markPeriod() {
+	for i, b := range pg.periods {
+		b.Importance = widget.MediumImportance
+		if app.Period(i) == pg.period {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+}
+
+// step shows the period before or after the one shown.
+func (pg *dayPage) step(n int) {
+	if pg.showing.IsZero() {
+		pg.showing, _ = pg.period.Bounds(pg.office.now())
+	}
+	pg.anchor = pg.period.Step(pg.showing, n)
+	pg.day.SetText(pg.anchor.Format(time.DateOnly))
+	pg.load()
+}
+
+// load shows the period holding the day typed, or today.
 func (pg *dayPage) load() {
 	now := pg.office.now()
-	day := now
-	if text := strings.TrimSpace(pg.day.Text); text != "" {
+	if pg.anchor.IsZero() {
+		pg.anchor = now
+	}
+	// The field shows the period's first day; the day asked for stands until another is typed.
+	if text := strings.TrimSpace(pg.day.Text); text != "" && (pg.showing.IsZero() || text != pg.showing.Format(time.DateOnly)) {
 		d, err := time.ParseInLocation(time.DateOnly, text, now.Location())
 		if err != nil {
 			pg.note.say(lang.L("Type a day as YYYY-MM-DD."), widget.WarningImportance)
 			return
 		}
-		day = d
+		pg.anchor = d
 	}
-	from, to := app.DayBounds(day)
-	lastFrom, _ := app.SameWeekdayLastWeek(from, to)
+	from, to := pg.period.Bounds(pg.anchor)
 	page, err := pg.reports.DayPage(context.Background(), from, to)
 	if err != nil {
 		pg.note.fail(err)
@@ -117,9 +168,25 @@ func (pg *dayPage) load() {
 	}
 	pg.showing, pg.reportOf, pg.shownZ = from, "", nil
 	pg.day.SetText(from.Format(time.DateOnly))
-	pg.note.say(lang.L("{{.Day}}, beside {{.LastWeek}} (the same weekday last week)", map[string]any{
-		"Day": from.Format("2006-01-02 Mon"), "LastWeek": lastFrom.Format("2006-01-02")}), widget.MediumImportance)
-	pg.show(page.Day, &page.LastWeek, page.Anomalies)
+	pg.note.say(periodTitle(from, to, true), widget.MediumImportance)
+	pg.show(page.Day, &page.Compared, page.Anomalies)
+}
+
+// periodTitle names [from, to) as the page's notice and the PDF head it: the day and its weekday, or the
+// first and last days, with the compared period's when compared.
+func periodTitle(from, to time.Time, compared bool) string {
+	days := func(from, to time.Time) string {
+		last := to.AddDate(0, 0, -1)
+		if !last.After(from) {
+			return labels().Date(from)
+		}
+		return lang.L("{{.From}} to {{.To}}", map[string]any{"From": labels().Date(from), "To": labels().Date(last)})
+	}
+	if !compared {
+		return days(from, to)
+	}
+	cf, ct := app.ComparedPeriod(from, to)
+	return lang.L("{{.Period}}, beside {{.Compared}}", map[string]any{"Period": days(from, to), "Compared": days(cf, ct)})
 }
 
 // show fills the page with sum, compared with last when it is not nil, and its anomalies.
@@ -127,66 +194,142 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []ap
 	pg.shown, pg.shownLast, pg.anomalies = sum, last, anomalies
 	f := func(a money.Amount) string { return money.Format(a, pg.office.language) }
 	pg.kpis.show(sum, last, f)
-	// Revenue, sales and the average basket are the tiles above; the table has the rest.
-	rows := [][2]string{
+	pg.showChart(sum, last)
+	pg.figures.set([][]string{
 		{lang.L("Items per basket"), money.FormatFixed(sum.ItemsPerBasket(), 2)},
 		{lang.L("Discounts"), f(sum.Discounts)},
 		{lang.L("Tax"), f(sum.Tax)},
-		{lang.L("Refunds"), fmt.Sprintf("%d · %s", sum.Refunds, f(sum.RefundTotal))},
 		{lang.L("Voids"), fmt.Sprint(sum.Voids)},
 		{lang.L("Top-ups"), fmt.Sprintf("%d · %s", sum.TopUps, f(sum.TopUpTotal))},
 		{lang.L("Member sales"), money.FormatFixed(sum.MemberShareBP(), 2) + "%"},
 		{lang.L("Cash expected"), f(sum.CashExpected())},
-	}
-	var b strings.Builder
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%s %12s\n", column(r[0], 18), r[1])
-	}
-	pg.figures.SetText(strings.TrimRight(b.String(), "\n"))
+	})
 
-	bars := make([]bar, 24)
-	for h, t := range sum.ByHour {
-		label := ""
-		if h%3 == 0 {
-			label = fmt.Sprint(h)
-		}
-		bars[h] = bar{label: label, value: t.Revenue.Minor()}
-	}
-	pg.hours.set(bars)
-
-	b.Reset()
+	var texts [][]string
+	var cells [][]fyne.CanvasObject
 	for i, c := range sum.ByCategory {
 		if i == 8 {
 			break
 		}
-		fmt.Fprintf(&b, "%s %12s  %s\n", column(c.Category, 16), f(c.Revenue), share(c.Revenue.Minor(), sum.Revenue.Minor()))
+		row := []string{categoryName(c, pg.office.language), "", f(c.Revenue), share(c.Revenue.Minor(), sum.Revenue.Minor())}
+		texts = append(texts, row)
+		cells = append(cells, pg.cats.barRow(row, 1, newShareBar(c.Revenue.Minor(), sum.Revenue.Minor())))
 	}
-	pg.cats.SetText(strings.TrimRight(b.String(), "\n"))
+	pg.cats.setCells(texts, cells)
 
-	b.Reset()
+	var top [][]string
 	for i, p := range sum.TopProducts {
-		fmt.Fprintf(&b, "%2d %s %8s %12s\n", i+1, column(p.Name, 24), quantity(p.Qty, p.Unit), f(p.Revenue))
+		top = append(top, []string{fmt.Sprint(i + 1), app.InLanguage(pg.office.language, p.Name, p.NameZH), quantity(p.Qty, p.Unit), f(p.Revenue)})
 	}
-	pg.top.SetText(strings.TrimRight(b.String(), "\n"))
+	pg.top.set(top)
 
-	b.Reset()
 	paid := int64(0)
 	for _, t := range sum.Tenders {
 		paid += t.Amount.Minor()
 	}
+	texts, cells = nil, nil
 	for _, t := range sum.Tenders {
-		fmt.Fprintf(&b, "%s %4d %12s  %s\n", column(labels().TenderKind(t.Kind), 14), t.Count, f(t.Amount), share(t.Amount.Minor(), paid))
+		row := []string{labels().TenderKind(t.Kind), "", fmt.Sprint(t.Count), f(t.Amount), share(t.Amount.Minor(), paid)}
+		texts = append(texts, row)
+		cells = append(cells, pg.tenders.barRow(row, 1, newShareBar(t.Amount.Minor(), paid)))
 	}
-	pg.tenders.SetText(strings.TrimRight(b.String(), "\n"))
+	pg.tenders.setCells(texts, cells)
 
-	pg.cashiers.SetText(cashierTable(sum.ByCashier, f))
-	pg.unusual.SetText(anomalyTable(anomalies))
-	if d := drawerTable(sum.Drawer, f); d != "" {
-		pg.drawerOf.SetText(d)
+	pg.cashiers.set(cashierRows(sum.ByCashier, f))
+	rows, shopRate := anomalyRows(anomalies)
+	pg.unusual.set(rows)
+	pg.shopRate.Hidden = !shopRate
+	pg.shopRate.Refresh()
+	if d := drawerRows(sum.Drawer, f); d != nil {
+		pg.drawerOf.set(d)
 		pg.drawer.Show()
 	} else {
 		pg.drawer.Hide()
 	}
+}
+
+// categoryName is a category as the owner reads it, in their language; products without one are
+// "Uncategorised".
+func categoryName(c app.CategoryTotal, language string) string {
+	if name := app.InLanguage(language, c.Category, c.CategoryZH); name != "" {
+		return name
+	}
+	return lang.L("Uncategorised")
+}
+
+// showChart draws sales by hour of a day, or by day of a longer period, beside the compared period's.
+func (pg *dayPage) showChart(sum app.DaySummary, last *app.DaySummary) {
+	var slots []string
+	var now, then []int64
+	if len(sum.ByDay) > 1 {
+		pg.chartOf.SetText(lang.L("Sales by day"))
+		for i, d := range sum.ByDay {
+			label := fmt.Sprint(d.Day.Day())
+			if len(sum.ByDay) <= 7 {
+				label = labels().Weekday(d.Day.Weekday())
+			} else if i%2 == 1 {
+				label = ""
+			}
+			slots, now = append(slots, label), append(now, d.Revenue.Minor())
+			if last != nil && i < len(last.ByDay) {
+				then = append(then, last.ByDay[i].Revenue.Minor())
+			}
+		}
+	} else {
+		pg.chartOf.SetText(lang.L("Sales by hour"))
+		first, end := openHours(sum, last)
+		for h := first; h < end; h++ {
+			label := fmt.Sprint(h)
+			if end-first > 14 && h%2 == 1 {
+				label = ""
+			}
+			slots, now = append(slots, label), append(now, sum.ByHour[h].Revenue.Minor())
+			if last != nil {
+				then = append(then, last.ByHour[h].Revenue.Minor())
+			}
+		}
+	}
+	shown := []series{{name: periodName(sum.From, sum.To), values: now}}
+	if last != nil {
+		shown = append(shown, series{name: periodName(last.From, last.To), values: then})
+	}
+	pg.chart.set(slots, shown...)
+}
+
+// openHours is the span of hours the chart shows: the hours with sales in either period, and at least
+// 8:00 to 20:00 so a quiet morning still reads as a day.
+func openHours(sum app.DaySummary, last *app.DaySummary) (first, end int) {
+	first, end = 8, 20
+	for h := range 24 {
+		if sum.ByHour[h].Sales > 0 || (last != nil && last.ByHour[h].Sales > 0) {
+			first, end = min(first, h), max(end, h+1)
+		}
+	}
+	return first, end
+}
+
+// periodName names a period in a chart's legend: its day, its month, or a week's first day.
+func periodName(from, to time.Time) string {
+	switch span := to.Sub(from); {
+	case span <= 25*time.Hour:
+		return labels().Date(from)
+	case span > 8*24*time.Hour:
+		return from.Format("2006-01")
+	}
+	return lang.L("from {{.Day}}", map[string]any{"Day": from.Format(time.DateOnly)})
+}
+
+// axisMoney writes an axis value, money in minor units, without a fraction of zeros: "¥1,500".
+func axisMoney(v int64, c money.Currency, language string) string {
+	s := money.Format(money.New(v, c), language)
+	if v%c.MinorPerMajor() == 0 {
+		for _, zeros := range []string{".00", ",00", ".0", ",0"} {
+			if i := strings.Index(s, zeros); i >= 0 && (i+len(zeros) == len(s) || s[i+len(zeros)] == ' ') {
+				return s[:i] + s[i+len(zeros):]
+			}
+		}
+	}
+	return s
 }
 
 // share is part of whole as a percentage, for display.

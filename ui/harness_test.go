@@ -180,6 +180,35 @@ func Texts(win fyne.Window) []string {
 	return out
 }
 
+// GridRows returns the texts of the rows of win's data grids, heading rows included; a cell that is not
+// a label (a share bar) reads "".
+func GridRows(win fyne.Window) [][]string {
+	var rows [][]string
+	Visit(win, func(o fyne.CanvasObject) {
+		c, ok := o.(*fyne.Container)
+		if !ok {
+			return
+		}
+		l, ok := c.Layout.(*gridLayout)
+		if !ok || c.Hidden {
+			return
+		}
+		cells := c.Objects[l.bands:]
+		for i := 0; i+l.cols <= len(cells); i += l.cols {
+			var row []string
+			for _, cell := range cells[i : i+l.cols] {
+				text := ""
+				if label, ok := cell.(*widget.Label); ok {
+					text = label.Text
+				}
+				row = append(row, text)
+			}
+			rows = append(rows, row)
+		}
+	})
+	return rows
+}
+
 // mustShowIn fails unless win shows each of wants.
 func mustShowIn(t *testing.T, win fyne.Window, wants ...string) {
 	t.Helper()

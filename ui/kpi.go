@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,9 +15,9 @@ import (
 	"checkout/app/money"
 )
 
-// kpiTile is one of the day page's headline figures, read at a glance: its name, its value large, and its
-// change against the same weekday last week (▲ up, ▼ down), green when that is good for the shop and
-// red when it is not.
+// kpiTile is one of the owner's page's headline figures, read at a glance: its name, its value large, and
+// its change against the compared period (▲ up, ▼ down), green when that is good for the shop and red
+// when it is not.
 type kpiTile struct {
 	value  *canvas.Text
 	change *widget.Label
@@ -29,23 +30,29 @@ func newKPITile(name string, upIsGood bool) *kpiTile {
 	t := &kpiTile{value: canvas.NewText("", theme.Color(theme.ColorNameForeground)), change: widget.NewLabel(""), upIsGood: upIsGood}
 	t.value.TextSize = theme.TextSize() * 1.8
 	t.value.TextStyle.Bold = true
+	t.change.Wrapping = fyne.TextWrapWord
 	t.content = container.NewPadded(container.NewVBox(widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.value, t.change))
 	return t
 }
 
-// set shows value and its change (nil: the day is not compared, as on an X or Z report).
-func (t *kpiTile) set(value string, c *app.Change) {
+// comparedTo names the period a page's figures are compared with: "vs last week", and "none last week"
+// when that period had none.
+type comparedTo struct{ versus, none string }
+
+// set shows value, a note before its change ("" for none) and the change (nil: not compared, as on an X
+// or Z report) against the period to.
+func (t *kpiTile) set(value, note string, c *app.Change, to comparedTo) {
 	t.value.Text = value
 	t.value.Refresh()
 	t.change.Importance = widget.MediumImportance
+	text := ""
 	switch {
 	case c == nil:
-		t.change.SetText("")
 	case !c.HasPercent:
-		t.change.SetText(lang.L("none last week"))
+		text = to.none
 	case c.Delta == 0:
-		t.change.SetText("= " + lang.L("as last week"))
+		text = "= " + lang.L("no change") + " " + to.versus
 	default:
 		arrow, good, pct := "▲ +", c.Delta > 0 == t.upIsGood, c.PercentBP
 		if c.Delta < 0 {
@@ -55,34 +62,54 @@ func (t *kpiTile) set(value string, c *app.Change) {
 		if good {
 			t.change.Importance = widget.SuccessImportance
 		}
-		t.change.SetText(arrow + money.FormatFixed(pct, 2) + "% " + lang.L("vs last week"))
+		text = arrow + money.FormatFixed(pct, 2) + "% " + to.versus
 	}
-	t.change.Refresh()
+	if note != "" && text != "" {
+		text = note + " · " + text
+	} else if note != "" {
+		text = note
+	}
+	t.change.SetText(text)
 }
 
-// kpiTiles are the day page's four headline figures.
+// kpiTiles are the page's headline figures: revenue, sales, the average basket, refunds and the margin
+// of the lines whose products have a cost.
 type kpiTiles struct {
-	revenue, sales, basket, refunds *kpiTile
-	content                         fyne.CanvasObject
+	revenue, sales, basket, refunds, margin *kpiTile
+	content                                 fyne.CanvasObject
 }
 
 func newKPITiles() *kpiTiles {
 	k := &kpiTiles{revenue: newKPITile(lang.L("Revenue"), true), sales: newKPITile(lang.L("Sales"), true),
-		basket: newKPITile(lang.L("Average basket"), true), refunds: newKPITile(lang.L("Refunds"), false)}
-	k.content = container.NewGridWithColumns(4, k.revenue.content, k.sales.content, k.basket.content, k.refunds.content)
+		basket: newKPITile(lang.L("Average basket"), true), refunds: newKPITile(lang.L("Refunds"), false),
+		margin: newKPITile(lang.L("Margin"), true)}
+	k.content = container.NewGridWithColumns(5, k.revenue.content, k.sales.content, k.basket.content, k.refunds.content, k.margin.content)
 	return k
 }
 
 // show fills the tiles with sum, compared with last when it is not nil.
 func (k *kpiTiles) show(sum app.DaySummary, last *app.DaySummary, f func(money.Amount) string) {
+	versus := comparedTo{lang.L("vs last week"), lang.L("none last week")} // the same weekday
+	switch span := sum.To.Sub(sum.From); {
+	case span > 8*24*time.Hour:
+		versus = comparedTo{lang.L("vs last month"), lang.L("none last month")}
+	case span > 25*time.Hour:
+		versus = comparedTo{lang.L("vs the week before"), lang.L("none the week before")}
+	}
 	var c app.Comparison
-	var changes [4]*app.Change // none when not compared (an X or Z report)
+	var changes [5]*app.Change // none when not compared (an X or Z report)
 	if last != nil {
 		c = sum.Compare(*last)
-		changes = [4]*app.Change{&c.Revenue, &c.Sales, &c.AverageBasket, &c.Refunds}
+		changes = [5]*app.Change{&c.Revenue, &c.Sales, &c.AverageBasket, &c.Refunds, &c.Margin}
 	}
-	k.revenue.set(f(sum.Revenue), changes[0])
-	k.sales.set(fmt.Sprint(sum.Sales), changes[1])
-	k.basket.set(f(sum.AverageBasket()), changes[2])
-	k.refunds.set(f(sum.RefundTotal), changes[3])
+	k.revenue.set(f(sum.Revenue), "", changes[0], versus)
+	k.sales.set(fmt.Sprint(sum.Sales), "", changes[1], versus)
+	k.basket.set(f(sum.AverageBasket()), "", changes[2], versus)
+	k.refunds.set(f(sum.RefundTotal), fmt.Sprint(sum.Refunds), changes[3], versus)
+	margin, bp, known := sum.Margin()
+	if !known {
+		k.margin.set("—", lang.L("no product costs"), nil, versus)
+		return
+	}
+	k.margin.set(f(margin), money.FormatFixed(bp, 2)+"%", changes[4], versus)
 }
