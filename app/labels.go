@@ -135,4 +135,6 @@ func (l Labels) Weekday(d time.Weekday) string {
 }
 
 // Date is a day with its weekday: "2026-12-06 Sunday".
-func (l Labels) Date(t time.Time) string { return t.Format(time.DateOnly) + " " + l.Weekday(t.Weekday()) }
+func (l Labels) Date(t time.Time) string {
+	return t.Format(time.DateOnly) + " " + l.Weekday(t.Weekday())
+}
