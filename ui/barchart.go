@@ -76,7 +76,7 @@ type barChartRenderer struct {
 	step    int64
 }
 
-const barChartHeight = 200
+const barChartHeight = 260
 
 func (r *barChartRenderer) MinSize() fyne.Size { return fyne.NewSize(320, barChartHeight) }
 

@@ -94,16 +94,16 @@ func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
 	x := widget.NewButtonWithIcon(lang.L("X report")+" (F11)", theme.DocumentIcon(), pg.xReport)
 	z := widget.NewButtonWithIcon(lang.L("Close the day: Z report")+" (F12)", theme.ConfirmIcon(), pg.closeDay)
 	z.Importance = widget.DangerImportance
-	periods := container.NewHBox(pg.periods[0], pg.periods[1], pg.periods[2], widget.NewLabel("↑ ↓"))
+	periods := container.NewHBox(pg.periods[0], pg.periods[1], pg.periods[2], widget.NewLabel("↑↓"))
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(periods, prev), container.NewHBox(next, save, x, z), pg.day), pg.note)
 	pg.shopRate.Hide()
 	pg.drawer = container.NewVBox(bold(lang.L("Drawer")), pg.drawerOf.box)
 	pg.drawer.Hide()
-	charts := container.NewGridWithColumns(2, container.NewVBox(pg.chartOf, pg.chart),
-		container.NewVBox(bold(lang.L("Tenders")), pg.tenders.box, bold(lang.L("By category")), pg.cats.box))
-	tables := container.NewGridWithColumns(2, container.NewVBox(bold(lang.L("Top products")), pg.top.box),
-		container.NewVBox(bold(lang.L("More figures")), pg.figures.box))
-	body := container.NewVBox(pg.kpis.content, widget.NewSeparator(), charts, widget.NewSeparator(), tables, widget.NewSeparator(),
+	columns := container.NewGridWithColumns(2,
+		container.NewVBox(pg.chartOf, pg.chart, widget.NewSeparator(), bold(lang.L("Top products")), pg.top.box),
+		container.NewVBox(bold(lang.L("Tenders")), pg.tenders.box, bold(lang.L("By category")), pg.cats.box,
+			bold(lang.L("More figures")), pg.figures.box))
+	body := container.NewVBox(pg.kpis.content, widget.NewSeparator(), columns, widget.NewSeparator(),
 		bold(lang.L("By cashier")), pg.cashiers.box, bold(lang.L("Anomalies")), pg.unusual.box, pg.shopRate, pg.drawer)
 	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
 	return pg
@@ -207,13 +207,17 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []ap
 
 	var texts [][]string
 	var cells [][]fyne.CanvasObject
+	var largest int64
+	for _, c := range sum.ByCategory {
+		largest = max(largest, c.Revenue.Minor())
+	}
 	for i, c := range sum.ByCategory {
 		if i == 8 {
 			break
 		}
 		row := []string{categoryName(c, pg.office.language), "", f(c.Revenue), share(c.Revenue.Minor(), sum.Revenue.Minor())}
 		texts = append(texts, row)
-		cells = append(cells, pg.cats.barRow(row, 1, newShareBar(c.Revenue.Minor(), sum.Revenue.Minor())))
+		cells = append(cells, pg.cats.barRow(row, 1, newShareBar(c.Revenue.Minor(), largest)))
 	}
 	pg.cats.setCells(texts, cells)
 
@@ -223,15 +227,16 @@ func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []ap
 	}
 	pg.top.set(top)
 
-	paid := int64(0)
+	paid, largest := int64(0), int64(0)
 	for _, t := range sum.Tenders {
 		paid += t.Amount.Minor()
+		largest = max(largest, t.Amount.Minor())
 	}
 	texts, cells = nil, nil
 	for _, t := range sum.Tenders {
 		row := []string{labels().TenderKind(t.Kind), "", fmt.Sprint(t.Count), f(t.Amount), share(t.Amount.Minor(), paid)}
 		texts = append(texts, row)
-		cells = append(cells, pg.tenders.barRow(row, 1, newShareBar(t.Amount.Minor(), paid)))
+		cells = append(cells, pg.tenders.barRow(row, 1, newShareBar(t.Amount.Minor(), largest)))
 	}
 	pg.tenders.setCells(texts, cells)
 

@@ -28,7 +28,14 @@ type dataGrid struct {
 
 func newDataGrid(empty string, columns ...gridColumn) *dataGrid {
 	g := &dataGrid{columns: columns, empty: empty}
-	g.box = container.New(&gridLayout{cols: len(columns)})
+	grow := 0 // the first column of words takes the spare width
+	for i, c := range columns {
+		if !c.figure {
+			grow = i
+			break
+		}
+	}
+	g.box = container.New(&gridLayout{cols: len(columns), grow: grow})
 	g.set(nil)
 	return g
 }
@@ -76,12 +83,18 @@ func (g *dataGrid) setCells(texts [][]string, cells [][]fyne.CanvasObject) {
 	g.rows = texts
 	layout := g.box.Layout.(*gridLayout)
 	if len(cells) == 0 {
-		layout.cols, layout.bands = 1, 0
+		layout.cols, layout.bands, layout.grow = 1, 0, 0
 		g.box.Objects = []fyne.CanvasObject{widget.NewLabel(g.empty)}
 		g.box.Refresh()
 		return
 	}
 	layout.cols, layout.bands = len(g.columns), len(cells)/2
+	for i, c := range g.columns {
+		if !c.figure {
+			layout.grow = i
+			break
+		}
+	}
 	var objects []fyne.CanvasObject
 	for i := 1; i < len(cells); i += 2 { // the bands first, beneath the cells they stripe
 		objects = append(objects, canvas.NewRectangle(theme.Color(theme.ColorNameHover)))
@@ -99,9 +112,9 @@ func (g *dataGrid) setCells(texts [][]string, cells [][]fyne.CanvasObject) {
 }
 
 // gridLayout places bands striping every second row and then cols cells a row: each column as wide as
-// its widest cell, each row as high as its highest; spare width goes to the first column (the names).
+// its widest cell, each row as high as its highest; spare width goes to column grow (the names).
 type gridLayout struct {
-	cols, bands int
+	cols, bands, grow int
 }
 
 const gridGap = 12 // between columns
@@ -133,8 +146,8 @@ func (l *gridLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 
 func (l *gridLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	widths, heights := l.measure(objects)
-	if spare := size.Width - l.MinSize(objects).Width; spare > 0 && len(widths) > 0 {
-		widths[0] += spare
+	if spare := size.Width - l.MinSize(objects).Width; spare > 0 && l.grow < len(widths) {
+		widths[l.grow] += spare
 	}
 	y := float32(0)
 	tops := make([]float32, len(heights))
@@ -160,8 +173,8 @@ func (l *gridLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// shareBar is a horizontal bar filled to a share of its width: a tender's or a category's part of the
-// whole, drawn beside its figures.
+// shareBar is a horizontal bar filled to a share of its width: a tender's or a category's part against the
+// largest, drawn beside its figures (the share of the whole is written beside it).
 type shareBar struct {
 	widget.BaseWidget
 	fill float32 // 0 to 1; pixels only, the figures beside it are exact
