@@ -1,0 +1,107 @@
+package reportpdf
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"checkout/app"
+)
+
+// laidOut renders the busy day in language and returns where each text went.
+func laidOut(t *testing.T, language string) []box {
+	t.Helper()
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.Local)
+	sum, last := busyDay(day, 10), busyDay(day.AddDate(0, 0, -7), 8)
+	r := Report{Shop: "Corner Shop", Summary: sum, Compare: &last, Language: language,
+		Anomalies: []app.Anomaly{{Cashier: "王芳", Kind: app.AnomalyDiscounts, Count: 14, Sales: 95, Rate: 1474, UsualRate: 420}}}
+	if language != "en" {
+		r.Translate = zhHans(t)
+	}
+	p, err := render(&bytes.Buffer{}, withFonts(t, r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.boxes
+}
+
+// rows groups the boxes of tables' cells by page, table and row.
+func rows(boxes []box) map[string][]box {
+	out := map[string][]box{}
+	for _, b := range boxes {
+		if b.table != "" {
+			key := fmt.Sprintf("page %d %s row %d", b.page, b.table, b.row)
+			out[key] = append(out[key], b)
+		}
+	}
+	return out
+}
+
+// No two cells of a row overlap, headers included ("Voids" ran into "After payment"), in either language.
+func TestCellsOfARowDoNotOverlap(t *testing.T) {
+	for _, language := range []string{"en", "zh-Hans"} {
+		for key, row := range rows(laidOut(t, language)) {
+			sort.Slice(row, func(i, j int) bool { return row[i].x < row[j].x })
+			for i := 1; i < len(row); i++ {
+				a, b := row[i-1], row[i]
+				if a.column != b.column && a.x+a.w > b.x-1 { // at least a millimetre apart
+					t.Errorf("%s, %s: %q (%.1f–%.1f mm) runs into %q (from %.1f mm)", language, key, a.text, a.x, a.x+a.w, b.text, b.x)
+				}
+			}
+		}
+	}
+}
+
+// Figures are aligned on their right edge by their measured width, Chinese rows or not: every money
+// cell of a column ends where the others end.
+func TestMoneyIsRightAligned(t *testing.T) {
+	for _, language := range []string{"en", "zh-Hans"} {
+		edges := map[string][]float64{}
+		for _, b := range laidOut(t, language) {
+			if b.table != "" && b.row >= 0 && strings.Contains(b.text, "¥") {
+				key := fmt.Sprintf("page %d %s column %d", b.page, b.table, b.column)
+				edges[key] = append(edges[key], b.x+b.w)
+			}
+		}
+		for _, table := range []string{"cashiers", "products", "tenders", "categories"} {
+			found := false
+			for key, e := range edges {
+				if !strings.Contains(key, " "+table+" ") {
+					continue
+				}
+				found = true
+				for _, x := range e[1:] {
+					if math.Abs(x-e[0]) > 0.01 {
+						t.Errorf("%s, %s: right edges %v", language, key, e)
+						break
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no money in the %s table", language, table)
+			}
+		}
+	}
+}
+
+// Every tender kind is named, the wallet too, in either language.
+func TestTenderKindsAreNamed(t *testing.T) {
+	for language, want := range map[string]string{"en": "Wallet × ", "zh-Hans": "钱包付款码 × "} {
+		var labels []string
+		for _, b := range laidOut(t, language) {
+			if b.table == "tenders" && b.column == 0 {
+				labels = append(labels, b.text)
+				if strings.HasPrefix(b.text, " ×") || strings.HasPrefix(b.text, "×") {
+					t.Errorf("%s: a tender without a name: %q", language, b.text)
+				}
+			}
+		}
+		if !strings.Contains(strings.Join(labels, "|"), want) {
+			t.Errorf("%s: no %q among the tenders %q", language, want, labels)
+		}
+	}
+}
