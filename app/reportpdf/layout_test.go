@@ -105,3 +105,40 @@ func TestTenderKindsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// The tiles show each figure's change against last week, and nothing in a tile runs out of it.
+func TestTilesCompareAndFit(t *testing.T) {
+	for _, language := range []string{"en", "zh-Hans"} {
+		texts := map[int][]string{}
+		w := (210 - 2*margin - tileGap*4) / 5 // A4
+		for _, b := range laidOut(t, language) {
+			if b.table != "kpi" {
+				continue
+			}
+			texts[b.column] = append(texts[b.column], b.text)
+			left := margin + float64(b.column)*(w+tileGap)
+			if b.x < left || b.x+b.w > left+w {
+				t.Errorf("%s: %q (%.1f–%.1f mm) is outside its tile (%.1f–%.1f mm)", language, b.text, b.x, b.x+b.w, left, left+w)
+			}
+		}
+		// Revenue, sales, basket: +30.07%, +30.07%, as last week; refunds up 25%, bad news; margin known.
+		for col, want := range []string{"+30.07%", "+30.07%", "=", "+25.00%", "+30.06%"} {
+			if !strings.Contains(strings.Join(texts[col], " "), want) {
+				t.Errorf("%s: tile %d says %q, not %q", language, col, texts[col], want)
+			}
+		}
+	}
+}
+
+func TestAxisSteps(t *testing.T) {
+	for _, tt := range []struct {
+		most, step int64
+		lines      int
+	}{
+		{116_667, 25_000, 5}, {1_000_00, 20_000, 5}, {1_412_967, 500_000, 3}, {99, 20, 5}, {0, 100, 4}, {1, 1, 3},
+	} {
+		if step, lines := axis(tt.most); step != tt.step || lines != tt.lines || step*int64(lines) < tt.most {
+			t.Errorf("axis(%d) = %d × %d, want %d × %d", tt.most, step, lines, tt.step, tt.lines)
+		}
+	}
+}

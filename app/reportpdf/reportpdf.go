@@ -218,17 +218,26 @@ func (p *page) room(h float64) {
 func (p *page) write() {
 	s := p.r.Summary
 	p.heading()
+	p.kpis()
+	if p.byDay() {
+		p.section(p.tr("Sales by day"))
+	} else {
+		p.section(p.tr("Sales by hour"))
+	}
+	p.salesChart()
+	p.section(p.tr("Figures"))
 	p.headline()
 
 	p.section(p.tr("Tenders"))
-	p.table(p.tenderTable("tenders", s.Tenders, nil))
+	tenders := make([]bar, 0, len(s.Tenders))
+	for _, k := range s.Tenders {
+		tenders = append(tenders, bar{fmt.Sprintf("%s × %d", p.labels().TenderKind(k.Kind), k.Count), k.Amount})
+	}
+	p.bars("tenders", tenders)
 	p.subsection(p.tr("Refunds by tender"))
 	p.table(p.tenderTable("refunds", s.RefundsByKind, &s.RefundTotal))
 	p.subsection(p.tr("Top-ups"))
 	p.table(p.tenderTable("topups", s.TopUpsByKind, &s.TopUpTotal))
-
-	p.section(p.tr("Sales by hour"))
-	p.hourChart()
 
 	p.section(p.tr("By category"))
 	p.categories()
@@ -409,10 +418,7 @@ func (p *page) headline() {
 		value     func(app.DaySummary) int64
 		comparing bool
 	}{
-		{p.tr("Revenue"), func(d app.DaySummary) string { return p.money(d.Revenue) }, func(d app.DaySummary) int64 { return d.Revenue.Minor() }, true},
 		{p.tr("Net revenue"), func(d app.DaySummary) string { return p.money(d.NetRevenue()) }, func(d app.DaySummary) int64 { return d.NetRevenue().Minor() }, true},
-		{p.tr("Sales"), func(d app.DaySummary) string { return fmt.Sprint(d.Sales) }, func(d app.DaySummary) int64 { return d.Sales }, true},
-		{p.tr("Average basket"), func(d app.DaySummary) string { return p.money(d.AverageBasket()) }, func(d app.DaySummary) int64 { return d.AverageBasket().Minor() }, true},
 		{p.tr("Items per basket"), func(d app.DaySummary) string { return money.FormatFixed(d.ItemsPerBasket(), 2) }, func(d app.DaySummary) int64 { return d.ItemsPerBasket() }, true},
 		{p.tr("Discounts"), func(d app.DaySummary) string { return p.money(d.Discounts) }, func(d app.DaySummary) int64 { return d.Discounts.Minor() }, true},
 		{p.tr("Refunds"), func(d app.DaySummary) string { return fmt.Sprintf("%d · %s", d.Refunds, p.money(d.RefundTotal)) }, func(d app.DaySummary) int64 { return d.RefundTotal.Minor() }, true},
@@ -447,58 +453,17 @@ func percent(c app.Change) string {
 	return "—"
 }
 
-// hourChart draws the revenue of each hour as a bar, the tallest filling the chart, hours beneath every
-// third bar and the tallest bar's revenue above it.
-func (p *page) hourChart() {
-	s, pdf := p.r.Summary, p.pdf
-	p.room(chartH + 2*lineH)
-	var most money.Amount = money.Zero(s.Currency)
-	for _, h := range s.ByHour {
-		if h.Revenue.Cmp(most) > 0 {
-			most = h.Revenue
-		}
-	}
-	x0, top := pdf.GetX(), pdf.GetY()+lineH
-	base := top + chartH
-	slot := p.width() / 24
-	p.setSize(8)
-	if most.IsZero() {
-		p.text(0, lineH, p.tr("No sales"), "L", 1)
-	}
-	pdf.SetDrawColor(160, 160, 160)
-	pdf.Line(x0, base, x0+p.width(), base)
-	pdf.SetFillColor(52, 101, 164)
-	for h, t := range s.ByHour {
-		x := x0 + float64(h)*slot
-		if t.Revenue.Minor() > 0 && !most.IsZero() {
-			// Drawing only: millimetres, not money.
-			bh := chartH * float64(t.Revenue.Minor()) / float64(most.Minor())
-			pdf.Rect(x+slot*0.15, base-bh, slot*0.7, bh, "F")
-			if t.Revenue.Cmp(most) == 0 {
-				pdf.SetXY(x-slot, base-bh-lineH)
-				p.text(3*slot, lineH, p.money(t.Revenue), "C", 0)
-			}
-		}
-		if h%3 == 0 {
-			pdf.SetXY(x, base+1)
-			p.text(slot, 4, fmt.Sprintf("%02d", h), "C", 0)
-		}
-	}
-	pdf.SetXY(x0, base+6)
-	p.setSize(fontSize)
-}
-
-// categories lists the categories' revenue, by their Chinese names under zh-Hans.
+// categories charts the categories' revenue, by their Chinese names under zh-Hans.
 func (p *page) categories() {
-	t := table{name: "categories", headers: []string{p.tr("Category"), p.tr("Revenue")}, right: []bool{false, true}}
+	var rows []bar
 	for _, c := range p.r.Summary.ByCategory {
 		name := app.InLanguage(p.r.Language, c.Category, c.CategoryZH)
 		if name == "" {
 			name = "—"
 		}
-		t.rows = append(t.rows, []string{name, p.money(c.Revenue)})
+		rows = append(rows, bar{name, c.Revenue})
 	}
-	p.table(t)
+	p.bars("categories", rows)
 }
 
 // topProducts lists the top products: rank, name (the Chinese one under zh-Hans), quantity with its unit,

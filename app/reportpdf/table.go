@@ -138,7 +138,7 @@ func (p *page) table(t table) {
 		}
 		y := pdf.GetY()
 		totalRow := r >= len(t.rows)-t.total
-		if totalRow {
+		if totalRow && r > 0 {
 			pdf.SetDrawColor(90, 90, 90)
 			pdf.SetLineWidth(0.3)
 			pdf.Line(margin, y, margin+p.width(), y)
