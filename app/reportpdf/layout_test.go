@@ -142,3 +142,29 @@ func TestAxisSteps(t *testing.T) {
 		}
 	}
 }
+
+// Chinese fonts have no bold face: bold Chinese is stroked (text render mode 2), as is bold Latin
+// without a bold face; with one, bold Latin is set in it.
+func TestBoldFaces(t *testing.T) {
+	p := &page{bold: true}
+	if !p.fakeBold(cjkFont) || !p.fakeBold(latinFont) {
+		t.Error("bold without bold faces is not stroked")
+	}
+	p.hasLatinBold = true
+	if !p.fakeBold(cjkFont) || p.fakeBold(latinFont) || p.face(latinFont) != latinBoldFont {
+		t.Error("bold Latin is not set in the bold face")
+	}
+	p.bold = false
+	if p.fakeBold(cjkFont) || p.face(latinFont) != latinFont {
+		t.Error("regular text is bold")
+	}
+	bold, err := LoadBoldFont()
+	if err != nil {
+		t.Skip(err)
+	}
+	r := withFonts(t, Report{Summary: daySummary(time.Now()), Language: "zh-Hans", Translate: zhHans(t)})
+	r.BoldFont = bold
+	if err := Write(&bytes.Buffer{}, r); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,8 +112,12 @@ func TestWriteShots(t *testing.T) {
 		"month-en": {Shop: "Corner Shop", Summary: month, Language: "en"},
 		"month-zh": {Shop: "街角小店", Summary: month, Language: "zh-Hans", Translate: zhHans(t)},
 	} {
+		r = withFonts(t, r)
+		if strings.HasPrefix(name, "day") {
+			r.BoldFont, _ = LoadBoldFont() // the day in a real bold face, the month stroked
+		}
 		var buf bytes.Buffer
-		if err := Write(&buf, withFonts(t, r)); err != nil {
+		if err := Write(&buf, r); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, name+".pdf"), buf.Bytes(), 0o644); err != nil {
