@@ -115,26 +115,41 @@ func (l Labels) Cashier(name string) string {
 	return name
 }
 
-// Weekday is a day of the week as a report's heading reads it: "Sunday", 星期日.
+// Weekday is a day of the week's short name, as a report's heading and a chart's day read it: "Sun", 周日.
 func (l Labels) Weekday(d time.Weekday) string {
 	switch d {
 	case time.Monday:
-		return l.tr("Monday")
+		return l.tr("Mon")
 	case time.Tuesday:
-		return l.tr("Tuesday")
+		return l.tr("Tue")
 	case time.Wednesday:
-		return l.tr("Wednesday")
+		return l.tr("Wed")
 	case time.Thursday:
-		return l.tr("Thursday")
+		return l.tr("Thu")
 	case time.Friday:
-		return l.tr("Friday")
+		return l.tr("Fri")
 	case time.Saturday:
-		return l.tr("Saturday")
+		return l.tr("Sat")
 	}
-	return l.tr("Sunday")
+	return l.tr("Sun")
 }
 
-// Date is a day with its weekday: "2026-12-06 Sunday".
+// Date is a day with its weekday: "2026-12-06 Sun".
 func (l Labels) Date(t time.Time) string {
 	return t.Format(time.DateOnly) + " " + l.Weekday(t.Weekday())
+}
+
+// Versus names the period a report of [from, to) is compared with (ComparedPeriod): Than follows a
+// change ("vs last week"), None stands for a figure that period did not have ("none last week").
+type Versus struct{ Than, None string }
+
+// Versus is how a report of [from, to) names the period it is compared with.
+func (l Labels) Versus(from, to time.Time) Versus {
+	switch span := to.Sub(from); {
+	case span > 8*24*time.Hour:
+		return Versus{l.tr("vs last month"), l.tr("none last month")}
+	case span > 25*time.Hour:
+		return Versus{l.tr("vs the week before"), l.tr("none the week before")}
+	}
+	return Versus{l.tr("vs last week"), l.tr("none last week")} // the same weekday
 }

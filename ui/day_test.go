@@ -139,9 +139,9 @@ func TestDayPageWeekMonthAndChinese(t *testing.T) {
 	mustShow(t, o, "¥1.42", "32.13%")
 
 	press(o, fyne.KeyDown)
-	mustShow(t, o, "Sales by day", "none the week before", "Monday", "Sunday")
+	mustShow(t, o, "Sales by day", "none the week before", "Mon", "Sun")
 	from, to := app.PeriodWeek.Bounds(time.Now())
-	mustShow(t, o, from.Format(time.DateOnly)+" Monday to "+to.AddDate(0, 0, -1).Format(time.DateOnly)+" Sunday")
+	mustShow(t, o, from.Format(time.DateOnly)+" Mon to "+to.AddDate(0, 0, -1).Format(time.DateOnly)+" Sun")
 
 	press(o, fyne.KeyDown)
 	mustShow(t, o, "Sales by day", "none last month", "¥5.00")

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -36,13 +35,9 @@ func newKPITile(name string, upIsGood bool) *kpiTile {
 	return t
 }
 
-// comparedTo names the period a page's figures are compared with: "vs last week", and "none last week"
-// when that period had none.
-type comparedTo struct{ versus, none string }
-
 // set shows value, a note before its change ("" for none) and the change (nil: not compared, as on an X
 // or Z report) against the period to.
-func (t *kpiTile) set(value, note string, c *app.Change, to comparedTo) {
+func (t *kpiTile) set(value, note string, c *app.Change, to app.Versus) {
 	t.value.Text = value
 	t.value.Refresh()
 	t.change.Importance = widget.MediumImportance
@@ -50,9 +45,9 @@ func (t *kpiTile) set(value, note string, c *app.Change, to comparedTo) {
 	switch {
 	case c == nil:
 	case !c.HasPercent:
-		text = to.none
+		text = to.None
 	case c.Delta == 0:
-		text = "= " + lang.L("no change") + " " + to.versus
+		text = "= " + lang.L("no change")
 	default:
 		arrow, good, pct := "▲ +", c.Delta > 0 == t.upIsGood, c.PercentBP
 		if c.Delta < 0 {
@@ -62,7 +57,7 @@ func (t *kpiTile) set(value, note string, c *app.Change, to comparedTo) {
 		if good {
 			t.change.Importance = widget.SuccessImportance
 		}
-		text = arrow + money.FormatFixed(pct, 2) + "% " + to.versus
+		text = arrow + money.FormatFixed(pct, 2) + "% " + to.Than
 	}
 	if note != "" && text != "" {
 		text = note + " · " + text
@@ -89,13 +84,7 @@ func newKPITiles() *kpiTiles {
 
 // show fills the tiles with sum, compared with last when it is not nil.
 func (k *kpiTiles) show(sum app.DaySummary, last *app.DaySummary, f func(money.Amount) string) {
-	versus := comparedTo{lang.L("vs last week"), lang.L("none last week")} // the same weekday
-	switch span := sum.To.Sub(sum.From); {
-	case span > 8*24*time.Hour:
-		versus = comparedTo{lang.L("vs last month"), lang.L("none last month")}
-	case span > 25*time.Hour:
-		versus = comparedTo{lang.L("vs the week before"), lang.L("none the week before")}
-	}
+	versus := labels().Versus(sum.From, sum.To)
 	var c app.Comparison
 	var changes [5]*app.Change // none when not compared (an X or Z report)
 	if last != nil {

@@ -139,3 +139,26 @@ func DocumentsDir() (string, error) {
 	}
 	return home, nil
 }
+
+// LoadBoldFont reads the bold face of FindLatinFont's font, for Report.BoldFont; without one, bold text
+// is drawn by stroking the regular glyphs.
+func LoadBoldFont() ([]byte, error) {
+	windir := os.Getenv("WINDIR")
+	if windir == "" {
+		windir = `C:\Windows`
+	}
+	for _, path := range []string{
+		"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+		"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf",
+		"/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
+		"/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+		"/System/Library/Fonts/Supplemental/Arial Bold.ttf",
+		"/Library/Fonts/Arial Bold.ttf",
+		filepath.Join(windir, "Fonts", "arialbd.ttf"),
+	} {
+		if checkFontFile(path) == nil {
+			return os.ReadFile(path)
+		}
+	}
+	return nil, errors.New("no bold TrueType Latin font found for the PDF")
+}

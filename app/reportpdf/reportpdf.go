@@ -37,16 +37,22 @@ type Report struct {
 	// characters Font lacks (Droid Sans Fallback has no digits or Latin letters), or nil when Font has
 	// them all. See LoadFonts.
 	Font, LatinFont []byte
+	// BoldFont is LatinFont's bold face (LoadBoldFont), nil for none: bold text without a bold face, and
+	// Chinese always (Chinese fonts come without one), is drawn by stroking the glyphs' outlines.
+	BoldFont []byte
 }
 
 // Page geometry in millimetres, A4 portrait.
 const (
-	margin    = 15.0
-	lineH     = 6.0
-	fontSize  = 10.0
-	chartH    = 45.0
-	cjkFont   = "cjk"
-	latinFont = "latin"
+	margin        = 15.0
+	lineH         = 6.0
+	fontSize      = 10.0
+	chartH        = 45.0
+	cjkFont       = "cjk"
+	latinFont     = "latin"
+	latinBoldFont = "latinb"
+	// ptMM is a point in millimetres.
+	ptMM = 25.4 / 72
 )
 
 // ErrNotTrueType is returned for a font fpdf cannot embed: a collection (.ttc), CFF outlines (.otf), or
@@ -55,16 +61,26 @@ var ErrNotTrueType = errors.New("the font is not a TrueType .ttf (collections .t
 
 // Write writes r as a PDF to w.
 func Write(w io.Writer, r Report) error {
-	if err := checkTrueType(r.Font); err != nil {
+	var buf bytes.Buffer
+	if _, err := render(&buf, r); err != nil {
 		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// render lays r out, writes it to buf and returns the page, whose boxes tell where each text went.
+func render(buf *bytes.Buffer, r Report) (*page, error) {
+	if err := checkTrueType(r.Font); err != nil {
+		return nil, err
 	}
 	if r.LatinFont != nil {
 		if err := checkTrueType(r.LatinFont); err != nil {
-			return fmt.Errorf("the Latin font: %w", err)
+			return nil, fmt.Errorf("the Latin font: %w", err)
 		}
 	}
 	if err := app.CheckPeriod(r.Summary.From, r.Summary.To); err != nil {
-		return err
+		return nil, err
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(margin, margin, margin)
@@ -77,9 +93,16 @@ func Write(w io.Writer, r Report) error {
 	if r.LatinFont != nil {
 		pdf.AddUTF8FontFromBytes(latinFont, "", r.LatinFont)
 		p.latin, p.hasLatin = newGlyphs(r.LatinFont), true
+		if r.BoldFont != nil {
+			if err := checkTrueType(r.BoldFont); err != nil {
+				return nil, fmt.Errorf("the bold font: %w", err)
+			}
+			pdf.AddUTF8FontFromBytes(latinBoldFont, "", r.BoldFont)
+			p.hasLatinBold = true
+		}
 	}
 	if pdf.Err() {
-		return fmt.Errorf("font: %w", pdf.Error())
+		return nil, fmt.Errorf("font: %w", pdf.Error())
 	}
 	title := p.tr("Sales report") + ": " + PeriodLabel(r.Summary.From, r.Summary.To)
 	pdf.SetTitle(title, true)
@@ -89,12 +112,10 @@ func Write(w io.Writer, r Report) error {
 	pdf.SetModificationDate(r.Summary.To)
 	pdf.AddPage()
 	p.write()
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return fmt.Errorf("write the PDF: %w", err)
+	if err := pdf.Output(buf); err != nil {
+		return nil, fmt.Errorf("write the PDF: %w", err)
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return p, nil
 }
 
 // checkTrueType refuses what fpdf cannot embed, before fpdf meets it (it panics on some bad input).
@@ -142,78 +163,30 @@ func wholeDays(from, to time.Time) bool {
 
 // page lays the report out top to bottom.
 type page struct {
-	pdf        *fpdf.Fpdf
-	r          Report
-	cjk, latin glyphs
-	hasLatin   bool
-	size       float64 // the font size in points
+	pdf          *fpdf.Fpdf
+	r            Report
+	cjk, latin   glyphs
+	hasLatin     bool
+	hasLatinBold bool
+	size         float64 // the font size in points
+	bold         bool
+	color        rgb
+	cell         cellRef // the table cell being set, for boxes
+	boxes        []box   // where each piece of text went
 }
 
-// run is a stretch of text set in one font.
-type run struct{ font, text string }
+// rgb is a colour.
+type rgb struct{ r, g, b int }
 
-// runs splits s into runs: what the Latin font draws in it, the rest in the Chinese font.
-func (p *page) runs(s string) []run {
-	var out []run
-	for _, r := range s {
-		font := cjkFont
-		if p.hasLatin && (p.latin.has(r) || !p.cjk.has(r)) {
-			font = latinFont
-		}
-		if n := len(out); n > 0 && out[n-1].font == font {
-			out[n-1].text += string(r)
-		} else {
-			out = append(out, run{font, string(r)})
-		}
-	}
-	return out
-}
-
-// setSize sets the font size for the text that follows.
-func (p *page) setSize(size float64) {
-	p.size = size
-	p.pdf.SetFont(cjkFont, "", size)
-}
-
-// text sets s in a cell w wide (0: to the right margin) and h high, aligned "L", "R" or "C", then moves
-// right of the cell (ln 0) or to the start of the next line (ln 1).
-func (p *page) text(w, h float64, s, align string, ln int) {
-	pdf := p.pdf
-	x, y := pdf.GetXY()
-	if _, ph := pdf.GetPageSize(); y+h > ph-margin {
-		pdf.AddPage()
-		y = pdf.GetY()
-	}
-	if w == 0 {
-		pw, _ := pdf.GetPageSize()
-		w = pw - margin - x
-	}
-	runs := p.runs(s)
-	widths := make([]float64, len(runs))
-	total := 0.0
-	for i, r := range runs {
-		pdf.SetFont(r.font, "", p.size)
-		widths[i] = pdf.GetStringWidth(r.text)
-		total += widths[i]
-	}
-	at := x
-	switch align {
-	case "R":
-		at = x + w - total
-	case "C":
-		at = x + (w-total)/2
-	}
-	pdf.SetXY(at, y)
-	for i, r := range runs {
-		pdf.SetFont(r.font, "", p.size)
-		pdf.CellFormat(widths[i], h, r.text, "", 0, "L", false, 0, "")
-	}
-	if ln == 1 {
-		pdf.SetXY(margin, y+h)
-	} else {
-		pdf.SetXY(x+w, y)
-	}
-}
+// The report's colours: text, secondary text, the period's series, the compared one's, good and bad news.
+var (
+	black   = rgb{0, 0, 0}
+	gray    = rgb{96, 102, 110}
+	blue    = rgb{52, 101, 164}
+	paleRGB = rgb{180, 196, 218}
+	green   = rgb{30, 130, 60}
+	red     = rgb{190, 40, 40}
+)
 
 // tr translates a label. Its keys are in assets/translations, checked by the assets tests.
 func (p *page) tr(key string) string {
@@ -243,60 +216,41 @@ func (p *page) room(h float64) {
 }
 
 func (p *page) write() {
-	s, pdf := p.r.Summary, p.pdf
-	p.setSize(18)
-	title := p.tr("Sales report")
-	if p.r.Shop != "" {
-		title = p.r.Shop + " · " + title
+	s := p.r.Summary
+	p.heading()
+	p.kpis()
+	if p.byDay() {
+		p.section(p.tr("Sales by day"))
+	} else {
+		p.section(p.tr("Sales by hour"))
 	}
-	p.text(0, 10, title, "L", 1)
-	p.setSize(12)
-	sub := PeriodLabel(s.From, s.To)
-	if p.r.Compare != nil {
-		sub += "   (" + p.tr("compared with") + " " + PeriodLabel(p.r.Compare.From, p.r.Compare.To) + ")"
-	}
-	p.text(0, 8, sub, "L", 1)
-	p.setSize(fontSize)
-	if z := p.r.Z; z != nil {
-		p.text(0, lineH, p.tr("Z report")+" "+z.No+"   "+p.tr("Journal head")+" "+z.Head.String(), "L", 1)
-	}
-	pdf.Ln(2)
-
+	p.salesChart()
+	p.section(p.tr("Figures"))
 	p.headline()
-	p.section(p.tr("Tax"))
-	for _, t := range s.TaxByRate {
-		p.row(money.FormatFixed(t.RateBP, 2)+"%", p.money(t.Tax))
-	}
-	p.row(p.tr("Total"), p.money(s.Tax))
 
 	p.section(p.tr("Tenders"))
-	for _, t := range s.Tenders {
-		p.row(fmt.Sprintf("%s × %d", p.labels().TenderKind(t.Kind), t.Count), p.money(t.Amount))
+	tenders := make([]bar, 0, len(s.Tenders))
+	for _, k := range s.Tenders {
+		tenders = append(tenders, bar{fmt.Sprintf("%s × %d", p.labels().TenderKind(k.Kind), k.Count), k.Amount})
 	}
-	p.section(p.tr("Refunds by tender"))
-	for _, t := range s.RefundsByKind {
-		p.row(fmt.Sprintf("%s × %d", p.labels().TenderKind(t.Kind), t.Count), p.money(t.Amount))
-	}
-	p.row(p.tr("Total"), p.money(s.RefundTotal))
-	p.section(p.tr("Top-ups"))
-	for _, t := range s.TopUpsByKind {
-		p.row(fmt.Sprintf("%s × %d", p.labels().TenderKind(t.Kind), t.Count), p.money(t.Amount))
-	}
-	p.row(p.tr("Total"), p.money(s.TopUpTotal))
-
-	p.section(p.tr("Sales by hour"))
-	p.hourChart()
+	p.bars("tenders", tenders)
+	p.subsection(p.tr("Refunds by tender"))
+	p.table(p.tenderTable("refunds", s.RefundsByKind, &s.RefundTotal))
+	p.subsection(p.tr("Top-ups"))
+	p.table(p.tenderTable("topups", s.TopUpsByKind, &s.TopUpTotal))
 
 	p.section(p.tr("By category"))
-	for _, c := range s.ByCategory {
-		name := c.Category
-		if name == "" {
-			name = "—"
-		}
-		p.row(name, p.money(c.Revenue))
-	}
+	p.categories()
 	p.section(p.tr("Top products"))
 	p.topProducts()
+
+	p.section(p.tr("Tax"))
+	tax := table{name: "tax", headers: []string{"", ""}, right: []bool{false, true}, total: 1}
+	for _, t := range s.TaxByRate {
+		tax.rows = append(tax.rows, []string{money.FormatFixed(t.RateBP, 2) + "%", p.money(t.Tax)})
+	}
+	tax.rows = append(tax.rows, []string{p.tr("Total"), p.money(s.Tax)})
+	p.table(tax)
 
 	p.section(p.tr("By cashier"))
 	p.byCashier()
@@ -304,43 +258,73 @@ func (p *page) write() {
 	p.anomalies()
 
 	p.section(p.tr("Cash expected"))
-	p.row(p.tr("Cash expected"), p.money(s.CashExpected()))
+	p.table(table{name: "cash", headers: []string{"", ""}, right: []bool{false, true}, total: 1,
+		rows: [][]string{{p.tr("Cash expected"), p.money(s.CashExpected())}}})
 }
 
-// cells prints one line of a table: each text in its share of the width, the first aligned left and
-// the rest right.
-func (p *page) cells(shares []float64, texts ...string) {
-	w := p.width()
-	for i, t := range texts {
-		align, ln := "R", 0
-		if i == 0 {
-			align = "L"
-		}
-		if i == len(texts)-1 {
-			ln = 1
-		}
-		p.text(w*shares[i], lineH, t, align, ln)
+// heading prints the title, the period (and the one it is compared with) and a Z report's number.
+func (p *page) heading() {
+	s, pdf := p.r.Summary, p.pdf
+	p.setSize(18)
+	p.setBold(true)
+	title := p.tr("Sales report")
+	if p.r.Shop != "" {
+		title = p.r.Shop + " · " + title
 	}
+	p.text(0, 10, title, "L", 1)
+	p.setBold(false)
+	p.setSize(11)
+	p.setColor(gray)
+	sub := p.period(s.From, s.To)
+	if p.r.Compare != nil {
+		sub += "   (" + p.tr("compared with") + " " + p.period(p.r.Compare.From, p.r.Compare.To) + ")"
+	}
+	p.text(0, 7, sub, "L", 1)
+	p.setSize(fontSize)
+	if z := p.r.Z; z != nil {
+		p.text(0, lineH, p.tr("Z report")+" "+z.No+"   "+p.tr("Journal head")+" "+z.Head.String(), "L", 1)
+	}
+	p.setColor(black)
+	pdf.Ln(3)
 }
 
-// byCashier lists each cashier's sales, revenue, refunds, voids (and those after payment), no-sales,
-// discounted sales and approvals asked for.
+// period is PeriodLabel with a day's weekday in the report's language: "2026-11-24 Tue".
+func (p *page) period(from, to time.Time) string {
+	label := PeriodLabel(from, to)
+	if wholeDays(from, to) && to.AddDate(0, 0, -1).Equal(from) {
+		label += " " + p.labels().Weekday(from.Weekday())
+	}
+	return label
+}
+
+// tenderTable lists tenders of each kind, "Cash × 3" and the amount, and total when not nil.
+func (p *page) tenderTable(name string, ts []app.TenderTotal, total *money.Amount) table {
+	t := table{name: name, headers: []string{"", ""}, right: []bool{false, true}}
+	for _, k := range ts {
+		t.rows = append(t.rows, []string{fmt.Sprintf("%s × %d", p.labels().TenderKind(k.Kind), k.Count), p.money(k.Amount)})
+	}
+	if total != nil {
+		t.rows, t.total = append(t.rows, []string{p.tr("Total"), p.money(*total)}), 1
+	}
+	return t
+}
+
+// byCashier lists each cashier's sales, revenue, refunds, voids (and those after payment), no-sales and
+// discounted sales.
 func (p *page) byCashier() {
 	rows := p.r.Summary.ByCashier
 	if len(rows) == 0 {
 		p.text(0, lineH, p.tr("No sales"), "L", 1)
 		return
 	}
-	shares := []float64{0.18, 0.08, 0.14, 0.16, 0.07, 0.09, 0.08, 0.20}
-	p.setSize(8)
-	p.cells(shares, p.tr("Cashier"), p.tr("Sales"), p.tr("Revenue"), p.tr("Refunds"), p.tr("Voids"), p.tr("After payment"),
-		p.tr("No-sales"), p.tr("Discounts"))
-	p.setSize(fontSize)
+	t := table{name: "cashiers", headers: []string{p.tr("Cashier"), p.tr("Sales"), p.tr("Revenue"), p.tr("Refunds"), p.tr("Voids"),
+		p.tr("After payment"), p.tr("No-sales"), p.tr("Discounts")}, right: []bool{false, true, true, true, true, true, true, true}}
 	for _, r := range rows {
-		p.cells(shares, p.labels().Cashier(r.Cashier), fmt.Sprint(r.Sales), p.money(r.Revenue),
+		t.rows = append(t.rows, []string{p.labels().Cashier(r.Cashier), fmt.Sprint(r.Sales), p.money(r.Revenue),
 			fmt.Sprintf("%d · %s", r.Refunds, p.money(r.RefundTotal)), fmt.Sprint(r.Voids), fmt.Sprint(r.VoidsPaid),
-			fmt.Sprint(r.NoSales), fmt.Sprintf("%d · %s", r.Discounted, p.money(r.DiscountTotal)))
+			fmt.Sprint(r.NoSales), fmt.Sprintf("%d · %s", r.Discounted, p.money(r.DiscountTotal))})
 	}
+	p.table(t)
 }
 
 // anomalies lists who did what much more often than usual: the count, the sales, the rate per 100
@@ -351,59 +335,63 @@ func (p *page) anomalies() {
 		p.text(0, lineH, p.tr("No anomalies"), "L", 1)
 		return
 	}
-	shares := []float64{0.22, 0.18, 0.12, 0.12, 0.18, 0.18}
-	p.setSize(8)
-	p.cells(shares, p.tr("Cashier"), p.tr("What"), p.tr("Times"), p.tr("Sales"), p.tr("Per 100 sales"), p.tr("Usual"))
-	p.setSize(fontSize)
+	t := table{name: "anomalies", headers: []string{p.tr("Cashier"), p.tr("What"), p.tr("Times"), p.tr("Sales"), p.tr("Per 100 sales"),
+		p.tr("Usual")}, right: []bool{false, false, true, true, true, true}}
 	shop := false
 	for _, a := range list {
 		rate, usual := p.labels().AnomalyRates(a)
 		shop = shop || a.Shop
-		p.cells(shares, p.labels().Cashier(a.Cashier), p.labels().AnomalyKind(a.Kind), fmt.Sprint(a.Count), fmt.Sprint(a.Sales), rate, usual)
+		t.rows = append(t.rows, []string{p.labels().Cashier(a.Cashier), p.labels().AnomalyKind(a.Kind), fmt.Sprint(a.Count),
+			fmt.Sprint(a.Sales), rate, usual})
 	}
+	p.table(t)
 	if shop {
 		p.setSize(8)
+		p.setColor(gray)
 		p.text(0, lineH, p.tr("* the shop's usual rate: too little history of their own"), "L", 1)
+		p.setColor(black)
 		p.setSize(fontSize)
 	}
 }
 
 // section starts a titled block, on a new page when the title and a few lines would not fit.
 func (p *page) section(title string) {
-	p.room(4 * lineH)
-	p.pdf.Ln(3)
+	p.room(5*lineH + 4)
+	p.pdf.Ln(4)
 	p.setSize(12)
+	p.setBold(true)
 	p.text(0, lineH+1, title, "L", 1)
-	y := p.pdf.GetY()
-	p.pdf.SetDrawColor(0, 0, 0)
+	p.setBold(false)
+	y := p.pdf.GetY() + 0.5
+	p.pdf.SetDrawColor(blue.r, blue.g, blue.b)
+	p.pdf.SetLineWidth(0.5)
 	p.pdf.Line(margin, y, margin+p.width(), y)
+	p.pdf.SetXY(margin, y+1.5)
 	p.setSize(fontSize)
 }
 
-// row prints a label and a value aligned right.
-func (p *page) row(label, value string) {
-	w := p.width()
-	p.text(w*0.6, lineH, label, "L", 0)
-	p.text(w*0.4, lineH, value, "R", 1)
+// subsection titles a block inside a section.
+func (p *page) subsection(title string) {
+	p.room(4 * lineH)
+	p.pdf.Ln(2)
+	p.setSize(9.5)
+	p.setBold(true)
+	p.setColor(gray)
+	p.text(0, lineH, title, "L", 1)
+	p.setColor(black)
+	p.setBold(false)
+	p.setSize(fontSize)
 }
 
-// headline prints the headline figures, with the comparison period's and the change when there is one.
+// headline prints the figures beside the tiles', with the comparison period's and the change when there is
+// one.
 func (p *page) headline() {
 	s, c := p.r.Summary, p.r.Compare
-	cols := []float64{0.34, 0.22, 0.22, 0.22}
-	w := p.width()
-	cell := func(i int, text, align string, ln int) {
-		p.text(w*cols[i], lineH, text, align, ln)
-	}
-	if c != nil {
-		cell(0, "", "L", 0)
-		cell(1, PeriodLabel(s.From, s.To), "R", 0)
-		cell(2, PeriodLabel(c.From, c.To), "R", 0)
-		cell(3, p.tr("Change"), "R", 1)
-	}
 	var last app.DaySummary
+	headers := []string{"", p.period(s.From, s.To)}
 	if c != nil {
 		last = *c
+		headers = append(headers, p.period(c.From, c.To), p.tr("Change"))
 	}
 	lines := []struct {
 		label     string
@@ -411,30 +399,26 @@ func (p *page) headline() {
 		value     func(app.DaySummary) int64
 		comparing bool
 	}{
-		{p.tr("Revenue"), func(d app.DaySummary) string { return p.money(d.Revenue) }, func(d app.DaySummary) int64 { return d.Revenue.Minor() }, true},
 		{p.tr("Net revenue"), func(d app.DaySummary) string { return p.money(d.NetRevenue()) }, func(d app.DaySummary) int64 { return d.NetRevenue().Minor() }, true},
-		{p.tr("Sales"), func(d app.DaySummary) string { return fmt.Sprint(d.Sales) }, func(d app.DaySummary) int64 { return d.Sales }, true},
-		{p.tr("Average basket"), func(d app.DaySummary) string { return p.money(d.AverageBasket()) }, func(d app.DaySummary) int64 { return d.AverageBasket().Minor() }, true},
 		{p.tr("Items per basket"), func(d app.DaySummary) string { return money.FormatFixed(d.ItemsPerBasket(), 2) }, func(d app.DaySummary) int64 { return d.ItemsPerBasket() }, true},
 		{p.tr("Discounts"), func(d app.DaySummary) string { return p.money(d.Discounts) }, func(d app.DaySummary) int64 { return d.Discounts.Minor() }, true},
 		{p.tr("Refunds"), func(d app.DaySummary) string { return fmt.Sprintf("%d · %s", d.Refunds, p.money(d.RefundTotal)) }, func(d app.DaySummary) int64 { return d.RefundTotal.Minor() }, true},
 		{p.tr("Voids"), func(d app.DaySummary) string { return fmt.Sprint(d.Voids) }, func(d app.DaySummary) int64 { return d.Voids }, true},
 		{p.tr("Member sales"), func(d app.DaySummary) string { return money.FormatFixed(d.MemberShareBP(), 2) + "%" }, func(d app.DaySummary) int64 { return d.MemberShareBP() }, false},
 	}
+	t := table{name: "headline", headers: headers, right: []bool{false, true, true, true}}
 	for _, l := range lines {
-		cell(0, l.label, "L", 0)
-		if c == nil {
-			cell(1, l.show(s), "R", 1)
-			continue
+		row := []string{l.label, l.show(s)}
+		if c != nil {
+			change := ""
+			if l.comparing {
+				change = percent(app.NewChange(l.value(s), l.value(last)))
+			}
+			row = append(row, l.show(last), change)
 		}
-		cell(1, l.show(s), "R", 0)
-		cell(2, l.show(last), "R", 0)
-		change := ""
-		if l.comparing {
-			change = percent(app.NewChange(l.value(s), l.value(last)))
-		}
-		cell(3, change, "R", 1)
+		t.rows = append(t.rows, row)
 	}
+	p.table(t)
 }
 
 // percent shows a change as a signed percentage; "—" when there was nothing to compare with.
@@ -450,58 +434,34 @@ func percent(c app.Change) string {
 	return "—"
 }
 
-// hourChart draws the revenue of each hour as a bar, the tallest filling the chart, hours beneath every
-// third bar and the tallest bar's revenue above it.
-func (p *page) hourChart() {
-	s, pdf := p.r.Summary, p.pdf
-	p.room(chartH + 2*lineH)
-	var most money.Amount = money.Zero(s.Currency)
-	for _, h := range s.ByHour {
-		if h.Revenue.Cmp(most) > 0 {
-			most = h.Revenue
+// categories charts the categories' revenue, by their Chinese names under zh-Hans.
+func (p *page) categories() {
+	var rows []bar
+	for _, c := range p.r.Summary.ByCategory {
+		name := app.InLanguage(p.r.Language, c.Category, c.CategoryZH)
+		if name == "" {
+			name = "—"
 		}
+		rows = append(rows, bar{name, c.Revenue})
 	}
-	x0, top := pdf.GetX(), pdf.GetY()+lineH
-	base := top + chartH
-	slot := p.width() / 24
-	p.setSize(8)
-	if most.IsZero() {
-		p.text(0, lineH, p.tr("No sales"), "L", 1)
-	}
-	pdf.SetDrawColor(160, 160, 160)
-	pdf.Line(x0, base, x0+p.width(), base)
-	pdf.SetFillColor(52, 101, 164)
-	for h, t := range s.ByHour {
-		x := x0 + float64(h)*slot
-		if t.Revenue.Minor() > 0 && !most.IsZero() {
-			// Drawing only: millimetres, not money.
-			bh := chartH * float64(t.Revenue.Minor()) / float64(most.Minor())
-			pdf.Rect(x+slot*0.15, base-bh, slot*0.7, bh, "F")
-			if t.Revenue.Cmp(most) == 0 {
-				pdf.SetXY(x-slot, base-bh-lineH)
-				p.text(3*slot, lineH, p.money(t.Revenue), "C", 0)
-			}
-		}
-		if h%3 == 0 {
-			pdf.SetXY(x, base+1)
-			p.text(slot, 4, fmt.Sprintf("%02d", h), "C", 0)
-		}
-	}
-	pdf.SetXY(x0, base+6)
-	p.setSize(fontSize)
+	p.bars("categories", rows)
 }
 
-// topProducts lists the top products: rank, name, quantity, revenue.
+// topProducts lists the top products: rank, name (the Chinese one under zh-Hans), quantity with its unit,
+// revenue.
 func (p *page) topProducts() {
-	w := p.width()
-	for i, t := range p.r.Summary.TopProducts {
-		qty := t.Qty.Format(t.Unit)
-		if t.Unit == app.UnitKg {
-			qty += " kg"
-		}
-		p.text(w*0.06, lineH, fmt.Sprint(i+1), "R", 0)
-		p.text(w*0.54, lineH, "  "+t.Name, "L", 0)
-		p.text(w*0.15, lineH, qty, "R", 0)
-		p.text(w*0.25, lineH, p.money(t.Revenue), "R", 1)
+	t := table{name: "products", headers: []string{"#", p.tr("Product"), p.tr("Qty"), p.tr("Revenue")}, right: []bool{true, false, true, true}, grow: 1}
+	for i, pr := range p.r.Summary.TopProducts {
+		t.rows = append(t.rows, []string{fmt.Sprint(i + 1), app.InLanguage(p.r.Language, pr.Name, pr.NameZH), p.quantity(pr.Qty, pr.Unit),
+			p.money(pr.Revenue)})
 	}
+	p.table(t)
+}
+
+// quantity is a quantity with its unit, "4 pcs", "1.250 kg", in the report's language.
+func (p *page) quantity(q app.Quantity, u app.Unit) string {
+	if u == app.UnitKg {
+		return q.Format(u) + " " + p.tr("kg")
+	}
+	return q.Format(u) + " " + p.tr("pcs")
 }

@@ -33,8 +33,8 @@ func daySummary(day time.Time) app.DaySummary {
 	s.Voids = 1
 	s.ByHour[9] = app.HourTotal{Sales: 1, Revenue: cny(23456)}
 	s.ByHour[17] = app.HourTotal{Sales: 1, Revenue: cny(100000)}
-	s.ByCategory = []app.CategoryTotal{{Category: "饮料", Qty: 4000, Revenue: cny(100000)}, {Category: "snacks", Qty: 1000, Revenue: cny(23456)}}
-	s.TopProducts = []app.ProductTotal{{SKU: "DRK-002", Name: "农夫山泉 550ml", Unit: app.UnitPiece, Qty: 4000, Revenue: cny(100000)},
+	s.ByCategory = []app.CategoryTotal{{Category: "Drinks", CategoryZH: "饮料", Qty: 4000, Revenue: cny(100000)}, {Category: "snacks", Qty: 1000, Revenue: cny(23456)}}
+	s.TopProducts = []app.ProductTotal{{SKU: "DRK-002", Name: "Nongfu Spring 550ml", NameZH: "农夫山泉 550ml", Unit: app.UnitPiece, Qty: 4000, Revenue: cny(100000)},
 		{SKU: "PRO-001", Name: "Banana", Unit: app.UnitKg, Qty: 1250, Revenue: cny(23456)}}
 	s.MemberSales, s.MemberRevenue = 1, cny(100000)
 	before, wang := app.NewCashierTotal("", money.CNY), app.NewCashierTotal("王芳", money.CNY)
@@ -111,21 +111,23 @@ func TestChineseReportWithComparison(t *testing.T) {
 	flat := spaces.ReplaceAllString(text, " ")
 	for _, want := range []string{
 		"街角小店 · 销售报表",
-		"2026-11-24 (对比 2026-11-17)",
-		"营业额 ¥1,234.56 ¥617.28 +100.00%", // revenue, last week's, change
-		"净营业额 ¥1,232.56",                 // less the ¥2.00 refund
-		"销售笔数 2 1 +100.00%",
-		"客单价 ¥617.28 ¥617.28 ±0",
+		"2026-11-24 周二 (对比 2026-11-17 周二)",
+		"营业额 销售笔数 客单价 退款 毛利", // the tiles
+		"¥1,234.56 2 ¥617.28 ¥2.00 —",
+		"+100.00% +100.00% = 持平 上周同日无",
+		"无成本数据",
+		"净营业额 ¥1,232.56", // less the ¥2.00 refund
 		"每单件数 2.50 2.00 +25.00%",
 		"会员销售占比 50.00%",
 		"9.00% ¥2.03", "13.00% ¥140.00",
-		"现金 × 1 ¥234.56",
+		"现金 × 1 ¥234.56", "钱包付款码 × 1 ¥1,000.00",
 		"按退款方式", "现金 × 1 ¥2.00",
 		"充值", "¥500.00",
-		"按小时销售", "¥1,000.00", // the tallest hour's bar is labelled
-		"饮料 ¥1,000.00",
-		"1 农夫山泉 550ml 4 ¥1,000.00",
-		"2 Banana 1.250 kg ¥234.56",
+		"按小时销售", "¥1,000.00", "¥800", // the tallest hour's bar is labelled, the axis in round amounts
+		"饮料 ¥1,000.00 81.0%",
+		"1 农夫山泉 550ml 4 件 ¥1,000.00", // the Chinese name, the unit in Chinese
+		"2 Banana 1.250 公斤 ¥234.56",  // no Chinese name: the English one
+		"snacks ¥234.56",
 		"应有现金 ¥732.56", // 234.56 cash + 500.00 cash top-up − 2.00 cash refund
 		"按收银员", "（启用用户前） 1 ¥234.56 0 · ¥0.00 0 0 0 0 · ¥0.00",
 		"王芳 1 ¥1,000.00 1 · ¥2.00 1 1 0 0 · ¥0.00",
@@ -141,13 +143,18 @@ func TestEnglishRangeWithoutComparison(t *testing.T) {
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.Local)
 	sum := daySummary(from)
 	sum.To = from.AddDate(0, 0, 7)
+	sum.ByDay = app.NewDaySummary(sum.From, sum.To, money.CNY).ByDay
+	sum.ByDay[0].HourTotal = app.HourTotal{Sales: 1, Revenue: cny(23456)}
+	sum.ByDay[3].HourTotal = app.HourTotal{Sales: 1, Revenue: cny(100000)}
 	var buf bytes.Buffer
 	if err := Write(&buf, withFonts(t, Report{Summary: sum, Language: "en"})); err != nil {
 		t.Fatal(err)
 	}
 	flat := spaces.ReplaceAllString(pdfText(t, buf.Bytes()), " ")
-	for _, want := range []string{"Sales report", "2026-11-01 – 2026-11-07", "Revenue ¥1,234.56", "Net revenue ¥1,232.56",
-		"1 农夫山泉 550ml 4 ¥1,000.00", "Cash expected ¥732.56", "By cashier", "(before users) 1 ¥234.56", "No anomalies"} {
+	for _, want := range []string{"Sales report", "2026-11-01 – 2026-11-07", "Wallet × 1 ¥1,000.00 81.0%", "Revenue Sales Average basket Refunds Margin",
+		"¥1,234.56 2 ¥617.28 ¥2.00 —", "Net revenue ¥1,232.56", "Sales by day",
+		"1 2 3 4 5 6 7", "Sun Mon Tue Wed Thu Fri Sat", // each day of the week, and its weekday
+		"1 Nongfu Spring 550ml 4 pcs ¥1,000.00", "Drinks ¥1,000.00", "Cash expected ¥732.56", "By cashier", "(before users) 1 ¥234.56", "No anomalies"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the PDF does not say %q:\n%s", want, flat)
 		}
