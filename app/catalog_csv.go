@@ -332,6 +332,23 @@ func gtinNumber(code string) (uint64, bool) {
 	return n, err == nil
 }
 
+// CheckProductNames says why a product's names cannot be stored, nil when they can: its name, Chinese
+// name, category and the category's Chinese name are checked as a catalog file's cells are (no control
+// characters, no text that is not text, at most 200 characters). It is for products that reach the till
+// other than through a catalog file or the product editor, which check every field: the head office's
+// down-sync, whose products are a claim the till verifies.
+func CheckProductNames(p Product) error {
+	for _, f := range [...]struct {
+		col  int
+		text string
+	}{{colName, p.Name}, {colNameZH, p.NameZH}, {colCategory, p.Category}, {colCategoryZH, p.CategoryZH}} {
+		if err := checkText(columnNames[f.col], f.text, columnRunes[f.col]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // productRow is a product as text, a cell for each column: a catalog file's row or the product editor's
 // form, which one rule set (entry) checks, so the two can never disagree on what a valid product is.
 type productRow [numColumns]string

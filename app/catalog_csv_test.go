@@ -508,3 +508,26 @@ func TestProductFormCategoryZH(t *testing.T) {
 		}
 	}
 }
+
+// A product from the head office has its names checked as a catalog file's: each of the four, by name.
+func TestCheckProductNames(t *testing.T) {
+	good := Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Category: "produce", CategoryZH: "生鲜果蔬", Unit: UnitKg}
+	if err := CheckProductNames(good); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckProductNames(Product{SKU: "X"}); err != nil {
+		t.Errorf("empty names: %v", err)
+	}
+	for want, p := range map[string]Product{
+		"name: control character U+0000":           {Name: "Ba\x00nana"},
+		"name_zh: 201 characters":                  {NameZH: strings.Repeat("香", 201)},
+		"category: control character U+202E":       {Category: "produce\u202e"},
+		"category_zh: control character U+001B":    {CategoryZH: "生鲜\x1b[0m"},
+		"category_zh: character 1 is not valid":    {CategoryZH: "\xff生鲜"},
+		"category_zh: 201 characters, at most 200": {CategoryZH: strings.Repeat("鲜", 201)},
+	} {
+		if err := CheckProductNames(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: %v, want %q", p, err, want)
+		}
+	}
+}
