@@ -197,8 +197,8 @@ func TestDemoCatalogRoundTrip(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	x, _ := os.ReadFile(exportA)
-	for _, want := range []string{"\nPRO-001,2000101000006,Banana,香蕉,produce,,kg,6.98,0.00,2.500,reduced,yes\n",
-		"\nPRO-002,2000102000005,Fuji apple,红富士苹果,produce,,kg,9.98,0.00,0.000,reduced,yes\n"} {
+	for _, want := range []string{"\nPRO-001,2000101000006,Banana,香蕉,produce,生鲜果蔬,kg,6.98,0.00,2.500,reduced,yes\n",
+		"\nPRO-002,2000102000005,Fuji apple,红富士苹果,produce,生鲜果蔬,kg,9.98,0.00,0.000,reduced,yes\n"} {
 		if !bytes.Contains(x, []byte(want)) {
 			t.Fatalf("the export has no %q", want)
 		}
