@@ -12,11 +12,13 @@ import (
 // ProductForm is a product as the owner edits it, every field as typed. It is checked by the same rules
 // as a catalog file's row, so the screen and an import can never disagree on what a valid product is.
 type ProductForm struct {
-	ID                                             int64 // 0 for a new product
-	SKU, Name, NameZH, Category, Unit, Price, Cost string
-	ReorderPoint, TaxClass                         string
-	Barcodes                                       []string
-	Active                                         bool
+	ID                     int64 // 0 for a new product
+	SKU, Name, NameZH      string
+	Category, CategoryZH   string // the category and its Chinese name
+	Unit, Price, Cost      string
+	ReorderPoint, TaxClass string
+	Barcodes               []string
+	Active                 bool
 }
 
 // FormOf is the form showing an existing product and its barcodes.
@@ -26,7 +28,8 @@ func FormOf(e CatalogEntry) ProductForm {
 	if p.ReorderPoint != 0 {
 		rp = p.ReorderPoint.Format(p.Unit)
 	}
-	return ProductForm{ID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Category: p.Category, Unit: string(p.Unit),
+	return ProductForm{ID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Category: p.Category,
+		CategoryZH: p.CategoryZH, Unit: string(p.Unit),
 		Price: p.Price.Decimal(), Cost: p.Cost.Decimal(), ReorderPoint: rp, TaxClass: p.TaxClass,
 		Barcodes: append([]string(nil), e.Barcodes...), Active: p.Active}
 }
@@ -38,8 +41,8 @@ func (f ProductForm) Entry(s Settings) (CatalogEntry, error) {
 	if f.Active {
 		active = "yes"
 	}
-	row := productRow{f.SKU, strings.Join(f.Barcodes, "|"), f.Name, f.NameZH, f.Category, f.Unit, f.Price, f.Cost,
-		f.ReorderPoint, f.TaxClass, active}
+	row := productRow{f.SKU, strings.Join(f.Barcodes, "|"), f.Name, f.NameZH, f.Category, f.CategoryZH, f.Unit, f.Price,
+		f.Cost, f.ReorderPoint, f.TaxClass, active}
 	for c := range row {
 		row[c] = strings.TrimSpace(row[c])
 	}

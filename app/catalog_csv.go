@@ -51,7 +51,8 @@ func (e *CatalogFileError) Error() string {
 func CatalogColumns() []string { return slices.Clone(columnNames[:]) }
 
 // columnNames are the columns in order; an array, read per cell without a copy.
-var columnNames = [numColumns]string{"sku", "barcode", "name", "name_zh", "category", "unit", "price", "cost", "reorder_point", "tax_class", "active"}
+var columnNames = [numColumns]string{"sku", "barcode", "name", "name_zh", "category", "category_zh", "unit", "price", "cost",
+	"reorder_point", "tax_class", "active"}
 
 // The columns of a product as text (productRow), in CatalogColumns' order.
 const (
@@ -60,6 +61,7 @@ const (
 	colName
 	colNameZH
 	colCategory
+	colCategoryZH
 	colUnit
 	colPrice
 	colCost
@@ -73,10 +75,10 @@ const (
 // Chinese ones of spreadsheets in Chinese shops.
 var catalogColumns = map[string]int{
 	"sku": colSKU, "barcode": colBarcode, "barcodes": colBarcode, "name": colName, "name_en": colName,
-	"name_zh": colNameZH, "category": colCategory, "unit": colUnit, "price": colPrice, "tax_class": colTaxClass,
+	"name_zh": colNameZH, "category": colCategory, "category_zh": colCategoryZH, "unit": colUnit, "price": colPrice, "tax_class": colTaxClass,
 	"cost": colCost, "reorder_point": colReorderPoint, "active": colActive,
 	"货号": colSKU, "条码": colBarcode, "名称": colName, "中文名": colNameZH, "中文名称": colNameZH,
-	"分类": colCategory, "单位": colUnit, "价格": colPrice,
+	"分类": colCategory, "分类中文": colCategoryZH, "中文分类": colCategoryZH, "单位": colUnit, "价格": colPrice,
 }
 
 // StandardTaxClass is the tax class a catalog file without a tax_class column gives its products.
@@ -180,7 +182,7 @@ func (h *catalogHeader) row(rec []string) productRow {
 }
 
 // columnRunes is the most characters each column may hold (a list of barcodes as many as a note).
-var columnRunes = [numColumns]int{maxCodeRunes, maxNoteRunes, maxNameRunes, maxNameRunes, maxNameRunes,
+var columnRunes = [numColumns]int{maxCodeRunes, maxNoteRunes, maxNameRunes, maxNameRunes, maxNameRunes, maxNameRunes,
 	maxCodeRunes, maxCodeRunes, maxCodeRunes, maxCodeRunes, maxCodeRunes, maxCodeRunes}
 
 // ReadCatalogCSV reads a whole catalog file and returns every entry, or a *CatalogFileError naming every
@@ -202,8 +204,9 @@ func ReadCatalogCSV(r io.ReadSeeker, s Settings) ([]CatalogEntry, error) {
 // go to entry, bad ones (with their line number and why) to reject. The file is UTF-8, with or without a
 // BOM, or GB18030/GBK as spreadsheets in China save it (textEncoding: it is read once to tell which); its
 // header names the columns in any order (barcode or 条码, name or name_en or 名称, price or 价格, and
-// optionally sku or 货号, name_zh or 中文名 or 中文名称, category or 分类, unit or 单位, tax_class, cost,
-// reorder_point and active), then one product a row. A file without a name column may have a name_zh
+// optionally sku or 货号, name_zh or 中文名 or 中文名称, category or 分类, category_zh (the category's
+// Chinese name) or 中文分类 or 分类中文, unit or 单位, tax_class, cost, reorder_point and active), then one
+// product a row. A file without a name column may have a name_zh
 // one instead. A file without sku takes each product's from its barcode; without unit, every product is
 // a piece; without tax_class, every product is in the standard class (CatalogDefaults). Units are piece
 // or kg, or 件, 个, 千克, 公斤. Several barcodes go in one cell separated by '|'. Prices are decimals in
@@ -329,6 +332,23 @@ func gtinNumber(code string) (uint64, bool) {
 	return n, err == nil
 }
 
+// CheckProductNames says why a product's names cannot be stored, nil when they can: its name, Chinese
+// name, category and the category's Chinese name are checked as a catalog file's cells are (no control
+// characters, no text that is not text, at most 200 characters). It is for products that reach the till
+// other than through a catalog file or the product editor, which check every field: the head office's
+// down-sync, whose products are a claim the till verifies.
+func CheckProductNames(p Product) error {
+	for _, f := range [...]struct {
+		col  int
+		text string
+	}{{colName, p.Name}, {colNameZH, p.NameZH}, {colCategory, p.Category}, {colCategoryZH, p.CategoryZH}} {
+		if err := checkText(columnNames[f.col], f.text, columnRunes[f.col]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // productRow is a product as text, a cell for each column: a catalog file's row or the product editor's
 // form, which one rule set (entry) checks, so the two can never disagree on what a valid product is.
 type productRow [numColumns]string
@@ -343,7 +363,7 @@ func (r *productRow) entry(s Settings) (CatalogEntry, string) {
 	}
 	unit, unitOK := ParseUnit(r[colUnit])
 	p := Product{SKU: r[colSKU], Name: r[colName], NameZH: r[colNameZH], Category: r[colCategory],
-		Unit: unit, TaxClass: r[colTaxClass], Active: true}
+		CategoryZH: r[colCategoryZH], Unit: unit, TaxClass: r[colTaxClass], Active: true}
 	switch {
 	case p.SKU == "":
 		return CatalogEntry{}, "no sku"

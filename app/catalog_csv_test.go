@@ -407,3 +407,127 @@ func TestCatalogReorderPoints(t *testing.T) {
 		}
 	}
 }
+
+// A category's Chinese name comes in a category_zh column, or 中文分类 or 分类中文 in a Chinese
+// spreadsheet; a file without one (every file before it existed) gives its products none. It is text as a
+// name is: control characters, text that is not text and over-long names make the row bad.
+func TestCatalogCategoryZH(t *testing.T) {
+	read := func(text string) (map[string]Product, []RowError, error) {
+		got := map[string]Product{}
+		var bad []RowError
+		err := ScanCatalogCSV(strings.NewReader(text), DefaultSettings(), func(e CatalogEntry, _ int) error {
+			got[e.Product.SKU] = e.Product
+			return nil
+		}, func(r RowError) { bad = append(bad, r) })
+		return got, bad, err
+	}
+	for _, header := range []string{"category_zh", "Category_ZH", "中文分类", "分类中文", " 中文分类 "} {
+		got, bad, err := read("sku,barcode,name,category," + header + ",unit,price,tax_class\n" +
+			"DRK-001,5449000000996,Cola,drinks,饮料,piece,3.00,standard\n" +
+			"PRO-001,2000101000006,Banana,produce,生鲜果蔬,kg,6.98,reduced\n" +
+			"STA-001,4006381333931,Pen,stationery,,piece,1.50,standard\n" + // no Chinese name
+			"GUM-001,96385074,Gum,,口香糖,piece,1.00,standard\n") // a Chinese name only
+		if err != nil || len(bad) > 0 {
+			t.Fatalf("%s: %v %+v", header, err, bad)
+		}
+		for sku, want := range map[string][2]string{"DRK-001": {"drinks", "饮料"}, "PRO-001": {"produce", "生鲜果蔬"},
+			"STA-001": {"stationery", ""}, "GUM-001": {"", "口香糖"}} {
+			if p := got[sku]; p.Category != want[0] || p.CategoryZH != want[1] {
+				t.Errorf("%s: %s category %q / %q, want %q", header, sku, p.Category, p.CategoryZH, want)
+			}
+		}
+		if p := got["PRO-001"]; p.Unit != UnitKg || p.DisplayCategory("zh-Hans") != "生鲜果蔬" || p.DisplayCategory("en") != "produce" {
+			t.Errorf("%s: banana %+v", header, p)
+		}
+		if p := got["GUM-001"]; p.DisplayCategory("en") != "口香糖" {
+			t.Errorf("%s: a category only in Chinese shows as %q in English", header, p.DisplayCategory("en"))
+		}
+	}
+
+	// Without the column: no Chinese names, the file as good as before.
+	got, bad, err := read("条码,名称,分类,价格\n5449000000996,Cola,饮料,3.00\n")
+	if p := got["5449000000996"]; err != nil || len(bad) > 0 || p.Category != "饮料" || p.CategoryZH != "" {
+		t.Errorf("a file without category_zh: %+v %+v %v", p, bad, err)
+	}
+	// Named twice.
+	if _, _, err := read("barcode,name,price,中文分类,category_zh\n5449000000996,Cola,3.00,饮料,饮料\n"); err == nil ||
+		!strings.Contains(err.Error(), "both the category_zh column") {
+		t.Errorf("category_zh named twice: %v", err)
+	}
+
+	// Hostile Chinese names: the row is bad, with the column named, and nothing of it is taken.
+	header := "sku,barcode,name,category,category_zh,unit,price,tax_class\n"
+	for _, tt := range []struct{ row, want string }{
+		{"A1,5449000000996,Cola,drinks,饮\x00料,piece,3.00,standard", "category_zh: control character U+0000 at character 2"},
+		{"A2,4006381333931,Cola,drinks,\"饮\n料\",piece,3.00,standard", "category_zh: control character U+000A"},
+		{"A3,96385074,Cola,drinks,饮料\u202e,piece,3.00,standard", "category_zh: control character U+202E"},
+		{"A4,12345670,Cola,drinks,饮\ufffd料,piece,3.00,standard", "category_zh: character 2 is not valid text"},
+		{"A5,036000291452,Cola,drinks," + strings.Repeat("饮", 201) + ",piece,3.00,standard", "category_zh: 201 characters, at most 200"},
+	} {
+		got, bad, err := read(header + tt.row + "\n")
+		if err != nil || len(got) != 0 || len(bad) != 1 || bad[0].Line != 2 || !strings.Contains(bad[0].Reason, tt.want) {
+			t.Errorf("%q: taken %+v, bad %+v, %v; want %q", tt.row, got, bad, err, tt.want)
+		}
+	}
+	// 200 characters is the most, as for every name.
+	if got, bad, err := read(header + "A6,6901234567892,Cola,drinks," + strings.Repeat("饮", 200) + ",kg,3.00,standard\n"); err != nil ||
+		len(bad) > 0 || utf8.RuneCountInString(got["A6"].CategoryZH) != 200 {
+		t.Errorf("200 characters: %+v %v", bad, err)
+	}
+	// Bytes that are not UTF-8 after a UTF-8 BOM refuse the file; without one the file is GB18030, so
+	// GBK's 饮料 is read as 饮料 and not stored as mojibake.
+	if _, _, err := read("\ufeff" + header + "A7,6901234567892,Cola,drinks,\xd2\xfb\xc1\xcf,piece,3.00,standard\n"); err == nil ||
+		!strings.Contains(err.Error(), "not UTF-8") {
+		t.Errorf("GBK after a UTF-8 BOM: %v", err)
+	}
+	data := gb18030(t, header+"A8,6901234567892,Cola,drinks,饮料,piece,3.00,standard\n")
+	got = map[string]Product{}
+	if err := ScanCatalogCSV(bytes.NewReader(data), DefaultSettings(), func(e CatalogEntry, _ int) error {
+		got[e.Product.SKU] = e.Product
+		return nil
+	}, func(r RowError) { t.Errorf("GBK: %+v", r) }); err != nil || got["A8"].CategoryZH != "饮料" {
+		t.Errorf("GBK: %q, %v", got["A8"].CategoryZH, err)
+	}
+}
+
+// The product editor's Chinese category is checked by the same rules and kept as typed, trimmed.
+func TestProductFormCategoryZH(t *testing.T) {
+	form := ProductForm{SKU: "PRO-001", Name: "Banana", Category: "produce", CategoryZH: " 生鲜果蔬 ", Unit: "kg", Price: "6.98",
+		TaxClass: "reduced", Barcodes: []string{"2000101000006"}, Active: true}
+	e, err := form.Entry(DefaultSettings())
+	if err != nil || e.Product.CategoryZH != "生鲜果蔬" || e.Product.Category != "produce" || e.Product.Unit != UnitKg {
+		t.Fatalf("entry = %+v, %v", e.Product, err)
+	}
+	if back := FormOf(e); back.CategoryZH != "生鲜果蔬" || back.Category != "produce" {
+		t.Errorf("FormOf = %+v", back)
+	}
+	for _, bad := range []string{"饮\x00料", "饮\u2028料", strings.Repeat("料", 201), "\xe9\xa5"} {
+		form.CategoryZH = bad
+		if _, err := form.Entry(DefaultSettings()); !errors.Is(err, ErrInvalidProduct) || !strings.Contains(err.Error(), "category_zh") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// A product from the head office has its names checked as a catalog file's: each of the four, by name.
+func TestCheckProductNames(t *testing.T) {
+	good := Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Category: "produce", CategoryZH: "生鲜果蔬", Unit: UnitKg}
+	if err := CheckProductNames(good); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckProductNames(Product{SKU: "X"}); err != nil {
+		t.Errorf("empty names: %v", err)
+	}
+	for want, p := range map[string]Product{
+		"name: control character U+0000":           {Name: "Ba\x00nana"},
+		"name_zh: 201 characters":                  {NameZH: strings.Repeat("香", 201)},
+		"category: control character U+202E":       {Category: "produce\u202e"},
+		"category_zh: control character U+001B":    {CategoryZH: "生鲜\x1b[0m"},
+		"category_zh: character 1 is not valid":    {CategoryZH: "\xff生鲜"},
+		"category_zh: 201 characters, at most 200": {CategoryZH: strings.Repeat("鲜", 201)},
+	} {
+		if err := CheckProductNames(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: %v, want %q", p, err, want)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // FuzzScanCatalogCSV: any bytes as a catalog file either fail as a whole or give entries that pass the
 // same checks a typed product does, and rows it rejects name a line of the file.
 func FuzzScanCatalogCSV(f *testing.F) {
-	f.Add([]byte(strings.Join(CatalogColumns(), ",") + "\nDRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n"))
+	f.Add([]byte(strings.Join(CatalogColumns(), ",") + "\nDRK-001,5449000000996,Coca-Cola,可口可乐,drinks,饮料,piece,3.00,1.80,12,standard,yes\n"))
 	f.Add([]byte("sku,barcodes,name\nX,123,Y\n"))
 	f.Add([]byte("\xef\xbb\xbfsku\n\"unterminated\n"))
 	f.Add([]byte{0xb0, 0xa1, 0xff, 0x00, ','})

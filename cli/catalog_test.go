@@ -54,10 +54,19 @@ func TestCatalogRoundTrip(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var b strings.Builder
-	b.WriteString("sku,barcode,name,name_zh,category,unit,price,cost,reorder_point,tax_class,active\n")
+	b.WriteString("sku,barcode,name,name_zh,category,category_zh,unit,price,cost,reorder_point,tax_class,active\n")
 	for i := range n {
 		data := fmt.Sprintf("69%010d", i)
-		fmt.Fprintf(&b, "GEN-%06d,%s,Product %d,商品%d,cat%d,piece,%d.%02d,1.00,%d,standard,yes\n", i, data+string(barcode.CheckDigit(data)), i, i, i%50, 1+i%90, i%100, i%20)
+		// A Chinese category for most, none for every seventh; every fifth product is weighed.
+		zh, unit, rp := fmt.Sprintf("分类%d", i%50), "piece", fmt.Sprint(i%20)
+		if i%7 == 0 {
+			zh = ""
+		}
+		if i%5 == 0 {
+			unit, rp = "kg", fmt.Sprintf("%d.%03d", i%20, i%1000)
+		}
+		fmt.Fprintf(&b, "GEN-%06d,%s,Product %d,商品%d,cat%d,%s,%s,%d.%02d,1.00,%s,standard,yes\n", i, data+string(barcode.CheckDigit(data)),
+			i, i, i%50, zh, unit, 1+i%90, i%100, rp)
 	}
 	first := filepath.Join(dir, "first.csv")
 	if err := os.WriteFile(first, []byte(b.String()), 0o600); err != nil {
@@ -87,6 +96,12 @@ func TestCatalogRoundTrip(t *testing.T) {
 	if lines := bytes.Count(x, []byte("\n")); lines != n+1 {
 		t.Fatalf("export has %d lines for %d products", lines, n)
 	}
+	for _, want := range []string{",category,category_zh,unit,", ",Product 1,商品1,cat1,分类1,piece,", ",Product 5,商品5,cat5,分类5,kg,",
+		",Product 7,商品7,cat7,,piece,"} {
+		if !bytes.Contains(x, []byte(want)) {
+			t.Errorf("the export has no %q", want)
+		}
+	}
 }
 
 // TestExportsKeepFormulasOutOfSpreadsheets: product text that a spreadsheet would run as a formula (=, +,
@@ -102,10 +117,10 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	hostile := filepath.Join(dir, "hostile.csv")
-	if err := os.WriteFile(hostile, []byte("sku,barcode,name,name_zh,category,unit,price,tax_class\n"+
-		`-X1,6901234567892,"=HYPERLINK(""http://evil.example/"",""Click"")",+1,@SUM(A1),piece,3.01,standard`+"\n"+
+	if err := os.WriteFile(hostile, []byte("sku,barcode,name,name_zh,category,category_zh,unit,price,tax_class\n"+
+		`-X1,6901234567892,"=HYPERLINK(""http://evil.example/"",""Click"")",+1,@SUM(A1),=分类,piece,3.01,standard`+"\n"+
 		// A file's ' before a formula is a spreadsheet's quote and comes off: this name is stored as '=already quoted.
-		`X2,6924743915770,''=already quoted,-2+3,'plain,piece,1.00,standard`+"\n"), 0o600); err != nil {
+		`X2,6924743915770,''=already quoted,-2+3,'plain,,piece,1.00,standard`+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if code, out, errOut := cli("-db", db, "import-catalog", "-apply", hostile); code != 0 {
@@ -125,8 +140,8 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 		{"report: a category", report, "\ncategory,'@SUM(A1),3.01,"},
 		{"report: a negative amount", report, "\ncash_rounding,,-0.01,"},
 		{"export-sales: text", sales, `,'-X1,"'=HYPERLINK(""http://evil.example/"",""Click"")",1,3.01,3.01,`},
-		{"export-catalog: text", string(catalog), `'-X1,6901234567892,"'=HYPERLINK(""http://evil.example/"",""Click"")",'+1,'@SUM(A1),piece,3.01,`},
-		{"export-catalog: an apostrophe already there", string(catalog), "X2,6924743915770,''=already quoted,'-2+3,'plain,piece,1.00,"},
+		{"export-catalog: text", string(catalog), `'-X1,6901234567892,"'=HYPERLINK(""http://evil.example/"",""Click"")",'+1,'@SUM(A1),'=分类,piece,3.01,`},
+		{"export-catalog: an apostrophe already there", string(catalog), "X2,6924743915770,''=already quoted,'-2+3,'plain,,piece,1.00,"},
 	} {
 		if !strings.Contains(tt.got, tt.want) {
 			t.Errorf("%s: no %q in\n%s", tt.what, tt.want, tt.got)
@@ -151,13 +166,13 @@ func TestExportsKeepFormulasOutOfSpreadsheets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st2.Close()
-	for code, want := range map[string][3]string{
-		"6901234567892": {`=HYPERLINK("http://evil.example/","Click")`, "+1", "@SUM(A1)"},
-		"6924743915770": {"'=already quoted", "-2+3", "'plain"},
+	for code, want := range map[string][4]string{
+		"6901234567892": {`=HYPERLINK("http://evil.example/","Click")`, "+1", "@SUM(A1)", "=分类"},
+		"6924743915770": {"'=already quoted", "-2+3", "'plain", ""},
 	} {
 		p, err := st2.ProductByBarcode(ctx, code)
-		if err != nil || [3]string{p.Name, p.NameZH, p.Category} != want {
-			t.Errorf("%s came back as %q %q %q (%v), want %q", code, p.Name, p.NameZH, p.Category, err, want)
+		if err != nil || [4]string{p.Name, p.NameZH, p.Category, p.CategoryZH} != want {
+			t.Errorf("%s came back as %q %q %q %q (%v), want %q", code, p.Name, p.NameZH, p.Category, p.CategoryZH, err, want)
 		}
 	}
 }
@@ -182,8 +197,8 @@ func TestDemoCatalogRoundTrip(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	x, _ := os.ReadFile(exportA)
-	for _, want := range []string{"\nPRO-001,2000101000006,Banana,香蕉,produce,kg,6.98,0.00,2.500,reduced,yes\n",
-		"\nPRO-002,2000102000005,Fuji apple,红富士苹果,produce,kg,9.98,0.00,0.000,reduced,yes\n"} {
+	for _, want := range []string{"\nPRO-001,2000101000006,Banana,香蕉,produce,生鲜果蔬,kg,6.98,0.00,2.500,reduced,yes\n",
+		"\nPRO-002,2000102000005,Fuji apple,红富士苹果,produce,生鲜果蔬,kg,9.98,0.00,0.000,reduced,yes\n"} {
 		if !bytes.Contains(x, []byte(want)) {
 			t.Fatalf("the export has no %q", want)
 		}

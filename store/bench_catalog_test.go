@@ -268,6 +268,7 @@ func writeImportCSV(b *testing.B, path string, n int) {
 		b.Fatal(err)
 	}
 	categories := []string{"drinks", "snacks", "dairy", "grocery", "household"}
+	categoriesZH := []string{"饮料", "零食", "乳品", "粮油", "日用百货"}
 	for i := range n {
 		name, nameZH := benchName(i)
 		unit, tax := "piece", "standard"
@@ -275,7 +276,8 @@ func writeImportCSV(b *testing.B, path string, n int) {
 			unit, tax = "kg", "reduced"
 		}
 		price := 100 + i%9900
-		if err := cw.Write([]string{fmt.Sprintf("IMP-%07d", i), benchCode(i), name, nameZH, categories[i%len(categories)], unit,
+		if err := cw.Write([]string{fmt.Sprintf("IMP-%07d", i), benchCode(i), name, nameZH, categories[i%len(categories)],
+			categoriesZH[i%len(categoriesZH)], unit,
 			fmt.Sprintf("%d.%02d", price/100, price%100), fmt.Sprintf("%d.%02d", price*6/1000, price*6/10%100),
 			strconv.Itoa(i % 20), tax, "yes"}); err != nil {
 			b.Fatal(err)

@@ -192,8 +192,8 @@ func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
 		if !p.Active {
 			active = "no"
 		}
-		if err := cw.Write(p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, string(p.Unit), p.Price.Decimal(),
-			p.Cost.Decimal(), p.ReorderPoint.Format(p.Unit), p.TaxClass, active); err != nil {
+		if err := cw.Write(p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, p.CategoryZH, string(p.Unit),
+			p.Price.Decimal(), p.Cost.Decimal(), p.ReorderPoint.Format(p.Unit), p.TaxClass, active); err != nil {
 			return n, err
 		}
 		n++

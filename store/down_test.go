@@ -238,3 +238,29 @@ func TestMemberLedgerRebuildKeepsRows(t *testing.T) {
 		t.Fatalf("balance after a top-up %s", got.Balance)
 	}
 }
+
+// The head office's Chinese category names reach the till's products: new products get theirs, an
+// existing product's is replaced, and a product the head office sends without one has none.
+func TestApplyChangesCategoryZH(t *testing.T) {
+	s, _ := openTestStore(t)
+	enrolled(t, s)
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `UPDATE products SET category_zh = '零食' WHERE sku = 'SNK-001'`); err != nil {
+		t.Fatal(err)
+	}
+	banana := app.CatalogEntry{Product: app.Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Category: "produce",
+		CategoryZH: "生鲜果蔬", Price: cny(698), Unit: app.UnitKg, TaxClass: "reduced", Active: true}, Barcodes: []string{"2000101000006"}}
+	tea := app.CatalogEntry{Product: app.Product{SKU: "TEA-001", Name: "Green tea", Category: "drinks", CategoryZH: "饮料",
+		Price: cny(400), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6901234567892"}}
+	chips := app.CatalogEntry{Product: app.Product{SKU: "SNK-001", Name: "Lay's chips original 70g", Category: "snacks",
+		Price: cny(650), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6924743915763"}}
+	if _, err := s.ApplyChanges(ctx, app.HQChanges{Next: 3, Products: []app.CatalogEntry{banana, tea, chips}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]string{"2000101000006": "生鲜果蔬", "6901234567892": "饮料", "6924743915763": "",
+		"5449000000996": ""} { // DRK-001: not in the page, as it was
+		if p, err := s.ProductByBarcode(ctx, code); err != nil || p.CategoryZH != want {
+			t.Errorf("%s: category_zh %q, %v; want %q", code, p.CategoryZH, err, want)
+		}
+	}
+}

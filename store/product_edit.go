@@ -86,9 +86,9 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 		}
 		old := sql.NullInt64{}
 		if id == 0 {
-			err = tx.QueryRowContext(ctx, `INSERT INTO products (sku, name, name_zh, category, price, unit, tax_class, active, cost, reorder_point)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
-				p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint)).Scan(&id)
+			err = tx.QueryRowContext(ctx, `INSERT INTO products (sku, name, name_zh, category, category_zh, price, unit, tax_class, active,
+				cost, reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.SKU, p.Name, p.NameZH, p.Category,
+				p.CategoryZH, p.Price.Minor(), string(p.Unit), p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint)).Scan(&id)
 			if err != nil {
 				return err
 			}
@@ -105,9 +105,9 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 					return err
 				}
 			}
-			_, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, name_zh = ?, category = ?, price = ?, unit = ?, tax_class = ?,
-				active = ?, cost = ?, reorder_point = ? WHERE id = ?`, p.SKU, p.Name, p.NameZH, p.Category, p.Price.Minor(), string(p.Unit),
-				p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint), id)
+			_, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, name_zh = ?, category = ?, category_zh = ?, price = ?,
+				unit = ?, tax_class = ?, active = ?, cost = ?, reorder_point = ? WHERE id = ?`, p.SKU, p.Name, p.NameZH, p.Category,
+				p.CategoryZH, p.Price.Minor(), string(p.Unit), p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint), id)
 			if err != nil {
 				return err
 			}

@@ -166,3 +166,45 @@ func TestSaveProductRefusesBadFormsAndClashes(t *testing.T) {
 		t.Error("a refused edit was journaled")
 	}
 }
+
+// The editor's Chinese category is stored with a new product, changed by an edit and cleared by one,
+// without touching anything else of the product.
+func TestSaveProductKeepsTheChineseCategory(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	form := app.ProductForm{SKU: "PRO-100", Name: "Lychee", NameZH: "荔枝", Category: "produce", CategoryZH: "生鲜果蔬", Unit: "kg",
+		Price: "19.98", TaxClass: "reduced", Barcodes: []string{"2000130000008"}, Active: true}
+	created, err := saveForm(t, s, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() app.Product {
+		t.Helper()
+		e, err := s.ProductDetail(ctx, created.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Product
+	}
+	if p := read(); p.CategoryZH != "生鲜果蔬" || p.Category != "produce" || p.Unit != app.UnitKg {
+		t.Fatalf("created %+v", p)
+	}
+	for _, zh := range []string{"水果", ""} {
+		form = app.FormOf(app.CatalogEntry{Product: read(), Barcodes: form.Barcodes})
+		form.CategoryZH = zh
+		if _, err := saveForm(t, s, form); err != nil {
+			t.Fatal(err)
+		}
+		if p := read(); p.CategoryZH != zh || p.Category != "produce" || p.NameZH != "荔枝" || p.Price != cny(1998) {
+			t.Errorf("after setting %q: %+v", zh, p)
+		}
+	}
+	// A bad one changes nothing.
+	form.CategoryZH = "水\x00果"
+	if _, err := saveForm(t, s, form); !errors.Is(err, app.ErrInvalidProduct) {
+		t.Errorf("a NUL in the Chinese category: %v", err)
+	}
+	if p := read(); p.CategoryZH != "" {
+		t.Errorf("a refused form stored %q", p.CategoryZH)
+	}
+}

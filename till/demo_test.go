@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -136,5 +137,43 @@ func TestDemoTillPrintsToTheSimulatedPrinter(t *testing.T) {
 	}
 	if !bytes.Contains(b, []byte("T01-000001")) || !bytes.Contains(b, []byte("Demo Corner Shop")) || m.SimPrinter.DrawerKicks() != 1 {
 		t.Errorf("receipts.escpos: %d bytes, %d drawer kicks", len(b), m.SimPrinter.DrawerKicks())
+	}
+}
+
+// A first-run till's demo catalog names every category in Chinese too, one Chinese name a category, so
+// a till running under zh-Hans shows 饮料, not drinks.
+func TestDemoCatalogCategoriesInChinese(t *testing.T) {
+	ctx := context.Background()
+	m, err := Open(ctx, Config{DBPath: filepath.Join(t.TempDir(), "checkout.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	zhOf := map[string]string{}
+	n := 0
+	for after := ""; ; {
+		page, err := m.Store.ProductPage(ctx, after, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, p := range page {
+			n++
+			zh := p.DisplayCategory("zh-Hans")
+			if p.Category == "" || p.CategoryZH == "" || zh != p.CategoryZH || !unicode.Is(unicode.Han, []rune(zh)[0]) ||
+				p.DisplayCategory("en") != p.Category {
+				t.Errorf("%s: category %q, Chinese %q", p.SKU, p.Category, p.CategoryZH)
+			}
+			if other, ok := zhOf[p.Category]; ok && other != p.CategoryZH {
+				t.Errorf("%s: %s is %q here and %q elsewhere", p.SKU, p.Category, p.CategoryZH, other)
+			}
+			zhOf[p.Category] = p.CategoryZH
+		}
+		after = page[len(page)-1].SKU
+	}
+	if n < 200 || len(zhOf) != 10 || zhOf["drinks"] != "饮料" || zhOf["produce"] != "生鲜果蔬" {
+		t.Errorf("%d products, categories %q", n, zhOf)
 	}
 }

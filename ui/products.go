@@ -129,7 +129,7 @@ func (pg *productsPage) showRow(id widget.ListItemID, o fyne.CanvasObject) {
 		status = lang.L("low stock")
 	}
 	cells := o.(*fyne.Container).Objects
-	for i, text := range []string{p.SKU, pg.office.name(p), p.Category, price, quantity(p.OnHand, p.Unit), status} {
+	for i, text := range []string{p.SKU, pg.office.name(p), p.DisplayCategory(pg.office.language), price, quantity(p.OnHand, p.Unit), status} {
 		cells[i].(*widget.Label).SetText(text)
 	}
 }
@@ -271,6 +271,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 	categories, _ := pg.stock.Categories(context.Background())
 	category := widget.NewSelectEntry(categories)
 	category.SetText(form.Category)
+	categoryZH := field(lang.L("Category in Chinese"), form.CategoryZH)
 	unit := widget.NewSelect([]string{string(app.UnitPiece), string(app.UnitKg)}, nil)
 	unit.SetSelected(form.Unit)
 	tax := widget.NewSelect(set.TaxClasses(), nil)
@@ -286,7 +287,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 	problem.Hide()
 	save = func() {
 		f := app.ProductForm{ID: form.ID, SKU: sku.Text, Name: name.Text, NameZH: nameZH.Text, Category: category.Text,
-			Unit: unit.Selected, Price: price.Text, Cost: cost.Text, ReorderPoint: reorder.Text, TaxClass: tax.Selected,
+			CategoryZH: categoryZH.Text, Unit: unit.Selected, Price: price.Text, Cost: cost.Text, ReorderPoint: reorder.Text, TaxClass: tax.Selected,
 			Barcodes: strings.FieldsFunc(codes.Text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' }), Active: active.Checked}
 		p, err := pg.stock.SaveProduct(context.Background(), o.session(), f)
 		if err != nil {
@@ -303,7 +304,8 @@ func (pg *productsPage) open(form app.ProductForm) {
 		widget.NewFormItem(lang.L("Name"), name),
 		widget.NewFormItem(lang.L("Chinese name"), nameZH),
 		widget.NewFormItem(lang.L("Barcodes"), codes),
-		widget.NewFormItem(lang.L("Category"), category),
+		// The category and its Chinese name share a row: the dialog keeps room for a two-line problem.
+		widget.NewFormItem(lang.L("Category"), container.NewGridWithColumns(2, category, categoryZH)),
 		widget.NewFormItem(lang.L("Unit"), unit),
 		widget.NewFormItem(lang.L("Price"), price),
 		widget.NewFormItem(lang.L("Cost"), cost),

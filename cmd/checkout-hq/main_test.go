@@ -50,7 +50,7 @@ func TestCatalogCommands(t *testing.T) {
 	db := hqtest.PostgresURL(t)
 	hq("-db", db, "shop-add", "north")
 	file := filepath.Join(t.TempDir(), "catalog.csv")
-	csv := strings.Join(app.CatalogColumns(), ",") + "\nDRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n"
+	csv := strings.Join(app.CatalogColumns(), ",") + "\nDRK-001,5449000000996,Coca-Cola,可口可乐,drinks,饮料,piece,3.00,1.80,12,standard,yes\n"
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestCatalogCommands(t *testing.T) {
 		t.Fatalf("catalog-import: %d %s %s", c, out, errOut)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
-	os.WriteFile(bad, []byte(strings.Join(app.CatalogColumns(), ",")+"\nX,,X,,,piece,abc,,,standard,yes\n"), 0o600)
+	os.WriteFile(bad, []byte(strings.Join(app.CatalogColumns(), ",")+"\nX,,X,,,,piece,abc,,,standard,yes\n"), 0o600)
 	if c, _, errOut := hq("-db", db, "catalog-import", "north", bad); c != 1 || !strings.Contains(errOut, "nothing imported") {
 		t.Fatalf("bad catalog: %d %s", c, errOut)
 	}
@@ -122,15 +122,17 @@ func TestCatalogImportRefusesControlCharactersAndHugeNames(t *testing.T) {
 	hq("-db", db, "shop-add", "north")
 	file := filepath.Join(t.TempDir(), "catalog.csv")
 	csv := strings.Join(app.CatalogColumns(), ",") + "\n" +
-		"DRK-001,5449000000996,Coca-Cola,可口可乐,drinks,piece,3.00,1.80,12,standard,yes\n" +
-		"DRK-002,4006381333931,Cola\x00,,drinks,piece,3.00,1.80,12,standard,yes\n" +
-		"DRK-003,96385074," + strings.Repeat("x", 201) + ",,drinks,piece,3.00,1.80,12,standard,yes\n"
+		"DRK-001,5449000000996,Coca-Cola,可口可乐,drinks,饮料,piece,3.00,1.80,12,standard,yes\n" +
+		"DRK-002,4006381333931,Cola\x00,,drinks,,piece,3.00,1.80,12,standard,yes\n" +
+		"DRK-003,96385074," + strings.Repeat("x", 201) + ",,drinks,,piece,3.00,1.80,12,standard,yes\n" +
+		"DRK-004,12345670,Cola,,drinks,饮料\u202e,piece,3.00,1.80,12,standard,yes\n"
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c, _, errOut := hq("-db", db, "catalog-import", "north", file)
 	if c != 1 || !strings.Contains(errOut, "line 3: name: control character U+0000") ||
-		!strings.Contains(errOut, "line 4: name: 201 characters") || !strings.Contains(errOut, "nothing imported") {
+		!strings.Contains(errOut, "line 4: name: 201 characters") || !strings.Contains(errOut, "line 5: category_zh: control character U+202E") ||
+		!strings.Contains(errOut, "nothing imported") {
 		t.Fatalf("catalog-import: %d %s", c, errOut)
 	}
 	if c, _, errOut := hq("-db", db, "set-price", "north", "DRK-001", "1"); c != 1 || !strings.Contains(errOut, "no product") {

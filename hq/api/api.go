@@ -154,6 +154,7 @@ type Product struct {
 	Name         string   `json:"name"`
 	NameZH       string   `json:"name_zh"`
 	Category     string   `json:"category"`
+	CategoryZH   string   `json:"category_zh"` // the category's Chinese name, "" for none
 	Unit         string   `json:"unit"`
 	Price        string   `json:"price"`
 	Cost         string   `json:"cost"`

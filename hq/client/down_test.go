@@ -447,3 +447,72 @@ func TestChangesRefusals(t *testing.T) {
 		}
 	}
 }
+
+// The head office's Chinese category names come down with its products: a new product with one, a
+// weighed one, one without; importing again without them clears them on the till. A page whose Chinese
+// category is not text the till would store (a control character, a bidi override, over 200
+// characters) is refused whole: the till's catalog and its mark stay as they were.
+func TestDownSyncCategoryZH(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	tl := newTill(t, "T01")
+	u := syncedTill(t, h, tl, "north", "T01", 0)
+	ctx := context.Background()
+	withZH := []app.CatalogEntry{
+		{Product: app.Product{SKU: "DRK-001", Name: "Coca-Cola 330ml can", NameZH: "可口可乐", Category: "drinks", CategoryZH: "饮料",
+			Price: cny(300), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"5449000000996"}},
+		{Product: app.Product{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Category: "produce", CategoryZH: "生鲜果蔬",
+			Price: cny(698), Unit: app.UnitKg, TaxClass: "reduced", Active: true}, Barcodes: []string{"2000101000006"}},
+		{Product: app.Product{SKU: "TEA-001", NameZH: "绿茶", CategoryZH: "茶饮", // Chinese only
+			Price: cny(400), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6920202888883"}},
+		{Product: app.Product{SKU: "SNK-001", Name: "Lay's chips original 70g", Category: "snacks", // none
+			Price: cny(650), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6924743915763"}},
+	}
+	if _, err := h.Server.ImportCatalog(ctx, "north", withZH); err != nil {
+		t.Fatal(err)
+	}
+	if got := syncNow(t, u); got.Products != 4 {
+		t.Fatalf("applied %+v", got)
+	}
+	want := map[string][2]string{"5449000000996": {"drinks", "饮料"}, "2000101000006": {"produce", "生鲜果蔬"},
+		"6920202888883": {"", "茶饮"}, "6924743915763": {"snacks", ""}}
+	for code, w := range want {
+		p, err := tl.store.ProductByBarcode(ctx, code)
+		if err != nil || p.Category != w[0] || p.CategoryZH != w[1] {
+			t.Errorf("%s: %q / %q, %v; want %q", code, p.Category, p.CategoryZH, err, w)
+		}
+	}
+	// Imported again without them: the head office's catalog is the till's.
+	without := append([]app.CatalogEntry{}, withZH[:2]...)
+	for i := range without {
+		without[i].Product.CategoryZH = ""
+	}
+	if _, err := h.Server.ImportCatalog(ctx, "north", without); err != nil {
+		t.Fatal(err)
+	}
+	if got := syncNow(t, u); got.Products != 2 {
+		t.Fatalf("applied %+v", got)
+	}
+	if p, _ := tl.store.ProductByBarcode(ctx, "2000101000006"); p.CategoryZH != "" || p.Category != "produce" {
+		t.Errorf("banana after the second import: %q / %q", p.Category, p.CategoryZH)
+	}
+
+	seq, _ := tl.store.DownSeq(ctx)
+	before, _ := tl.store.ProductByBarcode(ctx, "5449000000996")
+	for _, bad := range []string{"饮料\x1b[31m", "饮料\u202e", strings.Repeat("饮", 201)} {
+		hostile := withZH[0]
+		hostile.Product.CategoryZH = bad
+		hostile.Product.Price = cny(999)
+		if _, err := h.Server.ImportCatalog(ctx, "north", []app.CatalogEntry{hostile}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := u.Sync(ctx); err == nil || !strings.Contains(err.Error(), "category_zh") {
+			t.Errorf("%q: sync = %v, want the page refused for its category_zh", bad, err)
+		}
+		if p, _ := tl.store.ProductByBarcode(ctx, "5449000000996"); p != before || p.Price != cny(300) {
+			t.Errorf("%q: the refused page changed the product: %q %s", bad, p.CategoryZH, p.Price)
+		}
+		if again, _ := tl.store.DownSeq(ctx); again != seq {
+			t.Errorf("%q: the mark moved from %d to %d", bad, seq, again)
+		}
+	}
+}

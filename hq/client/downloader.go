@@ -67,7 +67,8 @@ func (d *Downloader) DownloadChanges(ctx context.Context) (app.HQApplied, error)
 	}
 }
 
-// parse turns a page of the wire's changes into the till's, checking every amount first.
+// parse turns a page of the wire's changes into the till's, checking every amount and every product's
+// names (app.CheckProductNames) first: a page with one bad row is refused whole, as the store would.
 func (d *Downloader) parse(page api.Changes) (app.HQChanges, error) {
 	ch := app.HQChanges{Next: page.Next, Products: make([]app.CatalogEntry, 0, len(page.Products)),
 		Members: make([]app.HQMember, 0, len(page.Members))}
@@ -80,9 +81,13 @@ func (d *Downloader) parse(page api.Changes) (app.HQChanges, error) {
 		if err != nil {
 			return ch, fmt.Errorf("head office product %s: cost %q", p.SKU, p.Cost)
 		}
-		ch.Products = append(ch.Products, app.CatalogEntry{Barcodes: p.Barcodes, Product: app.Product{
-			SKU: strings.TrimSpace(p.SKU), Name: p.Name, NameZH: p.NameZH, Category: p.Category, Price: price, Unit: app.Unit(p.Unit),
-			TaxClass: p.TaxClass, Active: p.Active, Cost: cost, ReorderPoint: app.Quantity(p.ReorderPoint)}})
+		product := app.Product{SKU: strings.TrimSpace(p.SKU), Name: p.Name, NameZH: p.NameZH, Category: p.Category,
+			CategoryZH: p.CategoryZH, Price: price, Unit: app.Unit(p.Unit), TaxClass: p.TaxClass, Active: p.Active, Cost: cost,
+			ReorderPoint: app.Quantity(p.ReorderPoint)}
+		if err := app.CheckProductNames(product); err != nil {
+			return ch, fmt.Errorf("head office product %q: %w", p.SKU, err)
+		}
+		ch.Products = append(ch.Products, app.CatalogEntry{Barcodes: p.Barcodes, Product: product})
 	}
 	for _, m := range page.Members {
 		balance, err := money.Parse(m.Prepaid, d.Currency)

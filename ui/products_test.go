@@ -1,0 +1,105 @@
+package ui_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"checkout/app"
+)
+
+// categoryEntry returns the product editor's category field.
+func categoryEntry(t *testing.T, w fyne.Window) *widget.SelectEntry {
+	t.Helper()
+	var found *widget.SelectEntry
+	visit(w, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.SelectEntry); ok && found == nil {
+			found = e
+		}
+	})
+	if found == nil {
+		t.Fatal("no category field in the product editor")
+	}
+	return found
+}
+
+// The owner types a category and its Chinese name into the product editor; both are stored, the list
+// shows the category in the UI language, and the editor opens on them again.
+func TestProductEditorChineseCategory(t *testing.T) {
+	till, st := newTill(t, withStock, func(s *setup) { s.opt.Language = "zh-Hans" })
+	press(till.Window(), fyne.KeyF4)
+	w := till.BackOffice().Window()
+
+	typeIn(w, "xj") // pinyin initials of 香蕉: the banana, sold by weight
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Edit PRO-001", "Category in Chinese")
+	category := categoryEntry(t, w)
+	w.Canvas().Focus(category)
+	typeIn(w, "produce")
+	retype(t, w, "Category in Chinese", "生鲜果蔬")
+	press(w, fyne.KeyReturn)
+	if shows(w, "Edit PRO-001") {
+		t.Fatalf("the editor stayed open: %v", screen(w))
+	}
+	p := product(t, st, "2000101000006")
+	if p.Category != "produce" || p.CategoryZH != "生鲜果蔬" || p.Unit != app.UnitKg || p.Price != cny(698) {
+		t.Fatalf("saved %+v", p)
+	}
+	// The list is in Chinese: the Chinese category, not the English one.
+	press(w, fyne.KeyEscape) // clear the search: the whole list
+	mustShow(t, w, "生鲜果蔬", "香蕉")
+	if slices.Contains(screen(w), "produce") {
+		t.Errorf("the Chinese list shows the English category: %v", screen(w))
+	}
+
+	// The editor shows both again; clearing the Chinese name leaves the English one to show.
+	typeIn(w, "xj")
+	press(w, fyne.KeyReturn)
+	if got := entry(t, w, "Category in Chinese").Text; got != "生鲜果蔬" || categoryEntry(t, w).Text != "produce" {
+		t.Fatalf("the editor opened on %q / %q", categoryEntry(t, w).Text, got)
+	}
+	retype(t, w, "Category in Chinese", "")
+	press(w, fyne.KeyReturn)
+	if p := product(t, st, "2000101000006"); p.CategoryZH != "" || p.Category != "produce" {
+		t.Fatalf("after clearing: %+v", p)
+	}
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "produce")
+
+	// A NUL typed into it is refused with the reason, and nothing is saved.
+	typeIn(w, "xj")
+	press(w, fyne.KeyReturn)
+	retype(t, w, "Category in Chinese", "生鲜\x00果蔬")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Not saved: category_zh: control character U+0000")
+	if p := product(t, st, "2000101000006"); p.CategoryZH != "" {
+		t.Fatalf("a refused form stored %q", p.CategoryZH)
+	}
+}
+
+// Under English the list shows the English category of a product that has both, and the Chinese one of
+// a product that has only that.
+func TestProductListCategoryInEnglish(t *testing.T) {
+	till, st := newTill(t, withStock)
+	ctx := context.Background()
+	for code, names := range map[string][2]string{"5449000000996": {"drinks", "饮料"}, "6924743915763": {"", "零食"}} {
+		e, err := st.ProductDetail(ctx, product(t, st, code).ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Product.Category, e.Product.CategoryZH = names[0], names[1]
+		if _, err := st.SaveProduct(ctx, e, "owner", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	press(till.Window(), fyne.KeyF4)
+	w := till.BackOffice().Window()
+	mustShow(t, w, "drinks", "零食")
+	if slices.Contains(screen(w), "饮料") {
+		t.Errorf("the English list shows a Chinese category: %v", screen(w))
+	}
+}
