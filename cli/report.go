@@ -149,25 +149,12 @@ func dayReport(ctx context.Context, st *till.Store, c *call) error {
 // writeReportPDF writes sum (beside last when not nil) and its anomalies to file in the -lang language, in
 // the system's fonts. A file half written is removed.
 func writeReportPDF(ctx context.Context, st *till.Store, file string, sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) error {
-	font, latin, err := reportpdf.LoadFonts()
-	if err != nil {
-		return err
-	}
 	set, err := st.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(file)
-	if err != nil {
-		return err
-	}
-	err = reportpdf.Write(f, reportpdf.Report{Shop: set.Shop.Name, Summary: sum, Compare: last, Anomalies: anomalies,
-		Language: lang.SystemLocale().LanguageString(), Translate: lang.L, Font: font, LatinFont: latin})
-	if err = errors.Join(err, f.Close()); err != nil {
-		os.Remove(file)
-		return fmt.Errorf("PDF %s: %w", file, err)
-	}
-	return nil
+	return reportpdf.WriteFile(file, reportpdf.Report{Shop: set.Shop.Name, Summary: sum, Compare: last, Anomalies: anomalies,
+		Language: lang.SystemLocale().LanguageString(), Translate: lang.L})
 }
 
 // percent shows a change as a signed percentage, or "new" when there was nothing to compare with.

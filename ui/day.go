@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -374,26 +372,13 @@ func (pg *dayPage) savePDF() {
 }
 
 // saveReportPDF writes r, in the system's fonts, to the Documents folder and returns the file's path.
-// A file half written is removed.
 func saveReportPDF(r reportpdf.Report) (string, error) {
-	var err error
-	if r.Font, r.LatinFont, err = reportpdf.LoadFonts(); err != nil {
-		return "", err
-	}
 	dir, err := reportpdf.DocumentsDir()
 	if err != nil {
 		return "", err
 	}
 	file := filepath.Join(dir, reportpdf.FileName(r.Summary.From, r.Summary.To))
-	f, err := os.Create(file)
-	if err != nil {
-		return "", err
-	}
-	if err := errors.Join(reportpdf.Write(f, r), f.Close()); err != nil {
-		os.Remove(file)
-		return "", err
-	}
-	return file, nil
+	return file, reportpdf.WriteFile(file, r)
 }
 
 // xReport shows everything since the last Z report; nothing is stored.

@@ -162,3 +162,22 @@ func LoadBoldFont() ([]byte, error) {
 	}
 	return nil, errors.New("no bold TrueType Latin font found for the PDF")
 }
+
+// WriteFile writes r to file in the system's fonts (LoadFonts, and LoadBoldFont's when there is one).
+// A file half written is removed.
+func WriteFile(file string, r Report) error {
+	var err error
+	if r.Font, r.LatinFont, err = LoadFonts(); err != nil {
+		return err
+	}
+	r.BoldFont, _ = LoadBoldFont() // optional: bold is stroked without it
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(Write(f, r), f.Close()); err != nil {
+		os.Remove(file)
+		return fmt.Errorf("PDF %s: %w", file, err)
+	}
+	return nil
+}
