@@ -143,13 +143,21 @@ func (l Labels) Date(t time.Time) string {
 // change ("vs last week"), None stands for a figure that period did not have ("none last week").
 type Versus struct{ Than, None string }
 
-// Versus is how a report of [from, to) names the period it is compared with.
-func (l Labels) Versus(from, to time.Time) Versus {
-	switch span := to.Sub(from); {
+// Versus is how a report of [from, to) names the period it is compared with; soFar when that period is
+// taken only up to the same point (DayPage.ComparedSoFar).
+func (l Labels) Versus(from, to time.Time, soFar bool) Versus {
+	span := to.Sub(from)
+	switch {
+	case span > 8*24*time.Hour && soFar:
+		return Versus{l.tr("vs the same days last month"), l.tr("none last month")}
 	case span > 8*24*time.Hour:
 		return Versus{l.tr("vs last month"), l.tr("none last month")}
+	case span > 25*time.Hour && soFar:
+		return Versus{l.tr("vs the same days the week before"), l.tr("none the week before")}
 	case span > 25*time.Hour:
 		return Versus{l.tr("vs the week before"), l.tr("none the week before")}
+	case soFar:
+		return Versus{l.tr("vs last week by this time"), l.tr("none last week by this time")}
 	}
 	return Versus{l.tr("vs last week"), l.tr("none last week")} // the same weekday
 }

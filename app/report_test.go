@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,5 +116,59 @@ func TestComparedPeriodAcrossDST(t *testing.T) {
 	}
 	if ZNo("T01", 7) != "T01-Z0007" {
 		t.Errorf("Z number %s", ZNo("T01", 7))
+	}
+}
+
+// periodBook records the periods a day page reads.
+type periodBook struct {
+	mu    sync.Mutex
+	reads [][2]time.Time
+}
+
+func (b *periodBook) DaySummary(_ context.Context, from, to time.Time) (DaySummary, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reads = append(b.reads, [2]time.Time{from, to})
+	return NewDaySummary(from, to, money.CNY), nil
+}
+
+func (b *periodBook) CashierTotals(context.Context, time.Time, time.Time) ([]CashierTotal, error) {
+	return nil, nil
+}
+
+// While a period is under way its headline figures are set against the compared period up to the same
+// point (a morning against last week's morning, December 1–6 against November 1–6); once it is over,
+// against the whole of it.
+func TestDayPageComparesSoFarWhileUnderWay(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 12, 6, 15, 30, 0, 0, loc)
+	for _, tt := range []struct {
+		period Period
+		at     time.Time
+		soFar  [2]time.Time // zero: none
+	}{
+		{PeriodDay, now, [2]time.Time{time.Date(2026, 11, 29, 0, 0, 0, 0, loc), time.Date(2026, 11, 29, 15, 30, 0, 0, loc)}},
+		{PeriodMonth, now, [2]time.Time{time.Date(2026, 11, 1, 0, 0, 0, 0, loc), time.Date(2026, 11, 6, 15, 30, 0, 0, loc)}},
+		{PeriodDay, now.AddDate(0, 0, -1), [2]time.Time{}},
+		{PeriodWeek, now.AddDate(0, 0, -7), [2]time.Time{}},
+	} {
+		book := &periodBook{}
+		from, to := tt.period.Bounds(tt.at)
+		page, err := ReadDayPage(context.Background(), book, from, to, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.soFar[0].IsZero() {
+			if page.ComparedSoFar != nil || len(book.reads) != 2 {
+				t.Errorf("%v of %s, over: compared so far %v, reads %v", tt.period, tt.at, page.ComparedSoFar, book.reads)
+			}
+			continue
+		}
+		if page.ComparedSoFar == nil || !page.ComparedSoFar.From.Equal(tt.soFar[0]) || !page.ComparedSoFar.To.Equal(tt.soFar[1]) {
+			t.Errorf("%v under way: compared so far %+v, want %v", tt.period, page.ComparedSoFar, tt.soFar)
+		}
+		if cf, ct := ComparedPeriod(from, to); !page.Compared.From.Equal(cf) || !page.Compared.To.Equal(ct) {
+			t.Errorf("%v under way: the chart's compared period is [%s, %s)", tt.period, page.Compared.From, page.Compared.To)
+		}
 	}
 }

@@ -34,7 +34,7 @@ func (s *Store) Anomalies(ctx context.Context, sum app.DaySummary) ([]app.Anomal
 
 // DayPage reads the owner's day page of [from, to) (app.ReadDayPage).
 func (s *Store) DayPage(ctx context.Context, from, to time.Time) (app.DayPage, error) {
-	return app.ReadDayPage(ctx, s, from, to)
+	return app.ReadDayPage(ctx, s, from, to, time.Now())
 }
 
 // cashierTotals computes the per-cashier figures of [from, to) with four grouped queries, each a range

@@ -48,11 +48,13 @@ type dayPage struct {
 	anchor   time.Time    // the day asked for: a period chosen is the one holding it
 	reportOf string       // "" for a period; "X" while the X report is shown
 	shownZ   *app.ZReport // the Z report shown, for the PDF; nil for a period or an X report
-	// shown and shownLast are the figures on the page (shownLast nil when not compared), for the PDF.
-	shown     app.DaySummary
-	shownLast *app.DaySummary
-	anomalies []app.Anomaly
-	saving    bool // a PDF is being written
+	// shown and shownLast are the figures on the page (shownLast nil when not compared), and shownSoFar
+	// the compared period up to now while the period is under way, for the PDF.
+	shown      app.DaySummary
+	shownLast  *app.DaySummary
+	shownSoFar *app.DaySummary
+	anomalies  []app.Anomaly
+	saving     bool // a PDF is being written
 }
 
 func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
@@ -167,7 +169,7 @@ func (pg *dayPage) load() {
 	pg.showing, pg.reportOf, pg.shownZ = from, "", nil
 	pg.day.SetText(from.Format(time.DateOnly))
 	pg.note.say(periodTitle(from, to, true), widget.MediumImportance)
-	pg.show(page.Day, &page.Compared, page.Anomalies)
+	pg.show(page.Day, &page.Compared, page.ComparedSoFar, page.Anomalies)
 }
 
 // periodTitle names [from, to) as the page's notice and the PDF head it: the day and its weekday, or the
@@ -187,11 +189,16 @@ func periodTitle(from, to time.Time, compared bool) string {
 	return lang.L("{{.Period}}, beside {{.Compared}}", map[string]any{"Period": days(from, to), "Compared": days(cf, ct)})
 }
 
-// show fills the page with sum, compared with last when it is not nil, and its anomalies.
-func (pg *dayPage) show(sum app.DaySummary, last *app.DaySummary, anomalies []app.Anomaly) {
-	pg.shown, pg.shownLast, pg.anomalies = sum, last, anomalies
+// show fills the page with sum, compared with last when it is not nil (its headline figures with soFar
+// when that is not nil: the period is under way), and its anomalies.
+func (pg *dayPage) show(sum app.DaySummary, last, soFar *app.DaySummary, anomalies []app.Anomaly) {
+	pg.shown, pg.shownLast, pg.shownSoFar, pg.anomalies = sum, last, soFar, anomalies
 	f := func(a money.Amount) string { return money.Format(a, pg.office.language) }
-	pg.kpis.show(sum, last, f)
+	if soFar != nil {
+		pg.kpis.show(sum, soFar, true, f)
+	} else {
+		pg.kpis.show(sum, last, false, f)
+	}
 	pg.showChart(sum, last)
 	pg.figures.set([][]string{
 		{lang.L("Items per basket"), money.FormatFixed(sum.ItemsPerBasket(), 2)},
@@ -356,7 +363,7 @@ func (pg *dayPage) savePDF() {
 		}
 	}
 	pg.saving = true
-	r := reportpdf.Report{Shop: pg.office.settings.Shop.Name, Summary: pg.shown, Compare: pg.shownLast, Anomalies: pg.anomalies,
+	r := reportpdf.Report{Shop: pg.office.settings.Shop.Name, Summary: pg.shown, Compare: pg.shownLast, CompareSoFar: pg.shownSoFar, Anomalies: pg.anomalies,
 		Z: pg.shownZ, Language: pg.office.language, Translate: lang.L}
 	pg.office.background(func() {
 		file, err := saveReportPDF(r)
@@ -396,7 +403,7 @@ func (pg *dayPage) xReport() {
 	pg.reportOf, pg.shownZ = "X", nil
 	pg.note.say(lang.L("X report (nothing stored): {{.From}} to {{.To}}", map[string]any{
 		"From": sum.From.Local().Format("2006-01-02 15:04"), "To": sum.To.Local().Format("2006-01-02 15:04")}), widget.MediumImportance)
-	pg.show(sum, nil, anomalies)
+	pg.show(sum, nil, nil, anomalies)
 }
 
 // closeDay stores the day's Z report after asking: it is numbered and can never be changed.
@@ -417,7 +424,7 @@ func (pg *dayPage) closeDay() {
 			pg.note.say(lang.L("Z report {{.No}} stored: {{.From}} to {{.To}} · journal head {{.Head}}", map[string]any{"No": z.No,
 				"From": z.Summary.From.Local().Format("2006-01-02 15:04"), "To": z.Summary.To.Local().Format("2006-01-02 15:04"),
 				"Head": z.Head.String()}), widget.SuccessImportance)
-			pg.show(z.Summary, nil, anomalies)
+			pg.show(z.Summary, nil, nil, anomalies)
 			if aerr != nil {
 				pg.note.fail(aerr)
 			}

@@ -82,9 +82,10 @@ func newKPITiles() *kpiTiles {
 	return k
 }
 
-// show fills the tiles with sum, compared with last when it is not nil.
-func (k *kpiTiles) show(sum app.DaySummary, last *app.DaySummary, f func(money.Amount) string) {
-	versus := labels().Versus(sum.From, sum.To)
+// show fills the tiles with sum, compared with last when it is not nil: the compared period so far
+// when soFar.
+func (k *kpiTiles) show(sum app.DaySummary, last *app.DaySummary, soFar bool, f func(money.Amount) string) {
+	versus := labels().Versus(sum.From, sum.To, soFar)
 	var c app.Comparison
 	var changes [5]*app.Change // none when not compared (an X or Z report)
 	if last != nil {

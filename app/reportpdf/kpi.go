@@ -25,6 +25,9 @@ const (
 // kpis prints the tiles: revenue, sales, average basket, refunds and the margin when costs are known.
 func (p *page) kpis() {
 	s, c := p.r.Summary, p.r.Compare
+	if p.r.CompareSoFar != nil {
+		c = p.r.CompareSoFar
+	}
 	var cmp app.Comparison
 	if c != nil {
 		cmp = s.Compare(*c)
@@ -96,7 +99,7 @@ func (p *page) change(x, y, w float64, t kpi) (below float64) {
 	if c == nil {
 		return y
 	}
-	versus := p.labels().Versus(p.r.Summary.From, p.r.Summary.To)
+	versus := p.labels().Versus(p.r.Summary.From, p.r.Summary.To, p.r.CompareSoFar != nil)
 	switch {
 	case !c.HasPercent:
 		p.setColor(gray)

@@ -23,6 +23,9 @@ type Report struct {
 	Summary app.DaySummary
 	// Compare is the period the summary is set against (the same weekday last week); nil for none.
 	Compare *app.DaySummary
+	// CompareSoFar, when not nil, is Compare up to the same point of a period under way: the tiles are
+	// set against it (app.DayPage.ComparedSoFar).
+	CompareSoFar *app.DaySummary
 	// Anomalies are the summary's (app.FindAnomalies); the section says "No anomalies" when empty.
 	Anomalies []app.Anomaly
 	// Z is the Z report that closed the summary's period, nil for any other report. Its number and the
