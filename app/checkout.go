@@ -70,6 +70,9 @@ func (c *Checkout) Session() *Session { return c.session }
 // Settings returns the rules the checkout prices with.
 func (c *Checkout) Settings() Settings { return c.settings }
 
+// SetShop changes who the shop is (its name and city, asked at the first run) for the sales from now on.
+func (c *Checkout) SetShop(s Shop) { c.settings.Shop = s }
+
 // Added tells which line a scan went to, and what the code said.
 type Added struct {
 	Line    int

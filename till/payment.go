@@ -23,7 +23,7 @@ func paymentGateway(set app.Settings) app.PaymentGateway {
 
 // merchantQR builds the shop's dynamic payment QR payloads; with no QR account it shows the shop's static
 // collection code (qr_static), and with neither it is nil.
-func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
+func merchantQR(set app.Settings, reread func() (app.Settings, error)) func(money.Amount, string) (string, error) {
 	if set.PaymentQR.GUID == "" {
 		if static := set.PaymentQR.Static; static != "" {
 			return func(money.Amount, string) (string, error) { return static, nil }
@@ -32,7 +32,14 @@ func merchantQR(set app.Settings) func(money.Amount, string) (string, error) {
 	}
 	if set.Shop.Name == "" || set.Shop.City == "" {
 		// Never a code with an empty name or city: the cashier is told which settings are missing.
-		return func(money.Amount, string) (string, error) { return "", app.ErrQRShopDetails }
+		// They are read again at each code, as the first run's setup names the shop after the start.
+		return func(amount money.Amount, reference string) (string, error) {
+			if now, err := reread(); err == nil && now.Shop.Name != "" && now.Shop.City != "" {
+				set.Shop = now.Shop
+				return merchantQR(set, reread)(amount, reference)
+			}
+			return "", app.ErrQRShopDetails
+		}
 	}
 	m := emvqr.Merchant{GUID: set.PaymentQR.GUID, MerchantID: set.PaymentQR.MerchantID, MCC: set.PaymentQR.MCC,
 		Country: set.Shop.Country, Name: set.Shop.Name, City: set.Shop.City}

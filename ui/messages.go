@@ -21,6 +21,8 @@ func errorMessage(err error) string {
 	switch {
 	case errors.Is(err, errPINsDiffer):
 		return lang.L("The two PINs differ. Type them again.")
+	case errors.Is(err, errShopUnnamed):
+		return lang.L("Type the shop's name and city: they head the receipts and the payment QR code.")
 	case errors.As(err, &held):
 		return lang.L("{{.Name}}'s sale is on the till: only they or a supervisor may go on with it.", map[string]any{"Name": held.Cashier})
 	case errors.As(err, &step):

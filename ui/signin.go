@@ -23,8 +23,11 @@ type signIn struct {
 	users     []app.User
 	name, pin *KeyEntry
 	again     *KeyEntry // the PIN a second time, when creating the owner
-	message   *widget.Label
-	first     bool
+	// shop and city are the shop's name and city, asked at the first run when they are not set: the
+	// receipts and the customer display name the shop, and a payment QR code cannot be shown without both.
+	shop, city *KeyEntry
+	message    *widget.Label
+	first      bool
 }
 
 // lockScreen locks the till behind the sign-in screen: at the start (on the first run, to create the
@@ -42,6 +45,10 @@ type lockScreen struct {
 	// closing runs before the till locks (the back office closes); signedIn once someone has signed in.
 	closing  func()
 	signedIn func(*app.Session)
+	// setSetting saves a setting (Options.SetSetting; nil: the first run asks nothing of the shop), and
+	// shopNamed hands the screens the shop's name and city once saved.
+	setSetting func(key, value string) error
+	shopNamed  func(app.Shop)
 }
 
 // isLocked reports whether the sign-in screen is up.
@@ -71,6 +78,9 @@ func (t *lockScreen) lock() {
 }
 
 func (s *signIn) focus() fyne.Focusable {
+	if s.shop != nil {
+		return s.shop
+	}
 	if s.first || s.name.Text == "" {
 		return s.name
 	}
@@ -92,6 +102,15 @@ func (s *signIn) build() fyne.CanvasObject {
 		title = lang.L("Welcome: create the owner's account")
 		hint = lang.L("The owner manages users, sees the reports and approves what cashiers may not do.")
 		fields = append(fields, s.again)
+		if shop := t.co.Settings().Shop; t.setSetting != nil && (shop.Name == "" || shop.City == "") {
+			s.shop, s.city = NewKeyEntry(), NewKeyEntry()
+			s.shop.SetPlaceHolder(lang.L("Shop name (on receipts and the payment QR code)"))
+			s.city.SetPlaceHolder(lang.L("City"))
+			s.shop.SetText(shop.Name)
+			s.city.SetText(shop.City)
+			s.shop.OnKey, s.city.OnKey = s.key, s.key
+			fields = append([]fyne.CanvasObject{s.shop, s.city}, fields...)
+		}
 	} else if prev := t.co.Session(); prev != nil {
 		s.name.SetText(prev.Name())
 	} else if len(s.users) == 1 {
@@ -134,7 +153,12 @@ func (s *signIn) build() fyne.CanvasObject {
 func (s *signIn) key(k *fyne.KeyEvent) bool {
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
+		focused := s.t.sh.canvas().Focused()
 		switch {
+		case s.shop != nil && focused == s.shop:
+			s.t.sh.canvas().Focus(s.city)
+		case s.city != nil && focused == s.city:
+			s.t.sh.canvas().Focus(s.name)
 		case s.name.Text == "":
 			s.t.sh.canvas().Focus(s.name)
 		case s.t.sh.canvas().Focused() == s.name:
@@ -184,6 +208,12 @@ func (s *signIn) submit() {
 			s.t.sh.canvas().Focus(s.pin)
 			return
 		}
+		if err := s.nameShop(); err != nil {
+			s.pin.SetText("")
+			s.again.SetText("")
+			s.fail(err)
+			return
+		}
 		sess, err = auth.CreateOwner(ctx, s.name.Text, s.pin.Text)
 	} else {
 		sess, err = auth.SignIn(ctx, s.name.Text, s.pin.Text)
@@ -202,6 +232,30 @@ func (s *signIn) submit() {
 	s.t.unlock(sess)
 }
 
+// nameShop saves the shop's name and city typed at the first run, before the owner is created, so
+// that a name refused leaves nothing half done; both are needed.
+func (s *signIn) nameShop() error {
+	if s.shop == nil {
+		return nil
+	}
+	shop := s.t.co.Settings().Shop
+	shop.Name, shop.City = strings.TrimSpace(s.shop.Text), strings.TrimSpace(s.city.Text)
+	if shop.Name == "" || shop.City == "" {
+		s.t.sh.canvas().Focus(s.shop)
+		if shop.Name != "" {
+			s.t.sh.canvas().Focus(s.city)
+		}
+		return errShopUnnamed
+	}
+	for _, kv := range [][2]string{{"shop_name", shop.Name}, {"shop_city", shop.City}} {
+		if err := s.t.setSetting(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	s.t.shopNamed(shop)
+	return nil
+}
+
 func (s *signIn) fail(err error) {
 	s.message.Importance = widget.DangerImportance
 	s.message.SetText(errorMessage(err))
@@ -209,6 +263,9 @@ func (s *signIn) fail(err error) {
 
 // errPINsDiffer: the owner's PIN was typed differently the second time.
 var errPINsDiffer = errors.New("the two PINs differ")
+
+// errShopUnnamed: the first run's shop name or city was left empty.
+var errShopUnnamed = errors.New("the shop's name and city are needed")
 
 // unlock puts the sale screen back for sess.
 func (t *lockScreen) unlock(sess *app.Session) {

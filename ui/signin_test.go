@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 	"checkout/ui"
 )
 
-// The first run asks for the owner's name and PIN twice, then opens the sale screen signed in as them.
+// The first run asks for the shop's name and city, then the owner's name and PIN twice, and opens the
+// sale screen signed in as them, the shop named on the customer display. Neither name may be left empty.
 func TestFirstRunCreatesTheOwner(t *testing.T) {
 	test.NewTempApp(t)
 	ctx := context.Background()
@@ -29,11 +31,28 @@ func TestFirstRunCreatesTheOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys = &keyboard{at: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), step: humanKeyGap}
+	setSetting := func(key, value string) error {
+		_, err := st.SetSetting(ctx, key, value, time.Now())
+		return err
+	}
 	till := ui.NewTill(fyne.CurrentApp(), co, ui.Services{Staff: app.NewAuth(st, set.Till, testPINs(t), time.Now)},
-		ui.Options{Language: "en", KeyClock: keys.now, After: keys.after, Background: func(f func()) { f() }})
+		ui.Options{Language: "en", KeyClock: keys.now, After: keys.after, Background: func(f func()) { f() }, SetSetting: setSetting})
 	w := till.Window()
-	mustShow(t, w, "Welcome: create the owner's account")
-	for _, step := range []string{"Olivia", "1234", "4321"} {
+	mustShow(t, w, "Welcome: create the owner's account", "Shop name (on receipts and the payment QR code)")
+	// The city left out: nothing is stored.
+	for _, step := range []string{"林记便利店", "", "Olivia", "1234", "1234"} {
+		typeIn(w, step)
+		press(w, fyne.KeyReturn)
+	}
+	mustShow(t, w, "Type the shop's name and city")
+	if users, _ := st.Users(ctx); len(users) != 0 || co.Session() != nil {
+		t.Fatalf("the owner was created without the shop's city: %+v", users)
+	}
+	// Focus is on the city now; the PINs were cleared.
+	typeIn(w, "上海")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyReturn) // the owner's name is still there
+	for _, step := range []string{"1234", "4321"} {
 		typeIn(w, step)
 		press(w, fyne.KeyReturn)
 	}
@@ -48,6 +67,13 @@ func TestFirstRunCreatesTheOwner(t *testing.T) {
 	mustShow(t, w, "Signed in as Olivia (owner).")
 	if u, err := st.UserByName(ctx, "olivia"); err != nil || u.Role != app.RoleOwner || u.PINHash == "1234" {
 		t.Errorf("the owner is stored as %+v, %v", u, err)
+	}
+	stored, _ := st.Settings(ctx)
+	if stored.Shop.Name != "林记便利店" || stored.Shop.City != "上海" || co.Settings().Shop != stored.Shop {
+		t.Errorf("the shop is stored as %+v, the sale has %+v", stored.Shop, co.Settings().Shop)
+	}
+	if shown := strings.Join(ui.Texts(till.Display().Window()), " "); !strings.Contains(shown, "林记便利店") {
+		t.Errorf("the customer display does not name the shop: %s", shown)
 	}
 }
 

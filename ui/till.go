@@ -171,7 +171,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.win.SetContent(content)
 	if svc.Staff != nil {
 		t.lock = &lockScreen{sh: t.sh, co: co, staff: svc.Staff, after: opt.After, keypad: opt.Keypad, content: content,
-			closing: t.closeBackOffice, signedIn: t.signedIn}
+			closing: t.closeBackOffice, signedIn: t.signedIn, setSetting: opt.SetSetting, shopNamed: t.shopNamed}
 		s.locked = t.lock.isLocked
 	}
 	t.win.Resize(fyne.NewSize(1024, 700))
@@ -312,6 +312,13 @@ func (t *Till) startShift() {
 	if t.shifts != nil {
 		t.shifts.start()
 	}
+}
+
+// shopNamed gives the sale and the customer display the shop's name and city, saved at the first run.
+func (t *Till) shopNamed(shop app.Shop) {
+	t.co.SetShop(shop)
+	t.display.settings.Shop = shop
+	t.display.showCart(t.co.Lines(), t.co.Totals())
 }
 
 // signedIn shows the sale screen for sess, who just signed in.
