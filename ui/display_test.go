@@ -167,6 +167,7 @@ func TestDisplaySizesOnSmallScreens(t *testing.T) {
 			t.Errorf("at %v the idle screen's logo is %v", c.size, d.logo.Size())
 		}
 		fillCart(t, h, d)
+		d.showMember(&app.Member{Points: 120, Balance: cny(5000)})
 		checkInside(t, d, "cart", c.edge)
 		for _, text := range []string{"Coca-Cola 330ml can  × 1", "¥2.25", "Jasmine green tea 500ml  × 1", "¥4.50", "Lay's chips 70g  × 1"} {
 			if x := shownText(d, text); x == nil || x.TextSize < c.line {
@@ -189,6 +190,9 @@ func TestDisplaySizesOnSmallScreens(t *testing.T) {
 		d.waitingForPhone(h.co.Totals().Total)
 		checkInside(t, d, "waiting", c.edge)
 		mustShowIn(t, d.win, "Confirm the payment on your phone", "¥13.25")
+		if d.greeting.TextSize < c.line { // what the shopper must do is not squeezed by the member line
+			t.Errorf("at %v the request to confirm is %v", c.size, d.greeting.TextSize)
+		}
 		sale, err := h.co.SettleCash(context.Background(), cny(5000))
 		if err != nil {
 			t.Fatal(err)

@@ -101,16 +101,27 @@ func (l *displayLayout) header(b area, s float32, put placer, withMember bool) f
 		put(d.logo, x, b.y, w, h)
 		x += w + 16*s
 	}
+	// The greeting comes first: the member goes on a row of its own under the header when both do not fit.
+	var below fyne.Size
 	if withMember && d.memberOn {
 		d.member.Alignment = fyne.TextAlignTrailing
 		ms := fitText(d.member, b.w*0.45, armsLength(22, s), 16)
-		put(d.member, right-ms.Width, b.y+(h-ms.Height)/2, ms.Width, ms.Height)
-		right -= ms.Width + 24*s
+		gw := fyne.MeasureText(d.greeting.Text, 34*s, d.greeting.TextStyle).Width
+		if x+gw+24*s+ms.Width <= right {
+			put(d.member, right-ms.Width, b.y+(h-ms.Height)/2, ms.Width, ms.Height)
+			right -= ms.Width + 24*s
+		} else {
+			below = ms
+		}
 	}
 	d.greeting.Alignment = fyne.TextAlignLeading
 	gs := fitText(d.greeting, right-x, 34*s, 20)
 	h = max(h, gs.Height)
 	put(d.greeting, x, b.y+(h-gs.Height)/2, right-x, gs.Height)
+	if below.Height > 0 {
+		put(d.member, right-below.Width, b.y+h+4*s, below.Width, below.Height)
+		h += 4*s + below.Height
+	}
 	return b.y + h + 12*s
 }
 
