@@ -32,9 +32,8 @@ type CustomerDisplay struct {
 	// finished: a stored document (a sale's thanks and change, a refund, a top-up) is on show, in place of
 	// the cart, until the next sale starts or, with a slideshow, until displayHold has passed.
 	finished bool
-	memberOn bool   // the member line is shown
-	qrSide   int    // modules across the payment QR code, quiet zone included; 0 when none is shown
-	more     string // "3 more lines above" when not every line fits
+	memberOn bool // the member line is shown
+	qrSide   int  // modules across the payment QR code, quiet zone included; 0 when none is shown
 
 	logo      *canvas.Image // small in the header while selling, large on the idle screen
 	slide     *canvas.Image // the slideshow's picture on show between sales
@@ -252,11 +251,6 @@ func (d *CustomerDisplay) clearQR() {
 	d.QRPayload = ""
 	d.qr.Image = nil
 	d.qrSide = 0
-}
-
-func (d *CustomerDisplay) hideQR() {
-	d.clearQR()
-	d.update()
 }
 
 // QRImage returns the payment QR code on show, or nil.
