@@ -54,6 +54,8 @@ type Settings struct {
 	Security Security
 	// Backup is where the till copies its books off its own disk.
 	Backup Backup
+	// Display is the customer display's logo and slideshow.
+	Display Display
 	// LineLimit is the most one line may come to, in minor units, before the cashier confirms it (a price
 	// or quantity typed wrong); 0 for no limit.
 	LineLimit int64
@@ -128,6 +130,7 @@ func DefaultSettings() Settings {
 		Shop:         Shop{Country: "CN"},
 		PaymentQR:    PaymentQR{MCC: "5411"},
 		Backup:       DefaultBackup(),
+		Display:      DefaultDisplay(),
 	}
 }
 
@@ -214,7 +217,8 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 // shop_name, shop_city, shop_country, qr_guid, qr_merchant_id, qr_mcc (the payment QR account),
 // second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380),
 // line_limit (what one line may come to before the cashier confirms it), backup.target,
-// backup.snapshot_hours and backup.keep (Backup).
+// backup.snapshot_hours and backup.keep (Backup), display.logo, display.slideshow and
+// display.slideshow_seconds (Display).
 // The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
@@ -381,7 +385,11 @@ func (s *Settings) Set(key, value string) error {
 			next.Devices[key] = value
 		}
 	default:
-		if ok, err := next.setBackup(key, value); !ok {
+		ok, err := next.setBackup(key, value)
+		if !ok {
+			ok, err = next.setDisplay(key, value)
+		}
+		if !ok {
 			return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
 		} else if err != nil {
 			return err
@@ -434,6 +442,7 @@ func (s Settings) Values() [][2]string {
 		v = append(v, [2]string{"tax_rate." + class, money.FormatFixed(s.TaxRates[class], 2)})
 	}
 	v = append(v, s.backupValues()...)
+	v = append(v, s.displayValues()...)
 	v = append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 	sort.Slice(v, func(i, j int) bool { return v[i][0] < v[j][0] })
 	return v

@@ -124,7 +124,9 @@ func commands() []command {
 				"prepaid_offline_limit (50: what a card may spend here while offline; 0: its balance),\n" +
 				"printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),\n" +
 				"printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),\n" +
-				"printer.charset (gb18030 or ascii)"},
+				"printer.charset (gb18030 or ascii),\n" +
+				"display.logo (a PNG or JPEG file), display.slideshow (a folder of PNG and JPEG files,\n" +
+				"shown in name order between sales), display.slideshow_seconds (8: 2 to 600)"},
 		{name: "help", run: showHelp},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/picture"
 	"checkout/devices/cardreader"
 	"checkout/devices/printer"
 	"checkout/devices/scanner"
@@ -19,7 +20,8 @@ import (
 
 // CheckSetting refuses a hardware setting the devices could not use, before it is saved: each device
 // package checks its own (scanner.*, cardreader.*, printer.*); keyboard.wedge_gap_ms and
-// keyboard.onscreen are the screens'.
+// keyboard.onscreen are the screens'; display.logo and display.slideshow must be a picture and a folder
+// with pictures in it, so that the owner hears of a wrong path when setting it, not from a blank display.
 func CheckSetting(key, value string) error {
 	switch {
 	case key == "keyboard.wedge_gap_ms":
@@ -36,6 +38,18 @@ func CheckSetting(key, value string) error {
 		return cardreader.CheckSetting(key, value)
 	case strings.HasPrefix(key, "printer."):
 		return printer.CheckSetting(key, value)
+	case key == "display.logo" && strings.TrimSpace(value) != "":
+		if err := picture.Check(strings.TrimSpace(value)); err != nil {
+			return fmt.Errorf("%w: display.logo: %v", app.ErrInvalidSetting, err)
+		}
+	case key == "display.slideshow" && strings.TrimSpace(value) != "":
+		slides, err := picture.Slides(strings.TrimSpace(value))
+		if err == nil && len(slides) == 0 {
+			err = fmt.Errorf("no .png, .jpg or .jpeg files in %s", value)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: display.slideshow: %v", app.ErrInvalidSetting, err)
+		}
 	case key == "backup.target" && value != "":
 		target, err := replica.ParseTarget(value)
 		if err == nil {

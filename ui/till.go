@@ -55,6 +55,9 @@ type Options struct {
 	// Background runs slow work such as waiting for a payment provider (default: a new goroutine); what it
 	// hands back goes through fyne.Do. Tests run it in place.
 	Background func(func())
+	// Ticker runs f on the UI goroutine every d until stop is called (default a time.Ticker and fyne.Do):
+	// the customer display's slideshow. Tests replace it to move the slides on without waiting.
+	Ticker func(d time.Duration, f func()) (stop func())
 
 	// Ports lists the serial ports a scanner could be on, for the devices screen; SetSetting saves a
 	// setting (see app.Settings.Set) for the next start. Either may be nil.
@@ -133,6 +136,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.win = a.NewWindow(lang.L("Checkout") + " — " + co.Settings().Till)
 	t.sh = newShell(t.win, opt, input)
 	t.display = newCustomerDisplay(a, opt.Language, co.Settings())
+	t.display.startPictures(opt.Background, opt.Ticker)
 	s := newSaleScreen(t.sh, co, input, t.display, opt)
 	t.sale = s
 	t.sh.scanned, t.sh.closed = s.routeScan, s.focusScan
