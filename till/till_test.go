@@ -195,7 +195,11 @@ func demoTill(t *testing.T) *Till {
 func createOwner(t *testing.T, m *Till) {
 	t.Helper()
 	c := m.UI.Window().Canvas()
-	for _, step := range []string{"Olivia", "1234", "1234"} {
+	steps := []string{"Olivia", "1234", "1234"}
+	if shop := m.Checkout.Settings().Shop; shop.Name == "" || shop.City == "" {
+		steps = append([]string{"Lin's Corner Shop", "Shanghai"}, steps...) // the first run names the shop
+	}
+	for _, step := range steps {
 		for _, r := range step {
 			c.Focused().TypedRune(r)
 		}
