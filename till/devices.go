@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"checkout/app"
 	"checkout/app/picture"
 	"checkout/devices/cardreader"
@@ -96,7 +98,7 @@ func openScanners(configs []scanner.Config) (scannerSource, *sim.Scanner, error)
 		set, err := scanner.OpenAll(configs)
 		return set, nil, err
 	}
-	s := sim.NewScanner("simulated")
+	s := sim.NewScanner(lang.L("simulated"))
 	return s, s, nil
 }
 
@@ -121,7 +123,7 @@ func openCardReader(set app.Settings, demo bool) (cardreader.Source, *sim.CardRe
 		}
 	}
 	if demo || len(sources) == 0 { // cardreader.mode sim opened no USB reader
-		simulated = sim.NewCardReader("simulated")
+		simulated = sim.NewCardReader(lang.L("simulated"))
 		sources = append(sources, simulated)
 	}
 	return cardreader.Merge(sources...), simulated, nil

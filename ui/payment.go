@@ -125,6 +125,7 @@ func (pd *paymentDialog) open() {
 		tile(lang.L("Part in cash")+" (F4)", theme.ContentAddIcon(), p.partCash),
 		tile(lang.L("Card")+" (F6)", theme.AccountIcon(), p.card),
 		tile(lang.L("QR code")+" (F7)", theme.GridIcon(), p.qr),
+		tile(lang.L("Pay code")+" (F5)", theme.SearchIcon(), p.askPayCode),
 	}
 	hint := lang.L("Pay code: scan the customer's phone · Esc: back")
 	if m, ok := pd.co.Member(); ok {
@@ -185,6 +186,8 @@ func (p *payment) key(k *fyne.KeyEvent) bool {
 		p.dialog.Hide()
 	case fyne.KeyF4:
 		p.partCash()
+	case fyne.KeyF5:
+		p.askPayCode()
 	case fyne.KeyF6:
 		p.card()
 	case fyne.KeyF7:
@@ -197,6 +200,14 @@ func (p *payment) key(k *fyne.KeyEvent) bool {
 		return false
 	}
 	return true
+}
+
+// askPayCode waits for the shopper's wallet pay code: the scanner's code (or the digits typed, then
+// Enter) is charged as one wherever it lands, as the amount field knows a pay code by its shape.
+func (p *payment) askPayCode() {
+	p.problem.SetText("")
+	p.status.SetText(lang.L("Scan the customer's pay code, or type its digits and press Enter."))
+	p.pd.sh.focus(p.amount)
 }
 
 // fromAccount pays from the member's account: their prepaid balance (the typed amount, or as much of

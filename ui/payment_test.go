@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
@@ -270,4 +271,21 @@ func TestCodesInTheAmountFieldAreNeverCash(t *testing.T) {
 	}
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "Paid. Change ¥497.00 · receipt T01-000002")
+}
+
+// The pay code tile, by touch, asks for the shopper's pay code; its digits typed and Enter charge the
+// wallet, as a scan would.
+func TestPayCodeTileAsksForTheCode(t *testing.T) {
+	till, st := newTill(t, withGateway)
+	w := till.Window()
+	scan(w, "5449000000996") // cola ¥3.00
+	press(w, fyne.KeyF12)
+	test.Tap(findButton(t, w, "Pay code (F5)"))
+	mustShow(t, w, "Scan the customer's pay code, or type its digits and press Enter.")
+	typeIn(w, "134567890123456789")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	if sale := storedSale(t, st, "T01-000001"); len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderWallet {
+		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
 }
