@@ -120,8 +120,14 @@ func (pd *paymentDialog) open() {
 		})
 		return touchSized(b)
 	}
+	cash := widget.NewButtonWithIcon(lang.L("Cash")+" (Enter)", theme.ConfirmIcon(), func() {
+		if !p.busy {
+			p.submit()
+		}
+	})
+	cash.Importance = widget.HighImportance // Enter's: the way most sales are paid
 	tiles := []fyne.CanvasObject{
-		tile(lang.L("Cash")+" (Enter)", theme.ConfirmIcon(), p.submit),
+		touchSized(cash),
 		tile(lang.L("Part in cash")+" (F4)", theme.ContentAddIcon(), p.partCash),
 		tile(lang.L("Card")+" (F6)", theme.AccountIcon(), p.card),
 		tile(lang.L("QR code")+" (F7)", theme.GridIcon(), p.qr),

@@ -423,7 +423,7 @@ func (s *saleScreen) refresh() {
 		s.totalLabel.SetText(lang.L("Paid"))
 		s.total.Text = f(sale.Paid())
 		if change := sale.Change(); change.Minor() > 0 {
-			s.totalLabel.SetText(lang.L("Change"))
+			s.totalLabel.SetText(lang.L("Change due"))
 			s.total.Text, s.total.Color = f(change), theme.Color(theme.ColorNameSuccess)
 		}
 	}
