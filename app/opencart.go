@@ -218,13 +218,6 @@ func (c *Checkout) ResumeOpen(ctx context.Context, members MemberFinder) (OpenCa
 		}
 		return OpenCartResumed{}, fmt.Errorf("resume the sale in progress when the till stopped (it is parked): %w", err)
 	}
-	if p.Member != "" {
-		r.MemberLost = true
-		if members != nil {
-			if m, err := members.MemberByNumber(ctx, p.Member); err == nil && c.SetMember(m) == nil {
-				r.MemberLost = false
-			}
-		}
-	}
+	r.MemberLost = !c.restoreMember(ctx, p.Member, members)
 	return r, nil
 }

@@ -55,14 +55,15 @@ func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, er
 // Resume brings a parked cart back as the sale in progress; the till's cart must be empty. Lines are
 // re-priced at the parked prices, with the shop's current tax rates. A cart parked with payments taken
 // (an open cart a crash left, see ResumeOpen) comes back with them, and only for someone who may
-// abandon a paid sale (PermVoidPaid): they complete it, or void or refund what was paid.
-func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string) error {
+// abandon a paid sale (PermVoidPaid): they complete it, or void or refund what was paid. The member
+// put on the sale comes back from members; memberLost when they cannot (then their card is scanned again).
+func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string, members MemberFinder) (memberLost bool, err error) {
 	if c.cart.Len() > 0 || len(c.tenders) > 0 {
-		return fmt.Errorf("%w: park or finish the sale in progress first", ErrCartNotEmpty)
+		return false, fmt.Errorf("%w: park or finish the sale in progress first", ErrCartNotEmpty)
 	}
 	p, err := parked.Unpark(ctx, id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(p.Tenders) > 0 {
 		if _, err = c.session.Allow(PermVoidPaid); err == nil {
@@ -74,12 +75,26 @@ func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string) er
 	if err != nil {
 		// The cart is lost to the till only if it cannot be put back: park it again unchanged.
 		if perr := parked.Park(ctx, p); perr != nil {
-			return fmt.Errorf("resume %s: %w (and parking it again failed: %v)", id, err, perr)
+			return false, fmt.Errorf("resume %s: %w (and parking it again failed: %v)", id, err, perr)
 		}
-		return fmt.Errorf("resume %s: %w", id, err)
+		return false, fmt.Errorf("resume %s: %w", id, err)
 	}
+	memberLost = !c.restoreMember(ctx, p.Member, members)
 	c.kept()
-	return nil
+	return memberLost, nil
+}
+
+// restoreMember puts the member numbered number back on a resumed sale; false when there was one and
+// they could not be (no member desk, or no longer found).
+func (c *Checkout) restoreMember(ctx context.Context, number string, members MemberFinder) bool {
+	if number == "" {
+		return true
+	}
+	if members == nil {
+		return false
+	}
+	m, err := members.MemberByNumber(ctx, number)
+	return err == nil && c.SetMember(m) == nil
 }
 
 // restore makes p the sale in progress, under its ID, with its payments.

@@ -152,7 +152,7 @@ func TestParkAndVoidEndTheOpenCart(t *testing.T) {
 		t.Fatalf("parked: %+v, %v", list, err)
 	}
 
-	if err := co.Resume(ctx, s, parked.ID); err != nil {
+	if _, err := co.Resume(ctx, s, parked.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	k.Flush()
@@ -209,14 +209,14 @@ func TestOpenCartWithAPaymentIsParkedForASupervisor(t *testing.T) {
 	if err != nil || len(list) != 1 || len(list[0].Tenders) != 1 {
 		t.Fatalf("parked: %+v, %v", list, err)
 	}
-	if err := co2.Resume(ctx, s2, list[0].ID); !errors.Is(err, app.ErrNotSignedIn) {
+	if _, err := co2.Resume(ctx, s2, list[0].ID, nil); !errors.Is(err, app.ErrNotSignedIn) {
 		t.Fatalf("resumed without a supervisor: %v", err)
 	}
 	if again, _ := s2.ParkedAt(ctx, co2.Settings().Till); len(again) != 1 {
 		t.Fatalf("a refused resume lost the cart: %+v", again)
 	}
 	co2.SetSession(app.SystemSession("Olivia"))
-	if err := co2.Resume(ctx, s2, list[0].ID); err != nil {
+	if _, err := co2.Resume(ctx, s2, list[0].ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if due := co2.CashDue(); due != cny(450) {

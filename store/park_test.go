@@ -41,13 +41,13 @@ func TestParkAndResumeAcrossRestart(t *testing.T) {
 		t.Fatalf("parked after restart: %+v, %v", list, err)
 	}
 	co2 := newCheckout(t, s2)
-	if err := co2.Resume(ctx, s2, parked.ID); err != nil {
+	if _, err := co2.Resume(ctx, s2, parked.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if after := co2.Totals(); after.Total != before.Total || after.Discount != before.Discount || after.Lines != 2 {
 		t.Fatalf("resumed totals %+v, parked %+v", after, before)
 	}
-	if err := co2.Resume(ctx, s2, parked.ID); !errors.Is(err, app.ErrCartNotEmpty) {
+	if _, err := co2.Resume(ctx, s2, parked.ID, nil); !errors.Is(err, app.ErrCartNotEmpty) {
 		t.Errorf("resume into a full cart = %v", err)
 	}
 	if _, err := s2.Unpark(ctx, parked.ID); !errors.Is(err, app.ErrNotParked) {

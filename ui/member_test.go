@@ -347,3 +347,23 @@ func TestRefundToThePrepaidBalance(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A parked sale comes back with its member, shown on the sale screen as when they were put on it.
+func TestParkedSaleResumesWithItsMember(t *testing.T) {
+	till, st := newTill(t, withMembers)
+	w := till.Window()
+	newMember(t, st, "Li Lei", 5000)
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF6)
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyReturn) // put on the sale
+	mustShow(t, w, "Member: Li Lei · M000001")
+	press(w, fyne.KeyF7) // park
+	mustShow(t, w, "Cart parked")
+	if shows(w, "Member: Li Lei") {
+		t.Fatal("the member stayed on the screen after the sale was parked")
+	}
+	press(w, fyne.KeyF7)
+	press(w, fyne.KeyReturn) // the first parked cart
+	mustShow(t, w, "Parked cart resumed.", "Member: Li Lei · M000001", "Coca-Cola 330ml can")
+}

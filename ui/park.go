@@ -22,6 +22,7 @@ type parking struct {
 	co       *app.Checkout
 	sale     saleView
 	parked   app.ParkedCarts
+	members  app.MemberFinder // puts a resumed sale's member back; nil at a till without members
 	language string
 }
 
@@ -77,13 +78,18 @@ func (pk *parking) parkOrResume() {
 				return
 			}
 		}
-		if err := pk.co.Resume(ctx, pk.parked, parked[n-1].ID); err != nil {
+		lost, err := pk.co.Resume(ctx, pk.parked, parked[n-1].ID, pk.members)
+		if err != nil {
 			problem.SetText(errorMessage(err))
 			return
 		}
 		d.Hide()
 		pk.sale.refresh()
-		pk.sale.say(lang.L("Parked cart resumed."), widget.MediumImportance)
+		said := lang.L("Parked cart resumed.")
+		if lost {
+			said += " " + lang.L("Scan the member's card again.")
+		}
+		pk.sale.say(said, widget.MediumImportance)
 	})
 	content := container.NewVBox(list, choice, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: resume · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))

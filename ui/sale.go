@@ -430,7 +430,8 @@ func (s *saleScreen) refresh() {
 	s.total.Refresh()
 	s.secondTotal.SetText(s.inSecond(tot.Total))
 	s.display.showCart(lines, tot)
-	if m, ok := s.co.Member(); ok {
+	if m, ok := s.co.Member(); ok { // a resumed sale brings its member back
+		s.showMemberLine(m)
 		s.display.showMember(&m)
 	} else {
 		s.memberLine.Hide()
@@ -513,10 +514,15 @@ func (s *saleScreen) showMember() {
 		s.display.showMember(nil)
 		return
 	}
+	s.showMemberLine(m)
+	s.display.showMember(&m)
+	s.say(lang.L("Member {{.Name}} is on this sale.", map[string]any{"Name": m.Name}), widget.SuccessImportance)
+}
+
+// showMemberLine shows m, on the sale, above the cart.
+func (s *saleScreen) showMemberLine(m app.Member) {
 	text := lang.L("{{.Name}} · {{.Number}} · {{.Points}} points · prepaid {{.Balance}}", map[string]any{
 		"Name": m.Name, "Number": m.Number, "Points": m.Points, "Balance": s.money(m.Balance)})
 	s.memberLine.SetText(lang.L("Member") + ": " + text)
 	s.memberLine.Show()
-	s.display.showMember(&m)
-	s.say(lang.L("Member {{.Name}} is on this sale.", map[string]any{"Name": m.Name}), widget.SuccessImportance)
 }

@@ -158,6 +158,9 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		t.refunds = &refunds{sh: t.sh, co: co, sale: s, display: t.display, sales: svc.Selling, payments: svc.Payments,
 			receipts: t.receipts, input: input, language: opt.Language, background: opt.Background}
 		t.park = &parking{sh: t.sh, co: co, sale: s, parked: svc.Selling, language: opt.Language}
+		if svc.Members != nil {
+			t.park.members = svc.Members
+		}
 		s.receipt = t.refunds.open
 	}
 	if svc.Shifts != nil {
