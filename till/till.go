@@ -62,6 +62,8 @@ type Till struct {
 	// the screens through showBackup once they are built.
 	backups      *Backups
 	showBackup   atomic.Pointer[func(app.BackupStatus)]
+	// cartNotKept tells the screens, once built, that the sale in progress could not be written.
+	cartNotKept atomic.Pointer[func(error)]
 	backupFailed *app.BackupStatus // why they did not start
 	// cleanup undoes what Open and Start set up, last first: the sync worker, the devices, the store.
 	cleanup cleanups
@@ -108,7 +110,12 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 	}
 	// The sale in progress is kept as the till's open cart as it changes, off the scan path; the next
 	// start resumes it at sign-in (ui.Till). Closed before the store: what is waiting is written first.
-	keeper := app.NewCartKeeper(t.Store, t.settings.Till, func(err error) { slog.Warn("open cart", "err", err) })
+	keeper := app.NewCartKeeper(t.Store, t.settings.Till, func(err error) {
+		slog.Warn("open cart", "err", err)
+		if tell := t.cartNotKept.Load(); tell != nil {
+			(*tell)(err)
+		}
+	})
 	t.Checkout.SetKeeper(keeper)
 	t.cleanup.push(keeper.Close)
 	configs, err := scanner.ParseConfigs(cfg.Scanners, t.settings.Device)

@@ -129,6 +129,8 @@ func (t *Till) Start(a fyne.App) {
 		}
 	}
 	t.UI = ui.NewTill(a, t.Checkout, svc, opt)
+	notKept := t.UI.SaleNotKept
+	t.cartNotKept.Store(&notKept)
 	showBackup := t.UI.SetBackupStatus
 	t.showBackup.Store(&showBackup)
 	showBackup(t.BackupStatus())

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -156,4 +157,14 @@ func TestASaleWithAPaymentIsParkedForASupervisorAfterARestart(t *testing.T) {
 	if parked, _ := st.ParkedAt(ctx, "T01"); len(parked) != 1 {
 		t.Fatalf("the refused resume lost the cart: %+v", parked)
 	}
+}
+
+// When the sale in progress cannot be written (a full disk), the cashier is told it is not safe against
+// a crash; the sale stays on the screen.
+func TestTheCashierIsToldWhenTheSaleIsNotKept(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	scan(w, "5449000000996")
+	till.SaleNotKept(errors.New("database or disk is full"))
+	mustShow(t, w, "The sale in progress could not be kept on disk (database or disk is full)", "Coca-Cola 330ml can")
 }

@@ -426,6 +426,16 @@ func (t *Till) SetPrinterState(err error) {
 	})
 }
 
+// SaleNotKept tells the cashier that the sale in progress could not be written to disk, where it is
+// kept against a crash (app.CartKeeper): it is safe on the screen, but not yet against a power cut. The
+// next change is written whole again. Any goroutine may call it.
+func (t *Till) SaleNotKept(err error) {
+	onUI(func() {
+		t.sale.say(lang.L("The sale in progress could not be kept on disk ({{.Detail}}): it is safe on the screen, but a crash now would lose it.",
+			map[string]any{"Detail": err.Error()}), widget.DangerImportance)
+	})
+}
+
 // RecordDeviceInput adds what a device received to the devices screen's live view: a code, or why a
 // frame was dropped. Pay codes are shown only by prefix and length. Any goroutine may call it.
 func (t *Till) RecordDeviceInput(device, code string, dropped error) {
