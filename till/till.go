@@ -60,10 +60,10 @@ type Till struct {
 	syncStatus atomic.Pointer[app.SyncStatus]
 	// backups are the till's off-disk copies; nil when no backup folder is set. Their status reaches
 	// the screens through showBackup once they are built.
-	backups      *Backups
-	showBackup   atomic.Pointer[func(app.BackupStatus)]
+	backups    *Backups
+	showBackup atomic.Pointer[func(app.BackupStatus)]
 	// cartNotKept tells the screens, once built, that the sale in progress could not be written.
-	cartNotKept atomic.Pointer[func(error)]
+	cartNotKept  atomic.Pointer[func(error)]
 	backupFailed *app.BackupStatus // why they did not start
 	// cleanup undoes what Open and Start set up, last first: the sync worker, the devices, the store.
 	cleanup cleanups
