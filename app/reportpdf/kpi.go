@@ -24,10 +24,7 @@ const (
 
 // kpis prints the tiles: revenue, sales, average basket, refunds and the margin when costs are known.
 func (p *page) kpis() {
-	s, c := p.r.Summary, p.r.Compare
-	if p.r.CompareSoFar != nil {
-		c = p.r.CompareSoFar
-	}
+	s, c := p.r.Summary, p.compared()
 	var cmp app.Comparison
 	if c != nil {
 		cmp = s.Compare(*c)

@@ -386,10 +386,19 @@ func (p *page) subsection(title string) {
 	p.setSize(fontSize)
 }
 
+// compared is the period the figures are set against: the compared period so far while the period
+// is under way, else the whole of it; nil for none.
+func (p *page) compared() *app.DaySummary {
+	if p.r.CompareSoFar != nil {
+		return p.r.CompareSoFar
+	}
+	return p.r.Compare
+}
+
 // headline prints the figures beside the tiles', with the comparison period's and the change when there is
 // one.
 func (p *page) headline() {
-	s, c := p.r.Summary, p.r.Compare
+	s, c := p.r.Summary, p.compared()
 	var last app.DaySummary
 	headers := []string{"", p.period(s.From, s.To)}
 	if c != nil {

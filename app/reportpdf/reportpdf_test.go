@@ -277,3 +277,23 @@ func TestFiguresAreSetInAFontThatHasThem(t *testing.T) {
 		}
 	}
 }
+
+// A day under way is set against the same weekday last week up to the same time: the tiles and the
+// figures table both, and the table's column says until when.
+func TestDayUnderWayIsComparedSoFar(t *testing.T) {
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.Local)
+	sum := daySummary(day)
+	last := daySummary(day.AddDate(0, 0, -7))
+	soFar := app.NewDaySummary(last.From, last.From.Add(15*time.Hour+30*time.Minute), money.CNY)
+	soFar.Sales, soFar.Revenue = 1, cny(61728)
+	var buf bytes.Buffer
+	if err := Write(&buf, withFonts(t, Report{Summary: sum, Compare: &last, CompareSoFar: &soFar, Language: "en"})); err != nil {
+		t.Fatal(err)
+	}
+	flat := spaces.ReplaceAllString(pdfText(t, buf.Bytes()), " ")
+	for _, want := range []string{"+100.00% +100.00%", "vs last week by this time", "2026-11-17 00:00 – 2026-11-17 15:30 Change"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the PDF does not say %q:\n%s", want, flat)
+		}
+	}
+}
