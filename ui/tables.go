@@ -19,6 +19,3 @@ func table() *widget.Label {
 func column(s string, cols int) string {
 	return runewidth.FillRight(runewidth.Truncate(s, cols, "…"), cols)
 }
-
-// right pads s on the left to cols display columns.
-func right(s string, cols int) string { return runewidth.FillLeft(s, cols) }
