@@ -180,6 +180,16 @@ func Texts(win fyne.Window) []string {
 	return out
 }
 
+// LargestText returns the text drawn largest in win, among what is visible.
+func LargestText(win fyne.Window) (text string, size float32) {
+	Visit(win, func(o fyne.CanvasObject) {
+		if x, ok := o.(*canvas.Text); ok && strings.TrimSpace(x.Text) != "" && x.TextSize > size {
+			text, size = x.Text, x.TextSize
+		}
+	})
+	return text, size
+}
+
 // GridRows returns the texts of the rows of win's data grids, heading rows included; a cell that is not
 // a label (a share bar) reads "".
 func GridRows(win fyne.Window) [][]string {

@@ -52,24 +52,27 @@ type saleScreen struct {
 	locked  func() bool          // the sign-in screen is up
 	devices func() string        // the devices' states for the status bar
 
-	scan        *KeyEntry
-	message     *widget.Label
-	memberLine  *widget.Label
-	cart        *cartView
-	selected    int // index of the selected line, -1 for none
-	subtotal    *widget.Label
-	discount    *widget.Label
-	tax         *widget.Label
-	items       *widget.Label
-	taxBands    *widget.Label
-	total       *canvas.Text
-	totalLabel  *widget.Label // "Total", or "Change" / "Paid" once a sale is stored
-	paid        *app.Sale     // the sale just stored, shown until the next one starts
-	secondTotal *widget.Label // the total in the shop's second currency, if it has one
-	clock       *widget.Label
-	status      *widget.Label // the devices' states
-	sync        *widget.Label // the head office link; hidden until the uploader reports
-	backup      *widget.Label // the off-disk copies; hidden when none are set up
+	scan       *KeyEntry
+	message    *widget.Label
+	memberLine *widget.Label
+	// paidBanner fills the empty cart once a sale is paid: paidLabel ("Change due") over paidAmount.
+	paidBanner            *fyne.Container
+	paidLabel, paidAmount *canvas.Text
+	cart                  *cartView
+	selected              int // index of the selected line, -1 for none
+	subtotal              *widget.Label
+	discount              *widget.Label
+	tax                   *widget.Label
+	items                 *widget.Label
+	taxBands              *widget.Label
+	total                 *canvas.Text
+	totalLabel            *widget.Label // "Total", or "Change" / "Paid" once a sale is stored
+	paid                  *app.Sale     // the sale just stored, shown until the next one starts
+	secondTotal           *widget.Label // the total in the shop's second currency, if it has one
+	clock                 *widget.Label
+	status                *widget.Label // the devices' states
+	sync                  *widget.Label // the head office link; hidden until the uploader reports
+	backup                *widget.Label // the off-disk copies; hidden when none are set up
 	// backupStatus is the last the backups reported: the clock turns it red when it grows old.
 	backupStatus app.BackupStatus
 }
@@ -193,7 +196,13 @@ func (s *saleScreen) build() fyne.CanvasObject {
 	top := container.NewVBox(s.scan, s.message, s.memberLine)
 	bottom := container.NewVBox(keys, statusBar)
 	side := container.NewPadded(totals)
-	return container.NewBorder(top, bottom, nil, side, s.cart.content())
+	s.paidLabel = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	s.paidLabel.TextSize, s.paidLabel.Alignment = theme.TextSize()*2, fyne.TextAlignCenter
+	s.paidAmount = canvas.NewText("", theme.Color(theme.ColorNameSuccess))
+	s.paidAmount.TextSize, s.paidAmount.TextStyle.Bold, s.paidAmount.Alignment = theme.TextSize()*6, true, fyne.TextAlignCenter
+	s.paidBanner = container.NewCenter(container.NewVBox(s.paidLabel, s.paidAmount))
+	s.paidBanner.Hide()
+	return container.NewBorder(top, bottom, nil, side, container.NewStack(s.cart.content(), s.paidBanner))
 }
 
 // keyButton is a touch-sized button for an action that also has a key; tapping hands the keys back.
@@ -428,6 +437,7 @@ func (s *saleScreen) refresh() {
 		}
 	}
 	s.total.Refresh()
+	s.showPaidBanner()
 	s.secondTotal.SetText(s.inSecond(tot.Total))
 	s.display.showCart(lines, tot)
 	if m, ok := s.co.Member(); ok { // a resumed sale brings its member back
@@ -439,6 +449,25 @@ func (s *saleScreen) refresh() {
 			s.display.showMember(nil)
 		}
 	}
+}
+
+// showPaidBanner fills the empty cart with the sale just paid until the next one starts: the change to
+// hand back, the largest thing on the screen, or what was paid when there is none.
+func (s *saleScreen) showPaidBanner() {
+	sale := s.paid
+	if sale == nil {
+		s.paidBanner.Hide()
+		return
+	}
+	s.paidLabel.Text, s.paidAmount.Text = lang.L("Paid"), s.money(sale.Paid())
+	s.paidAmount.Color = theme.Color(theme.ColorNameForeground)
+	if change := sale.Change(); change.Minor() > 0 {
+		s.paidLabel.Text, s.paidAmount.Text = lang.L("Change due"), s.money(change)
+		s.paidAmount.Color = theme.Color(theme.ColorNameSuccess)
+	}
+	s.paidLabel.Refresh()
+	s.paidAmount.Refresh()
+	s.paidBanner.Show()
 }
 
 // showPaid shows the sale just stored, its change large, until the next sale starts.

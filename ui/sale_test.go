@@ -254,6 +254,11 @@ func TestSaleScreenSellsForCash(t *testing.T) {
 	// The change is the largest thing on both screens until the next sale starts.
 	mustShow(t, till.Display().Window(), "Thank you!", "Your change ¥25.50", "Paid ¥24.50")
 	mustShow(t, w, "Change", "¥25.50")
+	for _, win := range []fyne.Window{w, till.Display().Window()} {
+		if text, _ := ui.LargestText(win); !strings.Contains(text, "¥25.50") {
+			t.Errorf("the largest thing on %q is %q, not the change", win.Title(), text)
+		}
+	}
 
 	sale, err := st.SaleByReceipt(context.Background(), "T01-000001")
 	if err != nil {
@@ -266,6 +271,9 @@ func TestSaleScreenSellsForCash(t *testing.T) {
 	mustShow(t, w, "¥0.00")
 	scan(w, "5449000000996")
 	mustShow(t, w, "Coca-Cola 330ml can", "¥3.00")
+	if shows(w, "¥25.50") {
+		t.Error("the change stayed after the next scan")
+	}
 }
 
 func TestUnknownBarcodeShowsMessageAndAddsNothing(t *testing.T) {
