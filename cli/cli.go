@@ -128,13 +128,16 @@ func startTill(ctx context.Context, c *call) error {
 }
 
 // setLanguage makes Fyne's translations and the locale follow -lang. Fyne reads the locale from the
-// environment, so the flag sets it before the translations load.
+// environment, so the flag sets it before the translations load. The locale is a real one (zh_CN, not
+// zh_Hans): Fyne picks the system font for the locale's script by it, the bold face for bold text, where
+// glyph by glyph it would take the regular face.
 func setLanguage(language string) error {
+	locales := map[string]string{"en": "en_US.UTF-8", "zh-Hans": "zh_CN.UTF-8"}
 	switch language {
 	case "":
 	case "en", "zh-Hans":
 		os.Setenv("LANGUAGE", language)
-		os.Setenv("LC_ALL", strings.ReplaceAll(language, "-", "_"))
+		os.Setenv("LC_ALL", locales[language])
 	default:
 		return fmt.Errorf("-lang %q: en or zh-Hans", language)
 	}

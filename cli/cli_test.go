@@ -136,3 +136,22 @@ func sellForCash(t *testing.T, db string, codes ...string) {
 		t.Fatal(err)
 	}
 }
+
+// -lang zh-Hans sets a real locale (zh_CN), by which Fyne finds the Chinese system font's bold face;
+// the language read back is still zh-Hans.
+func TestLangSetsARealLocale(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	if err := setLanguage("zh-Hans"); err != nil {
+		t.Fatal(err)
+	}
+	if got := os.Getenv("LC_ALL"); got != "zh_CN.UTF-8" {
+		t.Errorf("LC_ALL = %q", got)
+	}
+	if got := lang.SystemLocale().LanguageString(); !strings.HasPrefix(got, "zh") {
+		t.Errorf("the system locale reads %q", got)
+	}
+	if err := setLanguage("fr"); err == nil {
+		t.Error("-lang fr accepted")
+	}
+}
