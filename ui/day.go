@@ -94,8 +94,9 @@ func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
 	x := widget.NewButtonWithIcon(lang.L("X report")+" (F11)", theme.DocumentIcon(), pg.xReport)
 	z := widget.NewButtonWithIcon(lang.L("Close the day: Z report")+" (F12)", theme.ConfirmIcon(), pg.closeDay)
 	z.Importance = widget.DangerImportance
-	periods := container.NewHBox(pg.periods[0], pg.periods[1], pg.periods[2], widget.NewLabel("↑↓"))
-	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(periods, prev), container.NewHBox(next, save, x, z), pg.day), pg.note)
+	periods := container.NewHBox(touchSized(pg.periods[0]), touchSized(pg.periods[1]), touchSized(pg.periods[2]), widget.NewLabel("↑↓"))
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(periods, touchSized(prev)),
+		container.NewHBox(touchSized(next), touchSized(save), touchSized(x), touchSized(z)), touchSized(pg.day)), pg.note)
 	pg.shopRate.Hide()
 	pg.drawer = container.NewVBox(bold(lang.L("Drawer")), pg.drawerOf.box)
 	pg.drawer.Hide()

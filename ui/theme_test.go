@@ -128,10 +128,32 @@ func TestButtonsAreTouchTargets(t *testing.T) {
 		}
 		tiles[b.Text] = true
 	}
-	for _, want := range []string{"Cash (Enter)", "Part in cash (F4)", "Card (F6)", "QR code (F7)"} {
+	for _, want := range []string{"Cash (Enter)", "Part in cash (F4)", "Card (F6)", "QR code (F7)", "Pay code (F5)"} {
 		if !tiles[want] {
 			t.Errorf("no %q tile in the payment dialog: %v", want, tiles)
 		}
+	}
+}
+
+// The owner's day page is used by touch too: its period, stepping, PDF and report buttons are 48 px high.
+func TestDayPageButtonsAreTouchTargets(t *testing.T) {
+	till, _ := newTill(t, withStock, withReports)
+	press(till.Window(), fyne.KeyF4)
+	o := till.BackOffice().Window()
+	press(o, fyne.KeyF10)
+	o.Resize(fyne.NewSize(1366, 768))
+	n := 0
+	for _, b := range buttonsUnder(o.Content()) {
+		if !b.Visible() || b.Size().Height == 0 {
+			continue
+		}
+		n++
+		if h := b.Size().Height; h < 48 {
+			t.Errorf("day page button %q is %.0f px high", b.Text, h)
+		}
+	}
+	if n < 8 {
+		t.Errorf("only %d buttons on the day page", n)
 	}
 }
 
