@@ -50,6 +50,23 @@ type PaymentGateway interface {
 	Reverse(ctx context.Context, reference string) error
 }
 
+// PresentRequest asks a provider for a code the shopper scans with their wallet to pay an order: a
+// merchant-presented payment.
+type PresentRequest struct {
+	Reference string // unique per attempt, as a charge's: the order the code pays
+	Amount    money.Amount
+	Subject   string // what the shopper's wallet names the order: the shop and the receipt
+}
+
+// PaymentPresenter is a provider that makes merchant-presented codes (Alipay's precreate, WeChat Pay's
+// Native pay). The shopper scans the code Present returns (shown as a QR code on the customer display);
+// the till follows the order with Query until it is paid, and cancels it with Reverse when the shopper
+// gives up. An error from Present means no code can be shown; the order may exist all the same, and is
+// reversed.
+type PaymentPresenter interface {
+	Present(ctx context.Context, req PresentRequest) (code string, err error)
+}
+
 // PaymentWait is how long CollectPayment waits for a payment to settle.
 type PaymentWait struct {
 	Poll    time.Duration // between queries; 2 s when 0
