@@ -96,14 +96,50 @@ func (w PaymentWait) withDefaults() PaymentWait {
 // did not complete. A paid result returns nil. Otherwise the error wraps ErrPaymentDeclined,
 // ErrPaymentReversed, or ErrPaymentUnknown when even the reversal could not be confirmed.
 func CollectPayment(ctx context.Context, gw PaymentGateway, req ChargeRequest, wait PaymentWait) (PaymentResult, error) {
+	return follow(ctx, gw, req.Reference, wait.withDefaults(), false, func(cctx context.Context) (PaymentResult, error) {
+		return gw.Charge(cctx, req)
+	})
+}
+
+// CollectPresented asks presenter for a code that pays req, hands it to show (to put on the customer
+// display) and follows the order to an outcome as CollectPayment does: paid, declined, or reversed when
+// the shopper has not paid by the timeout or ctx is cancelled (the cashier pressed Esc). An order the
+// provider does not know yet is a shopper who has not scanned (Alipay makes the trade at the scan), so
+// it is waited for. With no code to show, the order, if it was made, is reversed at once.
+func CollectPresented(ctx context.Context, gw PaymentGateway, presenter PaymentPresenter, req PresentRequest, wait PaymentWait,
+	show func(code string) error) (PaymentResult, error) {
 	wait = wait.withDefaults()
+	cctx, cancel := context.WithTimeout(ctx, wait.Call)
+	code, err := presenter.Present(cctx, req)
+	cancel()
+	if err == nil {
+		err = show(code)
+	}
+	if err != nil {
+		if rerr := reverse(gw, req.Reference, wait); rerr != nil {
+			return PaymentResult{}, fmt.Errorf("%w (reference %s): no code to show (%v), and the order may stand: %v", ErrPaymentUnknown,
+				req.Reference, err, rerr)
+		}
+		return PaymentResult{Status: PaymentDeclined}, fmt.Errorf("%w: no code to show: %v", ErrPaymentReversed, err)
+	}
+	return follow(ctx, gw, req.Reference, wait, true, func(context.Context) (PaymentResult, error) {
+		return PaymentResult{Status: PaymentPending}, nil
+	})
+}
+
+// follow makes the first call of a payment (a charge, or a code shown) and queries the order reference
+// every Poll until it is paid or declined; out of time or cancelled, it reverses the order. notFoundWaits:
+// an order the provider does not know yet is pending (a presented code not scanned yet), not a charge
+// that never reached it.
+func follow(ctx context.Context, gw PaymentGateway, reference string, wait PaymentWait, notFoundWaits bool,
+	first func(context.Context) (PaymentResult, error)) (PaymentResult, error) {
 	deadline := time.Now().Add(wait.Timeout)
 	call := func(f func(context.Context) (PaymentResult, error)) (PaymentResult, error) {
 		cctx, cancel := context.WithTimeout(ctx, wait.Call)
 		defer cancel()
 		return f(cctx)
 	}
-	res, err := call(func(cctx context.Context) (PaymentResult, error) { return gw.Charge(cctx, req) })
+	res, err := call(first)
 	for {
 		if err == nil {
 			switch res.Status {
@@ -123,22 +159,31 @@ func CollectPayment(ctx context.Context, gw PaymentGateway, req ChargeRequest, w
 		case <-ctx.Done():
 		case <-time.After(wait.Poll):
 		}
-		res, err = call(func(cctx context.Context) (PaymentResult, error) { return gw.Query(cctx, req.Reference) })
-		if err == nil && res.Status == PaymentNotFound {
+		res, err = call(func(cctx context.Context) (PaymentResult, error) { return gw.Query(cctx, reference) })
+		if err == nil && res.Status == PaymentNotFound && !notFoundWaits {
 			// The charge never reached the provider: nothing to reverse, nothing paid.
 			return res, fmt.Errorf("%w: the provider never received the charge", ErrPaymentDeclined)
 		}
 	}
 	// Out of time or cancelled: reverse, on a context of its own so a cancelled sale still reverses.
+	if err := reverse(gw, reference, wait); err != nil {
+		return PaymentResult{}, fmt.Errorf("%w (reference %s): %v", ErrPaymentUnknown, reference, err)
+	}
+	return PaymentResult{Status: PaymentDeclined}, fmt.Errorf("%w (reference %s)", ErrPaymentReversed, reference)
+}
+
+// reverse cancels the order reference, refunding it if it was paid, trying three times.
+func reverse(gw PaymentGateway, reference string, wait PaymentWait) error {
+	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		rctx, cancel := context.WithTimeout(context.Background(), wait.Call)
-		err = gw.Reverse(rctx, req.Reference)
+		err = gw.Reverse(rctx, reference)
 		cancel()
 		if err == nil {
-			return PaymentResult{Status: PaymentDeclined}, fmt.Errorf("%w (reference %s)", ErrPaymentReversed, req.Reference)
+			return nil
 		}
 	}
-	return PaymentResult{}, fmt.Errorf("%w (reference %s): %v", ErrPaymentUnknown, req.Reference, err)
+	return err
 }
 
 // PaymentReference returns the reference for the next QR or wallet payment attempt of the sale in
@@ -224,6 +269,12 @@ type Payments struct {
 	Gateway PaymentGateway
 	Wait    PaymentWait
 	QR      func(amount money.Amount, reference string) (string, error)
+	// Presenter makes the provider's own merchant-presented codes (Alipay's, WeChat Pay's): QR payments
+	// then show its code rather than the shop's QR. QRFollowed: the shop's dynamic QR code pays through
+	// the provider, which confirms its payments by query. With neither, the cashier confirms a QR payment
+	// by looking at the shopper's phone (the shop's static code).
+	Presenter  PaymentPresenter
+	QRFollowed bool
 }
 
 // Errors of a shop without a way to be paid.
@@ -237,7 +288,7 @@ var (
 
 // CheckQR says whether the shop has a payment QR code: ErrNoMerchantQR when it has none.
 func (p Payments) CheckQR() error {
-	if p.QR == nil {
+	if p.QR == nil && p.QRPresenter() == nil {
 		return ErrNoMerchantQR
 	}
 	return nil
@@ -249,6 +300,37 @@ func (p Payments) MerchantQR(amount money.Amount, reference string) (string, err
 		return "", err
 	}
 	return p.QR(amount, reference)
+}
+
+// QRPresenter is what makes the code of a QR payment that the provider confirms: the provider's own
+// presenter, or the shop's dynamic QR code when the provider follows it; nil when the cashier confirms.
+func (p Payments) QRPresenter() PaymentPresenter {
+	switch {
+	case p.Gateway == nil:
+		return nil
+	case p.Presenter != nil:
+		return p.Presenter
+	case p.QRFollowed && p.QR != nil:
+		return presentFunc(func(_ context.Context, req PresentRequest) (string, error) { return p.QR(req.Amount, req.Reference) })
+	}
+	return nil
+}
+
+// presentFunc makes a function a PaymentPresenter.
+type presentFunc func(context.Context, PresentRequest) (string, error)
+
+func (f presentFunc) Present(ctx context.Context, req PresentRequest) (string, error) { return f(ctx, req) }
+
+// CollectQR shows a code for req (QRPresenter) and follows the payment to an outcome (CollectPresented);
+// waiting is told each time it is still pending.
+func (p Payments) CollectQR(ctx context.Context, req PresentRequest, show func(code string) error, waiting func(PaymentStatus, error)) (PaymentResult, error) {
+	presenter := p.QRPresenter()
+	if presenter == nil {
+		return PaymentResult{}, ErrNoMerchantQR
+	}
+	wait := p.Wait
+	wait.Waiting = waiting
+	return CollectPresented(ctx, p.Gateway, presenter, req, wait, show)
 }
 
 // CheckPayCodes says whether the shop takes wallet pay codes: ErrNoPayCodes when it has no provider.

@@ -271,3 +271,78 @@ func TestPayments(t *testing.T) {
 		t.Errorf("QR payload %q, %v", payload, err)
 	}
 }
+
+// presenting is a provider that makes merchant-presented codes: err fails the code, else it is shown.
+type presenting struct {
+	*scriptedGateway
+	err error
+}
+
+func (p presenting) Present(_ context.Context, req PresentRequest) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls = append(p.calls, "present "+req.Reference+" "+req.Amount.Decimal())
+	if p.err != nil {
+		return "", p.err
+	}
+	return "https://qr.example/" + req.Reference, nil
+}
+
+// A merchant-presented code is followed by query: an order the provider does not know yet (not scanned)
+// is waited for; paid completes; a shopper who never pays, Esc, or a code that cannot be made ends with
+// the order reversed; a reversal that never answers leaves the outcome unknown, never paid.
+func TestCollectPresented(t *testing.T) {
+	notFound := PaymentResult{Status: PaymentNotFound}
+	pending := PaymentResult{Status: PaymentPending}
+	paid := PaymentResult{Status: PaymentPaid, TransactionID: "2026120622001"}
+	req := PresentRequest{Reference: "ref-1", Amount: cny(1424), Subject: "Lin's · T01-000001"}
+	for _, tt := range []struct {
+		name    string
+		queries []PaymentResult
+		reverse []error
+		present error
+		cancel  bool
+		want    error // nil: paid
+		calls   string
+	}{
+		{"scanned and paid", []PaymentResult{notFound, notFound, pending, paid}, []error{nil}, nil, false, nil,
+			"present,query,query,query,query"},
+		{"never paid", []PaymentResult{notFound}, []error{nil}, nil, false, ErrPaymentReversed, ""},
+		{"declined", []PaymentResult{pending, {Status: PaymentDeclined, Message: "closed"}}, []error{nil}, nil, false, ErrPaymentDeclined,
+			"present,query,query"},
+		{"Esc", []PaymentResult{pending}, []error{nil}, nil, true, ErrPaymentReversed, "present,reverse"},
+		{"no code", []PaymentResult{pending}, []error{nil}, errTimeout, false, ErrPaymentReversed, "present,reverse"},
+		{"no code and no reversal", []PaymentResult{pending}, []error{errTimeout}, errTimeout, false, ErrPaymentUnknown,
+			"present,reverse,reverse,reverse"},
+		{"silent to the end", []PaymentResult{silent}, []error{errTimeout}, nil, false, ErrPaymentUnknown, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			gw := &scriptedGateway{queries: tt.queries, reverse: tt.reverse}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var shown string
+			res, err := CollectPresented(ctx, gw, presenting{gw, tt.present}, req, quickWait, func(code string) error {
+				shown = code
+				if tt.cancel {
+					cancel()
+				}
+				return nil
+			})
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (res.Status == PaymentPaid) {
+				t.Fatalf("result %+v, %v; want %v", res, err, tt.want)
+			}
+			if tt.present == nil && shown != "https://qr.example/ref-1" {
+				t.Errorf("shown %q", shown)
+			}
+			if tt.calls != "" && gw.kinds() != tt.calls {
+				t.Errorf("calls %s, want %s", gw.kinds(), tt.calls)
+			}
+			if tt.want == nil && strings.Contains(gw.kinds(), "reverse") {
+				t.Error("a paid order was reversed")
+			}
+			if errors.Is(tt.want, ErrPaymentReversed) && !strings.HasSuffix(gw.kinds(), "reverse") {
+				t.Errorf("not reversed: %s", gw.kinds())
+			}
+		})
+	}
+}

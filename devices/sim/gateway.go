@@ -48,9 +48,7 @@ func (g *Gateway) Charge(ctx context.Context, req app.ChargeRequest) (app.Paymen
 	if o, ok := g.orders[req.Reference]; ok { // a retried charge: the same order, never a second one
 		return g.result(o), nil
 	}
-	o := &order{amount: req.Amount, at: g.now(), state: app.PaymentPending, txn: fmt.Sprintf("SIM%016d", len(g.orders)+1),
-		refunds: map[string]money.Amount{}, refunded: money.Zero(req.Amount.Currency())}
-	g.orders[req.Reference] = o
+	o := g.newOrder(req.Reference, req.Amount)
 	switch {
 	case strings.HasSuffix(req.Code, "0000"):
 		o.state = app.PaymentDeclined
@@ -78,6 +76,25 @@ func (g *Gateway) Reverse(ctx context.Context, reference string) error {
 		o.state = app.PaymentDeclined
 	}
 	return nil
+}
+
+// Present makes a merchant-presented code for an order the simulated shopper scans and pays once
+// Confirm has passed (Confirm 0: paid at the first query).
+func (g *Gateway) Present(ctx context.Context, req app.PresentRequest) (string, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, ok := g.orders[req.Reference]; !ok {
+		g.newOrder(req.Reference, req.Amount)
+	}
+	return "https://qr.simulated.invalid/pay/" + req.Reference, nil
+}
+
+// newOrder makes the pending order reference for amount.
+func (g *Gateway) newOrder(reference string, amount money.Amount) *order {
+	o := &order{amount: amount, at: g.now(), state: app.PaymentPending, txn: fmt.Sprintf("SIM%016d", len(g.orders)+1),
+		refunds: map[string]money.Amount{}, refunded: money.Zero(amount.Currency())}
+	g.orders[reference] = o
+	return o
 }
 
 // Refund gives back part or all of a paid order, once per refund reference.
