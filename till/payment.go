@@ -21,6 +21,28 @@ func paymentGateway(set app.Settings) app.PaymentGateway {
 	return paygate.New(set.Provider.URL, set.Provider.MerchantID, []byte(os.Getenv("CHECKOUT_PAY_SECRET")), 10*time.Second)
 }
 
+// payments are the shop's electronic payments as its settings say: the provider that charges wallet pay
+// codes (simulated until payment_url is set) and the QR code shoppers scan. A QR payment is confirmed by
+// the provider when it can be: the provider's own code where it makes one (Alipay, WeChat Pay), the
+// shop's dynamic code followed by query where a real provider takes its payments; the static code, and
+// any code at a till with only the simulated provider, is confirmed by the cashier. The simulated
+// provider presents codes only at a till with no QR code of its own (a demo).
+func payments(set app.Settings, reread func() (app.Settings, error)) app.Payments {
+	gw := paymentGateway(set)
+	p := app.Payments{Gateway: gw, QR: merchantQR(set, reread), Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}}
+	if g, ok := gw.(*sim.Gateway); ok {
+		if p.QR == nil {
+			p.Presenter = g
+		}
+		return p
+	}
+	if presenter, ok := gw.(app.PaymentPresenter); ok {
+		p.Presenter = presenter
+	}
+	p.QRFollowed = set.PaymentQR.GUID != ""
+	return p
+}
+
 // merchantQR builds the shop's dynamic payment QR payloads; with no QR account it shows the shop's static
 // collection code (qr_static), and with neither it is nil.
 func merchantQR(set app.Settings, reread func() (app.Settings, error)) func(money.Amount, string) (string, error) {

@@ -68,3 +68,27 @@ func TestOnscreenKeypadSetting(t *testing.T) {
 		t.Error("keyboard.onscreen sometimes was taken")
 	}
 }
+
+// Who confirms a QR payment follows the settings: the simulated provider's own code at a till with no
+// QR code (a demo), the cashier with the shop's code and no real provider, the provider by query once
+// payment_url is set and the code is the dynamic one; never the cashier for a provider's code.
+func TestQRPaymentsAreConfirmedByTheProviderWhenTheyCanBe(t *testing.T) {
+	set := app.DefaultSettings()
+	if p := payments(set, noReread); p.QRPresenter() == nil || p.QR != nil {
+		t.Error("a demo till does not show the simulated provider's code")
+	}
+	for key, value := range map[string]string{"qr_guid": "com.example.pay", "qr_merchant_id": "SHOP1", "shop_name": "LIN", "shop_city": "SHANGHAI"} {
+		if err := set.Set(key, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := payments(set, noReread); p.QRPresenter() != nil {
+		t.Error("the shop's code is confirmed by the simulated provider")
+	}
+	if err := set.Set("payment_url", "https://pay.example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if p := payments(set, noReread); !p.QRFollowed || p.QRPresenter() == nil || p.Presenter != nil {
+		t.Errorf("with a provider the shop's dynamic code is not followed: %+v", p)
+	}
+}

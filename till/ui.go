@@ -96,8 +96,7 @@ func (t *Till) Start(a fyne.App) {
 	}
 	svc := ui.Services{
 		Selling: t.Store,
-		Payments: app.Payments{Gateway: paymentGateway(t.settings), QR: merchantQR(t.settings, func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
-			Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}},
+		Payments: payments(t.settings, func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
 		Members: app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
 		Shifts:  app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
 		Stock:   app.NewStockroom(t.settings, t.Store, time.Now),

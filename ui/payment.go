@@ -474,6 +474,60 @@ func (p *payment) scanned(code string) {
 	})
 }
 
+// followQR shows a code the provider makes (or the shop's dynamic code it follows) and waits for the
+// provider to say the shopper paid, on a goroutine of its own: paid, the payment is taken and the sale
+// goes on; Esc, a decline or the timeout reverses the order and brings the payment dialog back. The
+// cashier cannot confirm it by hand.
+func (p *payment) followQR(amount money.Amount, ref string) {
+	pd := p.pd
+	p.dialog.Hide()
+	ctx, cancel := context.WithCancel(context.Background())
+	status := widget.NewLabelWithStyle(lang.L("Showing the code…"), fyne.TextAlignCenter, fyne.TextStyle{})
+	var d dialog.Dialog
+	keys := newHotkeys(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			status.SetText(lang.L("Cancelling the payment with the provider…"))
+			cancel()
+		}
+	})
+	content := container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("The customer scans the code on their display: {{.Amount}}", map[string]any{"Amount": pd.money(amount)}),
+			fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		status,
+		widget.NewLabelWithStyle(lang.L("Reference {{.Ref}}", map[string]any{"Ref": ref}), fyne.TextAlignCenter, fyne.TextStyle{Monospace: true}),
+		widget.NewLabelWithStyle(lang.L("The provider confirms the payment · Esc: cancel"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}),
+		keys)
+	d = pd.sh.open(lang.L("QR code payment"), content, keys)
+	pd.sh.takeScans(func(string) {}) // the customer pays on their phone; nothing scanned here counts
+	req := app.PresentRequest{Reference: ref, Amount: amount, Subject: pd.co.Settings().Shop.Name}
+	show := func(code string) error {
+		shown := make(chan error, 1)
+		onUI(func() { shown <- pd.display.showQR(code, amount) })
+		return <-shown
+	}
+	waiting := func(app.PaymentStatus, error) {
+		onUI(func() { status.SetText(lang.L("Waiting for the customer to pay with their phone…")) })
+	}
+	pd.background(func() {
+		res, err := pd.payments.CollectQR(ctx, req, show, waiting)
+		cancel()
+		onUI(func() {
+			if err == nil {
+				_, err = pd.co.PayQR(amount, ref, res.TransactionID)
+			}
+			d.Hide()
+			if err != nil {
+				pd.open()
+				if pd.paying != nil {
+					pd.paying.problem.SetText(errorMessage(err))
+				}
+				return
+			}
+			(&payment{pd: pd}).next()
+		})
+	})
+}
+
 // card asks for the card terminal's approval code and the card's last four digits, then takes the card
 // payment for the typed amount (or all that is due).
 func (p *payment) card() {
@@ -524,8 +578,9 @@ func (p *payment) card() {
 	pd.display.showDue(pd.co.Lines(), pd.co.Totals(), pd.co.Tenders(), amount)
 }
 
-// qr shows the shop's payment QR code for the typed amount (or all that is due) on the customer
-// display; the cashier confirms once the customer's phone shows it paid.
+// qr shows a payment QR code for the typed amount (or all that is due) on the customer display. The
+// provider confirms it when it can (followQR); with the shop's static code the cashier confirms once the
+// customer's phone shows it paid.
 func (p *payment) qr() {
 	pd := p.pd
 	if err := pd.payments.CheckQR(); err != nil {
@@ -541,6 +596,10 @@ func (p *payment) qr() {
 		return
 	}
 	ref := pd.co.PaymentReference()
+	if pd.payments.QRPresenter() != nil {
+		p.followQR(amount, ref)
+		return
+	}
 	payload, err := pd.payments.MerchantQR(amount, ref)
 	if err != nil {
 		p.problem.SetText(errorMessage(err))

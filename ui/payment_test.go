@@ -289,3 +289,54 @@ func TestPayCodeTileAsksForTheCode(t *testing.T) {
 		t.Fatalf("stored tenders %+v", sale.Tenders)
 	}
 }
+
+// A QR payment the provider confirms: the code it makes is on the customer display, and the sale
+// completes when the provider says the shopper paid; the cashier presses nothing. The tender keeps the
+// provider's transaction.
+func TestQRPaymentConfirmedByTheProvider(t *testing.T) {
+	gw := sim.NewGateway(0)
+	till, st := newTill(t, func(s *setup) {
+		s.svc.Payments = app.Payments{Gateway: gw, Presenter: gw, Wait: app.PaymentWait{Poll: time.Millisecond, Timeout: time.Second}}
+	})
+	w := till.Window()
+	scan(w, "5449000000996") // cola ¥3.00
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	sale := storedSale(t, st, "T01-000001")
+	if len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderQR || !strings.HasPrefix(sale.Tenders[0].Approval, "SIM") {
+		t.Fatalf("stored tenders %+v", sale.Tenders)
+	}
+	if got := gw.Orders(); len(got) != 1 || got[sale.Tenders[0].Reference] != app.PaymentPaid { // the tender's order, paid
+		t.Errorf("the provider's orders: %v", got)
+	}
+}
+
+// A shopper who never pays: the provider's order is reversed at the timeout, the payment dialog comes
+// back saying so, and nothing is taken.
+func TestQRPaymentNeverPaidIsReversed(t *testing.T) {
+	gw := sim.NewGateway(time.Hour) // the shopper never confirms
+	till, st := newTill(t, func(s *setup) {
+		s.svc.Payments = app.Payments{Gateway: gw, Presenter: gw, Wait: app.PaymentWait{Poll: time.Millisecond, Timeout: 20 * time.Millisecond}}
+	})
+	w := till.Window()
+	scan(w, "5449000000996")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF7)
+	mustShow(t, w, "Take payment")
+	if _, err := st.SaleByReceipt(context.Background(), "T01-000001"); err == nil {
+		t.Fatal("a QR payment never paid was stored")
+	}
+	orders := gw.Orders()
+	if len(orders) != 1 {
+		t.Fatalf("the provider has %d orders", len(orders))
+	}
+	for ref, status := range orders {
+		if status != app.PaymentDeclined {
+			t.Errorf("order %s is %v, not reversed", ref, status)
+		}
+	}
+	if till.Display().QRPayload != "" {
+		t.Error("the code stayed on the customer display")
+	}
+}

@@ -89,6 +89,17 @@ func (g *Gateway) Present(ctx context.Context, req app.PresentRequest) (string, 
 	return "https://qr.simulated.invalid/pay/" + req.Reference, nil
 }
 
+// Orders is where each order stands now, by reference: what a test asks the provider.
+func (g *Gateway) Orders() map[string]app.PaymentStatus {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := map[string]app.PaymentStatus{}
+	for ref, o := range g.orders {
+		out[ref] = g.result(o).Status
+	}
+	return out
+}
+
 // newOrder makes the pending order reference for amount.
 func (g *Gateway) newOrder(reference string, amount money.Amount) *order {
 	o := &order{amount: amount, at: g.now(), state: app.PaymentPending, txn: fmt.Sprintf("SIM%016d", len(g.orders)+1),
