@@ -319,7 +319,9 @@ func (p Payments) QRPresenter() PaymentPresenter {
 // presentFunc makes a function a PaymentPresenter.
 type presentFunc func(context.Context, PresentRequest) (string, error)
 
-func (f presentFunc) Present(ctx context.Context, req PresentRequest) (string, error) { return f(ctx, req) }
+func (f presentFunc) Present(ctx context.Context, req PresentRequest) (string, error) {
+	return f(ctx, req)
+}
 
 // CollectQR shows a code for req (QRPresenter) and follows the payment to an outcome (CollectPresented);
 // waiting is told each time it is still pending.

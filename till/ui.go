@@ -95,13 +95,13 @@ func (t *Till) Start(a fyne.App) {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}
 	svc := ui.Services{
-		Selling: t.Store,
+		Selling:  t.Store,
 		Payments: payments(t.settings, func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
-		Members: app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
-		Shifts:  app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
-		Stock:   app.NewStockroom(t.settings, t.Store, time.Now),
-		Reports: app.GuardedReports{Book: t.Store, Session: t.Checkout.Session},
-		Staff:   auth,
+		Members:  app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
+		Shifts:   app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
+		Stock:    app.NewStockroom(t.settings, t.Store, time.Now),
+		Reports:  app.GuardedReports{Book: t.Store, Session: t.Checkout.Session},
+		Staff:    auth,
 	}
 	if _, err := t.Store.SyncLink(context.Background()); err == nil {
 		svc.Sync = t.Store // an enrolled till has a sync page
