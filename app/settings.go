@@ -56,6 +56,8 @@ type Settings struct {
 	Backup Backup
 	// Display is the customer display's logo and slideshow.
 	Display Display
+	// Wallets are the wallet providers spoken to on their own protocols (Alipay, WeChat Pay).
+	Wallets Wallets
 	// LineLimit is the most one line may come to, in minor units, before the cashier confirms it (a price
 	// or quantity typed wrong); 0 for no limit.
 	LineLimit int64
@@ -218,7 +220,7 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 // second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380),
 // line_limit (what one line may come to before the cashier confirms it), backup.target,
 // backup.snapshot_hours and backup.keep (Backup), display.logo, display.slideshow and
-// display.slideshow_seconds (Display).
+// display.slideshow_seconds (Display), payment_provider, payment_sandbox, alipay.* and wechat.* (Wallets).
 // The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
@@ -390,6 +392,9 @@ func (s *Settings) Set(key, value string) error {
 			ok, err = next.setDisplay(key, value)
 		}
 		if !ok {
+			ok, err = next.setWallets(key, value)
+		}
+		if !ok {
 			return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
 		} else if err != nil {
 			return err
@@ -443,6 +448,7 @@ func (s Settings) Values() [][2]string {
 	}
 	v = append(v, s.backupValues()...)
 	v = append(v, s.displayValues()...)
+	v = append(v, s.walletValues()...)
 	v = append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 	sort.Slice(v, func(i, j int) bool { return v[i][0] < v[j][0] })
 	return v

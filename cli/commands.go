@@ -126,7 +126,11 @@ func commands() []command {
 				"printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),\n" +
 				"printer.charset (gb18030 or ascii),\n" +
 				"display.logo (a PNG or JPEG file), display.slideshow (a folder of PNG and JPEG files,\n" +
-				"shown in name order between sales), display.slideshow_seconds (8: 2 to 600)"},
+				"shown in name order between sales), display.slideshow_seconds (8: 2 to 600),\n" +
+				"payment_provider (http, alipay or wechat), payment_sandbox (false),\n" +
+				"alipay.app_id, alipay.private_key, alipay.public_key,\n" +
+				"wechat.app_id, wechat.mch_id, wechat.api_key, wechat.cert, wechat.key\n" +
+				"(key and certificate files: names in the database's folder, mode 0600)"},
 		{name: "help", run: showHelp},
 	}
 }
