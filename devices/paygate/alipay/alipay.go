@@ -30,6 +30,20 @@
 // references have hyphens ("ceb674db54ed4af1-1"), so each reference is sent with its hyphens as
 // underscores ("ceb674db54ed4af1_1"); references with an underscore or other characters are refused
 // so that the mapping stays one-to-one.
+//
+// # Sources
+//
+// Alipay's open platform documentation, read as published and mirrored: signing without the SDK
+// (https://opendocs.alipay.com/common/02kf5q, mirrored at https://juejin.cn/post/6844903816484110349);
+// verifying a synchronous reply over the raw xxx_response text (https://developer.aliyun.com/article/707521);
+// the gateway's public codes 10000/20000/4000x (https://opendocs.alipay.com/open/common/105806, quoted at
+// https://cnblogs.com/rsapaper/p/9726452.html); alipay.trade.pay's parameters
+// (https://w3cschool.cn/aliminiapp/aliminiapp-2wa52f4q.html, https://cnblogs.com/yly123/p/16019894.html);
+// trade states (https://developer.aliyun.com/article/707619); ACQ.TRADE_NOT_EXIST on query
+// (https://developer.aliyun.com/article/710933); alipay.trade.cancel
+// (https://help.aliyun.com/document_detail/2978203.html, https://yq.aliyun.com/articles/710931);
+// alipay.trade.refund and out_request_no (https://yq.aliyun.com/articles/707486); system errors are
+// settled by query, then cancel (https://docs.antom.com/ac/barcode_cn/error_handling).
 package alipay
 
 import (
@@ -338,6 +352,12 @@ func (c *Client) Refund(ctx context.Context, req app.RefundRequest) error {
 // Present makes an order the shopper pays by scanning a code, with alipay.trade.precreate, and returns
 // the qr_code Alipay gives (a URL such as https://qr.alipay.com/…, to be shown as a QR code as it is).
 // The till then follows the order with Query and cancels it with Reverse.
+//
+// Alipay makes the trade only when the shopper scans the code: until then Query answers
+// PaymentNotFound, and Reverse finds nothing to cancel (ACQ.TRADE_NOT_EXIST) although the code can
+// still be scanned and paid for as long as Alipay keeps it valid (two hours, as quoted at
+// https://hexdocs.pm/alipay_sdk/Alipay.Trade.html). A till that gives up on a presented code must
+// keep querying it for a while, or stop showing it and expect a late payment to turn up on a query.
 func (c *Client) Present(ctx context.Context, req app.PresentRequest) (string, error) {
 	total, err := yuan(req.Amount)
 	if err != nil {
