@@ -275,6 +275,9 @@ type Payments struct {
 	// by looking at the shopper's phone (the shop's static code).
 	Presenter  PaymentPresenter
 	QRFollowed bool
+	// Unusable is why the provider the settings name cannot be used (a key file missing, or readable by
+	// others): Gateway is nil then, and the screens say why.
+	Unusable error
 }
 
 // Errors of a shop without a way to be paid.
@@ -335,10 +338,30 @@ func (p Payments) CollectQR(ctx context.Context, req PresentRequest, show func(c
 	return CollectPresented(ctx, p.Gateway, presenter, req, wait, show)
 }
 
-// CheckPayCodes says whether the shop takes wallet pay codes: ErrNoPayCodes when it has no provider.
+// CheckPayCodes says whether the shop takes wallet pay codes: ErrNoPayCodes when it has no provider (with
+// why, when the one set up cannot be used).
 func (p Payments) CheckPayCodes() error {
-	if p.Gateway == nil {
+	switch {
+	case p.Unusable != nil:
+		return fmt.Errorf("%w: %v", ErrNoPayCodes, p.Unusable)
+	case p.Gateway == nil:
 		return ErrNoPayCodes
+	}
+	return nil
+}
+
+// TestConnection asks the provider about an order that cannot exist: a definite "not found" proves the
+// address, the keys, the signatures both ways and the clock are right. Nothing is charged.
+func (p Payments) TestConnection(ctx context.Context) error {
+	if err := p.CheckPayCodes(); err != nil {
+		return err
+	}
+	res, err := p.Gateway.Query(ctx, "conntest"+strings.ReplaceAll(NewID(), "-", "")[:16])
+	switch {
+	case err != nil:
+		return err
+	case res.Status != PaymentNotFound:
+		return fmt.Errorf("the provider says an order that cannot exist is %s", res.Status)
 	}
 	return nil
 }

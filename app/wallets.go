@@ -31,11 +31,15 @@ type AlipayAccount struct {
 // reversals and refunds need.
 type WeChatAccount struct {
 	AppID, MchID, APIKeyFile, CertFile, KeyFile string
+	// NotifyURL is where WeChat Pay would post a paid Native order's notice: WeChat makes its own QR
+	// codes only for orders that have one, although the till follows them by query. "": the QR code shown
+	// is the shop's.
+	NotifyURL string
 }
 
 // walletKeys are the settings of Wallets.
 var walletKeys = []string{"alipay.app_id", "alipay.private_key", "alipay.public_key", "payment_provider", "payment_sandbox",
-	"wechat.api_key", "wechat.app_id", "wechat.cert", "wechat.key", "wechat.mch_id"}
+	"wechat.api_key", "wechat.app_id", "wechat.cert", "wechat.key", "wechat.mch_id", "wechat.notify_url"}
 
 // setWallets applies a wallet setting to s; ok is false for a key that is not one.
 func (s *Settings) setWallets(key, value string) (ok bool, err error) {
@@ -86,6 +90,11 @@ func (s *Settings) setWallets(key, value string) (ok bool, err error) {
 		err = file(&w.WeChat.CertFile)
 	case "wechat.key":
 		err = file(&w.WeChat.KeyFile)
+	case "wechat.notify_url":
+		if value != "" && (!strings.HasPrefix(value, "https://") || len(value) > 256 || strings.ContainsAny(value, " \t\r\n")) {
+			return true, fmt.Errorf("%w: wechat.notify_url %q: an https:// address", ErrInvalidSetting, value)
+		}
+		w.WeChat.NotifyURL = value
 	default:
 		return false, nil
 	}
@@ -101,7 +110,7 @@ func (s Settings) walletValues() [][2]string {
 	values := map[string]string{"payment_provider": provider, "payment_sandbox": fmt.Sprint(w.Sandbox),
 		"alipay.app_id": w.Alipay.AppID, "alipay.private_key": w.Alipay.PrivateKeyFile, "alipay.public_key": w.Alipay.PublicKeyFile,
 		"wechat.app_id": w.WeChat.AppID, "wechat.mch_id": w.WeChat.MchID, "wechat.api_key": w.WeChat.APIKeyFile,
-		"wechat.cert": w.WeChat.CertFile, "wechat.key": w.WeChat.KeyFile}
+		"wechat.cert": w.WeChat.CertFile, "wechat.key": w.WeChat.KeyFile, "wechat.notify_url": w.WeChat.NotifyURL}
 	out := make([][2]string, 0, len(walletKeys))
 	for _, k := range walletKeys {
 		out = append(out, [2]string{k, values[k]})

@@ -1,6 +1,7 @@
 package till
 
 import (
+	"log/slog"
 	"os"
 	"time"
 
@@ -27,17 +28,28 @@ func paymentGateway(set app.Settings) app.PaymentGateway {
 // shop's dynamic code followed by query where a real provider takes its payments; the static code, and
 // any code at a till with only the simulated provider, is confirmed by the cashier. The simulated
 // provider presents codes only at a till with no QR code of its own (a demo).
-func payments(set app.Settings, reread func() (app.Settings, error)) app.Payments {
-	gw := paymentGateway(set)
-	p := app.Payments{Gateway: gw, QR: merchantQR(set, reread), Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}}
+// Alipay and WeChat Pay (payment_provider) read their keys from dir, the database's folder; a provider
+// that cannot be used is said (Payments.Unusable), and pay codes are refused until it is put right.
+func payments(set app.Settings, dir string, reread func() (app.Settings, error)) app.Payments {
+	p := app.Payments{QR: merchantQR(set, reread), Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}}
+	gw, err := walletGateway(set, dir)
+	switch {
+	case err != nil:
+		slog.Warn("payment provider", "provider", set.Wallets.Provider, "err", err)
+		p.Unusable = err
+		return p
+	case gw == nil:
+		gw = paymentGateway(set)
+	}
+	p.Gateway = gw
 	if g, ok := gw.(*sim.Gateway); ok {
 		if p.QR == nil {
 			p.Presenter = g
 		}
 		return p
 	}
-	if presenter, ok := gw.(app.PaymentPresenter); ok {
-		p.Presenter = presenter
+	if presenter, ok := gw.(app.PaymentPresenter); ok && !(set.Wallets.Provider == "wechat" && set.Wallets.WeChat.NotifyURL == "") {
+		p.Presenter = presenter // WeChat Pay makes its own codes only for orders with a notify URL
 	}
 	p.QRFollowed = set.PaymentQR.GUID != ""
 	return p

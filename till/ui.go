@@ -96,7 +96,7 @@ func (t *Till) Start(a fyne.App) {
 	}
 	svc := ui.Services{
 		Selling:  t.Store,
-		Payments: payments(t.settings, func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
+		Payments: payments(t.settings, filepath.Dir(t.dbPath), func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
 		Members:  app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
 		Shifts:   app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
 		Stock:    app.NewStockroom(t.settings, t.Store, time.Now),

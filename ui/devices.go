@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -146,11 +147,15 @@ type devicesScreen struct {
 	now        func() time.Time
 	status     func(summary string) // shows the devices' states in the status bar
 	view       *devicesView         // the devices screen last opened
+	// payments are the shop's wallet provider, whose connection the screen tests; background runs the test.
+	payments   app.Payments
+	background func(func())
 }
 
 func newDevicesScreen(sh *shell, settings app.Settings, opt Options) *devicesScreen {
 	return &devicesScreen{sh: sh, board: newDeviceBoard(opt.DeviceStatus), rules: settings.BarcodeRules(), settings: settings,
-		ports: opt.Ports, setSetting: opt.SetSetting, simulate: opt.SimulateScan, now: opt.Now, status: func(string) {}}
+		ports: opt.Ports, setSetting: opt.SetSetting, simulate: opt.SimulateScan, now: opt.Now, status: func(string) {},
+		background: opt.Background}
 }
 
 // devicesView is the open devices screen.
@@ -191,6 +196,7 @@ func (d *devicesScreen) open() {
 		content.Add(widget.NewButton(lang.L("Simulate a scan"), t.simulate))
 	}
 	content.Add(result)
+	content.Add(t.paymentTest())
 	content.Add(widget.NewLabelWithStyle(lang.L("Live input"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	scroll := container.NewVScroll(v.log)
 	scroll.SetMinSize(fyne.NewSize(640, 220))
@@ -199,6 +205,36 @@ func (d *devicesScreen) open() {
 	t.sh.takeScans(show)
 	t.view = v
 	t.refresh()
+}
+
+// paymentTest asks the wallet provider about an order that cannot exist (app.Payments.TestConnection)
+// and says whether the address, keys and signatures work.
+func (d *devicesScreen) paymentTest() fyne.CanvasObject {
+	said := widget.NewLabel("")
+	said.Wrapping = fyne.TextWrapWord
+	var button *widget.Button
+	button = widget.NewButton(lang.L("Test the payment provider"), func() {
+		button.Disable()
+		said.Importance = widget.MediumImportance
+		said.SetText(lang.L("Asking the payment provider…"))
+		d.background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			err := d.payments.TestConnection(ctx)
+			cancel()
+			onUI(func() {
+				button.Enable()
+				if err != nil {
+					said.Importance = widget.DangerImportance
+					said.SetText(lang.L("The payment provider cannot be used: {{.Detail}}", map[string]any{"Detail": err.Error()}))
+					return
+				}
+				said.Importance = widget.SuccessImportance
+				said.SetText(lang.L("The payment provider answered: its address, the keys and the signatures work."))
+			})
+		})
+	})
+	return container.NewVBox(widget.NewLabelWithStyle(lang.L("Payment provider"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, touchSized(button), nil, said))
 }
 
 // portPicker lets the owner choose which serial ports are scanners; nil when the till cannot list or save.

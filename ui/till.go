@@ -142,6 +142,7 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.sh.scanned, t.sh.closed = s.routeScan, s.focusScan
 
 	t.devices = newDevicesScreen(t.sh, co.Settings(), opt)
+	t.devices.payments = svc.Payments
 	s.devices = t.devices.board.summary
 	t.receipts = newReceipts(t.sh, co, s, svc, input, opt)
 	t.receipts.printerState, t.receipts.sell = t.SetPrinterState, s.sell
