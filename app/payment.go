@@ -275,6 +275,9 @@ type Payments struct {
 	// by looking at the shopper's phone (the shop's static code).
 	Presenter  PaymentPresenter
 	QRFollowed bool
+	// Late watches the merchant-presented orders the till gave up on (Abandon, SweepLatePayments); nil:
+	// none are watched.
+	Late LatePayments
 	// Unusable is why the provider the settings name cannot be used (a key file missing, or readable by
 	// others): Gateway is nil then, and the screens say why.
 	Unusable error

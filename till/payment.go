@@ -30,8 +30,9 @@ func paymentGateway(set app.Settings) app.PaymentGateway {
 // provider presents codes only at a till with no QR code of its own (a demo).
 // Alipay and WeChat Pay (payment_provider) read their keys from dir, the database's folder; a provider
 // that cannot be used is said (Payments.Unusable), and pay codes are refused until it is put right.
-func payments(set app.Settings, dir string, reread func() (app.Settings, error)) app.Payments {
-	p := app.Payments{QR: merchantQR(set, reread), Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}}
+// late keeps the QR orders given up on, reversed if paid after all.
+func payments(set app.Settings, dir string, late app.LatePayments, reread func() (app.Settings, error)) app.Payments {
+	p := app.Payments{QR: merchantQR(set, reread), Wait: app.PaymentWait{Poll: 500 * time.Millisecond, Timeout: 30 * time.Second}, Late: late}
 	gw, err := walletGateway(set, dir)
 	switch {
 	case err != nil:

@@ -53,7 +53,7 @@ func TestAlipayFromTheSettings(t *testing.T) {
 	writeSecret(t, dir, "alipay-public.pem", "PUBLIC KEY", public, 0o644)
 	set := settingsWith(t, "payment_provider", "alipay", "alipay.app_id", "2021000000000001", "alipay.private_key", "alipay-app.pem",
 		"alipay.public_key", "alipay-public.pem", "payment_sandbox", "true")
-	p := payments(set, dir, noReread)
+	p := payments(set, dir, nil, noReread)
 	if _, ok := p.Gateway.(*alipay.Client); !ok || p.Unusable != nil || p.QRPresenter() == nil {
 		t.Fatalf("gateway %T, unusable %v", p.Gateway, p.Unusable)
 	}
@@ -61,7 +61,7 @@ func TestAlipayFromTheSettings(t *testing.T) {
 	if err := os.Chmod(filepath.Join(dir, "alipay-app.pem"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p = payments(set, dir, noReread)
+	p = payments(set, dir, nil, noReread)
 	if p.Gateway != nil || p.Unusable == nil || !strings.Contains(p.Unusable.Error(), "alipay-app.pem") {
 		t.Errorf("a private key others can read: gateway %T, %v", p.Gateway, p.Unusable)
 	}
@@ -69,7 +69,7 @@ func TestAlipayFromTheSettings(t *testing.T) {
 		t.Errorf("pay codes with an unusable provider: %v", err)
 	}
 
-	p = payments(settingsWith(t, "payment_provider", "alipay", "alipay.app_id", "2021000000000001"), dir, noReread)
+	p = payments(settingsWith(t, "payment_provider", "alipay", "alipay.app_id", "2021000000000001"), dir, nil, noReread)
 	if p.Unusable == nil || !strings.Contains(p.Unusable.Error(), "alipay.private_key, alipay.public_key") {
 		t.Errorf("settings left out: %v", p.Unusable)
 	}
@@ -97,14 +97,14 @@ func TestWeChatPayFromTheSettings(t *testing.T) {
 	}
 	kv := []string{"payment_provider", "wechat", "wechat.app_id", "wxd930ea5d5a258f4f", "wechat.mch_id", "10000100",
 		"wechat.api_key", "wechat-api.key", "wechat.cert", "apiclient_cert.pem", "wechat.key", "apiclient_key.pem"}
-	p := payments(settingsWith(t, kv...), dir, noReread)
+	p := payments(settingsWith(t, kv...), dir, nil, noReread)
 	if _, ok := p.Gateway.(*wechatpay.Client); !ok || p.Unusable != nil {
 		t.Fatalf("gateway %T, unusable %v", p.Gateway, p.Unusable)
 	}
 	if p.Presenter != nil {
 		t.Error("WeChat makes QR codes without a notify URL")
 	}
-	p = payments(settingsWith(t, append(kv, "wechat.notify_url", "https://shop.example.com/wechat/notify")...), dir, noReread)
+	p = payments(settingsWith(t, append(kv, "wechat.notify_url", "https://shop.example.com/wechat/notify")...), dir, nil, noReread)
 	if p.Presenter == nil {
 		t.Error("WeChat's own QR codes are not used")
 	}

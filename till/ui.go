@@ -96,7 +96,7 @@ func (t *Till) Start(a fyne.App) {
 	}
 	svc := ui.Services{
 		Selling:  t.Store,
-		Payments: payments(t.settings, filepath.Dir(t.dbPath), func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
+		Payments: payments(t.settings, filepath.Dir(t.dbPath), t.Store, func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
 		Members:  app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
 		Shifts:   app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
 		Stock:    app.NewStockroom(t.settings, t.Store, time.Now),
@@ -137,6 +137,7 @@ func (t *Till) Start(a fyne.App) {
 		t.syncStatus.Store(&st)
 		t.UI.SetSyncStatus(st)
 	}
+	t.watchLatePayments(svc.Payments)
 	// While the head office is out of reach, prepaid payments keep to the offline limit.
 	t.Checkout.SetOffline(func() bool {
 		st := t.syncStatus.Load()
@@ -150,6 +151,42 @@ func (t *Till) Start(a fyne.App) {
 	}
 	t.cleanup.push(func() error {
 		stop()
+		return nil
+	})
+}
+
+// latePaymentSweep is how often the QR orders the till gave up on are asked about.
+const latePaymentSweep = time.Minute
+
+// watchLatePayments asks, at the start and then every minute, about the QR orders the till gave up on
+// (app.SweepLatePayments): one the shopper paid after all is reversed, and the cashier is told.
+func (t *Till) watchLatePayments(p app.Payments) {
+	if p.Late == nil || p.Gateway == nil {
+		return
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			refunded, err := app.SweepLatePayments(context.Background(), p.Gateway, p.Late, time.Now())
+			if err != nil {
+				slog.Warn("late payments", "err", err)
+			}
+			for _, w := range refunded {
+				slog.Warn("late QR payment reversed", "reference", w.Reference, "amount", w.Amount.String())
+				t.UI.LatePaymentReversed(w.Reference, w.Amount)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(latePaymentSweep):
+			}
+		}
+	}()
+	t.cleanup.push(func() error {
+		close(done)
+		<-stopped
 		return nil
 	})
 }

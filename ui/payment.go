@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -517,6 +518,10 @@ func (p *payment) followQR(amount money.Amount, ref string) {
 			}
 			d.Hide()
 			if err != nil {
+				// Given up on: should the shopper pay the code after all, the money goes back to them.
+				if werr := pd.payments.Abandon(context.Background(), ref, amount, time.Now()); werr != nil {
+					err = errors.Join(err, werr)
+				}
 				pd.open()
 				if pd.paying != nil {
 					pd.paying.problem.SetText(errorMessage(err))

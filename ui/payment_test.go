@@ -317,7 +317,7 @@ func TestQRPaymentConfirmedByTheProvider(t *testing.T) {
 func TestQRPaymentNeverPaidIsReversed(t *testing.T) {
 	gw := sim.NewGateway(time.Hour) // the shopper never confirms
 	till, st := newTill(t, func(s *setup) {
-		s.svc.Payments = app.Payments{Gateway: gw, Presenter: gw, Wait: app.PaymentWait{Poll: time.Millisecond, Timeout: 20 * time.Millisecond}}
+		s.svc.Payments = app.Payments{Gateway: gw, Presenter: gw, Late: s.st, Wait: app.PaymentWait{Poll: time.Millisecond, Timeout: 20 * time.Millisecond}}
 	})
 	w := till.Window()
 	scan(w, "5449000000996")
@@ -339,4 +339,11 @@ func TestQRPaymentNeverPaidIsReversed(t *testing.T) {
 	if till.Display().QRPayload != "" {
 		t.Error("the code stayed on the customer display")
 	}
+	// The code given up on is watched: paid after all, the money goes back (app.SweepLatePayments).
+	watched, err := st.WatchedPayments(context.Background())
+	if err != nil || len(watched) != 1 || watched[0].Amount != cny(300) {
+		t.Fatalf("watched %+v, %v", watched, err)
+	}
+	till.LatePaymentReversed(watched[0].Reference, watched[0].Amount)
+	mustShow(t, w, "A QR payment of ¥3.00 made after the till gave up on it went back to the shopper")
 }

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
+	"checkout/app/money"
 	"checkout/app/receiptimage"
 )
 
@@ -424,6 +425,15 @@ func (t *Till) SetPrinterState(err error) {
 			state = printerProblem(err)
 		}
 		t.devices.setState("printer", lang.L("Printer"), state)
+	})
+}
+
+// LatePaymentReversed tells the cashier that a QR code the till gave up on was paid after all, and the
+// payment went back to the shopper (app.SweepLatePayments). Any goroutine may call it.
+func (t *Till) LatePaymentReversed(reference string, amount money.Amount) {
+	onUI(func() {
+		t.sale.say(lang.L("A QR payment of {{.Amount}} made after the till gave up on it went back to the shopper (reference {{.Ref}}).",
+			map[string]any{"Amount": money.Format(amount, t.opt.Language), "Ref": reference}), widget.WarningImportance)
 	})
 }
 
