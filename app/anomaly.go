@@ -128,14 +128,6 @@ type Anomaly struct {
 //
 // The list is sorted by cashier, then by kind in AnomalyKinds order.
 func FindAnomalies(period, usual []CashierTotal) []Anomaly {
-	own := make(map[string]CashierTotal, len(usual))
-	var shop CashierTotal
-	for _, u := range usual {
-		own[u.Cashier] = u
-		shop.Sales += u.Sales
-		shop.Refunds, shop.Voids, shop.NoSales, shop.Discounted = shop.Refunds+u.Refunds, shop.Voids+u.Voids,
-			shop.NoSales+u.NoSales, shop.Discounted+u.Discounted
-	}
 	rows := slices.Clone(period)
 	SortCashiers(rows)
 	var out []Anomaly
@@ -143,16 +135,10 @@ func FindAnomalies(period, usual []CashierTotal) []Anomaly {
 		if c.Cashier == "" {
 			continue
 		}
-		base, isShop := own[c.Cashier], false
-		if base.Sales < MinHistorySales {
-			base, isShop = shop, true
-		}
+		base, isShop := usualOf(c.Cashier, usual)
 		for _, kind := range AnomalyKinds() {
 			n, usualN := c.Count(kind), base.Count(kind)
-			if n < AnomalyMinEvents {
-				continue
-			}
-			if c.Sales > 0 && n*base.Sales < AnomalyFactor*usualN*c.Sales {
+			if !exceeds(n, c.Sales, usualN, base.Sales, AnomalyFactor) {
 				continue
 			}
 			out = append(out, Anomaly{Cashier: c.Cashier, Kind: kind, Count: n, Sales: c.Sales, Rate: ShareBP(n, c.Sales),

@@ -151,7 +151,11 @@ var (
 
 // PermissionError says which permission an action needs; it wraps ErrNotPermitted. The UI asks a
 // supervisor for their PIN (Session.Approve) and tries the action again.
-type PermissionError struct{ Permission Permission }
+type PermissionError struct {
+	Permission Permission
+	// Alarm is why the guard stopped the action, for PermAlarm.
+	Alarm *Alarm
+}
 
 func (e *PermissionError) Error() string {
 	return fmt.Sprintf("%s: %s", ErrNotPermitted.Message, e.Permission)

@@ -30,6 +30,7 @@ type Checkout struct {
 	session  *Session // who is signed in: sales name them, and sensitive actions check their role
 	offline  func() bool
 	keeper   *CartKeeper // writes the sale in progress as the till's open cart; nil: not kept
+	guard    *Guard      // stops what nobody should do alone; nil: nothing is
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -269,18 +270,43 @@ func (c *Checkout) guardDiscount(i int, change func() error) error {
 		return err
 	}
 	l := c.cart.lines[i]
-	if l.DiscountAmount.Minor()*10_000 <= l.Gross.Minor()*c.settings.Security.DiscountLimitBP {
-		return nil
-	}
 	if i < len(before) && before[i].DiscountAmount == l.DiscountAmount && before[i].Gross == l.Gross {
 		return nil // unchanged: already allowed
 	}
-	if _, err := c.session.Allow(PermDiscount); err != nil {
-		c.cart.lines = before
-		return err
+	approver := ""
+	if l.DiscountAmount.Minor()*10_000 > l.Gross.Minor()*c.settings.Security.DiscountLimitBP {
+		var err error
+		if approver, err = c.session.Allow(PermDiscount); err != nil {
+			c.cart.lines = before
+			return err
+		}
+	}
+	if approver == "" && !l.DiscountAmount.IsZero() { // what a supervisor approved, they have looked at
+		ctx := context.Background()
+		err := c.guard.CheckLine(ctx, c.session, l, false)
+		if err == nil && !discounted(before) {
+			err = c.guard.CheckRate(ctx, c.session, AlarmDiscounts) // the sale becomes a discounted one
+		}
+		if err != nil {
+			c.cart.lines = before
+			return err
+		}
 	}
 	return nil
 }
+
+// discounted reports whether any of lines has a discount.
+func discounted(lines []Line) bool {
+	for _, l := range lines {
+		if !l.DiscountAmount.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// SetGuard has g stop the actions that look like what nobody should do alone (see Guard); nil stops none.
+func (c *Checkout) SetGuard(g *Guard) { c.guard = g }
 
 // OverridePrice sells line i at price instead of the catalog's (the catalog is not changed); it needs
 // PermPriceOverride. A labelled line's price is the label's and cannot be overridden.
@@ -292,7 +318,11 @@ func (c *Checkout) OverridePrice(i int, price money.Amount) error {
 	if err := c.cart.SetPrice(i, price); err != nil {
 		return err
 	}
-	if _, err := c.session.Allow(PermPriceOverride); err != nil {
+	approver, err := c.session.Allow(PermPriceOverride)
+	if err == nil && approver == "" {
+		err = c.guard.CheckLine(context.Background(), c.session, c.cart.lines[i], true)
+	}
+	if err != nil {
 		c.cart.lines = before
 		return err
 	}
@@ -532,6 +562,9 @@ func (c *Checkout) Void(ctx context.Context) error {
 		Cashier: c.session.Name()}
 	if len(c.tenders) > 0 {
 		approver, err := c.session.Allow(PermVoidPaid)
+		if err == nil && approver == "" {
+			err = c.guard.CheckRate(ctx, c.session, AlarmVoidsPaid)
+		}
 		if err != nil {
 			return err
 		}
@@ -552,6 +585,9 @@ func (c *Checkout) NoSale(ctx context.Context, reason string) error {
 		return ErrPaymentStarted
 	}
 	approver, err := c.session.Allow(PermNoSale)
+	if err == nil && approver == "" {
+		err = c.guard.CheckRate(ctx, c.session, AlarmNoSales)
+	}
 	if err != nil {
 		return err
 	}

@@ -161,3 +161,36 @@ func (l Labels) Versus(from, to time.Time, soFar bool) Versus {
 	}
 	return Versus{l.tr("vs last week"), l.tr("none last week")} // the same weekday
 }
+
+// AlarmKind names the rule an alarm fired by, as the day page's list says it.
+func (l Labels) AlarmKind(k AlarmKind) string {
+	switch k {
+	case AlarmRefunds:
+		return l.tr("Refunds")
+	case AlarmVoidsPaid:
+		return l.tr("Voids after payment")
+	case AlarmNoSales:
+		return l.tr("No-sales")
+	case AlarmDiscounts:
+		return l.tr("Discounted sales")
+	case AlarmBelowCost:
+		return l.tr("Below cost")
+	case AlarmPriceChange:
+		return l.tr("Price change")
+	}
+	return string(k)
+}
+
+// Alarm says why the guard stopped an action, with its figures.
+func (l Labels) Alarm(a Alarm) string {
+	switch a.Kind {
+	case AlarmBelowCost:
+		return l.tr("{{.SKU}} would sell at {{.Price}}, below its cost {{.Cost}}",
+			map[string]any{"SKU": a.SKU, "Price": a.Price.Decimal(), "Cost": a.Other.Decimal()})
+	case AlarmPriceChange:
+		return l.tr("{{.SKU}}'s price would go from {{.Old}} to {{.New}}",
+			map[string]any{"SKU": a.SKU, "Old": a.Other.Decimal(), "New": a.Price.Decimal()})
+	}
+	return l.tr("{{.What}}: {{.Count}} in {{.Sales}} sales lately, well above the usual {{.Usual}} per 100 sales",
+		map[string]any{"What": l.AlarmKind(a.Kind), "Count": a.Count, "Sales": a.Sales, "Usual": money.FormatFixed(a.UsualRate, 2)})
+}

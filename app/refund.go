@@ -319,6 +319,9 @@ func (c *Checkout) PrepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 		return nil, err
 	}
 	approver, err := c.session.Allow(PermRefund)
+	if err == nil && approver == "" { // what a supervisor approved, they have looked at
+		err = c.guard.CheckRate(context.Background(), c.session, AlarmRefunds)
+	}
 	if err != nil {
 		return nil, err
 	}

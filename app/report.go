@@ -258,12 +258,15 @@ type DayPage struct {
 	// the period is over.
 	ComparedSoFar *DaySummary
 	Anomalies     []Anomaly
+	Alarms        []Alarm // what the guard stopped in the period
 }
 
 // DayFigures is what ReadDayPage reads from.
 type DayFigures interface {
 	DaySummary(ctx context.Context, from, to time.Time) (DaySummary, error)
 	CashierBook
+	// Alarms are the actions the guard stopped in [from, to), with who approved them.
+	Alarms(ctx context.Context, from, to time.Time) ([]Alarm, error)
 }
 
 // ReadDayPage reads the page of [from, to) at now: its reads (the period, the compared period, the
@@ -274,9 +277,10 @@ func ReadDayPage(ctx context.Context, book DayFigures, from, to, now time.Time) 
 	var usual []CashierTotal
 	lastFrom, lastTo := ComparedPeriod(from, to)
 	baseFrom, baseTo := BaselinePeriod(from)
-	errs := make([]error, 4)
+	errs := make([]error, 5)
 	var wg sync.WaitGroup
 	wg.Go(func() { page.Day, errs[0] = book.DaySummary(ctx, from, to) })
+	wg.Go(func() { page.Alarms, errs[4] = book.Alarms(ctx, from, to) })
 	wg.Go(func() { page.Compared, errs[1] = book.DaySummary(ctx, lastFrom, lastTo) })
 	wg.Go(func() { usual, errs[2] = book.CashierTotals(ctx, baseFrom, baseTo) })
 	if now.After(from) && now.Before(to) {
@@ -400,6 +404,7 @@ type ReportBook interface {
 	XReport(ctx context.Context, at time.Time) (DaySummary, error)
 	CloseDay(ctx context.Context, at time.Time, user string) (*ZReport, error)
 	CashierBook
+	Alarms(ctx context.Context, from, to time.Time) ([]Alarm, error)
 }
 
 // GuardedReports hands the figures only to a session with PermReports, and closes the day in the

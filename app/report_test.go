@@ -136,6 +136,8 @@ func (b *periodBook) CashierTotals(context.Context, time.Time, time.Time) ([]Cas
 	return nil, nil
 }
 
+func (b *periodBook) Alarms(context.Context, time.Time, time.Time) ([]Alarm, error) { return nil, nil }
+
 // While a period is under way its headline figures are set against the compared period up to the same
 // point (a morning against last week's morning, December 1–6 against November 1–6); once it is over,
 // against the whole of it.

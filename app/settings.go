@@ -58,6 +58,8 @@ type Settings struct {
 	Display Display
 	// Wallets are the wallet providers spoken to on their own protocols (Alipay, WeChat Pay).
 	Wallets Wallets
+	// Guard says when an action waits for a supervisor at the moment it is done (see Guard).
+	Guard GuardRules
 	// LineLimit is the most one line may come to, in minor units, before the cashier confirms it (a price
 	// or quantity typed wrong); 0 for no limit.
 	LineLimit int64
@@ -133,6 +135,7 @@ func DefaultSettings() Settings {
 		PaymentQR:    PaymentQR{MCC: "5411"},
 		Backup:       DefaultBackup(),
 		Display:      DefaultDisplay(),
+		Guard:        DefaultGuardRules(),
 	}
 }
 
@@ -220,7 +223,8 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 // second_currency (a code, or "none") and second_rate (how much 1 of the currency buys of it: 0.1380),
 // line_limit (what one line may come to before the cashier confirms it), backup.target,
 // backup.snapshot_hours and backup.keep (Backup), display.logo, display.slideshow and
-// display.slideshow_seconds (Display), payment_provider, payment_sandbox, alipay.* and wechat.* (Wallets).
+// display.slideshow_seconds (Display), payment_provider, payment_sandbox, alipay.* and wechat.* (Wallets),
+// guard, guard.window_minutes, guard.factor and guard.price_change_percent (GuardRules).
 // The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
@@ -395,6 +399,9 @@ func (s *Settings) Set(key, value string) error {
 			ok, err = next.setWallets(key, value)
 		}
 		if !ok {
+			ok, err = next.setGuard(key, value)
+		}
+		if !ok {
 			return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
 		} else if err != nil {
 			return err
@@ -449,6 +456,7 @@ func (s Settings) Values() [][2]string {
 	v = append(v, s.backupValues()...)
 	v = append(v, s.displayValues()...)
 	v = append(v, s.walletValues()...)
+	v = append(v, s.guardValues()...)
 	v = append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 	sort.Slice(v, func(i, j int) bool { return v[i][0] < v[j][0] })
 	return v

@@ -130,7 +130,9 @@ func commands() []command {
 				"payment_provider (http, alipay or wechat), payment_sandbox (false),\n" +
 				"alipay.app_id, alipay.private_key, alipay.public_key,\n" +
 				"wechat.app_id, wechat.mch_id, wechat.api_key, wechat.cert, wechat.key\n" +
-				"(key and certificate files: names in the database's folder, mode 0600)"},
+				"(key and certificate files: names in the database's folder, mode 0600),\n" +
+				"guard (on or off), guard.window_minutes (240), guard.factor (3),\n" +
+				"guard.price_change_percent (50)"},
 		{name: "help", run: showHelp},
 	}
 }

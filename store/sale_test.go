@@ -57,21 +57,7 @@ func newCheckout(t testing.TB, s *Store) *app.Checkout {
 // sellCash rings up codes through the real use case and pays exactly in cash.
 func sellCash(t testing.TB, s *Store, codes ...string) *app.Sale {
 	t.Helper()
-	ctx := context.Background()
-	co := newCheckout(t, s)
-	for _, code := range codes {
-		if _, err := co.Scan(ctx, code); err != nil {
-			t.Fatalf("scan %s: %v", code, err)
-		}
-	}
-	if _, err := co.PayCash(co.CashDue()); err != nil {
-		t.Fatal(err)
-	}
-	sale, err := co.Complete(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sale
+	return sellWith(t, newCheckout(t, s), codes...)
 }
 
 func count(t testing.TB, s *Store, table string) int64 {

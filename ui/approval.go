@@ -27,6 +27,9 @@ func askApproval(host dialogHost, session *app.Session, err error, action string
 	if action == "" {
 		action = string(pe.Permission) // the journal's words; the screen says permissionName
 	}
+	if pe.Alarm != nil {
+		action = pe.Alarm.Action() // the guard's figures, which the day page matches the approval to
+	}
 	ctx := context.Background()
 	win := host.canvas()
 	approvers, _ := session.Approvers(ctx, pe.Permission)
@@ -87,6 +90,11 @@ func askApproval(host dialogHost, session *app.Session, err error, action string
 	}
 	question := widget.NewLabel(lang.L("{{.Action}} needs a supervisor. {{.Name}} may not do it alone.",
 		map[string]any{"Action": permissionName(pe.Permission), "Name": session.Name()}))
+	if pe.Alarm != nil {
+		question.SetText(lang.L("The guard stopped this: {{.Reason}}. Another supervisor must approve it.",
+			map[string]any{"Reason": labels().Alarm(*pe.Alarm)}))
+		question.Importance = widget.WarningImportance
+	}
 	question.Wrapping = fyne.TextWrapWord
 	hint := widget.NewLabel(lang.L("↑↓: choose a supervisor · PIN · Enter: approve · Esc: cancel"))
 	hint.Importance = widget.LowImportance
@@ -126,6 +134,8 @@ func permissionName(p app.Permission) string {
 		return lang.L("Managing users")
 	case app.PermUnlockPIN:
 		return lang.L("Unlocking a member's PIN")
+	case app.PermAlarm:
+		return lang.L("What the guard stopped")
 	}
 	return string(p)
 }

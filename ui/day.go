@@ -40,6 +40,7 @@ type dayPage struct {
 	tenders  *dataGrid
 	cashiers *dataGrid
 	unusual  *dataGrid // the anomaly list
+	alarms   *dataGrid // what the guard stopped
 	shopRate *widget.Label
 	drawer   *fyne.Container
 	drawerOf *dataGrid
@@ -54,7 +55,8 @@ type dayPage struct {
 	shownLast  *app.DaySummary
 	shownSoFar *app.DaySummary
 	anomalies  []app.Anomaly
-	saving     bool // a PDF is being written
+	alarmList  []app.Alarm // what the guard stopped in the period shown, for the PDF
+	saving     bool        // a PDF is being written
 }
 
 func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
@@ -72,6 +74,8 @@ func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
 			figure(lang.L("Discounts")), figure(lang.L("Approvals"))),
 		unusual: newDataGrid(lang.L("No anomalies"), word(lang.L("Cashier")), word(lang.L("What")), figure(lang.L("Times")),
 			figure(lang.L("Sales")), figure(lang.L("Per 100 sales")), figure(lang.L("Usual"))),
+		alarms: newDataGrid(lang.L("The guard stopped nothing."), word(lang.L("Time")), word(lang.L("Cashier")), word(lang.L("What")),
+			word(lang.L("Why")), word(lang.L("Approved by"))),
 		shopRate: widget.NewLabel(lang.L("* the shop's usual rate: too little history of their own")),
 		drawerOf: newDataGrid("", word(lang.L("Drawer")), figure(lang.L("Amount")))}
 	pg.day = o.field("YYYY-MM-DD", func() { pg.load() })
@@ -105,6 +109,7 @@ func newDayPage(o *BackOffice, reports app.ReportService) *dayPage {
 		container.NewVBox(bold(lang.L("Tenders")), pg.tenders.box, bold(lang.L("By category")), pg.cats.box,
 			bold(lang.L("More figures")), pg.figures.box))
 	body := container.NewVBox(pg.kpis.content, widget.NewSeparator(), columns, widget.NewSeparator(),
+		bold(lang.L("Stopped by the guard")), pg.alarms.box,
 		bold(lang.L("By cashier")), pg.cashiers.box, bold(lang.L("Anomalies")), pg.unusual.box, pg.shopRate, pg.drawer)
 	pg.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
 	return pg
@@ -171,6 +176,7 @@ func (pg *dayPage) load() {
 	pg.day.SetText(from.Format(time.DateOnly))
 	pg.note.say(periodTitle(from, to, true), widget.MediumImportance)
 	pg.show(page.Day, &page.Compared, page.ComparedSoFar, page.Anomalies)
+	pg.showAlarms(page.Alarms)
 }
 
 // periodTitle names [from, to) as the page's notice and the PDF head it: the day and its weekday, or the
@@ -257,6 +263,21 @@ func (pg *dayPage) show(sum app.DaySummary, last, soFar *app.DaySummary, anomali
 	} else {
 		pg.drawer.Hide()
 	}
+}
+
+// showAlarms lists what the guard stopped: when, who, by which rule and why, and who approved it.
+func (pg *dayPage) showAlarms(alarms []app.Alarm) {
+	pg.alarmList = alarms
+	var rows [][]string
+	for _, a := range alarms {
+		approved := a.ApprovedBy
+		if approved == "" {
+			approved = lang.L("not approved")
+		}
+		rows = append(rows, []string{a.At.In(pg.office.now().Location()).Format("01-02 15:04"), labels().Cashier(a.Cashier),
+			labels().AlarmKind(a.Kind), labels().Alarm(a), approved})
+	}
+	pg.alarms.set(rows)
 }
 
 // categoryName is a category as the owner reads it, in their language; products without one are
@@ -364,7 +385,7 @@ func (pg *dayPage) savePDF() {
 		}
 	}
 	pg.saving = true
-	r := reportpdf.Report{Shop: pg.office.settings.Shop.Name, Summary: pg.shown, Compare: pg.shownLast, CompareSoFar: pg.shownSoFar, Anomalies: pg.anomalies,
+	r := reportpdf.Report{Shop: pg.office.settings.Shop.Name, Summary: pg.shown, Compare: pg.shownLast, CompareSoFar: pg.shownSoFar, Anomalies: pg.anomalies, Alarms: pg.alarmList,
 		Z: pg.shownZ, Language: pg.office.language, Translate: lang.L}
 	pg.office.background(func() {
 		file, err := saveReportPDF(r)

@@ -45,10 +45,11 @@ func testPINs(t testing.TB) *app.PINs {
 // setup is what newTill builds a till from, for a test's options to change first: its store and the
 // shop's settings in it, the services the till has and the screens' options.
 type setup struct {
-	st  *store.Store
-	set app.Settings
-	svc ui.Services
-	opt ui.Options
+	st    *store.Store
+	set   app.Settings
+	svc   ui.Services
+	opt   ui.Options
+	guard bool // the guard watches the sale (app.Guard, default rules)
 }
 
 // newTill starts the sale screen on a fresh temp-file store holding shelf, selling, parking and signing
@@ -96,6 +97,9 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*setup)) (*
 			Background: func(f func()) { f() }}} // slow work runs in place: the test goroutine stays the UI's
 	for _, o := range options {
 		o(s)
+	}
+	if s.guard {
+		co.SetGuard(app.NewGuard(app.DefaultGuardRules(), set.Till, st, time.Now))
 	}
 	till := ui.NewTill(fyne.CurrentApp(), co, s.svc, s.opt)
 	return till, st

@@ -295,3 +295,49 @@ func TestTwoFactorSignInForTheBackOffice(t *testing.T) {
 		t.Fatalf("the right code did not open the back office: %v", screen(w))
 	}
 }
+
+// A supervisor's discount that would sell a line below cost is stopped by the guard: the approval
+// dialog says why, another supervisor approves it by PIN, the discount applies, and the day's alarms
+// name who approved it.
+func TestGuardStopsASupervisorsDiscountBelowCost(t *testing.T) {
+	till, st := newTill(t, withStock, withReports, func(s *setup) { s.guard = true })
+	ctx := context.Background()
+	w := till.Window()
+	if _, err := st.AddProducts(ctx, []app.CatalogEntry{{Product: app.Product{SKU: "TEA-001", Name: "Oolong tea 500ml", NameZH: "乌龙茶 500ml",
+		Price: cny(650), Cost: cny(433), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{"6901234567892"}}}); err != nil {
+		t.Fatal(err)
+	}
+	withStaff(t, till, st)
+	if _, err := app.NewAuth(st, "T01", testPINs(t), time.Now).AddUser(ctx, app.SystemSession("Olivia"), "Zhao", app.RoleSupervisor, "4444"); err != nil {
+		t.Fatal(err)
+	}
+	signInAs(t, w, "Wang", "2222")
+	scan(w, "6901234567892")
+	press(w, fyne.KeyF5)
+	typeIn(w, "50%")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Supervisor approval", "The guard stopped this: TEA-001 would sell at 3.25, below its cost")
+	if shows(w, "¥3.25") {
+		t.Fatal("the discount applied before it was approved")
+	}
+	typeIn(w, "4444") // Zhao, the one other supervisor, is offered
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "¥3.25") // approved, the discount is applied
+	from, to := app.DayBounds(time.Now())
+	alarms, err := st.Alarms(ctx, from, to)
+	if err != nil || len(alarms) != 1 || alarms[0].Kind != app.AlarmBelowCost || alarms[0].Cashier != "Wang" || alarms[0].ApprovedBy != "Zhao" {
+		t.Fatalf("alarms %+v, %v", alarms, err)
+	}
+	// The day page lists it.
+	press(w, fyne.KeyF4)
+	o := till.BackOffice().Window()
+	press(o, fyne.KeyF10)
+	mustShow(t, o, "Stopped by the guard")
+	found := false
+	for _, r := range ui.GridRows(o) {
+		found = found || (len(r) == 5 && r[1] == "Wang" && r[2] == "Below cost" && r[4] == "Zhao")
+	}
+	if !found {
+		t.Errorf("the day page's alarms: %q", ui.GridRows(o))
+	}
+}

@@ -28,6 +28,9 @@ type Report struct {
 	CompareSoFar *app.DaySummary
 	// Anomalies are the summary's (app.FindAnomalies); the section says "No anomalies" when empty.
 	Anomalies []app.Anomaly
+	// Alarms are what the guard stopped in the period, with who approved each; the section is left out
+	// when there are none.
+	Alarms []app.Alarm
 	// Z is the Z report that closed the summary's period, nil for any other report. Its number and the
 	// journal's head at it are printed under the title: the paper anchors the journal.
 	Z *app.ZReport
@@ -259,6 +262,10 @@ func (p *page) write() {
 	p.byCashier()
 	p.section(p.tr("Anomalies"))
 	p.anomalies()
+	if len(p.r.Alarms) > 0 {
+		p.section(p.tr("Stopped by the guard"))
+		p.alarms()
+	}
 
 	p.section(p.tr("Cash expected"))
 	p.table(table{name: "cash", headers: []string{"", ""}, right: []bool{false, true}, total: 1,
@@ -326,6 +333,21 @@ func (p *page) byCashier() {
 		t.rows = append(t.rows, []string{p.labels().Cashier(r.Cashier), fmt.Sprint(r.Sales), p.money(r.Revenue),
 			fmt.Sprintf("%d · %s", r.Refunds, p.money(r.RefundTotal)), fmt.Sprint(r.Voids), fmt.Sprint(r.VoidsPaid),
 			fmt.Sprint(r.NoSales), fmt.Sprintf("%d · %s", r.Discounted, p.money(r.DiscountTotal))})
+	}
+	p.table(t)
+}
+
+// alarms lists the actions the guard stopped: when, who, the rule and why, and who approved them.
+func (p *page) alarms() {
+	t := table{name: "alarms", headers: []string{p.tr("Time"), p.tr("Cashier"), p.tr("What"), p.tr("Why"), p.tr("Approved by")},
+		right: []bool{false, false, false, false, false}}
+	for _, a := range p.r.Alarms {
+		approved := a.ApprovedBy
+		if approved == "" {
+			approved = p.tr("not approved")
+		}
+		t.rows = append(t.rows, []string{a.At.In(p.r.Summary.From.Location()).Format("01-02 15:04"), p.labels().Cashier(a.Cashier),
+			p.labels().AlarmKind(a.Kind), p.labels().Alarm(a), approved})
 	}
 	p.table(t)
 }

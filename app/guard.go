@@ -1,0 +1,265 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"checkout/app/money"
+)
+
+// The guard stops an action at the moment it is done when it looks like what a till's staff should not do
+// alone, and waits for a supervisor's approval: the alarm is journaled whatever follows, and the
+// approval (Session.Approve with PermAlarm) is journaled with both names. The owner is never stopped;
+// a supervisor is, by another supervisor or the owner. The rules:
+//
+//   - refunds, voids after payment, no-sales and discounted sales by one person in the last Window,
+//     this one included, at least AnomalyMinEvents of them and Factor times their usual rate (the
+//     anomaly list's rule, at the moment rather than after the day);
+//   - a line sold below what the product costs the shop, by a discount or a price override;
+//   - a price override that changes the price by more than PriceChangeBP.
+
+// PermAlarm is a supervisor's approval of an action the guard stopped.
+const PermAlarm Permission = "alarm"
+
+// GuardRules say when the guard stops an action (settings guard, guard.window_minutes, guard.factor,
+// guard.price_change_percent).
+type GuardRules struct {
+	Off           bool          // no action is stopped
+	Window        time.Duration // how far back the rate rules count
+	Factor        int64         // how many times the usual rate stops an action
+	PriceChangeBP int64         // the largest price override, up or down, in basis points of the price
+}
+
+// DefaultGuardRules count the last four hours, stop at three times the usual rate, and at a price
+// changed by more than half.
+func DefaultGuardRules() GuardRules {
+	return GuardRules{Window: 4 * time.Hour, Factor: 3, PriceChangeBP: 5000}
+}
+
+// AlarmKind is the rule an alarm fired by.
+type AlarmKind string
+
+// The guard's rules.
+const (
+	AlarmRefunds     AlarmKind = "refunds"
+	AlarmVoidsPaid   AlarmKind = "voids_after_payment"
+	AlarmNoSales     AlarmKind = "no_sales"
+	AlarmDiscounts   AlarmKind = "discounts"
+	AlarmBelowCost   AlarmKind = "below_cost"
+	AlarmPriceChange AlarmKind = "price_change"
+)
+
+// Alarm is an action the guard stopped: who, where, when, by which rule and the figures that fired it.
+type Alarm struct {
+	Kind    AlarmKind
+	Till    string
+	Cashier string
+	At      time.Time
+	// The rate rules': events in the window with this one, the person's sales in it, and their usual
+	// rate per 100 sales in hundredths.
+	Count, Sales, UsualRate int64
+	// The line rules': the product, the price it would sell at and its cost or catalog price.
+	SKU          string
+	Price, Other money.Amount
+	// ApprovedBy is who let the action go ahead ("" while nobody has).
+	ApprovedBy string
+}
+
+// Action is what the journal's approval of a supervisor names: the rule and its figures.
+func (a Alarm) Action() string {
+	switch a.Kind {
+	case AlarmBelowCost, AlarmPriceChange:
+		return fmt.Sprintf("%s %s %s (%s)", a.Kind, a.SKU, a.Price.Decimal(), a.Other.Decimal())
+	}
+	return fmt.Sprintf("%s %d in %d sales", a.Kind, a.Count, a.Sales)
+}
+
+// GuardBook is what the guard reads the rates from and journals its alarms in; the store implements it.
+type GuardBook interface {
+	CashierBook
+	RecordAlarm(ctx context.Context, a Alarm) error
+}
+
+// Guard applies the rules to a till's actions.
+type Guard struct {
+	rules GuardRules
+	till  string
+	book  GuardBook
+	now   func() time.Time
+	// usual is everyone's baseline (BaselinePeriod), read at most hourly: the rates change slowly and
+	// reading four weeks costs tens of milliseconds.
+	usual   []CashierTotal
+	usualAt time.Time
+}
+
+// NewGuard returns the guard of till's actions.
+func NewGuard(rules GuardRules, till string, book GuardBook, now func() time.Time) *Guard {
+	return &Guard{rules: rules, till: till, book: book, now: now}
+}
+
+// alarmCount is how many of the events a rate rule counts the row holds.
+func (c CashierTotal) alarmCount(kind AlarmKind) int64 {
+	switch kind {
+	case AlarmRefunds:
+		return c.Refunds
+	case AlarmVoidsPaid:
+		return c.VoidsPaid
+	case AlarmNoSales:
+		return c.NoSales
+	case AlarmDiscounts:
+		return c.Discounted
+	}
+	return 0
+}
+
+// CheckRate stops the action kind (a rate rule) by s when, with it, they would have done it Factor
+// times more often than usual in the last Window.
+func (g *Guard) CheckRate(ctx context.Context, s *Session, kind AlarmKind) error {
+	if g.exempt(s) {
+		return nil
+	}
+	now := g.now()
+	current, err := g.book.CashierTotals(ctx, now.Add(-g.rules.Window), now)
+	if err != nil {
+		return fmt.Errorf("guard: %w", err)
+	}
+	if g.usual == nil || now.Sub(g.usualAt) > time.Hour {
+		from, to := BaselinePeriod(now)
+		if g.usual, err = g.book.CashierTotals(ctx, from, to); err != nil {
+			return fmt.Errorf("guard: %w", err)
+		}
+		g.usualAt = now
+	}
+	name := s.Name()
+	mine := CashierTotal{Cashier: name}
+	for _, c := range current {
+		if c.Cashier == name {
+			mine = c
+		}
+	}
+	base, _ := usualOf(name, g.usual)
+	n, usualN := mine.alarmCount(kind)+1, base.alarmCount(kind)
+	if !exceeds(n, mine.Sales, usualN, base.Sales, g.rules.Factor) {
+		return nil
+	}
+	return g.stop(ctx, s, Alarm{Kind: kind, Count: n, Sales: mine.Sales, UsualRate: ShareBP(usualN, base.Sales)})
+}
+
+// CheckLine stops a line that a discount or a price override would sell below its cost, or an override
+// that moves the price by more than PriceChangeBP. overridden is whether the price was typed.
+func (g *Guard) CheckLine(ctx context.Context, s *Session, l Line, overridden bool) error {
+	if g.exempt(s) {
+		return nil
+	}
+	p, list := l.Product, l.ListPrice // an overridden line's Product.Price is the price typed
+	if overridden && list.Minor() > 0 && g.rules.PriceChangeBP > 0 {
+		delta := p.Price.Minor() - list.Minor()
+		if delta*10_000 > g.rules.PriceChangeBP*list.Minor() || -delta*10_000 > g.rules.PriceChangeBP*list.Minor() {
+			return g.stop(ctx, s, Alarm{Kind: AlarmPriceChange, SKU: p.SKU, Price: p.Price, Other: list})
+		}
+	}
+	if p.Cost.Minor() > 0 && l.Qty > 0 {
+		cost, _ := money.MulDiv(p.Cost.Minor(), int64(l.Qty), 1000)
+		if l.Total.Minor() < cost {
+			unit, _ := money.MulDiv(l.Total.Minor(), 1000, int64(l.Qty))
+			return g.stop(ctx, s, Alarm{Kind: AlarmBelowCost, SKU: p.SKU, Price: money.New(unit, p.Cost.Currency()), Other: p.Cost})
+		}
+	}
+	return nil
+}
+
+// exempt: nobody stops the owner, and a guard that is off stops nobody.
+func (g *Guard) exempt(s *Session) bool {
+	return g == nil || g.rules.Off || s == nil || s.User().Role == RoleOwner
+}
+
+// stop lets the action go ahead on a supervisor's approval given for it; otherwise it journals the
+// alarm and returns the *PermissionError the screens ask a supervisor with.
+func (g *Guard) stop(ctx context.Context, s *Session, a Alarm) error {
+	a.Till, a.Cashier, a.At = g.till, s.Name(), g.now()
+	if by, ok := s.approved[PermAlarm]; ok {
+		delete(s.approved, PermAlarm)
+		a.ApprovedBy = by
+		return nil
+	}
+	if err := g.book.RecordAlarm(ctx, a); err != nil {
+		return fmt.Errorf("guard: %w", err)
+	}
+	return &PermissionError{Permission: PermAlarm, Alarm: &a}
+}
+
+// usualOf is cashier's usual rates: their own over the baseline when they had MinHistorySales sales in
+// it, else the whole shop's (shop true).
+func usualOf(cashier string, usual []CashierTotal) (base CashierTotal, shop bool) {
+	var all CashierTotal
+	for _, u := range usual {
+		if u.Cashier == cashier {
+			base = u
+		}
+		all.Sales += u.Sales
+		all.Refunds, all.Voids, all.VoidsPaid = all.Refunds+u.Refunds, all.Voids+u.Voids, all.VoidsPaid+u.VoidsPaid
+		all.NoSales, all.Discounted = all.NoSales+u.NoSales, all.Discounted+u.Discounted
+	}
+	if base.Sales < MinHistorySales {
+		return all, true
+	}
+	return base, false
+}
+
+// exceeds is the anomaly rule: at least AnomalyMinEvents events, and with sales, a rate at least factor
+// times the usual one (n × usualSales ≥ factor × usualN × sales, exactly); without sales any such count.
+func exceeds(n, sales, usualN, usualSales, factor int64) bool {
+	return n >= AnomalyMinEvents && (sales == 0 || n*usualSales >= factor*usualN*sales)
+}
+
+// setGuard applies a guard setting to s; ok is false for a key that is not one.
+func (s *Settings) setGuard(key, value string) (ok bool, err error) {
+	number := func(min, max int64) (int64, error) {
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || n < min || n > max {
+			return 0, fmt.Errorf("%w: %s %q: a whole number from %d to %d", ErrInvalidSetting, key, value, min, max)
+		}
+		return n, nil
+	}
+	g := &s.Guard
+	switch key {
+	case "guard":
+		switch value {
+		case "on", "off":
+			g.Off = value == "off"
+		default:
+			return true, fmt.Errorf("%w: guard %q: on or off", ErrInvalidSetting, value)
+		}
+	case "guard.window_minutes":
+		n, err := number(15, 24*60)
+		if err != nil {
+			return true, err
+		}
+		g.Window = time.Duration(n) * time.Minute
+	case "guard.factor":
+		if g.Factor, err = number(2, 100); err != nil {
+			return true, err
+		}
+	case "guard.price_change_percent":
+		n, err := number(0, 1000)
+		if err != nil {
+			return true, err
+		}
+		g.PriceChangeBP = n * 100
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+func (s Settings) guardValues() [][2]string {
+	on := "on"
+	if s.Guard.Off {
+		on = "off"
+	}
+	return [][2]string{{"guard", on}, {"guard.factor", strconv.FormatInt(s.Guard.Factor, 10)},
+		{"guard.price_change_percent", strconv.FormatInt(s.Guard.PriceChangeBP/100, 10)},
+		{"guard.window_minutes", strconv.FormatInt(int64(s.Guard.Window/time.Minute), 10)}}
+}

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// The guard's settings: on by default with four hours, three times the usual rate and half the price;
+// each can change within its bounds, and reads back as set.
+func TestGuardSettings(t *testing.T) {
+	s := DefaultSettings()
+	if s.Guard != DefaultGuardRules() || s.Value("guard") != "on" || s.Value("guard.window_minutes") != "240" {
+		t.Fatalf("default guard %+v", s.Guard)
+	}
+	for _, kv := range [][2]string{{"guard.window_minutes", "90"}, {"guard.factor", "4"}, {"guard.price_change_percent", "30"}, {"guard", "off"}} {
+		if err := s.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Guard != (GuardRules{Off: true, Window: 90 * time.Minute, Factor: 4, PriceChangeBP: 3000}) {
+		t.Errorf("set %+v", s.Guard)
+	}
+	for _, bad := range [][2]string{{"guard", "maybe"}, {"guard.window_minutes", "5"}, {"guard.factor", "1"}, {"guard.factor", "x"},
+		{"guard.price_change_percent", "-1"}} {
+		if err := s.Set(bad[0], bad[1]); !errors.Is(err, ErrInvalidSetting) {
+			t.Errorf("%s=%s: %v", bad[0], bad[1], err)
+		}
+	}
+	again := DefaultSettings()
+	for _, kv := range s.guardValues() {
+		if err := again.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if again.Guard != s.Guard {
+		t.Errorf("read back %+v, set %+v", again.Guard, s.Guard)
+	}
+}
+
+// The rate rule at the moment: the action about to happen counts; fewer than three never stop; a usual
+// rate of nothing makes three stop; factor times the usual rate, exactly, stops.
+func TestExceeds(t *testing.T) {
+	for _, tt := range []struct {
+		n, sales, usualN, usualSales, factor int64
+		want                                 bool
+	}{
+		{2, 10, 0, 100, 3, false},
+		{3, 10, 0, 100, 3, true},
+		{3, 100, 1, 100, 3, true},  // 3 per 100 against 1 per 100
+		{3, 101, 1, 100, 3, false}, // just under three times
+		{3, 0, 5, 100, 3, true},    // no sales to set them against
+	} {
+		if got := exceeds(tt.n, tt.sales, tt.usualN, tt.usualSales, tt.factor); got != tt.want {
+			t.Errorf("%+v: %v", tt, got)
+		}
+	}
+}

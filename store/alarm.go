@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// alarmDoc is the journal's record of an action the guard stopped (app.Alarm).
+type alarmDoc struct {
+	Kind      string `json:"kind"`
+	Till      string `json:"till"`
+	Cashier   string `json:"cashier"`
+	Count     int64  `json:"count,omitempty"`
+	Sales     int64  `json:"sales,omitempty"`
+	UsualRate int64  `json:"usual_rate_bp,omitempty"`
+	SKU       string `json:"sku,omitempty"`
+	Price     string `json:"price,omitempty"`
+	Other     string `json:"other,omitempty"`
+	Action    string `json:"action"`
+}
+
+// RecordAlarm journals an alarm (app.GuardBook).
+func (s *Store) RecordAlarm(ctx context.Context, a app.Alarm) error {
+	d := alarmDoc{Kind: string(a.Kind), Till: a.Till, Cashier: a.Cashier, Count: a.Count, Sales: a.Sales, UsualRate: a.UsualRate,
+		SKU: a.SKU, Action: a.Action()}
+	if a.SKU != "" {
+		d.Price, d.Other = a.Price.Decimal(), a.Other.Decimal()
+	}
+	return s.write(ctx, func(tx *sql.Tx) error { return s.appendJournal(ctx, tx, a.At, "alarm", d) })
+}
+
+// Alarms returns the alarms of [from, to), oldest first, each with who approved the action it stopped
+// (the first approval of the guard for that person and that action after it; "" for none).
+func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, error) {
+	c := s.currency()
+	var alarms []app.Alarm
+	var actions []string
+	if err := each(ctx, s.r, func(rows *sql.Rows) error {
+		var at, payload string
+		if err := rows.Scan(&at, &payload); err != nil {
+			return err
+		}
+		var d alarmDoc
+		if err := json.Unmarshal([]byte(payload), &d); err != nil {
+			return fmt.Errorf("alarm at %s: %w", at, err)
+		}
+		when, err := parseTimestamp(at)
+		if err != nil {
+			return err
+		}
+		a := app.Alarm{Kind: app.AlarmKind(d.Kind), Till: d.Till, Cashier: d.Cashier, At: when, Count: d.Count, Sales: d.Sales,
+			UsualRate: d.UsualRate, SKU: d.SKU}
+		if d.SKU != "" {
+			if a.Price, err = money.Parse(d.Price, c); err == nil {
+				a.Other, err = money.Parse(d.Other, c)
+			}
+			if err != nil {
+				return fmt.Errorf("alarm at %s: %w", at, err)
+			}
+		}
+		alarms, actions = append(alarms, a), append(actions, d.Action)
+		return nil
+	}, `SELECT at, payload FROM journal WHERE kind = 'alarm' AND at >= ? AND at < ? ORDER BY seq`, timestamp(from), timestamp(to)); err != nil {
+		return nil, fmt.Errorf("alarms: %w", err)
+	}
+	if len(alarms) == 0 {
+		return nil, nil
+	}
+	// An approval is given after its alarm, within the day: look from the first alarm to a day after the last.
+	err := each(ctx, s.r, func(rows *sql.Rows) error {
+		var at, user, action, approver string
+		if err := rows.Scan(&at, &user, &action, &approver); err != nil {
+			return err
+		}
+		when, err := parseTimestamp(at)
+		if err != nil {
+			return err
+		}
+		for i := range alarms {
+			if alarms[i].ApprovedBy == "" && alarms[i].Cashier == user && actions[i] == action && !when.Before(alarms[i].At) {
+				alarms[i].ApprovedBy = approver
+				break
+			}
+		}
+		return nil
+	}, `SELECT at, coalesce(payload ->> 'user', ''), coalesce(payload ->> 'action', ''), coalesce(payload ->> 'approved_by', '')
+		FROM journal WHERE kind = 'override' AND payload ->> 'permission' = 'alarm' AND at >= ? AND at < ? ORDER BY seq`,
+		timestamp(alarms[0].At), timestamp(alarms[len(alarms)-1].At.Add(24*time.Hour)))
+	if err != nil {
+		return nil, fmt.Errorf("alarm approvals: %w", err)
+	}
+	return alarms, nil
+}

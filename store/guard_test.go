@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"checkout/app"
+)
+
+// guarded is a checkout on s signed in as name (a supervisor, who may refund, void and open the drawer
+// alone), watched by the guard with rules.
+func guarded(t *testing.T, s *Store, auth *app.Auth, name, pin string, rules app.GuardRules) *app.Checkout {
+	t.Helper()
+	sess, err := auth.SignIn(context.Background(), name, pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co := newCheckout(t, s)
+	co.SetSession(sess)
+	co.SetGuard(app.NewGuard(rules, "T01", s, time.Now))
+	return co
+}
+
+// A supervisor refunding three sales in a row, with no history of refunds, is stopped at the third:
+// the alarm is journaled, another supervisor approves it by name and PIN, the refund goes through, and
+// the day's alarms say who approved it. The owner is never stopped.
+func TestGuardStopsARunOfRefunds(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	auth, owner := staff(t, s, time.Now)
+	if _, err := auth.AddUser(ctx, owner, "Zhao", app.RoleSupervisor, "4444"); err != nil {
+		t.Fatal(err)
+	}
+	co := guarded(t, s, auth, "Wang", "2222", app.DefaultGuardRules())
+	refund := func() error {
+		sale := sellWith(t, co, "5449000000996")
+		stored, err := s.SaleByReceipt(ctx, sale.ReceiptNo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = co.RefundSale(ctx, stored, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, "")
+		return err
+	}
+	for i := 0; i < 2; i++ {
+		if err := refund(); err != nil {
+			t.Fatalf("refund %d: %v", i+1, err)
+		}
+	}
+	err := refund()
+	var pe *app.PermissionError
+	if !errors.As(err, &pe) || pe.Permission != app.PermAlarm || pe.Alarm == nil || pe.Alarm.Kind != app.AlarmRefunds || pe.Alarm.Count != 3 {
+		t.Fatalf("the third refund: %v", err)
+	}
+	if n := count(t, s, "refunds"); n != 2 {
+		t.Fatalf("%d refunds stored; the stopped one went through", n)
+	}
+	sess := co.Session()
+	if err := sess.Approve(ctx, "Wang", "2222", app.PermAlarm, pe.Alarm.Action()); !errors.Is(err, app.ErrCannotApprove) {
+		t.Errorf("Wang approved his own alarm: %v", err)
+	}
+	if err := sess.Approve(ctx, "Zhao", "4444", app.PermAlarm, pe.Alarm.Action()); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := s.SaleByReceipt(ctx, "T01-000003")
+	if _, err := co.RefundSale(ctx, stored, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, ""); err != nil {
+		t.Fatalf("the approved refund: %v", err)
+	}
+	from, to := app.DayBounds(time.Now())
+	alarms, err := s.Alarms(ctx, from, to)
+	if err != nil || len(alarms) != 1 || alarms[0].Cashier != "Wang" || alarms[0].ApprovedBy != "Zhao" || alarms[0].Sales != 3 {
+		t.Fatalf("the day's alarms %+v, %v", alarms, err)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Errorf("the journal: %v", err)
+	}
+
+	// The owner refunds as much as she likes.
+	own := newCheckout(t, s)
+	own.SetSession(owner)
+	own.SetGuard(app.NewGuard(app.DefaultGuardRules(), "T01", s, time.Now))
+	for i := 0; i < 4; i++ {
+		sale := sellWith(t, own, "5449000000996")
+		stored, _ := s.SaleByReceipt(ctx, sale.ReceiptNo)
+		if _, err := own.RefundSale(ctx, stored, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}}, app.RefundTo{Kind: app.TenderCash}, ""); err != nil {
+			t.Fatalf("the owner's refund %d: %v", i+1, err)
+		}
+	}
+}
+
+// A discount that takes a line below its cost, and a price typed far from the catalog's, wait for another
+// supervisor; the line stays as it was. With the guard off, neither is stopped.
+func TestGuardStopsLinesBelowCostAndWildPrices(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `UPDATE products SET cost = 433 WHERE sku = 'SNK-001'`); err != nil {
+		t.Fatal(err)
+	}
+	auth, _ := staff(t, s, time.Now)
+	co := guarded(t, s, auth, "Wang", "2222", app.DefaultGuardRules())
+	if _, err := co.Scan(ctx, "6924743915763"); err != nil { // chips ¥6.50, cost ¥4.33
+		t.Fatal(err)
+	}
+	if err := co.SetDiscount(0, app.Discount{PercentBP: 2000}); err != nil { // ¥5.20: above cost
+		t.Fatalf("a 20%% discount: %v", err)
+	}
+	err := co.SetDiscount(0, app.Discount{PercentBP: 5000}) // ¥3.25: below cost
+	var pe *app.PermissionError
+	if !errors.As(err, &pe) || pe.Alarm == nil || pe.Alarm.Kind != app.AlarmBelowCost || pe.Alarm.Price.Minor() != 325 || pe.Alarm.Other.Minor() != 433 {
+		t.Fatalf("half off below cost: %v", err)
+	}
+	if got := co.Lines()[0].Total.Minor(); got != 520 {
+		t.Errorf("the line is %d after the stopped discount", got)
+	}
+	err = co.OverridePrice(0, cny(1500)) // from ¥6.50 to ¥15.00
+	if !errors.As(err, &pe) || pe.Alarm == nil || pe.Alarm.Kind != app.AlarmPriceChange || pe.Alarm.Other.Minor() != 650 {
+		t.Fatalf("a price more than doubled: %v", err)
+	}
+	if got := co.Lines()[0].Product.Price.Minor(); got != 650 {
+		t.Errorf("the price is %d after the stopped override", got)
+	}
+	if n := len(journalOf(t, s, "alarm")); n != 2 {
+		t.Errorf("%d alarms journaled", n)
+	}
+
+	off := app.DefaultGuardRules()
+	off.Off = true
+	co.SetGuard(app.NewGuard(off, "T01", s, time.Now))
+	if err := co.SetDiscount(0, app.Discount{PercentBP: 5000}); err != nil {
+		t.Errorf("with the guard off: %v", err)
+	}
+}
+
+// sellWith rings up codes on co and pays exactly in cash.
+func sellWith(t testing.TB, co *app.Checkout, codes ...string) *app.Sale {
+	t.Helper()
+	ctx := context.Background()
+	for _, code := range codes {
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatalf("scan %s: %v", code, err)
+		}
+	}
+	if _, err := co.PayCash(co.CashDue()); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := co.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sale
+}
