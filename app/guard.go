@@ -49,6 +49,9 @@ const (
 	AlarmDiscounts   AlarmKind = "discounts"
 	AlarmBelowCost   AlarmKind = "below_cost"
 	AlarmPriceChange AlarmKind = "price_change"
+	// AlarmWrongPINs: wrong PINs locked a user (Cashier) or a member's account (SKU: its number) out. It
+	// stops nothing the lock does not already; the owner sees it among the alarms.
+	AlarmWrongPINs AlarmKind = "wrong_pins"
 )
 
 // Alarm is an action the guard stopped: who, where, when, by which rule and the figures that fired it.

@@ -177,6 +177,8 @@ func (l Labels) AlarmKind(k AlarmKind) string {
 		return l.tr("Below cost")
 	case AlarmPriceChange:
 		return l.tr("Price change")
+	case AlarmWrongPINs:
+		return l.tr("Wrong PINs")
 	}
 	return string(k)
 }
@@ -190,7 +192,24 @@ func (l Labels) Alarm(a Alarm) string {
 	case AlarmPriceChange:
 		return l.tr("{{.SKU}}'s price would go from {{.Old}} to {{.New}}",
 			map[string]any{"SKU": a.SKU, "Old": a.Other.Decimal(), "New": a.Price.Decimal()})
+	case AlarmWrongPINs:
+		if a.SKU != "" {
+			return l.tr("Wrong PINs locked member {{.Member}}'s account", map[string]any{"Member": a.SKU})
+		}
+		return l.tr("Wrong PINs locked {{.Name}} out", map[string]any{"Name": a.Cashier})
 	}
 	return l.tr("{{.What}}: {{.Count}} in {{.Sales}} sales lately, well above the usual {{.Usual}} per 100 sales",
 		map[string]any{"What": l.AlarmKind(a.Kind), "Count": a.Count, "Sales": a.Sales, "Usual": money.FormatFixed(a.UsualRate, 2)})
+}
+
+// ApprovedBy says who let an alarm's action go ahead: their name, "not approved", or "—" for a lock,
+// which nobody approves.
+func (l Labels) ApprovedBy(a Alarm) string {
+	switch {
+	case a.Kind == AlarmWrongPINs:
+		return "—"
+	case a.ApprovedBy == "":
+		return l.tr("not approved")
+	}
+	return a.ApprovedBy
 }

@@ -35,24 +35,33 @@ func (s *Store) RecordAlarm(ctx context.Context, a app.Alarm) error {
 	return s.write(ctx, func(tx *sql.Tx) error { return s.appendJournal(ctx, tx, a.At, "alarm", d) })
 }
 
-// Alarms returns the alarms of [from, to), oldest first, each with who approved the action it stopped
-// (the first approval of the guard for that person and that action after it; "" for none).
+// Alarms returns the alarms of [from, to), oldest first: the guard's, each with who approved the action it
+// stopped (the first approval of the guard for that person and that action after it; "" for none), and
+// the locks wrong PINs put on a user (Cashier) or a member's account (SKU: the member's number).
 func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, error) {
 	c := s.currency()
 	var alarms []app.Alarm
 	var actions []string
 	if err := each(ctx, s.r, func(rows *sql.Rows) error {
-		var at, payload string
-		if err := rows.Scan(&at, &payload); err != nil {
+		var at, kind, payload string
+		if err := rows.Scan(&at, &kind, &payload); err != nil {
 			return err
-		}
-		var d alarmDoc
-		if err := json.Unmarshal([]byte(payload), &d); err != nil {
-			return fmt.Errorf("alarm at %s: %w", at, err)
 		}
 		when, err := parseTimestamp(at)
 		if err != nil {
 			return err
+		}
+		if kind != "alarm" { // wrong PINs locked a user out, or a member's account
+			var d lockDoc
+			if err := json.Unmarshal([]byte(payload), &d); err != nil {
+				return fmt.Errorf("%s at %s: %w", kind, at, err)
+			}
+			alarms, actions = append(alarms, app.Alarm{Kind: app.AlarmWrongPINs, Cashier: d.Name, SKU: d.Member, At: when}), append(actions, "")
+			return nil
+		}
+		var d alarmDoc
+		if err := json.Unmarshal([]byte(payload), &d); err != nil {
+			return fmt.Errorf("alarm at %s: %w", at, err)
 		}
 		a := app.Alarm{Kind: app.AlarmKind(d.Kind), Till: d.Till, Cashier: d.Cashier, At: when, Count: d.Count, Sales: d.Sales,
 			UsualRate: d.UsualRate, SKU: d.SKU}
@@ -66,7 +75,8 @@ func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, er
 		}
 		alarms, actions = append(alarms, a), append(actions, d.Action)
 		return nil
-	}, `SELECT at, payload FROM journal WHERE kind = 'alarm' AND at >= ? AND at < ? ORDER BY seq`, timestamp(from), timestamp(to)); err != nil {
+	}, `SELECT at, kind, payload FROM journal WHERE kind IN ('alarm', 'user_locked', 'member_locked') AND at >= ? AND at < ? ORDER BY seq`,
+		timestamp(from), timestamp(to)); err != nil {
 		return nil, fmt.Errorf("alarms: %w", err)
 	}
 	if len(alarms) == 0 {
@@ -83,7 +93,7 @@ func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, er
 			return err
 		}
 		for i := range alarms {
-			if alarms[i].ApprovedBy == "" && alarms[i].Cashier == user && actions[i] == action && !when.Before(alarms[i].At) {
+			if alarms[i].ApprovedBy == "" && actions[i] != "" && alarms[i].Cashier == user && actions[i] == action && !when.Before(alarms[i].At) {
 				alarms[i].ApprovedBy = approver
 				break
 			}

@@ -150,3 +150,23 @@ func sellWith(t testing.TB, co *app.Checkout, codes ...string) *app.Sale {
 	}
 	return sale
 }
+
+// Wrong PINs that lock a user out are among the day's alarms, approved by nobody.
+func TestWrongPINLockIsAnAlarm(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	auth, _ := staff(t, s, time.Now)
+	for i := 0; i < app.DefaultSecurity().PINTries; i++ {
+		if _, err := auth.SignIn(ctx, "Li", "0000"); err == nil {
+			t.Fatal("a wrong PIN signed in")
+		}
+	}
+	from, to := app.DayBounds(time.Now())
+	alarms, err := s.Alarms(ctx, from, to)
+	if err != nil || len(alarms) != 1 || alarms[0].Kind != app.AlarmWrongPINs || alarms[0].Cashier != "Li" {
+		t.Fatalf("alarms %+v, %v", alarms, err)
+	}
+	if got := (app.Labels{}).ApprovedBy(alarms[0]); got != "—" {
+		t.Errorf("a lock approved by %q", got)
+	}
+}

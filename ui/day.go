@@ -270,12 +270,8 @@ func (pg *dayPage) showAlarms(alarms []app.Alarm) {
 	pg.alarmList = alarms
 	var rows [][]string
 	for _, a := range alarms {
-		approved := a.ApprovedBy
-		if approved == "" {
-			approved = lang.L("not approved")
-		}
 		rows = append(rows, []string{a.At.In(pg.office.now().Location()).Format("01-02 15:04"), labels().Cashier(a.Cashier),
-			labels().AlarmKind(a.Kind), labels().Alarm(a), approved})
+			labels().AlarmKind(a.Kind), labels().Alarm(a), labels().ApprovedBy(a)})
 	}
 	pg.alarms.set(rows)
 }

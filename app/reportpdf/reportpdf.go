@@ -342,12 +342,8 @@ func (p *page) alarms() {
 	t := table{name: "alarms", headers: []string{p.tr("Time"), p.tr("Cashier"), p.tr("What"), p.tr("Why"), p.tr("Approved by")},
 		right: []bool{false, false, false, false, false}}
 	for _, a := range p.r.Alarms {
-		approved := a.ApprovedBy
-		if approved == "" {
-			approved = p.tr("not approved")
-		}
 		t.rows = append(t.rows, []string{a.At.In(p.r.Summary.From.Location()).Format("01-02 15:04"), p.labels().Cashier(a.Cashier),
-			p.labels().AlarmKind(a.Kind), p.labels().Alarm(a), approved})
+			p.labels().AlarmKind(a.Kind), p.labels().Alarm(a), p.labels().ApprovedBy(a)})
 	}
 	p.table(t)
 }

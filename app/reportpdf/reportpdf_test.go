@@ -55,12 +55,20 @@ func zhHans(t *testing.T) func(string, ...any) string {
 	if err := json.Unmarshal(data, &table); err != nil {
 		t.Fatal(err)
 	}
-	return func(key string, _ ...any) string {
-		if v, ok := table[key]; ok {
-			return v
+	return func(key string, data ...any) string {
+		v, ok := table[key]
+		if !ok {
+			t.Errorf("no Chinese translation of %q", key)
+			return key
 		}
-		t.Errorf("no Chinese translation of %q", key)
-		return key
+		if len(data) == 1 { // a template's fields, as lang.L fills them
+			if fields, ok := data[0].(map[string]any); ok {
+				for name, value := range fields {
+					v = strings.ReplaceAll(v, "{{."+name+"}}", fmt.Sprint(value))
+				}
+			}
+		}
+		return v
 	}
 }
 
@@ -99,8 +107,10 @@ func TestChineseReportWithComparison(t *testing.T) {
 	last.Sales, last.Items, last.Revenue = 1, 2, cny(61728)
 	var buf bytes.Buffer
 	anomalies := []app.Anomaly{{Cashier: "王芳", Kind: app.AnomalyVoids, Count: 3, Sales: 1, Rate: 30000, Shop: true}}
-	err := Write(&buf, withFonts(t, Report{Shop: "街角小店", Summary: sum, Compare: &last, Anomalies: anomalies, Language: "zh-Hans",
-		Translate: zhHans(t)}))
+	alarms := []app.Alarm{{Kind: app.AlarmBelowCost, Cashier: "王芳", At: sum.From.Add(10 * time.Hour), SKU: "SNK-001", Price: cny(325),
+		Other: cny(433), ApprovedBy: "赵强"}, {Kind: app.AlarmWrongPINs, Cashier: "李雷", At: sum.From.Add(11 * time.Hour)}}
+	err := Write(&buf, withFonts(t, Report{Shop: "街角小店", Summary: sum, Compare: &last, Anomalies: anomalies, Alarms: alarms,
+		Language: "zh-Hans", Translate: zhHans(t)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +142,7 @@ func TestChineseReportWithComparison(t *testing.T) {
 		"按收银员", "（启用用户前） 1 ¥234.56 0 · ¥0.00 0 0 0 0 · ¥0.00",
 		"王芳 1 ¥1,000.00 1 · ¥2.00 1 1 0 0 · ¥0.00",
 		"异常", "王芳 作废 3 1 300.00 0.00*", "* 全店的平常比率",
+		"风控拦截", "王芳 低于成本 SNK-001 将以 3.25 售出，低于成本 4.33 赵强", "李雷 PIN 错误 PIN 多次错误，李雷 已被锁定 —",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the PDF does not say %q:\n%s", want, text)
