@@ -8,31 +8,18 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 )
 
-// alarmDoc is the journal's record of an action the guard stopped (app.Alarm).
-type alarmDoc struct {
-	Kind      string `json:"kind"`
-	Till      string `json:"till"`
-	Cashier   string `json:"cashier"`
-	Count     int64  `json:"count,omitempty"`
-	Sales     int64  `json:"sales,omitempty"`
-	UsualRate int64  `json:"usual_rate_bp,omitempty"`
-	SKU       string `json:"sku,omitempty"`
-	Price     string `json:"price,omitempty"`
-	Other     string `json:"other,omitempty"`
-	Action    string `json:"action"`
-}
-
-// RecordAlarm journals an alarm (app.GuardBook).
+// RecordAlarm journals an alarm and queues it for the head office in one transaction (app.GuardBook).
 func (s *Store) RecordAlarm(ctx context.Context, a app.Alarm) error {
-	d := alarmDoc{Kind: string(a.Kind), Till: a.Till, Cashier: a.Cashier, Count: a.Count, Sales: a.Sales, UsualRate: a.UsualRate,
-		SKU: a.SKU, Action: a.Action()}
+	d := document.Alarm{ID: app.NewID(), Till: a.Till, Rule: string(a.Kind), Cashier: a.Cashier, At: timestamp(a.At), Count: a.Count,
+		Sales: a.Sales, UsualRateBP: a.UsualRate, SKU: a.SKU, Action: a.Action()}
 	if a.SKU != "" {
-		d.Price, d.Other = a.Price.Decimal(), a.Other.Decimal()
+		d.Price, d.Other, d.Currency = a.Price.Decimal(), a.Other.Decimal(), a.Price.Currency().Code
 	}
-	return s.write(ctx, func(tx *sql.Tx) error { return s.appendJournal(ctx, tx, a.At, "alarm", d) })
+	return s.write(ctx, func(tx *sql.Tx) error { return s.journalAndSend(ctx, tx, a.At, document.KindAlarm, d.ID, d) })
 }
 
 // Alarms returns the alarms of [from, to), oldest first: the guard's, each with who approved the action it
@@ -59,12 +46,12 @@ func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, er
 			alarms, actions = append(alarms, app.Alarm{Kind: app.AlarmWrongPINs, Cashier: d.Name, SKU: d.Member, At: when}), append(actions, "")
 			return nil
 		}
-		var d alarmDoc
+		var d document.Alarm
 		if err := json.Unmarshal([]byte(payload), &d); err != nil {
 			return fmt.Errorf("alarm at %s: %w", at, err)
 		}
-		a := app.Alarm{Kind: app.AlarmKind(d.Kind), Till: d.Till, Cashier: d.Cashier, At: when, Count: d.Count, Sales: d.Sales,
-			UsualRate: d.UsualRate, SKU: d.SKU}
+		a := app.Alarm{Kind: app.AlarmKind(d.Rule), Till: d.Till, Cashier: d.Cashier, At: when, Count: d.Count, Sales: d.Sales,
+			UsualRate: d.UsualRateBP, SKU: d.SKU}
 		if d.SKU != "" {
 			if a.Price, err = money.Parse(d.Price, c); err == nil {
 				a.Other, err = money.Parse(d.Other, c)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/app/document"
 )
 
 // guarded is a checkout on s signed in as name (a supervisor, who may refund, void and open the drawer
@@ -122,6 +123,24 @@ func TestGuardStopsLinesBelowCostAndWildPrices(t *testing.T) {
 	}
 	if n := len(journalOf(t, s, "alarm")); n != 2 {
 		t.Errorf("%d alarms journaled", n)
+	}
+	// Each goes to the head office as a document it accepts.
+	docs, err := s.PendingOutbox(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, d := range docs {
+		if d.Kind != document.KindAlarm {
+			continue
+		}
+		sent++
+		if _, err := document.Check(d.Kind, d.Body); err != nil {
+			t.Errorf("the alarm document %s: %v", d.Body, err)
+		}
+	}
+	if sent != 2 {
+		t.Errorf("%d alarms queued for the head office", sent)
 	}
 
 	off := app.DefaultGuardRules()

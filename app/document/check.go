@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,8 @@ func Check(kind string, body []byte) (any, error) {
 		doc = c.shiftClose(decode[ShiftClose](&c, body))
 	case KindZReport:
 		doc = c.zReport(decode[ZReport](&c, body))
+	case KindAlarm:
+		doc = c.alarm(decode[Alarm](&c, body))
 	default:
 		return nil, fmt.Errorf("%w: unknown kind %q", ErrInvalid, kind)
 	}
@@ -530,6 +533,32 @@ func (c *checker) cashMove(m *CashMove) *CashMove {
 		c.fail("amount %s: cash moved is more than nothing", m.Amount)
 	}
 	return m
+}
+
+func (c *checker) alarm(a *Alarm) *Alarm {
+	if a == nil {
+		return nil
+	}
+	c.id("id", a.ID)
+	c.till(a.Till)
+	c.time("at", a.At)
+	c.text("cashier", a.Cashier)
+	c.text("action", a.Action)
+	if !slices.Contains(AlarmRules, a.Rule) {
+		c.fail("rule %q", a.Rule)
+	}
+	for _, n := range []int64{a.Count, a.Sales, a.UsualRateBP} {
+		if n < 0 || n > 1_000_000_000 {
+			c.fail("count %d", n)
+		}
+	}
+	if a.SKU != "" {
+		c.text("sku", a.SKU)
+		c.currency(a.Currency)
+		c.amount("price", a.Price)
+		c.amount("other", a.Other)
+	}
+	return a
 }
 
 func (c *checker) shiftClose(s *ShiftClose) *ShiftClose {

@@ -126,3 +126,25 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// An alarm document names a known rule, a till, a time and whole figures; a line rule's prices are
+// amounts in a currency.
+func TestCheckAlarm(t *testing.T) {
+	good := `{"id":"0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a19","till":"T01","rule":"below_cost","cashier":"王芳","at":"2026-12-06T07:30:00.000000Z",` +
+		`"sku":"SNK-001","price":"3.25","other":"4.33","currency":"CNY","action":"below_cost SNK-001 3.25 (4.33)"}`
+	if _, err := Check(KindAlarm, []byte(good)); err != nil {
+		t.Fatalf("a good alarm: %v", err)
+	}
+	for _, bad := range []string{
+		strings.Replace(good, `"below_cost"`, `"free_money"`, 1),
+		strings.Replace(good, `"3.25"`, `"3.2x"`, 1),
+		strings.Replace(good, `"T01"`, `""`, 1),
+		strings.Replace(good, `"王芳"`, `"王\u0000芳"`, 1),
+		strings.Replace(good, `"at":"2026-12-06T07:30:00.000000Z",`, `"count":-3,"at":"2026-12-06T07:30:00.000000Z",`, 1),
+		`{"id":"x"}`,
+	} {
+		if _, err := Check(KindAlarm, []byte(bad)); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -30,12 +30,14 @@ const (
 	KindCashOut    = "cash_out"
 	KindShiftClose = "shift_close"
 	KindZReport    = "zreport"
+	KindAlarm      = "alarm"
 )
 
 // Kinds returns the kinds of document a till uploads, in no particular order: a new slice each time, so
 // no caller can change another's.
 func Kinds() []string {
-	return []string{KindSale, KindRefund, KindTopUp, KindStock, KindShiftOpen, KindCashIn, KindCashOut, KindShiftClose, KindZReport}
+	return []string{KindSale, KindRefund, KindTopUp, KindStock, KindShiftOpen, KindCashIn, KindCashOut, KindShiftClose, KindZReport,
+		KindAlarm}
 }
 
 // Digest returns the hex SHA-256 of a document's JSON: what a journal entry holds to bind the rows the

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -43,6 +44,7 @@ Commands:
                       tills with another bonus are rejected
   conflicts           cards the tills overdrew offline (the spends the head office stored anyway), and
                       documents rejected by the head office's checks, with the reason
+  alarms [DAYS]       what the tills' guards stopped for a supervisor in the last DAYS (7), newest first
 
 The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
 
@@ -85,7 +87,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func command(ctx context.Context, db, name string, args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	switch name {
-	case "serve", "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts":
+	case "serve", "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts", "alarms":
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
 	}
@@ -170,6 +172,25 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 		for _, r := range rs {
 			fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Shop, r.Till, r.Seq, r.Kind, r.Document,
 				r.At.Local().Format("2006-01-02 15:04:05"), r.Reason)
+		}
+		return w.Flush()
+	case "alarms":
+		days := 7
+		if len(args) > 0 {
+			n, err := strconv.Atoi(args[0])
+			if err != nil || n < 1 || n > 366 {
+				return fmt.Errorf("alarms takes the days to look back, 1 to 366: %q", args[0])
+			}
+			days = n
+		}
+		as, err := srv.Alarms(ctx, time.Now().AddDate(0, 0, -days))
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "SHOP\tTILL\tAT\tWHO\tRULE\tWHAT")
+		for _, a := range as {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Shop, a.Till, a.Alarm.At, a.Alarm.Cashier, a.Alarm.Rule, a.Alarm.Action)
 		}
 		return w.Flush()
 	case "shop-set":

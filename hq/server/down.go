@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/app/money"
 	"checkout/hq/api"
 )
@@ -298,5 +299,32 @@ func (s *Server) Rejections(ctx context.Context) ([]Rejection, error) {
 		var r Rejection
 		err := row.Scan(&r.Shop, &r.Till, &r.Kind, &r.Document, &r.Reason, &r.Seq, &r.At, &r.Received)
 		return r, err
+	})
+}
+
+// ShopAlarm is an action a till's guard stopped, as the till uploaded it.
+type ShopAlarm struct {
+	Shop, Till string
+	Alarm      document.Alarm
+	Received   time.Time
+}
+
+// Alarms lists the alarms the shops' tills uploaded since since, newest first: what their guards stopped
+// for a supervisor (refunds, voids after payment, no-sales or discounts far above the usual, lines below
+// cost, wild prices).
+func (s *Server) Alarms(ctx context.Context, since time.Time) ([]ShopAlarm, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
+		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
+		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $1 ORDER BY d.at DESC, s.code, t.name`, since)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ShopAlarm, error) {
+		var a ShopAlarm
+		var body []byte
+		if err := row.Scan(&a.Shop, &a.Till, &body, &a.Received); err != nil {
+			return a, err
+		}
+		return a, json.Unmarshal(body, &a.Alarm)
 	})
 }
