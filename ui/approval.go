@@ -91,7 +91,7 @@ func askApproval(host dialogHost, session *app.Session, err error, action string
 	question := widget.NewLabel(lang.L("{{.Action}} needs a supervisor. {{.Name}} may not do it alone.",
 		map[string]any{"Action": permissionName(pe.Permission), "Name": session.Name()}))
 	if pe.Alarm != nil {
-		question.SetText(lang.L("The guard stopped this: {{.Reason}}. Another supervisor must approve it.",
+		question.SetText(lang.L("The guard stopped this: {{.Reason}}. Another supervisor, or the owner, must approve it.",
 			map[string]any{"Reason": labels().Alarm(*pe.Alarm)}))
 		question.Importance = widget.WarningImportance
 	}
