@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // Refund gives money back against a stored sale: some or all of its lines, to cash or to the card that
@@ -33,6 +34,9 @@ type Refund struct {
 	Member *MemberOnSale
 	// Cashier made the refund; ApprovedBy is the supervisor who approved it when the cashier's role may not.
 	Cashier, ApprovedBy string
+	// Signature is the shopper's, confirming they got the money, when the shop asks for one
+	// (Settings.Signatures); nil when none was asked.
+	Signature signature.Signature
 }
 
 // RefundLine is part or all of one line of the original sale.
