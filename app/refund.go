@@ -398,8 +398,18 @@ func (c *Checkout) prepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 }
 
 // CompleteRefund gives the money back — through the provider for a wallet — and stores the refund. If
-// storing fails it may be called again with the same refund: the provider refunds a refund ID once.
+// storing fails it may be called again with the same refund: the provider refunds a refund ID once. When
+// the shop asks for signatures on refunds (signature.refunds), one without the shopper's is refused
+// (ErrUnsigned) before any money moves.
 func (c *Checkout) CompleteRefund(ctx context.Context, r *Refund, to RefundTo) error {
+	if c.settings.RefundSigned() && r.Signature.Empty() {
+		return fmt.Errorf("%w: refund %s", ErrUnsigned, r.SaleReceipt)
+	}
+	if !r.Signature.Empty() {
+		if err := r.Signature.Validate(); err != nil {
+			return fmt.Errorf("%w: %v", ErrUnsigned, err)
+		}
+	}
 	if r.Tender.Kind == TenderWallet {
 		if to.Refunder == nil {
 			return fmt.Errorf("%w: no payment provider to refund through", ErrRefundTender)
