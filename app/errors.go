@@ -41,6 +41,7 @@ var (
 	ErrRefundTooLarge      = &Error{"refund_too_large", "a refund cannot give back more than was sold and paid"}
 	ErrRefundFailed        = &Error{"refund_failed", "the payment provider did not confirm the refund"}
 	ErrRefundTender        = &Error{"refund_tender", "the refund cannot go back that way"}
+	ErrUnsigned            = &Error{"unsigned", "the shopper has not signed"}
 	ErrCartNotEmpty        = &Error{"cart_not_empty", "the cart is not empty"}
 	ErrNotParked           = &Error{"not_parked", "no such parked cart"}
 	ErrInvalidStockMove    = &Error{"invalid_stock_move", "invalid stock movement"}

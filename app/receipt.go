@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"image"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // Receipt is what a sale's printed receipt says: the one model both the ESC/POS printer and the on-screen
@@ -26,6 +28,9 @@ type Receipt struct {
 	Lang string
 	// Copy marks a reprint: the receipt says COPY at the top and bottom.
 	Copy bool
+	// Merchant marks the shop's copy of a signed document: it says so at the top and prints the shopper's
+	// signature; the shopper's own receipt has neither.
+	Merchant bool
 	// Member is the member's account just after the sale, printed under the tenders; nil prints only the
 	// points the sale earned and spent (a reprint: the balance now is not the balance then).
 	Member *MemberAfterSale
@@ -68,9 +73,10 @@ type RowKind int
 
 // Row kinds.
 const (
-	RowText RowKind = iota // Text, in Style
-	RowQR                  // a QR code of Text
-	RowFeed                // an empty line
+	RowText  RowKind = iota // Text, in Style
+	RowQR                   // a QR code of Text
+	RowFeed                 // an empty line
+	RowImage                // a black-and-white picture, Image (a signature); Text says what it is
 )
 
 // ReceiptRow is one line of a laid-out receipt. Text rows are already fitted to the width: a Wide row's
@@ -82,6 +88,9 @@ type ReceiptRow struct {
 	Bold  bool
 	Wide  bool // double width
 	Tall  bool // double height
+	// Image is a RowImage's picture, drawn dot for dot: black where dark, no wider than the paper's
+	// dots (384 on 58 mm paper).
+	Image *image.Gray
 }
 
 // columns measures text as the printer lays it out: a Chinese character takes two columns, and so does
@@ -95,7 +104,7 @@ func ReceiptColumns(s string) int { return columns.StringWidth(s) }
 // setting, not the screen's, so these are not the UI's translations.
 var receiptLabels = map[string]map[string]string{
 	"en": {
-		"receipt": "Receipt", "copy": "*** COPY ***", "cashier": "Cashier", "discount": "Discount",
+		"receipt": "Receipt", "copy": "*** COPY ***", "merchant": "MERCHANT COPY", "signature": "Shopper's signature", "cashier": "Cashier", "discount": "Discount",
 		"subtotal": "Subtotal", "before_tax": "Before tax", "total": "TOTAL", "refund": "Refund", "for_receipt": "For receipt",
 		"refund_total": "REFUNDED", "topup": "Top-up", "topup_total": "ADDED", "bonus": "Bonus", "rounded_down": "Rounding", "rounded_up": "Rounding", "tax": "Tax", "tax_incl": "incl. tax",
 		"tax_excl": "plus tax", "on": "on", "change": "Change", "member": "Member", "points_earned": "Points earned",
@@ -105,7 +114,7 @@ var receiptLabels = map[string]map[string]string{
 		"wechat": "WeChat Pay", "alipay": "Alipay", "unionpay": "UnionPay",
 	},
 	"zh": {
-		"receipt": "小票号", "copy": "*** 补打 ***", "cashier": "收银员", "discount": "折扣",
+		"receipt": "小票号", "copy": "*** 补打 ***", "merchant": "商户联", "signature": "顾客签名", "cashier": "收银员", "discount": "折扣",
 		"subtotal": "小计", "before_tax": "税前金额", "total": "合计", "refund": "退款单号", "for_receipt": "原小票",
 		"refund_total": "退款合计", "topup": "充值单号", "topup_total": "充值合计", "bonus": "赠送", "rounded_down": "抹零", "rounded_up": "现金进位", "tax": "税", "tax_incl": "含税",
 		"tax_excl": "另加税", "on": "计税", "change": "找零", "member": "会员", "points_earned": "本次积分",
@@ -214,6 +223,9 @@ func (w *receiptWriter) head(title, number string, at time.Time, cashier string)
 	if r.Copy {
 		w.rows = append(w.rows, ReceiptRow{Text: r.label("copy"), Align: AlignCenter, Bold: true, Tall: true})
 	}
+	if r.Merchant {
+		w.rows = append(w.rows, ReceiptRow{Text: r.label("merchant"), Align: AlignCenter, Bold: true})
+	}
 	w.rule()
 	w.pair(r.label(title), number)
 	when := at.In(time.Local).Format("2006-01-02 15:04:05")
@@ -257,6 +269,21 @@ func (r *Receipt) refundBody(w *receiptWriter) {
 			w.pair(r.label("points_used"), "+"+strconv.FormatInt(m.PointsRedeemed, 10))
 		}
 	}
+	w.signature(f.Signature)
+}
+
+// SignatureDots is how wide a signature prints: 384 dots, the whole of 58 mm paper's print width and
+// the middle two thirds of 80 mm paper's.
+const SignatureDots = 384
+
+// signature prints the shopper's signature on the merchant's copy, under a rule and its caption.
+func (w *receiptWriter) signature(s signature.Signature) {
+	if !w.r.Merchant || s.Empty() {
+		return
+	}
+	w.rule()
+	w.text(w.r.label("signature"), AlignLeft)
+	w.rows = append(w.rows, ReceiptRow{Kind: RowImage, Text: w.r.label("signature"), Align: AlignCenter, Image: signature.Render(s, SignatureDots)})
 }
 
 // topUpBody is a top-up's receipt: the member, what was paid, the bonus and the balance after.
@@ -348,7 +375,7 @@ func (r *Receipt) saleBody(w *receiptWriter) {
 }
 
 // Text is the laid-out receipt as plain lines, aligned with spaces: the on-screen preview in a monospace
-// font, and what tests read. A QR row shows as [QR: text].
+// font, and what tests read. A QR row shows as [QR: text], a picture as [what it is].
 func (r *Receipt) Text(cols int) string {
 	var b strings.Builder
 	for _, row := range r.Layout(cols) {
@@ -356,6 +383,8 @@ func (r *Receipt) Text(cols int) string {
 		switch row.Kind {
 		case RowQR:
 			line = "[QR: " + row.Text + "]"
+		case RowImage:
+			line = "[" + row.Text + "]"
 		case RowFeed:
 			line = ""
 		}

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // receiptSale is a sale of three lines (one discounted, one weighed at the reduced rate), paid part by
@@ -220,6 +222,45 @@ Thank you for shopping with us!
 `
 	if got != want {
 		t.Errorf("refund receipt:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A signed refund's merchant copy says so and carries the shopper's signature as a 384-dot picture under
+// the tenders; the shopper's own receipt has neither.
+func TestSignedRefundMerchantCopy(t *testing.T) {
+	cola := Product{ID: 1, Name: "Coca-Cola 330ml", Price: money.New(350, money.CNY), Unit: UnitPiece}
+	f := &Refund{ReceiptNo: "T01-R000007", SaleReceipt: "T01-000042", At: time.Date(2026, 12, 6, 14, 5, 0, 0, time.Local),
+		Currency: money.CNY, Total: money.New(350, money.CNY), Tax: money.Zero(money.CNY),
+		Lines:     []RefundLine{{LineNo: 1, Product: cola, Qty: Pieces(1), Total: money.New(350, money.CNY), Tax: money.Zero(money.CNY)}},
+		Tender:    Tender{Kind: TenderCash, Amount: money.New(350, money.CNY)},
+		Signature: signature.Signature{{{0, 100}, {500, 0}, {1000, 200}}}}
+	merchant := &Receipt{Refund: f, Lang: "en", Merchant: true}
+	text := merchant.Text(32)
+	for _, want := range []string{"MERCHANT COPY", "Shopper's signature\n", "[Shopper's signature]\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("merchant copy lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Index(text, "Cash") > strings.Index(text, "[Shopper's signature]") {
+		t.Errorf("the signature is above the tender:\n%s", text)
+	}
+	var pictures []ReceiptRow
+	for _, row := range merchant.Layout(32) {
+		if row.Kind == RowImage {
+			pictures = append(pictures, row)
+		}
+	}
+	if len(pictures) != 1 || pictures[0].Image.Bounds().Dx() != SignatureDots ||
+		!bytes.Equal(pictures[0].Image.Pix, signature.Render(f.Signature, SignatureDots).Pix) {
+		t.Fatalf("pictures %+v", pictures)
+	}
+	zh := (&Receipt{Refund: f, Lang: "zh-Hans", Merchant: true}).Text(32)
+	if !strings.Contains(zh, "商户联") || !strings.Contains(zh, "[顾客签名]") {
+		t.Errorf("Chinese merchant copy:\n%s", zh)
+	}
+	shopper := (&Receipt{Refund: f, Lang: "en"}).Text(32)
+	if strings.Contains(shopper, "signature") || strings.Contains(shopper, "MERCHANT") {
+		t.Errorf("the shopper's receipt shows the merchant's parts:\n%s", shopper)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // Refund gives money back against a stored sale: some or all of its lines, to cash or to the card that
@@ -33,6 +34,9 @@ type Refund struct {
 	Member *MemberOnSale
 	// Cashier made the refund; ApprovedBy is the supervisor who approved it when the cashier's role may not.
 	Cashier, ApprovedBy string
+	// Signature is the shopper's, confirming they got the money, when the shop asks for one
+	// (Settings.Signatures); nil when none was asked.
+	Signature signature.Signature
 }
 
 // RefundLine is part or all of one line of the original sale.
@@ -394,8 +398,18 @@ func (c *Checkout) prepareRefund(sale *Sale, earlier []Refund, picks []RefundPic
 }
 
 // CompleteRefund gives the money back — through the provider for a wallet — and stores the refund. If
-// storing fails it may be called again with the same refund: the provider refunds a refund ID once.
+// storing fails it may be called again with the same refund: the provider refunds a refund ID once. When
+// the shop asks for signatures on refunds (signature.refunds), one without the shopper's is refused
+// (ErrUnsigned) before any money moves.
 func (c *Checkout) CompleteRefund(ctx context.Context, r *Refund, to RefundTo) error {
+	if c.settings.RefundSigned() && r.Signature.Empty() {
+		return fmt.Errorf("%w: refund %s", ErrUnsigned, r.SaleReceipt)
+	}
+	if !r.Signature.Empty() {
+		if err := r.Signature.Validate(); err != nil {
+			return fmt.Errorf("%w: %v", ErrUnsigned, err)
+		}
+	}
 	if r.Tender.Kind == TenderWallet {
 		if to.Refunder == nil {
 			return fmt.Errorf("%w: no payment provider to refund through", ErrRefundTender)

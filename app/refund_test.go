@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"checkout/app/signature"
 )
 
 // soldSale rings up codes, pays by card for cardMinor and the rest in cash, and returns the stored sale.
@@ -305,5 +307,40 @@ func TestRefundsTakeBackExactlyThePointsEarned(t *testing.T) {
 	}
 	if back != 45 {
 		t.Errorf("refunds took back %d of 45 points", back)
+	}
+}
+
+// With signature.refunds on, a refund the shopper has not signed for is refused before any money moves
+// — the wallet provider is not asked — and nothing is stored; signed, it goes through with its signature.
+func TestRefundWaitsForTheShoppersSignature(t *testing.T) {
+	ctx := context.Background()
+	set := DefaultSettings()
+	if err := set.Set("signature.refunds", "on"); err != nil {
+		t.Fatal(err)
+	}
+	c, log := newTestCheckout(t, set)
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
+		t.Fatal(err)
+	}
+	gw := &scriptedGateway{charges: []PaymentResult{{Status: PaymentPaid, TransactionID: "T1"}}}
+	if _, err := c.PayWithCode(ctx, gw, wechatCode, cny(300), quickWait); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := c.Complete(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &walletRefunds{}
+	to := RefundTo{Kind: TenderWallet, Refunder: w}
+	r, err := c.PrepareRefund(sale, nil, []RefundPick{{1, Pieces(1)}}, to, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CompleteRefund(ctx, r, to); !errors.Is(err, ErrUnsigned) || len(w.calls) != 0 || len(log.refunds) != 0 {
+		t.Fatalf("unsigned refund = %v; provider asked %d times, %d stored", err, len(w.calls), len(log.refunds))
+	}
+	r.Signature = signature.Signature{{{0, 0}, {1000, 300}}}
+	if err := c.CompleteRefund(ctx, r, to); err != nil || len(w.calls) != 1 || len(log.refunds) != 1 {
+		t.Fatalf("signed refund = %v; provider asked %d times, %d stored", err, len(w.calls), len(log.refunds))
 	}
 }

@@ -60,6 +60,8 @@ type Settings struct {
 	Wallets Wallets
 	// Guard says when an action waits for a supervisor at the moment it is done (see Guard).
 	Guard GuardRules
+	// Signatures say when the shopper signs on the screen.
+	Signatures Signatures
 	// LineLimit is the most one line may come to, in minor units, before the cashier confirms it (a price
 	// or quantity typed wrong); 0 for no limit.
 	LineLimit int64
@@ -224,7 +226,8 @@ func (s Settings) TaxClasses() []string { return sortedKeys(s.TaxRates) }
 // line_limit (what one line may come to before the cashier confirms it), backup.target,
 // backup.snapshot_hours and backup.keep (Backup), display.logo, display.slideshow and
 // display.slideshow_seconds (Display), payment_provider, payment_sandbox, alipay.* and wechat.* (Wallets),
-// guard, guard.window_minutes, guard.factor and guard.price_change_percent (GuardRules).
+// guard, guard.window_minutes, guard.factor and guard.price_change_percent (GuardRules),
+// signature.refunds and signature.card_over (Signatures).
 // The result is validated; on error s is unchanged.
 func (s *Settings) Set(key, value string) error {
 	next := *s
@@ -402,6 +405,9 @@ func (s *Settings) Set(key, value string) error {
 			ok, err = next.setGuard(key, value)
 		}
 		if !ok {
+			ok, err = next.setSignatures(key, value)
+		}
+		if !ok {
 			return fmt.Errorf("%w: unknown setting %q", ErrInvalidSetting, key)
 		} else if err != nil {
 			return err
@@ -457,6 +463,7 @@ func (s Settings) Values() [][2]string {
 	v = append(v, s.displayValues()...)
 	v = append(v, s.walletValues()...)
 	v = append(v, s.guardValues()...)
+	v = append(v, s.signatureValues()...)
 	v = append(v, [2]string{"tax_mode", string(s.TaxMode)}, [2]string{"till", s.Till})
 	sort.Slice(v, func(i, j int) bool { return v[i][0] < v[j][0] })
 	return v

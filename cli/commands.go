@@ -132,7 +132,8 @@ func commands() []command {
 				"wechat.app_id, wechat.mch_id, wechat.api_key, wechat.cert, wechat.key\n" +
 				"(key and certificate files: names in the database's folder, mode 0600),\n" +
 				"guard (on or off), guard.window_minutes (240), guard.factor (3),\n" +
-				"guard.price_change_percent (50)"},
+				"guard.price_change_percent (50),\n" +
+				"signature.refunds (on or off: the shopper signs for a refund on the screen)"},
 		{name: "help", run: showHelp},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"checkout/app"
 	"checkout/app/document"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 func refundDocHash(r *app.Refund) string { return document.Digest(newRefundDoc(r)) }
@@ -28,7 +29,16 @@ func newRefundDoc(r *app.Refund) document.Refund {
 	if m := r.Member; m != nil {
 		d.Member = &document.Member{Number: m.Number, PointsEarned: m.PointsEarned}
 	}
+	d.SignatureSHA256 = signatureDigest(r.Signature)
 	return d
+}
+
+// signatureDigest is s's digest, or "" for no signature.
+func signatureDigest(s signature.Signature) string {
+	if s.Empty() {
+		return ""
+	}
+	return s.Digest()
 }
 
 // CommitRefund stores a refund in one transaction — header, lines, journal entry, outbox row — after
@@ -37,6 +47,11 @@ func newRefundDoc(r *app.Refund) document.Refund {
 func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 	if r.ID == "" || len(r.Lines) == 0 || r.Total.Minor() <= 0 {
 		return fmt.Errorf("commit refund: incomplete refund (id %q, %d lines, total %s)", r.ID, len(r.Lines), r.Total)
+	}
+	if !r.Signature.Empty() {
+		if err := r.Signature.Validate(); err != nil {
+			return fmt.Errorf("commit refund against %s: %w", r.SaleReceipt, err)
+		}
 	}
 	stored := *r
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -86,6 +101,12 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 			t.Reference, t.Wallet, stored.Cashier, stored.ApprovedBy); err != nil {
 			return fmt.Errorf("refund header: %w", err)
 		}
+		if !stored.Signature.Empty() {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO refund_signatures (refund_id, strokes) VALUES (?, ?)`,
+				stored.Number, string(stored.Signature.JSON())); err != nil {
+				return fmt.Errorf("refund signature: %w", err)
+			}
+		}
 		if err := s.creditMember(ctx, tx, &stored); err != nil {
 			return err
 		}
@@ -97,7 +118,7 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 		}
 		return s.journalAndSend(ctx, tx, stored.At, "refund", stored.ID, document.RefundEntry{ID: stored.ID, ReceiptNo: stored.ReceiptNo,
 			SaleReceipt: stored.SaleReceipt, Total: stored.Total.Decimal(), Tender: string(t.Kind), Currency: stored.Currency.Code,
-			DocSHA256: refundDocHash(&stored)})
+			DocSHA256: refundDocHash(&stored), SignatureSHA256: signatureDigest(stored.Signature)})
 	})
 	if err != nil {
 		return fmt.Errorf("commit refund against %s: %w", r.SaleReceipt, err)
@@ -115,8 +136,8 @@ func (s *Store) RefundsOfSale(ctx context.Context, saleID string) ([]app.Refund,
 func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]app.Refund, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.uuid, r.till, r.receipt_no, sa.uuid, sa.receipt_no, r.at, r.currency, r.reason,
 		r.total, r.tax, r.rounding, r.tender_kind, r.tender_amount, r.approval, r.card_last4, r.reference, r.wallet,
-		r.member_id, r.member_number, r.points_reversed, r.cashier, r.approved_by
-		FROM refunds r JOIN sales sa ON sa.id = r.sale_id WHERE `+where+` ORDER BY r.id`, args...)
+		r.member_id, r.member_number, r.points_reversed, r.cashier, r.approved_by, coalesce(sg.strokes, '')
+		FROM refunds r JOIN sales sa ON sa.id = r.sale_id LEFT JOIN refund_signatures sg ON sg.refund_id = r.id WHERE `+where+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +148,16 @@ func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]a
 		var at, cur, kind string
 		var total, tax, rounding, amount, reversed int64
 		var memberID sql.NullInt64
-		var memberNumber string
+		var memberNumber, strokes string
 		if err := rows.Scan(&r.Number, &r.ID, &r.Till, &r.ReceiptNo, &r.SaleID, &r.SaleReceipt, &at, &cur, &r.Reason,
 			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4, &r.Tender.Reference, &r.Tender.Wallet,
-			&memberID, &memberNumber, &reversed, &r.Cashier, &r.ApprovedBy); err != nil {
+			&memberID, &memberNumber, &reversed, &r.Cashier, &r.ApprovedBy, &strokes); err != nil {
 			return nil, err
+		}
+		if strokes != "" {
+			if r.Signature, err = signature.Parse([]byte(strokes)); err != nil {
+				return nil, fmt.Errorf("refund %s: stored signature: %w", r.ReceiptNo, err)
+			}
 		}
 		if memberID.Valid {
 			r.Member = &app.MemberOnSale{ID: memberID.Int64, Number: memberNumber, PointsEarned: -reversed}
@@ -194,6 +220,9 @@ func (s *Store) verifyRefund(ctx context.Context, payload string) (*app.Refund, 
 	}
 	if len(refunds) != 1 {
 		return nil, fmt.Errorf("refund %s is missing from the refunds table", e.ReceiptNo)
+	}
+	if signatureDigest(refunds[0].Signature) != e.SignatureSHA256 {
+		return nil, fmt.Errorf("refund %s: its stored signature differs from what was journaled", e.ReceiptNo)
 	}
 	if refundDocHash(&refunds[0]) != e.DocSHA256 {
 		return nil, fmt.Errorf("refund %s: its stored rows differ from what was journaled", e.ReceiptNo)

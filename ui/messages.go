@@ -98,6 +98,8 @@ func errorMessage(err error) string {
 		return lang.L("The payment's outcome is unknown. Check with the payment provider before taking payment again.")
 	case app.ErrRefundTooLarge.Code:
 		return lang.L("That is more than is left to refund of this sale.")
+	case app.ErrUnsigned.Code:
+		return lang.L("The shopper must sign for this refund.")
 	case app.ErrRefundTender.Code:
 		return lang.L("This refund cannot go back that way: the sale was not paid like that. Refund in cash.")
 	case app.ErrRefundFailed.Code:

@@ -97,10 +97,19 @@ func (rc *receipts) afterSale(sale *app.Sale, paid string) {
 	rc.print(r, paid)
 }
 
-// afterRefund prints a just-stored refund's receipt, opening the drawer for cash given back.
+// afterRefund prints a just-stored refund's receipt, opening the drawer for cash given back. A refund
+// the shopper signed for prints a second receipt after it, the merchant's copy with the signature, which
+// is also the one shown on screen.
 func (rc *receipts) afterRefund(f *app.Refund, done string) {
 	_, language := rc.receiptLayout()
-	rc.print(app.Receipt{Refund: f, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: f.Tender.Kind == app.TenderCash}, done)
+	r := app.Receipt{Refund: f, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: f.Tender.Kind == app.TenderCash}
+	if f.Signature.Empty() {
+		rc.print(r, done)
+		return
+	}
+	merchant := r
+	merchant.Merchant, merchant.OpenDrawer = true, false
+	rc.print(r, done, merchant)
 }
 
 // afterTopUp prints a just-stored top-up's receipt, opening the drawer for cash taken.
@@ -109,9 +118,9 @@ func (rc *receipts) afterTopUp(t *app.TopUp, done string) {
 	rc.print(app.Receipt{TopUp: t, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: t.PaidBy.Kind == app.TenderCash}, done)
 }
 
-// print prints r when the till has a printer (a problem is said under done, the document staying
-// stored), and shows it on screen with PreviewReceipt.
-func (rc *receipts) print(r app.Receipt, paid string) {
+// print prints r, then the copies after it, when the till has a printer (a problem is said under done,
+// the document staying stored), and shows the last of them on screen with PreviewReceipt.
+func (rc *receipts) print(r app.Receipt, paid string, copies ...app.Receipt) {
 	if p := rc.printer; p != nil {
 		rc.background(func() {
 			err := p.PrintReceipt(r)
@@ -119,10 +128,19 @@ func (rc *receipts) print(r app.Receipt, paid string) {
 				// Out of paper or with the cover open, the drawer still opens: the change must be given.
 				_ = p.OpenDrawer()
 			}
+			for _, c := range copies {
+				if err != nil {
+					break
+				}
+				err = p.PrintReceipt(c)
+			}
 			onUI(func() { rc.printed(err, paid) })
 		})
 	}
 	if rc.preview {
+		if len(copies) > 0 {
+			r = copies[len(copies)-1]
+		}
 		rc.show(r)
 	}
 }
@@ -214,7 +232,18 @@ func (rc *receipts) show(r app.Receipt) {
 	if r.Copy {
 		title = lang.L("Copy of receipt {{.Receipt}}", map[string]any{"Receipt": r.Number()})
 	}
-	receipt := container.NewVBox(text, container.NewCenter(qr))
+	receipt := container.NewVBox(text)
+	for _, row := range r.Layout(cols) {
+		if row.Kind == app.RowImage && row.Image != nil { // the shopper's signature, as it prints
+			pic := canvas.NewImageFromImage(row.Image)
+			pic.FillMode = canvas.ImageFillContain
+			pic.ScaleMode = canvas.ImageScalePixels
+			b := row.Image.Bounds()
+			pic.SetMinSize(fyne.NewSize(float32(b.Dx())*0.75, float32(b.Dy())*0.75))
+			receipt.Add(container.NewCenter(pic))
+		}
+	}
+	receipt.Add(container.NewCenter(qr))
 	width := float32(cols)*9 + 40
 	if rc.image != nil {
 		// The receipt as the printer draws it, cell for cell, where a proportional screen font would put
@@ -296,7 +325,7 @@ func (v *receiptView) savePNG() {
 	if err == nil {
 		err = os.MkdirAll(rc.dir, 0o755)
 	}
-	name := "receipt-" + v.receipt.Sale.ReceiptNo
+	name := "receipt-" + v.receipt.Number() // a refund's receipt has no Sale
 	if v.receipt.Copy {
 		name += "-copy"
 	}

@@ -13,6 +13,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // refundView is the open refund screen: find the sale by its receipt (typed or scanned), say which lines
@@ -232,7 +233,7 @@ func (v *refundView) refund(to app.RefundTo) {
 			v.problem.SetText(errorMessage(err))
 			return
 		}
-		v.complete(r, to)
+		v.sign(r, to)
 	}, nil) {
 		return
 	}
@@ -240,7 +241,26 @@ func (v *refundView) refund(to app.RefundTo) {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
-	v.complete(r, to)
+	v.sign(r, to)
+}
+
+// sign asks the shopper to sign for the money, when the shop wants refunds signed for, then completes
+// the refund with the signature. If the shopper does not sign, nothing is given back or stored.
+func (v *refundView) sign(r *app.Refund, to app.RefundTo) {
+	t := v.rs
+	if !t.co.Settings().RefundSigned() {
+		v.complete(r, to)
+		return
+	}
+	prompt := lang.L("Refund {{.Amount}}: please sign to confirm you received it.", map[string]any{"Amount": t.money(r.Tender.Amount)})
+	askSignature(t.sh, prompt, func(s signature.Signature) {
+		t.sh.reopen(v.dialog, v.load, v.picks)
+		r.Signature = s
+		v.complete(r, to)
+	}, func() {
+		t.sh.reopen(v.dialog, v.load, v.picks)
+		v.problem.SetText(lang.L("Not refunded: the shopper did not sign."))
+	})
 }
 
 // complete gives the money back and stores the refund; a wallet refund waits for its provider off the

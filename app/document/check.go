@@ -100,6 +100,7 @@ var (
 	tillPattern    = regexp.MustCompile(`^[A-Z0-9]{1,8}$`)
 	receiptPattern = regexp.MustCompile(`^[A-Z0-9]{1,8}-[0-9]{6,}$`)
 	skuPattern     = regexp.MustCompile(`^\S.{0,63}$`)
+	sha256Pattern  = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
 func (c *checker) id(field, v string) {
@@ -432,6 +433,9 @@ func (c *checker) refund(r *Refund) *Refund {
 	}
 	if r.Tender.Kind == "prepaid" && r.Member == nil {
 		c.fail("a prepaid refund with no member")
+	}
+	if r.SignatureSHA256 != "" && !sha256Pattern.MatchString(r.SignatureSHA256) {
+		c.fail("signature_sha256 %q: 64 lower-case hex digits", r.SignatureSHA256)
 	}
 	return r
 }

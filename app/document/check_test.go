@@ -41,6 +41,15 @@ func edit(t *testing.T, doc string, f func(map[string]any)) []byte {
 	return b
 }
 
+// A refund the shopper signed for names the signature by its digest, and passes.
+func TestSignedRefundPasses(t *testing.T) {
+	body := edit(t, goodRefund, func(m map[string]any) { m["signature_sha256"] = strings.Repeat("0a", 32) })
+	doc, err := Check(KindRefund, body)
+	if err != nil || doc.(*Refund).SignatureSHA256 != strings.Repeat("0a", 32) {
+		t.Errorf("%v, %v", doc, err)
+	}
+}
+
 func TestGoodDocumentsPass(t *testing.T) {
 	for kind, body := range map[string]string{KindSale: goodSale, KindTopUp: goodTopUp, KindRefund: goodRefund} {
 		doc, err := Check(kind, []byte(body))
@@ -98,6 +107,13 @@ func TestForgedDocumentsAreRefused(t *testing.T) {
 		{"an amount with more digits than the currency", KindSale, goodSale, func(m map[string]any) { m["rounding"] = "-0.080" }, "rounding"},
 		{"a field the format does not have", KindSale, goodSale, func(m map[string]any) { m["bonus"] = "1000.00" }, "unknown field"},
 		{"a refund that earns points", KindRefund, goodRefund, func(m map[string]any) { sub(m, "member")["points_earned"] = 50 }, "wrong sign"},
+		{"a refund with a short signature digest", KindRefund, goodRefund, func(m map[string]any) { m["signature_sha256"] = "abc123" }, "signature_sha256"},
+		{"a refund with an upper-case signature digest", KindRefund, goodRefund, func(m map[string]any) {
+			m["signature_sha256"] = strings.Repeat("AB", 32)
+		}, "signature_sha256"},
+		{"a refund with a signature digest not hex", KindRefund, goodRefund, func(m map[string]any) {
+			m["signature_sha256"] = strings.Repeat("zz", 32)
+		}, "signature_sha256"},
 		{"a refund to points", KindRefund, goodRefund, func(m map[string]any) { sub(m, "tender")["kind"] = "points" }, "refund to"},
 		{"a refund whose rounding is not its tender less its lines", KindRefund, goodRefund, func(m map[string]any) {
 			sub(m, "tender")["amount"], sub(m, "tender")["tendered"] = "31.00", "31.00"

@@ -18,6 +18,9 @@ type Refund struct {
 	Member      *Member      `json:"member,omitempty"`      // the points taken back; omitted for no member
 	Cashier     string       `json:"cashier,omitempty"`     // omitted for refunds made before users
 	ApprovedBy  string       `json:"approved_by,omitempty"` // the supervisor who approved a cashier's refund
+	// SignatureSHA256 is the digest of the shopper's signature (signature.Signature.Digest: SHA-256 of
+	// its strokes' JSON, lower-case hex); omitted for a refund not signed for.
+	SignatureSHA256 string `json:"signature_sha256,omitempty"`
 }
 
 // RefundLine is part or all of one line of the sale refunded.
@@ -37,4 +40,6 @@ type RefundEntry struct {
 	Tender      string `json:"tender"`
 	Currency    string `json:"currency"`
 	DocSHA256   string `json:"doc_sha256"`
+	// SignatureSHA256 is the shopper's signature's digest, as in the document; omitted when unsigned.
+	SignatureSHA256 string `json:"signature_sha256,omitempty"`
 }

@@ -105,6 +105,8 @@ func (r *Renderer) row(row app.ReceiptRow, cols int) *image.RGBA {
 		return blank(w, cellH)
 	case app.RowQR:
 		return r.qr(row, w)
+	case app.RowImage:
+		return picture(row, w)
 	}
 	text := row.Text
 	textCols := app.ReceiptColumns(text)
@@ -181,6 +183,24 @@ func (r *Renderer) qr(row app.ReceiptRow, w int) *image.RGBA {
 			}
 		}
 	}
+	return out
+}
+
+// picture draws a row's image dot for dot in its alignment, cut to the paper's width.
+func picture(row app.ReceiptRow, w int) *image.RGBA {
+	if row.Image == nil {
+		return blank(w, cellH)
+	}
+	b := row.Image.Bounds()
+	out := blank(w, b.Dy())
+	x := 0
+	switch row.Align {
+	case app.AlignCenter:
+		x = max((w-b.Dx())/2, 0)
+	case app.AlignRight:
+		x = max(w-b.Dx(), 0)
+	}
+	xdraw.Draw(out, image.Rect(x, 0, x+b.Dx(), b.Dy()), row.Image, b.Min, xdraw.Src)
 	return out
 }
 

@@ -107,3 +107,23 @@ func TestRowsLineUpInColumns(t *testing.T) {
 		t.Errorf("right ends at %d and %d, want both in the last cell before %d", right1, right2, edge)
 	}
 }
+
+// A picture row (a signature) is drawn dot for dot, centered on the paper, as the printer's raster does.
+func TestPictureRowCentered(t *testing.T) {
+	r, err := New(Fonts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic := image.NewGray(image.Rect(0, 0, 4, 2)) // all black
+	img := r.Image([]app.ReceiptRow{{Kind: app.RowImage, Align: app.AlignCenter, Image: pic}}, 2)
+	w := 2 * cellW
+	if img.Bounds().Dy() != 2+2*margin {
+		t.Fatalf("height %d", img.Bounds().Dy())
+	}
+	for x := 0; x < w; x++ {
+		black := img.RGBAAt(margin+x, margin).R < 128
+		if want := x >= (w-4)/2 && x < (w-4)/2+4; black != want {
+			t.Errorf("x %d black %v", x, black)
+		}
+	}
+}

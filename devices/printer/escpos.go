@@ -6,6 +6,8 @@ package printer
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
 	"strings"
 	"unicode/utf8"
 
@@ -113,6 +115,28 @@ func (c *Commands) Barcode128(data string) *Commands {
 	return c
 }
 
+// Raster prints img as a raster bit image with GS v 0 m xL xH yL yH d1…dk: m = 0 (normal size), x the
+// bytes across a row (8 dots each, the leftmost dot in bit 7, a partial last byte padded with white), y
+// the rows, top first; a dot prints where the pixel is dark (grey under half). It is for small pictures,
+// such as a signature: x ≤ 255 bytes and y ≤ 2303 rows, a little more than any receipt printer takes.
+func (c *Commands) Raster(img image.Image) *Commands {
+	b := img.Bounds()
+	x, y := (b.Dx()+7)/8, b.Dy()
+	c.buf.Write([]byte{gs, 'v', '0', 0, byte(x), byte(x >> 8), byte(y), byte(y >> 8)})
+	row := make([]byte, x)
+	for py := b.Min.Y; py < b.Max.Y; py++ {
+		clear(row)
+		for px := b.Min.X; px < b.Max.X; px++ {
+			if color.GrayModel.Convert(img.At(px, py)).(color.Gray).Y < 0x80 {
+				i := px - b.Min.X
+				row[i/8] |= 0x80 >> (i % 8)
+			}
+		}
+		c.buf.Write(row)
+	}
+	return c
+}
+
 // Cut is GS V 66 n: feed n dots more (to get the last line past the blade) and cut, leaving a hinge.
 func (c *Commands) Cut(feed byte) *Commands { c.buf.Write([]byte{gs, 'V', 66, feed}); return c }
 
@@ -179,6 +203,10 @@ func Render(rows []app.ReceiptRow, o Options) []byte {
 			c.Line("")
 		case app.RowQR:
 			c.Align(row.Align).QR(row.Text, 6).Line("")
+		case app.RowImage:
+			if row.Image != nil {
+				c.Align(row.Align).Raster(row.Image)
+			}
 		default:
 			c.Align(row.Align)
 			styled := row.Bold || row.Wide || row.Tall

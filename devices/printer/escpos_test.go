@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,6 +52,21 @@ func TestCommandsByteExact(t *testing.T) {
 			0x1D, 0x6B, 73, 12, '{', 'B', 'T', '0', '1', '-', '0', '0', '0', '0', '4', '2',
 		}},
 		{"status request", func(c *Commands) { c.buf.Write(StatusRequest(4)) }, []byte{0x10, 0x04, 4}},
+		// 10×2 dots: row 0 dark at 0 and 9, row 1 dark from 1 to 8. Two bytes a row, the tenth dot in bit 6
+		// of the second byte and the six dots past the picture white.
+		{"raster", func(c *Commands) {
+			c.Raster(tinyImage(10, 2, [][2]int{{0, 0}, {9, 0}, {1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1}, {8, 1}}))
+		},
+			[]byte{0x1D, 0x76, 0x30, 0, 2, 0, 2, 0, 0x80, 0x40, 0x7F, 0x80}},
+		{"raster over 255 rows, off the origin", func(c *Commands) {
+			img := image.NewGray(image.Rect(5, 5, 13, 5+300)) // 8 dots across: one byte; 300 = 0x012C rows
+			for i := range img.Pix {
+				img.Pix[i] = 0xFF
+			}
+			img.SetGray(12, 5, color.Gray{0x7F}) // the last dot of the first row, just dark enough
+			b := (&Commands{}).Raster(img).Bytes()
+			c.buf.Write(b[:10])
+		}, []byte{0x1D, 0x76, 0x30, 0, 1, 0, 0x2C, 0x01, 0x01, 0x00}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +76,27 @@ func TestCommandsByteExact(t *testing.T) {
 				t.Errorf("% X\nwant % X", got, tt.want)
 			}
 		})
+	}
+}
+
+// tinyImage is a white w×h picture with the dots at dark.
+func tinyImage(w, h int, dark [][2]int) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 0xFF
+	}
+	for _, d := range dark {
+		img.SetGray(d[0], d[1], color.Gray{})
+	}
+	return img
+}
+
+// A receipt row holding a picture prints as a raster image in its alignment.
+func TestRenderImageRow(t *testing.T) {
+	got := Render([]app.ReceiptRow{{Kind: app.RowImage, Align: app.AlignCenter, Image: tinyImage(8, 1, [][2]int{{7, 0}})}}, Options{})
+	want := []byte{0x1B, 0x61, 1, 0x1D, 0x76, 0x30, 0, 1, 0, 1, 0, 0x01}
+	if !bytes.Contains(got, want) {
+		t.Errorf("% X\nlacks % X", got, want)
 	}
 }
 

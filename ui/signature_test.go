@@ -1,0 +1,117 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"checkout/app/document"
+	"checkout/ui"
+)
+
+// findPad returns the signature pad w shows, or nil.
+func findPad(w fyne.Window) *ui.SignaturePad {
+	var pad *ui.SignaturePad
+	visit(w, func(o fyne.CanvasObject) {
+		if p, ok := o.(*ui.SignaturePad); ok && pad == nil {
+			pad = p
+		}
+	})
+	return pad
+}
+
+// With signature.refunds on, a refund waits for the shopper's signature: an empty pad cannot be Done,
+// Esc refunds nothing, and a signature drawn across the pad completes the refund with the signature
+// stored, its digest journaled, and the merchant's copy printed with it as a raster image.
+func TestRefundSignedOnThePad(t *testing.T) {
+	s, _, opt := withPrinter(t)
+	till, st := newShopTill(t, [][2]string{{"signature.refunds", "on"}}, opt)
+	w := till.Window()
+	scan(w, "5449000000996")
+	payCash(w, "3")
+	mustShow(t, w, "receipt T01-000001")
+	ctx := context.Background()
+	sale := storedSale(t, st, "T01-000001")
+
+	press(w, fyne.KeyF8)
+	typeIn(w, "T01-000001")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "1")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Refund ¥3.00: please sign to confirm you received it.")
+	if findButton(t, w, "Done (Enter)").Disabled() == false {
+		t.Error("Done is enabled on an empty pad")
+	}
+	press(w, fyne.KeyReturn) // nothing signed: Enter does nothing
+	mustShow(t, w, "please sign to confirm")
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "Not refunded: the shopper did not sign.")
+	if refunds, err := st.RefundsOfSale(ctx, sale.ID); err != nil || len(refunds) != 0 {
+		t.Fatalf("a refund the shopper did not sign for was stored: %+v, %v", refunds, err)
+	}
+	jobs := s.Jobs()
+
+	press(w, fyne.KeyReturn) // the same refund again: the pad comes back
+	pad := findPad(w)
+	if pad == nil {
+		t.Fatal("no signature pad on screen")
+	}
+	size := pad.Size()
+	// Two strokes as a finger makes them: a drag of small moves, then the finger lifted.
+	stroke := func(from fyne.Position, moves ...fyne.Delta) {
+		at := from
+		for _, d := range moves {
+			at = at.Add(fyne.NewPos(d.DX, d.DY))
+			pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
+		}
+		pad.DragEnd()
+	}
+	stroke(fyne.NewPos(size.Width*0.1, size.Height*0.7), fyne.Delta{DX: 20, DY: -30}, fyne.Delta{DX: 25, DY: 10},
+		fyne.Delta{DX: 30, DY: -40}, fyne.Delta{DX: 40, DY: 60}, fyne.Delta{DX: 60, DY: -20})
+	stroke(fyne.NewPos(size.Width*0.6, size.Height*0.2), fyne.Delta{DX: 5, DY: 40}, fyne.Delta{DX: 80, DY: 10})
+	if pad.Empty() || len(pad.Signature()) != 2 {
+		t.Fatalf("the drags drew %v", pad.Signature())
+	}
+	signed := pad.Signature()
+	test.Tap(findButton(t, w, "Done (Enter)"))
+	mustShow(t, w, "Refunded ¥3.00 in cash · T01-R000001")
+
+	refunds, err := st.RefundsOfSale(ctx, sale.ID)
+	if err != nil || len(refunds) != 1 || len(refunds[0].Signature) != 2 || refunds[0].Signature.Digest() != signed.Digest() {
+		t.Fatalf("stored refunds %+v, %v", refunds, err)
+	}
+	links, err := st.JournalLinks(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entry document.RefundEntry
+	for _, l := range links {
+		if l.Kind == "refund" {
+			if err := json.Unmarshal([]byte(l.Payload), &entry); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if entry.ReceiptNo != "T01-R000001" || entry.SignatureSHA256 != signed.Digest() {
+		t.Errorf("journal entry %+v, want signature %s", entry, signed.Digest())
+	}
+
+	// Two receipts: the shopper's, then the merchant's copy with the signature as a GS v 0 raster image,
+	// 384 dots (48 bytes) across.
+	if got := s.Jobs() - jobs; got != 2 {
+		t.Errorf("%d receipts printed for the signed refund, want 2", got)
+	}
+	printed := printedBytes(t, s)
+	merchant := bytes.Index(printed, []byte("MERCHANT COPY"))
+	raster := bytes.Index(printed, []byte{0x1D, 0x76, 0x30, 0, 48, 0})
+	if merchant < 0 || raster < merchant {
+		t.Errorf("merchant copy at %d, raster image at %d", merchant, raster)
+	}
+	if bytes.Count(printed, []byte{0x1D, 0x76, 0x30}) != 1 {
+		t.Error("the signature is printed on more than the merchant's copy")
+	}
+}
