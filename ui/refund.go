@@ -21,6 +21,7 @@ import (
 // approval code).
 type refundView struct {
 	rs         *refunds
+	body       *fyne.Container // laid out again once a sale is loaded: its labels grow
 	receipt    *KeyEntry
 	picks      *KeyEntry
 	approval   *KeyEntry
@@ -86,9 +87,14 @@ func (rs *refunds) open(receiptNo string) {
 	v.picks.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCash}) })
 	v.approval.OnKey = v.keys(func() { v.refund(app.RefundTo{Kind: app.TenderCard, Approval: v.approval.Text}) })
 	v.approval.Hide()
-	content := container.NewVBox(v.receipt, v.sale, v.lines, v.picks, v.approval, v.preview, v.problem,
+	// The sale's lines scroll in a box of their own: a long receipt must not push the fields off the dialog,
+	// nor may the fields be laid over the lines when they come.
+	lines := container.NewVScroll(v.lines)
+	lines.SetMinSize(fyne.NewSize(600, 200))
+	content := container.NewVBox(v.receipt, v.sale, lines, v.picks, v.approval, v.preview, v.problem,
 		widget.NewLabelWithStyle(lang.L("Enter: find / refund in cash · F6: to the card · F7: to the wallet · F9: to the member's prepaid balance · Esc: close"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
-	v.dialog = t.sh.open(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, 420), content), v.receipt)
+	v.body = content
+	v.dialog = t.sh.open(lang.L("Refund"), container.NewGridWrap(fyne.NewSize(640, content.MinSize().Height+80), content), v.receipt)
 	t.sh.takeScans(v.load)
 	if receiptNo != "" {
 		v.load(receiptNo)
@@ -156,6 +162,7 @@ func (v *refundView) load(code string) {
 	v.problem.SetText("")
 	v.picks.SetText("")
 	v.showPreview()
+	v.body.Refresh()
 	t.sh.canvas().Focus(v.picks)
 }
 
