@@ -45,8 +45,12 @@ func (p *SignaturePad) Dragged(e *fyne.DragEvent) {
 	p.changed()
 }
 
-// DragEnd lifts the pen: the next drag is a new stroke.
-func (p *SignaturePad) DragEnd() { p.drawing = false }
+// DragEnd lifts the pen: the next drag is a new stroke. The pad's owner hears of it (OnChanged), as the
+// press took the keys' focus.
+func (p *SignaturePad) DragEnd() {
+	p.drawing = false
+	p.changed()
+}
 
 // Tapped puts a dot, the dot over an i.
 func (p *SignaturePad) Tapped(e *fyne.PointEvent) {
