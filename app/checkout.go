@@ -9,6 +9,7 @@ import (
 
 	"checkout/app/barcode"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // Checkout is the sale in progress at one till: scans go in, a committed Sale comes out. It is not safe
@@ -31,6 +32,8 @@ type Checkout struct {
 	offline  func() bool
 	keeper   *CartKeeper // writes the sale in progress as the till's open cart; nil: not kept
 	guard    *Guard      // stops what nobody should do alone; nil: nothing is
+	// signature is the shopper's for the sale in progress (SignSale); nil until they sign.
+	signature signature.Signature
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -426,12 +429,28 @@ func (c *Checkout) PayCard(amount money.Amount, approval, last4 string) (Tender,
 	if err := c.CheckNonCash(amount); err != nil {
 		return Tender{}, err
 	}
+	if c.settings.CardSigned(amount) && c.signature.Empty() {
+		return Tender{}, fmt.Errorf("%w: a card payment of %s", ErrUnsigned, amount)
+	}
 	approval, err := checkCardDetails(approval, last4)
 	if err != nil {
 		return Tender{}, err
 	}
 	return c.take(Tender{Kind: TenderCard, Amount: amount, Tendered: amount, Change: money.Zero(amount.Currency()),
 		Approval: approval, CardLast4: last4}), nil
+}
+
+// SignSale keeps the shopper's signature for the sale in progress, which a card payment over
+// signature.card_over needs (PayCard); it is stored with the sale.
+func (c *Checkout) SignSale(s signature.Signature) error {
+	if s.Empty() {
+		return fmt.Errorf("%w: nothing is signed", ErrUnsigned)
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	c.signature = s
+	return nil
 }
 
 // checkCardDetails checks a card terminal's approval code and the card's last four digits, and returns
@@ -529,6 +548,7 @@ func (c *Checkout) Complete(ctx context.Context) (*Sale, error) {
 		Totals:      totals,
 		Tenders:     append([]Tender(nil), c.tenders...),
 		Cashier:     c.session.Name(),
+		Signature:   c.signature,
 	}
 	s.Rounding = s.Paid().Sub(totals.Total)
 	if m := c.member; m != nil {
@@ -603,5 +623,6 @@ func (c *Checkout) reset() {
 	c.tenders = nil
 	c.attempts = 0
 	c.saleID = ""
+	c.signature = nil
 	c.member, c.pinOK = nil, false
 }

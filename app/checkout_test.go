@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // shelf is a Catalog over a map: the store's real catalog is tested in store/.
@@ -639,4 +640,58 @@ func TestAlipayCodeThatLooksLikeAScaleLabel(t *testing.T) {
 			t.Errorf("%d of 1000 read as labels, %d of them sold: the sample does not test both sides", labels, sold)
 		}
 	})
+}
+
+// Over signature.card_over a card payment needs the shopper's signature first; it goes with the sale,
+// and the next sale starts unsigned. Under the amount none is asked.
+func TestCardPaymentOverTheAmountIsSigned(t *testing.T) {
+	ctx := context.Background()
+	set := DefaultSettings()
+	if err := set.Set("signature.card_over", "5"); err != nil {
+		t.Fatal(err)
+	}
+	c, log := newTestCheckout(t, set)
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil { // cola ¥3.00: under
+		t.Fatal(err)
+	}
+	if _, err := c.PayCard(c.Due(), "A1B2", "4242"); err != nil {
+		t.Fatalf("a card payment under the amount: %v", err)
+	}
+	if _, err := c.Complete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"6900000000014", "6900000000014"} { // ¥6.00: over
+		if _, err := c.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PayCard(c.Due(), "A1B2", "4242"); !errors.Is(err, ErrUnsigned) {
+		t.Fatalf("an unsigned card payment over the amount: %v", err)
+	}
+	if err := c.SignSale(nil); !errors.Is(err, ErrUnsigned) {
+		t.Errorf("an empty signature: %v", err)
+	}
+	sig := signature.Signature{{{100, 500}, {300, 400}, {600, 550}}}
+	if err := c.SignSale(sig); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PayCard(c.Due(), "A1B2", "4242"); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := c.Complete(ctx)
+	if err != nil || sale.Signature.Digest() != sig.Digest() {
+		t.Fatalf("the signed sale: %v, %v", sale, err)
+	}
+	if len(log.sales) != 2 || !log.sales[0].Signature.Empty() {
+		t.Error("the first sale is signed")
+	}
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Scan(ctx, "6900000000014"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PayCard(c.Due(), "A1B2", "4242"); !errors.Is(err, ErrUnsigned) {
+		t.Errorf("the next sale kept the signature: %v", err)
+	}
 }

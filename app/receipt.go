@@ -372,6 +372,7 @@ func (r *Receipt) saleBody(w *receiptWriter) {
 			pair(r.label("balance"), r.amount(r.Member.Balance))
 		}
 	}
+	w.signature(s.Signature)
 }
 
 // Text is the laid-out receipt as plain lines, aligned with spaces: the on-screen preview in a monospace

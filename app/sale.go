@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // Sale is a completed sale as it is stored: a snapshot of the lines and money at the moment of payment.
@@ -27,6 +28,9 @@ type Sale struct {
 	Member *MemberOnSale
 	// Cashier is who was signed in when the sale completed; "" for sales before users existed.
 	Cashier string
+	// Signature is the shopper's, for a card payment the shop wants signed (Settings.CardSigned); empty
+	// when none was asked.
+	Signature signature.Signature
 }
 
 // Paid returns what the tenders pay of the sale.

@@ -133,7 +133,8 @@ func commands() []command {
 				"(key and certificate files: names in the database's folder, mode 0600),\n" +
 				"guard (on or off), guard.window_minutes (240), guard.factor (3),\n" +
 				"guard.price_change_percent (50),\n" +
-				"signature.refunds (on or off: the shopper signs for a refund on the screen)"},
+				"signature.refunds (on or off: the shopper signs for a refund on the screen),\n" +
+				"signature.card_over (0: card payments from this amount are signed; 0 never)"},
 		{name: "help", run: showHelp},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"checkout/app"
 	"checkout/app/document"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // ErrNotFound is returned when a looked-up record does not exist.
@@ -26,6 +27,7 @@ func newSaleDoc(s *app.Sale) document.Sale {
 		Subtotal: s.Totals.Subtotal.Decimal(), Discount: s.Totals.Discount.Decimal(), Tax: s.Totals.Tax.Decimal(),
 		Total: s.Totals.Total.Decimal(), Rounding: s.Rounding.Decimal(), ItemCount: s.Totals.ItemCount,
 		Paid: s.Paid().Decimal(), Change: s.Change().Decimal(), Lines: []document.Line{}, Tenders: []document.Tender{}, Cashier: s.Cashier,
+		SignatureSHA256: signatureDigest(s.Signature),
 	}
 	for _, l := range s.Lines {
 		p := l.Product
@@ -113,11 +115,19 @@ func (st *Store) insertSale(ctx context.Context, tx *sql.Tx, s *app.Sale) error 
 	_, err := tx.StmtContext(ctx, st.q.insertSale).ExecContext(ctx,
 		s.Number, s.ID, s.Till, s.ReceiptNo, timestamp(s.OpenedAt), timestamp(s.CompletedAt), s.Currency.Code,
 		string(s.TaxMode), t.Subtotal.Minor(), t.Discount.Minor(), t.Tax.Minor(), t.Total.Minor(), s.Rounding.Minor(),
-		t.ItemCount, s.Cashier)
+		t.ItemCount, s.Cashier, signatureColumn(s.Signature))
 	if err != nil {
 		return fmt.Errorf("sale header: %w", err)
 	}
 	return nil
+}
+
+// signatureColumn is a signature as the sales table keeps it: its strokes, or NULL for none.
+func signatureColumn(s signature.Signature) any {
+	if s.Empty() {
+		return nil
+	}
+	return string(s.JSON())
 }
 
 // insertLines writes the lines lineBatch at a time.
@@ -218,9 +228,16 @@ func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*ap
 		var sub, disc, tax, total, rounding, items int64
 		var m app.MemberOnSale
 		var memberID sql.NullInt64
+		var strokes sql.NullString
 		if err := rows.Scan(&sale.Number, &sale.ID, &sale.Till, &sale.ReceiptNo, &opened, &completed, &cur, &mode, &sub, &disc, &tax,
-			&total, &rounding, &items, &sale.Cashier, &memberID, &m.Number, &m.PointsEarned, &m.PointsRedeemed); err != nil {
+			&total, &rounding, &items, &sale.Cashier, &memberID, &m.Number, &m.PointsEarned, &m.PointsRedeemed, &strokes); err != nil {
 			return err
+		}
+		if strokes.Valid {
+			var err error
+			if sale.Signature, err = signature.Parse([]byte(strokes.String)); err != nil {
+				return fmt.Errorf("sale %s's signature: %w", sale.ReceiptNo, err)
+			}
 		}
 		c, err := money.Lookup(cur)
 		if err != nil {
@@ -240,7 +257,7 @@ func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*ap
 		byNumber[sale.Number] = &sale
 		return nil
 	}, `SELECT id, uuid, till, receipt_no, opened_at, completed_at, currency, tax_mode, subtotal, discount, tax, total, rounding,
-		item_count, cashier, member_id, member_number, points_earned, points_redeemed FROM sales WHERE `+where+` ORDER BY id`, args...)
+		item_count, cashier, member_id, member_number, points_earned, points_redeemed, signature FROM sales WHERE `+where+` ORDER BY id`, args...)
 	if err != nil || len(sales) == 0 {
 		return sales, err
 	}

@@ -29,8 +29,8 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 	}{
 		{&q.nextNumber, `UPDATE receipt_counters SET last = last + 1 WHERE kind = ? RETURNING last`},
 		{&q.insertSale, `INSERT INTO sales (id, uuid, till, receipt_no, opened_at, completed_at, currency,
-			tax_mode, subtotal, discount, tax, total, rounding, item_count, cashier)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			tax_mode, subtotal, discount, tax, total, rounding, item_count, cashier, signature)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&q.insertTender, `INSERT INTO tenders (sale_id, seq, kind, amount, tendered, change, reference, approval, card_last4, wallet)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&q.journalHead, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`},

@@ -16,6 +16,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // payment is the open payment dialog: what is still due, the tenders taken so far, and one amount field
@@ -549,13 +550,32 @@ func (p *payment) card() {
 	problem.Importance = widget.DangerImportance
 	var d dialog.Dialog
 	back := func() { d.Hide(); pd.open() }
-	confirm := func() {
+	pay := func() {
 		if _, err := pd.co.PayCard(amount, approval.Text, strings.TrimSpace(last4.Text)); err != nil {
 			problem.SetText(errorMessage(err))
 			return
 		}
 		d.Hide()
 		(&payment{pd: pd}).next()
+	}
+	confirm := func() {
+		if !pd.co.Settings().CardSigned(amount) {
+			pay()
+			return
+		}
+		// Over signature.card_over the shopper signs for the card payment (电子签名) before it is taken.
+		prompt := lang.L("Card payment {{.Amount}}: please sign.", map[string]any{"Amount": pd.money(amount)})
+		askSignature(pd.sh, prompt, func(sig signature.Signature) {
+			pd.sh.reopen(d, func(string) { problem.SetText(errorMessage(app.ErrPaymentStarted)) }, approval)
+			if err := pd.co.SignSale(sig); err != nil {
+				problem.SetText(errorMessage(err))
+				return
+			}
+			pay()
+		}, func() {
+			pd.sh.reopen(d, func(string) { problem.SetText(errorMessage(app.ErrPaymentStarted)) }, approval)
+			problem.SetText(lang.L("Not paid: the shopper did not sign."))
+		})
 	}
 	keys := func(k *fyne.KeyEvent) bool {
 		switch k.Name {

@@ -94,7 +94,13 @@ func (rc *receipts) afterSale(sale *app.Sale, paid string) {
 			r.OpenDrawer = true
 		}
 	}
-	rc.print(r, paid)
+	if sale.Signature.Empty() {
+		rc.print(r, paid)
+		return
+	}
+	merchant := r // a card payment the shopper signed for: the shop's copy with the signature after it
+	merchant.Merchant, merchant.OpenDrawer = true, false
+	rc.print(r, paid, merchant)
 }
 
 // afterRefund prints a just-stored refund's receipt, opening the drawer for cash given back. A refund

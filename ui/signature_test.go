@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"checkout/app"
 	"checkout/app/document"
 	"checkout/ui"
 )
@@ -113,5 +114,59 @@ func TestRefundSignedOnThePad(t *testing.T) {
 	}
 	if bytes.Count(printed, []byte{0x1D, 0x76, 0x30}) != 1 {
 		t.Error("the signature is printed on more than the merchant's copy")
+	}
+}
+
+// A card payment over signature.card_over waits for the shopper's signature: not signed, nothing is
+// taken; signed, the sale is stored with it, its digest in the sale's document, and the merchant's copy
+// prints it.
+func TestCardPaymentSignedOverTheSetting(t *testing.T) {
+	s, _, opt := withPrinter(t)
+	till, st := newShopTill(t, [][2]string{{"signature.card_over", "5"}}, opt)
+	w := till.Window()
+	scan(w, "6924743915763") // chips ¥6.50: over ¥5.00
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF6)
+	typeIn(w, "A1B2C3")
+	press(w, fyne.KeyReturn)
+	typeIn(w, "4242")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Card payment ¥6.50: please sign.")
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "Not paid: the shopper did not sign.")
+	if _, err := st.SaleByReceipt(context.Background(), "T01-000001"); err == nil {
+		t.Fatal("a card payment nobody signed for was stored")
+	}
+	jobs := s.Jobs()
+	press(w, fyne.KeyReturn) // the card details are still there: on to the last four digits,
+	press(w, fyne.KeyReturn) // and the pad comes back
+	pad := findPad(w)
+	if pad == nil {
+		t.Fatal("no signature pad on screen")
+	}
+	at := fyne.NewPos(pad.Size().Width*0.2, pad.Size().Height*0.6)
+	for _, d := range []fyne.Delta{{DX: 30, DY: -20}, {DX: 40, DY: 30}, {DX: 50, DY: -10}} {
+		at = at.Add(fyne.NewPos(d.DX, d.DY))
+		pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
+	}
+	pad.DragEnd()
+	signed := pad.Signature()
+	press(w, fyne.KeyReturn) // Enter, the pen lifted: done
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	sale := storedSale(t, st, "T01-000001")
+	if sale.Signature.Digest() != signed.Digest() || len(sale.Tenders) != 1 || sale.Tenders[0].Kind != app.TenderCard {
+		t.Fatalf("stored sale: signature %v, tenders %+v", sale.Signature, sale.Tenders)
+	}
+	if got := s.Jobs() - jobs; got != 2 {
+		t.Errorf("%d receipts printed for the signed card payment, want 2", got)
+	}
+	if printed := printedBytes(t, s); !bytes.Contains(printed, []byte{0x1D, 0x76, 0x30, 0, 48, 0}) {
+		t.Error("the merchant's copy has no signature")
+	}
+	// The next sale starts unsigned.
+	scan(w, "5449000000996")
+	payCash(w, "3")
+	if sale := storedSale(t, st, "T01-000002"); !sale.Signature.Empty() {
+		t.Error("the next sale kept the signature")
 	}
 }

@@ -301,6 +301,9 @@ func (c *checker) sale(s *Sale) *Sale {
 	if s == nil {
 		return nil
 	}
+	if s.SignatureSHA256 != "" && !sha256Pattern.MatchString(s.SignatureSHA256) {
+		c.fail("signature_sha256 %q: 64 lower-case hex digits", s.SignatureSHA256)
+	}
 	c.numbered(s.ID, s.Till, s.Number, "receipt_no", s.ReceiptNo, "")
 	c.period("opened_at", s.OpenedAt, "completed_at", s.CompletedAt, "completed before it was opened")
 	c.currency(s.Currency)

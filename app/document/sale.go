@@ -22,6 +22,9 @@ type Sale struct {
 	Tenders     []Tender `json:"tenders"`
 	Member      *Member  `json:"member,omitempty"`  // omitted for no member, so older sales keep their digest
 	Cashier     string   `json:"cashier,omitempty"` // omitted for sales made before users, likewise
+	// SignatureSHA256 is the digest of the shopper's signature on a card payment (signature.Signature.Digest);
+	// omitted for unsigned sales, so their digest stays.
+	SignatureSHA256 string `json:"signature_sha256,omitempty"`
 }
 
 // Member is the member a sale or refund was for, with the points it earned (a refund: took back, as a
