@@ -31,6 +31,8 @@ type Checkout struct {
 	offline  func() bool
 	keeper   *CartKeeper // writes the sale in progress as the till's open cart; nil: not kept
 	guard    *Guard      // stops what nobody should do alone; nil: nothing is
+	shop     ShopCarts   // the shop's parked carts at the head office; nil: parked carts stay at the till
+	products ProductsBySKU
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
