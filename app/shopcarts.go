@@ -42,7 +42,7 @@ func (c *Checkout) SetShopCarts(shop ShopCarts, products ProductsBySKU) {
 }
 
 // offer offers a cart just parked to the shop, unless the till is offline: then it stays the till's
-// alone until it is offered again (OfferParked).
+// alone until OfferParked offers it again.
 func (c *Checkout) offer(ctx context.Context, p ParkedCart) error {
 	if c.shop == nil || len(p.Tenders) > 0 || c.offline != nil && c.offline() {
 		return nil
@@ -50,32 +50,35 @@ func (c *Checkout) offer(ctx context.Context, p ParkedCart) error {
 	return c.shop.Offer(ctx, p)
 }
 
-// OfferParked offers the till's parked carts to the shop again (a till that parked them offline, or
-// lost the reply): what the head office holds already it keeps as it is.
-func (c *Checkout) OfferParked(ctx context.Context, parked ParkedCarts) error {
-	if c.shop == nil {
-		return nil
-	}
-	carts, err := parked.ParkedAt(ctx, c.settings.Till)
+// OfferParked offers the parked carts of till to the shop again (carts parked while the till was
+// offline, or whose offer's reply was lost): what the head office holds already it keeps as it is. It
+// touches no checkout, so the till's sync goroutine runs it after each sync.
+func OfferParked(ctx context.Context, shop ShopCarts, parked ParkedCarts, till string) error {
+	carts, err := parked.ParkedAt(ctx, till)
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, p := range carts {
 		if len(p.Tenders) == 0 {
-			errs = append(errs, c.shop.Offer(ctx, p))
+			errs = append(errs, shop.Offer(ctx, p))
 		}
 	}
 	return errors.Join(errs...)
 }
 
 // ShopParked lists the parked carts other tills of the shop offered and nobody claimed, or none and an
-// error when the head office cannot be asked (the till then lists its own only).
-func (c *Checkout) ShopParked(ctx context.Context) ([]ParkedCart, error) {
+// error when the head office cannot be asked (the till then lists its own only): at once when the till
+// knows it is offline. shared is false for a till that does not share parked carts.
+func (c *Checkout) ShopParked(ctx context.Context) (carts []ParkedCart, shared bool, err error) {
 	if c.shop == nil {
-		return nil, nil
+		return nil, false, nil
 	}
-	return c.shop.Offered(ctx)
+	if c.offline != nil && c.offline() {
+		return nil, true, ErrOffline
+	}
+	carts, err = c.shop.Offered(ctx)
+	return carts, true, err
 }
 
 // claimOwn claims at the head office a cart this till parked before it resumes it, so no other till can

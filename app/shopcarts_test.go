@@ -90,10 +90,10 @@ func TestCartMovesToAnotherTill(t *testing.T) {
 	if err != nil || len(hq.carts) != 1 || len(lot1) != 1 {
 		t.Fatalf("park: %v; %d at the head office, %d here", err, len(hq.carts), len(lot1))
 	}
-	if own, _ := t1.ShopParked(ctx); len(own) != 0 {
+	if own, shared, _ := t1.ShopParked(ctx); len(own) != 0 || !shared {
 		t.Fatalf("T01 lists its own cart among the shop's: %+v", own)
 	}
-	offered, err := t2.ShopParked(ctx)
+	offered, _, err := t2.ShopParked(ctx)
 	if err != nil || len(offered) != 1 || offered[0].ID != p.ID {
 		t.Fatalf("T02 sees %+v, %v", offered, err)
 	}
@@ -148,7 +148,7 @@ func TestShopCartRefusalsAndOffline(t *testing.T) {
 	if err != nil || len(lot) != 1 || hq.carts[p.ID].ID != "" {
 		t.Fatalf("offline park: %v, offered %v", err, hq.carts[p.ID].ID != "")
 	}
-	if _, err := t1.ShopParked(ctx); err == nil {
+	if _, _, err := t1.ShopParked(ctx); err == nil {
 		t.Fatal("listing the shop's carts offline succeeded")
 	}
 	if _, err := t1.Scan(ctx, "6900000000021"); err != nil {
@@ -161,7 +161,11 @@ func TestShopCartRefusalsAndOffline(t *testing.T) {
 		t.Fatalf("offline, T01 resumes its own cart: %v", err)
 	}
 	off.down = false
-	if err := t1.OfferParked(ctx, lot); err != nil || len(hq.carts) != 2 {
+	t1.SetOffline(func() bool { return true }) // known offline: the head office is not even asked
+	if _, _, err := t1.ShopParked(ctx); !errors.Is(err, ErrOffline) {
+		t.Fatalf("listing while known offline: %v", err)
+	}
+	if err := OfferParked(ctx, off, lot, "T01"); err != nil || len(hq.carts) != 2 {
 		t.Fatalf("offer again: %v, %d at the head office", err, len(hq.carts))
 	}
 }

@@ -50,11 +50,11 @@ func TestTwoTillsParkedCartMovesCounter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if own, err := t1.co.ShopParked(ctx); err != nil || len(own) != 0 {
+	if own, _, err := t1.co.ShopParked(ctx); err != nil || len(own) != 0 {
 		t.Fatalf("T01 lists the shop's carts: %+v, %v", own, err)
 	}
 
-	offered, err := t2.co.ShopParked(ctx)
+	offered, _, err := t2.co.ShopParked(ctx)
 	if err != nil || len(offered) != 1 || offered[0].ID != parked.ID || offered[0].Till != "T01" || offered[0].Member != "M000777" {
 		t.Fatalf("T02 sees %+v, %v", offered, err)
 	}
@@ -108,11 +108,11 @@ func TestTwoTillsParkedCartMovesCounter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if offered, err := t2.co.ShopParked(ctx); err != nil || len(offered) != 1 {
+	if offered, _, err := t2.co.ShopParked(ctx); err != nil || len(offered) != 1 {
 		t.Fatalf("T02 online sees %d of the shop's carts, %v", len(offered), err)
 	}
 	h.Kill()
-	if offered, err := t2.co.ShopParked(ctx); err == nil || len(offered) != 0 {
+	if offered, _, err := t2.co.ShopParked(ctx); err == nil || len(offered) != 0 {
 		t.Fatalf("T02 offline lists %+v, %v", offered, err)
 	}
 	own, err := t2.store.ParkedAt(ctx, "T02")
