@@ -13,7 +13,8 @@ import (
 // ShopCarts is the head office's list of the shop's parked carts; hq/client implements it. Its calls are
 // short: a till that cannot reach the head office soon goes on without it.
 type ShopCarts interface {
-	// Offer makes p, parked at this till, available to the shop's other tills. Offering it again is harmless.
+	// Offer makes p, parked at this till, available to the shop's other tills. Offering it again is
+	// harmless; once another till claimed it, the error wraps a *CartTakenError.
 	Offer(ctx context.Context, p ParkedCart) error
 	// Offered lists the carts other tills of the shop parked and nobody claimed, oldest first.
 	Offered(ctx context.Context) ([]ParkedCart, error)
@@ -51,8 +52,9 @@ func (c *Checkout) offer(ctx context.Context, p ParkedCart) error {
 }
 
 // OfferParked offers the parked carts of till to the shop again (carts parked while the till was
-// offline, or whose offer's reply was lost): what the head office holds already it keeps as it is. It
-// touches no checkout, so the till's sync goroutine runs it after each sync.
+// offline, or whose offer's reply was lost), and drops those another till has taken meanwhile, so the
+// cashier no longer sees them. It touches no checkout, so the till's sync goroutine runs it after each
+// sync.
 func OfferParked(ctx context.Context, shop ShopCarts, parked ParkedCarts, till string) error {
 	carts, err := parked.ParkedAt(ctx, till)
 	if err != nil {
@@ -60,9 +62,17 @@ func OfferParked(ctx context.Context, shop ShopCarts, parked ParkedCarts, till s
 	}
 	var errs []error
 	for _, p := range carts {
-		if len(p.Tenders) == 0 {
-			errs = append(errs, shop.Offer(ctx, p))
+		if len(p.Tenders) > 0 {
+			continue
 		}
+		err := shop.Offer(ctx, p)
+		var taken *CartTakenError
+		if errors.As(err, &taken) {
+			if _, err = parked.Unpark(ctx, p.ID); errors.Is(err, ErrNotParked) {
+				err = nil
+			}
+		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -25,9 +25,10 @@ func (s *counter) Offer(_ context.Context, p ParkedCart) error {
 	if s.down {
 		return errAway
 	}
-	if _, ok := s.carts[p.ID]; !ok {
-		s.carts[p.ID] = p
+	if by := s.claimed[p.ID]; by != "" && by != s.till {
+		return &CartTakenError{Till: by}
 	}
+	s.carts[p.ID], s.claimed[p.ID] = p, ""
 	return nil
 }
 
@@ -167,5 +168,14 @@ func TestShopCartRefusalsAndOffline(t *testing.T) {
 	}
 	if err := OfferParked(ctx, off, lot, "T01"); err != nil || len(hq.carts) != 2 {
 		t.Fatalf("offer again: %v, %d at the head office", err, len(hq.carts))
+	}
+	// T02 takes T01's cart: T01's next offer drops its copy.
+	var second ParkedCart
+	for _, p := range lot {
+		second = p
+	}
+	hq.claimed[second.ID] = "T02"
+	if err := OfferParked(ctx, off, lot, "T01"); err != nil || len(lot) != 0 {
+		t.Fatalf("offer of a taken cart: %v, %d left parked", err, len(lot))
 	}
 }

@@ -62,11 +62,11 @@ func (s *Carts) bound(ctx context.Context) (context.Context, context.CancelFunc)
 	return context.WithTimeout(ctx, d)
 }
 
-// Offer offers p to the shop's other tills.
+// Offer offers p to the shop's other tills: a *app.CartTakenError when another till claimed it already.
 func (s *Carts) Offer(ctx context.Context, p app.ParkedCart) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return s.Client.OfferCart(ctx, CartDocument(p))
+	return claimError(s.Client.OfferCart(ctx, CartDocument(p)), p.ID)
 }
 
 // Offered lists the carts other tills offered and nobody claimed; one in another currency than the
@@ -91,7 +91,11 @@ func (s *Carts) Offered(ctx context.Context) ([]app.ParkedCart, error) {
 func (s *Carts) Claim(ctx context.Context, id string) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	err := s.Client.ClaimCart(ctx, id)
+	return claimError(s.Client.ClaimCart(ctx, id), id)
+}
+
+// claimError is the head office's refusal of a claim or an offer of cart id as the checkout knows it.
+func claimError(err error, id string) error {
 	var e *api.Error
 	switch {
 	case errors.As(err, &e) && e.Code == "taken":

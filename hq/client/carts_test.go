@@ -27,7 +27,8 @@ func TestTwoTillsParkedCartMovesCounter(t *testing.T) {
 	}
 	syncNow(t, u1)
 	syncNow(t, u2)
-	t1.co.SetShopCarts(&client.Carts{Client: u1.Client, Currency: cnyCurrency}, t1.store)
+	carts1 := &client.Carts{Client: u1.Client, Currency: cnyCurrency}
+	t1.co.SetShopCarts(carts1, t1.store)
 	t2.co.SetShopCarts(&client.Carts{Client: u2.Client, Currency: cnyCurrency}, t2.store)
 
 	for _, code := range []string{"2*5449000000996", "0.455*2000101000006"} {
@@ -90,7 +91,14 @@ func TestTwoTillsParkedCartMovesCounter(t *testing.T) {
 		t.Fatalf("the head office has the sale from %q for member %q (%v)", from, member, err)
 	}
 
-	// T01 no longer can: the cart is T02's, and T01's copy is dropped.
+	// T01 no longer can: the cart is T02's. T01's next sync, offering its parked carts again, drops its
+	// copy; and resuming it is refused, naming T02.
+	if err := app.OfferParked(ctx, carts1, t1.store, "T01"); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := t1.store.ParkedAt(ctx, "T01"); len(left) != 0 {
+		t.Fatalf("T01 still lists the cart T02 sold: %+v", left)
+	}
 	var taken *app.CartTakenError
 	if _, err := t1.co.Resume(ctx, t1.store, parked.ID, t1.store); !errors.As(err, &taken) || taken.Till != "T02" {
 		t.Fatalf("T01 resumes the cart T02 sold: %v", err)

@@ -18,7 +18,9 @@ import (
 
 // offerCart keeps a parked cart the till offers its shop. The cart is checked as a document is (a till's
 // token proves who talks, not that the cart is well formed) and must be the till's own. Offering the same
-// cart again changes nothing, so a till may retry an offer whose reply it lost.
+// cart again is fine (a retry whose reply was lost, or a cart the till resumed and parked again), unless
+// another till claimed it meanwhile: then the reply is 409 "taken", naming that till, and the offering
+// till drops its copy.
 func (s *Server) offerCart(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -41,19 +43,33 @@ func (s *Server) offerCart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at, _ := time.Parse(document.CartTime, cart.ParkedAt) // checked
+	// New, or the till's own again (a retry, or parked again after the till resumed it itself): kept as
+	// offered now. One another till claimed stays that till's, and the offer is told so.
+	var stored bool
 	var owner int64
-	err = s.db.QueryRow(r.Context(), `WITH new AS (
+	var by string
+	err = s.db.QueryRow(r.Context(), `WITH up AS (
 			INSERT INTO parked_carts (shop_id, id, till_id, parked_at, body) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (shop_id, id) DO NOTHING RETURNING till_id)
-		SELECT till_id FROM new UNION ALL SELECT till_id FROM parked_carts WHERE shop_id = $1 AND id = $2`,
-		t.shopID, cart.ID, t.id, at, body).Scan(&owner)
+			ON CONFLICT (shop_id, id) DO UPDATE SET body = EXCLUDED.body, parked_at = EXCLUDED.parked_at, offered_at = now(),
+				claimed_by = NULL, claimed_at = NULL
+			WHERE parked_carts.till_id = EXCLUDED.till_id AND (parked_carts.claimed_by IS NULL OR parked_carts.claimed_by = EXCLUDED.till_id)
+			RETURNING till_id)
+		SELECT true, till_id, '' FROM up
+		UNION ALL
+		SELECT false, c.till_id, coalesce(t.name, '') FROM parked_carts c LEFT JOIN tills t ON t.id = c.claimed_by
+		WHERE c.shop_id = $1 AND c.id = $2 AND NOT EXISTS (SELECT 1 FROM up)`,
+		t.shopID, cart.ID, t.id, at, body).Scan(&stored, &owner, &by)
 	if err != nil {
 		s.log.Error("offer cart", "shop", t.shop, "till", t.name, "err", err)
 		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not keep the cart: retry"})
 		return
 	}
-	if owner != t.id {
+	switch {
+	case owner != t.id:
 		writeError(w, &api.Error{Status: http.StatusConflict, Code: "conflict", Message: "another till offered a cart with this id"})
+		return
+	case !stored:
+		writeError(w, &api.Error{Status: http.StatusConflict, Code: "taken", Message: "the cart was taken by till " + by, ClaimedBy: by})
 		return
 	}
 	writeJSON(w, http.StatusOK, json.RawMessage(body))

@@ -87,11 +87,30 @@ func TestCartOfferListClaim(t *testing.T) {
 	if err := t1.ClaimCart(ctx, cartID); !errors.As(err, &e) || e.Status != http.StatusConflict || e.Code != "taken" || e.ClaimedBy != "T02" {
 		t.Fatalf("T01 claims the cart T02 took: %v", err)
 	}
-	if err := t1.OfferCart(ctx, cart); err != nil {
-		t.Fatal(err)
+	if err := t1.OfferCart(ctx, cart); !errors.As(err, &e) || e.Code != "taken" || e.ClaimedBy != "T02" {
+		t.Fatalf("T01 offers again the cart T02 took: %v", err)
 	}
 	if got := list(t3); len(got) != 0 {
 		t.Fatalf("T03 lists a claimed cart: %+v", got)
+	}
+	// A till that resumed its own cart and parks it again offers it anew.
+	const own = "0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1c03"
+	if err := t1.OfferCart(ctx, parkedCart(own, "T01")); err != nil {
+		t.Fatal(err)
+	}
+	if err := t1.ClaimCart(ctx, own); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(t3); len(got) != 0 {
+		t.Fatalf("T03 lists a cart T01 resumed: %+v", got)
+	}
+	again := parkedCart(own, "T01")
+	again.Total = "3.00"
+	if err := t1.OfferCart(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(t3); len(got) != 1 || got[0].Total != "3.00" {
+		t.Fatalf("T03 lists %+v, want T01's cart parked again", got)
 	}
 	// Another till cannot offer T01's cart, nor one under T01's cart's id.
 	if err := t2.OfferCart(ctx, cart); apiCode(err) != "forbidden" {
