@@ -32,6 +32,8 @@ type Checkout struct {
 	offline  func() bool
 	keeper   *CartKeeper // writes the sale in progress as the till's open cart; nil: not kept
 	guard    *Guard      // stops what nobody should do alone; nil: nothing is
+	shop     ShopCarts   // the shop's parked carts at the head office; nil: parked carts stay at the till
+	products ProductsBySKU
 	// signature is the shopper's for the sale in progress (SignSale); nil until they sign.
 	signature signature.Signature
 }

@@ -44,6 +44,9 @@ var (
 	ErrUnsigned            = &Error{"unsigned", "the shopper has not signed"}
 	ErrCartNotEmpty        = &Error{"cart_not_empty", "the cart is not empty"}
 	ErrNotParked           = &Error{"not_parked", "no such parked cart"}
+	ErrCartTaken           = &Error{"cart_taken", "another till took this parked cart"}
+	ErrCartProduct         = &Error{"cart_product", "a product of the parked cart is not in this till's catalog"}
+	ErrOffline             = &Error{"offline", "the head office is out of reach"}
 	ErrInvalidStockMove    = &Error{"invalid_stock_move", "invalid stock movement"}
 	ErrInvalidProduct      = &Error{"invalid_product", "invalid product"}
 	ErrInvalidMember       = &Error{"invalid_member", "invalid member details"}

@@ -33,7 +33,9 @@ type ParkedCarts interface {
 }
 
 // Park puts the sale in progress aside and starts a new one. A cart with payments taken cannot be parked:
-// its money belongs to a sale that must complete or be refunded.
+// its money belongs to a sale that must complete or be refunded. With the shop's carts (SetShopCarts),
+// the cart is offered to the shop's other tills too, unless the till is offline. An offer that fails
+// leaves the cart parked here alone until OfferParked (after the till's next sync) offers it again.
 func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, error) {
 	if c.cart.Len() == 0 {
 		return ParkedCart{}, ErrEmptyCart
@@ -49,6 +51,7 @@ func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, er
 		return ParkedCart{}, fmt.Errorf("park: %w", err)
 	}
 	c.reset()
+	_ = c.offer(ctx, p) // best effort: OfferParked tries again
 	return p, nil
 }
 
@@ -57,9 +60,14 @@ func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, er
 // (an open cart a crash left, see ResumeOpen) comes back with them, and only for someone who may
 // abandon a paid sale (PermVoidPaid): they complete it, or void or refund what was paid. The member
 // put on the sale comes back from members; memberLost when they cannot (then their card is scanned again).
+// With the shop's carts (SetShopCarts) the cart is claimed at the head office first, so no other till can
+// take it after; one another till took first is gone from here (a *CartTakenError says where).
 func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string, members MemberFinder) (memberLost bool, err error) {
 	if c.cart.Len() > 0 || len(c.tenders) > 0 {
 		return false, fmt.Errorf("%w: park or finish the sale in progress first", ErrCartNotEmpty)
+	}
+	if err := c.claimOwn(ctx, parked, id); err != nil {
+		return false, fmt.Errorf("resume %s: %w", id, err)
 	}
 	p, err := parked.Unpark(ctx, id)
 	if err != nil {
@@ -99,6 +107,17 @@ func (c *Checkout) restoreMember(ctx context.Context, number string, members Mem
 
 // restore makes p the sale in progress, under its ID, with its payments.
 func (c *Checkout) restore(p ParkedCart) error {
+	cart, err := c.build(p)
+	if err != nil {
+		return err
+	}
+	c.cart, c.saleID, c.openedAt = cart, p.ID, p.ParkedAt
+	c.tenders = append([]Tender(nil), p.Tenders...)
+	return nil
+}
+
+// build returns p's lines as a cart priced by the shop's rules.
+func (c *Checkout) build(p ParkedCart) (*Cart, error) {
 	cart := NewCart(c.settings)
 	for _, l := range p.Lines {
 		i, err := cart.add(l.Product, l.Qty, l.Label)
@@ -106,10 +125,8 @@ func (c *Checkout) restore(p ParkedCart) error {
 			err = cart.SetDiscount(i, l.Discount)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	c.cart, c.saleID, c.openedAt = cart, p.ID, p.ParkedAt
-	c.tenders = append([]Tender(nil), p.Tenders...)
-	return nil
+	return cart, nil
 }

@@ -40,6 +40,18 @@ func (s *Store) ProductByBarcode(ctx context.Context, code string) (app.Product,
 	return p, err
 }
 
+// ProductBySKU returns the product with the SKU: how a cart parked at another till of the shop finds its
+// products here. An unknown SKU wraps app.ErrCartProduct.
+func (s *Store) ProductBySKU(ctx context.Context, sku string) (app.Product, error) {
+	p, err := scanProduct(s.r.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products p WHERE p.sku = ?`, sku), s.currency())
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Product{}, fmt.Errorf("%w: %s", app.ErrCartProduct, sku)
+	}
+	return p, err
+}
+
+var _ app.ProductsBySKU = (*Store)(nil)
+
 // CountProducts returns how many products the catalog has.
 func (s *Store) CountProducts(ctx context.Context) (int64, error) {
 	var n int64

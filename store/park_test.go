@@ -61,3 +61,17 @@ func TestParkAndResumeAcrossRestart(t *testing.T) {
 		t.Fatalf("the resumed cart sold as %+v, %v", sale, err)
 	}
 }
+
+// A cart parked at another till finds its products here by SKU; an SKU this till does not have is
+// ErrCartProduct.
+func TestProductBySKU(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	p, err := s.ProductBySKU(ctx, "DRK-001")
+	if err != nil || p.SKU != "DRK-001" || p.ID == 0 || p.Price.IsZero() {
+		t.Fatalf("%+v, %v", p, err)
+	}
+	if _, err := s.ProductBySKU(ctx, "NOPE-001"); !errors.Is(err, app.ErrCartProduct) {
+		t.Fatalf("unknown SKU: %v", err)
+	}
+}

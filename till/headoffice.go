@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -269,8 +270,10 @@ func (l *wakingLog) CommitRefund(ctx context.Context, r *app.Refund) error {
 }
 
 // startSync runs the uploader of an enrolled till in the background until the returned stop is called,
-// reporting its status to show; sales wakes it. A till not enrolled sells as before.
-func startSync(st *Store, sales *wakingLog, cur money.Currency, show func(app.SyncStatus)) (stop func(), err error) {
+// reporting its status to show; sales wakes it. The checkout co shares its parked carts with the shop's
+// other tills through the same link, and after each sync the carts parked while the head office was away
+// are offered. A till not enrolled sells as before.
+func startSync(st *Store, co *app.Checkout, sales *wakingLog, cur money.Currency, show func(app.SyncStatus)) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	u, err := newUploader(ctx, st, cur)
 	if errors.Is(err, store.ErrNotFound) {
@@ -282,6 +285,14 @@ func startSync(st *Store, sales *wakingLog, cur money.Currency, show func(app.Sy
 		return nil, err
 	}
 	u.OnStatus = show
+	carts := &client.Carts{Client: u.Client, Currency: cur}
+	till := co.Settings().Till
+	co.SetShopCarts(carts, st)
+	u.AfterSync = func(ctx context.Context) {
+		if err := app.OfferParked(ctx, carts, st, till); err != nil {
+			slog.Warn("offer parked carts", "err", err)
+		}
+	}
 	wake := u.Wake
 	sales.wake.Store(&wake)
 	done := make(chan struct{})

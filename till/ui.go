@@ -143,7 +143,7 @@ func (t *Till) Start(a fyne.App) {
 		st := t.syncStatus.Load()
 		return st != nil && st.Offline(time.Now())
 	})
-	stop, err := startSync(t.Store, t.sales, t.settings.Currency, show)
+	stop, err := startSync(t.Store, t.Checkout, t.sales, t.settings.Currency, show)
 	if err != nil {
 		// The till sells without the head office; the owner sees why in the status bar.
 		show(app.SyncStatus{Enrolled: true, LastError: err.Error()})

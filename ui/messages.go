@@ -18,7 +18,10 @@ func labels() app.Labels { return app.Labels{Translate: lang.L} }
 func errorMessage(err error) string {
 	var held *app.SaleHeldError
 	var step *app.CashStepError
+	var taken *app.CartTakenError
 	switch {
+	case errors.As(err, &taken):
+		return lang.L("Till {{.Till}} has taken this cart.", map[string]any{"Till": taken.Till})
 	case errors.Is(err, errPINsDiffer):
 		return lang.L("The two PINs differ. Type them again.")
 	case errors.Is(err, errShopUnnamed):
@@ -108,6 +111,10 @@ func errorMessage(err error) string {
 		return lang.L("Park or finish the sale in progress first.")
 	case app.ErrNotParked.Code:
 		return lang.L("That cart is no longer parked.")
+	case app.ErrCartProduct.Code:
+		return lang.L("A product of this cart is not in this till's catalog: resume it at the till that parked it.")
+	case app.ErrOffline.Code:
+		return lang.L("The head office is out of reach.")
 	case app.ErrInvalidMember.Code:
 		_, detail, _ := strings.Cut(err.Error(), ": ")
 		return lang.L("Check the member's details: {{.Detail}}", map[string]any{"Detail": detail})

@@ -44,22 +44,39 @@ func (pk *parking) parkOrResume() {
 		pk.sale.fail(err)
 		return
 	}
-	if len(parked) == 0 {
+	// The shop's carts parked at other tills, when the head office answers; offline, the till's own only.
+	others, shared, serr := pk.co.ShopParked(ctx)
+	if len(parked)+len(others) == 0 {
 		pk.sale.say(lang.L("No parked carts."), widget.MediumImportance)
 		return
 	}
 	var rows []string
-	for i, p := range parked {
+	row := func(n int, p app.ParkedCart, note string) {
 		var names []string
 		for _, l := range p.Lines {
 			names = append(names, l.Product.DisplayName(pk.language))
 		}
-		row := fmt.Sprintf("%d  %s  %10s  %s", i+1, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language), strings.Join(names, ", "))
-		if len(p.Tenders) > 0 { // left by a crash after a payment: a supervisor resumes it
-			row = fmt.Sprintf("%d  %s  %10s  [%s]  %s", i+1, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language),
-				lang.L("payment taken: supervisor"), strings.Join(names, ", "))
+		r := fmt.Sprintf("%d  %s  %10s  %s", n, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language), strings.Join(names, ", "))
+		if note != "" {
+			r = fmt.Sprintf("%d  %s  %10s  [%s]  %s", n, p.ParkedAt.Local().Format("15:04"), money.Format(p.Total, pk.language),
+				note, strings.Join(names, ", "))
 		}
-		rows = append(rows, row)
+		rows = append(rows, r)
+	}
+	for i, p := range parked {
+		note := ""
+		if len(p.Tenders) > 0 { // left by a crash after a payment: a supervisor resumes it
+			note = lang.L("payment taken: supervisor")
+		}
+		row(i+1, p, note)
+	}
+	for i, p := range others {
+		row(len(parked)+i+1, p, lang.L("from {{.Till}}", map[string]any{"Till": p.Till}))
+	}
+	offline := widget.NewLabel("")
+	offline.Wrapping = fyne.TextWrapWord
+	if shared && serr != nil {
+		offline.SetText(lang.L("The head office is out of reach: only this till's parked carts are listed."))
 	}
 	list := widget.NewLabel(strings.Join(rows, "\n"))
 	list.TextStyle.Monospace = true
@@ -73,12 +90,18 @@ func (pk *parking) parkOrResume() {
 		n := 1
 		if text := strings.TrimSpace(choice.Text); text != "" {
 			var err error
-			if n, err = strconv.Atoi(text); err != nil || n < 1 || n > len(parked) {
+			if n, err = strconv.Atoi(text); err != nil || n < 1 || n > len(parked)+len(others) {
 				problem.SetText(lang.L("Choose a number from the list."))
 				return
 			}
 		}
-		lost, err := pk.co.Resume(ctx, pk.parked, parked[n-1].ID, pk.members)
+		var lost bool
+		var err error
+		if n <= len(parked) {
+			lost, err = pk.co.Resume(ctx, pk.parked, parked[n-1].ID, pk.members)
+		} else {
+			lost, err = pk.co.ResumeFromShop(ctx, others[n-len(parked)-1], pk.members)
+		}
 		if err != nil {
 			problem.SetText(errorMessage(err))
 			return
@@ -91,7 +114,7 @@ func (pk *parking) parkOrResume() {
 		}
 		pk.sale.say(said, widget.MediumImportance)
 	})
-	content := container.NewVBox(list, choice, problem,
+	content := container.NewVBox(list, offline, choice, problem,
 		widget.NewLabelWithStyle(lang.L("Enter: resume · Esc: back"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
 	d = pk.sh.open(lang.L("Parked carts"), container.NewGridWrap(fyne.NewSize(600, content.MinSize().Height+20), content), choice)
 }

@@ -122,8 +122,10 @@ type Rejection struct {
 // Error is the body of every non-2xx reply.
 type Error struct {
 	Status  int    `json:"-"`
-	Code    string `json:"code"` // stable: "unauthorized", "forbidden", "bad_request", "too_large", …
+	Code    string `json:"code"` // stable: "unauthorized", "forbidden", "bad_request", "too_large", "taken", …
 	Message string `json:"error"`
+	// ClaimedBy names the till that has a parked cart, when a claim of it is refused (code "taken").
+	ClaimedBy string `json:"claimed_by,omitempty"`
 }
 
 func (e *Error) Error() string {
@@ -184,4 +186,23 @@ type Changes struct {
 	Members  []Member  `json:"members"`
 	Next     int64     `json:"next"`
 	More     bool      `json:"more"`
+}
+
+// CartsPath returns where a till of shop offers a parked cart (POST, a document.Cart) and lists the
+// shop's carts other tills parked and nobody has claimed yet (GET, Carts).
+func CartsPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/carts" }
+
+// ClaimPath returns where a till claims the parked cart id of shop (POST, no body): 200 with the cart
+// when it is now the till's (or was already), 409 "taken" naming the till that has it, 404 "not_found".
+func ClaimPath(shop, id string) string { return CartsPath(shop) + "/" + url.PathEscape(id) + "/claim" }
+
+// MaxCartBody bounds the JSON of one parked cart.
+const MaxCartBody = 512 << 10
+
+// MaxCarts is the most carts one list holds: the oldest unclaimed ones.
+const MaxCarts = 100
+
+// Carts lists parked carts of the shop, oldest first, each a document.Cart.
+type Carts struct {
+	Carts []json.RawMessage `json:"carts"`
 }

@@ -36,6 +36,9 @@ type Uploader struct {
 	// Down, when set, brings the head office's changes down after every upload that leaves nothing
 	// pending: the two directions share the loop, its backoff and its status.
 	Down *Downloader
+	// AfterSync, when set, runs on the uploader's goroutine after every sync that succeeds: the till
+	// offers its parked carts to the shop again there (app.OfferParked).
+	AfterSync func(ctx context.Context)
 	// JournalKey is the till's journal key: a till enrolled before keys registers it with the head office
 	// before it uploads, so that the head office checks its journal's chain. nil: never registered here.
 	JournalKey []byte
@@ -118,6 +121,9 @@ func (u *Uploader) Run(ctx context.Context) {
 			backoff = min(2*backoff, u.MaxBackoff)
 		} else {
 			backoff = u.MinBackoff
+			if u.AfterSync != nil {
+				u.AfterSync(ctx)
+			}
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -56,6 +56,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/shops/{shop}/changes", s.changes)
 	mux.HandleFunc("POST /v1/shops/{shop}/journal-key", s.registerKey)
 	mux.HandleFunc("GET /v1/shops/{shop}/journal", s.journal)
+	mux.HandleFunc("POST /v1/shops/{shop}/carts", s.offerCart)
+	mux.HandleFunc("GET /v1/shops/{shop}/carts", s.listCarts)
+	mux.HandleFunc("POST /v1/shops/{shop}/carts/{id}/claim", s.claimCart)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
