@@ -218,6 +218,14 @@ func TestEveryOutboxDocumentPassesTheHeadOfficeChecks(t *testing.T) {
 	if _, err := s.CloseShift(ctx, now, "李娜", []app.DenominationCount{{Minor: 10000, Count: 5}, {Minor: 10, Count: 3}}); err != nil {
 		t.Fatal(err)
 	}
+	for _, a := range []app.Alarm{ // what the guard stopped: a rate rule's figures, and a line's prices
+		{Kind: app.AlarmRefunds, Till: "T01", Cashier: "李娜", At: now, Count: 3, Sales: 12, UsualRate: 50},
+		{Kind: app.AlarmBelowCost, Till: "T01", Cashier: "李娜", At: now, SKU: "SNK-001", Price: cny(325), Other: cny(433)},
+	} {
+		if err := s.RecordAlarm(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := s.CloseDay(ctx, now.Add(time.Second), "李娜"); err != nil {
 		t.Fatal(err)
 	}
