@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // Member is a shop's loyalty member: who they are, their points and their prepaid balance.
@@ -320,6 +321,9 @@ type TopUp struct {
 	// Receipt ("T01-P000007") and Balance, the member's prepaid balance after it, are set by CommitTopUp.
 	Receipt string
 	Balance money.Amount
+	// Signature is the shopper's, for a top-up the shop wants signed (Settings.TopUpSigned); empty when
+	// none was asked.
+	Signature signature.Signature
 }
 
 // TopUpNo formats a till's top-up number n as printed: "T01-P000007".

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // MemberDesk is what the till does for members: finds them, keeps their details and cards, tops up their
@@ -85,14 +87,21 @@ func (d *MemberDesk) BlockCards(ctx context.Context, s *Session, m Member) error
 // approval code and last four digits) or the shop's QR code (its reference). It is stored with its ledger
 // rows, journal entry and outbox row in the name of the session's user, and returned with its receipt
 // number and the balance after it.
-func (d *MemberDesk) TopUp(ctx context.Context, s *Session, m Member, amount money.Amount, paidBy Tender) (*TopUp, error) {
+func (d *MemberDesk) TopUp(ctx context.Context, s *Session, m Member, amount money.Amount, paidBy Tender, sig signature.Signature) (*TopUp, error) {
 	if err := s.signedIn(); err != nil {
+		return nil, err
+	}
+	if d.settings.TopUpSigned(amount) && sig.Empty() {
+		return nil, fmt.Errorf("%w: a top-up of %s", ErrUnsigned, amount)
+	}
+	if err := sig.Validate(); err != nil && !sig.Empty() {
 		return nil, err
 	}
 	t, err := NewTopUp(d.settings, m, amount, paidBy, s.Name(), d.now())
 	if err != nil {
 		return nil, err
 	}
+	t.Signature = sig
 	if err := d.members.CommitTopUp(ctx, t); err != nil {
 		return nil, err
 	}

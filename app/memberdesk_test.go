@@ -114,7 +114,7 @@ func TestMemberDeskChecksTheSession(t *testing.T) {
 		"save":   func() error { _, err := d.SaveMember(ctx, nil, Member{Name: "Li Lei"}); return err }(),
 		"card":   d.AddCard(ctx, nil, wangFang, MemberCard{Token: "card-3"}),
 		"block":  d.BlockCards(ctx, nil, wangFang),
-		"top up": func() error { _, err := d.TopUp(ctx, nil, wangFang, cny(5000), Tender{Kind: TenderCash}); return err }(),
+		"top up": func() error { _, err := d.TopUp(ctx, nil, wangFang, cny(5000), Tender{Kind: TenderCash}, nil); return err }(),
 		"PIN":    d.SetPIN(ctx, nil, wangFang, "2468"),
 	} {
 		if !errors.Is(err, ErrNotSignedIn) {
@@ -125,7 +125,7 @@ func TestMemberDeskChecksTheSession(t *testing.T) {
 		t.Fatalf("nobody signed in changed %+v", book)
 	}
 
-	tu, err := d.TopUp(ctx, li, wangFang, cny(5000), Tender{Kind: TenderCash, Tendered: cny(10000)})
+	tu, err := d.TopUp(ctx, li, wangFang, cny(5000), Tender{Kind: TenderCash, Tendered: cny(10000)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestMemberDeskRefusesBadInput(t *testing.T) {
 		{cny(5000), Tender{Kind: TenderCard, Approval: "A1", CardLast4: "42"}, ErrInvalidCardDetails},
 		{cny(5000), Tender{Kind: TenderPrepaid}, ErrInvalidAmount},
 	} {
-		if _, err := d.TopUp(ctx, olivia, wangFang, c.amount, c.paid); !errors.Is(err, c.want) {
+		if _, err := d.TopUp(ctx, olivia, wangFang, c.amount, c.paid, nil); !errors.Is(err, c.want) {
 			t.Errorf("top-up %v by %+v: %v, want %v", c.amount, c.paid, err, c.want)
 		}
 	}

@@ -299,6 +299,7 @@ func (r *Receipt) topUpBody(w *receiptWriter) {
 	w.total("topup_total", t.Amount.Add(t.Bonus))
 	w.rule()
 	w.pair(r.label("balance"), r.amount(t.Balance))
+	w.signature(r.TopUp.Signature)
 }
 
 // saleBody is a sale's receipt: its lines, totals, tenders and member.

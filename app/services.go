@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // The services the till's screens call, grouped by what the screens do. The screens (ui/) declare none of
@@ -19,7 +20,7 @@ type MemberService interface {
 	SaveMember(ctx context.Context, s *Session, m Member) (Member, error)
 	AddCard(ctx context.Context, s *Session, m Member, card MemberCard) error
 	BlockCards(ctx context.Context, s *Session, m Member) error
-	TopUp(ctx context.Context, s *Session, m Member, amount money.Amount, paidBy Tender) (*TopUp, error)
+	TopUp(ctx context.Context, s *Session, m Member, amount money.Amount, paidBy Tender, sig signature.Signature) (*TopUp, error)
 	SetPIN(ctx context.Context, s *Session, m Member, pin string) error
 	UnlockPIN(ctx context.Context, s *Session, m Member) error
 	EnterPIN(ctx context.Context, co *Checkout, pin string) error

@@ -9,8 +9,9 @@ import (
 // Signatures say when the shopper signs on the touch screen (电子签名): for a refund, confirming they got
 // the money, and for a card payment at or over an amount. The signature is stored with its document.
 type Signatures struct {
-	Refunds  bool  // every refund is signed for
-	CardOver int64 // card payments of at least this many minor units are signed for; 0: none
+	Refunds   bool  // every refund is signed for
+	CardOver  int64 // card payments of at least this many minor units are signed for; 0: none
+	TopUpOver int64 // prepaid top-ups of at least this many minor units are signed for; 0: none
 }
 
 // RefundSigned reports whether a refund needs the shopper's signature.
@@ -19,6 +20,11 @@ func (s Settings) RefundSigned() bool { return s.Signatures.Refunds }
 // CardSigned reports whether a card payment of a needs the shopper's signature.
 func (s Settings) CardSigned(a money.Amount) bool {
 	return s.Signatures.CardOver > 0 && a.Minor() >= s.Signatures.CardOver
+}
+
+// TopUpSigned reports whether a prepaid top-up of a needs the shopper's signature.
+func (s Settings) TopUpSigned(a money.Amount) bool {
+	return s.Signatures.TopUpOver > 0 && a.Minor() >= s.Signatures.TopUpOver
 }
 
 // setSignatures applies a signature setting to s; ok is false for a key that is not one.
@@ -37,6 +43,12 @@ func (s *Settings) setSignatures(key, value string) (ok bool, err error) {
 			return true, fmt.Errorf("%w: signature.card_over %q: card payments of at least this amount are signed for, such as 1000 (0: none)", ErrInvalidSetting, value)
 		}
 		s.Signatures.CardOver = a.Minor()
+	case "signature.topup_over":
+		a, err := money.Parse(value, s.Currency)
+		if err != nil || a.Minor() < 0 {
+			return true, fmt.Errorf("%w: signature.topup_over %q: top-ups of at least this amount are signed for, such as 500 (0: none)", ErrInvalidSetting, value)
+		}
+		s.Signatures.TopUpOver = a.Minor()
 	default:
 		return false, nil
 	}
@@ -48,5 +60,6 @@ func (s Settings) signatureValues() [][2]string {
 	if s.Signatures.Refunds {
 		refunds = "on"
 	}
-	return [][2]string{{"signature.card_over", money.New(s.Signatures.CardOver, s.Currency).Decimal()}, {"signature.refunds", refunds}}
+	return [][2]string{{"signature.card_over", money.New(s.Signatures.CardOver, s.Currency).Decimal()}, {"signature.refunds", refunds},
+		{"signature.topup_over", money.New(s.Signatures.TopUpOver, s.Currency).Decimal()}}
 }

@@ -134,7 +134,8 @@ func commands() []command {
 				"guard (on or off), guard.window_minutes (240), guard.factor (3),\n" +
 				"guard.price_change_percent (50),\n" +
 				"signature.refunds (on or off: the shopper signs for a refund on the screen),\n" +
-				"signature.card_over (0: card payments from this amount are signed; 0 never)"},
+				"signature.card_over, signature.topup_over (0: card payments, top-ups from this amount\n" +
+				"are signed for; 0 never)"},
 		{name: "help", run: showHelp},
 	}
 }

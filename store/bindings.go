@@ -12,6 +12,7 @@ import (
 	"checkout/app"
 	"checkout/app/document"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // Rows that move money, points or stock name the journal entry that wrote them (journal_seq, migration
@@ -212,7 +213,8 @@ func (s *Store) verifyTopUps(ctx context.Context, b *bindings, last int64) error
 		var id, member, amount, bonus int64
 		var seq sql.NullInt64
 		var uuid, receipt, number, at, cur, tender, user string
-		if err := rows.Scan(&id, &uuid, &receipt, &member, &number, &at, &cur, &amount, &bonus, &tender, &user, &seq); err != nil {
+		var strokes sql.NullString
+		if err := rows.Scan(&id, &uuid, &receipt, &member, &number, &at, &cur, &amount, &bonus, &tender, &user, &seq, &strokes); err != nil {
 			return err
 		}
 		if seq.Int64 > last {
@@ -222,7 +224,15 @@ func (s *Store) verifyTopUps(ctx context.Context, b *bindings, last int64) error
 		if err != nil {
 			return fmt.Errorf("topups row %d: %w", id, err)
 		}
-		if err := s.checkRow(ctx, b, "topups", id, seq, "topup", newTopUpEntry(uuid, receipt, number, c, amount, bonus, tender, user)); err != nil {
+		signed := ""
+		if strokes.Valid {
+			sig, err := signature.Parse([]byte(strokes.String))
+			if err != nil {
+				return fmt.Errorf("topups row %d's signature: %w", id, err)
+			}
+			signed = signatureDigest(sig)
+		}
+		if err := s.checkRow(ctx, b, "topups", id, seq, "topup", newTopUpEntry(uuid, receipt, number, c, amount, bonus, tender, user, signed)); err != nil {
 			return err
 		}
 		if seq.Valid {
@@ -230,7 +240,7 @@ func (s *Store) verifyTopUps(ctx context.Context, b *bindings, last int64) error
 		}
 		return nil
 	}, `SELECT t.id, t.uuid, t.receipt_no, t.member_id, coalesce(m.number, ''), t.at, t.currency, t.amount, t.bonus, t.tender_kind,
-		t.user, t.journal_seq FROM topups t LEFT JOIN members m ON m.id = t.member_id`)
+		t.user, t.journal_seq, t.signature FROM topups t LEFT JOIN members m ON m.id = t.member_id`)
 	if err != nil {
 		return err
 	}

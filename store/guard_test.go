@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
 	"checkout/app"
 	"checkout/app/document"
+	"checkout/app/signature"
 )
 
 // guarded is a checkout on s signed in as name (a supervisor, who may refund, void and open the drawer
@@ -187,5 +189,51 @@ func TestWrongPINLockIsAnAlarm(t *testing.T) {
 	}
 	if got := (app.Labels{}).ApprovedBy(alarms[0]); got != "—" {
 		t.Errorf("a lock approved by %q", got)
+	}
+}
+
+// A top-up the shopper signed for keeps the strokes with its row, their digest in its journal entry and
+// its document (which the head office compares), and the journal still verifies; a redrawn signature
+// does not.
+func TestSignedTopUpIsBound(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	m := newMember(t, s, "王芳", "13800138000")
+	set, _ := s.Settings(ctx)
+	tu, err := app.NewTopUp(set, m, cny(50000), app.Tender{Kind: app.TenderCash}, "Olivia", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tu.Signature = signature.Signature{{{100, 500}, {300, 400}, {600, 550}}}
+	if err := s.CommitTopUp(ctx, tu); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.PendingOutbox(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc document.TopUp
+	for _, d := range docs {
+		if d.Kind == document.KindTopUp {
+			if _, err := document.Check(d.Kind, d.Body); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(d.Body, &doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	entries := journalOf(t, s, "topup")
+	if doc.SignatureSHA256 != tu.Signature.Digest() || len(entries) != 1 || entries[0]["signature_sha256"] != tu.Signature.Digest() {
+		t.Fatalf("document %+v, entries %v", doc, entries)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Fatalf("the journal: %v", err)
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE topups SET signature = '[[[1,1],[999,999]]]'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyJournal(ctx); err == nil {
+		t.Error("a redrawn signature verified")
 	}
 }

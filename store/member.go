@@ -319,9 +319,9 @@ func topUpLedger(member int64, at, receipt, user string, amount, bonus int64) []
 }
 
 // newTopUpEntry is a top-up's journal entry, from its row's values (verify-journal rebuilds it from them).
-func newTopUpEntry(id, receipt, member string, c money.Currency, amount, bonus int64, tender, user string) document.TopUpEntry {
+func newTopUpEntry(id, receipt, member string, c money.Currency, amount, bonus int64, tender, user, signed string) document.TopUpEntry {
 	return document.TopUpEntry{ID: id, ReceiptNo: receipt, Member: member, Amount: money.New(amount, c).Decimal(),
-		Bonus: money.New(bonus, c).Decimal(), Currency: c.Code, Tender: tender, User: user}
+		Bonus: money.New(bonus, c).Decimal(), Currency: c.Code, Tender: tender, User: user, SignatureSHA256: signed}
 }
 
 // CommitTopUp stores a top-up in one transaction: its row (numbered by the top-up counter), the member's
@@ -342,10 +342,13 @@ func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
 		}
 		receipt = app.TopUpNo(t.Till, n)
 		p := t.PaidBy
+		if err := t.Signature.Validate(); err != nil && !t.Signature.Empty() {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO topups (id, uuid, till, receipt_no, member_id, at, currency, amount, bonus, tender_kind,
-			tendered, change, approval, card_last4, reference, user, journal_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			tendered, change, approval, card_last4, reference, user, journal_seq, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			n, t.ID, t.Till, receipt, t.Member.ID, timestamp(t.At), c.Code, t.Amount.Minor(), t.Bonus.Minor(),
-			string(p.Kind), p.Tendered.Minor(), p.Change.Minor(), p.Approval, p.CardLast4, p.Reference, t.User, seq)
+			string(p.Kind), p.Tendered.Minor(), p.Change.Minor(), p.Approval, p.CardLast4, p.Reference, t.User, seq, signatureColumn(t.Signature))
 		if err != nil {
 			return fmt.Errorf("top-up: %w", err)
 		}
@@ -356,7 +359,7 @@ func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
 			return err
 		}
 		return s.journalAndSend(ctx, tx, t.At, "topup", t.ID, newTopUpEntry(t.ID, receipt, t.Member.Number, c, t.Amount.Minor(),
-			t.Bonus.Minor(), string(p.Kind), t.User))
+			t.Bonus.Minor(), string(p.Kind), t.User, signatureDigest(t.Signature)))
 	})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"checkout/app"
 	"checkout/app/document"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 var _ app.Outbox = (*Store)(nil)
@@ -96,12 +97,20 @@ func (s *Store) outboxDocument(ctx context.Context, d app.OutboxDoc, payload str
 func (s *Store) topUpDoc(ctx context.Context, id string) (document.TopUp, error) {
 	var d document.TopUp
 	var amount, bonus, tendered, change int64
+	var strokes sql.NullString
 	err := s.r.QueryRowContext(ctx, `SELECT t.uuid, t.till, t.receipt_no, m.number, t.at, t.currency, t.amount, t.bonus, t.tender_kind,
-		t.tendered, t.change, t.approval, t.card_last4, t.reference, t.user FROM topups t JOIN members m ON m.id = t.member_id
+		t.tendered, t.change, t.approval, t.card_last4, t.reference, t.user, t.signature FROM topups t JOIN members m ON m.id = t.member_id
 		WHERE t.uuid = ?`, id).Scan(&d.ID, &d.Till, &d.ReceiptNo, &d.Member, &d.At, &d.Currency, &amount, &bonus, &d.Tender,
-		&tendered, &change, &d.Approval, &d.CardLast4, &d.Reference, &d.User)
+		&tendered, &change, &d.Approval, &d.CardLast4, &d.Reference, &d.User, &strokes)
 	if err != nil {
 		return d, err
+	}
+	if strokes.Valid {
+		sig, err := signature.Parse([]byte(strokes.String))
+		if err != nil {
+			return d, fmt.Errorf("top-up %s's signature: %w", d.ReceiptNo, err)
+		}
+		d.SignatureSHA256 = signatureDigest(sig)
 	}
 	c, err := money.Lookup(d.Currency)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // memberLimit is how many members a search lists.
@@ -395,7 +396,25 @@ func (v *memberView) topUp() {
 		approval, last4, _ := strings.Cut(strings.TrimSpace(v.approval.Text), " ")
 		paidBy = app.Tender{Kind: app.TenderCard, Approval: approval, CardLast4: strings.TrimSpace(last4)}
 	}
-	tu, err := t.members.TopUp(context.Background(), t.co.Session(), m, amount, paidBy)
+	if !t.co.Settings().TopUpSigned(amount) {
+		v.commitTopUp(m, amount, paidBy, nil)
+		return
+	}
+	// Over signature.topup_over the shopper signs for the top-up (电子签名) before it is stored.
+	prompt := lang.L("Top-up {{.Amount}}: please sign.", map[string]any{"Amount": t.money(amount)})
+	askSignature(t.sh, prompt, func(sig signature.Signature) {
+		t.sh.reopen(v.dialog, v.scanned, v.amount)
+		v.commitTopUp(m, amount, paidBy, sig)
+	}, func() {
+		t.sh.reopen(v.dialog, v.scanned, v.amount)
+		v.problem.SetText(lang.L("Not topped up: the shopper did not sign."))
+	})
+}
+
+// commitTopUp stores the top-up (signed for, when sig is not empty), prints its receipt and says so.
+func (v *memberView) commitTopUp(m app.Member, amount money.Amount, paidBy app.Tender, sig signature.Signature) {
+	t := v.ms
+	tu, err := t.members.TopUp(context.Background(), t.co.Session(), m, amount, paidBy, sig)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return

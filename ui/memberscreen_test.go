@@ -10,6 +10,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // memberDesk is an app.MemberService over a few members, recording the changes asked of it.
@@ -72,7 +73,7 @@ func (d *memberDesk) BlockCards(_ context.Context, s *app.Session, m app.Member)
 	return nil
 }
 
-func (d *memberDesk) TopUp(_ context.Context, s *app.Session, m app.Member, amount money.Amount, paidBy app.Tender) (*app.TopUp, error) {
+func (d *memberDesk) TopUp(_ context.Context, s *app.Session, m app.Member, amount money.Amount, paidBy app.Tender, _ signature.Signature) (*app.TopUp, error) {
 	d.asked = append(d.asked, "top up "+m.Number+" "+amount.Decimal()+" "+string(paidBy.Kind)+" "+s.Name())
 	return &app.TopUp{Member: m, Amount: amount, Bonus: cny(0), Receipt: "T01-P000001", Balance: cny(m.Balance.Minor()).Add(amount)}, nil
 }

@@ -121,7 +121,14 @@ func (rc *receipts) afterRefund(f *app.Refund, done string) {
 // afterTopUp prints a just-stored top-up's receipt, opening the drawer for cash taken.
 func (rc *receipts) afterTopUp(t *app.TopUp, done string) {
 	_, language := rc.receiptLayout()
-	rc.print(app.Receipt{TopUp: t, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: t.PaidBy.Kind == app.TenderCash}, done)
+	r := app.Receipt{TopUp: t, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: t.PaidBy.Kind == app.TenderCash}
+	if t.Signature.Empty() {
+		rc.print(r, done)
+		return
+	}
+	merchant := r // signed for: the shop's copy with the signature after it
+	merchant.Merchant, merchant.OpenDrawer = true, false
+	rc.print(r, done, merchant)
 }
 
 // print prints r, then the copies after it, when the till has a printer (a problem is said under done,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -168,5 +169,50 @@ func TestCardPaymentSignedOverTheSetting(t *testing.T) {
 	payCash(w, "3")
 	if sale := storedSale(t, st, "T01-000002"); !sale.Signature.Empty() {
 		t.Error("the next sale kept the signature")
+	}
+}
+
+// A top-up over signature.topup_over waits for the shopper's signature: cancelled, nothing is stored;
+// signed, the top-up keeps it and the merchant's copy prints it.
+func TestTopUpSignedOverTheSetting(t *testing.T) {
+	s, _, opt := withPrinter(t)
+	till, st := newShopTill(t, [][2]string{{"signature.topup_over", "50"}}, opt, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+	m, err := st.SaveMember(ctx, app.Member{Name: "王芳", Phone: "13800138000"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	press(w, fyne.KeyF6)
+	wedgeScan(w, m.Number)
+	press(w, fyne.KeyF3)
+	typeIn(w, "100")
+	press(w, fyne.KeyReturn)
+	press(w, fyne.KeyReturn) // the amount said back, and taken
+	mustShow(t, w, "Top-up ¥100.00: please sign.")
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "Not topped up: the shopper did not sign.")
+	if got, _ := st.MemberByNumber(ctx, m.Number); !got.Balance.IsZero() {
+		t.Fatalf("a top-up nobody signed for was stored: balance %s", got.Balance)
+	}
+	jobs := s.Jobs()
+	press(w, fyne.KeyReturn)
+	pad := findPad(w)
+	if pad == nil {
+		t.Fatal("no signature pad on screen")
+	}
+	at := fyne.NewPos(pad.Size().Width*0.2, pad.Size().Height*0.6)
+	for _, d := range []fyne.Delta{{DX: 30, DY: -20}, {DX: 40, DY: 30}} {
+		at = at.Add(fyne.NewPos(d.DX, d.DY))
+		pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
+	}
+	pad.DragEnd()
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Topped up ¥100.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥100.00")
+	if got := s.Jobs() - jobs; got != 2 {
+		t.Errorf("%d receipts printed for the signed top-up, want 2", got)
+	}
+	if printed := printedBytes(t, s); !bytes.Contains(printed, []byte{0x1D, 0x76, 0x30, 0, 48, 0}) {
+		t.Error("the merchant's copy has no signature")
 	}
 }

@@ -447,6 +447,9 @@ func (c *checker) topUp(t *TopUp) *TopUp {
 	if t == nil {
 		return nil
 	}
+	if t.SignatureSHA256 != "" && !sha256Pattern.MatchString(t.SignatureSHA256) {
+		c.fail("signature_sha256 %q: 64 lower-case hex digits", t.SignatureSHA256)
+	}
 	c.id("id", t.ID)
 	c.till(t.Till)
 	c.receipt("receipt_no", t.ReceiptNo, t.Till, "P", 0)

@@ -17,6 +17,8 @@ type TopUp struct {
 	CardLast4 string `json:"card_last4,omitempty"`
 	Reference string `json:"reference,omitempty"`
 	User      string `json:"user,omitempty"`
+	// SignatureSHA256 is the shopper's signature's digest when the top-up was signed for.
+	SignatureSHA256 string `json:"signature_sha256,omitempty"`
 }
 
 // TopUpEntry is what the journal records of a top-up.
@@ -29,4 +31,6 @@ type TopUpEntry struct {
 	Currency  string `json:"currency"`
 	Tender    string `json:"tender"`
 	User      string `json:"user,omitempty"`
+	// SignatureSHA256 is as in the document; omitted when unsigned.
+	SignatureSHA256 string `json:"signature_sha256,omitempty"`
 }

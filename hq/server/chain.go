@@ -167,7 +167,7 @@ func matchesLink(d api.Document, l api.Link) string {
 		var b document.TopUp
 		if json.Unmarshal([]byte(l.Payload), &e) != nil || json.Unmarshal(d.Body, &b) != nil || e.ID != b.ID ||
 			e.ReceiptNo != b.ReceiptNo || e.Member != b.Member || e.Amount != b.Amount || e.Bonus != b.Bonus ||
-			e.Currency != b.Currency || e.Tender != b.Tender {
+			e.Currency != b.Currency || e.Tender != b.Tender || e.SignatureSHA256 != b.SignatureSHA256 {
 			return fmt.Sprintf("it is not the top-up its journal row %d recorded", l.Seq)
 		}
 	default:
