@@ -111,11 +111,14 @@ func TestMemberDeskChecksTheSession(t *testing.T) {
 	d := newTestDesk(t, book)
 	li := &Session{user: User{Name: "Li", Role: RoleCashier, Active: true}}
 	for name, err := range map[string]error{
-		"save":   func() error { _, err := d.SaveMember(ctx, nil, Member{Name: "Li Lei"}); return err }(),
-		"card":   d.AddCard(ctx, nil, wangFang, MemberCard{Token: "card-3"}),
-		"block":  d.BlockCards(ctx, nil, wangFang),
-		"top up": func() error { _, err := d.TopUp(ctx, nil, wangFang, cny(5000), Tender{Kind: TenderCash}, nil); return err }(),
-		"PIN":    d.SetPIN(ctx, nil, wangFang, "2468"),
+		"save":  func() error { _, err := d.SaveMember(ctx, nil, Member{Name: "Li Lei"}); return err }(),
+		"card":  d.AddCard(ctx, nil, wangFang, MemberCard{Token: "card-3"}),
+		"block": d.BlockCards(ctx, nil, wangFang),
+		"top up": func() error {
+			_, err := d.TopUp(ctx, nil, wangFang, cny(5000), Tender{Kind: TenderCash}, nil)
+			return err
+		}(),
+		"PIN": d.SetPIN(ctx, nil, wangFang, "2468"),
 	} {
 		if !errors.Is(err, ErrNotSignedIn) {
 			t.Errorf("%s with nobody signed in: %v", name, err)
