@@ -35,6 +35,9 @@ type Member struct {
 	// SpentSinceHQ is the prepaid value this till took from the member since that down-sync (or ever,
 	// before the first): what the offline limit counts.
 	SpentSinceHQ money.Amount
+	// Consent is the member's signed consent to the shop keeping their details, given when they were
+	// first stored (Settings.ConsentSigned); written with them, not read back with every lookup.
+	Consent signature.Signature
 }
 
 // MemberCard is a card that identifies a member. Token is what the store keys it by: a contactless card's

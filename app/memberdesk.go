@@ -53,6 +53,12 @@ func (d *MemberDesk) SaveMember(ctx context.Context, s *Session, m Member) (Memb
 	if err != nil {
 		return Member{}, err
 	}
+	if d.settings.ConsentSigned(m) && m.Consent.Empty() {
+		return Member{}, fmt.Errorf("%w: the new member's consent", ErrUnsigned)
+	}
+	if err := m.Consent.Validate(); err != nil && !m.Consent.Empty() {
+		return Member{}, err
+	}
 	return d.members.SaveMember(ctx, m, d.now())
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"checkout/app/money"
 )
@@ -12,6 +13,8 @@ type Signatures struct {
 	Refunds   bool  // every refund is signed for
 	CardOver  int64 // card payments of at least this many minor units are signed for; 0: none
 	TopUpOver int64 // prepaid top-ups of at least this many minor units are signed for; 0: none
+	// MemberConsent: a new member with personal details signs their consent to the shop keeping them.
+	MemberConsent bool
 }
 
 // RefundSigned reports whether a refund needs the shopper's signature.
@@ -20,6 +23,12 @@ func (s Settings) RefundSigned() bool { return s.Signatures.Refunds }
 // CardSigned reports whether a card payment of a needs the shopper's signature.
 func (s Settings) CardSigned(a money.Amount) bool {
 	return s.Signatures.CardOver > 0 && a.Minor() >= s.Signatures.CardOver
+}
+
+// ConsentSigned reports whether storing m, a new member, needs their signed consent: the shop asks, and
+// m has personal details (a name or a phone number).
+func (s Settings) ConsentSigned(m Member) bool {
+	return s.Signatures.MemberConsent && m.ID == 0 && (strings.TrimSpace(m.Name) != "" || strings.TrimSpace(m.Phone) != "")
 }
 
 // TopUpSigned reports whether a prepaid top-up of a needs the shopper's signature.
@@ -43,6 +52,13 @@ func (s *Settings) setSignatures(key, value string) (ok bool, err error) {
 			return true, fmt.Errorf("%w: signature.card_over %q: card payments of at least this amount are signed for, such as 1000 (0: none)", ErrInvalidSetting, value)
 		}
 		s.Signatures.CardOver = a.Minor()
+	case "signature.member_consent":
+		switch value {
+		case "on", "off":
+			s.Signatures.MemberConsent = value == "on"
+		default:
+			return true, fmt.Errorf("%w: signature.member_consent %q: on or off", ErrInvalidSetting, value)
+		}
 	case "signature.topup_over":
 		a, err := money.Parse(value, s.Currency)
 		if err != nil || a.Minor() < 0 {
@@ -60,6 +76,11 @@ func (s Settings) signatureValues() [][2]string {
 	if s.Signatures.Refunds {
 		refunds = "on"
 	}
-	return [][2]string{{"signature.card_over", money.New(s.Signatures.CardOver, s.Currency).Decimal()}, {"signature.refunds", refunds},
+	consent := "off"
+	if s.Signatures.MemberConsent {
+		consent = "on"
+	}
+	return [][2]string{{"signature.card_over", money.New(s.Signatures.CardOver, s.Currency).Decimal()},
+		{"signature.member_consent", consent}, {"signature.refunds", refunds},
 		{"signature.topup_over", money.New(s.Signatures.TopUpOver, s.Currency).Decimal()}}
 }

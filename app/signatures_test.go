@@ -45,3 +45,35 @@ func TestSignatureSettings(t *testing.T) {
 		t.Errorf("read back %+v, set %+v", again.Signatures, s.Signatures)
 	}
 }
+
+// The signature settings read back as set; a new member needs consent only with details and only when
+// the shop asks.
+func TestSignatureSettingsAllFour(t *testing.T) {
+	s := DefaultSettings()
+	for _, kv := range [][2]string{{"signature.refunds", "on"}, {"signature.card_over", "200"}, {"signature.topup_over", "500"},
+		{"signature.member_consent", "on"}} {
+		if err := s.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !s.RefundSigned() || !s.CardSigned(cny(20000)) || s.CardSigned(cny(19999)) || !s.TopUpSigned(cny(50000)) || s.TopUpSigned(cny(49999)) {
+		t.Errorf("signatures %+v", s.Signatures)
+	}
+	if !s.ConsentSigned(Member{Name: "王芳"}) || s.ConsentSigned(Member{}) || s.ConsentSigned(Member{ID: 7, Name: "王芳"}) {
+		t.Error("consent asked wrongly")
+	}
+	for _, bad := range [][2]string{{"signature.member_consent", "yes"}, {"signature.topup_over", "-1"}} {
+		if err := s.Set(bad[0], bad[1]); !errors.Is(err, ErrInvalidSetting) {
+			t.Errorf("%s=%s: %v", bad[0], bad[1], err)
+		}
+	}
+	again := DefaultSettings()
+	for _, kv := range s.signatureValues() {
+		if err := again.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if again.Signatures != s.Signatures {
+		t.Errorf("read back %+v, set %+v", again.Signatures, s.Signatures)
+	}
+}

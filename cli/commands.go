@@ -135,7 +135,7 @@ func commands() []command {
 				"guard.price_change_percent (50),\n" +
 				"signature.refunds (on or off: the shopper signs for a refund on the screen),\n" +
 				"signature.card_over, signature.topup_over (0: card payments, top-ups from this amount\n" +
-				"are signed for; 0 never)"},
+				"are signed for; 0 never), signature.member_consent (on or off)"},
 		{name: "help", run: showHelp},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"checkout/app"
 	"checkout/app/document"
 	"checkout/app/money"
+	"checkout/app/signature"
 )
 
 // memberColumns ends with the head office's last word on the member and the prepaid value this till took
@@ -136,13 +137,35 @@ func (s *Store) SaveMember(ctx context.Context, m app.Member, at time.Time) (app
 			return err
 		}
 		m.Number = fmt.Sprintf("%s%06d", strings.ToUpper(set.MemberPrefix), next)
-		return tx.QueryRowContext(ctx, `INSERT INTO members (id, number, name, phone, tier, birthday, notes, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, next, m.Number, m.Name, m.Phone, m.Tier, m.Birthday, m.Notes, timestamp(at)).Scan(&m.ID)
+		var consentAt any
+		if !m.Consent.Empty() {
+			consentAt = timestamp(at)
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO members (id, number, name, phone, tier, birthday, notes, created_at, consent, consent_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, next, m.Number, m.Name, m.Phone, m.Tier, m.Birthday, m.Notes, timestamp(at),
+			signatureColumn(m.Consent), consentAt).Scan(&m.ID)
 	})
 	if err != nil {
 		return app.Member{}, err
 	}
 	return s.member(ctx, m.Number, `m.id = ?`, m.ID)
+}
+
+// MemberConsent returns the consent member id signed when first stored, and when; empty for none.
+func (s *Store) MemberConsent(ctx context.Context, id int64) (signature.Signature, time.Time, error) {
+	var strokes, at sql.NullString
+	if err := s.r.QueryRowContext(ctx, `SELECT consent, consent_at FROM members WHERE id = ?`, id).Scan(&strokes, &at); err != nil {
+		return nil, time.Time{}, err
+	}
+	if !strokes.Valid {
+		return nil, time.Time{}, nil
+	}
+	sig, err := signature.Parse([]byte(strokes.String))
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("member %d's consent: %w", id, err)
+	}
+	when, _ := parseTimestamp(at.String)
+	return sig, when, nil
 }
 
 // AddCard gives a member a card.

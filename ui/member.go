@@ -337,6 +337,24 @@ func (v *memberView) saveDetails(next bool) {
 		m, _ = v.chosenMember()
 	}
 	m.Name, m.Phone, m.Tier, m.Birthday, m.Notes = v.name.Text, v.phone.Text, v.tier.Text, v.birthday.Text, v.notes.Text
+	if !v.ms.co.Settings().ConsentSigned(m) {
+		v.storeDetails(m)
+		return
+	}
+	// A new member signs their consent to the shop keeping their details (电子签名) before they are stored.
+	askSignature(v.ms.sh, lang.L("Please sign: you agree to the shop keeping your name and phone number for your membership."),
+		func(sig signature.Signature) {
+			v.ms.sh.reopen(v.dialog, v.scanned, v.name)
+			m.Consent = sig
+			v.storeDetails(m)
+		}, func() {
+			v.ms.sh.reopen(v.dialog, v.scanned, v.name)
+			v.problem.SetText(lang.L("Not saved: the member did not sign their consent."))
+		})
+}
+
+// storeDetails stores the member form's member and shows them.
+func (v *memberView) storeDetails(m app.Member) {
 	saved, err := v.ms.members.SaveMember(context.Background(), v.ms.co.Session(), m)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))

@@ -216,3 +216,49 @@ func TestTopUpSignedOverTheSetting(t *testing.T) {
 		t.Error("the merchant's copy has no signature")
 	}
 }
+
+// With signature.member_consent on, a new member signs their consent before their details are stored:
+// cancelled, nobody is stored; signed, the consent is kept with them. Editing them later asks nothing.
+func TestNewMemberSignsConsent(t *testing.T) {
+	till, st := newShopTill(t, [][2]string{{"signature.member_consent", "on"}}, withMembers)
+	w := till.Window()
+	ctx := context.Background()
+	press(w, fyne.KeyF6)
+	press(w, fyne.KeyF2)
+	typeIn(w, "王芳")
+	press(w, fyne.KeyF12)
+	mustShow(t, w, "Please sign: you agree to the shop keeping your name and phone number")
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "Not saved: the member did not sign their consent.")
+	if _, err := st.MemberByNumber(ctx, "M000001"); err == nil {
+		t.Fatal("a member who did not consent was stored")
+	}
+	press(w, fyne.KeyF12)
+	pad := findPad(w)
+	if pad == nil {
+		t.Fatal("no signature pad on screen")
+	}
+	at := fyne.NewPos(pad.Size().Width*0.3, pad.Size().Height*0.5)
+	for _, d := range []fyne.Delta{{DX: 30, DY: -20}, {DX: 40, DY: 30}} {
+		at = at.Add(fyne.NewPos(d.DX, d.DY))
+		pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
+	}
+	pad.DragEnd()
+	signed := pad.Signature()
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "王芳 · M000001", "Added.")
+	m, err := st.MemberByNumber(ctx, "M000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	consent, when, err := st.MemberConsent(ctx, m.ID)
+	if err != nil || consent.Digest() != signed.Digest() || when.IsZero() {
+		t.Fatalf("consent %v at %v, %v", consent, when, err)
+	}
+	press(w, fyne.KeyF5) // edit: no second consent
+	typeIn(w, " 女士")
+	press(w, fyne.KeyF12)
+	if findPad(w) != nil {
+		t.Error("editing a member asks for consent again")
+	}
+}
