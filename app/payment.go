@@ -278,6 +278,9 @@ type Payments struct {
 	// Late watches the merchant-presented orders the till gave up on (Abandon, SweepLatePayments); nil:
 	// none are watched.
 	Late LatePayments
+	// Simulated: Gateway is the simulated provider, which moves no money (a demo, or a shop that has not
+	// set a provider up); the screens say so.
+	Simulated bool
 	// Unusable is why the provider the settings name cannot be used (a key file missing, or readable by
 	// others): Gateway is nil then, and the screens say why.
 	Unusable error

@@ -44,6 +44,7 @@ func payments(set app.Settings, dir string, late app.LatePayments, reread func()
 	}
 	p.Gateway = gw
 	if g, ok := gw.(*sim.Gateway); ok {
+		p.Simulated = true
 		if p.QR == nil {
 			p.Presenter = g
 		}

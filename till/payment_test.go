@@ -74,8 +74,8 @@ func TestOnscreenKeypadSetting(t *testing.T) {
 // payment_url is set and the code is the dynamic one; never the cashier for a provider's code.
 func TestQRPaymentsAreConfirmedByTheProviderWhenTheyCanBe(t *testing.T) {
 	set := app.DefaultSettings()
-	if p := payments(set, t.TempDir(), nil, noReread); p.QRPresenter() == nil || p.QR != nil {
-		t.Error("a demo till does not show the simulated provider's code")
+	if p := payments(set, t.TempDir(), nil, noReread); p.QRPresenter() == nil || p.QR != nil || !p.Simulated {
+		t.Error("a demo till does not show the simulated provider's code, or does not say it is simulated")
 	}
 	for key, value := range map[string]string{"qr_guid": "com.example.pay", "qr_merchant_id": "SHOP1", "shop_name": "LIN", "shop_city": "SHANGHAI"} {
 		if err := set.Set(key, value); err != nil {
@@ -88,7 +88,7 @@ func TestQRPaymentsAreConfirmedByTheProviderWhenTheyCanBe(t *testing.T) {
 	if err := set.Set("payment_url", "https://pay.example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if p := payments(set, t.TempDir(), nil, noReread); !p.QRFollowed || p.QRPresenter() == nil || p.Presenter != nil {
+	if p := payments(set, t.TempDir(), nil, noReread); !p.QRFollowed || p.QRPresenter() == nil || p.Presenter != nil || p.Simulated {
 		t.Errorf("with a provider the shop's dynamic code is not followed: %+v", p)
 	}
 }

@@ -128,6 +128,7 @@ func (t *Till) Start(a fyne.App) {
 		}
 	}
 	t.UI = ui.NewTill(a, t.Checkout, svc, opt)
+	t.UI.SetPaymentsState(svc.Payments)
 	notKept := t.UI.SaleNotKept
 	t.cartNotKept.Store(&notKept)
 	showBackup := t.UI.SetBackupStatus

@@ -347,3 +347,18 @@ func TestQRPaymentNeverPaidIsReversed(t *testing.T) {
 	till.LatePaymentReversed(watched[0].Reference, watched[0].Amount)
 	mustShow(t, w, "A QR payment of ¥3.00 made after the till gave up on it went back to the shopper")
 }
+
+// The status bar says when wallet payments are simulated, or why the provider cannot be used; a working
+// provider needs no word.
+func TestPaymentsStateInTheStatusBar(t *testing.T) {
+	till, _ := newTill(t)
+	w := till.Window()
+	till.SetPaymentsState(app.Payments{Gateway: sim.NewGateway(0)})
+	if shows(w, "Payments") {
+		t.Error("a working provider is in the status bar")
+	}
+	till.SetPaymentsState(app.Payments{Gateway: sim.NewGateway(0), Simulated: true})
+	mustShow(t, w, "Payments: simulated: no money moves")
+	till.SetPaymentsState(app.Payments{Unusable: errors.New("alipay-app.pem: readable by others")})
+	mustShow(t, w, "Payments: cannot be used: alipay-app.pem: readable by others")
+}

@@ -416,6 +416,22 @@ func (t *Till) SetCardReaderState(reader, state string) {
 	onUI(func() { t.devices.setState("card reader "+reader, lang.L("Card reader")+" "+reader, state) })
 }
 
+// SetPaymentsState shows in the status bar how wallet payments are taken, when that needs saying: the
+// simulated provider ("simulated": no money moves), or why the provider set up cannot be used. Any
+// goroutine may call it.
+func (t *Till) SetPaymentsState(p app.Payments) {
+	state := ""
+	switch {
+	case p.Unusable != nil:
+		state = lang.L("cannot be used: {{.Detail}}", map[string]any{"Detail": p.Unusable.Error()})
+	case p.Simulated:
+		state = lang.L("simulated: no money moves (set payment_provider or payment_url)")
+	default:
+		return
+	}
+	onUI(func() { t.devices.setState("payments", lang.L("Payments"), state) })
+}
+
 // SetPrinterState shows in the status bar how the printer answered a status request: err nil is ready.
 // Any goroutine may call it.
 func (t *Till) SetPrinterState(err error) {
