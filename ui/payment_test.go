@@ -358,7 +358,7 @@ func TestPaymentsStateInTheStatusBar(t *testing.T) {
 		t.Error("a working provider is in the status bar")
 	}
 	till.SetPaymentsState(app.Payments{Gateway: sim.NewGateway(0), Simulated: true})
-	mustShow(t, w, "Payments: simulated: no money moves")
+	mustShow(t, w, "Payments: simulated, no money moves")
 	till.SetPaymentsState(app.Payments{Unusable: errors.New("alipay-app.pem: readable by others")})
 	mustShow(t, w, "Payments: cannot be used: alipay-app.pem: readable by others")
 }

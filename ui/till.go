@@ -425,7 +425,7 @@ func (t *Till) SetPaymentsState(p app.Payments) {
 	case p.Unusable != nil:
 		state = lang.L("cannot be used: {{.Detail}}", map[string]any{"Detail": p.Unusable.Error()})
 	case p.Simulated:
-		state = lang.L("simulated: no money moves (set payment_provider or payment_url)")
+		state = lang.L("simulated, no money moves")
 	default:
 		return
 	}
