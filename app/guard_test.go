@@ -27,13 +27,7 @@ func TestGuardSettings(t *testing.T) {
 			t.Errorf("%s=%s: %v", bad[0], bad[1], err)
 		}
 	}
-	again := DefaultSettings()
-	for _, kv := range s.guardValues() {
-		if err := again.Set(kv[0], kv[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if again.Guard != s.Guard {
+	if again := readBack(t, s.guardValues()); again.Guard != s.Guard {
 		t.Errorf("read back %+v, set %+v", again.Guard, s.Guard)
 	}
 }

@@ -35,13 +35,7 @@ func TestSignatureSettings(t *testing.T) {
 			t.Errorf("%s=%s: %v", bad[0], bad[1], err)
 		}
 	}
-	again := DefaultSettings()
-	for _, kv := range s.signatureValues() {
-		if err := again.Set(kv[0], kv[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if again.Signatures != s.Signatures {
+	if again := readBack(t, s.signatureValues()); again.Signatures != s.Signatures {
 		t.Errorf("read back %+v, set %+v", again.Signatures, s.Signatures)
 	}
 }
@@ -67,13 +61,20 @@ func TestSignatureSettingsAllFour(t *testing.T) {
 			t.Errorf("%s=%s: %v", bad[0], bad[1], err)
 		}
 	}
+	if again := readBack(t, s.signatureValues()); again.Signatures != s.Signatures {
+		t.Errorf("read back %+v, set %+v", again.Signatures, s.Signatures)
+	}
+}
+
+// readBack sets values, as a group's Values give them, on the default settings: what reading the
+// settings back gives.
+func readBack(t *testing.T, values [][2]string) Settings {
+	t.Helper()
 	again := DefaultSettings()
-	for _, kv := range s.signatureValues() {
+	for _, kv := range values {
 		if err := again.Set(kv[0], kv[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if again.Signatures != s.Signatures {
-		t.Errorf("read back %+v, set %+v", again.Signatures, s.Signatures)
-	}
+	return again
 }

@@ -43,12 +43,7 @@ func TestWalletSettings(t *testing.T) {
 	if err := s.Wallets.Check(); err != nil {
 		t.Errorf("a complete WeChat Pay account: %v", err)
 	}
-	again := DefaultSettings()
-	for _, kv := range s.walletValues() {
-		if err := again.Set(kv[0], kv[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	again := readBack(t, s.walletValues())
 	if again.Wallets != s.Wallets || !again.Wallets.Sandbox || again.Value("wechat.key") != "apiclient_key.pem" {
 		t.Errorf("read back %+v, set %+v", again.Wallets, s.Wallets)
 	}

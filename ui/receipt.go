@@ -94,22 +94,13 @@ func (rc *receipts) afterSale(sale *app.Sale, paid string) {
 			r.OpenDrawer = true
 		}
 	}
-	if sale.Signature.Empty() {
-		rc.print(r, paid)
-		return
-	}
-	merchant := r // a card payment the shopper signed for: the shop's copy with the signature after it
-	merchant.Merchant, merchant.OpenDrawer = true, false
-	rc.print(r, paid, merchant)
+	rc.printSigned(r, paid, !sale.Signature.Empty())
 }
 
-// afterRefund prints a just-stored refund's receipt, opening the drawer for cash given back. A refund
-// the shopper signed for prints a second receipt after it, the merchant's copy with the signature, which
-// is also the one shown on screen.
-func (rc *receipts) afterRefund(f *app.Refund, done string) {
-	_, language := rc.receiptLayout()
-	r := app.Receipt{Refund: f, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: f.Tender.Kind == app.TenderCash}
-	if f.Signature.Empty() {
+// printSigned prints r and, for a document the shopper signed for, the merchant's copy with the
+// signature after it, which is also the one shown on screen; the drawer opens once.
+func (rc *receipts) printSigned(r app.Receipt, done string, signed bool) {
+	if !signed {
 		rc.print(r, done)
 		return
 	}
@@ -118,17 +109,20 @@ func (rc *receipts) afterRefund(f *app.Refund, done string) {
 	rc.print(r, done, merchant)
 }
 
-// afterTopUp prints a just-stored top-up's receipt, opening the drawer for cash taken.
+// afterRefund prints a just-stored refund's receipt, opening the drawer for cash given back, and the
+// merchant's copy when the shopper signed for it.
+func (rc *receipts) afterRefund(f *app.Refund, done string) {
+	_, language := rc.receiptLayout()
+	r := app.Receipt{Refund: f, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: f.Tender.Kind == app.TenderCash}
+	rc.printSigned(r, done, !f.Signature.Empty())
+}
+
+// afterTopUp prints a just-stored top-up's receipt, opening the drawer for cash taken, and the merchant's
+// copy when the shopper signed for it.
 func (rc *receipts) afterTopUp(t *app.TopUp, done string) {
 	_, language := rc.receiptLayout()
 	r := app.Receipt{TopUp: t, Shop: rc.co.Settings().Shop, Lang: language, OpenDrawer: t.PaidBy.Kind == app.TenderCash}
-	if t.Signature.Empty() {
-		rc.print(r, done)
-		return
-	}
-	merchant := r // signed for: the shop's copy with the signature after it
-	merchant.Merchant, merchant.OpenDrawer = true, false
-	rc.print(r, done, merchant)
+	rc.printSigned(r, done, !t.Signature.Empty())
 }
 
 // print prints r, then the copies after it, when the till has a printer (a problem is said under done,

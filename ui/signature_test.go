@@ -12,6 +12,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/document"
+	"checkout/app/signature"
 	"checkout/ui"
 )
 
@@ -24,6 +25,28 @@ func findPad(w fyne.Window) *ui.SignaturePad {
 		}
 	})
 	return pad
+}
+
+// drawStroke drags across pad as a finger does, from from by moves, then lifts the finger.
+func drawStroke(pad *ui.SignaturePad, from fyne.Position, moves ...fyne.Delta) {
+	at := from
+	for _, d := range moves {
+		at = at.Add(fyne.NewPos(d.DX, d.DY))
+		pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
+	}
+	pad.DragEnd()
+}
+
+// signOnPad signs the pad w shows with one stroke and returns what it holds.
+func signOnPad(t *testing.T, w fyne.Window) signature.Signature {
+	t.Helper()
+	pad := findPad(w)
+	if pad == nil {
+		t.Fatal("no signature pad on screen")
+	}
+	drawStroke(pad, fyne.NewPos(pad.Size().Width*0.2, pad.Size().Height*0.6), fyne.Delta{DX: 30, DY: -20}, fyne.Delta{DX: 40, DY: 30},
+		fyne.Delta{DX: 50, DY: -10})
+	return pad.Signature()
 }
 
 // With signature.refunds on, a refund waits for the shopper's signature: an empty pad cannot be Done,
@@ -64,17 +87,9 @@ func TestRefundSignedOnThePad(t *testing.T) {
 	}
 	size := pad.Size()
 	// Two strokes as a finger makes them: a drag of small moves, then the finger lifted.
-	stroke := func(from fyne.Position, moves ...fyne.Delta) {
-		at := from
-		for _, d := range moves {
-			at = at.Add(fyne.NewPos(d.DX, d.DY))
-			pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
-		}
-		pad.DragEnd()
-	}
-	stroke(fyne.NewPos(size.Width*0.1, size.Height*0.7), fyne.Delta{DX: 20, DY: -30}, fyne.Delta{DX: 25, DY: 10},
+	drawStroke(pad, fyne.NewPos(size.Width*0.1, size.Height*0.7), fyne.Delta{DX: 20, DY: -30}, fyne.Delta{DX: 25, DY: 10},
 		fyne.Delta{DX: 30, DY: -40}, fyne.Delta{DX: 40, DY: 60}, fyne.Delta{DX: 60, DY: -20})
-	stroke(fyne.NewPos(size.Width*0.6, size.Height*0.2), fyne.Delta{DX: 5, DY: 40}, fyne.Delta{DX: 80, DY: 10})
+	drawStroke(pad, fyne.NewPos(size.Width*0.6, size.Height*0.2), fyne.Delta{DX: 5, DY: 40}, fyne.Delta{DX: 80, DY: 10})
 	if pad.Empty() || len(pad.Signature()) != 2 {
 		t.Fatalf("the drags drew %v", pad.Signature())
 	}
@@ -141,17 +156,7 @@ func TestCardPaymentSignedOverTheSetting(t *testing.T) {
 	jobs := s.Jobs()
 	press(w, fyne.KeyReturn) // the card details are still there: on to the last four digits,
 	press(w, fyne.KeyReturn) // and the pad comes back
-	pad := findPad(w)
-	if pad == nil {
-		t.Fatal("no signature pad on screen")
-	}
-	at := fyne.NewPos(pad.Size().Width*0.2, pad.Size().Height*0.6)
-	for _, d := range []fyne.Delta{{DX: 30, DY: -20}, {DX: 40, DY: 30}, {DX: 50, DY: -10}} {
-		at = at.Add(fyne.NewPos(d.DX, d.DY))
-		pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
-	}
-	pad.DragEnd()
-	signed := pad.Signature()
+	signed := signOnPad(t, w)
 	press(w, fyne.KeyReturn) // Enter, the pen lifted: done
 	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
 	sale := storedSale(t, st, "T01-000001")
@@ -197,16 +202,7 @@ func TestTopUpSignedOverTheSetting(t *testing.T) {
 	}
 	jobs := s.Jobs()
 	press(w, fyne.KeyReturn)
-	pad := findPad(w)
-	if pad == nil {
-		t.Fatal("no signature pad on screen")
-	}
-	at := fyne.NewPos(pad.Size().Width*0.2, pad.Size().Height*0.6)
-	for _, d := range []fyne.Delta{{DX: 30, DY: -20}, {DX: 40, DY: 30}} {
-		at = at.Add(fyne.NewPos(d.DX, d.DY))
-		pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
-	}
-	pad.DragEnd()
+	signOnPad(t, w)
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "Topped up ¥100.00 (bonus ¥0.00) · receipt T01-P000001 · balance ¥100.00")
 	if got := s.Jobs() - jobs; got != 2 {
@@ -234,17 +230,7 @@ func TestNewMemberSignsConsent(t *testing.T) {
 		t.Fatal("a member who did not consent was stored")
 	}
 	press(w, fyne.KeyF12)
-	pad := findPad(w)
-	if pad == nil {
-		t.Fatal("no signature pad on screen")
-	}
-	at := fyne.NewPos(pad.Size().Width*0.3, pad.Size().Height*0.5)
-	for _, d := range []fyne.Delta{{DX: 30, DY: -20}, {DX: 40, DY: 30}} {
-		at = at.Add(fyne.NewPos(d.DX, d.DY))
-		pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at}, Dragged: d})
-	}
-	pad.DragEnd()
-	signed := pad.Signature()
+	signed := signOnPad(t, w)
 	press(w, fyne.KeyReturn)
 	mustShow(t, w, "王芳 · M000001", "Added.")
 	m, err := st.MemberByNumber(ctx, "M000001")
