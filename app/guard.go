@@ -49,7 +49,7 @@ const (
 	AlarmDiscounts   AlarmKind = "discounts"
 	AlarmBelowCost   AlarmKind = "below_cost"
 	AlarmPriceChange AlarmKind = "price_change"
-	// AlarmWrongPINs: wrong PINs locked a user (Cashier) or a member's account (SKU: its number) out. It
+	// AlarmWrongPINs: wrong PINs locked a user (Cashier) or a member's account (Member) out. It
 	// stops nothing the lock does not already; the owner sees it among the alarms.
 	AlarmWrongPINs AlarmKind = "wrong_pins"
 )
@@ -64,7 +64,9 @@ type Alarm struct {
 	// rate per 100 sales in hundredths.
 	Count, Sales, UsualRate int64
 	// The line rules': the product, the price it would sell at and its cost or catalog price.
-	SKU          string
+	SKU string
+	// Member is the member whose account wrong PINs locked (AlarmWrongPINs); "" for a user's lock.
+	Member       string
 	Price, Other money.Amount
 	// ApprovedBy is who let the action go ahead ("" while nobody has).
 	ApprovedBy string
@@ -128,7 +130,7 @@ func (g *Guard) CheckRate(ctx context.Context, s *Session, kind AlarmKind) error
 	if err != nil {
 		return fmt.Errorf("guard: %w", err)
 	}
-	if g.usual == nil || now.Sub(g.usualAt) > time.Hour {
+	if g.usualAt.IsZero() || now.Sub(g.usualAt) > time.Hour { // a quiet shop's baseline is nil, and cached too
 		from, to := BaselinePeriod(now)
 		if g.usual, err = g.book.CashierTotals(ctx, from, to); err != nil {
 			return fmt.Errorf("guard: %w", err)
@@ -182,9 +184,8 @@ func (g *Guard) exempt(s *Session) bool {
 // alarm and returns the *PermissionError the screens ask a supervisor with.
 func (g *Guard) stop(ctx context.Context, s *Session, a Alarm) error {
 	a.Till, a.Cashier, a.At = g.till, s.Name(), g.now()
-	if by, ok := s.approved[PermAlarm]; ok {
-		delete(s.approved, PermAlarm)
-		a.ApprovedBy = by
+	if _, ok := s.approved[PermAlarm]; ok {
+		delete(s.approved, PermAlarm) // the approval, journaled with both names, is used up
 		return nil
 	}
 	if err := g.book.RecordAlarm(ctx, a); err != nil {

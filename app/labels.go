@@ -193,8 +193,8 @@ func (l Labels) Alarm(a Alarm) string {
 		return l.tr("{{.SKU}}'s price would go from {{.Old}} to {{.New}}",
 			map[string]any{"SKU": a.SKU, "Old": a.Other.Decimal(), "New": a.Price.Decimal()})
 	case AlarmWrongPINs:
-		if a.SKU != "" {
-			return l.tr("Wrong PINs locked member {{.Member}}'s account", map[string]any{"Member": a.SKU})
+		if a.Member != "" {
+			return l.tr("Wrong PINs locked member {{.Member}}'s account", map[string]any{"Member": a.Member})
 		}
 		return l.tr("Wrong PINs locked {{.Name}} out", map[string]any{"Name": a.Cashier})
 	}

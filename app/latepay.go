@@ -49,8 +49,8 @@ func (p Payments) Abandon(ctx context.Context, reference string, amount money.Am
 }
 
 // SweepLatePayments asks the provider about each watched order: one paid after all is reversed (the
-// shopper gets the money back; no sale holds it) and returned; one closed, or past its watch, stops
-// being watched. A provider that does not answer is asked again at the next sweep.
+// shopper gets the money back; no sale holds it) and returned; one closed stops being watched, and one
+// past its watch is cancelled once more before it stops. A provider that does not answer is asked again at the next sweep.
 func SweepLatePayments(ctx context.Context, gw PaymentGateway, book LatePayments, now time.Time) ([]WatchedPayment, error) {
 	watched, err := book.WatchedPayments(ctx)
 	if err != nil || gw == nil {
@@ -78,7 +78,10 @@ func SweepLatePayments(ctx context.Context, gw PaymentGateway, book LatePayments
 		case res.Status == PaymentDeclined:
 			err = book.EndWatch(ctx, w.Reference, LateClosed, now)
 		case !now.Before(w.Until):
-			err = book.EndWatch(ctx, w.Reference, LateExpired, now)
+			// Cancelled once more before the watch ends: a code still payable must not be paid unseen.
+			if err = gw.Reverse(ctx, w.Reference); err == nil {
+				err = book.EndWatch(ctx, w.Reference, LateExpired, now)
+			}
 		}
 		if err != nil {
 			errs = append(errs, err)

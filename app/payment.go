@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -341,7 +342,14 @@ func (p Payments) CollectQR(ctx context.Context, req PresentRequest, show func(c
 	}
 	wait := p.Wait
 	wait.Waiting = waiting
-	return CollectPresented(ctx, p.Gateway, presenter, req, wait, show)
+	res, err := CollectPresented(ctx, p.Gateway, presenter, req, wait, show)
+	if err != nil {
+		// Given up on: should the shopper pay the code after all, the money goes back (SweepLatePayments).
+		if werr := p.Abandon(context.Background(), req.Reference, req.Amount, time.Now()); werr != nil {
+			err = errors.Join(err, werr)
+		}
+	}
+	return res, err
 }
 
 // CheckPayCodes says whether the shop takes wallet pay codes: ErrNoPayCodes when it has no provider (with

@@ -112,10 +112,19 @@ func NewDaySummary(from, to time.Time, c money.Currency) DaySummary {
 	for h := range s.ByHour {
 		s.ByHour[h].Revenue = z
 	}
-	for d := from; d.Before(to) && len(s.ByDay) < maxDays; d = d.AddDate(0, 0, 1) {
+	first, _ := DayBounds(from) // an X report starts at the last Z report's time, not at midnight
+	for d := first; d.Before(to) && len(s.ByDay) < maxDays; d = d.AddDate(0, 0, 1) {
 		s.ByDay = append(s.ByDay, DayTotal{Day: d, HourTotal: HourTotal{Revenue: z}})
 	}
 	return s
+}
+
+// calendarDays is how many calendar days from's date is before to's, counted by dates, not hours: a
+// daylight-saving day is 23 or 25 hours long.
+func calendarDays(from, to time.Time) int {
+	fy, fm, fd := from.Date()
+	ty, tm, td := to.Date()
+	return int(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC).Sub(time.Date(fy, fm, fd, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
 }
 
 // maxDays bounds ByDay: a period longer than a year is not charted by day.
@@ -126,8 +135,10 @@ func (s *DaySummary) Day(t time.Time) *DayTotal {
 	t = t.In(s.From.Location())
 	y, m, d := t.Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, t.Location())
-	// Counted by calendar days, not hours: a daylight-saving day is 23 or 25 hours long.
-	i := int(day.Sub(s.From).Round(24*time.Hour) / (24 * time.Hour))
+	if len(s.ByDay) == 0 {
+		return nil
+	}
+	i := calendarDays(s.ByDay[0].Day, day)
 	if i < 0 || i >= len(s.ByDay) || !s.ByDay[i].Day.Equal(day) {
 		return nil
 	}
@@ -217,6 +228,20 @@ func ComparedPeriod(from, to time.Time) (time.Time, time.Time) {
 	return from.AddDate(0, -1, 0), to.AddDate(0, -1, 0)
 }
 
+// SameMomentIn is the moment of the compared period [cfrom, cto) that matches now in the period starting
+// at from: as many calendar days in, at the same clock time (so a daylight-saving change or a shorter
+// month does not shift it), and never past cto (the 31st of March matches the end of February).
+func SameMomentIn(from, now, cfrom, cto time.Time) time.Time {
+	now = now.In(from.Location())
+	day := cfrom.AddDate(0, 0, calendarDays(from, now))
+	y, m, d := day.Date()
+	at := time.Date(y, m, d, now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), cfrom.Location())
+	if at.After(cto) {
+		return cto
+	}
+	return at
+}
+
 // Period is how much of the calendar the owner's page shows.
 type Period int
 
@@ -285,7 +310,7 @@ func ReadDayPage(ctx context.Context, book DayFigures, from, to, now time.Time) 
 	wg.Go(func() { usual, errs[2] = book.CashierTotals(ctx, baseFrom, baseTo) })
 	if now.After(from) && now.Before(to) {
 		wg.Go(func() {
-			sofar, err := book.DaySummary(ctx, lastFrom, lastFrom.Add(now.Sub(from)))
+			sofar, err := book.DaySummary(ctx, lastFrom, SameMomentIn(from, now, lastFrom, lastTo))
 			page.ComparedSoFar, errs[3] = &sofar, err
 		})
 	}
@@ -335,8 +360,14 @@ func (s DaySummary) Compare(earlier DaySummary) Comparison {
 		Sales:         NewChange(s.Sales, earlier.Sales),
 		AverageBasket: NewChange(s.AverageBasket().Minor(), earlier.AverageBasket().Minor()),
 		Refunds:       NewChange(s.RefundTotal.Minor(), earlier.RefundTotal.Minor()),
-		Margin:        NewChange(s.CostedRevenue.Sub(s.Cost).Minor(), earlier.CostedRevenue.Sub(earlier.Cost).Minor()),
+		Margin:        NewChange(margin(s), margin(earlier)),
 	}
+}
+
+// margin is s's margin in minor units (DaySummary.Margin), 0 when no line had a cost.
+func margin(s DaySummary) int64 {
+	m, _, _ := s.Margin()
+	return m.Minor()
 }
 
 // ZReport closes the till's day: the summary of everything since the previous Z report, stored once and

@@ -24,7 +24,7 @@ func (s *Store) RecordAlarm(ctx context.Context, a app.Alarm) error {
 
 // Alarms returns the alarms of [from, to), oldest first: the guard's, each with who approved the action it
 // stopped (the first approval of the guard for that person and that action after it; "" for none), and
-// the locks wrong PINs put on a user (Cashier) or a member's account (SKU: the member's number).
+// the locks wrong PINs put on a user (Cashier) or a member's account (Member).
 func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, error) {
 	c := s.currency()
 	var alarms []app.Alarm
@@ -43,7 +43,7 @@ func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, er
 			if err := json.Unmarshal([]byte(payload), &d); err != nil {
 				return fmt.Errorf("%s at %s: %w", kind, at, err)
 			}
-			alarms, actions = append(alarms, app.Alarm{Kind: app.AlarmWrongPINs, Cashier: d.Name, SKU: d.Member, At: when}), append(actions, "")
+			alarms, actions = append(alarms, app.Alarm{Kind: app.AlarmWrongPINs, Cashier: d.Name, Member: d.Member, At: when}), append(actions, "")
 			return nil
 		}
 		var d document.Alarm

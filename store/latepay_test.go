@@ -62,6 +62,9 @@ func TestLatePaymentWatchEnds(t *testing.T) {
 	ctx := context.Background()
 	gw := sim.NewGateway(time.Hour)
 	at := time.Now()
+	if _, err := gw.Present(ctx, app.PresentRequest{Reference: "unscanned-1", Amount: cny(500)}); err != nil {
+		t.Fatal(err)
+	}
 	if err := (app.Payments{Late: s}).Abandon(ctx, "unscanned-1", cny(500), at); err != nil {
 		t.Fatal(err)
 	}
@@ -76,5 +79,8 @@ func TestLatePaymentWatchEnds(t *testing.T) {
 	}
 	if watched, _ := s.WatchedPayments(ctx); len(watched) != 0 || len(journalOf(t, s, "late_payment_refunded")) != 0 {
 		t.Errorf("after its watch: %+v", watched)
+	}
+	if got := gw.Orders()["unscanned-1"]; got != app.PaymentDeclined {
+		t.Errorf("an order still payable when its watch ended: %v", got)
 	}
 }

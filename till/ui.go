@@ -165,12 +165,13 @@ func (t *Till) watchLatePayments(p app.Payments) {
 	if p.Late == nil || p.Gateway == nil {
 		return
 	}
+	ctx, stop := context.WithCancel(context.Background()) // closing the till does not wait on a silent provider
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		for {
-			refunded, err := app.SweepLatePayments(context.Background(), p.Gateway, p.Late, time.Now())
+			refunded, err := app.SweepLatePayments(ctx, p.Gateway, p.Late, time.Now())
 			if err != nil {
 				slog.Warn("late payments", "err", err)
 			}
@@ -186,6 +187,7 @@ func (t *Till) watchLatePayments(p app.Payments) {
 		}
 	}()
 	t.cleanup.push(func() error {
+		stop()
 		close(done)
 		<-stopped
 		return nil

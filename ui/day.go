@@ -200,6 +200,7 @@ func periodTitle(from, to time.Time, compared bool) string {
 // when that is not nil: the period is under way), and its anomalies.
 func (pg *dayPage) show(sum app.DaySummary, last, soFar *app.DaySummary, anomalies []app.Anomaly) {
 	pg.shown, pg.shownLast, pg.shownSoFar, pg.anomalies = sum, last, soFar, anomalies
+	pg.showAlarms(nil) // a period's are read with it (load); an X or Z report lists none
 	f := func(a money.Amount) string { return money.Format(a, pg.office.language) }
 	if soFar != nil {
 		pg.kpis.show(sum, soFar, true, f)

@@ -515,14 +515,15 @@ func (p *payment) followQR(amount money.Amount, ref string) {
 		cancel()
 		onUI(func() {
 			if err == nil {
-				_, err = pd.co.PayQR(amount, ref, res.TransactionID)
+				if _, err = pd.co.PayQR(amount, ref, res.TransactionID); err != nil {
+					// Paid, but not taken: the order is watched, and reversed at the next sweep.
+					if werr := pd.payments.Abandon(context.Background(), ref, amount, time.Now()); werr != nil {
+						err = errors.Join(err, werr)
+					}
+				}
 			}
 			d.Hide()
 			if err != nil {
-				// Given up on: should the shopper pay the code after all, the money goes back to them.
-				if werr := pd.payments.Abandon(context.Background(), ref, amount, time.Now()); werr != nil {
-					err = errors.Join(err, werr)
-				}
 				pd.open()
 				if pd.paying != nil {
 					pd.paying.problem.SetText(errorMessage(err))
