@@ -2,8 +2,11 @@ package app
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
+
+	"checkout/app/document"
 )
 
 // The guard's settings: on by default with four hours, three times the usual rate and half the price;
@@ -47,6 +50,20 @@ func TestExceeds(t *testing.T) {
 	} {
 		if got := exceeds(tt.n, tt.sales, tt.usualN, tt.usualSales, tt.factor); got != tt.want {
 			t.Errorf("%+v: %v", tt, got)
+		}
+	}
+}
+
+// Every rule the guard fires by is one the head office accepts in an alarm document: a rule added here
+// and not there would have every such alarm refused.
+func TestAlarmRulesAreTheDocumentsRules(t *testing.T) {
+	rules := []AlarmKind{AlarmRefunds, AlarmVoidsPaid, AlarmNoSales, AlarmDiscounts, AlarmBelowCost, AlarmPriceChange}
+	if len(rules) != len(document.AlarmRules) {
+		t.Fatalf("the guard has %d rules, the document %d", len(rules), len(document.AlarmRules))
+	}
+	for _, r := range rules {
+		if !slices.Contains(document.AlarmRules, string(r)) {
+			t.Errorf("rule %s is not in document.AlarmRules", r)
 		}
 	}
 }

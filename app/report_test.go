@@ -174,3 +174,24 @@ func TestDayPageComparesSoFarWhileUnderWay(t *testing.T) {
 		}
 	}
 }
+
+// The compared period's matching moment: as many calendar days in at the same clock time, never past its
+// end; and a period starting mid-day (an X report) still has its days from midnight.
+func TestSameMomentAndDaysFromMidnight(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	mar := time.Date(2026, 3, 1, 0, 0, 0, 0, loc)
+	feb := time.Date(2026, 2, 1, 0, 0, 0, 0, loc)
+	if got := SameMomentIn(mar, time.Date(2026, 3, 31, 15, 30, 0, 0, loc), feb, mar); !got.Equal(mar) {
+		t.Errorf("the 31st of March against February: %v", got)
+	}
+	if got := SameMomentIn(mar, time.Date(2026, 3, 6, 15, 30, 0, 0, loc), feb, mar); !got.Equal(time.Date(2026, 2, 6, 15, 30, 0, 0, loc)) {
+		t.Errorf("the 6th of March against February: %v", got)
+	}
+	x := NewDaySummary(time.Date(2026, 12, 4, 22, 13, 0, 0, loc), time.Date(2026, 12, 6, 15, 0, 0, 0, loc), money.CNY)
+	if len(x.ByDay) != 3 || !x.ByDay[0].Day.Equal(time.Date(2026, 12, 4, 0, 0, 0, 0, loc)) {
+		t.Fatalf("days %v", x.ByDay)
+	}
+	if d := x.Day(time.Date(2026, 12, 5, 9, 0, 0, 0, loc)); d == nil || !d.Day.Equal(time.Date(2026, 12, 5, 0, 0, 0, 0, loc)) {
+		t.Errorf("a sale on the 5th falls in %v", d)
+	}
+}

@@ -301,9 +301,7 @@ func (c *checker) sale(s *Sale) *Sale {
 	if s == nil {
 		return nil
 	}
-	if s.SignatureSHA256 != "" && !sha256Pattern.MatchString(s.SignatureSHA256) {
-		c.fail("signature_sha256 %q: 64 lower-case hex digits", s.SignatureSHA256)
-	}
+	c.signature(s.SignatureSHA256)
 	c.numbered(s.ID, s.Till, s.Number, "receipt_no", s.ReceiptNo, "")
 	c.period("opened_at", s.OpenedAt, "completed_at", s.CompletedAt, "completed before it was opened")
 	c.currency(s.Currency)
@@ -437,9 +435,7 @@ func (c *checker) refund(r *Refund) *Refund {
 	if r.Tender.Kind == "prepaid" && r.Member == nil {
 		c.fail("a prepaid refund with no member")
 	}
-	if r.SignatureSHA256 != "" && !sha256Pattern.MatchString(r.SignatureSHA256) {
-		c.fail("signature_sha256 %q: 64 lower-case hex digits", r.SignatureSHA256)
-	}
+	c.signature(r.SignatureSHA256)
 	return r
 }
 
@@ -447,9 +443,7 @@ func (c *checker) topUp(t *TopUp) *TopUp {
 	if t == nil {
 		return nil
 	}
-	if t.SignatureSHA256 != "" && !sha256Pattern.MatchString(t.SignatureSHA256) {
-		c.fail("signature_sha256 %q: 64 lower-case hex digits", t.SignatureSHA256)
-	}
+	c.signature(t.SignatureSHA256)
 	c.id("id", t.ID)
 	c.till(t.Till)
 	c.receipt("receipt_no", t.ReceiptNo, t.Till, "P", 0)
@@ -545,6 +539,13 @@ func (c *checker) cashMove(m *CashMove) *CashMove {
 	return m
 }
 
+// signature checks a signature's digest, when there is one: 64 lower-case hex digits.
+func (c *checker) signature(digest string) {
+	if digest != "" && !sha256Pattern.MatchString(digest) {
+		c.fail("signature_sha256 %q: 64 lower-case hex digits", digest)
+	}
+}
+
 func (c *checker) alarm(a *Alarm) *Alarm {
 	if a == nil {
 		return nil
@@ -554,15 +555,18 @@ func (c *checker) alarm(a *Alarm) *Alarm {
 	c.time("at", a.At)
 	c.text("cashier", a.Cashier)
 	c.text("action", a.Action)
+	if a.Cashier == "" || a.Action == "" {
+		c.fail("an alarm names who and what")
+	}
 	if !slices.Contains(AlarmRules, a.Rule) {
 		c.fail("rule %q", a.Rule)
 	}
-	for _, n := range []int64{a.Count, a.Sales, a.UsualRateBP} {
+	for field, n := range map[string]int64{"count": a.Count, "sales": a.Sales, "usual_rate_bp": a.UsualRateBP} {
 		if n < 0 || n > 1_000_000_000 {
-			c.fail("count %d", n)
+			c.fail("%s %d", field, n)
 		}
 	}
-	if a.SKU != "" {
+	if a.SKU != "" || a.Price != "" || a.Other != "" || a.Currency != "" { // a line rule's figures, all or none
 		c.text("sku", a.SKU)
 		c.currency(a.Currency)
 		c.amount("price", a.Price)

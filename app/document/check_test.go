@@ -158,6 +158,10 @@ func TestCheckAlarm(t *testing.T) {
 		strings.Replace(good, `"王芳"`, `"王\u0000芳"`, 1),
 		strings.Replace(good, `"at":"2026-12-06T07:30:00.000000Z",`, `"count":-3,"at":"2026-12-06T07:30:00.000000Z",`, 1),
 		`{"id":"x"}`,
+		strings.Replace(good, `"cashier":"王芳"`, `"cashier":""`, 1),
+		// a rate rule carrying a price that is not one
+		`{"id":"0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a19","till":"T01","rule":"refunds","cashier":"王芳","at":"2026-12-06T07:30:00.000000Z",` +
+			`"count":3,"sales":9,"price":"lots","action":"refunds 3 in 9 sales"}`,
 	} {
 		if _, err := Check(KindAlarm, []byte(bad)); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v", bad, err)
