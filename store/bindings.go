@@ -12,7 +12,6 @@ import (
 	"checkout/app"
 	"checkout/app/document"
 	"checkout/app/money"
-	"checkout/app/signature"
 )
 
 // Rows that move money, points or stock name the journal entry that wrote them (journal_seq, migration
@@ -224,14 +223,11 @@ func (s *Store) verifyTopUps(ctx context.Context, b *bindings, last int64) error
 		if err != nil {
 			return fmt.Errorf("topups row %d: %w", id, err)
 		}
-		signed := ""
-		if strokes.Valid {
-			sig, err := signature.Parse([]byte(strokes.String))
-			if err != nil {
-				return fmt.Errorf("topups row %d's signature: %w", id, err)
-			}
-			signed = signatureDigest(sig)
+		sig, err := storedSignature(strokes)
+		if err != nil {
+			return fmt.Errorf("topups row %d's signature: %w", id, err)
 		}
+		signed := signatureDigest(sig)
 		if err := s.checkRow(ctx, b, "topups", id, seq, "topup", newTopUpEntry(uuid, receipt, number, c, amount, bonus, tender, user, signed)); err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,5 +237,24 @@ func TestSignedTopUpIsBound(t *testing.T) {
 	}
 	if _, err := s.VerifyJournal(ctx); err == nil {
 		t.Error("a redrawn signature verified")
+	}
+}
+
+// A stored signature is read as it is: one over today's limits (written under others) never makes its
+// sale unreadable.
+func TestStoredSignatureReadsWhateverTheLimits(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	sale := sellCash(t, s, "5449000000996")
+	points := make([]string, signature.MaxPoints+100)
+	for i := range points {
+		points[i] = fmt.Sprintf("[%d,%d]", i%1000, (i*7)%1000)
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE sales SET signature = ? WHERE receipt_no = ?`, "[["+strings.Join(points, ",")+"]]", sale.ReceiptNo); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SaleByReceipt(ctx, sale.ReceiptNo)
+	if err != nil || len(got.Signature) != 1 || len(got.Signature[0]) != len(points) {
+		t.Fatalf("the sale with a long signature: %v", err)
 	}
 }

@@ -157,15 +157,12 @@ func (s *Store) MemberConsent(ctx context.Context, id int64) (signature.Signatur
 	if err := s.r.QueryRowContext(ctx, `SELECT consent, consent_at FROM members WHERE id = ?`, id).Scan(&strokes, &at); err != nil {
 		return nil, time.Time{}, err
 	}
-	if !strokes.Valid {
-		return nil, time.Time{}, nil
+	sig, err := storedSignature(strokes)
+	if err != nil || sig.Empty() {
+		return nil, time.Time{}, err
 	}
-	sig, err := signature.Parse([]byte(strokes.String))
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("member %d's consent: %w", id, err)
-	}
-	when, _ := parseTimestamp(at.String)
-	return sig, when, nil
+	when, err := parseTimestamp(at.String)
+	return sig, when, err
 }
 
 // AddCard gives a member a card.

@@ -41,6 +41,15 @@ func signatureDigest(s signature.Signature) string {
 	return s.Digest()
 }
 
+// storedSignature reads a signature column: empty for NULL (nobody signed). Written signatures were
+// validated before they were stored; reading takes them as they are (signature.Decode).
+func storedSignature(col sql.NullString) (signature.Signature, error) {
+	if !col.Valid || col.String == "" {
+		return nil, nil
+	}
+	return signature.Decode([]byte(col.String))
+}
+
 // CommitRefund stores a refund in one transaction — header, lines, journal entry, outbox row — after
 // checking against what is stored that it gives back no more of any line than was sold and no more of the
 // sale than was paid. It sets r.Number and r.ReceiptNo once committed.
@@ -148,16 +157,15 @@ func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]a
 		var at, cur, kind string
 		var total, tax, rounding, amount, reversed int64
 		var memberID sql.NullInt64
-		var memberNumber, strokes string
+		var memberNumber string
+		var strokes sql.NullString
 		if err := rows.Scan(&r.Number, &r.ID, &r.Till, &r.ReceiptNo, &r.SaleID, &r.SaleReceipt, &at, &cur, &r.Reason,
 			&total, &tax, &rounding, &kind, &amount, &r.Tender.Approval, &r.Tender.CardLast4, &r.Tender.Reference, &r.Tender.Wallet,
 			&memberID, &memberNumber, &reversed, &r.Cashier, &r.ApprovedBy, &strokes); err != nil {
 			return nil, err
 		}
-		if strokes != "" {
-			if r.Signature, err = signature.Parse([]byte(strokes)); err != nil {
-				return nil, fmt.Errorf("refund %s: stored signature: %w", r.ReceiptNo, err)
-			}
+		if r.Signature, err = storedSignature(strokes); err != nil {
+			return nil, fmt.Errorf("refund %s: stored signature: %w", r.ReceiptNo, err)
 		}
 		if memberID.Valid {
 			r.Member = &app.MemberOnSale{ID: memberID.Int64, Number: memberNumber, PointsEarned: -reversed}

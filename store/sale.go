@@ -233,11 +233,9 @@ func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*ap
 			&total, &rounding, &items, &sale.Cashier, &memberID, &m.Number, &m.PointsEarned, &m.PointsRedeemed, &strokes); err != nil {
 			return err
 		}
-		if strokes.Valid {
-			var err error
-			if sale.Signature, err = signature.Parse([]byte(strokes.String)); err != nil {
-				return fmt.Errorf("sale %s's signature: %w", sale.ReceiptNo, err)
-			}
+		var err error
+		if sale.Signature, err = storedSignature(strokes); err != nil {
+			return fmt.Errorf("sale %s's signature: %w", sale.ReceiptNo, err)
 		}
 		c, err := money.Lookup(cur)
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 	"checkout/app"
 	"checkout/app/document"
 	"checkout/app/money"
-	"checkout/app/signature"
 )
 
 var _ app.Outbox = (*Store)(nil)
@@ -105,13 +104,11 @@ func (s *Store) topUpDoc(ctx context.Context, id string) (document.TopUp, error)
 	if err != nil {
 		return d, err
 	}
-	if strokes.Valid {
-		sig, err := signature.Parse([]byte(strokes.String))
-		if err != nil {
-			return d, fmt.Errorf("top-up %s's signature: %w", d.ReceiptNo, err)
-		}
-		d.SignatureSHA256 = signatureDigest(sig)
+	sig, err := storedSignature(strokes)
+	if err != nil {
+		return d, fmt.Errorf("top-up %s's signature: %w", d.ReceiptNo, err)
 	}
+	d.SignatureSHA256 = signatureDigest(sig)
 	c, err := money.Lookup(d.Currency)
 	if err != nil {
 		return d, err

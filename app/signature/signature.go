@@ -124,14 +124,24 @@ func (s Signature) JSON() []byte {
 	return b
 }
 
-// Parse reads strokes written by JSON and validates them.
+// Parse reads strokes written by JSON and validates them: what a signature from outside goes through.
 func Parse(b []byte) (Signature, error) {
-	var s Signature
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	s, err := Decode(b)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// Decode reads strokes written by JSON without the limits Validate sets: what reading a stored
+// signature goes through, so that a limit tightened later never makes a stored sale unreadable.
+func Decode(b []byte) (Signature, error) {
+	var s Signature
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return s, nil
 }
