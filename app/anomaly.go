@@ -129,13 +129,14 @@ type Anomaly struct {
 // The list is sorted by cashier, then by kind in AnomalyKinds order.
 func FindAnomalies(period, usual []CashierTotal) []Anomaly {
 	rows := slices.Clone(period)
+	baselines := newBaseline(usual)
 	SortCashiers(rows)
 	var out []Anomaly
 	for _, c := range rows {
 		if c.Cashier == "" {
 			continue
 		}
-		base, isShop := usualOf(c.Cashier, usual)
+		base, isShop := baselines.of(c.Cashier)
 		for _, kind := range AnomalyKinds() {
 			n, usualN := c.Count(kind), base.Count(kind)
 			if !exceeds(n, c.Sales, usualN, base.Sales, AnomalyFactor) {

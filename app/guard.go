@@ -95,7 +95,7 @@ type Guard struct {
 	now   func() time.Time
 	// usual is everyone's baseline (BaselinePeriod), read at most hourly: the rates change slowly and
 	// reading four weeks costs tens of milliseconds.
-	usual   []CashierTotal
+	usual   baseline
 	usualAt time.Time
 }
 
@@ -130,12 +130,13 @@ func (g *Guard) CheckRate(ctx context.Context, s *Session, kind AlarmKind) error
 	if err != nil {
 		return fmt.Errorf("guard: %w", err)
 	}
-	if g.usualAt.IsZero() || now.Sub(g.usualAt) > time.Hour { // a quiet shop's baseline is nil, and cached too
+	if g.usualAt.IsZero() || now.Sub(g.usualAt) > time.Hour {
 		from, to := BaselinePeriod(now)
-		if g.usual, err = g.book.CashierTotals(ctx, from, to); err != nil {
+		usual, err := g.book.CashierTotals(ctx, from, to)
+		if err != nil {
 			return fmt.Errorf("guard: %w", err)
 		}
-		g.usualAt = now
+		g.usual, g.usualAt = newBaseline(usual), now
 	}
 	name := s.Name()
 	mine := CashierTotal{Cashier: name}
@@ -144,7 +145,7 @@ func (g *Guard) CheckRate(ctx context.Context, s *Session, kind AlarmKind) error
 			mine = c
 		}
 	}
-	base, _ := usualOf(name, g.usual)
+	base, _ := g.usual.of(name)
 	n, usualN := mine.alarmCount(kind)+1, base.alarmCount(kind)
 	if !exceeds(n, mine.Sales, usualN, base.Sales, g.rules.Factor) {
 		return nil
@@ -194,22 +195,30 @@ func (g *Guard) stop(ctx context.Context, s *Session, a Alarm) error {
 	return &PermissionError{Permission: PermAlarm, Alarm: &a}
 }
 
-// usualOf is cashier's usual rates: their own over the baseline when they had MinHistorySales sales in
-// it, else the whole shop's (shop true).
-func usualOf(cashier string, usual []CashierTotal) (base CashierTotal, shop bool) {
-	var all CashierTotal
+// baseline is the usual rates over BaselinePeriod: each cashier's own, and the whole shop's, summed once.
+type baseline struct {
+	own  map[string]CashierTotal
+	shop CashierTotal
+}
+
+func newBaseline(usual []CashierTotal) baseline {
+	b := baseline{own: make(map[string]CashierTotal, len(usual))}
 	for _, u := range usual {
-		if u.Cashier == cashier {
-			base = u
-		}
-		all.Sales += u.Sales
-		all.Refunds, all.Voids, all.VoidsPaid = all.Refunds+u.Refunds, all.Voids+u.Voids, all.VoidsPaid+u.VoidsPaid
-		all.NoSales, all.Discounted = all.NoSales+u.NoSales, all.Discounted+u.Discounted
+		b.own[u.Cashier] = u
+		b.shop.Sales += u.Sales
+		b.shop.Refunds, b.shop.Voids, b.shop.VoidsPaid = b.shop.Refunds+u.Refunds, b.shop.Voids+u.Voids, b.shop.VoidsPaid+u.VoidsPaid
+		b.shop.NoSales, b.shop.Discounted = b.shop.NoSales+u.NoSales, b.shop.Discounted+u.Discounted
 	}
-	if base.Sales < MinHistorySales {
-		return all, true
+	return b
+}
+
+// of is cashier's usual rates: their own when they had MinHistorySales sales in the baseline, else the
+// whole shop's (shop true).
+func (b baseline) of(cashier string) (base CashierTotal, shop bool) {
+	if own := b.own[cashier]; own.Sales >= MinHistorySales {
+		return own, false
 	}
-	return base, false
+	return b.shop, true
 }
 
 // exceeds is the anomaly rule: at least AnomalyMinEvents events, and with sales, a rate at least factor
