@@ -7,10 +7,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"runtime"
 	"strings"
+
+	"checkout/devices/paygate/secretfile"
 )
 
 // minKeyBits is the smallest RSA key RSA2 is used with: Alipay's tools make 2048-bit keys.
@@ -40,25 +40,11 @@ func LoadKeys(privateKeyFile, alipayPublicKeyFile string) (*rsa.PrivateKey, *rsa
 	return priv, pub, nil
 }
 
-// readPrivate reads a private key file after checking, on the open file, that only its owner can read it.
+// readPrivate reads a private key file: only when only its owner can read it (secretfile.Read).
 func readPrivate(name string) ([]byte, error) {
-	f, err := os.Open(name)
+	data, err := secretfile.Read(name)
 	if err != nil {
 		return nil, fmt.Errorf("alipay: private key: %w", err)
-	}
-	defer f.Close()
-	if runtime.GOOS != "windows" {
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, fmt.Errorf("alipay: private key: %w", err)
-		}
-		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-			return nil, fmt.Errorf("alipay: private key %s has mode %04o: others can read it; make it 0600 (chmod 600 %s)", name, perm, name)
-		}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	if err != nil {
-		return nil, fmt.Errorf("alipay: private key %s: %w", name, err)
 	}
 	return data, nil
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"checkout/devices/paygate/secretfile"
 )
 
 // apiKeyLen is the length of an API v2 key.
@@ -49,16 +51,13 @@ func LoadClientCert(certFile, keyFile string) (tls.Certificate, error) {
 	return cert, nil
 }
 
-// readSecret reads a file that holds a secret, after checking that only its owner can read it.
+// readSecret reads a file that holds a secret, only when only its owner can read it (secretfile.Read);
+// one others can read is ErrKeyFileOpen.
 func readSecret(file string) ([]byte, error) {
-	info, err := os.Stat(file)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpay: %w", err)
+	data, err := secretfile.Read(file)
+	if errors.Is(err, secretfile.ErrReadable) {
+		return nil, fmt.Errorf("%w: %v", ErrKeyFileOpen, err)
 	}
-	if err := checkPrivate(file, info); err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: %w", err)
 	}
