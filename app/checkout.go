@@ -32,8 +32,10 @@ type Checkout struct {
 	offline  func() bool
 	keeper   *CartKeeper // writes the sale in progress as the till's open cart; nil: not kept
 	guard    *Guard      // stops what nobody should do alone; nil: nothing is
-	shop     ShopCarts   // the shop's parked carts at the head office; nil: parked carts stay at the till
-	products ProductsBySKU
+	// accountGuarded is the member whose account the guard let pay this sale (guardAccount).
+	accountGuarded string
+	shop           ShopCarts // the shop's parked carts at the head office; nil: parked carts stay at the till
+	products       ProductsBySKU
 	// signature is the shopper's for the sale in progress (SignSale); nil until they sign.
 	signature signature.Signature
 }
@@ -312,6 +314,10 @@ func discounted(lines []Line) bool {
 
 // SetGuard has g stop the actions that look like what nobody should do alone (see Guard); nil stops none.
 func (c *Checkout) SetGuard(g *Guard) { c.guard = g }
+
+// SetAccountUses has the guard ask the head office, through uses, which tills used a member's account
+// lately (the shared-account rule); nil: the rule is not applied.
+func (c *Checkout) SetAccountUses(uses AccountUses) { c.guard.SetAccountUses(uses) }
 
 // OverridePrice sells line i at price instead of the catalog's (the catalog is not changed); it needs
 // PermPriceOverride. A labelled line's price is the label's and cannot be overridden.
@@ -626,5 +632,5 @@ func (c *Checkout) reset() {
 	c.attempts = 0
 	c.saleID = ""
 	c.signature = nil
-	c.member, c.pinOK = nil, false
+	c.member, c.pinOK, c.accountGuarded = nil, false, ""
 }

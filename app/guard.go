@@ -18,7 +18,10 @@ import (
 //     this one included, at least AnomalyMinEvents of them and Factor times their usual rate (the
 //     anomaly list's rule, at the moment rather than after the day);
 //   - a line sold below what the product costs the shop, by a discount or a price override;
-//   - a price override that changes the price by more than PriceChangeBP.
+//   - a price override that changes the price by more than PriceChangeBP;
+//   - a member's account (prepaid or points) paying at this till when another till of the shop used it
+//     within AccountWindow: a copied card, or a shared one. Only the head office sees both tills
+//     (AccountUses); offline the rule cannot be applied, and the offline spending limit stands in for it.
 
 // PermAlarm is a supervisor's approval of an action the guard stopped.
 const PermAlarm Permission = "alarm"
@@ -30,12 +33,13 @@ type GuardRules struct {
 	Window        time.Duration // how far back the rate rules count
 	Factor        int64         // how many times the usual rate stops an action
 	PriceChangeBP int64         // the largest price override, up or down, in basis points of the price
+	AccountWindow time.Duration // a member's account used on another till this recently stops it; 0: never
 }
 
-// DefaultGuardRules count the last four hours, stop at three times the usual rate, and at a price
-// changed by more than half.
+// DefaultGuardRules count the last four hours, stop at three times the usual rate, at a price changed by
+// more than half, and at a member's account another till used in the last ten minutes.
 func DefaultGuardRules() GuardRules {
-	return GuardRules{Window: 4 * time.Hour, Factor: 3, PriceChangeBP: 5000}
+	return GuardRules{Window: 4 * time.Hour, Factor: 3, PriceChangeBP: 5000, AccountWindow: 10 * time.Minute}
 }
 
 // AlarmKind is the rule an alarm fired by.
@@ -49,6 +53,8 @@ const (
 	AlarmDiscounts   AlarmKind = "discounts"
 	AlarmBelowCost   AlarmKind = "below_cost"
 	AlarmPriceChange AlarmKind = "price_change"
+	// AlarmSharedAccount: a member's account pays here while another till (OtherTill) used it Ago.
+	AlarmSharedAccount AlarmKind = "shared_account"
 	// AlarmWrongPINs: wrong PINs locked a user (Cashier) or a member's account (Member) out. It
 	// stops nothing the lock does not already; the owner sees it among the alarms.
 	AlarmWrongPINs AlarmKind = "wrong_pins"
@@ -65,8 +71,12 @@ type Alarm struct {
 	Count, Sales, UsualRate int64
 	// The line rules': the product, the price it would sell at and its cost or catalog price.
 	SKU string
-	// Member is the member whose account wrong PINs locked (AlarmWrongPINs); "" for a user's lock.
-	Member       string
+	// Member is the member whose account wrong PINs locked (AlarmWrongPINs) or another till used
+	// (AlarmSharedAccount); "" for a user's lock.
+	Member string
+	// OtherTill used Member's account Ago (AlarmSharedAccount).
+	OtherTill    string
+	Ago          time.Duration
 	Price, Other money.Amount
 	// ApprovedBy is who let the action go ahead ("" while nobody has).
 	ApprovedBy string
@@ -77,6 +87,8 @@ func (a Alarm) Action() string {
 	switch a.Kind {
 	case AlarmBelowCost, AlarmPriceChange:
 		return fmt.Sprintf("%s %s %s (%s)", a.Kind, a.SKU, a.Price.Decimal(), a.Other.Decimal())
+	case AlarmSharedAccount:
+		return fmt.Sprintf("%s %s (%s)", a.Kind, a.Member, a.OtherTill)
 	}
 	return fmt.Sprintf("%s %d in %d sales", a.Kind, a.Count, a.Sales)
 }
@@ -87,11 +99,27 @@ type GuardBook interface {
 	RecordAlarm(ctx context.Context, a Alarm) error
 }
 
+// AccountUses is the head office's record of which tills of the shop used a member's account lately;
+// hq/client implements it. Its calls are short: a till that cannot reach the head office goes on without.
+type AccountUses interface {
+	// Use records that this till uses member's account now, and returns the other tills' latest uses
+	// of it in the last hour, most recent first.
+	Use(ctx context.Context, member string) ([]AccountUse, error)
+}
+
+// AccountUse is another till's use of a member's account, Ago before the head office was asked (its
+// clock, so the tills' own clocks do not matter).
+type AccountUse struct {
+	Till string
+	Ago  time.Duration
+}
+
 // Guard applies the rules to a till's actions.
 type Guard struct {
 	rules GuardRules
 	till  string
 	book  GuardBook
+	uses  AccountUses // nil: the shared-account rule is not applied
 	now   func() time.Time
 	// usual is everyone's baseline (BaselinePeriod), read at most hourly: the rates change slowly and
 	// reading four weeks costs tens of milliseconds.
@@ -102,6 +130,32 @@ type Guard struct {
 // NewGuard returns the guard of till's actions.
 func NewGuard(rules GuardRules, till string, book GuardBook, now func() time.Time) *Guard {
 	return &Guard{rules: rules, till: till, book: book, now: now}
+}
+
+// SetAccountUses applies the shared-account rule through uses (the head office); nil: it is not applied.
+func (g *Guard) SetAccountUses(uses AccountUses) {
+	if g != nil {
+		g.uses = uses
+	}
+}
+
+// CheckAccount stops member's account paying at this till when another till of the shop used it within
+// AccountWindow. The use is recorded at the head office whoever pays, the owner too, so the other tills
+// see it; a head office that cannot be asked stops nothing (the till sells offline as it would anyway).
+func (g *Guard) CheckAccount(ctx context.Context, s *Session, member string) error {
+	if g == nil || g.rules.Off || g.rules.AccountWindow <= 0 || g.uses == nil || member == "" {
+		return nil
+	}
+	uses, err := g.uses.Use(ctx, member)
+	if err != nil || g.exempt(s) {
+		return nil
+	}
+	for _, u := range uses {
+		if u.Till != g.till && u.Ago < g.rules.AccountWindow {
+			return g.stop(ctx, s, Alarm{Kind: AlarmSharedAccount, Member: member, OtherTill: u.Till, Ago: u.Ago.Truncate(time.Second)})
+		}
+	}
+	return nil
 }
 
 // alarmCount is how many of the events a rate rule counts the row holds.
@@ -261,6 +315,12 @@ func (s *Settings) setGuard(key, value string) (ok bool, err error) {
 			return true, err
 		}
 		g.PriceChangeBP = n * 100
+	case "guard.account_minutes":
+		n, err := number(0, 24*60)
+		if err != nil {
+			return true, err
+		}
+		g.AccountWindow = time.Duration(n) * time.Minute
 	default:
 		return false, nil
 	}
@@ -272,7 +332,8 @@ func (s Settings) guardValues() [][2]string {
 	if s.Guard.Off {
 		on = "off"
 	}
-	return [][2]string{{"guard", on}, {"guard.factor", strconv.FormatInt(s.Guard.Factor, 10)},
+	return [][2]string{{"guard", on}, {"guard.account_minutes", strconv.FormatInt(int64(s.Guard.AccountWindow/time.Minute), 10)},
+		{"guard.factor", strconv.FormatInt(s.Guard.Factor, 10)},
 		{"guard.price_change_percent", strconv.FormatInt(s.Guard.PriceChangeBP/100, 10)},
 		{"guard.window_minutes", strconv.FormatInt(int64(s.Guard.Window/time.Minute), 10)}}
 }

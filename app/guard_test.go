@@ -10,22 +10,23 @@ import (
 )
 
 // The guard's settings: on by default with four hours, three times the usual rate and half the price;
-// each can change within its bounds, and reads back as set.
+// the shared-account rule ten minutes; each can change within its bounds (0 minutes: that rule off), and reads back as set.
 func TestGuardSettings(t *testing.T) {
 	s := DefaultSettings()
-	if s.Guard != DefaultGuardRules() || s.Value("guard") != "on" || s.Value("guard.window_minutes") != "240" {
+	if s.Guard != DefaultGuardRules() || s.Value("guard") != "on" || s.Value("guard.window_minutes") != "240" ||
+		s.Value("guard.account_minutes") != "10" {
 		t.Fatalf("default guard %+v", s.Guard)
 	}
-	for _, kv := range [][2]string{{"guard.window_minutes", "90"}, {"guard.factor", "4"}, {"guard.price_change_percent", "30"}, {"guard", "off"}} {
+	for _, kv := range [][2]string{{"guard.window_minutes", "90"}, {"guard.factor", "4"}, {"guard.price_change_percent", "30"}, {"guard.account_minutes", "0"}, {"guard", "off"}} {
 		if err := s.Set(kv[0], kv[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if s.Guard != (GuardRules{Off: true, Window: 90 * time.Minute, Factor: 4, PriceChangeBP: 3000}) {
+	if s.Guard != (GuardRules{Off: true, Window: 90 * time.Minute, Factor: 4, PriceChangeBP: 3000, AccountWindow: 0}) {
 		t.Errorf("set %+v", s.Guard)
 	}
 	for _, bad := range [][2]string{{"guard", "maybe"}, {"guard.window_minutes", "5"}, {"guard.factor", "1"}, {"guard.factor", "x"},
-		{"guard.price_change_percent", "-1"}} {
+		{"guard.price_change_percent", "-1"}, {"guard.account_minutes", "-5"}, {"guard.account_minutes", "1441"}} {
 		if err := s.Set(bad[0], bad[1]); !errors.Is(err, ErrInvalidSetting) {
 			t.Errorf("%s=%s: %v", bad[0], bad[1], err)
 		}
@@ -57,7 +58,7 @@ func TestExceeds(t *testing.T) {
 // Every rule the guard fires by is one the head office accepts in an alarm document: a rule added here
 // and not there would have every such alarm refused.
 func TestAlarmRulesAreTheDocumentsRules(t *testing.T) {
-	rules := []AlarmKind{AlarmRefunds, AlarmVoidsPaid, AlarmNoSales, AlarmDiscounts, AlarmBelowCost, AlarmPriceChange}
+	rules := []AlarmKind{AlarmRefunds, AlarmVoidsPaid, AlarmNoSales, AlarmDiscounts, AlarmBelowCost, AlarmPriceChange, AlarmSharedAccount}
 	if len(rules) != len(document.AlarmRules) {
 		t.Fatalf("the guard has %d rules, the document %d", len(rules), len(document.AlarmRules))
 	}

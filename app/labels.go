@@ -179,6 +179,8 @@ func (l Labels) AlarmKind(k AlarmKind) string {
 		return l.tr("Price change")
 	case AlarmWrongPINs:
 		return l.tr("Wrong PINs")
+	case AlarmSharedAccount:
+		return l.tr("Account used on two tills")
 	}
 	return string(k)
 }
@@ -197,6 +199,9 @@ func (l Labels) Alarm(a Alarm) string {
 			return l.tr("Wrong PINs locked member {{.Member}}'s account", map[string]any{"Member": a.Member})
 		}
 		return l.tr("Wrong PINs locked {{.Name}} out", map[string]any{"Name": a.Cashier})
+	case AlarmSharedAccount:
+		return l.tr("Member {{.Member}}'s account was used at till {{.Till}} {{.Minutes}} min ago",
+			map[string]any{"Member": a.Member, "Till": a.OtherTill, "Minutes": int64((a.Ago + time.Minute - 1) / time.Minute)})
 	}
 	return l.tr("{{.What}}: {{.Count}} in {{.Sales}} sales lately, well above the usual {{.Usual}} per 100 sales",
 		map[string]any{"What": l.AlarmKind(a.Kind), "Count": a.Count, "Sales": a.Sales, "Usual": money.FormatFixed(a.UsualRate, 2)})

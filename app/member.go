@@ -187,6 +187,19 @@ func (c *Checkout) SetMember(m Member) error {
 	return nil
 }
 
+// guardAccount applies the guard's shared-account rule to the member's account paying this sale, once per
+// sale and member: a second payment from it asks nobody again. Before the PIN is in, or offline, it waits.
+func (c *Checkout) guardAccount(ctx context.Context) error {
+	if c.member == nil || c.NeedsPIN() || c.accountGuarded == c.member.Number || c.offline != nil && c.offline() {
+		return nil
+	}
+	if err := c.guard.CheckAccount(ctx, c.session, c.member.Number); err != nil {
+		return err
+	}
+	c.accountGuarded = c.member.Number
+	return nil
+}
+
 // NeedsPIN reports whether paying from the member's account still needs their PIN (AccountPINs.Enter).
 func (c *Checkout) NeedsPIN() bool { return c.member != nil && c.member.PINHash != "" && !c.pinOK }
 

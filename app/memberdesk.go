@@ -132,8 +132,12 @@ func (d *MemberDesk) EnterPIN(ctx context.Context, co *Checkout, pin string) err
 // PayFromAccount pays from the account of the member on co's sale. TenderPrepaid pays amount from their
 // prepaid balance or, when amount is nil, as much of what is due as the balance covers; TenderPoints pays
 // with as many of their points as what is due needs. Without their PIN, when they have one, it is
-// ErrPINRequired (EnterPIN first).
-func (d *MemberDesk) PayFromAccount(co *Checkout, kind TenderKind, amount *money.Amount) (Tender, error) {
+// ErrPINRequired (EnterPIN first). An account another till used moments ago waits for a supervisor (the
+// guard's shared-account rule: a *PermissionError).
+func (d *MemberDesk) PayFromAccount(ctx context.Context, co *Checkout, kind TenderKind, amount *money.Amount) (Tender, error) {
+	if err := co.guardAccount(ctx); err != nil {
+		return Tender{}, err
+	}
 	balance, points := co.AccountLeft()
 	if kind == TenderPoints {
 		return co.RedeemPoints(points)

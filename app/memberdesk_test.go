@@ -191,20 +191,20 @@ func TestMemberDeskPaysFromTheAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := d.PayFromAccount(co, TenderPrepaid, nil); !errors.Is(err, ErrNoMember) {
+	if _, err := d.PayFromAccount(ctx, co, TenderPrepaid, nil); !errors.Is(err, ErrNoMember) {
 		t.Fatalf("no member on the sale: %v", err)
 	}
 	if err := co.SetMember(wangFang); err != nil {
 		t.Fatal(err)
 	}
 	five := cny(500)
-	if tn, err := d.PayFromAccount(co, TenderPrepaid, &five); err != nil || tn.Amount != five {
+	if tn, err := d.PayFromAccount(ctx, co, TenderPrepaid, &five); err != nil || tn.Amount != five {
 		t.Fatalf("¥5.00 typed: %+v, %v", tn, err)
 	}
-	if tn, err := d.PayFromAccount(co, TenderPrepaid, nil); err != nil || tn.Amount != cny(1500) {
+	if tn, err := d.PayFromAccount(ctx, co, TenderPrepaid, nil); err != nil || tn.Amount != cny(1500) {
 		t.Fatalf("the rest of the balance: %+v, %v", tn, err)
 	}
-	if tn, err := d.PayFromAccount(co, TenderPoints, nil); err != nil || tn.Points != 500 || tn.Amount != cny(500) {
+	if tn, err := d.PayFromAccount(ctx, co, TenderPoints, nil); err != nil || tn.Points != 500 || tn.Amount != cny(500) {
 		t.Fatalf("points: %+v, %v", tn, err)
 	}
 	if due := co.Due(); due != cny(500) {
@@ -222,13 +222,13 @@ func TestMemberDeskPaysFromTheAccount(t *testing.T) {
 	if err := co2.SetMember(withPIN); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.PayFromAccount(co2, TenderPrepaid, nil); !errors.Is(err, ErrPINRequired) {
+	if _, err := d.PayFromAccount(ctx, co2, TenderPrepaid, nil); !errors.Is(err, ErrPINRequired) {
 		t.Fatalf("without the PIN: %v", err)
 	}
 	if err := d.EnterPIN(ctx, co2, "2468"); err != nil {
 		t.Fatal(err)
 	}
-	if tn, err := d.PayFromAccount(co2, TenderPrepaid, nil); err != nil || tn.Amount != cny(300) {
+	if tn, err := d.PayFromAccount(ctx, co2, TenderPrepaid, nil); err != nil || tn.Amount != cny(300) {
 		t.Errorf("after the PIN: %+v, %v", tn, err)
 	}
 }

@@ -24,7 +24,7 @@ type MemberService interface {
 	SetPIN(ctx context.Context, s *Session, m Member, pin string) error
 	UnlockPIN(ctx context.Context, s *Session, m Member) error
 	EnterPIN(ctx context.Context, co *Checkout, pin string) error
-	PayFromAccount(co *Checkout, kind TenderKind, amount *money.Amount) (Tender, error)
+	PayFromAccount(ctx context.Context, co *Checkout, kind TenderKind, amount *money.Amount) (Tender, error)
 }
 
 // ShiftService is what the shift dialogs (and the shift commands) use; *ShiftDesk implements it.

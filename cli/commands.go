@@ -132,7 +132,8 @@ func commands() []command {
 				"wechat.app_id, wechat.mch_id, wechat.api_key, wechat.cert, wechat.key\n" +
 				"(key and certificate files: names in the database's folder, mode 0600),\n" +
 				"guard (on or off), guard.window_minutes (240), guard.factor (3),\n" +
-				"guard.price_change_percent (50),\n" +
+				"guard.price_change_percent (50), guard.account_minutes (10: a member's account\n" +
+				"another till used this recently waits for a supervisor; 0 never),\n" +
 				"signature.refunds (on or off: the shopper signs for a refund on the screen),\n" +
 				"signature.card_over, signature.topup_over (0: card payments, top-ups from this amount\n" +
 				"are signed for; 0 never), signature.member_consent (on or off)"},

@@ -19,6 +19,9 @@ func (s *Store) RecordAlarm(ctx context.Context, a app.Alarm) error {
 	if a.SKU != "" {
 		d.Price, d.Other, d.Currency = a.Price.Decimal(), a.Other.Decimal(), a.Price.Currency().Code
 	}
+	if a.Kind == app.AlarmSharedAccount {
+		d.Member, d.OtherTill, d.SecondsAgo = a.Member, a.OtherTill, int64(a.Ago/time.Second)
+	}
 	return s.write(ctx, func(tx *sql.Tx) error { return s.journalAndSend(ctx, tx, a.At, document.KindAlarm, d.ID, d) })
 }
 
@@ -51,7 +54,7 @@ func (s *Store) Alarms(ctx context.Context, from, to time.Time) ([]app.Alarm, er
 			return fmt.Errorf("alarm at %s: %w", at, err)
 		}
 		a := app.Alarm{Kind: app.AlarmKind(d.Rule), Till: d.Till, Cashier: d.Cashier, At: when, Count: d.Count, Sales: d.Sales,
-			UsualRate: d.UsualRateBP, SKU: d.SKU}
+			UsualRate: d.UsualRateBP, SKU: d.SKU, Member: d.Member, OtherTill: d.OtherTill, Ago: time.Duration(d.SecondsAgo) * time.Second}
 		if d.SKU != "" {
 			if a.Price, err = money.Parse(d.Price, c); err == nil {
 				a.Other, err = money.Parse(d.Other, c)

@@ -258,3 +258,119 @@ func TestStoredSignatureReadsWhateverTheLimits(t *testing.T) {
 		t.Fatalf("the sale with a long signature: %v", err)
 	}
 }
+
+// headOffice is the head office's record of account uses as the guard sees it: what it answers, and the
+// members it was told of. (hq/client's tests run the rule against the real head office.)
+type headOffice struct {
+	uses  []app.AccountUse
+	err   error
+	asked []string
+}
+
+func (h *headOffice) Use(_ context.Context, member string) ([]app.AccountUse, error) {
+	h.asked = append(h.asked, member)
+	return h.uses, h.err
+}
+
+// A member's account that another till used minutes ago waits for another supervisor before it pays: the
+// alarm is journaled and sent as a checked document, the approval lets it pay, and a second payment from
+// it in the same sale asks nobody again. Used longer ago, or with the head office unreachable, it pays at
+// once; the owner is never stopped, but her use is recorded for the other tills.
+func TestGuardStopsAnAccountUsedOnAnotherTill(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	auth, owner := staff(t, s, time.Now)
+	if _, err := auth.AddUser(ctx, owner, "Zhao", app.RoleSupervisor, "4444"); err != nil {
+		t.Fatal(err)
+	}
+	m := newMember(t, s, "王芳", "")
+	topUp(t, s, m, 10000)
+	m, _ = s.MemberByNumber(ctx, m.Number)
+	set, _ := s.Settings(ctx)
+	desk := app.NewMemberDesk(set, s, testPINs(t), time.Now)
+	hq := &headOffice{uses: []app.AccountUse{{Till: "T01", Ago: time.Second}, {Till: "T02", Ago: 3*time.Minute + 20*time.Second}}}
+	co := guarded(t, s, auth, "Wang", "2222", app.DefaultGuardRules())
+	co.SetAccountUses(hq)
+	start := func(co *app.Checkout) {
+		t.Helper()
+		if _, err := co.Scan(ctx, "5449000000996"); err != nil {
+			t.Fatal(err)
+		}
+		if err := co.SetMember(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start(co)
+	one := cny(100)
+	_, err := desk.PayFromAccount(ctx, co, app.TenderPrepaid, &one)
+	var pe *app.PermissionError
+	if !errors.As(err, &pe) || pe.Alarm == nil || pe.Alarm.Kind != app.AlarmSharedAccount || pe.Alarm.OtherTill != "T02" ||
+		pe.Alarm.Member != m.Number || pe.Alarm.Ago != 3*time.Minute+20*time.Second {
+		t.Fatalf("paying from an account T02 used 3 minutes ago: %v", err)
+	}
+	if len(co.Tenders()) != 0 {
+		t.Fatalf("the stopped payment was taken: %+v", co.Tenders())
+	}
+	if got := (app.Labels{}).Alarm(*pe.Alarm); got != "Member "+m.Number+"'s account was used at till T02 4 min ago" {
+		t.Errorf("the reason reads %q", got)
+	}
+	if err := co.Session().Approve(ctx, "Zhao", "4444", app.PermAlarm, pe.Alarm.Action()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.PayFromAccount(ctx, co, app.TenderPrepaid, &one); err != nil {
+		t.Fatalf("the approved payment: %v", err)
+	}
+	if _, err := desk.PayFromAccount(ctx, co, app.TenderPrepaid, nil); err != nil {
+		t.Fatalf("a second payment from the account, same sale: %v", err)
+	}
+	if _, err := co.Complete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	from, to := app.DayBounds(time.Now())
+	alarms, err := s.Alarms(ctx, from, to)
+	if err != nil || len(alarms) != 1 || alarms[0].Kind != app.AlarmSharedAccount || alarms[0].OtherTill != "T02" ||
+		alarms[0].Member != m.Number || alarms[0].ApprovedBy != "Zhao" || alarms[0].Ago != 200*time.Second {
+		t.Fatalf("the day's alarms %+v, %v", alarms, err)
+	}
+	var body string
+	if err := s.r.QueryRowContext(ctx, `SELECT j.payload FROM outbox o JOIN journal j ON j.seq = o.journal_seq WHERE o.kind = 'alarm'`).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := document.Check(document.KindAlarm, []byte(body)); err != nil {
+		t.Errorf("the alarm document %s: %v", body, err)
+	}
+
+	// The next sale: the other till's use is older than the window, then the head office cannot be asked.
+	for _, hq.uses = range [][]app.AccountUse{{{Till: "T02", Ago: 10 * time.Minute}}, nil} {
+		hq.err = nil
+		if hq.uses == nil {
+			hq.err = errors.New("head office unreachable")
+		}
+		start(co)
+		if _, err := desk.PayFromAccount(ctx, co, app.TenderPrepaid, nil); err != nil {
+			t.Fatalf("uses %+v, err %v: %v", hq.uses, hq.err, err)
+		}
+		if _, err := co.Complete(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The owner pays from it with T02's use a minute old: not stopped, but the head office heard of it.
+	hq.uses, hq.err, hq.asked = []app.AccountUse{{Till: "T02", Ago: time.Minute}}, nil, nil
+	own := newCheckout(t, s)
+	own.SetSession(owner)
+	own.SetGuard(app.NewGuard(app.DefaultGuardRules(), "T01", s, time.Now))
+	own.SetAccountUses(hq)
+	start(own)
+	if _, err := desk.PayFromAccount(ctx, own, app.TenderPrepaid, nil); err != nil {
+		t.Fatalf("the owner: %v", err)
+	}
+	if len(hq.asked) != 1 || hq.asked[0] != m.Number {
+		t.Errorf("the head office was told of %v", hq.asked)
+	}
+	if alarms, _ := s.Alarms(ctx, from, to); len(alarms) != 1 {
+		t.Errorf("%d alarms after the owner's and the unstopped payments", len(alarms))
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Errorf("the journal: %v", err)
+	}
+}

@@ -288,6 +288,7 @@ func startSync(st *Store, co *app.Checkout, sales *wakingLog, cur money.Currency
 	carts := &client.Carts{Client: u.Client, Currency: cur}
 	till := co.Settings().Till
 	co.SetShopCarts(carts, st)
+	co.SetAccountUses(&client.AccountUses{Client: u.Client})
 	u.AfterSync = func(ctx context.Context) {
 		if err := app.OfferParked(ctx, carts, st, till); err != nil {
 			slog.Warn("offer parked carts", "err", err)

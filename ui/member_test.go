@@ -367,3 +367,41 @@ func TestParkedSaleResumesWithItsMember(t *testing.T) {
 	press(w, fyne.KeyReturn) // the first parked cart
 	mustShow(t, w, "Parked cart resumed.", "Member: Li Lei · M000001", "Coca-Cola 330ml can")
 }
+
+// headOffice answers the guard which other tills used a member's account: here T02, two minutes ago.
+type headOffice struct{ asked int }
+
+func (h *headOffice) Use(context.Context, string) ([]app.AccountUse, error) {
+	h.asked++
+	return []app.AccountUse{{Till: "T02", Ago: 2 * time.Minute}}, nil
+}
+
+// A cashier's customer pays from an account that till T02 used two minutes ago: the guard stops it and
+// says so, a supervisor's PIN lets it pay, and the sale completes paid from the account.
+func TestPrepaidFromAnAccountAnotherTillJustUsed(t *testing.T) {
+	hq := &headOffice{}
+	till, st := newTill(t, withMembers, func(s *setup) { s.guard, s.accountUses = true, hq })
+	w := till.Window()
+	ctx := context.Background()
+	newMember(t, st, "Li Lei", 5000)
+	withStaff(t, till, st)
+	signInAs(t, w, "Li", "3333")
+	scan(w, "5449000000996")
+	wedgeScan(w, "M000001")
+	press(w, fyne.KeyF12)
+	press(w, fyne.KeyF8)
+	mustShow(t, w, "Supervisor approval", "The guard stopped this: Member M000001's account was used at", "till T02 2 min ago")
+	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(5000) {
+		t.Fatalf("the balance moved before approval: %v", m.Balance)
+	}
+	typeIn(w, "2222") // Wang, the supervisor offered
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Paid. Change ¥0.00 · receipt T01-000001")
+	if m, _ := st.MemberByNumber(ctx, "M000001"); m.Balance != cny(4700) {
+		t.Errorf("balance after the approved payment: %v", m.Balance)
+	}
+	from, to := app.DayBounds(time.Now())
+	if alarms, err := st.Alarms(ctx, from, to); err != nil || len(alarms) != 1 || alarms[0].Kind != app.AlarmSharedAccount || alarms[0].ApprovedBy == "" {
+		t.Errorf("alarms %+v, %v", alarms, err)
+	}
+}

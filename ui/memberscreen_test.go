@@ -81,7 +81,7 @@ func (d *memberDesk) TopUp(_ context.Context, s *app.Session, m app.Member, amou
 func (d *memberDesk) SetPIN(context.Context, *app.Session, app.Member, string) error { return nil }
 func (d *memberDesk) UnlockPIN(context.Context, *app.Session, app.Member) error      { return nil }
 func (d *memberDesk) EnterPIN(context.Context, *app.Checkout, string) error          { return nil }
-func (d *memberDesk) PayFromAccount(*app.Checkout, app.TenderKind, *money.Amount) (app.Tender, error) {
+func (d *memberDesk) PayFromAccount(context.Context, *app.Checkout, app.TenderKind, *money.Amount) (app.Tender, error) {
 	return app.Tender{}, nil
 }
 

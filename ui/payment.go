@@ -231,9 +231,13 @@ func (p *payment) fromAccount(kind app.TenderKind) {
 		}
 		amount = &a
 	}
-	_, err := pd.members.PayFromAccount(pd.co, kind, amount)
+	_, err := pd.members.PayFromAccount(context.Background(), pd.co, kind, amount)
 	if errors.Is(err, app.ErrPINRequired) {
 		p.askPIN(kind)
+		return
+	}
+	if errors.As(err, new(*app.PermissionError)) {
+		p.askSupervisor(kind, err)
 		return
 	}
 	if err != nil {
@@ -241,6 +245,25 @@ func (p *payment) fromAccount(kind app.TenderKind) {
 		return
 	}
 	p.next()
+}
+
+// askSupervisor asks for a supervisor's approval when the guard stopped the member's account paying (err),
+// then pays from it again; not approved, the payment dialog comes back saying why.
+func (p *payment) askSupervisor(kind app.TenderKind, err error) {
+	pd := p.pd
+	typed := p.amount.Text
+	p.dialog.Hide()
+	askApproval(pd.sh, pd.co.Session(), err, "", func() {
+		if pd.paying != nil {
+			pd.paying.fromAccount(kind)
+		}
+	}, func() {
+		pd.open()
+		if pd.paying != nil {
+			pd.paying.amount.SetText(typed)
+			pd.paying.problem.SetText(errorMessage(err))
+		}
+	})
 }
 
 // askPIN asks for the member's PIN (the customer types it), then pays from their account as asked. A

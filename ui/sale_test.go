@@ -50,6 +50,8 @@ type setup struct {
 	svc   ui.Services
 	opt   ui.Options
 	guard bool // the guard watches the sale (app.Guard, default rules)
+	// accountUses is the head office the guard asks which tills used a member's account; nil: none.
+	accountUses app.AccountUses
 }
 
 // newTill starts the sale screen on a fresh temp-file store holding shelf, selling, parking and signing
@@ -100,6 +102,7 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*setup)) (*
 	}
 	if s.guard {
 		co.SetGuard(app.NewGuard(app.DefaultGuardRules(), set.Till, st, time.Now))
+		co.SetAccountUses(s.accountUses)
 	}
 	till := ui.NewTill(fyne.CurrentApp(), co, s.svc, s.opt)
 	return till, st

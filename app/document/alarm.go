@@ -18,9 +18,13 @@ type Alarm struct {
 	Price    string `json:"price,omitempty"`
 	Other    string `json:"other,omitempty"`
 	Currency string `json:"currency,omitempty"`
+	// The shared-account rule's: the member, the other till that used their account, and how long before.
+	Member     string `json:"member,omitempty"`
+	OtherTill  string `json:"other_till,omitempty"`
+	SecondsAgo int64  `json:"seconds_ago,omitempty"`
 	// Action is what the approval of a supervisor names (journal "override").
 	Action string `json:"action"`
 }
 
 // AlarmRules are the rules an alarm may name.
-var AlarmRules = []string{"refunds", "voids_after_payment", "no_sales", "discounts", "below_cost", "price_change"}
+var AlarmRules = []string{"refunds", "voids_after_payment", "no_sales", "discounts", "below_cost", "price_change", "shared_account"}

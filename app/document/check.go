@@ -216,12 +216,19 @@ func (c *checker) points(field string, v int64, sign int) {
 	}
 }
 
+// MemberNumberOK reports whether n is a member number as the tills write it: normalised (upper case, no
+// spaces), at most 32 bytes of UTF-8 with no control characters.
+func MemberNumberOK(n string) bool {
+	return n != "" && n == strings.ToUpper(n) && len(n) <= 32 && utf8.ValidString(n) &&
+		!strings.ContainsFunc(n, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+}
+
 func (c *checker) member(m *Member, earnedSign int) {
 	if m == nil {
 		return
 	}
-	if n := m.Number; n == "" || n != strings.ToUpper(strings.TrimSpace(n)) || len(n) > 32 || strings.ContainsFunc(n, unicode.IsSpace) {
-		c.fail("member number %q is not normalised", n)
+	if !MemberNumberOK(m.Number) {
+		c.fail("member number %q is not normalised", m.Number)
 	}
 	c.text("member number", m.Number)
 	c.points("points_earned", m.PointsEarned, earnedSign)
@@ -561,7 +568,13 @@ func (c *checker) alarm(a *Alarm) *Alarm {
 	if !slices.Contains(AlarmRules, a.Rule) {
 		c.fail("rule %q", a.Rule)
 	}
-	for field, n := range map[string]int64{"count": a.Count, "sales": a.Sales, "usual_rate_bp": a.UsualRateBP} {
+	if a.Rule == "shared_account" || a.Member != "" || a.OtherTill != "" {
+		c.till(a.OtherTill)
+		if !MemberNumberOK(a.Member) || a.OtherTill == a.Till {
+			c.fail("a shared account names a member (%q) and another till", a.Member)
+		}
+	}
+	for field, n := range map[string]int64{"count": a.Count, "sales": a.Sales, "usual_rate_bp": a.UsualRateBP, "seconds_ago": a.SecondsAgo} {
 		if n < 0 || n > 1_000_000_000 {
 			c.fail("%s %d", field, n)
 		}

@@ -144,7 +144,7 @@ func FuzzCheck(f *testing.F) {
 }
 
 // An alarm document names a known rule, a till, a time and whole figures; a line rule's prices are
-// amounts in a currency.
+// amounts in a currency; a shared account's, a member and a till other than the alarm's.
 func TestCheckAlarm(t *testing.T) {
 	good := `{"id":"0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a19","till":"T01","rule":"below_cost","cashier":"王芳","at":"2026-12-06T07:30:00.000000Z",` +
 		`"sku":"SNK-001","price":"3.25","other":"4.33","currency":"CNY","action":"below_cost SNK-001 3.25 (4.33)"}`
@@ -162,6 +162,23 @@ func TestCheckAlarm(t *testing.T) {
 		// a rate rule carrying a price that is not one
 		`{"id":"0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a19","till":"T01","rule":"refunds","cashier":"王芳","at":"2026-12-06T07:30:00.000000Z",` +
 			`"count":3,"sales":9,"price":"lots","action":"refunds 3 in 9 sales"}`,
+	} {
+		if _, err := Check(KindAlarm, []byte(bad)); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+
+	shared := `{"id":"0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1a19","till":"T01","rule":"shared_account","cashier":"王芳","at":"2026-12-06T07:30:00.000000Z",` +
+		`"member":"M000777","other_till":"T02","seconds_ago":200,"action":"shared_account M000777 (T02)"}`
+	if _, err := Check(KindAlarm, []byte(shared)); err != nil {
+		t.Fatalf("a good shared-account alarm: %v", err)
+	}
+	for _, bad := range []string{
+		strings.Replace(shared, `"member":"M000777",`, ``, 1),
+		strings.Replace(shared, `"M000777"`, `"m 777"`, 1),
+		strings.Replace(shared, `"other_till":"T02"`, `"other_till":"T01"`, 1), // itself
+		strings.Replace(shared, `"other_till":"T02"`, `"other_till":"t2; drop"`, 1),
+		strings.Replace(shared, `"seconds_ago":200`, `"seconds_ago":-1`, 1),
 	} {
 		if _, err := Check(KindAlarm, []byte(bad)); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v", bad, err)

@@ -206,3 +206,27 @@ const MaxCarts = 100
 type Carts struct {
 	Carts []json.RawMessage `json:"carts"`
 }
+
+// MemberUsePath returns where a till says it is using a member's account now (POST, a MemberUseRequest):
+// the reply (MemberUses) lists the other tills of the shop that used it in the last MemberUseWindow.
+func MemberUsePath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/member-uses" }
+
+// MemberUseWindow is how far back a MemberUses reply looks: the guard's shared-account rule looks minutes back.
+const MemberUseWindow = time.Hour
+
+// MemberUseRequest names the member whose account the till is using.
+type MemberUseRequest struct {
+	Member string `json:"member"`
+}
+
+// MemberUses are the other tills' latest uses of a member's account, most recent first, each as long ago
+// as the head office's clock says, so the tills' clocks do not matter.
+type MemberUses struct {
+	Uses []MemberUse `json:"uses"`
+}
+
+// MemberUse is one till's latest use of the account.
+type MemberUse struct {
+	Till       string `json:"till"`
+	SecondsAgo int64  `json:"seconds_ago"`
+}
