@@ -179,7 +179,7 @@ func matchesLink(d api.Document, l api.Link) string {
 }
 
 // registerKey records a till's journal key and anchors its chain at head, once: a till that has a key
-// keeps it until it is enrolled again.
+// keeps it until it is enrolled again. Registering the same key and head again succeeds.
 func (s *Server) registerKey(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -204,9 +204,21 @@ func (s *Server) registerKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if tag.RowsAffected() == 0 {
-		writeError(w, &api.Error{Status: http.StatusConflict, Code: "key_registered",
-			Message: "this till's journal key is registered already: enrol the till again to change it"})
-		return
+		// The same key at the same anchor again is a retry whose reply was lost (on this server or
+		// another): answered as the first was, the head left where the uploads since took it.
+		var same bool
+		err := s.db.QueryRow(r.Context(), `SELECT journal_key = $2 AND anchor_seq = $3 AND anchor_hash IS NOT DISTINCT FROM $4
+			FROM tills WHERE id = $1`, t.id, key, req.Head.Seq, req.Head.Hash).Scan(&same)
+		if err != nil {
+			s.log.Error("register journal key", "till", t.name, "err", err)
+			writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not register the key: retry"})
+			return
+		}
+		if !same {
+			writeError(w, &api.Error{Status: http.StatusConflict, Code: "key_registered",
+				Message: "this till's journal key is registered already: enrol the till again to change it"})
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, req.Head)
 }

@@ -62,7 +62,8 @@ func refusedAs(t *testing.T, err error, status int, want string) {
 // A till registers its journal key and the head it has; from then on the head office takes only links
 // that continue the chain it holds, each checked with the key, and a document only with the row that
 // journaled it. A gap, a fork, a rewrite or a forged hash is refused whole and named; a retry of links
-// it holds is answered as before; the till can ask for any link to compare its own journal.
+// it holds is answered as before, as is a registration whose reply was lost; the till can ask for any
+// link to compare its own journal.
 func TestHeadOfficeAnchorsTheJournalChain(t *testing.T) {
 	h := hqtest.StartHQ(t)
 	ctx := context.Background()
@@ -76,6 +77,10 @@ func TestHeadOfficeAnchorsTheJournalChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	refusedAs(t, c.RegisterKey(ctx, bytes.Repeat([]byte{9}, 32), api.Head{}), 409, "registered already")
+	refusedAs(t, c.RegisterKey(ctx, tillKey, api.Head{}), 409, "registered already") // the key, anchored elsewhere
+	if err := c.RegisterKey(ctx, tillKey, api.Head{Seq: 1, Hash: j.links[0].Hash}); err != nil {
+		t.Fatalf("the registration again, its reply lost: %v", err) // the till retries it
+	}
 
 	s1 := j.sale(t, id1, 1)
 	j.add("no_sale", `{"till":"T01","cashier":"Olivia"}`)
