@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,8 @@ type HQ struct {
 	CAPEM  []byte // the test certificate, which tills pin at enrolment
 	DBURL  string
 	Server *server.Server
+	// Requests counts the requests this server answered (across restarts).
+	Requests atomic.Int64
 
 	t    testing.TB
 	http *httptest.Server
@@ -51,7 +54,7 @@ func (h *HQ) start(addr string) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	hs := httptest.NewUnstartedServer(srv.Handler())
+	hs := httptest.NewUnstartedServer(counting(srv.Handler(), &h.Requests))
 	hs.Listener.Close()
 	hs.Listener = ln
 	// No session tickets: after the handshake the server writes only replies, which the fault proxy
