@@ -48,11 +48,15 @@ Commands:
   conflicts           cards the tills overdrew offline (the spends the head office stored anyway), and
                       documents rejected by the head office's checks, with the reason
   alarms [DAYS]       what the tills' guards stopped for a supervisor in the last DAYS (7), newest first
+  version             print the version (needs no database)
 
 The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
 
 Flags:
 `
+
+// versionTag is the release's version, set at link time by the Makefile (-X main.versionTag=1.2.3).
+var versionTag = "dev"
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -73,6 +77,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
+	}
+	if fs.Arg(0) == "version" {
+		fmt.Fprintln(stdout, "checkout-hq", versionTag)
+		return 0
 	}
 	if *db == "" {
 		fmt.Fprintln(stderr, "checkout-hq: no database: -db URL or $CHECKOUT_HQ_DB")

@@ -55,6 +55,9 @@ func TestCommands(t *testing.T) {
 	if c, _, errOut := hq("-db", db, "serve"); c != 1 || !strings.Contains(errOut, "-cert and -key") {
 		t.Fatalf("serve without TLS: %d %s", c, errOut)
 	}
+	if c, out, _ := hq("version"); c != 0 || out != "checkout-hq dev\n" {
+		t.Fatalf("version without a database: %d %q", c, out)
+	}
 	if c, _, errOut := hq("status"); c != 2 || !strings.Contains(errOut, "no database") {
 		t.Fatalf("no database: %d %s", c, errOut)
 	}
