@@ -10,6 +10,7 @@ VERSION := $(or $(TAG_VERSION),$(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' F
 LDFLAGS := -X main.versionTag=$(VERSION)
 BIN := bin/checkout
 DEB := dist/checkout_$(VERSION)_amd64.deb
+HQ_DEB := dist/checkout-hq_$(VERSION)_amd64.deb
 # The packaging tool, pinned. The version is read from FyneApp.toml (also embedded in the binary).
 FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 
@@ -42,7 +43,7 @@ comma := ,
 WIN_ENV := PKG_CONFIG_LIBDIR=$(WIN_LIBUSB)/lib/pkgconfig CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	CC=x86_64-w64-mingw32-gcc
 
-.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb check-upgrade deps-windows \
+.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb package-hq-deb check-hq-deb check-upgrade deps-windows \
 	build-windows package-windows check-windows clean
 
 # deps installs the missing build packages, and only those, with apt (sudo when not root).
@@ -152,6 +153,35 @@ package-deb: deps
 # check-deb lists the package and installs and removes it in a throwaway root, as CI does.
 check-deb: package-deb
 	./.ci/check-deb $(DEB) $(VERSION)
+
+# package-hq-deb builds dist/checkout-hq_VERSION_amd64.deb: the head office server (pure Go, static), its
+# systemd unit (a dedicated system user made by postinst, hardened) and /etc/default/checkout-hq (a conffile,
+# root's only: it holds the database URL) that the unit reads its settings from.
+package-hq-deb:
+	rm -rf dist/hq-deb && mkdir -p dist/hq-deb/DEBIAN
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/hq-deb/usr/bin/checkout-hq ./cmd/checkout-hq
+	install -D -m 644 assets/linux/checkout-hq/checkout-hq.service dist/hq-deb/usr/lib/systemd/system/checkout-hq.service
+	install -D -m 600 assets/linux/checkout-hq/default dist/hq-deb/etc/default/checkout-hq
+	install -m 755 assets/linux/checkout-hq/postinst assets/linux/checkout-hq/prerm assets/linux/checkout-hq/postrm dist/hq-deb/DEBIAN/
+	install -m 644 assets/linux/checkout-hq/conffiles dist/hq-deb/DEBIAN/
+	printf '%s\n' 'Package: checkout-hq' 'Version: $(VERSION)' 'Architecture: amd64' 'Section: net' 'Priority: optional' \
+		'Maintainer: Checkout <checkout@example.invalid>' \
+		'Depends: adduser' \
+		'Recommends: postgresql' \
+		"Installed-Size: $$(du -sk dist/hq-deb/usr | cut -f1)" \
+		'Description: shop till head office: the server the tills upload to' \
+		' Receives the documents every till uploads over HTTPS, checks them and keeps them in PostgreSQL;' \
+		' sends the tills their catalog, prices and members. A systemd service, with /healthz and' \
+		' Prometheus /metrics.' \
+		> dist/hq-deb/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build dist/hq-deb $(HQ_DEB)
+	rm -rf dist/hq-deb
+	@echo "$(HQ_DEB): sudo apt install ./$(HQ_DEB), then edit /etc/default/checkout-hq"
+
+# check-hq-deb checks the head office's .deb as check-deb checks the till's (.ci/check-deb), and its unit
+# with systemd-analyze verify when the machine has it.
+check-hq-deb: package-hq-deb
+	./.ci/check-deb $(HQ_DEB) $(VERSION)
 
 # check-upgrade installs the previous release's .deb (the last v* tag, else .ci/upgrade-from) into a
 # throwaway root, sells, refunds and tops up with it, installs this .deb over it and checks that every

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -25,8 +26,10 @@ import (
 const usage = `Usage: checkout-hq [-db URL] command
 
 Commands:
-  serve -listen ADDR -cert FILE -key FILE
-                      serve the tills over HTTPS (default -listen :8443)
+  serve -listen ADDR -cert FILE -key FILE [-metrics-listen ADDR] [-log-format json|text] [-silent-after 30m]
+                      serve the tills over HTTPS (default -listen :8443), with GET /healthz for anyone and
+                      Prometheus GET /metrics for this machine only, or on a plain-HTTP -metrics-listen
+                      address of its own; one log line per request (JSON unless stderr is a terminal)
   shop-add CODE       add a shop (CODE: letters, digits, - and _; tills name it)
   enrol-code SHOP TILL
                       print a one-time code (valid 24 h) for: checkout enrol URL CODE
@@ -45,11 +48,15 @@ Commands:
   conflicts           cards the tills overdrew offline (the spends the head office stored anyway), and
                       documents rejected by the head office's checks, with the reason
   alarms [DAYS]       what the tills' guards stopped for a supervisor in the last DAYS (7), newest first
+  version             print the version (needs no database)
 
 The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
 
 Flags:
 `
+
+// versionTag is the release's version, set at link time by the Makefile (-X main.versionTag=1.2.3).
+var versionTag = "dev"
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -71,6 +78,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if fs.Arg(0) == "version" {
+		fmt.Fprintln(stdout, "checkout-hq", versionTag)
+		return 0
+	}
 	if *db == "" {
 		fmt.Fprintln(stderr, "checkout-hq: no database: -db URL or $CHECKOUT_HQ_DB")
 		return 2
@@ -86,8 +97,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func command(ctx context.Context, db, name string, args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	var sc serveConfig
 	switch name {
-	case "serve", "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts", "alarms":
+	case "serve":
+		var err error
+		if sc, err = parseServe(args, stderr); errors.Is(err, flag.ErrHelp) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		log = sc.logger(stderr)
+	case "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts", "alarms":
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
 	}
@@ -98,7 +118,7 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 	defer srv.Close()
 	switch name {
 	case "serve":
-		return serve(ctx, srv, args, log)
+		return serve(ctx, srv, sc, log)
 	case "shop-add":
 		if len(args) != 1 {
 			return errors.New("shop-add takes CODE")
@@ -269,28 +289,102 @@ func catalogImport(ctx context.Context, srv *server.Server, args []string, stdou
 	return nil
 }
 
-func serve(ctx context.Context, srv *server.Server, args []string, log *slog.Logger) error {
+// serveConfig is checkout-hq serve's flags.
+type serveConfig struct {
+	listen, cert, key, metricsListen, logFormat string
+	silentAfter                                 time.Duration
+}
+
+func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
+	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	listen := fs.String("listen", ":8443", "`address` to listen on")
-	cert := fs.String("cert", "", "TLS certificate `file` (PEM)")
-	key := fs.String("key", "", "TLS private key `file` (PEM)")
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.listen, "listen", ":8443", "`address` to listen on")
+	fs.StringVar(&c.cert, "cert", "", "TLS certificate `file` (PEM)")
+	fs.StringVar(&c.key, "key", "", "TLS private key `file` (PEM)")
+	fs.StringVar(&c.metricsListen, "metrics-listen", "", "serve GET /metrics and /healthz on this plain-HTTP `address` "+
+		"(e.g. 127.0.0.1:9108), not on the tills' listener; unset: /metrics on the tills' listener to this machine only")
+	fs.StringVar(&c.logFormat, "log-format", "", "log `format`: json or text (default json when stderr is not a terminal, as under systemd, else text)")
+	fs.DurationVar(&c.silentAfter, "silent-after", server.DefaultSilentAfter, "a till not heard from for longer counts in /metrics' checkout_hq_tills_silent")
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("serve takes flags only, not %q", fs.Arg(0))
+	}
+	switch c.logFormat {
+	case "":
+		c.logFormat = "text"
+		if !isTerminal(stderr) {
+			c.logFormat = "json"
+		}
+	case "json", "text":
+	default:
+		return c, fmt.Errorf("-log-format %q: json or text", c.logFormat)
+	}
+	if c.cert == "" || c.key == "" {
+		return c, errors.New("serve needs -cert and -key: the tills speak only HTTPS")
+	}
+	return c, nil
+}
+
+// logger returns the log that serve writes to stderr, as -log-format says.
+func (c serveConfig) logger(stderr io.Writer) *slog.Logger {
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(stderr, nil))
+}
+
+// isTerminal reports whether w is a terminal (a character device: a file or a pipe, as under systemd or
+// a redirection, is not).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func serve(ctx context.Context, srv *server.Server, c serveConfig, log *slog.Logger) error {
+	srv.SetOps(server.Ops{MetricsApart: c.metricsListen != "", SilentAfter: c.silentAfter})
+	newServer := func(h http.Handler) *http.Server {
+		return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute,
+			IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	}
+	// Both addresses are taken before anything is served: a mistake in either stops serve at once.
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
 		return err
 	}
-	if *cert == "" || *key == "" {
-		return errors.New("serve needs -cert and -key: the tills speak only HTTPS")
+	servers := []*http.Server{newServer(srv.Handler())}
+	errc := make(chan error, 2)
+	if c.metricsListen != "" {
+		mln, err := net.Listen("tcp", c.metricsListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("-metrics-listen: %w", err)
+		}
+		if host, _, _ := net.SplitHostPort(c.metricsListen); host == "" || host == "0.0.0.0" || host == "::" {
+			log.Warn("metrics listener on every interface: plain HTTP with no authentication, keep it behind a firewall", "listen", c.metricsListen)
+		}
+		ms := newServer(srv.MetricsHandler())
+		servers = append(servers, ms)
+		go func() { errc <- ms.Serve(mln) }()
 	}
-	hs := &http.Server{Addr: *listen, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.ListenAndServeTLS(*cert, *key) }()
-	log.Info("serving", "listen", *listen)
+	go func() { errc <- servers[0].ServeTLS(ln, c.cert, c.key) }()
+	log.Info("serving", "listen", ln.Addr().String(), "metrics_listen", c.metricsListen)
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
-		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return hs.Shutdown(shut)
 	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, hs := range servers {
+		if e := hs.Shutdown(shut); err == nil {
+			err = e
+		}
+	}
+	return err
 }

@@ -3,10 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -40,6 +54,9 @@ func TestCommands(t *testing.T) {
 	}
 	if c, _, errOut := hq("-db", db, "serve"); c != 1 || !strings.Contains(errOut, "-cert and -key") {
 		t.Fatalf("serve without TLS: %d %s", c, errOut)
+	}
+	if c, out, _ := hq("version"); c != 0 || out != "checkout-hq dev\n" {
+		t.Fatalf("version without a database: %d %q", c, out)
 	}
 	if c, _, errOut := hq("status"); c != 2 || !strings.Contains(errOut, "no database") {
 		t.Fatalf("no database: %d %s", c, errOut)
@@ -137,5 +154,117 @@ func TestCatalogImportRefusesControlCharactersAndHugeNames(t *testing.T) {
 	}
 	if c, _, errOut := hq("-db", db, "set-price", "north", "DRK-001", "1"); c != 1 || !strings.Contains(errOut, "no product") {
 		t.Errorf("a refused file stored a product: %d %s", c, errOut)
+	}
+}
+
+// syncBuffer is stderr for a serving head office, written from its goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// freeAddr returns a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, returning their files and the pool that
+// trusts it.
+func selfSigned(t *testing.T) (cert, key string, pool *x509.CertPool) {
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hq"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, _ := x509.MarshalPKCS8PrivateKey(priv)
+	dir := t.TempDir()
+	cert, key = filepath.Join(dir, "hq.pem"), filepath.Join(dir, "hq-key.pem")
+	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk}), 0o600)
+	c, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(c)
+	return cert, key, pool
+}
+
+// serve -metrics-listen serves /metrics and /healthz there over plain HTTP and takes /metrics off the
+// tills' HTTPS listener; -log-format json logs a JSON line per request; SIGTERM's context stops it.
+func TestServeWithMetricsListener(t *testing.T) {
+	db := hqtest.PostgresURL(t)
+	cert, key, pool := selfSigned(t)
+	listen, metrics := freeAddr(t), freeAddr(t)
+	var stderr syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- command(ctx, db, "serve", []string{"-listen", listen, "-cert", cert, "-key", key, "-metrics-listen", metrics,
+			"-log-format", "json"}, io.Discard, &stderr)
+	}()
+	https := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 5 * time.Second}
+	get := func(c *http.Client, url string) (int, string) {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			resp, err := c.Get(url)
+			if err != nil {
+				if time.Now().After(deadline) {
+					t.Fatalf("GET %s: %v\n%s", url, err, stderr.String())
+				}
+				continue
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode, string(b)
+		}
+	}
+	if code, body := get(https, "https://"+listen+"/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("https /healthz: %d %q", code, body)
+	}
+	if code, _ := get(https, "https://"+listen+"/metrics"); code != 404 {
+		t.Errorf("https /metrics with -metrics-listen: %d", code)
+	}
+	if code, body := get(http.DefaultClient, "http://"+metrics+"/metrics"); code != 200 || !strings.Contains(body, "# TYPE checkout_hq_upload_duration_seconds histogram") {
+		t.Errorf("http /metrics: %d %s", code, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	var requests int
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON log line: %q", l)
+		}
+		if m["msg"] == "request" {
+			requests++
+		}
+	}
+	if requests != 3 {
+		t.Errorf("%d access-log lines, want 3:\n%s", requests, stderr.String())
+	}
+	if c, _, errOut := hq("-db", db, "serve", "-cert", cert, "-key", key, "-log-format", "xml"); c != 1 || !strings.Contains(errOut, "json or text") {
+		t.Errorf("-log-format xml: %d %s", c, errOut)
 	}
 }

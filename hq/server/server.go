@@ -27,6 +27,7 @@ import (
 type Server struct {
 	db  *pgxpool.Pool
 	log *slog.Logger
+	ops *ops // metrics and health (ops.go)
 }
 
 // Open connects to the PostgreSQL database at url and brings its schema up to date.
@@ -42,17 +43,18 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{db: db, log: log}, nil
+	return &Server{db: db, log: log, ops: newOps()}, nil
 }
 
 // Close closes the database pool.
 func (s *Server) Close() { s.db.Close() }
 
-// Handler returns the API.
+// Handler returns the API, with GET /healthz and GET /metrics (ops.go), every request counted and
+// logged (access.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+api.EnrolPath, s.enrol)
-	mux.HandleFunc("POST /v1/shops/{shop}/upload", s.upload)
+	mux.HandleFunc(uploadRoute, s.upload)
 	mux.HandleFunc("GET /v1/shops/{shop}/changes", s.changes)
 	mux.HandleFunc("POST /v1/shops/{shop}/journal-key", s.registerKey)
 	mux.HandleFunc("GET /v1/shops/{shop}/journal", s.journal)
@@ -60,10 +62,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/shops/{shop}/carts", s.listCarts)
 	mux.HandleFunc("POST /v1/shops/{shop}/carts/{id}/claim", s.claimCart)
 	mux.HandleFunc("POST /v1/shops/{shop}/member-uses", s.memberUse)
+	s.handleOps(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
-	return mux
+	return s.observe(mux)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -130,6 +133,7 @@ func (s *Server) authenticate(r *http.Request) (till, *api.Error) {
 		return t, &api.Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: fmt.Sprintf("till %s belongs to shop %s, not %s", t.name, t.shop, shop)}
 	}
+	noteTill(r.Context(), t)
 	return t, nil
 }
 
@@ -190,9 +194,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply := api.UploadReply{Stored: []string{}, Duplicates: []string{}, Rejected: []api.Rejection{}}
+	var c counted
 	err := pgx.BeginFunc(r.Context(), s.db, func(tx pgx.Tx) error {
 		reply.Stored, reply.Duplicates, reply.Rejected = reply.Stored[:0], reply.Duplicates[:0], reply.Rejected[:0]
-		return s.store(r.Context(), tx, t, req, &reply)
+		c.reset()
+		return s.store(r.Context(), tx, t, req, &reply, &c)
 	})
 	var broken *errChain
 	if errors.As(err, &broken) {
@@ -208,11 +214,13 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not store the documents: retry"})
 		return
 	}
+	s.ops.count(&c)
 	writeJSON(w, http.StatusOK, reply)
 }
 
-// store checks and stores one batch inside tx and fills the reply.
-func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadRequest, reply *api.UploadReply) error {
+// store checks and stores one batch inside tx and fills the reply; c counts what it stores and rejects
+// anew, by kind.
+func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadRequest, reply *api.UploadReply, c *counted) error {
 	known, head, err := s.continueChain(ctx, tx, t, req.Links)
 	if err != nil {
 		return err
@@ -262,6 +270,7 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 			// Not storable as a document of the shop's: answered, never stored.
 			reply.Rejected = append(reply.Rejected, api.Rejection{ID: d.ID,
 				Reason: fmt.Sprintf("not a document: id %q, kind %q, time %v", d.ID, d.Kind, d.At)})
+			c.rejected = append(c.rejected, d.Kind)
 			continue
 		}
 		v, err := b.believe(d)
@@ -287,9 +296,11 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		if v.reason != "" {
 			status, body, raw = "rejected", nil, d.Body
 			reply.Rejected = append(reply.Rejected, api.Rejection{ID: d.ID, Reason: v.reason})
+			c.rejected = append(c.rejected, d.Kind)
 			s.log.Warn("document rejected", "shop", t.shop, "till", t.name, "id", d.ID, "kind", d.Kind, "reason", v.reason)
 		} else {
 			reply.Stored = append(reply.Stored, d.ID)
+			c.stored = append(c.stored, d.Kind)
 		}
 		ids, kinds, versions, seqs, ats = append(ids, d.ID), append(kinds, d.Kind), append(versions, int32(max(d.Version, 1))), append(seqs, d.Seq), append(ats, d.At)
 		statuses, reasons, bodies, raws = append(statuses, status), append(reasons, v.reason), append(bodies, body), append(raws, raw)
