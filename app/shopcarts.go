@@ -16,7 +16,7 @@ type ShopCarts interface {
 	// Offer makes p, parked at this till, available to the shop's other tills. Offering it again is
 	// harmless; once another till claimed it, the error wraps a *CartTakenError.
 	Offer(ctx context.Context, p ParkedCart) error
-	// Offered lists the carts other tills of the shop parked and nobody claimed, oldest first.
+	// Offered lists the carts other tills of the shop parked lately and nobody claimed, newest first.
 	Offered(ctx context.Context) ([]ParkedCart, error)
 	// Claim makes the cart id this till's: nil when it is (or was already), an error wrapping a
 	// *CartTakenError when another till has it, ErrNotParked when the head office never had it.
