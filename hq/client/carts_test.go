@@ -28,8 +28,8 @@ func TestTwoTillsParkedCartMovesCounter(t *testing.T) {
 	syncNow(t, u1)
 	syncNow(t, u2)
 	carts1 := &client.Carts{Client: u1.Client, Currency: cnyCurrency}
-	t1.co.SetShopCarts(carts1, t1.store)
-	t2.co.SetShopCarts(&client.Carts{Client: u2.Client, Currency: cnyCurrency}, t2.store)
+	t1.co.SetShopCarts(carts1, t1.store, t1.store)
+	t2.co.SetShopCarts(&client.Carts{Client: u2.Client, Currency: cnyCurrency}, t2.store, t2.store)
 
 	for _, code := range []string{"2*5449000000996", "0.455*2000101000006"} {
 		if _, err := t1.co.Scan(ctx, code); err != nil {
@@ -93,7 +93,7 @@ func TestTwoTillsParkedCartMovesCounter(t *testing.T) {
 
 	// T01 no longer can: the cart is T02's. T01's next sync, offering its parked carts again, drops its
 	// copy; and resuming it is refused, naming T02.
-	if err := app.OfferParked(ctx, carts1, t1.store, "T01"); err != nil {
+	if err := app.OfferParked(ctx, carts1, t1.store, t1.store, "T01"); err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := t1.store.ParkedAt(ctx, "T01"); len(left) != 0 {
