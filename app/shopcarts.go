@@ -52,7 +52,7 @@ func (e *CartTakenError) Unwrap() error { return ErrCartTaken }
 
 // SetShopCarts shares the till's parked carts with the shop's other tills through shop, their products
 // found in products, the till's own carts it resumed while the head office could not be told kept in
-// withdraw (OfferParked tells it later); nil: parked carts stay at the till.
+// withdraw (OfferParked tells it later); a nil shop: parked carts stay at the till.
 func (c *Checkout) SetShopCarts(shop ShopCarts, products ProductsBySKU, withdraw CartWithdrawals) {
 	c.shop, c.products, c.withdraw = shop, products, withdraw
 }
@@ -94,9 +94,9 @@ func OfferParked(ctx context.Context, shop ShopCarts, parked ParkedCarts, withdr
 }
 
 // withdrawResumed claims at the head office the carts withdraw holds, so no other till can take them
-// any more. One parked here again (the cashier parked the resumed sale) is offered again instead, after
-// this. A cart another till took meanwhile was sold there too, or may yet be: the error says so, and the
-// cart is forgotten, since nothing more can be done from here.
+// any more. A cart another till took meanwhile was sold there too, or may yet be: the error says so, and
+// the cart is forgotten, since nothing more can be done from here. One the cashier parked here again
+// since is offered again after this, which frees it, or drops it here when another till took it.
 func withdrawResumed(ctx context.Context, shop ShopCarts, withdraw CartWithdrawals, parked []ParkedCart) error {
 	ids, err := withdraw.Withdrawals(ctx)
 	if err != nil {
@@ -104,12 +104,11 @@ func withdrawResumed(ctx context.Context, shop ShopCarts, withdraw CartWithdrawa
 	}
 	var errs []error
 	for _, id := range ids {
-		var err error
-		if !slices.ContainsFunc(parked, func(p ParkedCart) bool { return p.ID == id }) {
-			err = shop.Claim(ctx, id)
-		}
+		err := shop.Claim(ctx, id)
 		var taken *CartTakenError
 		switch {
+		case errors.As(err, &taken) && slices.ContainsFunc(parked, func(p ParkedCart) bool { return p.ID == id }):
+			// Not sold here: the offer drops it.
 		case errors.As(err, &taken):
 			errs = append(errs, fmt.Errorf("cart %s was resumed here while the head office was out of reach, and till %s took it too: "+
 				"its goods may be sold twice (%w)", id, taken.Till, err))
