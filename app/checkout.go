@@ -36,6 +36,7 @@ type Checkout struct {
 	accountGuarded string
 	shop           ShopCarts // the shop's parked carts at the head office; nil: parked carts stay at the till
 	products       ProductsBySKU
+	withdraw       CartWithdrawals // the till's own carts it resumed without the head office being told
 	// signature is the shopper's for the sale in progress (SignSale); nil until they sign.
 	signature signature.Signature
 }

@@ -61,7 +61,8 @@ func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, er
 // abandon a paid sale (PermVoidPaid): they complete it, or void or refund what was paid. The member
 // put on the sale comes back from members; memberLost when they cannot (then their card is scanned again).
 // With the shop's carts (SetShopCarts) the cart is claimed at the head office first, so no other till can
-// take it after; one another till took first is gone from here (a *CartTakenError says where).
+// take it after; one another till took first is gone from here (a *CartTakenError says where). Without the
+// head office it is resumed, and withdrawn there after the till's next sync (OfferParked).
 func (c *Checkout) Resume(ctx context.Context, parked ParkedCarts, id string, members MemberFinder) (memberLost bool, err error) {
 	if c.cart.Len() > 0 || len(c.tenders) > 0 {
 		return false, fmt.Errorf("%w: park or finish the sale in progress first", ErrCartNotEmpty)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 )
 
 // A parked cart can be resumed on any till of the shop: the till offers it to the head office when it
@@ -16,11 +18,23 @@ type ShopCarts interface {
 	// Offer makes p, parked at this till, available to the shop's other tills. Offering it again is
 	// harmless; once another till claimed it, the error wraps a *CartTakenError.
 	Offer(ctx context.Context, p ParkedCart) error
-	// Offered lists the carts other tills of the shop parked and nobody claimed, oldest first.
+	// Offered lists the carts other tills of the shop parked lately and nobody claimed, newest first.
 	Offered(ctx context.Context) ([]ParkedCart, error)
 	// Claim makes the cart id this till's: nil when it is (or was already), an error wrapping a
 	// *CartTakenError when another till has it, ErrNotParked when the head office never had it.
 	Claim(ctx context.Context, id string) error
+}
+
+// CartWithdrawals keeps, across restarts, the carts this till offered and then resumed itself while the
+// head office could not be told: it still offers them to the shop's other tills, and another till could
+// sell them again, until OfferParked claims them there. The store implements it.
+type CartWithdrawals interface {
+	// Withdraw records that the cart id, resumed at at, is to be withdrawn; again is harmless.
+	Withdraw(ctx context.Context, id string, at time.Time) error
+	// Withdrawals lists the carts to withdraw, oldest first.
+	Withdrawals(ctx context.Context) ([]string, error)
+	// Withdrawn forgets the cart id: the head office was told, or nothing more can be done.
+	Withdrawn(ctx context.Context, id string) error
 }
 
 // ProductsBySKU finds a product of the till's catalog by its SKU, or an error wrapping ErrCartProduct.
@@ -37,9 +51,10 @@ func (e *CartTakenError) Error() string { return "the parked cart was taken by t
 func (e *CartTakenError) Unwrap() error { return ErrCartTaken }
 
 // SetShopCarts shares the till's parked carts with the shop's other tills through shop, their products
-// found in products; nil: parked carts stay at the till.
-func (c *Checkout) SetShopCarts(shop ShopCarts, products ProductsBySKU) {
-	c.shop, c.products = shop, products
+// found in products, the till's own carts it resumed while the head office could not be told kept in
+// withdraw (OfferParked tells it later); a nil shop: parked carts stay at the till.
+func (c *Checkout) SetShopCarts(shop ShopCarts, products ProductsBySKU, withdraw CartWithdrawals) {
+	c.shop, c.products, c.withdraw = shop, products, withdraw
 }
 
 // offer offers a cart just parked to the shop, unless the till is offline: then it stays the till's
@@ -51,16 +66,17 @@ func (c *Checkout) offer(ctx context.Context, p ParkedCart) error {
 	return c.shop.Offer(ctx, p)
 }
 
-// OfferParked offers the parked carts of till to the shop again (carts parked while the till was
-// offline, or whose offer's reply was lost), and drops those another till has taken meanwhile, so the
+// OfferParked withdraws from the shop the carts till resumed while the head office could not be told
+// (see withdrawLater), then offers the parked carts of till to the shop again (carts parked while the till
+// was offline, or whose offer's reply was lost), and drops those another till has taken meanwhile, so the
 // cashier no longer sees them. It touches no checkout, so the till's sync goroutine runs it after each
 // sync.
-func OfferParked(ctx context.Context, shop ShopCarts, parked ParkedCarts, till string) error {
+func OfferParked(ctx context.Context, shop ShopCarts, parked ParkedCarts, withdraw CartWithdrawals, till string) error {
 	carts, err := parked.ParkedAt(ctx, till)
 	if err != nil {
 		return err
 	}
-	var errs []error
+	errs := []error{withdrawResumed(ctx, shop, withdraw, carts)}
 	for _, p := range carts {
 		if len(p.Tenders) > 0 {
 			continue
@@ -73,6 +89,36 @@ func OfferParked(ctx context.Context, shop ShopCarts, parked ParkedCarts, till s
 			}
 		}
 		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// withdrawResumed claims at the head office the carts withdraw holds, so no other till can take them
+// any more. A cart another till took meanwhile was sold there too, or may yet be: the error says so, and
+// the cart is forgotten, since nothing more can be done from here. One the cashier parked here again
+// since is offered again after this, which frees it, or drops it here when another till took it.
+func withdrawResumed(ctx context.Context, shop ShopCarts, withdraw CartWithdrawals, parked []ParkedCart) error {
+	ids, err := withdraw.Withdrawals(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		err := shop.Claim(ctx, id)
+		var taken *CartTakenError
+		switch {
+		case errors.As(err, &taken) && slices.ContainsFunc(parked, func(p ParkedCart) bool { return p.ID == id }):
+			// Not sold here: the offer drops it.
+		case errors.As(err, &taken):
+			errs = append(errs, fmt.Errorf("cart %s was resumed here while the head office was out of reach, and till %s took it too: "+
+				"its goods may be sold twice (%w)", id, taken.Till, err))
+		case err != nil && !errors.Is(err, ErrNotParked):
+			errs = append(errs, fmt.Errorf("withdraw cart %s: %w", id, err)) // kept: the next sync tries again
+			continue
+		}
+		if err := withdraw.Withdrawn(ctx, id); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -93,21 +139,39 @@ func (c *Checkout) ShopParked(ctx context.Context) (carts []ParkedCart, shared b
 
 // claimOwn claims at the head office a cart this till parked before it resumes it, so no other till can
 // take it after. A cart another till took first is that till's: it is dropped here, and the error says
-// which till has it. When the head office cannot be asked, or never had the cart, the till resumes its
-// own cart anyway.
+// which till has it. When the head office never had the cart, the till resumes it. When it cannot be
+// asked (at once when the till knows it is offline), the till resumes its own cart anyway and withdraws
+// it later (withdrawLater).
 func (c *Checkout) claimOwn(ctx context.Context, parked ParkedCarts, id string) error {
 	if c.shop == nil {
 		return nil
 	}
+	if c.offline != nil && c.offline() {
+		return c.withdrawLater(ctx, id)
+	}
 	err := c.shop.Claim(ctx, id)
 	var taken *CartTakenError
-	if !errors.As(err, &taken) {
+	switch {
+	case err == nil || errors.Is(err, ErrNotParked):
 		return nil
+	case !errors.As(err, &taken):
+		return c.withdrawLater(ctx, id)
 	}
 	if _, uerr := parked.Unpark(ctx, id); uerr != nil && !errors.Is(uerr, ErrNotParked) {
 		return errors.Join(err, uerr)
 	}
 	return err
+}
+
+// withdrawLater records that the cart id, resumed here while the head office could not be told, is to
+// be withdrawn by OfferParked after the till's next sync. Until then the head office still offers it, and
+// another till that takes it meanwhile sells it a second time: the shortest window this till can leave.
+// Unrecorded, the window would stay open for good, so a cart that cannot be recorded is not resumed.
+func (c *Checkout) withdrawLater(ctx context.Context, id string) error {
+	if err := c.withdraw.Withdraw(ctx, id, c.now()); err != nil {
+		return fmt.Errorf("keep the cart's withdrawal for the head office: %w", err)
+	}
+	return nil
 }
 
 // ResumeFromShop makes p, a cart another till of the shop parked (from ShopParked), the sale in progress:

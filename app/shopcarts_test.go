@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
+	"time"
 )
 
 // counter is an in-memory ShopCarts: the head office's shelf of one shop's carts, seen from till.
@@ -58,6 +61,20 @@ func (s *counter) Claim(_ context.Context, id string) error {
 	return nil
 }
 
+// withdrawals is a CartWithdrawals in memory.
+type withdrawals map[string]time.Time
+
+func (w withdrawals) Withdraw(_ context.Context, id string, at time.Time) error {
+	w[id] = at
+	return nil
+}
+
+func (w withdrawals) Withdrawals(context.Context) ([]string, error) {
+	return slices.SortedFunc(maps.Keys(w), func(a, b string) int { return w[a].Compare(w[b]) }), nil
+}
+
+func (w withdrawals) Withdrawn(_ context.Context, id string) error { delete(w, id); return nil }
+
 // skus finds testShelf's products by SKU.
 type skus struct{}
 
@@ -79,8 +96,8 @@ func TestCartMovesToAnotherTill(t *testing.T) {
 	set1.Till, set2.Till = "T01", "T02"
 	t1, _ := newTestCheckout(t, set1)
 	t2, _ := newTestCheckout(t, set2)
-	t1.SetShopCarts(hq.as("T01"), skus{})
-	t2.SetShopCarts(hq.as("T02"), skus{})
+	t1.SetShopCarts(hq.as("T01"), skus{}, withdrawals{})
+	t2.SetShopCarts(hq.as("T02"), skus{}, withdrawals{})
 	lot1 := parkingLot{}
 	for _, code := range []string{"2*6900000000014", "0.455*2000101000006"} {
 		if _, err := t1.Scan(ctx, code); err != nil {
@@ -115,7 +132,7 @@ func TestCartMovesToAnotherTill(t *testing.T) {
 	set3 := DefaultSettings()
 	set3.Till = "T03"
 	t3, _ := newTestCheckout(t, set3)
-	t3.SetShopCarts(hq.as("T03"), skus{})
+	t3.SetShopCarts(hq.as("T03"), skus{}, withdrawals{})
 	if _, err := t3.ResumeFromShop(ctx, offered[0], nil); !errors.As(err, &taken) || taken.Till != "T02" || len(t3.Lines()) != 0 {
 		t.Fatalf("T03 takes T02's cart: %v", err)
 	}
@@ -129,7 +146,7 @@ func TestShopCartRefusalsAndOffline(t *testing.T) {
 	set := DefaultSettings()
 	set.Till = "T02"
 	t2, _ := newTestCheckout(t, set)
-	t2.SetShopCarts(hq.as("T02"), skus{})
+	t2.SetShopCarts(hq.as("T02"), skus{}, withdrawals{})
 	foreign := ParkedCart{ID: NewID(), Till: "T01", Lines: []Line{{Product: Product{SKU: "NOT-HERE", Price: cny(100), Unit: UnitPiece}, Qty: Pieces(1)}}}
 	hq.carts[foreign.ID] = foreign
 	if _, err := t2.ResumeFromShop(ctx, foreign, nil); !errors.Is(err, ErrCartProduct) || hq.claimed[foreign.ID] != "" {
@@ -140,7 +157,8 @@ func TestShopCartRefusalsAndOffline(t *testing.T) {
 	off.down = true
 	set.Till = "T01"
 	t1, _ := newTestCheckout(t, set)
-	t1.SetShopCarts(off, skus{})
+	wd := withdrawals{}
+	t1.SetShopCarts(off, skus{}, wd)
 	lot := parkingLot{}
 	if _, err := t1.Scan(ctx, "6900000000014"); err != nil {
 		t.Fatal(err)
@@ -158,16 +176,16 @@ func TestShopCartRefusalsAndOffline(t *testing.T) {
 	if _, err := t1.Park(ctx, lot); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := t1.Resume(ctx, lot, p.ID, nil); err != nil || len(t1.Lines()) != 1 {
-		t.Fatalf("offline, T01 resumes its own cart: %v", err)
+	if _, err := t1.Resume(ctx, lot, p.ID, nil); err != nil || len(t1.Lines()) != 1 || wd[p.ID].IsZero() {
+		t.Fatalf("offline, T01 resumes its own cart: %v; to withdraw %v", err, wd)
 	}
 	off.down = false
 	t1.SetOffline(func() bool { return true }) // known offline: the head office is not even asked
 	if _, _, err := t1.ShopParked(ctx); !errors.Is(err, ErrOffline) {
 		t.Fatalf("listing while known offline: %v", err)
 	}
-	if err := OfferParked(ctx, off, lot, "T01"); err != nil || len(hq.carts) != 2 {
-		t.Fatalf("offer again: %v, %d at the head office", err, len(hq.carts))
+	if err := OfferParked(ctx, off, lot, wd, "T01"); err != nil || len(hq.carts) != 2 || len(wd) != 0 {
+		t.Fatalf("offer again: %v, %d at the head office, %d to withdraw", err, len(hq.carts), len(wd))
 	}
 	// T02 takes T01's cart: T01's next offer drops its copy.
 	var second ParkedCart
@@ -175,7 +193,7 @@ func TestShopCartRefusalsAndOffline(t *testing.T) {
 		second = p
 	}
 	hq.claimed[second.ID] = "T02"
-	if err := OfferParked(ctx, off, lot, "T01"); err != nil || len(lot) != 0 {
+	if err := OfferParked(ctx, off, lot, wd, "T01"); err != nil || len(lot) != 0 {
 		t.Fatalf("offer of a taken cart: %v, %d left parked", err, len(lot))
 	}
 }

@@ -259,15 +259,15 @@ func TestStoredSignatureReadsWhateverTheLimits(t *testing.T) {
 	}
 }
 
-// headOffice is the head office's record of account uses as the guard sees it: what it answers, and the
+// accountUseBook is the head office's record of account uses as the guard sees it: what it answers, and the
 // members it was told of. (hq/client's tests run the rule against the real head office.)
-type headOffice struct {
+type accountUseBook struct {
 	uses  []app.AccountUse
 	err   error
 	asked []string
 }
 
-func (h *headOffice) Use(_ context.Context, member string) ([]app.AccountUse, error) {
+func (h *accountUseBook) Use(_ context.Context, member string) ([]app.AccountUse, error) {
 	h.asked = append(h.asked, member)
 	return h.uses, h.err
 }
@@ -288,7 +288,7 @@ func TestGuardStopsAnAccountUsedOnAnotherTill(t *testing.T) {
 	m, _ = s.MemberByNumber(ctx, m.Number)
 	set, _ := s.Settings(ctx)
 	desk := app.NewMemberDesk(set, s, testPINs(t), time.Now)
-	hq := &headOffice{uses: []app.AccountUse{{Till: "T01", Ago: time.Second}, {Till: "T02", Ago: 3*time.Minute + 20*time.Second}}}
+	hq := &accountUseBook{uses: []app.AccountUse{{Till: "T01", Ago: time.Second}, {Till: "T02", Ago: 3*time.Minute + 20*time.Second}}}
 	co := guarded(t, s, auth, "Wang", "2222", app.DefaultGuardRules())
 	co.SetAccountUses(hq)
 	start := func(co *app.Checkout) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -115,6 +116,42 @@ func (s *Store) Unpark(ctx context.Context, id string) (app.ParkedCart, error) {
 		return p, fmt.Errorf("%w: %s", app.ErrNotParked, id)
 	}
 	return p, err
+}
+
+var _ app.CartWithdrawals = (*Store)(nil)
+
+// Withdraw records that the parked cart id, resumed at at, is to be withdrawn from the head office.
+func (s *Store) Withdraw(ctx context.Context, id string, at time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO cart_withdrawals (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, id, timestamp(at))
+		return err
+	})
+}
+
+// Withdrawals lists the carts to withdraw from the head office, oldest first.
+func (s *Store) Withdrawals(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM cart_withdrawals ORDER BY at, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Withdrawn forgets the cart id's withdrawal.
+func (s *Store) Withdrawn(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM cart_withdrawals WHERE id = ?`, id)
+		return err
+	})
 }
 
 func scanParked(row interface{ Scan(...any) error }) (app.ParkedCart, error) {

@@ -287,10 +287,10 @@ func startSync(st *Store, co *app.Checkout, sales *wakingLog, cur money.Currency
 	u.OnStatus = show
 	carts := &client.Carts{Client: u.Client, Currency: cur}
 	till := co.Settings().Till
-	co.SetShopCarts(carts, st)
+	co.SetShopCarts(carts, st, st)
 	co.SetAccountUses(&client.AccountUses{Client: u.Client})
 	u.AfterSync = func(ctx context.Context) {
-		if err := app.OfferParked(ctx, carts, st, till); err != nil {
+		if err := app.OfferParked(ctx, carts, st, st, till); err != nil {
 			slog.Warn("offer parked carts", "err", err)
 		}
 	}

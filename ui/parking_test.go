@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -85,6 +87,20 @@ func (s *shopCarts) Claim(_ context.Context, id string) error {
 	return nil
 }
 
+// withdrawals is an app.CartWithdrawals in memory.
+type withdrawals map[string]time.Time
+
+func (w withdrawals) Withdraw(_ context.Context, id string, at time.Time) error {
+	w[id] = at
+	return nil
+}
+
+func (w withdrawals) Withdrawals(context.Context) ([]string, error) {
+	return slices.Collect(maps.Keys(w)), nil
+}
+
+func (w withdrawals) Withdrawn(_ context.Context, id string) error { delete(w, id); return nil }
+
 // skuShelf finds the harness's products by SKU.
 type skuShelf struct{}
 
@@ -112,7 +128,7 @@ func TestParkingListsAndResumesAnotherTillsCart(t *testing.T) {
 	taken := app.ParkedCart{ID: app.NewID(), Till: "T03", ParkedAt: time.Now(), Total: cny(300),
 		Lines: []app.Line{{Product: app.Product{SKU: "DRK-001", Name: "Cola", Price: cny(300), Unit: app.UnitPiece, Active: true}, Qty: app.Pieces(1)}}}
 	shop := &shopCarts{offered: []app.ParkedCart{theirs, taken}, claimed: map[string]string{taken.ID: "T04"}}
-	h.co.SetShopCarts(shop, skuShelf{})
+	h.co.SetShopCarts(shop, skuShelf{}, withdrawals{})
 	pk := &parking{sh: h.sh, co: h.co, sale: h.sale, parked: carts, language: "en"}
 
 	pk.parkOrResume()

@@ -199,10 +199,20 @@ func ClaimPath(shop, id string) string { return CartsPath(shop) + "/" + url.Path
 // MaxCartBody bounds the JSON of one parked cart.
 const MaxCartBody = 512 << 10
 
-// MaxCarts is the most carts one list holds: the oldest unclaimed ones.
+// MaxCarts is the most carts one list holds: the newest unclaimed ones.
 const MaxCarts = 100
 
-// Carts lists parked carts of the shop, oldest first, each a document.Cart.
+// CartsListed bounds the age of the carts a list holds, by when they were parked: a shopper comes back for
+// a parked cart the same trading day or not at all, and the carts of shoppers long gone would otherwise
+// crowd out the ones a cashier is looking for.
+const CartsListed = 12 * time.Hour
+
+// CartsKept is how long the head office keeps a cart after it was last offered or claimed: long after it
+// is listed, so that a late retry of an offer or a claim (a till back after days offline) is still told
+// "taken" rather than taken for a new cart.
+const CartsKept = 7 * 24 * time.Hour
+
+// Carts lists parked carts of the shop, newest first, each a document.Cart.
 type Carts struct {
 	Carts []json.RawMessage `json:"carts"`
 }

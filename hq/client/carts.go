@@ -20,9 +20,9 @@ func (c *Client) OfferCart(ctx context.Context, cart document.Cart) error {
 	return c.post(ctx, api.CartsPath(c.cfg.Shop), cart, &reply)
 }
 
-// ShopCarts lists the carts other tills of the shop parked and nobody claimed, oldest first. Each is
-// checked as the head office checked it (another till's cart is a claim, not a fact): one that fails is
-// left out.
+// ShopCarts lists the carts other tills of the shop parked lately and nobody claimed, newest first (see
+// api.CartsListed). Each is checked as the head office checked it (another till's cart is a claim, not a
+// fact): one that fails is left out.
 func (c *Client) ShopCarts(ctx context.Context) ([]document.Cart, error) {
 	var reply api.Carts
 	if err := c.do(ctx, http.MethodGet, api.CartsPath(c.cfg.Shop), nil, &reply); err != nil {

@@ -20,7 +20,8 @@ import (
 // token proves who talks, not that the cart is well formed) and must be the till's own. Offering the same
 // cart again is fine (a retry whose reply was lost, or a cart the till resumed and parked again), unless
 // another till claimed it meanwhile: then the reply is 409 "taken", naming that till, and the offering
-// till drops its copy.
+// till drops its copy. The shop's carts untouched for api.CartsKept go first: tills offer their carts
+// again after each sync, so this is where the table is kept small.
 func (s *Server) offerCart(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -43,6 +44,12 @@ func (s *Server) offerCart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at, _ := time.Parse(document.CartTime, cart.ParkedAt) // checked
+	// Housekeeping: a failure here leaves old carts for the next offer, and refuses nothing. A claimed
+	// cart's claimed_at is after its offered_at, so the index on offered_at finds all the old ones.
+	if _, err := s.db.Exec(r.Context(), `DELETE FROM parked_carts WHERE shop_id = $1 AND offered_at < now() - $2::interval
+		AND (claimed_at IS NULL OR claimed_at < now() - $2::interval)`, t.shopID, api.CartsKept); err != nil {
+		s.log.Warn("delete old carts", "shop", t.shop, "err", err)
+	}
 	// New, or the till's own again (a retry, or parked again after the till resumed it itself): kept as
 	// offered now. One another till claimed stays that till's, and the offer is told so.
 	var stored bool
@@ -75,8 +82,9 @@ func (s *Server) offerCart(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, json.RawMessage(body))
 }
 
-// listCarts answers the shop's parked carts that other tills offered and nobody has claimed, oldest
-// first, at most api.MaxCarts.
+// listCarts answers the shop's parked carts that other tills offered and nobody has claimed, parked in
+// the last api.CartsListed, newest first, at most api.MaxCarts. By when they were parked, not offered:
+// a till offers its carts again after each sync, however old.
 func (s *Server) listCarts(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -84,7 +92,7 @@ func (s *Server) listCarts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows, err := s.db.Query(r.Context(), `SELECT body FROM parked_carts WHERE shop_id = $1 AND claimed_by IS NULL AND till_id <> $2
-		ORDER BY parked_at, id LIMIT $3`, t.shopID, t.id, api.MaxCarts)
+		AND parked_at > now() - $3::interval ORDER BY parked_at DESC, id DESC LIMIT $4`, t.shopID, t.id, api.CartsListed, api.MaxCarts)
 	var reply api.Carts
 	if err == nil {
 		reply.Carts, err = pgx.CollectRows(rows, pgx.RowTo[json.RawMessage])

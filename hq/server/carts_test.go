@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"checkout/app/document"
 	"checkout/hq/api"
@@ -17,9 +22,14 @@ import (
 
 const cartID = "0b9a2c1e-6a0f-4c36-9a57-1f0c7e8d1c01"
 
-// parkedCart is a cart parked at till, which passes document.CheckCart.
+// parkedCart is a cart parked at till a minute ago, which passes document.CheckCart.
 func parkedCart(id, till string) document.Cart {
-	return document.Cart{ID: id, Till: till, ParkedAt: "2026-12-06T09:00:00Z", Currency: "CNY", Total: "9.18", Member: "M000001",
+	return parkedAt(id, till, time.Now().Add(-time.Minute))
+}
+
+// parkedAt is parkedCart parked at at.
+func parkedAt(id, till string, at time.Time) document.Cart {
+	return document.Cart{ID: id, Till: till, ParkedAt: at.UTC().Format(document.CartTime), Currency: "CNY", Total: "9.18", Member: "M000001",
 		Lines: []document.CartLine{{SKU: "DRK-001", Name: "Cola", NameZH: "可乐", Qty: "2", Unit: "piece", Price: "3.00"},
 			{SKU: "PRO-001", Name: "Banana", Qty: "0.455", Unit: "kg", Price: "6.98", DiscountBP: 500}}}
 }
@@ -226,5 +236,101 @@ func TestCartHostileRequests(t *testing.T) {
 	}
 	if carts, err := t2.ShopCarts(ctx); err != nil || len(carts) != 0 {
 		t.Fatalf("after the refusals T02 lists %+v, %v", carts, err)
+	}
+}
+
+// The list holds the carts parked in the last api.CartsListed, newest first, the newest api.MaxCarts when
+// there are more: a cart from yesterday is not among them, however often its till offers it again.
+func TestCartsListedNewestFirst(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	t1, t2 := enrolled(t, h, "north", "T01"), enrolled(t, h, "north", "T02")
+	id := func(i int) string { return fmt.Sprintf("0b9a2c1e-6a0f-4c36-9a57-%012x", i) }
+	now := time.Now()
+	stale := parkedAt(id(999), "T01", now.Add(-api.CartsListed-time.Minute))
+	for range 2 { // offered again after the next sync: still not listed
+		if err := t1.OfferCart(ctx, stale); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = api.MaxCarts + 5
+	for i := range n { // cart i parked i minutes ago, offered oldest first
+		if err := t1.OfferCart(ctx, parkedAt(id(n-1-i), "T01", now.Add(-time.Duration(n-1-i)*time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	carts, err := t2.ShopCarts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(carts) != api.MaxCarts {
+		t.Fatalf("T02 lists %d carts, want %d", len(carts), api.MaxCarts)
+	}
+	for i, c := range carts {
+		if c.ID != id(i) {
+			t.Fatalf("cart %d of the list is %s, want %s (parked %d minutes ago)", i, c.ID, id(i), i)
+		}
+	}
+}
+
+// A cart untouched for api.CartsKept is deleted when a till of its shop next offers one, claimed or not;
+// a cart claimed more lately is kept, so a late offer of it is still told "taken". Another shop's old
+// carts wait for that shop's offers.
+func TestOldCartsDeleted(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	t1, t2 := enrolled(t, h, "north", "T01"), enrolled(t, h, "north", "T02")
+	s1 := enrolled(t, h, "south", "S01")
+	const (
+		unclaimed = "0b9a2c1e-6a0f-4c36-9a57-000000000001"
+		claimed   = "0b9a2c1e-6a0f-4c36-9a57-000000000002"
+		recent    = "0b9a2c1e-6a0f-4c36-9a57-000000000003" // claimed days ago, within CartsKept
+		south     = "0b9a2c1e-6a0f-4c36-9a57-000000000004"
+	)
+	for _, id := range []string{unclaimed, claimed, recent} {
+		if err := t1.OfferCart(ctx, parkedCart(id, "T01")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s1.OfferCart(ctx, parkedCart(south, "S01")); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{claimed, recent} {
+		if err := t2.ClaimCart(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, h.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// Back in time: all offered a week and a day ago; claimed then, or two days ago.
+	if _, err := conn.Exec(ctx, `UPDATE parked_carts SET offered_at = now() - $1::interval - interval '1 day',
+		parked_at = now() - $1::interval - interval '1 day',
+		claimed_at = CASE WHEN id = $2 THEN now() - interval '2 days' WHEN claimed_at IS NOT NULL THEN now() - $1::interval END`,
+		api.CartsKept, recent); err != nil {
+		t.Fatal(err)
+	}
+	if err := t2.OfferCart(ctx, parkedCart("0b9a2c1e-6a0f-4c36-9a57-000000000005", "T02")); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	rows, err := conn.Query(ctx, `SELECT id::text FROM parked_carts ORDER BY id`)
+	if err == nil {
+		left, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{recent, south, "0b9a2c1e-6a0f-4c36-9a57-000000000005"}; !slices.Equal(left, want) {
+		t.Fatalf("carts kept %v, want %v", left, want)
+	}
+	var e *api.Error
+	if err := t1.OfferCart(ctx, parkedCart(recent, "T01")); !errors.As(err, &e) || e.Code != "taken" || e.ClaimedBy != "T02" {
+		t.Fatalf("T01 offers again the cart T02 claimed two days ago: %v", err)
+	}
+	if err := t1.ClaimCart(ctx, claimed); apiCode(err) != "not_found" {
+		t.Fatalf("T01 claims a deleted cart: %v", err)
 	}
 }
