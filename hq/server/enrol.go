@@ -116,11 +116,15 @@ type TillStatus struct {
 }
 
 // Status lists every till of every shop.
-func (s *Server) Status(ctx context.Context) ([]TillStatus, error) {
+func (s *Server) Status(ctx context.Context) ([]TillStatus, error) { return s.tillStatus(ctx, nil) }
+
+// tillStatus lists the tills of the shops named by ID, of every shop for nil.
+func (s *Server) tillStatus(ctx context.Context, shops []int64) ([]TillStatus, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, t.last_seen_at, t.last_pending,
 			(SELECT count(*) FROM documents d WHERE d.till_id = t.id), (SELECT count(*) FROM sales x WHERE x.till_id = t.id),
 			(SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected'), t.oldest_pending_at, t.last_error
-		FROM tills t JOIN shops s ON s.id = t.shop_id ORDER BY s.code, t.name`)
+		FROM tills t JOIN shops s ON s.id = t.shop_id WHERE $1::bigint[] IS NULL OR t.shop_id = ANY ($1)
+		ORDER BY s.code, t.name`, shops)
 	if err != nil {
 		return nil, err
 	}

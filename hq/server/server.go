@@ -60,6 +60,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/shops/{shop}/carts", s.listCarts)
 	mux.HandleFunc("POST /v1/shops/{shop}/carts/{id}/claim", s.claimCart)
 	mux.HandleFunc("POST /v1/shops/{shop}/member-uses", s.memberUse)
+	s.dashboard(mux) // the owner's web pages, under /dash/
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
