@@ -16,11 +16,12 @@ FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 # Build: cgo toolchain, OpenGL/X11/Wayland headers for Fyne (GLFW 3.4 compiles both back ends), libusb
 # for card readers. Run: CJK fonts so the Chinese UI has glyphs; for PDF reports a CJK TrueType .ttf
 # (fpdf cannot embed Noto's .ttc) and DejaVu for the digits and Latin letters Droid Sans Fallback lacks.
-# Test: those fonts and poppler-utils to read the PDFs back. Checked on Debian 12 / Ubuntu 24.04.
+# Test: those fonts and poppler-utils to read the PDFs back, and Chromium (Debian's chromium; Ubuntu's is a
+# snap: set CHECKOUT_CHROMIUM) for the head office dashboard's browser test. Checked on Debian 12 / Ubuntu 24.04.
 BUILD_PACKAGES := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libusb-1.0-0-dev
 RUN_PACKAGES := fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
-TEST_PACKAGES := fonts-droid-fallback fonts-dejavu-core poppler-utils
+TEST_PACKAGES := fonts-droid-fallback fonts-dejavu-core poppler-utils chromium
 # The head office's tests and benchmarks run against a real PostgreSQL: .ci/with-postgres starts a
 # throwaway cluster from this package. `make test` alone skips them (CI=1 makes a skip a failure).
 PG_PACKAGES := postgresql

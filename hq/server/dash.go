@@ -234,7 +234,7 @@ func (d *dashboard) shopPage(w http.ResponseWriter, r *http.Request, q *dashRequ
 }
 
 // alarmsDays are the look-backs the alarms page offers.
-var alarmsDays = []int{1, 7, 30}
+var alarmsDays = []int64{1, 7, 30}
 
 func (d *dashboard) alarmsPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
 	days := 7
@@ -253,10 +253,10 @@ func (d *dashboard) alarmsPage(w http.ResponseWriter, r *http.Request, q *dashRe
 	}
 	d.render(w, r, http.StatusOK, "alarms", &dashPage{Title: "Alarms", Nav: "alarms", user: q.user,
 		Body: struct {
-			Days    int
-			Choices []int
+			Days    int64
+			Choices []int64
 			Alarms  []ShopAlarm
-		}{days, alarmsDays, as}})
+		}{int64(days), alarmsDays, as}})
 }
 
 func (d *dashboard) tillsPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {

@@ -154,12 +154,22 @@ func (p *dashPage) Ago(t time.Time) string {
 	}
 	d := time.Since(t)
 	switch {
+	case d < time.Minute:
+		return p.T("just now")
 	case d < time.Hour:
 		return fmt.Sprintf(p.T("%d min ago"), int(d.Minutes()))
 	case d < 48*time.Hour:
 		return fmt.Sprintf(p.T("%d h ago"), int(d.Hours()))
 	}
 	return fmt.Sprintf(p.T("%d days ago"), int(d.Hours()/24))
+}
+
+// Count is n things, "1 refund" or "3 refunds", in the page's language.
+func (p *dashPage) Count(n int64, one, many string) string {
+	if n == 1 {
+		return p.T("1 " + one)
+	}
+	return fmt.Sprintf(p.T("%d "+many), n)
 }
 
 // Stale reports whether t (a till's last contact or oldest unsent document) is over an hour ago.
@@ -320,7 +330,7 @@ func newHourChart(day time.Time, this, week hourly, cur money.Currency) hourChar
 			Revenue: this.Revenue[i], Week: w, Sales: this.Sales[i], WeekSales: ws})
 		top = max(top, this.Revenue[i].Minor(), w.Minor())
 	}
-	c.Wide = drawHourChart(c.Hours, top, cur, 720, 260, 1)
+	c.Wide = drawHourChart(c.Hours, top, cur, 1080, 300, 1)
 	c.Narrow = drawHourChart(c.Hours, top, cur, 360, 220, 3)
 	return c
 }
