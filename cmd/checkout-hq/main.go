@@ -28,7 +28,8 @@ const usage = `Usage: checkout-hq [-db URL] command
 
 Commands:
   serve -listen ADDR -cert FILE -key FILE
-                      serve the tills over HTTPS (default -listen :8443)
+                      serve the tills over HTTPS (default -listen :8443), and the owners' web
+                      dashboard at /dash/ (its days run midnight to midnight in the time zone TZ)
   shop-add CODE       add a shop (CODE: letters, digits, - and _; tills name it)
   enrol-code SHOP TILL
                       print a one-time code (valid 24 h) for: checkout enrol URL CODE

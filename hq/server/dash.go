@@ -350,6 +350,7 @@ func safeNext(next string) string {
 
 func (d *dashboard) signInPost(w http.ResponseWriter, r *http.Request) {
 	d.headers(w)
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10) // a name, a password and a code
 	var token string
 	if c, err := r.Cookie(signInCookie); err == nil {
 		token = c.Value
