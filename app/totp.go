@@ -86,6 +86,13 @@ func checkTOTP(secret, code string, t time.Time, after int64) (int64, bool) {
 	return 0, false
 }
 
+// CheckTOTP returns the step code matches for secret at t, one step either side; after is the last step
+// the account used, which is refused with every one before it (a code is good once). The head office's
+// dashboard checks its accounts' codes with it.
+func CheckTOTP(secret, code string, t time.Time, after int64) (step int64, ok bool) {
+	return checkTOTP(secret, code, t, after)
+}
+
 // TOTPURI is the otpauth:// address an authenticator app reads from a QR code.
 func TOTPURI(issuer, account, secret string) string {
 	label := url.PathEscape(issuer) + ":" + url.PathEscape(account)

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -27,9 +29,11 @@ const usage = `Usage: checkout-hq [-db URL] command
 
 Commands:
   serve -listen ADDR -cert FILE -key FILE [-metrics-listen ADDR] [-log-format json|text] [-silent-after 30m]
-                      serve the tills over HTTPS (default -listen :8443), with GET /healthz for anyone and
-                      Prometheus GET /metrics for this machine only, or on a plain-HTTP -metrics-listen
-                      address of its own; one log line per request (JSON unless stderr is a terminal)
+                      serve the tills over HTTPS (default -listen :8443), and the owners' web dashboard
+                      at /dash/ (its days run midnight to midnight in the time zone TZ), with GET /healthz
+                      for anyone and Prometheus GET /metrics for this machine only, or on a plain-HTTP
+                      -metrics-listen address of its own; one log line per request (JSON unless stderr
+                      is a terminal)
   shop-add CODE       add a shop (CODE: letters, digits, - and _; tills name it)
   enrol-code SHOP TILL
                       print a one-time code (valid 24 h) for: checkout enrol URL CODE
@@ -48,6 +52,12 @@ Commands:
   conflicts           cards the tills overdrew offline (the spends the head office stored anyway), and
                       documents rejected by the head office's checks, with the reason
   alarms [DAYS]       what the tills' guards stopped for a supervisor in the last DAYS (7), newest first
+  user-add NAME owner|manager [SHOP...]
+                      add an account for the web dashboard (https://THIS-SERVER:PORT/dash/): reads its
+                      password from stdin, prints the two-factor secret for an authenticator app; an owner
+                      sees every shop, a manager the shops named and granted
+  user-grant NAME SHOP
+                      let the manager NAME see SHOP on the dashboard
   version             print the version (needs no database)
 
 The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
@@ -58,9 +68,14 @@ Flags:
 // versionTag is the release's version, set at link time by the Makefile (-X main.versionTag=1.2.3).
 var versionTag = "dev"
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(runWith(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
+// run runs a command with nothing on its stdin.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runWith(args, strings.NewReader(""), stdout, stderr)
+}
+
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("checkout-hq", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", os.Getenv("CHECKOUT_HQ_DB"), "PostgreSQL `URL`")
@@ -88,14 +103,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := command(ctx, *db, fs.Arg(0), fs.Args()[1:], stdout, stderr); err != nil {
+	if err := command(ctx, *db, fs.Arg(0), fs.Args()[1:], stdin, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "checkout-hq:", err)
 		return 1
 	}
 	return 0
 }
 
-func command(ctx context.Context, db, name string, args []string, stdout, stderr io.Writer) error {
+func command(ctx context.Context, db, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	var sc serveConfig
 	switch name {
@@ -107,7 +122,8 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 			return err
 		}
 		log = sc.logger(stderr)
-	case "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts", "alarms":
+	case "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts", "alarms",
+		"user-add", "user-grant":
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
 	}
@@ -213,6 +229,16 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", a.Shop, a.Till, a.Alarm.At, a.Alarm.Cashier, a.Alarm.Rule, a.Alarm.Action)
 		}
 		return w.Flush()
+	case "user-add":
+		return userAdd(ctx, srv, args, stdin, stdout)
+	case "user-grant":
+		if len(args) != 2 {
+			return errors.New("user-grant takes NAME SHOP")
+		}
+		if err := srv.GrantDashShop(ctx, args[0], args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s may see shop %s\n", args[0], args[1])
 	case "shop-set":
 		if len(args) != 3 || args[1] != "topup_bonus" {
 			return errors.New("shop-set takes SHOP topup_bonus STEPS")
@@ -222,6 +248,29 @@ func command(ctx context.Context, db, name string, args []string, stdout, stderr
 		}
 		fmt.Fprintf(stdout, "%s: top-up bonus %s\n", args[0], args[2])
 	}
+	return nil
+}
+
+// userAdd adds a dashboard account with the password on stdin's first line, and prints what its
+// authenticator app needs: the secret, and the otpauth URL to show as a QR code.
+func userAdd(ctx context.Context, srv *server.Server, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) < 2 {
+		return errors.New("user-add takes NAME owner|manager [SHOP...]")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 1025)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if password == "" {
+		return errors.New("user-add reads the password from stdin: echo or type it, then Enter")
+	}
+	e, err := srv.AddDashUser(ctx, args[0], args[1], password, args[2:])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "user %s added (%s)\nTwo-factor secret: %s\n%s\n(add it to an authenticator app: type the secret, or show the URL as a QR code)\n",
+		args[0], args[1], e.Secret, e.URL)
 	return nil
 }
 

@@ -220,7 +220,7 @@ func TestServeWithMetricsListener(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- command(ctx, db, "serve", []string{"-listen", listen, "-cert", cert, "-key", key, "-metrics-listen", metrics,
-			"-log-format", "json"}, io.Discard, &stderr)
+			"-log-format", "json"}, strings.NewReader(""), io.Discard, &stderr)
 	}()
 	https := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 5 * time.Second}
 	get := func(c *http.Client, url string) (int, string) {
@@ -266,5 +266,47 @@ func TestServeWithMetricsListener(t *testing.T) {
 	}
 	if c, _, errOut := hq("-db", db, "serve", "-cert", cert, "-key", key, "-log-format", "xml"); c != 1 || !strings.Contains(errOut, "json or text") {
 		t.Errorf("-log-format xml: %d %s", c, errOut)
+	}
+}
+
+// user-add reads the password from stdin and prints the two-factor secret and its otpauth URL; a manager
+// is granted shops then and later; bad input is refused with a reason.
+func TestDashboardUserCommands(t *testing.T) {
+	db := hqtest.PostgresURL(t)
+	hqIn := func(stdin string, args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := runWith(append([]string{"-db", db}, args...), strings.NewReader(stdin), &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	hqIn("", "shop-add", "north")
+	hqIn("", "shop-add", "south")
+	c, out, errOut := hqIn("correct horse battery\n", "user-add", "boss", "owner")
+	if c != 0 || !strings.Contains(out, "Two-factor secret: ") || !strings.Contains(out, "otpauth://totp/Checkout%20HQ:boss?") {
+		t.Fatalf("user-add owner: %d %s %s", c, out, errOut)
+	}
+	if c, out, errOut := hqIn("correct horse battery\n", "user-add", "lee", "manager", "north"); c != 0 || !strings.Contains(out, "user lee added (manager)") {
+		t.Fatalf("user-add manager: %d %s %s", c, out, errOut)
+	}
+	if c, out, _ := hqIn("", "user-grant", "lee", "south"); c != 0 || !strings.Contains(out, "lee may see shop south") {
+		t.Fatalf("user-grant: %d %s", c, out)
+	}
+	for _, tt := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"user-add", "x", "owner"}, "reads the password from stdin"},
+		{"short\n", []string{"user-add", "x", "owner"}, "at least 10 characters"},
+		{"correct horse battery\n", []string{"user-add", "boss", "owner"}, "exists already"},
+		{"correct horse battery\n", []string{"user-add", "x", "king"}, "owner or manager"},
+		{"correct horse battery\n", []string{"user-add", "x", "owner", "north"}, "name no shops"},
+		{"correct horse battery\n", []string{"user-add", "x", "manager", "nowhere"}, `no shop "nowhere"`},
+		{"", []string{"user-grant", "boss", "north"}, "is an owner"},
+		{"", []string{"user-grant", "nobody", "north"}, `no user "nobody"`},
+		{"", []string{"user-grant", "lee", "nowhere"}, `no shop "nowhere"`},
+	} {
+		if c, _, errOut := hqIn(tt.stdin, tt.args...); c != 1 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: %d %q, want %q", tt.args, c, errOut, tt.want)
+		}
 	}
 }

@@ -116,17 +116,19 @@ type TillStatus struct {
 }
 
 // Status lists every till of every shop.
-func (s *Server) Status(ctx context.Context) ([]TillStatus, error) { return s.tills(ctx, true) }
+func (s *Server) Status(ctx context.Context) ([]TillStatus, error) { return s.tills(ctx, nil, true) }
 
-// tills reads every till's status: with counts, what it sent (a count over its documents, which
-// /metrics, asking at every scrape, goes without: Documents, Sales and Rejected are then 0).
-func (s *Server) tills(ctx context.Context, counts bool) ([]TillStatus, error) {
+// tills reads the status of the tills of the shops named by ID, of every shop for nil: with counts, what
+// each sent (a count over its documents, which /metrics, asking at every scrape, goes without:
+// Documents, Sales and Rejected are then 0).
+func (s *Server) tills(ctx context.Context, shops []int64, counts bool) ([]TillStatus, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, t.last_seen_at, t.last_pending,
-			CASE WHEN $1 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id) ELSE 0 END,
-			CASE WHEN $1 THEN (SELECT count(*) FROM sales x WHERE x.till_id = t.id) ELSE 0 END,
-			CASE WHEN $1 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected') ELSE 0 END,
+			CASE WHEN $2 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id) ELSE 0 END,
+			CASE WHEN $2 THEN (SELECT count(*) FROM sales x WHERE x.till_id = t.id) ELSE 0 END,
+			CASE WHEN $2 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected') ELSE 0 END,
 			t.oldest_pending_at, t.last_error
-		FROM tills t JOIN shops s ON s.id = t.shop_id ORDER BY s.code, t.name`, counts)
+		FROM tills t JOIN shops s ON s.id = t.shop_id WHERE $1::bigint[] IS NULL OR t.shop_id = ANY ($1)
+		ORDER BY s.code, t.name`, shops, counts)
 	if err != nil {
 		return nil, err
 	}

@@ -187,7 +187,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
-	tills, err := s.tills(ctx, false)
+	tills, err := s.tills(ctx, nil, false)
 	up := 1.0
 	if err != nil {
 		up = 0

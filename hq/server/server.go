@@ -63,6 +63,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/shops/{shop}/carts/{id}/claim", s.claimCart)
 	mux.HandleFunc("POST /v1/shops/{shop}/member-uses", s.memberUse)
 	s.handleOps(mux)
+	s.dashboard(mux) // the owner's web pages, under /dash/
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})

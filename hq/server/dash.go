@@ -1,0 +1,379 @@
+package server
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"checkout/app"
+	"checkout/app/money"
+)
+
+// The owner's web dashboard (issue 24 §2), under /dash/ beside the tills' /v1/ API on the same listener:
+// the chain's day, a shop's day, the tills' alarms and the tills' health, for owners (every shop) and area
+// managers (the shops granted), in English and Simplified Chinese. Pages are rendered on the server
+// (html/template, SVG charts drawn here, no script); sign-in takes a password and a two-factor code;
+// sessions live in the database, so any number of servers share them.
+
+// dashboard serves the pages. It holds no state of its own but the limit on password hashes at once.
+type dashboard struct {
+	s *Server
+	// hashing bounds the argon2id hashes running at once (128 MiB each): a flood of sign-ins waits
+	// instead of taking the server's memory.
+	hashing   chan struct{}
+	dummyHash func() string
+	loc       *time.Location
+}
+
+// dashboard adds the dashboard's routes to mux.
+func (s *Server) dashboard(mux *http.ServeMux) {
+	d := &dashboard{s: s, hashing: make(chan struct{}, 2), loc: time.Local,
+		dummyHash: sync.OnceValue(func() string { h, _ := hashPassword(randomToken()); return h })}
+	mux.Handle("GET /dash/{$}", d.page(d.chainPage))
+	mux.Handle("GET /dash/shops/{shop}", d.page(d.shopPage))
+	mux.Handle("GET /dash/alarms", d.page(d.alarmsPage))
+	mux.Handle("GET /dash/tills", d.page(d.tillsPage))
+	mux.Handle("GET /dash/export.csv", d.page(d.exportCSV))
+	mux.Handle("POST /dash/signout", d.page(d.signOutPost))
+	mux.HandleFunc("GET /dash/signin", d.signInForm)
+	mux.HandleFunc("POST /dash/signin", d.signInPost)
+	mux.HandleFunc("GET /dash/dash.css", d.css)
+	mux.HandleFunc("/dash/", func(w http.ResponseWriter, r *http.Request) {
+		d.headers(w)
+		d.render(w, r, http.StatusNotFound, "error", &dashPage{Title: "Not found", Message: "There is no such page."})
+	})
+}
+
+func (d *dashboard) hashSlot(f func()) {
+	d.hashing <- struct{}{}
+	defer func() { <-d.hashing }()
+	f()
+}
+
+// dashRequest is what a signed-in request carries to its page.
+type dashRequest struct {
+	user  *dashUser
+	shops []shopRef
+}
+
+type dashHandler func(w http.ResponseWriter, r *http.Request, q *dashRequest)
+
+// headers are every dashboard response's: no caching of figures, no framing, no scripts at all, styles
+// only from the dashboard's own stylesheet.
+func (d *dashboard) headers(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Strict-Transport-Security", "max-age=31536000")
+}
+
+// page wraps a signed-in page: the session (else to sign-in), for a POST its origin and CSRF token, and
+// the shops the user sees.
+func (d *dashboard) page(h dashHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.headers(w)
+		var session string
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			session = c.Value
+		}
+		u, err := d.sessionUser(r.Context(), session)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+		if u == nil {
+			if r.Method != http.MethodGet {
+				d.forbidden(w, r, "You are signed out.")
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/dash/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			http.Redirect(w, r, "/dash/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost {
+			if why := d.checkPost(r, csrfToken(session)); why != "" {
+				d.s.log.Warn("dashboard post refused", "user", u.name, "path", r.URL.Path, "reason", why)
+				d.forbidden(w, r, "This form has expired or came from another site. Reload the page and try again.")
+				return
+			}
+		}
+		shops, err := d.visibleShops(r.Context(), u)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+		h(w, r, &dashRequest{user: u, shops: shops})
+	})
+}
+
+// checkPost says why a POST is refused, or "": it must come from a page of this site (Sec-Fetch-Site, or
+// else Origin, when the browser sends them) and carry the token (compared in constant time).
+func (d *dashboard) checkPost(r *http.Request, token string) string {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+		return "Sec-Fetch-Site " + site
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		scheme := "https"
+		if r.TLS == nil {
+			scheme = "http"
+		}
+		if origin != scheme+"://"+r.Host {
+			return "Origin " + origin
+		}
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, 16<<10)
+	got := r.PostFormValue("csrf")
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+		return "CSRF token"
+	}
+	return ""
+}
+
+func (d *dashboard) fail(w http.ResponseWriter, r *http.Request, err error) {
+	d.s.log.Error("dashboard", "path", r.URL.Path, "err", err)
+	d.render(w, r, http.StatusServiceUnavailable, "error", &dashPage{Title: "Unavailable",
+		Message: "The head office database did not answer. Try again in a moment."})
+}
+
+func (d *dashboard) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
+	d.render(w, r, http.StatusForbidden, "error", &dashPage{Title: "Refused", Message: msg})
+}
+
+// notFound answers for a shop that does not exist and for one the user may not see alike.
+func (d *dashboard) notFound(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	d.render(w, r, http.StatusNotFound, "error", &dashPage{Title: "Not found", Message: "There is no such page.", user: q.user})
+}
+
+// date reads ?date=YYYY-MM-DD, today by default.
+func (d *dashboard) date(r *http.Request) (time.Time, bool) {
+	v := r.URL.Query().Get("date")
+	if v == "" {
+		return time.Now().In(d.loc), true
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, d.loc)
+	return t, err == nil && t.Year() >= 2000 && t.Year() < 3000
+}
+
+func (d *dashboard) chainPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	date, ok := d.date(r)
+	if !ok {
+		d.notFound(w, r, q)
+		return
+	}
+	day, err := d.chainDay(r.Context(), q.shops, newDayRange(date, d.loc))
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	d.render(w, r, http.StatusOK, "chain", &dashPage{Title: "Chain's day", Nav: "chain", Date: date, user: q.user, Body: day})
+}
+
+// shopDay is a shop's page.
+type shopDay struct {
+	Shop     string
+	Figures  []shopFigures
+	Chart    []hourChart // one per currency the shop took (one, in practice)
+	Tenders  []tenderSum
+	Products []productSum
+	Currency money.Currency
+}
+
+func (d *dashboard) shopPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	code := r.PathValue("shop")
+	date, ok := d.date(r)
+	var shop *shopRef
+	for i := range q.shops {
+		if q.shops[i].code == code {
+			shop = &q.shops[i]
+		}
+	}
+	if shop == nil || !ok {
+		d.notFound(w, r, q) // a shop not granted looks like no shop at all
+		return
+	}
+	ctx := r.Context()
+	rng := newDayRange(date, d.loc)
+	day, err := d.chainDay(ctx, []shopRef{*shop}, rng)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	page := shopDay{Shop: shop.code, Figures: day.Shops}
+	for _, f := range day.Shops {
+		this, err := d.hourly(ctx, shop.id, f.currencyOf, rng.from, rng.to)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+		week, err := d.hourly(ctx, shop.id, f.currencyOf, rng.weekFrom, rng.weekTo)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+		page.Chart = append(page.Chart, newHourChart(rng.from, this, week, f.currencyOf))
+	}
+	if len(day.Shops) > 0 {
+		cur := day.Shops[0].currencyOf
+		page.Currency = cur
+		if page.Tenders, err = d.tenders(ctx, shop.id, cur, rng.from, rng.to); err == nil {
+			page.Products, err = d.topProducts(ctx, shop.id, cur, rng.from, rng.to)
+		}
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+	}
+	d.render(w, r, http.StatusOK, "shop", &dashPage{Title: shop.code, Nav: "chain", Date: date, user: q.user, Body: page})
+}
+
+// alarmsDays are the look-backs the alarms page offers.
+var alarmsDays = []int64{1, 7, 30}
+
+func (d *dashboard) alarmsPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	days := 7
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 366 {
+			d.notFound(w, r, q)
+			return
+		}
+		days = n
+	}
+	as, err := d.alarmsOf(r.Context(), shopIDs(q.shops), time.Now().AddDate(0, 0, -days), 500)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	d.render(w, r, http.StatusOK, "alarms", &dashPage{Title: "Alarms", Nav: "alarms", user: q.user,
+		Body: struct {
+			Days    int64
+			Choices []int64
+			Alarms  []ShopAlarm
+		}{int64(days), alarmsDays, as}})
+}
+
+func (d *dashboard) tillsPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	sts, err := d.s.tills(r.Context(), shopIDs(q.shops), true)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	d.render(w, r, http.StatusOK, "tills", &dashPage{Title: "Tills", Nav: "tills", user: q.user, Body: sts})
+}
+
+func shopIDs(shops []shopRef) []int64 {
+	ids := make([]int64, len(shops)) // never nil: no shops is none, not all
+	for i, s := range shops {
+		ids[i] = s.id
+	}
+	return ids
+}
+
+// exportCSV sends the chain's day as a CSV file: a row per shop, then the totals, every text cell
+// guarded against formulas (app.CSVWriter).
+func (d *dashboard) exportCSV(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	date, ok := d.date(r)
+	if !ok {
+		d.notFound(w, r, q)
+		return
+	}
+	day, err := d.chainDay(r.Context(), q.shops, newDayRange(date, d.loc))
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="chain-%s.csv"`, date.Format(time.DateOnly)))
+	numbers := []string{"revenue", "sales", "average_basket", "refunds", "refunded", "revenue_last_week", "sales_last_week", "refunded_last_week"}
+	c, err := app.NewCSVWriter(w, append([]string{"date", "shop", "currency"}, numbers...), numbers...)
+	if err != nil {
+		return
+	}
+	row := func(shop string, f shopFigures) {
+		c.Write(date.Format(time.DateOnly), shop, f.currencyOf.Code, f.Day.Revenue.Decimal(), strconv.FormatInt(f.Day.Sales, 10),
+			f.Day.Basket().Decimal(), strconv.FormatInt(f.Day.Refunds, 10), f.Day.Refund.Decimal(),
+			f.Week.Revenue.Decimal(), strconv.FormatInt(f.Week.Sales, 10), f.Week.Refund.Decimal())
+	}
+	for _, f := range day.Shops {
+		row(f.Shop, f)
+	}
+	for _, f := range day.Totals {
+		row("TOTAL", f)
+	}
+	if err := c.Flush(); err != nil {
+		d.s.log.Warn("dashboard export", "err", err)
+	}
+}
+
+func (d *dashboard) signOutPost(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	if err := d.signOut(r.Context(), q.user.session); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/dash/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/dash/signin", http.StatusSeeOther)
+}
+
+// The sign-in form has no session to derive its token from: it carries a random one that is also in a
+// cookie (double submit), besides the origin check, so no other site can sign a browser in to its account.
+const signInCookie = "dash_signin"
+
+func (d *dashboard) signInForm(w http.ResponseWriter, r *http.Request) {
+	d.headers(w)
+	d.showSignIn(w, r, http.StatusOK, "")
+}
+
+func (d *dashboard) showSignIn(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	token := randomToken()
+	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: token, Path: "/dash/", MaxAge: 3600, Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode})
+	d.render(w, r, status, "signin", &dashPage{Title: "Sign in", Message: msg, csrf: token,
+		Body: struct{ Next, Name string }{safeNext(r.FormValue("next")), r.PostFormValue("name")}})
+}
+
+// safeNext keeps a page to go to after sign-in only when it is a dashboard page of this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || len(u.Path) < 6 || u.Path[:6] != "/dash/" ||
+		len(next) > 1 && next[1] == '/' || len(next) > 500 {
+		return "/dash/"
+	}
+	return u.RequestURI()
+}
+
+func (d *dashboard) signInPost(w http.ResponseWriter, r *http.Request) {
+	d.headers(w)
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10) // a name, a password and a code
+	var token string
+	if c, err := r.Cookie(signInCookie); err == nil {
+		token = c.Value
+	}
+	if token == "" || d.checkPost(r, token) != "" {
+		d.showSignIn(w, r, http.StatusForbidden, "This form has expired or came from another site. Try again.")
+		return
+	}
+	session, err := d.signIn(r.Context(), r.PostFormValue("name"), r.PostFormValue("password"), r.PostFormValue("code"), time.Now())
+	var locked *lockedError
+	switch {
+	case errors.Is(err, errSignIn):
+		d.showSignIn(w, r, http.StatusUnauthorized, "Wrong name, password or code.")
+		return
+	case errors.As(err, &locked):
+		d.showSignIn(w, r, http.StatusTooManyRequests, "Too many wrong tries: this account is locked for a while.")
+		return
+	case err != nil:
+		d.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: signInCookie, Path: "/dash/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: session, Path: "/dash/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
