@@ -18,7 +18,8 @@ FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 # for card readers. Run: CJK fonts so the Chinese UI has glyphs; for PDF reports a CJK TrueType .ttf
 # (fpdf cannot embed Noto's .ttc) and DejaVu for the digits and Latin letters Droid Sans Fallback lacks.
 # Test: those fonts and poppler-utils to read the PDFs back, and Chromium (Debian's chromium; Ubuntu's is a
-# snap: set CHECKOUT_CHROMIUM) for the head office dashboard's browser test. Checked on Debian 12 / Ubuntu 24.04.
+# snap: set CHECKOUT_CHROMIUM) for the head office dashboard's browser test, and HAProxy for two head-office
+# servers behind a load balancer. Checked on Debian 12 / Ubuntu 24.04.
 BUILD_PACKAGES := ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libusb-1.0-0-dev
 RUN_PACKAGES := fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core
