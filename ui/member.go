@@ -109,7 +109,8 @@ func (ms *memberScreen) open() {
 		action(lang.L("Block cards")+" (F4)", fyne.KeyF4), action(lang.L("PIN")+" (F7)", fyne.KeyF7),
 		action(lang.L("Unlock PIN")+" (F9)", fyne.KeyF9), action(lang.L("Close")+" (Esc)", fyne.KeyEscape))
 	content := container.NewVBox(v.query, v.list, v.detail, v.form, v.problem, actions)
-	v.dialog = t.sh.open(lang.L("Member"), container.NewGridWrap(fyne.NewSize(680, content.MinSize().Height), content), v.query)
+	// At least 680 wide, as tall as what it shows: the forms below the list come and go (refit).
+	v.dialog = t.sh.open(lang.L("Member"), container.New(atLeastWide(680), content), v.query)
 	t.sh.takeScans(v.scanned)
 	t.view = v
 	if m, ok := t.co.Member(); ok {
@@ -284,12 +285,12 @@ func (v *memberView) openForm(kind string) {
 		}
 		title += "  ·  " + lang.L("F12: save · Enter: next field · Esc: back")
 		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(title), v.name, v.phone, container.NewGridWithColumns(2, v.tier, v.birthday), v.notes}
-		v.form.Refresh()
+		v.refit()
 		v.ms.sh.canvas().Focus(v.name)
 	case "pin":
 		v.pin.SetText("")
 		v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("PIN for paying from the account")), v.pin}
-		v.form.Refresh()
+		v.refit()
 		v.ms.sh.canvas().Focus(v.pin)
 	default:
 		v.amount.SetText("")
@@ -303,8 +304,17 @@ func (v *memberView) openForm(kind string) {
 		case "qr":
 			v.form.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("Top up by QR: Enter shows the code on the customer display, Enter again once their phone shows it paid")), v.amount}
 		}
-		v.form.Refresh()
+		v.refit()
 		v.ms.sh.canvas().Focus(v.amount)
+	}
+}
+
+// refit sizes the dialog to what it shows now: a form below the list makes it taller, and closing it
+// shorter again, so nothing spills out of it.
+func (v *memberView) refit() {
+	v.form.Refresh()
+	if v.dialog != nil {
+		v.dialog.Resize(v.dialog.MinSize())
 	}
 }
 
@@ -316,7 +326,7 @@ func (v *memberView) closeForm() {
 	v.problem.SetText("")
 	v.formKind = ""
 	v.form.Objects = nil
-	v.form.Refresh()
+	v.refit()
 	v.ms.sh.canvas().Focus(v.query)
 }
 

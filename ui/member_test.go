@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -403,5 +404,51 @@ func TestPrepaidFromAnAccountAnotherTillJustUsed(t *testing.T) {
 	from, to := app.DayBounds(time.Now())
 	if alarms, err := st.Alarms(ctx, from, to); err != nil || len(alarms) != 1 || alarms[0].Kind != app.AlarmSharedAccount || alarms[0].ApprovedBy == "" {
 		t.Errorf("alarms %+v, %v", alarms, err)
+	}
+}
+
+// The member dialog grows with the form F2 opens below the list and shrinks when it closes: nothing in it
+// is squeezed below the height it needs (it used to keep the size it opened at, its buttons spilling out
+// below it).
+func TestMemberDialogFitsItsForm(t *testing.T) {
+	till, _ := newTill(t, withMembers)
+	w := till.Window()
+	w.Resize(fyne.NewSize(1186, 700))
+	press(w, fyne.KeyF6)
+	squeezed := func() (n int) {
+		var walk func(o fyne.CanvasObject)
+		walk = func(o fyne.CanvasObject) {
+			if !o.Visible() {
+				return
+			}
+			if h := o.Size().Height; h > 0 && h+0.5 < o.MinSize().Height { // 0: never laid out, as a dialog's unused title
+				t.Logf("%T %v < %v", o, o.Size(), o.MinSize())
+				n++
+			}
+			switch v := o.(type) {
+			case *fyne.Container:
+				for _, c := range v.Objects {
+					walk(c)
+				}
+			case fyne.Widget:
+				for _, c := range test.WidgetRenderer(v).Objects() {
+					walk(c)
+				}
+			}
+		}
+		walk(w.Canvas().Overlays().Top())
+		return n
+	}
+	if n := squeezed(); n > 0 {
+		t.Fatalf("%d things squeezed in the dialog as it opens", n)
+	}
+	press(w, fyne.KeyF2)
+	mustShow(t, w, "New member")
+	if n := squeezed(); n > 0 {
+		t.Fatalf("with the new member's form open, %d things are squeezed in the dialog", n)
+	}
+	press(w, fyne.KeyEscape)
+	if n := squeezed(); n > 0 {
+		t.Fatalf("after the form closed, %d things are squeezed in the dialog", n)
 	}
 }

@@ -148,3 +148,22 @@ type dialogHost interface {
 }
 
 var _ dialogHost = (*shell)(nil)
+
+// atLeastWide lays its objects over each other at least width wide and as tall as the tallest needs: a
+// dialog's content that keeps its width while what it shows grows and shrinks.
+type atLeastWide float32
+
+func (w atLeastWide) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	min := fyne.NewSize(float32(w), 0)
+	for _, o := range objects {
+		min = min.Max(o.MinSize())
+	}
+	return min
+}
+
+func (atLeastWide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
