@@ -18,7 +18,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -157,24 +156,6 @@ func TestCatalogImportRefusesControlCharactersAndHugeNames(t *testing.T) {
 	}
 }
 
-// syncBuffer is stderr for a serving head office, written from its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // freeAddr returns a loopback address nothing listens on.
 func freeAddr(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -215,7 +196,7 @@ func TestServeWithMetricsListener(t *testing.T) {
 	db := hqtest.PostgresURL(t)
 	cert, key, pool := selfSigned(t)
 	listen, metrics := freeAddr(t), freeAddr(t)
-	var stderr syncBuffer
+	var stderr hqtest.SyncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {

@@ -246,7 +246,7 @@ func (d *dashboard) alarmsPage(w http.ResponseWriter, r *http.Request, q *dashRe
 		}
 		days = n
 	}
-	as, err := d.alarmsOf(r.Context(), shopIDs(q.shops), time.Now().AddDate(0, 0, -days), 500)
+	as, err := d.s.alarms(r.Context(), shopIDs(q.shops), time.Now().AddDate(0, 0, -days), 500)
 	if err != nil {
 		d.fail(w, r, err)
 		return

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -291,24 +290,5 @@ func (d *dashboard) topProducts(ctx context.Context, shop int64, cur money.Curre
 		var err error
 		p.Revenue, err = amountOf(sum, cur)
 		return p, err
-	})
-}
-
-// alarmsOf lists the shops' alarms since since, newest first, at most limit.
-func (d *dashboard) alarmsOf(ctx context.Context, shops []int64, since time.Time, limit int) ([]ShopAlarm, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
-		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
-		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $2 AND d.shop_id = ANY ($1)
-		ORDER BY d.at DESC, s.code, t.name LIMIT $3`, shops, since, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ShopAlarm, error) {
-		var a ShopAlarm
-		var body []byte
-		if err := row.Scan(&a.Shop, &a.Till, &body, &a.Received); err != nil {
-			return a, err
-		}
-		return a, json.Unmarshal(body, &a.Alarm)
 	})
 }

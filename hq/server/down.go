@@ -313,9 +313,16 @@ type ShopAlarm struct {
 // for a supervisor (refunds, voids after payment, no-sales or discounts far above the usual, lines below
 // cost, wild prices).
 func (s *Server) Alarms(ctx context.Context, since time.Time) ([]ShopAlarm, error) {
+	return s.alarms(ctx, nil, since, 0)
+}
+
+// alarms lists the alarms of the shops named by ID (every shop's for nil) since since, newest first, at
+// most limit (0: all).
+func (s *Server) alarms(ctx context.Context, shops []int64, since time.Time, limit int) ([]ShopAlarm, error) {
 	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
 		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
-		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $1 ORDER BY d.at DESC, s.code, t.name`, since)
+		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $1 AND ($2::bigint[] IS NULL OR d.shop_id = ANY ($2))
+		ORDER BY d.at DESC, s.code, t.name LIMIT nullif($3, 0)`, since, shops, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/pem"
@@ -375,28 +374,10 @@ func TestHealthz(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log destination safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // Each request writes one JSON access-log line: method, route pattern, status, duration, bytes, and the
 // shop and till once authenticated; never the token, the enrolment code or a body.
 func TestAccessLog(t *testing.T) {
-	var logs syncBuffer
+	var logs hqtest.SyncBuffer
 	srv, err := server.Open(context.Background(), hqtest.PostgresURL(t), slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
