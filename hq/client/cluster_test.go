@@ -162,3 +162,51 @@ func checkExactlyOnceIn(t testing.TB, dbURL, shop, name string, tl *till, want i
 		t.Fatalf("%s %s: %d pending, %v", shop, name, n, err)
 	}
 }
+
+// Two servers take the same till's batches at the same moment: two uploaders of one till, one talking
+// to each server directly, send the same pending documents and journal links concurrently. The servers
+// take turns on the till's chain (its row locked), so each document is stored once, the chain continues
+// unbroken, and both uploaders end with nothing pending.
+func TestSameTillsBatchesOnTwoServersAtOnce(t *testing.T) {
+	c := hqtest.StartCluster(t, 2)
+	ctx := context.Background()
+	tl := keyedTill(t, "T01")
+	cfg := c.Enrol("north", "T01")
+	if err := tl.store.SetSyncLink(ctx, store.SyncLink{URL: cfg.URL, Shop: "north", Till: "T01", EnrolledAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	for range 300 {
+		tl.sell(t)
+	}
+	var uploads sync.WaitGroup
+	sent := make([]int, len(c.Servers))
+	for i, h := range c.Servers {
+		direct := cfg
+		direct.URL = h.URL
+		u := uploader(t, direct, tl.store, 20)
+		u.JournalKey = journalKey
+		uploads.Go(func() {
+			for range 100 {
+				n, err := u.UploadPending(ctx)
+				sent[i] += n
+				if err == nil {
+					if n, _ := tl.store.PendingCount(ctx); n == 0 {
+						return
+					}
+				}
+			}
+			t.Errorf("uploading to %s: still pending", h.URL)
+		})
+	}
+	uploads.Wait()
+	t.Logf("documents each uploader had acknowledged: %v", sent)
+	if sent[0] == 0 || sent[1] == 0 || sent[0]+sent[1] <= 300 {
+		t.Errorf("the uploaders sent %v: not the same batches to both servers", sent)
+	}
+	checkExactlyOnceIn(t, c.DBURL, "north", "T01", tl, 300)
+	for i, h := range c.Servers {
+		if h.Requests.Load() < 2 {
+			t.Errorf("server %d answered %d requests", i+1, h.Requests.Load())
+		}
+	}
+}
