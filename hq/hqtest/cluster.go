@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -49,7 +50,8 @@ func HAProxy(t testing.TB) string {
 	return ""
 }
 
-// StartCluster starts n head-office servers on a fresh schema behind HAProxy; all stop with the test.
+// StartCluster starts n head-office servers on a fresh schema behind HAProxy, configured as the README
+// says a chain's head office is (readmeHAProxy); all stop with the test.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
 	bin := HAProxy(t)
@@ -68,28 +70,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 	c.Addr = ln.Addr().String()
 	ln.Close()
 	c.URL = "https://" + c.Addr
-	var servers strings.Builder
-	for i, h := range c.Servers {
-		fmt.Fprintf(&servers, "    server hq%d %s check inter 200ms fall 1 rise 1\n", i+1, h.Addr)
-	}
-	// TCP mode: TLS goes through to the servers. A connection refused (a server down) is retried on
-	// another server at once (redispatch); the health checks take a dead server out within 200 ms.
-	// maxconn within the usual open-file limit: HAProxy needs two descriptors a connection.
-	config := fmt.Sprintf(`global
-    maxconn 4000
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 2m
-    timeout server 2m
-    retries 3
-    option redispatch
-frontend tills
-    bind %s
-    default_backend hq
-backend hq
-    balance roundrobin
-%s`, c.Addr, servers.String())
+	config := haproxyConfig(t, c.Addr, c.Servers)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "haproxy.cfg")
 	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
@@ -141,10 +122,58 @@ func (c *Cluster) Restart(i int) {
 	c.Servers[i].start(c.Servers[i].Addr)
 }
 
-// counting wraps a server's handler to count the requests it answered.
+// counting wraps a server's handler to count the tills' requests it answered (not HAProxy's health checks).
 func counting(next http.Handler, n *atomic.Int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			n.Add(1)
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readmeHAProxy returns the HAProxy configuration the README gives for a chain's head office: the block
+// fenced as haproxy. The tests run it, so the README's file is one known to work.
+func readmeHAProxy(t testing.TB) string {
+	t.Helper()
+	_, here, _, _ := runtime.Caller(0)
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(here), "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(b), "```haproxy\n")
+	if block, _, ok = strings.Cut(block, "```"); !ok {
+		t.Fatal("README.md has no haproxy block")
+	}
+	return block
+}
+
+// haproxyConfig is the README's configuration listening on addr, balancing servers: its server line
+// repeated for each with its address, checking every 200 ms and giving up on a server at the first miss,
+// so a test sees in a moment what a chain sees in seconds.
+func haproxyConfig(t testing.TB, addr string, servers []*HQ) string {
+	t.Helper()
+	var out strings.Builder
+	var template string
+	for line := range strings.Lines(readmeHAProxy(t)) {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) > 1 && fields[0] == "bind":
+			fmt.Fprintf(&out, "    bind %s\n", addr)
+		case len(fields) > 2 && fields[0] == "server":
+			if template == "" {
+				template = strings.NewReplacer(fields[1], "%s", fields[2], "%s", "inter 2s", "inter 200ms", "fall 2", "fall 1",
+					"rise 2", "rise 1").Replace(line)
+				for i, h := range servers {
+					fmt.Fprintf(&out, template, fmt.Sprintf("hq%d", i+1), h.Addr)
+				}
+			}
+		default:
+			out.WriteString(line)
+		}
+	}
+	if template == "" || !strings.Contains(out.String(), "bind "+addr) {
+		t.Fatalf("the README's haproxy block has no bind or server line:\n%s", out.String())
+	}
+	return out.String()
 }

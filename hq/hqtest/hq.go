@@ -28,7 +28,7 @@ type HQ struct {
 	CAPEM  []byte // the test certificate, which tills pin at enrolment
 	DBURL  string
 	Server *server.Server
-	// Requests counts the requests this server answered (across restarts).
+	// Requests counts the tills' requests this server answered (across restarts).
 	Requests atomic.Int64
 
 	t    testing.TB
