@@ -58,6 +58,15 @@ Commands:
                       sees every shop, a manager the shops named and granted
   user-grant NAME SHOP
                       let the manager NAME see SHOP on the dashboard
+  partitions          the partitions of the sales and documents tables (one per UTC month, and DEFAULT
+                      for times outside them): rows (~ an estimate above a million) and size on disk
+  archive-before YYYY-MM FILE
+                      move every month before YYYY-MM (UTC) of sales and documents out of the database:
+                      detaches those months' partitions, writes them to the new FILE as plain SQL
+                      (restore: psql -v ON_ERROR_STOP=1 -1 -f FILE DB-URL), syncs it and reads it back,
+                      and only then drops them. Never overwrites FILE; the month in progress and DEFAULT
+                      stay. Refunds of an archived sale are refused after; a document of an archived
+                      month sent again is still answered as held
   version             print the version (needs no database)
 
 The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
@@ -123,7 +132,7 @@ func command(ctx context.Context, db, name string, args []string, stdin io.Reade
 		}
 		log = sc.logger(stderr)
 	case "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts", "alarms",
-		"user-add", "user-grant":
+		"user-add", "user-grant", "partitions", "archive-before":
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
 	}
@@ -231,6 +240,10 @@ func command(ctx context.Context, db, name string, args []string, stdin io.Reade
 		return w.Flush()
 	case "user-add":
 		return userAdd(ctx, srv, args, stdin, stdout)
+	case "partitions":
+		return partitions(ctx, srv, stdout)
+	case "archive-before":
+		return archiveBefore(ctx, srv, args, stdout)
 	case "user-grant":
 		if len(args) != 2 {
 			return errors.New("user-grant takes NAME SHOP")
@@ -274,8 +287,70 @@ func userAdd(ctx context.Context, srv *server.Server, args []string, stdin io.Re
 	return nil
 }
 
-// catalogImport reads a catalog file in the till's format and stores it for the shop's tills; a file
-// with bad rows stores nothing.
+// partitions lists the trading tables' partitions with their rows and sizes.
+func partitions(ctx context.Context, srv *server.Server, stdout io.Writer) error {
+	ps, err := srv.Partitions(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "TABLE\tPARTITION\tMONTH (UTC)\tROWS\tSIZE\t")
+	for _, p := range ps {
+		month, rows := "default", strconv.FormatInt(p.Rows, 10)
+		if !p.Month.IsZero() {
+			month = p.Month.Format("2006-01")
+		}
+		if !p.Attached {
+			month += " (detached, not archived)"
+		}
+		if p.Estimate {
+			rows = "~" + rows
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t\n", p.Table, p.Name, month, rows, size(p.Bytes))
+	}
+	return w.Flush()
+}
+
+// size is a size in bytes for people: 8.0 kB, 1.2 GB.
+func size(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
+
+// archiveBefore moves the months before YYYY-MM out of the database into FILE.
+func archiveBefore(ctx context.Context, srv *server.Server, args []string, stdout io.Writer) error {
+	if len(args) != 2 {
+		return errors.New("archive-before takes YYYY-MM FILE")
+	}
+	before, err := time.Parse("2006-01", args[0])
+	if err != nil {
+		return fmt.Errorf("archive-before: %q is not a month such as 2024-01", args[0])
+	}
+	ps, err := srv.ArchiveBefore(ctx, before, args[1], time.Now())
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		fmt.Fprintf(stdout, "no month before %s to archive: nothing written\n", args[0])
+		return nil
+	}
+	var rows int64
+	for _, p := range ps {
+		fmt.Fprintf(stdout, "%s: %d rows archived and dropped\n", p.Name, p.Rows)
+		rows += p.Rows
+	}
+	fmt.Fprintf(stdout, "%d rows of %d tables in %s\n", rows, len(ps), args[1])
+	return nil
+}
+
 // setPrice changes a product's price for a shop's tills. The price is read in the shop's currency as the
 // tills read it: one with more decimals than the currency has would stop every till's down-sync.
 func setPrice(ctx context.Context, srv *server.Server, args []string, stdout io.Writer) error {
@@ -303,6 +378,8 @@ func setPrice(ctx context.Context, srv *server.Server, args []string, stdout io.
 	return nil
 }
 
+// catalogImport reads a catalog file in the till's format and stores it for the shop's tills; a file
+// with bad rows stores nothing.
 func catalogImport(ctx context.Context, srv *server.Server, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("catalog-import", flag.ContinueOnError)
 	currency := fs.String("currency", "CNY", "the shop's currency `code`")
@@ -398,6 +475,7 @@ func isTerminal(w io.Writer) bool {
 
 func serve(ctx context.Context, srv *server.Server, c serveConfig, log *slog.Logger) error {
 	srv.SetOps(server.Ops{MetricsApart: c.metricsListen != "", SilentAfter: c.silentAfter})
+	go srv.KeepPartitions(ctx) // the coming months' partitions; ends with ctx
 	newServer := func(h http.Handler) *http.Server {
 		return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute,
 			IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -289,5 +290,58 @@ func TestDashboardUserCommands(t *testing.T) {
 		if c, _, errOut := hqIn(tt.stdin, tt.args...); c != 1 || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: %d %q, want %q", tt.args, c, errOut, tt.want)
 		}
+	}
+}
+
+// partitions lists the trading tables' months; archive-before moves the old ones to a file and says so.
+func TestPartitionCommands(t *testing.T) {
+	db := hqtest.PostgresURL(t)
+	hq("-db", db, "shop-add", "north")
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	now := time.Now().UTC()
+	old := time.Date(now.Year(), now.Month()-6, 1, 0, 0, 0, 0, time.UTC)
+	for _, sql := range []string{
+		`INSERT INTO tills (shop_id, name, token_sha256, enrolled_at) VALUES (1, 'T01', '\x00', now())`,
+		`SELECT trading_month($1)`,
+		`INSERT INTO sales (shop_id, id, till_id, receipt_no, completed_at, currency, total)
+			SELECT 1, gen_random_uuid(), 1, 'T01-' || n, $1::timestamptz + make_interval(hours => n), 'CNY', 1 FROM generate_series(1, 3) n`,
+	} {
+		args := []any{old}
+		if !strings.Contains(sql, "$1") {
+			args = nil
+		}
+		if _, err := conn.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := "sales" + old.Format("_y2006m01")
+	c, out, errOut := hq("-db", db, "partitions")
+	if c != 0 || !strings.Contains(out, "sales_default") || !regexp.MustCompile(name+` +`+old.Format("2006-01")+` +3 `).MatchString(out) {
+		t.Fatalf("partitions: %d %s %s", c, out, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "old.sql")
+	if c, _, errOut := hq("-db", db, "archive-before", "2024-13", file); c != 1 || !strings.Contains(errOut, "not a month") {
+		t.Errorf("archive-before 2024-13: %d %s", c, errOut)
+	}
+	if c, _, errOut := hq("-db", db, "archive-before", now.AddDate(0, 2, 0).Format("2006-01"), file); c != 1 || !strings.Contains(errOut, "after the month in progress") {
+		t.Errorf("archive-before a month to come: %d %s", c, errOut)
+	}
+	c, out, errOut = hq("-db", db, "archive-before", old.AddDate(0, 1, 0).Format("2006-01"), file)
+	if c != 0 || !strings.Contains(out, name+": 3 rows archived and dropped") || !strings.Contains(out, "3 rows of 2 tables in "+file) {
+		t.Fatalf("archive-before: %d %s %s", c, out, errOut)
+	}
+	if b, err := os.ReadFile(file); err != nil || !strings.Contains(string(b), `COPY "`+name+`" (`) {
+		t.Errorf("the archive: %v\n%s", err, b)
+	}
+	if _, out, _ := hq("-db", db, "partitions"); strings.Contains(out, name) {
+		t.Errorf("after the archive, partitions lists %s:\n%s", name, out)
+	}
+	if c, out, _ := hq("-db", db, "archive-before", old.AddDate(0, 1, 0).Format("2006-01"), file+".2"); c != 0 || !strings.Contains(out, "nothing written") {
+		t.Errorf("archiving again: %d %s", c, out)
 	}
 }

@@ -38,7 +38,14 @@ type HQ struct {
 // StartHQ starts a head office on a fresh schema; it stops with the test.
 func StartHQ(t testing.TB) *HQ {
 	t.Helper()
-	h := &HQ{t: t, DBURL: PostgresURL(t)}
+	return StartHQOn(t, PostgresURL(t))
+}
+
+// StartHQOn starts a head office on the database at dbURL (a schema from PostgresURL the test has written
+// to, e.g. as an older head office did); it stops with the test.
+func StartHQOn(t testing.TB, dbURL string) *HQ {
+	t.Helper()
+	h := &HQ{t: t, DBURL: dbURL}
 	h.start("127.0.0.1:0")
 	t.Cleanup(h.Kill)
 	return h

@@ -53,6 +53,7 @@ func BenchmarkDashboardDay(b *testing.B) {
 			FROM sales s WHERE s.completed_at >= $1::timestamptz AND s.completed_at < $1::timestamptz + interval '1 day'
 				OR s.completed_at >= $1::timestamptz - interval '7 days' AND s.completed_at < $1::timestamptz - interval '6 days'`,
 			[]any{dashDay}},
+		{`INSERT INTO document_keys (shop_id, id, at) SELECT shop_id, id, at FROM documents`, nil},
 	} {
 		if _, err := conn.Exec(ctx, st.sql, st.args...); err != nil {
 			b.Fatalf("%s: %v", st.sql, err)

@@ -15,7 +15,9 @@ import (
 // The dashboard's figures, read from what the tills uploaded and the head office accepted: the sales
 // table (one row per accepted sale, its total as the document says) and the accepted refund documents.
 // A day is local midnight to midnight in the server's time zone (TZ). Every query names the shops the
-// user sees and a time range, which the indexes sales_shop_completed and documents_refunds_at serve.
+// user sees and a time range, which the indexes sales_shop_completed and documents_refunds_at serve, in
+// the month's partition (migration 0012). A sale's document is found through document_keys, whose at
+// names the document's partition.
 
 // figures are a shop's (or the chain's) takings in one currency over one period.
 type figures struct {
@@ -245,7 +247,8 @@ type tenderSum struct {
 
 func (d *dashboard) tenders(ctx context.Context, shop int64, cur money.Currency, from, to time.Time) ([]tenderSum, error) {
 	rows, err := d.s.db.Query(ctx, `SELECT t->>'kind', count(*), sum((t->>'amount')::numeric)::text
-		FROM sales s JOIN documents d ON d.shop_id = s.shop_id AND d.id = s.id, jsonb_array_elements(d.body->'tenders') t
+		FROM sales s JOIN document_keys k ON k.shop_id = s.shop_id AND k.id = s.id
+			JOIN documents d ON d.shop_id = k.shop_id AND d.id = k.id AND d.at = k.at, jsonb_array_elements(d.body->'tenders') t
 		WHERE s.shop_id = $1 AND s.completed_at >= $2 AND s.completed_at < $3 AND s.currency = $4
 		GROUP BY 1 ORDER BY sum((t->>'amount')::numeric) DESC, 1`, shop, from, to, cur.Code)
 	if err != nil {
@@ -275,7 +278,8 @@ const topProducts = 10
 func (d *dashboard) topProducts(ctx context.Context, shop int64, cur money.Currency, from, to time.Time) ([]productSum, error) {
 	rows, err := d.s.db.Query(ctx, `SELECT l->>'sku', max(l->>'name'), coalesce(max(l->>'name_zh'), ''),
 			trim_scale(sum((l->>'qty')::numeric))::text, sum((l->>'total')::numeric)::text
-		FROM sales s JOIN documents d ON d.shop_id = s.shop_id AND d.id = s.id, jsonb_array_elements(d.body->'lines') l
+		FROM sales s JOIN document_keys k ON k.shop_id = s.shop_id AND k.id = s.id
+			JOIN documents d ON d.shop_id = k.shop_id AND d.id = k.id AND d.at = k.at, jsonb_array_elements(d.body->'lines') l
 		WHERE s.shop_id = $1 AND s.completed_at >= $2 AND s.completed_at < $3 AND s.currency = $4
 		GROUP BY 1 ORDER BY sum((l->>'total')::numeric) DESC, 1 LIMIT $5`, shop, from, to, cur.Code, topProducts)
 	if err != nil {

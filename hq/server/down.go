@@ -38,7 +38,8 @@ func updateMembers(ctx context.Context, tx pgx.Tx, shopID, tillID int64, ids []s
 	}
 	_, err := tx.Exec(ctx, `WITH mv AS (
 			SELECT m.member, m.document_id, m.prepaid, m.points, d.till_seq FROM member_movements m
-			JOIN documents d ON d.shop_id = m.shop_id AND d.id = m.document_id
+			JOIN document_keys k ON k.shop_id = m.shop_id AND k.id = m.document_id
+			JOIN documents d ON d.shop_id = k.shop_id AND d.id = k.id AND d.at = k.at
 			WHERE m.shop_id = $1 AND m.document_id = ANY ($2::uuid[])),
 		agg AS (SELECT member, sum(prepaid) AS prepaid, sum(points) AS points FROM mv GROUP BY member),
 		up AS (

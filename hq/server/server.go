@@ -43,7 +43,12 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{db: db, log: log, ops: newOps()}, nil
+	s := &Server{db: db, log: log, ops: newOps()}
+	if err := s.EnsurePartitions(ctx, time.Now()); err != nil {
+		// Not fatal: a month's rows without their partition wait in DEFAULT (partitions.go).
+		log.Error("partitions", "err", err)
+	}
+	return s, nil
 }
 
 // Close closes the database pool.
@@ -172,8 +177,8 @@ func validate(req *api.UploadRequest) *api.Error {
 // upload checks a batch of a till's documents (believe), stores them in one transaction and answers for
 // each: new, already held, or rejected with the reason. A document's money goes into the sales table and
 // the member ledger in the same statement, only when the document is new and accepted, so neither counts
-// a retried or a rejected document. The unique key (shop, id) makes a retry after a lost reply store
-// nothing twice.
+// a retried or a rejected document. The unique key (shop, id) of document_keys makes a retry after a lost
+// reply store nothing twice.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	t, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -236,8 +241,12 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 			asked = append(asked, d.ID)
 		}
 	}
+	// The keys are kept for ever: a document whose month was archived since is held still, answered as
+	// accepted (its reason went with the month).
 	held := map[string]string{} // id → reason ("" for accepted)
-	rows, err := tx.Query(ctx, `SELECT id::text, reason FROM documents WHERE shop_id = $1 AND id = ANY ($2::uuid[])`, t.shopID, asked)
+	rows, err := tx.Query(ctx, `SELECT k.id::text, coalesce(d.reason, '') FROM document_keys k
+		LEFT JOIN documents d ON d.shop_id = k.shop_id AND d.id = k.id AND d.at = k.at
+		WHERE k.shop_id = $1 AND k.id = ANY ($2::uuid[])`, t.shopID, asked)
 	if err != nil {
 		return err
 	}
@@ -307,11 +316,14 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		statuses, reasons, bodies, raws = append(statuses, status), append(reasons, v.reason), append(bodies, body), append(raws, raw)
 	}
 	if len(ids) > 0 {
-		// One statement for the new documents: inserted in the till's order, and the accepted sales among
-		// them added to the sales table, the accepted member movements to the ledger.
+		// One statement for the new documents: their keys taken (one sent by two uploads at once fails the
+		// second on the key, and its retry finds it held), inserted in the till's order, and the accepted
+		// sales among them added to the sales table, the accepted member movements to the ledger.
 		_, err = tx.Exec(ctx, `WITH input AS (
 				SELECT * FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[], $11::bytea[])
 					AS i (id, kind, version, seq, at, body, status, reason, raw)),
+			key AS (
+				INSERT INTO document_keys (shop_id, id, at) SELECT $1, id, at FROM input),
 			new AS (
 				INSERT INTO documents (shop_id, id, till_id, kind, version, till_seq, at, body, status, reason, raw)
 				SELECT $1, id, $2, kind, version, seq, at, body, status, reason, raw FROM input ORDER BY seq

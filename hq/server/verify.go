@@ -141,8 +141,8 @@ func (b *believer) refund(r *document.Refund) (string, error) {
 	sale := b.sales[r.SaleReceipt]
 	if sale == nil {
 		var body []byte
-		err := b.tx.QueryRow(b.ctx, `SELECT d.body FROM sales s JOIN documents d ON d.shop_id = s.shop_id AND d.id = s.id
-			WHERE s.shop_id = $1 AND s.receipt_no = $2`, b.till.shopID, r.SaleReceipt).Scan(&body)
+		err := b.tx.QueryRow(b.ctx, `SELECT d.body FROM sales s JOIN document_keys k ON k.shop_id = s.shop_id AND k.id = s.id
+			JOIN documents d ON d.shop_id = k.shop_id AND d.id = k.id AND d.at = k.at WHERE s.shop_id = $1 AND s.receipt_no = $2`, b.till.shopID, r.SaleReceipt).Scan(&body)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Sprintf("a refund of sale %s, which the head office does not hold", r.SaleReceipt), nil
 		}
