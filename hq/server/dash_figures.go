@@ -95,7 +95,7 @@ type figureKey struct {
 func (d *dashboard) dayFigures(ctx context.Context, shops []int64, from, to time.Time) (map[figureKey]figures, error) {
 	out := map[figureKey]figures{}
 	scan := func(sql string, add func(f *figures, n int64, sum money.Amount)) error {
-		rows, err := d.s.db.Query(ctx, sql, shops, from, to)
+		rows, err := d.s.reads().Query(ctx, sql, shops, from, to)
 		if err != nil {
 			return err
 		}
@@ -212,7 +212,7 @@ func (d *dashboard) hourly(ctx context.Context, shop int64, cur money.Currency, 
 	for i := range h.Revenue {
 		h.Revenue[i] = money.Zero(cur)
 	}
-	rows, err := d.s.db.Query(ctx, `SELECT floor(extract(epoch FROM completed_at - $2) / 3600)::int, count(*), sum(total)::text
+	rows, err := d.s.reads().Query(ctx, `SELECT floor(extract(epoch FROM completed_at - $2) / 3600)::int, count(*), sum(total)::text
 		FROM sales WHERE shop_id = $1 AND completed_at >= $2 AND completed_at < $3 AND currency = $4 GROUP BY 1`,
 		shop, from, to, cur.Code)
 	if err != nil {
@@ -245,7 +245,7 @@ type tenderSum struct {
 }
 
 func (d *dashboard) tenders(ctx context.Context, shop int64, cur money.Currency, from, to time.Time) ([]tenderSum, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT t->>'kind', count(*), sum((t->>'amount')::numeric)::text
+	rows, err := d.s.reads().Query(ctx, `SELECT t->>'kind', count(*), sum((t->>'amount')::numeric)::text
 		FROM sales s JOIN documents d ON d.shop_id = s.shop_id AND d.id = s.id, jsonb_array_elements(d.body->'tenders') t
 		WHERE s.shop_id = $1 AND s.completed_at >= $2 AND s.completed_at < $3 AND s.currency = $4
 		GROUP BY 1 ORDER BY sum((t->>'amount')::numeric) DESC, 1`, shop, from, to, cur.Code)
@@ -274,7 +274,7 @@ type productSum struct {
 const topProducts = 10
 
 func (d *dashboard) topProducts(ctx context.Context, shop int64, cur money.Currency, from, to time.Time) ([]productSum, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT l->>'sku', max(l->>'name'), coalesce(max(l->>'name_zh'), ''),
+	rows, err := d.s.reads().Query(ctx, `SELECT l->>'sku', max(l->>'name'), coalesce(max(l->>'name_zh'), ''),
 			trim_scale(sum((l->>'qty')::numeric))::text, sum((l->>'total')::numeric)::text
 		FROM sales s JOIN documents d ON d.shop_id = s.shop_id AND d.id = s.id, jsonb_array_elements(d.body->'lines') l
 		WHERE s.shop_id = $1 AND s.completed_at >= $2 AND s.completed_at < $3 AND s.currency = $4
@@ -296,7 +296,7 @@ func (d *dashboard) topProducts(ctx context.Context, shop int64, cur money.Curre
 
 // alarmsOf lists the shops' alarms since since, newest first, at most limit.
 func (d *dashboard) alarmsOf(ctx context.Context, shops []int64, since time.Time, limit int) ([]ShopAlarm, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
+	rows, err := d.s.reads().Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
 		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
 		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $2 AND d.shop_id = ANY ($1)
 		ORDER BY d.at DESC, s.code, t.name LIMIT $3`, shops, since, limit)

@@ -268,7 +268,7 @@ type Conflict struct {
 
 // Conflicts lists every conflict, oldest first.
 func (s *Server) Conflicts(ctx context.Context) ([]Conflict, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, c.member, c.document_id::text, trim_scale(c.spent)::text, trim_scale(c.over)::text, trim_scale(c.balance)::text, c.at
+	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, c.member, c.document_id::text, trim_scale(c.spent)::text, trim_scale(c.over)::text, trim_scale(c.balance)::text, c.at
 		FROM conflicts c JOIN shops s ON s.id = c.shop_id JOIN tills t ON t.id = c.till_id ORDER BY c.id`)
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ type Rejection struct {
 
 // Rejections lists every rejected document, by shop, till and the till's order.
 func (s *Server) Rejections(ctx context.Context) ([]Rejection, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, d.kind, d.id::text, d.reason, d.till_seq, d.at, d.received_at
+	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, d.kind, d.id::text, d.reason, d.till_seq, d.at, d.received_at
 		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
 		WHERE d.status = 'rejected' ORDER BY s.code, t.name, d.till_seq`)
 	if err != nil {
@@ -313,7 +313,7 @@ type ShopAlarm struct {
 // for a supervisor (refunds, voids after payment, no-sales or discounts far above the usual, lines below
 // cost, wild prices).
 func (s *Server) Alarms(ctx context.Context, since time.Time) ([]ShopAlarm, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
+	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
 		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
 		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $1 ORDER BY d.at DESC, s.code, t.name`, since)
 	if err != nil {
