@@ -44,6 +44,21 @@ func StartHQ(t testing.TB) *HQ {
 	return h
 }
 
+// StartHQOn starts a head office on the database at dbURL (a Pair's, say); it stops with the test.
+func StartHQOn(t testing.TB, dbURL string) *HQ {
+	t.Helper()
+	h := &HQ{t: t, DBURL: dbURL}
+	h.start("127.0.0.1:0")
+	t.Cleanup(h.Kill)
+	return h
+}
+
+// Restart starts the head office again on its address after Kill.
+func (h *HQ) Restart() {
+	h.t.Helper()
+	h.start(h.Addr)
+}
+
 func (h *HQ) start(addr string) {
 	h.t.Helper()
 	srv, err := server.Open(context.Background(), h.DBURL, nil)

@@ -160,7 +160,9 @@ type reader struct{ s *Server }
 func (s *Server) reads() reader { return reader{s} }
 
 // Query runs a read-only query on the replica when it is usable, and on the primary otherwise or when
-// the replica fails it (a replica that has just gone, or a query cancelled by its replay).
+// the replica fails it before its first row (a replica that has just gone, a pooled connection to it
+// that broke, a query cancelled by its replay). pgx reports most such failures only when the rows are
+// read, so the first row is read here.
 func (q reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	r := q.s.replica
 	if r == nil || !r.state.Load().Reading {
@@ -168,13 +170,32 @@ func (q reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, e
 	}
 	rows, err := r.db.Query(ctx, sql, args...)
 	if err == nil {
-		return rows, nil
+		p := &peeked{Rows: rows, first: true}
+		if p.has = rows.Next(); p.has || rows.Err() == nil {
+			return p, nil
+		}
+		rows.Close()
+		err = rows.Err()
 	}
 	if ctx.Err() != nil {
 		return nil, err
 	}
 	r.passOver(q.s, err)
 	return q.s.db.Query(ctx, sql, args...)
+}
+
+// peeked is rows whose first Next was called already.
+type peeked struct {
+	pgx.Rows
+	first, has bool
+}
+
+func (p *peeked) Next() bool {
+	if p.first {
+		p.first = false
+		return p.has
+	}
+	return p.Rows.Next()
 }
 
 // replicaGauges writes the replica's state to /metrics, when one is set.
