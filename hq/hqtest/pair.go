@@ -27,8 +27,8 @@ type Pair struct {
 	t        testing.TB
 	conninfo string // the replica's primary_conninfo while detached
 	bin      string
-	as  []string // runuser -u USER -- when the test runs as root
-	dir string
+	as       []string // runuser -u USER -- when the test runs as root
+	dir      string
 }
 
 // PGNode is one PostgreSQL server of a Pair.
