@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,5 +80,91 @@ func TestAsyncFailoverLosesAnAcknowledgedBatch(t *testing.T) {
 	head, _ := tl.store.JournalHead(ctx)
 	if err != nil || ch.Head != (api.Head{Seq: head.Seq, Hash: head.Hash}) {
 		t.Fatalf("head office's chain %+v, till's head %+v, %v", ch, head, err)
+	}
+}
+
+// Two tills sell on through everything a chain's head office goes through, one after another: a network
+// partition between the shop and the head office (the tills queue, and drain when it heals), a restart
+// of the head-office server, and a PostgreSQL failover (the primary crashes, its synchronous standby is
+// promoted, and the server, given both hosts with target_session_attrs=read-write, reconnects to it).
+// At the end every sale is in the promoted database exactly once and both chains run unbroken to the
+// tills' heads.
+func TestTillsSurviveFailover(t *testing.T) {
+	pair := hqtest.StartPair(t, true)
+	h := hqtest.StartHQOn(t, pair.FailoverURL())
+	proxy := hqtest.NewFaultProxy(t, h.Addr, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	names := []string{"T01", "T02"}
+	tills := make([]*till, len(names))
+	uploaders := make([]*client.Uploader, len(names))
+	var running sync.WaitGroup
+	for i, name := range names {
+		tills[i], uploaders[i] = failoverTill(t, h, name, "https://"+proxy.Addr)
+		u := uploaders[i]
+		running.Go(func() { u.Run(ctx) })
+	}
+	const each = 90
+	sold := make(chan struct{}, len(names)*each)
+	var selling sync.WaitGroup
+	for _, tl := range tills {
+		selling.Go(func() {
+			for range each {
+				tl.sell(t)
+				sold <- struct{}{}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
+	after := func(n int) {
+		for range n {
+			<-sold
+		}
+	}
+	pending := func() int64 {
+		var n int64
+		for _, tl := range tills {
+			p, _ := tl.store.PendingCount(context.Background())
+			n += p
+		}
+		return n
+	}
+
+	after(30)
+	proxy.Partition(true) // (c) the shop loses the head office
+	after(30)
+	if n := pending(); n < 20 {
+		t.Errorf("partitioned: only %d documents queued", n)
+	}
+	proxy.Partition(false)
+
+	after(30)
+	h.Kill() // (a) the head-office server restarts
+	time.Sleep(300 * time.Millisecond)
+	h.Restart()
+
+	after(30)
+	pair.Stop(pair.Primary) // (b) the database fails over
+	time.Sleep(300 * time.Millisecond)
+	pair.Promote()
+
+	selling.Wait()
+	defer func() {
+		if t.Failed() {
+			for i, u := range uploaders {
+				t.Logf("%s: %+v", names[i], u.Status())
+			}
+		}
+	}()
+	waitDrained(t, time.Minute, tills...)
+	cancel()
+	running.Wait()
+	for i, name := range names {
+		checkExactlyOnceIn(t, pair.Replica.URL, "north", name, tills[i], each)
+		ch, err := uploaders[i].Client.Chain(context.Background())
+		head, _ := tills[i].store.JournalHead(context.Background())
+		if err != nil || ch.Head != (api.Head{Seq: head.Seq, Hash: head.Hash}) {
+			t.Errorf("%s: head office's chain %+v, till's head %+v, %v", name, ch, head, err)
+		}
 	}
 }

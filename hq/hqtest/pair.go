@@ -102,9 +102,6 @@ func StartPair(t testing.TB, sync bool) *Pair {
 	})
 	p.Primary = p.node("primary")
 	p.run("initdb", "-D", p.Primary.dir, "-U", "checkout", "--auth=trust", "-E", "UTF8", "--no-locale")
-	if sync {
-		p.Primary.opts = append(p.Primary.opts, "-c", "synchronous_standby_names='*'") // pg_ctl starts it through a shell
-	}
 	p.Start(p.Primary)
 	p.run("createdb", "-h", "127.0.0.1", "-p", strconv.Itoa(p.Primary.Port), "-U", "checkout", "checkout_test")
 	p.Replica = p.node("replica")
@@ -112,6 +109,25 @@ func StartPair(t testing.TB, sync bool) *Pair {
 		"-R", "-X", "stream", "-c", "fast")
 	p.Start(p.Replica)
 	p.WaitStreaming()
+	if sync { // only now: with no standby yet, every commit would wait
+		p.exec(p.Primary, `ALTER SYSTEM SET synchronous_standby_names = '*'`)
+		p.exec(p.Primary, `SELECT pg_reload_conf()`)
+		ctx := context.Background()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			var state string
+			conn, err := pgx.Connect(ctx, p.Primary.URL)
+			if err == nil {
+				err = conn.QueryRow(ctx, `SELECT coalesce((SELECT sync_state FROM pg_stat_replication LIMIT 1), '')`).Scan(&state)
+				conn.Close(ctx)
+			}
+			if state == "sync" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the replica is not synchronous: %q, %v", state, err)
+			}
+		}
+	}
 	return p
 }
 
