@@ -40,6 +40,11 @@ type Outbox interface {
 	HQHead(ctx context.Context) (head ChainHead, registered bool, err error)
 	// SetHQHead records the head office's head, and that the key is registered.
 	SetHQHead(ctx context.Context, head ChainHead) error
+	// RewindHQHead moves the head office's head back to head, which must be a row of the till's journal,
+	// and queues again the documents after it that the head office had acknowledged or rejected: for a
+	// head office that lost what it acknowledged (a failover to a replica that was behind, a restore from
+	// a backup). It returns how many documents go again.
+	RewindHQHead(ctx context.Context, head ChainHead) (int64, error)
 }
 
 // ChainLink is one row of the till's journal, as the head office checks and keeps it.

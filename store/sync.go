@@ -295,6 +295,39 @@ func (s *Store) SetHQHead(ctx context.Context, head app.ChainHead) error {
 	})
 }
 
+// RewindHQHead moves the head office's head back to head, a row of the journal (a head office that lost
+// rows it had acknowledged), and queues again the documents after it that were sent or rejected.
+func (s *Store) RewindHQHead(ctx context.Context, head app.ChainHead) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if head.Seq > 0 {
+			var hash string
+			err := tx.QueryRowContext(ctx, `SELECT hash FROM journal WHERE seq = ?`, head.Seq).Scan(&hash)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && hash != head.Hash {
+				return fmt.Errorf("the head office's head, row %d, is not this till's journal row: %w", head.Seq, ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = NULL, rejected_at = NULL, reject_reason = ''
+			WHERE journal_seq > ? AND (sent_at IS NOT NULL OR rejected_at IS NOT NULL)`, head.Seq)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		res, err = tx.ExecContext(ctx, `UPDATE sync_state SET hq_head_seq = ?, hq_head_hash = ? WHERE hq_head_seq > ?`, head.Seq, head.Hash, head.Seq)
+		if err != nil {
+			return err
+		}
+		if m, _ := res.RowsAffected(); m != 1 {
+			return fmt.Errorf("the head office's head is not past row %d: nothing to rewind", head.Seq)
+		}
+		return nil
+	})
+	return n, err
+}
+
 // PendingCount returns how many outbox documents the head office has not acknowledged.
 func (s *Store) PendingCount(ctx context.Context) (int64, error) {
 	var n int64

@@ -25,10 +25,11 @@ import (
 	"checkout/hq/server"
 )
 
-const usage = `Usage: checkout-hq [-db URL] command
+const usage = `Usage: checkout-hq [-db URL] [-replica-db URL] command
 
 Commands:
   serve -listen ADDR -cert FILE -key FILE [-metrics-listen ADDR] [-log-format json|text] [-silent-after 30m]
+        [-replica-db URL] [-replica-max-lag 30s]
                       serve the tills over HTTPS (default -listen :8443), and the owners' web dashboard
                       at /dash/ (its days run midnight to midnight in the time zone TZ), with GET /healthz
                       for anyone and Prometheus GET /metrics for this machine only, or on a plain-HTTP
@@ -69,7 +70,14 @@ Commands:
                       month sent again is still answered as held
   version             print the version (needs no database)
 
-The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq.
+The database URL comes from -db or $CHECKOUT_HQ_DB, e.g. postgres://user@localhost/checkout_hq. A URL
+naming several hosts with target_session_attrs=read-write (postgres://hq@db1,db2/checkout_hq?
+target_session_attrs=read-write) follows a failover to the promoted standby.
+
+A streaming replica's URL, from -replica-db or $CHECKOUT_HQ_REPLICA_DB, takes the owner's reads: the
+dashboard's figures, alarms and tills, and the status, conflicts and alarms reports. While the replica
+is down or further behind than -replica-max-lag, they are read from the primary. The tills' calls and
+every write always go to the primary.
 
 Flags:
 `
@@ -88,6 +96,7 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("checkout-hq", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", os.Getenv("CHECKOUT_HQ_DB"), "PostgreSQL `URL`")
+	replica := fs.String("replica-db", os.Getenv("CHECKOUT_HQ_REPLICA_DB"), "a streaming replica's PostgreSQL `URL`, for the owner's reads")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -112,27 +121,29 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := command(ctx, *db, fs.Arg(0), fs.Args()[1:], stdin, stdout, stderr); err != nil {
+	if err := command(ctx, *db, *replica, fs.Arg(0), fs.Args()[1:], stdin, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "checkout-hq:", err)
 		return 1
 	}
 	return 0
 }
 
-func command(ctx context.Context, db, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func command(ctx context.Context, db, replica, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	var sc serveConfig
+	sc := serveConfig{replica: replica}
 	switch name {
 	case "serve":
 		var err error
-		if sc, err = parseServe(args, stderr); errors.Is(err, flag.ErrHelp) {
+		if sc, err = parseServe(args, sc, stderr); errors.Is(err, flag.ErrHelp) {
 			return nil
 		} else if err != nil {
 			return err
 		}
 		log = sc.logger(stderr)
-	case "shop-add", "shop-set", "enrol-code", "status", "catalog-import", "set-price", "member-set", "conflicts", "alarms",
-		"user-add", "user-grant", "partitions", "archive-before":
+	case "status", "conflicts", "alarms": // the owner's reports: read from the replica when one is set
+	case "shop-add", "shop-set", "enrol-code", "catalog-import", "set-price", "member-set", "user-add", "user-grant",
+		"partitions", "archive-before":
+		sc.replica = "" // writes, and the partitions as the primary holds them: the primary alone
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
 	}
@@ -141,6 +152,11 @@ func command(ctx context.Context, db, name string, args []string, stdin io.Reade
 		return err
 	}
 	defer srv.Close()
+	if sc.replica != "" {
+		if err := srv.UseReplica(ctx, sc.replica, sc.replicaMaxLag); err != nil {
+			return err
+		}
+	}
 	switch name {
 	case "serve":
 		return serve(ctx, srv, sc, log)
@@ -419,10 +435,12 @@ func catalogImport(ctx context.Context, srv *server.Server, args []string, stdou
 type serveConfig struct {
 	listen, cert, key, metricsListen, logFormat string
 	silentAfter                                 time.Duration
+	replica                                     string // the owner's reads, "" for the primary
+	replicaMaxLag                               time.Duration
 }
 
-func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
-	var c serveConfig
+// parseServe reads serve's flags over c, which holds the settings given before the command.
+func parseServe(args []string, c serveConfig, stderr io.Writer) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.listen, "listen", ":8443", "`address` to listen on")
@@ -432,6 +450,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		"(e.g. 127.0.0.1:9108), not on the tills' listener; unset: /metrics on the tills' listener to this machine only")
 	fs.StringVar(&c.logFormat, "log-format", "", "log `format`: json or text (default json when stderr is not a terminal, as under systemd, else text)")
 	fs.DurationVar(&c.silentAfter, "silent-after", server.DefaultSilentAfter, "a till not heard from for longer counts in /metrics' checkout_hq_tills_silent")
+	fs.StringVar(&c.replica, "replica-db", c.replica, "a streaming replica's PostgreSQL `URL` for the dashboard's reads (default $CHECKOUT_HQ_REPLICA_DB)")
+	fs.DurationVar(&c.replicaMaxLag, "replica-max-lag", server.DefaultReplicaMaxLag,
+		"the owner's reads go to the primary while the replica is further behind")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -201,7 +201,7 @@ func TestServeWithMetricsListener(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- command(ctx, db, "serve", []string{"-listen", listen, "-cert", cert, "-key", key, "-metrics-listen", metrics,
+		done <- command(ctx, db, "", "serve", []string{"-listen", listen, "-cert", cert, "-key", key, "-metrics-listen", metrics,
 			"-log-format", "json"}, strings.NewReader(""), io.Discard, &stderr)
 	}()
 	https := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 5 * time.Second}

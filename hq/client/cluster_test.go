@@ -87,7 +87,7 @@ func TestChainBehindHAProxy(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	c.Servers[0].Kill() // a head-office server restarts mid-trading
 	time.Sleep(500 * time.Millisecond)
-	c.Restart(0)
+	c.Servers[0].Restart()
 	selling.Wait()
 	defer func() {
 		if t.Failed() {

@@ -247,6 +247,11 @@ func (u *Uploader) uploadBatch(ctx context.Context) (sent int, more bool, err er
 		u.update(func(s *app.SyncStatus) { s.Rejected++ })
 		return 1, true, nil
 	}
+	if errors.As(err, &refused) && refused.Code == "chain" && registered {
+		if again, rerr := u.rewind(ctx, hq); rerr != nil || again {
+			return 0, again, rerr
+		}
+	}
 	if err != nil {
 		return 0, false, err
 	}
@@ -324,6 +329,27 @@ func (u *Uploader) fill(links []app.ChainLink, docs []app.OutboxDoc, registered 
 		return nil, docs[:di], size
 	}
 	return links, docs[:di], size // documents past the last row sent wait for their rows
+}
+
+// rewind handles a chain refusal from a head office that lost rows it had acknowledged: restored from
+// a backup, or failed over to a replica that had not received them (asynchronous replication). Its head
+// is then behind the one it last told the till, and is a row of the till's journal: the till moves its
+// record of the head office's head back there and sends again everything after it (the head office
+// answers what it does hold as duplicates). again says to upload again; false with no error leaves the
+// refusal to be shown (a journal that does not continue the head office's is for someone to look at).
+func (u *Uploader) rewind(ctx context.Context, told app.ChainHead) (again bool, err error) {
+	ch, err := u.Client.Chain(ctx)
+	if err != nil || !ch.Registered || ch.Head.Seq >= told.Seq {
+		return false, nil
+	}
+	n, err := u.Outbox.RewindHQHead(ctx, app.ChainHead{Seq: ch.Head.Seq, Hash: ch.Head.Hash})
+	if err != nil {
+		return false, fmt.Errorf("the head office holds the journal up to row %d, not %d as it acknowledged: %w", ch.Head.Seq, told.Seq, err)
+	}
+	u.update(func(s *app.SyncStatus) {
+		s.LastError = fmt.Sprintf("the head office lost journal rows %d to %d it had acknowledged: %d documents sent again", ch.Head.Seq+1, told.Seq, n)
+	})
+	return true, nil
 }
 
 // registerKey registers the till's journal key with the head office, anchoring its chain before the

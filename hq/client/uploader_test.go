@@ -247,7 +247,10 @@ func (o *memOutbox) MarkRejected(_ context.Context, rs []app.Rejection, _ time.T
 func (o *memOutbox) HQHead(context.Context) (app.ChainHead, bool, error) {
 	return app.ChainHead{}, false, nil
 }
-func (o *memOutbox) SetHQHead(context.Context, app.ChainHead) error     { return nil }
+func (o *memOutbox) SetHQHead(context.Context, app.ChainHead) error { return nil }
+func (o *memOutbox) RewindHQHead(context.Context, app.ChainHead) (int64, error) {
+	return 0, errors.New("memOutbox: no chain")
+}
 func (o *memOutbox) ChainAnchor(context.Context) (app.ChainHead, error) { return app.ChainHead{}, nil }
 func (o *memOutbox) JournalLinks(context.Context, int64, int) ([]app.ChainLink, error) {
 	return nil, nil

@@ -116,12 +116,6 @@ func (c *Cluster) Enrol(shop, till string) client.Config {
 	return client.Config{URL: c.URL, Shop: reply.Shop, Token: reply.Token, CAPEM: c.CAPEM, Timeout: 5 * time.Second}
 }
 
-// Restart starts server i again on its address after Kill.
-func (c *Cluster) Restart(i int) {
-	c.t.Helper()
-	c.Servers[i].start(c.Servers[i].Addr)
-}
-
 // counting wraps a server's handler to count the tills' requests it answered (not HAProxy's health checks).
 func counting(next http.Handler, n *atomic.Int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -41,14 +41,20 @@ func StartHQ(t testing.TB) *HQ {
 	return StartHQOn(t, PostgresURL(t))
 }
 
-// StartHQOn starts a head office on the database at dbURL (a schema from PostgresURL the test has written
-// to, e.g. as an older head office did); it stops with the test.
+// StartHQOn starts a head office on the database at dbURL: a schema from PostgresURL the test has written
+// to (as an older head office did), or a Pair's database; it stops with the test.
 func StartHQOn(t testing.TB, dbURL string) *HQ {
 	t.Helper()
 	h := &HQ{t: t, DBURL: dbURL}
 	h.start("127.0.0.1:0")
 	t.Cleanup(h.Kill)
 	return h
+}
+
+// Restart starts the head office again on its address after Kill.
+func (h *HQ) Restart() {
+	h.t.Helper()
+	h.start(h.Addr)
 }
 
 func (h *HQ) start(addr string) {

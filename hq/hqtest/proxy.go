@@ -32,6 +32,7 @@ type FaultProxy struct {
 	rng    *rand.Rand
 	conns  map[net.Conn]bool
 	off    atomic.Bool
+	cut    chan struct{} // closed while partitioned; nil otherwise
 }
 
 // NewFaultProxy starts a proxy to target; it stops with the test.
@@ -46,6 +47,30 @@ func NewFaultProxy(t testing.TB, target string, seed uint64) *FaultProxy {
 	go p.serve()
 	t.Cleanup(p.close)
 	return p
+}
+
+// Partition cuts the network between the till and the head office (true) or heals it (false): the
+// connections open are cut, and new ones are taken and never answered (a black hole, so the till's
+// timeout fires) until it heals.
+func (p *FaultProxy) Partition(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case on && p.cut == nil:
+		p.cut = make(chan struct{})
+		for c := range p.conns {
+			c.Close()
+		}
+	case !on && p.cut != nil:
+		close(p.cut)
+		p.cut = nil
+	}
+}
+
+func (p *FaultProxy) partitioned() chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cut
 }
 
 // SetFaults turns the faults off (false) or back on.
@@ -68,6 +93,7 @@ func (p *FaultProxy) intN(n int) int {
 
 func (p *FaultProxy) close() {
 	p.ln.Close()
+	p.Partition(false)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for c := range p.conns {
@@ -97,6 +123,13 @@ func (p *FaultProxy) serve() {
 
 // relay carries one connection. sinceReply counts the client's bytes since the server last wrote.
 func (p *FaultProxy) relay(client net.Conn) {
+	if cut := p.partitioned(); cut != nil {
+		p.track(client, true)
+		<-cut // held unanswered until the partition heals (or the proxy closes), then dropped
+		p.track(client, false)
+		client.Close()
+		return
+	}
 	server, err := net.Dial("tcp", p.target.Load().(string))
 	if err != nil {
 		client.Close()

@@ -265,7 +265,11 @@ func (d *dashboard) tillsPage(w http.ResponseWriter, r *http.Request, q *dashReq
 		d.fail(w, r, err)
 		return
 	}
-	d.render(w, r, http.StatusOK, "tills", &dashPage{Title: "Tills", Nav: "tills", user: q.user, Body: sts})
+	d.render(w, r, http.StatusOK, "tills", &dashPage{Title: "Tills", Nav: "tills", user: q.user,
+		Body: struct {
+			Tills   []TillStatus
+			Replica ReplicaState // where the owner's reads go, and the replica's lag
+		}{sts, d.s.Replica()}})
 }
 
 func shopIDs(shops []shopRef) []int64 {

@@ -96,7 +96,7 @@ type figureKey struct {
 func (d *dashboard) dayFigures(ctx context.Context, shops []int64, from, to time.Time) (map[figureKey]figures, error) {
 	out := map[figureKey]figures{}
 	scan := func(sql string, add func(f *figures, n int64, sum money.Amount)) error {
-		rows, err := d.s.db.Query(ctx, sql, shops, from, to)
+		rows, err := d.s.reads().Query(ctx, sql, shops, from, to)
 		if err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func (d *dashboard) hourly(ctx context.Context, shop int64, cur money.Currency, 
 	for i := range h.Revenue {
 		h.Revenue[i] = money.Zero(cur)
 	}
-	rows, err := d.s.db.Query(ctx, `SELECT floor(extract(epoch FROM completed_at - $2) / 3600)::int, count(*), sum(total)::text
+	rows, err := d.s.reads().Query(ctx, `SELECT floor(extract(epoch FROM completed_at - $2) / 3600)::int, count(*), sum(total)::text
 		FROM sales WHERE shop_id = $1 AND completed_at >= $2 AND completed_at < $3 AND currency = $4 GROUP BY 1`,
 		shop, from, to, cur.Code)
 	if err != nil {
@@ -246,7 +246,7 @@ type tenderSum struct {
 }
 
 func (d *dashboard) tenders(ctx context.Context, shop int64, cur money.Currency, from, to time.Time) ([]tenderSum, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT t->>'kind', count(*), sum((t->>'amount')::numeric)::text
+	rows, err := d.s.reads().Query(ctx, `SELECT t->>'kind', count(*), sum((t->>'amount')::numeric)::text
 		FROM sales s JOIN document_keys k ON k.shop_id = s.shop_id AND k.id = s.id
 			JOIN documents d ON d.shop_id = k.shop_id AND d.id = k.id AND d.at = k.at, jsonb_array_elements(d.body->'tenders') t
 		WHERE s.shop_id = $1 AND s.completed_at >= $2 AND s.completed_at < $3 AND s.currency = $4
@@ -276,7 +276,7 @@ type productSum struct {
 const topProducts = 10
 
 func (d *dashboard) topProducts(ctx context.Context, shop int64, cur money.Currency, from, to time.Time) ([]productSum, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT l->>'sku', max(l->>'name'), coalesce(max(l->>'name_zh'), ''),
+	rows, err := d.s.reads().Query(ctx, `SELECT l->>'sku', max(l->>'name'), coalesce(max(l->>'name_zh'), ''),
 			trim_scale(sum((l->>'qty')::numeric))::text, sum((l->>'total')::numeric)::text
 		FROM sales s JOIN document_keys k ON k.shop_id = s.shop_id AND k.id = s.id
 			JOIN documents d ON d.shop_id = k.shop_id AND d.id = k.id AND d.at = k.at, jsonb_array_elements(d.body->'lines') l

@@ -164,6 +164,11 @@ func (p *dashPage) Ago(t time.Time) string {
 	return fmt.Sprintf(p.T("%d days ago"), int(d.Hours()/24))
 }
 
+// Behind is a replica's lag in seconds, in the page's language.
+func (p *dashPage) Behind(lag time.Duration) string {
+	return fmt.Sprintf(p.T("%.1f s behind the primary"), lag.Seconds())
+}
+
 // Count is n things, "1 refund" or "3 refunds", in the page's language.
 func (p *dashPage) Count(n int64, one, many string) string {
 	if n == 1 {

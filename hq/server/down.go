@@ -269,7 +269,7 @@ type Conflict struct {
 
 // Conflicts lists every conflict, oldest first.
 func (s *Server) Conflicts(ctx context.Context) ([]Conflict, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, c.member, c.document_id::text, trim_scale(c.spent)::text, trim_scale(c.over)::text, trim_scale(c.balance)::text, c.at
+	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, c.member, c.document_id::text, trim_scale(c.spent)::text, trim_scale(c.over)::text, trim_scale(c.balance)::text, c.at
 		FROM conflicts c JOIN shops s ON s.id = c.shop_id JOIN tills t ON t.id = c.till_id ORDER BY c.id`)
 	if err != nil {
 		return nil, err
@@ -290,7 +290,7 @@ type Rejection struct {
 
 // Rejections lists every rejected document, by shop, till and the till's order.
 func (s *Server) Rejections(ctx context.Context) ([]Rejection, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, d.kind, d.id::text, d.reason, d.till_seq, d.at, d.received_at
+	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, d.kind, d.id::text, d.reason, d.till_seq, d.at, d.received_at
 		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
 		WHERE d.status = 'rejected' ORDER BY s.code, t.name, d.till_seq`)
 	if err != nil {
@@ -320,7 +320,7 @@ func (s *Server) Alarms(ctx context.Context, since time.Time) ([]ShopAlarm, erro
 // alarms lists the alarms of the shops named by ID (every shop's for nil) since since, newest first, at
 // most limit (0: all).
 func (s *Server) alarms(ctx context.Context, shops []int64, since time.Time, limit int) ([]ShopAlarm, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
+	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
 		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
 		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $1 AND ($2::bigint[] IS NULL OR d.shop_id = ANY ($2))
 		ORDER BY d.at DESC, s.code, t.name LIMIT nullif($3, 0)`, since, shops, limit)

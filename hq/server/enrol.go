@@ -120,9 +120,9 @@ func (s *Server) Status(ctx context.Context) ([]TillStatus, error) { return s.ti
 
 // tills reads the status of the tills of the shops named by ID, of every shop for nil: with counts, what
 // each sent (a count over its documents, which /metrics, asking at every scrape, goes without:
-// Documents, Sales and Rejected are then 0).
+// Documents, Sales and Rejected are then 0). One of the owner's reads: on the replica when one serves.
 func (s *Server) tills(ctx context.Context, shops []int64, counts bool) ([]TillStatus, error) {
-	rows, err := s.db.Query(ctx, `SELECT s.code, t.name, t.last_seen_at, t.last_pending,
+	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, t.last_seen_at, t.last_pending,
 			CASE WHEN $2 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id) ELSE 0 END,
 			CASE WHEN $2 THEN (SELECT count(*) FROM sales x WHERE x.till_id = t.id) ELSE 0 END,
 			CASE WHEN $2 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected') ELSE 0 END,

@@ -197,6 +197,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		s.tillGauges(&b, tills, time.Now())
 	}
+	s.replicaGauges(&b)
 	w.Header().Set("Content-Type", metricsContentType)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b.Bytes())

@@ -23,11 +23,13 @@ import (
 	"checkout/hq/api"
 )
 
-// Server is the head office's state: a PostgreSQL pool. It is safe for concurrent use.
+// Server is the head office's state: a PostgreSQL pool, and another on a replica for the owner's reads
+// when one is set (replica.go). It is safe for concurrent use.
 type Server struct {
-	db  *pgxpool.Pool
-	log *slog.Logger
-	ops *ops // metrics and health (ops.go)
+	db      *pgxpool.Pool
+	replica *replica // nil: the owner's reads go to db too
+	log     *slog.Logger
+	ops     *ops // metrics and health (ops.go)
 }
 
 // Open connects to the PostgreSQL database at url and brings its schema up to date.
@@ -51,8 +53,13 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-// Close closes the database pool.
-func (s *Server) Close() { s.db.Close() }
+// Close closes the database pools.
+func (s *Server) Close() {
+	if s.replica != nil {
+		s.replica.close()
+	}
+	s.db.Close()
+}
 
 // Handler returns the API, with GET /healthz and GET /metrics (ops.go), every request counted and
 // logged (access.go).
