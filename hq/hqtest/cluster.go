@@ -135,11 +135,12 @@ func readmeHAProxy(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, block, ok := strings.Cut(string(b), "```haproxy\n")
-	if block, _, ok = strings.Cut(block, "```"); !ok {
-		t.Fatal("README.md has no haproxy block")
+	_, block, found := strings.Cut(string(b), "```haproxy\n")
+	if block, _, closed := strings.Cut(block, "```"); found && closed {
+		return block
 	}
-	return block
+	t.Fatal("README.md has no haproxy block")
+	return ""
 }
 
 // haproxyConfig is the README's configuration listening on addr, balancing servers: its server line
