@@ -8,8 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -29,16 +32,26 @@ type dashboard struct {
 	hashing   chan struct{}
 	dummyHash func() string
 	loc       *time.Location
+	// figures is what every page's figures, alarms and rejected documents are read through (read-only
+	// queries, none in a transaction): the primary's pool, set in (*Server).dashboard, the one place to
+	// point them at a replica. Sign-in and sessions write, and stay on the primary.
+	figures dashReader
+}
+
+// dashReader runs the dashboard's read-only queries: a *pgxpool.Pool.
+type dashReader interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // dashboard adds the dashboard's routes to mux.
 func (s *Server) dashboard(mux *http.ServeMux) {
-	d := &dashboard{s: s, hashing: make(chan struct{}, 2), loc: time.Local,
+	d := &dashboard{s: s, hashing: make(chan struct{}, 2), loc: time.Local, figures: s.db,
 		dummyHash: sync.OnceValue(func() string { h, _ := hashPassword(randomToken()); return h })}
 	mux.Handle("GET /dash/{$}", d.page(d.chainPage))
 	mux.Handle("GET /dash/shops/{shop}", d.page(d.shopPage))
 	mux.Handle("GET /dash/alarms", d.page(d.alarmsPage))
 	mux.Handle("GET /dash/tills", d.page(d.tillsPage))
+	mux.Handle("GET /dash/rejected", d.page(d.rejectedPage))
 	mux.Handle("GET /dash/export.csv", d.page(d.exportCSV))
 	mux.Handle("POST /dash/signout", d.page(d.signOutPost))
 	mux.HandleFunc("GET /dash/signin", d.signInForm)
@@ -312,6 +325,49 @@ func (d *dashboard) alarmsPage(w http.ResponseWriter, r *http.Request, q *dashRe
 			Choices []int64
 			Alarms  []ShopAlarm
 		}{int64(days), alarmsDays, as}})
+}
+
+// rejectedDays are the look-backs the rejected documents' page offers, and the most it lists.
+var rejectedDays = []int64{7, 30, 365}
+
+const rejectedLimit = 500
+
+// rejectedPage lists what the head office refused to count, newest first: the documents it rejected
+// (stored apart, never in the figures), and the tills whose last upload it refused whole.
+func (d *dashboard) rejectedPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	days := 30
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3660 {
+			d.notFound(w, r, q)
+			return
+		}
+		days = n
+	}
+	docs, err := d.rejectedOf(r.Context(), shopIDs(q.shops), time.Now().AddDate(0, 0, -days), rejectedLimit)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	sts, err := d.s.tills(r.Context(), shopIDs(q.shops), false)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	var refused []TillStatus
+	for _, st := range sts {
+		if strings.HasPrefix(st.LastError, refusedPrefix) {
+			refused = append(refused, st)
+		}
+	}
+	d.render(w, r, http.StatusOK, "rejected", &dashPage{Title: "Rejected", Nav: "rejected", user: q.user,
+		Body: struct {
+			Days      int64
+			Choices   []int64
+			Documents []rejectedDoc
+			Full      bool // the list stopped at rejectedLimit
+			Refused   []TillStatus
+		}{int64(days), rejectedDays, docs, len(docs) == rejectedLimit, refused}})
 }
 
 func (d *dashboard) tillsPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {

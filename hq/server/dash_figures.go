@@ -130,7 +130,7 @@ type figureKey struct {
 func (d *dashboard) dayFigures(ctx context.Context, shops []int64, from, to time.Time) (map[figureKey]figures, error) {
 	out := map[figureKey]figures{}
 	scan := func(sql string, add func(f *figures, n int64, sum money.Amount)) error {
-		rows, err := d.s.db.Query(ctx, sql, shops, from, to)
+		rows, err := d.figures.Query(ctx, sql, shops, from, to)
 		if err != nil {
 			return err
 		}
@@ -245,7 +245,7 @@ func (d *dashboard) bars(ctx context.Context, shop int64, cur money.Currency, bo
 	for i := range h.Revenue {
 		h.Revenue[i] = money.Zero(cur)
 	}
-	rows, err := d.s.db.Query(ctx, `SELECT width_bucket(completed_at, $2::timestamptz[]), count(*), sum(total)::text
+	rows, err := d.figures.Query(ctx, `SELECT width_bucket(completed_at, $2::timestamptz[]), count(*), sum(total)::text
 		FROM sales WHERE shop_id = $1 AND completed_at >= $3 AND completed_at < $4 AND currency = $5 GROUP BY 1`,
 		shop, bounds, bounds[0], bounds[n], cur.Code)
 	if err != nil {
@@ -278,7 +278,7 @@ type tenderSum struct {
 }
 
 func (d *dashboard) tenders(ctx context.Context, shop int64, cur money.Currency, from, to time.Time) ([]tenderSum, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT t->>'kind', count(*), sum((t->>'amount')::numeric)::text
+	rows, err := d.figures.Query(ctx, `SELECT t->>'kind', count(*), sum((t->>'amount')::numeric)::text
 		FROM sales s JOIN documents d ON d.shop_id = s.shop_id AND d.id = s.id, jsonb_array_elements(d.body->'tenders') t
 		WHERE s.shop_id = $1 AND s.completed_at >= $2 AND s.completed_at < $3 AND s.currency = $4
 		GROUP BY 1 ORDER BY sum((t->>'amount')::numeric) DESC, 1`, shop, from, to, cur.Code)
@@ -311,7 +311,7 @@ const topProducts = 10
 // sales are found by the index sales_shop_completed (shop and time), their documents by primary key;
 // only those documents' lines are unpacked.
 func (d *dashboard) topProducts(ctx context.Context, shops []int64, cur money.Currency, from, to time.Time, limit int) ([]productSum, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT l->>'sku', max(l->>'name'), coalesce(max(l->>'name_zh'), ''),
+	rows, err := d.figures.Query(ctx, `SELECT l->>'sku', max(l->>'name'), coalesce(max(l->>'name_zh'), ''),
 			trim_scale(sum((l->>'qty')::numeric))::text, sum((l->>'total')::numeric)::text, count(DISTINCT s.shop_id)
 		FROM sales s JOIN documents d ON d.shop_id = s.shop_id AND d.id = s.id, jsonb_array_elements(d.body->'lines') l
 		WHERE s.shop_id = ANY ($1) AND s.completed_at >= $2 AND s.completed_at < $3 AND s.currency = $4
@@ -333,7 +333,7 @@ func (d *dashboard) topProducts(ctx context.Context, shops []int64, cur money.Cu
 
 // alarmsOf lists the shops' alarms since since, newest first, at most limit.
 func (d *dashboard) alarmsOf(ctx context.Context, shops []int64, since time.Time, limit int) ([]ShopAlarm, error) {
-	rows, err := d.s.db.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
+	rows, err := d.figures.Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
 		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
 		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $2 AND d.shop_id = ANY ($1)
 		ORDER BY d.at DESC, s.code, t.name LIMIT $3`, shops, since, limit)
@@ -348,4 +348,25 @@ func (d *dashboard) alarmsOf(ctx context.Context, shops []int64, since time.Time
 		}
 		return a, json.Unmarshal(body, &a.Alarm)
 	})
+}
+
+// rejectedDoc is a document the head office refused to count: kept as it came, with the reason.
+type rejectedDoc struct {
+	Shop, Till, Kind, ID string
+	Seq                  int64
+	At, Received         time.Time
+	Reason               string
+}
+
+// rejectedOf lists the shops' rejected documents received since since, newest first, at most limit. The
+// partial index documents_rejected holds only rejected documents, so this reads no accepted one.
+func (d *dashboard) rejectedOf(ctx context.Context, shops []int64, since time.Time, limit int) ([]rejectedDoc, error) {
+	rows, err := d.figures.Query(ctx, `SELECT s.code, t.name, d.kind, d.id::text, d.till_seq, d.at, d.received_at, d.reason
+		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
+		WHERE d.status = 'rejected' AND d.shop_id = ANY ($1) AND d.received_at >= $2
+		ORDER BY d.received_at DESC, d.till_seq DESC LIMIT $3`, shops, since, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[rejectedDoc])
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -289,6 +291,37 @@ func (p *dashPage) AlarmTime(at string) string {
 	return p.When(t)
 }
 
+// reasonShown is how many characters of a rejection's reason a row shows; the rest opens below it.
+const reasonShown = 200
+
+// Short is s made safe to show and cut to reasonShown characters: a rejection's reason can quote a till's
+// text, so control and format characters (a right-to-left override turning the rest of a row around)
+// become U+FFFD, and a reason of kilobytes does not make a row a page long. html/template escapes it.
+func (p *dashPage) Short(s string) string { return shown(s, reasonShown) }
+
+// Long is s made safe to show, at most 4000 characters.
+func (p *dashPage) Long(s string) string { return shown(s, 4000) }
+
+// Cut reports whether Short cuts s.
+func (p *dashPage) Cut(s string) bool { return utf8.RuneCountInString(s) > reasonShown }
+
+func shown(s string, n int) string {
+	var b strings.Builder
+	i := 0
+	for _, r := range s {
+		if i == n {
+			b.WriteString("…")
+			break
+		}
+		if !unicode.IsPrint(r) && r != ' ' {
+			r = unicode.ReplacementChar
+		}
+		b.WriteRune(r)
+		i++
+	}
+	return b.String()
+}
+
 // kpis are the figures of one shop (or the chain) for the page's cards.
 type kpis struct {
 	P *dashPage
@@ -303,6 +336,18 @@ var (
 	ruleNames   = map[string]string{"refunds": "Refunds (rule)", "voids_after_payment": "Voids after payment",
 		"no_sales": "Drawer opened without a sale", "discounts": "Discounts", "below_cost": "Below cost", "price_change": "Price change"}
 )
+
+var kindNames = map[string]string{"sale": "Sale", "refund": "Refund", "topup": "Top-up", "stock": "Stock movement",
+	"shift_open": "Shift opened", "cash_in": "Cash in", "cash_out": "Cash out", "shift_close": "Shift closed", "zreport": "Z report",
+	"alarm": "Alarm"}
+
+// Kind names a kind of document.
+func (p *dashPage) Kind(kind string) string {
+	if n, ok := kindNames[kind]; ok {
+		return p.T(n)
+	}
+	return kind
+}
 
 // Tender names a kind of tender.
 func (p *dashPage) Tender(kind string) string {
@@ -363,7 +408,7 @@ func (p *dashPage) Change(now, before any) change {
 var dashTemplates = func() map[string]*template.Template {
 	layout := template.Must(template.ParseFS(dashFiles, "dash/layout.html"))
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "chain", "shop", "alarms", "tills", "error"} {
+	for _, name := range []string{"signin", "chain", "shop", "alarms", "tills", "rejected", "error"} {
 		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(dashFiles, "dash/"+name+".html"))
 	}
 	return pages

@@ -188,7 +188,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		// The owner sees on checkout-hq status why this till's uploads fail.
 		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`,
-			t.id, "refused: "+e.Message); err != nil {
+			t.id, refusedPrefix+e.Message); err != nil {
 			s.log.Error("note refusal", "till", t.name, "err", err)
 		}
 		writeError(w, e)
@@ -204,7 +204,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	var broken *errChain
 	if errors.As(err, &broken) {
 		s.log.Warn("journal chain refused", "shop", t.shop, "till", t.name, "reason", broken.msg)
-		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`, t.id, "refused: "+broken.msg); err != nil {
+		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`, t.id, refusedPrefix+broken.msg); err != nil {
 			s.log.Error("note refusal", "till", t.name, "err", err)
 		}
 		writeError(w, &api.Error{Status: http.StatusConflict, Code: "chain", Message: broken.msg})
@@ -350,6 +350,9 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		t.id, left, oldest, truncate(req.LastError, 500))
 	return err
 }
+
+// refusedPrefix starts a till's last error when the head office refused its upload whole.
+const refusedPrefix = "refused: "
 
 // truncate cuts s to at most n bytes on a rune boundary, and makes it valid UTF-8 without NULs, which
 // PostgreSQL's text refuses: what a till reports is shown, never trusted.
