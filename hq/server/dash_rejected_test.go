@@ -21,16 +21,15 @@ func send(t testing.TB, c *client.Client, docs []api.Document) (api.UploadReply,
 	return c.Upload(context.Background(), api.UploadRequest{Pending: int64(len(docs)), Documents: docs})
 }
 
-// The rejected documents' page lists what the head office refused to count, newest first, with the
-// reason, for the shops the user sees; a reason quoting a hostile till's text is shown escaped, without
-// its control characters and cut short; a till whose upload was refused whole is listed too.
-func TestDashboardRejectedDocuments(t *testing.T) {
-	h := hqtest.StartHQ(t)
-	chainFixture(t, h)
+// hostileUploads has north's till T09 send a sale claiming another till's name (a script and a
+// right-to-left override in it, then 3,000 letters), -south's T08 a sale of a newer format, and T09 a
+// batch out of its order, which is refused whole. It returns the tills' documents.
+func hostileUploads(t testing.TB, h *hqtest.HQ) (n, s *tillDocs) {
+	t.Helper()
 	hostile := "<script>alert(1)</script>\u202e" + strings.Repeat("A", 3000)
 
 	// A till of north sends a sale that says it is another till's: rejected, the reason quoting it.
-	n := newTillDocs("T09")
+	n = newTillDocs("T09")
 	n.sale(dashDay.Add(10*time.Hour), "cash", soldLine{"DRK-001", "Cola", "", 1, "3.50"})
 	var sale document.Sale
 	if err := json.Unmarshal(n.docs[0].Body, &sale); err != nil {
@@ -47,7 +46,7 @@ func TestDashboardRejectedDocuments(t *testing.T) {
 		t.Fatalf("the hostile sale: %+v, %v", reply, err)
 	}
 	// Then a till of -south sends a document of a format newer than the head office's.
-	s := newTillDocs("T08")
+	s = newTillDocs("T08")
 	s.sale(dashDay.Add(11*time.Hour), "cash", soldLine{"TEA-100", "Green tea", "", 1, "4.20"})
 	s.docs[0].Version = document.Version + 1
 	south, err := client.New(h.Enrol("-south", "T08"))
@@ -66,6 +65,16 @@ func TestDashboardRejectedDocuments(t *testing.T) {
 		t.Fatal("a batch out of order was taken")
 	}
 
+	return n, s
+}
+
+// The rejected documents' page lists what the head office refused to count, newest first, with the
+// reason, for the shops the user sees; a reason quoting a hostile till's text is shown escaped, without
+// its control characters and cut short; a till whose upload was refused whole is listed too.
+func TestDashboardRejectedDocuments(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	chainFixture(t, h)
+	n, s := hostileUploads(t, h)
 	boss := signedIn(t, h, "boss", addUser(t, h, "boss", "owner"))
 	status, page, _ := boss.get("/dash/rejected")
 	if status != 200 {

@@ -103,7 +103,9 @@ func (d *tillDocs) alarm(at time.Time, rule, cashier, action string) {
 // upload sends the documents as the till's uploader would, and checks the head office stored them all.
 func (d *tillDocs) upload(t testing.TB, h *hqtest.HQ, shop string) {
 	t.Helper()
-	c, err := client.New(h.Enrol(shop, d.till))
+	cfg := h.Enrol(shop, d.till)
+	cfg.Version = "1.4.2"
+	c, err := client.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
