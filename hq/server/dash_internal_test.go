@@ -1,6 +1,8 @@
 package server
 
 import (
+	"io/fs"
+	"regexp"
 	"testing"
 	"time"
 
@@ -113,6 +115,38 @@ func TestSpan(t *testing.T) {
 		}
 		if b := s.bounds(s.From, s.To); !b[0].Equal(s.From) || !b[len(b)-1].Equal(s.To) {
 			t.Errorf("%+v: bars %v", s, b)
+		}
+	}
+}
+
+// Every text the templates translate has its Chinese, and so do the texts the pages' methods translate.
+func TestDashboardChinese(t *testing.T) {
+	keys := map[string]bool{}
+	files, _ := fs.Glob(dashFiles, "dash/*.html")
+	for _, f := range files {
+		b, _ := dashFiles.ReadFile(f)
+		for _, m := range regexp.MustCompile(`\.T "([^"]+)"`).FindAllStringSubmatch(string(b), -1) {
+			keys[m[1]] = true
+		}
+	}
+	for _, m := range []map[string]string{tenderNames, ruleNames, kindNames} {
+		for _, v := range m {
+			keys[v] = true
+		}
+	}
+	for _, m := range []map[app.Period]string{chainTitles, shopTitles} {
+		for _, v := range m {
+			keys[v] = true
+		}
+	}
+	for _, k := range []string{"day", "week", "month", "Last week", "Week before", "Month before", "No sales this day.", "No sales this week.",
+		"No sales this month.", "Each figure against the same weekday last week (%s).", "Each figure against the week before (%s).",
+		"Each figure against the month before (%s).", "The period is under way: it is set against the same part of that one, to %s."} {
+		keys[k] = true
+	}
+	for k := range keys {
+		if _, ok := dashZH[k]; !ok {
+			t.Errorf("no Chinese for %q", k)
 		}
 	}
 }
