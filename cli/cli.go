@@ -73,6 +73,7 @@ func withStore(f func(ctx context.Context, st *till.Store, c *call) error) func(
 			return err
 		}
 		defer st.Close()
+		st.Version = c.cfg.Version
 		return f(ctx, st, c)
 	}
 }
@@ -86,7 +87,7 @@ func (p Program) Run(args []string) int {
 	if err != nil {
 		defaultDB = "checkout.db"
 	}
-	var cfg till.Config
+	cfg := till.Config{Version: p.version()}
 	var language string
 	fs.StringVar(&cfg.DBPath, "db", defaultDB, "database `file`")
 	fs.StringVar(&language, "lang", "", "user interface `language`: en or zh-Hans (default: the system's)")

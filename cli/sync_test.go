@@ -87,6 +87,10 @@ func TestEnrolAndSyncCommands(t *testing.T) {
 	if err != nil || len(sts) != 1 || sts[0].Sales != 3 || sts[0].Documents != 3 {
 		t.Fatalf("head office: %+v, %v", sts, err)
 	}
+	// The till named its release (FyneApp.toml's version, without a tag) in the requests.
+	if want := (Program{Metadata: metadata}).version(); want == "" || sts[0].Version != want {
+		t.Errorf("the head office has the till's version as %q, want %q", sts[0].Version, want)
+	}
 	// `checkout sync` brings the head office's catalog down too: a product the owner priced there.
 	if _, err := h.Server.ImportCatalog(ctx, "north", []app.CatalogEntry{{Product: app.Product{SKU: "HQ-TEA", Name: "Head office tea",
 		Price: money.New(400, money.CNY), Unit: app.UnitPiece, TaxClass: "standard", Active: true}}}); err != nil {

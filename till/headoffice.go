@@ -117,7 +117,7 @@ func newClient(ctx context.Context, st *Store) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return client.New(client.Config{URL: link.URL, Shop: link.Shop, Token: string(token), CAPEM: pem})
+	return client.New(client.Config{URL: link.URL, Shop: link.Shop, Token: string(token), CAPEM: pem, Version: st.Version})
 }
 
 // CompareWithHQ compares the till's journal with the head office's copy of it (for an enrolled till),

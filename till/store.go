@@ -16,6 +16,9 @@ import (
 type Store struct {
 	*store.Store
 	Secrets Secrets
+	// Version is this program's release, which the till names to its head office in every request
+	// (client.Config.Version); "" names none.
+	Version string
 }
 
 // DefaultDBPath is where the till keeps its database when no -db flag is given (store.DefaultPath).

@@ -29,6 +29,7 @@ type Config struct {
 	Demo     bool   // load the demo catalog even into a database that already has one
 	Scanners string // serial scanner ports, comma-separated; overrides the scanner.ports setting
 	Kiosk    bool   // a dedicated till: both windows full screen, without window decorations
+	Version  string // the program's release, named to the head office (Store.Version)
 }
 
 // Till is the whole till wired together: the store, the checkout, the devices and, once started, its
@@ -84,6 +85,7 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 		return nil, err
 	}
 	t.cleanup.push(t.Store.Close)
+	t.Store.Version = cfg.Version
 	if firstRun || cfg.Demo {
 		if _, err := t.Store.SeedDemo(ctx); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -239,4 +240,45 @@ type MemberUses struct {
 type MemberUse struct {
 	Till       string `json:"till"`
 	SecondsAgo int64  `json:"seconds_ago"`
+}
+
+// A till names its release in every request's User-Agent, "checkout/1.2.3": the head office keeps it
+// per till, for the owner's list of tills. The product name is fixed; the version is at most
+// MaxVersion characters of letters, digits and . + - _ ~.
+const (
+	AgentProduct = "checkout"
+	MaxVersion   = 40
+)
+
+// UserAgent is the User-Agent a till of release version sends; "" for a version that TillVersion would
+// not take (a build without one sends Go's own).
+func UserAgent(version string) string {
+	if !validVersion(version) {
+		return ""
+	}
+	return AgentProduct + "/" + version
+}
+
+// TillVersion reads a till's release from its User-Agent: the version of the first product token when
+// it is "checkout/VERSION" and VERSION is valid, else "". The header is the till's claim, never trusted
+// beyond being shown.
+func TillVersion(userAgent string) string {
+	token, _, _ := strings.Cut(userAgent, " ")
+	name, version, ok := strings.Cut(token, "/")
+	if !ok || name != AgentProduct || !validVersion(version) {
+		return ""
+	}
+	return version
+}
+
+func validVersion(v string) bool {
+	if v == "" || len(v) > MaxVersion {
+		return false
+	}
+	for _, r := range v {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || strings.ContainsRune(".+-_~", r)) {
+			return false
+		}
+	}
+	return true
 }

@@ -31,6 +31,9 @@ type Config struct {
 	CAPEM []byte
 	// Timeout bounds each request, reply included; 30 s when zero.
 	Timeout time.Duration
+	// Version is the till's release, named in every request's User-Agent (api.UserAgent) for the head
+	// office's list of tills; "" names none.
+	Version string
 }
 
 // Client calls the head office's API.
@@ -133,6 +136,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, reply any) e
 	}
 	if c.cfg.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
+	}
+	if ua := api.UserAgent(c.cfg.Version); ua != "" {
+		req.Header.Set("User-Agent", ua)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

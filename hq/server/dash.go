@@ -1,14 +1,18 @@
 package server
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
 	"checkout/app/money"
@@ -28,16 +32,26 @@ type dashboard struct {
 	hashing   chan struct{}
 	dummyHash func() string
 	loc       *time.Location
+	// figures is what every page's figures and rejected documents are read through (read-only queries,
+	// none in a transaction): the owner's reads (Server.reads: the replica when one is set and usable, else
+	// the primary). Sign-in and sessions write, and stay on the primary.
+	figures dashReader
+}
+
+// dashReader runs the dashboard's read-only queries: Server.reads, or a *pgxpool.Pool.
+type dashReader interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // dashboard adds the dashboard's routes to mux.
 func (s *Server) dashboard(mux *http.ServeMux) {
-	d := &dashboard{s: s, hashing: make(chan struct{}, 2), loc: time.Local,
+	d := &dashboard{s: s, hashing: make(chan struct{}, 2), loc: time.Local, figures: s.reads(),
 		dummyHash: sync.OnceValue(func() string { h, _ := hashPassword(randomToken()); return h })}
 	mux.Handle("GET /dash/{$}", d.page(d.chainPage))
 	mux.Handle("GET /dash/shops/{shop}", d.page(d.shopPage))
 	mux.Handle("GET /dash/alarms", d.page(d.alarmsPage))
 	mux.Handle("GET /dash/tills", d.page(d.tillsPage))
+	mux.Handle("GET /dash/rejected", d.page(d.rejectedPage))
 	mux.Handle("GET /dash/export.csv", d.page(d.exportCSV))
 	mux.Handle("POST /dash/signout", d.page(d.signOutPost))
 	mux.HandleFunc("GET /dash/signin", d.signInForm)
@@ -151,86 +165,140 @@ func (d *dashboard) notFound(w http.ResponseWriter, r *http.Request, q *dashRequ
 	d.render(w, r, http.StatusNotFound, "error", &dashPage{Title: "Not found", Message: "There is no such page.", user: q.user})
 }
 
-// date reads ?date=YYYY-MM-DD, today by default.
-func (d *dashboard) date(r *http.Request) (time.Time, bool) {
-	v := r.URL.Query().Get("date")
-	if v == "" {
-		return time.Now().In(d.loc), true
+// periods are the ?period= values the pages take, day by default.
+var periods = map[string]app.Period{"day": app.PeriodDay, "week": app.PeriodWeek, "month": app.PeriodMonth}
+
+// periodName is the ?period= value of p.
+func periodName(p app.Period) string {
+	switch p {
+	case app.PeriodWeek:
+		return "week"
+	case app.PeriodMonth:
+		return "month"
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, d.loc)
-	return t, err == nil && t.Year() >= 2000 && t.Year() < 3000
+	return "day"
+}
+
+// span reads ?period=day|week|month and ?date=YYYY-MM-DD (any day of the period; today by default).
+func (d *dashboard) span(r *http.Request) (span, bool) {
+	now := time.Now().In(d.loc)
+	date := now
+	if v := r.URL.Query().Get("date"); v != "" {
+		t, err := time.ParseInLocation(time.DateOnly, v, d.loc)
+		if err != nil || t.Year() < 2000 || t.Year() >= 3000 {
+			return span{}, false
+		}
+		date = t
+	}
+	p := app.PeriodDay
+	if v := r.URL.Query().Get("period"); v != "" {
+		var ok bool
+		if p, ok = periods[v]; !ok {
+			return span{}, false
+		}
+	}
+	return newSpan(p, date, now), true
+}
+
+// chainTitles and shopTitles name the pages of each period.
+var (
+	chainTitles = map[app.Period]string{app.PeriodDay: "Chain's day", app.PeriodWeek: "Chain's week", app.PeriodMonth: "Chain's month"}
+	shopTitles  = map[app.Period]string{app.PeriodDay: "Shop's day", app.PeriodWeek: "Shop's week", app.PeriodMonth: "Shop's month"}
+)
+
+// chainPeriod is the chain page's body: the shops' figures and the products the chain sold most.
+type chainPeriod struct {
+	chainDay
+	Products []productSum // in the first currency's totals (one, in practice)
+	Currency money.Currency
 }
 
 func (d *dashboard) chainPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
-	date, ok := d.date(r)
+	sp, ok := d.span(r)
 	if !ok {
 		d.notFound(w, r, q)
 		return
 	}
-	day, err := d.chainDay(r.Context(), q.shops, newDayRange(date, d.loc))
+	day, err := d.chainDay(r.Context(), q.shops, sp)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
-	d.render(w, r, http.StatusOK, "chain", &dashPage{Title: "Chain's day", Nav: "chain", Date: date, user: q.user, Body: day})
+	body := chainPeriod{chainDay: day}
+	if len(day.Totals) > 0 {
+		body.Currency = day.Totals[0].currencyOf
+		body.Products, err = d.topProducts(r.Context(), shopIDs(q.shops), body.Currency, sp.From, sp.To, topProducts)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+	}
+	d.render(w, r, http.StatusOK, "chain", &dashPage{Title: chainTitles[sp.Period], Nav: "chain", Span: sp, user: q.user, Body: body})
 }
 
 // shopDay is a shop's page.
 type shopDay struct {
 	Shop     string
 	Figures  []shopFigures
-	Chart    []hourChart // one per currency the shop took (one, in practice)
+	Chart    []barChart // one per currency the shop took (one, in practice)
 	Tenders  []tenderSum
 	Products []productSum
 	Currency money.Currency
 }
 
-func (d *dashboard) shopPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+// shopOf is the shop of the path's {shop} among those the user sees, or nil.
+func shopOf(r *http.Request, q *dashRequest) *shopRef {
 	code := r.PathValue("shop")
-	date, ok := d.date(r)
-	var shop *shopRef
 	for i := range q.shops {
 		if q.shops[i].code == code {
-			shop = &q.shops[i]
+			return &q.shops[i]
 		}
 	}
+	return nil
+}
+
+func (d *dashboard) shopPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	sp, ok := d.span(r)
+	shop := shopOf(r, q)
 	if shop == nil || !ok {
 		d.notFound(w, r, q) // a shop not granted looks like no shop at all
 		return
 	}
-	ctx := r.Context()
-	rng := newDayRange(date, d.loc)
-	day, err := d.chainDay(ctx, []shopRef{*shop}, rng)
+	page, err := d.shopDay(r.Context(), shop, sp)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
+	d.render(w, r, http.StatusOK, "shop", &dashPage{Title: shopTitles[sp.Period], Nav: "chain", Span: sp, user: q.user, Body: page})
+}
+
+// shopDay reads a shop's page: its figures, its chart against the compared period, its tenders and its
+// top products.
+func (d *dashboard) shopDay(ctx context.Context, shop *shopRef, sp span) (shopDay, error) {
+	day, err := d.chainDay(ctx, []shopRef{*shop}, sp)
+	if err != nil {
+		return shopDay{}, err
+	}
 	page := shopDay{Shop: shop.code, Figures: day.Shops}
 	for _, f := range day.Shops {
-		this, err := d.hourly(ctx, shop.id, f.currencyOf, rng.from, rng.to)
+		this, err := d.bars(ctx, shop.id, f.currencyOf, sp.bounds(sp.From, sp.To))
 		if err != nil {
-			d.fail(w, r, err)
-			return
+			return page, err
 		}
-		week, err := d.hourly(ctx, shop.id, f.currencyOf, rng.weekFrom, rng.weekTo)
+		then, err := d.bars(ctx, shop.id, f.currencyOf, sp.bounds(sp.CFrom, sp.CTo))
 		if err != nil {
-			d.fail(w, r, err)
-			return
+			return page, err
 		}
-		page.Chart = append(page.Chart, newHourChart(rng.from, this, week, f.currencyOf))
+		page.Chart = append(page.Chart, newBarChart(sp, this, then, f.currencyOf))
 	}
 	if len(day.Shops) > 0 {
 		cur := day.Shops[0].currencyOf
 		page.Currency = cur
-		if page.Tenders, err = d.tenders(ctx, shop.id, cur, rng.from, rng.to); err == nil {
-			page.Products, err = d.topProducts(ctx, shop.id, cur, rng.from, rng.to)
-		}
-		if err != nil {
-			d.fail(w, r, err)
-			return
+		if page.Tenders, err = d.tenders(ctx, shop.id, cur, sp.From, sp.To); err == nil {
+			page.Products, err = d.topProducts(ctx, []int64{shop.id}, cur, sp.From, sp.To, topProducts)
 		}
 	}
-	d.render(w, r, http.StatusOK, "shop", &dashPage{Title: shop.code, Nav: "chain", Date: date, user: q.user, Body: page})
+	return page, err
 }
 
 // alarmsDays are the look-backs the alarms page offers.
@@ -259,6 +327,49 @@ func (d *dashboard) alarmsPage(w http.ResponseWriter, r *http.Request, q *dashRe
 		}{int64(days), alarmsDays, as}})
 }
 
+// rejectedDays are the look-backs the rejected documents' page offers, and the most it lists.
+var rejectedDays = []int64{7, 30, 365}
+
+const rejectedLimit = 500
+
+// rejectedPage lists what the head office refused to count, newest first: the documents it rejected
+// (stored apart, never in the figures), and the tills whose last upload it refused whole.
+func (d *dashboard) rejectedPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
+	days := 30
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3660 {
+			d.notFound(w, r, q)
+			return
+		}
+		days = n
+	}
+	docs, err := d.rejectedOf(r.Context(), shopIDs(q.shops), time.Now().AddDate(0, 0, -days), rejectedLimit)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	sts, err := d.s.tills(r.Context(), shopIDs(q.shops), false)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	var refused []TillStatus
+	for _, st := range sts {
+		if strings.HasPrefix(st.LastError, refusedPrefix) {
+			refused = append(refused, st)
+		}
+	}
+	d.render(w, r, http.StatusOK, "rejected", &dashPage{Title: "Rejected", Nav: "rejected", user: q.user,
+		Body: struct {
+			Days      int64
+			Choices   []int64
+			Documents []rejectedDoc
+			Full      bool // the list stopped at rejectedLimit
+			Refused   []TillStatus
+		}{int64(days), rejectedDays, docs, len(docs) == rejectedLimit, refused}})
+}
+
 func (d *dashboard) tillsPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
 	sts, err := d.s.tills(r.Context(), shopIDs(q.shops), true)
 	if err != nil {
@@ -280,30 +391,39 @@ func shopIDs(shops []shopRef) []int64 {
 	return ids
 }
 
-// exportCSV sends the chain's day as a CSV file: a row per shop, then the totals, every text cell
-// guarded against formulas (app.CSVWriter).
+// exportCSV sends the chain's period as a CSV file: a row per shop, then the totals, every text cell
+// guarded against formulas (app.CSVWriter). The compared period's figures are those the page sets the
+// period against (up to the same moment while it is under way).
 func (d *dashboard) exportCSV(w http.ResponseWriter, r *http.Request, q *dashRequest) {
-	date, ok := d.date(r)
+	sp, ok := d.span(r)
 	if !ok {
 		d.notFound(w, r, q)
 		return
 	}
-	day, err := d.chainDay(r.Context(), q.shops, newDayRange(date, d.loc))
+	day, err := d.chainDay(r.Context(), q.shops, sp)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
+	from := sp.From.Format(time.DateOnly)
+	name := "chain-" + from
+	if sp.Period != app.PeriodDay {
+		name = "chain-" + periodName(sp.Period) + "-" + from
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="chain-%s.csv"`, date.Format(time.DateOnly)))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
+	// The columns of the first version stay where they were (a day's comparison is last week's); the
+	// period and the compared period's start come after them.
 	numbers := []string{"revenue", "sales", "average_basket", "refunds", "refunded", "revenue_last_week", "sales_last_week", "refunded_last_week"}
-	c, err := app.NewCSVWriter(w, append([]string{"date", "shop", "currency"}, numbers...), numbers...)
+	c, err := app.NewCSVWriter(w, append(append([]string{"date", "shop", "currency"}, numbers...), "period", "compared_from"), numbers...)
 	if err != nil {
 		return
 	}
 	row := func(shop string, f shopFigures) {
-		c.Write(date.Format(time.DateOnly), shop, f.currencyOf.Code, f.Day.Revenue.Decimal(), strconv.FormatInt(f.Day.Sales, 10),
-			f.Day.Basket().Decimal(), strconv.FormatInt(f.Day.Refunds, 10), f.Day.Refund.Decimal(),
-			f.Week.Revenue.Decimal(), strconv.FormatInt(f.Week.Sales, 10), f.Week.Refund.Decimal())
+		c.Write(from, shop, f.currencyOf.Code, f.Now.Revenue.Decimal(), strconv.FormatInt(f.Now.Sales, 10),
+			f.Now.Basket().Decimal(), strconv.FormatInt(f.Now.Refunds, 10), f.Now.Refund.Decimal(),
+			f.Then.Revenue.Decimal(), strconv.FormatInt(f.Then.Sales, 10), f.Then.Refund.Decimal(),
+			periodName(sp.Period), sp.CFrom.Format(time.DateOnly))
 	}
 	for _, f := range day.Shops {
 		row(f.Shop, f)

@@ -23,6 +23,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	chromium := hqtest.Chromium(t)
 	h := hqtest.StartHQ(t)
 	want := chainFixture(t, h)
+	hostileUploads(t, h)
 	secret := addUser(t, h, "boss", "owner")
 	shots := os.Getenv("CHECKOUT_DASH_SHOTS")
 
@@ -125,6 +126,30 @@ func TestDashboardInBrowser(t *testing.T) {
 	both("alarms-en")
 	must("tills", chromedp.Do(ctx, chromedp.Navigate(h.URL+"/dash/tills"), chromedp.WaitVisible(chromedp.CSS(`#tills`))))
 	both("tills-en")
+
+	// The pages of a week and a month, the rejected documents and the tills, in both languages.
+	for _, lang := range []string{"en", "zh-Hans"} {
+		for _, pg := range []struct{ name, path, sel string }{
+			{"chain-week", "/dash/?period=week&date=" + date, `#chain-products`},
+			{"chain-month", "/dash/?period=month&date=" + date, `#chain-products`},
+			{"shop-week", "/dash/shops/north?period=week&date=" + date, `#products`},
+			{"shop-month", "/dash/shops/north?period=month&date=" + date, `#products`},
+			{"rejected", "/dash/rejected?days=3660", `#rejected`},
+			{"tills", "/dash/tills", `#tills`},
+		} {
+			sep := "?"
+			if strings.Contains(pg.path, "?") {
+				sep = "&"
+			}
+			must(pg.name, chromedp.Do(ctx, chromedp.Navigate(h.URL+pg.path+sep+"lang="+lang), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
+			if pg.name == "shop-week" && lang == "zh-Hans" {
+				if got := text(`.choices a[aria-current]`); got != "周" {
+					t.Errorf("the Chinese week's period: %q", got)
+				}
+			}
+			both(pg.name + "-" + lang)
+		}
+	}
 
 	// Signing out (the browser's own POST, with its Origin and Sec-Fetch-Site) ends the session.
 	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`.who button`)))

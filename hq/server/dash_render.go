@@ -11,9 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
+	"checkout/app"
 	"checkout/app/money"
 )
 
@@ -62,7 +65,7 @@ func pickLang(w http.ResponseWriter, r *http.Request) string {
 // dashPage is what every page's template gets.
 type dashPage struct {
 	Title, Nav, Message string
-	Date                time.Time // the day shown, for the pages of a day
+	Span                span // the period shown, for the pages of a period
 	Body                any
 
 	Lang string
@@ -118,25 +121,121 @@ func (p *dashPage) LangURL() string {
 	return u.RequestURI()
 }
 
-// DayURL is this page for the day days from the one shown.
-func (p *dashPage) DayURL(days int) string {
+// StepURL is this page for the period n periods from the one shown.
+func (p *dashPage) StepURL(n int) string {
+	return p.periodURL(p.Span.Period, p.Span.Period.Step(p.Span.From, n))
+}
+
+// PeriodURL is this page for the period named (day, week, month) holding the first day shown, or the
+// day shown in a week or month when it is within it (the link back to the day keeps the day).
+func (p *dashPage) PeriodURL(name string) string {
+	return p.periodURL(periods[name], p.Span.From)
+}
+
+func (p *dashPage) periodURL(period app.Period, date time.Time) string {
 	u := *p.url
 	q := u.Query()
-	q.Set("date", p.Date.AddDate(0, 0, days).Format(time.DateOnly))
+	q.Set("date", date.Format(time.DateOnly))
+	if period == app.PeriodDay {
+		q.Del("period")
+	} else {
+		q.Set("period", periodName(period))
+	}
 	q.Del("lang")
 	u.RawQuery = q.Encode()
 	return u.RequestURI()
 }
 
-// ISODate is the day shown as YYYY-MM-DD.
-func (p *dashPage) ISODate() string { return p.Date.Format(time.DateOnly) }
+// PeriodName is the shown period's ?period= value.
+func (p *dashPage) PeriodName() string { return periodName(p.Span.Period) }
+
+// Periods are the periods a page of a period offers.
+func (p *dashPage) Periods() []string { return []string{"day", "week", "month"} }
+
+// Link is the dashboard page at path ("/dash/shops/north") for the period shown.
+func (p *dashPage) Link(path string) string {
+	q := url.Values{"date": {p.ISODate()}}
+	if p.Span.Period != app.PeriodDay {
+		q.Set("period", periodName(p.Span.Period))
+	}
+	return path + "?" + q.Encode()
+}
+
+// ISODate is the first day shown as YYYY-MM-DD.
+func (p *dashPage) ISODate() string { return p.Span.From.Format(time.DateOnly) }
 
 // LongDate is a date as people of the page's language write it.
 func (p *dashPage) LongDate(t time.Time) string {
 	if p.Lang == "zh-Hans" {
-		return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), t.Month(), t.Day(), "星期"+[]string{"日", "一", "二", "三", "四", "五", "六"}[t.Weekday()])
+		return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), t.Month(), t.Day(), zhWeekday(t))
 	}
 	return t.Format("Mon 2 Jan 2006")
+}
+
+func zhWeekday(t time.Time) string {
+	return "星期" + []string{"日", "一", "二", "三", "四", "五", "六"}[t.Weekday()]
+}
+
+// Shown names the period shown, PeriodOf the one from..to of the same kind.
+func (p *dashPage) Shown() string { return p.PeriodOf(p.Span.From, p.Span.To) }
+
+// Compared names the period the figures are set against.
+func (p *dashPage) Compared() string { return p.PeriodOf(p.Span.CFrom, p.Span.CTo) }
+
+// PeriodOf names [from, to), a period of the page's kind: a day by its date, a week by its first and
+// last days, a month by its name.
+func (p *dashPage) PeriodOf(from, to time.Time) string {
+	last := to.AddDate(0, 0, -1)
+	zh := p.Lang == "zh-Hans"
+	switch p.Span.Period {
+	case app.PeriodWeek:
+		if zh {
+			return fmt.Sprintf("%d年%d月%d日 – %d月%d日", from.Year(), from.Month(), from.Day(), last.Month(), last.Day())
+		}
+		if from.Month() == last.Month() {
+			return fmt.Sprintf("%s – %s", from.Format("Mon 2"), last.Format("Mon 2 Jan 2006"))
+		}
+		return fmt.Sprintf("%s – %s", from.Format("Mon 2 Jan"), last.Format("Mon 2 Jan 2006"))
+	case app.PeriodMonth:
+		if zh {
+			return fmt.Sprintf("%d年%d月", from.Year(), from.Month())
+		}
+		return from.Format("January 2006")
+	}
+	return p.LongDate(from)
+}
+
+// CompareNote says what the figures are set against.
+func (p *dashPage) CompareNote() string {
+	key := map[app.Period]string{app.PeriodDay: "Each figure against the same weekday last week (%s).",
+		app.PeriodWeek: "Each figure against the week before (%s).", app.PeriodMonth: "Each figure against the month before (%s)."}[p.Span.Period]
+	note := fmt.Sprintf(p.T(key), p.Compared())
+	if p.Span.UnderWay() {
+		note += " " + fmt.Sprintf(p.T("The period is under way: it is set against the same part of that one, to %s."), p.When(p.Span.CSoFar))
+	}
+	return note
+}
+
+// Bar names a bar of the chart as its table row: an hour ("09:00") for a day, a day otherwise.
+func (p *dashPage) Bar(t time.Time) string {
+	if p.Span.Period == app.PeriodDay {
+		return t.Format("15:04")
+	}
+	if p.Lang == "zh-Hans" {
+		return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), zhWeekday(t))
+	}
+	return t.Format("Mon 2 Jan")
+}
+
+// ThenName heads the compared period's column: last week, the week or the month before.
+func (p *dashPage) ThenName() string {
+	return p.T(map[app.Period]string{app.PeriodDay: "Last week", app.PeriodWeek: "Week before", app.PeriodMonth: "Month before"}[p.Span.Period])
+}
+
+// NoSales is the empty tables' text for the period.
+func (p *dashPage) NoSales() string {
+	return p.T(map[app.Period]string{app.PeriodDay: "No sales this day.", app.PeriodWeek: "No sales this week.",
+		app.PeriodMonth: "No sales this month."}[p.Span.Period])
 }
 
 // When is a moment as the owner reads it: local time to the second, or "never".
@@ -197,6 +296,37 @@ func (p *dashPage) AlarmTime(at string) string {
 	return p.When(t)
 }
 
+// reasonShown is how many characters of a rejection's reason a row shows; the rest opens below it.
+const reasonShown = 200
+
+// Short is s made safe to show and cut to reasonShown characters: a rejection's reason can quote a till's
+// text, so control and format characters (a right-to-left override turning the rest of a row around)
+// become U+FFFD, and a reason of kilobytes does not make a row a page long. html/template escapes it.
+func (p *dashPage) Short(s string) string { return shown(s, reasonShown) }
+
+// Long is s made safe to show, at most 4000 characters.
+func (p *dashPage) Long(s string) string { return shown(s, 4000) }
+
+// Cut reports whether Short cuts s.
+func (p *dashPage) Cut(s string) bool { return utf8.RuneCountInString(s) > reasonShown }
+
+func shown(s string, n int) string {
+	var b strings.Builder
+	i := 0
+	for _, r := range s {
+		if i == n {
+			b.WriteString("…")
+			break
+		}
+		if !unicode.IsPrint(r) && r != ' ' {
+			r = unicode.ReplacementChar
+		}
+		b.WriteRune(r)
+		i++
+	}
+	return b.String()
+}
+
 // kpis are the figures of one shop (or the chain) for the page's cards.
 type kpis struct {
 	P *dashPage
@@ -211,6 +341,18 @@ var (
 	ruleNames   = map[string]string{"refunds": "Refunds (rule)", "voids_after_payment": "Voids after payment",
 		"no_sales": "Drawer opened without a sale", "discounts": "Discounts", "below_cost": "Below cost", "price_change": "Price change"}
 )
+
+var kindNames = map[string]string{"sale": "Sale", "refund": "Refund", "topup": "Top-up", "stock": "Stock movement",
+	"shift_open": "Shift opened", "cash_in": "Cash in", "cash_out": "Cash out", "shift_close": "Shift closed", "zreport": "Z report",
+	"alarm": "Alarm"}
+
+// Kind names a kind of document.
+func (p *dashPage) Kind(kind string) string {
+	if n, ok := kindNames[kind]; ok {
+		return p.T(n)
+	}
+	return kind
+}
 
 // Tender names a kind of tender.
 func (p *dashPage) Tender(kind string) string {
@@ -271,7 +413,7 @@ func (p *dashPage) Change(now, before any) change {
 var dashTemplates = func() map[string]*template.Template {
 	layout := template.Must(template.ParseFS(dashFiles, "dash/layout.html"))
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "chain", "shop", "alarms", "tills", "error"} {
+	for _, name := range []string{"signin", "chain", "shop", "alarms", "tills", "rejected", "error"} {
 		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(dashFiles, "dash/"+name+".html"))
 	}
 	return pages
@@ -301,42 +443,58 @@ func (d *dashboard) css(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// hourChart is a day's revenue by hour set against the same weekday a week before, drawn as SVG.
-type hourChart struct {
+// barChart is a period's revenue by hour (a day) or by day (a week, a month) set against the compared
+// period's, bar by bar, drawn as SVG.
+type barChart struct {
 	Wide, Narrow template.HTML // for wide screens and phones: each keeps its text readable
-	Hours        []hourRow     // the same figures as a table
+	Bars         []barRow      // the same figures as a table
+	ByDay        bool
 }
 
-type hourRow struct {
-	Label            string
-	Revenue, Week    money.Amount
-	Sales, WeekSales int64
+// barRow is one bar: its start, this period's figures and the compared period's same bar (the same hour
+// of the day a week before; the same day of the week or month before).
+type barRow struct {
+	At               time.Time
+	Tick             string // the axis label: the hour ("08") or the day of the month ("9")
+	Revenue, Then    money.Amount
+	Sales, ThenSales int64
 }
 
-func newHourChart(day time.Time, this, week hourly, cur money.Currency) hourChart {
-	// The hours shown: those with any sale on either day, at least 08:00 to 20:00.
-	first, last := 8, 20
+func newBarChart(sp span, this, then bars, cur money.Currency) barChart {
+	bounds := sp.bounds(sp.From, sp.To)
 	n := len(this.Revenue)
-	for i := 0; i < n; i++ {
-		if this.Sales[i] > 0 || i < len(week.Sales) && week.Sales[i] > 0 {
-			first, last = min(first, i), max(last, i+1)
+	first, last := 0, n
+	if sp.Period == app.PeriodDay {
+		// The hours shown: those with any sale on either day, at least 08:00 to 20:00.
+		first, last = 8, 20
+		for i := 0; i < n; i++ {
+			if this.Sales[i] > 0 || i < len(then.Sales) && then.Sales[i] > 0 {
+				first, last = min(first, i), max(last, i+1)
+			}
 		}
+		last = min(last, n)
 	}
-	last = min(last, n)
-	var c hourChart
+	c := barChart{ByDay: sp.Period != app.PeriodDay}
 	var top int64
 	for i := first; i < last; i++ {
 		w := money.Zero(cur)
 		var ws int64
-		if i < len(week.Revenue) {
-			w, ws = week.Revenue[i], week.Sales[i]
+		if i < len(then.Revenue) {
+			w, ws = then.Revenue[i], then.Sales[i]
 		}
-		c.Hours = append(c.Hours, hourRow{Label: day.Add(time.Duration(i) * time.Hour).Format("15:04"),
-			Revenue: this.Revenue[i], Week: w, Sales: this.Sales[i], WeekSales: ws})
+		tick := bounds[i].Format("15")
+		if c.ByDay {
+			tick = strconv.Itoa(bounds[i].Day())
+		}
+		c.Bars = append(c.Bars, barRow{At: bounds[i], Tick: tick, Revenue: this.Revenue[i], Then: w, Sales: this.Sales[i], ThenSales: ws})
 		top = max(top, this.Revenue[i].Minor(), w.Minor())
 	}
-	c.Wide = drawHourChart(c.Hours, top, cur, 1080, 300, 1)
-	c.Narrow = drawHourChart(c.Hours, top, cur, 360, 220, 3)
+	every := 1
+	if len(c.Bars) > 16 {
+		every = 2
+	}
+	c.Wide = drawBarChart(c.Bars, top, cur, 1080, 300, every)
+	c.Narrow = drawBarChart(c.Bars, top, cur, 360, 220, (len(c.Bars)+7)/8)
 	return c
 }
 
@@ -352,9 +510,9 @@ func niceTop(top int64, cur money.Currency) int64 {
 	}
 }
 
-// drawHourChart draws bars per hour (last week pale behind, this day in front), gridlines at quarters of
-// a round top, an hour label every labelEvery hours. Text stays 12 units high whatever the width.
-func drawHourChart(hours []hourRow, top int64, cur money.Currency, width, height, labelEvery int) template.HTML {
+// drawBarChart draws the bars (the compared period's pale behind, this period's in front), gridlines at
+// quarters of a round top, a label every labelEvery bars. Text stays 12 units high whatever the width.
+func drawBarChart(hours []barRow, top int64, cur money.Currency, width, height, labelEvery int) template.HTML {
 	const left, right, upper, lower = 52, 6, 10, 24
 	topMajor := niceTop(top, cur)
 	pw, ph := float64(width-left-right), float64(height-upper-lower)
@@ -375,11 +533,11 @@ func drawHourChart(hours []hourRow, top int64, cur money.Currency, width, height
 	for i, h := range hours {
 		x := float64(left) + slot*float64(i)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="week"><title>%s</title></rect>`,
-			x+slot*0.12, y(h.Week.Minor()), bar, y(0)-y(h.Week.Minor()), template.HTMLEscapeString(h.Label+" "+h.Week.Decimal()))
+			x+slot*0.12, y(h.Then.Minor()), bar, y(0)-y(h.Then.Minor()), template.HTMLEscapeString(h.Tick+" "+h.Then.Decimal()))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="day"><title>%s</title></rect>`,
-			x+slot*0.12+bar, y(h.Revenue.Minor()), bar, y(0)-y(h.Revenue.Minor()), template.HTMLEscapeString(h.Label+" "+h.Revenue.Decimal()))
+			x+slot*0.12+bar, y(h.Revenue.Minor()), bar, y(0)-y(h.Revenue.Minor()), template.HTMLEscapeString(h.Tick+" "+h.Revenue.Decimal()))
 		if i%labelEvery == 0 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+slot/2, height-6, h.Label[:2])
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+slot/2, height-6, h.Tick)
 		}
 	}
 	b.WriteString(`</svg>`)

@@ -103,7 +103,9 @@ func (d *tillDocs) alarm(at time.Time, rule, cashier, action string) {
 // upload sends the documents as the till's uploader would, and checks the head office stored them all.
 func (d *tillDocs) upload(t testing.TB, h *hqtest.HQ, shop string) {
 	t.Helper()
-	c, err := client.New(h.Enrol(shop, d.till))
+	cfg := h.Enrol(shop, d.till)
+	cfg.Version = "1.4.2"
+	c, err := client.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +127,16 @@ type expected struct {
 	alarmActions      []string
 	tillNames         []string
 	otherDays         int // sales on days no figure may count
+	// log is every sale and refund the shop's tills uploaded, whatever its day, for the figures of any
+	// period (dash_period_test.go).
+	log []loggedDoc
+}
+
+// loggedDoc is an uploaded sale or refund.
+type loggedDoc struct {
+	at     time.Time
+	sale   *document.Sale
+	refund *document.Refund
 }
 
 func newExpected() *expected {
@@ -149,6 +161,7 @@ func addTo[K comparable](m map[K]money.Amount, k K, a money.Amount) {
 }
 
 func (e *expected) sold(s document.Sale, at time.Time) {
+	e.log = append(e.log, loggedDoc{at: at, sale: &s})
 	switch day := at.In(time.Local); {
 	case !day.Before(dashDay) && day.Before(dashDay.AddDate(0, 0, 1)):
 		e.sales++
@@ -170,8 +183,18 @@ func (e *expected) sold(s document.Sale, at time.Time) {
 }
 
 func (e *expected) refund(r document.Refund) {
+	e.logRefund(r)
 	e.refunds++
 	e.refunded = e.refunded.Add(amount(r.Total))
+}
+
+// logRefund notes a refund for the figures of other periods than the day's.
+func (e *expected) logRefund(r document.Refund) {
+	at, err := time.Parse(time.RFC3339Nano, r.At)
+	if err != nil {
+		panic(err)
+	}
+	e.log = append(e.log, loggedDoc{at: at, refund: &r})
 }
 
 // basket is the day's average sale as the dashboard rounds it (half-even).
@@ -212,13 +235,14 @@ func chainFixture(t testing.TB, h *hqtest.HQ) map[string]*expected {
 		{-7, 17, 30, "card", []soldLine{tea, cola}},
 		{1, 0, 0, "cash", []soldLine{rice, rice}},
 		{-1, 23, 59, "cash", []soldLine{tea}},
+		{-28, 10, 0, "card", []soldLine{rice, tea}}, // the month before's
 	} {
 		when := at(s.days, s.hour, s.min)
 		e.sold(n.sale(when, s.kind, s.lines...), when)
 	}
 	first := n.sold["T01-000001"]
 	e.refund(n.refund(first, at(0, 10, 0)))
-	n.refund(n.sold["T01-000006"], at(-6, 9, 0)) // the day after last week's: counted nowhere here
+	e.logRefund(n.refund(n.sold["T01-000006"], at(-6, 9, 0))) // the day after last week's: counted on no day's page
 	n.alarm(at(0, 10, 0), "refunds", "Li Na", "refund T01-R000001")
 	e.alarmActions = append(e.alarmActions, "refund T01-R000001")
 	n.upload(t, h, "north")

@@ -113,6 +113,7 @@ type TillStatus struct {
 	// Oldest is when the till's oldest unsent document was made, as it last said; zero when none waits.
 	Oldest    time.Time
 	LastError string // the till's last failure to sync, or the head office's last refusal of it
+	Version   string // the release the till last named (api.TillVersion), "" for none yet
 }
 
 // Status lists every till of every shop.
@@ -126,7 +127,7 @@ func (s *Server) tills(ctx context.Context, shops []int64, counts bool) ([]TillS
 			CASE WHEN $2 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id) ELSE 0 END,
 			CASE WHEN $2 THEN (SELECT count(*) FROM sales x WHERE x.till_id = t.id) ELSE 0 END,
 			CASE WHEN $2 THEN (SELECT count(*) FROM documents d WHERE d.till_id = t.id AND d.status = 'rejected') ELSE 0 END,
-			t.oldest_pending_at, t.last_error
+			t.oldest_pending_at, t.last_error, t.version
 		FROM tills t JOIN shops s ON s.id = t.shop_id WHERE $1::bigint[] IS NULL OR t.shop_id = ANY ($1)
 		ORDER BY s.code, t.name`, shops, counts)
 	if err != nil {
@@ -135,7 +136,7 @@ func (s *Server) tills(ctx context.Context, shops []int64, counts bool) ([]TillS
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (TillStatus, error) {
 		var st TillStatus
 		var seen, oldest *time.Time
-		err := row.Scan(&st.Shop, &st.Till, &seen, &st.Pending, &st.Documents, &st.Sales, &st.Rejected, &oldest, &st.LastError)
+		err := row.Scan(&st.Shop, &st.Till, &seen, &st.Pending, &st.Documents, &st.Sales, &st.Rejected, &oldest, &st.LastError, &st.Version)
 		if seen != nil {
 			st.LastSeen = *seen
 		}

@@ -124,17 +124,30 @@ type till struct {
 	shop, name string
 }
 
+// noteVersion records the release the till names in its User-Agent (api.TillVersion), when it names a
+// valid one other than the one recorded: a write only when a till is upgraded.
+func (s *Server) noteVersion(r *http.Request, t till, recorded string) {
+	v := api.TillVersion(r.UserAgent())
+	if v == "" || v == recorded {
+		return
+	}
+	if _, err := s.db.Exec(r.Context(), `UPDATE tills SET version = $2 WHERE id = $1`, t.id, v); err != nil {
+		s.log.Error("note till version", "till", t.name, "err", err)
+	}
+}
+
 // authenticate finds the till whose token the request bears, and refuses it for another shop than the
 // path's {shop}.
 func (s *Server) authenticate(r *http.Request) (till, *api.Error) {
 	var t till
+	var version string
 	auth := r.Header.Get("Authorization")
 	const prefix = "Bearer "
 	if len(auth) <= len(prefix) || auth[:len(prefix)] != prefix {
 		return t, &api.Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "no till token: send Authorization: Bearer TOKEN"}
 	}
-	err := s.db.QueryRow(r.Context(), `SELECT t.id, t.shop_id, s.code, t.name FROM tills t JOIN shops s ON s.id = t.shop_id
-		WHERE t.token_sha256 = $1`, tokenHash(auth[len(prefix):])).Scan(&t.id, &t.shopID, &t.shop, &t.name)
+	err := s.db.QueryRow(r.Context(), `SELECT t.id, t.shop_id, s.code, t.name, t.version FROM tills t JOIN shops s ON s.id = t.shop_id
+		WHERE t.token_sha256 = $1`, tokenHash(auth[len(prefix):])).Scan(&t.id, &t.shopID, &t.shop, &t.name, &version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, &api.Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "unknown till token: enrol the till again"}
 	}
@@ -147,6 +160,7 @@ func (s *Server) authenticate(r *http.Request) (till, *api.Error) {
 			Message: fmt.Sprintf("till %s belongs to shop %s, not %s", t.name, t.shop, shop)}
 	}
 	noteTill(r.Context(), t)
+	s.noteVersion(r, t, version)
 	return t, nil
 }
 
@@ -200,7 +214,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		// The owner sees on checkout-hq status why this till's uploads fail.
 		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`,
-			t.id, "refused: "+e.Message); err != nil {
+			t.id, refusedPrefix+e.Message); err != nil {
 			s.log.Error("note refusal", "till", t.name, "err", err)
 		}
 		writeError(w, e)
@@ -216,7 +230,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	var broken *errChain
 	if errors.As(err, &broken) {
 		s.log.Warn("journal chain refused", "shop", t.shop, "till", t.name, "reason", broken.msg)
-		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`, t.id, "refused: "+broken.msg); err != nil {
+		if _, err := s.db.Exec(r.Context(), `UPDATE tills SET last_seen_at = now(), last_error = $2 WHERE id = $1`, t.id, refusedPrefix+broken.msg); err != nil {
 			s.log.Error("note refusal", "till", t.name, "err", err)
 		}
 		writeError(w, &api.Error{Status: http.StatusConflict, Code: "chain", Message: broken.msg})
@@ -369,6 +383,9 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		t.id, left, oldest, truncate(req.LastError, 500))
 	return err
 }
+
+// refusedPrefix starts a till's last error when the head office refused its upload whole.
+const refusedPrefix = "refused: "
 
 // truncate cuts s to at most n bytes on a rune boundary, and makes it valid UTF-8 without NULs, which
 // PostgreSQL's text refuses: what a till reports is shown, never trusted.
