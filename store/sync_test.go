@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,5 +246,88 @@ func TestEveryOutboxDocumentPassesTheHeadOfficeChecks(t *testing.T) {
 		if !kinds[k] {
 			t.Errorf("no %s document was made", k)
 		}
+	}
+}
+
+// A head office that lost rows it had acknowledged (a database restored, an asynchronous failover) is
+// stepped back to a row of the till's journal: the documents journaled after it, sent or rejected, are
+// queued again; those before it stay sent. A head that is not a row of this journal, or not behind the
+// one held, changes nothing.
+func TestRewindHQHead(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if err := s.SetSyncLink(ctx, SyncLink{URL: "https://hq", Shop: "north", Till: "T01", EnrolledAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	var sales []*app.Sale
+	for range 4 {
+		sales = append(sales, sellCash(t, s, "5449000000996"))
+	}
+	docs, err := s.PendingOutbox(ctx, 10)
+	if err != nil || len(docs) != 4 {
+		t.Fatalf("pending %+v, %v", docs, err)
+	}
+	if err := s.MarkSent(ctx, []string{docs[0].ID, docs[1].ID, docs[2].ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkRejected(ctx, []app.Rejection{{ID: docs[3].ID, Reason: "the head office says so"}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	links, err := s.JournalLinks(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	headOf := func(seq int64) app.ChainHead {
+		for _, l := range links {
+			if l.Seq == seq {
+				return app.ChainHead{Seq: l.Seq, Hash: l.Hash}
+			}
+		}
+		t.Fatalf("no journal row %d", seq)
+		return app.ChainHead{}
+	}
+	last := links[len(links)-1]
+	if err := s.SetHQHead(ctx, app.ChainHead{Seq: last.Seq, Hash: last.Hash}); err != nil {
+		t.Fatal(err)
+	}
+	unchanged := func(what string) {
+		t.Helper()
+		if h, _, _ := s.HQHead(ctx); h.Seq != last.Seq {
+			t.Errorf("%s moved the head to %d", what, h.Seq)
+		}
+		if n, _ := s.PendingCount(ctx); n != 0 {
+			t.Errorf("%s queued %d documents", what, n)
+		}
+	}
+	forged := headOf(docs[1].Seq)
+	forged.Hash = strings.Repeat("0", 64)
+	if _, err := s.RewindHQHead(ctx, forged); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a head that is not this journal's row: %v", err)
+	}
+	unchanged("a forged head")
+	if _, err := s.RewindHQHead(ctx, app.ChainHead{Seq: last.Seq + 5, Hash: strings.Repeat("1", 64)}); err == nil {
+		t.Error("a head past the journal was taken")
+	}
+	if _, err := s.RewindHQHead(ctx, app.ChainHead{Seq: last.Seq, Hash: last.Hash}); err == nil {
+		t.Error("a head that is not behind was taken")
+	}
+	unchanged("a head not behind")
+
+	n, err := s.RewindHQHead(ctx, headOf(docs[1].Seq))
+	if err != nil || n != 2 {
+		t.Fatalf("rewound to the second sale's row: %d queued again, %v", n, err)
+	}
+	if h, _, _ := s.HQHead(ctx); h != headOf(docs[1].Seq) {
+		t.Errorf("head after the rewind %+v", h)
+	}
+	again, err := s.PendingOutbox(ctx, 10)
+	if err != nil || len(again) != 2 || again[0].ID != sales[2].ID || again[1].ID != sales[3].ID {
+		t.Fatalf("queued again: %+v, %v", again, err)
+	}
+	if st, err := s.Backlog(ctx); err != nil || st.Rejected != 0 {
+		t.Errorf("the rejected document is still counted rejected: %+v", st)
+	}
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
