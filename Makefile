@@ -171,7 +171,7 @@ package-hq-deb:
 	printf '%s\n' 'Package: checkout-hq' 'Version: $(VERSION)' 'Architecture: amd64' 'Section: net' 'Priority: optional' \
 		'Maintainer: Checkout <checkout@example.invalid>' \
 		'Depends: adduser' \
-		'Recommends: postgresql' \
+		'Recommends: postgresql, fonts-droid-fallback, fonts-dejavu-core' \
 		"Installed-Size: $$(du -sk dist/hq-deb/usr | cut -f1)" \
 		'Description: shop till head office: the server the tills upload to' \
 		' Receives the documents every till uploads over HTTPS, checks them and keeps them in PostgreSQL;' \

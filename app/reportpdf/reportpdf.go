@@ -77,39 +77,15 @@ func Write(w io.Writer, r Report) error {
 
 // render lays r out, writes it to buf and returns the page, whose boxes tell where each text went.
 func render(buf *bytes.Buffer, r Report) (*page, error) {
-	if err := checkTrueType(r.Font); err != nil {
-		return nil, err
-	}
-	if r.LatinFont != nil {
-		if err := checkTrueType(r.LatinFont); err != nil {
-			return nil, fmt.Errorf("the Latin font: %w", err)
-		}
-	}
 	if err := app.CheckPeriod(r.Summary.From, r.Summary.To); err != nil {
 		return nil, err
 	}
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetMargins(margin, margin, margin)
-	// text breaks pages itself, before a line rather than between the runs of one.
-	pdf.SetAutoPageBreak(false, margin)
-	// Text is placed run by run (see text), so cells get no padding of their own.
-	pdf.SetCellMargin(0)
-	p := &page{pdf: pdf, r: r, cjk: newGlyphs(r.Font)}
-	pdf.AddUTF8FontFromBytes(cjkFont, "", r.Font)
-	if r.LatinFont != nil {
-		pdf.AddUTF8FontFromBytes(latinFont, "", r.LatinFont)
-		p.latin, p.hasLatin = newGlyphs(r.LatinFont), true
-		if r.BoldFont != nil {
-			if err := checkTrueType(r.BoldFont); err != nil {
-				return nil, fmt.Errorf("the bold font: %w", err)
-			}
-			pdf.AddUTF8FontFromBytes(latinBoldFont, "", r.BoldFont)
-			p.hasLatinBold = true
-		}
+	p, err := newPage(r.Font, r.LatinFont, r.BoldFont)
+	if err != nil {
+		return nil, err
 	}
-	if pdf.Err() {
-		return nil, fmt.Errorf("font: %w", pdf.Error())
-	}
+	p.r = r
+	pdf := p.pdf
 	title := p.tr("Sales report") + ": " + PeriodLabel(r.Summary.From, r.Summary.To)
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("checkout", true)
@@ -120,6 +96,44 @@ func render(buf *bytes.Buffer, r Report) (*page, error) {
 	p.write()
 	if err := pdf.Output(buf); err != nil {
 		return nil, fmt.Errorf("write the PDF: %w", err)
+	}
+	return p, nil
+}
+
+// newPage starts an A4 document with the fonts (Report's Font, LatinFont and BoldFont), checked first:
+// fpdf panics on some bad fonts.
+func newPage(font, latin, bold []byte) (*page, error) {
+	if err := checkTrueType(font); err != nil {
+		return nil, err
+	}
+	if latin != nil {
+		if err := checkTrueType(latin); err != nil {
+			return nil, fmt.Errorf("the Latin font: %w", err)
+		}
+	}
+	if bold != nil {
+		if err := checkTrueType(bold); err != nil {
+			return nil, fmt.Errorf("the bold font: %w", err)
+		}
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetMargins(margin, margin, margin)
+	// text breaks pages itself, before a line rather than between the runs of one.
+	pdf.SetAutoPageBreak(false, margin)
+	// Text is placed run by run (see text), so cells get no padding of their own.
+	pdf.SetCellMargin(0)
+	p := &page{pdf: pdf, cjk: newGlyphs(font)}
+	pdf.AddUTF8FontFromBytes(cjkFont, "", font)
+	if latin != nil {
+		pdf.AddUTF8FontFromBytes(latinFont, "", latin)
+		p.latin, p.hasLatin = newGlyphs(latin), true
+		if bold != nil {
+			pdf.AddUTF8FontFromBytes(latinBoldFont, "", bold)
+			p.hasLatinBold = true
+		}
+	}
+	if pdf.Err() {
+		return nil, fmt.Errorf("font: %w", pdf.Error())
 	}
 	return p, nil
 }

@@ -53,6 +53,7 @@ func (s *Server) dashboard(mux *http.ServeMux) {
 	mux.Handle("GET /dash/tills", d.page(d.tillsPage))
 	mux.Handle("GET /dash/rejected", d.page(d.rejectedPage))
 	mux.Handle("GET /dash/export.csv", d.page(d.exportCSV))
+	mux.Handle("GET /dash/export.pdf", d.page(d.exportPDF))
 	mux.Handle("POST /dash/signout", d.page(d.signOutPost))
 	mux.HandleFunc("GET /dash/signin", d.signInForm)
 	mux.HandleFunc("POST /dash/signin", d.signInPost)
@@ -219,21 +220,26 @@ func (d *dashboard) chainPage(w http.ResponseWriter, r *http.Request, q *dashReq
 		d.notFound(w, r, q)
 		return
 	}
-	day, err := d.chainDay(r.Context(), q.shops, sp)
+	body, err := d.chainPeriod(r.Context(), q, sp)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
+	d.render(w, r, http.StatusOK, "chain", &dashPage{Title: chainTitles[sp.Period], Nav: "chain", Span: sp, user: q.user, Body: body})
+}
+
+// chainPeriod reads the chain's page: the figures of the shops q may see, and what they sold most.
+func (d *dashboard) chainPeriod(ctx context.Context, q *dashRequest, sp span) (chainPeriod, error) {
+	day, err := d.chainDay(ctx, q.shops, sp)
+	if err != nil {
+		return chainPeriod{}, err
+	}
 	body := chainPeriod{chainDay: day}
 	if len(day.Totals) > 0 {
 		body.Currency = day.Totals[0].currencyOf
-		body.Products, err = d.topProducts(r.Context(), shopIDs(q.shops), body.Currency, sp.From, sp.To, topProducts)
-		if err != nil {
-			d.fail(w, r, err)
-			return
-		}
+		body.Products, err = d.topProducts(ctx, shopIDs(q.shops), body.Currency, sp.From, sp.To, topProducts)
 	}
-	d.render(w, r, http.StatusOK, "chain", &dashPage{Title: chainTitles[sp.Period], Nav: "chain", Span: sp, user: q.user, Body: body})
+	return body, err
 }
 
 // shopDay is a shop's page.
@@ -391,6 +397,15 @@ func shopIDs(shops []shopRef) []int64 {
 	return ids
 }
 
+// exportName is what an export of the chain's period sp is saved as, less its extension: chain-2026-03-12,
+// chain-week-2026-03-09.
+func exportName(sp span) string {
+	if sp.Period != app.PeriodDay {
+		return "chain-" + periodName(sp.Period) + "-" + sp.From.Format(time.DateOnly)
+	}
+	return "chain-" + sp.From.Format(time.DateOnly)
+}
+
 // exportCSV sends the chain's period as a CSV file: a row per shop, then the totals, every text cell
 // guarded against formulas (app.CSVWriter). The compared period's figures are those the page sets the
 // period against (up to the same moment while it is under way).
@@ -406,12 +421,8 @@ func (d *dashboard) exportCSV(w http.ResponseWriter, r *http.Request, q *dashReq
 		return
 	}
 	from := sp.From.Format(time.DateOnly)
-	name := "chain-" + from
-	if sp.Period != app.PeriodDay {
-		name = "chain-" + periodName(sp.Period) + "-" + from
-	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, exportName(sp)))
 	// The columns of the first version stay where they were (a day's comparison is last week's); the
 	// period and the compared period's start come after them.
 	numbers := []string{"revenue", "sales", "average_basket", "refunds", "refunded", "revenue_last_week", "sales_last_week", "refunded_last_week"}

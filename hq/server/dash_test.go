@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -427,6 +430,37 @@ func TestDashboardChainDayEqualsUploads(t *testing.T) {
 	if r := byShop["TOTAL"]; r == nil || r[3] != total.Decimal() {
 		t.Errorf("export's total: %q", r)
 	}
+
+	// The PDF, in Chinese, holds the same figures as the page, read back with pdftotext.
+	status, body, hdr = d.get("/dash/export.pdf?lang=zh-Hans&date=" + dashDay.Format(time.DateOnly))
+	if status != 200 || hdr.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") ||
+		!strings.HasPrefix(hdr.Get("Content-Disposition"), `attachment; filename="chain-2026-03-12.pdf"`) {
+		t.Fatalf("PDF export: %d %v", status, hdr)
+	}
+	if dir := os.Getenv("CHECKOUT_DASH_SHOTS"); dir != "" { // to look at
+		os.WriteFile(filepath.Join(dir, "chain-zh.pdf"), []byte(body), 0o644)
+	}
+	text := pdfText(t, []byte(body))
+	for _, want := range []string{"连锁日报", "门店", "north " + yuan(want["north"].revenue), "-south " + yuan(want["-south"].revenue),
+		"合计 " + yuan(total)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF has no %q:\n%s", want, text)
+		}
+	}
+}
+
+// pdfText is a PDF's text as pdftotext reads it (make test installs poppler-utils), runs of spaces as one.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "export.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (from poppler-utils): %v", err)
+	}
+	return regexp.MustCompile(` {2,}`).ReplaceAllString(string(out), " ")
 }
 
 // A shop's day shows the shop's figures, its sales by hour against last week's, its tenders and its top
