@@ -236,24 +236,31 @@ func (c *checker) member(m *Member, earnedSign int) {
 }
 
 // qty reads a line's quantity as the cashier reads it: whole pieces, or kilograms to the gram.
-func (c *checker) qty(v, unit string) int64 {
-	digits := 0
+func (c *checker) qty(v, unit string) int64 { return c.quantity("quantity", v, unit, 1) }
+
+// quantity reads v as the cashier reads it (whole pieces, or kilograms to the gram, written as
+// money.FormatFixed writes them) into thousandths: at least least, and within MaxQty either way. The
+// range is checked before pieces become thousandths, so no count of pieces overflows into range.
+func (c *checker) quantity(field, v, unit string, least int64) int64 {
+	digits, scale := 0, int64(1000)
 	if unit == "kg" {
-		digits = 3
+		digits, scale = 3, 1
 	} else if unit != "piece" {
 		c.fail("unit %q", unit)
 		return 0
 	}
 	n, err := money.ParseFixed(v, digits)
-	if err != nil || money.FormatFixed(n, digits) != v || n <= 0 {
-		c.fail("quantity %q of a %s", v, unit)
+	if err != nil || money.FormatFixed(n, digits) != v {
+		c.fail("%s %q of a %s", field, v, unit)
 		return 0
 	}
-	if unit == "piece" {
-		n *= 1000
+	if n > MaxQty/scale || n < -MaxQty/scale {
+		c.fail("%s %s is out of range", field, v)
+		return 0
 	}
-	if n > MaxQty {
-		c.fail("quantity %s is out of range", v)
+	if n *= scale; n < least {
+		c.fail("%s %q of a %s", field, v, unit)
+		return 0
 	}
 	return n
 }
