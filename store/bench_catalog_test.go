@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -238,6 +239,37 @@ func BenchmarkProductListPage(b *testing.B) {
 	b.ReportMetric(micros(first.quantile(0.5)), "first-p50-µs")
 	b.ReportMetric(micros(first.quantile(0.99)), "first-p99-µs")
 	b.ReportMetric(micros(deep.quantile(0.99)), "deep-p99-µs")
+}
+
+// BenchmarkLowStock measures the low-stock list a till sends the head office after a sync, over 1,000,000
+// products of which 1 in 1,000 has a reorder point (all of them at or below it: nothing received yet).
+// The list is bounded at 500, as the till sends it. Without the partial index products_low_stock it scans
+// the catalog: p50 176 ms, p99 469 ms; with it p50 12 ms. Target: p50 < 20 ms.
+func BenchmarkLowStock(b *testing.B) {
+	s := bigCatalogStore(b)
+	ctx := context.Background()
+	setReorder := func(qty int64) {
+		if err := s.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE products SET reorder_point = ? WHERE id % 1000 = 0`, qty)
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	setReorder(5000)
+	b.Cleanup(func() { setReorder(0) })
+	lat := make(latencies, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		low, err := s.LowStock(ctx, 500)
+		lat = append(lat, time.Since(start))
+		if err != nil || len(low) != 500 {
+			b.Fatalf("low stock: %d, %v", len(low), err)
+		}
+	}
+	b.ReportMetric(micros(lat.quantile(0.5)), "p50-µs")
+	b.ReportMetric(micros(lat.quantile(0.99)), "p99-µs")
 }
 
 // importRows is the size of BenchmarkCatalogImport: 1,000,000 rows as issue 6 names, 100,000 with -short,

@@ -109,11 +109,14 @@ func (s *Store) StockLevels(ctx context.Context, ids []int64) ([]app.StockLevel,
 
 // LowStock lists products below zero (sold beyond the records: count them), then those at or below their
 // reorder point, least stock against their point first.
+// It reads the partial index products_low_stock (migration 0041), whose WHERE is this one's, not the catalog.
 func (s *Store) LowStock(ctx context.Context, limit int) ([]app.StockLevel, error) {
-	return s.stockLevels(ctx, `(p.on_hand < 0 OR p.reorder_point > 0 AND p.on_hand <= p.reorder_point) AND p.active = 1
-		ORDER BY p.on_hand < 0 DESC, CASE WHEN p.reorder_point > 0 THEN p.on_hand * 1.0 / p.reorder_point ELSE p.on_hand END, p.sku
-		LIMIT ?`, limit)
+	return s.stockLevels(ctx, lowStockWhere, limit)
 }
+
+const lowStockWhere = `(p.on_hand < 0 OR p.reorder_point > 0 AND p.on_hand <= p.reorder_point) AND p.active = 1
+		ORDER BY p.on_hand < 0 DESC, CASE WHEN p.reorder_point > 0 THEN p.on_hand * 1.0 / p.reorder_point ELSE p.on_hand END, p.sku
+		LIMIT ?`
 
 func (s *Store) stockLevels(ctx context.Context, where string, args ...any) ([]app.StockLevel, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p WHERE `+where, args...)
