@@ -272,7 +272,8 @@ func (l *wakingLog) CommitRefund(ctx context.Context, r *app.Refund) error {
 // startSync runs the uploader of an enrolled till in the background until the returned stop is called,
 // reporting its status to show; sales wakes it. The checkout co shares its parked carts with the shop's
 // other tills through the same link, and after each sync the carts parked while the head office was away
-// are offered. A till not enrolled sells as before.
+// are offered, and the till's low-stock list is sent when it changed (at most every 10 minutes). A till
+// not enrolled sells as before.
 func startSync(st *Store, co *app.Checkout, sales *wakingLog, cur money.Currency, show func(app.SyncStatus)) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	u, err := newUploader(ctx, st, cur)
@@ -289,9 +290,13 @@ func startSync(st *Store, co *app.Checkout, sales *wakingLog, cur money.Currency
 	till := co.Settings().Till
 	co.SetShopCarts(carts, st, st)
 	co.SetAccountUses(&client.AccountUses{Client: u.Client})
+	low := &app.LowStockReporter{Stock: st, To: &client.StockAlerts{Client: u.Client}}
 	u.AfterSync = func(ctx context.Context) {
 		if err := app.OfferParked(ctx, carts, st, st, till); err != nil {
 			slog.Warn("offer parked carts", "err", err)
+		}
+		if err := low.Report(ctx); err != nil {
+			slog.Warn("report low stock", "err", err)
 		}
 	}
 	wake := u.Wake

@@ -282,3 +282,18 @@ func validVersion(v string) bool {
 	}
 	return true
 }
+
+// StockAlertsPath returns where a till of shop puts its low-stock list (PUT, a document.StockAlerts): it
+// replaces the list the till put before. The reply is a StockAlertsReply.
+func StockAlertsPath(shop string) string {
+	return "/v1/shops/" + url.PathEscape(shop) + "/stock-alerts"
+}
+
+// MaxStockAlertsBody bounds the JSON of one low-stock list: document.MaxStockAlerts products with names
+// of document.MaxText characters fit.
+const MaxStockAlertsBody = 2 << 20
+
+// StockAlertsReply is the head office's acknowledgement of a low-stock list: how many products it keeps.
+type StockAlertsReply struct {
+	Products int `json:"products"`
+}
