@@ -51,6 +51,7 @@ func (s *Server) dashboard(mux *http.ServeMux) {
 	mux.Handle("GET /dash/shops/{shop}", d.page(d.shopPage))
 	mux.Handle("GET /dash/alarms", d.page(d.alarmsPage))
 	mux.Handle("GET /dash/tills", d.page(d.tillsPage))
+	mux.Handle("GET /dash/stock", d.page(d.stockPage))
 	mux.Handle("GET /dash/rejected", d.page(d.rejectedPage))
 	mux.Handle("GET /dash/export.csv", d.page(d.exportCSV))
 	mux.Handle("GET /dash/export.pdf", d.page(d.exportPDF))

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"checkout/app"
+	"checkout/app/document"
 	"checkout/hq/hqtest"
 )
 
@@ -25,6 +26,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	want := chainFixture(t, h)
 	hostileUploads(t, h)
 	secret := addUser(t, h, "boss", "owner")
+	putAlerts(t, h, h.Enrol("north", "T09"), "north", alertsBody(lowPiece("DRK-001", "Coca-Cola Original Taste 330ml can", "-3", "0"),
+		document.LowStock{SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Unit: "kg", OnHand: "0.455", ReorderPoint: "5.000"},
+		lowPiece("SNK-001", "Lay's potato chips, classic, family pack", "2", "6")))
 	shots := os.Getenv("CHECKOUT_DASH_SHOTS")
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.WindowSize(1366, 900),
@@ -136,6 +140,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			{"shop-month", "/dash/shops/north?period=month&date=" + date, `#products`},
 			{"rejected", "/dash/rejected?days=3660", `#rejected`},
 			{"tills", "/dash/tills", `#tills`},
+			{"stock", "/dash/stock", `#stock`},
 		} {
 			sep := "?"
 			if strings.Contains(pg.path, "?") {

@@ -287,6 +287,16 @@ func (p *dashPage) ProductName(x productSum) string {
 	return x.Name
 }
 
+// StockName is the name of a product a till says is low, in the page's language where the till had one,
+// made safe to show as a rejection's reason is (a till's text is a claim: no control or format character
+// turns a row around).
+func (p *dashPage) StockName(a stockAlert) string {
+	if p.Lang == "zh-Hans" && a.NameZH != "" {
+		return p.Short(a.NameZH)
+	}
+	return p.Short(a.Name)
+}
+
 // AlarmTime is an alarm's time as the till wrote it, shown in local time.
 func (p *dashPage) AlarmTime(at string) string {
 	t, err := time.Parse(time.RFC3339Nano, at)
@@ -413,7 +423,7 @@ func (p *dashPage) Change(now, before any) change {
 var dashTemplates = func() map[string]*template.Template {
 	layout := template.Must(template.ParseFS(dashFiles, "dash/layout.html"))
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "chain", "shop", "alarms", "tills", "rejected", "error"} {
+	for _, name := range []string{"signin", "chain", "shop", "alarms", "tills", "rejected", "stock", "error"} {
 		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(dashFiles, "dash/"+name+".html"))
 	}
 	return pages

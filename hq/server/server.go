@@ -74,6 +74,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/shops/{shop}/carts", s.listCarts)
 	mux.HandleFunc("POST /v1/shops/{shop}/carts/{id}/claim", s.claimCart)
 	mux.HandleFunc("POST /v1/shops/{shop}/member-uses", s.memberUse)
+	mux.HandleFunc("PUT /v1/shops/{shop}/stock-alerts", s.putStockAlerts)
 	s.handleOps(mux)
 	s.dashboard(mux) // the owner's web pages, under /dash/
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
