@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,11 +64,12 @@ func BenchmarkChainUpload(b *testing.B) {
 				b.ReportMetric(r.cpu.postgres, "cpu-s-postgres")
 				b.ReportMetric(r.cpu.self, "cpu-s-go")
 				b.ReportMetric(r.cpu.haproxy, "cpu-s-haproxy")
+				b.ReportMetric(r.cpu.others(), "cpu-s-other-work")
 				b.Logf("%d servers, drain: %d documents (%d sales of %d tills) stored in %v: %.0f documents/s; "+
-					"upload p50 %v, p99 %v over %d uploads; CPU s: PostgreSQL %.1f, tills+servers %.1f, HAProxy %.1f (of %.1f on %d cores)",
+					"upload p50 %v, p99 %v over %d uploads; CPU s: PostgreSQL %.1f, tills+servers %.1f, HAProxy %.1f, other work on the machine %.1f (of %.1f on %d cores)",
 					servers, r.docs, n*sales, n, r.drained.Round(time.Millisecond), r.docsPerSec(), r.percentile(50).Round(time.Millisecond),
 					r.percentile(99).Round(time.Millisecond), len(r.latencies), r.cpu.postgres, r.cpu.self, r.cpu.haproxy,
-					2*r.drained.Seconds(), 2)
+					r.cpu.others(), float64(runtime.NumCPU())*r.drained.Seconds(), runtime.NumCPU())
 				if outage > 0 {
 					r := uploadDay(b, day, servers, outage)
 					b.ReportMetric(r.drained.Seconds(), "s-to-0-pending-after-outage")
@@ -347,12 +349,16 @@ func (o *timedOutbox) acks() int {
 	return len(o.took)
 }
 
-// cpuSeconds is CPU time (user + system) used so far.
-type cpuSeconds struct{ postgres, self, haproxy float64 }
+// cpuSeconds is CPU time (user + system) used so far: by PostgreSQL, this process, HAProxy, and the
+// whole machine (busy, all cores), so that what other work took shows.
+type cpuSeconds struct{ postgres, self, haproxy, machine float64 }
 
 func (c cpuSeconds) minus(d cpuSeconds) cpuSeconds {
-	return cpuSeconds{c.postgres - d.postgres, c.self - d.self, c.haproxy - d.haproxy}
+	return cpuSeconds{c.postgres - d.postgres, c.self - d.self, c.haproxy - d.haproxy, c.machine - d.machine}
 }
+
+// others is what the rest of the machine used.
+func (c cpuSeconds) others() float64 { return c.machine - c.postgres - c.self - c.haproxy }
 
 // measureCPU reads /proc: the PostgreSQL cluster behind dbURL (its postmaster, found as a backend's
 // parent, with its children, the exited ones included through the postmaster's children's time), this
@@ -374,6 +380,9 @@ func measureCPU(b *testing.B, dbURL string) cpuSeconds {
 	}
 	postmaster, self := bst.ppid, os.Getpid()
 	var c cpuSeconds
+	if c.machine, err = machineBusy(); err != nil {
+		b.Fatal(err)
+	}
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		b.Fatal(err)
@@ -399,6 +408,31 @@ func measureCPU(b *testing.B, dbURL string) cpuSeconds {
 		}
 	}
 	return c
+}
+
+// machineBusy reads the time all cores were busy from /proc/stat's cpu line (proc(5)): everything but
+// idle and iowait, in seconds.
+func machineBusy() (float64, error) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: %q", line)
+	}
+	var busy float64
+	for i, v := range f[1:9] { // user nice system idle iowait irq softirq steal
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat: %v", err)
+		}
+		if i != 3 && i != 4 {
+			busy += n / 100
+		}
+	}
+	return busy, nil
 }
 
 type stat struct {
