@@ -107,7 +107,7 @@ bench: deps
 # through HAProxy to 1 and then 2 servers on a throwaway PostgreSQL: documents/s stored, upload p50/p99,
 # the CPU seconds of PostgreSQL, of the tills and servers and of HAProxy; then the time until every till is
 # at 0 pending after the head office was down for CHECKOUT_BENCH_OUTAGE (2m; 0 skips it). Not part of
-# bench: ≈ 12 min on 2 cores, where the tills, servers and PostgreSQL share the cores.
+# bench: ≈ 9 min on 2 cores, where the tills, servers and PostgreSQL share the cores.
 bench-hq: deps
 	@./.ci/apt-install $(PG_PACKAGES) haproxy
 	./.ci/with-postgres $(GO) test -run '^$$' -bench 'ChainUpload' -benchtime 1x -timeout 60m ./hq/client/
