@@ -45,7 +45,7 @@ comma := ,
 WIN_ENV := PKG_CONFIG_LIBDIR=$(WIN_LIBUSB)/lib/pkgconfig CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	CC=x86_64-w64-mingw32-gcc
 
-.PHONY: deps deps-run build run test test-pg bench soak fuzz package-linux package-deb check-deb package-hq-deb check-hq-deb check-upgrade deps-windows \
+.PHONY: deps deps-run build run test test-pg bench bench-hq soak fuzz package-linux package-deb check-deb package-hq-deb check-hq-deb check-upgrade deps-windows \
 	build-windows package-windows check-windows clean
 
 # deps installs the missing build packages, and only those, with apt (sudo when not root).
@@ -101,6 +101,16 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'DaySummary|ZReport' -benchtime 200x -timeout 30m ./store/
 	$(GO) test -run '^$$' -bench 'VerifyJournal' -benchtime 1x -timeout 30m ./store/
 	$(GO) test -run '^$$' -bench 'SignIn' -benchtime 20x -cpu 2,1 ./store/
+
+# bench-hq is the head office's load test (issue 24): 200 tills (CHECKOUT_BENCH_TILLS), each its own
+# database with a day of 300 sales (CHECKOUT_BENCH_TILL_SALES) and its own token, run the real uploader
+# through HAProxy to 1 and then 2 servers on a throwaway PostgreSQL: documents/s stored, upload p50/p99,
+# the CPU seconds of PostgreSQL, of the tills and servers and of HAProxy; then the time until every till is
+# at 0 pending after the head office was down for CHECKOUT_BENCH_OUTAGE (2m; 0 skips it). Not part of
+# bench: ≈ 9 min on 2 cores, where the tills, servers and PostgreSQL share the cores.
+bench-hq: deps
+	@./.ci/apt-install $(PG_PACKAGES) haproxy
+	./.ci/with-postgres $(GO) test -run '^$$' -bench 'ChainUpload' -benchtime 1x -timeout 60m ./hq/client/
 
 # fuzz runs every fuzz target for FUZZTIME each; a crasher is kept under the package's testdata/fuzz and
 # runs with the tests from then on.

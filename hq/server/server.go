@@ -337,11 +337,13 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		ids, kinds, versions, seqs, ats = append(ids, d.ID), append(kinds, d.Kind), append(versions, int32(max(d.Version, 1))), append(seqs, d.Seq), append(ats, d.At)
 		statuses, reasons, bodies, raws = append(statuses, status), append(reasons, v.reason), append(bodies, body), append(raws, raw)
 	}
+	var movements int64 // member movements the new documents added to the ledger
 	if len(ids) > 0 {
 		// One statement for the new documents: their keys taken (one sent by two uploads at once fails the
 		// second on the key, and its retry finds it held), inserted in the till's order, and the accepted
-		// sales among them added to the sales table, the accepted member movements to the ledger.
-		_, err = tx.Exec(ctx, `WITH input AS (
+		// sales among them added to the sales table, the accepted member movements to the ledger (the rows
+		// it says it inserted).
+		tag, err := tx.Exec(ctx, `WITH input AS (
 				SELECT * FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[], $11::bytea[])
 					AS i (id, kind, version, seq, at, body, status, reason, raw)),
 			key AS (
@@ -371,9 +373,14 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		if err != nil {
 			return err
 		}
+		movements = tag.RowsAffected()
 	}
-	if err := updateMembers(ctx, tx, t.shopID, t.id, reply.Stored); err != nil {
-		return err
+	// Only a batch that moved members takes the shop's change lock: the shop's other tills' uploads of
+	// sales without members do not wait on each other's commits.
+	if movements > 0 {
+		if err := updateMembers(ctx, tx, t.shopID, t.id, reply.Stored); err != nil {
+			return err
+		}
 	}
 	left := max(0, req.Pending-int64(n))
 	var oldest *time.Time
