@@ -70,7 +70,7 @@ test: deps
 	GO="$(GO)" ./.ci/layers
 	$(GO) tool staticcheck ./...
 	@# go test says what it skipped only with -v: the head office's tests note their skips in a file, counted here.
-	@skipped=$$(mktemp); CHECKOUT_SKIPPED_LOG=$$skipped $(GO) test -race -count=1 ./...; status=$$?; \
+	@skipped=$$(mktemp); CHECKOUT_SKIPPED_LOG=$$skipped $(GO) test -race -count=1 -timeout 20m ./...; status=$$?; \
 		n=$$(wc -l < $$skipped); rm -f $$skipped; \
 		if [ "$$n" -gt 0 ]; then echo "$$n head-office tests skipped: no PostgreSQL here (make test-pg runs them on a throwaway cluster)"; fi; \
 		exit $$status
