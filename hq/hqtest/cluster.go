@@ -33,23 +33,6 @@ type Cluster struct {
 	haproxy *exec.Cmd
 }
 
-// HAProxy returns the path of the haproxy binary, or skips t without one, unless CI is set: there the
-// load-balanced tests must run, so it fails.
-func HAProxy(t testing.TB) string {
-	t.Helper()
-	for _, p := range []string{"haproxy", "/usr/sbin/haproxy"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("haproxy is not installed: in CI the load-balanced head-office tests must run (apt-get install haproxy)")
-	}
-	noteSkipped(t)
-	t.Skip("haproxy is not installed: skipping the load-balanced head-office test")
-	return ""
-}
-
 // StartCluster starts n head-office servers on a fresh schema behind HAProxy, configured as the README
 // says a chain's head office is (readmeHAProxy); all stop with the test.
 func StartCluster(t testing.TB, n int) *Cluster {
