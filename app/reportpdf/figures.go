@@ -14,7 +14,7 @@ import (
 type Figures struct {
 	Title, Subtitle string
 	Sections        []Section
-	// Made dates the file; the same figures made at the same time make the same file.
+	// Made dates the file.
 	Made time.Time
 	// The fonts, as Report's.
 	Font, LatinFont, BoldFont []byte
