@@ -55,6 +55,7 @@ func (s *Server) dashboard(mux *http.ServeMux) {
 	mux.Handle("GET /dash/rejected", d.page(d.rejectedPage))
 	mux.Handle("GET /dash/export.csv", d.page(d.exportCSV))
 	mux.Handle("GET /dash/export.pdf", d.page(d.exportPDF))
+	mux.Handle("GET /dash/shops/{shop}/export.pdf", d.page(d.exportShopPDF))
 	mux.Handle("POST /dash/signout", d.page(d.signOutPost))
 	mux.HandleFunc("GET /dash/signin", d.signInForm)
 	mux.HandleFunc("POST /dash/signin", d.signInPost)

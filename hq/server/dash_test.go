@@ -508,6 +508,36 @@ func TestDashboardShopDayEqualsUploads(t *testing.T) {
 	if !strings.Contains(zh, "茉莉香米 5公斤") || !strings.Contains(zh, "营业额") || !strings.Contains(zh, `<html lang="zh-Hans">`) {
 		t.Error("the Chinese page lacks the Chinese names")
 	}
+
+	// The page as a PDF, in English: the same figures, tenders, hours and products.
+	status, body, hdr := d.get("/dash/shops/north/export.pdf?lang=en&date=" + dashDay.Format(time.DateOnly))
+	if status != 200 || hdr.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(hdr.Get("Content-Disposition"), `attachment; filename="shop-north-2026-03-12.pdf"`) {
+		t.Fatalf("shop PDF: %d %v", status, hdr)
+	}
+	if dir := os.Getenv("CHECKOUT_DASH_SHOTS"); dir != "" { // to look at
+		os.WriteFile(filepath.Join(dir, "shop-en.pdf"), []byte(body), 0o644)
+	}
+	text := pdfText(t, []byte(body))
+	wants := []string{"Shop north", "Revenue " + yuan(e.revenue), "Average basket " + yuan(e.basket())}
+	for kind, a := range e.tenders {
+		wants = append(wants, map[string]string{"cash": "Cash", "card": "Card", "qr": "QR code", "wallet": "Wallet"}[kind]+" ")
+		wants = append(wants, yuan(a))
+	}
+	for hour, a := range e.hours {
+		wants = append(wants, fmt.Sprintf("%02d:00 %s", hour, yuan(a)))
+	}
+	for _, a := range e.products {
+		wants = append(wants, yuan(a))
+	}
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("the shop's PDF has no %q:\n%s", want, text)
+		}
+	}
+	if status, _, _ := d.get("/dash/shops/nowhere/export.pdf?date=" + dashDay.Format(time.DateOnly)); status != 404 {
+		t.Errorf("another shop's PDF: %d", status)
+	}
 }
 
 // template is s as html/template writes it in text.
