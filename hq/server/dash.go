@@ -217,14 +217,8 @@ type chainPeriod struct {
 }
 
 func (d *dashboard) chainPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
-	sp, ok := d.span(r)
+	body, sp, ok := d.chainRequested(w, r, q)
 	if !ok {
-		d.notFound(w, r, q)
-		return
-	}
-	body, err := d.chainPeriod(r.Context(), q, sp)
-	if err != nil {
-		d.fail(w, r, err)
 		return
 	}
 	d.render(w, r, http.StatusOK, "chain", &dashPage{Title: chainTitles[sp.Period], Nav: "chain", Span: sp, user: q.user, Body: body})
@@ -254,6 +248,39 @@ type shopDay struct {
 	Currency money.Currency
 }
 
+// shopRequested reads the page of the path's {shop} for the period asked; ok is false when it has answered
+// itself: 404 for a bad period or a shop the user does not see (alike, so a shop not granted looks like no
+// shop at all), 503 when the database did not answer.
+func (d *dashboard) shopRequested(w http.ResponseWriter, r *http.Request, q *dashRequest) (page shopDay, sp span, ok bool) {
+	sp, ok = d.span(r)
+	shop := shopOf(r, q)
+	if shop == nil || !ok {
+		d.notFound(w, r, q)
+		return page, sp, false
+	}
+	page, err := d.shopDay(r.Context(), shop, sp)
+	if err != nil {
+		d.fail(w, r, err)
+		return page, sp, false
+	}
+	return page, sp, true
+}
+
+// chainRequested reads the chain's page for the period asked; ok is false when it has answered itself
+// (404 for a bad period, 503 when the database did not answer).
+func (d *dashboard) chainRequested(w http.ResponseWriter, r *http.Request, q *dashRequest) (body chainPeriod, sp span, ok bool) {
+	if sp, ok = d.span(r); !ok {
+		d.notFound(w, r, q)
+		return body, sp, false
+	}
+	body, err := d.chainPeriod(r.Context(), q, sp)
+	if err != nil {
+		d.fail(w, r, err)
+		return body, sp, false
+	}
+	return body, sp, true
+}
+
 // shopOf is the shop of the path's {shop} among those the user sees, or nil.
 func shopOf(r *http.Request, q *dashRequest) *shopRef {
 	code := r.PathValue("shop")
@@ -266,15 +293,8 @@ func shopOf(r *http.Request, q *dashRequest) *shopRef {
 }
 
 func (d *dashboard) shopPage(w http.ResponseWriter, r *http.Request, q *dashRequest) {
-	sp, ok := d.span(r)
-	shop := shopOf(r, q)
-	if shop == nil || !ok {
-		d.notFound(w, r, q) // a shop not granted looks like no shop at all
-		return
-	}
-	page, err := d.shopDay(r.Context(), shop, sp)
-	if err != nil {
-		d.fail(w, r, err)
+	page, sp, ok := d.shopRequested(w, r, q)
+	if !ok {
 		return
 	}
 	d.render(w, r, http.StatusOK, "shop", &dashPage{Title: shopTitles[sp.Period], Nav: "chain", Span: sp, user: q.user, Body: page})

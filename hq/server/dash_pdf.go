@@ -25,14 +25,8 @@ var pdfFonts = sync.OnceValues(func() (f reportpdf.Figures, err error) {
 // exportPDF sends the chain's period as the page shows it, as a PDF: the shops' figures against the
 // compared period, their totals, and the products sold most, in the page's language.
 func (d *dashboard) exportPDF(w http.ResponseWriter, r *http.Request, q *dashRequest) {
-	sp, ok := d.span(r)
+	body, sp, ok := d.chainRequested(w, r, q)
 	if !ok {
-		d.notFound(w, r, q)
-		return
-	}
-	body, err := d.chainPeriod(r.Context(), q, sp)
-	if err != nil {
-		d.fail(w, r, err)
 		return
 	}
 	p := &dashPage{Title: chainTitles[sp.Period], Span: sp, user: q.user, Lang: pickLang(w, r), url: r.URL}
@@ -64,15 +58,8 @@ func (d *dashboard) exportPDF(w http.ResponseWriter, r *http.Request, q *dashReq
 // exportShopPDF sends a shop's period as its page shows it, as a PDF: its figures against the compared
 // period, its sales by hour or by day beside the compared period's, its tenders and its top products.
 func (d *dashboard) exportShopPDF(w http.ResponseWriter, r *http.Request, q *dashRequest) {
-	sp, ok := d.span(r)
-	shop := shopOf(r, q)
-	if shop == nil || !ok {
-		d.notFound(w, r, q) // a shop not granted looks like no shop at all
-		return
-	}
-	page, err := d.shopDay(r.Context(), shop, sp)
-	if err != nil {
-		d.fail(w, r, err)
+	page, sp, ok := d.shopRequested(w, r, q)
+	if !ok {
 		return
 	}
 	p := &dashPage{Title: shopTitles[sp.Period], Span: sp, user: q.user, Lang: pickLang(w, r), url: r.URL}
