@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +89,50 @@ func TestMemberUsesAcrossTills(t *testing.T) {
 	var n int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM member_uses WHERE member NOT LIKE 'M00077_'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d rows for bad numbers, %v", n, err)
+	}
+}
+
+// What a broken or hostile till sends to the member-uses endpoint is refused whole and writes nothing: a
+// body over 1 KiB, unknown fields, JSON with a NUL, another shop's path, no token.
+func TestMemberUsesRefusals(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	north, south := h.Enrol("north", "T01"), h.Enrol("south", "T01")
+	post := func(cfg client.Config, shop, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, h.URL+api.MemberUsePath(shop), strings.NewReader(body))
+		if cfg.Token != "" {
+			req.Header.Set("Authorization", "Bearer "+cfg.Token)
+		}
+		resp, err := h.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, c := range []struct {
+		cfg        client.Config
+		shop, body string
+		want       int
+	}{
+		{north, "north", `{"member":"M000777","pad":"` + strings.Repeat("x", 2000) + `"}`, http.StatusRequestEntityTooLarge},
+		{north, "north", `{"member":"M000777","till":"T02"}`, http.StatusBadRequest},
+		{north, "north", "{\"member\":\"M00\u0000777\"}", http.StatusBadRequest},
+		{north, "north", `{"member":"M000777"} {"member":"M000778"}`, http.StatusBadRequest},
+		{south, "north", `{"member":"M000777"}`, http.StatusForbidden},
+		{client.Config{}, "north", `{"member":"M000777"}`, http.StatusUnauthorized},
+	} {
+		if got := post(c.cfg, c.shop, c.body); got != c.want {
+			t.Errorf("%.60s to %s: %d, want %d", c.body, c.shop, got, c.want)
+		}
+	}
+	conn, err := pgx.Connect(context.Background(), h.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM member_uses`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d uses written by refused requests, %v", n, err)
 	}
 }
