@@ -41,8 +41,8 @@ type DaySummary struct {
 	ByCategory  []CategoryTotal
 	TopProducts []ProductTotal // at most TopProductsLimit, by revenue
 
-	// CostedRevenue is the revenue, tax excluded, of the lines whose product has a cost; Cost is what
-	// those lines cost the shop at the products' costs now (rounded half up per line).
+	// CostedRevenue is the revenue, tax excluded, of the lines whose product had a cost when sold; Cost is
+	// what those lines cost the shop at that cost (rounded half up per line).
 	CostedRevenue, Cost money.Amount
 
 	MemberSales   int64        // sales with a member on them

@@ -34,6 +34,9 @@ func commands() []command {
 		{name: "verify-journal", run: withStore(verifyJournal),
 			help: "recompute the journal's hash chain and check every row bound to it; exit 1 naming the\n" +
 				"first bad row"},
+		{name: "rebuild-reports", run: withStore(rebuildReports),
+			help: "recompute the report totals (what reports, X and Z add up per hour) from the sales,\n" +
+				"refunds and top-ups, when verify-journal says they differ"},
 		{name: "report", args: "[-day YYYY-MM-DD | -from YYYY-MM-DD -to YYYY-MM-DD] [-csv | -pdf FILE]", run: withStore(dayReport),
 			help: "a day's figures (default today) beside the same weekday last week, or the days -from\n" +
 				"to -to (both included); -csv as CSV, -pdf as a PDF file (needs a Chinese TrueType\n" +

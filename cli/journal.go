@@ -33,3 +33,13 @@ func verifyJournal(ctx context.Context, st *till.Store, c *call) error {
 	}
 	return nil
 }
+
+// rebuildReports recomputes the report totals from the rows.
+func rebuildReports(ctx context.Context, st *till.Store, c *call) error {
+	n, err := st.RebuildReportTotals(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild-reports: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "report totals rebuilt: %d hour rows\n", n)
+	return nil
+}

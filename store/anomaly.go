@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"checkout/app"
@@ -37,82 +38,65 @@ func (s *Store) DayPage(ctx context.Context, from, to time.Time) (app.DayPage, e
 	return app.ReadDayPage(ctx, s, from, to, time.Now())
 }
 
-// cashierTotals computes the per-cashier figures of [from, to) with four grouped queries, each a range
-// scan of one index: sales_cashier_at (which covers the columns read, so four weeks of sales never
-// touch the table), refunds_at, and the journal's partial indexes journal_voids_at and journal_staff_at.
-// Journal rows name their cashier in the payload (user for approvals): there are few of them.
+// cashierTotals computes the per-cashier figures of [from, to) from the report totals: four weeks of a
+// busy till are a few thousand hour rows.
 func (s *Store) cashierTotals(ctx context.Context, q querier, from, to time.Time) ([]app.CashierTotal, error) {
-	c := s.currency()
-	f, t := timestamp(from), timestamp(to)
-	m := func(minor int64) money.Amount { return money.New(minor, c) }
-	byName := map[string]*app.CashierTotal{}
-	row := func(name string) *app.CashierTotal {
-		r, ok := byName[name]
-		if !ok {
-			ct := app.NewCashierTotal(name, c)
-			r = &ct
-			byName[name] = r
-		}
-		return r
-	}
-	if err := each(ctx, q, func(rows *sql.Rows) error {
-		var name string
-		var n, total, discounted, discount int64
-		if err := rows.Scan(&name, &n, &total, &discounted, &discount); err != nil {
-			return err
-		}
-		r := row(name)
-		r.Sales, r.Revenue, r.Discounted, r.DiscountTotal = n, m(total), discounted, m(discount)
+	rows := newCashierRows(s.currency())
+	err := eachFigure(ctx, q, from, to, cashierKinds, func(_, kind, key string, f figures) error {
+		rows.add(kind, key, f)
 		return nil
-	}, `SELECT cashier, count(*), sum(total), count(CASE WHEN discount <> 0 THEN 1 END), sum(discount)
-		FROM sales WHERE completed_at >= ? AND completed_at < ? GROUP BY cashier`, f, t); err != nil {
-		return nil, fmt.Errorf("sales by cashier: %w", err)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("figures by cashier: %w", err)
 	}
-	if err := each(ctx, q, func(rows *sql.Rows) error {
-		var name string
-		var n, total int64
-		if err := rows.Scan(&name, &n, &total); err != nil {
-			return err
-		}
-		r := row(name)
-		r.Refunds, r.RefundTotal = n, m(total)
-		return nil
-	}, `SELECT cashier, count(*), sum(tender_amount) FROM refunds WHERE at >= ? AND at < ? GROUP BY cashier`, f, t); err != nil {
-		return nil, fmt.Errorf("refunds by cashier: %w", err)
+	return rows.sorted(), nil
+}
+
+// cashierKinds are the report totals kept by cashier (migration 0042).
+var cashierKinds = []string{"cashier", "cashier_refund", "void", "no_sale", "override"}
+
+// cashierRows gathers report totals by cashier.
+type cashierRows struct {
+	c      money.Currency
+	byName map[string]*app.CashierTotal
+}
+
+func newCashierRows(c money.Currency) cashierRows {
+	return cashierRows{c: c, byName: map[string]*app.CashierTotal{}}
+}
+
+// add adds a total of one of cashierKinds to its cashier's row; other kinds are not theirs.
+func (r cashierRows) add(kind, name string, f figures) {
+	if !slices.Contains(cashierKinds, kind) {
+		return
 	}
-	if err := each(ctx, q, func(rows *sql.Rows) error {
-		var name string
-		var n, paid int64
-		if err := rows.Scan(&name, &n, &paid); err != nil {
-			return err
-		}
-		r := row(name)
-		r.Voids, r.VoidsPaid = n, paid
-		return nil
-	}, `SELECT coalesce(payload ->> 'cashier', ''), count(*), count(CASE WHEN payload ->> 'approved_by' <> '' THEN 1 END)
-		FROM journal WHERE kind = 'void' AND at >= ? AND at < ? GROUP BY 1`, f, t); err != nil {
-		return nil, fmt.Errorf("voids by cashier: %w", err)
+	row, ok := r.byName[name]
+	if !ok {
+		ct := app.NewCashierTotal(name, r.c)
+		row = &ct
+		r.byName[name] = row
 	}
-	if err := each(ctx, q, func(rows *sql.Rows) error {
-		var kind, name string
-		var n int64
-		if err := rows.Scan(&kind, &name, &n); err != nil {
-			return err
-		}
-		if kind == "override" {
-			row(name).Approvals = n
-		} else {
-			row(name).NoSales = n
-		}
-		return nil
-	}, `SELECT kind, coalesce(CASE kind WHEN 'override' THEN payload ->> 'user' ELSE payload ->> 'cashier' END, ''), count(*)
-		FROM journal WHERE kind IN ('no_sale', 'override') AND at >= ? AND at < ? GROUP BY 1, 2`, f, t); err != nil {
-		return nil, fmt.Errorf("no-sales and approvals by cashier: %w", err)
+	m := func(minor int64) money.Amount { return money.New(minor, r.c) }
+	switch kind {
+	case "cashier":
+		row.Sales, row.Revenue, row.Discounted, row.DiscountTotal = f.n, m(f.amount), f.nSubset, m(f.discount)
+	case "cashier_refund":
+		row.Refunds, row.RefundTotal = f.n, m(f.amount)
+	case "void":
+		row.Voids, row.VoidsPaid = f.n, f.nSubset
+	case "no_sale":
+		row.NoSales = f.n
+	case "override":
+		row.Approvals = f.n
 	}
-	out := make([]app.CashierTotal, 0, len(byName))
-	for _, r := range byName {
-		out = append(out, *r)
+}
+
+// sorted returns the rows in app.SortCashiers order.
+func (r cashierRows) sorted() []app.CashierTotal {
+	out := make([]app.CashierTotal, 0, len(r.byName))
+	for _, row := range r.byName {
+		out = append(out, *row)
 	}
 	app.SortCashiers(out)
-	return out, nil
+	return out
 }

@@ -85,10 +85,11 @@ func generateYear(ctx context.Context, s *Store, n int) error {
 	at := fmt.Sprintf(`strftime('%%Y-%%m-%%dT%%H:%%M:%%S', %d + ((id - 1) / %d) * 86400 + 28800 + ((id - 1) %% %d) * 50400 / %d, 'unixepoch') || '.000000Z'`,
 		epoch, perDay, perDay, perDay)
 	setup := fmt.Sprintf(`
-		INSERT INTO products (id, sku, name, category, price, unit, tax_class)
+		INSERT INTO products (id, sku, name, category, price, cost, unit, tax_class)
 		WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %d)
 		SELECT i, 'YR-' || i, 'Product ' || i, '["drinks","snacks","dairy","produce","bakery","household","frozen","tobacco"]' ->> (i %% 8),
-			100 + (i * 37) %% 2000, 'piece', CASE WHEN i %% 8 = 3 THEN 'reduced' ELSE 'standard' END FROM c;
+			100 + (i * 37) %% 2000, CASE WHEN i %% 5 = 0 THEN 0 ELSE (100 + (i * 37) %% 2000) * 7 / 10 END, 'piece',
+			CASE WHEN i %% 8 = 3 THEN 'reduced' ELSE 'standard' END FROM c;
 		INSERT INTO members (id, number, name, created_at) VALUES (1, 'M0001', 'Bench member', '2025-01-01T00:00:00.000000Z');`,
 		benchProducts)
 	if err := s.write(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, setup); return err }); err != nil {
@@ -106,7 +107,7 @@ func generateYear(ctx context.Context, s *Store, n int) error {
 					CASE WHEN id % 10 = 0 THEN 50 ELSE 0 END, 0, 0, 0, 0,
 					CASE WHEN id % 5 = 0 THEN 1 END, CASE WHEN id % 5 = 0 THEN 'M0001' ELSE '' END, ` + benchCashier + ` FROM c`,
 				`INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
-					tax_class, tax_rate_bp, tax)
+					tax_class, tax_rate_bp, tax, category, unit_cost)
 				WITH RECURSIVE c(id) AS (SELECT ?1 UNION ALL SELECT id + 1 FROM c WHERE id < ?2),
 					j(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM j WHERE n < 11),
 					l(sale_id, line_no, product_id, qty) AS (SELECT id, n, 1 + (id * 131 + n * 977) % ` + strconv.Itoa(benchProducts) + `,
@@ -114,7 +115,7 @@ func generateYear(ctx context.Context, s *Store, n int) error {
 				SELECT l.sale_id, l.line_no, p.id, p.sku, p.name, '', l.qty, 'piece', p.price, p.price * l.qty / 1000, 0,
 					p.price * l.qty / 1000, p.tax_class, CASE p.tax_class WHEN 'reduced' THEN 900 ELSE 1300 END,
 					p.price * l.qty / 1000 * CASE p.tax_class WHEN 'reduced' THEN 900 ELSE 1300 END
-						/ (10000 + CASE p.tax_class WHEN 'reduced' THEN 900 ELSE 1300 END)
+						/ (10000 + CASE p.tax_class WHEN 'reduced' THEN 900 ELSE 1300 END), p.category, p.cost
 				FROM l JOIN products p ON p.id = l.product_id`,
 				`UPDATE sales SET subtotal = l.total, total = l.total, tax = l.tax, item_count = l.items
 				FROM (SELECT sale_id, sum(total) AS total, sum(tax) AS tax, sum(qty) / 1000 AS items FROM sale_lines
@@ -152,6 +153,10 @@ func generateYear(ctx context.Context, s *Store, n int) error {
 		if err != nil {
 			return fmt.Errorf("sales %d–%d: %w", lo, hi, err)
 		}
+	}
+	// The sales were written with no total and then updated: the report totals are rebuilt from the rows.
+	if _, err := s.RebuildReportTotals(ctx); err != nil {
+		return err
 	}
 	// The rows were numbered here, not by the counters: bring them up to the numbers used.
 	_, err := s.w.ExecContext(ctx, `UPDATE receipt_counters SET last = (SELECT coalesce(max(id), 0) FROM sales) WHERE kind = 'sale';

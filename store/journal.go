@@ -252,7 +252,8 @@ func (s *Store) verifyChain(ctx context.Context, q querier, key []byte) (int64, 
 // rebuilds its document from its stored rows and compares it with the hash the journal holds. Then it checks
 // the rows bound to the journal (verifyBindings): every member ledger row, stock move, cash move, top-up, shift
 // and Z report names the entry that wrote it and is what that entry says, and each Z report's figures are the
-// sales and refunds of its period; and every receipt number a counter passed has its document (verifyNumbers).
+// sales and refunds of its period; that every receipt number a counter passed has its document (verifyNumbers);
+// and that the report totals are what the rows add up to (verifyReportTotals).
 // It returns how many rows verified, or an error naming the first row (*JournalError) or document that was
 // changed, removed or added.
 func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
@@ -321,7 +322,10 @@ func (s *Store) VerifyJournal(ctx context.Context) (int64, error) {
 	if err != nil {
 		return n, err
 	}
-	return n, s.verifyNumbers(ctx, set.Till)
+	if err := s.verifyNumbers(ctx, set.Till); err != nil {
+		return n, err
+	}
+	return n, s.verifyReportTotals(ctx)
 }
 
 // verifyEntry checks one journal entry against the rows it names, and notes in b what the rows bound to it

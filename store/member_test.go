@@ -389,8 +389,9 @@ func TestRefundsRebuildKeepsEarlierRefunds(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Back to the schema before 0011: undo the later migrations that touch refunds (0014's columns) and
-	// 0016's index on sales.cashier; users goes whole (0017 adds to it).
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version IN (11, 14, 16, 17); DROP INDEX sales_cashier_at;
+	// 0016's index on sales.cashier; users goes whole (0017 adds to it); 0042's report totals read the
+	// cashier columns.
+	if _, err := s.w.ExecContext(ctx, undoReportTotals+`; DELETE FROM schema_migrations WHERE version IN (11, 14, 16, 17);
 		DROP TRIGGER users_no_delete; DROP TABLE users; DROP INDEX journal_staff_at; ALTER TABLE sales DROP COLUMN cashier;
 		ALTER TABLE refunds DROP COLUMN cashier; ALTER TABLE refunds DROP COLUMN approved_by`); err != nil {
 		t.Fatal(err)
@@ -416,3 +417,13 @@ func TestRefundsRebuildKeepsEarlierRefunds(t *testing.T) {
 		t.Errorf("foreign key check: %d, %v", fkProblems, err)
 	}
 }
+
+// undoReportTotals takes a store back to before migration 0042 (the report totals), which Open applies again,
+// but for the index 0042 drops: migration 0016 must be applied again too.
+const undoReportTotals = `DELETE FROM schema_migrations WHERE version = 42;
+	DROP VIEW report_hours_add; DROP VIEW report_facts; DROP VIEW product_facts;
+	DROP TRIGGER sales_report; DROP TRIGGER sales_member_report; DROP TRIGGER tenders_report; DROP TRIGGER sale_lines_report;
+	DROP TRIGGER refunds_report; DROP TRIGGER topups_report; DROP TRIGGER journal_report;
+	DROP TABLE report_hours; DROP TABLE product_hours;
+	ALTER TABLE sale_lines DROP COLUMN category; ALTER TABLE sale_lines DROP COLUMN unit_cost;
+	DROP INDEX products_category; CREATE INDEX products_category ON products (category)`

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"checkout/app"
@@ -22,9 +23,8 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// DaySummary sums up what the till took in [from, to): aggregate queries over the period's sales (found
-// through sales_completed_at), their lines and tenders, refunds, voids, top-ups and the figures by
-// cashier, all in one read
+// DaySummary sums up what the till took in [from, to): its sales, tenders, refunds, voids, top-ups, tax,
+// categories, top products and the figures by cashier, from the report totals (summary), in one read
 // snapshot so the figures agree with each other. Hours are counted in from's location.
 func (s *Store) DaySummary(ctx context.Context, from, to time.Time) (app.DaySummary, error) {
 	if err := app.CheckPeriod(from, to); err != nil {
@@ -52,122 +52,91 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) err
 // tenderTotals fills sum's tenders, refunds and top-ups by tender kind over its period with q: all that
 // the cash a drawer should hold is reckoned from (DaySummary.CashExpected).
 func (s *Store) tenderTotals(ctx context.Context, q querier, sum *app.DaySummary) error {
-	f, t := timestamp(sum.From), timestamp(sum.To)
-	m := func(minor int64) money.Amount { return money.New(minor, sum.Currency) }
-	tenders := func(dst *[]app.TenderTotal) func(*sql.Rows) error {
-		return func(rows *sql.Rows) error {
-			var kind string
-			var n, amount int64
-			if err := rows.Scan(&kind, &n, &amount); err != nil {
-				return err
-			}
-			*dst = append(*dst, app.TenderTotal{Kind: app.TenderKind(kind), Count: n, Amount: m(amount)})
-			return nil
-		}
-	}
-	if err := each(ctx, q, tenders(&sum.Tenders), `SELECT t.kind, count(*), sum(t.amount)
-		FROM sales s JOIN tenders t ON t.sale_id = s.id WHERE s.completed_at >= ? AND s.completed_at < ?
-		GROUP BY t.kind ORDER BY t.kind`, f, t); err != nil {
-		return fmt.Errorf("tenders: %w", err)
-	}
-	if err := each(ctx, q, tenders(&sum.RefundsByKind), `SELECT tender_kind, count(*), sum(tender_amount)
-		FROM refunds WHERE at >= ? AND at < ? GROUP BY tender_kind ORDER BY tender_kind`, f, t); err != nil {
-		return fmt.Errorf("refunds: %w", err)
-	}
-	for _, r := range sum.RefundsByKind {
-		sum.Refunds += r.Count
-		sum.RefundTotal = sum.RefundTotal.Add(r.Amount)
-	}
-	if err := each(ctx, q, tenders(&sum.TopUpsByKind), `SELECT tender_kind, count(*), sum(amount)
-		FROM topups WHERE at >= ? AND at < ? GROUP BY tender_kind ORDER BY tender_kind`, f, t); err != nil {
-		return fmt.Errorf("top-ups: %w", err)
-	}
-	for _, r := range sum.TopUpsByKind {
-		sum.TopUps += r.Count
-		sum.TopUpTotal = sum.TopUpTotal.Add(r.Amount)
-	}
-	return nil
+	return eachFigure(ctx, q, sum.From, sum.To, []string{"tender", "refund", "topup"}, func(_, kind, key string, f figures) error {
+		addTenderFigure(sum, kind, key, f)
+		return nil
+	})
 }
 
-// summary computes a DaySummary of [from, to) with q.
+// addTenderFigure adds a tender, refund or top-up total to sum, and reports whether kind was one of them.
+func addTenderFigure(sum *app.DaySummary, kind, key string, f figures) bool {
+	t := app.TenderTotal{Kind: app.TenderKind(key), Count: f.n, Amount: money.New(f.amount, sum.Currency)}
+	switch kind {
+	case "tender":
+		sum.Tenders = append(sum.Tenders, t)
+	case "refund":
+		sum.RefundsByKind = append(sum.RefundsByKind, t)
+		sum.Refunds += t.Count
+		sum.RefundTotal = sum.RefundTotal.Add(t.Amount)
+	case "topup":
+		sum.TopUpsByKind = append(sum.TopUpsByKind, t)
+		sum.TopUps += t.Count
+		sum.TopUpTotal = sum.TopUpTotal.Add(t.Amount)
+	default:
+		return false
+	}
+	return true
+}
+
+// summary computes a DaySummary of [from, to) with q from the report totals (eachFigure): one grouped
+// read for the figures, one for the top products, and the categories' Chinese names.
 func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app.DaySummary, error) {
 	c := s.currency()
 	sum := app.NewDaySummary(from, to, c)
-	f, t := timestamp(from), timestamp(to)
 	m := func(minor int64) money.Amount { return money.New(minor, c) }
-
-	// Sales by UTC hour: each hour is then put in its local hour, which a fixed offset in SQL would get
-	// wrong on a daylight-saving day.
-	err := each(ctx, q, func(rows *sql.Rows) error {
-		var hour string
-		var n, total, items, disc, tax, rounding, members, memberTotal int64
-		if err := rows.Scan(&hour, &n, &total, &items, &disc, &tax, &rounding, &members, &memberTotal); err != nil {
-			return err
+	cashiers := newCashierRows(c)
+	err := eachFigure(ctx, q, from, to, nil, func(hour, kind, key string, f figures) error {
+		switch kind {
+		case "sales":
+			// Each UTC hour goes to its local hour, which a fixed offset in SQL would get wrong on a
+			// daylight-saving day.
+			at, err := time.Parse("2006-01-02T15", hour)
+			if err != nil {
+				return fmt.Errorf("sale time %q: %w", hour, err)
+			}
+			h := &sum.ByHour[at.In(from.Location()).Hour()]
+			h.Sales += f.n
+			h.Revenue = h.Revenue.Add(m(f.amount))
+			if d := sum.Day(at); d != nil {
+				d.Sales += f.n
+				d.Revenue = d.Revenue.Add(m(f.amount))
+			}
+			sum.Sales += f.n
+			sum.Revenue, sum.Discounts, sum.Tax = sum.Revenue.Add(m(f.amount)), sum.Discounts.Add(m(f.discount)), sum.Tax.Add(m(f.tax))
+			sum.Rounding = sum.Rounding.Add(m(f.rounding))
+			sum.Items += f.qty
+			sum.MemberSales += f.nSubset
+			sum.MemberRevenue = sum.MemberRevenue.Add(m(f.amountSubset))
+		case "tax":
+			rate, err := strconv.ParseInt(key, 10, 64)
+			if err != nil {
+				return fmt.Errorf("tax rate %q: %w", key, err)
+			}
+			sum.TaxByRate = append(sum.TaxByRate, app.RateTax{RateBP: rate, Tax: m(f.tax)})
+		case "category":
+			sum.ByCategory = append(sum.ByCategory, app.CategoryTotal{Category: key, Qty: app.Quantity(f.qty), Revenue: m(f.amount)})
+			sum.CostedRevenue, sum.Cost = sum.CostedRevenue.Add(m(f.amountSubset)), sum.Cost.Add(m(f.cost))
+		default:
+			if !addTenderFigure(&sum, kind, key, f) {
+				cashiers.add(kind, key, f)
+			}
 		}
-		at, err := time.Parse("2006-01-02T15", hour)
-		if err != nil {
-			return fmt.Errorf("sale time %q: %w", hour, err)
-		}
-		h := &sum.ByHour[at.In(from.Location()).Hour()]
-		h.Sales += n
-		h.Revenue = h.Revenue.Add(m(total))
-		if d := sum.Day(at); d != nil {
-			d.Sales += n
-			d.Revenue = d.Revenue.Add(m(total))
-		}
-		sum.Sales += n
-		sum.Revenue, sum.Discounts, sum.Tax = sum.Revenue.Add(m(total)), sum.Discounts.Add(m(disc)), sum.Tax.Add(m(tax))
-		sum.Rounding = sum.Rounding.Add(m(rounding))
-		sum.Items += items
-		sum.MemberSales += members
-		sum.MemberRevenue = sum.MemberRevenue.Add(m(memberTotal))
 		return nil
-	}, `SELECT substr(completed_at, 1, 13), count(*), sum(total), sum(item_count), sum(discount), sum(tax), sum(rounding),
-		count(member_id), coalesce(sum(CASE WHEN member_id IS NOT NULL THEN total END), 0)
-		FROM sales WHERE completed_at >= ? AND completed_at < ? GROUP BY 1`, f, t)
+	})
 	if err != nil {
-		return sum, fmt.Errorf("sales: %w", err)
+		return sum, fmt.Errorf("report totals: %w", err)
 	}
-
-	if err := s.tenderTotals(ctx, q, &sum); err != nil {
-		return sum, err
-	}
-	if sum.ByCashier, err = s.cashierTotals(ctx, q, from, to); err != nil {
-		return sum, err
-	}
+	sum.ByCashier = cashiers.sorted()
 	for _, c := range sum.ByCashier {
 		sum.Voids += c.Voids
 	}
-
-	if err := each(ctx, q, func(rows *sql.Rows) error {
-		var r app.RateTax
-		var tax int64
-		if err := rows.Scan(&r.RateBP, &tax); err != nil {
-			return err
+	slices.SortFunc(sum.TaxByRate, func(a, b app.RateTax) int { return cmp.Compare(a.RateBP, b.RateBP) })
+	for i := range sum.ByCategory {
+		ct := &sum.ByCategory[i]
+		if err := q.QueryRowContext(ctx, `SELECT coalesce(max(category_zh), '') FROM products WHERE category = ?`,
+			ct.Category).Scan(&ct.CategoryZH); err != nil {
+			return sum, fmt.Errorf("category %q: %w", ct.Category, err)
 		}
-		r.Tax = m(tax)
-		sum.TaxByRate = append(sum.TaxByRate, r)
-		return nil
-	}, `SELECT l.tax_rate_bp, sum(l.tax) FROM sales s JOIN sale_lines l ON l.sale_id = s.id
-		WHERE s.completed_at >= ? AND s.completed_at < ? GROUP BY l.tax_rate_bp ORDER BY l.tax_rate_bp`, f, t); err != nil {
-		return sum, fmt.Errorf("tax: %w", err)
-	}
-	if err := each(ctx, q, func(rows *sql.Rows) error {
-		var ct app.CategoryTotal
-		var qty, total, costed, cost int64
-		if err := rows.Scan(&ct.Category, &ct.CategoryZH, &qty, &total, &costed, &cost); err != nil {
-			return err
-		}
-		ct.Qty, ct.Revenue = app.Quantity(qty), m(total)
-		sum.ByCategory = append(sum.ByCategory, ct)
-		sum.CostedRevenue, sum.Cost = sum.CostedRevenue.Add(m(costed)), sum.Cost.Add(m(cost))
-		return nil
-	}, `SELECT p.category, max(p.category_zh), sum(l.qty), sum(l.total),
-		coalesce(sum(CASE WHEN p.cost > 0 THEN l.total - CASE s.tax_mode WHEN 'inclusive' THEN l.tax ELSE 0 END END), 0),
-		coalesce(sum(CASE WHEN p.cost > 0 THEN (p.cost * l.qty + 500) / 1000 END), 0)
-		FROM sales s JOIN sale_lines l ON l.sale_id = s.id JOIN products p ON p.id = l.product_id
-		WHERE s.completed_at >= ? AND s.completed_at < ? GROUP BY p.category`, f, t); err != nil {
-		return sum, fmt.Errorf("categories: %w", err)
 	}
 	slices.SortFunc(sum.ByCategory, func(a, b app.CategoryTotal) int {
 		return cmp.Or(b.Revenue.Cmp(a.Revenue), cmp.Compare(a.Category, b.Category))
@@ -182,10 +151,7 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 		p.Unit, p.Qty, p.Revenue = app.Unit(unit), app.Quantity(qty), m(total)
 		sum.TopProducts = append(sum.TopProducts, p)
 		return nil
-	}, `SELECT l.product_id, max(l.sku), max(l.name), max(l.name_zh), max(l.unit), sum(l.qty), sum(l.total) AS revenue
-		FROM sales s JOIN sale_lines l ON l.sale_id = s.id
-		WHERE s.completed_at >= ? AND s.completed_at < ?
-		GROUP BY l.product_id ORDER BY revenue DESC, l.product_id LIMIT ?`, f, t, app.TopProductsLimit); err != nil {
+	}, topProductsQuery, append(splitPeriod(from, to).args(), app.TopProductsLimit)...); err != nil {
 		return sum, fmt.Errorf("top products: %w", err)
 	}
 	return sum, nil
