@@ -68,7 +68,7 @@ func (s *Store) HoldOpenCart(ctx context.Context, till string) error {
 }
 
 // dropEndedCart deletes the open cart of the sale id, in the transaction that completes or voids it.
-func dropEndedCart(ctx context.Context, tx *sql.Tx, id string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM parked_carts WHERE id = ? AND open = 1`, id)
+func (s *Store) dropEndedCart(ctx context.Context, tx *sql.Tx, id string) error {
+	_, err := tx.StmtContext(ctx, s.q.dropEndedCart).ExecContext(ctx, id)
 	return err
 }

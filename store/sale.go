@@ -81,7 +81,7 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 		if err := s.chargeMember(ctx, tx, &stored); err != nil {
 			return err
 		}
-		if err := dropEndedCart(ctx, tx, stored.ID); err != nil {
+		if err := s.dropEndedCart(ctx, tx, stored.ID); err != nil {
 			return err
 		}
 		return s.journalAndSend(ctx, tx, stored.CompletedAt, "sale", stored.ID, newSaleEntry(&stored))
@@ -172,7 +172,7 @@ type voidDoc struct {
 // RecordVoid journals a sale abandoned before payment.
 func (s *Store) RecordVoid(ctx context.Context, v app.Void) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := dropEndedCart(ctx, tx, v.SaleID); err != nil {
+		if err := s.dropEndedCart(ctx, tx, v.SaleID); err != nil {
 			return err
 		}
 		return s.appendJournal(ctx, tx, v.At, "void", voidDoc{SaleID: v.SaleID, Till: v.Till, Lines: v.Lines,

@@ -12,7 +12,7 @@ const lineBatch = 8
 // statements are the writes of the sale path, prepared once on the writer connection. A transaction
 // uses them through tx.StmtContext, which reuses the preparation on that same connection.
 type statements struct {
-	nextNumber, insertSale, insertTender, journalHead, insertJournal, insertOutbox *sql.Stmt
+	nextNumber, insertSale, insertTender, journalHead, insertJournal, insertOutbox, dropEndedCart *sql.Stmt
 	// insertLines[n-1] inserts n lines; insertMoves[n-1] n stock movements.
 	insertLines, insertMoves [lineBatch]*sql.Stmt
 }
@@ -38,6 +38,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&q.journalHead, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`},
 		{&q.insertJournal, `INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&q.insertOutbox, `INSERT INTO outbox (id, kind, journal_seq, created_at) VALUES (?, ?, ?, ?)`},
+		{&q.dropEndedCart, `DELETE FROM parked_carts WHERE id = ? AND open = 1`},
 	}
 	for n := 1; n <= lineBatch; n++ {
 		queries = append(queries, struct {
@@ -62,7 +63,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (q *statements) close() error {
-	all := append([]*sql.Stmt{q.nextNumber, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox},
+	all := append([]*sql.Stmt{q.nextNumber, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox, q.dropEndedCart},
 		q.insertLines[:]...)
 	all = append(all, q.insertMoves[:]...)
 	var errs []error

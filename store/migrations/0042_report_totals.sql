@@ -139,6 +139,10 @@ BEGIN
         CASE WHEN NEW.unit_cost > 0 THEN NEW.total - CASE s.tax_mode WHEN 'inclusive' THEN NEW.tax ELSE 0 END ELSE 0 END,
         CASE WHEN NEW.unit_cost > 0 THEN (NEW.unit_cost * NEW.qty + 500) / 1000 ELSE 0 END
     FROM sales s WHERE s.id = NEW.sale_id;
+END;
+
+CREATE TRIGGER sale_lines_product_report AFTER INSERT ON sale_lines
+BEGIN
     INSERT INTO product_hours (hour, product_id, qty, total)
     SELECT substr(s.completed_at, 1, 13), NEW.product_id, NEW.qty, NEW.total FROM sales s WHERE s.id = NEW.sale_id
     ON CONFLICT (hour, product_id) DO UPDATE SET qty = qty + excluded.qty, total = total + excluded.total;
