@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkout/app"
+	"checkout/cmd/benchtable/idle"
 )
 
 // latencies collects per-operation durations and reports their median and 99th percentile.
@@ -46,6 +47,7 @@ func BenchmarkSaleCommit(b *testing.B) {
 	}
 
 	sales, inserts := make(latencies, 0, b.N), make(latencies, 0, b.N)
+	idle.Wait(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		sale := *template

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"checkout/cmd/benchtable/idle"
 	"checkout/hq/hqtest"
 )
 
@@ -30,6 +31,7 @@ func BenchmarkUploadBacklog(b *testing.B) {
 		tl := backlog(b, n)
 		u := syncedTill(b, h, tl, "north", "T01", 0)
 		u.Down, u.JournalKey = nil, journalKey
+		idle.Wait(b)
 		b.ResetTimer()
 		start := time.Now()
 		sent, err := u.UploadPending(context.Background())
@@ -66,6 +68,7 @@ func BenchmarkSaleCommitDuringUpload(b *testing.B) {
 		return time.Since(start)
 	}
 	median := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
+	idle.Wait(b)
 	b.ResetTimer()
 	for range b.N {
 		var idle, busy []time.Duration

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"checkout/cmd/benchtable/idle"
 	"checkout/hq/hqtest"
 )
 
@@ -68,6 +69,7 @@ func BenchmarkDashboardDay(b *testing.B) {
 	for _, page := range []struct{ name, path string }{{"chain", "/dash/" + date}, {"shop", "/dash/shops/shop07" + date}} {
 		b.Run(page.name, func(b *testing.B) {
 			var times []time.Duration
+			idle.Wait(b)
 			for b.Loop() {
 				t0 := time.Now()
 				if status, _, _ := d.get(page.path); status != http.StatusOK {
