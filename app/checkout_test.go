@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -284,10 +286,17 @@ func TestCheckoutVoid(t *testing.T) {
 	}
 }
 
-func TestNewIDIsUUIDv4(t *testing.T) {
-	a, b := NewID(), NewID()
-	if len(a) != 36 || a[14] != '4' || a == b {
-		t.Errorf("NewID = %q, %q", a, b)
+func TestNewIDIsTimeOrderedUUIDv7(t *testing.T) {
+	before := time.Now().UnixMilli()
+	a := NewID()
+	time.Sleep(2 * time.Millisecond)
+	b := NewID()
+	if len(a) != 36 || a[14] != '7' || !strings.ContainsRune("89ab", rune(a[19])) || a == b || b <= a {
+		t.Errorf("NewID = %q, then %q", a, b)
+	}
+	ms, err := strconv.ParseInt(strings.ReplaceAll(a[:13], "-", ""), 16, 64)
+	if err != nil || ms < before || ms > before+1000 {
+		t.Errorf("%q holds %d ms, made at %d", a, ms, before)
 	}
 }
 

@@ -90,11 +90,18 @@ type SaleLog interface {
 // ReceiptNo formats a till's receipt number n as printed: "T01-000123".
 func ReceiptNo(till string, n int64) string { return fmt.Sprintf("%s-%06d", till, n) }
 
-// NewID returns a random UUID (version 4).
+// NewID returns a time-ordered UUID (version 7, RFC 9562): the Unix time in milliseconds, then 74 random
+// bits. IDs made later sort later, so the indexes keyed by them (sales.uuid, the outbox, the head office's
+// documents) take each new one at their right edge rather than on a random page: a page less to write per
+// sale.
 func NewID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	b[6] = b[6]&0x0f | 0x40
+	_, _ = rand.Read(b[6:]) // crypto/rand.Read never fails on supported platforms
+	ms := uint64(time.Now().UnixMilli())
+	for i := range 6 {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	b[6] = b[6]&0x0f | 0x70
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
