@@ -36,7 +36,8 @@ const memoryChild = "CHECKOUT_MEMORY_DB"
 // outside the Go runtime; go-MB counts some pages not yet touched, so this may come out below zero).
 // What it does not count: Fyne's test driver draws nothing, so the GL driver and Mesa (under Xvfb,
 // llvmpipe: ≈ 90 MB of libLLVM, swrast and C heap) and the windows' textures are missing, and the
-// test binary is not the release binary (its text and data are in rss-MB, as the till's are).
+// test binary is not the release binary (its text and data are in rss-MB, as the till's are). Run it
+// with -tags no_emoji (make bench does), as the till is built.
 func BenchmarkStartedMemory(b *testing.B) {
 	if db := os.Getenv(memoryChild); db != "" {
 		startedMemory(b, db)
