@@ -29,8 +29,8 @@ const memoryChild = "CHECKOUT_MEMORY_DB"
 // BenchmarkStartedMemory measures the till's memory once started on a 1,000,000-product catalog
 // (issue 26: resident memory < 150 MB). The catalog is made first (or CHECKOUT_MEMORY_SOURCE names one
 // made before, e.g. by import-catalog), then a fresh process (this test binary run again) opens it the
-// way Run does (limitMemory, Open, Start with the screens, Show, releaseStartup), lets it settle for
-// 20 s and reports from /proc/self/status and the runtime: rss-MB (VmRSS), anon-MB (RssAnon), heap-MB
+// way Run does (Open, Start with the screens, Show, releaseStartup), lets it settle for 20 s and
+// reports from /proc/self/status and the runtime: rss-MB (VmRSS), anon-MB (RssAnon), heap-MB
 // (the Go heap's objects, live and not yet swept), go-MB (what the Go runtime holds from the system)
 // and other-anon-MB (anon-MB less go-MB: modernc's SQLite page caches and FTS5 structures, allocated
 // outside the Go runtime; go-MB counts some pages not yet touched, so this may come out below zero).
@@ -101,7 +101,6 @@ func makeBigCatalog(b *testing.B, path string) {
 func startedMemory(b *testing.B, db string) {
 	for b.Loop() {
 	}
-	limitMemory()
 	m, err := Open(context.Background(), Config{DBPath: db})
 	if err != nil {
 		b.Fatal(err)

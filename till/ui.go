@@ -31,7 +31,6 @@ func Run(ctx context.Context, cfg Config, newApp func() fyne.App) error {
 		return err
 	}
 	quietDesktop()
-	limitMemory()
 	t, err := Open(ctx, cfg)
 	if err != nil {
 		return err
