@@ -174,13 +174,8 @@ func TestEveryOutboxDocumentPassesTheHeadOfficeChecks(t *testing.T) {
 func TestPendingOutboxBatchedAsOneByOne(t *testing.T) {
 	s := storeWithEveryDocument(t)
 	ctx := context.Background()
-	co := newCheckout(t, s)
-	for _, code := range []string{"6924743915763", "0.455*2000101000006"} { // a second sale in the batch
-		if _, err := co.Scan(ctx, code); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := co.SettleCash(ctx, cny(5000)); err != nil {
+	// Every document rebuilt from the rows is the one journaled (its digest), refunds' lines included.
+	if _, err := s.VerifyJournal(ctx); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.PendingOutbox(ctx, 100)
@@ -191,7 +186,7 @@ func TestPendingOutboxBatchedAsOneByOne(t *testing.T) {
 	for _, d := range all {
 		kinds[d.Kind]++
 	}
-	if kinds["sale"] < 2 || kinds["refund"] < 1 || kinds["topup"] < 1 || kinds["zreport"] < 1 {
+	if kinds["sale"] < 2 || kinds["refund"] < 2 || kinds["topup"] < 1 || kinds["zreport"] < 1 {
 		t.Fatalf("the outbox holds %v", kinds)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT j.payload FROM outbox o JOIN journal j ON j.seq = o.journal_seq ORDER BY o.journal_seq`)
@@ -250,8 +245,8 @@ func TestPendingOutboxBatchedAsOneByOne(t *testing.T) {
 }
 
 // storeWithEveryDocument is a store whose outbox holds a document of every kind: a top-up, a sale with
-// a member, prepaid, card and rounded cash, its refund, stock received, a shift with cash in and out,
-// alarms and a Z report.
+// a member, prepaid, card and rounded cash, its refund, a cash sale refunded whole, stock received, a
+// shift with cash in and out, alarms and a Z report.
 func storeWithEveryDocument(t *testing.T) *Store {
 	t.Helper()
 	s, _ := openTestStore(t)
@@ -333,6 +328,23 @@ func storeWithEveryDocument(t *testing.T) *Store {
 		if err := s.RecordAlarm(ctx, a); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, code := range []string{"6924743915763", "0.455*2000101000006"} { // a second sale, cash only
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second, err := co.SettleCash(ctx, cny(5000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, err = s.SaleByReceipt(ctx, second.ReceiptNo); err != nil {
+		t.Fatal(err)
+	}
+	// A second refund, of both its lines, so the batch reads the lines of two refunds together.
+	if _, err := co.RefundSale(ctx, stored, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}, {LineNo: 2, Qty: app.Grams(455)}},
+		app.RefundTo{Kind: app.TenderCash}, "damaged"); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := s.CloseDay(ctx, now.Add(time.Second), "李娜"); err != nil {
 		t.Fatal(err)
