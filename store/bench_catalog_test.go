@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"checkout/app"
-	"checkout/app/barcode"
 	"checkout/cmd/benchtable/idle"
 	"checkout/devices/scanner"
+	"checkout/store/storetest"
 )
 
 // Benchmarks over a generated 1,000,000-product catalog: lookups, search, the product list and the import.
@@ -49,11 +49,11 @@ func bigCatalogStore(b *testing.B) *Store {
 		start := time.Now()
 		batch := make([]app.CatalogEntry, 0, 10_000)
 		for i := range bigCatalog {
-			name, nameZH := benchName(i)
+			name, nameZH := storetest.ProductName(i)
 			batch = append(batch, app.CatalogEntry{
 				Product: app.Product{SKU: fmt.Sprintf("GEN-%07d", i), Name: name, NameZH: nameZH,
 					Price: cny(int64(100 + i%9900)), Unit: app.UnitPiece, TaxClass: "standard", Active: true},
-				Barcodes: []string{benchCode(i)},
+				Barcodes: []string{storetest.ProductCode(i)},
 			})
 			if len(batch) == cap(batch) {
 				if _, bigErr = s.AddProducts(context.Background(), batch); bigErr != nil {
@@ -75,29 +75,6 @@ func bigCatalogStore(b *testing.B) *Store {
 	return s
 }
 
-// Words of generated product names: a supermarket's brands, goods and sizes, in English and Chinese.
-var (
-	benchBrands   = []string{"Master Kong", "Uni-President", "Nongfu", "Wahaha", "Yili", "Mengniu", "Bright", "Coca-Cola", "Pepsi", "Lay's", "Oreo", "Dove", "Nestle", "Haitian", "Lee Kum Kee", "Want Want", "Dali", "Three Squirrels", "Liangpin", "Bestore"}
-	benchBrandsZH = []string{"康师傅", "统一", "农夫山泉", "娃哈哈", "伊利", "蒙牛", "光明", "可口可乐", "百事", "乐事", "奥利奥", "德芙", "雀巢", "海天", "李锦记", "旺旺", "达利园", "三只松鼠", "良品铺子", "百草味"}
-	benchGoods    = []string{"green tea", "jasmine tea", "milk", "yoghurt", "cola", "orange juice", "instant noodles", "soy sauce", "oyster sauce", "biscuits", "chocolate", "potato chips", "cashews", "walnuts", "bread", "cake", "rice", "vinegar", "mineral water", "coffee", "sparkling water", "dried mango", "beef jerky", "sunflower seeds", "rice crackers", "sausage", "candy", "gum", "ice tea", "soda water"}
-	benchGoodsZH  = []string{"绿茶", "茉莉花茶", "纯牛奶", "酸奶", "可乐", "橙汁", "方便面", "酱油", "蚝油", "饼干", "巧克力", "薯片", "腰果", "核桃", "面包", "蛋糕", "大米", "香醋", "矿泉水", "咖啡", "苏打水", "芒果干", "牛肉干", "瓜子", "米饼", "香肠", "糖果", "口香糖", "冰红茶", "汽水"}
-	benchSizes    = []string{"250ml", "330ml", "500ml", "1L", "1.5L", "70g", "100g", "200g", "500g", "1kg"}
-	benchFlavours = []string{"original", "spicy", "sweet", "light", "classic", "family pack", "mini", "extra", "lemon", "honey"}
-)
-
-// benchName returns the i-th generated product's English and Chinese names.
-func benchName(i int) (string, string) {
-	b, g, sz, f := i%len(benchBrands), (i/len(benchBrands))%len(benchGoods), (i/600)%len(benchSizes), (i/6000)%len(benchFlavours)
-	return fmt.Sprintf("%s %s %s %s", benchBrands[b], benchGoods[g], benchFlavours[f], benchSizes[sz]),
-		fmt.Sprintf("%s%s %s", benchBrandsZH[b], benchGoodsZH[g], benchSizes[sz])
-}
-
-// benchCode returns the i-th generated EAN-13: 69 + ten digits + check digit.
-func benchCode(i int) string {
-	data := fmt.Sprintf("69%010d", i)
-	return data + string(barcode.CheckDigit(data))
-}
-
 // BenchmarkBarcodeLookup measures barcode → product over a 1,000,000-product catalog, random codes.
 // Target: p99 < 1 ms.
 func BenchmarkBarcodeLookup(b *testing.B) {
@@ -108,7 +85,7 @@ func BenchmarkBarcodeLookup(b *testing.B) {
 	idle.Wait(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		code := benchCode(rng.IntN(bigCatalog))
+		code := storetest.ProductCode(rng.IntN(bigCatalog))
 		start := time.Now()
 		p, err := s.ProductByBarcode(ctx, code)
 		lat = append(lat, time.Since(start))
@@ -160,7 +137,7 @@ func scanToCart(b *testing.B, kept bool) {
 			}
 			b.StartTimer()
 		}
-		frame := []byte(benchCode(rng.IntN(bigCatalog)) + "\r")
+		frame := []byte(storetest.ProductCode(rng.IntN(bigCatalog)) + "\r")
 		start := time.Now()
 		framer.Push(start, frame, emit)
 		lat = append(lat, time.Since(start))
@@ -174,7 +151,7 @@ func scanToCart(b *testing.B, kept bool) {
 		b.StopTimer()
 		keeper.Flush()
 		for co.Totals().Lines < 30 {
-			if _, err := co.Scan(ctx, benchCode(rng.IntN(bigCatalog))); err != nil {
+			if _, err := co.Scan(ctx, storetest.ProductCode(rng.IntN(bigCatalog))); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -309,13 +286,13 @@ func writeImportCSV(b *testing.B, path string, n int) {
 	categories := []string{"drinks", "snacks", "dairy", "grocery", "household"}
 	categoriesZH := []string{"饮料", "零食", "乳品", "粮油", "日用百货"}
 	for i := range n {
-		name, nameZH := benchName(i)
+		name, nameZH := storetest.ProductName(i)
 		unit, tax := "piece", "standard"
 		if i%50 == 0 {
 			unit, tax = "kg", "reduced"
 		}
 		price := 100 + i%9900
-		if err := cw.Write([]string{fmt.Sprintf("IMP-%07d", i), benchCode(i), name, nameZH, categories[i%len(categories)],
+		if err := cw.Write([]string{fmt.Sprintf("IMP-%07d", i), storetest.ProductCode(i), name, nameZH, categories[i%len(categories)],
 			categoriesZH[i%len(categoriesZH)], unit,
 			fmt.Sprintf("%d.%02d", price/100, price%100), fmt.Sprintf("%d.%02d", price*6/1000, price*6/10%100),
 			strconv.Itoa(i % 20), tax, "yes"}); err != nil {
@@ -446,7 +423,7 @@ func BenchmarkCatalogImport(b *testing.B) {
 func checkImportSearch(b *testing.B, s *Store, n int) {
 	ctx := context.Background()
 	last := n - 1
-	name, nameZH := benchName(last)
+	name, nameZH := storetest.ProductName(last)
 	sku := fmt.Sprintf("IMP-%07d", last)
 	found := func(q string, want string) {
 		ps, err := s.SearchProducts(ctx, q, 2000)
@@ -461,7 +438,7 @@ func checkImportSearch(b *testing.B, s *Store, n int) {
 		b.Fatalf("search %q: %d products, not %q", q, len(ps), want)
 	}
 	found(sku, sku)
-	found(benchCode(last), sku)
+	found(storetest.ProductCode(last), sku)
 	found(name, sku)
 	found(nameZH, "")
 	found("ksf", "")

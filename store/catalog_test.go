@@ -16,6 +16,7 @@ import (
 
 	"checkout/app"
 	"checkout/app/money"
+	"checkout/store/storetest"
 )
 
 func TestProductByBarcode(t *testing.T) {
@@ -323,7 +324,7 @@ func TestWordIndexRebuilt(t *testing.T) {
 		for i := range 20_000 { // enough that closing at once stops the rebuild half-way
 			more = append(more, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("GEN-%06d", i), Name: fmt.Sprintf("Item %d", i),
 				NameZH: fmt.Sprintf("货品%d号", i),
-				Price:  cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{benchCode(100_000 + i)}})
+				Price:  cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{storetest.ProductCode(100_000 + i)}})
 		}
 		if _, err := first.AddProducts(ctx, more); err != nil {
 			t.Fatal(err)
@@ -404,13 +405,13 @@ func TestAddProductsChunks(t *testing.T) {
 	ctx := context.Background()
 	var batch []app.CatalogEntry
 	for i := range 260 {
-		name, nameZH := benchName(i)
+		name, nameZH := storetest.ProductName(i)
 		batch = append(batch, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("CHK-%03d", i), Name: name, NameZH: nameZH,
-			Price: cny(int64(100 + i)), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{benchCode(500_000 + i)}})
+			Price: cny(int64(100 + i)), Unit: app.UnitPiece, TaxClass: "standard", Active: true}, Barcodes: []string{storetest.ProductCode(500_000 + i)}})
 	}
 	batch[70].Product.SKU = "CHK-003"                   // repeated within the batch: the first is kept
 	batch[130].Product.SKU = testCatalog[0].Product.SKU // already in the catalog
-	batch[200].Barcodes = append(batch[200].Barcodes, benchCode(501_000))
+	batch[200].Barcodes = append(batch[200].Barcodes, storetest.ProductCode(501_000))
 	if n, err := s.AddProducts(ctx, batch); err != nil || n != 258 {
 		t.Fatalf("add = %d, %v", n, err)
 	}
@@ -425,7 +426,7 @@ func TestAddProductsChunks(t *testing.T) {
 			t.Errorf("barcode %s = %+v, %v; want %s", e.Barcodes[0], p, err, e.Product.SKU)
 		}
 	}
-	if p, err := s.ProductByBarcode(ctx, benchCode(501_000)); err != nil || p.SKU != "CHK-200" {
+	if p, err := s.ProductByBarcode(ctx, storetest.ProductCode(501_000)); err != nil || p.SKU != "CHK-200" {
 		t.Errorf("second barcode = %s, %v", p.SKU, err)
 	}
 	for _, i := range []int{0, 49, 50, 199, 259} {
@@ -442,13 +443,13 @@ func TestAddProductsChunks(t *testing.T) {
 	clash := slices.Clone(batch)
 	for i := range clash {
 		clash[i].Product.SKU = fmt.Sprintf("NEW-%03d", i)
-		clash[i].Barcodes = []string{benchCode(502_000 + i)}
+		clash[i].Barcodes = []string{storetest.ProductCode(502_000 + i)}
 	}
-	clash[180].Barcodes = []string{benchCode(500_005)}
-	if _, err := s.AddProducts(ctx, clash); err == nil || !strings.Contains(err.Error(), "NEW-180") || !strings.Contains(err.Error(), benchCode(500_005)) {
+	clash[180].Barcodes = []string{storetest.ProductCode(500_005)}
+	if _, err := s.AddProducts(ctx, clash); err == nil || !strings.Contains(err.Error(), "NEW-180") || !strings.Contains(err.Error(), storetest.ProductCode(500_005)) {
 		t.Errorf("clash: %v", err)
 	}
-	clash[180].Barcodes = []string{benchCode(502_180)}
+	clash[180].Barcodes = []string{storetest.ProductCode(502_180)}
 	clash[120].Product.Price = cny(-1)
 	if _, err := s.AddProducts(ctx, clash); err == nil || !strings.Contains(err.Error(), "NEW-120") {
 		t.Errorf("negative price: %v", err)
@@ -475,7 +476,7 @@ func TestSearchWordsFindEveryPiece(t *testing.T) {
 	for i := range 3000 {
 		nameZH := ""
 		if i < 2000 {
-			_, nameZH = benchName(i * 7)
+			_, nameZH = storetest.ProductName(i * 7)
 		} else {
 			nameZH = []string{"可口可乐 330ml", "乐", "茶 500g 绿茶", "重庆火锅底料", "¥5 酸奶"}[i%5]
 		}

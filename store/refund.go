@@ -185,34 +185,34 @@ func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]a
 		return nil, err
 	}
 	rows.Close()
+	if len(out) == 0 {
+		return out, nil
+	}
+	// The refunds' lines with one query, not one per refund (the outbox reads hundreds at a time).
+	byNumber := make(map[int64]*app.Refund, len(out))
 	for i := range out {
-		if out[i].Lines, err = s.refundLines(ctx, &out[i]); err != nil {
-			return nil, err
-		}
+		byNumber[out[i].Number] = &out[i]
 	}
-	return out, nil
-}
-
-func (s *Store) refundLines(ctx context.Context, r *app.Refund) ([]app.RefundLine, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT rl.line_no, rl.qty, rl.total, rl.tax, sl.product_id, sl.sku, sl.name, sl.name_zh, sl.unit
-		FROM refund_lines rl JOIN sale_lines sl ON sl.sale_id = rl.sale_id AND sl.line_no = rl.line_no
-		WHERE rl.refund_id = ? ORDER BY rl.line_no`, r.Number)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var lines []app.RefundLine
-	for rows.Next() {
+	err = each(ctx, s.r, func(rows *sql.Rows) error {
+		var refundID int64
 		var l app.RefundLine
 		var qty, total, tax int64
 		var unit string
-		if err := rows.Scan(&l.LineNo, &qty, &total, &tax, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &unit); err != nil {
-			return nil, err
+		if err := rows.Scan(&refundID, &l.LineNo, &qty, &total, &tax, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &unit); err != nil {
+			return err
 		}
+		r := byNumber[refundID]
 		l.Qty, l.Total, l.Tax, l.Product.Unit = app.Quantity(qty), money.New(total, r.Currency), money.New(tax, r.Currency), app.Unit(unit)
-		lines = append(lines, l)
+		r.Lines = append(r.Lines, l)
+		return nil
+	}, `SELECT rl.refund_id, rl.line_no, rl.qty, rl.total, rl.tax, sl.product_id, sl.sku, sl.name, sl.name_zh, sl.unit
+		FROM refund_lines rl JOIN sale_lines sl ON sl.sale_id = rl.sale_id AND sl.line_no = rl.line_no
+		WHERE rl.refund_id IN (SELECT r.id FROM refunds r JOIN sales sa ON sa.id = r.sale_id WHERE `+where+`)
+		ORDER BY rl.refund_id, rl.line_no`, args...)
+	if err != nil {
+		return nil, err
 	}
-	return lines, rows.Err()
+	return out, nil
 }
 
 // verifyRefund checks that the refund a journal entry names still has exactly the rows it was committed

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -148,6 +149,106 @@ func TestOutboxStockMoves(t *testing.T) {
 // sale with a member, a refund of it, a top-up with a bonus, a delivery, a shift with cash in and out
 // and its close, a Z report), passes the checks the head office makes before it believes one.
 func TestEveryOutboxDocumentPassesTheHeadOfficeChecks(t *testing.T) {
+	s := storeWithEveryDocument(t)
+	ctx := context.Background()
+	docs, err := s.PendingOutbox(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, d := range docs {
+		if _, err := document.Check(d.Kind, d.Body); err != nil {
+			t.Errorf("%s %s: %v\n%s", d.Kind, d.ID, err, d.Body)
+		}
+		kinds[d.Kind] = true
+	}
+	for _, k := range document.Kinds() {
+		if !kinds[k] {
+			t.Errorf("no %s document was made", k)
+		}
+	}
+}
+
+// The batch read of the outbox makes each document byte for byte as reading it alone does (the head
+// office checks their digests against the journal), in batches of every size.
+func TestPendingOutboxBatchedAsOneByOne(t *testing.T) {
+	s := storeWithEveryDocument(t)
+	ctx := context.Background()
+	// Every document rebuilt from the rows is the one journaled (its digest), refunds' lines included.
+	if _, err := s.VerifyJournal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.PendingOutbox(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, d := range all {
+		kinds[d.Kind]++
+	}
+	if kinds["sale"] < 2 || kinds["refund"] < 2 || kinds["topup"] < 1 || kinds["zreport"] < 1 {
+		t.Fatalf("the outbox holds %v", kinds)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT j.payload FROM outbox o JOIN journal j ON j.seq = o.journal_seq ORDER BY o.journal_seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var payloads []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			t.Fatal(err)
+		}
+		payloads = append(payloads, p)
+	}
+	rows.Close()
+	for i, d := range all {
+		alone, err := s.outboxDocument(ctx, d, payloads[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(d.Body, alone) {
+			t.Errorf("%s %s read in a batch:\n%s\nread alone:\n%s", d.Kind, d.ID, d.Body, alone)
+		}
+	}
+	for _, size := range []int{1, 2, 3, 7} {
+		var got []app.OutboxDoc
+		for {
+			docs, err := s.PendingOutbox(ctx, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(docs) == 0 {
+				break
+			}
+			got = append(got, docs...)
+			ids := make([]string, len(docs))
+			for i, d := range docs {
+				ids[i] = d.ID
+			}
+			if err := s.MarkSent(ctx, ids, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(got) != len(all) {
+			t.Fatalf("batches of %d read %d documents, want %d", size, len(got), len(all))
+		}
+		for i := range got {
+			if got[i].ID != all[i].ID || !bytes.Equal(got[i].Body, all[i].Body) {
+				t.Errorf("batches of %d: document %d is %s %s, want %s %s", size, i, got[i].Kind, got[i].ID, all[i].Kind, all[i].ID)
+			}
+		}
+		if _, err := s.w.ExecContext(ctx, `UPDATE outbox SET sent_at = NULL`); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// storeWithEveryDocument is a store whose outbox holds a document of every kind: a top-up, a sale with
+// a member, prepaid, card and rounded cash, its refund, a cash sale refunded whole, stock received, a
+// shift with cash in and out, alarms and a Z report.
+func storeWithEveryDocument(t *testing.T) *Store {
+	t.Helper()
 	s, _ := openTestStore(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -228,25 +329,27 @@ func TestEveryOutboxDocumentPassesTheHeadOfficeChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.CloseDay(ctx, now.Add(time.Second), "李娜"); err != nil {
-		t.Fatal(err)
+	for _, code := range []string{"6924743915763", "0.455*2000101000006"} { // a second sale, cash only
+		if _, err := co.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
 	}
-	docs, err := s.PendingOutbox(ctx, 100)
+	second, err := co.SettleCash(ctx, cny(5000))
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[string]bool{}
-	for _, d := range docs {
-		if _, err := document.Check(d.Kind, d.Body); err != nil {
-			t.Errorf("%s %s: %v\n%s", d.Kind, d.ID, err, d.Body)
-		}
-		kinds[d.Kind] = true
+	if stored, err = s.SaleByReceipt(ctx, second.ReceiptNo); err != nil {
+		t.Fatal(err)
 	}
-	for _, k := range document.Kinds() {
-		if !kinds[k] {
-			t.Errorf("no %s document was made", k)
-		}
+	// A second refund, of both its lines, so the batch reads the lines of two refunds together.
+	if _, err := co.RefundSale(ctx, stored, nil, []app.RefundPick{{LineNo: 1, Qty: app.Pieces(1)}, {LineNo: 2, Qty: app.Grams(455)}},
+		app.RefundTo{Kind: app.TenderCash}, "damaged"); err != nil {
+		t.Fatal(err)
 	}
+	if _, err := s.CloseDay(ctx, now.Add(time.Second), "李娜"); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // A head office that lost rows it had acknowledged (a database restored, an asynchronous failover) is
@@ -330,4 +433,30 @@ func TestRewindHQHead(t *testing.T) {
 	if _, err := s.VerifyJournal(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkPendingOutbox measures reading a batch of 500 pending sales (three lines, cash) as the
+// uploader does (issue 26: ≈ 122 µs per document read one by one); µs/doc is per document.
+func BenchmarkPendingOutbox(b *testing.B) {
+	s, _ := openTestStore(b)
+	ctx := context.Background()
+	co := newCheckout(b, s)
+	const batch = 500
+	for range batch {
+		for _, code := range []string{"5449000000996", "6924743915763", "5449000000996"} {
+			if _, err := co.Scan(ctx, code); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := co.SettleCash(ctx, cny(10000)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		docs, err := s.PendingOutbox(ctx, batch)
+		if err != nil || len(docs) != batch {
+			b.Fatalf("%d documents, %v", len(docs), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/doc")
 }

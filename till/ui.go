@@ -47,6 +47,7 @@ func Run(ctx context.Context, cfg Config, newApp func() fyne.App) error {
 		if cfg.Kiosk {
 			t.UI.Kiosk()
 		}
+		go releaseStartup()
 	})
 	a.Run()
 	return nil
@@ -219,9 +220,7 @@ func (t *Till) receiptOptions(opt *ui.Options) {
 	opt.ReceiptDir = filepath.Join(filepath.Dir(t.dbPath), "receipts")
 	var fonts receiptimage.Fonts
 	if path, err := reportpdf.FindFont(); err == nil {
-		if b, err := os.ReadFile(path); err == nil {
-			fonts.CJK = b
-		}
+		fonts.LoadCJK = func() ([]byte, error) { return os.ReadFile(path) }
 	}
 	r, err := receiptimage.New(fonts)
 	if err != nil {

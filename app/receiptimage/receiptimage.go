@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"sync"
 
 	qrcode "github.com/skip2/go-qrcode"
 	xdraw "golang.org/x/image/draw"
@@ -35,11 +36,17 @@ const (
 type Fonts struct {
 	Latin []byte
 	CJK   []byte
+	// LoadCJK, when CJK is nil, reads the Chinese font when the first Chinese character is drawn: a
+	// CJK font is megabytes, which a till that never shows a receipt image need not keep (issue 26).
+	// A font it cannot give or that does not parse draws boxes, as a nil CJK does.
+	LoadCJK func() ([]byte, error)
 }
 
 // Renderer draws receipts; make it once with New and reuse it.
 type Renderer struct {
 	latin, cjk font.Face
+	loadCJK    func() ([]byte, error)
+	cjkOnce    sync.Once
 }
 
 // New loads the fonts.
@@ -47,7 +54,7 @@ func New(f Fonts) (*Renderer, error) {
 	if f.Latin == nil {
 		f.Latin = gomono.TTF
 	}
-	r := &Renderer{}
+	r := &Renderer{loadCJK: f.LoadCJK}
 	var err error
 	if r.latin, err = face(f.Latin, fontPx); err != nil {
 		return nil, fmt.Errorf("receipt latin font: %w", err)
@@ -58,6 +65,19 @@ func New(f Fonts) (*Renderer, error) {
 		}
 	}
 	return r, nil
+}
+
+// cjkFace is the Chinese font, loaded by the first call when New was given LoadCJK.
+func (r *Renderer) cjkFace() font.Face {
+	r.cjkOnce.Do(func() {
+		if r.cjk != nil || r.loadCJK == nil {
+			return
+		}
+		if b, err := r.loadCJK(); err == nil {
+			r.cjk, _ = face(b, cjkFontPx)
+		}
+	})
+	return r.cjk
 }
 
 func face(ttf []byte, px float64) (font.Face, error) {
@@ -141,7 +161,7 @@ func (r *Renderer) row(row app.ReceiptRow, cols int) *image.RGBA {
 func (r *Renderer) glyph(dst *image.RGBA, ch rune, x, cw int, bold bool) {
 	f := r.latin
 	if _, ok := f.GlyphAdvance(ch); !ok || cw > cellW {
-		f = r.cjk
+		f = r.cjkFace()
 		if f == nil {
 			if _, ok := r.latin.GlyphAdvance(ch); ok {
 				f = r.latin

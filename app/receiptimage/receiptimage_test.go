@@ -127,3 +127,39 @@ func TestPictureRowCentered(t *testing.T) {
 		}
 	}
 }
+
+// A Chinese font given as LoadCJK is read once, when the first Chinese character is drawn, and draws
+// what the font given as CJK draws.
+func TestLoadCJKOnFirstChineseCharacter(t *testing.T) {
+	path, err := reportpdf.FindFont()
+	if err != nil {
+		t.Skip(err)
+	}
+	ttf, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loads := 0
+	lazy, err := New(Fonts{LoadCJK: func() ([]byte, error) { loads++; return ttf, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eager, err := New(Fonts{CJK: ttf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin := []app.ReceiptRow{{Text: "Cola 3.50"}}
+	lazy.Image(latin, 32)
+	if loads != 0 {
+		t.Fatalf("a Latin receipt read the Chinese font %d times", loads)
+	}
+	chinese := []app.ReceiptRow{{Text: "可口可乐 3.50"}, {Text: "绿茶"}}
+	got, want := lazy.Image(chinese, 32), eager.Image(chinese, 32)
+	lazy.Image(chinese, 32)
+	if loads != 1 {
+		t.Errorf("the Chinese font was read %d times, want once", loads)
+	}
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Error("the font read on first use draws differently from the one given")
+	}
+}
