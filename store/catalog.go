@@ -67,14 +67,13 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 	return s.addProducts(ctx, entries, false)
 }
 
-// AddProductsInBulk is AddProducts for an import of many batches: it leaves the products' trigrams
-// (substring search) to SearchIndexed, which indexes those of every such call in one pass, and writes
-// their words several batches to a statement (bulkWordRows).
-func (s *Store) AddProductsInBulk(ctx context.Context, entries []app.CatalogEntry) (int, error) {
+// AddProductsTrigramsLater is AddProducts leaving the products' trigrams (substring search) to
+// SearchIndexed, which indexes those of every such call in one pass: for an import of many batches.
+func (s *Store) AddProductsTrigramsLater(ctx context.Context, entries []app.CatalogEntry) (int, error) {
 	return s.addProducts(ctx, entries, true)
 }
 
-func (s *Store) addProducts(ctx context.Context, entries []app.CatalogEntry, bulk bool) (int, error) {
+func (s *Store) addProducts(ctx context.Context, entries []app.CatalogEntry, trigramsLater bool) (int, error) {
 	wait := searchWordsAsync(entries)
 	defer wait() // the caller may reuse entries once this returns
 	var added []int64
@@ -103,7 +102,7 @@ func (s *Store) addProducts(ctx context.Context, entries []app.CatalogEntry, bul
 		// Trigrams last: every statement that may abort opens a savepoint, and FTS5 flushes its pending
 		// terms to a new segment at each savepoint, so interleaving them with the inserts above wrote a
 		// segment per product and spent most of the import merging them.
-		if bulk {
+		if trigramsLater {
 			if err := markTrigramsPending(ctx, tx, added[0], added[len(added)-1]); err != nil {
 				return err
 			}
@@ -130,20 +129,31 @@ func (s *Store) addProducts(ctx context.Context, entries []app.CatalogEntry, bul
 	if len(added) == 0 {
 		return 0, nil
 	}
-	return len(added), s.queueWords(wordsBatch{first: added[0], last: added[len(added)-1], pending: pending, rows: rows}, bulk)
+	// Two batches of words in the background at most; one that failed leaves its products pending.
+	if err := s.words.settleBacklog(); err != nil {
+		return len(added), wordsBehind(err)
+	}
+	first, last := added[0], added[len(added)-1]
+	s.words.start(func() error {
+		if err := s.writeWords(context.Background(), first, last, rows); err != nil {
+			return err
+		}
+		s.words.done(pending)
+		return nil
+	})
+	return len(added), nil
 }
 
 // SearchIndexed waits until the products added are found by every search (their words are committed,
-// the trigrams AddProductsInBulk left are indexed) and returns what stopped the last batch's words;
+// the trigrams AddProductsTrigramsLater left are indexed) and returns what stopped the last batch's words;
 // those products are indexed at the next start.
 func (s *Store) SearchIndexed(ctx context.Context) error {
 	if s.words == nil {
 		return nil
 	}
-	// The words queued go to the background first, to be written beside the trigrams.
-	err := s.flushWords()
+	// Trigrams first: the last batches' words are written beside them, on the word index's connection.
 	trigramsErr := s.indexPendingTrigrams(ctx)
-	err = errors.Join(err, s.words.settle())
+	err := s.words.settle()
 	if err != nil {
 		err = wordsBehind(err)
 	}

@@ -44,23 +44,7 @@ type wordIndex struct {
 	// indexed are search_pending rows whose words the background committed: the next write to the
 	// database deletes them (a commit of its own per batch kept the import waiting).
 	indexed []int64
-	// queued are batches of words an import in bulk has not handed to the background yet, and how many
-	// rows they hold.
-	queued     []wordsBatch
-	queuedRows int
 }
-
-// wordsBatch is the words of the products with ids first to last (those of rows), listed in search_pending's
-// row pending until they are committed.
-type wordsBatch struct {
-	first, last, pending int64
-	rows                 []searchRow
-}
-
-// bulkWordRows is how many products' words an import in bulk writes in one statement: FTS5 writes a
-// segment per statement, and a segment per batch of app.ImportBatch cost a million-row import more in
-// merging them than in writing them. Two such statements are held at most (settleBacklog).
-const bulkWordRows = 50_000
 
 type wordsJob struct {
 	done chan struct{}
@@ -259,67 +243,12 @@ type connector struct {
 func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
 func (c connector) Driver() driver.Driver                        { return c.drv }
 
-// queueWords hands batch's words to the background, after the batches queued before it; in bulk, only
-// once bulkWordRows are queued (SearchIndexed hands over the rest).
-func (s *Store) queueWords(batch wordsBatch, bulk bool) error {
-	s.words.mu.Lock()
-	s.words.queued = append(s.words.queued, batch)
-	s.words.queuedRows += len(batch.rows)
-	full := !bulk || s.words.queuedRows >= bulkWordRows
-	s.words.mu.Unlock()
-	if !full {
-		return nil
-	}
-	if err := s.flushWords(); err != nil {
-		return wordsBehind(err)
-	}
-	return nil
-}
-
-// flushWords hands the batches of words queued to the background, to be written in one statement. Two
-// statements in the background at most: one that failed leaves its products pending.
-func (s *Store) flushWords() error {
-	if s.words == nil {
-		return nil
-	}
-	s.words.mu.Lock()
-	batches := s.words.queued
-	s.words.queued, s.words.queuedRows = nil, 0
-	s.words.mu.Unlock()
-	if len(batches) == 0 {
-		return nil
-	}
-	if err := s.words.settleBacklog(); err != nil {
-		return err
-	}
-	s.words.start(func() error {
-		if err := s.writeWords(context.Background(), batches); err != nil {
-			return err
-		}
-		for _, b := range batches {
-			s.words.done(b.pending)
-		}
-		return nil
-	})
-	return nil
-}
-
-// writeWords replaces the words of the products of each batch, those with ids first to last, by its rows
-// (batches in ascending ids, the products already committed), in one statement.
-func (s *Store) writeWords(ctx context.Context, batches []wordsBatch) error {
-	rows := batches[0].rows
-	if len(batches) > 1 {
-		rows = nil
-		for _, b := range batches {
-			rows = append(rows, b.rows...)
-		}
-	}
+// writeWords replaces the words of the products with ids first to last by rows (ascending ids, the
+// products already committed).
+func (s *Store) writeWords(ctx context.Context, first, last int64, rows []searchRow) error {
 	return s.words.write(ctx, func(tx *sql.Tx) error {
-		// Range by range: a product between two batches (saved on its own meanwhile) keeps its words.
-		for _, b := range batches {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM product_words WHERE rowid BETWEEN ? AND ?`, b.first, b.last); err != nil {
-				return err
-			}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM product_words WHERE rowid BETWEEN ? AND ?`, first, last); err != nil {
+			return err
 		}
 		return insertWords(ctx, tx, rows)
 	})
@@ -481,7 +410,7 @@ func (s *Store) indexPending(ctx context.Context) error {
 // catchUpWords writes the words of products just saved. They are saved whatever it says: on an error
 // their words are written at the next start.
 func (s *Store) catchUpWords(ctx context.Context) error {
-	if err := errors.Join(s.flushWords(), s.words.settle(), s.indexPending(ctx)); err != nil {
+	if err := errors.Join(s.words.settle(), s.indexPending(ctx)); err != nil {
 		return fmt.Errorf("saved, but %w", wordsBehind(err))
 	}
 	return nil
@@ -521,7 +450,7 @@ func (s *Store) indexRange(ctx context.Context, first, last int64) error {
 		if len(batch) == per {
 			to = batch[len(batch)-1].id
 		}
-		if err := s.writeWords(ctx, []wordsBatch{{first: from, last: to, rows: batch}}); err != nil {
+		if err := s.writeWords(ctx, from, to, batch); err != nil {
 			return err
 		}
 		from = to + 1
