@@ -67,8 +67,8 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 	return s.addProducts(ctx, entries, false)
 }
 
-// AddProductsTrigramsLater is AddProducts leaving the products' trigrams (substring search) to
-// SearchIndexed, which indexes those of every such call in one pass: for an import of many batches.
+// AddProductsTrigramsLater is AddProducts leaving the products' trigrams (substring search) to a pass
+// over bulkTrigramRows products at a time, the last by SearchIndexed: for an import of many batches.
 func (s *Store) AddProductsTrigramsLater(ctx context.Context, entries []app.CatalogEntry) (int, error) {
 	return s.addProducts(ctx, entries, true)
 }
@@ -105,6 +105,15 @@ func (s *Store) addProducts(ctx context.Context, entries []app.CatalogEntry, tri
 		if trigramsLater {
 			if err := markTrigramsPending(ctx, tx, added[0], added[len(added)-1]); err != nil {
 				return err
+			}
+			behind, err := trigramRowsPending(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if behind >= bulkTrigramRows {
+				if err := indexTrigrams(ctx, tx); err != nil {
+					return fmt.Errorf("search index: %w", err)
+				}
 			}
 		} else if err := insertTrigrams(ctx, tx, added); err != nil {
 			return fmt.Errorf("search index: %w", err)

@@ -326,43 +326,58 @@ func (s *Store) indexPendingTrigrams(ctx context.Context) error {
 	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_pending WHERE trigrams)`).Scan(&behind); err != nil || !behind {
 		return err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		type span struct{ first, last int64 }
-		var spans []span
-		rows, err := tx.QueryContext(ctx, `SELECT first_id, last_id FROM search_pending WHERE trigrams ORDER BY first_id`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r span
-			if err := rows.Scan(&r.first, &r.last); err != nil {
-				rows.Close()
-				return err
-			}
-			// Only ranges that touch are joined: a product between two may have its trigrams already.
-			if n := len(spans); n > 0 && spans[n-1].last+1 == r.first {
-				spans[n-1].last = r.last
-			} else {
-				spans = append(spans, r)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, r := range spans {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
-				SELECT id, name, name_zh FROM products WHERE id BETWEEN ? AND ? ORDER BY id`, r.first, r.last); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE trigrams`)
-		return err
-	})
-	if err != nil {
+	if err := s.write(ctx, func(tx *sql.Tx) error { return indexTrigrams(ctx, tx) }); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
+}
+
+// bulkTrigramRows is how many products an import in bulk leaves without trigrams at most: the batch
+// that reaches it indexes them all in its transaction, so the main connection indexes trigrams while
+// the word index's writes words, and the import's end has a fifth of a million-row import's left. A
+// variable so that tests can reach it with fewer rows.
+var bulkTrigramRows int64 = 200_000
+
+// trigramRowsPending returns how many products search_pending lists as having no trigrams yet.
+func trigramRowsPending(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(last_id - first_id + 1), 0) FROM search_pending WHERE trigrams`).Scan(&n)
+	return n, err
+}
+
+// indexTrigrams is indexPendingTrigrams in tx.
+func indexTrigrams(ctx context.Context, tx *sql.Tx) error {
+	type span struct{ first, last int64 }
+	var spans []span
+	rows, err := tx.QueryContext(ctx, `SELECT first_id, last_id FROM search_pending WHERE trigrams ORDER BY first_id`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var r span
+		if err := rows.Scan(&r.first, &r.last); err != nil {
+			rows.Close()
+			return err
+		}
+		// Only ranges that touch are joined: a product between two may have its trigrams already.
+		if n := len(spans); n > 0 && spans[n-1].last+1 == r.first {
+			spans[n-1].last = r.last
+		} else {
+			spans = append(spans, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range spans {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
+			SELECT id, name, name_zh FROM products WHERE id BETWEEN ? AND ? ORDER BY id`, r.first, r.last); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE trigrams`)
+	return err
 }
 
 // indexPending brings up to date the trigrams and words of every product search_pending lists: what a
