@@ -23,6 +23,10 @@ type CatalogWriter interface {
 	// AddProducts adds the entries whose SKU is new in one transaction and returns how many it added. Their
 	// search index may follow in the background, beside the next call.
 	AddProducts(ctx context.Context, entries []CatalogEntry) (int, error)
+	// AddProductsTrigramsLater is AddProducts leaving the substring index of the products to a pass over
+	// many batches at once, the last by SearchIndexed: what an import of many batches uses, where a pass
+	// per batch wrote and merged a segment per batch.
+	AddProductsTrigramsLater(ctx context.Context, entries []CatalogEntry) (int, error)
 	// SearchIndexed waits until the products added are found by search.
 	SearchIndexed(ctx context.Context) error
 }
@@ -189,12 +193,18 @@ func (c *CatalogCheck) Apply(ctx context.Context, by *Session, progress func(Imp
 		}
 		readErr <- err
 	}()
+	// One batch is indexed with itself (an update of a few rows into a large catalog must not wait on a
+	// pass over it); more leave their trigrams to a pass over many batches at once.
+	add := c.catalog.AddProducts
+	if c.Good > ImportBatch {
+		add = c.catalog.AddProductsTrigramsLater
+	}
 	var err error
 	for batch := range batches {
 		if err != nil {
 			continue // the reader is stopping
 		}
-		n, addErr := c.catalog.AddProducts(ctx, batch)
+		n, addErr := add(ctx, batch)
 		added.Add(int64(n))
 		if addErr != nil {
 			err = addErr

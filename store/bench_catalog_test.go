@@ -352,7 +352,7 @@ func memPeak() (stop func() (heap, rss uint64)) {
 // BenchmarkCatalogImport measures `checkout import-catalog -apply` of a generated 1,000,000-row CSV into an
 // empty till: its dry run (app.CheckCatalog: every row checked, barcodes against the catalog) and its
 // import (Apply: batches of app.ImportBatch, until every product is found by SearchProducts). Targets
-// (issue 6): ≥ 50,000 rows/s for the import, peak memory < 300 MB. check-rows/s is the dry run's rate.
+// (issue 26; issue 6 asked 50,000): ≥ 100,000 rows/s for the import, peak memory < 300 MB. check-rows/s is the dry run's rate.
 // peak-heap-MB is the Go heap's peak, peak-rss-MB the process's resident set's (both sampled every 50 ms
 // during both passes); maxrss-MB is getrusage's peak over the whole process, CSV generation included.
 func BenchmarkCatalogImport(b *testing.B) {
@@ -449,5 +449,10 @@ func checkImportSearch(b *testing.B, s *Store, n int) {
 	}
 	if indexed != 2*n {
 		b.Fatalf("%d search rows for %d products", indexed, n)
+	}
+	// count(*) of product_trigrams counts the products (its content): FTS5's integrity-check is what
+	// finds a product missing from its index, or in it twice.
+	if err := s.VerifySearch(ctx); err != nil {
+		b.Fatal(err)
 	}
 }

@@ -64,6 +64,16 @@ func (s *Store) CountProducts(ctx context.Context) (int64, error) {
 // on another product fails the whole call and adds nothing. The products' words are committed to the
 // word index in the background, beside the next call's products; a search waits for them.
 func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (int, error) {
+	return s.addProducts(ctx, entries, false)
+}
+
+// AddProductsTrigramsLater is AddProducts leaving the products' trigrams (substring search) to a pass
+// over bulkTrigramRows products at a time, the last by SearchIndexed: for an import of many batches.
+func (s *Store) AddProductsTrigramsLater(ctx context.Context, entries []app.CatalogEntry) (int, error) {
+	return s.addProducts(ctx, entries, true)
+}
+
+func (s *Store) addProducts(ctx context.Context, entries []app.CatalogEntry, trigramsLater bool) (int, error) {
 	wait := searchWordsAsync(entries)
 	defer wait() // the caller may reuse entries once this returns
 	var added []int64
@@ -92,7 +102,20 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 		// Trigrams last: every statement that may abort opens a savepoint, and FTS5 flushes its pending
 		// terms to a new segment at each savepoint, so interleaving them with the inserts above wrote a
 		// segment per product and spent most of the import merging them.
-		if err := insertTrigrams(ctx, tx, added); err != nil {
+		if trigramsLater {
+			if err := markTrigramsPending(ctx, tx, added[0], added[len(added)-1]); err != nil {
+				return err
+			}
+			behind, err := trigramRowsPending(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if behind >= bulkTrigramRows {
+				if err := indexTrigrams(ctx, tx); err != nil {
+					return fmt.Errorf("search index: %w", err)
+				}
+			}
+		} else if err := insertTrigrams(ctx, tx, added); err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
 		pending, err = markPending(ctx, tx, added[0], added[len(added)-1])
@@ -130,17 +153,20 @@ func (s *Store) AddProducts(ctx context.Context, entries []app.CatalogEntry) (in
 	return len(added), nil
 }
 
-// SearchIndexed waits until the products added are found by every search (their words are committed) and
-// returns what stopped the last batch's words; those products are indexed at the next start.
+// SearchIndexed waits until the products added are found by every search (their words are committed,
+// the trigrams AddProductsTrigramsLater left are indexed) and returns what stopped the last batch's words;
+// those products are indexed at the next start.
 func (s *Store) SearchIndexed(ctx context.Context) error {
 	if s.words == nil {
 		return nil
 	}
+	// Trigrams first: the last batches' words are written beside them, on the word index's connection.
+	trigramsErr := s.indexPendingTrigrams(ctx)
 	err := s.words.settle()
 	if err != nil {
 		err = wordsBehind(err)
 	}
-	return errors.Join(err, s.clearIndexed(ctx))
+	return errors.Join(trigramsErr, err, s.clearIndexed(ctx))
 }
 
 // BarcodesInUse returns which of codes are already on a product, code → that product's SKU. Codes are

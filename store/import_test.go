@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -237,4 +238,196 @@ func TestHostileCatalogFilesStayInBoundedMemory(t *testing.T) {
 	if m := maxRSS(); m > 0 {
 		t.Logf("the test process's peak RSS: %d MB", m>>20)
 	}
+}
+
+// pendingTrigrams is how many ranges of products search_pending lists as having no trigrams yet.
+func pendingTrigrams(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.r.QueryRowContext(context.Background(), `SELECT count(*) FROM search_pending WHERE trigrams`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkGenFound checks that search finds the generated products i by a piece of their Chinese name (the
+// trigram index) and by their words, each once.
+func checkGenFound(t *testing.T, s *Store, is ...int) {
+	t.Helper()
+	ctx := context.Background()
+	for _, i := range is {
+		sku := fmt.Sprintf("GEN-%06d", i)
+		for _, q := range []string{fmt.Sprintf("商品%d", i), fmt.Sprintf("product %d", i)} {
+			found, err := s.SearchProducts(ctx, q, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			times := 0
+			for _, p := range found {
+				if p.SKU == sku {
+					times++
+				}
+			}
+			if times != 1 {
+				t.Errorf("search %q finds %s %d times in %d products", q, sku, times, len(found))
+			}
+		}
+	}
+}
+
+// An import of many batches leaves its trigrams to a pass every few batches and one at its end, and every
+// product is then in both indexes exactly once; an update of a few rows into that catalog is indexed with its batch. VerifySearch
+// (FTS5's integrity-check against the products) is shown to catch a product missing from the trigrams and
+// one indexed twice, so it would catch a bulk pass that did either.
+func TestBulkImportIndexesEveryProductOnce(t *testing.T) {
+	// The second batch indexes the trigrams of the first two, the end those of the third.
+	defer func(was int64) { bulkTrigramRows = was }(bulkTrigramRows)
+	bulkTrigramRows = 2 * app.ImportBatch
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	set, _ := s.Settings(ctx)
+	n := 2*app.ImportBatch + 321
+	check, err := app.CheckCatalog(ctx, s, set, textFile(genCatalog(n)), nil)
+	if err != nil || check.Good != n {
+		t.Fatalf("check: %+v, %v", check, err)
+	}
+	deferred, caughtUp := 0, false
+	added, err := check.Apply(ctx, app.SystemSession("owner"), func(p app.ImportProgress) {
+		pending := pendingTrigrams(t, s)
+		caughtUp = caughtUp || deferred > 0 && pending == 0
+		deferred = max(deferred, pending)
+	})
+	if err != nil || added != n {
+		t.Fatalf("apply = %d, %v", added, err)
+	}
+	if deferred == 0 || !caughtUp {
+		t.Errorf("an import of three batches left trigrams (%v) and indexed them before its end (%v)", deferred > 0, caughtUp)
+	}
+	if got := pendingTrigrams(t, s); got != 0 {
+		t.Errorf("%d ranges still without trigrams once the import returned", got)
+	}
+	checkSearchIndex(t, s)
+	checkGenFound(t, s, 0, 1, app.ImportBatch-1, app.ImportBatch, 2*app.ImportBatch, n-1)
+
+	// An update: rows already in (kept as they are) and a few new ones, indexed with their batch.
+	update := "sku,barcode,name,name_zh,unit,price,tax_class\n"
+	for i := n - 40; i < n+10; i++ {
+		data := fmt.Sprintf("68%010d", i)
+		update += fmt.Sprintf("GEN-%06d,%s,Product %d,商品%d,piece,2.00,standard\n", i, data+string(barcode.CheckDigit(data)), i, i)
+	}
+	check, err = app.CheckCatalog(ctx, s, set, textFile(update), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deferred = 0
+	added, err = check.Apply(ctx, app.SystemSession("owner"), func(p app.ImportProgress) { deferred = max(deferred, pendingTrigrams(t, s)) })
+	if err != nil || added != 10 {
+		t.Fatalf("update = %d, %v", added, err)
+	}
+	if deferred != 0 {
+		t.Error("an update of one batch left its trigrams to a pass at the end")
+	}
+	checkSearchIndex(t, s)
+	checkGenFound(t, s, n-40, n-1, n, n+9)
+
+	// The check itself: a product missing from product_trigrams, and one in it twice, fail it.
+	var id int64
+	if err := s.r.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ?`, fmt.Sprintf("GEN-%06d", app.ImportBatch)).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM product_trigrams WHERE rowid = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.VerifySearch(ctx); err == nil {
+		t.Error("VerifySearch passes a product missing from the trigrams")
+	}
+	for range 2 {
+		if err := s.write(ctx, func(tx *sql.Tx) error { return insertTrigrams(ctx, tx, []int64{id}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.VerifySearch(ctx); err == nil {
+		t.Error("VerifySearch passes a product indexed twice in the trigrams")
+	}
+}
+
+// An import killed before its end (here: cancelled, and the files copied as the kill would leave them)
+// leaves products without trigrams listed in search_pending: the next start indexes them once, from the
+// names as they are then (a product edited meanwhile is found by its new name only), and resuming the
+// import indexes the rest.
+func TestKilledBulkImportIndexedAtNextStart(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	set, _ := s.Settings(ctx)
+	n := 3 * app.ImportBatch
+	file := textFile(genCatalog(n))
+	check, err := app.CheckCatalog(ctx, s, set, file, nil)
+	if err != nil || check.Good != n {
+		t.Fatalf("check: %+v, %v", check, err)
+	}
+	stop, cancel := context.WithCancel(ctx)
+	if _, err := check.Apply(stop, app.SystemSession("owner"), func(p app.ImportProgress) {
+		if p.Added >= app.ImportBatch {
+			cancel()
+		}
+	}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled apply: %v", err)
+	}
+	if got := pendingTrigrams(t, s); got == 0 {
+		t.Fatal("the cancelled import left no trigrams pending: the test no longer tests a kill before the end")
+	}
+	// An edit of a product whose trigrams are pending, in the same transaction's view as a kill would see.
+	edited, err := s.ProductBySKU(ctx, "GEN-000007")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Name, edited.NameZH = "Renamed walnut", "核桃仁"
+	if err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := s.saveProduct(ctx, tx, app.CatalogEntry{Product: edited}, "owner", time.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.words.wait() // a kill between the word index's commits, not inside one
+	copied := filepath.Join(t.TempDir(), "till.db")
+	for _, side := range []string{"", "-wal", "-search", "-search-wal"} {
+		b, err := os.ReadFile(path + side)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(copied+side, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	k, err := Open(ctx, copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if got := pendingTrigrams(t, k); got != 0 {
+		t.Errorf("%d ranges without trigrams after the start", got)
+	}
+	checkSearchIndex(t, k)
+	checkGenFound(t, k, 0, 8, app.ImportBatch-1)
+	if found, _ := k.SearchProducts(ctx, "核桃仁", 5); len(found) != 1 || found[0].SKU != "GEN-000007" {
+		t.Errorf("the edited product by its new name: %+v", found)
+	}
+	var old int
+	if err := k.r.QueryRowContext(ctx, `SELECT count(*) FROM product_trigrams WHERE product_trigrams MATCH '"商品7"' AND rowid = ?`,
+		edited.ID).Scan(&old); err != nil || old != 0 {
+		t.Errorf("the edited product's old name is in the trigrams: %d, %v", old, err)
+	}
+	check, err = app.CheckCatalog(ctx, k, set, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added, err := check.Apply(ctx, app.SystemSession("owner"), nil); err != nil || added != n-app.ImportBatch {
+		t.Fatalf("resumed apply = %d, %v", added, err)
+	}
+	checkSearchIndex(t, k)
+	checkGenFound(t, k, app.ImportBatch, n-1)
 }

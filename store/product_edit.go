@@ -85,6 +85,7 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 			return err
 		}
 		old := sql.NullInt64{}
+		trigramsLater := false
 		if id == 0 {
 			err = tx.QueryRowContext(ctx, `INSERT INTO products (sku, name, name_zh, category, category_zh, price, unit, tax_class, active,
 				cost, reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.SKU, p.Name, p.NameZH, p.Category,
@@ -98,9 +99,16 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 			} else if err != nil {
 				return err
 			}
+			if trigramsLater, err = trigramsPending(ctx, tx, id); err != nil {
+				return err
+			}
 			// Search rows go before the names change: product_trigrams finds the terms to delete in the
 			// product's names as they are.
-			for _, table := range []string{"barcodes WHERE product_id", "product_trigrams WHERE rowid"} {
+			tables := []string{"barcodes WHERE product_id", "product_trigrams WHERE rowid"}
+			if trigramsLater {
+				tables = tables[:1]
+			}
+			for _, table := range tables {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` = ?`, id); err != nil {
 					return err
 				}
@@ -126,8 +134,11 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 				return err
 			}
 		}
-		if err := insertTrigrams(ctx, tx, []int64{id}); err != nil {
-			return err
+		// A product whose trigrams are pending has them indexed from its names as they are then.
+		if !trigramsLater {
+			if err := insertTrigrams(ctx, tx, []int64{id}); err != nil {
+				return err
+			}
 		}
 		if _, err := markPending(ctx, tx, id, id); err != nil {
 			return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,7 +24,23 @@ import (
 // costs the word index seven entries (itself and its prefixes). The SKU is not among them: search finds
 // SKUs by prefix in the products table.
 func searchWords(name, nameZH string) string {
-	words := []string{strings.ToLower(name)}
+	// Words go straight into out as they come, each checked against those before by a linear search: a
+	// product has some twenty, and joining, splitting and a map per product were most of an import's Go
+	// work on its words.
+	out := make([]byte, 0, 2*(len(name)+len(nameZH))+32)
+	seen := make([]string, 0, 32)
+	add := func(s string) {
+		for w := range strings.FieldsSeq(s) {
+			if !slices.Contains(seen, w) {
+				seen = append(seen, w)
+				if len(out) > 0 {
+					out = append(out, ' ')
+				}
+				out = append(out, w...)
+			}
+		}
+	}
+	add(strings.ToLower(name))
 	var han []rune
 	for _, r := range nameZH {
 		if unicode.Is(unicode.Han, r) {
@@ -32,42 +49,40 @@ func searchWords(name, nameZH string) string {
 			han = append(han, ' ')
 		}
 	}
-	for _, run := range strings.Fields(string(han)) {
+	for run := range strings.FieldsSeq(string(han)) {
 		syllables := runPinyin(run)
 		if len(syllables) > 0 {
-			initials := make([]byte, 0, len(syllables))
-			for _, s := range syllables {
-				initials = append(initials, s[0])
+			for _, s := range syllables[1:] {
+				add(s)
 			}
-			words = append(words, strings.Join(syllables[1:], " "), strings.Join(syllables, ""))
-			if len(initials) > 1 {
-				words = append(words, string(initials))
+			add(strings.Join(syllables, ""))
+			if len(syllables) > 1 {
+				initials := make([]byte, 0, len(syllables))
+				for _, s := range syllables {
+					initials = append(initials, s[0])
+				}
+				add(string(initials))
 			}
 		}
-		rs := []rune(run)
-		for i := range rs {
-			words = append(words, string(rs[i:min(i+2, len(rs))]))
+		// Every one- and two-character piece, sliced from run rather than made from its runes.
+		for i := range run {
+			_, size := utf8.DecodeRuneInString(run[i:])
+			if next := i + size; next < len(run) {
+				_, size2 := utf8.DecodeRuneInString(run[next:])
+				add(run[i : next+size2])
+			} else {
+				add(run[i:])
+			}
 		}
 	}
 	// Latin words inside the Chinese name ("330ml") are found too.
-	words = append(words, strings.ToLower(strings.Map(func(r rune) rune {
+	add(strings.ToLower(strings.Map(func(r rune) rune {
 		if unicode.Is(unicode.Han, r) {
 			return ' '
 		}
 		return r
 	}, nameZH)))
-	seen := make(map[string]bool, 24)
-	var out strings.Builder
-	for w := range strings.FieldsSeq(strings.Join(words, " ")) {
-		if !seen[w] {
-			seen[w] = true
-			if out.Len() > 0 {
-				out.WriteByte(' ')
-			}
-			out.WriteString(w)
-		}
-	}
-	return out.String()
+	return string(out)
 }
 
 // pinyinOf caches each character's pinyin ("" for none): go-pinyin reads a character at a time, and

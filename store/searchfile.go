@@ -300,13 +300,97 @@ func markPending(ctx context.Context, tx *sql.Tx, first, last int64) (int64, err
 	return id, err
 }
 
-// indexPending brings up to date the words of every product search_pending lists: what a stop between
-// the two files' commits left behind, or a save whose words failed.
+// markTrigramsPending lists the products with ids first to last in search_pending as having no trigrams
+// yet, in the transaction that adds them; indexPendingTrigrams indexes them.
+func markTrigramsPending(ctx context.Context, tx *sql.Tx, first, last int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_pending (first_id, last_id, trigrams) VALUES (?, ?, 1)`, first, last)
+	return err
+}
+
+// trigramsPending reports whether product id's trigrams are left for indexPendingTrigrams: an edit of it
+// then leaves product_trigrams alone (deleting terms never indexed would corrupt it, and indexing it now
+// would index it twice).
+func trigramsPending(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
+	var pending bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_pending WHERE trigrams AND ? BETWEEN first_id AND last_id)`,
+		id).Scan(&pending)
+	return pending, err
+}
+
+// indexPendingTrigrams indexes the trigrams of the products search_pending lists as having none, in one
+// transaction, one INSERT … SELECT in id order per run of adjacent ranges: FTS5 then writes a segment per
+// 64 MiB of terms (hashsize) instead of one per batch to merge, and flushes at each statement's
+// savepoint, so the ranges of an import's batches are joined into one statement.
+func (s *Store) indexPendingTrigrams(ctx context.Context) error {
+	var behind bool
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_pending WHERE trigrams)`).Scan(&behind); err != nil || !behind {
+		return err
+	}
+	if err := s.write(ctx, func(tx *sql.Tx) error { return indexTrigrams(ctx, tx) }); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
+// bulkTrigramRows is how many products an import in bulk leaves without trigrams at most: the batch
+// that reaches it indexes them all in its transaction, so the main connection indexes trigrams while
+// the word index's writes words, and the import's end has a fifth of a million-row import's left. A
+// variable so that tests can reach it with fewer rows.
+var bulkTrigramRows int64 = 200_000
+
+// trigramRowsPending returns how many products search_pending lists as having no trigrams yet.
+func trigramRowsPending(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(last_id - first_id + 1), 0) FROM search_pending WHERE trigrams`).Scan(&n)
+	return n, err
+}
+
+// indexTrigrams is indexPendingTrigrams in tx.
+func indexTrigrams(ctx context.Context, tx *sql.Tx) error {
+	type span struct{ first, last int64 }
+	var spans []span
+	rows, err := tx.QueryContext(ctx, `SELECT first_id, last_id FROM search_pending WHERE trigrams ORDER BY first_id`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var r span
+		if err := rows.Scan(&r.first, &r.last); err != nil {
+			rows.Close()
+			return err
+		}
+		// Only ranges that touch are joined: a product between two may have its trigrams already.
+		if n := len(spans); n > 0 && spans[n-1].last+1 == r.first {
+			spans[n-1].last = r.last
+		} else {
+			spans = append(spans, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range spans {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO product_trigrams (rowid, name, name_zh)
+			SELECT id, name, name_zh FROM products WHERE id BETWEEN ? AND ? ORDER BY id`, r.first, r.last); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE trigrams`)
+	return err
+}
+
+// indexPending brings up to date the trigrams and words of every product search_pending lists: what a
+// stop between the two files' commits, or before an import's end, left behind, or a save whose words
+// failed.
 func (s *Store) indexPending(ctx context.Context) error {
+	if err := s.indexPendingTrigrams(ctx); err != nil {
+		return err
+	}
 	s.words.wait()
 	type pending struct{ id, first, last int64 }
 	var todo []pending
-	rows, err := s.r.QueryContext(ctx, `SELECT rowid, first_id, last_id FROM search_pending ORDER BY rowid`)
+	rows, err := s.r.QueryContext(ctx, `SELECT rowid, first_id, last_id FROM search_pending WHERE NOT trigrams ORDER BY rowid`)
 	if err != nil {
 		return err
 	}
@@ -418,14 +502,14 @@ func (s *Store) openSearchFile(ctx context.Context) (rebuilt string, err error) 
 func (s *Store) indexAll(ctx context.Context, generation string) error {
 	var last, listed int64
 	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM products),
-		(SELECT coalesce(max(rowid), 0) FROM search_pending)`).Scan(&last, &listed); err != nil {
+		(SELECT coalesce(max(rowid), 0) FROM search_pending WHERE NOT trigrams)`).Scan(&last, &listed); err != nil {
 		return err
 	}
 	if err := s.indexRange(ctx, 1, last); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE rowid <= ?`, listed); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending WHERE rowid <= ? AND NOT trigrams`, listed); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM search_file; INSERT INTO search_file (generation) VALUES (?)`, generation)

@@ -180,6 +180,11 @@ func dsn(path string, readOnly bool) string {
 	} else {
 		// Take the write lock at BEGIN, so a transaction never fails half-way on a busy upgrade.
 		q.Set("_txlock", "immediate")
+		// Statement journals in memory: a multi-row INSERT that may fail a constraint keeps the pages it
+		// changes to undo itself, in a temporary file past 64 KiB, and an import spent a tenth of its
+		// products' inserts writing that file. They only undo a statement inside its transaction, so
+		// what a commit promises on disk is unchanged (the WAL and synchronous=FULL see to that).
+		q.Add("_pragma", "temp_store(2)")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
@@ -220,11 +225,18 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	// Two branches may each add "the next" migration: a number taken twice would have its second file
+	// skipped for good on every till that ran the first.
+	seen := map[int]string{}
 	for _, name := range names {
 		version, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migration %s: name must start with its number", name)
 		}
+		if other, ok := seen[version]; ok {
+			return fmt.Errorf("migrations %s and %s have the same number", other, name)
+		}
+		seen[version] = name
 		body, err := migrations.ReadFile(name)
 		if err != nil {
 			return err
