@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -170,6 +171,11 @@ func (s *Store) appendJournalJSON(ctx context.Context, tx *sql.Tx, at time.Time,
 	_, err = tx.StmtContext(ctx, s.q.insertJournal).ExecContext(ctx, seq, ts, kind, payload, prev, journalHash(s.journalKey, prev, seq, ts, kind, payload))
 	if err != nil {
 		return 0, fmt.Errorf("journal %s: %w", kind, err)
+	}
+	if slices.Contains(reportedJournalKinds, kind) {
+		if err := s.addReportFacts(ctx, tx, "journal", seq); err != nil {
+			return 0, err
+		}
 	}
 	return seq, nil
 }

@@ -372,6 +372,9 @@ func (s *Store) CommitTopUp(ctx context.Context, t *app.TopUp) error {
 		if err != nil {
 			return fmt.Errorf("top-up: %w", err)
 		}
+		if err := s.addReportFacts(ctx, tx, "topup", n); err != nil {
+			return err
+		}
 		if err := postMember(ctx, tx, seq, topUpLedger(t.Member.ID, timestamp(t.At), receipt, t.User, t.Amount.Minor(), t.Bonus.Minor())); err != nil {
 			return err
 		}

@@ -110,6 +110,9 @@ func (s *Store) CommitRefund(ctx context.Context, r *app.Refund) error {
 			t.Reference, t.Wallet, stored.Cashier, stored.ApprovedBy); err != nil {
 			return fmt.Errorf("refund header: %w", err)
 		}
+		if err := s.addReportFacts(ctx, tx, "refund", stored.Number); err != nil {
+			return err
+		}
 		if !stored.Signature.Empty() {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO refund_signatures (refund_id, strokes) VALUES (?, ?)`,
 				stored.Number, string(stored.Signature.JSON())); err != nil {

@@ -72,13 +72,17 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 		if err := s.insertSale(ctx, tx, &stored); err != nil {
 			return err
 		}
-		if err := s.insertLines(ctx, tx, stored.Number, stored.Lines); err != nil {
+		costs, err := s.insertLines(ctx, tx, stored.Number, stored.Lines)
+		if err != nil {
 			return err
 		}
 		if err := s.insertTenders(ctx, tx, stored.Number, stored.Tenders); err != nil {
 			return err
 		}
 		if err := s.chargeMember(ctx, tx, &stored); err != nil {
+			return err
+		}
+		if err := s.addSaleFacts(ctx, tx, &stored, costs); err != nil {
 			return err
 		}
 		if err := s.dropEndedCart(ctx, tx, stored.ID); err != nil {
@@ -130,8 +134,28 @@ func signatureColumn(s signature.Signature) any {
 	return string(s.JSON())
 }
 
-// insertLines writes the lines lineBatch at a time.
-func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines []app.Line) error {
+// insertLines writes the lines lineBatch at a time, and returns each line's category and unit cost as the
+// insert took them from the catalog.
+func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines []app.Line) ([]lineCost, error) {
+	costs := make([]lineCost, len(lines))
+	scanLineCosts := func(rows *sql.Rows, err error) error {
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var no int
+			var c lineCost
+			if err := rows.Scan(&no, &c.category, &c.unitCost); err != nil {
+				return err
+			}
+			if no < 1 || no > len(costs) {
+				return fmt.Errorf("line %d of %d", no, len(costs))
+			}
+			costs[no-1] = c
+		}
+		return rows.Err()
+	}
 	for first := 0; first < len(lines); first += lineBatch {
 		batch := lines[first:min(first+lineBatch, len(lines))]
 		args := make([]any, 0, 15*len(batch))
@@ -140,11 +164,11 @@ func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines
 			args = append(args, saleID, first+i+1, p.ID, p.SKU, p.Name, p.NameZH, int64(l.Qty), string(p.Unit), p.Price.Minor(),
 				l.Gross.Minor(), l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor())
 		}
-		if _, err := tx.StmtContext(ctx, s.q.insertLines[len(batch)-1]).ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("sale lines %d–%d: %w", first+1, first+len(batch), err)
+		if err := scanLineCosts(tx.StmtContext(ctx, s.q.insertLines[len(batch)-1]).QueryContext(ctx, args...)); err != nil {
+			return nil, fmt.Errorf("sale lines %d–%d: %w", first+1, first+len(batch), err)
 		}
 	}
-	return nil
+	return costs, nil
 }
 
 func (s *Store) insertTenders(ctx context.Context, tx *sql.Tx, saleID int64, tenders []app.Tender) error {

@@ -13,8 +13,10 @@ const lineBatch = 8
 // uses them through tx.StmtContext, which reuses the preparation on that same connection.
 type statements struct {
 	nextNumber, insertSale, insertTender, journalHead, insertJournal, insertOutbox, dropEndedCart *sql.Stmt
-	// insertLines[n-1] inserts n lines; insertMoves[n-1] n stock movements.
-	insertLines, insertMoves [lineBatch]*sql.Stmt
+	addReportFacts                                                                                *sql.Stmt
+	// insertLines[n-1] inserts n lines; insertMoves[n-1] n stock movements; addSaleFacts[n-1] adds n report
+	// rows, addSaleProducts[n-1] n products (addSaleFactsQuery).
+	insertLines, insertMoves, addSaleFacts, addSaleProducts [lineBatch]*sql.Stmt
 }
 
 const moveColumns = `(product_id, at, kind, qty, reason, user, ref, unit_cost, journal_seq)`
@@ -39,17 +41,26 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&q.insertJournal, `INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&q.insertOutbox, `INSERT INTO outbox (id, kind, journal_seq, created_at) VALUES (?, ?, ?, ?)`},
 		{&q.dropEndedCart, `DELETE FROM parked_carts WHERE id = ? AND open = 1`},
+		{&q.addReportFacts, addReportFactsQuery},
 	}
 	for n := 1; n <= lineBatch; n++ {
 		queries = append(queries, struct {
 			dst   **sql.Stmt
 			query string
 		}{&q.insertLines[n-1], `INSERT INTO sale_lines ` + lineColumns + ` SELECT v.*, p.category, p.cost FROM (VALUES ` +
-			values(15, n) + `) v LEFT JOIN products p ON p.id = v.column3`},
+			values(15, n) + `) v LEFT JOIN products p ON p.id = v.column3 RETURNING line_no, category, unit_cost`},
 			struct {
 				dst   **sql.Stmt
 				query string
-			}{&q.insertMoves[n-1], `INSERT INTO stock_moves ` + moveColumns + ` VALUES ` + values(9, n)})
+			}{&q.insertMoves[n-1], `INSERT INTO stock_moves ` + moveColumns + ` VALUES ` + values(9, n)},
+			struct {
+				dst   **sql.Stmt
+				query string
+			}{&q.addSaleFacts[n-1], addSaleFactsQuery(n)},
+			struct {
+				dst   **sql.Stmt
+				query string
+			}{&q.addSaleProducts[n-1], addSaleProductsQuery(n)})
 	}
 	for _, p := range queries {
 		st, err := db.PrepareContext(ctx, p.query)
@@ -63,9 +74,12 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (q *statements) close() error {
-	all := append([]*sql.Stmt{q.nextNumber, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox, q.dropEndedCart},
+	all := append([]*sql.Stmt{q.nextNumber, q.insertSale, q.insertTender, q.journalHead, q.insertJournal, q.insertOutbox, q.dropEndedCart,
+		q.addReportFacts},
 		q.insertLines[:]...)
 	all = append(all, q.insertMoves[:]...)
+	all = append(all, q.addSaleFacts[:]...)
+	all = append(all, q.addSaleProducts[:]...)
 	var errs []error
 	for _, st := range all {
 		if st != nil {
