@@ -201,14 +201,14 @@ var nameSearches = []struct{ shape, query string }{
 	{"common3", "spi"}, {"common3", "ori"}, // three letters starting a word of 100,000 products
 	{"words", "master kong gr"}, {"words", "nongfu min"}, {"words", "spicy cash"}, {"words", "walnuts 1kg"},
 	{"initials", "ksf"}, {"initials", "nfsq"},
-	{"pinyin", "kekou"}, {"pinyin", "kele"},
+	{"pinyin", "kekou"}, {"pinyin", "kangshifu"},
 	{"cjk1", "奶"}, {"cjk1", "茶"},
 	{"cjk2-4", "可乐"}, {"cjk2-4", "薯片"}, {"cjk2-4", "康师傅绿"},
 	{"cjk5+", "三只松鼠腰果"},
 	{"mixed", "可乐 330ml"}, {"mixed", "nongfu 矿泉"},
 	{"sku", "GEN-00123"}, {"sku", "gen-0099"},
 	{"barcode", "6900001"}, {"barcode", "690000123"},
-	{"nomatch", "zzzz"}, {"nomatch", "hunter"},
+	{"nomatch", "zzzz"}, {"nomatch", "hunter"}, {"nomatch", "tea milk"}, // words of many products, never together
 	{"substring", "ter kon"}, {"substring", "ocola"},
 }
 
