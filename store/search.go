@@ -1,10 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -200,12 +200,13 @@ func (s *Store) search(ctx context.Context, query string, limit int, activeOnly 
 		}
 		return 2
 	}
-	sort.SliceStable(names, func(i, j int) bool {
-		si, sj := score(names[i]), score(names[j])
-		if si != sj {
-			return si < sj
-		}
-		return len(names[i].Name) < len(names[j].Name)
+	// Scored once each: lower-casing names in the comparison was an eighth of a search's time.
+	scores := make(map[int64]int, len(names))
+	for _, p := range names {
+		scores[p.ID] = score(p)
+	}
+	slices.SortStableFunc(names, func(a, b app.Product) int {
+		return cmp.Or(cmp.Compare(scores[a.ID], scores[b.ID]), cmp.Compare(len(a.Name), len(b.Name)))
 	})
 	var out []app.Product
 	for _, p := range products {
