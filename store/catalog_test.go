@@ -216,6 +216,50 @@ func TestSearchLongWords(t *testing.T) {
 	}
 }
 
+// trigramsQuery asks a query of several words for some of its pieces only: the names holding the query
+// are the same as by all its pieces.
+func TestTrigramPiecesFindTheSame(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	var entries []app.CatalogEntry
+	for i := range 1200 {
+		name, nameZH := benchName(i * 7)
+		entries = append(entries, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("GEN-%04d", i), Name: name, NameZH: nameZH,
+			Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}})
+	}
+	if _, err := s.AddProducts(ctx, entries); err != nil {
+		t.Fatal(err)
+	}
+	found := func(match, q string) []int64 {
+		rows, err := s.r.QueryContext(ctx, `SELECT rowid FROM product_trigrams WHERE product_trigrams MATCH ? AND has_text(name, name_zh, ?)`, match, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	for _, q := range []string{"tea milk", "ea mil", "a b c", "spicy cash", "ashews spicy", "master kong gr", "ter kon", "可乐 330ml",
+		"乐 33", "cola  500g", "ab cd", "hips orig", "ews spicy 2", "s s", "tea original 1", `"t" "`} {
+		rs := []rune(q)
+		var all []string
+		for i := 0; i+3 <= len(rs); i++ {
+			all = append(all, `"`+strings.ReplaceAll(string(rs[i:i+3]), `"`, `""`)+`"`)
+		}
+		want := found(strings.Join(all, " AND "), q)
+		if got := found(trigramsQuery(q), q); !slices.Equal(got, want) {
+			t.Errorf("%q: %s finds %d names, all pieces %d", q, trigramsQuery(q), len(got), len(want))
+		}
+	}
+}
+
 func TestAddProducts(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()

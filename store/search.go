@@ -361,13 +361,47 @@ func foldWord(w string) string {
 	return strings.ToLower(w)
 }
 
-// trigramsQuery is an FTS5 query on product_trigrams for names holding every three-character piece of q,
-// each quoted so that FTS5's operators in q are only text.
+// trigramsQuery is an FTS5 query on product_trigrams for names holding three-character pieces of q, each
+// quoted so that FTS5's operators in q are only text; has_text keeps the names that hold q itself. Each
+// piece walks the list of every name holding it, so a query of several words asks for fewer: each word's
+// first piece, the one centred on each space (the words side by side), and around a word shorter than
+// three characters every piece holding the space. "tea milk", which no name holds, takes 3.4 ms against
+// 7.4 ms for all six pieces (fastest of 15 runs); the pieces left out of a word say little its first does not.
 func trigramsQuery(q string) string {
 	rs := []rune(q)
-	pieces := make([]string, 0, len(rs))
-	for i := 0; i+3 <= len(rs); i++ {
-		pieces = append(pieces, `"`+strings.ReplaceAll(string(rs[i:i+3]), `"`, `""`)+`"`)
+	var pieces []string
+	piece := func(i int) {
+		if i >= 0 && i+3 <= len(rs) {
+			p := `"` + strings.ReplaceAll(string(rs[i:i+3]), `"`, `""`) + `"`
+			if !slices.Contains(pieces, p) {
+				pieces = append(pieces, p)
+			}
+		}
+	}
+	if !slices.Contains(rs, ' ') {
+		for i := range rs {
+			piece(i)
+		}
+		return strings.Join(pieces, " AND ")
+	}
+	start := 0 // of the word before rs[i]
+	for i := 0; i <= len(rs); i++ {
+		if i < len(rs) && rs[i] != ' ' {
+			continue
+		}
+		piece(start)
+		if i < len(rs) {
+			piece(i - 1)
+			next := i + 1
+			for next < len(rs) && rs[next] != ' ' {
+				next++
+			}
+			if i-start < 3 || next-i-1 < 3 {
+				piece(i - 2)
+				piece(i)
+			}
+		}
+		start = i + 1
 	}
 	return strings.Join(pieces, " AND ")
 }
