@@ -140,7 +140,7 @@ func TestSearchProducts(t *testing.T) {
 
 // A word longer than product_words' prefix indexes is searched by its first six letters and checked
 // here (wordMatches): the same products, in the same order, as FTS5 finds by the whole word, also past
-// wordChecks products that share its first six letters.
+// the products it checks that share its first six letters.
 func TestSearchLongWords(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
@@ -149,7 +149,7 @@ func TestSearchLongWords(t *testing.T) {
 		entries = append(entries, app.CatalogEntry{Product: app.Product{SKU: sku, Name: name, NameZH: nameZH,
 			Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}})
 	}
-	for i := range wordChecks + 10 {
+	for i := range 2*searchCandidates + 10 {
 		add(fmt.Sprintf("CHD-%04d", i), fmt.Sprintf("Chocolade %d", i), "")
 	}
 	add("CHS-001", "Chocolates dark 100g", "巧克力")
@@ -168,7 +168,7 @@ func TestSearchLongWords(t *testing.T) {
 	}{
 		{"chocolat", []string{"CHS-001"}}, // not the Chocolade before it
 		{"chocolates dark", []string{"CHS-001"}},
-		{"chocolade 999", []string{"CHD-0999"}},
+		{"chocolade 99", []string{"CHD-0099"}},
 		{"gewurztr", []string{"WIN-001"}}, // diacritics aside, as the tokenizer folds them
 		{"GEWÜRZTRAMINER", []string{"WIN-001"}},
 		{"kangshifu", []string{"KSF-001"}}, // pinyin run together
