@@ -139,6 +139,128 @@ func TestSearchProducts(t *testing.T) {
 	}
 }
 
+// A word longer than product_words' prefix indexes is searched by its first six letters and checked
+// here (wordMatches): the same products, in the same order, as FTS5 finds by the whole word, also past
+// the products it checks that share its first six letters.
+func TestSearchLongWords(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	var entries []app.CatalogEntry
+	add := func(sku, name, nameZH string) {
+		entries = append(entries, app.CatalogEntry{Product: app.Product{SKU: sku, Name: name, NameZH: nameZH,
+			Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}})
+	}
+	for i := range 2*searchCandidates + 10 {
+		add(fmt.Sprintf("CHD-%04d", i), fmt.Sprintf("Chocolade %d", i), "")
+	}
+	add("CHS-001", "Chocolates dark 100g", "巧克力")
+	add("WIN-001", "Gewürztraminer 750ml", "")
+	add("KSF-001", "Green tea 500ml", "康师傅绿茶")
+	add("JAS-001", "Jasmine tea", "茉莉花茶")
+	if _, err := s.AddProducts(ctx, entries); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.catchUpWords(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"chocolat", []string{"CHS-001"}}, // not the Chocolade before it
+		{"chocolates dark", []string{"CHS-001"}},
+		{"chocolade 99", []string{"CHD-0099"}},
+		{"gewurztr", []string{"WIN-001"}}, // diacritics aside, as the tokenizer folds them
+		{"GEWÜRZTRAMINER", []string{"WIN-001"}},
+		{"kangshifu", []string{"KSF-001"}}, // pinyin run together
+		{"kangshifulv", []string{"KSF-001"}},
+		{"jasmine tea", []string{"JAS-001"}},
+		{"molihuacha", []string{"JAS-001"}},
+		{"jasmines", nil},
+		{"chocolatier", nil},
+	}
+	for _, tt := range tests {
+		got, err := s.SearchProducts(ctx, tt.query, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var skus []string
+		for _, p := range got {
+			skus = append(skus, p.SKU)
+		}
+		if !slices.Equal(skus, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.query, skus, tt.want)
+		}
+	}
+	for _, q := range []string{"chocolat", "chocolade", "chocolade 1", "gewürztraminer", "kangshifu", "jasmine", "molihuacha tea"} {
+		terms := wordTerms(q)
+		got, err := s.wordMatches(ctx, terms, searchCandidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		rows, err := s.r.QueryContext(ctx, `SELECT rowid FROM product_words WHERE product_words MATCH ? LIMIT ?`, wordsQuery(terms), searchCandidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, id)
+		}
+		rows.Close()
+		if !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("wordMatches(%q) = %v, FTS5 finds %v", q, got, want)
+		}
+	}
+}
+
+// trigramsQuery asks a query of several words for some of its pieces only: the names holding the query
+// are the same as by all its pieces.
+func TestTrigramPiecesFindTheSame(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	var entries []app.CatalogEntry
+	for i := range 1200 {
+		name, nameZH := storetest.ProductName(i * 7)
+		entries = append(entries, app.CatalogEntry{Product: app.Product{SKU: fmt.Sprintf("GEN-%04d", i), Name: name, NameZH: nameZH,
+			Price: cny(100), Unit: app.UnitPiece, TaxClass: "standard", Active: true}})
+	}
+	if _, err := s.AddProducts(ctx, entries); err != nil {
+		t.Fatal(err)
+	}
+	found := func(match, q string) []int64 {
+		rows, err := s.r.QueryContext(ctx, `SELECT rowid FROM product_trigrams WHERE product_trigrams MATCH ? AND has_text(name, name_zh, ?)`, match, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	for _, q := range []string{"tea milk", "ea mil", "a b c", "spicy cash", "ashews spicy", "master kong gr", "ter kon", "可乐 330ml",
+		"乐 33", "cola  500g", "ab cd", "hips orig", "ews spicy 2", "s s", "tea original 1", `"t" "`} {
+		rs := []rune(q)
+		var all []string
+		for i := 0; i+3 <= len(rs); i++ {
+			all = append(all, `"`+strings.ReplaceAll(string(rs[i:i+3]), `"`, `""`)+`"`)
+		}
+		want := found(strings.Join(all, " AND "), q)
+		if got := found(trigramsQuery(q), q); !slices.Equal(got, want) {
+			t.Errorf("%q: %s finds %d names, all pieces %d", q, trigramsQuery(q), len(got), len(want))
+		}
+	}
+}
+
 func TestAddProducts(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()

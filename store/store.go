@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,9 @@ type Store struct {
 	file os.FileInfo // the database file as opened: a write checks it is still the file at path
 	w    *sql.DB     // the one writer connection
 	r    *sql.DB     // readers; WAL lets them run beside the writer; the word index is attached
+
+	readMu sync.Mutex
+	reads  map[string]*sql.Stmt // search's statements, prepared on r once (readQuery)
 
 	words *wordIndex // the word index file (product_words) and its writer
 
@@ -203,7 +207,7 @@ func (s *Store) Close() error {
 	if err := s.SearchIndexed(context.Background()); err != nil && !errors.Is(err, context.Canceled) {
 		errs = append(errs, err)
 	}
-	errs = append(errs, s.q.close())
+	errs = append(errs, s.q.close(), s.closeReads())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
