@@ -24,23 +24,10 @@ func TestCashierTotalsAndAnomalies(t *testing.T) {
 	today := time.Date(2026, 3, 10, 0, 0, 0, 0, time.Local)
 	at := today
 	now := func() time.Time { return at }
-	auth, _ := staff(t, s, now)
+	till := staffTills(t, s, now)
 	set, err := s.Settings(ctx)
 	if err != nil {
 		t.Fatal(err)
-	}
-	till := map[string]*app.Checkout{}
-	for _, u := range []struct{ name, pin string }{{"Wang", "2222"}, {"Li", "3333"}} {
-		session, err := auth.SignIn(ctx, u.name, u.pin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		co, err := app.NewCheckout(set, s, s, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		co.SetSession(session)
-		till[u.name] = co
 	}
 	// want[day] holds what each cashier did on that day, added up here from what the use cases returned.
 	want := map[time.Time]map[string]*app.CashierTotal{}
@@ -243,4 +230,30 @@ func TestSummaryDocWithoutCashiers(t *testing.T) {
 	if err != nil || strings.Contains(string(b), "by_cashier") {
 		t.Errorf("empty summary document %s, %v", b, err)
 	}
+}
+
+// staffTills makes the staff (staff) and returns a checkout on s for each of Wang (supervisor) and Li
+// (cashier), signed in, on the clock now.
+func staffTills(t *testing.T, s *Store, now func() time.Time) map[string]*app.Checkout {
+	t.Helper()
+	ctx := context.Background()
+	auth, _ := staff(t, s, now)
+	set, err := s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tills := map[string]*app.Checkout{}
+	for _, u := range []struct{ name, pin string }{{"Wang", "2222"}, {"Li", "3333"}} {
+		session, err := auth.SignIn(ctx, u.name, u.pin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		co, err := app.NewCheckout(set, s, s, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		co.SetSession(session)
+		tills[u.name] = co
+	}
+	return tills
 }

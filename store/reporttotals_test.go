@@ -25,23 +25,11 @@ func mixedHistory(t *testing.T, s *Store) (time.Time, time.Time) {
 	start := time.Date(2026, 3, 27, 6, 58, 41, 250_000_000, time.Local) // Europe's clocks change on the 29th
 	at := start
 	now := func() time.Time { return at }
-	auth, _ := staff(t, s, now)
+	staffed := staffTills(t, s, now)
+	tills := []*app.Checkout{staffed["Wang"], staffed["Li"]}
 	set, err := s.Settings(ctx)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var tills []*app.Checkout
-	for _, u := range []struct{ name, pin string }{{"Wang", "2222"}, {"Li", "3333"}} {
-		session, err := auth.SignIn(ctx, u.name, u.pin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		co, err := app.NewCheckout(set, s, s, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		co.SetSession(session)
-		tills = append(tills, co)
 	}
 	member := newMember(t, s, "李娜", "139-0000-0001")
 	codes := []string{"5449000000996", "6924743915763", "6924743915770", "0.455*2000101000006", "1.2*2000101000006"}
