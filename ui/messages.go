@@ -53,6 +53,16 @@ func errorMessage(err error) string {
 		return lang.L("This product has no valid tax class. Ask the owner to fix it.")
 	case app.ErrWeightRequired.Code:
 		return lang.L("Enter the weight in kilograms.")
+	case app.ErrScaleMoving.Code:
+		return lang.L("The scale is still moving: wait until it settles.")
+	case app.ErrScaleEmpty.Code:
+		return lang.L("The scale reads zero: put the goods on it.")
+	case app.ErrScaleNegative.Code:
+		return lang.L("The scale reads below zero: empty it and set it to zero.")
+	case app.ErrScaleOverload.Code:
+		return lang.L("Too heavy for the scale.")
+	case app.ErrScaleNoWeight.Code:
+		return lang.L("The scale sends no weight yet.")
 	case app.ErrInvalidQuantity.Code:
 		return lang.L("Invalid quantity.")
 	case app.ErrNoSuchLine.Code:

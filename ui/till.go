@@ -66,6 +66,11 @@ type Options struct {
 	SetSetting func(key, value string) error
 	// SimulateScan makes the simulated scanner scan a demo code; nil when the till has real scanners.
 	SimulateScan func()
+	// Scale says the till has a counter scale (a real or the simulated one): a product sold by weight
+	// scanned without a label takes the scale's stable weight (Till.ScaleReading) instead of a typed one.
+	// SimulateWeighing puts a demo load on the simulated scale as the weighing starts; nil with a real one.
+	Scale            bool
+	SimulateWeighing func()
 	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the
 	// card number itself is never kept. nil: swiped cards are refused.
 	CardKey []byte
@@ -98,11 +103,12 @@ type Till struct {
 	receipts *receipts
 	payment  *paymentDialog
 	search   *productSearch
-	members  *memberScreen // the till's members: only with Services.Members
-	refunds  *refunds      // only with Services.Selling
-	park     *parking      // only with Services.Selling
-	shifts   *shifts       // only with Services.Shifts
-	lock     *lockScreen   // only with Services.Staff
+	members  *memberScreen  // the till's members: only with Services.Members
+	weighing *scaleWeighing // weighed products on the counter scale: only with Options.Scale
+	refunds  *refunds       // only with Services.Selling
+	park     *parking       // only with Services.Selling
+	shifts   *shifts        // only with Services.Shifts
+	lock     *lockScreen    // only with Services.Staff
 	menu     *tillMenu
 	quitting *quitting
 
@@ -150,6 +156,10 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 	t.payment = &paymentDialog{sh: t.sh, co: co, sale: s, display: t.display, payments: svc.Payments, members: svc.Members, keypad: opt.Keypad,
 		receipts: t.receipts, language: opt.Language, background: opt.Background}
 	s.pay = t.payment.open
+	if opt.Scale {
+		t.weighing = &scaleWeighing{sh: t.sh, co: co, sale: s, language: opt.Language, simulate: opt.SimulateWeighing}
+		s.weigh = t.weighing.weigh
+	}
 	t.search = &productSearch{sh: t.sh, co: co, sale: s, lines: s.lines, language: opt.Language}
 	if svc.Members != nil {
 		t.members = &memberScreen{sh: t.sh, co: co, sale: s, display: t.display, members: svc.Members, payments: svc.Payments,
@@ -409,6 +419,27 @@ func (t *Till) CardFromDevice(token, label string) {
 // SetDeviceState shows a scanner's state (DeviceConnected, …) in the status bar. Any goroutine may call it.
 func (t *Till) SetDeviceState(device, state string) {
 	onUI(func() { t.devices.setState(device, lang.L("Scanner")+" "+device, state) })
+}
+
+// ScaleReading hands what the counter scale sent to the weighing dialog while it is open. Any goroutine
+// may call it.
+func (t *Till) ScaleReading(r app.ScaleReading) {
+	onUI(func() {
+		if t.weighing != nil {
+			t.weighing.reading(r)
+		}
+	})
+}
+
+// SetScaleState shows the counter scale's state (DeviceConnected, …) in the status bar and in the
+// weighing dialog. Any goroutine may call it.
+func (t *Till) SetScaleState(scale, state string) {
+	onUI(func() {
+		t.devices.setState("scale "+scale, lang.L("Scale")+" "+scale, state)
+		if t.weighing != nil {
+			t.weighing.setState(state)
+		}
+	})
 }
 
 // SetCardReaderState shows the card reader's state in the status bar. Any goroutine may call it.

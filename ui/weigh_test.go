@@ -1,0 +1,84 @@
+package ui_test
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"checkout/app"
+	"checkout/ui"
+)
+
+// At a till with a scale, a banana scanned without a label waits for the scale: the live weight shows
+// while it moves, zero, below zero and overload are refused, and the first stable weight is sold.
+func TestWeighedProductTakesTheScalesStableWeight(t *testing.T) {
+	simulated := 0
+	till, _ := newTill(t, func(s *setup) {
+		s.opt.Scale = true
+		s.opt.SimulateWeighing = func() { simulated++ }
+	})
+	w := till.Window()
+	till.SetScaleState("/dev/ttyUSB0", ui.DeviceConnected)
+	till.ScaleReading(app.ScaleReading{Grams: 300, Weighed: true, Stable: true}) // no dialog open: ignored
+	scan(w, "2000101000006")
+	mustShow(t, w, "Put Banana on the scale", "Waiting for the scale…", "Scale /dev/ttyUSB0: connected")
+	if simulated != 1 {
+		t.Errorf("the simulated scale was loaded %d times", simulated)
+	}
+	if shows(w, "Weight of Banana (kg)") {
+		t.Fatal("the typed weight dialog opened at a till with a scale")
+	}
+
+	for _, step := range []struct {
+		r    app.ScaleReading
+		says []string
+	}{
+		{app.ScaleReading{Grams: 812, Weighed: true}, []string{"0.812 kg", "The scale is still moving: wait until it settles."}},
+		{app.ScaleReading{Grams: 431, Weighed: true}, []string{"0.431 kg", "still moving"}},
+		{app.ScaleReading{Weighed: true, Stable: true}, []string{"0.000 kg", "The scale reads zero: put the goods on it."}},
+		{app.ScaleReading{Grams: -15, Weighed: true, Stable: true}, []string{"-0.015 kg", "below zero"}},
+		{app.ScaleReading{Overload: true, Stable: true}, []string{"Over capacity", "Too heavy for the scale."}},
+		{app.ScaleReading{Underload: true}, []string{"Below zero"}},
+		{app.ScaleReading{Stable: true}, []string{"The scale sends no weight yet."}},
+		{app.ScaleReading{Grams: 458, Weighed: true}, []string{"0.458 kg", "still moving"}},
+	} {
+		till.ScaleReading(step.r)
+		mustShow(t, w, step.says...)
+		if !shows(w, "Put Banana on the scale") || shows(w, "¥6.98/kg") {
+			t.Fatalf("after %+v the dialog closed or the banana was sold", step.r)
+		}
+	}
+	till.SetScaleState("/dev/ttyUSB0", ui.DeviceReconnecting)
+	mustShow(t, w, "The scale is reconnecting.")
+	till.SetScaleState("/dev/ttyUSB0", ui.DeviceConnected)
+
+	till.ScaleReading(app.ScaleReading{Grams: 455, Weighed: true, Stable: true})
+	mustShow(t, w, "0.455 kg", "¥6.98/kg", "¥3.18") // 6.98 × 0.455 = 3.1759
+	if shows(w, "Put Banana on the scale") {
+		t.Fatal("the dialog stayed open after a stable weight")
+	}
+	// Readings after it change nothing: the banana is on the sale once, at 455 g.
+	till.ScaleReading(app.ScaleReading{Grams: 1000, Weighed: true, Stable: true})
+	mustShow(t, w, "¥3.18")
+	if shows(w, "1.000 kg") {
+		t.Fatal("a reading after the weighing was sold")
+	}
+	mustShow(t, till.Display().Window(), "Banana  × 0.455 kg", "Total ¥3.18")
+}
+
+// Esc leaves the weighing with nothing added, and a stable weight after it sells nothing.
+func TestWeighingCancelled(t *testing.T) {
+	till, _ := newTill(t, func(s *setup) { s.opt.Scale = true })
+	w := till.Window()
+	scan(w, "2000101000006")
+	mustShow(t, w, "Put Banana on the scale")
+	press(w, fyne.KeyEscape)
+	till.ScaleReading(app.ScaleReading{Grams: 455, Weighed: true, Stable: true})
+	mustShow(t, w, "¥0.00")
+	if shows(w, "0.455 kg") {
+		t.Fatal("a weighing cancelled with Esc sold the banana")
+	}
+	// A label still carries its own weight, scale or no scale.
+	scan(w, "2000101007500") // 0.750 kg
+	mustShow(t, w, "0.750 kg")
+}
