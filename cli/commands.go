@@ -128,6 +128,8 @@ func commands() []command {
 				"printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),\n" +
 				"printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),\n" +
 				"printer.charset (gb18030 or ascii),\n" +
+				"scale.port (/dev/ttyUSB0, or sim), scale.protocol (stream, sics, toledo8217, caspd2,\n" +
+				"cas or aclas), scale.baud (9600), scale.bits (8N1, 7E1, …), scale.poll_ms (200),\n" +
 				"display.logo (a PNG or JPEG file), display.slideshow (a folder of PNG and JPEG files,\n" +
 				"shown in name order between sales), display.slideshow_seconds (8: 2 to 600),\n" +
 				"payment_provider (http, alipay or wechat), payment_sandbox (false),\n" +

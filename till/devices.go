@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,13 +16,14 @@ import (
 	"checkout/app/picture"
 	"checkout/devices/cardreader"
 	"checkout/devices/printer"
+	"checkout/devices/scale"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
 	"checkout/store/replica"
 )
 
 // CheckSetting refuses a hardware setting the devices could not use, before it is saved: each device
-// package checks its own (scanner.*, cardreader.*, printer.*); keyboard.wedge_gap_ms and
+// package checks its own (scanner.*, cardreader.*, printer.*, scale.*); keyboard.wedge_gap_ms and
 // keyboard.onscreen are the screens'; display.logo and display.slideshow must be a picture and a folder
 // with pictures in it, so that the owner hears of a wrong path when setting it, not from a blank display.
 func CheckSetting(key, value string) error {
@@ -40,6 +42,8 @@ func CheckSetting(key, value string) error {
 		return cardreader.CheckSetting(key, value)
 	case strings.HasPrefix(key, "printer."):
 		return printer.CheckSetting(key, value)
+	case strings.HasPrefix(key, "scale."):
+		return scale.CheckSetting(key, value)
 	case key == "display.logo" && strings.TrimSpace(value) != "":
 		if err := picture.Check(strings.TrimSpace(value)); err != nil {
 			return fmt.Errorf("%w: display.logo: %v", app.ErrInvalidSetting, err)
@@ -157,3 +161,34 @@ func openPrinter(set app.Settings, dbPath, language string, demo bool) (*printer
 	}
 	return p, nil, nil
 }
+
+// scaleSource is where the counter scale's events come from: a serial scale, or the simulated one.
+type scaleSource interface {
+	Events() <-chan scale.Event
+	Close() error
+}
+
+// openScale opens the counter scale the scale.* settings name. With scale.port sim, or none on a demo
+// till (no real scanner either), the simulated scale stands in, so weighing can be shown without one;
+// with none on a real till there is no scale (nil) and weights are typed, as before scales.
+func openScale(set app.Settings, demo bool) (scaleSource, *sim.Scale, error) {
+	cfg, ok, err := scale.ParseConfig(set.Device)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Port == scale.SimPort || !ok && demo {
+		s := sim.NewScale(lang.L("simulated"))
+		return s, s, nil
+	}
+	if !ok {
+		return nil, nil, nil
+	}
+	s, err := scale.Open(cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("scale.port: %w", err)
+	}
+	return s, nil, nil
+}
+
+// demoLoad is a plausible weight for a demo's weighed product: 300 g to 1.5 kg, to the gram.
+func demoLoad() int64 { return 300 + rand.Int64N(1200) }

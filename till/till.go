@@ -46,6 +46,8 @@ type Till struct {
 	// one, when it is.
 	Printer    *printer.Printer
 	SimPrinter *sim.Printer
+	// SimScale is the simulated counter scale, when scale.port is sim or a demo till has none.
+	SimScale *sim.Scale
 	// Background runs the screens' slow work, such as printing (ui.Options.Background; nil: a goroutine
 	// each). Tests run it in place, since the test driver has no UI goroutine to hand results back to.
 	Background func(func())
@@ -54,6 +56,7 @@ type Till struct {
 	dbPath   string
 	scanners scannerSource
 	cards    cardreader.Source
+	scale    scaleSource // nil: no counter scale, weights are typed
 	cardKey  []byte
 	pins     *app.PINs // peppered with till.key
 	sales    *wakingLog
@@ -143,6 +146,12 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 	language := lang.SystemLocale().LanguageString()
 	if t.Printer, t.SimPrinter, err = openPrinter(t.settings, cfg.DBPath, language, demo); err != nil {
 		return nil, err
+	}
+	if t.scale, t.SimScale, err = openScale(t.settings, demo); err != nil {
+		return nil, err
+	}
+	if t.scale != nil {
+		t.cleanup.push(quietly(t.scale.Close))
 	}
 	return t, nil
 }

@@ -178,7 +178,13 @@ func TestSerialScannerSellsThroughTill(t *testing.T) {
 // demoTill starts a first-run till on a temp database with Fyne's test driver.
 func demoTill(t *testing.T) *Till {
 	t.Helper()
-	m, err := Open(context.Background(), Config{DBPath: filepath.Join(t.TempDir(), "checkout.db")})
+	return demoTillAt(t, filepath.Join(t.TempDir(), "checkout.db"))
+}
+
+// demoTillAt starts the till on db with the demo catalog, with Fyne's test driver, the owner signed in.
+func demoTillAt(t *testing.T, db string) *Till {
+	t.Helper()
+	m, err := Open(context.Background(), Config{DBPath: db, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}

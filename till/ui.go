@@ -16,6 +16,7 @@ import (
 	"checkout/app/reportpdf"
 	"checkout/assets"
 	"checkout/devices/cardreader"
+	"checkout/devices/scale"
 	"checkout/devices/scanner"
 	"checkout/devices/screens"
 	"checkout/ui"
@@ -78,11 +79,12 @@ func placeDisplay(u *ui.Till) {
 // devices' events.
 func (t *Till) Start(a fyne.App) {
 	opt := ui.Options{
-		Language:     lang.SystemLocale().LanguageString(),
-		DeviceStatus: lang.L("Scanner: keyboard"),
-		WedgeGap:     wedgeGap(t.settings),
-		Keypad:       onscreenKeypad(t.settings, screens.HasTouchscreen),
-		Ports:        scanner.ListPorts,
+		Language:       lang.SystemLocale().LanguageString(),
+		DeviceStatus:   lang.L("Scanner: keyboard"),
+		WedgeGap:       wedgeGap(t.settings),
+		Keypad:         onscreenKeypad(t.settings, screens.HasTouchscreen),
+		Ports:          scanner.ListPorts,
+		ScaleProtocols: scale.ProtocolNames(),
 		SetSetting: func(key, value string) error {
 			if err := CheckSetting(key, value); err != nil {
 				return err
@@ -127,6 +129,10 @@ func (t *Till) Start(a fyne.App) {
 			}
 			t.Sim.Scan(demoCodes[i])
 		}
+	}
+	opt.Scale = t.scale != nil
+	if t.SimScale != nil {
+		opt.SimulateWeighing = func() { t.SimScale.Weigh(demoLoad()) }
 	}
 	t.UI = ui.NewTill(a, t.Checkout, svc, opt)
 	t.UI.SetPaymentsState(svc.Payments)
@@ -230,7 +236,7 @@ func (t *Till) receiptOptions(opt *ui.Options) {
 	opt.ReceiptImage = r
 }
 
-// Serve feeds the scanners' codes, the card reader's taps and their status to the screens until the
+// Serve feeds the scanners' codes, the card reader's taps, the scale's readings and their status to the screens until the
 // devices close.
 func (t *Till) Serve() {
 	if t.Printer != nil {
@@ -244,6 +250,13 @@ func (t *Till) Serve() {
 			showCardEvent(ev, t.UI)
 		}
 	}()
+	if t.scale != nil {
+		go func() {
+			for ev := range t.scale.Events() {
+				showScaleEvent(ev, t.UI)
+			}
+		}()
+	}
 	for ev := range t.ScannerEvents() {
 		showScannerEvent(ev, t.UI)
 	}
@@ -271,5 +284,19 @@ func showCardEvent(ev cardreader.Event, screens *ui.Till) {
 		screens.RecordDeviceInput(ev.Reader, "", ev.Err)
 	case cardreader.StatusChange:
 		screens.SetCardReaderState(ev.Reader, ev.Status.String())
+	}
+}
+
+// showScaleEvent hands one scale event to the screens: a reading to the weighing dialog, a dropped frame
+// to the devices screen's live view.
+func showScaleEvent(ev scale.Event, screens *ui.Till) {
+	switch ev.Kind {
+	case scale.Weight:
+		r := ev.Reading
+		screens.ScaleReading(app.ScaleReading{Grams: r.Grams, Weighed: r.Weighed, Stable: r.Stable, Overload: r.Overload, Underload: r.Underload})
+	case scale.FrameError:
+		screens.RecordDeviceInput(ev.Scale, "", ev.Err)
+	case scale.StatusChange:
+		screens.SetScaleState(ev.Scale, ev.Status.String())
 	}
 }

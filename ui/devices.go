@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -143,7 +144,8 @@ type devicesScreen struct {
 	settings   app.Settings    // the scanner ports saved
 	ports      func() []string // nil: the till cannot list its serial ports
 	setSetting func(key, value string) error
-	simulate   func() // the simulated scanner's scan; nil with real scanners
+	simulate   func()   // the simulated scanner's scan; nil with real scanners
+	protocols  []string // the scale protocols the till speaks (Options.ScaleProtocols)
 	now        func() time.Time
 	status     func(summary string) // shows the devices' states in the status bar
 	view       *devicesView         // the devices screen last opened
@@ -154,7 +156,7 @@ type devicesScreen struct {
 
 func newDevicesScreen(sh *shell, settings app.Settings, opt Options) *devicesScreen {
 	return &devicesScreen{sh: sh, board: newDeviceBoard(opt.DeviceStatus), rules: settings.BarcodeRules(), settings: settings,
-		ports: opt.Ports, setSetting: opt.SetSetting, simulate: opt.SimulateScan, now: opt.Now, status: func(string) {},
+		ports: opt.Ports, setSetting: opt.SetSetting, simulate: opt.SimulateScan, protocols: opt.ScaleProtocols, now: opt.Now, status: func(string) {},
 		background: opt.Background}
 }
 
@@ -189,6 +191,9 @@ func (d *devicesScreen) open() {
 	content := container.NewVBox(widget.NewLabelWithStyle(lang.L("Scanners"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.status)
 	if ports := t.portPicker(); ports != nil {
 		content.Add(ports)
+	}
+	if scale := t.scalePicker(); scale != nil {
+		content.Add(scale)
 	}
 	content.Add(widget.NewLabelWithStyle(lang.L("Test"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	content.Add(test)
@@ -259,6 +264,50 @@ func (d *devicesScreen) portPicker() fyne.CanvasObject {
 		return widget.NewLabel(lang.L("No serial ports found. Keyboard-wedge scanners need no setting."))
 	}
 	return container.NewVBox(widget.NewLabel(lang.L("Serial ports")), check, container.NewHBox(save, saved))
+}
+
+// scalePicker lets the owner choose the counter scale's port (none, the simulated one or a serial port)
+// and its protocol, saved as scale.port and scale.protocol for the next start; nil when the till cannot
+// list ports or save.
+func (d *devicesScreen) scalePicker() fyne.CanvasObject {
+	if d.ports == nil || d.setSetting == nil || len(d.protocols) == 0 {
+		return nil
+	}
+	none, simulated := lang.L("No scale"), lang.L("Simulated scale")
+	options := append([]string{none, simulated}, d.ports()...)
+	port := widget.NewSelect(options, nil)
+	switch current := d.settings.Device("scale.port"); current {
+	case "":
+		port.SetSelected(none)
+	case "sim":
+		port.SetSelected(simulated)
+	default:
+		if !slices.Contains(options, current) { // saved, but not plugged in now
+			port.Options = append(port.Options, current)
+		}
+		port.SetSelected(current)
+	}
+	protocol := widget.NewSelect(d.protocols, nil)
+	protocol.SetSelected(cmp.Or(d.settings.Device("scale.protocol"), d.protocols[0]))
+	saved := widget.NewLabel("")
+	save := widget.NewButton(lang.L("Save the scale"), func() {
+		value := port.Selected
+		switch value {
+		case none:
+			value = ""
+		case simulated:
+			value = "sim"
+		}
+		for _, kv := range [][2]string{{"scale.port", value}, {"scale.protocol", protocol.Selected}} {
+			if err := d.setSetting(kv[0], kv[1]); err != nil {
+				saved.SetText(errorMessage(err))
+				return
+			}
+		}
+		saved.SetText(lang.L("Saved. The scale changes at the next start."))
+	})
+	return container.NewVBox(widget.NewLabelWithStyle(lang.L("Scale"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewGridWithColumns(2, port, protocol), container.NewHBox(save, saved))
 }
 
 // refresh shows the states and the live input on the devices screen while it is open.

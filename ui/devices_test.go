@@ -4,7 +4,9 @@ import (
 	"errors"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
 	"checkout/devices/sim"
@@ -45,4 +47,47 @@ func TestDevicesScreenTestsThePaymentProvider(t *testing.T) {
 	d.open()
 	test.Tap(findButtonIn(t, h.win.Canvas().Overlays().Top(), "Test the payment provider"))
 	h.mustShow("The payment provider cannot be used", "alipay-app.pem: readable by others")
+}
+
+// The devices screen saves the counter scale's port and protocol for the next start.
+func TestDevicesScreenSavesTheScale(t *testing.T) {
+	h := newHarness(t)
+	saved := map[string]string{}
+	h.opt.Ports = func() []string { return []string{"/dev/ttyUSB0", "/dev/ttyUSB1"} }
+	h.opt.SetSetting = func(key, value string) error {
+		saved[key] = value
+		return nil
+	}
+	h.opt.ScaleProtocols = []string{"stream", "sics", "toledo8217"}
+	d := newDevicesScreen(h.sh, h.co.Settings(), h.opt)
+	d.open()
+	h.mustShow("Scale", "No scale", "stream")
+	var selects []*widget.Select
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Select:
+			selects = append(selects, v)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	dialog := h.win.Canvas().Overlays().Top()
+	walk(dialog)
+	if len(selects) != 2 {
+		t.Fatalf("%d selects on the devices screen, want the scale's port and protocol", len(selects))
+	}
+	selects[0].SetSelected("/dev/ttyUSB1")
+	selects[1].SetSelected("toledo8217")
+	test.Tap(findButtonIn(t, dialog, "Save the scale"))
+	if saved["scale.port"] != "/dev/ttyUSB1" || saved["scale.protocol"] != "toledo8217" {
+		t.Fatalf("saved %v", saved)
+	}
+	h.mustShow("Saved. The scale changes at the next start.")
 }

@@ -71,6 +71,9 @@ type Options struct {
 	// SimulateWeighing puts a demo load on the simulated scale as the weighing starts; nil with a real one.
 	Scale            bool
 	SimulateWeighing func()
+	// ScaleProtocols are the scale protocols the till speaks, for the devices screen to offer; none: the
+	// screen has no scale settings.
+	ScaleProtocols []string
 	// CardKey keys the hash that identifies a swiped magnetic-stripe card (magstripe.Card.Token): the
 	// card number itself is never kept. nil: swiped cards are refused.
 	CardKey []byte
