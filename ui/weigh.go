@@ -12,8 +12,9 @@ import (
 
 // scaleWeighing takes a weighed product's weight from the counter scale, at a till that has one
 // (Options.Scale): its dialog shows the live weight and why it cannot be taken yet (moving, zero, below
-// zero, over capacity), and adds the product with the first stable weight the scale sends. There is
-// nothing to type: the scale decides. Esc leaves with nothing added.
+// zero, over capacity, or the goods weighed last still on it), and adds the product with the first
+// stable weight the scale sends. There is nothing to type: the scale decides. Esc leaves with nothing
+// added.
 type scaleWeighing struct {
 	sh       *shell
 	co       *app.Checkout
@@ -22,6 +23,10 @@ type scaleWeighing struct {
 	simulate func() // puts a demo load on the simulated scale (Options.SimulateWeighing); nil with a real one
 	state    string // the scale's connection state (DeviceConnected, …); "" until it reports
 	view     *weighView
+	// sold is the weight the last weighing sold. While unmoved, the scale has shown nothing else since:
+	// the same stable weight is the goods just sold still lying there, not the next ones.
+	sold    int64
+	unmoved bool
 }
 
 // weighView is the open weighing dialog.
@@ -81,6 +86,9 @@ func (w *scaleWeighing) setState(state string) {
 // reading shows what the scale sends in the open dialog; the first stable weight that can be sold adds
 // the product and closes it. Readings while no weighing dialog is open change nothing.
 func (w *scaleWeighing) reading(r app.ScaleReading) {
+	if w.unmoved && (!r.Stable || !r.Weighed || r.Grams != w.sold) {
+		w.unmoved = false
+	}
 	v := w.view
 	if v == nil || !w.sh.showing(v.dialog) {
 		w.view = nil
@@ -92,12 +100,17 @@ func (w *scaleWeighing) reading(r app.ScaleReading) {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
+	if w.unmoved {
+		v.problem.SetText(lang.L("The scale still shows the goods weighed last: take them off first."))
+		return
+	}
 	added, err := w.co.AddProduct(v.product, q)
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
 		return
 	}
 	w.view = nil
+	w.sold, w.unmoved = r.Grams, true
 	v.dialog.Hide()
 	w.sale.selectLine(added.Line)
 	w.sale.say(v.product.DisplayName(w.language)+" "+app.Grams(r.Grams).Format(app.UnitKg)+" kg", widget.MediumImportance)

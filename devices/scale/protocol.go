@@ -22,9 +22,15 @@ const (
 	CASPD2
 	// CAS is the CAS ECR exchange ENQ, ACK, DC1 and its SOH…EOT frame (ParseCAS); tare and zero as CAS-M.
 	CAS
-	// Aclas is a 顶尖 Aclas / Pinnacle OS2X counter scale sending the CAS-type frame unasked (ParseCAS).
+	// Aclas is a 顶尖 Aclas / Pinnacle OS2X counter scale sending the CAS-type frame unasked (ParseCAS),
+	// in what Aclas calls its Stream output mode (500635.com's Aclas note lists Stream, Auto, Kpc, Cmd).
 	Aclas
 )
+
+// 大华 Dahua counter scales: no description of their serial frame was found. A POS vendor's setup note
+// reads a Dahua scale's output as a line of other characters, then '+', the weight, a space and the unit.
+// A Dahua line that carries the ST/US,GS/NT header reads as Stream; one without it cannot say when the
+// weight is stable, and the till never sells an unsettled weight, so it is not supported.
 
 var protocolNames = []string{"stream", "sics", "toledo8217", "caspd2", "cas", "aclas"}
 
