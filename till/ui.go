@@ -134,6 +134,14 @@ func (t *Till) Start(a fyne.App) {
 	if t.SimScale != nil {
 		opt.SimulateWeighing = func() { t.SimScale.Weigh(demoLoad()) }
 	}
+	if s, ok := t.scale.(*scale.Scale); ok {
+		if s.Can(scale.Tare) {
+			opt.ScaleTare = func() error { return s.Send(scale.Tare) }
+		}
+		if s.Can(scale.Zero) {
+			opt.ScaleZero = func() error { return s.Send(scale.Zero) }
+		}
+	}
 	t.UI = ui.NewTill(a, t.Checkout, svc, opt)
 	t.UI.SetPaymentsState(svc.Payments)
 	notKept := t.UI.SaleNotKept

@@ -71,6 +71,9 @@ type Options struct {
 	// SimulateWeighing puts a demo load on the simulated scale as the weighing starts; nil with a real one.
 	Scale            bool
 	SimulateWeighing func()
+	// ScaleTare and ScaleZero tell the scale to tare or zero (T and Z in the weighing dialog); nil when
+	// its protocol has no such command.
+	ScaleTare, ScaleZero func() error
 	// ScaleProtocols are the scale protocols the till speaks, for the devices screen to offer; none: the
 	// screen has no scale settings.
 	ScaleProtocols []string
@@ -160,7 +163,8 @@ func NewTill(a fyne.App, co *app.Checkout, svc Services, opt Options) *Till {
 		receipts: t.receipts, language: opt.Language, background: opt.Background}
 	s.pay = t.payment.open
 	if opt.Scale {
-		t.weighing = &scaleWeighing{sh: t.sh, co: co, sale: s, language: opt.Language, simulate: opt.SimulateWeighing}
+		t.weighing = &scaleWeighing{sh: t.sh, co: co, sale: s, language: opt.Language, simulate: opt.SimulateWeighing,
+			tare: opt.ScaleTare, zero: opt.ScaleZero}
 		s.weigh = t.weighing.weigh
 	}
 	t.search = &productSearch{sh: t.sh, co: co, sale: s, lines: s.lines, language: opt.Language}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -21,8 +23,10 @@ type scaleWeighing struct {
 	sale     saleView
 	language string
 	simulate func() // puts a demo load on the simulated scale (Options.SimulateWeighing); nil with a real one
-	state    string // the scale's connection state (DeviceConnected, …); "" until it reports
-	view     *weighView
+	// tare and zero tell the scale to tare or zero (Options.ScaleTare, ScaleZero); nil when it cannot.
+	tare, zero func() error
+	state      string // the scale's connection state (DeviceConnected, …); "" until it reports
+	view       *weighView
 	// sold is the weight the last weighing sold. While unmoved, the scale has shown nothing else since:
 	// the same stable weight is the goods just sold still lying there, not the next ones.
 	sold    int64
@@ -50,7 +54,22 @@ func (w *scaleWeighing) weigh(p app.Product) {
 			v.dialog.Hide()
 		}
 	})
-	hint := widget.NewLabel(lang.L("Esc: cancel"))
+	hints := []string{lang.L("Esc: cancel")}
+	if w.tare != nil {
+		hints = append(hints, lang.L("T: tare"))
+	}
+	if w.zero != nil {
+		hints = append(hints, lang.L("Z: zero"))
+	}
+	keys.onRune = func(r rune) {
+		switch r {
+		case 't', 'T':
+			w.command(w.tare, lang.L("The scale was asked to tare."))
+		case 'z', 'Z':
+			w.command(w.zero, lang.L("The scale was asked to zero."))
+		}
+	}
+	hint := widget.NewLabel(strings.Join(hints, " · "))
 	hint.Importance = widget.LowImportance
 	prompt := lang.L("Put {{.Name}} on the scale", map[string]any{"Name": p.DisplayName(w.language)})
 	content := container.NewVBox(widget.NewLabel(prompt), v.live, v.problem, hint, keys)
@@ -61,6 +80,19 @@ func (w *scaleWeighing) weigh(p app.Product) {
 	if w.simulate != nil {
 		w.simulate()
 	}
+}
+
+// command sends the scale a tare or zero (send nil: it has none) and says so in the open dialog.
+func (w *scaleWeighing) command(send func() error, done string) {
+	v := w.view
+	if send == nil || v == nil {
+		return
+	}
+	if err := send(); err != nil {
+		v.problem.SetText(errorMessage(err))
+		return
+	}
+	v.problem.SetText(done)
 }
 
 // showState says what the scale's connection is, while it is not connected.

@@ -72,6 +72,33 @@ func TestWeighedProductTakesTheScalesStableWeight(t *testing.T) {
 	mustShow(t, till.Display().Window(), "Total ¥6.36")
 }
 
+// T and Z in the weighing dialog tare and zero a scale whose protocol can; one that cannot shows no such keys.
+func TestWeighingTaresAndZeroes(t *testing.T) {
+	var sent []string
+	till, _ := newTill(t, func(s *setup) {
+		s.opt.Scale = true
+		s.opt.ScaleTare = func() error { sent = append(sent, "tare"); return nil }
+		s.opt.ScaleZero = func() error { sent = append(sent, "zero"); return nil }
+	})
+	w := till.Window()
+	scan(w, "2000101000006")
+	mustShow(t, w, "Esc: cancel · T: tare · Z: zero")
+	typeIn(w, "t")
+	mustShow(t, w, "The scale was asked to tare.")
+	typeIn(w, "Z")
+	mustShow(t, w, "The scale was asked to zero.")
+	if len(sent) != 2 || sent[0] != "tare" || sent[1] != "zero" {
+		t.Fatalf("sent %v", sent)
+	}
+
+	plain, _ := newTill(t, func(s *setup) { s.opt.Scale = true })
+	scan(plain.Window(), "2000101000006")
+	typeIn(plain.Window(), "t")
+	if shows(plain.Window(), "T: tare") || shows(plain.Window(), "asked to tare") {
+		t.Fatal("a scale without a tare command offers one")
+	}
+}
+
 // Esc leaves the weighing with nothing added, and a stable weight after it sells nothing.
 func TestWeighingCancelled(t *testing.T) {
 	till, _ := newTill(t, func(s *setup) { s.opt.Scale = true })
