@@ -91,7 +91,7 @@ func (p Program) Run(args []string) int {
 	var language string
 	fs.StringVar(&cfg.DBPath, "db", defaultDB, "database `file`")
 	fs.StringVar(&language, "lang", "", "user interface `language`: en or zh-Hans (default: the system's)")
-	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo catalog at start even if the catalog is not empty")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo catalog at start even if the catalog is not empty; a simulated scale when none is set")
 	fs.BoolVar(&cfg.Kiosk, "kiosk", false, "a dedicated till: the sale screen and customer display full screen")
 	fs.StringVar(&cfg.Scanners, "scanner", "", "serial scanner `ports`, comma-separated (default: the scanner.ports setting, else USB scanners found)")
 	fs.Usage = func() {

@@ -168,9 +168,11 @@ type scaleSource interface {
 	Close() error
 }
 
-// openScale opens the counter scale the scale.* settings name. With scale.port sim, or none on a demo
-// till (no real scanner either), the simulated scale stands in, so weighing can be shown without one;
-// with none on a real till there is no scale (nil) and weights are typed, as before scales.
+// openScale opens the counter scale the scale.* settings name. With scale.port sim, or none on a till
+// started with -demo, the simulated scale stands in, so weighing can be shown without one; with none
+// otherwise there is no scale (nil) and weights are typed, as before scales. Unlike the simulated
+// scanner, card reader and printer it does not stand in at every till without serial scanners: it
+// would sell made-up weights at a real counter.
 func openScale(set app.Settings, demo bool) (scaleSource, *sim.Scale, error) {
 	cfg, ok, err := scale.ParseConfig(set.Device)
 	if err != nil {

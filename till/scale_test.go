@@ -54,6 +54,18 @@ func TestDemoTillWeighsOnTheSimulatedScale(t *testing.T) {
 	}
 }
 
+// A till not started as a demo, with no scale set, has none: weights are typed, never simulated.
+func TestNoScaleUnlessSetOrDemo(t *testing.T) {
+	m, err := Open(context.Background(), Config{DBPath: filepath.Join(t.TempDir(), "checkout.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.scale != nil || m.SimScale != nil {
+		t.Fatal("a scale at a till that has none set")
+	}
+}
+
 // A till with scale.port set reads that serial scale, not the simulated one, even with no scanner.
 func TestSerialScaleSellsThroughTill(t *testing.T) {
 	ctx := context.Background()

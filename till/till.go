@@ -26,7 +26,7 @@ import (
 // Config is how the till starts: what the flags set.
 type Config struct {
 	DBPath   string // the database file
-	Demo     bool   // load the demo catalog even into a database that already has one
+	Demo     bool   // load the demo catalog even into a database that already has one; simulate a scale when none is set
 	Scanners string // serial scanner ports, comma-separated; overrides the scanner.ports setting
 	Kiosk    bool   // a dedicated till: both windows full screen, without window decorations
 	Version  string // the program's release, named to the head office (Store.Version)
@@ -147,7 +147,9 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 	if t.Printer, t.SimPrinter, err = openPrinter(t.settings, cfg.DBPath, language, demo); err != nil {
 		return nil, err
 	}
-	if t.scale, t.SimScale, err = openScale(t.settings, demo); err != nil {
+	// Only a till started as a demo gets the simulated scale unasked: at a real counter without a scale,
+	// a simulated one would sell made-up weights, so there the weight is typed.
+	if t.scale, t.SimScale, err = openScale(t.settings, cfg.Demo); err != nil {
 		return nil, err
 	}
 	if t.scale != nil {
