@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -54,25 +52,26 @@ func (w *scaleWeighing) weigh(p app.Product) {
 			v.dialog.Hide()
 		}
 	})
-	hints := []string{lang.L("Esc: cancel")}
-	if w.tare != nil {
-		hints = append(hints, lang.L("T: tare"))
-	}
-	if w.zero != nil {
-		hints = append(hints, lang.L("Z: zero"))
-	}
+	tare := func() { w.command(w.tare, lang.L("The scale was asked to tare.")) }
+	zero := func() { w.command(w.zero, lang.L("The scale was asked to zero.")) }
 	keys.onRune = func(r rune) {
 		switch r {
 		case 't', 'T':
-			w.command(w.tare, lang.L("The scale was asked to tare."))
+			tare()
 		case 'z', 'Z':
-			w.command(w.zero, lang.L("The scale was asked to zero."))
+			zero()
 		}
 	}
-	hint := widget.NewLabel(strings.Join(hints, " · "))
-	hint.Importance = widget.LowImportance
+	// Buttons for touch, each named with its key; tare and zero only where the scale has them.
+	buttons := container.NewHBox(touchSized(widget.NewButton(lang.L("Cancel")+" (Esc)", func() { v.dialog.Hide() })))
+	if w.tare != nil {
+		buttons.Add(touchSized(widget.NewButton(lang.L("Tare")+" (T)", tare)))
+	}
+	if w.zero != nil {
+		buttons.Add(touchSized(widget.NewButton(lang.L("Set to zero")+" (Z)", zero)))
+	}
 	prompt := lang.L("Put {{.Name}} on the scale", map[string]any{"Name": p.DisplayName(w.language)})
-	content := container.NewVBox(widget.NewLabel(prompt), v.live, v.problem, hint, keys)
+	content := container.NewVBox(widget.NewLabel(prompt), v.live, v.problem, buttons, keys)
 	v.dialog = w.sh.open(lang.L("Weight"), container.NewGridWrap(fyne.NewSize(440, content.MinSize().Height+40), content), keys)
 	w.view = v
 	v.live.SetText("—")

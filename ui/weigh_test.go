@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"checkout/app"
 	"checkout/ui"
@@ -82,19 +83,24 @@ func TestWeighingTaresAndZeroes(t *testing.T) {
 	})
 	w := till.Window()
 	scan(w, "2000101000006")
-	mustShow(t, w, "Esc: cancel · T: tare · Z: zero")
+	mustShow(t, w, "Cancel (Esc)", "Tare (T)", "Set to zero (Z)")
 	typeIn(w, "t")
 	mustShow(t, w, "The scale was asked to tare.")
 	typeIn(w, "Z")
 	mustShow(t, w, "The scale was asked to zero.")
-	if len(sent) != 2 || sent[0] != "tare" || sent[1] != "zero" {
+	test.Tap(findButton(t, w, "Tare (T)")) // by touch
+	if len(sent) != 3 || sent[0] != "tare" || sent[1] != "zero" || sent[2] != "tare" {
 		t.Fatalf("sent %v", sent)
+	}
+	test.Tap(findButton(t, w, "Cancel (Esc)"))
+	if shows(w, "Put Banana on the scale") {
+		t.Fatal("Cancel left the weighing open")
 	}
 
 	plain, _ := newTill(t, func(s *setup) { s.opt.Scale = true })
 	scan(plain.Window(), "2000101000006")
 	typeIn(plain.Window(), "t")
-	if shows(plain.Window(), "T: tare") || shows(plain.Window(), "asked to tare") {
+	if shows(plain.Window(), "Tare (T)") || shows(plain.Window(), "asked to tare") {
 		t.Fatal("a scale without a tare command offers one")
 	}
 }
