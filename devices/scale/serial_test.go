@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -310,5 +311,39 @@ func TestOpenRefusesBadConfig(t *testing.T) {
 			s.Close()
 			t.Errorf("%+v opened", cfg)
 		}
+	}
+}
+
+// Plugging, unplugging and closing scales, polled ones too, leaves no goroutine or file descriptor behind.
+func TestCloseLeaksNothing(t *testing.T) {
+	fds := func() int {
+		entries, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd here")
+		}
+		return len(entries)
+	}
+	port := filepath.Join(t.TempDir(), "ttyUSB0")
+	baseFDs, baseGoroutines := fds(), runtime.NumGoroutine()
+	for range 5 {
+		scaleEnd := plug(t, port)
+		s, err := Open(Config{Port: port, Protocol: SICS, Poll: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, s.Events(), devices.Connected)
+		unplug(scaleEnd, port)
+		wantStatus(t, s.Events(), devices.Reconnecting)
+		scaleEnd = plug(t, port)
+		wantStatus(t, s.Events(), devices.Connected)
+		s.Close()
+		unplug(scaleEnd, port)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) && (fds() > baseFDs || runtime.NumGoroutine() > baseGoroutines) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if fds() > baseFDs || runtime.NumGoroutine() > baseGoroutines {
+		t.Fatalf("after 5 scales: %d fds (was %d), %d goroutines (was %d)", fds(), baseFDs, runtime.NumGoroutine(), baseGoroutines)
 	}
 }
