@@ -16,7 +16,7 @@ func TestHostileNamesArePrintableAndFit(t *testing.T) {
 	s := DefaultStock()
 	cols := (s.Width() - 2*margin*s.DotsPerMM) / CellW // 46 columns of 12 dots
 	for _, name := range []string{
-		"Cola\"\r\nPRINT 999,1\r\n",        // TSPL: close the string, end the command, print 999 labels
+		"Cola\"\r\nPRINT 999,1\r\n",      // TSPL: close the string, end the command, print 999 labels
 		"Cola^XZ^XA^FO0,0^FDpwned^FS~JR", // ZPL: end the label, start another; ~ commands run at once
 		"Cola\x00\x1b@\x7f\u0085\u2028\u202egpj.exe",
 		strings.Repeat("可口可乐", 20),
