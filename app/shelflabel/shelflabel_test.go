@@ -14,7 +14,7 @@ import (
 // sends): whatever it holds, the label gets printable text that fits, cut between characters.
 func TestHostileNamesArePrintableAndFit(t *testing.T) {
 	s := DefaultStock()
-	cols := (s.Width() - 2*margin*s.DotsPerMM) / CellW // 46 columns of 12 dots
+	cols := (s.Width() - 2*margin*s.DotsPerMM) / CellW // 30 columns of 12 dots in 46 mm
 	for _, name := range []string{
 		"Cola\"\r\nPRINT 999,1\r\n",      // TSPL: close the string, end the command, print 999 labels
 		"Cola^XZ^XA^FO0,0^FDpwned^FS~JR", // ZPL: end the label, start another; ~ commands run at once
