@@ -12,11 +12,11 @@ import (
 
 // priceRow is one row of the price history, as the test reads it back.
 type priceRow struct {
-	SKU      string
-	Old      sql.NullInt64
-	New      int64
-	By       string
-	At       string
+	SKU string
+	Old sql.NullInt64
+	New int64
+	By  string
+	At  string
 }
 
 func priceHistory(t *testing.T, s *Store) []priceRow {
