@@ -111,6 +111,14 @@ func commands() []command {
 			help: "the stock at which a product is low"},
 		{name: "set-price", args: "CODE PRICE", run: withStore(stockCommand),
 			help: "change a product's price (journaled with the old price)"},
+		{name: "print-labels", args: "-since YYYY-MM-DD | -sku A,B,… [-printer tspl:PORT|zpl:PORT] [-preview FILE.png]",
+			run: withStore(printLabels),
+			help: "shelf labels (name, price per unit, barcode) for the products named (SKUs or\n" +
+				"barcodes), or for every price change and new product since the day; on a TSPL (TSC\n" +
+				"and most Chinese label printers) or ZPL (Zebra) printer at PORT: /dev/ttyUSB0,\n" +
+				"tcp://HOST[:9100], usb, usb:VID:PID or file:PATH; -preview draws them into a PNG;\n" +
+				"-size 50x30 (mm), -dpi 203 or 300. ZPL prints Chinese in the font E:SIMSUN.TTF,\n" +
+				"downloaded to the printer beforehand"},
 		{name: "set", args: "KEY VALUE", run: withStore(setSetting),
 			help: "change a setting: till, currency, tax_mode, cash_rounding, cash_rounding_mode\n" +
 				"(nearest, or down: 抹零), tax_rate.CLASS,\n" +
