@@ -116,9 +116,9 @@ func commands() []command {
 			help: "shelf labels (name, price per unit, barcode) for the products named (SKUs or\n" +
 				"barcodes), or for every price change and new product since the day; on a TSPL (TSC\n" +
 				"and most Chinese label printers) or ZPL (Zebra) printer at PORT: /dev/ttyUSB0,\n" +
-				"tcp://HOST[:9100], usb, usb:VID:PID or file:PATH; -preview draws them into a PNG;\n" +
-				"-size 50x30 (mm), -dpi 203 or 300. ZPL prints Chinese in the font E:SIMSUN.TTF,\n" +
-				"downloaded to the printer beforehand"},
+				"tcp://HOST[:9100], usb, usb:VID:PID or file:PATH (default labels.printer); -preview\n" +
+				"draws them into a PNG; -size 50x30 (mm; default labels.size), -dpi 203 or 300. ZPL\n" +
+				"prints Chinese in the font E:SIMSUN.TTF, downloaded to the printer beforehand"},
 		{name: "set", args: "KEY VALUE", run: withStore(setSetting),
 			help: "change a setting: till, currency, tax_mode, cash_rounding, cash_rounding_mode\n" +
 				"(nearest, or down: 抹零), tax_rate.CLASS,\n" +
@@ -136,6 +136,7 @@ func commands() []command {
 				"printer.port (/dev/ttyUSB0, tcp://HOST[:9100], usb, usb:VID:PID or sim),\n" +
 				"printer.baud, printer.width (58 or 80), printer.lang (en or zh-Hans),\n" +
 				"printer.charset (gb18030 or ascii),\n" +
+				"labels.printer (tspl:PORT or zpl:PORT: the shelf-label printer), labels.size (50x30 mm),\n" +
 				"display.logo (a PNG or JPEG file), display.slideshow (a folder of PNG and JPEG files,\n" +
 				"shown in name order between sales), display.slideshow_seconds (8: 2 to 600),\n" +
 				"payment_provider (http, alipay or wechat), payment_sandbox (false),\n" +

@@ -31,17 +31,33 @@ func printLabels(ctx context.Context, st *till.Store, c *call) error {
 	fs.SetOutput(io.Discard)
 	since := fs.String("since", "", "the products whose price changed on or after this day, YYYY-MM-DD")
 	skuList := fs.String("sku", "", "the products, SKUs or barcodes, comma-separated")
-	target := fs.String("printer", "", "the label printer: tspl:PORT or zpl:PORT")
+	target := fs.String("printer", "", "the label printer: tspl:PORT or zpl:PORT (default: labels.printer)")
 	preview := fs.String("preview", "", "draw the labels into this PNG file")
-	size := fs.String("size", "50x30", "the labels' size in mm, WIDTHxHEIGHT")
+	size := fs.String("size", "", "the labels' size in mm, WIDTHxHEIGHT (default: labels.size, else 50x30)")
 	dpi := fs.Int("dpi", 203, "the printer's resolution: 203 or 300")
 	const how = "print-labels takes -since YYYY-MM-DD or -sku A,B,…, and -printer tspl:PORT|zpl:PORT or -preview FILE.png, or both"
-	if err := fs.Parse(c.args); err != nil || fs.NArg() != 0 || (*since == "") == (*skuList == "") || (*target == "" && *preview == "") {
+	if err := fs.Parse(c.args); err != nil || fs.NArg() != 0 || (*since == "") == (*skuList == "") {
 		return errors.New(how)
 	}
-	stock, err := shelflabel.DefaultStock().ParseSize(*size)
+	set, err := st.Settings(ctx)
 	if err != nil {
 		return err
+	}
+	// The flags stand in for the labels.* settings, which the products page prints with too.
+	configured, stock, hasPrinter, err := labelprinter.Settings(set.Device)
+	if err != nil {
+		return err
+	}
+	if *target == "" && *preview == "" && hasPrinter { // -preview alone previews, printing nothing
+		*target = set.Device("labels.printer")
+	}
+	if *target == "" && *preview == "" {
+		return errors.New(how + " (or labels.printer set)")
+	}
+	if *size != "" {
+		if stock, err = stock.ParseSize(*size); err != nil {
+			return err
+		}
 	}
 	switch *dpi {
 	case 203:
@@ -50,8 +66,8 @@ func printLabels(ctx context.Context, st *till.Store, c *call) error {
 	default:
 		return fmt.Errorf("-dpi %d: 203 or 300", *dpi)
 	}
-	var printer labelprinter.Config
-	if *target != "" {
+	printer := configured
+	if *target != "" && *target != set.Device("labels.printer") {
 		if printer, err = labelprinter.ParseTarget(*target); err != nil {
 			return err
 		}

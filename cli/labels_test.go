@@ -16,6 +16,7 @@ func TestPrintLabels(t *testing.T) {
 	prn := filepath.Join(dir, "labels.prn")
 	zpl := filepath.Join(dir, "labels.zpl")
 	pngFile := filepath.Join(dir, "labels.png")
+	setPrn := filepath.Join(dir, "set.prn")
 	if code, _, errOut := cli("-db", db, "seed-demo"); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -44,6 +45,12 @@ func TestPrintLabels(t *testing.T) {
 		{[]string{"print-labels", "-since", tomorrow, "-printer", "zpl:file:" + zpl}, 0, "no labels to print", ""},
 		{[]string{"set-price", "DRK-003", "3.80"}, 0, "3.50 → 3.80", ""},
 		{[]string{"print-labels", "-since", today, "-printer", "zpl:file:" + zpl}, 0, "DRK-003      Sprite 500ml bottle  3.80\n", ""},
+		// The labels.* settings stand in for -printer and -size.
+		{[]string{"set", "labels.printer", "/dev/ttyUSB0"}, 1, "", "tspl:PORT or zpl:PORT"},
+		{[]string{"set", "labels.size", "60"}, 1, "", "WIDTHxHEIGHT"},
+		{[]string{"set", "labels.printer", "tspl:file:" + setPrn}, 0, "labels.printer = tspl:file:", ""},
+		{[]string{"set", "labels.size", "60x40"}, 0, "labels.size = 60x40", ""},
+		{[]string{"print-labels", "-sku", "DRK-004"}, 0, "1 labels sent to tspl:file:" + setPrn, ""},
 	} {
 		code, out, errOut := cli(append([]string{"-db", db, "-lang", "en"}, tt.args...)...)
 		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
@@ -57,6 +64,9 @@ func TestPrintLabels(t *testing.T) {
 	if !bytes.HasPrefix(b, []byte("SIZE 50 mm,30 mm\r\nGAP 2 mm,0 mm\r\nCLS\r\n")) || bytes.Count(b, []byte("PRINT 1,1\r\n")) != 2 ||
 		!bytes.Contains(b, []byte(`BARCODE 16,128,"EAN13",72,1,0,2,2,"544900000099"`)) {
 		t.Errorf("TSPL sent:\n%q", b)
+	}
+	if b, err := os.ReadFile(setPrn); err != nil || !bytes.HasPrefix(b, []byte("SIZE 60 mm,40 mm\r\n")) || bytes.Count(b, []byte("PRINT 1,1")) != 1 {
+		t.Errorf("the labels.printer got %q, %v", b, err)
 	}
 	z, err := os.ReadFile(zpl)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"checkout/app"
 	"checkout/app/picture"
 	"checkout/devices/cardreader"
+	"checkout/devices/labelprinter"
 	"checkout/devices/printer"
 	"checkout/devices/scanner"
 	"checkout/devices/sim"
@@ -40,6 +41,8 @@ func CheckSetting(key, value string) error {
 		return cardreader.CheckSetting(key, value)
 	case strings.HasPrefix(key, "printer."):
 		return printer.CheckSetting(key, value)
+	case strings.HasPrefix(key, "labels."):
+		return labelprinter.CheckSetting(key, value)
 	case key == "display.logo" && strings.TrimSpace(value) != "":
 		if err := picture.Check(strings.TrimSpace(value)); err != nil {
 			return fmt.Errorf("%w: display.logo: %v", app.ErrInvalidSetting, err)

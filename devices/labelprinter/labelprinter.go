@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"checkout/app"
 	"checkout/app/shelflabel"
 	"checkout/devices/printer"
 )
@@ -86,4 +87,41 @@ func Print(c Config, labels []shelflabel.Label) error {
 		}
 	}
 	return conn.Close()
+}
+
+// CheckSetting refuses a labels.* setting the label printer could not use, before it is saved:
+// labels.printer (tspl:PORT or zpl:PORT, as ParseTarget reads it) and labels.size (50x30, mm).
+func CheckSetting(key, value string) error {
+	if value == "" {
+		return nil
+	}
+	var err error
+	switch key {
+	case "labels.printer":
+		_, err = ParseTarget(value)
+	case "labels.size":
+		_, err = shelflabel.DefaultStock().ParseSize(value)
+	default:
+		err = fmt.Errorf("unknown setting %q (labels.printer, labels.size)", key)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s", app.ErrInvalidSetting, err)
+	}
+	return nil
+}
+
+// Settings reads the labels.* settings: the printer (ok false when labels.printer is not set) and the
+// label stock.
+func Settings(get func(key string) string) (c Config, stock shelflabel.Stock, ok bool, err error) {
+	stock = shelflabel.DefaultStock()
+	if v := get("labels.size"); v != "" {
+		if stock, err = stock.ParseSize(v); err != nil {
+			return Config{}, stock, false, err
+		}
+	}
+	if v := get("labels.printer"); v != "" {
+		c, err = ParseTarget(v)
+		return c, stock, err == nil, err
+	}
+	return Config{}, stock, false, nil
 }

@@ -2,6 +2,7 @@ package labelprinter
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -233,5 +234,26 @@ func TestPrintOverTheTransports(t *testing.T) {
 	ln2.Close() // nothing listens there now
 	if err := Print(Config{Language: LangTSPL, Port: "tcp://" + addr, Timeout: time.Second}, labels); err == nil || !strings.Contains(err.Error(), addr) {
 		t.Errorf("unreachable printer: %v", err)
+	}
+}
+
+func TestSettings(t *testing.T) {
+	for key, value := range map[string]string{"labels.printer": "tspl:tcp://10.0.0.9", "labels.size": "60x40"} {
+		if err := CheckSetting(key, value); err != nil {
+			t.Errorf("%s %s: %v", key, value, err)
+		}
+	}
+	for key, value := range map[string]string{"labels.printer": "/dev/ttyUSB0", "labels.size": "60", "labels.colour": "red"} {
+		if err := CheckSetting(key, value); !errors.Is(err, app.ErrInvalidSetting) {
+			t.Errorf("%s %s: %v", key, value, err)
+		}
+	}
+	get := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, s, ok, err := Settings(get(map[string]string{"labels.printer": "zpl:usb", "labels.size": "60x40"}))
+	if err != nil || !ok || c.Language != LangZPL || c.Port != "usb" || s.Width() != 480 {
+		t.Errorf("Settings = %+v %+v %v %v", c, s, ok, err)
+	}
+	if _, s, ok, err := Settings(get(nil)); err != nil || ok || s != shelflabel.DefaultStock() {
+		t.Errorf("no settings = %+v %v %v", s, ok, err)
 	}
 }
