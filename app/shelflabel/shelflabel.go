@@ -111,8 +111,25 @@ const margin = 2 // mm around the label's edge
 // Lay lays it out on s, its words in lang ("en", "zh-Hans"): the name on the first line (the Chinese
 // name when there is one, then the other name below), the price twice as large with the unit it is per
 // beside it, and the barcode at the foot with the SKU beside it. Text too wide for the label is cut
-// between characters by the columns they take (a Chinese character two), never inside one.
+// between characters by the columns they take (a Chinese character two), never inside one; the price
+// never is: it prints at single size, the unit under it, when the label is too narrow. A label too short
+// for the barcode leaves the second name out first.
 func Lay(s Stock, it Item, lang string) Label {
+	first, second := Clean(it.Name), ""
+	if zh := Clean(it.NameZH); zh != "" {
+		first, second = zh, first
+	}
+	l, fits := lay(s, it, lang, first, second)
+	if !fits && second != "" {
+		if short, ok := lay(s, it, lang, first, ""); ok {
+			return short
+		}
+	}
+	return l
+}
+
+// lay is Lay with the names given, and whether the barcode found room.
+func lay(s Stock, it Item, lang, first, second string) (Label, bool) {
 	l := Label{Stock: s}
 	m := margin * s.DotsPerMM
 	cols := (s.Width() - 2*m) / CellW
@@ -122,10 +139,6 @@ func Lay(s Stock, it Item, lang string) Label {
 		}
 	}
 	y := m
-	first, second := Clean(it.Name), ""
-	if zh := Clean(it.NameZH); zh != "" {
-		first, second = zh, first
-	}
 	text(m, y, 1, first)
 	y += CellH + 4
 	if second != "" {
@@ -133,9 +146,20 @@ func Lay(s Stock, it Item, lang string) Label {
 		y += CellH + 4
 	}
 	price := CurrencySign(it.Price.Currency()) + it.Price.Decimal()
-	text(m, y, 2, price)
-	text(m+app.ReceiptColumns(price)*2*CellW+4, y+CellH, 1, unitWord(it.Unit, lang))
-	y += 2*CellH + 8
+	unit := unitWord(it.Unit, lang)
+	pw, uw := app.ReceiptColumns(price), app.ReceiptColumns(unit)
+	scale := 2
+	if pw*2 > cols {
+		scale = 1
+	}
+	l.Elements = append(l.Elements, Element{Kind: KindText, X: m, Y: y, Text: price, Scale: scale})
+	if pw*scale+uw+1 <= cols { // beside the price, on its baseline
+		text(m+pw*scale*CellW+4, y+(scale-1)*CellH, 1, unit)
+		y += scale*CellH + 8
+	} else { // under it
+		text(m, y+scale*CellH, 1, unit)
+		y += (scale+1)*CellH + 8
+	}
 
 	// The barcode's bars fill what is left above its digits; a label too short for 24 dots of bars
 	// prints the SKU alone.
@@ -144,7 +168,7 @@ func Lay(s Stock, it Item, lang string) Label {
 	sku := Clean(it.SKU)
 	if sym == NoBarcode || bars < CellH {
 		text(m, y, 1, sku)
-		return l
+		return l, sym == NoBarcode
 	}
 	module := 2
 	if m+2*modules(sym, data) > s.Width()-m {
@@ -153,13 +177,13 @@ func Lay(s Stock, it Item, lang string) Label {
 	width := module * modules(sym, data)
 	if m+width > s.Width()-m {
 		text(m, y, 1, sku)
-		return l
+		return l, true // no height helps a label too narrow
 	}
 	l.Elements = append(l.Elements, Element{Kind: KindBarcode, X: m, Y: y, Text: data, Symbology: sym, Height: bars, Module: module})
 	if skuX := s.Width() - m - app.ReceiptColumns(sku)*CellW; skuX >= m+width+CellW {
 		text(skuX, y, 1, sku)
 	}
-	return l
+	return l, true
 }
 
 // modules is how many narrow-bar widths a barcode takes, its quiet zones included.

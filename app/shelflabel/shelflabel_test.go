@@ -135,6 +135,47 @@ func TestLayout(t *testing.T) {
 	}
 }
 
+// A small label keeps the price whole: single size when double would not fit, the unit under it when
+// beside would not; a short one gives the barcode the second name's line.
+func TestSmallLabels(t *testing.T) {
+	cny := money.CNY
+	small, _ := DefaultStock().ParseSize("30x20") // 17 columns
+	short, _ := DefaultStock().ParseSize("50x22")
+	for _, tt := range []struct {
+		name  string
+		stock Stock
+		it    Item
+		want  []Element
+	}{
+		{"a price too wide for double size", small, Item{SKU: "RICE", Name: "Rice", Price: money.New(123450, cny), Unit: app.UnitKg}, []Element{
+			{Kind: KindText, X: 16, Y: 16, Text: "Rice", Scale: 1},
+			{Kind: KindText, X: 16, Y: 44, Text: "￥1234.50", Scale: 1},
+			{Kind: KindText, X: 128, Y: 44, Text: "/kg", Scale: 1},
+			{Kind: KindText, X: 16, Y: 76, Text: "RICE", Scale: 1},
+		}},
+		{"no room for the unit beside", small, Item{SKU: "TV", Name: "TV", Price: money.New(1234567, money.Currency{Code: "USD", Exponent: 2}), Unit: app.UnitPiece}, []Element{
+			{Kind: KindText, X: 16, Y: 16, Text: "TV", Scale: 1},
+			{Kind: KindText, X: 16, Y: 44, Text: "USD 12345.67", Scale: 1},
+			{Kind: KindText, X: 16, Y: 68, Text: "/each", Scale: 1},
+			{Kind: KindText, X: 16, Y: 100, Text: "TV", Scale: 1},
+		}},
+		{"the English name leaves room for the barcode", short, Item{SKU: "COKE330", Name: "Coca-Cola 330ml", NameZH: "可口可乐", Price: money.New(350, cny),
+			Barcode: "5449000000996"}, []Element{
+			{Kind: KindText, X: 16, Y: 16, Text: "可口可乐", Scale: 1},
+			{Kind: KindText, X: 16, Y: 44, Text: "￥3.50", Scale: 2},
+			{Kind: KindText, X: 164, Y: 68, Text: "/each", Scale: 1},
+			{Kind: KindBarcode, X: 16, Y: 100, Text: "5449000000996", Symbology: EAN13, Height: 36, Module: 2},
+			{Kind: KindText, X: 300, Y: 100, Text: "COKE330", Scale: 1},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Lay(tt.stock, tt.it, "en").Elements; !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseSize(t *testing.T) {
 	s, err := DefaultStock().ParseSize("60X40")
 	if err != nil || s.Width() != 480 || s.Height() != 320 || s.GapMM != 2 {
