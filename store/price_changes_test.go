@@ -188,3 +188,48 @@ func TestPriceChangedSince(t *testing.T) {
 		t.Errorf("the query does not use the index on at:\n%s", plan)
 	}
 }
+
+// A till upgraded to the price history has the changes its journal recorded before: the migration
+// reads them from the journal's "price" entries.
+func TestPriceHistoryFromTheJournal(t *testing.T) {
+	s, path := openTestStore(t)
+	ctx := context.Background()
+	coke, err := s.ProductBySKU(ctx, "DRK-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for i, price := range []int64{320, 1005} {
+		if err := s.SetPrice(ctx, coke.ID, cny(price), "Li", day.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	form := app.ProductForm{SKU: "TEA-001", Name: "Jasmine tea", Unit: "piece", Price: "18.50", TaxClass: "standard",
+		Barcodes: []string{"6901234567892"}, Active: true}
+	if _, err := saveForm(t, s, form); err != nil {
+		t.Fatal(err)
+	}
+	want := priceHistory(t, s)[len(testCatalog):] // the import's rows have no journal entry
+	// Back to the schema before 0046.
+	if _, err := s.w.ExecContext(ctx, `DROP TABLE price_changes; DELETE FROM schema_migrations WHERE version = 46`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := priceHistory(t, s)
+	if len(got) != 3 || len(want) != 3 {
+		t.Fatalf("from the journal %+v\nwant %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if got[1].New != 1005 || got[1].Old.Int64 != 320 || got[2].Old.Valid {
+		t.Errorf("prices read back as %+v", got)
+	}
+}
