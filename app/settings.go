@@ -421,7 +421,7 @@ func (s *Settings) Set(key, value string) error {
 }
 
 // deviceKeyPattern matches hardware settings: a device kind and an option, "scanner.ports".
-var deviceKeyPattern = regexp.MustCompile(`^(scanner|keyboard|cardreader|printer|scale)\.[a-z_]+$`)
+var deviceKeyPattern = regexp.MustCompile(`^(scanner|keyboard|cardreader|printer|scale|labels)\.[a-z_]+$`)
 
 func isDeviceKey(key string) bool { return deviceKeyPattern.MatchString(key) }
 

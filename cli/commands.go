@@ -111,6 +111,14 @@ func commands() []command {
 			help: "the stock at which a product is low"},
 		{name: "set-price", args: "CODE PRICE", run: withStore(stockCommand),
 			help: "change a product's price (journaled with the old price)"},
+		{name: "print-labels", args: "-since YYYY-MM-DD | -sku A,B,… [-printer tspl:PORT|zpl:PORT] [-preview FILE.png]",
+			run: withStore(printLabels),
+			help: "shelf labels (name, price per unit, barcode) for the products named (SKUs or\n" +
+				"barcodes), or for every price change and new product since the day; on a TSPL (TSC\n" +
+				"and most Chinese label printers) or ZPL (Zebra) printer at PORT: /dev/ttyUSB0,\n" +
+				"tcp://HOST[:9100], usb, usb:VID:PID or file:PATH (default labels.printer); -preview\n" +
+				"draws them into a PNG; -size 50x30 (mm; default labels.size), -dpi 203 or 300. ZPL\n" +
+				"prints Chinese in the font E:SIMSUN.TTF, downloaded to the printer beforehand"},
 		{name: "set", args: "KEY VALUE", run: withStore(setSetting),
 			help: "change a setting: till, currency, tax_mode, cash_rounding, cash_rounding_mode\n" +
 				"(nearest, or down: 抹零), tax_rate.CLASS,\n" +
@@ -130,6 +138,7 @@ func commands() []command {
 				"printer.charset (gb18030 or ascii),\n" +
 				"scale.port (/dev/ttyUSB0, or sim), scale.protocol (stream, sics, toledo8217, caspd2,\n" +
 				"cas or aclas), scale.baud (9600), scale.bits (8N1, 7E1, …), scale.poll_ms (200),\n" +
+				"labels.printer (tspl:PORT or zpl:PORT: the shelf-label printer), labels.size (50x30 mm),\n" +
 				"display.logo (a PNG or JPEG file), display.slideshow (a folder of PNG and JPEG files,\n" +
 				"shown in name order between sales), display.slideshow_seconds (8: 2 to 600),\n" +
 				"payment_provider (http, alipay or wechat), payment_sandbox (false),\n" +

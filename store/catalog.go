@@ -99,6 +99,9 @@ func (s *Store) addProducts(ctx context.Context, entries []app.CatalogEntry, tri
 		if len(added) == 0 {
 			return nil
 		}
+		if err := recordImportedPrices(ctx, tx, added[0], added[len(added)-1], time.Now()); err != nil {
+			return err
+		}
 		// Trigrams last: every statement that may abort opens a savepoint, and FTS5 flushes its pending
 		// terms to a new segment at each savepoint, so interleaving them with the inserts above wrote a
 		// segment per product and spent most of the import merging them.
@@ -298,6 +301,9 @@ func (s *Store) SetPrice(ctx context.Context, productID int64, price money.Amoun
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET price = ? WHERE id = ?`, price.Minor(), productID); err != nil {
+			return err
+		}
+		if err := recordPrice(ctx, tx, productID, at, sql.NullInt64{Int64: old, Valid: true}, price.Minor(), user); err != nil {
 			return err
 		}
 		return s.appendJournal(ctx, tx, at, "price", priceEntry{SKU: sku, Old: money.New(old, price.Currency()).Decimal(),

@@ -146,6 +146,9 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 		if old.Valid && old.Int64 == p.Price.Minor() {
 			return nil
 		}
+		if err := recordPrice(ctx, tx, id, at, old, p.Price.Minor(), user); err != nil {
+			return err
+		}
 		oldPrice := ""
 		if old.Valid {
 			oldPrice = money.New(old.Int64, p.Price.Currency()).Decimal()

@@ -15,6 +15,7 @@ import (
 	"checkout/app"
 	"checkout/app/picture"
 	"checkout/devices/cardreader"
+	"checkout/devices/labelprinter"
 	"checkout/devices/printer"
 	"checkout/devices/scale"
 	"checkout/devices/scanner"
@@ -44,6 +45,8 @@ func CheckSetting(key, value string) error {
 		return printer.CheckSetting(key, value)
 	case strings.HasPrefix(key, "scale."):
 		return scale.CheckSetting(key, value)
+	case strings.HasPrefix(key, "labels."):
+		return labelprinter.CheckSetting(key, value)
 	case key == "display.logo" && strings.TrimSpace(value) != "":
 		if err := picture.Check(strings.TrimSpace(value)); err != nil {
 			return fmt.Errorf("%w: display.logo: %v", app.ErrInvalidSetting, err)

@@ -242,6 +242,11 @@ func (t *Till) receiptOptions(opt *ui.Options) {
 		r, _ = receiptimage.New(receiptimage.Fonts{})
 	}
 	opt.ReceiptImage = r
+	labels, err := newShelfLabels(t.settings, filepath.Join(filepath.Dir(t.dbPath), "labels"), r, opt.Language)
+	if err != nil {
+		slog.Warn("label printer", "err", err)
+	}
+	opt.Labels = labels
 }
 
 // Serve feeds the scanners' codes, the card reader's taps, the scale's readings and their status to the screens until the

@@ -27,6 +27,8 @@ const (
 type productsPage struct {
 	office   *BackOffice
 	stock    app.StockService
+	labels   LabelPrinter // nil: no shelf labels
+	printing bool         // a label is on its way: F9 again waits
 	content  fyne.CanvasObject
 	query    *KeyEntry
 	list     *widget.List
@@ -39,8 +41,8 @@ type productsPage struct {
 	selected int
 }
 
-func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
-	pg := &productsPage{office: o, stock: stock, selected: -1, note: newNotice(o)}
+func newProductsPage(o *BackOffice, stock app.StockService, labels LabelPrinter) *productsPage {
+	pg := &productsPage{office: o, stock: stock, labels: labels, selected: -1, note: newNotice(o)}
 	pg.query = o.field(lang.L("Search by name, pinyin initials, SKU or barcode"), func() { pg.edit(pg.selected) })
 	pg.query.OnChanged = func(string) {
 		pg.note.say("", widget.MediumImportance)
@@ -49,6 +51,7 @@ func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
 	addKeys(pg.query, map[fyne.KeyName]func(){
 		fyne.KeyDown: func() { pg.move(+1) },
 		fyne.KeyUp:   func() { pg.move(-1) },
+		fyne.KeyF9:   pg.printLabel,
 		fyne.KeyEscape: func() {
 			if pg.query.Text == "" { // nothing to clear: back to the till
 				o.key(&fyne.KeyEvent{Name: fyne.KeyEscape})
@@ -65,7 +68,11 @@ func newProductsPage(o *BackOffice, stock app.StockService) *productsPage {
 	edit := widget.NewButtonWithIcon(lang.L("Edit")+" (Enter)", theme.DocumentCreateIcon(), func() { pg.edit(pg.selected) })
 	header := container.New(productColumns, bold(lang.L("SKU")), bold(lang.L("Name")), bold(lang.L("Category")),
 		bold(lang.L("Price")), bold(lang.L("On hand")), bold(lang.L("Status")))
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(edit, newProduct), pg.query), pg.note, header)
+	buttons := container.NewHBox(edit, newProduct)
+	if labels != nil {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Shelf label")+" (F9)", theme.DocumentPrintIcon(), pg.printLabel))
+	}
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, pg.query), pg.note, header)
 	pg.content = container.NewBorder(top, pg.count, nil, nil, pg.list)
 	return pg
 }
@@ -213,6 +220,35 @@ func (pg *productsPage) move(delta int) {
 	pg.list.Select(pg.selected)
 	pg.list.ScrollTo(pg.selected)
 	pg.office.win.Canvas().Focus(pg.query)
+}
+
+// printLabel prints the selected product's shelf label, away from the UI goroutine (a network printer
+// may take seconds to answer), and says where it went.
+func (pg *productsPage) printLabel() {
+	if pg.labels == nil || pg.printing || pg.selected < 0 || pg.selected >= len(pg.items) {
+		return
+	}
+	e, err := pg.stock.ProductDetail(context.Background(), pg.items[pg.selected].ID)
+	if err != nil {
+		pg.note.fail(err)
+		return
+	}
+	pg.printing = true
+	pg.office.background(func() {
+		saved, err := pg.labels.PrintLabel(e)
+		onUI(func() {
+			pg.printing = false
+			sku := map[string]any{"SKU": e.Product.SKU, "File": saved}
+			switch {
+			case err != nil:
+				pg.note.say(lang.L("The shelf label was not printed: {{.Detail}}", map[string]any{"Detail": err.Error()}), widget.DangerImportance)
+			case saved != "":
+				pg.note.say(lang.L("No label printer (labels.printer): {{.SKU}}'s shelf label is saved as {{.File}}", sku), widget.SuccessImportance)
+			default:
+				pg.note.say(lang.L("{{.SKU}}'s shelf label is printing.", sku), widget.SuccessImportance)
+			}
+		})
+	})
 }
 
 // scanned finds the product a scanned code is on and opens it, or offers a new product with that code.

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -101,5 +102,61 @@ func TestProductListCategoryInEnglish(t *testing.T) {
 	mustShow(t, w, "drinks", "零食")
 	if slices.Contains(screen(w), "饮料") {
 		t.Errorf("the English list shows a Chinese category: %v", screen(w))
+	}
+}
+
+// fakeLabels is a label printer that keeps what it is asked to print, saving a picture (saved set) or
+// failing (err set) as told.
+type fakeLabels struct {
+	printed []app.CatalogEntry
+	saved   string
+	err     error
+}
+
+func (f *fakeLabels) PrintLabel(e app.CatalogEntry) (string, error) {
+	f.printed = append(f.printed, e)
+	return f.saved, f.err
+}
+
+// F9 on the products page prints the selected product's shelf label, with its barcodes, and says
+// where it went: printing, saved as a picture, or why not.
+func TestProductsPageShelfLabel(t *testing.T) {
+	labels := &fakeLabels{}
+	till, _ := newTill(t, withStock, func(s *setup) { s.opt.Labels = labels })
+	press(till.Window(), fyne.KeyF4)
+	w := till.BackOffice().Window()
+	mustShow(t, w, "Shelf label (F9)")
+
+	press(w, fyne.KeyF9) // nothing selected: nothing printed
+	if len(labels.printed) != 0 {
+		t.Fatalf("printed %+v with nothing selected", labels.printed)
+	}
+	typeIn(w, "DRK-001")
+	press(w, fyne.KeyDown)
+	press(w, fyne.KeyF9)
+	if len(labels.printed) != 1 || labels.printed[0].Product.SKU != "DRK-001" || !slices.Contains(labels.printed[0].Barcodes, "5449000000996") {
+		t.Fatalf("printed %+v", labels.printed)
+	}
+	mustShow(t, w, "DRK-001's shelf label is printing.")
+
+	labels.saved = "/tmp/labels/DRK-001.png"
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "DRK-001's shelf label is saved as /tmp/labels/DRK-001.png")
+
+	labels.saved, labels.err = "", errors.New("label printer tcp://10.0.0.9:9100: connection refused")
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "The shelf label was not printed: label printer tcp://10.0.0.9:9100: connection refused")
+}
+
+// Without a label printer service the page has no label action, and F9 does nothing.
+func TestProductsPageWithoutLabels(t *testing.T) {
+	till, _ := newTill(t, withStock)
+	press(till.Window(), fyne.KeyF4)
+	w := till.BackOffice().Window()
+	typeIn(w, "DRK-001")
+	press(w, fyne.KeyDown)
+	press(w, fyne.KeyF9)
+	if shows(w, "Shelf label") || shows(w, "shelf label") {
+		t.Errorf("a till without labels shows them: %v", screen(w))
 	}
 }

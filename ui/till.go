@@ -89,6 +89,14 @@ type Options struct {
 	PreviewReceipt bool
 	ReceiptDir     string
 	ReceiptImage   *receiptimage.Renderer
+	// Labels prints the selected product's shelf label from the products page (F9); nil: no such action.
+	Labels LabelPrinter
+}
+
+// LabelPrinter prints shelf labels: on the shop's label printer, or, with none set, as a picture saved
+// in a folder, whose path it returns.
+type LabelPrinter interface {
+	PrintLabel(e app.CatalogEntry) (saved string, err error)
 }
 
 // Till is the till's screens, composed: the sale screen and the customer display, and the dialogs and
@@ -551,7 +559,7 @@ func (t *Till) openBackOffice() {
 	}
 	o := newBackOffice(t.app, lang.L("Products and stock")+" — "+t.co.Settings().Till, t.sh, t.co, t.opt)
 	stock := t.svc.Stock
-	products := newProductsPage(o, stock)
+	products := newProductsPage(o, stock, t.opt.Labels)
 	changed := products.reload
 	receive, adjust := newReceivePage(o, stock, changed), newAdjustPage(o, stock, changed)
 	count, low, imports := newCountPage(o, stock, changed), newLowStockPage(o, stock), newImportPage(o, stock, changed)

@@ -128,15 +128,7 @@ func (r *Renderer) row(row app.ReceiptRow, cols int) *image.RGBA {
 	case app.RowImage:
 		return picture(row, w)
 	}
-	text := row.Text
-	textCols := app.ReceiptColumns(text)
-	line := blank(textCols*cellW, cellH)
-	col := 0
-	for _, ch := range text {
-		cw := app.ReceiptColumns(string(ch))
-		r.glyph(line, ch, col*cellW, cw*cellW, row.Bold)
-		col += cw
-	}
+	line := r.Text(row.Text, row.Bold)
 	sx, sy := 1, 1
 	if row.Wide {
 		sx = 2
@@ -155,6 +147,19 @@ func (r *Renderer) row(row app.ReceiptRow, cols int) *image.RGBA {
 	}
 	xdraw.NearestNeighbor.Scale(out, image.Rect(x, 0, x+line.Bounds().Dx()*sx, cellH*sy), line, line.Bounds(), xdraw.Over, nil)
 	return out
+}
+
+// Text draws s on one line of the printer's cells, black on white: 12 × 24 dots a column, a Chinese
+// character two. Shelf labels draw their text with it, in the cells the label printer's font has.
+func (r *Renderer) Text(s string, bold bool) *image.RGBA {
+	line := blank(app.ReceiptColumns(s)*cellW, cellH)
+	col := 0
+	for _, ch := range s {
+		cw := app.ReceiptColumns(string(ch))
+		r.glyph(line, ch, col*cellW, cw*cellW, bold)
+		col += cw
+	}
+	return line
 }
 
 // glyph draws ch in the cell at x, cw dots wide: the Latin font, else the Chinese one, else a box.

@@ -129,6 +129,20 @@ func NewWith(cfg Config, open func() (Conn, error)) *Printer {
 	return &Printer{cfg: cfg, open: open}
 }
 
+// Dial opens a raw connection to the printer at port (the forms Config.Port takes) for another
+// command language than ESC/POS: a label printer speaking TSPL or ZPL is reached through the same serial,
+// USB printer-class, TCP and file transports. Nothing is sent; the caller writes and closes.
+func Dial(port string, baud int, timeout time.Duration) (Conn, error) {
+	if timeout == 0 {
+		timeout = 2 * time.Second
+	}
+	open, err := opener(Config{Port: port, Baud: baud, Timeout: timeout})
+	if err != nil {
+		return nil, err
+	}
+	return open()
+}
+
 func opener(cfg Config) (func() (Conn, error), error) {
 	port := cfg.Port
 	switch {

@@ -264,3 +264,54 @@ func TestConfigAndSettings(t *testing.T) {
 		t.Error("a printer with no port")
 	}
 }
+
+// Dial hands another command language's bytes to the same transports, untouched: no ESC/POS status
+// request goes first (a TSPL or ZPL printer would print it as text).
+func TestDialSendsOnlyWhatIsWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "labels.prn")
+	conn, err := Dial("file:"+path, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Write([]byte("CLS\r\nPRINT 1,1\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "CLS\r\nPRINT 1,1\r\n" {
+		t.Errorf("file got %q", got)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan []byte, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- nil
+			return
+		}
+		b, _ := io.ReadAll(c)
+		c.Close()
+		got <- b
+	}()
+	conn, err = Dial("tcp://"+ln.Addr().String(), 0, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Write([]byte("^XA^XZ"))
+	conn.Close()
+	if b := <-got; string(b) != "^XA^XZ" {
+		t.Errorf("network printer got %q", b)
+	}
+
+	for _, bad := range []string{"", "usb:zz:1"} {
+		if _, err := Dial(bad, 0, 0); err == nil {
+			t.Errorf("Dial(%q) opened", bad)
+		}
+	}
+}
