@@ -292,7 +292,7 @@ func randomBasket(rng *rand.Rand) ([]Rule, []Item, Context) {
 // saving there is, and that its split is exact and never takes a line below zero.
 func TestPriceMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	seeds := 5000
+	seeds := 20000
 	if testing.Short() {
 		seeds = 500
 	}

@@ -44,7 +44,7 @@
 //
 // # Who saves what
 //
-// A per-unit deal saves on its own line. A multi-unit deal's saving (all its applications together) is
+// A per-unit deal saves on its own line. Each application of a multi-unit deal has its saving
 // split over the lines whose units it took in proportion to their units' gross, the basket's over every
 // line in proportion to what it costs after item deals; both by largest remainder (ties to the earlier
 // line), so the parts sum exactly to the saving and no line saves more than its Gross. A refund can give

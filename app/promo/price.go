@@ -186,26 +186,16 @@ func (s *Set) allocate(items []Item, lines []line, sol solution, basketRule int,
 			}
 		}
 	}
-	byRule := map[int][]application{}
-	var order []int
+	// Each application's saving over its own units: a refund of one line gives back what that line's
+	// units saved, not a share of a deal other lines made elsewhere in the basket.
 	for _, a := range sol.apps {
-		if _, ok := byRule[a.rule]; !ok {
-			order = append(order, a.rule)
+		weights := make([]int64, len(a.use))
+		for i, u := range a.use {
+			weights[i] = u.n * lines[u.line].price
 		}
-		byRule[a.rule] = append(byRule[a.rule], a)
-	}
-	for _, r := range order {
-		weights := make([]int64, len(lines))
-		var save int64
-		for _, a := range byRule[r] {
-			save += a.save
-			for _, u := range a.use {
-				weights[u.line] += u.n * lines[u.line].price
-			}
-		}
-		for i, part := range allocate(save, weights) {
+		for i, part := range allocate(a.save, weights) {
 			if part > 0 {
-				per[[2]int{r, lines[i].item}] += part
+				per[[2]int{a.rule, lines[a.use[i].line].item}] += part
 			}
 		}
 	}
