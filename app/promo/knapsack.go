@@ -2,27 +2,29 @@ package promo
 
 import "math/bits"
 
-// knapsack answers "what is the most the item deals can save without saving more than limit", for a 满减
-// tier that the best item deals would drop the basket below. That is a subset-sum question, so it is
-// answered with the sets of savings each part of the basket can reach, as bitsets up to the largest limit
-// asked: a line outside every component reaches the sums of its units' per-unit deals (any unit may also
-// take none, or a smaller deal); a component, what its multi-unit ways add to those. Prefix sets over the
-// parts then give the answer for any limit, and walking them back gives a choice that reaches it.
+// knapsack answers "what is the least the item deals can give up of their best saving and still give up
+// at least need", for a 满减 tier that the best item deals would drop the basket below. That is a subset
+// sum, so it is answered with the sets of amounts each part of the basket can give up, as bitsets of
+// 0…width-1: only a give-up below width can pay for itself with a tier's saving, so the sets stay as
+// small as the tiers' savings whatever the basket's size. A line outside every component gives up, per
+// unit, nothing (its best deal), the difference to a smaller deal, or its best deal entirely; a component
+// gives up, at each step of component.f's search, what a choice short of the best there costs. Prefix sets
+// over the parts answer any need, and walking them back gives a choice that gives up exactly that.
 type knapsack struct {
 	lines []line
 	comps []*component
-	width int64               // bits per set: 0..limit
+	width int64
 	parts []part              // the lines outside components, then the components
-	pre   []bitset            // pre[k]: the sums the first k parts reach
-	units map[int][]bitset    // per line: the sums of its first m units, for m = 0..n
-	sets  []map[string]bitset // per component: f of the memo, as sets
+	pre   []bitset            // pre[k]: what the first k parts can give up together
+	units map[int][]bitset    // per line: what its first m units can give up, for m = 0..n
+	sets  []map[string]bitset // per component: what each state of component.f can give up
 }
 
 // part is a line outside every component (comp < 0) or a component (line < 0).
 type part struct{ line, comp int }
 
-func newKnapsack(lines []line, comps []*component, limit int64) *knapsack {
-	k := &knapsack{lines: lines, comps: comps, width: limit + 1, units: map[int][]bitset{}}
+func newKnapsack(lines []line, comps []*component, width int64) *knapsack {
+	k := &knapsack{lines: lines, comps: comps, width: width, units: map[int][]bitset{}}
 	k.sets = make([]map[string]bitset, len(comps))
 	for i := range comps {
 		k.sets[i] = map[string]bitset{}
@@ -50,11 +52,12 @@ func newKnapsack(lines []line, comps []*component, limit int64) *knapsack {
 
 func (k *knapsack) empty() bitset { return make(bitset, (k.width+63)/64) }
 
-// best returns the most the item deals can save without saving more than limit.
-func (k *knapsack) best(limit int64) int64 { return k.pre[len(k.pre)-1].highestAtMost(limit) }
+// least returns the least amount of at least need the item deals can give up, or -1 when every amount
+// they can give up that is at least need is width or more.
+func (k *knapsack) least(need int64) int64 { return k.pre[len(k.pre)-1].lowestAtLeast(need, k.width) }
 
-// solve returns a choice of item deals that saves exactly v, which best returned.
-func (k *knapsack) solve(v int64) solution {
+// solve returns a choice of item deals that gives up exactly d of their best saving; d came from least.
+func (k *knapsack) solve(d int64) solution {
 	sol := solution{take: make([][]int64, len(k.lines))}
 	for i := range k.lines {
 		sol.take[i] = make([]int64, len(k.lines[i].opts))
@@ -67,24 +70,42 @@ func (k *knapsack) solve(v int64) solution {
 		} else {
 			reach = k.f(p.comp, 0, append([]int64(nil), k.comps[p.comp].n...))
 		}
-		// The smallest share this part can take that the parts before it can complete.
-		share := int64(-1)
-		reach.each(func(x int64) {
-			if share < 0 && x <= v && k.pre[pi].has(v-x) {
-				share = x
-			}
-		})
+		share := k.share(reach, k.pre[pi], d)
 		if p.line >= 0 {
 			k.splitUnits(p.line, k.lines[p.line].n, share, &sol)
 		} else {
 			k.walk(p.comp, 0, append([]int64(nil), k.comps[p.comp].n...), share, &sol)
 		}
-		v -= share
+		d -= share
 	}
 	return sol
 }
 
-// unitSums returns the sums m units of line li reach, each taking one of its per-unit deals or none.
+// share returns the least x in reach with d-x in rest.
+func (k *knapsack) share(reach, rest bitset, d int64) int64 {
+	share := int64(-1)
+	reach.each(func(x int64) {
+		if share < 0 && x <= d && rest.has(d-x) {
+			share = x
+		}
+	})
+	if share < 0 {
+		panic("promo: a reachable give-up cannot be retraced") // the sets and the walk disagree: a bug
+	}
+	return share
+}
+
+// giveUps lists what one unit of line li gives up for each of its deals (in opts order) and for none.
+func (k *knapsack) giveUps(li int) []int64 {
+	l := &k.lines[li]
+	g := make([]int64, 0, len(l.opts)+1)
+	for _, o := range l.opts {
+		g = append(g, l.best()-o.save)
+	}
+	return append(g, l.best())
+}
+
+// unitSums returns what m units of line li can give up together.
 func (k *knapsack) unitSums(li int, m int64) bitset {
 	sums := k.units[li]
 	if sums == nil {
@@ -95,9 +116,8 @@ func (k *knapsack) unitSums(li int, m int64) bitset {
 	for int64(len(sums)) <= m {
 		last := sums[len(sums)-1]
 		next := k.empty()
-		next.orShift(last, 0)
-		for _, o := range k.lines[li].opts {
-			next.orShift(last, o.save)
+		for _, g := range k.giveUps(li) {
+			next.orShift(last, g)
 		}
 		sums = append(sums, next)
 	}
@@ -105,24 +125,26 @@ func (k *knapsack) unitSums(li int, m int64) bitset {
 	return sums[m]
 }
 
-// splitUnits records how m units of line li reach v: unit by unit, no deal first, then the larger deals.
-func (k *knapsack) splitUnits(li int, m, v int64, sol *solution) {
+// splitUnits records how m units of line li give up exactly d: unit by unit, the best deal first.
+func (k *knapsack) splitUnits(li int, m, d int64, sol *solution) {
+	gs := k.giveUps(li)
 	for ; m > 0; m-- {
 		prev := k.unitSums(li, m-1)
-		if prev.has(v) {
-			continue
-		}
-		for oi, o := range k.lines[li].opts {
-			if o.save <= v && prev.has(v-o.save) {
-				sol.take[li][oi]++
-				v -= o.save
+		for gi, g := range gs {
+			if g <= d && prev.has(d-g) {
+				if gi < len(k.lines[li].opts) {
+					sol.take[li][gi]++
+				}
+				d -= g
 				break
 			}
 		}
 	}
 }
 
-// f is component.f as a set: every saving the remaining units reach, with any way of every rule.
+// f is what component ci's remaining units can give up of their best, component.f(j, counts): rule j
+// taking no more units gives up f(j) − f(j+1) and then what that state gives up; one more way p of rule
+// j gives up f(j) − p.save − f(j, counts−p) and what that state gives up.
 func (k *knapsack) f(ci, j int, counts []int64) bitset {
 	c := k.comps[ci]
 	key := c.key(j, counts)
@@ -134,11 +156,16 @@ func (k *knapsack) f(ci, j int, counts []int64) bitset {
 		s = k.leftover(c, counts, len(counts))
 	} else {
 		s = k.empty()
-		s.orShift(k.f(ci, j+1, counts), 0)
+		here := c.f(j, counts)
+		if g := here - c.f(j+1, counts); g < k.width {
+			s.orShift(k.f(ci, j+1, counts), g)
+		}
 		for _, p := range c.rules[j].pats {
 			if fits(p, counts) {
 				take(p, counts, 1)
-				s.orShift(k.f(ci, j, counts), p.save)
+				if g := here - p.save - c.f(j, counts); g < k.width {
+					s.orShift(k.f(ci, j, counts), g)
+				}
 				take(p, counts, -1)
 			}
 		}
@@ -147,7 +174,7 @@ func (k *knapsack) f(ci, j int, counts []int64) bitset {
 	return s
 }
 
-// leftover returns the sums the first n lines' remaining units reach by per-unit deals.
+// leftover returns what the first n lines' remaining units can give up of their per-unit deals.
 func (k *knapsack) leftover(c *component, counts []int64, n int) bitset {
 	acc := k.empty()
 	acc.set(0)
@@ -159,45 +186,45 @@ func (k *knapsack) leftover(c *component, counts []int64, n int) bitset {
 	return acc
 }
 
-// walk records a way for the component's remaining units to save exactly v.
-func (k *knapsack) walk(ci, j int, counts []int64, v int64, sol *solution) {
+// walk records a way for the component's remaining units to give up exactly d.
+func (k *knapsack) walk(ci, j int, counts []int64, d int64, sol *solution) {
 	c := k.comps[ci]
 	for j < len(c.rules) {
-		if k.f(ci, j+1, counts).has(v) {
+		here := c.f(j, counts)
+		if g := here - c.f(j+1, counts); g <= d && k.f(ci, j+1, counts).has(d-g) {
 			j++
+			d -= g
 			continue
 		}
 		found := false
 		for _, p := range c.rules[j].pats {
-			if fits(p, counts) && p.save <= v {
-				take(p, counts, 1)
-				if k.f(ci, j, counts).has(v - p.save) {
-					sol.apps = append(sol.apps, c.application(c.rules[j].rule, p))
-					v -= p.save
-					found = true
-					break
-				}
-				take(p, counts, -1)
+			if !fits(p, counts) {
+				continue
 			}
+			take(p, counts, 1)
+			if g := here - p.save - c.f(j, counts); g <= d && k.f(ci, j, counts).has(d-g) {
+				sol.apps = append(sol.apps, c.application(c.rules[j].rule, p))
+				d -= g
+				found = true
+				break
+			}
+			take(p, counts, -1)
 		}
 		if !found {
-			panic("promo: a reachable saving cannot be retraced")
+			panic("promo: a reachable give-up cannot be retraced")
 		}
 	}
 	for i := len(counts) - 1; i >= 0; i-- {
-		before := k.leftover(c, counts, i)
-		share := int64(-1)
-		k.unitSums(c.lines[i], counts[i]).each(func(x int64) {
-			if share < 0 && x <= v && before.has(v-x) {
-				share = x
-			}
-		})
+		if counts[i] == 0 {
+			continue
+		}
+		share := k.share(k.unitSums(c.lines[i], counts[i]), k.leftover(c, counts, i), d)
 		k.splitUnits(c.lines[i], counts[i], share, sol)
-		v -= share
+		d -= share
 	}
 }
 
-// bitset is a set of savings 0…width-1.
+// bitset is a set of amounts 0…width-1 (bits past width in the last word may be set; they are never asked for).
 type bitset []uint64
 
 func (b bitset) set(i int64)      { b[i/64] |= 1 << (i % 64) }
@@ -225,22 +252,21 @@ func (b bitset) each(fn func(int64)) {
 	}
 }
 
-// highestAtMost returns the largest member ≤ x, or -1.
-func (b bitset) highestAtMost(x int64) int64 {
+// lowestAtLeast returns the least member in [x, width), or -1.
+func (b bitset) lowestAtLeast(x, width int64) int64 {
 	if x < 0 {
-		return -1
+		x = 0
 	}
-	i := min(x/64, int64(len(b))-1)
-	if i < x/64 {
-		x = i*64 + 63
-	}
-	for ; i >= 0; i-- {
+	for i := x / 64; i < int64(len(b)); i++ {
 		w := b[i]
-		if i == x/64 && x%64 < 63 {
-			w &= 1<<(x%64+1) - 1
+		if i == x/64 {
+			w &^= 1<<(x%64) - 1
 		}
 		if w != 0 {
-			return i*64 + int64(63-bits.LeadingZeros64(w))
+			if v := i*64 + int64(bits.TrailingZeros64(w)); v < width {
+				return v
+			}
+			return -1
 		}
 	}
 	return -1

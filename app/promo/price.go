@@ -104,27 +104,33 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 	total := itemSave + bestOff
 
 	// A 满减 tier the best item deals drop the basket below may be worth more than what they save over
-	// a smaller choice: find the most the item deals can save while the basket still meets each tier.
+	// a smaller choice. Giving up D of the best item savings meets the tier when D ≥ need, and pays when
+	// D < below; the least D ≥ need the basket can give up answers it.
 	if len(basket) > 0 {
-		var caps []int64
+		type ask struct{ need, below int64 }
+		var asks []ask
+		var width int64
 		for _, r := range basket {
 			for _, t := range s.rules[r].Tiers {
 				if limit := gross - t.Threshold; limit >= 0 && limit < itemSave && limit+t.Off > total {
-					caps = append(caps, limit)
+					a := ask{itemSave - limit, itemSave + t.Off - total}
+					asks = append(asks, a)
+					width = max(width, a.below)
 				}
 			}
 		}
-		if len(caps) > 0 {
-			k := newKnapsack(lines, comps, slices.Max(caps))
-			for _, limit := range caps {
-				got := k.best(limit)
-				if got < 0 {
+		if len(asks) > 0 {
+			best := itemSave
+			k := newKnapsack(lines, comps, width)
+			for _, a := range asks {
+				d := k.least(a.need)
+				if d < 0 || d >= a.below {
 					continue
 				}
-				r, off := s.basketOff(basket, gross-got)
-				if got+off > total {
-					total, bestRule, bestOff, itemSave = got+off, r, off, got
-					sol = k.solve(got)
+				got := best - d
+				if r, off := s.basketOff(basket, gross-got); got+off > total {
+					total, bestRule, bestOff = got+off, r, off
+					sol = k.solve(d)
 				}
 			}
 		}
