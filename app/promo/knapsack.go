@@ -1,51 +1,48 @@
 package promo
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // knapsack answers "what is the least the item deals can give up of their best saving and still give up
 // at least need", for a 满减 tier that the best item deals would drop the basket below. That is a subset
-// sum, so it is answered with the sets of amounts each part of the basket can give up, as bitsets of
-// 0…width-1: only a give-up below width can pay for itself with a tier's saving, so the sets stay as
-// small as the tiers' savings whatever the basket's size. A line outside every component gives up, per
-// unit, nothing (its best deal), the difference to a smaller deal, or its best deal entirely; a component
-// gives up, at each step of component.f's search, what a choice short of the best there costs. Prefix sets
-// over the parts answer any need, and walking them back gives a choice that gives up exactly that.
+// sum, so it is answered with the set of amounts the basket can give up, as bitsets of 0…width-1: only a
+// give-up below width can pay for itself with a tier's saving, so the sets stay as small as the tiers'
+// savings whatever the basket's size. The set is built part by part (each line outside every component,
+// then each component), and unit by unit within a part, so each step shifts a set by a handful of amounts
+// and never adds two large sets. A unit gives up nothing (its best deal), the difference to a smaller deal,
+// or its best deal entirely; a component, at each step of component.f's search, what a choice short of the
+// best there costs. Walking the steps back gives a choice that gives up exactly the amount found.
 type knapsack struct {
 	lines []line
 	comps []*component
 	width int64
 	parts []part              // the lines outside components, then the components
-	pre   []bitset            // pre[k]: what the first k parts can give up together
-	units map[int][]bitset    // per line: what its first m units can give up, for m = 0..n
-	sets  []map[string]bitset // per component: what each state of component.f can give up
+	pre   []bitset            // pre[k]: what the parts before k can give up together; pre[len(parts)]: all
+	sets  []map[string]bitset // per component k: pre[k] plus what each state of component.f can give up
 }
 
 // part is a line outside every component (comp < 0) or a component (line < 0).
 type part struct{ line, comp int }
 
 func newKnapsack(lines []line, comps []*component, width int64) *knapsack {
-	k := &knapsack{lines: lines, comps: comps, width: width, units: map[int][]bitset{}}
-	k.sets = make([]map[string]bitset, len(comps))
-	for i := range comps {
-		k.sets[i] = map[string]bitset{}
-	}
+	k := &knapsack{lines: lines, comps: comps, width: width, sets: make([]map[string]bitset, len(comps))}
 	acc := k.empty()
 	acc.set(0)
 	k.pre = append(k.pre, acc)
-	add := func(p part, reach bitset) {
-		next := k.empty()
-		reach.each(func(v int64) { next.orShift(acc, v) })
-		acc = next
-		k.parts = append(k.parts, p)
-		k.pre = append(k.pre, acc)
-	}
 	for li, l := range lines {
 		if l.comp < 0 && len(l.opts) > 0 {
-			add(part{li, -1}, k.unitSums(li, l.n))
+			k.parts = append(k.parts, part{li, -1})
+			acc = k.units(slices.Clone(acc), li, l.n, nil)
+			k.pre = append(k.pre, acc)
 		}
 	}
 	for ci, c := range comps {
-		add(part{-1, ci}, k.f(ci, 0, append([]int64(nil), c.n...)))
+		k.parts = append(k.parts, part{-1, ci})
+		k.sets[ci] = map[string]bitset{}
+		acc = k.f(len(k.parts)-1, ci, 0, append([]int64(nil), c.n...))
+		k.pre = append(k.pre, acc)
 	}
 	return k
 }
@@ -64,35 +61,16 @@ func (k *knapsack) solve(d int64) solution {
 	}
 	for pi := len(k.parts) - 1; pi >= 0; pi-- {
 		p := k.parts[pi]
-		var reach bitset
 		if p.line >= 0 {
-			reach = k.unitSums(p.line, k.lines[p.line].n)
+			d = k.unwindUnits(k.pre[pi], []int{p.line}, []int64{k.lines[p.line].n}, d, &sol)
 		} else {
-			reach = k.f(p.comp, 0, append([]int64(nil), k.comps[p.comp].n...))
+			d = k.walk(pi, p.comp, append([]int64(nil), k.comps[p.comp].n...), d, &sol)
 		}
-		share := k.share(reach, k.pre[pi], d)
-		if p.line >= 0 {
-			k.splitUnits(p.line, k.lines[p.line].n, share, &sol)
-		} else {
-			k.walk(p.comp, 0, append([]int64(nil), k.comps[p.comp].n...), share, &sol)
-		}
-		d -= share
+	}
+	if d != 0 {
+		panic("promo: a give-up was not retraced to zero") // the sets and the walk disagree: a bug
 	}
 	return sol
-}
-
-// share returns the least x in reach with d-x in rest.
-func (k *knapsack) share(reach, rest bitset, d int64) int64 {
-	share := int64(-1)
-	reach.each(func(x int64) {
-		if share < 0 && x <= d && rest.has(d-x) {
-			share = x
-		}
-	})
-	if share < 0 {
-		panic("promo: a reachable give-up cannot be retraced") // the sets and the walk disagree: a bug
-	}
-	return share
 }
 
 // giveUps lists what one unit of line li gives up for each of its deals (in opts order) and for none.
@@ -105,47 +83,68 @@ func (k *knapsack) giveUps(li int) []int64 {
 	return append(g, l.best())
 }
 
-// unitSums returns what m units of line li can give up together.
-func (k *knapsack) unitSums(li int, m int64) bitset {
-	sums := k.units[li]
-	if sums == nil {
-		first := k.empty()
-		first.set(0)
-		sums = []bitset{first}
+// units adds to acc, in place, what m units of line li can give up, one unit at a time, and returns
+// it; a copy of each step's set is appended to steps when steps is not nil.
+func (k *knapsack) units(acc bitset, li int, m int64, steps *[]bitset) bitset {
+	gs := k.giveUps(li) // gs[0] is 0: the unit keeps its best deal
+	var most int64
+	for _, g := range gs {
+		most = max(most, g)
 	}
-	for int64(len(sums)) <= m {
-		last := sums[len(sums)-1]
-		next := k.empty()
-		for _, g := range k.giveUps(li) {
-			next.orShift(last, g)
+	before := k.empty()
+	top := acc.top()
+	for range m {
+		if most > 0 && top >= 0 {
+			copy(before, acc[:min(top/64+1, int64(len(acc)))])
+			for _, g := range gs {
+				if g > 0 && g < k.width {
+					acc.orShift(before, g, top)
+				}
+			}
+			top = min(top+most, k.width-1+63)
 		}
-		sums = append(sums, next)
+		if steps != nil {
+			*steps = append(*steps, slices.Clone(acc))
+		}
 	}
-	k.units[li] = sums
-	return sums[m]
+	return acc
 }
 
-// splitUnits records how m units of line li give up exactly d: unit by unit, the best deal first.
-func (k *knapsack) splitUnits(li int, m, d int64, sol *solution) {
-	gs := k.giveUps(li)
-	for ; m > 0; m-- {
-		prev := k.unitSums(li, m-1)
-		for gi, g := range gs {
-			if g <= d && prev.has(d-g) {
-				if gi < len(k.lines[li].opts) {
-					sol.take[li][gi]++
+// unwindUnits takes back, from the last unit to the first, the units of lines (m[i] of lines[i]) that
+// were added to from: it records each unit's choice in sol and returns what is left of d for from.
+func (k *knapsack) unwindUnits(from bitset, lines []int, m []int64, d int64, sol *solution) int64 {
+	steps := []bitset{from}
+	for i, li := range lines {
+		k.units(slices.Clone(steps[len(steps)-1]), li, m[i], &steps)
+	}
+	s := len(steps) - 1
+	for i := len(lines) - 1; i >= 0; i-- {
+		gs := k.giveUps(lines[i])
+		for range m[i] {
+			s--
+			found := false
+			for gi, g := range gs {
+				if g <= d && steps[s].has(d-g) {
+					if gi < len(k.lines[lines[i]].opts) {
+						sol.take[lines[i]][gi]++
+					}
+					d -= g
+					found = true
+					break
 				}
-				d -= g
-				break
+			}
+			if !found {
+				panic("promo: a unit's give-up cannot be retraced")
 			}
 		}
 	}
+	return d
 }
 
-// f is what component ci's remaining units can give up of their best, component.f(j, counts): rule j
-// taking no more units gives up f(j) − f(j+1) and then what that state gives up; one more way p of rule
-// j gives up f(j) − p.save − f(j, counts−p) and what that state gives up.
-func (k *knapsack) f(ci, j int, counts []int64) bitset {
+// f is pre[pk] plus what component ci's remaining units can give up of their best, component.f(j,
+// counts): rule j taking no more units gives up f(j) − f(j+1) and then what that state gives up; one more
+// way p of rule j gives up f(j) − p.save − f(j, counts−p) and what that state gives up.
+func (k *knapsack) f(pk, ci, j int, counts []int64) bitset {
 	c := k.comps[ci]
 	key := c.key(j, counts)
 	if s, ok := k.sets[ci][key]; ok {
@@ -153,18 +152,21 @@ func (k *knapsack) f(ci, j int, counts []int64) bitset {
 	}
 	var s bitset
 	if j == len(c.rules) {
-		s = k.leftover(c, counts, len(counts))
+		s = slices.Clone(k.pre[pk])
+		for i, n := range counts {
+			s = k.units(s, c.lines[i], n, nil)
+		}
 	} else {
 		s = k.empty()
 		here := c.f(j, counts)
 		if g := here - c.f(j+1, counts); g < k.width {
-			s.orShift(k.f(ci, j+1, counts), g)
+			s.orShift(k.f(pk, ci, j+1, counts), g, k.width-1+63)
 		}
 		for _, p := range c.rules[j].pats {
 			if fits(p, counts) {
 				take(p, counts, 1)
 				if g := here - p.save - c.f(j, counts); g < k.width {
-					s.orShift(k.f(ci, j, counts), g)
+					s.orShift(k.f(pk, ci, j, counts), g, k.width-1+63)
 				}
 				take(p, counts, -1)
 			}
@@ -174,24 +176,13 @@ func (k *knapsack) f(ci, j int, counts []int64) bitset {
 	return s
 }
 
-// leftover returns what the first n lines' remaining units can give up of their per-unit deals.
-func (k *knapsack) leftover(c *component, counts []int64, n int) bitset {
-	acc := k.empty()
-	acc.set(0)
-	for i := range n {
-		next := k.empty()
-		k.unitSums(c.lines[i], counts[i]).each(func(v int64) { next.orShift(acc, v) })
-		acc = next
-	}
-	return acc
-}
-
-// walk records a way for the component's remaining units to give up exactly d.
-func (k *knapsack) walk(ci, j int, counts []int64, d int64, sol *solution) {
+// walk records a way for component ci (part pk) to give up part of d, such that what is left of d, which
+// it returns, is in pre[pk].
+func (k *knapsack) walk(pk, ci int, counts []int64, d int64, sol *solution) int64 {
 	c := k.comps[ci]
-	for j < len(c.rules) {
+	for j := 0; j < len(c.rules); {
 		here := c.f(j, counts)
-		if g := here - c.f(j+1, counts); g <= d && k.f(ci, j+1, counts).has(d-g) {
+		if g := here - c.f(j+1, counts); g <= d && k.f(pk, ci, j+1, counts).has(d-g) {
 			j++
 			d -= g
 			continue
@@ -202,7 +193,7 @@ func (k *knapsack) walk(ci, j int, counts []int64, d int64, sol *solution) {
 				continue
 			}
 			take(p, counts, 1)
-			if g := here - p.save - c.f(j, counts); g <= d && k.f(ci, j, counts).has(d-g) {
+			if g := here - p.save - c.f(j, counts); g <= d && k.f(pk, ci, j, counts).has(d-g) {
 				sol.apps = append(sol.apps, c.application(c.rules[j].rule, p))
 				d -= g
 				found = true
@@ -211,17 +202,10 @@ func (k *knapsack) walk(ci, j int, counts []int64, d int64, sol *solution) {
 			take(p, counts, -1)
 		}
 		if !found {
-			panic("promo: a reachable give-up cannot be retraced")
+			panic("promo: a component's give-up cannot be retraced")
 		}
 	}
-	for i := len(counts) - 1; i >= 0; i-- {
-		if counts[i] == 0 {
-			continue
-		}
-		share := k.share(k.unitSums(c.lines[i], counts[i]), k.leftover(c, counts, i), d)
-		k.splitUnits(c.lines[i], counts[i], share, sol)
-		d -= share
-	}
+	return k.unwindUnits(k.pre[pk], c.lines, counts, d, sol)
 }
 
 // bitset is a set of amounts 0…width-1 (bits past width in the last word may be set; they are never asked for).
@@ -230,16 +214,26 @@ type bitset []uint64
 func (b bitset) set(i int64)      { b[i/64] |= 1 << (i % 64) }
 func (b bitset) has(i int64) bool { return i >= 0 && i/64 < int64(len(b)) && b[i/64]&(1<<(i%64)) != 0 }
 
-// orShift adds src+k to b, dropping what falls beyond b's words; bits past the width are never asked for.
-func (b bitset) orShift(src bitset, k int64) {
+// orShift adds src+k to b, dropping what falls beyond b's words; src has no member above srcTop.
+func (b bitset) orShift(src bitset, k, srcTop int64) {
 	words, shift := int(k/64), uint(k%64)
-	for i := len(b) - 1; i >= words; i-- {
+	for i := min(len(b)-1, int((srcTop+k)/64)); i >= words; i-- {
 		v := src[i-words] << shift
 		if shift > 0 && i-words-1 >= 0 {
 			v |= src[i-words-1] >> (64 - shift)
 		}
 		b[i] |= v
 	}
+}
+
+// top returns the largest member, or -1.
+func (b bitset) top() int64 {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] != 0 {
+			return int64(i)*64 + int64(63-bits.LeadingZeros64(b[i]))
+		}
+	}
+	return -1
 }
 
 // each calls fn for every member, ascending.
