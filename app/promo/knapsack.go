@@ -21,6 +21,8 @@ type knapsack struct {
 	parts []part              // the lines outside components, then the components
 	pre   []bitset            // pre[k]: what the parts before k can give up together; pre[len(parts)]: all
 	sets  []map[string]bitset // per component k: pre[k] plus what each state of component.f can give up
+	slab  []uint64            // where sets are cut from: one allocation for many
+	spare bitset              // units' scratch
 }
 
 // part is a line outside every component (comp < 0) or a component (line < 0).
@@ -31,23 +33,45 @@ func newKnapsack(lines []line, comps []*component, width int64) *knapsack {
 	acc := k.empty()
 	acc.set(0)
 	k.pre = append(k.pre, acc)
-	for li, l := range lines {
-		if l.comp < 0 && len(l.opts) > 0 {
-			k.parts = append(k.parts, part{li, -1})
-			acc = k.units(slices.Clone(acc), li, l.n, nil)
-			k.pre = append(k.pre, acc)
-		}
-	}
+	// Components first and then the lines whose deals give up least: the set stays narrow for longest,
+	// and each step costs only up to its highest member.
 	for ci, c := range comps {
 		k.parts = append(k.parts, part{-1, ci})
 		k.sets[ci] = map[string]bitset{}
 		acc = k.f(len(k.parts)-1, ci, 0, append([]int64(nil), c.n...))
 		k.pre = append(k.pre, acc)
 	}
+	var order []int
+	for li, l := range lines {
+		if l.comp < 0 && len(l.opts) > 0 {
+			order = append(order, li)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpInt(lines[a].best(), lines[b].best()) })
+	for _, li := range order {
+		k.parts = append(k.parts, part{li, -1})
+		acc = k.units(k.clone(acc), li, lines[li].n, nil)
+		k.pre = append(k.pre, acc)
+	}
 	return k
 }
 
-func (k *knapsack) empty() bitset { return make(bitset, (k.width+63)/64) }
+// empty returns an empty set, cut from the slab.
+func (k *knapsack) empty() bitset {
+	n := int((k.width + 63) / 64)
+	if len(k.slab) < n {
+		k.slab = make([]uint64, 32*n)
+	}
+	b := bitset(k.slab[:n:n])
+	k.slab = k.slab[n:]
+	return b
+}
+
+func (k *knapsack) clone(b bitset) bitset {
+	c := k.empty()
+	copy(c, b)
+	return c
+}
 
 // least returns the least amount of at least need the item deals can give up, or -1 when every amount
 // they can give up that is at least need is width or more.
@@ -91,11 +115,14 @@ func (k *knapsack) units(acc bitset, li int, m int64, steps *[]bitset) bitset {
 	for _, g := range gs {
 		most = max(most, g)
 	}
-	before := k.empty()
+	if k.spare == nil {
+		k.spare = k.empty()
+	}
+	before := k.spare
 	top := acc.top()
 	for range m {
 		if most > 0 && top >= 0 {
-			copy(before, acc[:min(top/64+1, int64(len(acc)))])
+			copy(before, acc[:min(top/64+2, int64(len(acc)))]) // the word above top too: zero, over what an earlier use left
 			for _, g := range gs {
 				if g > 0 && g < k.width {
 					acc.orShift(before, g, top)
@@ -104,7 +131,7 @@ func (k *knapsack) units(acc bitset, li int, m int64, steps *[]bitset) bitset {
 			top = min(top+most, k.width-1+63)
 		}
 		if steps != nil {
-			*steps = append(*steps, slices.Clone(acc))
+			*steps = append(*steps, k.clone(acc))
 		}
 	}
 	return acc
@@ -115,7 +142,7 @@ func (k *knapsack) units(acc bitset, li int, m int64, steps *[]bitset) bitset {
 func (k *knapsack) unwindUnits(from bitset, lines []int, m []int64, d int64, sol *solution) int64 {
 	steps := []bitset{from}
 	for i, li := range lines {
-		k.units(slices.Clone(steps[len(steps)-1]), li, m[i], &steps)
+		k.units(k.clone(steps[len(steps)-1]), li, m[i], &steps)
 	}
 	s := len(steps) - 1
 	for i := len(lines) - 1; i >= 0; i-- {
@@ -152,7 +179,7 @@ func (k *knapsack) f(pk, ci, j int, counts []int64) bitset {
 	}
 	var s bitset
 	if j == len(c.rules) {
-		s = slices.Clone(k.pre[pk])
+		s = k.clone(k.pre[pk])
 		for i, n := range counts {
 			s = k.units(s, c.lines[i], n, nil)
 		}
@@ -160,13 +187,15 @@ func (k *knapsack) f(pk, ci, j int, counts []int64) bitset {
 		s = k.empty()
 		here := c.f(j, counts)
 		if g := here - c.f(j+1, counts); g < k.width {
-			s.orShift(k.f(pk, ci, j+1, counts), g, k.width-1+63)
+			src := k.f(pk, ci, j+1, counts)
+			s.orShift(src, g, src.top())
 		}
 		for _, p := range c.rules[j].pats {
 			if fits(p, counts) {
 				take(p, counts, 1)
 				if g := here - p.save - c.f(j, counts); g < k.width {
-					s.orShift(k.f(pk, ci, j, counts), g, k.width-1+63)
+					src := k.f(pk, ci, j, counts)
+					s.orShift(src, g, src.top())
 				}
 				take(p, counts, -1)
 			}

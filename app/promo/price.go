@@ -110,10 +110,18 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 		type ask struct{ need, below int64 }
 		var asks []ask
 		var width int64
+		var drops []int64 // prefix sums of the units' best deals, least first: a give-up known to be possible
 		for _, r := range basket {
 			for _, t := range s.rules[r].Tiers {
 				if limit := gross - t.Threshold; limit >= 0 && limit < itemSave && limit+t.Off > total {
 					a := ask{itemSave - limit, itemSave + t.Off - total}
+					if drops == nil {
+						drops = unitDrops(lines)
+					}
+					// The least give-up is at most the first run of dropped deals that reaches need.
+					if i, _ := slices.BinarySearch(drops, a.need); i < len(drops) {
+						a.below = min(a.below, drops[i]+1)
+					}
 					asks = append(asks, a)
 					width = max(width, a.below)
 				}
@@ -136,6 +144,24 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 		}
 	}
 	return s.allocate(items, lines, sol, bestRule, bestOff)
+}
+
+// unitDrops returns the running sums of the best per-unit deals of the lines outside every component,
+// one per unit, least first.
+func unitDrops(lines []line) []int64 {
+	var d []int64
+	for _, l := range lines {
+		if l.comp < 0 && l.best() > 0 {
+			for range l.n {
+				d = append(d, l.best())
+			}
+		}
+	}
+	slices.Sort(d)
+	for i := 1; i < len(d); i++ {
+		d[i] += d[i-1]
+	}
+	return append(d, 0)[:len(d)] // not nil: computed
 }
 
 // unitSaving is what per-unit rule r saves on one unit of it at price.

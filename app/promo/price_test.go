@@ -388,3 +388,35 @@ func TestPriceIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestPriceLargeBaskets checks the split on the benchmark's baskets, where components, the 满减 check
+// and every kind meet at scale: exact sums, no line below zero, and each rule's ID one of the set's.
+func TestPriceLargeBaskets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2026, 12))
+	ctx := Context{Now: time.Date(2026, 12, 7, 21, 30, 0, 0, time.FixedZone("CST", 8*3600)), Member: true}
+	for range 16 {
+		items := benchBasket(rng)
+		rules := benchRules(rng, items)
+		set, err := NewSet(rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := set.Price(items, ctx)
+		if res.Total <= 0 {
+			t.Fatal("nothing saved")
+		}
+		checkSplit(t, items, res)
+		ids := map[int64]Kind{}
+		for _, r := range rules {
+			ids[r.ID] = r.Kind
+		}
+		for _, s := range res.Savings {
+			if _, ok := ids[s.Rule]; !ok {
+				t.Fatalf("saving %+v names no rule", s)
+			}
+			if items[s.Item].NoItemDeals && ids[s.Rule] != BasketSpend {
+				t.Fatalf("saving %+v: an item deal on a line priced by hand", s)
+			}
+		}
+	}
+}
