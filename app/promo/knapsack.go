@@ -265,16 +265,6 @@ func (b bitset) top() int64 {
 	return -1
 }
 
-// each calls fn for every member, ascending.
-func (b bitset) each(fn func(int64)) {
-	for i, w := range b {
-		for w != 0 {
-			fn(int64(i)*64 + int64(bits.TrailingZeros64(w)))
-			w &= w - 1
-		}
-	}
-}
-
 // lowestAtLeast returns the least member in [x, width), or -1.
 func (b bitset) lowestAtLeast(x, width int64) int64 {
 	if x < 0 {
