@@ -3,6 +3,7 @@ package promo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -330,5 +331,92 @@ func checkSplit(t *testing.T, items []Item, res Result) {
 		if v > items[i].Gross {
 			t.Errorf("item %d saves %d, more than its gross %d", i, v, items[i].Gross)
 		}
+	}
+}
+
+// TestUnitSearchMatchesEnumeration checks the unit-by-unit search of each component against the
+// enumeration of every way to apply its deals, on baskets larger than the brute force can take (up to 16
+// units over 6 lines).
+func TestUnitSearchMatchesEnumeration(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	compared := 0
+	for n := range 1500 {
+		var rules []Rule
+		var items []Item
+		for range 3 {
+			r, it, _ := randomBasket(rng)
+			for _, x := range r {
+				x.ID = int64(len(rules) + 1)
+				if x.Kind != BasketSpend {
+					rules = append(rules, x)
+				}
+			}
+			items = append(items, it...)
+		}
+		set, err := NewSet(rules)
+		if err != nil {
+			continue
+		}
+		ctx := Context{Now: noon, Member: true}
+		idx := set.candidates(items, ctx)
+		var perUnit, multi []int
+		for _, i := range idx {
+			switch set.rules[i].Kind {
+			case FixedPrice, BuyGet, Bundle:
+				multi = append(multi, i)
+			default:
+				perUnit = append(perUnit, i)
+			}
+		}
+		var lines []line
+		for i, it := range items {
+			if it.NoItemDeals {
+				continue
+			}
+			l := line{item: i, n: it.Qty, price: it.UnitPrice, comp: -1}
+			for _, r := range perUnit {
+				if set.targets[r][0].takes(it) {
+					if s := set.unitSaving(r, it, l.price); s > 0 {
+						l.opts = append(l.opts, opt{r, s})
+					}
+				}
+			}
+			slices.SortStableFunc(l.opts, func(a, b opt) int { return cmpInt(b.save, a.save) })
+			lines = append(lines, l)
+		}
+		for _, c := range set.components(lines, items, multi) {
+			e := set.enumerate(c, lines, items)
+			if e == nil {
+				continue
+			}
+			sol := solution{take: make([][]int64, len(lines))}
+			for i := range lines {
+				sol.take[i] = make([]int64, len(lines[i].opts))
+			}
+			got := c.maximise(lines, &sol)
+			if want := e.f(0, slices.Clone(e.n)); got != want {
+				t.Fatalf("basket %d: the unit search saves %d, the enumeration %d\nrules %+v\nitems %+v", n, got, want, rules, items)
+			}
+			// The choice it records saves what it says, each application on its own.
+			var sum int64
+			for li, takes := range sol.take {
+				for k, m := range takes {
+					sum += m * lines[li].opts[k].save
+				}
+			}
+			for _, a := range sol.apps {
+				if a.save <= 0 {
+					t.Fatalf("basket %d: an application saves %d", n, a.save)
+				}
+				sum += a.save
+			}
+			if sum != got {
+				t.Fatalf("basket %d: the recorded choice saves %d, the search %d", n, sum, got)
+			}
+			compared++
+		}
+	}
+	if compared < 500 {
+		t.Fatalf("only %d components compared", compared)
 	}
 }

@@ -7,28 +7,53 @@ import (
 
 // component is a set of lines that multi-unit deals tie together (rules sharing units), with those deals.
 // Components are independent of each other: the best choice for the basket is the best choice for each.
+//
+// Its units are searched one at a time, dearest first, each taking its best per-unit deal or a place in a
+// multi-unit deal. What a multi-unit deal saves does not depend on which units go together, only on
+// counts, once its units are grouped in price order: a fixed price saves the prices less Price per Qty
+// units; a buy-get, grouping its units dearest first Qty+Free at a time, discounts the last Free of each
+// group (the cheapest, and no grouping of the same units discounts more); a bundle saves the prices less
+// Price per unit of each group. So the state after a unit is a few counters per deal (units into the
+// open group, or per bundle group), not which units were taken, and the search is memoised on
+// (unit, counters): linear in the units, exponential only in the deals of one component.
 type component struct {
-	lines []int // indexes into the basket's lines
-	n     []int64
-	rules []compRule
-	best  []int64 // per local line: its best per-unit saving
-	memo  map[string]int64
+	lines []int // the basket lines, ascending
+	units []cunit
+	rules []crule
+	width int // counters in a state
+	// left[s][i] is how many of units i… could still go to counter s: a state that cannot complete its
+	// open groups with the units left is dropped early.
+	left [][]int64
+	memo map[string]int64
 }
 
-// compRule is a multi-unit deal with every way one application of it can take the component's units.
-type compRule struct {
-	rule int
-	pats []pattern // every way that saves
-	good []pattern // those that save more than their units would by per-unit deals
+// cunit is one unit of a component: its line, its price, and the places it may take.
+type cunit struct {
+	line  int
+	price int64
+	moves []move
 }
 
-type pattern struct {
-	use  []int64 // units per local line
-	save int64
+// move is a place in a multi-unit deal: rule (index into component.rules) and, for a bundle, group.
+type move struct{ rule, group int }
+
+// crule is a multi-unit deal of a component; its counters are state[slot : slot+groups].
+type crule struct {
+	rule   int // index into Set.rules
+	kind   Kind
+	slot   int
+	groups int
+	size   int64 // units in one application: Qty, Qty+Free, or a bundle's groups
+	qty    int64
+	price  int64
+	bp     int64
 }
 
-// components groups the lines that multi-unit deals can take into independent components and lists each
-// deal's ways of applying. A deal that cannot be filled from the basket joins nothing.
+// noWay marks a state from which the open groups cannot be completed.
+const noWay = -1 << 62
+
+// components groups the lines that multi-unit deals can take into independent components. A deal that
+// cannot be filled from the basket joins nothing.
 func (s *Set) components(lines []line, items []Item, multi []int) []*component {
 	parent := make([]int, len(lines))
 	for i := range parent {
@@ -91,7 +116,6 @@ func (s *Set) components(lines []line, items []Item, multi []int) []*component {
 	}
 	byRoot := map[int]*component{}
 	var comps []*component
-	local := make([]int, len(lines))
 	for _, tk := range takings {
 		root := find(tk.all[0])
 		c := byRoot[root]
@@ -99,118 +123,140 @@ func (s *Set) components(lines []line, items []Item, multi []int) []*component {
 			c = &component{memo: map[string]int64{}}
 			for li := range lines {
 				if find(li) == root {
-					local[li] = len(c.lines)
 					c.lines = append(c.lines, li)
-					c.n = append(c.n, lines[li].n)
-					c.best = append(c.best, lines[li].best())
 					lines[li].comp = len(comps)
 				}
 			}
 			byRoot[root] = c
 			comps = append(comps, c)
 		}
-		cr := compRule{rule: tk.rule}
-		for _, p := range s.patterns(tk.rule, tk.groups, lines, local, c.lines) {
-			cr.pats = append(cr.pats, p)
-			var alone int64
-			for i, u := range p.use {
-				alone += u * c.best[i]
-			}
-			if p.save > alone {
-				cr.good = append(cr.good, p)
-			}
+		rule := &s.rules[tk.rule]
+		cr := crule{rule: tk.rule, kind: rule.Kind, slot: c.width, groups: len(tk.groups), qty: rule.Qty, price: rule.Price, bp: rule.PercentBP}
+		switch rule.Kind {
+		case FixedPrice:
+			cr.size = rule.Qty
+		case BuyGet:
+			cr.size = rule.Qty + rule.Free
+		case Bundle:
+			cr.size = int64(len(tk.groups))
 		}
-		if len(cr.pats) > 0 {
-			c.rules = append(c.rules, cr)
-		}
+		c.width += cr.groups
+		c.rules = append(c.rules, cr)
+	}
+	for _, c := range comps {
+		c.build(s, lines, items)
 	}
 	return comps
 }
 
-// patterns lists the ways one application of multi-unit rule r can take units of the lines, each once,
-// with what it saves; only those that save.
-func (s *Set) patterns(r int, groups [][]int, lines []line, local, compLines []int) []pattern {
-	rule := &s.rules[r]
-	var out []pattern
-	seen := map[string]bool{}
-	use := make([]int64, len(compLines))
-	emit := func() {
-		key := string(countsKey(nil, use))
-		if seen[key] {
-			return // a bundle can reach one set of units by more than one path
-		}
-		seen[key] = true
-		var prices []int64
-		for i, u := range use {
-			for range u {
-				prices = append(prices, lines[compLines[i]].price)
-			}
-		}
-		var sum, save int64
-		for _, p := range prices {
-			sum += p
-		}
-		switch rule.Kind {
-		case FixedPrice, Bundle:
-			save = sum - rule.Price
-		case BuyGet:
-			slices.Sort(prices) // the cheapest units are the discounted ones
-			for _, p := range prices[:rule.Free] {
-				save += percentOf(p, rule.PercentBP)
-			}
-		}
-		if save > 0 {
-			out = append(out, pattern{use: slices.Clone(use), save: save})
-		}
-	}
-	switch rule.Kind {
-	case FixedPrice, BuyGet:
-		size := rule.Qty
-		if rule.Kind == BuyGet {
-			size += rule.Free
-		}
-		elig := groups[0]
-		var fill func(k int, left int64)
-		fill = func(k int, left int64) {
-			if left == 0 {
-				emit()
-				return
-			}
-			if k == len(elig) {
-				return
-			}
-			li := elig[k]
-			for u := min(left, lines[li].n); u >= 0; u-- {
-				use[local[li]] = u
-				fill(k+1, left-u)
-			}
-			use[local[li]] = 0
-		}
-		fill(0, size)
-	case Bundle:
-		var pick func(g int)
-		pick = func(g int) {
-			if g == len(groups) {
-				emit()
-				return
-			}
-			for _, li := range groups[g] {
-				if use[local[li]] < lines[li].n {
-					use[local[li]]++
-					pick(g + 1)
-					use[local[li]]--
+// build lists the component's units, dearest first, with the places each may take.
+func (c *component) build(s *Set, lines []line, items []Item) {
+	for _, li := range c.lines {
+		it := items[lines[li].item]
+		var moves []move
+		for ri, cr := range c.rules {
+			for g, m := range s.targets[cr.rule] {
+				if m.takes(it) {
+					moves = append(moves, move{ri, g})
 				}
 			}
 		}
-		pick(0)
+		for range lines[li].n {
+			c.units = append(c.units, cunit{line: li, price: lines[li].price, moves: moves})
+		}
 	}
-	return out
+	slices.SortStableFunc(c.units, func(a, b cunit) int { return cmpInt(b.price, a.price) })
+	c.left = make([][]int64, c.width)
+	for si := range c.left {
+		c.left[si] = make([]int64, len(c.units)+1)
+	}
+	for i := len(c.units) - 1; i >= 0; i-- {
+		for si := range c.left {
+			c.left[si][i] = c.left[si][i+1]
+		}
+		for _, m := range c.units[i].moves {
+			c.left[c.rules[m.rule].slot+m.group][i]++
+		}
+	}
 }
 
-// countsKey appends a compact key for a vector of unit counts.
+// step returns the state after unit u takes place m in state st (st is not changed), what that saves,
+// and whether the open groups can still be completed by the units after position i.
+func (c *component) step(st []int64, i int, m move) ([]int64, int64, bool) {
+	cr := &c.rules[m.rule]
+	next := slices.Clone(st)
+	p := c.units[i].price
+	var val int64
+	switch cr.kind {
+	case FixedPrice:
+		next[cr.slot]++
+		val = p
+		if next[cr.slot] == cr.size {
+			next[cr.slot] = 0
+			val -= cr.price
+		}
+	case BuyGet:
+		if st[cr.slot] >= cr.qty {
+			val = percentOf(p, cr.bp)
+		}
+		next[cr.slot] = (st[cr.slot] + 1) % cr.size
+	case Bundle:
+		next[cr.slot+m.group]++
+		val = p
+		full := true
+		for g := range cr.groups {
+			full = full && next[cr.slot+g] > 0
+		}
+		if full {
+			for g := range cr.groups {
+				next[cr.slot+g]--
+			}
+			val -= cr.price
+		}
+	}
+	return next, val, c.completable(next, i+1)
+}
+
+// completable reports whether units i… can still close every open group of state st.
+func (c *component) completable(st []int64, i int) bool {
+	for _, cr := range c.rules {
+		switch cr.kind {
+		case FixedPrice, BuyGet:
+			if n := st[cr.slot]; n > 0 && cr.size-n > c.left[cr.slot][i] {
+				return false
+			}
+		case Bundle:
+			var most int64
+			for g := range cr.groups {
+				most = max(most, st[cr.slot+g])
+			}
+			for g := range cr.groups {
+				if most-st[cr.slot+g] > c.left[cr.slot+g][i] {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func (c *component) key(i int, st []int64) string {
+	return string(countsKey(binary.AppendUvarint(nil, uint64(i)), st))
+}
+
+// countsKey appends a compact key for a vector of counts.
 func countsKey(b []byte, counts []int64) []byte {
 	for _, n := range counts {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
 	return b
+}
+
+func closed(st []int64) bool {
+	for _, n := range st {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -12,23 +12,24 @@ import (
 // savings whatever the basket's size. The set is built part by part (each line outside every component,
 // then each component), and unit by unit within a part, so each step shifts a set by a handful of amounts
 // and never adds two large sets. A unit gives up nothing (its best deal), the difference to a smaller deal,
-// or its best deal entirely; a component, at each step of component.f's search, what a choice short of the
-// best there costs. Walking the steps back gives a choice that gives up exactly the amount found.
+// or its best deal entirely; a component, at each step of enumeration.f's search, what a choice short of
+// the best there costs. Walking the steps back gives a choice that gives up exactly the amount found.
 type knapsack struct {
 	lines []line
 	comps []*component
 	width int64
-	parts []part              // the lines outside components, then the components
+	parts []part              // the components, then the lines outside them
 	pre   []bitset            // pre[k]: what the parts before k can give up together; pre[len(parts)]: all
 	sets  []map[string]bitset // per component k: pre[k] plus what each state of component.f can give up
 	slab  []uint64            // where sets are cut from: one allocation for many
 	spare bitset              // units' scratch
+	enums []*enumeration      // per component: nil when too large to enumerate; it then keeps its best choice
 }
 
 // part is a line outside every component (comp < 0) or a component (line < 0).
 type part struct{ line, comp int }
 
-func newKnapsack(lines []line, comps []*component, width int64) *knapsack {
+func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width int64) *knapsack {
 	k := &knapsack{lines: lines, comps: comps, width: width, sets: make([]map[string]bitset, len(comps))}
 	acc := k.empty()
 	acc.set(0)
@@ -38,7 +39,12 @@ func newKnapsack(lines []line, comps []*component, width int64) *knapsack {
 	for ci, c := range comps {
 		k.parts = append(k.parts, part{-1, ci})
 		k.sets[ci] = map[string]bitset{}
-		acc = k.f(len(k.parts)-1, ci, 0, append([]int64(nil), c.n...))
+		if e := s.enumerate(c, lines, items); e != nil {
+			k.enums = append(k.enums, e)
+			acc = k.f(len(k.parts)-1, ci, 0, slices.Clone(e.n))
+		} else {
+			k.enums = append(k.enums, nil) // gives up nothing: acc stays
+		}
 		k.pre = append(k.pre, acc)
 	}
 	var order []int
@@ -88,7 +94,11 @@ func (k *knapsack) solve(d int64) solution {
 		if p.line >= 0 {
 			d = k.unwindUnits(k.pre[pi], []int{p.line}, []int64{k.lines[p.line].n}, d, &sol)
 		} else {
-			d = k.walk(pi, p.comp, append([]int64(nil), k.comps[p.comp].n...), d, &sol)
+			if e := k.enums[p.comp]; e != nil {
+				d = k.walk(pi, p.comp, slices.Clone(e.n), d, &sol)
+			} else {
+				k.comps[p.comp].maximise(k.lines, &sol)
+			}
 		}
 	}
 	if d != 0 {
@@ -168,32 +178,32 @@ func (k *knapsack) unwindUnits(from bitset, lines []int, m []int64, d int64, sol
 	return d
 }
 
-// f is pre[pk] plus what component ci's remaining units can give up of their best, component.f(j,
-// counts): rule j taking no more units gives up f(j) − f(j+1) and then what that state gives up; one more
-// way p of rule j gives up f(j) − p.save − f(j, counts−p) and what that state gives up.
+// f is pre[pk] plus what enumerated component ci's remaining units can give up of their best,
+// enumeration.f(j, counts): rule j taking no more units gives up f(j) − f(j+1) and then what that state
+// gives up; one more way p of rule j gives up f(j) − p.save − f(j, counts−p) and what that state gives up.
 func (k *knapsack) f(pk, ci, j int, counts []int64) bitset {
-	c := k.comps[ci]
-	key := c.key(j, counts)
+	e := k.enums[ci]
+	key := e.key(j, counts)
 	if s, ok := k.sets[ci][key]; ok {
 		return s
 	}
 	var s bitset
-	if j == len(c.rules) {
+	if j == len(e.rules) {
 		s = k.clone(k.pre[pk])
 		for i, n := range counts {
-			s = k.units(s, c.lines[i], n, nil)
+			s = k.units(s, e.lines[i], n, nil)
 		}
 	} else {
 		s = k.empty()
-		here := c.f(j, counts)
-		if g := here - c.f(j+1, counts); g < k.width {
+		here := e.f(j, counts)
+		if g := here - e.f(j+1, counts); g < k.width {
 			src := k.f(pk, ci, j+1, counts)
 			s.orShift(src, g, src.top())
 		}
-		for _, p := range c.rules[j].pats {
+		for _, p := range e.rules[j].pats {
 			if fits(p, counts) {
 				take(p, counts, 1)
-				if g := here - p.save - c.f(j, counts); g < k.width {
+				if g := here - p.save - e.f(j, counts); g < k.width {
 					src := k.f(pk, ci, j, counts)
 					s.orShift(src, g, src.top())
 				}
@@ -205,25 +215,25 @@ func (k *knapsack) f(pk, ci, j int, counts []int64) bitset {
 	return s
 }
 
-// walk records a way for component ci (part pk) to give up part of d, such that what is left of d, which
-// it returns, is in pre[pk].
+// walk records a way for enumerated component ci (part pk) to give up part of d, such that what is left
+// of d, which it returns, is in pre[pk].
 func (k *knapsack) walk(pk, ci int, counts []int64, d int64, sol *solution) int64 {
-	c := k.comps[ci]
-	for j := 0; j < len(c.rules); {
-		here := c.f(j, counts)
-		if g := here - c.f(j+1, counts); g <= d && k.f(pk, ci, j+1, counts).has(d-g) {
+	e := k.enums[ci]
+	for j := 0; j < len(e.rules); {
+		here := e.f(j, counts)
+		if g := here - e.f(j+1, counts); g <= d && k.f(pk, ci, j+1, counts).has(d-g) {
 			j++
 			d -= g
 			continue
 		}
 		found := false
-		for _, p := range c.rules[j].pats {
+		for _, p := range e.rules[j].pats {
 			if !fits(p, counts) {
 				continue
 			}
 			take(p, counts, 1)
-			if g := here - p.save - c.f(j, counts); g <= d && k.f(pk, ci, j, counts).has(d-g) {
-				sol.apps = append(sol.apps, c.application(c.rules[j].rule, p))
+			if g := here - p.save - e.f(j, counts); g <= d && k.f(pk, ci, j, counts).has(d-g) {
+				sol.apps = append(sol.apps, e.application(e.rules[j].rule, p))
 				d -= g
 				found = true
 				break
@@ -234,7 +244,7 @@ func (k *knapsack) walk(pk, ci int, counts []int64, d int64, sol *solution) int6
 			panic("promo: a component's give-up cannot be retraced")
 		}
 	}
-	return k.unwindUnits(k.pre[pk], c.lines, counts, d, sol)
+	return k.unwindUnits(k.pre[pk], e.lines, counts, d, sol)
 }
 
 // bitset is a set of amounts 0…width-1 (bits past width in the last word may be set; they are never asked for).

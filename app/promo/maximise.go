@@ -1,103 +1,117 @@
 package promo
 
 // maximise finds the component's best choice of deals, adds it to sol and returns what it saves.
-//
-// f(j, counts) is the most the remaining units can save with multi-unit rules j… still to decide: either
-// rule j takes no more units (f(j+1, counts)), or it is applied once more in one of its ways. Units no rule
-// takes keep their best per-unit deal. A way that saves no more than its units would by their per-unit
-// deals is never worth taking, so only the good ways are tried. The units of a line are interchangeable,
-// so the state is the count left of each line and the memo keeps it small.
 func (c *component) maximise(lines []line, sol *solution) int64 {
-	counts := append([]int64(nil), c.n...)
-	v := c.f(0, counts)
-	c.walk(0, counts, lines, sol)
-	return v
-}
-
-func (c *component) key(j int, counts []int64) string {
-	return string(countsKey([]byte{byte(j)}, counts))
-}
-
-func (c *component) leftover(counts []int64) int64 {
-	var v int64
-	for i, n := range counts {
-		v += n * c.best[i]
-	}
-	return v
-}
-
-func fits(p pattern, counts []int64) bool {
-	for i, u := range p.use {
-		if u > counts[i] {
-			return false
+	st := make([]int64, c.width)
+	v := c.f(lines, 0, st)
+	var placed []placement
+	for i := range c.units {
+		want := c.f(lines, i, st)
+		u := c.units[i]
+		if lines[u.line].best()+c.f(lines, i+1, st) == want {
+			if lines[u.line].best() > 0 {
+				sol.take[u.line][0]++
+			}
+			continue
+		}
+		found := false
+		for _, m := range u.moves {
+			next, val, ok := c.step(st, i, m)
+			if ok && val+c.f(lines, i+1, next) == want {
+				placed = append(placed, placement{i, m})
+				st, found = next, true
+				break
+			}
+		}
+		if !found {
+			panic("promo: the best choice cannot be retraced") // f and this walk disagree: a bug, not bad input
 		}
 	}
-	return true
+	sol.apps = append(sol.apps, c.applications(placed)...)
+	return v
 }
 
-func take(p pattern, counts []int64, sign int64) {
-	for i, u := range p.use {
-		counts[i] -= sign * u
+// f is the most units i… can save from state st, or noWay when they cannot close its open groups. Each
+// unit takes its best per-unit deal (first, so a tie keeps it) or a place in a multi-unit deal.
+func (c *component) f(lines []line, i int, st []int64) int64 {
+	if i == len(c.units) {
+		if closed(st) {
+			return 0
+		}
+		return noWay
 	}
-}
-
-func (c *component) f(j int, counts []int64) int64 {
-	if j == len(c.rules) {
-		return c.leftover(counts)
-	}
-	k := c.key(j, counts)
+	k := c.key(i, st)
 	if v, ok := c.memo[k]; ok {
 		return v
 	}
-	v := c.f(j+1, counts)
-	for _, p := range c.rules[j].good {
-		if fits(p, counts) {
-			take(p, counts, 1)
-			v = max(v, p.save+c.f(j, counts))
-			take(p, counts, -1)
+	u := c.units[i]
+	v := c.f(lines, i+1, st)
+	if v != noWay {
+		v += lines[u.line].best()
+	}
+	for _, m := range u.moves {
+		if next, val, ok := c.step(st, i, m); ok {
+			if w := c.f(lines, i+1, next); w != noWay && val+w > v {
+				v = val + w
+			}
 		}
 	}
 	c.memo[k] = v
 	return v
 }
 
-// walk records in sol the choice f found: the first of the equal best, so ties fall the same way each time.
-func (c *component) walk(j int, counts []int64, lines []line, sol *solution) {
-	for j < len(c.rules) {
-		want := c.f(j, counts)
-		if c.f(j+1, counts) == want {
-			j++
-			continue
-		}
-		found := false
-		for _, p := range c.rules[j].good {
-			if fits(p, counts) {
-				take(p, counts, 1)
-				if p.save+c.f(j, counts) == want {
-					sol.apps = append(sol.apps, c.application(c.rules[j].rule, p))
-					found = true
-					break
-				}
-				take(p, counts, -1)
-			}
-		}
-		if !found {
-			panic("promo: the best choice cannot be retraced") // f and walk disagree: a bug, not bad input
-		}
-	}
-	for i, n := range counts {
-		if n > 0 && c.best[i] > 0 {
-			sol.take[c.lines[i]][0] += n
-		}
-	}
+// placement is a unit (by position) given a place in a multi-unit deal.
+type placement struct {
+	unit int
+	move move
 }
 
-func (c *component) application(rule int, p pattern) application {
-	a := application{rule: rule, save: p.save}
-	for i, u := range p.use {
-		if u > 0 {
-			a.use = append(a.use, lineUse{c.lines[i], u})
+// applications groups the placed units, in price order, into the applications the counters closed: Qty
+// or Qty+Free at a time for a fixed price or a buy-get, the n-th unit of each group for a bundle.
+func (c *component) applications(placed []placement) []application {
+	var apps []application
+	for ri, cr := range c.rules {
+		groups := make([][]int, cr.groups)
+		for _, p := range placed {
+			if p.move.rule == ri {
+				groups[p.move.group] = append(groups[p.move.group], p.unit)
+			}
+		}
+		var sets [][]int
+		switch cr.kind {
+		case FixedPrice, BuyGet:
+			for at := 0; at+int(cr.size) <= len(groups[0]); at += int(cr.size) {
+				sets = append(sets, groups[0][at:at+int(cr.size)])
+			}
+		case Bundle:
+			for n := range len(groups[0]) {
+				var set []int
+				for g := range groups {
+					set = append(set, groups[g][n])
+				}
+				sets = append(sets, set)
+			}
+		}
+		for _, set := range sets {
+			a := application{rule: cr.rule}
+			var sum int64
+			for k, ui := range set {
+				u := c.units[ui]
+				sum += u.price
+				if cr.kind == BuyGet && int64(k) >= cr.qty {
+					a.save += percentOf(u.price, cr.bp)
+				}
+				if n := len(a.use); n > 0 && a.use[n-1].line == u.line {
+					a.use[n-1].n++
+				} else {
+					a.use = append(a.use, lineUse{u.line, 1})
+				}
+			}
+			if cr.kind != BuyGet {
+				a.save = sum - cr.price
+			}
+			apps = append(apps, a)
 		}
 	}
-	return a
+	return apps
 }

@@ -129,7 +129,7 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 		}
 		if len(asks) > 0 {
 			best := itemSave
-			k := newKnapsack(lines, comps, width)
+			k := newKnapsack(s, lines, items, comps, width)
 			for _, a := range asks {
 				d := k.least(a.need)
 				if d < 0 || d >= a.below {
