@@ -34,13 +34,19 @@
 //
 // # The choice
 //
-// Price maximises item savings plus the basket saving exactly. Lines that no multi-unit deal can take
-// simply take their best per-unit deal. Multi-unit deals that share lines form a component; components
-// are independent and each is searched over the counts of units left per line, memoised. When the best
-// item deals drop the spend below a tier that would be worth more, the most the item deals can save while
-// meeting it is found as a subset sum over what each line and component can reach (a unit may also take a
-// smaller deal, or none), and the better of the two is kept. Ties go to the lower rule ID, then to fewer
-// multi-unit deals.
+// Price maximises item savings plus the basket saving. Only rules indexed under the basket's products
+// and categories (and those taking every item) are read. Lines that no multi-unit deal can take take
+// their best per-unit deal. Multi-unit deals that share lines form a component; components are
+// independent, and each is searched unit by unit, dearest first, memoised on a few counters per deal (see
+// component), which is exact and linear in the units. Ties go to the lower rule ID and to per-unit deals.
+//
+// When the best item deals drop the spend below a tier that would be worth more, Price looks for the least
+// amount the item deals can give up that meets the tier: a subset sum over what each unit and component
+// can give up (a unit may take a smaller deal, or none), bounded by the tier's saving. There the grouping
+// of units into applications matters, and every application must save on its own, so each component is
+// enumerated by its applications. That is exact for components of up to 4,096 states (counts left per
+// line, per deal; every basket the tests brute-force); a larger component keeps its best choice in this
+// check, so a better answer that needs it to give up part of its deals can be missed.
 //
 // # Who saves what
 //

@@ -420,3 +420,39 @@ func TestPriceLargeBaskets(t *testing.T) {
 		}
 	}
 }
+
+// TestPriceLargeComponentInTheTierCheck: a component too large to enumerate keeps its best choice in the
+// 满减 check, and the check still finds the give-up elsewhere.
+func TestPriceLargeComponentInTheTierCheck(t *testing.T) {
+	var items []Item
+	for i := range 12 {
+		items = append(items, pieces(int64(i+1), "yogurt", 2, 500))
+	}
+	items = append(items, pieces(100, "wine", 1, 10000))
+	set := mustSet(t,
+		Rule{ID: 1, NameZH: "酸奶任选2件8元", Kind: FixedPrice, Qty: 2, Price: 800, Target: Target{Categories: []string{"yogurt"}}},
+		Rule{ID: 2, Name: "wine 10%", Kind: PercentOff, PercentBP: 1000, Target: Target{Products: []int64{100}}},
+		Rule{ID: 3, NameZH: "满195减15", Kind: BasketSpend, Tiers: []Tier{{19500, 1500}}},
+	)
+	// Every deal: 24.00 + 10.00 off 220.00 leaves 186.00, below 195. Without the wine's 10.00: 196.00 and
+	// the tier's 15.00, 39.00 in all.
+	res := set.Price(items, Context{Now: noon})
+	if res.Total != 3900 {
+		t.Fatalf("saves %d, want 3900: %+v", res.Total, res.Savings)
+	}
+	var yogurt, basket int64
+	for _, s := range res.Savings {
+		switch s.Rule {
+		case 1:
+			yogurt += s.Amount
+		case 2:
+			t.Errorf("the wine kept its deal: %+v", s)
+		case 3:
+			basket += s.Amount
+		}
+	}
+	if yogurt != 2400 || basket != 1500 {
+		t.Errorf("yogurt %d, basket %d; want 2400 and 1500", yogurt, basket)
+	}
+	checkSplit(t, items, res)
+}
