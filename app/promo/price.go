@@ -122,6 +122,7 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 					if i, _ := slices.BinarySearch(drops, a.need); i < len(drops) {
 						a.below = min(a.below, drops[i]+1)
 					}
+					a.below = min(a.below, maxGiveUp)
 					asks = append(asks, a)
 					width = max(width, a.below)
 				}
@@ -145,6 +146,10 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 	}
 	return s.allocate(items, lines, sol, bestRule, bestOff)
 }
+
+// maxGiveUp bounds the 满减 check's sets (128 KiB each): a tier worth more than 10,485.76 in minor units
+// is checked only for give-ups below that.
+const maxGiveUp = 1 << 20
 
 // unitDrops returns the running sums of the best per-unit deals of the lines outside every component,
 // one per unit, least first.
