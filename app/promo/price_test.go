@@ -456,3 +456,24 @@ func TestPriceLargeComponentInTheTierCheck(t *testing.T) {
 	}
 	checkSplit(t, items, res)
 }
+
+// TestPriceConcurrently: a Set is read-only once made, so tills' goroutines may share it (run with -race).
+func TestPriceConcurrently(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2026, 12))
+	items := benchBasket(rng)
+	set, err := NewSet(benchRules(rng, items))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := Context{Now: time.Date(2026, 12, 7, 21, 30, 0, 0, time.UTC), Member: true}
+	want := set.Price(items, ctx)
+	done := make(chan Result)
+	for range 4 {
+		go func() { done <- set.Price(items, ctx) }()
+	}
+	for range 4 {
+		if got := <-done; !reflect.DeepEqual(got, want) {
+			t.Errorf("concurrent Price differs: %+v", got)
+		}
+	}
+}
