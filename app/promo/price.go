@@ -65,7 +65,9 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 	var lines []line
 	for i, it := range items {
 		gross += it.Gross
-		if it.NoItemDeals || it.Gross <= 0 || it.UnitPrice <= 0 || it.Qty <= 0 {
+		// A piece line whose Gross is not UnitPrice × Qty takes no item deal: its units' prices do not add
+		// up to the line, and a line must never save more than its Gross.
+		if it.NoItemDeals || it.Gross <= 0 || it.Qty <= 0 || (!it.Weighed && (it.UnitPrice <= 0 || it.UnitPrice*it.Qty != it.Gross)) {
 			continue
 		}
 		l := line{item: i, n: it.Qty, price: it.UnitPrice, comp: -1}

@@ -131,6 +131,11 @@ func TestPriceEachKind(t *testing.T) {
 		items: []Item{{Product: 1, Qty: 1, UnitPrice: 6000, Gross: 6000, NoItemDeals: true}, pieces(2, "a", 1, 5000)},
 		// 5.00 off the second; spend 105.00 meets 满100: 10.00 over 6000:4500.
 		want: []Saving{{2, 0, 571}, {1, 1, 500}, {2, 1, 429}},
+	}, {
+		name:  "a piece line whose gross is not price × quantity takes no item deal",
+		rules: []Rule{{ID: 1, Name: "10%", Kind: PercentOff, PercentBP: 1000, Target: Target{All: true}}},
+		items: []Item{{Product: 1, Qty: 3, UnitPrice: 1000, Gross: 2500}, pieces(2, "a", 1, 5000)},
+		want:  []Saving{{1, 1, 500}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

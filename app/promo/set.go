@@ -13,7 +13,7 @@ type Item struct {
 	Weighed  bool  // a weighed line: one unit, its whole Gross
 	Qty      int64 // whole pieces (a weighed line: 1)
 	// UnitPrice is the price of a piece (a weighed line: its Gross). A piece line's Gross is
-	// UnitPrice × Qty.
+	// UnitPrice × Qty; a line where it is not takes no item deal.
 	UnitPrice int64
 	Gross     int64 // the line before promotions
 	// NoItemDeals marks a line the cashier priced or discounted by hand, or a printed price label: it
