@@ -9,13 +9,15 @@ import (
 // Components are independent of each other: the best choice for the basket is the best choice for each.
 //
 // Its units are searched one at a time, dearest first, each taking its best per-unit deal or a place in a
-// multi-unit deal. What a multi-unit deal saves does not depend on which units go together, only on
-// counts, once its units are grouped in price order: a fixed price saves the prices less Price per Qty
-// units; a buy-get, grouping its units dearest first Qty+Free at a time, discounts the last Free of each
-// group (the cheapest, and no grouping of the same units discounts more); a bundle saves the prices less
-// Price per unit of each group. So the state after a unit is a few counters per deal (units into the
-// open group, or per bundle group), not which units were taken, and the search is memoised on
-// (unit, counters): linear in the units, exponential only in the deals of one component.
+// multi-unit deal. For the best choice, what a multi-unit deal saves depends only on counts once its units
+// are grouped in price order: a fixed price saves the prices less Price per Qty units, however grouped; a
+// buy-get, grouping its units dearest first Qty+Free at a time, discounts the last Free of each group, and
+// no other grouping of the same units discounts more; a bundle saves the prices less Price per unit of
+// each group. (A group that saves nothing is never in the best choice: leaving its units to their
+// per-unit deals saves as much, and a tie goes to the per-unit deal.) So the state after a unit is a few
+// counters per deal (the units in its open group, or per bundle group), not which units were taken, and
+// the search is memoised on (unit, counters): polynomial in the units, exponential only in the deals that
+// share one component. Choices short of the best are the enumeration's business (enumerate.go).
 type component struct {
 	lines []int // the basket lines, ascending
 	units []cunit
