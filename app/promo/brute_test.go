@@ -389,7 +389,7 @@ func TestUnitSearchMatchesEnumeration(t *testing.T) {
 			lines = append(lines, l)
 		}
 		for _, c := range set.components(lines, items, multi) {
-			e := set.enumerate(c, lines, items)
+			e := set.enumerate(c, lines, items, 1)
 			if e == nil {
 				continue
 			}

@@ -45,7 +45,7 @@
 // can give up (a unit may take a smaller deal, or none), bounded by the tier's saving. There the grouping
 // of units into applications matters, and every application must save on its own, so each component is
 // enumerated by its applications. That is exact for components of up to 4,096 states (counts left per
-// line, per deal; every basket the tests brute-force); a larger component keeps its best choice in this
+// line, per deal; fewer when the sets are wide; every basket the tests brute-force); a larger component keeps its best choice in this
 // check, so a better answer that needs it to give up part of its deals can be missed; and a give-up is
 // looked for only below 1,048,576 minor units (a tier that saves more is rare, and the sets stay small).
 //

@@ -27,19 +27,22 @@ type pattern struct {
 	save int64
 }
 
-// Limits of an enumeration: the states (counts left per line, per rule) and the steps spent listing the
-// ways to apply the deals. A component beyond them keeps its best choice in the 满减 check.
+// Limits of an enumeration: the states (counts left per line, per rule), the words of the 满减 check's
+// sets over them, and the steps spent listing the ways to apply the deals. A component beyond them keeps
+// its best choice in the 满减 check.
 const (
 	enumerationStates = 1 << 12
+	enumerationWords  = 1 << 21 // 16 MiB
 	enumerationSteps  = 1 << 15
 )
 
-// enumerate returns c as an enumeration, or nil when it is too large.
-func (s *Set) enumerate(c *component, lines []line, items []Item) *enumeration {
+// enumerate returns c as an enumeration, or nil when it is too large for the check's sets of words words.
+func (s *Set) enumerate(c *component, lines []line, items []Item, words int) *enumeration {
+	limit := min(enumerationStates, enumerationWords/max(words, 1))
 	states := len(c.rules) + 1
 	for _, li := range c.lines {
 		states *= int(lines[li].n + 1)
-		if states > enumerationStates {
+		if states > limit {
 			return nil
 		}
 	}

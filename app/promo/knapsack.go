@@ -39,7 +39,7 @@ func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width i
 	for ci, c := range comps {
 		k.parts = append(k.parts, part{-1, ci})
 		k.sets[ci] = map[string]bitset{}
-		if e := s.enumerate(c, lines, items); e != nil {
+		if e := s.enumerate(c, lines, items, len(acc)); e != nil {
 			k.enums = append(k.enums, e)
 			acc = k.f(len(k.parts)-1, ci, 0, slices.Clone(e.n))
 		} else {
