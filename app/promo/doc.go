@@ -38,16 +38,16 @@
 // and categories (and those taking every item) are read. Lines that no multi-unit deal can take take
 // their best per-unit deal. Multi-unit deals that share lines form a component; components are
 // independent, and each is searched unit by unit, dearest first, memoised on a few counters per deal (see
-// component), which is exact and linear in the units. Ties go to the lower rule ID and to per-unit deals.
+// component): exact, and polynomial in the units. Ties go to the lower rule ID and to per-unit deals.
 //
 // When the best item deals drop the spend below a tier that would be worth more, Price looks for the least
 // amount the item deals can give up that meets the tier: a subset sum over what each unit and component
 // can give up (a unit may take a smaller deal, or none), bounded by the tier's saving. There the grouping
 // of units into applications matters, and every application must save on its own, so each component is
 // enumerated by its applications. That is exact for components of up to 4,096 states (counts left per
-// line, per deal; fewer when the sets are wide; every basket the tests brute-force); a larger component keeps its best choice in this
-// check, so a better answer that needs it to give up part of its deals can be missed; and a give-up is
-// looked for only below 1,048,576 minor units (a tier that saves more is rare, and the sets stay small).
+// line, per deal; fewer when the sets are wide), which every basket the tests brute-force is. Beyond
+// that a component keeps its best choice in this check, so a better answer that needs it to give up part
+// of its deals can be missed; and a give-up is looked for only below 1,048,576 minor units.
 //
 // # Who saves what
 //
