@@ -132,6 +132,15 @@ func TestPriceEachKind(t *testing.T) {
 		// 5.00 off the second; spend 105.00 meets 满100: 10.00 over 6000:4500.
 		want: []Saving{{2, 0, 571}, {1, 1, 500}, {2, 1, 429}},
 	}, {
+		name:  "a deal that would cost more is never taken",
+		rules: []Rule{{ID: 1, Name: "3 for 10", Kind: FixedPrice, Qty: 3, Price: 1000, Target: Target{All: true}}},
+		items: []Item{pieces(1, "a", 3, 300)},
+	}, {
+		// Half of 0.01 rounds to 0.00 (half to even): the pair saves nothing, so no deal is recorded.
+		name:  "a buy-get whose discount rounds to nothing",
+		rules: []Rule{{ID: 1, Name: "b1g1 half", Kind: BuyGet, Qty: 1, Free: 1, PercentBP: 5000, Target: Target{All: true}}},
+		items: []Item{pieces(1, "a", 2, 1)},
+	}, {
 		name:  "a piece line whose gross is not price × quantity takes no item deal",
 		rules: []Rule{{ID: 1, Name: "10%", Kind: PercentOff, PercentBP: 1000, Target: Target{All: true}}},
 		items: []Item{{Product: 1, Qty: 3, UnitPrice: 1000, Gross: 2500}, pieces(2, "a", 1, 5000)},
