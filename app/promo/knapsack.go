@@ -31,6 +31,14 @@ type part struct{ line, comp int }
 
 func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width int64) *knapsack {
 	k := &knapsack{lines: lines, comps: comps, width: width, sets: make([]map[string]bitset, len(comps))}
+	// One cut for the prefix sets, the scratch and the first: what the check needs without enumerations.
+	sets := len(comps) + 3
+	for _, l := range lines {
+		if l.comp < 0 && len(l.opts) > 0 {
+			sets++
+		}
+	}
+	k.slab = make([]uint64, sets*int((width+63)/64))
 	acc := k.empty()
 	acc.set(0)
 	k.pre = append(k.pre, acc)
@@ -66,7 +74,7 @@ func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width i
 func (k *knapsack) empty() bitset {
 	n := int((k.width + 63) / 64)
 	if len(k.slab) < n {
-		k.slab = make([]uint64, 32*n)
+		k.slab = make([]uint64, 16*n)
 	}
 	b := bitset(k.slab[:n:n])
 	k.slab = k.slab[n:]
