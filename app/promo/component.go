@@ -26,7 +26,17 @@ type component struct {
 	// left[s][i] is how many of units i… could still go to counter s: a state that cannot complete its
 	// open groups with the units left is dropped early.
 	left [][]int64
-	memo map[string]int64
+	memo map[string]int64 // when the counters do not pack into 64 bits
+	// packed memoises on the counters packed into one word, shift[s] bits up for counter s: the usual case,
+	// and no key to allocate.
+	packed map[packedKey]int64
+	shift  []uint8
+	next   [][]int64 // f's scratch state per unit: a unit's moves are tried one after another
+}
+
+type packedKey struct {
+	unit  int
+	state uint64
 }
 
 // cunit is one unit of a component: its line, its price, and the places it may take.
@@ -180,13 +190,44 @@ func (c *component) build(s *Set, lines []line, items []Item) {
 			c.left[c.rules[m.rule].slot+m.group][i]++
 		}
 	}
+	// A counter never exceeds its group's size less one, or a bundle group's units.
+	var bits uint
+	for _, cr := range c.rules {
+		for g := range cr.groups {
+			most := cr.size - 1
+			if cr.kind == Bundle {
+				most = c.left[cr.slot+g][0]
+			}
+			c.shift = append(c.shift, uint8(bits))
+			for ; most > 0; most >>= 1 {
+				bits++
+			}
+		}
+	}
+	if bits <= 64 {
+		c.packed = map[packedKey]int64{}
+	}
+}
+
+// pack returns st packed into one word; only when c.packed is in use.
+func (c *component) pack(st []int64) uint64 {
+	var w uint64
+	for s, n := range st {
+		w |= uint64(n) << c.shift[s]
+	}
+	return w
 }
 
 // step returns the state after unit u takes place m in state st (st is not changed), what that saves,
 // and whether the open groups can still be completed by the units after position i.
 func (c *component) step(st []int64, i int, m move) ([]int64, int64, bool) {
+	return c.stepInto(make([]int64, len(st)), st, i, m)
+}
+
+// stepInto is step writing the state into next, which it returns.
+func (c *component) stepInto(next, st []int64, i int, m move) ([]int64, int64, bool) {
 	cr := &c.rules[m.rule]
-	next := slices.Clone(st)
+	copy(next, st)
 	p := c.units[i].price
 	var val int64
 	switch cr.kind {

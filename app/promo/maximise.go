@@ -40,23 +40,42 @@ func (c *component) f(lines []line, i int, st []int64) int64 {
 		}
 		return noWay
 	}
-	k := c.key(i, st)
-	if v, ok := c.memo[k]; ok {
-		return v
+	var k string
+	var pk packedKey
+	if c.packed != nil {
+		pk = packedKey{i, c.pack(st)}
+		if v, ok := c.packed[pk]; ok {
+			return v
+		}
+	} else {
+		k = c.key(i, st)
+		if v, ok := c.memo[k]; ok {
+			return v
+		}
 	}
 	u := c.units[i]
 	v := c.f(lines, i+1, st)
 	if v != noWay {
 		v += lines[u.line].best()
 	}
+	if c.next == nil {
+		c.next = make([][]int64, len(c.units))
+		for j := range c.next {
+			c.next[j] = make([]int64, c.width)
+		}
+	}
 	for _, m := range u.moves {
-		if next, val, ok := c.step(st, i, m); ok {
+		if next, val, ok := c.stepInto(c.next[i], st, i, m); ok {
 			if w := c.f(lines, i+1, next); w != noWay && val+w > v {
 				v = val + w
 			}
 		}
 	}
-	c.memo[k] = v
+	if c.packed != nil {
+		c.packed[pk] = v
+	} else {
+		c.memo[k] = v
+	}
 	return v
 }
 
