@@ -45,9 +45,11 @@
 // can give up (a unit may take a smaller deal, or none), bounded by the tier's saving. There the grouping
 // of units into applications matters, and every application must save on its own, so each component is
 // enumerated by its applications. That is exact for components of up to 4,096 states (counts left per
-// line, per deal; fewer when the sets are wide), which every basket the tests brute-force is. Beyond
-// that a component keeps its best choice in this check, so a better answer that needs it to give up part
-// of its deals can be missed; and a give-up is looked for only below 1,048,576 minor units.
+// line, per deal; fewer when the sets are wide), which every basket the tests brute-force is. A larger
+// component enters the check as its best choice, where any application may be dropped (its units going
+// back to their best per-unit deals) and any other unit may take a smaller deal or none; other groupings
+// are not tried there, so a better answer that needs one can be missed. A give-up is looked for only
+// below 1,048,576 minor units.
 //
 // # Who saves what
 //

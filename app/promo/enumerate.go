@@ -28,8 +28,8 @@ type pattern struct {
 }
 
 // Limits of an enumeration: the states (counts left per line, per rule), the words of the 满减 check's
-// sets over them, and the steps spent listing the ways to apply the deals. A component beyond them keeps
-// its best choice in the 满减 check.
+// sets over them, and the steps spent listing the ways to apply the deals. A component beyond them enters
+// the 满减 check as its best choice, whose applications may be dropped.
 const (
 	enumerationStates = 1 << 12
 	enumerationWords  = 1 << 21 // 16 MiB

@@ -18,16 +18,23 @@ type knapsack struct {
 	lines []line
 	comps []*component
 	width int64
-	parts []part              // the components, then the lines outside them
+	parts []part              // the components, then units of lines
 	pre   []bitset            // pre[k]: what the parts before k can give up together; pre[len(parts)]: all
 	sets  []map[string]bitset // per component k: pre[k] plus what each state of component.f can give up
 	slab  []uint64            // where sets are cut from: one allocation for many
 	spare bitset              // units' scratch
-	enums []*enumeration      // per component: nil when too large to enumerate; it then keeps its best choice
+	enums []*enumeration      // per component: nil when too large to enumerate
+	kept  []application       // applications of those that are never worth dropping
 }
 
-// part is a line outside every component (comp < 0) or a component (line < 0).
-type part struct{ line, comp int }
+// part is n units of a line (line ≥ 0), an enumerated component (comp ≥ 0), or one application of a
+// component too large to enumerate (app set), which may be dropped for its units' per-unit deals.
+type part struct {
+	line, comp int
+	n          int64
+	app        *application
+	drop       int64 // what dropping app gives up
+}
 
 func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width int64) *knapsack {
 	k := &knapsack{lines: lines, comps: comps, width: width, sets: make([]map[string]bitset, len(comps))}
@@ -44,27 +51,57 @@ func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width i
 	k.pre = append(k.pre, acc)
 	// Components first and then the lines whose deals give up least: the set stays narrow for longest,
 	// and each step costs only up to its highest member.
-	for ci, c := range comps {
-		k.parts = append(k.parts, part{-1, ci})
-		k.sets[ci] = map[string]bitset{}
-		if e := s.enumerate(c, lines, items, len(acc)); e != nil {
-			k.enums = append(k.enums, e)
-			acc = k.f(len(k.parts)-1, ci, 0, slices.Clone(e.n))
-		} else {
-			k.enums = append(k.enums, nil) // gives up nothing: acc stays
-		}
-		k.pre = append(k.pre, acc)
-	}
-	var order []int
+	var units []part
 	for li, l := range lines {
 		if l.comp < 0 && len(l.opts) > 0 {
-			order = append(order, li)
+			units = append(units, part{line: li, comp: -1, n: l.n})
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmpInt(lines[a].best(), lines[b].best()) })
-	for _, li := range order {
-		k.parts = append(k.parts, part{li, -1})
-		acc = k.units(k.clone(acc), li, lines[li].n, nil)
+	for ci, c := range comps {
+		k.sets[ci] = map[string]bitset{}
+		e := s.enumerate(c, lines, items, len(acc))
+		k.enums = append(k.enums, e)
+		if e != nil {
+			k.parts = append(k.parts, part{line: -1, comp: ci})
+			acc = k.f(len(k.parts)-1, ci, 0, slices.Clone(e.n))
+			k.pre = append(k.pre, acc)
+			continue
+		}
+		// Too large to enumerate: its best choice, where each application may be dropped for its units'
+		// best per-unit deals and each unit outside them may take a smaller deal or none.
+		best := solution{take: make([][]int64, len(lines))}
+		for _, li := range c.lines {
+			best.take[li] = make([]int64, len(lines[li].opts))
+		}
+		c.maximise(lines, &best)
+		for _, a := range best.apps {
+			g := a.save
+			for _, u := range a.use {
+				g -= u.n * lines[u.line].best()
+			}
+			if g >= 0 && g < width {
+				a := a
+				k.parts = append(k.parts, part{line: -1, comp: -1, app: &a, drop: g})
+				next := k.clone(acc)
+				next.orShift(acc, g, acc.top())
+				acc = next
+				k.pre = append(k.pre, acc)
+			} else {
+				k.kept = append(k.kept, a)
+			}
+		}
+		for _, li := range c.lines {
+			if len(best.take[li]) > 0 && best.take[li][0] > 0 {
+				units = append(units, part{line: li, comp: -1, n: best.take[li][0]})
+			}
+		}
+	}
+	// The lines whose deals give up least first: the set stays narrow for longest, and each step costs
+	// only up to its highest member.
+	slices.SortStableFunc(units, func(a, b part) int { return cmpInt(lines[a.line].best(), lines[b.line].best()) })
+	for _, p := range units {
+		k.parts = append(k.parts, p)
+		acc = k.units(k.clone(acc), p.line, p.n, nil)
 		k.pre = append(k.pre, acc)
 	}
 	return k
@@ -99,19 +136,26 @@ func (k *knapsack) solve(d int64) solution {
 	}
 	for pi := len(k.parts) - 1; pi >= 0; pi-- {
 		p := k.parts[pi]
-		if p.line >= 0 {
-			d = k.unwindUnits(k.pre[pi], []int{p.line}, []int64{k.lines[p.line].n}, d, &sol)
-		} else {
-			if e := k.enums[p.comp]; e != nil {
-				d = k.walk(pi, p.comp, slices.Clone(e.n), d, &sol)
-			} else {
-				k.comps[p.comp].maximise(k.lines, &sol)
+		switch {
+		case p.line >= 0:
+			d = k.unwindUnits(k.pre[pi], []int{p.line}, []int64{p.n}, d, &sol)
+		case p.comp >= 0:
+			d = k.walk(pi, p.comp, slices.Clone(k.enums[p.comp].n), d, &sol)
+		case k.pre[pi].has(d):
+			sol.apps = append(sol.apps, *p.app)
+		default:
+			d -= p.drop
+			for _, u := range p.app.use {
+				if len(k.lines[u.line].opts) > 0 {
+					sol.take[u.line][0] += u.n
+				}
 			}
 		}
 	}
 	if d != 0 {
 		panic("promo: a give-up was not retraced to zero") // the sets and the walk disagree: a bug
 	}
+	sol.apps = append(sol.apps, k.kept...)
 	return sol
 }
 
