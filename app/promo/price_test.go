@@ -487,3 +487,41 @@ func TestPriceConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestPriceLargeComponentsStayValid prices random baskets whose components are too large to enumerate,
+// with 满减 tiers near their spend: the split stays exact, and the result is never worse than the best
+// item deals with whatever tier they leave.
+func TestPriceLargeComponentsStayValid(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 21))
+	better := 0
+	for n := range 200 {
+		var items []Item
+		for i := range 8 + rng.IntN(6) {
+			items = append(items, pieces(int64(i+1), []string{"yogurt", "milk"}[rng.IntN(2)], 1+rng.Int64N(3), 100+rng.Int64N(900)))
+		}
+		var gross int64
+		for _, it := range items {
+			gross += it.Gross
+		}
+		deals := []Rule{
+			{ID: 1, Name: "3 for", Kind: FixedPrice, Qty: 3, Price: 600 + rng.Int64N(1200), Target: Target{Categories: []string{"yogurt", "milk"}}},
+			{ID: 2, Name: "b1g1", Kind: BuyGet, Qty: 1, Free: 1, PercentBP: 5000, Target: Target{Categories: []string{"yogurt"}}},
+			{ID: 3, Name: "meal", Kind: Bundle, Price: 500 + rng.Int64N(800), Groups: []Target{{Categories: []string{"milk"}}, {Categories: []string{"yogurt"}}}},
+			{ID: 4, Name: "10%", Kind: PercentOff, PercentBP: 1000, Target: Target{Categories: []string{"milk"}}},
+		}
+		itemsOnly := mustSet(t, deals...).Price(items, Context{Now: noon}).Total
+		threshold := gross - itemsOnly + 1 + rng.Int64N(itemsOnly/2+1)
+		tier := Rule{ID: 5, NameZH: "满减", Kind: BasketSpend, Tiers: []Tier{{threshold, 1 + rng.Int64N(min(threshold, itemsOnly))}}}
+		res := mustSet(t, append(deals, tier)...).Price(items, Context{Now: noon})
+		if res.Total < itemsOnly {
+			t.Fatalf("basket %d: saves %d, less than the item deals alone (%d)", n, res.Total, itemsOnly)
+		}
+		if res.Total > itemsOnly {
+			better++
+		}
+		checkSplit(t, items, res)
+	}
+	if better < 50 {
+		t.Errorf("only %d of 200 baskets gained a tier by giving up item deals", better)
+	}
+}
