@@ -9,18 +9,18 @@ import (
 // at least need", for a 满减 tier that the best item deals would drop the basket below. That is a subset
 // sum, so it is answered with the set of amounts the basket can give up, as bitsets of 0…width-1: only a
 // give-up below width can pay for itself with a tier's saving, so the sets stay as small as the tiers'
-// savings whatever the basket's size. The set is built part by part (each line outside every component,
-// then each component), and unit by unit within a part, so each step shifts a set by a handful of amounts
-// and never adds two large sets. A unit gives up nothing (its best deal), the difference to a smaller deal,
-// or its best deal entirely; a component, at each step of enumeration.f's search, what a choice short of
-// the best there costs. Walking the steps back gives a choice that gives up exactly the amount found.
+// savings whatever the basket's size. The set is built part by part (the components, then the units of
+// lines), and unit by unit within a part, so each step shifts a set by a handful of amounts and never adds
+// two large sets. A unit gives up nothing (its best deal), the difference to a smaller deal, or its best
+// deal entirely; a component, at each step of enumeration.f's search, what a choice short of the best
+// there costs. Walking the steps back gives a choice that gives up exactly the amount found.
 type knapsack struct {
 	lines []line
 	comps []*component
 	width int64
 	parts []part              // the components, then units of lines
 	pre   []bitset            // pre[k]: what the parts before k can give up together; pre[len(parts)]: all
-	sets  []map[string]bitset // per component k: pre[k] plus what each state of component.f can give up
+	sets  []map[string]bitset // per component: its part's pre plus what each state of enumeration.f can give up
 	slab  []uint64            // where sets are cut from: one allocation for many
 	spare bitset              // units' scratch
 	enums []*enumeration      // per component: nil when too large to enumerate
@@ -49,8 +49,6 @@ func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width i
 	acc := k.empty()
 	acc.set(0)
 	k.pre = append(k.pre, acc)
-	// Components first and then the lines whose deals give up least: the set stays narrow for longest,
-	// and each step costs only up to its highest member.
 	var units []part
 	for li, l := range lines {
 		if l.comp < 0 && len(l.opts) > 0 {
@@ -74,20 +72,20 @@ func newKnapsack(s *Set, lines []line, items []Item, comps []*component, width i
 			best.take[li] = make([]int64, len(lines[li].opts))
 		}
 		c.maximise(lines, &best)
-		for _, a := range best.apps {
+		for ai := range best.apps {
+			a := &best.apps[ai]
 			g := a.save
 			for _, u := range a.use {
 				g -= u.n * lines[u.line].best()
 			}
 			if g >= 0 && g < width {
-				a := a
-				k.parts = append(k.parts, part{line: -1, comp: -1, app: &a, drop: g})
+				k.parts = append(k.parts, part{line: -1, comp: -1, app: a, drop: g})
 				next := k.clone(acc)
 				next.orShift(acc, g, acc.top())
 				acc = next
 				k.pre = append(k.pre, acc)
 			} else {
-				k.kept = append(k.kept, a)
+				k.kept = append(k.kept, *a)
 			}
 		}
 		for _, li := range c.lines {
