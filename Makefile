@@ -115,6 +115,7 @@ bench: deps
 	$(call BENCH,,-bench 'VerifyJournal' -benchtime 1x ./store/)
 	$(call BENCH,,-bench 'SignIn' -benchtime 20x -cpu 2$(comma)1 ./store/)
 	$(call BENCH,,-bench 'PendingOutbox' ./store/)
+	$(call BENCH,,-bench 'PromoPrice' -benchtime 2000x ./app/promo/)
 	$(call BENCH,,-tags $(TILL_TAGS) -bench 'StartedMemory' -benchtime 1x ./till/)
 	@$(GO) run ./cmd/benchtable $(BENCH_OUT)
 

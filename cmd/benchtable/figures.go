@@ -45,6 +45,8 @@ var figures = []figure{
 		targets: []target{{"sales/s", atLeast, 2000}}},
 	{words: "sale commit during upload ÷ idle", bench: "BenchmarkSaleCommitDuringUpload", p50: "ratio",
 		targets: []target{{"ratio", atMost, 1.2}}},
+	{words: "promotions: 100-line basket, 1,000 rules", bench: "BenchmarkPromoPrice", p50: "p50-µs", tail: []string{"p99-µs"},
+		targets: []target{{"p99-µs", below, 5 * ms}}},
 	{words: "pending outbox read, per document", bench: "BenchmarkPendingOutbox", p50: "µs/doc"},
 	{words: "till started on 1M products, resident (no GL)", bench: "BenchmarkStartedMemory", p50: "rss-MB"},
 	{words: "head office: chain's day page", bench: "BenchmarkDashboardDay/chain", p50: "p50-ms", tail: []string{"p95-ms"},
