@@ -62,21 +62,27 @@ type Line struct {
 	ListPrice money.Amount
 
 	Gross          money.Amount // price × quantity, rounded half to even
-	DiscountAmount money.Amount // what the discount takes off, never more than Gross
+	DiscountAmount money.Amount // what the discount and the promotions take off, never more than Gross
 	Total          money.Amount // Gross − DiscountAmount: what the shopper pays for the line
-	TaxRateBP      int64
-	Tax            money.Amount // tax contained in (inclusive) or added to (exclusive) Total
+	// Promotions are the savings the shop's promotions give the line (Cart.SetDeals), and Promotion their
+	// sum: the part of DiscountAmount no cashier gave.
+	Promotions []PromoSaving
+	Promotion  money.Amount
+	TaxRateBP  int64
+	Tax        money.Amount // tax contained in (inclusive) or added to (exclusive) Total
 }
 
 // Totals of a cart.
 type Totals struct {
-	Subtotal  money.Amount // sum of line totals, after their discounts (the documents' "subtotal")
-	Discount  money.Amount // sum of line discounts
-	Tax       money.Amount
-	Total     money.Amount // what is due: Subtotal, plus Tax when prices exclude tax
-	ItemCount int64        // pieces, plus one per weighed line
-	Lines     int
-	TaxBands  []TaxBand // by rate, ascending
+	Subtotal money.Amount // sum of line totals, after their discounts (the documents' "subtotal")
+	Discount money.Amount // sum of line discounts, the promotions' included
+	// Promotions is what the promotions saved: the part of Discount the shopper did not ask a cashier for.
+	Promotions money.Amount
+	Tax        money.Amount
+	Total      money.Amount // what is due: Subtotal, plus Tax when prices exclude tax
+	ItemCount  int64        // pieces, plus one per weighed line
+	Lines      int
+	TaxBands   []TaxBand // by rate, ascending
 }
 
 // BeforeDiscounts is what the lines come to before their discounts: what the till and the receipt call
@@ -87,6 +93,8 @@ func (t Totals) BeforeDiscounts() money.Amount { return t.Subtotal.Add(t.Discoun
 type Cart struct {
 	settings Settings
 	lines    []Line
+	deals    *Deals // nil: no promotions
+	shopper  shopper
 }
 
 // NewCart returns an empty cart priced by settings.
@@ -122,6 +130,7 @@ func (c *Cart) add(p Product, qty Quantity, label *money.Amount) (int, error) {
 		return -1, err
 	}
 	c.lines = append(c.lines, line)
+	c.promote()
 	return len(c.lines) - 1, nil
 }
 
@@ -138,12 +147,7 @@ func (c *Cart) SetQuantity(i int, qty Quantity) error {
 		return fmt.Errorf("%w: the label sets this line's quantity; remove it and scan again", ErrInvalidQuantity)
 	}
 	l.Qty = qty
-	priced, err := c.price(l)
-	if err != nil {
-		return err
-	}
-	c.lines[i] = priced
-	return nil
+	return c.reprice(i, l)
 }
 
 // Remove deletes line i.
@@ -152,6 +156,7 @@ func (c *Cart) Remove(i int) error {
 		return fmt.Errorf("%w: %d", ErrNoSuchLine, i+1)
 	}
 	c.lines = append(c.lines[:i], c.lines[i+1:]...)
+	c.promote()
 	return nil
 }
 
@@ -173,12 +178,7 @@ func (c *Cart) SetDiscount(i int, d Discount) error {
 		return fmt.Errorf("%w: %s is more than the line's %s", ErrInvalidDiscount, d.Amount, l.Gross)
 	}
 	l.Discount = d
-	priced, err := c.price(l)
-	if err != nil {
-		return err
-	}
-	c.lines[i] = priced
-	return nil
+	return c.reprice(i, l)
 }
 
 // Overridden reports whether the cashier changed the line's price.
@@ -200,11 +200,17 @@ func (c *Cart) SetPrice(i int, price money.Amount) error {
 		l.ListPrice = l.Product.Price
 	}
 	l.Product.Price = price
+	return c.reprice(i, l)
+}
+
+// reprice makes l line i, priced, and applies the promotions to the cart as it then is.
+func (c *Cart) reprice(i int, l Line) error {
 	priced, err := c.price(l)
 	if err != nil {
 		return err
 	}
 	c.lines[i] = priced
+	c.promote()
 	return nil
 }
 
@@ -226,12 +232,16 @@ func (c *Cart) price(l Line) (Line, error) {
 		return Line{}, fmt.Errorf("%w: line total too large", ErrInvalidQuantity)
 	}
 	l.Gross = money.New(gross, cur)
-	off := l.Discount.Amount.Minor()
-	if l.Discount.PercentBP != 0 {
-		off, _ = money.MulDiv(gross, l.Discount.PercentBP, 10000)
+	manual := l.manualOff()
+	var promoted int64
+	for _, s := range l.Promotions {
+		promoted += s.Amount.Minor()
 	}
-	// An amount discount given at a higher quantity is capped when the quantity drops.
-	off = min(off, gross)
+	// Savings were worked out for the line's gross less its manual discount; a quantity just cut keeps
+	// the old ones until Cart.promote, and they are held within the line meanwhile.
+	promoted = min(promoted, gross-manual)
+	l.Promotion = money.New(promoted, cur)
+	off := manual + promoted
 	l.DiscountAmount = money.New(off, cur)
 	l.Total = money.New(gross-off, cur)
 	l.TaxRateBP = rate
@@ -239,14 +249,25 @@ func (c *Cart) price(l Line) (Line, error) {
 	return l, nil
 }
 
+// manualOff is what the cashier's discount takes off the line's gross, in minor units. An amount
+// discount given at a higher quantity is capped when the quantity drops.
+func (l Line) manualOff() int64 {
+	off := l.Discount.Amount.Minor()
+	if l.Discount.PercentBP != 0 {
+		off, _ = money.MulDiv(l.Gross.Minor(), l.Discount.PercentBP, 10000)
+	}
+	return min(off, l.Gross.Minor())
+}
+
 // Totals sums the cart.
 func (c *Cart) Totals() Totals {
 	cur := c.settings.Currency
-	t := Totals{Subtotal: money.Zero(cur), Discount: money.Zero(cur), Tax: money.Zero(cur), Lines: len(c.lines)}
+	t := Totals{Subtotal: money.Zero(cur), Discount: money.Zero(cur), Promotions: money.Zero(cur), Tax: money.Zero(cur), Lines: len(c.lines)}
 	bands := map[int64]*TaxBand{}
 	for _, l := range c.lines {
 		t.Subtotal = t.Subtotal.Add(l.Total)
 		t.Discount = t.Discount.Add(l.DiscountAmount)
+		t.Promotions = t.Promotions.Add(l.Promotion)
 		t.Tax = t.Tax.Add(l.Tax)
 		if l.Product.Unit == UnitPiece {
 			t.ItemCount += int64(l.Qty) / 1000

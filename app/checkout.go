@@ -39,6 +39,8 @@ type Checkout struct {
 	withdraw       CartWithdrawals // the till's own carts it resumed without the head office being told
 	// signature is the shopper's for the sale in progress (SignSale); nil until they sign.
 	signature signature.Signature
+	deals     *Deals      // the shop's active promotions as the last sale began; nil: none
+	dealsFrom DealsSource // where they come from; nil: they are what SetDeals gave
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -47,6 +49,37 @@ func NewCheckout(s Settings, catalog Catalog, log SaleLog, now func() time.Time)
 		return nil, err
 	}
 	return &Checkout{settings: s, catalog: catalog, log: log, now: now, input: NewClassifier(s, nil), cart: NewCart(s)}, nil
+}
+
+// SetDeals makes the checkout apply the shop's active promotions d (nil: none) from the next sale on; a
+// sale in progress keeps the ones it began with.
+func (c *Checkout) SetDeals(d *Deals) { c.deals = d }
+
+// DealsSource gives the shop's active promotions as they are now; the store implements it, reading them
+// again only when one has changed (the back office, a command, the head office's down-sync).
+type DealsSource interface {
+	ActiveDeals(ctx context.Context) (*Deals, error)
+}
+
+// SetDealsSource has each new sale apply the promotions src gives as it begins.
+func (c *Checkout) SetDealsSource(src DealsSource) { c.dealsFrom = src }
+
+// freshDeals are the promotions a sale beginning now applies. When they cannot be read the last ones
+// read stay: a damaged promotion must not stop the till selling.
+func (c *Checkout) freshDeals() *Deals {
+	if c.dealsFrom != nil {
+		if d, err := c.dealsFrom.ActiveDeals(context.Background()); err == nil {
+			c.deals = d
+		}
+	}
+	return c.deals
+}
+
+// newCart returns an empty cart that will apply the promotions.
+func (c *Checkout) newCart() *Cart {
+	cart := NewCart(c.settings)
+	cart.deals = c.deals
+	return cart
 }
 
 // SetSession makes s the signed-in user for what follows; nil signs out (sensitive actions are refused).
@@ -90,6 +123,9 @@ type Added struct {
 	// Expired is set when the code's GS1 expiry date (AI 17) is past: the item is added, and the
 	// cashier is warned.
 	Expired bool
+	// Coupon is the coupon code scanned, when the scan was a promotion's coupon rather than a product
+	// (Line is then -1).
+	Coupon string
 }
 
 // Scan adds what the cashier scanned or typed: a barcode adds one piece; "QTY*CODE" adds QTY of it
@@ -97,8 +133,12 @@ type Added struct {
 // without a weight returns ErrWeightRequired with the product, for the caller to ask the weight. What the
 // Classifier says is not a product (a pay code, a member card, a receipt, a swipe) is never looked up; a
 // code that is both a scale label and a pay code is the label if the catalog has its item, and otherwise
-// ErrPayCodeScanned.
+// ErrPayCodeScanned. An active promotion's coupon code is presented for the sale (AddCoupon), not looked up.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
+	if c.deals.IsCoupon(input) {
+		code := strings.TrimSpace(input)
+		return Added{Line: -1, Coupon: code}, c.AddCoupon(code)
+	}
 	in := c.input.Classify(input)
 	if in.Err != nil && in.Kind == InputProduct {
 		return Added{}, in.Err
@@ -221,12 +261,16 @@ func (c *Checkout) addLine(p Product, qty Quantity, label *money.Amount) (int, e
 	if err := c.mutable(); err != nil {
 		return -1, err
 	}
+	opening := c.saleID == ""
+	if opening {
+		c.cart.SetDeals(c.freshDeals(), c.now())
+	}
 	i, err := c.cart.add(p, qty, label)
 	if err != nil {
 		return -1, err
 	}
-	if c.saleID == "" {
-		c.saleID, c.openedAt = NewID(), c.now()
+	if opening {
+		c.saleID, c.openedAt = NewID(), c.cart.shopper.at
 	}
 	c.kept()
 	return i, nil
@@ -277,21 +321,22 @@ func (c *Checkout) guardDiscount(i int, change func() error) error {
 	if err := change(); err != nil {
 		return err
 	}
+	// The cashier's discount is what the limit and the guard judge: the promotions are the owner's.
 	l := c.cart.lines[i]
-	if i < len(before) && before[i].DiscountAmount == l.DiscountAmount && before[i].Gross == l.Gross {
+	if i < len(before) && before[i].ManualDiscount() == l.ManualDiscount() && before[i].Gross == l.Gross {
 		return nil // unchanged: already allowed
 	}
 	approver := ""
-	if l.DiscountAmount.Minor()*10_000 > l.Gross.Minor()*c.settings.Security.DiscountLimitBP {
+	if l.ManualDiscount().Minor()*10_000 > l.Gross.Minor()*c.settings.Security.DiscountLimitBP {
 		var err error
 		if approver, err = c.session.Allow(PermDiscount); err != nil {
 			c.cart.lines = before
 			return err
 		}
 	}
-	if approver == "" && !l.DiscountAmount.IsZero() { // what a supervisor approved, they have looked at
+	if approver == "" && !l.ManualDiscount().IsZero() { // what a supervisor approved, they have looked at
 		ctx := context.Background()
-		err := c.guard.CheckLine(ctx, c.session, l, false)
+		err := c.guard.CheckLine(ctx, c.session, l.withoutPromotions(), false)
 		if err == nil && !discounted(before) {
 			err = c.guard.CheckRate(ctx, c.session, AlarmDiscounts) // the sale becomes a discounted one
 		}
@@ -303,10 +348,10 @@ func (c *Checkout) guardDiscount(i int, change func() error) error {
 	return nil
 }
 
-// discounted reports whether any of lines has a discount.
+// discounted reports whether any of lines has a cashier's discount.
 func discounted(lines []Line) bool {
 	for _, l := range lines {
-		if !l.DiscountAmount.IsZero() {
+		if !l.ManualDiscount().IsZero() {
 			return true
 		}
 	}
@@ -332,7 +377,7 @@ func (c *Checkout) OverridePrice(i int, price money.Amount) error {
 	}
 	approver, err := c.session.Allow(PermPriceOverride)
 	if err == nil && approver == "" {
-		err = c.guard.CheckLine(context.Background(), c.session, c.cart.lines[i], true)
+		err = c.guard.CheckLine(context.Background(), c.session, c.cart.lines[i].withoutPromotions(), true)
 	}
 	if err != nil {
 		c.cart.lines = before
@@ -628,7 +673,7 @@ func (c *Checkout) NoSale(ctx context.Context, reason string) error {
 }
 
 func (c *Checkout) reset() {
-	c.cart = NewCart(c.settings)
+	c.cart = c.newCart()
 	c.tenders = nil
 	c.attempts = 0
 	c.saleID = ""

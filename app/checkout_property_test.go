@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"checkout/app/money"
+	"checkout/app/promo"
 )
 
 // The checkout's money on random baskets (pieces, weighed lines, labels, discounts, price overrides,
@@ -53,7 +54,7 @@ func TestCheckoutMoneyProperties(t *testing.T) {
 	// The generator must reach what it claims to try, or the properties hold of nothing.
 	for what, n := range map[string]int{"rounded cash sales": stats.rounded, "split sales": stats.split,
 		"refused tenders": stats.refused, "sales refunded in full": stats.fullyRefunded, "partial refunds": stats.partialRefunds,
-		"sales with a remainder rounded away": stats.roundedAway} {
+		"sales with a remainder rounded away": stats.roundedAway, "sales with promotions": stats.promoted} {
 		if n < cases/100 {
 			t.Errorf("only %d %s in %d cases", n, what, cases)
 		}
@@ -62,7 +63,39 @@ func TestCheckoutMoneyProperties(t *testing.T) {
 }
 
 type propertyStats struct {
-	rounded, split, refused, fullyRefunded, partialRefunds, roundedAway int
+	rounded, split, refused, fullyRefunded, partialRefunds, roundedAway, promoted int
+}
+
+// promote gives the checkout random promotions of every kind over the products fillBasket picks from
+// (ids 1–6), so refunds of promoted sales are held to the same properties.
+func (pc *propertyCase) promote() {
+	var ps []Promotion
+	for id := int64(1); id <= 1+pc.rng.Int64N(4); id++ {
+		target := promo.Target{Products: []int64{1 + pc.rng.Int64N(6), 1 + pc.rng.Int64N(6)}}
+		r := promo.Rule{ID: id, Name: fmt.Sprintf("deal %d", id), NameZH: "促销", Target: target}
+		switch pc.rng.IntN(6) {
+		case 0:
+			r.Kind, r.PercentBP = promo.PercentOff, 1+pc.rng.Int64N(10_000)
+		case 1:
+			r.Kind, r.Amount = promo.AmountOff, 1+pc.rng.Int64N(2_000)
+		case 2:
+			r.Kind, r.Qty, r.Price = promo.FixedPrice, 2+pc.rng.Int64N(2), pc.rng.Int64N(5_000)
+		case 3:
+			r.Kind, r.Qty, r.Free, r.PercentBP = promo.BuyGet, 1+pc.rng.Int64N(2), 1, 5_000+5_000*pc.rng.Int64N(2)
+		case 4:
+			r.Kind, r.Target = promo.BasketSpend, promo.Target{All: true}
+			r.Tiers = []promo.Tier{{Threshold: 1_000, Off: 100}, {Threshold: 10_000, Off: 1_500}}
+		case 5:
+			r.Kind, r.Price = promo.MemberPrice, pc.rng.Int64N(2_000)
+		}
+		ps = append(ps, Promotion{Rule: r, Active: true})
+		pc.did("promotion %+v", r)
+	}
+	d, err := NewDeals(ps)
+	if err != nil {
+		pc.fail("promotions: %v", err)
+	}
+	pc.c.SetDeals(d)
 }
 
 // propertyCase is one random sale and its refunds; trace is what it did, shown when a property fails.
@@ -96,6 +129,10 @@ func (pc *propertyCase) run(s Settings, stats *propertyStats) {
 	}
 	c.SetSession(SystemSession("Olivia")) // the owner: overrides and big discounts are allowed
 	pc.c = c
+	if pc.rng.IntN(3) == 0 {
+		pc.promote()
+		stats.promoted++
+	}
 	pc.fillBasket()
 	var member *Member
 	if pc.rng.IntN(2) == 0 {
@@ -249,6 +286,18 @@ func (pc *propertyCase) checkLines(lines []Line, t Totals) {
 		if l.Discount.PercentBP != 0 {
 			off = mulDivHalfEven(gross, l.Discount.PercentBP, 10_000)
 		}
+		// What the promotions saved is the engine's (app/promo tests it); here it must add up and fit.
+		var promoted int64
+		for _, p := range l.Promotions {
+			if p.Amount.Minor() <= 0 {
+				pc.fail("line %d: a saving of %v", i+1, p.Amount)
+			}
+			promoted += p.Amount.Minor()
+		}
+		if promoted != l.Promotion.Minor() || promoted > gross-off {
+			pc.fail("line %d %+v: promotions %d do not add up to %v or are more than the line's %d", i+1, l, promoted, l.Promotion, gross-off)
+		}
+		off += promoted
 		rate := pc.set.TaxRates[l.Product.TaxClass]
 		den := int64(10_000)
 		if pc.set.TaxMode == TaxInclusive {

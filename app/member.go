@@ -183,6 +183,9 @@ func (c *Checkout) SetMember(m Member) error {
 		c.pinOK = false
 	}
 	c.member = &m
+	if len(c.tenders) == 0 { // once payment has begun the total holds; member prices come before it
+		c.cart.setMember(m.Tier)
+	}
 	c.kept()
 	return nil
 }

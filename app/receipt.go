@@ -109,8 +109,8 @@ var receiptLabels = map[string]map[string]string{
 		"refund_total": "REFUNDED", "topup": "Top-up", "topup_total": "ADDED", "bonus": "Bonus", "rounded_down": "Rounding", "rounded_up": "Rounding", "tax": "Tax", "tax_incl": "incl. tax",
 		"tax_excl": "plus tax", "on": "on", "change": "Change", "member": "Member", "points_earned": "Points earned",
 		"points_used": "Points used", "points": "Points balance", "balance": "Prepaid balance", "items": "Items",
-		"thanks": "Thank you for shopping with us!",
-		"cash":   "Cash", "card": "Card", "qr": "QR code", "wallet": "Wallet", "prepaid": "Prepaid", "pay_points": "Points",
+		"thanks": "Thank you for shopping with us!", "promotions": "  of which promotions",
+		"cash": "Cash", "card": "Card", "qr": "QR code", "wallet": "Wallet", "prepaid": "Prepaid", "pay_points": "Points",
 		"wechat": "WeChat Pay", "alipay": "Alipay", "unionpay": "UnionPay",
 	},
 	"zh": {
@@ -119,8 +119,8 @@ var receiptLabels = map[string]map[string]string{
 		"refund_total": "退款合计", "topup": "充值单号", "topup_total": "充值合计", "bonus": "赠送", "rounded_down": "抹零", "rounded_up": "现金进位", "tax": "税", "tax_incl": "含税",
 		"tax_excl": "另加税", "on": "计税", "change": "找零", "member": "会员", "points_earned": "本次积分",
 		"points_used": "使用积分", "points": "积分余额", "balance": "储值余额", "items": "件数",
-		"thanks": "谢谢惠顾，欢迎再次光临！",
-		"cash":   "现金", "card": "银行卡", "qr": "扫码支付", "wallet": "付款码", "prepaid": "储值卡", "pay_points": "积分",
+		"thanks": "谢谢惠顾，欢迎再次光临！", "promotions": "  其中促销优惠",
+		"cash": "现金", "card": "银行卡", "qr": "扫码支付", "wallet": "付款码", "prepaid": "储值卡", "pay_points": "积分",
 		"wechat": "微信支付", "alipay": "支付宝", "unionpay": "云闪付",
 	},
 }
@@ -319,12 +319,15 @@ func (r *Receipt) saleBody(w *receiptWriter) {
 			detail = "  " + l.Qty.Format(l.Product.Unit)
 		}
 		pair(detail, r.amount(l.Gross))
-		if !l.DiscountAmount.IsZero() {
+		if manual := l.ManualDiscount(); !manual.IsZero() {
 			what := "  " + r.label("discount")
 			if l.Discount.PercentBP != 0 {
 				what += " " + FormatRate(l.Discount.PercentBP) + "%"
 			}
-			pair(what, r.amount(l.DiscountAmount.Neg()))
+			pair(what, r.amount(manual.Neg()))
+		}
+		for _, p := range l.Promotions {
+			pair("  "+p.DisplayName(r.Lang), r.amount(p.Amount.Neg()))
 		}
 	}
 	rule()
@@ -332,6 +335,9 @@ func (r *Receipt) saleBody(w *receiptWriter) {
 	if !s.Totals.Discount.IsZero() {
 		pair(r.label("subtotal"), r.amount(s.Totals.BeforeDiscounts()))
 		pair(r.label("discount"), r.amount(s.Totals.Discount.Neg()))
+		if promoted := promotionsOf(s.Lines, s.Currency); !promoted.IsZero() && promoted != s.Totals.Discount {
+			pair(r.label("promotions"), r.amount(promoted.Neg()))
+		}
 	}
 	if s.TaxMode == TaxExclusive {
 		// After the discounts and before tax: not called "Subtotal", which is before the discounts.

@@ -66,6 +66,13 @@ type StockService interface {
 	CheckCatalog(ctx context.Context, file CatalogFile, progress func(ImportProgress)) (*CatalogCheck, error)
 }
 
+// PromotionService is what the back office's promotions page uses; *PromotionDesk implements it.
+type PromotionService interface {
+	Promotions(ctx context.Context) ([]Promotion, error)
+	Save(ctx context.Context, by *Session, f PromotionForm) (Promotion, []BelowCost, error)
+	SetActive(ctx context.Context, by *Session, id int64, active bool) error
+}
+
 // ReportService is what the back office's day page uses: the day at a glance, the X report and the Z
 // report that closes the day. GuardedReports implements it.
 type ReportService interface {

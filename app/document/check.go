@@ -73,6 +73,9 @@ type checker struct {
 	cur money.Currency
 }
 
+// maxPromotionsPerLine bounds a line's promotions: a line takes an item deal and a basket's share.
+const maxPromotionsPerLine = 8
+
 func (c *checker) fail(format string, args ...any) {
 	if c.err == nil {
 		c.err = fmt.Errorf(format, args...)
@@ -337,8 +340,22 @@ func (c *checker) sale(s *Sale) *Sale {
 		c.nonNegative(field+" unit_price", l.UnitPrice)
 		gross, off := c.nonNegative(field+" gross", l.Gross), c.nonNegative(field+" discount", l.Discount)
 		total, lt := c.nonNegative(field+" total", l.Total), c.nonNegative(field+" tax", l.Tax)
+		var promoted int64
+		for j, p := range l.Promotions {
+			pf := fmt.Sprintf("%s promotion %d", field, j+1)
+			c.text(pf+" name", p.Name)
+			c.text(pf+" name_zh", p.NameZH)
+			if p.Rule <= 0 {
+				c.fail("%s rule %d", pf, p.Rule)
+			}
+			promoted += c.nonNegative(pf+" amount", p.Amount)
+		}
 		switch {
 		case !c.ok():
+		case len(l.Promotions) > maxPromotionsPerLine:
+			c.fail("%s has %d promotions", field, len(l.Promotions))
+		case promoted > off:
+			c.fail("%s promotions save %s, more than its discount %s", field, money.New(promoted, c.cur).Decimal(), l.Discount)
 		case off > gross:
 			c.fail("%s discount %s is more than its %s", field, l.Discount, l.Gross)
 		case total != gross-off:

@@ -98,6 +98,18 @@ func TestForgedDocumentsAreRefused(t *testing.T) {
 		}, "only cash has change"},
 		{"lines that do not sum to the subtotal", KindSale, goodSale, func(m map[string]any) { m["subtotal"] = "60.18" }, "subtotal"},
 		{"a discount beyond the line", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["discount"] = "4.00" }, "discount"},
+		{"a promotion saving more than the line's discount", KindSale, goodSale, func(m map[string]any) {
+			item(m, "lines", 0)["promotions"] = []any{map[string]any{"rule": 1, "name": "满20减3", "amount": "0.50"}}
+		}, "more than its discount"},
+		{"a negative promotion", KindSale, goodSale, func(m map[string]any) {
+			item(m, "lines", 0)["promotions"] = []any{map[string]any{"rule": 1, "name": "x", "amount": "-0.50"}}
+		}, "below zero"},
+		{"a promotion without a rule", KindSale, goodSale, func(m map[string]any) {
+			item(m, "lines", 0)["promotions"] = []any{map[string]any{"rule": 0, "name": "x", "amount": "0.00"}}
+		}, "rule 0"},
+		{"a promotion named with a NUL", KindSale, goodSale, func(m map[string]any) {
+			item(m, "lines", 0)["promotions"] = []any{map[string]any{"rule": 1, "name": "a\x00b", "amount": "0.00"}}
+		}, "name"},
 		{"tax off the rule", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["tax"] = "0.01"; m["tax"] = "0.27" }, "tax"},
 		{"a whole card number", KindSale, goodSale, func(m map[string]any) { item(m, "tenders", 0)["card_last4"] = "4111111111111111" }, "card_last4"},
 		{"a NUL in a name", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["name"] = "Co\x00la" }, "control character"},

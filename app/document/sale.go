@@ -50,6 +50,17 @@ type Line struct {
 	TaxClass  string `json:"tax_class"`
 	TaxRateBP int64  `json:"tax_rate_bp"`
 	Tax       string `json:"tax"`
+	// Promotions are the savings the shop's promotions gave the line, included in Discount; omitted for
+	// none, so sales before promotions keep their digest.
+	Promotions []Promotion `json:"promotions,omitempty"`
+}
+
+// Promotion is what one promotion (the till's rule id, and its names as sold) took off a line.
+type Promotion struct {
+	Rule   int64  `json:"rule"`
+	Name   string `json:"name"`
+	NameZH string `json:"name_zh,omitempty"`
+	Amount string `json:"amount"`
 }
 
 // Tender is one payment of a sale, or how a refund's money went back. Its payment details are omitted

@@ -30,6 +30,7 @@ type Store interface {
 	SaveMember(ctx context.Context, m app.Member, at time.Time) (app.Member, error)
 	CommitTopUp(ctx context.Context, t *app.TopUp) error
 	RefundsOfSale(ctx context.Context, saleID string) ([]app.Refund, error)
+	app.DealsSource // the sales apply the shop's promotions, as the till's do
 }
 
 // Options are how many sales to ring up, how fast and from which seed.
@@ -123,6 +124,7 @@ func newSimulator(ctx context.Context, st Store, seed uint64) (*simulator, error
 		return nil, err
 	}
 	co.SetSession(app.SystemSession("simulate"))
+	co.SetDealsSource(st)
 	page, err := st.ProductPage(ctx, "", 500)
 	if err != nil {
 		return nil, err

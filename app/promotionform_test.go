@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"checkout/app/money"
+	"checkout/app/promo"
+)
+
+func TestPromotionFormReadsWhatTheOwnerTyped(t *testing.T) {
+	ctx := context.Background()
+	find := func(ctx context.Context, code string) (Product, error) { return testShelf.ProductByBarcode(ctx, code) }
+	shanghai := time.FixedZone("CST", 8*3600)
+	f := PromotionForm{Kind: promo.BasketSpend, Name: " Spend more ", NameZH: "满减", All: true, Tiers: "100:10， 200：25",
+		Days: [7]bool{time.Saturday: true, time.Sunday: true}, Start: "17:30", End: "24:00", From: "2026-12-01", To: "2026-12-31", Active: true}
+	r, err := f.Rule(ctx, find, money.CNY, shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := promo.Rule{Kind: promo.BasketSpend, Name: "Spend more", NameZH: "满减", Target: promo.Target{All: true},
+		Tiers: []promo.Tier{{Threshold: 100_00, Off: 10_00}, {Threshold: 200_00, Off: 25_00}},
+		Window: promo.Window{Days: 1<<time.Saturday | 1<<time.Sunday, StartMinute: 17*60 + 30, EndMinute: 24 * 60,
+			From: time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), To: time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai)}}
+	if !reflect.DeepEqual(r, want) {
+		t.Fatalf("rule\n %+v\nwant\n %+v", r, want)
+	}
+	second := PromotionForm{Kind: promo.BuyGet, Name: "第二件半价", Products: "6900000000014, DRK-001", Qty: "1", Free: "1", Percent: "50%"}
+	shelfBySKU := func(ctx context.Context, code string) (Product, error) {
+		if code == "DRK-001" {
+			return cola, nil
+		}
+		return find(ctx, code)
+	}
+	r, err = second.Rule(ctx, shelfBySKU, money.CNY, shanghai)
+	if err != nil || r.PercentBP != 5_000 || !reflect.DeepEqual(r.Target.Products, []int64{cola.ID, cola.ID}) {
+		t.Fatalf("buy-get: %+v, %v", r, err)
+	}
+	for _, tt := range []struct {
+		name string
+		f    PromotionForm
+		want string
+	}{
+		{"an unknown product", PromotionForm{Kind: promo.PercentOff, Name: "x", Products: "999", Percent: "10"}, "product 999"},
+		{"a percent over 100", PromotionForm{Kind: promo.PercentOff, Name: "x", All: true, Percent: "150"}, "percent"},
+		{"a percent that is no number", PromotionForm{Kind: promo.PercentOff, Name: "x", All: true, Percent: "half"}, "percent"},
+		{"a price with too many decimals", PromotionForm{Kind: promo.MemberPrice, Name: "x", All: true, Price: "1.005"}, "price"},
+		{"a tier without a colon", PromotionForm{Kind: promo.BasketSpend, Name: "x", All: true, Tiers: "100-10"}, "tier"},
+		{"a time that is no time", PromotionForm{Kind: promo.PercentOff, Name: "x", All: true, Percent: "10", Start: "25:00"}, "start"},
+		{"a date that is no date", PromotionForm{Kind: promo.PercentOff, Name: "x", All: true, Percent: "10", From: "12/01/2026"}, "date"},
+		{"a quantity of zero", PromotionForm{Kind: promo.FixedPrice, Name: "x", All: true, Qty: "0", Price: "10"}, "quantity"},
+		{"nothing it applies to", PromotionForm{Kind: promo.PercentOff, Name: "x", Percent: "10"}, "applies to nothing"},
+	} {
+		if _, err := tt.f.Rule(ctx, find, money.CNY, shanghai); !errors.Is(err, ErrInvalidPromotion) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestPromotionTextsAreHeldToTheCatalogsRules(t *testing.T) {
+	base := promo.Rule{Name: "ok", Kind: promo.PercentOff, PercentBP: 100, Target: promo.Target{All: true}}
+	for _, tt := range []struct {
+		name string
+		edit func(*promo.Rule)
+	}{
+		{"a NUL in the name", func(r *promo.Rule) { r.Name = "a\x00b" }},
+		{"a right-to-left override", func(r *promo.Rule) { r.NameZH = "促销\u202e" }},
+		{"a newline that would split the receipt", func(r *promo.Rule) { r.Name = "half\nprice" }},
+		{"invalid UTF-8", func(r *promo.Rule) { r.Name = "\xff\xfe" }},
+		{"a coupon with a space", func(r *promo.Rule) { r.Coupon = "CPN 1" }},
+		{"a coupon in Chinese", func(r *promo.Rule) { r.Coupon = "优惠券" }},
+		{"a huge coupon", func(r *promo.Rule) { r.Coupon = strings.Repeat("A", 65) }},
+	} {
+		r := base
+		tt.edit(&r)
+		if err := CheckPromotion(r); !errors.Is(err, ErrInvalidPromotion) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+	if err := CheckPromotion(base); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPromotionDeskTurnsOneOffAndOn(t *testing.T) {
+	ctx := context.Background()
+	repo := &promotionsRepo{}
+	desk := NewPromotionDesk(DefaultSettings(), repo, nil, testShelf.ProductByBarcode, time.Now)
+	owner, cashier := SystemSession("Olivia"), &Session{user: User{Name: "Li", Role: RoleCashier, Active: true}}
+	f := PromotionForm{Kind: promo.PercentOff, Name: "Cola 10%", Products: "6900000000014", Percent: "10", Active: true}
+	if _, _, err := desk.Save(ctx, cashier, f); !errors.Is(err, ErrNotPermitted) {
+		t.Fatalf("a cashier saved: %v", err)
+	}
+	p, _, err := desk.Save(ctx, owner, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.SetActive(ctx, cashier, p.Rule.ID, false); !errors.Is(err, ErrNotPermitted) {
+		t.Fatalf("a cashier turned it off: %v", err)
+	}
+	if err := desk.SetActive(ctx, owner, p.Rule.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := desk.Promotions(ctx)
+	if last := list[len(list)-1]; last.Active || last.Rule.ID != p.Rule.ID {
+		t.Fatalf("after turning it off: %+v", list)
+	}
+	if err := desk.SetActive(ctx, owner, 42, true); !errors.Is(err, ErrInvalidPromotion) {
+		t.Fatalf("an unknown promotion: %v", err)
+	}
+}
