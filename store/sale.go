@@ -34,7 +34,7 @@ func newSaleDoc(s *app.Sale) document.Sale {
 		d.Lines = append(d.Lines, document.Line{
 			ProductID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Qty: l.Qty.Format(p.Unit), Unit: string(p.Unit),
 			UnitPrice: p.Price.Decimal(), Gross: l.Gross.Decimal(), Discount: l.DiscountAmount.Decimal(), Total: l.Total.Decimal(),
-			TaxClass: p.TaxClass, TaxRateBP: l.TaxRateBP, Tax: l.Tax.Decimal(),
+			TaxClass: p.TaxClass, TaxRateBP: l.TaxRateBP, Tax: l.Tax.Decimal(), Promotions: promotionsDoc(l),
 		})
 	}
 	for _, t := range s.Tenders {
@@ -50,6 +50,50 @@ func newSaleDoc(s *app.Sale) document.Sale {
 func newSaleEntry(s *app.Sale) document.SaleEntry {
 	return document.SaleEntry{ID: s.ID, ReceiptNo: s.ReceiptNo, Total: s.Totals.Total.Decimal(), Currency: s.Currency.Code,
 		Lines: len(s.Lines), DocSHA256: saleDocHash(s)}
+}
+
+// promotionsDoc is what the promotions saved on l, as the sale document (and its promotions column) say it.
+func promotionsDoc(l app.Line) []document.Promotion {
+	var out []document.Promotion
+	for _, p := range l.Promotions {
+		out = append(out, document.Promotion{Rule: p.Rule, Name: p.Name, NameZH: p.NameZH, Amount: p.Amount.Decimal()})
+	}
+	return out
+}
+
+// promotionsColumn is l's promotions column: the document's promotions as JSON, or NULL for none.
+func promotionsColumn(l app.Line) (any, error) {
+	doc := promotionsDoc(l)
+	if len(doc) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// storedPromotions reads a line's promotions column back, with their sum.
+func storedPromotions(col sql.NullString, c money.Currency) ([]app.PromoSaving, money.Amount, error) {
+	sum := money.Zero(c)
+	if !col.Valid {
+		return nil, sum, nil
+	}
+	var doc []document.Promotion
+	if err := json.Unmarshal([]byte(col.String), &doc); err != nil {
+		return nil, sum, fmt.Errorf("promotions: %w", err)
+	}
+	out := make([]app.PromoSaving, 0, len(doc))
+	for _, p := range doc {
+		a, err := money.Parse(p.Amount, c)
+		if err != nil {
+			return nil, sum, fmt.Errorf("promotion %d: %w", p.Rule, err)
+		}
+		out = append(out, app.PromoSaving{Rule: p.Rule, Name: p.Name, NameZH: p.NameZH, Amount: a})
+		sum = sum.Add(a)
+	}
+	return out, sum, nil
 }
 
 // saleDocHash returns the hex SHA-256 of the sale's canonical JSON document.
@@ -158,11 +202,15 @@ func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines
 	}
 	for first := 0; first < len(lines); first += lineBatch {
 		batch := lines[first:min(first+lineBatch, len(lines))]
-		args := make([]any, 0, 15*len(batch))
+		args := make([]any, 0, 16*len(batch))
 		for i, l := range batch {
 			p := l.Product
+			promotions, err := promotionsColumn(l)
+			if err != nil {
+				return nil, err
+			}
 			args = append(args, saleID, first+i+1, p.ID, p.SKU, p.Name, p.NameZH, int64(l.Qty), string(p.Unit), p.Price.Minor(),
-				l.Gross.Minor(), l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor())
+				l.Gross.Minor(), l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor(), promotions)
 		}
 		if err := scanLineCosts(tx.StmtContext(ctx, s.q.insertLines[len(batch)-1]).QueryContext(ctx, args...)); err != nil {
 			return nil, fmt.Errorf("sale lines %d–%d: %w", first+1, first+len(batch), err)
@@ -288,19 +336,24 @@ func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*ap
 		var l app.Line
 		var unit string
 		var qty, price, gross, disc, total, tax int64
+		var promotions sql.NullString
 		if err := rows.Scan(&saleID, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &qty, &unit, &price,
-			&gross, &disc, &total, &l.Product.TaxClass, &l.TaxRateBP, &tax); err != nil {
+			&gross, &disc, &total, &l.Product.TaxClass, &l.TaxRateBP, &tax, &promotions); err != nil {
 			return err
 		}
 		sale := byNumber[saleID]
 		c := sale.Currency
 		l.Qty, l.Product.Unit, l.Product.Price, l.Product.Active = app.Quantity(qty), app.Unit(unit), money.New(price, c), true
 		l.Gross, l.DiscountAmount, l.Total, l.Tax = money.New(gross, c), money.New(disc, c), money.New(total, c), money.New(tax, c)
+		var err error
+		if l.Promotions, l.Promotion, err = storedPromotions(promotions, c); err != nil {
+			return fmt.Errorf("sale %s line %s: %w", sale.ReceiptNo, l.Product.SKU, err)
+		}
 		sale.Lines = append(sale.Lines, l)
 		sale.Totals.Lines = len(sale.Lines)
 		return nil
-	}, `SELECT sale_id, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total, tax_class, tax_rate_bp, tax
-		FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, line_no`, args...)
+	}, `SELECT sale_id, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total, tax_class, tax_rate_bp, tax,
+		promotions FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, line_no`, args...)
 	if err != nil {
 		return nil, err
 	}

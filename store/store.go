@@ -45,6 +45,10 @@ type Store struct {
 
 	words *wordIndex // the word index file (product_words) and its writer
 
+	dealsMu      sync.Mutex
+	deals        *app.Deals // the active promotions as of revision dealsVersion (ActiveDeals)
+	dealsVersion int64
+
 	closing context.Context // cancelled by Close: stops work in the background
 	stop    context.CancelFunc
 

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"checkout/app"
+)
+
+// promotionEntry is what the journal records of a saved promotion: the rule as stored, and who saved it.
+type promotionEntry struct {
+	ID     int64           `json:"id"`
+	Active bool            `json:"active"`
+	Rule   json.RawMessage `json:"rule"`
+	User   string          `json:"user,omitempty"`
+}
+
+// SavePromotion stores p, a new promotion when p.Rule.ID is 0, and journals it: a promotion changes what
+// the till charges, as a price does.
+func (s *Store) SavePromotion(ctx context.Context, p app.Promotion) (int64, error) {
+	id := p.Rule.ID
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if id == 0 {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO promotions (name, kind, rule, updated_at) VALUES ('', '', '{}', '')
+				RETURNING id`).Scan(&id); err != nil {
+				return err
+			}
+		}
+		r := p.Rule
+		r.ID = id
+		rule, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE promotions SET name = ?, name_zh = ?, kind = ?, rule = ?, active = ?, updated_at = ?,
+			updated_by = ?, revision = (SELECT coalesce(max(revision), 0) + 1 FROM promotions) WHERE id = ?`, r.Name, r.NameZH, string(r.Kind), string(rule), p.Active, timestamp(p.UpdatedAt), p.UpdatedBy, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: promotion %d", ErrNotFound, id)
+		}
+		return s.appendJournal(ctx, tx, p.UpdatedAt, "promotion", promotionEntry{ID: id, Active: p.Active, Rule: rule, User: p.UpdatedBy})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save promotion: %w", err)
+	}
+	return id, nil
+}
+
+// PromotionList returns every promotion, active or not, by id.
+func (s *Store) PromotionList(ctx context.Context) ([]app.Promotion, error) {
+	var out []app.Promotion
+	err := each(ctx, s.r, func(rows *sql.Rows) error {
+		var p app.Promotion
+		var rule, at string
+		if err := rows.Scan(&p.Rule.ID, &rule, &p.Active, &at, &p.UpdatedBy); err != nil {
+			return err
+		}
+		id := p.Rule.ID
+		if err := json.Unmarshal([]byte(rule), &p.Rule); err != nil {
+			return fmt.Errorf("promotion %d: %w", id, err)
+		}
+		p.Rule.ID = id // the row's id is the rule's, whatever its JSON says
+		p.UpdatedAt, _ = parseTimestamp(at)
+		out = append(out, p)
+		return nil
+	}, `SELECT id, rule, active, updated_at, updated_by FROM promotions ORDER BY id`)
+	return out, err
+}
+
+// ActiveDeals returns the active promotions ready for carts to apply. The till asks as each sale begins;
+// they are read and indexed again only when a save has moved the promotions' highest revision, so another
+// process's change is seen at the next sale and an unchanged table costs one index seek.
+func (s *Store) ActiveDeals(ctx context.Context) (*app.Deals, error) {
+	var version int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(revision), 0) FROM promotions`).Scan(&version); err != nil {
+		return nil, err
+	}
+	s.dealsMu.Lock()
+	defer s.dealsMu.Unlock()
+	if s.deals != nil && s.dealsVersion == version {
+		return s.deals, nil
+	}
+	ps, err := s.PromotionList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := app.NewDeals(ps)
+	if err != nil {
+		return nil, err
+	}
+	s.deals, s.dealsVersion = d, version
+	return d, nil
+}
+
+// ProductsByID returns the products with the ids that exist, by id.
+func (s *Store) ProductsByID(ctx context.Context, ids []int64) ([]app.Product, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids) // one parameter however many ids: no limit on a statement's variables
+	if err != nil {
+		return nil, err
+	}
+	return s.products(ctx, `SELECT `+productColumns+` FROM products p WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
+		string(list))
+}
+
+// ProductsInCategory returns up to limit products of the category, by id.
+func (s *Store) ProductsInCategory(ctx context.Context, category string, limit int) ([]app.Product, error) {
+	return s.products(ctx, `SELECT `+productColumns+` FROM products p WHERE p.category = ? ORDER BY p.id LIMIT ?`, category, limit)
+}
+
+func (s *Store) products(ctx context.Context, query string, args ...any) ([]app.Product, error) {
+	var out []app.Product
+	err := each(ctx, s.r, func(rows *sql.Rows) error {
+		p, err := scanProduct(rows, s.currency())
+		out = append(out, p)
+		return err
+	}, query, args...)
+	return out, err
+}
