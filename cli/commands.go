@@ -31,6 +31,12 @@ func commands() []command {
 				"rows in batches (products whose SKU is there are kept; run again to resume)"},
 		{name: "export-catalog", args: "[FILE]", run: withStore(exportCatalog),
 			help: "the catalog as UTF-8 CSV, to FILE or standard output"},
+		{name: "promotions", run: withStore(promotionCommand),
+			help: "the promotions: id, on or off, kind, name, coupon"},
+		{name: "promotion-save", args: "FILE", run: withStore(promotionCommand),
+			help: "add or change the promotions a JSON file lists ([{\"Active\": true, \"Rule\": {…}}]; a rule\n" +
+				"with an ID changes that one); all are checked before any is saved, and a rule that sells\n" +
+				"a product below its cost is saved with a warning naming it"},
 		{name: "verify-journal", run: withStore(verifyJournal),
 			help: "recompute the journal's hash chain and check every row bound to it; exit 1 naming the\n" +
 				"first bad row"},
