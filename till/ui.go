@@ -97,14 +97,16 @@ func (t *Till) Start(a fyne.App) {
 	if err := auth.SetSealKey(t.cardKey); err != nil {
 		slog.Warn("two-factor sign-in unavailable", "err", err)
 	}
+	stockroom := app.NewStockroom(t.settings, t.Store, time.Now)
 	svc := ui.Services{
-		Selling:  t.Store,
-		Payments: payments(t.settings, filepath.Dir(t.dbPath), t.Store, func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
-		Members:  app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
-		Shifts:   app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
-		Stock:    app.NewStockroom(t.settings, t.Store, time.Now),
-		Reports:  app.GuardedReports{Book: t.Store, Session: t.Checkout.Session},
-		Staff:    auth,
+		Selling:    t.Store,
+		Payments:   payments(t.settings, filepath.Dir(t.dbPath), t.Store, func() (app.Settings, error) { return t.Store.Settings(context.Background()) }),
+		Members:    app.NewMemberDesk(t.settings, t.Store, t.pins, time.Now),
+		Shifts:     app.NewShiftDesk(t.settings, snapshotAtZ{t.Store, t.backups}, time.Now),
+		Stock:      stockroom,
+		Reports:    app.GuardedReports{Book: t.Store, Session: t.Checkout.Session},
+		Staff:      auth,
+		Promotions: app.NewPromotionDesk(t.settings, t.Store, t.Store, stockroom.FindProduct, time.Now),
 	}
 	if _, err := t.Store.SyncLink(context.Background()); err == nil {
 		svc.Sync = t.Store // an enrolled till has a sync page

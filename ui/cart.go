@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -140,8 +141,20 @@ func (v *cartView) cells(i int) [6]string {
 	if l.Overridden() {
 		name += " " + lang.L("(price was {{.Price}})", map[string]any{"Price": money.Format(l.ListPrice, v.language)})
 	}
+	if deals := promotionNames(l, v.language); deals != "" {
+		name += " · " + deals
+	}
 	return [6]string{strconv.Itoa(i + 1), name, quantityText(l), price, discount,
 		money.Format(l.Total, v.language)}
+}
+
+// promotionNames names the promotions that saved on l, in the UI language: "" for none.
+func promotionNames(l app.Line, language string) string {
+	names := make([]string, len(l.Promotions))
+	for i, p := range l.Promotions {
+		names[i] = p.DisplayName(language)
+	}
+	return strings.Join(names, ", ")
 }
 
 // quantityText is a line's quantity as screens show it: "3", or "0.455 kg" for weighed goods.

@@ -125,6 +125,13 @@ func errorMessage(err error) string {
 		return lang.L("A product of this cart is not in this till's catalog: resume it at the till that parked it.")
 	case app.ErrOffline.Code:
 		return lang.L("The head office is out of reach.")
+	case app.ErrInvalidPromotion.Code:
+		_, detail, _ := strings.Cut(err.Error(), ": ")
+		return lang.L("Check the promotion: {{.Detail}}", map[string]any{"Detail": detail})
+	case app.ErrUnknownCoupon.Code:
+		return lang.L("No promotion takes this coupon.")
+	case app.ErrCouponUsed.Code:
+		return lang.L("This coupon is on the sale already.")
 	case app.ErrInvalidMember.Code:
 		_, detail, _ := strings.Cut(err.Error(), ": ")
 		return lang.L("Check the member's details: {{.Detail}}", map[string]any{"Detail": detail})

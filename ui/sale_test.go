@@ -52,6 +52,7 @@ type setup struct {
 	guard bool // the guard watches the sale (app.Guard, default rules)
 	// accountUses is the head office the guard asks which tills used a member's account; nil: none.
 	accountUses app.AccountUses
+	promotions  bool // sales apply the store's promotions (app.Checkout.SetDealsSource)
 }
 
 // newTill starts the sale screen on a fresh temp-file store holding shelf, selling, parking and signing
@@ -100,6 +101,9 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*setup)) (*
 	for _, o := range options {
 		o(s)
 	}
+	if s.promotions {
+		co.SetDealsSource(st)
+	}
 	if s.guard {
 		co.SetGuard(app.NewGuard(app.DefaultGuardRules(), set.Till, st, time.Now))
 		co.SetAccountUses(s.accountUses)
@@ -110,6 +114,12 @@ func newShopTill(t *testing.T, settings [][2]string, options ...func(*setup)) (*
 
 // withStock gives the till the back office's products and stock (F4), on its store.
 func withStock(s *setup) { s.svc.Stock = app.NewStockroom(s.set, s.st, time.Now) }
+
+// withPromotions gives the back office its promotions page, and the sales the promotions saved there.
+func withPromotions(s *setup) {
+	s.promotions = true
+	s.svc.Promotions = app.NewPromotionDesk(s.set, s.st, s.st, app.NewStockroom(s.set, s.st, time.Now).FindProduct, time.Now)
+}
 
 // withReports gives the back office the day page, reading the store unguarded.
 func withReports(s *setup) { s.svc.Reports = s.st }

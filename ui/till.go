@@ -35,6 +35,8 @@ type Services struct {
 	Reports  app.ReportService // the back office's day page, X and Z reports
 	Staff    app.StaffService  // signing in, the idle lock, the users page: without it nobody signs in
 	Sync     app.SyncService   // the back office's sync page, for a till enrolled with a head office
+	// Promotions is the back office's promotions page; nil: no page.
+	Promotions app.PromotionService
 }
 
 // Options configure the till's screens and devices.
@@ -572,6 +574,10 @@ func (t *Till) openBackOffice() {
 	o.newProduct = func() {
 		o.tabs.Select(productsTab.tab)
 		products.create()
+	}
+	if t.svc.Promotions != nil {
+		deals := newPromotionsPage(o, t.svc.Promotions)
+		o.add("", lang.L("Promotions"), deals.content, deals.opened, nil)
 	}
 	if t.svc.Reports != nil {
 		day := newDayPage(o, t.svc.Reports)
