@@ -421,6 +421,7 @@ type SoldLine struct {
 	SKU       string
 	Name      string
 	Unit      Unit
+	PriceUnit PriceUnit // what UnitPrice was for when not the unit: jin, 100g
 	Qty       Quantity
 	UnitPrice money.Amount
 	Total     money.Amount

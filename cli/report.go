@@ -339,13 +339,14 @@ func exportSales(ctx context.Context, st *till.Store, c *call) error {
 		out = f
 	}
 	bw := bufio.NewWriterSize(out, 1<<16)
-	cw, _ := app.NewCSVWriter(bw, []string{"receipt", "time", "sku", "name", "qty", "unit_price", "total", "tax", "tenders"},
+	cw, _ := app.NewCSVWriter(bw, []string{"receipt", "time", "sku", "name", "qty", "unit_price", "total", "tax", "tenders", "unit"},
 		"qty", "unit_price", "total", "tax")
 	n := 0
 	err = st.EachSoldLine(ctx, from, to, func(l app.SoldLine) error {
 		n++
 		return cw.Write(l.ReceiptNo, l.At.Local().Format(time.RFC3339), l.SKU, l.Name, l.Qty.Format(l.Unit),
-			l.UnitPrice.Decimal(), l.Total.Decimal(), l.Tax.Decimal(), l.Tenders)
+			l.UnitPrice.Decimal(), l.Total.Decimal(), l.Tax.Decimal(), l.Tenders,
+			app.Product{Unit: l.Unit, PriceUnit: l.PriceUnit}.UnitCode()) // what unit_price is for: kg, jin (斤), 100g, piece
 	})
 	if err != nil {
 		return fmt.Errorf("export-sales: %w", err)

@@ -15,16 +15,25 @@ import (
 )
 
 const productColumns = `p.id, p.sku, p.name, p.name_zh, p.category, p.category_zh, p.price, p.unit, p.tax_class,
-	p.active, p.cost, p.reorder_point, p.on_hand`
+	p.active, p.cost, p.reorder_point, p.on_hand, p.price_unit`
 
 func scanProduct(row interface{ Scan(...any) error }, c money.Currency) (app.Product, error) {
 	var p app.Product
 	var price, cost int64
 	var unit string
+	var per sql.NullString
 	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.NameZH, &p.Category, &p.CategoryZH, &price, &unit, &p.TaxClass, &p.Active,
-		&cost, &p.ReorderPoint, &p.OnHand)
-	p.Price, p.Cost, p.Unit = money.New(price, c), money.New(cost, c), app.Unit(unit)
+		&cost, &p.ReorderPoint, &p.OnHand, &per)
+	p.Price, p.Cost, p.Unit, p.PriceUnit = money.New(price, c), money.New(cost, c), app.Unit(unit), app.PriceUnit(per.String)
 	return p, err
+}
+
+// priceUnit is a price unit as the price_unit columns hold it: NULL for per the unit.
+func priceUnit(pu app.PriceUnit) any {
+	if pu == app.PerUnit {
+		return nil
+	}
+	return string(pu)
 }
 
 // ProductByBarcode returns the product a barcode is on, matching a GTIN in any of its lengths. An unknown
@@ -230,7 +239,7 @@ func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
 		if !p.Active {
 			active = "no"
 		}
-		if err := cw.Write(p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, p.CategoryZH, string(p.Unit),
+		if err := cw.Write(p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, p.CategoryZH, p.UnitCode(),
 			p.Price.Decimal(), p.Cost.Decimal(), p.ReorderPoint.Format(p.Unit), p.TaxClass, active); err != nil {
 			return n, err
 		}
@@ -277,6 +286,10 @@ type priceEntry struct {
 	New      string `json:"new"`
 	Currency string `json:"currency"`
 	User     string `json:"user,omitempty"`
+	// OldPer and NewPer are what the prices are for when not the unit (jin, 100g): ¥6.98/kg to ¥6.98/斤
+	// doubles the price per kilogram, so a change of price unit is journaled as a price change.
+	OldPer string `json:"old_per,omitempty"`
+	NewPer string `json:"new_per,omitempty"`
 }
 
 // SetPrice changes a product's price and journals the old and new price in the same transaction.
