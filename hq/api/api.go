@@ -152,19 +152,23 @@ const MaxPage = MaxBody / 2
 // Product is a product of the head office's catalog for a shop, as the till's catalog file has it.
 // Money is decimal text in the shop's currency; ReorderPoint is in thousandths of the unit.
 type Product struct {
-	SKU          string   `json:"sku"`
-	Barcodes     []string `json:"barcodes"`
-	Name         string   `json:"name"`
-	NameZH       string   `json:"name_zh"`
-	Category     string   `json:"category"`
-	CategoryZH   string   `json:"category_zh"` // the category's Chinese name, "" for none
-	Unit         string   `json:"unit"`
-	Price        string   `json:"price"`
-	Cost         string   `json:"cost"`
-	ReorderPoint int64    `json:"reorder_point"`
-	TaxClass     string   `json:"tax_class"`
-	Active       bool     `json:"active"`
-	Seq          int64    `json:"seq"`
+	SKU        string   `json:"sku"`
+	Barcodes   []string `json:"barcodes"`
+	Name       string   `json:"name"`
+	NameZH     string   `json:"name_zh"`
+	Category   string   `json:"category"`
+	CategoryZH string   `json:"category_zh"` // the category's Chinese name, "" for none
+	Unit       string   `json:"unit"`
+	// PriceUnit is what Price is for when not the unit: "jin" (500 g) or "100g" for a product sold by
+	// weight; omitted for per piece and per kg, so pages for older tills read as before. A till refuses a
+	// page with a unit or price unit it does not know, rather than price a product per the wrong amount.
+	PriceUnit    string `json:"price_unit,omitempty"`
+	Price        string `json:"price"`
+	Cost         string `json:"cost"`
+	ReorderPoint int64  `json:"reorder_point"`
+	TaxClass     string `json:"tax_class"`
+	Active       bool   `json:"active"`
+	Seq          int64  `json:"seq"`
 }
 
 // Member is a member of a shop as the head office knows them. Prepaid (decimal text) and Points are

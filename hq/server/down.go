@@ -91,7 +91,7 @@ func (s *Server) Changes(ctx context.Context, shopID, after int64, limit int) (a
 	page := api.Changes{Products: []api.Product{}, Members: []api.Member{}, Next: after}
 	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT sku, barcodes, name, name_zh, category, category_zh, unit, trim_scale(price)::text,
-			trim_scale(cost)::text, reorder_point, tax_class, active, seq FROM products WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+			trim_scale(cost)::text, reorder_point, tax_class, active, seq, price_unit FROM products WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
 			shopID, after, limit)
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func (s *Server) Changes(ctx context.Context, shopID, after int64, limit int) (a
 		products, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (api.Product, error) {
 			var p api.Product
 			err := row.Scan(&p.SKU, &p.Barcodes, &p.Name, &p.NameZH, &p.Category, &p.CategoryZH, &p.Unit, &p.Price, &p.Cost,
-				&p.ReorderPoint, &p.TaxClass, &p.Active, &p.Seq)
+				&p.ReorderPoint, &p.TaxClass, &p.Active, &p.Seq, &p.PriceUnit)
 			return p, err
 		})
 		if err != nil {
@@ -190,13 +190,13 @@ func (s *Server) ImportCatalog(ctx context.Context, shop string, entries []app.C
 				barcodes = []string{}
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO products (shop_id, sku, barcodes, name, name_zh, category, category_zh, unit, price,
-					cost, reorder_point, tax_class, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10::numeric, $11, $12, $13)
+					cost, reorder_point, tax_class, active, price_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10::numeric, $11, $12, $13, $14)
 				ON CONFLICT (shop_id, sku) DO UPDATE SET barcodes = excluded.barcodes, name = excluded.name, name_zh = excluded.name_zh,
 					category = excluded.category, category_zh = excluded.category_zh, unit = excluded.unit, price = excluded.price,
 					cost = excluded.cost, reorder_point = excluded.reorder_point, tax_class = excluded.tax_class, active = excluded.active,
-					seq = excluded.seq`,
+					price_unit = excluded.price_unit, seq = excluded.seq`,
 				id, p.SKU, barcodes, p.Name, p.NameZH, p.Category, p.CategoryZH, string(p.Unit), p.Price.Decimal(), p.Cost.Decimal(),
-				int64(p.ReorderPoint), p.TaxClass, p.Active); err != nil {
+				int64(p.ReorderPoint), p.TaxClass, p.Active, string(p.PriceUnit)); err != nil {
 				return fmt.Errorf("product %s: %w", p.SKU, err)
 			}
 		}
