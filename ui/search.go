@@ -114,8 +114,8 @@ func (s *productSearch) open() {
 // unitPrice is a product's price as a list shows it: "¥6.98/kg" for weighed goods.
 func unitPrice(p app.Product, language string) string {
 	price := money.Format(p.Price, language)
-	if p.Unit == app.UnitKg {
-		price += "/" + lang.L("kg")
+	if per := p.PricedIn(); per != "" {
+		price += "/" + unitWord(per) // ¥6.98/斤, ¥12.00/kg, ¥1.50/100g
 	}
 	return price
 }
