@@ -31,6 +31,9 @@ func commands() []command {
 				"rows in batches (products whose SKU is there are kept; run again to resume)"},
 		{name: "export-catalog", args: "[FILE]", run: withStore(exportCatalog),
 			help: "the catalog as UTF-8 CSV, to FILE or standard output"},
+		{name: "export-plu", args: "FILE", run: withStore(exportPLU),
+			help: "the PLU file of label-printing scales (CSV): each weighed product with a scale code,\n" +
+				"its PLU number, name, price per kg, unit as printed and barcode layout; - for stdout"},
 		{name: "verify-journal", run: withStore(verifyJournal),
 			help: "recompute the journal's hash chain and check every row bound to it; exit 1 naming the\n" +
 				"first bad row"},

@@ -195,7 +195,7 @@ func TestReportCommands(t *testing.T) {
 	}
 	body, err := os.ReadFile(file)
 	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); err != nil || len(lines) != 3 ||
-		!strings.HasSuffix(lines[1], ",1,3.00,3.00,0.35,cash") {
+		!strings.HasSuffix(lines[1], ",1,3.00,3.00,0.35,cash,piece") {
 		t.Errorf("exported file: %q, %v", body, err)
 	}
 }

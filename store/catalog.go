@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -207,6 +208,33 @@ func (s *Store) BarcodesInUse(ctx context.Context, codes []string) (map[string]s
 		}
 	}
 	return inUse, nil
+}
+
+// EachWeighedProduct calls fn for every active product sold by weight with its barcodes, in SKU order:
+// what label-printing scales are loaded with (app.PLUsOf). It reads as it goes, one product in memory.
+func (s *Store) EachWeighedProduct(ctx context.Context, fn func(app.CatalogEntry) error) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+`, (SELECT group_concat(code, '|') FROM barcodes WHERE product_id = p.id)
+		FROM products p WHERE p.unit = 'kg' AND p.active = 1 ORDER BY p.sku`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var codes sql.NullString
+		p, err := scanProduct(scanWith(rows, &codes), s.currency())
+		if err != nil {
+			return err
+		}
+		e := app.CatalogEntry{Product: p}
+		if codes.String != "" {
+			e.Barcodes = strings.Split(codes.String, "|")
+			slices.Sort(e.Barcodes) // group_concat's order is not defined: the file's is
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // ExportCatalog writes the whole catalog as CSV in app.CatalogColumns order, a product a row, streaming
