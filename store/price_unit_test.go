@@ -175,3 +175,34 @@ func TestPriceUnitsCatalogRoundTrip(t *testing.T) {
 
 // gs1label is a GS1 variable-measure code with its check digit.
 func gs1label(data string) string { return data + string(barcode.CheckDigit(data)) }
+
+// A parked cart keeps what its weighed lines were priced per: unparked, 750 g of rice is still 6.99/斤.
+func TestParkedCartKeepsPriceUnit(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.AddProducts(ctx, []app.CatalogEntry{rice}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.ProductByBarcode(ctx, rice.Barcodes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := s.Settings(ctx)
+	cart := app.NewCart(set)
+	if _, err := cart.Add(p, 750); err != nil {
+		t.Fatal(err)
+	}
+	id := app.NewID()
+	if err := s.Park(ctx, app.ParkedCart{ID: id, Till: "T01", ParkedAt: time.Now(), Lines: cart.Lines(), Total: cart.Totals().Total}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := s.Unpark(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := app.NewCart(set)
+	if _, err := again.Add(back.Lines[0].Product, back.Lines[0].Qty); err != nil || back.Lines[0].Product.PriceUnit != app.PerJin ||
+		again.Lines()[0].Gross.Minor() != 1048 {
+		t.Errorf("unparked: %+v, gross %v, %v", back.Lines[0].Product, again.Lines()[0].Gross, err)
+	}
+}
