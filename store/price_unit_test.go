@@ -12,7 +12,8 @@ import (
 )
 
 // undoPriceUnits takes a store back to before migration 0045, as a till upgraded with history has it.
-const undoPriceUnits = `ALTER TABLE products DROP COLUMN price_unit; ALTER TABLE sale_lines DROP COLUMN price_unit;
+const undoPriceUnits = `DROP TRIGGER products_price_unit_insert; DROP TRIGGER products_price_unit_update;
+	DROP TRIGGER sale_lines_price_unit; ALTER TABLE products DROP COLUMN price_unit; ALTER TABLE sale_lines DROP COLUMN price_unit;
 	DELETE FROM schema_migrations WHERE version = 45`
 
 var rice = app.CatalogEntry{Product: app.Product{SKU: "RIC-001", Name: "Rice", NameZH: "大米", Category: "staples",
@@ -101,7 +102,14 @@ func TestPriceUnitMigrationKeepsHistory(t *testing.T) {
 func TestPriceUnitColumnsRefuseNonsense(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
+	if _, err := s.AddProducts(ctx, []app.CatalogEntry{rice}); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []string{
+		`UPDATE products SET unit = 'piece' WHERE sku = 'RIC-001'`,
+		`UPDATE products SET price_unit = 'JIN' WHERE sku = 'RIC-001'`,
+		`INSERT INTO products (sku, name, price, unit, tax_class, price_unit) VALUES ('X-1', 'x', 1, 'piece', 'standard', '100g')`,
+		`INSERT INTO products (sku, name, price, unit, tax_class, price_unit) VALUES ('X-2', 'x', 1, 'kg', 'standard', '500g')`,
 		`UPDATE products SET price_unit = 'jin' WHERE sku = 'DRK-001'`,
 		`UPDATE products SET price_unit = '两' WHERE sku = 'PRO-001'`,
 		`UPDATE products SET price_unit = '' WHERE sku = 'PRO-001'`,
@@ -110,13 +118,16 @@ func TestPriceUnitColumnsRefuseNonsense(t *testing.T) {
 			t.Errorf("%s: taken", q)
 		}
 	}
-	piece := rice
-	piece.Product.Unit = app.UnitPiece
-	if _, err := s.SaveProduct(ctx, piece, "Olivia", time.Now()); err == nil {
-		t.Error("a piece priced per 斤 was saved")
+	piece := app.CatalogEntry{Product: rice.Product, Barcodes: []string{"96385074"}}
+	piece.Product.SKU, piece.Product.Unit = "RIC-009", app.UnitPiece
+	if _, err := s.SaveProduct(ctx, piece, "Olivia", time.Now()); err == nil || !strings.Contains(err.Error(), "price_unit") {
+		t.Errorf("a piece priced per 斤: %v", err)
 	}
-	if n := count(t, s, "products WHERE price_unit IS NOT NULL"); n != 0 {
-		t.Errorf("%d products with a price unit", n)
+	if n := count(t, s, "products WHERE price_unit IS NOT NULL"); n != 1 {
+		t.Errorf("%d products with a price unit, want rice's", n)
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE products SET price_unit = '100g' WHERE sku = 'RIC-001'`); err != nil {
+		t.Errorf("rice per 100 g: %v", err)
 	}
 }
 
