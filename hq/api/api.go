@@ -143,6 +143,12 @@ func (e *Error) Permanent() bool {
 // ChangesPath(shop)?after=N[&limit=M] returns the shop's products and members changed after sequence N.
 func ChangesPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/changes" }
 
+// PriceUnitsParam is the query parameter (=1) of a till that reads Product.PriceUnit. A till that does
+// not send it (one from before price units, which would ignore the field and price per kilogram) gets a
+// product priced per 斤 or per 100 g as its price per kilogram instead, ×2 or ×10: exact, and it charges
+// every weight the same to the fen (p × g / 500 is 2p × g / 1000), only labelled /kg.
+const PriceUnitsParam = "price_units"
+
 // MaxChanges is the most rows one page of changes holds (and the default page size).
 const MaxChanges = 1000
 

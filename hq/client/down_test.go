@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -549,6 +550,35 @@ func TestDownSyncPriceUnits(t *testing.T) {
 	}
 	if got := tl.co.Due(); got.Minor() != 1048 { // 750 g at 6.99/斤
 		t.Errorf("1.5 斤 of rice due %s, want 10.48", got)
+	}
+
+	// A till from before price units asks without api.PriceUnitsParam, and would ignore the field: it gets
+	// the exact price per kg instead, which charges every weight the same.
+	for query, want := range map[string]map[string][2]string{
+		"?after=0":                               {"RIC-001": {"13.98", ""}, "DEL-001": {"15", ""}},
+		"?after=0&" + api.PriceUnitsParam + "=1": {"RIC-001": {"6.99", "jin"}, "DEL-001": {"1.5", "100g"}},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, h.URL+api.ChangesPath("north")+query, nil)
+		req.Header.Set("Authorization", "Bearer "+tokenOf(t, h, "north", "T09"))
+		resp, err := h.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw struct {
+			Products []map[string]any `json:"products"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&raw)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range raw.Products {
+			w := want[p["sku"].(string)]
+			per, has := p["price_unit"]
+			if p["price"] != w[0] || (w[1] == "" && has) || (w[1] != "" && per != w[1]) {
+				t.Errorf("%s: %s at %v per %v, want %s per %q", query, p["sku"], p["price"], per, w[0], w[1])
+			}
+		}
 	}
 
 	db, err := pgx.Connect(ctx, h.DBURL)

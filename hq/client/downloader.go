@@ -16,7 +16,7 @@ import (
 
 // Changes gets one page of the shop's changes after sequence after (limit 0: the head office's page size).
 func (c *Client) Changes(ctx context.Context, after int64, limit int) (api.Changes, error) {
-	q := url.Values{"after": {strconv.FormatInt(after, 10)}}
+	q := url.Values{"after": {strconv.FormatInt(after, 10)}, api.PriceUnitsParam: {"1"}}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
