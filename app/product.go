@@ -91,7 +91,8 @@ func (p Product) PricedPer() int64 {
 func (p Product) PerKg() (minor int64, exact, ok bool) {
 	per := p.PricedPer()
 	minor, ok = money.MulDiv(p.Price.Minor(), 1000, per)
-	return minor, ok && minor*per == p.Price.Minor()*1000, ok
+	// Exact when per divides 1000 (it does for every price unit), else when it divides price × 1000.
+	return minor, ok && (1000%per == 0 || p.Price.Minor()%per*(1000%per)%per == 0), ok
 }
 
 // Product is an item the shop sells. Price is per piece, or for UnitKg per kilogram or per its PriceUnit.

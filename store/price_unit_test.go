@@ -96,6 +96,13 @@ func TestPriceUnitMigrationKeepsHistory(t *testing.T) {
 	if n, err := s.VerifyJournal(ctx); err != nil || n < 5 {
 		t.Errorf("journal: %d rows, %v", n, err)
 	}
+	// The line's price unit is bound to the journal: a reprint made to say /kg is caught.
+	if _, err := s.w.ExecContext(ctx, `UPDATE sale_lines SET price_unit = NULL WHERE price_unit = 'jin'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyJournal(ctx); err == nil {
+		t.Error("verify-journal missed sale lines changed from 斤 to kg")
+	}
 }
 
 // The columns refuse what no till prices by: an unknown price unit, or one on a product sold by the piece.
