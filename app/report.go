@@ -100,6 +100,7 @@ type ProductTotal struct {
 	Name      string
 	NameZH    string // may be empty
 	Unit      Unit
+	PriceUnit PriceUnit // as the catalog prices it now: the quantity is shown in its unit (Product.SoldIn)
 	Qty       Quantity
 	Revenue   money.Amount
 }

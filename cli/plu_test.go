@@ -58,6 +58,9 @@ func TestExportPLU(t *testing.T) {
 	if _, sales, _ := cli("-db", db, "export-sales", "-from", today, "-to", today); !strings.Contains(sales, ",RIC-001,Rice,0.333,6.99,4.66,0.38,cash,jin\n") {
 		t.Errorf("the scale's label sold as:\n%s", sales)
 	}
+	if _, report, _ := cli("-db", db, "report", "-csv"); !strings.Contains(report, "RIC-001 Rice × 0.666 jin") {
+		t.Errorf("the report's top product is not in 斤:\n%s", report)
+	}
 
 	clash := filepath.Join(dir, "clash.csv")
 	if err := os.WriteFile(clash, []byte("sku,barcode,name,unit,price,tax_class\nRIC-002,"+code("210020200000")+",Brown rice,jin,8.00,reduced\n"), 0o600); err != nil {

@@ -144,11 +144,12 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 	if err := each(ctx, q, func(rows *sql.Rows) error {
 		var p app.ProductTotal
 		var unit string
+		var per sql.NullString
 		var qty, total int64
-		if err := rows.Scan(&p.ProductID, &p.SKU, &p.Name, &p.NameZH, &unit, &qty, &total); err != nil {
+		if err := rows.Scan(&p.ProductID, &p.SKU, &p.Name, &p.NameZH, &unit, &qty, &total, &per); err != nil {
 			return err
 		}
-		p.Unit, p.Qty, p.Revenue = app.Unit(unit), app.Quantity(qty), m(total)
+		p.Unit, p.PriceUnit, p.Qty, p.Revenue = app.Unit(unit), app.PriceUnit(per.String), app.Quantity(qty), m(total)
 		sum.TopProducts = append(sum.TopProducts, p)
 		return nil
 	}, topProductsQuery, append(splitPeriod(from, to).args(), app.TopProductsLimit)...); err != nil {
