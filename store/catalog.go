@@ -314,8 +314,9 @@ type priceEntry struct {
 	New      string `json:"new"`
 	Currency string `json:"currency"`
 	User     string `json:"user,omitempty"`
-	// OldPer and NewPer are what the prices are for when not the unit (jin, 100g): ¥6.98/kg to ¥6.98/斤
-	// doubles the price per kilogram, so a change of price unit is journaled as a price change.
+	// OldPer and NewPer are what the prices are for when not the unit (jin, 100g), so the entry says
+	// 6.98/斤; ¥6.98/kg to ¥6.98/斤 doubles the price per kilogram, so a change of price unit alone is
+	// journaled as a price change.
 	OldPer string `json:"old_per,omitempty"`
 	NewPer string `json:"new_per,omitempty"`
 }
@@ -328,7 +329,8 @@ func (s *Store) SetPrice(ctx context.Context, productID int64, price money.Amoun
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var sku string
 		var old int64
-		err := tx.QueryRowContext(ctx, `SELECT sku, price FROM products WHERE id = ?`, productID).Scan(&sku, &old)
+		var per sql.NullString // unchanged: the new price is for what the old one was
+		err := tx.QueryRowContext(ctx, `SELECT sku, price, price_unit FROM products WHERE id = ?`, productID).Scan(&sku, &old, &per)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: product %d", ErrNotFound, productID)
 		}
@@ -342,6 +344,6 @@ func (s *Store) SetPrice(ctx context.Context, productID int64, price money.Amoun
 			return err
 		}
 		return s.appendJournal(ctx, tx, at, "price", priceEntry{SKU: sku, Old: money.New(old, price.Currency()).Decimal(),
-			New: price.Decimal(), Currency: price.Currency().Code, User: user})
+			New: price.Decimal(), Currency: price.Currency().Code, User: user, OldPer: per.String, NewPer: per.String})
 	})
 }
