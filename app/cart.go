@@ -217,14 +217,14 @@ func (c *Cart) reprice(i int, l Line) error {
 // price computes a line's money from its product, quantity and discount.
 func (c *Cart) price(l Line) (Line, error) {
 	if err := l.Qty.check(); err != nil {
-		return Line{}, fmt.Errorf("%w: %s", err, l.Qty.Format(l.Product.Unit))
+		return Line{}, fmt.Errorf("%w: %s", err, l.Qty.FormatSold(l.Product))
 	}
 	rate, ok := c.settings.TaxRates[l.Product.TaxClass]
 	if !ok {
 		return Line{}, fmt.Errorf("%w: %q (%s)", ErrUnknownTaxClass, l.Product.TaxClass, l.Product.SKU)
 	}
 	cur := c.settings.Currency
-	gross, ok := money.MulDiv(l.Product.Price.Minor(), int64(l.Qty), 1000)
+	gross, ok := money.MulDiv(l.Product.Price.Minor(), int64(l.Qty), l.Product.PricedPer())
 	if l.Label != nil {
 		gross = l.Label.Minor()
 	}

@@ -29,7 +29,7 @@ func FormOf(e CatalogEntry) ProductForm {
 		rp = p.ReorderPoint.Format(p.Unit)
 	}
 	return ProductForm{ID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Category: p.Category,
-		CategoryZH: p.CategoryZH, Unit: string(p.Unit),
+		CategoryZH: p.CategoryZH, Unit: p.UnitCode(),
 		Price: p.Price.Decimal(), Cost: p.Cost.Decimal(), ReorderPoint: rp, TaxClass: p.TaxClass,
 		Barcodes: append([]string(nil), e.Barcodes...), Active: p.Active}
 }

@@ -361,16 +361,16 @@ func (r *productRow) entry(s Settings) (CatalogEntry, string) {
 			return CatalogEntry{}, err.Error()
 		}
 	}
-	unit, unitOK := ParseUnit(r[colUnit])
+	unit, per, unitOK := ParseUnit(r[colUnit])
 	p := Product{SKU: r[colSKU], Name: r[colName], NameZH: r[colNameZH], Category: r[colCategory],
-		CategoryZH: r[colCategoryZH], Unit: unit, TaxClass: r[colTaxClass], Active: true}
+		CategoryZH: r[colCategoryZH], Unit: unit, PriceUnit: per, TaxClass: r[colTaxClass], Active: true}
 	switch {
 	case p.SKU == "":
 		return CatalogEntry{}, "no sku"
 	case p.Name == "" && p.NameZH == "":
 		return CatalogEntry{}, "no name"
 	case !unitOK:
-		return CatalogEntry{}, fmt.Sprintf("unit %q: piece or kg", r[colUnit])
+		return CatalogEntry{}, fmt.Sprintf("unit %q: piece, kg, jin (斤) or 100g", r[colUnit])
 	}
 	if _, ok := s.TaxRates[p.TaxClass]; !ok {
 		return CatalogEntry{}, fmt.Sprintf("unknown tax class %q", p.TaxClass)

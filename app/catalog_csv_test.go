@@ -290,13 +290,15 @@ func TestCatalogWithChineseHeaders(t *testing.T) {
 		"4006381333931,Pen,笔,1.50,个,文具,STA-001\n" +
 		"2000102000005,Apple,苹果,9.98,千克,水果,PRO-002\n" +
 		"2000103000004,Orange,橙,8.98,KG,水果,PRO-003\n" +
-		"96385074,Rice,大米,5.00,斤,粮油,RIC-001\n" // 斤 is half a kilogram: not a unit the till has
+		"96385074,Rice,大米,5.00,斤,粮油,RIC-001\n" + // 斤: sold by weight, priced per half kilogram
+		"4006381333948,Tea,茶叶,12.00,两,茶,TEA-001\n" // 两 (50 g): not a unit the till has
 	want := map[string]Product{
 		"DRK-001": {SKU: "DRK-001", Name: "Cola", NameZH: "可口可乐", Category: "饮料", Price: cny(300), Unit: UnitPiece, TaxClass: "standard", Active: true},
 		"PRO-001": {SKU: "PRO-001", Name: "Banana", NameZH: "香蕉", Category: "水果", Price: cny(698), Unit: UnitKg, TaxClass: "standard", Active: true},
 		"STA-001": {SKU: "STA-001", Name: "Pen", NameZH: "笔", Category: "文具", Price: cny(150), Unit: UnitPiece, TaxClass: "standard", Active: true},
 		"PRO-002": {SKU: "PRO-002", Name: "Apple", NameZH: "苹果", Category: "水果", Price: cny(998), Unit: UnitKg, TaxClass: "standard", Active: true},
 		"PRO-003": {SKU: "PRO-003", Name: "Orange", NameZH: "橙", Category: "水果", Price: cny(898), Unit: UnitKg, TaxClass: "standard", Active: true},
+		"RIC-001": {SKU: "RIC-001", Name: "Rice", NameZH: "大米", Category: "粮油", Price: cny(500), Unit: UnitKg, PriceUnit: PerJin, TaxClass: "standard", Active: true},
 	}
 	for name, data := range map[string][]byte{
 		"UTF-8":           []byte(text),
@@ -319,8 +321,8 @@ func TestCatalogWithChineseHeaders(t *testing.T) {
 				t.Errorf("%s: %s = %+v, want %+v", name, sku, got[sku], p)
 			}
 		}
-		if len(bad) != 1 || bad[0].Line != 7 || bad[0].Reason != `unit "斤": piece or kg` {
-			t.Errorf("%s: bad rows %+v, want line 7's unit", name, bad)
+		if len(bad) != 1 || bad[0].Line != 8 || bad[0].Reason != `unit "两": piece, kg, jin (斤) or 100g` {
+			t.Errorf("%s: bad rows %+v, want line 8's unit", name, bad)
 		}
 	}
 }

@@ -174,7 +174,7 @@ func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	qty := Pieces(1)
 	switch {
 	case hasQty:
-		if qty, err = ParseQuantity(qtyText, p.Unit); err != nil {
+		if qty, err = ParseSold(qtyText, p); err != nil {
 			return added, err
 		}
 	case measured:
@@ -229,7 +229,7 @@ func (c *Checkout) addLabelled(added Added, code barcode.Code) (Added, error) {
 		qty = Pieces(code.Count)
 	case code.HasPrice && p.Unit == UnitKg && p.Price.Minor() > 0:
 		// A price-only label on a weighed product: the weight is what that price buys.
-		grams, ok := money.MulDiv(code.Price, 1000, p.Price.Minor())
+		grams, ok := money.MulDiv(code.Price, p.PricedPer(), p.Price.Minor())
 		if !ok || grams <= 0 {
 			return added, fmt.Errorf("%w: %s", ErrInvalidQuantity, p.SKU)
 		}

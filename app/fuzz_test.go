@@ -37,7 +37,7 @@ func FuzzScanCatalogCSV(f *testing.F) {
 // FuzzParseTyped: what a cashier types as a quantity, discount or refund picks is either refused with a
 // domain error or gives values inside their rules.
 func FuzzParseTyped(f *testing.F) {
-	for _, s := range []string{"3", "0.455", "-1", "10%", "12.5%", "1.50", "1e9", "1, 3x2", "2*0.5", "９", "0x10", "", "110%", "-5%"} {
+	for _, s := range []string{"1.5", "0.333", "斤", "100克", "250", "3", "0.455", "-1", "10%", "12.5%", "1.50", "1e9", "1, 3x2", "2*0.5", "９", "0x10", "", "110%", "-5%"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -53,6 +53,22 @@ func FuzzParseTyped(f *testing.F) {
 			t.Fatalf("discount %q: %v is not ErrInvalidDiscount", s, err)
 		case err == nil && (d.PercentBP < 0 || d.PercentBP > 10_000 || d.Amount.IsNegative()):
 			t.Fatalf("discount %q = %+v", s, d)
+		}
+		// A weight typed in the unit a product is priced in is whole grams in range, and reads back as shown.
+		for _, p := range []Product{{Unit: UnitKg, PriceUnit: PerJin}, {Unit: UnitKg, PriceUnit: Per100g}, {Unit: UnitKg}, {Unit: UnitPiece}} {
+			q, err := ParseSold(s, p)
+			if err != nil {
+				if !errors.Is(err, ErrInvalidQuantity) {
+					t.Fatalf("%s %q: %v is not ErrInvalidQuantity", p.UnitCode(), s, err)
+				}
+				continue
+			}
+			if back, err := ParseSold(q.FormatSold(p), p); q.check() != nil || err != nil || back != q {
+				t.Fatalf("%s %q = %d g, shown %q, read back %d (%v)", p.UnitCode(), s, q, q.FormatSold(p), back, err)
+			}
+		}
+		if u, pu, ok := ParseUnit(s); ok && (!u.Valid() || !pu.Valid() || (pu != PerUnit && u != UnitKg)) {
+			t.Fatalf("unit %q = %q per %q", s, u, pu)
 		}
 		if _, err := ParseCount(s, money.CNY); err != nil && ErrorCode(err) == "" {
 			t.Fatalf("count %q: %v is not a domain error", s, err)

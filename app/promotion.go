@@ -129,7 +129,10 @@ func (c *Cart) promote() {
 		} else {
 			items[i].Weighed, items[i].Qty, items[i].UnitPrice = true, 1, items[i].Gross
 			if l.Product.Unit == UnitKg && l.Label == nil {
-				items[i].Grams = int64(l.Qty) // a member price per kilogram prices the weight
+				// A member price is per the unit the product is priced in (kg, 斤, 100 g); the engine prices
+				// per thousand of what it is given, so it gets the weight in thousandths of that unit (exact:
+				// every price unit divides a kilogram).
+				items[i].Grams = int64(l.Qty) * 1000 / l.Product.PricedPer()
 			}
 		}
 	}

@@ -176,6 +176,25 @@ func TestMemberPriceFollowsTheMemberUntilPaymentBegins(t *testing.T) {
 	}
 }
 
+func TestMemberPriceIsPerThePriceUnit(t *testing.T) {
+	c, _ := newTestCheckout(t, DefaultSettings())
+	perJin := banana
+	perJin.PriceUnit, perJin.Price = PerJin, cny(349) // ¥3.49/斤
+	jinRule := memberBanana
+	jinRule.Price = 299 // ¥2.99/斤 for members
+	c.SetDeals(deals(t, jinRule))
+	if err := c.SetMember(Member{ID: 1, Number: "M000001"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddProduct(perJin, Grams(750)); err != nil {
+		t.Fatal(err)
+	}
+	// 1.5 斤: ¥5.24 (5.235 half to even) at ¥3.49, ¥4.48 (4.485) at the member's ¥2.99.
+	if l := c.Lines()[0]; l.Gross != cny(524) || l.Total != cny(448) || l.Promotion != cny(76) {
+		t.Fatalf("line = %+v", l)
+	}
+}
+
 func TestPromotionWindowIsJudgedWhenTheSaleBegan(t *testing.T) {
 	ctx := context.Background()
 	happy := promo.Rule{ID: 21, Name: "Happy hour", NameZH: "欢乐时光", Kind: promo.PercentOff, PercentBP: 2_000,

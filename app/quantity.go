@@ -80,3 +80,80 @@ func (q Quantity) Format(u Unit) string {
 	}
 	return money.FormatFixed(int64(q), 3)
 }
+
+// Selling shows a weighed product's quantity in the unit it is priced in, since that is what the cashier
+// multiplies in their head and what the shopper asked for: a product priced per 斤 in 斤 ("1.5" is 750 g,
+// 一斤半), one priced per 100 g in grams ("250"), one priced per kilogram in kilograms ("0.455"). Stock,
+// counts and reorder points stay in kilograms for every weighed product: the stock unit does not change
+// with the price label.
+
+// SoldIn names the unit selling shows p's quantity in: "" for pieces, "kg", "jin" (斤) or "g". The UI and
+// the receipt translate it.
+func (p Product) SoldIn() string {
+	switch {
+	case p.Unit != UnitKg:
+		return ""
+	case p.PriceUnit == PerJin:
+		return "jin"
+	case p.PriceUnit == Per100g:
+		return "g"
+	}
+	return "kg"
+}
+
+// PricedIn names what p's price is for: "" for a piece, "kg", "jin" (斤) or "100g".
+func (p Product) PricedIn() string {
+	if p.Unit != UnitKg {
+		return ""
+	}
+	if p.PriceUnit != PerUnit {
+		return string(p.PriceUnit)
+	}
+	return "kg"
+}
+
+// ParseSold reads a quantity of p as the cashier types it when selling or refunding, in the unit SoldIn
+// names: pieces, kilograms to the gram, 斤 to the gram (up to three decimals, "1.5"), or whole grams. A
+// 斤 figure that is not a whole number of grams ("0.333", 166.5 g) is refused, never rounded: what is
+// charged is what was typed.
+func ParseSold(s string, p Product) (Quantity, error) {
+	switch p.SoldIn() {
+	case "jin":
+		v, err := money.ParseFixed(s, 3) // thousandths of a 斤: half-grams
+		if err != nil {
+			return 0, fmt.Errorf("%w: %v", ErrInvalidQuantity, err)
+		}
+		if v%2 != 0 {
+			return 0, fmt.Errorf("%w: %q 斤 is not a whole number of grams", ErrInvalidQuantity, s)
+		}
+		q := Quantity(v / 2)
+		if err := q.check(); err != nil {
+			return 0, fmt.Errorf("%w: %q 斤", err, s)
+		}
+		return q, nil
+	case "g":
+		v, err := money.ParseFixed(s, 0)
+		if err != nil {
+			return 0, fmt.Errorf("%w: grams are whole: %v", ErrInvalidQuantity, err)
+		}
+		q := Grams(v)
+		if err := q.check(); err != nil {
+			return 0, fmt.Errorf("%w: %q g", err, s)
+		}
+		return q, nil
+	}
+	return ParseQuantity(s, p.Unit)
+}
+
+// FormatSold returns q of p as selling shows it (SoldIn): "3", "0.455" (kg), "1.5" (斤, no trailing zeros;
+// always exact, a gram being 0.002 斤) or "250" (g).
+func (q Quantity) FormatSold(p Product) string {
+	switch p.SoldIn() {
+	case "jin":
+		s := money.FormatFixed(int64(q)*2, 3)
+		return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	case "g":
+		return strconv.FormatInt(int64(q), 10)
+	}
+	return q.Format(p.Unit)
+}

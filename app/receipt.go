@@ -112,6 +112,7 @@ var receiptLabels = map[string]map[string]string{
 		"thanks": "Thank you for shopping with us!", "promotions": "  of which promotions",
 		"cash": "Cash", "card": "Card", "qr": "QR code", "wallet": "Wallet", "prepaid": "Prepaid", "pay_points": "Points",
 		"wechat": "WeChat Pay", "alipay": "Alipay", "unionpay": "UnionPay",
+		"unit_kg": "kg", "unit_jin": "jin", "unit_g": "g", "unit_100g": "100g",
 	},
 	"zh": {
 		"receipt": "小票号", "copy": "*** 补打 ***", "merchant": "商户联", "signature": "顾客签名", "cashier": "收银员", "discount": "折扣",
@@ -122,6 +123,7 @@ var receiptLabels = map[string]map[string]string{
 		"thanks": "谢谢惠顾，欢迎再次光临！", "promotions": "  其中促销优惠",
 		"cash": "现金", "card": "银行卡", "qr": "扫码支付", "wallet": "付款码", "prepaid": "储值卡", "pay_points": "积分",
 		"wechat": "微信支付", "alipay": "支付宝", "unionpay": "云闪付",
+		"unit_kg": "kg", "unit_jin": "斤", "unit_g": "克", "unit_100g": "100克",
 	},
 }
 
@@ -133,6 +135,15 @@ func (r *Receipt) label(key string) string {
 		return receiptLabels["zh"][key]
 	}
 	return receiptLabels["en"][key]
+}
+
+// quantity is q of p as the receipt prints it: in the unit selling shows it in, named ("1.5 斤", "0.455 kg",
+// "250 g"); pieces bare ("3").
+func (r *Receipt) quantity(q Quantity, p Product) string {
+	if in := p.SoldIn(); in != "" {
+		return q.FormatSold(p) + " " + r.label("unit_"+in)
+	}
+	return q.FormatSold(p)
 }
 
 // amount is a as the receipt prints it: digits only ("12.50", "-0.70"), the currency named once by the
@@ -244,7 +255,7 @@ func (r *Receipt) refundBody(w *receiptWriter) {
 	w.rule()
 	for _, l := range f.Lines {
 		w.text(l.Product.DisplayName(r.Lang), AlignLeft)
-		w.pair("  "+l.Qty.Format(l.Product.Unit), r.amount(l.Total.Neg()))
+		w.pair("  "+r.quantity(l.Qty, l.Product), r.amount(l.Total.Neg()))
 	}
 	w.rule()
 	switch { // the lines' share of the sale's cash rounding, and a cash refund's own step
@@ -314,9 +325,11 @@ func (r *Receipt) saleBody(w *receiptWriter) {
 		if l.Label != nil {
 			unit = *l.Label
 		}
-		detail := "  " + l.Qty.Format(l.Product.Unit) + " x " + r.amount(unit)
+		detail := "  " + r.quantity(l.Qty, l.Product) + " x " + r.amount(unit)
 		if l.Label != nil {
-			detail = "  " + l.Qty.Format(l.Product.Unit)
+			detail = "  " + r.quantity(l.Qty, l.Product)
+		} else if per := l.Product.PricedIn(); per != "" {
+			detail += "/" + r.label("unit_"+per) // 6.98/斤: the price is not per kilogram
 		}
 		pair(detail, r.amount(l.Gross))
 		if manual := l.ManualDiscount(); !manual.IsZero() {

@@ -60,7 +60,7 @@ Oolong tea 500ml
   1 x 6.00                  6.00
   Discount 10%             -0.60
 Bananas
-  0.750 x 5.98              4.48
+  0.750 kg x 5.98/kg        4.48
 --------------------------------
 Items                          4
 Subtotal                   17.48

@@ -162,7 +162,7 @@ func (r Refundable) ParsePicks(text string) ([]RefundPick, error) {
 		}
 		pick := RefundPick{LineNo: n, Qty: r.Lines[n-1].Qty}
 		if partial {
-			if pick.Qty, err = ParseQuantity(qtyText, r.Lines[n-1].Line.Product.Unit); err != nil {
+			if pick.Qty, err = ParseSold(qtyText, r.Lines[n-1].Line.Product); err != nil {
 				return nil, err
 			}
 		}
@@ -254,7 +254,7 @@ func (r Refundable) lines(picks []RefundPick) ([]RefundLine, error) {
 		case p.Qty <= 0:
 			return nil, fmt.Errorf("%w: %d", ErrInvalidQuantity, p.Qty)
 		case p.Qty > rl.Qty:
-			return nil, fmt.Errorf("%w: line %d has %s left to refund", ErrRefundTooLarge, p.LineNo, rl.Qty.Format(rl.Line.Product.Unit))
+			return nil, fmt.Errorf("%w: line %d has %s left to refund", ErrRefundTooLarge, p.LineNo, rl.Qty.FormatSold(rl.Line.Product))
 		}
 		total, tax := rl.Total, rl.Tax
 		if p.Qty < rl.Qty {

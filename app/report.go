@@ -100,6 +100,7 @@ type ProductTotal struct {
 	Name      string
 	NameZH    string // may be empty
 	Unit      Unit
+	PriceUnit PriceUnit // as the catalog prices it now: the quantity is shown in its unit (Product.SoldIn)
 	Qty       Quantity
 	Revenue   money.Amount
 }
@@ -421,6 +422,7 @@ type SoldLine struct {
 	SKU       string
 	Name      string
 	Unit      Unit
+	PriceUnit PriceUnit // what UnitPrice was for when not the unit: jin, 100g
 	Qty       Quantity
 	UnitPrice money.Amount
 	Total     money.Amount

@@ -37,6 +37,9 @@ func commands() []command {
 			help: "add or change the promotions a JSON file lists ([{\"Active\": true, \"Rule\": {…}}]; a rule\n" +
 				"with an ID changes that one); all are checked before any is saved, and a rule that sells\n" +
 				"a product below its cost is saved with a warning naming it"},
+		{name: "export-plu", args: "FILE", run: withStore(exportPLU),
+			help: "the PLU file of label-printing scales (CSV): each weighed product with a scale code,\n" +
+				"its PLU number, name, price per kg, unit as printed and barcode layout; - for stdout"},
 		{name: "verify-journal", run: withStore(verifyJournal),
 			help: "recompute the journal's hash chain and check every row bound to it; exit 1 naming the\n" +
 				"first bad row"},

@@ -239,7 +239,7 @@ func summaryRows(s app.DaySummary) []reportRow {
 		rows = append(rows, reportRow{"category", name, c.Revenue.Decimal()})
 	}
 	for i, p := range s.TopProducts {
-		rows = append(rows, reportRow{"top_product", fmt.Sprintf("%d %s %s × %s", i+1, p.SKU, p.Name, p.Qty.Format(p.Unit)), p.Revenue.Decimal()})
+		rows = append(rows, reportRow{"top_product", fmt.Sprintf("%d %s %s × %s", i+1, p.SKU, p.Name, soldQty(p)), p.Revenue.Decimal()})
 	}
 	return rows
 }
@@ -339,13 +339,14 @@ func exportSales(ctx context.Context, st *till.Store, c *call) error {
 		out = f
 	}
 	bw := bufio.NewWriterSize(out, 1<<16)
-	cw, _ := app.NewCSVWriter(bw, []string{"receipt", "time", "sku", "name", "qty", "unit_price", "total", "tax", "tenders"},
+	cw, _ := app.NewCSVWriter(bw, []string{"receipt", "time", "sku", "name", "qty", "unit_price", "total", "tax", "tenders", "unit"},
 		"qty", "unit_price", "total", "tax")
 	n := 0
 	err = st.EachSoldLine(ctx, from, to, func(l app.SoldLine) error {
 		n++
 		return cw.Write(l.ReceiptNo, l.At.Local().Format(time.RFC3339), l.SKU, l.Name, l.Qty.Format(l.Unit),
-			l.UnitPrice.Decimal(), l.Total.Decimal(), l.Tax.Decimal(), l.Tenders)
+			l.UnitPrice.Decimal(), l.Total.Decimal(), l.Tax.Decimal(), l.Tenders,
+			app.Product{Unit: l.Unit, PriceUnit: l.PriceUnit}.UnitCode()) // what unit_price is for: kg, jin (斤), 100g, piece
 	})
 	if err != nil {
 		return fmt.Errorf("export-sales: %w", err)
@@ -399,4 +400,14 @@ func pastZReports(ctx context.Context, st *till.Store, c *call) error {
 			z.To.Local().Format("2006-01-02 15:04"), z.Sales, z.Revenue.Decimal(), z.RefundTotal.Decimal(), z.CashExpected.Decimal(), z.User, z.Head)
 	}
 	return w.Flush()
+}
+
+// soldQty is a top product's quantity: "3", "0.455" (kg) as before, and for a product priced per 斤 or
+// 100 g in that unit, named ("1.5 jin", "250 g"), so it is not read as kilograms.
+func soldQty(t app.ProductTotal) string {
+	p := app.Product{Unit: t.Unit, PriceUnit: t.PriceUnit}
+	if t.PriceUnit != app.PerUnit {
+		return t.Qty.FormatSold(p) + " " + p.SoldIn()
+	}
+	return t.Qty.FormatSold(p)
 }

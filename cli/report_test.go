@@ -176,7 +176,7 @@ func TestReportCommands(t *testing.T) {
 		{[]string{"report", "-day", "2020-13-01"}, 1, "", "YYYY-MM-DD"},
 		{[]string{"report", "-day", "2020-01-01", "-csv"}, 0, "sales,,0,0\n", ""},
 		{[]string{"export-sales", "-from", today, "-to", today, file}, 0, "2 sale lines written", ""},
-		{[]string{"export-sales", "-from", today, "-to", today}, 0, "receipt,time,sku,name,qty,unit_price,total,tax,tenders\nT01-000001,", ""},
+		{[]string{"export-sales", "-from", today, "-to", today}, 0, "receipt,time,sku,name,qty,unit_price,total,tax,tenders,unit\nT01-000001,", ""},
 		{[]string{"export-sales", "-from", today}, 1, "", "export-sales takes -from"},
 		{[]string{"export-sales", "-from", today, "-to", "2000-01-01"}, 1, "", "on or after -from"},
 		{[]string{"x-report"}, 0, "X report (nothing stored)", ""},
@@ -195,7 +195,7 @@ func TestReportCommands(t *testing.T) {
 	}
 	body, err := os.ReadFile(file)
 	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); err != nil || len(lines) != 3 ||
-		!strings.HasSuffix(lines[1], ",1,3.00,3.00,0.35,cash") {
+		!strings.HasSuffix(lines[1], ",1,3.00,3.00,0.35,cash,piece") {
 		t.Errorf("exported file: %q, %v", body, err)
 	}
 }

@@ -53,7 +53,7 @@ func (m *multiRow) Close() {
 	}
 }
 
-// productChunk and codeChunk are how many rows one INSERT writes (products have 11 columns).
+// productChunk and codeChunk are how many rows one INSERT writes (products have 12 columns).
 const (
 	productChunk = 50
 	codeChunk    = 200
@@ -63,7 +63,7 @@ const (
 // are. An error names the product it is about.
 func insertProducts(ctx context.Context, tx *sql.Tx, entries []app.CatalogEntry) ([]int64, error) {
 	m := newMultiRow(tx, `INSERT INTO products (sku, name, name_zh, category, category_zh, price, unit, tax_class, active, cost,
-		reorder_point)`, 11, productChunk, ` ON CONFLICT (sku) DO NOTHING`)
+		reorder_point, price_unit)`, 12, productChunk, ` ON CONFLICT (sku) DO NOTHING`)
 	defer m.Close()
 	ids := make([]int64, len(entries))
 	first := map[string]int{}
@@ -74,7 +74,7 @@ func insertProducts(ctx context.Context, tx *sql.Tx, entries []app.CatalogEntry)
 		for i, e := range chunk {
 			p := e.Product
 			m.args = append(m.args, p.SKU, p.Name, p.NameZH, p.Category, p.CategoryZH, p.Price.Minor(), string(p.Unit), p.TaxClass,
-				p.Active, p.Cost.Minor(), int64(p.ReorderPoint))
+				p.Active, p.Cost.Minor(), int64(p.ReorderPoint), priceUnit(p.PriceUnit))
 			if _, ok := first[p.SKU]; !ok {
 				first[p.SKU] = start + i // a SKU twice in the chunk: the first is inserted
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,16 +16,25 @@ import (
 )
 
 const productColumns = `p.id, p.sku, p.name, p.name_zh, p.category, p.category_zh, p.price, p.unit, p.tax_class,
-	p.active, p.cost, p.reorder_point, p.on_hand`
+	p.active, p.cost, p.reorder_point, p.on_hand, p.price_unit`
 
 func scanProduct(row interface{ Scan(...any) error }, c money.Currency) (app.Product, error) {
 	var p app.Product
 	var price, cost int64
 	var unit string
+	var per sql.NullString
 	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.NameZH, &p.Category, &p.CategoryZH, &price, &unit, &p.TaxClass, &p.Active,
-		&cost, &p.ReorderPoint, &p.OnHand)
-	p.Price, p.Cost, p.Unit = money.New(price, c), money.New(cost, c), app.Unit(unit)
+		&cost, &p.ReorderPoint, &p.OnHand, &per)
+	p.Price, p.Cost, p.Unit, p.PriceUnit = money.New(price, c), money.New(cost, c), app.Unit(unit), app.PriceUnit(per.String)
 	return p, err
+}
+
+// priceUnit is a price unit as the price_unit columns hold it: NULL for per the unit.
+func priceUnit(pu app.PriceUnit) any {
+	if pu == app.PerUnit {
+		return nil
+	}
+	return string(pu)
 }
 
 // ProductByBarcode returns the product a barcode is on, matching a GTIN in any of its lengths. An unknown
@@ -203,6 +213,33 @@ func (s *Store) BarcodesInUse(ctx context.Context, codes []string) (map[string]s
 	return inUse, nil
 }
 
+// EachWeighedProduct calls fn for every active product sold by weight with its barcodes, in SKU order:
+// what label-printing scales are loaded with (app.PLUsOf). It reads as it goes, one product in memory.
+func (s *Store) EachWeighedProduct(ctx context.Context, fn func(app.CatalogEntry) error) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+`, (SELECT group_concat(code, '|') FROM barcodes WHERE product_id = p.id)
+		FROM products p WHERE p.unit = 'kg' AND p.active = 1 ORDER BY p.sku`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var codes sql.NullString
+		p, err := scanProduct(scanWith(rows, &codes), s.currency())
+		if err != nil {
+			return err
+		}
+		e := app.CatalogEntry{Product: p}
+		if codes.String != "" {
+			e.Barcodes = strings.Split(codes.String, "|")
+			slices.Sort(e.Barcodes) // group_concat's order is not defined: the file's is
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // ExportCatalog writes the whole catalog as CSV in app.CatalogColumns order, a product a row, streaming
 // so a million products never sit in memory.
 func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
@@ -233,7 +270,7 @@ func (s *Store) ExportCatalog(ctx context.Context, w io.Writer) (int, error) {
 		if !p.Active {
 			active = "no"
 		}
-		if err := cw.Write(p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, p.CategoryZH, string(p.Unit),
+		if err := cw.Write(p.SKU, strings.Join(out, "|"), p.Name, p.NameZH, p.Category, p.CategoryZH, p.UnitCode(),
 			p.Price.Decimal(), p.Cost.Decimal(), p.ReorderPoint.Format(p.Unit), p.TaxClass, active); err != nil {
 			return n, err
 		}
@@ -280,6 +317,11 @@ type priceEntry struct {
 	New      string `json:"new"`
 	Currency string `json:"currency"`
 	User     string `json:"user,omitempty"`
+	// OldPer and NewPer are what the prices are for when not the unit (jin, 100g), so the entry says
+	// 6.98/斤; ¥6.98/kg to ¥6.98/斤 doubles the price per kilogram, so a change of price unit alone is
+	// journaled as a price change.
+	OldPer string `json:"old_per,omitempty"`
+	NewPer string `json:"new_per,omitempty"`
 }
 
 // SetPrice changes a product's price and journals the old and new price in the same transaction.
@@ -290,7 +332,8 @@ func (s *Store) SetPrice(ctx context.Context, productID int64, price money.Amoun
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var sku string
 		var old int64
-		err := tx.QueryRowContext(ctx, `SELECT sku, price FROM products WHERE id = ?`, productID).Scan(&sku, &old)
+		var per sql.NullString // unchanged: the new price is for what the old one was
+		err := tx.QueryRowContext(ctx, `SELECT sku, price, price_unit FROM products WHERE id = ?`, productID).Scan(&sku, &old, &per)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: product %d", ErrNotFound, productID)
 		}
@@ -307,6 +350,6 @@ func (s *Store) SetPrice(ctx context.Context, productID int64, price money.Amoun
 			return err
 		}
 		return s.appendJournal(ctx, tx, at, "price", priceEntry{SKU: sku, Old: money.New(old, price.Currency()).Decimal(),
-			New: price.Decimal(), Currency: price.Currency().Code, User: user})
+			New: price.Decimal(), Currency: price.Currency().Code, User: user, OldPer: per.String, NewPer: per.String})
 	})
 }

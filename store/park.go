@@ -21,6 +21,7 @@ type parkedLine struct {
 	Category  string `json:"category,omitempty"`
 	Price     int64  `json:"price"`
 	Unit      string `json:"unit"`
+	PriceUnit string `json:"price_unit,omitempty"` // jin, 100g: what Price is for
 	TaxClass  string `json:"tax_class"`
 	Qty       int64  `json:"qty"`
 	Label     *int64 `json:"label,omitempty"`
@@ -66,7 +67,7 @@ func parkedDocs(p app.ParkedCart) (lines, tenders string, err error) {
 	for _, l := range p.Lines {
 		pl := parkedLine{ProductID: l.Product.ID, SKU: l.Product.SKU, Name: l.Product.Name, NameZH: l.Product.NameZH,
 			Category: l.Product.Category, Price: l.Product.Price.Minor(), Unit: string(l.Product.Unit), TaxClass: l.Product.TaxClass,
-			Qty: int64(l.Qty), Off: l.Discount.Amount.Minor(), OffBP: l.Discount.PercentBP}
+			PriceUnit: string(l.Product.PriceUnit), Qty: int64(l.Qty), Off: l.Discount.Amount.Minor(), OffBP: l.Discount.PercentBP}
 		if l.Label != nil {
 			v := l.Label.Minor()
 			pl.Label = &v
@@ -176,7 +177,7 @@ func scanParked(row interface{ Scan(...any) error }) (app.ParkedCart, error) {
 	}
 	for _, pl := range lines {
 		l := app.Line{Product: app.Product{ID: pl.ProductID, SKU: pl.SKU, Name: pl.Name, NameZH: pl.NameZH, Category: pl.Category,
-			Price: money.New(pl.Price, c), Unit: app.Unit(pl.Unit), TaxClass: pl.TaxClass, Active: true},
+			Price: money.New(pl.Price, c), Unit: app.Unit(pl.Unit), PriceUnit: app.PriceUnit(pl.PriceUnit), TaxClass: pl.TaxClass, Active: true},
 			Qty: app.Quantity(pl.Qty), Discount: app.Discount{Amount: money.New(pl.Off, c), PercentBP: pl.OffBP}}
 		if pl.Label != nil {
 			v := money.New(*pl.Label, c)

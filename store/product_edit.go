@@ -84,17 +84,18 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		old := sql.NullInt64{}
+		old, oldPer := sql.NullInt64{}, sql.NullString{}
 		trigramsLater := false
 		if id == 0 {
 			err = tx.QueryRowContext(ctx, `INSERT INTO products (sku, name, name_zh, category, category_zh, price, unit, tax_class, active,
-				cost, reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.SKU, p.Name, p.NameZH, p.Category,
-				p.CategoryZH, p.Price.Minor(), string(p.Unit), p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint)).Scan(&id)
+				cost, reorder_point, price_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.SKU, p.Name, p.NameZH, p.Category,
+				p.CategoryZH, p.Price.Minor(), string(p.Unit), p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint),
+				priceUnit(p.PriceUnit)).Scan(&id)
 			if err != nil {
 				return err
 			}
 		} else {
-			if err := tx.QueryRowContext(ctx, `SELECT price FROM products WHERE id = ?`, id).Scan(&old); errors.Is(err, sql.ErrNoRows) {
+			if err := tx.QueryRowContext(ctx, `SELECT price, price_unit FROM products WHERE id = ?`, id).Scan(&old, &oldPer); errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("%w: product %d", ErrNotFound, id)
 			} else if err != nil {
 				return err
@@ -114,8 +115,9 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 				}
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE products SET sku = ?, name = ?, name_zh = ?, category = ?, category_zh = ?, price = ?,
-				unit = ?, tax_class = ?, active = ?, cost = ?, reorder_point = ? WHERE id = ?`, p.SKU, p.Name, p.NameZH, p.Category,
-				p.CategoryZH, p.Price.Minor(), string(p.Unit), p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint), id)
+				unit = ?, tax_class = ?, active = ?, cost = ?, reorder_point = ?, price_unit = ? WHERE id = ?`, p.SKU, p.Name, p.NameZH,
+				p.Category, p.CategoryZH, p.Price.Minor(), string(p.Unit), p.TaxClass, p.Active, p.Cost.Minor(), int64(p.ReorderPoint),
+				priceUnit(p.PriceUnit), id)
 			if err != nil {
 				return err
 			}
@@ -143,7 +145,7 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 		if _, err := markPending(ctx, tx, id, id); err != nil {
 			return err
 		}
-		if old.Valid && old.Int64 == p.Price.Minor() {
+		if old.Valid && old.Int64 == p.Price.Minor() && app.PriceUnit(oldPer.String) == p.PriceUnit {
 			return nil
 		}
 		if err := recordPrice(ctx, tx, id, at, old, p.Price.Minor(), user); err != nil {
@@ -154,7 +156,7 @@ func (s *Store) saveProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry,
 			oldPrice = money.New(old.Int64, p.Price.Currency()).Decimal()
 		}
 		return s.appendJournal(ctx, tx, at, "price", priceEntry{SKU: p.SKU, Old: oldPrice, New: p.Price.Decimal(),
-			Currency: p.Price.Currency().Code, User: user})
+			Currency: p.Price.Currency().Code, User: user, OldPer: oldPer.String, NewPer: string(p.PriceUnit)})
 	}()
 	if err != nil {
 		return 0, err

@@ -201,14 +201,17 @@ func (s *Store) readRefunds(ctx context.Context, where string, args ...any) ([]a
 		var l app.RefundLine
 		var qty, total, tax int64
 		var unit string
-		if err := rows.Scan(&refundID, &l.LineNo, &qty, &total, &tax, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &unit); err != nil {
+		var per sql.NullString
+		if err := rows.Scan(&refundID, &l.LineNo, &qty, &total, &tax, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH,
+			&unit, &per); err != nil {
 			return err
 		}
+		l.Product.PriceUnit = app.PriceUnit(per.String)
 		r := byNumber[refundID]
 		l.Qty, l.Total, l.Tax, l.Product.Unit = app.Quantity(qty), money.New(total, r.Currency), money.New(tax, r.Currency), app.Unit(unit)
 		r.Lines = append(r.Lines, l)
 		return nil
-	}, `SELECT rl.refund_id, rl.line_no, rl.qty, rl.total, rl.tax, sl.product_id, sl.sku, sl.name, sl.name_zh, sl.unit
+	}, `SELECT rl.refund_id, rl.line_no, rl.qty, rl.total, rl.tax, sl.product_id, sl.sku, sl.name, sl.name_zh, sl.unit, sl.price_unit
 		FROM refund_lines rl JOIN sale_lines sl ON sl.sale_id = rl.sale_id AND sl.line_no = rl.line_no
 		WHERE rl.refund_id IN (SELECT r.id FROM refunds r JOIN sales sa ON sa.id = r.sale_id WHERE `+where+`)
 		ORDER BY rl.refund_id, rl.line_no`, args...)

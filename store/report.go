@@ -144,11 +144,12 @@ func (s *Store) summary(ctx context.Context, q querier, from, to time.Time) (app
 	if err := each(ctx, q, func(rows *sql.Rows) error {
 		var p app.ProductTotal
 		var unit string
+		var per sql.NullString
 		var qty, total int64
-		if err := rows.Scan(&p.ProductID, &p.SKU, &p.Name, &p.NameZH, &unit, &qty, &total); err != nil {
+		if err := rows.Scan(&p.ProductID, &p.SKU, &p.Name, &p.NameZH, &unit, &qty, &total, &per); err != nil {
 			return err
 		}
-		p.Unit, p.Qty, p.Revenue = app.Unit(unit), app.Quantity(qty), m(total)
+		p.Unit, p.PriceUnit, p.Qty, p.Revenue = app.Unit(unit), app.PriceUnit(per.String), app.Quantity(qty), m(total)
 		sum.TopProducts = append(sum.TopProducts, p)
 		return nil
 	}, topProductsQuery, append(splitPeriod(from, to).args(), app.TopProductsLimit)...); err != nil {
@@ -358,7 +359,7 @@ func (s *Store) verifyZReport(ctx context.Context, payload string) (string, erro
 // sold, reading them as it goes: an export of a year holds one line in memory at a time.
 func (s *Store) EachSoldLine(ctx context.Context, from, to time.Time, fn func(app.SoldLine) error) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT s.receipt_no, s.completed_at, s.currency, l.sku, l.name, l.unit, l.qty,
-		l.unit_price, l.total, l.tax, (SELECT group_concat(kind, '+') FROM tenders WHERE sale_id = s.id)
+		l.unit_price, l.total, l.tax, (SELECT group_concat(kind, '+') FROM tenders WHERE sale_id = s.id), l.price_unit
 		FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.completed_at >= ? AND s.completed_at < ?
 		ORDER BY s.completed_at, s.id, l.line_no`, timestamp(from), timestamp(to))
 	if err != nil {
@@ -369,8 +370,8 @@ func (s *Store) EachSoldLine(ctx context.Context, from, to time.Time, fn func(ap
 		var l app.SoldLine
 		var at, cur, unit string
 		var qty, price, total, tax int64
-		var tenders sql.NullString
-		if err := rows.Scan(&l.ReceiptNo, &at, &cur, &l.SKU, &l.Name, &unit, &qty, &price, &total, &tax, &tenders); err != nil {
+		var tenders, per sql.NullString
+		if err := rows.Scan(&l.ReceiptNo, &at, &cur, &l.SKU, &l.Name, &unit, &qty, &price, &total, &tax, &tenders, &per); err != nil {
 			return err
 		}
 		if l.At, err = parseTimestamp(at); err != nil {
@@ -380,7 +381,7 @@ func (s *Store) EachSoldLine(ctx context.Context, from, to time.Time, fn func(ap
 		if err != nil {
 			return err
 		}
-		l.Unit, l.Qty, l.Tenders = app.Unit(unit), app.Quantity(qty), tenders.String
+		l.Unit, l.PriceUnit, l.Qty, l.Tenders = app.Unit(unit), app.PriceUnit(per.String), app.Quantity(qty), tenders.String
 		l.UnitPrice, l.Total, l.Tax = money.New(price, c), money.New(total, c), money.New(tax, c)
 		if err := fn(l); err != nil {
 			return err

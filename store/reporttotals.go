@@ -77,8 +77,8 @@ func eachFigure(ctx context.Context, q querier, from, to time.Time, kinds []stri
 }
 
 // topProductsQuery returns the products that took the most in the period (its parts' arguments, then the
-// limit): id, SKU, names and unit as the catalog has them now, quantity and revenue.
-const topProductsQuery = `SELECT t.product_id, p.sku, p.name, p.name_zh, p.unit, t.qty, t.revenue FROM (
+// limit): id, SKU, names and unit as the catalog has them now, quantity and revenue, price unit.
+const topProductsQuery = `SELECT t.product_id, p.sku, p.name, p.name_zh, p.unit, t.qty, t.revenue, p.price_unit FROM (
 		SELECT product_id, sum(qty) AS qty, sum(total) AS revenue FROM (
 			SELECT product_id, qty, total FROM product_hours WHERE hour >= ?1 AND hour < ?2
 			UNION ALL SELECT product_id, qty, total FROM product_facts WHERE at >= ?3 AND at < ?4

@@ -33,7 +33,7 @@ func newSaleDoc(s *app.Sale) document.Sale {
 		p := l.Product
 		d.Lines = append(d.Lines, document.Line{
 			ProductID: p.ID, SKU: p.SKU, Name: p.Name, NameZH: p.NameZH, Qty: l.Qty.Format(p.Unit), Unit: string(p.Unit),
-			UnitPrice: p.Price.Decimal(), Gross: l.Gross.Decimal(), Discount: l.DiscountAmount.Decimal(), Total: l.Total.Decimal(),
+			UnitPrice: p.Price.Decimal(), PriceUnit: string(p.PriceUnit), Gross: l.Gross.Decimal(), Discount: l.DiscountAmount.Decimal(), Total: l.Total.Decimal(),
 			TaxClass: p.TaxClass, TaxRateBP: l.TaxRateBP, Tax: l.Tax.Decimal(), Promotions: promotionsDoc(l),
 		})
 	}
@@ -202,7 +202,7 @@ func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines
 	}
 	for first := 0; first < len(lines); first += lineBatch {
 		batch := lines[first:min(first+lineBatch, len(lines))]
-		args := make([]any, 0, 16*len(batch))
+		args := make([]any, 0, 17*len(batch))
 		for i, l := range batch {
 			p := l.Product
 			promotions, err := promotionsColumn(l)
@@ -210,7 +210,8 @@ func (s *Store) insertLines(ctx context.Context, tx *sql.Tx, saleID int64, lines
 				return nil, err
 			}
 			args = append(args, saleID, first+i+1, p.ID, p.SKU, p.Name, p.NameZH, int64(l.Qty), string(p.Unit), p.Price.Minor(),
-				l.Gross.Minor(), l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor(), promotions)
+				l.Gross.Minor(), l.DiscountAmount.Minor(), l.Total.Minor(), p.TaxClass, l.TaxRateBP, l.Tax.Minor(), promotions,
+				priceUnit(p.PriceUnit))
 		}
 		if err := scanLineCosts(tx.StmtContext(ctx, s.q.insertLines[len(batch)-1]).QueryContext(ctx, args...)); err != nil {
 			return nil, fmt.Errorf("sale lines %d–%d: %w", first+1, first+len(batch), err)
@@ -335,15 +336,17 @@ func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*ap
 		var saleID int64
 		var l app.Line
 		var unit string
+		var per sql.NullString
 		var qty, price, gross, disc, total, tax int64
 		var promotions sql.NullString
 		if err := rows.Scan(&saleID, &l.Product.ID, &l.Product.SKU, &l.Product.Name, &l.Product.NameZH, &qty, &unit, &price,
-			&gross, &disc, &total, &l.Product.TaxClass, &l.TaxRateBP, &tax, &promotions); err != nil {
+			&gross, &disc, &total, &l.Product.TaxClass, &l.TaxRateBP, &tax, &promotions, &per); err != nil {
 			return err
 		}
 		sale := byNumber[saleID]
 		c := sale.Currency
 		l.Qty, l.Product.Unit, l.Product.Price, l.Product.Active = app.Quantity(qty), app.Unit(unit), money.New(price, c), true
+		l.Product.PriceUnit = app.PriceUnit(per.String)
 		l.Gross, l.DiscountAmount, l.Total, l.Tax = money.New(gross, c), money.New(disc, c), money.New(total, c), money.New(tax, c)
 		var err error
 		if l.Promotions, l.Promotion, err = storedPromotions(promotions, c); err != nil {
@@ -353,7 +356,7 @@ func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*ap
 		sale.Totals.Lines = len(sale.Lines)
 		return nil
 	}, `SELECT sale_id, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total, tax_class, tax_rate_bp, tax,
-		promotions FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, line_no`, args...)
+		promotions, price_unit FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, line_no`, args...)
 	if err != nil {
 		return nil, err
 	}

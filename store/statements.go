@@ -24,7 +24,7 @@ const moveColumns = `(product_id, at, kind, qty, reason, user, ref, unit_cost, j
 // lineColumns are a sale line's columns; the last two, its category and unit cost, the insert takes from the
 // product as the catalog has it at the sale (the report totals keep them).
 const lineColumns = `(sale_id, line_no, product_id, sku, name, name_zh, qty, unit, unit_price, gross, discount, total,
-	tax_class, tax_rate_bp, tax, promotions, category, unit_cost)`
+	tax_class, tax_rate_bp, tax, promotions, price_unit, category, unit_cost)`
 
 func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 	queries := []struct {
@@ -48,7 +48,7 @@ func (q *statements) prepare(ctx context.Context, db *sql.DB) error {
 			dst   **sql.Stmt
 			query string
 		}{&q.insertLines[n-1], `INSERT INTO sale_lines ` + lineColumns + ` SELECT v.*, p.category, p.cost FROM (VALUES ` +
-			values(16, n) + `) v LEFT JOIN products p ON p.id = v.column3 RETURNING line_no, category, unit_cost`},
+			values(17, n) + `) v LEFT JOIN products p ON p.id = v.column3 RETURNING line_no, category, unit_cost`},
 			struct {
 				dst   **sql.Stmt
 				query string

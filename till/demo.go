@@ -58,12 +58,13 @@ func seedDemoStock(ctx context.Context, st *Store) error {
 			break
 		}
 		for _, p := range page {
-			qty := app.Pieces(24)
+			qty, price := app.Pieces(24), p.Price.Minor()
 			if p.Unit == app.UnitKg {
 				qty = app.Grams(10_000)
+				price, _, _ = p.PerKg() // costs are per kg, whatever the price unit
 			}
 			moves = append(moves, app.StockMove{ProductID: p.ID, Kind: app.MoveReceiving, Qty: qty, Reason: "demo",
-				User: "demo", Ref: "demo opening stock", UnitCost: money.New(p.Price.Minor()*6/10, p.Price.Currency())})
+				User: "demo", Ref: "demo opening stock", UnitCost: money.New(price*6/10, p.Price.Currency())})
 		}
 		after = page[len(page)-1].SKU
 	}

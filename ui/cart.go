@@ -157,12 +157,37 @@ func promotionNames(l app.Line, language string) string {
 	return strings.Join(names, ", ")
 }
 
-// quantityText is a line's quantity as screens show it: "3", or "0.455 kg" for weighed goods.
+// quantityText is a line's quantity as screens show it: "3", or for weighed goods in the unit they are
+// priced in (app.Product.SoldIn): "0.455 kg", "1.5 斤", "250 g".
 func quantityText(l app.Line) string {
-	if l.Product.Unit == app.UnitKg {
-		return l.Qty.Format(app.UnitKg) + " " + lang.L("kg")
+	if in := l.Product.SoldIn(); in != "" {
+		return l.Qty.FormatSold(l.Product) + " " + unitWord(in)
 	}
-	return l.Qty.Format(l.Product.Unit)
+	return l.Qty.FormatSold(l.Product)
+}
+
+// unitWord is the name of a unit app.Product.SoldIn or PricedIn gives, in the UI language.
+func unitWord(code string) string {
+	switch code {
+	case "kg":
+		return lang.L("kg")
+	case "jin":
+		return lang.L("jin")
+	case "g":
+		return lang.L("g")
+	case "100g":
+		return lang.L("100g")
+	}
+	return code
+}
+
+// weightPrompt asks for the weight of p in the unit it is sold in.
+func weightPrompt(p app.Product, language string) string {
+	name := p.DisplayName(language)
+	if in := p.SoldIn(); in != "kg" {
+		return lang.L("Weight of {{.Name}} ({{.Unit}})", map[string]any{"Name": name, "Unit": unitWord(in)})
+	}
+	return lang.L("Weight of {{.Name}} (kg)", map[string]any{"Name": name})
 }
 
 // show replaces the lines and selects line selected (-1 for none).

@@ -236,7 +236,7 @@ func (pg *dayPage) show(sum app.DaySummary, last, soFar *app.DaySummary, anomali
 
 	var top [][]string
 	for i, p := range sum.TopProducts {
-		top = append(top, []string{fmt.Sprint(i + 1), app.InLanguage(pg.office.language, p.Name, p.NameZH), quantity(p.Qty, p.Unit), f(p.Revenue)})
+		top = append(top, []string{fmt.Sprint(i + 1), app.InLanguage(pg.office.language, p.Name, p.NameZH), quantityText(app.Line{Product: app.Product{Unit: p.Unit, PriceUnit: p.PriceUnit}, Qty: p.Qty}), f(p.Revenue)})
 	}
 	pg.top.set(top)
 

@@ -193,9 +193,14 @@ func (d *CustomerDisplay) showCart(lines []app.Line, t app.Totals) {
 	d.update()
 }
 
-// lineText is a cart line as the shopper reads it: its name and quantity.
+// lineText is a cart line as the shopper reads it: its name and quantity, and for weighed goods what the
+// price is per ("大米  × 1.5 斤  ¥6.98/斤"), the figure the shopper compares with the shelf.
 func (d *CustomerDisplay) lineText(l app.Line) string {
-	return l.Product.DisplayName(d.language) + "  × " + quantityText(l)
+	text := l.Product.DisplayName(d.language) + "  × " + quantityText(l)
+	if l.Product.Unit == app.UnitKg && l.Label == nil && !l.Overridden() {
+		text += "  " + unitPrice(l.Product, d.language)
+	}
+	return text
 }
 
 // showMember shows the member on the sale, or hides the line for none. The shopper's name stays off the

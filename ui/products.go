@@ -308,7 +308,7 @@ func (pg *productsPage) open(form app.ProductForm) {
 	category := widget.NewSelectEntry(categories)
 	category.SetText(form.Category)
 	categoryZH := field(lang.L("Category in Chinese"), form.CategoryZH)
-	unit := widget.NewSelect([]string{string(app.UnitPiece), string(app.UnitKg)}, nil)
+	unit := widget.NewSelect(app.UnitChoices, nil) // piece, kg, jin (斤), 100g
 	unit.SetSelected(form.Unit)
 	tax := widget.NewSelect(set.TaxClasses(), nil)
 	tax.SetSelected(form.TaxClass)

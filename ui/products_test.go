@@ -160,3 +160,41 @@ func TestProductsPageWithoutLabels(t *testing.T) {
 		t.Errorf("a till without labels shows them: %v", screen(w))
 	}
 }
+
+// The product editor offers the price units: the banana becomes priced per 斤, the list says so, and the
+// editor opens on it again.
+func TestProductEditorPricePerJin(t *testing.T) {
+	till, st := newTill(t, withStock)
+	press(till.Window(), fyne.KeyF4)
+	w := till.BackOffice().Window()
+	unitSelect := func() *widget.Select {
+		var found *widget.Select
+		visit(w, func(o fyne.CanvasObject) {
+			if s, ok := o.(*widget.Select); ok && slices.Contains(s.Options, "jin") {
+				found = s
+			}
+		})
+		if found == nil {
+			t.Fatal("no unit with jin in the product editor")
+		}
+		return found
+	}
+	typeIn(w, "banana")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Edit PRO-001")
+	if u := unitSelect(); u.Selected != "kg" || !slices.Equal(u.Options, []string{"piece", "kg", "jin", "100g"}) {
+		t.Fatalf("unit %q of %v", u.Selected, u.Options)
+	}
+	unitSelect().SetSelected("jin")
+	press(w, fyne.KeyReturn)
+	if p := product(t, st, "2000101000006"); p.Unit != app.UnitKg || p.PriceUnit != app.PerJin || p.Price != cny(698) {
+		t.Fatalf("saved %+v", p)
+	}
+	press(w, fyne.KeyEscape)
+	mustShow(t, w, "¥6.98/jin")
+	typeIn(w, "banana")
+	press(w, fyne.KeyReturn)
+	if u := unitSelect(); u.Selected != "jin" {
+		t.Errorf("the editor opened on %q", u.Selected)
+	}
+}

@@ -70,7 +70,7 @@ func (e *lineEditor) ask(title, prompt, initial string, apply func(string) error
 func (e *lineEditor) quantity(i int, line app.Line, typed string) {
 	confirmed := "" // a quantity over the line limit, warned of once: the same again keeps it
 	set := func(text string) error {
-		q, err := app.ParseQuantity(text, line.Product.Unit)
+		q, err := app.ParseSold(text, line.Product)
 		if err != nil {
 			return err
 		}
@@ -89,9 +89,9 @@ func (e *lineEditor) quantity(i int, line app.Line, typed string) {
 	name := line.Product.DisplayName(e.language)
 	prompt := lang.L("Quantity of {{.Name}}", map[string]any{"Name": name})
 	if line.Product.Unit == app.UnitKg {
-		prompt = lang.L("Weight of {{.Name}} (kg)", map[string]any{"Name": name})
+		prompt = weightPrompt(line.Product, e.language)
 	}
-	initial := line.Qty.Format(line.Product.Unit)
+	initial := line.Qty.FormatSold(line.Product)
 	if typed != "" {
 		err := set(typed)
 		switch {
@@ -108,11 +108,10 @@ func (e *lineEditor) quantity(i int, line app.Line, typed string) {
 	e.ask(lang.L("Quantity"), prompt, initial, set)
 }
 
-// weight asks for the weight of a product sold by the kilogram and adds it.
+// weight asks for the weight of a product sold by weight, in the unit it is priced in, and adds it.
 func (e *lineEditor) weight(p app.Product) {
-	prompt := lang.L("Weight of {{.Name}} (kg)", map[string]any{"Name": p.DisplayName(e.language)})
-	e.ask(lang.L("Weight"), prompt, "", func(text string) error {
-		q, err := app.ParseQuantity(text, app.UnitKg)
+	e.ask(lang.L("Weight"), weightPrompt(p, e.language), "", func(text string) error {
+		q, err := app.ParseSold(text, p)
 		if err != nil {
 			return err
 		}

@@ -154,9 +154,9 @@ func (v *refundView) load(code string) {
 		"Receipt": sale.ReceiptNo, "When": sale.CompletedAt.Local().Format("2006-01-02 15:04"), "Paid": strings.Join(paid, " · ")}))
 	var rows []string
 	for _, l := range r.Lines {
-		unit := l.Line.Product.Unit
-		rows = append(rows, fmt.Sprintf("%2d  %s %8s  %s %8s  %10s", l.LineNo, column(l.Line.Product.DisplayName(t.language), 28),
-			l.Line.Qty.Format(unit), lang.L("left"), l.Qty.Format(unit), t.money(l.Total)))
+		p := l.Line.Product // quantities as sold, so a refund of 斤 is typed in 斤 (app.ParseSold)
+		rows = append(rows, fmt.Sprintf("%2d  %s %8s  %s %8s  %10s", l.LineNo, column(p.DisplayName(t.language), 28),
+			quantityText(l.Line), lang.L("left"), quantityText(app.Line{Product: p, Qty: l.Qty}), t.money(l.Total)))
 	}
 	v.lines.SetText(strings.Join(rows, "\n"))
 	v.problem.SetText("")

@@ -332,6 +332,34 @@ func TestWeighedProductAsksForWeight(t *testing.T) {
 	mustShow(t, till.Display().Window(), "Banana  × 0.455 kg", "Banana  × 1.200 kg", "Total ¥11.56")
 }
 
+// A product priced per 斤 is weighed in 斤 and priced per 斤 on the sale screen and the customer display;
+// one priced per 100 g in grams.
+func TestProductPricedPerJinSoldInJin(t *testing.T) {
+	till, st := newTill(t)
+	if _, err := st.AddProducts(context.Background(), []app.CatalogEntry{
+		{Product: app.Product{SKU: "RIC-001", Name: "Rice", Price: money.New(699, money.CNY), Unit: app.UnitKg, PriceUnit: app.PerJin,
+			TaxClass: "reduced", Active: true}, Barcodes: []string{"2000202000004"}},
+		{Product: app.Product{SKU: "DEL-001", Name: "Olives", Price: money.New(150, money.CNY), Unit: app.UnitKg, PriceUnit: app.Per100g,
+			TaxClass: "reduced", Active: true}, Barcodes: []string{"2000303000002"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w := till.Window()
+	scan(w, "2000202000004")
+	mustShow(t, w, "Weight of Rice (jin)")
+	typeIn(w, "0.333") // 166.5 g: not a whole gram
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Invalid quantity.")
+	press(w, fyne.KeyEscape)
+	scan(w, "2000202000004")
+	typeIn(w, "1.5")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "1.5 jin", "¥6.99/jin", "¥10.48") // 750 g: 6.99 × 1.5 = 10.485, half to even
+	scan(w, "250*2000303000002")
+	mustShow(t, w, "250 g", "¥1.50/100g", "¥3.75", "¥14.23")
+	mustShow(t, till.Display().Window(), "Rice  × 1.5 jin  ¥6.99/jin", "Olives  × 250 g  ¥1.50/100g", "Total ¥14.23")
+}
+
 func TestEscLeavesPaymentAndVoidClearsTheSale(t *testing.T) {
 	till, st := newTill(t)
 	w := till.Window()

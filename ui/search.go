@@ -111,11 +111,12 @@ func (s *productSearch) open() {
 	d = s.sh.open(lang.L("Find a product"), container.NewGridWrap(fyne.NewSize(640, 420), content), query)
 }
 
-// unitPrice is a product's price as a list shows it: "¥6.98/kg" for weighed goods.
+// unitPrice is a product's price as a list shows it: "¥6.98/kg", "¥6.98/斤" or "¥1.50/100g" for weighed
+// goods, what the price is for.
 func unitPrice(p app.Product, language string) string {
 	price := money.Format(p.Price, language)
-	if p.Unit == app.UnitKg {
-		price += "/" + lang.L("kg")
+	if per := p.PricedIn(); per != "" {
+		price += "/" + unitWord(per) // ¥6.98/斤, ¥12.00/kg, ¥1.50/100g
 	}
 	return price
 }

@@ -28,8 +28,9 @@ type CartLine struct {
 	NameZH     string `json:"name_zh,omitempty"`
 	Qty        string `json:"qty"` // as the cashier reads it: whole pieces, or kilograms to the gram
 	Unit       string `json:"unit"`
-	Price      string `json:"price"`           // the unit price it was parked at
-	Label      string `json:"label,omitempty"` // the amount of a price label, when the line was scanned from one
+	Price      string `json:"price"`                // the unit price it was parked at
+	PriceUnit  string `json:"price_unit,omitempty"` // what Price is for when not the unit: jin, 100g
+	Label      string `json:"label,omitempty"`      // the amount of a price label, when the line was scanned from one
 	Discount   string `json:"discount,omitempty"`
 	DiscountBP int64  `json:"discount_bp,omitempty"`
 }
@@ -78,6 +79,7 @@ func (c *checker) cart(p *Cart) *Cart {
 		c.text(field+" name", l.Name)
 		c.text(field+" name_zh", l.NameZH)
 		c.qty(l.Qty, l.Unit)
+		c.priceUnit(field, l.PriceUnit, l.Unit)
 		c.nonNegative(field+" price", l.Price)
 		if l.Label != "" {
 			c.nonNegative(field+" label", l.Label)

@@ -41,6 +41,8 @@ func TestCheckCart(t *testing.T) {
 		"huge qty":       line(func(l map[string]any) { l["qty"] = "1000000" }),
 		"float qty":      line(func(l map[string]any) { l["qty"] = "1.5" }),
 		"unit":           line(func(l map[string]any) { l["unit"] = "box" }),
+		"price unit":     func(m map[string]any) { m["lines"].([]any)[1].(map[string]any)["price_unit"] = "两" },
+		"piece per jin":  line(func(l map[string]any) { l["price_unit"] = "jin" }),
 		"price":          line(func(l map[string]any) { l["price"] = "3" }),
 		"huge price":     line(func(l map[string]any) { l["price"] = "99999999999.00" }),
 		"negative price": line(func(l map[string]any) { l["price"] = "-3.00" }),

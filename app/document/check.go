@@ -238,6 +238,19 @@ func (c *checker) member(m *Member, earnedSign int) {
 	c.points("points_redeemed", m.PointsRedeemed, 1)
 }
 
+// priceUnit checks what a line's price is for: "" (its unit), or for a weighed line "jin" (500 g) or
+// "100g", app.PriceUnit's values. Anything else is refused: a reader that took an unknown unit as per
+// kilogram would price the line wrong.
+func (c *checker) priceUnit(field, per, unit string) {
+	switch {
+	case per == "":
+	case per != "jin" && per != "100g":
+		c.fail("%s price_unit %q", field, per)
+	case unit != "kg":
+		c.fail("%s price_unit %q of a %s", field, per, unit)
+	}
+}
+
 // qty reads a line's quantity as the cashier reads it: whole pieces, or kilograms to the gram.
 func (c *checker) qty(v, unit string) int64 { return c.quantity("quantity", v, unit, 1) }
 
@@ -337,6 +350,7 @@ func (c *checker) sale(s *Sale) *Sale {
 		c.text(field+" name_zh", l.NameZH)
 		c.text(field+" tax_class", l.TaxClass)
 		c.qty(l.Qty, l.Unit)
+		c.priceUnit(field, l.PriceUnit, l.Unit)
 		c.nonNegative(field+" unit_price", l.UnitPrice)
 		gross, off := c.nonNegative(field+" gross", l.Gross), c.nonNegative(field+" discount", l.Discount)
 		total, lt := c.nonNegative(field+" total", l.Total), c.nonNegative(field+" tax", l.Tax)

@@ -50,6 +50,20 @@ func TestSignedRefundPasses(t *testing.T) {
 	}
 }
 
+// A weighed line priced per 斤 or per 100 g passes, in a sale and in a parked cart.
+func TestPriceUnitsPass(t *testing.T) {
+	for _, per := range []string{"jin", "100g"} {
+		body := edit(t, goodSale, func(m map[string]any) { m["lines"].([]any)[1].(map[string]any)["price_unit"] = per })
+		if doc, err := Check(KindSale, body); err != nil || doc.(*Sale).Lines[1].PriceUnit != per {
+			t.Errorf("sale per %s: %v", per, err)
+		}
+		cart := edit(t, goodCart, func(m map[string]any) { m["lines"].([]any)[1].(map[string]any)["price_unit"] = per })
+		if c, err := CheckCart(cart); err != nil || c.Lines[1].PriceUnit != per {
+			t.Errorf("cart per %s: %v", per, err)
+		}
+	}
+}
+
 func TestGoodDocumentsPass(t *testing.T) {
 	for kind, body := range map[string]string{KindSale: goodSale, KindTopUp: goodTopUp, KindRefund: goodRefund} {
 		doc, err := Check(kind, []byte(body))
@@ -118,6 +132,8 @@ func TestForgedDocumentsAreRefused(t *testing.T) {
 		{"a receipt number of another till", KindSale, goodSale, func(m map[string]any) { m["receipt_no"] = "T05-000042" }, "receipt_no"},
 		{"an amount with more digits than the currency", KindSale, goodSale, func(m map[string]any) { m["rounding"] = "-0.080" }, "rounding"},
 		{"a field the format does not have", KindSale, goodSale, func(m map[string]any) { m["bonus"] = "1000.00" }, "unknown field"},
+		{"a price unit no till knows", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 1)["price_unit"] = "liang" }, `price_unit "liang"`},
+		{"a piece priced per 斤", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["price_unit"] = "jin" }, "of a piece"},
 		{"a refund that earns points", KindRefund, goodRefund, func(m map[string]any) { sub(m, "member")["points_earned"] = 50 }, "wrong sign"},
 		{"a refund with a short signature digest", KindRefund, goodRefund, func(m map[string]any) { m["signature_sha256"] = "abc123" }, "signature_sha256"},
 		{"a refund with an upper-case signature digest", KindRefund, goodRefund, func(m map[string]any) {

@@ -44,6 +44,9 @@ type Line struct {
 	Qty       string `json:"qty"`
 	Unit      string `json:"unit"`
 	UnitPrice string `json:"unit_price"`
+	// PriceUnit is what UnitPrice is for when not the unit: "jin" (500 g) or "100g". Omitted otherwise,
+	// so the lines of products priced per piece or kilogram keep their digest.
+	PriceUnit string `json:"price_unit,omitempty"`
 	Gross     string `json:"gross"`
 	Discount  string `json:"discount"`
 	Total     string `json:"total"`

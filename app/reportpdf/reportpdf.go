@@ -496,16 +496,24 @@ func (p *page) categories() {
 func (p *page) topProducts() {
 	t := table{name: "products", headers: []string{"#", p.tr("Product"), p.tr("Qty"), p.tr("Revenue")}, right: []bool{true, false, true, true}, grow: 1}
 	for i, pr := range p.r.Summary.TopProducts {
-		t.rows = append(t.rows, []string{fmt.Sprint(i + 1), app.InLanguage(p.r.Language, pr.Name, pr.NameZH), p.quantity(pr.Qty, pr.Unit),
+		t.rows = append(t.rows, []string{fmt.Sprint(i + 1), app.InLanguage(p.r.Language, pr.Name, pr.NameZH), p.quantity(pr.Qty, app.Product{Unit: pr.Unit, PriceUnit: pr.PriceUnit}),
 			p.money(pr.Revenue)})
 	}
 	p.table(t)
 }
 
-// quantity is a quantity with its unit, "4 pcs", "1.250 kg", in the report's language.
-func (p *page) quantity(q app.Quantity, u app.Unit) string {
-	if u == app.UnitKg {
-		return q.Format(u) + " " + p.tr("kg")
+// quantity is a quantity of pr with its unit, "4 pcs", "1.250 kg", "1.5 斤" (a product priced per 斤), in
+// the report's language.
+func (p *page) quantity(q app.Quantity, pr app.Product) string {
+	switch pr.SoldIn() {
+	case "kg":
+		return q.FormatSold(pr) + " " + p.tr("kg")
+	case "jin":
+		return q.FormatSold(pr) + " " + p.tr("jin")
+	case "g":
+		return q.FormatSold(pr) + " " + p.tr("g")
+	case "100g":
+		return q.FormatSold(pr) + " " + p.tr("100g")
 	}
-	return q.Format(u) + " " + p.tr("pcs")
+	return q.FormatSold(pr) + " " + p.tr("pcs")
 }

@@ -284,3 +284,26 @@ func FuzzStatusAndEncode(f *testing.F) {
 		}
 	})
 }
+
+// A line priced per 斤 prints its weight and price in 斤 in GB18030 (斤 is BD EF), and as "jin" on an
+// English receipt, whose single-byte code page has no 斤.
+func TestReceiptPricedPerJin(t *testing.T) {
+	c := app.NewCart(app.DefaultSettings())
+	rice := app.Product{ID: 9, Name: "Rice", NameZH: "大米", Price: money.New(699, money.CNY), Unit: app.UnitKg, PriceUnit: app.PerJin,
+		TaxClass: "reduced", Active: true}
+	if _, err := c.Add(rice, 750); err != nil {
+		t.Fatal(err)
+	}
+	s := &app.Sale{Till: "T01", Number: 1, ReceiptNo: "T01-000001", Currency: money.CNY, TaxMode: app.TaxInclusive,
+		Lines: c.Lines(), Totals: c.Totals(), CompletedAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.Local)}
+	zh := NewWith(Config{Paper: 58, Lang: "zh-Hans", Chinese: true}, nil).Receipt(app.Receipt{Sale: s})
+	jin := []byte{0xBD, 0xEF}
+	want := append(append(append(append([]byte("  1.5 "), jin...), " x 6.99/"...), jin...), ' ')
+	if !bytes.Contains(zh, want) || !bytes.Contains(zh, []byte("10.48\n")) {
+		t.Errorf("the Chinese receipt lacks % X", want)
+	}
+	en := NewWith(Config{Paper: 58, Lang: "en", Chinese: false}, nil).Receipt(app.Receipt{Sale: s})
+	if !bytes.Contains(en, []byte("  1.5 jin x 6.99/jin       10.48\n")) {
+		t.Errorf("the English receipt:\n%q", en)
+	}
+}

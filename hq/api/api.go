@@ -143,6 +143,12 @@ func (e *Error) Permanent() bool {
 // ChangesPath(shop)?after=N[&limit=M] returns the shop's products and members changed after sequence N.
 func ChangesPath(shop string) string { return "/v1/shops/" + url.PathEscape(shop) + "/changes" }
 
+// PriceUnitsParam is the query parameter (=1) of a till that reads Product.PriceUnit. A till that does
+// not send it (one from before price units, which would ignore the field and price per kilogram) gets a
+// product priced per 斤 or per 100 g as its price per kilogram instead, ×2 or ×10: exact, and it charges
+// every weight the same to the fen (p × g / 500 is 2p × g / 1000), only labelled /kg.
+const PriceUnitsParam = "price_units"
+
 // MaxChanges is the most rows one page of changes holds (and the default page size).
 const MaxChanges = 1000
 
@@ -152,19 +158,23 @@ const MaxPage = MaxBody / 2
 // Product is a product of the head office's catalog for a shop, as the till's catalog file has it.
 // Money is decimal text in the shop's currency; ReorderPoint is in thousandths of the unit.
 type Product struct {
-	SKU          string   `json:"sku"`
-	Barcodes     []string `json:"barcodes"`
-	Name         string   `json:"name"`
-	NameZH       string   `json:"name_zh"`
-	Category     string   `json:"category"`
-	CategoryZH   string   `json:"category_zh"` // the category's Chinese name, "" for none
-	Unit         string   `json:"unit"`
-	Price        string   `json:"price"`
-	Cost         string   `json:"cost"`
-	ReorderPoint int64    `json:"reorder_point"`
-	TaxClass     string   `json:"tax_class"`
-	Active       bool     `json:"active"`
-	Seq          int64    `json:"seq"`
+	SKU        string   `json:"sku"`
+	Barcodes   []string `json:"barcodes"`
+	Name       string   `json:"name"`
+	NameZH     string   `json:"name_zh"`
+	Category   string   `json:"category"`
+	CategoryZH string   `json:"category_zh"` // the category's Chinese name, "" for none
+	Unit       string   `json:"unit"`
+	// PriceUnit is what Price is for when not the unit: "jin" (500 g) or "100g" for a product sold by
+	// weight; omitted for per piece and per kg, so pages for older tills read as before. A till refuses a
+	// page with a unit or price unit it does not know, rather than price a product per the wrong amount.
+	PriceUnit    string `json:"price_unit,omitempty"`
+	Price        string `json:"price"`
+	Cost         string `json:"cost"`
+	ReorderPoint int64  `json:"reorder_point"`
+	TaxClass     string `json:"tax_class"`
+	Active       bool   `json:"active"`
+	Seq          int64  `json:"seq"`
 }
 
 // Member is a member of a shop as the head office knows them. Prepaid (decimal text) and Points are

@@ -113,7 +113,7 @@ func CartDocument(p app.ParkedCart) document.Cart {
 		Total: p.Total.Decimal(), Member: p.Member, Lines: make([]document.CartLine, 0, len(p.Lines))}
 	for _, l := range p.Lines {
 		cl := document.CartLine{SKU: l.Product.SKU, Name: l.Product.Name, NameZH: l.Product.NameZH, Unit: string(l.Product.Unit),
-			Price: l.Product.Price.Decimal(), DiscountBP: l.Discount.PercentBP}
+			PriceUnit: string(l.Product.PriceUnit), Price: l.Product.Price.Decimal(), DiscountBP: l.Discount.PercentBP}
 		if l.Product.Unit == app.UnitKg {
 			cl.Qty = money.FormatFixed(int64(l.Qty), 3)
 		} else {
@@ -152,8 +152,8 @@ func ParkedCart(d document.Cart, cur money.Currency) (app.ParkedCart, error) {
 	for _, cl := range d.Lines {
 		qty, qerr := money.ParseFixed(cl.Qty, 3) // pieces are whole: "2" reads as 2.000 pieces
 		err = errors.Join(err, qerr)
-		l := app.Line{Product: app.Product{SKU: cl.SKU, Name: cl.Name, NameZH: cl.NameZH, Unit: app.Unit(cl.Unit), Price: amount(cl.Price),
-			Active: true}, Qty: app.Quantity(qty), Discount: app.Discount{Amount: amount(cl.Discount), PercentBP: cl.DiscountBP}}
+		l := app.Line{Product: app.Product{SKU: cl.SKU, Name: cl.Name, NameZH: cl.NameZH, Unit: app.Unit(cl.Unit),
+			PriceUnit: app.PriceUnit(cl.PriceUnit), Price: amount(cl.Price), Active: true}, Qty: app.Quantity(qty), Discount: app.Discount{Amount: amount(cl.Discount), PercentBP: cl.DiscountBP}}
 		if cl.Label != "" {
 			v := amount(cl.Label)
 			l.Label = &v

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -513,6 +514,97 @@ func TestDownSyncCategoryZH(t *testing.T) {
 		}
 		if again, _ := tl.store.DownSeq(ctx); again != seq {
 			t.Errorf("%q: the mark moved from %d to %d", bad, seq, again)
+		}
+	}
+}
+
+// Products priced per 斤 and per 100 g come down with their price unit and sell by it. A page with a
+// price unit the till does not know (a newer head office's), or one on a product sold by the piece, is
+// refused whole with the product named: the till keeps selling at what it had rather than price per the
+// wrong weight.
+func TestDownSyncPriceUnits(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	tl := newTill(t, "T01")
+	u := syncedTill(t, h, tl, "north", "T01", 0)
+	ctx := context.Background()
+	weighed := []app.CatalogEntry{
+		{Product: app.Product{SKU: "RIC-001", Name: "Rice", NameZH: "大米", Price: cny(699), Unit: app.UnitKg, PriceUnit: app.PerJin,
+			TaxClass: "reduced", Active: true}, Barcodes: []string{"2000202000004"}},
+		{Product: app.Product{SKU: "DEL-001", Name: "Olives", NameZH: "橄榄", Price: cny(150), Unit: app.UnitKg, PriceUnit: app.Per100g,
+			TaxClass: "reduced", Active: true}, Barcodes: []string{"2000303000002"}},
+	}
+	if _, err := h.Server.ImportCatalog(ctx, "north", weighed); err != nil {
+		t.Fatal(err)
+	}
+	if got := syncNow(t, u); got.Products != 2 {
+		t.Fatalf("applied %+v", got)
+	}
+	for _, e := range weighed {
+		p, err := tl.store.ProductByBarcode(ctx, e.Barcodes[0])
+		if err != nil || p.PriceUnit != e.Product.PriceUnit || p.Price != e.Product.Price {
+			t.Errorf("%s on the till: %+v, %v", e.Product.SKU, p, err)
+		}
+	}
+	if _, err := tl.co.Scan(ctx, "1.5*2000202000004"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tl.co.Due(); got.Minor() != 1048 { // 750 g at 6.99/斤
+		t.Errorf("1.5 斤 of rice due %s, want 10.48", got)
+	}
+
+	// A till from before price units asks without api.PriceUnitsParam, and would ignore the field: it gets
+	// the exact price per kg instead, which charges every weight the same.
+	for query, want := range map[string]map[string][2]string{
+		"?after=0":                               {"RIC-001": {"13.98", ""}, "DEL-001": {"15", ""}},
+		"?after=0&" + api.PriceUnitsParam + "=1": {"RIC-001": {"6.99", "jin"}, "DEL-001": {"1.5", "100g"}},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, h.URL+api.ChangesPath("north")+query, nil)
+		req.Header.Set("Authorization", "Bearer "+tokenOf(t, h, "north", "T09"))
+		resp, err := h.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw struct {
+			Products []map[string]any `json:"products"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&raw)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range raw.Products {
+			w := want[p["sku"].(string)]
+			per, has := p["price_unit"]
+			if p["price"] != w[0] || (w[1] == "" && has) || (w[1] != "" && per != w[1]) {
+				t.Errorf("%s: %s at %v per %v, want %s per %q", query, p["sku"], p["price"], per, w[0], w[1])
+			}
+		}
+	}
+
+	db, err := pgx.Connect(ctx, h.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	// A newer head office, with a unit this till has never heard of.
+	if _, err := db.Exec(ctx, `ALTER TABLE products DROP CONSTRAINT products_price_unit_check`); err != nil {
+		t.Fatal(err)
+	}
+	seq, _ := tl.store.DownSeq(ctx)
+	for _, bad := range []struct{ unit, per string }{{"kg", "liang"}, {"piece", "jin"}, {"dozen", ""}} {
+		if _, err := db.Exec(ctx, `UPDATE products SET unit = $1, price_unit = $2, price = 9.99, seq = nextval('change_seq') WHERE sku = 'RIC-001'`,
+			bad.unit, bad.per); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := u.Sync(ctx)
+		if err == nil || !strings.Contains(err.Error(), "RIC-001") || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad.per)) {
+			t.Errorf("%s per %q: sync = %v, want the page refused naming the product and its unit", bad.unit, bad.per, err)
+		}
+		if p, _ := tl.store.ProductByBarcode(ctx, "2000202000004"); p.Price != cny(699) || p.PriceUnit != app.PerJin {
+			t.Errorf("%s per %q: the refused page changed rice: %s per %q", bad.unit, bad.per, p.Price, p.PriceUnit)
+		}
+		if again, _ := tl.store.DownSeq(ctx); again != seq {
+			t.Errorf("%s per %q: the mark moved from %d to %d", bad.unit, bad.per, seq, again)
 		}
 	}
 }

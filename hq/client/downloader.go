@@ -16,7 +16,7 @@ import (
 
 // Changes gets one page of the shop's changes after sequence after (limit 0: the head office's page size).
 func (c *Client) Changes(ctx context.Context, after int64, limit int) (api.Changes, error) {
-	q := url.Values{"after": {strconv.FormatInt(after, 10)}}
+	q := url.Values{"after": {strconv.FormatInt(after, 10)}, api.PriceUnitsParam: {"1"}}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
@@ -81,8 +81,13 @@ func (d *Downloader) parse(page api.Changes) (app.HQChanges, error) {
 		if err != nil {
 			return ch, fmt.Errorf("head office product %s: cost %q", p.SKU, p.Cost)
 		}
+		unit, per := app.Unit(p.Unit), app.PriceUnit(p.PriceUnit)
+		if !unit.Valid() || !per.Valid() || (per != app.PerUnit && unit != app.UnitKg) {
+			return ch, fmt.Errorf("head office product %s: unit %q priced per %q: this till sells by the piece or by weight priced per kg, jin or 100g (update the till)",
+				p.SKU, p.Unit, p.PriceUnit)
+		}
 		product := app.Product{SKU: strings.TrimSpace(p.SKU), Name: p.Name, NameZH: p.NameZH, Category: p.Category,
-			CategoryZH: p.CategoryZH, Price: price, Unit: app.Unit(p.Unit), TaxClass: p.TaxClass, Active: p.Active, Cost: cost,
+			CategoryZH: p.CategoryZH, Price: price, Unit: unit, PriceUnit: per, TaxClass: p.TaxClass, Active: p.Active, Cost: cost,
 			ReorderPoint: app.Quantity(p.ReorderPoint)}
 		if err := app.CheckProductNames(product); err != nil {
 			return ch, fmt.Errorf("head office product %q: %w", p.SKU, err)

@@ -77,7 +77,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	page, err := s.Changes(r.Context(), t.shopID, after, limit)
+	page, err := s.ChangesFor(r.Context(), t.shopID, after, limit, r.URL.Query().Get(api.PriceUnitsParam) == "1")
 	if err != nil {
 		s.log.Error("changes", "shop", t.shop, "till", t.name, "err", err)
 		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not read the changes: retry"})
@@ -86,20 +86,29 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-// Changes returns up to limit of the shop's rows changed after sequence after, in sequence order.
+// Changes returns up to limit of the shop's rows changed after sequence after, in sequence order, for a
+// till that reads price units.
 func (s *Server) Changes(ctx context.Context, shopID, after int64, limit int) (api.Changes, error) {
+	return s.ChangesFor(ctx, shopID, after, limit, true)
+}
+
+// ChangesFor is Changes for a till that reads price units or not (api.PriceUnitsParam): one that does not
+// gets each product priced per 斤 or 100 g at its exact price per kilogram, which it charges the same.
+func (s *Server) ChangesFor(ctx context.Context, shopID, after int64, limit int, priceUnits bool) (api.Changes, error) {
 	page := api.Changes{Products: []api.Product{}, Members: []api.Member{}, Next: after}
 	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT sku, barcodes, name, name_zh, category, category_zh, unit, trim_scale(price)::text,
-			trim_scale(cost)::text, reorder_point, tax_class, active, seq FROM products WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-			shopID, after, limit)
+		rows, err := tx.Query(ctx, `SELECT sku, barcodes, name, name_zh, category, category_zh, unit,
+			trim_scale(CASE WHEN $4 OR price_unit = '' THEN price WHEN price_unit = 'jin' THEN price * 2 ELSE price * 10 END)::text,
+			trim_scale(cost)::text, reorder_point, tax_class, active, seq, CASE WHEN $4 THEN price_unit ELSE '' END
+			FROM products WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+			shopID, after, limit, priceUnits)
 		if err != nil {
 			return err
 		}
 		products, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (api.Product, error) {
 			var p api.Product
 			err := row.Scan(&p.SKU, &p.Barcodes, &p.Name, &p.NameZH, &p.Category, &p.CategoryZH, &p.Unit, &p.Price, &p.Cost,
-				&p.ReorderPoint, &p.TaxClass, &p.Active, &p.Seq)
+				&p.ReorderPoint, &p.TaxClass, &p.Active, &p.Seq, &p.PriceUnit)
 			return p, err
 		})
 		if err != nil {
@@ -190,13 +199,13 @@ func (s *Server) ImportCatalog(ctx context.Context, shop string, entries []app.C
 				barcodes = []string{}
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO products (shop_id, sku, barcodes, name, name_zh, category, category_zh, unit, price,
-					cost, reorder_point, tax_class, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10::numeric, $11, $12, $13)
+					cost, reorder_point, tax_class, active, price_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10::numeric, $11, $12, $13, $14)
 				ON CONFLICT (shop_id, sku) DO UPDATE SET barcodes = excluded.barcodes, name = excluded.name, name_zh = excluded.name_zh,
 					category = excluded.category, category_zh = excluded.category_zh, unit = excluded.unit, price = excluded.price,
 					cost = excluded.cost, reorder_point = excluded.reorder_point, tax_class = excluded.tax_class, active = excluded.active,
-					seq = excluded.seq`,
+					price_unit = excluded.price_unit, seq = excluded.seq`,
 				id, p.SKU, barcodes, p.Name, p.NameZH, p.Category, p.CategoryZH, string(p.Unit), p.Price.Decimal(), p.Cost.Decimal(),
-				int64(p.ReorderPoint), p.TaxClass, p.Active); err != nil {
+				int64(p.ReorderPoint), p.TaxClass, p.Active, string(p.PriceUnit)); err != nil {
 				return fmt.Errorf("product %s: %w", p.SKU, err)
 			}
 		}
