@@ -47,28 +47,17 @@ type Event struct {
 // ErrNoCommand: the scale's protocol has no such command (or none this package knows).
 var ErrNoCommand = errors.New("the scale's protocol has no such command")
 
-// Reconnect backoff, as the scanners': quick at first so a replugged scale is back at once, capped so
-// a missing one costs two opens a second.
-const (
-	firstBackoff = 50 * time.Millisecond
-	maxBackoff   = 500 * time.Millisecond
-	// readTimeout bounds how long a read blocks, so a poll, a command and Close wait no longer.
-	readTimeout = 50 * time.Millisecond
-)
+// readTimeout bounds how long a read blocks, so a poll, a command and Close wait no longer.
+const readTimeout = 50 * time.Millisecond
 
-// Scale is one serial scale, kept open by its own goroutine: it opens the port, asks for the weight
-// when the protocol needs asking, reads frames, and on any error closes the port and reopens it with
+// Scale is one serial scale, kept open by its link (devices.SerialLink): it asks for the weight when the
+// protocol needs asking and reads frames, and on any error the link closes the port and reopens it with
 // backoff until Close.
 type Scale struct {
 	cfg      Config
-	mode     *serial.Mode
 	events   chan Event
 	commands chan Command
-	done     chan struct{}
-	wg       sync.WaitGroup
-
-	mu   sync.Mutex
-	port serial.Port // the open port, so Close can interrupt a read
+	link     *devices.SerialLink
 
 	closeOnce sync.Once
 }
@@ -101,9 +90,10 @@ func Open(cfg Config) (*Scale, error) {
 			return nil, fmt.Errorf("scale %s: %w", cfg.Port, err)
 		}
 	}
-	s := &Scale{cfg: cfg, mode: mode, events: make(chan Event, 256), commands: make(chan Command, 4), done: make(chan struct{})}
-	s.wg.Add(1)
-	go s.run()
+	s := &Scale{cfg: cfg, events: make(chan Event, 256), commands: make(chan Command, 4)}
+	s.link = &devices.SerialLink{Kind: "scale", Name: cfg.Name, Port: cfg.Port, Mode: mode, ReadTimeout: readTimeout,
+		Serve: s.read, Status: func(st Status) { s.send(Event{Kind: StatusChange, Status: st}) }}
+	s.link.Start()
 	return s, nil
 }
 
@@ -156,86 +146,10 @@ func (s *Scale) Send(c Command) error {
 // Close stops the scale, closes its port and then its event channel. It is safe to call twice.
 func (s *Scale) Close() error {
 	s.closeOnce.Do(func() {
-		close(s.done)
-		s.mu.Lock()
-		if s.port != nil {
-			s.port.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
+		s.link.Close()
 		close(s.events)
 	})
 	return nil
-}
-
-func (s *Scale) run() {
-	defer s.wg.Done()
-	status, reported := devices.Absent, false
-	setStatus := func(st Status) {
-		if reported && st == status {
-			return
-		}
-		status, reported = st, true
-		s.send(Event{Kind: StatusChange, Status: st})
-	}
-	backoff := firstBackoff
-	for {
-		port, err := s.open()
-		if err != nil {
-			if status == devices.Connected {
-				setStatus(devices.Reconnecting)
-			} else if !reported {
-				setStatus(devices.Absent)
-			}
-			select {
-			case <-s.done:
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, maxBackoff)
-			continue
-		}
-		if port == nil {
-			return // closed while opening
-		}
-		backoff = firstBackoff
-		setStatus(devices.Connected)
-		err = s.read(port)
-		s.mu.Lock()
-		s.port = nil
-		s.mu.Unlock()
-		port.Close()
-		select {
-		case <-s.done:
-			return
-		default:
-		}
-		slog.Warn("scale lost", "scale", s.cfg.Name, "err", err)
-		setStatus(devices.Reconnecting)
-	}
-}
-
-// open opens the port, or returns nil, nil when the scale was closed meanwhile.
-func (s *Scale) open() (serial.Port, error) {
-	// No InitialStatusBits: setting DTR/RTS fails on pseudo-terminals and some USB-serial bridges.
-	port, err := serial.Open(s.cfg.Port, s.mode)
-	if err != nil {
-		return nil, err
-	}
-	if err := port.SetReadTimeout(readTimeout); err != nil {
-		port.Close()
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	select {
-	case <-s.done:
-		port.Close()
-		return nil, nil
-	default:
-	}
-	s.port = port
-	return port, nil
 }
 
 // read asks and reads until the port fails or the scale is closed. One goroutine both writes and reads,
@@ -270,7 +184,7 @@ func (s *Scale) read(port serial.Port) error {
 		}
 		n, err := port.Read(buf)
 		select {
-		case <-s.done:
+		case <-s.link.Done():
 			return nil
 		default:
 		}
@@ -297,6 +211,6 @@ func (s *Scale) send(ev Event) {
 	ev.Scale, ev.At = s.cfg.Name, time.Now()
 	select {
 	case s.events <- ev:
-	case <-s.done:
+	case <-s.link.Done():
 	}
 }

@@ -58,25 +58,15 @@ type Stats struct {
 	Dropped int64 // frames dropped as malformed
 }
 
-// Reconnect backoff: quick at first so a replugged scanner is back at once, capped so a missing one costs
-// two opens a second.
-const (
-	firstBackoff = 50 * time.Millisecond
-	maxBackoff   = 500 * time.Millisecond
-	// readTimeout bounds how long a read blocks, so Close and the idle check are never waited on longer.
-	readTimeout = 100 * time.Millisecond
-)
+// readTimeout bounds how long a read blocks, so Close and the idle check are never waited on longer.
+const readTimeout = 100 * time.Millisecond
 
-// Scanner is one serial scanner, kept open by its own goroutine: it opens the port, reads frames, and on
-// any error closes the port and reopens it with backoff until Close.
+// Scanner is one serial scanner, kept open by its link (devices.SerialLink): it reads frames from the port,
+// and on any error the link closes the port and reopens it with backoff until Close.
 type Scanner struct {
 	cfg    Config
 	events chan Event
-	done   chan struct{}
-	wg     sync.WaitGroup
-
-	mu   sync.Mutex
-	port serial.Port // the open port, so Close can interrupt a read
+	link   *devices.SerialLink
 
 	frames, dropped atomic.Int64
 	closeOnce       sync.Once
@@ -97,9 +87,11 @@ func Open(cfg Config) (*Scanner, error) {
 	if cfg.Name == "" {
 		cfg.Name = cfg.Port
 	}
-	s := &Scanner{cfg: cfg, events: make(chan Event, 256), done: make(chan struct{})}
-	s.wg.Add(1)
-	go s.run()
+	s := &Scanner{cfg: cfg, events: make(chan Event, 256)}
+	s.link = &devices.SerialLink{Kind: "scanner", Name: cfg.Name, Port: cfg.Port, ReadTimeout: readTimeout,
+		Mode:  &serial.Mode{BaudRate: cfg.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit},
+		Serve: s.read, Status: func(st Status) { s.send(Event{Kind: StatusChange, Status: st}) }}
+	s.link.Start()
 	return s, nil
 }
 
@@ -114,86 +106,10 @@ func (s *Scanner) Stats() Stats {
 // Close stops the scanner, closes its port and then its event channel. It is safe to call twice.
 func (s *Scanner) Close() error {
 	s.closeOnce.Do(func() {
-		close(s.done)
-		s.mu.Lock()
-		if s.port != nil {
-			s.port.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
+		s.link.Close()
 		close(s.events)
 	})
 	return nil
-}
-
-func (s *Scanner) run() {
-	defer s.wg.Done()
-	status, reported := Absent, false
-	setStatus := func(st Status) {
-		if reported && st == status {
-			return
-		}
-		status, reported = st, true
-		s.send(Event{Kind: StatusChange, Status: st})
-	}
-	backoff := firstBackoff
-	for {
-		port, err := s.open()
-		if err != nil {
-			if status == Connected {
-				setStatus(Reconnecting)
-			} else if !reported {
-				setStatus(Absent)
-			}
-			select {
-			case <-s.done:
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, maxBackoff)
-			continue
-		}
-		if port == nil {
-			return // closed while opening
-		}
-		backoff = firstBackoff
-		setStatus(Connected)
-		err = s.read(port)
-		s.mu.Lock()
-		s.port = nil
-		s.mu.Unlock()
-		port.Close()
-		select {
-		case <-s.done:
-			return
-		default:
-		}
-		slog.Warn("scanner lost", "scanner", s.cfg.Name, "err", err)
-		setStatus(Reconnecting)
-	}
-}
-
-// open opens the port, or returns nil, nil when the scanner was closed meanwhile.
-func (s *Scanner) open() (serial.Port, error) {
-	// No InitialStatusBits: setting DTR/RTS fails on pseudo-terminals and some CDC scanners.
-	port, err := serial.Open(s.cfg.Port, &serial.Mode{BaudRate: s.cfg.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit})
-	if err != nil {
-		return nil, err
-	}
-	if err := port.SetReadTimeout(readTimeout); err != nil {
-		port.Close()
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	select {
-	case <-s.done:
-		port.Close()
-		return nil, nil
-	default:
-	}
-	s.port = port
-	return port, nil
 }
 
 // read reads frames until the port fails or the scanner is closed.
@@ -213,7 +129,7 @@ func (s *Scanner) read(port serial.Port) error {
 	for {
 		n, err := port.Read(buf)
 		select {
-		case <-s.done:
+		case <-s.link.Done():
 			return nil
 		default:
 		}
@@ -234,6 +150,6 @@ func (s *Scanner) send(ev Event) {
 	ev.Scanner, ev.At = s.cfg.Name, time.Now()
 	select {
 	case s.events <- ev:
-	case <-s.done:
+	case <-s.link.Done():
 	}
 }
