@@ -125,7 +125,7 @@ func (w *scaleWeighing) reading(r app.ScaleReading) {
 		w.view = nil
 		return
 	}
-	v.live.SetText(liveWeight(r))
+	v.live.SetText(liveWeight(r, v.product))
 	q, err := r.Sellable()
 	if err != nil {
 		v.problem.SetText(errorMessage(err))
@@ -144,11 +144,12 @@ func (w *scaleWeighing) reading(r app.ScaleReading) {
 	w.sold, w.unmoved = r.Grams, true
 	v.dialog.Hide()
 	w.sale.selectLine(added.Line)
-	w.sale.say(v.product.DisplayName(w.language)+" "+app.Grams(r.Grams).Format(app.UnitKg)+" kg", widget.MediumImportance)
+	w.sale.say(v.product.DisplayName(w.language)+" "+quantityText(app.Line{Product: v.product, Qty: app.Grams(r.Grams)}), widget.MediumImportance)
 }
 
-// liveWeight is the scale's display as the dialog shows it: the weight in kilograms, or what stands for it.
-func liveWeight(r app.ScaleReading) string {
+// liveWeight is the scale's display as the dialog shows it: the weight in the unit p is priced in (kg,
+// 斤, g), or what stands for it.
+func liveWeight(r app.ScaleReading, p app.Product) string {
 	switch {
 	case r.Overload:
 		return lang.L("Over capacity")
@@ -161,5 +162,5 @@ func liveWeight(r app.ScaleReading) string {
 	if g < 0 {
 		sign, g = "-", -g
 	}
-	return sign + app.Grams(g).Format(app.UnitKg) + " kg"
+	return sign + quantityText(app.Line{Product: p, Qty: app.Grams(g)})
 }

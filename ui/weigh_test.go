@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -120,4 +121,21 @@ func TestWeighingCancelled(t *testing.T) {
 	// A label still carries its own weight, scale or no scale.
 	scan(w, "2000101007500") // 0.750 kg
 	mustShow(t, w, "0.750 kg")
+}
+
+// A product priced per 斤 shows its weight on the scale in 斤, as its line will.
+func TestScaleShowsTheWeightInThePriceUnit(t *testing.T) {
+	till, st := newTill(t, func(s *setup) { s.opt.Scale = true })
+	apple := app.Product{SKU: "PRO-009", Name: "Fuji apple", NameZH: "红富士苹果", Price: cny(499), Unit: app.UnitKg,
+		PriceUnit: app.PerJin, TaxClass: "reduced", Active: true}
+	if _, err := st.AddProducts(context.Background(), []app.CatalogEntry{{Product: apple, Barcodes: []string{"2000109000008"}}}); err != nil {
+		t.Fatal(err)
+	}
+	w := till.Window()
+	till.SetScaleState("/dev/ttyUSB0", ui.DeviceConnected)
+	scan(w, "2000109000008")
+	till.ScaleReading(app.ScaleReading{Grams: 577, Weighed: true})
+	mustShow(t, w, "1.154 jin", "still moving")
+	till.ScaleReading(app.ScaleReading{Grams: 529, Weighed: true, Stable: true})
+	mustShow(t, w, "Fuji apple 1.058 jin", "¥4.99/jin", "¥5.28") // 4.99 × 1.058 = 5.27942
 }
