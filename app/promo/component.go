@@ -61,6 +61,11 @@ type crule struct {
 	bp     int64
 }
 
+// maxComponentDeals bounds the multi-unit deals one component searches together. Measured here with the
+// machine busy, 12 deals over 20 lines price in 1.6 ms searching 4 at a time, 5.5 ms at 5, 12 ms at 6 and
+// 230 ms at 8; the brute-force test proves the search exact up to 5.
+const maxComponentDeals = 5
+
 // noWay marks a state from which the open groups cannot be completed.
 const noWay = -1 << 62
 
@@ -84,6 +89,7 @@ func (s *Set) components(lines []line, items []Item, multi []int) []*component {
 		all    []int
 	}
 	var takings []taking
+	deals := map[int]int{} // multi-unit deals per component, by its root
 	for _, r := range multi {
 		rule := &s.rules[r]
 		tk := taking{rule: r}
@@ -121,9 +127,24 @@ func (s *Set) components(lines []line, items []Item, multi []int) []*component {
 			continue
 		}
 		slices.Sort(tk.all)
+		// The search grows exponentially with the deals one component holds: past maxComponentDeals a
+		// deal that would join them is left out of this basket (the ones before it, by rule order, stay),
+		// so a scan at the counter never waits on an owner's pile of overlapping deals.
+		roots := map[int]bool{}
+		joined := 1
+		for _, li := range tk.all {
+			if r := find(li); !roots[r] {
+				roots[r] = true
+				joined += deals[r]
+			}
+		}
+		if joined > maxComponentDeals {
+			continue
+		}
 		for _, li := range tk.all[1:] {
 			parent[find(li)] = find(tk.all[0])
 		}
+		deals[find(tk.all[0])] = joined
 		takings = append(takings, tk)
 	}
 	byRoot := map[int]*component{}

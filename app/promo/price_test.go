@@ -525,3 +525,40 @@ func TestPriceLargeComponentsStayValid(t *testing.T) {
 		t.Errorf("only %d of 200 baskets gained a tier by giving up item deals", better)
 	}
 }
+
+// An owner's pile of overlapping multi-unit deals is searched at most maxComponentDeals at a time: the
+// rest are left out of the basket (the first by rule order stay), and what is chosen still adds up.
+func TestPriceBoundsTheDealsOneComponentSearches(t *testing.T) {
+	var items []Item
+	for i := range 20 {
+		items = append(items, pieces(int64(i+1), "drinks", 1+int64(i%3), 150+int64(i)*37))
+	}
+	var rules []Rule
+	for id := int64(1); id <= 12; id++ {
+		r := Rule{ID: id, Name: "deal", Target: Target{Categories: []string{"drinks"}}}
+		if id%2 == 0 {
+			r.Kind, r.Qty, r.Price = FixedPrice, 2+id%3, 300+id*20
+		} else {
+			r.Kind, r.Qty, r.Free, r.PercentBP = BuyGet, 1+id%3, 1, 3000+id*100
+		}
+		rules = append(rules, r)
+	}
+	s := mustSet(t, rules...)
+	start := time.Now()
+	res := s.Price(items, Context{Now: noon})
+	took := time.Since(start)
+	if res.Total <= 0 {
+		t.Fatal("no deal applied")
+	}
+	used := map[int64]bool{}
+	for _, sv := range res.Savings {
+		used[sv.Rule] = true
+	}
+	for id := range used {
+		if id > maxComponentDeals {
+			t.Errorf("rule %d applied: only the first %d share a component", id, maxComponentDeals)
+		}
+	}
+	checkSplit(t, items, res)
+	t.Logf("12 deals over 20 lines: %v, saving %d", took, res.Total)
+}
