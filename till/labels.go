@@ -1,6 +1,8 @@
 package till
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +18,8 @@ import (
 // labels.printer names, or, with none set, as PNG pictures in a folder beside the database, for a shop
 // that prints them elsewhere or wants to see one first.
 type shelfLabels struct {
+	// changed lists the products whose price changed since a time (store.PriceChangedSince); nil: none.
+	changed  func(ctx context.Context, since time.Time, limit int) ([]app.CatalogEntry, error)
 	printer  labelprinter.Config
 	print    bool // labels.printer is set
 	stock    shelflabel.Stock
@@ -33,20 +37,51 @@ func newShelfLabels(set app.Settings, dir string, render *receiptimage.Renderer,
 
 // PrintLabel prints e's label, or saves it as SKU-TIME.png in the folder and returns the file's path.
 func (s *shelfLabels) PrintLabel(e app.CatalogEntry) (string, error) {
-	l := shelflabel.Lay(s.stock, shelflabel.ItemOf(e), s.language)
-	if s.print {
-		return "", labelprinter.Print(s.printer, []shelflabel.Label{l})
+	// The SKU is the shop's text: only its safe characters go into a file name.
+	return s.output([]app.CatalogEntry{e}, fileSafe(e.Product.SKU))
+}
+
+// maxChangedLabels bounds one run of the labels for price changes, as print-labels does: a date mistyped
+// a year back must not print the whole catalog.
+const maxChangedLabels = 1000
+
+// PrintChanged prints the labels of the products whose price changed (or that were added) since the
+// start of since's day, or saves them as one picture; it returns how many and the picture's path.
+func (s *shelfLabels) PrintChanged(since time.Time) (int, string, error) {
+	if s.changed == nil {
+		return 0, "", errors.New("no price history")
 	}
-	b, err := shelflabel.Preview(s.render, []shelflabel.Label{l})
+	day := time.Date(since.Year(), since.Month(), since.Day(), 0, 0, 0, 0, since.Location())
+	entries, err := s.changed(context.Background(), day, maxChangedLabels+1)
+	switch {
+	case err != nil:
+		return 0, "", err
+	case len(entries) > maxChangedLabels:
+		return 0, "", fmt.Errorf("more than %d products changed price since %s: choose a later day", maxChangedLabels, day.Format(time.DateOnly))
+	case len(entries) == 0:
+		return 0, "", nil
+	}
+	saved, err := s.output(entries, "changes-since-"+day.Format("20060102"))
+	return len(entries), saved, err
+}
+
+// output prints the entries' labels, or draws them into NAME-TIME.png in the folder and returns its path.
+func (s *shelfLabels) output(entries []app.CatalogEntry, name string) (string, error) {
+	labels := make([]shelflabel.Label, len(entries))
+	for i, e := range entries {
+		labels[i] = shelflabel.Lay(s.stock, shelflabel.ItemOf(e), s.language)
+	}
+	if s.print {
+		return "", labelprinter.Print(s.printer, labels)
+	}
+	b, err := shelflabel.Preview(s.render, labels)
 	if err != nil {
 		return "", err
 	}
 	if err := os.MkdirAll(s.dir, 0o750); err != nil {
 		return "", err
 	}
-	// The SKU is the shop's text: only its safe characters go into a file name.
-	name := fmt.Sprintf("%s-%s.png", fileSafe(e.Product.SKU), time.Now().Format("20060102-150405"))
-	file := filepath.Join(s.dir, name)
+	file := filepath.Join(s.dir, fmt.Sprintf("%s-%s.png", name, time.Now().Format("20060102-150405")))
 	return file, os.WriteFile(file, b, 0o644)
 }
 

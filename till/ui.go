@@ -248,6 +248,7 @@ func (t *Till) receiptOptions(opt *ui.Options) {
 	if err != nil {
 		slog.Warn("label printer", "err", err)
 	}
+	labels.changed = t.Store.PriceChangedSince
 	opt.Labels = labels
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +30,7 @@ type productsPage struct {
 	stock    app.StockService
 	labels   LabelPrinter // nil: no shelf labels
 	printing bool         // a label is on its way: F9 again waits
+	since    *KeyEntry    // the day the labels for price changes start from
 	content  fyne.CanvasObject
 	query    *KeyEntry
 	list     *widget.List
@@ -69,10 +71,14 @@ func newProductsPage(o *BackOffice, stock app.StockService, labels LabelPrinter)
 	header := container.New(productColumns, bold(lang.L("SKU")), bold(lang.L("Name")), bold(lang.L("Category")),
 		bold(lang.L("Price")), bold(lang.L("On hand")), bold(lang.L("Status")))
 	buttons := container.NewHBox(edit, newProduct)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, pg.query), pg.note, header)
 	if labels != nil {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("Shelf label")+" (F9)", theme.DocumentPrintIcon(), pg.printLabel))
+		pg.since = o.field(lang.L("YYYY-MM-DD (empty: today)"), pg.printChanged)
+		changed := widget.NewButtonWithIcon(lang.L("Labels for price changes since"), theme.DocumentPrintIcon(), pg.printChanged)
+		top = container.NewVBox(container.NewBorder(nil, nil, nil, buttons, pg.query),
+			container.NewBorder(nil, nil, changed, nil, pg.since), pg.note, header)
 	}
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, pg.query), pg.note, header)
 	pg.content = container.NewBorder(top, pg.count, nil, nil, pg.list)
 	return pg
 }
@@ -246,6 +252,41 @@ func (pg *productsPage) printLabel() {
 				pg.note.say(lang.L("No label printer (labels.printer): {{.SKU}}'s shelf label is saved as {{.File}}", sku), widget.SuccessImportance)
 			default:
 				pg.note.say(lang.L("{{.SKU}}'s shelf label is printing.", sku), widget.SuccessImportance)
+			}
+		})
+	})
+}
+
+// printChanged prints the labels of every product whose price changed since the day typed (today when
+// none), away from the UI goroutine, and says how many and where they went.
+func (pg *productsPage) printChanged() {
+	if pg.labels == nil || pg.printing {
+		return
+	}
+	since := pg.office.now()
+	if text := strings.TrimSpace(pg.since.Text); text != "" {
+		day, err := time.ParseInLocation(time.DateOnly, text, time.Local)
+		if err != nil {
+			pg.note.say(lang.L("Type the day as YYYY-MM-DD, e.g. {{.Today}}.", map[string]any{"Today": since.Format(time.DateOnly)}), widget.WarningImportance)
+			return
+		}
+		since = day
+	}
+	pg.printing = true
+	pg.office.background(func() {
+		n, saved, err := pg.labels.PrintChanged(since)
+		onUI(func() {
+			pg.printing = false
+			args := map[string]any{"Count": n, "Day": since.Format(time.DateOnly), "File": saved}
+			switch {
+			case err != nil:
+				pg.note.say(lang.L("The shelf labels were not printed: {{.Detail}}", map[string]any{"Detail": err.Error()}), widget.DangerImportance)
+			case n == 0:
+				pg.note.say(lang.L("No price has changed since {{.Day}}.", args), widget.MediumImportance)
+			case saved != "":
+				pg.note.say(lang.L("No label printer (labels.printer): {{.Count}} shelf labels for the prices changed since {{.Day}} are saved as {{.File}}", args), widget.SuccessImportance)
+			default:
+				pg.note.say(lang.L("{{.Count}} shelf labels for the prices changed since {{.Day}} are printing.", args), widget.SuccessImportance)
 			}
 		})
 	})

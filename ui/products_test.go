@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"checkout/app"
@@ -109,13 +110,44 @@ func TestProductListCategoryInEnglish(t *testing.T) {
 // failing (err set) as told.
 type fakeLabels struct {
 	printed []app.CatalogEntry
+	since   []time.Time // the days PrintChanged was asked for
+	changed int         // how many products it says changed
 	saved   string
 	err     error
+}
+
+func (f *fakeLabels) PrintChanged(since time.Time) (int, string, error) {
+	f.since = append(f.since, since)
+	return f.changed, f.saved, f.err
 }
 
 func (f *fakeLabels) PrintLabel(e app.CatalogEntry) (string, error) {
 	f.printed = append(f.printed, e)
 	return f.saved, f.err
+}
+
+// The labels for price changes since a day typed (today when none) are asked for, and the page says how
+// many went where; a day that is not one asks again.
+func TestProductsPageLabelsForPriceChanges(t *testing.T) {
+	labels := &fakeLabels{changed: 12}
+	till, _ := newTill(t, withStock, func(s *setup) { s.opt.Labels = labels })
+	press(till.Window(), fyne.KeyF4)
+	w := till.BackOffice().Window()
+	retype(t, w, "YYYY-MM-DD (empty: today)", "12/01/2026")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "Type the day as YYYY-MM-DD")
+	if len(labels.since) != 0 {
+		t.Fatalf("asked for %v", labels.since)
+	}
+	retype(t, w, "YYYY-MM-DD (empty: today)", "2026-12-01")
+	press(w, fyne.KeyReturn)
+	mustShow(t, w, "12 shelf labels for the prices changed since 2026-12-01 are printing.")
+	if len(labels.since) != 1 || labels.since[0].Format(time.DateOnly) != "2026-12-01" {
+		t.Fatalf("asked for %v", labels.since)
+	}
+	labels.changed, labels.saved = 0, ""
+	test.Tap(findButton(t, w, "Labels for price changes since"))
+	mustShow(t, w, "No price has changed since 2026-12-01.")
 }
 
 // F9 on the products page prints the selected product's shelf label, with its barcodes, and says

@@ -99,6 +99,9 @@ type Options struct {
 // in a folder, whose path it returns.
 type LabelPrinter interface {
 	PrintLabel(e app.CatalogEntry) (saved string, err error)
+	// PrintChanged prints the labels of the products whose price changed since the day of since: how
+	// many, and the picture they were saved as when there is no label printer.
+	PrintChanged(since time.Time) (count int, saved string, err error)
 }
 
 // Till is the till's screens, composed: the sale screen and the customer display, and the dialogs and
