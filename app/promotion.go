@@ -14,10 +14,46 @@ import (
 // Promotion is a rule the owner set up (promo.Rule says what it gives, to what and when), and whether it
 // is on. Its Rule.ID is the store's id for it: sale lines name the rule that gave them a saving by it.
 type Promotion struct {
-	Rule      promo.Rule
-	Active    bool
+	Rule   promo.Rule
+	Active bool
+	// CouponLimit is how many sales may use the rule's coupon in all, at every till together; 0: no limit.
+	// The head office counts the uses the tills upload and raises an alarm past it: tills sell offline, so
+	// it is a claim to verify, never a refusal of a sale that took the money.
+	CouponLimit int64 `json:",omitempty"`
+	// CouponTillLimit is the uses each till may make of the coupon on its own count (its offline
+	// allowance); 0: CouponLimit's. A till refuses the coupon once its own sales have used it that often.
+	CouponTillLimit int64 `json:",omitempty"`
+	// HQID is the head office's id of a promotion it sent down, 0 for the till's own: the till keeps
+	// its own ids for every rule (sale lines name them) and refuses to change the head office's rules.
+	HQID      int64 `json:"-"`
 	UpdatedAt time.Time
 	UpdatedBy string
+}
+
+// TillAllowance is how many sales of one till may use p's coupon: CouponTillLimit, else CouponLimit; 0
+// for no limit.
+func (p Promotion) TillAllowance() int64 {
+	if p.CouponTillLimit > 0 {
+		return p.CouponTillLimit
+	}
+	return p.CouponLimit
+}
+
+// maxCouponUses bounds a coupon's limits: a number an owner types, far below any overflow.
+const maxCouponUses = 1_000_000_000
+
+// CheckCouponLimits says what is wrong with p's coupon limits, nil when nothing is: they count uses of a
+// coupon, so a rule without one has none, and no till may be allowed more than the whole.
+func CheckCouponLimits(p Promotion) error {
+	switch {
+	case p.CouponLimit < 0 || p.CouponTillLimit < 0 || p.CouponLimit > maxCouponUses || p.CouponTillLimit > maxCouponUses:
+		return fmt.Errorf("%w: coupon limits are 0 (none) to %d uses", ErrInvalidPromotion, maxCouponUses)
+	case p.Rule.Coupon == "" && (p.CouponLimit > 0 || p.CouponTillLimit > 0):
+		return fmt.Errorf("%w: a coupon limit without a coupon code", ErrInvalidPromotion)
+	case p.CouponLimit > 0 && p.CouponTillLimit > p.CouponLimit:
+		return fmt.Errorf("%w: a till allowance of %d above the coupon's limit of %d", ErrInvalidPromotion, p.CouponTillLimit, p.CouponLimit)
+	}
+	return nil
 }
 
 // PromoSaving is what one promotion took off one line.
@@ -70,6 +106,7 @@ var (
 	ErrInvalidPromotion = &Error{"invalid_promotion", "invalid promotion"}
 	ErrUnknownCoupon    = &Error{"unknown_coupon", "no promotion takes that coupon"}
 	ErrCouponUsed       = &Error{"coupon_used", "that coupon is on this sale already"}
+	ErrHQPromotion      = &Error{"hq_promotion", "that promotion is the head office's: change it there"}
 )
 
 // shopper is who a cart is priced for and when: the promotions' windows are judged at the time the sale
@@ -194,6 +231,9 @@ func SavePromotion(ctx context.Context, repo Promotions, products ProductLister,
 	if err := CheckPromotion(p.Rule); err != nil {
 		return Promotion{}, nil, err
 	}
+	if err := CheckCouponLimits(p); err != nil {
+		return Promotion{}, nil, err
+	}
 	if _, err := by.Allow(PermCatalogEdit); err != nil {
 		return Promotion{}, nil, err
 	}
@@ -231,6 +271,26 @@ func CheckPromotion(r promo.Rule) error {
 	}
 	if !printableASCII(r.Coupon) || strings.Contains(r.Coupon, " ") || len(r.Coupon) > maxCoupon {
 		return fmt.Errorf("%w: coupon %q: up to %d letters, digits and signs, no spaces", ErrInvalidPromotion, r.Coupon, maxCoupon)
+	}
+	return nil
+}
+
+// CheckHQPromotion says what is wrong with a promotion the head office keeps for a shop's tills, nil when
+// nothing is: the tills' rules (CheckPromotion, CheckCouponLimits), and no product named by id, since each
+// till numbers its products itself (the head office knows them by SKU): its rules take categories, or
+// every item. Both the head office, before it stores one, and the till, before it applies one, ask.
+func CheckHQPromotion(p Promotion) error {
+	if err := CheckPromotion(p.Rule); err != nil {
+		return err
+	}
+	if err := CheckCouponLimits(p); err != nil {
+		return err
+	}
+	for _, t := range append([]promo.Target{p.Rule.Target}, p.Rule.Groups...) {
+		if len(t.Products) > 0 {
+			return fmt.Errorf("%w: a head office promotion names products by the till's ids (%d…): name categories, or all items",
+				ErrInvalidPromotion, t.Products[0])
+		}
 	}
 	return nil
 }
