@@ -37,15 +37,15 @@ func (s *Store) PromotionsSeq(ctx context.Context) (int64, error) {
 
 // catalogSyncEntry is what the journal records of one applied page of changes.
 type catalogSyncEntry struct {
-	From      int64    `json:"from"`
-	To        int64    `json:"to"`
-	Products  []string `json:"products,omitempty"` // SKUs
-	Members   []string `json:"members,omitempty"`  // numbers
+	From     int64    `json:"from"`
+	To       int64    `json:"to"`
+	Products []string `json:"products,omitempty"` // SKUs
+	Members  []string `json:"members,omitempty"`  // numbers
 	// Promotions are the head office's ids of the promotions the page wrote (each journaled as a
 	// "promotion" entry too), PromotionsTo their mark after it.
-	Promotions   []int64 `json:"promotions,omitempty"`
-	PromotionsTo int64   `json:"promotions_to,omitempty"`
-	Overdrawn []string `json:"overdrawn,omitempty"`
+	Promotions   []int64  `json:"promotions,omitempty"`
+	PromotionsTo int64    `json:"promotions_to,omitempty"`
+	Overdrawn    []string `json:"overdrawn,omitempty"`
 	// Ledger is the digest of the member ledger rows the page wrote (ledgerDigest): each names this entry.
 	Ledger string `json:"ledger_sha256,omitempty"`
 }
