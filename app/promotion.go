@@ -261,16 +261,17 @@ func CheckPromotion(r promo.Rule) error {
 	if r.ID == 0 {
 		r.ID = 1 // a new rule's id is the store's to give
 	}
-	if err := r.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
-	}
+	// The texts first: the engine's errors quote the rule's name, which must be fit to quote.
 	for _, t := range []struct{ field, value string }{{"name", r.Name}, {"Chinese name", r.NameZH}, {"member tier", r.MemberTier}} {
 		if err := checkText(t.field, t.value, maxNameRunes); err != nil {
 			return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
 		}
 	}
 	if !printableASCII(r.Coupon) || strings.Contains(r.Coupon, " ") || len(r.Coupon) > maxCoupon {
-		return fmt.Errorf("%w: coupon %q: up to %d letters, digits and signs, no spaces", ErrInvalidPromotion, r.Coupon, maxCoupon)
+		return fmt.Errorf("%w: coupon %.80q: up to %d letters, digits and signs, no spaces", ErrInvalidPromotion, r.Coupon, maxCoupon)
+	}
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
 	}
 	return nil
 }
