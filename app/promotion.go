@@ -74,11 +74,14 @@ type Deals struct {
 	set     *promo.Set
 	rules   map[int64]promo.Rule
 	coupons map[string]bool
+	// allowance is the uses of a coupon one till may make (Promotion.TillAllowance), the least of its
+	// rules' that have one; absent: no limit.
+	allowance map[string]int64
 }
 
 // NewDeals indexes the active promotions of ps; a rule that does not validate is an error naming it.
 func NewDeals(ps []Promotion) (*Deals, error) {
-	d := &Deals{rules: map[int64]promo.Rule{}, coupons: map[string]bool{}}
+	d := &Deals{rules: map[int64]promo.Rule{}, coupons: map[string]bool{}, allowance: map[string]int64{}}
 	var rules []promo.Rule
 	for _, p := range ps {
 		if !p.Active {
@@ -86,8 +89,11 @@ func NewDeals(ps []Promotion) (*Deals, error) {
 		}
 		rules = append(rules, p.Rule)
 		d.rules[p.Rule.ID] = p.Rule
-		if p.Rule.Coupon != "" {
-			d.coupons[p.Rule.Coupon] = true
+		if c := p.Rule.Coupon; c != "" {
+			d.coupons[c] = true
+			if n, ok := d.allowance[c]; p.TillAllowance() > 0 && (!ok || p.TillAllowance() < n) {
+				d.allowance[c] = p.TillAllowance()
+			}
 		}
 	}
 	set, err := promo.NewSet(rules)
@@ -107,6 +113,7 @@ var (
 	ErrUnknownCoupon    = &Error{"unknown_coupon", "no promotion takes that coupon"}
 	ErrCouponUsed       = &Error{"coupon_used", "that coupon is on this sale already"}
 	ErrHQPromotion      = &Error{"hq_promotion", "that promotion is the head office's: change it there"}
+	ErrCouponSpent      = &Error{"coupon_spent", "that coupon has been used as often as this till may accept it"}
 )
 
 // shopper is who a cart is priced for and when: the promotions' windows are judged at the time the sale
@@ -339,11 +346,39 @@ func (l Line) withoutPromotions() Line {
 	return l
 }
 
+// CouponAllowance returns how many sales of one till may use the coupon code; 0 for no limit.
+func (d *Deals) CouponAllowance(code string) int64 {
+	if d == nil {
+		return 0
+	}
+	return d.allowance[strings.TrimSpace(code)]
+}
+
+// CouponCounter counts this till's uses of a coupon: its completed sales that used it (a sale voided
+// before it completed used nothing). The store implements it.
+type CouponCounter interface {
+	CouponUses(ctx context.Context, code string) (int64, error)
+}
+
+// SetCouponCounter has AddCoupon hold each coupon to this till's allowance of it, counted by cc.
+func (c *Checkout) SetCouponCounter(cc CouponCounter) { c.coupons = cc }
+
 // AddCoupon presents a shopper's coupon for the sale in progress: the promotions that need it apply from
-// now on. An unknown code or one presented already is refused; so is a coupon once payment has begun.
+// now on. An unknown code or one presented already is refused; so is a coupon once payment has begun,
+// and one this till's sales have used as often as its allowance (ErrCouponSpent): offline, a till
+// can only count its own uses, and the head office counts them all.
 func (c *Checkout) AddCoupon(code string) error {
 	if err := c.mutable(); err != nil {
 		return err
+	}
+	if allowed := c.cart.deals.CouponAllowance(code); allowed > 0 && c.coupons != nil && c.cart.deals.IsCoupon(code) {
+		used, err := c.coupons.CouponUses(context.Background(), strings.TrimSpace(code))
+		if err != nil {
+			return fmt.Errorf("count the coupon's uses: %w", err)
+		}
+		if used >= allowed {
+			return ErrCouponSpent
+		}
 	}
 	return c.changed(c.cart.AddCoupon(code))
 }

@@ -153,3 +153,22 @@ func (s *Store) products(ctx context.Context, query string, args ...any) ([]app.
 	}, query, args...)
 	return out, err
 }
+
+var _ app.CouponCounter = (*Store)(nil)
+
+// insertCouponUses records the coupons sale used, in its transaction.
+func insertCouponUses(ctx context.Context, tx *sql.Tx, sale int64, codes []string) error {
+	for _, code := range codes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO coupon_uses (sale_id, code) VALUES (?, ?)`, sale, code); err != nil {
+			return fmt.Errorf("coupon %q: %w", code, err)
+		}
+	}
+	return nil
+}
+
+// CouponUses counts this till's completed sales that used the coupon code.
+func (s *Store) CouponUses(ctx context.Context, code string) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM coupon_uses WHERE code = ?`, code).Scan(&n)
+	return n, err
+}
