@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"checkout/app"
 	"checkout/app/promo"
 	"checkout/hq/api"
+	"checkout/hq/client"
 	"checkout/hq/hqtest"
 )
 
@@ -189,5 +191,71 @@ func TestHostileHQPromotionIsRefusedByTheTill(t *testing.T) {
 	}
 	if d, _ := tl.store.ActiveDeals(ctx); !d.IsCoupon("HQ10") {
 		t.Fatal("the good rule did not arrive")
+	}
+}
+
+// Two tills each take a single-use coupon of the head office's offline (each within its own allowance):
+// both sales upload and are believed, the coupon's uses are counted once each whatever the retries, and
+// the owner sees one alarm; each till then refuses the coupon itself.
+func TestSingleUseCouponAtTwoTillsOffline(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	t1, t2 := keyedTill(t, "T01"), keyedTill(t, "T02")
+	u1, u2 := syncedTill(t, h, t1, "north", "T01", 0), syncedTill(t, h, t2, "north", "T02", 0)
+	if _, err := h.Server.SavePromotions(ctx, "north", []app.Promotion{hqCoupon("ONCE", 1, 1)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*client.Uploader{u1, u2} {
+		syncNow(t, u)
+	}
+	for _, tl := range []*till{t1, t2} { // the head office is away now: each sells on its own count
+		tl.co.SetDealsSource(tl.store)
+		tl.co.SetCouponCounter(tl.store)
+		if _, err := tl.co.Scan(ctx, "5449000000996"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tl.co.AddCoupon("ONCE"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tl.co.PayCash(tl.co.CashDue()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tl.co.Complete(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tl.co.Scan(ctx, "5449000000996"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tl.co.AddCoupon("ONCE"); !errors.Is(err, app.ErrCouponSpent) {
+			t.Fatalf("%s took the coupon a second time: %v", tl.co.Settings().Till, err)
+		}
+		if err := tl.co.Void(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		for _, u := range []*client.Uploader{u2, u1} {
+			syncNow(t, u)
+		}
+	}
+	if rs, _ := h.Server.Rejections(ctx); len(rs) != 0 {
+		t.Fatalf("rejected: %+v", rs)
+	}
+	uses, err := h.Server.CouponUses(ctx, "north")
+	if err != nil || uses["ONCE"] != 2 {
+		t.Fatalf("uses %v, %v", uses, err)
+	}
+	as, err := h.Server.Alarms(ctx, time.Now().AddDate(0, 0, -1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coupon []string
+	for _, a := range as {
+		if a.Alarm.Rule == "coupon_limit" {
+			coupon = append(coupon, a.Till)
+		}
+	}
+	if len(coupon) != 1 {
+		t.Fatalf("coupon alarms from %v", coupon)
 	}
 }
