@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -257,5 +258,35 @@ func TestSingleUseCouponAtTwoTillsOffline(t *testing.T) {
 	}
 	if len(coupon) != 1 {
 		t.Fatalf("coupon alarms from %v", coupon)
+	}
+}
+
+// More promotions than a page holds come down over several pages, every one applied once.
+func TestManyHQPromotionsComeDownInPages(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	tl := newTill(t, "T01")
+	u := syncedTill(t, h, tl, "north", "T01", 0)
+	ctx := context.Background()
+	syncNow(t, u)
+	ps := make([]app.Promotion, api.MaxPromotions+50)
+	for i := range ps {
+		ps[i] = hqCoupon(fmt.Sprintf("C%03d", i), 0, 0)
+	}
+	if _, err := h.Server.SavePromotions(ctx, "north", ps); err != nil {
+		t.Fatal(err)
+	}
+	if applied := syncNow(t, u); applied.Promotions != len(ps) {
+		t.Fatalf("applied %+v", applied)
+	}
+	got, err := tl.store.PromotionList(ctx)
+	if err != nil || len(got) != len(ps) {
+		t.Fatalf("%d promotions, %v", len(got), err)
+	}
+	d, err := tl.store.ActiveDeals(ctx)
+	if err != nil || !d.IsCoupon("C000") || !d.IsCoupon(fmt.Sprintf("C%03d", len(ps)-1)) {
+		t.Fatalf("deals: %v", err)
+	}
+	if applied := syncNow(t, u); applied.Promotions != 0 {
+		t.Fatalf("applied again: %+v", applied)
 	}
 }
