@@ -39,8 +39,9 @@ type Checkout struct {
 	withdraw       CartWithdrawals // the till's own carts it resumed without the head office being told
 	// signature is the shopper's for the sale in progress (SignSale); nil until they sign.
 	signature signature.Signature
-	deals     *Deals      // the shop's active promotions as the last sale began; nil: none
-	dealsFrom DealsSource // where they come from; nil: they are what SetDeals gave
+	deals     *Deals        // the shop's active promotions as the last sale began; nil: none
+	dealsFrom DealsSource   // where they come from; nil: they are what SetDeals gave
+	coupons   CouponCounter // this till's uses of each coupon; nil: allowances are not counted
 }
 
 // NewCheckout returns a checkout with an empty cart. now is the clock (time.Now outside tests).
@@ -603,6 +604,7 @@ func (c *Checkout) Complete(ctx context.Context) (*Sale, error) {
 		Tenders:     append([]Tender(nil), c.tenders...),
 		Cashier:     c.session.Name(),
 		Signature:   c.signature,
+		Coupons:     c.cart.Coupons(),
 	}
 	s.Rounding = s.Paid().Sub(totals.Total)
 	if m := c.member; m != nil {

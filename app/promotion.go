@@ -14,10 +14,46 @@ import (
 // Promotion is a rule the owner set up (promo.Rule says what it gives, to what and when), and whether it
 // is on. Its Rule.ID is the store's id for it: sale lines name the rule that gave them a saving by it.
 type Promotion struct {
-	Rule      promo.Rule
-	Active    bool
+	Rule   promo.Rule
+	Active bool
+	// CouponLimit is how many sales may use the rule's coupon in all, at every till together; 0: no limit.
+	// The head office counts the uses the tills upload and raises an alarm past it: tills sell offline, so
+	// it is a claim to verify, never a refusal of a sale that took the money.
+	CouponLimit int64 `json:",omitempty"`
+	// CouponTillLimit is the uses each till may make of the coupon on its own count (its offline
+	// allowance); 0: CouponLimit's. A till refuses the coupon once its own sales have used it that often.
+	CouponTillLimit int64 `json:",omitempty"`
+	// HQID is the head office's id of a promotion it sent down, 0 for the till's own: the till keeps
+	// its own ids for every rule (sale lines name them) and refuses to change the head office's rules.
+	HQID      int64 `json:"-"`
 	UpdatedAt time.Time
 	UpdatedBy string
+}
+
+// TillAllowance is how many sales of one till may use p's coupon: CouponTillLimit, else CouponLimit; 0
+// for no limit.
+func (p Promotion) TillAllowance() int64 {
+	if p.CouponTillLimit > 0 {
+		return p.CouponTillLimit
+	}
+	return p.CouponLimit
+}
+
+// maxCouponUses bounds a coupon's limits: a number an owner types, far below any overflow.
+const maxCouponUses = 1_000_000_000
+
+// CheckCouponLimits says what is wrong with p's coupon limits, nil when nothing is: they count uses of a
+// coupon, so a rule without one has none, and no till may be allowed more than the whole.
+func CheckCouponLimits(p Promotion) error {
+	switch {
+	case p.CouponLimit < 0 || p.CouponTillLimit < 0 || p.CouponLimit > maxCouponUses || p.CouponTillLimit > maxCouponUses:
+		return fmt.Errorf("%w: coupon limits are 0 (none) to %d uses", ErrInvalidPromotion, maxCouponUses)
+	case p.Rule.Coupon == "" && (p.CouponLimit > 0 || p.CouponTillLimit > 0):
+		return fmt.Errorf("%w: a coupon limit without a coupon code", ErrInvalidPromotion)
+	case p.CouponLimit > 0 && p.CouponTillLimit > p.CouponLimit:
+		return fmt.Errorf("%w: a till allowance of %d above the coupon's limit of %d", ErrInvalidPromotion, p.CouponTillLimit, p.CouponLimit)
+	}
+	return nil
 }
 
 // PromoSaving is what one promotion took off one line.
@@ -38,11 +74,14 @@ type Deals struct {
 	set     *promo.Set
 	rules   map[int64]promo.Rule
 	coupons map[string]bool
+	// allowance is the uses of a coupon one till may make (Promotion.TillAllowance), the least of its
+	// rules' that have one; absent: no limit.
+	allowance map[string]int64
 }
 
 // NewDeals indexes the active promotions of ps; a rule that does not validate is an error naming it.
 func NewDeals(ps []Promotion) (*Deals, error) {
-	d := &Deals{rules: map[int64]promo.Rule{}, coupons: map[string]bool{}}
+	d := &Deals{rules: map[int64]promo.Rule{}, coupons: map[string]bool{}, allowance: map[string]int64{}}
 	var rules []promo.Rule
 	for _, p := range ps {
 		if !p.Active {
@@ -50,8 +89,11 @@ func NewDeals(ps []Promotion) (*Deals, error) {
 		}
 		rules = append(rules, p.Rule)
 		d.rules[p.Rule.ID] = p.Rule
-		if p.Rule.Coupon != "" {
-			d.coupons[p.Rule.Coupon] = true
+		if c := p.Rule.Coupon; c != "" {
+			d.coupons[c] = true
+			if n, ok := d.allowance[c]; p.TillAllowance() > 0 && (!ok || p.TillAllowance() < n) {
+				d.allowance[c] = p.TillAllowance()
+			}
 		}
 	}
 	set, err := promo.NewSet(rules)
@@ -70,6 +112,8 @@ var (
 	ErrInvalidPromotion = &Error{"invalid_promotion", "invalid promotion"}
 	ErrUnknownCoupon    = &Error{"unknown_coupon", "no promotion takes that coupon"}
 	ErrCouponUsed       = &Error{"coupon_used", "that coupon is on this sale already"}
+	ErrHQPromotion      = &Error{"hq_promotion", "that promotion is the head office's: change it there"}
+	ErrCouponSpent      = &Error{"coupon_spent", "that coupon has been used as often as this till may accept it"}
 )
 
 // shopper is who a cart is priced for and when: the promotions' windows are judged at the time the sale
@@ -194,6 +238,9 @@ func SavePromotion(ctx context.Context, repo Promotions, products ProductLister,
 	if err := CheckPromotion(p.Rule); err != nil {
 		return Promotion{}, nil, err
 	}
+	if err := CheckCouponLimits(p); err != nil {
+		return Promotion{}, nil, err
+	}
 	if _, err := by.Allow(PermCatalogEdit); err != nil {
 		return Promotion{}, nil, err
 	}
@@ -221,16 +268,37 @@ func CheckPromotion(r promo.Rule) error {
 	if r.ID == 0 {
 		r.ID = 1 // a new rule's id is the store's to give
 	}
-	if err := r.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
-	}
+	// The texts first: the engine's errors quote the rule's name, which must be fit to quote.
 	for _, t := range []struct{ field, value string }{{"name", r.Name}, {"Chinese name", r.NameZH}, {"member tier", r.MemberTier}} {
 		if err := checkText(t.field, t.value, maxNameRunes); err != nil {
 			return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
 		}
 	}
 	if !printableASCII(r.Coupon) || strings.Contains(r.Coupon, " ") || len(r.Coupon) > maxCoupon {
-		return fmt.Errorf("%w: coupon %q: up to %d letters, digits and signs, no spaces", ErrInvalidPromotion, r.Coupon, maxCoupon)
+		return fmt.Errorf("%w: coupon %.80q: up to %d letters, digits and signs, no spaces", ErrInvalidPromotion, r.Coupon, maxCoupon)
+	}
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
+	}
+	return nil
+}
+
+// CheckHQPromotion says what is wrong with a promotion the head office keeps for a shop's tills, nil when
+// nothing is: the tills' rules (CheckPromotion, CheckCouponLimits), and no product named by id, since each
+// till numbers its products itself (the head office knows them by SKU): its rules take categories, or
+// every item. Both the head office, before it stores one, and the till, before it applies one, ask.
+func CheckHQPromotion(p Promotion) error {
+	if err := CheckPromotion(p.Rule); err != nil {
+		return err
+	}
+	if err := CheckCouponLimits(p); err != nil {
+		return err
+	}
+	for _, t := range append([]promo.Target{p.Rule.Target}, p.Rule.Groups...) {
+		if len(t.Products) > 0 {
+			return fmt.Errorf("%w: a head office promotion names products by the till's ids (%d…): name categories, or all items",
+				ErrInvalidPromotion, t.Products[0])
+		}
 	}
 	return nil
 }
@@ -278,11 +346,39 @@ func (l Line) withoutPromotions() Line {
 	return l
 }
 
+// CouponAllowance returns how many sales of one till may use the coupon code; 0 for no limit.
+func (d *Deals) CouponAllowance(code string) int64 {
+	if d == nil {
+		return 0
+	}
+	return d.allowance[strings.TrimSpace(code)]
+}
+
+// CouponCounter counts this till's uses of a coupon: its completed sales that used it (a sale voided
+// before it completed used nothing). The store implements it.
+type CouponCounter interface {
+	CouponUses(ctx context.Context, code string) (int64, error)
+}
+
+// SetCouponCounter has AddCoupon hold each coupon to this till's allowance of it, counted by cc.
+func (c *Checkout) SetCouponCounter(cc CouponCounter) { c.coupons = cc }
+
 // AddCoupon presents a shopper's coupon for the sale in progress: the promotions that need it apply from
-// now on. An unknown code or one presented already is refused; so is a coupon once payment has begun.
+// now on. An unknown code or one presented already is refused; so is a coupon once payment has begun,
+// and one this till's sales have used as often as its allowance (ErrCouponSpent): offline, a till
+// can only count its own uses, and the head office counts them all.
 func (c *Checkout) AddCoupon(code string) error {
 	if err := c.mutable(); err != nil {
 		return err
+	}
+	if allowed := c.cart.deals.CouponAllowance(code); allowed > 0 && c.coupons != nil && c.cart.deals.IsCoupon(code) {
+		used, err := c.coupons.CouponUses(context.Background(), strings.TrimSpace(code))
+		if err != nil {
+			return fmt.Errorf("count the coupon's uses: %w", err)
+		}
+		if used >= allowed {
+			return ErrCouponSpent
+		}
 	}
 	return c.changed(c.cart.AddCoupon(code))
 }

@@ -31,6 +31,8 @@ type Sale struct {
 	// Signature is the shopper's, for a card payment the shop wants signed (Settings.CardSigned); empty
 	// when none was asked.
 	Signature signature.Signature
+	// Coupons are the coupon codes presented for the sale (Checkout.AddCoupon); each is a use of it.
+	Coupons []string
 }
 
 // Paid returns what the tenders pay of the sale.

@@ -111,11 +111,16 @@ type HQChanges struct {
 	Products []CatalogEntry
 	Members  []HQMember
 	Next     int64
+	// Promotions are the head office's promotions changed after the till's promotions mark (each with its
+	// HQID; its Rule.ID is not the till's), and PromotionsNext the mark after them: they have a mark of
+	// their own, so a till that learns them late reads them all from 0. 0: the page moves no promotion.
+	Promotions     []Promotion
+	PromotionsNext int64
 }
 
 // HQApplied is what applying a page of changes did.
 type HQApplied struct {
-	Products, Members int
+	Products, Members, Promotions int
 	// Overdrawn lists the members the head office holds below zero: tills spent the same money offline.
 	Overdrawn []string
 }
@@ -124,6 +129,8 @@ type HQApplied struct {
 type Downlink interface {
 	// DownSeq returns the highest change sequence applied (0 for none).
 	DownSeq(ctx context.Context) (int64, error)
+	// PromotionsSeq returns the highest change sequence of the head office's promotions applied (0 for none).
+	PromotionsSeq(ctx context.Context) (int64, error)
 	// ApplyChanges applies one page in one transaction, with its new high-water mark and a journal entry;
 	// a page that fails changes nothing.
 	ApplyChanges(ctx context.Context, ch HQChanges, at time.Time) (HQApplied, error)

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -16,9 +13,6 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 )
-
-// maxPromotionFile bounds a promotions file: thousands of rules are a few hundred kilobytes.
-const maxPromotionFile = 16 << 20
 
 // promotionCommand lists the promotions, or saves those a JSON file holds.
 func promotionCommand(ctx context.Context, st *till.Store, c *call) error {
@@ -39,6 +33,9 @@ func promotionCommand(ctx context.Context, st *till.Store, c *call) error {
 			if r.Coupon != "" {
 				fmt.Fprintf(c.stdout, "  (coupon %s)", r.Coupon)
 			}
+			if p.HQID != 0 {
+				fmt.Fprintf(c.stdout, "  (head office %d)", p.HQID)
+			}
 			fmt.Fprintln(c.stdout)
 		}
 		fmt.Fprintf(c.stdout, "%d promotions\n", len(ps))
@@ -54,6 +51,9 @@ func promotionCommand(ctx context.Context, st *till.Store, c *call) error {
 	// Every rule is checked before any is saved: a file with one bad rule changes nothing.
 	for i, p := range ps {
 		if err := app.CheckPromotion(p.Rule); err != nil {
+			return fmt.Errorf("promotion %d of %d: %w", i+1, len(ps), err)
+		}
+		if err := app.CheckCouponLimits(p); err != nil {
 			return fmt.Errorf("promotion %d of %d: %w", i+1, len(ps), err)
 		}
 	}
@@ -75,29 +75,16 @@ func promotionCommand(ctx context.Context, st *till.Store, c *call) error {
 	return nil
 }
 
-// readPromotions reads a JSON array of promotions ({"Active": true, "Rule": {…}}); a field the format
-// does not have is an error, so a misspelt one is not silently a rule that gives nothing.
+// readPromotions reads a promotions file (app.ReadPromotions).
 func readPromotions(path string) ([]app.Promotion, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, maxPromotionFile+1))
+	ps, err := app.ReadPromotions(f)
 	if err != nil {
-		return nil, err
-	}
-	if len(body) > maxPromotionFile {
-		return nil, fmt.Errorf("%s: more than %d MB", path, maxPromotionFile>>20)
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	var ps []app.Promotion
-	if err := dec.Decode(&ps); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: more after the list of promotions", path)
 	}
 	return ps, nil
 }

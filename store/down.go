@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -24,13 +25,27 @@ func (s *Store) DownSeq(ctx context.Context) (int64, error) {
 	return seq, err
 }
 
+// PromotionsSeq returns the highest change sequence of the head office's promotions this till applied.
+func (s *Store) PromotionsSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.r.QueryRowContext(ctx, `SELECT promo_seq FROM sync_state`).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return seq, err
+}
+
 // catalogSyncEntry is what the journal records of one applied page of changes.
 type catalogSyncEntry struct {
-	From      int64    `json:"from"`
-	To        int64    `json:"to"`
-	Products  []string `json:"products,omitempty"` // SKUs
-	Members   []string `json:"members,omitempty"`  // numbers
-	Overdrawn []string `json:"overdrawn,omitempty"`
+	From     int64    `json:"from"`
+	To       int64    `json:"to"`
+	Products []string `json:"products,omitempty"` // SKUs
+	Members  []string `json:"members,omitempty"`  // numbers
+	// Promotions are the head office's ids of the promotions the page wrote (each journaled as a
+	// "promotion" entry too), PromotionsTo their mark after it.
+	Promotions   []int64  `json:"promotions,omitempty"`
+	PromotionsTo int64    `json:"promotions_to,omitempty"`
+	Overdrawn    []string `json:"overdrawn,omitempty"`
 	// Ledger is the digest of the member ledger rows the page wrote (ledgerDigest): each names this entry.
 	Ledger string `json:"ledger_sha256,omitempty"`
 }
@@ -53,12 +68,23 @@ const unsentMemberMoves = `SELECT coalesce(sum(l.amount), 0), coalesce(sum(l.poi
 func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time) (app.HQApplied, error) {
 	var done app.HQApplied
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var from int64
-		if err := tx.QueryRowContext(ctx, `SELECT down_seq FROM sync_state`).Scan(&from); err != nil {
+		var from, promoFrom int64
+		if err := tx.QueryRowContext(ctx, `SELECT down_seq, promo_seq FROM sync_state`).Scan(&from, &promoFrom); err != nil {
 			return fmt.Errorf("down-sync: %w", err)
 		}
+		if ch.PromotionsNext <= promoFrom {
+			ch.Promotions, ch.PromotionsNext = nil, promoFrom
+		}
 		if ch.Next <= from {
-			return nil
+			if ch.PromotionsNext == promoFrom {
+				return nil
+			}
+			ch.Products, ch.Members, ch.Next = nil, nil, from
+		}
+		// The head office checked its promotions; the till checks them again, all of them before any is
+		// written, and as the set its engine would price with: a rule it refuses changes nothing.
+		if err := s.checkHQPromotions(ctx, tx, ch.Promotions); err != nil {
+			return err
 		}
 		entry := catalogSyncEntry{From: from, To: ch.Next}
 		for _, e := range ch.Products {
@@ -85,17 +111,90 @@ func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time
 				entry.Overdrawn = append(entry.Overdrawn, m.Number)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET down_seq = ?, last_down_at = ?`, ch.Next, timestamp(at)); err != nil {
+		for _, p := range ch.Promotions {
+			if err := s.applyPromotion(ctx, tx, p, at); err != nil {
+				return fmt.Errorf("down-sync promotion %d: %w", p.HQID, err)
+			}
+			entry.Promotions = append(entry.Promotions, p.HQID)
+		}
+		if len(ch.Promotions) > 0 {
+			entry.PromotionsTo = ch.PromotionsNext
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET down_seq = ?, promo_seq = ?, last_down_at = ?`, ch.Next, ch.PromotionsNext,
+			timestamp(at)); err != nil {
 			return err
 		}
 		entry.Ledger = ledgerDigest(ledger)
-		done = app.HQApplied{Products: len(entry.Products), Members: len(entry.Members), Overdrawn: entry.Overdrawn}
+		done = app.HQApplied{Products: len(entry.Products), Members: len(entry.Members), Promotions: len(entry.Promotions),
+			Overdrawn: entry.Overdrawn}
 		return s.appendJournal(ctx, tx, at, "catalog_sync", entry)
 	})
 	if err != nil || done.Products == 0 {
 		return done, err
 	}
 	return done, s.catchUpWords(ctx)
+}
+
+// checkHQPromotions checks the head office's promotions ps by the till's rules (app.CheckHQPromotion), and the active promotions they would leave, together (app.NewDeals).
+func (s *Store) checkHQPromotions(ctx context.Context, tx *sql.Tx, ps []app.Promotion) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	byHQ := map[int64]app.Promotion{}
+	for _, p := range ps {
+		if p.HQID <= 0 {
+			return fmt.Errorf("down-sync promotion: %w: head office id %d", app.ErrInvalidPromotion, p.HQID)
+		}
+		if err := app.CheckHQPromotion(p); err != nil {
+			return fmt.Errorf("down-sync promotion %d: %w", p.HQID, err)
+		}
+		byHQ[p.HQID] = p
+	}
+	var all []app.Promotion
+	err := each(ctx, tx, func(rows *sql.Rows) error {
+		var id int64
+		var hq sql.NullInt64
+		var rule string
+		var active bool
+		if err := rows.Scan(&id, &hq, &rule, &active); err != nil {
+			return err
+		}
+		if _, ok := byHQ[hq.Int64]; hq.Valid && ok {
+			return nil // replaced by the page's
+		}
+		p := app.Promotion{Active: active}
+		if err := json.Unmarshal([]byte(rule), &p.Rule); err != nil {
+			return fmt.Errorf("promotion %d: %w", id, err)
+		}
+		p.Rule.ID = id
+		all = append(all, p)
+		return nil
+	}, `SELECT id, hq_id, rule, active FROM promotions WHERE active ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	next := int64(1 << 50) // stand-in ids: the rows' are given as they are written
+	for _, p := range ps {
+		p.Rule.ID, next = next, next+1
+		all = append(all, p)
+	}
+	if _, err := app.NewDeals(all); err != nil {
+		return fmt.Errorf("down-sync promotions: %w", err)
+	}
+	return nil
+}
+
+// applyPromotion writes one promotion the head office sent down to the row that holds its HQID (a new one
+// when none does), journaled as a till's own save is.
+func (s *Store) applyPromotion(ctx context.Context, tx *sql.Tx, p app.Promotion, at time.Time) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM promotions WHERE hq_id = ?`, p.HQID).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	p.UpdatedAt, p.UpdatedBy = at, "hq"
+	_, err = s.writePromotion(ctx, tx, id, p)
+	return err
 }
 
 func (s *Store) applyProduct(ctx context.Context, tx *sql.Tx, e app.CatalogEntry, at time.Time) error {

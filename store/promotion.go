@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"checkout/app"
@@ -11,10 +12,13 @@ import (
 
 // promotionEntry is what the journal records of a saved promotion: the rule as stored, and who saved it.
 type promotionEntry struct {
-	ID     int64           `json:"id"`
-	Active bool            `json:"active"`
-	Rule   json.RawMessage `json:"rule"`
-	User   string          `json:"user,omitempty"`
+	ID              int64           `json:"id"`
+	Active          bool            `json:"active"`
+	Rule            json.RawMessage `json:"rule"`
+	User            string          `json:"user,omitempty"`
+	CouponLimit     int64           `json:"coupon_limit,omitempty"`
+	CouponTillLimit int64           `json:"coupon_till_limit,omitempty"`
+	HQID            int64           `json:"hq_id,omitempty"` // a rule the head office sent down
 }
 
 // SavePromotion stores p, a new promotion when p.Rule.ID is 0, and journals it: a promotion changes what
@@ -22,32 +26,56 @@ type promotionEntry struct {
 func (s *Store) SavePromotion(ctx context.Context, p app.Promotion) (int64, error) {
 	id := p.Rule.ID
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if id == 0 {
-			if err := tx.QueryRowContext(ctx, `INSERT INTO promotions (name, kind, rule, updated_at) VALUES ('', '', '{}', '')
-				RETURNING id`).Scan(&id); err != nil {
+		if id != 0 {
+			var hq sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT hq_id FROM promotions WHERE id = ?`, id).Scan(&hq)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("%w: promotion %d", ErrNotFound, id)
+			case err != nil:
 				return err
+			case hq.Valid:
+				return fmt.Errorf("%w: promotion %d (head office %d)", app.ErrHQPromotion, id, hq.Int64)
 			}
 		}
-		r := p.Rule
-		r.ID = id
-		rule, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE promotions SET name = ?, name_zh = ?, kind = ?, rule = ?, active = ?, updated_at = ?,
-			updated_by = ?, revision = (SELECT coalesce(max(revision), 0) + 1 FROM promotions) WHERE id = ?`, r.Name, r.NameZH, string(r.Kind), string(rule), p.Active, timestamp(p.UpdatedAt), p.UpdatedBy, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("%w: promotion %d", ErrNotFound, id)
-		}
-		return s.appendJournal(ctx, tx, p.UpdatedAt, "promotion", promotionEntry{ID: id, Active: p.Active, Rule: rule, User: p.UpdatedBy})
+		p.HQID = 0
+		var err error
+		id, err = s.writePromotion(ctx, tx, id, p)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save promotion: %w", err)
 	}
 	return id, nil
+}
+
+// writePromotion stores p in the row id (a new row when id is 0) and journals it. It returns the row's id.
+func (s *Store) writePromotion(ctx context.Context, tx *sql.Tx, id int64, p app.Promotion) (int64, error) {
+	if id == 0 {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO promotions (name, kind, rule, updated_at) VALUES ('', '', '{}', '')
+			RETURNING id`).Scan(&id); err != nil {
+			return 0, err
+		}
+	}
+	r := p.Rule
+	r.ID = id
+	rule, err := json.Marshal(r)
+	if err != nil {
+		return 0, err
+	}
+	hq := sql.NullInt64{Int64: p.HQID, Valid: p.HQID != 0}
+	res, err := tx.ExecContext(ctx, `UPDATE promotions SET name = ?, name_zh = ?, kind = ?, rule = ?, active = ?, updated_at = ?,
+		updated_by = ?, coupon_limit = ?, coupon_till_limit = ?, hq_id = ?,
+		revision = (SELECT coalesce(max(revision), 0) + 1 FROM promotions) WHERE id = ?`, r.Name, r.NameZH, string(r.Kind), string(rule),
+		p.Active, timestamp(p.UpdatedAt), p.UpdatedBy, p.CouponLimit, p.CouponTillLimit, hq, id)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, fmt.Errorf("%w: promotion %d", ErrNotFound, id)
+	}
+	return id, s.appendJournal(ctx, tx, p.UpdatedAt, "promotion", promotionEntry{ID: id, Active: p.Active, Rule: rule, User: p.UpdatedBy,
+		CouponLimit: p.CouponLimit, CouponTillLimit: p.CouponTillLimit, HQID: p.HQID})
 }
 
 // PromotionList returns every promotion, active or not, by id.
@@ -56,9 +84,11 @@ func (s *Store) PromotionList(ctx context.Context) ([]app.Promotion, error) {
 	err := each(ctx, s.r, func(rows *sql.Rows) error {
 		var p app.Promotion
 		var rule, at string
-		if err := rows.Scan(&p.Rule.ID, &rule, &p.Active, &at, &p.UpdatedBy); err != nil {
+		var hq sql.NullInt64
+		if err := rows.Scan(&p.Rule.ID, &rule, &p.Active, &at, &p.UpdatedBy, &p.CouponLimit, &p.CouponTillLimit, &hq); err != nil {
 			return err
 		}
+		p.HQID = hq.Int64
 		id := p.Rule.ID
 		if err := json.Unmarshal([]byte(rule), &p.Rule); err != nil {
 			return fmt.Errorf("promotion %d: %w", id, err)
@@ -67,7 +97,7 @@ func (s *Store) PromotionList(ctx context.Context) ([]app.Promotion, error) {
 		p.UpdatedAt, _ = parseTimestamp(at)
 		out = append(out, p)
 		return nil
-	}, `SELECT id, rule, active, updated_at, updated_by FROM promotions ORDER BY id`)
+	}, `SELECT id, rule, active, updated_at, updated_by, coupon_limit, coupon_till_limit, hq_id FROM promotions ORDER BY id`)
 	return out, err
 }
 
@@ -122,4 +152,23 @@ func (s *Store) products(ctx context.Context, query string, args ...any) ([]app.
 		return err
 	}, query, args...)
 	return out, err
+}
+
+var _ app.CouponCounter = (*Store)(nil)
+
+// insertCouponUses records the coupons sale used, in its transaction.
+func insertCouponUses(ctx context.Context, tx *sql.Tx, sale int64, codes []string) error {
+	for _, code := range codes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO coupon_uses (sale_id, code) VALUES (?, ?)`, sale, code); err != nil {
+			return fmt.Errorf("coupon %q: %w", code, err)
+		}
+	}
+	return nil
+}
+
+// CouponUses counts this till's completed sales that used the coupon code.
+func (s *Store) CouponUses(ctx context.Context, code string) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM coupon_uses WHERE code = ?`, code).Scan(&n)
+	return n, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ func newSaleDoc(s *app.Sale) document.Sale {
 		Total: s.Totals.Total.Decimal(), Rounding: s.Rounding.Decimal(), ItemCount: s.Totals.ItemCount,
 		Paid: s.Paid().Decimal(), Change: s.Change().Decimal(), Lines: []document.Line{}, Tenders: []document.Tender{}, Cashier: s.Cashier,
 		SignatureSHA256: signatureDigest(s.Signature),
+		Coupons:         slices.Sorted(slices.Values(s.Coupons)), // the order coupon_uses gives them back
 	}
 	for _, l := range s.Lines {
 		p := l.Product
@@ -121,6 +123,9 @@ func (s *Store) CommitSale(ctx context.Context, sale *app.Sale) error {
 			return err
 		}
 		if err := s.insertTenders(ctx, tx, stored.Number, stored.Tenders); err != nil {
+			return err
+		}
+		if err := insertCouponUses(ctx, tx, stored.Number, stored.Coupons); err != nil {
 			return err
 		}
 		if err := s.chargeMember(ctx, tx, &stored); err != nil {
@@ -375,6 +380,19 @@ func (s *Store) readSales(ctx context.Context, where string, args ...any) ([]*ap
 		return nil
 	}, `SELECT sale_id, kind, amount, tendered, change, reference, approval, card_last4, wallet
 		FROM tenders WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, s.r, func(rows *sql.Rows) error {
+		var saleID int64
+		var code string
+		if err := rows.Scan(&saleID, &code); err != nil {
+			return err
+		}
+		sale := byNumber[saleID]
+		sale.Coupons = append(sale.Coupons, code)
+		return nil
+	}, `SELECT sale_id, code FROM coupon_uses WHERE sale_id IN (SELECT id FROM sales WHERE `+where+`) ORDER BY sale_id, code`, args...)
 	if err != nil {
 		return nil, err
 	}

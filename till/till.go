@@ -115,6 +115,7 @@ func Open(ctx context.Context, cfg Config) (_ *Till, err error) {
 	}
 	t.Checkout.SetGuard(app.NewGuard(t.settings.Guard, t.settings.Till, t.Store, time.Now))
 	t.Checkout.SetDealsSource(t.Store)
+	t.Checkout.SetCouponCounter(t.Store)
 	// The sale in progress is kept as the till's open cart as it changes, off the scan path; the next
 	// start resumes it at sign-in (ui.Till). Closed before the store: what is waiting is written first.
 	keeper := app.NewCartKeeper(t.Store, t.settings.Till, func(err error) {

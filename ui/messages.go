@@ -132,6 +132,10 @@ func errorMessage(err error) string {
 		return lang.L("No promotion takes this coupon.")
 	case app.ErrCouponUsed.Code:
 		return lang.L("This coupon is on the sale already.")
+	case app.ErrCouponSpent.Code:
+		return lang.L("This coupon has been used as often as this till may accept it.")
+	case app.ErrHQPromotion.Code:
+		return lang.L("This promotion comes from the head office: change it there.")
 	case app.ErrInvalidMember.Code:
 		_, detail, _ := strings.Cut(err.Error(), ": ")
 		return lang.L("Check the member's details: {{.Detail}}", map[string]any{"Detail": detail})

@@ -76,6 +76,37 @@ type checker struct {
 // maxPromotionsPerLine bounds a line's promotions: a line takes an item deal and a basket's share.
 const maxPromotionsPerLine = 8
 
+// MaxCoupons bounds the coupons of one sale, and MaxCoupon a coupon code (app.CheckPromotion's bound).
+const (
+	MaxCoupons = 20
+	MaxCoupon  = 64
+)
+
+// coupons refuses more than MaxCoupons codes, one twice, and a code that is not 1 to MaxCoupon printable
+// ASCII characters without spaces (what a rule's coupon may be).
+func (c *checker) coupons(codes []string) {
+	if len(codes) > MaxCoupons {
+		c.fail("%d coupons, more than %d", len(codes), MaxCoupons)
+		return
+	}
+	seen := make(map[string]bool, len(codes))
+	for i, code := range codes {
+		ok := code != "" && len(code) <= MaxCoupon
+		for j := 0; ok && j < len(code); j++ {
+			ok = code[j] > ' ' && code[j] < 0x7f
+		}
+		switch {
+		case !ok:
+			c.fail("coupon %d %.80q: 1 to %d printable ASCII characters without spaces", i+1, code, MaxCoupon)
+			return
+		case seen[code]:
+			c.fail("coupon %q twice", code)
+			return
+		}
+		seen[code] = true
+	}
+}
+
 func (c *checker) fail(format string, args ...any) {
 	if c.err == nil {
 		c.err = fmt.Errorf(format, args...)
@@ -339,6 +370,7 @@ func (c *checker) sale(s *Sale) *Sale {
 		c.fail("tax_mode %q", s.TaxMode)
 	}
 	c.text("cashier", s.Cashier)
+	c.coupons(s.Coupons)
 	if len(s.Lines) == 0 || len(s.Lines) > MaxLines {
 		c.fail("%d lines", len(s.Lines))
 	}

@@ -213,3 +213,36 @@ func TestCheckAlarm(t *testing.T) {
 		}
 	}
 }
+
+// A sale's coupons are held to a coupon's rules: at most MaxCoupons, none twice, each 1 to MaxCoupon
+// printable ASCII characters without spaces; a sale with good ones passes.
+func TestCheckSaleCoupons(t *testing.T) {
+	many := make([]any, MaxCoupons+1)
+	for i := range many {
+		many[i] = "C" + strings.Repeat("1", i+1)
+	}
+	for _, tt := range []struct {
+		name    string
+		coupons []any
+		why     string
+	}{
+		{"two good ones", []any{"SPRING-10", "QR:abc/123"}, ""},
+		{"the most", many[:MaxCoupons], ""},
+		{"one too many", many, "coupons, more than"},
+		{"one twice", []any{"A1", "A1"}, "twice"},
+		{"empty", []any{""}, "printable ASCII"},
+		{"a space", []any{"A 1"}, "printable ASCII"},
+		{"a NUL", []any{"A\x001"}, "printable ASCII"},
+		{"Chinese", []any{"优惠"}, "printable ASCII"},
+		{"a megabyte", []any{strings.Repeat("X", 1<<20)}, "printable ASCII"},
+	} {
+		body := edit(t, goodSale, func(m map[string]any) { m["coupons"] = tt.coupons })
+		_, err := Check(KindSale, body)
+		switch {
+		case tt.why == "" && err != nil:
+			t.Errorf("%s: refused: %v", tt.name, err)
+		case tt.why != "" && (err == nil || !strings.Contains(err.Error(), tt.why) || len(err.Error()) > 400):
+			t.Errorf("%s: %.300v, want an error with %q", tt.name, err, tt.why)
+		}
+	}
+}

@@ -25,6 +25,9 @@ type Sale struct {
 	// SignatureSHA256 is the digest of the shopper's signature on a card payment (signature.Signature.Digest);
 	// omitted for unsigned sales, so their digest stays.
 	SignatureSHA256 string `json:"signature_sha256,omitempty"`
+	// Coupons are the coupon codes the sale used (presented at the till), in the order presented; omitted
+	// for none, so older sales keep their digest. The head office counts them against the coupons' limits.
+	Coupons []string `json:"coupons,omitempty"`
 }
 
 // Member is the member a sale or refund was for, with the points it earned (a refund: took back, as a

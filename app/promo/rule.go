@@ -105,11 +105,17 @@ func (r Rule) Validate() error {
 	return nil
 }
 
+// label is the rule's name for an error, cut to 40 characters: an error must stay readable whatever the
+// name (a rule from a file or the head office may not have been checked yet).
 func (r Rule) label() string {
-	if r.Name == "" {
-		return r.NameZH
+	name := r.Name
+	if name == "" {
+		name = r.NameZH
 	}
-	return r.Name
+	if n := []rune(name); len(n) > 40 {
+		return string(n[:40]) + "…"
+	}
+	return name
 }
 
 func (r Rule) validate() error {

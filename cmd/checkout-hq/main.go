@@ -47,6 +47,12 @@ Commands:
                       change a product's price for the shop's tills
   member-set SHOP NUMBER NAME [PHONE [TIER]]
                       add a member or change their details (never their balance or points)
+  promotion-save SHOP FILE.json
+                      add or change the shop's promotions from a file in the till's promotion-save
+                      format (a rule with an Id changes the shop's promotion of that id); every rule is
+                      checked by the tills' rules before any is stored; the tills copy them at their
+                      next sync. Rules take categories or all items, never products by a till's id
+  promotions SHOP     the shop's promotions, with their coupons' limits and uses
   shop-set SHOP topup_bonus STEPS
                       the shop's prepaid top-up bonus rule (100:10,500:80, or none): top-ups from its
                       tills with another bonus are rejected
@@ -140,9 +146,9 @@ func command(ctx context.Context, db, replica, name string, args []string, stdin
 			return err
 		}
 		log = sc.logger(stderr)
-	case "status", "conflicts", "alarms": // the owner's reports: read from the replica when one is set
+	case "status", "conflicts", "alarms", "promotions": // the owner's reports: read from the replica when one is set
 	case "shop-add", "shop-set", "enrol-code", "catalog-import", "set-price", "member-set", "user-add", "user-grant",
-		"partitions", "archive-before":
+		"partitions", "archive-before", "promotion-save":
 		sc.replica = "" // writes, and the partitions as the primary holds them: the primary alone
 	default:
 		return fmt.Errorf("unknown command %q (checkout-hq -h lists them)", name)
@@ -200,6 +206,8 @@ func command(ctx context.Context, db, replica, name string, args []string, stdin
 		return catalogImport(ctx, srv, args, stdout)
 	case "set-price":
 		return setPrice(ctx, srv, args, stdout)
+	case "promotion-save", "promotions":
+		return promotionCommand(ctx, srv, name, args, stdout)
 	case "member-set":
 		if len(args) < 3 || len(args) > 5 {
 			return errors.New("member-set takes SHOP NUMBER NAME [PHONE [TIER]]")

@@ -197,6 +197,28 @@ type Changes struct {
 	Members  []Member  `json:"members"`
 	Next     int64     `json:"next"`
 	More     bool      `json:"more"`
+	// Promotions are the shop's promotions changed after the sequence in ?promotions_after= (at most
+	// MaxPromotions, in sequence order), and PromotionsNext the highest sequence they cover. A till that
+	// does not ask (one from before promotions) gets none, and keeps working on the rest; promotions have
+	// a mark of their own so that such a till, upgraded, reads them all from 0. More covers them too.
+	Promotions     []Promotion `json:"promotions,omitempty"`
+	PromotionsNext int64       `json:"promotions_next,omitempty"`
+}
+
+// MaxPromotions is the most promotions one page of changes holds.
+const MaxPromotions = 100
+
+// Promotion is a promotion the owner set for a shop at the head office. Rule is the rule as the till's
+// promotion files have it (app/promo.Rule's JSON; its ID is the head office's, ID here); the till keeps
+// its own id for it. CouponLimit is the uses of its coupon every till together may make (0: no limit),
+// CouponTillLimit each till's offline allowance (0: CouponLimit's).
+type Promotion struct {
+	ID              int64           `json:"id"`
+	Active          bool            `json:"active"`
+	Rule            json.RawMessage `json:"rule"`
+	CouponLimit     int64           `json:"coupon_limit,omitempty"`
+	CouponTillLimit int64           `json:"coupon_till_limit,omitempty"`
+	Seq             int64           `json:"seq"`
 }
 
 // CartsPath returns where a till of shop offers a parked cart (POST, a document.Cart) and lists the

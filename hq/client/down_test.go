@@ -170,7 +170,7 @@ func TestDownSyncOwnShopOnly(t *testing.T) {
 	if got := syncNow(t, us); got.Products != 0 || got.Members != 0 {
 		t.Fatalf("south's till got %+v of north's rows", got)
 	}
-	if _, err := us.Client.Changes(ctx, 0, 0); err != nil { // its own shop: fine
+	if _, err := us.Client.Changes(ctx, 0, 0, 0); err != nil { // its own shop: fine
 		t.Fatal(err)
 	}
 	req, _ := http.NewRequest(http.MethodGet, h.URL+api.ChangesPath("north")+"?after=0", nil)

@@ -1,7 +1,9 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,9 +16,11 @@ import (
 	"checkout/hq/api"
 )
 
-// Changes gets one page of the shop's changes after sequence after (limit 0: the head office's page size).
-func (c *Client) Changes(ctx context.Context, after int64, limit int) (api.Changes, error) {
-	q := url.Values{"after": {strconv.FormatInt(after, 10)}, api.PriceUnitsParam: {"1"}}
+// Changes gets one page of the shop's changes after sequence after, and of its promotions after
+// promotionsAfter (limit 0: the head office's page size).
+func (c *Client) Changes(ctx context.Context, after, promotionsAfter int64, limit int) (api.Changes, error) {
+	q := url.Values{"after": {strconv.FormatInt(after, 10)}, api.PriceUnitsParam: {"1"},
+		"promotions_after": {strconv.FormatInt(promotionsAfter, 10)}}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
@@ -43,11 +47,15 @@ func (d *Downloader) DownloadChanges(ctx context.Context) (app.HQApplied, error)
 		if err != nil {
 			return total, err
 		}
-		page, err := d.Client.Changes(ctx, after, d.Page)
+		promoAfter, err := d.Link.PromotionsSeq(ctx)
 		if err != nil {
 			return total, err
 		}
-		if page.Next <= after {
+		page, err := d.Client.Changes(ctx, after, promoAfter, d.Page)
+		if err != nil {
+			return total, err
+		}
+		if page.Next <= after && page.PromotionsNext <= promoAfter {
 			return total, nil
 		}
 		ch, err := d.parse(page)
@@ -60,6 +68,7 @@ func (d *Downloader) DownloadChanges(ctx context.Context) (app.HQApplied, error)
 		}
 		total.Products += done.Products
 		total.Members += done.Members
+		total.Promotions += done.Promotions
 		total.Overdrawn = append(total.Overdrawn, done.Overdrawn...)
 		if !page.More {
 			return total, nil
@@ -70,7 +79,7 @@ func (d *Downloader) DownloadChanges(ctx context.Context) (app.HQApplied, error)
 // parse turns a page of the wire's changes into the till's, checking every amount and every product's
 // names (app.CheckProductNames) first: a page with one bad row is refused whole, as the store would.
 func (d *Downloader) parse(page api.Changes) (app.HQChanges, error) {
-	ch := app.HQChanges{Next: page.Next, Products: make([]app.CatalogEntry, 0, len(page.Products)),
+	ch := app.HQChanges{Next: page.Next, PromotionsNext: page.PromotionsNext, Products: make([]app.CatalogEntry, 0, len(page.Products)),
 		Members: make([]app.HQMember, 0, len(page.Members))}
 	for _, p := range page.Products {
 		price, err := money.Parse(p.Price, d.Currency)
@@ -102,5 +111,35 @@ func (d *Downloader) parse(page api.Changes) (app.HQChanges, error) {
 		ch.Members = append(ch.Members, app.HQMember{Number: m.Number, Name: m.Name, Phone: m.Phone, Tier: m.Tier,
 			Balance: balance, Points: m.Points, Seq: m.Seq})
 	}
+	for _, p := range page.Promotions {
+		promotion, err := parsePromotion(p)
+		if err != nil {
+			return ch, err
+		}
+		ch.Promotions = append(ch.Promotions, promotion)
+	}
 	return ch, nil
+}
+
+// parsePromotion reads a promotion of the head office by the till's rules: its rule strictly (a field
+// this till does not know is a rule it cannot apply as meant), then app.CheckHQPromotion. The store
+// checks them again, as a set, before it writes any.
+func parsePromotion(p api.Promotion) (app.Promotion, error) {
+	out := app.Promotion{HQID: p.ID, Active: p.Active, CouponLimit: p.CouponLimit, CouponTillLimit: p.CouponTillLimit}
+	if p.ID <= 0 {
+		return out, fmt.Errorf("head office promotion: id %d", p.ID)
+	}
+	dec := json.NewDecoder(bytes.NewReader(p.Rule))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&out.Rule); err != nil {
+		return out, fmt.Errorf("head office promotion %d: %w", p.ID, err)
+	}
+	if dec.More() {
+		return out, fmt.Errorf("head office promotion %d: more after its rule", p.ID)
+	}
+	out.Rule.ID = 0 // the till gives its own
+	if err := app.CheckHQPromotion(out); err != nil {
+		return out, fmt.Errorf("head office promotion %d: %w", p.ID, err)
+	}
+	return out, nil
 }

@@ -349,7 +349,8 @@ func (p *dashPage) With(f shopFigures) kpis { return kpis{p, f} }
 var (
 	tenderNames = map[string]string{"cash": "Cash", "card": "Card", "qr": "QR code", "wallet": "Wallet", "prepaid": "Prepaid card", "points": "Points"}
 	ruleNames   = map[string]string{"refunds": "Refunds (rule)", "voids_after_payment": "Voids after payment",
-		"no_sales": "Drawer opened without a sale", "discounts": "Discounts", "below_cost": "Below cost", "price_change": "Price change"}
+		"no_sales": "Drawer opened without a sale", "discounts": "Discounts", "below_cost": "Below cost", "price_change": "Price change",
+		"coupon_limit": "Coupon over its limit"}
 )
 
 var kindNames = map[string]string{"sale": "Sale", "refund": "Refund", "topup": "Top-up", "stock": "Stock movement",

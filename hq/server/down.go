@@ -70,6 +70,13 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("after: want the highest change sequence applied, 0 for none"))
 		return
 	}
+	promotionsAfter := int64(-1) // a till from before promotions does not ask for them
+	if v := r.URL.Query().Get("promotions_after"); v != "" {
+		if promotionsAfter, err = strconv.ParseInt(v, 10, 64); err != nil || promotionsAfter < 0 {
+			writeError(w, badRequest("promotions_after: want the highest promotion sequence applied, 0 for none"))
+			return
+		}
+	}
 	limit := api.MaxChanges
 	if v := r.URL.Query().Get("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > api.MaxChanges {
@@ -77,7 +84,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	page, err := s.ChangesFor(r.Context(), t.shopID, after, limit, r.URL.Query().Get(api.PriceUnitsParam) == "1")
+	page, err := s.ChangesWithPromotions(r.Context(), t.shopID, after, promotionsAfter, limit, r.URL.Query().Get(api.PriceUnitsParam) == "1")
 	if err != nil {
 		s.log.Error("changes", "shop", t.shop, "till", t.name, "err", err)
 		writeError(w, &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "could not read the changes: retry"})
@@ -95,8 +102,23 @@ func (s *Server) Changes(ctx context.Context, shopID, after int64, limit int) (a
 // ChangesFor is Changes for a till that reads price units or not (api.PriceUnitsParam): one that does not
 // gets each product priced per 斤 or 100 g at its exact price per kilogram, which it charges the same.
 func (s *Server) ChangesFor(ctx context.Context, shopID, after int64, limit int, priceUnits bool) (api.Changes, error) {
+	return s.ChangesWithPromotions(ctx, shopID, after, -1, limit, priceUnits)
+}
+
+// ChangesWithPromotions is ChangesFor with the shop's promotions changed after sequence promotionsAfter
+// (none for -1: the till did not ask).
+func (s *Server) ChangesWithPromotions(ctx context.Context, shopID, after, promotionsAfter int64, limit int, priceUnits bool) (api.Changes, error) {
 	page := api.Changes{Products: []api.Product{}, Members: []api.Member{}, Next: after}
 	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if promotionsAfter >= 0 {
+			ps, more, err := promotionChanges(ctx, tx, shopID, promotionsAfter)
+			if err != nil {
+				return err
+			}
+			if len(ps) > 0 {
+				page.Promotions, page.PromotionsNext, page.More = ps, ps[len(ps)-1].Seq, more
+			}
+		}
 		rows, err := tx.Query(ctx, `SELECT sku, barcodes, name, name_zh, category, category_zh, unit,
 			trim_scale(CASE WHEN $4 OR price_unit = '' THEN price WHEN price_unit = 'jin' THEN price * 2 ELSE price * 10 END)::text,
 			trim_scale(cost)::text, reorder_point, tax_class, active, seq, CASE WHEN $4 THEN price_unit ELSE '' END
@@ -153,7 +175,7 @@ func (s *Server) ChangesFor(ctx context.Context, shopID, after int64, limit int,
 				break
 			}
 		}
-		page.More = len(rowsBySeq) >= limit || cut < len(rowsBySeq)
+		page.More = page.More || len(rowsBySeq) >= limit || cut < len(rowsBySeq)
 		page.Next = rowsBySeq[cut-1].seq
 		for _, p := range products {
 			if p.Seq <= page.Next {
@@ -327,12 +349,20 @@ func (s *Server) Alarms(ctx context.Context, since time.Time) ([]ShopAlarm, erro
 }
 
 // alarms lists the alarms of the shops named by ID (every shop's for nil) since since, newest first, at
-// most limit (0: all).
+// most limit (0: all): the tills' uploaded alarms, and the head office's own: each coupon use past its
+// limit (rule "coupon_limit", at the sale's time, its ID the sale's).
 func (s *Server) alarms(ctx context.Context, shops []int64, since time.Time, limit int) ([]ShopAlarm, error) {
-	rows, err := s.reads().Query(ctx, `SELECT s.code, t.name, d.body, d.received_at
-		FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
-		WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $1 AND ($2::bigint[] IS NULL OR d.shop_id = ANY ($2))
-		ORDER BY d.at DESC, s.code, t.name LIMIT nullif($3, 0)`, since, shops, limit)
+	rows, err := s.reads().Query(ctx, `SELECT code, name, body, received_at FROM (
+			SELECT s.code, t.name, d.body, d.received_at, d.at
+			FROM documents d JOIN shops s ON s.id = d.shop_id JOIN tills t ON t.id = d.till_id
+			WHERE d.kind = 'alarm' AND d.status = 'accepted' AND d.at >= $1 AND ($2::bigint[] IS NULL OR d.shop_id = ANY ($2))
+			UNION ALL
+			SELECT s.code, t.name, jsonb_build_object('id', o.document_id::text, 'till', t.name, 'rule', 'coupon_limit', 'cashier', '',
+				'at', to_char(o.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+				'action', format('coupon %s used %s times, limit %s', o.code, o.uses, o.limit_uses)), o.received_at, o.at
+			FROM coupon_overuses o JOIN shops s ON s.id = o.shop_id JOIN tills t ON t.id = o.till_id
+			WHERE o.at >= $1 AND ($2::bigint[] IS NULL OR o.shop_id = ANY ($2))) a
+		ORDER BY at DESC, code, name LIMIT nullif($3, 0)`, since, shops, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -375,6 +375,9 @@ func (s *Server) store(ctx context.Context, tx pgx.Tx, t till, req api.UploadReq
 		}
 		movements = tag.RowsAffected()
 	}
+	if err := recordCoupons(ctx, tx, t.shopID, t.id, couponUsesOf(ids, kinds, statuses, bodies, ats)); err != nil {
+		return err
+	}
 	// Only a batch that moved members takes the shop's change lock: the shop's other tills' uploads of
 	// sales without members do not wait on each other's commits.
 	if movements > 0 {

@@ -128,7 +128,7 @@ func TestForgedDocumentsAreQuarantined(t *testing.T) {
 	if err != nil || len(sts) != 1 || sts[0].Sales != 2 || sts[0].Rejected != 8 {
 		t.Fatalf("status %+v, %v", sts, err)
 	}
-	page, err := c.Changes(ctx, 0, api.MaxChanges)
+	page, err := c.Changes(ctx, 0, 0, api.MaxChanges)
 	if err != nil || len(page.Members) != 1 || page.Members[0].Prepaid != "110" || page.Members[0].Points != 0 {
 		t.Fatalf("members sent down: %+v, %v", page.Members, err)
 	}

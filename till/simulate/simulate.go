@@ -30,7 +30,8 @@ type Store interface {
 	SaveMember(ctx context.Context, m app.Member, at time.Time) (app.Member, error)
 	CommitTopUp(ctx context.Context, t *app.TopUp) error
 	RefundsOfSale(ctx context.Context, saleID string) ([]app.Refund, error)
-	app.DealsSource // the sales apply the shop's promotions, as the till's do
+	app.DealsSource   // the sales apply the shop's promotions, as the till's do
+	app.CouponCounter // and hold coupons to the till's allowance
 }
 
 // Options are how many sales to ring up, how fast and from which seed.
@@ -125,6 +126,7 @@ func newSimulator(ctx context.Context, st Store, seed uint64) (*simulator, error
 	}
 	co.SetSession(app.SystemSession("simulate"))
 	co.SetDealsSource(st)
+	co.SetCouponCounter(st)
 	page, err := st.ProductPage(ctx, "", 500)
 	if err != nil {
 		return nil, err
