@@ -29,6 +29,9 @@ type PromotionForm struct {
 	Tiers      string
 	MemberTier string
 	Coupon     string
+	// CouponLimit and CouponTillLimit are the coupon's uses in all and at this till (Promotion's); empty:
+	// no limit.
+	CouponLimit, CouponTillLimit string
 	// Days are the weekdays it runs (none: every day); Start and End "HH:MM" (both empty: all day);
 	// From and To dates "YYYY-MM-DD" (To included; empty: open-ended), on the shop's clock.
 	Days       [7]bool
@@ -197,7 +200,24 @@ func (d *PromotionDesk) Save(ctx context.Context, by *Session, f PromotionForm) 
 	if err != nil {
 		return Promotion{}, nil, err
 	}
-	return SavePromotion(ctx, d.repo, d.products, Promotion{Rule: r, Active: f.Active}, by, d.now())
+	p := Promotion{Rule: r, Active: f.Active}
+	for _, n := range []struct {
+		text string
+		dst  *int64
+		what string
+	}{{f.CouponLimit, &p.CouponLimit, "coupon uses"}, {f.CouponTillLimit, &p.CouponTillLimit, "coupon uses at this till"}} {
+		if s := strings.TrimSpace(n.text); s != "" {
+			v, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || v < 0 || v > 1_000_000_000 {
+				return Promotion{}, nil, fmt.Errorf("%w: %s %q: a whole number, 0 for no limit", ErrInvalidPromotion, n.what, s)
+			}
+			*n.dst = v
+		}
+	}
+	if (p.CouponLimit > 0 || p.CouponTillLimit > 0) && r.Coupon == "" {
+		return Promotion{}, nil, fmt.Errorf("%w: a limit on coupon uses needs a coupon code", ErrInvalidPromotion)
+	}
+	return SavePromotion(ctx, d.repo, d.products, p, by, d.now())
 }
 
 // SetActive turns promotion id on or off on behalf of by.

@@ -113,3 +113,33 @@ func TestPromotionDeskTurnsOneOffAndOn(t *testing.T) {
 		t.Fatalf("an unknown promotion: %v", err)
 	}
 }
+
+func TestPromotionDeskReadsCouponLimits(t *testing.T) {
+	ctx := context.Background()
+	repo := &promotionsRepo{}
+	desk := NewPromotionDesk(DefaultSettings(), repo, nil, testShelf.ProductByBarcode, time.Now)
+	owner := SystemSession("Olivia")
+	f := PromotionForm{Kind: promo.PercentOff, Name: "Coupon 10%", All: true, Percent: "10", Coupon: "CPN-10",
+		CouponLimit: "100", CouponTillLimit: " 5 ", Active: true}
+	p, _, err := desk.Save(ctx, owner, f)
+	if err != nil || p.CouponLimit != 100 || p.CouponTillLimit != 5 {
+		t.Fatalf("Save = %+v, %v", p, err)
+	}
+	for _, tt := range []struct {
+		edit func(*PromotionForm)
+		want string
+	}{
+		{func(f *PromotionForm) { f.CouponLimit = "-1" }, "coupon uses"},
+		{func(f *PromotionForm) { f.CouponTillLimit = "many" }, "coupon uses at this till"},
+		{func(f *PromotionForm) { f.Coupon = "" }, "needs a coupon code"},
+	} {
+		bad := f
+		tt.edit(&bad)
+		if _, _, err := desk.Save(ctx, owner, bad); !errors.Is(err, ErrInvalidPromotion) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: %v, want %q", bad, err, tt.want)
+		}
+	}
+	if len(repo.saved) != 1 {
+		t.Fatalf("%d saved", len(repo.saved))
+	}
+}

@@ -119,6 +119,8 @@ func newPromotionsPage(o *BackOffice, desk app.PromotionService) *promotionsPage
 		field("tiers", lang.L("Spend:save"), example("100:10, 200:25")).row,
 		field("tier", lang.L("Member tier (empty: every member)"), "").row,
 		field("coupon", lang.L("Coupon code (empty: none needed)"), "").row,
+		field("coupon_limit", lang.L("Coupon uses in all"), lang.L("empty: no limit")).row,
+		field("coupon_till", lang.L("Coupon uses at this till"), lang.L("empty: the uses in all")).row,
 		field("start", lang.L("From (time)"), lang.L("HH:MM (empty: all day)")).row,
 		field("end", lang.L("Until (time)"), "HH:MM").row,
 		field("from", lang.L("First day"), lang.L("YYYY-MM-DD (empty: from today)")).row,
@@ -153,7 +155,7 @@ func (pg *promotionsPage) opened() fyne.Focusable {
 
 // showFields shows the fields the chosen kind uses, and hides the rest.
 func (pg *promotionsPage) showFields() {
-	used := map[string]bool{"name": true, "name_zh": true, "coupon": true, "start": true, "end": true, "from": true, "to": true}
+	used := map[string]bool{"name": true, "name_zh": true, "coupon": true, "coupon_limit": true, "coupon_till": true, "start": true, "end": true, "from": true, "to": true}
 	i := pg.kind.SelectedIndex()
 	if i < 0 {
 		return
@@ -213,7 +215,8 @@ func (pg *promotionsPage) form() app.PromotionForm {
 	v := func(name string) string { return pg.fields[name].entry.Text }
 	f := app.PromotionForm{Name: v("name"), NameZH: v("name_zh"), Products: v("products"), Category: v("category"),
 		All: pg.all.Checked && pg.all.Visible(), Percent: v("percent"), Amount: v("amount"), Price: v("price"), Qty: v("qty"),
-		Free: v("free"), Tiers: v("tiers"), MemberTier: v("tier"), Coupon: v("coupon"), Start: v("start"), End: v("end"),
+		Free: v("free"), Tiers: v("tiers"), MemberTier: v("tier"), Coupon: v("coupon"),
+		CouponLimit: v("coupon_limit"), CouponTillLimit: v("coupon_till"), Start: v("start"), End: v("end"),
 		From: v("from"), To: v("to"), Active: pg.active.Checked}
 	if i := pg.kind.SelectedIndex(); i >= 0 {
 		f.Kind = pg.kinds[i]
