@@ -136,7 +136,10 @@ type Added struct {
 // code that is both a scale label and a pay code is the label if the catalog has its item, and otherwise
 // ErrPayCodeScanned. An active promotion's coupon code is presented for the sale (AddCoupon), not looked up.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
-	if c.deals.IsCoupon(input) {
+	if c.saleID == "" && c.cart.Len() == 0 {
+		c.cart.deals = c.freshDeals() // a coupon may come before the first item: the promotions as they are now
+	}
+	if c.cart.deals.IsCoupon(input) {
 		code := strings.TrimSpace(input)
 		return Added{Line: -1, Coupon: code}, c.AddCoupon(code)
 	}

@@ -157,6 +157,28 @@ func TestCouponScannedAppliesItsPromotionOnce(t *testing.T) {
 	}
 }
 
+// dealsNow is a DealsSource giving whatever deals it holds now.
+type dealsNow struct{ d *Deals }
+
+func (s *dealsNow) ActiveDeals(context.Context) (*Deals, error) { return s.d, nil }
+
+// A coupon scanned before any item, on a till just started, is the promotion's: the checkout reads the
+// promotions as the sale begins, not only once an item opens it.
+func TestCouponScannedFirstOnAFreshTill(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newTestCheckout(t, DefaultSettings())
+	c.SetDealsSource(&dealsNow{deals(t, chipsCoupon)})
+	if added, err := c.Scan(ctx, "CPN-CHIPS-1"); err != nil || added.Coupon != "CPN-CHIPS-1" {
+		t.Fatalf("Scan(coupon) = %+v, %v", added, err)
+	}
+	if _, err := c.Scan(ctx, "6900000000021"); err != nil {
+		t.Fatal(err)
+	}
+	if l := c.Lines()[0]; l.Promotion != cny(100) {
+		t.Fatalf("the coupon scanned first does not apply: %+v", l)
+	}
+}
+
 func TestMemberPriceFollowsTheMemberUntilPaymentBegins(t *testing.T) {
 	ctx := context.Background()
 	c, _ := newTestCheckout(t, DefaultSettings())
