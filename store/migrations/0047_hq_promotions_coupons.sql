@@ -1,4 +1,4 @@
--- Promotions from the head office, and coupon limits (issue 28).
+-- Promotions from the head office, and coupon limits (issue 27).
 --
 -- The head office's promotions live in the same table as the till's own, so ActiveDeals, the journal and
 -- the sale lines treat them alike: each row keeps the till's own id (sale lines name it), and hq_id is the

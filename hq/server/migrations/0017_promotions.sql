@@ -1,4 +1,4 @@
--- Promotions the owner sets at the head office for a shop's tills (issue 28), and the coupons the tills'
+-- Promotions the owner sets at the head office for a shop's tills (issue 27), and the coupons the tills'
 -- sales used.
 --
 -- rule is the rule as the tills' promotion files have it (app/promo.Rule), checked by the tills' rules
