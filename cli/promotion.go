@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"checkout/app"
@@ -57,7 +58,25 @@ func promotionCommand(ctx context.Context, st *till.Store, c *call) error {
 			return fmt.Errorf("promotion %d of %d: %w", i+1, len(ps), err)
 		}
 	}
-	if _, err := app.NewDeals(withIDs(ps)); err != nil {
+	saved, err := st.PromotionList(ctx)
+	if err != nil {
+		return err
+	}
+	changed := map[int64]bool{}
+	for i, p := range ps {
+		if id := p.Rule.ID; id != 0 {
+			at := slices.IndexFunc(saved, func(s app.Promotion) bool { return s.Rule.ID == id })
+			switch {
+			case changed[id] || at < 0:
+				return fmt.Errorf("promotion %d of %d: there is no promotion %d to change (or the file names it twice)", i+1, len(ps), id)
+			case saved[at].HQID != 0:
+				return fmt.Errorf("promotion %d of %d: %w", i+1, len(ps), app.ErrHQPromotion)
+			}
+			changed[id] = true
+		}
+	}
+	kept := slices.DeleteFunc(saved, func(p app.Promotion) bool { return changed[p.Rule.ID] })
+	if err := app.CheckTogether(kept, ps); err != nil {
 		return err
 	}
 	by := cliSession()
@@ -87,18 +106,4 @@ func readPromotions(path string) ([]app.Promotion, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return ps, nil
-}
-
-// withIDs gives the new promotions of ps stand-in ids, so they can be checked together before the store
-// gives them theirs.
-func withIDs(ps []app.Promotion) []app.Promotion {
-	out := make([]app.Promotion, len(ps))
-	next := int64(1 << 50)
-	for i, p := range ps {
-		if p.Rule.ID == 0 {
-			p.Rule.ID, next = next, next+1
-		}
-		out[i] = p
-	}
-	return out
 }

@@ -56,3 +56,41 @@ func TestPromotionCommands(t *testing.T) {
 		}
 	}
 }
+
+// A file that changes a promotion that is not there, or names one twice, changes nothing; a new rule is
+// checked beside the promotions already saved.
+func TestPromotionSaveChecksTheFileBesideTheSavedOnes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	file := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	first := file("first.json", `[{"Active": true, "Rule": {"Name": "ten", "Kind": "percent_off", "PercentBP": 1000, "Target": {"All": true}}}]`)
+	missing := file("missing.json", `[{"Active": true, "Rule": {"Name": "new", "Kind": "percent_off", "PercentBP": 500, "Target": {"All": true}}},
+		{"Active": false, "Rule": {"ID": 7, "Name": "gone", "Kind": "percent_off", "PercentBP": 500, "Target": {"All": true}}}]`)
+	twice := file("twice.json", `[{"Active": false, "Rule": {"ID": 1, "Name": "ten", "Kind": "percent_off", "PercentBP": 1000, "Target": {"All": true}}},
+		{"Active": true, "Rule": {"ID": 1, "Name": "ten", "Kind": "percent_off", "PercentBP": 2000, "Target": {"All": true}}}]`)
+	off := file("off.json", `[{"Active": false, "Rule": {"ID": 1, "Name": "ten", "Kind": "percent_off", "PercentBP": 1000, "Target": {"All": true}}}]`)
+	for _, tt := range []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"-db", db, "promotion-save", first}, 0, "saved promotion 1 ten", ""},
+		{[]string{"-db", db, "promotion-save", missing}, 1, "", "no promotion 7 to change"},
+		{[]string{"-db", db, "promotion-save", twice}, 1, "", "names it twice"},
+		{[]string{"-db", db, "promotions"}, 0, "     1 on  percent_off   ten\n1 promotions", ""},
+		{[]string{"-db", db, "promotion-save", off}, 0, "saved promotion 1 ten", ""},
+		{[]string{"-db", db, "promotions"}, 0, "     1 off percent_off   ten\n1 promotions", ""},
+	} {
+		code, out, errOut := cli(tt.args...)
+		if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+			t.Errorf("checkout %v = %d\nstdout %q\nstderr %q", tt.args[2:], code, out, errOut)
+		}
+	}
+}

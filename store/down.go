@@ -173,12 +173,7 @@ func (s *Store) checkHQPromotions(ctx context.Context, tx *sql.Tx, ps []app.Prom
 	if err != nil {
 		return err
 	}
-	next := int64(1 << 50) // stand-in ids: the rows' are given as they are written
-	for _, p := range ps {
-		p.Rule.ID, next = next, next+1
-		all = append(all, p)
-	}
-	if _, err := app.NewDeals(all); err != nil {
+	if err := app.CheckTogether(all, ps); err != nil {
 		return fmt.Errorf("down-sync promotions: %w", err)
 	}
 	return nil

@@ -37,24 +37,19 @@ func (s *Server) SavePromotions(ctx context.Context, shop string, ps []app.Promo
 		if err != nil {
 			return err
 		}
-		next := int64(1 << 50) // stand-in ids for the new ones, to check them with the rest
+		kept := make([]app.Promotion, 0, len(saved))
 		for i, p := range ps {
-			id := p.Rule.ID
-			if id != 0 {
+			if id := p.Rule.ID; id != 0 {
 				if _, ok := saved[id]; !ok {
-					return fmt.Errorf("promotion %d of %d: shop %s has no promotion %d", i+1, len(ps), shop, id)
+					return fmt.Errorf("promotion %d of %d: shop %s has no promotion %d (or the file names it twice)", i+1, len(ps), shop, id)
 				}
-			} else {
-				id, next = next, next+1
+				delete(saved, id)
 			}
-			p.Rule.ID = id
-			saved[id] = p
 		}
-		all := make([]app.Promotion, 0, len(saved))
 		for _, p := range saved {
-			all = append(all, p)
+			kept = append(kept, p)
 		}
-		if _, err := app.NewDeals(all); err != nil {
+		if err := app.CheckTogether(kept, ps); err != nil {
 			return err
 		}
 		for i, p := range ps {
