@@ -104,23 +104,6 @@ func NewDeals(ps []Promotion) (*Deals, error) {
 	return d, nil
 }
 
-// standInIDs number promotions not yet stored, above any id a store gives, so they can be checked beside
-// stored ones before they have ids of their own.
-const standInIDs = 1 << 50
-
-// CheckTogether says whether added would make one set of deals with the stored promotions kept (those
-// they do not replace): the active ones of both must index together (NewDeals), as a till would price
-// with them. added's own ids do not count: each is checked under a stand-in id.
-func CheckTogether(kept, added []Promotion) error {
-	all := append(make([]Promotion, 0, len(kept)+len(added)), kept...)
-	for i, p := range added {
-		p.Rule.ID = standInIDs + int64(i)
-		all = append(all, p)
-	}
-	_, err := NewDeals(all)
-	return err
-}
-
 // IsCoupon reports whether code is the coupon code of an active promotion.
 func (d *Deals) IsCoupon(code string) bool { return d != nil && d.coupons[strings.TrimSpace(code)] }
 

@@ -75,10 +75,6 @@ func promotionCommand(ctx context.Context, st *till.Store, c *call) error {
 			changed[id] = true
 		}
 	}
-	kept := slices.DeleteFunc(saved, func(p app.Promotion) bool { return changed[p.Rule.ID] })
-	if err := app.CheckTogether(kept, ps); err != nil {
-		return err
-	}
 	by := cliSession()
 	for _, p := range ps {
 		saved, low, err := app.SavePromotion(ctx, st, st, p, by, time.Now())

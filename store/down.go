@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -135,12 +134,13 @@ func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time
 	return done, s.catchUpWords(ctx)
 }
 
-// checkHQPromotions checks the head office's promotions ps by the till's rules (app.CheckHQPromotion), and the active promotions they would leave, together (app.NewDeals).
+// checkHQPromotions checks the head office's promotions ps by the till's rules (app.CheckHQPromotion). Each
+// rule is judged alone: the engine has no rule between rules to break (promo.NewSet refuses only a bad
+// rule or an id twice, and the rows give the ids).
 func (s *Store) checkHQPromotions(ctx context.Context, tx *sql.Tx, ps []app.Promotion) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	byHQ := map[int64]app.Promotion{}
 	for _, p := range ps {
 		if p.HQID <= 0 {
 			return fmt.Errorf("down-sync promotion: %w: head office id %d", app.ErrInvalidPromotion, p.HQID)
@@ -148,33 +148,6 @@ func (s *Store) checkHQPromotions(ctx context.Context, tx *sql.Tx, ps []app.Prom
 		if err := app.CheckHQPromotion(p); err != nil {
 			return fmt.Errorf("down-sync promotion %d: %w", p.HQID, err)
 		}
-		byHQ[p.HQID] = p
-	}
-	var all []app.Promotion
-	err := each(ctx, tx, func(rows *sql.Rows) error {
-		var id int64
-		var hq sql.NullInt64
-		var rule string
-		var active bool
-		if err := rows.Scan(&id, &hq, &rule, &active); err != nil {
-			return err
-		}
-		if _, ok := byHQ[hq.Int64]; hq.Valid && ok {
-			return nil // replaced by the page's
-		}
-		p := app.Promotion{Active: active}
-		if err := json.Unmarshal([]byte(rule), &p.Rule); err != nil {
-			return fmt.Errorf("promotion %d: %w", id, err)
-		}
-		p.Rule.ID = id
-		all = append(all, p)
-		return nil
-	}, `SELECT id, hq_id, rule, active FROM promotions WHERE active ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	if err := app.CheckTogether(all, ps); err != nil {
-		return fmt.Errorf("down-sync promotions: %w", err)
 	}
 	return nil
 }

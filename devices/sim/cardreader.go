@@ -11,16 +11,15 @@ import (
 // CardReader is a simulated contactless card reader: Tap puts a card on it and Remove takes it off,
 // with the events a USB reader would send.
 type CardReader struct {
-	name   string
-	mu     sync.Mutex
-	closed bool
-	uid    string // the card on the reader; "" when none
-	events chan cardreader.Event
+	name string
+	mu   sync.Mutex
+	uid  string // the card on the reader; "" when none
+	feed[cardreader.Event]
 }
 
 // NewCardReader returns a connected simulated card reader called name.
 func NewCardReader(name string) *CardReader {
-	r := &CardReader{name: name, events: make(chan cardreader.Event, 64)}
+	r := &CardReader{name: name, feed: newFeed[cardreader.Event]()}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.send(cardreader.Event{Kind: cardreader.StatusChange, Status: cardreader.Connected})
@@ -55,28 +54,8 @@ func (r *CardReader) removeLocked() {
 	}
 }
 
-// send delivers ev with r.mu held. An event after Close, or while 64 earlier events are unread, is dropped.
+// send delivers ev; the caller holds r.mu, so a tap's events keep their order.
 func (r *CardReader) send(ev cardreader.Event) {
 	ev.Reader, ev.At = r.name, time.Now()
-	if r.closed {
-		return
-	}
-	select {
-	case r.events <- ev:
-	default:
-	}
-}
-
-// Events delivers the reader's events; it is closed after Close.
-func (r *CardReader) Events() <-chan cardreader.Event { return r.events }
-
-// Close closes the event channel. It is safe to call twice.
-func (r *CardReader) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.closed {
-		r.closed = true
-		close(r.events)
-	}
-	return nil
+	r.feed.send(ev)
 }

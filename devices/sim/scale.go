@@ -17,16 +17,15 @@ const wobbleStep = 120 * time.Millisecond
 // Scale is a simulated counter scale for demo mode: Weigh puts a load on it, and it reports a short
 // wobble of unstable readings before the stable weight, as a real scale does.
 type Scale struct {
-	name   string
-	mu     sync.Mutex
-	closed bool
-	load   int // which Weigh the pending readings belong to: a new load cancels the old one's wobble
-	events chan scale.Event
+	name string
+	mu   sync.Mutex
+	load int // which Weigh the pending readings belong to: a new load cancels the old one's wobble
+	feed[scale.Event]
 }
 
 // NewScale returns a connected simulated scale called name, reading a stable zero.
 func NewScale(name string) *Scale {
-	s := &Scale{name: name, events: make(chan scale.Event, 64)}
+	s := &Scale{name: name, feed: newFeed[scale.Event]()}
 	s.send(scale.Event{Kind: scale.StatusChange, Status: devices.Connected})
 	s.send(scale.Event{Kind: scale.Weight, Reading: scale.Reading{Weighed: true, Stable: true, Zero: true}})
 	return s
@@ -57,27 +56,5 @@ func (s *Scale) sendFor(load int, r scale.Reading) {
 
 func (s *Scale) send(ev scale.Event) {
 	ev.Scale, ev.At = s.name, time.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	select {
-	case s.events <- ev:
-	default:
-	}
-}
-
-// Events delivers the scale's events; it is closed after Close.
-func (s *Scale) Events() <-chan scale.Event { return s.events }
-
-// Close closes the event channel; readings still due are dropped.
-func (s *Scale) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.closed {
-		s.closed = true
-		close(s.events)
-	}
-	return nil
+	s.feed.send(ev)
 }

@@ -3,7 +3,6 @@
 package sim
 
 import (
-	"sync"
 	"time"
 
 	"checkout/devices/scanner"
@@ -11,15 +10,13 @@ import (
 
 // Scanner is a simulated barcode scanner: Scan makes it read a code as a serial scanner would.
 type Scanner struct {
-	name   string
-	mu     sync.Mutex
-	closed bool
-	events chan scanner.Event
+	name string
+	feed[scanner.Event]
 }
 
 // NewScanner returns a connected simulated scanner called name.
 func NewScanner(name string) *Scanner {
-	s := &Scanner{name: name, events: make(chan scanner.Event, 64)}
+	s := &Scanner{name: name, feed: newFeed[scanner.Event]()}
 	s.send(scanner.Event{Kind: scanner.StatusChange, Status: scanner.Connected})
 	return s
 }
@@ -31,27 +28,5 @@ func (s *Scanner) Scan(code string) {
 
 func (s *Scanner) send(ev scanner.Event) {
 	ev.Scanner, ev.At = s.name, time.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	select {
-	case s.events <- ev:
-	default:
-	}
-}
-
-// Events delivers the scanner's events; it is closed after Close.
-func (s *Scanner) Events() <-chan scanner.Event { return s.events }
-
-// Close closes the event channel.
-func (s *Scanner) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.closed {
-		s.closed = true
-		close(s.events)
-	}
-	return nil
+	s.feed.send(ev)
 }

@@ -15,9 +15,9 @@ import (
 
 // SavePromotions adds or changes promotions of shop for its tills (a rule with ID 0 is new; ID N changes
 // the shop's promotion N) in one transaction, each with a new change sequence, and returns their ids in
-// order. Every one is checked by the tills' rules (app.CheckHQPromotion), and the shop's active
-// promotions they leave are checked together as a till would price with them (app.NewDeals), before any
-// is stored: a file with one bad rule changes nothing.
+// order. Every one is checked by the tills' rules (app.CheckHQPromotion), a change must name one of the
+// shop's promotions, and the shop's stored rules must still pass, before any is stored: a file with one
+// bad rule changes nothing.
 func (s *Server) SavePromotions(ctx context.Context, shop string, ps []app.Promotion) ([]int64, error) {
 	for i, p := range ps {
 		if err := app.CheckHQPromotion(p); err != nil {
@@ -37,7 +37,9 @@ func (s *Server) SavePromotions(ctx context.Context, shop string, ps []app.Promo
 		if err != nil {
 			return err
 		}
-		kept := make([]app.Promotion, 0, len(saved))
+		// The shop's stored rules are checked with the new ones: a rule broken in the database (written by
+		// hand, or by an older release's rules) stops the save rather than going down to the tills again.
+		all := make([]app.Promotion, 0, len(saved)+len(ps))
 		for i, p := range ps {
 			if id := p.Rule.ID; id != 0 {
 				if _, ok := saved[id]; !ok {
@@ -45,11 +47,13 @@ func (s *Server) SavePromotions(ctx context.Context, shop string, ps []app.Promo
 				}
 				delete(saved, id)
 			}
+			p.Rule.ID = 1<<50 + int64(i) // a stand-in id: the row's is given as it is written
+			all = append(all, p)
 		}
 		for _, p := range saved {
-			kept = append(kept, p)
+			all = append(all, p)
 		}
-		if err := app.CheckTogether(kept, ps); err != nil {
+		if _, err := app.NewDeals(all); err != nil {
 			return err
 		}
 		for i, p := range ps {
