@@ -66,6 +66,11 @@ type crule struct {
 // 230 ms at 8; the brute-force test proves the search exact up to 5.
 const maxComponentDeals = 5
 
+// maxDealLineUnits bounds the pieces of one line that multi-unit deals search, a unit at a time: a line of
+// more (the cart takes up to 100,000) takes only per-unit deals, as a weighed line does, so a bulk
+// quantity typed at the counter cannot stall the scan behind a search through every piece.
+const maxDealLineUnits = 100
+
 // noWay marks a state from which the open groups cannot be completed.
 const noWay = -1 << 62
 
@@ -97,7 +102,7 @@ func (s *Set) components(lines []line, items []Item, multi []int) []*component {
 		for _, m := range s.targets[r] {
 			var g []int
 			for li, l := range lines {
-				if !items[l.item].Weighed && m.takes(items[l.item]) {
+				if !items[l.item].Weighed && l.n <= maxDealLineUnits && m.takes(items[l.item]) {
 					g = append(g, li)
 					if !seen[li] {
 						seen[li] = true

@@ -40,7 +40,8 @@
 // independent, and each is searched unit by unit, dearest first, memoised on a few counters per deal (see
 // component): exact, and polynomial in the units, but exponential in the deals one component holds, so
 // a component holds at most five (maxComponentDeals): a sixth deal sharing its lines is left out of that
-// basket, the deals first in rule order staying. Ties go to the lower rule ID and to per-unit deals.
+// basket, the deals first in rule order staying; and a line of more than 100 pieces (maxDealLineUnits)
+// takes only per-unit deals, so a bulk quantity cannot stall a scan. Ties go to the lower rule ID and to per-unit deals.
 //
 // When the best item deals drop the spend below a tier that would be worth more, Price looks for the least
 // amount the item deals can give up that meets the tier: a subset sum over what each unit and component

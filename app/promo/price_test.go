@@ -562,3 +562,24 @@ func TestPriceBoundsTheDealsOneComponentSearches(t *testing.T) {
 	checkSplit(t, items, res)
 	t.Logf("12 deals over 20 lines: %v, saving %d", took, res.Total)
 }
+
+// A line of the most pieces the cart takes (100,000) prices as fast as a shelf's worth: the multi-unit
+// search never walks a unit at a time through it.
+func TestPriceHugeQuantity(t *testing.T) {
+	fixed := Rule{ID: 1, Name: "3 for 10", Kind: FixedPrice, Qty: 3, Price: 1000, Target: Target{Products: []int64{1, 2}}}
+	bundle := Rule{ID: 2, Name: "meal", Kind: Bundle, Price: 800, Groups: []Target{{Products: []int64{1}}, {Products: []int64{2}}}}
+	half := Rule{ID: 3, Name: "second half", Kind: BuyGet, Qty: 1, Free: 1, PercentBP: 5000, Target: Target{Products: []int64{1}}}
+	tier := Rule{ID: 4, Name: "满减", Kind: BasketSpend, Tiers: []Tier{{Threshold: 100_000_000, Off: 500_000}}}
+	for _, n := range []int64{maxDealLineUnits, 100_000} {
+		items := []Item{pieces(1, "drinks", n, 450), pieces(2, "snacks", n, 650)}
+		for _, rules := range [][]Rule{{fixed}, {bundle}, {half, tier}, {fixed, bundle, half, tier}} {
+			start := time.Now()
+			res := mustSet(t, rules...).Price(items, Context{Now: noon})
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("%d rules over two lines of %d pieces: %v", len(rules), n, took)
+			}
+			t.Logf("%d rules, two lines of %d: %v, saving %d", len(rules), n, time.Since(start), res.Total)
+			checkSplit(t, items, res)
+		}
+	}
+}
