@@ -130,7 +130,8 @@ func (s *Scale) Protocol() Protocol { return s.cfg.Protocol }
 func (s *Scale) Can(c Command) bool { return s.cfg.Protocol.command(c) != nil }
 
 // Send asks the scale to tare or zero. The command goes out before the next request for the weight;
-// the scale's refusal, if any, comes back as a FrameError. ErrNoCommand when the protocol has none.
+// the scale's refusal, if any, comes back as a FrameError. ErrNoCommand when the protocol has none. One
+// asked while the scale is unplugged is dropped when it comes back.
 func (s *Scale) Send(c Command) error {
 	if !s.Can(c) {
 		return fmt.Errorf("%w (%v)", ErrNoCommand, s.cfg.Protocol)
@@ -155,6 +156,11 @@ func (s *Scale) Close() error {
 // read asks and reads until the port fails or the scale is closed. One goroutine both writes and reads,
 // so a command and a request never interleave on the line.
 func (s *Scale) read(port serial.Port) error {
+	// A tare or zero asked while no port was open is stale: sent now it would tare whatever lies on the
+	// scale when it comes back.
+	for len(s.commands) > 0 {
+		<-s.commands
+	}
 	p := s.cfg.Protocol
 	dec := NewDecoder(p)
 	emit := func(r Reading, err error) {

@@ -305,6 +305,31 @@ func TestAbsentAtStartThenPluggedIn(t *testing.T) {
 	}
 }
 
+// A zero pressed while the scale is unplugged is not sent when it comes back: by then other goods may lie
+// on it.
+func TestCommandWhileAbsentIsNotSentOnReconnect(t *testing.T) {
+	port := filepath.Join(t.TempDir(), "ttyUSB0")
+	s := openAt(t, Config{Port: port, Protocol: Toledo8217})
+	wantStatus(t, s.Events(), devices.Absent)
+	if err := s.Send(Zero); err != nil {
+		t.Fatal(err)
+	}
+	scaleEnd := plug(t, port)
+	var f fakeScale
+	go f.run(scaleEnd, func(req []byte) string {
+		if bytes.Contains(req, []byte("W")) {
+			return "\x0200.455\r"
+		}
+		return ""
+	})
+	wantStatus(t, s.Events(), devices.Connected)
+	untilStable(t, s.Events())
+	untilStable(t, s.Events()) // a second poll: anything queued would have gone out before it
+	if bytes.Contains([]byte(f.requests()), []byte("Z")) {
+		t.Fatalf("the scale was sent %q: the stale zero went out", f.requests())
+	}
+}
+
 func TestOpenRefusesBadConfig(t *testing.T) {
 	for _, cfg := range []Config{{}, {Port: "/dev/null", Baud: -1}, {Port: "/dev/null", Bits: "9X1"}, {Port: "/dev/null", Protocol: 99}} {
 		if s, err := Open(cfg); err == nil {
