@@ -90,8 +90,8 @@ func (l *SerialLink) run() {
 		if port == nil {
 			return // closed while opening
 		}
-		backoff = firstBackoff
 		setStatus(Connected)
+		served := time.Now()
 		err = l.Serve(port)
 		l.mu.Lock()
 		l.port = nil
@@ -104,6 +104,18 @@ func (l *SerialLink) run() {
 		}
 		slog.Warn(l.Kind+" lost", l.Kind, l.Name, "err", err)
 		setStatus(Reconnecting)
+		// A port that opens but fails at once (a bad USB bridge) waits as a missing one does, not a
+		// reopen and a log line as fast as the loop turns; one that served a while comes back at once.
+		if time.Since(served) >= time.Second {
+			backoff = firstBackoff
+			continue
+		}
+		select {
+		case <-l.done:
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, maxBackoff)
 	}
 }
 
