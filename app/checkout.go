@@ -76,6 +76,9 @@ func (c *Checkout) freshDeals() *Deals {
 	return c.deals
 }
 
+// beginSale prices the sale about to begin with the promotions as they are now, judged at this moment.
+func (c *Checkout) beginSale() { c.cart.SetDeals(c.freshDeals(), c.now()) }
+
 // newCart returns an empty cart that will apply the promotions.
 func (c *Checkout) newCart() *Cart {
 	cart := NewCart(c.settings)
@@ -137,7 +140,7 @@ type Added struct {
 // ErrPayCodeScanned. An active promotion's coupon code is presented for the sale (AddCoupon), not looked up.
 func (c *Checkout) Scan(ctx context.Context, input string) (Added, error) {
 	if c.saleID == "" && c.cart.Len() == 0 {
-		c.cart.deals = c.freshDeals() // a coupon may come before the first item: the promotions as they are now
+		c.beginSale() // a coupon may come before the first item
 	}
 	if c.cart.deals.IsCoupon(input) {
 		code := strings.TrimSpace(input)
@@ -266,8 +269,8 @@ func (c *Checkout) addLine(p Product, qty Quantity, label *money.Amount) (int, e
 		return -1, err
 	}
 	opening := c.saleID == ""
-	if opening {
-		c.cart.SetDeals(c.freshDeals(), c.now())
+	if opening && c.cart.shopper.at.IsZero() {
+		c.beginSale()
 	}
 	i, err := c.cart.add(p, qty, label)
 	if err != nil {

@@ -120,7 +120,7 @@ func (c *Checkout) restore(p ParkedCart) error {
 // build returns p's lines as a cart priced by the shop's rules.
 func (c *Checkout) build(p ParkedCart) (*Cart, error) {
 	cart := NewCart(c.settings)
-	cart.SetDeals(c.deals, p.ParkedAt)
+	cart.SetDeals(c.freshDeals(), p.ParkedAt) // the promotions as they are, judged when the sale began
 	for _, l := range p.Lines {
 		i, err := cart.add(l.Product, l.Qty, l.Label)
 		if err == nil && !l.Discount.IsZero() {

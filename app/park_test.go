@@ -42,3 +42,26 @@ func TestParkRefusesAPaidOrEmptyCart(t *testing.T) {
 		t.Errorf("park a part-paid cart = %v", err)
 	}
 }
+
+// A parked sale resumed on a till that has sold nothing since it started takes the promotions as they
+// are: resuming reads them, as beginning a sale does.
+func TestResumedCartTakesThePromotions(t *testing.T) {
+	ctx := context.Background()
+	lot := parkingLot{}
+	parker, _ := newTestCheckout(t, DefaultSettings())
+	if _, err := parker.Scan(ctx, "2*6900000000014"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := parker.Park(ctx, lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := newTestCheckout(t, DefaultSettings()) // a till just started: no sale has read the promotions
+	c.SetDealsSource(&dealsNow{deals(t, secondHalf)})
+	if _, err := c.Resume(ctx, lot, p.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if l := c.Lines()[0]; l.Promotion != cny(150) {
+		t.Fatalf("resumed line %+v: no promotion", l)
+	}
+}
