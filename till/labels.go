@@ -26,13 +26,14 @@ type shelfLabels struct {
 	dir      string
 	render   *receiptimage.Renderer
 	language string
+	bad      error // a labels.* setting it cannot use: every label fails with it
 }
 
-// newShelfLabels reads the labels.* settings; a setting it cannot use saves pictures, and says so in the
-// error of the first label.
+// newShelfLabels reads the labels.* settings. A setting it cannot use is its error, and every label's:
+// a printer set up with a size mistyped must not quietly save pictures instead.
 func newShelfLabels(set app.Settings, dir string, render *receiptimage.Renderer, language string) (*shelfLabels, error) {
 	c, stock, ok, err := labelprinter.Settings(set.Device)
-	return &shelfLabels{printer: c, print: ok, stock: stock, dir: dir, render: render, language: language}, err
+	return &shelfLabels{printer: c, print: ok, stock: stock, dir: dir, render: render, language: language, bad: err}, err
 }
 
 // PrintLabel prints e's label, or saves it as SKU-TIME.png in the folder and returns the file's path.
@@ -67,6 +68,9 @@ func (s *shelfLabels) PrintChanged(since time.Time) (int, string, error) {
 
 // output prints the entries' labels, or draws them into NAME-TIME.png in the folder and returns its path.
 func (s *shelfLabels) output(entries []app.CatalogEntry, name string) (string, error) {
+	if s.bad != nil {
+		return "", fmt.Errorf("the label settings (labels.*): %w", s.bad)
+	}
 	labels := make([]shelflabel.Label, len(entries))
 	for i, e := range entries {
 		labels[i] = shelflabel.Lay(s.stock, shelflabel.ItemOf(e), s.language)

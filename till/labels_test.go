@@ -59,6 +59,15 @@ func TestShelfLabelsSaveOrPrint(t *testing.T) {
 	if _, err := newShelfLabels(app.Settings{Devices: map[string]string{"labels.printer": "bad"}}, dir, r, "en"); err == nil {
 		t.Error("a bad labels.printer passed")
 	}
+	// A printer set up with a size mistyped: every label says so, none is quietly saved as a picture.
+	mistyped := app.Settings{Devices: map[string]string{"labels.printer": "zpl:file:" + prn, "labels.size": "50 by 30"}}
+	s, err = newShelfLabels(mistyped, dir, r, "en")
+	if err == nil {
+		t.Fatal("a bad labels.size passed")
+	}
+	if file, err := s.PrintLabel(e); err == nil || file != "" || !strings.Contains(err.Error(), "labels.") {
+		t.Fatalf("a label with a bad labels.size: %q, %v", file, err)
+	}
 }
 
 // The labels for price changes since a day go out together: the products the store's price history
