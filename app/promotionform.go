@@ -208,16 +208,13 @@ func (d *PromotionDesk) Save(ctx context.Context, by *Session, f PromotionForm) 
 	}{{f.CouponLimit, &p.CouponLimit, "coupon uses"}, {f.CouponTillLimit, &p.CouponTillLimit, "coupon uses at this till"}} {
 		if s := strings.TrimSpace(n.text); s != "" {
 			v, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || v < 0 || v > 1_000_000_000 {
+			if err != nil || v < 0 {
 				return Promotion{}, nil, fmt.Errorf("%w: %s %q: a whole number, 0 for no limit", ErrInvalidPromotion, n.what, s)
 			}
 			*n.dst = v
 		}
 	}
-	if (p.CouponLimit > 0 || p.CouponTillLimit > 0) && r.Coupon == "" {
-		return Promotion{}, nil, fmt.Errorf("%w: a limit on coupon uses needs a coupon code", ErrInvalidPromotion)
-	}
-	return SavePromotion(ctx, d.repo, d.products, p, by, d.now())
+	return SavePromotion(ctx, d.repo, d.products, p, by, d.now()) // which judges the limits (CheckCouponLimits)
 }
 
 // SetActive turns promotion id on or off on behalf of by.
