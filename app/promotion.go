@@ -49,7 +49,7 @@ func CheckCouponLimits(p Promotion) error {
 	case p.CouponLimit < 0 || p.CouponTillLimit < 0 || p.CouponLimit > maxCouponUses || p.CouponTillLimit > maxCouponUses:
 		return fmt.Errorf("%w: coupon limits are 0 (none) to %d uses", ErrInvalidPromotion, maxCouponUses)
 	case p.Rule.Coupon == "" && (p.CouponLimit > 0 || p.CouponTillLimit > 0):
-		return fmt.Errorf("%w: a limit on coupon uses needs a coupon code", ErrInvalidPromotion)
+		return fmt.Errorf("%w: a coupon limit without a coupon code (a limit on uses needs a coupon code)", ErrInvalidPromotion)
 	case p.CouponLimit > 0 && p.CouponTillLimit > p.CouponLimit:
 		return fmt.Errorf("%w: a till allowance of %d above the coupon's limit of %d", ErrInvalidPromotion, p.CouponTillLimit, p.CouponLimit)
 	}
