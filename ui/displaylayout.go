@@ -294,10 +294,11 @@ func (l *displayLayout) rows(a area, s float32, put placer) {
 		}
 		r.was.Text, r.was.TextSize = money.Format(ln.Gross, d.language), sub
 		ww := fyne.MeasureText(r.was.Text, sub, plain).Width
-		r.discount.Text = lang.L("Discount") + " −" + money.Format(ln.DiscountAmount, d.language)
+		what := lang.L("Discount")
 		if deals := promotionNames(ln, d.language); deals != "" {
-			r.discount.Text = deals + " −" + money.Format(ln.DiscountAmount, d.language) // what the shopper saved, by name
+			what = deals // what the shopper saved, by name
 		}
+		r.discount.Text = what + " −" + money.Format(ln.DiscountAmount, d.language)
 		r.discount.TextSize = sub
 		put(r.discount, a.x+24*s, y, a.w-ww-48*s, subH)
 		put(r.was, a.x+a.w-ww, y, ww, subH)

@@ -132,9 +132,6 @@ func NewSet(rules []Rule) (*Set, error) {
 	return s, nil
 }
 
-// Len returns the number of rules in the set.
-func (s *Set) Len() int { return len(s.rules) }
-
 func cmpInt(a, b int64) int {
 	switch {
 	case a < b:

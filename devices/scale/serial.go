@@ -123,9 +123,6 @@ func parseBits(bits string, baud int) (*serial.Mode, error) {
 // Events delivers the scale's events; it is closed after Close.
 func (s *Scale) Events() <-chan Event { return s.events }
 
-// Protocol is the protocol the scale speaks.
-func (s *Scale) Protocol() Protocol { return s.cfg.Protocol }
-
 // Can says whether the scale's protocol has command c.
 func (s *Scale) Can(c Command) bool { return s.cfg.Protocol.command(c) != nil }
 
