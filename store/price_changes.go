@@ -18,12 +18,12 @@ func recordPrice(ctx context.Context, tx *sql.Tx, productID int64, at time.Time,
 	return err
 }
 
-// recordImportedPrices writes the prices of the products an import batch added, ids first to last
-// (every id between them is one of the batch's: SQLite gives new rows the ids after the largest), in one
-// statement.
+// recordImportedPrices enters the products an import batch added, ids first to last (every id between
+// them is one of the batch's: SQLite gives new rows the ids after the largest), in the price history as
+// one range (migration 0048).
 func recordImportedPrices(ctx context.Context, tx *sql.Tx, first, last int64, at time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO price_changes (product_id, at, new_price, changed_by)
-		SELECT id, ?, price, 'import' FROM products WHERE id BETWEEN ? AND ?`, timestamp(at), first, last)
+	_, err := tx.ExecContext(ctx, `INSERT INTO price_change_imports (first_id, last_id, at) VALUES (?, ?, ?)`,
+		first, last, timestamp(at))
 	return err
 }
 
@@ -31,8 +31,9 @@ func recordImportedPrices(ctx context.Context, tx *sql.Tx, first, last int64, at
 // since, with their barcodes as printed, in SKU order, up to limit: the shelf labels to print.
 func (s *Store) PriceChangedSince(ctx context.Context, since time.Time, limit int) ([]app.CatalogEntry, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+productColumns+`, (SELECT group_concat(code, '|') FROM barcodes WHERE product_id = p.id)
-		FROM products p WHERE p.id IN (SELECT product_id FROM price_changes WHERE at >= ?) AND p.active = 1
-		ORDER BY p.sku LIMIT ?`, timestamp(since), limit)
+		FROM products p WHERE p.id IN (SELECT product_id FROM price_changes WHERE at >= ?1
+			UNION ALL SELECT n.id FROM price_change_imports r JOIN products n ON n.id BETWEEN r.first_id AND r.last_id WHERE r.at >= ?1)
+		AND p.active = 1 ORDER BY p.sku LIMIT ?2`, timestamp(since), limit)
 	if err != nil {
 		return nil, err
 	}
