@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"checkout/app/document"
 )
 
 // The most characters (runes) a text field of a product or member may hold. Every text that enters the
@@ -32,7 +34,7 @@ func checkText(field, value string, max int) error {
 		switch {
 		case r == utf8.RuneError:
 			return fmt.Errorf("%s: character %d is not valid text (invalid UTF-8 or U+FFFD)", field, n)
-		case isControl(r):
+		case document.IsControl(r):
 			return fmt.Errorf("%s: control character %U at character %d", field, r, n)
 		}
 	}
@@ -40,14 +42,6 @@ func checkText(field, value string, max int) error {
 		return fmt.Errorf("%s: %d characters, at most %d", field, n, max)
 	}
 	return nil
-}
-
-// isControl reports the characters no text field may hold: C0 (NUL, tab, LF, CR, ESC …), DEL and C1;
-// the line and paragraph separators (U+2028, U+2029); and the bidirectional embeddings, overrides
-// (U+202A–U+202E) and isolates (U+2066–U+2069), which reorder what the cashier and the receipt show
-// ("Pen \u202egpj.exe").
-func isControl(r rune) bool {
-	return r < ' ' || (r >= 0x7f && r < 0xa0) || (r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // printableASCII reports whether s is all printable ASCII, ' ' to '~', eight bytes at a time: an import

@@ -144,13 +144,21 @@ func (c *checker) id(field, v string) {
 }
 
 // text refuses control characters, invalid UTF-8 and more than MaxText runes.
+// IsControl reports the characters no text may hold, on the till or in a document: C0 (NUL, tab, LF, CR,
+// ESC …), DEL and C1; the line and paragraph separators (U+2028, U+2029); and the bidirectional
+// embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069), which reorder what the cashier, the
+// receipt and the head office's pages show ("Pen \u202egpj.exe").
+func IsControl(r rune) bool {
+	return r < ' ' || (r >= 0x7f && r < 0xa0) || (r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
 func (c *checker) text(field, v string) {
 	switch {
 	case !utf8.ValidString(v):
 		c.fail("%s is not UTF-8", field)
 	case utf8.RuneCountInString(v) > MaxText:
 		c.fail("%s is over %d characters", field, MaxText)
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+	case strings.IndexFunc(v, IsControl) >= 0:
 		c.fail("%s has a control character", field)
 	}
 }
@@ -254,7 +262,7 @@ func (c *checker) points(field string, v int64, sign int) {
 // spaces), at most 32 bytes of UTF-8 with no control characters.
 func MemberNumberOK(n string) bool {
 	return n != "" && n == strings.ToUpper(n) && len(n) <= 32 && utf8.ValidString(n) &&
-		!strings.ContainsFunc(n, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+		!strings.ContainsFunc(n, func(r rune) bool { return unicode.IsSpace(r) || IsControl(r) })
 }
 
 func (c *checker) member(m *Member, earnedSign int) {

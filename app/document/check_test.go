@@ -127,6 +127,8 @@ func TestForgedDocumentsAreRefused(t *testing.T) {
 		{"tax off the rule", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["tax"] = "0.01"; m["tax"] = "0.27" }, "tax"},
 		{"a whole card number", KindSale, goodSale, func(m map[string]any) { item(m, "tenders", 0)["card_last4"] = "4111111111111111" }, "card_last4"},
 		{"a NUL in a name", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["name"] = "Co\x00la" }, "control character"},
+		{"a name reversed by a bidi override", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["name"] = "Pen \u202egpj.exe" }, "control character"},
+		{"a name with a line separator", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["name"] = "Cola\u2028Total 0.00" }, "control character"},
 		{"a 1 MB name", KindSale, goodSale, func(m map[string]any) { item(m, "lines", 0)["name"] = strings.Repeat("可", 1<<20) }, "over 200"},
 		{"a member number not normalised", KindSale, goodSale, func(m map[string]any) { sub(m, "member")["number"] = " m000001" }, "normalised"},
 		{"a receipt number of another till", KindSale, goodSale, func(m map[string]any) { m["receipt_no"] = "T05-000042" }, "receipt_no"},
