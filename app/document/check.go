@@ -143,7 +143,6 @@ func (c *checker) id(field, v string) {
 	}
 }
 
-// text refuses control characters, invalid UTF-8 and more than MaxText runes.
 // IsControl reports the characters no text may hold, on the till or in a document: C0 (NUL, tab, LF, CR,
 // ESC …), DEL and C1; the line and paragraph separators (U+2028, U+2029); and the bidirectional
 // embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069), which reorder what the cashier, the
@@ -152,6 +151,7 @@ func IsControl(r rune) bool {
 	return r < ' ' || (r >= 0x7f && r < 0xa0) || (r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
+// text refuses control characters, invalid UTF-8 and more than MaxText runes.
 func (c *checker) text(field, v string) {
 	switch {
 	case !utf8.ValidString(v):
