@@ -168,7 +168,7 @@ func (c *Checkout) kept() {
 		return
 	}
 	c.keeper.put(&ParkedCart{ID: c.saleID, Till: c.settings.Till, ParkedAt: c.openedAt, Lines: c.cart.Lines(),
-		Total: c.cart.Totals().Total, Member: c.memberNumber(), Tenders: append([]Tender(nil), c.tenders...)})
+		Total: c.cart.Totals().Total, Member: c.memberNumber(), Coupons: c.cart.Coupons(), Tenders: append([]Tender(nil), c.tenders...)})
 }
 
 func (c *Checkout) memberNumber() string {

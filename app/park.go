@@ -18,6 +18,8 @@ type ParkedCart struct {
 	Total    money.Amount
 	// Member is the number of the member put on the sale, if any.
 	Member string
+	// Coupons are the coupon codes presented for the sale; a resumed cart is priced with them again.
+	Coupons []string
 	// Tenders are the payments taken: only an open cart left by a crash has any (Park refuses a cart with
 	// payments), and it is then parked for a supervisor, who alone may resume it (with its payments).
 	Tenders []Tender
@@ -44,7 +46,7 @@ func (c *Checkout) Park(ctx context.Context, parked ParkedCarts) (ParkedCart, er
 		return ParkedCart{}, err
 	}
 	p := ParkedCart{ID: c.saleID, Till: c.settings.Till, ParkedAt: c.now(), Lines: c.cart.Lines(), Total: c.cart.Totals().Total,
-		Member: c.memberNumber()}
+		Member: c.memberNumber(), Coupons: c.cart.Coupons()}
 	c.keeper.settle()
 	if err := parked.Park(ctx, p); err != nil {
 		c.kept()
@@ -117,7 +119,8 @@ func (c *Checkout) restore(p ParkedCart) error {
 	return nil
 }
 
-// build returns p's lines as a cart priced by the shop's rules.
+// build returns p's lines as a cart priced by the shop's rules, with its coupons: one whose promotion is
+// no longer on is left off (the promotions are judged as they are now, at the time the sale began).
 func (c *Checkout) build(p ParkedCart) (*Cart, error) {
 	cart := NewCart(c.settings)
 	cart.SetDeals(c.freshDeals(), p.ParkedAt) // the promotions as they are, judged when the sale began
@@ -129,6 +132,9 @@ func (c *Checkout) build(p ParkedCart) (*Cart, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	for _, code := range p.Coupons {
+		_ = cart.AddCoupon(code)
 	}
 	return cart, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,5 +156,78 @@ func TestCouponAllowanceAtTheTill(t *testing.T) {
 	}
 	if _, err := s.VerifyJournal(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A cart put aside with a coupon comes back with it, parked and resumed or brought back after a crash,
+// and is priced as it was; a coupon whose promotion was turned off meanwhile is left off.
+func TestParkedAndOpenCartsKeepTheirCoupons(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTestStore(t)
+	saveLimited(t, s, "PARK-1", 0, 0)
+
+	co := couponCheckout(t, s)
+	scanAll(t, co, "6924743915763")
+	if err := co.AddCoupon("PARK-1"); err != nil {
+		t.Fatal(err)
+	}
+	withCoupon := co.Totals()
+	parked, err := co.Park(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co2 := couponCheckout(t, s)
+	if _, err := co2.Resume(ctx, s, parked.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := co2.Totals(); got.Total != withCoupon.Total || !slices.Equal(co2.Coupons(), []string{"PARK-1"}) {
+		t.Fatalf("resumed %v with %v, parked %v with the coupon", got.Total, co2.Coupons(), withCoupon.Total)
+	}
+
+	// The same sale kept as the open cart, the till stopped and started again.
+	k := app.NewCartKeeper(s, co2.Settings().Till, func(err error) { t.Errorf("keeping the open cart: %v", err) })
+	co2.SetKeeper(k)
+	scanAll(t, co2, "6924743915763")
+	withCoupon = co2.Totals()
+	k.Flush()
+	k.Close()
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	co3 := couponCheckout(t, s)
+	k = app.NewCartKeeper(s, co3.Settings().Till, func(err error) { t.Errorf("keeping the open cart: %v", err) })
+	defer k.Close()
+	co3.SetKeeper(k)
+	if r, err := co3.ResumeOpen(ctx, s); err != nil || !r.Found {
+		t.Fatalf("resume open: %+v, %v", r, err)
+	}
+	if got := co3.Totals(); got.Total != withCoupon.Total || !slices.Equal(co3.Coupons(), []string{"PARK-1"}) {
+		t.Fatalf("after the restart %v with %v, before %v with the coupon", got.Total, co3.Coupons(), withCoupon.Total)
+	}
+
+	// Parked again, the promotion turned off, resumed: priced without it.
+	parked, err = co3.Park(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.PromotionList(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		p.Active = false
+		if _, err := s.SavePromotion(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	co4 := couponCheckout(t, s)
+	if _, err := co4.Resume(ctx, s, parked.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := co4.Totals(); got.Total != withCoupon.Total.Add(cny(100)) || len(co4.Coupons()) != 0 {
+		t.Fatalf("resumed after the promotion ended: %v with %v", got.Total, co4.Coupons())
 	}
 }

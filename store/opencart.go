@@ -14,7 +14,7 @@ var _ app.OpenCarts = (*Store)(nil)
 // one before, in one small transaction. A sale that was completed (its ID is in sales) or parked (its
 // row is no longer open) is left alone: a write that comes late never brings an ended sale back.
 func (s *Store) SaveOpenCart(ctx context.Context, p app.ParkedCart) error {
-	doc, tenders, err := parkedDocs(p)
+	doc, tenders, coupons, err := parkedDocs(p)
 	if err != nil {
 		return err
 	}
@@ -23,10 +23,10 @@ func (s *Store) SaveOpenCart(ctx context.Context, p app.ParkedCart) error {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO parked_carts (`+parkedColumns+`, open)
-			SELECT ?, ?, ?, ?, ?, ?, ?, ?, 1 WHERE NOT EXISTS (SELECT 1 FROM sales WHERE uuid = ?)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 1 WHERE NOT EXISTS (SELECT 1 FROM sales WHERE uuid = ?)
 			ON CONFLICT (id) DO UPDATE SET parked_at = excluded.parked_at, currency = excluded.currency, total = excluded.total,
-				lines = excluded.lines, member = excluded.member, tenders = excluded.tenders WHERE open = 1`,
-			p.ID, p.Till, timestamp(p.ParkedAt), p.Total.Currency().Code, p.Total.Minor(), doc, p.Member, tenders, p.ID)
+				lines = excluded.lines, member = excluded.member, tenders = excluded.tenders, coupons = excluded.coupons WHERE open = 1`,
+			p.ID, p.Till, timestamp(p.ParkedAt), p.Total.Currency().Code, p.Total.Minor(), doc, p.Member, tenders, coupons, p.ID)
 		return err
 	})
 }

@@ -43,11 +43,11 @@ type parkedTender struct {
 }
 
 // parkedColumns are a parked cart's columns, as scanParked reads them.
-const parkedColumns = `id, till, parked_at, currency, total, lines, member, tenders`
+const parkedColumns = `id, till, parked_at, currency, total, lines, member, tenders, coupons`
 
 // Park stores a parked cart. The sale's open cart, if the till kept one, goes in the same transaction.
 func (s *Store) Park(ctx context.Context, p app.ParkedCart) error {
-	doc, tenders, err := parkedDocs(p)
+	doc, tenders, coupons, err := parkedDocs(p)
 	if err != nil {
 		return err
 	}
@@ -55,14 +55,14 @@ func (s *Store) Park(ctx context.Context, p app.ParkedCart) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM parked_carts WHERE id = ? AND open = 1`, p.ID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO parked_carts (`+parkedColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, p.Till, timestamp(p.ParkedAt), p.Total.Currency().Code, p.Total.Minor(), doc, p.Member, tenders)
+		_, err := tx.ExecContext(ctx, `INSERT INTO parked_carts (`+parkedColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, p.Till, timestamp(p.ParkedAt), p.Total.Currency().Code, p.Total.Minor(), doc, p.Member, tenders, coupons)
 		return err
 	})
 }
 
-// parkedDocs returns a parked cart's lines and tenders as stored, in JSON.
-func parkedDocs(p app.ParkedCart) (lines, tenders string, err error) {
+// parkedDocs returns a parked cart's lines, tenders and coupons as stored, in JSON.
+func parkedDocs(p app.ParkedCart) (lines, tenders, coupons string, err error) {
 	ls := make([]parkedLine, 0, len(p.Lines))
 	for _, l := range p.Lines {
 		pl := parkedLine{ProductID: l.Product.ID, SKU: l.Product.SKU, Name: l.Product.Name, NameZH: l.Product.NameZH,
@@ -81,10 +81,14 @@ func parkedDocs(p app.ParkedCart) (lines, tenders string, err error) {
 	}
 	l, err := json.Marshal(ls)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	t, err := json.Marshal(ts)
-	return string(l), string(t), err
+	if err != nil {
+		return "", "", "", err
+	}
+	c, err := json.Marshal(append([]string{}, p.Coupons...)) // [] rather than null for none
+	return string(l), string(t), string(c), err
 }
 
 // ParkedAt lists the till's parked carts, oldest first.
@@ -157,9 +161,9 @@ func (s *Store) Withdrawn(ctx context.Context, id string) error {
 
 func scanParked(row interface{ Scan(...any) error }) (app.ParkedCart, error) {
 	var p app.ParkedCart
-	var at, cur, doc, tenders string
+	var at, cur, doc, tenders, coupons string
 	var total int64
-	if err := row.Scan(&p.ID, &p.Till, &at, &cur, &total, &doc, &p.Member, &tenders); err != nil {
+	if err := row.Scan(&p.ID, &p.Till, &at, &cur, &total, &doc, &p.Member, &tenders, &coupons); err != nil {
 		return p, err
 	}
 	var err error
@@ -184,6 +188,9 @@ func scanParked(row interface{ Scan(...any) error }) (app.ParkedCart, error) {
 			l.Label = &v
 		}
 		p.Lines = append(p.Lines, l)
+	}
+	if err := json.Unmarshal([]byte(coupons), &p.Coupons); err != nil {
+		return p, fmt.Errorf("parked cart %s: coupons: %w", p.ID, err)
 	}
 	var ts []parkedTender
 	if err := json.Unmarshal([]byte(tenders), &ts); err != nil {
