@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -71,12 +73,17 @@ func (s PromoSaving) DisplayName(language string) string {
 
 // Deals are the shop's active promotions as carts apply them. A nil *Deals applies none.
 type Deals struct {
-	set     *promo.Set
+	set     pricer
 	rules   map[int64]promo.Rule
 	coupons map[string]bool
 	// allowance is the uses of a coupon one till may make (Promotion.TillAllowance), the least of its
 	// rules' that have one; absent: no limit.
 	allowance map[string]int64
+}
+
+// pricer prices a cart's items: the promotion engine (*promo.Set), or a test's stand-in for one that fails.
+type pricer interface {
+	Price(items []promo.Item, ctx promo.Context) (promo.Result, error)
 }
 
 // NewDeals indexes the active promotions of ps; a rule that does not validate is an error naming it.
@@ -157,7 +164,9 @@ func (c *Cart) Coupons() []string { return slices.Clone(c.shopper.coupons) }
 
 // promote applies the promotions to the lines as they are: the best combination for the shopper
 // (promo.Set.Price), each line's savings added to its discount. A line the cashier discounted or priced
-// by hand, or a printed label's, takes no item deal; it still counts toward a basket's spend.
+// by hand, or a printed label's, takes no item deal; it still counts toward a basket's spend. When the
+// engine fails (an internal inconsistency: a bug), the cart is priced without promotions and the failure
+// logged: the sale goes on at full price rather than the till going down.
 func (c *Cart) promote() {
 	if c.deals == nil && !c.promoted() {
 		return
@@ -181,8 +190,17 @@ func (c *Cart) promote() {
 		}
 	}
 	if c.deals != nil {
-		res := c.deals.set.Price(items, promo.Context{Now: c.shopper.at, Member: c.shopper.member,
+		res, err := c.deals.set.Price(items, promo.Context{Now: c.shopper.at, Member: c.shopper.member,
 			MemberTier: c.shopper.memberTier, Coupons: c.shopper.coupons})
+		if err != nil {
+			attrs := []any{"err", err, "lines", len(items)}
+			var ie *promo.InternalError
+			if errors.As(err, &ie) {
+				attrs = append(attrs, "stack", string(ie.Stack))
+			}
+			slog.Error("promotions left out: the cart is priced without them", attrs...)
+			res = promo.Result{}
+		}
 		cur := c.settings.Currency
 		for _, s := range res.Savings {
 			if s.Amount == 0 {

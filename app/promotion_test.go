@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -340,5 +342,53 @@ func TestReceiptSaysWhichPartOfTheDiscountIsPromotions(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("receipt lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// failingPricer is a promotion engine that finds itself inconsistent, as promo.Set.Price reports a bug.
+type failingPricer struct{ calls int }
+
+func (f *failingPricer) Price([]promo.Item, promo.Context) (promo.Result, error) {
+	f.calls++
+	return promo.Result{}, &promo.InternalError{Value: "promo: the best choice cannot be retraced", Stack: []byte("stack")}
+}
+
+// A promotion engine that fails mid-sale does not take the till down: the cart prices at full price, the
+// sale completes, and the failure is logged.
+func TestPromotionEngineFailurePricesWithoutDeals(t *testing.T) {
+	var logged bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+
+	ctx := context.Background()
+	c, log := newTestCheckout(t, DefaultSettings())
+	d := deals(t, secondHalf, spend20)
+	broken := &failingPricer{}
+	d.set = broken
+	c.SetDeals(d)
+	c.SetSession(&Session{user: User{Name: "Li", Role: RoleCashier, Active: true}})
+	for _, code := range []string{"6900000000014", "6900000000014", "3*6900000000021"} {
+		if _, err := c.Scan(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two colas at ¥3.00 and three chips at ¥6.50, no deal taken off.
+	if tot := c.Totals(); tot.Total != cny(2550) || !tot.Promotions.IsZero() || !tot.Discount.IsZero() {
+		t.Fatalf("totals = %+v", tot)
+	}
+	for _, l := range c.Lines() {
+		if len(l.Promotions) != 0 || !l.Promotion.IsZero() {
+			t.Fatalf("line with a promotion: %+v", l)
+		}
+	}
+	if _, err := c.SettleCash(ctx, cny(2550)); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.sales) != 1 || log.sales[0].Totals.Total != cny(2550) {
+		t.Fatalf("sales %+v", log.sales)
+	}
+	if broken.calls == 0 || !strings.Contains(logged.String(), "level=ERROR") ||
+		!strings.Contains(logged.String(), "cannot be retraced") {
+		t.Fatalf("engine asked %d times; log:\n%s", broken.calls, logged.String())
 	}
 }

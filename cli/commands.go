@@ -148,6 +148,7 @@ func commands() []command {
 				"scale.port (/dev/ttyUSB0, or sim), scale.protocol (stream, sics, toledo8217, caspd2,\n" +
 				"cas or aclas), scale.baud (9600), scale.bits (8N1, 7E1, …), scale.poll_ms (200),\n" +
 				"labels.printer (tspl:PORT or zpl:PORT: the shelf-label printer), labels.size (50x30 mm),\n" +
+				"labels.baud (9600), labels.font (ZPL: E:SIMSUN.TTF), labels.timeout_ms (5000),\n" +
 				"display.logo (a PNG or JPEG file), display.slideshow (a folder of PNG and JPEG files,\n" +
 				"shown in name order between sales), display.slideshow_seconds (8: 2 to 600),\n" +
 				"payment_provider (http, alipay or wechat), payment_sandbox (false),\n" +

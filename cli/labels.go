@@ -71,6 +71,7 @@ func printLabels(ctx context.Context, st *till.Store, c *call) error {
 		if printer, err = labelprinter.ParseTarget(*target); err != nil {
 			return err
 		}
+		printer.Baud, printer.Font, printer.Timeout = labelprinter.Connection(set.Device)
 	}
 	entries, err := labelEntries(ctx, st, *since, *skuList)
 	if err != nil {

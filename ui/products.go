@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -247,7 +248,7 @@ func (pg *productsPage) printLabel() {
 			sku := map[string]any{"SKU": e.Product.SKU, "File": saved}
 			switch {
 			case err != nil:
-				pg.note.say(lang.L("The shelf label was not printed: {{.Detail}}", map[string]any{"Detail": err.Error()}), widget.DangerImportance)
+				pg.note.say(labelFailure(err, lang.L("The shelf label was not printed: {{.Detail}}", map[string]any{"Detail": err.Error()})), widget.DangerImportance)
 			case saved != "":
 				pg.note.say(lang.L("No label printer (labels.printer): {{.SKU}}'s shelf label is saved as {{.File}}", sku), widget.SuccessImportance)
 			default:
@@ -280,7 +281,7 @@ func (pg *productsPage) printChanged() {
 			args := map[string]any{"Count": n, "Day": since.Format(time.DateOnly), "File": saved}
 			switch {
 			case err != nil:
-				pg.note.say(lang.L("The shelf labels were not printed: {{.Detail}}", map[string]any{"Detail": err.Error()}), widget.DangerImportance)
+				pg.note.say(labelFailure(err, lang.L("The shelf labels were not printed: {{.Detail}}", map[string]any{"Detail": err.Error()})), widget.DangerImportance)
 			case n == 0:
 				pg.note.say(lang.L("No price has changed since {{.Day}}.", args), widget.MediumImportance)
 			case saved != "":
@@ -417,4 +418,14 @@ func productMessage(err error) string {
 		return lang.L("Not saved: {{.Detail}}", map[string]any{"Detail": detail})
 	}
 	return errorMessage(err)
+}
+
+// labelFailure is what the page says when labels did not print: other, unless the label printer took
+// nothing in the time allowed (app.ErrPrinterOffline), which says what to look at.
+func labelFailure(err error, other string) string {
+	if errors.Is(err, app.ErrPrinterOffline) {
+		return lang.L("The label printer takes nothing: is it switched on, connected and loaded with labels? {{.Detail}}",
+			map[string]any{"Detail": err.Error()})
+	}
+	return other
 }

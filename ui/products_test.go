@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -178,6 +179,11 @@ func TestProductsPageShelfLabel(t *testing.T) {
 	labels.saved, labels.err = "", errors.New("label printer tcp://10.0.0.9:9100: connection refused")
 	press(w, fyne.KeyF9)
 	mustShow(t, w, "The shelf label was not printed: label printer tcp://10.0.0.9:9100: connection refused")
+
+	// A printer that takes nothing: the page says what to look at.
+	labels.err = fmt.Errorf("label printer /dev/ttyUSB1: label 1 of 1: took nothing for 5s: %w", app.ErrPrinterOffline)
+	press(w, fyne.KeyF9)
+	mustShow(t, w, "The label printer takes nothing: is it switched on, connected and loaded with labels?")
 }
 
 // Without a label printer service the page has no label action, and F9 does nothing.

@@ -303,7 +303,7 @@ func TestPriceMatchesBruteForce(t *testing.T) {
 		if err != nil {
 			continue // a random tier pair that does not ascend
 		}
-		got := set.Price(items, ctx)
+		got := set.mustPrice(t, items, ctx)
 		want := bruteBest(rules, items, ctx)
 		if got.Total != want {
 			t.Fatalf("basket %d: Price saves %d, brute force %d\nrules %+v\nitems %+v\nctx %+v\nsavings %+v", n, got.Total, want, rules, items, ctx, got.Savings)

@@ -1,6 +1,8 @@
 package promo
 
 import (
+	"fmt"
+	"runtime/debug"
 	"slices"
 	"sort"
 )
@@ -46,9 +48,30 @@ type lineUse struct {
 	n    int64
 }
 
+// InternalError is the engine finding its own workings inconsistent (a bug, not bad input): Price priced
+// nothing rather than guess. The caller prices the basket without promotions.
+type InternalError struct {
+	Value any    // what the engine's assertion said
+	Stack []byte // where it was, for the log
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("promo: internal inconsistency: %v", e.Value)
+}
+
 // Price picks the item deals and the basket rule that save the shopper the most, and says how much each
-// rule saves on each item.
-func (s *Set) Price(items []Item, ctx Context) Result {
+// rule saves on each item. Its only error is an *InternalError, with no savings: the engine's internal
+// assertions (a choice that cannot be retraced, …) end there instead of taking the till down mid-sale.
+func (s *Set) Price(items []Item, ctx Context) (res Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = Result{}, &InternalError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return s.price(items, ctx), nil
+}
+
+func (s *Set) price(items []Item, ctx Context) Result {
 	rules := s.candidates(items, ctx)
 	var perUnit, multi, basket []int
 	for _, i := range rules {
@@ -88,6 +111,9 @@ func (s *Set) Price(items []Item, ctx Context) Result {
 		lines = append(lines, l)
 	}
 	comps := s.components(lines, items, multi)
+	if s.testHookComponents != nil {
+		s.testHookComponents(comps)
+	}
 
 	// The best choice of item deals, ignoring the basket rules.
 	sol := solution{take: make([][]int64, len(lines))}

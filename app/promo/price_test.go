@@ -151,7 +151,7 @@ func TestPriceEachKind(t *testing.T) {
 			if tt.ctx.Now.IsZero() {
 				tt.ctx.Now = noon
 			}
-			res := mustSet(t, tt.rules...).Price(tt.items, tt.ctx)
+			res := mustSet(t, tt.rules...).mustPrice(t, tt.items, tt.ctx)
 			var total int64
 			for _, s := range tt.want {
 				total += s.Amount
@@ -175,7 +175,7 @@ func TestPriceSkipsADealThatLosesATier(t *testing.T) {
 	items := []Item{pieces(1, "a", 1, 6000), pieces(2, "a", 1, 5000)}
 	// Both deals: 14.50 and a spend of 95.50, no tier. A alone: 12.00. Neither: 15.00. B alone: 2.50 and a
 	// spend of 107.50, so 17.50: the tier's 15.00 over 6000:4750 is 837.21 and 662.79 → 837 and 663.
-	res := set.Price(items, Context{Now: noon})
+	res := set.mustPrice(t, items, Context{Now: noon})
 	want := []Saving{{3, 0, 837}, {2, 1, 250}, {3, 1, 663}}
 	if !reflect.DeepEqual(res.Savings, want) || res.Total != 1750 {
 		t.Errorf("got %+v total %d, want %+v total 1750", res.Savings, res.Total, want)
@@ -186,7 +186,7 @@ func TestPriceSkipsADealThatLosesATier(t *testing.T) {
 		Rule{ID: 1, Name: "2 for 90", Kind: FixedPrice, Qty: 2, Price: 9000, Target: Target{Products: []int64{1}}},
 		Rule{ID: 3, NameZH: "满100减15", Kind: BasketSpend, Tiers: []Tier{{10000, 1500}}},
 	)
-	res = set.Price([]Item{pieces(1, "a", 2, 5000)}, Context{Now: noon})
+	res = set.mustPrice(t, []Item{pieces(1, "a", 2, 5000)}, Context{Now: noon})
 	if want := []Saving{{3, 0, 1500}}; !reflect.DeepEqual(res.Savings, want) {
 		t.Errorf("got %+v, want %+v", res.Savings, want)
 	}
@@ -247,10 +247,10 @@ func TestWindows(t *testing.T) {
 	set := mustSet(t, Rule{ID: 1, NameZH: "晚市八折", Kind: PercentOff, PercentBP: 2000, Target: Target{All: true},
 		Window: Window{StartMinute: 20 * 60, EndMinute: 2 * 60}})
 	items := []Item{pieces(1, "a", 1, 1000)}
-	if got := set.Price(items, Context{Now: at(shanghai, 2026, 12, 7, 21, 0)}).Total; got != 200 {
+	if got := set.mustPrice(t, items, Context{Now: at(shanghai, 2026, 12, 7, 21, 0)}).Total; got != 200 {
 		t.Errorf("at 21:00: saves %d, want 200", got)
 	}
-	if got := set.Price(items, Context{Now: at(shanghai, 2026, 12, 7, 19, 0)}).Total; got != 0 {
+	if got := set.mustPrice(t, items, Context{Now: at(shanghai, 2026, 12, 7, 19, 0)}).Total; got != 0 {
 		t.Errorf("at 19:00: saves %d, want 0", got)
 	}
 }
@@ -272,7 +272,7 @@ func TestCoupons(t *testing.T) {
 		{[]string{"MJ10", "MJ10"}, 1000},
 		{[]string{"MJ10", "SAVE5"}, 1500},
 	} {
-		if got := set.Price(items, Context{Now: noon, Coupons: tt.coupons}).Total; got != tt.want {
+		if got := set.mustPrice(t, items, Context{Now: noon, Coupons: tt.coupons}).Total; got != tt.want {
 			t.Errorf("coupons %q: saves %d, want %d", tt.coupons, got, tt.want)
 		}
 	}
@@ -394,9 +394,9 @@ func TestPriceIsDeterministic(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		first := set.Price(items, ctx)
+		first := set.mustPrice(t, items, ctx)
 		for range 3 {
-			if again := set.Price(items, ctx); !reflect.DeepEqual(again, first) {
+			if again := set.mustPrice(t, items, ctx); !reflect.DeepEqual(again, first) {
 				t.Fatalf("%+v then %+v", first, again)
 			}
 		}
@@ -415,7 +415,7 @@ func TestPriceLargeBaskets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := set.Price(items, ctx)
+		res := set.mustPrice(t, items, ctx)
 		if res.Total <= 0 {
 			t.Fatal("nothing saved")
 		}
@@ -448,7 +448,7 @@ func TestPriceLargeComponentInTheTierCheck(t *testing.T) {
 		Rule{ID: 3, NameZH: "满205减15", Kind: BasketSpend, Tiers: []Tier{{20500, 1500}}},
 	)
 	// Twelve pairs save 24.00 and leave 196.00, below 205. Seven pairs leave 206.00: 14.00 + 15.00.
-	res := set.Price(items, Context{Now: noon})
+	res := set.mustPrice(t, items, Context{Now: noon})
 	if res.Total != 2900 {
 		t.Fatalf("saves %d, want 2900: %+v", res.Total, res.Savings)
 	}
@@ -476,10 +476,16 @@ func TestPriceConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := Context{Now: time.Date(2026, 12, 7, 21, 30, 0, 0, time.UTC), Member: true}
-	want := set.Price(items, ctx)
+	want := set.mustPrice(t, items, ctx)
 	done := make(chan Result)
 	for range 4 {
-		go func() { done <- set.Price(items, ctx) }()
+		go func() {
+			res, err := set.Price(items, ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- res
+		}()
 	}
 	for range 4 {
 		if got := <-done; !reflect.DeepEqual(got, want) {
@@ -509,10 +515,10 @@ func TestPriceLargeComponentsStayValid(t *testing.T) {
 			{ID: 3, Name: "meal", Kind: Bundle, Price: 500 + rng.Int64N(800), Groups: []Target{{Categories: []string{"milk"}}, {Categories: []string{"yogurt"}}}},
 			{ID: 4, Name: "10%", Kind: PercentOff, PercentBP: 1000, Target: Target{Categories: []string{"milk"}}},
 		}
-		itemsOnly := mustSet(t, deals...).Price(items, Context{Now: noon}).Total
+		itemsOnly := mustSet(t, deals...).mustPrice(t, items, Context{Now: noon}).Total
 		threshold := gross - itemsOnly + 1 + rng.Int64N(itemsOnly/2+1)
 		tier := Rule{ID: 5, NameZH: "满减", Kind: BasketSpend, Tiers: []Tier{{threshold, 1 + rng.Int64N(min(threshold, itemsOnly))}}}
-		res := mustSet(t, append(deals, tier)...).Price(items, Context{Now: noon})
+		res := mustSet(t, append(deals, tier)...).mustPrice(t, items, Context{Now: noon})
 		if res.Total < itemsOnly {
 			t.Fatalf("basket %d: saves %d, less than the item deals alone (%d)", n, res.Total, itemsOnly)
 		}
@@ -545,7 +551,7 @@ func TestPriceBoundsTheDealsOneComponentSearches(t *testing.T) {
 	}
 	s := mustSet(t, rules...)
 	start := time.Now()
-	res := s.Price(items, Context{Now: noon})
+	res := s.mustPrice(t, items, Context{Now: noon})
 	took := time.Since(start)
 	if res.Total <= 0 {
 		t.Fatal("no deal applied")
@@ -574,12 +580,53 @@ func TestPriceHugeQuantity(t *testing.T) {
 		items := []Item{pieces(1, "drinks", n, 450), pieces(2, "snacks", n, 650)}
 		for _, rules := range [][]Rule{{fixed}, {bundle}, {half, tier}, {fixed, bundle, half, tier}} {
 			start := time.Now()
-			res := mustSet(t, rules...).Price(items, Context{Now: noon})
+			res := mustSet(t, rules...).mustPrice(t, items, Context{Now: noon})
 			if took := time.Since(start); took > 2*time.Second {
 				t.Errorf("%d rules over two lines of %d pieces: %v", len(rules), n, took)
 			}
 			t.Logf("%d rules, two lines of %d: %v, saving %d", len(rules), n, time.Since(start), res.Total)
 			checkSplit(t, items, res)
 		}
+	}
+}
+
+// mustPrice is Price failing the test on an error.
+func (s *Set) mustPrice(tb testing.TB, items []Item, ctx Context) Result {
+	tb.Helper()
+	res, err := s.Price(items, ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// The engine's assertions inside (here: the best choice of a component whose memo disagrees with the walk
+// back through it) end at Price as an InternalError with no savings, never as a panic.
+func TestPriceInconsistencyIsAnErrorNotAPanic(t *testing.T) {
+	set := mustSet(t, Rule{ID: 1, Name: "任选3件10元", Kind: FixedPrice, Qty: 3, Price: 1000, Target: Target{Products: []int64{1, 2}}})
+	items := []Item{pieces(1, "a", 2, 450), pieces(2, "a", 1, 400)}
+	if res := set.mustPrice(t, items, Context{Now: noon}); res.Total != 300 {
+		t.Fatalf("saves %d before the corruption, want 300", res.Total)
+	}
+	corrupted := 0
+	set.testHookComponents = func(comps []*component) {
+		for _, c := range comps {
+			// The best from the first unit with nothing open claims more than any choice saves.
+			st := make([]int64, c.width)
+			if c.packed != nil {
+				c.packed[packedKey{0, c.pack(st)}] = 1 << 40
+			} else {
+				c.memo[c.key(0, st)] = 1 << 40
+			}
+			corrupted++
+		}
+	}
+	res, err := set.Price(items, Context{Now: noon})
+	var ie *InternalError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "cannot be retraced") || len(ie.Stack) == 0 {
+		t.Fatalf("error %v, want an InternalError from the retrace", err)
+	}
+	if corrupted != 1 || res.Total != 0 || res.Savings != nil {
+		t.Fatalf("corrupted %d components; result %+v, want none", corrupted, res)
 	}
 }

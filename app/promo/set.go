@@ -52,6 +52,9 @@ type Set struct {
 	byProduct  map[int64][]int
 	byCategory map[string][]int
 	always     []int // rules that take every item, and basket rules
+	// testHookComponents, set only by tests, sees the basket's components before they are searched: a
+	// test corrupts one to reach the engine's internal assertions.
+	testHookComponents func([]*component)
 }
 
 // match is a Target made quick to ask.

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
+
 	"checkout/app"
 	"checkout/app/money"
 	"checkout/app/shelflabel"
@@ -255,5 +257,60 @@ func TestSettings(t *testing.T) {
 	}
 	if _, s, ok, err := Settings(get(nil)); err != nil || ok || s != shelflabel.DefaultStock() {
 		t.Errorf("no settings = %+v %v %v", s, ok, err)
+	}
+}
+
+// A serial label printer that takes nothing (switched off with the adapter still in, jammed, holding the
+// line): Print gives up after the timeout with ErrPrinterOffline instead of leaving F9 waiting. The
+// pseudo-terminal's far end is open but never read, so once its buffer is full a write blocks, as the
+// kernel blocks a write to a serial printer that takes nothing.
+func TestPrintToAStuckSerialPrinterTimesOut(t *testing.T) {
+	printerEnd, tillEnd, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { printerEnd.Close() }) // ends the write left blocked
+	path := filepath.Join(t.TempDir(), "ttyLABELS")
+	if err := os.Symlink(tillEnd.Name(), path); err != nil {
+		t.Fatal(err)
+	}
+	tillEnd.Close()                          // Print opens its own, by path
+	labels := make([]shelflabel.Label, 2000) // ≈ 300 kB: more than a pseudo-terminal buffers
+	for i := range labels {
+		labels[i] = shelflabel.Lay(stock, chips, "zh-Hans")
+	}
+	const timeout = 300 * time.Millisecond
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- Print(Config{Language: LangTSPL, Port: path, Timeout: timeout}, labels) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, app.ErrPrinterOffline) || !strings.Contains(err.Error(), path) {
+			t.Fatalf("Print = %v, want the printer offline, naming its port", err)
+		}
+		if took := time.Since(start); took < timeout {
+			t.Errorf("gave up after %v, before the timeout %v", took, timeout)
+		}
+	case <-time.After(10 * timeout):
+		t.Fatalf("Print still waiting after %v with a timeout of %v", 10*timeout, timeout)
+	}
+}
+
+// The label printer's serial speed, ZPL font and timeout come from the labels.* settings.
+func TestSettingsSetTheConnection(t *testing.T) {
+	get := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, _, ok, err := Settings(get(map[string]string{"labels.printer": "zpl:/dev/ttyUSB1", "labels.baud": "19200",
+		"labels.font": "E:MSUNG.TTF", "labels.timeout_ms": "2500"}))
+	want := Config{Language: LangZPL, Port: "/dev/ttyUSB1", Baud: 19200, Font: "E:MSUNG.TTF", Timeout: 2500 * time.Millisecond}
+	if err != nil || !ok || c != want {
+		t.Errorf("Settings = %+v %v %v, want %+v", c, ok, err, want)
+	}
+	for key, value := range map[string]string{"labels.baud": "fast", "labels.font": "E:SIMSUN.TTF^XZ", "labels.timeout_ms": "100"} {
+		if err := CheckSetting(key, value); !errors.Is(err, app.ErrInvalidSetting) {
+			t.Errorf("%s %s: %v", key, value, err)
+		}
+		if _, _, ok, err := Settings(get(map[string]string{"labels.printer": "tspl:usb", key: value})); ok || !errors.Is(err, app.ErrInvalidSetting) {
+			t.Errorf("Settings with %s %s: ok %v, %v", key, value, ok, err)
+		}
 	}
 }

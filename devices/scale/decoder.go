@@ -16,7 +16,9 @@ const maxFrame = 64
 
 // Decoder cuts a scale's byte stream into frames and parses them. Reads may split a frame or carry
 // several; bytes outside frames are reported once per run; a frame that breaks off is dropped when the
-// next one starts or the line goes quiet. It is not safe for concurrent use.
+// next one starts or the line goes quiet. For a protocol whose frames carry no checksum, a weight is
+// emitted as stable only once two consecutive frames agree on it (see confirm). It is not safe for
+// concurrent use.
 type Decoder struct {
 	proto    Protocol
 	buf      []byte
@@ -25,6 +27,9 @@ type Decoder struct {
 	junk     int   // bytes outside any frame, not yet reported
 	afterEOT bool  // an Aclas frame just ended: the byte after it is its status byte, not junk
 	last     time.Time
+	// held is the stable weight of the frame just before, while confirming: the next frame must agree.
+	held    Reading
+	holding bool
 }
 
 // NewDecoder returns a decoder for p's frames.
@@ -34,7 +39,8 @@ func NewDecoder(p Protocol) *Decoder { return &Decoder{proto: p, buf: make([]byt
 // the error that dropped it; a frame that only acknowledges a command calls nothing. Push returns how
 // many ACK bytes came between frames: a CAS scale's answer to ENQ.
 func (d *Decoder) Push(at time.Time, p []byte, emit func(Reading, error)) (acks int) {
-	d.Expire(at, emit)
+	emit = d.confirm(emit)
+	d.expire(at, emit)
 	for _, b := range p {
 		switch d.proto {
 		case Stream, SICS:
@@ -56,12 +62,40 @@ func (d *Decoder) Push(at time.Time, p []byte, emit func(Reading, error)) (acks 
 // Expire drops a frame whose bytes stopped arriving more than DefaultIdle before now, and reports bytes
 // seen outside frames.
 func (d *Decoder) Expire(now time.Time, emit func(Reading, error)) {
+	d.expire(now, d.confirm(emit))
+}
+
+func (d *Decoder) expire(now time.Time, emit func(Reading, error)) {
 	if d.in && now.Sub(d.last) > DefaultIdle {
 		d.reset()
 		emit(Reading{}, ErrIncomplete)
 	}
 	if !d.in {
 		d.reportJunk(emit)
+	}
+}
+
+// confirm wraps emit so that, for a protocol whose frames carry no checksum (every one but the CAS-type
+// frame and its BCC), a stable weight is only emitted as stable when the frame before it was the same
+// stable reading: the same grams, net or gross. One corrupted frame that still parses (a digit flipped
+// on a line with no checksum) would otherwise sell whatever weight it says. The first frame of a run
+// goes out as not yet stable; anything else in between (a different weight, a moving or status frame,
+// a dropped frame) starts over.
+func (d *Decoder) confirm(emit func(Reading, error)) func(Reading, error) {
+	if d.proto.checksummed() {
+		return emit
+	}
+	return func(r Reading, err error) {
+		if err != nil || !r.Stable || !r.Weighed {
+			d.holding = false
+			emit(r, err)
+			return
+		}
+		if !d.holding || r != d.held {
+			d.held, d.holding = r, true
+			r.Stable = false
+		}
+		emit(r, nil)
 	}
 }
 

@@ -159,7 +159,7 @@ func TestDecoderRandomBytes(t *testing.T) {
 			t.Errorf("%v: 2000 chunks of noise and no error", p)
 		}
 		for _, r := range g.readings {
-			if r.Weighed && r.Stable && r.Grams > 0 && p != Toledo8217 && p != CASPD2 {
+			if r.Weighed && r.Stable && r.Grams > 0 {
 				t.Errorf("%v: noise read as a sellable weight %+v", p, r)
 			}
 		}
@@ -193,4 +193,59 @@ func FuzzDecoder(f *testing.F) {
 			}
 		})
 	})
+}
+
+// stableGrams lists the weights emitted as stable.
+func stableGrams(rs []Reading) []int64 {
+	var out []int64
+	for _, r := range rs {
+		if r.Stable && r.Weighed {
+			out = append(out, r.Grams)
+		}
+	}
+	return out
+}
+
+// A frame with no checksum may be corrupted into another weight that still parses: one stable frame
+// alone sells nothing, the next frame must say the same. 0.455 kg corrupted to 0.855 kg, before, among
+// and after the good frames, is never a stable weight; the good one is, from its second frame on.
+func TestDecoderConfirmsStableWeightWithoutChecksum(t *testing.T) {
+	frame := map[Protocol]func(w string) string{
+		Stream:     func(w string) string { return "ST,GS,+" + w + "kg\r\n" },
+		SICS:       func(w string) string { return "S S      " + w + " kg\r\n" },
+		Toledo8217: func(w string) string { return "\x02" + w + "\r" },
+		CASPD2:     func(w string) string { return "\x02" + strings.ReplaceAll(w, ".", "") + "\r" },
+	}
+	for p, f := range frame {
+		good, bad := f("00.455"), f("00.855")
+		for _, tt := range []struct {
+			chunks []string
+			want   []int64
+		}{
+			{[]string{bad, good, good}, []int64{455}},
+			{[]string{good, bad, good, good}, []int64{455}},
+			{[]string{good, good, bad, good, good}, []int64{455, 455}},
+			{[]string{good, bad}, nil},
+		} {
+			var g got
+			feed(NewDecoder(p), &g, tt.chunks...)
+			if len(g.errs) != 0 || len(g.readings) != len(tt.chunks) {
+				t.Fatalf("%v %q: readings %+v, errors %v", p, tt.chunks, g.readings, g.errs)
+			}
+			if got := stableGrams(g.readings); !sameGrams(got, tt.want...) {
+				t.Errorf("%v %q: stable weights %v, want %v", p, tt.chunks, got, tt.want)
+			}
+		}
+	}
+}
+
+// The CAS-type frame carries a checksum (BCC): its first stable frame is stable, as before.
+func TestDecoderChecksummedStableAtOnce(t *testing.T) {
+	for _, p := range []Protocol{CAS, Aclas} {
+		var g got
+		feed(NewDecoder(p), &g, "\x01\x02S 01.234kg\x65\x03\x04")
+		if got := stableGrams(g.readings); !sameGrams(got, 1234) {
+			t.Errorf("%v: stable weights %v, want [1234]", p, got)
+		}
+	}
 }

@@ -84,6 +84,12 @@ func (p Protocol) request() []byte {
 	return nil
 }
 
+// checksummed says whether p's frames carry a checksum: only the CAS-type frame (CAS, Aclas) has one,
+// its BCC. Stream and MT-SICS lines and Toledo 8217 / CAS PD-II replies have none (the 7E1 parity bit
+// of the last two catches one flipped bit in a byte, not a lost or swapped byte), so the Decoder
+// confirms their stable weights with a second frame.
+func (p Protocol) checksummed() bool { return p == CAS || p == Aclas }
+
 // Command is what a scale may be told to do.
 type Command int
 

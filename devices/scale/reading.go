@@ -16,6 +16,8 @@ type Reading struct {
 	// Weighed: the frame carried a weight. A Toledo status record, an overload or an underload carries none.
 	Weighed bool
 	// Stable: the scale says the weight has settled (not in motion). Only a stable weight may be sold.
+	// From a Decoder, for a protocol without a frame checksum, the frame before said the same stable
+	// weight too.
 	Stable bool
 	// Overload: over the scale's capacity; Underload: under its zero range (below zero).
 	Overload, Underload bool

@@ -91,18 +91,19 @@ func write(t *testing.T, scaleEnd *os.File, s string) {
 	}
 }
 
-// A banana put on a streaming scale: it wobbles, then settles.
+// A banana put on a streaming scale: it wobbles, then settles. The first settled line is not yet
+// stable: the stream has no checksum, so the next line must say the same.
 func TestStreamWobblesThenSettles(t *testing.T) {
 	port := filepath.Join(t.TempDir(), "ttyUSB0")
 	scaleEnd := plug(t, port)
 	s := openAt(t, Config{Name: "counter", Port: port, Protocol: Stream})
 	wantStatus(t, s.Events(), devices.Connected)
-	for _, line := range []string{"US,GS,+000.812kg\r\n", "US,GS,+000.431kg\r\n", "US,GS,+000.458kg\r\n", "US,GS,+0", "00.455kg\r\n", "ST,GS,+000.455kg\r\n"} {
+	for _, line := range []string{"US,GS,+000.812kg\r\n", "US,GS,+000.431kg\r\n", "US,GS,+000.458kg\r\n", "US,GS,+0", "00.455kg\r\n", "ST,GS,+000.455kg\r\n", "ST,GS,+000.455kg\r\n"} {
 		write(t, scaleEnd, line)
 		time.Sleep(5 * time.Millisecond)
 	}
 	moving, stable := untilStable(t, s.Events())
-	if len(moving) != 4 || moving[0].Grams != 812 || moving[3].Grams != 455 || stable.Grams != 455 {
+	if len(moving) != 5 || moving[0].Grams != 812 || moving[3].Grams != 455 || moving[4].Grams != 455 || stable.Grams != 455 {
 		t.Fatalf("moving %+v, stable %+v", moving, stable)
 	}
 	if s.Can(Tare) || s.Send(Zero) == nil {
@@ -156,7 +157,7 @@ func (f *fakeScale) requests() string {
 }
 
 // A Toledo 8217 scale is asked "W" about five times a second; it answers with status records while the
-// weight moves, then the weight.
+// weight moves, then the weight, which is stable once a second reply says the same.
 func TestToledoPolledUntilStable(t *testing.T) {
 	port := filepath.Join(t.TempDir(), "ttyUSB0")
 	scaleEnd := plug(t, port)
@@ -176,11 +177,11 @@ func TestToledoPolledUntilStable(t *testing.T) {
 	s := openAt(t, Config{Port: port, Protocol: Toledo8217})
 	wantStatus(t, s.Events(), devices.Connected)
 	moving, stable := untilStable(t, s.Events())
-	if len(moving) != 3 || moving[0].Stable || moving[0].Weighed || stable.Grams != 1234 {
+	if len(moving) != 4 || moving[0].Stable || moving[0].Weighed || moving[3].Grams != 1234 || stable.Grams != 1234 {
 		t.Fatalf("moving %+v, stable %+v", moving, stable)
 	}
-	if took := time.Since(start); took < 3*DefaultPoll || took > 3*time.Second {
-		t.Errorf("4 polls took %v: want about %v apart", took, DefaultPoll)
+	if took := time.Since(start); took < 4*DefaultPoll || took > 3*time.Second {
+		t.Errorf("5 polls took %v: want about %v apart", took, DefaultPoll)
 	}
 	if err := s.Send(Zero); err != nil {
 		t.Fatal(err)
@@ -216,7 +217,7 @@ func TestSICSPolledTareRefused(t *testing.T) {
 	s := openAt(t, Config{Port: port, Protocol: SICS, Poll: 50 * time.Millisecond})
 	wantStatus(t, s.Events(), devices.Connected)
 	moving, stable := untilStable(t, s.Events())
-	if len(moving) != 2 || moving[1].Grams != 492 || stable.Grams != 500 {
+	if len(moving) != 3 || moving[1].Grams != 492 || moving[2].Grams != 500 || stable.Grams != 500 {
 		t.Fatalf("moving %+v, stable %+v", moving, stable)
 	}
 	if err := s.Send(Tare); err != nil {
@@ -263,7 +264,7 @@ func TestUnplugAndReplug(t *testing.T) {
 	s := openAt(t, Config{Port: port, Protocol: Stream})
 	events := s.Events()
 	wantStatus(t, events, devices.Connected)
-	write(t, scaleEnd, "ST,GS,+001.000kg\r\n")
+	write(t, scaleEnd, "ST,GS,+001.000kg\r\nST,GS,+001.000kg\r\n")
 	if _, r := untilStable(t, events); r.Grams != 1000 {
 		t.Fatalf("reading %+v", r)
 	}
@@ -273,8 +274,8 @@ func TestUnplugAndReplug(t *testing.T) {
 		time.Sleep(time.Duration(i) * 700 * time.Millisecond) // out long enough for the backoff to reach its cap
 		scaleEnd = plug(t, port)
 		wantStatus(t, events, devices.Connected)
-		write(t, scaleEnd, "US,GS,+000.900kg\r\nST,GS,+002.000kg\r\n")
-		if moving, r := untilStable(t, events); len(moving) != 1 || r.Grams != 2000 {
+		write(t, scaleEnd, "US,GS,+000.900kg\r\nST,GS,+002.000kg\r\nST,GS,+002.000kg\r\n")
+		if moving, r := untilStable(t, events); len(moving) != 2 || r.Grams != 2000 {
 			t.Fatalf("after replug %d: moving %+v, stable %+v", i, moving, r)
 		}
 	}
@@ -327,6 +328,31 @@ func TestCommandWhileAbsentIsNotSentOnReconnect(t *testing.T) {
 	untilStable(t, s.Events()) // a second poll: anything queued would have gone out before it
 	if bytes.Contains([]byte(f.requests()), []byte("Z")) {
 		t.Fatalf("the scale was sent %q: the stale zero went out", f.requests())
+	}
+}
+
+// A Toledo 8217 reply has no checksum: one corrupted into another plausible weight (1.834 kg for
+// 1.234 kg) is never sold; the scale's next replies are.
+func TestToledoCorruptedReplyIsNotSold(t *testing.T) {
+	port := filepath.Join(t.TempDir(), "ttyUSB0")
+	scaleEnd := plug(t, port)
+	var f fakeScale
+	asked := 0
+	go f.run(scaleEnd, func(req []byte) string {
+		if !bytes.Equal(req, []byte("W")) {
+			return ""
+		}
+		asked++
+		if asked == 2 {
+			return "\x0201.834\r" // a bit flipped on the way: '2' became '8'
+		}
+		return "\x0201.234\r"
+	})
+	s := openAt(t, Config{Port: port, Protocol: Toledo8217, Poll: 50 * time.Millisecond})
+	wantStatus(t, s.Events(), devices.Connected)
+	moving, stable := untilStable(t, s.Events())
+	if stable.Grams != 1234 || len(moving) != 3 || moving[1].Grams != 1834 {
+		t.Fatalf("moving %+v, stable %+v", moving, stable)
 	}
 }
 
