@@ -123,6 +123,10 @@ type HQApplied struct {
 	Products, Members, Promotions int
 	// Overdrawn lists the members the head office holds below zero: tills spent the same money offline.
 	Overdrawn []string
+	// PromotionsHeld is why the page's promotions were not applied (a rule this till refuses: one it
+	// cannot apply as meant, or a hostile one), nil when they were. They stay at the head office's
+	// promotions mark, to come again; the page's products and members were applied without them.
+	PromotionsHeld error
 }
 
 // Downlink is the till's side of the down-sync; the store implements it.

@@ -63,7 +63,8 @@ const unsentMemberMoves = `SELECT coalesce(sum(l.amount), 0), coalesce(sum(l.poi
 // members upserted by number, their balance and points set to the head office's plus what this till has
 // not uploaded yet (a ledger row of kind 'hq' records the difference; a card the head office holds below
 // zero is left at zero here, so it spends no more), the new high-water mark, and one "catalog_sync"
-// journal entry. A page older than the mark changes nothing.
+// journal entry. A page older than the mark changes nothing. Promotions the till refuses are held back
+// (HQApplied.PromotionsHeld) without holding back the rest.
 func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time) (app.HQApplied, error) {
 	var done app.HQApplied
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -81,9 +82,14 @@ func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time
 			ch.Products, ch.Members, ch.Next = nil, nil, from
 		}
 		// The head office checked its promotions; the till checks them again, all of them before any is
-		// written, and as the set its engine would price with: a rule it refuses changes nothing.
+		// written: a rule it refuses holds the page's promotions back (none is written, their mark stays)
+		// while its prices and members, which have their own mark, are applied.
 		if err := s.checkHQPromotions(ctx, tx, ch.Promotions); err != nil {
-			return err
+			done.PromotionsHeld = err
+			ch.Promotions, ch.PromotionsNext = nil, promoFrom
+			if ch.Next == from {
+				return nil
+			}
 		}
 		entry := catalogSyncEntry{From: from, To: ch.Next}
 		for _, e := range ch.Products {
@@ -125,7 +131,7 @@ func (s *Store) ApplyChanges(ctx context.Context, ch app.HQChanges, at time.Time
 		}
 		entry.Ledger = ledgerDigest(ledger)
 		done = app.HQApplied{Products: len(entry.Products), Members: len(entry.Members), Promotions: len(entry.Promotions),
-			Overdrawn: entry.Overdrawn}
+			Overdrawn: entry.Overdrawn, PromotionsHeld: done.PromotionsHeld}
 		return s.appendJournal(ctx, tx, at, "catalog_sync", entry)
 	})
 	if err != nil || done.Products == 0 {

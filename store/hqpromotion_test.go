@@ -87,9 +87,9 @@ func TestHQPromotionsAreAppliedBesideTheTillsOwn(t *testing.T) {
 	}
 }
 
-// A down-synced rule the till's engine refuses is refused with an error naming it, and changes nothing:
-// not the promotions, not the page's products, not the marks.
-func TestHostileHQPromotionsChangeNothing(t *testing.T) {
+// A down-synced rule the till's engine refuses is held back with an error naming it: no promotion of the
+// page is written and their mark stays, while the page's products (their own mark) are applied.
+func TestHostileHQPromotionsAreHeldBack(t *testing.T) {
 	s, _ := openTestStore(t)
 	enrolled(t, s)
 	ctx := context.Background()
@@ -108,30 +108,40 @@ func TestHostileHQPromotionsChangeNothing(t *testing.T) {
 	overTill.CouponTillLimit = 11
 	price := app.CatalogEntry{Product: app.Product{SKU: "DRK-001", Name: "Coca-Cola 330ml can", Price: cny(999), Unit: app.UnitPiece,
 		TaxClass: "standard", Active: true}, Barcodes: []string{"5449000000996"}}
-	for _, bad := range []app.Promotion{nul, percent, huge, byID, overTill, {HQID: 0, Active: true, Rule: good.Rule}} {
-		_, err := s.ApplyChanges(ctx, app.HQChanges{Next: 3, Products: []app.CatalogEntry{price}, PromotionsNext: 4,
+	for i, bad := range []app.Promotion{nul, percent, huge, byID, overTill, {HQID: 0, Active: true, Rule: good.Rule}} {
+		price.Product.Price = cny(int64(900 + i))
+		done, err := s.ApplyChanges(ctx, app.HQChanges{Next: int64(3 + i), Products: []app.CatalogEntry{price}, PromotionsNext: 4,
 			Promotions: []app.Promotion{good, bad}}, time.Now())
-		if !errors.Is(err, app.ErrInvalidPromotion) {
-			t.Fatalf("hostile promotion %d %.40q applied: %v", bad.HQID, bad.Rule.Name, err)
+		if err != nil || !errors.Is(done.PromotionsHeld, app.ErrInvalidPromotion) || done.Promotions != 0 || done.Products != 1 {
+			t.Fatalf("hostile promotion %d %.40q: %+v, %v", bad.HQID, bad.Rule.Name, done, err)
 		}
-		if len(err.Error()) > 2000 {
-			t.Fatalf("the error repeats the rule: %d bytes", len(err.Error()))
+		if len(done.PromotionsHeld.Error()) > 2000 {
+			t.Fatalf("the error repeats the rule: %d bytes", len(done.PromotionsHeld.Error()))
 		}
 		if ps, _ := s.PromotionList(ctx); len(ps) != 0 {
 			t.Fatalf("hostile page stored %d promotions", len(ps))
 		}
-		if p, _ := s.ProductBySKU(ctx, "DRK-001"); p.Price.Minor() != 300 {
-			t.Fatalf("hostile page changed a price to %s", p.Price)
+		if p, _ := s.ProductBySKU(ctx, "DRK-001"); p.Price.Minor() != int64(900+i) {
+			t.Fatalf("the page's price was held back with its promotions: %s", p.Price)
 		}
-		if seq, _ := s.DownSeq(ctx); seq != 0 {
+		if seq, _ := s.DownSeq(ctx); seq != int64(3+i) {
 			t.Fatalf("mark %d", seq)
 		}
 		if seq, _ := s.PromotionsSeq(ctx); seq != 0 {
 			t.Fatalf("promotions mark %d", seq)
 		}
 	}
-	// The same page without the hostile rule applies.
-	if _, err := s.ApplyChanges(ctx, app.HQChanges{Next: 3, PromotionsNext: 4, Promotions: []app.Promotion{good}}, time.Now()); err != nil {
-		t.Fatal(err)
+	// A page of held promotions alone changes nothing.
+	if done, err := s.ApplyChanges(ctx, app.HQChanges{Next: 8, PromotionsNext: 4, Promotions: []app.Promotion{nul}}, time.Now()); err != nil ||
+		done.PromotionsHeld == nil || done.Products != 0 {
+		t.Fatalf("%+v, %v", done, err)
+	}
+	// The same promotions without the hostile rule apply.
+	done, err := s.ApplyChanges(ctx, app.HQChanges{Next: 8, PromotionsNext: 4, Promotions: []app.Promotion{good}}, time.Now())
+	if err != nil || done.PromotionsHeld != nil || done.Promotions != 1 {
+		t.Fatalf("%+v, %v", done, err)
+	}
+	if seq, _ := s.PromotionsSeq(ctx); seq != 4 {
+		t.Fatalf("promotions mark %d", seq)
 	}
 }

@@ -229,6 +229,9 @@ func (st *Store) SyncOnce(ctx context.Context, stdout io.Writer) error {
 		if len(applied.Overdrawn) > 0 {
 			fmt.Fprintf(stdout, "overdrawn at the head office (spent offline at two tills): %s\n", strings.Join(applied.Overdrawn, ", "))
 		}
+		if applied.PromotionsHeld != nil {
+			err = fmt.Errorf("the head office's promotions are held back (its prices and members were applied): %w", applied.PromotionsHeld)
+		}
 	}
 	return err
 }

@@ -40,6 +40,8 @@ type Downloader struct {
 }
 
 // DownloadChanges applies pages until the head office has no more, and returns what they did together.
+// Promotions this till refuses are held back (HQApplied.PromotionsHeld, the last reason) while the
+// pages' products and members are applied: a rule from a newer head office must not stop the prices.
 func (d *Downloader) DownloadChanges(ctx context.Context) (app.HQApplied, error) {
 	var total app.HQApplied
 	for {
@@ -58,9 +60,12 @@ func (d *Downloader) DownloadChanges(ctx context.Context) (app.HQApplied, error)
 		if page.Next <= after && page.PromotionsNext <= promoAfter {
 			return total, nil
 		}
-		ch, err := d.parse(page)
+		ch, held, err := d.parse(page)
 		if err != nil {
 			return total, err
+		}
+		if held != nil {
+			ch.Promotions, ch.PromotionsNext = nil, promoAfter
 		}
 		done, err := d.Link.ApplyChanges(ctx, ch, time.Now())
 		if err != nil {
@@ -70,43 +75,51 @@ func (d *Downloader) DownloadChanges(ctx context.Context) (app.HQApplied, error)
 		total.Members += done.Members
 		total.Promotions += done.Promotions
 		total.Overdrawn = append(total.Overdrawn, done.Overdrawn...)
-		if !page.More {
+		if held == nil {
+			held = done.PromotionsHeld
+		}
+		if held != nil {
+			total.PromotionsHeld = held
+		}
+		// Held promotions come again on every page: once the products' mark stops moving, nothing will.
+		if !page.More || (held != nil && page.Next <= after) {
 			return total, nil
 		}
 	}
 }
 
 // parse turns a page of the wire's changes into the till's, checking every amount and every product's
-// names (app.CheckProductNames) first: a page with one bad row is refused whole, as the store would.
-func (d *Downloader) parse(page api.Changes) (app.HQChanges, error) {
-	ch := app.HQChanges{Next: page.Next, PromotionsNext: page.PromotionsNext, Products: make([]app.CatalogEntry, 0, len(page.Products)),
+// names (app.CheckProductNames) first: a page with one bad product or member is refused whole, as the
+// store would. A promotion the till cannot read is held, why, and the page's promotions with it.
+func (d *Downloader) parse(page api.Changes) (ch app.HQChanges, held error, err error) {
+	ch = app.HQChanges{Next: page.Next, PromotionsNext: page.PromotionsNext, Products: make([]app.CatalogEntry, 0, len(page.Products)),
 		Members: make([]app.HQMember, 0, len(page.Members))}
 	for _, p := range page.Products {
 		price, err := money.Parse(p.Price, d.Currency)
 		if err != nil || price.Minor() < 0 {
-			return ch, fmt.Errorf("head office product %s: price %q", p.SKU, p.Price)
+			return ch, nil, fmt.Errorf("head office product %s: price %q", p.SKU, p.Price)
 		}
 		cost, err := money.Parse(p.Cost, d.Currency)
 		if err != nil {
-			return ch, fmt.Errorf("head office product %s: cost %q", p.SKU, p.Cost)
+			return ch, nil, fmt.Errorf("head office product %s: cost %q", p.SKU, p.Cost)
 		}
 		unit, per := app.Unit(p.Unit), app.PriceUnit(p.PriceUnit)
 		if !unit.Valid() || !per.Valid() || (per != app.PerUnit && unit != app.UnitKg) {
-			return ch, fmt.Errorf("head office product %s: unit %q priced per %q: this till sells by the piece or by weight priced per kg, jin or 100g (update the till)",
+			return ch, nil, fmt.Errorf("head office product %s: unit %q priced per %q: this till sells by the piece or by weight priced per kg, jin or 100g (update the till)",
 				p.SKU, p.Unit, p.PriceUnit)
 		}
 		product := app.Product{SKU: strings.TrimSpace(p.SKU), Name: p.Name, NameZH: p.NameZH, Category: p.Category,
 			CategoryZH: p.CategoryZH, Price: price, Unit: unit, PriceUnit: per, TaxClass: p.TaxClass, Active: p.Active, Cost: cost,
 			ReorderPoint: app.Quantity(p.ReorderPoint)}
 		if err := app.CheckProductNames(product); err != nil {
-			return ch, fmt.Errorf("head office product %q: %w", p.SKU, err)
+			return ch, nil, fmt.Errorf("head office product %q: %w", p.SKU, err)
 		}
 		ch.Products = append(ch.Products, app.CatalogEntry{Barcodes: p.Barcodes, Product: product})
 	}
 	for _, m := range page.Members {
 		balance, err := money.Parse(m.Prepaid, d.Currency)
 		if err != nil {
-			return ch, fmt.Errorf("head office member %s: prepaid %q", m.Number, m.Prepaid)
+			return ch, nil, fmt.Errorf("head office member %s: prepaid %q", m.Number, m.Prepaid)
 		}
 		ch.Members = append(ch.Members, app.HQMember{Number: m.Number, Name: m.Name, Phone: m.Phone, Tier: m.Tier,
 			Balance: balance, Points: m.Points, Seq: m.Seq})
@@ -114,11 +127,11 @@ func (d *Downloader) parse(page api.Changes) (app.HQChanges, error) {
 	for _, p := range page.Promotions {
 		promotion, err := parsePromotion(p)
 		if err != nil {
-			return ch, err
+			return ch, err, nil
 		}
 		ch.Promotions = append(ch.Promotions, promotion)
 	}
-	return ch, nil
+	return ch, nil, nil
 }
 
 // parsePromotion reads a promotion of the head office by the till's rules: its rule strictly (a field

@@ -160,6 +160,9 @@ func (u *Uploader) Sync(ctx context.Context) (sent int, applied app.HQApplied, e
 	}
 	u.update(func(s *app.SyncStatus) {
 		s.Online, s.LastError, s.LastDown = true, "", time.Now()
+		if applied.PromotionsHeld != nil {
+			s.LastError = "down-sync: promotions held back: " + applied.PromotionsHeld.Error()
+		}
 		if applied.Members > 0 {
 			s.Conflicts = len(applied.Overdrawn)
 		}
