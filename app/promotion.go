@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"checkout/app/document"
 	"checkout/app/money"
 	"checkout/app/promo"
 )
@@ -277,9 +278,6 @@ func SavePromotion(ctx context.Context, repo Promotions, products ProductLister,
 	return p, warn, nil
 }
 
-// maxCoupon bounds a coupon code: it is scanned, so a barcode's or a QR code's worth.
-const maxCoupon = 64
-
 // CheckPromotion says what is wrong with r, nil when nothing is: the engine's rules (promo.Rule.Validate),
 // and its texts, which receipts and the customer display print, held to the catalog's rules.
 func CheckPromotion(r promo.Rule) error {
@@ -292,8 +290,8 @@ func CheckPromotion(r promo.Rule) error {
 			return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
 		}
 	}
-	if !printableASCII(r.Coupon) || strings.Contains(r.Coupon, " ") || len(r.Coupon) > maxCoupon {
-		return fmt.Errorf("%w: coupon %.80q: up to %d letters, digits and signs, no spaces", ErrInvalidPromotion, r.Coupon, maxCoupon)
+	if r.Coupon != "" && !document.CouponOK(r.Coupon) {
+		return fmt.Errorf("%w: coupon %.80q: up to %d letters, digits and signs, no spaces", ErrInvalidPromotion, r.Coupon, document.MaxCoupon)
 	}
 	if err := r.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidPromotion, err)

@@ -82,8 +82,17 @@ const (
 	MaxCoupon  = 64
 )
 
-// coupons refuses more than MaxCoupons codes, one twice, and a code that is not 1 to MaxCoupon printable
-// ASCII characters without spaces (what a rule's coupon may be).
+// CouponOK reports whether code may be a coupon code, on a promotion or a sale: 1 to MaxCoupon printable
+// ASCII characters without spaces (it is scanned: a barcode's or a QR code's worth).
+func CouponOK(code string) bool {
+	ok := code != "" && len(code) <= MaxCoupon
+	for j := 0; ok && j < len(code); j++ {
+		ok = code[j] > ' ' && code[j] < 0x7f
+	}
+	return ok
+}
+
+// coupons refuses more than MaxCoupons codes, one twice, and a code CouponOK refuses.
 func (c *checker) coupons(codes []string) {
 	if len(codes) > MaxCoupons {
 		c.fail("%d coupons, more than %d", len(codes), MaxCoupons)
@@ -91,12 +100,8 @@ func (c *checker) coupons(codes []string) {
 	}
 	seen := make(map[string]bool, len(codes))
 	for i, code := range codes {
-		ok := code != "" && len(code) <= MaxCoupon
-		for j := 0; ok && j < len(code); j++ {
-			ok = code[j] > ' ' && code[j] < 0x7f
-		}
 		switch {
-		case !ok:
+		case !CouponOK(code):
 			c.fail("coupon %d %.80q: 1 to %d printable ASCII characters without spaces", i+1, code, MaxCoupon)
 			return
 		case seen[code]:
