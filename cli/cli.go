@@ -124,6 +124,9 @@ func (p Program) Run(args []string) int {
 
 // startTill is checkout with no command: the till's windows.
 func startTill(ctx context.Context, c *call) error {
+	if err := checkDisplay(os.Getenv); err != nil {
+		return err
+	}
 	id := metadataValue(c.prog.Metadata, "ID") // Fyne keys the app's preferences and storage on it
 	return till.Run(ctx, c.cfg, func() fyne.App { return c.prog.NewApp(id) })
 }

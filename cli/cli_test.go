@@ -155,3 +155,19 @@ func TestLangSetsARealLocale(t *testing.T) {
 		t.Error("-lang fr accepted")
 	}
 }
+
+// The till started with no desktop to show it says so and exits 1, where Fyne's driver panicked.
+func TestTillWithoutADisplaySaysSo(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	if err := checkDisplay(os.Getenv); err == nil {
+		t.Skip("this system always has a display")
+	}
+	code, _, stderr := cli("-db", filepath.Join(t.TempDir(), "c.db"))
+	if code != 1 || !strings.Contains(stderr, "no display") || strings.Contains(stderr, "panic") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if err := checkDisplay(func(k string) string { return map[string]string{"WAYLAND_DISPLAY": "wayland-0"}[k] }); err != nil {
+		t.Fatalf("a Wayland session: %v", err)
+	}
+}
