@@ -90,7 +90,8 @@ func recordCoupons(ctx context.Context, tx pgx.Tx, shopID, tillID int64, uses []
 	return err
 }
 
-// CouponUses returns how many uses of each coupon code the head office holds for shop.
+// CouponUses returns how many uses of each coupon code the head office holds for shop, whichever
+// promotion (if any) they counted for.
 func (s *Server) CouponUses(ctx context.Context, shop string) (map[string]int64, error) {
 	rows, err := s.reads().Query(ctx, `SELECT u.code, count(*) FROM coupon_uses u JOIN shops s ON s.id = u.shop_id
 		WHERE s.code = $1 GROUP BY u.code`, shop)
@@ -102,6 +103,23 @@ func (s *Server) CouponUses(ctx context.Context, shop string) (map[string]int64,
 	var n int64
 	_, err = pgx.ForEachRow(rows, []any{&code, &n}, func() error {
 		out[code] = n
+		return nil
+	})
+	return out, err
+}
+
+// PromotionCouponUses returns how many uses of its coupon the head office holds for each promotion of
+// shop that has any: the uses its limit counts (see recordCoupons).
+func (s *Server) PromotionCouponUses(ctx context.Context, shop string) (map[int64]int64, error) {
+	rows, err := s.reads().Query(ctx, `SELECT u.promotion_id, count(*) FROM coupon_uses u JOIN shops s ON s.id = u.shop_id
+		WHERE s.code = $1 AND u.promotion_id IS NOT NULL GROUP BY u.promotion_id`, shop)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int64{}
+	var id, n int64
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error {
+		out[id] = n
 		return nil
 	})
 	return out, err

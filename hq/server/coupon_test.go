@@ -258,7 +258,7 @@ func TestCouponReusedByANewPromotionCountsOnlyItsOwnUses(t *testing.T) {
 	}
 	off := couponPromotion(first, "ONCE", 1, 0)
 	off.Active = false
-	savePromotions(t, h, "north", off, couponPromotion(0, "ONCE", 2, 0))
+	second := savePromotions(t, h, "north", off, couponPromotion(0, "ONCE", 2, 0))[1]
 	upload(t, c, early...) // a replay adds nothing to anyone's count
 	upload(t, c, couponSale("T01", 3, 3, "ONCE"), couponSale("T01", 4, 4, "ONCE"))
 	upload(t, c, early...)
@@ -274,6 +274,9 @@ func TestCouponReusedByANewPromotionCountsOnlyItsOwnUses(t *testing.T) {
 	}
 	if uses, err := h.Server.CouponUses(ctx, "north"); err != nil || uses["ONCE"] != 5 {
 		t.Fatalf("uses %v, %v", uses, err)
+	}
+	if uses, err := h.Server.PromotionCouponUses(ctx, "north"); err != nil || uses[first] != 2 || uses[second] != 3 || len(uses) != 2 {
+		t.Fatalf("uses by promotion %v, %v", uses, err)
 	}
 }
 
