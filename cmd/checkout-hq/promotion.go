@@ -23,7 +23,7 @@ func promotionCommand(ctx context.Context, srv *server.Server, name string, args
 		if err != nil {
 			return err
 		}
-		uses, err := srv.CouponUses(ctx, args[0])
+		uses, err := srv.PromotionCouponUses(ctx, args[0])
 		if err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func promotionCommand(ctx context.Context, srv *server.Server, name string, args
 				on = "no"
 			}
 			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", p.HQID, on, p.Rule.Kind, app.InLanguage("en", p.Rule.Name, p.Rule.NameZH),
-				p.Rule.Coupon, uses[p.Rule.Coupon], limitText(p.CouponLimit), limitText(p.TillAllowance()))
+				p.Rule.Coupon, uses[p.HQID], limitText(p.CouponLimit), limitText(p.TillAllowance()))
 		}
 		return w.Flush()
 	}

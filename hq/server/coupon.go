@@ -46,10 +46,13 @@ func lockShopCoupons(ctx context.Context, tx pgx.Tx, shopID int64) error {
 }
 
 // recordCoupons records the coupon uses of an upload's new sales once each (a use held already adds
-// nothing), and an overuse for each new use that takes its coupon past the smallest limit of the shop's
-// promotions with that coupon: the uses the head office held before, plus this upload's before it in the
-// till's order. However the tills' uploads are ordered, a coupon used n times against a limit of l has
-// max(0, n-l) overuses. A code no promotion of the head office's has counts against nothing.
+// nothing), each for the promotion of the shop that has its code as it comes (an active one first, the
+// one with the smallest limit; else the latest; none when no promotion of the shop has the code: the
+// use is then an alarm of its own, see alarms), and an overuse for each new use that takes an active
+// promotion past its coupon limit: the promotion's uses the head office held before, plus this upload's
+// before it in the till's order. A switched-off promotion's limit counts for nothing, and a code reused by
+// a new promotion starts the new one's count afresh. However the tills' uploads are ordered, a promotion
+// whose coupon is used n times against a limit of l has max(0, n-l) overuses.
 func recordCoupons(ctx context.Context, tx pgx.Tx, shopID, tillID int64, uses []couponUse) error {
 	if len(uses) == 0 {
 		return nil
@@ -63,28 +66,32 @@ func recordCoupons(ctx context.Context, tx pgx.Tx, shopID, tillID int64, uses []
 	}
 	_, err := tx.Exec(ctx, `WITH input AS (
 			SELECT * FROM unnest($3::text[], $4::uuid[], $5::timestamptz[]) WITH ORDINALITY AS i (code, document_id, at, n)),
+		promotion AS (
+			SELECT DISTINCT ON (coupon) coupon, id, active, coupon_limit FROM promotions
+			WHERE shop_id = $1 AND coupon IN (SELECT code FROM input)
+			ORDER BY coupon, active DESC, coupon_limit = 0, coupon_limit, id DESC),
 		ins AS (
-			INSERT INTO coupon_uses (shop_id, code, document_id, till_id, at)
-			SELECT $1, code, document_id, $2, at FROM input ORDER BY n
-			ON CONFLICT DO NOTHING RETURNING code, document_id, at),
+			INSERT INTO coupon_uses (shop_id, code, document_id, till_id, at, promotion_id)
+			SELECT $1, input.code, input.document_id, $2, input.at, promotion.id
+			FROM input LEFT JOIN promotion ON promotion.coupon = input.code ORDER BY input.n
+			ON CONFLICT DO NOTHING RETURNING code, document_id, promotion_id),
 		lim AS (
-			SELECT DISTINCT ON (coupon) coupon, id, coupon_limit FROM promotions
-			WHERE shop_id = $1 AND coupon_limit > 0 AND coupon IN (SELECT code FROM ins)
-			ORDER BY coupon, coupon_limit, id),
+			SELECT id, coupon_limit FROM promotion WHERE active AND coupon_limit > 0),
 		held AS (
-			SELECT code, count(*) AS n FROM coupon_uses WHERE shop_id = $1 AND code IN (SELECT coupon FROM lim) GROUP BY code),
+			SELECT promotion_id, count(*) AS n FROM coupon_uses WHERE promotion_id IN (SELECT id FROM lim) GROUP BY promotion_id),
 		run AS (
-			SELECT ins.code, ins.document_id, ins.at, lim.id, lim.coupon_limit,
-				coalesce(held.n, 0) + row_number() OVER (PARTITION BY ins.code ORDER BY input.n) AS uses
+			SELECT ins.code, ins.document_id, input.at, lim.id, lim.coupon_limit,
+				coalesce(held.n, 0) + row_number() OVER (PARTITION BY lim.id ORDER BY input.n) AS uses
 			FROM ins JOIN input ON input.code = ins.code AND input.document_id = ins.document_id
-			JOIN lim ON lim.coupon = ins.code LEFT JOIN held ON held.code = ins.code)
+			JOIN lim ON lim.id = ins.promotion_id LEFT JOIN held ON held.promotion_id = lim.id)
 		INSERT INTO coupon_overuses (shop_id, code, document_id, till_id, promotion_id, uses, limit_uses, at)
 		SELECT $1, code, document_id, $2, id, uses, coupon_limit, at FROM run WHERE uses > coupon_limit`,
 		shopID, tillID, codes, docs, ats)
 	return err
 }
 
-// CouponUses returns how many uses of each coupon code the head office holds for shop.
+// CouponUses returns how many uses of each coupon code the head office holds for shop, whichever
+// promotion (if any) they counted for.
 func (s *Server) CouponUses(ctx context.Context, shop string) (map[string]int64, error) {
 	rows, err := s.reads().Query(ctx, `SELECT u.code, count(*) FROM coupon_uses u JOIN shops s ON s.id = u.shop_id
 		WHERE s.code = $1 GROUP BY u.code`, shop)
@@ -96,6 +103,23 @@ func (s *Server) CouponUses(ctx context.Context, shop string) (map[string]int64,
 	var n int64
 	_, err = pgx.ForEachRow(rows, []any{&code, &n}, func() error {
 		out[code] = n
+		return nil
+	})
+	return out, err
+}
+
+// PromotionCouponUses returns how many uses of its coupon the head office holds for each promotion of
+// shop that has any: the uses its limit counts (see recordCoupons).
+func (s *Server) PromotionCouponUses(ctx context.Context, shop string) (map[int64]int64, error) {
+	rows, err := s.reads().Query(ctx, `SELECT u.promotion_id, count(*) FROM coupon_uses u JOIN shops s ON s.id = u.shop_id
+		WHERE s.code = $1 AND u.promotion_id IS NOT NULL GROUP BY u.promotion_id`, shop)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int64{}
+	var id, n int64
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error {
+		out[id] = n
 		return nil
 	})
 	return out, err

@@ -57,8 +57,16 @@ func upload(t *testing.T, c *client.Client, docs ...api.Document) api.UploadRepl
 	return reply
 }
 
-// couponAlarms returns the head office's coupon alarms, oldest sale first.
-func couponAlarms(t *testing.T, h *hqtest.HQ) []document.Alarm {
+// couponAlarms returns the head office's coupon overuse alarms, oldest sale first.
+func couponAlarms(t *testing.T, h *hqtest.HQ) []document.Alarm { return alarmsOf(t, h, "coupon_limit") }
+
+// unknownCouponAlarms returns the head office's alarms of coupons no promotion of the shop has, oldest
+// sale first.
+func unknownCouponAlarms(t *testing.T, h *hqtest.HQ) []document.Alarm {
+	return alarmsOf(t, h, "coupon_unknown")
+}
+
+func alarmsOf(t *testing.T, h *hqtest.HQ, rule string) []document.Alarm {
 	t.Helper()
 	as, err := h.Server.Alarms(context.Background(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
@@ -66,27 +74,39 @@ func couponAlarms(t *testing.T, h *hqtest.HQ) []document.Alarm {
 	}
 	var out []document.Alarm
 	for i := len(as) - 1; i >= 0; i-- {
-		if as[i].Alarm.Rule == "coupon_limit" {
+		if as[i].Alarm.Rule == rule {
 			out = append(out, as[i].Alarm)
 		}
 	}
 	return out
 }
 
-func saveCoupon(t *testing.T, h *hqtest.HQ, code string, limit, perTill int64) {
+// couponPromotion is an active promotion of coupon code (a new one when id is 0).
+func couponPromotion(id int64, code string, limit, perTill int64) app.Promotion {
+	return app.Promotion{Active: true, CouponLimit: limit, CouponTillLimit: perTill, Rule: promo.Rule{ID: id, Name: "Coupon " + code,
+		Kind: promo.BasketSpend, Target: promo.Target{All: true}, Tiers: []promo.Tier{{Threshold: 1_00, Off: 1_00}}, Coupon: code}}
+}
+
+// savePromotions saves ps for shop, returning their ids.
+func savePromotions(t *testing.T, h *hqtest.HQ, shop string, ps ...app.Promotion) []int64 {
 	t.Helper()
-	h.Server.AddShop(context.Background(), "north") // already there is fine
-	_, err := h.Server.SavePromotions(context.Background(), "north", []app.Promotion{{Active: true, CouponLimit: limit,
-		CouponTillLimit: perTill, Rule: promo.Rule{Name: "Coupon " + code, Kind: promo.BasketSpend, Target: promo.Target{All: true},
-			Tiers: []promo.Tier{{Threshold: 1_00, Off: 1_00}}, Coupon: code}}})
+	h.Server.AddShop(context.Background(), shop) // already there is fine
+	ids, err := h.Server.SavePromotions(context.Background(), shop, ps)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ids
+}
+
+func saveCoupon(t *testing.T, h *hqtest.HQ, code string, limit, perTill int64) {
+	t.Helper()
+	savePromotions(t, h, "north", couponPromotion(0, code, limit, perTill))
 }
 
 // Two tills use a single-use coupon offline: both sales are stored (the money was taken), both uses are
 // counted, and the second is an alarm the owner sees with the others. An upload replayed, whole or with
-// a new document, counts nothing twice; a forged code no promotion has is kept and counts against nothing.
+// a new document, counts nothing twice; a forged code no promotion has is kept, counts against no limit,
+// and is an alarm of its own.
 func TestCouponUsedBeyondItsLimitAcrossTillsRaisesOneAlarm(t *testing.T) {
 	h := hqtest.StartHQ(t)
 	ctx := context.Background()
@@ -122,6 +142,9 @@ func TestCouponUsedBeyondItsLimitAcrossTillsRaisesOneAlarm(t *testing.T) {
 	}
 	if as[0].ID != second.ID {
 		t.Fatalf("the alarm names %s, not the sale %s", as[0].ID, second.ID)
+	}
+	if us := unknownCouponAlarms(t, h); len(us) != 1 || us[0].ID != second.ID || !strings.Contains(us[0].Action, "FORGED-123") {
+		t.Fatalf("unknown coupon alarms %+v", us)
 	}
 }
 
@@ -194,5 +217,93 @@ func TestHostileCouponListsAreRejected(t *testing.T) {
 	}
 	if as := couponAlarms(t, h); len(as) != 0 {
 		t.Fatalf("alarms %+v", as)
+	}
+}
+
+// A switched-off promotion's coupon limit is not the coupon's: an old rule with a limit of 1 raises no
+// alarm against the active one's limit of 3, which still raises one at its fourth use.
+func TestInactivePromotionsCouponLimitIsIgnored(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	old := couponPromotion(0, "SPRING", 1, 0)
+	old.Active = false
+	savePromotions(t, h, "north", old, couponPromotion(0, "SPRING", 3, 0))
+	c := couponTill(t, h, "T01")
+	upload(t, c, couponSale("T01", 1, 1, "SPRING"), couponSale("T01", 2, 2, "SPRING"), couponSale("T01", 3, 3, "SPRING"))
+	if as := couponAlarms(t, h); len(as) != 0 {
+		t.Fatalf("alarms against the switched-off limit: %+v", as)
+	}
+	fourth := couponSale("T01", 4, 4, "SPRING")
+	upload(t, c, fourth)
+	as := couponAlarms(t, h)
+	if len(as) != 1 || as[0].ID != fourth.ID || !strings.Contains(as[0].Action, "coupon SPRING used 4 times, limit 3") {
+		t.Fatalf("alarms %+v", as)
+	}
+	if us := unknownCouponAlarms(t, h); len(us) != 0 {
+		t.Fatalf("unknown coupon alarms for a real code: %+v", us)
+	}
+}
+
+// A code an earlier promotion used, switched off, and given to a new promotion starts the new one's count
+// afresh: the earlier promotion's uses (and its alarm) do not count against the new limit, however often
+// their uploads are replayed.
+func TestCouponReusedByANewPromotionCountsOnlyItsOwnUses(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	ctx := context.Background()
+	first := savePromotions(t, h, "north", couponPromotion(0, "ONCE", 1, 0))[0]
+	c := couponTill(t, h, "T01")
+	early := []api.Document{couponSale("T01", 1, 1, "ONCE"), couponSale("T01", 2, 2, "ONCE")}
+	upload(t, c, early...)
+	if as := couponAlarms(t, h); len(as) != 1 {
+		t.Fatalf("alarms under the first promotion: %+v", as)
+	}
+	off := couponPromotion(first, "ONCE", 1, 0)
+	off.Active = false
+	second := savePromotions(t, h, "north", off, couponPromotion(0, "ONCE", 2, 0))[1]
+	upload(t, c, early...) // a replay adds nothing to anyone's count
+	upload(t, c, couponSale("T01", 3, 3, "ONCE"), couponSale("T01", 4, 4, "ONCE"))
+	upload(t, c, early...)
+	if as := couponAlarms(t, h); len(as) != 1 {
+		t.Fatalf("the earlier promotion's uses counted against the new one: %+v", as)
+	}
+	third := couponSale("T01", 5, 5, "ONCE")
+	upload(t, c, third)
+	upload(t, c, third)
+	as := couponAlarms(t, h)
+	if len(as) != 2 || as[1].ID != third.ID || !strings.Contains(as[1].Action, "coupon ONCE used 3 times, limit 2") {
+		t.Fatalf("alarms %+v", as)
+	}
+	if uses, err := h.Server.CouponUses(ctx, "north"); err != nil || uses["ONCE"] != 5 {
+		t.Fatalf("uses %v, %v", uses, err)
+	}
+	if uses, err := h.Server.PromotionCouponUses(ctx, "north"); err != nil || uses[first] != 2 || uses[second] != 3 || len(uses) != 2 {
+		t.Fatalf("uses by promotion %v, %v", uses, err)
+	}
+}
+
+// A sale that claims a coupon no promotion of its shop has (one never issued, or another shop's) is kept
+// (the money was taken) and is one alarm the owner sees, whatever the replays; a real code, even a
+// switched-off promotion's, is none.
+func TestUnknownCouponRaisesOneAlarm(t *testing.T) {
+	h := hqtest.StartHQ(t)
+	savePromotions(t, h, "south", couponPromotion(0, "SOUTH-ONLY", 0, 0))
+	off := couponPromotion(0, "RETIRED", 0, 0)
+	off.Active = false
+	savePromotions(t, h, "north", couponPromotion(0, "REAL", 5, 0), off)
+	c := couponTill(t, h, "T01")
+	forged, theirs := couponSale("T01", 1, 1, "FORGED-1"), couponSale("T01", 2, 2, "REAL", "SOUTH-ONLY")
+	real := couponSale("T01", 3, 3, "REAL", "RETIRED")
+	for range 3 {
+		upload(t, c, forged, theirs, real)
+	}
+	us := unknownCouponAlarms(t, h)
+	if len(us) != 2 {
+		t.Fatalf("%d unknown coupon alarms, want 2: %+v", len(us), us)
+	}
+	if us[0].ID != forged.ID || us[0].Till != "T01" || !strings.Contains(us[0].Action, "coupon FORGED-1") ||
+		us[1].ID != theirs.ID || !strings.Contains(us[1].Action, "coupon SOUTH-ONLY") {
+		t.Fatalf("unknown coupon alarms %+v", us)
+	}
+	if as := couponAlarms(t, h); len(as) != 0 {
+		t.Fatalf("overuse alarms %+v", as)
 	}
 }
