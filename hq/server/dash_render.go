@@ -350,8 +350,7 @@ var (
 	tenderNames = map[string]string{"cash": "Cash", "card": "Card", "qr": "QR code", "wallet": "Wallet", "prepaid": "Prepaid card", "points": "Points"}
 	ruleNames   = map[string]string{"refunds": "Refunds (rule)", "voids_after_payment": "Voids after payment",
 		"no_sales": "Drawer opened without a sale", "discounts": "Discounts", "below_cost": "Below cost", "price_change": "Price change",
-		"coupon_limit":   "Coupon over its limit",
-		"coupon_unknown": "Coupon no promotion has"}
+		"coupon_limit": "Coupon over its limit"}
 )
 
 var kindNames = map[string]string{"sale": "Sale", "refund": "Refund", "topup": "Top-up", "stock": "Stock movement",

@@ -349,10 +349,9 @@ func (s *Server) Alarms(ctx context.Context, since time.Time) ([]ShopAlarm, erro
 }
 
 // alarms lists the alarms of the shops named by ID (every shop's for nil) since since, newest first, at
-// most limit (0: all): the tills' uploaded alarms, and the head office's own, at the sale's time with
-// its ID the sale's: each coupon use past its limit (rule "coupon_limit"), and each use of a coupon no
-// promotion of the shop had when it came (rule "coupon_unknown": a forged code, another shop's, or a
-// till's own coupon the head office never issued).
+// most limit (0: all): the tills' uploaded alarms, and the head office's own: each coupon use past its
+// limit (rule "coupon_limit", at the sale's time, its ID the sale's). A use of a code no promotion of the
+// shop has raises none: a till's own promotions may have coupons the head office never issued.
 func (s *Server) alarms(ctx context.Context, shops []int64, since time.Time, limit int) ([]ShopAlarm, error) {
 	rows, err := s.reads().Query(ctx, `SELECT code, name, body, received_at FROM (
 			SELECT s.code, t.name, d.body, d.received_at, d.at
@@ -364,12 +363,7 @@ func (s *Server) alarms(ctx context.Context, shops []int64, since time.Time, lim
 				'action', format('coupon %s used %s times, limit %s', o.code, o.uses, o.limit_uses)), o.received_at, o.at
 			FROM coupon_overuses o JOIN shops s ON s.id = o.shop_id JOIN tills t ON t.id = o.till_id
 			WHERE o.at >= $1 AND ($2::bigint[] IS NULL OR o.shop_id = ANY ($2))
-			UNION ALL
-			SELECT s.code, t.name, jsonb_build_object('id', u.document_id::text, 'till', t.name, 'rule', 'coupon_unknown', 'cashier', '',
-				'at', to_char(u.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-				'action', format('coupon %s: no promotion of the shop has it', u.code)), u.received_at, u.at
-			FROM coupon_uses u JOIN shops s ON s.id = u.shop_id JOIN tills t ON t.id = u.till_id
-			WHERE u.promotion_id IS NULL AND u.at >= $1 AND ($2::bigint[] IS NULL OR u.shop_id = ANY ($2))) a
+) a
 		ORDER BY at DESC, code, name LIMIT nullif($3, 0)`, since, shops, limit)
 	if err != nil {
 		return nil, err
