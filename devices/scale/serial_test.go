@@ -156,18 +156,27 @@ func (f *fakeScale) requests() string {
 	return f.sent.String()
 }
 
-// A Toledo 8217 scale is asked "W" about five times a second; it answers with status records while the
-// weight moves, then the weight, which is stable once a second reply says the same.
-func TestToledoPolledUntilStable(t *testing.T) {
-	port := filepath.Join(t.TempDir(), "ttyUSB0")
+// toledoScale plugs a Toledo 8217 scale in at a new port; it answers the n-th "W" with reply(n).
+func toledoScale(t *testing.T, reply func(asked int) string) (port string, f *fakeScale) {
+	t.Helper()
+	port = filepath.Join(t.TempDir(), "ttyUSB0")
 	scaleEnd := plug(t, port)
-	var f fakeScale
+	f = &fakeScale{}
 	asked := 0
 	go f.run(scaleEnd, func(req []byte) string {
 		if !bytes.Equal(req, []byte("W")) {
 			return ""
 		}
 		asked++
+		return reply(asked)
+	})
+	return port, f
+}
+
+// A Toledo 8217 scale is asked "W" about five times a second; it answers with status records while the
+// weight moves, then the weight, which is stable once a second reply says the same.
+func TestToledoPolledUntilStable(t *testing.T) {
+	port, f := toledoScale(t, func(asked int) string {
 		if asked <= 3 {
 			return "\x02?a\r" // in motion
 		}
@@ -334,15 +343,7 @@ func TestCommandWhileAbsentIsNotSentOnReconnect(t *testing.T) {
 // A Toledo 8217 reply has no checksum: one corrupted into another plausible weight (1.834 kg for
 // 1.234 kg) is never sold; the scale's next replies are.
 func TestToledoCorruptedReplyIsNotSold(t *testing.T) {
-	port := filepath.Join(t.TempDir(), "ttyUSB0")
-	scaleEnd := plug(t, port)
-	var f fakeScale
-	asked := 0
-	go f.run(scaleEnd, func(req []byte) string {
-		if !bytes.Equal(req, []byte("W")) {
-			return ""
-		}
-		asked++
+	port, _ := toledoScale(t, func(asked int) string {
 		if asked == 2 {
 			return "\x0201.834\r" // a bit flipped on the way: '2' became '8'
 		}
