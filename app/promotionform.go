@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"checkout/app/money"
 	"checkout/app/promo"
@@ -18,14 +20,17 @@ type PromotionForm struct {
 	Kind         promo.Kind
 	Name, NameZH string
 	// Products are barcodes or SKUs, separated by commas or spaces; Category a category as the catalog
-	// names it; All takes every item. A bundle's groups are its Groups, one line of codes each.
+	// names it; All takes every item. A bundle takes its Groups instead, each a field of codes like
+	// Products (a blank one is skipped, at least two filled in), and a basket rule always takes the whole
+	// basket: for those two kinds Products, Category and All do not count.
 	Products string
 	Category string
 	All      bool
 	Groups   []string
 	// Percent ("50" or "50%"), Amount and Price (in the shop's currency), Qty and Free (whole pieces).
 	Percent, Amount, Price, Qty, Free string
-	// Tiers are a basket rule's "spend:save" pairs, e.g. "100:10, 200:25" (满100减10, 满200减25).
+	// Tiers are a basket rule's "spend:save" pairs, e.g. "100:10, 200:25" (满100减10, 满200减25); the
+	// other kinds ignore them, as every kind but the bundle ignores Groups.
 	Tiers      string
 	MemberTier string
 	Coupon     string
@@ -50,10 +55,13 @@ func (f PromotionForm) Rule(ctx context.Context, find func(context.Context, stri
 		MemberTier: strings.TrimSpace(f.MemberTier), Coupon: strings.TrimSpace(f.Coupon)}
 	target := func(codes, category string, all bool) (promo.Target, error) {
 		t := promo.Target{All: all}
-		for _, code := range strings.FieldsFunc(codes, func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '\n' }) {
+		for _, code := range productCodes(codes) {
+			if strings.IndexFunc(code, unicode.IsControl) >= 0 || utf8.RuneCountInString(code) > maxCodeRunes {
+				return t, fmt.Errorf("%w: product code %.40q: not a barcode or SKU", ErrInvalidPromotion, code)
+			}
 			p, err := find(ctx, code)
 			if err != nil {
-				return t, fmt.Errorf("%w: product %s: %v", ErrInvalidPromotion, code, err)
+				return t, fmt.Errorf("%w: product %.40s: %v", ErrInvalidPromotion, code, err)
 			}
 			t.Products = append(t.Products, p.ID)
 		}
@@ -63,18 +71,22 @@ func (f PromotionForm) Rule(ctx context.Context, find func(context.Context, stri
 		return t, nil
 	}
 	var err error
-	if r.Target, err = target(f.Products, f.Category, f.All); err != nil {
-		return promo.Rule{}, err
-	}
-	for i, g := range f.Groups {
-		if strings.TrimSpace(g) == "" {
-			continue
+	// The kind says which fields count: a bundle takes its groups and nothing else, a basket rule the
+	// whole basket whatever else the form holds; the other kinds take the products, the category or all.
+	switch f.Kind {
+	case promo.Bundle:
+		if r.Groups, err = f.bundleGroups(target); err != nil {
+			return promo.Rule{}, err
 		}
-		t, err := target(g, "", false)
-		if err != nil {
-			return promo.Rule{}, fmt.Errorf("group %d: %w", i+1, err)
+	case promo.BasketSpend:
+		r.Target = promo.Target{All: true}
+		if r.Tiers, err = f.basketTiers(cur); err != nil {
+			return promo.Rule{}, err
 		}
-		r.Groups = append(r.Groups, t)
+	default:
+		if r.Target, err = target(f.Products, f.Category, f.All); err != nil {
+			return promo.Rule{}, err
+		}
 	}
 	if s := strings.TrimSuffix(strings.TrimSpace(f.Percent), "%"); s != "" {
 		if r.PercentBP, err = ParsePercent(s); err != nil {
@@ -94,6 +106,9 @@ func (f PromotionForm) Rule(ctx context.Context, find func(context.Context, stri
 			*m.dst = a.Minor()
 		}
 	}
+	if f.Kind == promo.Bundle && r.Price <= 0 {
+		return bad("price %q: a bundle needs its price above zero, what one from each group costs together", f.Price)
+	}
 	for _, n := range []struct {
 		text string
 		dst  *int64
@@ -104,21 +119,6 @@ func (f PromotionForm) Rule(ctx context.Context, find func(context.Context, stri
 				return bad("%s %q: a whole number from 1 to 1000", n.what, s)
 			}
 		}
-	}
-	for _, pair := range strings.FieldsFunc(f.Tiers, func(c rune) bool { return c == ',' || c == '，' || c == ';' }) {
-		spend, save, ok := strings.Cut(strings.TrimSpace(pair), ":")
-		if !ok {
-			spend, save, ok = strings.Cut(strings.TrimSpace(pair), "：")
-		}
-		if !ok {
-			return bad("tier %q: spend:save, e.g. 100:10", pair)
-		}
-		a, err1 := money.Parse(strings.TrimSpace(spend), cur)
-		b, err2 := money.Parse(strings.TrimSpace(save), cur)
-		if err1 != nil || err2 != nil {
-			return bad("tier %q: spend:save, e.g. 100:10", pair)
-		}
-		r.Tiers = append(r.Tiers, promo.Tier{Threshold: a.Minor(), Off: b.Minor()})
 	}
 	for d, on := range f.Days {
 		if on {
@@ -151,10 +151,79 @@ func (f PromotionForm) Rule(ctx context.Context, find func(context.Context, stri
 	if check.ID == 0 {
 		check.ID = 1 // a new rule's id is the store's to give
 	}
-	if err := check.Validate(); err != nil {
-		return promo.Rule{}, fmt.Errorf("%w: %v", ErrInvalidPromotion, err)
+	if err := CheckPromotion(check); err != nil {
+		return promo.Rule{}, err
 	}
 	return r, nil
+}
+
+// productCodes splits a field of barcodes or SKUs at commas (also the Chinese one), spaces and line ends.
+func productCodes(s string) []string {
+	return strings.FieldsFunc(s, func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '\n' })
+}
+
+// bundleGroups reads a bundle's groups, each looked up by target: a group left blank is skipped (the form's
+// last group is optional), but one typed must name a product, and at least two must be filled in.
+func (f PromotionForm) bundleGroups(target func(codes, category string, all bool) (promo.Target, error)) ([]promo.Target, error) {
+	var groups []promo.Target
+	for i, g := range f.Groups {
+		if strings.TrimSpace(g) == "" {
+			continue
+		}
+		if len(productCodes(g)) == 0 {
+			return nil, fmt.Errorf("%w: group %d %.40q: no barcode or SKU in it", ErrInvalidPromotion, i+1, g)
+		}
+		t, err := target(g, "", false)
+		if err != nil {
+			return nil, fmt.Errorf("group %d: %w", i+1, err)
+		}
+		groups = append(groups, t)
+	}
+	if len(groups) < 2 {
+		return nil, fmt.Errorf("%w: a bundle needs at least two groups of products, one taken from each; %d filled in", ErrInvalidPromotion, len(groups))
+	}
+	return groups, nil
+}
+
+// basketTiers reads a basket rule's "spend:save" pairs (满100减10) in currency cur: at least one, each
+// saving above zero and no more than its spend.
+func (f PromotionForm) basketTiers(cur money.Currency) ([]promo.Tier, error) {
+	var tiers []promo.Tier
+	for _, pair := range strings.FieldsFunc(f.Tiers, func(c rune) bool { return c == ',' || c == '，' || c == ';' || c == '；' }) {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		if utf8.RuneCountInString(pair) > 2*maxCodeRunes {
+			return nil, fmt.Errorf("%w: tier %.40q…: too long for spend:save", ErrInvalidPromotion, pair)
+		}
+		spend, save, ok := strings.Cut(pair, ":")
+		if !ok {
+			spend, save, ok = strings.Cut(pair, "：")
+		}
+		if !ok {
+			return nil, fmt.Errorf("%w: tier %.40q: spend:save, e.g. 100:10", ErrInvalidPromotion, pair)
+		}
+		a, err := money.Parse(strings.TrimSpace(spend), cur)
+		if err != nil {
+			return nil, fmt.Errorf("%w: tier %.40q: the spend is not an amount: %v", ErrInvalidPromotion, pair, err)
+		}
+		b, err := money.Parse(strings.TrimSpace(save), cur)
+		if err != nil {
+			return nil, fmt.Errorf("%w: tier %.40q: the saving is not an amount: %v", ErrInvalidPromotion, pair, err)
+		}
+		switch {
+		case a.Minor() <= 0 || b.Minor() <= 0:
+			return nil, fmt.Errorf("%w: tier %.40q: the spend and the saving must both be above zero", ErrInvalidPromotion, pair)
+		case b.Minor() > a.Minor():
+			return nil, fmt.Errorf("%w: tier %.40q: saves %s, more than its spend %s", ErrInvalidPromotion, pair, b.Decimal(), a.Decimal())
+		}
+		tiers = append(tiers, promo.Tier{Threshold: a.Minor(), Off: b.Minor()})
+	}
+	if len(tiers) == 0 {
+		return nil, fmt.Errorf("%w: a basket rule needs its tiers, spend:save, e.g. 100:10, 200:25", ErrInvalidPromotion)
+	}
+	return tiers, nil
 }
 
 // clockMinute reads "HH:MM" as minutes into the day; "" is 0.

@@ -143,3 +143,128 @@ func TestPromotionDeskReadsCouponLimits(t *testing.T) {
 		t.Fatalf("%d saved", len(repo.saved))
 	}
 }
+
+// A bundle's form: its groups are the rule's groups, whatever the product fields hold, and a blank last
+// group makes a two-group bundle.
+func TestPromotionFormBundle(t *testing.T) {
+	ctx := context.Background()
+	find := func(ctx context.Context, code string) (Product, error) { return testShelf.ProductByBarcode(ctx, code) }
+	for _, tt := range []struct {
+		name string
+		f    PromotionForm
+		want promo.Rule
+	}{
+		{"two groups, the third blank",
+			PromotionForm{Kind: promo.Bundle, Name: "Meal deal", Groups: []string{"6900000000014", " 6900000000021 ", "  "}, Price: "8.00",
+				Products: "2000101000006", Category: "drinks", All: true, Tiers: "100:10"},
+			promo.Rule{Kind: promo.Bundle, Name: "Meal deal", Price: 800,
+				Groups: []promo.Target{{Products: []int64{cola.ID}}, {Products: []int64{chips.ID}}}}},
+		{"three groups, several codes in one",
+			PromotionForm{Kind: promo.Bundle, Name: "套餐", Groups: []string{"6900000000014，6900000000021", "2000101000006", "6900000000021"}, Price: "12"},
+			promo.Rule{Kind: promo.Bundle, Name: "套餐", Price: 1200,
+				Groups: []promo.Target{{Products: []int64{cola.ID, chips.ID}}, {Products: []int64{banana.ID}}, {Products: []int64{chips.ID}}}}},
+	} {
+		r, err := tt.f.Rule(ctx, find, money.CNY, time.UTC)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if !reflect.DeepEqual(r, tt.want) {
+			t.Errorf("%s: rule\n %+v\nwant\n %+v", tt.name, r, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		groups []string
+		price  string
+		want   string
+	}{
+		{"no groups", nil, "8", "at least two groups"},
+		{"every group blank", []string{"", " ", "\t"}, "8", "at least two groups"},
+		{"one group", []string{"6900000000014", "", ""}, "8", "1 filled in"},
+		{"a group of separators only", []string{"6900000000014", " , ，", ""}, "8", "group 2"},
+		{"an unknown product", []string{"6900000000014", "999", ""}, "8", "group 2"},
+		{"a NUL in a code", []string{"6900000000014", "69000\x0000021", ""}, "8", "not a barcode or SKU"},
+		{"a huge code", []string{"6900000000014", strings.Repeat("9", 100_000), ""}, "8", "not a barcode or SKU"},
+		{"no price", []string{"6900000000014", "6900000000021"}, "", "price"},
+		{"a price of zero", []string{"6900000000014", "6900000000021"}, "0", "price"},
+		{"a negative price", []string{"6900000000014", "6900000000021"}, "-8", "price"},
+		{"a price that is no number", []string{"6900000000014", "6900000000021"}, "eight", "price"},
+		{"a huge price", []string{"6900000000014", "6900000000021"}, "99999999999999999999", "price"},
+		{"a price above the engine's bound", []string{"6900000000014", "6900000000021"}, "100000000000", "price"},
+	} {
+		f := PromotionForm{Kind: promo.Bundle, Name: "Meal deal", Groups: tt.groups, Price: tt.price}
+		r, err := f.Rule(ctx, find, money.CNY, time.UTC)
+		if !errors.Is(err, ErrInvalidPromotion) || !strings.Contains(err.Error(), tt.want) || !reflect.DeepEqual(r, promo.Rule{}) {
+			t.Errorf("%s: %+v, %v, want an error saying %q", tt.name, r, err, tt.want)
+		}
+		if err != nil && len(err.Error()) > 300 {
+			t.Errorf("%s: an error of %d bytes", tt.name, len(err.Error()))
+		}
+	}
+}
+
+// A basket rule's form (满减): its tiers in the shop's currency, over the whole basket whatever the product
+// fields hold.
+func TestPromotionFormBasketSpend(t *testing.T) {
+	ctx := context.Background()
+	find := func(ctx context.Context, code string) (Product, error) { return testShelf.ProductByBarcode(ctx, code) }
+	for _, tt := range []struct {
+		name string
+		f    PromotionForm
+		want []promo.Tier
+	}{
+		{"one tier", PromotionForm{Tiers: "100:10"}, []promo.Tier{{Threshold: 100_00, Off: 10_00}}},
+		{"Chinese punctuation", PromotionForm{Tiers: "100：10；200：25"}, []promo.Tier{{Threshold: 100_00, Off: 10_00}, {Threshold: 200_00, Off: 25_00}}},
+		{"cents and spaces", PromotionForm{Tiers: " 99.90 : 9.90 , 199.90:20 "}, []promo.Tier{{Threshold: 99_90, Off: 9_90}, {Threshold: 199_90, Off: 20_00}}},
+		{"products, a category and groups do not count",
+			PromotionForm{Tiers: "50:5", Products: "6900000000014", Category: "drinks", Groups: []string{"6900000000021", "999"}},
+			[]promo.Tier{{Threshold: 50_00, Off: 5_00}}},
+		{"a saving as large as the spend", PromotionForm{Tiers: "10:10"}, []promo.Tier{{Threshold: 10_00, Off: 10_00}}},
+	} {
+		tt.f.Kind, tt.f.Name = promo.BasketSpend, "Spend more"
+		r, err := tt.f.Rule(ctx, find, money.CNY, time.UTC)
+		want := promo.Rule{Kind: promo.BasketSpend, Name: "Spend more", Target: promo.Target{All: true}, Tiers: tt.want}
+		if err != nil || !reflect.DeepEqual(r, want) {
+			t.Errorf("%s: %+v, %v\nwant %+v", tt.name, r, err, want)
+		}
+	}
+	for _, tt := range []struct{ name, tiers, want string }{
+		{"no tiers", "", "needs its tiers"},
+		{"separators only", " , ;，", "needs its tiers"},
+		{"a saving above the spend", "10:100", "more than its spend"},
+		{"a later saving above its spend", "100:10, 20:25", "more than its spend"},
+		{"no colon", "100-10", "spend:save"},
+		{"a spend that is no number", "lots:10", "spend is not an amount"},
+		{"a saving that is no number", "100:ten", "saving is not an amount"},
+		{"a negative spend", "-100:10", "above zero"},
+		{"a negative saving", "100:-10", "above zero"},
+		{"a saving of zero", "100:0", "above zero"},
+		{"a NUL byte", "100\x00:10", "spend is not an amount"},
+		{"a huge spend", "99999999999999999999:10", "spend is not an amount"},
+		{"a spend above the engine's bound", "100000000000:10", "too large"},
+		{"too many decimals", "100.001:10", "spend is not an amount"},
+		{"tiers that do not ascend", "200:25, 100:10", "does not ascend"},
+		{"a huge field", strings.Repeat("1", 100_000) + ":1", "too long"},
+	} {
+		f := PromotionForm{Kind: promo.BasketSpend, Name: "Spend more", Tiers: tt.tiers}
+		r, err := f.Rule(ctx, find, money.CNY, time.UTC)
+		if !errors.Is(err, ErrInvalidPromotion) || !strings.Contains(err.Error(), tt.want) || !reflect.DeepEqual(r, promo.Rule{}) {
+			t.Errorf("%s: %+v, %v, want an error saying %q", tt.name, r, err, tt.want)
+		}
+		if err != nil && len(err.Error()) > 300 {
+			t.Errorf("%s: an error of %d bytes", tt.name, len(err.Error()))
+		}
+	}
+}
+
+// Only a bundle takes groups and only a basket rule tiers: the other kinds leave them out of the rule.
+func TestPromotionFormOtherKindsIgnoreGroupsAndTiers(t *testing.T) {
+	find := func(ctx context.Context, code string) (Product, error) { return testShelf.ProductByBarcode(ctx, code) }
+	f := PromotionForm{Kind: promo.PercentOff, Name: "Cola 10%", Products: "6900000000014", Percent: "10",
+		Groups: []string{"6900000000021", "2000101000006"}, Tiers: "not a tier"}
+	r, err := f.Rule(context.Background(), find, money.CNY, time.UTC)
+	if err != nil || r.Groups != nil || r.Tiers != nil || !reflect.DeepEqual(r.Target.Products, []int64{cola.ID}) {
+		t.Fatalf("%+v, %v", r, err)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,12 @@ type promotionsPage struct {
 	active *widget.Check
 	days   [7]*widget.Check
 	shown  []app.Promotion
+	// The service runs in the background: save and toggle are their buttons, disabled while theirs
+	// runs (F12 and F9 are refused then too), and listed counts the lists asked for, so an older list
+	// that arrives late is dropped.
+	saveButton, toggleButton *widget.Button
+	saving, toggling         bool
+	listed                   int
 }
 
 // promoField is one labelled entry of the form, hidden for the kinds that do not use it.
@@ -137,6 +144,7 @@ func newPromotionsPage(o *BackOffice, desk app.PromotionService) *promotionsPage
 	save := widget.NewButtonWithIcon(lang.L("Save")+" (F12)", theme.DocumentSaveIcon(), pg.save)
 	save.Importance = widget.HighImportance
 	toggle := widget.NewButtonWithIcon(lang.L("On / off")+" (F9)", theme.VisibilityIcon(), pg.toggle)
+	pg.saveButton, pg.toggleButton = save, toggle
 	form := container.NewVBox(append([]fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewLabel(lang.L("Kind")), nil, pg.kind)},
 		append(rows, container.NewHBox(pg.all, pg.active), dayRow, touchSized(save))...)...)
 	top := container.NewVBox(pg.note, container.NewBorder(nil, nil, nil, touchSized(toggle), pg.number))
@@ -177,13 +185,30 @@ func (pg *promotionsPage) showFields() {
 	}
 }
 
-// reload lists the promotions, the ones on first.
+// reload lists the promotions in the background.
 func (pg *promotionsPage) reload() {
-	ps, err := pg.desk.Promotions(context.Background())
-	if err != nil {
-		pg.note.fail(err)
-		return
-	}
+	pg.listed++
+	gen, desk := pg.listed, pg.desk
+	pg.office.background(func() {
+		ps, err := desk.Promotions(context.Background())
+		onUI(func() {
+			if gen != pg.listed {
+				return // a newer list is on its way
+			}
+			if err != nil {
+				pg.note.fail(err)
+				return
+			}
+			pg.show(ps)
+			if len(ps) == 0 {
+				pg.note.say(lang.L("No promotions yet: choose a kind, fill in the fields and save (F12)."), widget.MediumImportance)
+			}
+		})
+	})
+}
+
+// show lists ps, the ones on first.
+func (pg *promotionsPage) show(ps []app.Promotion) {
 	pg.shown = ps
 	var b strings.Builder
 	fmt.Fprintf(&b, "%6s %s %s %s\n", lang.L("No."), column(lang.L("State"), 5), column(lang.L("Kind"), 22), lang.L("Name"))
@@ -205,27 +230,20 @@ func (pg *promotionsPage) reload() {
 		}
 	}
 	pg.list.SetText(b.String())
-	if len(ps) == 0 {
-		pg.note.say(lang.L("No promotions yet: choose a kind, fill in the fields and save (F12)."), widget.MediumImportance)
-	}
 }
 
-// form is the page's fields as app.PromotionForm reads them.
+// form is the page's fields as app.PromotionForm reads them, copied as typed: which of them count for
+// the kind chosen is the form's to decide.
 func (pg *promotionsPage) form() app.PromotionForm {
 	v := func(name string) string { return pg.fields[name].entry.Text }
 	f := app.PromotionForm{Name: v("name"), NameZH: v("name_zh"), Products: v("products"), Category: v("category"),
-		All: pg.all.Checked && pg.all.Visible(), Percent: v("percent"), Amount: v("amount"), Price: v("price"), Qty: v("qty"),
+		All: pg.all.Checked, Groups: []string{v("group1"), v("group2"), v("group3")},
+		Percent: v("percent"), Amount: v("amount"), Price: v("price"), Qty: v("qty"),
 		Free: v("free"), Tiers: v("tiers"), MemberTier: v("tier"), Coupon: v("coupon"),
 		CouponLimit: v("coupon_limit"), CouponTillLimit: v("coupon_till"), Start: v("start"), End: v("end"),
 		From: v("from"), To: v("to"), Active: pg.active.Checked}
 	if i := pg.kind.SelectedIndex(); i >= 0 {
 		f.Kind = pg.kinds[i]
-	}
-	if f.Kind == promo.Bundle {
-		f.Products, f.Category, f.Groups = "", "", []string{v("group1"), v("group2"), v("group3")}
-	}
-	if f.Kind == promo.BasketSpend {
-		f.All = true // a basket rule counts the whole basket
 	}
 	for d, c := range pg.days {
 		f.Days[d] = c.Checked
@@ -233,14 +251,23 @@ func (pg *promotionsPage) form() app.PromotionForm {
 	return f
 }
 
-// save adds the promotion the form describes, warning of the products it sells below cost.
+// save adds the promotion the form describes, in the background (the below-cost check reads the
+// products it takes), then says what was saved, warning of the products it sells below cost.
 func (pg *promotionsPage) save() {
-	p, low, err := pg.desk.Save(context.Background(), pg.office.session(), pg.form())
-	if err != nil {
-		pg.note.fail(err)
-		return
+	if pg.saving {
+		return // one save at a time: F12 twice is one promotion
 	}
-	pg.reload()
+	f, by := pg.form(), pg.office.session()
+	var p app.Promotion
+	var low []app.BelowCost
+	pg.change(&pg.saving, pg.saveButton, func(desk app.PromotionService) (err error) {
+		p, low, err = desk.Save(context.Background(), by, f)
+		return err
+	}, func() { pg.saved(p, low) })
+}
+
+// saved says promotion p is saved, warning of the products in low it sells below cost.
+func (pg *promotionsPage) saved(p app.Promotion, low []app.BelowCost) {
 	name := app.InLanguage(pg.office.language, p.Rule.Name, p.Rule.NameZH)
 	if len(low) == 0 {
 		pg.note.say(lang.L("Promotion {{.Number}} saved: {{.Name}}. Sales from now on apply it.",
@@ -255,30 +282,68 @@ func (pg *promotionsPage) save() {
 		map[string]any{"Number": p.Rule.ID, "Count": len(low), "Products": strings.Join(skus, ", ")}), widget.WarningImportance)
 }
 
-// toggle turns the promotion whose number is typed off, or on again.
+// toggle turns the promotion whose number is typed off, or on again, in the background.
 func (pg *promotionsPage) toggle() {
+	if pg.toggling {
+		return
+	}
 	id, err := strconv.ParseInt(strings.TrimSpace(pg.number.Text), 10, 64)
 	if err != nil {
 		pg.note.say(lang.L("Type the number of the promotion to turn off or on."), widget.WarningImportance)
 		pg.office.win.Canvas().Focus(pg.number)
 		return
 	}
-	for _, p := range pg.shown {
-		if p.Rule.ID != id {
-			continue
-		}
-		if err := pg.desk.SetActive(context.Background(), pg.office.session(), id, !p.Active); err != nil {
-			pg.note.fail(err)
-			return
-		}
-		pg.reload()
-		msg := lang.L("Promotion {{.Number}} is on.", map[string]any{"Number": id})
-		if p.Active {
-			msg = lang.L("Promotion {{.Number}} is off.", map[string]any{"Number": id})
-		}
-		pg.note.say(msg, widget.SuccessImportance)
-		pg.number.SetText("")
+	i := slices.IndexFunc(pg.shown, func(p app.Promotion) bool { return p.Rule.ID == id })
+	if i < 0 {
+		pg.note.say(lang.L("No promotion has the number {{.Number}}.", map[string]any{"Number": id}), widget.WarningImportance)
 		return
 	}
-	pg.note.say(lang.L("No promotion has the number {{.Number}}.", map[string]any{"Number": id}), widget.WarningImportance)
+	on, by := !pg.shown[i].Active, pg.office.session()
+	pg.change(&pg.toggling, pg.toggleButton, func(desk app.PromotionService) error {
+		return desk.SetActive(context.Background(), by, id, on)
+	}, func() {
+		msg := lang.L("Promotion {{.Number}} is off.", map[string]any{"Number": id})
+		if on {
+			msg = lang.L("Promotion {{.Number}} is on.", map[string]any{"Number": id})
+		}
+		pg.note.say(msg, widget.SuccessImportance)
+		if strings.TrimSpace(pg.number.Text) == strconv.FormatInt(id, 10) {
+			pg.number.SetText("") // unless the owner has typed the next one meanwhile
+		}
+	})
+}
+
+// change runs do, a change through the promotions service, in the background with button disabled and
+// *busy set until it is done, and reads the list the change left in the same job. Back on the UI
+// goroutine it shows the error, or the list and then done; when another read was asked for meanwhile
+// (which may have read the list before this change) it reads the list again.
+func (pg *promotionsPage) change(busy *bool, button *widget.Button, do func(app.PromotionService) error, done func()) {
+	*busy = true
+	button.Disable()
+	pg.listed++ // a list asked for before is older than the one this change reads
+	gen, desk := pg.listed, pg.desk
+	pg.office.background(func() {
+		err := do(desk)
+		var ps []app.Promotion
+		var listErr error
+		if err == nil {
+			ps, listErr = desk.Promotions(context.Background())
+		}
+		onUI(func() {
+			*busy = false
+			button.Enable()
+			if err != nil {
+				pg.note.fail(err)
+				return
+			}
+			switch {
+			case gen != pg.listed:
+				// Another read began meanwhile, maybe before this change was made: read once more.
+				defer pg.reload()
+			case listErr == nil:
+				pg.show(ps)
+			}
+			done() // the change is made: that is the news, even if the list could not be read again
+		})
+	})
 }
