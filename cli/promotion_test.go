@@ -7,16 +7,22 @@ import (
 	"testing"
 )
 
-func TestPromotionCommands(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "c.db")
-	file := func(name, body string) string {
+// filesIn returns a function writing a file named name with body into dir and returning its path.
+func filesIn(t *testing.T, dir string) func(name, body string) string {
+	return func(name, body string) string {
+		t.Helper()
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return path
 	}
+}
+
+func TestPromotionCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	file := filesIn(t, dir)
 	good := file("good.json", `[
 		{"Active": true, "Rule": {"Name": "Drinks half price", "NameZH": "饮料半价", "Kind": "percent_off", "PercentBP": 5000,
 			"Target": {"Categories": ["drinks"]}, "Window": {"StartMinute": 1020, "EndMinute": 1140}}},
@@ -62,13 +68,7 @@ func TestPromotionCommands(t *testing.T) {
 func TestPromotionSaveChecksTheFileBesideTheSavedOnes(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
-	file := func(name, body string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	file := filesIn(t, dir)
 	first := file("first.json", `[{"Active": true, "Rule": {"Name": "ten", "Kind": "percent_off", "PercentBP": 1000, "Target": {"All": true}}}]`)
 	missing := file("missing.json", `[{"Active": true, "Rule": {"Name": "new", "Kind": "percent_off", "PercentBP": 500, "Target": {"All": true}}},
 		{"Active": false, "Rule": {"ID": 7, "Name": "gone", "Kind": "percent_off", "PercentBP": 500, "Target": {"All": true}}}]`)
